@@ -1,0 +1,12 @@
+"""The one registry of domain-event handlers: event name -> handler dotted paths.
+
+The outbox worker (zhili.core.outbox) delivers each stored event at least once to every
+handler listed here. Handlers must be idempotent; each runs in its own transaction together
+with the row that records its delivery, so a handler's database effects happen once.
+Events are defined in each app's events.py; handlers in each app's handlers.py.
+"""
+
+EVENT_HANDLERS: dict[str, list[str]] = {
+    # The foundation announces events but has no cross-app consumers yet; the case,
+    # mediation and petition modules register theirs here.
+}

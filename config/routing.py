@@ -1,0 +1,3 @@
+"""WebSocket routes. Later modules (command, video, the big screen) add their consumers here."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,10 @@
+"""Periodic jobs run by `zhili scheduler`: (name, every N seconds, task dotted path).
+
+Each slot (job, start of period) is claimed by inserting a row, so two schedulers running at
+once never fire the same slot twice. The task itself runs on a worker.
+"""
+
+PERIODIC_JOBS: list[tuple[str, int, str]] = [
+    ("core.prune_outbox", 24 * 3600, "zhili.core.tasks.prune_outbox"),
+    ("orgs.expire_tokens", 3600, "zhili.orgs.tasks.expire_idle_tokens"),
+]

@@ -1,0 +1,95 @@
+"""Shared fixtures: a small governance tree and one persona per place in it.
+
+    county center 320722 ── sub-center 320722-XFJD, department 320722-GAJ
+      ├─ township T1 (320722901) ── village V11 (grids G111, G112), village V12 (grid G121)
+      └─ township T2 (320722902) ── village V21 (grid G211)
+
+Grids are unit squares of 0.01 degrees laid side by side, so edges are shared.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+
+from zhili.core import stamps
+from zhili.core.roles import Role
+from zhili.orgs.models import Grid, Organization, User
+from zhili.orgs.services import GRID_STAMP, tree_path
+
+PASSWORD = "test-pass-123"
+
+
+def square(lng: float, lat: float, size: float = 0.01) -> dict[str, Any]:
+    ring = [[lng, lat], [lng + size, lat], [lng + size, lat + size], [lng, lat + size], [lng, lat]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def make_org(code: str, name: str, kind: str, level: str, parent: Organization | None) -> Organization:
+    path = tree_path(parent, code)
+    return Organization.objects.create(
+        code=code, name=name, area_name=name, kind=kind, level=level, parent=parent,
+        path=path, depth=path.count("/") - 2,
+    )
+
+
+def make_grid(code: str, village: Organization, lng: float, lat: float) -> Grid:
+    return Grid.objects.create(
+        code=code, name=f"{village.name}{code[-1]}号网格", village=village,
+        geometry=square(lng, lat), min_lng=lng, min_lat=lat, max_lng=lng + 0.01, max_lat=lat + 0.01,
+    )
+
+
+class Tree:
+    """Attribute access to the fixture tree: tree.county, tree.t1, tree.v11, tree.g111 ..."""
+
+    def __init__(self, **nodes: Any):
+        self.__dict__.update(nodes)
+
+
+@pytest.fixture
+def tree(db: Any) -> Tree:
+    county = make_org("320722", "东海县综治中心", "center", "county", None)
+    xfjd = make_org("320722-XFJD", "信访接待中心", "subcenter", "county", county)
+    gaj = make_org("320722-GAJ", "公安局", "department", "county", county)
+    t1 = make_org("320722901", "甲镇综治中心", "center", "township", county)
+    t2 = make_org("320722902", "乙乡综治中心", "center", "township", county)
+    v11 = make_org("320722901001", "甲一村", "center", "village", t1)
+    v12 = make_org("320722901002", "甲二村", "center", "village", t1)
+    v21 = make_org("320722902001", "乙一村", "center", "village", t2)
+    nodes = dict(county=county, xfjd=xfjd, gaj=gaj, t1=t1, t2=t2, v11=v11, v12=v12, v21=v21)
+    nodes["g111"] = make_grid("32072290100101", v11, 118.70, 34.50)
+    nodes["g112"] = make_grid("32072290100102", v11, 118.71, 34.50)
+    nodes["g121"] = make_grid("32072290100201", v12, 118.72, 34.50)
+    nodes["g211"] = make_grid("32072290200101", v21, 118.70, 34.51)
+    stamps.bump(GRID_STAMP)
+    return Tree(**nodes)
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    def make(username: str, org: Organization | None, *roles: str, **fields: Any) -> User:
+        user = User.objects.create_user(
+            username=username, password=PASSWORD, organization=org, full_name=username, **fields
+        )
+        user.groups.set([Group.objects.get_or_create(name=r)[0] for r in roles])
+        return user
+
+    return make
+
+
+@pytest.fixture
+def personas(tree: Tree, make_user: Callable[..., User]) -> Tree:
+    """One user per kind of place: the keys used by the scope matrix tests."""
+    return Tree(
+        admin=make_user("admin", tree.county, Role.ADMIN),
+        leader=make_user("leader", tree.county, Role.COUNTY_LEADER),
+        dispatcher=make_user("dispatcher", tree.county, Role.DISPATCHER),
+        petition=make_user("petition", tree.xfjd, Role.PETITION_OFFICER),
+        police=make_user("police", tree.gaj, Role.DEPARTMENT_HANDLER),
+        township=make_user("township", tree.t1, Role.TOWNSHIP_OFFICER),
+        village=make_user("village", tree.v11, Role.VILLAGE_OFFICER),
+        gridworker=make_user("gridworker", tree.v11, Role.GRID_WORKER),
+        outsider=make_user("outsider", None),
+    )

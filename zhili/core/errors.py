@@ -1,0 +1,43 @@
+"""Errors that services raise and the API and pages turn into clear 4xx answers."""
+
+
+class DomainError(Exception):
+    """A request that breaks a rule. `field` names the input at fault, when there is one."""
+
+    status = 400
+    code = "invalid"
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+
+
+class InvalidInput(DomainError):
+    status = 422
+
+
+class NotFound(DomainError):
+    """Raised both for what does not exist and for what the user may not see."""
+
+    status = 404
+    code = "not_found"
+
+    def __init__(self, message: str = "未找到该记录", **kwargs):
+        super().__init__(message, **kwargs)
+
+
+class Forbidden(DomainError):
+    """The user can see the record but may not take this action on it."""
+
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    """The record changed under the request (e.g. a state transition already taken)."""
+
+    status = 409
+    code = "conflict"

@@ -1,0 +1,107 @@
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+
+class AuditLog(models.Model):
+    """Who did what to which record, written in the same transaction as the change."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField("动作", max_length=64, db_index=True)
+    target_type = models.CharField("对象类型", max_length=64, blank=True)
+    target_id = models.CharField("对象编号", max_length=64, blank=True)
+    extra = models.JSONField("附加信息", default=dict, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计日志"
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"
+
+
+class OutboxEvent(models.Model):
+    """A domain event stored with the change that caused it, delivered later by the worker."""
+
+    name = models.CharField(max_length=100, db_index=True)
+    payload = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(default=timezone.now)
+    available_at = models.DateTimeField(default=timezone.now)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "领域事件"
+        indexes = [
+            models.Index(
+                fields=["available_at", "id"],
+                name="outbox_pending",
+                condition=models.Q(delivered_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.name}"
+
+
+class OutboxDelivery(models.Model):
+    """One handler has processed one event. Unique, so a handler's effects commit once."""
+
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="deliveries")
+    handler = models.CharField(max_length=200)
+    delivered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "handler"], name="outbox_delivery_once")
+        ]
+
+
+class Holiday(models.Model):
+    """A day that differs from the normal week: a day off, or a make-up working day (调休).
+
+    Rows override `chinese-calendar`, and they are the only source for years it does not know.
+    """
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("调休上班", default=False)
+    name = models.CharField("名称", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日与调休"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        kind = "上班" if self.is_workday else "放假"
+        return f"{self.date} {self.name} {kind}"
+
+
+class ChangeStamp(models.Model):
+    """A version number per data set, bumped on every change, so that each process can tell
+    when its in-memory index (grids, calendar) is stale."""
+
+    key = models.CharField(max_length=50, primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.version}"
+
+
+class ScheduledSlot(models.Model):
+    """A periodic job's period, claimed by the scheduler that inserted it first."""
+
+    job = models.CharField(max_length=100)
+    slot_start = models.DateTimeField()
+    claimed_by = models.CharField(max_length=64)
+    claimed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "slot_start"], name="slot_once")]

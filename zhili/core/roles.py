@@ -1,0 +1,52 @@
+"""Roles and what each may do. Roles are stored as Django groups named by their code.
+
+`PERMISSIONS` is the one table of role -> actions; `zhili.core.scope.can` reads it.
+Later modules add their actions here.
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    COUNTY_LEADER = "county_leader", "县领导"
+    CENTER_DIRECTOR = "center_director", "综治中心主任"
+    DISPATCHER = "dispatcher", "分拨调度员"
+    TOWNSHIP_SECRETARY = "township_secretary", "乡镇政法委书记"
+    TOWNSHIP_OFFICER = "township_officer", "乡镇综治专干"
+    VILLAGE_OFFICER = "village_officer", "村(社区)综治专干"
+    GRID_LEADER = "grid_leader", "网格长"
+    GRID_WORKER = "grid_worker", "网格员"
+    DEPARTMENT_HANDLER = "department_handler", "部门承办人"
+    MEDIATOR = "mediator", "调解员"
+    PETITION_OFFICER = "petition_officer", "信访干部"
+    ANALYST = "analyst", "研判分析员"
+    ADMIN = "admin", "系统管理员"
+
+
+class Action(models.TextChoices):
+    ORGS_VIEW = "orgs.view", "查看组织与人员"
+    ORGS_MANAGE = "orgs.manage", "维护组织架构"
+    PEOPLE_MANAGE = "people.manage", "管理人员与角色"
+    GRIDS_VIEW = "grids.view", "查看网格"
+    GRIDS_MANAGE = "grids.manage", "维护网格"
+    PERSONAL_DATA_REVEAL = "personal_data.reveal", "查看完整个人信息"
+    AUDIT_VIEW = "audit.view", "查看审计日志"
+
+
+_EVERYONE = {Action.ORGS_VIEW, Action.GRIDS_VIEW}
+
+PERMISSIONS: dict[str, set[str]] = {
+    Role.COUNTY_LEADER: _EVERYONE | {Action.PERSONAL_DATA_REVEAL, Action.AUDIT_VIEW},
+    Role.CENTER_DIRECTOR: _EVERYONE | {Action.PERSONAL_DATA_REVEAL, Action.AUDIT_VIEW},
+    Role.DISPATCHER: _EVERYONE | {Action.PERSONAL_DATA_REVEAL},
+    Role.TOWNSHIP_SECRETARY: _EVERYONE | {Action.PERSONAL_DATA_REVEAL, Action.GRIDS_MANAGE},
+    Role.TOWNSHIP_OFFICER: _EVERYONE | {Action.PERSONAL_DATA_REVEAL, Action.GRIDS_MANAGE},
+    Role.VILLAGE_OFFICER: _EVERYONE | {Action.PERSONAL_DATA_REVEAL},
+    Role.GRID_LEADER: set(_EVERYONE),
+    Role.GRID_WORKER: set(_EVERYONE),
+    Role.DEPARTMENT_HANDLER: set(_EVERYONE),
+    Role.MEDIATOR: _EVERYONE | {Action.PERSONAL_DATA_REVEAL},
+    Role.PETITION_OFFICER: _EVERYONE | {Action.PERSONAL_DATA_REVEAL},
+    Role.ANALYST: set(_EVERYONE),
+    Role.ADMIN: set(Action.values),
+}

@@ -1,0 +1,82 @@
+"""The one place that decides what a user may see and do.
+
+A user sees their organization's subtree of the governance tree. The county center and the
+units housed in it (sub-centers, offices, liaison offices) see the whole county; a county
+leader and a superuser too. A department sees its own subtree (later modules widen that to
+what is assigned to it). Every selector filters through `Scope`; a record outside it is
+answered exactly like a record that does not exist.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from zhili.core.errors import Forbidden
+from zhili.core.roles import PERMISSIONS, Role
+
+COUNTY_WIDE_KINDS = {"center", "subcenter", "office", "liaison_office"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool = False
+    prefixes: tuple[str, ...] = ()
+
+    def q(self, path_field: str = "path") -> Q:
+        """A filter on a materialized-path column (e.g. ``"village__path"``)."""
+        if self.everything:
+            return Q()
+        if not self.prefixes:
+            return Q(pk__in=[])
+        q = Q()
+        for prefix in self.prefixes:
+            q |= Q(**{f"{path_field}__startswith": prefix})
+        return q
+
+    def filter(self, qs: QuerySet, path_field: str = "path") -> QuerySet:
+        return qs.filter(self.q(path_field))
+
+    def covers_path(self, path: str) -> bool:
+        return self.everything or any(path.startswith(p) for p in self.prefixes)
+
+
+NOTHING = Scope()
+EVERYTHING = Scope(everything=True)
+
+
+def role_codes(user: Any) -> frozenset[str]:
+    """The user's role codes, read once per request object."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_role_codes", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._role_codes = cached
+    return cached
+
+
+def scope_for(user: Any) -> Scope:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    if user.is_superuser or Role.COUNTY_LEADER in role_codes(user):
+        return EVERYTHING
+    org = user.organization
+    if org is None:
+        return NOTHING
+    if org.level == "county" and org.kind in COUNTY_WIDE_KINDS:
+        return EVERYTHING
+    return Scope(prefixes=(org.path,))
+
+
+def can(user: Any, action: str) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return any(action in PERMISSIONS.get(role, ()) for role in role_codes(user))
+
+
+def require(user: Any, action: str) -> None:
+    if not can(user, action):
+        raise Forbidden("您没有执行此操作的权限", code="forbidden")

@@ -1,0 +1,176 @@
+from typing import Any
+
+from django.contrib.auth import authenticate, logout
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from zhili.core.scope import role_codes
+from zhili.orgs import selectors, services
+from zhili.orgs.models import Grid, Kind, Level, Organization
+
+auth_router = Router(tags=["认证"])
+orgs_router = Router(tags=["组织与网格"])
+
+
+class Credentials(Schema):
+    username: str = Field(..., min_length=1, max_length=150)
+    password: str = Field(..., min_length=1, max_length=200)
+    name: str = Field("", max_length=100, description="设备或集成的名称,便于日后吊销")
+
+
+class TokenOut(Schema):
+    token: str
+    token_type: str = "Bearer"
+    username: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+    field: str | None = None
+
+
+@auth_router.post(
+    "/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}
+)
+def token_create(request: HttpRequest, credentials: Credentials) -> Any:
+    user = authenticate(request, username=credentials.username, password=credentials.password)
+    if user is None:
+        if getattr(request, "axes_locked_out", False):
+            return 429, {"detail": "登录失败次数过多,账号已被临时锁定", "code": "locked_out", "field": "username"}
+        return 401, {"detail": "用户名或密码错误", "code": "bad_credentials", "field": "password"}
+    raw = services.token_issue(user=user, name=credentials.name)
+    return {"token": raw, "username": user.username}
+
+
+@auth_router.post("/auth/logout", response={204: None})
+def token_logout(request: HttpRequest) -> Any:
+    token = getattr(request, "auth_token", None)
+    if token is not None:
+        raw = request.headers.get("Authorization", "").split(" ", 1)[-1].strip()
+        services.token_revoke(user=request.user, raw=raw)
+    else:
+        logout(request)
+    return 204, None
+
+
+class OrgRef(Schema):
+    code: str
+    name: str
+
+
+class MeOut(Schema):
+    username: str
+    full_name: str
+    organization: OrgRef | None
+    roles: list[str]
+    is_superuser: bool
+
+
+@orgs_router.get("/me", response=MeOut)
+def me(request: HttpRequest) -> Any:
+    user = request.user
+    org = user.organization
+    return {
+        "username": user.username,
+        "full_name": user.full_name,
+        "organization": {"code": org.code, "name": org.name} if org else None,
+        "roles": sorted(role_codes(user)),
+        "is_superuser": user.is_superuser,
+    }
+
+
+class OrgOut(Schema):
+    code: str
+    name: str
+    kind: str
+    level: str
+    parent: str | None
+    path: str
+
+    @staticmethod
+    def resolve_parent(obj: Organization) -> str | None:
+        return obj.parent.code if obj.parent_id else None
+
+
+class OrgFilters(Schema):
+    level: Level | None = None
+    kind: Kind | None = None
+    parent: str | None = Field(None, description="上级单位编码")
+    q: str | None = Field(None, max_length=50, description="名称或编码包含")
+
+
+@orgs_router.get("/orgs", response=list[OrgOut])
+@paginate(LimitOffsetPagination)
+def org_list(request: HttpRequest, filters: Query[OrgFilters]) -> Any:
+    qs = selectors.organization_list(user=request.user)
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.parent:
+        qs = qs.filter(parent=selectors.organization_get(user=request.user, code=filters.parent))
+    if filters.q:
+        qs = qs.filter(name__icontains=filters.q)
+    return qs.order_by("path")
+
+
+@orgs_router.get("/orgs/{code}", response=OrgOut)
+def org_detail(request: HttpRequest, code: str) -> Any:
+    return selectors.organization_get(user=request.user, code=code)
+
+
+def grid_feature(grid: Grid) -> dict[str, Any]:
+    village = grid.village
+    township = village.parent
+    return {
+        "type": "Feature",
+        "id": grid.code,
+        "geometry": grid.geometry,
+        "properties": {
+            "code": grid.code,
+            "name": grid.name,
+            "village": {"code": village.code, "name": village.display_area},
+            "township": {"code": township.code, "name": township.display_area} if township else None,
+            "leader": grid.leader.display_name if grid.leader else None,
+            "workers": [w.display_name for w in grid.workers.all()],
+            "area_km2": grid.area_km2,
+            "is_demo": grid.is_demo,
+        },
+    }
+
+
+class GridFilters(Schema):
+    township: str | None = Field(None, description="乡镇综治中心编码")
+    village: str | None = Field(None, description="村(社区)综治中心编码")
+
+
+@orgs_router.get("/grids", response=dict)
+def grid_collection(request: HttpRequest, filters: Query[GridFilters]) -> Any:
+    grids = selectors.grid_list(user=request.user, township=filters.township, village=filters.village)
+    return {"type": "FeatureCollection", "features": [grid_feature(g) for g in grids]}
+
+
+class LocateOut(Schema):
+    grid: OrgRef
+    village: OrgRef
+    township: OrgRef
+
+
+@orgs_router.get("/grids/locate", response={200: LocateOut, 404: ErrorOut, 422: ErrorOut})
+def grid_locate(request: HttpRequest, lat: str, lng: str) -> Any:
+    location = selectors.grid_locate(lat=lat, lng=lng)
+    if location is None:
+        return 404, {"detail": "该位置不在本县任何网格内", "code": "outside_grids", "field": None}
+    return {
+        "grid": {"code": location.grid.code, "name": location.grid.name},
+        "village": {"code": location.village.code, "name": location.village.display_area},
+        "township": {"code": location.township.code, "name": location.township.display_area},
+    }
+
+
+@orgs_router.get("/grids/{code}", response=dict)
+def grid_detail(request: HttpRequest, code: str) -> Any:
+    return grid_feature(selectors.grid_get(user=request.user, code=code))
+

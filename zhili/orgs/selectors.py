@@ -1,0 +1,142 @@
+"""Every scoped read of organizations, grids and staff."""
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from zhili.core.errors import InvalidInput, NotFound
+from zhili.core.geo import PolygonIndex
+from zhili.core.scope import scope_for
+from zhili.core.stamps import StampedCache
+from zhili.orgs.models import Grid, Level, Organization, User
+from zhili.orgs.services import GRID_STAMP
+
+# --- organizations ---------------------------------------------------------------------------
+
+
+def organization_list(*, user: Any) -> QuerySet[Organization]:
+    return scope_for(user).filter(Organization.objects.select_related("parent"))
+
+
+def organization_get(*, user: Any, code: str) -> Organization:
+    try:
+        return organization_list(user=user).get(code=code)
+    except Organization.DoesNotExist as exc:
+        raise NotFound("单位不存在") from exc
+
+
+def organization_subtree(*, user: Any, root: Organization) -> QuerySet[Organization]:
+    return organization_list(user=user).filter(path__startswith=root.path)
+
+
+def organization_search(*, user: Any, text: str, limit: int = 50) -> QuerySet[Organization]:
+    text = text.strip()
+    qs = organization_list(user=user)
+    if text:
+        qs = qs.filter(Q(name__icontains=text) | Q(code__icontains=text) | Q(area_name__icontains=text))
+    return qs.order_by("depth", "path")[:limit]
+
+
+def organization_children(*, user: Any, parent: Organization | None) -> QuerySet[Organization]:
+    """The visible children of `parent` (or the user's visible roots), with child counts."""
+    qs = organization_list(user=user)
+    if parent is not None:
+        qs = qs.filter(parent=parent)
+    else:
+        scope = scope_for(user)
+        qs = qs.filter(parent__isnull=True) if scope.everything else qs.filter(path__in=scope.prefixes)
+    return qs.annotate(child_count=Count("children", distinct=True)).order_by("sort_order", "code")
+
+
+def organization_ancestors(org: Organization) -> list[Organization]:
+    codes = [c for c in org.path.strip("/").split("/")][:-1]
+    by_code = {o.code: o for o in Organization.objects.filter(code__in=codes)}
+    return [by_code[c] for c in codes if c in by_code]
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+
+def staff_list(*, user: Any) -> QuerySet[User]:
+    return (
+        scope_for(user)
+        .filter(User.objects.filter(organization__isnull=False), "organization__path")
+        .select_related("organization")
+        .prefetch_related("groups")
+    )
+
+
+def staff_get(*, user: Any, pk: int) -> User:
+    try:
+        return staff_list(user=user).get(pk=pk)
+    except User.DoesNotExist as exc:
+        raise NotFound("人员不存在") from exc
+
+
+# --- grids -----------------------------------------------------------------------------------
+
+
+def grid_list(
+    *, user: Any, township: str | None = None, village: str | None = None
+) -> QuerySet[Grid]:
+    qs = scope_for(user).filter(Grid.objects.all(), "village__path")
+    if township:
+        qs = qs.filter(village__parent__code=township)
+    if village:
+        qs = qs.filter(village__code=village)
+    workers = Prefetch("workers", queryset=User.objects.only("id", "full_name", "username"))
+    return qs.select_related("village__parent", "leader").prefetch_related(workers)
+
+
+def grid_get(*, user: Any, code: str) -> Grid:
+    try:
+        return grid_list(user=user).get(code=code)
+    except Grid.DoesNotExist as exc:
+        raise NotFound("网格不存在") from exc
+
+
+def _build_grid_index() -> PolygonIndex:
+    rows = Grid.objects.order_by("id").values_list("id", "geometry")
+    keys, geoms = [], []
+    for pk, geometry in rows:
+        keys.append(pk)
+        geoms.append(shapely.geometry.shape(geometry))
+    return PolygonIndex(keys, geoms)
+
+
+grid_index: StampedCache[PolygonIndex] = StampedCache(GRID_STAMP, _build_grid_index)
+
+
+@dataclass(frozen=True)
+class Location:
+    grid: Grid
+    village: Organization
+    township: Organization
+
+
+def parse_coordinate(value: Any, *, field: str, low: float, high: float) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(f"{field} 必须是数字", field=field) from exc
+    if not np.isfinite(number) or not low <= number <= high:
+        raise InvalidInput(f"{field} 必须在 {low} 到 {high} 之间", field=field)
+    return number
+
+
+def grid_locate(*, lat: Any, lng: Any) -> Location | None:
+    """Which grid covers a point. Not scoped: routing must place any point in the county."""
+    lat = parse_coordinate(lat, field="lat", low=-90, high=90)
+    lng = parse_coordinate(lng, field="lng", low=-180, high=180)
+    pk = grid_index.get().locate(lng, lat)
+    if pk is None:
+        return None
+    grid = Grid.objects.select_related("village__parent").get(pk=pk)
+    return Location(grid=grid, village=grid.village, township=grid.village.parent)
+
+
+def township_list(*, user: Any) -> QuerySet[Organization]:
+    return organization_list(user=user).filter(level=Level.TOWNSHIP, kind="center")

@@ -1,0 +1,280 @@
+"""Every write to organizations, grids, staff and tokens."""
+
+import hashlib
+import math
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+import shapely
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from zhili.core import stamps
+from zhili.core.audit import audit
+from zhili.core.errors import Conflict, InvalidInput, NotFound
+from zhili.core.events import emit
+from zhili.core.geo import polygon_from_geojson
+from zhili.core.roles import Action, Role
+from zhili.core.scope import require, scope_for
+from zhili.orgs.events import GridsChanged, StaffRolesChanged
+from zhili.orgs.models import AuthToken, Grid, Level, Organization, User
+
+GRID_STAMP = "orgs.grids"
+CHILD_LEVEL = {Level.COUNTY: Level.TOWNSHIP, Level.TOWNSHIP: Level.VILLAGE}
+
+
+# --- organizations ---------------------------------------------------------------------------
+
+
+def tree_path(parent: Organization | None, code: str) -> str:
+    return f"{parent.path if parent else '/'}{code}/"
+
+
+@transaction.atomic
+def organization_create(
+    *,
+    actor: Any,
+    code: str,
+    name: str,
+    kind: str,
+    level: str,
+    parent: Organization | None,
+    **fields: Any,
+) -> Organization:
+    require(actor, Action.ORGS_MANAGE)
+    if parent is not None and not scope_for(actor).covers_path(parent.path):
+        raise NotFound("上级单位不存在", field="parent")
+    if Organization.objects.filter(code=code).exists():
+        raise InvalidInput(f"编码 {code} 已被使用", field="code")
+    org = Organization(code=code, name=name, kind=kind, level=level, parent=parent, **fields)
+    org.path = tree_path(parent, code)
+    org.depth = org.path.count("/") - 2
+    org.full_clean()
+    org.save()
+    audit(actor, "orgs.organization.create", org, code=code, parent=parent.code if parent else None)
+    return org
+
+
+# --- grids ------------------------------------------------------------------------------------
+
+
+def _geometry_fields(geometry: dict[str, Any]) -> dict[str, Any]:
+    try:
+        geom = polygon_from_geojson(geometry)
+    except (ValueError, TypeError, KeyError, AttributeError, shapely.errors.GEOSException) as exc:
+        raise InvalidInput(f"网格范围不是有效的多边形:{exc}", field="geometry") from exc
+    min_lng, min_lat, max_lng, max_lat = geom.bounds
+    # Degrees to km² near the county's latitude: good enough for display, not for survey.
+    lat_km, lng_km = 111.32, 111.32 * math.cos(math.radians(geom.centroid.y))
+    return {
+        "geometry": shapely.geometry.mapping(geom),
+        "min_lng": min_lng,
+        "min_lat": min_lat,
+        "max_lng": max_lng,
+        "max_lat": max_lat,
+        "area_km2": round(geom.area * lat_km * lng_km, 4),
+    }
+
+
+def _check_village(actor: Any, village: Organization) -> None:
+    if village.level != Level.VILLAGE:
+        raise InvalidInput("网格必须属于村(社区)", field="village")
+    if not scope_for(actor).covers_path(village.path):
+        raise NotFound("村(社区)不存在", field="village")
+
+
+@transaction.atomic
+def grid_create(
+    *, actor: Any, code: str, name: str, village: Organization, geometry: dict[str, Any]
+) -> Grid:
+    require(actor, Action.GRIDS_MANAGE)
+    _check_village(actor, village)
+    if Grid.objects.filter(code=code).exists():
+        raise InvalidInput(f"网格编码 {code} 已被使用", field="code")
+    grid = Grid.objects.create(code=code, name=name, village=village, **_geometry_fields(geometry))
+    _grids_changed(actor, "orgs.grid.create", grid)
+    return grid
+
+
+@transaction.atomic
+def grid_update_geometry(*, actor: Any, grid: Grid, geometry: dict[str, Any]) -> Grid:
+    require(actor, Action.GRIDS_MANAGE)
+    _check_village(actor, grid.village)
+    for field, value in _geometry_fields(geometry).items():
+        setattr(grid, field, value)
+    grid.updated_at = timezone.now()
+    grid.save()
+    _grids_changed(actor, "orgs.grid.update_geometry", grid)
+    return grid
+
+
+@transaction.atomic
+def grid_set_staff(
+    *, actor: Any, grid: Grid, leader: User | None, workers: Iterable[User]
+) -> Grid:
+    require(actor, Action.GRIDS_MANAGE)
+    _check_village(actor, grid.village)
+    workers = list(workers)
+    for person in [leader, *workers]:
+        if person is not None and not scope_for(actor).covers_path(_org_path(person)):
+            raise NotFound("人员不存在", field="workers")
+    grid.leader = leader
+    grid.save(update_fields=["leader"])
+    grid.workers.set(workers)
+    audit(
+        actor,
+        "orgs.grid.set_staff",
+        grid,
+        leader=leader.pk if leader else None,
+        workers=[w.pk for w in workers],
+    )
+    return grid
+
+
+def _grids_changed(actor: Any, action: str, grid: Grid) -> None:
+    stamps.bump(GRID_STAMP)
+    audit(actor, action, grid, village=grid.village.code)
+    emit(GridsChanged(grid_ids=(grid.pk,), village_code=grid.village.code))
+
+
+def _org_path(user: User) -> str:
+    return user.organization.path if user.organization_id else "/-none-/"
+
+
+# --- staff and roles ---------------------------------------------------------------------------
+
+
+def _validate_roles(roles: Iterable[str]) -> list[str]:
+    roles = sorted(set(roles))
+    unknown = [r for r in roles if r not in Role.values]
+    if unknown:
+        raise InvalidInput(f"未知角色:{', '.join(unknown)}", field="roles")
+    return roles
+
+
+def _groups(roles: list[str]) -> list[Group]:
+    return [Group.objects.get_or_create(name=role)[0] for role in roles]
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    full_name: str,
+    organization: Organization,
+    roles: Iterable[str],
+    password: str | None = None,
+    phone: str = "",
+    title: str = "",
+) -> User:
+    require(actor, Action.PEOPLE_MANAGE)
+    if not scope_for(actor).covers_path(organization.path):
+        raise NotFound("单位不存在", field="organization")
+    roles = _validate_roles(roles)
+    if User.objects.filter(username=username).exists():
+        raise InvalidInput(f"用户名 {username} 已存在", field="username")
+    user = User(
+        username=username, full_name=full_name, organization=organization, phone=phone, title=title
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    user.groups.set(_groups(roles))
+    audit(actor, "orgs.user.create", user, organization=organization.code, roles=roles)
+    emit(StaffRolesChanged(user_id=user.pk, roles=tuple(roles)))
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: Any,
+    user: User,
+    full_name: str,
+    organization: Organization,
+    roles: Iterable[str],
+    phone: str = "",
+    title: str = "",
+    is_active: bool = True,
+) -> User:
+    require(actor, Action.PEOPLE_MANAGE)
+    scope = scope_for(actor)
+    if not scope.covers_path(_org_path(user)):
+        raise NotFound("人员不存在")
+    if not scope.covers_path(organization.path):
+        raise NotFound("单位不存在", field="organization")
+    if user.pk == getattr(actor, "pk", None) and not is_active:
+        raise InvalidInput("不能停用自己的账号", field="is_active")
+    roles = _validate_roles(roles)
+    before = {"organization": _code(user), "roles": sorted(user.groups.values_list("name", flat=True))}
+    user.full_name, user.organization, user.phone, user.title = full_name, organization, phone, title
+    user.is_active = is_active
+    user.full_clean(exclude=["password"])
+    user.save()
+    user.groups.set(_groups(roles))
+    if not is_active:
+        token_revoke_all(user=user)
+    audit(actor, "orgs.user.update", user, before=before, organization=organization.code, roles=roles)
+    if before["roles"] != roles:
+        emit(StaffRolesChanged(user_id=user.pk, roles=tuple(roles)))
+    return user
+
+
+def _code(user: User) -> str | None:
+    return user.organization.code if user.organization_id else None
+
+
+@transaction.atomic
+def user_change_password(*, user: User, old_password: str, new_password: str) -> None:
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    if not user.check_password(old_password):
+        raise InvalidInput("原密码不正确", field="old_password")
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise InvalidInput(";".join(exc.messages), field="new_password") from exc
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    token_revoke_all(user=user)
+    audit(user, "orgs.user.change_password", user)
+
+
+# --- bearer tokens -----------------------------------------------------------------------------
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_issue(*, user: User, name: str = "") -> str:
+    """Create a bearer token for `user` and return it; it is shown once and stored hashed."""
+    raw = "zl_" + secrets.token_urlsafe(32)
+    AuthToken.objects.create(user=user, digest=token_digest(raw), prefix=raw[:8], name=name[:100])
+    audit(user, "orgs.token.issue", user, prefix=raw[:8], name=name[:100])
+    return raw
+
+
+@transaction.atomic
+def token_revoke(*, user: User, raw: str) -> None:
+    updated = AuthToken.objects.filter(
+        user=user, digest=token_digest(raw), revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    if not updated:
+        raise Conflict("令牌已失效")
+    audit(user, "orgs.token.revoke", user, prefix=raw[:8])
+
+
+def token_revoke_all(*, user: User) -> int:
+    return AuthToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+

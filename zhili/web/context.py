@@ -1,0 +1,39 @@
+"""The navigation of the whole platform, filtered by what the user may do.
+
+Later modules add their entries to NAVIGATION; each entry names the URL and the action a
+user needs to see it (None: everyone signed in).
+"""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from zhili.core.roles import Action
+from zhili.core.scope import can
+
+# (section, label, url name, required action)
+NAVIGATION: list[tuple[str, str, str, str | None]] = [
+    ("工作台", "首页", "web:home", None),
+    ("组织与网格", "组织架构", "orgs:tree", Action.ORGS_VIEW),
+    ("组织与网格", "网格地图", "orgs:grid_map", Action.GRIDS_VIEW),
+    ("系统管理", "人员与角色", "orgs:people", Action.PEOPLE_MANAGE),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    sections: dict[str, list[dict[str, str]]] = {}
+    for section, label, name, action in NAVIGATION:
+        if action is not None and not can(user, action):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        sections.setdefault(section, []).append(
+            {"label": label, "url": url, "active": request.path == url}
+        )
+    return {"nav_sections": sections}
