@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from zhili.core import lookups  # noqa: F401  (registers path__under)
 from zhili.core.errors import Forbidden
 from zhili.core.roles import PERMISSIONS, Role
 
@@ -31,7 +32,7 @@ class Scope:
             return Q(pk__in=[])
         q = Q()
         for prefix in self.prefixes:
-            q |= Q(**{f"{path_field}__startswith": prefix})
+            q |= Q(**{f"{path_field}__under": prefix})
         return q
 
     def filter(self, qs: QuerySet, path_field: str = "path") -> QuerySet:

@@ -29,7 +29,7 @@ def organization_get(*, user: Any, code: str) -> Organization:
 
 
 def organization_subtree(*, user: Any, root: Organization) -> QuerySet[Organization]:
-    return organization_list(user=user).filter(path__startswith=root.path)
+    return organization_list(user=user).filter(path__under=root.path)
 
 
 def organization_search(*, user: Any, text: str, limit: int = 50) -> QuerySet[Organization]:

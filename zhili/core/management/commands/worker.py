@@ -1,0 +1,49 @@
+import signal
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
+
+from zhili.core import outbox
+
+
+class Command(BaseCommand):
+    help = "Deliver domain events from the outbox and run queued background tasks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=float, default=1.0, help="idle sleep in seconds")
+        parser.add_argument("--once", action="store_true", help="drain what is ready and exit")
+
+    def handle(self, *args, interval, once, **options):
+        worker_id = get_random_string(32)
+        tasks = Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=worker_id,
+            excluded_queue_names=[],
+        )
+        running = True
+
+        def stop(signum, frame):
+            nonlocal running
+            running = False
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        self.stdout.write(f"worker {worker_id[:8]} started")
+        while running:
+            close_old_connections()
+            delivered = outbox.deliver_pending(worker_id=worker_id)
+            tasks.run()  # batch mode: runs every ready task, then returns
+            if delivered:
+                self.stdout.write(f"delivered {delivered} events")
+            if once:
+                break
+            if not delivered:
+                time.sleep(interval)
