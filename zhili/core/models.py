@@ -64,6 +64,9 @@ class OutboxDelivery(models.Model):
             models.UniqueConstraint(fields=["event", "handler"], name="outbox_delivery_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.event_id} -> {self.handler}"
+
 
 class Holiday(models.Model):
     """A day that differs from the normal week: a day off, or a make-up working day (调休).
@@ -105,3 +108,6 @@ class ScheduledSlot(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["job", "slot_start"], name="slot_once")]
+
+    def __str__(self) -> str:
+        return f"{self.job}@{self.slot_start:%Y-%m-%d %H:%M}"

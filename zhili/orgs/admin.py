@@ -1,7 +1,10 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from zhili.core.geo import polygon_from_geojson
 from zhili.orgs.models import AuthToken, Grid, Organization, User
+from zhili.orgs.services import grid_create, grid_update_geometry
 
 
 @admin.register(Organization)
@@ -25,12 +28,44 @@ class StaffAdmin(UserAdmin):
     ]
 
 
+class GridAdminForm(forms.ModelForm):
+    class Meta:
+        model = Grid
+        fields = ["code", "name", "village", "geometry", "leader", "workers", "is_demo"]
+
+    def clean_geometry(self):
+        geometry = self.cleaned_data["geometry"]
+        try:
+            polygon_from_geojson(geometry)
+        except Exception as exc:
+            raise forms.ValidationError(f"网格范围不是有效的多边形:{exc}") from exc
+        return geometry
+
+
 @admin.register(Grid)
 class GridAdmin(admin.ModelAdmin):
+    """Geometry edits go through the services, so the grid index of every process follows."""
+
+    form = GridAdminForm
     list_display = ["code", "name", "village", "leader", "area_km2"]
     search_fields = ["code", "name"]
     raw_id_fields = ["village", "leader"]
     filter_horizontal = ["workers"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            created = grid_create(
+                actor=request.user,
+                code=obj.code,
+                name=obj.name,
+                village=obj.village,
+                geometry=obj.geometry,
+            )
+            obj.pk = created.pk
+            return
+        obj.save()
+        if "geometry" in form.changed_data:
+            grid_update_geometry(actor=request.user, grid=obj, geometry=obj.geometry)
 
 
 @admin.register(AuthToken)
