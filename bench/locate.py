@@ -35,7 +35,9 @@ def synthetic_grids(n_side: int = 100, size: float = 0.005) -> list[shapely.Geom
     return grids
 
 
-def random_points(geoms: list[shapely.Geometry], n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def random_points(
+    geoms: list[shapely.Geometry], n: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
     minx, miny, maxx, maxy = shapely.total_bounds(geoms)
     pad_x, pad_y = (maxx - minx) * 0.05, (maxy - miny) * 0.05
     rng = np.random.default_rng(seed)

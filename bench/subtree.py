@@ -27,8 +27,13 @@ def build() -> Organization:
         code = f"BENCH{t:03d}"
         towns.append(
             Organization(
-                code=code, name=f"乡镇{t}", kind="center", level="township", parent=root,
-                path=tree_path(root, code), depth=1,
+                code=code,
+                name=f"乡镇{t}",
+                kind="center",
+                level="township",
+                parent=root,
+                path=tree_path(root, code),
+                depth=1,
             )
         )
     towns = Organization.objects.bulk_create(towns, batch_size=1000)
@@ -39,8 +44,13 @@ def build() -> Organization:
             code = f"{town.code}{v:03d}"
             villages.append(
                 Organization(
-                    code=code, name=f"村{v}", kind="center", level="village", parent=town,
-                    path=tree_path(town, code), depth=2,
+                    code=code,
+                    name=f"村{v}",
+                    kind="center",
+                    level="village",
+                    parent=town,
+                    path=tree_path(town, code),
+                    depth=2,
                 )
             )
     Organization.objects.bulk_create(villages, batch_size=5000)
@@ -58,7 +68,9 @@ def remove() -> None:
 def walk(root_id: int) -> int:
     total, frontier = 1, [root_id]
     while frontier:
-        frontier = list(Organization.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+        frontier = list(
+            Organization.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
+        )
         total += len(frontier)
     return total
 
@@ -84,7 +96,9 @@ def run() -> dict[str, tuple[float, str]]:
         page_ms, _ = timed(
             lambda: list(Organization.objects.filter(path__under=town.path).order_by("path")[:50])
         )
-        all_ms, all_n = timed(lambda: Organization.objects.filter(path__under=root.path).count(), 10)
+        all_ms, all_n = timed(
+            lambda: Organization.objects.filter(path__under=root.path).count(), 10
+        )
         walk_town_ms, walk_town_n = timed(lambda: walk(town.pk))
         walk_all_ms, walk_all_n = timed(lambda: walk(root.pk), 3)
         assert town_n == walk_town_n == VILLAGES + 1 and all_n == walk_all_n

@@ -21,8 +21,12 @@ api = NinjaAPI(
 )
 
 
-def error(request: HttpRequest, status: int, detail: str, code: str, field: str | None = None) -> HttpResponse:
-    return api.create_response(request, {"detail": detail, "code": code, "field": field}, status=status)
+def error(
+    request: HttpRequest, status: int, detail: str, code: str, field: str | None = None
+) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": detail, "code": code, "field": field}, status=status
+    )
 
 
 @api.exception_handler(DomainError)
@@ -33,7 +37,11 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
-    loc = [str(part) for part in first.get("loc", []) if part not in ("body", "query", "path", "payload")]
+    loc = [
+        str(part)
+        for part in first.get("loc", [])
+        if part not in ("body", "query", "path", "payload")
+    ]
     field = ".".join(loc) or None
     message = f"参数 {field} 无效:{first.get('msg', '')}" if field else "请求参数无效"
     response = {"detail": message, "code": "invalid", "field": field, "errors": exc.errors}

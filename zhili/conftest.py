@@ -26,18 +26,32 @@ def square(lng: float, lat: float, size: float = 0.01) -> dict[str, Any]:
     return {"type": "Polygon", "coordinates": [ring]}
 
 
-def make_org(code: str, name: str, kind: str, level: str, parent: Organization | None) -> Organization:
+def make_org(
+    code: str, name: str, kind: str, level: str, parent: Organization | None
+) -> Organization:
     path = tree_path(parent, code)
     return Organization.objects.create(
-        code=code, name=name, area_name=name, kind=kind, level=level, parent=parent,
-        path=path, depth=path.count("/") - 2,
+        code=code,
+        name=name,
+        area_name=name,
+        kind=kind,
+        level=level,
+        parent=parent,
+        path=path,
+        depth=path.count("/") - 2,
     )
 
 
 def make_grid(code: str, village: Organization, lng: float, lat: float) -> Grid:
     return Grid.objects.create(
-        code=code, name=f"{village.name}{code[-1]}号网格", village=village,
-        geometry=square(lng, lat), min_lng=lng, min_lat=lat, max_lng=lng + 0.01, max_lat=lat + 0.01,
+        code=code,
+        name=f"{village.name}{code[-1]}号网格",
+        village=village,
+        geometry=square(lng, lat),
+        min_lng=lng,
+        min_lat=lat,
+        max_lng=lng + 0.01,
+        max_lat=lat + 0.01,
     )
 
 

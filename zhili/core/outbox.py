@@ -36,9 +36,8 @@ def claim_batch(*, worker_id: str, limit: int = 100, lease: timedelta = LEASE) -
     pending = OutboxEvent.objects.filter(free, delivered_at__isnull=True, available_at__lte=now)
     claimed = []
     for event_id in pending.order_by("id").values_list("id", flat=True)[:limit]:
-        won = (
-            OutboxEvent.objects.filter(free, pk=event_id, delivered_at__isnull=True)
-            .update(lease_until=now + lease, claimed_by=worker_id, attempts=F("attempts") + 1)
+        won = OutboxEvent.objects.filter(free, pk=event_id, delivered_at__isnull=True).update(
+            lease_until=now + lease, claimed_by=worker_id, attempts=F("attempts") + 1
         )
         if won:
             claimed.append(OutboxEvent.objects.get(pk=event_id))

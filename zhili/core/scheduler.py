@@ -24,7 +24,9 @@ class Job:
 
 
 def jobs() -> list[Job]:
-    return [Job(name, timedelta(seconds=every), path) for name, every, path in schedule.PERIODIC_JOBS]
+    return [
+        Job(name, timedelta(seconds=every), path) for name, every, path in schedule.PERIODIC_JOBS
+    ]
 
 
 def slot_start(now: datetime, every: timedelta) -> datetime:
