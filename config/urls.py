@@ -1,13 +1,31 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from zhili.api import api
 from zhili.core.views import healthz
+from zhili.web import views as web_views
+
+auth_urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="web/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    # Django's LogoutView accepts POST only: the navigation bar posts a form to it.
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Our own view: a password change must also revoke the user's bearer tokens.
+    path("password/change/", web_views.password_change, name="password_change"),
+    path("password/change/done/", web_views.password_change_done, name="password_change_done"),
+]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    *auth_urlpatterns,
     path("", include("zhili.orgs.urls")),
     path("", include("zhili.web.urls")),
 ]

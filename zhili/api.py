@@ -34,15 +34,21 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return error(request, exc.status, exc.message, exc.code, exc.field)
 
 
+def field_name(loc: list) -> str | None:
+    """The input's name as the client sent it: ``["body", "credentials", "password"]`` is
+    ``password`` (ninja puts the view's body parameter name second; query schemas are flat)."""
+    parts = [str(part) for part in loc]
+    if len(parts) > 2 and parts[0] in ("body", "form"):
+        parts = parts[2:]
+    elif parts and parts[0] in ("body", "form", "query", "path", "header", "cookie", "file"):
+        parts = parts[1:]
+    return ".".join(parts) or None
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
-    loc = [
-        str(part)
-        for part in first.get("loc", [])
-        if part not in ("body", "query", "path", "payload")
-    ]
-    field = ".".join(loc) or None
+    field = field_name(first.get("loc", []))
     message = f"参数 {field} 无效:{first.get('msg', '')}" if field else "请求参数无效"
     response = {"detail": message, "code": "invalid", "field": field, "errors": exc.errors}
     return api.create_response(request, response, status=422)

@@ -7,11 +7,12 @@
 Grids are unit squares of 0.01 degrees laid side by side, so edges are shared.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from zhili.core import stamps
 from zhili.core.roles import Role
@@ -19,6 +20,34 @@ from zhili.orgs.models import Grid, Organization, User
 from zhili.orgs.services import GRID_STAMP, tree_path
 
 PASSWORD = "test-pass-123"
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings: Any) -> None:
+    # The default PBKDF2 costs ~0.3 s per password; the personas alone would take seconds.
+    # PBKDF2 stays listed so that hashes made outside the test (the demo data) still verify.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
+def reset_caches() -> None:
+    """Empty the in-process caches that follow a ChangeStamp (grid index, holidays) and the
+    cache backend (django-axes and throttles read it): a test's rolled-back rows must not
+    survive into the next test."""
+    for caches in stamps._caches.values():
+        for stamped in caches:
+            stamped._value = None
+            stamped.invalidate()
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches() -> Iterator[None]:
+    reset_caches()
+    yield
+    reset_caches()
 
 
 def square(lng: float, lat: float, size: float = 0.01) -> dict[str, Any]:
@@ -84,8 +113,9 @@ def tree(db: Any) -> Tree:
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., User]:
     def make(username: str, org: Organization | None, *roles: str, **fields: Any) -> User:
+        fields.setdefault("full_name", username)
         user = User.objects.create_user(
-            username=username, password=PASSWORD, organization=org, full_name=username, **fields
+            username=username, password=PASSWORD, organization=org, **fields
         )
         user.groups.set([Group.objects.get_or_create(name=r)[0] for r in roles])
         return user

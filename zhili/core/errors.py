@@ -1,5 +1,9 @@
 """Errors that services raise and the API and pages turn into clear 4xx answers."""
 
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
 
 class DomainError(Exception):
     """A request that breaks a rule. `field` names the input at fault, when there is one."""
@@ -41,3 +45,17 @@ class Conflict(DomainError):
 
     status = 409
     code = "conflict"
+
+
+def full_clean(instance: Any, *, exclude: list[str] | None = None) -> None:
+    """`instance.full_clean()`, raising `InvalidInput` naming the first field at fault, so a
+    model validator's complaint reaches the user as a 422 rather than a 500."""
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        errors = (
+            exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+        )
+        field, messages = next(iter(errors.items()))
+        label = field if field != NON_FIELD_ERRORS else None
+        raise InvalidInput(";".join(messages), field=label) from exc

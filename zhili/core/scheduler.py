@@ -6,7 +6,7 @@ scheduler's insert fail, so running two schedulers for safety never double-fires
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -30,7 +30,9 @@ def jobs() -> list[Job]:
 
 
 def slot_start(now: datetime, every: timedelta) -> datetime:
-    epoch = datetime(2000, 1, 1, tzinfo=now.tzinfo)
+    # A fixed UTC epoch: the same instant gives the same slot whatever `now`'s time zone
+    # (aware datetimes with one shared tzinfo would subtract by wall clock).
+    epoch = datetime(2000, 1, 1, tzinfo=UTC)
     periods = (now - epoch) // every
     return epoch + periods * every
 

@@ -6,12 +6,13 @@ from django.db import transaction
 
 from zhili.core import stamps, workcal
 from zhili.core.audit import audit
+from zhili.core.errors import full_clean
 from zhili.core.models import Holiday
 
 
 @transaction.atomic
 def holiday_save(*, actor: Any, holiday: Holiday) -> Holiday:
-    holiday.full_clean()
+    full_clean(holiday)
     holiday.save()
     stamps.bump(workcal.STAMP)
     audit(actor, "core.holiday.save", holiday, date=holiday.date, is_workday=holiday.is_workday)

@@ -55,6 +55,9 @@ class StampedCache(Generic[T]):
             version = current(self.key)
             if self._value is None or version != self._version:
                 self._value = self.build()
-                self._version = version
+                # Built inside a transaction, the value may hold uncommitted rows that a
+                # rollback discards: keep it unversioned so the next check rebuilds it.
+                in_transaction = transaction.get_connection().in_atomic_block
+                self._version = -1 if in_transaction else version
             self._checked = time.monotonic()
             return self._value

@@ -1,8 +1,8 @@
 from typing import Any
 
-from django.contrib.auth import authenticate, logout
+from django.contrib.auth import authenticate, logout, user_logged_in
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhili.core.scope import role_codes
@@ -21,7 +21,7 @@ class Credentials(Schema):
 
 class TokenOut(Schema):
     token: str
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - the scheme name, not a secret
     username: str
 
 
@@ -31,15 +31,25 @@ class ErrorOut(Schema):
     field: str | None = None
 
 
-@auth_router.post(
-    "/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}
-)
+@auth_router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut})
 def token_create(request: HttpRequest, credentials: Credentials) -> Any:
     user = authenticate(request, username=credentials.username, password=credentials.password)
     if user is None:
         if getattr(request, "axes_locked_out", False):
-            return 429, {"detail": "登录失败次数过多,账号已被临时锁定", "code": "locked_out", "field": "username"}
-        return 401, {"detail": "用户名或密码错误", "code": "bad_credentials", "field": "password"}
+            return Status(
+                429,
+                {
+                    "detail": "登录失败次数过多,账号已被临时锁定",
+                    "code": "locked_out",
+                    "field": "username",
+                },
+            )
+        return Status(
+            401, {"detail": "用户名或密码错误", "code": "bad_credentials", "field": "password"}
+        )
+    # A token login is a login: the signal resets django-axes' failure count for the
+    # account (AXES_RESET_ON_SUCCESS) and records last_login, as the login page does.
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
     raw = services.token_issue(user=user, name=credentials.name)
     return {"token": raw, "username": user.username}
 
@@ -52,7 +62,7 @@ def token_logout(request: HttpRequest) -> Any:
         services.token_revoke(user=request.user, raw=raw)
     else:
         logout(request)
-    return 204, None
+    return Status(204, None)
 
 
 class OrgRef(Schema):
@@ -132,7 +142,9 @@ def grid_feature(grid: Grid) -> dict[str, Any]:
             "code": grid.code,
             "name": grid.name,
             "village": {"code": village.code, "name": village.display_area},
-            "township": {"code": township.code, "name": township.display_area} if township else None,
+            "township": {"code": township.code, "name": township.display_area}
+            if township
+            else None,
             "leader": grid.leader.display_name if grid.leader else None,
             "workers": [w.display_name for w in grid.workers.all()],
             "area_km2": grid.area_km2,
@@ -148,7 +160,9 @@ class GridFilters(Schema):
 
 @orgs_router.get("/grids", response=dict)
 def grid_collection(request: HttpRequest, filters: Query[GridFilters]) -> Any:
-    grids = selectors.grid_list(user=request.user, township=filters.township, village=filters.village)
+    grids = selectors.grid_list(
+        user=request.user, township=filters.township, village=filters.village
+    )
     return {"type": "FeatureCollection", "features": [grid_feature(g) for g in grids]}
 
 
@@ -162,7 +176,9 @@ class LocateOut(Schema):
 def grid_locate(request: HttpRequest, lat: str, lng: str) -> Any:
     location = selectors.grid_locate(lat=lat, lng=lng)
     if location is None:
-        return 404, {"detail": "该位置不在本县任何网格内", "code": "outside_grids", "field": None}
+        return Status(
+            404, {"detail": "该位置不在本县任何网格内", "code": "outside_grids", "field": None}
+        )
     return {
         "grid": {"code": location.grid.code, "name": location.grid.name},
         "village": {"code": location.village.code, "name": location.village.display_area},
@@ -173,4 +189,3 @@ def grid_locate(request: HttpRequest, lat: str, lng: str) -> Any:
 @orgs_router.get("/grids/{code}", response=dict)
 def grid_detail(request: HttpRequest, code: str) -> Any:
     return grid_feature(selectors.grid_get(user=request.user, code=code))
-

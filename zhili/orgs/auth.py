@@ -33,7 +33,9 @@ class BearerAuth(HttpBearer):
         idle = timedelta(days=settings.ZHILI_TOKEN_IDLE_DAYS)
         row = (
             AuthToken.objects.select_related("user__organization")
-            .filter(digest=token_digest(token), revoked_at__isnull=True, last_used_at__gte=now - idle)
+            .filter(
+                digest=token_digest(token), revoked_at__isnull=True, last_used_at__gte=now - idle
+            )
             .first()
         )
         if row is None or not row.user.is_active or not demo_login_allowed(row.user):
@@ -45,8 +47,14 @@ class BearerAuth(HttpBearer):
         return row.user
 
 
-def lockout_response(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict | None = None,
+) -> HttpResponse:
     message = "登录失败次数过多,账号已被临时锁定,请稍后再试或联系管理员"
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message, "code": "locked_out", "field": "username"}, status=429)
+        return JsonResponse(
+            {"detail": message, "code": "locked_out", "field": "username"}, status=429
+        )
     return render(request, "web/locked_out.html", {"message": message}, status=429)

@@ -65,7 +65,9 @@ class Organization(models.Model):
         constraints = [models.UniqueConstraint(fields=["path"], name="org_path_unique")]
         indexes = [
             # LIKE 'prefix%' on PostgreSQL needs pattern ops unless the collation is C.
-            models.Index(fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["level", "kind"]),
         ]
 

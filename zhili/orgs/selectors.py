@@ -36,7 +36,9 @@ def organization_search(*, user: Any, text: str, limit: int = 50) -> QuerySet[Or
     text = text.strip()
     qs = organization_list(user=user)
     if text:
-        qs = qs.filter(Q(name__icontains=text) | Q(code__icontains=text) | Q(area_name__icontains=text))
+        qs = qs.filter(
+            Q(name__icontains=text) | Q(code__icontains=text) | Q(area_name__icontains=text)
+        )
     return qs.order_by("depth", "path")[:limit]
 
 
@@ -47,7 +49,11 @@ def organization_children(*, user: Any, parent: Organization | None) -> QuerySet
         qs = qs.filter(parent=parent)
     else:
         scope = scope_for(user)
-        qs = qs.filter(parent__isnull=True) if scope.everything else qs.filter(path__in=scope.prefixes)
+        qs = (
+            qs.filter(parent__isnull=True)
+            if scope.everything
+            else qs.filter(path__in=scope.prefixes)
+        )
     return qs.annotate(child_count=Count("children", distinct=True)).order_by("sort_order", "code")
 
 

@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from zhili.core import stamps
 from zhili.core.audit import audit
-from zhili.core.errors import Conflict, InvalidInput, NotFound
+from zhili.core.errors import Conflict, InvalidInput, NotFound, full_clean
 from zhili.core.events import emit
 from zhili.core.geo import polygon_from_geojson
+from zhili.core.personal import validate_phone
 from zhili.core.roles import Action, Role
 from zhili.core.scope import require, scope_for
 from zhili.orgs.events import GridsChanged, StaffRolesChanged
@@ -51,7 +52,7 @@ def organization_create(
     org = Organization(code=code, name=name, kind=kind, level=level, parent=parent, **fields)
     org.path = tree_path(parent, code)
     org.depth = org.path.count("/") - 2
-    org.full_clean()
+    full_clean(org)
     org.save()
     audit(actor, "orgs.organization.create", org, code=code, parent=parent.code if parent else None)
     return org
@@ -93,7 +94,9 @@ def grid_create(
     _check_village(actor, village)
     if Grid.objects.filter(code=code).exists():
         raise InvalidInput(f"网格编码 {code} 已被使用", field="code")
-    grid = Grid.objects.create(code=code, name=name, village=village, **_geometry_fields(geometry))
+    grid = Grid(code=code, name=name, village=village, **_geometry_fields(geometry))
+    full_clean(grid)
+    grid.save()
     _grids_changed(actor, "orgs.grid.create", grid)
     return grid
 
@@ -111,9 +114,7 @@ def grid_update_geometry(*, actor: Any, grid: Grid, geometry: dict[str, Any]) ->
 
 
 @transaction.atomic
-def grid_set_staff(
-    *, actor: Any, grid: Grid, leader: User | None, workers: Iterable[User]
-) -> Grid:
+def grid_set_staff(*, actor: Any, grid: Grid, leader: User | None, workers: Iterable[User]) -> Grid:
     require(actor, Action.GRIDS_MANAGE)
     _check_village(actor, grid.village)
     workers = list(workers)
@@ -177,13 +178,17 @@ def user_create(
     if User.objects.filter(username=username).exists():
         raise InvalidInput(f"用户名 {username} 已存在", field="username")
     user = User(
-        username=username, full_name=full_name, organization=organization, phone=phone, title=title
+        username=username,
+        full_name=full_name,
+        organization=organization,
+        phone=validate_phone(phone) if phone else "",
+        title=title,
     )
     if password:
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.full_clean(exclude=["password"])
+    full_clean(user, exclude=["password"])
     user.save()
     user.groups.set(_groups(roles))
     audit(actor, "orgs.user.create", user, organization=organization.code, roles=roles)
@@ -212,15 +217,21 @@ def user_update(
     if user.pk == getattr(actor, "pk", None) and not is_active:
         raise InvalidInput("不能停用自己的账号", field="is_active")
     roles = _validate_roles(roles)
-    before = {"organization": _code(user), "roles": sorted(user.groups.values_list("name", flat=True))}
-    user.full_name, user.organization, user.phone, user.title = full_name, organization, phone, title
+    before = {
+        "organization": _code(user),
+        "roles": sorted(user.groups.values_list("name", flat=True)),
+    }
+    user.full_name, user.organization, user.title = full_name, organization, title
+    user.phone = validate_phone(phone) if phone else ""
     user.is_active = is_active
-    user.full_clean(exclude=["password"])
+    full_clean(user, exclude=["password"])
     user.save()
     user.groups.set(_groups(roles))
     if not is_active:
         token_revoke_all(user=user)
-    audit(actor, "orgs.user.update", user, before=before, organization=organization.code, roles=roles)
+    audit(
+        actor, "orgs.user.update", user, before=before, organization=organization.code, roles=roles
+    )
     if before["roles"] != roles:
         emit(StaffRolesChanged(user_id=user.pk, roles=tuple(roles)))
     return user
@@ -277,4 +288,3 @@ def token_revoke_all(*, user: User) -> int:
     return AuthToken.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
-

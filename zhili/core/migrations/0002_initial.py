@@ -6,39 +6,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditlog',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="auditlog",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='outboxevent',
-            index=models.Index(condition=models.Q(('delivered_at__isnull', True)), fields=['available_at', 'id'], name='outbox_pending'),
+            model_name="outboxevent",
+            index=models.Index(
+                condition=models.Q(("delivered_at__isnull", True)),
+                fields=["available_at", "id"],
+                name="outbox_pending",
+            ),
         ),
         migrations.AddField(
-            model_name='outboxdelivery',
-            name='event',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='core.outboxevent'),
+            model_name="outboxdelivery",
+            name="event",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="deliveries",
+                to="core.outboxevent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scheduledslot',
-            constraint=models.UniqueConstraint(fields=('job', 'slot_start'), name='slot_once'),
+            model_name="scheduledslot",
+            constraint=models.UniqueConstraint(fields=("job", "slot_start"), name="slot_once"),
         ),
         migrations.AddIndex(
-            model_name='auditlog',
-            index=models.Index(fields=['target_type', 'target_id'], name='core_auditl_target__6c66b3_idx'),
+            model_name="auditlog",
+            index=models.Index(
+                fields=["target_type", "target_id"], name="core_auditl_target__6c66b3_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outboxdelivery',
-            constraint=models.UniqueConstraint(fields=('event', 'handler'), name='outbox_delivery_once'),
+            model_name="outboxdelivery",
+            constraint=models.UniqueConstraint(
+                fields=("event", "handler"), name="outbox_delivery_once"
+            ),
         ),
     ]

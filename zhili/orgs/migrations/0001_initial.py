@@ -10,125 +10,327 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('full_name', models.CharField(blank=True, max_length=50, verbose_name='姓名')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='手机号')),
-                ('title', models.CharField(blank=True, max_length=50, verbose_name='职务')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='演示账号')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                ("full_name", models.CharField(blank=True, max_length=50, verbose_name="姓名")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="手机号")),
+                ("title", models.CharField(blank=True, max_length=50, verbose_name="职务")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="演示账号")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作人员',
-                'verbose_name_plural': '工作人员',
+                "verbose_name": "工作人员",
+                "verbose_name_plural": "工作人员",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='AuthToken',
+            name="AuthToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('prefix', models.CharField(max_length=8)),
-                ('name', models.CharField(blank=True, max_length=100)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_used_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("prefix", models.CharField(max_length=8)),
+                ("name", models.CharField(blank=True, max_length=100)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_used_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '访问令牌',
-                'verbose_name_plural': '访问令牌',
+                "verbose_name": "访问令牌",
+                "verbose_name_plural": "访问令牌",
             },
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9-]{2,40}$', '编码只能包含字母、数字和连字符')], verbose_name='编码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('area_name', models.CharField(blank=True, max_length=50, verbose_name='辖区')),
-                ('kind', models.CharField(choices=[('center', '综治中心'), ('subcenter', '入驻平台'), ('office', '内设科室'), ('liaison_office', '领导小组联络员室'), ('department', '职能部门'), ('committee', '委员会')], max_length=20, verbose_name='类型')),
-                ('level', models.CharField(choices=[('county', '县级'), ('township', '乡镇级'), ('village', '村级')], max_length=10, verbose_name='层级')),
-                ('division', models.CharField(blank=True, choices=[('county', '县'), ('town', '镇'), ('township', '乡'), ('subdistrict', '街道'), ('state_farm', '国营场'), ('village', '行政村'), ('community', '社区')], max_length=20, verbose_name='区划类型')),
-                ('path', models.CharField(editable=False, max_length=400)),
-                ('depth', models.PositiveSmallIntegerField(default=0, editable=False)),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='值班电话')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='演示数据')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgs.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=40,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9-]{2,40}$", "编码只能包含字母、数字和连字符"
+                            )
+                        ],
+                        verbose_name="编码",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("area_name", models.CharField(blank=True, max_length=50, verbose_name="辖区")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("center", "综治中心"),
+                            ("subcenter", "入驻平台"),
+                            ("office", "内设科室"),
+                            ("liaison_office", "领导小组联络员室"),
+                            ("department", "职能部门"),
+                            ("committee", "委员会"),
+                        ],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("county", "县级"), ("township", "乡镇级"), ("village", "村级")],
+                        max_length=10,
+                        verbose_name="层级",
+                    ),
+                ),
+                (
+                    "division",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("county", "县"),
+                            ("town", "镇"),
+                            ("township", "乡"),
+                            ("subdistrict", "街道"),
+                            ("state_farm", "国营场"),
+                            ("village", "行政村"),
+                            ("community", "社区"),
+                        ],
+                        max_length=20,
+                        verbose_name="区划类型",
+                    ),
+                ),
+                ("path", models.CharField(editable=False, max_length=400)),
+                ("depth", models.PositiveSmallIntegerField(default=0, editable=False)),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="值班电话")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="演示数据")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="orgs.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '组织机构',
-                'verbose_name_plural': '组织机构',
-                'ordering': ['path'],
+                "verbose_name": "组织机构",
+                "verbose_name_plural": "组织机构",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='Grid',
+            name="Grid",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9-]{2,40}$', '编码只能包含字母、数字和连字符')], verbose_name='网格编码')),
-                ('name', models.CharField(max_length=100, verbose_name='网格名称')),
-                ('geometry', models.JSONField(verbose_name='范围(GeoJSON)')),
-                ('min_lng', models.FloatField(editable=False)),
-                ('min_lat', models.FloatField(editable=False)),
-                ('max_lng', models.FloatField(editable=False)),
-                ('max_lat', models.FloatField(editable=False)),
-                ('area_km2', models.FloatField(default=0, editable=False, verbose_name='面积(平方公里)')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='演示数据')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('leader', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='led_grids', to=settings.AUTH_USER_MODEL, verbose_name='网格长')),
-                ('workers', models.ManyToManyField(blank=True, related_name='grids', to=settings.AUTH_USER_MODEL, verbose_name='网格员')),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grids', to='orgs.organization', verbose_name='所属村(社区)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=40,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9-]{2,40}$", "编码只能包含字母、数字和连字符"
+                            )
+                        ],
+                        verbose_name="网格编码",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="网格名称")),
+                ("geometry", models.JSONField(verbose_name="范围(GeoJSON)")),
+                ("min_lng", models.FloatField(editable=False)),
+                ("min_lat", models.FloatField(editable=False)),
+                ("max_lng", models.FloatField(editable=False)),
+                ("max_lat", models.FloatField(editable=False)),
+                (
+                    "area_km2",
+                    models.FloatField(default=0, editable=False, verbose_name="面积(平方公里)"),
+                ),
+                ("is_demo", models.BooleanField(default=False, verbose_name="演示数据")),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "leader",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="led_grids",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="网格长",
+                    ),
+                ),
+                (
+                    "workers",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="grids",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="网格员",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grids",
+                        to="orgs.organization",
+                        verbose_name="所属村(社区)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '网格',
-                'verbose_name_plural': '网格',
-                'ordering': ['code'],
+                "verbose_name": "网格",
+                "verbose_name_plural": "网格",
+                "ordering": ["code"],
             },
         ),
         migrations.AddField(
-            model_name='user',
-            name='organization',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='orgs.organization', verbose_name='所属单位'),
+            model_name="user",
+            name="organization",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="staff",
+                to="orgs.organization",
+                verbose_name="所属单位",
+            ),
         ),
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(fields=['path'], name='org_path_prefix', opclasses=['varchar_pattern_ops']),
+            model_name="organization",
+            index=models.Index(
+                fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(fields=['level', 'kind'], name='orgs_organi_level_ca10d0_idx'),
+            model_name="organization",
+            index=models.Index(fields=["level", "kind"], name="orgs_organi_level_ca10d0_idx"),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.UniqueConstraint(fields=('path',), name='org_path_unique'),
+            model_name="organization",
+            constraint=models.UniqueConstraint(fields=("path",), name="org_path_unique"),
         ),
     ]
