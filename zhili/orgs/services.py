@@ -61,7 +61,7 @@ def organization_create(
 # --- grids ------------------------------------------------------------------------------------
 
 
-def _geometry_fields(geometry: dict[str, Any]) -> dict[str, Any]:
+def grid_geometry_fields(geometry: dict[str, Any]) -> dict[str, Any]:
     try:
         geom = polygon_from_geojson(geometry)
     except (ValueError, TypeError, KeyError, AttributeError, shapely.errors.GEOSException) as exc:
@@ -94,7 +94,7 @@ def grid_create(
     _check_village(actor, village)
     if Grid.objects.filter(code=code).exists():
         raise InvalidInput(f"网格编码 {code} 已被使用", field="code")
-    grid = Grid(code=code, name=name, village=village, **_geometry_fields(geometry))
+    grid = Grid(code=code, name=name, village=village, **grid_geometry_fields(geometry))
     full_clean(grid)
     grid.save()
     _grids_changed(actor, "orgs.grid.create", grid)
@@ -105,7 +105,7 @@ def grid_create(
 def grid_update_geometry(*, actor: Any, grid: Grid, geometry: dict[str, Any]) -> Grid:
     require(actor, Action.GRIDS_MANAGE)
     _check_village(actor, grid.village)
-    for field, value in _geometry_fields(geometry).items():
+    for field, value in grid_geometry_fields(geometry).items():
         setattr(grid, field, value)
     grid.updated_at = timezone.now()
     grid.save()

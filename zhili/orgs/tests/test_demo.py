@@ -1,0 +1,198 @@
+"""The Donghai demo seed: its shape, its geometry, its personas and its idempotence.
+
+The demo is loaded once for the module (about a second) and removed afterwards, so the
+other test modules, which build their own small tree with the same county code, never see it.
+"""
+
+import io
+import time
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import shapely
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.test import RequestFactory
+
+from zhili.core.models import AuditLog
+from zhili.core.roles import Role
+from zhili.orgs.demo import data, geometry, loader
+from zhili.orgs.models import Grid, Organization, User
+
+KM2 = geometry.KM_LNG * geometry.KM_LAT
+
+
+def _remove_demo() -> None:
+    Grid.objects.filter(is_demo=True).delete()
+    AuditLog.objects.filter(action="core.demo.load").delete()
+    User.objects.filter(is_demo=True).delete()
+    county = Organization.objects.filter(path__startswith=f"/{data.COUNTY}/")
+    for depth in sorted(set(county.values_list("depth", flat=True)), reverse=True):
+        county.filter(depth=depth).delete()
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    with django_db_blocker.unblock():
+        out = io.StringIO()
+        started = time.monotonic()
+        call_command("demo", stdout=out)
+        elapsed = time.monotonic() - started
+        yield {"elapsed": elapsed, "output": out.getvalue()}
+        _remove_demo()
+
+
+pytestmark = pytest.mark.usefixtures("loaded")
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "orgs": Organization.objects.count(),
+        "grids": Grid.objects.count(),
+        "users": User.objects.count(),
+        "workers": Grid.workers.through.objects.count(),
+        "memberships": User.groups.through.objects.count(),
+    }
+
+
+def test_runs_fast_and_reports_progress(loaded: dict[str, Any]) -> None:
+    assert loaded["elapsed"] < 60
+    assert "[4/7] 村(社区)综治中心 346" in loaded["output"]
+    assert "zhili-demo" in loaded["output"]
+
+
+@pytest.mark.django_db
+def test_county_level_units() -> None:
+    county = Organization.objects.get(code="320722")
+    assert (county.name, county.area_name, county.kind, county.level, county.division) == (
+        "东海县综治中心",
+        "东海县",
+        "center",
+        "county",
+        "county",
+    )
+    children = county.children.all()
+    by_kind = Counter(children.values_list("kind", flat=True))
+    assert by_kind["office"] == 4 and by_kind["subcenter"] == 7 and by_kind["liaison_office"] == 8
+    codes = set(children.values_list("code", flat=True))
+    assert {f"320722-{c}" for c, _ in data.DEPARTMENTS} <= codes
+    assert {"320722-XFJD", "320722-MDTC", "320722-XXZX", "320722-LL8"} <= codes
+    assert all(children.filter(kind="liaison_office").values_list("is_demo", flat=True))
+    stations = Organization.objects.filter(parent__code="320722-GAJ")
+    assert stations.count() == 21
+    assert stations.get(code="320722-GAJ-320722003").name == "白塔埠镇派出所"
+
+
+@pytest.mark.django_db
+def test_townships_and_villages() -> None:
+    townships = Organization.objects.filter(level="township", kind="center")
+    assert Counter(townships.values_list("division", flat=True)) == {
+        "town": 11,
+        "township": 6,
+        "subdistrict": 2,
+        "state_farm": 2,
+    }
+    codes = list(townships.order_by("code").values_list("code", flat=True))
+    assert codes == [f"320722{n:03d}" for n in range(1, 22)]
+    assert townships.get(code="320722003").name == "白塔埠镇综治中心"
+    assert set(townships.filter(is_demo=True).values_list("division", flat=True)) == {"state_farm"}
+    villages = Organization.objects.filter(level="village", kind="center")
+    assert villages.count() == 346
+    for v in villages.select_related("parent"):
+        assert v.code.startswith(v.parent.code) and len(v.code) == 12
+        assert v.path == f"{v.parent.path}{v.code}/" and v.depth == 2
+    names = villages.values_list("parent_id", "area_name")
+    assert len(set(names)) == 346  # unique within their township
+
+
+@pytest.mark.django_db
+def test_grids_per_village_and_staff() -> None:
+    per_village = Counter(Grid.objects.values_list("village_id", flat=True))
+    assert len(per_village) == 346
+    assert set(per_village.values()) <= {1, 2, 3, 4}
+    assert not Grid.objects.filter(leader__isnull=True).exists()
+    workers = Counter(Grid.workers.through.objects.values_list("grid_id", flat=True))
+    assert len(workers) == Grid.objects.count()
+    first = Grid.objects.get(code=loader.PERSONA_GRID)
+    assert first.leader.username == "gridleader"
+    assert first.workers.filter(username="gridworker").exists()
+
+
+def test_geometry_tiles_the_county_without_gaps_or_overlaps() -> None:
+    polygons = [p for _, p in geometry.demo_grid_polygons()]
+    assert all(p.is_valid and p.geom_type == "Polygon" for p in polygons)
+    union = shapely.union_all(polygons)
+    assert union.area == pytest.approx(sum(p.area for p in polygons), rel=1e-9)
+    assert union.geom_type == "Polygon" and len(union.interiors) == 0
+    assert union.area == pytest.approx(geometry.demo_county_outline().area, rel=1e-9)
+    assert union.area * KM2 == pytest.approx(2037, rel=0.01)
+    west, south, east, north = union.bounds
+    assert 60 < (east - west) * geometry.KM_LNG < 80 and 45 < (north - south) * geometry.KM_LAT < 60
+
+
+@pytest.mark.django_db
+def test_stored_grids_match_the_pure_geometry() -> None:
+    stored = {g.code: g for g in Grid.objects.all()}
+    pure = dict(geometry.demo_grid_polygons())
+    assert stored.keys() == pure.keys()
+    grid = stored[loader.PERSONA_GRID]
+    assert shapely.geometry.shape(grid.geometry).equals(pure[loader.PERSONA_GRID])
+    assert (grid.min_lng, grid.min_lat) == pure[loader.PERSONA_GRID].bounds[:2]
+    assert sum(g.area_km2 for g in stored.values()) == pytest.approx(2037, rel=0.01)
+
+
+EXPECTED_ORG = {
+    "admin": "320722",
+    "director": "320722",
+    "dispatcher": "320722",
+    "leader": "320722",
+    "analyst": "320722-XXZX",
+    "secretary": "320722003",
+    "township": "320722003",
+    "village": loader.PERSONA_VILLAGE,
+    "gridleader": loader.PERSONA_VILLAGE,
+    "gridworker": loader.PERSONA_VILLAGE,
+    "police": "320722-GAJ",
+    "mediator": "320722-MDTC",
+    "petition": "320722-XFJD",
+}
+
+
+@pytest.mark.django_db
+def test_one_persona_per_role_with_a_working_password(settings: Any) -> None:
+    settings.ZHILI_ALLOW_DEMO_USERS = True
+    personas = User.objects.filter(username__in=EXPECTED_ORG).select_related("organization")
+    roles = Counter()
+    for user in personas:
+        assert user.organization.code == EXPECTED_ORG[user.username]
+        roles.update(user.groups.values_list("name", flat=True))
+    assert set(roles) == set(Role.values)
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    request = RequestFactory().post("/accounts/login/")
+    assert authenticate(request, username="dispatcher", password="zhili-demo") is not None
+    staff = User.objects.get(username="to320722001")
+    assert not staff.has_usable_password()
+
+
+@pytest.mark.django_db
+def test_loading_again_changes_nothing() -> None:
+    before = _counts()
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    assert _counts() == before
+    assert "(新建 0)" in out.getvalue()
+    assert AuditLog.objects.filter(action="core.demo.load").count() == 2
+
+
+@pytest.mark.django_db
+def test_locate_finds_the_demo_grid(client: Any) -> None:
+    client.force_login(User.objects.get(username="dispatcher"))
+    code, polygon = next((c, p) for c, p in geometry.demo_grid_polygons() if p.contains(p.centroid))
+    point = polygon.centroid
+    response = client.get("/api/v1/grids/locate", {"lat": point.y, "lng": point.x})
+    assert response.status_code == 200
+    assert response.json()["grid"]["code"] == code
+    assert response.json()["township"]["code"] == code[:9]
