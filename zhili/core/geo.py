@@ -3,6 +3,11 @@
 Coordinates follow GeoJSON: x is longitude, y is latitude. A point on a shared edge or
 vertex lies in several polygons; the one listed first (lowest position) wins, so the answer
 is the same on every machine and every run.
+
+Batches go through a cell table first: the extent is cut into small square cells, and a cell
+that lies strictly inside one polygon and touches no other answers for every point in it
+without a geometric test (most points of a tiling). Only points in the other cells reach the
+STRtree and the exact test.
 """
 
 from collections.abc import Sequence
@@ -30,27 +35,77 @@ class PolygonIndex:
         self.geoms = np.asarray(geoms, dtype=object)
         shapely.prepare(self.geoms)
         self.tree = shapely.STRtree(self.geoms)
+        self.cells = CellTable(self.geoms, self.tree) if len(self.geoms) else None
 
     def __len__(self) -> int:
         return len(self.keys)
 
     def locate(self, lng: float, lat: float) -> int | None:
-        candidates = self.tree.query(shapely.points(lng, lat))
-        if len(candidates) == 0:
-            return None
-        candidates.sort()
-        hits = shapely.intersects_xy(self.geoms[candidates], lng, lat)
-        if not hits.any():
-            return None
-        return int(self.keys[candidates[hits.argmax()]])
+        # A scalar Point is cheaper to make than shapely.points(); the tree tests the
+        # predicate against prepared polygons.
+        hits = self.tree.query(shapely.Point(lng, lat), predicate="intersects")
+        return int(self.keys[hits.min()]) if len(hits) else None
 
     def locate_many(self, lngs: np.ndarray, lats: np.ndarray) -> np.ndarray:
         """Vectorised `locate`: the key for each point, or -1 where no polygon covers it."""
-        points = shapely.points(np.asarray(lngs, dtype=float), np.asarray(lats, dtype=float))
-        point_idx, geom_idx = self.tree.query(points, predicate="intersects")
-        best = np.full(len(points), np.iinfo(np.int64).max, dtype=np.int64)
-        np.minimum.at(best, point_idx, geom_idx)
-        found = best != np.iinfo(np.int64).max
-        result = np.full(len(points), -1, dtype=np.int64)
-        result[found] = self.keys[best[found]]
+        lngs = np.asarray(lngs, dtype=float)
+        lats = np.asarray(lats, dtype=float)
+        if self.cells is None:
+            return np.full(len(lngs), -1, dtype=np.int64)
+        owner = self.cells.owner(lngs, lats)
+        result = np.where(owner >= 0, self.keys[np.maximum(owner, 0)], -1)
+        mixed = np.flatnonzero(owner == MIXED)
+        result[mixed] = self._locate_exact(lngs[mixed], lats[mixed])
         return result
+
+    def _locate_exact(self, lngs: np.ndarray, lats: np.ndarray) -> np.ndarray:
+        # Bounding-box candidates first, then one vectorised exact test on prepared polygons.
+        point_idx, geom_idx = self.tree.query(shapely.points(lngs, lats))
+        inside = shapely.intersects_xy(self.geoms[geom_idx], lngs[point_idx], lats[point_idx])
+        point_idx, geom_idx = point_idx[inside], geom_idx[inside]
+        result = np.full(len(lngs), -1, dtype=np.int64)
+        if len(point_idx) == 0:
+            return result
+        if np.any(point_idx[1:] < point_idx[:-1]):
+            order = np.lexsort((geom_idx, point_idx))
+            point_idx, geom_idx = point_idx[order], geom_idx[order]
+        # Points on a shared edge have several hits, adjacent after the sort: keep the lowest.
+        starts = np.flatnonzero(np.r_[True, point_idx[1:] != point_idx[:-1]])
+        result[point_idx[starts]] = self.keys[np.minimum.reduceat(geom_idx, starts)]
+        return result
+
+
+EMPTY, MIXED = -1, -2
+
+
+class CellTable:
+    """For each small cell of the extent: the one polygon that owns it, EMPTY or MIXED."""
+
+    CELLS_PER_POLYGON = 16
+    MAX_CELLS = 4_000_000
+
+    def __init__(self, geoms: np.ndarray, tree: shapely.STRtree):
+        minx, miny, maxx, maxy = shapely.total_bounds(geoms)
+        target = min(len(geoms) * self.CELLS_PER_POLYGON, self.MAX_CELLS)
+        self.size = max(np.sqrt((maxx - minx) * (maxy - miny) / target), 1e-9)
+        self.origin = (minx, miny)
+        self.nx = int((maxx - minx) // self.size) + 1
+        self.ny = int((maxy - miny) // self.size) + 1
+        ix, iy = np.meshgrid(np.arange(self.nx), np.arange(self.ny), indexing="ij")
+        x0, y0 = minx + ix.ravel() * self.size, miny + iy.ravel() * self.size
+        boxes = shapely.box(x0, y0, x0 + self.size, y0 + self.size)
+        cell_idx, geom_idx = tree.query(boxes, predicate="intersects")
+        counts = np.bincount(cell_idx, minlength=len(boxes))
+        self.table = np.where(counts == 0, EMPTY, MIXED).astype(np.int64)
+        single = counts[cell_idx] == 1
+        cell_idx, geom_idx = cell_idx[single], geom_idx[single]
+        # Strictly inside: no point of the cell, edges included, lies on the polygon's boundary.
+        pure = shapely.contains_properly(geoms[geom_idx], boxes[cell_idx])
+        self.table[cell_idx[pure]] = geom_idx[pure]
+
+    def owner(self, lngs: np.ndarray, lats: np.ndarray) -> np.ndarray:
+        ix = np.floor((lngs - self.origin[0]) / self.size)
+        iy = np.floor((lats - self.origin[1]) / self.size)
+        inside = (ix >= 0) & (ix < self.nx) & (iy >= 0) & (iy < self.ny)
+        cell = np.where(inside, ix * self.ny + iy, 0).astype(np.int64)
+        return np.where(inside, self.table[cell], EMPTY)
