@@ -23,7 +23,7 @@ class StaffAdmin(UserAdmin):
     search_fields = ["username", "full_name"]
     raw_id_fields = ["organization"]
     fieldsets = [
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("单位与职务", {"fields": ["full_name", "organization", "title", "phone", "is_demo"]}),
     ]
 

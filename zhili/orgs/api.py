@@ -7,6 +7,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhili.core.scope import role_codes
 from zhili.orgs import selectors, services
+from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Grid, Kind, Level, Organization
 
 auth_router = Router(tags=["认证"])
@@ -55,7 +56,7 @@ def token_create(request: HttpRequest, credentials: Credentials) -> Any:
 
 
 @auth_router.post("/auth/logout", response={204: None})
-def token_logout(request: HttpRequest) -> Any:
+def token_logout(request: StaffRequest) -> Any:
     token = getattr(request, "auth_token", None)
     if token is not None:
         raw = request.headers.get("Authorization", "").split(" ", 1)[-1].strip()
@@ -79,7 +80,7 @@ class MeOut(Schema):
 
 
 @orgs_router.get("/me", response=MeOut)
-def me(request: HttpRequest) -> Any:
+def me(request: StaffRequest) -> Any:
     user = request.user
     org = user.organization
     return {
@@ -101,7 +102,7 @@ class OrgOut(Schema):
 
     @staticmethod
     def resolve_parent(obj: Organization) -> str | None:
-        return obj.parent.code if obj.parent_id else None
+        return obj.parent.code if obj.parent else None
 
 
 class OrgFilters(Schema):
@@ -113,7 +114,7 @@ class OrgFilters(Schema):
 
 @orgs_router.get("/orgs", response=list[OrgOut])
 @paginate(LimitOffsetPagination)
-def org_list(request: HttpRequest, filters: Query[OrgFilters]) -> Any:
+def org_list(request: StaffRequest, filters: Query[OrgFilters]) -> Any:
     qs = selectors.organization_list(user=request.user)
     if filters.level:
         qs = qs.filter(level=filters.level)
@@ -127,7 +128,7 @@ def org_list(request: HttpRequest, filters: Query[OrgFilters]) -> Any:
 
 
 @orgs_router.get("/orgs/{code}", response=OrgOut)
-def org_detail(request: HttpRequest, code: str) -> Any:
+def org_detail(request: StaffRequest, code: str) -> Any:
     return selectors.organization_get(user=request.user, code=code)
 
 
@@ -159,7 +160,7 @@ class GridFilters(Schema):
 
 
 @orgs_router.get("/grids", response=dict)
-def grid_collection(request: HttpRequest, filters: Query[GridFilters]) -> Any:
+def grid_collection(request: StaffRequest, filters: Query[GridFilters]) -> Any:
     grids = selectors.grid_list(
         user=request.user, township=filters.township, village=filters.village
     )
@@ -173,7 +174,7 @@ class LocateOut(Schema):
 
 
 @orgs_router.get("/grids/locate", response={200: LocateOut, 404: ErrorOut, 422: ErrorOut})
-def grid_locate(request: HttpRequest, lat: str, lng: str) -> Any:
+def grid_locate(request: StaffRequest, lat: str, lng: str) -> Any:
     location = selectors.grid_locate(lat=lat, lng=lng)
     if location is None:
         return Status(
@@ -187,5 +188,5 @@ def grid_locate(request: HttpRequest, lat: str, lng: str) -> Any:
 
 
 @orgs_router.get("/grids/{code}", response=dict)
-def grid_detail(request: HttpRequest, code: str) -> Any:
+def grid_detail(request: StaffRequest, code: str) -> Any:
     return grid_feature(selectors.grid_get(user=request.user, code=code))

@@ -8,10 +8,19 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django_htmx.middleware import HtmxDetails
 from ninja.security import HttpBearer
 
-from zhili.orgs.models import AuthToken
+from zhili.orgs.models import AuthToken, User
 from zhili.orgs.services import token_digest
+
+
+class StaffRequest(HttpRequest):
+    """A request from a signed-in staff member, as views behind login see it (for typing)."""
+
+    user: User
+    htmx: HtmxDetails
+    auth_token: AuthToken
 
 
 def demo_login_allowed(user: Any) -> bool:

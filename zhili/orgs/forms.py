@@ -53,7 +53,6 @@ class StaffForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.actor = actor
         self.editing = editing
-        self.organization_obj: Organization | None = None
         if editing:
             del self.fields["username"]
             del self.fields["password"]
@@ -67,16 +66,16 @@ class StaffForm(forms.Form):
             self.fields["phone"].widget.attrs["placeholder"] = masked
             self.fields["phone"].help_text = f"当前号码 {masked};留空则保持不变"
 
-    def clean_organization(self) -> str:
+    def clean_organization(self) -> Organization:
+        """The code typed or picked, resolved within the actor's scope."""
         code = self.cleaned_data["organization"].strip()
         try:
-            self.organization_obj = selectors.organization_get(user=self.actor, code=code)
+            return selectors.organization_get(user=self.actor, code=code)
         except NotFound as exc:
             raise ValidationError(f"单位编码 {code} 不存在或不在您的管辖范围内") from exc
-        return code
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         password = data.get("password")
         if password:
             candidate = User(username=data.get("username", ""), full_name=data.get("full_name", ""))

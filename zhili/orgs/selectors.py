@@ -141,7 +141,9 @@ def grid_locate(*, lat: Any, lng: Any) -> Location | None:
     if pk is None:
         return None
     grid = Grid.objects.select_related("village__parent").get(pk=pk)
-    return Location(grid=grid, village=grid.village, township=grid.village.parent)
+    township = grid.village.parent
+    assert township is not None, "a village always belongs to a township"
+    return Location(grid=grid, village=grid.village, township=township)
 
 
 def township_list(*, user: Any) -> QuerySet[Organization]:

@@ -141,7 +141,8 @@ def _grids_changed(actor: Any, action: str, grid: Grid) -> None:
 
 
 def _org_path(user: User) -> str:
-    return user.organization.path if user.organization_id else "/-none-/"
+    org = user.organization
+    return org.path if org else "/-none-/"
 
 
 # --- staff and roles ---------------------------------------------------------------------------
@@ -238,7 +239,8 @@ def user_update(
 
 
 def _code(user: User) -> str | None:
-    return user.organization.code if user.organization_id else None
+    org = user.organization
+    return org.code if org else None
 
 
 @transaction.atomic

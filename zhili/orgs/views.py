@@ -22,6 +22,7 @@ from zhili.core.errors import DomainError, NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import can, scope_for
 from zhili.orgs import selectors, services
+from zhili.orgs.auth import StaffRequest
 from zhili.orgs.forms import StaffFilterForm, StaffForm
 from zhili.orgs.models import Level, Organization, User
 from zhili.web.views import forbidden
@@ -63,7 +64,7 @@ def get_org_or_404(user: Any, code: str) -> Organization:
 
 @requires(Action.ORGS_VIEW)
 @require_GET
-def tree(request: HttpRequest) -> HttpResponse:
+def tree(request: StaffRequest) -> HttpResponse:
     return render(request, "orgs/tree.html", tree_context(request.user))
 
 
@@ -77,7 +78,7 @@ def tree_context(user: Any, selected: Organization | None = None) -> dict[str, A
 
 @requires(Action.ORGS_VIEW)
 @require_GET
-def tree_children(request: HttpRequest) -> HttpResponse:
+def tree_children(request: StaffRequest) -> HttpResponse:
     parent = get_org_or_404(request.user, request.GET.get("parent", ""))
     nodes = selectors.organization_children(user=request.user, parent=parent)
     return render(request, "orgs/_tree_nodes.html", {"nodes": nodes})
@@ -85,7 +86,7 @@ def tree_children(request: HttpRequest) -> HttpResponse:
 
 @requires(Action.ORGS_VIEW)
 @require_GET
-def tree_search(request: HttpRequest) -> HttpResponse:
+def tree_search(request: StaffRequest) -> HttpResponse:
     text = request.GET.get("q", "")[:50].strip()
     results = selectors.organization_search(user=request.user, text=text, limit=30) if text else []
     return render(request, "orgs/_search_results.html", {"results": results, "q": text})
@@ -111,7 +112,7 @@ def detail_context(user: Any, org: Organization) -> dict[str, Any]:
 
 @requires(Action.ORGS_VIEW)
 @require_GET
-def org_detail(request: HttpRequest, code: str) -> HttpResponse:
+def org_detail(request: StaffRequest, code: str) -> HttpResponse:
     org = get_org_or_404(request.user, code)
     if request.htmx:
         return render(request, "orgs/_detail.html", detail_context(request.user, org))
@@ -123,7 +124,7 @@ def org_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @requires(Action.GRIDS_VIEW)
 @require_GET
-def grid_map(request: HttpRequest) -> HttpResponse:
+def grid_map(request: StaffRequest) -> HttpResponse:
     townships = list(selectors.township_list(user=request.user).order_by("code"))
     colours = {t.code: TOWNSHIP_PALETTE[i % len(TOWNSHIP_PALETTE)] for i, t in enumerate(townships)}
     config = {
@@ -150,7 +151,7 @@ PAGE_SIZE = 20
 
 @requires(Action.PEOPLE_MANAGE)
 @require_GET
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: StaffRequest) -> HttpResponse:
     filters = StaffFilterForm(request.GET)
     filters.is_valid()  # invalid values are dropped from cleaned_data, never an error page
     data = filters.cleaned_data
@@ -177,7 +178,7 @@ def people(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _query(request: HttpRequest) -> str:
+def _query(request: StaffRequest) -> str:
     """The current filters as a query string, without the page number."""
     query = request.GET.copy()
     query.pop("page", None)
@@ -186,7 +187,7 @@ def _query(request: HttpRequest) -> str:
 
 @requires(Action.PEOPLE_MANAGE)
 @require_http_methods(["GET", "POST"])
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: StaffRequest) -> HttpResponse:
     form = StaffForm(request.POST or None, actor=request.user)
     if request.method == "POST":
         if not form.is_valid():
@@ -197,7 +198,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 username=data["username"],
                 full_name=data["full_name"],
-                organization=form.organization_obj,
+                organization=data["organization"],
                 roles=data["roles"],
                 password=data["password"] or None,
                 phone=data["phone"],
@@ -212,7 +213,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 @requires(Action.PEOPLE_MANAGE)
 @require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: StaffRequest, pk: int) -> HttpResponse:
     try:
         person = selectors.staff_get(user=request.user, pk=pk)
     except NotFound as exc:
@@ -236,7 +237,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 user=person,
                 full_name=data["full_name"],
-                organization=form.organization_obj,
+                organization=data["organization"],
                 roles=data["roles"],
                 phone=data["phone"] or person.phone,
                 title=data["title"],
@@ -250,7 +251,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def person_form(
-    request: HttpRequest,
+    request: StaffRequest,
     form: StaffForm,
     *,
     person: User | None = None,
@@ -277,7 +278,7 @@ def _org_label(user: Any, code: str) -> str:
         return ""
 
 
-def done(request: HttpRequest) -> HttpResponse:
+def done(request: StaffRequest) -> HttpResponse:
     url = reverse("orgs:people")
     if request.htmx:
         return HttpResponse(status=204, headers={"HX-Redirect": url})
@@ -286,7 +287,7 @@ def done(request: HttpRequest) -> HttpResponse:
 
 @requires(Action.PEOPLE_MANAGE)
 @require_GET
-def organization_options(request: HttpRequest) -> HttpResponse:
+def organization_options(request: StaffRequest) -> HttpResponse:
     """Search results for the unit picker of the staff form (a list of buttons)."""
     text = request.GET.get("organization_search", request.GET.get("q", ""))[:50].strip()
     results = selectors.organization_search(user=request.user, text=text, limit=20) if text else []

@@ -25,7 +25,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    sections: dict[str, list[dict[str, str]]] = {}
+    sections: dict[str, list[dict[str, Any]]] = {}
     for section, label, name, action in NAVIGATION:
         if action is not None and not can(user, action):
             continue

@@ -14,6 +14,7 @@ from zhili.core.errors import DomainError
 from zhili.core.roles import Action, Role
 from zhili.core.scope import can, role_codes
 from zhili.orgs import selectors, services
+from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Level
 from zhili.web.forms import PasswordChangeForm
 
@@ -84,7 +85,7 @@ def built_sections(user: Any) -> list[dict[str, str]]:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: StaffRequest) -> HttpResponse:
     user = request.user
     codes = role_codes(user)
     context = {
@@ -104,7 +105,7 @@ PASSWORD_FIELDS = {"old_password": "old_password", "new_password": "new_password
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: StaffRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -126,7 +127,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def password_change_done(request: HttpRequest) -> HttpResponse:
+def password_change_done(request: StaffRequest) -> HttpResponse:
     return render(request, "web/password_change_done.html")
 
 
