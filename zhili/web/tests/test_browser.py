@@ -180,11 +180,14 @@ def test_screenshots_of_every_page(live_server, personas, tree, page):
 
     page.click("[data-testid=person-edit-lina]")
     page.wait_for_selector("[data-testid=person-form]")
+    # htmx binds its triggers once the page has loaded; typing earlier would go unheard.
+    page.wait_for_load_state("networkidle")
     page.fill("[data-testid=org-search]", "甲")
     page.wait_for_selector("[data-testid=org-options] .org-option")
     page.screenshot(path=ARTIFACTS / "06-people-edit.png", full_page=True)
 
     page.goto(f"{base}/people/new/")
+    page.wait_for_load_state("networkidle")
     page.fill("input[name=username]", "township")
     page.fill("input[name=full_name]", "重复用户")
     page.fill("input[name=organization]", tree.v11.code)
