@@ -71,6 +71,10 @@ def tree(request: StaffRequest) -> HttpResponse:
 def tree_context(user: Any, selected: Organization | None = None) -> dict[str, Any]:
     roots = list(selectors.organization_children(user=user, parent=None))
     context: dict[str, Any] = {"nodes": roots, "selected": selected}
+    if len(roots) == 1:
+        # One root (the user's own unit): open it, so the page starts with something to read.
+        context["open_root"] = roots[0]
+        context["root_children"] = selectors.organization_children(user=user, parent=roots[0])
     if selected is not None:
         context.update(detail_context(user, selected))
     return context

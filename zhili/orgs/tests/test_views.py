@@ -84,6 +84,9 @@ def test_navigation_hides_people_from_non_admins(personas):
 def test_tree_roots_are_the_users_own_subtree(personas, tree):
     response = client_for(personas.township).get(reverse("orgs:tree"))
     assert [n.code for n in response.context["nodes"]] == [tree.t1.code]
+    # The single root opens at once with its own children, and nothing beyond the scope.
+    assert [n.code for n in response.context["root_children"]] == [tree.v11.code, tree.v12.code]
+    assert f'data-testid="tree-label-{tree.v11.code}"' in response.content.decode()
     response = client_for(personas.leader).get(reverse("orgs:tree"))
     assert [n.code for n in response.context["nodes"]] == [tree.county.code]
 

@@ -111,9 +111,12 @@ def test_locate_tool_by_coordinates(live_server, personas, tree, page):
     page.wait_for_selector("[data-testid=locate-result]:has-text('不在本县任何网格内')")
 
 
-def test_tree_expands_lazily(live_server, personas, tree, page):
-    login(page, live_server.url, "township")
+def test_tree_opens_at_the_users_unit_and_expands_lazily(live_server, personas, tree, page):
+    login(page, live_server.url, "dispatcher")
     page.goto(f"{live_server.url}/orgs/")
+    # The county center is open from the start; a township loads its villages on demand.
+    assert page.is_visible(f"[data-testid=tree-toggle-{tree.t1.code}]")
+    assert not page.is_visible(f"[data-testid=tree-label-{tree.v11.code}]")
     page.click(f"[data-testid=tree-toggle-{tree.t1.code}]")
     page.wait_for_selector(f"[data-testid=tree-label-{tree.v11.code}]")
     page.click(f"[data-testid=tree-label-{tree.v11.code}]")
@@ -162,7 +165,6 @@ def test_screenshots_of_every_page(live_server, personas, tree, page):
     page.screenshot(path=ARTIFACTS / "02-home.png", full_page=True)
 
     page.goto(f"{base}/orgs/")
-    page.click(f"[data-testid=tree-toggle-{tree.county.code}]")
     page.wait_for_selector(f"[data-testid=tree-toggle-{tree.t1.code}]")
     page.click(f"[data-testid=tree-toggle-{tree.t1.code}]")
     page.wait_for_selector(f"[data-testid=tree-label-{tree.v11.code}]")
