@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "zhili.core",
     "zhili.orgs",
+    "zhili.cases",
     "zhili.web",
 ]
 
@@ -165,6 +166,16 @@ STATICFILES_DIRS = [
 STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()]
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- uploads ------------------------------------------------------------------------------
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("ZHILI_MEDIA_ROOT", VAR_DIR / "media"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- cases ----------------------------------------------------------------------------------
+# Case numbers: prefix + local date + sequence of the day, e.g. DH20261126-00042.
+ZHILI_CASE_PREFIX = os.environ.get("ZHILI_CASE_PREFIX", "DH")
 
 # --- maps -----------------------------------------------------------------------------------
 # A tile URL template (e.g. an internal tile server). Empty: polygons draw on a plain background.

@@ -1,0 +1,53 @@
+from django.contrib import admin
+
+from zhili.cases.models import Case, CaseEvent, Category, ResponsibilityRule, TimeLimit
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "parent", "default_urgency", "is_active"]
+    search_fields = ["code", "name", "keywords"]
+    readonly_fields = ["path", "depth"]
+
+
+@admin.register(TimeLimit)
+class TimeLimitAdmin(admin.ModelAdmin):
+    list_display = [
+        "category",
+        "urgency",
+        "acknowledge_amount",
+        "acknowledge_unit",
+        "handle_amount",
+        "handle_unit",
+    ]
+
+
+@admin.register(ResponsibilityRule)
+class ResponsibilityRuleAdmin(admin.ModelAdmin):
+    list_display = ["category", "township", "village", "grid", "unit", "is_active"]
+    list_filter = ["is_active"]
+    raw_id_fields = ["category", "township", "village", "grid", "unit"]
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["action", "from_state", "to_state", "actor", "note", "created_at"]
+    fields = readonly_fields
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    """Read-only: every change to a case goes through the workflow services."""
+
+    list_display = ["case_no", "title", "channel", "state", "card", "lead_unit", "registered_at"]
+    list_filter = ["state", "card", "channel", "urgency"]
+    search_fields = ["case_no", "title"]
+    inlines = [CaseEventInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

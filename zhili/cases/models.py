@@ -1,0 +1,344 @@
+"""The one queue: cases (事件/工单), the dispatch catalog, responsibility rules, time limits."""
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+from zhili.orgs.models import Grid, Organization
+
+
+class Channel(models.TextChoices):
+    HOTLINE = "hotline", "12345热线"
+    EMERGENCY = "emergency", "110/120/119联动"
+    PETITION = "petition", "阳光信访"
+    CITY_MANAGEMENT = "city_management", "数字城管"
+    GRID_REPORT = "grid_report", "网格员上报"
+    WEB = "web", "群众网上/APP"
+    LEADER_ASSIGNED = "leader_assigned", "领导交办"
+    DEPARTMENT_REFERRAL = "department_referral", "部门转办"
+    OPEN311 = "open311", "Open311接口"
+    WALK_IN = "walk_in", "窗口来访"
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", "一般"
+    URGENT = "urgent", "紧急"
+    EMERGENCY = "emergency", "特急"
+
+
+class State(models.TextChoices):
+    REGISTERED = "registered", "已受理"
+    DISPATCHED = "dispatched", "已派单"
+    ACKNOWLEDGED = "acknowledged", "已签收"
+    IN_PROGRESS = "in_progress", "处置中"
+    REPLIED = "replied", "已反馈"
+    CLOSED = "closed", "已办结"
+    RATED = "rated", "已回访"
+    RETURNED = "returned", "已退回"
+    SUSPENDED = "suspended", "已挂起"
+    MERGED = "merged", "已合并"
+
+
+class Card(models.TextChoices):
+    NONE = "", "无"
+    YELLOW = "yellow", "黄牌"
+    RED = "red", "红牌"
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    BASICALLY_SATISFIED = "basically_satisfied", "基本满意"
+    UNSATISFIED = "unsatisfied", "不满意"
+
+
+class LimitUnit(models.TextChoices):
+    MINUTES = "minutes", "自然分钟"
+    WORKING_HOURS = "working_hours", "工作小时"
+    WORKING_DAYS = "working_days", "工作日"
+
+
+class Category(models.Model):
+    """A node of the dispatch catalog (派单目录). Cases take a leaf or an inner node."""
+
+    code = models.CharField("编码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=100)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=400, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    keywords = models.CharField("关键词", max_length=300, blank=True)
+    description = models.TextField("说明", blank=True)
+    default_urgency = models.CharField(
+        "默认紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    sort_order = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField("启用", default=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "事项分类"
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def group_code(self) -> str:
+        """The top-level group this category belongs to (for duplicates, statistics)."""
+        return self.path.strip("/").split("/")[0]
+
+
+class TimeLimit(models.Model):
+    """How long a case may take to be acknowledged and handled, per category and urgency.
+
+    A row with no category is the default for its urgency; a category's row applies to it and
+    to the categories below it, the nearest one winning.
+    """
+
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="time_limits"
+    )
+    urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices)
+    acknowledge_amount = models.PositiveIntegerField("签收时限")
+    acknowledge_unit = models.CharField(max_length=20, choices=LimitUnit.choices)
+    handle_amount = models.PositiveIntegerField("办理时限")
+    handle_unit = models.CharField(max_length=20, choices=LimitUnit.choices)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办理时限"
+        constraints = [
+            models.UniqueConstraint(fields=["category", "urgency"], name="time_limit_once"),
+            models.UniqueConstraint(
+                fields=["urgency"],
+                condition=models.Q(category__isnull=True),
+                name="time_limit_default_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category or '默认'} {self.get_urgency_display()}"
+
+
+class ResponsibilityRule(models.Model):
+    """权责清单: category x area -> handling unit. The most specific rule wins."""
+
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="rules")
+    township = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    village = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    grid = models.ForeignKey(
+        Grid, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        Organization, verbose_name="承办单位", on_delete=models.PROTECT, related_name="rules"
+    )
+    note = models.CharField("备注", max_length=200, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+    is_demo = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "权责清单"
+
+    def __str__(self) -> str:
+        return f"{self.category} → {self.unit}"
+
+
+class Case(models.Model):
+    case_no = models.CharField("工单编号", max_length=30, unique=True)
+    channel = models.CharField("来源渠道", max_length=30, choices=Channel.choices)
+    external_id = models.CharField("外部编号", max_length=100, blank=True)
+    category = models.ForeignKey(Category, verbose_name="事项分类", on_delete=models.PROTECT)
+    title = models.CharField("标题", max_length=200)
+    description = models.TextField("诉求内容")
+    urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices)
+
+    lat = models.FloatField("纬度", null=True, blank=True)
+    lng = models.FloatField("经度", null=True, blank=True)
+    address = models.CharField("地址", max_length=300, blank=True)
+    grid = models.ForeignKey(
+        Grid, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    village = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    township = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    out_of_area = models.BooleanField("辖区外", default=False)
+
+    reporter_name = models.CharField("诉求人", max_length=50, blank=True)
+    reporter_phone = models.CharField("联系电话", max_length=20, blank=True)
+    anonymous = models.BooleanField("匿名", default=False)
+
+    state = models.CharField("状态", max_length=20, choices=State.choices, db_index=True)
+    state_before_suspend = models.CharField(max_length=20, choices=State.choices, blank=True)
+    # The center whose dispatchers hold the case (county or township), and the handling unit.
+    dispatch_center = models.ForeignKey(
+        Organization, verbose_name="分拨中心", on_delete=models.PROTECT, related_name="+"
+    )
+    suggested_unit = models.ForeignKey(
+        Organization,
+        verbose_name="建议承办单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lead_unit = models.ForeignKey(
+        Organization,
+        verbose_name="主办单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assisting_units = models.ManyToManyField(
+        Organization, verbose_name="协办单位", blank=True, related_name="+"
+    )
+    routing_rule = models.ForeignKey(
+        ResponsibilityRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    routing_note = models.CharField("分拨依据", max_length=300, blank=True)
+    # Materialized paths copied from the organizations, so that the scope filter is one range
+    # scan on an indexed column of this table (see zhili.cases.selectors).
+    area_path = models.CharField(max_length=400, blank=True)
+    dispatch_path = models.CharField(max_length=400)
+    unit_path = models.CharField(max_length=400, blank=True)
+
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    registered_at = models.DateTimeField("受理时间", default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+
+    # Deadlines are data (habit 6): the scheduler sweeps these indexed columns.
+    acknowledge_due_at = models.DateTimeField("签收时限", null=True, blank=True)
+    due_at = models.DateTimeField("办结时限", null=True, blank=True)
+    warn_at = models.DateTimeField(null=True, blank=True)
+    card = models.CharField("督办牌", max_length=10, choices=Card.choices, blank=True, default="")
+    card_at = models.DateTimeField(null=True, blank=True)
+    extension_requested_until = models.DateTimeField(null=True, blank=True)
+    extension_reason = models.CharField(max_length=300, blank=True)
+    extended = models.BooleanField("已延期", default=False)
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    # Emergency cases count calendar time; the others office time (see deadlines.py).
+    calendar_clock = models.BooleanField(default=False)
+    # Handling time left when the case was suspended or returned, restored on resume.
+    remaining_seconds = models.PositiveIntegerField(null=True, blank=True)
+
+    reply = models.TextField("办理结果", blank=True)
+    rating = models.CharField("评价", max_length=30, choices=Rating.choices, blank=True, default="")
+    rating_comment = models.CharField("评价意见", max_length=500, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    returned_count = models.PositiveSmallIntegerField(default=0)
+    master = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+    is_demo = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "事件工单"
+        indexes = [
+            models.Index(fields=["-registered_at", "-id"], name="case_recent"),
+            models.Index(fields=["state", "-registered_at", "-id"], name="case_state_recent"),
+            models.Index(
+                fields=["area_path"], name="case_area_path", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["dispatch_path"],
+                name="case_dispatch_path",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["unit_path"], name="case_unit_path", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["warn_at"],
+                name="case_warn_open",
+                condition=models.Q(warn_at__isnull=False),
+            ),
+            models.Index(fields=["channel", "external_id"], name="case_external"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="case_external_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_no} {self.title}"
+
+
+class CaseNumberCounter(models.Model):
+    """The last case number issued on a day; incremented in the intake's transaction, so the
+    numbers are gap-free and a rollback gives its number back."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"
+
+
+class CaseEvent(models.Model):
+    """A line of the case's timeline: every transition, with who, from where, and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=30)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_unit = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action}"
+
+
+def attachment_path(instance: "CaseAttachment", filename: str) -> str:
+    now = timezone.now()
+    return f"cases/{now:%Y/%m}/{instance.case.case_no}/{filename}"
+
+
+class CaseAttachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    event = models.ForeignKey(
+        CaseEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "附件"
+
+    def __str__(self) -> str:
+        return self.name

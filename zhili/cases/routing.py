@@ -1,0 +1,128 @@
+"""Routing (权责清单): which unit must handle a case, and which center dispatches it.
+
+A responsibility rule maps a category (and every category below it) in an area (a grid, a
+village, a township, or the whole county) to a handling unit. The most specific area wins;
+among rules of the same area, the nearest category wins; then the oldest rule. A case that no
+rule matches, or whose point lies outside every grid, goes to the county center's dispatchers:
+no case is ever left without an owner. The decision explains itself in Chinese.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from zhili.cases.deadlines import category_chain
+from zhili.cases.models import Category, ResponsibilityRule
+from zhili.core.errors import InvalidInput
+from zhili.core.stamps import StampedCache
+from zhili.orgs.models import Kind, Level, Organization
+from zhili.orgs.selectors import Location, grid_locate
+
+STAMP = "cases.rules"
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    id: int
+    category_id: int
+    township_id: int | None
+    village_id: int | None
+    grid_id: int | None
+    unit_id: int
+
+    @property
+    def specificity(self) -> int:
+        return 3 if self.grid_id else 2 if self.village_id else 1 if self.township_id else 0
+
+
+def _load_rules() -> dict[int, list[RuleRow]]:
+    by_category: dict[int, list[RuleRow]] = {}
+    fields = ["id", "category_id", "township_id", "village_id", "grid_id", "unit_id"]
+    for values in ResponsibilityRule.objects.filter(is_active=True).values_list(*fields):
+        row = RuleRow(*values)
+        by_category.setdefault(row.category_id, []).append(row)
+    return by_category
+
+
+_rules: StampedCache[dict[int, list[RuleRow]]] = StampedCache(STAMP, _load_rules)
+
+
+@dataclass(frozen=True)
+class Route:
+    unit: Organization | None
+    dispatch_center: Organization
+    rule_id: int | None
+    location: Location | None
+    out_of_area: bool
+    explanation: str
+
+
+def county_center() -> Organization:
+    center = (
+        Organization.objects.filter(parent__isnull=True, level=Level.COUNTY, kind=Kind.CENTER)
+        .order_by("id")
+        .first()
+    )
+    if center is None:
+        raise InvalidInput("尚未建立县综治中心,无法受理事件", field="category")
+    return center
+
+
+def _matches(row: RuleRow, location: Location | None) -> bool:
+    if row.grid_id:
+        return location is not None and location.grid.pk == row.grid_id
+    if row.village_id:
+        return location is not None and location.village.pk == row.village_id
+    if row.township_id:
+        return location is not None and location.township.pk == row.township_id
+    return True
+
+
+def best_rule(category: Category, location: Location | None) -> RuleRow | None:
+    rules = _rules.get()
+    best: tuple[Any, ...] | None = None
+    for distance, category_id in enumerate(category_chain(category)):
+        for row in rules.get(category_id, ()):
+            if _matches(row, location):
+                key = (row.specificity, -distance, -row.id)
+                if best is None or key > best[0]:
+                    best = (key, row)
+    return best[1] if best else None
+
+
+def dispatch_center_for(unit: Organization | None, location: Location | None) -> Organization:
+    """The township center when the handling unit sits inside the case's township; else the
+    county center."""
+    if unit is not None and location is not None:
+        township = location.township
+        if unit.path.startswith(township.path):
+            return township
+    return county_center()
+
+
+def _area_label(row: RuleRow, location: Location | None) -> str:
+    if location is None or row.specificity == 0:
+        return "全县"
+    if row.specificity == 3:
+        return f"{location.village.display_area}{location.grid.name}"
+    if row.specificity == 2:
+        return location.village.display_area
+    return location.township.display_area
+
+
+def route(*, category: Category, lat: float | None, lng: float | None) -> Route:
+    location = grid_locate(lat=lat, lng=lng) if lat is not None and lng is not None else None
+    out_of_area = lat is not None and location is None
+    if out_of_area:
+        center = county_center()
+        note = "位置不在本县任何网格内(辖区外),转县综治中心分拨"
+        return Route(None, center, None, None, True, note)
+    row = best_rule(category, location)
+    if row is None:
+        center = county_center()
+        note = f"权责清单未匹配“{category.name}”,转{center.name}分拨"
+        return Route(None, center, None, location, False, note)
+    unit = Organization.objects.get(pk=row.unit_id)
+    center = dispatch_center_for(unit, location)
+    rule_category = Category.objects.get(pk=row.category_id)
+    note = f"匹配权责清单:{rule_category.name} × {_area_label(row, location)} → {unit.name}"
+    return Route(unit, center, row.id, location, False, note)

@@ -1,0 +1,211 @@
+"""Every scoped read of cases.
+
+A user sees a case when their organization's subtree holds the case's place (its village),
+its dispatch center, its lead unit or one of its assisting units. County-wide users see all.
+"""
+
+import base64
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from zhili.cases.models import Case, CaseEvent, Category
+from zhili.core.errors import InvalidInput, NotFound
+from zhili.core.scope import scope_for
+from zhili.orgs.models import Organization
+
+
+def case_scope(user: Any) -> Q:
+    scope = scope_for(user)
+    if scope.everything:
+        return Q()
+    if not scope.prefixes:
+        return Q(pk__in=[])
+    assisting = Case.assisting_units.through.objects.filter(
+        Q(case_id=OuterRef("pk")), scope.q("organization__path")
+    )
+    return (
+        scope.q("area_path")
+        | scope.q("dispatch_path")
+        | scope.q("unit_path")
+        | Q(Exists(assisting))
+    )
+
+
+def case_list(*, user: Any) -> QuerySet[Case]:
+    return Case.objects.filter(case_scope(user)).select_related(
+        "category", "lead_unit", "dispatch_center", "township", "village", "grid"
+    )
+
+
+def case_get(*, user: Any, case_no: str) -> Case:
+    try:
+        return case_list(user=user).select_related("suggested_unit", "master").get(case_no=case_no)
+    except Case.DoesNotExist as exc:
+        raise NotFound("工单不存在") from exc
+
+
+def case_timeline(case: Case) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor", "actor_unit").prefetch_related("attachments")
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True).select_related("parent").order_by("path")
+
+
+def category_get(code: str, *, field: str = "category") -> Category:
+    try:
+        return Category.objects.get(code=code, is_active=True)
+    except Category.DoesNotExist as exc:
+        raise InvalidInput(f"事项分类 {code} 不存在", field=field) from exc
+
+
+def dispatch_units(*, user: Any) -> QuerySet[Organization]:
+    """The units this user may dispatch cases to."""
+    from zhili.cases.services import DISPATCHABLE_KINDS
+
+    return scope_for(user).filter(
+        Organization.objects.filter(kind__in=DISPATCHABLE_KINDS, is_active=True)
+    )
+
+
+# --- lists: filters and keyset pages ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    states: tuple[str, ...] = ()
+    category: str = ""  # a catalog code: the category and everything below it
+    township: str = ""  # a township center's code
+    channel: str = ""
+    urgency: str = ""
+    card: str = ""  # "yellow", "red", or "any"
+    unit: str = ""  # lead unit code
+    center: str = ""  # dispatch center code
+    registered_from: date | None = None
+    registered_to: date | None = None
+    extension_pending: bool = False
+    q: str = ""  # case number, or words of the title
+
+
+def filter_cases(qs: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
+    if f.states:
+        qs = qs.filter(state__in=f.states)
+    if f.category:
+        qs = qs.filter(category__path__under=_category_path(f.category))
+    if f.township:
+        qs = qs.filter(township__code=f.township)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.urgency:
+        qs = qs.filter(urgency=f.urgency)
+    if f.card == "any":
+        qs = qs.exclude(card="")
+    elif f.card:
+        qs = qs.filter(card=f.card)
+    if f.unit:
+        qs = qs.filter(lead_unit__code=f.unit)
+    if f.center:
+        qs = qs.filter(dispatch_center__code=f.center)
+    if f.registered_from:
+        qs = qs.filter(registered_at__gte=_day_start(f.registered_from))
+    if f.registered_to:
+        qs = qs.filter(registered_at__lt=_day_start(f.registered_to + timedelta(days=1)))
+    if f.extension_pending:
+        qs = qs.filter(extension_requested_until__isnull=False)
+    if f.q:
+        text = f.q.strip()
+        qs = qs.filter(Q(case_no=text) | Q(title__icontains=text))
+    return qs
+
+
+def _category_path(code: str) -> str:
+    path = Category.objects.filter(code=code).values_list("path", flat=True).first()
+    if path is None:
+        raise InvalidInput(f"事项分类 {code} 不存在", field="category")
+    return path
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Case]
+    next_cursor: str | None
+
+
+def encode_cursor(case: Case) -> str:
+    raw = f"{case.registered_at.isoformat()}|{case.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        moment, pk = raw.split("|")
+        return datetime.fromisoformat(moment), int(pk)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput("分页游标无效", field="cursor") from exc
+
+
+def keyset_page(qs: QuerySet[Case], *, cursor: str | None = None, size: int = 50) -> Page:
+    """Newest first, `size` at a time; the cursor points after the last row of a page, so a
+    deep page costs what the first one does (no OFFSET)."""
+    qs = qs.order_by("-registered_at", "-id")
+    if cursor:
+        moment, pk = decode_cursor(cursor)
+        qs = qs.filter(Q(registered_at__lt=moment) | Q(registered_at=moment, id__lt=pk))
+    items = list(qs[: size + 1])
+    more = len(items) > size
+    items = items[:size]
+    return Page(items, encode_cursor(items[-1]) if more and items else None)
+
+
+# --- the dispatcher's workbench and a unit's inbox ----------------------------------------------
+
+WORKBENCH_BUCKETS: dict[str, tuple[str, CaseFilters]] = {
+    "to_dispatch": ("待派单", CaseFilters(states=("registered",))),
+    "returned": ("退回件", CaseFilters(states=("returned",))),
+    "extension": ("延期申请", CaseFilters(extension_pending=True)),
+    "yellow": (
+        "黄牌预警",
+        CaseFilters(card="yellow", states=("dispatched", "acknowledged", "in_progress")),
+    ),
+    "red": (
+        "红牌超期",
+        CaseFilters(card="red", states=("dispatched", "acknowledged", "in_progress")),
+    ),
+    "to_close": ("待审核办结", CaseFilters(states=("replied",))),
+    "to_follow_up": ("待回访", CaseFilters(states=("closed",))),
+}
+
+INBOX_BUCKETS: dict[str, tuple[str, CaseFilters]] = {
+    "to_acknowledge": ("待签收", CaseFilters(states=("dispatched",))),
+    "in_progress": ("办理中", CaseFilters(states=("acknowledged", "in_progress"))),
+    "replied": ("已反馈", CaseFilters(states=("replied",))),
+}
+
+
+def workbench_cases(*, user: Any) -> QuerySet[Case]:
+    """Cases held by the dispatch centers in the user's scope."""
+    scope = scope_for(user)
+    return case_list(user=user).filter(scope.q("dispatch_path"))
+
+
+def inbox_cases(*, user: Any) -> QuerySet[Case]:
+    """Cases whose lead unit is the user's own unit (or below it)."""
+    org = getattr(user, "organization", None)
+    if org is None:
+        return Case.objects.none()
+    return case_list(user=user).filter(unit_path__under=org.path)
+
+
+def bucket_counts(
+    qs: QuerySet[Case], buckets: dict[str, tuple[str, CaseFilters]]
+) -> dict[str, int]:
+    return {key: filter_cases(qs, f).count() for key, (_label, f) in buckets.items()}

@@ -1,0 +1,571 @@
+"""Every write to cases: intake (受理) and each transition of the workflow.
+
+A transition is checked three ways: the role (workflow.TRANSITIONS), the side (the actor's
+unit covers the case's dispatch center or its lead unit) and the state, which the update
+repeats as a condition (`state` and `updated_at` unchanged) so that of two people acting at
+once one wins and the other gets a Conflict. Each writes a timeline row, an audit row and a
+domain event in the same transaction; live pushes go out after commit.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from zhili.cases import deadlines, live, workflow
+from zhili.cases.events import CaseRegistered, CaseTransitioned
+from zhili.cases.models import (
+    Card,
+    Case,
+    CaseAttachment,
+    CaseEvent,
+    CaseNumberCounter,
+    Category,
+    Channel,
+    Rating,
+    State,
+    Urgency,
+)
+from zhili.cases.routing import route
+from zhili.cases.selectors import case_get
+from zhili.core.audit import audit
+from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from zhili.core.events import emit
+from zhili.core.personal import validate_phone
+from zhili.core.scope import role_codes, scope_for
+from zhili.core.uploads import check_upload
+from zhili.orgs.models import Kind, Level, Organization
+
+DISPATCHABLE_KINDS = {Kind.CENTER, Kind.SUBCENTER, Kind.DEPARTMENT}
+
+
+# --- intake -----------------------------------------------------------------------------------
+
+
+def next_case_no(now: datetime) -> str:
+    """DH20261126-00042: sequential per local day, gap-free, safe under concurrent intake.
+
+    The counter row is updated in the intake's transaction: concurrent intakes queue on its
+    row lock (PostgreSQL) or on the write lock (SQLite), and a rollback returns the number.
+    """
+    day = timezone.localdate(now)
+    if not CaseNumberCounter.objects.filter(day=day).update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                CaseNumberCounter.objects.create(day=day, last=1)
+        except IntegrityError:
+            CaseNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
+    number = CaseNumberCounter.objects.get(day=day).last
+    return f"{settings.ZHILI_CASE_PREFIX}{day:%Y%m%d}-{number:05d}"
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What a citizen's request says, from any channel."""
+
+    channel: str
+    category: Category
+    title: str
+    description: str
+    urgency: str = ""
+    lat: float | None = None
+    lng: float | None = None
+    address: str = ""
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    anonymous: bool = False
+    external_id: str = ""
+
+
+def _validate(intake: Intake) -> None:
+    if intake.channel not in Channel.values:
+        raise InvalidInput(f"未知的来源渠道 {intake.channel}", field="channel")
+    if not intake.category.is_active:
+        raise InvalidInput("该事项分类已停用", field="category")
+    if intake.urgency and intake.urgency not in Urgency.values:
+        raise InvalidInput("紧急程度只能是 normal、urgent 或 emergency", field="urgency")
+    if not intake.title.strip():
+        raise InvalidInput("请填写标题", field="title")
+    if len(intake.title) > 200:
+        raise InvalidInput("标题不能超过200字", field="title")
+    if not intake.description.strip():
+        raise InvalidInput("请填写诉求内容", field="description")
+    if (intake.lat is None) != (intake.lng is None):
+        raise InvalidInput("经纬度须同时提供", field="lng" if intake.lng is None else "lat")
+    if intake.lat is None and not intake.address.strip():
+        raise InvalidInput("请在地图上选点或填写地址", field="address")
+
+
+@transaction.atomic
+def case_register(*, actor: Any, intake: Intake, attachments: Iterable[UploadedFile] = ()) -> Case:
+    if actor is not None and not role_codes(actor) & workflow.INTAKE and not actor.is_superuser:
+        raise Forbidden("您的角色不能受理事件")
+    _validate(intake)
+    phone = (
+        validate_phone(intake.reporter_phone, field="reporter_phone")
+        if intake.reporter_phone
+        else ""
+    )
+    files = [(f, check_upload(f)) for f in attachments]
+    decision = route(category=intake.category, lat=intake.lat, lng=intake.lng)
+    now = timezone.now()
+    location = decision.location
+    area = location.village if location else None
+    case = Case.objects.create(
+        case_no=next_case_no(now),
+        channel=intake.channel,
+        external_id=intake.external_id,
+        category=intake.category,
+        title=intake.title.strip(),
+        description=intake.description.strip(),
+        urgency=intake.urgency or intake.category.default_urgency,
+        lat=intake.lat,
+        lng=intake.lng,
+        address=intake.address.strip(),
+        grid=location.grid if location else None,
+        village=area,
+        township=location.township if location else None,
+        out_of_area=decision.out_of_area,
+        reporter_name="" if intake.anonymous else intake.reporter_name.strip(),
+        reporter_phone="" if intake.anonymous else phone,
+        anonymous=intake.anonymous,
+        state=State.REGISTERED,
+        dispatch_center=decision.dispatch_center,
+        suggested_unit=decision.unit,
+        routing_rule_id=decision.rule_id,
+        routing_note=decision.explanation,
+        area_path=area.path if area else "",
+        dispatch_path=decision.dispatch_center.path,
+        registered_by=actor if getattr(actor, "pk", None) else None,
+        registered_at=now,
+        updated_at=now,
+    )
+    event = _timeline(case, "register", "", State.REGISTERED, actor, decision.explanation)
+    _attach(case, files, actor, event)
+    audit(actor, "cases.case.register", case, case_no=case.case_no, channel=case.channel)
+    emit(
+        CaseRegistered(
+            case_id=case.pk,
+            case_no=case.case_no,
+            channel=case.channel,
+            dispatch_center=decision.dispatch_center.code,
+            suggested_unit=decision.unit.code if decision.unit else "",
+        )
+    )
+    live.announce_after_commit(case, "register")
+    return case
+
+
+def _timeline(
+    case: Case,
+    action: str,
+    from_state: str,
+    to_state: str,
+    actor: Any,
+    note: str = "",
+    **data: Any,
+) -> CaseEvent:
+    user = actor if getattr(actor, "pk", None) else None
+    return CaseEvent.objects.create(
+        case=case,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        actor=user,
+        actor_unit=getattr(user, "organization", None),
+        note=note,
+        data=data,
+    )
+
+
+def _attach(case: Case, files: list, actor: Any, event: CaseEvent | None) -> None:
+    user = actor if getattr(actor, "pk", None) else None
+    for upload, kind in files:
+        CaseAttachment.objects.create(
+            case=case,
+            file=upload,
+            name=upload.name[:200],
+            content_type=kind.mime,
+            size=upload.size,
+            uploaded_by=user,
+            event=event,
+        )
+
+
+# --- transitions ------------------------------------------------------------------------------
+
+
+def _actor_org(actor: Any) -> Organization | None:
+    return getattr(actor, "organization", None)
+
+
+def _check_side(actor: Any, case: Case, side: str) -> None:
+    if actor.is_superuser:
+        return
+    if side in ("dispatch", "followup"):
+        if not scope_for(actor).covers_path(case.dispatch_path):
+            raise Forbidden("该工单不由您所在的分拨中心负责")
+        return
+    org = _actor_org(actor)
+    if org is None or not case.unit_path or not case.unit_path.startswith(org.path):
+        raise Forbidden("该工单不是派给您所在单位的")
+
+
+def check_transition(actor: Any, case: Case, action: str) -> workflow.Transition:
+    roles = set(role_codes(actor)) | ({"admin"} if actor.is_superuser else set())
+    try:
+        transition = workflow.check(action, state=case.state, roles=roles)
+    except workflow.TransitionRefused as refused:
+        if refused.kind == "unknown":
+            raise NotFound(refused.message, field="action") from refused
+        if refused.kind == "role":
+            raise Forbidden(refused.message) from refused
+        raise Conflict(refused.message, code="wrong_state") from refused
+    _check_side(actor, case, transition.side)
+    return transition
+
+
+def actions_for(actor: Any, case: Case) -> list[workflow.Transition]:
+    """The transitions `actor` may take on `case` now (for the pages' buttons)."""
+    allowed = []
+    for transition in workflow.TRANSITIONS.values():
+        try:
+            check_transition(actor, case, transition.name)
+        except (Forbidden, Conflict, NotFound):
+            continue
+        if _guard(case, transition.name) is None:
+            allowed.append(transition)
+    return allowed
+
+
+def _guard(case: Case, action: str) -> str | None:
+    """A reason the action cannot be taken now beyond role, side and state, or None."""
+    if action in ("approve_extension", "refuse_extension") and not case.extension_requested_until:
+        return "没有待审批的延期申请"
+    if action == "request_extension" and case.extension_requested_until:
+        return "已有延期申请待审批"
+    if action == "reopen" and case.rating != Rating.UNSATISFIED:
+        return "只有评价为“不满意”的工单可以重办"
+    if action == "escalate" and case.dispatch_center.level != Level.TOWNSHIP:
+        return "县级分拨中心的工单无需上报"
+    if action == "assign_down" and case.dispatch_center.level != Level.COUNTY:
+        return "只有县级分拨中心可以交办"
+    return None
+
+
+def _apply(
+    case: Case,
+    transition: workflow.Transition,
+    actor: Any,
+    changes: dict[str, Any],
+    *,
+    note: str = "",
+    files: list | None = None,
+    **data: Any,
+) -> Case:
+    now = timezone.now()
+    from_state = case.state
+    to_state = changes.get("state", transition.target or case.state)
+    changes = {**changes, "state": to_state, "updated_at": now}
+    won = Case.objects.filter(pk=case.pk, state=from_state, updated_at=case.updated_at).update(
+        **changes
+    )
+    if not won:
+        raise Conflict("该工单刚被他人处理,请刷新后重试", code="concurrent_update")
+    case.refresh_from_db()
+    event = _timeline(case, transition.name, from_state, to_state, actor, note, **data)
+    _attach(case, files or [], actor, event)
+    audit(actor, f"cases.case.{transition.name}", case, from_state=from_state, to_state=to_state)
+    emit(
+        CaseTransitioned(
+            case_id=case.pk,
+            case_no=case.case_no,
+            action=transition.name,
+            from_state=from_state,
+            to_state=to_state,
+            lead_unit=case.lead_unit.code if case.lead_unit else "",
+            dispatch_center=case.dispatch_center.code,
+        )
+    )
+    live.announce_after_commit(case, transition.name, previous_unit=data.get("previous_unit", ""))
+    return case
+
+
+def _dispatch_target(actor: Any, case: Case, unit_code: str | None) -> Organization:
+    if not unit_code:
+        if case.suggested_unit is None:
+            raise InvalidInput("权责清单未匹配到承办单位,请选择承办单位", field="unit")
+        return case.suggested_unit
+    try:
+        unit = Organization.objects.get(code=unit_code, is_active=True)
+    except Organization.DoesNotExist as exc:
+        raise InvalidInput(f"承办单位 {unit_code} 不存在", field="unit") from exc
+    if unit.kind not in DISPATCHABLE_KINDS:
+        raise InvalidInput(f"{unit.name} 不是承办单位", field="unit")
+    if not actor.is_superuser and not scope_for(actor).covers_path(unit.path):
+        raise InvalidInput(f"{unit.name} 不在您的分拨范围内", field="unit")
+    return unit
+
+
+def _clock_fields(case: Case, start: datetime) -> dict[str, Any]:
+    clock = deadlines.start_clock(case.category, case.urgency, start)
+    return {
+        "acknowledge_due_at": clock.acknowledge_due_at,
+        "due_at": clock.due_at,
+        "warn_at": clock.warn_at,
+        "calendar_clock": clock.calendar,
+        "card": Card.NONE,
+        "card_at": None,
+        "remaining_seconds": None,
+        "extension_requested_until": None,
+        "extension_reason": "",
+    }
+
+
+def _to_unit(case: Case, unit: Organization) -> dict[str, Any]:
+    now = timezone.now()
+    return {
+        "lead_unit": unit,
+        "unit_path": unit.path,
+        "dispatched_at": now,
+        "acknowledged_at": None,
+        **_clock_fields(case, now),
+    }
+
+
+def _assisting(codes: Iterable[str]) -> list[Organization]:
+    codes = [c for c in codes if c]
+    units = list(Organization.objects.filter(code__in=codes, kind__in=DISPATCHABLE_KINDS))
+    missing = set(codes) - {u.code for u in units}
+    if missing:
+        raise InvalidInput(f"协办单位不存在:{'、'.join(sorted(missing))}", field="assisting")
+    return units
+
+
+def _dispatch(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    unit = _dispatch_target(actor, case, p.get("unit"))
+    assisting = _assisting(p.get("assisting", []))
+    previous = case.lead_unit.code if case.lead_unit else ""
+    case = _apply(
+        case,
+        t,
+        actor,
+        _to_unit(case, unit),
+        note=p.get("note", "") or f"派往{unit.name}",
+        unit=unit.code,
+        previous_unit=previous,
+    )
+    case.assisting_units.set(assisting)
+    return case
+
+
+def _acknowledge(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    return _apply(case, t, actor, {"acknowledged_at": timezone.now()}, note=p.get("note", ""))
+
+
+def _start(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    changes = {} if case.acknowledged_at else {"acknowledged_at": timezone.now()}
+    return _apply(case, t, actor, changes, note=p.get("note", ""))
+
+
+def _reply(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    text = (p.get("reply") or "").strip()
+    if not text:
+        raise InvalidInput("请填写办理结果", field="reply")
+    changes = {"reply": text, "replied_at": timezone.now(), "warn_at": None}
+    return _apply(case, t, actor, changes, note=text, files=p.get("files"))
+
+
+def _close(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    return _apply(case, t, actor, {"closed_at": timezone.now()}, note=p.get("note", ""))
+
+
+def _rate(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    rating = p.get("rating") or ""
+    if rating not in Rating.values:
+        raise InvalidInput(
+            "评价只能是 satisfied、basically_satisfied 或 unsatisfied", field="rating"
+        )
+    comment = (p.get("comment") or "").strip()[:500]
+    changes = {"rating": rating, "rating_comment": comment, "rated_at": timezone.now()}
+    return _apply(case, t, actor, changes, note=comment, rating=rating)
+
+
+def _return(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    previous = case.lead_unit.code if case.lead_unit else ""
+    changes = {
+        "lead_unit": None,
+        "unit_path": "",
+        "warn_at": None,
+        "returned_count": F("returned_count") + 1,
+    }
+    return _apply(case, t, actor, changes, note=p["reason"], previous_unit=previous)
+
+
+def _escalate(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    parent = case.dispatch_center.parent
+    assert parent is not None, "a township center always has the county center above it"
+    changes = {"dispatch_center": parent, "dispatch_path": parent.path}
+    return _apply(case, t, actor, changes, note=p["reason"], to_center=parent.code)
+
+
+def _assign_down(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    code = p.get("township") or (case.township.code if case.township else "")
+    center = Organization.objects.filter(
+        code=code, parent=case.dispatch_center, level=Level.TOWNSHIP, kind=Kind.CENTER
+    ).first()
+    if center is None:
+        raise InvalidInput("请选择要交办的乡镇(街道)综治中心", field="township")
+    changes = {"dispatch_center": center, "dispatch_path": center.path}
+    return _apply(case, t, actor, changes, note=p.get("note", ""), to_center=center.code)
+
+
+def _parse_until(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        until = value
+    else:
+        try:
+            until = datetime.fromisoformat(str(value))
+        except ValueError as exc:
+            raise InvalidInput("延期至时间格式应为 YYYY-MM-DDTHH:MM", field="until") from exc
+    if timezone.is_naive(until):
+        until = timezone.make_aware(until)
+    return until
+
+
+def _request_extension(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    until = _parse_until(p.get("until"))
+    if case.due_at and until <= case.due_at:
+        raise InvalidInput("延期后的时限应晚于当前办结时限", field="until")
+    changes = {"extension_requested_until": until, "extension_reason": p["reason"][:300]}
+    return _apply(case, t, actor, changes, note=p["reason"], until=until)
+
+
+def _approve_extension(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    until = case.extension_requested_until
+    assert until is not None
+    now = timezone.now()
+    changes: dict[str, Any] = {
+        "due_at": until,
+        "extended": True,
+        "extension_requested_until": None,
+    }
+    if case.card != Card.RED:
+        warn = deadlines.warn_point(now, until, calendar=case.calendar_clock)
+        changes |= {"card": Card.NONE, "card_at": None, "warn_at": max(warn, now)}
+    else:
+        changes["warn_at"] = until
+    return _apply(case, t, actor, changes, note=p.get("note", ""), until=until)
+
+
+def _refuse_extension(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    changes = {"extension_requested_until": None}
+    return _apply(case, t, actor, changes, note=p["reason"])
+
+
+def _suspend(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    now = timezone.now()
+    remaining = None
+    if case.due_at and case.state in workflow.CLOCK_RUNNING:
+        left = deadlines.elapsed(now, case.due_at, calendar=case.calendar_clock)
+        remaining = max(int(left.total_seconds()), 0)
+    changes = {
+        "state_before_suspend": case.state,
+        "suspended_at": now,
+        "remaining_seconds": remaining,
+        "warn_at": None,
+    }
+    return _apply(case, t, actor, changes, note=p["reason"])
+
+
+def _resume(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    now = timezone.now()
+    changes: dict[str, Any] = {"state": case.state_before_suspend, "suspended_at": None}
+    if case.remaining_seconds is not None:
+        left = timedelta(seconds=case.remaining_seconds)
+        due = deadlines.advance(now, left, calendar=case.calendar_clock)
+        warn = deadlines.warn_point(now, due, calendar=case.calendar_clock)
+        changes |= {
+            "due_at": due,
+            "warn_at": due if case.card == Card.YELLOW else warn,
+            "remaining_seconds": None,
+        }
+        if case.card == Card.RED:
+            changes["warn_at"] = None
+    return _apply(case, t, actor, changes, note=p.get("note", ""))
+
+
+def _merge(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    master_no = (p.get("master") or "").strip()
+    if not master_no or master_no == case.case_no:
+        raise InvalidInput("请填写主工单编号(不能是本工单)", field="master")
+    try:
+        master = case_get(user=actor, case_no=master_no)
+    except NotFound as exc:
+        raise InvalidInput(f"主工单 {master_no} 不存在", field="master") from exc
+    if master.state == State.MERGED:
+        raise InvalidInput(f"{master_no} 本身已被合并,请合并到其主工单", field="master")
+    changes = {"master": master, "warn_at": None}
+    return _apply(case, t, actor, changes, note=f"合并至 {master.case_no}", master=master.case_no)
+
+
+def _reopen(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    if case.lead_unit is None:
+        raise InvalidInput("原承办单位不存在,请改派", field="unit")
+    changes = {
+        **_to_unit(case, case.lead_unit),
+        "reopen_count": F("reopen_count") + 1,
+        "rating": "",
+        "rating_comment": "",
+        "rated_at": None,
+        "replied_at": None,
+        "closed_at": None,
+    }
+    return _apply(case, t, actor, changes, note=p["reason"])
+
+
+HANDLERS = {
+    "dispatch": _dispatch,
+    "reassign": _dispatch,
+    "acknowledge": _acknowledge,
+    "start": _start,
+    "reply": _reply,
+    "close": _close,
+    "rate": _rate,
+    "return": _return,
+    "escalate": _escalate,
+    "assign_down": _assign_down,
+    "request_extension": _request_extension,
+    "approve_extension": _approve_extension,
+    "refuse_extension": _refuse_extension,
+    "suspend": _suspend,
+    "resume": _resume,
+    "merge": _merge,
+    "reopen": _reopen,
+}
+
+
+@transaction.atomic
+def case_act(*, actor: Any, case: Case, action: str, **params: Any) -> Case:
+    """Take transition `action` on `case` (fetched through a selector, so in scope).
+
+    Raises NotFound (unknown action), Forbidden (role or side), Conflict (state, or someone
+    else acted first) and InvalidInput (a parameter, named).
+    """
+    transition = check_transition(actor, case, action)
+    refusal = _guard(case, action)
+    if refusal:
+        raise Conflict(refusal, code="wrong_state")
+    if transition.needs_reason:
+        reason = (params.get("reason") or "").strip()
+        if not reason:
+            raise InvalidInput(f"请填写{transition.label}的理由", field="reason")
+        params["reason"] = reason
+    params["files"] = [(f, check_upload(f)) for f in params.get("attachments") or []]
+    return HANDLERS[action](actor, case, transition, params)

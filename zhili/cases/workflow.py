@@ -1,0 +1,188 @@
+"""The case workflow: states, transitions and the roles allowed for each. Pure Python.
+
+Each transition also names the *side* the actor must stand on:
+- ``dispatch``: the actor's organization covers the case's dispatch center (分拨中心);
+- ``handler``: the actor's organization covers the case's lead unit (主办单位);
+- ``followup``: like dispatch (回访 is done by the center that holds the case).
+The services check that relation against the org tree; this table is about roles and states.
+"""
+
+from dataclasses import dataclass
+
+from zhili.cases.models import State
+from zhili.core.roles import Role
+
+DISPATCHERS = frozenset(
+    {
+        Role.DISPATCHER,
+        Role.CENTER_DIRECTOR,
+        Role.TOWNSHIP_SECRETARY,
+        Role.TOWNSHIP_OFFICER,
+        Role.ADMIN,
+    }
+)
+HANDLERS = frozenset(
+    {
+        Role.DEPARTMENT_HANDLER,
+        Role.TOWNSHIP_SECRETARY,
+        Role.TOWNSHIP_OFFICER,
+        Role.VILLAGE_OFFICER,
+        Role.GRID_LEADER,
+        Role.GRID_WORKER,
+        Role.MEDIATOR,
+        Role.PETITION_OFFICER,
+        Role.CENTER_DIRECTOR,
+    }
+)
+INTAKE = frozenset(
+    {
+        Role.DISPATCHER,
+        Role.CENTER_DIRECTOR,
+        Role.TOWNSHIP_SECRETARY,
+        Role.TOWNSHIP_OFFICER,
+        Role.VILLAGE_OFFICER,
+        Role.GRID_LEADER,
+        Role.GRID_WORKER,
+        Role.PETITION_OFFICER,
+        Role.MEDIATOR,
+        Role.ADMIN,
+    }
+)
+
+ACTIVE = frozenset(
+    {State.REGISTERED, State.DISPATCHED, State.ACKNOWLEDGED, State.IN_PROGRESS, State.RETURNED}
+)
+# States in which the handling clock runs (the case is with the unit or waiting for it).
+CLOCK_RUNNING = frozenset({State.DISPATCHED, State.ACKNOWLEDGED, State.IN_PROGRESS})
+FINISHED = frozenset({State.CLOSED, State.RATED, State.MERGED})
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str | None  # None: the state does not change (extension, escalation ...)
+    roles: frozenset[str]
+    side: str  # "dispatch", "handler" or "followup"
+    needs_reason: bool = False
+
+
+def _t(
+    name: str,
+    label: str,
+    sources: set[str],
+    target: str | None,
+    roles: frozenset[str],
+    side: str,
+    needs_reason: bool = False,
+) -> Transition:
+    return Transition(name, label, frozenset(sources), target, roles, side, needs_reason)
+
+
+S = State
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        _t("dispatch", "派单", {S.REGISTERED, S.RETURNED}, S.DISPATCHED, DISPATCHERS, "dispatch"),
+        _t("acknowledge", "签收", {S.DISPATCHED}, S.ACKNOWLEDGED, HANDLERS, "handler"),
+        _t("start", "开始处置", {S.ACKNOWLEDGED}, S.IN_PROGRESS, HANDLERS, "handler"),
+        _t(
+            "reply", "反馈办理结果", {S.ACKNOWLEDGED, S.IN_PROGRESS}, S.REPLIED, HANDLERS, "handler"
+        ),
+        _t("close", "审核办结", {S.REPLIED}, S.CLOSED, DISPATCHERS, "dispatch"),
+        _t("rate", "回访评价", {S.CLOSED}, S.RATED, DISPATCHERS, "followup"),
+        _t(
+            "return",
+            "退回",
+            {S.DISPATCHED, S.ACKNOWLEDGED},
+            S.RETURNED,
+            HANDLERS,
+            "handler",
+            needs_reason=True,
+        ),
+        _t("reassign", "改派", {S.RETURNED, S.DISPATCHED}, S.DISPATCHED, DISPATCHERS, "dispatch"),
+        _t(
+            "escalate",
+            "上报",
+            {S.REGISTERED, S.RETURNED},
+            None,
+            DISPATCHERS,
+            "dispatch",
+            needs_reason=True,
+        ),
+        _t("assign_down", "交办", {S.REGISTERED, S.RETURNED}, None, DISPATCHERS, "dispatch"),
+        _t(
+            "request_extension",
+            "申请延期",
+            {S.ACKNOWLEDGED, S.IN_PROGRESS},
+            None,
+            HANDLERS,
+            "handler",
+            needs_reason=True,
+        ),
+        _t(
+            "approve_extension",
+            "批准延期",
+            {S.ACKNOWLEDGED, S.IN_PROGRESS},
+            None,
+            DISPATCHERS,
+            "dispatch",
+        ),
+        _t(
+            "refuse_extension",
+            "驳回延期",
+            {S.ACKNOWLEDGED, S.IN_PROGRESS},
+            None,
+            DISPATCHERS,
+            "dispatch",
+            needs_reason=True,
+        ),
+        _t(
+            "suspend",
+            "挂起",
+            {S.REGISTERED, S.DISPATCHED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.RETURNED},
+            S.SUSPENDED,
+            DISPATCHERS,
+            "dispatch",
+            needs_reason=True,
+        ),
+        _t("resume", "恢复", {S.SUSPENDED}, None, DISPATCHERS, "dispatch"),
+        _t(
+            "merge",
+            "合并重复件",
+            {S.REGISTERED, S.RETURNED, S.DISPATCHED},
+            S.MERGED,
+            DISPATCHERS,
+            "dispatch",
+        ),
+        _t("reopen", "重办", {S.RATED}, S.DISPATCHED, DISPATCHERS, "dispatch", needs_reason=True),
+    ]
+}
+
+
+class TransitionRefused(Exception):
+    """Why a transition cannot be taken: `kind` is "unknown", "role" or "state"."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+def check(name: str, *, state: str, roles: frozenset[str] | set[str]) -> Transition:
+    """The transition `name` if `roles` may take it from `state`; else TransitionRefused."""
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise TransitionRefused("unknown", f"未知操作:{name}")
+    if not transition.roles & set(roles):
+        raise TransitionRefused("role", f"您的角色不能执行“{transition.label}”")
+    if state not in transition.sources:
+        label = State(state).label if state in State.values else state
+        raise TransitionRefused("state", f"工单当前为“{label}”,不能执行“{transition.label}”")
+    return transition
+
+
+def available(*, state: str, roles: frozenset[str] | set[str]) -> list[Transition]:
+    """The transitions these roles may take from this state (before the side check)."""
+    return [t for t in TRANSITIONS.values() if state in t.sources and t.roles & set(roles)]
