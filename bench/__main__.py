@@ -1,49 +1,113 @@
 """`make bench`: run every benchmark, print a table, write bench/results/latest.json.
 
-Each benchmark module exposes `run() -> dict[name, (value, unit)]`. Results are written as
-``{"name": {"value": number, "unit": "..."}}`` so runs can be compared over time.
+Each benchmark module exposes `run() -> dict[name, (value, unit)]`. Modules that need a
+database (marked in MODULES) run once on a scratch SQLite database and, when PostgreSQL answers at
+BENCH_POSTGRES_URL (default: the local server, database zhili_bench, created if missing),
+once more there; their names end in "@sqlite" or "@postgresql". Each run is a separate
+process, so the settings (and connections) of one database never leak into the other.
+Results are written as ``{"name": {"value": number, "unit": "..."}}``.
+
+    python -m bench                 # everything
+    python -m bench cases locate    # modules whose name contains one of the words
 """
 
 import importlib
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-MODULES = ["bench.locate", "bench.subtree"]
+# module -> whether it needs a database
+MODULES = {"bench.locate": False, "bench.subtree": True, "bench.cases": True}
 RESULTS = Path(__file__).parent / "results" / "latest.json"
+POSTGRES_URL = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/zhili_bench"
+)
 
 
-def main() -> None:
-    # Benchmarks that need a database get a scratch SQLite one unless DATABASE_URL is set.
+def run_modules(names: list[str]) -> dict[str, tuple[float, str]]:
+    """In this process: set Django up for the current DATABASE_URL and run `names`."""
     os.environ.setdefault("ZHILI_VAR_DIR", tempfile.mkdtemp(prefix="zhili-bench-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
 
     django.setup()
-    only = sys.argv[1:]
-    results: dict[str, dict[str, float | str]] = {}
-    for name in MODULES:
-        if only and not any(o in name for o in only):
-            continue
+    results: dict[str, tuple[float, str]] = {}
+    for name in names:
         started = time.perf_counter()
         print(f"running {name} ...", file=sys.stderr, flush=True)
-        for key, (value, unit) in importlib.import_module(name).run().items():
-            results[key] = {"value": round(value, 3), "unit": unit}
+        results |= importlib.import_module(name).run()
         print(f"  done in {time.perf_counter() - started:.1f}s", file=sys.stderr, flush=True)
+    return results
+
+
+def postgres_ready() -> bool:
+    try:
+        import psycopg
+
+        base, _, dbname = POSTGRES_URL.rpartition("/")
+        with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [dbname]
+            ).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{dbname}"')
+        return True
+    except Exception as exc:
+        print(f"PostgreSQL not available ({exc.__class__.__name__}): SQLite only", file=sys.stderr)
+        return False
+
+
+def in_child(names: list[str], env: dict[str, str], suffix: str) -> dict[str, tuple[float, str]]:
+    out = subprocess.run(
+        [sys.executable, "-m", "bench", "--child", *names],
+        env={**os.environ, **env},
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    return {f"{key}{suffix}": tuple(value) for key, value in json.loads(out).items()}  # type: ignore[misc]
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    if args[:1] == ["--child"]:
+        print(json.dumps(run_modules(args[1:])))
+        return
+    chosen = [m for m in MODULES if not args or any(word in m for word in args)]
+    plain = [m for m in chosen if not MODULES[m]]
+    with_db = [m for m in chosen if MODULES[m]]
+    results: dict[str, tuple[float, str]] = {}
+    if plain:
+        results |= in_child(plain, {}, "")
+    if with_db:
+        scratch = tempfile.mkdtemp(prefix="zhili-bench-")
+        sqlite_env = {
+            "DATABASE_URL": f"sqlite:///{scratch}/bench.sqlite3",
+            "ZHILI_VAR_DIR": scratch,
+        }
+        results |= in_child(with_db, sqlite_env, "@sqlite")
+        if postgres_ready():
+            results |= in_child(with_db, {"DATABASE_URL": POSTGRES_URL}, "@postgresql")
+    print_table(results)
+    RESULTS.parent.mkdir(exist_ok=True)
+    table = {
+        key: {"value": round(value, 3), "unit": unit} for key, (value, unit) in results.items()
+    }
+    RESULTS.write_text(json.dumps(table, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nwritten to {RESULTS}")
+
+
+def print_table(results: dict[str, tuple[float, str]]) -> None:
     width = max(len(k) for k in results)
     print(f"{'benchmark':<{width}}  {'value':>14}  unit")
     print("-" * (width + 24))
-    for key, row in results.items():
-        print(f"{key:<{width}}  {row['value']:>14,.3f}  {row['unit']}")
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(
-        f"\nwritten to {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}"
-    )
+    for key, (value, unit) in results.items():
+        print(f"{key:<{width}}  {value:>14,.3f}  {unit}")
 
 
 if __name__ == "__main__":

@@ -9,4 +9,6 @@ Events are defined in each app's events.py; handlers in each app's handlers.py.
 EVENT_HANDLERS: dict[str, list[str]] = {
     # The foundation announces events but has no cross-app consumers yet; the case,
     # mediation and petition modules register theirs here.
+    "cases.transitioned": ["zhili.cases.handlers.follow_master"],
+    "cases.carded": ["zhili.supervision.handlers.open_order_on_red_card"],
 }

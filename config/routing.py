@@ -1,3 +1,9 @@
 """WebSocket routes. Later modules (command, video, the big screen) add their consumers here."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from zhili.cases.consumers import CaseUpdatesConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/cases/", CaseUpdatesConsumer.as_asgi()),
+]

@@ -7,4 +7,5 @@ once never fire the same slot twice. The task itself runs on a worker.
 PERIODIC_JOBS: list[tuple[str, int, str]] = [
     ("core.prune_outbox", 24 * 3600, "zhili.core.tasks.prune_outbox"),
     ("orgs.expire_tokens", 3600, "zhili.orgs.tasks.expire_idle_tokens"),
+    ("cases.sweep_cards", 60, "zhili.cases.tasks.sweep_cards_task"),
 ]

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "zhili.core",
     "zhili.orgs",
     "zhili.cases",
+    "zhili.supervision",
     "zhili.web",
 ]
 
@@ -97,6 +98,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # A file, not memory: tests that run a second server process, or many threads with
+    # their own connections, need a database others can open, as in production.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache, channels, tasks -----------------------------------------------------------------

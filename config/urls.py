@@ -27,5 +27,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     *auth_urlpatterns,
     path("", include("zhili.orgs.urls")),
+    path("", include("zhili.cases.urls")),
     path("", include("zhili.web.urls")),
 ]

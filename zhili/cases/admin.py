@@ -33,8 +33,8 @@ class CaseEventInline(admin.TabularInline):
     model = CaseEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["action", "from_state", "to_state", "actor", "note", "created_at"]
-    fields = readonly_fields
+    fields = ("action", "from_state", "to_state", "actor", "note", "created_at")
+    readonly_fields = fields
 
 
 @admin.register(Case)

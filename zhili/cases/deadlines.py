@@ -10,6 +10,8 @@ of the handling time is used, a red card when the handling deadline passes.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.utils import timezone
+
 from zhili.cases.models import Card, Category, LimitUnit, TimeLimit, Urgency
 from zhili.core import workcal
 from zhili.core.stamps import StampedCache
@@ -87,9 +89,10 @@ def add_limit(start: datetime, limit: Limit) -> datetime:
         return start + timedelta(minutes=limit.amount)
     if limit.unit == LimitUnit.WORKING_HOURS:
         return workcal.add_working_time(start, timedelta(hours=limit.amount))
-    # N working days: the same time of day on the N-th working day after `start`.
-    due_day = workcal.add_workdays(start.date(), limit.amount)
-    return start + timedelta(days=(due_day - start.date()).days)
+    # N working days: the same local time of day on the N-th working day after `start`.
+    local = timezone.localtime(start)
+    due_day = workcal.add_workdays(local.date(), limit.amount)
+    return local + timedelta(days=(due_day - local.date()).days)
 
 
 def elapsed(start: datetime, end: datetime, *, calendar: bool) -> timedelta:

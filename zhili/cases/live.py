@@ -13,7 +13,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from zhili.cases.models import Case
+from zhili.cases import workflow
+from zhili.cases.models import Card, Case
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +32,27 @@ def groups_for(*paths: str) -> list[str]:
     return [group_name(code) for code in codes]
 
 
+# Actions that are not transitions of the workflow table.
+OTHER_LABELS = {"register": "受理", "card": "亮牌"}
+CARD_LABELS: dict[str, str] = {Card.YELLOW.value: "亮黄牌", Card.RED.value: "亮红牌"}
+
+
+def action_label(action: str, case: Case) -> str:
+    """The Chinese verb the pages show: "工单 DH… 已派单"."""
+    if action == "card" and case.card in CARD_LABELS:
+        return CARD_LABELS[case.card]
+    transition = workflow.TRANSITIONS.get(action)
+    return transition.label if transition else OTHER_LABELS.get(action, action)
+
+
 def message(case: Case, action: str) -> dict[str, Any]:
+    """The payload for the group and for the browser: primitives only (msgpack over Redis)."""
     return {
         "type": "case.update",
         "case_no": case.case_no,
         "action": action,
+        "label": action_label(action, case),
+        "title": case.title,
         "state": case.state,
         "card": case.card,
         "lead_unit": case.lead_unit.code if case.lead_unit else "",
@@ -43,24 +60,28 @@ def message(case: Case, action: str) -> dict[str, Any]:
     }
 
 
+async def _send_all(layer: Any, groups: list[str], payload: dict[str, Any]) -> None:
+    for group in groups:
+        try:
+            await layer.group_send(group, payload)
+        except Exception:
+            log.exception("live update for %s not delivered to %s", payload.get("case_no"), group)
+
+
 def push(groups: list[str], payload: dict[str, Any]) -> None:
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not groups:
         return
     try:
-        for group in groups:
-            async_to_sync(layer.group_send)(group, payload)
+        # One event loop for all the groups: async_to_sync sets one up per call.
+        async_to_sync(_send_all)(layer, groups, payload)
     except Exception:
         log.exception("live update for %s not delivered", payload.get("case_no"))
 
 
-def announce_after_commit(case: Case, action: str, *, previous_unit: str = "") -> None:
-    paths = [case.dispatch_path, case.unit_path]
-    if previous_unit:
-        from zhili.orgs.models import Organization
-
-        previous = Organization.objects.filter(code=previous_unit).values_list("path", flat=True)
-        paths.extend(previous)
+def announce_after_commit(case: Case, action: str, *, previous_paths: tuple[str, ...] = ()) -> None:
+    """Push after commit to the units the case is with now and those it has just left."""
+    paths = [case.dispatch_path, case.unit_path, *previous_paths]
     groups = groups_for(*paths)
     payload = message(case, action)
     transaction.on_commit(lambda: push(groups, payload))

@@ -198,6 +198,26 @@ def _attach(case: Case, files: list, actor: Any, event: CaseEvent | None) -> Non
         )
 
 
+@transaction.atomic
+def case_attach(*, actor: Any, case: Case, files: Iterable[UploadedFile]) -> list[CaseAttachment]:
+    """Add attachments to `case` (fetched through a selector) for someone on its handler or
+    dispatch side; the state does not change, so it never conflicts with a transition."""
+    try:
+        _check_side(actor, case, "handler")
+    except Forbidden:
+        _check_side(actor, case, "dispatch")
+    if case.state == State.MERGED:
+        raise Conflict("已合并的工单不能添加附件,请添加到主工单", code="wrong_state")
+    checked = [(f, check_upload(f, field="file")) for f in files]
+    if not checked:
+        raise InvalidInput("请选择要上传的附件", field="file")
+    names = [upload.name or "" for upload, _kind in checked]
+    event = _timeline(case, "attach", case.state, case.state, actor, "、".join(names))
+    _attach(case, checked, actor, event)
+    audit(actor, "cases.case.attach", case, files=names)
+    return list(event.attachments.order_by("id"))
+
+
 # --- transitions ------------------------------------------------------------------------------
 
 
@@ -271,6 +291,7 @@ def _apply(
 ) -> Case:
     now = timezone.now()
     from_state = case.state
+    previous_paths = (case.dispatch_path, case.unit_path)
     to_state = changes.get("state", transition.target or case.state)
     changes = {**changes, "state": to_state, "updated_at": now}
     won = Case.objects.filter(pk=case.pk, state=from_state, updated_at=case.updated_at).update(
@@ -293,7 +314,7 @@ def _apply(
             dispatch_center=case.dispatch_center.code,
         )
     )
-    live.announce_after_commit(case, transition.name, previous_unit=data.get("previous_unit", ""))
+    live.announce_after_commit(case, transition.name, previous_paths=previous_paths)
     return case
 
 

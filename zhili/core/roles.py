@@ -31,22 +31,40 @@ class Action(models.TextChoices):
     GRIDS_MANAGE = "grids.manage", "维护网格"
     PERSONAL_DATA_REVEAL = "personal_data.reveal", "查看完整个人信息"
     AUDIT_VIEW = "audit.view", "查看审计日志"
+    CASES_VIEW = "cases.view", "查询事件工单"
+    CASES_INTAKE = "cases.intake", "受理登记事件"
+    CASES_DISPATCH = "cases.dispatch", "分拨派单与回访"
+    CASES_HANDLE = "cases.handle", "承办工单"
 
 
-_EVERYONE = {Action.ORGS_VIEW, Action.GRIDS_VIEW}
+_EVERYONE = {Action.ORGS_VIEW, Action.GRIDS_VIEW, Action.CASES_VIEW}
+# The case actions mirror the role sets of zhili/cases/workflow.py (INTAKE, DISPATCHERS,
+# HANDLERS); a test keeps the two in step.
+_INTAKE = {Action.CASES_INTAKE}
+_DISPATCH = {Action.CASES_INTAKE, Action.CASES_DISPATCH}
+_HANDLE = {Action.CASES_HANDLE}
 
 PERMISSIONS: dict[str, set[str]] = {
     Role.COUNTY_LEADER: _EVERYONE | {Action.PERSONAL_DATA_REVEAL, Action.AUDIT_VIEW},
-    Role.CENTER_DIRECTOR: _EVERYONE | {Action.PERSONAL_DATA_REVEAL, Action.AUDIT_VIEW},
-    Role.DISPATCHER: _EVERYONE | {Action.PERSONAL_DATA_REVEAL},
-    Role.TOWNSHIP_SECRETARY: _EVERYONE | {Action.PERSONAL_DATA_REVEAL, Action.GRIDS_MANAGE},
-    Role.TOWNSHIP_OFFICER: _EVERYONE | {Action.PERSONAL_DATA_REVEAL, Action.GRIDS_MANAGE},
-    Role.VILLAGE_OFFICER: _EVERYONE | {Action.PERSONAL_DATA_REVEAL},
-    Role.GRID_LEADER: set(_EVERYONE),
-    Role.GRID_WORKER: set(_EVERYONE),
-    Role.DEPARTMENT_HANDLER: set(_EVERYONE),
-    Role.MEDIATOR: _EVERYONE | {Action.PERSONAL_DATA_REVEAL},
-    Role.PETITION_OFFICER: _EVERYONE | {Action.PERSONAL_DATA_REVEAL},
+    Role.CENTER_DIRECTOR: _EVERYONE
+    | {Action.PERSONAL_DATA_REVEAL, Action.AUDIT_VIEW}
+    | _DISPATCH
+    | _HANDLE,
+    Role.DISPATCHER: _EVERYONE | {Action.PERSONAL_DATA_REVEAL} | _DISPATCH,
+    Role.TOWNSHIP_SECRETARY: _EVERYONE
+    | {Action.PERSONAL_DATA_REVEAL, Action.GRIDS_MANAGE}
+    | _DISPATCH
+    | _HANDLE,
+    Role.TOWNSHIP_OFFICER: _EVERYONE
+    | {Action.PERSONAL_DATA_REVEAL, Action.GRIDS_MANAGE}
+    | _DISPATCH
+    | _HANDLE,
+    Role.VILLAGE_OFFICER: _EVERYONE | {Action.PERSONAL_DATA_REVEAL} | _INTAKE | _HANDLE,
+    Role.GRID_LEADER: _EVERYONE | _INTAKE | _HANDLE,
+    Role.GRID_WORKER: _EVERYONE | _INTAKE | _HANDLE,
+    Role.DEPARTMENT_HANDLER: _EVERYONE | _HANDLE,
+    Role.MEDIATOR: _EVERYONE | {Action.PERSONAL_DATA_REVEAL} | _INTAKE | _HANDLE,
+    Role.PETITION_OFFICER: _EVERYONE | {Action.PERSONAL_DATA_REVEAL} | _INTAKE | _HANDLE,
     Role.ANALYST: set(_EVERYONE),
     Role.ADMIN: set(Action.values),
 }

@@ -6,6 +6,8 @@ year that neither knows is refused with `CalendarYearUnknown`: a time limit comp
 guessed calendar would be wrong without anyone noticing.
 """
 
+import functools
+import zoneinfo
 from datetime import date, datetime, time, timedelta
 
 import chinese_calendar
@@ -31,13 +33,38 @@ class CalendarYearUnknown(DomainError):
         self.year = year
 
 
-def _load_overrides() -> dict[date, bool]:
-    return dict(Holiday.objects.values_list("date", "is_workday"))
+class _Calendar:
+    """A year's answers, remembered: time limits ask about the same days again and again."""
+
+    def __init__(self, overrides: dict[date, bool]):
+        self.overrides = overrides
+        self.configured_years = {d.year for d in overrides}
+        self.answers: dict[date, bool] = {}
+
+    def is_workday(self, day: date) -> bool:
+        answer = self.answers.get(day)
+        if answer is None:
+            answer = self.answers[day] = self._decide(day)
+        return answer
+
+    def _decide(self, day: date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        if _library_knows(day.year):
+            return bool(chinese_calendar.is_workday(day))
+        if day.year in self.configured_years:
+            return day.weekday() < 5
+        raise CalendarYearUnknown(day.year)
 
 
-_overrides: StampedCache[dict[date, bool]] = StampedCache(STAMP, _load_overrides, max_age=5.0)
+def _load_calendar() -> _Calendar:
+    return _Calendar(dict(Holiday.objects.values_list("date", "is_workday")))
 
 
+_calendar: StampedCache[_Calendar] = StampedCache(STAMP, _load_calendar, max_age=5.0)
+
+
+@functools.cache
 def _library_knows(year: int) -> bool:
     try:
         chinese_calendar.is_workday(date(year, 6, 1))
@@ -47,14 +74,7 @@ def _library_knows(year: int) -> bool:
 
 
 def is_workday(day: date) -> bool:
-    overrides = _overrides.get()
-    if day in overrides:
-        return overrides[day]
-    if _library_knows(day.year):
-        return bool(chinese_calendar.is_workday(day))
-    if any(d.year == day.year for d in overrides):
-        return day.weekday() < 5
-    raise CalendarYearUnknown(day.year)
+    return _calendar.get().is_workday(day)
 
 
 def workdays_between(start: date, end: date) -> int:
@@ -72,17 +92,23 @@ def add_workdays(start: date, days: int) -> date:
     return day
 
 
-def _office_periods(day: date) -> list[tuple[datetime, datetime]]:
-    tz = timezone.get_current_timezone()
-    periods = []
-    for begin, end in settings.ZHILI_WORK_HOURS:
-        periods.append(
-            (
-                datetime.combine(day, time.fromisoformat(begin), tz),
-                datetime.combine(day, time.fromisoformat(end), tz),
-            )
+def _office_periods(day: date) -> tuple[tuple[datetime, datetime], ...]:
+    hours = tuple(tuple(pair) for pair in settings.ZHILI_WORK_HOURS)
+    return _periods(day, hours, timezone.get_current_timezone_name())
+
+
+@functools.lru_cache(maxsize=8192)
+def _periods(
+    day: date, hours: tuple[tuple[str, ...], ...], tz_name: str
+) -> tuple[tuple[datetime, datetime], ...]:
+    tz = zoneinfo.ZoneInfo(tz_name)
+    return tuple(
+        (
+            datetime.combine(day, time.fromisoformat(begin), tz),
+            datetime.combine(day, time.fromisoformat(end), tz),
         )
-    return periods
+        for begin, end in hours
+    )
 
 
 def add_working_time(start: datetime, duration: timedelta) -> datetime:

@@ -28,7 +28,6 @@ BUILT_SECTIONS: list[tuple[str, str, str, str | None]] = [
 
 # Modules of the plan that are not built yet: listed honestly, with no figures.
 PLANNED_SECTIONS: list[tuple[str, str]] = [
-    ("一口受理 · 事件工单", "12345热线、网格上报等渠道统一受理、分拨派单"),
     ("矛盾调解", "矛盾纠纷排查、调解登记与调解协议"),
     ("信访接访", "信访登记、受理告知、办理与答复"),
     ("视频监控", "雪亮工程视频点位接入与实时查看"),
@@ -94,9 +93,16 @@ def home(request: StaffRequest) -> HttpResponse:
         "roles": [label for code, label in Role.choices if code in codes],
         "figures": home_figures(user) if can(user, Action.ORGS_VIEW) else [],
         "sections": built_sections(user),
+        "cases_card": _cases_card(user),
         "planned": [{"title": t, "description": d} for t, d in PLANNED_SECTIONS],
     }
     return render(request, "web/home.html", context)
+
+
+def _cases_card(user: Any) -> dict[str, Any] | None:
+    from zhili.cases.views import home_card  # the cases pages import this module
+
+    return home_card(user)
 
 
 # Service fields -> form fields, for errors raised by user_change_password.

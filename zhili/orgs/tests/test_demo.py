@@ -38,7 +38,7 @@ def loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, A
     with django_db_blocker.unblock():
         out = io.StringIO()
         started = time.monotonic()
-        call_command("demo", stdout=out)
+        call_command("demo", "--only", "zhili.orgs", stdout=out)
         elapsed = time.monotonic() - started
         yield {"elapsed": elapsed, "output": out.getvalue()}
         _remove_demo()
@@ -181,7 +181,7 @@ def test_one_persona_per_role_with_a_working_password(settings: Any) -> None:
 def test_loading_again_changes_nothing() -> None:
     before = _counts()
     out = io.StringIO()
-    call_command("demo", stdout=out)
+    call_command("demo", "--only", "zhili.orgs", stdout=out)
     assert _counts() == before
     assert "(新建 0)" in out.getvalue()
     assert AuditLog.objects.filter(action="core.demo.load").count() == 2

@@ -13,7 +13,7 @@ from zhili.orgs.models import User
 
 # Each loader is `load(*, stdout)`; later modules append theirs. Order matters: a loader may
 # rely on what the ones before it wrote.
-DEMO_LOADERS = ["zhili.orgs.demo.load"]
+DEMO_LOADERS = ["zhili.orgs.demo.load", "zhili.cases.demo.load"]
 
 
 def _width(text: str) -> int:
@@ -59,10 +59,20 @@ def demo_logins() -> list[list[str]]:
 class Command(BaseCommand):
     help = "载入东海县演示数据(可重复执行,已有的数据不会重复创建)"
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--only",
+            nargs="+",
+            default=[],
+            help="run only the loaders whose dotted path contains one of these words "
+            "(e.g. zhili.orgs); the loaders they rely on must have run before",
+        )
+
+    def handle(self, *args: Any, only: list[str], **options: Any) -> None:
         started = time.monotonic()
-        for number, dotted in enumerate(DEMO_LOADERS, start=1):
-            self.stdout.write(f"== ({number}/{len(DEMO_LOADERS)}) {dotted}")
+        loaders = [d for d in DEMO_LOADERS if not only or any(word in d for word in only)]
+        for number, dotted in enumerate(loaders, start=1):
+            self.stdout.write(f"== ({number}/{len(loaders)}) {dotted}")
             import_string(dotted)(stdout=self.stdout)
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪,用时 {elapsed:.1f}s"))

@@ -1,0 +1,365 @@
+"""The one queue under load.
+
+- intake through the service layer (routing, case number, timeline, audit, outbox), one thread;
+- intake through HTTP (POST /api/v1/cases) against `uvicorn --workers 2`, 16 clients;
+- the dispatcher's list (first page and a deep page, keyset) at 10k, 100k and 1M cases,
+  for a county dispatcher and for a township officer (scoped);
+- the card sweep over 1M open cases, of which 1,000 are due.
+
+Setup loads the Donghai demo (`zhili demo`: organizations, grids, catalog, rules, a year of
+cases); the bulk of the list benchmark is synthetic rows written straight into the table.
+"""
+
+import io
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils import timezone
+
+from zhili.cases.models import Case, Category, State
+from zhili.cases.selectors import CaseFilters, case_list, filter_cases, keyset_page
+from zhili.cases.services import Intake, case_register
+from zhili.orgs.models import Grid, Organization, User
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICE_CASES = 2000
+HTTP_CASES = 2000
+HTTP_CLIENTS = 16
+SIZES = [10_000, 100_000, 1_000_000]
+
+
+def setup() -> None:
+    call_command("migrate", verbosity=0)
+    call_command("demo", stdout=io.StringIO())
+
+
+def sample_points(n: int, seed: int) -> list[tuple[float, float]]:
+    rng = random.Random(seed)
+    boxes = list(Grid.objects.values_list("min_lng", "min_lat", "max_lng", "max_lat"))
+    points = []
+    for _ in range(n):
+        x0, y0, x1, y1 = rng.choice(boxes)
+        points.append((rng.uniform(y0, y1), rng.uniform(x0, x1)))
+    return points
+
+
+def leaves() -> list[Category]:
+    return list(Category.objects.filter(children__isnull=True, is_active=True))
+
+
+def bench_services() -> dict[str, tuple[float, str]]:
+    dispatcher = User.objects.get(username="dispatcher")
+    categories = leaves()
+    rng = random.Random(3)
+    points = sample_points(SERVICE_CASES, seed=4)
+    started = time.perf_counter()
+    for lat, lng in points:
+        case_register(
+            actor=dispatcher,
+            intake=Intake(
+                channel="hotline",
+                category=rng.choice(categories),
+                title="基准测试诉求",
+                description="基准测试:群众反映的问题描述",
+                lat=lat,
+                lng=lng,
+                reporter_name="测试",
+                reporter_phone="13800138000",
+            ),
+        )
+    seconds = time.perf_counter() - started
+    return {"cases.intake.services": (SERVICE_CASES / seconds, "cases/s")}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def bench_http() -> dict[str, tuple[float, str]]:
+    import httpx
+
+    port = free_port()
+    env = {**os.environ, "LOG_LEVEL": "WARNING", "ZHILI_ALLOW_DEMO_USERS": "1"}
+    if connection.vendor == "sqlite":
+        env["DATABASE_URL"] = f"sqlite:///{connection.settings_dict['NAME']}"
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "config.asgi:application",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+            "--lifespan",
+            "off",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            for _ in range(100):
+                try:
+                    if client.get("/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.2)
+            token = client.post(
+                "/api/v1/auth/token", json={"username": "dispatcher", "password": "zhili-demo"}
+            ).json()["token"]
+        codes = [c.code for c in leaves()]
+        points = sample_points(HTTP_CASES, seed=5)
+        headers = {"Authorization": f"Bearer {token}"}
+
+        def post(i: int) -> int:
+            lat, lng = points[i]
+            body = {
+                "channel": "hotline",
+                "category": codes[i % len(codes)],
+                "title": "基准测试诉求",
+                "description": "基准测试:群众反映的问题描述",
+                "lat": lat,
+                "lng": lng,
+                "reporter_name": "测试",
+                "reporter_phone": "13800138000",
+            }
+            return (
+                clients[i % HTTP_CLIENTS]
+                .post("/api/v1/cases", json=body, headers=headers)
+                .status_code
+            )
+
+        clients = [httpx.Client(base_url=base, timeout=30) for _ in range(HTTP_CLIENTS)]
+        started = time.perf_counter()
+        with ThreadPoolExecutor(HTTP_CLIENTS) as pool:
+            statuses = list(pool.map(post, range(HTTP_CASES)))
+        seconds = time.perf_counter() - started
+        for c in clients:
+            c.close()
+        failed = sum(1 for s in statuses if s != 201)
+        assert failed == 0, f"{failed} HTTP intakes failed: {sorted(set(statuses))}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return {"cases.intake.http_2_workers": (HTTP_CASES / seconds, "cases/s")}
+
+
+# --- synthetic rows for the list and sweep benchmarks -------------------------------------------
+
+
+def synthetic_rows(start: int, count: int) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """`count` plain open and finished cases spread over townships and departments."""
+    county = Organization.objects.get(code="320722")
+    villages = list(
+        Organization.objects.filter(level="village").values_list("id", "path", "parent_id")
+    )
+    units = list(Organization.objects.filter(kind="department").values_list("id", "path"))
+    categories = list(Category.objects.filter(children__isnull=True).values_list("id", flat=True))
+    now = timezone.now()
+    states = [
+        State.DISPATCHED,
+        State.ACKNOWLEDGED,
+        State.IN_PROGRESS,
+        State.RATED,
+        State.RATED,
+        State.RATED,
+        State.REGISTERED,
+    ]
+    columns = [
+        "case_no",
+        "channel",
+        "external_id",
+        "category_id",
+        "title",
+        "description",
+        "urgency",
+        "address",
+        "out_of_area",
+        "reporter_name",
+        "reporter_phone",
+        "anonymous",
+        "state",
+        "state_before_suspend",
+        "dispatch_center_id",
+        "lead_unit_id",
+        "routing_note",
+        "area_path",
+        "dispatch_path",
+        "unit_path",
+        "registered_at",
+        "due_at",
+        "warn_at",
+        "card",
+        "extension_reason",
+        "extended",
+        "calendar_clock",
+        "reply",
+        "rating",
+        "rating_comment",
+        "reopen_count",
+        "returned_count",
+        "is_demo",
+        "updated_at",
+        "village_id",
+        "township_id",
+    ]
+    rows = []
+    for n in range(start, start + count):
+        village_id, village_path, township_id = villages[n % len(villages)]
+        unit_id, unit_path = units[n % len(units)]
+        state = states[n % len(states)]
+        registered = now - timedelta(seconds=30 * n + 3600)
+        running = state in (State.DISPATCHED, State.ACKNOWLEDGED, State.IN_PROGRESS)
+        due = now + timedelta(days=3) if running else None
+        rows.append(
+            (
+                f"BX{n:09d}",
+                "hotline",
+                "",
+                categories[n % len(categories)],
+                "基准工单",
+                "基准测试数据",
+                "normal",
+                "东海县",
+                False,
+                "",
+                "",
+                False,
+                state,
+                "",
+                county.pk,
+                None if state == State.REGISTERED else unit_id,
+                "",
+                village_path,
+                county.path,
+                "" if state == State.REGISTERED else unit_path,
+                registered,
+                due,
+                due - timedelta(days=1) if due else None,
+                "",
+                "",
+                False,
+                False,
+                "",
+                "satisfied" if state == State.RATED else "",
+                "",
+                0,
+                0,
+                False,
+                now,
+                village_id,
+                township_id,
+            )
+        )
+    return columns, rows
+
+
+def insert_rows(columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    table = Case._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+def top_up(target: int) -> None:
+    have = Case.objects.count()
+    step = 100_000
+    while have < target:
+        count = min(step, target - have)
+        columns, rows = synthetic_rows(have, count)
+        insert_rows(columns, rows)
+        have += count
+        print(f"  {have:,} cases", file=sys.stderr, flush=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Case._meta.db_table}")
+
+
+def timed_ms(fn, repeat: int = 20) -> float:
+    fn()
+    started = time.perf_counter()
+    for _ in range(repeat):
+        fn()
+    return (time.perf_counter() - started) / repeat * 1000
+
+
+def deep_cursor(qs) -> str | None:
+    """A cursor 90 % of the way down the list, as after paging far back."""
+    from zhili.cases.selectors import encode_cursor
+
+    count = qs.count()
+    row = qs.order_by("-registered_at", "-id")[int(count * 0.9) : int(count * 0.9) + 1].first()
+    return encode_cursor(row) if row else None
+
+
+def bench_lists() -> dict[str, tuple[float, str]]:
+    results: dict[str, tuple[float, str]] = {}
+    county = User.objects.get(username="dispatcher")
+    township = User.objects.get(username="township")
+    open_states = CaseFilters(states=(State.DISPATCHED, State.ACKNOWLEDGED, State.IN_PROGRESS))
+    for size in SIZES:
+        top_up(size)
+        label = f"{size // 1000}k" if size < 1_000_000 else "1M"
+        for who, user in (("county", county), ("township", township)):
+            qs = filter_cases(case_list(user=user), open_states)
+            cursor = deep_cursor(qs)
+            first = timed_ms(lambda qs=qs: keyset_page(qs, size=50))
+            deep = timed_ms(lambda qs=qs, cursor=cursor: keyset_page(qs, cursor=cursor, size=50))
+            results[f"cases.list.{who}.first_page.{label}"] = (first, "ms")
+            results[f"cases.list.{who}.deep_page.{label}"] = (deep, "ms")
+    return results
+
+
+def bench_sweep() -> dict[str, tuple[float, str]]:
+    from zhili.cases.sweep import sweep_cards
+
+    now = timezone.now()
+    open_ids = list(
+        Case.objects.filter(
+            state__in=[State.DISPATCHED, State.ACKNOWLEDGED, State.IN_PROGRESS]
+        ).values_list("id", flat=True)[:1000]
+    )
+    Case.objects.filter(id__in=open_ids).update(warn_at=now - timedelta(minutes=1), card="")
+    started = time.perf_counter()
+    result = sweep_cards(now=now)
+    seconds = time.perf_counter() - started
+    open_count = Case.objects.filter(warn_at__isnull=False).count()
+    return {
+        "cases.sweep.open_cases": (float(open_count), "cases"),
+        "cases.sweep.carded": (float(getattr(result, "carded", len(open_ids))), "cases"),
+        "cases.sweep.seconds": (seconds, "s"),
+    }
+
+
+def run() -> dict[str, tuple[float, str]]:
+    started = time.perf_counter()
+    setup()
+    results = {"cases.setup_demo": (time.perf_counter() - started, "s")}
+    results |= bench_services()
+    results |= bench_http()
+    results |= bench_lists()
+    results |= bench_sweep()
+    return results

@@ -1,0 +1,54 @@
+"""GET /api/v1/case-figures: each unit's figures for a period (及时签收率, 按时办结率, 满意率)."""
+
+from datetime import date
+from typing import Any
+
+from ninja import Field, Query, Router, Schema
+
+from zhili.cases.figures import unit_figures
+from zhili.orgs.api import ErrorOut
+from zhili.orgs.auth import StaffRequest
+
+figures_router = Router(tags=["事件工单"])
+
+
+class FiguresQuery(Schema):
+    start: date = Field(..., description="统计起始日期(含)")
+    end: date = Field(..., description="统计截止日期(含)")
+    unit: list[str] = Field(default_factory=list, description="单位编码,可重复;省略为全部")
+
+
+class UnitFiguresOut(Schema):
+    unit_code: str
+    unit_name: str
+    received: int
+    handled: int
+    acknowledged_on_time: int
+    closed_on_time: int
+    returned: int
+    extended: int
+    overdue: int
+    rated: int
+    satisfied: int
+    acknowledged_on_time_rate: float | None
+    closed_on_time_rate: float | None
+    satisfaction_rate: float | None
+
+
+@figures_router.get(
+    "/case-figures",
+    response={200: list[UnitFiguresOut], 401: ErrorOut, 422: ErrorOut},
+    summary="单位办件统计",
+)
+def case_figures(request: StaffRequest, query: Query[FiguresQuery]) -> Any:
+    codes = [code for item in query.unit for code in item.split(",") if code.strip()]
+    rows = unit_figures(user=request.user, start=query.start, end=query.end, unit_codes=codes)
+    return [
+        {
+            **row.__dict__,
+            "acknowledged_on_time_rate": row.acknowledged_on_time_rate,
+            "closed_on_time_rate": row.closed_on_time_rate,
+            "satisfaction_rate": row.satisfaction_rate,
+        }
+        for row in rows
+    ]

@@ -1,0 +1,308 @@
+"""`zhili demo` for cases: the dispatch catalog, time limits, responsibility rules, and a year
+of generated cases. Idempotent: rows that exist are kept, and the cases are generated only
+when the database holds no demo case yet."""
+
+import json
+import time
+from datetime import date
+from typing import Any, TextIO
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from zhili.cases import deadlines
+from zhili.cases.demo import catalog, rules
+from zhili.cases.demo.generator import Draft, Generator, World
+from zhili.cases.models import (
+    Case,
+    CaseEvent,
+    CaseNumberCounter,
+    Category,
+    ResponsibilityRule,
+    TimeLimit,
+)
+from zhili.core import stamps
+from zhili.core.audit import audit
+from zhili.orgs.demo.data import COUNTY
+from zhili.orgs.models import Organization
+
+CASES = 30_000
+BATCH = 2_000
+
+
+def _say(stdout: TextIO, text: str) -> None:
+    stdout.write(f"[cases] {text}\n")
+    if hasattr(stdout, "flush"):
+        stdout.flush()
+
+
+def ensure_catalog() -> int:
+    existing = {c.code: c for c in Category.objects.all()}
+    created = 0
+    for order, group in enumerate(catalog.CATALOG):
+        parent = existing.get(group.code)
+        if parent is None:
+            parent = existing[group.code] = Category.objects.create(
+                code=group.code,
+                name=group.name,
+                path=f"/{group.code}/",
+                depth=0,
+                keywords=group.keywords,
+                sort_order=order,
+                is_demo=True,
+            )
+            created += 1
+        new = []
+        for index, leaf in enumerate(group.leaves):
+            code = catalog.leaf_code(group, index)
+            if code in existing:
+                continue
+            new.append(
+                Category(
+                    code=code,
+                    name=leaf.name,
+                    parent=parent,
+                    path=f"{parent.path}{code}/",
+                    depth=1,
+                    keywords=leaf.keywords,
+                    default_urgency=leaf.urgency,
+                    sort_order=index,
+                    is_demo=True,
+                )
+            )
+        Category.objects.bulk_create(new)
+        created += len(new)
+    if created:
+        stamps.bump("cases.categories")
+    return created
+
+
+def ensure_time_limits() -> int:
+    rows: list[tuple[Any, ...]] = [
+        (
+            None,
+            urgency,
+            limits.acknowledge.amount,
+            limits.acknowledge.unit,
+            limits.handle.amount,
+            limits.handle.unit,
+        )
+        for urgency, limits in deadlines.DEFAULTS.items()
+    ]
+    ids = dict(Category.objects.values_list("name", "id"))
+    rows += [(ids[name], *rest) for name, *rest in catalog.SPECIAL_LIMITS if name in ids]
+    existing = set(TimeLimit.objects.values_list("category_id", "urgency"))
+    new = [
+        TimeLimit(
+            category_id=category,
+            urgency=urgency,
+            acknowledge_amount=ack,
+            acknowledge_unit=ack_unit,
+            handle_amount=handle,
+            handle_unit=handle_unit,
+        )
+        for category, urgency, ack, ack_unit, handle, handle_unit in rows
+        if (category, urgency) not in existing
+    ]
+    TimeLimit.objects.bulk_create(new)
+    if new:
+        stamps.bump(deadlines.STAMP)
+    return len(new)
+
+
+def _rule_specs() -> list[dict[str, Any]]:
+    """The rules as (category code, township code, village code, unit code, note)."""
+    codes = {leaf.name: code for code, _, leaf in catalog.leaves()}
+    specs = [
+        dict(category=group, unit=rules.department(unit), note="全县")
+        for group, unit in rules.COUNTY_GROUPS.items()
+    ]
+    specs += [
+        dict(category=codes[name], unit=rules.department(unit), note="全县")
+        for name, unit in rules.COUNTY_LEAVES.items()
+    ]
+    townships = Organization.objects.filter(
+        path__startswith=f"/{COUNTY}/", level="township", kind="center"
+    ).order_by("code")
+    for township in townships:
+        for target, who in rules.TOWNSHIP_RULES.items():
+            unit = township.code if who == "center" else rules.police_station(township.code)
+            specs.append(
+                dict(
+                    category=codes.get(target, target),
+                    township=township.code,
+                    unit=unit,
+                    note="属地",
+                )
+            )
+    villages = Organization.objects.filter(
+        parent__code__in=rules.VILLAGE_TOWNSHIPS, level="village", kind="center"
+    ).order_by("code")
+    for village in villages:
+        for name in rules.VILLAGE_LEAVES:
+            specs.append(
+                dict(
+                    category=codes[name],
+                    township=village.path.strip("/").split("/")[1],
+                    village=village.code,
+                    unit=village.code,
+                    note="村(社区)先行调处",
+                )
+            )
+    return specs
+
+
+def ensure_rules() -> int:
+    if ResponsibilityRule.objects.filter(is_demo=True).exists():
+        return 0
+    categories = dict(Category.objects.values_list("code", "id"))
+    orgs = dict(
+        Organization.objects.filter(path__startswith=f"/{COUNTY}/").values_list("code", "id")
+    )
+    new = [
+        ResponsibilityRule(
+            category_id=categories[s["category"]],
+            township_id=orgs[s["township"]] if s.get("township") else None,
+            village_id=orgs[s["village"]] if s.get("village") else None,
+            unit_id=orgs[s["unit"]],
+            note=s["note"],
+            is_demo=True,
+        )
+        for s in _rule_specs()
+        if s["category"] in categories and s["unit"] in orgs
+    ]
+    ResponsibilityRule.objects.bulk_create(new)
+    stamps.bump("cases.rules")
+    return len(new)
+
+
+def write_cases(drafts: list[Draft], stdout: TextIO) -> dict[str, int]:
+    cases = [d.case for d in drafts]
+    for start in range(0, len(cases), BATCH):
+        Case.objects.bulk_create(cases[start : start + BATCH])
+    _say(stdout, f"工单 {len(cases)} 已写入")
+    events = _insert_events(drafts)
+    _say(stdout, f"办理记录 {events} 已写入")
+    merged = []
+    for d in drafts:
+        if d.master is not None:
+            d.case.master_id = drafts[d.master].case.pk
+            merged.append(d.case)
+    Case.objects.bulk_update(merged, ["master"], batch_size=BATCH)
+    through = Case.assisting_units.through
+    links = [through(case_id=d.case.pk, organization_id=o) for d in drafts for o in d.assisting]
+    through.objects.bulk_create(links, batch_size=BATCH)
+    return {"cases": len(cases), "events": events, "assisting": len(links)}
+
+
+EVENT_COLUMNS = [
+    "case_id",
+    "action",
+    "from_state",
+    "to_state",
+    "actor_id",
+    "actor_unit_id",
+    "note",
+    "data",
+    "created_at",
+]
+
+
+def _insert_events(drafts: list[Draft]) -> int:
+    """Insert the timelines with executemany: bulk_create's per-field preparation would take
+    most of the load's time budget for two hundred thousand rows."""
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = [
+        (
+            d.case.pk,
+            e["action"],
+            e["from_state"],
+            e["to_state"],
+            e["actor_id"],
+            e["actor_unit_id"],
+            e["note"],
+            json.dumps(e["data"], ensure_ascii=False),
+            adapt(e["created_at"]),
+        )
+        for d in drafts
+        for e in d.events
+    ]
+    table = connection.ops.quote_name(CaseEvent._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in EVENT_COLUMNS)
+    marks = ", ".join(["%s"] * len(EVENT_COLUMNS))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH * 5):
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608 - fixed names
+                rows[start : start + BATCH * 5],
+            )
+    return len(rows)
+
+
+def _counters(drafts: list[Draft], before: dict[date, int]) -> None:
+    last: dict[date, int] = {}
+    for d in drafts:
+        day = timezone.localdate(d.case.registered_at)
+        number = int(d.case.case_no.rsplit("-", 1)[1])
+        last[day] = max(last.get(day, 0), number)
+    new = [CaseNumberCounter(day=day, last=n) for day, n in last.items() if day not in before]
+    CaseNumberCounter.objects.bulk_create(new, batch_size=BATCH)
+    for day, n in last.items():
+        if day in before:
+            CaseNumberCounter.objects.filter(day=day).update(last=n)
+
+
+def generate_cases(*, stdout: TextIO, cases: int) -> dict[str, int]:
+    now = timezone.now()
+    started = time.monotonic()
+    before = dict(CaseNumberCounter.objects.values_list("day", "last"))
+    gen = Generator(World(), total=cases, now=now, counters=before)
+
+    def progress(number: int) -> None:
+        _say(stdout, f"{number}/{cases} 已生成 ... {time.monotonic() - started:.1f}s")
+
+    drafts = gen.run(progress)
+    _say(stdout, f"{cases}/{cases} 已生成 ... {time.monotonic() - started:.1f}s")
+    counts = write_cases(drafts, stdout)
+    _counters(drafts, before)
+    _say(stdout, f"写入完成 ... {time.monotonic() - started:.1f}s")
+    return counts
+
+
+def load(*, stdout: TextIO, cases: int = CASES) -> dict[str, Any]:
+    """Load the catalog, time limits and rules, then a year of cases if there are none yet."""
+    started = time.monotonic()
+    with transaction.atomic():
+        created = {
+            "categories": ensure_catalog(),
+            "time_limits": ensure_time_limits(),
+            "rules": ensure_rules(),
+        }
+        audit(None, "cases.demo.catalog", None, created=created)
+    _say(
+        stdout,
+        f"事项分类 {Category.objects.count()}、办理时限 {TimeLimit.objects.count()}、"
+        f"权责清单 {ResponsibilityRule.objects.count()}(新建 {sum(created.values())}) ... "
+        f"{time.monotonic() - started:.1f}s",
+    )
+    if Case.objects.filter(is_demo=True).exists():
+        _say(stdout, f"已有演示工单 {Case.objects.filter(is_demo=True).count()} 件,跳过生成")
+        return {"created": created}
+    with transaction.atomic():
+        counts = generate_cases(stdout=stdout, cases=cases)
+        created |= counts
+        last = Case.objects.filter(is_demo=True).aggregate(Max("registered_at"))
+        audit(None, "cases.demo.load", None, created=created, last=str(last["registered_at__max"]))
+    return {"created": created}
+
+
+def unload() -> None:
+    """Remove what `load` wrote (for tests): the demo cases, then the catalog, limits, rules."""
+    Case.objects.filter(is_demo=True).update(master=None)  # Case.master is PROTECT
+    Case.objects.filter(is_demo=True).delete()
+    CaseNumberCounter.objects.all().delete()
+    ResponsibilityRule.objects.filter(is_demo=True).delete()
+    TimeLimit.objects.all().delete()
+    Category.objects.filter(is_demo=True, depth=1).delete()
+    Category.objects.filter(is_demo=True).delete()

@@ -1,0 +1,163 @@
+"""Forms of the case pages. They only parse input; zhili.cases.services holds the rules."""
+
+from typing import Any
+
+from django import forms
+
+from zhili.cases.models import Channel, Rating, State, Urgency
+from zhili.cases.selectors import CaseFilters
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name. The view reads request.FILES.getlist; the service checks
+    each file's type by its content."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        return None
+
+
+class IntakeForm(forms.Form):
+    """坐席受理. The category arrives as a catalog code picked from the search."""
+
+    channel = forms.ChoiceField(label="来源渠道", choices=Channel.choices, initial=Channel.HOTLINE)
+    category = forms.CharField(
+        label="事项分类", max_length=40, error_messages={"required": "请搜索并选择事项分类"}
+    )
+    title = forms.CharField(label="标题", max_length=200)
+    description = forms.CharField(label="诉求内容", widget=forms.Textarea(attrs={"rows": 4}))
+    urgency = forms.ChoiceField(
+        label="紧急程度",
+        choices=[("", "按分类默认"), *Urgency.choices],
+        required=False,
+    )
+    lat = forms.FloatField(label="纬度", required=False, min_value=-90, max_value=90)
+    lng = forms.FloatField(label="经度", required=False, min_value=-180, max_value=180)
+    address = forms.CharField(label="地址", max_length=300, required=False)
+    reporter_name = forms.CharField(label="诉求人", max_length=50, required=False)
+    reporter_phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    anonymous = forms.BooleanField(label="匿名", required=False)
+    attachments = MultipleFileField(
+        label="附件",
+        required=False,
+        help_text="可选多个文件:图片、PDF、Word、Excel 或 MP4 视频,单个不超过 20MB",
+    )
+
+
+class CaseFilterForm(forms.Form):
+    """The list's filters; invalid values are dropped, never an error page."""
+
+    q = forms.CharField(label="工单编号 / 标题", max_length=50, required=False)
+    state = forms.ChoiceField(
+        label="状态", choices=[("", "全部状态"), *State.choices], required=False
+    )
+    category = forms.CharField(label="事项分类", max_length=40, required=False)
+    township = forms.CharField(label="乡镇(街道)", max_length=40, required=False)
+    channel = forms.ChoiceField(
+        label="来源渠道", choices=[("", "全部渠道"), *Channel.choices], required=False
+    )
+    urgency = forms.ChoiceField(
+        label="紧急程度", choices=[("", "全部"), *Urgency.choices], required=False
+    )
+    card = forms.ChoiceField(
+        label="督办牌",
+        choices=[("", "全部"), ("any", "黄牌或红牌"), ("yellow", "黄牌"), ("red", "红牌")],
+        required=False,
+    )
+    registered_from = forms.DateField(label="受理日期自", required=False)
+    registered_to = forms.DateField(label="至", required=False)
+
+    def filters(self) -> CaseFilters:
+        self.is_valid()
+        data = self.cleaned_data
+        return CaseFilters(
+            states=(data["state"],) if data.get("state") else (),
+            category=data.get("category") or "",
+            township=data.get("township") or "",
+            channel=data.get("channel") or "",
+            urgency=data.get("urgency") or "",
+            card=data.get("card") or "",
+            registered_from=data.get("registered_from"),
+            registered_to=data.get("registered_to"),
+            q=(data.get("q") or "").strip(),
+        )
+
+
+# --- the forms of the workflow's actions --------------------------------------------------------
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="备注", max_length=500, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DispatchForm(forms.Form):
+    unit = forms.CharField(label="承办单位", max_length=40, required=False)
+    note = forms.CharField(label="派单意见", max_length=500, required=False)
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(
+        label="办理结果", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    attachments = MultipleFileField(label="附件", required=False)
+
+
+class ExtensionForm(forms.Form):
+    until = forms.DateTimeField(
+        label="延期至",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+    reason = forms.CharField(label="延期理由", max_length=300)
+
+
+class RateForm(forms.Form):
+    rating = forms.ChoiceField(
+        label="评价",
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择评价结果"},
+    )
+    comment = forms.CharField(label="回访意见", max_length=500, required=False)
+
+
+class MergeForm(forms.Form):
+    master = forms.CharField(label="主工单编号", max_length=30)
+
+
+class AssignDownForm(forms.Form):
+    township = forms.CharField(label="交办乡镇(街道)", max_length=40, required=False)
+    note = forms.CharField(label="交办意见", max_length=500, required=False)
+
+
+ACTION_FORMS: dict[str, type[forms.Form]] = {
+    "dispatch": DispatchForm,
+    "reassign": DispatchForm,
+    "acknowledge": NoteForm,
+    "start": NoteForm,
+    "reply": ReplyForm,
+    "close": NoteForm,
+    "rate": RateForm,
+    "return": ReasonForm,
+    "escalate": ReasonForm,
+    "assign_down": AssignDownForm,
+    "request_extension": ExtensionForm,
+    "approve_extension": NoteForm,
+    "refuse_extension": ReasonForm,
+    "suspend": ReasonForm,
+    "resume": NoteForm,
+    "merge": MergeForm,
+    "reopen": ReasonForm,
+}
+
+# Actions taken with one click (their form has only an optional note).
+ONE_CLICK = {"acknowledge", "start", "close", "approve_extension", "resume"}

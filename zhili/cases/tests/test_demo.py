@@ -1,0 +1,140 @@
+"""The cases demo: catalog, time limits, rules and a (smaller) generated year.
+
+The orgs demo and a 2,000-case year are loaded once for the module and removed afterwards,
+so the other modules, which build their own small trees, never see them.
+"""
+
+import io
+from collections import Counter
+from collections.abc import Iterator
+from itertools import groupby
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from zhili.cases import deadlines
+from zhili.cases.demo import catalog, loader
+from zhili.cases.demo.generator import CHANNELS
+from zhili.cases.models import (
+    Card,
+    Case,
+    CaseEvent,
+    CaseNumberCounter,
+    Category,
+    ResponsibilityRule,
+)
+from zhili.cases.routing import route
+from zhili.cases.workflow import CLOCK_RUNNING, TRANSITIONS
+from zhili.orgs.demo import load as load_orgs
+from zhili.orgs.models import Grid
+from zhili.orgs.tests.test_demo import _remove_demo
+
+CASES = 2000
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
+    with django_db_blocker.unblock():
+        load_orgs(stdout=io.StringIO())
+        out = io.StringIO()
+        loader.load(stdout=out, cases=CASES)
+        yield out.getvalue()
+        loader.unload()
+        _remove_demo()
+
+
+pytestmark = [pytest.mark.usefixtures("loaded"), pytest.mark.django_db]
+
+
+def test_catalog_has_groups_and_leaves_with_keywords() -> None:
+    groups = Category.objects.filter(depth=0)
+    assert groups.count() == len(catalog.CATALOG) >= 15
+    for group in groups:
+        leaves = list(group.children.all())
+        assert 3 <= len(leaves) <= 10
+        for leaf in leaves:
+            assert leaf.keywords and leaf.path == f"/{group.code}/{leaf.code}/"
+    assert Category.objects.get(name="燃气泄漏").default_urgency == "emergency"
+
+
+def test_every_leaf_resolves_a_time_limit() -> None:
+    wages = Category.objects.get(name="拖欠工资")
+    assert deadlines.limits_for(wages, "normal").handle == deadlines.Limit(10, "working_days")
+    for leaf in Category.objects.filter(depth=1):
+        for urgency in deadlines.DEFAULTS:
+            assert deadlines.limits_for(leaf, urgency).handle.amount > 0
+
+
+def test_rules_route_a_point_in_each_township() -> None:
+    dispute = Category.objects.get(name="土地山林纠纷")
+    for grid in Grid.objects.filter(code__endswith="00101"):
+        lat, lng = (grid.min_lat + grid.max_lat) / 2, (grid.min_lng + grid.max_lng) / 2
+        decision = route(category=dispute, lat=lat, lng=lng)
+        if decision.location is not None:
+            assert decision.unit == decision.location.township
+            assert decision.dispatch_center == decision.location.township
+    consult = Category.objects.get(name="政策咨询")
+    assert route(category=consult, lat=None, lng=None).unit is None  # unmatched on purpose
+
+
+def test_case_numbers_unique_and_sequential_per_day() -> None:
+    numbers = Case.objects.values_list("case_no", flat=True)
+    by_day: dict[str, list[int]] = {}
+    for no in numbers:
+        day, n = no[2:10], int(no.rsplit("-", 1)[1])
+        by_day.setdefault(day, []).append(n)
+    counters = {c.day.strftime("%Y%m%d"): c.last for c in CaseNumberCounter.objects.all()}
+    for day, ns in by_day.items():
+        assert sorted(ns) == list(range(1, len(ns) + 1))
+        assert counters[day] == len(ns)
+
+
+def test_cases_are_consistent() -> None:
+    now = timezone.now()
+    for case in Case.objects.filter(is_demo=True):
+        if case.state in CLOCK_RUNNING or case.state in ("replied", "closed", "rated"):
+            assert case.lead_unit_id and case.due_at and case.acknowledge_due_at
+        if case.state == "rated":
+            assert case.rating and case.rated_at
+        if case.state in CLOCK_RUNNING:
+            assert (case.card == Card.RED) == (case.due_at <= now) or case.extended
+            if case.card == Card.NONE:
+                assert case.warn_at > now
+        if case.reporter_phone:
+            assert len(case.reporter_phone) == 11 and case.reporter_phone[1] in "3456789"
+
+
+def test_timelines_follow_the_workflow() -> None:
+    rows = CaseEvent.objects.order_by("case_id", "created_at", "id").values_list(
+        "case_id", "action", "from_state", "to_state"
+    )
+    final = dict(Case.objects.values_list("id", "state"))
+    for case_id, events in groupby(rows, key=lambda r: r[0]):
+        items = list(events)
+        assert items[0][1] == "register"
+        state = "registered"
+        for _, action, from_state, to_state in items[1:]:
+            if action == "card":  # the scheduler's sweep, not a transition
+                assert from_state == to_state == state
+                continue
+            transition = TRANSITIONS[action]
+            assert from_state == state and state in transition.sources
+            assert to_state == (transition.target or state)
+            state = to_state
+        assert state == final[case_id]
+
+
+def test_channel_shares_near_the_intended_ones() -> None:
+    counts = Counter(Case.objects.values_list("channel", flat=True))
+    for channel, share in CHANNELS.items():
+        assert abs(100 * counts[channel] / CASES - share) < max(3.0, share * 0.5)
+
+
+def test_second_load_adds_nothing() -> None:
+    before = (Case.objects.count(), CaseEvent.objects.count(), ResponsibilityRule.objects.count())
+    out = io.StringIO()
+    loader.load(stdout=out, cases=CASES)
+    after = (Case.objects.count(), CaseEvent.objects.count(), ResponsibilityRule.objects.count())
+    assert before == after
+    assert "跳过生成" in out.getvalue()

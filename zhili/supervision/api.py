@@ -1,0 +1,180 @@
+"""The supervision API (督办单): scoped list and detail, the answer and close transitions,
+and the Word notice. Endpoints hold no rules: reads go through `selectors` (out of scope is
+404), writes through `services`."""
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from ninja import Field, Query, Router, Schema
+
+from zhili.orgs.api import ErrorOut, OrgRef
+from zhili.orgs.auth import StaffRequest
+from zhili.supervision import selectors, services
+from zhili.supervision.documents import document_filename, render_order_docx
+from zhili.supervision.models import Level, OrderState, SupervisionOrder
+
+supervision_router = Router(tags=["督查督办"])
+
+ERRORS: dict[int, type[ErrorOut]] = {code: ErrorOut for code in (401, 403, 404, 409, 422)}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class OrderOut(Schema):
+    number: str
+    kind: str
+    level: str
+    level_label: str
+    state: str
+    state_label: str
+    target_type: str
+    target_id: str
+    case_no: str | None
+    unit: OrgRef
+    copy_to: OrgRef | None
+    center: OrgRef
+    reason: str
+    issued_at: datetime
+    due_at: datetime
+
+
+class HistoryOut(Schema):
+    action: str
+    from_state: str
+    to_state: str
+    actor: str | None
+    note: str
+    created_at: datetime
+
+
+class OrderDetailOut(OrderOut):
+    request: str
+    answer_cause: str
+    answer_measures: str
+    answered_at: datetime | None
+    closed_at: datetime | None
+    close_note: str
+    actions: list[str]
+    history: list[HistoryOut]
+
+
+class OrderQuery(Schema):
+    state: str = Field("", description="issued / answered / closed")
+    level: str = Field("", description="normal / yellow / red")
+    unit: str = Field("", description="被督办单位编码")
+    case_no: str = ""
+    overdue: bool = Field(False, description="只看答复已超时的")
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+class AnswerIn(Schema):
+    cause: str = Field(..., max_length=2000, description="超期原因")
+    measures: str = Field(..., max_length=2000, description="整改措施")
+
+
+class CloseIn(Schema):
+    note: str = Field("", max_length=500, description="审核意见")
+
+
+def _org(org: Any) -> dict[str, str] | None:
+    return {"code": org.code, "name": org.name} if org is not None else None
+
+
+def order_out(order: SupervisionOrder) -> dict[str, Any]:
+    return {
+        "number": order.number,
+        "kind": order.kind,
+        "level": order.level,
+        "level_label": Level(order.level).label,
+        "state": order.state,
+        "state_label": OrderState(order.state).label,
+        "target_type": order.target_type,
+        "target_id": order.target_id,
+        "case_no": order.case.case_no if order.case else None,
+        "unit": _org(order.unit),
+        "copy_to": _org(order.copy_to),
+        "center": _org(order.center),
+        "reason": order.reason,
+        "issued_at": order.issued_at,
+        "due_at": order.due_at,
+    }
+
+
+def detail_out(request: StaffRequest, order: SupervisionOrder) -> dict[str, Any]:
+    history = [
+        {
+            "action": e.action,
+            "from_state": e.from_state,
+            "to_state": e.to_state,
+            "actor": str(e.actor) if e.actor else None,
+            "note": e.note,
+            "created_at": e.created_at,
+        }
+        for e in selectors.order_history(order)
+    ]
+    return {
+        **order_out(order),
+        "request": order.request,
+        "answer_cause": order.answer_cause,
+        "answer_measures": order.answer_measures,
+        "answered_at": order.answered_at,
+        "closed_at": order.closed_at,
+        "close_note": order.close_note,
+        "actions": [t.name for t in services.actions_for(request.user, order)],
+        "history": history,
+    }
+
+
+@supervision_router.get("/supervision-orders", response={200: list[OrderOut], **ERRORS})
+def order_list(request: StaffRequest, query: Query[OrderQuery]) -> Any:
+    filters = selectors.OrderFilters(
+        state=query.state,
+        level=query.level,
+        unit=query.unit,
+        case_no=query.case_no,
+        overdue=query.overdue,
+    )
+    orders = selectors.order_list(user=request.user, filters=filters)
+    return [order_out(o) for o in orders[query.offset : query.offset + query.limit]]
+
+
+@supervision_router.get("/supervision-orders/{number}", response={200: OrderDetailOut, **ERRORS})
+def order_detail(request: StaffRequest, number: str) -> Any:
+    return detail_out(request, selectors.order_get(user=request.user, number=number))
+
+
+@supervision_router.post(
+    "/supervision-orders/{number}/answer", response={200: OrderDetailOut, **ERRORS}
+)
+def order_answer(request: StaffRequest, number: str, body: AnswerIn) -> Any:
+    order = selectors.order_get(user=request.user, number=number)
+    order = services.order_answer(
+        actor=request.user, order=order, cause=body.cause, measures=body.measures
+    )
+    return detail_out(request, order)
+
+
+@supervision_router.post(
+    "/supervision-orders/{number}/close", response={200: OrderDetailOut, **ERRORS}
+)
+def order_close(request: StaffRequest, number: str, body: CloseIn) -> Any:
+    order = selectors.order_get(user=request.user, number=number)
+    order = services.order_close(actor=request.user, order=order, note=body.note)
+    return detail_out(request, order)
+
+
+@supervision_router.get(
+    "/supervision-orders/{number}/document",
+    response={200: None, **ERRORS},
+    openapi_extra={"responses": {200: {"content": {DOCX: {}}, "description": "督办通知单"}}},
+)
+def order_document(request: StaffRequest, number: str) -> Any:
+    order = selectors.order_get(user=request.user, number=number)
+    response = HttpResponse(render_order_docx(order), content_type=DOCX)
+    name = document_filename(order)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{order.number}.docx\"; filename*=UTF-8''{quote(name)}"
+    )
+    return response

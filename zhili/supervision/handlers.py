@@ -1,0 +1,13 @@
+"""How supervision reacts to other apps' events (listed in config/event_handlers.py)."""
+
+from typing import Any
+
+from zhili.cases.events import CaseCarded
+from zhili.cases.models import Card
+from zhili.supervision.services import order_open_for_red_card
+
+
+def open_order_on_red_card(event: CaseCarded, **_: Any) -> None:
+    """A red card opens one supervision order to the handling unit (idempotent)."""
+    if event.card == Card.RED:
+        order_open_for_red_card(case_id=event.case_id)

@@ -1,0 +1,364 @@
+"""Every write to supervision orders: opening one (by the system on a red card, or by a
+person), and the answer / close / reject transitions.
+
+A transition checks the role (workflow.TRANSITIONS), the side (the supervised unit answers,
+the issuing center closes) and the state, which the update repeats as a condition.
+Each writes a history row, an audit row and a domain event in the same transaction.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from zhili.cases.deadlines import Limit, add_limit
+from zhili.cases.models import Card, Case, LimitUnit
+from zhili.core.audit import audit
+from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from zhili.core.events import emit
+from zhili.core.scope import role_codes, scope_for
+from zhili.supervision import workflow
+from zhili.supervision.events import SupervisionIssued, SupervisionTransitioned
+from zhili.supervision.models import (
+    OrderEvent,
+    OrderKind,
+    OrderNumberCounter,
+    OrderState,
+    SupervisionOrder,
+)
+
+CASE_TARGET = "cases.case"
+
+
+def next_order_no(now: datetime) -> str:
+    """DB2026-00017: sequential per local year, gap-free (the counter row is updated in the
+    caller's transaction, as for case numbers)."""
+    year = timezone.localdate(now).year
+    if not OrderNumberCounter.objects.filter(year=year).update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                OrderNumberCounter.objects.create(year=year, last=1)
+        except IntegrityError:
+            OrderNumberCounter.objects.filter(year=year).update(last=F("last") + 1)
+    number = OrderNumberCounter.objects.get(year=year).last
+    prefix = getattr(settings, "ZHILI_SUPERVISION_PREFIX", "DB")
+    return f"{prefix}{year}-{number:05d}"
+
+
+def red_card_ordinal(unit_id: int, now: datetime) -> int:
+    """Which red-card order of the unit within the window the next one would be (1-based)."""
+    since = now - timedelta(days=workflow.setting("WINDOW_DAYS", workflow.WINDOW_DAYS))
+    earlier = SupervisionOrder.objects.filter(
+        unit_id=unit_id, kind=OrderKind.RED_CARD, issued_at__gte=since, issued_at__lte=now
+    ).count()
+    return earlier + 1
+
+
+def answer_due(now: datetime) -> datetime:
+    days = workflow.setting("ANSWER_WORKDAYS", workflow.ANSWER_WORKDAYS)
+    return add_limit(now, Limit(days, LimitUnit.WORKING_DAYS))
+
+
+def late_text(late: timedelta) -> str:
+    """超期 1天3小时20分钟 (calendar time, rounded down to the minute)."""
+    minutes = max(int(late.total_seconds() // 60), 0)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [f"{days}天" if days else "", f"{hours}小时" if hours else ""]
+    if minutes or not (days or hours):
+        parts.append(f"{minutes}分钟")
+    return "".join(parts)
+
+
+def _case_texts(case: Case, now: datetime, due: datetime) -> tuple[str, str]:
+    late = late_text(now - case.due_at) if case.due_at else ""
+    reason = (
+        f"工单 {case.case_no}“{case.title}”办结时限为 "
+        f"{timezone.localtime(case.due_at):%Y年%m月%d日 %H:%M},"
+        f"已超期 {late} 仍未办结(红牌)。"
+        if case.due_at
+        else f"工单 {case.case_no}“{case.title}”超期未办结(红牌)。"
+    )
+    request = (
+        f"请你单位接此通知后立即核查超期原因,加快办理,并于 "
+        f"{timezone.localtime(due):%Y年%m月%d日 %H:%M} 前将超期原因及整改措施书面答复"
+        f"{case.dispatch_center.name}。"
+    )
+    return reason, request
+
+
+@transaction.atomic
+def order_open_for_red_card(*, case_id: int) -> SupervisionOrder | None:
+    """Open the order for the case's current red card, once: a second call for the same red
+    card (an outbox event delivered twice) returns the first order. None when the case no
+    longer carries a red card or has no handling unit."""
+    case = (
+        Case.objects.select_related("lead_unit__parent", "dispatch_center")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None or case.card != Card.RED or case.lead_unit is None or case.card_at is None:
+        return None
+    existing = SupervisionOrder.objects.filter(
+        target_type=CASE_TARGET,
+        target_id=str(case.pk),
+        kind=OrderKind.RED_CARD,
+        trigger_at=case.card_at,
+    ).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    due = answer_due(now)
+    reason, request = _case_texts(case, now, due)
+    try:
+        with transaction.atomic():
+            return _issue(
+                actor=None,
+                case=case,
+                kind=OrderKind.RED_CARD,
+                trigger_at=case.card_at,
+                reason=reason,
+                request=request,
+                now=now,
+                due=due,
+            )
+    except IntegrityError:
+        # A concurrent delivery opened it first.
+        return SupervisionOrder.objects.get(
+            target_type=CASE_TARGET,
+            target_id=str(case.pk),
+            kind=OrderKind.RED_CARD,
+            trigger_at=case.card_at,
+        )
+
+
+@transaction.atomic
+def order_issue_for_case(*, actor: Any, case: Case, reason: str) -> SupervisionOrder:
+    """A person opens an order on a case (人工督办), e.g. for a yellow-card case."""
+    _check_roles(actor, workflow.CENTER_ROLES, "督办")
+    if not actor.is_superuser and not scope_for(actor).covers_path(case.dispatch_path):
+        raise Forbidden("该工单不由您所在的分拨中心负责")
+    if case.lead_unit is None:
+        raise Conflict("该工单尚未派给承办单位,无法督办", code="wrong_state")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("请填写督办事由", field="reason")
+    now = timezone.now()
+    due = answer_due(now)
+    _, request = _case_texts(case, now, due)
+    return _issue(
+        actor=actor,
+        case=case,
+        kind=OrderKind.MANUAL,
+        trigger_at=None,
+        reason=reason,
+        request=request,
+        now=now,
+        due=due,
+    )
+
+
+def _issue(
+    *,
+    actor: Any,
+    case: Case,
+    kind: str,
+    trigger_at: datetime | None,
+    reason: str,
+    request: str,
+    now: datetime,
+    due: datetime,
+) -> SupervisionOrder:
+    unit = case.lead_unit
+    assert unit is not None
+    copy_to = unit.parent
+    ordinal = red_card_ordinal(unit.pk, now) if kind == OrderKind.RED_CARD else 1
+    order = SupervisionOrder.objects.create(
+        number=next_order_no(now),
+        kind=kind,
+        target_type=CASE_TARGET,
+        target_id=str(case.pk),
+        case=case,
+        trigger_at=trigger_at,
+        unit=unit,
+        copy_to=copy_to,
+        center=case.dispatch_center,
+        unit_path=unit.path,
+        copy_path=copy_to.path if copy_to else "",
+        center_path=case.dispatch_center.path,
+        level=workflow.level_for(ordinal),
+        reason=reason,
+        request=request,
+        state=OrderState.ISSUED,
+        issued_by=actor if getattr(actor, "pk", None) else None,
+        issued_at=now,
+        due_at=due,
+        updated_at=now,
+    )
+    _history(order, "issue", "", OrderState.ISSUED, actor, reason)
+    audit(
+        actor,
+        "supervision.order.issue",
+        order,
+        number=order.number,
+        level=order.level,
+        unit=unit.code,
+        case_no=case.case_no,
+    )
+    emit(
+        SupervisionIssued(
+            order_id=order.pk,
+            number=order.number,
+            level=order.level,
+            unit=unit.code,
+            copy_to=copy_to.code if copy_to else "",
+            target_type=order.target_type,
+            target_id=order.target_id,
+        )
+    )
+    return order
+
+
+def _history(
+    order: SupervisionOrder, action: str, from_state: str, to_state: str, actor: Any, note: str
+) -> OrderEvent:
+    user = actor if getattr(actor, "pk", None) else None
+    return OrderEvent.objects.create(
+        order=order, action=action, from_state=from_state, to_state=to_state, actor=user, note=note
+    )
+
+
+# --- transitions ------------------------------------------------------------------------------
+
+
+def _roles(actor: Any) -> set[str]:
+    return set(role_codes(actor)) | ({"admin"} if actor.is_superuser else set())
+
+
+def _check_roles(actor: Any, roles: frozenset[str], label: str) -> None:
+    if not _roles(actor) & roles:
+        raise Forbidden(f"您的角色不能执行“{label}”")
+
+
+def _check_side(actor: Any, order: SupervisionOrder, side: str) -> None:
+    if actor.is_superuser:
+        return
+    if side == "center":
+        if not scope_for(actor).covers_path(order.center_path):
+            raise Forbidden("该督办单不是您所在的中心下发的")
+        return
+    org = getattr(actor, "organization", None)
+    if org is None or not order.unit_path.startswith(org.path):
+        raise Forbidden("该督办单不是发给您所在单位的")
+
+
+def check_transition(actor: Any, order: SupervisionOrder, action: str) -> workflow.Transition:
+    try:
+        transition = workflow.check(action, state=order.state, roles=_roles(actor))
+    except workflow.TransitionRefused as refused:
+        if refused.kind == "unknown":
+            raise NotFound(refused.message, field="action") from refused
+        if refused.kind == "role":
+            raise Forbidden(refused.message) from refused
+        raise Conflict(refused.message, code="wrong_state") from refused
+    _check_side(actor, order, transition.side)
+    return transition
+
+
+def actions_for(actor: Any, order: SupervisionOrder) -> list[workflow.Transition]:
+    """The transitions `actor` may take on `order` now (for the pages' buttons)."""
+    allowed = []
+    for name, transition in workflow.TRANSITIONS.items():
+        try:
+            check_transition(actor, order, name)
+        except (Forbidden, Conflict, NotFound):
+            continue
+        allowed.append(transition)
+    return allowed
+
+
+def _apply(
+    order: SupervisionOrder,
+    transition: workflow.Transition,
+    actor: Any,
+    changes: dict[str, Any],
+    note: str,
+) -> SupervisionOrder:
+    now = timezone.now()
+    from_state = order.state
+    won = SupervisionOrder.objects.filter(
+        pk=order.pk, state=from_state, updated_at=order.updated_at
+    ).update(**changes, state=transition.target, updated_at=now)
+    if not won:
+        raise Conflict("该督办单刚被他人处理,请刷新后重试", code="concurrent_update")
+    order.refresh_from_db()
+    _history(order, transition.name, from_state, transition.target, actor, note)
+    audit(
+        actor,
+        f"supervision.order.{transition.name}",
+        order,
+        from_state=from_state,
+        to_state=transition.target,
+    )
+    emit(
+        SupervisionTransitioned(
+            order_id=order.pk,
+            number=order.number,
+            action=transition.name,
+            from_state=from_state,
+            to_state=transition.target,
+            unit=order.unit.code,
+        )
+    )
+    return order
+
+
+def _required(value: str | None, field: str, label: str, limit: int = 2000) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput(f"请填写{label}", field=field)
+    if len(text) > limit:
+        raise InvalidInput(f"{label}不能超过{limit}字", field=field)
+    return text
+
+
+@transaction.atomic
+def order_answer(
+    *, actor: Any, order: SupervisionOrder, cause: str, measures: str
+) -> SupervisionOrder:
+    """The supervised unit answers: why it was late, and what it does about it."""
+    transition = check_transition(actor, order, "answer")
+    cause = _required(cause, "cause", "超期原因")
+    measures = _required(measures, "measures", "整改措施")
+    changes = {
+        "answer_cause": cause,
+        "answer_measures": measures,
+        "answered_by": actor if getattr(actor, "pk", None) else None,
+        "answered_at": timezone.now(),
+    }
+    return _apply(order, transition, actor, changes, f"超期原因:{cause}\n整改措施:{measures}")
+
+
+@transaction.atomic
+def order_close(*, actor: Any, order: SupervisionOrder, note: str = "") -> SupervisionOrder:
+    """The issuing center accepts the answer."""
+    transition = check_transition(actor, order, "close")
+    note = (note or "").strip()[:500]
+    changes = {
+        "closed_by": actor if getattr(actor, "pk", None) else None,
+        "closed_at": timezone.now(),
+        "close_note": note,
+    }
+    return _apply(order, transition, actor, changes, note)
+
+
+@transaction.atomic
+def order_reject(*, actor: Any, order: SupervisionOrder, reason: str) -> SupervisionOrder:
+    """The issuing center sends the answer back for another one."""
+    transition = check_transition(actor, order, "reject")
+    reason = _required(reason, "reason", "退回理由", 500)
+    changes = {"close_note": reason, "due_at": answer_due(timezone.now())}
+    return _apply(order, transition, actor, changes, reason)

@@ -1,0 +1,94 @@
+/* The intake form (坐席受理): pick a category from the search results, pick the place on a map
+ * (grids drawn lightly from /api/v1/grids), and ask the server for the routing preview
+ * (event "zhili:preview") whenever the category, the point or the urgency changes. */
+(function () {
+  "use strict";
+
+  const config = JSON.parse(document.getElementById("intake-map-config").textContent);
+  const form = document.getElementById("intake-form");
+  const lat = document.getElementById("id_lat");
+  const lng = document.getElementById("id_lng");
+  const pointLabel = document.getElementById("point-label");
+  const mapNode = document.getElementById("intake-map");
+
+  function preview() {
+    document.body.dispatchEvent(new CustomEvent("zhili:preview"));
+  }
+
+  // --- category -------------------------------------------------------------------------------
+  form.addEventListener("click", (event) => {
+    const option = event.target.closest("[data-category-code]");
+    if (!option) {
+      return;
+    }
+    document.getElementById("id_category").value = option.dataset.categoryCode;
+    document.getElementById("category-label").textContent = option.dataset.categoryName;
+    const urgency = document.getElementById("id_urgency");
+    if (urgency) {
+      urgency.value = option.dataset.urgency || "";
+    }
+    const title = document.getElementById("id_title");
+    if (title && !title.value) {
+      title.placeholder = `如:${option.dataset.categoryName.split(" › ").pop()}`;
+    }
+    document.getElementById("category-options").replaceChildren();
+    preview();
+  });
+  form.addEventListener("change", (event) => {
+    if (event.target.id === "id_urgency") {
+      preview();
+    }
+  });
+
+  // --- map ------------------------------------------------------------------------------------
+  const map = L.map(mapNode, { preferCanvas: true }).setView([34.54, 118.75], 10);
+  const renderer = L.canvas({ padding: 0.5 });
+  if (config.tileUrl) {
+    L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || "", maxZoom: 19 }).addTo(map);
+  } else {
+    mapNode.classList.add("no-tiles");
+  }
+  map.attributionControl.setPrefix(false);
+  let marker = null;
+
+  function setPoint(latlng) {
+    lat.value = latlng ? latlng.lat.toFixed(6) : "";
+    lng.value = latlng ? latlng.lng.toFixed(6) : "";
+    pointLabel.textContent = latlng ? `${lat.value}, ${lng.value}` : "未选点";
+    if (marker) {
+      marker.remove();
+      marker = null;
+    }
+    if (latlng) {
+      marker = L.circleMarker(latlng, { radius: 7, color: "#fff", weight: 2, fillColor: "#c62828", fillOpacity: 1 }).addTo(map);
+    }
+    preview();
+  }
+
+  map.on("click", (event) => setPoint(event.latlng));
+  document.getElementById("point-clear").addEventListener("click", () => setPoint(null));
+  if (lat.value && lng.value) {
+    marker = L.circleMarker([Number(lat.value), Number(lng.value)], { radius: 7, color: "#fff", weight: 2, fillColor: "#c62828", fillOpacity: 1 }).addTo(map);
+  }
+
+  fetch(config.gridsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then((response) => (response.ok ? response.json() : { features: [] }))
+    .then((collection) => {
+      const features = collection.features || [];
+      if (!features.length) {
+        return;
+      }
+      const layer = L.geoJSON({ type: "FeatureCollection", features }, {
+        style: { renderer, color: "#1565c0", weight: 0.6, opacity: 0.6, fillColor: "#90caf9", fillOpacity: 0.08 },
+        interactive: false,
+      }).addTo(map);
+      map.fitBounds(layer.getBounds(), { padding: [8, 8] });
+      mapNode.dataset.loaded = "true";
+    })
+    .catch(() => {
+      mapNode.dataset.loaded = "error";
+    });
+
+  // For tests and the console.
+  window.zhiliIntakeMap = { map, setPoint: (a, b) => setPoint(L.latLng(a, b)) };
+})();
