@@ -15,7 +15,7 @@ from django.utils import timezone
 from zhili.cases.models import Case, CaseEvent, Category
 from zhili.core.errors import InvalidInput, NotFound
 from zhili.core.scope import scope_for
-from zhili.orgs.models import Organization
+from zhili.orgs.models import Kind, Organization
 
 
 def case_scope(user: Any) -> Q:
@@ -191,10 +191,21 @@ INBOX_BUCKETS: dict[str, tuple[str, CaseFilters]] = {
 }
 
 
+def own_center(user: Any) -> Organization | None:
+    """The governance center the user works in: their unit, or the nearest center above it."""
+    org = getattr(user, "organization", None)
+    while org is not None and org.kind != Kind.CENTER:
+        org = org.parent
+    return org
+
+
 def workbench_cases(*, user: Any) -> QuerySet[Case]:
-    """Cases held by the dispatch centers in the user's scope."""
-    scope = scope_for(user)
-    return case_list(user=user).filter(scope.q("dispatch_path"))
+    """The dispatch queue of the user's own center (county or township). County-wide users
+    can still find any center's cases through the lists; the workbench is the work in hand."""
+    center = own_center(user)
+    if center is None:
+        return Case.objects.none()
+    return case_list(user=user).filter(dispatch_center=center)
 
 
 def inbox_cases(*, user: Any) -> QuerySet[Case]:

@@ -72,7 +72,7 @@ def test_pages_require_login(staff):
 def test_home_card_shows_real_counts(staff, register):
     register()
     register()
-    response = client_for(staff.dispatcher).get(reverse("web:home"))
+    response = client_for(staff.township).get(reverse("web:home"))  # T1 holds its noise cases
     card = response.context["cases_card"]
     assert card["figures"][0] == {"label": "待派单", "value": 2}
     assert 'data-testid="cases-card"' in response.content.decode()
@@ -193,7 +193,7 @@ def test_category_search_and_routing_preview(staff, catalog, rules):
 
 def test_workbench_one_click_dispatch_swaps_the_row(staff, register):
     case = register(**T1_V12)
-    client = client_for(staff.dispatcher)
+    client = client_for(staff.township)  # T1 holds its noise cases
     page = client.get(reverse("cases:workbench")).content.decode()
     assert f'data-testid="dispatch-{case.case_no}"' in page
     assert "data-live-refresh" in page
@@ -232,9 +232,21 @@ def test_bulk_dispatch_reports_each_row(staff, register, catalog, rules):
     assert Case.objects.filter(state=State.DISPATCHED).count() == 2
 
 
+def test_county_workbench_holds_only_the_county_centers_queue(staff, register, catalog):
+    township_held = register()  # 噪音 in T1: the township center dispatches it
+    county_held = register(category=catalog.lamp)  # 路灯: 住建局, dispatched by the county
+    page = client_for(staff.dispatcher).get(reverse("cases:workbench")).content.decode()
+    assert county_held.case_no in page and township_held.case_no not in page
+    # The county still sees the township's case in the lists.
+    listing = client_for(staff.dispatcher).get(reverse("cases:list")).content.decode()
+    assert township_held.case_no in listing
+
+
 def test_workbench_counts_refresh(staff, register):
     register()
-    response = client_for(staff.dispatcher).get(reverse("cases:workbench_tabs"), headers=HX)
+    response = client_for(staff.township).get(
+        reverse("cases:workbench_tabs"), headers=HX
+    )  # T1 holds its noise cases
     assert 'data-testid="count-to_dispatch">1<' in response.content.decode()
 
 
@@ -284,7 +296,7 @@ def test_follow_up_rates_and_offers_reopen(staff, register):
         ("close", {}),
     ]:
         case = case_act(actor=staff.township, case=case, action=action, **params)
-    client = client_for(staff.dispatcher)
+    client = client_for(staff.township)  # T1 holds its noise cases
     page = client.get(reverse("cases:follow_up")).content.decode()
     assert f'data-testid="rate-{case.case_no}"' in page
     bad = act(client, case, "rate", ctx="followup", rating="")
