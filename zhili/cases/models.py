@@ -320,7 +320,7 @@ class CaseEvent(models.Model):
 
 def attachment_path(instance: "CaseAttachment", filename: str) -> str:
     now = timezone.now()
-    return f"cases/{now:%Y/%m}/{instance.case.case_no}/{filename}"
+    return f"cases/{now:%Y/%m}/{instance.case_id}/{filename}"
 
 
 class CaseAttachment(models.Model):

@@ -16,6 +16,7 @@ from zhili.core.errors import InvalidInput
 from zhili.core.stamps import StampedCache
 from zhili.orgs.models import Kind, Level, Organization
 from zhili.orgs.selectors import Location, grid_locate
+from zhili.orgs.services import ORG_STAMP
 
 STAMP = "cases.rules"
 
@@ -56,12 +57,34 @@ class Route:
     explanation: str
 
 
-def county_center() -> Organization:
-    center = (
+def _load_units() -> dict[int, Organization]:
+    """The units rules point at, and the county center (key 0)."""
+    ids = {row.unit_id for rows in _rules.get().values() for row in rows}
+    units = Organization.objects.in_bulk(ids)
+    root = (
         Organization.objects.filter(parent__isnull=True, level=Level.COUNTY, kind=Kind.CENTER)
         .order_by("id")
         .first()
     )
+    if root is not None:
+        units[0] = root
+    return units
+
+
+_units: StampedCache[dict[int, Organization]] = StampedCache((STAMP, ORG_STAMP), _load_units)
+
+
+def _load_category_names() -> dict[int, str]:
+    return dict(Category.objects.values_list("id", "name"))
+
+
+_category_names: StampedCache[dict[int, str]] = StampedCache(
+    "cases.categories", _load_category_names
+)
+
+
+def county_center() -> Organization:
+    center = _units.get().get(0)
     if center is None:
         raise InvalidInput("尚未建立县综治中心,无法受理事件", field="category")
     return center
@@ -121,8 +144,8 @@ def route(*, category: Category, lat: float | None, lng: float | None) -> Route:
         center = county_center()
         note = f"权责清单未匹配“{category.name}”,转{center.name}分拨"
         return Route(None, center, None, location, False, note)
-    unit = Organization.objects.get(pk=row.unit_id)
+    unit = _units.get()[row.unit_id]
     center = dispatch_center_for(unit, location)
-    rule_category = Category.objects.get(pk=row.category_id)
-    note = f"匹配权责清单:{rule_category.name} × {_area_label(row, location)} → {unit.name}"
+    rule_category = _category_names.get().get(row.category_id, category.name)
+    note = f"匹配权责清单:{rule_category} × {_area_label(row, location)} → {unit.name}"
     return Route(unit, center, row.id, location, False, note)

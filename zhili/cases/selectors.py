@@ -159,7 +159,10 @@ def keyset_page(qs: QuerySet[Case], *, cursor: str | None = None, size: int = 50
     qs = qs.order_by("-registered_at", "-id")
     if cursor:
         moment, pk = decode_cursor(cursor)
-        qs = qs.filter(Q(registered_at__lt=moment) | Q(registered_at=moment, id__lt=pk))
+        # The first condition alone is what an index range can use; the OR settles ties.
+        qs = qs.filter(registered_at__lte=moment).filter(
+            Q(registered_at__lt=moment) | Q(registered_at=moment, id__lt=pk)
+        )
     items = list(qs[: size + 1])
     more = len(items) > size
     items = items[:size]

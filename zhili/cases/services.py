@@ -7,6 +7,7 @@ once one wins and the other gets a Conflict. Each writes a timeline row, an audi
 domain event in the same transaction; live pushes go out after commit.
 """
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -55,13 +56,20 @@ def next_case_no(now: datetime) -> str:
     row lock (PostgreSQL) or on the write lock (SQLite), and a rollback returns the number.
     """
     day = timezone.localdate(now)
-    if not CaseNumberCounter.objects.filter(day=day).update(last=F("last") + 1):
+    table = CaseNumberCounter._meta.db_table
+    with connection.cursor() as cursor:
+        sql = f"UPDATE {table} SET last = last + 1 WHERE day = %s RETURNING last"  # noqa: S608
+        cursor.execute(sql, [day])
+        row = cursor.fetchone()
+    if row is None:
         try:
             with transaction.atomic():
                 CaseNumberCounter.objects.create(day=day, last=1)
+            number = 1
         except IntegrityError:
-            CaseNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
-    number = CaseNumberCounter.objects.get(day=day).last
+            return next_case_no(now)  # another intake created the day's row first
+    else:
+        number = row[0]
     return f"{settings.ZHILI_CASE_PREFIX}{day:%Y%m%d}-{number:05d}"
 
 
@@ -118,7 +126,7 @@ def case_register(*, actor: Any, intake: Intake, attachments: Iterable[UploadedF
     location = decision.location
     area = location.village if location else None
     case = Case.objects.create(
-        case_no=next_case_no(now),
+        case_no=f"~{uuid.uuid4().hex[:24]}",  # provisional: the day's number is taken last
         channel=intake.channel,
         external_id=intake.external_id,
         category=intake.category,
@@ -148,6 +156,10 @@ def case_register(*, actor: Any, intake: Intake, attachments: Iterable[UploadedF
     )
     event = _timeline(case, "register", "", State.REGISTERED, actor, decision.explanation)
     _attach(case, files, actor, event)
+    # The counter row stays locked until commit: taking the number last keeps that short, so
+    # concurrent intakes wait on each other as little as possible.
+    case.case_no = next_case_no(now)
+    Case.objects.filter(pk=case.pk).update(case_no=case.case_no)
     audit(actor, "cases.case.register", case, case_no=case.case_no, channel=case.channel)
     emit(
         CaseRegistered(

@@ -17,6 +17,18 @@ from zhili.core.models import ChangeStamp
 
 T = TypeVar("T")
 _caches: dict[str, list["StampedCache"]] = {}
+# Keys bumped by this thread's open transaction: a value built before it ends may hold rows a
+# rollback would discard.
+_uncommitted = threading.local()
+
+
+def _dirty_keys() -> set[str]:
+    keys: set[str] | None = getattr(_uncommitted, "keys", None)
+    if keys is None:
+        keys = _uncommitted.keys = set()
+    if not transaction.get_connection().in_atomic_block:
+        keys.clear()  # the transaction that bumped them has ended, one way or the other
+    return keys
 
 
 def current(key: str) -> int:
@@ -27,6 +39,8 @@ def current(key: str) -> int:
 def bump(key: str) -> None:
     """Mark data set `key` as changed, in the caller's transaction."""
     updated = ChangeStamp.objects.filter(key=key).update(version=F("version") + 1)
+    if transaction.get_connection().in_atomic_block:
+        _dirty_keys().add(key)
     if not updated:
         ChangeStamp.objects.get_or_create(key=key, defaults={"version": 1})
     for cache in _caches.get(key, []):
@@ -35,29 +49,37 @@ def bump(key: str) -> None:
 
 
 class StampedCache(Generic[T]):
-    def __init__(self, key: str, build: Callable[[], T], max_age: float = 1.0):
-        self.key, self.build, self.max_age = key, build, max_age
+    """`build()`'s value, rebuilt when any of the data sets `keys` has changed."""
+
+    def __init__(self, keys: str | tuple[str, ...], build: Callable[[], T], max_age: float = 1.0):
+        self.keys = (keys,) if isinstance(keys, str) else keys
+        self.build, self.max_age = build, max_age
         self._value: T | None = None
-        self._version = -1
+        self._version: tuple[int, ...] | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
-        _caches.setdefault(key, []).append(self)
+        for key in self.keys:
+            _caches.setdefault(key, []).append(self)
 
     def invalidate(self) -> None:
         self._checked = 0.0
-        self._version = -1
+        self._version = None
+
+    def _current(self) -> tuple[int, ...]:
+        found = dict(ChangeStamp.objects.filter(key__in=self.keys).values_list("key", "version"))
+        return tuple(found.get(key, 0) for key in self.keys)
 
     def get(self) -> T:
         now = time.monotonic()
         if self._value is not None and now - self._checked < self.max_age:
             return self._value
         with self._lock:
-            version = current(self.key)
+            version = self._current()
             if self._value is None or version != self._version:
                 self._value = self.build()
-                # Built inside a transaction, the value may hold uncommitted rows that a
+                # Built after this transaction changed the data, the value may hold rows a
                 # rollback discards: keep it unversioned so the next check rebuilds it.
-                in_transaction = transaction.get_connection().in_atomic_block
-                self._version = -1 if in_transaction else version
+                dirty = bool(_dirty_keys() & set(self.keys))
+                self._version = None if dirty else version
             self._checked = time.monotonic()
             return self._value

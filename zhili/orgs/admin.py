@@ -2,9 +2,15 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from zhili.core import stamps
 from zhili.core.geo import polygon_from_geojson
 from zhili.orgs.models import AuthToken, Grid, Organization, User
-from zhili.orgs.services import grid_create, grid_update_geometry
+from zhili.orgs.services import (
+    ORG_STAMP,
+    grid_create,
+    grid_update_geometry,
+    organization_create,
+)
 
 
 @admin.register(Organization)
@@ -12,8 +18,28 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "kind", "level", "parent", "is_demo"]
     list_filter = ["level", "kind", "division", "is_demo"]
     search_fields = ["code", "name", "area_name"]
-    readonly_fields = ["path", "depth"]
     raw_id_fields = ["parent"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code and the parent make the materialized path: fixed once created.
+        return ["path", "depth"] + (["code", "parent"] if obj is not None else [])
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            fields = {f: getattr(obj, f) for f in ("area_name", "division", "phone", "address")}
+            created = organization_create(
+                actor=request.user,
+                code=obj.code,
+                name=obj.name,
+                kind=obj.kind,
+                level=obj.level,
+                parent=obj.parent,
+                **fields,
+            )
+            obj.pk = created.pk
+            return
+        super().save_model(request, obj, form, change)
+        stamps.bump(ORG_STAMP)
 
 
 @admin.register(User)

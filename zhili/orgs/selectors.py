@@ -12,7 +12,7 @@ from zhili.core.geo import PolygonIndex
 from zhili.core.scope import scope_for
 from zhili.core.stamps import StampedCache
 from zhili.orgs.models import Grid, Level, Organization, User
-from zhili.orgs.services import GRID_STAMP
+from zhili.orgs.services import GRID_STAMP, ORG_STAMP
 
 # --- organizations ---------------------------------------------------------------------------
 
@@ -133,17 +133,27 @@ def parse_coordinate(value: Any, *, field: str, low: float, high: float) -> floa
     return number
 
 
+def _build_places() -> dict[int, Location]:
+    grids = Grid.objects.select_related("village__parent").defer("geometry")
+    return {
+        grid.pk: Location(grid=grid, village=grid.village, township=grid.village.parent)
+        for grid in grids
+        if grid.village.parent is not None
+    }
+
+
+# Grid -> village -> township for every grid, so that placing a case costs no query.
+grid_places: StampedCache[dict[int, Location]] = StampedCache(
+    (GRID_STAMP, ORG_STAMP), _build_places
+)
+
+
 def grid_locate(*, lat: Any, lng: Any) -> Location | None:
     """Which grid covers a point. Not scoped: routing must place any point in the county."""
     lat = parse_coordinate(lat, field="lat", low=-90, high=90)
     lng = parse_coordinate(lng, field="lng", low=-180, high=180)
     pk = grid_index.get().locate(lng, lat)
-    if pk is None:
-        return None
-    grid = Grid.objects.select_related("village__parent").get(pk=pk)
-    township = grid.village.parent
-    assert township is not None, "a village always belongs to a township"
-    return Location(grid=grid, village=grid.village, township=township)
+    return None if pk is None else grid_places.get().get(pk)
 
 
 def township_list(*, user: Any) -> QuerySet[Organization]:

@@ -23,6 +23,8 @@ from zhili.orgs.events import GridsChanged, StaffRolesChanged
 from zhili.orgs.models import AuthToken, Grid, Level, Organization, User
 
 GRID_STAMP = "orgs.grids"
+# Bumped on every change to organizations, for caches that hold them (names, paths).
+ORG_STAMP = "orgs.organizations"
 CHILD_LEVEL = {Level.COUNTY: Level.TOWNSHIP, Level.TOWNSHIP: Level.VILLAGE}
 
 
@@ -54,6 +56,7 @@ def organization_create(
     org.depth = org.path.count("/") - 2
     full_clean(org)
     org.save()
+    stamps.bump(ORG_STAMP)
     audit(actor, "orgs.organization.create", org, code=code, parent=parent.code if parent else None)
     return org
 

@@ -33,7 +33,7 @@ from zhili.orgs.demo.data import (
 )
 from zhili.orgs.demo.geometry import TownshipPlan, demo_layout
 from zhili.orgs.models import Grid, Kind, Level, Organization, User
-from zhili.orgs.services import GRID_STAMP, grid_geometry_fields, tree_path
+from zhili.orgs.services import GRID_STAMP, ORG_STAMP, grid_geometry_fields, tree_path
 
 # --- loading -----------------------------------------------------------------------------------
 
@@ -344,6 +344,7 @@ def load(*, stdout: TextIO) -> dict[str, Any]:
             step["created"] = _grid_rows(loader, layout)
             if step["created"]:
                 stamps.bump(GRID_STAMP)
+        stamps.bump(ORG_STAMP)
         totals = {
             "organizations": Organization.objects.filter(path__startswith=f"/{COUNTY}/").count(),
             "grids": Grid.objects.filter(is_demo=True).count(),
