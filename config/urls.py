@@ -28,5 +28,6 @@ urlpatterns = [
     *auth_urlpatterns,
     path("", include("zhili.orgs.urls")),
     path("", include("zhili.cases.urls")),
+    path("", include("zhili.supervision.urls")),
     path("", include("zhili.web.urls")),
 ]

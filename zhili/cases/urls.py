@@ -1,25 +1,26 @@
 from django.urls import path
 
-from zhili.cases import views
+from zhili.cases.views import detail, figures, intake, lists, map, queues
 
 app_name = "cases"
 # Fixed words and underscored paths come before <case_no>, which never starts with "_".
 urlpatterns = [
-    path("cases/", views.case_list, name="list"),
-    path("cases/new/", views.intake, name="intake"),
-    path("cases/_categories/", views.category_options, name="category_options"),
-    path("cases/_preview/", views.routing_preview, name="routing_preview"),
-    path("cases/workbench/", views.workbench, name="workbench"),
-    path("cases/workbench/_tabs/", views.workbench_tabs, name="workbench_tabs"),
-    path("cases/workbench/_bulk/", views.bulk_dispatch, name="bulk_dispatch"),
-    path("cases/inbox/", views.inbox, name="inbox"),
-    path("cases/inbox/_tabs/", views.inbox_tabs, name="inbox_tabs"),
-    path("cases/follow-up/", views.follow_up, name="follow_up"),
-    path("cases/follow-up/_tabs/", views.follow_up_tabs, name="follow_up_tabs"),
-    path("cases/map/", views.case_map, name="map"),
-    path("cases/map/_points/", views.map_points, name="map_points"),
-    path("cases/<str:case_no>/", views.detail, name="detail"),
-    path("cases/<str:case_no>/act/<str:action>/", views.case_action, name="act"),
-    path("cases/<str:case_no>/_reveal/", views.reveal_phone, name="reveal_phone"),
-    path("cases/<str:case_no>/attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("cases/", lists.case_list, name="list"),
+    path("cases/new/", intake.intake, name="intake"),
+    path("cases/_categories/", intake.category_options, name="category_options"),
+    path("cases/_preview/", intake.routing_preview, name="routing_preview"),
+    path("cases/workbench/", queues.workbench, name="workbench"),
+    path("cases/workbench/_tabs/", queues.workbench_tabs, name="workbench_tabs"),
+    path("cases/workbench/_bulk/", queues.bulk_dispatch, name="bulk_dispatch"),
+    path("cases/inbox/", queues.inbox, name="inbox"),
+    path("cases/inbox/_tabs/", queues.inbox_tabs, name="inbox_tabs"),
+    path("cases/follow-up/", queues.follow_up, name="follow_up"),
+    path("cases/follow-up/_tabs/", queues.follow_up_tabs, name="follow_up_tabs"),
+    path("cases/figures/", figures.figures_page, name="figures"),
+    path("cases/map/", map.case_map, name="map"),
+    path("cases/map/_points/", map.map_points, name="map_points"),
+    path("cases/<str:case_no>/", detail.detail, name="detail"),
+    path("cases/<str:case_no>/act/<str:action>/", detail.case_action, name="act"),
+    path("cases/<str:case_no>/_reveal/", detail.reveal_phone, name="reveal_phone"),
+    path("cases/<str:case_no>/attachments/<int:pk>/", detail.attachment, name="attachment"),
 ]

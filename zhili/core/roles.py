@@ -35,6 +35,7 @@ class Action(models.TextChoices):
     CASES_INTAKE = "cases.intake", "受理登记事件"
     CASES_DISPATCH = "cases.dispatch", "分拨派单与回访"
     CASES_HANDLE = "cases.handle", "承办工单"
+    SUPERVISION_VIEW = "supervision.view", "查看与办理督办单"
 
 
 _EVERYONE = {Action.ORGS_VIEW, Action.GRIDS_VIEW, Action.CASES_VIEW}
@@ -43,28 +44,42 @@ _EVERYONE = {Action.ORGS_VIEW, Action.GRIDS_VIEW, Action.CASES_VIEW}
 _INTAKE = {Action.CASES_INTAKE}
 _DISPATCH = {Action.CASES_INTAKE, Action.CASES_DISPATCH}
 _HANDLE = {Action.CASES_HANDLE}
+# Supervision orders: the roles that answer them (case handlers) or close them (dispatchers and
+# the county leader), as in zhili/supervision/workflow.py; a test keeps the two in step.
+_SUPERVISE = {Action.SUPERVISION_VIEW}
 
 PERMISSIONS: dict[str, set[str]] = {
-    Role.COUNTY_LEADER: _EVERYONE | {Action.PERSONAL_DATA_REVEAL, Action.AUDIT_VIEW},
+    Role.COUNTY_LEADER: _EVERYONE | {Action.PERSONAL_DATA_REVEAL, Action.AUDIT_VIEW} | _SUPERVISE,
     Role.CENTER_DIRECTOR: _EVERYONE
     | {Action.PERSONAL_DATA_REVEAL, Action.AUDIT_VIEW}
     | _DISPATCH
-    | _HANDLE,
-    Role.DISPATCHER: _EVERYONE | {Action.PERSONAL_DATA_REVEAL} | _DISPATCH,
+    | _HANDLE
+    | _SUPERVISE,
+    Role.DISPATCHER: _EVERYONE | {Action.PERSONAL_DATA_REVEAL} | _DISPATCH | _SUPERVISE,
     Role.TOWNSHIP_SECRETARY: _EVERYONE
     | {Action.PERSONAL_DATA_REVEAL, Action.GRIDS_MANAGE}
     | _DISPATCH
-    | _HANDLE,
+    | _HANDLE
+    | _SUPERVISE,
     Role.TOWNSHIP_OFFICER: _EVERYONE
     | {Action.PERSONAL_DATA_REVEAL, Action.GRIDS_MANAGE}
     | _DISPATCH
-    | _HANDLE,
-    Role.VILLAGE_OFFICER: _EVERYONE | {Action.PERSONAL_DATA_REVEAL} | _INTAKE | _HANDLE,
-    Role.GRID_LEADER: _EVERYONE | _INTAKE | _HANDLE,
-    Role.GRID_WORKER: _EVERYONE | _INTAKE | _HANDLE,
-    Role.DEPARTMENT_HANDLER: _EVERYONE | _HANDLE,
-    Role.MEDIATOR: _EVERYONE | {Action.PERSONAL_DATA_REVEAL} | _INTAKE | _HANDLE,
-    Role.PETITION_OFFICER: _EVERYONE | {Action.PERSONAL_DATA_REVEAL} | _INTAKE | _HANDLE,
+    | _HANDLE
+    | _SUPERVISE,
+    Role.VILLAGE_OFFICER: _EVERYONE
+    | {Action.PERSONAL_DATA_REVEAL}
+    | _INTAKE
+    | _HANDLE
+    | _SUPERVISE,
+    Role.GRID_LEADER: _EVERYONE | _INTAKE | _HANDLE | _SUPERVISE,
+    Role.GRID_WORKER: _EVERYONE | _INTAKE | _HANDLE | _SUPERVISE,
+    Role.DEPARTMENT_HANDLER: _EVERYONE | _HANDLE | _SUPERVISE,
+    Role.MEDIATOR: _EVERYONE | {Action.PERSONAL_DATA_REVEAL} | _INTAKE | _HANDLE | _SUPERVISE,
+    Role.PETITION_OFFICER: _EVERYONE
+    | {Action.PERSONAL_DATA_REVEAL}
+    | _INTAKE
+    | _HANDLE
+    | _SUPERVISE,
     Role.ANALYST: set(_EVERYONE),
     Role.ADMIN: set(Action.values),
 }

@@ -21,6 +21,8 @@ NAVIGATION: list[tuple[str, str, str, str | None]] = [
     ("事件工单", "工单查询", "cases:list", Action.CASES_VIEW),
     ("事件工单", "回访", "cases:follow_up", Action.CASES_DISPATCH),
     ("事件工单", "事件地图", "cases:map", Action.CASES_VIEW),
+    ("事件工单", "办理质效", "cases:figures", Action.CASES_VIEW),
+    ("督查督办", "督办单", "supervision:list", Action.SUPERVISION_VIEW),
     ("组织与网格", "组织架构", "orgs:tree", Action.ORGS_VIEW),
     ("组织与网格", "网格地图", "orgs:grid_map", Action.GRIDS_VIEW),
     ("系统管理", "人员与角色", "orgs:people", Action.PEOPLE_MANAGE),

@@ -34,7 +34,6 @@ PLANNED_SECTIONS: list[tuple[str, str]] = [
     ("指挥调度", "大屏、实时对讲与处置力量调度"),
     ("视频会议", "县乡村三级视频会议与网上培训"),
     ("研判分析", "日报告、周例会、月分析、季点评与预警"),
-    ("督查督办", "联合督查、专项督查、跟踪督查与整改"),
     ("考核评比", "先进单位、十佳调解室与评等定级"),
 ]
 
@@ -94,6 +93,7 @@ def home(request: StaffRequest) -> HttpResponse:
         "figures": home_figures(user) if can(user, Action.ORGS_VIEW) else [],
         "sections": built_sections(user),
         "cases_card": _cases_card(user),
+        "supervision_card": _supervision_card(user),
         "planned": [{"title": t, "description": d} for t, d in PLANNED_SECTIONS],
     }
     return render(request, "web/home.html", context)
@@ -101,6 +101,12 @@ def home(request: StaffRequest) -> HttpResponse:
 
 def _cases_card(user: Any) -> dict[str, Any] | None:
     from zhili.cases.views import home_card  # the cases pages import this module
+
+    return home_card(user)
+
+
+def _supervision_card(user: Any) -> dict[str, Any] | None:
+    from zhili.supervision.views import home_card  # the supervision pages import this module
 
     return home_card(user)
 

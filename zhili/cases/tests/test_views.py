@@ -5,9 +5,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from zhili.cases import views, workflow
+from zhili.cases import workflow
 from zhili.cases.models import Case, State
 from zhili.cases.services import case_act
+from zhili.cases.views import lists as list_views
+from zhili.cases.views import map as map_views
 from zhili.core.audit import AuditLog
 from zhili.core.roles import PERMISSIONS, Action, Role
 
@@ -310,7 +312,7 @@ def test_follow_up_rates_and_offers_reopen(staff, register):
 
 
 def test_list_pages_by_keyset(staff, register, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(list_views, "PAGE_SIZE", 2)
     cases = [register() for _ in range(3)]
     client = client_for(staff.dispatcher)
     first = client.get(reverse("cases:list"))
@@ -337,6 +339,6 @@ def test_map_points_are_scoped_and_capped(staff, register, monkeypatch):
     register(**T2_V21)
     body = client_for(staff.township).get(reverse("cases:map_points")).json()
     assert body["count"] == 1 and not body["capped"]
-    monkeypatch.setattr(views, "MAP_CAP", 1)
+    monkeypatch.setattr(map_views, "MAP_CAP", 1)
     body = client_for(staff.dispatcher).get(reverse("cases:map_points")).json()
     assert body["count"] == 1 and body["capped"]

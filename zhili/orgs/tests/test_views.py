@@ -62,7 +62,8 @@ def test_home_shows_organization_roles_real_counts_and_planned_modules(personas)
     body = client_for(personas.township).get(reverse("web:home")).content.decode()
     assert "甲镇综治中心" in body
     assert Role.TOWNSHIP_OFFICER.label in body
-    assert body.count('data-testid="planned-card"') == 8  # 一口受理 is built (zhili/cases)
+    # 一口受理 (zhili/cases) and 督查督办 (zhili/supervision) are built.
+    assert body.count('data-testid="planned-card"') == 7
     assert "建设中" in body
     response = client_for(personas.township).get(reverse("web:home"))
     figures = {f["label"]: f["value"] for f in response.context["figures"]}

@@ -1,252 +1,25 @@
-"""Every write to cases: intake (受理) and each transition of the workflow.
+"""The transitions of the workflow: the checks, one handler per action, and `case_act`."""
 
-A transition is checked three ways: the role (workflow.TRANSITIONS), the side (the actor's
-unit covers the case's dispatch center or its lead unit) and the state, which the update
-repeats as a condition (`state` and `updated_at` unchanged) so that of two people acting at
-once one wins and the other gets a Conflict. Each writes a timeline row, an audit row and a
-domain event in the same transaction; live pushes go out after commit.
-"""
-
-import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from zhili.cases import deadlines, live, workflow
-from zhili.cases.events import CaseRegistered, CaseTransitioned
-from zhili.cases.models import (
-    Card,
-    Case,
-    CaseAttachment,
-    CaseEvent,
-    CaseNumberCounter,
-    Category,
-    Channel,
-    Rating,
-    State,
-    Urgency,
-)
-from zhili.cases.routing import route
+from zhili.cases.events import CaseTransitioned
+from zhili.cases.models import Card, Case, Rating, State
 from zhili.cases.selectors import case_get
+from zhili.cases.services.attachments import _attach
+from zhili.cases.services.common import DISPATCHABLE_KINDS, _check_side, _timeline
 from zhili.core.audit import audit
 from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhili.core.events import emit
-from zhili.core.personal import validate_phone
 from zhili.core.scope import role_codes, scope_for
 from zhili.core.uploads import check_upload
 from zhili.orgs.models import Kind, Level, Organization
-
-DISPATCHABLE_KINDS = {Kind.CENTER, Kind.SUBCENTER, Kind.DEPARTMENT}
-
-
-# --- intake -----------------------------------------------------------------------------------
-
-
-def next_case_no(now: datetime) -> str:
-    """DH20261126-00042: sequential per local day, gap-free, safe under concurrent intake.
-
-    The counter row is updated in the intake's transaction: concurrent intakes queue on its
-    row lock (PostgreSQL) or on the write lock (SQLite), and a rollback returns the number.
-    """
-    day = timezone.localdate(now)
-    table = CaseNumberCounter._meta.db_table
-    with connection.cursor() as cursor:
-        sql = f"UPDATE {table} SET last = last + 1 WHERE day = %s RETURNING last"  # noqa: S608
-        cursor.execute(sql, [day])
-        row = cursor.fetchone()
-    if row is None:
-        try:
-            with transaction.atomic():
-                CaseNumberCounter.objects.create(day=day, last=1)
-            number = 1
-        except IntegrityError:
-            return next_case_no(now)  # another intake created the day's row first
-    else:
-        number = row[0]
-    return f"{settings.ZHILI_CASE_PREFIX}{day:%Y%m%d}-{number:05d}"
-
-
-@dataclass(frozen=True)
-class Intake:
-    """What a citizen's request says, from any channel."""
-
-    channel: str
-    category: Category
-    title: str
-    description: str
-    urgency: str = ""
-    lat: float | None = None
-    lng: float | None = None
-    address: str = ""
-    reporter_name: str = ""
-    reporter_phone: str = ""
-    anonymous: bool = False
-    external_id: str = ""
-
-
-def _validate(intake: Intake) -> None:
-    if intake.channel not in Channel.values:
-        raise InvalidInput(f"未知的来源渠道 {intake.channel}", field="channel")
-    if not intake.category.is_active:
-        raise InvalidInput("该事项分类已停用", field="category")
-    if intake.urgency and intake.urgency not in Urgency.values:
-        raise InvalidInput("紧急程度只能是 normal、urgent 或 emergency", field="urgency")
-    if not intake.title.strip():
-        raise InvalidInput("请填写标题", field="title")
-    if len(intake.title) > 200:
-        raise InvalidInput("标题不能超过200字", field="title")
-    if not intake.description.strip():
-        raise InvalidInput("请填写诉求内容", field="description")
-    if (intake.lat is None) != (intake.lng is None):
-        raise InvalidInput("经纬度须同时提供", field="lng" if intake.lng is None else "lat")
-    if intake.lat is None and not intake.address.strip():
-        raise InvalidInput("请在地图上选点或填写地址", field="address")
-
-
-@transaction.atomic
-def case_register(*, actor: Any, intake: Intake, attachments: Iterable[UploadedFile] = ()) -> Case:
-    if actor is not None and not role_codes(actor) & workflow.INTAKE and not actor.is_superuser:
-        raise Forbidden("您的角色不能受理事件")
-    _validate(intake)
-    phone = (
-        validate_phone(intake.reporter_phone, field="reporter_phone")
-        if intake.reporter_phone
-        else ""
-    )
-    files = [(f, check_upload(f)) for f in attachments]
-    decision = route(category=intake.category, lat=intake.lat, lng=intake.lng)
-    now = timezone.now()
-    location = decision.location
-    area = location.village if location else None
-    case = Case.objects.create(
-        case_no=f"~{uuid.uuid4().hex[:24]}",  # provisional: the day's number is taken last
-        channel=intake.channel,
-        external_id=intake.external_id,
-        category=intake.category,
-        title=intake.title.strip(),
-        description=intake.description.strip(),
-        urgency=intake.urgency or intake.category.default_urgency,
-        lat=intake.lat,
-        lng=intake.lng,
-        address=intake.address.strip(),
-        grid=location.grid if location else None,
-        village=area,
-        township=location.township if location else None,
-        out_of_area=decision.out_of_area,
-        reporter_name="" if intake.anonymous else intake.reporter_name.strip(),
-        reporter_phone="" if intake.anonymous else phone,
-        anonymous=intake.anonymous,
-        state=State.REGISTERED,
-        dispatch_center=decision.dispatch_center,
-        suggested_unit=decision.unit,
-        routing_rule_id=decision.rule_id,
-        routing_note=decision.explanation,
-        area_path=area.path if area else "",
-        dispatch_path=decision.dispatch_center.path,
-        registered_by=actor if getattr(actor, "pk", None) else None,
-        registered_at=now,
-        updated_at=now,
-    )
-    event = _timeline(case, "register", "", State.REGISTERED, actor, decision.explanation)
-    _attach(case, files, actor, event)
-    # The counter row stays locked until commit: taking the number last keeps that short, so
-    # concurrent intakes wait on each other as little as possible.
-    case.case_no = next_case_no(now)
-    Case.objects.filter(pk=case.pk).update(case_no=case.case_no)
-    audit(actor, "cases.case.register", case, case_no=case.case_no, channel=case.channel)
-    emit(
-        CaseRegistered(
-            case_id=case.pk,
-            case_no=case.case_no,
-            channel=case.channel,
-            dispatch_center=decision.dispatch_center.code,
-            suggested_unit=decision.unit.code if decision.unit else "",
-        )
-    )
-    live.announce_after_commit(case, "register")
-    return case
-
-
-def _timeline(
-    case: Case,
-    action: str,
-    from_state: str,
-    to_state: str,
-    actor: Any,
-    note: str = "",
-    **data: Any,
-) -> CaseEvent:
-    user = actor if getattr(actor, "pk", None) else None
-    return CaseEvent.objects.create(
-        case=case,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        actor=user,
-        actor_unit=getattr(user, "organization", None),
-        note=note,
-        data=data,
-    )
-
-
-def _attach(case: Case, files: list, actor: Any, event: CaseEvent | None) -> None:
-    user = actor if getattr(actor, "pk", None) else None
-    for upload, kind in files:
-        CaseAttachment.objects.create(
-            case=case,
-            file=upload,
-            name=upload.name[:200],
-            content_type=kind.mime,
-            size=upload.size,
-            uploaded_by=user,
-            event=event,
-        )
-
-
-@transaction.atomic
-def case_attach(*, actor: Any, case: Case, files: Iterable[UploadedFile]) -> list[CaseAttachment]:
-    """Add attachments to `case` (fetched through a selector) for someone on its handler or
-    dispatch side; the state does not change, so it never conflicts with a transition."""
-    try:
-        _check_side(actor, case, "handler")
-    except Forbidden:
-        _check_side(actor, case, "dispatch")
-    if case.state == State.MERGED:
-        raise Conflict("已合并的工单不能添加附件,请添加到主工单", code="wrong_state")
-    checked = [(f, check_upload(f, field="file")) for f in files]
-    if not checked:
-        raise InvalidInput("请选择要上传的附件", field="file")
-    names = [upload.name or "" for upload, _kind in checked]
-    event = _timeline(case, "attach", case.state, case.state, actor, "、".join(names))
-    _attach(case, checked, actor, event)
-    audit(actor, "cases.case.attach", case, files=names)
-    return list(event.attachments.order_by("id"))
-
-
-# --- transitions ------------------------------------------------------------------------------
-
-
-def _actor_org(actor: Any) -> Organization | None:
-    return getattr(actor, "organization", None)
-
-
-def _check_side(actor: Any, case: Case, side: str) -> None:
-    if actor.is_superuser:
-        return
-    if side in ("dispatch", "followup"):
-        if not scope_for(actor).covers_path(case.dispatch_path):
-            raise Forbidden("该工单不由您所在的分拨中心负责")
-        return
-    org = _actor_org(actor)
-    if org is None or not case.unit_path or not case.unit_path.startswith(org.path):
-        raise Forbidden("该工单不是派给您所在单位的")
 
 
 def check_transition(actor: Any, case: Case, action: str) -> workflow.Transition:

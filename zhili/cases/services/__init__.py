@@ -1,0 +1,28 @@
+"""Every write to cases: intake (受理) and each transition of the workflow.
+
+A transition is checked three ways: the role (workflow.TRANSITIONS), the side (the actor's
+unit covers the case's dispatch center or its lead unit) and the state, which the update
+repeats as a condition (`state` and `updated_at` unchanged) so that of two people acting at
+once one wins and the other gets a Conflict. Each writes a timeline row, an audit row and a
+domain event in the same transaction; live pushes go out after commit.
+
+The parts: `intake` (受理: `Intake`, `case_register`, `next_case_no`), `transitions` (the
+checks, `actions_for`, one handler per action and `case_act`), `attachments` (`case_attach`)
+and `common` (what they share: the timeline row and the side check).
+"""
+
+from zhili.cases.services.attachments import case_attach
+from zhili.cases.services.common import DISPATCHABLE_KINDS
+from zhili.cases.services.intake import Intake, case_register, next_case_no
+from zhili.cases.services.transitions import actions_for, case_act, check_transition
+
+__all__ = [
+    "DISPATCHABLE_KINDS",
+    "Intake",
+    "actions_for",
+    "case_act",
+    "case_attach",
+    "case_register",
+    "check_transition",
+    "next_case_no",
+]

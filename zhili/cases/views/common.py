@@ -1,0 +1,102 @@
+"""What the case pages share: fetching a case, time-limit labels, errors beside their field, rows."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from zhili.cases import deadlines, selectors, services
+from zhili.cases.forms import ONE_CLICK
+from zhili.cases.models import Case, LimitUnit
+from zhili.core.errors import DomainError, NotFound
+from zhili.orgs import selectors as org_selectors
+from zhili.orgs.auth import StaffRequest
+
+PAGE_SIZE = 50
+
+
+# Which actions a row offers on each list; the others live on the detail page.
+ROW_ACTIONS = {
+    "workbench": ["dispatch", "approve_extension", "refuse_extension", "close", "rate"],
+    "inbox": ["acknowledge", "start", "reply", "request_extension", "return"],
+    "followup": ["rate", "reopen"],
+}
+CONTEXTS = {"detail", *ROW_ACTIONS}
+
+
+def get_case_or_404(user: Any, case_no: str) -> Case:
+    try:
+        return selectors.case_get(user=user, case_no=case_no)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def limit_label(limit: deadlines.Limit) -> str:
+    units: dict[str, str] = {LimitUnit.MINUTES: "分钟", LimitUnit.WORKING_HOURS: "个工作小时"}
+    unit = units.get(limit.unit, "个工作日")
+    return f"{limit.amount}{unit}"
+
+
+def duration_label(span: timedelta) -> str:
+    minutes = max(int(span.total_seconds() // 60), 0)
+    hours, minutes = divmod(minutes, 60)
+    if hours >= 48:
+        return f"{hours}小时"
+    return f"{hours}小时{minutes}分钟" if hours else f"{minutes}分钟"
+
+
+def due_status(due: datetime | None, done: datetime | None, calendar: bool) -> dict | None:
+    """How a time limit stands: met, missed, time left or overdue (in working time)."""
+    if due is None:
+        return None
+    if done is not None:
+        return {"due": due, "late": done > due, "text": "已超时完成" if done > due else "按时完成"}
+    now = timezone.now()
+    basis = "" if calendar else "(工作时间)"
+    try:
+        if now < due:
+            left = deadlines.elapsed(now, due, calendar=calendar)
+            return {"due": due, "late": False, "text": f"剩余 {duration_label(left)}{basis}"}
+        over = deadlines.elapsed(due, now, calendar=calendar)
+        return {"due": due, "late": True, "text": f"已超期 {duration_label(over)}{basis}"}
+    except Exception:  # a year the calendar does not know: show the time, not an error
+        return {"due": due, "late": now >= due, "text": ""}
+
+
+def tile_config() -> dict[str, str]:
+    return {
+        "tileUrl": settings.ZHILI_MAP_TILE_URL,
+        "tileAttribution": settings.ZHILI_MAP_TILE_ATTRIBUTION,
+    }
+
+
+def add_domain_error(form: Any, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+def error_status(exc: DomainError) -> int:
+    # A 404 from a service is about an input (a unit, a category): answer 422, not 404.
+    return 422 if exc.status == 404 else exc.status
+
+
+def go(request: StaffRequest, url: str) -> HttpResponse:
+    if request.htmx:
+        return HttpResponse(status=204, headers={"HX-Redirect": url})
+    return redirect(url)
+
+
+def row_context(user: Any, ctx: str, case: Case, **extra: Any) -> dict[str, Any]:
+    allowed = {t.name: t for t in services.actions_for(user, case)}
+    actions = [allowed[name] for name in ROW_ACTIONS[ctx] if name in allowed]
+    return {"case": case, "ctx": ctx, "actions": actions, "one_click": ONE_CLICK, **extra}
+
+
+def _filter_options(user: Any) -> dict[str, Any]:
+    return {
+        "categories": selectors.category_list(),
+        "townships": org_selectors.township_list(user=user).order_by("code"),
+    }

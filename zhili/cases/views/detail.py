@@ -1,0 +1,191 @@
+"""One case: its detail page, its actions (opened in place), the phone reveal and attachments."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from zhili.cases import selectors, services, workflow
+from zhili.cases.forms import ACTION_FORMS, ONE_CLICK
+from zhili.cases.models import Case, State
+from zhili.cases.views.common import (
+    CONTEXTS,
+    add_domain_error,
+    due_status,
+    error_status,
+    get_case_or_404,
+    go,
+    row_context,
+    tile_config,
+)
+from zhili.core.errors import DomainError, NotFound
+from zhili.core.personal import personal_data_reveal
+from zhili.core.roles import Action
+from zhili.core.scope import can
+from zhili.orgs import selectors as org_selectors
+from zhili.orgs.auth import StaffRequest
+from zhili.orgs.models import Level
+from zhili.orgs.views import requires
+from zhili.supervision.selectors import orders_for_case
+
+# Timeline lines that are not transitions of the workflow table.
+EVENT_LABELS = {"register": "受理登记", "card": "亮牌", "yellow": "黄牌预警", "red": "红牌超期"}
+STATE_LABELS = dict(State.choices)
+
+
+def timeline(case: Case) -> list[Any]:
+    events: list[Any] = list(selectors.case_timeline(case))
+    for event in events:
+        transition = workflow.TRANSITIONS.get(event.action)
+        label = transition.label if transition else EVENT_LABELS.get(event.action, event.action)
+        event.action_label = label
+        event.to_state_label = STATE_LABELS.get(event.to_state, event.to_state)
+    return events
+
+
+def detail_context(user: Any, case: Case, **extra: Any) -> dict[str, Any]:
+    grid_geometry = case.grid.geometry if case.grid else None
+    return {
+        "case": case,
+        "timeline": timeline(case),
+        "attachments": case.attachments.select_related("uploaded_by").order_by("uploaded_at"),
+        "assisting": case.assisting_units.all(),
+        "actions": services.actions_for(user, case),
+        "supervision_orders": orders_for_case(user=user, case_id=case.pk).select_related("unit"),
+        "one_click": ONE_CLICK,
+        "ctx": "detail",
+        "can_reveal": bool(case.reporter_phone) and can(user, Action.PERSONAL_DATA_REVEAL),
+        "acknowledge_status": due_status(
+            case.acknowledge_due_at, case.acknowledged_at, case.calendar_clock
+        ),
+        "handle_status": due_status(case.due_at, case.replied_at, case.calendar_clock),
+        "map_config": {
+            "lat": case.lat,
+            "lng": case.lng,
+            "grid": grid_geometry,
+            **tile_config(),
+        },
+        **extra,
+    }
+
+
+@requires(Action.CASES_VIEW)
+@require_GET
+def detail(request: StaffRequest, case_no: str) -> HttpResponse:
+    case = get_case_or_404(request.user, case_no)
+    context = detail_context(request.user, case)
+    template = "cases/_detail_body.html" if request.htmx else "cases/detail.html"
+    return render(request, template, context)
+
+
+def _action_form(action: str, data: Any = None, files: Any = None, case: Case | None = None) -> Any:
+    form_class = ACTION_FORMS[action]
+    initial = {}
+    if action in ("dispatch", "reassign") and case is not None and case.suggested_unit:
+        initial["unit"] = case.suggested_unit.code
+    if action == "assign_down" and case is not None and case.township:
+        initial["township"] = case.township.code
+    return form_class(data, files, initial=initial)
+
+
+def _form_choices(user: Any, case: Case, action: str) -> dict[str, Any]:
+    if action in ("dispatch", "reassign"):
+        return {"units": selectors.dispatch_units(user=user).order_by("path")}
+    if action == "assign_down":
+        townships = org_selectors.organization_list(user=user).filter(
+            parent=case.dispatch_center, level=Level.TOWNSHIP, kind="center"
+        )
+        return {"townships": townships.order_by("code")}
+    return {}
+
+
+@requires(Action.CASES_VIEW)
+@require_http_methods(["GET", "POST"])
+def case_action(request: StaffRequest, case_no: str, action: str) -> HttpResponse:
+    """GET: the action's small form, opened in place. POST: take the action and answer with
+    the fragment it changed (the row, or the detail's body)."""
+    user = request.user
+    ctx = request.GET.get("ctx") or request.POST.get("ctx") or "detail"
+    ctx = ctx if ctx in CONTEXTS else "detail"
+    case = get_case_or_404(user, case_no)
+    if action not in ACTION_FORMS:
+        raise Http404("未知操作")
+    if request.method == "GET":
+        if request.GET.get("cancel"):
+            return fragment(request, ctx, case)
+        form = _action_form(action, case=case)
+        return fragment(request, ctx, case, open_action=action, form=form)
+    form = _action_form(action, request.POST, request.FILES, case=case)
+    if not form.is_valid():
+        return fragment(request, ctx, case, open_action=action, form=form, status=400)
+    params = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    params["attachments"] = request.FILES.getlist("attachments")
+    try:
+        case = services.case_act(actor=user, case=case, action=action, **params)
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        fresh = get_case_or_404(user, case_no)
+        status = error_status(exc)
+        return fragment(request, ctx, fresh, open_action=action, form=form, status=status)
+    label = workflow.TRANSITIONS[action].label
+    try:
+        case = selectors.case_get(user=user, case_no=case_no)
+    except NotFound:
+        # e.g. a department returned the case: it has left the unit's view.
+        if ctx == "detail":
+            messages.success(request, f"{case_no} 已{label}")
+            return go(request, reverse("cases:inbox"))
+        return render(request, "cases/_row_gone.html", {"case_no": case_no, "label": label})
+    response = fragment(request, ctx, case, done=f"已{label}")
+    response["HX-Trigger"] = "zhili:counts"
+    return response
+
+
+def fragment(
+    request: StaffRequest, ctx: str, case: Case, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    user = request.user
+    action = extra.get("open_action")
+    if action:
+        extra.update(_form_choices(user, case, action))
+        extra["action_label"] = workflow.TRANSITIONS[action].label
+    if ctx == "detail":
+        context = detail_context(user, case, **extra)
+        if not request.htmx:
+            return render(request, "cases/detail.html", context, status=status)
+        return render(request, "cases/_detail_body.html", context, status=status)
+    context = row_context(user, ctx, case, **extra)
+    if not request.htmx:
+        return redirect(reverse("cases:detail", args=[case.case_no]))
+    return render(request, "cases/_row.html", context, status=status)
+
+
+@requires(Action.PERSONAL_DATA_REVEAL)
+@require_POST
+def reveal_phone(request: StaffRequest, case_no: str) -> HttpResponse:
+    case = get_case_or_404(request.user, case_no)
+    try:
+        phone = personal_data_reveal(actor=request.user, target=case, field="reporter_phone")
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=exc.status)
+    return render(request, "cases/_phone.html", {"phone": phone})
+
+
+@requires(Action.CASES_VIEW)
+@require_GET
+def attachment(request: StaffRequest, case_no: str, pk: int) -> FileResponse:
+    """Attachments are served only to those who can see the case: never a public MEDIA URL."""
+    case = get_case_or_404(request.user, case_no)
+    item = case.attachments.filter(pk=pk).first()
+    if item is None:
+        raise Http404("附件不存在")
+    inline = item.content_type.startswith("image/") or item.content_type == "application/pdf"
+    return FileResponse(
+        item.file.open("rb"),
+        content_type=item.content_type,
+        as_attachment=not inline,
+        filename=item.name,
+    )

@@ -1,0 +1,190 @@
+"""The queues: the dispatcher's workbench with its bulk dispatch, a unit's inbox, and follow-up."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from zhili.cases import selectors, services
+from zhili.cases.models import Case, Rating, State
+from zhili.cases.views.common import PAGE_SIZE, row_context
+from zhili.core.errors import DomainError, InvalidInput
+from zhili.core.roles import Action
+from zhili.orgs.auth import StaffRequest
+from zhili.orgs.views import requires
+
+FOLLOW_UP_BUCKETS = {"to_follow_up": "待回访", "unsatisfied": "不满意待重办"}
+
+
+def _bucket(request: StaffRequest, buckets: dict[str, Any]) -> str:
+    key = request.GET.get("bucket", "")
+    return key if key in buckets else next(iter(buckets))
+
+
+def _page(request: StaffRequest, qs: QuerySet[Case]) -> selectors.Page:
+    try:
+        return selectors.keyset_page(
+            qs.select_related("suggested_unit"), cursor=request.GET.get("cursor"), size=PAGE_SIZE
+        )
+    except InvalidInput:
+        return selectors.keyset_page(qs.select_related("suggested_unit"), size=PAGE_SIZE)
+
+
+def _rows(user: Any, ctx: str, cases: list[Case]) -> list[dict[str, Any]]:
+    return [row_context(user, ctx, case) for case in cases]
+
+
+def tabs_context(
+    url_name: str, buckets: dict[str, str], counts: dict[str, int], current: str
+) -> dict[str, Any]:
+    base = reverse(url_name)
+    tabs = [
+        {"key": k, "label": label, "count": counts[k], "url": f"{base}?bucket={k}"}
+        for k, label in buckets.items()
+    ]
+    return {
+        "tabs": tabs,
+        "current": current,
+        "tabs_url": f"{reverse(url_name + '_tabs')}?bucket={current}",
+    }
+
+
+def _workbench_buckets() -> dict[str, str]:
+    return {k: label for k, (label, _f) in selectors.WORKBENCH_BUCKETS.items()}
+
+
+@requires(Action.CASES_DISPATCH)
+@require_GET
+def workbench(request: StaffRequest) -> HttpResponse:
+    bucket = _bucket(request, selectors.WORKBENCH_BUCKETS)
+    return workbench_page(request, bucket)
+
+
+def workbench_page(
+    request: StaffRequest, bucket: str, report: list[dict[str, Any]] | None = None
+) -> HttpResponse:
+    user = request.user
+    qs = selectors.workbench_cases(user=user)
+    page = _page(request, selectors.filter_cases(qs, selectors.WORKBENCH_BUCKETS[bucket][1]))
+    counts = selectors.bucket_counts(qs, selectors.WORKBENCH_BUCKETS)
+    context = {
+        **tabs_context("cases:workbench", _workbench_buckets(), counts, bucket),
+        "rows": _rows(user, "workbench", page.items),
+        "page": page,
+        "first_page": not request.GET.get("cursor"),
+        "bucket": bucket,
+        "bulk": bucket in ("to_dispatch", "returned"),
+        "units": selectors.dispatch_units(user=user).order_by("path"),
+        "self_url": f"{reverse('cases:workbench')}?bucket={bucket}",
+        "report": report,
+    }
+    template = "cases/_workbench.html" if request.htmx else "cases/workbench.html"
+    return render(request, template, context)
+
+
+@requires(Action.CASES_DISPATCH)
+@require_GET
+def workbench_tabs(request: StaffRequest) -> HttpResponse:
+    bucket = _bucket(request, selectors.WORKBENCH_BUCKETS)
+    qs = selectors.workbench_cases(user=request.user)
+    counts = selectors.bucket_counts(qs, selectors.WORKBENCH_BUCKETS)
+    context = tabs_context("cases:workbench", _workbench_buckets(), counts, bucket)
+    return render(request, "cases/_tabs.html", {**context, "target": "#workbench"})
+
+
+@requires(Action.CASES_DISPATCH)
+@require_POST
+def bulk_dispatch(request: StaffRequest) -> HttpResponse:
+    """Dispatch each selected case to its suggested unit, or all to one chosen unit; report
+    each row's outcome."""
+    numbers = request.POST.getlist("case")[:PAGE_SIZE]
+    unit = request.POST.get("unit", "").strip() if request.POST.get("mode") == "unit" else ""
+    report = []
+    for case_no in numbers:
+        try:
+            case = selectors.case_get(user=request.user, case_no=case_no)
+            action = "dispatch" if case.state != State.DISPATCHED else "reassign"
+            case = services.case_act(actor=request.user, case=case, action=action, unit=unit)
+        except DomainError as exc:
+            report.append({"case_no": case_no, "ok": False, "text": exc.message})
+        else:
+            unit_name = case.lead_unit.name if case.lead_unit else ""
+            report.append({"case_no": case_no, "ok": True, "text": f"已派往{unit_name}"})
+    if not numbers:
+        report.append({"case_no": "", "ok": False, "text": "请先勾选要派单的工单"})
+    bucket = request.POST.get("bucket", "")
+    bucket = bucket if bucket in selectors.WORKBENCH_BUCKETS else "to_dispatch"
+    return workbench_page(request, bucket, report)
+
+
+@requires(Action.CASES_HANDLE)
+@require_GET
+def inbox(request: StaffRequest) -> HttpResponse:
+    user = request.user
+    bucket = _bucket(request, selectors.INBOX_BUCKETS)
+    qs = selectors.inbox_cases(user=user)
+    page = _page(request, selectors.filter_cases(qs, selectors.INBOX_BUCKETS[bucket][1]))
+    counts = selectors.bucket_counts(qs, selectors.INBOX_BUCKETS)
+    buckets = {k: label for k, (label, _f) in selectors.INBOX_BUCKETS.items()}
+    context = {
+        **tabs_context("cases:inbox", buckets, counts, bucket),
+        "rows": _rows(user, "inbox", page.items),
+        "page": page,
+        "first_page": not request.GET.get("cursor"),
+        "bucket": bucket,
+        "self_url": f"{reverse('cases:inbox')}?bucket={bucket}",
+    }
+    template = "cases/_inbox.html" if request.htmx else "cases/inbox.html"
+    return render(request, template, context)
+
+
+@requires(Action.CASES_HANDLE)
+@require_GET
+def inbox_tabs(request: StaffRequest) -> HttpResponse:
+    bucket = _bucket(request, selectors.INBOX_BUCKETS)
+    qs = selectors.inbox_cases(user=request.user)
+    counts = selectors.bucket_counts(qs, selectors.INBOX_BUCKETS)
+    buckets = {k: label for k, (label, _f) in selectors.INBOX_BUCKETS.items()}
+    context = tabs_context("cases:inbox", buckets, counts, bucket)
+    return render(request, "cases/_tabs.html", {**context, "target": "#inbox"})
+
+
+def _follow_up_qs(user: Any, bucket: str) -> QuerySet[Case]:
+    qs = selectors.workbench_cases(user=user)
+    if bucket == "unsatisfied":
+        return qs.filter(state=State.RATED, rating=Rating.UNSATISFIED)
+    return qs.filter(state=State.CLOSED)
+
+
+def _follow_up_counts(user: Any) -> dict[str, int]:
+    return {key: _follow_up_qs(user, key).count() for key in FOLLOW_UP_BUCKETS}
+
+
+@requires(Action.CASES_DISPATCH)
+@require_GET
+def follow_up(request: StaffRequest) -> HttpResponse:
+    user = request.user
+    bucket = _bucket(request, FOLLOW_UP_BUCKETS)
+    page = _page(request, _follow_up_qs(user, bucket))
+    context = {
+        **tabs_context("cases:follow_up", FOLLOW_UP_BUCKETS, _follow_up_counts(user), bucket),
+        "rows": _rows(user, "followup", page.items),
+        "page": page,
+        "first_page": not request.GET.get("cursor"),
+        "bucket": bucket,
+        "self_url": f"{reverse('cases:follow_up')}?bucket={bucket}",
+    }
+    template = "cases/_follow_up.html" if request.htmx else "cases/follow_up.html"
+    return render(request, template, context)
+
+
+@requires(Action.CASES_DISPATCH)
+@require_GET
+def follow_up_tabs(request: StaffRequest) -> HttpResponse:
+    bucket = _bucket(request, FOLLOW_UP_BUCKETS)
+    counts = _follow_up_counts(request.user)
+    context = tabs_context("cases:follow_up", FOLLOW_UP_BUCKETS, counts, bucket)
+    return render(request, "cases/_tabs.html", {**context, "target": "#follow-up"})

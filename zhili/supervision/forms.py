@@ -1,0 +1,63 @@
+"""Forms of the supervision pages: the list's filters and the three actions' small forms.
+
+They check the shape of the input only; the rules (who may, in which state) live in
+`zhili.supervision.services`, whose errors come back beside the field they name.
+"""
+
+from django import forms
+
+from zhili.supervision.models import Level
+
+TEXTAREA = {"rows": 3}
+
+
+class OrderFilterForm(forms.Form):
+    """The list's filters. Invalid values are dropped, never an error page."""
+
+    level = forms.ChoiceField(
+        label="督办等级", choices=[("", "全部等级"), *Level.choices], required=False
+    )
+    unit = forms.CharField(label="被督办单位", max_length=40, required=False)
+    issued_from = forms.DateField(label="下发日期自", required=False)
+    issued_to = forms.DateField(label="至", required=False)
+    overdue = forms.BooleanField(label="只看答复已超时", required=False)
+
+
+class AnswerForm(forms.Form):
+    cause = forms.CharField(
+        label="超期原因",
+        max_length=2000,
+        widget=forms.Textarea(attrs={**TEXTAREA, "placeholder": "说明工单超期未办结的原因"}),
+        error_messages={"required": "请填写超期原因"},
+    )
+    measures = forms.CharField(
+        label="整改措施",
+        max_length=2000,
+        widget=forms.Textarea(attrs={**TEXTAREA, "placeholder": "已采取和将要采取的整改措施"}),
+        error_messages={"required": "请填写整改措施"},
+    )
+
+
+class CloseForm(forms.Form):
+    note = forms.CharField(
+        label="审核意见",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={**TEXTAREA, "placeholder": "可不填"}),
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="退回理由",
+        max_length=500,
+        widget=forms.Textarea(attrs={**TEXTAREA, "placeholder": "说明答复存在的问题"}),
+        error_messages={"required": "请填写退回理由"},
+    )
+
+
+ACTION_FORMS: dict[str, type[forms.Form]] = {
+    "answer": AnswerForm,
+    "close": CloseForm,
+    "reject": RejectForm,
+}

@@ -1,0 +1,232 @@
+"""The supervision pages: who sees them, the scope, the answer / close / reject forms, and the
+Word notice."""
+
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from docx import Document
+
+from zhili.core.roles import PERMISSIONS, Action, Role
+from zhili.supervision import workflow
+from zhili.supervision.models import Level, OrderState, SupervisionOrder
+from zhili.supervision.tests.test_orders import START, deliver_all, red_lamp_case
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def order(register, staff, catalog):
+    red_lamp_case(register, staff, catalog)
+    deliver_all(START + timedelta(hours=2, minutes=1))
+    return SupervisionOrder.objects.get()
+
+
+def act(client: Client, order: SupervisionOrder, action: str, **data):
+    url = reverse("supervision:act", args=[order.number, action])
+    return client.post(url, data, headers=HX)
+
+
+def test_the_supervision_action_follows_the_workflow_roles():
+    roles = workflow.HANDLERS | workflow.CENTER_ROLES
+    for role, actions in PERMISSIONS.items():
+        if role == Role.ADMIN:
+            continue
+        assert (Action.SUPERVISION_VIEW in actions) == (role in roles), role
+
+
+def test_list_and_detail_render_for_the_unit_and_the_center(order, staff):
+    detail_url = reverse("supervision:detail", args=[order.number])
+    for persona in ("zjj_handler", "dispatcher", "leader"):
+        client = client_for(getattr(staff, persona))
+        listed = client.get(reverse("supervision:list"))
+        assert listed.status_code == 200, persona
+        body = listed.content.decode()
+        assert f'data-testid="order-row-{order.number}"' in body, persona
+        assert "普通督办" in body and "住建局" in body
+        assert f'href="/cases/{order.case.case_no}/"' in body, persona
+        assert reverse("supervision:list") in client.get(reverse("web:home")).content.decode()
+        detail = client.get(detail_url)
+        assert detail.status_code == 200, persona
+        text = detail.content.decode()
+        assert order.reason in text
+        assert reverse("supervision:document", args=[order.number]) in text
+        assert "下发督办" in text and "系统(红牌自动督办)" in text
+    unit_detail = client_for(staff.zjj_handler).get(detail_url).content.decode()
+    assert 'data-testid="action-answer"' in unit_detail
+    center_detail = client_for(staff.dispatcher).get(detail_url).content.decode()
+    assert 'data-testid="action-answer"' not in center_detail
+    assert "您当前没有可对该督办单执行的操作" in center_detail
+
+
+def test_out_of_scope_is_404_and_roles_without_the_action_are_refused(order, staff, make_user):
+    for persona in ("cgj_handler", "township", "village"):
+        client = client_for(getattr(staff, persona))
+        listed = client.get(reverse("supervision:list") + "?state=all")
+        assert listed.status_code == 200, persona
+        assert order.number not in listed.content.decode(), persona
+        for name in ("detail", "document"):
+            url = reverse(f"supervision:{name}", args=[order.number])
+            assert client.get(url).status_code == 404, (persona, name)
+        assert act(client, order, "answer", cause="a", measures="b").status_code == 404
+    analyst = make_user("analyst", staff.dispatcher.organization, Role.ANALYST)
+    client = client_for(analyst)
+    assert client.get(reverse("supervision:list")).status_code == 403
+    assert reverse("supervision:list") not in client.get(reverse("web:home")).content.decode()
+    assert client_for(staff.outsider).get(reverse("supervision:list")).status_code == 403
+
+
+def test_tabs_and_filters(order, staff):
+    client = client_for(staff.dispatcher)
+    response = client.get(reverse("supervision:list"))
+    tabs = {t["key"]: t["count"] for t in response.context["tabs"]}
+    assert tabs == {"issued": 1, "answered": 0, "closed": 0, "all": 1}
+    assert response.context["current"] == "issued"
+    answered = client.get(reverse("supervision:list") + "?state=answered", headers=HX)
+    assert answered.templates[0].name == "supervision/_list.html"
+    assert order.number not in answered.content.decode()
+    red = client.get(reverse("supervision:list") + f"?state=all&level={Level.RED}")
+    assert order.number not in red.content.decode()
+    assert {t["key"]: t["count"] for t in red.context["tabs"]}["all"] == 0
+    unit = client.get(reverse("supervision:list") + "?unit=320722-ZJJ&issued_from=2026-11-26")
+    assert order.number in unit.content.decode()
+    later = client.get(reverse("supervision:list") + "?issued_from=2026-11-27")
+    assert order.number not in later.content.decode()
+    junk = client.get(reverse("supervision:list") + "?level=x&issued_from=nope&state=zzz")
+    assert junk.status_code == 200 and order.number in junk.content.decode()
+
+
+def test_an_overdue_answer_is_highlighted(order, staff):
+    client = client_for(staff.zjj_handler)
+    assert f'data-testid="late-{order.number}"' not in client.get("/supervision/").content.decode()
+    with time_machine.travel(order.due_at + timedelta(hours=3), tick=False):
+        body = client.get(reverse("supervision:list")).content.decode()
+        assert f'data-testid="late-{order.number}"' in body
+        assert "已超时 3小时" in body
+        overdue = client.get(reverse("supervision:list") + "?overdue=1").content.decode()
+        assert order.number in overdue
+        detail = client.get(reverse("supervision:detail", args=[order.number]))
+        assert "已超时 3小时" in detail.content.decode()
+
+
+def test_the_unit_answers_and_the_center_closes_through_the_pages(order, staff):
+    unit = client_for(staff.zjj_handler)
+    opened = unit.get(reverse("supervision:act", args=[order.number, "answer"]), headers=HX)
+    assert opened.status_code == 200
+    assert 'data-testid="action-form-answer"' in opened.content.decode()
+
+    # An empty answer comes back with the error beside the field.
+    empty = act(unit, order, "answer", cause="  ", measures="")
+    assert empty.status_code == 400
+    body = empty.content.decode()
+    assert 'data-testid="error-cause"' in body and "请填写超期原因" in body
+    assert "请填写整改措施" in body
+    assert empty.templates[0].name == "supervision/_detail_body.html"
+    # Whitespace passes the form's `required` but not the service: still beside the field.
+    blank = act(unit, order, "answer", cause="人手不足", measures="   ")
+    assert blank.status_code in (400, 422)
+    assert "请填写整改措施" in blank.content.decode()
+
+    # The center cannot answer for the unit: a 403 with the message, not a 500.
+    refused = act(client_for(staff.dispatcher), order, "answer", cause="a", measures="b")
+    assert refused.status_code == 403
+    assert "您的角色不能执行“答复”" in refused.content.decode()
+
+    answered = act(unit, order, "answer", cause="维修班组人手不足", measures="增派维修班组")
+    assert answered.status_code == 200
+    assert "已答复" in answered.content.decode()
+    order.refresh_from_db()
+    assert (order.state, order.answered_by) == (OrderState.ANSWERED, staff.zjj_handler)
+    # Answering twice is a conflict, shown in the form.
+    again = act(unit, order, "answer", cause="x", measures="y")
+    assert again.status_code == 409
+
+    center = client_for(staff.dispatcher)
+    no_reason = act(center, order, "reject", reason="")
+    assert no_reason.status_code == 400
+    assert "请填写退回理由" in no_reason.content.decode()
+    rejected = act(center, order, "reject", reason="整改措施不具体")
+    assert rejected.status_code == 200
+    order.refresh_from_db()
+    assert order.state == OrderState.ISSUED
+    act(unit, order, "answer", cause="维修班组人手不足", measures="本周内增派两个维修班组")
+
+    closed = center.post(
+        reverse("supervision:act", args=[order.number, "close"]), {"note": "整改措施可行"}
+    )
+    assert closed.status_code == 302  # without HTMX: back to the detail page
+    order.refresh_from_db()
+    assert (order.state, order.closed_by, order.close_note) == (
+        OrderState.CLOSED,
+        staff.dispatcher,
+        "整改措施可行",
+    )
+    page = center.get(closed["Location"]).content.decode()
+    assert "已审核办结" in page
+    history = [e["label"] for e in center.get(closed["Location"]).context["history"]]
+    assert history == ["下发督办", "答复", "退回重新答复", "答复", "审核办结"]
+    assert "整改措施不具体" in page
+
+
+def test_an_action_the_user_may_not_take_opens_no_form(order, staff):
+    response = client_for(staff.dispatcher).get(
+        reverse("supervision:act", args=[order.number, "close"]), headers=HX
+    )
+    assert response.status_code == 409
+    assert 'data-testid="action-form-close"' not in response.content.decode()
+    unknown = client_for(staff.dispatcher).get(
+        reverse("supervision:act", args=[order.number, "delete"])
+    )
+    assert unknown.status_code == 404
+
+
+def test_the_word_notice_downloads(order, staff):
+    response = client_for(staff.zjj_handler).get(
+        reverse("supervision:document", args=[order.number])
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert f'filename="{order.number}.docx"' in response["Content-Disposition"]
+    document = Document(BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "督 办 通 知 单" in text and order.number in text
+    cells = " ".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    assert order.case.case_no in cells
+
+
+def test_the_home_card_counts_what_to_answer_and_to_close(order, staff):
+    unit = client_for(staff.zjj_handler).get(reverse("web:home"))
+    card = unit.context["supervision_card"]
+    assert {f["label"]: f["value"] for f in card["figures"]} == {"待答复": 1, "答复已超时": 0}
+    assert card["url"] == "/supervision/?state=issued"
+    assert 'data-testid="supervision-card"' in unit.content.decode()
+    center = client_for(staff.dispatcher)
+    figures = center.get(reverse("web:home")).context["supervision_card"]["figures"]
+    assert figures == [{"label": "待审核办结", "value": 0}]
+    act(client_for(staff.zjj_handler), order, "answer", cause="a", measures="b")
+    figures = center.get(reverse("web:home")).context["supervision_card"]["figures"]
+    assert figures == [{"label": "待审核办结", "value": 1}]
+    # A township officer (both handler and dispatcher) sees no order of the county's.
+    township = client_for(staff.township).get(reverse("web:home")).context["supervision_card"]
+    assert [f["value"] for f in township["figures"]] == [0, 0, 0]
+
+
+def test_the_case_detail_lists_its_orders(order, staff):
+    response = client_for(staff.dispatcher).get(reverse("cases:detail", args=[order.case.case_no]))
+    body = response.content.decode()
+    assert 'data-testid="case-supervision"' in body
+    assert reverse("supervision:detail", args=[order.number]) in body
