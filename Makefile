@@ -21,10 +21,10 @@ setup: $(BIN)/zhili node_modules/.package-lock.json
 demo: setup
 	$(BIN)/zhili migrate --noinput
 	$(BIN)/zhili demo
-	$(BIN)/zhili serve --port $(PORT)
+	$(BIN)/zhili serve --port $(PORT) --with-background
 
 serve: setup
-	$(BIN)/zhili serve --port $(PORT)
+	$(BIN)/zhili serve --port $(PORT) --with-background
 
 worker: setup
 	$(BIN)/zhili worker

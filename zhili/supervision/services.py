@@ -91,10 +91,15 @@ def _case_texts(case: Case, now: datetime, due: datetime) -> tuple[str, str]:
 
 
 @transaction.atomic
-def order_open_for_red_card(*, case_id: int) -> SupervisionOrder | None:
+def order_open_for_red_card(
+    *, case_id: int, issued_at: datetime | None = None
+) -> SupervisionOrder | None:
     """Open the order for the case's current red card, once: a second call for the same red
     card (an outbox event delivered twice) returns the first order. None when the case no
-    longer carries a red card or has no handling unit."""
+    longer carries a red card or has no handling unit.
+
+    `issued_at` (default: now) dates the order, its answer time limit, its number's year and
+    its escalation window; the demo loader passes the card's time to open historical orders."""
     case = (
         Case.objects.select_related("lead_unit__parent", "dispatch_center")
         .filter(pk=case_id)
@@ -110,7 +115,7 @@ def order_open_for_red_card(*, case_id: int) -> SupervisionOrder | None:
     ).first()
     if existing is not None:
         return existing
-    now = timezone.now()
+    now = issued_at or timezone.now()
     due = answer_due(now)
     reason, request = _case_texts(case, now, due)
     try:
@@ -198,7 +203,7 @@ def _issue(
         due_at=due,
         updated_at=now,
     )
-    _history(order, "issue", "", OrderState.ISSUED, actor, reason)
+    _history(order, "issue", "", OrderState.ISSUED, actor, reason, at=now)
     audit(
         actor,
         "supervision.order.issue",
@@ -223,11 +228,24 @@ def _issue(
 
 
 def _history(
-    order: SupervisionOrder, action: str, from_state: str, to_state: str, actor: Any, note: str
+    order: SupervisionOrder,
+    action: str,
+    from_state: str,
+    to_state: str,
+    actor: Any,
+    note: str,
+    *,
+    at: datetime | None = None,
 ) -> OrderEvent:
     user = actor if getattr(actor, "pk", None) else None
     return OrderEvent.objects.create(
-        order=order, action=action, from_state=from_state, to_state=to_state, actor=user, note=note
+        order=order,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        actor=user,
+        note=note,
+        created_at=at or timezone.now(),
     )
 
 

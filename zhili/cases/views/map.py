@@ -11,6 +11,7 @@ from zhili.cases import selectors
 from zhili.cases.forms import CaseFilterForm
 from zhili.cases.models import Card, State
 from zhili.cases.views.common import _filter_options, tile_config
+from zhili.cases.workflow import CLOCK_RUNNING
 from zhili.core.errors import InvalidInput
 from zhili.core.roles import Action
 from zhili.orgs.auth import StaffRequest
@@ -46,7 +47,11 @@ def map_points(request: StaffRequest) -> JsonResponse:
             "lat", "lng", "state", "card", "case_no", "title"
         )[:MAP_CAP]
     )
-    points = [[round(a or 0, 6), round(b or 0, 6), s, c, no, t[:40]] for a, b, s, c, no, t in rows]
+    # A card colours a case while its clock runs; on a finished case it is only history.
+    points = [
+        [round(a or 0, 6), round(b or 0, 6), s, c if s in CLOCK_RUNNING else "", no, t[:40]]
+        for a, b, s, c, no, t in rows
+    ]
     return JsonResponse(
         {
             "count": len(points),

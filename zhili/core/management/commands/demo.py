@@ -13,7 +13,7 @@ from zhili.orgs.models import User
 
 # Each loader is `load(*, stdout)`; later modules append theirs. Order matters: a loader may
 # rely on what the ones before it wrote.
-DEMO_LOADERS = ["zhili.orgs.demo.load", "zhili.cases.demo.load"]
+DEMO_LOADERS = ["zhili.orgs.demo.load", "zhili.cases.demo.load", "zhili.supervision.demo.load"]
 
 
 def _width(text: str) -> int:

@@ -15,7 +15,8 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=5.0, help="seconds between ticks")
         parser.add_argument("--once", action="store_true", help="tick once and exit")
 
-    def handle(self, *args, interval, once, **options):
+    def handle(self, *args, interval, once, verbosity, **options):
+        say = self.stdout.write if verbosity else (lambda message: None)
         scheduler_id = get_random_string(16)
         running = True
 
@@ -25,11 +26,11 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        self.stdout.write(f"scheduler {scheduler_id}: {len(scheduler.jobs())} periodic jobs")
+        say(f"scheduler {scheduler_id}: {len(scheduler.jobs())} periodic jobs")
         while running:
             close_old_connections()
             for name in scheduler.tick(scheduler_id=scheduler_id):
-                self.stdout.write(f"fired {name}")
+                say(f"fired {name}")
             if once:
                 break
             time.sleep(interval)

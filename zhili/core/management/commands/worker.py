@@ -16,7 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0, help="idle sleep in seconds")
         parser.add_argument("--once", action="store_true", help="drain what is ready and exit")
 
-    def handle(self, *args, interval, once, **options):
+    def handle(self, *args, interval, once, verbosity, **options):
+        say = self.stdout.write if verbosity else (lambda message: None)
         worker_id = get_random_string(32)
         tasks = Worker(
             queue_names=["*"],
@@ -36,13 +37,13 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        self.stdout.write(f"worker {worker_id[:8]} started")
+        say(f"worker {worker_id[:8]} started")
         while running:
             close_old_connections()
             delivered = outbox.deliver_pending(worker_id=worker_id)
             tasks.run()  # batch mode: runs every ready task, then returns
             if delivered:
-                self.stdout.write(f"delivered {delivered} events")
+                say(f"delivered {delivered} events")
             if once:
                 break
             if not delivered:
