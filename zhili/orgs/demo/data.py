@@ -135,7 +135,7 @@ _GIVEN = list(
 )
 
 
-def _village_name(rng: random.Random, community: bool, taken: set[str]) -> str:
+def village_name(rng: random.Random, community: bool, taken: set[str]) -> str:
     while True:
         if community:
             name = rng.choice(_COMMUNITY_WORDS) + "社区"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
-from zhili.orgs.demo.data import TOWNSHIPS, TownshipSpec, township_code
+from zhili.orgs.demo.data import TOWNSHIPS, TownshipSpec, township_code, village_name
 from zhili.orgs.models import Division
 
 # --- the lattice and the county shape ------------------------------------------------------
@@ -183,46 +183,6 @@ class _Lattice:
         return shapely.geometry.polygon.orient(merged) if merged.geom_type == "Polygon" else merged
 
 
-# --- names -------------------------------------------------------------------------------------
-
-_VILLAGE_HEADS = list(
-    "东西南北前后大小上下新老张王李刘陈杨赵黄周吴徐孙马朱胡郭何高罗郑梁谢宋唐许韩冯邓曹"
-    "彭肖田董潘袁蒋于杜叶程魏苏吕丁沈姚卢姜崔谭陆范金石贾夏方白孟秦江薛侯史陶顾毛邵钱"
-    "桃柳杏梨枣松槐榆桑青红双三五八"
-)
-_VILLAGE_TAILS = list("庄湖河岭埠集圩桥营店沟洼墩楼岗山塘湾口屯堡寨园林场")
-_COMMUNITY_PAIRS = (
-    "和平幸福光明团结友谊建设新华人民民主文化振兴富民繁荣向阳朝阳阳光锦绣"
-    "金桥水晶温泉滨河湖滨站前城东城西城南城北花园翠苑惠民康乐安居和谐紫薇"
-    "桂花东方中山育才健康兴隆福华迎宾世纪春晖丽景玉带龙湖凤凰"
-)
-_COMMUNITY_WORDS = [_COMMUNITY_PAIRS[i : i + 2] for i in range(0, len(_COMMUNITY_PAIRS), 2)]
-_SURNAMES = list(
-    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
-    "苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史"
-)
-_GIVEN = list(
-    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红梅兰晓东海燕玉春林文斌"
-    "辉鹏飞丹萍宇浩凯雪琳婷颖慧俊峰波亮宁欣佳晨阳立新永庆荣德成昌兴旺学良利民"
-)
-
-
-def _village_name(rng: random.Random, community: bool, taken: set[str]) -> str:
-    while True:
-        if community:
-            name = rng.choice(_COMMUNITY_WORDS) + "社区"
-        else:
-            name = rng.choice(_VILLAGE_HEADS) + rng.choice(_VILLAGE_TAILS) + "村"
-        if name not in taken:
-            taken.add(name)
-            return name
-
-
-def person_name(rng: random.Random) -> str:
-    given = rng.choice(_GIVEN) + (rng.choice(_GIVEN) if rng.random() < 0.7 else "")
-    return rng.choice(_SURNAMES) + given
-
-
 # --- the layout: pure data, no database --------------------------------------------------------
 
 
@@ -280,7 +240,7 @@ def demo_layout() -> tuple[TownshipPlan, ...]:
         village_parts = lattice.order(lattice.split(t_cells, [1.0] * spec.villages, rng))
         for v_index, v_cells in enumerate(village_parts):
             community = _is_community(spec, v_index)
-            name = _village_name(rng, community, taken)
+            name = village_name(rng, community, taken)
             division = Division.COMMUNITY if community else Division.VILLAGE
             village = VillagePlan(f"{plan.code}{v_index + 1:03d}", name, division)
             count = _grid_count(rng, community, len(v_cells))
