@@ -7,10 +7,10 @@ Each transition also names the *side* the actor must stand on:
 The services check that relation against the org tree; this table is about roles and states.
 """
 
-from dataclasses import dataclass
-
 from zhili.cases.models import State
 from zhili.core.roles import Role
+from zhili.core.workflow import Transition, TransitionTable
+from zhili.core.workflow import TransitionRefused as TransitionRefused  # re-exported
 
 DISPATCHERS = frozenset(
     {
@@ -55,17 +55,6 @@ ACTIVE = frozenset(
 # States in which the handling clock runs (the case is with the unit or waiting for it).
 CLOCK_RUNNING = frozenset({State.DISPATCHED, State.ACKNOWLEDGED, State.IN_PROGRESS})
 FINISHED = frozenset({State.CLOSED, State.RATED, State.MERGED})
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: frozenset[str]
-    target: str | None  # None: the state does not change (extension, escalation ...)
-    roles: frozenset[str]
-    side: str  # "dispatch", "handler" or "followup"
-    needs_reason: bool = False
 
 
 def _t(
@@ -161,28 +150,6 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-class TransitionRefused(Exception):
-    """Why a transition cannot be taken: `kind` is "unknown", "role" or "state"."""
-
-    def __init__(self, kind: str, message: str):
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-
-
-def check(name: str, *, state: str, roles: frozenset[str] | set[str]) -> Transition:
-    """The transition `name` if `roles` may take it from `state`; else TransitionRefused."""
-    transition = TRANSITIONS.get(name)
-    if transition is None:
-        raise TransitionRefused("unknown", f"未知操作:{name}")
-    if not transition.roles & set(roles):
-        raise TransitionRefused("role", f"您的角色不能执行“{transition.label}”")
-    if state not in transition.sources:
-        label = State(state).label if state in State.values else state
-        raise TransitionRefused("state", f"工单当前为“{label}”,不能执行“{transition.label}”")
-    return transition
-
-
-def available(*, state: str, roles: frozenset[str] | set[str]) -> list[Transition]:
-    """The transitions these roles may take from this state (before the side check)."""
-    return [t for t in TRANSITIONS.values() if state in t.sources and t.roles & set(roles)]
+TABLE = TransitionTable(TRANSITIONS.values(), states=dict(State.choices), noun="工单")
+check = TABLE.check
+available = TABLE.available

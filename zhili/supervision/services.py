@@ -19,7 +19,8 @@ from zhili.cases.models import Card, Case, LimitUnit
 from zhili.core.audit import audit
 from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhili.core.events import emit
-from zhili.core.scope import role_codes, scope_for
+from zhili.core.scope import scope_for
+from zhili.core.workflow import TransitionRefused, actor_roles, refusal_to_error
 from zhili.supervision import workflow
 from zhili.supervision.events import SupervisionIssued, SupervisionTransitioned
 from zhili.supervision.models import (
@@ -252,12 +253,8 @@ def _history(
 # --- transitions ------------------------------------------------------------------------------
 
 
-def _roles(actor: Any) -> set[str]:
-    return set(role_codes(actor)) | ({"admin"} if actor.is_superuser else set())
-
-
 def _check_roles(actor: Any, roles: frozenset[str], label: str) -> None:
-    if not _roles(actor) & roles:
+    if not actor_roles(actor) & roles:
         raise Forbidden(f"您的角色不能执行“{label}”")
 
 
@@ -275,13 +272,9 @@ def _check_side(actor: Any, order: SupervisionOrder, side: str) -> None:
 
 def check_transition(actor: Any, order: SupervisionOrder, action: str) -> workflow.Transition:
     try:
-        transition = workflow.check(action, state=order.state, roles=_roles(actor))
-    except workflow.TransitionRefused as refused:
-        if refused.kind == "unknown":
-            raise NotFound(refused.message, field="action") from refused
-        if refused.kind == "role":
-            raise Forbidden(refused.message) from refused
-        raise Conflict(refused.message, code="wrong_state") from refused
+        transition = workflow.check(action, state=order.state, roles=actor_roles(actor))
+    except TransitionRefused as refused:
+        raise refusal_to_error(refused) from refused
     _check_side(actor, order, transition.side)
     return transition
 
@@ -307,13 +300,14 @@ def _apply(
 ) -> SupervisionOrder:
     now = timezone.now()
     from_state = order.state
+    to_state = transition.target or from_state  # every order transition names its target
     won = SupervisionOrder.objects.filter(
         pk=order.pk, state=from_state, updated_at=order.updated_at
-    ).update(**changes, state=transition.target, updated_at=now)
+    ).update(**changes, state=to_state, updated_at=now)
     if not won:
         raise Conflict("该督办单刚被他人处理,请刷新后重试", code="concurrent_update")
     order.refresh_from_db()
-    _history(order, transition.name, from_state, transition.target, actor, note)
+    _history(order, transition.name, from_state, to_state, actor, note)
     audit(
         actor,
         f"supervision.order.{transition.name}",
@@ -327,7 +321,7 @@ def _apply(
             number=order.number,
             action=transition.name,
             from_state=from_state,
-            to_state=transition.target,
+            to_state=to_state,
             unit=order.unit.code,
         )
     )

@@ -7,29 +7,18 @@
 supervised unit or inside it) or ``center`` (the actor's scope covers the issuing center).
 """
 
-from dataclasses import dataclass
-
 from django.conf import settings
 
 from zhili.cases.workflow import DISPATCHERS, HANDLERS
 from zhili.core.roles import Role
+from zhili.core.workflow import Transition, TransitionTable
+from zhili.core.workflow import TransitionRefused as TransitionRefused  # re-exported
 from zhili.supervision.models import Level, OrderState
 
 S = OrderState
 
 # Who closes: the dispatch center's roles, and the county leader who signs supervision.
 CENTER_ROLES = DISPATCHERS | {Role.COUNTY_LEADER}
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: frozenset[str]
-    target: str
-    roles: frozenset[str]
-    side: str
-    needs_reason: bool = False
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -50,25 +39,9 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-class TransitionRefused(Exception):
-    """`kind` is "unknown", "role" or "state"."""
-
-    def __init__(self, kind: str, message: str):
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-
-
-def check(name: str, *, state: str, roles: frozenset[str] | set[str]) -> Transition:
-    transition = TRANSITIONS.get(name)
-    if transition is None:
-        raise TransitionRefused("unknown", f"未知操作:{name}")
-    if not transition.roles & set(roles):
-        raise TransitionRefused("role", f"您的角色不能执行“{transition.label}”")
-    if state not in transition.sources:
-        label = OrderState(state).label if state in OrderState.values else state
-        raise TransitionRefused("state", f"督办单当前为“{label}”,不能执行“{transition.label}”")
-    return transition
+TABLE = TransitionTable(TRANSITIONS.values(), states=dict(OrderState.choices), noun="督办单")
+check = TABLE.check
+available = TABLE.available
 
 
 # --- escalation ------------------------------------------------------------------------------

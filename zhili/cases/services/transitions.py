@@ -17,21 +17,17 @@ from zhili.cases.services.common import DISPATCHABLE_KINDS, _check_side, _timeli
 from zhili.core.audit import audit
 from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhili.core.events import emit
-from zhili.core.scope import role_codes, scope_for
+from zhili.core.scope import scope_for
 from zhili.core.uploads import check_upload
+from zhili.core.workflow import TransitionRefused, actor_roles, refusal_to_error
 from zhili.orgs.models import Kind, Level, Organization
 
 
 def check_transition(actor: Any, case: Case, action: str) -> workflow.Transition:
-    roles = set(role_codes(actor)) | ({"admin"} if actor.is_superuser else set())
     try:
-        transition = workflow.check(action, state=case.state, roles=roles)
-    except workflow.TransitionRefused as refused:
-        if refused.kind == "unknown":
-            raise NotFound(refused.message, field="action") from refused
-        if refused.kind == "role":
-            raise Forbidden(refused.message) from refused
-        raise Conflict(refused.message, code="wrong_state") from refused
+        transition = workflow.check(action, state=case.state, roles=actor_roles(actor))
+    except TransitionRefused as refused:
+        raise refusal_to_error(refused) from refused
     _check_side(actor, case, transition.side)
     return transition
 
