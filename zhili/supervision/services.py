@@ -313,7 +313,7 @@ def _apply(
         f"supervision.order.{transition.name}",
         order,
         from_state=from_state,
-        to_state=transition.target,
+        to_state=to_state,
     )
     emit(
         SupervisionTransitioned(
