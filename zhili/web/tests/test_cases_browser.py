@@ -1,28 +1,14 @@
-# ruff: noqa: F811  (the fixtures imported below are used by name as parameters)
 """The one queue in the browser: the operator registers a case, the dispatcher dispatches it,
 the unit acknowledges and replies, the dispatcher closes it and records the follow-up.
 
 Run with `pytest -m browser`. Screenshots land in test-artifacts/ (git-ignored).
 """
 
-import os
-
-import pytest
-
 from zhili.cases.models import Card, Case, State
 from zhili.cases.services import case_act
-from zhili.cases.tests.conftest import catalog, register, rules, staff  # noqa: F401  (fixtures)
-from zhili.web.tests.test_browser import (  # noqa: F401  (fixtures)
-    ARTIFACTS,
-    CHROMIUM,
-    browser,
-    login,
-    page,
-)
+from zhili.web.tests.conftest import ARTIFACTS, BROWSER, login
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = BROWSER
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

@@ -1,34 +1,22 @@
-# ruff: noqa: F811  (the fixtures imported below are used by name as parameters)
 """Supervision orders in the browser: the unit answers an order opened by a red card, the
 center closes it.
 
 Run with `pytest -m browser`. Screenshots land in test-artifacts/ (git-ignored).
 """
 
-import os
 from datetime import timedelta
 
-import pytest
 import time_machine
 
 from zhili.cases.models import Urgency
 from zhili.cases.services import case_act
 from zhili.cases.sweep import sweep_cards
-from zhili.cases.tests.conftest import catalog, register, rules, staff  # noqa: F401  (fixtures)
 from zhili.supervision import services
 from zhili.supervision.models import OrderState, SupervisionOrder
 from zhili.supervision.tests.test_orders import START, deliver_all
-from zhili.web.tests.test_browser import (  # noqa: F401  (fixtures)
-    ARTIFACTS,
-    CHROMIUM,
-    browser,
-    login,
-    page,
-)
+from zhili.web.tests.conftest import ARTIFACTS, BROWSER, login
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = BROWSER
 
 TITLES = [
     "人民路路灯成片不亮",

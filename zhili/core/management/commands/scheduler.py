@@ -1,11 +1,8 @@
-import signal
-import time
-
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
 from django.utils.crypto import get_random_string
 
 from zhili.core import scheduler
+from zhili.core.loop import run_until_stopped
 
 
 class Command(BaseCommand):
@@ -18,19 +15,11 @@ class Command(BaseCommand):
     def handle(self, *args, interval, once, verbosity, **options):
         say = self.stdout.write if verbosity else (lambda message: None)
         scheduler_id = get_random_string(16)
-        running = True
-
-        def stop(signum, frame):
-            nonlocal running
-            running = False
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
         say(f"scheduler {scheduler_id}: {len(scheduler.jobs())} periodic jobs")
-        while running:
-            close_old_connections()
+
+        def step() -> bool:
             for name in scheduler.tick(scheduler_id=scheduler_id):
                 say(f"fired {name}")
-            if once:
-                break
-            time.sleep(interval)
+            return False  # a tick per interval, whatever it fired
+
+        run_until_stopped(step, interval=interval, once=once)

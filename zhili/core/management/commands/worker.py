@@ -1,12 +1,9 @@
-import signal
-import time
-
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from zhili.core import outbox
+from zhili.core.loop import run_until_stopped
 
 
 class Command(BaseCommand):
@@ -29,22 +26,13 @@ class Command(BaseCommand):
             worker_id=worker_id,
             excluded_queue_names=[],
         )
-        running = True
-
-        def stop(signum, frame):
-            nonlocal running
-            running = False
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
         say(f"worker {worker_id[:8]} started")
-        while running:
-            close_old_connections()
+
+        def step() -> bool:
             delivered = outbox.deliver_pending(worker_id=worker_id)
             tasks.run()  # batch mode: runs every ready task, then returns
             if delivered:
                 say(f"delivered {delivered} events")
-            if once:
-                break
-            if not delivered:
-                time.sleep(interval)
+            return bool(delivered)
+
+        run_until_stopped(step, interval=interval, once=once)
