@@ -88,14 +88,21 @@ def intake_batch(count: int, seed: int) -> float:
     return time.perf_counter() - started
 
 
+def drop_connections() -> None:
+    """Before and after a fork: neither process may use the other's sockets (or pool)."""
+    connection.close()
+    if hasattr(connection, "close_pool"):
+        connection.close_pool()
+
+
 def _intake_in_child(seed: int) -> float:
-    connection.close()  # a forked child must open its own connection
+    drop_connections()
     return intake_batch(SERVICE_CASES // 2, seed)
 
 
 def bench_services() -> dict[str, tuple[float, str]]:
     one = SERVICE_CASES / intake_batch(SERVICE_CASES, seed=3)
-    connection.close()
+    drop_connections()
     context = multiprocessing.get_context("fork")
     started = time.perf_counter()
     with context.Pool(2) as pool:
