@@ -11,12 +11,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from zhili.cases.deadlines import Limit, add_limit
 from zhili.cases.models import Card, Case, LimitUnit
 from zhili.core.audit import audit
+from zhili.core.counters import take_next
 from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhili.core.events import emit
 from zhili.core.scope import scope_for
@@ -38,13 +38,7 @@ def next_order_no(now: datetime) -> str:
     """DB2026-00017: sequential per local year, gap-free (the counter row is updated in the
     caller's transaction, as for case numbers)."""
     year = timezone.localdate(now).year
-    if not OrderNumberCounter.objects.filter(year=year).update(last=F("last") + 1):
-        try:
-            with transaction.atomic():
-                OrderNumberCounter.objects.create(year=year, last=1)
-        except IntegrityError:
-            OrderNumberCounter.objects.filter(year=year).update(last=F("last") + 1)
-    number = OrderNumberCounter.objects.get(year=year).last
+    number = take_next(OrderNumberCounter, year=year)
     prefix = getattr(settings, "ZHILI_SUPERVISION_PREFIX", "DB")
     return f"{prefix}{year}-{number:05d}"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from zhili.cases import live, workflow
@@ -18,6 +18,7 @@ from zhili.cases.routing import route
 from zhili.cases.services.attachments import _attach
 from zhili.cases.services.common import _timeline
 from zhili.core.audit import audit
+from zhili.core.counters import take_next
 from zhili.core.errors import Forbidden, InvalidInput
 from zhili.core.events import emit
 from zhili.core.personal import validate_phone
@@ -28,24 +29,10 @@ from zhili.core.uploads import check_upload
 def next_case_no(now: datetime) -> str:
     """DH20261126-00042: sequential per local day, gap-free, safe under concurrent intake.
 
-    The counter row is updated in the intake's transaction: concurrent intakes queue on its
-    row lock (PostgreSQL) or on the write lock (SQLite), and a rollback returns the number.
+    See zhili.core.counters: the number is gap-free; take it late in the transaction.
     """
     day = timezone.localdate(now)
-    table = CaseNumberCounter._meta.db_table
-    with connection.cursor() as cursor:
-        sql = f"UPDATE {table} SET last = last + 1 WHERE day = %s RETURNING last"  # noqa: S608
-        cursor.execute(sql, [day])
-        row = cursor.fetchone()
-    if row is None:
-        try:
-            with transaction.atomic():
-                CaseNumberCounter.objects.create(day=day, last=1)
-            number = 1
-        except IntegrityError:
-            return next_case_no(now)  # another intake created the day's row first
-    else:
-        number = row[0]
+    number = take_next(CaseNumberCounter, day=day)
     return f"{settings.ZHILI_CASE_PREFIX}{day:%Y%m%d}-{number:05d}"
 
 
