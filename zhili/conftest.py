@@ -8,9 +8,12 @@ Grids are unit squares of 0.01 degrees laid side by side, so edges are shared.
 """
 
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
@@ -20,6 +23,22 @@ from zhili.orgs.models import Grid, Organization, User
 from zhili.orgs.services import GRID_STAMP, tree_path
 
 PASSWORD = "test-pass-123"
+
+# Every test starts on this working day, with the clock ticking from there: later than the
+# fixed moments some tests travel to, and early enough that time limits never reach a year
+# the holiday calendar does not know yet (chinese-calendar stops at 2026, and an unknown year
+# is refused, not guessed), whatever the date the suite runs on.
+TEST_EPOCH = datetime(2026, 11, 26, 18, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Thursday
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(request: pytest.FixtureRequest) -> Iterator[None]:
+    # A test that talks to another process (a server, Redis message expiry) keeps real time.
+    if request.node.get_closest_marker("real_clock"):
+        yield
+        return
+    with time_machine.travel(TEST_EPOCH, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ of every app can use them by name."""
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -36,6 +37,13 @@ BROWSER = [
         not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} 不存在:安装 Debian 的 chromium 包"
     ),
 ]
+
+
+@pytest.fixture(autouse=True)
+def session_cookies(settings: Any) -> None:
+    # The server's clock is the tests' fixed one; the browser's is real. A cookie that expires
+    # at a fixed-clock date could already be past for the browser, so send session cookies.
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 
 @pytest.fixture
