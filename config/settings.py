@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "zhili.orgs",
     "zhili.cases",
     "zhili.supervision",
+    "zhili.integrations",
     "zhili.web",
 ]
 

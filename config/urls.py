@@ -29,5 +29,6 @@ urlpatterns = [
     path("", include("zhili.orgs.urls")),
     path("", include("zhili.cases.urls")),
     path("", include("zhili.supervision.urls")),
+    path("", include("zhili.integrations.urls")),
     path("", include("zhili.web.urls")),
 ]

@@ -67,6 +67,7 @@ def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
 def _mount() -> None:
     from zhili.cases.api import cases_router
     from zhili.cases.api_figures import figures_router
+    from zhili.integrations.api import router as integrations_router
     from zhili.orgs.api import auth_router, orgs_router
     from zhili.supervision.api import supervision_router
 
@@ -75,6 +76,7 @@ def _mount() -> None:
     api.add_router("/", cases_router)
     api.add_router("/", figures_router)
     api.add_router("/", supervision_router)
+    api.add_router("/", integrations_router)
 
 
 _mount()

@@ -31,6 +31,7 @@ class Action(models.TextChoices):
     GRIDS_MANAGE = "grids.manage", "维护网格"
     PERSONAL_DATA_REVEAL = "personal_data.reveal", "查看完整个人信息"
     AUDIT_VIEW = "audit.view", "查看审计日志"
+    INTEGRATIONS_MANAGE = "integrations.manage", "管理对接接口密钥"
     CASES_VIEW = "cases.view", "查询事件工单"
     CASES_INTAKE = "cases.intake", "受理登记事件"
     CASES_DISPATCH = "cases.dispatch", "分拨派单与回访"

@@ -26,6 +26,7 @@ NAVIGATION: list[tuple[str, str, str, str | None]] = [
     ("组织与网格", "组织架构", "orgs:tree", Action.ORGS_VIEW),
     ("组织与网格", "网格地图", "orgs:grid_map", Action.GRIDS_VIEW),
     ("系统管理", "人员与角色", "orgs:people", Action.PEOPLE_MANAGE),
+    ("系统管理", "接口密钥", "integrations:keys", Action.INTEGRATIONS_MANAGE),
 ]
 
 

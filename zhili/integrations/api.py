@@ -1,0 +1,20 @@
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from zhili.integrations.auth import ApiKeyAuth
+
+router = Router(tags=["对接"])
+
+
+class KeyOut(Schema):
+    name: str
+    channel: str
+    prefix: str
+
+
+@router.get("/integrations/whoami", auth=ApiKeyAuth(), response=KeyOut)
+def whoami(request: HttpRequest) -> Any:
+    """For integrators: which key (and channel) this request was recognised as."""
+    return request.api_key  # type: ignore[attr-defined]
