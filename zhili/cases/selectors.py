@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from zhili.cases.models import Case, CaseEvent, Category
+from zhili.cases.models import Case, CaseEvent, Category, Rating, State
 from zhili.core.errors import InvalidInput, NotFound
 from zhili.core.scope import scope_for
 from zhili.orgs.models import Kind, Organization
@@ -217,6 +217,21 @@ def inbox_cases(*, user: Any) -> QuerySet[Case]:
     if org is None:
         return Case.objects.none()
     return case_list(user=user).filter(unit_path__under=org.path)
+
+
+FOLLOW_UP_BUCKETS = {"to_follow_up": "待回访", "unsatisfied": "不满意待重办"}
+
+
+def follow_up_cases(*, user: Any, bucket: str) -> QuerySet[Case]:
+    """The center's follow-up queue: closed cases to call back, or rated 不满意 to reopen."""
+    qs = workbench_cases(user=user)
+    if bucket == "unsatisfied":
+        return qs.filter(state=State.RATED, rating=Rating.UNSATISFIED)
+    return qs.filter(state=State.CLOSED)
+
+
+def follow_up_counts(*, user: Any) -> dict[str, int]:
+    return {key: follow_up_cases(user=user, bucket=key).count() for key in FOLLOW_UP_BUCKETS}
 
 
 def bucket_counts(

@@ -9,14 +9,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from zhili.cases import selectors, services
-from zhili.cases.models import Case, Rating, State
+from zhili.cases.models import Case, State
 from zhili.cases.views.common import PAGE_SIZE, row_context
 from zhili.core.errors import DomainError, InvalidInput
 from zhili.core.roles import Action
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
-
-FOLLOW_UP_BUCKETS = {"to_follow_up": "待回访", "unsatisfied": "不满意待重办"}
 
 
 def _bucket(request: StaffRequest, buckets: dict[str, Any]) -> str:
@@ -152,25 +150,19 @@ def inbox_tabs(request: StaffRequest) -> HttpResponse:
     return render(request, "cases/_tabs.html", {**context, "target": "#inbox"})
 
 
-def _follow_up_qs(user: Any, bucket: str) -> QuerySet[Case]:
-    qs = selectors.workbench_cases(user=user)
-    if bucket == "unsatisfied":
-        return qs.filter(state=State.RATED, rating=Rating.UNSATISFIED)
-    return qs.filter(state=State.CLOSED)
-
-
-def _follow_up_counts(user: Any) -> dict[str, int]:
-    return {key: _follow_up_qs(user, key).count() for key in FOLLOW_UP_BUCKETS}
-
-
 @requires(Action.CASES_DISPATCH)
 @require_GET
 def follow_up(request: StaffRequest) -> HttpResponse:
     user = request.user
-    bucket = _bucket(request, FOLLOW_UP_BUCKETS)
-    page = _page(request, _follow_up_qs(user, bucket))
+    bucket = _bucket(request, selectors.FOLLOW_UP_BUCKETS)
+    page = _page(request, selectors.follow_up_cases(user=user, bucket=bucket))
     context = {
-        **tabs_context("cases:follow_up", FOLLOW_UP_BUCKETS, _follow_up_counts(user), bucket),
+        **tabs_context(
+            "cases:follow_up",
+            selectors.FOLLOW_UP_BUCKETS,
+            selectors.follow_up_counts(user=user),
+            bucket,
+        ),
         "rows": _rows(user, "followup", page.items),
         "page": page,
         "first_page": not request.GET.get("cursor"),
@@ -184,7 +176,7 @@ def follow_up(request: StaffRequest) -> HttpResponse:
 @requires(Action.CASES_DISPATCH)
 @require_GET
 def follow_up_tabs(request: StaffRequest) -> HttpResponse:
-    bucket = _bucket(request, FOLLOW_UP_BUCKETS)
-    counts = _follow_up_counts(request.user)
-    context = tabs_context("cases:follow_up", FOLLOW_UP_BUCKETS, counts, bucket)
+    bucket = _bucket(request, selectors.FOLLOW_UP_BUCKETS)
+    counts = selectors.follow_up_counts(user=request.user)
+    context = tabs_context("cases:follow_up", selectors.FOLLOW_UP_BUCKETS, counts, bucket)
     return render(request, "cases/_tabs.html", {**context, "target": "#follow-up"})
