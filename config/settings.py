@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "zhili.cases",
     "zhili.supervision",
     "zhili.integrations",
+    "zhili.open311",
+    "zhili.portal",
+    "zhili.mobile",
+    "zhili.imports",
     "zhili.web",
 ]
 

@@ -30,5 +30,9 @@ urlpatterns = [
     path("", include("zhili.cases.urls")),
     path("", include("zhili.supervision.urls")),
     path("", include("zhili.integrations.urls")),
+    path("", include("zhili.open311.urls")),
+    path("", include("zhili.portal.urls")),
+    path("", include("zhili.mobile.urls")),
+    path("", include("zhili.imports.urls")),
     path("", include("zhili.web.urls")),
 ]
