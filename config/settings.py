@@ -196,6 +196,32 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- cases ----------------------------------------------------------------------------------
 # Case numbers: prefix + local date + sequence of the day, e.g. DH20261126-00042.
 ZHILI_CASE_PREFIX = os.environ.get("ZHILI_CASE_PREFIX", "DH")
+# Likely duplicates at intake (zhili/cases/duplicates.py): earlier cases of the same category
+# group and township within `days`, in the same or an adjacent grid or within `distance_m`;
+# score = text_weight * text similarity + (1 - text_weight) * nearness; flagged when the
+# score reaches `threshold` and the text similarity `min_text`.
+ZHILI_DUPLICATES = {
+    "enabled": env_bool("ZHILI_DUPLICATES_ENABLED", default=True),
+    "days": 7,
+    "distance_m": 1000,
+    "threshold": 0.6,
+    "min_text": 0.5,
+    "text_weight": 0.7,
+    "max_candidates": 300,
+    "max_flags": 3,
+}
+
+# --- rate limits (zhili/core/ratelimit.py) ----------------------------------------------------
+# action -> (requests, window in seconds), per client address, counted in the cache.
+ZHILI_RATE_LIMITS = {
+    "portal.report": (10, 3600),  # citizen report submissions (valid or not)
+    "portal.lookup": (20, 600),  # progress lookups
+    "portal.lookup_case": (10, 3600),  # failed lookups of one case number, from anywhere
+    "portal.rate": (10, 3600),  # citizen ratings
+}
+# Reverse proxies in front of the application (each appends to X-Forwarded-For); 0: none,
+# the header is ignored and REMOTE_ADDR is the client.
+ZHILI_TRUSTED_PROXIES = int(os.environ.get("ZHILI_TRUSTED_PROXIES", "0"))
 
 # --- maps -----------------------------------------------------------------------------------
 # A tile URL template (e.g. an internal tile server). Empty: polygons draw on a plain background.

@@ -1,20 +1,19 @@
 """GET /api/v1/case-figures: each unit's figures for a period (及时签收率, 按时办结率, 满意率)."""
 
-from datetime import date
 from typing import Any
 
 from ninja import Field, Query, Router, Schema
 
 from zhili.cases.figures import unit_figures
-from zhili.orgs.api import ErrorOut
+from zhili.orgs.api import Day, ErrorOut
 from zhili.orgs.auth import StaffRequest
 
 figures_router = Router(tags=["事件工单"])
 
 
 class FiguresQuery(Schema):
-    start: date = Field(..., description="统计起始日期(含)")
-    end: date = Field(..., description="统计截止日期(含)")
+    start: Day = Field(..., description="统计起始日期(含)")
+    end: Day = Field(..., description="统计截止日期(含)")
     unit: list[str] = Field(default_factory=list, description="单位编码,可重复;省略为全部")
 
 

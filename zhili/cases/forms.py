@@ -52,7 +52,7 @@ class IntakeForm(forms.Form):
 class CaseFilterForm(forms.Form):
     """The list's filters; invalid values are dropped, never an error page."""
 
-    q = forms.CharField(label="工单编号 / 标题", max_length=50, required=False)
+    q = forms.CharField(label="工单编号 / 关键词", max_length=50, required=False)
     state = forms.ChoiceField(
         label="状态", choices=[("", "全部状态"), *State.choices], required=False
     )

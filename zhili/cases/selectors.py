@@ -6,10 +6,12 @@ its dispatch center, its lead unit or one of its assisting units. County-wide us
 
 import base64
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from zhili.cases.models import Case, CaseEvent, Category, Rating, State
@@ -88,7 +90,7 @@ class CaseFilters:
     registered_from: date | None = None
     registered_to: date | None = None
     extension_pending: bool = False
-    q: str = ""  # case number, or words of the title
+    q: str = ""  # case number, or words of the title and description (full-text)
 
 
 def filter_cases(qs: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
@@ -116,10 +118,33 @@ def filter_cases(qs: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
         qs = qs.filter(registered_at__lt=_day_start(f.registered_to + timedelta(days=1)))
     if f.extension_pending:
         qs = qs.filter(extension_requested_until__isnull=False)
-    if f.q:
-        text = f.q.strip()
-        qs = qs.filter(Q(case_no=text) | Q(title__icontains=text))
+    if f.q.strip():
+        qs = qs.filter(_text_query(f.q.strip()))
     return qs
+
+
+# Up to this many matches, the ids are fetched first and the list filters on them (an index
+# lookup per id, then a sort); beyond it, the match set is a subquery while the list walks
+# its registered_at index, which soon finds a page of a common word's cases.
+FEW_MATCHES = 2000
+
+
+def _text_query(text: str) -> Q:
+    """A case number, or words found in the title and description (full-text, jieba tokens:
+    see zhili.cases.text); text without a searchable word falls back to the title."""
+    from zhili.cases.text import search_filter_sql
+
+    search = search_filter_sql(text)
+    if search is None:
+        return Q(case_no=text) | Q(title__icontains=text)
+    sql, params = search
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT %s", [*params, FEW_MATCHES + 1])
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) <= FEW_MATCHES:
+        return Q(case_no=text) | Q(pk__in=ids)
+    # Fixed SQL (zhili.cases.text); the words go in as parameters.
+    return Q(case_no=text) | Q(pk__in=RawSQL(sql, params))  # noqa: S611
 
 
 def _category_path(code: str) -> str:
@@ -148,8 +173,13 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         moment, pk = raw.split("|")
-        return datetime.fromisoformat(moment), int(pk)
-    except (ValueError, UnicodeDecodeError) as exc:
+        at = datetime.fromisoformat(moment)
+        # The cursors made here carry an offset; one without, or that overflows once in UTC
+        # (year 1, year 9999), was not made here.
+        if at.tzinfo is None:
+            raise ValueError(moment)
+        return at.astimezone(UTC), int(pk)
+    except (ValueError, UnicodeDecodeError, OverflowError) as exc:
         raise InvalidInput("分页游标无效", field="cursor") from exc
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhili.cases.views import detail, figures, intake, lists, map, queues
+from zhili.cases.views import detail, duplicates, figures, intake, lists, map, queues
 
 app_name = "cases"
 # Fixed words and underscored paths come before <case_no>, which never starts with "_".
@@ -19,6 +19,7 @@ urlpatterns = [
     path("cases/figures/", figures.figures_page, name="figures"),
     path("cases/map/", map.case_map, name="map"),
     path("cases/map/_points/", map.map_points, name="map_points"),
+    path("cases/_duplicates/<int:pk>/<str:decision>/", duplicates.decide, name="duplicate_decide"),
     path("cases/<str:case_no>/", detail.detail, name="detail"),
     path("cases/<str:case_no>/act/<str:action>/", detail.case_action, name="act"),
     path("cases/<str:case_no>/_reveal/", detail.reveal_phone, name="reveal_phone"),

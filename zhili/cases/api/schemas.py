@@ -1,6 +1,6 @@
 """The shapes of the cases API's input and output (ninja schemas), as OpenAPI shows them."""
 
-from datetime import date, datetime
+from datetime import datetime
 from enum import Enum, StrEnum
 from typing import Any
 
@@ -8,7 +8,7 @@ from ninja import Field, Schema
 
 from zhili.cases import workflow
 from zhili.cases.models import Card, Channel, LimitUnit, Rating, State, Urgency
-from zhili.orgs.api import OrgRef
+from zhili.orgs.api import Day, OrgRef
 
 MAX_PAGE = 200
 
@@ -92,10 +92,10 @@ class CaseQuery(Schema):
     card: str = Field("", pattern="^(|yellow|red|any)$", description="yellow、red 或 any")
     unit: str = Field("", description="主办单位编码")
     center: str = Field("", description="分拨中心编码")
-    registered_from: date | None = None
-    registered_to: date | None = None
+    registered_from: Day | None = None
+    registered_to: Day | None = None
     extension_pending: bool = False
-    q: str = Field("", max_length=50, description="工单编号,或标题包含")
+    q: str = Field("", max_length=50, description="工单编号,或标题与诉求内容中的词语(全文检索)")
     view: View = Field(
         View.ALL,
         description="all:可见的全部;workbench:本分拨中心持有的工单;inbox:派给本单位的工单",

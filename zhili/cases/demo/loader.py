@@ -22,6 +22,7 @@ from zhili.cases.models import (
     ResponsibilityRule,
     TimeLimit,
 )
+from zhili.cases.text import index_cases
 from zhili.core import stamps
 from zhili.core.audit import audit
 from zhili.orgs.demo.data import COUNTY
@@ -182,6 +183,8 @@ def write_cases(drafts: list[Draft], stdout: TextIO) -> dict[str, int]:
     for start in range(0, len(cases), BATCH):
         Case.objects.bulk_create(cases[start : start + BATCH])
     _say(stdout, f"工单 {len(cases)} 已写入")
+    indexed = index_cases(cases)
+    _say(stdout, f"全文与查重索引 {indexed} 已写入")
     events = _insert_events(drafts)
     _say(stdout, f"办理记录 {events} 已写入")
     merged = []
@@ -193,7 +196,7 @@ def write_cases(drafts: list[Draft], stdout: TextIO) -> dict[str, int]:
     through = Case.assisting_units.through
     links = [through(case_id=d.case.pk, organization_id=o) for d in drafts for o in d.assisting]
     through.objects.bulk_create(links, batch_size=BATCH)
-    return {"cases": len(cases), "events": events, "assisting": len(links)}
+    return {"cases": len(cases), "events": events, "assisting": len(links), "indexed": indexed}
 
 
 EVENT_COLUMNS = [

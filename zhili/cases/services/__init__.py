@@ -7,11 +7,13 @@ once one wins and the other gets a Conflict. Each writes a timeline row, an audi
 domain event in the same transaction; live pushes go out after commit.
 
 The parts: `intake` (受理: `Intake`, `case_register`, `next_case_no`), `transitions` (the
-checks, `actions_for`, one handler per action and `case_act`), `attachments` (`case_attach`)
-and `common` (what they share: the timeline row and the side check).
+checks, `actions_for`, one handler per action and `case_act`), `attachments` (`case_attach`),
+`citizen` (a citizen's lookup and rating, without an account) and `common` (what they
+share: the timeline row and the side check).
 """
 
 from zhili.cases.services.attachments import case_attach
+from zhili.cases.services.citizen import case_lookup_by_citizen, case_rate_by_citizen
 from zhili.cases.services.common import DISPATCHABLE_KINDS
 from zhili.cases.services.intake import Intake, case_register, next_case_no
 from zhili.cases.services.transitions import actions_for, case_act, check_transition
@@ -22,6 +24,8 @@ __all__ = [
     "actions_for",
     "case_act",
     "case_attach",
+    "case_lookup_by_citizen",
+    "case_rate_by_citizen",
     "case_register",
     "check_transition",
     "next_case_no",

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from zhili.cases import live, workflow
+from zhili.cases import duplicates, live, workflow
 from zhili.cases.events import CaseRegistered
 from zhili.cases.models import Case, CaseNumberCounter, Category, Channel, State, Urgency
 from zhili.cases.routing import route
@@ -119,6 +119,9 @@ def case_register(*, actor: Any, intake: Intake, attachments: Iterable[UploadedF
     )
     event = _timeline(case, "register", "", State.REGISTERED, actor, decision.explanation)
     _attach(case, files, actor, event)
+    # Index the text and flag likely duplicates before taking the number (whose counter row
+    # stays locked until commit).
+    duplicates.on_intake(case)
     # The counter row stays locked until commit: taking the number last keeps that short, so
     # concurrent intakes wait on each other as little as possible.
     case.case_no = next_case_no(now)

@@ -125,6 +125,17 @@ def test_timelines_follow_the_workflow() -> None:
         assert state == final[case_id]
 
 
+def test_every_demo_case_is_indexed_for_search_and_duplicates() -> None:
+    from zhili.cases.models import CaseText
+    from zhili.cases.selectors import CaseFilters, filter_cases
+
+    assert CaseText.objects.count() == Case.objects.count()
+    sample = Case.objects.filter(is_demo=True).order_by("id").first()
+    assert sample is not None
+    word = sample.title[:2]
+    assert filter_cases(Case.objects.all(), CaseFilters(q=word)).exists()
+
+
 def test_channel_shares_near_the_intended_ones() -> None:
     counts = Counter(Case.objects.values_list("channel", flat=True))
     for channel, share in CHANNELS.items():

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
-from zhili.cases import deadlines, selectors, services
+from zhili.cases import deadlines, duplicates, selectors, services
 from zhili.cases.forms import ONE_CLICK
 from zhili.cases.models import Case, LimitUnit
 from zhili.core.errors import DomainError, NotFound
@@ -92,7 +92,10 @@ def go(request: StaffRequest, url: str) -> HttpResponse:
 def row_context(user: Any, ctx: str, case: Case, **extra: Any) -> dict[str, Any]:
     allowed = {t.name: t for t in services.actions_for(user, case)}
     actions = [allowed[name] for name in ROW_ACTIONS[ctx] if name in allowed]
-    return {"case": case, "ctx": ctx, "actions": actions, "one_click": ONE_CLICK, **extra}
+    if ctx == "workbench" and "flags" not in extra:
+        extra["flags"] = duplicates.open_flags([case.pk]).get(case.pk, [])
+    context = {"case": case, "ctx": ctx, "actions": actions, "one_click": ONE_CLICK, **extra}
+    return context | {"can_merge": "merge" in allowed}
 
 
 def _filter_options(user: Any) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhili.cases import selectors, services, workflow
+from zhili.cases import duplicates, selectors, services, workflow
 from zhili.cases.forms import ACTION_FORMS, ONE_CLICK
 from zhili.cases.models import Case, State
 from zhili.cases.views.common import (
@@ -48,12 +48,15 @@ def timeline(case: Case) -> list[Any]:
 
 def detail_context(user: Any, case: Case, **extra: Any) -> dict[str, Any]:
     grid_geometry = case.grid.geometry if case.grid else None
+    actions = services.actions_for(user, case)
     return {
         "case": case,
         "timeline": timeline(case),
         "attachments": case.attachments.select_related("uploaded_by").order_by("uploaded_at"),
         "assisting": case.assisting_units.all(),
-        "actions": services.actions_for(user, case),
+        "actions": actions,
+        "duplicate_flags": list(duplicates.flags_of(case)),
+        "can_merge": any(t.name == "merge" for t in actions),
         "supervision_orders": orders_for_case(user=user, case_id=case.pk).select_related("unit"),
         "one_click": ONE_CLICK,
         "ctx": "detail",

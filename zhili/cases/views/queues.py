@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from zhili.cases import selectors, services
+from zhili.cases import duplicates, selectors, services
 from zhili.cases.models import Case, State
 from zhili.cases.views.common import PAGE_SIZE, row_context
 from zhili.core.errors import DomainError, InvalidInput
@@ -32,7 +32,10 @@ def _page(request: StaffRequest, qs: QuerySet[Case]) -> selectors.Page:
 
 
 def _rows(user: Any, ctx: str, cases: list[Case]) -> list[dict[str, Any]]:
-    return [row_context(user, ctx, case) for case in cases]
+    if ctx != "workbench":
+        return [row_context(user, ctx, case) for case in cases]
+    flags = duplicates.open_flags([case.pk for case in cases])
+    return [row_context(user, ctx, case, flags=flags.get(case.pk, [])) for case in cases]
 
 
 def tabs_context(

@@ -1,0 +1,300 @@
+"""Likely duplicates (疑似重复件): found at intake, merged or dismissed by a dispatcher.
+
+At intake (`on_intake`, inside `case_register`'s transaction) the new case's text is indexed
+(zhili.cases.text) and, when `settings.ZHILI_DUPLICATES["enabled"]`, compared with the
+candidates: cases registered within `days` before it, of the same category group and the same
+township (the same dispatch responsibility: merging across townships would cross dispatch
+centers), in the same or an adjacent grid (grids whose polygons touch) or within
+`distance_m`. The candidate query reads two indexes of CaseText (group, grid, time) and
+(group, cell, time), newest first, at most `max_candidates` rows; their MinHash signatures are
+compared in one numpy operation.
+
+    score = text_weight * similarity + (1 - text_weight) * nearness
+    nearness = 1 - distance / distance_m (0 beyond it, or when a case has no point)
+
+A candidate is flagged when score >= threshold and similarity >= min_text; the best
+`max_flags` are recorded as CaseDuplicate rows with a reason in Chinese. A dispatcher merges
+the case into the candidate through the workflow's `merge` transition (`duplicate_merge`), or
+dismisses the flag (`duplicate_dismiss`).
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+import shapely
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from zhili.cases import text
+from zhili.cases.models import Case, CaseDuplicate, CaseText, DuplicateState, State
+from zhili.core.audit import audit
+from zhili.core.errors import Conflict, NotFound
+from zhili.core.stamps import StampedCache
+from zhili.orgs.models import Grid
+from zhili.orgs.services import GRID_STAMP
+
+DEFAULTS: dict[str, Any] = {
+    "enabled": True,
+    "days": 7,
+    "distance_m": 1000,
+    "threshold": 0.6,
+    "min_text": 0.5,
+    "text_weight": 0.7,
+    "max_candidates": 300,
+    "max_flags": 3,
+}
+EARTH_M = 6_371_000.0
+# Cases still waiting for a decision; later states have been dispatched or settled.
+MERGEABLE = (State.REGISTERED, State.RETURNED, State.DISPATCHED)
+
+
+def config() -> dict[str, Any]:
+    return {**DEFAULTS, **getattr(settings, "ZHILI_DUPLICATES", {})}
+
+
+# --- grid adjacency, rebuilt when grids change ----------------------------------------------------
+
+
+def _build_adjacency() -> dict[int, tuple[int, ...]]:
+    """Grid id -> the grid and those whose polygons touch it (shared edge or corner)."""
+    rows = list(Grid.objects.order_by("id").values_list("id", "geometry"))
+    if not rows:
+        return {}
+    ids = np.array([pk for pk, _ in rows])
+    geoms = np.array([shapely.geometry.shape(g) for _, g in rows], dtype=object)
+    tree = shapely.STRtree(geoms)
+    # A small tolerance (about 0.1 m): drawn neighbours rarely share coordinates exactly.
+    left, right = tree.query(shapely.buffer(geoms, 1e-6), predicate="intersects")
+    adjacency: dict[int, list[int]] = {int(pk): [] for pk in ids}
+    for i, j in zip(left, right, strict=True):
+        adjacency[int(ids[i])].append(int(ids[j]))
+    return {pk: tuple(sorted(set(near))) for pk, near in adjacency.items()}
+
+
+grid_adjacency: StampedCache[dict[int, tuple[int, ...]]] = StampedCache(
+    GRID_STAMP, _build_adjacency
+)
+
+
+def adjacent_grids(grid_id: int) -> tuple[int, ...]:
+    return grid_adjacency.get().get(grid_id, (grid_id,))
+
+
+# --- the check ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    case_id: int
+    score: float
+    similarity: float
+    distance_m: float | None
+
+
+def distances_m(lat: float, lng: float, lats: np.ndarray, lngs: np.ndarray) -> np.ndarray:
+    """Haversine distances in metres (NaN where a candidate has no point)."""
+    p1, p2 = math.radians(lat), np.radians(lats)
+    dp, dl = p2 - p1, np.radians(lngs - lng)
+    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    distances: np.ndarray = 2 * EARTH_M * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+    return distances
+
+
+def candidates(row: CaseText, cfg: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """(case id, signature, lat, lng) of the earlier cases that may repeat `row`'s case.
+
+    Two queries, one per index, rather than one with an OR: SQLite cannot use either index
+    for `grid IN (...) OR cell IN (...)` and would read the whole category group."""
+    places = []
+    if row.grid_id is not None:
+        places.append(Q(grid_id__in=adjacent_grids(row.grid_id)))
+    if row.lat is not None and row.lng is not None:
+        places.append(Q(cell__in=text.cells_around(row.lat, row.lng, cfg["distance_m"])))
+    since = row.registered_at - timedelta(days=cfg["days"])
+    window = (
+        CaseText.objects.filter(group=row.group, registered_at__gte=since)
+        .filter(registered_at__lte=row.registered_at, township_id=row.township_id)
+        .exclude(case_id=row.case_id)
+        .order_by("-registered_at")
+        .values_list("case_id", "signature", "lat", "lng", "registered_at")
+    )
+    found: dict[int, tuple[Any, ...]] = {}
+    for place in places:  # no point and no grid: nothing to compare places with
+        for item in window.filter(place)[: cfg["max_candidates"]]:
+            found.setdefault(item[0], item)
+    newest = sorted(found.values(), key=lambda item: item[4], reverse=True)
+    return newest[: cfg["max_candidates"]]
+
+
+def score(row: CaseText, found: list[tuple[Any, ...]], cfg: dict[str, Any]) -> list[Hit]:
+    """The candidates that pass, best first."""
+    if not found:
+        return []
+    ids = np.array([f[0] for f in found])
+    sigs = np.frombuffer(b"".join(bytes(f[1]) for f in found), dtype="<u4")
+    sims = text.similarity(text.from_bytes(row.signature), sigs.reshape(len(found), -1))
+    if row.lat is not None and row.lng is not None:
+        lats = np.array([np.nan if f[2] is None else f[2] for f in found], dtype=float)
+        lngs = np.array([np.nan if f[3] is None else f[3] for f in found], dtype=float)
+        dist = distances_m(row.lat, row.lng, lats, lngs)
+    else:
+        dist = np.full(len(found), np.nan)
+    near = np.nan_to_num(np.clip(1 - dist / cfg["distance_m"], 0, 1), nan=0.0)
+    weight = cfg["text_weight"]
+    scores = weight * sims + (1 - weight) * near
+    passed = np.flatnonzero((scores >= cfg["threshold"]) & (sims >= cfg["min_text"]))
+    best = passed[np.argsort(-scores[passed], kind="stable")]
+    return [
+        Hit(
+            int(ids[i]),
+            round(float(scores[i]), 3),
+            round(float(sims[i]), 3),
+            None if np.isnan(dist[i]) else round(float(dist[i]), 1),
+        )
+        for i in best
+    ]
+
+
+def find(row: CaseText, cfg: dict[str, Any] | None = None) -> list[Hit]:
+    cfg = cfg or config()
+    return score(row, candidates(row, cfg), cfg)
+
+
+def _reason(case: Case, other: dict[str, Any], hit: Hit) -> str:
+    hours = (case.registered_at - other["registered_at"]).total_seconds() / 3600
+    when = f"{hours:.0f}小时前" if hours >= 1 else "1小时内"
+    where = "同一或相邻网格" if hit.distance_m is None else f"相距约{hit.distance_m:.0f}米"
+    return (
+        f"与 {other['case_no']}({when}受理)同类事项,{where},"
+        f"内容相似度{hit.similarity:.0%},综合得分{hit.score:.2f}"
+    )
+
+
+def _masters(hits: list[Hit]) -> dict[int, dict[str, Any]]:
+    """The cases behind the hits; a candidate merged into another stands for its master."""
+    rows = Case.objects.filter(pk__in=[h.case_id for h in hits]).values(
+        "pk", "case_no", "registered_at", "state", "master_id"
+    )
+    found: dict[int, dict[str, Any]] = {r["pk"]: dict(r) for r in rows}
+    masters = [r["master_id"] for r in found.values() if r["state"] == State.MERGED]
+    if masters:
+        above = Case.objects.filter(pk__in=masters).values(
+            "pk", "case_no", "registered_at", "state", "master_id"
+        )
+        by_pk = {r["pk"]: dict(r) for r in above}
+        for pk, r in list(found.items()):
+            if r["state"] == State.MERGED and r["master_id"] in by_pk:
+                found[pk] = by_pk[r["master_id"]]
+    return found
+
+
+def flag(case: Case, hits: list[Hit], cfg: dict[str, Any]) -> list[CaseDuplicate]:
+    if not hits:
+        return []
+    targets = _masters(hits)
+    flags: dict[int, CaseDuplicate] = {}
+    for hit in hits:
+        other = targets.get(hit.case_id)
+        if other is None or other["pk"] == case.pk or other["pk"] in flags:
+            continue
+        flags[other["pk"]] = CaseDuplicate(
+            case=case,
+            candidate_id=other["pk"],
+            score=hit.score,
+            text_similarity=hit.similarity,
+            distance_m=hit.distance_m,
+            reason=_reason(case, other, hit),
+        )
+        if len(flags) >= cfg["max_flags"]:
+            break
+    rows = CaseDuplicate.objects.bulk_create(flags.values())
+    audit(None, "cases.duplicate.flag", case, candidates=[f.candidate_id for f in rows])
+    return rows
+
+
+def on_intake(case: Case) -> list[CaseDuplicate]:
+    """Index a new case's text and record its likely duplicates (in the intake's transaction)."""
+    row = text.index_case(case)
+    cfg = config()
+    if not cfg["enabled"]:
+        return []
+    return flag(case, find(row, cfg), cfg)
+
+
+# --- reads -------------------------------------------------------------------------------------
+
+
+def open_flags(case_ids: list[int]) -> dict[int, list[CaseDuplicate]]:
+    """The open flags of these cases, best first, by case id (for the workbench rows)."""
+    result: dict[int, list[CaseDuplicate]] = {}
+    qs = (
+        CaseDuplicate.objects.filter(case_id__in=case_ids, state=DuplicateState.OPEN)
+        .filter(case__state__in=MERGEABLE)
+        .select_related("candidate")
+        .order_by("-score", "id")
+    )
+    for row in qs:
+        result.setdefault(row.case_id, []).append(row)
+    return result
+
+
+def flags_of(case: Case) -> QuerySet[CaseDuplicate]:
+    return case.duplicate_flags.select_related("candidate", "decided_by").order_by("-score", "id")
+
+
+def flag_get(*, user: Any, pk: int) -> CaseDuplicate:
+    """A flag whose case the user may see (the same 404 otherwise)."""
+    from zhili.cases.selectors import case_scope
+
+    try:
+        return CaseDuplicate.objects.select_related("case", "candidate").get(
+            Q(pk=pk), Q(case__in=Case.objects.filter(case_scope(user)))
+        )
+    except CaseDuplicate.DoesNotExist as exc:
+        raise NotFound("疑似重复记录不存在") from exc
+
+
+# --- writes ------------------------------------------------------------------------------------
+
+
+def _decide(flag: CaseDuplicate, actor: Any, state: str) -> None:
+    updated = CaseDuplicate.objects.filter(pk=flag.pk, state=DuplicateState.OPEN).update(
+        state=state, decided_by=actor, decided_at=timezone.now()
+    )
+    if not updated:
+        raise Conflict("该疑似重复已被处理", code="wrong_state")
+    flag.state = state
+
+
+@transaction.atomic
+def duplicate_merge(*, actor: Any, flag: CaseDuplicate) -> Case:
+    """Merge the flagged case into its candidate (the workflow's merge: role, side and state
+    checked there); its reporter then receives the master's reply (cases.handlers)."""
+    from zhili.cases.selectors import case_get
+    from zhili.cases.services import case_act
+
+    if flag.state != DuplicateState.OPEN:
+        raise Conflict("该疑似重复已被处理", code="wrong_state")
+    case = case_get(user=actor, case_no=flag.case.case_no)
+    merged = case_act(actor=actor, case=case, action="merge", master=flag.candidate.case_no)
+    _decide(flag, actor, DuplicateState.MERGED)
+    audit(actor, "cases.duplicate.merge", case, master=flag.candidate.case_no, score=flag.score)
+    return merged
+
+
+@transaction.atomic
+def duplicate_dismiss(*, actor: Any, flag: CaseDuplicate) -> CaseDuplicate:
+    """Not a duplicate: whoever may merge the case may say so."""
+    from zhili.cases.selectors import case_get
+    from zhili.cases.services import check_transition
+
+    case = case_get(user=actor, case_no=flag.case.case_no)
+    check_transition(actor, case, "merge")
+    _decide(flag, actor, DuplicateState.DISMISSED)
+    audit(actor, "cases.duplicate.dismiss", case, candidate=flag.candidate.case_no)
+    return flag

@@ -1,0 +1,315 @@
+"""The text of cases: jieba tokens, MinHash signatures, and the per-case index (CaseText).
+
+Two token lists come from one text (title and description):
+- `search_tokens`: jieba's `cut_for_search` (long words and their shorter parts) and the
+  pairs of adjacent Chinese characters, for the full-text index; a query's words are looked
+  up as their character pairs, so a search does not depend on how jieba cut the text;
+- `words`: jieba's `cut`, whose set is what MinHash estimates the Jaccard similarity of.
+Both drop punctuation, whitespace and stop words and lowercase Latin letters.
+
+The MinHash is our own, vectorised with numpy (one matrix operation per text), with
+`NUM_PERM` universal hash functions over a CRC-32 of each word. Measured against datasketch
+2.0 in bench/duplicates.py (docs/architecture.md quotes the figures): the same accuracy
+(both are the same estimator), several times faster per text, because datasketch builds its
+permutations per object and hashes each word with SHA-1.
+
+`index_cases(cases)` writes the index rows of many cases at once (the demo loader, the XLSX
+importer); `index_case(case)` one case, in the intake's transaction.
+"""
+
+import logging
+import math
+import re
+import zlib
+from collections.abc import Iterable
+from functools import lru_cache
+
+import jieba
+import numpy as np
+from django.db import connection
+
+from zhili.cases.models import Case, CaseText, Category
+
+NUM_PERM = 64
+_PRIME = (1 << 61) - 1
+_MAX = np.uint64(0xFFFFFFFF)
+_rng = np.random.RandomState(20261126)
+# a, b < 2**32 and a word's hash < 2**32: a*h + b stays below 2**64, so nothing overflows.
+_A = _rng.randint(1, 1 << 32, size=NUM_PERM, dtype=np.uint64)
+_B = _rng.randint(0, 1 << 32, size=NUM_PERM, dtype=np.uint64)
+EMPTY = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+
+# Cells for the "within distance" candidate query: about 1.1 km a side at the county's
+# latitude (the key packs the row and the column of a 0.01 x 0.012 degree square).
+CELL_LAT = 0.01
+CELL_LNG = 0.012
+_CELL_STRIDE = 100_000
+
+# Words that say nothing about what a request is about: function words and the formulas every
+# complaint uses (opening, asking for action).
+STOP_WORDS = frozenset(
+    [
+        "的",
+        "了",
+        "和",
+        "与",
+        "及",
+        "或",
+        "是",
+        "在",
+        "有",
+        "也",
+        "都",
+        "就",
+        "还",
+        "又",
+        "很",
+        "太",
+        "被",
+        "把",
+        "让",
+        "给",
+        "对",
+        "向",
+        "从",
+        "到",
+        "为",
+        "以",
+        "于",
+        "并",
+        "而",
+        "但",
+        "等",
+        "这",
+        "那",
+        "其",
+        "该",
+        "此",
+        "之",
+        "个",
+        "些",
+        "一",
+        "一个",
+        "一些",
+        "我",
+        "我们",
+        "你",
+        "他",
+        "她",
+        "它",
+        "他们",
+        "大家",
+        "自己",
+        "本人",
+        "请",
+        "请求",
+        "希望",
+        "要求",
+        "尽快",
+        "相关",
+        "部门",
+        "处理",
+        "解决",
+        "反映",
+        "来电",
+        "市民",
+        "群众",
+        "网民",
+        "称",
+        "人",
+        "说",
+        "已",
+        "已经",
+        "没有",
+        "不",
+        "没",
+        "未",
+        "能",
+        "会",
+        "可以",
+        "进行",
+        "问题",
+        "情况",
+        "目前",
+        "现在",
+        "一直",
+        "多次",
+        "非常",
+        "比较",
+        "严重",
+        "影响",
+        "周边",
+        "附近",
+        "地方",
+        "这里",
+        "那里",
+    ]
+)
+_WORD = re.compile(r"\w", re.UNICODE)
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def _init_jieba() -> None:
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+
+
+_init_jieba()
+
+
+def _clean(tokens: Iterable[str]) -> list[str]:
+    out = []
+    for token in tokens:
+        token = token.strip().lower()
+        if token and token not in STOP_WORDS and _WORD.search(token) and "_" not in token:
+            out.append(token)
+    return out
+
+
+def bigrams(text: str) -> list[str]:
+    """The overlapping pairs of Chinese characters: what makes search independent of how
+    jieba happened to cut a phrase (it cuts 路灯不亮 as 路 / 灯不亮)."""
+    return [run[i : i + 2] for run in _HAN.findall(text) for i in range(len(run) - 1)]
+
+
+def search_tokens(text: str) -> list[str]:
+    """The words (cut_for_search) and the character pairs of `text`, each once."""
+    return list(dict.fromkeys(_clean(jieba.cut_for_search(text)) + bigrams(text)))
+
+
+def query_terms(text: str) -> list[str]:
+    """What a search for `text` requires, each of it: the words of the query, a Chinese word
+    of two or more characters as its character pairs."""
+    terms: list[str] = []
+    for word in words(text):
+        terms += bigrams(word) if _HAN.fullmatch(word) and len(word) > 1 else [word]
+    return list(dict.fromkeys(terms))
+
+
+def words(text: str) -> list[str]:
+    return _clean(jieba.cut(text))
+
+
+def signature(tokens: Iterable[str]) -> np.ndarray:
+    """The MinHash of the set of `tokens`: NUM_PERM uint32 minima."""
+    unique = {t.encode() for t in tokens}
+    if not unique:
+        return EMPTY.copy()
+    hashes = np.fromiter((zlib.crc32(t) for t in unique), dtype=np.uint64, count=len(unique))
+    permuted = (hashes[:, None] * _A + _B) % np.uint64(_PRIME) & _MAX
+    return permuted.min(axis=0).astype(np.uint32)
+
+
+def to_bytes(sig: np.ndarray) -> bytes:
+    return sig.astype("<u4").tobytes()
+
+
+def from_bytes(raw: bytes | memoryview) -> np.ndarray:
+    return np.frombuffer(bytes(raw), dtype="<u4")
+
+
+def similarity(sig: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard similarity of `sig` with each row of `others` (n x NUM_PERM)."""
+    if not len(others):
+        return np.zeros(0)
+    same = others == sig
+    sims: np.ndarray = same.mean(axis=1)
+    # Two empty texts share every "minimum" but no word.
+    if (sig == EMPTY).all():
+        sims[:] = 0.0
+    return sims
+
+
+def cell_of(lat: float | None, lng: float | None) -> int | None:
+    if lat is None or lng is None:
+        return None
+    return math.floor(lat / CELL_LAT) * _CELL_STRIDE + math.floor(lng / CELL_LNG)
+
+
+def cells_around(lat: float, lng: float, distance_m: float) -> list[int]:
+    """The cells that hold every point within `distance_m` of (lat, lng)."""
+    rows = math.ceil(distance_m / (CELL_LAT * 111_320)) or 1
+    cell_lng_m = CELL_LNG * 111_320 * max(math.cos(math.radians(lat)), 0.01)
+    cols = math.ceil(distance_m / cell_lng_m) or 1
+    row, col = math.floor(lat / CELL_LAT), math.floor(lng / CELL_LNG)
+    return [
+        (row + dr) * _CELL_STRIDE + col + dc
+        for dr in range(-rows, rows + 1)
+        for dc in range(-cols, cols + 1)
+    ]
+
+
+@lru_cache(maxsize=8192)
+def analyse(text: str) -> tuple[str, bytes]:
+    """(search tokens joined by spaces, MinHash bytes) of a text; cached because generated and
+    imported cases repeat their wording."""
+    return " ".join(search_tokens(text)), to_bytes(signature(words(text)))
+
+
+def case_words(case: Case) -> str:
+    return f"{case.title}\n{case.description}"
+
+
+def group_of(path: str) -> str:
+    return path.strip("/").split("/")[0]
+
+
+def _row(case: Case, group: str) -> CaseText:
+    tokens, sig = analyse(case_words(case))
+    return CaseText(
+        case_id=case.pk,
+        tokens=tokens,
+        signature=sig,
+        group=group,
+        registered_at=case.registered_at,
+        grid_id=case.grid_id,
+        township_id=case.township_id,
+        cell=cell_of(case.lat, case.lng),
+        lat=case.lat,
+        lng=case.lng,
+    )
+
+
+def index_case(case: Case) -> CaseText:
+    """Write the index row of one new case (call it inside the intake's transaction)."""
+    row = _row(case, group_of(case.category.path))
+    row.save(force_insert=True)
+    return row
+
+
+def index_cases(cases: Iterable[Case], *, batch: int = 2000) -> int:
+    """Index many saved cases at once (the demo loader, importers); cases already indexed
+    are left as they are. Returns how many rows were written."""
+    cases = list(cases)
+    category_ids = {c.category_id for c in cases}
+    paths = dict(Category.objects.filter(id__in=category_ids).values_list("id", "path"))
+    written = 0
+    for start in range(0, len(cases), batch):
+        chunk = cases[start : start + batch]
+        done = set(
+            CaseText.objects.filter(case_id__in=[c.pk for c in chunk]).values_list(
+                "case_id", flat=True
+            )
+        )
+        rows = [_row(c, group_of(paths[c.category_id])) for c in chunk if c.pk not in done]
+        CaseText.objects.bulk_create(rows)
+        written += len(rows)
+    return written
+
+
+# --- full-text search ---------------------------------------------------------------------------
+
+
+def search_filter_sql(text: str) -> tuple[str, list[str]] | None:
+    """SQL selecting the ids of cases whose text holds every word of `text`, for the current
+    database, or None when `text` has no searchable word (or the database cannot search)."""
+    query = query_terms(text)
+    if not query:
+        return None
+    if connection.vendor == "postgresql":
+        sql = "SELECT case_id FROM cases_casetext WHERE search @@ plainto_tsquery('simple', %s)"
+        return sql, [" ".join(query)]
+    if connection.vendor == "sqlite":
+        match = " ".join(f'"{w}"' for w in query)
+        return "SELECT rowid FROM cases_casetext_fts WHERE cases_casetext_fts MATCH %s", [match]
+    return None
