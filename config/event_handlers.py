@@ -9,6 +9,9 @@ Events are defined in each app's events.py; handlers in each app's handlers.py.
 EVENT_HANDLERS: dict[str, list[str]] = {
     # The foundation announces events but has no cross-app consumers yet; the case,
     # mediation and petition modules register theirs here.
-    "cases.transitioned": ["zhili.cases.handlers.follow_master"],
+    "cases.transitioned": [
+        "zhili.cases.handlers.follow_master",
+        "zhili.integrations.handlers.reply_on_close",
+    ],
     "cases.carded": ["zhili.supervision.handlers.open_order_on_red_card"],
 }

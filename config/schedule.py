@@ -8,4 +8,6 @@ PERIODIC_JOBS: list[tuple[str, int, str]] = [
     ("core.prune_outbox", 24 * 3600, "zhili.core.tasks.prune_outbox"),
     ("orgs.expire_tokens", 3600, "zhili.orgs.tasks.expire_idle_tokens"),
     ("cases.sweep_cards", 60, "zhili.cases.tasks.sweep_cards_task"),
+    ("integrations.prune_signatures", 3600, "zhili.integrations.tasks.prune_push_signatures"),
+    ("integrations.resume_callbacks", 600, "zhili.integrations.tasks.resume_reply_callbacks"),
 ]

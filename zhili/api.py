@@ -4,15 +4,68 @@ Every error is JSON: ``{"detail": "<message in Chinese>", "code": "<stable code>
 "field": "<input at fault or null>"}`` with a 4xx status.
 """
 
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
+from pydantic import BaseModel
 
-from zhili.core.errors import DomainError
+from zhili.core.errors import DomainError, InvalidInput
 from zhili.orgs.auth import BearerAuth
 
-api = NinjaAPI(
+# The errors any operation may answer with, in the one error format, by what it takes: a JSON
+# body that does not parse (400), no or a lapsed credential (401), an input naming a record
+# that does not exist or is out of scope (404), an invalid input (422).
+COMMON_ERRORS = {
+    400: "请求体不是有效的 JSON",
+    401: "未登录或令牌无效",
+    404: "未找到该记录,或不在可见范围内",
+    422: "参数无效(field 指明字段)",
+}
+
+
+class ZhiliAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """Ninja's document, with `COMMON_ERRORS` declared on every operation they apply to
+        (routers declare the others, such as 403 and 409), so that clients and the fuzzer
+        (zhili/core/tests/test_fuzz_api.py) know every status an operation answers with."""
+        schema = super().get_openapi_schema(**kwargs)
+        from zhili.orgs.api import ErrorOut
+
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault(
+            "ErrorOut", ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                declare_errors(operation)
+        return schema
+
+
+def declare_errors(operation: dict[str, Any]) -> None:
+    body = operation.get("requestBody", {}).get("content", {})
+    applies = {
+        400: "application/json" in body,
+        401: bool(operation.get("security")),
+        404: bool(operation.get("parameters") or body),
+        422: bool(operation.get("parameters") or body),
+    }
+    ref = {"$ref": "#/components/schemas/ErrorOut"}
+    responses = operation.setdefault("responses", {})
+    for status, description in COMMON_ERRORS.items():
+        if applies[status] and str(status) not in responses and status not in responses:
+            responses[status] = {
+                "description": description,
+                "content": {"application/json": {"schema": ref}},
+            }
+
+
+api = ZhiliAPI(
     title="Zhili 治理 API",
     version="1",
     description="东海县社会治理综合平台接口。认证:`Authorization: Bearer <token>`(POST /auth/token 获取)或登录会话。",
@@ -54,6 +107,13 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     return api.create_response(request, response, status=422)
 
 
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # Raised by ninja itself: 400 for a body that does not parse, 429 when throttled.
+    detail = COMMON_ERRORS[400] if exc.status_code == 400 else exc.message
+    return error(request, exc.status_code, detail, f"http_{exc.status_code}")
+
+
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return error(request, 401, "未登录或令牌无效", "unauthenticated")
@@ -64,10 +124,56 @@ def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error(request, 404, "未找到该记录", "not_found")
 
 
+def nul_field(value: Any, name: str | None) -> str | None:
+    """The name of the first input holding a NUL character (PostgreSQL text cannot store one),
+    looking through schemas, lists and dicts; ``""`` when it is `value` itself, unnamed."""
+    if isinstance(value, str):
+        return (name or "") if "\x00" in value else None
+    if isinstance(value, BaseModel):
+        items: Iterable[tuple[Any, Any]] = (
+            (k, getattr(value, k)) for k in type(value).model_fields
+        )
+    elif isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list | tuple | set):
+        items = ((None, item) for item in value)
+    elif isinstance(value, UploadedFile):
+        items = [(None, value.name or "")]
+    else:
+        return None
+    for key, item in items:
+        inner = name if key is None else (f"{name}.{key}" if name else str(key))
+        found = nul_field(item, inner)
+        if found is not None:
+            return found
+    return None
+
+
+def refuse_nul(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Every operation, once its input is validated: a NUL character anywhere in it is a 422
+    naming the field (a body or query schema's own fields, as `field_name` does), not a 500
+    from the database."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, **values: Any) -> Any:
+        for name, value in values.items():
+            field = nul_field(value, None if isinstance(value, BaseModel) else name)
+            if field is not None:
+                field = field or name
+                raise InvalidInput(f"参数 {field} 不能包含空字符(\\x00)", field=field)
+        return view(request, **values)
+
+    return guarded
+
+
+api.add_decorator(refuse_nul)
+
+
 def _mount() -> None:
     from zhili.cases.api import cases_router
     from zhili.cases.api_figures import figures_router
     from zhili.integrations.api import router as integrations_router
+    from zhili.integrations.push_api import push_router
     from zhili.orgs.api import auth_router, orgs_router
     from zhili.supervision.api import supervision_router
 
@@ -77,6 +183,7 @@ def _mount() -> None:
     api.add_router("/", figures_router)
     api.add_router("/", supervision_router)
     api.add_router("/", integrations_router)
+    api.add_router("/", push_router)
 
 
 _mount()

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from zhili.integrations.auth import ApiKeyAuth
+from zhili.orgs.api import ErrorOut
 
 router = Router(tags=["对接"])
 
@@ -14,7 +15,7 @@ class KeyOut(Schema):
     prefix: str
 
 
-@router.get("/integrations/whoami", auth=ApiKeyAuth(), response=KeyOut)
+@router.get("/integrations/whoami", auth=ApiKeyAuth(), response={200: KeyOut, 401: ErrorOut})
 def whoami(request: HttpRequest) -> Any:
     """For integrators: which key (and channel) this request was recognised as."""
     return request.api_key  # type: ignore[attr-defined]

@@ -1,11 +1,19 @@
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case as When_
+from django.db.models import IntegerField, QuerySet, Value, When
 
+from zhili.cases.models import Category
 from zhili.core.errors import NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import can
-from zhili.integrations.models import ApiKey
+from zhili.integrations.models import (
+    ApiKey,
+    CallbackState,
+    CategoryMapping,
+    PushSource,
+    ReplyCallback,
+)
 
 
 def apikey_list(*, user: Any) -> QuerySet[ApiKey]:
@@ -20,3 +28,68 @@ def apikey_get(*, user: Any, pk: int) -> ApiKey:
         return apikey_list(user=user).get(pk=pk)
     except ApiKey.DoesNotExist as exc:
         raise NotFound("密钥不存在") from exc
+
+
+# --- pushes: like the keys, the county's, for administrators only ---------------------------
+
+
+def pushsource_list(*, user: Any) -> QuerySet[PushSource]:
+    if not can(user, Action.INTEGRATIONS_MANAGE):
+        return PushSource.objects.none()
+    return PushSource.objects.select_related("fallback_category")
+
+
+def pushsource_get(*, user: Any, pk: int) -> PushSource:
+    try:
+        return pushsource_list(user=user).get(pk=pk)
+    except PushSource.DoesNotExist as exc:
+        raise NotFound("推送来源不存在") from exc
+
+
+def mapping_list(*, user: Any, channel: str = "") -> QuerySet[CategoryMapping]:
+    """Unmapped texts first (most frequent first), then the mapped ones."""
+    if not can(user, Action.INTEGRATIONS_MANAGE):
+        return CategoryMapping.objects.none()
+    mappings = CategoryMapping.objects.select_related("category", "category__parent")
+    if channel:
+        mappings = mappings.filter(channel=channel)
+    unmapped_first = When_(
+        When(category__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return mappings.order_by(unmapped_first, "-hit_count", "channel", "text")
+
+
+def mapping_get(*, user: Any, pk: int) -> CategoryMapping:
+    try:
+        return mapping_list(user=user).get(pk=pk)
+    except CategoryMapping.DoesNotExist as exc:
+        raise NotFound("映射不存在") from exc
+
+
+def mapping_targets() -> QuerySet[Category]:
+    """The catalog categories a text may be mapped to, in catalog order."""
+    return Category.objects.filter(is_active=True).select_related("parent").order_by("path")
+
+
+def callback_list(*, user: Any) -> QuerySet[ReplyCallback]:
+    """Failed replies first, then those still being tried, then the delivered ones."""
+    if not can(user, Action.INTEGRATIONS_MANAGE):
+        return ReplyCallback.objects.none()
+    order = When_(
+        When(state=CallbackState.FAILED, then=Value(0)),
+        When(state=CallbackState.PENDING, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        ReplyCallback.objects.select_related("order__case", "order__source")
+        .prefetch_related("log")
+        .order_by(order, "-created_at", "-id")
+    )
+
+
+def callback_get(*, user: Any, pk: int) -> ReplyCallback:
+    try:
+        return callback_list(user=user).get(pk=pk)
+    except ReplyCallback.DoesNotExist as exc:
+        raise NotFound("回调不存在") from exc

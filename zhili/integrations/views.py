@@ -1,14 +1,18 @@
-"""The API keys page (系统管理 › 接口密钥): administrators create keys, see them once, revoke."""
+"""The integration pages (系统管理): API keys (create, see once, revoke); push sources (secrets
+masked, rotated and shown once) with the reply call-backs; the category mapping (HTMX)."""
+
+from typing import Any
 
 from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhili.cases.models import Channel
 from zhili.core.errors import DomainError, NotFound
 from zhili.core.roles import Action
 from zhili.integrations import selectors, services
+from zhili.integrations.models import PushChannel
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
 
@@ -58,3 +62,97 @@ def revoke(request: StaffRequest, pk: int) -> HttpResponse:
         form.add_error(None, exc.message)
         return _page(request, form, status=exc.status)
     return _page(request, form)
+
+
+# --- pushes (系统管理 › 推送对接, 分类映射) ----------------------------------------------------
+
+CALLBACKS_SHOWN = 100
+
+
+def _push_page(request: StaffRequest, *, rotated: str = "", error: str = "", status: int = 200):
+    context = {
+        "sources": selectors.pushsource_list(user=request.user),
+        "callbacks": selectors.callback_list(user=request.user)[:CALLBACKS_SHOWN],
+        "rotated": rotated,
+        "error": error,
+    }
+    return render(request, "integrations/push.html", context, status=status)
+
+
+@requires(Action.INTEGRATIONS_MANAGE)
+@require_GET
+def push_sources(request: StaffRequest) -> HttpResponse:
+    return _push_page(request)
+
+
+@requires(Action.INTEGRATIONS_MANAGE)
+@require_POST
+def push_rotate(request: StaffRequest, pk: int) -> HttpResponse:
+    try:
+        source = selectors.pushsource_get(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    _source, secret = services.pushsource_rotate(actor=request.user, source=source)
+    # Shown once, on this response only.
+    return _push_page(request, rotated=secret)
+
+
+@requires(Action.INTEGRATIONS_MANAGE)
+@require_POST
+def callback_resend(request: StaffRequest, pk: int) -> HttpResponse:
+    try:
+        callback = selectors.callback_get(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    try:
+        services.callback_resend(actor=request.user, callback=callback)
+    except DomainError as exc:
+        return _push_page(request, error=exc.message, status=exc.status)
+    return _push_page(request)
+
+
+class MappingForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label="本平台分类", queryset=selectors.mapping_targets(), required=False
+    )
+
+
+def _mapping_row(request: StaffRequest, mapping: Any, *, error: str = "", status: int = 200):
+    context = {"mapping": mapping, "targets": selectors.mapping_targets(), "error": error}
+    return render(request, "integrations/_mapping_row.html", context, status=status)
+
+
+@requires(Action.INTEGRATIONS_MANAGE)
+@require_GET
+def mappings(request: StaffRequest) -> HttpResponse:
+    channel = request.GET.get("channel", "")
+    if channel not in PushChannel.values:
+        channel = ""
+    rows = list(selectors.mapping_list(user=request.user, channel=channel))
+    context = {
+        "mappings": rows,
+        "unmapped": sum(1 for m in rows if m.category_id is None),
+        "targets": selectors.mapping_targets(),
+        "channels": PushChannel.choices,
+        "channel": channel,
+    }
+    return render(request, "integrations/mappings.html", context)
+
+
+@requires(Action.INTEGRATIONS_MANAGE)
+@require_POST
+def mapping_edit(request: StaffRequest, pk: int) -> HttpResponse:
+    try:
+        mapping = selectors.mapping_get(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    form = MappingForm(request.POST)
+    if not form.is_valid():
+        return _mapping_row(request, mapping, error="请选择有效的分类", status=422)
+    try:
+        mapping = services.mapping_set(
+            actor=request.user, mapping=mapping, category=form.cleaned_data["category"]
+        )
+    except DomainError as exc:
+        return _mapping_row(request, mapping, error=exc.message, status=exc.status)
+    return _mapping_row(request, mapping)

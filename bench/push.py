@@ -1,0 +1,135 @@
+"""Signed work-order pushes (POST /api/v1/integrations/push/{channel}) against
+`uvicorn --workers 2`, 16 concurrent clients: new orders accepted per second, with the
+duplicate check on and off (`ZHILI_DUPLICATES_ENABLED`, read by the server; the setting may
+not exist yet, see `duplicates_setting`), and the rate at which repeated pushes of known orders
+are answered (200, the idempotent path).
+
+Setup: the Donghai organizations, grids, catalog and rules (no year of cases) and the
+integrations demo (push sources and the category mapping table).
+"""
+
+import asyncio
+import io
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+
+from bench.cases import ROOT, free_port, sample_points, setup
+from zhili.integrations.demo import MAPPINGS
+from zhili.integrations.demo import load as load_integrations
+from zhili.integrations.models import PushSource
+from zhili.integrations.signing import signed_headers
+
+PUSHES = 1500
+CLIENTS = 16
+
+
+def duplicates_setting() -> Any:
+    """Whether the duplicate check is on in this process (another module adds it)."""
+    return getattr(settings, "ZHILI_DUPLICATES", {}).get("enabled", None)
+
+
+def bodies(run: str, n: int) -> list[dict[str, Any]]:
+    rng = random.Random(run)
+    texts = [text for channel, text, _code, _hits in MAPPINGS if channel == "hotline"]
+    return [
+        {
+            "order_no": f"BENCH-{run}-{i:06d}",
+            "created_at": "2026-11-26T09:00:00+08:00",
+            "caller_name": "测试",
+            "caller_phone": "13800138000",
+            "category": rng.choice(texts),
+            "content": f"基准测试:群众反映的问题描述 {rng.randint(0, 10**9)}",
+            "address": "东海县",
+            "lat": lat,
+            "lng": lng,
+            "deadline": "2026-12-03T09:00:00+08:00",
+        }
+        for i, (lat, lng) in enumerate(sample_points(n, seed=len(run) + n))
+    ]
+
+
+async def push_all(base: str, secret: str, orders: list[dict[str, Any]]) -> tuple[float, list[int]]:
+    import httpx
+
+    queue = list(orders)
+    statuses: list[int] = []
+
+    async def client_loop(client: httpx.AsyncClient) -> None:
+        while queue:
+            raw = json.dumps(queue.pop(), ensure_ascii=False).encode()
+            response = await client.post(
+                "/api/v1/integrations/push/hotline",
+                content=raw,
+                headers=signed_headers(secret, raw),
+            )
+            statuses.append(response.status_code)
+
+    limits = httpx.Limits(max_connections=CLIENTS)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(client_loop(client) for _ in range(CLIENTS)))
+        return time.perf_counter() - started, statuses
+
+
+def serve(duplicates: bool) -> tuple[subprocess.Popen, str]:
+    import httpx
+    from django.db import connection
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "LOG_LEVEL": "WARNING",
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only",
+        "ZHILI_DUPLICATES_ENABLED": "1" if duplicates else "0",
+    }
+    if connection.vendor == "sqlite":
+        env["DATABASE_URL"] = f"sqlite:///{connection.settings_dict['NAME']}"
+    command = [sys.executable, "-m", "uvicorn", "config.asgi:application", "--port", str(port)]
+    command += ["--workers", "2", "--log-level", "warning", "--lifespan", "off"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    with httpx.Client(base_url=base, timeout=30) as client:
+        for _ in range(150):
+            try:
+                if client.get("/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+    return server, base
+
+
+def measure(duplicates: bool) -> dict[str, tuple[float, str]]:
+    secret = PushSource.objects.get(channel="hotline").secret
+    label = "on" if duplicates else "off"
+    orders = bodies(label, PUSHES)
+    server, base = serve(duplicates)
+    try:
+        seconds, statuses = asyncio.run(push_all(base, secret, orders))
+        bad = sorted({s for s in statuses if s != 201})
+        assert not bad, f"pushes refused: {bad}"
+        again_seconds, again = asyncio.run(push_all(base, secret, orders[:500]))
+        assert set(again) == {200}, sorted(set(again))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return {
+        f"push.accepted.duplicates_{label}": (PUSHES / seconds, "pushes/s"),
+        f"push.repeated.duplicates_{label}": (500 / again_seconds, "pushes/s"),
+    }
+
+
+def run() -> dict[str, tuple[float, str]]:
+    setup()
+    load_integrations(stdout=io.StringIO())
+    results = measure(duplicates=False)
+    results |= measure(duplicates=True)
+    return results

@@ -1,0 +1,54 @@
+"""The sender's category texts mapped to our dispatch catalog (the 分类映射 page)."""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from zhili.cases.models import Category
+from zhili.core.audit import audit
+from zhili.core.errors import InvalidInput
+from zhili.core.roles import Action
+from zhili.core.scope import require
+from zhili.integrations.models import CategoryMapping
+
+TEXT_LENGTH = 200
+
+
+def normalize(text: str) -> str:
+    """One spelling per text: inner runs of blanks become one space."""
+    return " ".join(text.split())[:TEXT_LENGTH]
+
+
+def mapping_resolve(*, channel: str, text: str) -> CategoryMapping:
+    """The mapping of `text` on `channel` (created, unmapped, on first sight), its hit counted.
+    Runs inside the push's transaction."""
+    now = timezone.now()
+    mapping, created = CategoryMapping.objects.get_or_create(
+        channel=channel, text=normalize(text), defaults={"first_seen_at": now, "last_seen_at": now}
+    )
+    CategoryMapping.objects.filter(pk=mapping.pk).update(
+        hit_count=F("hit_count") + 1, last_seen_at=now
+    )
+    if created:
+        audit(None, "integrations.mapping.discover", mapping, channel=channel, text=mapping.text)
+    return mapping
+
+
+@transaction.atomic
+def mapping_set(
+    *, actor: Any, mapping: CategoryMapping, category: Category | None
+) -> CategoryMapping:
+    """Map (or unmap, with None) a sender's text. Applies to the orders pushed from now on."""
+    require(actor, Action.INTEGRATIONS_MANAGE)
+    if category is not None and not category.is_active:
+        raise InvalidInput("该事项分类已停用", field="category")
+    before = mapping.category.code if mapping.category else ""
+    CategoryMapping.objects.filter(pk=mapping.pk).update(
+        category=category, updated_by=actor, updated_at=timezone.now()
+    )
+    mapping.refresh_from_db()
+    after = category.code if category else ""
+    audit(actor, "integrations.mapping.set", mapping, before=before, after=after)
+    return mapping

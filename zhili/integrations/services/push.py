@@ -1,0 +1,166 @@
+"""The signed push of a work order: who sent it (signature, freshness, replay) and the one
+case it becomes, however often and however concurrently it is pushed."""
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from zhili.cases.models import Case, Category, Urgency
+from zhili.cases.services import Intake, case_register
+from zhili.core.audit import audit
+from zhili.core.errors import DomainError, InvalidInput, NotFound
+from zhili.core.personal import validate_phone
+from zhili.integrations.models import PushChannel, PushedOrder, PushSignature, PushSource
+from zhili.integrations.services.mappings import mapping_resolve
+from zhili.integrations.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_matches
+
+URGENCY_RANK: dict[str, int] = {Urgency.NORMAL: 0, Urgency.URGENT: 1, Urgency.EMERGENCY: 2}
+# The intake's names for what the push body calls otherwise.
+INTAKE_FIELDS = {"description": "content", "title": "content", "reporter_phone": "caller_phone"}
+TITLE_LENGTH = 40
+
+
+class PushRefused(DomainError):
+    """The request is not an authentic, fresh push from the channel's platform."""
+
+    status = 401
+    code = "unauthenticated"
+
+
+@dataclass(frozen=True)
+class PushOrder:
+    """A work order as the sender pushes it."""
+
+    order_no: str
+    created_at: datetime
+    category: str
+    content: str
+    caller_name: str = ""
+    caller_phone: str = ""
+    address: str = ""
+    lat: float | None = None
+    lng: float | None = None
+    deadline: datetime | None = None
+    urgency: str = ""
+
+
+def push_verify(*, channel: str, timestamp: str, signature: str, body: bytes) -> PushSource:
+    """The active source of `channel` if the request is signed with its secret, fresh, and not
+    seen before; raises PushRefused (401) otherwise. An accepted signature is recorded at once
+    (in its own transaction), so the same signed request is never taken twice."""
+    if channel not in PushChannel.values:
+        raise NotFound("未知的推送渠道", field="channel")
+    source = PushSource.objects.filter(channel=channel, is_active=True).first()
+    if source is None:
+        raise PushRefused("该渠道未开通工单推送", code="source_inactive", field="channel")
+    try:
+        ts = int((timestamp or "").strip())
+    except ValueError:
+        raise PushRefused("时间戳无效", code="stale_timestamp", field=TIMESTAMP_HEADER) from None
+    if abs(time.time() - ts) > source.tolerance_seconds:
+        raise PushRefused("时间戳超出允许范围", code="stale_timestamp", field=TIMESTAMP_HEADER)
+    if not signature or not signature_matches(source.secret, ts, body, signature):
+        raise PushRefused("签名不正确", code="bad_signature", field=SIGNATURE_HEADER)
+    expires = datetime.fromtimestamp(ts + source.tolerance_seconds, tz=UTC)
+    try:
+        with transaction.atomic():
+            PushSignature.objects.create(
+                channel=channel, signature=signature.strip().lower(), expires_at=expires
+            )
+    except IntegrityError:
+        raise PushRefused(
+            "重复的请求:该签名已使用过", code="replay", field=SIGNATURE_HEADER
+        ) from None
+    return source
+
+
+def _existing(source: PushSource, order_no: str) -> Case | None:
+    return Case.objects.filter(channel=source.channel, external_id=order_no).first()
+
+
+@transaction.atomic
+def push_accept(*, source: PushSource, order: PushOrder, raw: dict[str, Any]) -> tuple[Case, bool]:
+    """The case of `order`: registered now (True) or the one registered before (False).
+
+    Idempotent on (channel, order_no), the case's external id. Concurrent pushes of one order
+    all try to insert; the unique constraint lets one win, the others roll back to their
+    savepoint and return the winner's case.
+    """
+    order_no = order.order_no.strip()
+    if not order_no or len(order_no) > 100:
+        raise InvalidInput("工单号不能为空,且不超过100字", field="order_no")
+    existing = _existing(source, order_no)
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return _register(source, order, order_no, raw), True
+        except IntegrityError:
+            existing = _existing(source, order_no)
+            if existing is None:
+                raise
+    audit(None, "integrations.push.repeat", existing, channel=source.channel, order_no=order_no)
+    return existing, False
+
+
+def _register(source: PushSource, order: PushOrder, order_no: str, raw: dict[str, Any]) -> Case:
+    phone = validate_phone(order.caller_phone, field="caller_phone") if order.caller_phone else ""
+    if not order.category.strip():
+        raise InvalidInput("请填写对方的事项分类", field="category")
+    mapping = mapping_resolve(channel=source.channel, text=order.category)
+    category = mapping.category if mapping.category and mapping.category.is_active else None
+    mapped = category is not None
+    category = category or source.fallback_category
+    if category is None:
+        raise InvalidInput(f"分类“{mapping.text}”尚未映射,且该渠道未设置兜底分类", field="category")
+    try:
+        case = case_register(actor=None, intake=_intake(source, order, order_no, category, phone))
+    except InvalidInput as exc:
+        exc.field = INTAKE_FIELDS.get(exc.field or "", exc.field)
+        raise
+    PushedOrder.objects.create(
+        case=case,
+        source=source,
+        channel=source.channel,
+        order_no=order_no,
+        category_text=mapping.text,
+        mapping=mapping,
+        mapped=mapped,
+        ordered_at=order.created_at,
+        deadline=order.deadline,
+        raw=raw,
+    )
+    audit(None, "integrations.push.accept", case, channel=source.channel, order_no=order_no)
+    return case
+
+
+def urgency_for(source: PushSource, category: Category, stated: str) -> str:
+    """What the sender says; else the more urgent of the channel's and the category's."""
+    if stated:
+        return stated
+    return max(source.default_urgency, category.default_urgency, key=lambda u: URGENCY_RANK[u])
+
+
+def title_of(content: str) -> str:
+    first = content.strip().splitlines()[0] if content.strip() else ""
+    return first if len(first) <= TITLE_LENGTH else first[: TITLE_LENGTH - 1] + "…"
+
+
+def _intake(
+    source: PushSource, order: PushOrder, order_no: str, category: Category, phone: str
+) -> Intake:
+    return Intake(
+        channel=source.channel,
+        category=category,
+        title=title_of(order.content),
+        description=order.content,
+        urgency=urgency_for(source, category, order.urgency),
+        lat=order.lat,
+        lng=order.lng,
+        address=order.address,
+        reporter_name=order.caller_name.strip()[:50],
+        reporter_phone=phone,
+        external_id=order_no,
+    )
