@@ -1,0 +1,124 @@
+"""The published shapes of services, service definitions and service requests (the same dict
+becomes JSON or XML), with personal data kept out: never a reporter's name, phone or email,
+and phone and ID numbers masked wherever they appear in free text."""
+
+import re
+from datetime import datetime
+from typing import Any
+
+from zhili.cases import workflow
+from zhili.cases.models import Case, Category, State
+from zhili.core.personal import mask_id_number, mask_phone
+from zhili.open311.models import LIST_DATATYPES, ServiceAttribute
+from zhili.open311.selectors import CLOSED, status_of
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<!\d)1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
+ACTION_LABELS = {"register": "受理", **{t.name: t.label for t in workflow.TRANSITIONS.values()}}
+
+
+def mask_personal_text(text: str) -> str:
+    """Free text with resident ID numbers and phone numbers masked (zhili.core.personal)."""
+    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group()), text or "")
+    text = _MOBILE.sub(lambda m: mask_phone(m.group()), text)
+    return _LANDLINE.sub(lambda m: mask_phone(m.group()), text)
+
+
+def service_out(category: Category) -> dict[str, Any]:
+    group = getattr(category, "group", None)
+    return {
+        "service_code": category.code,
+        "service_name": category.name,
+        "description": category.description or category.name,
+        "metadata": bool(category.active_attributes),  # type: ignore[attr-defined]
+        "type": "realtime",
+        "keywords": ", ".join(category.keywords.split()),
+        "group": group.name if group else "",
+    }
+
+
+def attribute_out(attribute: ServiceAttribute) -> dict[str, Any]:
+    values = attribute.values.all() if attribute.datatype in LIST_DATATYPES else []
+    return {
+        "variable": attribute.variable,
+        "code": attribute.code,
+        "datatype": attribute.datatype,
+        "required": attribute.required,
+        "datatype_description": attribute.datatype_description,
+        "order": attribute.order,
+        "description": attribute.description,
+        "values": [{"key": v.key, "name": v.name} for v in values],
+    }
+
+
+def definition_out(category: Category) -> dict[str, Any]:
+    attributes = category.active_attributes  # type: ignore[attr-defined]
+    return {"service_code": category.code, "attributes": [attribute_out(a) for a in attributes]}
+
+
+def discovery_out(*, url: str, changeset: datetime, contact: str) -> dict[str, Any]:
+    return {
+        "changeset": changeset,
+        "contact": contact,
+        "key_service": "接口密钥由县综治中心系统管理员在“接口密钥”页面签发,渠道选择“Open311接口”",
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": url,
+                "changeset": changeset,
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
+
+
+def state_notice(case: Case) -> str:
+    label = State(case.state).label if case.state in State.values else case.state
+    return f"工单 {case.case_no} 当前状态:{label}"
+
+
+def status_notes(case: Case) -> str:
+    """The reply once closed; before that the latest note of the timeline, with its step."""
+    note = getattr(case, "latest_note", None) or ""
+    if status_of(case.state) == CLOSED and case.reply:
+        return mask_personal_text(case.reply)
+    if not note:
+        return ""
+    action = ACTION_LABELS.get(getattr(case, "latest_action", "") or "", "")
+    return mask_personal_text(f"{action}:{note}" if action else note)
+
+
+def _expected(case: Case) -> datetime | None:
+    return case.due_at or case.acknowledge_due_at
+
+
+def _address(case: Case) -> str:
+    if case.address:
+        return mask_personal_text(case.address)
+    return case.village.display_area if case.village else ""
+
+
+def request_out(case: Case) -> dict[str, Any]:
+    extra = getattr(case, "open311", None)
+    unit = case.lead_unit or case.dispatch_center
+    return {
+        "service_request_id": case.case_no,
+        "status": status_of(case.state),
+        "status_notes": status_notes(case),
+        "service_name": case.category.name,
+        "service_code": case.category.code,
+        "description": mask_personal_text(case.description),
+        "agency_responsible": unit.name,
+        "service_notice": state_notice(case),
+        "requested_datetime": case.registered_at,
+        "updated_datetime": case.updated_at,
+        "expected_datetime": _expected(case),
+        "address": _address(case),
+        "lat": case.lat,
+        "long": case.lng,
+        "media_url": extra.media_url if extra else "",
+    }
