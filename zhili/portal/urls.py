@@ -1,2 +1,11 @@
+from django.urls import path
+
+from zhili.portal import views
+
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("citizen/", views.report, name="report"),
+    path("citizen/progress/", views.progress, name="progress"),
+    path("citizen/progress/rate/", views.rate, name="rate"),
+    path("citizen/map/townships.json", views.outlines, name="outlines"),
+]

@@ -1,0 +1,124 @@
+"""Rate limits: a fixed-window counter per (action, client) in Django's cache.
+
+The cache is Redis in production (one counter shared by every process and machine) and local
+memory by default (one counter per process: good enough for one machine, and for tests). The
+limits live in `settings.ZHILI_RATE_LIMITS` as ``action -> (requests, window seconds)``.
+
+A fixed window lets a client send up to twice the limit around a window's edge; that is
+acceptable against robots and costs one cache round trip (``add`` + ``incr``) per request.
+
+    try:
+        ratelimit.hit("portal.report", ratelimit.client_key(request))
+    except ratelimit.RateLimited as exc:
+        ...  # a 429 page saying when to retry: exc.retry_after seconds, exc.until
+"""
+
+import hashlib
+import ipaddress
+import math
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+PREFIX = "ratelimit"
+
+
+@dataclass(frozen=True)
+class Limit:
+    requests: int
+    seconds: int
+
+
+class RateLimited(Exception):
+    """Too many requests for `action`; the window ends `retry_after` seconds from now."""
+
+    def __init__(self, action: str, retry_after: int):
+        super().__init__(f"{action}: retry after {retry_after}s")
+        self.action = action
+        self.retry_after = retry_after
+        self.until = datetime.fromtimestamp(time.time() + retry_after, tz=UTC)
+
+
+def limit_for(action: str) -> Limit:
+    """The configured limit of `action`; an action with no entry is a programming error."""
+    requests, seconds = settings.ZHILI_RATE_LIMITS[action]
+    return Limit(int(requests), int(seconds))
+
+
+def _key(action: str, client: str, window: int) -> str:
+    # Hash the client part: IPv6 addresses and case numbers make ragged keys, and some cache
+    # backends (memcached) refuse spaces and long keys.
+    digest = hashlib.blake2b(client.encode(), digest_size=12).hexdigest()
+    return f"{PREFIX}:{action}:{digest}:{window}"
+
+
+def _window(limit: Limit, now: float) -> tuple[int, int]:
+    """(window number, seconds until it ends)."""
+    number = int(now // limit.seconds)
+    ends = (number + 1) * limit.seconds
+    return number, max(math.ceil(ends - now), 1)
+
+
+def hit(action: str, client: str) -> int:
+    """Count one request of `client` for `action`; the count so far in this window.
+
+    Raises RateLimited when the count passes the limit (the request must be refused).
+    """
+    limit = limit_for(action)
+    number, left = _window(limit, time.time())
+    key = _key(action, client, number)
+    cache.add(key, 0, timeout=left + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the key expired between add and incr: this request opens a window
+        cache.set(key, 1, timeout=left + 1)
+        count = 1
+    if count > limit.requests:
+        raise RateLimited(action, left)
+    return count
+
+
+def check(action: str, client: str) -> None:
+    """Raise RateLimited if `client` is already over the limit, without counting a request.
+
+    For limits that count only failures: `check` before the attempt, `hit` after a failure.
+    """
+    limit = limit_for(action)
+    number, left = _window(limit, time.time())
+    count = cache.get(_key(action, client, number)) or 0
+    if count >= limit.requests:
+        raise RateLimited(action, left)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or the address the trusted proxies saw.
+
+    `settings.ZHILI_TRUSTED_PROXIES` is how many reverse proxies stand in front of the
+    application (each appends to X-Forwarded-For); the default 0 ignores the header, which a
+    client could otherwise forge to dodge the limit.
+    """
+    address = request.META.get("REMOTE_ADDR", "") or ""
+    proxies = getattr(settings, "ZHILI_TRUSTED_PROXIES", 0)
+    if proxies:
+        chain = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        chain = [a for a in chain if a]
+        if len(chain) >= proxies:
+            address = chain[-proxies]
+    return address
+
+
+def client_key(request: HttpRequest) -> str:
+    """The client as a rate-limit key. An IPv6 client counts by its /64: one household or
+    phone gets a whole /64 and could otherwise rotate through it."""
+    address = client_ip(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address or "unknown"
+    if ip.version == 6 and ip.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip.ipv4_mapped or ip) if ip.version == 6 else str(ip)

@@ -1,0 +1,125 @@
+"""The citizen's forms. They parse input; the rules are in zhili.cases.services."""
+
+import re
+from typing import Any
+
+from django import forms
+
+from zhili.cases.forms import MultipleFileField
+from zhili.cases.models import Rating
+from zhili.core.errors import InvalidInput
+from zhili.core.personal import validate_phone
+from zhili.portal import selectors
+
+MAX_PHOTOS = 3
+CASE_NO = re.compile(r"^[A-Za-z0-9-]{6,30}$")
+
+
+class ReportForm(forms.Form):
+    category = forms.ChoiceField(label="诉求类别", error_messages={"required": "请选择诉求类别"})
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    address = forms.CharField(
+        label="详细地址",
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "如:牛山街道和平路12号小区东门"}),
+    )
+    description = forms.CharField(
+        label="诉求内容",
+        min_length=5,
+        max_length=2000,
+        widget=forms.Textarea(
+            attrs={"rows": 5, "placeholder": "请说明发生了什么、在哪里、持续多久、希望如何解决"}
+        ),
+        error_messages={
+            "required": "请填写诉求内容",
+            "min_length": "诉求内容至少5个字,请说得具体一些",
+        },
+    )
+    photos = MultipleFileField(label="现场照片", required=False)
+    reporter_phone = forms.CharField(
+        label="联系电话",
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        error_messages={"required": "请填写联系电话,用于办理回复和进度查询"},
+    )
+    reporter_name = forms.CharField(
+        label="姓名(选填)",
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    challenge_token = forms.CharField(required=False, widget=forms.HiddenInput)
+    challenge_answer = forms.CharField(
+        label="验证题",
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    # The honeypot: hidden from people by the stylesheet, filled in by robots.
+    website = forms.CharField(required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.groups = selectors.category_choices()
+        category = self.fields["category"]
+        assert isinstance(category, forms.ChoiceField)
+        category.choices = [("", "请选择诉求类别"), *self.groups]
+
+    def clean_reporter_phone(self) -> str:
+        try:
+            return validate_phone(self.cleaned_data["reporter_phone"], field="reporter_phone")
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("lat") is None) != (data.get("lng") is None):
+            self.add_error("address", "地图选点不完整,请重新点选或填写地址")
+        elif data.get("lat") is None and not (data.get("address") or "").strip():
+            self.add_error("address", "请在地图上点选位置,或填写详细地址")
+        return data
+
+
+class LookupForm(forms.Form):
+    case_no = forms.CharField(
+        label="诉求编号",
+        max_length=30,
+        widget=forms.TextInput(attrs={"placeholder": "如:DH20260315-00012", "autocomplete": "off"}),
+        error_messages={"required": "请填写诉求编号"},
+    )
+    phone_tail = forms.CharField(
+        label="联系电话后四位",
+        max_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": "请填写联系电话后四位"},
+    )
+
+    def clean_case_no(self) -> str:
+        value = self.cleaned_data["case_no"].strip().upper()
+        if not CASE_NO.match(value):
+            raise forms.ValidationError("诉求编号格式不正确,如:DH20260315-00012")
+        return value
+
+    def clean_phone_tail(self) -> str:
+        value = self.cleaned_data["phone_tail"].strip()
+        if not re.fullmatch(r"\d{4}", value):
+            raise forms.ValidationError("请填写4位数字")
+        return value
+
+
+class RateForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    rating = forms.ChoiceField(
+        label="您对办理结果的评价",
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择评价", "invalid_choice": "请选择评价"},
+    )
+    comment = forms.CharField(
+        label="意见建议(选填)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

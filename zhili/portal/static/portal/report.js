@@ -1,0 +1,106 @@
+/* The citizen's report form: pick the place on a map (township outlines drawn from the
+ * public outlines JSON, tiles when the platform has a tile server), optionally from the
+ * phone's position; at most N photos; one submission per tap. */
+(function () {
+  "use strict";
+
+  const config = JSON.parse(document.getElementById("report-map-config").textContent);
+  const form = document.getElementById("report-form");
+  const mapNode = document.getElementById("report-map");
+  const lat = document.getElementById("id_lat");
+  const lng = document.getElementById("id_lng");
+  const label = document.getElementById("point-label");
+  const photos = document.getElementById("id_photos");
+  const photosNote = document.getElementById("photos-note");
+  const photosCount = document.getElementById("photos-count");
+  const submit = document.getElementById("report-submit");
+
+  const map = L.map(mapNode).setView([34.54, 118.75], 10);
+  if (config.tileUrl) {
+    L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || "", maxZoom: 19 }).addTo(map);
+  }
+  map.attributionControl.setPrefix(false);
+  let marker = null;
+
+  function setPoint(latlng) {
+    lat.value = latlng ? latlng.lat.toFixed(6) : "";
+    lng.value = latlng ? latlng.lng.toFixed(6) : "";
+    label.textContent = latlng ? `已选位置 ${lat.value}, ${lng.value}` : "未在地图上选点";
+    if (marker) {
+      marker.remove();
+      marker = null;
+    }
+    if (latlng) {
+      marker = L.circleMarker(latlng, { radius: 8, color: "#fff", weight: 2, fillColor: "#c62828", fillOpacity: 1 }).addTo(map);
+    }
+  }
+
+  map.on("click", (event) => setPoint(event.latlng));
+  document.getElementById("point-clear").addEventListener("click", () => setPoint(null));
+  const locate = document.getElementById("point-locate");
+  if (!navigator.geolocation) {
+    locate.hidden = true;
+  }
+  locate.addEventListener("click", () => {
+    label.textContent = "正在定位…";
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        const here = L.latLng(position.coords.latitude, position.coords.longitude);
+        setPoint(here);
+        map.setView(here, 16);
+      },
+      () => { label.textContent = "无法获取您的位置,请在地图上点选或填写地址"; },
+      { enableHighAccuracy: true, timeout: 10000 },
+    );
+  });
+  if (lat.value && lng.value) {
+    setPoint(L.latLng(Number(lat.value), Number(lng.value)));
+    map.setView([Number(lat.value), Number(lng.value)], 14);
+  }
+
+  fetch(config.outlinesUrl, { headers: { Accept: "application/json" } })
+    .then((response) => (response.ok ? response.json() : { features: [] }))
+    .then((collection) => {
+      const features = collection.features || [];
+      if (features.length) {
+        const layer = L.geoJSON(collection, {
+          style: { color: "#c62828", weight: 1, opacity: 0.5, fillColor: "#ffcdd2", fillOpacity: 0.08 },
+          interactive: false,
+          onEachFeature: (feature, shape) => {
+            if (feature.properties.name) {
+              shape.bindTooltip(feature.properties.name, { permanent: true, direction: "center", className: "township-label" });
+            }
+          },
+        }).addTo(map);
+        if (!marker) {
+          map.fitBounds(layer.getBounds(), { padding: [4, 4], animate: false });
+        }
+      }
+      mapNode.dataset.loaded = "true";
+    })
+    .catch(() => { mapNode.dataset.loaded = "error"; });
+
+  photos.addEventListener("change", () => {
+    const max = Number(photos.dataset.max);
+    if (photos.files.length > max) {
+      photos.value = "";
+      photosNote.textContent = `最多选择${max}张照片,请重新选择`;
+    }
+    photosCount.textContent = photos.files.length ? `已选择 ${photos.files.length} 张` : "未选择";
+  });
+
+  // Township names only when zoomed in enough to read them.
+  function labels() {
+    mapNode.classList.toggle("hide-labels", map.getZoom() < 11);
+  }
+  map.on("zoomend", labels);
+  labels();
+
+  form.addEventListener("submit", () => {
+    // One case per tap: a second tap while the first is on its way would be refused anyway.
+    window.setTimeout(() => { submit.disabled = true; submit.textContent = "正在提交…"; }, 0);
+  });
+
+  // For tests and the console.
+  window.zhiliReportMap = { map, setPoint: (a, b) => setPoint(L.latLng(a, b)) };
+})();

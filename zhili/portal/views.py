@@ -1,0 +1,234 @@
+"""The citizen's public page (群众诉求): report without an account, check progress, rate.
+
+No login. Every POST is rate-limited by client address (zhili.core.ratelimit); a report also
+needs the arithmetic challenge (zhili.portal.challenge) and an empty honeypot. A lookup
+needs the case number and the last four digits of the phone; after one, the page carries a
+signed token that lets the same citizen rate the case for a while without asking again.
+"""
+
+import contextlib
+import logging
+from typing import Any
+
+from django.core import signing
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from zhili.cases import services
+from zhili.cases.models import Case, Channel, Rating, State
+from zhili.cases.selectors import category_get
+from zhili.cases.services.citizen import citizen_rated
+from zhili.cases.views.common import tile_config
+from zhili.core import ratelimit
+from zhili.core.errors import Conflict, DomainError, InvalidInput
+from zhili.core.personal import mask_phone
+from zhili.core.uploads import check_upload
+from zhili.portal import challenge, selectors
+from zhili.portal.forms import MAX_PHOTOS, LookupForm, RateForm, ReportForm
+
+log = logging.getLogger(__name__)
+
+RATE_SALT = "zhili.portal.rate"
+RATE_TTL = 60 * 60  # how long after a lookup the citizen may rate without looking up again
+EXTERNAL_PREFIX = "portal:"  # external_id of a web report: the challenge's nonce, once only
+# Where a service's complaint about a field shows on the citizen's form.
+FIELD_MAP = {
+    "attachments": "photos",
+    "title": "description",
+    "lat": "address",
+    "lng": "address",
+}
+
+
+def _limited(request: HttpRequest, exc: ratelimit.RateLimited) -> HttpResponse:
+    minutes = max((exc.retry_after + 59) // 60, 1)
+    context = {"until": timezone.localtime(exc.until), "minutes": minutes}
+    response = render(request, "portal/ratelimited.html", context, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+# --- report -------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _report_page(request, ReportForm())
+    client = ratelimit.client_key(request)
+    try:
+        ratelimit.hit("portal.report", client)
+    except ratelimit.RateLimited as exc:
+        return _limited(request, exc)
+    form = ReportForm(request.POST, request.FILES)
+    if form.data.get("website"):
+        log.info("portal report refused: honeypot filled by %s", client)
+        form.add_error(None, "提交未通过校验,请刷新页面后重试")
+        return _report_page(request, form, status=400)
+    try:
+        nonce = challenge.verify(
+            form.data.get("challenge_token", ""), form.data.get("challenge_answer", "")
+        )
+    except challenge.ChallengeUsed as exc:
+        done = Case.objects.filter(
+            channel=Channel.WEB, external_id=f"{EXTERNAL_PREFIX}{exc.nonce}"
+        ).first()
+        if done is not None:  # the same form sent twice (a double tap, a reload): one case
+            return _done_page(request, done)
+        return _refused(request, form, exc)
+    except InvalidInput as exc:
+        form.is_valid()  # show the other fields' errors too
+        return _refused(request, form, exc)
+    if not form.is_valid():
+        return _report_page(request, form, status=400)
+    try:
+        case = _register(form.cleaned_data, request.FILES.getlist("photos"), nonce)
+    except DomainError as exc:
+        return _refused(request, form, exc)
+    return _done_page(request, case)
+
+
+def _register(data: dict[str, Any], photos: list[UploadedFile], nonce: str) -> Case:
+    _check_photos(photos)
+    description = data["description"].strip()
+    intake = services.Intake(
+        channel=Channel.WEB,
+        category=category_get(data["category"]),
+        title=Truncator(description.splitlines()[0]).chars(40),
+        description=description,
+        lat=data["lat"],
+        lng=data["lng"],
+        address=data["address"],
+        reporter_name=data["reporter_name"],
+        reporter_phone=data["reporter_phone"],
+        external_id=f"{EXTERNAL_PREFIX}{nonce}",
+    )
+    return services.case_register(actor=None, intake=intake, attachments=photos)
+
+
+def _check_photos(photos: list[UploadedFile]) -> None:
+    if len(photos) > MAX_PHOTOS:
+        raise InvalidInput(f"最多上传{MAX_PHOTOS}张照片", field="photos")
+    for photo in photos:
+        kind = check_upload(photo, field="photos")
+        if not kind.mime.startswith("image/"):
+            raise InvalidInput(f"“{photo.name}”不是图片,请上传 JPG 或 PNG 照片", field="photos")
+
+
+def _refused(request: HttpRequest, form: ReportForm, exc: DomainError) -> HttpResponse:
+    field = FIELD_MAP.get(exc.field or "", exc.field)
+    form.add_error(field if field in form.fields else None, exc.message)
+    return _report_page(request, form, status=422 if exc.status == 404 else exc.status)
+
+
+def _report_page(request: HttpRequest, form: ReportForm, status: int = 200) -> HttpResponse:
+    context = {
+        "form": form,
+        "challenge": challenge.issue(),
+        "max_photos": MAX_PHOTOS,
+        "photos_lost": form.is_bound and bool(request.FILES),
+        "map_config": {"outlinesUrl": reverse("portal:outlines"), **tile_config()},
+    }
+    return render(request, "portal/report.html", context, status=status)
+
+
+def _done_page(request: HttpRequest, case: Case) -> HttpResponse:
+    context = {"case": case, "phone": mask_phone(case.reporter_phone)}
+    return render(request, "portal/report_done.html", context)
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def outlines(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(selectors.township_outlines.get())
+
+
+# --- progress and rating ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def progress(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "portal/progress.html", {"form": LookupForm()})
+    client = ratelimit.client_key(request)
+    form = LookupForm(request.POST)
+    try:
+        ratelimit.hit("portal.lookup", client)
+        if form.is_valid():
+            ratelimit.check("portal.lookup_case", form.cleaned_data["case_no"])
+    except ratelimit.RateLimited as exc:
+        return _limited(request, exc)
+    if not form.is_valid():
+        return render(request, "portal/progress.html", {"form": form}, status=400)
+    case = services.case_lookup_by_citizen(
+        case_no=form.cleaned_data["case_no"],
+        phone_tail=form.cleaned_data["phone_tail"],
+        client=client,
+    )
+    if case is None:
+        _count_failure(form.cleaned_data["case_no"])
+        context = {"form": form, "not_found": True}
+        return render(request, "portal/progress.html", context, status=404)
+    return _result(request, selectors.public_case(case.pk))
+
+
+def _count_failure(case_no: str) -> None:
+    # Past the limit, the next attempt is refused by the check before the lookup.
+    with contextlib.suppress(ratelimit.RateLimited):
+        ratelimit.hit("portal.lookup_case", case_no)
+
+
+def _result(
+    request: HttpRequest,
+    case: Case,
+    *,
+    rate_form: RateForm | None = None,
+    notice: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    token = signing.dumps(case.pk, salt=RATE_SALT)
+    context = {
+        "form": LookupForm(initial={"case_no": case.case_no}),
+        "case": case,
+        "steps": selectors.public_timeline(case),
+        "show_reply": selectors.shows_reply(case),
+        "can_rate": case.state == State.CLOSED,
+        "rating_label": Rating(case.rating).label if case.rating else "",
+        "citizen_rated": case.state == State.RATED and citizen_rated(case),
+        "rate_form": rate_form or RateForm(initial={"token": token}),
+        "notice": notice,
+    }
+    return render(request, "portal/progress.html", context, status=status)
+
+
+@require_POST
+def rate(request: HttpRequest) -> HttpResponse:
+    try:
+        ratelimit.hit("portal.rate", ratelimit.client_key(request))
+    except ratelimit.RateLimited as exc:
+        return _limited(request, exc)
+    form = RateForm(request.POST)
+    try:
+        pk = signing.loads(request.POST.get("token", ""), salt=RATE_SALT, max_age=RATE_TTL)
+        case = selectors.public_case(int(pk))
+    except (signing.BadSignature, Case.DoesNotExist, TypeError, ValueError):
+        context = {"form": LookupForm(), "expired": True}
+        return render(request, "portal/progress.html", context, status=400)
+    if not form.is_valid():
+        return _result(request, case, rate_form=form, status=400)
+    try:
+        services.case_rate_by_citizen(
+            case=case, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+        )
+    except Conflict as exc:
+        return _result(request, selectors.public_case(case.pk), notice=exc.message, status=409)
+    except InvalidInput as exc:
+        form.add_error("rating", exc.message)
+        return _result(request, case, rate_form=form, status=422)
+    return _result(request, selectors.public_case(case.pk), notice="评价已提交,感谢您的反馈")
