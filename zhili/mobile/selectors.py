@@ -1,0 +1,49 @@
+"""Every read of the grid worker's phone app, scoped to the user.
+
+"My grid's cases" are the cases that the user may see anyway (`case_scope`) and that lie in
+a grid the user works in (as grid worker or grid leader) or that the user reported.
+"""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from zhili.cases.models import Case
+from zhili.cases.selectors import case_list
+from zhili.core.errors import NotFound
+from zhili.mobile.models import Patrol
+from zhili.orgs.models import Grid
+
+OPEN_STATES = ("registered", "dispatched", "acknowledged", "in_progress", "replied", "returned")
+
+
+def my_grids(*, user: Any) -> QuerySet[Grid]:
+    if not getattr(user, "is_authenticated", False):
+        return Grid.objects.none()
+    ids = Grid.objects.filter(Q(workers=user) | Q(leader=user)).values("pk")
+    return Grid.objects.filter(pk__in=ids).select_related("village").order_by("code")
+
+
+def my_grid_cases(*, user: Any) -> QuerySet[Case]:
+    """Newest first; `case_list` applies the org scope before the grid filter."""
+    mine = Q(grid__in=my_grids(user=user)) | Q(registered_by=user.pk)
+    return case_list(user=user).filter(mine).order_by("-registered_at", "-id")
+
+
+def my_grid_case_get(*, user: Any, case_no: str) -> Case:
+    try:
+        return my_grid_cases(user=user).get(case_no=case_no)
+    except Case.DoesNotExist as exc:
+        raise NotFound("工单不存在") from exc
+
+
+def my_patrols(*, user: Any) -> QuerySet[Patrol]:
+    return Patrol.objects.filter(worker=user.pk).select_related("grid")
+
+
+def my_patrol_get(*, user: Any, client_id: Any) -> Patrol:
+    """A patrol of the user's own; another worker's patrol is "not found"."""
+    try:
+        return my_patrols(user=user).get(client_id=client_id)
+    except Patrol.DoesNotExist as exc:
+        raise NotFound("巡查记录不存在") from exc
