@@ -1,0 +1,250 @@
+"""Every write of the import: the upload (a job), and the job's run in the background.
+
+A job runs in two passes over the workbook. The first reads every row (streaming) and checks
+it, collecting every fault; a file with any fault is rejected and imports nothing. The
+checked rows wait in a temporary file (pickled batches), so the second pass does not parse
+the workbook again: it writes the cases batch by batch through
+`zhili.cases.services.bulk.case_bulk_register`, each batch in its own transaction, and moves
+the progress bar between batches. Should the run stop half-way (the machine stops, the
+database refuses), running the same file again completes it: rows already imported are
+skipped by their (channel, original number).
+"""
+
+import hashlib
+import logging
+import pickle
+import tempfile
+from collections.abc import Iterator
+from typing import IO, Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from zhili.cases.models import Category
+from zhili.cases.services import Intake
+from zhili.cases.services.bulk import HistoricalCase, case_bulk_register
+from zhili.core.audit import audit
+from zhili.core.errors import InvalidInput
+from zhili.core.events import emit
+from zhili.core.roles import Action
+from zhili.core.scope import require
+from zhili.core.uploads import sniff
+from zhili.imports.events import CasesImported
+from zhili.imports.models import ImportJob, JobState
+from zhili.imports.validation import MAX_ROWS, RowChecker, RowError, Sheet, ValidRow
+
+log = logging.getLogger(__name__)
+
+MAX_BYTES = 40 * 1024 * 1024  # 100,000 rows of the template take about 7 MB
+BATCH = 2000  # rows per transaction of the import, and per progress step
+EXAMPLE_ID = "示例"  # the template's example row: never imported
+
+
+def _check_file(upload: UploadedFile) -> str:
+    """The file's SHA-256, after making sure that it is a workbook (by its content)."""
+    size = upload.size or 0
+    if size == 0:
+        raise InvalidInput("上传的文件是空的", field="file")
+    if size > MAX_BYTES:
+        raise InvalidInput(
+            f"文件超过 {MAX_BYTES // 1024 // 1024} MB,请拆分后分批导入", field="file"
+        )
+    upload.seek(0)
+    kind = sniff(upload.read(65536))
+    if kind is None or kind.extension != "xlsx":
+        raise InvalidInput("请上传 Excel 工作簿(.xlsx),可先下载导入模板填写", field="file")
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def import_job_create(*, actor: Any, upload: UploadedFile) -> ImportJob:
+    """Store the upload as a job and queue its run (the worker picks it up after commit)."""
+    require(actor, Action.CASES_IMPORT)
+    sha256 = _check_file(upload)
+    name = (upload.name or "工单.xlsx").rsplit("/", 1)[-1][:200]
+    job = ImportJob(name=name, size=upload.size or 0, sha256=sha256, created_by=actor)
+    job.file.save(f"{sha256[:12]}.xlsx", upload, save=False)
+    job.save()
+    audit(actor, "imports.job.upload", job, name=name, size=job.size, sha256=sha256)
+    from zhili.imports.tasks import run_import_job
+
+    transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
+    return job
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+
+def import_job_run(job_id: int) -> ImportJob:
+    """Validate, then import. Runs once per job: a second call finds the job taken."""
+    claimed = ImportJob.objects.filter(pk=job_id, state=JobState.QUEUED).update(
+        state=JobState.VALIDATING, started_at=timezone.now(), processed=0
+    )
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if not claimed:
+        return job
+    try:
+        with job.file.open("rb") as handle, tempfile.TemporaryFile() as spool:
+            checker = _validate(job, handle, spool)
+            if checker.error_count:
+                _reject(job, checker)
+            else:
+                spool.seek(0)
+                _import(job, spool, checker.rows)
+    except Exception as exc:
+        log.exception("import job %s failed", job_id)
+        _fail(job, exc)
+        raise
+    job.refresh_from_db()
+    return job
+
+
+def _progress(job: ImportJob, **fields: Any) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def _validate(job: ImportJob, handle: IO[bytes], spool: IO[bytes]) -> RowChecker:
+    """Pass one: every row checked; the good ones spooled, in batches, while all are good."""
+    checker = RowChecker.for_catalog()
+    try:
+        sheet = Sheet(handle)
+    except InvalidInput as exc:
+        checker.add(RowError(1, "", exc.message))
+        return checker
+    try:
+        for error in sheet.read_header():
+            checker.add(error)
+        if checker.error_count:
+            return checker
+        estimate = sheet.estimate()
+        _progress(job, total_rows=estimate)
+        batch: list[ValidRow] = []
+        for number, row in sheet.data():
+            if checker.rows >= MAX_ROWS:
+                checker.add(
+                    RowError(number, "", f"超过单个文件 {MAX_ROWS:,} 行的上限,请拆分后分批导入")
+                )
+                break
+            valid = checker.check(number, row)
+            if valid is not None and valid.external_id == EXAMPLE_ID:
+                checker.rows -= 1  # the template's example row
+                continue
+            if valid is not None and not checker.error_count:
+                batch.append(valid)
+            if len(batch) >= BATCH:
+                pickle.dump(batch, spool)
+                batch = []
+            if checker.rows % BATCH == 0:
+                _progress(job, processed=checker.rows, total_rows=max(estimate, checker.rows))
+        if batch and not checker.error_count:
+            pickle.dump(batch, spool)
+        if not checker.rows and not checker.error_count:
+            checker.add(RowError(sheet.header_row + 1, "", "表头之下没有工单数据"))
+    finally:
+        sheet.close()
+    return checker
+
+
+def _batches(spool: IO[bytes]) -> Iterator[list[ValidRow]]:
+    while True:
+        try:
+            yield pickle.load(spool)  # noqa: S301  (our own temporary file, written above)
+        except EOFError:
+            return
+
+
+def _historical(row: ValidRow, categories: dict[str, Category]) -> HistoricalCase:
+    intake = Intake(
+        channel=row.channel,
+        category=categories[row.category_code],
+        title=row.title,
+        description=row.description,
+        urgency=row.urgency,
+        lat=row.lat,
+        lng=row.lng,
+        address=row.address,
+        reporter_name=row.reporter_name,
+        reporter_phone=row.reporter_phone,
+        external_id=row.external_id,
+    )
+    return HistoricalCase(
+        intake=intake, registered_at=row.registered_at, reply=row.reply, closed_at=row.closed_at
+    )
+
+
+def _import(job: ImportJob, spool: IO[bytes], total: int) -> None:
+    """Pass two: the cases, a batch per transaction; the job audited once at the end."""
+    _progress(job, state=JobState.IMPORTING, total_rows=total, processed=0)
+    categories = {c.code: c for c in Category.objects.all()}
+    created = skipped = done = 0
+    note = f"历史工单导入(批次 #{job.pk},文件“{job.name}”)。"
+    for rows in _batches(spool):
+        items = [_historical(row, categories) for row in rows]
+        result = case_bulk_register(
+            actor=job.created_by, items=items, note=note, data={"import_job": job.pk}
+        )
+        created += len(result.created)
+        skipped += result.skipped
+        done += len(rows)
+        _progress(job, processed=done, created_count=created, skipped_count=skipped)
+    with transaction.atomic():
+        message = f"新增 {created} 件,已存在跳过 {skipped} 件"
+        _progress(
+            job,
+            state=JobState.DONE,
+            processed=done,
+            created_count=created,
+            skipped_count=skipped,
+            message=message,
+            finished_at=timezone.now(),
+        )
+        audit(
+            job.created_by, "imports.job.import", job, rows=done, created=created, skipped=skipped
+        )
+        emit(CasesImported(job_id=job.pk, created=created, skipped=skipped))
+
+
+def _rejection(checker: RowChecker) -> str:
+    if checker.error_rows:
+        return f"{checker.error_rows} 行有误,共 {checker.error_count} 处问题,未导入任何工单"
+    return f"文件格式有误({checker.error_count} 处问题),未导入任何工单"
+
+
+def _reject(job: ImportJob, checker: RowChecker) -> None:
+    with transaction.atomic():
+        _progress(
+            job,
+            state=JobState.REJECTED,
+            total_rows=checker.rows,
+            processed=checker.rows,
+            error_count=checker.error_count,
+            error_rows=checker.error_rows,
+            errors=[e.as_dict() for e in checker.errors],
+            message=_rejection(checker),
+            finished_at=timezone.now(),
+        )
+        audit(
+            job.created_by,
+            "imports.job.reject",
+            job,
+            rows=checker.rows,
+            error_rows=checker.error_rows,
+            errors=checker.error_count,
+        )
+
+
+def _fail(job: ImportJob, exc: Exception) -> None:
+    with transaction.atomic():
+        _progress(
+            job,
+            state=JobState.FAILED,
+            message=f"导入中断({exc.__class__.__name__}),已导入的工单保留;重新上传同一文件可补齐其余部分",
+            finished_at=timezone.now(),
+        )
+        audit(job.created_by, "imports.job.fail", job, error=str(exc)[:300])

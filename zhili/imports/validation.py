@@ -1,0 +1,348 @@
+"""Reading and checking an uploaded work-order workbook, row by row, without loading it whole.
+
+`read_rows` streams the data sheet (openpyxl read-only); `RowChecker.check` turns one row into
+a `ValidRow` or records every fault of the row (row number as Excel shows it, the column's
+header, a message in Chinese). Nothing here writes to the database.
+"""
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import IO, Any
+
+from django.utils import timezone
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from zhili.cases.models import Category
+from zhili.core.errors import InvalidInput
+from zhili.core.personal import validate_phone
+from zhili.imports.columns import (
+    BY_HEADER,
+    CHANNELS,
+    HEADER,
+    REQUIRED_HEADERS,
+    SHEET_NAME,
+    URGENCIES,
+)
+
+MAX_ROWS = 100_000  # data rows per file
+MAX_REPORTED = 10_000  # faults kept in the report (the count is always complete)
+_TIME_FORMATS = [
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+]
+_EARLIEST = datetime(1990, 1, 1)
+_MAX_LENGTHS = {
+    "external_id": 100,
+    "title": 200,
+    "address": 300,
+    "reporter_name": 50,
+    "description": 10_000,
+    "reply": 10_000,
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass(frozen=True)
+class ValidRow:
+    """A checked row: plain values only, so that it pickles small between the two passes."""
+
+    row: int
+    external_id: str
+    channel: str
+    registered_at: datetime
+    category_code: str
+    title: str
+    description: str
+    urgency: str
+    address: str
+    lat: float | None
+    lng: float | None
+    reporter_name: str
+    reporter_phone: str
+    reply: str
+    closed_at: datetime | None
+
+
+class Sheet:
+    """The data sheet of an uploaded workbook: its header map and its rows, streamed."""
+
+    def __init__(self, file: IO[bytes]):
+        try:
+            self.book = load_workbook(file, read_only=True, data_only=True)
+        except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+            raise InvalidInput(
+                "无法读取该文件,请上传 Excel(.xlsx)格式的工单表", field="file"
+            ) from exc
+        names = self.book.sheetnames
+        self.sheet = self.book[SHEET_NAME] if SHEET_NAME in names else self.book.worksheets[0]
+        self.rows = self.sheet.iter_rows(values_only=True)
+        self.columns: dict[int, str] = {}  # cell index -> field key
+        self.header_row = 0
+
+    def estimate(self) -> int:
+        """Data rows by the sheet's declared size (a hint for the progress bar)."""
+        declared = self.sheet.max_row or 0
+        return max(0, min(declared - self.header_row, MAX_ROWS + 1))
+
+    def read_header(self) -> list[RowError]:
+        for number, values in enumerate(self.rows, start=1):
+            if any(_blank(v) is False for v in values):
+                self.header_row = number
+                return self._map_header(number, values)
+        return [RowError(1, "", "文件中没有数据:第一行应为表头,其后每行一条工单")]
+
+    def _map_header(self, number: int, values: tuple[Any, ...]) -> list[RowError]:
+        found: dict[str, int] = {}
+        for index, value in enumerate(values):
+            header = re.sub(r"\s+", "", str(value or "")).rstrip("*")
+            column = BY_HEADER.get(header)
+            if column is not None and header not in found:
+                found[header] = index
+                self.columns[index] = column.key
+        missing = [h for h in REQUIRED_HEADERS if h not in found]
+        return [RowError(number, h, "表头缺少此列(请使用导入模板)") for h in missing]
+
+    def data(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(Excel row number, {field key: cell value}) for every non-empty row."""
+        for number, values in enumerate(self.rows, start=self.header_row + 1):
+            row = {key: values[i] for i, key in self.columns.items() if i < len(values)}
+            if all(_blank(v) for v in row.values()):
+                continue
+            yield number, row
+
+    def close(self) -> None:
+        self.book.close()
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 12345 typed as a number, not "12345.0"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return str(value).strip()
+
+
+class _Fault(Exception):
+    def __init__(self, message: str):
+        self.message = message
+
+
+@dataclass
+class RowChecker:
+    """Checks rows one by one and keeps the report; `categories` maps code -> category."""
+
+    categories: dict[str, Category]
+    now: datetime = field(default_factory=timezone.now)
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    error_rows: int = 0
+    rows: int = 0
+    _seen: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    @classmethod
+    def for_catalog(cls) -> "RowChecker":
+        return cls(categories={c.code: c for c in Category.objects.all()})
+
+    def add(self, error: RowError) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_REPORTED:
+            self.errors.append(error)
+
+    def check(self, number: int, row: dict[str, Any]) -> ValidRow | None:
+        self.rows += 1
+        faults: list[RowError] = []
+        values: dict[str, Any] = {}
+
+        def take(key: str, parse: Any) -> None:
+            try:
+                values[key] = parse(row.get(key))
+            except _Fault as fault:
+                faults.append(RowError(number, HEADER[key], fault.message))
+
+        take("external_id", lambda v: self._required_text(v, "external_id"))
+        take("channel", self._channel)
+        take("registered_at", lambda v: self._moment(v, required=True))
+        take("category", self._category)
+        take("title", lambda v: self._required_text(v, "title"))
+        take("description", lambda v: self._required_text(v, "description"))
+        take("urgency", self._urgency)
+        take("address", lambda v: self._optional_text(v, "address"))
+        take("lat", lambda v: self._coordinate(v, -90, 90))
+        take("lng", lambda v: self._coordinate(v, -180, 180))
+        take("reporter_name", lambda v: self._optional_text(v, "reporter_name"))
+        take("reporter_phone", self._phone)
+        take("reply", lambda v: self._optional_text(v, "reply"))
+        take("closed_at", lambda v: self._moment(v, required=False))
+        faults += self._across(number, values)
+        if faults:
+            self.error_rows += 1
+            for fault in faults:
+                self.add(fault)
+            return None
+        category = values["category"]
+        return ValidRow(
+            row=number,
+            external_id=values["external_id"],
+            channel=values["channel"],
+            registered_at=values["registered_at"],
+            category_code=category.code,
+            title=values["title"],
+            description=values["description"],
+            urgency=values["urgency"] or category.default_urgency,
+            address=values["address"],
+            lat=values["lat"],
+            lng=values["lng"],
+            reporter_name=values["reporter_name"],
+            reporter_phone=values["reporter_phone"],
+            reply=values["reply"],
+            closed_at=values["closed_at"],
+        )
+
+    # --- rules that involve several cells -----------------------------------------------------
+
+    def _across(self, number: int, v: dict[str, Any]) -> list[RowError]:
+        faults: list[RowError] = []
+
+        def fault(key: str, message: str) -> None:
+            faults.append(RowError(number, HEADER[key], message))
+
+        lat, lng = v.get("lat", 0.0), v.get("lng", 0.0)
+        if "lat" in v and "lng" in v and (lat is None) != (lng is None):
+            fault("lng" if lng is None else "lat", "纬度和经度须同时填写")
+        if lat is None and lng is None and "address" in v and not v["address"]:
+            fault("address", "没有经纬度时须填写地址")
+        registered, closed = v.get("registered_at"), v.get("closed_at")
+        if closed is not None and registered is not None and closed < registered:
+            fault("closed_at", "办结时间不能早于受理时间")
+        if closed is not None and "reply" in v and not v["reply"]:
+            fault("reply", "已办结的工单须填写办理结果")
+        if closed is None and "closed_at" in v and v.get("reply"):
+            fault("closed_at", "填写了办理结果,须同时填写办结时间")
+        key = (v.get("channel"), v.get("external_id"))
+        if None not in key:
+            first = self._seen.setdefault(key, number)  # type: ignore[arg-type]
+            if first != number:
+                fault("external_id", f"与第 {first} 行重复(同一来源渠道的原工单编号不得重复)")
+        return faults
+
+    # --- one cell each --------------------------------------------------------------------------
+
+    def _required_text(self, value: Any, key: str) -> str:
+        text = self._optional_text(value, key)
+        if not text:
+            raise _Fault("必填")
+        return text
+
+    def _optional_text(self, value: Any, key: str) -> str:
+        text = _text(value)
+        limit = _MAX_LENGTHS[key]
+        if len(text) > limit:
+            raise _Fault(f"不能超过{limit}字(现有{len(text)}字)")
+        return text
+
+    def _channel(self, value: Any) -> str:
+        text = _text(value)
+        if not text:
+            raise _Fault("必填")
+        code = CHANNELS.get(text)
+        if code is None:
+            raise _Fault(f"无法识别的来源渠道“{text}”")
+        return code
+
+    def _urgency(self, value: Any) -> str:
+        text = _text(value)
+        if not text:
+            return ""
+        code = URGENCIES.get(text)
+        if code is None:
+            raise _Fault(f"无法识别的紧急程度“{text}”,应为 一般、紧急 或 特急")
+        return code
+
+    def _category(self, value: Any) -> Category:
+        code = _text(value)
+        if not code:
+            raise _Fault("必填")
+        category = self.categories.get(code)
+        if category is None:
+            raise _Fault(f"派单目录中没有编码为“{code}”的事项分类")
+        if not category.is_active:
+            raise _Fault(f"事项分类“{category.name}”已停用")
+        return category
+
+    def _coordinate(self, value: Any, low: float, high: float) -> float | None:
+        if _blank(value):
+            return None
+        try:
+            number = float(str(value).strip()) if not isinstance(value, int | float) else value
+        except ValueError as exc:
+            raise _Fault(f"应为数字,而不是“{_text(value)}”") from exc
+        if not math.isfinite(number) or not low <= number <= high:
+            raise _Fault(f"应在 {low} 到 {high} 之间")
+        return float(number)
+
+    def _phone(self, value: Any) -> str:
+        text = _text(value)
+        if not text:
+            return ""
+        try:
+            return validate_phone(text)
+        except InvalidInput as exc:
+            raise _Fault(exc.message) from exc
+
+    def _moment(self, value: Any, *, required: bool) -> datetime | None:
+        if _blank(value):
+            if required:
+                raise _Fault("必填")
+            return None
+        moment = _parse_moment(value)
+        if moment is None:
+            raise _Fault(f"无法识别的时间“{_text(value)}”,应为 2025-03-01 09:30 这样的格式")
+        if moment < timezone.make_aware(_EARLIEST):
+            raise _Fault("时间早于1990年,请核对")
+        if moment > self.now:
+            raise _Fault("时间晚于当前时间")
+        return moment
+
+
+def _parse_moment(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time.min)
+    else:
+        text = re.sub(r"\s+", " ", str(value).strip())
+        for pattern in _TIME_FORMATS:
+            try:
+                moment = datetime.strptime(text, pattern)
+                break
+            except ValueError:
+                continue
+        else:
+            return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment

@@ -1,0 +1,110 @@
+"""Pages of the import (工单导入) and the case export (导出Excel).
+
+The import page takes an upload and lists the user's recent jobs; a job's page follows its
+progress by HTMX polling until it ends, then shows the result or the report of every fault.
+"""
+
+from urllib.parse import quote
+
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from zhili.cases.forms import CaseFilterForm
+from zhili.core.errors import DomainError, InvalidInput, NotFound
+from zhili.core.roles import Action
+from zhili.imports import exports, selectors, services
+from zhili.imports.columns import COLUMNS
+from zhili.imports.forms import UploadForm
+from zhili.imports.models import ImportJob
+from zhili.imports.validation import MAX_ROWS
+from zhili.imports.workbooks import XLSX, report_workbook, template_workbook
+from zhili.orgs.auth import StaffRequest
+from zhili.orgs.views import requires
+
+REPORT_ON_PAGE = 500  # faults listed on the page; the download has them all
+
+
+def _attachment(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _job_or_404(request: StaffRequest, pk: int) -> ImportJob:
+    try:
+        return selectors.job_get(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@requires(Action.CASES_IMPORT)
+@require_http_methods(["GET", "POST"])
+def index(request: StaffRequest) -> HttpResponse:
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                job = services.import_job_create(
+                    actor=request.user, upload=form.cleaned_data["file"]
+                )
+            except DomainError as exc:
+                form.add_error("file", exc.message)
+            else:
+                return redirect("imports:job", pk=job.pk)
+        status = 422
+    context = {
+        "form": form,
+        "jobs": selectors.job_list(user=request.user)[:20],
+        "columns": COLUMNS,
+        "max_rows_label": f"{MAX_ROWS:,}",
+        "max_mb": services.MAX_BYTES // 1024 // 1024,
+        "example_id": services.EXAMPLE_ID,
+    }
+    return render(request, "imports/index.html", context, status=status)
+
+
+@requires(Action.CASES_IMPORT)
+@require_GET
+def template(request: StaffRequest) -> HttpResponse:
+    return _attachment(template_workbook(), "历史工单导入模板.xlsx")
+
+
+def _job_context(job: ImportJob) -> dict:
+    return {"job": job, "errors": job.errors[:REPORT_ON_PAGE], "on_page": REPORT_ON_PAGE}
+
+
+@requires(Action.CASES_IMPORT)
+@require_GET
+def job(request: StaffRequest, pk: int) -> HttpResponse:
+    return render(request, "imports/job.html", _job_context(_job_or_404(request, pk)))
+
+
+@requires(Action.CASES_IMPORT)
+@require_GET
+def job_progress(request: StaffRequest, pk: int) -> HttpResponse:
+    return render(request, "imports/_job.html", _job_context(_job_or_404(request, pk)))
+
+
+@requires(Action.CASES_IMPORT)
+@require_GET
+def job_report(request: StaffRequest, pk: int) -> HttpResponse:
+    job = _job_or_404(request, pk)
+    return _attachment(report_workbook(job), f"导入校验结果_{job.pk}.xlsx")
+
+
+@requires(Action.CASES_VIEW)
+@require_GET
+def export_cases(request: StaffRequest) -> HttpResponseBase:
+    filters = CaseFilterForm(request.GET).filters()
+    try:
+        out, _count = exports.case_export(user=request.user, filters=filters)
+    except InvalidInput as exc:
+        query = request.GET.urlencode()
+        context = {"message": exc.message, "query": query}
+        return render(request, "imports/export_refused.html", context, status=422)
+    return FileResponse(
+        out, as_attachment=True, filename=exports.export_filename(), content_type=XLSX
+    )
