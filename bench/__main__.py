@@ -21,7 +21,14 @@ import time
 from pathlib import Path
 
 # module -> whether it needs a database
-MODULES = {"bench.locate": False, "bench.subtree": True, "bench.cases": True}
+MODULES = {
+    "bench.locate": False,
+    "bench.subtree": True,
+    "bench.cases": True,
+    "bench.push": True,
+    "bench.imports": True,
+    "bench.duplicates": True,
+}
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 POSTGRES_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/zhili_bench"

@@ -37,6 +37,8 @@ class Action(models.TextChoices):
     CASES_DISPATCH = "cases.dispatch", "分拨派单与回访"
     CASES_HANDLE = "cases.handle", "承办工单"
     SUPERVISION_VIEW = "supervision.view", "查看与办理督办单"
+    CASES_IMPORT = "cases.import", "导入历史工单"
+    MOBILE_USE = "mobile.use", "使用网格通(手机)"
 
 
 _EVERYONE = {Action.ORGS_VIEW, Action.GRIDS_VIEW, Action.CASES_VIEW}
@@ -56,7 +58,10 @@ PERMISSIONS: dict[str, set[str]] = {
     | _DISPATCH
     | _HANDLE
     | _SUPERVISE,
-    Role.DISPATCHER: _EVERYONE | {Action.PERSONAL_DATA_REVEAL} | _DISPATCH | _SUPERVISE,
+    Role.DISPATCHER: _EVERYONE
+    | {Action.PERSONAL_DATA_REVEAL, Action.CASES_IMPORT}
+    | _DISPATCH
+    | _SUPERVISE,
     Role.TOWNSHIP_SECRETARY: _EVERYONE
     | {Action.PERSONAL_DATA_REVEAL, Action.GRIDS_MANAGE}
     | _DISPATCH
@@ -72,8 +77,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _INTAKE
     | _HANDLE
     | _SUPERVISE,
-    Role.GRID_LEADER: _EVERYONE | _INTAKE | _HANDLE | _SUPERVISE,
-    Role.GRID_WORKER: _EVERYONE | _INTAKE | _HANDLE | _SUPERVISE,
+    Role.GRID_LEADER: _EVERYONE | _INTAKE | _HANDLE | _SUPERVISE | {Action.MOBILE_USE},
+    Role.GRID_WORKER: _EVERYONE | _INTAKE | _HANDLE | _SUPERVISE | {Action.MOBILE_USE},
     Role.DEPARTMENT_HANDLER: _EVERYONE | _HANDLE | _SUPERVISE,
     Role.MEDIATOR: _EVERYONE | {Action.PERSONAL_DATA_REVEAL} | _INTAKE | _HANDLE | _SUPERVISE,
     Role.PETITION_OFFICER: _EVERYONE

@@ -1,4 +1,5 @@
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
 from django.contrib.auth import authenticate, logout, user_logged_in
 from django.http import HttpRequest
@@ -12,6 +13,18 @@ from zhili.orgs.models import Grid, Kind, Level, Organization
 
 auth_router = Router(tags=["认证"])
 orgs_router = Router(tags=["组织与网格"])
+
+# Bounds on what any endpoint accepts, far beyond real use and within what Python's date
+# arithmetic (a day's end in local time, in UTC) and every database's integers can take:
+# beyond them a client gets a 422 naming the field, not an overflow (500).
+Day = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))]
+MAX_OFFSET = 10**9
+
+
+class Paging(LimitOffsetPagination):
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=1000)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class Credentials(Schema):
@@ -113,7 +126,7 @@ class OrgFilters(Schema):
 
 
 @orgs_router.get("/orgs", response=list[OrgOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def org_list(request: StaffRequest, filters: Query[OrgFilters]) -> Any:
     qs = selectors.organization_list(user=request.user)
     if filters.level:

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from zhili.orgs.api import ErrorOut, OrgRef
+from zhili.orgs.api import MAX_OFFSET, ErrorOut, OrgRef
 from zhili.orgs.auth import StaffRequest
 from zhili.supervision import selectors, services
 from zhili.supervision.documents import document_filename, render_order_docx
@@ -66,7 +66,7 @@ class OrderQuery(Schema):
     case_no: str = ""
     overdue: bool = Field(False, description="只看答复已超时的")
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class AnswerIn(Schema):

@@ -15,6 +15,7 @@ from zhili.core.scope import can
 # (section, label, url name, required action)
 NAVIGATION: list[tuple[str, str, str, str | None]] = [
     ("工作台", "首页", "web:home", None),
+    ("工作台", "网格通(手机)", "mobile:home", Action.MOBILE_USE),
     ("事件工单", "受理登记", "cases:intake", Action.CASES_INTAKE),
     ("事件工单", "分拨工作台", "cases:workbench", Action.CASES_DISPATCH),
     ("事件工单", "本单位待办", "cases:inbox", Action.CASES_HANDLE),
@@ -22,11 +23,14 @@ NAVIGATION: list[tuple[str, str, str, str | None]] = [
     ("事件工单", "回访", "cases:follow_up", Action.CASES_DISPATCH),
     ("事件工单", "事件地图", "cases:map", Action.CASES_VIEW),
     ("事件工单", "办理质效", "cases:figures", Action.CASES_VIEW),
+    ("事件工单", "工单导入", "imports:index", Action.CASES_IMPORT),
     ("督查督办", "督办单", "supervision:list", Action.SUPERVISION_VIEW),
     ("组织与网格", "组织架构", "orgs:tree", Action.ORGS_VIEW),
     ("组织与网格", "网格地图", "orgs:grid_map", Action.GRIDS_VIEW),
     ("系统管理", "人员与角色", "orgs:people", Action.PEOPLE_MANAGE),
     ("系统管理", "接口密钥", "integrations:keys", Action.INTEGRATIONS_MANAGE),
+    ("系统管理", "推送对接", "integrations:push", Action.INTEGRATIONS_MANAGE),
+    ("系统管理", "分类映射", "integrations:mappings", Action.INTEGRATIONS_MANAGE),
 ]
 
 

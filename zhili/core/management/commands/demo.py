@@ -14,7 +14,13 @@ from zhili.orgs.models import User
 
 # Each loader is `load(*, stdout)`; later modules append theirs. Order matters: a loader may
 # rely on what the ones before it wrote.
-DEMO_LOADERS = ["zhili.orgs.demo.load", "zhili.cases.demo.load", "zhili.supervision.demo.load"]
+DEMO_LOADERS = [
+    "zhili.orgs.demo.load",
+    "zhili.cases.demo.load",
+    "zhili.supervision.demo.load",
+    "zhili.open311.demo.load",
+    "zhili.integrations.demo.load",
+]
 
 
 def _width(text: str) -> int:
