@@ -6,6 +6,7 @@ from django import forms
 
 from zhili.cases.models import Channel, Rating, State, Urgency
 from zhili.cases.selectors import CaseFilters
+from zhili.core.dates import DayField
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -69,8 +70,8 @@ class CaseFilterForm(forms.Form):
         choices=[("", "全部"), ("any", "黄牌或红牌"), ("yellow", "黄牌"), ("red", "红牌")],
         required=False,
     )
-    registered_from = forms.DateField(label="受理日期自", required=False)
-    registered_to = forms.DateField(label="至", required=False)
+    registered_from = DayField(label="受理日期自", required=False)
+    registered_to = DayField(label="至", required=False)
 
     def filters(self) -> CaseFilters:
         self.is_valid()

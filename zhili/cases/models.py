@@ -244,6 +244,9 @@ class Case(models.Model):
     master = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
     )
+    # Set on historical orders brought in by a spreadsheet (zhili.imports): they keep their
+    # outcome and are not called back (no follow-up).
+    imported_at = models.DateTimeField("导入时间", null=True, blank=True)
     is_demo = models.BooleanField(default=False)
     updated_at = models.DateTimeField(default=timezone.now)
 

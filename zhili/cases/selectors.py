@@ -90,6 +90,7 @@ class CaseFilters:
     registered_from: date | None = None
     registered_to: date | None = None
     extension_pending: bool = False
+    follow_up: bool = False  # closed cases to call back: historical imports are not
     q: str = ""  # case number, or words of the title and description (full-text)
 
 
@@ -118,6 +119,8 @@ def filter_cases(qs: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
         qs = qs.filter(registered_at__lt=_day_start(f.registered_to + timedelta(days=1)))
     if f.extension_pending:
         qs = qs.filter(extension_requested_until__isnull=False)
+    if f.follow_up:
+        qs = qs.filter(state=State.CLOSED, imported_at__isnull=True)
     if f.q.strip():
         qs = qs.filter(_text_query(f.q.strip()))
     return qs
@@ -214,7 +217,7 @@ WORKBENCH_BUCKETS: dict[str, tuple[str, CaseFilters]] = {
         CaseFilters(card="red", states=("dispatched", "acknowledged", "in_progress")),
     ),
     "to_close": ("待审核办结", CaseFilters(states=("replied",))),
-    "to_follow_up": ("待回访", CaseFilters(states=("closed",))),
+    "to_follow_up": ("待回访", CaseFilters(follow_up=True)),
 }
 
 INBOX_BUCKETS: dict[str, tuple[str, CaseFilters]] = {
@@ -257,7 +260,7 @@ def follow_up_cases(*, user: Any, bucket: str) -> QuerySet[Case]:
     qs = workbench_cases(user=user)
     if bucket == "unsatisfied":
         return qs.filter(state=State.RATED, rating=Rating.UNSATISFIED)
-    return qs.filter(state=State.CLOSED)
+    return filter_cases(qs, CaseFilters(follow_up=True))
 
 
 def follow_up_counts(*, user: Any) -> dict[str, int]:

@@ -64,6 +64,19 @@ def mask_id_number(value: Any) -> str:
     return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}"
 
 
+# The same numbers inside free text (a description, a reply), where they are not alone.
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
+_LANDLINE_IN_TEXT = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
+
+
+def mask_personal_text(text: str) -> str:
+    """Free text with resident ID numbers and phone numbers masked, for public outputs."""
+    text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group()), text or "")
+    text = _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
+    return _LANDLINE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
+
+
 @transaction.atomic
 def personal_data_reveal(*, actor: Any, target: models.Model, field: str) -> str:
     """The full value of `field` on `target`, for a user allowed to see it; audited."""

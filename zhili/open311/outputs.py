@@ -2,29 +2,18 @@
 becomes JSON or XML), with personal data kept out: never a reporter's name, phone or email,
 and phone and ID numbers masked wherever they appear in free text."""
 
-import re
 from datetime import datetime
 from typing import Any
 
 from zhili.cases import workflow
 from zhili.cases.models import Case, Category, State
-from zhili.core.personal import mask_id_number, mask_phone
+from zhili.core.personal import mask_personal_text
 from zhili.open311.models import LIST_DATATYPES, ServiceAttribute
 from zhili.open311.selectors import CLOSED, status_of
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<!\d)1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
 ACTION_LABELS = {"register": "受理", **{t.name: t.label for t in workflow.TRANSITIONS.values()}}
-
-
-def mask_personal_text(text: str) -> str:
-    """Free text with resident ID numbers and phone numbers masked (zhili.core.personal)."""
-    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group()), text or "")
-    text = _MOBILE.sub(lambda m: mask_phone(m.group()), text)
-    return _LANDLINE.sub(lambda m: mask_phone(m.group()), text)
 
 
 def service_out(category: Category) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from zhili.core.dates import FIRST_DAY, LAST_DAY
 from zhili.core.scope import role_codes
 from zhili.orgs import selectors, services
 from zhili.orgs.auth import StaffRequest
@@ -17,7 +18,7 @@ orgs_router = Router(tags=["组织与网格"])
 # Bounds on what any endpoint accepts, far beyond real use and within what Python's date
 # arithmetic (a day's end in local time, in UTC) and every database's integers can take:
 # beyond them a client gets a 422 naming the field, not an overflow (500).
-Day = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))]
+Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]
 MAX_OFFSET = 10**9
 
 

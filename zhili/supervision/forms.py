@@ -6,6 +6,7 @@ They check the shape of the input only; the rules (who may, in which state) live
 
 from django import forms
 
+from zhili.core.dates import DayField
 from zhili.supervision.models import Level
 
 TEXTAREA = {"rows": 3}
@@ -18,8 +19,8 @@ class OrderFilterForm(forms.Form):
         label="督办等级", choices=[("", "全部等级"), *Level.choices], required=False
     )
     unit = forms.CharField(label="被督办单位", max_length=40, required=False)
-    issued_from = forms.DateField(label="下发日期自", required=False)
-    issued_to = forms.DateField(label="至", required=False)
+    issued_from = DayField(label="下发日期自", required=False)
+    issued_to = DayField(label="至", required=False)
     overdue = forms.BooleanField(label="只看答复已超时", required=False)
 
 

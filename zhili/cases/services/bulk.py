@@ -106,6 +106,7 @@ def _build(item: HistoricalCase, actor: Any, now: datetime) -> Case:
         replied_at=item.closed_at,
         closed_at=item.closed_at,
         reply=item.reply.strip() if closed else "",
+        imported_at=now,
         updated_at=now,
     )
 

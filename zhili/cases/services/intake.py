@@ -54,6 +54,14 @@ class Intake:
     external_id: str = ""
 
 
+# Text fields with a column limit (the title's is checked above with its own message).
+LENGTHS = [
+    ("address", 300, "地址"),
+    ("reporter_name", 50, "诉求人姓名"),
+    ("external_id", 100, "外部编号"),
+]
+
+
 def _validate(intake: Intake) -> None:
     if intake.channel not in Channel.values:
         raise InvalidInput(f"未知的来源渠道 {intake.channel}", field="channel")
@@ -71,6 +79,9 @@ def _validate(intake: Intake) -> None:
         raise InvalidInput("经纬度须同时提供", field="lng" if intake.lng is None else "lat")
     if intake.lat is None and not intake.address.strip():
         raise InvalidInput("请在地图上选点或填写地址", field="address")
+    for field, limit, label in LENGTHS:
+        if len(getattr(intake, field).strip()) > limit:
+            raise InvalidInput(f"{label}不能超过{limit}字", field=field)
 
 
 @transaction.atomic

@@ -338,6 +338,9 @@ def test_rate_and_reply_need_their_fields(acknowledged: Case, staff: Any) -> Non
         ({"channel": "fax"}, "channel"),
         ({"lat": None}, "lat"),
         ({"lat": None, "lng": None}, "address"),
+        ({"address": "路" * 301}, "address"),
+        ({"reporter_name": "张" * 51}, "reporter_name"),
+        ({"external_id": "x" * 101}, "external_id"),
     ],
 )
 def test_intake_bad_input(register: Any, fields: dict, field: str) -> None:

@@ -32,7 +32,13 @@ from zhili.orgs.views import requires
 from zhili.supervision.selectors import orders_for_case
 
 # Timeline lines that are not transitions of the workflow table.
-EVENT_LABELS = {"register": "受理登记", "card": "亮牌", "yellow": "黄牌预警", "red": "红牌超期"}
+EVENT_LABELS = {
+    "register": "受理登记",
+    "import": "历史导入",
+    "card": "亮牌",
+    "yellow": "黄牌预警",
+    "red": "红牌超期",
+}
 STATE_LABELS = dict(State.choices)
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from zhili.cases.figures import UnitFigures, unit_figures
+from zhili.core.dates import DayField
 from zhili.core.errors import InvalidInput
 from zhili.core.roles import Action
 from zhili.orgs.auth import StaffRequest
@@ -19,8 +20,8 @@ CHART_UNITS = 15
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label="开始日期", required=False)
-    end = forms.DateField(label="结束日期", required=False)
+    start = DayField(label="开始日期", required=False)
+    end = DayField(label="结束日期", required=False)
 
     def period(self) -> tuple[date, date]:
         today = timezone.localdate()

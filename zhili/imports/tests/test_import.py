@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from zhili.cases.models import Case, CaseEvent, CaseNumberCounter, CaseText, State
+from zhili.cases.selectors import CaseFilters, filter_cases
 from zhili.core.counters import take_block
 from zhili.core.models import AuditLog, OutboxEvent
 from zhili.imports.models import JobState
@@ -114,6 +115,9 @@ def test_a_good_file_imports_routes_every_case_and_keeps_history(run_file, rules
     assert six.closed_at == datetime(2025, 3, 4, 16, 0, tzinfo=SH)
     assert six.registered_at == datetime(2025, 3, 2, 8, 15, tzinfo=SH)
     assert six.lead_unit == tree.t1 and six.unit_path == tree.t1.path
+    # A historical order keeps its outcome and is not called back: no follow-up for it.
+    assert all(c.imported_at is not None for c in cases.values())
+    assert not filter_cases(Case.objects.all(), CaseFilters(follow_up=True)).exists()
     # Numbers by the day of registration, gap-free, in file order.
     assert sorted(c.case_no for c in (one, two, three, four, five)) == [
         f"DH20250301-{n:05d}" for n in range(1, 6)
