@@ -190,9 +190,9 @@ def new_intakes(rng: random.Random, pool: list[tuple[str, str, str]], n: int) ->
     a point near it (duplicates to find), half are new requests anywhere."""
     grids = places()
     recent: list[Any] = list(
-        CaseText.objects.order_by("-registered_at").values_list(
-            "group", "lat", "lng", "grid_id", "tokens", "signature"
-        )[:n]
+        CaseText.objects.filter(grid_id__isnull=False, lat__isnull=False)
+        .order_by("-registered_at")
+        .values_list("group", "lat", "lng", "grid_id", "tokens", "signature")[:n]
     )
     townships = dict(Grid.objects.values_list("id", "village__parent_id"))
     rows = []

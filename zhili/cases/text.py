@@ -172,9 +172,25 @@ def bigrams(text: str) -> list[str]:
     return [run[i : i + 2] for run in _HAN.findall(text) for i in range(len(run) - 1)]
 
 
-def search_tokens(text: str) -> list[str]:
+def for_search(cut: list[str]) -> list[str]:
+    """jieba's `cut_for_search` of a text from its `cut`: each long word preceded by its
+    two- and three-character parts that are dictionary words (what jieba does, without
+    cutting the text a second time)."""
+    freq = jieba.dt.FREQ
+    out: list[str] = []
+    for word in cut:
+        if len(word) > 2:
+            out += [g for i in range(len(word) - 1) if freq.get(g := word[i : i + 2])]
+        if len(word) > 3:
+            out += [g for i in range(len(word) - 2) if freq.get(g := word[i : i + 3])]
+        out.append(word)
+    return out
+
+
+def search_tokens(text: str, cut: list[str] | None = None) -> list[str]:
     """The words (cut_for_search) and the character pairs of `text`, each once."""
-    return list(dict.fromkeys(_clean(jieba.cut_for_search(text)) + bigrams(text)))
+    cut = list(jieba.cut(text)) if cut is None else cut
+    return list(dict.fromkeys(_clean(for_search(cut)) + bigrams(text)))
 
 
 def query_terms(text: str) -> list[str]:
@@ -243,7 +259,8 @@ def cells_around(lat: float, lng: float, distance_m: float) -> list[int]:
 def analyse(text: str) -> tuple[str, bytes]:
     """(search tokens joined by spaces, MinHash bytes) of a text; cached because generated and
     imported cases repeat their wording."""
-    return " ".join(search_tokens(text)), to_bytes(signature(words(text)))
+    cut = list(jieba.cut(text))
+    return " ".join(search_tokens(text, cut)), to_bytes(signature(_clean(cut)))
 
 
 def case_words(case: Case) -> str:

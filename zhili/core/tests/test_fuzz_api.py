@@ -16,6 +16,7 @@ Deterministic (a fixed seed, derandomized, no example database) and small (a few
 operation); docs/api.md says how to run a deeper search.
 """
 
+import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -39,7 +40,9 @@ from zhili.cases.services import case_act
 from zhili.cases.tests.conftest import catalog, register, rules, staff  # noqa: F401
 from zhili.conftest import Tree
 from zhili.core.roles import Role
-from zhili.integrations.services import apikey_create
+from zhili.integrations.models import PushChannel
+from zhili.integrations.services import apikey_create, pushsource_create
+from zhili.integrations.signing import signed_headers
 from zhili.orgs.models import Grid, Organization
 from zhili.orgs.services import token_issue
 from zhili.supervision.services import order_issue_for_case
@@ -83,10 +86,13 @@ CHECKS = (
 class World:
     """The data the fuzzer works against, and the credentials it sends."""
 
-    def __init__(self, user: Any, api_key: str, identifiers: list[str]):
+    def __init__(
+        self, user: Any, api_key: str, identifiers: list[str], push_secrets: dict[str, str]
+    ):
         self.user = user
         self.api_key = api_key
         self.identifiers = identifiers
+        self.push_secrets = push_secrets  # channel -> the push source's signing secret
 
     def headers(self) -> dict[str, str]:
         # A fresh token per request: the fuzzer also calls POST /auth/logout, which revokes it.
@@ -118,7 +124,13 @@ def world(
         *Grid.objects.values_list("code", flat=True),
         *(c.code for c in catalog.__dict__.values()),
     ]
-    return World(user, raw_key, identifiers)
+    push_secrets = {
+        channel.value: pushsource_create(
+            actor=None, channel=channel, name=channel.label, fallback_category=catalog.noise
+        )[1]
+        for channel in PushChannel
+    }
+    return World(user, raw_key, identifiers, push_secrets)
 
 
 @pytest.fixture
@@ -154,7 +166,22 @@ def test_api_operation(case: Any, data: st.DataObject, world: World, in_process:
     _mix_in(data, case.query, "query")
     if isinstance(case.body, dict):
         _mix_in(data, case.body, "body")
-    case.call_and_validate(headers=world.headers(), checks=CHECKS)
+    headers, extra = world.headers(), {}
+    if "/integrations/push/" in case.path:
+        # Mostly a channel that has a push source, so the order reaches the code behind it.
+        channels = st.sampled_from(sorted(world.push_secrets))
+        case.path_parameters["channel"] = data.draw(
+            st.one_of(channels, channels, st.just(case.path_parameters["channel"])),
+            label="path.channel",
+        )
+    secret = world.push_secrets.get(case.path_parameters.get("channel", ""))
+    if "/integrations/push/" in case.path and secret and case.body is not None:
+        # Signed as the platform would sign it, so the generated order reaches the code
+        # behind the signature check (the raw body replaces schemathesis' serialization).
+        raw = json.dumps(case.body, ensure_ascii=False, default=repr).encode()
+        headers |= signed_headers(secret, raw)
+        extra["data"] = raw
+    case.call_and_validate(headers=headers, checks=CHECKS, **extra)
 
 
 # Strings that broke, or could break, something below the schema: PostgreSQL refuses NUL in

@@ -22,18 +22,23 @@ def normalize(text: str) -> str:
 
 
 def mapping_resolve(*, channel: str, text: str) -> CategoryMapping:
-    """The mapping of `text` on `channel` (created, unmapped, on first sight), its hit counted.
-    Runs inside the push's transaction."""
+    """The mapping of `text` on `channel` (created, unmapped, on first sight). Runs inside the
+    push's transaction; count the hit with `mapping_hit` at its end."""
     now = timezone.now()
     mapping, created = CategoryMapping.objects.get_or_create(
         channel=channel, text=normalize(text), defaults={"first_seen_at": now, "last_seen_at": now}
     )
-    CategoryMapping.objects.filter(pk=mapping.pk).update(
-        hit_count=F("hit_count") + 1, last_seen_at=now
-    )
     if created:
         audit(None, "integrations.mapping.discover", mapping, channel=channel, text=mapping.text)
     return mapping
+
+
+def mapping_hit(mapping: CategoryMapping) -> None:
+    """Count an order that used `mapping`. Its row stays locked until the push commits, so
+    this comes last: pushes of one category text wait on each other only that long."""
+    CategoryMapping.objects.filter(pk=mapping.pk).update(
+        hit_count=F("hit_count") + 1, last_seen_at=timezone.now()
+    )
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from zhili.core.audit import audit
 from zhili.core.errors import DomainError, InvalidInput, NotFound
 from zhili.core.personal import validate_phone
 from zhili.integrations.models import PushChannel, PushedOrder, PushSignature, PushSource
-from zhili.integrations.services.mappings import mapping_resolve
+from zhili.integrations.services.mappings import mapping_hit, mapping_resolve
 from zhili.integrations.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_matches
 
 URGENCY_RANK: dict[str, int] = {Urgency.NORMAL: 0, Urgency.URGENT: 1, Urgency.EMERGENCY: 2}
@@ -133,6 +133,7 @@ def _register(source: PushSource, order: PushOrder, order_no: str, raw: dict[str
         raw=raw,
     )
     audit(None, "integrations.push.accept", case, channel=source.channel, order_no=order_no)
+    mapping_hit(mapping)
     return case
 
 
