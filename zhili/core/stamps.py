@@ -5,6 +5,7 @@ keeps it until the data changes. Writers call `bump(key)` in their transaction; 
 check the stamp at most once per `max_age` seconds, and at once after a local write.
 """
 
+import functools
 import threading
 import time
 from collections.abc import Callable
@@ -18,17 +19,34 @@ from zhili.core.models import ChangeStamp
 T = TypeVar("T")
 _caches: dict[str, list["StampedCache"]] = {}
 # Keys bumped by this thread's open transaction: a value built before it ends may hold rows a
-# rollback would discard.
+# rollback would discard. The transaction is recognised by a marker callback registered with
+# on_commit: Django runs and drops it on commit and drops it on rollback, so once the marker
+# is no longer pending, that transaction has ended one way or the other.
 _uncommitted = threading.local()
 
 
-def _dirty_keys() -> set[str]:
-    keys: set[str] | None = getattr(_uncommitted, "keys", None)
-    if keys is None:
-        keys = _uncommitted.keys = set()
-    if not transaction.get_connection().in_atomic_block:
-        keys.clear()  # the transaction that bumped them has ended, one way or the other
-    return keys
+def _marker() -> None:
+    """Registered with on_commit to mark the transaction that bumped stamps; does nothing."""
+
+
+def _pending(marker: object) -> bool:
+    connection = transaction.get_connection()
+    return connection.in_atomic_block and any(
+        entry[1] is marker for entry in connection.run_on_commit
+    )
+
+
+def _dirty_keys(*, create: bool = False) -> set[str]:
+    state: tuple[object, set[str]] | None = getattr(_uncommitted, "state", None)
+    if state is not None and _pending(state[0]):
+        return state[1]
+    if not create:
+        _uncommitted.state = None
+        return set()
+    marker = functools.partial(_marker)  # a new object per transaction
+    transaction.on_commit(marker)
+    _uncommitted.state = (marker, set())
+    return _uncommitted.state[1]
 
 
 def current(key: str) -> int:
@@ -40,7 +58,7 @@ def bump(key: str) -> None:
     """Mark data set `key` as changed, in the caller's transaction."""
     updated = ChangeStamp.objects.filter(key=key).update(version=F("version") + 1)
     if transaction.get_connection().in_atomic_block:
-        _dirty_keys().add(key)
+        _dirty_keys(create=True).add(key)
     if not updated:
         ChangeStamp.objects.get_or_create(key=key, defaults={"version": 1})
     for cache in _caches.get(key, []):
