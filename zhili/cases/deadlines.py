@@ -120,12 +120,18 @@ class Clock:
     calendar: bool
 
 
-def start_clock(category: Category, urgency: str, start: datetime) -> Clock:
+def start_clock(
+    category: Category, urgency: str, start: datetime, imposed: datetime | None = None
+) -> Clock:
+    """The deadlines of a handling that starts at `start`; a deadline the sending platform
+    imposed (`imposed`) wins when it is earlier than ours."""
     limits = limits_for(category, urgency)
     due = add_limit(start, limits.handle)
+    if imposed is not None and imposed < due:
+        due = max(imposed, start)
     calendar = limits.handle.calendar
     return Clock(
-        acknowledge_due_at=add_limit(start, limits.acknowledge),
+        acknowledge_due_at=min(add_limit(start, limits.acknowledge), due),
         due_at=due,
         warn_at=warn_point(start, due, calendar=calendar),
         calendar=calendar,

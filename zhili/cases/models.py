@@ -223,6 +223,9 @@ class Case(models.Model):
 
     # Deadlines are data (habit 6): the scheduler sweeps these indexed columns.
     acknowledge_due_at = models.DateTimeField("签收时限", null=True, blank=True)
+    # A deadline the sending platform imposes (12345 and the other pushes): the handling
+    # deadline is never later than this one (zhili.cases.deadlines.start_clock).
+    imposed_due_at = models.DateTimeField("来源平台时限", null=True, blank=True)
     due_at = models.DateTimeField("办结时限", null=True, blank=True)
     warn_at = models.DateTimeField(null=True, blank=True)
     card = models.CharField("督办牌", max_length=10, choices=Card.choices, blank=True, default="")

@@ -52,6 +52,7 @@ class Intake:
     reporter_phone: str = ""
     anonymous: bool = False
     external_id: str = ""
+    imposed_due_at: datetime | None = None  # the sending platform's deadline, if it sets one
 
 
 # Text fields with a column limit (the title's is checked above with its own message).
@@ -103,6 +104,7 @@ def case_register(*, actor: Any, intake: Intake, attachments: Iterable[UploadedF
         case_no=f"~{uuid.uuid4().hex[:24]}",  # provisional: the day's number is taken last
         channel=intake.channel,
         external_id=intake.external_id,
+        imposed_due_at=intake.imposed_due_at,
         category=intake.category,
         title=intake.title.strip(),
         description=intake.description.strip(),

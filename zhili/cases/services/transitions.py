@@ -116,7 +116,7 @@ def _dispatch_target(actor: Any, case: Case, unit_code: str | None) -> Organizat
 
 
 def _clock_fields(case: Case, start: datetime) -> dict[str, Any]:
-    clock = deadlines.start_clock(case.category, case.urgency, start)
+    clock = deadlines.start_clock(case.category, case.urgency, start, case.imposed_due_at)
     return {
         "acknowledge_due_at": clock.acknowledge_due_at,
         "due_at": clock.due_at,

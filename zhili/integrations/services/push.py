@@ -164,4 +164,5 @@ def _intake(
         reporter_name=order.caller_name.strip()[:50],
         reporter_phone=phone,
         external_id=order_no,
+        imposed_due_at=order.deadline,
     )

@@ -180,3 +180,20 @@ def test_all_four_channels_get_a_source_each(sources):
     assert sorted(sources) == sorted(c.value for c in PUSH_CHANNELS)
     secrets = {secret for _source, secret in sources.values()}
     assert len(secrets) == 4
+
+
+@pytest.mark.parametrize("days", [1, 20])
+def test_the_senders_deadline_caps_the_handling_deadline(push, staff, days):
+    """12345 imposes its own deadline: once dispatched, ours is never later than it."""
+    from zhili.cases import deadlines
+    from zhili.cases.services import case_act
+
+    imposed = datetime(2026, 11, 26, 18, 0, tzinfo=SHANGHAI) + timedelta(days=days)
+    answer = push(order_body(deadline=imposed.isoformat()))
+    case = Case.objects.get(case_no=answer.json()["case_no"])
+    assert case.imposed_due_at == imposed
+    case = case_act(actor=staff.township, case=case, action="dispatch")
+    own = deadlines.start_clock(case.category, case.urgency, case.dispatched_at).due_at
+    assert case.due_at == min(own, imposed)
+    assert case.acknowledge_due_at <= case.due_at
+    assert (case.due_at == imposed) == (days == 1)  # a day is sooner than our limit, 20 later
