@@ -29,6 +29,7 @@ import numpy as np
 from django.db import connection
 
 from zhili.cases.models import Case, CaseText, Category
+from zhili.core.rows import insert_rows
 
 NUM_PERM = 64
 _PRIME = (1 << 61) - 1
@@ -309,8 +310,7 @@ def index_cases(cases: Iterable[Case], *, batch: int = 2000) -> int:
             )
         )
         rows = [_row(c, group_of(paths[c.category_id])) for c in chunk if c.pk not in done]
-        CaseText.objects.bulk_create(rows)
-        written += len(rows)
+        written += insert_rows(CaseText, rows)
     return written
 
 

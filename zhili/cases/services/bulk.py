@@ -27,6 +27,7 @@ from zhili.cases.services.intake import Intake, _validate
 from zhili.cases.text import index_cases
 from zhili.core.counters import take_block
 from zhili.core.personal import validate_phone
+from zhili.core.rows import insert_rows
 
 IMPORT_ACTION = "import"
 BATCH = 1000  # rows per INSERT statement
@@ -140,7 +141,7 @@ def _timeline(cases: list[Case], actor: Any, note: str, data: dict[str, Any], no
         )
         for case in cases
     ]
-    CaseEvent.objects.bulk_create(events, batch_size=BATCH)
+    insert_rows(CaseEvent, events)
 
 
 def _index_text(cases: list[Case]) -> None:

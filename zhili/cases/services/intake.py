@@ -55,6 +55,9 @@ class Intake:
     imposed_due_at: datetime | None = None  # the sending platform's deadline, if it sets one
 
 
+# Django builds an enum's `values` list anew on every access: check against sets made once.
+CHANNELS = frozenset(Channel.values)
+URGENCIES = frozenset(Urgency.values)
 # Text fields with a column limit (the title's is checked above with its own message).
 LENGTHS = [
     ("address", 300, "地址"),
@@ -64,11 +67,11 @@ LENGTHS = [
 
 
 def _validate(intake: Intake) -> None:
-    if intake.channel not in Channel.values:
+    if intake.channel not in CHANNELS:
         raise InvalidInput(f"未知的来源渠道 {intake.channel}", field="channel")
     if not intake.category.is_active:
         raise InvalidInput("该事项分类已停用", field="category")
-    if intake.urgency and intake.urgency not in Urgency.values:
+    if intake.urgency and intake.urgency not in URGENCIES:
         raise InvalidInput("紧急程度只能是 normal、urgent 或 emergency", field="urgency")
     if not intake.title.strip():
         raise InvalidInput("请填写标题", field="title")

@@ -128,6 +128,8 @@ def test_a_good_file_imports_routes_every_case_and_keeps_history(run_file, rules
     assert events.count() == 6
     assert set(events.values_list("to_state", flat=True)) == {State.REGISTERED, State.CLOSED}
     assert all(e.actor == staff.dispatcher for e in events)
+    assert {e.data["external_id"] for e in events} == set(cases)
+    assert all(e.data["import_job"] == job.pk and e.created_at for e in events)
     assert AuditLog.objects.filter(action="imports.job.import").count() == 1
     assert not AuditLog.objects.filter(action="cases.case.register").exists()
     assert list(OutboxEvent.objects.values_list("name", flat=True)) == ["imports.cases_imported"]
