@@ -28,7 +28,7 @@ def insert_rows(model: type[models.Model], objects: Iterable[models.Model]) -> i
     if not rows:
         return 0
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.get_attname_column()[1]) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
