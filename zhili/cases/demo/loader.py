@@ -16,10 +16,13 @@ from zhili.cases.demo import catalog, rules
 from zhili.cases.demo.generator import Draft, Generator, World
 from zhili.cases.models import (
     Case,
+    CaseDuplicate,
     CaseEvent,
     CaseNumberCounter,
     Category,
+    Channel,
     ResponsibilityRule,
+    State,
     TimeLimit,
 )
 from zhili.cases.text import index_cases
@@ -297,7 +300,42 @@ def load(*, stdout: TextIO, cases: int = CASES) -> dict[str, Any]:
         created |= counts
         last = Case.objects.filter(is_demo=True).aggregate(Max("registered_at"))
         audit(None, "cases.demo.load", None, created=created, last=str(last["registered_at__max"]))
+    created["repeats"] = report_again(stdout)
     return {"created": created}
+
+
+REPEATS = 3
+
+
+def report_again(stdout: TextIO) -> int:
+    """A few requests that repeat one still waiting for dispatch, a short walk away, through
+    the real intake: the duplicate check flags them on the workbench (疑似重复)."""
+    from zhili.cases.services import Intake, case_register
+
+    waiting = Case.objects.filter(
+        is_demo=True, state=State.REGISTERED, lat__isnull=False, out_of_area=False
+    ).order_by("-registered_at")[:REPEATS]
+    made = 0
+    for original in waiting.select_related("category"):
+        with transaction.atomic():
+            repeat = case_register(
+                actor=None,
+                intake=Intake(
+                    channel=Channel.HOTLINE,
+                    category=original.category,
+                    title=original.title,
+                    description=f"{original.description}又有群众来电反映同一情况。",
+                    lat=original.lat + 0.0015,  # about 170 m north
+                    lng=original.lng,
+                    address=original.address,
+                    external_id=f"DEMO-REPEAT-{original.case_no}",
+                ),
+            )
+            Case.objects.filter(pk=repeat.pk).update(is_demo=True)
+        made += 1
+    flagged = CaseDuplicate.objects.filter(case__is_demo=True).count()
+    _say(stdout, f"重复来电 {made} 件经受理登记,疑似重复标记 {flagged} 条")
+    return made
 
 
 def unload() -> None:

@@ -149,3 +149,16 @@ def test_second_load_adds_nothing() -> None:
     after = (Case.objects.count(), CaseEvent.objects.count(), ResponsibilityRule.objects.count())
     assert before == after
     assert "跳过生成" in out.getvalue()
+
+
+def test_repeated_calls_are_registered_and_flagged_as_likely_duplicates() -> None:
+    from zhili.cases.models import CaseDuplicate
+
+    repeats = Case.objects.filter(external_id__startswith="DEMO-REPEAT-")
+    # As many as there are located cases still waiting for dispatch, up to REPEATS.
+    assert 1 <= repeats.count() <= loader.REPEATS
+    for repeat in repeats:
+        flag = CaseDuplicate.objects.get(case=repeat)
+        original = repeat.external_id.removeprefix("DEMO-REPEAT-")
+        assert flag.candidate.case_no == original
+        assert flag.score >= 0.6 and "相距约" in flag.reason
