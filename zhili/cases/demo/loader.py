@@ -317,6 +317,7 @@ def report_again(stdout: TextIO) -> int:
     ).order_by("-registered_at")[:REPEATS]
     made = 0
     for original in waiting.select_related("category"):
+        assert original.lat is not None  # filtered above
         with transaction.atomic():
             repeat = case_register(
                 actor=None,
