@@ -28,6 +28,7 @@ from zhili.cases.models import (
 from zhili.cases.text import index_cases
 from zhili.core import stamps
 from zhili.core.audit import audit
+from zhili.core.models import AuditLog, OutboxEvent
 from zhili.orgs.demo.data import COUNTY
 from zhili.orgs.models import Organization
 
@@ -340,7 +341,13 @@ def report_again(stdout: TextIO) -> int:
 
 
 def unload() -> None:
-    """Remove what `load` wrote (for tests): the demo cases, then the catalog, limits, rules."""
+    """Remove what `load` wrote (for tests): the demo cases with the audit rows and events of
+    the ones registered through the intake, then the catalog, limits, rules."""
+    demo_ids = list(Case.objects.filter(is_demo=True).values_list("pk", flat=True))
+    AuditLog.objects.filter(
+        target_type=Case._meta.label_lower, target_id__in=[str(pk) for pk in demo_ids]
+    ).delete()
+    OutboxEvent.objects.filter(name="cases.registered", payload__case_id__in=demo_ids).delete()
     Case.objects.filter(is_demo=True).update(master=None)  # Case.master is PROTECT
     Case.objects.filter(is_demo=True).delete()
     CaseNumberCounter.objects.all().delete()
