@@ -2,7 +2,7 @@
 
 Each benchmark module exposes `run() -> dict[name, (value, unit)]`. Modules that need a
 database (marked in MODULES) run once on a scratch SQLite database and, when PostgreSQL answers at
-BENCH_POSTGRES_URL (default: the local server, database zhili_bench, created if missing),
+BENCH_POSTGRES_URL (default: the local server, database zhili_bench, dropped and created afresh each run),
 once more there; their names end in "@sqlite" or "@postgresql". Each run is a separate
 process, so the settings (and connections) of one database never leak into the other.
 Results are written as ``{"name": {"value": number, "unit": "..."}}``.
@@ -57,12 +57,11 @@ def postgres_ready() -> bool:
         import psycopg
 
         base, _, dbname = POSTGRES_URL.rpartition("/")
+        # A fresh database every run, as the SQLite runs get a fresh file: what an earlier run
+        # left (a million cases in the duplicate window, say) would change what this one measures.
         with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
-            exists = conn.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [dbname]
-            ).fetchone()
-            if not exists:
-                conn.execute(f'CREATE DATABASE "{dbname}"')
+            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{dbname}"')
         return True
     except Exception as exc:
         print(f"PostgreSQL not available ({exc.__class__.__name__}): SQLite only", file=sys.stderr)

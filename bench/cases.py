@@ -28,6 +28,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
+from zhili.cases.demo import catalog as demo_catalog
+from zhili.cases.demo import texts as demo_texts
 from zhili.cases.models import Case, Category, State
 from zhili.cases.selectors import CaseFilters, case_list, filter_cases, keyset_page
 from zhili.cases.services import Intake, case_register
@@ -64,21 +66,39 @@ def leaves() -> list[Category]:
     return list(Category.objects.filter(children__isnull=True, is_active=True))
 
 
+def text_pool(rng: random.Random, n: int) -> list[tuple[str, str, str]]:
+    """(leaf code, title, description) like the demo's requests."""
+    leaves = demo_catalog.leaves()
+    openers = [o for group in demo_texts.OPENERS.values() for o in group]
+    pool = []
+    for _ in range(n):
+        code, _group, leaf = rng.choice(leaves)
+        phrase = rng.choice(leaf.phrases)
+        road = rng.choice(demo_texts.ROADS)
+        description = (
+            f"{rng.choice(openers)}{road}附近{phrase},"
+            f"{rng.choice(demo_texts.DETAILS)}{rng.choice(demo_texts.REQUESTS)}"
+        )
+        pool.append((code, phrase, description))
+    return pool
+
+
 def intake_batch(count: int, seed: int) -> float:
     """Register `count` cases through the service layer; returns the seconds it took."""
     dispatcher = User.objects.get(username="dispatcher")
-    categories = leaves()
+    categories = {c.code: c for c in leaves()}
     rng = random.Random(seed)
     points = sample_points(count, seed=seed + 1)
+    texts = text_pool(rng, count)
     started = time.perf_counter()
-    for lat, lng in points:
+    for (lat, lng), (code, title, description) in zip(points, texts, strict=True):
         case_register(
             actor=dispatcher,
             intake=Intake(
                 channel="hotline",
-                category=rng.choice(categories),
-                title="基准测试诉求",
-                description="基准测试:群众反映的问题描述",
+                category=categories[code],
+                title=title,
+                description=description,
                 lat=lat,
                 lng=lng,
                 reporter_name="测试",
@@ -121,7 +141,10 @@ def free_port() -> int:
 
 
 async def post_all(
-    base: str, headers: dict[str, str], codes: list[str], points: list[tuple[float, float]]
+    base: str,
+    headers: dict[str, str],
+    texts: list[tuple[str, str, str]],
+    points: list[tuple[float, float]],
 ) -> tuple[float, list[int]]:
     """HTTP_CLIENTS concurrent clients on one event loop: light on the CPU the server needs."""
     import httpx
@@ -134,9 +157,9 @@ async def post_all(
             i, (lat, lng) = queue.pop()
             body = {
                 "channel": "hotline",
-                "category": codes[i % len(codes)],
-                "title": "基准测试诉求",
-                "description": "基准测试:群众反映的问题描述",
+                "category": texts[i][0],
+                "title": texts[i][1],
+                "description": texts[i][2],
                 "lat": lat,
                 "lng": lng,
                 "reporter_name": "测试",
@@ -197,10 +220,10 @@ def bench_http() -> dict[str, tuple[float, str]]:
             token = client.post(
                 "/api/v1/auth/token", json={"username": "dispatcher", "password": "zhili-demo"}
             ).json()["token"]
-        codes = [c.code for c in leaves()]
         points = sample_points(HTTP_CASES, seed=5)
+        texts = text_pool(random.Random(7), len(points))
         headers = {"Authorization": f"Bearer {token}"}
-        seconds, statuses = asyncio.run(post_all(base, headers, codes, points))
+        seconds, statuses = asyncio.run(post_all(base, headers, texts, points))
         failed = sum(1 for s in statuses if s != 201)
         assert failed == 0, f"{failed} HTTP intakes failed: {sorted(set(statuses))}"
     finally:

@@ -26,9 +26,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bench.cases import text_pool
 from zhili.cases import duplicates, text
-from zhili.cases.demo import catalog as demo_catalog
-from zhili.cases.demo import texts as demo_texts
 from zhili.cases.models import Case, CaseText, Category, State
 from zhili.cases.selectors import CaseFilters, case_list, filter_cases, keyset_page
 from zhili.orgs.models import Grid, Organization, User
@@ -45,23 +44,6 @@ def setup() -> None:
     call_command("migrate", verbosity=0)
     call_command("demo", "--only", "zhili.orgs", stdout=io.StringIO())
     load(stdout=io.StringIO(), cases=0)
-
-
-def text_pool(rng: random.Random, n: int) -> list[tuple[str, str, str]]:
-    """(leaf code, title, description) like the demo's requests."""
-    leaves = demo_catalog.leaves()
-    openers = [o for group in demo_texts.OPENERS.values() for o in group]
-    pool = []
-    for _ in range(n):
-        code, _group, leaf = rng.choice(leaves)
-        phrase = rng.choice(leaf.phrases)
-        road = rng.choice(demo_texts.ROADS)
-        description = (
-            f"{rng.choice(openers)}{road}附近{phrase},"
-            f"{rng.choice(demo_texts.DETAILS)}{rng.choice(demo_texts.REQUESTS)}"
-        )
-        pool.append((code, phrase, description))
-    return pool
 
 
 def places() -> list[tuple[Any, ...]]:
