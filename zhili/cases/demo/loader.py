@@ -308,17 +308,35 @@ def load(*, stdout: TextIO, cases: int = CASES) -> dict[str, Any]:
 REPEATS = 3
 
 
+def _nearby_in_grid(case: Case) -> tuple[float, float]:
+    """A point about 170 m from the case, in its grid (so in its township) when one is."""
+    from zhili.orgs.selectors import grid_locate
+
+    assert case.lat is not None and case.lng is not None  # located cases only
+    for dlat, dlng in ((0.0015, 0), (-0.0015, 0), (0, 0.0018), (0, -0.0018)):
+        place = grid_locate(lat=case.lat + dlat, lng=case.lng + dlng)
+        if place is not None and place.grid.pk == case.grid_id:
+            return case.lat + dlat, case.lng + dlng
+    return case.lat, case.lng  # a small grid: the same spot
+
+
 def report_again(stdout: TextIO) -> int:
     """A few requests that repeat one still waiting for dispatch, a short walk away, through
     the real intake: the duplicate check flags them on the workbench (疑似重复)."""
     from zhili.cases.services import Intake, case_register
 
-    waiting = Case.objects.filter(
-        is_demo=True, state=State.REGISTERED, lat__isnull=False, out_of_area=False
-    ).order_by("-registered_at")[:REPEATS]
+    located = Case.objects.filter(is_demo=True, lat__isnull=False, out_of_area=False).exclude(
+        state=State.MERGED
+    )
+    # Preferably cases still waiting for dispatch; else the newest (a repeat of a case in hand
+    # or closed is flagged all the same).
+    originals = list(located.filter(state=State.REGISTERED).order_by("-registered_at")[:REPEATS])
+    if len(originals) < REPEATS:
+        others = located.exclude(pk__in=[c.pk for c in originals]).order_by("-registered_at")
+        originals += list(others[: REPEATS - len(originals)])
     made = 0
-    for original in waiting.select_related("category"):
-        assert original.lat is not None  # filtered above
+    for original in originals:
+        lat, lng = _nearby_in_grid(original)
         with transaction.atomic():
             repeat = case_register(
                 actor=None,
@@ -327,8 +345,8 @@ def report_again(stdout: TextIO) -> int:
                     category=original.category,
                     title=original.title,
                     description=f"{original.description}又有群众来电反映同一情况。",
-                    lat=original.lat + 0.0015,  # about 170 m north
-                    lng=original.lng,
+                    lat=lat,
+                    lng=lng,
                     address=original.address,
                     external_id=f"DEMO-REPEAT-{original.case_no}",
                 ),
