@@ -235,8 +235,8 @@ def bench_search() -> dict[str, Any]:
         times = []
         for _ in range(5):
             for q in SEARCHES:
+                started = time.perf_counter()  # the full-text lookup is part of the filter
                 qs = filter_cases(case_list(user=user), CaseFilters(q=q))
-                started = time.perf_counter()
                 keyset_page(qs, size=50)
                 times.append((time.perf_counter() - started) * 1000)
         p50, p99 = percentiles(times)
