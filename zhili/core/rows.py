@@ -16,10 +16,13 @@ from django.db import connection, models
 
 
 def insert_rows(model: type[models.Model], objects: Iterable[models.Model]) -> int:
-    """Insert `objects` (unsaved, without primary keys unless the key is a field one sets,
-    such as a one-to-one) into `model`'s table; returns how many were written."""
+    """Insert `objects` into `model`'s table; returns how many were written. An automatic
+    primary key is written when the objects carry one (`reserve_ids`), else the database
+    gives it and the objects do not learn it."""
+    objects = list(objects)
     fields = [f for f in model._meta.concrete_fields if not getattr(f, "generated", False)]
-    if isinstance(model._meta.pk, models.AutoField | models.BigAutoField):
+    auto = isinstance(model._meta.pk, models.AutoField | models.BigAutoField)
+    if auto and not all(obj.pk is not None for obj in objects):
         fields = [f for f in fields if f is not model._meta.pk]
     rows = [
         tuple(f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields)
@@ -38,3 +41,31 @@ def insert_rows(model: type[models.Model], objects: Iterable[models.Model]) -> i
             marks = ", ".join(["%s"] * len(fields))
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
     return len(rows)
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` new primary keys of `model` (an automatic integer key), for rows written with
+    `insert_rows` that others must point to. PostgreSQL takes them from the key's sequence.
+    SQLite has no sequence to draw from: the caller's transaction must already have written
+    (SQLite then holds the database's write lock until commit, so no one else can take the
+    same numbers); the keys continue after the highest ever given (AUTOINCREMENT's rule)."""
+    if count < 1:
+        return []
+    table = model._meta.db_table
+    column = str(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, column, count],
+            )
+            return [int(row[0]) for row in cursor.fetchall()]
+        if not connection.in_atomic_block:
+            raise RuntimeError("reserve_ids on SQLite needs the caller's open transaction")
+        key, quoted = connection.ops.quote_name(column), connection.ops.quote_name(table)
+        cursor.execute(f"SELECT COALESCE(MAX({key}), 0) FROM {quoted}")  # noqa: S608
+        highest = int(cursor.fetchone()[0])
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        first = max(highest, int(row[0]) if row else 0) + 1
+    return list(range(first, first + count))

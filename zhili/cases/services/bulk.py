@@ -27,7 +27,7 @@ from zhili.cases.services.intake import Intake, _validate
 from zhili.cases.text import index_cases
 from zhili.core.counters import take_block
 from zhili.core.personal import validate_phone
-from zhili.core.rows import insert_rows
+from zhili.core.rows import insert_rows, reserve_ids
 
 IMPORT_ACTION = "import"
 BATCH = 1000  # rows per INSERT statement
@@ -172,7 +172,11 @@ def case_bulk_register(
     cases = [_build(item, actor, now) for item in fresh]
     # The counter rows stay locked until commit: take the numbers after the routing work.
     _number(cases)
-    Case.objects.bulk_create(cases, batch_size=BATCH)
+    # The numbers' UPDATE above is this transaction's first write: on SQLite the database is
+    # ours until commit, as reserve_ids requires.
+    for case, pk in zip(cases, reserve_ids(Case, len(cases)), strict=True):
+        case.pk = pk
+    insert_rows(Case, cases)
     _timeline(cases, actor, note, data or {}, now)
     _index_text(cases)
     return BulkResult(created=cases, skipped=len(items) - len(fresh))
