@@ -14,8 +14,8 @@ compared in one numpy operation.
 
 A candidate is flagged when score >= threshold and similarity >= min_text; the best
 `max_flags` are recorded as CaseDuplicate rows with a reason in Chinese. A dispatcher merges
-the case into the candidate through the workflow's `merge` transition (`duplicate_merge`), or
-dismisses the flag (`duplicate_dismiss`).
+the case into the candidate through the workflow's `merge` transition, or dismisses the flag:
+both in zhili.cases.services.duplicates (`duplicate_merge`, `duplicate_dismiss`).
 """
 
 import math
@@ -26,14 +26,12 @@ from typing import Any
 import numpy as np
 import shapely
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from zhili.cases import text
 from zhili.cases.models import Case, CaseDuplicate, CaseText, DuplicateState, State
 from zhili.core.audit import audit
-from zhili.core.errors import Conflict, NotFound
+from zhili.core.errors import NotFound
 from zhili.core.stamps import StampedCache
 from zhili.orgs.models import Grid
 from zhili.orgs.services import GRID_STAMP
@@ -257,44 +255,3 @@ def flag_get(*, user: Any, pk: int) -> CaseDuplicate:
         )
     except CaseDuplicate.DoesNotExist as exc:
         raise NotFound("疑似重复记录不存在") from exc
-
-
-# --- writes ------------------------------------------------------------------------------------
-
-
-def _decide(flag: CaseDuplicate, actor: Any, state: str) -> None:
-    updated = CaseDuplicate.objects.filter(pk=flag.pk, state=DuplicateState.OPEN).update(
-        state=state, decided_by=actor, decided_at=timezone.now()
-    )
-    if not updated:
-        raise Conflict("该疑似重复已被处理", code="wrong_state")
-    flag.state = state
-
-
-@transaction.atomic
-def duplicate_merge(*, actor: Any, flag: CaseDuplicate) -> Case:
-    """Merge the flagged case into its candidate (the workflow's merge: role, side and state
-    checked there); its reporter then receives the master's reply (cases.handlers)."""
-    from zhili.cases.selectors import case_get
-    from zhili.cases.services import case_act
-
-    if flag.state != DuplicateState.OPEN:
-        raise Conflict("该疑似重复已被处理", code="wrong_state")
-    case = case_get(user=actor, case_no=flag.case.case_no)
-    merged = case_act(actor=actor, case=case, action="merge", master=flag.candidate.case_no)
-    _decide(flag, actor, DuplicateState.MERGED)
-    audit(actor, "cases.duplicate.merge", case, master=flag.candidate.case_no, score=flag.score)
-    return merged
-
-
-@transaction.atomic
-def duplicate_dismiss(*, actor: Any, flag: CaseDuplicate) -> CaseDuplicate:
-    """Not a duplicate: whoever may merge the case may say so."""
-    from zhili.cases.selectors import case_get
-    from zhili.cases.services import check_transition
-
-    case = case_get(user=actor, case_no=flag.case.case_no)
-    check_transition(actor, case, "merge")
-    _decide(flag, actor, DuplicateState.DISMISSED)
-    audit(actor, "cases.duplicate.dismiss", case, candidate=flag.candidate.case_no)
-    return flag

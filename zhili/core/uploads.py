@@ -1,5 +1,6 @@
 """Uploaded files: the type is decided by the content, never by the name or the header."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
@@ -66,3 +67,13 @@ def check_upload(upload: UploadedFile, *, field: str = "attachments") -> Kind:
     if kind is None:
         raise InvalidInput(f"附件“{upload.name}”的类型不受支持,仅限{ALLOWED}", field=field)
     return kind
+
+
+def check_photos(photos: Sequence[UploadedFile], *, limit: int, field: str = "photos") -> None:
+    """At most `limit` files, each an image by its content (a citizen's or a grid worker's
+    photos of the scene); InvalidInput naming `field` otherwise."""
+    if len(photos) > limit:
+        raise InvalidInput(f"最多上传{limit}张照片", field=field)
+    for photo in photos:
+        if not check_upload(photo, field=field).mime.startswith("image/"):
+            raise InvalidInput(f"“{photo.name}”不是图片,请上传 JPG 或 PNG 照片", field=field)

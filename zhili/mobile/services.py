@@ -16,13 +16,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhili.cases.models import Case, Category, Channel
-from zhili.cases.services import Intake, case_register
+from zhili.cases.services import Intake, case_register, title_from
 from zhili.core.audit import audit
 from zhili.core.errors import Conflict, InvalidInput
 from zhili.core.events import emit
 from zhili.core.roles import Action
 from zhili.core.scope import require
-from zhili.core.uploads import check_upload
+from zhili.core.uploads import check_photos
 from zhili.mobile import selectors
 from zhili.mobile.events import PatrolEnded
 from zhili.mobile.models import Patrol, PatrolPoint
@@ -53,25 +53,11 @@ class GridReport:
     reporter_phone: str = ""
 
 
-def report_title(description: str) -> str:
-    """The first line of the description, shortened: the phone form has no title field."""
-    line = description.strip().splitlines()[0].strip() if description.strip() else ""
-    return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1] + "…"
-
-
 def _existing_report(key: uuid.UUID, actor: Any) -> Case | None:
     case = Case.objects.filter(channel=Channel.GRID_REPORT, external_id=str(key)).first()
     if case is not None and case.registered_by_id != actor.pk:
         raise Conflict("该上报编号已被他人使用,请重新上报", field="key", code="key_taken")
     return case
-
-
-def _check_photos(photos: Sequence[UploadedFile]) -> None:
-    if len(photos) > MAX_PHOTOS:
-        raise InvalidInput(f"照片最多{MAX_PHOTOS}张", field="photos")
-    for photo in photos:
-        if not check_upload(photo, field="photos").mime.startswith("image/"):
-            raise InvalidInput(f"“{photo.name}”不是图片", field="photos")
 
 
 @transaction.atomic
@@ -88,11 +74,11 @@ def grid_report_submit(
         return existing, False
     if not report.description.strip():
         raise InvalidInput("请填写情况描述", field="description")
-    _check_photos(photos)
+    check_photos(photos, limit=MAX_PHOTOS)
     intake = Intake(
         channel=Channel.GRID_REPORT,
         category=report.category,
-        title=report.title.strip() or report_title(report.description),
+        title=report.title.strip() or title_from(report.description, TITLE_LENGTH),
         description=report.description,
         urgency=report.urgency,
         lat=report.lat,

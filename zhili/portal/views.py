@@ -16,7 +16,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,7 +27,7 @@ from zhili.cases.views.common import tile_config
 from zhili.core import ratelimit
 from zhili.core.errors import Conflict, DomainError, InvalidInput
 from zhili.core.personal import mask_phone
-from zhili.core.uploads import check_upload
+from zhili.core.uploads import check_photos
 from zhili.portal import challenge, selectors
 from zhili.portal.forms import MAX_PHOTOS, LookupForm, RateForm, ReportForm
 
@@ -95,12 +94,12 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 def _register(data: dict[str, Any], photos: list[UploadedFile], nonce: str) -> Case:
-    _check_photos(photos)
+    check_photos(photos, limit=MAX_PHOTOS)
     description = data["description"].strip()
     intake = services.Intake(
         channel=Channel.WEB,
         category=category_get(data["category"]),
-        title=Truncator(description.splitlines()[0]).chars(40),
+        title=services.title_from(description),
         description=description,
         lat=data["lat"],
         lng=data["lng"],
@@ -110,15 +109,6 @@ def _register(data: dict[str, Any], photos: list[UploadedFile], nonce: str) -> C
         external_id=f"{EXTERNAL_PREFIX}{nonce}",
     )
     return services.case_register(actor=None, intake=intake, attachments=photos)
-
-
-def _check_photos(photos: list[UploadedFile]) -> None:
-    if len(photos) > MAX_PHOTOS:
-        raise InvalidInput(f"最多上传{MAX_PHOTOS}张照片", field="photos")
-    for photo in photos:
-        kind = check_upload(photo, field="photos")
-        if not kind.mime.startswith("image/"):
-            raise InvalidInput(f"“{photo.name}”不是图片,请上传 JPG 或 PNG 照片", field="photos")
 
 
 def _refused(request: HttpRequest, form: ReportForm, exc: DomainError) -> HttpResponse:

@@ -6,8 +6,10 @@ repeats as a condition (`state` and `updated_at` unchanged) so that of two peopl
 once one wins and the other gets a Conflict. Each writes a timeline row, an audit row and a
 domain event in the same transaction; live pushes go out after commit.
 
-The parts: `intake` (受理: `Intake`, `case_register`, `next_case_no`), `transitions` (the
-checks, `actions_for`, one handler per action and `case_act`), `attachments` (`case_attach`),
+The parts: `intake` (受理: `Intake`, `case_register`, `next_case_no`, `title_from`),
+`transitions` (the checks, `actions_for`, one handler per action and `case_act`),
+`duplicates` (a dispatcher's merge or dismissal of a likely duplicate), `attachments`
+(`case_attach`), `bulk` (historical orders by the batch),
 `citizen` (a citizen's lookup and rating, without an account) and `common` (what they
 share: the timeline row and the side check).
 """
@@ -15,7 +17,8 @@ share: the timeline row and the side check).
 from zhili.cases.services.attachments import case_attach
 from zhili.cases.services.citizen import case_lookup_by_citizen, case_rate_by_citizen
 from zhili.cases.services.common import DISPATCHABLE_KINDS
-from zhili.cases.services.intake import Intake, case_register, next_case_no
+from zhili.cases.services.duplicates import duplicate_dismiss, duplicate_merge
+from zhili.cases.services.intake import Intake, case_register, next_case_no, title_from
 from zhili.cases.services.transitions import actions_for, case_act, check_transition
 
 __all__ = [
@@ -28,5 +31,8 @@ __all__ = [
     "case_rate_by_citizen",
     "case_register",
     "check_transition",
+    "duplicate_dismiss",
+    "duplicate_merge",
     "next_case_no",
+    "title_from",
 ]

@@ -36,6 +36,12 @@ def next_case_no(now: datetime) -> str:
     return f"{settings.ZHILI_CASE_PREFIX}{day:%Y%m%d}-{number:05d}"
 
 
+def title_from(text: str, limit: int = 40) -> str:
+    """A title for a request that came without one: its first line, shortened to `limit`."""
+    first = text.strip().splitlines()[0].strip() if text.strip() else ""
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
 @dataclass(frozen=True)
 class Intake:
     """What a citizen's request says, from any channel."""

@@ -4,7 +4,7 @@ into the earlier one, or say it is not a duplicate."""
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_POST
 
-from zhili.cases import duplicates
+from zhili.cases import duplicates, services
 from zhili.cases.views.common import get_case_or_404
 from zhili.cases.views.detail import fragment
 from zhili.core.errors import DomainError, NotFound
@@ -29,10 +29,10 @@ def decide(request: StaffRequest, pk: int, decision: str) -> HttpResponse:
         raise Http404(exc.message) from exc
     try:
         if decision == "merge":
-            duplicates.duplicate_merge(actor=user, flag=flag)
+            services.duplicate_merge(actor=user, flag=flag)
             done = f"已合并至 {flag.candidate.case_no}"
         else:
-            duplicates.duplicate_dismiss(actor=user, flag=flag)
+            services.duplicate_dismiss(actor=user, flag=flag)
             done = f"已确认与 {flag.candidate.case_no} 不重复"
     except DomainError as exc:
         case = get_case_or_404(user, flag.case.case_no)

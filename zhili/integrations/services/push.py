@@ -9,7 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from zhili.cases.models import Case, Category, Urgency
-from zhili.cases.services import Intake, case_register
+from zhili.cases.services import Intake, case_register, title_from
 from zhili.core.audit import audit
 from zhili.core.errors import DomainError, InvalidInput, NotFound
 from zhili.core.personal import validate_phone
@@ -20,7 +20,6 @@ from zhili.integrations.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signa
 URGENCY_RANK: dict[str, int] = {Urgency.NORMAL: 0, Urgency.URGENT: 1, Urgency.EMERGENCY: 2}
 # The intake's names for what the push body calls otherwise.
 INTAKE_FIELDS = {"description": "content", "title": "content", "reporter_phone": "caller_phone"}
-TITLE_LENGTH = 40
 
 
 class PushRefused(DomainError):
@@ -144,18 +143,13 @@ def urgency_for(source: PushSource, category: Category, stated: str) -> str:
     return max(source.default_urgency, category.default_urgency, key=lambda u: URGENCY_RANK[u])
 
 
-def title_of(content: str) -> str:
-    first = content.strip().splitlines()[0] if content.strip() else ""
-    return first if len(first) <= TITLE_LENGTH else first[: TITLE_LENGTH - 1] + "…"
-
-
 def _intake(
     source: PushSource, order: PushOrder, order_no: str, category: Category, phone: str
 ) -> Intake:
     return Intake(
         channel=source.channel,
         category=category,
-        title=title_of(order.content),
+        title=title_from(order.content),
         description=order.content,
         urgency=urgency_for(source, category, order.urgency),
         lat=order.lat,

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from zhili.cases.models import Case, CaseAttachment, Channel, State
+from zhili.cases.services import title_from
 from zhili.mobile import services
 from zhili.mobile.tests.conftest import PDF, PNG
 
@@ -65,7 +66,7 @@ def test_without_gps_the_address_is_enough(phone, workers):
 
 
 def test_a_long_first_line_is_shortened_for_the_title():
-    title = services.report_title("村" * 50 + "\n第二行")
+    title = title_from("村" * 50 + "\n第二行", services.TITLE_LENGTH)
     assert len(title) == services.TITLE_LENGTH and title.endswith("…")
 
 
