@@ -150,12 +150,9 @@ _WORD = re.compile(r"\w", re.UNICODE)
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
-def _init_jieba() -> None:
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-
-
-_init_jieba()
+# jieba loads its dictionary on the first cut (about half a second), not when this module is
+# imported: every `zhili` command imports it, most never cut a text.
+jieba.setLogLevel(logging.WARNING)
 
 
 def _clean(tokens: Iterable[str]) -> list[str]:
