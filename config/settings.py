@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "zhili.portal",
     "zhili.mobile",
     "zhili.imports",
+    "zhili.mediation",
     "zhili.web",
 ]
 

@@ -34,5 +34,6 @@ urlpatterns = [
     path("", include("zhili.portal.urls")),
     path("", include("zhili.mobile.urls")),
     path("", include("zhili.imports.urls")),
+    path("", include("zhili.mediation.urls")),
     path("", include("zhili.web.urls")),
 ]

@@ -174,6 +174,7 @@ def _mount() -> None:
     from zhili.cases.api_figures import figures_router
     from zhili.integrations.api import router as integrations_router
     from zhili.integrations.push_api import push_router
+    from zhili.mediation.api import disputes_router
     from zhili.orgs.api import auth_router, orgs_router
     from zhili.supervision.api import supervision_router
 
@@ -184,6 +185,7 @@ def _mount() -> None:
     api.add_router("/", supervision_router)
     api.add_router("/", integrations_router)
     api.add_router("/", push_router)
+    api.add_router("/", disputes_router)
 
 
 _mount()

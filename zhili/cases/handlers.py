@@ -1,5 +1,8 @@
 """How cases react to domain events (listed in config/event_handlers.py).
 
+A case turned into a dispute or a petition gets the dossier's outcome as its reply
+(`answer_from_dossier`).
+
 A merged duplicate (合并件) follows its master's outcome: when the master is closed or rated,
 its reply, times and rating are copied onto every duplicate merged into it, and each
 duplicate's timeline says so. A duplicate merged into a master that is already closed
@@ -11,7 +14,9 @@ from django.utils import timezone
 
 from zhili.cases.events import CaseTransitioned
 from zhili.cases.models import Case, CaseEvent, Rating, State
+from zhili.cases.services.dossiers import DossierOutcome, case_answer_from_dossier
 from zhili.core.audit import audit
+from zhili.orgs.models import User
 
 OUTCOME_FIELDS = ("reply", "replied_at", "closed_at")
 RATING_FIELDS = ("rating", "rating_comment", "rated_at")
@@ -63,3 +68,10 @@ def _follow(duplicate: Case, master: Case, fields: tuple[str, ...], event_id: in
         data={"master": master.case_no, "event_id": event_id, "rating": master.rating},
     )
     audit(None, "cases.case.follow_master", duplicate, master=master.case_no, fields=list(changed))
+
+
+def answer_from_dossier(event: DossierOutcome, *, event_id: int) -> None:
+    if event.case_id is None:
+        return
+    actor = User.objects.filter(pk=event.actor_id).first() if event.actor_id else None
+    case_answer_from_dossier(actor=actor, outcome=event)

@@ -30,6 +30,7 @@ HANDLERS = frozenset(
         Role.GRID_LEADER,
         Role.GRID_WORKER,
         Role.MEDIATOR,
+        Role.MEDIATION_CHAIR,
         Role.PETITION_OFFICER,
         Role.CENTER_DIRECTOR,
     }

@@ -19,6 +19,7 @@ class Role(models.TextChoices):
     DEPARTMENT_HANDLER = "department_handler", "部门承办人"
     MEDIATOR = "mediator", "调解员"
     PETITION_OFFICER = "petition_officer", "信访干部"
+    MEDIATION_CHAIR = "mediation_chair", "调委会主任"
     ANALYST = "analyst", "研判分析员"
     ADMIN = "admin", "系统管理员"
 
@@ -39,6 +40,15 @@ class Action(models.TextChoices):
     SUPERVISION_VIEW = "supervision.view", "查看与办理督办单"
     CASES_IMPORT = "cases.import", "导入历史工单"
     MOBILE_USE = "mobile.use", "使用网格通(手机)"
+    DISPUTES_VIEW = "disputes.view", "查看矛盾纠纷"
+    DISPUTES_MEDIATE = "disputes.mediate", "登记与调解矛盾纠纷"
+    MEDIATION_MANAGE = "mediation.manage", "管理调委会与调解员"
+    PETITIONS_VIEW = "petitions.view", "查看信访事项"
+    PETITIONS_HANDLE = "petitions.handle", "办理信访事项"
+    PETITIONS_REGISTER = "petitions.register", "登记、转送交办信访事项"
+    RECEPTIONS_MANAGE = "receptions.manage", "安排领导接访"
+    RECEPTIONS_RECEIVE = "receptions.receive", "领导接访与包案"
+    KEY_PETITIONERS_VIEW = "key_petitioners.view", "查看重点上访人员"
 
 
 _EVERYONE = {Action.ORGS_VIEW, Action.GRIDS_VIEW, Action.CASES_VIEW}
@@ -50,42 +60,84 @@ _HANDLE = {Action.CASES_HANDLE}
 # Supervision orders: the roles that answer them (case handlers) or close them (dispatchers and
 # the county leader), as in zhili/supervision/workflow.py; a test keeps the two in step.
 _SUPERVISE = {Action.SUPERVISION_VIEW}
+# Mediation (zhili/mediation) and petitions (zhili/petitions, zhili/receptions): the roles in
+# their workflow tables hold these actions; tests keep the two in step.
+_DISPUTES = {Action.DISPUTES_VIEW}
+_MEDIATE = {Action.DISPUTES_VIEW, Action.DISPUTES_MEDIATE}
+_PETITIONS = {Action.PETITIONS_VIEW}
+_PETITION_WORK = {Action.PETITIONS_VIEW, Action.PETITIONS_HANDLE}
+# The key-petitioner register is for petition staff and leaders only (信访工作条例 on
+# protecting petitioners' data): not even the system administrator holds it, and a superuser
+# gets it only through one of those roles (ROLE_ONLY, read by zhili.core.scope.can).
+_KEY_PETITIONERS = {Action.KEY_PETITIONERS_VIEW}
+ROLE_ONLY = frozenset(_KEY_PETITIONERS)
 
 PERMISSIONS: dict[str, set[str]] = {
-    Role.COUNTY_LEADER: _EVERYONE | {Action.PERSONAL_DATA_REVEAL, Action.AUDIT_VIEW} | _SUPERVISE,
+    Role.COUNTY_LEADER: _EVERYONE
+    | {Action.PERSONAL_DATA_REVEAL, Action.AUDIT_VIEW}
+    | _SUPERVISE
+    | _DISPUTES
+    | _PETITIONS
+    | {Action.RECEPTIONS_RECEIVE}
+    | _KEY_PETITIONERS,
     Role.CENTER_DIRECTOR: _EVERYONE
     | {Action.PERSONAL_DATA_REVEAL, Action.AUDIT_VIEW}
     | _DISPATCH
     | _HANDLE
-    | _SUPERVISE,
+    | _SUPERVISE
+    | _DISPUTES
+    | _PETITIONS,
     Role.DISPATCHER: _EVERYONE
     | {Action.PERSONAL_DATA_REVEAL, Action.CASES_IMPORT}
     | _DISPATCH
-    | _SUPERVISE,
+    | _SUPERVISE
+    | _DISPUTES
+    | _PETITIONS,
     Role.TOWNSHIP_SECRETARY: _EVERYONE
     | {Action.PERSONAL_DATA_REVEAL, Action.GRIDS_MANAGE}
     | _DISPATCH
     | _HANDLE
-    | _SUPERVISE,
+    | _SUPERVISE
+    | _DISPUTES
+    | _PETITION_WORK
+    | {Action.RECEPTIONS_RECEIVE}
+    | _KEY_PETITIONERS,
     Role.TOWNSHIP_OFFICER: _EVERYONE
     | {Action.PERSONAL_DATA_REVEAL, Action.GRIDS_MANAGE}
     | _DISPATCH
     | _HANDLE
-    | _SUPERVISE,
+    | _SUPERVISE
+    | _DISPUTES
+    | _PETITION_WORK,
     Role.VILLAGE_OFFICER: _EVERYONE
     | {Action.PERSONAL_DATA_REVEAL}
     | _INTAKE
     | _HANDLE
-    | _SUPERVISE,
+    | _SUPERVISE
+    | _DISPUTES,
     Role.GRID_LEADER: _EVERYONE | _INTAKE | _HANDLE | _SUPERVISE | {Action.MOBILE_USE},
     Role.GRID_WORKER: _EVERYONE | _INTAKE | _HANDLE | _SUPERVISE | {Action.MOBILE_USE},
-    Role.DEPARTMENT_HANDLER: _EVERYONE | _HANDLE | _SUPERVISE,
-    Role.MEDIATOR: _EVERYONE | {Action.PERSONAL_DATA_REVEAL} | _INTAKE | _HANDLE | _SUPERVISE,
+    Role.DEPARTMENT_HANDLER: _EVERYONE | _HANDLE | _SUPERVISE | _PETITION_WORK,
+    Role.MEDIATOR: _EVERYONE
+    | {Action.PERSONAL_DATA_REVEAL}
+    | _INTAKE
+    | _HANDLE
+    | _SUPERVISE
+    | _MEDIATE,
+    Role.MEDIATION_CHAIR: _EVERYONE
+    | {Action.PERSONAL_DATA_REVEAL}
+    | _HANDLE
+    | _SUPERVISE
+    | _MEDIATE
+    | {Action.MEDIATION_MANAGE},
     Role.PETITION_OFFICER: _EVERYONE
     | {Action.PERSONAL_DATA_REVEAL}
     | _INTAKE
     | _HANDLE
-    | _SUPERVISE,
-    Role.ANALYST: set(_EVERYONE),
-    Role.ADMIN: set(Action.values),
+    | _SUPERVISE
+    | _PETITION_WORK
+    | {Action.PETITIONS_REGISTER, Action.RECEPTIONS_MANAGE}
+    | _KEY_PETITIONERS,
+    Role.ANALYST: set(_EVERYONE) | _DISPUTES | _PETITIONS,
+    Role.ADMIN: set(Action.values) - _KEY_PETITIONERS,
 }

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 
 from zhili.core import lookups  # noqa: F401  (registers path__under)
 from zhili.core.errors import Forbidden
-from zhili.core.roles import PERMISSIONS, Role
+from zhili.core.roles import PERMISSIONS, ROLE_ONLY, Role
 
 COUNTY_WIDE_KINDS = {"center", "subcenter", "office", "liaison_office"}
 
@@ -71,9 +71,11 @@ def scope_for(user: Any) -> Scope:
 
 
 def can(user: Any, action: str) -> bool:
+    """Whether one of the user's roles holds `action`; a superuser holds every action but
+    those reserved to roles (`ROLE_ONLY`)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if user.is_superuser:
+    if user.is_superuser and action not in ROLE_ONLY:
         return True
     return any(action in PERMISSIONS.get(role, ()) for role in role_codes(user))
 

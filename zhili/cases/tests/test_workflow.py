@@ -35,6 +35,7 @@ ALL_ROLES = [
     "grid_worker",
     "department_handler",
     "mediator",
+    "mediation_chair",
     "petition_officer",
     "analyst",
     "admin",
@@ -51,6 +52,7 @@ HANDLE = {
     "grid_leader",
     "grid_worker",
     "mediator",
+    "mediation_chair",
     "petition_officer",
     "center_director",
 }

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zhili.cases import duplicates, selectors, services, workflow
 from zhili.cases.forms import ACTION_FORMS, ONE_CLICK
 from zhili.cases.models import Case, State
+from zhili.cases.services.dossiers import case_dossiers, dossier_openers
 from zhili.cases.views.common import (
     CONTEXTS,
     add_domain_error,
@@ -64,6 +65,8 @@ def detail_context(user: Any, case: Case, **extra: Any) -> dict[str, Any]:
         "duplicate_flags": list(duplicates.flags_of(case)),
         "can_merge": any(t.name == "merge" for t in actions),
         "supervision_orders": orders_for_case(user=user, case_id=case.pk).select_related("unit"),
+        "dossier_openers": dossier_openers(user, case),
+        "dossiers": case_dossiers(case),
         "one_click": ONE_CLICK,
         "ctx": "detail",
         "can_reveal": bool(case.reporter_phone) and can(user, Action.PERSONAL_DATA_REVEAL),

@@ -265,6 +265,8 @@ PERSONAS = [
     ("police", "马俊峰", Role.DEPARTMENT_HANDLER, f"{COUNTY}-GAJ", "民警"),
     ("mediator", "高红梅", Role.MEDIATOR, f"{COUNTY}-MDTC", "专职调解员"),
     ("petition", "李明华", Role.PETITION_OFFICER, f"{COUNTY}-XFJD", "信访干部"),
+    # The chair of 白塔埠镇's mediation committee (the mediation demo seats them).
+    ("tjzr", "吕国栋", Role.MEDIATION_CHAIR, "320722003", "调委会主任"),
 ]
 
 

@@ -157,6 +157,7 @@ EXPECTED_ORG = {
     "police": "320722-GAJ",
     "mediator": "320722-MDTC",
     "petition": "320722-XFJD",
+    "tjzr": "320722003",
 }
 
 

@@ -20,6 +20,8 @@ DEMO_LOADERS = [
     "zhili.supervision.demo.load",
     "zhili.open311.demo.load",
     "zhili.integrations.demo.load",
+    "zhili.mediation.demo.load",
+    "zhili.mediation.reports.demo.load",
 ]
 
 

@@ -1,0 +1,106 @@
+"""A case of the one queue that becomes a dossier, and the dossier's outcome coming back.
+
+A mediator or a petition officer whose unit holds a case can open a dispute (zhili.mediation)
+or a petition (zhili.petitions) from it: `case_take_for_dossier` makes sure the case is in
+their hands (acknowledged and being handled) before the dossier app writes its own record.
+When the dossier closes, its app emits an event carrying a `DossierOutcome`'s fields; the
+handler `answer_from_dossier` (zhili.cases.handlers) gives the case that outcome as its reply
+and closes it, so it goes to the center's follow-up (回访) like any other case.
+"""
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.db import transaction
+
+from zhili.cases import workflow
+from zhili.cases.models import Case, State
+from zhili.cases.services.transitions import _close, _reply, case_act
+from zhili.core.errors import Conflict
+from zhili.core.roles import Action
+from zhili.core.scope import can
+
+# The states in which a case can still be taken over by a dossier.
+TAKEABLE = (State.DISPATCHED, State.ACKNOWLEDGED, State.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class DossierKind:
+    label: str
+    related_name: str  # the dossier model's foreign key to Case names it so
+    opener: str  # the page that opens one from a case (URL name, takes the case number)
+    detail: str  # the dossier's page (URL name, takes the dossier number)
+    action: str  # who may open one
+
+
+# The dossiers a case can become, named by URL, relation and action only, so that cases does
+# not import the apps built on top of it.
+DOSSIER_KINDS = (
+    DossierKind(
+        "矛盾纠纷", "disputes", "mediation:from_case", "mediation:detail", Action.DISPUTES_MEDIATE
+    ),
+)
+
+
+def dossier_openers(user: Any, case: Case) -> list[DossierKind]:
+    """The dossiers `user` may open from `case` now; the dossier's own service checks the
+    rest (the user's unit holds the case)."""
+    if case.state not in TAKEABLE:
+        return []
+    return [kind for kind in DOSSIER_KINDS if can(user, kind.action)]
+
+
+def case_dossiers(case: Case) -> list[tuple[DossierKind, str]]:
+    """(kind, number) of each dossier opened from `case`; its page checks who may open it."""
+    return [
+        (kind, number)
+        for kind in DOSSIER_KINDS
+        for number in getattr(case, kind.related_name).values_list("number", flat=True)
+    ]
+
+
+class DossierOutcome(Protocol):
+    """The fields an app's "dossier closed" event carries for the case it came from."""
+
+    case_id: int | None
+    actor_id: int | None
+    dossier_no: str
+    dossier_label: str  # 矛盾纠纷 / 信访事项
+    outcome: str
+
+
+@transaction.atomic
+def case_take_for_dossier(*, actor: Any, case: Case, dossier_label: str) -> Case:
+    """Acknowledge and start `case` as `actor` (its lead unit's side) unless already started.
+
+    Raises Conflict when the case is not with a unit (not yet dispatched, or already
+    answered), Forbidden when the actor's unit does not hold it.
+    """
+    if case.state not in TAKEABLE:
+        raise Conflict(
+            f"工单当前为“{case.get_state_display()}”,只有已派单、办理中的工单可以转为{dossier_label}",
+            code="wrong_state",
+        )
+    note = f"转为{dossier_label}办理"
+    if case.state == State.DISPATCHED:
+        case = case_act(actor=actor, case=case, action="acknowledge", note=note)
+    if case.state == State.ACKNOWLEDGED:
+        case = case_act(actor=actor, case=case, action="start", note=note)
+    return case
+
+
+def case_answer_from_dossier(*, actor: Any, outcome: DossierOutcome) -> Case | None:
+    """Reply to and close the case the dossier came from; None when there is nothing to do
+    (no case, or it was already answered: a second delivery changes nothing).
+
+    No role or side check: the dossier's own workflow authorized closing it, and the reply is
+    its outcome, recorded under the name of whoever closed the dossier."""
+    if outcome.case_id is None:
+        return None
+    case = Case.objects.select_for_update().filter(pk=outcome.case_id).first()
+    if case is None or case.state not in (State.ACKNOWLEDGED, State.IN_PROGRESS):
+        return None
+    reply = f"已转{outcome.dossier_label}办理({outcome.dossier_no}):{outcome.outcome}"
+    case = _reply(actor, case, workflow.TRANSITIONS["reply"], {"reply": reply})
+    note = f"{outcome.dossier_label} {outcome.dossier_no} 已办结,工单随之办结,转入回访"
+    return _close(None, case, workflow.TRANSITIONS["close"], {"note": note})

@@ -1,0 +1,72 @@
+"""Read-only admin views of mediation: records change through zhili.mediation.services."""
+
+from typing import Any
+
+from django.contrib import admin
+
+from zhili.mediation.models import (
+    Committee,
+    CommitteeMember,
+    Dispute,
+    DisputeEvent,
+    MediationRoom,
+    Mediator,
+    RiskAlert,
+)
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+class MemberInline(admin.TabularInline):
+    model = CommitteeMember
+    extra = 0
+    can_delete = False
+    readonly_fields = fields = ("name", "gender", "position", "since", "until")
+
+
+@admin.register(Committee)
+class CommitteeAdmin(ReadOnly):
+    list_display = ["name", "level", "organization", "term_start", "term_end", "is_active"]
+    list_filter = ["level", "is_active"]
+    search_fields = ["name"]
+    inlines = [MemberInline]
+
+
+@admin.register(Mediator)
+class MediatorAdmin(ReadOnly):
+    list_display = ["user", "committee", "employment", "is_active"]
+    list_filter = ["employment", "is_active"]
+
+
+@admin.register(MediationRoom)
+class RoomAdmin(ReadOnly):
+    list_display = ["name", "committee", "video_room", "is_active"]
+
+
+class EventInline(admin.TabularInline):
+    model = DisputeEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = fields = ("action", "from_state", "to_state", "actor", "note", "created_at")
+
+
+@admin.register(Dispute)
+class DisputeAdmin(ReadOnly):
+    list_display = ["number", "title", "kind", "state", "committee", "registered_at"]
+    list_filter = ["state", "kind", "level", "is_exemplary"]
+    search_fields = ["number", "title"]
+    inlines = [EventInline]
+
+
+@admin.register(RiskAlert)
+class RiskAlertAdmin(ReadOnly):
+    list_display = ["dispute", "kind", "unit", "created_at", "acknowledged_at"]

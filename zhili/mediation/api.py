@@ -1,0 +1,372 @@
+"""The dispute API (矛盾纠纷): scoped list and detail, registration, the workflow's actions,
+sessions, and the agreement's Word document. Endpoints hold no rules: reads go through
+`selectors` (out of scope is 404), writes through `services`."""
+
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from ninja import Field, Query, Router, Schema, Status
+
+from zhili.core.errors import InvalidInput
+from zhili.core.personal import mask_id_number, mask_phone
+from zhili.mediation import selectors, services
+from zhili.mediation.documents import agreement_document
+from zhili.mediation.models import Agreement, Dispute, Session
+from zhili.orgs.api import MAX_OFFSET, ErrorOut
+from zhili.orgs.auth import StaffRequest
+
+disputes_router = Router(tags=["矛盾纠纷调解"])
+
+ERRORS: dict[int, type[ErrorOut]] = {code: ErrorOut for code in (401, 403, 404, 409, 422)}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+Id = Annotated[int, Field(ge=1, le=10**12)]
+Text = Annotated[str, Field(max_length=20000)]
+
+
+class PartyIn(Schema):
+    side: str = Field(
+        ..., max_length=20, description="applicant 申请人 / respondent 被申请人 / other"
+    )
+    kind: str = Field("person", max_length=20, description="person 自然人 / organization 组织")
+    name: str = Field(..., max_length=100, description="姓名或名称")
+    id_number: str = Field("", max_length=18, description="身份证号码(GB 11643 校验)")
+    phone: str = Field("", max_length=20, description="联系电话")
+    address: str = Field("", max_length=200, description="住址")
+    org_code: str = Field("", max_length=18, description="统一社会信用代码(组织)")
+
+
+class DisputeIn(Schema):
+    committee: Id | None = Field(None, description="受理调委会编号;不填为本人所在调委会")
+    title: str = Field(..., max_length=200, description="纠纷名称")
+    kind: str = Field(..., max_length=30, description="纠纷类型(15类统计口径,如 neighbourhood)")
+    summary: str = Field(..., max_length=5000, description="纠纷简要情况")
+    source: str = Field(
+        "application",
+        max_length=30,
+        description="screening / application / court_referral / police_referral / petition_referral",
+    )
+    scale: str = Field("ordinary", max_length=20, description="ordinary / major / group")
+    people_count: int = Field(2, ge=1, le=100_000, description="涉及人数")
+    place: str = Field("", max_length=200, description="发生地点")
+    grid: str = Field("", max_length=40, description="网格编码")
+    lat: float | None = Field(None, ge=-90, le=90)
+    lng: float | None = Field(None, ge=-180, le=180)
+    parties: list[PartyIn] = Field(..., min_length=1, max_length=50, description="当事人")
+
+
+class ActIn(Schema):
+    """An action of the workflow with its inputs; each action reads the fields it needs."""
+
+    action: str = Field(
+        ...,
+        max_length=30,
+        description="consent / accept / decline / assign / start / session / agree / fail / follow_up / apply_confirmation / record_confirmation / remediate / to_court / archive / flag_risk",
+    )
+    note: str = Field("", max_length=5000, description="说明或理由")
+    party: Id | None = Field(None, description="consent: 当事人编号")
+    consent: str = Field("", max_length=20, description="consent: agreed / refused")
+    lead_mediator: Id | None = Field(None, description="assign: 主办调解员编号")
+    mediators: list[Id] = Field([], max_length=20, description="assign / session: 调解员编号")
+    room: Id | None = Field(None, description="assign / session: 调解室编号")
+    held_at: datetime | None = Field(None, description="session: 调解时间")
+    mode: str = Field("", max_length=20, description="session: in_person / video")
+    place: str = Field("", max_length=200, description="session: 调解地点")
+    video_room: str = Field("", max_length=100, description="session: 视频会议室")
+    record: Text = Field("", description="session: 调解记录")
+    matters: Text = Field("", description="agree: 争议事项")
+    terms: Text = Field("", description="agree: 协议内容")
+    performance: str = Field("", max_length=5000, description="agree: 履行方式、时限")
+    signed_at: datetime | None = Field(None, description="agree: 签订时间")
+    effective_at: datetime | None = Field(None, description="agree: 生效时间")
+    performed: str = Field("", max_length=10, description="follow_up: yes / partly / no")
+    court: str = Field("", max_length=100, description="apply_confirmation: 受理法院")
+    applied_at: datetime | None = Field(None, description="apply_confirmation: 申请时间")
+    result: str = Field("", max_length=20, description="record_confirmation: confirmed / refused")
+    risk: str = Field("", max_length=20, description="flag_risk: criminal / group_petition")
+
+
+class SessionIn(Schema):
+    held_at: datetime | None = Field(None, description="调解时间,默认现在")
+    mode: str = Field("in_person", max_length=20, description="in_person 现场 / video 视频")
+    place: str = Field("", max_length=200)
+    room: Id | None = None
+    video_room: str = Field("", max_length=100)
+    mediators: list[Id] = Field([], max_length=20)
+    record: Text = Field(..., description="调解记录")
+
+
+class DisputeOut(Schema):
+    number: str
+    title: str
+    kind: str
+    kind_label: str
+    source: str
+    scale: str
+    people_count: int
+    state: str
+    state_label: str
+    outcome: str
+    committee: str
+    level: str
+    registered_at: datetime
+    closed_at: datetime | None
+    risk_criminal: bool
+    risk_group_petition: bool
+    case_no: str | None
+
+
+class PartyOut(Schema):
+    id: int
+    side: str
+    kind: str
+    name: str
+    id_number: str = Field(..., description="脱敏")
+    phone: str = Field(..., description="脱敏")
+    org_code: str
+    consent: str
+
+
+class SessionOut(Schema):
+    id: int
+    held_at: datetime
+    mode: str
+    place: str
+    room: str | None
+    video_room: str
+    mediators: list[str]
+    record: str
+
+
+class AgreementOut(Schema):
+    matters: str
+    terms: str
+    performance: str
+    signed_at: datetime
+    effective_at: datetime
+    confirmation_due: str
+    confirmation_applied_at: datetime | None
+    court: str
+    confirmation_result: str
+    confirmation_warned_at: datetime | None
+    performed: str
+
+
+class HistoryOut(Schema):
+    action: str
+    from_state: str
+    to_state: str
+    actor: str | None
+    note: str
+    created_at: datetime
+
+
+class DisputeDetailOut(DisputeOut):
+    summary: str
+    place: str
+    routes_notice: str
+    lead_mediator: str | None
+    parties: list[PartyOut]
+    sessions: list[SessionOut]
+    agreement: AgreementOut | None
+    actions: list[str]
+    history: list[HistoryOut]
+
+
+class DisputeQuery(Schema):
+    state: str = Field("", max_length=20, description="状态")
+    kind: str = Field("", max_length=30, description="纠纷类型")
+    committee: Id | None = Field(None, description="调委会编号")
+    month: str = Field("", max_length=7, description="登记月份 YYYY-MM")
+    q: str = Field("", max_length=100, description="编号或名称关键词")
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+def dispute_out(d: Dispute) -> dict[str, Any]:
+    return {
+        "number": d.number,
+        "title": d.title,
+        "kind": d.kind,
+        "kind_label": d.get_kind_display(),
+        "source": d.source,
+        "scale": d.scale,
+        "people_count": d.people_count,
+        "state": d.state,
+        "state_label": d.get_state_display(),
+        "outcome": d.outcome,
+        "committee": d.committee.name,
+        "level": d.level,
+        "registered_at": d.registered_at,
+        "closed_at": d.closed_at,
+        "risk_criminal": d.risk_criminal,
+        "risk_group_petition": d.risk_group_petition,
+        "case_no": d.case.case_no if d.case_id else None,  # type: ignore[union-attr]
+    }
+
+
+def session_out(s: Session) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "held_at": s.held_at,
+        "mode": s.mode,
+        "place": s.place,
+        "room": s.room.name if s.room_id else None,  # type: ignore[union-attr]
+        "video_room": s.video_room,
+        "mediators": [str(m) for m in s.mediators.select_related("user")],
+        "record": s.record,
+    }
+
+
+def agreement_out(a: Agreement | None) -> dict[str, Any] | None:
+    if a is None:
+        return None
+    return {
+        "matters": a.matters,
+        "terms": a.terms,
+        "performance": a.performance,
+        "signed_at": a.signed_at,
+        "effective_at": a.effective_at,
+        "confirmation_due": a.confirmation_due.isoformat(),
+        "confirmation_applied_at": a.confirmation_applied_at,
+        "court": a.court,
+        "confirmation_result": a.confirmation_result,
+        "confirmation_warned_at": a.confirmation_warned_at,
+        "performed": a.performed,
+    }
+
+
+def detail_out(request: StaffRequest, d: Dispute) -> dict[str, Any]:
+    parties = [
+        {
+            "id": p.pk,
+            "side": p.side,
+            "kind": p.kind,
+            "name": p.name,
+            "id_number": mask_id_number(p.id_number) if p.id_number else "",
+            "phone": mask_phone(p.phone) if p.phone else "",
+            "org_code": p.org_code,
+            "consent": p.consent,
+        }
+        for p in d.parties.all()
+    ]
+    history = [
+        {
+            "action": e.action,
+            "from_state": e.from_state,
+            "to_state": e.to_state,
+            "actor": str(e.actor) if e.actor else None,
+            "note": e.note,
+            "created_at": e.created_at,
+        }
+        for e in selectors.dispute_timeline(d)
+    ]
+    return {
+        **dispute_out(d),
+        "summary": d.summary,
+        "place": d.place,
+        "routes_notice": d.routes_notice,
+        "lead_mediator": str(d.lead_mediator) if d.lead_mediator_id else None,
+        "parties": parties,
+        "sessions": [session_out(s) for s in d.sessions.select_related("room")],
+        "agreement": agreement_out(selectors.dispute_agreement(d)),
+        "actions": [t.name for t in services.actions_for(request.user, d)],
+        "history": history,
+    }
+
+
+@disputes_router.get("/disputes", response={200: list[DisputeOut], **ERRORS})
+def dispute_list(request: StaffRequest, query: Query[DisputeQuery]) -> Any:
+    """本人可见范围内的矛盾纠纷,按登记时间倒序。"""
+    filters = selectors.DisputeFilters(
+        state=query.state,
+        kind=query.kind,
+        committee=query.committee,
+        month=query.month,
+        text=query.q.strip(),
+    )
+    qs = selectors.filter_disputes(selectors.dispute_list(user=request.user), filters)
+    rows = qs.order_by("-registered_at", "-id")[query.offset : query.offset + query.limit]
+    return [dispute_out(d) for d in rows]
+
+
+@disputes_router.post("/disputes", response={201: DisputeDetailOut, **ERRORS})
+def dispute_create(request: StaffRequest, payload: DisputeIn) -> Any:
+    """登记一件矛盾纠纷及其当事人。"""
+    committee = None
+    if payload.committee is not None:
+        committee = (
+            selectors.committees_for_register(user=request.user)
+            .filter(pk=payload.committee)
+            .first()
+        )
+        if committee is None:
+            raise InvalidInput("调委会不存在或不在您的管辖范围内", field="committee")
+    registration = services.Registration(
+        title=payload.title,
+        kind=payload.kind,
+        summary=payload.summary,
+        source=payload.source,
+        scale=payload.scale,
+        people_count=payload.people_count,
+        place=payload.place,
+        grid=payload.grid,
+        lat=payload.lat,
+        lng=payload.lng,
+        parties=[services.PartyInput(**p.dict()) for p in payload.parties],
+    )
+    dispute = services.dispute_register(
+        actor=request.user, registration=registration, committee=committee
+    )
+    return Status(
+        201, detail_out(request, selectors.dispute_get(user=request.user, number=dispute.number))
+    )
+
+
+@disputes_router.get("/disputes/{number}", response={200: DisputeDetailOut, **ERRORS})
+def dispute_detail(request: StaffRequest, number: str) -> Any:
+    return detail_out(request, selectors.dispute_get(user=request.user, number=number))
+
+
+@disputes_router.post("/disputes/{number}/act", response={200: DisputeDetailOut, **ERRORS})
+def dispute_act(request: StaffRequest, number: str, payload: ActIn) -> Any:
+    """执行一项流转操作(受理、调解、达成协议、回访、归档……)。"""
+    dispute = selectors.dispute_get(user=request.user, number=number)
+    data = payload.dict(exclude={"action"})
+    data = {k: v for k, v in data.items() if v not in (None, "", [])}
+    services.dispute_act(actor=request.user, dispute=dispute, action=payload.action, data=data)
+    return detail_out(request, selectors.dispute_get(user=request.user, number=number))
+
+
+@disputes_router.get("/disputes/{number}/sessions", response={200: list[SessionOut], **ERRORS})
+def session_list(request: StaffRequest, number: str) -> Any:
+    dispute = selectors.dispute_get(user=request.user, number=number)
+    return [session_out(s) for s in dispute.sessions.select_related("room")]
+
+
+@disputes_router.post("/disputes/{number}/sessions", response={201: SessionOut, **ERRORS})
+def session_create(request: StaffRequest, number: str, payload: SessionIn) -> Any:
+    """记录一次调解(现场或视频)。"""
+    dispute = selectors.dispute_get(user=request.user, number=number)
+    data = {k: v for k, v in payload.dict().items() if v not in (None, "", [])}
+    services.dispute_act(actor=request.user, dispute=dispute, action="session", data=data)
+    return Status(201, session_out(dispute.sessions.order_by("-id").first()))  # type: ignore[arg-type]
+
+
+@disputes_router.get(
+    "/disputes/{number}/agreement",
+    response={200: None, **ERRORS},
+    openapi_extra={"responses": {200: {"content": {DOCX: {}}, "description": "人民调解协议书"}}},
+)
+def agreement_docx(request: StaffRequest, number: str) -> Any:
+    """调解协议书(Word);含完整身份证号码,每次下载记入审计日志。"""
+    dispute = selectors.dispute_get(user=request.user, number=number)
+    response = HttpResponse(
+        agreement_document(actor=request.user, dispute=dispute), content_type=DOCX
+    )
+    name = f"人民调解协议书-{dispute.number}.docx"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{dispute.number}.docx\"; filename*=UTF-8''{quote(name)}"
+    )
+    return response

@@ -1,0 +1,356 @@
+"""Forms of the mediation pages: registration, the list's filters, each action's small form.
+
+They check the shape of the input only; the rules (who may, in which state, valid ID
+numbers) live in `zhili.mediation.services`, whose errors come back beside the field they
+name (`parties.1.id_number` is the respondent's `r_id_number` here).
+"""
+
+from typing import Any, cast
+
+from django import forms
+
+from zhili.mediation.models import (
+    ConfirmationResult,
+    Consent,
+    Dispute,
+    DisputeKind,
+    DisputeState,
+    PartyKind,
+    Performed,
+    RiskKind,
+    Scale,
+    SessionMode,
+    Source,
+)
+from zhili.mediation.services import PartyInput
+
+TEXTAREA = {"rows": 3}
+LOCAL_DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+
+# The party blocks of the registration form: prefix -> (side, label, required).
+PARTY_BLOCKS = [
+    ("a", "applicant", "申请人", True),
+    ("r", "respondent", "被申请人", True),
+    ("o", "other", "其他当事人", False),
+]
+PARTY_FIELDS = ("kind", "name", "id_number", "phone", "address", "org_code")
+
+
+def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    """The form's choice field `name`, typed (its choices are set per request)."""
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+def _party_fields(prefix: str, label: str, required: bool) -> dict[str, forms.Field]:
+    return {
+        f"{prefix}_kind": forms.ChoiceField(
+            label=f"{label}类型",
+            choices=PartyKind.choices,
+            initial=PartyKind.PERSON,
+            required=False,
+        ),
+        f"{prefix}_name": forms.CharField(
+            label=f"{label}姓名或名称",
+            max_length=100,
+            required=required,
+            error_messages={"required": f"请填写{label}姓名或名称"},
+        ),
+        f"{prefix}_id_number": forms.CharField(label="身份证号码", max_length=18, required=False),
+        f"{prefix}_phone": forms.CharField(label="联系电话", max_length=20, required=False),
+        f"{prefix}_address": forms.CharField(label="住址", max_length=200, required=False),
+        f"{prefix}_org_code": forms.CharField(
+            label="统一社会信用代码", max_length=18, required=False
+        ),
+    }
+
+
+class PartiesMixin:
+    """Party blocks (applicant, respondent, another) and the mapping of service errors."""
+
+    blocks: list[tuple[str, str, str, bool]] = PARTY_BLOCKS
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+
+    def add_party_fields(self) -> None:
+        for prefix, _side, label, required in self.blocks:
+            self.fields.update(_party_fields(prefix, label, required))
+
+    def party_blocks(self) -> list[dict[str, Any]]:
+        return [
+            {"label": label, "fields": [self[f"{prefix}_{f}"] for f in PARTY_FIELDS]}  # type: ignore[index]
+            for prefix, _side, label, _ in self.blocks
+        ]
+
+    def parties(self) -> list[PartyInput]:
+        parties = []
+        for prefix, side, _label, _ in self.blocks:
+            values = {f: self.cleaned_data.get(f"{prefix}_{f}") or "" for f in PARTY_FIELDS}
+            if not values["name"]:
+                continue
+            parties.append(PartyInput(side=side, **values))
+        return parties
+
+    def error_field(self, field: str | None) -> str | None:
+        """The form field a service error names (parties.<i>.<f> -> <prefix>_<f>)."""
+        if not field:
+            return None
+        if field.startswith("parties."):
+            parts = field.split(".")
+            named = [p for p, *_ in self.blocks if self.cleaned_data.get(f"{p}_name")]
+            index = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else -1
+            if 0 <= index < len(named) and len(parts) > 2:
+                name = f"{named[index]}_{parts[2]}"
+                return name if name in self.fields else None
+            return None
+        return field if field in self.fields else None
+
+
+class RegisterForm(PartiesMixin, forms.Form):
+    committee = forms.ChoiceField(label="受理调委会")
+    title = forms.CharField(
+        label="纠纷名称", max_length=200, error_messages={"required": "请填写纠纷名称"}
+    )
+    kind = forms.ChoiceField(label="纠纷类型", choices=DisputeKind.choices)
+    source = forms.ChoiceField(
+        label="纠纷来源", choices=[c for c in Source.choices if c[0] != Source.CASE]
+    )
+    scale = forms.ChoiceField(label="纠纷规模", choices=Scale.choices, initial=Scale.ORDINARY)
+    people_count = forms.IntegerField(label="涉及人数", min_value=1, max_value=100_000, initial=2)
+    place = forms.CharField(label="发生地点", max_length=200, required=False)
+    grid = forms.CharField(label="网格编码", max_length=40, required=False)
+    summary = forms.CharField(
+        label="纠纷简要情况",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "请填写纠纷简要情况"},
+    )
+
+    def __init__(self, *args: Any, committees: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "committee").choices = committees
+        self.add_party_fields()
+
+
+class FromCaseForm(PartiesMixin, forms.Form):
+    """Opening from a case: the case gives the text, place and applicant; add the rest."""
+
+    blocks = [("r", "respondent", "被申请人", True), ("o", "other", "其他当事人", False)]
+    committee = forms.ChoiceField(label="受理调委会")
+    kind = forms.ChoiceField(label="纠纷类型", choices=DisputeKind.choices)
+    scale = forms.ChoiceField(label="纠纷规模", choices=Scale.choices, initial=Scale.ORDINARY)
+    people_count = forms.IntegerField(label="涉及人数", min_value=1, max_value=100_000, initial=2)
+
+    def __init__(self, *args: Any, committees: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "committee").choices = committees
+        self.add_party_fields()
+
+    def error_field(self, field: str | None) -> str | None:
+        # The case's reporter is party 0; the form's blocks start at party 1.
+        if field and field.startswith("parties."):
+            parts = field.split(".")
+            if len(parts) > 2 and parts[1].isdigit():
+                if parts[1] == "0":
+                    return None
+                field = f"parties.{int(parts[1]) - 1}.{parts[2]}"
+        return super().error_field(field)
+
+
+class DisputeFilterForm(forms.Form):
+    """The list's filters. Invalid values are dropped, never an error page."""
+
+    state = forms.ChoiceField(
+        label="状态", choices=[("", "全部状态"), *DisputeState.choices], required=False
+    )
+    kind = forms.ChoiceField(
+        label="纠纷类型", choices=[("", "全部类型"), *DisputeKind.choices], required=False
+    )
+    committee = forms.IntegerField(label="调委会", required=False, min_value=1, max_value=10**9)
+    month = forms.RegexField(label="登记月份", regex=r"^20\d\d-(0[1-9]|1[0-2])$", required=False)
+    q = forms.CharField(label="编号或名称", max_length=100, required=False)
+
+
+# --- action forms ----------------------------------------------------------------------------
+class ActionForm(forms.Form):
+    def __init__(self, *args: Any, dispute: Dispute, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.dispute = dispute
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+def _note(label: str, *, required: bool, placeholder: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=2000,
+        required=required,
+        widget=forms.Textarea(
+            attrs={**TEXTAREA, "placeholder": placeholder or ("可不填" if not required else "")}
+        ),
+        error_messages={"required": f"请填写{label}"},
+    )
+
+
+def _mediator_choices(dispute: Dispute) -> list[tuple[str, str]]:
+    mediators = dispute.committee.mediators.filter(is_active=True).select_related("user")
+    return [(str(m.pk), f"{m.user}({m.get_employment_display()})") for m in mediators]
+
+
+def _room_choices(dispute: Dispute) -> list[tuple[str, str]]:
+    rooms = dispute.committee.rooms.filter(is_active=True)
+    return [("", "不使用调解室"), *[(str(r.pk), r.name) for r in rooms]]
+
+
+class NoteForm(ActionForm):
+    note = _note("说明", required=False)
+
+
+class ReasonForm(ActionForm):
+    note = _note("理由", required=True)
+
+
+class ConsentForm(ActionForm):
+    party = forms.ChoiceField(label="当事人")
+    consent = forms.ChoiceField(
+        label="是否同意调解",
+        choices=[c for c in Consent.choices if c[0] != Consent.PENDING],
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择同意或不同意调解"},
+    )
+    note = _note("说明", required=False)
+
+    def __init__(self, *args: Any, dispute: Dispute, **kwargs: Any) -> None:
+        super().__init__(*args, dispute=dispute, **kwargs)
+        pending = dispute.parties.filter(consent=Consent.PENDING)
+        choice_field(self, "party").choices = [
+            (str(p.pk), f"{p.get_side_display()} {p.name}") for p in pending
+        ]
+
+
+class AssignForm(ActionForm):
+    lead_mediator = forms.ChoiceField(label="主办调解员")
+    mediators = forms.MultipleChoiceField(
+        label="参与调解员", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    room = forms.ChoiceField(label="调解室", required=False)
+
+    def __init__(self, *args: Any, dispute: Dispute, **kwargs: Any) -> None:
+        super().__init__(*args, dispute=dispute, **kwargs)
+        choices = _mediator_choices(dispute)
+        choice_field(self, "lead_mediator").choices = choices
+        choice_field(self, "mediators").choices = choices
+        choice_field(self, "room").choices = _room_choices(dispute)
+
+
+class SessionForm(ActionForm):
+    held_at = forms.DateTimeField(
+        label="调解时间", required=False, widget=LOCAL_DT, input_formats=DT_FORMATS
+    )
+    mode = forms.ChoiceField(label="调解方式", choices=SessionMode.choices)
+    room = forms.ChoiceField(label="调解室", required=False)
+    place = forms.CharField(label="调解地点", max_length=200, required=False)
+    video_room = forms.CharField(label="视频会议室", max_length=100, required=False)
+    mediators = forms.MultipleChoiceField(
+        label="调解员", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    record = forms.CharField(
+        label="调解记录",
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6, "placeholder": "当事人陈述、调解员意见、调解经过"}),
+        error_messages={"required": "请填写调解记录"},
+    )
+
+    def __init__(self, *args: Any, dispute: Dispute, **kwargs: Any) -> None:
+        super().__init__(*args, dispute=dispute, **kwargs)
+        choice_field(self, "mediators").choices = _mediator_choices(dispute)
+        choice_field(self, "room").choices = _room_choices(dispute)
+
+
+class AgreeForm(ActionForm):
+    matters = forms.CharField(
+        label="纠纷主要事实、争议事项",
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "请填写争议事项"},
+    )
+    terms = forms.CharField(
+        label="协议内容",
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "一、……\n二、……"}),
+        error_messages={"required": "请填写协议内容"},
+    )
+    performance = forms.CharField(
+        label="履行方式、时限",
+        max_length=5000,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": "请填写履行方式、时限"},
+    )
+    signed_at = forms.DateTimeField(
+        label="签订时间", required=False, widget=LOCAL_DT, input_formats=DT_FORMATS
+    )
+
+
+class FollowUpForm(ActionForm):
+    performed = forms.ChoiceField(label="履行情况", choices=Performed.choices)
+    note = _note("回访情况", required=True, placeholder="回访对象、方式及当事人反映")
+
+
+class ApplyConfirmationForm(ActionForm):
+    court = forms.CharField(
+        label="受理法院",
+        max_length=100,
+        initial="东海县人民法院",
+        error_messages={"required": "请填写受理法院"},
+    )
+    applied_at = forms.DateTimeField(
+        label="申请时间", required=False, widget=LOCAL_DT, input_formats=DT_FORMATS
+    )
+
+
+class RecordConfirmationForm(ActionForm):
+    result = forms.ChoiceField(
+        label="确认结果",
+        choices=[c for c in ConfirmationResult.choices if c[0] != ConfirmationResult.PENDING],
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择确认结果"},
+    )
+    note = _note("说明", required=False)
+
+
+class FlagRiskForm(ActionForm):
+    risk = forms.ChoiceField(label="风险类型", choices=RiskKind.choices, widget=forms.RadioSelect)
+    note = _note("风险说明", required=True, placeholder="可能激化的迹象、涉及人员")
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "consent": ConsentForm,
+    "accept": NoteForm,
+    "decline": ReasonForm,
+    "assign": AssignForm,
+    "start": NoteForm,
+    "session": SessionForm,
+    "agree": AgreeForm,
+    "fail": ReasonForm,
+    "follow_up": FollowUpForm,
+    "apply_confirmation": ApplyConfirmationForm,
+    "record_confirmation": RecordConfirmationForm,
+    "remediate": ReasonForm,
+    "to_court": NoteForm,
+    "archive": NoteForm,
+    "flag_risk": FlagRiskForm,
+}
+
+
+class MemberForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=50)
+    gender = forms.ChoiceField(label="性别", choices=[("male", "男"), ("female", "女")])
+    position = forms.ChoiceField(
+        label="职务", choices=[("member", "委员"), ("vice_chair", "副主任"), ("chair", "主任")]
+    )
+
+
+class RoomForm(forms.Form):
+    name = forms.CharField(label="调解室名称", max_length=100)
+    address = forms.CharField(label="地址", max_length=200, required=False)

@@ -1,0 +1,311 @@
+"""The scoped reads of the collections: the full-text search of archived disputes, the
+exemplary cases and their anthology, and the rankings of mediators and rooms.
+
+Every read takes the user and filters on the dispute's materialized `path` through
+`scope_for`; a dispute outside the scope is the same 404 as a missing one.
+
+Full text: `Dispute.search_tokens` holds the jieba tokens of the archived dossier joined by
+single spaces (`zhili.cases.text.search_tokens`: words and the pairs of adjacent Chinese
+characters). A query is cut by `zhili.cases.text.query_terms` (its words, a Chinese word as its
+character pairs) and every term must be one whole token: the padded column
+" tok1 tok2 ... " contains " term ". A dispute number typed in the box finds that dispute.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet, TextField, Value
+from django.db.models.functions import Concat
+from django.utils import timezone
+
+from zhili.cases.text import query_terms
+from zhili.core.errors import InvalidInput, NotFound
+from zhili.core.roles import Action
+from zhili.core.scope import can, scope_for
+from zhili.mediation.models import (
+    Dispute,
+    DisputeKind,
+    DisputeState,
+    MediationRoom,
+    Mediator,
+    Outcome,
+    Performed,
+)
+from zhili.mediation.reports import ranking
+from zhili.mediation.reports.anthology import AnthologyCase, Person, SessionText
+
+MAX_TERMS = 12
+# A dispute number typed in the search box (TJ2026-000123) finds that dispute.
+NUMBER = re.compile(r"[A-Za-z]{1,4}\d{4}-\d{3,8}")
+MAX_DAYS = 366 * 3
+MEDIATED = (Outcome.AGREEMENT, Outcome.NO_AGREEMENT)
+
+
+def disputes_for(user: Any) -> QuerySet[Dispute]:
+    """The disputes the user may see (DISPUTES_VIEW, then the org scope on `path`)."""
+    if not can(user, Action.DISPUTES_VIEW):
+        return Dispute.objects.none()
+    return Dispute.objects.filter(scope_for(user).q("path"))
+
+
+def dispute_get(*, user: Any, number: str) -> Dispute:
+    try:
+        return disputes_for(user).select_related("committee").get(number=number)
+    except Dispute.DoesNotExist as exc:
+        raise NotFound("矛盾纠纷不存在") from exc
+
+
+def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00, end+1 00:00) in local time; the period is checked for sense."""
+    if end < start:
+        raise InvalidInput("结束日期不能早于开始日期", field="end")
+    if (end - start).days > MAX_DAYS:
+        raise InvalidInput("统计区间不能超过三年", field="end")
+    tz = timezone.get_current_timezone()
+    return datetime.combine(start, time.min, tz), datetime.combine(
+        end + timedelta(days=1), time.min, tz
+    )
+
+
+# --- full-text search --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    text: str = ""
+    kind: str = ""
+    start: date | None = None  # archived on or after
+    end: date | None = None  # archived on or before
+    exemplary: bool = False
+
+
+def archived_disputes(*, user: Any) -> QuerySet[Dispute]:
+    return disputes_for(user).filter(state=DisputeState.ARCHIVED)
+
+
+def _date_filter(qs: QuerySet[Dispute], field: str, start: date | None, end: date | None) -> Any:
+    if start and end:
+        begin, until = day_bounds(start, end)
+        return qs.filter(**{f"{field}__gte": begin, f"{field}__lt": until})
+    tz = timezone.get_current_timezone()
+    if start:
+        qs = qs.filter(**{f"{field}__gte": datetime.combine(start, time.min, tz)})
+    if end:
+        qs = qs.filter(**{f"{field}__lt": datetime.combine(end + timedelta(days=1), time.min, tz)})
+    return qs
+
+
+def search_terms(text: str) -> list[str]:
+    """The query's terms, at most MAX_TERMS (a pasted paragraph is refused, not run)."""
+    terms = query_terms(text or "")
+    if len(terms) > MAX_TERMS:
+        raise InvalidInput(f"检索词过多,请精简到 {MAX_TERMS} 个词以内", field="q")
+    return terms
+
+
+def match_terms(qs: QuerySet[Dispute], terms: list[str]) -> QuerySet[Dispute]:
+    """Disputes whose tokens hold every term as a whole token."""
+    if not terms:
+        return qs
+    qs = qs.annotate(
+        _tokens=Concat(Value(" "), "search_tokens", Value(" "), output_field=TextField())
+    )
+    condition = Q()
+    for term in terms:
+        condition &= Q(_tokens__contains=f" {term} ")
+    return qs.filter(condition)
+
+
+def dispute_search(*, user: Any, filters: SearchFilters) -> QuerySet[Dispute]:
+    """Archived disputes in the user's scope matching the filters, newest archive first."""
+    qs = archived_disputes(user=user)
+    if filters.kind:
+        if filters.kind not in DisputeKind.values:
+            raise InvalidInput("纠纷类型不正确", field="kind")
+        qs = qs.filter(kind=filters.kind)
+    if filters.exemplary:
+        qs = qs.filter(is_exemplary=True)
+    qs = _date_filter(qs, "closed_at", filters.start, filters.end)
+    text = (filters.text or "").strip()
+    if NUMBER.fullmatch(text):
+        qs = qs.filter(number=text.upper())
+    else:
+        qs = match_terms(qs, search_terms(text))
+    return qs.select_related("committee", "agreement").order_by("-closed_at", "-id")
+
+
+# --- exemplary cases and the anthology -----------------------------------------------------------
+
+
+def exemplary_cases(
+    *, user: Any, start: date | None = None, end: date | None = None, kind: str = ""
+) -> QuerySet[Dispute]:
+    """The exemplary cases in scope, by the date their dispute was archived."""
+    return dispute_search(
+        user=user, filters=SearchFilters(kind=kind, start=start, end=end, exemplary=True)
+    ).select_related("exemplary_by")
+
+
+def _day(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    local = timezone.localtime(value)
+    return f"{local.year}年{local.month}月{local.day}日"
+
+
+def _names(mediators: Any) -> str:
+    return "、".join(m.user.display_name for m in mediators)
+
+
+def anthology_case(dispute: Dispute) -> AnthologyCase:
+    """The plain record of one dispute for the anthology (anonymized when written)."""
+    agreement = getattr(dispute, "agreement", None)
+    mediators = list(dispute.mediators.all())
+    if dispute.lead_mediator and dispute.lead_mediator not in mediators:
+        mediators.insert(0, dispute.lead_mediator)
+    sessions = [
+        SessionText(
+            held_on=_day(s.held_at),
+            mode=s.get_mode_display(),
+            place=s.room.name if s.room else s.place,
+            mediators=_names(s.mediators.all()),
+            record=s.record,
+        )
+        for s in dispute.sessions.all()
+    ]
+    performance = ""
+    if agreement is not None:
+        performance = agreement.performance
+        if agreement.performed:
+            checked = agreement.get_performed_display()
+            note = f",{agreement.performance_note}" if agreement.performance_note else ""
+            performance = f"{performance}。回访:{checked}{note}".lstrip("。")
+    return AnthologyCase(
+        number=dispute.number,
+        title=dispute.title,
+        kind=dispute.get_kind_display(),
+        committee=dispute.committee.name,
+        registered_on=_day(dispute.registered_at),
+        parties=[Person(p.name, p.kind == "person") for p in dispute.parties.all()],
+        background=dispute.summary,
+        sessions=sessions,
+        matters=agreement.matters if agreement else "",
+        terms=agreement.terms if agreement else "",
+        performance=performance,
+        commentary=dispute.exemplary_note,
+        mediators=_names(mediators),
+    )
+
+
+def anthology_cases(qs: QuerySet[Dispute]) -> list[AnthologyCase]:
+    rows = qs.select_related("committee", "agreement", "lead_mediator__user").prefetch_related(
+        "parties", "mediators__user", "sessions__room", "sessions__mediators__user"
+    )
+    return [anthology_case(d) for d in rows.order_by("closed_at", "id")]
+
+
+# --- rankings (十佳调解能手, 十佳调解室) ----------------------------------------------------------
+
+
+def _mediated(user: Any, start: date, end: date) -> QuerySet[Dispute]:
+    begin, until = day_bounds(start, end)
+    return disputes_for(user).filter(
+        outcome__in=MEDIATED, outcome_at__gte=begin, outcome_at__lt=until
+    )
+
+
+@dataclass
+class _Count:
+    mediated: int = 0
+    succeeded: int = 0
+    performed: int = 0
+    partly: int = 0
+
+    def add(self, outcome: str, performed: str | None) -> None:
+        self.mediated += 1
+        if outcome == Outcome.AGREEMENT:
+            self.succeeded += 1
+            self.performed += performed == Performed.YES
+            self.partly += performed == Performed.PARTLY
+
+
+def _dispute_rows(
+    qs: QuerySet[Dispute],
+) -> dict[int, tuple[str, str | None, int | None, int | None]]:
+    """id -> (outcome, agreement's performed, lead mediator id, room id)."""
+    return {
+        pk: (outcome, performed, lead, room)
+        for pk, outcome, performed, lead, room in qs.values_list(
+            "pk", "outcome", "agreement__performed", "lead_mediator_id", "room_id"
+        )
+    }
+
+
+def mediator_tallies(*, user: Any, start: date, end: date) -> list[ranking.Tally]:
+    """Per mediator: the disputes mediated to an end in the period (lead or co-mediator)."""
+    qs = _mediated(user, start, end)
+    rows = _dispute_rows(qs)
+    who: dict[int, set[int]] = defaultdict(set)
+    for pk, (_o, _p, lead, _r) in rows.items():
+        if lead:
+            who[pk].add(lead)
+    through = Dispute.mediators.through.objects.filter(dispute_id__in=qs.values("pk"))
+    for dispute_id, mediator_id in through.values_list("dispute_id", "mediator_id"):
+        who[dispute_id].add(mediator_id)
+    counts: dict[int, _Count] = defaultdict(_Count)
+    for pk, mediators in who.items():
+        outcome, performed, _lead, _room = rows[pk]
+        for mediator_id in mediators:
+            counts[mediator_id].add(outcome, performed)
+    people = Mediator.objects.filter(pk__in=counts).select_related("user", "committee")
+    return [
+        ranking.Tally(
+            key=m.pk,
+            name=m.user.display_name,
+            unit=m.committee.name,
+            **vars(counts[m.pk]),
+        )
+        for m in people
+    ]
+
+
+def room_tallies(*, user: Any, start: date, end: date) -> list[ranking.Tally]:
+    """Per mediation room: the disputes mediated to an end in the period in that room."""
+    counts: dict[int, _Count] = defaultdict(_Count)
+    for outcome, performed, _lead, room in _dispute_rows(_mediated(user, start, end)).values():
+        if room:
+            counts[room].add(outcome, performed)
+    rooms = MediationRoom.objects.filter(pk__in=counts).select_related("committee")
+    return [
+        ranking.Tally(key=r.pk, name=r.name, unit=r.committee.name, **vars(counts[r.pk]))
+        for r in rooms
+    ]
+
+
+def mediator_ranking(
+    *,
+    user: Any,
+    start: date,
+    end: date,
+    min_cases: int = ranking.MIN_CASES,
+    top: int = ranking.TOP,
+) -> list[ranking.Ranked]:
+    """十佳调解能手: the formula is in `zhili.mediation.reports.ranking`."""
+    return ranking.rank(
+        mediator_tallies(user=user, start=start, end=end), min_cases=min_cases, top=top
+    )
+
+
+def room_ranking(
+    *,
+    user: Any,
+    start: date,
+    end: date,
+    min_cases: int = ranking.MIN_CASES,
+    top: int = ranking.TOP,
+) -> list[ranking.Ranked]:
+    """十佳调解室: the same formula over the disputes mediated in each room."""
+    return ranking.rank(room_tallies(user=user, start=start, end=end), min_cases=min_cases, top=top)

@@ -1,0 +1,94 @@
+"""The writes of the collections: marking a dispute as an exemplary case (典型案例) and taking
+the mark back.
+
+Only an archived dispute settled by an agreement can be exemplary: the anthology tells a
+mediation that worked, with its agreement. Marking is for MEDIATION_MANAGE holders whose
+scope covers the dispute (out of scope is the same 404 as missing). The change is a
+conditional update on the old mark, with a timeline row and an audit row in one transaction.
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from zhili.core.audit import audit
+from zhili.core.errors import Conflict, InvalidInput, NotFound
+from zhili.core.roles import Action
+from zhili.core.scope import require, scope_for
+from zhili.mediation.models import Agreement, Dispute, DisputeEvent, DisputeState, Outcome
+
+NOTE_MAX = 2000
+
+
+def _check(actor: Any, dispute: Dispute) -> None:
+    require(actor, Action.MEDIATION_MANAGE)
+    if not scope_for(actor).covers_path(dispute.path):
+        raise NotFound("矛盾纠纷不存在")
+
+
+def _clean_note(note: str, *, required: bool) -> str:
+    note = (note or "").strip()
+    if required and not note:
+        raise InvalidInput("请填写案例评析(典型意义)", field="note")
+    if len(note) > NOTE_MAX:
+        raise InvalidInput(f"评析不能超过 {NOTE_MAX} 字", field="note")
+    return note
+
+
+def _history(actor: Any, dispute: Dispute, action: str, note: str) -> None:
+    DisputeEvent.objects.create(
+        dispute=dispute,
+        action=action,
+        from_state=dispute.state,
+        to_state=dispute.state,
+        actor=actor if getattr(actor, "pk", None) else None,
+        note=note,
+    )
+
+
+@transaction.atomic
+def dispute_mark_exemplary(*, actor: Any, dispute: Dispute, note: str) -> Dispute:
+    """Mark an archived, agreed dispute as an exemplary case, with its commentary (评析)."""
+    _check(actor, dispute)
+    note = _clean_note(note, required=True)
+    if dispute.state != DisputeState.ARCHIVED or dispute.outcome != Outcome.AGREEMENT:
+        raise Conflict("只有已归档且调解成功的纠纷才能评为典型案例", code="wrong_state")
+    if not Agreement.objects.filter(dispute=dispute).exists():
+        raise Conflict("该纠纷没有调解协议,不能评为典型案例", code="wrong_state")
+    now = timezone.now()
+    changed = Dispute.objects.filter(
+        pk=dispute.pk, is_exemplary=False, state=DisputeState.ARCHIVED
+    ).update(
+        is_exemplary=True,
+        exemplary_note=note,
+        exemplary_at=now,
+        exemplary_by=actor,
+        updated_at=now,
+    )
+    if not changed:
+        raise Conflict("该纠纷已是典型案例", code="already_exemplary")
+    dispute.refresh_from_db()
+    _history(actor, dispute, "mark_exemplary", note)
+    audit(actor, "mediation.dispute.mark_exemplary", dispute, number=dispute.number)
+    return dispute
+
+
+@transaction.atomic
+def dispute_unmark_exemplary(*, actor: Any, dispute: Dispute, reason: str = "") -> Dispute:
+    """Take the exemplary mark back (the commentary stays in the timeline)."""
+    _check(actor, dispute)
+    reason = _clean_note(reason, required=False)
+    changed = Dispute.objects.filter(pk=dispute.pk, is_exemplary=True).update(
+        is_exemplary=False,
+        exemplary_note="",
+        exemplary_at=None,
+        exemplary_by=None,
+        updated_at=timezone.now(),
+    )
+    if not changed:
+        raise Conflict("该纠纷不是典型案例", code="not_exemplary")
+    dispute.refresh_from_db()
+    _history(actor, dispute, "unmark_exemplary", reason)
+    audit(actor, "mediation.dispute.unmark_exemplary", dispute, number=dispute.number)
+    return dispute

@@ -1,0 +1,130 @@
+"""The monthly report from the database: which unit, which month, which disputes.
+
+The unit is a governance center in the user's scope (the county, a township, a village);
+its disputes are those whose `path` lies under the unit's path (the committee's place), so a
+township's report holds its own committee and its villages' committees. One query reads the
+disputes registered or concluded in the month, one more those of the year to the month's end
+(本年累计); `table.build_table` does the counting.
+"""
+
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from zhili.core.dates import FIRST_DAY, LAST_DAY
+from zhili.core.errors import InvalidInput
+from zhili.core.scope import scope_for
+from zhili.mediation.models import DisputeKind, Source
+from zhili.mediation.reports.selectors import disputes_for
+from zhili.mediation.reports.table import Fact, MonthlyTable, build_table
+from zhili.orgs.models import Level, Organization
+
+# The committee levels in the order of the form: village first, then township, county.
+LEVEL_ROWS = [
+    (Level.VILLAGE.value, "村(社区)人民调解委员会"),
+    (Level.TOWNSHIP.value, "乡镇(街道)人民调解委员会"),
+    (Level.COUNTY.value, "县级人民调解委员会(调处中心)"),
+]
+ROWS = {
+    "kind": DisputeKind.choices,
+    "source": Source.choices,
+    "level": LEVEL_ROWS,
+}
+UNIT_LEVELS = (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE)
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    if not 1 <= month <= 12 or not FIRST_DAY.year <= year <= LAST_DAY.year:
+        raise InvalidInput("统计月份不正确", field="month")
+    tz = timezone.get_current_timezone()
+    begin = datetime.combine(date(year, month, 1), time.min, tz)
+    nxt = date(year + month // 12, month % 12 + 1, 1)
+    return begin, datetime.combine(nxt, time.min, tz)
+
+
+def report_units(user: Any) -> QuerySet[Organization]:
+    """The governance centers the user may report on: their own and those below it."""
+    return (
+        Organization.objects.filter(scope_for(user).q("path"))
+        .filter(kind="center", level__in=UNIT_LEVELS)
+        .order_by("path")
+    )
+
+
+def default_unit(user: Any) -> Organization | None:
+    """The user's own center, or the top one of their scope (the county for county units)."""
+    org = getattr(user, "organization", None)
+    units = report_units(user)
+    if org is not None and units.filter(pk=org.pk).exists():
+        return org
+    return units.order_by("depth", "path").first()
+
+
+def resolve_unit(user: Any, code: str) -> Organization:
+    unit = report_units(user).filter(code=code).first() if code else default_unit(user)
+    if unit is None:
+        raise InvalidInput("请选择您管辖范围内的统计单位", field="unit")
+    return unit
+
+
+def period_facts(user: Any, unit: Organization, begin: datetime, end: datetime) -> list[Fact]:
+    """The unit's disputes registered or concluded in [begin, end), as report facts."""
+    registered = Q(registered_at__gte=begin, registered_at__lt=end)
+    concluded = Q(outcome_at__gte=begin, outcome_at__lt=end)
+    qs = (
+        disputes_for(user)
+        .filter(path__under=unit.path)
+        .filter(registered | concluded)
+        .values_list(
+            "kind",
+            "source",
+            "level",
+            "registered_at",
+            "outcome",
+            "outcome_at",
+            "people_count",
+            "risk_criminal",
+            "risk_group_petition",
+        )
+    )
+    facts = []
+    for kind, source, level, reg_at, outcome, outcome_at, people, criminal, group in qs:
+        in_month = outcome_at is not None and begin <= outcome_at < end
+        facts.append(
+            Fact(
+                kind=kind,
+                source=source,
+                level=level,
+                registered=begin <= reg_at < end,
+                outcome=outcome if in_month else "",
+                people=people or 0,
+                risk_criminal=criminal,
+                risk_group_petition=group,
+            )
+        )
+    return facts
+
+
+def monthly_table(*, user: Any, year: int, month: int, unit_code: str = "") -> MonthlyTable:
+    """The 人民调解工作统计月报表 of one unit and month, over the disputes in the user's scope."""
+    unit = resolve_unit(user, unit_code)
+    begin, end = month_bounds(year, month)
+    table = build_table(
+        period_facts(user, unit, begin, end),
+        unit_name=unit.name,
+        year=year,
+        month=month,
+        rows=ROWS,
+        unit_code=unit.code,
+    )
+    # 本年累计: January 1 to the end of the month, the same counting.
+    year_begin, _ = month_bounds(year, 1)
+    cumulative = build_table(
+        period_facts(user, unit, year_begin, end), unit_name="", year=year, month=month, rows=ROWS
+    )
+    table.year_total = cumulative.total
+    table.year_total.label = f"本年累计(1-{month}月)"
+    table.year_total.code = "year"
+    return table

@@ -1,0 +1,236 @@
+"""Every scoped read of mediation: disputes, committees, mediators, rooms, warnings, alerts.
+
+A user who may view disputes (Action.DISPUTES_VIEW) sees the disputes of the committees in
+their organization's subtree (`Dispute.path`, copied from the committee's center); a county
+center user sees all. Out of scope is answered exactly like missing (NotFound).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from zhili.core.errors import NotFound
+from zhili.core.roles import Action
+from zhili.core.scope import Scope, can, scope_for
+from zhili.mediation.models import (
+    Agreement,
+    Committee,
+    CommitteeMember,
+    Dispute,
+    DisputeEvent,
+    DisputeState,
+    Gender,
+    MediationRoom,
+    Mediator,
+    Outcome,
+    Position,
+    RiskAlert,
+)
+from zhili.mediation.workflow import AFTER_AGREEMENT, OPEN_STATES
+
+MIN_MEMBERS, MAX_MEMBERS = 3, 9
+
+
+def _scope(user: Any, action: str = Action.DISPUTES_VIEW) -> Scope:
+    if not can(user, action):
+        return Scope()
+    return scope_for(user)
+
+
+# --- disputes ------------------------------------------------------------------------------
+def dispute_list(*, user: Any) -> QuerySet[Dispute]:
+    return (
+        _scope(user)
+        .filter(Dispute.objects.all())
+        .select_related("committee", "lead_mediator__user", "township", "case")
+    )
+
+
+def dispute_get(*, user: Any, number: str) -> Dispute:
+    try:
+        return (
+            dispute_list(user=user)
+            .select_related("grid", "room", "registered_by")
+            .get(number=number)
+        )
+    except Dispute.DoesNotExist as exc:
+        raise NotFound("矛盾纠纷不存在") from exc
+
+
+def dispute_timeline(dispute: Dispute) -> QuerySet[DisputeEvent]:
+    return dispute.events.select_related("actor")
+
+
+def dispute_agreement(dispute: Dispute) -> Agreement | None:
+    return Agreement.objects.filter(dispute=dispute).first()
+
+
+@dataclass(frozen=True)
+class DisputeFilters:
+    state: str = ""
+    kind: str = ""
+    committee: int | None = None
+    month: str = ""  # YYYY-MM, by registration
+    text: str = ""
+
+
+def _month_bounds(month: str) -> tuple[datetime, datetime] | None:
+    try:
+        year, mon = (int(part) for part in month.split("-"))
+        start = date(year, mon, 1)
+    except ValueError:
+        return None
+    end = date(year + (mon == 12), mon % 12 + 1, 1)
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.combine(start, datetime.min.time(), tzinfo=tz),
+        datetime.combine(end, datetime.min.time(), tzinfo=tz),
+    )
+
+
+def filter_disputes(qs: QuerySet[Dispute], f: DisputeFilters) -> QuerySet[Dispute]:
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.committee:
+        qs = qs.filter(committee_id=f.committee)
+    bounds = _month_bounds(f.month) if f.month else None
+    if bounds:
+        qs = qs.filter(registered_at__gte=bounds[0], registered_at__lt=bounds[1])
+    if f.text:
+        qs = qs.filter(Q(number__iexact=f.text) | Q(title__icontains=f.text))
+    return qs
+
+
+def state_counts(qs: QuerySet[Dispute]) -> dict[str, int]:
+    rows = qs.order_by().values("state").annotate(n=Count("id"))
+    return {row["state"]: row["n"] for row in rows}
+
+
+def prevented_criminal(qs: QuerySet[Dispute]) -> tuple[int, int]:
+    """Disputes flagged as liable to turn criminal that mediation settled (调解成功):
+    "防止民间纠纷转化为刑事案件" in the monthly report: (cases, people involved)."""
+    settled = qs.filter(risk_criminal=True, outcome=Outcome.AGREEMENT)
+    row = settled.order_by().aggregate(cases=Count("id"), people=Sum("people_count"))
+    return int(row["cases"] or 0), int(row["people"] or 0)
+
+
+# --- confirmation window ---------------------------------------------------------------------
+def confirmation_list(*, user: Any) -> QuerySet[Agreement]:
+    """Agreements whose judicial-confirmation window is open (not applied yet), soonest due
+    first; `confirmation_warned_at` marks those past day 25."""
+    return (
+        _scope(user)
+        .filter(Agreement.objects.all(), "dispute__path")
+        .filter(dispute__state__in=AFTER_AGREEMENT, confirmation_applied_at__isnull=True)
+        .filter(confirmation_due__gte=timezone.localdate())
+        .select_related("dispute__committee")
+        .order_by("confirmation_due", "id")
+    )
+
+
+def confirmation_pending(*, user: Any) -> QuerySet[Agreement]:
+    """Applications waiting for the court's answer."""
+    return (
+        _scope(user)
+        .filter(Agreement.objects.all(), "dispute__path")
+        .filter(dispute__state__in=AFTER_AGREEMENT, confirmation_applied_at__isnull=False)
+        .filter(Q(confirmation_result="pending") | Q(confirmation_result=""))
+        .select_related("dispute__committee")
+        .order_by("confirmation_applied_at")
+    )
+
+
+# --- committees, mediators, rooms ----------------------------------------------------------
+def committee_list(*, user: Any) -> QuerySet[Committee]:
+    return _scope(user).filter(Committee.objects.all()).select_related("organization")
+
+
+def committee_get(*, user: Any, pk: int) -> Committee:
+    try:
+        return committee_list(user=user).get(pk=pk)
+    except (Committee.DoesNotExist, ValueError) as exc:
+        raise NotFound("调委会不存在") from exc
+
+
+def current_members(committee: Committee, today: date | None = None) -> list[CommitteeMember]:
+    today = today or timezone.localdate()
+    return [
+        m
+        for m in committee.members.all()
+        if m.since <= today and (m.until is None or m.until >= today)
+    ]
+
+
+def committee_warnings(
+    committee: Committee, members: list[CommitteeMember], today: date | None = None
+) -> list[str]:
+    """What is wrong or soon wrong with a committee's composition (人民调解法 第九条:
+    three to nine members, a chair, women members among them; a three-year term)."""
+    today = today or timezone.localdate()
+    warnings = []
+    if not MIN_MEMBERS <= len(members) <= MAX_MEMBERS:
+        warnings.append(f"委员人数为{len(members)}人,应为3至9人")
+    chairs = sum(1 for m in members if m.position == Position.CHAIR)
+    if chairs != 1:
+        warnings.append("未设主任" if chairs == 0 else f"设有{chairs}名主任,应为1名")
+    if members and not any(m.gender == Gender.FEMALE for m in members):
+        warnings.append("没有妇女委员")
+    if committee.term_end < today:
+        warnings.append(f"任期已于{committee.term_end:%Y年%m月%d日}届满,应及时换届")
+    elif (committee.term_end - today).days <= 90:
+        warnings.append(f"任期将于{committee.term_end:%Y年%m月%d日}届满")
+    return warnings
+
+
+def mediator_list(*, user: Any) -> QuerySet[Mediator]:
+    return with_workload(
+        _scope(user)
+        .filter(Mediator.objects.all(), "committee__path")
+        .select_related("user", "committee")
+    )
+
+
+def with_workload(qs: QuerySet[Mediator]) -> QuerySet[Mediator]:
+    """Each mediator's workload: the open disputes they lead (`open_disputes`)."""
+    return qs.annotate(
+        open_disputes=Count("led_disputes", filter=Q(led_disputes__state__in=OPEN_STATES))
+    )
+
+
+def room_list(*, user: Any) -> QuerySet[MediationRoom]:
+    return _scope(user).filter(MediationRoom.objects.all()).select_related("committee")
+
+
+def committees_for_register(*, user: Any) -> QuerySet[Committee]:
+    """The committees a user may register a dispute in (active, in scope)."""
+    return _scope(user, Action.DISPUTES_MEDIATE).filter(Committee.objects.filter(is_active=True))
+
+
+def default_committee(user: Any) -> Committee | None:
+    mediator = Mediator.objects.filter(user=user, is_active=True).select_related("committee")
+    own = mediator.first()
+    if own is not None:
+        return own.committee
+    org = getattr(user, "organization", None)
+    if org is None:
+        return None
+    return Committee.objects.filter(organization=org, is_active=True).first()
+
+
+# --- risk alerts -----------------------------------------------------------------------------
+def risk_alert_list(*, user: Any) -> QuerySet[RiskAlert]:
+    """Alerts pushed to the user's unit (or any unit in their subtree): the police station
+    and the petition center see them whatever their mediation permissions."""
+    scope = scope_for(user)
+    return scope.filter(RiskAlert.objects.all(), "unit_path").select_related(
+        "dispute__committee", "unit", "acknowledged_by"
+    )
+
+
+def open_dispute_count(committee: Committee) -> int:
+    return committee.disputes.exclude(state=DisputeState.ARCHIVED).count()

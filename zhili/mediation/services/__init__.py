@@ -1,0 +1,41 @@
+"""Every write of the mediation module (see each submodule's docstring)."""
+
+from zhili.mediation.services.actions import actions_for, check_action, dispute_act, outcome_text
+from zhili.mediation.services.committees import (
+    committee_create,
+    committee_member_add,
+    committee_member_leave,
+    committee_new_term,
+    mediator_register,
+    room_create,
+)
+from zhili.mediation.services.disputes import (
+    PartyInput,
+    Registration,
+    dispute_open_from_case,
+    dispute_register,
+    party_add,
+)
+from zhili.mediation.services.risk import risk_alert_acknowledge, risk_alert_open
+from zhili.mediation.services.warnings import confirmation_warn_due
+
+__all__ = [
+    "PartyInput",
+    "Registration",
+    "actions_for",
+    "check_action",
+    "committee_create",
+    "committee_member_add",
+    "committee_member_leave",
+    "committee_new_term",
+    "confirmation_warn_due",
+    "dispute_act",
+    "dispute_open_from_case",
+    "dispute_register",
+    "mediator_register",
+    "outcome_text",
+    "party_add",
+    "risk_alert_acknowledge",
+    "risk_alert_open",
+    "room_create",
+]

@@ -1,0 +1,70 @@
+"""Risk alerts (风险预警): a dispute that may turn criminal goes to the police station of its
+township (or the county public security bureau), one that may bring a group petition to the
+county petition reception center (or the township center). The alert is created by the
+handler of `mediation.risk_flagged` (zhili.mediation.handlers), once per unit."""
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from zhili.core.audit import audit
+from zhili.core.errors import Conflict, NotFound
+from zhili.core.scope import scope_for
+from zhili.mediation.models import Dispute, RiskAlert, RiskKind
+from zhili.orgs.models import Organization
+
+
+def _county_code(dispute: Dispute) -> str:
+    return dispute.path.strip("/").split("/")[0]
+
+
+def risk_unit(dispute: Dispute, kind: str) -> Organization | None:
+    """The unit that receives the alert: the first of the candidates that exists."""
+    county = _county_code(dispute)
+    township = dispute.township
+    if kind == RiskKind.CRIMINAL:
+        codes = [f"{county}-GAJ-{township.code}"] if township else []
+        codes.append(f"{county}-GAJ")
+    else:
+        codes = [f"{county}-XFJD"] + ([township.code] if township else [])
+    codes.append(county)
+    units = {o.code: o for o in Organization.objects.filter(code__in=codes, is_active=True)}
+    return next((units[c] for c in codes if c in units), None)
+
+
+@transaction.atomic
+def risk_alert_open(*, dispute_id: int, kind: str, note: str = "") -> RiskAlert | None:
+    """The alert for the dispute's risk, created once (a second delivery returns it)."""
+    dispute = Dispute.objects.select_related("township").filter(pk=dispute_id).first()
+    if dispute is None:
+        return None
+    unit = risk_unit(dispute, kind)
+    if unit is None:
+        return None
+    existing = RiskAlert.objects.filter(dispute=dispute, kind=kind, unit=unit).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            alert = RiskAlert.objects.create(
+                dispute=dispute, kind=kind, unit=unit, unit_path=unit.path, note=note
+            )
+    except IntegrityError:
+        return RiskAlert.objects.get(dispute=dispute, kind=kind, unit=unit)
+    audit(None, "mediation.risk_alert.open", alert, unit=unit.code, kind=kind)
+    return alert
+
+
+@transaction.atomic
+def risk_alert_acknowledge(*, actor: Any, alert_id: int) -> RiskAlert:
+    """The receiving unit signs for the alert (签收)."""
+    alert = RiskAlert.objects.select_for_update().filter(pk=alert_id).first()
+    if alert is None or not (actor.is_superuser or scope_for(actor).covers_path(alert.unit_path)):
+        raise NotFound("预警不存在")
+    if alert.acknowledged_at is not None:
+        raise Conflict("该预警已签收", code="already_acknowledged")
+    alert.acknowledged_by, alert.acknowledged_at = actor, timezone.now()
+    alert.save(update_fields=["acknowledged_by", "acknowledged_at"])
+    audit(actor, "mediation.risk_alert.acknowledge", alert)
+    return alert

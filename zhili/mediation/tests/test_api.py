@@ -1,0 +1,110 @@
+"""The dispute API: scoped reads, registration, actions, sessions, the agreement document."""
+
+from io import BytesIO
+from typing import Any
+
+import pytest
+from docx import Document
+
+from zhili.cases.tests.test_api import error, get, post
+from zhili.mediation.tests.conftest import AGREEMENT, id_number, walk
+
+pytestmark = pytest.mark.django_db
+
+BODY = {
+    "title": "拖欠劳务费纠纷",
+    "kind": "labour",
+    "summary": "王某在某建筑队务工三个月,工程结束后工资被拖欠一万二千元。",
+    "source": "application",
+    "people_count": 2,
+    "parties": [
+        {"side": "applicant", "name": "王明", "id_number": id_number("32072219850505123")},
+        {
+            "side": "respondent",
+            "kind": "organization",
+            "name": "东海县某建筑劳务有限公司",
+            "org_code": "",
+        },
+    ],
+}
+
+
+def test_register_list_detail(client: Any, med: Any) -> None:
+    created = post(client, med.mediator1, "/api/v1/disputes", BODY)
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["state"] == "registered" and body["committee"] == med.c1.name
+    assert (
+        body["parties"][0]["id_number"].startswith("320722")
+        and "*" in body["parties"][0]["id_number"]
+    )
+    assert body["actions"] == ["consent", "flag_risk"]
+    listed = get(client, med.mediator1, "/api/v1/disputes?kind=labour").json()
+    assert [d["number"] for d in listed] == [body["number"]]
+    assert get(client, med.mediator2, "/api/v1/disputes").json() == []
+    error(get(client, med.mediator2, f"/api/v1/disputes/{body['number']}"), 404, field=None)
+
+
+def test_bad_party_is_a_422_naming_it(client: Any, med: Any) -> None:
+    bad = {**BODY, "parties": [{"side": "applicant", "name": "甲", "id_number": "123"}]}
+    error(post(client, med.mediator1, "/api/v1/disputes", bad), 422, field="parties.0.id_number")
+    other = {**BODY, "committee": med.c2.pk}
+    error(post(client, med.mediator1, "/api/v1/disputes", other), 422, field="committee")
+    error(post(client, med.leader, "/api/v1/disputes", BODY), 403)
+
+
+def test_act_through_to_agreement_and_document(client: Any, med: Any, make_dispute: Any) -> None:
+    dispute = walk(make_dispute(), "mediating", med)
+    url = f"/api/v1/disputes/{dispute.number}"
+    session = post(
+        client, med.mediator1, f"{url}/sessions", {"record": "首次调解", "mode": "video"}
+    )
+    assert session.status_code == 201 and session.json()["mode"] == "video"
+    assert len(get(client, med.mediator1, f"{url}/sessions").json()) == 1
+    error(post(client, med.mediator1, f"{url}/act", {"action": "agree"}), 422, field="matters")
+    agreed = post(client, med.mediator1, f"{url}/act", {"action": "agree", **AGREEMENT})
+    assert agreed.status_code == 200 and agreed.json()["state"] == "agreed"
+    assert agreed.json()["agreement"]["confirmation_due"]
+    document = get(client, med.mediator1, f"{url}/agreement")
+    assert document.status_code == 200
+    text = "\n".join(p.text for p in Document(BytesIO(document.content)).paragraphs)
+    assert "李桂英" in text and "清理费用800元" in text
+    error(post(client, med.mediator1, f"{url}/act", {"action": "archive"}), 403)
+    error(post(client, med.chair1, f"{url}/act", {"action": "archive"}), 409, code="wrong_state")
+    error(post(client, med.chair1, f"{url}/act", {"action": "teleport"}), 404, field="action")
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ({"action": "consent", "party": 10**12, "consent": "agreed"}, 422, "party"),
+        ({"action": "consent", "party": 1, "consent": "maybe"}, 422, None),
+        ({"action": "assign", "lead_mediator": 999999}, 422, "lead_mediator"),
+        ({"action": "flag_risk", "risk": "fire", "note": "x"}, 422, "risk"),
+        ({"action": "flag_risk", "risk": "criminal"}, 422, "note"),
+        ({"action": "session", "record": "x"}, 409, None),
+        ({"action": "consent", "party": 0}, 422, "party"),
+        ({"action": "\x00"}, 422, "action"),
+    ],
+)
+def test_bad_action_input_is_a_4xx(
+    client: Any, med: Any, make_dispute: Any, body: dict, status: int, field: str | None
+) -> None:
+    dispute = make_dispute()
+    if body.get("party") == 1:
+        body = {**body, "party": dispute.parties.first().pk}
+    response = post(client, med.chair1, f"/api/v1/disputes/{dispute.number}/act", body)
+    assert response.status_code == status, response.content
+    if field:
+        assert response.json()["field"] == field
+
+
+def test_bad_session_dates_are_422(client: Any, med: Any, make_dispute: Any) -> None:
+    dispute = walk(make_dispute(), "mediating", med)
+    url = f"/api/v1/disputes/{dispute.number}/sessions"
+    for held_at in ("1900-01-01T00:00:00", "2999-01-01T00:00:00+08:00"):
+        error(
+            post(client, med.mediator1, url, {"record": "x", "held_at": held_at}),
+            422,
+            field="held_at",
+        )

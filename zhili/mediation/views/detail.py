@@ -1,0 +1,174 @@
+"""One dispute dossier: its page (timeline, parties masked, sessions, agreement and
+confirmation window, notices, risk), its actions opened in place (HTMX), the audited reveal
+of a party's ID number or phone, and the agreement's Word document."""
+
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.html import escape
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from zhili.core.errors import DomainError
+from zhili.core.personal import mask_id_number, mask_phone, personal_data_reveal
+from zhili.core.roles import Action
+from zhili.core.scope import can
+from zhili.mediation import selectors, services, workflow
+from zhili.mediation.documents import agreement_document
+from zhili.mediation.forms import ACTION_FORMS
+from zhili.mediation.models import Dispute, DisputeState
+from zhili.mediation.views.common import DOCX, EVENT_LABELS, get_dispute_or_404
+from zhili.orgs.auth import StaffRequest
+from zhili.orgs.views import requires
+
+REVEALABLE = {"id_number", "phone"}
+
+
+def timeline_rows(dispute: Dispute) -> list[dict[str, Any]]:
+    states = dict(DisputeState.choices)
+    return [
+        {
+            "action": e.action,
+            "label": EVENT_LABELS.get(e.action, e.action),
+            "actor": e.actor.display_name if e.actor else "系统",
+            "to_state": states.get(e.to_state, e.to_state),
+            "changed": e.to_state != e.from_state,
+            "note": e.note,
+            "created_at": e.created_at,
+        }
+        for e in selectors.dispute_timeline(dispute)
+    ]
+
+
+def party_rows(dispute: Dispute) -> list[dict[str, Any]]:
+    return [
+        {
+            "party": p,
+            "id_number": mask_id_number(p.id_number) if p.id_number else "",
+            "phone": mask_phone(p.phone) if p.phone else "",
+        }
+        for p in dispute.parties.all()
+    ]
+
+
+def confirmation_state(agreement: Any) -> dict[str, Any]:
+    if agreement is None:
+        return {}
+    today = timezone.localdate()
+    left = (agreement.confirmation_due - today).days
+    return {
+        "days_left": left,
+        "expired": left < 0 and agreement.confirmation_applied_at is None,
+        "warned": agreement.confirmation_warned_at is not None
+        and agreement.confirmation_applied_at is None,
+    }
+
+
+def detail_context(user: Any, dispute: Dispute, **extra: Any) -> dict[str, Any]:
+    agreement = selectors.dispute_agreement(dispute)
+    return {
+        "dispute": dispute,
+        "parties": party_rows(dispute),
+        "sessions": dispute.sessions.select_related("room", "created_by").prefetch_related(
+            "mediators__user"
+        ),
+        "agreement": agreement,
+        "confirmation": confirmation_state(agreement),
+        "timeline": timeline_rows(dispute),
+        "mediators": dispute.mediators.select_related("user"),
+        "alerts": dispute.risk_alerts.select_related("unit"),
+        "actions": services.actions_for(user, dispute),
+        "can_reveal": can(user, Action.PERSONAL_DATA_REVEAL),
+        **extra,
+    }
+
+
+def detail_response(
+    request: StaffRequest, dispute: Dispute, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    action = extra.get("open_action")
+    if action:
+        extra["action_label"] = workflow.TRANSITIONS[action].label
+    context = detail_context(request.user, dispute, **extra)
+    template = "mediation/_detail_body.html" if request.htmx else "mediation/detail.html"
+    return render(request, template, context, status=status)
+
+
+@requires(Action.DISPUTES_VIEW)
+@require_GET
+def dispute_detail(request: StaffRequest, number: str) -> HttpResponse:
+    return detail_response(request, get_dispute_or_404(request.user, number))
+
+
+@requires(Action.DISPUTES_VIEW)
+@require_http_methods(["GET", "POST"])
+def dispute_action(request: StaffRequest, number: str, action: str) -> HttpResponse:
+    """GET: the action's small form, opened in place. POST: take the action and answer with
+    the dossier's body (or, without HTMX, a redirect to the dossier)."""
+    user = request.user
+    dispute = get_dispute_or_404(user, number)
+    if action not in ACTION_FORMS:
+        raise Http404("未知操作")
+    form_class = ACTION_FORMS[action]
+    if request.method == "GET":
+        if request.GET.get("cancel"):
+            return detail_response(request, dispute)
+        try:
+            services.check_action(user, dispute, action)
+        except DomainError as exc:
+            return detail_response(request, dispute, error=exc.message, status=exc.status)
+        return detail_response(
+            request, dispute, open_action=action, form=form_class(dispute=dispute)
+        )
+    form = form_class(request.POST, dispute=dispute)
+    if not form.is_valid():
+        return detail_response(request, dispute, open_action=action, form=form, status=400)
+    try:
+        services.dispute_act(
+            actor=user, dispute=dispute, action=action, data=form.data_for_service()
+        )
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        fresh = get_dispute_or_404(user, number)
+        return detail_response(request, fresh, open_action=action, form=form, status=exc.status)
+    done = f"已{workflow.TRANSITIONS[action].label}"
+    if not request.htmx:
+        messages.success(request, f"纠纷 {number} {done}")
+        return redirect("mediation:detail", number=number)
+    return detail_response(request, get_dispute_or_404(user, number), done=done)
+
+
+@requires(Action.PERSONAL_DATA_REVEAL)
+@require_POST
+def reveal(request: StaffRequest, number: str, party: int, field: str) -> HttpResponse:
+    dispute = get_dispute_or_404(request.user, number)
+    target = dispute.parties.filter(pk=party).first()
+    if target is None or field not in REVEALABLE:
+        raise Http404("当事人不存在")
+    try:
+        value = personal_data_reveal(actor=request.user, target=target, field=field)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=exc.status)
+    return HttpResponse(f'<span class="mono" data-testid="revealed">{escape(value)}</span>')
+
+
+@requires(Action.DISPUTES_VIEW)
+@require_GET
+def agreement_docx(request: StaffRequest, number: str) -> HttpResponse:
+    """The mediation agreement (调解协议书), full ID numbers: audited in the service."""
+    dispute = get_dispute_or_404(request.user, number)
+    try:
+        content = agreement_document(actor=request.user, dispute=dispute)
+    except DomainError as exc:
+        return HttpResponse(
+            exc.message, status=exc.status, content_type="text/plain; charset=utf-8"
+        )
+    response = HttpResponse(content, content_type=DOCX)
+    name = f"人民调解协议书-{dispute.number}.docx"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{dispute.number}.docx\"; filename*=UTF-8''{quote(name)}"
+    )
+    return response

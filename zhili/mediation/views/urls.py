@@ -1,0 +1,24 @@
+"""Pages of the mediation dossiers."""
+
+from django.urls import path
+
+from zhili.mediation.views import boards, detail, lists
+
+urlpatterns = [
+    path("mediation/", lists.dispute_list, name="list"),
+    path("mediation/register/", lists.register, name="register"),
+    path("mediation/from-case/<str:case_no>/", lists.from_case, name="from_case"),
+    path("mediation/disputes/<str:number>/", detail.dispute_detail, name="detail"),
+    path("mediation/disputes/<str:number>/act/<str:action>/", detail.dispute_action, name="act"),
+    path(
+        "mediation/disputes/<str:number>/parties/<int:party>/reveal/<str:field>/",
+        detail.reveal,
+        name="reveal",
+    ),
+    path("mediation/disputes/<str:number>/agreement.docx", detail.agreement_docx, name="agreement"),
+    path("mediation/confirmations/", boards.confirmations, name="confirmations"),
+    path("mediation/committees/", boards.committees, name="committees"),
+    path("mediation/committees/<int:pk>/", boards.committee_detail, name="committee"),
+    path("mediation/alerts/", boards.alerts, name="alerts"),
+    path("mediation/alerts/<int:pk>/ack/", boards.alert_acknowledge, name="alert_ack"),
+]

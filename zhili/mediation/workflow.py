@@ -1,0 +1,121 @@
+"""The dispute dossier's workflow (人民调解法), its roles and its deadlines. Pure Python.
+
+    registered 已登记 --accept--> accepted 已受理 --start--> mediating 调解中
+        |  (every party consents)                            |  session (调解记录), repeated
+        +--consent (a party refuses)--> not_mediated 不予调解 |
+        +--decline (the committee does not accept)--> not_mediated
+    mediating --agree--> agreed 达成协议 --follow_up--> following_up 履行回访 --archive--> archived
+    mediating --fail--> failed 调解不成 --archive--> archived 已归档
+    not_mediated --archive--> archived
+
+Judicial confirmation (司法确认) runs on the agreement while the dispute is agreed or
+following up: `apply_confirmation` (the parties applied to a court), `record_confirmation`
+(confirmed or refused); after a refusal the dispute is either re-mediated (`remediate`, back
+to mediating) or closed because the parties took it to court (`to_court`, archived).
+
+Who acts, as in people's mediation practice (人民调解法 第十七条, 第二十六条): mediators (and the chair, who is a mediator too) register a dispute, record the
+parties' consent, mediate, record sessions, write the agreement or record the failure,
+follow up performance and the judicial confirmation, and flag risks. Two decisions belong
+to the committee and are taken by its chair (调委会主任): accepting a dispute for mediation
+(受理) or declining it, and archiving the dossier (审核归档: the registration, records and
+agreement filed together). The township political-legal secretary sees the township's disputes but
+does not decide in them: a committee is a mass organization of its own (人民调解法 第七条),
+guided, not directed, by the government. The administrator may do everything.
+
+`side` is "committee" for every transition: the actor's scope must cover the dispute's
+committee (a mediator of township A neither sees nor acts on township B's disputes).
+"""
+
+from collections.abc import Set as AbstractSet
+from datetime import date, timedelta
+
+from zhili.core.roles import Role
+from zhili.core.workflow import Transition, TransitionTable
+from zhili.core.workflow import TransitionRefused as TransitionRefused  # re-exported
+from zhili.mediation.models import DisputeState
+
+S = DisputeState
+
+MEDIATORS = frozenset({Role.MEDIATOR, Role.MEDIATION_CHAIR, Role.ADMIN})
+CHAIRS = frozenset({Role.MEDIATION_CHAIR, Role.ADMIN})
+
+OPEN_STATES = frozenset({S.REGISTERED, S.ACCEPTED, S.MEDIATING, S.AGREED, S.FOLLOWING_UP})
+AFTER_AGREEMENT = frozenset({S.AGREED, S.FOLLOWING_UP})
+SIDE = "committee"
+
+
+def _t(
+    name: str,
+    label: str,
+    sources: AbstractSet[str],
+    target: str | None,
+    roles: frozenset[str],
+    **kw: bool,
+) -> Transition:
+    return Transition(name, label, frozenset(sources), target, roles, SIDE, **kw)
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        # A party's answer to "do you agree to mediation?"; a refusal ends the dispute.
+        _t("consent", "记录当事人意愿", {S.REGISTERED}, None, MEDIATORS),
+        _t("accept", "受理", {S.REGISTERED}, S.ACCEPTED, CHAIRS),
+        _t("decline", "不予受理", {S.REGISTERED}, S.NOT_MEDIATED, CHAIRS, needs_reason=True),
+        _t("assign", "指派调解员", {S.REGISTERED, S.ACCEPTED, S.MEDIATING}, None, CHAIRS),
+        _t("start", "开始调解", {S.ACCEPTED}, S.MEDIATING, MEDIATORS),
+        _t("session", "记录调解", {S.MEDIATING}, None, MEDIATORS),
+        _t("agree", "达成协议", {S.MEDIATING}, S.AGREED, MEDIATORS),
+        _t("fail", "调解不成", {S.MEDIATING}, S.FAILED, MEDIATORS, needs_reason=True),
+        _t("follow_up", "履行回访", AFTER_AGREEMENT, S.FOLLOWING_UP, MEDIATORS),
+        _t("apply_confirmation", "申请司法确认", AFTER_AGREEMENT, None, MEDIATORS),
+        _t("record_confirmation", "登记确认结果", AFTER_AGREEMENT, None, MEDIATORS),
+        _t("remediate", "重新调解", AFTER_AGREEMENT, S.MEDIATING, MEDIATORS, needs_reason=True),
+        _t("to_court", "已诉至法院,结案", AFTER_AGREEMENT, S.ARCHIVED, CHAIRS),
+        _t("archive", "审核归档", {S.FOLLOWING_UP, S.FAILED, S.NOT_MEDIATED}, S.ARCHIVED, CHAIRS),
+        _t("flag_risk", "标记风险", set(OPEN_STATES), None, MEDIATORS, needs_reason=True),
+    ]
+}
+
+TABLE = TransitionTable(TRANSITIONS.values(), states=dict(DisputeState.choices), noun="纠纷")
+check = TABLE.check
+available = TABLE.available
+
+
+# --- judicial confirmation window ----------------------------------------------------------
+# 人民调解法 第三十三条: the parties may apply together within 30 days of the day the
+# agreement takes effect. Calendar days; the period starts the day after (民法典 第二百零一条),
+# so an agreement effective on 1 March may be brought until 31 March. Warn on day 25.
+CONFIRMATION_DAYS = 30
+CONFIRMATION_WARN_DAY = 25
+
+
+def confirmation_due(effective: date) -> date:
+    return effective + timedelta(days=CONFIRMATION_DAYS)
+
+
+def confirmation_warn_on(effective: date) -> date:
+    return effective + timedelta(days=CONFIRMATION_WARN_DAY)
+
+
+# --- the notice of other routes (告知书) ---------------------------------------------------
+ROUTES = (
+    ("litigation", "诉讼", "依法向有管辖权的人民法院提起诉讼"),
+    (
+        "arbitration",
+        "仲裁",
+        "属于劳动争议、农村土地承包经营纠纷等仲裁范围的,可向相应仲裁委员会申请仲裁",
+    ),
+    ("administrative", "行政处理", "属于行政机关处理范围的,可请求有关行政机关依法处理"),
+)
+
+
+def routes_notice(*, number: str, reason: str) -> str:
+    """The notice telling the parties their other routes (人民调解法 第二十六条)."""
+    lines = [
+        f"告知书({number})",
+        f"本纠纷{reason},人民调解程序终止。当事人可以通过以下途径维护自身权益:",
+    ]
+    lines += [f"{i}. {label}:{text};" for i, (_, label, text) in enumerate(ROUTES, 1)]
+    lines.append("人民调解不收取任何费用。")
+    return "\n".join(lines)
