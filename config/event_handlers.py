@@ -14,9 +14,11 @@ EVENT_HANDLERS: dict[str, list[str]] = {
         "zhili.integrations.handlers.reply_on_close",
     ],
     "cases.carded": ["zhili.supervision.handlers.open_order_on_red_card"],
+    "petitions.carded": ["zhili.supervision.handlers.open_order_on_petition_red_card"],
     # A dispute or a petition opened from a case answers it when the dossier closes.
     "mediation.dispute_closed": ["zhili.cases.handlers.answer_from_dossier"],
     # A dispute that may turn criminal or into a group petition alerts the police or the
     # petition center.
     "mediation.risk_flagged": ["zhili.mediation.handlers.open_risk_alert"],
+    "petitions.petition_closed": ["zhili.cases.handlers.answer_from_dossier"],
 }

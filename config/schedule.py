@@ -10,6 +10,7 @@ PERIODIC_JOBS: list[tuple[str, int, str]] = [
     ("cases.sweep_cards", 60, "zhili.cases.tasks.sweep_cards_task"),
     ("integrations.prune_signatures", 3600, "zhili.integrations.tasks.prune_push_signatures"),
     ("integrations.resume_callbacks", 600, "zhili.integrations.tasks.resume_reply_callbacks"),
+    ("petitions.sweep_cards", 60, "zhili.petitions.tasks.sweep_petition_cards_task"),
     (
         "mediation.warn_confirmation_windows",
         3600,

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "zhili.mobile",
     "zhili.imports",
     "zhili.mediation",
+    "zhili.petitions",
     "zhili.web",
 ]
 

@@ -35,5 +35,6 @@ urlpatterns = [
     path("", include("zhili.mobile.urls")),
     path("", include("zhili.imports.urls")),
     path("", include("zhili.mediation.urls")),
+    path("", include("zhili.petitions.urls")),
     path("", include("zhili.web.urls")),
 ]

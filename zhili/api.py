@@ -176,6 +176,7 @@ def _mount() -> None:
     from zhili.integrations.push_api import push_router
     from zhili.mediation.api import disputes_router
     from zhili.orgs.api import auth_router, orgs_router
+    from zhili.petitions.api import petitions_router
     from zhili.supervision.api import supervision_router
 
     api.add_router("/", auth_router)
@@ -186,6 +187,7 @@ def _mount() -> None:
     api.add_router("/", integrations_router)
     api.add_router("/", push_router)
     api.add_router("/", disputes_router)
+    api.add_router("/", petitions_router)
 
 
 _mount()

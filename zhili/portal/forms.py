@@ -9,6 +9,7 @@ from zhili.cases.forms import MultipleFileField
 from zhili.cases.models import Rating
 from zhili.core.errors import InvalidInput
 from zhili.core.personal import validate_phone
+from zhili.petitions.models import Rating as PetitionRating
 from zhili.portal import selectors
 
 MAX_PHOTOS = 3
@@ -114,6 +115,54 @@ class RateForm(forms.Form):
     rating = forms.ChoiceField(
         label="您对办理结果的评价",
         choices=Rating.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择评价", "invalid_choice": "请选择评价"},
+    )
+    comment = forms.CharField(
+        label="意见建议(选填)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+PETITION_NO = re.compile(r"^[A-Za-z]{1,4}\d{4}-\d{4,8}$")
+
+
+class PetitionLookupForm(forms.Form):
+    """信访事项查询: the petition number and the last four digits of a petitioner's phone."""
+
+    number = forms.CharField(
+        label="信访件编号",
+        max_length=30,
+        widget=forms.TextInput(attrs={"placeholder": "如:XF2026-000123", "autocomplete": "off"}),
+        error_messages={"required": "请填写信访件编号"},
+    )
+    phone_tail = forms.CharField(
+        label="联系电话后四位",
+        max_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": "请填写联系电话后四位"},
+    )
+
+    def clean_number(self) -> str:
+        value = self.cleaned_data["number"].strip().upper()
+        if not PETITION_NO.match(value):
+            raise forms.ValidationError("信访件编号格式不正确,如:XF2026-000123")
+        return value
+
+    def clean_phone_tail(self) -> str:
+        value = self.cleaned_data["phone_tail"].strip()
+        if not re.fullmatch(r"\d{4}", value):
+            raise forms.ValidationError("请填写4位数字")
+        return value
+
+
+class PetitionRateForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    rating = forms.ChoiceField(
+        label="您对信访事项办理的评价",
+        choices=PetitionRating.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "请选择评价", "invalid_choice": "请选择评价"},
     )

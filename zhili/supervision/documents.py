@@ -85,6 +85,8 @@ def render_order_docx(order: SupervisionOrder) -> bytes:
     _run(body, order.reason)
 
     case = order.case
+    petition = order.petition
+    rows: list[tuple[str, str]] = []
     if case is not None:
         late = late_text(order.issued_at - case.due_at) if case.due_at else "—"
         rows = [
@@ -95,6 +97,17 @@ def render_order_docx(order: SupervisionOrder) -> bytes:
             ("超期时长", late),
             ("督办等级", order.get_level_display()),
         ]
+    elif petition is not None:
+        late = late_text(order.issued_at - petition.due_at) if petition.due_at else "—"
+        rows = [
+            ("信访件编号", petition.number),
+            ("信访事项", petition.title),
+            ("收到时间", _moment(petition.received_at)),
+            ("当前环节时限", _moment(petition.due_at)),
+            ("超期时长", late),
+            ("督办等级", order.get_level_display()),
+        ]
+    if rows:
         table = doc.add_table(rows=0, cols=2)
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER

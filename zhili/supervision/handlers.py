@@ -4,10 +4,18 @@ from typing import Any
 
 from zhili.cases.events import CaseCarded
 from zhili.cases.models import Card
-from zhili.supervision.services import order_open_for_red_card
+from zhili.petitions.events import PetitionCarded
+from zhili.petitions.models import Card as PetitionCard
+from zhili.supervision.services import order_open_for_petition_red_card, order_open_for_red_card
 
 
 def open_order_on_red_card(event: CaseCarded, **_: Any) -> None:
     """A red card opens one supervision order to the handling unit (idempotent)."""
     if event.card == Card.RED:
         order_open_for_red_card(case_id=event.case_id)
+
+
+def open_order_on_petition_red_card(event: PetitionCarded, **_: Any) -> None:
+    """A petition's red card (petitions.carded) opens one supervision order (idempotent)."""
+    if event.card == PetitionCard.RED:
+        order_open_for_petition_red_card(petition_id=event.petition_id)

@@ -44,6 +44,14 @@ class SupervisionOrder(models.Model):
         on_delete=models.PROTECT,
         related_name="supervision_orders",
     )
+    petition = models.ForeignKey(
+        "petitions.Petition",
+        verbose_name="信访事项",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervision_orders",
+    )
     # The moment of the red card that opened the order: with the target and the kind it makes
     # the order unique, so an outbox event delivered twice opens one order.
     trigger_at = models.DateTimeField(null=True, blank=True)

@@ -36,7 +36,7 @@ class OrderFilters:
 def order_list(*, user: Any, filters: OrderFilters | None = None) -> QuerySet[SupervisionOrder]:
     f = filters or OrderFilters()
     qs = SupervisionOrder.objects.filter(order_scope(user)).select_related(
-        "unit", "copy_to", "center", "case", "issued_by"
+        "unit", "copy_to", "center", "case", "petition", "issued_by"
     )
     if f.state:
         qs = qs.filter(state=f.state)

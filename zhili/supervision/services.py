@@ -21,6 +21,9 @@ from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhili.core.events import emit
 from zhili.core.scope import scope_for
 from zhili.core.workflow import TransitionRefused, actor_roles, refusal_to_error
+from zhili.orgs.models import Organization
+from zhili.petitions.models import Card as PetitionCard
+from zhili.petitions.models import Petition
 from zhili.supervision import workflow
 from zhili.supervision.events import SupervisionIssued, SupervisionTransitioned
 from zhili.supervision.models import (
@@ -368,3 +371,105 @@ def order_reject(*, actor: Any, order: SupervisionOrder, reason: str) -> Supervi
     reason = _required(reason, "reason", "退回理由", 500)
     changes = {"close_note": reason, "due_at": answer_due(timezone.now())}
     return _apply(order, transition, actor, changes, reason)
+
+
+# --- petitions (信访事项) ---------------------------------------------------------------------
+
+PETITION_TARGET = "petitions.petition"
+
+
+def _petition_texts(
+    petition: Petition, now: datetime, due: datetime, center: Any
+) -> tuple[str, str]:
+    step = petition.get_state_display()
+    limit = (
+        f"当前环节(“{step}”)时限为 {timezone.localtime(petition.due_at):%Y年%m月%d日},"
+        f"已超期 {late_text(now - petition.due_at)}"
+        if petition.due_at
+        else f"当前环节(“{step}”)已超期"
+    )
+    reason = f"信访事项 {petition.number}“{petition.title}”{limit}(红牌)。"
+    request = (
+        f"请你单位接此通知后立即核查超期原因,依照《信访工作条例》规定时限抓紧办理,并于 "
+        f"{timezone.localtime(due):%Y年%m月%d日 %H:%M} 前将超期原因及整改措施书面答复"
+        f"{center.name}。"
+    )
+    return reason, request
+
+
+@transaction.atomic
+def order_open_for_petition_red_card(
+    *, petition_id: int, issued_at: datetime | None = None
+) -> SupervisionOrder | None:
+    """Open the order for a petition's current red card, once (like `order_open_for_red_card`).
+
+    The supervised unit is the handling unit, or the registering unit while the petition has
+    not been transferred; the issuing center is the county governance center at the root of
+    the registering unit's path. None when the petition no longer carries a red card."""
+    petition = (
+        Petition.objects.select_related("handling_unit__parent", "registering_unit__parent")
+        .filter(pk=petition_id)
+        .first()
+    )
+    if petition is None or petition.card != PetitionCard.RED or petition.card_at is None:
+        return None
+    key = dict(
+        target_type=PETITION_TARGET,
+        target_id=str(petition.pk),
+        kind=OrderKind.RED_CARD,
+        trigger_at=petition.card_at,
+    )
+    existing = SupervisionOrder.objects.filter(**key).first()
+    if existing is not None:
+        return existing
+    unit = petition.handling_unit or petition.registering_unit
+    county_code = petition.registering_path.strip("/").split("/")[0]
+    center = Organization.objects.filter(code=county_code).first() or petition.registering_unit
+    now = issued_at or timezone.now()
+    due = answer_due(now)
+    reason, request = _petition_texts(petition, now, due, center)
+    copy_to = unit.parent
+    try:
+        with transaction.atomic():
+            order = SupervisionOrder.objects.create(
+                number=next_order_no(now),
+                **key,
+                petition=petition,
+                unit=unit,
+                copy_to=copy_to,
+                center=center,
+                unit_path=unit.path,
+                copy_path=copy_to.path if copy_to else "",
+                center_path=center.path,
+                level=workflow.level_for(red_card_ordinal(unit.pk, now)),
+                reason=reason,
+                request=request,
+                state=OrderState.ISSUED,
+                issued_at=now,
+                due_at=due,
+                updated_at=now,
+            )
+    except IntegrityError:
+        return SupervisionOrder.objects.get(**key)
+    _history(order, "issue", "", OrderState.ISSUED, None, reason, at=now)
+    audit(
+        None,
+        "supervision.order.issue",
+        order,
+        number=order.number,
+        level=order.level,
+        unit=unit.code,
+        petition_no=petition.number,
+    )
+    emit(
+        SupervisionIssued(
+            order_id=order.pk,
+            number=order.number,
+            level=order.level,
+            unit=unit.code,
+            copy_to=copy_to.code if copy_to else "",
+            target_type=order.target_type,
+            target_id=order.target_id,
+        )
+    )
+    return order

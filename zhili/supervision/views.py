@@ -24,6 +24,7 @@ from zhili.core.roles import Action
 from zhili.core.scope import can, role_codes, scope_for
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
+from zhili.petitions import selectors as petition_selectors
 from zhili.supervision import selectors, services, workflow
 from zhili.supervision.documents import document_filename, render_order_docx
 from zhili.supervision.forms import ACTION_FORMS, OrderFilterForm
@@ -168,6 +169,8 @@ def detail_context(user: Any, order: SupervisionOrder, **extra: Any) -> dict[str
         "order": order,
         "case": order.case,
         "case_visible": bool(visible_case_ids(user, [order])),
+        "petition_visible": order.petition_id is not None
+        and petition_selectors.petition_list(user=user).filter(pk=order.petition_id).exists(),
         "late": answer_late(order),
         "history": history(order),
         "actions": services.actions_for(user, order),

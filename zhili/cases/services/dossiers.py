@@ -39,6 +39,13 @@ DOSSIER_KINDS = (
     DossierKind(
         "矛盾纠纷", "disputes", "mediation:from_case", "mediation:detail", Action.DISPUTES_MEDIATE
     ),
+    DossierKind(
+        "信访事项",
+        "petitions",
+        "petitions:from_case",
+        "petitions:detail",
+        Action.PETITIONS_REGISTER,
+    ),
 )
 
 

@@ -22,6 +22,7 @@ DEMO_LOADERS = [
     "zhili.integrations.demo.load",
     "zhili.mediation.demo.load",
     "zhili.mediation.reports.demo.load",
+    "zhili.petitions.demo.load",
 ]
 
 

@@ -1,0 +1,290 @@
+"""Forms of the petition pages: registration, the list's filters, the actions' small forms,
+the key-petitioner form. They check the shape of the input; the rules live in
+zhili.petitions.services, whose errors come back beside the field they name."""
+
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+
+from zhili.core.dates import DayField
+from zhili.orgs.models import Level, Organization
+from zhili.petitions.models import Category, Form, KeyLevel, Kind, Rating, Route, State
+from zhili.petitions.services import PersonIn, Registration
+from zhili.petitions.services.common import HANDLING_KINDS
+
+TEXTAREA = {"rows": 3}
+PERSON_ROWS = 3  # rows shown at first on the registration page (more are added in place)
+MAX_ROWS = 50
+
+
+def _choices(blank: str, choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [("", blank), *choices]
+
+
+def township_choices() -> list[tuple[str, str]]:
+    rows = Organization.objects.filter(level=Level.TOWNSHIP, kind="center", is_active=True)
+    return [(o.code, o.area_name or o.name) for o in rows.order_by("code")]
+
+
+def unit_choices() -> list[tuple[str, str]]:
+    rows = Organization.objects.filter(
+        kind__in=HANDLING_KINDS, level__in=[Level.COUNTY, Level.TOWNSHIP], is_active=True
+    ).order_by("level", "code")
+    return [(o.code, o.name) for o in rows]
+
+
+class RegisterForm(forms.Form):
+    form = forms.ChoiceField(label="信访形式", choices=_choices("请选择", Form.choices))
+    kind = forms.ChoiceField(label="信访类别", choices=_choices("请选择", Kind.choices))
+    route = forms.ChoiceField(
+        label="办理途径(申诉求决类)",
+        choices=_choices("转送交办时选择", Route.choices),
+        required=False,
+    )
+    category = forms.ChoiceField(label="内容分类", choices=_choices("请选择", Category.choices))
+    township = forms.ChoiceField(label="问题属地", required=False)
+    title = forms.CharField(label="标题", max_length=200)
+    matter = forms.CharField(
+        label="信访事项",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "信访人反映的问题、诉求和理由"}),
+    )
+    received_at = forms.DateTimeField(
+        label="收到时间",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="不填为现在;来信以收信日期为准",
+    )
+    is_group = forms.BooleanField(label="集体访(多人共同提出)", required=False)
+    people_count = forms.IntegerField(label="人数", min_value=1, max_value=10000, initial=1)
+    repeat_override = forms.CharField(
+        label="新的事实和理由(仅对已复核终结的事项)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        township = self.fields["township"]
+        assert isinstance(township, forms.ChoiceField)
+        township.choices = _choices("不指定", township_choices())
+        for name in self.fields:
+            self.fields[name].error_messages.setdefault("required", "此项必填")
+            self.fields[name].error_messages["required"] = f"请填写{self.fields[name].label}"
+
+    def people(self) -> tuple[list[PersonIn], list[PersonIn]]:
+        """(representatives, others) from the repeated person rows of the page."""
+        data = self.data if isinstance(self.data, QueryDict) else QueryDict(mutable=True)
+        names = data.getlist("person_name")[:MAX_ROWS]
+        ids = data.getlist("person_id_number")
+        phones = data.getlist("person_phone")
+        addresses = data.getlist("person_address")
+        reps = set(data.getlist("person_rep"))
+        representatives: list[PersonIn] = []
+        others: list[PersonIn] = []
+        for i, name in enumerate(names):
+            person = PersonIn(
+                name=name.strip(),
+                id_number=ids[i].strip() if i < len(ids) else "",
+                phone=phones[i].strip() if i < len(phones) else "",
+                address=addresses[i].strip() if i < len(addresses) else "",
+            )
+            if not (person.name or person.id_number or person.phone):
+                continue
+            (representatives if str(i) in reps else others).append(person)
+        return representatives, others
+
+    def registration(self) -> Registration:
+        data = self.cleaned_data
+        representatives, others = self.people()
+        return Registration(
+            form=data["form"],
+            kind=data["kind"],
+            route=data.get("route") or "",
+            title=data["title"],
+            matter=data["matter"],
+            category=data["category"],
+            township=data.get("township") or "",
+            is_group=bool(data.get("is_group")),
+            people_count=data.get("people_count") or 1,
+            received_at=data.get("received_at"),
+            petitioners=others,
+            representatives=representatives,
+            repeat_override=data.get("repeat_override") or "",
+        )
+
+
+class FilterForm(forms.Form):
+    """The list's filters. Invalid values are dropped, never an error page."""
+
+    state = forms.ChoiceField(
+        label="状态", choices=_choices("全部状态", State.choices), required=False
+    )
+    kind = forms.ChoiceField(
+        label="类别", choices=_choices("全部类别", Kind.choices), required=False
+    )
+    form = forms.ChoiceField(
+        label="形式", choices=_choices("全部形式", Form.choices), required=False
+    )
+    category = forms.ChoiceField(
+        label="内容分类", choices=_choices("全部分类", Category.choices), required=False
+    )
+    card = forms.ChoiceField(
+        label="督办牌",
+        choices=[("", "全部"), ("any", "黄牌或红牌"), ("yellow", "黄牌"), ("red", "红牌")],
+        required=False,
+    )
+    q = forms.CharField(label="编号或标题", max_length=50, required=False)
+    received_from = DayField(label="收到日期自", required=False)
+    received_to = DayField(label="至", required=False)
+    group = forms.BooleanField(label="只看集体访", required=False)
+    repeat = forms.BooleanField(label="只看重复信访", required=False)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label="说明", max_length=500, required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+
+
+class AssignForm(forms.Form):
+    handling_unit = forms.ChoiceField(
+        label="承办单位", required=False, help_text="检举控告类自动转纪检监察举报中心"
+    )
+    route = forms.ChoiceField(
+        label="办理途径(申诉求决类)", choices=_choices("请选择", Route.choices), required=False
+    )
+    note = forms.CharField(
+        label="交办意见", max_length=500, required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        unit = self.fields["handling_unit"]
+        assert isinstance(unit, forms.ChoiceField)
+        unit.choices = _choices("请选择承办单位", unit_choices())
+
+
+class NotAcceptForm(forms.Form):
+    reason = forms.CharField(
+        label="不予受理理由",
+        max_length=2000,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": "请填写不予受理的理由"},
+    )
+    where = forms.CharField(
+        label="告知信访人的途径",
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": "如:依法向东海县人民法院提起诉讼"}),
+        error_messages={"required": "请告知信访人可以向哪里、通过什么途径提出"},
+    )
+
+
+class ExtendForm(forms.Form):
+    days = forms.IntegerField(
+        label="延长天数",
+        min_value=1,
+        max_value=30,
+        initial=30,
+        error_messages={
+            "required": "请填写延长天数",
+            "min_value": "延期天数应为1至30天",
+            "max_value": "延期天数应为1至30天(信访工作条例第三十三条)",
+        },
+    )
+    reason = forms.CharField(
+        label="延期理由(告知信访人)",
+        max_length=500,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": "请填写延期理由"},
+    )
+
+
+class ReplyForm(forms.Form):
+    facts = forms.CharField(
+        label="查明的事实",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "请填写查明的事实"},
+    )
+    reply = forms.CharField(
+        label="处理意见",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "请填写处理意见"},
+    )
+
+
+class RequestForm(forms.Form):
+    reason = forms.CharField(
+        label="请求和理由",
+        max_length=2000,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": "请填写请求和理由"},
+    )
+    unit = forms.ChoiceField(label="复查(复核)机关", required=False, help_text="不选为上一级机关")
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        unit = self.fields["unit"]
+        assert isinstance(unit, forms.ChoiceField)
+        unit.choices = _choices("上一级机关(默认)", unit_choices())
+
+
+class OpinionForm(forms.Form):
+    opinion = forms.CharField(
+        label="意见",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "请填写意见"},
+    )
+
+
+class RateForm(forms.Form):
+    rating = forms.ChoiceField(
+        label="信访人评价",
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择评价", "invalid_choice": "请选择评价"},
+    )
+    comment = forms.CharField(
+        label="评价意见", max_length=500, required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+
+
+ACTION_FORMS: dict[str, type[forms.Form]] = {
+    "assign": AssignForm,
+    "accept": NoteForm,
+    "not_accept": NotAcceptForm,
+    "start": NoteForm,
+    "extend": ExtendForm,
+    "reply": ReplyForm,
+    "request_review": RequestForm,
+    "decide_review": OpinionForm,
+    "request_re_review": RequestForm,
+    "decide_re_review": OpinionForm,
+    "close": NoteForm,
+    "rate": RateForm,
+}
+
+
+class KeyPetitionerForm(forms.Form):
+    level = forms.ChoiceField(label="关注等级", choices=_choices("请选择", KeyLevel.choices))
+    reason = forms.CharField(
+        label="列管原因", max_length=2000, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+    responsible_unit = forms.ChoiceField(label="责任单位")
+    measures = forms.CharField(
+        label="稳控化解措施",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        unit = self.fields["responsible_unit"]
+        assert isinstance(unit, forms.ChoiceField)
+        unit.choices = _choices("请选择", unit_choices())

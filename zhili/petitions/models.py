@@ -1,0 +1,374 @@
+"""Petitions (信访事项) under the 信访工作条例 (2022): petitioners, petitions, their parties,
+their history, and the key-petitioner register (重点上访人员).
+
+One `Petition` row carries the whole chain of one matter: the original handling, the review
+(复查) and the re-review (复核), each with its dates and its due date as columns, so that the
+sweep reads indexed columns only. `stage` says which of the three the petition is in.
+`due_at` / `warn_at` mirror the time limit of the current step (transfer, acceptance,
+handling, review, re-review) and are what the card sweep reads.
+"""
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+from zhili.orgs.models import Organization
+
+
+class Form(models.TextChoices):
+    LETTER = "letter", "来信"
+    VISIT = "visit", "来访"
+    CALL = "call", "来电"
+    ONLINE = "online", "网上信访"
+    FAX = "fax", "传真"
+
+
+class Kind(models.TextChoices):
+    SUGGESTION = "suggestion", "建议意见类"
+    ACCUSATION = "accusation", "检举控告类"
+    CLAIM = "claim", "申诉求决类"
+
+
+class Route(models.TextChoices):
+    """How a claim (申诉求决) is handled (信访工作条例 第三十一条)."""
+
+    LITIGATION = "litigation", "诉讼"
+    ARBITRATION = "arbitration", "仲裁"
+    ADMINISTRATIVE_REVIEW = "administrative_review", "行政复议"
+    DEPARTMENT_DUTY = "department_duty", "部门职责办理"
+    WRITTEN_OPINION = "written_opinion", "出具书面处理意见"
+
+
+class Category(models.TextChoices):
+    """The petition's subject, after the usual headings of a county petition bureau."""
+
+    LAND = "land", "土地征收与房屋拆迁"
+    LABOUR = "labour", "劳动保障与欠薪"
+    URBAN = "urban", "城乡建设与物业"
+    RURAL = "rural", "农村农业"
+    LAW = "law", "涉法涉诉"
+    ENVIRONMENT = "environment", "生态环境"
+    EDUCATION_HEALTH = "education_health", "教育卫生"
+    CIVIL_AFFAIRS = "civil_affairs", "民政与社会保障"
+    TRANSPORT = "transport", "交通运输"
+    DISCIPLINE = "discipline", "纪检监察"
+    OTHER = "other", "其他"
+
+
+class State(models.TextChoices):
+    REGISTERED = "registered", "已登记"
+    ASSIGNED = "assigned", "已转送交办"
+    ACCEPTED = "accepted", "已受理"
+    NOT_ACCEPTED = "not_accepted", "不予受理"
+    HANDLING = "handling", "办理中"
+    REPLIED = "replied", "已答复"
+    REVIEW_REQUESTED = "review_requested", "复查中"
+    REVIEWED = "reviewed", "已复查"
+    RE_REVIEW_REQUESTED = "re_review_requested", "复核中"
+    RE_REVIEWED = "re_reviewed", "已复核"
+    CLOSED = "closed", "已办结"
+
+
+class Stage(models.TextChoices):
+    ORIGINAL = "original", "初次办理"
+    REVIEW = "review", "复查"
+    RE_REVIEW = "re_review", "复核"
+
+
+class Card(models.TextChoices):
+    NONE = "", "无"
+    YELLOW = "yellow", "黄牌"
+    RED = "red", "红牌"
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    BASICALLY = "basically", "基本满意"
+    UNSATISFIED = "unsatisfied", "不满意"
+
+
+class Petitioner(models.Model):
+    """A person who petitions; reused across petitions (matched by ID number when given)."""
+
+    name = models.CharField("姓名", max_length=50)
+    id_number = models.CharField("身份证号码", max_length=18, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    address = models.CharField("住址", max_length=300, blank=True)
+    township = models.ForeignKey(
+        Organization,
+        verbose_name="所属乡镇",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_demo = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "信访人"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=~models.Q(id_number=""),
+                name="petitioner_id_number_once",
+            )
+        ]
+        indexes = [models.Index(fields=["name", "phone"], name="petitioner_name_phone")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Petition(models.Model):
+    number = models.CharField("信访件编号", max_length=30, unique=True)
+    form = models.CharField("信访形式", max_length=10, choices=Form.choices)
+    is_group = models.BooleanField("集体访", default=False)
+    people_count = models.PositiveIntegerField("人数", default=1)
+    kind = models.CharField("信访类别", max_length=20, choices=Kind.choices)
+    route = models.CharField(
+        "办理途径", max_length=30, choices=Route.choices, blank=True, default=""
+    )
+    title = models.CharField("标题", max_length=200)
+    matter = models.TextField("信访事项")
+    category = models.CharField("内容分类", max_length=30, choices=Category.choices)
+    township = models.ForeignKey(
+        Organization,
+        verbose_name="问题属地",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Scope: the registering unit's subtree and the handling unit's subtree see the petition.
+    registering_unit = models.ForeignKey(
+        Organization, verbose_name="登记单位", on_delete=models.PROTECT, related_name="+"
+    )
+    registering_path = models.CharField(max_length=400)
+    handling_unit = models.ForeignKey(
+        Organization,
+        verbose_name="承办单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handling_path = models.CharField(max_length=400, blank=True)
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name="来源工单",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="petitions",
+    )
+
+    state = models.CharField("状态", max_length=30, choices=State.choices, db_index=True)
+    stage = models.CharField(
+        "办理阶段", max_length=20, choices=Stage.choices, default=Stage.ORIGINAL
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField("收到时间", default=timezone.now)
+    # 第二十四条: transferred or assigned within 15 days of receipt.
+    transfer_due = models.DateTimeField("转送交办时限")
+    transferred_at = models.DateTimeField("转送交办时间", null=True, blank=True)
+    transfer_note = models.CharField("交办意见", max_length=500, blank=True)
+    # The handling unit decides within 15 days whether it accepts, and says so in writing.
+    accept_due = models.DateTimeField("受理告知时限", null=True, blank=True)
+    accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
+    not_accepted_reason = models.TextField("不予受理理由", blank=True)
+    not_accepted_route = models.CharField("告知途径", max_length=300, blank=True)
+    # 第三十二条 / 第三十三条: 60 days from acceptance, extended once by at most 30.
+    handle_due = models.DateTimeField("办理时限", null=True, blank=True)
+    extension_days = models.PositiveSmallIntegerField("延期天数", default=0)
+    extension_reason = models.CharField("延期理由", max_length=500, blank=True)
+    extended_at = models.DateTimeField("延期时间", null=True, blank=True)
+    replied_at = models.DateTimeField("答复时间", null=True, blank=True)
+    reply_facts = models.TextField("查明事实", blank=True)
+    reply = models.TextField("处理意见", blank=True)
+
+    # 第三十五条: review requested within 30 days of the reply, decided within 30 days.
+    review_request_until = models.DateTimeField("复查申请期限", null=True, blank=True)
+    review_unit = models.ForeignKey(
+        Organization,
+        verbose_name="复查机关",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    review_requested_at = models.DateTimeField("申请复查时间", null=True, blank=True)
+    review_reason = models.TextField("复查请求", blank=True)
+    review_due = models.DateTimeField("复查时限", null=True, blank=True)
+    review_decided_at = models.DateTimeField("复查意见时间", null=True, blank=True)
+    review_opinion = models.TextField("复查意见", blank=True)
+    # 第三十六条: re-review requested within 30 days of the review, decided within 30 days.
+    re_review_request_until = models.DateTimeField("复核申请期限", null=True, blank=True)
+    re_review_unit = models.ForeignKey(
+        Organization,
+        verbose_name="复核机关",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    re_review_requested_at = models.DateTimeField("申请复核时间", null=True, blank=True)
+    re_review_reason = models.TextField("复核请求", blank=True)
+    re_review_due = models.DateTimeField("复核时限", null=True, blank=True)
+    re_review_decided_at = models.DateTimeField("复核意见时间", null=True, blank=True)
+    re_review_opinion = models.TextField("复核意见", blank=True)
+
+    # The same facts and reasons after a re-review (第三十六条): flagged at registration.
+    repeat_of = models.ForeignKey(
+        "self",
+        verbose_name="已复核终结的原信访件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="repeats",
+    )
+    repeat_flag = models.CharField("重复信访提示", max_length=300, blank=True)
+    repeat_override = models.CharField("新事实新理由说明", max_length=500, blank=True)
+
+    # The current step's time limit and its 80 % point (what the card sweep reads).
+    due_at = models.DateTimeField("当前时限", null=True, blank=True)
+    warn_at = models.DateTimeField(null=True, blank=True)
+    card = models.CharField("督办牌", max_length=10, choices=Card.choices, blank=True, default="")
+    card_at = models.DateTimeField(null=True, blank=True)
+
+    rating = models.CharField("评价", max_length=20, choices=Rating.choices, blank=True, default="")
+    rated_at = models.DateTimeField("评价时间", null=True, blank=True)
+    rating_comment = models.CharField("评价意见", max_length=500, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    is_demo = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "信访事项"
+        indexes = [
+            models.Index(fields=["-received_at", "-id"], name="petition_recent"),
+            models.Index(fields=["state", "-received_at", "-id"], name="petition_state_recent"),
+            models.Index(
+                fields=["registering_path"],
+                name="petition_registering_path",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["handling_path"],
+                name="petition_handling_path",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["warn_at"],
+                name="petition_warn_open",
+                condition=models.Q(warn_at__isnull=False),
+            ),
+            models.Index(
+                fields=["due_at"],
+                name="petition_due_open",
+                condition=models.Q(due_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class PetitionNumberCounter(models.Model):
+    """The last petition number of a year (XF2026-000123), bumped in the registration's
+    transaction like the case counter."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class PetitionParty(models.Model):
+    """A petitioner of a petition; a group visit names at most 5 representatives."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="parties")
+    petitioner = models.ForeignKey(Petitioner, on_delete=models.PROTECT, related_name="parties")
+    is_representative = models.BooleanField("代表", default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "信访人(事项)"
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "petitioner"], name="petition_party_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.petitioner_id}"
+
+
+class PetitionEvent(models.Model):
+    """A line of the petition's timeline: every step, with who, from where, and why."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=30)
+    from_state = models.CharField(max_length=30, blank=True)
+    to_state = models.CharField(max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_unit = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["petition", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.action}"
+
+
+class KeyLevel(models.TextChoices):
+    GENERAL = "general", "一般关注"
+    CLOSE = "close", "重点关注"
+    HIGH = "high", "高度关注"
+
+
+class KeyPetitioner(models.Model):
+    """The key-petitioner register (重点上访人员): seen only by petition staff and leaders."""
+
+    petitioner = models.OneToOneField(
+        Petitioner, on_delete=models.PROTECT, related_name="key_record"
+    )
+    reason = models.TextField("列管原因")
+    level = models.CharField("关注等级", max_length=10, choices=KeyLevel.choices)
+    responsible_unit = models.ForeignKey(
+        Organization, verbose_name="责任单位", on_delete=models.PROTECT, related_name="+"
+    )
+    responsible_path = models.CharField(max_length=400)
+    measures = models.TextField("稳控化解措施", blank=True)
+    since = models.DateField("列管日期")
+    is_active = models.BooleanField("在管", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_demo = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "重点上访人员"
+        ordering = ["-since", "-id"]
+        indexes = [
+            models.Index(
+                fields=["responsible_path"],
+                name="key_petitioner_path",
+                opclasses=["varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petitioner} {self.get_level_display()}"

@@ -1,0 +1,180 @@
+"""Every scoped read of petitions and of the key-petitioner register.
+
+A user sees a petition when their scope covers the registering unit (the petition office
+that registered it) or the handling unit it was transferred to; county-wide users see all.
+Out of scope answers exactly like missing (NotFound).
+
+The key-petitioner register is read only by holders of Action.KEY_PETITIONERS_VIEW (by role:
+the administrator is not one), within their scope of the responsible unit, and every read
+of it (the list and each record) writes an audit row.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from zhili.core.audit import audit
+from zhili.core.errors import NotFound
+from zhili.core.roles import Action
+from zhili.core.scope import can, scope_for
+from zhili.petitions.models import KeyPetitioner, Petition, Petitioner, PetitionEvent, PetitionParty
+from zhili.petitions.services.key_petitioners import may_see_key_petitioners
+
+
+def petition_scope(user: Any) -> Q:
+    if not can(user, Action.PETITIONS_VIEW):
+        return Q(pk__in=[])
+    scope = scope_for(user)
+    if scope.everything:
+        return Q()
+    if not scope.prefixes:
+        return Q(pk__in=[])
+    return scope.q("registering_path") | scope.q("handling_path")
+
+
+@dataclass(frozen=True)
+class PetitionFilters:
+    state: str = ""
+    kind: str = ""
+    form: str = ""
+    category: str = ""
+    card: str = ""  # yellow, red, or "any"
+    handling_unit: str = ""  # code
+    township: str = ""  # code
+    q: str = ""  # a petition number, or words of the title
+    received_from: date | None = None
+    received_to: date | None = None
+    is_group: bool | None = None
+    repeat: bool = False
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def petition_list(*, user: Any, filters: PetitionFilters | None = None) -> QuerySet[Petition]:
+    f = filters or PetitionFilters()
+    qs = Petition.objects.filter(petition_scope(user)).select_related(
+        "handling_unit", "registering_unit", "township"
+    )
+    exact = {
+        "state": f.state,
+        "kind": f.kind,
+        "form": f.form,
+        "category": f.category,
+        "handling_unit__code": f.handling_unit,
+        "township__code": f.township,
+    }
+    qs = qs.filter(**{k: v for k, v in exact.items() if v})
+    if f.card == "any":
+        qs = qs.exclude(card="")
+    elif f.card:
+        qs = qs.filter(card=f.card)
+    if f.is_group is not None:
+        qs = qs.filter(is_group=f.is_group)
+    if f.repeat:
+        qs = qs.filter(repeat_of__isnull=False)
+    if f.received_from:
+        qs = qs.filter(received_at__gte=_day_start(f.received_from))
+    if f.received_to:
+        qs = qs.filter(received_at__lt=_day_start(f.received_to) + timedelta(days=1))
+    text = f.q.strip()
+    if text:
+        qs = qs.filter(Q(number=text.upper()) | Q(title__contains=text))
+    return qs.order_by("-received_at", "-id")
+
+
+def petition_get(*, user: Any, number: str) -> Petition:
+    try:
+        return (
+            petition_list(user=user)
+            .select_related("case", "repeat_of", "registered_by")
+            .get(number=(number or "").strip().upper())
+        )
+    except Petition.DoesNotExist as exc:
+        raise NotFound("信访事项不存在") from exc
+
+
+def petition_timeline(petition: Petition) -> QuerySet[PetitionEvent]:
+    return petition.events.select_related("actor", "actor_unit")
+
+
+def petition_parties(petition: Petition) -> QuerySet[PetitionParty]:
+    return petition.parties.select_related("petitioner")
+
+
+def petitions_for_case(*, user: Any, case_id: int) -> QuerySet[Petition]:
+    return petition_list(user=user).filter(case_id=case_id)
+
+
+def petitioner_get(*, user: Any, petition: Petition, petitioner_id: int) -> Petitioner:
+    """A petitioner of a petition the user sees (for the audited reveal)."""
+    party = petition.parties.filter(petitioner_id=petitioner_id).select_related("petitioner")
+    found = party.first()
+    if found is None:
+        raise NotFound("信访人不存在")
+    return found.petitioner
+
+
+def key_flags(petition: Petition, user: Any) -> set[int]:
+    """Ids of the petition's petitioners who are on the register, for users who may see it
+    (others learn nothing of the register from a petition's page)."""
+    if not may_see_key_petitioners(user):
+        return set()
+    ids = petition.parties.values_list("petitioner_id", flat=True)
+    return set(
+        KeyPetitioner.objects.filter(petitioner_id__in=ids, is_active=True).values_list(
+            "petitioner_id", flat=True
+        )
+    )
+
+
+# --- key petitioners ---------------------------------------------------------------------
+
+
+def _key_scope(user: Any) -> QuerySet[KeyPetitioner]:
+    if not may_see_key_petitioners(user):
+        raise NotFound()
+    scope = scope_for(user)
+    return scope.filter(
+        KeyPetitioner.objects.select_related("petitioner", "responsible_unit"),
+        "responsible_path",
+    )
+
+
+@transaction.atomic
+def key_petitioner_list(
+    *, user: Any, active: bool | None = True, q: str = ""
+) -> list[KeyPetitioner]:
+    """The register in the user's scope; the view is audited (one row per list shown)."""
+    qs = _key_scope(user)
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    if q.strip():
+        qs = qs.filter(petitioner__name__contains=q.strip())
+    rows = list(qs.order_by("-since", "-id")[:500])
+    audit(user, "petitions.key_petitioner.view_list", None, count=len(rows), q=q[:50])
+    return rows
+
+
+@transaction.atomic
+def key_petitioner_get(*, user: Any, pk: int) -> KeyPetitioner:
+    try:
+        record = _key_scope(user).get(pk=pk)
+    except KeyPetitioner.DoesNotExist as exc:
+        raise NotFound("未找到该人员") from exc
+    audit(user, "petitions.key_petitioner.view", record)
+    return record
+
+
+def key_petitioner_petitions(record: KeyPetitioner) -> QuerySet[Petition]:
+    """Every petition of the person (the register is county-wide knowledge for its readers)."""
+    return (
+        Petition.objects.filter(parties__petitioner_id=record.petitioner_id)
+        .select_related("handling_unit")
+        .order_by("-received_at")
+    )

@@ -1,0 +1,397 @@
+"""Registering a petition (登记): its petitioners, the representatives of a group visit,
+the check against matters already closed by re-review, and opening one from a case.
+
+After a re-review (复核) the same facts and reasons are not accepted again (信访工作条例
+第三十六条). A registration by a petitioner of such a matter about the same matter (the same
+content category, or texts that share most of their words) is flagged: `repeat_of` names the
+closed petition and `repeat_flag` says "已经复核终结,同一事实和理由不再受理". Our decision:
+such a petition is registered directly as not accepted (不予受理), with that reason, so that
+the record of the visit exists and the not-accepted notice can be printed and handed over.
+An officer who finds new facts or reasons gives them in `repeat_override`; the petition is
+then registered normally but keeps its flag, so everyone sees the history.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from zhili.cases.models import Case
+from zhili.core.audit import audit
+from zhili.core.errors import Forbidden, InvalidInput
+from zhili.core.events import emit
+from zhili.core.personal import validate_id_number, validate_phone
+from zhili.core.workflow import actor_roles
+from zhili.orgs.models import Level, Organization
+from zhili.petitions import deadlines, workflow
+from zhili.petitions.events import PetitionRegistered
+from zhili.petitions.models import (
+    Category,
+    Form,
+    Kind,
+    Petition,
+    Petitioner,
+    PetitionParty,
+    Route,
+    State,
+)
+from zhili.petitions.services.common import next_petition_no, timeline
+
+# 第十八条: a group visit chooses representatives, at most five.
+MAX_REPRESENTATIVES = 5
+MAX_PETITIONERS = 50
+REPEAT_MESSAGE = "已经复核终结,同一事实和理由不再受理"
+REPEAT_WHERE = "该事项已经复核终结;如有新的事实和理由,可以重新提出并提供相关材料"
+# Two texts are "the same matter" when their character pairs overlap this much.
+SAME_MATTER_SIMILARITY = 0.35
+
+
+@dataclass
+class PersonIn:
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+
+
+@dataclass
+class Registration:
+    form: str
+    kind: str
+    title: str
+    matter: str
+    category: str
+    route: str = ""
+    township: str = ""  # township code
+    is_group: bool = False
+    people_count: int = 1
+    received_at: datetime | None = None
+    petitioners: list[PersonIn] = field(default_factory=list)
+    representatives: list[PersonIn] = field(default_factory=list)
+    repeat_override: str = ""
+
+
+# --- petitioners -----------------------------------------------------------------------------
+
+
+def _clean_person(person: PersonIn, where: str) -> PersonIn:
+    name = (person.name or "").strip()
+    if not name or len(name) > 50:
+        raise InvalidInput("请填写信访人姓名(不超过50字)", field=f"{where}.name")
+    id_number = (person.id_number or "").strip()
+    if id_number:
+        id_number = validate_id_number(id_number, field=f"{where}.id_number")
+    phone = (person.phone or "").strip()
+    if phone:
+        phone = validate_phone(phone, field=f"{where}.phone")
+    address = (person.address or "").strip()
+    if len(address) > 300:
+        raise InvalidInput("住址不超过300字", field=f"{where}.address")
+    return PersonIn(name=name, id_number=id_number, phone=phone, address=address)
+
+
+def petitioner_find_or_create(
+    person: PersonIn,
+    township: Organization | None = None,
+    *,
+    is_demo: bool = False,
+    where: str = "",
+) -> Petitioner:
+    """The petitioner with this ID number, else with this name and phone, else a new one.
+    A known petitioner gets a missing phone or address filled in, never overwritten."""
+    found = None
+    if person.id_number:
+        found = Petitioner.objects.filter(id_number=person.id_number).first()
+    elif person.phone:
+        found = Petitioner.objects.filter(
+            name=person.name, phone=person.phone, id_number=""
+        ).first()
+    if found is None:
+        try:
+            with transaction.atomic():
+                return Petitioner.objects.create(
+                    name=person.name,
+                    id_number=person.id_number,
+                    phone=person.phone,
+                    address=person.address,
+                    township=township,
+                    is_demo=is_demo,
+                )
+        except IntegrityError:  # the same ID number registered at this moment by another
+            found = Petitioner.objects.get(id_number=person.id_number)
+    if person.id_number and found.name != person.name:
+        raise InvalidInput(
+            f"该身份证号码已登记为信访人“{found.name}”,与所填姓名“{person.name}”不一致,请核对",
+            field=f"{where}.id_number" if where else "id_number",
+        )
+    missing = {
+        f: getattr(person, f)
+        for f in ("phone", "address")
+        if getattr(person, f) and not getattr(found, f)
+    }
+    if missing:
+        Petitioner.objects.filter(pk=found.pk).update(**missing)
+    return found
+
+
+# --- the same matter after re-review --------------------------------------------------------
+
+_HAN = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z0-9]+")
+
+
+def _pairs(text: str) -> set[str]:
+    pairs: set[str] = set()
+    for run in _HAN.findall(text or ""):
+        pairs.update(run[i : i + 2] for i in range(max(len(run) - 1, 1)))
+    return pairs
+
+
+def similarity(a: str, b: str) -> float:
+    left, right = _pairs(a), _pairs(b)
+    if not left or not right:
+        return 0.0
+    return len(left & right) / len(left | right)
+
+
+def closed_by_re_review(petitioner_ids: list[int], category: str, text: str) -> Petition | None:
+    """The latest petition of these petitioners whose re-review is decided, about the same
+    matter (same category, or similar text), if any."""
+    if not petitioner_ids:
+        return None
+    candidates = (
+        Petition.objects.filter(
+            parties__petitioner_id__in=petitioner_ids, re_review_decided_at__isnull=False
+        )
+        .distinct()
+        .order_by("-re_review_decided_at")
+    )
+    for candidate in candidates[:20]:
+        same_text = similarity(text, f"{candidate.title} {candidate.matter}")
+        if candidate.category == category or same_text >= SAME_MATTER_SIMILARITY:
+            return candidate
+    return None
+
+
+# --- registration --------------------------------------------------------------------------
+
+
+def _check_choices(data: Registration) -> None:
+    if data.form not in Form.values:
+        raise InvalidInput("请选择信访形式", field="form")
+    if data.kind not in Kind.values:
+        raise InvalidInput("请选择信访类别", field="kind")
+    if data.category not in Category.values:
+        raise InvalidInput("请选择内容分类", field="category")
+    if data.route and data.route not in Route.values:
+        raise InvalidInput("请选择办理途径", field="route")
+    if data.route and data.kind != Kind.CLAIM:
+        raise InvalidInput("只有申诉求决类信访事项需要选择办理途径", field="route")
+    if not (data.title or "").strip() or len(data.title.strip()) > 200:
+        raise InvalidInput("请填写标题(不超过200字)", field="title")
+    if len((data.matter or "").strip()) < 5:
+        raise InvalidInput("请填写信访事项(至少5个字)", field="matter")
+
+
+def _check_people(data: Registration) -> tuple[list[PersonIn], list[PersonIn]]:
+    if len(data.representatives) > MAX_REPRESENTATIVES:
+        raise InvalidInput(
+            f"多人走访应当推选代表,代表人数不超过{MAX_REPRESENTATIVES}人"
+            f"(信访工作条例第十八条),现为{len(data.representatives)}人",
+            field="representatives",
+        )
+    if len(data.petitioners) > MAX_PETITIONERS:
+        raise InvalidInput(f"信访人最多登记{MAX_PETITIONERS}人", field="petitioners")
+    reps = [_clean_person(p, f"representatives[{i}]") for i, p in enumerate(data.representatives)]
+    others = [_clean_person(p, f"petitioners[{i}]") for i, p in enumerate(data.petitioners)]
+    if data.is_group and not reps:
+        raise InvalidInput("集体访请登记推选的代表(1至5人)", field="representatives")
+    if not reps and not others:
+        raise InvalidInput("请至少登记一名信访人", field="petitioners")
+    named = len(reps) + len(others)
+    if data.people_count < named or data.people_count > 10000:
+        raise InvalidInput(f"人数应不少于登记的信访人数({named}人)", field="people_count")
+    if data.is_group and data.people_count < 2:
+        raise InvalidInput("集体访人数至少2人", field="people_count")
+    ids = [p.id_number for p in reps + others if p.id_number]
+    if len(ids) != len(set(ids)):
+        raise InvalidInput("同一身份证号码重复登记", field="petitioners")
+    return reps, others
+
+
+def _received_at(value: datetime | None, now: datetime) -> datetime:
+    if value is None:
+        return now
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if value > now:
+        raise InvalidInput("收到时间不能晚于现在", field="received_at")
+    if value.year < 2000:
+        raise InvalidInput("收到时间不正确", field="received_at")
+    return value
+
+
+def _township(code: str) -> Organization | None:
+    if not code:
+        return None
+    township = Organization.objects.filter(code=code, level=Level.TOWNSHIP).first()
+    if township is None:
+        raise InvalidInput(f"乡镇 {code} 不存在", field="township")
+    return township
+
+
+def _check_registrar(actor: Any) -> Organization:
+    if not actor_roles(actor) & workflow.OFFICERS:
+        raise Forbidden("只有信访干部可以登记信访事项")
+    org = getattr(actor, "organization", None)
+    if org is None:
+        raise Forbidden("您没有所属单位,不能登记信访事项")
+    return org
+
+
+@transaction.atomic
+def petition_register(
+    *, actor: Any, data: Registration, case: Case | None = None, is_demo: bool = False
+) -> Petition:
+    """Register a petition as `actor` (a petition officer) for their unit.
+
+    Raises InvalidInput naming the field (`representatives` for a group visit naming more
+    than five), Forbidden for a user who may not register. A matter already closed by
+    re-review is registered as not accepted unless `repeat_override` gives new facts.
+    """
+    unit = _check_registrar(actor)
+    _check_choices(data)
+    reps, others = _check_people(data)
+    township = _township(data.township)
+    now = timezone.now()
+    received = _received_at(data.received_at, now)
+    wheres = [f"representatives[{i}]" for i in range(len(reps))]
+    wheres += [f"petitioners[{i}]" for i in range(len(others))]
+    people = [
+        petitioner_find_or_create(p, township, is_demo=is_demo, where=w)
+        for p, w in zip(reps + others, wheres, strict=True)
+    ]
+    text = f"{data.title} {data.matter}"
+    repeat_of = closed_by_re_review([p.pk for p in people], data.category, text)
+    override = (data.repeat_override or "").strip()[:500]
+    refused = repeat_of is not None and not override
+    fields: dict[str, Any] = dict(
+        number=next_petition_no(received),
+        form=data.form,
+        is_group=data.is_group,
+        people_count=max(data.people_count, len(people)),
+        kind=data.kind,
+        route=data.route,
+        title=data.title.strip(),
+        matter=data.matter.strip(),
+        category=data.category,
+        township=township,
+        registering_unit=unit,
+        registering_path=unit.path,
+        case=case,
+        registered_by=actor if getattr(actor, "pk", None) else None,
+        received_at=received,
+        transfer_due=deadlines.days_after(received, deadlines.TRANSFER_DAYS),
+        repeat_of=repeat_of,
+        repeat_flag=REPEAT_MESSAGE if repeat_of else "",
+        repeat_override=override if repeat_of else "",
+        is_demo=is_demo,
+        updated_at=now,
+    )
+    if refused:
+        assert repeat_of is not None
+        fields.update(
+            state=State.NOT_ACCEPTED,
+            not_accepted_reason=f"{REPEAT_MESSAGE}(原信访事项 {repeat_of.number})",
+            not_accepted_route=REPEAT_WHERE,
+        )
+    else:
+        fields["state"] = State.REGISTERED
+    fields.update(deadlines.clock_fields(fields, fields["state"]))
+    petition = Petition.objects.create(**fields)
+    PetitionParty.objects.bulk_create(
+        [
+            PetitionParty(petition=petition, petitioner=p, is_representative=i < len(reps), order=i)
+            for i, p in enumerate(people)
+        ],
+        ignore_conflicts=True,
+    )
+    note = f"从工单 {case.case_no} 转为信访事项" if case else ""
+    timeline(petition, "register", "", State.REGISTERED, actor, note)
+    if refused:
+        timeline(
+            petition,
+            "not_accept",
+            State.REGISTERED,
+            State.NOT_ACCEPTED,
+            actor,
+            petition.not_accepted_reason,
+            repeat_of=repeat_of.number if repeat_of else "",
+        )
+    audit(
+        actor,
+        "petitions.petition.register",
+        petition,
+        state=petition.state,
+        repeat_of=repeat_of.number if repeat_of else "",
+        override=bool(override and repeat_of),
+    )
+    emit(
+        PetitionRegistered(
+            petition_id=petition.pk,
+            number=petition.number,
+            kind=petition.kind,
+            state=petition.state,
+            registering_unit=unit.code,
+            repeat_of=repeat_of.pk if repeat_of else None,
+        )
+    )
+    return petition
+
+
+@transaction.atomic
+def petition_open_from_case(*, actor: Any, case: Case, data: Registration) -> Petition:
+    """Open a petition from a case of the one queue: the case is taken into the actor's
+    hands (acknowledged and started, zhili.cases.services.dossiers) and stays open until the
+    petition is closed; then `PetitionClosed` answers it."""
+    from zhili.cases.services.dossiers import case_take_for_dossier
+
+    if Petition.objects.filter(case=case).exists():
+        existing = Petition.objects.filter(case=case).first()
+        assert existing is not None
+        raise InvalidInput(f"该工单已转为信访事项 {existing.number}", field="case")
+    case_take_for_dossier(actor=actor, case=case, dossier_label="信访事项")
+    return petition_register(actor=actor, data=data, case=case)
+
+
+def registration_from_case(case: Case) -> Registration:
+    """A registration prefilled from a case (the officer completes and confirms it)."""
+    person = [PersonIn(name=case.reporter_name, phone=case.reporter_phone)]
+    return Registration(
+        form=Form.ONLINE if case.channel in ("web", "petition") else Form.CALL,
+        kind=Kind.CLAIM,
+        title=case.title,
+        matter=case.description,
+        category=Category.OTHER,
+        township=case.township.code if case.township_id and case.township else "",
+        petitioners=person if case.reporter_name and not case.anonymous else [],
+    )
+
+
+def repeat_check(*, petitioner_ids: list[int], category: str, text: str) -> Petition | None:
+    """For the registration page: would this registration be flagged as a repeat?"""
+    return closed_by_re_review(petitioner_ids, category, text)
+
+
+def petitioners_matching(people: list[PersonIn]) -> list[int]:
+    """Ids of known petitioners for these people (by ID number, or name and phone)."""
+    q = Q(pk__in=[])
+    for p in people:
+        if p.id_number:
+            q |= Q(id_number=p.id_number.strip().upper())
+        elif p.phone:
+            q |= Q(name=p.name.strip(), phone=p.phone.strip(), id_number="")
+    return list(Petitioner.objects.filter(q).values_list("pk", flat=True))

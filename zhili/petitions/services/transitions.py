@@ -1,0 +1,323 @@
+"""The petition's transitions: the checks, one handler per action, and `petition_act`.
+
+Each handler validates its parameters (InvalidInput naming the field), computes the changes
+and hands them to `common.apply` (conditional update on the old state, history, audit,
+event).
+
+Closing (办结), not the reply, answers the case the petition came from: `PetitionClosed`
+(petitions.petition_closed) is emitted on the first close, and zhili.cases.handlers gives
+the case the petition's outcome as its reply and closes it, so it goes to the center's
+follow-up. We chose the close because the petition office closes only once the reply is
+final for now (after the reply, or when a review or re-review ends); a review requested
+later reopens the petition, not the case, and a second close does not answer it again.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from zhili.core.events import emit
+from zhili.core.workflow import Transition, TransitionRefused, actor_roles, refusal_to_error
+from zhili.orgs.models import Organization
+from zhili.petitions import deadlines, workflow
+from zhili.petitions.events import PetitionClosed
+from zhili.petitions.models import Kind, Petition, Rating, Route, Stage
+from zhili.petitions.services.common import (
+    apply,
+    check_side,
+    discipline_center,
+    handling_unit_for,
+)
+
+MAX_TEXT = 5000
+
+
+def check_transition(actor: Any, petition: Petition, action: str) -> Transition:
+    try:
+        transition = workflow.check(action, state=petition.state, roles=actor_roles(actor))
+    except TransitionRefused as refused:
+        raise refusal_to_error(refused) from refused
+    check_side(actor, petition, transition.side)
+    return transition
+
+
+def guard(petition: Petition, action: str) -> str | None:
+    """A reason the action cannot be taken now beyond role, side and state, or None."""
+    if action == "extend" and petition.extension_days:
+        return "办理期限只能延长一次"
+    if action == "request_review" and not (
+        petition.stage == Stage.ORIGINAL and petition.replied_at
+    ):
+        return "只有已出具答复意见、尚未复查的信访事项可以申请复查"
+    if action == "request_re_review" and not (
+        petition.stage == Stage.REVIEW and petition.review_decided_at
+    ):
+        return "只有已出具复查意见、尚未复核的信访事项可以申请复核"
+    if action == "rate" and (petition.rating or not petition.replied_at):
+        return "已评价过,或尚未答复" if petition.rating else "答复后才能评价"
+    return None
+
+
+def actions_for(actor: Any, petition: Petition) -> list[Transition]:
+    """The transitions `actor` may take on `petition` now (for the pages' buttons)."""
+    allowed = []
+    for transition in workflow.TRANSITIONS.values():
+        try:
+            check_transition(actor, petition, transition.name)
+        except (Forbidden, Conflict, NotFound):
+            continue
+        if guard(petition, transition.name) is None:
+            allowed.append(transition)
+    return allowed
+
+
+def _text(params: dict[str, Any], name: str, message: str, *, limit: int = MAX_TEXT) -> str:
+    value = str(params.get(name) or "").strip()
+    if not value:
+        raise InvalidInput(message, field=name)
+    if len(value) > limit:
+        raise InvalidInput(f"内容不超过{limit}字", field=name)
+    return value
+
+
+# --- handlers ------------------------------------------------------------------------------
+
+
+def _assign(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
+    code = str(params.get("handling_unit") or "").strip()
+    if p.kind == Kind.ACCUSATION:
+        unit = discipline_center(p.registering_unit)
+        if unit is None:
+            raise InvalidInput("未找到纪检监察举报中心,检举控告类无法转送", field="handling_unit")
+        if code and code != unit.code:
+            raise InvalidInput(
+                f"检举控告类信访事项应转送{unit.name}(纪检监察机关)", field="handling_unit"
+            )
+    else:
+        if not code:
+            raise InvalidInput("请选择承办单位", field="handling_unit")
+        unit = handling_unit_for(code)
+    route = str(params.get("route") or p.route or "").strip()
+    if p.kind == Kind.CLAIM and route not in Route.values:
+        raise InvalidInput("申诉求决类信访事项请选择办理途径", field="route")
+    if p.kind != Kind.CLAIM:
+        route = ""
+    note = str(params.get("note") or "").strip()[:500]
+    now = timezone.now()
+    changes = {
+        "handling_unit": unit,
+        "handling_path": unit.path,
+        "route": route,
+        "transferred_at": now,
+        "transfer_note": note,
+        "accept_due": deadlines.days_after(now, deadlines.ACCEPT_DAYS),
+    }
+    return apply(p, t, actor, changes, note=note or f"转送交办{unit.name}", unit=unit.code)
+
+
+def _accept(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
+    now = timezone.now()
+    changes = {
+        "accepted_at": now,
+        "handle_due": deadlines.days_after(now, deadlines.HANDLE_DAYS),
+    }
+    note = str(params.get("note") or "").strip()[:500] or "决定受理,出具受理告知书"
+    return apply(p, t, actor, changes, note=note)
+
+
+def _not_accept(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
+    reason = _text(params, "reason", "请填写不予受理的理由", limit=2000)
+    where = _text(params, "where", "请告知信访人可以向哪里、通过什么途径提出", limit=300)
+    changes = {"not_accepted_reason": reason, "not_accepted_route": where}
+    return apply(p, t, actor, changes, note=reason, where=where)
+
+
+def _start(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
+    note = str(params.get("note") or "").strip()[:500]
+    return apply(p, t, actor, {}, note=note)
+
+
+def _extend(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
+    try:
+        days = int(params.get("days") or 0)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput("延期天数应为1至30的整数", field="days") from exc
+    if not 1 <= days <= deadlines.MAX_EXTENSION_DAYS:
+        raise InvalidInput(
+            f"延期天数应为1至{deadlines.MAX_EXTENSION_DAYS}天(信访工作条例第三十三条)",
+            field="days",
+        )
+    reason = _text(params, "reason", "请填写延期理由(将告知信访人)", limit=500)
+    assert p.handle_due is not None
+    if timezone.now() > p.handle_due:
+        raise Conflict(
+            f"办理期限已于{deadlines.last_day_text(p.handle_due)}届满,不能再延期",
+            code="too_late",
+        )
+    changes = {
+        "extension_days": days,
+        "extension_reason": reason,
+        "extended_at": timezone.now(),
+        "handle_due": deadlines.days_after(p.handle_due, days),
+    }
+    return apply(p, t, actor, changes, note=reason, reclock=True, days=days)
+
+
+def _reply(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
+    facts = _text(params, "facts", "请填写查明的事实")
+    reply = _text(params, "reply", "请填写处理意见")
+    now = timezone.now()
+    changes = {
+        "reply_facts": facts,
+        "reply": reply,
+        "replied_at": now,
+        "review_request_until": deadlines.days_after(now, deadlines.REVIEW_DAYS),
+    }
+    return apply(p, t, actor, changes, note="出具答复意见书")
+
+
+def _window_check(until: Any, what: str, article: str, since_text: str) -> None:
+    if until is None or timezone.now() > until:
+        raise Conflict(
+            f"已超过{what}申请期限:{since_text},应在{deadlines.last_day_text(until)}前"
+            f"(含当日)提出{what}申请(信访工作条例{article}),现已逾期,不予{what}",
+            code="too_late",
+        )
+
+
+def default_review_unit(p: Petition) -> Organization:
+    """Where a review is requested by default: the organ above the handling unit (上一级),
+    else the unit that registered the petition."""
+    unit = p.handling_unit
+    return (unit.parent if unit and unit.parent else None) or p.registering_unit
+
+
+def _review_unit(p: Petition, params: dict[str, Any]) -> Organization:
+    code = str(params.get("unit") or "").strip()
+    if code:
+        return handling_unit_for(code, field="unit")
+    return default_review_unit(p)
+
+
+def _request_review(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
+    assert p.replied_at is not None
+    since = f"答复意见书于{deadlines.last_day_text(p.replied_at)}出具"
+    _window_check(p.review_request_until, "复查", "第三十五条", since)
+    reason = _text(params, "reason", "请填写复查请求和理由", limit=2000)
+    now = timezone.now()
+    changes = {
+        "stage": Stage.REVIEW,
+        "review_unit": _review_unit(p, params),
+        "review_requested_at": now,
+        "review_reason": reason,
+        "review_due": deadlines.days_after(now, deadlines.REVIEW_DAYS),
+    }
+    return apply(p, t, actor, changes, note=reason)
+
+
+def _decide_review(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
+    opinion = _text(params, "opinion", "请填写复查意见")
+    now = timezone.now()
+    changes = {
+        "review_decided_at": now,
+        "review_opinion": opinion,
+        "re_review_request_until": deadlines.days_after(now, deadlines.REVIEW_DAYS),
+    }
+    return apply(p, t, actor, changes, note=opinion)
+
+
+def _request_re_review(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
+    assert p.review_decided_at is not None
+    since = f"复查意见于{deadlines.last_day_text(p.review_decided_at)}出具"
+    _window_check(p.re_review_request_until, "复核", "第三十六条", since)
+    reason = _text(params, "reason", "请填写复核请求和理由", limit=2000)
+    now = timezone.now()
+    changes = {
+        "stage": Stage.RE_REVIEW,
+        "re_review_unit": _review_unit(p, params),
+        "re_review_requested_at": now,
+        "re_review_reason": reason,
+        "re_review_due": deadlines.days_after(now, deadlines.REVIEW_DAYS),
+    }
+    return apply(p, t, actor, changes, note=reason)
+
+
+def _decide_re_review(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
+    opinion = _text(params, "opinion", "请填写复核意见")
+    changes = {"re_review_decided_at": timezone.now(), "re_review_opinion": opinion}
+    return apply(p, t, actor, changes, note=opinion)
+
+
+def outcome_of(p: Petition) -> str:
+    """The petition's last word: the re-review, review, reply, or the not-accepted reason."""
+    for text in (p.re_review_opinion, p.review_opinion, p.reply):
+        if text:
+            return text
+    return f"不予受理:{p.not_accepted_reason}" if p.not_accepted_reason else ""
+
+
+def _close(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
+    note = str(params.get("note") or "").strip()[:500]
+    first_close = p.closed_at is None
+    p = apply(p, t, actor, {"closed_at": timezone.now()}, note=note)
+    if first_close:
+        emit(
+            PetitionClosed(
+                petition_id=p.pk,
+                case_id=p.case_id,
+                actor_id=actor.pk if getattr(actor, "pk", None) else None,
+                dossier_no=p.number,
+                dossier_label="信访事项",
+                outcome=outcome_of(p)[:1000],
+            )
+        )
+    return p
+
+
+def rate_changes(params: dict[str, Any]) -> dict[str, Any]:
+    rating = str(params.get("rating") or "")
+    if rating not in Rating.values:
+        raise InvalidInput("请选择满意、基本满意或不满意", field="rating")
+    comment = str(params.get("comment") or "").strip()[:500]
+    return {"rating": rating, "rating_comment": comment, "rated_at": timezone.now()}
+
+
+def _rate(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
+    changes = rate_changes(params)
+    return apply(p, t, actor, changes, note="电话回访评价", rating=changes["rating"])
+
+
+HANDLERS: dict[str, Callable[[Any, Petition, Transition, dict[str, Any]], Petition]] = {
+    "assign": _assign,
+    "accept": _accept,
+    "not_accept": _not_accept,
+    "start": _start,
+    "extend": _extend,
+    "reply": _reply,
+    "request_review": _request_review,
+    "decide_review": _decide_review,
+    "request_re_review": _request_re_review,
+    "decide_re_review": _decide_re_review,
+    "close": _close,
+    "rate": _rate,
+}
+
+
+@transaction.atomic
+def petition_act(*, actor: Any, petition: Petition, action: str, **params: Any) -> Petition:
+    """Take transition `action` on `petition` (fetched through a selector, so in scope).
+
+    Raises NotFound (unknown action), Forbidden (role or side), Conflict (state, a time
+    window that closed, or someone else acted first) and InvalidInput (a parameter, named).
+    """
+    transition = check_transition(actor, petition, action)
+    refusal = guard(petition, action)
+    if refusal:
+        raise Conflict(refusal, code="wrong_state")
+    return HANDLERS[action](actor, petition, transition, params)
+
+
+assert set(HANDLERS) == set(workflow.TRANSITIONS), "every transition has a handler"

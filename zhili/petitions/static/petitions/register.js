@@ -1,0 +1,24 @@
+// The registration page: "再加一人" copies the last person row, empty, with the next index
+// (the 代表 checkbox carries the row's index, so that the server knows which rows it marks).
+(function () {
+  const button = document.getElementById("add-person");
+  const rows = document.getElementById("person-rows");
+  if (!button || !rows) return;
+  button.addEventListener("click", function () {
+    const last = rows.querySelector("tr.person-row:last-child");
+    const copy = last.cloneNode(true);
+    const index = rows.querySelectorAll("tr.person-row").length;
+    copy.querySelectorAll("input").forEach(function (input) {
+      if (input.type === "checkbox") {
+        input.checked = false;
+        input.value = String(index);
+      } else {
+        input.value = "";
+      }
+      const id = input.getAttribute("data-testid");
+      if (id) input.setAttribute("data-testid", id.replace(/-\d+$/, "-" + index));
+    });
+    rows.appendChild(copy);
+    copy.querySelector("input[name=person_name]").focus();
+  });
+})();

@@ -1,0 +1,143 @@
+"""The petition workflow (信访工作条例, 2022): states, transitions, roles. Pure Python.
+
+    registered 已登记 --assign--> assigned 已转送交办 --accept--> accepted 已受理
+        --start--> handling 办理中 --reply--> replied 已答复 --close--> closed 办结
+    registered / assigned --not_accept--> not_accepted 不予受理 --close--> closed
+    replied / closed --request_review--> review_requested 复查中 --decide_review--> reviewed
+    reviewed / closed --request_re_review--> re_review_requested 复核中
+        --decide_re_review--> re_reviewed 已复核 --close--> closed
+    extend (accepted, handling) and rate (after the reply) keep the state.
+
+Each transition names the side the actor must stand on:
+- ``registry``: the actor's scope covers the registering unit (the petition office that
+  registered it: it transfers, records review requests and decisions, closes);
+- ``handler``: the actor's organization is the handling unit or above it in the tree (it
+  accepts, handles, extends, replies);
+- ``either``: one of the two (not accepting: the office at registration, e.g. a matter
+  already closed by re-review, or the handling unit once it has the petition).
+The review and re-review are decided by the superior organ (复查机关 / 复核机关); the petition
+office records the request and the decision, and the organ is named on the petition.
+"""
+
+from zhili.core.roles import Role
+from zhili.core.workflow import Transition, TransitionTable
+from zhili.core.workflow import TransitionRefused as TransitionRefused  # re-exported
+from zhili.petitions.models import State
+
+# Petition staff: they register, transfer, close, and record reviews (and the administrator,
+# like the dispatch side of cases).
+OFFICERS = frozenset({Role.PETITION_OFFICER, Role.ADMIN})
+# The handling unit's people: they hold Action.PETITIONS_HANDLE. A petition office may also be
+# the handling unit of a matter it keeps.
+HANDLERS = frozenset(
+    {
+        Role.DEPARTMENT_HANDLER,
+        Role.TOWNSHIP_SECRETARY,
+        Role.TOWNSHIP_OFFICER,
+        Role.PETITION_OFFICER,
+    }
+)
+
+S = State
+# States in which a time limit runs (see deadlines.current_due).
+OPEN = frozenset(
+    {
+        S.REGISTERED,
+        S.ASSIGNED,
+        S.ACCEPTED,
+        S.HANDLING,
+        S.REVIEW_REQUESTED,
+        S.RE_REVIEW_REQUESTED,
+    }
+)
+# States after which the petitioner has an answer and may rate it.
+ANSWERED = frozenset({S.REPLIED, S.REVIEWED, S.RE_REVIEWED, S.CLOSED})
+
+
+def _t(
+    name: str,
+    label: str,
+    sources: set[str],
+    target: str | None,
+    roles: frozenset[str],
+    side: str,
+    needs_reason: bool = False,
+) -> Transition:
+    return Transition(name, label, frozenset(sources), target, roles, side, needs_reason)
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        _t("assign", "转送交办", {S.REGISTERED}, S.ASSIGNED, OFFICERS, "registry"),
+        _t("accept", "受理", {S.ASSIGNED}, S.ACCEPTED, HANDLERS, "handler"),
+        _t(
+            "not_accept",
+            "不予受理",
+            {S.REGISTERED, S.ASSIGNED},
+            S.NOT_ACCEPTED,
+            OFFICERS | HANDLERS,
+            "either",
+            needs_reason=True,
+        ),
+        _t("start", "开始办理", {S.ACCEPTED}, S.HANDLING, HANDLERS, "handler"),
+        _t(
+            "extend",
+            "延长办理期限",
+            {S.ACCEPTED, S.HANDLING},
+            None,
+            HANDLERS,
+            "handler",
+            needs_reason=True,
+        ),
+        _t("reply", "出具答复意见", {S.ACCEPTED, S.HANDLING}, S.REPLIED, HANDLERS, "handler"),
+        _t(
+            "request_review",
+            "申请复查",
+            {S.REPLIED, S.CLOSED},
+            S.REVIEW_REQUESTED,
+            OFFICERS,
+            "registry",
+        ),
+        _t(
+            "decide_review",
+            "出具复查意见",
+            {S.REVIEW_REQUESTED},
+            S.REVIEWED,
+            OFFICERS,
+            "registry",
+        ),
+        _t(
+            "request_re_review",
+            "申请复核",
+            {S.REVIEWED, S.CLOSED},
+            S.RE_REVIEW_REQUESTED,
+            OFFICERS,
+            "registry",
+        ),
+        _t(
+            "decide_re_review",
+            "出具复核意见",
+            {S.RE_REVIEW_REQUESTED},
+            S.RE_REVIEWED,
+            OFFICERS,
+            "registry",
+        ),
+        _t(
+            "close",
+            "办结",
+            {S.REPLIED, S.REVIEWED, S.RE_REVIEWED, S.NOT_ACCEPTED},
+            S.CLOSED,
+            OFFICERS,
+            "registry",
+        ),
+        # The petition office records a rating given by telephone; the petitioner rates on the
+        # citizen page (zhili.petitions.services.citizen, no staff actor).
+        _t("rate", "满意度评价", set(ANSWERED), None, OFFICERS, "registry"),
+    ]
+}
+
+
+TABLE = TransitionTable(TRANSITIONS.values(), states=dict(State.choices), noun="信访事项")
+check = TABLE.check
+available = TABLE.available

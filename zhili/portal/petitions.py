@@ -1,0 +1,132 @@
+"""信访事项查询 on the citizen page: a petitioner checks progress with the petition number and
+the last four digits of their phone, and rates the handling once after the reply
+(信访工作条例 第三十四条: the petitioner's evaluation is collected).
+
+Like the case lookup (zhili.portal.views.progress): rate limited per client address and per
+petition number after failures, one answer ("未找到") for a wrong tail and an unknown number,
+every lookup audited (zhili.petitions.services.citizen); after a lookup, a signed token lets
+the same petitioner rate for an hour without asking again. The page shows the steps, the
+dates and the reply, never staff names or other petitioners' data.
+"""
+
+import contextlib
+from typing import Any
+
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zhili.core import ratelimit
+from zhili.core.errors import Conflict, InvalidInput
+from zhili.core.personal import mask_personal_text
+from zhili.petitions import services
+from zhili.petitions.models import Petition, Rating, State
+from zhili.petitions.workflow import ANSWERED, TRANSITIONS
+from zhili.portal.forms import PetitionLookupForm, PetitionRateForm
+from zhili.portal.views import RATE_TTL, _limited
+
+RATE_SALT = "zhili.portal.petition_rate"
+PUBLIC_STEPS = {"register": "登记", **{name: t.label for name, t in TRANSITIONS.items()}}
+# What the petitioner is told at each step (no staff names, no notes).
+HIDDEN_STEPS = {"card"}
+
+
+def public_steps(petition: Petition) -> list[dict[str, Any]]:
+    steps = []
+    for event in petition.events.select_related("actor_unit").order_by("created_at", "id"):
+        if event.action in HIDDEN_STEPS:
+            continue
+        unit = ""
+        if event.action == "assign" and petition.handling_unit:
+            unit = petition.handling_unit.name
+        steps.append(
+            {"at": event.created_at, "label": PUBLIC_STEPS.get(event.action, ""), "unit": unit}
+        )
+    return [s for s in steps if s["label"]]
+
+
+def _result(
+    request: HttpRequest,
+    petition: Petition,
+    *,
+    rate_form: PetitionRateForm | None = None,
+    notice: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    petition = Petition.objects.select_related("handling_unit", "review_unit").get(pk=petition.pk)
+    token = signing.dumps(petition.pk, salt=RATE_SALT)
+    can_rate = petition.state in ANSWERED and bool(petition.replied_at) and not petition.rating
+    context = {
+        "form": PetitionLookupForm(initial={"number": petition.number}),
+        "petition": petition,
+        "steps": public_steps(petition),
+        "reply": mask_personal_text(petition.reply),
+        "facts": mask_personal_text(petition.reply_facts),
+        "can_rate": can_rate,
+        "rating_label": Rating(petition.rating).label if petition.rating else "",
+        "rate_form": rate_form or PetitionRateForm(initial={"token": token}),
+        "notice": notice,
+        "not_accepted": petition.state == State.NOT_ACCEPTED,
+    }
+    return render(request, "portal/petition.html", context, status=status)
+
+
+def _count_failure(number: str) -> None:
+    with contextlib.suppress(ratelimit.RateLimited):
+        ratelimit.hit("portal.lookup_case", number)
+
+
+@require_http_methods(["GET", "POST"])
+def progress(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "portal/petition.html", {"form": PetitionLookupForm()})
+    client = ratelimit.client_key(request)
+    form = PetitionLookupForm(request.POST)
+    try:
+        ratelimit.hit("portal.lookup", client)
+        if form.is_valid():
+            ratelimit.check("portal.lookup_case", form.cleaned_data["number"])
+    except ratelimit.RateLimited as exc:
+        return _limited(request, exc)
+    if not form.is_valid():
+        return render(request, "portal/petition.html", {"form": form}, status=400)
+    petition = services.petition_lookup_by_petitioner(
+        number=form.cleaned_data["number"],
+        phone_tail=form.cleaned_data["phone_tail"],
+        client=client,
+    )
+    if petition is None:
+        _count_failure(form.cleaned_data["number"])
+        context = {"form": form, "not_found": True}
+        return render(request, "portal/petition.html", context, status=404)
+    return _result(request, petition)
+
+
+@require_POST
+def rate(request: HttpRequest) -> HttpResponse:
+    try:
+        ratelimit.hit("portal.rate", ratelimit.client_key(request))
+    except ratelimit.RateLimited as exc:
+        return _limited(request, exc)
+    form = PetitionRateForm(request.POST)
+    try:
+        pk = signing.loads(request.POST.get("token", ""), salt=RATE_SALT, max_age=RATE_TTL)
+        petition = Petition.objects.get(pk=int(pk))
+    except (signing.BadSignature, Petition.DoesNotExist, TypeError, ValueError):
+        context = {"form": PetitionLookupForm(), "expired": True}
+        return render(request, "portal/petition.html", context, status=400)
+    if not form.is_valid():
+        return _result(request, petition, rate_form=form, status=400)
+    try:
+        services.petition_rate_by_petitioner(
+            petition=petition,
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data["comment"],
+        )
+    except Conflict as exc:
+        return _result(request, petition, notice=exc.message, status=409)
+    except InvalidInput as exc:
+        form.add_error("rating", exc.message)
+        return _result(request, petition, rate_form=form, status=422)
+    return _result(request, petition, notice="评价已提交,感谢您的反馈")
