@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "zhili.imports",
     "zhili.mediation",
     "zhili.petitions",
+    "zhili.receptions",
     "zhili.web",
 ]
 

@@ -36,5 +36,6 @@ urlpatterns = [
     path("", include("zhili.imports.urls")),
     path("", include("zhili.mediation.urls")),
     path("", include("zhili.petitions.urls")),
+    path("", include("zhili.receptions.urls")),
     path("", include("zhili.web.urls")),
 ]

@@ -177,6 +177,7 @@ def _mount() -> None:
     from zhili.mediation.api import disputes_router
     from zhili.orgs.api import auth_router, orgs_router
     from zhili.petitions.api import petitions_router
+    from zhili.receptions.api import receptions_router
     from zhili.supervision.api import supervision_router
 
     api.add_router("/", auth_router)
@@ -188,6 +189,7 @@ def _mount() -> None:
     api.add_router("/", push_router)
     api.add_router("/", disputes_router)
     api.add_router("/", petitions_router)
+    api.add_router("/", receptions_router)
 
 
 _mount()

@@ -23,6 +23,7 @@ DEMO_LOADERS = [
     "zhili.mediation.demo.load",
     "zhili.mediation.reports.demo.load",
     "zhili.petitions.demo.load",
+    "zhili.receptions.demo.load",
 ]
 
 

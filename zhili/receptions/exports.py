@@ -1,0 +1,55 @@
+"""The township supervision table as an XLSX workbook (openpyxl), for the monthly circular."""
+
+from datetime import date
+from io import BytesIO
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+HEADERS = [
+    "乡镇(街道)",
+    "接访领导",
+    "接访日(天)",
+    "接访批次",
+    "接待人次",
+    "联合接访",
+    "视频接访",
+    "预约未接待",
+    "在办包案",
+    "超期包案",
+]
+
+
+def townships_xlsx(rows: list[Any], start: date, end: date) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "乡镇领导接访"
+    sheet.append([f"乡镇领导接访情况统计表({start:%Y年%m月%d日}至{end:%Y年%m月%d日})"])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    sheet.append(HEADERS)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        sheet.append(
+            [
+                r.township.area_name or r.township.name,
+                r.leaders,
+                r.rota_days,
+                r.receptions,
+                r.people,
+                r.joint,
+                r.video,
+                r.not_received,
+                r.ownerships,
+                r.overdue,
+            ]
+        )
+    sheet.column_dimensions["A"].width = 18
+    sheet.column_dimensions["B"].width = 20
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,86 @@
+"""The appointment transition table, without a database: every transition x role x state.
+
+The expectations are written out by hand (issue 5, "Leader reception"), not read back from
+`workflow.TRANSITIONS`."""
+
+import itertools
+
+import pytest
+
+from zhili.core.errors import Conflict, Forbidden, NotFound
+from zhili.core.roles import PERMISSIONS, Action, Role
+from zhili.core.workflow import TransitionRefused, refusal_to_error
+from zhili.receptions import workflow
+
+ALL_STATES = ["booked", "received", "cancelled", "no_show"]
+ALL_ROLES = [r.value for r in Role]
+ARRANGE = {"petition_officer", "admin"}
+RECORD = ARRANGE | {"county_leader", "township_secretary"}
+
+EXPECTED = {
+    "receive": ({"booked"}, "received", RECORD, "day", False),
+    "cancel": ({"booked"}, "cancelled", ARRANGE, "center", True),
+    "no_show": ({"booked"}, "no_show", RECORD, "day", False),
+}
+
+
+def test_the_table_is_the_expected_one() -> None:
+    assert set(workflow.TRANSITIONS) == set(EXPECTED)
+    for name, (sources, target, roles, side, reason) in EXPECTED.items():
+        t = workflow.TRANSITIONS[name]
+        assert (set(t.sources), t.target, set(t.roles), t.side, t.needs_reason) == (
+            sources,
+            target,
+            roles,
+            side,
+            reason,
+        )
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "state"), list(itertools.product(EXPECTED, ALL_ROLES, ALL_STATES))
+)
+def test_every_transition_role_and_state(name: str, role: str, state: str) -> None:
+    sources, target, roles, _side, _reason = EXPECTED[name]
+    if role in roles and state in sources:
+        assert workflow.check(name, state=state, roles={role}).target == target
+        return
+    with pytest.raises(TransitionRefused) as refused:
+        workflow.check(name, state=state, roles={role})
+    if role not in roles:
+        assert refused.value.kind == "role"
+        assert isinstance(refusal_to_error(refused.value), Forbidden)
+    else:
+        assert refused.value.kind == "state"
+        error = refusal_to_error(refused.value)
+        assert isinstance(error, Conflict)
+        assert "预约当前为" in error.message
+
+
+def test_unknown_action_is_not_found() -> None:
+    with pytest.raises(TransitionRefused) as refused:
+        workflow.check("approve", state="booked", roles={"admin"})
+    assert isinstance(refusal_to_error(refused.value), NotFound)
+
+
+def test_available_from_booked_for_a_leader() -> None:
+    names = {t.name for t in workflow.available(state="booked", roles={"county_leader"})}
+    assert names == {"receive", "no_show"}
+    assert workflow.available(state="received", roles={"admin"}) == []
+
+
+def test_roles_match_the_permissions_table() -> None:
+    """Arrangers hold RECEPTIONS_MANAGE, leaders RECEPTIONS_RECEIVE (zhili/core/roles.py)."""
+    for role in Role:
+        perms = PERMISSIONS.get(role, set())
+        assert (Action.RECEPTIONS_MANAGE in perms) == (role in workflow.ARRANGERS), role
+        if role != Role.ADMIN:
+            assert (Action.RECEPTIONS_RECEIVE in perms) == (role in workflow.LEADERS), role
+
+
+def test_each_rota_level_takes_its_leader_role() -> None:
+    assert workflow.LEADER_ROLE_FOR_LEVEL == {
+        "county": Role.COUNTY_LEADER,
+        "township": Role.TOWNSHIP_SECRETARY,
+    }
+    assert {"booked", "received", "no_show"} == workflow.HOLDING
