@@ -28,6 +28,7 @@ MODULES = {
     "bench.push": True,
     "bench.imports": True,
     "bench.duplicates": True,
+    "bench.dossiers": True,
 }
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 POSTGRES_URL = os.environ.get(
