@@ -15,6 +15,8 @@ from zhili.mediation.models import (
     Dispute,
     DisputeKind,
     DisputeState,
+    Employment,
+    Gender,
     PartyKind,
     Performed,
     RiskKind,
@@ -354,3 +356,81 @@ class MemberForm(forms.Form):
 class RoomForm(forms.Form):
     name = forms.CharField(label="调解室名称", max_length=100)
     address = forms.CharField(label="地址", max_length=200, required=False)
+
+
+# --- committee management (MEDIATION_MANAGE) -------------------------------------------------
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def default_committee_name(org_name: str) -> str:
+    """甲镇综治中心 -> 甲镇人民调解委员会; 甲一村 -> 甲一村人民调解委员会."""
+    base = org_name.removesuffix("社会治理综合服务中心").removesuffix("综治中心").strip()
+    return f"{base or org_name}人民调解委员会"
+
+
+class CommitteeForm(forms.Form):
+    """新建调委会: the center it sits in, its name (defaulted from the center), its term."""
+
+    organization = forms.ChoiceField(
+        label="所在综治中心", error_messages={"required": "请选择所在综治中心"}
+    )
+    name = forms.CharField(
+        label="调委会名称",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "不填则按所在综治中心命名"}),
+    )
+    term_start = forms.DateField(
+        label="本届任期开始",
+        widget=DATE_INPUT,
+        error_messages={"required": "请填写任期开始日期", "invalid": "日期格式不正确"},
+    )
+    address = forms.CharField(label="地址", max_length=200, required=False)
+    phone = forms.CharField(label="联系电话", max_length=30, required=False)
+
+    def __init__(self, *args: Any, organizations: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "organization").choices = [("", "请选择"), *organizations]
+
+
+class MediatorForm(forms.Form):
+    """登记调解员 (or change one): a staff account of the committee's area, full- or
+    part-time, the dispute kinds they are good at, the rooms they sit in."""
+
+    user = forms.ChoiceField(
+        label="工作人员账号", error_messages={"required": "请选择工作人员账号"}
+    )
+    employment = forms.ChoiceField(label="专兼职", choices=Employment.choices, initial="part_time")
+    gender = forms.ChoiceField(
+        label="性别", choices=[("", "未填写"), *Gender.choices], required=False
+    )
+    specialities = forms.MultipleChoiceField(
+        label="擅长纠纷类型",
+        choices=DisputeKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    rooms = forms.MultipleChoiceField(
+        label="值守调解室", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        users: list[tuple[str, str]],
+        rooms: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "user").choices = [("", "请选择"), *users]
+        choice_field(self, "rooms").choices = rooms
+
+
+class TermForm(forms.Form):
+    """换届: the new three-year term starts on this day."""
+
+    term_start = forms.DateField(
+        label="新一届任期开始",
+        widget=DATE_INPUT,
+        error_messages={"required": "请填写新一届任期开始日期", "invalid": "日期格式不正确"},
+    )

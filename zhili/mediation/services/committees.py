@@ -1,17 +1,28 @@
-"""Writes to committees, their members, mediators and rooms (MEDIATION_MANAGE)."""
+"""Writes to committees, their members, mediators and rooms (MEDIATION_MANAGE).
+
+Who: a holder of MEDIATION_MANAGE (a committee chair, the administrator) whose scope covers
+the committee's center: a township chair manages the committees of the township's subtree.
+Rules kept here (人民调解法 第八、九、十三条): one working committee per center; a three-year
+term; three to nine members with one chair (fewer members or no woman member is only warned
+about, by the selectors); a mediator is a staff account of the committee's area that holds a
+mediating role; a committee or a mediator with open disputes cannot be stopped (hand the
+disputes over first), and a stopped committee's mediators and rooms cannot be re-opened.
+"""
 
 from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from zhili.core.audit import audit
 from zhili.core.errors import Conflict, InvalidInput
 from zhili.core.roles import Action
-from zhili.core.scope import require
+from zhili.core.scope import can, require, scope_for
 from zhili.mediation.models import (
     Committee,
     CommitteeMember,
+    Dispute,
     DisputeKind,
     Employment,
     Gender,
@@ -21,6 +32,7 @@ from zhili.mediation.models import (
 )
 from zhili.mediation.selectors import MAX_MEMBERS, current_members
 from zhili.mediation.services.common import check_side, choice, text
+from zhili.mediation.workflow import OPEN_STATES
 from zhili.orgs.models import Kind, Organization, User
 
 TERM_YEARS = 3
@@ -35,15 +47,38 @@ def term_end_for(start: date) -> date:
     return end - timedelta(days=1)
 
 
+def check_term_start(term_start: Any) -> date:
+    """A term start is a real date: not before 2000, at most a year ahead."""
+    if not isinstance(term_start, date):
+        raise InvalidInput("请填写任期开始日期", field="term_start")
+    if term_start.year < 2000 or term_start > timezone.localdate() + timedelta(days=366):
+        raise InvalidInput("任期开始日期不正确", field="term_start")
+    return term_start
+
+
 @transaction.atomic
 def committee_create(
-    *, actor: Any, organization: Organization, name: str, term_start: date, address: str = ""
+    *,
+    actor: Any,
+    organization: Organization,
+    name: str,
+    term_start: date,
+    address: str = "",
+    phone: str = "",
 ) -> Committee:
     require(actor, Action.MEDIATION_MANAGE)
     check_side(actor, organization.path)
     if organization.kind != Kind.CENTER:
         raise InvalidInput("调委会应设在综治中心(县、乡镇或村)", field="organization")
+    if not organization.is_active:
+        raise InvalidInput("该综治中心已停用", field="organization")
     name = text({"name": name}, "name", "调委会名称", required=True, limit=100)
+    address = text({"address": address}, "address", "地址", required=False, limit=200)
+    phone = text({"phone": phone}, "phone", "联系电话", required=False, limit=30)
+    term_start = check_term_start(term_start)
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    if Committee.objects.filter(organization=organization, is_active=True).exists():
+        raise InvalidInput(f"{organization.name}已设有人民调解委员会", field="organization")
     committee = Committee.objects.create(
         name=name,
         level=organization.level,
@@ -52,6 +87,7 @@ def committee_create(
         term_start=term_start,
         term_end=term_end_for(term_start),
         address=address,
+        phone=phone,
     )
     audit(actor, "mediation.committee.create", committee)
     return committee
@@ -62,8 +98,11 @@ def committee_new_term(*, actor: Any, committee: Committee, term_start: date) ->
     """换届: a new three-year term."""
     require(actor, Action.MEDIATION_MANAGE)
     check_side(actor, committee.path)
-    if term_start < committee.term_start:
-        raise InvalidInput("新一届任期不能早于本届", field="term_start")
+    term_start = check_term_start(term_start)
+    if not committee.is_active:
+        raise Conflict("调委会已停用,请先启用", code="inactive")
+    if term_start <= committee.term_start:
+        raise InvalidInput("新一届任期应晚于本届任期开始日期", field="term_start")
     committee.term_start = term_start
     committee.term_end = term_end_for(term_start)
     committee.save(update_fields=["term_start", "term_end"])
@@ -115,6 +154,10 @@ def _specialities(values: Any) -> list[str]:
     return list(dict.fromkeys(values))
 
 
+def _open_disputes(**filters: Any) -> int:
+    return Dispute.objects.filter(state__in=OPEN_STATES, **filters).count()
+
+
 @transaction.atomic
 def mediator_register(
     *,
@@ -126,9 +169,32 @@ def mediator_register(
     rooms: list[MediationRoom] | None = None,
     gender: str = "",
 ) -> Mediator:
-    """Make a staff account a mediator of `committee` (or move it there)."""
+    """Make a staff account a mediator of `committee` (or change its record, or move it
+    there from another committee the actor also manages). The account must be active, belong
+    to the committee's area and hold a mediating role (roles are granted by the people
+    administrator, not here)."""
     require(actor, Action.MEDIATION_MANAGE)
     check_side(actor, committee.path)
+    if not committee.is_active:
+        raise Conflict("调委会已停用,不能登记调解员", code="inactive")
+    org = user.organization
+    if not user.is_active or org is None or not org.path.startswith(committee.path):
+        raise InvalidInput("请选择本调委会辖区内在用的工作人员账号", field="user")
+    if not can(user, Action.DISPUTES_MEDIATE):
+        raise InvalidInput("该账号没有调解员角色,请先由系统管理员授予", field="user")
+    existing = Mediator.objects.select_related("committee").filter(user=user).first()
+    moved = existing is not None and existing.committee_id != committee.pk
+    if existing is not None and moved:
+        if not scope_for(actor).covers_path(existing.committee.path):
+            raise Conflict(
+                f"该账号是{existing.committee.name}的调解员,须由该调委会办理", field="user"
+            )
+        count = _open_disputes(lead_mediator=existing)
+        if count:
+            raise Conflict(
+                f"该调解员在{existing.committee.name}主办{count}件在办纠纷,移交后才能调动",
+                field="user",
+            )
     employment = choice({"employment": employment}, "employment", "专兼职", Employment)
     if gender and gender not in Gender.values:
         raise InvalidInput("性别无效", field="gender")
@@ -142,12 +208,18 @@ def mediator_register(
             "is_active": True,
         },
     )
+    if rooms is not None:  # read afresh: the flags checked are the stored ones
+        rooms = list(MediationRoom.objects.filter(pk__in=[r.pk for r in rooms]))
     for room in rooms or []:
         if room.committee_id != committee.pk:
             raise InvalidInput(f"{room.name}不属于该调委会", field="rooms")
+        if not room.is_active:
+            raise InvalidInput(f"{room.name}已停用", field="rooms")
     if rooms is not None:
         mediator.rooms.set(rooms)
-    audit(actor, "mediation.mediator.register", mediator, created=created)
+    elif moved:
+        mediator.rooms.clear()
+    audit(actor, "mediation.mediator.register", mediator, created=created, moved=moved)
     return mediator
 
 
@@ -157,7 +229,10 @@ def room_create(
 ) -> MediationRoom:
     require(actor, Action.MEDIATION_MANAGE)
     check_side(actor, committee.path)
+    if not committee.is_active:
+        raise Conflict("调委会已停用,不能增加调解室", code="inactive")
     name = text({"name": name}, "name", "调解室名称", required=True, limit=100)
+    address = text({"address": address}, "address", "地址", required=False, limit=200)
     room = MediationRoom.objects.create(
         name=name,
         organization=committee.organization,
@@ -167,4 +242,76 @@ def room_create(
         video_room=video_room,
     )
     audit(actor, "mediation.room.create", room)
+    return room
+
+
+@transaction.atomic
+def committee_set_active(*, actor: Any, committee: Committee, active: bool) -> Committee:
+    """停用/启用 a committee. Stopping is refused while it has open disputes; starting is
+    refused when its center already has another working committee."""
+    require(actor, Action.MEDIATION_MANAGE)
+    check_side(actor, committee.path)
+    committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    if committee.is_active == active:
+        return committee
+    if active:
+        others = Committee.objects.filter(organization=committee.organization_id, is_active=True)
+        if others.exclude(pk=committee.pk).exists():
+            raise Conflict("该综治中心已有在用的调委会,不能同时启用两个", code="duplicate")
+    else:
+        count = _open_disputes(committee=committee)
+        if count:
+            raise Conflict(
+                f"该调委会尚有{count}件在办纠纷,办结或移交后才能停用", code="open_disputes"
+            )
+    committee.is_active = active
+    committee.save(update_fields=["is_active"])
+    audit(
+        actor, "mediation.committee.enable" if active else "mediation.committee.disable", committee
+    )
+    return committee
+
+
+@transaction.atomic
+def mediator_set_active(*, actor: Any, mediator: Mediator, active: bool) -> Mediator:
+    """停用/启用 a mediator (在岗). Stopping is refused while the mediator leads open
+    disputes; starting needs a working committee and an account that may still mediate."""
+    require(actor, Action.MEDIATION_MANAGE)
+    mediator = (
+        Mediator.objects.select_for_update().select_related("committee", "user").get(pk=mediator.pk)
+    )
+    check_side(actor, mediator.committee.path)
+    if mediator.is_active == active:
+        return mediator
+    if active:
+        if not mediator.committee.is_active:
+            raise Conflict("所属调委会已停用,不能启用调解员", code="inactive")
+        if not mediator.user.is_active or not can(mediator.user, Action.DISPUTES_MEDIATE):
+            raise Conflict("该账号已停用或没有调解员角色,不能启用", code="no_role")
+    else:
+        count = _open_disputes(lead_mediator=mediator)
+        if count:
+            raise Conflict(
+                f"该调解员主办{count}件在办纠纷,请先更换主办调解员再停用", code="open_disputes"
+            )
+    mediator.is_active = active
+    mediator.save(update_fields=["is_active"])
+    audit(actor, "mediation.mediator.enable" if active else "mediation.mediator.disable", mediator)
+    return mediator
+
+
+@transaction.atomic
+def room_set_active(*, actor: Any, room: MediationRoom, active: bool) -> MediationRoom:
+    """停用/启用 a mediation room; a room of a stopped committee cannot be re-opened. Past
+    sessions keep their room; a stopped room is no longer offered for new ones."""
+    require(actor, Action.MEDIATION_MANAGE)
+    room = MediationRoom.objects.select_for_update().select_related("committee").get(pk=room.pk)
+    check_side(actor, room.path)
+    if room.is_active == active:
+        return room
+    if active and not room.committee.is_active:
+        raise Conflict("所属调委会已停用,不能启用调解室", code="inactive")
+    room.is_active = active
+    room.save(update_fields=["is_active"])
+    audit(actor, "mediation.room.enable" if active else "mediation.room.disable", room)
     return room

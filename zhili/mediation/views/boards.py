@@ -15,8 +15,8 @@ from zhili.core.errors import DomainError, NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import can
 from zhili.mediation import selectors, services
-from zhili.mediation.forms import MemberForm, RoomForm
 from zhili.mediation.models import Committee
+from zhili.mediation.views import manage
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
 
@@ -47,7 +47,9 @@ def _committee_rows(committees: list[Committee], today: date) -> list[dict[str, 
                 "members": members,
                 "women": sum(1 for m in members if m.gender == "female"),
                 "chair": next((m.name for m in members if m.position == "chair"), ""),
-                "warnings": selectors.committee_warnings(committee, members, today),
+                "warnings": selectors.committee_warnings(committee, members, today)
+                if committee.is_active
+                else [],
             }
         )
     return rows
@@ -73,65 +75,23 @@ def committees(request: StaffRequest) -> HttpResponse:
         "only_warnings": only_warnings,
         "warning_count": sum(1 for r in rows if r["warnings"]),
         "mediators": mediators,
+        "manage": can(user, Action.MEDIATION_MANAGE),
     }
     return render(request, "mediation/committees.html", context)
-
-
-def _committee_or_404(user: Any, pk: int) -> Committee:
-    try:
-        return selectors.committee_get(user=user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
 
 
 @requires(Action.DISPUTES_VIEW)
 @require_http_methods(["GET", "POST"])
 def committee_detail(request: StaffRequest, pk: int) -> HttpResponse:
-    user = request.user
-    committee = _committee_or_404(user, pk)
-    manage = can(user, Action.MEDIATION_MANAGE)
-    member_form, room_form = MemberForm(prefix="m"), RoomForm(prefix="r")
-    status = 200
+    """A committee's page; a POST naming its form (``form=member`` ...) is taken like the
+    panel's own address (views/manage.py) for a browser without JavaScript."""
+    committee = manage.committee_or_404(request.user, pk)
     if request.method == "POST":
-        if not manage:
-            raise Http404("无权维护")
-        try:
-            if request.POST.get("form") == "member":
-                member_form = MemberForm(request.POST, prefix="m")
-                if member_form.is_valid():
-                    services.committee_member_add(
-                        actor=user,
-                        committee=committee,
-                        data=member_form.cleaned_data,
-                        since=timezone.localdate(),
-                    )
-                    messages.success(request, "已增加委员")
-                    return redirect("mediation:committee", pk=pk)
-            else:
-                room_form = RoomForm(request.POST, prefix="r")
-                if room_form.is_valid():
-                    services.room_create(actor=user, committee=committee, **room_form.cleaned_data)
-                    messages.success(request, "已增加调解室")
-                    return redirect("mediation:committee", pk=pk)
-            status = 400
-        except DomainError as exc:
-            form = member_form if request.POST.get("form") == "member" else room_form
-            form.add_error(None, exc.message)
-            status = exc.status
-    today = timezone.localdate()
-    members = selectors.current_members(committee, today)
-    context = {
-        "committee": committee,
-        "members": members,
-        "warnings": selectors.committee_warnings(committee, members, today),
-        "mediators": selectors.with_workload(committee.mediators.select_related("user")),
-        "rooms": committee.rooms.prefetch_related("mediators__user"),
-        "open_disputes": selectors.open_dispute_count(committee),
-        "manage": manage,
-        "member_form": member_form,
-        "room_form": room_form,
-    }
-    return render(request, "mediation/committee.html", context, status=status)
+        name = request.POST.get("form", "")
+        if name not in manage.PANELS:
+            raise Http404("未知表单")
+        return manage.submit_panel(request, committee, name, manage.render_committee)
+    return manage.render_committee(request, committee)
 
 
 @login_required

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from zhili.mediation.views import boards, detail, lists
+from zhili.mediation.views import boards, detail, lists, manage
 
 urlpatterns = [
     path("mediation/", lists.dispute_list, name="list"),
@@ -21,4 +21,17 @@ urlpatterns = [
     path("mediation/committees/<int:pk>/", boards.committee_detail, name="committee"),
     path("mediation/alerts/", boards.alerts, name="alerts"),
     path("mediation/alerts/<int:pk>/ack/", boards.alert_acknowledge, name="alert_ack"),
+]
+
+urlpatterns += [
+    path("mediation/committees/new/", manage.committee_new, name="committee_new"),
+    path(
+        "mediation/committees/<int:pk>/forms/<str:name>/",
+        manage.committee_form,
+        name="committee_form",
+    ),
+    path("mediation/committees/<int:pk>/active/", manage.committee_active, name="committee_active"),
+    path("mediation/mediators/<int:pk>/active/", manage.mediator_active, name="mediator_active"),
+    path("mediation/rooms/<int:pk>/active/", manage.room_active, name="room_active"),
+    path("mediation/members/<int:pk>/leave/", manage.member_leave, name="member_leave"),
 ]
