@@ -318,6 +318,15 @@ class Dispute(models.Model):
             models.Index(fields=["is_exemplary", "closed_at"], name="mediation_dispute_exemplary"),
             # The monthly report and the rankings count what ended in a period.
             models.Index(fields=["outcome_at"], name="mediation_dispute_outcome_at"),
+            # The search of closed disputes (reports.selectors.dispute_search): archived, newest
+            # archive first, the scope's path read from the index. Matching the text goes
+            # through the full-text index of migration 0004 (an FTS5 table kept by triggers on
+            # SQLite, a generated tsvector column `search` with a GIN index on PostgreSQL),
+            # which Django's model state does not know; see that migration before a change
+            # that makes Django rebuild this table on SQLite.
+            models.Index(
+                fields=["state", "closed_at", "id", "path"], name="mediation_dispute_archive"
+            ),
         ]
 
     def __str__(self) -> str:

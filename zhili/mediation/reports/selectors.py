@@ -7,8 +7,12 @@ Every read takes the user and filters on the dispute's materialized `path` throu
 Full text: `Dispute.search_tokens` holds the jieba tokens of the archived dossier joined by
 single spaces (`zhili.cases.text.search_tokens`: words and the pairs of adjacent Chinese
 characters). A query is cut by `zhili.cases.text.query_terms` (its words, a Chinese word as its
-character pairs) and every term must be one whole token: the padded column
-" tok1 tok2 ... " contains " term ". A dispute number typed in the box finds that dispute.
+character pairs) and every term must be one whole token. The tokens are indexed like the
+cases' (zhili/mediation/migrations/0004_dispute_search.py): on SQLite an FTS5 table kept in
+step by triggers, matched with every term as a quoted phrase; on PostgreSQL a generated
+tsvector column ('simple') with a GIN index, matched with `plainto_tsquery` (every term,
+AND). Another database falls back to a scan of the padded column " tok1 tok2 ... " for
+" term ". A dispute number typed in the box finds that dispute.
 """
 
 import re
@@ -17,7 +21,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet, TextField, Value
+from django.db import connections
+from django.db.models import BooleanField, Q, QuerySet, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -106,10 +112,37 @@ def search_terms(text: str) -> list[str]:
     return terms
 
 
+def fts_match(terms: list[str]) -> str:
+    """The FTS5 query requiring every term: each a quoted string (a quote doubled), so that
+    FTS5's operators (AND, NEAR, *, ^, parentheses) typed in the box are plain words."""
+    return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+
+
 def match_terms(qs: QuerySet[Dispute], terms: list[str]) -> QuerySet[Dispute]:
-    """Disputes whose tokens hold every term as a whole token."""
+    """Disputes whose tokens hold every term as a whole token, through the full-text index
+    of the database (the caller adds the scope and the archived state)."""
     if not terms:
         return qs
+    vendor = connections[qs.db].vendor
+    if vendor == "postgresql":
+        # `search` is the generated tsvector column of migration 0004 (not a model field).
+        found = RawSQL(
+            '"mediation_dispute"."search" @@ plainto_tsquery(\'simple\', %s)',
+            [" ".join(terms)],
+            output_field=BooleanField(),
+        )
+        return qs.filter(found)
+    if vendor == "sqlite":
+        ids = RawSQL(
+            "SELECT rowid FROM mediation_dispute_fts WHERE mediation_dispute_fts MATCH %s",
+            [fts_match(terms)],
+        )
+        return qs.filter(pk__in=ids)
+    return _scan_terms(qs, terms)
+
+
+def _scan_terms(qs: QuerySet[Dispute], terms: list[str]) -> QuerySet[Dispute]:
+    """Without an index: the padded column contains " term " for every term (a full scan)."""
     qs = qs.annotate(
         _tokens=Concat(Value(" "), "search_tokens", Value(" "), output_field=TextField())
     )
