@@ -21,4 +21,7 @@ EVENT_HANDLERS: dict[str, list[str]] = {
     # petition center.
     "mediation.risk_flagged": ["zhili.mediation.handlers.open_risk_alert"],
     "petitions.petition_closed": ["zhili.cases.handlers.answer_from_dossier"],
+    # A leader's reception of a petition, and a leader's 包案, on the petition's timeline.
+    "receptions.reception_recorded": ["zhili.petitions.handlers.note_reception"],
+    "receptions.ownership_changed": ["zhili.petitions.handlers.note_ownership"],
 }

@@ -56,7 +56,7 @@ class DisputeIn(Schema):
     parties: list[PartyIn] = Field(..., min_length=1, max_length=50, description="当事人")
 
 
-class ActIn(Schema):
+class DisputeActIn(Schema):
     """An action of the workflow with its inputs; each action reads the fields it needs."""
 
     action: str = Field(
@@ -117,7 +117,7 @@ class DisputeOut(Schema):
     case_no: str | None
 
 
-class PartyOut(Schema):
+class DisputePartyOut(Schema):
     id: int
     side: str
     kind: str
@@ -167,7 +167,7 @@ class DisputeDetailOut(DisputeOut):
     place: str
     routes_notice: str
     lead_mediator: str | None
-    parties: list[PartyOut]
+    parties: list[DisputePartyOut]
     sessions: list[SessionOut]
     agreement: AgreementOut | None
     actions: list[str]
@@ -330,7 +330,7 @@ def dispute_detail(request: StaffRequest, number: str) -> Any:
 
 
 @disputes_router.post("/disputes/{number}/act", response={200: DisputeDetailOut, **ERRORS})
-def dispute_act(request: StaffRequest, number: str, payload: ActIn) -> Any:
+def dispute_act(request: StaffRequest, number: str, payload: DisputeActIn) -> Any:
     """执行一项流转操作(受理、调解、达成协议、回访、归档……)。"""
     dispute = selectors.dispute_get(user=request.user, number=number)
     data = payload.dict(exclude={"action"})

@@ -34,6 +34,7 @@ from zhili.petitions.forms import (
     KeyPetitionerForm,
     RegisterForm,
 )
+from zhili.petitions.handlers import TIMELINE_LABELS
 from zhili.petitions.models import Petition, Petitioner, State
 from zhili.petitions.services.transitions import check_transition, default_review_unit
 from zhili.supervision.selectors import order_list
@@ -44,6 +45,7 @@ EVENT_LABELS = {
     "register": "登记",
     "card": "亮牌",
     **{name: t.label for name, t in workflow.TRANSITIONS.items()},
+    **TIMELINE_LABELS,  # lines added by leader reception (领导接访, 领导包案, 包案办结)
 }
 REVEAL_FIELDS = {"phone", "id_number"}
 

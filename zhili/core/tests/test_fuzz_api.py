@@ -5,9 +5,13 @@ module is collected, so whatever routers are mounted then are fuzzed, none named
 operation gets generated inputs, valid and invalid, sent with the bearer token of a county
 dispatcher who is also an administrator and a center director (the broadest rights) and an
 integration's API key, against a small realistic world: the shared tree, personas, catalog
-and rules, cases registered and dispatched, a supervision order. Some generated strings are
-swapped for identifiers of that world (so the code behind a lookup runs, not only its 404) or
-for `HOSTILE` strings that random text seldom holds.
+and rules, cases registered and dispatched, a supervision order, and for the dispute and
+petition operations two disputes (one with an agreement, one fresh) and two petitions (one
+replied, one fresh). Some generated strings are swapped for identifiers of that world (so the
+code behind a lookup runs, not only its 404) or for `HOSTILE` strings that random text seldom
+holds; the record parameter of a path (`/disputes/{number}`, `/petitions/{number}`, ...) is
+first drawn from the numbers of that kind of record, so that each such operation reaches a
+real one.
 
 The checks: no 5xx (the project's rule: bad input is a 4xx naming the field), and every
 answer's status code, content type and body as the document declares them.
@@ -19,7 +23,7 @@ operation); docs/api.md says how to run a deeper search.
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 import schemathesis
@@ -28,6 +32,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -35,6 +40,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from zhili.api import api
 from zhili.cases.models import Case
 from zhili.cases.services import case_act
 from zhili.cases.tests.conftest import catalog, register, rules, staff  # noqa: F401
@@ -43,8 +49,14 @@ from zhili.core.roles import Role
 from zhili.integrations.models import PushChannel
 from zhili.integrations.services import apikey_create, pushsource_create
 from zhili.integrations.signing import signed_headers
+from zhili.mediation.services import dispute_register
+from zhili.mediation.tests.conftest import med, walk  # noqa: F401  (med: by name, lazily)
+from zhili.mediation.tests.conftest import registration as dispute_registration
 from zhili.orgs.models import Grid, Organization
 from zhili.orgs.services import token_issue
+from zhili.petitions.services import petition_register
+from zhili.petitions.tests.conftest import advance
+from zhili.petitions.tests.conftest import registration as petition_registration
 from zhili.supervision.services import order_issue_for_case
 
 # A deeper search: docs/api.md, "Fuzzing the API".
@@ -87,12 +99,26 @@ class World:
     """The data the fuzzer works against, and the credentials it sends."""
 
     def __init__(
-        self, user: Any, api_key: str, identifiers: list[str], push_secrets: dict[str, str]
+        self,
+        user: Any,
+        api_key: str,
+        identifiers: list[str],
+        push_secrets: dict[str, str],
+        records: dict[str, tuple[str, list[str]]],
     ):
         self.user = user
         self.api_key = api_key
         self.identifiers = identifiers
         self.push_secrets = push_secrets  # channel -> the push source's signing secret
+        # "/disputes/{number}" -> ("number", the world's dispute numbers): the record a path
+        # names, by the path's beginning and its parameter.
+        self.records = records
+
+    def records_for(self, path: str) -> tuple[str, list[str]] | None:
+        for pattern, found in self.records.items():
+            if pattern in path:
+                return found
+        return None
 
     def headers(self) -> dict[str, str]:
         # A fresh token per request: the fuzzer also calls POST /auth/logout, which revokes it.
@@ -109,6 +135,7 @@ def world(
     catalog: Tree,  # noqa: F811
     register: Callable[..., Case],  # noqa: F811
     make_user: Callable[..., Any],
+    request: pytest.FixtureRequest,
 ) -> World:
     user = make_user("fuzzer", tree.county, Role.DISPATCHER, Role.ADMIN, Role.CENTER_DIRECTOR)
     fresh = register()
@@ -116,10 +143,23 @@ def world(
     dispatched = case_act(actor=staff.dispatcher, case=dispatched, action="dispatch")
     order = order_issue_for_case(actor=staff.dispatcher, case=dispatched, reason="久拖未办")
     _, raw_key = apikey_create(actor=None, channel="hotline", name="12345 热线")
+    # Disputes and petitions only for their own operations (lists, detail, actions, documents:
+    # a quarter of them): the committees, mediators and steps are the costly part of the world.
+    operation = request.node.name
+    disputes = _disputes(request.getfixturevalue("med")) if "/disputes" in operation else []
+    petitions = _petitions(staff) if "/petitions" in operation else []
+    records = {
+        "/cases/{case_no}": ("case_no", [fresh.case_no, dispatched.case_no]),
+        "/supervision-orders/{number}": ("number", [order.number]),
+        "/disputes/{number}": ("number", disputes),
+        "/petitions/{number}": ("number", petitions),
+    }
     identifiers = [
         fresh.case_no,
         dispatched.case_no,
         order.number,
+        *disputes,
+        *petitions,
         *Organization.objects.values_list("code", flat=True),
         *Grid.objects.values_list("code", flat=True),
         *(c.code for c in catalog.__dict__.values()),
@@ -130,7 +170,25 @@ def world(
         )[1]
         for channel in PushChannel
     }
-    return World(user, raw_key, identifiers, push_secrets)
+    return World(user, raw_key, identifiers, push_secrets, records)
+
+
+def _disputes(mediation: Tree) -> list[str]:
+    """One with an agreement first (the first example of an operation takes it: its document
+    exists, the later steps can be taken), then a fresh one."""
+    mediator = mediation.mediator1
+    agreed = dispute_register(actor=mediator, registration=dispute_registration())
+    fresh = dispute_register(actor=mediator, registration=dispute_registration(title="宅基地纠纷"))
+    return [walk(agreed, "agreed", mediation).number, fresh.number]
+
+
+def _petitions(people: Tree) -> list[str]:
+    """One replied first (the reply document exists, review and rating can be asked), then a
+    fresh one."""
+    officer = people.petition
+    replied = petition_register(actor=officer, data=petition_registration())
+    fresh = petition_register(actor=officer, data=petition_registration(title="拖欠工程款"))
+    return [advance(replied, people, "reply").number, fresh.number]
 
 
 @pytest.fixture
@@ -151,6 +209,55 @@ if os.environ.get("ZHILI_FUZZ_PATHS"):  # a regular expression, to fuzz some pat
     schema = schema.include(path_regex=os.environ["ZHILI_FUZZ_PATHS"])
 
 
+def _models(annotation: Any, found: set[type[BaseModel]]) -> None:
+    """The pydantic models an annotation holds, their fields' models, and so on."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation in found:
+            return
+        found.add(annotation)
+        for field in annotation.model_fields.values():
+            _models(field.annotation, found)
+    for arg in get_args(annotation):
+        _models(arg, found)
+
+
+def shared_schema_names(components: Sequence[str]) -> dict[str, dict[str, list[str]]]:
+    """Operation id -> {component name: the modules declaring it} for the schema names that
+    different classes share. django-ninja names a component after its class only, so the
+    last class mounted wins and the other operations are documented with its fields."""
+    used: dict[str, set[type[BaseModel]]] = {}
+    for _, router in api._routers:
+        for view in router.path_operations.values():
+            for op in view.operations:
+                found: set[type[BaseModel]] = set()
+                for model in [*op.models, *op.response_models.values()]:
+                    _models(model, found)
+                used[api.get_openapi_operation_id(op)] = found
+    declared: dict[str, dict[str, Any]] = {}
+    for models in used.values():
+        for model in models:
+            if model.__name__ in components:
+                fields = {n: repr(f.annotation) for n, f in model.model_fields.items()}
+                declared.setdefault(model.__name__, {})[model.__module__] = fields
+    shared = {
+        name: sorted(by_module)
+        for name, by_module in declared.items()
+        if len({json.dumps(f, sort_keys=True) for f in by_module.values()}) > 1
+    }
+    return {
+        op_id: {m.__name__: shared[m.__name__] for m in models if m.__name__ in shared}
+        for op_id, models in used.items()
+        if any(m.__name__ in shared for m in models)
+    }
+
+
+def test_every_schema_name_means_one_shape() -> None:
+    """Two apps declaring different schemas under one class name (DisputeActIn, not ActIn)
+    would document one app's operations with the other's fields."""
+    components = list(schema.raw_schema.get("components", {}).get("schemas", {}))
+    assert shared_schema_names(components) == {}
+
+
 @schema.parametrize()
 @schema.given(data=st.data())
 @settings(
@@ -162,7 +269,7 @@ if os.environ.get("ZHILI_FUZZ_PATHS"):  # a regular expression, to fuzz some pat
     ],
 )
 def test_api_operation(case: Any, data: st.DataObject, world: World, in_process: None) -> None:
-    _mix_in(data, case.path_parameters, "path", world.identifiers)
+    _mix_in(data, case.path_parameters, "path", world.identifiers, world.records_for(case.path))
     _mix_in(data, case.query, "query")
     if isinstance(case.body, dict):
         _mix_in(data, case.body, "body")
@@ -190,11 +297,19 @@ HOSTILE = ["\x00", "a\x00b", '"', "'", "%", "_", "\\", "*", "NOT OR AND", "(", "
 
 
 def _mix_in(
-    data: st.DataObject, values: dict[str, Any] | None, where: str, known: Sequence[str] = ()
+    data: st.DataObject,
+    values: dict[str, Any] | None,
+    where: str,
+    known: Sequence[str] = (),
+    record: tuple[str, list[str]] | None = None,
 ) -> None:
     """Replace some of the generated strings: path parameters by identifiers of the world
     (so the code behind the lookup is reached, not only its 404), any string by one of
-    `HOSTILE` (rare in random text, so a few examples would seldom try them)."""
+    `HOSTILE` (rare in random text, so a few examples would seldom try them).
+
+    `record` (the parameter naming the path's record, and the world's records of that kind)
+    comes first and twice: Hypothesis tries the simplest choice first, so an operation's
+    first example names a real record (the one further on), and some of the others do."""
     for name, value in list((values or {}).items()):
         if isinstance(value, str):
             # An empty path parameter would make another URL, not a hostile value.
@@ -202,4 +317,7 @@ def _mix_in(
             choices = [st.just(value), st.sampled_from(hostile)]
             if known:
                 choices.append(st.sampled_from(known))
+            if record is not None and record[0] == name and record[1]:
+                real = st.sampled_from(record[1])
+                choices = [real, real, *choices]
             values[name] = data.draw(st.one_of(*choices), label=f"{where}.{name}")  # type: ignore[index]
