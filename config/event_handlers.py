@@ -7,8 +7,6 @@ Events are defined in each app's events.py; handlers in each app's handlers.py.
 """
 
 EVENT_HANDLERS: dict[str, list[str]] = {
-    # The foundation announces events but has no cross-app consumers yet; the case,
-    # mediation and petition modules register theirs here.
     "cases.transitioned": [
         "zhili.cases.handlers.follow_master",
         "zhili.integrations.handlers.reply_on_close",
@@ -17,10 +15,10 @@ EVENT_HANDLERS: dict[str, list[str]] = {
     "petitions.carded": ["zhili.supervision.handlers.open_order_on_petition_red_card"],
     # A dispute or a petition opened from a case answers it when the dossier closes.
     "mediation.dispute_closed": ["zhili.cases.handlers.answer_from_dossier"],
+    "petitions.petition_closed": ["zhili.cases.handlers.answer_from_dossier"],
     # A dispute that may turn criminal or into a group petition alerts the police or the
     # petition center.
     "mediation.risk_flagged": ["zhili.mediation.handlers.open_risk_alert"],
-    "petitions.petition_closed": ["zhili.cases.handlers.answer_from_dossier"],
     # A leader's reception of a petition, and a leader's 包案, on the petition's timeline.
     "receptions.reception_recorded": ["zhili.petitions.handlers.note_reception"],
     "receptions.ownership_changed": ["zhili.petitions.handlers.note_ownership"],
