@@ -6,7 +6,10 @@ the issuing center closes) and the state, which the update repeats as a conditio
 Each writes a history row, an audit row and a domain event in the same transaction.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +38,33 @@ from zhili.supervision.models import (
 )
 
 CASE_TARGET = "cases.case"
+PETITION_TARGET = "petitions.petition"
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an order supervises: its generic key, its own foreign key (`link`, e.g.
+    ``{"case": case}``), the unit that answers, the center that issues, and what the audit
+    row names it by (`label`, e.g. ``{"case_no": ...}``)."""
+
+    type: str
+    id: str
+    link: dict[str, Any]
+    unit: Organization
+    center: Organization
+    label: dict[str, str]
+
+
+def _case_target(case: Case) -> Target:
+    assert case.lead_unit is not None
+    return Target(
+        CASE_TARGET,
+        str(case.pk),
+        {"case": case},
+        case.lead_unit,
+        case.dispatch_center,
+        {"case_no": case.case_no},
+    )
 
 
 def next_order_no(now: datetime) -> str:
@@ -105,24 +135,32 @@ def order_open_for_red_card(
     )
     if case is None or case.card != Card.RED or case.lead_unit is None or case.card_at is None:
         return None
-    existing = SupervisionOrder.objects.filter(
-        target_type=CASE_TARGET,
-        target_id=str(case.pk),
-        kind=OrderKind.RED_CARD,
-        trigger_at=case.card_at,
-    ).first()
+    texts = partial(_case_texts, case)
+    return _open_for_red_card(_case_target(case), case.card_at, texts, issued_at)
+
+
+def _open_for_red_card(
+    target: Target,
+    card_at: datetime,
+    texts: Callable[[datetime, datetime], tuple[str, str]],
+    issued_at: datetime | None,
+) -> SupervisionOrder:
+    """The order of one red card, opened once: the target, the kind and the card's time make
+    it unique, so a second delivery (or a concurrent one) returns the first order."""
+    key = dict(target_type=target.type, target_id=target.id, kind=OrderKind.RED_CARD)
+    existing = SupervisionOrder.objects.filter(**key, trigger_at=card_at).first()
     if existing is not None:
         return existing
     now = issued_at or timezone.now()
     due = answer_due(now)
-    reason, request = _case_texts(case, now, due)
+    reason, request = texts(now, due)
     try:
         with transaction.atomic():
             return _issue(
                 actor=None,
-                case=case,
+                target=target,
                 kind=OrderKind.RED_CARD,
-                trigger_at=case.card_at,
+                trigger_at=card_at,
                 reason=reason,
                 request=request,
                 now=now,
@@ -130,12 +168,7 @@ def order_open_for_red_card(
             )
     except IntegrityError:
         # A concurrent delivery opened it first.
-        return SupervisionOrder.objects.get(
-            target_type=CASE_TARGET,
-            target_id=str(case.pk),
-            kind=OrderKind.RED_CARD,
-            trigger_at=case.card_at,
-        )
+        return SupervisionOrder.objects.get(**key, trigger_at=card_at)
 
 
 @transaction.atomic
@@ -154,7 +187,7 @@ def order_issue_for_case(*, actor: Any, case: Case, reason: str) -> SupervisionO
     _, request = _case_texts(case, now, due)
     return _issue(
         actor=actor,
-        case=case,
+        target=_case_target(case),
         kind=OrderKind.MANUAL,
         trigger_at=None,
         reason=reason,
@@ -167,7 +200,7 @@ def order_issue_for_case(*, actor: Any, case: Case, reason: str) -> SupervisionO
 def _issue(
     *,
     actor: Any,
-    case: Case,
+    target: Target,
     kind: str,
     trigger_at: datetime | None,
     reason: str,
@@ -175,23 +208,22 @@ def _issue(
     now: datetime,
     due: datetime,
 ) -> SupervisionOrder:
-    unit = case.lead_unit
-    assert unit is not None
+    unit, center = target.unit, target.center
     copy_to = unit.parent
     ordinal = red_card_ordinal(unit.pk, now) if kind == OrderKind.RED_CARD else 1
     order = SupervisionOrder.objects.create(
         number=next_order_no(now),
         kind=kind,
-        target_type=CASE_TARGET,
-        target_id=str(case.pk),
-        case=case,
+        target_type=target.type,
+        target_id=target.id,
+        **target.link,
         trigger_at=trigger_at,
         unit=unit,
         copy_to=copy_to,
-        center=case.dispatch_center,
+        center=center,
         unit_path=unit.path,
         copy_path=copy_to.path if copy_to else "",
-        center_path=case.dispatch_center.path,
+        center_path=center.path,
         level=workflow.level_for(ordinal),
         reason=reason,
         request=request,
@@ -209,7 +241,7 @@ def _issue(
         number=order.number,
         level=order.level,
         unit=unit.code,
-        case_no=case.case_no,
+        **target.label,
     )
     emit(
         SupervisionIssued(
@@ -375,8 +407,6 @@ def order_reject(*, actor: Any, order: SupervisionOrder, reason: str) -> Supervi
 
 # --- petitions (信访事项) ---------------------------------------------------------------------
 
-PETITION_TARGET = "petitions.petition"
-
 
 def _petition_texts(
     petition: Petition, now: datetime, due: datetime, center: Any
@@ -413,63 +443,16 @@ def order_open_for_petition_red_card(
     )
     if petition is None or petition.card != PetitionCard.RED or petition.card_at is None:
         return None
-    key = dict(
-        target_type=PETITION_TARGET,
-        target_id=str(petition.pk),
-        kind=OrderKind.RED_CARD,
-        trigger_at=petition.card_at,
-    )
-    existing = SupervisionOrder.objects.filter(**key).first()
-    if existing is not None:
-        return existing
     unit = petition.handling_unit or petition.registering_unit
     county_code = petition.registering_path.strip("/").split("/")[0]
     center = Organization.objects.filter(code=county_code).first() or petition.registering_unit
-    now = issued_at or timezone.now()
-    due = answer_due(now)
-    reason, request = _petition_texts(petition, now, due, center)
-    copy_to = unit.parent
-    try:
-        with transaction.atomic():
-            order = SupervisionOrder.objects.create(
-                number=next_order_no(now),
-                **key,
-                petition=petition,
-                unit=unit,
-                copy_to=copy_to,
-                center=center,
-                unit_path=unit.path,
-                copy_path=copy_to.path if copy_to else "",
-                center_path=center.path,
-                level=workflow.level_for(red_card_ordinal(unit.pk, now)),
-                reason=reason,
-                request=request,
-                state=OrderState.ISSUED,
-                issued_at=now,
-                due_at=due,
-                updated_at=now,
-            )
-    except IntegrityError:
-        return SupervisionOrder.objects.get(**key)
-    _history(order, "issue", "", OrderState.ISSUED, None, reason, at=now)
-    audit(
-        None,
-        "supervision.order.issue",
-        order,
-        number=order.number,
-        level=order.level,
-        unit=unit.code,
-        petition_no=petition.number,
+    target = Target(
+        PETITION_TARGET,
+        str(petition.pk),
+        {"petition": petition},
+        unit,
+        center,
+        {"petition_no": petition.number},
     )
-    emit(
-        SupervisionIssued(
-            order_id=order.pk,
-            number=order.number,
-            level=order.level,
-            unit=unit.code,
-            copy_to=copy_to.code if copy_to else "",
-            target_type=order.target_type,
-            target_id=order.target_id,
-        )
-    )
-    return order
+    texts = partial(_petition_texts, petition, center=center)
+    return _open_for_red_card(target, petition.card_at, texts, issued_at)
