@@ -83,13 +83,9 @@ class ReportForm(forms.Form):
         return data
 
 
-class LookupForm(forms.Form):
-    case_no = forms.CharField(
-        label="诉求编号",
-        max_length=30,
-        widget=forms.TextInput(attrs={"placeholder": "如:DH20260315-00012", "autocomplete": "off"}),
-        error_messages={"required": "请填写诉求编号"},
-    )
+class PhoneTailForm(forms.Form):
+    """A lookup by a record's number and the last four digits of the phone on it."""
+
     phone_tail = forms.CharField(
         label="联系电话后四位",
         max_length=4,
@@ -97,16 +93,26 @@ class LookupForm(forms.Form):
         error_messages={"required": "请填写联系电话后四位"},
     )
 
-    def clean_case_no(self) -> str:
-        value = self.cleaned_data["case_no"].strip().upper()
-        if not CASE_NO.match(value):
-            raise forms.ValidationError("诉求编号格式不正确,如:DH20260315-00012")
-        return value
-
     def clean_phone_tail(self) -> str:
         value = self.cleaned_data["phone_tail"].strip()
         if not re.fullmatch(r"\d{4}", value):
             raise forms.ValidationError("请填写4位数字")
+        return value
+
+
+class LookupForm(PhoneTailForm):
+    field_order = ["case_no", "phone_tail"]
+    case_no = forms.CharField(
+        label="诉求编号",
+        max_length=30,
+        widget=forms.TextInput(attrs={"placeholder": "如:DH20260315-00012", "autocomplete": "off"}),
+        error_messages={"required": "请填写诉求编号"},
+    )
+
+    def clean_case_no(self) -> str:
+        value = self.cleaned_data["case_no"].strip().upper()
+        if not CASE_NO.match(value):
+            raise forms.ValidationError("诉求编号格式不正确,如:DH20260315-00012")
         return value
 
 
@@ -129,20 +135,15 @@ class RateForm(forms.Form):
 PETITION_NO = re.compile(r"^[A-Za-z]{1,4}\d{4}-\d{4,8}$")
 
 
-class PetitionLookupForm(forms.Form):
+class PetitionLookupForm(PhoneTailForm):
     """信访事项查询: the petition number and the last four digits of a petitioner's phone."""
 
+    field_order = ["number", "phone_tail"]
     number = forms.CharField(
         label="信访件编号",
         max_length=30,
         widget=forms.TextInput(attrs={"placeholder": "如:XF2026-000123", "autocomplete": "off"}),
         error_messages={"required": "请填写信访件编号"},
-    )
-    phone_tail = forms.CharField(
-        label="联系电话后四位",
-        max_length=4,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages={"required": "请填写联系电话后四位"},
     )
 
     def clean_number(self) -> str:
@@ -151,24 +152,11 @@ class PetitionLookupForm(forms.Form):
             raise forms.ValidationError("信访件编号格式不正确,如:XF2026-000123")
         return value
 
-    def clean_phone_tail(self) -> str:
-        value = self.cleaned_data["phone_tail"].strip()
-        if not re.fullmatch(r"\d{4}", value):
-            raise forms.ValidationError("请填写4位数字")
-        return value
 
-
-class PetitionRateForm(forms.Form):
-    token = forms.CharField(widget=forms.HiddenInput)
+class PetitionRateForm(RateForm):
     rating = forms.ChoiceField(
         label="您对信访事项办理的评价",
         choices=PetitionRating.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "请选择评价", "invalid_choice": "请选择评价"},
-    )
-    comment = forms.CharField(
-        label="意见建议(选填)",
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
     )
