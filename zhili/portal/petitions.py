@@ -9,7 +9,6 @@ the same petitioner rate for an hour without asking again. The page shows the st
 dates and the reply, never staff names or other petitioners' data.
 """
 
-import contextlib
 from typing import Any
 
 from django.core import signing
@@ -24,7 +23,7 @@ from zhili.petitions import services
 from zhili.petitions.models import Petition, Rating, State
 from zhili.petitions.workflow import ANSWERED, TRANSITIONS
 from zhili.portal.forms import PetitionLookupForm, PetitionRateForm
-from zhili.portal.views import RATE_TTL, _limited
+from zhili.portal.views import RATE_TTL, _limited, limited_lookup
 
 RATE_SALT = "zhili.portal.petition_rate"
 PUBLIC_STEPS = {"register": "登记", **{name: t.label for name, t in TRANSITIONS.items()}}
@@ -72,35 +71,22 @@ def _result(
     return render(request, "portal/petition.html", context, status=status)
 
 
-def _count_failure(number: str) -> None:
-    with contextlib.suppress(ratelimit.RateLimited):
-        ratelimit.hit("portal.lookup_case", number)
-
-
 @require_http_methods(["GET", "POST"])
 def progress(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "portal/petition.html", {"form": PetitionLookupForm()})
-    client = ratelimit.client_key(request)
-    form = PetitionLookupForm(request.POST)
-    try:
-        ratelimit.hit("portal.lookup", client)
-        if form.is_valid():
-            ratelimit.check("portal.lookup_case", form.cleaned_data["number"])
-    except ratelimit.RateLimited as exc:
-        return _limited(request, exc)
-    if not form.is_valid():
-        return render(request, "portal/petition.html", {"form": form}, status=400)
-    petition = services.petition_lookup_by_petitioner(
-        number=form.cleaned_data["number"],
-        phone_tail=form.cleaned_data["phone_tail"],
-        client=client,
+    found = limited_lookup(
+        request,
+        PetitionLookupForm(request.POST),
+        template="portal/petition.html",
+        number_field="number",
+        find=lambda number, tail, client: services.petition_lookup_by_petitioner(
+            number=number, phone_tail=tail, client=client
+        ),
     )
-    if petition is None:
-        _count_failure(form.cleaned_data["number"])
-        context = {"form": form, "not_found": True}
-        return render(request, "portal/petition.html", context, status=404)
-    return _result(request, petition)
+    if isinstance(found, HttpResponse):
+        return found
+    return _result(request, found)
 
 
 @require_POST

@@ -8,7 +8,8 @@ signed token that lets the same citizen rate the case for a while without asking
 
 import contextlib
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
@@ -29,7 +30,9 @@ from zhili.core.errors import Conflict, DomainError, InvalidInput
 from zhili.core.personal import mask_phone
 from zhili.core.uploads import check_photos
 from zhili.portal import challenge, selectors
-from zhili.portal.forms import MAX_PHOTOS, LookupForm, RateForm, ReportForm
+from zhili.portal.forms import MAX_PHOTOS, LookupForm, PhoneTailForm, RateForm, ReportForm
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -142,36 +145,53 @@ def outlines(request: HttpRequest) -> JsonResponse:
 # --- progress and rating ----------------------------------------------------------------------
 
 
+def limited_lookup(
+    request: HttpRequest,
+    form: PhoneTailForm,
+    *,
+    template: str,
+    number_field: str,
+    find: Callable[[str, str, str], T | None],
+) -> HttpResponse | T:
+    """The lookup both progress pages share (a case, a petition): by its number and the
+    phone's last four digits, limited per client address and, after failures, per number;
+    a wrong tail and an unknown number get the same answer. `find(number, tail, client)`
+    is the audited service; the record found, or the page to answer with."""
+    client = ratelimit.client_key(request)
+    try:
+        ratelimit.hit("portal.lookup", client)
+        if form.is_valid():
+            ratelimit.check("portal.lookup_case", form.cleaned_data[number_field])
+    except ratelimit.RateLimited as exc:
+        return _limited(request, exc)
+    if not form.is_valid():
+        return render(request, template, {"form": form}, status=400)
+    number = form.cleaned_data[number_field]
+    found = find(number, form.cleaned_data["phone_tail"], client)
+    if found is None:
+        # Past the limit, the next attempt is refused by the check before the lookup.
+        with contextlib.suppress(ratelimit.RateLimited):
+            ratelimit.hit("portal.lookup_case", number)
+        return render(request, template, {"form": form, "not_found": True}, status=404)
+    return found
+
+
 @require_http_methods(["GET", "POST"])
 def progress(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "portal/progress.html", {"form": LookupForm()})
-    client = ratelimit.client_key(request)
-    form = LookupForm(request.POST)
-    try:
-        ratelimit.hit("portal.lookup", client)
-        if form.is_valid():
-            ratelimit.check("portal.lookup_case", form.cleaned_data["case_no"])
-    except ratelimit.RateLimited as exc:
-        return _limited(request, exc)
-    if not form.is_valid():
-        return render(request, "portal/progress.html", {"form": form}, status=400)
-    case = services.case_lookup_by_citizen(
-        case_no=form.cleaned_data["case_no"],
-        phone_tail=form.cleaned_data["phone_tail"],
-        client=client,
+    found = limited_lookup(
+        request,
+        LookupForm(request.POST),
+        template="portal/progress.html",
+        number_field="case_no",
+        find=lambda number, tail, client: services.case_lookup_by_citizen(
+            case_no=number, phone_tail=tail, client=client
+        ),
     )
-    if case is None:
-        _count_failure(form.cleaned_data["case_no"])
-        context = {"form": form, "not_found": True}
-        return render(request, "portal/progress.html", context, status=404)
-    return _result(request, selectors.public_case(case.pk))
-
-
-def _count_failure(case_no: str) -> None:
-    # Past the limit, the next attempt is refused by the check before the lookup.
-    with contextlib.suppress(ratelimit.RateLimited):
-        ratelimit.hit("portal.lookup_case", case_no)
+    if isinstance(found, HttpResponse):
+        return found
+    return _result(request, selectors.public_case(found.pk))
 
 
 def _result(
