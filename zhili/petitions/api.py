@@ -14,7 +14,7 @@ from zhili.core.errors import NotFound
 from zhili.core.personal import mask_id_number, mask_phone
 from zhili.orgs.api import MAX_OFFSET, Day, ErrorOut, OrgRef
 from zhili.orgs.auth import StaffRequest
-from zhili.petitions import documents, selectors, services, workflow
+from zhili.petitions import deadlines, documents, law, selectors, services, workflow
 from zhili.petitions.models import (
     Form,
     KeyPetitioner,
@@ -84,7 +84,7 @@ class RegisterIn(Schema):
     representatives: list[PersonSchema] = Field(
         default_factory=list,
         max_length=MAX_REPRESENTATIVES,
-        description="集体访推选的代表,不超过5人(信访工作条例第十八条)",
+        description=f"集体访推选的代表,不超过{MAX_REPRESENTATIVES}人({law.cite('representatives')})",
     )
     repeat_override: str = Field(
         "", max_length=500, description="已复核终结事项再次信访时,说明新的事实和理由"
@@ -98,7 +98,9 @@ class ActIn(Schema):
     note: str = Field("", max_length=500, description="说明")
     reason: str = Field("", max_length=2000, description="not_accept/extend/申请复查复核:理由")
     where: str = Field("", max_length=300, description="not_accept:告知信访人的途径")
-    days: int = Field(0, ge=0, le=365, description="extend:延长天数(1-30)")
+    days: int = Field(
+        0, ge=0, le=365, description=f"extend:延长天数(1-{deadlines.days('extension')})"
+    )
     facts: str = Field("", max_length=5000, description="reply:查明的事实")
     reply: str = Field("", max_length=5000, description="reply:处理意见")
     opinion: str = Field("", max_length=5000, description="复查/复核意见")
@@ -377,8 +379,8 @@ def petition_detail(request: StaffRequest, number: str) -> Any:
 
 @petitions_router.post("/petitions/{number}/act", response={200: PetitionDetailOut, **ERRORS})
 def petition_act(request: StaffRequest, number: str, body: ActIn) -> Any:
-    """Take a workflow action. A review requested more than 30 days after the reply is a 409
-    naming the last day (信访工作条例 第三十五条)."""
+    """Take a workflow action. A review requested after its window (counted from the day the
+    petitioner received the written reply) is a 409 naming the last day and the article."""
     petition = selectors.petition_get(user=request.user, number=number)
     params = body.dict()
     action = params.pop("action")

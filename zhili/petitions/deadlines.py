@@ -1,42 +1,87 @@
-"""The petition time limits of the 信访工作条例 (2022), in CALENDAR days.
+"""The petition time limits of the 信访工作条例 (2022): one table, `LIMITS`, read by every
+service, page, form and Word notice that computes or prints a limit (nothing else writes a
+number of days; zhili/petitions/tests/test_law.py changes a limit and reads the page).
 
-The regulation's 日 are calendar days, not working days (unlike the case limits of
-zhili.cases.deadlines), counted the usual way of Chinese law: the day of the event is not
-counted, the limit ends at the end (24:00, local time) of its last day. A reply given on
-26 November may be reviewed until the end of 26 December.
+The regulation's 日 are calendar days (unlike the case limits of zhili.cases.deadlines),
+counted the usual way of Chinese law: the day of the event is not counted, the limit ends at
+the end (24:00, local time) of its last day. A reply received on 26 November may be
+reviewed until the end of 26 December. Its one limit in working days is the hand-back
+(`hand_back`, 5 working days, zhili.core.workcal).
 
-- 第二十四条: a petition is transferred or assigned within 15 days of its receipt
-  (`TRANSFER_DAYS`). The handling unit then decides within 15 days whether it accepts it and
-  tells the petitioner in writing (受理告知书 / 不予受理告知书): we apply the same 15 days
-  (`ACCEPT_DAYS`).
-- 第三十二条 / 第三十三条: handled within 60 days of acceptance (`HANDLE_DAYS`), extended once
-  for a complex matter by at most 30 days (`MAX_EXTENSION_DAYS`), the petitioner told why.
-- 第三十五条: review (复查) requested within 30 days of receiving the written reply, and the
-  review opinion given within 30 days of the request (`REVIEW_DAYS`).
-- 第三十六条: re-review (复核) the same, 30 and 30 days; after the re-review the same facts
-  and reasons are not accepted again.
+Each limit names its article in zhili.petitions.law (`Limit.article`). Two limits are ours,
+not the regulation's words: the handling unit decides on acceptance within the same 15 days
+(`accept`, the written notice of 第二十三条第三款), and the review and re-review windows run
+from the day the petitioner received the written answer (送达, recorded by the "deliver"
+step), not from the day it was issued.
 
 A yellow card is given at 80 % of the current limit, a red card past it (zhili.petitions.sweep).
 """
 
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from zhili.core import workcal
+from zhili.petitions import law
 from zhili.petitions.models import State
 
-TRANSFER_DAYS = 15
-ACCEPT_DAYS = 15
-HANDLE_DAYS = 60
-MAX_EXTENSION_DAYS = 30
-REVIEW_DAYS = 30
+
+@dataclass(frozen=True)
+class Limit:
+    days: int
+    article: str  # the key of its article in zhili.petitions.law.ARTICLES
+    workdays: bool = False
+
+    @property
+    def text(self) -> str:
+        """15日 / 5个工作日, as the notices print it."""
+        return f"{self.days}个工作日" if self.workdays else f"{self.days}日"
+
+
+LIMITS: dict[str, Limit] = {
+    "transfer": Limit(15, "transfer"),  # registered -> transferred or assigned
+    "accept": Limit(15, "transferred"),  # transferred -> accepted, told in writing
+    "hand_back": Limit(5, "transferred", workdays=True),  # transferred -> objection
+    "handle": Limit(60, "handling"),  # accepted -> written reply
+    "extension": Limit(30, "handling"),  # at most, once, approved by the unit's head
+    "review_request": Limit(30, "review"),  # reply received -> review requested
+    "review": Limit(30, "review"),  # review requested -> review opinion
+    "re_review_request": Limit(30, "re_review"),  # review received -> re-review requested
+    "re_review": Limit(30, "re_review"),  # re-review requested -> re-review opinion
+}
 WARN_FRACTION = 0.8
 
 
-def days_after(start: datetime, days: int) -> datetime:
-    """The end of the `days`-th calendar day after `start`'s local day (23:59:59)."""
-    last_day = timezone.localdate(start) + timedelta(days=days)
-    return timezone.make_aware(datetime.combine(last_day, time(23, 59, 59)))
+def days(name: str) -> int:
+    return LIMITS[name].days
+
+
+def text(name: str) -> str:
+    """ "60日" / "5个工作日"."""
+    return LIMITS[name].text
+
+
+def article(name: str) -> str:
+    """The article the limit comes from, with the regulation's title."""
+    return law.cite(LIMITS[name].article)
+
+
+def end_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
+
+
+def limit_after(start: datetime, name: str) -> datetime:
+    """The end of the limit `name` counted from `start`'s local day."""
+    limit = LIMITS[name]
+    if limit.workdays:
+        return end_of_day(workcal.add_workdays(timezone.localdate(start), limit.days))
+    return days_after(start, limit.days)
+
+
+def days_after(start: datetime, count: int) -> datetime:
+    """The end of the `count`-th calendar day after `start`'s local day (23:59:59)."""
+    return end_of_day(timezone.localdate(start) + timedelta(days=count))
 
 
 def warn_point(start: datetime, due: datetime) -> datetime:

@@ -240,7 +240,7 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
         "received_at": received,
         "state": State.REGISTERED,
         "stage": Stage.ORIGINAL,
-        "transfer_due": deadlines.days_after(received, deadlines.TRANSFER_DAYS),
+        "transfer_due": deadlines.limit_after(received, "transfer"),
     }
     life = Life(f)
 
@@ -268,11 +268,11 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
         return life
     if not step("assign", State.ASSIGNED, t, "officer"):
         return life
-    f.update(transferred_at=t, accept_due=deadlines.days_after(t, deadlines.ACCEPT_DAYS))
+    f.update(transferred_at=t, accept_due=deadlines.limit_after(t, "accept"))
     t += timedelta(days=rng.choice([1, 2, 3, 4, 6]), hours=rng.randrange(1, 6))
     if not step("accept", State.ACCEPTED, t, "handler", "决定受理,出具受理告知书"):
         return life
-    f.update(accepted_at=t, handle_due=deadlines.days_after(t, deadlines.HANDLE_DAYS))
+    f.update(accepted_at=t, handle_due=deadlines.limit_after(t, "handle"))
     t += timedelta(days=rng.randrange(1, 4))
     if not step("start", State.HANDLING, t, "handler"):
         return life
@@ -311,7 +311,7 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
         replied_at=t,
         reply_facts=rng.choice(FACTS),
         reply=rng.choice(OPINIONS),
-        review_request_until=deadlines.days_after(t, deadlines.REVIEW_DAYS),
+        review_request_until=deadlines.limit_after(t, "review_request"),
     )
     if rng.random() < 0.7 and t + timedelta(days=3) <= now:
         f.update(
@@ -338,7 +338,7 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
         stage=Stage.REVIEW,
         review_requested_at=t,
         review_reason="对答复意见不服,申请复查",
-        review_due=deadlines.days_after(t, deadlines.REVIEW_DAYS),
+        review_due=deadlines.limit_after(t, "review"),
     )
     if halt == "request_review":
         return life
@@ -348,7 +348,7 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
     f.update(
         review_decided_at=t,
         review_opinion="经复查,原答复意见认定事实清楚,处理恰当,予以维持。",
-        re_review_request_until=deadlines.days_after(t, deadlines.REVIEW_DAYS),
+        re_review_request_until=deadlines.limit_after(t, "re_review_request"),
     )
     if halt == "decide_review":
         return life
@@ -366,7 +366,7 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
         stage=Stage.RE_REVIEW,
         re_review_requested_at=t,
         re_review_reason="对复查意见不服,申请复核",
-        re_review_due=deadlines.days_after(t, deadlines.REVIEW_DAYS),
+        re_review_due=deadlines.limit_after(t, "re_review"),
     )
     if halt == "request_re_review":
         return life
@@ -545,7 +545,7 @@ def _load(stdout: TextIO, units: dict[str, Organization], started: float) -> dic
             registered_by=officer,
             state=State.NOT_ACCEPTED,
             received_at=received,
-            transfer_due=deadlines.days_after(received, deadlines.TRANSFER_DAYS),
+            transfer_due=deadlines.limit_after(received, "transfer"),
             not_accepted_reason=f"{REPEAT_MESSAGE}(原信访事项 {original.number})",
             not_accepted_route=REPEAT_WHERE,
             repeat_of=original,

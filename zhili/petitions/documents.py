@@ -3,9 +3,12 @@ supervision notice (zhili.supervision.documents): a red title and rule, the numb
 addressee (the petitioners), the body, the issuing unit and date.
 
 - 受理告知书 (acceptance notice) and 不予受理告知书 (not accepted: the reason and where to go);
-- 延期办理告知书 (the extension and its reason, 信访工作条例 第三十三条);
+- 延期办理告知书 (the extension and its reason);
 - 答复意见书 (the written reply: the petitioner, the matter, the facts found, the opinion, and
-  the right to request a review within 30 days and where, 第三十二条 / 第三十五条).
+  the right to request a review, where and within how long).
+
+Every number of days and every article comes from zhili.petitions.deadlines and
+zhili.petitions.law when the document is made.
 """
 
 from datetime import datetime
@@ -82,8 +85,9 @@ def _body(doc: DocxDocument, petition: Petition, kind: str) -> str:
         assert petition.handle_due is not None
         _para(
             doc,
-            f"根据《信访工作条例》第三十二条的规定,本机关将在受理之日起60日内"
-            f"(即{deadlines.last_day_text(petition.handle_due)}前)办结,并书面答复您(们)。",
+            f"根据{deadlines.article('handle')}的规定,本机关将在受理之日起"
+            f"{deadlines.text('handle')}内(即{deadlines.last_day_text(petition.handle_due)}前)"
+            "办结,并书面答复您(们)。",
         )
         return _day(petition.accepted_at)
     if kind == "not_accepted":
@@ -95,7 +99,7 @@ def _body(doc: DocxDocument, petition: Petition, kind: str) -> str:
         assert petition.handle_due is not None
         _para(
             doc,
-            f"{matter}的信访事项,因{petition.extension_reason},依照《信访工作条例》第三十三条"
+            f"{matter}的信访事项,因{petition.extension_reason},依照{deadlines.article('extension')}"
             f"的规定,办理期限延长{petition.extension_days}日,"
             f"至{deadlines.last_day_text(petition.handle_due)}。",
         )
@@ -126,12 +130,10 @@ def _reply_body(doc: DocxDocument, petition: Petition, matter: str) -> str:
     _para(doc, "三、处理意见", bold=True)
     _para(doc, petition.reply)
     unit = default_review_unit(petition)
-    until = petition.review_request_until
     _para(
         doc,
-        f"如对本答复意见不服,可以自收到本答复意见书之日起30日内"
-        f"(即{deadlines.last_day_text(until) if until else '30日内'}前)"
-        f"向{unit.name}请求复查(《信访工作条例》第三十五条)。",
+        f"如对本答复意见不服,可以自收到本答复意见书之日起{deadlines.text('review_request')}内"
+        f"向{unit.name}请求复查({deadlines.article('review_request')})。",
     )
     return _day(petition.replied_at)
 

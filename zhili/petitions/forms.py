@@ -5,10 +5,12 @@ zhili.petitions.services, whose errors come back beside the field they name."""
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.http import QueryDict
 
 from zhili.core.dates import DayField
 from zhili.orgs.models import Level, Organization
+from zhili.petitions import deadlines
 from zhili.petitions.models import Category, Form, KeyLevel, Kind, Rating, Route, State
 from zhili.petitions.services import PersonIn, Registration
 from zhili.petitions.services.common import HANDLING_KINDS
@@ -183,23 +185,30 @@ class NotAcceptForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    days = forms.IntegerField(
-        label="延长天数",
-        min_value=1,
-        max_value=30,
-        initial=30,
-        error_messages={
-            "required": "请填写延长天数",
-            "min_value": "延期天数应为1至30天",
-            "max_value": "延期天数应为1至30天(信访工作条例第三十三条)",
-        },
-    )
+    days = forms.IntegerField(label="延长天数", min_value=1)
     reason = forms.CharField(
         label="延期理由(告知信访人)",
         max_length=500,
         widget=forms.Textarea(attrs=TEXTAREA),
         error_messages={"required": "请填写延期理由"},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        """The most days come from the deadline table when the form is made, so that the
+        field, its message and the service agree."""
+        super().__init__(*args, **kwargs)
+        most = deadlines.days("extension")
+        days = self.fields["days"]
+        assert isinstance(days, forms.IntegerField)
+        days.max_value = most
+        days.initial = most
+        days.validators = [v for v in days.validators if not isinstance(v, MaxValueValidator)]
+        days.validators.append(MaxValueValidator(most))
+        days.widget.attrs["max"] = str(most)
+        wrong = f"延期天数应为1至{most}天({deadlines.article('extension')})"
+        days.error_messages.update(
+            {"required": "请填写延长天数", "min_value": wrong, "max_value": wrong}
+        )
 
 
 class ReplyForm(forms.Form):

@@ -31,7 +31,7 @@ class Kind(models.TextChoices):
 
 
 class Route(models.TextChoices):
-    """How a claim (申诉求决) is handled (信访工作条例 第三十一条)."""
+    """How a claim (申诉求决) is handled (信访工作条例 第三十一条, law.ARTICLES["claim_routes"])."""
 
     LITIGATION = "litigation", "诉讼"
     ARBITRATION = "arbitration", "仲裁"
@@ -172,7 +172,7 @@ class Petition(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     received_at = models.DateTimeField("收到时间", default=timezone.now)
-    # 第二十四条: transferred or assigned within 15 days of receipt.
+    # 第二十二条第一款: transferred or assigned within the transfer limit of receipt.
     transfer_due = models.DateTimeField("转送交办时限")
     transferred_at = models.DateTimeField("转送交办时间", null=True, blank=True)
     transfer_note = models.CharField("交办意见", max_length=500, blank=True)
@@ -181,7 +181,7 @@ class Petition(models.Model):
     accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
     not_accepted_reason = models.TextField("不予受理理由", blank=True)
     not_accepted_route = models.CharField("告知途径", max_length=300, blank=True)
-    # 第三十二条 / 第三十三条: 60 days from acceptance, extended once by at most 30.
+    # 第三十四条: handled within the limit from acceptance, extended once with the head's approval.
     handle_due = models.DateTimeField("办理时限", null=True, blank=True)
     extension_days = models.PositiveSmallIntegerField("延期天数", default=0)
     extension_reason = models.CharField("延期理由", max_length=500, blank=True)
@@ -190,7 +190,7 @@ class Petition(models.Model):
     reply_facts = models.TextField("查明事实", blank=True)
     reply = models.TextField("处理意见", blank=True)
 
-    # 第三十五条: review requested within 30 days of the reply, decided within 30 days.
+    # 第三十五条: review requested within the window after the reply, decided within its limit.
     review_request_until = models.DateTimeField("复查申请期限", null=True, blank=True)
     review_unit = models.ForeignKey(
         Organization,
@@ -205,7 +205,7 @@ class Petition(models.Model):
     review_due = models.DateTimeField("复查时限", null=True, blank=True)
     review_decided_at = models.DateTimeField("复查意见时间", null=True, blank=True)
     review_opinion = models.TextField("复查意见", blank=True)
-    # 第三十六条: re-review requested within 30 days of the review, decided within 30 days.
+    # 第三十六条: re-review requested within the window after the review, decided in its limit.
     re_review_request_until = models.DateTimeField("复核申请期限", null=True, blank=True)
     re_review_unit = models.ForeignKey(
         Organization,
@@ -221,7 +221,7 @@ class Petition(models.Model):
     re_review_decided_at = models.DateTimeField("复核意见时间", null=True, blank=True)
     re_review_opinion = models.TextField("复核意见", blank=True)
 
-    # The same facts and reasons after a re-review (第三十六条): flagged at registration.
+    # The same facts and reasons after a re-review (第三十六条第三款): flagged at registration.
     repeat_of = models.ForeignKey(
         "self",
         verbose_name="已复核终结的原信访件",

@@ -26,7 +26,7 @@ from zhili.core.scope import can
 from zhili.core.workflow import actor_roles
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import forbidden, requires
-from zhili.petitions import deadlines, documents, selectors, services, workflow
+from zhili.petitions import documents, selectors, services, workflow
 from zhili.petitions.forms import (
     ACTION_FORMS,
     PERSON_ROWS,
@@ -72,7 +72,13 @@ def _register_page(
         {"person": p, "rep": False} for p in others
     ]
     rows += [{"person": None, "rep": False}] * max(PERSON_ROWS - len(rows), 1)
-    context = {"form": form, "rows": rows, "case": case, **extra}
+    context = {
+        "form": form,
+        "rows": rows,
+        "case": case,
+        "max_representatives": services.MAX_REPRESENTATIVES,
+        **extra,
+    }
     return render(request, "petitions/register.html", context, status=status)
 
 
@@ -296,7 +302,6 @@ def detail_context(user: Any, petition: Petition, **extra: Any) -> dict[str, Any
         "case_visible": petition.case_id is not None
         and case_selectors.case_list(user=user).filter(pk=petition.case_id).exists(),
         "review_unit": default_review_unit(petition),
-        "extension_max": deadlines.MAX_EXTENSION_DAYS,
         **extra,
     }
 

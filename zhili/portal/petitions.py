@@ -1,6 +1,7 @@
 """信访事项查询 on the citizen page: a petitioner checks progress with the petition number and
 the last four digits of their phone, and rates the handling once after the reply
-(信访工作条例 第三十四条: the petitioner's evaluation is collected).
+(信访工作条例 第二十一条第二款, zhili.petitions.law "rating": the petitioner can follow and
+rate the handling).
 
 Like the case lookup (zhili.portal.views.progress): rate limited per client address and per
 petition number after failures, one answer ("未找到") for a wrong tail and an unknown number,

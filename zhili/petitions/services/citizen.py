@@ -3,8 +3,8 @@
 Like the case lookup (zhili.cases.services.citizen): the petition number and the last four
 digits of a petitioner's phone; a wrong tail and an unknown number give the same None, by
 the same path; every lookup is audited. The rating is the workflow's "rate" step taken by
-nobody (actor None), noted "信访人自评" (信访工作条例 第三十四条: the petitioner's evaluation
-of the handling is collected).
+nobody (actor None), noted "信访人自评" (the petitioner rates the handling: law.ARTICLES
+["rating"], 信访工作条例 第二十一条第二款).
 """
 
 import hmac

@@ -27,7 +27,7 @@ from zhili.core.events import emit
 from zhili.core.personal import validate_id_number, validate_phone
 from zhili.core.workflow import actor_roles
 from zhili.orgs.models import Level, Organization
-from zhili.petitions import deadlines, workflow
+from zhili.petitions import deadlines, law, workflow
 from zhili.petitions.events import PetitionRegistered
 from zhili.petitions.models import (
     Category,
@@ -200,7 +200,7 @@ def _check_people(data: Registration) -> tuple[list[PersonIn], list[PersonIn]]:
     if len(data.representatives) > MAX_REPRESENTATIVES:
         raise InvalidInput(
             f"多人走访应当推选代表,代表人数不超过{MAX_REPRESENTATIVES}人"
-            f"(信访工作条例第十八条),现为{len(data.representatives)}人",
+            f"({law.cite('representatives')}),现为{len(data.representatives)}人",
             field="representatives",
         )
     if len(data.petitioners) > MAX_PETITIONERS:
@@ -294,7 +294,7 @@ def petition_register(
         case=case,
         registered_by=actor if getattr(actor, "pk", None) else None,
         received_at=received,
-        transfer_due=deadlines.days_after(received, deadlines.TRANSFER_DAYS),
+        transfer_due=deadlines.limit_after(received, "transfer"),
         repeat_of=repeat_of,
         repeat_flag=REPEAT_MESSAGE if repeat_of else "",
         repeat_override=override if repeat_of else "",

@@ -113,7 +113,7 @@ def _assign(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> P
         "route": route,
         "transferred_at": now,
         "transfer_note": note,
-        "accept_due": deadlines.days_after(now, deadlines.ACCEPT_DAYS),
+        "accept_due": deadlines.limit_after(now, "accept"),
     }
     return apply(p, t, actor, changes, note=note or f"转送交办{unit.name}", unit=unit.code)
 
@@ -122,7 +122,7 @@ def _accept(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> P
     now = timezone.now()
     changes = {
         "accepted_at": now,
-        "handle_due": deadlines.days_after(now, deadlines.HANDLE_DAYS),
+        "handle_due": deadlines.limit_after(now, "handle"),
     }
     note = str(params.get("note") or "").strip()[:500] or "决定受理,出具受理告知书"
     return apply(p, t, actor, changes, note=note)
@@ -141,15 +141,14 @@ def _start(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Pe
 
 
 def _extend(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
+    most = deadlines.days("extension")
+    wrong = f"延期天数应为1至{most}天({deadlines.article('extension')})"
     try:
         days = int(params.get("days") or 0)
     except (TypeError, ValueError) as exc:
-        raise InvalidInput("延期天数应为1至30的整数", field="days") from exc
-    if not 1 <= days <= deadlines.MAX_EXTENSION_DAYS:
-        raise InvalidInput(
-            f"延期天数应为1至{deadlines.MAX_EXTENSION_DAYS}天(信访工作条例第三十三条)",
-            field="days",
-        )
+        raise InvalidInput(wrong, field="days") from exc
+    if not 1 <= days <= most:
+        raise InvalidInput(wrong, field="days")
     reason = _text(params, "reason", "请填写延期理由(将告知信访人)", limit=500)
     assert p.handle_due is not None
     if timezone.now() > p.handle_due:
@@ -174,16 +173,16 @@ def _reply(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Pe
         "reply_facts": facts,
         "reply": reply,
         "replied_at": now,
-        "review_request_until": deadlines.days_after(now, deadlines.REVIEW_DAYS),
+        "review_request_until": deadlines.limit_after(now, "review_request"),
     }
     return apply(p, t, actor, changes, note="出具答复意见书")
 
 
-def _window_check(until: Any, what: str, article: str, since_text: str) -> None:
+def _window_check(until: Any, what: str, limit: str, since_text: str) -> None:
     if until is None or timezone.now() > until:
         raise Conflict(
             f"已超过{what}申请期限:{since_text},应在{deadlines.last_day_text(until)}前"
-            f"(含当日)提出{what}申请(信访工作条例{article}),现已逾期,不予{what}",
+            f"(含当日)提出{what}申请({deadlines.article(limit)}),现已逾期,不予{what}",
             code="too_late",
         )
 
@@ -205,7 +204,7 @@ def _review_unit(p: Petition, params: dict[str, Any]) -> Organization:
 def _request_review(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
     assert p.replied_at is not None
     since = f"答复意见书于{deadlines.last_day_text(p.replied_at)}出具"
-    _window_check(p.review_request_until, "复查", "第三十五条", since)
+    _window_check(p.review_request_until, "复查", "review_request", since)
     reason = _text(params, "reason", "请填写复查请求和理由", limit=2000)
     now = timezone.now()
     changes = {
@@ -213,7 +212,7 @@ def _request_review(actor: Any, p: Petition, t: Transition, params: dict[str, An
         "review_unit": _review_unit(p, params),
         "review_requested_at": now,
         "review_reason": reason,
-        "review_due": deadlines.days_after(now, deadlines.REVIEW_DAYS),
+        "review_due": deadlines.limit_after(now, "review"),
     }
     return apply(p, t, actor, changes, note=reason)
 
@@ -224,7 +223,7 @@ def _decide_review(actor: Any, p: Petition, t: Transition, params: dict[str, Any
     changes = {
         "review_decided_at": now,
         "review_opinion": opinion,
-        "re_review_request_until": deadlines.days_after(now, deadlines.REVIEW_DAYS),
+        "re_review_request_until": deadlines.limit_after(now, "re_review_request"),
     }
     return apply(p, t, actor, changes, note=opinion)
 
@@ -232,7 +231,7 @@ def _decide_review(actor: Any, p: Petition, t: Transition, params: dict[str, Any
 def _request_re_review(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
     assert p.review_decided_at is not None
     since = f"复查意见于{deadlines.last_day_text(p.review_decided_at)}出具"
-    _window_check(p.re_review_request_until, "复核", "第三十六条", since)
+    _window_check(p.re_review_request_until, "复核", "re_review_request", since)
     reason = _text(params, "reason", "请填写复核请求和理由", limit=2000)
     now = timezone.now()
     changes = {
@@ -240,7 +239,7 @@ def _request_re_review(actor: Any, p: Petition, t: Transition, params: dict[str,
         "re_review_unit": _review_unit(p, params),
         "re_review_requested_at": now,
         "re_review_reason": reason,
-        "re_review_due": deadlines.days_after(now, deadlines.REVIEW_DAYS),
+        "re_review_due": deadlines.limit_after(now, "re_review"),
     }
     return apply(p, t, actor, changes, note=reason)
 

@@ -128,7 +128,9 @@ def test_the_written_reply_document(register: Any, staff: Any) -> None:
     text = "\n".join(p.text for p in Document(BytesIO(response.content)).paragraphs)
     assert "答复意见书" in text and "王秀英" in text
     assert "经查,补偿款已拨付到村" in text and "责成村委会十日内足额发放" in text
-    assert "30日内" in text and "2026年12月26日" in text and "请求复查" in text
+    # The window runs from the day the petitioner receives it: no date can be printed yet.
+    assert "自收到本答复意见书之日起30日内" in text and "请求复查" in text
+    assert "《信访工作条例》第三十五条" in text
     assert "东海县综治中心" in text  # T1's parent: where the review is requested
     tables = Document(BytesIO(response.content)).tables
     assert petition.number in tables[0].cell(0, 1).text
@@ -265,7 +267,7 @@ def test_the_not_accepted_and_extension_notices(register: Any, staff: Any) -> No
     )
     text = _doc_text(client.get(f"/petitions/{extended.number}/document/extension/").content)
     assert "延期办理告知书" in text and "延长30日" in text and "涉及多个部门联合核查" in text
-    assert "第三十三条" in text and "2027年02月24日" in text
+    assert "《信访工作条例》第三十四条" in text and "2027年02月24日" in text
 
 
 def test_the_handling_unit_answers_the_petition_order(register: Any, staff: Any) -> None:
