@@ -37,6 +37,9 @@ RouteCode = Literal[
 ]
 ActionCode = Literal[
     "assign",
+    "hand_back",
+    "approve_hand_back",
+    "refuse_hand_back",
     "accept",
     "not_accept",
     "start",
@@ -96,7 +99,11 @@ class ActIn(Schema):
     handling_unit: str = Field("", max_length=40, description="assign:承办单位编码")
     route: RouteCode = Field("", description="assign:申诉求决类的办理途径")
     note: str = Field("", max_length=500, description="说明")
-    reason: str = Field("", max_length=2000, description="not_accept/extend/申请复查复核:理由")
+    reason: str = Field(
+        "",
+        max_length=2000,
+        description="not_accept/extend/hand_back/refuse_hand_back/申请复查复核:理由",
+    )
     where: str = Field("", max_length=300, description="not_accept:告知信访人的途径")
     days: int = Field(
         0, ge=0, le=365, description=f"extend:延长天数(1-{deadlines.days('extension')})"
@@ -174,6 +181,15 @@ class PetitionDetailOut(PetitionOut):
     parties: list[PartyOut]
     transfer_due: datetime
     transferred_at: datetime | None
+    hand_back_until: datetime | None = Field(
+        ..., description="承办单位提出异议的期限(收到之日起若干个工作日,截止当日24时)"
+    )
+    hand_back_provisional: bool = Field(
+        ..., description="异议期限所在年份的节假日安排尚未公布,按临时日历计算"
+    )
+    hand_back_at: datetime | None
+    hand_back_reason: str
+    returned_at: datetime | None = Field(..., description="信访部门同意退回、收回材料的时间")
     accept_due: datetime | None
     accepted_at: datetime | None
     not_accepted_reason: str

@@ -92,11 +92,24 @@ def last_day_text(due: datetime) -> str:
     return f"{timezone.localtime(due):%Y年%m月%d日}"
 
 
+def is_provisional(start: datetime, end: datetime) -> bool:
+    """Whether a working-day limit from `start` to `end` was counted on a provisional
+    calendar (a year whose official arrangement is not known yet)."""
+    check = getattr(workcal, "provisional_between", None)
+    return bool(check and check(timezone.localdate(start), timezone.localdate(end)))
+
+
 def current_limit(fields: dict, state: str) -> tuple[datetime | None, datetime | None]:
-    """(start, due) of the limit that runs in `state`, read from the petition's fields."""
+    """(start, due) of the limit that runs in `state`, read from the petition's fields.
+
+    A petition handed back (returned_at) is transferred within a new transfer limit from its
+    return; an objection pending (hand_back_requested) does not stop the acceptance limit."""
+    if state == State.REGISTERED and fields.get("returned_at"):
+        return fields["returned_at"], fields.get("transfer_due")
     pairs: dict[str, tuple[str, str]] = {
         State.REGISTERED: ("received_at", "transfer_due"),
         State.ASSIGNED: ("transferred_at", "accept_due"),
+        State.HAND_BACK_REQUESTED: ("transferred_at", "accept_due"),
         State.ACCEPTED: ("accepted_at", "handle_due"),
         State.HANDLING: ("accepted_at", "handle_due"),
         State.REVIEW_REQUESTED: ("review_requested_at", "review_due"),

@@ -268,7 +268,17 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
         return life
     if not step("assign", State.ASSIGNED, t, "officer"):
         return life
-    f.update(transferred_at=t, accept_due=deadlines.limit_after(t, "accept"))
+    until = deadlines.limit_after(t, "hand_back")
+    f.update(
+        transferred_at=t,
+        accept_due=deadlines.limit_after(t, "accept"),
+        hand_back_until=until,
+        hand_back_provisional=deadlines.is_provisional(t, until),
+    )
+    if force.startswith("hand_back"):
+        t = _hand_back(f, step, t, refused=force == "hand_back_refused")
+        if f["state"] != State.ASSIGNED:
+            return life
     t += timedelta(days=rng.choice([1, 2, 3, 4, 6]), hours=rng.randrange(1, 6))
     if not step("accept", State.ACCEPTED, t, "handler", "决定受理,出具受理告知书"):
         return life
@@ -385,6 +395,22 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
     return life
 
 
+HAND_BACK_REASON = "该事项涉及企业职工社会保险缴纳,属于县人社局职权范围,不属于本单位职责"
+
+
+def _hand_back(f: dict[str, Any], step: Any, t: datetime, *, refused: bool) -> datetime:
+    """The unit objects the next day (第二十三条第三款); the office refuses the objection two
+    days later, or has not decided yet."""
+    at = t + timedelta(days=1, hours=2)
+    if not step("hand_back", State.HAND_BACK_REQUESTED, at, "handler", HAND_BACK_REASON):
+        return at
+    f.update(hand_back_at=at, hand_back_reason=HAND_BACK_REASON)
+    if refused:
+        at += timedelta(days=2)
+        step("refuse_hand_back", State.ASSIGNED, at, "officer", "经核实,该事项属于承办单位职责")
+    return at
+
+
 def _cards(f: dict[str, Any], now: datetime) -> None:
     start, due = deadlines.current_limit(f, f["state"])
     f.update(due_at=None, warn_at=None, card="", card_at=None)
@@ -464,6 +490,7 @@ def _load(stdout: TextIO, units: dict[str, Organization], started: float) -> dic
     forced |= {100: "review", 102: "review", 60: "late", 80: "late", 95: "late", 105: "late"}
     forced |= {165: "stuck", 170: "stuck", 176: "stuck", 140: "review_pending"}
     forced |= {30: "reviewed", 125: "re_review_pending", 12: "re_reviewed", 143: "review_pending"}
+    forced |= {185: "hand_back", 150: "hand_back_refused"}
     for i in range(COUNT):
         received = now - timedelta(days=DAYS * (1 - (i / COUNT) ** 0.9), hours=rng.randrange(0, 9))
         matter = MATTERS[rng.randrange(len(MATTERS))]

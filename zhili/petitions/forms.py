@@ -211,6 +211,24 @@ class ExtendForm(forms.Form):
         )
 
 
+class HandBackForm(forms.Form):
+    reason = forms.CharField(
+        label="异议理由(不属于本单位职权范围的理由)",
+        max_length=2000,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": "请详细说明不属于本单位职权范围的理由"},
+    )
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(
+        label="理由",
+        max_length=2000,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": "请填写理由"},
+    )
+
+
 class ReplyForm(forms.Form):
     facts = forms.CharField(
         label="查明的事实",
@@ -265,6 +283,9 @@ class RateForm(forms.Form):
 
 ACTION_FORMS: dict[str, type[forms.Form]] = {
     "assign": AssignForm,
+    "hand_back": HandBackForm,
+    "approve_hand_back": NoteForm,
+    "refuse_hand_back": RefuseForm,
     "accept": NoteForm,
     "not_accept": NotAcceptForm,
     "start": NoteForm,

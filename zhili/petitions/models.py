@@ -59,6 +59,7 @@ class Category(models.TextChoices):
 class State(models.TextChoices):
     REGISTERED = "registered", "已登记"
     ASSIGNED = "assigned", "已转送交办"
+    HAND_BACK_REQUESTED = "hand_back_requested", "异议待核实"
     ACCEPTED = "accepted", "已受理"
     NOT_ACCEPTED = "not_accepted", "不予受理"
     HANDLING = "handling", "办理中"
@@ -176,6 +177,14 @@ class Petition(models.Model):
     transfer_due = models.DateTimeField("转送交办时限")
     transferred_at = models.DateTimeField("转送交办时间", null=True, blank=True)
     transfer_note = models.CharField("交办意见", max_length=500, blank=True)
+    # 第二十三条第三款: a unit that finds the matter outside its duty objects within 5 working
+    # days of receiving it, with its reasons; the petition office checks and, if it agrees,
+    # takes the material back (`returned_at`) and transfers it again.
+    hand_back_until = models.DateTimeField("异议期限", null=True, blank=True)
+    hand_back_provisional = models.BooleanField("异议期限按临时日历计算", default=False)
+    hand_back_at = models.DateTimeField("提出异议时间", null=True, blank=True)
+    hand_back_reason = models.TextField("异议理由", blank=True)
+    returned_at = models.DateTimeField("退回信访部门时间", null=True, blank=True)
     # The handling unit decides within 15 days whether it accepts, and says so in writing.
     accept_due = models.DateTimeField("受理告知时限", null=True, blank=True)
     accepted_at = models.DateTimeField("受理时间", null=True, blank=True)

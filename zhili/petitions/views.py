@@ -253,6 +253,7 @@ def _limits(petition: Petition) -> list[dict[str, Any]]:
     now = timezone.now()
     rows = [
         ("转送交办", petition.transfer_due, petition.transferred_at),
+        ("异议退回期限", petition.hand_back_until, petition.hand_back_at),
         ("受理告知", petition.accept_due, petition.accepted_at),
         ("办理答复", petition.handle_due, petition.replied_at),
         ("申请复查期限", petition.review_request_until, petition.review_requested_at),
@@ -260,12 +261,15 @@ def _limits(petition: Petition) -> list[dict[str, Any]]:
         ("申请复核期限", petition.re_review_request_until, petition.re_review_requested_at),
         ("复核意见", petition.re_review_due, petition.re_review_decided_at),
     ]
-    windows = {"申请复查期限", "申请复核期限"}
+    windows = {"异议退回期限", "申请复查期限", "申请复核期限"}
+    provisional = {"异议退回期限": petition.hand_back_provisional}
     limits = []
     for label, due, done in rows:
         current = due is not None and due == petition.due_at
         if due is None or (done is None and not current and label not in windows):
             continue
+        if label == "异议退回期限" and done is None and petition.accepted_at:
+            continue  # accepted without objection: the window no longer matters
         limits.append(
             {
                 "label": label,
@@ -274,6 +278,7 @@ def _limits(petition: Petition) -> list[dict[str, Any]]:
                 "late": done is None and current and due < now,
                 "late_done": bool(done and done > due),
                 "window_closed": label in windows and done is None and due < now,
+                "provisional": provisional.get(label, False),
             }
         )
     return limits

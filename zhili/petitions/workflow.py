@@ -2,6 +2,8 @@
 
     registered 已登记 --assign--> assigned 已转送交办 --accept--> accepted 已受理
         --start--> handling 办理中 --reply--> replied 已答复 --close--> closed 办结
+    assigned --hand_back--> hand_back_requested 异议待核实
+        --approve_hand_back--> registered (transferred again) | --refuse_hand_back--> assigned
     registered / assigned --not_accept--> not_accepted 不予受理 --close--> closed
     replied / closed --request_review--> review_requested 复查中 --decide_review--> reviewed
     reviewed / closed --request_re_review--> re_review_requested 复核中
@@ -39,11 +41,12 @@ HANDLERS = frozenset(
 )
 
 S = State
-# States in which a time limit runs (see deadlines.current_due).
+# States in which a time limit runs (see deadlines.current_limit).
 OPEN = frozenset(
     {
         S.REGISTERED,
         S.ASSIGNED,
+        S.HAND_BACK_REQUESTED,
         S.ACCEPTED,
         S.HANDLING,
         S.REVIEW_REQUESTED,
@@ -71,6 +74,34 @@ TRANSITIONS: dict[str, Transition] = {
     for t in [
         _t("assign", "转送交办", {S.REGISTERED}, S.ASSIGNED, OFFICERS, "registry"),
         _t("accept", "受理", {S.ASSIGNED}, S.ACCEPTED, HANDLERS, "handler"),
+        # 第二十三条第三款: outside the unit's duty, an objection within 5 working days; the
+        # transferring office checks it and agrees (the material comes back) or not.
+        _t(
+            "hand_back",
+            "提出异议退回",
+            {S.ASSIGNED},
+            S.HAND_BACK_REQUESTED,
+            HANDLERS,
+            "handler",
+            needs_reason=True,
+        ),
+        _t(
+            "approve_hand_back",
+            "同意退回",
+            {S.HAND_BACK_REQUESTED},
+            S.REGISTERED,
+            OFFICERS,
+            "registry",
+        ),
+        _t(
+            "refuse_hand_back",
+            "不同意退回",
+            {S.HAND_BACK_REQUESTED},
+            S.ASSIGNED,
+            OFFICERS,
+            "registry",
+            needs_reason=True,
+        ),
         _t(
             "not_accept",
             "不予受理",

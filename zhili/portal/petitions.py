@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zhili.core import ratelimit
 from zhili.core.errors import Conflict, InvalidInput
 from zhili.core.personal import mask_personal_text
+from zhili.orgs.models import Organization
 from zhili.petitions import services
 from zhili.petitions.models import Petition, Rating, State
 from zhili.petitions.workflow import ANSWERED, TRANSITIONS
@@ -28,18 +29,24 @@ from zhili.portal.views import RATE_TTL, _limited, limited_lookup
 
 RATE_SALT = "zhili.portal.petition_rate"
 PUBLIC_STEPS = {"register": "登记", **{name: t.label for name, t in TRANSITIONS.items()}}
-# What the petitioner is told at each step (no staff names, no notes).
-HIDDEN_STEPS = {"card"}
+# What the petitioner is told at each step (no staff names, no notes); the units' exchanges
+# about who handles the matter stay internal (a new transfer shows as one).
+HIDDEN_STEPS = {"card", "hand_back", "approve_hand_back", "refuse_hand_back"}
 
 
 def public_steps(petition: Petition) -> list[dict[str, Any]]:
+    """Each transfer names the unit it went to (a petition handed back went to two)."""
     steps = []
-    for event in petition.events.select_related("actor_unit").order_by("created_at", "id"):
+    events = list(petition.events.order_by("created_at", "id"))
+    codes = [e.data.get("unit", "") for e in events if e.action == "assign"]
+    names = dict(Organization.objects.filter(code__in=codes).values_list("code", "name"))
+    for event in events:
         if event.action in HIDDEN_STEPS:
             continue
         unit = ""
-        if event.action == "assign" and petition.handling_unit:
-            unit = petition.handling_unit.name
+        if event.action == "assign":
+            current = petition.handling_unit.name if petition.handling_unit else ""
+            unit = names.get(event.data.get("unit", ""), current)
         steps.append(
             {"at": event.created_at, "label": PUBLIC_STEPS.get(event.action, ""), "unit": unit}
         )

@@ -46,6 +46,8 @@ def check_transition(actor: Any, petition: Petition, action: str) -> Transition:
 
 def guard(petition: Petition, action: str) -> str | None:
     """A reason the action cannot be taken now beyond role, side and state, or None."""
+    if action == "hand_back":
+        return _hand_back_refusal(petition)
     if action == "extend" and petition.extension_days:
         return "办理期限只能延长一次"
     if action == "request_review" and not (
@@ -107,6 +109,7 @@ def _assign(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> P
         route = ""
     note = str(params.get("note") or "").strip()[:500]
     now = timezone.now()
+    hand_back_until = deadlines.limit_after(now, "hand_back")
     changes = {
         "handling_unit": unit,
         "handling_path": unit.path,
@@ -114,8 +117,57 @@ def _assign(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> P
         "transferred_at": now,
         "transfer_note": note,
         "accept_due": deadlines.limit_after(now, "accept"),
+        "hand_back_until": hand_back_until,
+        "hand_back_provisional": deadlines.is_provisional(now, hand_back_until),
+        "hand_back_at": None,
+        "hand_back_reason": "",
     }
     return apply(p, t, actor, changes, note=note or f"转送交办{unit.name}", unit=unit.code)
+
+
+def _hand_back_refusal(p: Petition) -> str | None:
+    if p.hand_back_at is not None:
+        return "本单位已就该信访事项提出过异议,信访部门核实不同意退回,请依法办理"
+    if p.hand_back_until is None or timezone.now() > p.hand_back_until:
+        last = deadlines.last_day_text(p.hand_back_until) if p.hand_back_until else "—"
+        return (
+            f"提出异议的期限已于{last}届满(收到之日起{deadlines.text('hand_back')}内,"
+            f"{deadlines.article('hand_back')}),请依法受理或不予受理"
+        )
+    return None
+
+
+def _hand_back(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
+    reason = _text(params, "reason", "请详细说明不属于本单位职权范围的理由", limit=2000)
+    changes = {"hand_back_at": timezone.now(), "hand_back_reason": reason}
+    unit = p.handling_unit.code if p.handling_unit else ""
+    return apply(p, t, actor, changes, note=reason, unit=unit)
+
+
+def _approve_hand_back(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
+    """The office agrees: the material comes back and is transferred anew within a new
+    transfer limit; the unit that objected no longer sees the petition."""
+    now = timezone.now()
+    unit = p.handling_unit.name if p.handling_unit else ""
+    changes = {
+        "handling_unit": None,
+        "handling_path": "",
+        "transferred_at": None,
+        "accept_due": None,
+        "hand_back_until": None,
+        "hand_back_provisional": False,
+        "returned_at": now,
+        "transfer_due": deadlines.limit_after(now, "transfer"),
+    }
+    note = str(params.get("note") or "").strip()[:500] or f"经核实,同意{unit}退回,交还相关材料"
+    return apply(
+        p, t, actor, changes, note=note, unit=p.handling_unit.code if p.handling_unit else ""
+    )
+
+
+def _refuse_hand_back(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
+    reason = _text(params, "reason", "请说明不同意退回的理由", limit=2000)
+    return apply(p, t, actor, {}, note=reason)
 
 
 def _accept(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
@@ -291,6 +343,9 @@ def _rate(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Pet
 
 HANDLERS: dict[str, Callable[[Any, Petition, Transition, dict[str, Any]], Petition]] = {
     "assign": _assign,
+    "hand_back": _hand_back,
+    "approve_hand_back": _approve_hand_back,
+    "refuse_hand_back": _refuse_hand_back,
     "accept": _accept,
     "not_accept": _not_accept,
     "start": _start,

@@ -16,6 +16,9 @@ TOWNSHIP = {Role.TOWNSHIP_OFFICER}
 EDGES = [
     ("assign", S.REGISTERED, S.ASSIGNED),
     ("accept", S.ASSIGNED, S.ACCEPTED),
+    ("hand_back", S.ASSIGNED, S.HAND_BACK_REQUESTED),
+    ("approve_hand_back", S.HAND_BACK_REQUESTED, S.REGISTERED),
+    ("refuse_hand_back", S.HAND_BACK_REQUESTED, S.ASSIGNED),
     ("not_accept", S.REGISTERED, S.NOT_ACCEPTED),
     ("not_accept", S.ASSIGNED, S.NOT_ACCEPTED),
     ("start", S.ACCEPTED, S.HANDLING),
@@ -36,6 +39,8 @@ EDGES = [
 # Who may take each transition: the officer's, the handling unit's, both.
 OFFICER_ONLY = {
     "assign",
+    "approve_hand_back",
+    "refuse_hand_back",
     "request_review",
     "decide_review",
     "request_re_review",
@@ -43,7 +48,7 @@ OFFICER_ONLY = {
     "close",
     "rate",
 }
-HANDLER_ACTIONS = {"accept", "start", "extend", "reply"}
+HANDLER_ACTIONS = {"accept", "hand_back", "start", "extend", "reply"}
 EVERY_ROLE = list(Role)
 
 
@@ -108,9 +113,9 @@ def test_unknown_action_is_refused() -> None:
     assert refused.value.kind == "unknown"
 
 
-def test_needs_reason_for_not_accepting_and_extending() -> None:
+def test_needs_reason_for_not_accepting_extending_and_handing_back() -> None:
     reasons = {name for name, t in workflow.TRANSITIONS.items() if t.needs_reason}
-    assert reasons == {"not_accept", "extend"}
+    assert reasons == {"not_accept", "extend", "hand_back", "refuse_hand_back"}
 
 
 def test_roles_in_the_table_hold_the_petition_actions() -> None:
