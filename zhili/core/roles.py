@@ -21,6 +21,9 @@ class Role(models.TextChoices):
     PETITION_OFFICER = "petition_officer", "信访干部"
     MEDIATION_CHAIR = "mediation_chair", "调委会主任"
     ANALYST = "analyst", "研判分析员"
+    # The head of a handling unit (局长, 主任): approves what the 信访工作条例 reserves to
+    # "本机关、单位负责人", e.g. a petition's extension (zhili/petitions/workflow.py HEADS).
+    UNIT_HEAD = "unit_head", "单位负责人"
     ADMIN = "admin", "系统管理员"
 
 
@@ -46,6 +49,7 @@ class Action(models.TextChoices):
     PETITIONS_VIEW = "petitions.view", "查看信访事项"
     PETITIONS_HANDLE = "petitions.handle", "办理信访事项"
     PETITIONS_REGISTER = "petitions.register", "登记、转送交办信访事项"
+    PETITIONS_APPROVE = "petitions.approve", "审批信访事项延期(单位负责人)"
     RECEPTIONS_MANAGE = "receptions.manage", "安排领导接访"
     RECEPTIONS_RECEIVE = "receptions.receive", "领导接访与包案"
     KEY_PETITIONERS_VIEW = "key_petitioners.view", "查看重点上访人员"
@@ -66,6 +70,8 @@ _DISPUTES = {Action.DISPUTES_VIEW}
 _MEDIATE = {Action.DISPUTES_VIEW, Action.DISPUTES_MEDIATE}
 _PETITIONS = {Action.PETITIONS_VIEW}
 _PETITION_WORK = {Action.PETITIONS_VIEW, Action.PETITIONS_HANDLE}
+# The heads of handling units approve petition extensions (zhili/petitions/workflow.py HEADS).
+_PETITION_HEAD = {Action.PETITIONS_VIEW, Action.PETITIONS_APPROVE}
 # The key-petitioner register is for petition staff and leaders only (信访工作条例 on
 # protecting petitioners' data): not even the system administrator holds it, and a superuser
 # gets it only through one of those roles (ROLE_ONLY, read by zhili.core.scope.can).
@@ -86,7 +92,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _HANDLE
     | _SUPERVISE
     | _DISPUTES
-    | _PETITIONS,
+    | _PETITIONS
+    | _PETITION_HEAD,
     Role.DISPATCHER: _EVERYONE
     | {Action.PERSONAL_DATA_REVEAL, Action.CASES_IMPORT}
     | _DISPATCH
@@ -100,6 +107,7 @@ PERMISSIONS: dict[str, set[str]] = {
     | _SUPERVISE
     | _DISPUTES
     | _PETITION_WORK
+    | _PETITION_HEAD
     | {Action.RECEPTIONS_RECEIVE}
     | _KEY_PETITIONERS,
     Role.TOWNSHIP_OFFICER: _EVERYONE
@@ -139,5 +147,6 @@ PERMISSIONS: dict[str, set[str]] = {
     | {Action.PETITIONS_REGISTER, Action.RECEPTIONS_MANAGE}
     | _KEY_PETITIONERS,
     Role.ANALYST: set(_EVERYONE) | _DISPUTES | _PETITIONS,
+    Role.UNIT_HEAD: set(_EVERYONE) | _PETITION_HEAD,
     Role.ADMIN: set(Action.values) - _KEY_PETITIONERS,
 }

@@ -44,6 +44,8 @@ ActionCode = Literal[
     "not_accept",
     "start",
     "extend",
+    "approve_extension",
+    "refuse_extension",
     "reply",
     "request_review",
     "decide_review",
@@ -124,6 +126,7 @@ class PetitionQuery(Schema):
     form: str = Field("", max_length=10, description="形式代码")
     category: str = Field("", max_length=30, description="内容分类代码")
     card: Literal["", "any", "yellow", "red"] = Field("", description="督办牌")
+    pending_extension: bool = Field(False, description="只看待单位负责人审批的延期申请")
     q: str = Field("", max_length=50, description="编号或标题中的文字")
     received_from: Day | None = None
     received_to: Day | None = None
@@ -195,7 +198,11 @@ class PetitionDetailOut(PetitionOut):
     not_accepted_reason: str
     not_accepted_route: str
     handle_due: datetime | None
-    extension_days: int
+    extension_requested_days: int = Field(..., description="申请延长的天数(待单位负责人审批)")
+    extension_requested_at: datetime | None
+    extension_decided_at: datetime | None = Field(..., description="单位负责人审批时间")
+    extension_refusal: str = Field(..., description="不批准延期的理由")
+    extension_days: int = Field(..., description="经批准延长的天数")
     extension_reason: str
     replied_at: datetime | None
     reply_facts: str
@@ -317,6 +324,7 @@ def petition_list(request: StaffRequest, query: Query[PetitionQuery]) -> Any:
         q=query.q,
         received_from=query.received_from,
         received_to=query.received_to,
+        pending_extension=query.pending_extension,
     )
     rows = selectors.petition_list(user=request.user, filters=filters).select_related(
         "case", "repeat_of"

@@ -234,6 +234,25 @@ def _users(units: dict[str, Organization]) -> dict[Any, User]:
     }
 
 
+def _heads() -> dict[int, User]:
+    """The head of each unit that has one (第三十四条's approver): a department's head, a
+    township's secretary; the county center's director heads the sub-centers it houses."""
+    heads: dict[int, User] = {}
+    for user in User.objects.filter(
+        organization__isnull=False,
+        groups__name__in=[Role.UNIT_HEAD, Role.TOWNSHIP_SECRETARY],
+    ).order_by("-is_demo", "id"):
+        if user.organization_id is not None:
+            heads.setdefault(user.organization_id, user)
+    director = User.objects.filter(username="director", organization__isnull=False).first()
+    if director is not None:
+        for unit in Organization.objects.filter(
+            parent_id=director.organization_id, kind="subcenter"
+        ):
+            heads.setdefault(unit.pk, director)
+    return heads
+
+
 def _play(rng: random.Random, received: datetime, now: datetime, force: str = "") -> Life:
     """Walk a petition from receipt to where `now` finds it."""
     f: dict[str, Any] = {
@@ -296,24 +315,10 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
         span = rng.randrange(61, 75)  # answered late, without extension
     if extended:
         at = f["accepted_at"] + timedelta(days=rng.randrange(40, 55))
-        if at <= now:
-            days = rng.choice([15, 20, 30])
-            life.steps.append(
-                (
-                    "extend",
-                    State.HANDLING,
-                    State.HANDLING,
-                    at,
-                    "handler",
-                    "涉及多个部门,需进一步调查核实",
-                )
-            )
-            f.update(
-                extension_days=days,
-                extension_reason="涉及多个部门,需进一步调查核实",
-                extended_at=at,
-                handle_due=deadlines.days_after(f["handle_due"], days),
-            )
+        _extend(life, at, rng.choice([15, 20, 30]), now)
+    if force == "extension_pending":
+        _extend(life, t + timedelta(days=1), 30, now, approved=False)
+        return life
     t = f["accepted_at"] + timedelta(days=span, hours=rng.randrange(1, 8))
     if not step("reply", State.REPLIED, t, "handler", "出具答复意见书"):
         return life
@@ -395,6 +400,37 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
     return life
 
 
+EXTENSION_REASON = "涉及多个部门,需进一步调查核实"
+
+
+def _extend(life: Life, at: datetime, days: int, now: datetime, *, approved: bool = True) -> None:
+    """The officer asks (第三十四条) and, the next day, the unit's head approves."""
+    f = life.fields
+    if at > now:
+        return
+    note = f"申请延长办理期限{days}日,报单位负责人审批。理由:{EXTENSION_REASON}"
+    life.steps.append(("extend", f["state"], f["state"], at, "handler", note))
+    f.update(
+        extension_requested_days=days,
+        extension_requested_at=at,
+        extension_reason=EXTENSION_REASON,
+        extension_requested_by="handler",
+    )
+    decided = at + timedelta(days=1, hours=1)
+    if not approved or decided > now:
+        return
+    due = deadlines.days_after(f["handle_due"], days)
+    note = f"批准延长办理期限{days}日,至{deadlines.last_day_text(due)}"
+    life.steps.append(("approve_extension", f["state"], f["state"], decided, "head", note))
+    f.update(
+        extension_days=days,
+        extended_at=decided,
+        extension_decided_at=decided,
+        extension_decided_by="head",
+        handle_due=due,
+    )
+
+
 HAND_BACK_REASON = "该事项涉及企业职工社会保险缴纳,属于县人社局职权范围,不属于本单位职责"
 
 
@@ -452,6 +488,7 @@ def _load(stdout: TextIO, units: dict[str, Organization], started: float) -> dic
         groups__name__in=[Role.DEPARTMENT_HANDLER, Role.TOWNSHIP_OFFICER, Role.PETITION_OFFICER],
     ).order_by("-is_demo", "id"):
         handlers.setdefault(user.organization_id, user)
+    heads = _heads()
     officer = User.objects.filter(username="petition").first()
     office = units["XFJD"]
     townships = list(
@@ -490,10 +527,12 @@ def _load(stdout: TextIO, units: dict[str, Organization], started: float) -> dic
     forced |= {100: "review", 102: "review", 60: "late", 80: "late", 95: "late", 105: "late"}
     forced |= {165: "stuck", 170: "stuck", 176: "stuck", 140: "review_pending"}
     forced |= {30: "reviewed", 125: "re_review_pending", 12: "re_reviewed", 143: "review_pending"}
-    forced |= {185: "hand_back", 150: "hand_back_refused"}
+    forced |= {185: "hand_back", 150: "hand_back_refused", 138: "extension_pending"}
     for i in range(COUNT):
         received = now - timedelta(days=DAYS * (1 - (i / COUNT) ** 0.9), hours=rng.randrange(0, 9))
         matter = MATTERS[rng.randrange(len(MATTERS))]
+        if forced.get(i) == "extension_pending":
+            matter = MATTERS[0]  # at 自然资源和规划局, whose head is the "unithead" persona
         life = _play(rng, received, now, forced.get(i, ""))
         township = rng.choice(townships[:8]) if rng.random() < 0.8 else rng.choice(townships)
         if rng.random() < 0.3:
@@ -532,6 +571,10 @@ def _load(stdout: TextIO, units: dict[str, Organization], started: float) -> dic
         if f.get("transferred_at"):
             unit = units.get(str(matter[4])) or township
             f.update(handling_unit=unit, handling_path=unit.path)
+            if f.get("extension_requested_by"):
+                f["extension_requested_by"] = handlers.get(unit.pk)
+            if f.get("extension_decided_by"):
+                f["extension_decided_by"] = heads.get(unit.pk)
             above = unit.parent or office  # where a review and a re-review are requested
             if f.get("review_requested_at"):
                 f["review_unit"] = above
@@ -600,10 +643,11 @@ def _load(stdout: TextIO, units: dict[str, Organization], started: float) -> dic
             )
         )
         handler = handlers.get(petition.handling_unit_id) if petition.handling_unit_id else None
+        head = heads.get(petition.handling_unit_id) if petition.handling_unit_id else None
         for action, src, dst, at, actor_key, note in life.steps:
-            actor = {"officer": officer, "handler": handler}.get(actor_key)
+            actor = {"officer": officer, "handler": handler, "head": head}.get(actor_key)
             actor_unit = office if actor_key == "officer" else None
-            if actor_key == "handler":
+            if actor_key in ("handler", "head"):
                 actor_unit = petition.handling_unit
             events.append(
                 PetitionEvent(

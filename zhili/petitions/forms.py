@@ -143,6 +143,7 @@ class FilterForm(forms.Form):
     received_to = DayField(label="至", required=False)
     group = forms.BooleanField(label="只看集体访", required=False)
     repeat = forms.BooleanField(label="只看重复信访", required=False)
+    pending_extension = forms.BooleanField(label="只看待审批延期", required=False)
 
 
 class NoteForm(forms.Form):
@@ -290,6 +291,8 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     "not_accept": NotAcceptForm,
     "start": NoteForm,
     "extend": ExtendForm,
+    "approve_extension": NoteForm,
+    "refuse_extension": RefuseForm,
     "reply": ReplyForm,
     "request_review": RequestForm,
     "decide_review": OpinionForm,

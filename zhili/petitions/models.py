@@ -192,6 +192,28 @@ class Petition(models.Model):
     not_accepted_route = models.CharField("告知途径", max_length=300, blank=True)
     # 第三十四条: handled within the limit from acceptance, extended once with the head's approval.
     handle_due = models.DateTimeField("办理时限", null=True, blank=True)
+    # The officer asks (`extension_requested_*`, `extension_reason`); the unit's head approves
+    # (`extension_days`, `extended_at`: the limit moves) or refuses (`extension_refusal`).
+    extension_requested_days = models.PositiveSmallIntegerField("申请延期天数", default=0)
+    extension_requested_at = models.DateTimeField("申请延期时间", null=True, blank=True)
+    extension_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    extension_decided_at = models.DateTimeField("延期审批时间", null=True, blank=True)
+    extension_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审批人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    extension_refusal = models.CharField("不批准理由", max_length=500, blank=True)
     extension_days = models.PositiveSmallIntegerField("延期天数", default=0)
     extension_reason = models.CharField("延期理由", max_length=500, blank=True)
     extended_at = models.DateTimeField("延期时间", null=True, blank=True)

@@ -50,6 +50,7 @@ class PetitionFilters:
     received_to: date | None = None
     is_group: bool | None = None
     repeat: bool = False
+    pending_extension: bool = False  # asked, not decided by the unit's head yet
 
 
 def _day_start(day: date) -> datetime:
@@ -78,6 +79,8 @@ def petition_list(*, user: Any, filters: PetitionFilters | None = None) -> Query
         qs = qs.filter(is_group=f.is_group)
     if f.repeat:
         qs = qs.filter(repeat_of__isnull=False)
+    if f.pending_extension:
+        qs = qs.filter(extension_requested_at__isnull=False, extension_decided_at__isnull=True)
     if f.received_from:
         qs = qs.filter(received_at__gte=_day_start(f.received_from))
     if f.received_to:

@@ -36,7 +36,11 @@ from zhili.petitions.forms import (
 )
 from zhili.petitions.handlers import TIMELINE_LABELS
 from zhili.petitions.models import Petition, Petitioner, State
-from zhili.petitions.services.transitions import check_transition, default_review_unit
+from zhili.petitions.services.transitions import (
+    check_transition,
+    default_review_unit,
+    extension_pending,
+)
 from zhili.supervision.selectors import order_list
 
 PAGE_SIZE = 25
@@ -179,6 +183,7 @@ def _filters(form: FilterForm) -> selectors.PetitionFilters:
         received_to=d.get("received_to"),
         is_group=True if d.get("group") else None,
         repeat=bool(d.get("repeat")),
+        pending_extension=bool(d.get("pending_extension")),
     )
 
 
@@ -307,6 +312,7 @@ def detail_context(user: Any, petition: Petition, **extra: Any) -> dict[str, Any
         "case_visible": petition.case_id is not None
         and case_selectors.case_list(user=user).filter(pk=petition.case_id).exists(),
         "review_unit": default_review_unit(petition),
+        "extension_pending": extension_pending(petition),
         **extra,
     }
 

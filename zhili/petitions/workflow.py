@@ -8,7 +8,8 @@
     replied / closed --request_review--> review_requested 复查中 --decide_review--> reviewed
     reviewed / closed --request_re_review--> re_review_requested 复核中
         --decide_re_review--> re_reviewed 已复核 --close--> closed
-    extend (accepted, handling) and rate (after the reply) keep the state.
+    extend (accepted, handling: the officer asks), approve_extension / refuse_extension (the
+    unit's head decides), and rate (after the reply) keep the state.
 
 Each transition names the side the actor must stand on:
 - ``registry``: the actor's scope covers the registering unit (the petition office that
@@ -16,7 +17,9 @@ Each transition names the side the actor must stand on:
 - ``handler``: the actor's organization is the handling unit or above it in the tree (it
   accepts, handles, extends, replies);
 - ``either``: one of the two (not accepting: the office at registration, e.g. a matter
-  already closed by re-review, or the handling unit once it has the petition).
+  already closed by re-review, or the handling unit once it has the petition);
+- ``head``: the actor's organization is the handling unit itself (or, for a sub-center, the
+  center that houses it): "本机关、单位负责人" of 第三十四条 approve an extension.
 The review and re-review are decided by the superior organ (复查机关 / 复核机关); the petition
 office records the request and the decision, and the organ is named on the petition.
 """
@@ -39,6 +42,10 @@ HANDLERS = frozenset(
         Role.PETITION_OFFICER,
     }
 )
+
+# The heads of handling units (Action.PETITIONS_APPROVE): a department's head, a township
+# center's political-legal secretary, the county center's director (for its sub-centers).
+HEADS = frozenset({Role.UNIT_HEAD, Role.TOWNSHIP_SECRETARY, Role.CENTER_DIRECTOR})
 
 S = State
 # States in which a time limit runs (see deadlines.current_limit).
@@ -114,11 +121,21 @@ TRANSITIONS: dict[str, Transition] = {
         _t("start", "开始办理", {S.ACCEPTED}, S.HANDLING, HANDLERS, "handler"),
         _t(
             "extend",
-            "延长办理期限",
+            "申请延期",
             {S.ACCEPTED, S.HANDLING},
             None,
             HANDLERS,
             "handler",
+            needs_reason=True,
+        ),
+        _t("approve_extension", "批准延期", {S.ACCEPTED, S.HANDLING}, None, HEADS, "head"),
+        _t(
+            "refuse_extension",
+            "不批准延期",
+            {S.ACCEPTED, S.HANDLING},
+            None,
+            HEADS,
+            "head",
             needs_reason=True,
         ),
         _t("reply", "出具答复意见", {S.ACCEPTED, S.HANDLING}, S.REPLIED, HANDLERS, "handler"),

@@ -38,6 +38,7 @@ ALL_ROLES = [
     "mediation_chair",
     "petition_officer",
     "analyst",
+    "unit_head",
     "admin",
 ]
 

@@ -267,6 +267,8 @@ PERSONAS = [
     ("petition", "李明华", Role.PETITION_OFFICER, f"{COUNTY}-XFJD", "信访干部"),
     # The chair of 白塔埠镇's mediation committee (the mediation demo seats them).
     ("tjzr", "吕国栋", Role.MEDIATION_CHAIR, "320722003", "调委会主任"),
+    # The head of 自然资源和规划局: approves its petition extensions (the petitions demo).
+    ("unithead", "郑卫东", Role.UNIT_HEAD, f"{COUNTY}-ZRZYJ", "局长"),
 ]
 
 

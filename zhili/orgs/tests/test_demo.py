@@ -158,6 +158,7 @@ EXPECTED_ORG = {
     "mediator": "320722-MDTC",
     "petition": "320722-XFJD",
     "tjzr": "320722003",
+    "unithead": "320722-ZRZYJ",
 }
 
 

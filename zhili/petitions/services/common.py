@@ -63,7 +63,18 @@ def on_handler_side(actor: Any, petition: Petition) -> bool:
     return bool(org and petition.handling_path and petition.handling_path.startswith(org.path))
 
 
+def on_head_side(actor: Any, petition: Petition) -> bool:
+    """The actor's unit is the handling unit, or the center housing the sub-center that is."""
+    org_id = getattr(actor, "organization_id", None)
+    unit = petition.handling_unit
+    if org_id is None or unit is None:
+        return False
+    return unit.pk == org_id or (unit.kind == Kind.SUBCENTER and unit.parent_id == org_id)
+
+
 def check_side(actor: Any, petition: Petition, side: str) -> None:
+    if side == "head" and not on_head_side(actor, petition):
+        raise Forbidden("只有承办单位负责人可以审批延期")
     if actor.is_superuser:
         return
     if side == "registry" and not on_registry_side(actor, petition):

@@ -44,22 +44,42 @@ def check_transition(actor: Any, petition: Petition, action: str) -> Transition:
     return transition
 
 
-def guard(petition: Petition, action: str) -> str | None:
-    """A reason the action cannot be taken now beyond role, side and state, or None."""
+def _refused(message: str | None, code: str = "wrong_state") -> Conflict | None:
+    return Conflict(message, code=code) if message else None
+
+
+def guard(petition: Petition, action: str, actor: Any = None) -> Conflict | None:
+    """Why the action cannot be taken now beyond role, side and state, or None."""
     if action == "hand_back":
         return _hand_back_refusal(petition)
-    if action == "extend" and petition.extension_days:
-        return "办理期限只能延长一次"
+    if action in ("extend", "approve_extension", "refuse_extension"):
+        return _refused(_extension_refusal(petition, action, actor))
     if action == "request_review" and not (
         petition.stage == Stage.ORIGINAL and petition.replied_at
     ):
-        return "只有已出具答复意见、尚未复查的信访事项可以申请复查"
+        return _refused("只有已出具答复意见、尚未复查的信访事项可以申请复查")
     if action == "request_re_review" and not (
         petition.stage == Stage.REVIEW and petition.review_decided_at
     ):
-        return "只有已出具复查意见、尚未复核的信访事项可以申请复核"
+        return _refused("只有已出具复查意见、尚未复核的信访事项可以申请复核")
     if action == "rate" and (petition.rating or not petition.replied_at):
-        return "已评价过,或尚未答复" if petition.rating else "答复后才能评价"
+        return _refused("已评价过,或尚未答复" if petition.rating else "答复后才能评价")
+    return None
+
+
+def extension_pending(p: Petition) -> bool:
+    return p.extension_requested_at is not None and p.extension_decided_at is None
+
+
+def _extension_refusal(p: Petition, action: str, actor: Any) -> str | None:
+    if p.extension_days:
+        return "办理期限只能延长一次,已经延长"
+    if action == "extend":
+        return "已有延期申请待单位负责人审批" if extension_pending(p) else None
+    if not extension_pending(p):
+        return "没有待审批的延期申请"
+    if actor is not None and actor.pk == p.extension_requested_by_id:
+        return "延期由本单位负责人审批,申请人不能审批本人的申请"
     return None
 
 
@@ -71,7 +91,7 @@ def actions_for(actor: Any, petition: Petition) -> list[Transition]:
             check_transition(actor, petition, transition.name)
         except (Forbidden, Conflict, NotFound):
             continue
-        if guard(petition, transition.name) is None:
+        if guard(petition, transition.name, actor) is None:
             allowed.append(transition)
     return allowed
 
@@ -125,15 +145,16 @@ def _assign(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> P
     return apply(p, t, actor, changes, note=note or f"转送交办{unit.name}", unit=unit.code)
 
 
-def _hand_back_refusal(p: Petition) -> str | None:
+def _hand_back_refusal(p: Petition) -> Conflict | None:
     if p.hand_back_at is not None:
-        return "本单位已就该信访事项提出过异议,信访部门核实不同意退回,请依法办理"
+        return _refused("本单位已就该信访事项提出过异议,信访部门核实不同意退回,请依法办理")
     if p.hand_back_until is None or timezone.now() > p.hand_back_until:
         last = deadlines.last_day_text(p.hand_back_until) if p.hand_back_until else "—"
-        return (
+        message = (
             f"提出异议的期限已于{last}届满(收到之日起{deadlines.text('hand_back')}内,"
             f"{deadlines.article('hand_back')}),请依法受理或不予受理"
         )
+        return _refused(message, "too_late")
     return None
 
 
@@ -209,12 +230,47 @@ def _extend(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> P
             code="too_late",
         )
     changes = {
-        "extension_days": days,
+        "extension_requested_days": days,
+        "extension_requested_at": timezone.now(),
+        "extension_requested_by": actor if getattr(actor, "pk", None) else None,
+        "extension_decided_at": None,
+        "extension_decided_by": None,
+        "extension_refusal": "",
         "extension_reason": reason,
-        "extended_at": timezone.now(),
-        "handle_due": deadlines.days_after(p.handle_due, days),
     }
-    return apply(p, t, actor, changes, note=reason, reclock=True, days=days)
+    note = f"申请延长办理期限{days}日,报单位负责人审批。理由:{reason}"
+    return apply(p, t, actor, changes, note=note, reclock=False, days=days)
+
+
+def _approve_extension(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
+    """The head approves: the limit moves by the days asked, from the old last day (a
+    request made in time is approved in time, whenever the head signs)."""
+    assert p.handle_due is not None
+    days = p.extension_requested_days
+    now = timezone.now()
+    due = deadlines.days_after(p.handle_due, days)
+    changes = {
+        "extension_days": days,
+        "extended_at": now,
+        "extension_decided_at": now,
+        "extension_decided_by": actor if getattr(actor, "pk", None) else None,
+        "handle_due": due,
+    }
+    note = f"批准延长办理期限{days}日,至{deadlines.last_day_text(due)}"
+    extra = str(params.get("note") or "").strip()[:500]
+    return apply(
+        p, t, actor, changes, note=f"{note}。{extra}" if extra else note, reclock=True, days=days
+    )
+
+
+def _refuse_extension(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
+    reason = _text(params, "reason", "请填写不批准延期的理由", limit=500)
+    changes = {
+        "extension_decided_at": timezone.now(),
+        "extension_decided_by": actor if getattr(actor, "pk", None) else None,
+        "extension_refusal": reason,
+    }
+    return apply(p, t, actor, changes, note=reason, reclock=False)
 
 
 def _reply(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
@@ -350,6 +406,8 @@ HANDLERS: dict[str, Callable[[Any, Petition, Transition, dict[str, Any]], Petiti
     "not_accept": _not_accept,
     "start": _start,
     "extend": _extend,
+    "approve_extension": _approve_extension,
+    "refuse_extension": _refuse_extension,
     "reply": _reply,
     "request_review": _request_review,
     "decide_review": _decide_review,
@@ -368,9 +426,9 @@ def petition_act(*, actor: Any, petition: Petition, action: str, **params: Any) 
     window that closed, or someone else acted first) and InvalidInput (a parameter, named).
     """
     transition = check_transition(actor, petition, action)
-    refusal = guard(petition, action)
+    refusal = guard(petition, action, actor)
     if refusal:
-        raise Conflict(refusal, code="wrong_state")
+        raise refusal
     return HANDLERS[action](actor, petition, transition, params)
 
 

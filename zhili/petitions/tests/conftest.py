@@ -25,7 +25,8 @@ ID_G = "320722199306120075"
 @pytest.fixture
 def staff(personas: Tree, tree: Tree, make_user: Callable[..., User]) -> Tree:
     """The personas plus a discipline inspection center and its handler, a second township
-    officer, and a township secretary."""
+    officer, a township secretary (T1's head), the police's head and the county center's
+    director (the head of the sub-centers)."""
     jjjc = make_org("320722-JJJC", "纪检监察举报中心", "subcenter", "county", tree.county)
     return Tree(
         **personas.__dict__,
@@ -33,6 +34,8 @@ def staff(personas: Tree, tree: Tree, make_user: Callable[..., User]) -> Tree:
         inspector=make_user("inspector", jjjc, Role.DEPARTMENT_HANDLER),
         township2=make_user("township2", tree.t2, Role.TOWNSHIP_OFFICER),
         secretary=make_user("secretary", tree.t1, Role.TOWNSHIP_SECRETARY),
+        police_head=make_user("police_head", tree.gaj, Role.UNIT_HEAD),
+        director=make_user("director", tree.county, Role.CENTER_DIRECTOR),
     )
 
 

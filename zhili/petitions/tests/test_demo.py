@@ -7,7 +7,7 @@ from typing import Any
 
 from zhili.orgs.demo import load as load_orgs
 from zhili.orgs.models import User
-from zhili.petitions import demo
+from zhili.petitions import demo, services
 from zhili.petitions.models import Card, KeyPetitioner, Petition, PetitionEvent, State
 from zhili.petitions.services.registration import REPEAT_MESSAGE
 from zhili.supervision.models import SupervisionOrder
@@ -31,6 +31,16 @@ def test_the_demo_loads_every_state_once(db: Any) -> None:
     assert repeat is not None and repeat.repeat_flag == REPEAT_MESSAGE
     assert repeat.repeat_of.re_review_decided_at is not None
     assert KeyPetitioner.objects.count() >= 3
+    # An extension waits for the head of 自然资源和规划局 (the "unithead" persona); approved
+    # ones name who approved them.
+    pending = Petition.objects.filter(
+        extension_requested_at__isnull=False, extension_decided_at__isnull=True
+    ).get(handling_unit__code="320722-ZRZYJ")
+    head = User.objects.get(username="unithead")
+    assert "approve_extension" in {t.name for t in services.actions_for(head, pending)}
+    approved = Petition.objects.filter(extension_days__gt=0)
+    assert approved.exists() and approved.filter(extension_decided_by__isnull=False).exists()
+    assert approved.filter(events__action="approve_extension").count() == approved.count()
     red = Petition.objects.filter(card=Card.RED)
     assert red.exists() and SupervisionOrder.objects.filter(petition__in=red).count() == red.count()
     numbers = sorted(Petition.objects.values_list("number", flat=True))

@@ -72,6 +72,10 @@ def test_handling_60_days_extended_once_by_30(register: Any, staff: Any) -> None
             days=30,
             reason="涉及多部门核实,情况复杂",
         )
+        assert local(petition.handle_due) == datetime(2027, 1, 25, 23, 59, 59, tzinfo=TZ)
+        petition = services.petition_act(
+            actor=staff.secretary, petition=petition, action="approve_extension"
+        )
     assert petition.extension_days == 30
     assert local(petition.handle_due) == datetime(2027, 2, 24, 23, 59, 59, tzinfo=TZ)
     assert petition.due_at == petition.handle_due and petition.state == State.ACCEPTED

@@ -265,6 +265,9 @@ def test_the_not_accepted_and_extension_notices(register: Any, staff: Any) -> No
         days=30,
         reason="涉及多个部门联合核查",
     )
+    extended = services.petition_act(
+        actor=staff.secretary, petition=extended, action="approve_extension"
+    )
     text = _doc_text(client.get(f"/petitions/{extended.number}/document/extension/").content)
     assert "延期办理告知书" in text and "延长30日" in text and "涉及多个部门联合核查" in text
     assert "《信访工作条例》第三十四条" in text and "2027年02月24日" in text

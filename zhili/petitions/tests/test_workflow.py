@@ -49,6 +49,7 @@ OFFICER_ONLY = {
     "rate",
 }
 HANDLER_ACTIONS = {"accept", "hand_back", "start", "extend", "reply"}
+HEAD_ACTIONS = {"approve_extension", "refuse_extension"}
 EVERY_ROLE = list(Role)
 
 
@@ -74,6 +75,10 @@ def test_every_role_against_every_transition(role: str, action: str) -> None:
                 Role.PETITION_OFFICER,
             }
             and action in HANDLER_ACTIONS
+        )
+        or (
+            role in {Role.UNIT_HEAD, Role.TOWNSHIP_SECRETARY, Role.CENTER_DIRECTOR}
+            and action in HEAD_ACTIONS
         )
         or (
             action == "not_accept"
@@ -115,7 +120,13 @@ def test_unknown_action_is_refused() -> None:
 
 def test_needs_reason_for_not_accepting_extending_and_handing_back() -> None:
     reasons = {name for name, t in workflow.TRANSITIONS.items() if t.needs_reason}
-    assert reasons == {"not_accept", "extend", "hand_back", "refuse_hand_back"}
+    assert reasons == {
+        "not_accept",
+        "extend",
+        "hand_back",
+        "refuse_hand_back",
+        "refuse_extension",
+    }
 
 
 def test_roles_in_the_table_hold_the_petition_actions() -> None:
@@ -125,6 +136,14 @@ def test_roles_in_the_table_hold_the_petition_actions() -> None:
         assert Action.PETITIONS_HANDLE in PERMISSIONS[role], role
     holders = {r for r, actions in PERMISSIONS.items() if Action.PETITIONS_HANDLE in actions}
     assert holders == set(workflow.OFFICERS | workflow.HANDLERS)
+
+
+def test_the_heads_in_the_table_hold_the_approval() -> None:
+    """Whoever approves an extension in the table holds PETITIONS_APPROVE, and nobody else
+    but the administrator (who holds every action and no head's role)."""
+    holders = {r for r, actions in PERMISSIONS.items() if Action.PETITIONS_APPROVE in actions}
+    assert holders == set(workflow.HEADS) | {Role.ADMIN}
+    assert Role.ADMIN not in workflow.HEADS
 
 
 def test_available_lists_what_a_township_officer_may_do_on_an_accepted_petition() -> None:
