@@ -16,6 +16,7 @@ from zhili.orgs.api import MAX_OFFSET, Day, ErrorOut, OrgRef
 from zhili.orgs.auth import StaffRequest
 from zhili.petitions import deadlines, documents, law, selectors, services, workflow
 from zhili.petitions.models import (
+    Delivery,
     Form,
     KeyPetitioner,
     Kind,
@@ -47,18 +48,23 @@ ActionCode = Literal[
     "approve_extension",
     "refuse_extension",
     "reply",
+    "deliver",
     "request_review",
     "decide_review",
+    "hearing_start",
+    "hearing_end",
     "request_re_review",
     "decide_re_review",
     "close",
     "rate",
 ]
+DeliveryCode = Literal["", "direct", "mail", "electronic", "left", "entrusted"]
 DocumentKind = Literal["acceptance", "not_accepted", "extension", "reply"]
 assert set(ActionCode.__args__) == set(workflow.TRANSITIONS)  # type: ignore[attr-defined]
 assert set(FormCode.__args__) == set(Form.values)  # type: ignore[attr-defined]
 assert set(KindCode.__args__) - {""} == set(Kind.values)  # type: ignore[attr-defined]
 assert set(RouteCode.__args__) - {""} == set(Route.values)  # type: ignore[attr-defined]
+assert set(DeliveryCode.__args__) - {""} == set(Delivery.values)  # type: ignore[attr-defined]
 
 
 class PersonSchema(Schema):
@@ -114,6 +120,14 @@ class ActIn(Schema):
     reply: str = Field("", max_length=5000, description="reply:处理意见")
     opinion: str = Field("", max_length=5000, description="复查/复核意见")
     unit: str = Field("", max_length=40, description="复查/复核机关编码(不填为上一级)")
+    requested_on: Day | None = Field(
+        None, description="申请复查/复核:信访人提出请求的日期(来信以收信日期为准,不填为今天)"
+    )
+    delivered_on: Day | None = Field(None, description="deliver:信访人收到书面答复的日期")
+    delivery_method: DeliveryCode = Field("", description="deliver:送达方式")
+    hearing_on: Day | None = Field(
+        None, description="hearing_start/hearing_end:听证开始或结束的日期(不填为今天)"
+    )
     rating: Literal["", "satisfied", "basically", "unsatisfied"] = Field(
         "", description="rate:满意 satisfied、基本满意 basically、不满意 unsatisfied"
     )
@@ -207,16 +221,27 @@ class PetitionDetailOut(PetitionOut):
     replied_at: datetime | None
     reply_facts: str
     reply: str
-    review_request_until: datetime | None
+    reply_delivered_on: date | None = Field(..., description="答复意见书送达信访人的日期")
+    reply_delivery_method: str = Field(..., description="送达方式代码")
+    review_request_until: datetime | None = Field(
+        ..., description="申请复查的最后期限(自送达之日起算;未登记送达时为空)"
+    )
     review_requested_at: datetime | None
     review_due: datetime | None
     review_decided_at: datetime | None
     review_opinion: str
+    review_delivered_on: date | None
+    review_delivery_method: str
+    review_hearing_days: int = Field(..., description="复查中听证所需、不计入期限的天数")
     re_review_request_until: datetime | None
     re_review_requested_at: datetime | None
     re_review_due: datetime | None
     re_review_decided_at: datetime | None
     re_review_opinion: str
+    re_review_delivered_on: date | None
+    re_review_delivery_method: str
+    re_review_hearing_days: int = Field(..., description="复核中听证所需、不计入期限的天数")
+    hearing_started_on: date | None = Field(..., description="正在进行的听证的开始日期")
     rating: str
     closed_at: datetime | None
     actions: list[str]

@@ -71,6 +71,12 @@ def end_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
 
 
+def limit_from_day(day: date, name: str) -> datetime:
+    """The end of the limit `name` counted from the local day `day` (a delivery, a request
+    received by letter): that day itself is not counted."""
+    return limit_after(timezone.make_aware(datetime.combine(day, time(12, 0))), name)
+
+
 def limit_after(start: datetime, name: str) -> datetime:
     """The end of the limit `name` counted from `start`'s local day."""
     limit = LIMITS[name]
@@ -104,6 +110,8 @@ def current_limit(fields: dict, state: str) -> tuple[datetime | None, datetime |
 
     A petition handed back (returned_at) is transferred within a new transfer limit from its
     return; an objection pending (hand_back_requested) does not stop the acceptance limit."""
+    if fields.get("hearing_started_on"):
+        return None, None  # a hearing's time is not counted: the clock stops
     if state == State.REGISTERED and fields.get("returned_at"):
         return fields["returned_at"], fields.get("transfer_due")
     pairs: dict[str, tuple[str, str]] = {

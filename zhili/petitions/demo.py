@@ -31,6 +31,7 @@ from zhili.orgs.models import Level, Organization, User
 from zhili.petitions import deadlines
 from zhili.petitions.models import (
     Card,
+    Delivery,
     Form,
     KeyLevel,
     KeyPetitioner,
@@ -322,12 +323,8 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
     t = f["accepted_at"] + timedelta(days=span, hours=rng.randrange(1, 8))
     if not step("reply", State.REPLIED, t, "handler", "出具答复意见书"):
         return life
-    f.update(
-        replied_at=t,
-        reply_facts=rng.choice(FACTS),
-        reply=rng.choice(OPINIONS),
-        review_request_until=deadlines.limit_after(t, "review_request"),
-    )
+    f.update(replied_at=t, reply_facts=rng.choice(FACTS), reply=rng.choice(OPINIONS))
+    _deliver(life, "reply", t, now)
     if rng.random() < 0.7 and t + timedelta(days=3) <= now:
         f.update(
             rating=rng.choice(["satisfied"] * 5 + ["basically"] * 3 + ["unsatisfied"] * 2),
@@ -363,8 +360,8 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
     f.update(
         review_decided_at=t,
         review_opinion="经复查,原答复意见认定事实清楚,处理恰当,予以维持。",
-        re_review_request_until=deadlines.limit_after(t, "re_review_request"),
     )
+    _deliver(life, "review", t, now)
     if halt == "decide_review":
         return life
     if force not in ("re_review", "re_review_pending", "re_reviewed"):
@@ -384,6 +381,7 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
         re_review_due=deadlines.limit_after(t, "re_review"),
     )
     if halt == "request_re_review":
+        _hearing(life, t + timedelta(days=3), now)
         return life
     t += timedelta(days=rng.randrange(10, 28))
     if not step("decide_re_review", State.RE_REVIEWED, t, "officer", "复核维持复查意见"):
@@ -392,12 +390,48 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
         re_review_decided_at=t,
         re_review_opinion="经复核,复查意见正确,予以维持。本事项信访程序终结。",
     )
+    _deliver(life, "re_review", t, now)
     if halt == "decide_re_review":
         return life
     t += timedelta(days=2)
     if step("close", State.CLOSED, t, "officer"):
         f["closed_at"] = t
     return life
+
+
+# What each delivered answer opens: (its title, the window's limit and field).
+ANSWERS = {
+    "reply": ("答复意见书", "review_request", "review_request_until"),
+    "review": ("复查意见书", "re_review_request", "re_review_request_until"),
+    "re_review": ("复核意见书", "", ""),
+}
+METHODS = [Delivery.DIRECT, Delivery.MAIL, Delivery.DIRECT, Delivery.ELECTRONIC]
+
+
+def _deliver(life: Life, key: str, issued: datetime, now: datetime) -> None:
+    """The answer reaches the petitioner two days after it is issued (送达): the window of
+    the next request runs from that day."""
+    f = life.fields
+    at = issued + timedelta(days=2)
+    if at > now:
+        return
+    method = METHODS[issued.day % len(METHODS)]
+    title, limit, field_name = ANSWERS[key]
+    f.update({f"{key}_delivered_on": timezone.localdate(at), f"{key}_delivery_method": method})
+    note = f"{title}于{timezone.localdate(at):%Y年%m月%d日}{Delivery(method).label}"
+    if limit:
+        f[field_name] = deadlines.limit_after(at, limit)
+    life.steps.append(("deliver", f["state"], f["state"], at, "officer", note))
+
+
+def _hearing(life: Life, at: datetime, now: datetime) -> None:
+    """A hearing under way in a re-review: the clock stops (第三十六条第二款)."""
+    if at > now:
+        return
+    f = life.fields
+    f["hearing_started_on"] = timezone.localdate(at)
+    note = f"自{timezone.localdate(at):%Y年%m月%d日}起举行听证,听证所需时间不计算在复核期限内"
+    life.steps.append(("hearing_start", f["state"], f["state"], at, "officer", note))
 
 
 EXTENSION_REASON = "涉及多个部门,需进一步调查核实"

@@ -24,7 +24,7 @@ from docx.shared import Cm, Pt
 from zhili.core.errors import Conflict
 from zhili.petitions import deadlines
 from zhili.petitions.models import Petition
-from zhili.petitions.services.transitions import default_review_unit
+from zhili.petitions.services.reviews import default_review_unit
 from zhili.supervision.documents import RED, TITLE_FONT, _rule, _run
 
 KINDS = {

@@ -11,7 +11,16 @@ from django.http import QueryDict
 from zhili.core.dates import DayField
 from zhili.orgs.models import Level, Organization
 from zhili.petitions import deadlines
-from zhili.petitions.models import Category, Form, KeyLevel, Kind, Rating, Route, State
+from zhili.petitions.models import (
+    Category,
+    Delivery,
+    Form,
+    KeyLevel,
+    Kind,
+    Rating,
+    Route,
+    State,
+)
 from zhili.petitions.services import PersonIn, Registration
 from zhili.petitions.services.common import HANDLING_KINDS
 
@@ -245,12 +254,39 @@ class ReplyForm(forms.Form):
     )
 
 
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DeliverForm(forms.Form):
+    delivered_on = DayField(
+        label="送达日期",
+        widget=DATE_INPUT,
+        help_text="信访人收到之日;复查(复核)申请期限自该日起算",
+        error_messages={"required": "请填写送达日期"},
+    )
+    delivery_method = forms.ChoiceField(
+        label="送达方式",
+        choices=_choices("请选择", Delivery.choices),
+        error_messages={"required": "请选择送达方式"},
+    )
+
+
+class HearingForm(forms.Form):
+    hearing_on = DayField(label="日期", widget=DATE_INPUT, required=False, help_text="不填为今天")
+
+
 class RequestForm(forms.Form):
     reason = forms.CharField(
         label="请求和理由",
         max_length=2000,
         widget=forms.Textarea(attrs=TEXTAREA),
         error_messages={"required": "请填写请求和理由"},
+    )
+    requested_on = DayField(
+        label="提出请求日期",
+        widget=DATE_INPUT,
+        required=False,
+        help_text="不填为今天;来信以收信日期为准",
     )
     unit = forms.ChoiceField(label="复查(复核)机关", required=False, help_text="不选为上一级机关")
 
@@ -294,8 +330,11 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     "approve_extension": NoteForm,
     "refuse_extension": RefuseForm,
     "reply": ReplyForm,
+    "deliver": DeliverForm,
     "request_review": RequestForm,
     "decide_review": OpinionForm,
+    "hearing_start": HearingForm,
+    "hearing_end": HearingForm,
     "request_re_review": RequestForm,
     "decide_re_review": OpinionForm,
     "close": NoteForm,

@@ -83,6 +83,16 @@ class Card(models.TextChoices):
     RED = "red", "红牌"
 
 
+class Delivery(models.TextChoices):
+    """How a written answer reached the petitioner (送达方式)."""
+
+    DIRECT = "direct", "直接送达"
+    MAIL = "mail", "邮寄送达"
+    ELECTRONIC = "electronic", "电子送达"
+    LEFT = "left", "留置送达"
+    ENTRUSTED = "entrusted", "委托送达"
+
+
 class Rating(models.TextChoices):
     SATISFIED = "satisfied", "满意"
     BASICALLY = "basically", "基本满意"
@@ -220,6 +230,11 @@ class Petition(models.Model):
     replied_at = models.DateTimeField("答复时间", null=True, blank=True)
     reply_facts = models.TextField("查明事实", blank=True)
     reply = models.TextField("处理意见", blank=True)
+    # 送达: the day the petitioner received the written reply; the review window runs from it.
+    reply_delivered_on = models.DateField("答复意见书送达日期", null=True, blank=True)
+    reply_delivery_method = models.CharField(
+        "答复意见书送达方式", max_length=20, choices=Delivery.choices, blank=True
+    )
 
     # 第三十五条: review requested within the window after the reply, decided within its limit.
     review_request_until = models.DateTimeField("复查申请期限", null=True, blank=True)
@@ -236,6 +251,11 @@ class Petition(models.Model):
     review_due = models.DateTimeField("复查时限", null=True, blank=True)
     review_decided_at = models.DateTimeField("复查意见时间", null=True, blank=True)
     review_opinion = models.TextField("复查意见", blank=True)
+    review_delivered_on = models.DateField("复查意见送达日期", null=True, blank=True)
+    review_delivery_method = models.CharField(
+        "复查意见送达方式", max_length=20, choices=Delivery.choices, blank=True
+    )
+    review_hearing_days = models.PositiveSmallIntegerField("复查听证天数", default=0)
     # 第三十六条: re-review requested within the window after the review, decided in its limit.
     re_review_request_until = models.DateTimeField("复核申请期限", null=True, blank=True)
     re_review_unit = models.ForeignKey(
@@ -251,6 +271,13 @@ class Petition(models.Model):
     re_review_due = models.DateTimeField("复核时限", null=True, blank=True)
     re_review_decided_at = models.DateTimeField("复核意见时间", null=True, blank=True)
     re_review_opinion = models.TextField("复核意见", blank=True)
+    re_review_delivered_on = models.DateField("复核意见送达日期", null=True, blank=True)
+    re_review_delivery_method = models.CharField(
+        "复核意见送达方式", max_length=20, choices=Delivery.choices, blank=True
+    )
+    re_review_hearing_days = models.PositiveSmallIntegerField("复核听证天数", default=0)
+    # A hearing in progress (第三十六条第二款): its time is not counted, the clock stops.
+    hearing_started_on = models.DateField("听证开始日期", null=True, blank=True)
 
     # The same facts and reasons after a re-review (第三十六条第三款): flagged at registration.
     repeat_of = models.ForeignKey(

@@ -36,11 +36,8 @@ from zhili.petitions.forms import (
 )
 from zhili.petitions.handlers import TIMELINE_LABELS
 from zhili.petitions.models import Petition, Petitioner, State
-from zhili.petitions.services.transitions import (
-    check_transition,
-    default_review_unit,
-    extension_pending,
-)
+from zhili.petitions.services.reviews import default_review_unit
+from zhili.petitions.services.transitions import check_transition, extension_pending
 from zhili.supervision.selectors import order_list
 
 PAGE_SIZE = 25
@@ -268,9 +265,21 @@ def _limits(petition: Petition) -> list[dict[str, Any]]:
     ]
     windows = {"异议退回期限", "申请复查期限", "申请复核期限"}
     provisional = {"异议退回期限": petition.hand_back_provisional}
-    limits = []
+    # A window opened by a delivery not recorded yet; a limit stopped by a hearing.
+    waiting = {
+        "申请复查期限": petition.replied_at and not petition.reply_delivered_on,
+        "申请复核期限": petition.review_decided_at and not petition.review_delivered_on,
+    }
+    paused = {"复查意见", "复核意见"} if petition.hearing_started_on else set()
+    limits: list[dict[str, Any]] = []
     for label, due, done in rows:
         current = due is not None and due == petition.due_at
+        if waiting.get(label) and done is None:
+            limits.append({"label": label, "due": None, "pending": "自送达之日起算"})
+            continue
+        if label in paused and due is not None and done is None:
+            limits.append({"label": label, "due": due, "pending": "听证中,期限暂停"})
+            continue
         if due is None or (done is None and not current and label not in windows):
             continue
         if label == "异议退回期限" and done is None and petition.accepted_at:

@@ -9,7 +9,9 @@
     reviewed / closed --request_re_review--> re_review_requested 复核中
         --decide_re_review--> re_reviewed 已复核 --close--> closed
     extend (accepted, handling: the officer asks), approve_extension / refuse_extension (the
-    unit's head decides), and rate (after the reply) keep the state.
+    unit's head decides), deliver (the written answer reached the petitioner: the next
+    window runs from that day), hearing_start / hearing_end (a hearing in a review or a
+    re-review: its time is not counted) and rate (after the reply) keep the state.
 
 Each transition names the side the actor must stand on:
 - ``registry``: the actor's scope covers the registering unit (the petition office that
@@ -140,6 +142,14 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         _t("reply", "出具答复意见", {S.ACCEPTED, S.HANDLING}, S.REPLIED, HANDLERS, "handler"),
         _t(
+            "deliver",
+            "登记送达",
+            {S.REPLIED, S.REVIEWED, S.RE_REVIEWED, S.CLOSED},
+            None,
+            OFFICERS | HANDLERS,
+            "either",
+        ),
+        _t(
             "request_review",
             "申请复查",
             {S.REPLIED, S.CLOSED},
@@ -152,6 +162,22 @@ TRANSITIONS: dict[str, Transition] = {
             "出具复查意见",
             {S.REVIEW_REQUESTED},
             S.REVIEWED,
+            OFFICERS,
+            "registry",
+        ),
+        _t(
+            "hearing_start",
+            "举行听证",
+            {S.REVIEW_REQUESTED, S.RE_REVIEW_REQUESTED},
+            None,
+            OFFICERS,
+            "registry",
+        ),
+        _t(
+            "hearing_end",
+            "听证结束",
+            {S.REVIEW_REQUESTED, S.RE_REVIEW_REQUESTED},
+            None,
             OFFICERS,
             "registry",
         ),

@@ -28,10 +28,23 @@ from zhili.portal.forms import PetitionLookupForm, PetitionRateForm
 from zhili.portal.views import RATE_TTL, _limited, limited_lookup
 
 RATE_SALT = "zhili.portal.petition_rate"
-PUBLIC_STEPS = {"register": "登记", **{name: t.label for name, t in TRANSITIONS.items()}}
+PUBLIC_STEPS = {
+    "register": "登记",
+    **{name: t.label for name, t in TRANSITIONS.items()},
+    "approve_extension": "延长办理期限",
+    "deliver": "书面答复送达",
+}
 # What the petitioner is told at each step (no staff names, no notes); the units' exchanges
-# about who handles the matter stay internal (a new transfer shows as one).
-HIDDEN_STEPS = {"card", "hand_back", "approve_hand_back", "refuse_hand_back"}
+# about who handles the matter stay internal (a new transfer shows as one, an extension
+# once approved).
+HIDDEN_STEPS = {
+    "card",
+    "hand_back",
+    "approve_hand_back",
+    "refuse_hand_back",
+    "extend",
+    "refuse_extension",
+}
 
 
 def public_steps(petition: Petition) -> list[dict[str, Any]]:

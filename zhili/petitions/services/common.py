@@ -87,6 +87,18 @@ def check_side(actor: Any, petition: Petition, side: str) -> None:
         raise Forbidden("该信访事项不由您所在单位登记或办理")
 
 
+MAX_TEXT = 5000
+
+
+def required_text(params: dict[str, Any], name: str, message: str, *, limit: int = MAX_TEXT) -> str:
+    value = str(params.get(name) or "").strip()
+    if not value:
+        raise InvalidInput(message, field=name)
+    if len(value) > limit:
+        raise InvalidInput(f"内容不超过{limit}字", field=name)
+    return value
+
+
 def handling_unit_for(code: str, *, field: str = "handling_unit") -> Organization:
     unit = Organization.objects.filter(code=(code or "").strip(), is_active=True).first()
     if unit is None:

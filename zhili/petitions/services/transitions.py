@@ -21,15 +21,16 @@ from django.utils import timezone
 from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhili.core.events import emit
 from zhili.core.workflow import Transition, TransitionRefused, actor_roles, refusal_to_error
-from zhili.orgs.models import Organization
 from zhili.petitions import deadlines, workflow
 from zhili.petitions.events import PetitionClosed
-from zhili.petitions.models import Kind, Petition, Rating, Route, Stage
+from zhili.petitions.models import Kind, Petition, Rating, Route
+from zhili.petitions.services import reviews
 from zhili.petitions.services.common import (
     apply,
     check_side,
     discipline_center,
     handling_unit_for,
+    required_text,
 )
 
 MAX_TEXT = 5000
@@ -54,14 +55,8 @@ def guard(petition: Petition, action: str, actor: Any = None) -> Conflict | None
         return _hand_back_refusal(petition)
     if action in ("extend", "approve_extension", "refuse_extension"):
         return _refused(_extension_refusal(petition, action, actor))
-    if action == "request_review" and not (
-        petition.stage == Stage.ORIGINAL and petition.replied_at
-    ):
-        return _refused("只有已出具答复意见、尚未复查的信访事项可以申请复查")
-    if action == "request_re_review" and not (
-        petition.stage == Stage.REVIEW and petition.review_decided_at
-    ):
-        return _refused("只有已出具复查意见、尚未复核的信访事项可以申请复核")
+    if action in reviews.GUARDS:
+        return _refused(reviews.GUARDS[action](petition))
     if action == "rate" and (petition.rating or not petition.replied_at):
         return _refused("已评价过,或尚未答复" if petition.rating else "答复后才能评价")
     return None
@@ -96,13 +91,7 @@ def actions_for(actor: Any, petition: Petition) -> list[Transition]:
     return allowed
 
 
-def _text(params: dict[str, Any], name: str, message: str, *, limit: int = MAX_TEXT) -> str:
-    value = str(params.get(name) or "").strip()
-    if not value:
-        raise InvalidInput(message, field=name)
-    if len(value) > limit:
-        raise InvalidInput(f"内容不超过{limit}字", field=name)
-    return value
+_text = required_text
 
 
 # --- handlers ------------------------------------------------------------------------------
@@ -276,86 +265,9 @@ def _refuse_extension(actor: Any, p: Petition, t: Transition, params: dict[str, 
 def _reply(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
     facts = _text(params, "facts", "请填写查明的事实")
     reply = _text(params, "reply", "请填写处理意见")
-    now = timezone.now()
-    changes = {
-        "reply_facts": facts,
-        "reply": reply,
-        "replied_at": now,
-        "review_request_until": deadlines.limit_after(now, "review_request"),
-    }
+    # The review window opens when the reply reaches the petitioner (reviews.deliver).
+    changes = {"reply_facts": facts, "reply": reply, "replied_at": timezone.now()}
     return apply(p, t, actor, changes, note="出具答复意见书")
-
-
-def _window_check(until: Any, what: str, limit: str, since_text: str) -> None:
-    if until is None or timezone.now() > until:
-        raise Conflict(
-            f"已超过{what}申请期限:{since_text},应在{deadlines.last_day_text(until)}前"
-            f"(含当日)提出{what}申请({deadlines.article(limit)}),现已逾期,不予{what}",
-            code="too_late",
-        )
-
-
-def default_review_unit(p: Petition) -> Organization:
-    """Where a review is requested by default: the organ above the handling unit (上一级),
-    else the unit that registered the petition."""
-    unit = p.handling_unit
-    return (unit.parent if unit and unit.parent else None) or p.registering_unit
-
-
-def _review_unit(p: Petition, params: dict[str, Any]) -> Organization:
-    code = str(params.get("unit") or "").strip()
-    if code:
-        return handling_unit_for(code, field="unit")
-    return default_review_unit(p)
-
-
-def _request_review(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
-    assert p.replied_at is not None
-    since = f"答复意见书于{deadlines.last_day_text(p.replied_at)}出具"
-    _window_check(p.review_request_until, "复查", "review_request", since)
-    reason = _text(params, "reason", "请填写复查请求和理由", limit=2000)
-    now = timezone.now()
-    changes = {
-        "stage": Stage.REVIEW,
-        "review_unit": _review_unit(p, params),
-        "review_requested_at": now,
-        "review_reason": reason,
-        "review_due": deadlines.limit_after(now, "review"),
-    }
-    return apply(p, t, actor, changes, note=reason)
-
-
-def _decide_review(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
-    opinion = _text(params, "opinion", "请填写复查意见")
-    now = timezone.now()
-    changes = {
-        "review_decided_at": now,
-        "review_opinion": opinion,
-        "re_review_request_until": deadlines.limit_after(now, "re_review_request"),
-    }
-    return apply(p, t, actor, changes, note=opinion)
-
-
-def _request_re_review(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
-    assert p.review_decided_at is not None
-    since = f"复查意见于{deadlines.last_day_text(p.review_decided_at)}出具"
-    _window_check(p.re_review_request_until, "复核", "re_review_request", since)
-    reason = _text(params, "reason", "请填写复核请求和理由", limit=2000)
-    now = timezone.now()
-    changes = {
-        "stage": Stage.RE_REVIEW,
-        "re_review_unit": _review_unit(p, params),
-        "re_review_requested_at": now,
-        "re_review_reason": reason,
-        "re_review_due": deadlines.limit_after(now, "re_review"),
-    }
-    return apply(p, t, actor, changes, note=reason)
-
-
-def _decide_re_review(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
-    opinion = _text(params, "opinion", "请填写复核意见")
-    changes = {"re_review_decided_at": timezone.now(), "re_review_opinion": opinion}
-    return apply(p, t, actor, changes, note=opinion)
 
 
 def outcome_of(p: Petition) -> str:
@@ -409,10 +321,13 @@ HANDLERS: dict[str, Callable[[Any, Petition, Transition, dict[str, Any]], Petiti
     "approve_extension": _approve_extension,
     "refuse_extension": _refuse_extension,
     "reply": _reply,
-    "request_review": _request_review,
-    "decide_review": _decide_review,
-    "request_re_review": _request_re_review,
-    "decide_re_review": _decide_re_review,
+    "deliver": reviews.deliver,
+    "request_review": reviews.request_review,
+    "decide_review": reviews.decide_review,
+    "hearing_start": reviews.hearing_start,
+    "hearing_end": reviews.hearing_end,
+    "request_re_review": reviews.request_re_review,
+    "decide_re_review": reviews.decide_re_review,
     "close": _close,
     "rate": _rate,
 }

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from zhili.conftest import Tree, make_org
 from zhili.core.roles import Role
@@ -74,6 +75,11 @@ def advance(petition: Petition, staff: Tree, upto: str) -> Petition:
             "reply",
             staff.township,
             {"facts": "经查,补偿款已拨付到村。", "reply": "责成村委会十日内足额发放。"},
+        ),
+        (
+            "deliver",
+            staff.township,
+            {"delivered_on": timezone.localdate(), "delivery_method": "direct"},
         ),
         ("close", staff.petition, {}),
     ]

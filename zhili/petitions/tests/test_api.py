@@ -104,7 +104,7 @@ def test_acting_through_the_api(register: Any, staff: Any) -> None:
 
 
 def test_a_review_on_day_31_is_a_409_naming_the_date(register: Any, staff: Any) -> None:
-    petition = advance(register(), staff, "reply")
+    petition = advance(register(), staff, "deliver")
     with time_machine.travel(datetime(2026, 12, 27, 9, 0, tzinfo=TZ)):
         response = post(
             api(staff.petition),
@@ -112,7 +112,8 @@ def test_a_review_on_day_31_is_a_409_naming_the_date(register: Any, staff: Any) 
             {"action": "request_review", "reason": "不服"},
         )
     assert response.status_code == 409
-    assert "2026年12月26日" in response.json()["detail"]
+    body = response.json()
+    assert "2026年12月26日" in body["detail"] and body["field"] == "requested_on"
 
 
 def test_a_repeat_after_re_review_says_so(register: Any, staff: Any) -> None:

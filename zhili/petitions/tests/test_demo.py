@@ -3,7 +3,10 @@ key petitioners, red cards with their supervision orders; idempotent and fast.""
 
 import io
 import time
+from datetime import timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from zhili.orgs.demo import load as load_orgs
 from zhili.orgs.models import User
@@ -31,6 +34,16 @@ def test_the_demo_loads_every_state_once(db: Any) -> None:
     assert repeat is not None and repeat.repeat_flag == REPEAT_MESSAGE
     assert repeat.repeat_of.re_review_decided_at is not None
     assert KeyPetitioner.objects.count() >= 3
+    # The review windows run from the delivery of the answer; a re-review's hearing is under
+    # way, its clock stopped.
+    delivered = Petition.objects.filter(reply_delivered_on__isnull=False)
+    assert delivered.count() > 100
+    assert all(
+        timezone.localdate(p.review_request_until) == p.reply_delivered_on + timedelta(days=30)
+        for p in delivered
+    )
+    hearing = Petition.objects.get(hearing_started_on__isnull=False)
+    assert hearing.state == State.RE_REVIEW_REQUESTED and hearing.due_at is None
     # An extension waits for the head of 自然资源和规划局 (the "unithead" persona); approved
     # ones name who approved them.
     pending = Petition.objects.filter(

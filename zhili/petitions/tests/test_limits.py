@@ -105,7 +105,7 @@ def test_no_extension_after_the_limit_passed(register: Any, staff: Any) -> None:
 
 
 def _replied(register: Any, staff: Any) -> Petition:
-    return advance(register(), staff, "reply")  # replied 2026-11-26
+    return advance(register(), staff, "deliver")  # replied and delivered 2026-11-26
 
 
 def test_a_review_requested_on_day_30_is_accepted(register: Any, staff: Any) -> None:
@@ -129,8 +129,9 @@ def test_a_review_requested_on_day_31_is_refused_naming_the_date(register: Any, 
             actor=staff.petition, petition=petition, action="request_review", reason="不服"
         )
     message = refused.value.message
-    assert "已超过复查申请期限" in message
-    assert "2026年11月26日" in message and "2026年12月26日" in message
+    assert refused.value.field == "requested_on" and refused.value.code == "too_late"
+    assert "复查申请已超过期限" in message and "已逾期1日" in message
+    assert "2026年11月26日直接送达信访人" in message and "2026年12月26日前" in message
     assert "第三十五条" in message
     petition.refresh_from_db()
     assert petition.state == State.REPLIED
@@ -151,6 +152,13 @@ def test_the_re_review_window_is_30_days_after_the_review(register: Any, staff: 
     )
     petition = services.petition_act(
         actor=staff.petition, petition=petition, action="decide_review", opinion="维持"
+    )
+    petition = services.petition_act(
+        actor=staff.petition,
+        petition=petition,
+        action="deliver",
+        delivered_on=petition.review_decided_at.date(),
+        delivery_method="mail",
     )
     with (
         time_machine.travel(datetime(2026, 12, 27, 9, 0, tzinfo=TZ)),

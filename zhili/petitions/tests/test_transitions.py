@@ -15,7 +15,7 @@ def test_the_main_path_writes_history_audit_and_events(register: Any, staff: Any
     petition = advance(register(), staff, "close")
     assert petition.state == State.CLOSED and petition.closed_at is not None
     actions = [e.action for e in petition.events.all()]
-    assert actions == ["register", "assign", "accept", "start", "reply", "close"]
+    assert actions == ["register", "assign", "accept", "start", "reply", "deliver", "close"]
     audited = set(AuditLog.objects.values_list("action", flat=True))
     assert {"petitions.petition.assign", "petitions.petition.reply"} <= audited
     assert OutboxEvent.objects.filter(name="petitions.petition_closed").count() == 1

@@ -47,6 +47,8 @@ OFFICER_ONLY = {
     "decide_re_review",
     "close",
     "rate",
+    "hearing_start",
+    "hearing_end",
 }
 HANDLER_ACTIONS = {"accept", "hand_back", "start", "extend", "reply"}
 HEAD_ACTIONS = {"approve_extension", "refuse_extension"}
@@ -79,6 +81,17 @@ def test_every_role_against_every_transition(role: str, action: str) -> None:
         or (
             role in {Role.UNIT_HEAD, Role.TOWNSHIP_SECRETARY, Role.CENTER_DIRECTOR}
             and action in HEAD_ACTIONS
+        )
+        or (
+            action == "deliver"
+            and role
+            in {
+                Role.PETITION_OFFICER,
+                Role.ADMIN,
+                Role.DEPARTMENT_HANDLER,
+                Role.TOWNSHIP_OFFICER,
+                Role.TOWNSHIP_SECRETARY,
+            }
         )
         or (
             action == "not_accept"
