@@ -182,6 +182,8 @@ class PetitionOut(Schema):
     case_no: str | None
     repeat_of: str | None
     repeat_flag: str
+    pending_of: str | None = Field(..., description="同一信访人同一事项正在办理的信访件编号")
+    pending_flag: str
 
 
 class HistoryOut(Schema):
@@ -289,6 +291,8 @@ def petition_out(p: Petition) -> dict[str, Any]:
         "case_no": p.case.case_no if p.case_id and p.case else None,
         "repeat_of": p.repeat_of.number if p.repeat_of_id and p.repeat_of else None,
         "repeat_flag": p.repeat_flag,
+        "pending_of": p.pending_of.number if p.pending_of_id and p.pending_of else None,
+        "pending_flag": p.pending_flag,
     }
 
 
@@ -352,7 +356,7 @@ def petition_list(request: StaffRequest, query: Query[PetitionQuery]) -> Any:
         pending_extension=query.pending_extension,
     )
     rows = selectors.petition_list(user=request.user, filters=filters).select_related(
-        "case", "repeat_of"
+        "case", "repeat_of", "pending_of"
     )
     return [petition_out(p) for p in rows[query.offset : query.offset + query.limit]]
 

@@ -290,6 +290,17 @@ class Petition(models.Model):
     )
     repeat_flag = models.CharField("重复信访提示", max_length=300, blank=True)
     repeat_override = models.CharField("新事实新理由说明", max_length=500, blank=True)
+    # The same matter of the same petitioner still being handled (under another number, maybe
+    # at another unit): flagged at registration, the petition is registered all the same.
+    pending_of = models.ForeignKey(
+        "self",
+        verbose_name="同一事项正在办理的信访件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pending_repeats",
+    )
+    pending_flag = models.CharField("同一事项正在办理提示", max_length=300, blank=True)
 
     # The current step's time limit and its 80 % point (what the card sweep reads).
     due_at = models.DateTimeField("当前时限", null=True, blank=True)

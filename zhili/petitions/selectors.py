@@ -95,7 +95,7 @@ def petition_get(*, user: Any, number: str) -> Petition:
     try:
         return (
             petition_list(user=user)
-            .select_related("case", "repeat_of", "registered_by")
+            .select_related("case", "repeat_of", "pending_of", "registered_by")
             .get(number=(number or "").strip().upper())
         )
     except Petition.DoesNotExist as exc:

@@ -117,6 +117,8 @@ def _submit(request: StaffRequest, form: RegisterForm, case: Any = None) -> Http
         )
     else:
         messages.success(request, f"信访事项 {petition.number} 已登记")
+    if petition.pending_of_id:
+        messages.warning(request, f"{petition.pending_flag},请核实后再转送交办")
     return redirect("petitions:detail", number=petition.number)
 
 

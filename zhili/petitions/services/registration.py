@@ -1,14 +1,22 @@
 """Registering a petition (登记): its petitioners, the representatives of a group visit,
-the check against matters already closed by re-review, and opening one from a case.
+the check against the same matter already closed by re-review or still being handled, and
+opening one from a case.
+
+"The same matter" is the same petitioner with the same request and facts: one of the
+petitioners is a petitioner of the other petition, and their texts (title and matter) share
+most of their character pairs (`SAME_MATTER_SIMILARITY`). The content category alone does
+not make a matter the same: a petitioner's second, different matter is a new petition.
 
 After a re-review (复核) the same facts and reasons are not accepted again (信访工作条例
-第三十六条). A registration by a petitioner of such a matter about the same matter (the same
-content category, or texts that share most of their words) is flagged: `repeat_of` names the
-closed petition and `repeat_flag` says "已经复核终结,同一事实和理由不再受理". Our decision:
-such a petition is registered directly as not accepted (不予受理), with that reason, so that
-the record of the visit exists and the not-accepted notice can be printed and handed over.
-An officer who finds new facts or reasons gives them in `repeat_override`; the petition is
-then registered normally but keeps its flag, so everyone sees the history.
+第三十六条第三款). Such a registration is flagged: `repeat_of` names the closed petition and
+`repeat_flag` says "已经复核终结,同一事实和理由不再受理". Our decision: it is registered
+directly as not accepted (不予受理), with that reason, so that the record of the visit exists
+and the not-accepted notice can be printed and handed over. An officer who finds new facts or
+reasons gives them in `repeat_override`; the petition is then registered normally but keeps
+its flag, so everyone sees the history.
+
+The same matter still being handled under another number (`pending_of`, any unit) is flagged
+too, and registered: the officer decides (transfer it to the same unit, or not accept it).
 """
 
 import re
@@ -157,9 +165,16 @@ def similarity(a: str, b: str) -> float:
     return len(left & right) / len(left | right)
 
 
-def closed_by_re_review(petitioner_ids: list[int], category: str, text: str) -> Petition | None:
-    """The latest petition of these petitioners whose re-review is decided, about the same
-    matter (same category, or similar text), if any."""
+def _same_matter(candidates: Any, text: str) -> Petition | None:
+    for candidate in candidates[:20]:
+        if similarity(text, f"{candidate.title} {candidate.matter}") >= SAME_MATTER_SIMILARITY:
+            return candidate
+    return None
+
+
+def closed_by_re_review(petitioner_ids: list[int], text: str) -> Petition | None:
+    """The latest petition of these petitioners on the same matter whose re-review is
+    decided, if any."""
     if not petitioner_ids:
         return None
     candidates = (
@@ -169,11 +184,34 @@ def closed_by_re_review(petitioner_ids: list[int], category: str, text: str) -> 
         .distinct()
         .order_by("-re_review_decided_at")
     )
-    for candidate in candidates[:20]:
-        same_text = similarity(text, f"{candidate.title} {candidate.matter}")
-        if candidate.category == category or same_text >= SAME_MATTER_SIMILARITY:
-            return candidate
-    return None
+    return _same_matter(candidates, text)
+
+
+# A petition in these states is still being handled (not concluded by a close, a refusal or a
+# re-review).
+CONCLUDED = {State.CLOSED, State.NOT_ACCEPTED, State.RE_REVIEWED}
+
+
+def handled_elsewhere(petitioner_ids: list[int], text: str) -> Petition | None:
+    """The latest petition of these petitioners on the same matter still being handled."""
+    if not petitioner_ids:
+        return None
+    candidates = (
+        Petition.objects.filter(parties__petitioner_id__in=petitioner_ids)
+        .exclude(state__in=CONCLUDED)
+        .select_related("handling_unit", "registering_unit")
+        .distinct()
+        .order_by("-received_at")
+    )
+    return _same_matter(candidates, text)
+
+
+def pending_message(other: Petition) -> str:
+    unit = other.handling_unit or other.registering_unit
+    return (
+        f"同一信访人就同一事项已有信访件 {other.number} 正在办理"
+        f"({unit.name},{State(other.state).label})"
+    )
 
 
 # --- registration --------------------------------------------------------------------------
@@ -275,7 +313,8 @@ def petition_register(
         for p, w in zip(reps + others, wheres, strict=True)
     ]
     text = f"{data.title} {data.matter}"
-    repeat_of = closed_by_re_review([p.pk for p in people], data.category, text)
+    repeat_of = closed_by_re_review([p.pk for p in people], text)
+    pending_of = None if repeat_of else handled_elsewhere([p.pk for p in people], text)
     override = (data.repeat_override or "").strip()[:500]
     refused = repeat_of is not None and not override
     fields: dict[str, Any] = dict(
@@ -298,6 +337,8 @@ def petition_register(
         repeat_of=repeat_of,
         repeat_flag=REPEAT_MESSAGE if repeat_of else "",
         repeat_override=override if repeat_of else "",
+        pending_of=pending_of,
+        pending_flag=pending_message(pending_of)[:300] if pending_of else "",
         is_demo=is_demo,
         updated_at=now,
     )
@@ -338,6 +379,7 @@ def petition_register(
         state=petition.state,
         repeat_of=repeat_of.number if repeat_of else "",
         override=bool(override and repeat_of),
+        pending_of=pending_of.number if pending_of else "",
     )
     emit(
         PetitionRegistered(
@@ -381,9 +423,9 @@ def registration_from_case(case: Case) -> Registration:
     )
 
 
-def repeat_check(*, petitioner_ids: list[int], category: str, text: str) -> Petition | None:
+def repeat_check(*, petitioner_ids: list[int], text: str) -> Petition | None:
     """For the registration page: would this registration be flagged as a repeat?"""
-    return closed_by_re_review(petitioner_ids, category, text)
+    return closed_by_re_review(petitioner_ids, text)
 
 
 def petitioners_matching(people: list[PersonIn]) -> list[int]:

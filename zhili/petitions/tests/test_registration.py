@@ -9,7 +9,17 @@ from zhili.core.models import AuditLog
 from zhili.petitions import services
 from zhili.petitions.models import Petition, Petitioner, State
 from zhili.petitions.services import PersonIn
-from zhili.petitions.tests.conftest import ID_A, ID_B, ID_C, ID_D, ID_E, ID_F, ID_G, advance
+from zhili.petitions.tests.conftest import (
+    ID_A,
+    ID_B,
+    ID_C,
+    ID_D,
+    ID_E,
+    ID_F,
+    ID_G,
+    advance,
+    registration,
+)
 
 SIX = [ID_A, ID_B, ID_C, ID_D, ID_E, ID_F]
 
@@ -154,3 +164,77 @@ def test_a_known_id_number_with_another_name_is_refused(register: Any) -> None:
     with pytest.raises(InvalidInput) as refused:
         register(petitioners=[PersonIn(name="王秀华", id_number=ID_A)])
     assert refused.value.field == "petitioners[0].id_number" and "王秀英" in refused.value.message
+
+
+def test_a_second_matter_in_the_same_category_is_registered(register: Any, staff: Any) -> None:
+    """The same petitioner, the same content category (land), another request: a new matter,
+    not the one closed by re-review."""
+    original = _through_re_review(register(), staff)
+    other = register(
+        title="宅基地确权登记面积有误",
+        matter="我家宅基地确权时登记面积比实际少三十平方米,申请更正未果,要求重新测量登记。",
+        category="land",
+    )
+    assert other.category == original.category
+    assert other.repeat_of is None and other.state == State.REGISTERED
+
+
+def test_the_same_request_in_other_words_is_still_the_same_matter(
+    register: Any, staff: Any
+) -> None:
+    original = _through_re_review(register(), staff)
+    again = register(
+        title="征收补偿款未足额发放",
+        matter="村里修路征收我家承包地2亩,补偿款至今只发了一半,要求足额发放。",
+        category="rural",
+    )
+    assert again.repeat_of == original and again.state == State.NOT_ACCEPTED
+
+
+def test_the_same_matter_still_being_handled_is_flagged(register: Any, staff: Any) -> None:
+    first = advance(register(), staff, "accept")  # at T1, accepted
+    again = register(form="letter", title="再次反映征地补偿款问题")
+    assert again.state == State.REGISTERED and again.repeat_of is None
+    assert again.pending_of == first
+    assert again.pending_flag == (
+        f"同一信访人就同一事项已有信访件 {first.number} 正在办理(甲镇综治中心,已受理)"
+    )
+    other = register(
+        title="孩子入学难",
+        matter="孩子今年上小学,学校说户籍不符不能入学。",
+        category="education_health",
+    )
+    assert other.pending_of is None
+
+
+def test_another_petitioner_with_the_same_text_is_not_flagged(register: Any, staff: Any) -> None:
+    advance(register(), staff, "assign")
+    other = register(petitioners=[PersonIn(name="李德明", id_number=ID_B)])
+    assert other.pending_of is None
+
+
+def test_the_pending_flag_on_the_page_and_the_api(register: Any, staff: Any) -> None:
+    from django.test import Client
+
+    first = advance(register(), staff, "assign")
+    client = Client()
+    client.force_login(staff.petition)
+    data = {
+        "form": "letter",
+        "kind": "claim",
+        "category": "land",
+        "township": "",
+        "title": "土地征收补偿款未足额发放",
+        "matter": registration().matter,
+        "people_count": "1",
+        "person_name": ["王秀英"],
+        "person_id_number": [ID_A],
+        "person_phone": [""],
+        "person_address": [""],
+    }
+    response = client.post("/petitions/register/", data, follow=True)
+    body = response.content.decode()
+    assert 'data-testid="pending-flag"' in body and first.number in body
+    again = Petition.objects.exclude(pk=first.pk).get()
+    detail = client.get(f"/api/v1/petitions/{again.number}").json()
+    assert detail["pending_of"] == first.number and "正在办理" in detail["pending_flag"]

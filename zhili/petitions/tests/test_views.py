@@ -285,3 +285,12 @@ def test_the_handling_unit_answers_the_petition_order(register: Any, staff: Any)
     order = order_answer(actor=staff.township, order=order, cause="人手不足", measures="专人跟进")
     order = order_close(actor=staff.dispatcher, order=order, note="同意")
     assert order.state == "closed"
+
+
+def test_a_petition_without_a_township_shows_its_page(register: Any, staff: Any) -> None:
+    """问题属地 is optional: the dossier and the list show "—" (they answered 500 before)."""
+    petition = register(township="")
+    client = client_for(staff.petition)
+    page = client.get(f"/petitions/{petition.number}/")
+    assert page.status_code == 200 and "<dt>问题属地</dt><dd>—</dd>" in page.content.decode()
+    assert client.get("/petitions/").status_code == 200
