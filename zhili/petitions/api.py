@@ -14,7 +14,7 @@ from zhili.core.errors import NotFound
 from zhili.core.personal import mask_id_number, mask_phone
 from zhili.orgs.api import MAX_OFFSET, Day, ErrorOut, OrgRef
 from zhili.orgs.auth import StaffRequest
-from zhili.petitions import deadlines, documents, law, selectors, services, workflow
+from zhili.petitions import deadlines, documents, law, routing, selectors, services, workflow
 from zhili.petitions.models import (
     Delivery,
     Form,
@@ -87,6 +87,9 @@ class RegisterIn(Schema):
     matter: str = Field(..., min_length=1, max_length=5000, description="信访事项")
     township: str = Field("", max_length=40, description="问题属地乡镇编码")
     is_group: bool = Field(False, description="集体访(多人共同提出)")
+    is_anonymous: bool = Field(
+        False, description="匿名信访(来信、网上信访、传真):不登记信访人,不书面告知、送达"
+    )
     people_count: int = Field(1, ge=1, le=10000, description="人数")
     received_on: Day | None = Field(None, description="收到日期(不填为现在)")
     petitioners: list[PersonSchema] = Field(
@@ -172,6 +175,7 @@ class PetitionOut(Schema):
     state_label: str
     stage: str
     is_group: bool
+    is_anonymous: bool
     people_count: int
     township: OrgRef | None
     registering_unit: OrgRef
@@ -184,6 +188,9 @@ class PetitionOut(Schema):
     repeat_flag: str
     pending_of: str | None = Field(..., description="同一信访人同一事项正在办理的信访件编号")
     pending_flag: str
+    route_target: OrgRef | None = Field(
+        ..., description="依法应转送的单位:检举控告类转纪检监察机关,涉法涉诉转政法机关"
+    )
 
 
 class HistoryOut(Schema):
@@ -269,7 +276,18 @@ def _org(org: Any) -> dict[str, str] | None:
     return {"code": org.code, "name": org.name} if org is not None else None
 
 
-def petition_out(p: Petition) -> dict[str, Any]:
+def _route_target(p: Petition, memo: dict[tuple[str, str], Any]) -> dict[str, str] | None:
+    route = routing.route_for(p.kind, p.category)
+    if route is None:
+        return None
+    county = p.registering_path.strip("/").split("/")[0]
+    if (county, route.key) not in memo:
+        memo[county, route.key] = _org(routing.unit_of(route, p.registering_unit))
+    return memo[county, route.key]
+
+
+def petition_out(p: Petition, memo: dict[tuple[str, str], Any] | None = None) -> dict[str, Any]:
+    """`memo` keeps the route units found for a list (one query per route, not per row)."""
     return {
         "number": p.number,
         "form": p.form,
@@ -281,6 +299,7 @@ def petition_out(p: Petition) -> dict[str, Any]:
         "state_label": State(p.state).label,
         "stage": p.stage,
         "is_group": p.is_group,
+        "is_anonymous": p.is_anonymous,
         "people_count": p.people_count,
         "township": _org(p.township),
         "registering_unit": _org(p.registering_unit),
@@ -293,6 +312,7 @@ def petition_out(p: Petition) -> dict[str, Any]:
         "repeat_flag": p.repeat_flag,
         "pending_of": p.pending_of.number if p.pending_of_id and p.pending_of else None,
         "pending_flag": p.pending_flag,
+        "route_target": _route_target(p, {} if memo is None else memo),
     }
 
 
@@ -358,7 +378,8 @@ def petition_list(request: StaffRequest, query: Query[PetitionQuery]) -> Any:
     rows = selectors.petition_list(user=request.user, filters=filters).select_related(
         "case", "repeat_of", "pending_of"
     )
-    return [petition_out(p) for p in rows[query.offset : query.offset + query.limit]]
+    memo: dict[tuple[str, str], Any] = {}
+    return [petition_out(p, memo) for p in rows[query.offset : query.offset + query.limit]]
 
 
 @petitions_router.post("/petitions", response={201: PetitionDetailOut, **ERRORS})
@@ -375,6 +396,7 @@ def petition_register(request: StaffRequest, body: RegisterIn) -> Any:
         category=body.category,
         township=body.township,
         is_group=body.is_group,
+        is_anonymous=body.is_anonymous,
         people_count=body.people_count,
         received_at=_received(body.received_on),
         petitioners=[PersonIn(**p.dict()) for p in body.petitioners],

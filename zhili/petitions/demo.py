@@ -144,7 +144,7 @@ MATTERS = [
         Kind.CLAIM,
         "对民事判决执行不满",
         "本人与他人借款纠纷一案法院已判决,对方至今未履行还款{money}元,要求督促执行。",
-        "",
+        "SFSS",  # 涉法涉诉: to the political-legal organs (zhili.petitions.routing)
         Route.LITIGATION,
     ),
     (
@@ -198,7 +198,8 @@ class Life:
 
     fields: dict[str, Any]
     steps: list[tuple[str, str, str, datetime, str, str]] = field(default_factory=list)
-    # (action, from, to, at, actor key "officer"/"handler", note)
+    # (action, from, to, at, actor key "officer"/"handler"/"head", note)
+    anonymous: bool = False  # an anonymous letter: nothing delivered, reviewed or rated
 
 
 def _say(stdout: TextIO, text: str) -> None:
@@ -262,7 +263,7 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
         "stage": Stage.ORIGINAL,
         "transfer_due": deadlines.limit_after(received, "transfer"),
     }
-    life = Life(f)
+    life = Life(f, anonymous=force == "anonymous")
 
     def step(action: str, target: str, at: datetime, actor: str, note: str = "") -> bool:
         if at > now:
@@ -325,7 +326,7 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
         return life
     f.update(replied_at=t, reply_facts=rng.choice(FACTS), reply=rng.choice(OPINIONS))
     _deliver(life, "reply", t, now)
-    if rng.random() < 0.7 and t + timedelta(days=3) <= now:
+    if rng.random() < 0.7 and t + timedelta(days=3) <= now and not life.anonymous:
         f.update(
             rating=rng.choice(["satisfied"] * 5 + ["basically"] * 3 + ["unsatisfied"] * 2),
             rated_at=t + timedelta(days=3),
@@ -413,7 +414,7 @@ def _deliver(life: Life, key: str, issued: datetime, now: datetime) -> None:
     the next request runs from that day."""
     f = life.fields
     at = issued + timedelta(days=2)
-    if at > now:
+    if at > now or life.anonymous:
         return
     method = METHODS[issued.day % len(METHODS)]
     title, limit, field_name = ANSWERS[key]
@@ -562,11 +563,14 @@ def _load(stdout: TextIO, units: dict[str, Organization], started: float) -> dic
     forced |= {165: "stuck", 170: "stuck", 176: "stuck", 140: "review_pending"}
     forced |= {30: "reviewed", 125: "re_review_pending", 12: "re_reviewed", 143: "review_pending"}
     forced |= {185: "hand_back", 150: "hand_back_refused", 138: "extension_pending"}
+    forced |= {70: "anonymous", 90: "anonymous"}
     for i in range(COUNT):
         received = now - timedelta(days=DAYS * (1 - (i / COUNT) ** 0.9), hours=rng.randrange(0, 9))
         matter = MATTERS[rng.randrange(len(MATTERS))]
         if forced.get(i) == "extension_pending":
             matter = MATTERS[0]  # at 自然资源和规划局, whose head is the "unithead" persona
+        if forced.get(i) == "anonymous":
+            matter = MATTERS[12]  # an anonymous accusation (检举控告), to discipline inspection
         life = _play(rng, received, now, forced.get(i, ""))
         township = rng.choice(townships[:8]) if rng.random() < 0.8 else rng.choice(townships)
         if rng.random() < 0.3:
@@ -602,6 +606,9 @@ def _load(stdout: TextIO, units: dict[str, Organization], started: float) -> dic
         )
         if is_group:
             f["form"] = Form.VISIT
+        if life.anonymous:
+            f.update(form=Form.LETTER, is_anonymous=True, is_group=False, people_count=1)
+            named = []
         if f.get("transferred_at"):
             unit = units.get(str(matter[4])) or township
             f.update(handling_unit=unit, handling_path=unit.path)

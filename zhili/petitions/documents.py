@@ -36,7 +36,10 @@ KINDS = {
 
 
 def available(petition: Petition) -> list[tuple[str, str]]:
-    """(kind, title) of the documents this petition has reached."""
+    """(kind, title) of the documents this petition has reached; none for an anonymous
+    letter, which has nobody to address them to."""
+    if petition.is_anonymous:
+        return []
     ready = {
         "acceptance": petition.accepted_at is not None,
         "not_accepted": bool(petition.not_accepted_reason),

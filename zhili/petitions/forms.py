@@ -68,6 +68,7 @@ class RegisterForm(forms.Form):
         help_text="不填为现在;来信以收信日期为准",
     )
     is_group = forms.BooleanField(label="集体访(多人共同提出)", required=False)
+    is_anonymous = forms.BooleanField(label="匿名信访(来信、网上信访、传真)", required=False)
     people_count = forms.IntegerField(label="人数", min_value=1, max_value=10000, initial=1)
     repeat_override = forms.CharField(
         label="新的事实和理由(仅对已复核终结的事项)",
@@ -119,6 +120,7 @@ class RegisterForm(forms.Form):
             category=data["category"],
             township=data.get("township") or "",
             is_group=bool(data.get("is_group")),
+            is_anonymous=bool(data.get("is_anonymous")),
             people_count=data.get("people_count") or 1,
             received_at=data.get("received_at"),
             petitioners=others,
@@ -163,7 +165,9 @@ class NoteForm(forms.Form):
 
 class AssignForm(forms.Form):
     handling_unit = forms.ChoiceField(
-        label="承办单位", required=False, help_text="检举控告类自动转纪检监察举报中心"
+        label="承办单位",
+        required=False,
+        help_text="检举控告类转纪检监察机关、涉法涉诉转政法机关(不选即按规定转送)",
     )
     route = forms.ChoiceField(
         label="办理途径(申诉求决类)", choices=_choices("请选择", Route.choices), required=False

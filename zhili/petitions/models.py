@@ -136,6 +136,9 @@ class Petition(models.Model):
     number = models.CharField("信访件编号", max_length=30, unique=True)
     form = models.CharField("信访形式", max_length=10, choices=Form.choices)
     is_group = models.BooleanField("集体访", default=False)
+    # An anonymous letter (匿名信): registered and handled, with no petitioner to tell in
+    # writing, so no notice, delivery, review or rating.
+    is_anonymous = models.BooleanField("匿名信访", default=False)
     people_count = models.PositiveIntegerField("人数", default=1)
     kind = models.CharField("信访类别", max_length=20, choices=Kind.choices)
     route = models.CharField(

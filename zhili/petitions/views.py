@@ -26,7 +26,7 @@ from zhili.core.scope import can
 from zhili.core.workflow import actor_roles
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import forbidden, requires
-from zhili.petitions import documents, selectors, services, workflow
+from zhili.petitions import documents, routing, selectors, services, workflow
 from zhili.petitions.forms import (
     ACTION_FORMS,
     PERSON_ROWS,
@@ -73,11 +73,13 @@ def _register_page(
         {"person": p, "rep": False} for p in others
     ]
     rows += [{"person": None, "rep": False}] * max(PERSON_ROWS - len(rows), 1)
+    unit = request.user.organization
     context = {
         "form": form,
         "rows": rows,
         "case": case,
         "max_representatives": services.MAX_REPRESENTATIVES,
+        "routes": routing.table(unit) if unit else [],
         **extra,
     }
     return render(request, "petitions/register.html", context, status=status)
@@ -324,6 +326,9 @@ def detail_context(user: Any, petition: Petition, **extra: Any) -> dict[str, Any
         and case_selectors.case_list(user=user).filter(pk=petition.case_id).exists(),
         "review_unit": default_review_unit(petition),
         "extension_pending": extension_pending(petition),
+        "route_target": routing.target_for(
+            petition.kind, petition.category, petition.registering_unit
+        ),
         **extra,
     }
 
@@ -345,6 +350,14 @@ def petition_detail(request: StaffRequest, number: str) -> HttpResponse:
     return detail_response(request, get_petition_or_404(request.user, number))
 
 
+def _initial(petition: Petition, action: str) -> dict[str, Any]:
+    """What an action's form starts with: the unit the law sends the petition to."""
+    if action != "assign":
+        return {}
+    target = routing.target_for(petition.kind, petition.category, petition.registering_unit)
+    return {"handling_unit": target.code} if target else {}
+
+
 @requires(Action.PETITIONS_VIEW)
 @require_http_methods(["GET", "POST"])
 def petition_action(request: StaffRequest, number: str, action: str) -> HttpResponse:
@@ -362,7 +375,12 @@ def petition_action(request: StaffRequest, number: str, action: str) -> HttpResp
             check_transition(user, petition, action)
         except DomainError as exc:
             return detail_response(request, petition, error=exc.message, status=exc.status)
-        return detail_response(request, petition, open_action=action, form=form_class())
+        return detail_response(
+            request,
+            petition,
+            open_action=action,
+            form=form_class(initial=_initial(petition, action)),
+        )
     form = form_class(request.POST)
     if not form.is_valid():
         return detail_response(request, petition, open_action=action, form=form, status=400)

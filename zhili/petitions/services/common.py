@@ -19,9 +19,6 @@ from zhili.petitions.models import Petition, PetitionEvent, PetitionNumberCounte
 
 # The kinds of organization a petition can be transferred to (a handling unit).
 HANDLING_KINDS = {Kind.CENTER, Kind.SUBCENTER, Kind.DEPARTMENT}
-# The code suffix of the county's discipline inspection report center (纪检监察举报中心):
-# accusations (检举控告) go there.
-DISCIPLINE_SUFFIX = "-JJJC"
 
 
 def next_petition_no(now: datetime) -> str:
@@ -106,14 +103,6 @@ def handling_unit_for(code: str, *, field: str = "handling_unit") -> Organizatio
     if unit.kind not in HANDLING_KINDS:
         raise InvalidInput(f"{unit.name} 不是承办单位", field=field)
     return unit
-
-
-def discipline_center(near: Organization) -> Organization | None:
-    """The discipline inspection report center of the county `near` belongs to."""
-    county_code = near.path.strip("/").split("/")[0]
-    return Organization.objects.filter(
-        code=f"{county_code}{DISCIPLINE_SUFFIX}", is_active=True
-    ).first()
 
 
 def fields_of(petition: Petition) -> dict[str, Any]:

@@ -76,6 +76,7 @@ class Registration:
     route: str = ""
     township: str = ""  # township code
     is_group: bool = False
+    is_anonymous: bool = False
     people_count: int = 1
     received_at: datetime | None = None
     petitioners: list[PersonIn] = field(default_factory=list)
@@ -234,7 +235,23 @@ def _check_choices(data: Registration) -> None:
         raise InvalidInput("请填写信访事项(至少5个字)", field="matter")
 
 
+# An anonymous petition comes in writing: a visit or a call has someone to register.
+ANONYMOUS_FORMS = {Form.LETTER, Form.ONLINE, Form.FAX}
+
+
+def _check_anonymous(data: Registration) -> None:
+    if data.form not in ANONYMOUS_FORMS:
+        raise InvalidInput("匿名信访限于来信、网上信访、传真等书面形式", field="form")
+    if data.representatives or data.petitioners:
+        raise InvalidInput("匿名信访不登记信访人,请清空信访人或取消“匿名”", field="petitioners")
+    if data.is_group:
+        raise InvalidInput("匿名信访不能登记为集体访", field="is_group")
+
+
 def _check_people(data: Registration) -> tuple[list[PersonIn], list[PersonIn]]:
+    if data.is_anonymous:
+        _check_anonymous(data)
+        return [], []
     if len(data.representatives) > MAX_REPRESENTATIVES:
         raise InvalidInput(
             f"多人走访应当推选代表,代表人数不超过{MAX_REPRESENTATIVES}人"
@@ -321,7 +338,8 @@ def petition_register(
         number=next_petition_no(received),
         form=data.form,
         is_group=data.is_group,
-        people_count=max(data.people_count, len(people)),
+        is_anonymous=data.is_anonymous,
+        people_count=1 if data.is_anonymous else max(data.people_count, len(people)),
         kind=data.kind,
         route=data.route,
         title=data.title.strip(),

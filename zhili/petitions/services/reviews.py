@@ -249,17 +249,26 @@ def hearing_end(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) 
 # --- what each step needs beyond role, side and state ---------------------------------------
 
 
+ANONYMOUS = "匿名信访没有可以书面答复的信访人"
+
+
 def _deliver_guard(p: Petition) -> str | None:
+    if p.is_anonymous:
+        return ANONYMOUS
     return None if undelivered(p) else "没有待登记送达的答复意见"
 
 
 def _request_review_guard(p: Petition) -> str | None:
+    if p.is_anonymous:
+        return ANONYMOUS
     if p.stage == Stage.ORIGINAL and p.replied_at:
         return None
     return "只有已出具答复意见、尚未复查的信访事项可以申请复查"
 
 
 def _request_re_review_guard(p: Petition) -> str | None:
+    if p.is_anonymous:
+        return ANONYMOUS
     if p.stage == Stage.REVIEW and p.review_decided_at:
         return None
     return "只有已出具复查意见、尚未复核的信访事项可以申请复核"

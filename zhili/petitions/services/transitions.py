@@ -21,14 +21,14 @@ from django.utils import timezone
 from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhili.core.events import emit
 from zhili.core.workflow import Transition, TransitionRefused, actor_roles, refusal_to_error
-from zhili.petitions import deadlines, workflow
+from zhili.orgs.models import Organization
+from zhili.petitions import deadlines, law, routing, workflow
 from zhili.petitions.events import PetitionClosed
 from zhili.petitions.models import Kind, Petition, Rating, Route
 from zhili.petitions.services import reviews
 from zhili.petitions.services.common import (
     apply,
     check_side,
-    discipline_center,
     handling_unit_for,
     required_text,
 )
@@ -57,6 +57,8 @@ def guard(petition: Petition, action: str, actor: Any = None) -> Conflict | None
         return _refused(_extension_refusal(petition, action, actor))
     if action in reviews.GUARDS:
         return _refused(reviews.GUARDS[action](petition))
+    if action == "rate" and petition.is_anonymous:
+        return _refused(reviews.ANONYMOUS)
     if action == "rate" and (petition.rating or not petition.replied_at):
         return _refused("已评价过,或尚未答复" if petition.rating else "答复后才能评价")
     return None
@@ -99,18 +101,7 @@ _text = required_text
 
 def _assign(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
     code = str(params.get("handling_unit") or "").strip()
-    if p.kind == Kind.ACCUSATION:
-        unit = discipline_center(p.registering_unit)
-        if unit is None:
-            raise InvalidInput("未找到纪检监察举报中心,检举控告类无法转送", field="handling_unit")
-        if code and code != unit.code:
-            raise InvalidInput(
-                f"检举控告类信访事项应转送{unit.name}(纪检监察机关)", field="handling_unit"
-            )
-    else:
-        if not code:
-            raise InvalidInput("请选择承办单位", field="handling_unit")
-        unit = handling_unit_for(code)
+    unit = _routed_unit(p, code) or handling_unit_for(code)
     route = str(params.get("route") or p.route or "").strip()
     if p.kind == Kind.CLAIM and route not in Route.values:
         raise InvalidInput("申诉求决类信访事项请选择办理途径", field="route")
@@ -132,6 +123,27 @@ def _assign(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> P
         "hand_back_reason": "",
     }
     return apply(p, t, actor, changes, note=note or f"转送交办{unit.name}", unit=unit.code)
+
+
+def _routed_unit(p: Petition, code: str) -> Organization | None:
+    """The unit the law sends this petition to (zhili.petitions.routing), checked against
+    the one asked for; None when no route applies and the officer chooses."""
+    route = routing.route_for(p.kind, p.category)
+    if route is None:
+        if not code:
+            raise InvalidInput("请选择承办单位", field="handling_unit")
+        return None
+    unit = routing.unit_of(route, p.registering_unit)
+    rule = law.cite("routing")
+    if unit is None:
+        raise InvalidInput(
+            f"未配置{route.what}信访事项的接收单位({route.organ}),无法转送", field="handling_unit"
+        )
+    if code and code != unit.code:
+        raise InvalidInput(
+            f"{route.what}信访事项应转送{unit.name}({route.organ},{rule})", field="handling_unit"
+        )
+    return unit
 
 
 def _hand_back_refusal(p: Petition) -> Conflict | None:

@@ -25,13 +25,16 @@ ID_G = "320722199306120075"
 
 @pytest.fixture
 def staff(personas: Tree, tree: Tree, make_user: Callable[..., User]) -> Tree:
-    """The personas plus a discipline inspection center and its handler, a second township
+    """The personas plus a discipline inspection center and its handler, the joint reception
+    center for law-related matters (涉法涉诉, the political-legal organs), a second township
     officer, a township secretary (T1's head), the police's head and the county center's
     director (the head of the sub-centers)."""
     jjjc = make_org("320722-JJJC", "纪检监察举报中心", "subcenter", "county", tree.county)
+    sfss = make_org("320722-SFSS", "涉法涉诉联合接访中心", "subcenter", "county", tree.county)
     return Tree(
         **personas.__dict__,
         jjjc=jjjc,
+        sfss=sfss,
         inspector=make_user("inspector", jjjc, Role.DEPARTMENT_HANDLER),
         township2=make_user("township2", tree.t2, Role.TOWNSHIP_OFFICER),
         secretary=make_user("secretary", tree.t1, Role.TOWNSHIP_SECRETARY),

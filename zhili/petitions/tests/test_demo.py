@@ -42,6 +42,20 @@ def test_the_demo_loads_every_state_once(db: Any) -> None:
         timezone.localdate(p.review_request_until) == p.reply_delivered_on + timedelta(days=30)
         for p in delivered
     )
+    anonymous = Petition.objects.filter(is_anonymous=True)
+    assert anonymous.count() == 2 and not anonymous.filter(parties__isnull=False).exists()
+    assert not anonymous.filter(reply_delivered_on__isnull=False).exists()
+    # 涉法涉诉 goes to the political-legal organs, 检举控告 to discipline inspection.
+    assert set(
+        Petition.objects.filter(category="law", handling_unit__isnull=False).values_list(
+            "handling_unit__code", flat=True
+        )
+    ) == {"320722-SFSS"}
+    assert set(
+        Petition.objects.filter(kind="accusation", handling_unit__isnull=False).values_list(
+            "handling_unit__code", flat=True
+        )
+    ) == {"320722-JJJC"}
     hearing = Petition.objects.get(hearing_started_on__isnull=False)
     assert hearing.state == State.RE_REVIEW_REQUESTED and hearing.due_at is None
     # An extension waits for the head of 自然资源和规划局 (the "unithead" persona); approved

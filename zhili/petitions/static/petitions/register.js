@@ -22,3 +22,26 @@
     copy.querySelector("input[name=person_name]").focus();
   });
 })();
+
+// The routes of the law (检举控告 → 纪检监察, 涉法涉诉 → 政法): the one the chosen type or
+// category takes is marked, so the officer sees where the petition will be transferred.
+(function () {
+  const kind = document.querySelector("select[name=kind]");
+  const category = document.querySelector("select[name=category]");
+  const routes = document.querySelectorAll("[data-route]");
+  if (!kind || !category || !routes.length) return;
+  function mark() {
+    let found = false;
+    routes.forEach(function (item) {
+      const on =
+        !found &&
+        (!item.dataset.kind || item.dataset.kind === kind.value) &&
+        (!item.dataset.category || item.dataset.category === category.value);
+      item.classList.toggle("route-on", on);
+      found = found || on;
+    });
+  }
+  kind.addEventListener("change", mark);
+  category.addEventListener("change", mark);
+  mark();
+})();
