@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from django.utils import timezone
 
 from zhili.orgs.demo import load as load_orgs
@@ -14,6 +15,8 @@ from zhili.petitions import demo, services
 from zhili.petitions.models import Card, KeyPetitioner, Petition, PetitionEvent, State
 from zhili.petitions.services.registration import REPEAT_MESSAGE
 from zhili.supervision.models import SupervisionOrder
+
+pytestmark = pytest.mark.any_day
 
 
 def test_the_demo_loads_every_state_once(db: Any) -> None:
