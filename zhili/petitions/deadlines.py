@@ -6,7 +6,9 @@ The regulation's 日 are calendar days (unlike the case limits of zhili.cases.de
 counted the usual way of Chinese law: the day of the event is not counted, the limit ends at
 the end (24:00, local time) of its last day. A reply received on 26 November may be
 reviewed until the end of 26 December. Its one limit in working days is the hand-back
-(`hand_back`, 5 working days, zhili.core.workcal).
+(`hand_back`, 5 working days, zhili.core.workcal): counted into a year whose holidays are not
+known yet, it is provisional (`Petition.hand_back_provisional`) and counted again on
+`core.calendar_changed` (services.calendar).
 
 Each limit names its article in zhili.petitions.law (`Limit.article`). Two limits are ours,
 not the regulation's words: the handling unit decides on acceptance within the same 15 days
@@ -100,9 +102,9 @@ def last_day_text(due: datetime) -> str:
 
 def is_provisional(start: datetime, end: datetime) -> bool:
     """Whether a working-day limit from `start` to `end` was counted on a provisional
-    calendar (a year whose official arrangement is not known yet)."""
-    check = getattr(workcal, "provisional_between", None)
-    return bool(check and check(timezone.localdate(start), timezone.localdate(end)))
+    calendar (a year whose official arrangement is not known yet): the pages and the API say
+    "临时日历", and zhili.petitions.handlers counts it again when the year is confirmed."""
+    return workcal.provisional_between(timezone.localdate(start), timezone.localdate(end))
 
 
 def current_limit(fields: dict, state: str) -> tuple[datetime | None, datetime | None]:

@@ -1,5 +1,9 @@
 """How petitions react to other apps' events (listed in config/event_handlers.py).
 
+The calendar (core.calendar_changed): a year's holidays entered, the hand-back windows
+counted on its provisional calendar are counted again (`recompute_on_calendar_change`,
+zhili.petitions.services.calendar).
+
 Leader reception (zhili.receptions) announces a reception of a petition and a leader taking
 a petition over (包案) or resolving it; each adds a line to the petition's timeline:
 
@@ -20,8 +24,10 @@ delivery of the same event finds it and adds nothing (as zhili/cases/handlers.py
 from datetime import datetime
 from typing import Any
 
+from zhili.core.events import CalendarChanged
 from zhili.orgs.models import Organization, User
 from zhili.petitions.models import Petition, PetitionEvent
+from zhili.petitions.services.calendar import petitions_recompute_provisional
 from zhili.receptions.events import OwnershipChanged, ReceptionRecorded
 from zhili.receptions.models import Mode, Ownership, Reception
 
@@ -30,12 +36,19 @@ OWNERSHIP_ACTIONS = {"assign": "leader_ownership", "resolve": "ownership_resolve
 
 # The labels of these lines on the petition's page (zhili/petitions/views.py EVENT_LABELS).
 TIMELINE_LABELS = {
+    "recompute": "期限重新计算",
     RECEPTION_ACTION: "领导接访",
     "leader_ownership": "领导包案",
     "ownership_resolved": "包案办结",
 }
 
 SUMMARY_CHARS = 120
+
+
+def recompute_on_calendar_change(event: CalendarChanged, **_: Any) -> None:
+    """A year's holidays confirmed: open hand-back windows counted on its provisional
+    calendar are counted again (idempotent: nothing provisional is left the second time)."""
+    petitions_recompute_provisional(years=event.years)
 
 
 def summary(text: str, limit: int = SUMMARY_CHARS) -> str:
