@@ -202,9 +202,21 @@ class HistoryOut(Schema):
     created_at: datetime
 
 
+class KeyFlagOut(Schema):
+    petitioner_id: int
+    name: str
+    level: str
+    level_label: str
+    responsible_unit: OrgRef
+
+
 class PetitionDetailOut(PetitionOut):
     matter: str
     parties: list[PartyOut]
+    key_petitioners: list[KeyFlagOut] = Field(
+        ...,
+        description="信访人中的重点上访人员(仅有权查看名册的角色可见,其他用户为空;查看留痕)",
+    )
     transfer_due: datetime
     transferred_at: datetime | None
     hand_back_until: datetime | None = Field(
@@ -343,8 +355,19 @@ def detail_out(request: StaffRequest, p: Petition) -> dict[str, Any]:
         }
         for e in selectors.petition_timeline(p)
     ]
+    keys = [
+        {
+            "petitioner_id": r.petitioner_id,
+            "name": r.petitioner.name,
+            "level": r.level,
+            "level_label": r.get_level_display(),
+            "responsible_unit": _org(r.responsible_unit),
+        }
+        for r in selectors.key_records_for(p, request.user)
+    ]
     computed = {
         "parties": parties,
+        "key_petitioners": keys,
         "actions": [t.name for t in services.actions_for(request.user, p)],
         "documents": [kind for kind, _ in documents.available(p)],
         "history": history,

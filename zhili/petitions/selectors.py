@@ -123,17 +123,27 @@ def petitioner_get(*, user: Any, petition: Petition, petitioner_id: int) -> Peti
     return found.petitioner
 
 
-def key_flags(petition: Petition, user: Any) -> set[int]:
-    """Ids of the petition's petitioners who are on the register, for users who may see it
-    (others learn nothing of the register from a petition's page)."""
+@transaction.atomic
+def key_records_for(petition: Petition, user: Any) -> list[KeyPetitioner]:
+    """The register's active records of the petition's petitioners, for users who may see
+    the register (others learn nothing of it from a petition); showing them is audited, as
+    every read of the register."""
     if not may_see_key_petitioners(user):
-        return set()
+        return []
     ids = petition.parties.values_list("petitioner_id", flat=True)
-    return set(
-        KeyPetitioner.objects.filter(petitioner_id__in=ids, is_active=True).values_list(
-            "petitioner_id", flat=True
+    records = list(
+        KeyPetitioner.objects.filter(petitioner_id__in=ids, is_active=True).select_related(
+            "petitioner", "responsible_unit"
         )
     )
+    if records:
+        audit(user, "petitions.key_petitioner.flag", petition, records=[r.pk for r in records])
+    return records
+
+
+def key_flags(petition: Petition, user: Any) -> set[int]:
+    """Ids of the petition's petitioners who are on the register (see `key_records_for`)."""
+    return {record.petitioner_id for record in key_records_for(petition, user)}
 
 
 # --- key petitioners ---------------------------------------------------------------------

@@ -35,7 +35,7 @@ from zhili.petitions.forms import (
     RegisterForm,
 )
 from zhili.petitions.handlers import TIMELINE_LABELS
-from zhili.petitions.models import Petition, Petitioner, State
+from zhili.petitions.models import KeyPetitioner, Petition, Petitioner, State
 from zhili.petitions.services.reviews import default_review_unit
 from zhili.petitions.services.transitions import check_transition, extension_pending
 from zhili.supervision.selectors import order_list
@@ -121,7 +121,15 @@ def _submit(request: StaffRequest, form: RegisterForm, case: Any = None) -> Http
         messages.success(request, f"信访事项 {petition.number} 已登记")
     if petition.pending_of_id:
         messages.warning(request, f"{petition.pending_flag},请核实后再转送交办")
+    for record in selectors.key_records_for(petition, request.user):
+        messages.warning(request, f"重点上访人员:{key_line(record)}")
     return redirect("petitions:detail", number=petition.number)
+
+
+def key_line(record: KeyPetitioner) -> str:
+    """王秀英(高度关注,责任单位甲镇综治中心)"""
+    level = record.get_level_display()
+    return f"{record.petitioner.name}({level},责任单位{record.responsible_unit.name})"
 
 
 def may_register(user: Any) -> bool:
@@ -304,7 +312,8 @@ def _limits(petition: Petition) -> list[dict[str, Any]]:
 
 def detail_context(user: Any, petition: Petition, **extra: Any) -> dict[str, Any]:
     parties = list(selectors.petition_parties(petition))
-    keys = selectors.key_flags(petition, user)
+    key_records = selectors.key_records_for(petition, user)
+    keys = {record.petitioner_id for record in key_records}
     for party in parties:
         person = party.petitioner
         party.masked_phone = mask_phone(person.phone)  # type: ignore[attr-defined]
@@ -321,6 +330,7 @@ def detail_context(user: Any, petition: Petition, **extra: Any) -> dict[str, Any
         "documents": documents.available(petition),
         "can_reveal": can(user, Action.PERSONAL_DATA_REVEAL),
         "may_key": may_key,
+        "key_records": key_records,
         "orders": order_list(user=user).filter(petition=petition),
         "case_visible": petition.case_id is not None
         and case_selectors.case_list(user=user).filter(pk=petition.case_id).exists(),
