@@ -119,8 +119,13 @@ class ActIn(Schema):
     days: int = Field(
         0, ge=0, le=365, description=f"extend:延长天数(1-{deadlines.days('extension')})"
     )
+    requests: str = Field("", max_length=5000, description="reply:信访请求(不填为登记的信访事项)")
     facts: str = Field("", max_length=5000, description="reply:查明的事实")
+    outcome: Literal["", "support", "explain", "reject"] = Field(
+        "", description="reply:处理结论,支持 support、解释说明 explain、不支持 reject"
+    )
     reply: str = Field("", max_length=5000, description="reply:处理意见")
+    basis: str = Field("", max_length=2000, description="reply:法律法规及政策依据")
     opinion: str = Field("", max_length=5000, description="复查/复核意见")
     unit: str = Field("", max_length=40, description="复查/复核机关编码(不填为上一级)")
     requested_on: Day | None = Field(
@@ -240,8 +245,11 @@ class PetitionDetailOut(PetitionOut):
     extension_days: int = Field(..., description="经批准延长的天数")
     extension_reason: str
     replied_at: datetime | None
+    reply_requests: str
     reply_facts: str
+    reply_outcome: str = Field(..., description="处理结论:support、explain、reject")
     reply: str
+    reply_basis: str
     reply_delivered_on: date | None = Field(..., description="答复意见书送达信访人的日期")
     reply_delivery_method: str = Field(..., description="送达方式代码")
     review_request_until: datetime | None = Field(

@@ -36,6 +36,7 @@ from zhili.petitions.models import (
     KeyLevel,
     KeyPetitioner,
     Kind,
+    Outcome,
     Petition,
     Petitioner,
     PetitionEvent,
@@ -177,12 +178,27 @@ FACTS = [
     "经实地走访和调阅资料,信访人反映的情况部分属实。",
     "经核查,相关款项已于近期拨付到位,信访人反映的情况已得到解决。",
 ]
+# (opinion, outcome): what a handling unit answers, and the conclusion it states.
 OPINIONS = [
-    "责成相关单位于15日内整改到位,并将整改结果书面告知信访人。",
-    "支持信访人的合理诉求,已协调有关单位依法依规予以解决。",
-    "信访人的诉求缺乏政策依据,不予支持,已向信访人做好政策解释工作。",
-    "建议信访人通过法定途径主张权利,本机关将依法提供必要帮助。",
+    ("责成相关单位于15日内整改到位,并将整改结果书面告知信访人。", Outcome.SUPPORT),
+    ("支持信访人的合理诉求,已协调有关单位依法依规予以解决。", Outcome.SUPPORT),
+    ("信访人的诉求缺乏政策依据,不予支持,已向信访人做好政策解释工作。", Outcome.REJECT),
+    ("建议信访人通过法定途径主张权利,本机关将依法提供必要帮助。", Outcome.EXPLAIN),
 ]
+# The legal basis a reply names, by content category (the acts only: demo texts cite no
+# article they have not been checked against).
+BASIS = {
+    "land": "《中华人民共和国土地管理法》及省征地补偿安置规定",
+    "labour": "《保障农民工工资支付条例》",
+    "urban": "《物业管理条例》",
+    "rural": "《中华人民共和国农村土地承包法》",
+    "environment": "《中华人民共和国大气污染防治法》《中华人民共和国水污染防治法》",
+    "education_health": "《中华人民共和国基本医疗卫生与健康促进法》",
+    "civil_affairs": "《社会救助暂行办法》",
+    "transport": "《农村公路建设管理办法》",
+    "law": "《中华人民共和国民事诉讼法》",
+    "discipline": "《中国共产党纪律处分条例》",
+}
 NOT_ACCEPTED = [
     (
         "该事项已进入诉讼程序,依法不属于信访受理范围。",
@@ -324,7 +340,8 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
     t = f["accepted_at"] + timedelta(days=span, hours=rng.randrange(1, 8))
     if not step("reply", State.REPLIED, t, "handler", "出具答复意见书"):
         return life
-    f.update(replied_at=t, reply_facts=rng.choice(FACTS), reply=rng.choice(OPINIONS))
+    opinion, outcome = rng.choice(OPINIONS)
+    f.update(replied_at=t, reply_facts=rng.choice(FACTS), reply=opinion, reply_outcome=outcome)
     _deliver(life, "reply", t, now)
     if rng.random() < 0.7 and t + timedelta(days=3) <= now and not life.anonymous:
         f.update(
@@ -609,6 +626,8 @@ def _load(stdout: TextIO, units: dict[str, Organization], started: float) -> dic
         if life.anonymous:
             f.update(form=Form.LETTER, is_anonymous=True, is_group=False, people_count=1)
             named = []
+        if f.get("replied_at"):
+            f.update(reply_requests=f["matter"], reply_basis=BASIS.get(matter[0], ""))
         if f.get("transferred_at"):
             unit = units.get(str(matter[4])) or township
             f.update(handling_unit=unit, handling_path=unit.path)

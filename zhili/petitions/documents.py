@@ -4,8 +4,9 @@ addressee (the petitioners), the body, the issuing unit and date.
 
 - 受理告知书 (acceptance notice) and 不予受理告知书 (not accepted: the reason and where to go);
 - 延期办理告知书 (the extension and its reason);
-- 答复意见书 (the written reply: the petitioner, the matter, the facts found, the opinion, and
-  the right to request a review, where and within how long).
+- 答复意见书 (the written reply, as 第三十二条第一款 asks: the requests, the facts found, the
+  outcome 支持 / 解释说明 / 不支持 with the opinion, its legal basis, and the way to a review:
+  where and within how long from its receipt).
 
 Every number of days and every article comes from zhili.petitions.deadlines and
 zhili.petitions.law when the document is made.
@@ -22,10 +23,17 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from zhili.core.errors import Conflict
-from zhili.petitions import deadlines
-from zhili.petitions.models import Petition
+from zhili.petitions import deadlines, law
+from zhili.petitions.models import Outcome, Petition
 from zhili.petitions.services.reviews import default_review_unit
 from zhili.supervision.documents import RED, TITLE_FONT, _rule, _run
+
+# How the reply words each outcome (第三十二条第一款's three cases).
+OUTCOME_TEXT: dict[str, str] = {
+    Outcome.SUPPORT: "予以支持",
+    Outcome.EXPLAIN: "作出解释说明",
+    Outcome.REJECT: "不予支持",
+}
 
 KINDS = {
     "acceptance": "受理告知书",
@@ -125,13 +133,22 @@ def _reply_body(doc: DocxDocument, petition: Petition, matter: str) -> str:
         cells = table.add_row().cells
         _run(cells[0].paragraphs[0], label, size=14, bold=True)
         _run(cells[1].paragraphs[0], value, size=14)
-    _para(doc, f"{matter}的信访事项,本机关已依法受理并进行了调查核实。现答复如下:")
-    _para(doc, "一、信访事项", bold=True)
-    _para(doc, petition.matter)
+    _para(
+        doc,
+        f"{matter}的信访事项,本机关已依法受理并进行了调查核实。"
+        f"依照{law.cite('reply')}的规定,现答复如下:",
+    )
+    _para(doc, "一、信访请求", bold=True)
+    _para(doc, petition.reply_requests or petition.matter)
     _para(doc, "二、查明的事实", bold=True)
     _para(doc, petition.reply_facts)
     _para(doc, "三、处理意见", bold=True)
+    if petition.reply_outcome:
+        _para(doc, f"经研究,对你(们)的信访请求{OUTCOME_TEXT[petition.reply_outcome]}。")
     _para(doc, petition.reply)
+    _para(doc, "四、法律法规及政策依据", bold=True)
+    _para(doc, petition.reply_basis or "—")
+    _para(doc, "五、复查途径", bold=True)
     unit = default_review_unit(petition)
     _para(
         doc,

@@ -17,6 +17,7 @@ from zhili.petitions.models import (
     Form,
     KeyLevel,
     Kind,
+    Outcome,
     Rating,
     Route,
     State,
@@ -244,17 +245,38 @@ class RefuseForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
+    """The written reply's content (第三十二条第一款): requests, facts, outcome, opinion, basis."""
+
+    requests = forms.CharField(
+        label="信访请求",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="信访人提出的请求;不填为登记的信访事项",
+    )
     facts = forms.CharField(
         label="查明的事实",
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "请填写查明的事实"},
     )
+    outcome = forms.ChoiceField(
+        label="处理结论",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择处理结论", "invalid_choice": "请选择处理结论"},
+    )
     reply = forms.CharField(
         label="处理意见",
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "请填写处理意见"},
+    )
+    basis = forms.CharField(
+        label="法律法规及政策依据",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写处理意见的法律法规或政策依据"},
     )
 
 

@@ -83,6 +83,14 @@ class Card(models.TextChoices):
     RED = "red", "红牌"
 
 
+class Outcome(models.TextChoices):
+    """The written reply's conclusion on the requests (信访工作条例 第三十二条第一款)."""
+
+    SUPPORT = "support", "支持"  # the request is founded in fact and in the rules
+    EXPLAIN = "explain", "解释说明"  # reasonable, but without a legal basis: explained
+    REJECT = "reject", "不支持"  # without factual basis or against the rules
+
+
 class Delivery(models.TextChoices):
     """How a written answer reached the petitioner (送达方式)."""
 
@@ -231,8 +239,13 @@ class Petition(models.Model):
     extension_reason = models.CharField("延期理由", max_length=500, blank=True)
     extended_at = models.DateTimeField("延期时间", null=True, blank=True)
     replied_at = models.DateTimeField("答复时间", null=True, blank=True)
+    # The written reply (答复意见书) states the requests, the facts found, the outcome, the
+    # opinion and its legal basis (第三十二条第一款), and the way to a review (第三十五条).
+    reply_requests = models.TextField("信访请求", blank=True)
     reply_facts = models.TextField("查明事实", blank=True)
+    reply_outcome = models.CharField("处理结论", max_length=10, choices=Outcome.choices, blank=True)
     reply = models.TextField("处理意见", blank=True)
+    reply_basis = models.TextField("法律法规及政策依据", blank=True)
     # 送达: the day the petitioner received the written reply; the review window runs from it.
     reply_delivered_on = models.DateField("答复意见书送达日期", null=True, blank=True)
     reply_delivery_method = models.CharField(

@@ -361,7 +361,10 @@ def petition_detail(request: StaffRequest, number: str) -> HttpResponse:
 
 
 def _initial(petition: Petition, action: str) -> dict[str, Any]:
-    """What an action's form starts with: the unit the law sends the petition to."""
+    """What an action's form starts with: the unit the law sends the petition to, the
+    requests of a reply as registered."""
+    if action == "reply":
+        return {"requests": petition.matter}
     if action != "assign":
         return {}
     target = routing.target_for(petition.kind, petition.category, petition.registering_unit)

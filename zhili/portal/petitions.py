@@ -83,6 +83,7 @@ def _result(
         "steps": public_steps(petition),
         "reply": mask_personal_text(petition.reply),
         "facts": mask_personal_text(petition.reply_facts),
+        "basis": mask_personal_text(petition.reply_basis),
         "can_rate": can_rate,
         "rating_label": Rating(petition.rating).label if petition.rating else "",
         "rate_form": rate_form or PetitionRateForm(initial={"token": token}),

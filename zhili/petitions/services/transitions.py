@@ -24,7 +24,7 @@ from zhili.core.workflow import Transition, TransitionRefused, actor_roles, refu
 from zhili.orgs.models import Organization
 from zhili.petitions import deadlines, law, routing, workflow
 from zhili.petitions.events import PetitionClosed
-from zhili.petitions.models import Kind, Petition, Rating, Route
+from zhili.petitions.models import Kind, Outcome, Petition, Rating, Route
 from zhili.petitions.services import reviews
 from zhili.petitions.services.common import (
     apply,
@@ -275,11 +275,26 @@ def _refuse_extension(actor: Any, p: Petition, t: Transition, params: dict[str, 
 
 
 def _reply(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
+    """The written reply: what the law requires it to state (第三十二条第一款). The requests
+    default to the matter as registered; the outcome and the basis must be given."""
+    requests = str(params.get("requests") or "").strip()[:MAX_TEXT] or p.matter
     facts = _text(params, "facts", "请填写查明的事实")
+    outcome = str(params.get("outcome") or "")
+    if outcome not in Outcome.values:
+        raise InvalidInput("请选择处理结论:支持、解释说明或不支持", field="outcome")
     reply = _text(params, "reply", "请填写处理意见")
+    basis = _text(params, "basis", "请填写处理意见的法律法规或政策依据", limit=2000)
     # The review window opens when the reply reaches the petitioner (reviews.deliver).
-    changes = {"reply_facts": facts, "reply": reply, "replied_at": timezone.now()}
-    return apply(p, t, actor, changes, note="出具答复意见书")
+    changes = {
+        "reply_requests": requests,
+        "reply_facts": facts,
+        "reply_outcome": outcome,
+        "reply": reply,
+        "reply_basis": basis,
+        "replied_at": timezone.now(),
+    }
+    note = f"出具答复意见书:{Outcome(outcome).label}"
+    return apply(p, t, actor, changes, note=note, outcome=outcome)
 
 
 def outcome_of(p: Petition) -> str:

@@ -77,7 +77,12 @@ def advance(petition: Petition, staff: Tree, upto: str) -> Petition:
         (
             "reply",
             staff.township,
-            {"facts": "经查,补偿款已拨付到村。", "reply": "责成村委会十日内足额发放。"},
+            {
+                "facts": "经查,补偿款已拨付到村。",
+                "outcome": "support",
+                "reply": "责成村委会十日内足额发放。",
+                "basis": "《中华人民共和国土地管理法》第四十八条",
+            },
         ),
         (
             "deliver",

@@ -96,7 +96,17 @@ def test_acting_through_the_api(register: Any, staff: Any) -> None:
     assert post(town, url, {"action": "accept"}).json()["state"] == "accepted"
     bad = post(town, url, {"action": "extend", "days": 31, "reason": "复杂"})
     assert bad.status_code == 422 and bad.json()["field"] == "days"
-    replied = post(town, url, {"action": "reply", "facts": "已查明", "reply": "予以支持"})
+    replied = post(
+        town,
+        url,
+        {
+            "action": "reply",
+            "facts": "已查明",
+            "outcome": "support",
+            "reply": "予以支持",
+            "basis": "《土地管理法》第四十八条",
+        },
+    )
     assert replied.json()["state"] == "replied" and "reply" in replied.json()["documents"]
     doc = town.get(f"/api/v1/petitions/{petition.number}/documents/reply")
     assert doc.status_code == 200 and doc["Content-Type"].startswith("application/vnd.openxml")

@@ -35,6 +35,8 @@ def act(tab: Any, action: str, fields: dict[str, str] | None = None) -> None:
     for selector, value in (fields or {}).items():
         if selector.startswith("select"):
             tab.select_option(selector.split(":", 1)[1], value)
+        elif selector.startswith("check:"):
+            tab.check(selector.split(":", 1)[1])
         else:
             tab.fill(selector, value)
     tab.click(f"[data-testid=submit-{action}]")
@@ -101,7 +103,9 @@ def test_a_petition_from_registration_to_the_written_reply(live_server, staff, b
         "reply",
         {
             "textarea[name=facts]": "经查,补偿款已拨付到村,村委会未及时发放。",
+            "check:input[name=outcome][value=support]": "",
             "textarea[name=reply]": "责成村委会十日内足额发放补偿款。",
+            "textarea[name=basis]": "《中华人民共和国土地管理法》第四十八条",
         },
     )
     assert town.inner_text("[data-testid=petition-state]") == "已答复"
@@ -110,7 +114,8 @@ def test_a_petition_from_registration_to_the_written_reply(live_server, staff, b
     reply = Document(BytesIO(download(town, "document-reply")))
     text = "\n".join(p.text for p in reply.paragraphs)
     assert "答复意见书" in text and "王秀英" in text and "30日内" in text
-    assert "责成村委会十日内足额发放补偿款" in text
+    assert "责成村委会十日内足额发放补偿款" in text and "予以支持" in text
+    assert "土地管理法" in text and "一、信访请求" in text
     petition.refresh_from_db()
     assert petition.state == State.REPLIED
     town.context.close()

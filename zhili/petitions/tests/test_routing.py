@@ -34,7 +34,15 @@ def test_an_anonymous_letter_is_registered_and_handled(register: Any, staff: Any
         staff.petition, petition, "assign", handling_unit="320722901", route="department_duty"
     )
     petition = act(staff.township, petition, "accept")
-    petition = act(staff.township, petition, "reply", facts="经查属实", reply="已责成整改")
+    petition = act(
+        staff.township,
+        petition,
+        "reply",
+        facts="经查属实",
+        outcome="support",
+        reply="已责成整改",
+        basis="《村民委员会组织法》",
+    )
     assert documents.available(petition) == []  # nobody to address them to
     assert "deliver" not in {t.name for t in services.actions_for(staff.township, petition)}
     with pytest.raises(Conflict):

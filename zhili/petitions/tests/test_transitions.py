@@ -104,11 +104,23 @@ def test_not_accepting_needs_the_reason_and_where_to_go(register: Any, staff: An
     assert petition.state == State.NOT_ACCEPTED and "人民法院" in petition.not_accepted_route
 
 
-def test_a_reply_needs_facts_and_an_opinion(register: Any, staff: Any) -> None:
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"outcome": "support", "reply": "y", "basis": "z"}, "facts"),
+        ({"facts": "x", "reply": "y", "basis": "z"}, "outcome"),
+        ({"facts": "x", "outcome": "maybe", "reply": "y", "basis": "z"}, "outcome"),
+        ({"facts": "x", "outcome": "support", "basis": "z"}, "reply"),
+        ({"facts": "x", "outcome": "support", "reply": "y"}, "basis"),
+    ],
+)
+def test_a_reply_needs_facts_an_outcome_an_opinion_and_its_basis(
+    register: Any, staff: Any, params: dict, field: str
+) -> None:
     petition = advance(register(), staff, "start")
     with pytest.raises(InvalidInput) as refused:
-        services.petition_act(actor=staff.township, petition=petition, action="reply", facts="x")
-    assert refused.value.field == "reply"
+        services.petition_act(actor=staff.township, petition=petition, action="reply", **params)
+    assert refused.value.field == field
 
 
 def test_a_stale_copy_loses_to_the_first_writer(register: Any, staff: Any) -> None:
