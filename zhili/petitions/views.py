@@ -304,6 +304,8 @@ def _limits(petition: Petition) -> list[dict[str, Any]]:
                 "late": done is None and current and due < now,
                 "late_done": bool(done and done > due),
                 "window_closed": label in windows and done is None and due < now,
+                # A window is not "done": the objection or the request was made in it.
+                "done_label": "提出" if label in windows else "完成",
                 "provisional": provisional.get(label, False),
             }
         )

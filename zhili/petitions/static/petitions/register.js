@@ -45,3 +45,21 @@
   category.addEventListener("change", mark);
   mark();
 })();
+
+// An anonymous letter names nobody: the person rows are switched off while it is ticked
+// (disabled inputs are not sent, so nothing typed there is registered by mistake).
+(function () {
+  const anonymous = document.querySelector("input[name=is_anonymous]");
+  const table = document.querySelector("[data-testid=person-table]");
+  const add = document.getElementById("add-person");
+  if (!anonymous || !table) return;
+  function apply() {
+    table.querySelectorAll("input").forEach(function (input) {
+      input.disabled = anonymous.checked;
+    });
+    if (add) add.disabled = anonymous.checked;
+    table.classList.toggle("muted", anonymous.checked);
+  }
+  anonymous.addEventListener("change", apply);
+  apply();
+})();
