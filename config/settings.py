@@ -197,6 +197,12 @@ MEDIA_ROOT = Path(os.environ.get("ZHILI_MEDIA_ROOT", VAR_DIR / "media"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- petitions ------------------------------------------------------------------------------
+# Where the law sends a petition whoever registers it (zhili/petitions/routing.py): {route key:
+# unit code suffix under the county's code}; empty keeps "discipline" (检举控告) -> -JJJC and
+# "law" (涉法涉诉) -> -SFSS.
+ZHILI_PETITION_ROUTES: dict[str, str] = {}
+
 # --- cases ----------------------------------------------------------------------------------
 # Case numbers: prefix + local date + sequence of the day, e.g. DH20261126-00042.
 ZHILI_CASE_PREFIX = os.environ.get("ZHILI_CASE_PREFIX", "DH")

@@ -36,7 +36,7 @@ OWNERSHIP_ACTIONS = {"assign": "leader_ownership", "resolve": "ownership_resolve
 
 # The labels of these lines on the petition's page (zhili/petitions/views.py EVENT_LABELS).
 TIMELINE_LABELS = {
-    "recompute": "期限重新计算",
+    "recompute": "时限重算",
     RECEPTION_ACTION: "领导接访",
     "leader_ownership": "领导包案",
     "ownership_resolved": "包案办结",

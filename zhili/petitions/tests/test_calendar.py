@@ -51,8 +51,8 @@ def test_a_window_into_2027_is_provisional_and_says_so(register: Any, staff: Any
         page = client.get(f"/petitions/{petition.number}/").content.decode()
         form = client.get(f"/petitions/{petition.number}/act/hand_back/").content.decode()
         api = client.get(f"/api/v1/petitions/{petition.number}").json()
-    assert "异议退回期限" in page and "(临时日历)" in page
-    assert "2027-01-05 当日24时(临时日历)" in form
+    assert "异议退回期限" in page and 'data-testid="provisional"' in page
+    assert "2027-01-05 当日24时<span" in form and "临时日历</span>" in form
     assert api["hand_back_provisional"] is True
 
 
