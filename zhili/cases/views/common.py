@@ -11,6 +11,7 @@ from django.utils import timezone
 from zhili.cases import deadlines, duplicates, selectors, services
 from zhili.cases.forms import ONE_CLICK
 from zhili.cases.models import Case, LimitUnit
+from zhili.cases.services.assists import tasks_of
 from zhili.core.errors import DomainError, NotFound
 from zhili.orgs import selectors as org_selectors
 from zhili.orgs.auth import StaffRequest
@@ -20,8 +21,26 @@ PAGE_SIZE = 50
 
 # Which actions a row offers on each list; the others live on the detail page.
 ROW_ACTIONS = {
-    "workbench": ["dispatch", "approve_extension", "refuse_extension", "close", "rate"],
-    "inbox": ["acknowledge", "start", "reply", "request_extension", "return"],
+    "workbench": [
+        "dispatch",
+        "approve_extension",
+        "refuse_extension",
+        "approve_return",
+        "refuse_return",
+        "close",
+        "send_back",
+        "rate",
+    ],
+    "inbox": [
+        "acknowledge",
+        "start",
+        "reply",
+        "request_extension",
+        "return",
+        "request_return",
+    ],
+    # The inbox's 协办 tab: the unit's own task on someone else's case.
+    "assist": ["assist_acknowledge", "assist_reply"],
     "followup": ["rate", "reopen"],
 }
 CONTEXTS = {"detail", *ROW_ACTIONS}
@@ -94,6 +113,8 @@ def row_context(user: Any, ctx: str, case: Case, **extra: Any) -> dict[str, Any]
     actions = [allowed[name] for name in ROW_ACTIONS[ctx] if name in allowed]
     if ctx == "workbench" and "flags" not in extra:
         extra["flags"] = duplicates.open_flags([case.pk]).get(case.pk, [])
+    if ctx == "assist":
+        extra["task"] = next(iter(tasks_of(user, case)), None)
     context = {"case": case, "ctx": ctx, "actions": actions, "one_click": ONE_CLICK, **extra}
     return context | {"can_merge": "merge" in allowed}
 

@@ -43,6 +43,13 @@ def _totals(rows: list[UnitFigures]) -> UnitFigures:
         "overdue",
         "rated",
         "satisfied",
+        "sent_back",
+        "return_requested",
+        "return_approved",
+        "return_refused",
+        "assisted",
+        "assisted_on_time",
+        "assisted_late",
     ]
     return UnitFigures(unit_code="", unit_name="合计", **{f: total(f) for f in fields})
 

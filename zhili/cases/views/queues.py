@@ -126,13 +126,13 @@ def bulk_dispatch(request: StaffRequest) -> HttpResponse:
 def inbox(request: StaffRequest) -> HttpResponse:
     user = request.user
     bucket = _bucket(request, selectors.INBOX_BUCKETS)
-    qs = selectors.inbox_cases(user=user)
-    page = _page(request, selectors.filter_cases(qs, selectors.INBOX_BUCKETS[bucket][1]))
-    counts = selectors.bucket_counts(qs, selectors.INBOX_BUCKETS)
+    page = _page(request, selectors.inbox_bucket_cases(user=user, bucket=bucket))
+    counts = selectors.inbox_counts(user=user)
     buckets = {k: label for k, (label, _f) in selectors.INBOX_BUCKETS.items()}
+    ctx = "assist" if bucket == selectors.ASSIST_BUCKET else "inbox"
     context = {
         **tabs_context("cases:inbox", buckets, counts, bucket),
-        "rows": _rows(user, "inbox", page.items),
+        "rows": _rows(user, ctx, page.items),
         "page": page,
         "first_page": not request.GET.get("cursor"),
         "bucket": bucket,
@@ -146,8 +146,7 @@ def inbox(request: StaffRequest) -> HttpResponse:
 @require_GET
 def inbox_tabs(request: StaffRequest) -> HttpResponse:
     bucket = _bucket(request, selectors.INBOX_BUCKETS)
-    qs = selectors.inbox_cases(user=request.user)
-    counts = selectors.bucket_counts(qs, selectors.INBOX_BUCKETS)
+    counts = selectors.inbox_counts(user=request.user)
     buckets = {k: label for k, (label, _f) in selectors.INBOX_BUCKETS.items()}
     context = tabs_context("cases:inbox", buckets, counts, bucket)
     return render(request, "cases/_tabs.html", {**context, "target": "#inbox"})
