@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -278,6 +278,18 @@ def assist_cases(*, user: Any) -> QuerySet[Case]:
     tasks = CaseAssist.objects.filter(state__in=OPEN_ASSIST, organization__path__under=org.path)
     finished = (State.CLOSED, State.RATED, State.MERGED)
     return case_list(user=user).filter(pk__in=tasks.values("case_id")).exclude(state__in=finished)
+
+
+def assist_progress(case_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Case id -> (assisting tasks replied, tasks not withdrawn), for the lead's rows."""
+    rows = (
+        CaseAssist.objects.filter(case_id__in=case_ids)
+        .exclude(state=AssistState.WITHDRAWN)
+        .order_by()
+        .values("case_id")
+        .annotate(total=Count("id"), replied=Count("id", filter=Q(state=AssistState.REPLIED)))
+    )
+    return {row["case_id"]: (row["replied"], row["total"]) for row in rows}
 
 
 def inbox_bucket_cases(*, user: Any, bucket: str) -> QuerySet[Case]:

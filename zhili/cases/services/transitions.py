@@ -161,25 +161,28 @@ def _to_unit(case: Case, unit: Organization) -> dict[str, Any]:
     }
 
 
-def _assisting(codes: Iterable[str]) -> list[Organization]:
+def _assisting(codes: Iterable[str], lead: Organization) -> list[Organization]:
     codes = [c for c in codes if c]
+    if lead.code in codes:
+        raise InvalidInput(f"{lead.name} 已是主办单位,不能同时协办", field="assisting")
     units = list(Organization.objects.filter(code__in=codes, kind__in=DISPATCHABLE_KINDS))
     missing = set(codes) - {u.code for u in units}
     if missing:
         raise InvalidInput(f"协办单位不存在:{'、'.join(sorted(missing))}", field="assisting")
-    return units
+    return sorted(units, key=lambda u: codes.index(u.code))
 
 
 def _dispatch(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     unit = _dispatch_target(actor, case, p.get("unit"))
-    assisting = _assisting(p.get("assisting", []))
+    assisting = _assisting(p.get("assisting", []), unit)
     until = _parse_until(p["assist_until"], field="assist_until") if p.get("assist_until") else None
     previous = case.lead_unit.code if case.lead_unit else ""
     changes = _to_unit(case, unit)
     tasks = {}
     if assisting or case.assists.exists():
         tasks = assists.open_tasks(_with(case, changes), assisting, until=until)
-    note = p.get("note", "") or f"派往{unit.name}"
+    helpers = f",协办:{'、'.join(u.name for u in assisting)}" if assisting else ""
+    note = p.get("note", "") or f"派往{unit.name}{helpers}"
     return _apply(
         case, t, actor, changes, note=note, unit=unit.code, previous_unit=previous, **tasks
     )

@@ -314,3 +314,40 @@ def test_the_reopened_case_asks_its_assisting_units_again(
     cgj = task(case, rules.cgj)
     assert (cgj.state, cgj.reply, cgj.dispatched_at) == ("dispatched", "", at(2026, 11, 3, 10, 0))
     assert cgj.due_at <= case.due_at and cgj.due_at > at(2026, 11, 3, 10, 0) + timedelta(hours=1)
+
+
+def test_the_admin_shows_the_tasks_read_only(assisted: Case) -> None:
+    from zhili.orgs.models import User
+
+    admin = User.objects.create_superuser(username="root", password="x-pass-123")
+    client = Client()
+    client.force_login(admin)
+    page = client.get(f"/admin/cases/case/{assisted.pk}/change/")
+    assert page.status_code == 200
+    assert "协办任务" in page.content.decode() and "城管局" in page.content.decode()
+
+
+def test_the_lead_unit_cannot_also_assist(registered: Case, staff: Any, rules: Any) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        case_act(
+            actor=staff.dispatcher,
+            case=registered,
+            action="dispatch",
+            assisting=[rules.zjj.code, rules.cgj.code],
+        )
+    assert refused.value.field == "assisting" and "住建局" in refused.value.message
+    assert Case.objects.get(pk=registered.pk).state == State.REGISTERED
+
+
+def test_the_leads_row_and_the_timeline_name_the_assisting_units(
+    assisted: Case, staff: Any
+) -> None:
+    assert CaseEvent.objects.get(case=assisted, action="dispatch").note == (
+        "派往住建局,协办:城管局、公安局"
+    )
+    act(at(2026, 11, 3, 9, 0), staff.cgj_handler, assisted, "assist_reply", reply="线路已恢复")
+    client = Client()
+    client.force_login(staff.zjj_handler)
+    page = client.get("/cases/inbox/?bucket=to_acknowledge").content.decode()
+    assert f'data-testid="assist-progress-{assisted.case_no}"' in page
+    assert "协办意见 1/2 已反馈" in page

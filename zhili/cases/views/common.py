@@ -115,6 +115,8 @@ def row_context(user: Any, ctx: str, case: Case, **extra: Any) -> dict[str, Any]
         extra["flags"] = duplicates.open_flags([case.pk]).get(case.pk, [])
     if ctx == "assist":
         extra["task"] = next(iter(tasks_of(user, case)), None)
+    if ctx == "inbox" and "assist_progress" not in extra:
+        extra["assist_progress"] = selectors.assist_progress([case.pk]).get(case.pk)
     context = {"case": case, "ctx": ctx, "actions": actions, "one_click": ONE_CLICK, **extra}
     return context | {"can_merge": "merge" in allowed}
 

@@ -32,6 +32,11 @@ def _page(request: StaffRequest, qs: QuerySet[Case]) -> selectors.Page:
 
 
 def _rows(user: Any, ctx: str, cases: list[Case]) -> list[dict[str, Any]]:
+    if ctx == "inbox":
+        progress = selectors.assist_progress([case.pk for case in cases])
+        return [
+            row_context(user, ctx, case, assist_progress=progress.get(case.pk)) for case in cases
+        ]
     if ctx != "workbench":
         return [row_context(user, ctx, case) for case in cases]
     flags = duplicates.open_flags([case.pk for case in cases])
