@@ -23,12 +23,12 @@ def _bucket(request: StaffRequest, buckets: dict[str, Any]) -> str:
 
 
 def _page(request: StaffRequest, qs: QuerySet[Case]) -> selectors.Page:
+    # The rows ask each case for its assisting tasks (the actions an assisting unit may take).
+    qs = qs.select_related("suggested_unit").prefetch_related("assists__organization")
     try:
-        return selectors.keyset_page(
-            qs.select_related("suggested_unit"), cursor=request.GET.get("cursor"), size=PAGE_SIZE
-        )
+        return selectors.keyset_page(qs, cursor=request.GET.get("cursor"), size=PAGE_SIZE)
     except InvalidInput:
-        return selectors.keyset_page(qs.select_related("suggested_unit"), size=PAGE_SIZE)
+        return selectors.keyset_page(qs, size=PAGE_SIZE)
 
 
 def _rows(user: Any, ctx: str, cases: list[Case]) -> list[dict[str, Any]]:
