@@ -214,6 +214,8 @@ def _reply(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) ->
         "replied_at": timezone.now(),
         "warn_at": None,
         "send_back_reason": "",
+        # Replying answers the case: a pending request to return it lapses.
+        "return_requested_at": None,
     }
     return _apply(case, t, actor, changes, note=text, files=p.get("files"))
 

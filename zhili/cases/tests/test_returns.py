@@ -221,3 +221,9 @@ def test_the_pages_show_the_request_to_the_center(acknowledged: Case, staff: Any
         assert f'data-testid="return-note-{no}"' in workbench
         api = client.get("/api/v1/cases?view=workbench&bucket=return_request").json()
         assert [i["case_no"] for i in api["items"]] == [no] and api["items"][0]["return_pending"]
+
+
+def test_a_reply_lets_a_pending_request_lapse(acknowledged: Case, staff: Any) -> None:
+    case = act(at(2026, 11, 6, 9, 0), staff.zjj_handler, acknowledged, "request_return", reason="x")
+    case = act(at(2026, 11, 6, 10, 0), staff.zjj_handler, case, "reply", reply="已办理")
+    assert case.state == State.REPLIED and case.return_requested_at is None
