@@ -332,6 +332,12 @@ class CaseAssist(models.Model):
     )
     dispatched_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField("协办时限", null=True, blank=True)
+    # Like the case's clock: what the deadline was counted from (the moment, and the working
+    # or calendar seconds it had to run), so that it is counted again when a provisional year
+    # of the calendar becomes official. NULL moment: a deadline the dispatcher named.
+    clock_from = models.DateTimeField(null=True, blank=True)
+    clock_seconds = models.PositiveIntegerField(null=True, blank=True)
+    due_provisional = models.BooleanField("时限按临时日历计算", default=False)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
     reply = models.TextField("协办意见", blank=True)

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from zhili.cases import deadlines
 from zhili.cases.models import Case
 from zhili.core import workcal
 
@@ -63,4 +64,8 @@ def refusal(case: Case, now: datetime | None = None) -> str | None:
     if end is None:
         return f"直接退单须在{rule}提出,请申请退单,由分拨中心审批"
     closed = timezone.localtime(end).strftime("%m-%d %H:%M")
+    assert case.acknowledged_at is not None  # window_end is None otherwise
+    # Office hours in a year whose holidays are not yet official: say the moment is provisional.
+    if deadlines.provisional(case.acknowledged_at, end, calendar=False):
+        closed += "(临时日历)"
     return f"直接退单须在{rule}提出(本工单已于 {closed} 截止),请申请退单,由分拨中心审批"

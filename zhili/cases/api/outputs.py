@@ -30,6 +30,7 @@ TIMELINE_LABELS = {
     "attach": "上传附件",
     "card": "亮牌",
     "recompute": "时限重算",
+    "assist_recompute": "协办时限重算",
 }
 
 
@@ -147,6 +148,7 @@ def assist_out(task: CaseAssist) -> dict[str, Any]:
         "state_label": label(AssistState, task.state),
         "dispatched_at": task.dispatched_at,
         "due_at": task.due_at,
+        "due_provisional": task.due_provisional,
         "acknowledged_at": task.acknowledged_at,
         "replied_at": task.replied_at,
         "reply": task.reply,

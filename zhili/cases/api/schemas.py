@@ -183,6 +183,7 @@ class CaseAssistOut(Schema):
     state_label: str
     dispatched_at: datetime | None
     due_at: datetime | None = Field(..., description="协办时限(不晚于主办单位的办结时限)")
+    due_provisional: bool = Field(..., description=PROVISIONAL_NOTE)
     acknowledged_at: datetime | None
     replied_at: datetime | None
     reply: str = Field(..., description="协办意见")

@@ -120,6 +120,21 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="caseassist",
+            name="clock_from",
+            field=models.DateTimeField(blank=True, null=True),
+        ),
+        migrations.AddField(
+            model_name="caseassist",
+            name="clock_seconds",
+            field=models.PositiveIntegerField(blank=True, null=True),
+        ),
+        migrations.AddField(
+            model_name="caseassist",
+            name="due_provisional",
+            field=models.BooleanField(default=False, verbose_name="时限按临时日历计算"),
+        ),
+        migrations.AddField(
+            model_name="caseassist",
             name="acknowledged_at",
             field=models.DateTimeField(blank=True, null=True),
         ),

@@ -15,12 +15,18 @@ When the lead's deadline moves, the assisting deadlines follow these rules:
   for the units it drops. Nothing is deleted: a task is withdrawn, and reopened if the unit
   assists again.
 
+A counted assisting deadline that goes through a year whose holidays are not yet official is
+provisional (`CaseAssist.due_provisional`, shown as 临时日历) and counted again from its
+`clock_from` / `clock_seconds` when the year is entered (`assists_recompute_provisional`, on
+`core.calendar_changed`, after the cases' own recomputation), still no later than the lead's.
+
 A task's action changes the task only (a conditional update on its state), never the case's
 state or `updated_at`, so that it never makes a dispatcher's concurrent action fail.
 """
 
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -28,7 +34,7 @@ from django.utils import timezone
 
 from zhili.cases import deadlines, live, workflow
 from zhili.cases.events import CaseAssistActed
-from zhili.cases.models import AssistState, Case, CaseAssist
+from zhili.cases.models import AssistState, Case, CaseAssist, State
 from zhili.cases.services.attachments import _attach
 from zhili.cases.services.common import _timeline
 from zhili.core.audit import audit
@@ -40,19 +46,43 @@ from zhili.orgs.models import Organization
 OPEN = (AssistState.DISPATCHED, AssistState.ACKNOWLEDGED)
 
 
-def assist_due(
+@dataclass(frozen=True)
+class AssistClock:
+    due_at: datetime
+    provisional: bool = False
+    clock_from: datetime | None = None  # None: a deadline the dispatcher named
+    clock_seconds: int | None = None
+
+    def fields(self) -> dict[str, Any]:
+        return {
+            "due_at": self.due_at,
+            "due_provisional": self.provisional,
+            "clock_from": self.clock_from,
+            "clock_seconds": self.clock_seconds,
+        }
+
+
+def counted(start: datetime, span: timedelta, lead_due: datetime, *, calendar: bool) -> AssistClock:
+    """`span` of the case's time (office time unless `calendar`) from `start`, no later than
+    the lead's deadline."""
+    due = min(deadlines.advance(start, span, calendar=calendar), lead_due)
+    provisional = deadlines.provisional(start, due, calendar=calendar)
+    return AssistClock(due, provisional, start, int(span.total_seconds()))
+
+
+def assist_clock(
     start: datetime, lead_due: datetime, *, calendar: bool, until: datetime | None = None
-) -> datetime:
+) -> AssistClock:
     """The assisting deadline for a handling that starts at `start` and is due at `lead_due`."""
     if until is not None:
         if until <= start:
             raise InvalidInput("协办时限应晚于派单时间", field="assist_until")
         if until > lead_due:
             raise InvalidInput("协办时限不能晚于主办单位的办结时限", field="assist_until")
-        return until
+        return AssistClock(until)
     share = settings.ZHILI_CASE_ASSIST_SHARE
     used = deadlines.elapsed(start, lead_due, calendar=calendar) * share
-    return min(deadlines.advance(start, used, calendar=calendar), lead_due)
+    return counted(start, used, lead_due, calendar=calendar)
 
 
 def open_tasks(
@@ -64,11 +94,11 @@ def open_tasks(
     units = [u for u in units if u.pk != case.lead_unit_id]
     now = timezone.now()
     assert case.due_at is not None, "a dispatched case has its deadline"
-    due = assist_due(now, case.due_at, calendar=case.calendar_clock, until=until)
+    clock = assist_clock(now, case.due_at, calendar=case.calendar_clock, until=until)
     fresh = {
         "state": AssistState.DISPATCHED,
         "dispatched_at": now,
-        "due_at": due,
+        **clock.fields(),
         "acknowledged_at": None,
         "replied_at": None,
         "reply": "",
@@ -79,9 +109,10 @@ def open_tasks(
     withdrawn = _withdraw(case.assists.exclude(organization__in=kept))
     for unit in units:
         CaseAssist.objects.update_or_create(case=case, organization=unit, defaults=fresh)
-    return {"assisting": [u.code for u in units], "assist_due_at": due if units else None} | (
-        {"withdrawn": withdrawn} if withdrawn else {}
-    )
+    return {
+        "assisting": [u.code for u in units],
+        "assist_due_at": clock.due_at if units else None,
+    } | ({"withdrawn": withdrawn} if withdrawn else {})
 
 
 def reopen_tasks(case: Case) -> dict[str, Any]:
@@ -112,8 +143,56 @@ def resume_tasks(case: Case, *, suspended_at: datetime | None, lead_due: datetim
     for task in case.assists.filter(state__in=OPEN, due_at__gt=suspended_at):
         assert task.due_at is not None
         left = deadlines.elapsed(suspended_at, task.due_at, calendar=calendar)
-        due = min(deadlines.advance(now, left, calendar=calendar), lead_due)
-        CaseAssist.objects.filter(pk=task.pk).update(due_at=due, updated_at=now)
+        clock = counted(now, left, lead_due, calendar=calendar)
+        CaseAssist.objects.filter(pk=task.pk).update(**clock.fields(), updated_at=now)
+
+
+# --- when a provisional year of the calendar becomes official -----------------------------
+
+RECOMPUTE_ACTION = "assist_recompute"
+
+
+def assist_recompute(*, task: CaseAssist, years: list[int]) -> bool:
+    """Count `task`'s provisional deadline again on today's calendar; False when unchanged."""
+    case = task.case
+    if case.state in workflow.FINISHED or case.state == State.SUSPENDED:
+        return False  # a suspended case's tasks are counted again when it resumes
+    if task.clock_from is None or task.clock_seconds is None or case.due_at is None:
+        return False
+    span = timedelta(seconds=task.clock_seconds)
+    clock = counted(task.clock_from, span, case.due_at, calendar=case.calendar_clock)
+    if (task.due_at, task.due_provisional) == (clock.due_at, clock.provisional):
+        return False  # counted again already (a second delivery of the event)
+    CaseAssist.objects.filter(pk=task.pk).update(**clock.fields(), updated_at=timezone.now())
+    note = _recompute_note(task, clock, years)
+    unit = task.organization.code
+    _timeline(case, RECOMPUTE_ACTION, case.state, case.state, None, note, unit=unit, years=years)
+    audit(None, f"cases.case.{RECOMPUTE_ACTION}", case, unit=unit, years=years)
+    live.announce_after_commit(case, RECOMPUTE_ACTION)
+    return True
+
+
+def _recompute_note(task: CaseAssist, clock: AssistClock, years: list[int]) -> str:
+    which = "、".join(str(y) for y in years)
+    old = timezone.localtime(task.due_at) if task.due_at else None
+    new = timezone.localtime(clock.due_at)
+    moved = f"{old:%Y-%m-%d %H:%M} → {new:%Y-%m-%d %H:%M}" if old else f"{new:%Y-%m-%d %H:%M}"
+    text = f"{which}年节假日安排已确认,{task.organization.name}的协办时限按正式日历重新计算:{moved}"
+    return text + (",仍有年份按临时日历计算" if clock.provisional else "")
+
+
+def assists_recompute_provisional(*, years: Iterable[int]) -> int:
+    """Count again every open assisting task whose deadline is provisional; returns how many
+    changed. Runs after the cases' own recomputation (config/event_handlers.py), so that the
+    lead's deadline it stays within is the new one."""
+    years = sorted(years)
+    tasks = (
+        CaseAssist.objects.select_for_update(of=("self",))
+        .filter(state__in=OPEN, due_provisional=True)
+        .select_related("case", "case__dispatch_center", "case__lead_unit", "organization")
+        .order_by("pk")
+    )
+    return sum(assist_recompute(task=task, years=years) for task in tasks)
 
 
 # --- an assisting unit's actions ----------------------------------------------------------

@@ -14,8 +14,12 @@ from zhili.cases.figures import unit_figures
 from zhili.cases.models import AssistState, Case, CaseAssist, CaseEvent, State
 from zhili.cases.selectors import assist_cases, case_list
 from zhili.cases.services import actions_for, case_act
+from zhili.cases.services.assists import assists_recompute_provisional
+from zhili.cases.tests.test_provisional import deliver_all
 from zhili.core.errors import Conflict, Forbidden, InvalidInput
 from zhili.core.models import AuditLog, OutboxEvent
+from zhili.core.services import CalendarDay, calendar_year_enter
+from zhili.core.statutory import statutory_days
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -351,3 +355,67 @@ def test_the_leads_row_and_the_timeline_name_the_assisting_units(
     page = client.get("/cases/inbox/?bucket=to_acknowledge").content.decode()
     assert f'data-testid="assist-progress-{assisted.case_no}"' in page
     assert "协办意见 1/2 已反馈" in page
+
+
+# --- a deadline in a year whose holidays are not official yet -------------------------------
+
+
+def test_a_provisional_assisting_deadline_is_marked_and_counted_again(
+    register: Any, catalog: Any, staff: Any, rules: Any
+) -> None:
+    with time_machine.travel(at(2027, 2, 3, 10, 0), tick=False):
+        case = register(category=catalog.lamp)
+        case = case_act(
+            actor=staff.dispatcher, case=case, action="dispatch", assisting=[rules.cgj.code]
+        )
+    # The lead's five working days end 02-12 10:00 on the provisional calendar (除夕..初三
+    # off); 60 % of them, 22.5 office hours, end 02-10 10:00.
+    assert case.due_at == at(2027, 2, 12, 10, 0) and case.due_provisional
+    cgj = task(case, rules.cgj)
+    assert (cgj.due_at, cgj.due_provisional) == (at(2027, 2, 10, 10, 0), True)
+    client = Client()
+    with time_machine.travel(at(2027, 2, 3, 11, 0), tick=True):
+        client.force_login(staff.cgj_handler)
+        api = client.get(f"/api/v1/cases/{case.case_no}").json()
+        page = client.get("/cases/inbox/?bucket=assist").content.decode()
+        detail = client.get(f"/cases/{case.case_no}/").content.decode()
+    assert api["assists"][0]["due_provisional"] is True
+    row = page[page.index(f'data-testid="assist-due-{case.case_no}"') :][:600]
+    assert "临时日历" in row
+    assist_row = detail[detail.index('data-testid="assist-row-320722-CGJ"') :][:900]
+    assert 'data-testid="provisional"' in assist_row
+    # The State Council's notice: 02-09 and 02-10 off as well, Saturday 02-20 worked.
+    days = [CalendarDay(d, False, n) for d, n in statutory_days(2027).items()]
+    days += [
+        CalendarDay(date(2027, 2, 9), False, "春节"),
+        CalendarDay(date(2027, 2, 10), False, "春节"),
+        CalendarDay(date(2027, 2, 20), True, "春节"),
+    ]
+    with time_machine.travel(at(2027, 1, 20, 9, 0), tick=False):
+        calendar_year_enter(actor=staff.admin, year=2027, days=days, source="imported")
+        deliver_all()
+    case.refresh_from_db()
+    cgj.refresh_from_db()
+    assert case.due_at == at(2027, 2, 16, 10, 0)
+    assert (cgj.due_at, cgj.due_provisional) == (at(2027, 2, 12, 10, 0), False)
+    line = CaseEvent.objects.get(case=case, action="assist_recompute")
+    assert "城管局的协办时限按正式日历重新计算" in line.note
+    assert "2027-02-10 10:00 → 2027-02-12 10:00" in line.note
+    assert AuditLog.objects.filter(action="cases.case.assist_recompute").count() == 1
+    assert assists_recompute_provisional(years=[2027]) == 0  # a second delivery: nothing
+
+
+def test_a_named_assisting_deadline_is_not_counted_again(
+    register: Any, catalog: Any, staff: Any, rules: Any
+) -> None:
+    with time_machine.travel(at(2027, 2, 3, 10, 0), tick=False):
+        case = register(category=catalog.lamp)
+        case = case_act(
+            actor=staff.dispatcher,
+            case=case,
+            action="dispatch",
+            assisting=[rules.cgj.code],
+            assist_until="2027-02-09T17:00",
+        )
+    cgj = task(case, rules.cgj)
+    assert (cgj.due_at, cgj.due_provisional, cgj.clock_from) == (at(2027, 2, 9, 17, 0), False, None)

@@ -227,3 +227,18 @@ def test_a_reply_lets_a_pending_request_lapse(acknowledged: Case, staff: Any) ->
     case = act(at(2026, 11, 6, 9, 0), staff.zjj_handler, acknowledged, "request_return", reason="x")
     case = act(at(2026, 11, 6, 10, 0), staff.zjj_handler, case, "reply", reply="已办理")
     assert case.state == State.REPLIED and case.return_requested_at is None
+
+
+def test_a_window_that_closes_in_a_provisional_year_says_so(
+    register: Any, staff: Any, catalog: Any
+) -> None:
+    # Acknowledged Thursday 2027-02-04 16:30: one office hour that day, then 除夕..初三 and
+    # the weekend (provisional), so the window closes 02-09 09:30.
+    with time_machine.travel(at(2027, 2, 4, 16, 0), tick=False):
+        case = register(category=catalog.lamp)
+    case = act(at(2027, 2, 4, 16, 0), staff.dispatcher, case, "dispatch")
+    case = act(at(2027, 2, 4, 16, 30), staff.zjj_handler, case, "acknowledge")
+    assert returns.window_end(case) == at(2027, 2, 9, 9, 30)
+    with pytest.raises(Conflict) as refused:
+        act(at(2027, 2, 9, 10, 0), staff.zjj_handler, case, "return", reason="非本单位")
+    assert "02-09 09:30(临时日历)" in refused.value.message

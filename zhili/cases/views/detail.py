@@ -40,6 +40,7 @@ EVENT_LABELS = {
     "yellow": "黄牌预警",
     "red": "红牌超期",
     "recompute": "时限重算",
+    "assist_recompute": "协办时限重算",
 }
 STATE_LABELS = dict(State.choices)
 
