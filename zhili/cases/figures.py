@@ -6,7 +6,8 @@ Definitions, for the cases dispatched to a unit in the period (local days, both 
   returned in the period (they were received too, then given back);
 - acknowledged on time: acknowledged_at <= acknowledge_due_at;
 - closed on time: replied_at <= due_at (the reply is what the unit controls; the close that
-  follows is the center's review);
+  follows is the center's review); a case handed over to a dispute or a petition before its
+  deadline counts as on time: from then on the dossier's own limits judge the matter;
 - returned: timeline rows "return" (the unit's own, inside the return window) and
   "approve_return" (申请退单 approved by the center) in the period whose unit is the unit;
 - return requested / approved / refused: the unit's 申请退单 and the center's decisions on
@@ -16,14 +17,15 @@ Definitions, for the cases dispatched to a unit in the period (local days, both 
 - extended: an extension was approved; overdue: the case carries a red card;
 - satisfaction rate: (satisfied + basically satisfied) / rated;
 - assisted: the unit's assisting tasks (协办) given in the period and not withdrawn; on time
-  when replied by the task's deadline, late when replied after it or still open past it.
+  when replied by the task's deadline, late when replied after it, or not replied by it while
+  the case needed it (until now, or until the case was handed over to a dossier or closed).
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q, TextField
+from django.db.models import Count, F, Q, TextField, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -34,6 +36,7 @@ from zhili.core.scope import scope_for
 from zhili.orgs.models import Organization
 
 MAX_DAYS = 366 * 3
+ON_TIME = Q(held_at__isnull=True, replied_at__lte=F("due_at")) | Q(held_at__lte=F("due_at"))
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ def _case_rows(
             acknowledged_on_time=Count(
                 "id", filter=Q(acknowledged_at__lte=F("acknowledge_due_at"))
             ),
-            closed_on_time=Count("id", filter=Q(replied_at__lte=F("due_at"))),
+            closed_on_time=Count("id", filter=ON_TIME),
             extended=Count("id", filter=Q(extended=True)),
             overdue=Count("id", filter=Q(card=Card.RED)),
             rated=Count("id", filter=~Q(rating="")),
@@ -167,7 +170,8 @@ def _assist_rows(
     ).exclude(state=AssistState.WITHDRAWN)
     if codes:
         qs = qs.filter(organization__code__in=codes)
-    late = Q(replied_at__gt=F("due_at")) | Q(replied_at__isnull=True, due_at__lt=timezone.now())
+    needed_until = Coalesce(F("case__held_at"), F("case__closed_at"), Value(timezone.now()))
+    late = Q(replied_at__gt=F("due_at")) | Q(replied_at__isnull=True, due_at__lt=needed_until)
     rows = (
         qs.order_by()
         .values("organization")

@@ -38,6 +38,7 @@ OTHER_LABELS = {
     "card": "亮牌",
     "recompute": "时限重算",
     "assist_recompute": "协办时限重算",
+    "hold": "转卷宗办理",
 }
 CARD_LABELS: dict[str, str] = {Card.YELLOW.value: "亮黄牌", Card.RED.value: "亮红牌"}
 

@@ -38,6 +38,9 @@ class State(models.TextChoices):
     RETURNED = "returned", "已退回"
     SUSPENDED = "suspended", "已挂起"
     MERGED = "merged", "已合并"
+    # A dispute or a petition opened from the case handles it on its own clock
+    # (zhili.cases.services.dossiers); the case waits for its outcome.
+    HELD = "held", "转卷宗办理"
 
 
 class Card(models.TextChoices):
@@ -242,6 +245,8 @@ class Case(models.Model):
     return_requested_at = models.DateTimeField("退单申请时间", null=True, blank=True)
     return_reason = models.CharField("退单理由", max_length=300, blank=True)
     suspended_at = models.DateTimeField(null=True, blank=True)
+    # When a dispute or a petition took the case over and its handling clock stopped.
+    held_at = models.DateTimeField(null=True, blank=True)
     # Emergency cases count calendar time; the others office time (see deadlines.py).
     calendar_clock = models.BooleanField(default=False)
     # Handling time left when the case was suspended or returned, restored on resume.
@@ -362,10 +367,12 @@ class CaseAssist(models.Model):
 
     @property
     def late(self) -> bool:
-        """Replied after its deadline, or still open past it."""
+        """Replied after its deadline, or not replied by it while it was needed: until now, or
+        until the case was handed over to a dossier or closed (zhili.cases.figures counts
+        the same)."""
         if self.due_at is None or self.state == AssistState.WITHDRAWN:
             return False
-        done = self.replied_at or timezone.now()
+        done = self.replied_at or self.case.held_at or self.case.closed_at or timezone.now()
         return done > self.due_at
 
 

@@ -276,7 +276,8 @@ def assist_cases(*, user: Any) -> QuerySet[Case]:
     if org is None:
         return Case.objects.none()
     tasks = CaseAssist.objects.filter(state__in=OPEN_ASSIST, organization__path__under=org.path)
-    finished = (State.CLOSED, State.RATED, State.MERGED)
+    # A case handed over to a dispute or a petition waits for the dossier, not for them.
+    finished = (State.CLOSED, State.RATED, State.MERGED, State.HELD)
     return case_list(user=user).filter(pk__in=tasks.values("case_id")).exclude(state__in=finished)
 
 

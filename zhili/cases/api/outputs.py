@@ -31,6 +31,7 @@ TIMELINE_LABELS = {
     "card": "亮牌",
     "recompute": "时限重算",
     "assist_recompute": "协办时限重算",
+    "hold": "转卷宗办理",
 }
 
 

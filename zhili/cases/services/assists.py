@@ -155,7 +155,7 @@ RECOMPUTE_ACTION = "assist_recompute"
 def assist_recompute(*, task: CaseAssist, years: list[int]) -> bool:
     """Count `task`'s provisional deadline again on today's calendar; False when unchanged."""
     case = task.case
-    if case.state in workflow.FINISHED or case.state == State.SUSPENDED:
+    if case.state in workflow.FINISHED or case.state in (State.SUSPENDED, State.HELD):
         return False  # a suspended case's tasks are counted again when it resumes
     if task.clock_from is None or task.clock_seconds is None or case.due_at is None:
         return False
@@ -220,6 +220,8 @@ def _check(actor: Any, case: Case, task: CaseAssist, action: str) -> workflow.Tr
         raise refusal_to_error(refused) from refused
     if case.state in workflow.FINISHED:
         raise Conflict("工单已办结,协办任务无需再办理", code="wrong_state")
+    if case.state == State.HELD:
+        raise Conflict("工单已转卷宗办理,协办任务无需再办理", code="wrong_state")
     return transition
 
 

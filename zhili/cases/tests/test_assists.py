@@ -419,3 +419,31 @@ def test_a_named_assisting_deadline_is_not_counted_again(
         )
     cgj = task(case, rules.cgj)
     assert (cgj.due_at, cgj.due_provisional, cgj.clock_from) == (at(2027, 2, 9, 17, 0), False, None)
+
+
+def test_a_case_handed_over_to_a_dossier_needs_no_more_assisting(
+    register: Any, catalog: Any, staff: Any, tree: Any
+) -> None:
+    from zhili.cases.services.dossiers import case_take_for_dossier
+
+    with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):
+        case = register(category=catalog.dispute, title="邻里宅基地纠纷")
+    case = act(at(2026, 11, 2, 9, 0), staff.dispatcher, case, "dispatch", assisting=[tree.gaj.code])
+    with time_machine.travel(at(2026, 11, 3, 9, 0), tick=False):
+        case = case_take_for_dossier(actor=staff.village, case=case, dossier_label="矛盾纠纷")
+    assert case.state == State.HELD
+    assert case not in assist_cases(user=staff.police)
+    with pytest.raises(Conflict) as refused:
+        act(at(2026, 11, 3, 10, 0), staff.police, case, "assist_reply", reply="已到场")
+    assert "转卷宗办理" in refused.value.message
+    # Its deadline (11-05 09:00) passes while the dossier runs: it was not late when it
+    # stopped being needed.
+    with time_machine.travel(at(2026, 11, 20, 9, 0), tick=False):
+        [gaj] = unit_figures(
+            user=staff.leader,
+            start=date(2026, 11, 1),
+            end=date(2026, 11, 30),
+            unit_codes=["320722-GAJ"],
+        )
+        assert (gaj.assisted, gaj.assisted_late) == (1, 0)
+        assert not task(case, tree.gaj).late
