@@ -11,6 +11,9 @@ EVENT_HANDLERS: dict[str, list[str]] = {
     # calendar are recomputed.
     "core.calendar_changed": [
         "zhili.cases.handlers.recompute_on_calendar_change",
+        # After the cases' own: an assisting deadline stays within the lead's new one (the
+        # outbox runs an event's handlers in this order, a failed one first on the retry).
+        "zhili.cases.handlers.recompute_assists_on_calendar_change",
         "zhili.supervision.handlers.recompute_on_calendar_change",
         "zhili.petitions.handlers.recompute_on_calendar_change",
     ],

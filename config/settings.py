@@ -221,6 +221,19 @@ ZHILI_DUPLICATES = {
     "max_flags": 3,
 }
 
+# The 12345 closed loop (国办发〔2020〕53号). Returns (退单, zhili/cases/returns.py): a unit
+# gives a case back by itself only before acknowledging it (`before_acknowledge`) or within
+# `working_hours_after_acknowledge` working hours of acknowledging it (0: not after); later
+# it asks the center (申请退单), which approves or refuses.
+ZHILI_CASE_RETURNS = {
+    "before_acknowledge": env_bool("ZHILI_RETURN_BEFORE_ACKNOWLEDGE", default=True),
+    "working_hours_after_acknowledge": int(os.environ.get("ZHILI_RETURN_WORKING_HOURS", "2")),
+}
+# Assisting units (协办, zhili/cases/services/assists.py) must reply to the lead unit once
+# this share of the lead's handling time is used, leaving the rest to the lead for its own
+# reply; their deadline is never later than the lead's.
+ZHILI_CASE_ASSIST_SHARE = float(os.environ.get("ZHILI_CASE_ASSIST_SHARE", "0.6"))
+
 # --- rate limits (zhili/core/ratelimit.py) ----------------------------------------------------
 # action -> (requests, window in seconds), per client address, counted in the cache.
 ZHILI_RATE_LIMITS = {

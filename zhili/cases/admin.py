@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from zhili.cases.models import Case, CaseEvent, Category, ResponsibilityRule, TimeLimit
+from zhili.cases.models import (
+    Case,
+    CaseAssist,
+    CaseEvent,
+    Category,
+    ResponsibilityRule,
+    TimeLimit,
+)
 
 
 @admin.register(Category)
@@ -37,6 +44,14 @@ class CaseEventInline(admin.TabularInline):
     readonly_fields = fields
 
 
+class CaseAssistInline(admin.TabularInline):
+    model = CaseAssist
+    extra = 0
+    can_delete = False
+    fields = ("organization", "state", "dispatched_at", "due_at", "replied_at", "reply")
+    readonly_fields = fields
+
+
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
     """Read-only: every change to a case goes through the workflow services."""
@@ -44,7 +59,7 @@ class CaseAdmin(admin.ModelAdmin):
     list_display = ["case_no", "title", "channel", "state", "card", "lead_unit", "registered_at"]
     list_filter = ["state", "card", "channel", "urgency"]
     search_fields = ["case_no", "title"]
-    inlines = [CaseEventInline]
+    inlines = [CaseAssistInline, CaseEventInline]
 
     def has_change_permission(self, request, obj=None):
         return False

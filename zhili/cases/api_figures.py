@@ -29,9 +29,17 @@ class UnitFiguresOut(Schema):
     overdue: int
     rated: int
     satisfied: int
+    sent_back: int = Field(..., description="审核退回次数")
+    return_requested: int = Field(..., description="申请退单次数")
+    return_approved: int = Field(..., description="申请退单获批次数(已计入 returned)")
+    return_refused: int = Field(..., description="申请退单被驳回次数")
+    assisted: int = Field(..., description="协办任务数")
+    assisted_on_time: int = Field(..., description="按时反馈的协办任务数")
+    assisted_late: int = Field(..., description="逾期反馈或逾期未反馈的协办任务数")
     acknowledged_on_time_rate: float | None
     closed_on_time_rate: float | None
     satisfaction_rate: float | None
+    assisted_on_time_rate: float | None = Field(..., description="协办按时反馈率")
 
 
 @figures_router.get(
@@ -48,6 +56,7 @@ def case_figures(request: StaffRequest, query: Query[FiguresQuery]) -> Any:
             "acknowledged_on_time_rate": row.acknowledged_on_time_rate,
             "closed_on_time_rate": row.closed_on_time_rate,
             "satisfaction_rate": row.satisfaction_rate,
+            "assisted_on_time_rate": row.assisted_on_time_rate,
         }
         for row in rows
     ]

@@ -37,3 +37,17 @@ class CaseCarded(DomainEvent):
     card: str
     lead_unit: str
     dispatch_center: str
+
+
+@dataclass(frozen=True)
+class CaseAssistActed(DomainEvent):
+    """An assisting unit acted on its task (协办): `action` is assist_acknowledge or
+    assist_reply; `unit` the assisting unit's code. The case's own state did not change."""
+
+    name = "cases.assist_acted"
+    case_id: int
+    case_no: str
+    action: str
+    unit: str
+    lead_unit: str
+    dispatch_center: str

@@ -6,26 +6,37 @@ Definitions, for the cases dispatched to a unit in the period (local days, both 
   returned in the period (they were received too, then given back);
 - acknowledged on time: acknowledged_at <= acknowledge_due_at;
 - closed on time: replied_at <= due_at (the reply is what the unit controls; the close that
-  follows is the center's review);
-- returned: timeline rows "return" in the period whose `previous_unit` is the unit;
+  follows is the center's review); a case handed over to a dispute or a petition before its
+  deadline counts as on time: from then on the dossier's own limits judge the matter;
+- returned: timeline rows "return" (the unit's own, inside the return window) and
+  "approve_return" (申请退单 approved by the center) in the period whose unit is the unit;
+- return requested / approved / refused: the unit's 申请退单 and the center's decisions on
+  them, by the timeline rows of the period;
+- sent back: the center's review sent the unit's reply back (审核退回), timeline rows
+  "send_back" in the period;
 - extended: an extension was approved; overdue: the case carries a red card;
-- satisfaction rate: (satisfied + basically satisfied) / rated.
+- satisfaction rate: (satisfied + basically satisfied) / rated;
+- assisted: the unit's assisting tasks (协办) given in the period and not withdrawn; on time
+  when replied by the task's deadline, late when replied after it, or not replied by it while
+  the case needed it (until now, or until the case was handed over to a dossier or closed).
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, TextField, Value
 from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from zhili.cases.models import Card, Case, CaseEvent, Rating
+from zhili.cases.models import AssistState, Card, Case, CaseAssist, CaseEvent, Rating
 from zhili.core.errors import InvalidInput
 from zhili.core.scope import scope_for
 from zhili.orgs.models import Organization
 
 MAX_DAYS = 366 * 3
+ON_TIME = Q(held_at__isnull=True, replied_at__lte=F("due_at")) | Q(held_at__lte=F("due_at"))
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,13 @@ class UnitFigures:
     overdue: int
     rated: int
     satisfied: int  # satisfied + basically satisfied
+    sent_back: int = 0  # 审核退回
+    return_requested: int = 0  # 申请退单
+    return_approved: int = 0
+    return_refused: int = 0
+    assisted: int = 0  # 协办任务
+    assisted_on_time: int = 0
+    assisted_late: int = 0
 
     @staticmethod
     def _rate(part: int, whole: int) -> float | None:
@@ -57,6 +75,10 @@ class UnitFigures:
     @property
     def satisfaction_rate(self) -> float | None:
         return self._rate(self.satisfied, self.rated)
+
+    @property
+    def assisted_on_time_rate(self) -> float | None:
+        return self._rate(self.assisted_on_time, self.assisted)
 
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -90,7 +112,7 @@ def _case_rows(
             acknowledged_on_time=Count(
                 "id", filter=Q(acknowledged_at__lte=F("acknowledge_due_at"))
             ),
-            closed_on_time=Count("id", filter=Q(replied_at__lte=F("due_at"))),
+            closed_on_time=Count("id", filter=ON_TIME),
             extended=Count("id", filter=Q(extended=True)),
             overdue=Count("id", filter=Q(card=Card.RED)),
             rated=Count("id", filter=~Q(rating="")),
@@ -102,14 +124,70 @@ def _case_rows(
     return [dict(row) for row in rows]
 
 
-def _returns(begin: datetime, end: datetime, codes: list[str] | None) -> dict[str, int]:
-    qs = CaseEvent.objects.filter(action="return", created_at__gte=begin, created_at__lt=end)
-    qs = qs.annotate(unit=KeyTextTransform("previous_unit", "data"))
-    rows = qs.order_by().values("unit").annotate(n=Count("id"))
+# Timeline actions counted per unit, and the figure each adds to.
+LOOP_ACTIONS = {
+    "return": ("returned",),
+    "approve_return": ("returned", "return_approved"),
+    "request_return": ("return_requested",),
+    "refuse_return": ("return_refused",),
+    "send_back": ("sent_back",),
+}
+LOOP_FIGURES = ("returned", "return_requested", "return_approved", "return_refused", "sent_back")
+
+
+def _loop_rows(
+    begin: datetime, end: datetime, codes: list[str] | None
+) -> dict[str, dict[str, int]]:
+    """Unit code -> the loop's counts, from one grouped query over the timeline. The unit is
+    the row's `unit`, or for a return written before it had one, its `previous_unit`."""
+    qs = CaseEvent.objects.filter(
+        action__in=LOOP_ACTIONS, created_at__gte=begin, created_at__lt=end
+    )
+    unit = Coalesce(
+        KeyTextTransform("unit", "data"),
+        KeyTextTransform("previous_unit", "data"),
+        output_field=TextField(),
+    )
+    rows = qs.annotate(unit=unit).order_by().values("action", "unit").annotate(n=Count("id"))
+    counts: dict[str, dict[str, int]] = {}
     # Filtered after grouping (a handful of rows): SQLite cannot compare the extracted key
     # with IN parameters.
+    for row in rows:
+        if not row["unit"] or (codes and row["unit"] not in codes):
+            continue
+        figures = counts.setdefault(row["unit"], dict.fromkeys(LOOP_FIGURES, 0))
+        for figure in LOOP_ACTIONS[row["action"]]:
+            figures[figure] += row["n"]
+    return counts
+
+
+def _assist_rows(
+    user: Any, begin: datetime, end: datetime, codes: list[str] | None
+) -> dict[int, dict[str, int]]:
+    """Organization id -> its assisting tasks given in the period: all, on time, late."""
+    qs = CaseAssist.objects.filter(
+        scope_for(user).q("organization__path"), dispatched_at__gte=begin, dispatched_at__lt=end
+    ).exclude(state=AssistState.WITHDRAWN)
+    if codes:
+        qs = qs.filter(organization__code__in=codes)
+    needed_until = Coalesce(F("case__held_at"), F("case__closed_at"), Value(timezone.now()))
+    late = Q(replied_at__gt=F("due_at")) | Q(replied_at__isnull=True, due_at__lt=needed_until)
+    rows = (
+        qs.order_by()
+        .values("organization")
+        .annotate(
+            assisted=Count("id"),
+            assisted_on_time=Count("id", filter=Q(replied_at__lte=F("due_at"))),
+            assisted_late=Count("id", filter=late),
+        )
+    )
     return {
-        row["unit"]: row["n"] for row in rows if row["unit"] and (not codes or row["unit"] in codes)
+        row["organization"]: {
+            "assisted": row["assisted"],
+            "assisted_on_time": row["assisted_on_time"],
+            "assisted_late": row["assisted_late"],
+        }
+        for row in rows
     }
 
 
@@ -121,24 +199,27 @@ def unit_figures(
     begin, stop = period_bounds(start, end)
     codes = [c for c in unit_codes or [] if c] or None
     case_rows = {row.pop("lead_unit"): row for row in _case_rows(user, begin, stop, codes)}
-    returns = _returns(begin, stop, codes)
+    loop = _loop_rows(begin, stop, codes)
+    assists = _assist_rows(user, begin, stop, codes)
     units = Organization.objects.filter(
-        Q(pk__in=case_rows) | Q(code__in=list(returns) + (codes or []))
+        Q(pk__in=list(case_rows) + list(assists)) | Q(code__in=list(loop) + (codes or []))
     ).filter(scope_for(user).q("path"))
     empty = dict.fromkeys(
         ("handled", "acknowledged_on_time", "closed_on_time", "extended", "overdue"), 0
     ) | {"rated": 0, "satisfied": 0}
+    no_loop = dict.fromkeys(LOOP_FIGURES, 0)
     figures = []
     for unit in units.order_by("code"):
         row = case_rows.get(unit.pk, empty)
-        returned = returns.get(unit.code, 0)
+        counts = loop.get(unit.code, no_loop)
         figures.append(
             UnitFigures(
                 unit_code=unit.code,
                 unit_name=unit.name,
-                received=row["handled"] + returned,
-                returned=returned,
+                received=row["handled"] + counts["returned"],
                 **row,
+                **counts,
+                **assists.get(unit.pk, {}),
             )
         )
     return figures

@@ -100,8 +100,30 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label="理由", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+class CodeListField(forms.Field):
+    """Several organization codes under one name (checkboxes); the service checks them."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value: Any) -> list[str]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        return [str(v).strip()[:40] for v in values if str(v).strip()][:20]
+
+
 class DispatchForm(forms.Form):
     unit = forms.CharField(label="承办单位", max_length=40, required=False)
+    assisting = CodeListField(label="协办单位", required=False)
+    assist_until = forms.DateTimeField(
+        label="协办时限",
+        required=False,
+        widget=DATETIME_INPUT,
+        input_formats=DATETIME_FORMATS,
+        help_text="不填则按主办时限的比例推算;不得晚于主办单位的办结时限",
+    )
     note = forms.CharField(label="派单意见", max_length=500, required=False)
 
 
@@ -112,11 +134,16 @@ class ReplyForm(forms.Form):
     attachments = MultipleFileField(label="附件", required=False)
 
 
+class AssistReplyForm(forms.Form):
+    reply = forms.CharField(
+        label="协办意见", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    attachments = MultipleFileField(label="附件", required=False)
+
+
 class ExtensionForm(forms.Form):
     until = forms.DateTimeField(
-        label="延期至",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        label="延期至", widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
     )
     reason = forms.CharField(label="延期理由", max_length=300)
 
@@ -147,8 +174,12 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     "start": NoteForm,
     "reply": ReplyForm,
     "close": NoteForm,
+    "send_back": ReasonForm,
     "rate": RateForm,
     "return": ReasonForm,
+    "request_return": ReasonForm,
+    "approve_return": NoteForm,
+    "refuse_return": ReasonForm,
     "escalate": ReasonForm,
     "assign_down": AssignDownForm,
     "request_extension": ExtensionForm,
@@ -158,7 +189,19 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     "resume": NoteForm,
     "merge": MergeForm,
     "reopen": ReasonForm,
+    "assist_acknowledge": NoteForm,
+    "assist_reply": AssistReplyForm,
 }
 
 # Actions taken with one click (their form has only an optional note).
-ONE_CLICK = {"acknowledge", "start", "close", "approve_extension", "resume"}
+ONE_CLICK = {
+    "acknowledge",
+    "start",
+    "close",
+    "approve_extension",
+    "approve_return",
+    "resume",
+    "assist_acknowledge",
+}
+# Actions whose form carries files.
+WITH_FILES = {"reply", "assist_reply"}

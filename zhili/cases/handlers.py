@@ -2,7 +2,8 @@
 
 A case turned into a dispute or a petition gets the dossier's outcome as its reply
 (`answer_from_dossier`). When a provisional year of the calendar becomes official, running
-cases recompute their provisional deadlines (`recompute_on_calendar_change`).
+cases recompute their provisional deadlines (`recompute_on_calendar_change`), then the open
+assisting tasks theirs (`recompute_assists_on_calendar_change`).
 
 A merged duplicate (合并件) follows its master's outcome: when the master is closed or rated,
 its reply, times and rating are copied onto every duplicate merged into it, and each
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from zhili.cases.events import CaseTransitioned
 from zhili.cases.models import Case, CaseEvent, Rating, State
+from zhili.cases.services.assists import assists_recompute_provisional
 from zhili.cases.services.clock import cases_recompute_provisional
 from zhili.cases.services.dossiers import DossierOutcome, case_answer_from_dossier
 from zhili.core.audit import audit
@@ -82,3 +84,7 @@ def answer_from_dossier(event: DossierOutcome, *, event_id: int) -> None:
 
 def recompute_on_calendar_change(event: CalendarChanged, *, event_id: int) -> None:
     cases_recompute_provisional(years=event.years)
+
+
+def recompute_assists_on_calendar_change(event: CalendarChanged, *, event_id: int) -> None:
+    assists_recompute_provisional(years=event.years)

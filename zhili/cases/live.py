@@ -33,7 +33,13 @@ def groups_for(*paths: str) -> list[str]:
 
 
 # Actions that are not transitions of the workflow table.
-OTHER_LABELS = {"register": "受理", "card": "亮牌", "recompute": "时限重算"}
+OTHER_LABELS = {
+    "register": "受理",
+    "card": "亮牌",
+    "recompute": "时限重算",
+    "assist_recompute": "协办时限重算",
+    "hold": "转卷宗办理",
+}
 CARD_LABELS: dict[str, str] = {Card.YELLOW.value: "亮黄牌", Card.RED.value: "亮红牌"}
 
 
@@ -41,12 +47,13 @@ def action_label(action: str, case: Case) -> str:
     """The Chinese verb the pages show: "工单 DH… 已派单"."""
     if action == "card" and case.card in CARD_LABELS:
         return CARD_LABELS[case.card]
-    transition = workflow.TRANSITIONS.get(action)
+    transition = workflow.ALL_TRANSITIONS.get(action)
     return transition.label if transition else OTHER_LABELS.get(action, action)
 
 
-def message(case: Case, action: str) -> dict[str, Any]:
-    """The payload for the group and for the browser: primitives only (msgpack over Redis)."""
+def message(case: Case, action: str, assisting: list[str] | None = None) -> dict[str, Any]:
+    """The payload for the group and for the browser: primitives only (msgpack over Redis).
+    `assisting`: the codes of the case's assisting units (协办), when the caller knows them."""
     return {
         "type": "case.update",
         "case_no": case.case_no,
@@ -57,6 +64,7 @@ def message(case: Case, action: str) -> dict[str, Any]:
         "card": case.card,
         "lead_unit": case.lead_unit.code if case.lead_unit else "",
         "dispatch_center": case.dispatch_center.code,
+        "assisting": assisting or [],
     }
 
 
@@ -80,8 +88,10 @@ def push(groups: list[str], payload: dict[str, Any]) -> None:
 
 
 def announce_after_commit(case: Case, action: str, *, previous_paths: tuple[str, ...] = ()) -> None:
-    """Push after commit to the units the case is with now and those it has just left."""
-    paths = [case.dispatch_path, case.unit_path, *previous_paths]
+    """Push after commit to the units the case is with now, those it has just left and its
+    assisting units (a withdrawn one too: its page must drop the task)."""
+    assisting = list(case.assists.values_list("organization__code", "organization__path"))
+    paths = [case.dispatch_path, case.unit_path, *previous_paths, *(p for _c, p in assisting)]
     groups = groups_for(*paths)
-    payload = message(case, action)
+    payload = message(case, action, [code for code, _p in assisting])
     transaction.on_commit(lambda: push(groups, payload))

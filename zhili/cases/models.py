@@ -38,6 +38,9 @@ class State(models.TextChoices):
     RETURNED = "returned", "已退回"
     SUSPENDED = "suspended", "已挂起"
     MERGED = "merged", "已合并"
+    # A dispute or a petition opened from the case handles it on its own clock
+    # (zhili.cases.services.dossiers); the case waits for its outcome.
+    HELD = "held", "转卷宗办理"
 
 
 class Card(models.TextChoices):
@@ -198,8 +201,13 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Each link is an assisting unit's own task (协办任务, `CaseAssist`).
     assisting_units = models.ManyToManyField(
-        Organization, verbose_name="协办单位", blank=True, related_name="+"
+        Organization,
+        verbose_name="协办单位",
+        blank=True,
+        related_name="+",
+        through="cases.CaseAssist",
     )
     routing_rule = models.ForeignKey(
         ResponsibilityRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -233,7 +241,12 @@ class Case(models.Model):
     extension_requested_until = models.DateTimeField(null=True, blank=True)
     extension_reason = models.CharField(max_length=300, blank=True)
     extended = models.BooleanField("已延期", default=False)
+    # 申请退单: a unit past the return window asks the center to take the case back.
+    return_requested_at = models.DateTimeField("退单申请时间", null=True, blank=True)
+    return_reason = models.CharField("退单理由", max_length=300, blank=True)
     suspended_at = models.DateTimeField(null=True, blank=True)
+    # When a dispute or a petition took the case over and its handling clock stopped.
+    held_at = models.DateTimeField(null=True, blank=True)
     # Emergency cases count calendar time; the others office time (see deadlines.py).
     calendar_clock = models.BooleanField(default=False)
     # Handling time left when the case was suspended or returned, restored on resume.
@@ -251,6 +264,10 @@ class Case(models.Model):
     rating_comment = models.CharField("评价意见", max_length=500, blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
     returned_count = models.PositiveSmallIntegerField(default=0)
+    # 审核退回: the center sent a weak reply back to the unit (the last reason until it
+    # replies again).
+    sent_back_count = models.PositiveSmallIntegerField(default=0)
+    send_back_reason = models.CharField("审核退回理由", max_length=300, blank=True)
     master = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
     )
@@ -293,6 +310,70 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_no} {self.title}"
+
+
+class AssistState(models.TextChoices):
+    DISPATCHED = "dispatched", "待签收"
+    ACKNOWLEDGED = "acknowledged", "已签收"
+    REPLIED = "replied", "已反馈"
+    WITHDRAWN = "withdrawn", "已撤销"
+
+
+class CaseAssist(models.Model):
+    """An assisting unit's task on a case (协办任务): it acknowledges, then replies to the lead
+    unit by its own deadline, which is never later than the lead's.
+
+    One row per (case, unit): the link behind `Case.assisting_units`. A new dispatch of the
+    case opens the row again (the earlier round stays on the timeline); a unit dropped by a
+    reassignment, or a case returned or merged, leaves it withdrawn, never deleted.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assists")
+    organization = models.ForeignKey(
+        Organization, verbose_name="协办单位", on_delete=models.CASCADE, related_name="+"
+    )
+    state = models.CharField(
+        "状态", max_length=20, choices=AssistState.choices, default=AssistState.DISPATCHED
+    )
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField("协办时限", null=True, blank=True)
+    # Like the case's clock: what the deadline was counted from (the moment, and the working
+    # or calendar seconds it had to run), so that it is counted again when a provisional year
+    # of the calendar becomes official. NULL moment: a deadline the dispatcher named.
+    clock_from = models.DateTimeField(null=True, blank=True)
+    clock_seconds = models.PositiveIntegerField(null=True, blank=True)
+    due_provisional = models.BooleanField("时限按临时日历计算", default=False)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    reply = models.TextField("协办意见", blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # The table Django made for the plain many-to-many link, kept (migration 0006).
+        db_table = "cases_case_assisting_units"
+        verbose_name = verbose_name_plural = "协办任务"
+        unique_together = [("case", "organization")]
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} 协办 {self.organization_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (AssistState.DISPATCHED, AssistState.ACKNOWLEDGED)
+
+    @property
+    def late(self) -> bool:
+        """Replied after its deadline, or not replied by it while it was needed: until now, or
+        until the case was handed over to a dossier or closed (zhili.cases.figures counts
+        the same)."""
+        if self.due_at is None or self.state == AssistState.WITHDRAWN:
+            return False
+        done = self.replied_at or self.case.held_at or self.case.closed_at or timezone.now()
+        return done > self.due_at
 
 
 class CaseNumberCounter(models.Model):

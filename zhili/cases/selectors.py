@@ -10,11 +10,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from zhili.cases.models import Case, CaseEvent, Category, Rating, State
+from zhili.cases.models import AssistState, Case, CaseAssist, CaseEvent, Category, Rating, State
 from zhili.core.errors import InvalidInput, NotFound
 from zhili.core.scope import scope_for
 from zhili.orgs.models import Kind, Organization
@@ -48,6 +48,12 @@ def case_get(*, user: Any, case_no: str) -> Case:
         return case_list(user=user).select_related("suggested_unit", "master").get(case_no=case_no)
     except Case.DoesNotExist as exc:
         raise NotFound("工单不存在") from exc
+
+
+def case_assists(case: Case) -> QuerySet[CaseAssist]:
+    """The case's assisting tasks (协办任务), in the order they were given; for anyone who
+    sees the case (the lead unit reads them before its own reply)."""
+    return case.assists.select_related("organization", "replied_by").order_by("id")
 
 
 def case_timeline(case: Case) -> QuerySet[CaseEvent]:
@@ -90,6 +96,7 @@ class CaseFilters:
     registered_from: date | None = None
     registered_to: date | None = None
     extension_pending: bool = False
+    return_pending: bool = False  # a unit asked to return the case (申请退单)
     follow_up: bool = False  # closed cases to call back: historical imports are not
     q: str = ""  # case number, or words of the title and description (full-text)
 
@@ -119,6 +126,8 @@ def filter_cases(qs: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
         qs = qs.filter(registered_at__lt=_day_start(f.registered_to + timedelta(days=1)))
     if f.extension_pending:
         qs = qs.filter(extension_requested_until__isnull=False)
+    if f.return_pending:
+        qs = qs.filter(return_requested_at__isnull=False)
     if f.follow_up:
         qs = qs.filter(state=State.CLOSED, imported_at__isnull=True)
     if f.q.strip():
@@ -204,10 +213,13 @@ def keyset_page(qs: QuerySet[Case], *, cursor: str | None = None, size: int = 50
 
 # --- the dispatcher's workbench and a unit's inbox ----------------------------------------------
 
+ASSIST_BUCKET = "assist"
+
 WORKBENCH_BUCKETS: dict[str, tuple[str, CaseFilters]] = {
     "to_dispatch": ("待派单", CaseFilters(states=("registered",))),
     "returned": ("退回件", CaseFilters(states=("returned",))),
     "extension": ("延期申请", CaseFilters(extension_pending=True)),
+    "return_request": ("退单申请", CaseFilters(return_pending=True)),
     "yellow": (
         "黄牌预警",
         CaseFilters(card="yellow", states=("dispatched", "acknowledged", "in_progress")),
@@ -224,6 +236,8 @@ INBOX_BUCKETS: dict[str, tuple[str, CaseFilters]] = {
     "to_acknowledge": ("待签收", CaseFilters(states=("dispatched",))),
     "in_progress": ("办理中", CaseFilters(states=("acknowledged", "in_progress"))),
     "replied": ("已反馈", CaseFilters(states=("replied",))),
+    # The unit's open assisting tasks (协办): from `assist_cases`, not from the lead's queue.
+    ASSIST_BUCKET: ("协办任务", CaseFilters()),
 }
 
 
@@ -250,6 +264,44 @@ def inbox_cases(*, user: Any) -> QuerySet[Case]:
     if org is None:
         return Case.objects.none()
     return case_list(user=user).filter(unit_path__under=org.path)
+
+
+OPEN_ASSIST = (AssistState.DISPATCHED, AssistState.ACKNOWLEDGED)
+
+
+def assist_cases(*, user: Any) -> QuerySet[Case]:
+    """Unfinished cases on which the user's unit (or one below it) has an open assisting
+    task: the unit's 协办 queue."""
+    org = getattr(user, "organization", None)
+    if org is None:
+        return Case.objects.none()
+    tasks = CaseAssist.objects.filter(state__in=OPEN_ASSIST, organization__path__under=org.path)
+    # A case handed over to a dispute or a petition waits for the dossier, not for them.
+    finished = (State.CLOSED, State.RATED, State.MERGED, State.HELD)
+    return case_list(user=user).filter(pk__in=tasks.values("case_id")).exclude(state__in=finished)
+
+
+def assist_progress(case_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Case id -> (assisting tasks replied, tasks not withdrawn), for the lead's rows."""
+    rows = (
+        CaseAssist.objects.filter(case_id__in=case_ids)
+        .exclude(state=AssistState.WITHDRAWN)
+        .order_by()
+        .values("case_id")
+        .annotate(total=Count("id"), replied=Count("id", filter=Q(state=AssistState.REPLIED)))
+    )
+    return {row["case_id"]: (row["replied"], row["total"]) for row in rows}
+
+
+def inbox_bucket_cases(*, user: Any, bucket: str) -> QuerySet[Case]:
+    """One tab of a unit's inbox: a state of its own cases, or its assisting tasks."""
+    if bucket == ASSIST_BUCKET:
+        return assist_cases(user=user)
+    return filter_cases(inbox_cases(user=user), INBOX_BUCKETS[bucket][1])
+
+
+def inbox_counts(*, user: Any) -> dict[str, int]:
+    return {key: inbox_bucket_cases(user=user, bucket=key).count() for key in INBOX_BUCKETS}
 
 
 FOLLOW_UP_BUCKETS = {"to_follow_up": "待回访", "unsatisfied": "不满意待重办"}

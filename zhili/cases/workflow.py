@@ -5,9 +5,16 @@ Each transition also names the *side* the actor must stand on:
 - ``handler``: the actor's organization covers the case's lead unit (主办单位);
 - ``followup``: like dispatch (回访 is done by the center that holds the case).
 The services check that relation against the org tree; this table is about roles and states.
+
+The 12345 closed loop (国办发〔2020〕53号) adds: the center's review sends a weak reply back
+(``send_back``, 审核退回); a unit returns a case itself only inside the return window
+(``return``, see zhili.cases.returns), later it asks the center (``request_return``,
+申请退单), which approves or refuses; and each assisting unit (协办单位) has its own task with
+its own small table below (``ASSIST_TRANSITIONS``, side ``assist``: the actor's organization
+covers the assisting unit), whose actions go through the same `case_act`.
 """
 
-from zhili.cases.models import State
+from zhili.cases.models import AssistState, State
 from zhili.core.roles import Role
 from zhili.core.workflow import Transition, TransitionTable
 from zhili.core.workflow import TransitionRefused as TransitionRefused  # re-exported
@@ -51,7 +58,14 @@ INTAKE = frozenset(
 )
 
 ACTIVE = frozenset(
-    {State.REGISTERED, State.DISPATCHED, State.ACKNOWLEDGED, State.IN_PROGRESS, State.RETURNED}
+    {
+        State.REGISTERED,
+        State.DISPATCHED,
+        State.ACKNOWLEDGED,
+        State.IN_PROGRESS,
+        State.RETURNED,
+        State.HELD,
+    }
 )
 # States in which the handling clock runs (the case is with the unit or waiting for it).
 CLOCK_RUNNING = frozenset({State.DISPATCHED, State.ACKNOWLEDGED, State.IN_PROGRESS})
@@ -81,14 +95,49 @@ TRANSITIONS: dict[str, Transition] = {
             "reply", "反馈办理结果", {S.ACKNOWLEDGED, S.IN_PROGRESS}, S.REPLIED, HANDLERS, "handler"
         ),
         _t("close", "审核办结", {S.REPLIED}, S.CLOSED, DISPATCHERS, "dispatch"),
+        _t(
+            "send_back",
+            "审核退回",
+            {S.REPLIED},
+            S.IN_PROGRESS,
+            DISPATCHERS,
+            "dispatch",
+            needs_reason=True,
+        ),
         _t("rate", "回访评价", {S.CLOSED}, S.RATED, DISPATCHERS, "followup"),
         _t(
             "return",
             "退回",
-            {S.DISPATCHED, S.ACKNOWLEDGED},
+            {S.DISPATCHED, S.ACKNOWLEDGED, S.IN_PROGRESS},
             S.RETURNED,
             HANDLERS,
             "handler",
+            needs_reason=True,
+        ),
+        _t(
+            "request_return",
+            "申请退单",
+            {S.DISPATCHED, S.ACKNOWLEDGED, S.IN_PROGRESS},
+            None,
+            HANDLERS,
+            "handler",
+            needs_reason=True,
+        ),
+        _t(
+            "approve_return",
+            "批准退单",
+            {S.DISPATCHED, S.ACKNOWLEDGED, S.IN_PROGRESS},
+            S.RETURNED,
+            DISPATCHERS,
+            "dispatch",
+        ),
+        _t(
+            "refuse_return",
+            "驳回退单",
+            {S.DISPATCHED, S.ACKNOWLEDGED, S.IN_PROGRESS},
+            None,
+            DISPATCHERS,
+            "dispatch",
             needs_reason=True,
         ),
         _t("reassign", "改派", {S.RETURNED, S.DISPATCHED}, S.DISPATCHED, DISPATCHERS, "dispatch"),
@@ -154,3 +203,27 @@ TRANSITIONS: dict[str, Transition] = {
 TABLE = TransitionTable(TRANSITIONS.values(), states=dict(State.choices), noun="工单")
 check = TABLE.check
 available = TABLE.available
+
+# An assisting unit's task (协办任务): the sources are the task's states, not the case's.
+A = AssistState
+ASSIST_TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        _t("assist_acknowledge", "签收协办", {A.DISPATCHED}, A.ACKNOWLEDGED, HANDLERS, "assist"),
+        _t(
+            "assist_reply",
+            "反馈协办意见",
+            {A.DISPATCHED, A.ACKNOWLEDGED},
+            A.REPLIED,
+            HANDLERS,
+            "assist",
+        ),
+    ]
+}
+ASSIST_TABLE = TransitionTable(
+    ASSIST_TRANSITIONS.values(), states=dict(AssistState.choices), noun="协办任务"
+)
+check_assist = ASSIST_TABLE.check
+
+# Every action a case's timeline, pages and API may name, with its label.
+ALL_TRANSITIONS: dict[str, Transition] = {**TRANSITIONS, **ASSIST_TRANSITIONS}

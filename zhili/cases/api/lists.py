@@ -45,9 +45,13 @@ def _bucket(view: View, key: str) -> tuple[View, selectors.CaseFilters | None]:
 def case_list(request: StaffRequest, query: Query[CaseQuery]) -> Any:
     """可见范围内的工单,最新受理的在前,按游标分页(深页与首页一样快)。"""
     view, bucket = _bucket(query.view, query.bucket)
-    qs = _base(request.user, view)
-    if bucket is not None:
-        qs = selectors.filter_cases(qs, bucket)
+    if view == View.INBOX and query.bucket:
+        # The inbox's tabs: the unit's own cases by state, or its assisting tasks (协办).
+        qs = selectors.inbox_bucket_cases(user=request.user, bucket=query.bucket)
+    else:
+        qs = _base(request.user, view)
+        if bucket is not None:
+            qs = selectors.filter_cases(qs, bucket)
     filters = selectors.CaseFilters(
         states=_states(query.state),
         category=query.category,
@@ -60,6 +64,7 @@ def case_list(request: StaffRequest, query: Query[CaseQuery]) -> Any:
         registered_from=query.registered_from,
         registered_to=query.registered_to,
         extension_pending=query.extension_pending,
+        return_pending=query.return_pending,
         q=query.q,
     )
     qs = selectors.filter_cases(qs, filters)
@@ -73,5 +78,8 @@ def case_buckets(request: StaffRequest, view: View = View.WORKBENCH) -> Any:
     if view == View.ALL:
         raise InvalidInput("view 只能是 workbench 或 inbox", field="view")
     buckets = BUCKETS[view]
-    counts = selectors.bucket_counts(_base(request.user, view), buckets)
+    if view == View.INBOX:
+        counts = selectors.inbox_counts(user=request.user)
+    else:
+        counts = selectors.bucket_counts(_base(request.user, view), buckets)
     return [{"key": k, "label": buckets[k][0], "count": n} for k, n in counts.items()]

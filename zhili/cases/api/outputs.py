@@ -7,8 +7,10 @@ from django.utils import timezone
 
 from zhili.cases import deadlines, selectors, services, workflow
 from zhili.cases.models import (
+    AssistState,
     Card,
     Case,
+    CaseAssist,
     CaseAttachment,
     CaseEvent,
     Category,
@@ -28,6 +30,8 @@ TIMELINE_LABELS = {
     "attach": "上传附件",
     "card": "亮牌",
     "recompute": "时限重算",
+    "assist_recompute": "协办时限重算",
+    "hold": "转卷宗办理",
 }
 
 
@@ -118,6 +122,7 @@ def item_out(case: Case) -> dict[str, Any]:
         "due_at": case.due_at,
         "due_provisional": case.due_provisional,
         "extension_pending": case.extension_requested_until is not None,
+        "return_pending": case.return_requested_at is not None,
         "reporter_name": case.reporter_name,
         "reporter_phone": mask_phone(case.reporter_phone),
         "out_of_area": case.out_of_area,
@@ -137,8 +142,24 @@ def attachment_out(a: CaseAttachment, case_no: str) -> dict[str, Any]:
     }
 
 
+def assist_out(task: CaseAssist) -> dict[str, Any]:
+    return {
+        "unit": org_ref(task.organization),
+        "state": task.state,
+        "state_label": label(AssistState, task.state),
+        "dispatched_at": task.dispatched_at,
+        "due_at": task.due_at,
+        "due_provisional": task.due_provisional,
+        "acknowledged_at": task.acknowledged_at,
+        "replied_at": task.replied_at,
+        "reply": task.reply,
+        "replied_by": task.replied_by.display_name if task.replied_by else None,
+        "late": task.late,
+    }
+
+
 def timeline_out(event: CaseEvent, case_no: str) -> dict[str, Any]:
-    transition = workflow.TRANSITIONS.get(event.action)
+    transition = workflow.ALL_TRANSITIONS.get(event.action)
     return {
         "action": event.action,
         "label": transition.label
@@ -160,6 +181,7 @@ def timeline_out(event: CaseEvent, case_no: str) -> dict[str, Any]:
 def detail_out(user: Any, case: Case) -> dict[str, Any]:
     no = case.case_no
     attachments = case.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")
+    tasks = list(selectors.case_assists(case))
     return {
         **{f: getattr(case, f) for f in DETAIL_FIELDS},
         "channel_label": label(Channel, case.channel),
@@ -173,7 +195,12 @@ def detail_out(user: Any, case: Case) -> dict[str, Any]:
         "state_label": label(State, case.state),
         "dispatch_center": org_ref(case.dispatch_center),
         "handling_unit": org_ref(case.lead_unit),
-        "assisting_units": [org_ref(u) for u in case.assisting_units.order_by("code")],
+        "assisting_units": [
+            org_ref(t.organization)
+            for t in sorted(tasks, key=lambda t: t.organization.code)
+            if t.state != AssistState.WITHDRAWN
+        ],
+        "assists": [assist_out(t) for t in tasks],
         "routing": {
             "explanation": case.routing_note,
             "suggested_unit": org_ref(case.suggested_unit),
@@ -223,9 +250,13 @@ DETAIL_FIELDS = [
     "extension_requested_until",
     "extension_reason",
     "extended",
+    "return_requested_at",
+    "return_reason",
     "suspended_at",
     "reply",
     "rating_comment",
     "reopen_count",
     "returned_count",
+    "sent_back_count",
+    "send_back_reason",
 ]

@@ -7,12 +7,12 @@ from typing import Any
 from ninja import Field, Schema
 
 from zhili.cases import workflow
-from zhili.cases.models import Card, Channel, LimitUnit, Rating, State, Urgency
+from zhili.cases.models import AssistState, Card, Channel, LimitUnit, Rating, State, Urgency
 from zhili.orgs.api import Day, OrgRef
 
 MAX_PAGE = 200
 
-ActionName = Enum("ActionName", {name: name for name in workflow.TRANSITIONS}, type=str)  # type: ignore[misc]
+ActionName = Enum("ActionName", {name: name for name in workflow.ALL_TRANSITIONS}, type=str)  # type: ignore[misc]
 
 
 PROVISIONAL_NOTE = (
@@ -102,12 +102,16 @@ class CaseQuery(Schema):
     registered_from: Day | None = None
     registered_to: Day | None = None
     extension_pending: bool = False
+    return_pending: bool = Field(False, description="只看有待审批退单申请(申请退单)的工单")
     q: str = Field("", max_length=50, description="工单编号,或标题与诉求内容中的词语(全文检索)")
     view: View = Field(
         View.ALL,
         description="all:可见的全部;workbench:本分拨中心持有的工单;inbox:派给本单位的工单",
     )
-    bucket: str = Field("", description="工作台或收件箱的分栏(见 GET /cases/buckets)")
+    bucket: str = Field(
+        "",
+        description="工作台或收件箱的分栏(见 GET /cases/buckets);收件箱的 assist 为本单位的协办任务",
+    )
     cursor: str = Field("", description="上一页返回的 next_cursor")
     limit: int = Field(50, ge=1, le=MAX_PAGE)
 
@@ -128,6 +132,7 @@ class CaseItemOut(Schema):
     due_at: datetime | None
     due_provisional: bool = Field(..., description=PROVISIONAL_NOTE)
     extension_pending: bool
+    return_pending: bool = Field(..., description="承办单位申请退单,待分拨中心审批")
     reporter_name: str
     reporter_phone: str = Field(..., description="已脱敏")
     out_of_area: bool
@@ -170,6 +175,22 @@ class TimelineOut(Schema):
     attachments: list[AttachmentOut]
 
 
+class CaseAssistOut(Schema):
+    """An assisting unit's task (协办任务)."""
+
+    unit: OrgRef = Field(..., description="协办单位")
+    state: AssistState
+    state_label: str
+    dispatched_at: datetime | None
+    due_at: datetime | None = Field(..., description="协办时限(不晚于主办单位的办结时限)")
+    due_provisional: bool = Field(..., description=PROVISIONAL_NOTE)
+    acknowledged_at: datetime | None
+    replied_at: datetime | None
+    reply: str = Field(..., description="协办意见")
+    replied_by: str | None
+    late: bool = Field(..., description="逾期反馈,或已过协办时限仍未反馈")
+
+
 class ActionOut(Schema):
     name: str
     label: str
@@ -207,7 +228,8 @@ class CaseOut(Schema):
     state_before_suspend: str
     dispatch_center: OrgRef
     handling_unit: OrgRef | None = Field(..., description="主办单位;未派单时为 null")
-    assisting_units: list[OrgRef]
+    assisting_units: list[OrgRef] = Field(..., description="协办单位(不含已撤销的协办任务)")
+    assists: list[CaseAssistOut] = Field(..., description="各协办单位的协办任务")
     routing: RoutingOut
     registered_at: datetime
     registered_by: str | None
@@ -226,6 +248,8 @@ class CaseOut(Schema):
     extension_requested_until: datetime | None
     extension_reason: str
     extended: bool
+    return_requested_at: datetime | None = Field(..., description="申请退单时间(待审批)")
+    return_reason: str = Field(..., description="退单理由")
     suspended_at: datetime | None
     reply: str
     rating: Rating | None
@@ -233,6 +257,8 @@ class CaseOut(Schema):
     rating_comment: str
     reopen_count: int
     returned_count: int
+    sent_back_count: int = Field(..., description="审核退回次数")
+    send_back_reason: str = Field(..., description="最近一次审核退回的理由(重新反馈后清空)")
     master: str | None = Field(..., description="被合并到的主工单编号")
     duplicates: list[str] = Field(..., description="合并到本工单的重复件编号")
     attachments: list[AttachmentOut]
@@ -244,17 +270,24 @@ class ActionIn(Schema):
     """Each action reads the fields it needs; the others are ignored."""
 
     unit: str | None = Field(
-        None, description="dispatch/reassign:承办单位编码;省略时用权责清单匹配的单位"
+        None,
+        description="dispatch/reassign:承办单位编码;省略时用权责清单匹配的单位。"
+        "assist_acknowledge/assist_reply:本单位管辖多个协办单位时指明其一",
     )
     assisting: list[str] = Field(default_factory=list, description="dispatch/reassign:协办单位编码")
+    assist_until: datetime | None = Field(
+        None,
+        description="dispatch/reassign:协办时限;省略时按主办时限的比例推算,不得晚于主办时限",
+    )
     note: str = Field("", max_length=1000, description="备注")
-    reply: str = Field("", max_length=5000, description="reply:办理结果")
+    reply: str = Field("", max_length=5000, description="reply:办理结果;assist_reply:协办意见")
     rating: Rating | None = Field(None, description="rate:满意度")
     comment: str = Field("", max_length=500, description="rate:评价意见")
     reason: str = Field(
         "",
         max_length=1000,
-        description="return、escalate、suspend、request_extension、refuse_extension、reopen 的理由(必填)",
+        description="return、request_return、refuse_return、send_back、escalate、suspend、"
+        "request_extension、refuse_extension、reopen 的理由(必填)",
     )
     until: datetime | None = Field(None, description="request_extension:申请延期至")
     township: str | None = Field(None, description="assign_down:乡镇(街道)综治中心编码")

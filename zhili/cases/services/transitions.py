@@ -8,10 +8,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from zhili.cases import deadlines, live, workflow
+from zhili.cases import deadlines, live, returns, workflow
 from zhili.cases.events import CaseTransitioned
 from zhili.cases.models import Card, Case, Rating, State
 from zhili.cases.selectors import case_get
+from zhili.cases.services import assists
 from zhili.cases.services.attachments import _attach
 from zhili.cases.services.common import DISPATCHABLE_KINDS, _check_side, _timeline
 from zhili.core.audit import audit
@@ -33,7 +34,8 @@ def check_transition(actor: Any, case: Case, action: str) -> workflow.Transition
 
 
 def actions_for(actor: Any, case: Case) -> list[workflow.Transition]:
-    """The transitions `actor` may take on `case` now (for the pages' buttons)."""
+    """The transitions `actor` may take on `case` now (for the pages' buttons), then the
+    actions of the assisting tasks the actor's unit holds on it."""
     allowed = []
     for transition in workflow.TRANSITIONS.values():
         try:
@@ -42,21 +44,36 @@ def actions_for(actor: Any, case: Case) -> list[workflow.Transition]:
             continue
         if _guard(case, transition.name) is None:
             allowed.append(transition)
-    return allowed
+    return allowed + assists.assist_actions_for(actor, case)
 
 
-def _guard(case: Case, action: str) -> str | None:
-    """A reason the action cannot be taken now beyond role, side and state, or None."""
+def _guard(case: Case, action: str) -> Conflict | None:
+    """Why the action cannot be taken now beyond role, side and state, or None."""
+    if action == "return":
+        refusal = returns.refusal(case)
+        return Conflict(refusal, code="return_window_closed") if refusal else None
+    reason = _pending_guard(case, action)
+    if reason is None and action == "reopen" and case.rating != Rating.UNSATISFIED:
+        reason = "只有评价为“不满意”的工单可以重办"
+    if reason is None and action == "escalate" and case.dispatch_center.level != Level.TOWNSHIP:
+        reason = "县级分拨中心的工单无需上报"
+    if reason is None and action == "assign_down" and case.dispatch_center.level != Level.COUNTY:
+        reason = "只有县级分拨中心可以交办"
+    return Conflict(reason, code="wrong_state") if reason else None
+
+
+def _pending_guard(case: Case, action: str) -> str | None:
+    """The requests that wait for the center: an extension, a return."""
     if action in ("approve_extension", "refuse_extension") and not case.extension_requested_until:
         return "没有待审批的延期申请"
     if action == "request_extension" and case.extension_requested_until:
         return "已有延期申请待审批"
-    if action == "reopen" and case.rating != Rating.UNSATISFIED:
-        return "只有评价为“不满意”的工单可以重办"
-    if action == "escalate" and case.dispatch_center.level != Level.TOWNSHIP:
-        return "县级分拨中心的工单无需上报"
-    if action == "assign_down" and case.dispatch_center.level != Level.COUNTY:
-        return "只有县级分拨中心可以交办"
+    if action in ("approve_return", "refuse_return") and not case.return_requested_at:
+        return "没有待审批的退单申请"
+    if action == "request_return" and case.return_requested_at:
+        return "已有退单申请待审批"
+    if action == "request_return" and returns.may_return(case):
+        return f"现在仍可直接退单({returns.rule_text()}),无需申请"
     return None
 
 
@@ -140,34 +157,46 @@ def _to_unit(case: Case, unit: Organization) -> dict[str, Any]:
         "unit_path": unit.path,
         "dispatched_at": now,
         "acknowledged_at": None,
+        "return_requested_at": None,
+        "return_reason": "",
+        "send_back_reason": "",
         **_clock_fields(case, now),
     }
 
 
-def _assisting(codes: Iterable[str]) -> list[Organization]:
+def _assisting(codes: Iterable[str], lead: Organization) -> list[Organization]:
     codes = [c for c in codes if c]
+    if lead.code in codes:
+        raise InvalidInput(f"{lead.name} 已是主办单位,不能同时协办", field="assisting")
     units = list(Organization.objects.filter(code__in=codes, kind__in=DISPATCHABLE_KINDS))
     missing = set(codes) - {u.code for u in units}
     if missing:
         raise InvalidInput(f"协办单位不存在:{'、'.join(sorted(missing))}", field="assisting")
-    return units
+    return sorted(units, key=lambda u: codes.index(u.code))
 
 
 def _dispatch(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     unit = _dispatch_target(actor, case, p.get("unit"))
-    assisting = _assisting(p.get("assisting", []))
+    assisting = _assisting(p.get("assisting", []), unit)
+    until = _parse_until(p["assist_until"], field="assist_until") if p.get("assist_until") else None
     previous = case.lead_unit.code if case.lead_unit else ""
-    case = _apply(
-        case,
-        t,
-        actor,
-        _to_unit(case, unit),
-        note=p.get("note", "") or f"派往{unit.name}",
-        unit=unit.code,
-        previous_unit=previous,
+    changes = _to_unit(case, unit)
+    tasks = {}
+    if assisting or case.assists.exists():
+        tasks = assists.open_tasks(_with(case, changes), assisting, until=until)
+    helpers = f",协办:{'、'.join(u.name for u in assisting)}" if assisting else ""
+    note = p.get("note", "") or f"派往{unit.name}{helpers}"
+    return _apply(
+        case, t, actor, changes, note=note, unit=unit.code, previous_unit=previous, **tasks
     )
-    case.assisting_units.set(assisting)
-    return case
+
+
+def _with(case: Case, changes: dict[str, Any]) -> Case:
+    """The case as it will be once `changes` are applied (for the assisting deadlines)."""
+    preview = Case(**{f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields})
+    for name, value in changes.items():
+        setattr(preview, name, value)
+    return preview
 
 
 def _acknowledge(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
@@ -183,12 +212,46 @@ def _reply(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) ->
     text = (p.get("reply") or "").strip()
     if not text:
         raise InvalidInput("请填写办理结果", field="reply")
-    changes = {"reply": text, "replied_at": timezone.now(), "warn_at": None}
+    changes = {
+        "reply": text,
+        "replied_at": timezone.now(),
+        "warn_at": None,
+        "send_back_reason": "",
+        # Replying answers the case: a pending request to return it lapses.
+        "return_requested_at": None,
+    }
     return _apply(case, t, actor, changes, note=text, files=p.get("files"))
 
 
 def _close(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     return _apply(case, t, actor, {"closed_at": timezone.now()}, note=p.get("note", ""))
+
+
+def _send_back(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    """审核退回: the reply goes back to the unit, which works on under its original deadline
+    (a weak reply must not stop the clock: otherwise a placeholder would buy time). The
+    rejected reply stays on the timeline."""
+    changes = {
+        "reply": "",
+        "replied_at": None,
+        "send_back_reason": p["reason"][:300],
+        "sent_back_count": F("sent_back_count") + 1,
+        "warn_at": _warn_again(case),
+    }
+    unit = case.lead_unit.code if case.lead_unit else ""
+    return _apply(case, t, actor, changes, note=p["reason"], unit=unit, rejected_reply=case.reply)
+
+
+def _warn_again(case: Case) -> datetime | None:
+    """The next moment the sweep must look at a case whose clock runs again: the 80 % point
+    of its handling time, or its deadline once yellow, or nothing once red. A moment already
+    past is fine: the next sweep gives the card at once."""
+    if case.due_at is None or case.card == Card.RED:
+        return None
+    if case.card == Card.YELLOW:
+        return case.due_at
+    start = case.dispatched_at or timezone.now()
+    return deadlines.warn_point(start, case.due_at, calendar=case.calendar_clock)
 
 
 def _rate(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
@@ -202,15 +265,45 @@ def _rate(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> 
     return _apply(case, t, actor, changes, note=comment, rating=rating)
 
 
-def _return(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
-    previous = case.lead_unit.code if case.lead_unit else ""
-    changes = {
+def _to_center(case: Case) -> dict[str, Any]:
+    """The changes that give a case back to its dispatch center (a return)."""
+    return {
         "lead_unit": None,
         "unit_path": "",
         "warn_at": None,
         "returned_count": F("returned_count") + 1,
+        "return_requested_at": None,
     }
-    return _apply(case, t, actor, changes, note=p["reason"], previous_unit=previous)
+
+
+def _return(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    previous = case.lead_unit.code if case.lead_unit else ""
+    tasks = assists.withdraw_tasks(case)
+    return _apply(
+        case, t, actor, _to_center(case), note=p["reason"], previous_unit=previous, **tasks
+    )
+
+
+def _request_return(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    changes = {"return_requested_at": timezone.now(), "return_reason": p["reason"][:300]}
+    unit = case.lead_unit.code if case.lead_unit else ""
+    return _apply(case, t, actor, changes, note=p["reason"], unit=unit)
+
+
+def _approve_return(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    previous = case.lead_unit.code if case.lead_unit else ""
+    tasks = assists.withdraw_tasks(case)
+    note = p.get("note", "") or case.return_reason
+    changes = _to_center(case)
+    return _apply(
+        case, t, actor, changes, note=note, unit=previous, previous_unit=previous, **tasks
+    )
+
+
+def _refuse_return(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    unit = case.lead_unit.code if case.lead_unit else ""
+    changes = {"return_requested_at": None}
+    return _apply(case, t, actor, changes, note=p["reason"], unit=unit)
 
 
 def _escalate(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
@@ -231,14 +324,14 @@ def _assign_down(actor: Any, case: Case, t: workflow.Transition, p: dict[str, An
     return _apply(case, t, actor, changes, note=p.get("note", ""), to_center=center.code)
 
 
-def _parse_until(value: Any) -> datetime:
+def _parse_until(value: Any, *, field: str = "until") -> datetime:
     if isinstance(value, datetime):
         until = value
     else:
         try:
             until = datetime.fromisoformat(str(value))
         except ValueError as exc:
-            raise InvalidInput("延期至时间格式应为 YYYY-MM-DDTHH:MM", field="until") from exc
+            raise InvalidInput("时间格式应为 YYYY-MM-DDTHH:MM", field=field) from exc
     if timezone.is_naive(until):
         until = timezone.make_aware(until)
     return until
@@ -295,6 +388,7 @@ def _suspend(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) 
 def _resume(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     now = timezone.now()
     changes: dict[str, Any] = {"state": case.state_before_suspend, "suspended_at": None}
+    suspended_at = case.suspended_at
     if case.remaining_seconds is not None:
         left = timedelta(seconds=case.remaining_seconds)
         clock = deadlines.resume_clock(now, left, calendar=case.calendar_clock)
@@ -308,7 +402,9 @@ def _resume(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -
         }
         if case.card == Card.RED:
             changes["warn_at"] = None
-    return _apply(case, t, actor, changes, note=p.get("note", ""))
+    case = _apply(case, t, actor, changes, note=p.get("note", ""))
+    assists.resume_tasks(case, suspended_at=suspended_at, lead_due=case.due_at)
+    return case
 
 
 def _merge(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
@@ -322,7 +418,9 @@ def _merge(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) ->
     if master.state == State.MERGED:
         raise InvalidInput(f"{master_no} 本身已被合并,请合并到其主工单", field="master")
     changes = {"master": master, "warn_at": None}
-    return _apply(case, t, actor, changes, note=f"合并至 {master.case_no}", master=master.case_no)
+    tasks = assists.withdraw_tasks(case)
+    note = f"合并至 {master.case_no}"
+    return _apply(case, t, actor, changes, note=note, master=master.case_no, **tasks)
 
 
 def _reopen(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
@@ -337,7 +435,8 @@ def _reopen(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -
         "replied_at": None,
         "closed_at": None,
     }
-    return _apply(case, t, actor, changes, note=p["reason"])
+    tasks = assists.reopen_tasks(_with(case, changes))
+    return _apply(case, t, actor, changes, note=p["reason"], **tasks)
 
 
 HANDLERS = {
@@ -347,8 +446,12 @@ HANDLERS = {
     "start": _start,
     "reply": _reply,
     "close": _close,
+    "send_back": _send_back,
     "rate": _rate,
     "return": _return,
+    "request_return": _request_return,
+    "approve_return": _approve_return,
+    "refuse_return": _refuse_return,
     "escalate": _escalate,
     "assign_down": _assign_down,
     "request_extension": _request_extension,
@@ -365,13 +468,17 @@ HANDLERS = {
 def case_act(*, actor: Any, case: Case, action: str, **params: Any) -> Case:
     """Take transition `action` on `case` (fetched through a selector, so in scope).
 
-    Raises NotFound (unknown action), Forbidden (role or side), Conflict (state, or someone
-    else acted first) and InvalidInput (a parameter, named).
+    Raises NotFound (unknown action), Forbidden (role or side), Conflict (state, a rule such
+    as the return window, or someone else acted first) and InvalidInput (a parameter, named).
+    An assisting unit's task actions (workflow.ASSIST_TRANSITIONS) go to its task.
     """
+    if action in workflow.ASSIST_TRANSITIONS:
+        params["files"] = [(f, check_upload(f)) for f in params.get("attachments") or []]
+        return assists.case_assist_act(actor=actor, case=case, action=action, **params)
     transition = check_transition(actor, case, action)
     refusal = _guard(case, action)
     if refusal:
-        raise Conflict(refusal, code="wrong_state")
+        raise refusal
     if transition.needs_reason:
         reason = (params.get("reason") or "").strip()
         if not reason:

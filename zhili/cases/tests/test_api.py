@@ -301,7 +301,8 @@ def test_bucket_counts(client: Any, staff: Any, register: Any) -> None:
     counts = {row["key"]: row["count"] for row in response.json()}
     assert counts["to_dispatch"] == 1 and counts["returned"] == 0
     inbox = get(client, staff.township, "/api/v1/cases/buckets?view=inbox").json()
-    assert [row["key"] for row in inbox] == ["to_acknowledge", "in_progress", "replied"]
+    keys = [row["key"] for row in inbox]
+    assert keys == ["to_acknowledge", "in_progress", "replied", "assist"]
 
 
 # --- detail ---------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ ALL_STATES = [
     "returned",
     "suspended",
     "merged",
+    "held",
 ]
 ALL_ROLES = [
     "county_leader",
@@ -65,8 +66,38 @@ TABLE: dict[str, tuple[set[str], str | None, set[str], str, bool]] = {
     "start": ({"acknowledged"}, "in_progress", HANDLE, "handler", False),
     "reply": ({"acknowledged", "in_progress"}, "replied", HANDLE, "handler", False),
     "close": ({"replied"}, "closed", DISPATCH, "dispatch", False),
+    # 审核退回: the center's review sends a weak reply back to the unit, which works on.
+    "send_back": ({"replied"}, "in_progress", DISPATCH, "dispatch", True),
     "rate": ({"closed"}, "rated", DISPATCH, "followup", False),
-    "return": ({"dispatched", "acknowledged"}, "returned", HANDLE, "handler", True),
+    "return": (
+        {"dispatched", "acknowledged", "in_progress"},
+        "returned",
+        HANDLE,
+        "handler",
+        True,
+    ),
+    # 申请退单: past the return window the unit asks; the center approves or refuses.
+    "request_return": (
+        {"dispatched", "acknowledged", "in_progress"},
+        None,
+        HANDLE,
+        "handler",
+        True,
+    ),
+    "approve_return": (
+        {"dispatched", "acknowledged", "in_progress"},
+        "returned",
+        DISPATCH,
+        "dispatch",
+        False,
+    ),
+    "refuse_return": (
+        {"dispatched", "acknowledged", "in_progress"},
+        None,
+        DISPATCH,
+        "dispatch",
+        True,
+    ),
     "reassign": ({"returned", "dispatched"}, "dispatched", DISPATCH, "dispatch", False),
     "escalate": ({"registered", "returned"}, None, DISPATCH, "dispatch", True),
     "assign_down": ({"registered", "returned"}, None, DISPATCH, "dispatch", False),
@@ -84,6 +115,41 @@ TABLE: dict[str, tuple[set[str], str | None, set[str], str, bool]] = {
     "merge": ({"registered", "returned", "dispatched"}, "merged", DISPATCH, "dispatch", False),
     "reopen": ({"rated"}, "dispatched", DISPATCH, "dispatch", True),
 }
+
+
+# 协办任务: an assisting unit's own small table, over the task's states.
+ASSIST_STATES = ["dispatched", "acknowledged", "replied", "withdrawn"]
+ASSIST_TABLE: dict[str, tuple[set[str], str | None, set[str], str, bool]] = {
+    "assist_acknowledge": ({"dispatched"}, "acknowledged", HANDLE, "assist", False),
+    "assist_reply": ({"dispatched", "acknowledged"}, "replied", HANDLE, "assist", False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ASSIST_TABLE))
+def test_shape_of_each_assist_transition(name: str) -> None:
+    sources, target, roles, side, reason = ASSIST_TABLE[name]
+    transition = workflow.ASSIST_TRANSITIONS[name]
+    assert (set(transition.sources), transition.target, set(transition.roles)) == (
+        sources,
+        target,
+        roles,
+    )
+    assert (transition.side, transition.needs_reason) == (side, reason)
+    for state, role in itertools.product(ASSIST_STATES, ALL_ROLES):
+        if role in roles and state in sources:
+            assert workflow.check_assist(name, state=state, roles={role}).name == name
+        else:
+            with pytest.raises(workflow.TransitionRefused):
+                workflow.check_assist(name, state=state, roles={role})
+
+
+def test_assist_actions_are_named_apart_from_the_case_actions() -> None:
+    from zhili.cases.models import AssistState
+
+    assert set(ASSIST_STATES) == set(AssistState.values)
+    assert set(ASSIST_TABLE) == set(workflow.ASSIST_TRANSITIONS)
+    assert not set(ASSIST_TABLE) & set(workflow.TRANSITIONS)
+    assert set(workflow.ALL_TRANSITIONS) == set(TABLE) | set(ASSIST_TABLE)
 
 
 def test_the_lists_cover_the_code() -> None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from zhili.cases import deadlines, duplicates, selectors, services
 from zhili.cases.forms import ONE_CLICK
 from zhili.cases.models import Case, LimitUnit
+from zhili.cases.services.assists import tasks_of
 from zhili.core.errors import DomainError, NotFound
 from zhili.orgs import selectors as org_selectors
 from zhili.orgs.auth import StaffRequest
@@ -20,8 +21,26 @@ PAGE_SIZE = 50
 
 # Which actions a row offers on each list; the others live on the detail page.
 ROW_ACTIONS = {
-    "workbench": ["dispatch", "approve_extension", "refuse_extension", "close", "rate"],
-    "inbox": ["acknowledge", "start", "reply", "request_extension", "return"],
+    "workbench": [
+        "dispatch",
+        "approve_extension",
+        "refuse_extension",
+        "approve_return",
+        "refuse_return",
+        "close",
+        "send_back",
+        "rate",
+    ],
+    "inbox": [
+        "acknowledge",
+        "start",
+        "reply",
+        "request_extension",
+        "return",
+        "request_return",
+    ],
+    # The inbox's 协办 tab: the unit's own task on someone else's case.
+    "assist": ["assist_acknowledge", "assist_reply"],
     "followup": ["rate", "reopen"],
 }
 CONTEXTS = {"detail", *ROW_ACTIONS}
@@ -56,14 +75,20 @@ def due_status(due: datetime | None, done: datetime | None, calendar: bool) -> d
         return {"due": due, "late": done > due, "text": "已超时完成" if done > due else "按时完成"}
     now = timezone.now()
     basis = "" if calendar else "(工作时间)"
-    try:
-        if now < due:
-            left = deadlines.elapsed(now, due, calendar=calendar)
-            return {"due": due, "late": False, "text": f"剩余 {duration_label(left)}{basis}"}
-        over = deadlines.elapsed(due, now, calendar=calendar)
-        return {"due": due, "late": True, "text": f"已超期 {duration_label(over)}{basis}"}
-    except Exception:  # a year the calendar does not know: show the time, not an error
-        return {"due": due, "late": now >= due, "text": ""}
+    if now < due:
+        left = deadlines.elapsed(now, due, calendar=calendar)
+        return {"due": due, "late": False, "text": f"剩余 {duration_label(left)}{basis}"}
+    over = deadlines.elapsed(due, now, calendar=calendar)
+    return {"due": due, "late": True, "text": f"已超期 {duration_label(over)}{basis}"}
+
+
+def held_status(due: datetime | None, held_at: datetime) -> dict | None:
+    """A case handed over to a dispute or a petition: its own clock stopped then."""
+    if due is None:
+        return None
+    late = held_at > due
+    text = "转卷宗办理时已超期,此后停止计时" if late else "转卷宗办理,停止计时,以卷宗时限为准"
+    return {"due": due, "late": late, "text": text}
 
 
 def tile_config() -> dict[str, str]:
@@ -94,6 +119,10 @@ def row_context(user: Any, ctx: str, case: Case, **extra: Any) -> dict[str, Any]
     actions = [allowed[name] for name in ROW_ACTIONS[ctx] if name in allowed]
     if ctx == "workbench" and "flags" not in extra:
         extra["flags"] = duplicates.open_flags([case.pk]).get(case.pk, [])
+    if ctx == "assist":
+        extra["task"] = next(iter(tasks_of(user, case)), None)
+    if ctx == "inbox" and "assist_progress" not in extra:
+        extra["assist_progress"] = selectors.assist_progress([case.pk]).get(case.pk)
     context = {"case": case, "ctx": ctx, "actions": actions, "one_click": ONE_CLICK, **extra}
     return context | {"can_merge": "merge" in allowed}
 

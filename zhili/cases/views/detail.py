@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhili.cases import duplicates, selectors, services, workflow
+from zhili.cases import duplicates, returns, selectors, services, workflow
 from zhili.cases.forms import ACTION_FORMS, ONE_CLICK
 from zhili.cases.models import Case, State
 from zhili.cases.services.dossiers import case_dossiers, dossier_openers
@@ -19,6 +19,7 @@ from zhili.cases.views.common import (
     error_status,
     get_case_or_404,
     go,
+    held_status,
     row_context,
     tile_config,
 )
@@ -40,6 +41,8 @@ EVENT_LABELS = {
     "yellow": "黄牌预警",
     "red": "红牌超期",
     "recompute": "时限重算",
+    "assist_recompute": "协办时限重算",
+    "hold": "转卷宗办理",
 }
 STATE_LABELS = dict(State.choices)
 
@@ -47,7 +50,7 @@ STATE_LABELS = dict(State.choices)
 def timeline(case: Case) -> list[Any]:
     events: list[Any] = list(selectors.case_timeline(case))
     for event in events:
-        transition = workflow.TRANSITIONS.get(event.action)
+        transition = workflow.ALL_TRANSITIONS.get(event.action)
         label = transition.label if transition else EVENT_LABELS.get(event.action, event.action)
         event.action_label = label
         event.to_state_label = STATE_LABELS.get(event.to_state, event.to_state)
@@ -57,11 +60,14 @@ def timeline(case: Case) -> list[Any]:
 def detail_context(user: Any, case: Case, **extra: Any) -> dict[str, Any]:
     grid_geometry = case.grid.geometry if case.grid else None
     actions = services.actions_for(user, case)
+    assists = list(selectors.case_assists(case))
     return {
         "case": case,
         "timeline": timeline(case),
         "attachments": case.attachments.select_related("uploaded_by").order_by("uploaded_at"),
-        "assisting": case.assisting_units.all(),
+        "assisting": [a.organization for a in assists if a.state != "withdrawn"],
+        "assists": assists,
+        "return_rule": returns.rule_text(),
         "actions": actions,
         "duplicate_flags": list(duplicates.flags_of(case)),
         "can_merge": any(t.name == "merge" for t in actions),
@@ -74,7 +80,9 @@ def detail_context(user: Any, case: Case, **extra: Any) -> dict[str, Any]:
         "acknowledge_status": due_status(
             case.acknowledge_due_at, case.acknowledged_at, case.calendar_clock
         ),
-        "handle_status": due_status(case.due_at, case.replied_at, case.calendar_clock),
+        "handle_status": held_status(case.due_at, case.held_at)
+        if case.state == State.HELD and case.held_at
+        else due_status(case.due_at, case.replied_at, case.calendar_clock),
         "map_config": {
             "lat": case.lat,
             "lng": case.lng,
@@ -112,6 +120,9 @@ def _form_choices(user: Any, case: Case, action: str) -> dict[str, Any]:
             parent=case.dispatch_center, level=Level.TOWNSHIP, kind="center"
         )
         return {"townships": townships.order_by("code")}
+    if action == "reply":
+        # The lead reads its assisting units' replies before writing its own.
+        return {"assists": list(selectors.case_assists(case))}
     return {}
 
 
@@ -143,7 +154,7 @@ def case_action(request: StaffRequest, case_no: str, action: str) -> HttpRespons
         fresh = get_case_or_404(user, case_no)
         status = error_status(exc)
         return fragment(request, ctx, fresh, open_action=action, form=form, status=status)
-    label = workflow.TRANSITIONS[action].label
+    label = workflow.ALL_TRANSITIONS[action].label
     try:
         case = selectors.case_get(user=user, case_no=case_no)
     except NotFound:
@@ -164,7 +175,7 @@ def fragment(
     action = extra.get("open_action")
     if action:
         extra.update(_form_choices(user, case, action))
-        extra["action_label"] = workflow.TRANSITIONS[action].label
+        extra["action_label"] = workflow.ALL_TRANSITIONS[action].label
     if ctx == "detail":
         context = detail_context(user, case, **extra)
         if not request.htmx:

@@ -43,12 +43,21 @@ def _totals(rows: list[UnitFigures]) -> UnitFigures:
         "overdue",
         "rated",
         "satisfied",
+        "sent_back",
+        "return_requested",
+        "return_approved",
+        "return_refused",
+        "assisted",
+        "assisted_on_time",
+        "assisted_late",
     ]
     return UnitFigures(unit_code="", unit_name="合计", **{f: total(f) for f in fields})
 
 
 def _chart(rows: list[UnitFigures]) -> dict[str, Any]:
-    busiest = sorted(rows, key=lambda r: r.received, reverse=True)[:CHART_UNITS]
+    # Units that only assisted have no rates of their own to chart.
+    leading = [r for r in rows if r.received]
+    busiest = sorted(leading, key=lambda r: r.received, reverse=True)[:CHART_UNITS]
 
     def percent(value: float | None) -> float | None:
         return None if value is None else round(value * 100, 1)

@@ -22,8 +22,7 @@ def home_card(user: Any) -> dict[str, Any] | None:
             figures.append({"label": label, "value": selectors.filter_cases(qs, f).count()})
         url = reverse("cases:workbench")
     elif can(user, Action.CASES_HANDLE) and getattr(user, "organization", None):
-        qs = selectors.inbox_cases(user=user)
-        counts = selectors.bucket_counts(qs, selectors.INBOX_BUCKETS)
+        counts = selectors.inbox_counts(user=user)
         for key, (label, _f) in selectors.INBOX_BUCKETS.items():
             figures.append({"label": label, "value": counts[key]})
         url = reverse("cases:inbox")

@@ -23,15 +23,20 @@ def _bucket(request: StaffRequest, buckets: dict[str, Any]) -> str:
 
 
 def _page(request: StaffRequest, qs: QuerySet[Case]) -> selectors.Page:
+    # The rows ask each case for its assisting tasks (the actions an assisting unit may take).
+    qs = qs.select_related("suggested_unit").prefetch_related("assists__organization")
     try:
-        return selectors.keyset_page(
-            qs.select_related("suggested_unit"), cursor=request.GET.get("cursor"), size=PAGE_SIZE
-        )
+        return selectors.keyset_page(qs, cursor=request.GET.get("cursor"), size=PAGE_SIZE)
     except InvalidInput:
-        return selectors.keyset_page(qs.select_related("suggested_unit"), size=PAGE_SIZE)
+        return selectors.keyset_page(qs, size=PAGE_SIZE)
 
 
 def _rows(user: Any, ctx: str, cases: list[Case]) -> list[dict[str, Any]]:
+    if ctx == "inbox":
+        progress = selectors.assist_progress([case.pk for case in cases])
+        return [
+            row_context(user, ctx, case, assist_progress=progress.get(case.pk)) for case in cases
+        ]
     if ctx != "workbench":
         return [row_context(user, ctx, case) for case in cases]
     flags = duplicates.open_flags([case.pk for case in cases])
@@ -126,13 +131,13 @@ def bulk_dispatch(request: StaffRequest) -> HttpResponse:
 def inbox(request: StaffRequest) -> HttpResponse:
     user = request.user
     bucket = _bucket(request, selectors.INBOX_BUCKETS)
-    qs = selectors.inbox_cases(user=user)
-    page = _page(request, selectors.filter_cases(qs, selectors.INBOX_BUCKETS[bucket][1]))
-    counts = selectors.bucket_counts(qs, selectors.INBOX_BUCKETS)
+    page = _page(request, selectors.inbox_bucket_cases(user=user, bucket=bucket))
+    counts = selectors.inbox_counts(user=user)
     buckets = {k: label for k, (label, _f) in selectors.INBOX_BUCKETS.items()}
+    ctx = "assist" if bucket == selectors.ASSIST_BUCKET else "inbox"
     context = {
         **tabs_context("cases:inbox", buckets, counts, bucket),
-        "rows": _rows(user, "inbox", page.items),
+        "rows": _rows(user, ctx, page.items),
         "page": page,
         "first_page": not request.GET.get("cursor"),
         "bucket": bucket,
@@ -146,8 +151,7 @@ def inbox(request: StaffRequest) -> HttpResponse:
 @require_GET
 def inbox_tabs(request: StaffRequest) -> HttpResponse:
     bucket = _bucket(request, selectors.INBOX_BUCKETS)
-    qs = selectors.inbox_cases(user=request.user)
-    counts = selectors.bucket_counts(qs, selectors.INBOX_BUCKETS)
+    counts = selectors.inbox_counts(user=request.user)
     buckets = {k: label for k, (label, _f) in selectors.INBOX_BUCKETS.items()}
     context = tabs_context("cases:inbox", buckets, counts, bucket)
     return render(request, "cases/_tabs.html", {**context, "target": "#inbox"})

@@ -7,8 +7,10 @@
  *   2. On every update it dispatches on `document` a CustomEvent "zhili:case-update" whose
  *      `detail` is the message from the server:
  *        {type: "case.update", case_no, action, label, title, state, card, lead_unit,
- *         dispatch_center}
- *      (`action` is the transition name, e.g. "dispatch"; `label` its Chinese verb, "派单").
+ *         dispatch_center, assisting}
+ *      (`action` is the transition name, e.g. "dispatch", or an assisting unit's task action,
+ *      "assist_reply"; `label` its Chinese verb, "派单"; `assisting` the codes of the case's
+ *      assisting units, 协办, a list that may be empty).
  *   3. A region that should re-fetch itself carries [data-live-refresh] and an hx-trigger on
  *      the "zhili:refresh" event, e.g.
  *        <section hx-get="{% url ... %}" hx-trigger="zhili:refresh" hx-swap="outerHTML"
