@@ -57,7 +57,8 @@ def test_a_window_into_2027_is_provisional_and_says_so(register: Any, staff: Any
 
 
 def test_a_window_inside_2026_is_not(register: Any, staff: Any) -> None:
-    petition = advance(register(), staff, "assign")  # 2026-11-26: ends 12-03
+    with time_machine.travel(datetime(2026, 11, 26, 18, 0, tzinfo=TZ), tick=False):
+        petition = advance(register(), staff, "assign")  # ends 12-03
     assert petition.hand_back_provisional is False
 
 
