@@ -1,6 +1,14 @@
-"""The judicial-confirmation window closing unused: on day 25 of 30 after the agreement took
-effect with no application, the agreement is stamped (`confirmation_warned_at`) and the
-dossier's timeline says so; the confirmations page lists the warned agreements."""
+"""The warnings the hourly task writes (zhili.mediation.tasks):
+
+- the judicial-confirmation window closing unused: on its day 25 (deadlines.py) with no
+  application, the agreement is stamped (`confirmation_warned_at`) and the dossier's timeline
+  says how many days are left to the last day (moved past a holiday); the confirmations page
+  lists the warned agreements;
+- the handling target passed: a dispute accepted and still being mediated after its target
+  (`Dispute.handling_due`) gets a yellow warning, once (`handling_warned_at`) and on its
+  timeline. It is a warning to the committee only: no supervision order is opened, and no
+  event that would open one is emitted.
+"""
 
 from datetime import datetime
 
@@ -8,9 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhili.core.audit import audit
-from zhili.mediation.models import Agreement
+from zhili.mediation import deadlines
+from zhili.mediation.models import Agreement, Dispute
+from zhili.mediation.services.agreements import due_text
 from zhili.mediation.services.common import timeline
-from zhili.mediation.workflow import AFTER_AGREEMENT
+from zhili.mediation.workflow import AFTER_AGREEMENT, TARGET_STATES
 
 
 @transaction.atomic
@@ -32,12 +42,13 @@ def confirmation_warn_due(*, now: datetime | None = None) -> int:
     )
     count = 0
     for agreement in due:
+        assert agreement.confirmation_due is not None
         left = (agreement.confirmation_due - today).days
         agreement.confirmation_warned_at = now
         agreement.save(update_fields=["confirmation_warned_at"])
         dispute = agreement.dispute
         note = (
-            f"司法确认申请期限将于{agreement.confirmation_due:%Y年%m月%d日}届满(还剩{left}天),"
+            f"司法确认申请期限将于{due_text(agreement)}届满(还剩{left}天),"
             "当事人尚未申请,请提醒当事人及时共同向人民法院申请"
         )
         timeline(dispute, "confirmation_warning", dispute.state, dispute.state, None, note)
@@ -47,5 +58,37 @@ def confirmation_warn_due(*, now: datetime | None = None) -> int:
             dispute,
             due=str(agreement.confirmation_due),
         )
+        count += 1
+    return count
+
+
+def overdue(today: object = None) -> dict[str, object]:
+    """The filter of disputes past their handling target (for lists and the sweep)."""
+    return {
+        "state__in": TARGET_STATES,
+        "handling_due__lt": today or timezone.localdate(),
+    }
+
+
+@transaction.atomic
+def handling_warn_due(*, now: datetime | None = None) -> int:
+    """Give the yellow warning to every dispute past its handling target; returns how many.
+    Idempotent: a dispute is warned once per target (a new target clears the stamp)."""
+    now = now or timezone.now()
+    late = (
+        Dispute.objects.select_for_update(skip_locked=True)
+        .filter(**overdue(timezone.localdate(now)), handling_warned_at__isnull=True)
+        .order_by("handling_due", "id")
+    )
+    count = 0
+    for dispute in late:
+        assert dispute.handling_due is not None
+        Dispute.objects.filter(pk=dispute.pk).update(handling_warned_at=now)
+        note = (
+            f"黄牌提醒:已超过办理目标({deadlines.target_text()},"
+            f"{dispute.handling_due:%Y年%m月%d日}),纠纷尚未调结,请抓紧调解"
+        )
+        timeline(dispute, "target_warning", dispute.state, dispute.state, None, note)
+        audit(None, "mediation.dispute.target_warning", dispute, due=str(dispute.handling_due))
         count += 1
     return count
