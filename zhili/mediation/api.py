@@ -292,7 +292,7 @@ def agreement_out(a: Agreement | None) -> dict[str, Any] | None:
         "signed_at": a.signed_at,
         "effective_at": a.effective_at,
         "signatories": signatories,
-        "mediator": str(a.mediator) if a.mediator_id else None,
+        "mediator": a.mediator.user.display_name if a.mediator else None,
         "mediator_signed_at": a.mediator_signed_at,
         "sealed_at": a.sealed_at,
         "missing_signatures": missing_signatures(a) if a.is_written else [],

@@ -132,7 +132,7 @@ def _signatures(
     _para(doc)
     for row in rows:
         _para(doc, _signature_line(row))
-    mediator = str(agreement.mediator) if agreement.mediator_id else "____________"
+    mediator = agreement.mediator.user.display_name if agreement.mediator else "____________"
     signed = _day(agreement.mediator_signed_at)
     _para(doc, f"人民调解员(签名):{mediator}    {signed}")
     _para(doc, "记录人(签名):____________")

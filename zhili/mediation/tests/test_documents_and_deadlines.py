@@ -37,7 +37,7 @@ def test_agreement_document_holds_parties_terms_and_seal(make_dispute: Any, med:
         "三十日内共同向人民法院申请司法确认" in text or "30日内共同向人民法院申请司法确认" in text
     )
     assert "申请人(签名、盖章或按指印):张建华    签名    2026年11月26日" in text
-    assert f"人民调解员(签名):{med.mediator1}    2026年11月26日" in text
+    assert f"人民调解员(签名):{med.mediator1.display_name}    2026年11月26日" in text
     # 第二十九条: each party's liability, the seal with its date, the derived effective day.
     assert "申请人张建华:未及时清理自家一侧淤泥,负次要责任。" in text
     assert "被申请人李桂英:负主要责任。" in text
