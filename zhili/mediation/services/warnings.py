@@ -4,13 +4,17 @@
   application, the agreement is stamped (`confirmation_warned_at`) and the dossier's timeline
   says how many days are left to the last day (moved past a holiday); the confirmations page
   lists the warned agreements;
+- (not a warning, but the same sweep of open windows) `confirmation_windows_recompute`: when
+  a year's official holiday arrangement becomes known (the event `core.calendar_changed`,
+  zhili.mediation.handlers), every open window computed on a provisional calendar in that
+  year is computed again and its dossier says so;
 - the handling target passed: a dispute accepted and still being mediated after its target
   (`Dispute.handling_due`) gets a yellow warning, once (`handling_warned_at`) and on its
   timeline. It is a warning to the committee only: no supervision order is opened, and no
   event that would open one is emitted.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +22,7 @@ from django.utils import timezone
 from zhili.core.audit import audit
 from zhili.mediation import deadlines
 from zhili.mediation.models import Agreement, Dispute
-from zhili.mediation.services.agreements import due_text
+from zhili.mediation.services.agreements import due_text, set_window
 from zhili.mediation.services.common import timeline
 from zhili.mediation.workflow import AFTER_AGREEMENT, TARGET_STATES
 
@@ -62,7 +66,7 @@ def confirmation_warn_due(*, now: datetime | None = None) -> int:
     return count
 
 
-def overdue(today: object = None) -> dict[str, object]:
+def overdue(today: date | None = None) -> dict[str, object]:
     """The filter of disputes past their handling target (for lists and the sweep)."""
     return {
         "state__in": TARGET_STATES,
@@ -92,3 +96,57 @@ def handling_warn_due(*, now: datetime | None = None) -> int:
         audit(None, "mediation.dispute.target_warning", dispute, due=str(dispute.handling_due))
         count += 1
     return count
+
+
+def _touches(agreement: Agreement, years: set[int]) -> bool:
+    assert agreement.effective_at is not None and agreement.confirmation_due is not None
+    first = timezone.localdate(agreement.effective_at).year
+    return any(y in years for y in range(first, agreement.confirmation_due.year + 1))
+
+
+@transaction.atomic
+def confirmation_windows_recompute(*, years: list[int]) -> int:
+    """The official holiday arrangement of `years` is known now: recompute every open
+    judicial-confirmation window computed on a provisional calendar that spans one of those
+    years, with a timeline entry for each; returns how many. A window already applied for or
+    past is left as it was."""
+    wanted = set(years)
+    today = timezone.localdate()
+    open_windows = (
+        Agreement.objects.select_for_update()
+        .filter(
+            confirmation_provisional=True,
+            confirmation_applied_at__isnull=True,
+            effective_at__isnull=False,
+            confirmation_due__gte=today,
+            dispute__state__in=AFTER_AGREEMENT,
+        )
+        .select_related("dispute")
+    )
+    count = 0
+    for agreement in open_windows:
+        if _touches(agreement, wanted):
+            _recompute(agreement, wanted)
+            count += 1
+    return count
+
+
+def _recompute(agreement: Agreement, years: set[int]) -> None:
+    before = due_text(agreement)
+    set_window(agreement)
+    agreement.save(
+        update_fields=["confirmation_due", "confirmation_warn_on", "confirmation_provisional"]
+    )
+    after = due_text(agreement)
+    named = "、".join(f"{y}年" for y in sorted(years))
+    change = f"由{before}改为{after}" if before != after else f"仍为{after}"
+    note = f"{named}节假日安排已正式确定,重新计算司法确认申请期限:{change}"
+    dispute = agreement.dispute
+    timeline(dispute, "confirmation_recomputed", dispute.state, dispute.state, None, note)
+    audit(
+        None,
+        "mediation.agreement.confirmation_recomputed",
+        dispute,
+        due=str(agreement.confirmation_due),
+        years=sorted(years),
+    )
