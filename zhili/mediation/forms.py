@@ -278,13 +278,19 @@ class SessionForm(ActionForm):
 SIGN_CHOICES = [("", "尚未签署"), *SignMethod.choices]
 
 
-def _signature_fields(form: forms.Form, prefix: str, label: str, *, initial: str) -> None:
+def _signature_fields(
+    form: forms.Form, prefix: str, label: str, *, initial: str, blank_means: str
+) -> None:
     """One signer's pair of fields: how they signed (or not yet) and when."""
     form.fields[f"sign_{prefix}"] = forms.ChoiceField(
         label=f"{label}签署", choices=SIGN_CHOICES, initial=initial, required=False
     )
     form.fields[f"signat_{prefix}"] = forms.DateTimeField(
-        label="签署时间", required=False, widget=LOCAL_DT, input_formats=DT_FORMATS
+        label="签署时间",
+        required=False,
+        widget=LOCAL_DT,
+        input_formats=DT_FORMATS,
+        help_text=f"不填为{blank_means}",
     )
 
 
@@ -303,11 +309,14 @@ class AgreeForm(ActionForm):
     records). A party marked 尚未签署 signs later (the `sign` action); a signing time left
     blank is the time the agreement was reached."""
 
-    form = forms.ChoiceField(
+    # Not named "form": an input of that name hides the <form> element's own `form`
+    # property, which htmx reads to submit it.
+    agreement_form = forms.ChoiceField(
         label="协议形式",
         choices=AgreementForm.choices,
         initial=AgreementForm.WRITTEN,
         widget=forms.RadioSelect,
+        help_text="口头协议只填写达成时间和调解员记录的协议内容",
     )
     matters = forms.CharField(
         label="纠纷主要事实、争议事项",
@@ -328,7 +337,11 @@ class AgreeForm(ActionForm):
         widget=forms.Textarea(attrs=TEXTAREA),
     )
     signed_at = forms.DateTimeField(
-        label="达成时间", required=False, widget=LOCAL_DT, input_formats=DT_FORMATS
+        label="达成时间",
+        required=False,
+        widget=LOCAL_DT,
+        input_formats=DT_FORMATS,
+        help_text="不填为现在",
     )
     mediator = forms.ChoiceField(label="签名调解员", required=False)
     mediator_signed = forms.BooleanField(label="调解员已签名", initial=True, required=False)
@@ -345,15 +358,22 @@ class AgreeForm(ActionForm):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2, "placeholder": "无责任的写“无”"}),
             )
-            _signature_fields(self, str(party.pk), label, initial=SignMethod.SIGN)
+            _signature_fields(
+                self, str(party.pk), label, initial=SignMethod.SIGN, blank_means="达成时间"
+            )
         mediator = choice_field(self, "mediator")
         mediator.choices = _mediator_choices(dispute)
         mediator.initial = str(dispute.lead_mediator_id or "")
-        self.order_fields(["form", "signed_at", "matters"])
+        party_fields = [
+            f"{name}_{p.pk}" for p in self.parties for name in ("liability", "sign", "signat")
+        ]
+        self.order_fields(
+            ["agreement_form", "signed_at", "matters", *party_fields, "terms", "performance"]
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("form", AgreementForm.WRITTEN) == AgreementForm.WRITTEN:
+        if data.get("agreement_form", AgreementForm.WRITTEN) == AgreementForm.WRITTEN:
             for name, label in (("matters", "争议事项"), ("performance", "履行方式、时限")):
                 if not data.get(name):
                     self.add_error(name, f"请填写{label}")
@@ -364,10 +384,11 @@ class AgreeForm(ActionForm):
 
     def data_for_service(self) -> dict[str, Any]:
         data = self.cleaned_data
-        out = {k: data[k] for k in ("form", "matters", "terms", "performance") if data.get(k)}
+        out = {k: data[k] for k in ("matters", "terms", "performance") if data.get(k)}
+        out["form"] = data.get("agreement_form") or AgreementForm.WRITTEN
         if data.get("signed_at"):
             out["signed_at"] = data["signed_at"]
-        if data.get("form") == AgreementForm.ORAL:
+        if out["form"] == AgreementForm.ORAL:
             return out
         out["liabilities"] = [
             {"party": p.pk, "liability": data[f"liability_{p.pk}"]} for p in self.parties
@@ -394,7 +415,7 @@ class SignForm(ActionForm):
         self.unsigned = [r.party for r in rows if r.signed_at is None]
         for party in self.unsigned:
             label = f"{party.get_side_display()}{party.name}"
-            _signature_fields(self, str(party.pk), label, initial="")
+            _signature_fields(self, str(party.pk), label, initial="", blank_means="现在")
         self.needs_mediator = agreement is not None and agreement.mediator_signed_at is None
         self.needs_seal = agreement is not None and agreement.sealed_at is None
         if self.needs_mediator:
@@ -408,12 +429,20 @@ class SignForm(ActionForm):
                 label="调解员已签名", required=False
             )
             self.fields["mediator_signed_at"] = forms.DateTimeField(
-                label="调解员签名时间", required=False, widget=LOCAL_DT, input_formats=DT_FORMATS
+                label="调解员签名时间",
+                required=False,
+                widget=LOCAL_DT,
+                input_formats=DT_FORMATS,
+                help_text="不填为现在",
             )
         if self.needs_seal:
             self.fields["sealed"] = forms.BooleanField(label="已加盖调委会印章", required=False)
             self.fields["sealed_at"] = forms.DateTimeField(
-                label="盖章时间", required=False, widget=LOCAL_DT, input_formats=DT_FORMATS
+                label="盖章时间",
+                required=False,
+                widget=LOCAL_DT,
+                input_formats=DT_FORMATS,
+                help_text="不填为现在",
             )
 
     def data_for_service(self) -> dict[str, Any]:

@@ -390,6 +390,14 @@ class Dispute(models.Model):
         return f"{self.number} {self.title}"
 
     @property
+    def target_running(self) -> bool:
+        """Accepted and not concluded: the handling target applies."""
+        return self.handling_due is not None and self.state in (
+            DisputeState.ACCEPTED,
+            DisputeState.MEDIATING,
+        )
+
+    @property
     def past_target(self) -> bool:
         """Still being mediated after the handling target: the yellow warning shows."""
         return (

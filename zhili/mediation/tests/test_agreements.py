@@ -192,7 +192,7 @@ def test_the_page_forms_record_and_complete_the_signatures(make_dispute: Any, me
         "申请人张建华的责任" in form and "被申请人李桂英签署" in form and "已加盖调委会印章" in form
     )
     posted = {
-        "form": "written",
+        "agreement_form": "written",
         **AGREEMENT,
         f"liability_{applicant.pk}": "无",
         f"sign_{applicant.pk}": "sign",
