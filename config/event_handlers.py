@@ -7,6 +7,12 @@ Events are defined in each app's events.py; handlers in each app's handlers.py.
 """
 
 EVENT_HANDLERS: dict[str, list[str]] = {
+    # A year's holidays entered (or learned): open deadlines counted on the provisional
+    # calendar are recomputed.
+    "core.calendar_changed": [
+        "zhili.cases.handlers.recompute_on_calendar_change",
+        "zhili.supervision.handlers.recompute_on_calendar_change",
+    ],
     "cases.transitioned": [
         "zhili.cases.handlers.follow_master",
         "zhili.integrations.handlers.reply_on_close",

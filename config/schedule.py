@@ -6,6 +6,7 @@ once never fire the same slot twice. The task itself runs on a worker.
 
 PERIODIC_JOBS: list[tuple[str, int, str]] = [
     ("core.prune_outbox", 24 * 3600, "zhili.core.tasks.prune_outbox"),
+    ("core.sync_calendar_library", 6 * 3600, "zhili.core.tasks.sync_calendar_library"),
     ("orgs.expire_tokens", 3600, "zhili.orgs.tasks.expire_idle_tokens"),
     ("cases.sweep_cards", 60, "zhili.cases.tasks.sweep_cards_task"),
     ("integrations.prune_signatures", 3600, "zhili.integrations.tasks.prune_push_signatures"),

@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhili.web.context.navigation",
+                "zhili.web.context.calendar_banner",
             ],
         },
     },

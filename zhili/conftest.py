@@ -7,7 +7,9 @@
 Grids are unit squares of 0.01 degrees laid side by side, so edges are shared.
 """
 
+import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,6 +18,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.utils import timezone
 
 from zhili.core import stamps
 from zhili.core.roles import Role
@@ -24,17 +27,31 @@ from zhili.orgs.services import GRID_STAMP, tree_path
 
 PASSWORD = "test-pass-123"
 
-# Every test starts on this working day, with the clock ticking from there: later than the
-# fixed moments some tests travel to, and early enough that time limits never reach a year
-# the holiday calendar does not know yet (chinese-calendar stops at 2026, and an unknown year
-# is refused, not guessed), whatever the date the suite runs on.
+# Every test starts on this working day, with the clock ticking from there, whatever the date
+# the suite runs on: later than the fixed moments some tests travel to. Data a test compares
+# with "now" must be made under the same clock: the module-wide demo fixtures load inside
+# `suite_clock()` and compare with the moment it returns.
 TEST_EPOCH = datetime(2026, 11, 26, 18, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Thursday
+
+# ZHILI_TEST_CLOCK=process: no fixed epoch, the tests run on the process clock. CI runs the
+# day-sensitive tests (marker `any_day`) that way under Debian's faketime, on chosen dates
+# (.ci/run), to prove they hold on any day, not only on the epoch.
+PROCESS_CLOCK = os.environ.get("ZHILI_TEST_CLOCK", "") == "process"
+
+
+@contextmanager
+def suite_clock() -> Iterator[datetime]:
+    """Stop the clock at the moment the suite's tests start from while the body runs (a demo
+    load): everything it makes has one "now", the moment returned."""
+    moment = timezone.now() if PROCESS_CLOCK else TEST_EPOCH
+    with time_machine.travel(moment, tick=False):
+        yield moment
 
 
 @pytest.fixture(autouse=True)
 def fixed_clock(request: pytest.FixtureRequest) -> Iterator[None]:
     # A test that talks to another process (a server, Redis message expiry) keeps real time.
-    if request.node.get_closest_marker("real_clock"):
+    if PROCESS_CLOCK or request.node.get_closest_marker("real_clock"):
         yield
         return
     with time_machine.travel(TEST_EPOCH, tick=True):

@@ -2,7 +2,9 @@
 
 Limits are configured per urgency (and optionally per category) in `TimeLimit`; with no row,
 the defaults below apply. Emergency cases count calendar time; the others count office time
-through the working-time calendar (zhili.core.workcal), so a holiday stops the clock.
+through the working-time calendar (zhili.core.workcal), so a holiday stops the clock. A
+deadline counted through a year whose holidays are not yet official is *provisional*: it is
+shown as such and recomputed when the year is entered (zhili.cases.services.clock).
 The handling clock starts when the case is dispatched to a unit. A yellow card falls when 80 %
 of the handling time is used, a red card when the handling deadline passes.
 """
@@ -112,12 +114,20 @@ def warn_point(start: datetime, due: datetime, *, calendar: bool) -> datetime:
     return advance(start, elapsed(start, due, calendar=calendar) * YELLOW_SHARE, calendar=calendar)
 
 
+def provisional(start: datetime, end: datetime, *, calendar: bool) -> bool:
+    """Whether office time counted from `start` to `end` went through a provisional year."""
+    if calendar:
+        return False
+    return workcal.provisional_between(timezone.localdate(start), timezone.localdate(end))
+
+
 @dataclass(frozen=True)
 class Clock:
     acknowledge_due_at: datetime
     due_at: datetime
     warn_at: datetime
     calendar: bool
+    provisional: bool = False
 
 
 def start_clock(
@@ -130,11 +140,25 @@ def start_clock(
     if imposed is not None and imposed < due:
         due = max(imposed, start)
     calendar = limits.handle.calendar
+    all_calendar = calendar and limits.acknowledge.calendar
     return Clock(
         acknowledge_due_at=min(add_limit(start, limits.acknowledge), due),
         due_at=due,
         warn_at=warn_point(start, due, calendar=calendar),
         calendar=calendar,
+        provisional=provisional(start, due, calendar=all_calendar),
+    )
+
+
+def resume_clock(start: datetime, left: timedelta, *, calendar: bool) -> Clock:
+    """The deadlines of a handling that resumes at `start` with `left` of its time to run."""
+    due = advance(start, left, calendar=calendar)
+    return Clock(
+        acknowledge_due_at=due,  # not used: the case was acknowledged before it was suspended
+        due_at=due,
+        warn_at=warn_point(start, due, calendar=calendar),
+        calendar=calendar,
+        provisional=provisional(start, due, calendar=calendar),
     )
 
 

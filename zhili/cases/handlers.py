@@ -1,7 +1,8 @@
 """How cases react to domain events (listed in config/event_handlers.py).
 
 A case turned into a dispute or a petition gets the dossier's outcome as its reply
-(`answer_from_dossier`).
+(`answer_from_dossier`). When a provisional year of the calendar becomes official, running
+cases recompute their provisional deadlines (`recompute_on_calendar_change`).
 
 A merged duplicate (合并件) follows its master's outcome: when the master is closed or rated,
 its reply, times and rating are copied onto every duplicate merged into it, and each
@@ -14,8 +15,10 @@ from django.utils import timezone
 
 from zhili.cases.events import CaseTransitioned
 from zhili.cases.models import Case, CaseEvent, Rating, State
+from zhili.cases.services.clock import cases_recompute_provisional
 from zhili.cases.services.dossiers import DossierOutcome, case_answer_from_dossier
 from zhili.core.audit import audit
+from zhili.core.events import CalendarChanged
 from zhili.orgs.models import User
 
 OUTCOME_FIELDS = ("reply", "replied_at", "closed_at")
@@ -75,3 +78,7 @@ def answer_from_dossier(event: DossierOutcome, *, event_id: int) -> None:
         return
     actor = User.objects.filter(pk=event.actor_id).first() if event.actor_id else None
     case_answer_from_dossier(actor=actor, outcome=event)
+
+
+def recompute_on_calendar_change(event: CalendarChanged, *, event_id: int) -> None:
+    cases_recompute_provisional(years=event.years)

@@ -238,6 +238,13 @@ class Case(models.Model):
     calendar_clock = models.BooleanField(default=False)
     # Handling time left when the case was suspended or returned, restored on resume.
     remaining_seconds = models.PositiveIntegerField(null=True, blank=True)
+    # What the running deadlines were counted from, so that they can be counted again when
+    # the calendar of a provisional year becomes official (zhili.cases.services.clock): the
+    # moment of dispatch (seconds NULL: the full limits) or of resuming (the seconds left).
+    # NULL moment: a deadline fixed by a person (an approved extension), not counted.
+    clock_from = models.DateTimeField(null=True, blank=True)
+    clock_seconds = models.PositiveIntegerField(null=True, blank=True)
+    due_provisional = models.BooleanField("时限按临时日历计算", default=False)
 
     reply = models.TextField("办理结果", blank=True)
     rating = models.CharField("评价", max_length=30, choices=Rating.choices, blank=True, default="")

@@ -37,3 +37,13 @@ def emit(event: DomainEvent) -> OutboxEvent:
 
 def load(name: str, payload: dict[str, Any]) -> DomainEvent:
     return EVENT_TYPES[name](**payload)
+
+
+@dataclasses.dataclass(frozen=True)
+class CalendarChanged(DomainEvent):
+    """The working-day calendar of `years` changed: an administrator entered a year's official
+    arrangement, edited a day, or a newer `chinese-calendar` learned the year. Each app
+    recomputes its open time limits that were computed on a provisional year."""
+
+    name = "core.calendar_changed"
+    years: list[int]

@@ -71,7 +71,9 @@ class OutboxDelivery(models.Model):
 class Holiday(models.Model):
     """A day that differs from the normal week: a day off, or a make-up working day (调休).
 
-    Rows override `chinese-calendar`, and they are the only source for years it does not know.
+    Rows override `chinese-calendar` and the provisional calendar of years nobody confirmed yet
+    (zhili.core.workcal); with a `CalendarYear` row, they are the whole official arrangement of
+    a year the library does not know.
     """
 
     date = models.DateField("日期", unique=True)
@@ -85,6 +87,39 @@ class Holiday(models.Model):
     def __str__(self) -> str:
         kind = "上班" if self.is_workday else "放假"
         return f"{self.date} {self.name} {kind}"
+
+
+class CalendarYear(models.Model):
+    """A year whose official arrangement (the State Council's notice, with its 调休) is known.
+
+    Years that `chinese-calendar` knows need no row. Any other year without a row runs on the
+    provisional calendar (zhili.core.workcal): weekends and the statutory holidays only.
+    """
+
+    class Source(models.TextChoices):
+        ENTERED = "entered", "管理员录入"
+        IMPORTED = "imported", "导入国务院通知"
+        LIBRARY = "library", "日历库更新"
+
+    year = models.PositiveSmallIntegerField("年份", unique=True)
+    source = models.CharField("来源", max_length=10, choices=Source.choices)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField("确认时间", default=timezone.now)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "年度节假日安排"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_source_display()}"
 
 
 class ChangeStamp(models.Model):

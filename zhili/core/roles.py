@@ -49,6 +49,7 @@ class Action(models.TextChoices):
     RECEPTIONS_MANAGE = "receptions.manage", "安排领导接访"
     RECEPTIONS_RECEIVE = "receptions.receive", "领导接访与包案"
     KEY_PETITIONERS_VIEW = "key_petitioners.view", "查看重点上访人员"
+    CALENDAR_MANAGE = "calendar.manage", "维护节假日安排"
 
 
 _EVERYONE = {Action.ORGS_VIEW, Action.GRIDS_VIEW, Action.CASES_VIEW}

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from zhili.core.models import OutboxEvent, ScheduledSlot
+from zhili.core.services import calendar_sync_library
 
 KEEP_DELIVERED = timedelta(days=30)
 
@@ -17,3 +18,9 @@ def prune_outbox() -> int:
     events, _ = OutboxEvent.objects.filter(delivered_at__lt=cutoff).delete()
     ScheduledSlot.objects.filter(slot_start__lt=cutoff).delete()
     return events
+
+
+@task()
+def sync_calendar_library() -> list[int]:
+    """Years a newer `chinese-calendar` knows now: their provisional limits get recomputed."""
+    return calendar_sync_library()

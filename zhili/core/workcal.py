@@ -1,9 +1,15 @@
 """The working-time calendar: which days are working days, and how working time adds up.
 
-Official holidays and make-up working days (调休) come from `chinese-calendar`. Rows of the
-`Holiday` table override it, and they are the only source for a year it does not know. A
-year that neither knows is refused with `CalendarYearUnknown`: a time limit computed on a
-guessed calendar would be wrong without anyone noticing.
+A day is decided by the first source that knows it:
+1. a row of the `Holiday` table (an administrator's day off or make-up working day);
+2. `chinese-calendar`, for the years it was released with (official holidays and 调休);
+3. a year whose official arrangement was entered (a `CalendarYear` row): its `Holiday` rows
+   are the whole arrangement, every other weekday is a working day;
+4. otherwise the year is *provisional*: weekends and the statutory holidays
+   (zhili.core.statutory) are off. The State Council's 调休 cannot be known in advance, so a
+   time limit that touches a provisional year is marked provisional, and it is recomputed when
+   the year's arrangement is entered (`core.calendar_changed`). No citizen's matter is ever
+   refused for want of a calendar.
 """
 
 import functools
@@ -14,31 +20,19 @@ import chinese_calendar
 from django.conf import settings
 from django.utils import timezone
 
-from zhili.core.errors import DomainError
-from zhili.core.models import Holiday
+from zhili.core.models import CalendarYear, Holiday
 from zhili.core.stamps import StampedCache
+from zhili.core.statutory import statutory_days
 
 STAMP = "core.calendar"
 
 
-class CalendarYearUnknown(DomainError):
-    status = 503
-    code = "calendar_year_unknown"
-
-    def __init__(self, year: int):
-        super().__init__(
-            f"{year} 年的节假日安排尚未配置:请管理员在“节假日与调休”中录入该年的放假和调休日期",
-            field="date",
-        )
-        self.year = year
-
-
 class _Calendar:
-    """A year's answers, remembered: time limits ask about the same days again and again."""
+    """The calendar's answers, remembered: time limits ask about the same days again and again."""
 
-    def __init__(self, overrides: dict[date, bool]):
+    def __init__(self, overrides: dict[date, bool], confirmed_years: set[int]):
         self.overrides = overrides
-        self.configured_years = {d.year for d in overrides}
+        self.confirmed_years = confirmed_years
         self.answers: dict[date, bool] = {}
 
     def is_workday(self, day: date) -> bool:
@@ -50,27 +44,43 @@ class _Calendar:
     def _decide(self, day: date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
-        if _library_knows(day.year):
+        if library_knows(day.year):
             return bool(chinese_calendar.is_workday(day))
-        if day.year in self.configured_years:
+        if day.year in self.confirmed_years:
             return day.weekday() < 5
-        raise CalendarYearUnknown(day.year)
+        return day.weekday() < 5 and day not in statutory_days(day.year)
+
+    def is_provisional_year(self, year: int) -> bool:
+        return not library_knows(year) and year not in self.confirmed_years
 
 
 def _load_calendar() -> _Calendar:
-    return _Calendar(dict(Holiday.objects.values_list("date", "is_workday")))
+    return _Calendar(
+        dict(Holiday.objects.values_list("date", "is_workday")),
+        set(CalendarYear.objects.values_list("year", flat=True)),
+    )
 
 
 _calendar: StampedCache[_Calendar] = StampedCache(STAMP, _load_calendar, max_age=5.0)
 
 
 @functools.cache
-def _library_knows(year: int) -> bool:
+def library_knows(year: int) -> bool:
+    """Whether the installed `chinese-calendar` holds `year`'s official arrangement."""
     try:
         chinese_calendar.is_workday(date(year, 6, 1))
     except NotImplementedError:
         return False
     return True
+
+
+def is_provisional_year(year: int) -> bool:
+    return _calendar.get().is_provisional_year(year)
+
+
+def provisional_between(start: date, end: date) -> bool:
+    """Whether a day from `start` to `end` (both included) lies in a provisional year."""
+    return any(is_provisional_year(year) for year in range(start.year, end.year + 1))
 
 
 def is_workday(day: date) -> bool:
@@ -89,6 +99,14 @@ def add_workdays(start: date, days: int) -> date:
         day += timedelta(days=1)
         if is_workday(day):
             days -= 1
+    return day
+
+
+def workday_on_or_after(day: date) -> date:
+    """`day` if it is a working day, else the first working day after it: where a period
+    that ends on a day off ends."""
+    while not is_workday(day):
+        day += timedelta(days=1)
     return day
 
 

@@ -3,8 +3,9 @@
 - County leaders `xld1`..`xld5` (role county_leader, is_demo) besides the persona `leader`
   (王立新), and township secretaries `xsj001`, `xsj002`, `xsj004`, `xsj005` besides the
   persona `secretary` (白塔埠镇, 320722003).
-- The county rota for every working day of the current and the next month (the leaders in
-  turn); township rotas on Tuesdays and Thursdays for five townships.
+- The county rota for every working day of the last, the current and the next month (the
+  leaders in turn), so that days gone exist whatever the day of the month; township rotas on
+  Tuesdays and Thursdays for five townships.
 - Days gone: 1-3 appointments each, received (with the reception record: in person or by
   video, some joint receptions with departments) or, now and then, not come.
 - Days coming (the next five county rota days and the townships' next ones): bookings,
@@ -135,13 +136,6 @@ class _Progress:
 
     def __call__(self, message: str) -> None:
         self.stdout.write(f"  领导接访:{message}\n")
-
-
-def _workday(day: date) -> bool:
-    try:
-        return workcal.is_workday(day)
-    except workcal.CalendarYearUnknown:
-        return False
 
 
 def _month_start(day: date, months: int) -> date:
@@ -390,9 +384,9 @@ def load(*, stdout: TextIO) -> None:
         return
     leaders, secretaries = _users(org_by_code)
     today = timezone.localdate()
-    first, last = _month_start(today, 0), _month_start(today, 2) - timedelta(days=1)
+    first, last = _month_start(today, -1), _month_start(today, 2) - timedelta(days=1)
     days = [first + timedelta(n) for n in range((last - first).days + 1)]
-    workdays = [d for d in days if _workday(d)]
+    workdays = [d for d in days if workcal.is_workday(d)]
     county_days = _rota(actor, org_by_code[COUNTY], workdays, leaders)
     township_days: list[RotaDay] = []
     for suffix in ROTA_TOWNSHIPS:

@@ -123,7 +123,7 @@ def rota_get(*, user: Any, pk: int) -> RotaDay:
 class CalendarDay:
     day: date
     in_month: bool
-    workday: bool | None  # None: the holiday calendar does not know the year
+    workday: bool
     rota: RotaDay | None
     booked: int = 0
 
@@ -135,13 +135,6 @@ class CalendarDay:
 def month_bounds(year: int, month: int) -> tuple[date, date]:
     last = calendar.monthrange(year, month)[1]
     return date(year, month, 1), date(year, month, last)
-
-
-def _workday(day: date) -> bool | None:
-    try:
-        return workcal.is_workday(day)
-    except workcal.CalendarYearUnknown:
-        return None
 
 
 def rota_calendar(
@@ -164,7 +157,7 @@ def rota_calendar(
         cell = CalendarDay(
             day=day,
             in_month=day.month == month,
-            workday=_workday(day),
+            workday=workcal.is_workday(day),
             rota=rota,
             booked=getattr(rota, "held", 0) if rota else 0,
         )

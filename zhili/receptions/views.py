@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zhili.core import workcal
 from zhili.core.errors import DomainError, InvalidInput, NotFound
 from zhili.core.personal import mask_phone
 from zhili.core.roles import Action
@@ -126,7 +127,7 @@ def rota_context(request: StaffRequest, org: Organization, year: int, month: int
         "can_ownerships": may_see_ownerships(request.user),
         "leaders": leader_choices(org),
         "today": timezone.localdate(),
-        "unknown_year": any(c.workday is None for w in weeks for c in w if c.in_month),
+        "provisional_year": workcal.is_provisional_year(year),
     }
 
 

@@ -34,7 +34,13 @@ from zhili.supervision.models import (
     OrderState,
     SupervisionOrder,
 )
-from zhili.supervision.services import CASE_TARGET, answer_due, order_open_for_red_card
+from zhili.supervision.services import (
+    CASE_TARGET,
+    answer_due,
+    due_fields,
+    moment_text,
+    order_open_for_red_card,
+)
 
 SEED = 20260
 # Orders issued more than this many days ago have been answered and closed.
@@ -89,6 +95,9 @@ ORDER_FIELDS = [
     "closed_at",
     "close_note",
     "due_at",
+    "due_from",
+    "due_provisional",
+    "request",
     "updated_at",
 ]
 
@@ -195,7 +204,11 @@ class Life:
 
     def reject(self, order: SupervisionOrder, at: datetime) -> None:
         reason = self.rng.choice(REJECT_REASONS)
-        order.close_note, order.due_at = reason, answer_due(at)
+        due = answer_due(at)
+        order.request = order.request.replace(moment_text(order.due_at), moment_text(due))
+        order.close_note = reason
+        for field, value in due_fields(at, due).items():
+            setattr(order, field, value)
         self._event(order, "reject", OrderState.ISSUED, self.actors.of(order.center), reason, at)
 
     def close(self, order: SupervisionOrder, at: datetime) -> None:

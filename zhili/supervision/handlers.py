@@ -4,9 +4,14 @@ from typing import Any
 
 from zhili.cases.events import CaseCarded
 from zhili.cases.models import Card
+from zhili.core.events import CalendarChanged
 from zhili.petitions.events import PetitionCarded
 from zhili.petitions.models import Card as PetitionCard
-from zhili.supervision.services import order_open_for_petition_red_card, order_open_for_red_card
+from zhili.supervision.services import (
+    order_open_for_petition_red_card,
+    order_open_for_red_card,
+    orders_recompute_provisional,
+)
 
 
 def open_order_on_red_card(event: CaseCarded, **_: Any) -> None:
@@ -19,3 +24,9 @@ def open_order_on_petition_red_card(event: PetitionCarded, **_: Any) -> None:
     """A petition's red card (petitions.carded) opens one supervision order (idempotent)."""
     if event.card == PetitionCard.RED:
         order_open_for_petition_red_card(petition_id=event.petition_id)
+
+
+def recompute_on_calendar_change(event: CalendarChanged, **_: Any) -> None:
+    """A year's holidays entered: answer deadlines counted on its provisional calendar are
+    counted again."""
+    orders_recompute_provisional(years=event.years)

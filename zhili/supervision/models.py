@@ -89,6 +89,10 @@ class SupervisionOrder(models.Model):
     )
     issued_at = models.DateTimeField("下发时间", default=timezone.now)
     due_at = models.DateTimeField("答复时限")
+    # The moment the answer's working days were counted from (issue, or the last rejection),
+    # so that a deadline counted on a provisional year can be counted again (services).
+    due_from = models.DateTimeField(null=True, blank=True)
+    due_provisional = models.BooleanField("时限按临时日历计算", default=False)
 
     answer_cause = models.TextField("超期原因", blank=True)
     answer_measures = models.TextField("整改措施", blank=True)

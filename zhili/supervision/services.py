@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from zhili.cases.deadlines import Limit, add_limit
+from zhili.cases.deadlines import Limit, add_limit, provisional
 from zhili.cases.models import Card, Case, LimitUnit
 from zhili.core.audit import audit
 from zhili.core.counters import take_next
@@ -90,6 +90,19 @@ def answer_due(now: datetime) -> datetime:
     return add_limit(now, Limit(days, LimitUnit.WORKING_DAYS))
 
 
+def due_fields(start: datetime, due: datetime) -> dict[str, Any]:
+    return {
+        "due_at": due,
+        "due_from": start,
+        "due_provisional": provisional(start, due, calendar=False),
+    }
+
+
+def moment_text(value: datetime) -> str:
+    """How an order's texts print a moment (the answer deadline inside the request)."""
+    return f"{timezone.localtime(value):%Y年%m月%d日 %H:%M}"
+
+
 def late_text(late: timedelta) -> str:
     """超期 1天3小时20分钟 (calendar time, rounded down to the minute)."""
     minutes = max(int(late.total_seconds() // 60), 0)
@@ -112,7 +125,7 @@ def _case_texts(case: Case, now: datetime, due: datetime) -> tuple[str, str]:
     )
     request = (
         f"请你单位接此通知后立即核查超期原因,加快办理,并于 "
-        f"{timezone.localtime(due):%Y年%m月%d日 %H:%M} 前将超期原因及整改措施书面答复"
+        f"{moment_text(due)} 前将超期原因及整改措施书面答复"
         f"{case.dispatch_center.name}。"
     )
     return reason, request
@@ -230,7 +243,7 @@ def _issue(
         state=OrderState.ISSUED,
         issued_by=actor if getattr(actor, "pk", None) else None,
         issued_at=now,
-        due_at=due,
+        **due_fields(now, due),
         updated_at=now,
     )
     _history(order, "issue", "", OrderState.ISSUED, actor, reason, at=now)
@@ -401,8 +414,41 @@ def order_reject(*, actor: Any, order: SupervisionOrder, reason: str) -> Supervi
     """The issuing center sends the answer back for another one."""
     transition = check_transition(actor, order, "reject")
     reason = _required(reason, "reason", "退回理由", 500)
-    changes = {"close_note": reason, "due_at": answer_due(timezone.now())}
+    now = timezone.now()
+    due = answer_due(now)
+    changes = {
+        "close_note": reason,
+        "request": order.request.replace(moment_text(order.due_at), moment_text(due)),
+        **due_fields(now, due),
+    }
     return _apply(order, transition, actor, changes, reason)
+
+
+@transaction.atomic
+def orders_recompute_provisional(*, years: list[int]) -> int:
+    """Count again the answer deadline of every open order counted on a provisional year
+    (an administrator entered the year's holidays); returns how many changed."""
+    changed = 0
+    orders = SupervisionOrder.objects.select_for_update().filter(
+        state=OrderState.ISSUED, due_provisional=True, due_from__isnull=False
+    )
+    for order in orders:
+        assert order.due_from is not None
+        due = answer_due(order.due_from)
+        fields = due_fields(order.due_from, due)
+        fields["request"] = order.request.replace(moment_text(order.due_at), moment_text(due))
+        if all(getattr(order, k) == v for k, v in fields.items()):
+            continue
+        SupervisionOrder.objects.filter(pk=order.pk).update(**fields)
+        which = "、".join(str(y) for y in years)
+        note = (
+            f"{which}年节假日安排已确认,答复时限按正式日历重新计算:"
+            f"{moment_text(order.due_at)} → {moment_text(due)}"
+        )
+        _history(order, "recompute", order.state, order.state, None, note)
+        audit(None, "supervision.order.recompute", order, years=years, due_after=due)
+        changed += 1
+    return changed
 
 
 # --- petitions (信访事项) ---------------------------------------------------------------------
@@ -421,7 +467,7 @@ def _petition_texts(
     reason = f"信访事项 {petition.number}“{petition.title}”{limit}(红牌)。"
     request = (
         f"请你单位接此通知后立即核查超期原因,依照《信访工作条例》规定时限抓紧办理,并于 "
-        f"{timezone.localtime(due):%Y年%m月%d日 %H:%M} 前将超期原因及整改措施书面答复"
+        f"{moment_text(due)} 前将超期原因及整改措施书面答复"
         f"{center.name}。"
     )
     return reason, request

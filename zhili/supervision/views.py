@@ -42,7 +42,11 @@ TABS = [
 ]
 TAB_KEYS = {key for key, _label in TABS}
 
-HISTORY_LABELS = {"issue": "下发督办", **{n: t.label for n, t in workflow.TRANSITIONS.items()}}
+HISTORY_LABELS = {
+    "issue": "下发督办",
+    "recompute": "时限重算",
+    **{n: t.label for n, t in workflow.TRANSITIONS.items()},
+}
 
 
 def get_order_or_404(user: Any, number: str) -> SupervisionOrder:

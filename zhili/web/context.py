@@ -8,9 +8,13 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
+from zhili.core import workcal
 from zhili.core.roles import Action
 from zhili.core.scope import can
+
+BANNER_FROM_MONTH = 11  # next year's holidays are usually published in November
 
 # (section, label, url name, required action)
 NAVIGATION: list[tuple[str, str, str, str | None]] = [
@@ -47,6 +51,7 @@ NAVIGATION: list[tuple[str, str, str, str | None]] = [
     ("系统管理", "接口密钥", "integrations:keys", Action.INTEGRATIONS_MANAGE),
     ("系统管理", "推送对接", "integrations:push", Action.INTEGRATIONS_MANAGE),
     ("系统管理", "分类映射", "integrations:mappings", Action.INTEGRATIONS_MANAGE),
+    ("系统管理", "节假日安排", "web:calendar", Action.CALENDAR_MANAGE),
 ]
 
 
@@ -66,3 +71,20 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             {"label": label, "url": url, "active": request.path == url}
         )
     return {"nav_sections": sections}
+
+
+def calendar_banner(request: HttpRequest) -> dict[str, Any]:
+    """Administrators are reminded, from 1 November on, to enter next year's holidays: until
+    then the time limits that reach it are provisional (zhili.core.workcal)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not can(user, Action.CALENDAR_MANAGE):
+        return {}
+    today = timezone.localdate()
+    years = [today.year] if workcal.is_provisional_year(today.year) else []
+    if today.month >= BANNER_FROM_MONTH and workcal.is_provisional_year(today.year + 1):
+        years.append(today.year + 1)
+    if not years:
+        return {}
+    return {
+        "calendar_banner": {"year": years[0], "url": reverse("web:calendar_year", args=[years[0]])}
+    }

@@ -23,7 +23,12 @@ from zhili.core.roles import Action
 from zhili.core.scope import can
 from zhili.orgs.models import Grid, Organization
 
-TIMELINE_LABELS = {"register": "受理", "attach": "上传附件", "card": "亮牌"}
+TIMELINE_LABELS = {
+    "register": "受理",
+    "attach": "上传附件",
+    "card": "亮牌",
+    "recompute": "时限重算",
+}
 
 
 def org_ref(org: Organization | Grid | None, *, area: bool = False) -> dict[str, str] | None:
@@ -69,9 +74,14 @@ def created_out(case: Case) -> dict[str, Any]:
     due: datetime | None
     if projected:
         clock = deadlines.start_clock(case.category, case.urgency, timezone.now())
-        acknowledge_due, due = clock.acknowledge_due_at, clock.due_at
+        acknowledge_due, due, provisional = (
+            clock.acknowledge_due_at,
+            clock.due_at,
+            clock.provisional,
+        )
     else:
         acknowledge_due, due = case.acknowledge_due_at, case.due_at
+        provisional = case.due_provisional
     return {
         "case_no": case.case_no,
         "state": case.state,
@@ -85,6 +95,7 @@ def created_out(case: Case) -> dict[str, Any]:
         "acknowledge_due_at": acknowledge_due,
         "due_at": due,
         "due_at_projected": projected,
+        "due_provisional": provisional,
         "routing": case.routing_note,
         "out_of_area": case.out_of_area,
     }
@@ -105,6 +116,7 @@ def item_out(case: Case) -> dict[str, Any]:
         "dispatched": case.lead_unit_id is not None,
         "card": case.card,
         "due_at": case.due_at,
+        "due_provisional": case.due_provisional,
         "extension_pending": case.extension_requested_until is not None,
         "reporter_name": case.reporter_name,
         "reporter_phone": mask_phone(case.reporter_phone),
@@ -204,6 +216,7 @@ DETAIL_FIELDS = [
     "rated_at",
     "acknowledge_due_at",
     "due_at",
+    "due_provisional",
     "warn_at",
     "card",
     "card_at",

@@ -15,6 +15,12 @@ MAX_PAGE = 200
 ActionName = Enum("ActionName", {name: name for name in workflow.TRANSITIONS}, type=str)  # type: ignore[misc]
 
 
+PROVISIONAL_NOTE = (
+    "true 表示时限经过节假日安排尚未公布的年份,按周末和法定节假日临时计算;"
+    "该年安排录入后自动重新计算"
+)
+
+
 class LimitOut(Schema):
     amount: int
     unit: LimitUnit
@@ -71,6 +77,7 @@ class CaseCreatedOut(Schema):
     due_at_projected: bool = Field(
         ..., description="true 表示时限按“现在派单”推算,工单尚未派单、时钟尚未起算"
     )
+    due_provisional: bool = Field(..., description=PROVISIONAL_NOTE)
     routing: str = Field(..., description="分拨依据(路由说明)")
     out_of_area: bool = Field(..., description="位置不在本县任何网格内")
 
@@ -119,6 +126,7 @@ class CaseItemOut(Schema):
     dispatched: bool
     card: Card
     due_at: datetime | None
+    due_provisional: bool = Field(..., description=PROVISIONAL_NOTE)
     extension_pending: bool
     reporter_name: str
     reporter_phone: str = Field(..., description="已脱敏")
@@ -210,6 +218,7 @@ class CaseOut(Schema):
     rated_at: datetime | None
     acknowledge_due_at: datetime | None = Field(..., description="签收时限(派单时起算)")
     due_at: datetime | None = Field(..., description="办结时限(派单时起算;批准延期后顺延)")
+    due_provisional: bool = Field(..., description=PROVISIONAL_NOTE)
     warn_at: datetime | None = Field(..., description="黄牌预警时间(已用80%时限)")
     card: Card
     card_label: str

@@ -210,6 +210,7 @@ class _Life:
         )
         c.calendar_clock, c.card, c.card_at = clock.calendar, Card.NONE, None
         c.remaining_seconds, c.extension_requested_until, c.extension_reason = None, None, ""
+        c.due_provisional, c.clock_from, c.clock_seconds = clock.provisional, self.t, None
 
     def bounce(self) -> None:
         """The unit sends the case back; the dispatcher sends it elsewhere."""
@@ -344,6 +345,7 @@ class _Life:
             self.transition("refuse_extension", None, c.dispatch_center, "理由不充分,请按期办结")
             return
         c.due_at, c.extended, c.extension_requested_until = until, True, None
+        c.due_provisional, c.clock_from, c.clock_seconds = False, None, None
         if c.card != Card.RED:
             warn = deadlines.warn_point(self.t, until, calendar=c.calendar_clock)
             c.card, c.card_at, c.warn_at = Card.NONE, None, max(warn, self.t)

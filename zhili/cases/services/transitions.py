@@ -122,6 +122,9 @@ def _clock_fields(case: Case, start: datetime) -> dict[str, Any]:
         "due_at": clock.due_at,
         "warn_at": clock.warn_at,
         "calendar_clock": clock.calendar,
+        "due_provisional": clock.provisional,
+        "clock_from": start,
+        "clock_seconds": None,
         "card": Card.NONE,
         "card_at": None,
         "remaining_seconds": None,
@@ -257,6 +260,9 @@ def _approve_extension(actor: Any, case: Case, t: workflow.Transition, p: dict[s
         "due_at": until,
         "extended": True,
         "extension_requested_until": None,
+        "due_provisional": False,
+        "clock_from": None,
+        "clock_seconds": None,
     }
     if case.card != Card.RED:
         warn = deadlines.warn_point(now, until, calendar=case.calendar_clock)
@@ -291,12 +297,14 @@ def _resume(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -
     changes: dict[str, Any] = {"state": case.state_before_suspend, "suspended_at": None}
     if case.remaining_seconds is not None:
         left = timedelta(seconds=case.remaining_seconds)
-        due = deadlines.advance(now, left, calendar=case.calendar_clock)
-        warn = deadlines.warn_point(now, due, calendar=case.calendar_clock)
+        clock = deadlines.resume_clock(now, left, calendar=case.calendar_clock)
         changes |= {
-            "due_at": due,
-            "warn_at": due if case.card == Card.YELLOW else warn,
+            "due_at": clock.due_at,
+            "warn_at": clock.due_at if case.card == Card.YELLOW else clock.warn_at,
             "remaining_seconds": None,
+            "due_provisional": clock.provisional,
+            "clock_from": now,
+            "clock_seconds": case.remaining_seconds,
         }
         if case.card == Card.RED:
             changes["warn_at"] = None

@@ -7,11 +7,11 @@ so the other modules, which build their own small trees, never see them.
 import io
 from collections import Counter
 from collections.abc import Iterator
+from datetime import datetime
 from itertools import groupby
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from zhili.cases import deadlines
 from zhili.cases.demo import catalog, loader
@@ -26,6 +26,7 @@ from zhili.cases.models import (
 )
 from zhili.cases.routing import route
 from zhili.cases.workflow import CLOCK_RUNNING, TRANSITIONS
+from zhili.conftest import suite_clock
 from zhili.orgs.demo import load as load_orgs
 from zhili.orgs.models import Grid
 from zhili.orgs.tests.test_demo import _remove_demo
@@ -36,15 +37,20 @@ CASES = 2000
 @pytest.fixture(scope="module")
 def loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
     with django_db_blocker.unblock():
-        load_orgs(stdout=io.StringIO())
-        out = io.StringIO()
-        loader.load(stdout=out, cases=CASES)
+        with suite_clock() as moment:
+            load_orgs(stdout=io.StringIO())
+            out = io.StringIO()
+            loader.load(stdout=out, cases=CASES)
+        LOADED_AT.append(moment)
         yield out.getvalue()
         loader.unload()
         _remove_demo()
 
 
-pytestmark = [pytest.mark.usefixtures("loaded"), pytest.mark.django_db]
+# The moment the demo was made at: what "now" means for its cards and deadlines.
+LOADED_AT: list[datetime] = []
+
+pytestmark = [pytest.mark.usefixtures("loaded"), pytest.mark.django_db, pytest.mark.any_day]
 
 
 def test_catalog_has_groups_and_leaves_with_keywords() -> None:
@@ -91,7 +97,7 @@ def test_case_numbers_unique_and_sequential_per_day() -> None:
 
 
 def test_cases_are_consistent() -> None:
-    now = timezone.now()
+    now = LOADED_AT[-1]
     for case in Case.objects.filter(is_demo=True):
         if case.state in CLOCK_RUNNING or case.state in ("replied", "closed", "rated"):
             assert case.lead_unit_id and case.due_at and case.acknowledge_due_at

@@ -39,6 +39,7 @@ EVENT_LABELS = {
     "card": "亮牌",
     "yellow": "黄牌预警",
     "red": "红牌超期",
+    "recompute": "时限重算",
 }
 STATE_LABELS = dict(State.choices)
 

@@ -1,4 +1,4 @@
-"""Working days and working time across the 2026 National Day holiday, and unknown years."""
+"""Working days and working time across the 2026 National Day holiday, and provisional years."""
 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -6,10 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from zhili.core import workcal
-from zhili.core.models import Holiday
+from zhili.core.models import CalendarYear, Holiday
 from zhili.core.services import holiday_delete, holiday_save
 from zhili.core.workcal import (
-    CalendarYearUnknown,
     add_workdays,
     add_working_time,
     is_workday,
@@ -17,7 +16,7 @@ from zhili.core.workcal import (
     working_time_between,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 SH = ZoneInfo("Asia/Shanghai")
 
 
@@ -109,31 +108,65 @@ def test_working_time_round_trip() -> None:
         assert working_time_between(start, end) == timedelta(hours=hours)
 
 
-def test_unknown_year_is_refused_with_a_clear_message() -> None:
-    with pytest.raises(CalendarYearUnknown) as exc:
-        is_workday(date(2027, 3, 1))
-    assert exc.value.year == 2027
-    assert "2027" in exc.value.message
-    assert "节假日" in exc.value.message
-    with pytest.raises(CalendarYearUnknown):
-        add_workdays(date(2026, 12, 30), 5)
+def test_a_year_the_library_does_not_know_runs_on_the_provisional_calendar() -> None:
+    assert not workcal.library_knows(2027)
+    assert workcal.is_provisional_year(2027) and not workcal.is_provisional_year(2026)
+    # Weekends and the statutory days are off; nothing else is guessed (no 调休).
+    assert not is_workday(date(2027, 1, 1))  # 元旦, a Friday
+    assert not is_workday(date(2027, 1, 2))  # Saturday
+    assert is_workday(date(2027, 1, 4))  # Monday
+    for day in ("2027-02-05", "2027-02-06", "2027-02-07", "2027-02-08"):  # 除夕 .. 初三
+        assert not is_workday(date.fromisoformat(day)), day
+    assert is_workday(date(2027, 2, 9))  # 正月初四, a Tuesday: no guessed 调休
+    assert not is_workday(date(2027, 4, 5))  # 清明, a Monday
+    assert is_workday(date(2027, 5, 3))  # Monday after 劳动节 1-2 May (Saturday, Sunday)
+    # A normal case's five working days from 30 December 2026 run into 2027.
+    assert add_workdays(date(2026, 12, 30), 5) == date(2027, 1, 7)
+    assert workcal.provisional_between(date(2026, 12, 30), date(2027, 1, 7))
+    assert not workcal.provisional_between(date(2026, 1, 1), date(2026, 12, 31))
 
 
-def test_holiday_rows_configure_an_unknown_year() -> None:
-    actor = None  # an administrator in the admin site; the audit row allows no actor
-    holiday_save(actor=actor, holiday=Holiday(date=date(2027, 1, 1), name="元旦"))
-    holiday_save(actor=actor, holiday=Holiday(date=date(2027, 1, 2), name="元旦"))
-    holiday_save(
-        actor=actor, holiday=Holiday(date=date(2027, 1, 3), name="元旦调休", is_workday=True)
+def test_deadlines_over_the_spring_festival_2027_and_in_2030() -> None:
+    # Received Thursday 2027-02-04: Fri 02-05 (除夕) to Mon 02-08 (初三) are off, with the weekend.
+    assert add_workdays(date(2027, 2, 4), 1) == date(2027, 2, 9)
+    assert add_workdays(date(2027, 2, 4), 5) == date(2027, 2, 15)
+    assert add_working_time(at("2027-02-04", "17:00"), timedelta(hours=1)) == at(
+        "2027-02-09", "09:00"
     )
+    # 2030: 春节 is 3 February (a Sunday): 除夕 Sat 02-02 .. 初三 Tue 02-05 off.
+    assert workdays_between(date(2030, 1, 28), date(2030, 2, 8)) == 8
+    assert add_workdays(date(2030, 2, 1), 1) == date(2030, 2, 6)
+    # 国庆 2030: Tue 1 .. Thu 3 October off; 中秋 (12 September, a Thursday) off.
+    assert workdays_between(date(2030, 9, 30), date(2030, 10, 4)) == 2
+    assert not is_workday(date(2030, 9, 12))
+
+
+def test_an_entered_year_uses_its_rows_only() -> None:
+    CalendarYear.objects.create(year=2027, source=CalendarYear.Source.ENTERED)
+    holiday_save(actor=None, holiday=Holiday(date=date(2027, 1, 1), name="元旦"))
+    holiday_save(
+        actor=None, holiday=Holiday(date=date(2027, 1, 3), name="元旦调休", is_workday=True)
+    )
+    assert not workcal.is_provisional_year(2027)
     assert not is_workday(date(2027, 1, 1))  # Friday, row says off
     assert is_workday(date(2027, 1, 3))  # Sunday, row says make-up working day
-    assert is_workday(date(2027, 1, 4))  # Monday: no row, Mon-Fri
+    assert is_workday(date(2027, 2, 8))  # 初三, Monday: the official rows alone decide now
     assert not is_workday(date(2027, 1, 9))  # Saturday: no row, Mon-Fri
     assert add_workdays(date(2026, 12, 31), 1) == date(2027, 1, 3)
-    # Years still unconfigured stay refused.
-    with pytest.raises(CalendarYearUnknown):
-        is_workday(date(2028, 1, 3))
+    assert workcal.is_provisional_year(2028)
+
+
+def test_a_holiday_row_in_a_provisional_year_adds_to_it() -> None:
+    holiday_save(actor=None, holiday=Holiday(date=date(2027, 1, 4), name="临时放假"))
+    assert not is_workday(date(2027, 1, 4))
+    assert not is_workday(date(2027, 1, 1))  # the statutory day stays off
+    assert workcal.is_provisional_year(2027)
+
+
+def test_a_period_ending_on_a_day_off_ends_on_the_next_working_day() -> None:
+    assert workcal.workday_on_or_after(date(2026, 10, 1)) == date(2026, 10, 8)
+    assert workcal.workday_on_or_after(date(2026, 10, 9)) == date(2026, 10, 9)
+    assert workcal.workday_on_or_after(date(2027, 2, 5)) == date(2027, 2, 9)
 
 
 def test_holiday_row_overrides_the_library() -> None:

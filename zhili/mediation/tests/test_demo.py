@@ -28,7 +28,7 @@ from zhili.mediation.selectors import (
 from zhili.orgs.demo import load as load_orgs
 from zhili.orgs.models import User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
 
 def test_demo_loads_every_state_and_is_idempotent() -> None:

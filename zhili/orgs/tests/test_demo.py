@@ -44,7 +44,7 @@ def loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, A
         _remove_demo()
 
 
-pytestmark = pytest.mark.usefixtures("loaded")
+pytestmark = [pytest.mark.usefixtures("loaded"), pytest.mark.any_day]
 
 
 def _counts() -> dict[str, int]:

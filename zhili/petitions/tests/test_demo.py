@@ -5,12 +5,16 @@ import io
 import time
 from typing import Any
 
+import pytest
+
 from zhili.orgs.demo import load as load_orgs
 from zhili.orgs.models import User
 from zhili.petitions import demo
 from zhili.petitions.models import Card, KeyPetitioner, Petition, PetitionEvent, State
 from zhili.petitions.services.registration import REPEAT_MESSAGE
 from zhili.supervision.models import SupervisionOrder
+
+pytestmark = pytest.mark.any_day
 
 
 def test_the_demo_loads_every_state_once(db: Any) -> None:

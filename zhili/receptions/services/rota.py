@@ -26,11 +26,7 @@ MAX_SLOTS = 50
 
 def check_workday(day: date) -> None:
     """A rota day must be a working day (official holidays and make-up days included)."""
-    try:
-        working = workcal.is_workday(day)
-    except workcal.CalendarYearUnknown as exc:
-        raise InvalidInput(exc.message, field="date") from exc
-    if not working:
+    if not workcal.is_workday(day):
         raise InvalidInput(
             f"{day:%Y年%m月%d日}是休息日或法定节假日,不安排领导接访,请选择工作日", field="date"
         )

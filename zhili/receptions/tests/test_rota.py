@@ -37,12 +37,20 @@ def test_a_non_working_day_is_refused_with_a_clear_message(rx) -> None:
 
 
 def test_a_national_holiday_is_refused(rx, settings) -> None:
-    with pytest.raises(InvalidInput) as error:  # 2027 is unknown to the calendar
+    # 2027 is not in chinese-calendar: 元旦 is a statutory day off on the provisional calendar.
+    with pytest.raises(InvalidInput) as error:
         rota_set(
-            actor=rx.petition, organization=rx.tree.county, day=date(2027, 1, 4), leader=rx.leader
+            actor=rx.petition, organization=rx.tree.county, day=date(2027, 1, 1), leader=rx.leader
         )
     assert error.value.field == "date"
-    assert "2027 年的节假日安排尚未配置" in error.value.message
+    assert "2027年01月01日是休息日或法定节假日" in error.value.message
+
+
+def test_a_provisional_working_day_can_be_arranged(rx) -> None:
+    day = rota_set(
+        actor=rx.petition, organization=rx.tree.county, day=date(2027, 1, 4), leader=rx.leader
+    )
+    assert day.date == date(2027, 1, 4)
 
 
 def test_a_past_day_is_refused(rx) -> None:

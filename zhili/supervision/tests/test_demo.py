@@ -8,7 +8,7 @@ them.
 import io
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from zhili.cases.demo import loader as cases_demo
 from zhili.cases.models import Card, Case
+from zhili.conftest import suite_clock
 from zhili.core.models import AuditLog, OutboxEvent
 from zhili.orgs.demo import load as load_orgs
 from zhili.orgs.tests.test_demo import _remove_demo
@@ -34,10 +35,12 @@ CASES = 2000
 @pytest.fixture(scope="module")
 def loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
     with django_db_blocker.unblock():
-        load_orgs(stdout=io.StringIO())
-        cases_demo.load(stdout=io.StringIO(), cases=CASES)
-        out = io.StringIO()
-        demo.load(stdout=out)
+        with suite_clock() as moment:
+            load_orgs(stdout=io.StringIO())
+            cases_demo.load(stdout=io.StringIO(), cases=CASES)
+            out = io.StringIO()
+            demo.load(stdout=out)
+        LOADED_AT.append(moment)
         yield out.getvalue()
         demo.unload()
         AuditLog.objects.filter(action__startswith="supervision.").delete()
@@ -46,7 +49,10 @@ def loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
         _remove_demo()
 
 
-pytestmark = [pytest.mark.usefixtures("loaded"), pytest.mark.django_db]
+# The moment the demo was made at: what "now" means for its orders.
+LOADED_AT: list[datetime] = []
+
+pytestmark = [pytest.mark.usefixtures("loaded"), pytest.mark.django_db, pytest.mark.any_day]
 
 
 def orders() -> list[SupervisionOrder]:
@@ -67,7 +73,7 @@ def test_one_order_per_red_carded_demo_case(loaded: str) -> None:
 
 
 def test_dates_are_historical() -> None:
-    now = timezone.now()
+    now = LOADED_AT[-1]
     for order in orders():
         assert order.issued_at == order.case.card_at
         assert order.number.startswith(f"DB{timezone.localdate(order.issued_at).year}-")
@@ -97,7 +103,7 @@ def test_levels_follow_the_escalation_rule() -> None:
 
 
 def test_states_spread_over_the_tabs() -> None:
-    settled = timezone.now() - timedelta(days=demo.SETTLED_DAYS)
+    settled = LOADED_AT[-1] - timedelta(days=demo.SETTLED_DAYS)
     found = orders()
     recent = found[-demo.MIN_RECENT :]  # the newest count as recent however old they are
     states: dict[str, int] = defaultdict(int)

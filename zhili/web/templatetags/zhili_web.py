@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
 
 from zhili.core.personal import mask_id_number, mask_phone
 from zhili.core.roles import Role
@@ -33,3 +34,20 @@ def role_labels(user: Any) -> list[str]:
 @register.filter
 def join_names(people: Iterable[Any]) -> str:
     return "、".join(p.display_name for p in people)
+
+
+PROVISIONAL_TITLE = (
+    "该时限经过节假日安排尚未公布的年份,按周末和法定节假日临时计算;"
+    "国务院通知公布、管理员录入后自动重新计算"
+)
+
+
+@register.simple_tag
+def provisional_mark(provisional: bool) -> str:
+    """The mark beside a deadline counted on a provisional year (zhili.core.workcal)."""
+    if not provisional:
+        return ""
+    return format_html(
+        '<span class="badge provisional" data-testid="provisional" title="{}">临时日历</span>',
+        PROVISIONAL_TITLE,
+    )

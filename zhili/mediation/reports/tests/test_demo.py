@@ -9,7 +9,7 @@ from zhili.mediation.models import Dispute, DisputeEvent
 from zhili.mediation.reports import demo
 from zhili.mediation.reports.tests.conftest import at, make_dispute
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
 
 def test_demo_marks_one_case_per_type_once(world):
