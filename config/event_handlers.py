@@ -12,6 +12,7 @@ EVENT_HANDLERS: dict[str, list[str]] = {
     "core.calendar_changed": [
         "zhili.cases.handlers.recompute_on_calendar_change",
         "zhili.supervision.handlers.recompute_on_calendar_change",
+        "zhili.mediation.handlers.recompute_confirmation_windows",
     ],
     "cases.transitioned": [
         "zhili.cases.handlers.follow_master",

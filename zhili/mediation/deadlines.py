@@ -33,9 +33,6 @@ CONFIRMATION_WARN_DAY = 25
 TERM_YEARS = 3
 MIN_MEMBERS = 3
 MAX_MEMBERS = 9
-# How far a window's last day may move over non-working days (the longest Chinese holiday
-# with its weekends is 9 days); a calendar gone wrong must not loop for ever.
-MAX_MOVE_DAYS = 31
 
 
 def target_months() -> int:
@@ -49,38 +46,22 @@ class Window:
     effective: date
     due: date  # the last day an application may be made
     warn_on: date
-    provisional: bool  # the moving over holidays used a calendar not yet official
+    provisional: bool  # a day of it lies in a year whose calendar is not official yet
 
     @property
     def moved(self) -> bool:
         return self.due != self.effective + timedelta(days=CONFIRMATION_DAYS)
 
 
-def _provisional(start: date, end: date) -> bool:
-    check = getattr(workcal, "provisional_between", None)
-    return bool(check(start, end)) if check is not None else False
-
-
-def next_workday(day: date) -> tuple[date, bool]:
-    """`day` if it is a working day, else the first working day after it; and whether the
-    calendar had to be guessed (a year not configured: the day is kept unmoved)."""
-    try:
-        for _ in range(MAX_MOVE_DAYS):
-            if workcal.is_workday(day):
-                return day, False
-            day += timedelta(days=1)
-    except workcal.CalendarYearUnknown:
-        return day, True
-    return day, False
-
-
 def confirmation_window(effective: date) -> Window:
-    last, guessed = next_workday(effective + timedelta(days=CONFIRMATION_DAYS))
+    """The window of an agreement effective on `effective`; provisional when a day of it
+    lies in a year whose holiday arrangement is not official yet (workcal)."""
+    last = workcal.workday_on_or_after(effective + timedelta(days=CONFIRMATION_DAYS))
     return Window(
         effective=effective,
         due=last,
         warn_on=effective + timedelta(days=CONFIRMATION_WARN_DAY),
-        provisional=guessed or _provisional(effective, last),
+        provisional=workcal.provisional_between(effective, last),
     )
 
 
