@@ -291,8 +291,9 @@ def effect_note(agreement: Agreement) -> str:
     )
 
 
-def due_text(agreement: Agreement) -> str:
-    """2026年12月28日 (第30日为休息日,顺延)(临时日历): the last day as printed."""
+def due_text(agreement: Agreement, *, mark: bool = True) -> str:
+    """2026年12月28日 (第30日为休息日,顺延)(临时日历): the last day as printed. Pages
+    leave the mark out (`mark=False`) and show the shared 临时日历 badge instead."""
     assert agreement.confirmation_due is not None
     text_ = f"{agreement.confirmation_due:%Y年%m月%d日}"
     if agreement.effective_at is not None:
@@ -304,7 +305,7 @@ def due_text(agreement: Agreement) -> str:
         )
         if window.moved:
             text_ += f"(第{deadlines.CONFIRMATION_DAYS}日为休息日,顺延)"
-    if agreement.confirmation_provisional:
+    if mark and agreement.confirmation_provisional:
         text_ += "(临时日历)"
     return text_
 

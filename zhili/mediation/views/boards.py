@@ -30,7 +30,7 @@ def confirmations(request: StaffRequest) -> HttpResponse:
     windows = list(selectors.confirmation_list(user=user)[:300])
     for agreement in windows:
         agreement.days_left = (agreement.confirmation_due - today).days  # type: ignore[attr-defined,operator]
-        agreement.due_text = due_text(agreement)  # type: ignore[attr-defined]
+        agreement.due_text = due_text(agreement, mark=False)  # type: ignore[attr-defined]
     context = {
         "limits": deadlines.limits(),
         "warned": [a for a in windows if a.confirmation_warned_at],

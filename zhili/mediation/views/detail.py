@@ -68,7 +68,7 @@ def confirmation_state(agreement: Any) -> dict[str, Any]:
     left = (agreement.confirmation_due - timezone.localdate()).days
     return {
         **state,
-        "due_text": due_text(agreement),
+        "due_text": due_text(agreement, mark=False),
         "days_left": left,
         "expired": left < 0 and agreement.confirmation_applied_at is None,
         "warned": agreement.confirmation_warned_at is not None
