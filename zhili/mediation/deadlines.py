@@ -31,6 +31,7 @@ from zhili.mediation.law import chinese_number
 CONFIRMATION_DAYS = 30
 CONFIRMATION_WARN_DAY = 25
 TERM_YEARS = 3
+TERM_WARN_DAYS = 90  # a term ending within this many days is warned about (换届 is prepared)
 MIN_MEMBERS = 3
 MAX_MEMBERS = 9
 

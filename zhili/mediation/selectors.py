@@ -192,7 +192,7 @@ def committee_warnings(
         warnings.append("没有妇女委员")
     if committee.term_end < today:
         warnings.append(f"任期已于{committee.term_end:%Y年%m月%d日}届满,应及时换届")
-    elif (committee.term_end - today).days <= 90:
+    elif (committee.term_end - today).days <= deadlines.TERM_WARN_DAYS:
         warnings.append(f"任期将于{committee.term_end:%Y年%m月%d日}届满")
     if untrained:
         warnings.append(f"调解员{'、'.join(untrained)}{UNTRAINED}")
