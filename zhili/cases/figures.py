@@ -6,7 +6,8 @@ Definitions, for the cases dispatched to a unit in the period (local days, both 
   returned in the period (they were received too, then given back);
 - acknowledged on time: acknowledged_at <= acknowledge_due_at;
 - closed on time: replied_at <= due_at (the reply is what the unit controls; the close that
-  follows is the center's review);
+  follows is the center's review); a case handed over to a dispute or a petition before its
+  deadline counts as on time: from then on the dossier's own limits judge the matter;
 - returned: timeline rows "return" in the period whose `previous_unit` is the unit;
 - extended: an extension was approved; overdue: the case carries a red card;
 - satisfaction rate: (satisfied + basically satisfied) / rated.
@@ -26,6 +27,7 @@ from zhili.core.scope import scope_for
 from zhili.orgs.models import Organization
 
 MAX_DAYS = 366 * 3
+ON_TIME = Q(held_at__isnull=True, replied_at__lte=F("due_at")) | Q(held_at__lte=F("due_at"))
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ def _case_rows(
             acknowledged_on_time=Count(
                 "id", filter=Q(acknowledged_at__lte=F("acknowledge_due_at"))
             ),
-            closed_on_time=Count("id", filter=Q(replied_at__lte=F("due_at"))),
+            closed_on_time=Count("id", filter=ON_TIME),
             extended=Count("id", filter=Q(extended=True)),
             overdue=Count("id", filter=Q(card=Card.RED)),
             rated=Count("id", filter=~Q(rating="")),

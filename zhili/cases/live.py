@@ -33,7 +33,7 @@ def groups_for(*paths: str) -> list[str]:
 
 
 # Actions that are not transitions of the workflow table.
-OTHER_LABELS = {"register": "受理", "card": "亮牌", "recompute": "时限重算"}
+OTHER_LABELS = {"register": "受理", "card": "亮牌", "recompute": "时限重算", "hold": "转卷宗办理"}
 CARD_LABELS: dict[str, str] = {Card.YELLOW.value: "亮黄牌", Card.RED.value: "亮红牌"}
 
 

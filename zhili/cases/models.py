@@ -38,6 +38,9 @@ class State(models.TextChoices):
     RETURNED = "returned", "已退回"
     SUSPENDED = "suspended", "已挂起"
     MERGED = "merged", "已合并"
+    # A dispute or a petition opened from the case handles it on its own clock
+    # (zhili.cases.services.dossiers); the case waits for its outcome.
+    HELD = "held", "转卷宗办理"
 
 
 class Card(models.TextChoices):
@@ -234,6 +237,8 @@ class Case(models.Model):
     extension_reason = models.CharField(max_length=300, blank=True)
     extended = models.BooleanField("已延期", default=False)
     suspended_at = models.DateTimeField(null=True, blank=True)
+    # When a dispute or a petition took the case over and its handling clock stopped.
+    held_at = models.DateTimeField(null=True, blank=True)
     # Emergency cases count calendar time; the others office time (see deadlines.py).
     calendar_clock = models.BooleanField(default=False)
     # Handling time left when the case was suspended or returned, restored on resume.

@@ -51,7 +51,14 @@ INTAKE = frozenset(
 )
 
 ACTIVE = frozenset(
-    {State.REGISTERED, State.DISPATCHED, State.ACKNOWLEDGED, State.IN_PROGRESS, State.RETURNED}
+    {
+        State.REGISTERED,
+        State.DISPATCHED,
+        State.ACKNOWLEDGED,
+        State.IN_PROGRESS,
+        State.RETURNED,
+        State.HELD,
+    }
 )
 # States in which the handling clock runs (the case is with the unit or waiting for it).
 CLOCK_RUNNING = frozenset({State.DISPATCHED, State.ACKNOWLEDGED, State.IN_PROGRESS})

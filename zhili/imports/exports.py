@@ -63,6 +63,7 @@ COLUMNS: list[tuple[str, int, Any]] = [
     ("分拨中心", 16, lambda c: _name(c.dispatch_center)),
     ("主办单位", 16, lambda c: _name(c.lead_unit)),
     ("办结时限", 17, lambda c: _local(c.due_at)),
+    ("时限按临时日历", 8, lambda c: "是" if c.due_provisional else ""),
     ("办结时间", 17, lambda c: _local(c.closed_at)),
     ("办理结果", 36, lambda c: c.reply),
     ("评价", 9, lambda c: _RATINGS.get(c.rating, "") if c.rating else ""),

@@ -100,6 +100,7 @@ PUBLISHED_FIELDS = [
     "updated_at",
     "due_at",
     "acknowledge_due_at",
+    "due_provisional",
     "category__code",
     "category__name",
     "lead_unit__name",

@@ -37,6 +37,7 @@ PUBLIC_STEPS = {
     "merge": "与同一事项合并办理",
     "reopen": "重新办理",
     "master_closed": "合并办理的事项已办结",
+    "hold": "已转入矛盾纠纷调解或信访程序办理",
 }
 # Where the reply is final enough to show the citizen.
 REPLY_STATES = {State.REPLIED, State.CLOSED, State.RATED, State.MERGED}

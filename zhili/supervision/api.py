@@ -37,6 +37,9 @@ class OrderOut(Schema):
     reason: str
     issued_at: datetime
     due_at: datetime
+    due_provisional: bool = Field(
+        ..., description="true 表示答复时限经过节假日安排尚未公布的年份,按临时日历计算"
+    )
 
 
 class HistoryOut(Schema):
@@ -99,6 +102,7 @@ def order_out(order: SupervisionOrder) -> dict[str, Any]:
         "reason": order.reason,
         "issued_at": order.issued_at,
         "due_at": order.due_at,
+        "due_provisional": order.due_provisional,
     }
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from zhili.cases.deadlines import Limit, add_limit, provisional
 from zhili.cases.models import Card, Case, LimitUnit
+from zhili.cases.models import State as CaseState
 from zhili.core.audit import audit
 from zhili.core.counters import take_next
 from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -192,6 +193,10 @@ def order_issue_for_case(*, actor: Any, case: Case, reason: str) -> SupervisionO
         raise Forbidden("该工单不由您所在的分拨中心负责")
     if case.lead_unit is None:
         raise Conflict("该工单尚未派给承办单位,无法督办", code="wrong_state")
+    if case.state == CaseState.HELD:
+        raise Conflict(
+            "该工单已转为矛盾纠纷或信访事项办理,时限以卷宗为准,请督办该卷宗", code="wrong_state"
+        )
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("请填写督办事由", field="reason")

@@ -28,6 +28,7 @@ TIMELINE_LABELS = {
     "attach": "上传附件",
     "card": "亮牌",
     "recompute": "时限重算",
+    "hold": "转卷宗办理",
 }
 
 

@@ -2,31 +2,49 @@
 
 A mediator or a petition officer whose unit holds a case can open a dispute (zhili.mediation)
 or a petition (zhili.petitions) from it: `case_take_for_dossier` makes sure the case is in
-their hands (acknowledged and being handled) before the dossier app writes its own record.
-When the dossier closes, its app emits an event carrying a `DossierOutcome`'s fields; the
-handler `answer_from_dossier` (zhili.cases.handlers) gives the case that outcome as its reply
-and closes it, so it goes to the center's follow-up (回访) like any other case.
+their hands (acknowledged) and hands it over (state `held`, 转卷宗办理) before the dossier app
+writes its own record. One clock per matter: from then on the dossier's time limits run (a
+petition's calendar days under the 信访工作条例; a dispute's handling target), and the case's
+own clock is stopped, like a suspension: no card falls on it and no supervision order opens
+for it. When the dossier closes, its app emits an event carrying a `DossierOutcome`'s fields;
+the handler `answer_from_dossier` (zhili.cases.handlers) gives the case that outcome as its
+reply and closes it, so it goes to the center's follow-up (回访) like any other case.
 """
 
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.db import transaction
+from django.utils import timezone
 
-from zhili.cases import workflow
+from zhili.cases import deadlines, workflow
 from zhili.cases.models import Case, State
-from zhili.cases.services.transitions import _close, _reply, case_act
+from zhili.cases.services.common import _check_side
+from zhili.cases.services.transitions import _apply, _close, _reply, case_act
 from zhili.core.errors import Conflict
 from zhili.core.roles import Action
 from zhili.core.scope import can
+from zhili.core.workflow import Transition
 
 # The states in which a case can still be taken over by a dossier.
 TAKEABLE = (State.DISPATCHED, State.ACKNOWLEDGED, State.IN_PROGRESS)
+
+# The hand-over is the system's step of opening a dossier, not a button: no role takes it
+# through case_act, so it is not in workflow.TRANSITIONS.
+HOLD = Transition(
+    "hold",
+    "转卷宗办理",
+    frozenset({State.ACKNOWLEDGED, State.IN_PROGRESS}),
+    State.HELD,
+    frozenset(),
+    "handler",
+)
 
 
 @dataclass(frozen=True)
 class DossierKind:
     label: str
+    short: str  # 转调解办理 / 转信访办理
     related_name: str  # the dossier model's foreign key to Case names it so
     opener: str  # the page that opens one from a case (URL name, takes the case number)
     detail: str  # the dossier's page (URL name, takes the dossier number)
@@ -37,10 +55,16 @@ class DossierKind:
 # not import the apps built on top of it.
 DOSSIER_KINDS = (
     DossierKind(
-        "矛盾纠纷", "disputes", "mediation:from_case", "mediation:detail", Action.DISPUTES_MEDIATE
+        "矛盾纠纷",
+        "调解",
+        "disputes",
+        "mediation:from_case",
+        "mediation:detail",
+        Action.DISPUTES_MEDIATE,
     ),
     DossierKind(
         "信访事项",
+        "信访",
         "petitions",
         "petitions:from_case",
         "petitions:detail",
@@ -57,12 +81,19 @@ def dossier_openers(user: Any, case: Case) -> list[DossierKind]:
     return [kind for kind in DOSSIER_KINDS if can(user, kind.action)]
 
 
-def case_dossiers(case: Case) -> list[tuple[DossierKind, str]]:
-    """(kind, number) of each dossier opened from `case`; its page checks who may open it."""
+@dataclass(frozen=True)
+class DossierRef:
+    kind: DossierKind
+    number: str
+    state_label: str
+
+
+def case_dossiers(case: Case) -> list[DossierRef]:
+    """The dossiers opened from `case`, oldest first; their pages check who may open them."""
     return [
-        (kind, number)
+        DossierRef(kind, dossier.number, dossier.get_state_display())
         for kind in DOSSIER_KINDS
-        for number in getattr(case, kind.related_name).values_list("number", flat=True)
+        for dossier in getattr(case, kind.related_name).order_by("pk")
     ]
 
 
@@ -78,7 +109,9 @@ class DossierOutcome(Protocol):
 
 @transaction.atomic
 def case_take_for_dossier(*, actor: Any, case: Case, dossier_label: str) -> Case:
-    """Acknowledge and start `case` as `actor` (its lead unit's side) unless already started.
+    """Acknowledge `case` as `actor` (its lead unit's side) if need be, and hand it over to
+    the dossier about to be opened: its clock stops (the time left is kept, as for a
+    suspension) until the dossier's outcome answers it.
 
     Raises Conflict when the case is not with a unit (not yet dispatched, or already
     answered), Forbidden when the actor's unit does not hold it.
@@ -91,9 +124,15 @@ def case_take_for_dossier(*, actor: Any, case: Case, dossier_label: str) -> Case
     note = f"转为{dossier_label}办理"
     if case.state == State.DISPATCHED:
         case = case_act(actor=actor, case=case, action="acknowledge", note=note)
-    if case.state == State.ACKNOWLEDGED:
-        case = case_act(actor=actor, case=case, action="start", note=note)
-    return case
+    # The dossier's own service checked the role; the side is the lead unit's.
+    _check_side(actor, case, HOLD.side)
+    now = timezone.now()
+    left = None
+    if case.due_at is not None:
+        elapsed = deadlines.elapsed(now, case.due_at, calendar=case.calendar_clock)
+        left = max(int(elapsed.total_seconds()), 0)
+    changes = {"held_at": now, "remaining_seconds": left, "warn_at": None}
+    return _apply(case, HOLD, actor, changes, note=note, dossier=dossier_label)
 
 
 def case_answer_from_dossier(*, actor: Any, outcome: DossierOutcome) -> Case | None:
@@ -105,7 +144,7 @@ def case_answer_from_dossier(*, actor: Any, outcome: DossierOutcome) -> Case | N
     if outcome.case_id is None:
         return None
     case = Case.objects.select_for_update().filter(pk=outcome.case_id).first()
-    if case is None or case.state not in (State.ACKNOWLEDGED, State.IN_PROGRESS):
+    if case is None or case.state not in (State.HELD, State.ACKNOWLEDGED, State.IN_PROGRESS):
         return None
     reply = f"已转{outcome.dossier_label}办理({outcome.dossier_no}):{outcome.outcome}"
     case = _reply(actor, case, workflow.TRANSITIONS["reply"], {"reply": reply})

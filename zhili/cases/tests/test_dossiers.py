@@ -35,11 +35,46 @@ def dispute_case(register: Any, staff: Any, catalog: Any) -> Any:
     return case_act(actor=staff.dispatcher, case=case, action="dispatch")
 
 
-def test_taking_a_dispatched_case_acknowledges_and_starts_it(dispute_case: Any, staff: Any) -> None:
+def test_taking_a_dispatched_case_acknowledges_it_and_stops_its_clock(
+    dispute_case: Any, staff: Any
+) -> None:
     case = case_take_for_dossier(actor=staff.village, case=dispute_case, dossier_label="矛盾纠纷")
-    assert case.state == State.IN_PROGRESS and case.acknowledged_at is not None
+    assert case.state == State.HELD and case.acknowledged_at is not None
+    assert case.held_at is not None and case.warn_at is None and case.remaining_seconds
     notes = list(case.events.values_list("action", "note"))
-    assert ("acknowledge", "转为矛盾纠纷办理") in notes and ("start", "转为矛盾纠纷办理") in notes
+    assert ("acknowledge", "转为矛盾纠纷办理") in notes and ("hold", "转为矛盾纠纷办理") in notes
+
+
+def test_nobody_holds_a_case_by_hand(dispute_case: Any, staff: Any) -> None:
+    from zhili.core.errors import NotFound
+
+    with pytest.raises(NotFound):  # the system's step, not an action of the table
+        case_act(actor=staff.dispatcher, case=dispute_case, action="hold")
+
+
+def test_a_held_case_takes_no_supervision_order(dispute_case: Any, staff: Any) -> None:
+    from zhili.supervision.services import order_issue_for_case
+
+    case = case_take_for_dossier(actor=staff.village, case=dispute_case, dossier_label="矛盾纠纷")
+    with pytest.raises(Conflict) as refused:
+        order_issue_for_case(actor=staff.dispatcher, case=case, reason="久拖不决")
+    assert "卷宗" in refused.value.message
+
+
+def test_a_case_handed_over_in_time_counts_as_closed_on_time(dispute_case: Any, staff: Any) -> None:
+    from datetime import timedelta
+
+    import time_machine
+
+    from zhili.cases.figures import unit_figures
+
+    case = case_take_for_dossier(actor=staff.village, case=dispute_case, dossier_label="矛盾纠纷")
+    event = Closed(case.pk, staff.village.pk, "TJ2026-000001", "矛盾纠纷", "调解成功")
+    with time_machine.travel(case.due_at + timedelta(days=40)):  # the dispute took long
+        answer_from_dossier(event, event_id=1)
+    day = case.dispatched_at.date()
+    rows = {f.unit_code: f for f in unit_figures(user=staff.admin, start=day, end=day)}
+    assert rows[staff.village.organization.code].closed_on_time == 1
 
 
 def test_a_case_not_with_a_unit_cannot_be_taken(register: Any, staff: Any, catalog: Any) -> None:

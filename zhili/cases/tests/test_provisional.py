@@ -140,3 +140,15 @@ def test_the_case_page_marks_a_provisional_deadline(client: Any, staff: Any, reg
     client.force_login(staff.dispatcher)
     page = client.get(f"/cases/{case.case_no}/").content.decode()
     assert 'data-testid="provisional"' in page and "临时日历" in page
+
+
+def test_the_export_and_open311_say_a_deadline_is_provisional(staff: Any, register: Any) -> None:
+    from zhili.imports.exports import COLUMNS
+    from zhili.open311.outputs import state_notice
+
+    case = spring_festival_case(staff, register)
+    flag = next(value for header, _, value in COLUMNS if header == "时限按临时日历")
+    assert flag(case) == "是"
+    assert "临时节假日日历" in state_notice(case)
+    case.due_provisional = False
+    assert flag(case) == "" and "临时" not in state_notice(case)

@@ -23,6 +23,7 @@ ALL_STATES = [
     "returned",
     "suspended",
     "merged",
+    "held",
 ]
 ALL_ROLES = [
     "county_leader",

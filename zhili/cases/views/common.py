@@ -56,14 +56,20 @@ def due_status(due: datetime | None, done: datetime | None, calendar: bool) -> d
         return {"due": due, "late": done > due, "text": "已超时完成" if done > due else "按时完成"}
     now = timezone.now()
     basis = "" if calendar else "(工作时间)"
-    try:
-        if now < due:
-            left = deadlines.elapsed(now, due, calendar=calendar)
-            return {"due": due, "late": False, "text": f"剩余 {duration_label(left)}{basis}"}
-        over = deadlines.elapsed(due, now, calendar=calendar)
-        return {"due": due, "late": True, "text": f"已超期 {duration_label(over)}{basis}"}
-    except Exception:  # a year the calendar does not know: show the time, not an error
-        return {"due": due, "late": now >= due, "text": ""}
+    if now < due:
+        left = deadlines.elapsed(now, due, calendar=calendar)
+        return {"due": due, "late": False, "text": f"剩余 {duration_label(left)}{basis}"}
+    over = deadlines.elapsed(due, now, calendar=calendar)
+    return {"due": due, "late": True, "text": f"已超期 {duration_label(over)}{basis}"}
+
+
+def held_status(due: datetime | None, held_at: datetime) -> dict | None:
+    """A case handed over to a dispute or a petition: its own clock stopped then."""
+    if due is None:
+        return None
+    late = held_at > due
+    text = "转卷宗办理时已超期,此后停止计时" if late else "转卷宗办理,停止计时,以卷宗时限为准"
+    return {"due": due, "late": late, "text": text}
 
 
 def tile_config() -> dict[str, str]:

@@ -19,6 +19,7 @@ from zhili.cases.views.common import (
     error_status,
     get_case_or_404,
     go,
+    held_status,
     row_context,
     tile_config,
 )
@@ -40,6 +41,7 @@ EVENT_LABELS = {
     "yellow": "黄牌预警",
     "red": "红牌超期",
     "recompute": "时限重算",
+    "hold": "转卷宗办理",
 }
 STATE_LABELS = dict(State.choices)
 
@@ -74,7 +76,9 @@ def detail_context(user: Any, case: Case, **extra: Any) -> dict[str, Any]:
         "acknowledge_status": due_status(
             case.acknowledge_due_at, case.acknowledged_at, case.calendar_clock
         ),
-        "handle_status": due_status(case.due_at, case.replied_at, case.calendar_clock),
+        "handle_status": held_status(case.due_at, case.held_at)
+        if case.state == State.HELD and case.held_at
+        else due_status(case.due_at, case.replied_at, case.calendar_clock),
         "map_config": {
             "lat": case.lat,
             "lng": case.lng,

@@ -118,7 +118,7 @@ def test_a_case_opens_a_dispute_and_is_answered_when_archived(
         parties=[PartyInput(side="respondent", name="周国强")],
     )
     mediation_case.refresh_from_db()
-    assert mediation_case.state == State.IN_PROGRESS
+    assert mediation_case.state == State.HELD
     assert dispute.case == mediation_case and dispute.source == "case"
     assert dispute.summary.startswith("反映邻居") and dispute.grid == tree.g111
     applicant = dispute.parties.get(side="applicant")

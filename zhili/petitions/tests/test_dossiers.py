@@ -38,7 +38,7 @@ def test_opening_from_a_case_takes_it_and_links_it(petition_case: Any, staff: An
     assert data.title == "征地补偿款未足额发放" and data.petitioners[0].name == "王秀英"
     petition = services.petition_open_from_case(actor=staff.petition, case=petition_case, data=data)
     petition_case.refresh_from_db()
-    assert petition.case == petition_case and petition_case.state == CaseState.IN_PROGRESS
+    assert petition.case == petition_case and petition_case.state == CaseState.HELD
     assert "从工单" in petition.events.get(action="register").note
     with pytest.raises(InvalidInput) as again:
         services.petition_open_from_case(actor=staff.petition, case=petition_case, data=data)
@@ -92,3 +92,40 @@ def test_the_from_case_page_prefills_and_opens_the_petition(petition_case: Any, 
     township = Client()
     township.force_login(staff.township)
     assert township.get(url).status_code == 403  # a handler does not register petitions
+
+
+def test_one_clock_per_matter_the_case_waits_while_the_petition_runs(
+    petition_case: Any, staff: Any, client: Any
+) -> None:
+    """Under a petition the case gets no card of its own, however long the petition takes
+    within its legal limits; the petition's own cards still fall."""
+    from datetime import datetime, time
+
+    import time_machine
+    from django.utils import timezone
+
+    from zhili.cases.sweep import sweep_cards as sweep_case_cards
+    from zhili.core import workcal
+    from zhili.petitions.sweep import sweep_cards as sweep_petition_cards
+    from zhili.supervision.models import SupervisionOrder
+
+    data = services.registration_from_case(petition_case)
+    petition = services.petition_open_from_case(actor=staff.petition, case=petition_case, data=data)
+    petition_case.refresh_from_db()
+    assert petition_case.state == CaseState.HELD and petition_case.warn_at is None
+    # 20 working days on: far past the case's own five, and past the petition's 15 days to
+    # be assigned (信访工作条例), which it has not been.
+    late = workcal.add_workdays(timezone.localdate(), 20)
+    with time_machine.travel(datetime.combine(late, time(10), tzinfo=petition_case.due_at.tzinfo)):
+        assert sweep_case_cards().carded == 0
+        petition_cards = sweep_petition_cards()
+        deliver_pending(worker_id="t")
+    petition_case.refresh_from_db()
+    petition.refresh_from_db()
+    assert petition_case.card == "" and petition_case.state == CaseState.HELD
+    assert petition.card == "red" and petition_cards.red == 1  # 15 days to assign are gone
+    assert not SupervisionOrder.objects.filter(case=petition_case).exists()
+    assert SupervisionOrder.objects.filter(petition=petition).count() == 1
+    client.force_login(staff.dispatcher)
+    page = client.get(f"/cases/{petition_case.case_no}/").content.decode()
+    assert 'data-testid="held-by"' in page and "转信访办理" in page and petition.number in page
