@@ -15,6 +15,7 @@ EVENT_HANDLERS: dict[str, list[str]] = {
         # outbox runs an event's handlers in this order, a failed one first on the retry).
         "zhili.cases.handlers.recompute_assists_on_calendar_change",
         "zhili.supervision.handlers.recompute_on_calendar_change",
+        "zhili.mediation.handlers.recompute_confirmation_windows",
         "zhili.petitions.handlers.recompute_on_calendar_change",
     ],
     "cases.transitioned": [

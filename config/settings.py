@@ -234,6 +234,12 @@ ZHILI_CASE_RETURNS = {
 # reply; their deadline is never later than the lead's.
 ZHILI_CASE_ASSIST_SHARE = float(os.environ.get("ZHILI_CASE_ASSIST_SHARE", "0.6"))
 
+# --- mediation ------------------------------------------------------------------------------
+# The handling target of a dispute, in months from its acceptance (人民调解工作若干规定
+# 第三十三条: generally settled within one month); past it, a yellow warning (no supervision
+# order). Read by zhili/mediation/deadlines.py.
+ZHILI_MEDIATION_TARGET_MONTHS = int(os.environ.get("ZHILI_MEDIATION_TARGET_MONTHS", "1"))
+
 # --- rate limits (zhili/core/ratelimit.py) ----------------------------------------------------
 # action -> (requests, window in seconds), per client address, counted in the cache.
 ZHILI_RATE_LIMITS = {

@@ -14,6 +14,7 @@ Live pushes go out after commit. `updated_at` is not touched: a card is not a pe
 action, and bumping it would make a dispatcher's concurrent action fail as a conflict.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,7 +25,7 @@ from django.utils import timezone
 
 from zhili.cases import live, workflow
 from zhili.cases.events import CaseCarded
-from zhili.cases.models import Card, Case, CaseEvent
+from zhili.cases.models import Card, Case, CaseAssist, CaseEvent
 from zhili.core.models import AuditLog, OutboxEvent
 
 BATCH = 1000
@@ -133,8 +134,19 @@ def _record(ids: list[int], now: datetime) -> None:
         [OutboxEvent(name=CaseCarded.name, payload=_event(case).payload()) for case in cases],
         batch_size=BATCH,
     )
+    assisting: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    links = CaseAssist.objects.filter(case_id__in=[case.pk for case in cases])
+    for case_id, code, path in links.values_list(
+        "case_id", "organization__code", "organization__path"
+    ):
+        assisting[case_id].append((code, path))
     pushes = [
-        (live.groups_for(case.dispatch_path, case.unit_path), live.message(case, "card"))
+        (
+            live.groups_for(
+                case.dispatch_path, case.unit_path, *(path for _, path in assisting[case.pk])
+            ),
+            live.message(case, "card", [code for code, _ in assisting[case.pk]]),
+        )
         for case in cases
     ]
     transaction.on_commit(lambda: _push_all(pushes))

@@ -11,6 +11,7 @@ from zhili.mediation.models import (
     DisputeEvent,
     MediationRoom,
     Mediator,
+    MediatorTraining,
     RiskAlert,
 )
 
@@ -41,10 +42,18 @@ class CommitteeAdmin(ReadOnly):
     inlines = [MemberInline]
 
 
+class TrainingInline(admin.TabularInline):
+    model = MediatorTraining
+    extra = 0
+    can_delete = False
+    readonly_fields = fields = ("trained_on", "hours", "organizer", "content", "created_by")
+
+
 @admin.register(Mediator)
 class MediatorAdmin(ReadOnly):
-    list_display = ["user", "committee", "employment", "is_active"]
-    list_filter = ["employment", "is_active"]
+    list_display = ["user", "committee", "employment", "education", "is_active"]
+    list_filter = ["employment", "education", "is_active"]
+    inlines = [TrainingInline]
 
 
 @admin.register(MediationRoom)

@@ -2,7 +2,7 @@
 sessions, and the agreement's Word document. Endpoints hold no rules: reads go through
 `selectors` (out of scope is 404), writes through `services`."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -14,6 +14,7 @@ from zhili.core.personal import mask_id_number, mask_phone
 from zhili.mediation import selectors, services
 from zhili.mediation.documents import agreement_document
 from zhili.mediation.models import Agreement, Dispute, Session
+from zhili.mediation.services.agreements import due_text, missing_signatures
 from zhili.orgs.api import MAX_OFFSET, ErrorOut
 from zhili.orgs.auth import StaffRequest
 
@@ -56,18 +57,32 @@ class DisputeIn(Schema):
     parties: list[PartyIn] = Field(..., min_length=1, max_length=50, description="当事人")
 
 
+class LiabilityIn(Schema):
+    party: Id = Field(..., description="当事人编号")
+    liability: str = Field(..., max_length=2000, description="该当事人的责任(可写“无”)")
+
+
+class SignatureIn(Schema):
+    party: Id = Field(..., description="当事人编号")
+    method: str = Field(
+        "sign", max_length=20, description="sign 签名 / seal 盖章 / fingerprint 按指印"
+    )
+    signed_at: datetime | None = Field(None, description="签署时间;不填为协议达成时间(sign: 现在)")
+
+
 class DisputeActIn(Schema):
     """An action of the workflow with its inputs; each action reads the fields it needs."""
 
     action: str = Field(
         ...,
         max_length=30,
-        description="consent / accept / decline / assign / start / session / agree / fail / follow_up / apply_confirmation / record_confirmation / remediate / to_court / archive / flag_risk",
+        description="consent / accept / decline / assign / start / session / agree / sign / fail / terminate / follow_up / apply_confirmation / record_confirmation / remediate / to_court / archive / flag_risk",
     )
-    note: str = Field("", max_length=5000, description="说明或理由")
-    party: Id | None = Field(None, description="consent: 当事人编号")
+    note: str = Field("", max_length=5000, description="说明或理由(terminate: 终止理由)")
+    party: Id | None = Field(None, description="consent / terminate: 当事人编号")
     consent: str = Field("", max_length=20, description="consent: agreed / refused")
     lead_mediator: Id | None = Field(None, description="assign: 主办调解员编号")
+    mediator: Id | None = Field(None, description="agree / sign: 签名调解员编号,默认主办调解员")
     mediators: list[Id] = Field([], max_length=20, description="assign / session: 调解员编号")
     room: Id | None = Field(None, description="assign / session: 调解室编号")
     held_at: datetime | None = Field(None, description="session: 调解时间")
@@ -78,8 +93,21 @@ class DisputeActIn(Schema):
     matters: Text = Field("", description="agree: 争议事项")
     terms: Text = Field("", description="agree: 协议内容")
     performance: str = Field("", max_length=5000, description="agree: 履行方式、时限")
-    signed_at: datetime | None = Field(None, description="agree: 签订时间")
-    effective_at: datetime | None = Field(None, description="agree: 生效时间")
+    form: str = Field(
+        "", max_length=10, description="agree: written 书面协议(默认) / oral 口头协议"
+    )
+    signed_at: datetime | None = Field(None, description="agree: 协议达成时间")
+    liabilities: list[LiabilityIn] = Field(
+        [], max_length=50, description="agree(书面): 各方当事人的责任,每名当事人一项"
+    )
+    signatures: list[SignatureIn] = Field(
+        [], max_length=50, description="agree / sign: 已签署的当事人;未列出的当事人以后签署"
+    )
+    mediator_signed_at: datetime | None = Field(None, description="agree / sign: 调解员签名时间")
+    sealed_at: datetime | None = Field(None, description="agree / sign: 调委会盖章时间")
+    effective_at: datetime | None = Field(
+        None, description="不可填写:生效时间由最后一项签名或盖章的时间确定(填写即报错)"
+    )
     performed: str = Field("", max_length=10, description="follow_up: yes / partly / no")
     court: str = Field("", max_length=100, description="apply_confirmation: 受理法院")
     applied_at: datetime | None = Field(None, description="apply_confirmation: 申请时间")
@@ -115,6 +143,8 @@ class DisputeOut(Schema):
     risk_criminal: bool
     risk_group_petition: bool
     case_no: str | None
+    handling_due: date | None = Field(None, description="办理目标日期(受理之日起)")
+    past_target: bool = Field(False, description="已超过办理目标、仍在调解(黄牌)")
 
 
 class DisputePartyOut(Schema):
@@ -139,13 +169,30 @@ class SessionOut(Schema):
     record: str
 
 
+class SignatoryOut(Schema):
+    party: int
+    name: str
+    side: str
+    liability: str
+    signed_at: datetime | None
+    method: str
+
+
 class AgreementOut(Schema):
+    form: str = Field(..., description="written 书面 / oral 口头")
     matters: str
     terms: str
     performance: str
-    signed_at: datetime
-    effective_at: datetime
-    confirmation_due: str
+    signed_at: datetime = Field(..., description="达成时间")
+    effective_at: datetime | None = Field(..., description="生效时间;书面协议签齐前为空")
+    signatories: list[SignatoryOut]
+    mediator: str | None
+    mediator_signed_at: datetime | None
+    sealed_at: datetime | None
+    missing_signatures: list[str]
+    confirmation_due: str | None = Field(..., description="司法确认申请截止日(遇节假日顺延)")
+    confirmation_due_text: str = Field(..., description="截止日的文字说明,含“(临时日历)”")
+    confirmation_provisional: bool = Field(..., description="截止日按临时日历计算")
     confirmation_applied_at: datetime | None
     court: str
     confirmation_result: str
@@ -166,6 +213,8 @@ class DisputeDetailOut(DisputeOut):
     summary: str
     place: str
     routes_notice: str
+    terminated_by: str | None = Field(None, description="要求终止调解的当事人")
+    termination_reason: str = ""
     lead_mediator: str | None
     parties: list[DisputePartyOut]
     sessions: list[SessionOut]
@@ -203,6 +252,8 @@ def dispute_out(d: Dispute) -> dict[str, Any]:
         "risk_criminal": d.risk_criminal,
         "risk_group_petition": d.risk_group_petition,
         "case_no": d.case.case_no if d.case_id else None,  # type: ignore[union-attr]
+        "handling_due": d.handling_due,
+        "past_target": d.past_target,
     }
 
 
@@ -222,19 +273,43 @@ def session_out(s: Session) -> dict[str, Any]:
 def agreement_out(a: Agreement | None) -> dict[str, Any] | None:
     if a is None:
         return None
+    signatories = [
+        {
+            "party": s.party_id,
+            "name": s.party.name,
+            "side": s.party.side,
+            "liability": s.liability,
+            "signed_at": s.signed_at,
+            "method": s.method,
+        }
+        for s in a.signatories.select_related("party")
+    ]
     return {
+        "form": a.form,
         "matters": a.matters,
         "terms": a.terms,
         "performance": a.performance,
         "signed_at": a.signed_at,
         "effective_at": a.effective_at,
-        "confirmation_due": a.confirmation_due.isoformat(),
+        "signatories": signatories,
+        "mediator": a.mediator.user.display_name if a.mediator else None,
+        "mediator_signed_at": a.mediator_signed_at,
+        "sealed_at": a.sealed_at,
+        "missing_signatures": missing_signatures(a) if a.is_written else [],
+        "confirmation_due": a.confirmation_due.isoformat() if a.confirmation_due else None,
+        "confirmation_due_text": due_text(a) if a.confirmation_due else "",
+        "confirmation_provisional": a.confirmation_provisional,
         "confirmation_applied_at": a.confirmation_applied_at,
         "court": a.court,
         "confirmation_result": a.confirmation_result,
         "confirmation_warned_at": a.confirmation_warned_at,
         "performed": a.performed,
     }
+
+
+def terminated_by(d: Dispute) -> str | None:
+    party = d.terminated_by
+    return f"{party.get_side_display()}{party.name}" if party is not None else None
 
 
 def detail_out(request: StaffRequest, d: Dispute) -> dict[str, Any]:
@@ -267,6 +342,8 @@ def detail_out(request: StaffRequest, d: Dispute) -> dict[str, Any]:
         "summary": d.summary,
         "place": d.place,
         "routes_notice": d.routes_notice,
+        "terminated_by": terminated_by(d),
+        "termination_reason": d.termination_reason,
         "lead_mediator": str(d.lead_mediator) if d.lead_mediator_id else None,
         "parties": parties,
         "sessions": [session_out(s) for s in d.sessions.select_related("room")],

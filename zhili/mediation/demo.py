@@ -1,8 +1,11 @@
 """`zhili demo` for mediation: committees for the county, every township and a sample of
 villages (with a few composition warnings left in, as real registers have), their mediators
-and rooms, and about 300 disputes over the last twelve months in every state, with parties,
-sessions, agreements, judicial confirmations, follow-ups, a few confirmation windows near day
-25 and a few risk flags.
+and rooms (with the mediators' qualifications and this year's trainings, a few mediators left
+untrained), and about 300 disputes over the last twelve months in every state, with parties,
+sessions, agreements (written, with each party's liability, signatures and seal, the
+effective date the last of them; some oral; one still waiting for a signature), judicial
+confirmations, follow-ups, a few confirmation windows near day 25, a few mediations ended by
+a party, a few past their handling target and a few risk flags.
 
 Demo accounts created here: `tjy` (专职调解员, township 320722003) and `tjzr` (调委会主任,
 township 320722003), password zhili-demo; and, without a password like the organization
@@ -31,18 +34,23 @@ from zhili.core.audit import audit
 from zhili.core.counters import take_block
 from zhili.core.personal import id_number_check_digit
 from zhili.core.roles import Role
-from zhili.mediation import workflow
+from zhili.mediation import deadlines, workflow
 from zhili.mediation.demo_texts import (
     COURTS,
     FAIL_REASONS,
     FOLLOW_UP_NOTES,
+    LIABILITIES,
     REFUSE_NOTES,
     RISK_NOTES,
     SESSION_RECORDS,
+    TERMINATE_REASONS,
     TEXTS,
 )
+from zhili.mediation.law import cite
 from zhili.mediation.models import (
     Agreement,
+    AgreementForm,
+    AgreementParty,
     Committee,
     CommitteeMember,
     Consent,
@@ -50,9 +58,11 @@ from zhili.mediation.models import (
     DisputeEvent,
     DisputeNumberCounter,
     DisputeState,
+    Education,
     Employment,
     MediationRoom,
     Mediator,
+    MediatorTraining,
     Outcome,
     Party,
     PartyKind,
@@ -63,7 +73,7 @@ from zhili.mediation.models import (
 )
 from zhili.mediation.services.common import uscc_check_char
 from zhili.mediation.services.risk import risk_alert_open
-from zhili.mediation.services.warnings import confirmation_warn_due
+from zhili.mediation.services.warnings import confirmation_warn_due, handling_warn_due
 from zhili.orgs.demo.data import COUNTY, PASSWORD, person_name
 from zhili.orgs.models import Grid, Level, Organization, User
 
@@ -243,16 +253,72 @@ def _ensure_mediator(
 ) -> Mediator:
     mediator = Mediator.objects.filter(user=user).first()
     if mediator is None:
+        own = random.Random(f"{SEED}-{user.username}")  # the other draws stay as they were
         mediator = Mediator.objects.create(
             user=user,
             committee=committee,
             employment=employment,
             specialities=specialities,
             is_demo=True,
+            **_qualification(own, employment, committee),
         )
         mediator.rooms.set(rooms)
         setup.created["mediators"] += 1
+        setup.created["trainings"] += _trainings(own, mediator, setup.created["mediators"])
     return mediator
+
+
+QUALIFICATIONS = ("法律职业资格", "人民调解员资格证书", "心理咨询师", "")
+ORGANIZERS = ("东海县司法局", "连云港市司法局", "江苏省司法厅")
+TRAININGS = (
+    "人民调解法及民法典婚姻家庭编专题培训",
+    "矛盾纠纷排查化解技能培训",
+    "调解文书制作规范培训",
+    "视频调解平台操作培训",
+)
+
+
+def _qualification(rng: random.Random, employment: str, committee: Committee) -> dict[str, Any]:
+    """What 人民调解法 第十四条 asks to know of a mediator: education, certificate."""
+    full_time = employment == Employment.FULL_TIME
+    education = rng.choice(
+        [Education.COLLEGE, Education.BACHELOR]
+        if full_time
+        else [Education.SENIOR, Education.COLLEGE, Education.BACHELOR]
+    )
+    qualification = rng.choice(QUALIFICATIONS[:2] if full_time else QUALIFICATIONS)
+    return {
+        "education": education,
+        "qualification": qualification,
+        "certificate_no": f"TJ{committee.term_start.year}{rng.randint(0, 99999):05d}"
+        if qualification
+        else "",
+        "appointed_on": committee.term_start,
+    }
+
+
+def _trainings(rng: random.Random, mediator: Mediator, index: int) -> int:
+    """This year's trainings (one or two), except for every sixth mediator, whose last one
+    was last year: the warning 本年度未参加培训 has something to show."""
+    today = timezone.localdate()
+    year_start = date(today.year, 1, 1)
+    if index % 6 == 5 or today == year_start:
+        days = [date(today.year - 1, rng.randint(3, 11), rng.randint(1, 28))]
+    else:
+        span = (today - year_start).days
+        days = sorted(year_start + timedelta(days=rng.randint(0, span - 1)) for _ in range(2))
+        days = days[: rng.randint(1, 2)]
+    MediatorTraining.objects.bulk_create(
+        MediatorTraining(
+            mediator=mediator,
+            trained_on=day,
+            hours=rng.choice((4, 8, 12, 16)),
+            organizer=rng.choice(ORGANIZERS),
+            content=rng.choice(TRAININGS),
+        )
+        for day in days
+    )
+    return len(days)
 
 
 def _specialities(rng: random.Random) -> list[str]:
@@ -334,6 +400,9 @@ class Plan:
         self.steps: list[tuple[str, datetime, str]] = []  # (action, when, to_state)
         self.state: str = S.REGISTERED
         self.outcome = ""
+        self.kind = ""  # the ending: agreement, failed, refused, terminated, window ...
+        self.oral = False  # an oral agreement (人民调解法 第二十八条)
+        self.reason = ""  # why a party ended the mediation
 
     def at(self, previous: datetime, low_hours: float, high_hours: float) -> datetime:
         return previous + timedelta(hours=self.rng.uniform(low_hours, high_hours))
@@ -362,6 +431,7 @@ def _registered_times(rng: random.Random, now: datetime, count: int) -> list[dat
 def _plan(rng: random.Random, now: datetime, registered: datetime, ending: str) -> Plan:
     """Walk the flow from `registered` with realistic gaps, stopping at `now`."""
     p = Plan(rng, now, registered)
+    p.kind = ending
     consented = p.at(registered, 2, 48)
     if ending == "refused":
         if p.step("consent", consented, S.NOT_MEDIATED):
@@ -386,11 +456,20 @@ def _plan(rng: random.Random, now: datetime, registered: datetime, ending: str) 
             p.outcome = Outcome.NO_AGREEMENT
             p.step("archive", p.at(p.steps[-1][1], 72, 480), S.ARCHIVED)
         return p
+    if ending == "terminated":  # a party ends it (第二十三条), not 调解不成
+        if p.step("terminate", p.at(when, 1, 48), S.TERMINATED):
+            p.outcome = Outcome.TERMINATED
+            p.reason = rng.choice(TERMINATE_REASONS)
+            p.step("archive", p.at(p.steps[-1][1], 72, 480), S.ARCHIVED)
+        return p
+    if ending == "long":  # still being mediated: the handling target's demo
+        return p
     signed = p.at(when, 0.5, 2)
     if not p.step("agree", signed, S.AGREED):
         return p
     p.outcome = Outcome.AGREEMENT
-    if ending == "window":  # stays agreed, nobody applies: the day-25 warning's demo
+    p.oral = ending == "agreement" and rng.random() < 0.08
+    if ending in ("window", "unsigned"):  # stays agreed: day-25 warning, missing signature
         return p
     followed = p.at(signed, 24 * 7, 24 * 21)
     if not p.step("follow_up", followed, S.FOLLOWING_UP):
@@ -401,7 +480,11 @@ def _plan(rng: random.Random, now: datetime, registered: datetime, ending: str) 
 
 def _ending(rng: random.Random) -> str:
     roll = rng.random()
-    return "refused" if roll < 0.05 else ("failed" if roll < 0.15 else "agreement")
+    if roll < 0.05:
+        return "refused"
+    if roll < 0.13:
+        return "failed"
+    return "terminated" if roll < 0.17 else "agreement"
 
 
 class Writer:
@@ -467,13 +550,20 @@ def generate(
     # A few agreements signed 24 to 27 days ago, nobody having applied to a court yet.
     windows = [_plan_window(rng, now, back) for back in (24, 25, 26, 27)]
     prepared = {len(times) + i: plan for i, plan in enumerate(windows)}
+    times += [plan.registered for plan in windows]
+    endings += ["window"] * len(windows)
     persona = next(
         (e for e in staff.values() if e["committee"].organization.code == PERSONA_TOWNSHIP), None
     )
-    times += [plan.registered for plan in windows]
-    endings += ["window"] * len(windows)
-    # And a refusal and a failure of the last few days, not yet archived.
-    for back, ending in ((3, "refused"), (16, "failed")):
+    # Two disputes still mediated long after acceptance (past the handling target), and an
+    # agreement of three days ago still waiting for the respondent's signature.
+    extra = [_plan_long(rng, now, back) for back in (45, 38)]
+    extra.append(_plan_window(rng, now, 3, "unsigned"))
+    prepared |= {len(times) + i: plan for i, plan in enumerate(extra)}
+    times += [plan.registered for plan in extra]
+    endings += [plan.kind for plan in extra]
+    # And a refusal, a failure and a party's termination of the last few days, not archived.
+    for back, ending in ((3, "refused"), (16, "failed"), (9, "terminated")):
         times.append(now - timedelta(days=back, hours=rng.randint(1, 6)))
         endings.append(ending)
     order = sorted(range(len(times)), key=lambda i: times[i])
@@ -534,9 +624,22 @@ def generate(
     return counts
 
 
-def _plan_window(rng: random.Random, now: datetime, back: int) -> Plan:
-    """A dispute whose agreement took effect `back` days ago and is still agreed."""
-    plan = _plan(rng, now, now - timedelta(days=90), "window")
+def _plan_long(rng: random.Random, now: datetime, back: int) -> Plan:
+    """A dispute accepted `back` days ago and still being mediated."""
+    registered = now - timedelta(days=back, hours=rng.randint(2, 6))
+    plan = Plan(rng, now, registered)
+    plan.kind = "long"
+    plan.step("consent", registered + timedelta(hours=3), S.REGISTERED)
+    plan.step("accept", registered + timedelta(days=1), S.ACCEPTED)
+    plan.step("start", registered + timedelta(days=2), S.MEDIATING)
+    for day in (9, back - 6):
+        plan.step("session", registered + timedelta(days=day, hours=2), S.MEDIATING)
+    return plan
+
+
+def _plan_window(rng: random.Random, now: datetime, back: int, kind: str = "window") -> Plan:
+    """A dispute whose agreement was reached `back` days ago and is still agreed."""
+    plan = _plan(rng, now, now - timedelta(days=90), kind)
     signed = next(at for action, at, _ in plan.steps if action == "agree")
     shift = (now - timedelta(days=back, hours=rng.randint(1, 6))) - signed
     plan.registered += shift
@@ -552,19 +655,28 @@ def _fill_times(disputes: list[Dispute], plans: list[tuple]) -> None:
         ended = (
             when.get("agree")
             or when.get("fail")
+            or when.get("terminate")
             or (when.get("consent") if plan.outcome == Outcome.REFUSED else None)
         )
         dispute.outcome_at = ended
         dispute.closed_at = when.get("archive")
-        if plan.outcome in (Outcome.REFUSED, Outcome.NO_AGREEMENT):
-            reason = (
-                "因被申请人不同意调解" if plan.outcome == Outcome.REFUSED else "经调解未能达成协议"
+        if dispute.accepted_at is not None:
+            dispute.handling_due = deadlines.handling_due(timezone.localdate(dispute.accepted_at))
+        reasons = {
+            Outcome.REFUSED: "因被申请人不同意调解",
+            Outcome.NO_AGREEMENT: "经调解未能达成协议",
+            Outcome.TERMINATED: f"因被申请人要求终止调解(理由:{plan.reason})",
+        }
+        if plan.outcome in reasons:
+            dispute.routes_notice = workflow.routes_notice(
+                number=dispute.number, reason=reasons[plan.outcome]
             )
-            dispute.routes_notice = workflow.routes_notice(number=dispute.number, reason=reason)
+            dispute.termination_reason = plan.reason
 
 
 def _children(rng: random.Random, disputes: list[Dispute], plans: list[tuple]) -> dict[str, int]:
     parties, sessions, session_mediators, agreements, events, dm = [], [], [], [], [], []
+    pairs: dict[int, tuple[Party, Party]] = {}  # dispute id -> (applicant, respondent)
     through = Dispute.mediators.through
     for dispute, (plan, entry, lead, a, b, text, slots) in zip(disputes, plans, strict=True):
         dm.append(through(dispute_id=dispute.pk, mediator_id=lead.pk))
@@ -608,6 +720,7 @@ def _children(rng: random.Random, disputes: list[Dispute], plans: list[tuple]) -
                 consent_at=consent_at,
             )
         )
+        pairs[dispute.pk] = (parties[-2], parties[-1])
         events.append(
             DisputeEvent(
                 dispute=dispute,
@@ -622,7 +735,7 @@ def _children(rng: random.Random, disputes: list[Dispute], plans: list[tuple]) -
         state = S.REGISTERED
         for action, at, to_state in plan.steps:
             actor = chair if action in ("accept", "archive") else lead.user
-            note = _note(rng, action, a, b, dispute, slots)
+            note = _note(rng, action, a, b, dispute, plan)
             if action == "session":
                 session = Session(
                     dispute=dispute,
@@ -651,6 +764,10 @@ def _children(rng: random.Random, disputes: list[Dispute], plans: list[tuple]) -
         if plan.outcome == Outcome.AGREEMENT:
             agreements.append(_agreement(rng, dispute, plan, text, slots, a, b))
     Party.objects.bulk_create(parties, batch_size=500)
+    terminated = [d for d in disputes if d.outcome == Outcome.TERMINATED]
+    for dispute in terminated:
+        dispute.terminated_by = pairs[dispute.pk][1]
+    Dispute.objects.bulk_update(terminated, ["terminated_by"], batch_size=200)
     Session.objects.bulk_create(sessions, batch_size=500)
     Session.mediators.through.objects.bulk_create(
         [Session.mediators.through(session_id=s.pk, mediator_id=m) for s, m in session_mediators],
@@ -658,42 +775,89 @@ def _children(rng: random.Random, disputes: list[Dispute], plans: list[tuple]) -
     )
     through.objects.bulk_create(dm, batch_size=500)
     Agreement.objects.bulk_create(agreements, batch_size=500)
+    AgreementParty.objects.bulk_create(_signatories(rng, agreements, pairs), batch_size=500)
     DisputeEvent.objects.bulk_create(events, batch_size=1000)
     _tokens(disputes, sessions, agreements)
     return {"parties": len(parties), "sessions": len(sessions), "agreements": len(agreements)}
 
 
-def _note(rng: random.Random, action: str, a: str, b: str, dispute: Dispute, slots: dict) -> str:
+def _note(rng: random.Random, action: str, a: str, b: str, dispute: Dispute, plan: Plan) -> str:
     if action == "consent":
         if dispute.outcome == Outcome.REFUSED:
             return f"被申请人{b}不同意调解({rng.choice(REFUSE_NOTES)}),不予调解"
         return f"申请人{a}、被申请人{b}均同意调解"
+    if action == "accept" and dispute.handling_due is not None:
+        return f"办理目标:{dispute.handling_due:%Y年%m月%d日}前调结({deadlines.target_text()})"
     if action == "fail":
         return rng.choice(FAIL_REASONS)
+    if action == "terminate":
+        return f"被申请人{b}要求终止调解({cite(23)}):{plan.reason}"
     if action == "agree":
-        return "达成调解协议,当场签订调解协议书"
+        if plan.oral:
+            return "达成口头调解协议,调解员记录协议内容"
+        if plan.kind == "unsigned":
+            return f"达成书面调解协议。待签名盖章:被申请人{b}、调委会印章"
+        return "达成书面调解协议,各方当事人当场签名,调解员签名,调委会盖章,协议即日生效"
     return ""
+
+
+def _signatories(
+    rng: random.Random, agreements: list[Agreement], pairs: dict[int, tuple[Party, Party]]
+) -> list[AgreementParty]:
+    """Each party's liability and signature on the written agreements (第二十九条)."""
+    rows = []
+    for agreement in agreements:
+        if agreement.form != AgreementForm.WRITTEN:
+            continue
+        applicant, respondent = pairs[agreement.dispute_id]
+        texts = rng.choice(LIABILITIES)
+        for party, liability in zip((applicant, respondent), texts, strict=True):
+            unsigned = party is respondent and agreement.effective_at is None
+            rows.append(
+                AgreementParty(
+                    agreement=agreement,
+                    party=party,
+                    liability=liability.format(a=applicant.name, b=respondent.name),
+                    signed_at=None if unsigned else agreement.signed_at,
+                    method=""
+                    if unsigned
+                    else ("seal" if party.kind == PartyKind.ORGANIZATION else "sign"),
+                )
+            )
+    return rows
 
 
 def _agreement(
     rng: random.Random, dispute: Dispute, plan: Plan, text: tuple, slots: dict, a: str, b: str
 ) -> Agreement:
+    """The agreement of a dispute that reached one: oral (recorded by the mediator, in effect
+    when reached) or written, every signature and the seal on the day it was reached (the
+    `unsigned` demo waits for the respondent's signature and the seal)."""
     steps = {action: at for action, at, _ in plan.steps}
     signed = steps["agree"]
-    effective = timezone.localdate(signed)
+    lead = dispute.lead_mediator
     agreement = Agreement(
         dispute=dispute,
+        form=AgreementForm.ORAL if plan.oral else AgreementForm.WRITTEN,
         matters=text[2].format(**slots),
         terms=text[3].format(**slots),
         performance=text[4].format(**slots),
         signed_at=signed,
-        effective_at=signed,
-        confirmation_due=workflow.confirmation_due(effective),
-        confirmation_warn_on=workflow.confirmation_warn_on(effective),
-        created_by=dispute.lead_mediator.user if dispute.lead_mediator else None,
+        effective_at=None if plan.kind == "unsigned" else signed,
+        created_by=lead.user if lead else None,
         created_at=signed,
     )
-    window_open = timezone.localdate(plan.now) <= agreement.confirmation_due
+    if plan.oral:
+        _follow_up(rng, agreement, steps, a, b)
+        return agreement
+    agreement.mediator, agreement.mediator_signed_at = lead, signed
+    if plan.kind == "unsigned":
+        return agreement
+    agreement.sealed_at = signed
+    window = deadlines.confirmation_window(timezone.localdate(signed))
+    agreement.confirmation_due, agreement.confirmation_warn_on = window.due, window.warn_on
+    agreement.confirmation_provisional = window.provisional
+    window_open = timezone.localdate(plan.now) <= window.due
     if "follow_up" in steps and rng.random() < 0.18:
         applied = signed + timedelta(days=rng.randint(3, 20))
         if applied < plan.now:
@@ -707,14 +871,20 @@ def _agreement(
                 agreement.confirmation_result = "pending"
     elif not window_open and agreement.confirmation_applied_at is None:
         # The window closed unused: the system warned on day 25.
-        warn = datetime.combine(agreement.confirmation_warn_on, datetime.min.time()).replace(hour=1)
+        warn = datetime.combine(window.warn_on, datetime.min.time()).replace(hour=1)
         agreement.confirmation_warned_at = timezone.make_aware(warn)
+    _follow_up(rng, agreement, steps, a, b)
+    return agreement
+
+
+def _follow_up(
+    rng: random.Random, agreement: Agreement, steps: dict[str, datetime], a: str, b: str
+) -> None:
     if "follow_up" in steps:
         performed = rng.choices(("yes", "partly", "no"), weights=(85, 10, 5))[0]
         agreement.performed = performed
         agreement.performance_note = FOLLOW_UP_NOTES[performed].format(a=a, b=b)
         agreement.performance_checked_at = steps["follow_up"]
-    return agreement
 
 
 def _tokens(disputes: list[Dispute], sessions: list[Session], agreements: list[Agreement]) -> None:
@@ -778,6 +948,7 @@ def load(*, stdout: TextIO) -> dict[str, Any]:
     with transaction.atomic():
         created |= generate(stdout, staff)
         created["warned"] = confirmation_warn_due()
+        created["late"] = handling_warn_due()
         audit(None, "mediation.demo.load", None, created=created)
     states = Counter(Dispute.objects.filter(is_demo=True).values_list("state", flat=True))
     labels = dict(DisputeState.choices)
@@ -785,6 +956,7 @@ def load(*, stdout: TextIO) -> dict[str, Any]:
     _say(
         stdout,
         f"矛盾纠纷 {created['disputes']} 件({summary}),风险预警 {created['risk_alerts']} 条,"
-        f"司法确认到期提醒 {created['warned']} 条 ... {time.monotonic() - started:.1f}s",
+        f"司法确认到期提醒 {created['warned']} 条,超过办理目标 {created['late']} 件 ... "
+        f"{time.monotonic() - started:.1f}s",
     )
     return {"created": created}

@@ -208,7 +208,20 @@ TEXTS: dict[str, list[tuple[str, str, str, str, str]]] = {
 FAIL_REASONS = [
     "双方对赔偿数额分歧过大,经三次调解仍无法达成一致",
     "被申请人坚持认为己方无过错,拒绝承担任何责任",
-    "一方当事人要求通过诉讼解决,明确表示不再接受调解",
+    "双方对事实认定各执一词,现有证据无法查清,难以提出双方都能接受的方案",
+]
+# Why a party ended the mediation (人民调解法 第二十三条): the party's own decision, not the
+# mediator's finding that no agreement is possible.
+TERMINATE_REASONS = [
+    "决定直接向人民法院起诉,不再接受调解",
+    "已与对方自行和解,无需继续调解",
+    "外出务工,无法继续参加调解,要求终止",
+]
+# Each party's liability in a written agreement (第二十九条): (applicant's, respondent's).
+LIABILITIES = [
+    ("{a}对纠纷的发生无过错,不承担责任。", "{b}对纠纷的发生负全部责任。"),
+    ("{a}处理不当,负次要责任。", "{b}负主要责任。"),
+    ("双方均有过错,{a}负同等责任。", "双方均有过错,{b}负同等责任。"),
 ]
 REFUSE_NOTES = ["认为应由法院处理", "不同意调解,要求对方先道歉", "拒绝到场"]
 SESSION_RECORDS = [

@@ -10,11 +10,14 @@ from typing import Any, cast
 from django import forms
 
 from zhili.mediation.models import (
+    AgreementForm,
+    AgreementParty,
     ConfirmationResult,
     Consent,
     Dispute,
     DisputeKind,
     DisputeState,
+    Education,
     Employment,
     Gender,
     PartyKind,
@@ -22,6 +25,7 @@ from zhili.mediation.models import (
     RiskKind,
     Scale,
     SessionMode,
+    SignMethod,
     Source,
 )
 from zhili.mediation.services import PartyInput
@@ -171,6 +175,7 @@ class DisputeFilterForm(forms.Form):
     committee = forms.IntegerField(label="调委会", required=False, min_value=1, max_value=10**9)
     month = forms.RegexField(label="登记月份", regex=r"^20\d\d-(0[1-9]|1[0-2])$", required=False)
     q = forms.CharField(label="编号或名称", max_length=100, required=False)
+    late = forms.BooleanField(label="只看超过办理目标", required=False)
 
 
 # --- action forms ----------------------------------------------------------------------------
@@ -270,15 +275,57 @@ class SessionForm(ActionForm):
         choice_field(self, "room").choices = _room_choices(dispute)
 
 
+SIGN_CHOICES = [("", "尚未签署"), *SignMethod.choices]
+
+
+def _signature_fields(
+    form: forms.Form, prefix: str, label: str, *, initial: str, blank_means: str
+) -> None:
+    """One signer's pair of fields: how they signed (or not yet) and when."""
+    form.fields[f"sign_{prefix}"] = forms.ChoiceField(
+        label=f"{label}签署", choices=SIGN_CHOICES, initial=initial, required=False
+    )
+    form.fields[f"signat_{prefix}"] = forms.DateTimeField(
+        label="签署时间",
+        required=False,
+        widget=LOCAL_DT,
+        input_formats=DT_FORMATS,
+        help_text=f"不填为{blank_means}",
+    )
+
+
+def _signature_rows(form: forms.Form, pks: list[int]) -> list[dict[str, Any]]:
+    data = form.cleaned_data
+    return [
+        {"party": pk, "method": data[f"sign_{pk}"], "signed_at": data.get(f"signat_{pk}") or ""}
+        for pk in pks
+        if data.get(f"sign_{pk}")
+    ]
+
+
 class AgreeForm(ActionForm):
+    """达成协议: written (人民调解法 第二十九条: each party's liability, the signatures and the
+    seal, the effective date derived from them) or oral (第二十八条: what the mediator
+    records). A party marked 尚未签署 signs later (the `sign` action); a signing time left
+    blank is the time the agreement was reached."""
+
+    # Not named "form": an input of that name hides the <form> element's own `form`
+    # property, which htmx reads to submit it.
+    agreement_form = forms.ChoiceField(
+        label="协议形式",
+        choices=AgreementForm.choices,
+        initial=AgreementForm.WRITTEN,
+        widget=forms.RadioSelect,
+        help_text="口头协议只填写达成时间和调解员记录的协议内容",
+    )
     matters = forms.CharField(
         label="纠纷主要事实、争议事项",
         max_length=10000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "请填写争议事项"},
     )
     terms = forms.CharField(
-        label="协议内容",
+        label="协议内容(口头协议:调解员记录的协议内容)",
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 5, "placeholder": "一、……\n二、……"}),
         error_messages={"required": "请填写协议内容"},
@@ -286,12 +333,140 @@ class AgreeForm(ActionForm):
     performance = forms.CharField(
         label="履行方式、时限",
         max_length=5000,
+        required=False,
         widget=forms.Textarea(attrs=TEXTAREA),
-        error_messages={"required": "请填写履行方式、时限"},
     )
     signed_at = forms.DateTimeField(
-        label="签订时间", required=False, widget=LOCAL_DT, input_formats=DT_FORMATS
+        label="达成时间",
+        required=False,
+        widget=LOCAL_DT,
+        input_formats=DT_FORMATS,
+        help_text="不填为现在",
     )
+    mediator = forms.ChoiceField(label="签名调解员", required=False)
+    mediator_signed = forms.BooleanField(label="调解员已签名", initial=True, required=False)
+    sealed = forms.BooleanField(label="已加盖调委会印章", initial=True, required=False)
+
+    def __init__(self, *args: Any, dispute: Dispute, **kwargs: Any) -> None:
+        super().__init__(*args, dispute=dispute, **kwargs)
+        self.parties = list(dispute.parties.all())
+        for party in self.parties:
+            label = f"{party.get_side_display()}{party.name}"
+            self.fields[f"liability_{party.pk}"] = forms.CharField(
+                label=f"{label}的责任",
+                max_length=2000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2, "placeholder": "无责任的写“无”"}),
+            )
+            _signature_fields(
+                self, str(party.pk), label, initial=SignMethod.SIGN, blank_means="达成时间"
+            )
+        mediator = choice_field(self, "mediator")
+        mediator.choices = _mediator_choices(dispute)
+        mediator.initial = str(dispute.lead_mediator_id or "")
+        party_fields = [
+            f"{name}_{p.pk}" for p in self.parties for name in ("liability", "sign", "signat")
+        ]
+        self.order_fields(
+            ["agreement_form", "signed_at", "matters", *party_fields, "terms", "performance"]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("agreement_form", AgreementForm.WRITTEN) == AgreementForm.WRITTEN:
+            for name, label in (("matters", "争议事项"), ("performance", "履行方式、时限")):
+                if not data.get(name):
+                    self.add_error(name, f"请填写{label}")
+            for party in self.parties:
+                if not data.get(f"liability_{party.pk}"):
+                    self.add_error(f"liability_{party.pk}", "请写明该当事人的责任(可写“无”)")
+        return data
+
+    def data_for_service(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        out = {k: data[k] for k in ("matters", "terms", "performance") if data.get(k)}
+        out["form"] = data.get("agreement_form") or AgreementForm.WRITTEN
+        if data.get("signed_at"):
+            out["signed_at"] = data["signed_at"]
+        if out["form"] == AgreementForm.ORAL:
+            return out
+        out["liabilities"] = [
+            {"party": p.pk, "liability": data[f"liability_{p.pk}"]} for p in self.parties
+        ]
+        out["signatures"] = _signature_rows(self, [p.pk for p in self.parties])
+        out["mediator"] = data.get("mediator") or ""
+        out["mediator_signed_at"] = bool(data.get("mediator_signed"))
+        out["sealed_at"] = bool(data.get("sealed"))
+        return out
+
+
+class SignForm(ActionForm):
+    """登记签名盖章: the signatures and the seal still missing on a written agreement; a time
+    left blank is now."""
+
+    def __init__(self, *args: Any, dispute: Dispute, **kwargs: Any) -> None:
+        super().__init__(*args, dispute=dispute, **kwargs)
+        agreement = getattr(dispute, "agreement", None)
+        rows = (
+            list(AgreementParty.objects.filter(agreement=agreement).select_related("party"))
+            if agreement is not None
+            else []
+        )
+        self.unsigned = [r.party for r in rows if r.signed_at is None]
+        for party in self.unsigned:
+            label = f"{party.get_side_display()}{party.name}"
+            _signature_fields(self, str(party.pk), label, initial="", blank_means="现在")
+        self.needs_mediator = agreement is not None and agreement.mediator_signed_at is None
+        self.needs_seal = agreement is not None and agreement.sealed_at is None
+        if self.needs_mediator:
+            self.fields["mediator"] = forms.ChoiceField(
+                label="签名调解员",
+                choices=_mediator_choices(dispute),
+                initial=str(dispute.lead_mediator_id or ""),
+                required=False,
+            )
+            self.fields["mediator_signed"] = forms.BooleanField(
+                label="调解员已签名", required=False
+            )
+            self.fields["mediator_signed_at"] = forms.DateTimeField(
+                label="调解员签名时间",
+                required=False,
+                widget=LOCAL_DT,
+                input_formats=DT_FORMATS,
+                help_text="不填为现在",
+            )
+        if self.needs_seal:
+            self.fields["sealed"] = forms.BooleanField(label="已加盖调委会印章", required=False)
+            self.fields["sealed_at"] = forms.DateTimeField(
+                label="盖章时间",
+                required=False,
+                widget=LOCAL_DT,
+                input_formats=DT_FORMATS,
+                help_text="不填为现在",
+            )
+
+    def data_for_service(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        out: dict[str, Any] = {"signatures": _signature_rows(self, [p.pk for p in self.unsigned])}
+        if data.get("mediator_signed"):
+            out["mediator"] = data.get("mediator") or ""
+            out["mediator_signed_at"] = data.get("mediator_signed_at") or True
+        if data.get("sealed"):
+            out["sealed_at"] = data.get("sealed_at") or True
+        return out
+
+
+class TerminateForm(ActionForm):
+    """当事人终止调解 (人民调解法 第二十三条): which party ends it, and why."""
+
+    party = forms.ChoiceField(label="要求终止调解的当事人")
+    note = _note("终止理由", required=True, placeholder="当事人提出终止调解的理由")
+
+    def __init__(self, *args: Any, dispute: Dispute, **kwargs: Any) -> None:
+        super().__init__(*args, dispute=dispute, **kwargs)
+        choice_field(self, "party").choices = [
+            (str(p.pk), f"{p.get_side_display()} {p.name}") for p in dispute.parties.all()
+        ]
 
 
 class FollowUpForm(ActionForm):
@@ -334,7 +509,9 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "start": NoteForm,
     "session": SessionForm,
     "agree": AgreeForm,
+    "sign": SignForm,
     "fail": ReasonForm,
+    "terminate": TerminateForm,
     "follow_up": FollowUpForm,
     "apply_confirmation": ApplyConfirmationForm,
     "record_confirmation": RecordConfirmationForm,
@@ -413,6 +590,22 @@ class MediatorForm(forms.Form):
     rooms = forms.MultipleChoiceField(
         label="值守调解室", required=False, widget=forms.CheckboxSelectMultiple
     )
+    education = forms.ChoiceField(
+        label="文化程度", choices=[("", "未填写"), *Education.choices], required=False
+    )
+    qualification = forms.CharField(
+        label="资格证书或职业资格",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "如:法律职业资格、心理咨询师"}),
+    )
+    certificate_no = forms.CharField(label="证书编号", max_length=50, required=False)
+    appointed_on = forms.DateField(
+        label="聘任日期",
+        required=False,
+        widget=DATE_INPUT,
+        error_messages={"invalid": "日期格式不正确"},
+    )
 
     def __init__(
         self,
@@ -424,6 +617,32 @@ class MediatorForm(forms.Form):
         super().__init__(*args, **kwargs)
         choice_field(self, "user").choices = [("", "请选择"), *users]
         choice_field(self, "rooms").choices = rooms
+
+
+class TrainingForm(forms.Form):
+    """登记培训 (人民调解法 第十四条: the county justice bureau trains mediators regularly)."""
+
+    trained_on = forms.DateField(
+        label="培训日期",
+        widget=DATE_INPUT,
+        error_messages={"required": "请填写培训日期", "invalid": "日期格式不正确"},
+    )
+    hours = forms.DecimalField(
+        label="学时",
+        min_value=0.5,
+        max_value=500,
+        decimal_places=1,
+        error_messages={"required": "请填写学时", "invalid": "学时应为数字"},
+    )
+    organizer = forms.CharField(
+        label="组织单位",
+        max_length=100,
+        initial="东海县司法局",
+        error_messages={"required": "请填写组织单位"},
+    )
+    content = forms.CharField(
+        label="培训内容", max_length=200, error_messages={"required": "请填写培训内容"}
+    )
 
 
 class TermForm(forms.Form):

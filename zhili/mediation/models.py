@@ -116,9 +116,19 @@ class MediationRoom(models.Model):
         return self.name
 
 
+class Education(models.TextChoices):
+    JUNIOR = "junior", "初中及以下"
+    SENIOR = "senior", "高中、中专"
+    COLLEGE = "college", "大专"
+    BACHELOR = "bachelor", "本科"
+    GRADUATE = "graduate", "研究生"
+
+
 class Mediator(models.Model):
-    """A mediator (调解员): an account, its committee, its specialities and rooms. The
-    workload (open disputes) is counted by a selector, never stored."""
+    """A mediator (调解员): an account, its committee, its specialities and rooms, and what
+    人民调解法 第十四条 asks of a mediator: the qualification (education, certificate) and the
+    regular training by the county justice bureau (`MediatorTraining`). The workload (open
+    disputes) is counted by a selector, never stored."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mediator"
@@ -135,6 +145,10 @@ class Mediator(models.Model):
         MediationRoom, verbose_name="调解室", blank=True, related_name="mediators"
     )
     gender = models.CharField("性别", max_length=10, choices=Gender.choices, blank=True)
+    education = models.CharField("文化程度", max_length=10, choices=Education.choices, blank=True)
+    qualification = models.CharField("资格证书或职业资格", max_length=100, blank=True)
+    certificate_no = models.CharField("证书编号", max_length=50, blank=True)
+    appointed_on = models.DateField("聘任日期", null=True, blank=True)
     is_active = models.BooleanField("在岗", default=True)
     is_demo = models.BooleanField("演示数据", default=False)
 
@@ -149,6 +163,31 @@ class Mediator(models.Model):
     def speciality_labels(self) -> list[str]:
         labels = dict(DisputeKind.choices)
         return [labels.get(code, code) for code in self.specialities or []]
+
+
+class MediatorTraining(models.Model):
+    """A training a mediator attended (人民调解法 第十四条: the county justice bureau trains
+    mediators regularly). A mediator without one in the current year is warned about."""
+
+    mediator = models.ForeignKey(
+        Mediator, verbose_name="调解员", on_delete=models.PROTECT, related_name="trainings"
+    )
+    trained_on = models.DateField("培训日期")
+    hours = models.DecimalField("学时", max_digits=4, decimal_places=1)
+    organizer = models.CharField("组织单位", max_length=100)
+    content = models.CharField("培训内容", max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "调解员培训记录"
+        ordering = ["-trained_on", "-id"]
+        indexes = [models.Index(fields=["mediator", "trained_on"], name="mediation_training")]
+
+    def __str__(self) -> str:
+        return f"{self.mediator_id} {self.trained_on} {self.content}"
 
 
 # --- disputes --------------------------------------------------------------------------------
@@ -194,6 +233,8 @@ class DisputeState(models.TextChoices):
     MEDIATING = "mediating", "调解中"
     AGREED = "agreed", "达成协议"
     FAILED = "failed", "调解不成"
+    # A party ended the mediation (人民调解法 第二十三条), distinct from 调解不成.
+    TERMINATED = "terminated", "当事人终止"
     FOLLOWING_UP = "following_up", "履行回访"
     ARCHIVED = "archived", "已归档"
 
@@ -202,6 +243,7 @@ class Outcome(models.TextChoices):
     AGREEMENT = "agreement", "调解成功"
     NO_AGREEMENT = "no_agreement", "调解不成"
     REFUSED = "refused", "不予受理/一方不同意"
+    TERMINATED = "terminated", "当事人终止调解"
 
 
 class Dispute(models.Model):
@@ -257,6 +299,19 @@ class Dispute(models.Model):
     mediation_started_at = models.DateTimeField("开始调解时间", null=True, blank=True)
     outcome = models.CharField("调解结果", max_length=20, choices=Outcome.choices, blank=True)
     outcome_at = models.DateTimeField("结果时间", null=True, blank=True)
+    # Who ended the mediation (a party, 人民调解法 第二十三条) and why.
+    terminated_by = models.ForeignKey(
+        "Party",
+        verbose_name="终止调解的当事人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    termination_reason = models.TextField("终止调解的理由", blank=True)
+    # The handling target (deadlines.handling_due, from acceptance) and its yellow warning.
+    handling_due = models.DateField("办理目标日期", null=True, blank=True)
+    handling_warned_at = models.DateTimeField("超过办理目标提醒时间", null=True, blank=True)
     # The notice of other routes (告知书) given when the dispute is not mediated or fails.
     routes_notice = models.TextField("告知其他救济途径", blank=True)
     closed_at = models.DateTimeField("归档时间", null=True, blank=True)
@@ -318,6 +373,8 @@ class Dispute(models.Model):
             models.Index(fields=["is_exemplary", "closed_at"], name="mediation_dispute_exemplary"),
             # The monthly report and the rankings count what ended in a period.
             models.Index(fields=["outcome_at"], name="mediation_dispute_outcome_at"),
+            # The hourly sweep of handling targets (services.warnings.handling_warn_due).
+            models.Index(fields=["handling_due", "state"], name="mediation_dispute_target"),
             # The search of closed disputes (reports.selectors.dispute_search): archived, newest
             # archive first, the scope's path read from the index. Matching the text goes
             # through the full-text index of migration 0004 (an FTS5 table kept by triggers on
@@ -331,6 +388,23 @@ class Dispute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    @property
+    def target_running(self) -> bool:
+        """Accepted and not concluded: the handling target applies."""
+        return self.handling_due is not None and self.state in (
+            DisputeState.ACCEPTED,
+            DisputeState.MEDIATING,
+        )
+
+    @property
+    def past_target(self) -> bool:
+        """Still being mediated after the handling target: the yellow warning shows."""
+        return (
+            self.handling_due is not None
+            and self.state in (DisputeState.ACCEPTED, DisputeState.MEDIATING)
+            and self.handling_due < timezone.localdate()
+        )
 
 
 class DisputeNumberCounter(models.Model):
@@ -431,21 +505,56 @@ class Performed(models.TextChoices):
     NO = "no", "未履行"
 
 
+class AgreementForm(models.TextChoices):
+    WRITTEN = "written", "书面调解协议"
+    ORAL = "oral", "口头调解协议"
+
+
+class SignMethod(models.TextChoices):
+    SIGN = "sign", "签名"
+    SEAL = "seal", "盖章"
+    FINGERPRINT = "fingerprint", "按指印"
+
+
 class Agreement(models.Model):
-    """The written mediation agreement (调解协议书) and its judicial confirmation window: the
-    parties may apply together to a court within 30 calendar days of the day it takes
-    effect (人民调解法 第三十三条). `confirmation_due` is the last day of the window and
-    `confirmation_warn_on` its 25th day, when an unused window is warned about."""
+    """A mediation agreement (人民调解法 第二十八条 to 第三十三条).
+
+    Written (调解协议书): the facts and each party's liability (`AgreementParty`), the terms,
+    how and when they are performed; it takes effect when every party has signed, sealed or
+    fingerprinted, the mediator has signed and the committee has sealed it (第二十九条), so
+    `effective_at` is derived, the last of those moments, never typed. Until then it is null.
+    Oral (口头协议, 第二十八条): the mediator records what was agreed (`terms`); it takes effect
+    when the parties reach it (第三十条), `signed_at`.
+
+    The judicial confirmation window (第三十三条) runs from the written agreement's effective
+    day: `confirmation_due` is its last day (moved past a holiday, deadlines.py), flagged
+    `confirmation_provisional` when the calendar used was provisional, and
+    `confirmation_warn_on` its 25th day, when an unused window is warned about. An oral
+    agreement has no 调解协议书 to bring to a court, so no window."""
 
     dispute = models.OneToOneField(Dispute, on_delete=models.CASCADE, related_name="agreement")
-    matters = models.TextField("纠纷主要事实、争议事项")
+    form = models.CharField(
+        "协议形式", max_length=10, choices=AgreementForm.choices, default=AgreementForm.WRITTEN
+    )
+    matters = models.TextField("纠纷主要事实、争议事项", blank=True)
     terms = models.TextField("经调解自愿达成协议如下")
-    performance = models.TextField("履行方式、时限")
-    signed_at = models.DateTimeField("签订时间")
-    effective_at = models.DateTimeField("生效时间")
+    performance = models.TextField("履行方式、时限", blank=True)
+    signed_at = models.DateTimeField("达成时间")
+    mediator = models.ForeignKey(
+        Mediator,
+        verbose_name="签名调解员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    mediator_signed_at = models.DateTimeField("调解员签名时间", null=True, blank=True)
+    sealed_at = models.DateTimeField("调委会盖章时间", null=True, blank=True)
+    effective_at = models.DateTimeField("生效时间", null=True, blank=True)
 
-    confirmation_due = models.DateField("司法确认申请截止日")
-    confirmation_warn_on = models.DateField("司法确认提醒日")
+    confirmation_due = models.DateField("司法确认申请截止日", null=True, blank=True)
+    confirmation_provisional = models.BooleanField("截止日按临时日历计算", default=False)
+    confirmation_warn_on = models.DateField("司法确认提醒日", null=True, blank=True)
     confirmation_applied_at = models.DateTimeField("申请司法确认时间", null=True, blank=True)
     court = models.CharField("受理法院", max_length=100, blank=True)
     confirmation_result = models.CharField(
@@ -471,6 +580,35 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"协议 {self.dispute_id}"
+
+    @property
+    def is_written(self) -> bool:
+        return self.form == AgreementForm.WRITTEN
+
+    @property
+    def is_effective(self) -> bool:
+        return self.effective_at is not None
+
+
+class AgreementParty(models.Model):
+    """A party to a written agreement: its liability (第二十九条) and its signature (who
+    signed, how, when). One row per party of the dispute, written with the agreement."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatories")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+")
+    liability = models.TextField("当事人责任")
+    signed_at = models.DateTimeField("签署时间", null=True, blank=True)
+    method = models.CharField("签署方式", max_length=20, choices=SignMethod.choices, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "协议当事人责任与签署"
+        ordering = ["agreement", "party__side", "party_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "party"], name="mediation_signatory_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id} {self.party_id}"
 
 
 class DisputeEvent(models.Model):

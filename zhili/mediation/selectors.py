@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from zhili.core.errors import NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import Scope, can, scope_for
+from zhili.mediation import deadlines
 from zhili.mediation.models import (
     Agreement,
     Committee,
@@ -25,13 +26,14 @@ from zhili.mediation.models import (
     Gender,
     MediationRoom,
     Mediator,
+    MediatorTraining,
     Outcome,
     Position,
     RiskAlert,
 )
-from zhili.mediation.workflow import AFTER_AGREEMENT, OPEN_STATES
+from zhili.mediation.workflow import AFTER_AGREEMENT, OPEN_STATES, TARGET_STATES
 
-MIN_MEMBERS, MAX_MEMBERS = 3, 9
+UNTRAINED = "本年度未参加培训"
 
 
 def _scope(user: Any, action: str = Action.DISPUTES_VIEW) -> Scope:
@@ -75,6 +77,7 @@ class DisputeFilters:
     committee: int | None = None
     month: str = ""  # YYYY-MM, by registration
     text: str = ""
+    late: bool = False  # past the handling target, still being mediated
 
 
 def _month_bounds(month: str) -> tuple[datetime, datetime] | None:
@@ -103,6 +106,8 @@ def filter_disputes(qs: QuerySet[Dispute], f: DisputeFilters) -> QuerySet[Disput
         qs = qs.filter(registered_at__gte=bounds[0], registered_at__lt=bounds[1])
     if f.text:
         qs = qs.filter(Q(number__iexact=f.text) | Q(title__icontains=f.text))
+    if f.late:
+        qs = qs.filter(state__in=TARGET_STATES, handling_due__lt=timezone.localdate())
     return qs
 
 
@@ -167,14 +172,19 @@ def current_members(committee: Committee, today: date | None = None) -> list[Com
 
 
 def committee_warnings(
-    committee: Committee, members: list[CommitteeMember], today: date | None = None
+    committee: Committee,
+    members: list[CommitteeMember],
+    today: date | None = None,
+    untrained: list[str] | None = None,
 ) -> list[str]:
-    """What is wrong or soon wrong with a committee's composition (人民调解法 第九条:
-    three to nine members, a chair, women members among them; a three-year term)."""
+    """What is wrong or soon wrong with a committee (人民调解法 第八条: three to nine members,
+    a chair, women members among them; 第九条: a three-year term; 第十四条: mediators
+    trained regularly, `untrained` naming the mediators without training this year)."""
     today = today or timezone.localdate()
     warnings = []
-    if not MIN_MEMBERS <= len(members) <= MAX_MEMBERS:
-        warnings.append(f"委员人数为{len(members)}人,应为3至9人")
+    low, high = deadlines.MIN_MEMBERS, deadlines.MAX_MEMBERS
+    if not low <= len(members) <= high:
+        warnings.append(f"委员人数为{len(members)}人,应为{low}至{high}人")
     chairs = sum(1 for m in members if m.position == Position.CHAIR)
     if chairs != 1:
         warnings.append("未设主任" if chairs == 0 else f"设有{chairs}名主任,应为1名")
@@ -182,9 +192,38 @@ def committee_warnings(
         warnings.append("没有妇女委员")
     if committee.term_end < today:
         warnings.append(f"任期已于{committee.term_end:%Y年%m月%d日}届满,应及时换届")
-    elif (committee.term_end - today).days <= 90:
+    elif (committee.term_end - today).days <= deadlines.TERM_WARN_DAYS:
         warnings.append(f"任期将于{committee.term_end:%Y年%m月%d日}届满")
+    if untrained:
+        warnings.append(f"调解员{'、'.join(untrained)}{UNTRAINED}")
     return warnings
+
+
+def trained_in(year: int) -> Exists:
+    """Whether the mediator attended a training in `year` (an annotation, no join)."""
+    return Exists(MediatorTraining.objects.filter(mediator=OuterRef("pk"), trained_on__year=year))
+
+
+def untrained_by_committee(committee_ids: list[int], year: int) -> dict[int, list[str]]:
+    """The working mediators without training in `year`, by committee: one query."""
+    rows = (
+        Mediator.objects.filter(committee_id__in=committee_ids, is_active=True)
+        .annotate(trained=trained_in(year))
+        .filter(trained=False)
+        .select_related("user")
+        .order_by("committee_id", "id")
+    )
+    found: dict[int, list[str]] = {}
+    for mediator in rows:
+        found.setdefault(mediator.committee_id, []).append(mediator.user.display_name)
+    return found
+
+
+def mediator_get(*, user: Any, pk: int) -> Mediator:
+    try:
+        return mediator_list(user=user).select_related("user__organization").get(pk=pk)
+    except (Mediator.DoesNotExist, ValueError) as exc:
+        raise NotFound("调解员不存在") from exc
 
 
 def mediator_list(*, user: Any) -> QuerySet[Mediator]:
@@ -196,9 +235,11 @@ def mediator_list(*, user: Any) -> QuerySet[Mediator]:
 
 
 def with_workload(qs: QuerySet[Mediator]) -> QuerySet[Mediator]:
-    """Each mediator's workload: the open disputes they lead (`open_disputes`)."""
+    """Each mediator's workload: the open disputes they lead (`open_disputes`), and whether
+    they were trained this year (`trained`, the warning UNTRAINED when not)."""
     return qs.annotate(
-        open_disputes=Count("led_disputes", filter=Q(led_disputes__state__in=OPEN_STATES))
+        open_disputes=Count("led_disputes", filter=Q(led_disputes__state__in=OPEN_STATES)),
+        trained=trained_in(timezone.localdate().year),
     )
 
 

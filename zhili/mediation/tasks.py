@@ -2,10 +2,12 @@
 
 from django_tasks import task
 
-from zhili.mediation.services.warnings import confirmation_warn_due
+from zhili.mediation.services.warnings import confirmation_warn_due, handling_warn_due
 
 
 @task()
 def warn_confirmation_windows() -> dict[str, int]:
-    """Warn the judicial-confirmation windows reaching day 25 unused (hourly is plenty)."""
-    return {"warned": confirmation_warn_due()}
+    """The hourly warnings (hourly is plenty for limits counted in days): the
+    judicial-confirmation windows reaching day 25 unused (`warned`), and the disputes past
+    their handling target (`late`, a yellow warning, never a supervision order)."""
+    return {"warned": confirmation_warn_due(), "late": handling_warn_due()}

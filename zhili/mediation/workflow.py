@@ -1,4 +1,5 @@
-"""The dispute dossier's workflow (人民调解法), its roles and its deadlines. Pure Python.
+"""The dispute dossier's workflow (人民调解法), its roles and the notice of other routes.
+Pure Python; the limits (days, months) are in deadlines.py, the articles in law.py.
 
     registered 已登记 --accept--> accepted 已受理 --start--> mediating 调解中
         |  (every party consents)                            |  session (调解记录), repeated
@@ -6,7 +7,16 @@
         +--decline (the committee does not accept)--> not_mediated
     mediating --agree--> agreed 达成协议 --follow_up--> following_up 履行回访 --archive--> archived
     mediating --fail--> failed 调解不成 --archive--> archived 已归档
+    registered / accepted / mediating --terminate--> terminated 当事人终止 --archive--> archived
     not_mediated --archive--> archived
+
+`terminate`: either party may end the mediation at any stage before an agreement
+(人民调解法 第二十三条); the dossier records which party and why. It is not 调解不成
+(`fail`, 第二十六条: the mediator found no agreement possible), and the statistics count it
+apart. `agree` records a written agreement (调解协议书) or an oral one (第二十八条); a written
+agreement whose signatures or seal are still missing gets them with `sign` and takes effect
+with the last of them (第二十九条). Follow-up and judicial confirmation need an agreement in
+effect.
 
 Judicial confirmation (司法确认) runs on the agreement while the dispute is agreed or
 following up: `apply_confirmation` (the parties applied to a court), `record_confirmation`
@@ -27,7 +37,6 @@ committee (a mediator of township A neither sees nor acts on township B's disput
 """
 
 from collections.abc import Set as AbstractSet
-from datetime import date, timedelta
 
 from zhili.core.roles import Role
 from zhili.core.workflow import Transition, TransitionTable
@@ -41,6 +50,12 @@ CHAIRS = frozenset({Role.MEDIATION_CHAIR, Role.ADMIN})
 
 OPEN_STATES = frozenset({S.REGISTERED, S.ACCEPTED, S.MEDIATING, S.AGREED, S.FOLLOWING_UP})
 AFTER_AGREEMENT = frozenset({S.AGREED, S.FOLLOWING_UP})
+# Before an agreement, where a party may still end the mediation (第二十三条).
+UNDER_WAY = frozenset({S.REGISTERED, S.ACCEPTED, S.MEDIATING})
+# Accepted and not concluded: the handling target runs (deadlines.handling_due).
+TARGET_STATES = frozenset({S.ACCEPTED, S.MEDIATING})
+# Concluded without an agreement, or followed up: ready to be archived.
+ENDED = frozenset({S.FOLLOWING_UP, S.FAILED, S.TERMINATED, S.NOT_MEDIATED})
 SIDE = "committee"
 
 
@@ -66,13 +81,15 @@ TRANSITIONS: dict[str, Transition] = {
         _t("start", "开始调解", {S.ACCEPTED}, S.MEDIATING, MEDIATORS),
         _t("session", "记录调解", {S.MEDIATING}, None, MEDIATORS),
         _t("agree", "达成协议", {S.MEDIATING}, S.AGREED, MEDIATORS),
+        _t("sign", "登记签名盖章", {S.AGREED}, None, MEDIATORS),
         _t("fail", "调解不成", {S.MEDIATING}, S.FAILED, MEDIATORS, needs_reason=True),
+        _t("terminate", "当事人终止调解", UNDER_WAY, S.TERMINATED, MEDIATORS, needs_reason=True),
         _t("follow_up", "履行回访", AFTER_AGREEMENT, S.FOLLOWING_UP, MEDIATORS),
         _t("apply_confirmation", "申请司法确认", AFTER_AGREEMENT, None, MEDIATORS),
         _t("record_confirmation", "登记确认结果", AFTER_AGREEMENT, None, MEDIATORS),
         _t("remediate", "重新调解", AFTER_AGREEMENT, S.MEDIATING, MEDIATORS, needs_reason=True),
         _t("to_court", "已诉至法院,结案", AFTER_AGREEMENT, S.ARCHIVED, CHAIRS),
-        _t("archive", "审核归档", {S.FOLLOWING_UP, S.FAILED, S.NOT_MEDIATED}, S.ARCHIVED, CHAIRS),
+        _t("archive", "审核归档", ENDED, S.ARCHIVED, CHAIRS),
         _t("flag_risk", "标记风险", set(OPEN_STATES), None, MEDIATORS, needs_reason=True),
     ]
 }
@@ -80,22 +97,6 @@ TRANSITIONS: dict[str, Transition] = {
 TABLE = TransitionTable(TRANSITIONS.values(), states=dict(DisputeState.choices), noun="纠纷")
 check = TABLE.check
 available = TABLE.available
-
-
-# --- judicial confirmation window ----------------------------------------------------------
-# 人民调解法 第三十三条: the parties may apply together within 30 days of the day the
-# agreement takes effect. Calendar days; the period starts the day after (民法典 第二百零一条),
-# so an agreement effective on 1 March may be brought until 31 March. Warn on day 25.
-CONFIRMATION_DAYS = 30
-CONFIRMATION_WARN_DAY = 25
-
-
-def confirmation_due(effective: date) -> date:
-    return effective + timedelta(days=CONFIRMATION_DAYS)
-
-
-def confirmation_warn_on(effective: date) -> date:
-    return effective + timedelta(days=CONFIRMATION_WARN_DAY)
 
 
 # --- the notice of other routes (告知书) ---------------------------------------------------

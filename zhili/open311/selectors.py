@@ -67,9 +67,17 @@ def services_changed_at() -> datetime | None:
     return ServiceAttribute.objects.aggregate(at=Max("updated_at"))["at"]
 
 
+# The timeline notes a published request may carry: the case's own steps, not the exchanges
+# between the center and the units (审核退回 reasons, return requests, assisting opinions,
+# recomputed deadlines).
+PUBLIC_NOTE_ACTIONS = sorted(
+    {"register", *workflow.TRANSITIONS} - {"send_back", "request_return", "refuse_return"}
+)
+
+
 def _latest_note() -> Subquery:
     return Subquery(
-        CaseEvent.objects.filter(case=OuterRef("pk"))
+        CaseEvent.objects.filter(case=OuterRef("pk"), action__in=PUBLIC_NOTE_ACTIONS)
         .exclude(note="")
         .order_by("-created_at", "-id")
         .values("note")[:1]
@@ -78,7 +86,7 @@ def _latest_note() -> Subquery:
 
 def _latest_action() -> Subquery:
     return Subquery(
-        CaseEvent.objects.filter(case=OuterRef("pk"))
+        CaseEvent.objects.filter(case=OuterRef("pk"), action__in=PUBLIC_NOTE_ACTIONS)
         .exclude(note="")
         .order_by("-created_at", "-id")
         .values("action")[:1]

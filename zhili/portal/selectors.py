@@ -29,6 +29,8 @@ PUBLIC_STEPS = {
     "close": "审核通过,已办结",
     "rate": "回访评价",
     "return": "承办单位退回,重新分派",
+    "approve_return": "承办单位退回,重新分派",
+    "send_back": "审核未通过,继续办理",
     "escalate": "上报县级中心办理",
     "assign_down": "交由乡镇(街道)办理",
     "approve_extension": "办理时限已延长",

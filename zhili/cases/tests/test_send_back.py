@@ -142,3 +142,22 @@ def test_the_workbench_row_offers_the_send_back(replied: Case, staff: Any) -> No
     )
     assert done.status_code == 200 and "已审核退回" in done.content.decode()
     assert Case.objects.get(pk=replied.pk).state == State.IN_PROGRESS
+
+
+def test_the_citizen_sees_the_step_but_not_the_reason(replied: Case, staff: Any) -> None:
+    from zhili.open311.outputs import status_notes
+    from zhili.open311.selectors import PUBLISHED_FIELDS, _latest_action, _latest_note
+    from zhili.portal.selectors import public_timeline
+
+    reason = "答复未说明路灯何时修复,请到现场核实后答复"
+    act(at(2026, 11, 3, 11, 0), staff.dispatcher, replied, "send_back", reason=reason)
+    steps = [step.label for step in public_timeline(replied)]
+    assert steps[-1] == "审核未通过,继续办理"
+
+    published = (
+        Case.objects.filter(pk=replied.pk)
+        .only(*[f for f in PUBLISHED_FIELDS if "__" not in f])
+        .annotate(latest_note=_latest_note(), latest_action=_latest_action())
+        .get()
+    )
+    assert reason not in status_notes(published)

@@ -12,6 +12,8 @@ Columns, for the month reported (local calendar month):
 - 调解成功 succeeded / 调解不成 failed: the two parts of "mediated";
 - 调解成功率 success rate: succeeded / mediated (blank when nothing was mediated);
 - 不予调解 refused: disputes closed in the month without mediation (a party refused);
+- 当事人终止 terminated: mediations a party ended in the month (人民调解法 第二十三条): neither
+  a success nor 调解不成, so counted apart and not in "mediated";
 - 涉及人数 people: the people involved (``people_count``) in the disputes mediated;
 - 防止民转刑 (件 / 人): disputes flagged as at risk of turning criminal and settled by an
   agreement in the month, and their people;
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 AGREEMENT = "agreement"
 NO_AGREEMENT = "no_agreement"
 REFUSED = "refused"
+TERMINATED = "terminated"
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class Line:
     succeeded: int = 0
     failed: int = 0
     refused: int = 0
+    terminated: int = 0
     people: int = 0
     criminal_cases: int = 0
     criminal_people: int = 0
@@ -77,6 +81,8 @@ class Line:
             self.failed += 1
         elif fact.outcome == REFUSED:
             self.refused += 1
+        elif fact.outcome == TERMINATED:
+            self.terminated += 1
 
 
 # The columns of every block, in order: (attribute, header, unit). The page, the workbook and
@@ -88,6 +94,7 @@ COLUMNS: list[tuple[str, str, str]] = [
     ("failed", "调解不成", "件"),
     ("success_rate", "调解成功率", "%"),
     ("refused", "不予调解", "件"),
+    ("terminated", "当事人终止", "件"),
     ("people", "涉及人数", "人"),
     ("criminal_cases", "防止民转刑", "件"),
     ("criminal_people", "防止民转刑", "人"),

@@ -9,6 +9,7 @@ from zhili.mediation.services.committees import (
     committee_set_active,
     mediator_register,
     mediator_set_active,
+    mediator_training_add,
     room_create,
     room_set_active,
 )
@@ -20,7 +21,7 @@ from zhili.mediation.services.disputes import (
     party_add,
 )
 from zhili.mediation.services.risk import risk_alert_acknowledge, risk_alert_open
-from zhili.mediation.services.warnings import confirmation_warn_due
+from zhili.mediation.services.warnings import confirmation_warn_due, handling_warn_due
 
 __all__ = [
     "PartyInput",
@@ -36,8 +37,10 @@ __all__ = [
     "dispute_act",
     "dispute_open_from_case",
     "dispute_register",
+    "handling_warn_due",
     "mediator_register",
     "mediator_set_active",
+    "mediator_training_add",
     "outcome_text",
     "party_add",
     "risk_alert_acknowledge",

@@ -17,10 +17,12 @@ from zhili.core.audit import audit
 from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhili.core.events import emit
 from zhili.core.workflow import TransitionRefused, actor_roles, refusal_to_error
-from zhili.mediation import workflow
+from zhili.mediation import deadlines, workflow
 from zhili.mediation.events import DisputeClosed, DisputeTransitioned, RiskFlagged
+from zhili.mediation.law import cite
 from zhili.mediation.models import (
     Agreement,
+    AgreementForm,
     ConfirmationResult,
     Consent,
     Dispute,
@@ -33,6 +35,7 @@ from zhili.mediation.models import (
     Session,
     SessionMode,
 )
+from zhili.mediation.services import agreements
 from zhili.mediation.services.common import check_side, choice, ids, moment, text, timeline
 
 S = DisputeState
@@ -75,10 +78,31 @@ def guard(dispute: Dispute, action: str) -> str | None:
             return "纠纷至少应有双方当事人"
         if any(c != Consent.AGREED for c in consents):
             return "尚有当事人未表示同意调解"
+    if action in AGREEMENT_ACTIONS:
+        return _agreement_guard(_agreement(dispute), action)
+    return None
+
+
+AGREEMENT_ACTIONS = (
+    "sign",
+    "follow_up",
+    "apply_confirmation",
+    "record_confirmation",
+    "remediate",
+    "to_court",
+)
+
+
+def _agreement_guard(agreement: Agreement | None, action: str) -> str | None:
+    if agreement is None:
+        return "没有调解协议"
+    if action == "sign":
+        return None if agreement.effective_at is None else "调解协议已生效,签名盖章已齐全"
+    if action in ("follow_up", "apply_confirmation") and agreement.effective_at is None:
+        return "调解协议尚未生效:各方签名和调委会盖章后生效"
+    if action == "apply_confirmation" and not agreement.is_written:
+        return "口头调解协议不能申请司法确认,如需确认请制作调解协议书"
     if action in ("apply_confirmation", "record_confirmation", "remediate", "to_court"):
-        agreement = _agreement(dispute)
-        if agreement is None:
-            return "没有调解协议"
         applied = agreement.confirmation_applied_at is not None
         result = agreement.confirmation_result
         if action == "apply_confirmation" and applied:
@@ -166,8 +190,21 @@ def _consent(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data) -
     )
 
 
+def _target(since: Any) -> Data:
+    """The handling target from `since` (deadlines.handling_due), its warning cleared."""
+    due = deadlines.handling_due(timezone.localdate(since))
+    return {"handling_due": due, "handling_warned_at": None}
+
+
+def _target_note(changes: Data) -> str:
+    return f"办理目标:{changes['handling_due']:%Y年%m月%d日}前调结({deadlines.target_text()})"
+
+
 def _accept(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data) -> Dispute:
-    return _apply(dispute, t, actor, {"accepted_at": timezone.now()}, note=_reason(data, t))
+    now = timezone.now()
+    changes = {"accepted_at": now, **_target(now)}
+    note = "。".join(p for p in (_reason(data, t), _target_note(changes)) if p)
+    return _apply(dispute, t, actor, changes, note=note)
 
 
 def _decline(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data) -> Dispute:
@@ -250,49 +287,46 @@ def _session(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data) -
 
 
 def _agree(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data) -> Dispute:
-    values = {
-        "matters": text(data, "matters", "争议事项", required=True, limit=10000),
-        "terms": text(data, "terms", "协议内容", required=True, limit=20000),
-        "performance": text(data, "performance", "履行方式、时限", required=True, limit=5000),
-    }
-    signed_at = moment(data, "signed_at", "签订时间")
-    effective_at = (
-        moment(data, "effective_at", "生效时间") if data.get("effective_at") else signed_at
-    )
-    if effective_at < signed_at:
-        raise InvalidInput("生效时间不能早于签订时间", field="effective_at")
-    effective = timezone.localdate(effective_at)
-    window = {
-        "confirmation_due": workflow.confirmation_due(effective),
-        "confirmation_warn_on": workflow.confirmation_warn_on(effective),
-        "confirmation_applied_at": None,
-        "court": "",
-        "confirmation_result": "",
-        "result_at": None,
-        "confirmation_warned_at": None,
-        "performed": "",
-        "performance_note": "",
-        "performance_checked_at": None,
-    }
-    Agreement.objects.update_or_create(
-        dispute=dispute,
-        defaults={
-            **values,
-            **window,
-            "signed_at": signed_at,
-            "effective_at": effective_at,
-            "created_by": actor if getattr(actor, "pk", None) else None,
-        },
-    )
-    changes = {"outcome": Outcome.AGREEMENT, "outcome_at": signed_at, "routes_notice": ""}
-    note = f"达成调解协议,司法确认申请期限至{window['confirmation_due']:%Y年%m月%d日}"
-    return _apply(dispute, t, actor, changes, note=note)
+    given = agreements.agreement_values(dispute, data)
+    superseded = agreements.snapshot(_agreement(dispute))
+    agreement = agreements.agreement_write(dispute, given, actor)
+    changes = {"outcome": Outcome.AGREEMENT, "outcome_at": given.signed_at, "routes_notice": ""}
+    label = AgreementForm(agreement.form).label
+    note = f"达成{label}。{agreements.effect_note(agreement)}"
+    extra = {"superseded": superseded} if superseded else {}
+    return _apply(dispute, t, actor, changes, note=note, **extra)
+
+
+def _sign(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data) -> Dispute:
+    agreement = _agreement(dispute)
+    assert agreement is not None  # guard
+    added = agreements.signatures_record(agreement, data)
+    agreements.take_effect(agreement)
+    note = f"{'、'.join(added)}。{agreements.effect_note(agreement)}"
+    return _apply(dispute, t, actor, {}, note=note)
 
 
 def _fail(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data) -> Dispute:
     reason = _reason(data, t)
     changes = _ended(dispute, f"经调解未能达成协议(原因:{reason})", Outcome.NO_AGREEMENT)
     return _apply(dispute, t, actor, changes, note=reason)
+
+
+def _terminate(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data) -> Dispute:
+    """A party ends the mediation (第二十三条): which party, and why."""
+    wanted = ids(data, "party")
+    party = dispute.parties.filter(pk=wanted[0]).first() if wanted else None
+    if party is None:
+        raise InvalidInput("请选择要求终止调解的当事人", field="party")
+    reason = _reason(data, t)
+    who = f"{party.get_side_display()}{party.name}"
+    changes = {
+        **_ended(dispute, f"因{who}要求终止调解(理由:{reason})", Outcome.TERMINATED),
+        "terminated_by": party,
+        "termination_reason": reason,
+    }
+    note = f"{who}要求终止调解({cite(23)}):{reason}"
+    return _apply(dispute, t, actor, changes, note=note, party=party.pk)
 
 
 def _follow_up(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data) -> Dispute:
@@ -311,11 +345,14 @@ def _apply_confirmation(
     assert agreement is not None  # guard
     court = text(data, "court", "受理法院", required=True, limit=100)
     applied_at = moment(data, "applied_at", "申请时间")
+    assert agreement.confirmation_due is not None and agreement.effective_at is not None  # guard
     if timezone.localdate(applied_at) > agreement.confirmation_due:
         raise InvalidInput(
-            f"已超过30日申请期限(截止{agreement.confirmation_due:%Y年%m月%d日})", field="applied_at"
+            f"已超过{deadlines.CONFIRMATION_DAYS}日申请期限"
+            f"(截止{agreements.due_text(agreement)},{cite(33)})",
+            field="applied_at",
         )
-    if applied_at < agreement.effective_at.replace(hour=0, minute=0, second=0):
+    if timezone.localdate(applied_at) < timezone.localdate(agreement.effective_at):
         raise InvalidInput("申请时间不能早于协议生效时间", field="applied_at")
     agreement.court, agreement.confirmation_applied_at = court, applied_at
     agreement.confirmation_result = ConfirmationResult.PENDING
@@ -339,8 +376,10 @@ def _record_confirmation(
 
 
 def _remediate(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data) -> Dispute:
-    changes = {"outcome": "", "outcome_at": None}
-    return _apply(dispute, t, actor, changes, note=_reason(data, t))
+    """Back to mediation after the court refused the agreement: a new handling target."""
+    changes = {"outcome": "", "outcome_at": None, **_target(timezone.now())}
+    note = f"{_reason(data, t)}。{_target_note(changes)}"
+    return _apply(dispute, t, actor, changes, note=note)
 
 
 def _close_fields(dispute: Dispute) -> Data:
@@ -358,14 +397,22 @@ def outcome_text(dispute: Dispute) -> str:
     agreement = _agreement(dispute)
     if dispute.outcome == Outcome.AGREEMENT and agreement is not None:
         performed = Performed(agreement.performed).label if agreement.performed else "待回访"
+        form = "口头调解协议" if not agreement.is_written else "调解协议"
         return (
             f"经{committee}调解,双方当事人于{timezone.localtime(agreement.signed_at):%Y年%m月%d日}"
-            f"自愿达成调解协议:{agreement.terms[:200]}。履行回访:{performed}"
+            f"自愿达成{form}:{agreement.terms[:200]}。履行回访:{performed}"
             + (f",{agreement.performance_note[:100]}" if agreement.performance_note else "")
             + "。"
         )
     if dispute.outcome == Outcome.REFUSED:
         return f"{committee}依法未予调解,已书面告知当事人可通过诉讼、仲裁、行政处理等途径解决。"
+    if dispute.outcome == Outcome.TERMINATED:
+        who = dispute.terminated_by
+        name = f"{who.get_side_display()}{who.name}" if who is not None else "当事人"
+        return (
+            f"{name}要求终止调解,{committee}已终止调解,"
+            "并告知当事人可通过诉讼、仲裁、行政处理等途径解决。"
+        )
     return f"经{committee}调解,双方未能达成协议,已告知当事人可通过诉讼、仲裁、行政处理等途径解决。"
 
 
@@ -423,7 +470,9 @@ HANDLERS: dict[str, Callable[[Any, Dispute, workflow.Transition, Data], Dispute]
     "start": _start,
     "session": _session,
     "agree": _agree,
+    "sign": _sign,
     "fail": _fail,
+    "terminate": _terminate,
     "follow_up": _follow_up,
     "apply_confirmation": _apply_confirmation,
     "record_confirmation": _record_confirmation,

@@ -2,14 +2,17 @@
 
 Who: a holder of MEDIATION_MANAGE (a committee chair, the administrator) whose scope covers
 the committee's center: a township chair manages the committees of the township's subtree.
-Rules kept here (人民调解法 第八、九、十三条): one working committee per center; a three-year
-term; three to nine members with one chair (fewer members or no woman member is only warned
-about, by the selectors); a mediator is a staff account of the committee's area that holds a
-mediating role; a committee or a mediator with open disputes cannot be stopped (hand the
-disputes over first), and a stopped committee's mediators and rooms cannot be re-opened.
+Rules kept here (人民调解法 第八、九、十三、十四条; the numbers in deadlines.py): one working
+committee per center; a term of TERM_YEARS years; MIN_MEMBERS to MAX_MEMBERS members with one
+chair (fewer members or no woman member is only warned about, by the selectors); a mediator
+is a staff account of the committee's area that holds a mediating role, with a qualification
+record and training records (a mediator without training this year is warned about); a
+committee or a mediator with open disputes cannot be stopped (hand the disputes over first),
+and a stopped committee's mediators and rooms cannot be re-opened.
 """
 
 from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -19,31 +22,35 @@ from zhili.core.audit import audit
 from zhili.core.errors import Conflict, InvalidInput
 from zhili.core.roles import Action
 from zhili.core.scope import can, require, scope_for
+from zhili.mediation import deadlines
 from zhili.mediation.models import (
     Committee,
     CommitteeMember,
     Dispute,
     DisputeKind,
+    Education,
     Employment,
     Gender,
     MediationRoom,
     Mediator,
+    MediatorTraining,
     Position,
 )
-from zhili.mediation.selectors import MAX_MEMBERS, current_members
+from zhili.mediation.selectors import current_members
 from zhili.mediation.services.common import check_side, choice, text
 from zhili.mediation.workflow import OPEN_STATES
 from zhili.orgs.models import Kind, Organization, User
 
-TERM_YEARS = 3
+MAX_TRAINING_HOURS = Decimal("500")
 
 
 def term_end_for(start: date) -> date:
-    """The last day of a three-year term starting on `start`."""
+    """The last day of a term (deadlines.TERM_YEARS years) starting on `start`."""
+    years = deadlines.TERM_YEARS
     try:
-        end = start.replace(year=start.year + TERM_YEARS)
+        end = start.replace(year=start.year + years)
     except ValueError:  # 29 February
-        end = start.replace(year=start.year + TERM_YEARS, day=28)
+        end = start.replace(year=start.year + years, day=28)
     return end - timedelta(days=1)
 
 
@@ -124,8 +131,8 @@ def committee_member_add(
     position = choice(data, "position", "职务", Position, Position.MEMBER)
     since = since or committee.term_start
     members = current_members(committee, since)
-    if len(members) >= MAX_MEMBERS:
-        raise InvalidInput("调委会委员最多9人", field="name")
+    if len(members) >= deadlines.MAX_MEMBERS:
+        raise InvalidInput(f"调委会委员最多{deadlines.MAX_MEMBERS}人", field="name")
     if position == Position.CHAIR and any(m.position == Position.CHAIR for m in members):
         raise Conflict("调委会已有主任,请先办理原主任离任", code="chair_exists")
     member = CommitteeMember.objects.create(
@@ -168,11 +175,13 @@ def mediator_register(
     specialities: Any = (),
     rooms: list[MediationRoom] | None = None,
     gender: str = "",
+    qualification: dict[str, Any] | None = None,
 ) -> Mediator:
     """Make a staff account a mediator of `committee` (or change its record, or move it
     there from another committee the actor also manages). The account must be active, belong
     to the committee's area and hold a mediating role (roles are granted by the people
-    administrator, not here)."""
+    administrator, not here). `qualification` (education, qualification, certificate_no,
+    appointed_on) replaces the qualification record when given."""
     require(actor, Action.MEDIATION_MANAGE)
     check_side(actor, committee.path)
     if not committee.is_active:
@@ -198,16 +207,16 @@ def mediator_register(
     employment = choice({"employment": employment}, "employment", "专兼职", Employment)
     if gender and gender not in Gender.values:
         raise InvalidInput("性别无效", field="gender")
-    mediator, created = Mediator.objects.update_or_create(
-        user=user,
-        defaults={
-            "committee": committee,
-            "employment": employment,
-            "specialities": _specialities(specialities),
-            "gender": gender,
-            "is_active": True,
-        },
-    )
+    defaults = {
+        "committee": committee,
+        "employment": employment,
+        "specialities": _specialities(specialities),
+        "gender": gender,
+        "is_active": True,
+    }
+    if qualification is not None:
+        defaults.update(_qualification(qualification))
+    mediator, created = Mediator.objects.update_or_create(user=user, defaults=defaults)
     if rooms is not None:  # read afresh: the flags checked are the stored ones
         rooms = list(MediationRoom.objects.filter(pk__in=[r.pk for r in rooms]))
     for room in rooms or []:
@@ -221,6 +230,64 @@ def mediator_register(
         mediator.rooms.clear()
     audit(actor, "mediation.mediator.register", mediator, created=created, moved=moved)
     return mediator
+
+
+def _qualification(data: dict[str, Any]) -> dict[str, Any]:
+    """The qualification record (人民调解法 第十四条): education, certificate, appointment."""
+    appointed = data.get("appointed_on") or None
+    if appointed is not None and (
+        not isinstance(appointed, date) or appointed.year < 2000 or appointed > timezone.localdate()
+    ):
+        raise InvalidInput("聘任日期不正确", field="appointed_on")
+    education = data.get("education") or ""
+    if education and education not in Education.values:
+        raise InvalidInput("文化程度无效", field="education")
+    return {
+        "education": education,
+        "qualification": text(data, "qualification", "资格证书", required=False, limit=100),
+        "certificate_no": text(data, "certificate_no", "证书编号", required=False, limit=50),
+        "appointed_on": appointed,
+    }
+
+
+def _hours(value: Any) -> Decimal:
+    try:
+        hours = Decimal(str(value)).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput("学时应为数字", field="hours") from None
+    if not Decimal("0") < hours <= MAX_TRAINING_HOURS:
+        raise InvalidInput(f"学时应大于0、不超过{MAX_TRAINING_HOURS}", field="hours")
+    return hours
+
+
+@transaction.atomic
+def mediator_training_add(
+    *,
+    actor: Any,
+    mediator: Mediator,
+    trained_on: Any,
+    hours: Any,
+    organizer: str,
+    content: str,
+) -> MediatorTraining:
+    """Record a training the mediator attended (the county justice bureau's regular
+    training, 人民调解法 第十四条); a mediator without one this year is warned about."""
+    require(actor, Action.MEDIATION_MANAGE)
+    check_side(actor, mediator.committee.path)
+    if not isinstance(trained_on, date) or trained_on.year < 2000:
+        raise InvalidInput("请填写培训日期", field="trained_on")
+    if trained_on > timezone.localdate():
+        raise InvalidInput("培训日期不能晚于今天", field="trained_on")
+    training = MediatorTraining.objects.create(
+        mediator=mediator,
+        trained_on=trained_on,
+        hours=_hours(hours),
+        organizer=text({"organizer": organizer}, "organizer", "组织单位", required=True, limit=100),
+        content=text({"content": content}, "content", "培训内容", required=True, limit=200),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit(actor, "mediation.mediator.training_add", mediator, training=training.pk)
+    return training
 
 
 @transaction.atomic

@@ -118,6 +118,21 @@ AGREEMENT = {
     "terms": "一、被申请人于2026年12月5日前疏通排水沟;\n二、清理费用800元由双方各半承担。",
     "performance": "被申请人于2026年12月5日前一次性支付申请人400元。",
 }
+LIABILITY = {"applicant": "未及时清理自家一侧淤泥,负次要责任。", "respondent": "负主要责任。"}
+
+
+def signed_agreement(dispute: Any, **extra: Any) -> dict[str, Any]:
+    """The `agree` inputs of a written agreement every party, the mediator and the committee
+    signed and sealed when it was reached (so it takes effect then)."""
+    parties = list(dispute.parties.all())
+    return {
+        **AGREEMENT,
+        "liabilities": [{"party": p.pk, "liability": LIABILITY[p.side]} for p in parties],
+        "signatures": [{"party": p.pk, "method": "sign"} for p in parties],
+        "mediator_signed_at": True,
+        "sealed_at": True,
+        **extra,
+    }
 
 
 def walk(dispute: Any, to: str, med: Tree) -> Any:
@@ -130,7 +145,7 @@ def walk(dispute: Any, to: str, med: Tree) -> Any:
     }
     steps["agreed"] = steps["mediating"] + [
         ("session", med.mediator1, {"record": "双方陈述了各自意见,调解员释法说理。"}),
-        ("agree", med.mediator1, AGREEMENT),
+        ("agree", med.mediator1, None),  # signed_agreement(dispute), built when reached
     ]
     steps["following_up"] = steps["agreed"] + [
         ("follow_up", med.mediator1, {"performed": "yes", "note": "已按约疏通并支付"})
@@ -139,6 +154,7 @@ def walk(dispute: Any, to: str, med: Tree) -> Any:
     steps["archived"] = steps["following_up"] + [("archive", med.chair1, {})]
     dispute = consent_all(dispute, med.mediator1)
     for action, actor, data in steps.get(to, []):
+        data = signed_agreement(dispute) if data is None else data
         dispute = dispute_act(actor=actor, dispute=dispute, action=action, data=data)
     assert dispute.state == to if to != "registered" else True
     return dispute

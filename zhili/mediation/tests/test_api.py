@@ -38,7 +38,7 @@ def test_register_list_detail(client: Any, med: Any) -> None:
         body["parties"][0]["id_number"].startswith("320722")
         and "*" in body["parties"][0]["id_number"]
     )
-    assert body["actions"] == ["consent", "flag_risk"]
+    assert body["actions"] == ["consent", "terminate", "flag_risk"]
     listed = get(client, med.mediator1, "/api/v1/disputes?kind=labour").json()
     assert [d["number"] for d in listed] == [body["number"]]
     assert get(client, med.mediator2, "/api/v1/disputes").json() == []
@@ -62,9 +62,21 @@ def test_act_through_to_agreement_and_document(client: Any, med: Any, make_dispu
     assert session.status_code == 201 and session.json()["mode"] == "video"
     assert len(get(client, med.mediator1, f"{url}/sessions").json()) == 1
     error(post(client, med.mediator1, f"{url}/act", {"action": "agree"}), 422, field="matters")
-    agreed = post(client, med.mediator1, f"{url}/act", {"action": "agree", **AGREEMENT})
+    parties = list(dispute.parties.all())
+    signed = {
+        "action": "agree",
+        **AGREEMENT,
+        "signed_at": "2026-11-26T16:00:00+08:00",  # the parties sign then (no time given)
+        "liabilities": [{"party": p.pk, "liability": "无"} for p in parties],
+        "signatures": [{"party": p.pk, "method": "fingerprint"} for p in parties],
+        "mediator_signed_at": "2026-11-26T17:00:00+08:00",
+        "sealed_at": "2026-11-26T17:30:00+08:00",
+    }
+    agreed = post(client, med.mediator1, f"{url}/act", signed)
     assert agreed.status_code == 200 and agreed.json()["state"] == "agreed"
-    assert agreed.json()["agreement"]["confirmation_due"]
+    agreement = agreed.json()["agreement"]
+    assert agreement["confirmation_due"] == "2026-12-28" and not agreement["missing_signatures"]
+    assert agreement["effective_at"] == "2026-11-26T09:30:00Z"  # the seal (17:30), the last
     document = get(client, med.mediator1, f"{url}/agreement")
     assert document.status_code == 200
     text = "\n".join(p.text for p in Document(BytesIO(document.content)).paragraphs)

@@ -87,11 +87,14 @@ def test_dispute_from_a_case_to_archive(
         "session",
         fill={"textarea[name=record]": "双方到场,调解员实地查看彩钢棚位置,释法说理。"},
     )
+    liability = {p.name: p.pk for p in dispute.parties.all()}
     act(
         page,
         "agree",
         fill={
             "textarea[name=matters]": "周国强在两家之间空地搭建彩钢棚,遮挡陈秀兰家采光。",
+            f"textarea[name=liability_{liability['陈秀兰']}]": "无",
+            f"textarea[name=liability_{liability['周国强']}]": "未经协商擅自搭建,负全部责任。",
             "textarea[name=terms]": "一、周国强于十日内将彩钢棚向东移出1.5米并降低高度;\n二、双方今后和睦相处。",
             "textarea[name=performance]": "周国强自行拆改,村调委会现场验收。",
         },

@@ -9,14 +9,22 @@ import pytest
 from zhili.mediation import demo
 from zhili.mediation.models import (
     Agreement,
+    AgreementParty,
     Committee,
     Dispute,
     DisputeEvent,
     DisputeState,
     Mediator,
+    MediatorTraining,
+    Outcome,
     RiskAlert,
 )
-from zhili.mediation.selectors import committee_warnings, current_members, dispute_list
+from zhili.mediation.selectors import (
+    committee_warnings,
+    current_members,
+    dispute_list,
+    untrained_by_committee,
+)
 from zhili.orgs.demo import load as load_orgs
 from zhili.orgs.models import User
 
@@ -55,6 +63,45 @@ def test_demo_loads_every_state_and_is_idempotent() -> None:
         committee_warnings(c, current_members(c))
         for c in Committee.objects.prefetch_related("members")
     )
+    _the_new_rules_hold()
     counts = (Dispute.objects.count(), DisputeEvent.objects.count(), User.objects.count())
     demo.load(stdout=io.StringIO())
     assert (Dispute.objects.count(), DisputeEvent.objects.count(), User.objects.count()) == counts
+
+
+def _the_new_rules_hold() -> None:
+    """The demo keeps the rules: a written agreement in effect has every party's liability
+    and signature, the seal, and takes effect with the last of them; a party's termination
+    names the party; disputes past their target are warned; some mediators lack training."""
+    written = Agreement.objects.filter(form="written", effective_at__isnull=False)
+    assert written.exists() and Agreement.objects.filter(form="oral").exists()
+    for agreement in written.prefetch_related("signatories")[:50]:
+        rows = list(agreement.signatories.all())
+        assert len(rows) == agreement.dispute.parties.count()
+        assert all(r.liability and r.signed_at for r in rows)
+        last = max(
+            [r.signed_at for r in rows] + [agreement.sealed_at, agreement.mediator_signed_at]
+        )
+        assert agreement.effective_at == last and agreement.confirmation_due is not None
+    unsigned = Agreement.objects.get(form="written", effective_at__isnull=True)
+    assert AgreementParty.objects.filter(agreement=unsigned, signed_at__isnull=True).exists()
+    ended = Dispute.objects.filter(outcome=Outcome.TERMINATED)
+    assert ended.exists() and all(d.terminated_by_id and d.termination_reason for d in ended)
+    assert set(ended.values_list("state", flat=True)) <= {"terminated", "archived"}
+    late = [d for d in Dispute.objects.filter(state__in=["accepted", "mediating"]) if d.past_target]
+    assert len(late) >= 2 and all(d.handling_warned_at for d in late)
+    assert DisputeEvent.objects.filter(action="target_warning").count() >= 2
+    assert MediatorTraining.objects.exists()
+    assert any(
+        "本年度未参加培训" in w
+        for c in Committee.objects.prefetch_related("members")
+        for w in committee_warnings(
+            c, current_members(c), untrained=untrained_by_committee([c.pk], _year()).get(c.pk)
+        )
+    )
+
+
+def _year() -> int:
+    from django.utils import timezone
+
+    return timezone.localdate().year

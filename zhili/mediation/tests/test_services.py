@@ -9,7 +9,13 @@ from zhili.core.models import AuditLog, OutboxEvent
 from zhili.mediation.models import Consent, DisputeState, Outcome
 from zhili.mediation.selectors import dispute_get, dispute_list
 from zhili.mediation.services import PartyInput, actions_for, dispute_act, party_add
-from zhili.mediation.tests.conftest import AGREEMENT, consent_all, id_number, registration, walk
+from zhili.mediation.tests.conftest import (
+    consent_all,
+    id_number,
+    registration,
+    signed_agreement,
+    walk,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -173,9 +179,15 @@ def test_a_refused_confirmation_can_be_remediated(make_dispute: Any, med: Any) -
         actor=med.mediator1, dispute=dispute, action="remediate", data={"note": "重新调解"}
     )
     assert dispute.state == DisputeState.MEDIATING and dispute.outcome == ""
-    dispute = dispute_act(actor=med.mediator1, dispute=dispute, action="agree", data=AGREEMENT)
+    old_terms = dispute.agreement.terms
+    data = signed_agreement(dispute, terms="一、被申请人当场疏通排水沟。")
+    dispute = dispute_act(actor=med.mediator1, dispute=dispute, action="agree", data=data)
     dispute.agreement.refresh_from_db()
     assert dispute.agreement.confirmation_result == "" and dispute.state == DisputeState.AGREED
+    # The refused agreement is replaced; what it said stays on the timeline.
+    assert dispute.agreement.signatories.count() == 2
+    superseded = dispute.events.filter(action="agree").last().data["superseded"]
+    assert superseded["terms"] == old_terms and len(superseded["signatories"]) == 2
 
 
 def test_a_refused_confirmation_taken_to_court_closes(make_dispute: Any, med: Any) -> None:

@@ -3,7 +3,6 @@ state. The expectations are written out by hand from issue 5 and the workflow's 
 not read back from `workflow.TRANSITIONS`."""
 
 import itertools
-from datetime import date
 
 import pytest
 
@@ -17,6 +16,7 @@ ALL_STATES = [
     "mediating",
     "agreed",
     "failed",
+    "terminated",
     "following_up",
     "archived",
 ]
@@ -26,6 +26,7 @@ MEDIATE = {"mediator", "mediation_chair", "admin"}
 CHAIR = {"mediation_chair", "admin"}
 AFTER = {"agreed", "following_up"}
 OPEN = {"registered", "accepted", "mediating", "agreed", "following_up"}
+UNDER_WAY = {"registered", "accepted", "mediating"}
 
 # transition: (from states, target or None when the state stays, roles, needs a reason)
 TABLE: dict[str, tuple[set[str], str | None, set[str], bool]] = {
@@ -37,12 +38,16 @@ TABLE: dict[str, tuple[set[str], str | None, set[str], bool]] = {
     "session": ({"mediating"}, None, MEDIATE, False),
     "agree": ({"mediating"}, "agreed", MEDIATE, False),
     "fail": ({"mediating"}, "failed", MEDIATE, True),
+    "sign": ({"agreed"}, None, MEDIATE, False),
+    # 人民调解法 第二十三条: either party may end the mediation at any stage before an
+    # agreement; its own state, not 调解不成.
+    "terminate": (UNDER_WAY, "terminated", MEDIATE, True),
     "follow_up": (AFTER, "following_up", MEDIATE, False),
     "apply_confirmation": (AFTER, None, MEDIATE, False),
     "record_confirmation": (AFTER, None, MEDIATE, False),
     "remediate": (AFTER, "mediating", MEDIATE, True),
     "to_court": (AFTER, "archived", CHAIR, False),
-    "archive": ({"following_up", "failed", "not_mediated"}, "archived", CHAIR, False),
+    "archive": ({"following_up", "failed", "terminated", "not_mediated"}, "archived", CHAIR, False),
     "flag_risk": (OPEN, None, MEDIATE, True),
 }
 
@@ -98,12 +103,6 @@ def test_roles_in_the_table_hold_the_mediate_permission() -> None:
     for role, actions in PERMISSIONS.items():
         if Action.DISPUTES_MEDIATE in actions:
             assert role in MEDIATE
-
-
-def test_confirmation_window_is_thirty_calendar_days_warned_on_day_25() -> None:
-    effective = date(2026, 2, 10)
-    assert workflow.confirmation_due(effective) == date(2026, 3, 12)
-    assert workflow.confirmation_warn_on(effective) == date(2026, 3, 7)
 
 
 def test_routes_notice_names_the_three_routes() -> None:

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zhili.core.errors import DomainError, NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import can
-from zhili.mediation import selectors, services
+from zhili.mediation import deadlines, selectors, services
 from zhili.mediation.models import Committee
+from zhili.mediation.services.agreements import due_text
 from zhili.mediation.views import manage
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
@@ -28,8 +29,10 @@ def confirmations(request: StaffRequest) -> HttpResponse:
     today = timezone.localdate()
     windows = list(selectors.confirmation_list(user=user)[:300])
     for agreement in windows:
-        agreement.days_left = (agreement.confirmation_due - today).days  # type: ignore[attr-defined]
+        agreement.days_left = (agreement.confirmation_due - today).days  # type: ignore[attr-defined,operator]
+        agreement.due_text = due_text(agreement, mark=False)  # type: ignore[attr-defined]
     context = {
+        "limits": deadlines.limits(),
         "warned": [a for a in windows if a.confirmation_warned_at],
         "open": [a for a in windows if not a.confirmation_warned_at],
         "pending": list(selectors.confirmation_pending(user=user)[:300]),
@@ -39,6 +42,7 @@ def confirmations(request: StaffRequest) -> HttpResponse:
 
 def _committee_rows(committees: list[Committee], today: date) -> list[dict[str, Any]]:
     rows = []
+    untrained = selectors.untrained_by_committee([c.pk for c in committees], today.year)
     for committee in committees:
         members = selectors.current_members(committee, today)
         rows.append(
@@ -47,7 +51,9 @@ def _committee_rows(committees: list[Committee], today: date) -> list[dict[str, 
                 "members": members,
                 "women": sum(1 for m in members if m.gender == "female"),
                 "chair": next((m.name for m in members if m.position == "chair"), ""),
-                "warnings": selectors.committee_warnings(committee, members, today)
+                "warnings": selectors.committee_warnings(
+                    committee, members, today, untrained.get(committee.pk)
+                )
                 if committee.is_active
                 else [],
             }
@@ -76,6 +82,8 @@ def committees(request: StaffRequest) -> HttpResponse:
         "warning_count": sum(1 for r in rows if r["warnings"]),
         "mediators": mediators,
         "manage": can(user, Action.MEDIATION_MANAGE),
+        "limits": deadlines.limits(),
+        "untrained_label": selectors.UNTRAINED,
     }
     return render(request, "mediation/committees.html", context)
 

@@ -16,10 +16,11 @@ from zhili.core.errors import DomainError
 from zhili.core.personal import mask_id_number, mask_phone, personal_data_reveal
 from zhili.core.roles import Action
 from zhili.core.scope import can
-from zhili.mediation import selectors, services, workflow
+from zhili.mediation import deadlines, selectors, services, workflow
 from zhili.mediation.documents import agreement_document
 from zhili.mediation.forms import ACTION_FORMS
 from zhili.mediation.models import Dispute, DisputeState
+from zhili.mediation.services.agreements import due_text, missing_signatures
 from zhili.mediation.views.common import DOCX, EVENT_LABELS, get_dispute_or_404
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
@@ -55,11 +56,19 @@ def party_rows(dispute: Dispute) -> list[dict[str, Any]]:
 
 
 def confirmation_state(agreement: Any) -> dict[str, Any]:
+    """The agreement's signatures still missing and its confirmation window, as shown."""
     if agreement is None:
         return {}
-    today = timezone.localdate()
-    left = (agreement.confirmation_due - today).days
+    state: dict[str, Any] = {
+        "signatories": list(agreement.signatories.select_related("party")),
+        "missing": missing_signatures(agreement) if agreement.is_written else [],
+    }
+    if agreement.confirmation_due is None:
+        return state
+    left = (agreement.confirmation_due - timezone.localdate()).days
     return {
+        **state,
+        "due_text": due_text(agreement, mark=False),
         "days_left": left,
         "expired": left < 0 and agreement.confirmation_applied_at is None,
         "warned": agreement.confirmation_warned_at is not None
@@ -82,6 +91,7 @@ def detail_context(user: Any, dispute: Dispute, **extra: Any) -> dict[str, Any]:
         "alerts": dispute.risk_alerts.select_related("unit"),
         "actions": services.actions_for(user, dispute),
         "can_reveal": can(user, Action.PERSONAL_DATA_REVEAL),
+        "limits": deadlines.limits(),
         **extra,
     }
 

@@ -14,7 +14,7 @@ from zhili.cases import selectors as case_selectors
 from zhili.core.errors import DomainError, NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import can
-from zhili.mediation import selectors, services
+from zhili.mediation import deadlines, selectors, services
 from zhili.mediation.forms import DisputeFilterForm, FromCaseForm, RegisterForm
 from zhili.mediation.models import Committee, DisputeState
 from zhili.mediation.services import Registration
@@ -58,6 +58,7 @@ def dispute_list(request: StaffRequest) -> HttpResponse:
         committee=data.get("committee"),
         month=data.get("month") or "",
         text=(data.get("q") or "").strip(),
+        late=bool(data.get("late")),
     )
     qs = selectors.dispute_list(user=user)
     # The state tabs count what the other filters leave.
@@ -79,6 +80,7 @@ def dispute_list(request: StaffRequest) -> HttpResponse:
         "query": _query(request),
         "state_query": _query(request, "state"),
         "can_mediate": can(user, Action.DISPUTES_MEDIATE),
+        "target_text": deadlines.target_text(),
     }
     template = "mediation/_list.html" if request.htmx else "mediation/list.html"
     return render(request, template, context)

@@ -28,6 +28,7 @@ from zhili.mediation.forms import (
     MemberForm,
     RoomForm,
     TermForm,
+    TrainingForm,
     default_committee_name,
 )
 from zhili.mediation.models import Committee, CommitteeMember, MediationRoom, Mediator
@@ -130,6 +131,7 @@ def build_form(
                 "gender": editing.gender,
                 "specialities": editing.specialities,
                 "rooms": [str(pk) for pk in editing.rooms.values_list("pk", flat=True)],
+                **{f: getattr(editing, f) for f in QUALIFICATION_FIELDS},
             }
         return MediatorForm(
             data,
@@ -145,6 +147,9 @@ def build_form(
     return RoomForm(data, prefix=prefix)
 
 
+QUALIFICATION_FIELDS = ("education", "qualification", "certificate_no", "appointed_on")
+
+
 def _save_mediator(user: Any, committee: Committee, data: dict[str, Any]) -> None:
     account = mediator_candidates(user, committee).filter(pk=data["user"]).first()
     if account is None:
@@ -158,6 +163,7 @@ def _save_mediator(user: Any, committee: Committee, data: dict[str, Any]) -> Non
         specialities=data["specialities"],
         rooms=rooms,
         gender=data["gender"],
+        qualification={f: data.get(f) for f in QUALIFICATION_FIELDS},
     )
 
 
@@ -241,15 +247,22 @@ def render_committee(
         for name in PANELS:
             form = bound.get(name) or build_form(name, user, committee)
             panels[name] = panel_context(name, form, committee, open=name in bound)
+    mediators = list(
+        selectors.with_workload(
+            committee.mediators.select_related("user__organization").prefetch_related("rooms")
+        ).order_by("-is_active", "id")
+    )
+    untrained = [
+        m.user.display_name for m in mediators if m.is_active and not getattr(m, "trained", True)
+    ]
     context = {
         "committee": committee,
         "members": members,
-        "warnings": selectors.committee_warnings(committee, members, today)
+        "warnings": selectors.committee_warnings(committee, members, today, untrained)
         if committee.is_active
         else [],
-        "mediators": selectors.with_workload(
-            committee.mediators.select_related("user__organization").prefetch_related("rooms")
-        ).order_by("-is_active", "id"),
+        "mediators": mediators,
+        "untrained_label": selectors.UNTRAINED,
         "rooms": committee.rooms.prefetch_related("mediators__user").order_by("-is_active", "name"),
         "open_disputes": selectors.open_dispute_count(committee),
         "manage": manage,
@@ -428,3 +441,75 @@ def member_leave(request: StaffRequest, pk: int) -> HttpResponse:
         ),
         f"{member.name}已离任",
     )
+
+
+# --- a mediator's page: qualification and training (人民调解法 第十四条) -----------------------
+def mediator_or_404(user: Any, pk: int) -> Mediator:
+    try:
+        return selectors.mediator_get(user=user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def training_panel(mediator: Mediator, form: forms.Form, *, open_: bool = False) -> dict[str, Any]:
+    return {
+        "panel": "training",
+        "form": form,
+        "title": "登记培训",
+        "submit": "登记",
+        "action": reverse("mediation:mediator_training", args=[mediator.pk]),
+        "open": open_,
+    }
+
+
+def render_mediator(
+    request: StaffRequest, mediator: Mediator, *, form: forms.Form | None = None, status: int = 200
+) -> HttpResponse:
+    year = timezone.localdate().year
+    trainings = list(mediator.trainings.select_related("created_by"))
+    this_year = [t for t in trainings if t.trained_on.year == year]
+    manage = can(request.user, Action.MEDIATION_MANAGE)
+    context = {
+        "mediator": mediator,
+        "trainings": trainings,
+        "year": year,
+        "hours_this_year": sum(t.hours for t in this_year),
+        "untrained": not this_year and mediator.is_active,
+        "untrained_label": selectors.UNTRAINED,
+        "manage": manage,
+        "panel": training_panel(mediator, form or TrainingForm(prefix="tr"), open_=form is not None)
+        if manage
+        else None,
+    }
+    return render(request, "mediation/mediator.html", context, status=status)
+
+
+@requires(Action.DISPUTES_VIEW)
+@require_http_methods(["GET"])
+def mediator_detail(request: StaffRequest, pk: int) -> HttpResponse:
+    return render_mediator(request, mediator_or_404(request.user, pk))
+
+
+@requires(Action.MEDIATION_MANAGE)
+@require_POST
+def mediator_training(request: StaffRequest, pk: int) -> HttpResponse:
+    """登记培训: success reloads the mediator's page; an error answers the panel (HTMX) or
+    the page, the message beside its field."""
+    mediator = mediator_or_404(request.user, pk)
+    form = TrainingForm(request.POST, prefix="tr")
+    status = 422
+    if form.is_valid():
+        try:
+            service.mediator_training_add(
+                actor=request.user, mediator=mediator, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = exc.status if exc.status != 400 else 422
+        else:
+            url = reverse("mediation:mediator", args=[mediator.pk])
+            return done(request, url, "已登记培训记录")
+    if request.htmx:
+        context = training_panel(mediator, form, open_=True)
+        return render(request, "mediation/_manage_panel.html", context, status=status)
+    return render_mediator(request, mediator, form=form, status=status)

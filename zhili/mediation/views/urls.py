@@ -32,6 +32,12 @@ urlpatterns += [
     ),
     path("mediation/committees/<int:pk>/active/", manage.committee_active, name="committee_active"),
     path("mediation/mediators/<int:pk>/active/", manage.mediator_active, name="mediator_active"),
+    path("mediation/mediators/<int:pk>/", manage.mediator_detail, name="mediator"),
+    path(
+        "mediation/mediators/<int:pk>/training/",
+        manage.mediator_training,
+        name="mediator_training",
+    ),
     path("mediation/rooms/<int:pk>/active/", manage.room_active, name="room_active"),
     path("mediation/members/<int:pk>/leave/", manage.member_leave, name="member_leave"),
 ]

@@ -122,6 +122,7 @@ def make_dispute(
             Outcome.AGREEMENT: DisputeState.FOLLOWING_UP,
             Outcome.NO_AGREEMENT: DisputeState.FAILED,
             Outcome.REFUSED: DisputeState.NOT_MEDIATED,
+            Outcome.TERMINATED: DisputeState.TERMINATED,
         }[Outcome(outcome)]
     if archived:
         state = DisputeState.ARCHIVED

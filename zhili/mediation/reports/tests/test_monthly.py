@@ -28,6 +28,9 @@ def month(world):
     d(world.c1, kind="labour", source="application", registered_at=at(2026, 11, 3),
       outcome="refused", outcome_at=at(2026, 11, 4), people=4)  # fmt: skip
     d(world.c1, kind="labour", source="court_referral", registered_at=at(2026, 11, 12))
+    # A party ended the mediation (人民调解法 第二十三条): counted apart, not 调解不成.
+    d(world.c1, kind="traffic", registered_at=at(2026, 10, 25), outcome="terminated",
+      outcome_at=at(2026, 11, 7), people=6)  # fmt: skip
     d(world.c1, registered_at=at(2026, 11, 30, 23))  # 23:00 local on the last day: counted
     d(world.c1, registered_at=at(2026, 12, 1, 0))  # 00:00 local on the next month: not
     d(world.c1, registered_at=at(2026, 10, 1), outcome="agreement", outcome_at=at(2026, 10, 15))
@@ -56,6 +59,7 @@ def test_township_report_counts_its_subtree_exactly(world, month):
         "failed": 1,
         "success_rate": 66.7,
         "refused": 1,
+        "terminated": 1,
         "people": 10,
         "criminal_cases": 1,
         "criminal_people": 3,
@@ -66,6 +70,11 @@ def test_township_report_counts_its_subtree_exactly(world, month):
     assert len(kinds) == 15
     assert (kinds["neighbourhood"].registered, kinds["neighbourhood"].mediated) == (2, 2)
     assert (kinds["labour"].registered, kinds["labour"].refused) == (2, 1)
+    assert (kinds["traffic"].terminated, kinds["traffic"].mediated, kinds["traffic"].failed) == (
+        1,
+        0,
+        0,
+    )
     assert kinds["marriage_family"].succeeded == 1 and kinds["contract"].registered == 0
     sources = {line.code: line for line in table.sections[1].lines}
     assert sources["court_referral"].registered == 1 and sources["application"].mediated == 1
@@ -74,11 +83,12 @@ def test_township_report_counts_its_subtree_exactly(world, month):
     assert levels["county"].registered == 0
     for section in table.sections:
         assert figures(section.total) == total
-    # 本年累计 adds October's two disputes (one registered and concluded in October, one
+    # 本年累计 adds October's three disputes (one registered and concluded in October, two
     # registered in October and concluded in November).
     year = table.year_total
     assert year.label == "本年累计(1-11月)"
-    assert (year.registered, year.mediated, year.succeeded, year.people) == (7, 4, 3, 12)
+    assert (year.registered, year.mediated, year.succeeded, year.people) == (8, 4, 3, 12)
+    assert year.terminated == 1
 
 
 def test_prevented_criminal_agrees_with_the_mediation_selector(world, month):
@@ -111,7 +121,7 @@ def test_out_of_scope_disputes_are_not_counted(world, month):
 
 def test_other_months_and_bad_months(world, month):
     october = monthly_table(user=world.chair, year=2026, month=10)
-    assert (october.total.registered, october.total.succeeded) == (2, 1)
+    assert (october.total.registered, october.total.succeeded) == (3, 1)
     december = monthly_table(user=world.chair, year=2026, month=12)
     assert december.total.registered == 1
     for year, m in ((2026, 13), (2026, 0), (1999, 5)):
@@ -134,6 +144,6 @@ def test_workbook_cells_hold_the_same_numbers(world, month):
             values = [sheet.cell(row_of[line.label], c).value for c in range(2, len(COLUMNS) + 2)]
             assert values == list(figures(line).values()), line.label
     year_row = row_of["本年累计(1-11月)"]
-    assert [sheet.cell(year_row, c).value for c in range(2, 5)] == [7, 4, 3]
+    assert [sheet.cell(year_row, c).value for c in range(2, 5)] == [8, 4, 3]
     total_row = row_of["合计"]
-    assert [sheet.cell(total_row, c).value for c in range(2, 9)] == [5, 3, 2, 1, 66.7, 1, 10]
+    assert [sheet.cell(total_row, c).value for c in range(2, 10)] == [5, 3, 2, 1, 66.7, 1, 1, 10]
