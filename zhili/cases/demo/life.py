@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from zhili.cases import deadlines
 from zhili.cases.demo import rules, texts
-from zhili.cases.models import Card, Case, Rating, State, Urgency
+from zhili.cases.models import AssistState, Card, Case, Rating, State, Urgency
+from zhili.cases.services.assists import OPEN as OPEN_TASK
+from zhili.cases.services.assists import assist_clock
 from zhili.cases.workflow import CLOCK_RUNNING
 from zhili.core import workcal
 from zhili.orgs.demo.data import COUNTY
@@ -24,7 +26,8 @@ class Draft:
 
     case: Case
     events: list[dict[str, Any]] = field(default_factory=list)
-    assisting: list[int] = field(default_factory=list)
+    # The assisting units' tasks (协办任务): the unit and its CaseAssist fields.
+    assists: list[tuple[Organization, dict[str, Any]]] = field(default_factory=list)
     master: int | None = None  # index of the master case in the batch
 
 
@@ -184,6 +187,9 @@ class _Life:
         c.lead_unit, c.unit_path, c.dispatched_at, c.acknowledged_at = unit, unit.path, self.t, None
         self.clock()
         c.state = State.DISPATCHED
+        helpers = self._helpers(unit)
+        tasks = self._open_tasks(helpers)
+        note = f"派往{unit.name}" + (f",协办:{helpers[0].name}" if helpers else "")
         self.event(
             action,
             from_state,
@@ -191,14 +197,98 @@ class _Life:
             self.t,
             g.actor(c.dispatch_center),
             c.dispatch_center,
-            f"派往{unit.name}",
+            note,
             unit=unit.code,
             previous_unit=previous,
+            **tasks,
         )
-        if unit.kind == "department" and self.rng.random() < 0.03:
-            helper = rules.REASSIGN_TO.get(unit.code.removeprefix(f"{COUNTY}-"))
-            if helper:
-                self.d.assisting = [g.w.orgs[rules.department(helper)].pk]
+
+    def _helpers(self, unit: Organization) -> list[Organization]:
+        """A department's case sometimes needs another department's help (协办)."""
+        if unit.kind != "department" or self.rng.random() >= 0.08:
+            return []
+        helper = rules.REASSIGN_TO.get(unit.code.removeprefix(f"{COUNTY}-"))
+        return [self.g.w.orgs[rules.department(helper)]] if helper else []
+
+    def _open_tasks(self, helpers: list[Organization]) -> dict[str, Any]:
+        """As zhili.cases.services.assists.open_tasks: new tasks, the others withdrawn."""
+        c = self.c
+        withdrawn = self._withdraw([h.pk for h in helpers])
+        if not helpers:
+            return {"withdrawn": withdrawn} if withdrawn else {}
+        assert c.due_at is not None
+        clock = assist_clock(self.t, c.due_at, calendar=c.calendar_clock)
+        fresh = {
+            "state": AssistState.DISPATCHED,
+            "dispatched_at": self.t,
+            **clock.fields(),
+            "acknowledged_at": None,
+            "replied_at": None,
+            "reply": "",
+            "replied_by_id": None,
+            "updated_at": self.t,
+        }
+        kept = {org.pk: task for org, task in self.d.assists}
+        for helper in helpers:
+            if helper.pk in kept:
+                kept[helper.pk].update(fresh)
+            else:
+                self.d.assists.append((helper, dict(fresh)))
+        tasks: dict[str, Any] = {
+            "assisting": [h.code for h in helpers],
+            "assist_due_at": clock.due_at.isoformat(),
+        }
+        return tasks | ({"withdrawn": withdrawn} if withdrawn else {})
+
+    def _withdraw(self, keep: list[int] | None = None) -> list[str]:
+        """The open tasks of the units not kept are withdrawn (a return, a new dispatch)."""
+        codes = []
+        for org, task in self.d.assists:
+            if org.pk not in (keep or []) and task["state"] in OPEN_TASK:
+                task.update(state=AssistState.WITHDRAWN, updated_at=self.t)
+                codes.append(org.code)
+        return codes
+
+    def assist(self, start: datetime) -> None:
+        """The assisting units acknowledge their tasks and reply, most by their deadline."""
+        c, rng, g = self.c, self.rng, self.g
+        for org, task in self.d.assists:
+            if task["state"] != AssistState.DISPATCHED:
+                continue
+            due = task["due_at"]
+            self.at(max(self.t, self.share(start, due, rng.uniform(0.03, 0.25))))
+            task.update(state=AssistState.ACKNOWLEDGED, acknowledged_at=self.t, updated_at=self.t)
+            self.event(
+                "assist_acknowledge",
+                c.state,
+                c.state,
+                self.t,
+                g.actor(org),
+                org,
+                unit=org.code,
+                task_from=AssistState.DISPATCHED,
+            )
+            fraction = rng.uniform(1.02, 1.5) if rng.random() < 0.1 else rng.uniform(0.4, 0.95)
+            self.at(max(self.t, self.share(start, due, fraction)))
+            reply, actor = rng.choice(texts.ASSIST_REPLIES), g.actor(org)
+            task.update(
+                state=AssistState.REPLIED,
+                replied_at=self.t,
+                reply=reply,
+                replied_by_id=actor,
+                updated_at=self.t,
+            )
+            self.event(
+                "assist_reply",
+                c.state,
+                c.state,
+                self.t,
+                actor,
+                org,
+                reply,
+                unit=org.code,
+                task_from=AssistState.ACKNOWLEDGED,
+            )
 
     def clock(self) -> None:
         c = self.c
@@ -214,24 +304,37 @@ class _Life:
 
     def bounce(self) -> None:
         """The unit sends the case back; the dispatcher sends it elsewhere."""
-        c, rng, g = self.c, self.rng, self.g
+        c, rng = self.c, self.rng
         assert c.lead_unit is not None and c.acknowledge_due_at is not None
         self.at(self.share(self.t, c.acknowledge_due_at, rng.uniform(0.1, 0.8)))
         unit = c.lead_unit
+        self.give_back("return", unit, rng.choice(texts.RETURN_REASONS))
+        self.redispatch(unit)
+
+    def give_back(self, action: str, unit: Organization, note: str) -> None:
+        """The case goes back to its center (a return, or an approved return request)."""
+        c, g = self.c, self.g
+        side = unit if action == "return" else c.dispatch_center
+        withdrawn = self._withdraw()
         c.lead_unit, c.unit_path, c.warn_at = None, "", None
         c.returned_count += 1
         from_state = c.state
         c.state = State.RETURNED
         self.event(
-            "return",
+            action,
             from_state,
             c.state,
             self.t,
-            g.actor(unit),
-            unit,
-            rng.choice(texts.RETURN_REASONS),
+            g.actor(side),
+            side,
+            note,
             previous_unit=unit.code,
+            **({"withdrawn": withdrawn} if withdrawn else {}),
         )
+
+    def redispatch(self, unit: Organization) -> None:
+        """The dispatcher sends a returned case to another unit."""
+        c, rng, g = self.c, self.rng, self.g
         self.at(self.working(rng.uniform(0.2, 4)))
         suffix = rules.REASSIGN_TO.get(unit.code.removeprefix(f"{COUNTY}-"))
         if suffix:
@@ -271,6 +374,11 @@ class _Life:
             else rng.uniform(1.0, 2.2)
         )
         start = c.dispatched_at or self.t
+        if self.d.assists:
+            self.assist(start)
+        if rng.random() < 0.01 and self._returned_late(unit):
+            self.handle(reopened)
+            return
         if rng.random() < 0.85:
             self.at(
                 max(self.t, self.share(start, c.due_at, min(use, 1.0) * rng.uniform(0.05, 0.3)))
@@ -286,6 +394,8 @@ class _Life:
         c.reply = f"经{unit.name}核查处理,{resolution}。{rng.choice(texts.CONTACTS)}"
         c.replied_at, c.warn_at = self.t, None
         self.transition("reply", State.REPLIED, unit, c.reply)
+        if c.urgency == Urgency.NORMAL and rng.random() < 0.03:
+            self._sent_back(unit, resolution)
         self.at(
             self.calendar(rng.uniform(10, 600))
             if c.urgency != Urgency.NORMAL
@@ -313,6 +423,55 @@ class _Life:
         self.transition("rate", State.RATED, c.dispatch_center, c.rating_comment, rating=rating)
         if rating == Rating.UNSATISFIED and rng.random() < 0.4:
             self.reopen()
+
+    def _returned_late(self, unit: Organization) -> bool:
+        """Past the return window the unit asks the center to take the case back (申请退单);
+        True when the center agreed and the case went to another unit."""
+        c, rng = self.c, self.rng
+        self.at(self.working(rng.uniform(3, 20)))
+        reason = rng.choice(texts.RETURN_REQUEST_REASONS)
+        c.return_requested_at, c.return_reason = self.t, reason
+        self.transition("request_return", None, unit, reason, unit=unit.code)
+        self.at(self.working(rng.uniform(0.5, 6)))
+        c.return_requested_at = None
+        if rng.random() < 0.6:
+            self.give_back("approve_return", unit, reason)
+            self.redispatch(unit)
+            return True
+        refusal = rng.choice(texts.REFUSE_RETURN_REASONS)
+        self.transition("refuse_return", None, c.dispatch_center, refusal, unit=unit.code)
+        return False
+
+    def _sent_back(self, unit: Organization, resolution: str) -> None:
+        """The center's review finds the reply weak (审核退回); the unit answers again."""
+        c, rng = self.c, self.rng
+        self.at(self.working(rng.uniform(0.3, 6)))
+        reason, rejected = rng.choice(texts.SEND_BACK_REASONS), c.reply
+        c.reply, c.replied_at = "", None
+        c.sent_back_count += 1
+        c.send_back_reason = reason
+        assert c.due_at is not None and c.dispatched_at is not None
+        warn = (
+            None
+            if c.card == Card.RED
+            else c.due_at
+            if c.card == Card.YELLOW
+            else deadlines.warn_point(c.dispatched_at, c.due_at, calendar=c.calendar_clock)
+        )
+        # A moment already past falls at the next sweep, that is now.
+        c.warn_at = max(warn, self.t) if warn else None
+        self.transition(
+            "send_back",
+            State.IN_PROGRESS,
+            c.dispatch_center,
+            reason,
+            unit=unit.code,
+            rejected_reply=rejected,
+        )
+        self.at(self.working(rng.uniform(2, 24)))
+        c.reply = f"经{unit.name}到现场再次核实,{resolution}。已电话告知诉求人处理结果。"
+        c.replied_at, c.warn_at = self.t, None
+        self.transition("reply", State.REPLIED, unit, c.reply)
 
     def _suspends(self) -> bool:
         c, rng = self.c, self.rng

@@ -16,6 +16,7 @@ from zhili.cases.demo import catalog, rules
 from zhili.cases.demo.generator import Draft, Generator, World
 from zhili.cases.models import (
     Case,
+    CaseAssist,
     CaseDuplicate,
     CaseEvent,
     CaseNumberCounter,
@@ -197,10 +198,13 @@ def write_cases(drafts: list[Draft], stdout: TextIO) -> dict[str, int]:
             d.case.master_id = drafts[d.master].case.pk
             merged.append(d.case)
     Case.objects.bulk_update(merged, ["master"], batch_size=BATCH)
-    through = Case.assisting_units.through
-    links = [through(case_id=d.case.pk, organization_id=o) for d in drafts for o in d.assisting]
-    through.objects.bulk_create(links, batch_size=BATCH)
-    return {"cases": len(cases), "events": events, "assisting": len(links), "indexed": indexed}
+    tasks = [
+        CaseAssist(case_id=d.case.pk, organization_id=org.pk, **fields)
+        for d in drafts
+        for org, fields in d.assists
+    ]
+    CaseAssist.objects.bulk_create(tasks, batch_size=BATCH)
+    return {"cases": len(cases), "events": events, "assisting": len(tasks), "indexed": indexed}
 
 
 EVENT_COLUMNS = [

@@ -25,7 +25,7 @@ from zhili.cases.models import (
     ResponsibilityRule,
 )
 from zhili.cases.routing import route
-from zhili.cases.workflow import CLOCK_RUNNING, TRANSITIONS
+from zhili.cases.workflow import ASSIST_TRANSITIONS, CLOCK_RUNNING, TRANSITIONS
 from zhili.conftest import suite_clock
 from zhili.orgs.demo import load as load_orgs
 from zhili.orgs.models import Grid
@@ -121,7 +121,7 @@ def test_timelines_follow_the_workflow() -> None:
         assert items[0][1] == "register"
         state = "registered"
         for _, action, from_state, to_state in items[1:]:
-            if action == "card":  # the scheduler's sweep, not a transition
+            if action == "card" or action in ASSIST_TRANSITIONS:  # not the case's transitions
                 assert from_state == to_state == state
                 continue
             transition = TRANSITIONS[action]
@@ -167,3 +167,19 @@ def test_repeated_calls_are_registered_and_flagged_as_likely_duplicates() -> Non
         # Flagged against its original (and perhaps other look-alikes nearby, best first).
         flag = CaseDuplicate.objects.get(case=repeat, candidate__case_no=original)
         assert flag.score >= 0.6 and "相距约" in flag.reason
+
+
+def test_the_closed_loop_shows_in_the_demo() -> None:
+    """Assisting tasks with deadlines no later than the lead's, send-backs and return
+    requests: the figures and the queues of the 12345 loop have something to show."""
+    from zhili.cases.models import AssistState, CaseAssist
+
+    tasks = list(CaseAssist.objects.select_related("case"))
+    assert tasks, "the demo year should have assisting tasks"
+    for task in tasks:
+        if task.state != AssistState.WITHDRAWN:
+            assert task.due_at is not None and task.due_at <= task.case.due_at
+    assert {t.state for t in tasks} >= {AssistState.REPLIED}
+    actions = set(CaseEvent.objects.values_list("action", flat=True))
+    assert {"assist_acknowledge", "assist_reply", "send_back", "request_return"} <= actions
+    assert Case.objects.filter(sent_back_count__gt=0).exists()
