@@ -200,7 +200,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- petitions ------------------------------------------------------------------------------
 # Where the law sends a petition whoever registers it (zhili/petitions/routing.py): {route key:
 # unit code suffix under the county's code}; empty keeps "discipline" (检举控告) -> -JJJC and
-# "law" (涉法涉诉) -> -SFSS.
+# "law" (涉法涉诉) -> -SFSS; "office" is the petition office that registers the petitions
+# pushed by 阳光信访 (-XFJD).
 ZHILI_PETITION_ROUTES: dict[str, str] = {}
 
 # --- cases ----------------------------------------------------------------------------------

@@ -63,6 +63,15 @@ def target_for(kind: str, category: str, near: Organization) -> Organization | N
     return unit_of(route, near) if route else None
 
 
+# The county's petition office (信访接待中心): it registers the online petitions that the
+# province's 阳光信访 system pushes (zhili.integrations), as it would a letter or a visit.
+OFFICE = Route("office", "网上信访(阳光信访推送)", "信访工作机构", "-XFJD")
+
+
+def petition_office(near: Organization) -> Organization | None:
+    return unit_of(OFFICE, near)
+
+
 def table(near: Organization) -> list[tuple[Route, Organization | None]]:
     """Every route with the unit it finds from `near` (for the registration page)."""
     return [(route, unit_of(route, near)) for route in ROUTES]

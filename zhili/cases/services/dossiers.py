@@ -20,11 +20,12 @@ from django.utils import timezone
 from zhili.cases import deadlines, workflow
 from zhili.cases.models import Case, State
 from zhili.cases.services.common import _check_side
-from zhili.cases.services.transitions import _apply, _close, _reply, case_act
+from zhili.cases.services.transitions import _apply, _close, _reply, _to_unit, case_act
 from zhili.core.errors import Conflict
 from zhili.core.roles import Action
 from zhili.core.scope import can
 from zhili.core.workflow import Transition
+from zhili.orgs.models import Organization
 
 # The states in which a case can still be taken over by a dossier.
 TAKEABLE = (State.DISPATCHED, State.ACKNOWLEDGED, State.IN_PROGRESS)
@@ -126,6 +127,22 @@ def case_take_for_dossier(*, actor: Any, case: Case, dossier_label: str) -> Case
         case = case_act(actor=actor, case=case, action="acknowledge", note=note)
     # The dossier's own service checked the role; the side is the lead unit's.
     _check_side(actor, case, HOLD.side)
+    return _hold(actor, case, note, dossier_label)
+
+
+def case_hand_over(*, case: Case, unit: Organization, dossier_label: str) -> Case:
+    """A case that is a dossier by law from its intake (a 阳光信访 push is a petition): the
+    system dispatches it to `unit`, the office that registers the dossier, and hands it over
+    at once, leaving the timeline rows a person's steps would leave. The caller (the
+    dossier's own service) is inside its transaction."""
+    note = f"依法转为{dossier_label}办理"
+    dispatch, acknowledge = workflow.TRANSITIONS["dispatch"], workflow.TRANSITIONS["acknowledge"]
+    case = _apply(case, dispatch, None, _to_unit(case, unit), note=note, unit=unit.code)
+    case = _apply(case, acknowledge, None, {"acknowledged_at": timezone.now()}, note=note)
+    return _hold(None, case, note, dossier_label)
+
+
+def _hold(actor: Any, case: Case, note: str, dossier_label: str) -> Case:
     now = timezone.now()
     left = None
     if case.due_at is not None:

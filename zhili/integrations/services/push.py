@@ -16,10 +16,12 @@ from zhili.core.personal import validate_phone
 from zhili.integrations.models import PushChannel, PushedOrder, PushSignature, PushSource
 from zhili.integrations.services.mappings import mapping_hit, mapping_resolve
 from zhili.integrations.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_matches
+from zhili.petitions.services import petition_register_from_push
 
 URGENCY_RANK: dict[str, int] = {Urgency.NORMAL: 0, Urgency.URGENT: 1, Urgency.EMERGENCY: 2}
 # The intake's names for what the push body calls otherwise.
 INTAKE_FIELDS = {"description": "content", "title": "content", "reporter_phone": "caller_phone"}
+PETITION_FIELDS = {"received_at": "created_at", "petitioners[0].phone": "caller_phone"}
 
 
 class PushRefused(DomainError):
@@ -133,7 +135,20 @@ def _register(source: PushSource, order: PushOrder, order_no: str, raw: dict[str
     )
     audit(None, "integrations.push.accept", case, channel=source.channel, order_no=order_no)
     mapping_hit(mapping)
+    if source.channel == PushChannel.PETITION:
+        _register_petition(case, order.created_at)
     return case
+
+
+def _register_petition(case: Case, received_at: datetime) -> None:
+    """A 阳光信访 push is a petition by law: registered as one, linked to its case."""
+    try:
+        petition = petition_register_from_push(case=case, received_at=received_at)
+    except InvalidInput as exc:
+        exc.field = PETITION_FIELDS.get(exc.field or "", exc.field)
+        raise
+    if petition is None:
+        audit(None, "integrations.push.no_petition_office", case, channel=PushChannel.PETITION)
 
 
 def urgency_for(source: PushSource, category: Category, stated: str) -> str:

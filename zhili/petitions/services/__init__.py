@@ -18,6 +18,7 @@ from zhili.petitions.services.registration import (
     Registration,
     petition_open_from_case,
     petition_register,
+    petition_register_from_push,
     petitioner_find_or_create,
     registration_from_case,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "petition_open_from_case",
     "petition_rate_by_petitioner",
     "petition_register",
+    "petition_register_from_push",
     "petitioner_find_or_create",
     "registration_from_case",
 ]

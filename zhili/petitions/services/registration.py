@@ -29,13 +29,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zhili.cases.models import Case
+from zhili.cases.services.dossiers import case_hand_over, case_take_for_dossier
 from zhili.core.audit import audit
 from zhili.core.errors import Forbidden, InvalidInput
 from zhili.core.events import emit
 from zhili.core.personal import validate_id_number, validate_phone
 from zhili.core.workflow import actor_roles
 from zhili.orgs.models import Level, Organization
-from zhili.petitions import deadlines, law, workflow
+from zhili.petitions import deadlines, law, routing, workflow
 from zhili.petitions.events import PetitionRegistered
 from zhili.petitions.models import (
     Category,
@@ -318,6 +319,12 @@ def petition_register(
     re-review is registered as not accepted unless `repeat_override` gives new facts.
     """
     unit = _check_registrar(actor)
+    return _register(actor=actor, unit=unit, data=data, case=case, is_demo=is_demo)
+
+
+def _register(
+    *, actor: Any, unit: Organization, data: Registration, case: Case | None, is_demo: bool
+) -> Petition:
     _check_choices(data)
     reps, others = _check_people(data)
     township = _township(data.township)
@@ -417,14 +424,30 @@ def petition_open_from_case(*, actor: Any, case: Case, data: Registration) -> Pe
     """Open a petition from a case of the one queue: the case is taken into the actor's
     hands (acknowledged and started, zhili.cases.services.dossiers) and stays open until the
     petition is closed; then `PetitionClosed` answers it."""
-    from zhili.cases.services.dossiers import case_take_for_dossier
-
     if Petition.objects.filter(case=case).exists():
         existing = Petition.objects.filter(case=case).first()
         assert existing is not None
         raise InvalidInput(f"该工单已转为信访事项 {existing.number}", field="case")
     case_take_for_dossier(actor=actor, case=case, dossier_label="信访事项")
     return petition_register(actor=actor, data=data, case=case)
+
+
+@transaction.atomic
+def petition_register_from_push(*, case: Case, received_at: datetime) -> Petition | None:
+    """An online petition pushed by the province's 阳光信访 system is a petition by law, not
+    a work order (the 信访工作条例 counts online petitions among its forms): the county's
+    petition office registers it on receipt, with the calendar-day limits of the 条例 counted
+    from `received_at` (when the petitioner submitted it), and the case it came in as is
+    handed over to it (zhili.cases.services.dossiers.case_hand_over), one clock per matter.
+    None when the county has no petition office: the case then stays a work order.
+    """
+    office = routing.petition_office(case.dispatch_center)
+    if office is None:
+        return None
+    case = case_hand_over(case=case, unit=office, dossier_label="信访事项")
+    data = registration_from_case(case)
+    data.received_at = min(received_at, timezone.now())
+    return _register(actor=None, unit=office, data=data, case=case, is_demo=False)
 
 
 def registration_from_case(case: Case) -> Registration:
