@@ -26,7 +26,7 @@ from typing import Any
 from django.conf import settings
 
 from zhili.core import workcal
-from zhili.mediation.law import chinese_number
+from zhili.core.numerals import chinese_number
 
 CONFIRMATION_DAYS = 30
 CONFIRMATION_WARN_DAY = 25

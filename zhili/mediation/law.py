@@ -24,23 +24,7 @@ Sources checked (stored public pages, found with the `search` tool):
 
 from dataclasses import dataclass
 
-DIGITS = "零一二三四五六七八九"
-
-
-def chinese_number(n: int) -> str:
-    """1..999 in Chinese numerals as laws write them: 8 -> 八, 14 -> 十四, 201 -> 二百零一."""
-    if not 0 < n < 1000:
-        raise ValueError(n)
-    hundreds, rest = divmod(n, 100)
-    tens, ones = divmod(rest, 10)
-    text = f"{DIGITS[hundreds]}百" if hundreds else ""
-    if tens:
-        text += ("" if tens == 1 and not hundreds else DIGITS[tens]) + "十"
-    elif hundreds and ones:
-        text += "零"
-    if ones:
-        text += DIGITS[ones]
-    return text
+from zhili.core.numerals import chinese_number
 
 
 @dataclass(frozen=True)

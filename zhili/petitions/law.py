@@ -27,17 +27,9 @@ changes this table and nothing else.
 
 from dataclasses import dataclass
 
+from zhili.core.numerals import chinese_number
+
 TITLE = "信访工作条例"
-_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_number(n: int) -> str:
-    """1..99 in Chinese numerals as laws number their articles: 十八, 二十三, 三十六."""
-    if not 0 < n < 100:
-        raise ValueError(n)
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else f"{_DIGITS[tens]}十")
-    return head + (_DIGITS[ones] if ones else "")
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
 from zhili.core.errors import InvalidInput
+from zhili.core.numerals import chinese_number
 
 SALT = "zhili.portal.challenge"
 TTL = 30 * 60  # seconds to answer: a report with a map and photos takes a while
 FIELD = "challenge_answer"
-_NUMERALS = "零一二三四五六七八九"
 
 
 class ChallengeUsed(InvalidInput):
@@ -35,15 +35,6 @@ class ChallengeUsed(InvalidInput):
 class Challenge:
     question: str
     token: str
-
-
-def chinese_number(n: int) -> str:
-    """0..99 in Chinese words: 七, 十二, 二十, 四十五."""
-    tens, ones = divmod(n, 10)
-    if not tens:
-        return _NUMERALS[ones]
-    head = "" if tens == 1 else _NUMERALS[tens]
-    return f"{head}十{_NUMERALS[ones] if ones else ''}"
 
 
 def _digest(nonce: str, answer: str) -> str:

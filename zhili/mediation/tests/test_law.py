@@ -16,16 +16,6 @@ APP = Path(law.__file__).parent
 ARTICLE = re.compile(r"第[一二三四五六七八九十百零\d]+条")
 
 
-def test_chinese_numbers() -> None:
-    cases = {1: "一", 8: "八", 10: "十", 14: "十四", 23: "二十三", 33: "三十三", 85: "八十五"}
-    cases |= {100: "一百", 101: "一百零一", 201: "二百零一", 203: "二百零三", 210: "二百一十"}
-    for number, text in cases.items():
-        assert law.chinese_number(number) == text
-    for bad in (0, 1000):
-        with pytest.raises(ValueError):
-            law.chinese_number(bad)
-
-
 def test_citations_come_from_the_tables() -> None:
     assert law.cite(33) == "《人民调解法》第三十三条"
     assert law.cite(8, 9) == "《人民调解法》第八条、第九条"

@@ -75,11 +75,6 @@ def test_the_limits_name_their_articles() -> None:
     }
 
 
-@pytest.mark.parametrize(("n", "text"), [(1, "一"), (10, "十"), (18, "十八"), (21, "二十一")])
-def test_chinese_numbers(n: int, text: str) -> None:
-    assert law.chinese_number(n) == text
-
-
 # --- nothing else prints an article or a number of days -----------------------------------
 
 TEMPLATES = [
