@@ -559,6 +559,7 @@ def generate(
     # agreement of three days ago still waiting for the respondent's signature.
     extra = [_plan_long(rng, now, back) for back in (45, 38)]
     extra.append(_plan_window(rng, now, 3, "unsigned"))
+    extra.append(_plan_accepted(rng, now))
     prepared |= {len(times) + i: plan for i, plan in enumerate(extra)}
     times += [plan.registered for plan in extra]
     endings += [plan.kind for plan in extra]
@@ -634,6 +635,18 @@ def _plan_long(rng: random.Random, now: datetime, back: int) -> Plan:
     plan.step("start", registered + timedelta(days=2), S.MEDIATING)
     for day in (9, back - 6):
         plan.step("session", registered + timedelta(days=day, hours=2), S.MEDIATING)
+    return plan
+
+
+def _plan_accepted(rng: random.Random, now: datetime) -> Plan:
+    """A dispute the chair accepted a few hours ago, its mediation not yet begun: the state
+    is on the pages whatever the day the demo is loaded."""
+    accepted = now - timedelta(hours=rng.randint(1, 4))
+    registered = accepted - timedelta(days=1, hours=rng.randint(1, 6))
+    plan = Plan(rng, now, registered)
+    plan.kind = "accepted"
+    plan.step("consent", registered + timedelta(hours=3), S.REGISTERED)
+    plan.step("accept", accepted, S.ACCEPTED)
     return plan
 
 
