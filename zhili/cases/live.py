@@ -90,7 +90,12 @@ def push(groups: list[str], payload: dict[str, Any]) -> None:
 def announce_after_commit(case: Case, action: str, *, previous_paths: tuple[str, ...] = ()) -> None:
     """Push after commit to the units the case is with now, those it has just left and its
     assisting units (a withdrawn one too: its page must drop the task)."""
-    assisting = list(case.assists.values_list("organization__code", "organization__path"))
+    # A case never dispatched has no assisting tasks: intake spares the query.
+    assisting = (
+        list(case.assists.values_list("organization__code", "organization__path"))
+        if case.dispatched_at is not None
+        else []
+    )
     paths = [case.dispatch_path, case.unit_path, *previous_paths, *(p for _c, p in assisting)]
     groups = groups_for(*paths)
     payload = message(case, action, [code for code, _p in assisting])
