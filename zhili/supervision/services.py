@@ -19,6 +19,7 @@ from django.utils import timezone
 from zhili.cases.deadlines import Limit, add_limit, provisional
 from zhili.cases.models import Card, Case, LimitUnit
 from zhili.cases.models import State as CaseState
+from zhili.core import workcal
 from zhili.core.audit import audit
 from zhili.core.counters import take_next
 from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -445,10 +446,8 @@ def orders_recompute_provisional(*, years: list[int]) -> int:
         if all(getattr(order, k) == v for k, v in fields.items()):
             continue
         SupervisionOrder.objects.filter(pk=order.pk).update(**fields)
-        which = "、".join(str(y) for y in years)
-        note = (
-            f"{which}年节假日安排已确认,答复时限按正式日历重新计算:"
-            f"{moment_text(order.due_at)} → {moment_text(due)}"
+        note = workcal.recomputed_note(
+            years, "答复时限", moment_text(order.due_at), moment_text(due)
         )
         _history(order, "recompute", order.state, order.state, None, note)
         audit(None, "supervision.order.recompute", order, years=years, due_after=due)

@@ -37,6 +37,7 @@ from zhili.cases.events import CaseAssistActed
 from zhili.cases.models import AssistState, Case, CaseAssist, State
 from zhili.cases.services.attachments import _attach
 from zhili.cases.services.common import _timeline
+from zhili.core import workcal
 from zhili.core.audit import audit
 from zhili.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from zhili.core.events import emit
@@ -173,11 +174,10 @@ def assist_recompute(*, task: CaseAssist, years: list[int]) -> bool:
 
 
 def _recompute_note(task: CaseAssist, clock: AssistClock, years: list[int]) -> str:
-    which = "、".join(str(y) for y in years)
     old = timezone.localtime(task.due_at) if task.due_at else None
-    new = timezone.localtime(clock.due_at)
-    moved = f"{old:%Y-%m-%d %H:%M} → {new:%Y-%m-%d %H:%M}" if old else f"{new:%Y-%m-%d %H:%M}"
-    text = f"{which}年节假日安排已确认,{task.organization.name}的协办时限按正式日历重新计算:{moved}"
+    new = f"{timezone.localtime(clock.due_at):%Y-%m-%d %H:%M}"
+    what = f"{task.organization.name}的协办时限"
+    text = workcal.recomputed_note(years, what, f"{old:%Y-%m-%d %H:%M}" if old else "—", new)
     return text + (",仍有年份按临时日历计算" if clock.provisional else "")
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from zhili.cases import deadlines, live, workflow
 from zhili.cases.models import Card, Case
 from zhili.cases.services.common import _timeline
+from zhili.core import workcal
 from zhili.core.audit import audit
 
 RECOMPUTE_ACTION = "recompute"
@@ -55,13 +56,9 @@ def _cards(case: Case, clock: deadlines.Clock, now: datetime) -> dict[str, objec
 
 
 def _note(case: Case, clock: deadlines.Clock, years: list[int], withdrawn: str) -> str:
-    which = "、".join(str(y) for y in years)
     old, new = timezone.localtime(case.due_at), timezone.localtime(clock.due_at)
-    text = (
-        f"{which}年节假日安排已确认,办结时限按正式日历重新计算:"
-        f"{old:%Y-%m-%d %H:%M} → {new:%Y-%m-%d %H:%M}"
-        if old != new
-        else f"{which}年节假日安排已确认,办结时限不变({new:%Y-%m-%d %H:%M})"
+    text = workcal.recomputed_note(
+        years, "办结时限", f"{old:%Y-%m-%d %H:%M}", f"{new:%Y-%m-%d %H:%M}"
     )
     if clock.provisional:
         text += ",仍有年份按临时日历计算"

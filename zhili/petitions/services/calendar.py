@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from zhili.core import workcal
 from zhili.core.audit import audit
 from zhili.petitions import deadlines
 from zhili.petitions.models import Petition, State
@@ -36,11 +37,11 @@ def petition_recompute_hand_back(*, petition: Petition, years: list[int]) -> boo
     Petition.objects.filter(pk=petition.pk).update(**fields)
     if until == petition.hand_back_until:
         return False
-    which = "、".join(str(y) for y in years)
-    note = (
-        f"{which}年节假日安排已确认,异议期限按正式日历重新计算:"
-        f"{deadlines.last_day_text(petition.hand_back_until)} → {deadlines.last_day_text(until)}"
+    before, after = (
+        deadlines.last_day_text(petition.hand_back_until),
+        deadlines.last_day_text(until),
     )
+    note = workcal.recomputed_note(years, "异议期限", before, after)
     timeline(petition, "recompute", petition.state, petition.state, None, note, years=years)
     audit(None, "petitions.petition.recompute", petition, years=years, hand_back_until=until)
     return True
