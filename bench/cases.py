@@ -291,6 +291,15 @@ def synthetic_rows(start: int, count: int) -> tuple[list[str], list[tuple[Any, .
         "village_id",
         "township_id",
     ]
+    # Every other column that takes no NULL gets the model's default: a new field must not
+    # break the bench's raw insert.
+    rest = [
+        f
+        for f in Case._meta.concrete_fields
+        if not f.null and not f.primary_key and f.column not in columns
+    ]
+    columns += [f.column for f in rest]
+    defaults = tuple(f.get_default() for f in rest)
     rows = []
     for n in range(start, start + count):
         village_id, village_path, township_id = villages[n % len(villages)]
@@ -337,6 +346,7 @@ def synthetic_rows(start: int, count: int) -> tuple[list[str], list[tuple[Any, .
                 now,
                 village_id,
                 township_id,
+                *defaults,
             )
         )
     return columns, rows
