@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import shapely
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from zhili.cases import text
@@ -103,30 +104,55 @@ def distances_m(lat: float, lng: float, lats: np.ndarray, lngs: np.ndarray) -> n
     return distances
 
 
-def candidates(row: CaseText, cfg: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """(case id, signature, lat, lng) of the earlier cases that may repeat `row`'s case.
-
-    Two queries, one per index, rather than one with an OR: SQLite cannot use either index
-    for `grid IN (...) OR cell IN (...)` and would read the whole category group."""
-    places = []
-    if row.grid_id is not None:
-        places.append(Q(grid_id__in=adjacent_grids(row.grid_id)))
-    if row.lat is not None and row.lng is not None:
-        places.append(Q(cell__in=text.cells_around(row.lat, row.lng, cfg["distance_m"])))
-    since = row.registered_at - timedelta(days=cfg["days"])
-    window = (
-        CaseText.objects.filter(group=row.group, registered_at__gte=since)
-        .filter(registered_at__lte=row.registered_at, township_id=row.township_id)
-        .exclude(case_id=row.case_id)
-        .order_by("-registered_at")
-        .values_list("case_id", "signature", "lat", "lng", "registered_at")
+def _window_sql(place: str, count: int, *, township: bool) -> str:
+    """The newest `LIMIT` cases of the window at `count` values of one kind of place (`place`
+    is a column: grid_id or cell), as one part of the union below."""
+    table = connection.ops.quote_name(CaseText._meta.db_table)
+    marks = ", ".join(["%s"] * count)
+    same_township = "township_id = %s" if township else "township_id IS NULL"
+    return (
+        f"SELECT * FROM (SELECT case_id, signature, lat, lng, registered_at FROM {table}"  # noqa: S608
+        f' WHERE "group" = %s AND registered_at >= %s AND registered_at <= %s'
+        f" AND {same_township} AND case_id <> %s AND {place} IN ({marks})"
+        f" ORDER BY registered_at DESC LIMIT %s) AS {place}_window"
     )
-    found: dict[int, tuple[Any, ...]] = {}
-    for place in places:  # no point and no grid: nothing to compare places with
-        for item in window.filter(place)[: cfg["max_candidates"]]:
-            found.setdefault(item[0], item)
-    newest = sorted(found.values(), key=lambda item: item[4], reverse=True)
-    return newest[: cfg["max_candidates"]]
+
+
+def candidates(row: CaseText, cfg: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """(case id, signature, lat, lng) of the earlier cases that may repeat `row`'s case, the
+    newest first, at most `max_candidates`.
+
+    One statement that unites two parts, one per index (grid; cell): SQLite cannot use either
+    index for `grid IN (...) OR cell IN (...)` and would read the whole category group. It is
+    SQL because it runs in every intake's transaction, where building two querysets cost more
+    than running them."""
+    places: list[tuple[str, list[int]]] = []
+    if row.grid_id is not None:
+        places.append(("grid_id", list(adjacent_grids(row.grid_id))))
+    if row.lat is not None and row.lng is not None:
+        places.append(("cell", text.cells_around(row.lat, row.lng, cfg["distance_m"])))
+    if not places:  # no point and no grid: nothing to compare places with
+        return []
+    at = CaseText._meta.get_field("registered_at")
+    since = row.registered_at - timedelta(days=cfg["days"])
+    window = [
+        row.group,
+        at.get_db_prep_value(since, connection),
+        at.get_db_prep_value(row.registered_at, connection),
+        *([] if row.township_id is None else [row.township_id]),
+        row.case_id,
+    ]
+    limit = cfg["max_candidates"]
+    parts, params = [], []
+    for place, values in places:
+        parts.append(_window_sql(place, len(values), township=row.township_id is not None))
+        params += [*window, *values, limit]
+    union = " UNION ".join(parts)  # UNION, not UNION ALL: a case found by both parts once
+    sql = f"SELECT case_id, signature, lat, lng FROM ({union}) AS found"  # noqa: S608
+    sql += " ORDER BY registered_at DESC, case_id DESC LIMIT %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit])
+        return [tuple(r) for r in cursor.fetchall()]
 
 
 def score(row: CaseText, found: list[tuple[Any, ...]], cfg: dict[str, Any]) -> list[Hit]:

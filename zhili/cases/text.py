@@ -29,7 +29,7 @@ import numpy as np
 from django.db import connection
 
 from zhili.cases.models import Case, CaseText, Category
-from zhili.core.rows import insert_rows
+from zhili.core.rows import insert_row, insert_rows
 
 NUM_PERM = 64
 _PRIME = (1 << 61) - 1
@@ -287,9 +287,7 @@ def _row(case: Case, group: str) -> CaseText:
 
 def index_case(case: Case) -> CaseText:
     """Write the index row of one new case (call it inside the intake's transaction)."""
-    row = _row(case, group_of(case.category.path))
-    row.save(force_insert=True)
-    return row
+    return insert_row(_row(case, group_of(case.category.path)))
 
 
 def index_cases(cases: Iterable[Case], *, batch: int = 2000) -> int:

@@ -5,6 +5,7 @@ from typing import Any
 from django.db import models, transaction
 
 from zhili.core.models import AuditLog
+from zhili.core.rows import insert_row
 
 
 def target_label(target: models.Model) -> tuple[str, str]:
@@ -20,6 +21,8 @@ def audit(actor: Any, action: str, target: models.Model | None = None, **extra: 
         raise RuntimeError("audit() must be called inside the service's transaction")
     target_type, target_id = target_label(target) if target is not None else ("", "")
     user = actor if getattr(actor, "pk", None) else None
-    return AuditLog.objects.create(
-        actor=user, action=action, target_type=target_type, target_id=target_id, extra=extra
+    return insert_row(
+        AuditLog(
+            actor=user, action=action, target_type=target_type, target_id=target_id, extra=extra
+        )
     )

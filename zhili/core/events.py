@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 from django.db import transaction
 
 from zhili.core.models import OutboxEvent
+from zhili.core.rows import insert_row
 
 EVENT_TYPES: dict[str, type["DomainEvent"]] = {}
 
@@ -32,7 +33,7 @@ def emit(event: DomainEvent) -> OutboxEvent:
     """Store `event` in the outbox; it commits, or rolls back, with the caller's change."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("emit() must be called inside the service's transaction")
-    return OutboxEvent.objects.create(name=event.name, payload=event.payload())
+    return insert_row(OutboxEvent(name=event.name, payload=event.payload()))
 
 
 def load(name: str, payload: dict[str, Any]) -> DomainEvent:

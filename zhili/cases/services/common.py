@@ -4,6 +4,7 @@ from typing import Any
 
 from zhili.cases.models import Case, CaseEvent
 from zhili.core.errors import Forbidden
+from zhili.core.rows import insert_row
 from zhili.core.scope import scope_for
 from zhili.orgs.models import Kind, Organization
 
@@ -20,15 +21,17 @@ def _timeline(
     **data: Any,
 ) -> CaseEvent:
     user = actor if getattr(actor, "pk", None) else None
-    return CaseEvent.objects.create(
-        case=case,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        actor=user,
-        actor_unit=getattr(user, "organization", None),
-        note=note,
-        data=data,
+    return insert_row(
+        CaseEvent(
+            case=case,
+            action=action,
+            from_state=from_state,
+            to_state=to_state,
+            actor=user,
+            actor_unit=getattr(user, "organization", None),
+            note=note,
+            data=data,
+        )
     )
 
 
