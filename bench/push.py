@@ -4,6 +4,9 @@ duplicate check on and off (`ZHILI_DUPLICATES_ENABLED`, read by the server; the 
 not exist yet, see `duplicates_setting`), and the rate at which repeated pushes of known orders
 are answered (200, the idempotent path).
 
+Load: 20 concurrent clients pushing new orders (duplicate check on) against one uvicorn process
+and against two: orders per second and the p50/p99 latency each client saw.
+
 Setup: the Donghai organizations, grids, catalog and rules (no year of cases) and the
 integrations demo (push sources and the category mapping table).
 """
@@ -28,6 +31,8 @@ from zhili.integrations.signing import signed_headers
 
 PUSHES = 1500
 CLIENTS = 16
+LOAD_PUSHES = 1500
+LOAD_CLIENTS = 20
 
 
 def duplicates_setting() -> Any:
@@ -60,7 +65,15 @@ def bodies(run: str, n: int) -> list[dict[str, Any]]:
     ]
 
 
-async def push_all(base: str, secret: str, orders: list[dict[str, Any]]) -> tuple[float, list[int]]:
+async def push_all(
+    base: str,
+    secret: str,
+    orders: list[dict[str, Any]],
+    clients: int = CLIENTS,
+    latencies: list[float] | None = None,
+) -> tuple[float, list[int]]:
+    """Push `orders` from `clients` concurrent clients; each request's seconds go to
+    `latencies` when given."""
     import httpx
 
     queue = list(orders)
@@ -69,21 +82,24 @@ async def push_all(base: str, secret: str, orders: list[dict[str, Any]]) -> tupl
     async def client_loop(client: httpx.AsyncClient) -> None:
         while queue:
             raw = json.dumps(queue.pop(), ensure_ascii=False).encode()
+            sent = time.perf_counter()
             response = await client.post(
                 "/api/v1/integrations/push/hotline",
                 content=raw,
                 headers=signed_headers(secret, raw),
             )
+            if latencies is not None:
+                latencies.append(time.perf_counter() - sent)
             statuses.append(response.status_code)
 
-    limits = httpx.Limits(max_connections=CLIENTS)
+    limits = httpx.Limits(max_connections=clients)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
         started = time.perf_counter()
-        await asyncio.gather(*(client_loop(client) for _ in range(CLIENTS)))
+        await asyncio.gather(*(client_loop(client) for _ in range(clients)))
         return time.perf_counter() - started, statuses
 
 
-def serve(duplicates: bool) -> tuple[subprocess.Popen, str]:
+def serve(duplicates: bool, workers: int = 2) -> tuple[subprocess.Popen, str]:
     import httpx
     from django.db import connection
 
@@ -98,7 +114,7 @@ def serve(duplicates: bool) -> tuple[subprocess.Popen, str]:
     if connection.vendor == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{connection.settings_dict['NAME']}"
     command = [sys.executable, "-m", "uvicorn", "config.asgi:application", "--port", str(port)]
-    command += ["--workers", "2", "--log-level", "warning", "--lifespan", "off"]
+    command += ["--workers", str(workers), "--log-level", "warning", "--lifespan", "off"]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     with httpx.Client(base_url=base, timeout=30) as client:
@@ -133,9 +149,40 @@ def measure(duplicates: bool) -> dict[str, tuple[float, str]]:
     }
 
 
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def load(workers: int) -> dict[str, tuple[float, str]]:
+    """LOAD_CLIENTS clients pushing new orders, duplicate check on, against `workers` processes."""
+    secret = PushSource.objects.get(channel="hotline").secret
+    orders = bodies(f"load{workers}-{time.time_ns()}", LOAD_PUSHES)
+    server, base = serve(duplicates=True, workers=workers)
+    latencies: list[float] = []
+    try:
+        asyncio.run(push_all(base, secret, orders[:40], LOAD_CLIENTS))  # warm both processes
+        seconds, statuses = asyncio.run(
+            push_all(base, secret, orders[40:], LOAD_CLIENTS, latencies)
+        )
+        bad = sorted({s for s in statuses if s != 201})
+        assert not bad, f"pushes refused: {bad}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    name = f"push.load_{LOAD_CLIENTS}_clients.{workers}_process{'es' if workers > 1 else ''}"
+    return {
+        f"{name}.rate": (len(latencies) / seconds, "orders/s"),
+        f"{name}.p50": (percentile(latencies, 0.50) * 1000, "ms"),
+        f"{name}.p99": (percentile(latencies, 0.99) * 1000, "ms"),
+    }
+
+
 def run() -> dict[str, tuple[float, str]]:
     setup()
     load_integrations(stdout=io.StringIO())
     results = measure(duplicates=False)
     results |= measure(duplicates=True)
+    results |= load(workers=1)
+    results |= load(workers=2)
     return results

@@ -145,8 +145,12 @@ def candidates(row: CaseText, cfg: dict[str, Any]) -> list[tuple[Any, ...]]:
     limit = cfg["max_candidates"]
     parts, params = [], []
     for place, values in places:
-        parts.append(_window_sql(place, len(values), township=row.township_id is not None))
-        params += [*window, *values, limit]
+        # The lists' lengths rounded up to a power of two (the last value repeated): a few
+        # statement texts instead of one per length, so the driver's and the server's caches
+        # of parsed statements keep them.
+        padded = values + values[-1:] * ((1 << (len(values) - 1).bit_length()) - len(values))
+        parts.append(_window_sql(place, len(padded), township=row.township_id is not None))
+        params += [*window, *padded, limit]
     union = " UNION ".join(parts)  # UNION, not UNION ALL: a case found by both parts once
     sql = f"SELECT case_id, signature, lat, lng FROM ({union}) AS found"  # noqa: S608
     sql += " ORDER BY registered_at DESC, case_id DESC LIMIT %s"

@@ -9,9 +9,11 @@ Triggers and generated columns work as for any insert (the cases text index reli
 Use it for append-only rows whose ids nobody needs at once (timeline rows, index rows);
 objects that others point to need their ids back, so they keep `bulk_create`.
 
-`insert_row` is the same for one row written on a hot path (the audit row, the outbox event,
-a case's timeline and index rows at every intake): `Model.objects.create` compiles its INSERT
-anew on each call, which costs about three times what running it does.
+`insert_row` is the same for one row written on a hot path (the case, its audit row, outbox
+event, timeline and index rows at every intake), and `update_row` writes a few columns of one
+row, and `find_pk` asks whether a row with some values exists: `Model.objects.create`,
+`QuerySet.update` and `.first()` compile their SQL anew on each call, which costs about three
+times what running it does.
 """
 
 from collections.abc import Iterable
@@ -112,3 +114,46 @@ def insert_row(obj: M) -> M:
     obj._state.adding = False
     obj._state.db = connection.alias
     return obj
+
+
+@cache
+def _update_sql(
+    model: type[models.Model], vendor: str, names: tuple[str, ...]
+) -> tuple[str, tuple]:
+    meta = model._meta
+    fields = tuple(meta.get_field(name) for name in names)
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)  # type: ignore[union-attr]
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(str(meta.pk.column))} = %s"  # noqa: S608
+    return sql, fields
+
+
+def update_row(obj: models.Model, *names: str) -> None:
+    """Write the fields `names` of `obj` to its row, as `obj.save(update_fields=names)` would
+    without signals or `auto_now` (name such a field to have it written)."""
+    sql, fields = _update_sql(type(obj), connection.vendor, names)
+    values = [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]  # type: ignore[union-attr]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, obj.pk])
+
+
+@cache
+def _find_sql(model: type[models.Model], vendor: str, names: tuple[str, ...]) -> tuple[str, tuple]:
+    meta = model._meta
+    fields = tuple(meta.get_field(name) for name in names)
+    quote = connection.ops.quote_name
+    where = " AND ".join(f"{quote(str(f.column))} = %s" for f in fields)  # type: ignore[union-attr]
+    pk = quote(str(meta.pk.column))
+    return f"SELECT {pk} FROM {quote(meta.db_table)} WHERE {where} LIMIT 1", fields  # noqa: S608
+
+
+def find_pk(model: type[models.Model], **equal: object) -> object | None:
+    """The key of a row of `model` whose fields equal `equal` (any one of them), or None."""
+    sql, fields = _find_sql(model, connection.vendor, tuple(equal))
+    values = [
+        f.get_db_prep_value(v, connection) for f, v in zip(fields, equal.values(), strict=True)
+    ]  # type: ignore[union-attr]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    return row[0] if row else None

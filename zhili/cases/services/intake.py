@@ -22,6 +22,7 @@ from zhili.core.counters import take_next
 from zhili.core.errors import Forbidden, InvalidInput
 from zhili.core.events import emit
 from zhili.core.personal import validate_phone
+from zhili.core.rows import insert_row, update_row
 from zhili.core.scope import role_codes
 from zhili.core.uploads import check_upload
 
@@ -109,7 +110,7 @@ def case_register(*, actor: Any, intake: Intake, attachments: Iterable[UploadedF
     now = timezone.now()
     location = decision.location
     area = location.village if location else None
-    case = Case.objects.create(
+    case = Case(
         case_no=f"~{uuid.uuid4().hex[:24]}",  # provisional: the day's number is taken last
         channel=intake.channel,
         external_id=intake.external_id,
@@ -139,6 +140,7 @@ def case_register(*, actor: Any, intake: Intake, attachments: Iterable[UploadedF
         registered_at=now,
         updated_at=now,
     )
+    insert_row(case)
     event = _timeline(case, "register", "", State.REGISTERED, actor, decision.explanation)
     _attach(case, files, actor, event)
     # Index the text and flag likely duplicates before taking the number (whose counter row
@@ -147,7 +149,7 @@ def case_register(*, actor: Any, intake: Intake, attachments: Iterable[UploadedF
     # The counter row stays locked until commit: taking the number last keeps that short, so
     # concurrent intakes wait on each other as little as possible.
     case.case_no = next_case_no(now)
-    Case.objects.filter(pk=case.pk).update(case_no=case.case_no)
+    update_row(case, "case_no")
     audit(actor, "cases.case.register", case, case_no=case.case_no, channel=case.channel)
     emit(
         CaseRegistered(

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from zhili.core.audit import audit
 from zhili.core.models import AuditLog, OutboxEvent
-from zhili.core.rows import insert_row
+from zhili.core.rows import find_pk, insert_row, update_row
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +51,18 @@ def test_audit_rows_go_through_it_inside_the_transaction(personas: Any) -> None:
     stored = AuditLog.objects.get(pk=row.pk)
     assert (stored.actor, stored.target_id) == (personas.admin, str(personas.dispatcher.pk))
     assert stored.extra == {"why": "检查"}
+
+
+def test_update_row_writes_only_the_named_fields() -> None:
+    event = insert_row(OutboxEvent(name="test.before", attempts=1))
+    event.name, event.attempts, event.last_error = "test.after", 7, "not written"
+    update_row(event, "name", "attempts")
+    stored = OutboxEvent.objects.get(pk=event.pk)
+    assert (stored.name, stored.attempts, stored.last_error) == ("test.after", 7, "")
+
+
+def test_find_pk_answers_the_key_of_a_matching_row_or_none() -> None:
+    event = insert_row(OutboxEvent(name="test.find", claimed_by="worker-1"))
+    assert find_pk(OutboxEvent, name="test.find", claimed_by="worker-1") == event.pk
+    assert find_pk(OutboxEvent, name="test.find", claimed_by="worker-2") is None
+    assert find_pk(OutboxEvent, name="test.nowhere") is None
