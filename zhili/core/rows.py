@@ -18,7 +18,7 @@ times what running it does.
 
 from collections.abc import Iterable
 from functools import cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import connection, models
 
@@ -147,7 +147,7 @@ def _find_sql(model: type[models.Model], vendor: str, names: tuple[str, ...]) ->
     return f"SELECT {pk} FROM {quote(meta.db_table)} WHERE {where} LIMIT 1", fields  # noqa: S608
 
 
-def find_pk(model: type[models.Model], **equal: object) -> object | None:
+def find_pk(model: type[models.Model], **equal: Any) -> Any:
     """The key of a row of `model` whose fields equal `equal` (any one of them), or None."""
     sql, fields = _find_sql(model, connection.vendor, tuple(equal))
     values = [
