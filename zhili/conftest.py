@@ -48,6 +48,11 @@ def suite_clock() -> Iterator[datetime]:
         yield moment
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
+        pytest.skip("needs Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379/1)")
+
+
 @pytest.fixture(autouse=True)
 def fixed_clock(request: pytest.FixtureRequest) -> Iterator[None]:
     # A test that talks to another process (a server, Redis message expiry) keeps real time.

@@ -4,6 +4,11 @@ Each organization has a Channels group ``org.<code>``. A message goes to the gro
 unit on the paths of the case's dispatch center and handling unit (and the unit it just
 left), so a county dispatcher's page hears about everything below the county, a township's
 about its own. Pushes go out after commit and never fail the request that caused them.
+
+With the channel layer (Redis) down, a push stops at its first failure instead of trying
+each group, the outage is logged once, and pushes are skipped for a few seconds between
+tries (zhili.core.outage): a dead Redis cannot slow intake. Pages reload what they missed
+when their socket comes back.
 """
 
 import logging
@@ -12,11 +17,16 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from redis.exceptions import RedisError
 
 from zhili.cases import workflow
 from zhili.cases.models import Card, Case
+from zhili.core.outage import Outage
 
 log = logging.getLogger(__name__)
+layer_outage = Outage("channel layer", log, instead="live updates are not pushed")
+# What a channel layer that cannot be reached raises (redis-py's errors; sockets, timeouts).
+LAYER_DOWN: tuple[type[Exception], ...] = (RedisError, OSError)
 
 
 def group_name(code: str) -> str:
@@ -69,22 +79,26 @@ def message(case: Case, action: str, assisting: list[str] | None = None) -> dict
 
 
 async def _send_all(layer: Any, groups: list[str], payload: dict[str, Any]) -> None:
+    # The first failure ends the push: the next group would go to the same dead Redis.
     for group in groups:
-        try:
-            await layer.group_send(group, payload)
-        except Exception:
-            log.exception("live update for %s not delivered to %s", payload.get("case_no"), group)
+        await layer.group_send(group, payload)
 
 
 def push(groups: list[str], payload: dict[str, Any]) -> None:
     layer = get_channel_layer()
-    if layer is None or not groups:
+    if layer is None or not groups or layer_outage.paused():
         return
     try:
         # One event loop for all the groups: async_to_sync sets one up per call.
         async_to_sync(_send_all)(layer, groups, payload)
-    except Exception:
+    except LAYER_DOWN as exc:
+        if not layer_outage.down:  # the outage's first failure: its traceback, once
+            log.exception("live update for %s not delivered", payload.get("case_no"))
+        layer_outage.failed(exc)
+    except Exception:  # not an outage (a full channel, a bug): this update only
         log.exception("live update for %s not delivered", payload.get("case_no"))
+    else:
+        layer_outage.succeeded()
 
 
 def announce_after_commit(case: Case, action: str, *, previous_paths: tuple[str, ...] = ()) -> None:
