@@ -20,7 +20,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.utils import timezone
 
-from zhili.core import stamps
+from zhili.core import sharedcache, stamps
 from zhili.core.roles import Role
 from zhili.orgs.models import Grid, Organization, User
 from zhili.orgs.services import GRID_STAMP, tree_path
@@ -82,6 +82,7 @@ def reset_caches() -> None:
             stamped._value = None
             stamped.invalidate()
     cache.clear()
+    sharedcache.reset()
 
 
 @pytest.fixture(autouse=True)
