@@ -11,6 +11,7 @@ tries (zhili.core.outage): a dead Redis cannot slow intake. Pages reload what th
 when their socket comes back.
 """
 
+import asyncio
 import logging
 from typing import Any
 
@@ -25,7 +26,8 @@ from zhili.core.outage import Outage
 
 log = logging.getLogger(__name__)
 layer_outage = Outage("channel layer", log, instead="live updates are not pushed")
-# What a channel layer that cannot be reached raises (redis-py's errors; sockets, timeouts).
+# What a channel layer that cannot be reached raises (redis-py's errors; sockets; timeouts,
+# PUSH_TIMEOUT's among them).
 LAYER_DOWN: tuple[type[Exception], ...] = (RedisError, OSError)
 
 
@@ -78,10 +80,19 @@ def message(case: Case, action: str, assisting: list[str] | None = None) -> dict
     }
 
 
+# A whole push, all its groups: milliseconds on a live Redis. The layer's own read timeout is
+# longer (it must outlast the 5 s blocking receive, docs/operations.md): without this bound a
+# Redis that accepts and never answers would hold the request that pushed for 15 s.
+PUSH_TIMEOUT = 2.0
+
+
 async def _send_all(layer: Any, groups: list[str], payload: dict[str, Any]) -> None:
-    # The first failure ends the push: the next group would go to the same dead Redis.
-    for group in groups:
-        await layer.group_send(group, payload)
+    async def send() -> None:
+        # The first failure ends the push: the next group would go to the same dead Redis.
+        for group in groups:
+            await layer.group_send(group, payload)
+
+    await asyncio.wait_for(send(), PUSH_TIMEOUT)
 
 
 def push(groups: list[str], payload: dict[str, Any]) -> None:

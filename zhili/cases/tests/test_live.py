@@ -6,6 +6,7 @@ WebSocket tests use transactional databases: the consumer reads the session and 
 through database_sync_to_async on another connection, and pushes go out on commit.
 """
 
+import asyncio
 import http.cookiejar
 import json
 import os
@@ -196,6 +197,23 @@ def test_a_push_stops_at_the_first_failure_and_logs_the_outage_once(dead_layer, 
     warnings = [r for r in caplog.records if r.name == "zhili.cases.live"]
     assert [r.levelname for r in warnings] == ["ERROR", "WARNING"]  # a traceback, then the outage
     assert "channel layer unreachable" in warnings[1].getMessage()
+
+
+def test_a_redis_that_never_answers_holds_a_push_no_longer_than_its_bound(
+    dead_layer, monkeypatch, caplog
+):
+    async def group_send(group: str, message: dict[str, Any]) -> None:
+        dead_layer.attempts += 1
+        await asyncio.sleep(60)  # accepted, never answered: the layer's 15 s read timeout
+
+    monkeypatch.setattr(dead_layer, "group_send", group_send)
+    monkeypatch.setattr(live, "PUSH_TIMEOUT", 0.2)
+    started = time.monotonic()
+    live.push(GROUPS, {"type": "case.update", "case_no": "DH1"})
+    assert time.monotonic() - started < 2
+    assert dead_layer.attempts == 1
+    assert live.layer_outage.down
+    assert "channel layer unreachable (TimeoutError" in caplog.text
 
 
 def test_pushes_resume_when_the_layer_answers_again(dead_layer, monkeypatch, caplog):

@@ -11,6 +11,7 @@ import pytest
 from django.test import override_settings
 
 from zhili.cases.models import Case, Channel
+from zhili.cases.tests.test_api import NEW_CASE, post
 from zhili.portal.tests.conftest import PHONE
 
 FALLBACK_LOGGER = "zhili.core.sharedcache"
@@ -96,3 +97,10 @@ def test_the_lookup_limit_holds_per_process_with_the_cache_down(
     for tail in ("0001", "0002", "0003"):
         assert citizen.lookup(web_case.case_no, tail).status_code == 404
     assert citizen.lookup(web_case.case_no, PHONE[-4:]).status_code == 429
+
+
+def test_staff_intake_does_not_need_the_cache(client, staff, rules, cache_down, caplog):
+    response = post(client, staff.dispatcher, "/api/v1/cases", NEW_CASE)
+    assert response.status_code == 201, response.content
+    assert Case.objects.filter(case_no=response.json()["case_no"]).exists()
+    assert fallback_warnings(caplog) == []  # it never touched the cache
