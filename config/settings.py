@@ -125,10 +125,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache, channels, tasks -----------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
-# Redis timeouts, in seconds (docs/operations.md, "Redis versions and timeouts"). redis-py 8
-# reads with a 5 s socket timeout unless told otherwise, and channels-redis waits for a
-# socket's next message in a BZPOPMIN that blocks 5 s in Redis (RedisChannelLayer.brpop_timeout):
-# with the default, the two race and every idle WebSocket was dropped after ~5 s.
+# Redis timeouts, in seconds (docs/operations.md, "Redis versions and timeouts"). Since 8.0,
+# redis-py reads with a 5 s socket timeout unless told otherwise (none before), and
+# channels-redis waits for a socket's next message in a BZPOPMIN that blocks 5 s in Redis
+# (RedisChannelLayer.brpop_timeout): the two raced and every idle WebSocket was dropped.
 # - connect: every connection; a dead or unreachable Redis fails in 2 s, not 5.
 REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", "2"))
 # - cache reads and writes (rate limits, the citizen challenge: sub-millisecond commands): a

@@ -7,8 +7,8 @@ about its own. Pushes go out after commit and never fail the request that caused
 
 With the channel layer (Redis) down, a push stops at its first failure instead of trying
 each group, the outage is logged once, and pushes are skipped for a few seconds between
-tries (zhili.core.outage): a dead Redis cannot slow intake. Pages reload what they missed
-when their socket comes back.
+tries (zhili.core.outage); a whole push is bounded by PUSH_TIMEOUT: a dead or stalled
+Redis cannot slow intake. Updates made meanwhile are not pushed; pages show them when reloaded.
 """
 
 import asyncio
