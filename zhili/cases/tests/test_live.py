@@ -327,7 +327,8 @@ def server(tmp_path: Path) -> Iterator[Server]:
     base.log = log
     try:
         try:
-            wait_healthy(base, process)
+            # Generous: a loaded 2-core machine has taken over 30 s to import and start.
+            wait_healthy(base, process, timeout=90)
         except AssertionError as exc:
             raise AssertionError(f"{exc}; server log:\n{base.log_text()[-3000:]}") from exc
         yield base
