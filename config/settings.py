@@ -125,14 +125,43 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache, channels, tasks -----------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Redis timeouts, in seconds (docs/operations.md, "Redis versions and timeouts"). Since 8.0,
+# redis-py reads with a 5 s socket timeout unless told otherwise (none before), and
+# channels-redis waits for a socket's next message in a BZPOPMIN that blocks 5 s in Redis
+# (RedisChannelLayer.brpop_timeout): the two raced and every idle WebSocket was dropped.
+# - connect: every connection; a dead or unreachable Redis fails in 2 s, not 5.
+REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", "2"))
+# - cache reads and writes (rate limits, the citizen challenge: sub-millisecond commands): a
+#   stalled Redis fails fast and zhili.core.sharedcache falls back to process memory.
+REDIS_CACHE_READ_TIMEOUT = float(os.environ.get("REDIS_CACHE_READ_TIMEOUT", "1"))
+# - channel layer: must stay above the 5 s blocking receive (tests check it), short enough to
+#   notice a Redis that stopped answering.
+REDIS_CHANNEL_READ_TIMEOUT = float(os.environ.get("REDIS_CHANNEL_READ_TIMEOUT", "15"))
+if REDIS_CHANNEL_READ_TIMEOUT <= 5:  # channels_redis.core.RedisChannelLayer.brpop_timeout
+    raise ValueError("REDIS_CHANNEL_READ_TIMEOUT must exceed the channel layer's 5 s receive")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_CACHE_READ_TIMEOUT,
+            },
+        }
     }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                        "socket_timeout": REDIS_CHANNEL_READ_TIMEOUT,
+                    }
+                ]
+            },
         }
     }
 else:
@@ -266,7 +295,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO").upper()},
     # Each task run would log two lines a minute (the card sweep): keep warnings only.
     "loggers": {
         "axes": {"level": "WARNING"},

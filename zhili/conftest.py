@@ -20,7 +20,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.utils import timezone
 
-from zhili.core import stamps
+from zhili.core import sharedcache, stamps
 from zhili.core.roles import Role
 from zhili.orgs.models import Grid, Organization, User
 from zhili.orgs.services import GRID_STAMP, tree_path
@@ -46,6 +46,11 @@ def suite_clock() -> Iterator[datetime]:
     moment = timezone.now() if PROCESS_CLOCK else TEST_EPOCH
     with time_machine.travel(moment, tick=False):
         yield moment
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
+        pytest.skip("needs Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379/1)")
 
 
 @pytest.fixture(autouse=True)
@@ -77,6 +82,7 @@ def reset_caches() -> None:
             stamped._value = None
             stamped.invalidate()
     cache.clear()
+    sharedcache.reset()
 
 
 @pytest.fixture(autouse=True)

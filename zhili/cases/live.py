@@ -4,19 +4,31 @@ Each organization has a Channels group ``org.<code>``. A message goes to the gro
 unit on the paths of the case's dispatch center and handling unit (and the unit it just
 left), so a county dispatcher's page hears about everything below the county, a township's
 about its own. Pushes go out after commit and never fail the request that caused them.
+
+With the channel layer (Redis) down, a push stops at its first failure instead of trying
+each group, the outage is logged once, and pushes are skipped for a few seconds between
+tries (zhili.core.outage); a whole push is bounded by PUSH_TIMEOUT: a dead or stalled
+Redis cannot slow intake. Updates made meanwhile are not pushed; pages show them when reloaded.
 """
 
+import asyncio
 import logging
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from redis.exceptions import RedisError
 
 from zhili.cases import workflow
 from zhili.cases.models import Card, Case
+from zhili.core.outage import Outage
 
 log = logging.getLogger(__name__)
+layer_outage = Outage("channel layer", log, instead="live updates are not pushed")
+# What a channel layer that cannot be reached raises (redis-py's errors; sockets; timeouts,
+# PUSH_TIMEOUT's among them).
+LAYER_DOWN: tuple[type[Exception], ...] = (RedisError, OSError)
 
 
 def group_name(code: str) -> str:
@@ -68,23 +80,36 @@ def message(case: Case, action: str, assisting: list[str] | None = None) -> dict
     }
 
 
+# A whole push, all its groups: milliseconds on a live Redis. The layer's own read timeout is
+# longer (it must outlast the 5 s blocking receive, docs/operations.md): without this bound a
+# Redis that accepts and never answers would hold the request that pushed for 15 s.
+PUSH_TIMEOUT = 2.0
+
+
 async def _send_all(layer: Any, groups: list[str], payload: dict[str, Any]) -> None:
-    for group in groups:
-        try:
+    async def send() -> None:
+        # The first failure ends the push: the next group would go to the same dead Redis.
+        for group in groups:
             await layer.group_send(group, payload)
-        except Exception:
-            log.exception("live update for %s not delivered to %s", payload.get("case_no"), group)
+
+    await asyncio.wait_for(send(), PUSH_TIMEOUT)
 
 
 def push(groups: list[str], payload: dict[str, Any]) -> None:
     layer = get_channel_layer()
-    if layer is None or not groups:
+    if layer is None or not groups or layer_outage.paused():
         return
     try:
         # One event loop for all the groups: async_to_sync sets one up per call.
         async_to_sync(_send_all)(layer, groups, payload)
-    except Exception:
+    except LAYER_DOWN as exc:
+        if not layer_outage.down:  # the outage's first failure: its traceback, once
+            log.exception("live update for %s not delivered", payload.get("case_no"))
+        layer_outage.failed(exc)
+    except Exception:  # not an outage (a full channel, a bug): this update only
         log.exception("live update for %s not delivered", payload.get("case_no"))
+    else:
+        layer_outage.succeeded()
 
 
 def announce_after_commit(case: Case, action: str, *, previous_paths: tuple[str, ...] = ()) -> None:

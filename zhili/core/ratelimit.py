@@ -1,8 +1,10 @@
-"""Rate limits: a fixed-window counter per (action, client) in Django's cache.
+"""Rate limits: a fixed-window counter per (action, client) in the shared cache.
 
 The cache is Redis in production (one counter shared by every process and machine) and local
-memory by default (one counter per process: good enough for one machine, and for tests). The
-limits live in `settings.ZHILI_RATE_LIMITS` as ``action -> (requests, window seconds)``.
+memory by default (one counter per process: good enough for one machine, and for tests). With
+Redis down, zhili.core.sharedcache counts in this process's memory: the limit still holds,
+per process. The limits live in `settings.ZHILI_RATE_LIMITS` as
+``action -> (requests, window seconds)``.
 
 A fixed window lets a client send up to twice the limit around a window's edge; that is
 acceptable against robots and costs one cache round trip (``add`` + ``incr``) per request.
@@ -21,8 +23,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
+
+from zhili.core import sharedcache
 
 PREFIX = "ratelimit"
 
@@ -71,11 +74,11 @@ def hit(action: str, client: str) -> int:
     limit = limit_for(action)
     number, left = _window(limit, time.time())
     key = _key(action, client, number)
-    cache.add(key, 0, timeout=left + 1)
+    sharedcache.add(key, 0, timeout=left + 1)
     try:
-        count = cache.incr(key)
+        count = sharedcache.incr(key)
     except ValueError:  # the key expired between add and incr: this request opens a window
-        cache.set(key, 1, timeout=left + 1)
+        sharedcache.set(key, 1, timeout=left + 1)
         count = 1
     if count > limit.requests:
         raise RateLimited(action, left)
@@ -89,7 +92,7 @@ def check(action: str, client: str) -> None:
     """
     limit = limit_for(action)
     number, left = _window(limit, time.time())
-    count = cache.get(_key(action, client, number)) or 0
+    count = sharedcache.get(_key(action, client, number)) or 0
     if count >= limit.requests:
         raise RateLimited(action, left)
 

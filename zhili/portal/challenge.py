@@ -4,6 +4,8 @@ The question travels with the form as a signed token (django.core.signing, with 
 that holds a random nonce and a keyed digest of the answer, never the answer itself: signing
 does not hide the payload. A token can be answered once: its nonce is marked used in the
 cache on the first attempt, right or wrong, so a robot cannot try every answer on one token.
+The cache is the shared one (zhili.core.sharedcache): with Redis down, tokens are marked
+used in this process's memory and reports are still accepted.
 """
 
 import hmac
@@ -12,9 +14,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.core import signing
-from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
+from zhili.core import sharedcache
 from zhili.core.errors import InvalidInput
 from zhili.core.numerals import chinese_number
 
@@ -76,7 +78,7 @@ def verify(token: str, answer: str) -> str:
     except signing.BadSignature as exc:
         raise InvalidInput("请回答验证题", field=FIELD) from exc
     nonce = str(data.get("n", ""))
-    if not cache.add(f"portal:challenge:{nonce}", 1, timeout=TTL + 60):
+    if not sharedcache.add(f"portal:challenge:{nonce}", 1, timeout=TTL + 60):
         raise ChallengeUsed(nonce)
     if not hmac.compare_digest(_digest(nonce, normalize(answer)), str(data.get("d", ""))):
         raise InvalidInput("验证题答案不正确,请回答新的题目", field=FIELD)

@@ -1,10 +1,12 @@
 """Live updates: a dispatch reaches the WebSocket of the target unit, in one process (the
-in-memory channel layer) and across two processes through Redis (a real uvicorn server).
+in-memory channel layer) and across two processes through Redis (the real server, started
+with `zhili serve`).
 
 WebSocket tests use transactional databases: the consumer reads the session and the user
 through database_sync_to_async on another connection, and pushes go out on commit.
 """
 
+import asyncio
 import http.cookiejar
 import json
 import os
@@ -28,6 +30,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.test import Client
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from config.asgi import application
 from zhili.cases import live
@@ -159,11 +162,83 @@ def test_nothing_is_pushed_when_the_transaction_rolls_back(
     async_to_sync(scenario)()
 
 
+# --- a channel layer that is down -------------------------------------------------------------
+
+
+class DeadLayer:
+    """A channel layer whose Redis is gone: every send fails; it counts the attempts."""
+
+    def __init__(self) -> None:
+        self.attempts = 0
+
+    async def group_send(self, group: str, message: dict[str, Any]) -> None:
+        self.attempts += 1
+        raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+
+@pytest.fixture
+def dead_layer(monkeypatch: pytest.MonkeyPatch) -> Iterator[DeadLayer]:
+    layer = DeadLayer()
+    monkeypatch.setattr(live, "get_channel_layer", lambda: layer)
+    live.layer_outage.reset()
+    yield layer
+    live.layer_outage.reset()
+
+
+GROUPS = live.groups_for("/320722/320722901/320722901001/", "/320722/320722-GAJ/")
+
+
+def test_a_push_stops_at_the_first_failure_and_logs_the_outage_once(dead_layer, caplog):
+    assert len(GROUPS) == 4
+    live.push(GROUPS, {"type": "case.update", "case_no": "DH1"})
+    assert dead_layer.attempts == 1  # not once per group
+    live.push(GROUPS, {"type": "case.update", "case_no": "DH2"})
+    assert dead_layer.attempts == 1  # within the pause, Redis is not tried again
+    warnings = [r for r in caplog.records if r.name == "zhili.cases.live"]
+    assert [r.levelname for r in warnings] == ["ERROR", "WARNING"]  # a traceback, then the outage
+    assert "channel layer unreachable" in warnings[1].getMessage()
+
+
+def test_a_redis_that_never_answers_holds_a_push_no_longer_than_its_bound(
+    dead_layer, monkeypatch, caplog
+):
+    async def group_send(group: str, message: dict[str, Any]) -> None:
+        dead_layer.attempts += 1
+        await asyncio.sleep(60)  # accepted, never answered: the layer's 15 s read timeout
+
+    monkeypatch.setattr(dead_layer, "group_send", group_send)
+    monkeypatch.setattr(live, "PUSH_TIMEOUT", 0.2)
+    started = time.monotonic()
+    live.push(GROUPS, {"type": "case.update", "case_no": "DH1"})
+    assert time.monotonic() - started < 2
+    assert dead_layer.attempts == 1
+    assert live.layer_outage.down
+    assert "channel layer unreachable (TimeoutError" in caplog.text
+
+
+def test_pushes_resume_when_the_layer_answers_again(dead_layer, monkeypatch, caplog):
+    monkeypatch.setattr(live.layer_outage, "pause", 0)
+    live.push(GROUPS, {"type": "case.update", "case_no": "DH1"})
+    live.push(GROUPS, {"type": "case.update", "case_no": "DH2"})
+    assert dead_layer.attempts == 2  # pause over: tried again, once
+    sent: list[str] = []
+
+    async def group_send(group: str, message: dict[str, Any]) -> None:
+        sent.append(group)
+
+    monkeypatch.setattr(dead_layer, "group_send", group_send)
+    live.push(GROUPS, {"type": "case.update", "case_no": "DH3"})
+    assert sent == GROUPS
+    assert not live.layer_outage.down
+    assert "channel layer answers again" in caplog.text
+
+
 # --- two processes, through Redis ---------------------------------------------------------------
 
 
 def redis_url() -> str:
-    return os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    """The suite's Redis: tests that need it are marked `redis`, skipped without REDIS_URL."""
+    return os.environ["REDIS_URL"]
 
 
 def redis_reachable(url: str) -> bool:
@@ -208,8 +283,17 @@ def wait_healthy(base: str, server: subprocess.Popen, timeout: float = 30) -> No
     raise AssertionError(f"server at {base} not healthy within {timeout} s")
 
 
+class Server(str):
+    """The base URL of a running server, with the file its log goes to."""
+
+    log: Path
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
 @pytest.fixture
-def server(settings: Any) -> Iterator[str]:
+def server(tmp_path: Path) -> Iterator[Server]:
     url = redis_url()
     if not redis_reachable(url):
         pytest.skip(f"Redis at {url} is unreachable: the two-process test needs it")
@@ -219,10 +303,9 @@ def server(settings: Any) -> Iterator[str]:
             "the test database is in-memory SQLite, which another process cannot open: "
             "the two-process test runs on PostgreSQL (DATABASE_URL) or a file SQLite test DB"
         )
-    # This process sends through the same Redis as the server.
-    settings.CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [url]}}
-    }
+    # This process sends through the same Redis as the server: with REDIS_URL set, the suite's
+    # channel layer is the production one (config/settings.py).
+    assert "channels_redis" in django_settings.CHANNEL_LAYERS["default"]["BACKEND"]
     port = free_port()
     env = {
         **os.environ,
@@ -231,13 +314,23 @@ def server(settings: Any) -> Iterator[str]:
         "DEBUG": "1",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        "LOG_LEVEL": "WARNING",
     }
-    command = [sys.executable, "-m", "uvicorn", "config.asgi:application"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
-    base = f"http://127.0.0.1:{port}"
+    # The production entry point, not uvicorn with options of the test's own.
+    command = [sys.executable, "-m", "zhili", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    log = tmp_path / "server.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(  # noqa: S603
+            command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT
+        )
+    base = Server(f"http://127.0.0.1:{port}")
+    base.log = log
     try:
-        wait_healthy(base, process)
+        try:
+            # Generous: a loaded 2-core machine has taken over 30 s to import and start.
+            wait_healthy(base, process, timeout=90)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; server log:\n{base.log_text()[-3000:]}") from exc
         yield base
     finally:
         process.terminate()
@@ -269,41 +362,87 @@ def login(base: str, username: str) -> str:
     return cookies[django_settings.SESSION_COOKIE_NAME]
 
 
+def signed_in_socket(server: Server, user: Any) -> Any:
+    """A WebSocket to the server's /ws/cases/, signed in as `user` through the login page."""
+    from websockets.sync.client import connect
+
+    # The server's hashers are the default ones; the suite's fast MD5 is not among them.
+    user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
+    cookie = f"{django_settings.SESSION_COOKIE_NAME}={login(server, user.username)}"
+    ws_url = server.replace("http://", "ws://") + "/ws/cases/"
+    return connect(ws_url, origin=server, additional_headers={"Cookie": cookie}, open_timeout=5)
+
+
+def update_titled(ws: Any, title: str, within: float) -> dict[str, Any] | None:
+    """The first update for the case titled `title` within `within` seconds, or None.
+    Other test runs may share this Redis: our case is recognised by a title no one else uses."""
+    sent = time.monotonic()
+    while (left := within - (time.monotonic() - sent)) > 0:
+        try:
+            message = json.loads(ws.recv(timeout=left))
+        except TimeoutError:
+            return None
+        if message.get("title") == title:
+            return message
+    return None
+
+
+def unique_title() -> str:
+    return f"路灯不亮 {uuid.uuid4().hex[:8]}"
+
+
+@pytest.mark.redis
 @pytest.mark.real_clock
 @live_db
 def test_a_dispatch_reaches_a_socket_on_another_process_through_redis(
     server, register, staff, rules, catalog
 ):
-    from websockets.sync.client import connect
-
-    user = staff.zjj_handler
-    # The server's hashers are the default ones; the suite's fast MD5 is not among them.
-    user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
-    user.save(update_fields=["password"])
-    session = login(server, user.username)
-    # Other test runs may share this Redis: recognise our case by a title no one else uses.
-    title = f"路灯不亮 {uuid.uuid4().hex[:8]}"
+    title = unique_title()
     # Real clock here: an emergency counts calendar minutes, so no holiday table is needed
     # whatever the date.
     case = register(category=catalog.lamp, title=title, urgency="emergency")
-
-    ws_url = server.replace("http://", "ws://") + "/ws/cases/"
-    cookie = f"{django_settings.SESSION_COOKIE_NAME}={session}"
-    with connect(
-        ws_url, origin=server, additional_headers={"Cookie": cookie}, open_timeout=5
-    ) as ws:
+    with signed_in_socket(server, staff.zjj_handler) as ws:
         time.sleep(0.2)  # the consumer joins its group right before accepting; let it settle
         case_act(actor=staff.dispatcher, case=case, action="dispatch")
-        sent = time.monotonic()
-        got = None
-        while (left := 1.0 - (time.monotonic() - sent)) > 0:
-            try:
-                message = json.loads(ws.recv(timeout=left))
-            except TimeoutError:
-                break
-            if message.get("title") == title:
-                got = message
-                break
+        got = update_titled(ws, title, within=1.0)
         assert got is not None, "the dispatch did not reach the other process within 1 s"
         assert (got["case_no"], got["action"], got["label"]) == (case.case_no, "dispatch", "派单")
         assert got["lead_unit"] == rules.zjj.code
+
+
+IDLE_SECONDS = 30  # several times channels-redis's 5 s blocking receive (brpop_timeout)
+
+
+@pytest.mark.redis
+@pytest.mark.real_clock
+@live_db
+def test_an_idle_socket_stays_open_through_redis_and_hears_a_later_update(
+    server, register, staff, rules, catalog
+):
+    """A page left open gets the update that comes after a quiet half-minute. redis-py's
+    default 5 s read timeout once killed the channel layer's blocking receive: every socket
+    was dropped after ~5 s without a close frame (issue 11, item 1)."""
+    from websockets.exceptions import ConnectionClosed
+
+    title = unique_title()
+    case = register(category=catalog.lamp, title=title, urgency="emergency")
+    with signed_in_socket(server, staff.zjj_handler) as ws:
+        opened = time.monotonic()
+        try:
+            stray = update_titled(ws, title, within=IDLE_SECONDS)
+        except ConnectionClosed as exc:
+            held = time.monotonic() - opened
+            raise AssertionError(
+                f"the socket was dropped after {held:.1f} s ({exc!r}); "
+                f"server log:\n{server.log_text()[-3000:]}"
+            ) from exc
+        assert stray is None  # nothing about our case happened yet
+        case_act(actor=staff.dispatcher, case=case, action="dispatch")
+        got = update_titled(ws, title, within=2.0)
+        assert got is not None, (
+            f"no update within 2 s after {IDLE_SECONDS} s idle; "
+            f"server log:\n{server.log_text()[-3000:]}"
+        )
+        assert (got["case_no"], got["action"]) == (case.case_no, "dispatch")
+    assert "TimeoutError" not in server.log_text()
