@@ -1,5 +1,6 @@
 """The loop of the long-running commands (`zhili worker`, `zhili scheduler`)."""
 
+import gc
 import logging
 import os
 import signal
@@ -18,6 +19,14 @@ def orphaned() -> bool:
     chance to stop us): nobody would restart or stop this process any more."""
     parent = os.environ.get(PARENT_ENV, "")
     return parent.isdigit() and os.getppid() != int(parent)
+
+
+def before_exit() -> None:
+    """Call when a long-running command is about to end its process. The interpreter's final
+    garbage collections walk the whole heap of a set-up Django: measured 4.5-6.4 s on this
+    2-core machine under load (0.1-0.3 s with this), past the 10 s the server's supervisor
+    grants its children to stop. Nothing left by then needs collecting."""
+    gc.freeze()
 
 
 class _Wake(Exception):

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
 
 from zhili.core import health, scheduler
-from zhili.core.loop import run_until_stopped
+from zhili.core.loop import before_exit, run_until_stopped
 
 
 class Command(BaseCommand):
@@ -24,3 +24,5 @@ class Command(BaseCommand):
             return False  # a tick per interval, whatever it fired
 
         run_until_stopped(step, interval=interval, once=once)
+        if not once:
+            before_exit()

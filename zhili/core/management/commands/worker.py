@@ -3,7 +3,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from zhili.core import health, outbox
-from zhili.core.loop import run_until_stopped
+from zhili.core.loop import before_exit, run_until_stopped
 
 
 class Command(BaseCommand):
@@ -37,3 +37,5 @@ class Command(BaseCommand):
             return bool(delivered)
 
         run_until_stopped(step, interval=interval, once=once)
+        if not once:
+            before_exit()
