@@ -152,3 +152,4 @@ def test_a_killed_worker_is_reaped_and_restarted_and_sigterm_leaves_no_child(ser
     assert server.wait(timeout=30) == 0
     for name, pid in restarted.items():
         assert proc_stat(pid) is None, f"the {name} (pid {pid}) outlived the server"
+    assert "ignored SIGTERM" not in log.read_text()  # both stopped on SIGTERM, none killed
