@@ -282,6 +282,15 @@ ZHILI_RATE_LIMITS = {
 # the header is ignored and REMOTE_ADDR is the client.
 ZHILI_TRUSTED_PROXIES = int(os.environ.get("ZHILI_TRUSTED_PROXIES", "0"))
 
+# --- health of the background processes (zhili/core/health.py, /healthz) --------------------
+# /healthz answers 503 when the oldest due, not failing outbox event has waited longer than
+# this many seconds, or when the last scheduler tick / worker heartbeat is older than its
+# limit. A heartbeat never written counts as "starting" for the first limit's worth of seconds
+# after the web process started.
+ZHILI_HEALTH_OUTBOX_MAX_AGE = int(os.environ.get("ZHILI_HEALTH_OUTBOX_MAX_AGE", "300"))
+ZHILI_HEALTH_SCHEDULER_MAX_AGE = int(os.environ.get("ZHILI_HEALTH_SCHEDULER_MAX_AGE", "180"))
+ZHILI_HEALTH_WORKER_MAX_AGE = int(os.environ.get("ZHILI_HEALTH_WORKER_MAX_AGE", "180"))
+
 # --- maps -----------------------------------------------------------------------------------
 # A tile URL template (e.g. an internal tile server). Empty: polygons draw on a plain background.
 ZHILI_MAP_TILE_URL = os.environ.get("ZHILI_MAP_TILE_URL", "")

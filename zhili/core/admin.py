@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from zhili.core import health
 from zhili.core.models import AuditLog, Holiday, OutboxEvent
 
 
@@ -40,8 +43,56 @@ class HolidayAdmin(admin.ModelAdmin):
         holiday_delete(actor=request.user, holiday=obj)
 
 
+def age_label(seconds: int | None, missing: str = "无") -> str:
+    if seconds is None:
+        return missing
+    minutes, rest = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} 小时 {minutes} 分"
+    return f"{minutes} 分 {rest} 秒" if minutes else f"{rest} 秒"
+
+
+def beat_label(seconds: int | None) -> str:
+    return "从未记录" if seconds is None else f"{age_label(seconds)}前"
+
+
+class DeliveryStateFilter(admin.SimpleListFilter):
+    title = "投递状态"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("pending", "待投递"), ("failed", "投递失败(等待重试)"), ("delivered", "已投递")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+        match self.value():
+            case "pending":
+                return queryset.filter(delivered_at__isnull=True, last_error="")
+            case "failed":
+                return queryset.filter(delivered_at__isnull=True).exclude(last_error="")
+            case "delivered":
+                return queryset.filter(delivered_at__isnull=False)
+        return None
+
+
 @admin.register(OutboxEvent)
 class OutboxEventAdmin(admin.ModelAdmin):
+    """The list of events opens with the queue's state (admin/core/outboxevent/change_list.html):
+    what waits, what fails and why, and when the scheduler and the worker last showed life."""
+
     list_display = ["id", "name", "created_at", "attempts", "delivered_at", "last_error"]
-    list_filter = ["name"]
+    list_filter = [DeliveryStateFilter, "name"]
     readonly_fields = [f.name for f in OutboxEvent._meta.fields]
+
+    def changelist_view(self, request, extra_context=None):
+        summary = health.queue_summary()
+        queue = {
+            "pending": summary.pending,
+            "oldest_pending": age_label(summary.oldest_pending_age),
+            "failed": summary.failed,
+            "failed_events": summary.failed_events,
+            "scheduler": beat_label(summary.scheduler_age),
+            "worker": beat_label(summary.worker_age),
+            "limits": {name: age_label(limit) for name, limit in summary.limits.items()},
+        }
+        return super().changelist_view(request, {**(extra_context or {}), "queue": queue})

@@ -28,15 +28,15 @@ class AuditLog(models.Model):
 class OutboxEvent(models.Model):
     """A domain event stored with the change that caused it, delivered later by the worker."""
 
-    name = models.CharField(max_length=100, db_index=True)
-    payload = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField(default=timezone.now)
-    available_at = models.DateTimeField(default=timezone.now)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    claimed_by = models.CharField(max_length=64, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
+    name = models.CharField("事件", max_length=100, db_index=True)
+    payload = models.JSONField("内容", default=dict, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField("产生时间", default=timezone.now)
+    available_at = models.DateTimeField("可投递时间", default=timezone.now)
+    lease_until = models.DateTimeField("租约到期", null=True, blank=True)
+    claimed_by = models.CharField("领取进程", max_length=64, blank=True)
+    attempts = models.PositiveIntegerField("尝试次数", default=0)
+    last_error = models.TextField("最近错误", blank=True)
+    delivered_at = models.DateTimeField("投递时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "领域事件"
@@ -146,3 +146,17 @@ class ScheduledSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job}@{self.slot_start:%Y-%m-%d %H:%M}"
+
+
+class Heartbeat(models.Model):
+    """The last sign of life of a background process kind (`worker`, `scheduler`), written
+    by its loop at most every few seconds (zhili.core.health) and read by /healthz."""
+
+    key = models.CharField("进程", max_length=32, primary_key=True)
+    beat_at = models.DateTimeField("最近心跳")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后台进程心跳"
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -1,8 +1,14 @@
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.utils.crypto import get_random_string
 from django.views.decorators.http import require_GET
+
+from zhili.core import health
+
+HEALTHY = ("ok", "starting")
 
 
 def _check_database() -> str:
@@ -25,15 +31,35 @@ def _check_channel_layer() -> str:
     return "ok" if async_to_sync(roundtrip)() else "no echo"
 
 
+def _check_cache() -> str:
+    key = f"healthz:{get_random_string(12)}"
+    cache.set(key, "1", timeout=10)
+    found = cache.get(key)
+    cache.delete(key)
+    return "ok" if found == "1" else "no echo"
+
+
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    checks = {}
-    for name, check in (("database", _check_database), ("channel_layer", _check_channel_layer)):
+    """Unauthenticated and cheap: verdicts, ages in seconds and names, never a record."""
+    checks: dict[str, str] = {}
+    ages: dict[str, int | None] = {}
+    probes = (
+        ("database", _check_database),
+        ("channel_layer", _check_channel_layer),
+        ("cache", _check_cache),
+    )
+    for name, check in probes:
         try:
             checks[name] = check()
         except Exception as exc:
             checks[name] = f"error: {exc.__class__.__name__}"
-    healthy = all(v == "ok" for v in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
-    )
+    if checks["database"] == "ok":
+        try:
+            background, ages = health.background_checks()
+            checks.update(background)
+        except Exception as exc:
+            checks["background"] = f"error: {exc.__class__.__name__}"
+    failed = [name for name, verdict in checks.items() if verdict not in HEALTHY]
+    body = {"status": "error" if failed else "ok", **checks, "ages": ages, "failed": failed}
+    return JsonResponse(body, status=503 if failed else 200)

@@ -3,6 +3,9 @@
 from typing import Any
 
 import pytest
+from django.utils import timezone
+
+from zhili.core.models import Heartbeat
 
 
 def test_openapi_lists_the_endpoints(client: Any) -> None:
@@ -22,9 +25,19 @@ def test_docs_use_local_static_files(client: Any) -> None:
 
 
 def test_healthz(client: Any, db: Any) -> None:
+    # The background processes' ages have their own tests (zhili/core/tests/test_health.py).
+    for key in ("scheduler", "worker"):
+        Heartbeat.objects.create(key=key, beat_at=timezone.now())
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "channel_layer": "ok"}
+    body = response.json()
+    assert {k: body[k] for k in ("status", "database", "channel_layer", "cache", "failed")} == {
+        "status": "ok",
+        "database": "ok",
+        "channel_layer": "ok",
+        "cache": "ok",
+        "failed": [],
+    }
 
 
 @pytest.mark.parametrize(

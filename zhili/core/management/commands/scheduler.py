@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
 
-from zhili.core import scheduler
-from zhili.core.loop import run_until_stopped
+from zhili.core import health, scheduler
+from zhili.core.loop import before_exit, run_until_stopped
 
 
 class Command(BaseCommand):
@@ -20,6 +20,9 @@ class Command(BaseCommand):
         def step() -> bool:
             for name in scheduler.tick(scheduler_id=scheduler_id):
                 say(f"fired {name}")
+            health.beat(health.SCHEDULER)
             return False  # a tick per interval, whatever it fired
 
         run_until_stopped(step, interval=interval, once=once)
+        if not once:
+            before_exit()

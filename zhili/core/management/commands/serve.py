@@ -1,10 +1,39 @@
 import os
-import subprocess
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
 
 import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+from zhili.core.supervisor import Supervisor
+
+
+def background_command(command: str) -> list[str]:
+    # Our own interpreter and a fixed command name: no outside input reaches the call.
+    return [sys.executable, "-m", "zhili", command, "--verbosity", "0"]
+
+
+@contextmanager
+def signals_exit() -> Iterator[None]:
+    """SIGTERM and SIGINT end the command through `finally` blocks.
+
+    uvicorn catches both while it serves, shuts down, then raises the signal again for the
+    handler that was there before it: with the default SIGTERM handler the process would die
+    right there, before stopping its background processes (they were left running)."""
+
+    def leave(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(0)
+
+    saved = {sig: signal.signal(sig, leave) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
 
 
 class Command(BaseCommand):
@@ -18,30 +47,35 @@ class Command(BaseCommand):
             "--with-background",
             action="store_true",
             help="also run `zhili worker` and `zhili scheduler` beside the server (one machine, "
-            "e.g. the demo): cards fall, supervision orders open, events are delivered",
+            "e.g. the demo), restarted when they die: cards fall, supervision orders open, "
+            "events are delivered",
         )
 
     def handle(self, *args, host, port, workers, with_background, **options):
         if not settings.DEBUG and not settings.STATIC_ROOT.exists():
             self.stderr.write("静态文件尚未收集:请先运行 `zhili collectstatic --noinput`")
-        helpers = [self._spawn("worker"), self._spawn("scheduler")] if with_background else []
-        self.stdout.write(f"Zhili 正在 http://{host}:{port}/ 运行(Ctrl+C 停止)")
-        try:
-            uvicorn.run(
-                "config.asgi:application",
-                host=host,
-                port=port,
-                workers=workers,
-                lifespan="off",
-                log_level=os.environ.get("LOG_LEVEL", "info").lower(),
+        background = None
+        if with_background:
+            self.stdout.write("后台进程:zhili worker, zhili scheduler(退出后自动重启)")
+            background = Supervisor(
+                {name: background_command(name) for name in ("worker", "scheduler")}
             )
-        finally:
-            for helper in helpers:
-                helper.terminate()
-            for helper in helpers:
-                helper.wait(timeout=10)
-
-    def _spawn(self, command: str) -> subprocess.Popen:
-        self.stdout.write(f"后台进程:zhili {command}")
-        # Our own interpreter and a fixed command name: no outside input reaches the call.
-        return subprocess.Popen([sys.executable, "-m", "zhili", command, "--verbosity", "0"])  # noqa: S603
+        self.stdout.write(f"Zhili 正在 http://{host}:{port}/ 运行(Ctrl+C 停止)")
+        with signals_exit():
+            try:
+                if background is not None:
+                    background.start()
+                uvicorn.run(
+                    "config.asgi:application",
+                    host=host,
+                    port=port,
+                    workers=workers,
+                    lifespan="off",
+                    log_level=os.environ.get("LOG_LEVEL", "info").lower(),
+                )
+            finally:
+                if background is not None:
+                    # A second signal must not cut the stop short and leave children behind.
+                    for sig in (signal.SIGTERM, signal.SIGINT):
+                        signal.signal(sig, signal.SIG_IGN)
+                    background.stop()

@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
-from zhili.core import outbox
-from zhili.core.loop import run_until_stopped
+from zhili.core import health, outbox
+from zhili.core.loop import before_exit, run_until_stopped
 
 
 class Command(BaseCommand):
@@ -29,6 +29,7 @@ class Command(BaseCommand):
         say(f"worker {worker_id[:8]} started")
 
         def step() -> bool:
+            health.beat(health.WORKER)
             delivered = outbox.deliver_pending(worker_id=worker_id)
             tasks.run()  # batch mode: runs every ready task, then returns
             if delivered:
@@ -36,3 +37,5 @@ class Command(BaseCommand):
             return bool(delivered)
 
         run_until_stopped(step, interval=interval, once=once)
+        if not once:
+            before_exit()
