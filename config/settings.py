@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "zhili.core.headers.SecurityHeadersMiddleware",  # CSP and Cache-Control (docs/operations.md)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -267,6 +268,17 @@ _proxies = os.environ.get("ZHILI_TRUSTED_PROXIES", "").strip()
 ZHILI_TRUSTED_PROXIES: int | list[str] = (
     int(_proxies) if _proxies.isdigit() else [p.strip() for p in _proxies.split(",") if p.strip()]
 )
+
+# --- response headers (zhili/core/headers.py) --------------------------------------------------
+# Sources added to the Content-Security-Policy, per directive, for services the pages really
+# reach elsewhere (e.g. a Janus gateway): ZHILI_CSP_EXTRA="connect-src=https://janus.example
+# wss://janus.example;img-src=https://cdn.example". The map tile server's origin is added by
+# itself from ZHILI_MAP_TILE_URL.
+ZHILI_CSP_EXTRA: dict[str, list[str]] = {
+    part.split("=", 1)[0].strip(): part.split("=", 1)[1].split()
+    for part in os.environ.get("ZHILI_CSP_EXTRA", "").split(";")
+    if "=" in part
+}
 
 # --- maps -----------------------------------------------------------------------------------
 # A tile URL template (e.g. an internal tile server). Empty: polygons draw on a plain background.
