@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "zhili.core.headers.SecurityHeadersMiddleware",  # CSP and Cache-Control (docs/operations.md)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -185,11 +186,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- login lockout (zhili/orgs/lockout.py; docs/operations.md "Login failures and locks") ----
+# A (username, client address) pair is locked after AXES_FAILURE_LIMIT failures; a client
+# address after ZHILI_LOGIN_FAILURES_PER_ADDRESS failures over all usernames; both for
+# AXES_COOLOFF_HOURS. Not by account alone (anyone could lock an officer out), not by address
+# alone (officers of one township often share one public address).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+ZHILI_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("ZHILI_LOGIN_FAILURES_PER_ADDRESS", "30"))
+# The login page and the API's answer say "还可尝试 N 次" after this many failures of a pair.
+ZHILI_LOGIN_WARN_AFTER = int(os.environ.get("ZHILI_LOGIN_WARN_AFTER", "3"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))  # hours
-# Lock by account: officers of one township often share one public IP address, and an
-# IP-wide lockout would shut the whole office out.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "zhili.orgs.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "zhili.orgs.lockout.client_address"
+AXES_ENABLE_ADMIN = False  # our own page 登录失败与锁定 (zhili/orgs/admin.py) unlocks, audited
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "zhili.orgs.auth.lockout_response"
@@ -278,9 +288,26 @@ ZHILI_RATE_LIMITS = {
     "portal.lookup_case": (10, 3600),  # failed lookups of one case number, from anywhere
     "portal.rate": (10, 3600),  # citizen ratings
 }
-# Reverse proxies in front of the application (each appends to X-Forwarded-For); 0: none,
-# the header is ignored and REMOTE_ADDR is the client.
-ZHILI_TRUSTED_PROXIES = int(os.environ.get("ZHILI_TRUSTED_PROXIES", "0"))
+# Reverse proxies in front of the application (each appends to X-Forwarded-For), read by
+# zhili/core/ratelimit.py `client_ip` for the rate limits and the login lockout: a
+# comma-separated list of addresses or networks ("10.0.0.5,10.1.0.0/16"), whose header is
+# believed only when the request comes from one of them; or a number (the older form: that
+# many proxies, whoever sends the header). Empty or 0: the header is ignored.
+_proxies = os.environ.get("ZHILI_TRUSTED_PROXIES", "").strip()
+ZHILI_TRUSTED_PROXIES: int | list[str] = (
+    int(_proxies) if _proxies.isdigit() else [p.strip() for p in _proxies.split(",") if p.strip()]
+)
+
+# --- response headers (zhili/core/headers.py) --------------------------------------------------
+# Sources added to the Content-Security-Policy, per directive, for services the pages really
+# reach elsewhere (e.g. a Janus gateway): ZHILI_CSP_EXTRA="connect-src=https://janus.example
+# wss://janus.example;img-src=https://cdn.example". The map tile server's origin is added by
+# itself from ZHILI_MAP_TILE_URL.
+ZHILI_CSP_EXTRA: dict[str, list[str]] = {
+    part.split("=", 1)[0].strip(): part.split("=", 1)[1].split()
+    for part in os.environ.get("ZHILI_CSP_EXTRA", "").split(";")
+    if "=" in part
+}
 
 # --- health of the background processes (zhili/core/health.py, /healthz) --------------------
 # /healthz answers 503 when the oldest due, not failing outbox event has waited longer than

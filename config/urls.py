@@ -7,13 +7,7 @@ from zhili.core.views import healthz
 from zhili.web import views as web_views
 
 auth_urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="web/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", web_views.LoginView.as_view(), name="login"),
     # Django's LogoutView accepts POST only: the navigation bar posts a form to it.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Our own view: a password change must also revoke the user's bearer tokens.

@@ -15,12 +15,14 @@ acceptable against robots and costs one cache round trip (``add`` + ``incr``) pe
         ...  # a 429 page saying when to retry: exc.retry_after seconds, exc.until
 """
 
+import functools
 import hashlib
 import ipaddress
 import math
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -100,18 +102,53 @@ def check(action: str, client: str) -> None:
 def client_ip(request: HttpRequest) -> str:
     """The client's address: REMOTE_ADDR, or the address the trusted proxies saw.
 
-    `settings.ZHILI_TRUSTED_PROXIES` is how many reverse proxies stand in front of the
-    application (each appends to X-Forwarded-For); the default 0 ignores the header, which a
-    client could otherwise forge to dodge the limit.
+    `settings.ZHILI_TRUSTED_PROXIES` names the reverse proxies in front of the application:
+    a list of addresses or networks (``["10.0.0.5", "10.1.0.0/16"]``). X-Forwarded-For is read
+    only when REMOTE_ADDR is one of them, from the right, skipping the listed proxies: the
+    first address that is not a trusted proxy is the client. A client that reaches the
+    application directly cannot forge its address with the header. An integer (the older
+    form) trusts that many proxies whatever REMOTE_ADDR is. Empty or 0 (the default): the
+    header is ignored. Whatever the header holds, the answer is an IP address or "".
     """
     address = request.META.get("REMOTE_ADDR", "") or ""
     proxies = getattr(settings, "ZHILI_TRUSTED_PROXIES", 0)
-    if proxies:
-        chain = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        chain = [a for a in chain if a]
-        if len(chain) >= proxies:
-            address = chain[-proxies]
+    if not proxies:
+        return address
+    chain = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    chain = [a for a in chain if a]
+    if isinstance(proxies, int):
+        if len(chain) >= proxies and _ip(chain[-proxies]) is not None:
+            return chain[-proxies]
+        return address
+    networks = _networks(tuple(proxies))
+    if not _trusted(address, networks):
+        return address
+    for hop in reversed(chain):
+        if _ip(hop) is None:
+            break  # a trusted proxy never writes this: the rest of the header is forged
+        address = hop
+        if not _trusted(hop, networks):
+            break
     return address
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(
+    proxies: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in proxies if p.strip())
+
+
+def _trusted(address: str, networks: tuple[Any, ...]) -> bool:
+    ip = _ip(address)
+    return ip is not None and any(ip in network for network in networks)
 
 
 def client_key(request: HttpRequest) -> str:

@@ -12,13 +12,12 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from zhili.cases import selectors
 from zhili.cases.models import Card, Channel, Rating, State, Urgency
+from zhili.core import xlsx
 from zhili.core.audit import audit
 from zhili.core.errors import InvalidInput
 from zhili.core.personal import mask_phone
@@ -90,7 +89,7 @@ def case_export(*, user: Any, filters: selectors.CaseFilters) -> tuple[IO[bytes]
             "请增加筛选条件(如受理日期)后分批导出",
             field="export",
         )
-    book = Workbook(write_only=True)
+    book = xlsx.new_workbook(write_only=True)
     sheet = book.create_sheet("工单")
     for index, (_header, width, _value) in enumerate(COLUMNS):
         sheet.column_dimensions[get_column_letter(index + 1)].width = width
@@ -98,14 +97,14 @@ def case_export(*, user: Any, filters: selectors.CaseFilters) -> tuple[IO[bytes]
     bold = Font(bold=True)
     header = []
     for title, _width, _value in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=title)
+        cell = xlsx.cell(sheet, title)
         cell.font = bold
         header.append(cell)
-    sheet.append(header)
+    xlsx.append(sheet, header)
     rows = qs.select_related("suggested_unit").order_by("-registered_at", "-id")
     written = 0
     for case in rows.iterator(chunk_size=CHUNK):
-        sheet.append([_cell(sheet, value(case)) for _h, _w, value in COLUMNS])
+        xlsx.append(sheet, [_cell(sheet, value(case)) for _h, _w, value in COLUMNS])
         written += 1
     out = tempfile.TemporaryFile()  # noqa: SIM115  (the response closes it after sending)
     book.save(out)
@@ -116,11 +115,10 @@ def case_export(*, user: Any, filters: selectors.CaseFilters) -> tuple[IO[bytes]
 
 
 def _cell(sheet: Any, value: Any) -> Any:
+    cell = xlsx.cell(sheet, value)
     if isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "yyyy-mm-dd hh:mm"
-        return cell
-    return value
+    return cell
 
 
 def export_filename(now: datetime | None = None) -> str:

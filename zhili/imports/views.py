@@ -14,12 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from zhili.cases.forms import CaseFilterForm
 from zhili.core.errors import DomainError, InvalidInput, NotFound
 from zhili.core.roles import Action
+from zhili.core.xlsx import XLSX
 from zhili.imports import exports, selectors, services
 from zhili.imports.columns import COLUMNS
 from zhili.imports.forms import UploadForm
 from zhili.imports.models import ImportJob
 from zhili.imports.validation import MAX_ROWS
-from zhili.imports.workbooks import XLSX, report_workbook, template_workbook
+from zhili.imports.workbooks import report_workbook, template_workbook
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
 

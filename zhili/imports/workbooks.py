@@ -8,11 +8,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from zhili.cases.models import Category, Urgency
+from zhili.core import xlsx
 from zhili.imports.columns import CATEGORY_SHEET, COLUMNS, NOTES_SHEET, SHEET_NAME
 from zhili.imports.models import ImportJob
 from zhili.imports.services import EXAMPLE_ID
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BOLD = Font(bold=True)
 _REQUIRED = PatternFill("solid", fgColor="FDE2E1")
 _OPTIONAL = PatternFill("solid", fgColor="E8F0FE")
@@ -30,11 +30,11 @@ def _example_category() -> Category | None:
 
 
 def template_workbook() -> bytes:
-    book = Workbook()
+    book = xlsx.new_workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = SHEET_NAME
-    sheet.append([c.header for c in COLUMNS])
+    xlsx.append(sheet, [c.header for c in COLUMNS])
     category = _example_category()
     example = []
     for column in COLUMNS:
@@ -44,7 +44,7 @@ def template_workbook() -> bytes:
         elif column.key == "category" and category is not None:
             value = category.code
         example.append(value)
-    sheet.append(example)
+    xlsx.append(sheet, example)
     for index, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)
         head = sheet.cell(row=1, column=index)
@@ -71,7 +71,7 @@ def template_workbook() -> bytes:
 
 def _notes_sheet(book: Workbook) -> None:
     notes = book.create_sheet(NOTES_SHEET)
-    notes.append(["历史工单导入模板 · 填写说明"])
+    xlsx.append(notes, ["历史工单导入模板 · 填写说明"])
     notes["A1"].font = Font(bold=True, size=14)
     for line in (
         f"1. 在“{SHEET_NAME}”页第一行表头之下逐行填写,每行一条工单;列的顺序可以调整,表头文字不可修改。",
@@ -82,9 +82,9 @@ def _notes_sheet(book: Workbook) -> None:
         "6. 填写了办结时间的工单以“已办结”状态导入并保留办理结果;未填写的以“已受理”状态进入分拨工作台待派单。",
         "7. 单个文件不超过 100,000 行、40 MB。",
     ):
-        notes.append([line])
-    notes.append([])
-    notes.append(["列名", "是否必填", "填写要求", "示例"])
+        xlsx.append(notes, [line])
+    xlsx.append(notes, [])
+    xlsx.append(notes, ["列名", "是否必填", "填写要求", "示例"])
     header_row = notes.max_row
     for cell in notes[header_row]:
         cell.font = _BOLD
@@ -92,7 +92,7 @@ def _notes_sheet(book: Workbook) -> None:
         example = column.example
         if isinstance(example, datetime):
             example = example.strftime("%Y-%m-%d %H:%M")
-        notes.append([column.header, _required_label(column.required), column.note, example])
+        xlsx.append(notes, [column.header, _required_label(column.required), column.note, example])
     for letter, width in zip("ABCD", (16, 16, 80, 30), strict=True):
         notes.column_dimensions[letter].width = width
     for row in notes.iter_rows(min_row=header_row + 1):
@@ -101,29 +101,29 @@ def _notes_sheet(book: Workbook) -> None:
 
 def _category_sheet(book: Workbook) -> None:
     sheet = book.create_sheet(CATEGORY_SHEET)
-    sheet.append(["事项分类编码", "名称", "上级分类", "默认紧急程度"])
+    xlsx.append(sheet, ["事项分类编码", "名称", "上级分类", "默认紧急程度"])
     for cell in sheet[1]:
         cell.font = _BOLD
     urgency = dict(Urgency.choices)
     categories = Category.objects.filter(is_active=True).select_related("parent").order_by("path")
     for c in categories:
         parent = c.parent.name if c.parent else ""
-        sheet.append([c.code, c.name, parent, urgency.get(c.default_urgency, "")])
+        xlsx.append(sheet, [c.code, c.name, parent, urgency.get(c.default_urgency, "")])
     for letter, width in zip("ABCD", (16, 30, 20, 14), strict=True):
         sheet.column_dimensions[letter].width = width
 
 
 def report_workbook(job: ImportJob) -> bytes:
-    book = Workbook(write_only=True)
+    book = xlsx.new_workbook(write_only=True)
     sheet = book.create_sheet("校验结果")
-    sheet.append([f"文件:{job.name}"])
-    sheet.append([job.message])
+    xlsx.append(sheet, [f"文件:{job.name}"])
+    xlsx.append(sheet, [job.message])
     if job.error_count > len(job.errors):
-        sheet.append([f"仅列出前 {len(job.errors)} 处问题(共 {job.error_count} 处)"])
-    sheet.append([])
-    sheet.append(["行号", "列名", "问题"])
+        xlsx.append(sheet, [f"仅列出前 {len(job.errors)} 处问题(共 {job.error_count} 处)"])
+    xlsx.append(sheet, [])
+    xlsx.append(sheet, ["行号", "列名", "问题"])
     for error in job.errors:
-        sheet.append([error["row"], error["column"], error["message"]])
+        xlsx.append(sheet, [error["row"], error["column"], error["message"]])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

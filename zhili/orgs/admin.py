@@ -4,7 +4,8 @@ from django.contrib.auth.admin import UserAdmin
 
 from zhili.core import stamps
 from zhili.core.geo import polygon_from_geojson
-from zhili.orgs.models import AuthToken, Grid, Organization, User
+from zhili.orgs import lockout
+from zhili.orgs.models import AuthToken, Grid, LoginFailure, Organization, User
 from zhili.orgs.services import (
     ORG_STAMP,
     grid_create,
@@ -98,3 +99,47 @@ class GridAdmin(admin.ModelAdmin):
 class AuthTokenAdmin(admin.ModelAdmin):
     list_display = ["prefix", "user", "name", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["digest", "prefix", "user", "created_at"]
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    """登录失败与锁定: one row per (username, address, browser); 解除锁定 is audited."""
+
+    list_display = [
+        "username",
+        "ip_address",
+        "failures_since_start",
+        "attempt_time",
+        "lock",
+        "user_agent",
+    ]
+    search_fields = ["username", "ip_address"]
+    ordering = ["-attempt_time"]
+    actions = ["unlock"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # clearing counters goes through the audited unlock
+        return actions
+
+    @admin.display(description="锁定状态")
+    def lock(self, obj: LoginFailure) -> str:
+        state = lockout.lock_state(obj.username or "", obj.ip_address)
+        if state.address_locked:
+            return f"该地址已锁定(全部账号共失败 {state.address_failures} 次)"
+        if state.pair_locked:
+            return f"已锁定(失败 {state.pair_failures} 次)"
+        return f"未锁定(失败 {state.pair_failures} 次)"
+
+    @admin.action(description="解除锁定", permissions=["delete"])
+    def unlock(self, request, queryset):
+        pairs = sorted({(row.username or "", row.ip_address) for row in queryset}, key=str)
+        for username, address in pairs:
+            lockout.login_unlock(actor=request.user, username=username, address=address)
+        self.message_user(request, f"已解除 {len(pairs)} 个账号与地址组合的锁定")

@@ -8,7 +8,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhili.core.dates import FIRST_DAY, LAST_DAY
 from zhili.core.scope import role_codes
-from zhili.orgs import selectors, services
+from zhili.orgs import lockout, selectors, services
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Grid, Kind, Level, Organization
 
@@ -46,7 +46,13 @@ class ErrorOut(Schema):
     field: str | None = None
 
 
-@auth_router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut})
+class LoginErrorOut(ErrorOut):
+    remaining: int | None = Field(None, description="本账号在本地址还可尝试的次数,用尽即临时锁定")
+
+
+@auth_router.post(
+    "/auth/token", auth=None, response={200: TokenOut, 401: LoginErrorOut, 429: LoginErrorOut}
+)
 def token_create(request: HttpRequest, credentials: Credentials) -> Any:
     user = authenticate(request, username=credentials.username, password=credentials.password)
     if user is None:
@@ -57,10 +63,18 @@ def token_create(request: HttpRequest, credentials: Credentials) -> Any:
                     "detail": "登录失败次数过多,账号已被临时锁定",
                     "code": "locked_out",
                     "field": "username",
+                    "remaining": 0,
                 },
             )
+        warning = lockout.warning(request)
         return Status(
-            401, {"detail": "用户名或密码错误", "code": "bad_credentials", "field": "password"}
+            401,
+            {
+                "detail": f"用户名或密码错误,{warning}" if warning else "用户名或密码错误",
+                "code": "bad_credentials",
+                "field": "password",
+                "remaining": lockout.remaining(request),
+            },
         )
     # A token login is a login: the signal resets django-axes' failure count for the
     # account (AXES_RESET_ON_SUCCESS) and records last_login, as the login page does.

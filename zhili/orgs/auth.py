@@ -64,6 +64,7 @@ def lockout_response(
     message = "登录失败次数过多,账号已被临时锁定,请稍后再试或联系管理员"
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"detail": message, "code": "locked_out", "field": "username"}, status=429
+            {"detail": message, "code": "locked_out", "field": "username", "remaining": 0},
+            status=429,
         )
     return render(request, "web/locked_out.html", {"message": message}, status=429)

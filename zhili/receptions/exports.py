@@ -4,8 +4,9 @@ from datetime import date
 from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+
+from zhili.core import xlsx
 
 HEADERS = [
     "乡镇(街道)",
@@ -22,19 +23,20 @@ HEADERS = [
 
 
 def townships_xlsx(rows: list[Any], start: date, end: date) -> bytes:
-    book = Workbook()
+    book = xlsx.new_workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "乡镇领导接访"
-    sheet.append([f"乡镇领导接访情况统计表({start:%Y年%m月%d日}至{end:%Y年%m月%d日})"])
+    xlsx.append(sheet, [f"乡镇领导接访情况统计表({start:%Y年%m月%d日}至{end:%Y年%m月%d日})"])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append(HEADERS)
+    xlsx.append(sheet, HEADERS)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for r in rows:
-        sheet.append(
+        xlsx.append(
+            sheet,
             [
                 r.township.area_name or r.township.name,
                 r.leaders,
@@ -46,7 +48,7 @@ def townships_xlsx(rows: list[Any], start: date, end: date) -> bytes:
                 r.not_received,
                 r.ownerships,
                 r.overdue,
-            ]
+            ],
         )
     sheet.column_dimensions["A"].width = 18
     sheet.column_dimensions["B"].width = 20

@@ -23,6 +23,7 @@ from zhili.core.errors import DomainError, InvalidInput, NotFound
 from zhili.core.personal import mask_phone
 from zhili.core.roles import Action
 from zhili.core.scope import can
+from zhili.core.xlsx import XLSX
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Organization, User
 from zhili.orgs.views import requires
@@ -47,7 +48,6 @@ from zhili.receptions.services.records import JOINT_KINDS
 from zhili.web.views import forbidden
 
 WEEKDAYS = "一二三四五六日"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _404(exc: NotFound) -> Http404:

@@ -2,7 +2,9 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from zhili.core.errors import DomainError
 from zhili.core.roles import Action, Role
 from zhili.core.scope import can, role_codes
-from zhili.orgs import selectors, services
+from zhili.orgs import lockout, selectors, services
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Level
 from zhili.web.forms import PasswordChangeForm
@@ -113,6 +115,19 @@ def _supervision_card(user: Any) -> dict[str, Any] | None:
 
 # Service fields -> form fields, for errors raised by user_change_password.
 PASSWORD_FIELDS = {"old_password": "old_password", "new_password": "new_password1"}
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page, saying how many tries are left once a few have failed."""
+
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["login_warning"] = lockout.warning(self.request)
+        context["lockout_limit"] = settings.AXES_FAILURE_LIMIT
+        return context
 
 
 @login_required

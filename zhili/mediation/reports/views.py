@@ -23,6 +23,7 @@ from zhili.core.errors import DomainError, NotFound
 from zhili.core.personal import mask_personal_text
 from zhili.core.roles import Action
 from zhili.core.scope import can
+from zhili.core.xlsx import XLSX
 from zhili.mediation.models import Dispute
 from zhili.mediation.reports import ranking, selectors, services, stats
 from zhili.mediation.reports.anthology import Anthology, render_anthology
@@ -40,7 +41,6 @@ from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 20
 
 

@@ -8,11 +8,11 @@ Written from a `MonthlyTable` (plain data), so the page and the workbook show on
 from io import BytesIO
 
 from django.utils import timezone
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from zhili.core import xlsx
 from zhili.mediation.reports.table import COLUMNS, Line, MonthlyTable
 
 TITLE = "人民调解工作统计月报表"
@@ -27,20 +27,20 @@ HEADER_ROW = 4  # the first of the two header rows
 
 def _header(sheet: Worksheet) -> None:
     top, bottom = HEADER_ROW, HEADER_ROW + 1
-    sheet.cell(top, 1, "项目")
+    xlsx.put(sheet, top, 1, "项目")
     sheet.merge_cells(start_row=top, start_column=1, end_row=bottom, end_column=1)
     col = 2
     while col <= WIDTH:
         _attr, label, unit = COLUMNS[col - 2]
         pair = col < WIDTH and COLUMNS[col - 1][1] == label
         if pair:
-            sheet.cell(top, col, label)
+            xlsx.put(sheet, top, col, label)
             sheet.merge_cells(start_row=top, start_column=col, end_row=top, end_column=col + 1)
-            sheet.cell(bottom, col, f"({unit})")
-            sheet.cell(bottom, col + 1, f"({COLUMNS[col - 1][2]})")
+            xlsx.put(sheet, bottom, col, f"({unit})")
+            xlsx.put(sheet, bottom, col + 1, f"({COLUMNS[col - 1][2]})")
             col += 2
         else:
-            sheet.cell(top, col, f"{label}({unit})")
+            xlsx.put(sheet, top, col, f"{label}({unit})")
             sheet.merge_cells(start_row=top, start_column=col, end_row=bottom, end_column=col)
             col += 1
     for row in (top, bottom):
@@ -50,9 +50,9 @@ def _header(sheet: Worksheet) -> None:
 
 
 def _line(sheet: Worksheet, row: int, line: Line, *, bold: bool = False) -> None:
-    sheet.cell(row, 1, line.label)
+    xlsx.put(sheet, row, 1, line.label)
     for index, (attr, _label, _unit) in enumerate(COLUMNS):
-        cell = sheet.cell(row, index + 2, getattr(line, attr))
+        cell = xlsx.put(sheet, row, index + 2, getattr(line, attr))
         if attr == "success_rate":
             cell.number_format = "0.0"
     for c in range(1, WIDTH + 1):
@@ -64,27 +64,27 @@ def _line(sheet: Worksheet, row: int, line: Line, *, bold: bool = False) -> None
 
 
 def render_monthly_xlsx(table: MonthlyTable, *, preparer: str = "") -> bytes:
-    book = Workbook()
+    book = xlsx.new_workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = f"{table.year}年{table.month:02d}月"
     last = get_column_letter(WIDTH)
 
-    sheet["A1"] = TITLE
+    xlsx.put(sheet, 1, 1, TITLE)
     sheet.merge_cells(f"A1:{last}1")
     sheet["A1"].font = Font(bold=True, size=16)
     sheet["A1"].alignment = CENTER
     sheet.row_dimensions[1].height = 30
-    sheet["A2"] = f"填报单位:{table.unit_name}"
+    xlsx.put(sheet, 2, 1, f"填报单位:{table.unit_name}")
     sheet.merge_cells("A2:F2")
-    sheet.cell(2, 7, f"统计期:{table.period_label}")
+    xlsx.put(sheet, 2, 7, f"统计期:{table.period_label}")
     sheet.merge_cells(start_row=2, start_column=7, end_row=2, end_column=WIDTH)
     sheet.cell(2, 7).alignment = Alignment(horizontal="right")
     _header(sheet)
 
     row = HEADER_ROW + 2
     for section in table.sections:
-        sheet.cell(row, 1, section.title)
+        xlsx.put(sheet, row, 1, section.title)
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=WIDTH)
         block = sheet.cell(row, 1)
         block.font, block.fill = BOLD, BLOCK_FILL
@@ -101,11 +101,12 @@ def render_monthly_xlsx(table: MonthlyTable, *, preparer: str = "") -> bytes:
         row += 1
 
     row += 1
-    sheet.cell(row, 1, "单位负责人:")
-    sheet.cell(row, 4, f"填表人:{preparer}")
-    sheet.cell(row, 8, f"填报日期:{timezone.localdate():%Y年%m月%d日}")
+    xlsx.put(sheet, row, 1, "单位负责人:")
+    xlsx.put(sheet, row, 4, f"填表人:{preparer}")
+    xlsx.put(sheet, row, 8, f"填报日期:{timezone.localdate():%Y年%m月%d日}")
     row += 1
-    sheet.cell(
+    xlsx.put(
+        sheet,
         row,
         1,
         "说明:调解纠纷 = 本月调解终结(达成协议或调解不成)的纠纷;调解成功率 = 调解成功 ÷ 调解纠纷;"

@@ -45,7 +45,7 @@ def open_app(page: Any, base: str) -> None:
     login(page, base, "gridworker")
     page.goto(f"{base}/m/")
     # The service worker is installed and controls the page (it claims its clients).
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
 def test_an_offline_report_is_sent_once_when_the_network_returns(
@@ -126,14 +126,15 @@ def test_a_patrol_walked_offline_arrives_whole(live_server, workers, phone_page)
     page.goto(f"{base}/m/patrols/?interval=1")
     page.click("[data-testid=patrol-start]")
     page.wait_for_selector("[data-testid=patrol-points]:text-is('1')")
-    page.wait_for_function("document.querySelector('[data-outbox]').hidden")  # start was sent
+    page.wait_for_function("() => document.querySelector('[data-outbox]').hidden")  # start was sent
     patrol = Patrol.objects.get(worker=workers.me)
 
     page.context.set_offline(True)
     for step in range(1, 4):  # walk north, 0.001° (about 111 m) at a time
         page.context.set_geolocation({**HOME, "latitude": HOME["latitude"] + step * 0.001})
         page.wait_for_function(
-            f"Number(document.querySelector('[data-testid=patrol-distance]').textContent) >= {step * 110}"
+            "() => Number(document.querySelector('[data-testid=patrol-distance]').textContent)"
+            f" >= {step * 110}"
         )
     page.fill("[data-testid=patrol-note]", "网格内正常")
     page.screenshot(path=ARTIFACTS / "65-mobile-patrol-running.png", full_page=True)

@@ -54,6 +54,7 @@ def test_bad_password_is_401_naming_the_field(client: Any, personas: Any) -> Non
         "detail": "用户名或密码错误",
         "code": "bad_credentials",
         "field": "password",
+        "remaining": 4,
     }
     # An unknown user answers the same.
     assert login(client, "nobody", "wrong-password").json() == response.json()

@@ -71,3 +71,19 @@ def test_an_ipv6_client_counts_by_its_64():
     assert ratelimit.client_key(other) != ratelimit.client_key(one)
     mapped = factory.get("/", REMOTE_ADDR="::ffff:192.0.2.1")
     assert ratelimit.client_key(mapped) == "192.0.2.1"
+
+
+def test_listed_proxies_are_believed_only_when_they_send_the_request(settings):
+    factory = RequestFactory()
+    settings.ZHILI_TRUSTED_PROXIES = ["10.0.0.5", "10.1.0.0/16"]
+    chain = "6.6.6.6, 203.0.113.7, 10.1.2.3"
+    through = factory.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=chain)
+    # From the right, past our two proxies: the address the outer proxy saw.
+    assert ratelimit.client_ip(through) == "203.0.113.7"
+    direct = factory.get("/", REMOTE_ADDR="198.51.100.4", HTTP_X_FORWARDED_FOR=chain)
+    assert ratelimit.client_ip(direct) == "198.51.100.4"  # not a proxy: the header is forged
+    garbage = factory.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="x' OR 1, 10.1.2.3")
+    assert ratelimit.client_ip(garbage) == "10.1.2.3"  # never a non-address
+    settings.ZHILI_TRUSTED_PROXIES = 1
+    forged = factory.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="not-an-ip")
+    assert ratelimit.client_ip(forged) == "10.0.0.5"

@@ -155,3 +155,19 @@ def test_township_supervision_sorts_and_exports(client, rx, make_petition) -> No
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][0] == "乡镇(街道)"
     assert rows[2][0] == "甲镇综治中心" and rows[2][2] == 1
+
+
+def test_township_export_writes_hostile_names_as_text(client, rx) -> None:
+    from zhili.core.tests.test_xlsx import PAYLOADS, inert_cells
+
+    rx.tree.t1.area_name = PAYLOADS[0]
+    rx.tree.t1.save(update_fields=["area_name"])
+    rx.secretary.full_name = PAYLOADS[1]
+    rx.secretary.save(update_fields=["full_name"])
+    rota_set(
+        actor=rx.petition, organization=rx.tree.t1, day=date(2026, 11, 26), leader=rx.secretary
+    )
+    c = signed_in(client, rx.dispatcher)
+    export = c.get("/receptions/townships/?start=2026-11-01&end=2026-11-30&format=xlsx")
+    assert export.status_code == 200
+    assert PAYLOADS[0] in inert_cells(export.content)

@@ -158,3 +158,19 @@ def test_rankings_page_shows_formula_and_names(client, world):
     bad = client.get(reverse("mediation:rankings"), {"start": "2026-11-02", "end": "2026-11-01"})
     assert bad.status_code == 422 and 'data-testid="error-end"' in bad.content.decode()
     assert client.get(reverse("mediation:rankings"), {"min_cases": "0"}).status_code == 422
+
+
+def test_monthly_workbook_writes_hostile_names_as_text(client, world, data):
+    from zhili.core.tests.test_xlsx import PAYLOADS, inert_cells
+
+    world.chair.full_name = PAYLOADS[1]
+    world.chair.save(update_fields=["full_name"])
+    unit = world.chair.organization
+    unit.name = PAYLOADS[0]
+    unit.save(update_fields=["name"])
+    login(client, world.chair)
+    export = client.get(reverse("mediation:monthly_xlsx"), {"month": "2026-11"})
+    assert export.status_code == 200
+    texts = inert_cells(export.content)
+    assert f"填报单位:{PAYLOADS[0]}" in texts
+    assert f"填表人:{PAYLOADS[1]}" in texts
