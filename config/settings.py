@@ -274,3 +274,16 @@ LOGGING = {
         "django_tasks_db": {"level": "WARNING"},
     },
 }
+
+# --- input and error format (issue 11; docs/api.md "Errors", docs/operations.md) -------------
+# ApiErrors: under /api/, /m/api/ and /open311/ an error Django answers itself (a 500, a body
+# over DATA_UPLOAD_MAX_MEMORY_SIZE, a CSRF refusal, an unknown path) is rewritten into the
+# interface's format; high in the chain so that it sees the other middleware's failures too.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "zhili.core.api_errors.ApiErrors",
+)
+# AtomicWrites: every non-GET request, its view and the building of its answer, is one
+# transaction, rolled back when the answer is a 5xx; last, so that it wraps the view only.
+MIDDLEWARE.append("zhili.core.transactions.AtomicWrites")
+CSRF_FAILURE_VIEW = "zhili.core.api_errors.csrf_failure"
