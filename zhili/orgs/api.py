@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from zhili.core import schemas
 from zhili.core.dates import Day
 from zhili.core.schemas import Input
 from zhili.core.scope import role_codes
@@ -23,7 +24,7 @@ __all__ = ["MAX_OFFSET", "Day", "ErrorOut", "OrgRef", "Paging"]
 
 
 class Paging(LimitOffsetPagination):
-    class Input(Input):
+    class Input(schemas.Input):  # ninja's name for a paginator's query
         limit: int = Field(100, ge=1, le=1000)
         offset: int = Field(0, ge=0, le=MAX_OFFSET)
 

@@ -369,7 +369,7 @@ def test_api_stateful(world: World, in_process: None) -> None:
     # Answers fed into next calls: a listed case found again by its number (an action on it
     # may still be refused, 409, for its state).
     found = [call for call in calls if "{case_no}" in call[1] and call[2] != 404]
-    assert found, "\n".join(map(str, calls))
+    assert found or "ZHILI_FUZZ_STATEFUL_PATHS" in os.environ, "\n".join(map(str, calls))
 
 
 # Strings that broke, or could break, something below the schema: PostgreSQL refuses NUL in
