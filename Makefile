@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: setup demo serve worker scheduler test test-days bench lint typecheck browser clean
+.PHONY: setup demo serve worker scheduler test test-days bench lint typecheck browser clean fuzz
 
 $(BIN)/zhili: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -50,6 +50,16 @@ test-days: setup browser
 	  ZHILI_TEST_CLOCK=process faketime -f "@$$(echo $$day | tr T ' ')" \
 	    $(BIN)/pytest -q -p no:cacheprovider -m "any_day or real_clock" || exit 1; \
 	done
+
+# The deeper fuzzing run (docs/operations.md, "Fuzzing"): every /api/v1/ and Open311 operation
+# with many more examples, the boundary phase everywhere, longer stateful sequences over every
+# operation; only the server-error check. FUZZ_SEED picks another sequence (the suite's is fixed).
+FUZZ_EXAMPLES ?= 100
+FUZZ_SEED ?= 7
+fuzz: setup
+	ZHILI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) ZHILI_FUZZ_SEED=$(FUZZ_SEED) ZHILI_FUZZ_COVERAGE=1 \
+	ZHILI_FUZZ_ONLY_5XX=1 ZHILI_FUZZ_SCENARIOS=200 ZHILI_FUZZ_STEPS=10 ZHILI_FUZZ_STATEFUL_PATHS=. \
+	  $(BIN)/pytest -q -p no:cacheprovider zhili/core/tests/test_fuzz_api.py zhili/core/tests/test_fuzz_open311.py
 
 bench: setup
 	$(BIN)/python -m bench

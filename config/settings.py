@@ -61,6 +61,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "zhili.core.headers.SecurityHeadersMiddleware",  # CSP and Cache-Control (docs/operations.md)
+    # Under /api/, /m/api/ and /open311/ an error Django answers itself (a 500, a body over
+    # DATA_UPLOAD_MAX_MEMORY_SIZE, a CSRF refusal, an unknown path) is rewritten into the
+    # interface's format; high in the chain so that it sees the other middleware's failures.
+    "zhili.core.api_errors.ApiErrors",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -70,6 +74,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Every non-GET request, its view and the building of its answer, is one transaction,
+    # rolled back when the answer is a 5xx; last, so that it wraps the view only.
+    "zhili.core.transactions.AtomicWrites",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -339,3 +346,6 @@ LOGGING = {
         "django_tasks_db": {"level": "WARNING"},
     },
 }
+
+# --- input and error format (issue 11; docs/api.md "Errors", docs/operations.md) -------------
+CSRF_FAILURE_VIEW = "zhili.core.api_errors.csrf_failure"

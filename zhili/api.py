@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -15,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 from pydantic import BaseModel
 
+from zhili.core.api_errors import message as api_error_message
 from zhili.core.errors import DomainError, InvalidInput
 from zhili.orgs.auth import BearerAuth
 
@@ -112,6 +114,13 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # Raised by ninja itself: 400 for a body that does not parse, 429 when throttled.
     detail = COMMON_ERRORS[400] if exc.status_code == 400 else exc.message
     return error(request, exc.status_code, detail, f"http_{exc.status_code}")
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Django itself would answer a plain 400 (zhili.core.api_errors for the other paths).
+    code, detail = api_error_message(413)
+    return error(request, 413, detail, code)
 
 
 @api.exception_handler(AuthenticationError)

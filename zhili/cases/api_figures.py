@@ -5,13 +5,14 @@ from typing import Any
 from ninja import Field, Query, Router, Schema
 
 from zhili.cases.figures import unit_figures
+from zhili.core.schemas import Input
 from zhili.orgs.api import Day, ErrorOut
 from zhili.orgs.auth import StaffRequest
 
 figures_router = Router(tags=["事件工单"])
 
 
-class FiguresQuery(Schema):
+class FiguresQuery(Input):
     start: Day = Field(..., description="统计起始日期(含)")
     end: Day = Field(..., description="统计截止日期(含)")
     unit: list[str] = Field(default_factory=list, description="单位编码,可重复;省略为全部")

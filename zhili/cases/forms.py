@@ -6,7 +6,7 @@ from django import forms
 
 from zhili.cases.models import Channel, Rating, State, Urgency
 from zhili.cases.selectors import CaseFilters
-from zhili.core.dates import DayField
+from zhili.core.dates import DayField, MomentField
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -117,7 +117,7 @@ class CodeListField(forms.Field):
 class DispatchForm(forms.Form):
     unit = forms.CharField(label="承办单位", max_length=40, required=False)
     assisting = CodeListField(label="协办单位", required=False)
-    assist_until = forms.DateTimeField(
+    assist_until = MomentField(
         label="协办时限",
         required=False,
         widget=DATETIME_INPUT,
@@ -142,9 +142,7 @@ class AssistReplyForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    until = forms.DateTimeField(
-        label="延期至", widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
-    )
+    until = MomentField(label="延期至", widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
     reason = forms.CharField(label="延期理由", max_length=300)
 
 

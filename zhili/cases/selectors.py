@@ -71,6 +71,12 @@ def category_get(code: str, *, field: str = "category") -> Category:
         raise InvalidInput(f"事项分类 {code} 不存在", field=field) from exc
 
 
+def category_is_leaf(category: Category) -> bool:
+    """Whether cases may take `category`: it has no active child (a group such as 环境保护
+    is chosen through one of its leaves)."""
+    return not Category.objects.filter(parent=category, is_active=True).exists()
+
+
 def dispatch_units(*, user: Any) -> QuerySet[Organization]:
     """The units this user may dispatch cases to."""
     from zhili.cases.services import DISPATCHABLE_KINDS

@@ -11,6 +11,8 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import APIKeyHeader
 
 from zhili.cases.models import Case
+from zhili.core.dates import Moment
+from zhili.core.schemas import Input
 from zhili.integrations.services import PushOrder, push_accept, push_verify
 from zhili.integrations.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
 from zhili.orgs.api import ErrorOut
@@ -34,9 +36,9 @@ class PushSignatureAuth(APIKeyHeader):
         )
 
 
-class PushIn(Schema):
+class PushIn(Input):
     order_no: str = Field(min_length=1, max_length=100, description="对方工单号")
-    created_at: datetime = Field(description="对方受理时间(ISO 8601;无时区按北京时间)")
+    created_at: Moment = Field(description="对方受理时间(ISO 8601;无时区按北京时间)")
     caller_name: str = Field("", max_length=50)
     caller_phone: str = Field("", max_length=20)
     category: str = Field(min_length=1, max_length=200, description="对方的事项分类文字")
@@ -44,7 +46,7 @@ class PushIn(Schema):
     address: str = Field("", max_length=300)
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
-    deadline: datetime | None = Field(None, description="对方要求的办结时间")
+    deadline: Moment | None = Field(None, description="对方要求的办结时间")
     urgency: Literal["normal", "urgent", "emergency"] | None = None
 
 

@@ -67,8 +67,14 @@ def mapping_get(*, user: Any, pk: int) -> CategoryMapping:
 
 
 def mapping_targets() -> QuerySet[Category]:
-    """The catalog categories a text may be mapped to, in catalog order."""
-    return Category.objects.filter(is_active=True).select_related("parent").order_by("path")
+    """The catalog categories a text may be mapped to (the leaves: a case never takes a
+    group), in catalog order."""
+    return (
+        Category.objects.filter(is_active=True)
+        .exclude(children__is_active=True)
+        .select_related("parent")
+        .order_by("path")
+    )
 
 
 def callback_list(*, user: Any) -> QuerySet[ReplyCallback]:

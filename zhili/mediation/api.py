@@ -9,8 +9,10 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
+from zhili.core.dates import Moment, Month
 from zhili.core.errors import InvalidInput
 from zhili.core.personal import mask_id_number, mask_phone
+from zhili.core.schemas import Input
 from zhili.mediation import selectors, services
 from zhili.mediation.documents import agreement_document
 from zhili.mediation.models import Agreement, Dispute, Session
@@ -26,7 +28,7 @@ Id = Annotated[int, Field(ge=1, le=10**12)]
 Text = Annotated[str, Field(max_length=20000)]
 
 
-class PartyIn(Schema):
+class PartyIn(Input):
     side: str = Field(
         ..., max_length=20, description="applicant 申请人 / respondent 被申请人 / other"
     )
@@ -38,7 +40,7 @@ class PartyIn(Schema):
     org_code: str = Field("", max_length=18, description="统一社会信用代码(组织)")
 
 
-class DisputeIn(Schema):
+class DisputeIn(Input):
     committee: Id | None = Field(None, description="受理调委会编号;不填为本人所在调委会")
     title: str = Field(..., max_length=200, description="纠纷名称")
     kind: str = Field(..., max_length=30, description="纠纷类型(15类统计口径,如 neighbourhood)")
@@ -57,20 +59,20 @@ class DisputeIn(Schema):
     parties: list[PartyIn] = Field(..., min_length=1, max_length=50, description="当事人")
 
 
-class LiabilityIn(Schema):
+class LiabilityIn(Input):
     party: Id = Field(..., description="当事人编号")
     liability: str = Field(..., max_length=2000, description="该当事人的责任(可写“无”)")
 
 
-class SignatureIn(Schema):
+class SignatureIn(Input):
     party: Id = Field(..., description="当事人编号")
     method: str = Field(
         "sign", max_length=20, description="sign 签名 / seal 盖章 / fingerprint 按指印"
     )
-    signed_at: datetime | None = Field(None, description="签署时间;不填为协议达成时间(sign: 现在)")
+    signed_at: Moment | None = Field(None, description="签署时间;不填为协议达成时间(sign: 现在)")
 
 
-class DisputeActIn(Schema):
+class DisputeActIn(Input):
     """An action of the workflow with its inputs; each action reads the fields it needs."""
 
     action: str = Field(
@@ -85,7 +87,7 @@ class DisputeActIn(Schema):
     mediator: Id | None = Field(None, description="agree / sign: 签名调解员编号,默认主办调解员")
     mediators: list[Id] = Field([], max_length=20, description="assign / session: 调解员编号")
     room: Id | None = Field(None, description="assign / session: 调解室编号")
-    held_at: datetime | None = Field(None, description="session: 调解时间")
+    held_at: Moment | None = Field(None, description="session: 调解时间")
     mode: str = Field("", max_length=20, description="session: in_person / video")
     place: str = Field("", max_length=200, description="session: 调解地点")
     video_room: str = Field("", max_length=100, description="session: 视频会议室")
@@ -96,27 +98,27 @@ class DisputeActIn(Schema):
     form: str = Field(
         "", max_length=10, description="agree: written 书面协议(默认) / oral 口头协议"
     )
-    signed_at: datetime | None = Field(None, description="agree: 协议达成时间")
+    signed_at: Moment | None = Field(None, description="agree: 协议达成时间")
     liabilities: list[LiabilityIn] = Field(
         [], max_length=50, description="agree(书面): 各方当事人的责任,每名当事人一项"
     )
     signatures: list[SignatureIn] = Field(
         [], max_length=50, description="agree / sign: 已签署的当事人;未列出的当事人以后签署"
     )
-    mediator_signed_at: datetime | None = Field(None, description="agree / sign: 调解员签名时间")
-    sealed_at: datetime | None = Field(None, description="agree / sign: 调委会盖章时间")
-    effective_at: datetime | None = Field(
+    mediator_signed_at: Moment | None = Field(None, description="agree / sign: 调解员签名时间")
+    sealed_at: Moment | None = Field(None, description="agree / sign: 调委会盖章时间")
+    effective_at: Moment | None = Field(
         None, description="不可填写:生效时间由最后一项签名或盖章的时间确定(填写即报错)"
     )
     performed: str = Field("", max_length=10, description="follow_up: yes / partly / no")
     court: str = Field("", max_length=100, description="apply_confirmation: 受理法院")
-    applied_at: datetime | None = Field(None, description="apply_confirmation: 申请时间")
+    applied_at: Moment | None = Field(None, description="apply_confirmation: 申请时间")
     result: str = Field("", max_length=20, description="record_confirmation: confirmed / refused")
     risk: str = Field("", max_length=20, description="flag_risk: criminal / group_petition")
 
 
-class SessionIn(Schema):
-    held_at: datetime | None = Field(None, description="调解时间,默认现在")
+class SessionIn(Input):
+    held_at: Moment | None = Field(None, description="调解时间,默认现在")
     mode: str = Field("in_person", max_length=20, description="in_person 现场 / video 视频")
     place: str = Field("", max_length=200)
     room: Id | None = None
@@ -223,11 +225,11 @@ class DisputeDetailOut(DisputeOut):
     history: list[HistoryOut]
 
 
-class DisputeQuery(Schema):
+class DisputeQuery(Input):
     state: str = Field("", max_length=20, description="状态")
     kind: str = Field("", max_length=30, description="纠纷类型")
     committee: Id | None = Field(None, description="调委会编号")
-    month: str = Field("", max_length=7, description="登记月份 YYYY-MM")
+    month: Month = Field("", description="登记月份 YYYY-MM")
     q: str = Field("", max_length=100, description="编号或名称关键词")
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django import forms
 
+from zhili.core.dates import DayField, MomentField, MonthField
 from zhili.mediation.models import (
     AgreementForm,
     AgreementParty,
@@ -164,7 +165,8 @@ class FromCaseForm(PartiesMixin, forms.Form):
 
 
 class DisputeFilterForm(forms.Form):
-    """The list's filters. Invalid values are dropped, never an error page."""
+    """The list's filters. Invalid values are dropped, never an error page; a bad month is
+    shown at its field, with a 422 (it would silently widen the list otherwise)."""
 
     state = forms.ChoiceField(
         label="状态", choices=[("", "全部状态"), *DisputeState.choices], required=False
@@ -173,7 +175,7 @@ class DisputeFilterForm(forms.Form):
         label="纠纷类型", choices=[("", "全部类型"), *DisputeKind.choices], required=False
     )
     committee = forms.IntegerField(label="调委会", required=False, min_value=1, max_value=10**9)
-    month = forms.RegexField(label="登记月份", regex=r"^20\d\d-(0[1-9]|1[0-2])$", required=False)
+    month = MonthField(label="登记月份", required=False)
     q = forms.CharField(label="编号或名称", max_length=100, required=False)
     late = forms.BooleanField(label="只看超过办理目标", required=False)
 
@@ -252,7 +254,7 @@ class AssignForm(ActionForm):
 
 
 class SessionForm(ActionForm):
-    held_at = forms.DateTimeField(
+    held_at = MomentField(
         label="调解时间", required=False, widget=LOCAL_DT, input_formats=DT_FORMATS
     )
     mode = forms.ChoiceField(label="调解方式", choices=SessionMode.choices)
@@ -285,7 +287,7 @@ def _signature_fields(
     form.fields[f"sign_{prefix}"] = forms.ChoiceField(
         label=f"{label}签署", choices=SIGN_CHOICES, initial=initial, required=False
     )
-    form.fields[f"signat_{prefix}"] = forms.DateTimeField(
+    form.fields[f"signat_{prefix}"] = MomentField(
         label="签署时间",
         required=False,
         widget=LOCAL_DT,
@@ -336,7 +338,7 @@ class AgreeForm(ActionForm):
         required=False,
         widget=forms.Textarea(attrs=TEXTAREA),
     )
-    signed_at = forms.DateTimeField(
+    signed_at = MomentField(
         label="达成时间",
         required=False,
         widget=LOCAL_DT,
@@ -428,7 +430,7 @@ class SignForm(ActionForm):
             self.fields["mediator_signed"] = forms.BooleanField(
                 label="调解员已签名", required=False
             )
-            self.fields["mediator_signed_at"] = forms.DateTimeField(
+            self.fields["mediator_signed_at"] = MomentField(
                 label="调解员签名时间",
                 required=False,
                 widget=LOCAL_DT,
@@ -437,7 +439,7 @@ class SignForm(ActionForm):
             )
         if self.needs_seal:
             self.fields["sealed"] = forms.BooleanField(label="已加盖调委会印章", required=False)
-            self.fields["sealed_at"] = forms.DateTimeField(
+            self.fields["sealed_at"] = MomentField(
                 label="盖章时间",
                 required=False,
                 widget=LOCAL_DT,
@@ -481,7 +483,7 @@ class ApplyConfirmationForm(ActionForm):
         initial="东海县人民法院",
         error_messages={"required": "请填写受理法院"},
     )
-    applied_at = forms.DateTimeField(
+    applied_at = MomentField(
         label="申请时间", required=False, widget=LOCAL_DT, input_formats=DT_FORMATS
     )
 
@@ -557,7 +559,7 @@ class CommitteeForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "不填则按所在综治中心命名"}),
     )
-    term_start = forms.DateField(
+    term_start = DayField(
         label="本届任期开始",
         widget=DATE_INPUT,
         error_messages={"required": "请填写任期开始日期", "invalid": "日期格式不正确"},
@@ -600,7 +602,7 @@ class MediatorForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "如:法律职业资格、心理咨询师"}),
     )
     certificate_no = forms.CharField(label="证书编号", max_length=50, required=False)
-    appointed_on = forms.DateField(
+    appointed_on = DayField(
         label="聘任日期",
         required=False,
         widget=DATE_INPUT,
@@ -622,7 +624,7 @@ class MediatorForm(forms.Form):
 class TrainingForm(forms.Form):
     """登记培训 (人民调解法 第十四条: the county justice bureau trains mediators regularly)."""
 
-    trained_on = forms.DateField(
+    trained_on = DayField(
         label="培训日期",
         widget=DATE_INPUT,
         error_messages={"required": "请填写培训日期", "invalid": "日期格式不正确"},
@@ -648,7 +650,7 @@ class TrainingForm(forms.Form):
 class TermForm(forms.Form):
     """换届: the new three-year term starts on this day."""
 
-    term_start = forms.DateField(
+    term_start = DayField(
         label="新一届任期开始",
         widget=DATE_INPUT,
         error_messages={"required": "请填写新一届任期开始日期", "invalid": "日期格式不正确"},

@@ -7,9 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
+from zhili.core.dates import parse_moment
 from zhili.core.errors import InvalidInput
 from zhili.mobile.services import PointIn
 
@@ -53,10 +52,9 @@ def number(value: Any, field: str, low: float, high: float) -> float | None:
 
 
 def moment(value: Any, field: str) -> datetime:
-    parsed = parse_datetime(value) if isinstance(value, str) else None
-    if parsed is None:
+    if not isinstance(value, str):
         raise InvalidInput("时间格式不正确(应为 ISO 8601)", field=field)
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+    return parse_moment(value, field=field)
 
 
 def lat_lng(data: Any) -> tuple[float | None, float | None]:

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from zhili.core.dates import check_moment
 from zhili.core.errors import InvalidInput
 
 JSON, XML = "json", "xml"
@@ -66,9 +67,8 @@ def parse_w3c(value: str, *, field: str) -> datetime:
     if moment is None:
         assert day is not None
         moment = datetime.combine(day, time.min)
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
+    # 2000-2099 and offsets within ±14:00 (zhili.core.dates), local time when naive.
+    return check_moment(moment, field=field)
 
 
 def _text(value: Any) -> str | None:

@@ -10,6 +10,7 @@ _FMT = r"\.(?P<fmt>[A-Za-z0-9]+)$"
 
 urlpatterns = [
     path("open311/v2/", views.discovery, {"fmt": "xml"}, name="root"),
+    path("open311/v2/openapi.json", views.openapi, name="openapi"),
     re_path(r"^open311/v2/discovery" + _FMT, views.discovery, name="discovery"),
     re_path(r"^open311/v2/services" + _FMT, views.service_list, name="services"),
     re_path(

@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from zhili.core.errors import DomainError, InvalidInput
 from zhili.open311 import outputs, selectors, services
 from zhili.open311.formats import FORMATS, XML, clean, error_response, parse_w3c, render
+from zhili.open311.openapi import document as openapi_document
 
 _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 # The discovery changeset when no attribute definition was ever edited.
@@ -59,6 +60,11 @@ def endpoint(*methods: str) -> Callable[..., Callable[..., HttpResponse]]:
         return run
 
     return wrap
+
+
+def openapi(request: HttpRequest) -> JsonResponse:
+    """The OpenAPI document of these endpoints (zhili.open311.openapi)."""
+    return JsonResponse(openapi_document(), json_dumps_params={"ensure_ascii": False})
 
 
 @csrf_exempt

@@ -1,12 +1,13 @@
-from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 from django.contrib.auth import authenticate, logout, user_logged_in
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from zhili.core.dates import FIRST_DAY, LAST_DAY
+from zhili.core import schemas
+from zhili.core.dates import Day
+from zhili.core.schemas import Input
 from zhili.core.scope import role_codes
 from zhili.orgs import lockout, selectors, services
 from zhili.orgs.auth import StaffRequest
@@ -15,20 +16,20 @@ from zhili.orgs.models import Grid, Kind, Level, Organization
 auth_router = Router(tags=["认证"])
 orgs_router = Router(tags=["组织与网格"])
 
-# Bounds on what any endpoint accepts, far beyond real use and within what Python's date
-# arithmetic (a day's end in local time, in UTC) and every database's integers can take:
-# beyond them a client gets a 422 naming the field, not an overflow (500).
-Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]
+# Bounds on what any endpoint accepts, far beyond real use and within what every database's
+# integers can take: beyond them a client gets a 422 naming the field, not an overflow (500).
+# Dates: `Day` and its kin in zhili.core.dates (re-exported here for the routers).
 MAX_OFFSET = 10**9
+__all__ = ["MAX_OFFSET", "Day", "ErrorOut", "OrgRef", "Paging"]
 
 
 class Paging(LimitOffsetPagination):
-    class Input(Schema):
+    class Input(schemas.Input):  # ninja's name for a paginator's query
         limit: int = Field(100, ge=1, le=1000)
         offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
-class Credentials(Schema):
+class Credentials(Input):
     username: str = Field(..., min_length=1, max_length=150)
     password: str = Field(..., min_length=1, max_length=200)
     name: str = Field("", max_length=100, description="设备或集成的名称,便于日后吊销")
@@ -133,7 +134,7 @@ class OrgOut(Schema):
         return obj.parent.code if obj.parent else None
 
 
-class OrgFilters(Schema):
+class OrgFilters(Input):
     level: Level | None = None
     kind: Kind | None = None
     parent: str | None = Field(None, description="上级单位编码")
@@ -182,7 +183,7 @@ def grid_feature(grid: Grid) -> dict[str, Any]:
     }
 
 
-class GridFilters(Schema):
+class GridFilters(Input):
     township: str | None = Field(None, description="乡镇综治中心编码")
     village: str | None = Field(None, description="村(社区)综治中心编码")
 

@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from zhili.core.errors import NotFound
 from zhili.core.personal import mask_id_number, mask_phone
+from zhili.core.schemas import Input
 from zhili.orgs.api import MAX_OFFSET, Day, ErrorOut, OrgRef
 from zhili.orgs.auth import StaffRequest
 from zhili.petitions import deadlines, documents, law, routing, selectors, services, workflow
@@ -67,14 +68,14 @@ assert set(RouteCode.__args__) - {""} == set(Route.values)  # type: ignore[attr-
 assert set(DeliveryCode.__args__) - {""} == set(Delivery.values)  # type: ignore[attr-defined]
 
 
-class PersonSchema(Schema):
+class PersonSchema(Input):
     name: str = Field(..., min_length=1, max_length=50, description="姓名")
     id_number: str = Field("", max_length=18, description="身份证号码(18位,校验 GB 11643)")
     phone: str = Field("", max_length=20, description="联系电话(手机或带区号的固定电话)")
     address: str = Field("", max_length=300, description="住址")
 
 
-class RegisterIn(Schema):
+class RegisterIn(Input):
     form: FormCode = Field(
         ..., description="信访形式:来信 letter、来访 visit、来电 call、网上 online、传真 fax"
     )
@@ -105,7 +106,7 @@ class RegisterIn(Schema):
     )
 
 
-class ActIn(Schema):
+class ActIn(Input):
     action: ActionCode = Field(..., description="操作(见 workflow.TRANSITIONS)")
     handling_unit: str = Field("", max_length=40, description="assign:承办单位编码")
     route: RouteCode = Field("", description="assign:申诉求决类的办理途径")
@@ -142,7 +143,7 @@ class ActIn(Schema):
     comment: str = Field("", max_length=500, description="rate:评价意见")
 
 
-class PetitionQuery(Schema):
+class PetitionQuery(Input):
     state: str = Field("", max_length=30, description="状态代码")
     kind: str = Field("", max_length=20, description="类别代码")
     form: str = Field("", max_length=10, description="形式代码")
@@ -156,7 +157,7 @@ class PetitionQuery(Schema):
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
-class KeyQuery(Schema):
+class KeyQuery(Input):
     active: bool = Field(True, description="在管(true)或已撤销列管(false)")
     q: str = Field("", max_length=50, description="姓名中的文字")
 

@@ -8,7 +8,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.http import QueryDict
 
-from zhili.core.dates import DayField
+from zhili.core.dates import DayField, MomentField
 from zhili.orgs.models import Level, Organization
 from zhili.petitions import deadlines
 from zhili.petitions.models import (
@@ -62,7 +62,7 @@ class RegisterForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5, "placeholder": "信访人反映的问题、诉求和理由"}),
     )
-    received_at = forms.DateTimeField(
+    received_at = MomentField(
         label="收到时间",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),

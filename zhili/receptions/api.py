@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from zhili.core.errors import InvalidInput, NotFound
 from zhili.core.personal import mask_phone
+from zhili.core.schemas import Input
 from zhili.orgs.api import MAX_OFFSET, Day, ErrorOut, OrgRef
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Organization, User
@@ -49,7 +50,7 @@ class RotaDayOut(Schema):
     note: str
 
 
-class RotaIn(Schema):
+class RotaIn(Input):
     organization: str = Field(..., max_length=40, description="接访中心编码(县或乡镇综治中心)")
     date: Day = Field(..., description="接访日期(工作日)")
     leader: str = Field(..., max_length=150, description="接访领导的用户名")
@@ -60,7 +61,7 @@ class RotaIn(Schema):
     note: str = Field("", max_length=200)
 
 
-class RotaQuery(Schema):
+class RotaQuery(Input):
     organization: str = Field("", max_length=40, description="接访中心编码")
     start: Day | None = Field(None, description="起始日期,默认本月1日")
     end: Day | None = Field(None, description="截止日期,默认起始日期后一个月")
@@ -83,7 +84,7 @@ class AppointmentOut(Schema):
     cancel_reason: str
 
 
-class AppointmentQuery(Schema):
+class AppointmentQuery(Input):
     rota_day: int | None = Field(None, ge=1, le=MAX_ID)
     state: str = Field("", description="booked / received / cancelled / no_show")
     start: Day | None = None
@@ -92,7 +93,7 @@ class AppointmentQuery(Schema):
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
-class BookIn(Schema):
+class BookIn(Input):
     rota_day: int = Field(..., ge=1, le=MAX_ID, description="接访日编号")
     slot_time: time = Field(..., description="预约时间,须在接访时段内")
     subject: str = Field("", max_length=200, description="反映事项(有信访事项时可空)")
@@ -106,11 +107,11 @@ class BookIn(Schema):
     note: str = Field("", max_length=500)
 
 
-class CancelIn(Schema):
+class CancelIn(Input):
     reason: str = Field(..., max_length=500, description="取消原因")
 
 
-class NoShowIn(Schema):
+class NoShowIn(Input):
     note: str = Field("", max_length=500)
 
 
@@ -134,7 +135,7 @@ class ReceptionOut(Schema):
     deadline: date | None
 
 
-class ReceptionIn(Schema):
+class ReceptionIn(Input):
     appointment: int | None = Field(None, ge=1, le=MAX_ID, description="预约编号(预约接访)")
     rota_day: int | None = Field(None, ge=1, le=MAX_ID, description="接访日编号(当日来访)")
     mode: str = Field(..., max_length=20, description="in_person 现场 / video 视频")
@@ -153,7 +154,7 @@ class ReceptionIn(Schema):
     video_room: str = Field("", max_length=100, description="视频会议室(视频接访)")
 
 
-class ReceptionQuery(Schema):
+class ReceptionQuery(Input):
     leader: str = Field("", max_length=150, description="接访领导用户名")
     start: Day | None = None
     end: Day | None = None
@@ -185,7 +186,7 @@ class OwnershipOut(Schema):
     notes: list[NoteOut]
 
 
-class OwnershipIn(Schema):
+class OwnershipIn(Input):
     leader: str = Field(
         ...,
         max_length=150,
@@ -196,7 +197,7 @@ class OwnershipIn(Schema):
     note: str = Field("", max_length=2000)
 
 
-class OwnershipQuery(Schema):
+class OwnershipQuery(Input):
     leader: str = Field("", max_length=150, description="包案领导用户名")
     state: str = Field("", description="active / resolved")
     overdue: bool = Field(False, description="只看超期未化解的")
@@ -204,11 +205,11 @@ class OwnershipQuery(Schema):
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
-class ProgressIn(Schema):
+class ProgressIn(Input):
     note: str = Field(..., max_length=2000, description="进展情况")
 
 
-class ResolveIn(Schema):
+class ResolveIn(Input):
     resolution: str = Field(..., max_length=2000, description="化解情况")
 
 

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
+from zhili.core.schemas import Input
 from zhili.orgs.api import MAX_OFFSET, ErrorOut, OrgRef
 from zhili.orgs.auth import StaffRequest
 from zhili.supervision import selectors, services
@@ -62,7 +63,7 @@ class OrderDetailOut(OrderOut):
     history: list[HistoryOut]
 
 
-class OrderQuery(Schema):
+class OrderQuery(Input):
     state: str = Field("", description="issued / answered / closed")
     level: str = Field("", description="normal / yellow / red")
     unit: str = Field("", description="被督办单位编码")
@@ -72,12 +73,12 @@ class OrderQuery(Schema):
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
-class AnswerIn(Schema):
+class AnswerIn(Input):
     cause: str = Field(..., max_length=2000, description="超期原因")
     measures: str = Field(..., max_length=2000, description="整改措施")
 
 
-class CloseIn(Schema):
+class CloseIn(Input):
     note: str = Field("", max_length=500, description="审核意见")
 
 

@@ -8,6 +8,8 @@ from ninja import Field, Schema
 
 from zhili.cases import workflow
 from zhili.cases.models import AssistState, Card, Channel, LimitUnit, Rating, State, Urgency
+from zhili.core.dates import Moment
+from zhili.core.schemas import Input
 from zhili.orgs.api import Day, OrgRef
 
 MAX_PAGE = 200
@@ -42,7 +44,7 @@ class CategoryOut(Schema):
     time_limits: list[TimeLimitOut] = Field(..., description="各紧急程度适用的时限")
 
 
-class CaseIn(Schema):
+class CaseIn(Input):
     category: str = Field(..., min_length=1, max_length=40, description="事项分类编码")
     title: str = Field(..., min_length=1, max_length=200)
     description: str = Field(..., min_length=1, max_length=5000, description="诉求内容")
@@ -88,7 +90,7 @@ class View(StrEnum):
     INBOX = "inbox"
 
 
-class CaseQuery(Schema):
+class CaseQuery(Input):
     state: list[str] = Field(
         default_factory=list, description="状态,可重复或以逗号分隔(如 registered,returned)"
     )
@@ -266,7 +268,7 @@ class CaseOut(Schema):
     actions: list[ActionOut] = Field(..., description="当前用户现在可以执行的操作")
 
 
-class ActionIn(Schema):
+class ActionIn(Input):
     """Each action reads the fields it needs; the others are ignored."""
 
     unit: str | None = Field(
@@ -275,7 +277,7 @@ class ActionIn(Schema):
         "assist_acknowledge/assist_reply:本单位管辖多个协办单位时指明其一",
     )
     assisting: list[str] = Field(default_factory=list, description="dispatch/reassign:协办单位编码")
-    assist_until: datetime | None = Field(
+    assist_until: Moment | None = Field(
         None,
         description="dispatch/reassign:协办时限;省略时按主办时限的比例推算,不得晚于主办时限",
     )
@@ -289,7 +291,7 @@ class ActionIn(Schema):
         description="return、request_return、refuse_return、send_back、escalate、suspend、"
         "request_extension、refuse_extension、reopen 的理由(必填)",
     )
-    until: datetime | None = Field(None, description="request_extension:申请延期至")
+    until: Moment | None = Field(None, description="request_extension:申请延期至")
     township: str | None = Field(None, description="assign_down:乡镇(街道)综治中心编码")
     master: str | None = Field(None, description="merge:主工单编号")
 

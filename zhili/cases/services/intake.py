@@ -2,7 +2,7 @@
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from zhili.cases import duplicates, live, workflow
 from zhili.cases.events import CaseRegistered
 from zhili.cases.models import Case, CaseNumberCounter, Category, Channel, State, Urgency
 from zhili.cases.routing import route
+from zhili.cases.selectors import category_is_leaf
 from zhili.cases.services.attachments import _attach
 from zhili.cases.services.common import _timeline
 from zhili.core.audit import audit
@@ -24,6 +25,7 @@ from zhili.core.events import emit
 from zhili.core.personal import validate_phone
 from zhili.core.rows import insert_row, update_row
 from zhili.core.scope import role_codes
+from zhili.core.text import clean_line, clean_text
 from zhili.core.uploads import check_upload
 
 
@@ -73,6 +75,17 @@ LENGTHS = [
 ]
 
 
+def _cleaned(intake: Intake) -> Intake:
+    """Without bidi controls and invisible characters, whatever the channel (zhili.core.text)."""
+    return replace(
+        intake,
+        title=clean_line(intake.title),
+        reporter_name=clean_line(intake.reporter_name),
+        description=clean_text(intake.description),
+        address=clean_text(intake.address),
+    )
+
+
 def _validate(intake: Intake) -> None:
     if intake.channel not in CHANNELS:
         raise InvalidInput(f"未知的来源渠道 {intake.channel}", field="channel")
@@ -99,7 +112,14 @@ def _validate(intake: Intake) -> None:
 def case_register(*, actor: Any, intake: Intake, attachments: Iterable[UploadedFile] = ()) -> Case:
     if actor is not None and not role_codes(actor) & workflow.INTAKE and not actor.is_superuser:
         raise Forbidden("您的角色不能受理事件")
+    intake = _cleaned(intake)
     _validate(intake)
+    # Here, not in `_validate`, which the bulk import runs per row (its own check of the
+    # catalog codes reads the catalog once).
+    if not category_is_leaf(intake.category):
+        raise InvalidInput(
+            f"“{intake.category.name}”是大类,请选择其下的具体事项分类", field="category"
+        )
     phone = (
         validate_phone(intake.reporter_phone, field="reporter_phone")
         if intake.reporter_phone

@@ -16,6 +16,7 @@ from zhili.cases.services import assists
 from zhili.cases.services.attachments import _attach
 from zhili.cases.services.common import DISPATCHABLE_KINDS, _check_side, _timeline
 from zhili.core.audit import audit
+from zhili.core.dates import check_moment
 from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhili.core.events import emit
 from zhili.core.scope import scope_for
@@ -332,9 +333,7 @@ def _parse_until(value: Any, *, field: str = "until") -> datetime:
             until = datetime.fromisoformat(str(value))
         except ValueError as exc:
             raise InvalidInput("时间格式应为 YYYY-MM-DDTHH:MM", field=field) from exc
-    if timezone.is_naive(until):
-        until = timezone.make_aware(until)
-    return until
+    return check_moment(until, field=field)  # 2000-2099, offsets within ±14:00
 
 
 def _request_extension(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:

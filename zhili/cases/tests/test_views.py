@@ -342,3 +342,29 @@ def test_map_points_are_scoped_and_capped(staff, register, monkeypatch):
     monkeypatch.setattr(map_views, "MAP_CAP", 1)
     body = client_for(staff.dispatcher).get(reverse("cases:map_points")).json()
     assert body["count"] == 1 and body["capped"]
+
+
+def test_intake_page_that_fails_after_registering_keeps_no_case(
+    staff, catalog, settings, monkeypatch
+):
+    """A page's answer fails after the service committed (issue 11 item 2's relative): the
+    500 page, and no case, so that submitting the form again makes one case, not two."""
+    from zhili.cases.views import intake as intake_views
+
+    settings.DEBUG = False
+    client = client_for(staff.dispatcher)
+    client.raise_request_exception = False
+    monkeypatch.setattr(intake_views, "go", lambda request, url: 1 / 0)
+    response = client.post(reverse("cases:intake"), intake_data(catalog), headers=HX)
+    assert response.status_code == 500
+    assert not Case.objects.exists()
+
+
+def test_intake_page_refuses_a_group_and_strips_bidi_controls(staff, catalog):
+    client = client_for(staff.dispatcher)
+    group = client.post(reverse("cases:intake"), intake_data(catalog, category="HJ"), headers=HX)
+    assert group.status_code in (400, 422) and not Case.objects.exists()
+    assert "大类" in group.content.decode()
+    data = intake_data(catalog, title="夜间\u202e施工", reporter_name="王\u200b先生")
+    assert client.post(reverse("cases:intake"), data, headers=HX).status_code == 204
+    assert Case.objects.values_list("title", "reporter_name").get() == ("夜间施工", "王先生")

@@ -7,6 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from zhili.cases.models import Category
+from zhili.cases.selectors import category_is_leaf
 from zhili.core.audit import audit
 from zhili.core.errors import InvalidInput
 from zhili.core.roles import Action
@@ -49,6 +50,8 @@ def mapping_set(
     require(actor, Action.INTEGRATIONS_MANAGE)
     if category is not None and not category.is_active:
         raise InvalidInput("该事项分类已停用", field="category")
+    if category is not None and not category_is_leaf(category):
+        raise InvalidInput(f"“{category.name}”是大类,请选择其下的具体分类", field="category")
     before = mapping.category.code if mapping.category else ""
     CategoryMapping.objects.filter(pk=mapping.pk).update(
         category=category, updated_by=actor, updated_at=timezone.now()

@@ -9,8 +9,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from zhili.cases.models import Case, Category, Urgency
+from zhili.cases.selectors import category_is_leaf
 from zhili.cases.services import Intake, case_register, title_from
 from zhili.core.audit import audit
+from zhili.core.dates import check_moment, parse_unix_seconds
 from zhili.core.errors import DomainError, InvalidInput, NotFound
 from zhili.core.personal import validate_phone
 from zhili.core.rows import find_pk, insert_row
@@ -59,8 +61,8 @@ def push_verify(*, channel: str, timestamp: str, signature: str, body: bytes) ->
     if source is None:
         raise PushRefused("该渠道未开通工单推送", code="source_inactive", field="channel")
     try:
-        ts = int((timestamp or "").strip())
-    except ValueError:
+        ts = parse_unix_seconds(timestamp, field=TIMESTAMP_HEADER)
+    except InvalidInput:
         raise PushRefused("时间戳无效", code="stale_timestamp", field=TIMESTAMP_HEADER) from None
     if abs(time.time() - ts) > source.tolerance_seconds:
         raise PushRefused("时间戳超出允许范围", code="stale_timestamp", field=TIMESTAMP_HEADER)
@@ -98,6 +100,9 @@ def push_accept(*, source: PushSource, order: PushOrder, raw: dict[str, Any]) ->
     order_no = order.order_no.strip()
     if not order_no or len(order_no) > 100:
         raise InvalidInput("工单号不能为空,且不超过100字", field="order_no")
+    check_moment(order.created_at, field="created_at")
+    if order.deadline is not None:
+        check_moment(order.deadline, field="deadline")
     existing = _existing(source, order_no)
     if existing is None:
         try:
@@ -117,6 +122,8 @@ def _register(source: PushSource, order: PushOrder, order_no: str, raw: dict[str
         raise InvalidInput("请填写对方的事项分类", field="category")
     mapping = mapping_resolve(channel=source.channel, text=order.category)
     category = mapping.category if mapping.category and mapping.category.is_active else None
+    if category is not None and not category_is_leaf(category):
+        category = None  # mapped before the group had leaves: as if unmapped
     mapped = category is not None
     category = category or source.fallback_category
     if category is None:

@@ -37,17 +37,17 @@ def test_an_unmapped_text_lands_at_the_county_center_and_is_listed_first(
 
     saved = client.post(
         f"/integrations/mappings/{mapping.pk}/",
-        {"category": catalog.road.pk},
+        {"category": catalog.lamp.pk},
         headers={"HX-Request": "true"},
     )
     assert saved.status_code == 200
     assert saved.content.decode().lstrip().startswith(f'<tr id="mapping-{mapping.pk}"')
     mapping.refresh_from_db()
-    assert mapping.category == catalog.road and mapping.updated_by == staff.admin
+    assert mapping.category == catalog.lamp and mapping.updated_by == staff.admin
     assert AuditLog.objects.filter(action="integrations.mapping.set", target_id=str(mapping.pk))
 
     third = push(order_body("A-3", category="城市管理/市容环境/乱堆物料"))
-    assert Case.objects.get(case_no=third.json()["case_no"]).category == catalog.road
+    assert Case.objects.get(case_no=third.json()["case_no"]).category == catalog.lamp
 
 
 def test_only_administrators_see_and_edit_the_mappings(push, client, staff, catalog):
@@ -71,3 +71,24 @@ def test_a_bad_choice_is_refused_naming_it(push, client, staff):
     client.force_login(staff.admin)
     answer = client.post(f"/integrations/mappings/{mapping.pk}/", {"category": "999999"})
     assert answer.status_code == 422 and "请选择有效的分类" in answer.content.decode()
+
+
+def test_a_group_is_no_mapping_target(push, client, staff, catalog):
+    """A case never takes a group (issue 11 item 10): the page does not offer one, the
+    service refuses one, and an order whose text was mapped to one before its leaves existed
+    takes the fallback category instead of failing."""
+    from zhili.core.errors import InvalidInput
+    from zhili.integrations.services import mapping_set
+
+    push(order_body("D-1", category="未知分类"))
+    mapping = CategoryMapping.objects.get(text="未知分类")
+    client.force_login(staff.admin)
+    answer = client.post(f"/integrations/mappings/{mapping.pk}/", {"category": catalog.road.pk})
+    assert answer.status_code == 422
+    with pytest.raises(InvalidInput) as refused:
+        mapping_set(actor=staff.admin, mapping=mapping, category=catalog.road)
+    assert refused.value.field == "category"
+    CategoryMapping.objects.filter(pk=mapping.pk).update(category=catalog.road)
+    answer = push(order_body("D-2", category="未知分类"))
+    assert answer.status_code == 201
+    assert Case.objects.get(case_no=answer.json()["case_no"]).category.code == "QT"

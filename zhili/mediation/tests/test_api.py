@@ -120,3 +120,14 @@ def test_bad_session_dates_are_422(client: Any, med: Any, make_dispute: Any) -> 
             422,
             field="held_at",
         )
+
+
+@pytest.mark.parametrize("month", ["2026-13", "2026-00", "1999-12", "2100-01", "2026-1", "x"])
+def test_a_bad_month_filter_is_a_422(client: Any, med: Any, month: str) -> None:
+    """It was ignored: the whole list came back as if filtered (issue 11 item 10)."""
+    error(get(client, med.leader, f"/api/v1/disputes?month={month}"), 422, field="month")
+
+
+def test_a_good_month_filters(client: Any, med: Any, make_dispute: Any) -> None:
+    make_dispute()
+    assert get(client, med.leader, "/api/v1/disputes?month=2026-11").status_code == 200

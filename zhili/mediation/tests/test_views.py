@@ -32,8 +32,12 @@ def test_list_is_scoped_and_filters(make_dispute: Any, med: Any) -> None:
     assert theirs.number in county.get(reverse("mediation:list")).text
     filtered = county.get(reverse("mediation:list"), {"kind": "land_forest"}).text
     assert theirs.number in filtered and mine.number not in filtered
-    bad = county.get(reverse("mediation:list"), {"month": "2026-13", "committee": "x", "page": "z"})
-    assert bad.status_code == 200
+    bad = county.get(reverse("mediation:list"), {"committee": "x", "page": "z"})
+    assert bad.status_code == 200  # dropped filters: the whole list
+    # A bad month would silently widen the list: a 422 saying so, at the field (issue 11).
+    bad = county.get(reverse("mediation:list"), {"month": "2026-13", "committee": "x"})
+    assert bad.status_code == 422
+    assert 'data-testid="filter-month-error"' in bad.text and "YYYY-MM" in bad.text
 
 
 def test_register_page_creates_and_reports_field_errors(med: Any) -> None:

@@ -83,7 +83,7 @@ def dispute_list(request: StaffRequest) -> HttpResponse:
         "target_text": deadlines.target_text(),
     }
     template = "mediation/_list.html" if request.htmx else "mediation/list.html"
-    return render(request, template, context)
+    return render(request, template, context, status=422 if "month" in form.errors else 200)
 
 
 def _service_error(form: Any, exc: DomainError) -> None:

@@ -44,3 +44,69 @@ def test_too_many_ids_at_once(client, db):
     response = client.get(f"{BASE}/requests.json", {"service_request_id": ids})
     assert response.status_code == 400
     assert errors(response, "json")[0]["description"].startswith("service_request_id")
+
+
+# --- issue 11: dates out of range, an oversized body, a failure after the case -------------
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("start_date", "9999-12-31T00:00:00Z"),  # start + 90 days overflowed (500)
+        ("end_date", "0001-01-01T00:00:00Z"),  # end - 90 days overflowed (500)
+        ("start_date", "1999-12-31"),
+        ("end_date", "2100-01-01T00:00:00+08:00"),
+        ("start_date", "2026-11-01T00:00:00+16:00"),
+    ],
+)
+def test_a_date_out_of_range_is_a_400_naming_the_parameter(client, db, fmt, name, value):
+    response = client.get(f"{BASE}/requests.{fmt}", {name: value})
+    assert response.status_code == 400, response.content
+    [error] = errors(response, fmt)
+    assert error["code"] == 400 and error["description"].startswith(f"{name}: ")
+
+
+def test_a_datetime_answer_out_of_range_is_a_400(post, questions):
+    response = post(**{"attribute[SOURCE]": "shop", "attribute[SINCE]": "0001-01-01T00:00:00Z"})
+    assert response.status_code == 400
+    assert errors(response, "json")[0]["description"].startswith("attribute[SINCE]")
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_an_oversized_body_is_a_413_in_the_spec_format(client, key, settings, fmt, debug):
+    """Django answered an HTML page (400) for a body over DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    settings.DEBUG = debug
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = client.post(
+        f"{BASE}/requests.{fmt}",
+        {"api_key": key, "service_code": "HJ01", "description": "噪" * 2000},
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/json" if fmt == "json" else "text/xml")
+    [error] = errors(response, fmt)
+    assert error["code"] == 413 and "过大" in error["description"]
+    assert not Case.objects.exists()
+
+
+def test_a_failure_after_the_case_was_registered_leaves_no_case(
+    client, post, questions, settings, monkeypatch
+):
+    from zhili.open311 import views
+
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    with monkeypatch.context() as patch:
+        patch.setattr(views, "render", lambda *args, **kwargs: 1 / 0)
+        response = post(**{"attribute[SOURCE]": "shop"})
+    assert response.status_code == 500
+    assert errors(response, "json") == [
+        {"code": 500, "description": "服务器内部错误,已记录,请稍后重试"}
+    ]
+    assert not Case.objects.exists()
+
+
+def test_bidi_controls_are_stripped_from_names(post, questions):
+    response = post(first_name="先\u202e生", **{"attribute[SOURCE]": "shop"})
+    assert response.status_code == 201
+    assert "\u202e" not in Case.objects.get().reporter_name

@@ -1,0 +1,171 @@
+"""An OpenAPI 3 description of the GeoReport v2 endpoints (JSON format), served at
+/open311/v2/openapi.json so that clients and the fuzzer (zhili/core/tests/test_fuzz_open311.py)
+know each operation's inputs, answers and errors. The XML twins take the same inputs."""
+
+from typing import Any
+
+_TEXT = {"type": "string"}
+_W3C = {"type": "string", "description": "W3C 日期时间,如 2026-11-26T18:00:00+08:00(2000–2099 年)"}
+_ERRORS = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["code", "description"],
+        "properties": {"code": {"type": "integer"}, "description": _TEXT},
+    },
+}
+_REQUEST = {
+    "type": "object",
+    "required": ["service_request_id", "status"],
+    "properties": {
+        "service_request_id": _TEXT,
+        "status": {"type": "string", "enum": ["open", "closed"]},
+    },
+}
+_TOKEN = {
+    "type": "object",
+    "required": ["service_request_id", "token"],
+    "properties": {"service_request_id": _TEXT, "token": _TEXT},
+}
+_CREATED = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["service_request_id", "token"],
+        "properties": {"service_request_id": _TEXT, "token": _TEXT, "service_notice": _TEXT},
+    },
+}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    return {str(status): _json(_ERRORS, "GeoReport v2 错误列表") for status in statuses}
+
+
+def _path_param(name: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": _TEXT,
+        "description": description,
+    }
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+_SUBMISSION = {
+    "type": "object",
+    "required": ["api_key", "service_code"],
+    "properties": {
+        "api_key": _TEXT,
+        "service_code": _TEXT,
+        "lat": _TEXT,
+        "long": _TEXT,
+        "address_string": _TEXT,
+        "description": _TEXT,
+        "media_url": _TEXT,
+        "email": _TEXT,
+        "device_id": _TEXT,
+        "account_id": _TEXT,
+        "first_name": _TEXT,
+        "last_name": _TEXT,
+        "phone": _TEXT,
+        "attribute[SOURCE]": _TEXT,
+        "attribute[SINCE]": _W3C,
+        "attribute[DECIBEL]": _TEXT,
+    },
+}
+
+
+def document(base: str = "/open311/v2") -> dict[str, Any]:
+    """The OpenAPI document; `links` tie a created request to its reads (the stateful phase)."""
+    get_request = {
+        "operationId": "request_detail",
+        "parameters": [_path_param("service_request_id", "工单编号")],
+        "responses": {"200": _json({"type": "array", "items": _REQUEST}, "诉求"), **_errors(404)},
+    }
+    created_links = {
+        "request": {
+            "operationId": "request_detail",
+            "parameters": {"service_request_id": "$response.body#/0/service_request_id"},
+        },
+        "token": {
+            "operationId": "token_detail",
+            "parameters": {"token": "$response.body#/0/token"},
+        },
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Zhili Open311 GeoReport v2", "version": "2"},
+        "paths": {
+            f"{base}/discovery.json": {
+                "get": {
+                    "operationId": "discovery",
+                    "responses": {"200": _json({"type": "object"}, "服务发现")},
+                }
+            },
+            f"{base}/services.json": {
+                "get": {
+                    "operationId": "service_list",
+                    "responses": {"200": _json({"type": "array"}, "服务类型")},
+                }
+            },
+            f"{base}/services/{{service_code}}.json": {
+                "get": {
+                    "operationId": "service_definition",
+                    "parameters": [_path_param("service_code", "服务类型编码")],
+                    "responses": {"200": _json({"type": "object"}, "附加信息项"), **_errors(404)},
+                }
+            },
+            f"{base}/requests.json": {
+                "get": {
+                    "operationId": "request_list",
+                    "parameters": [
+                        _query("service_request_id", _TEXT, "工单编号,逗号分隔"),
+                        _query("service_code", _TEXT, "服务类型编码,逗号分隔"),
+                        _query("start_date", _W3C, "起始时间"),
+                        _query("end_date", _W3C, "截止时间"),
+                        _query("status", _TEXT, "open 或 closed,逗号分隔"),
+                    ],
+                    "responses": {
+                        "200": _json({"type": "array", "items": _REQUEST}, "诉求列表"),
+                        **_errors(400),
+                    },
+                },
+                "post": {
+                    "operationId": "request_create",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/x-www-form-urlencoded": {"schema": _SUBMISSION}},
+                    },
+                    "responses": {
+                        "201": {**_json(_CREATED, "已受理"), "links": created_links},
+                        **_errors(400, 403, 404, 413),
+                    },
+                },
+            },
+            f"{base}/requests/{{service_request_id}}.json": {"get": get_request},
+            f"{base}/tokens/{{token}}.json": {
+                "get": {
+                    "operationId": "token_detail",
+                    "parameters": [_path_param("token", "查询令牌")],
+                    "responses": {
+                        "200": _json({"type": "array", "items": _TOKEN}, "令牌对应的诉求编号"),
+                        **_errors(404),
+                    },
+                }
+            },
+        },
+    }
