@@ -205,10 +205,26 @@ def keyset_page(qs: QuerySet[Case], *, cursor: str | None = None, size: int = 50
         qs = qs.filter(registered_at__lte=moment).filter(
             Q(registered_at__lt=moment) | Q(registered_at=moment, id__lt=pk)
         )
-    items = list(qs[: size + 1])
+    items = list(_rows_of(qs, qs.values("pk")[: size + 1]))
     more = len(items) > size
     items = items[:size]
     return Page(items, encode_cursor(items[-1]) if more and items else None)
+
+
+def _rows_of(qs: QuerySet[Case], page_ids: QuerySet[Case, Any]) -> QuerySet[Case]:
+    """The rows of a page chosen by `page_ids` (a sliced, ordered subquery of `qs`), with
+    `qs`'s related rows, in one statement (one snapshot).
+
+    Choosing the page's ids alone lets the database walk an index in list order, or sort
+    narrow (registered_at, id) entries; joined to the six tables a row shows, SQLite sorted
+    every candidate row with its joins first (742 ms for the county's open cases at 1M). The
+    filters are not repeated on the outer query: the ids were chosen under them in the same
+    statement, and a full-text subquery would be run a second time.
+    """
+    rows = qs.model._default_manager.filter(pk__in=page_ids)
+    rows.query.select_related = qs.query.select_related
+    prefetch = qs._prefetch_related_lookups  # type: ignore[attr-defined]
+    return rows.prefetch_related(*prefetch).order_by("-registered_at", "-id")
 
 
 # --- the dispatcher's workbench and a unit's inbox ----------------------------------------------
