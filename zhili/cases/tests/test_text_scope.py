@@ -164,12 +164,26 @@ def test_the_migration_fills_the_keys_of_existing_rows(
     expected = dict(CaseText.objects.values_list("case_id", "scope"))
     assert all(expected.values())
     CaseText.objects.update(scope="")
+    indexes = text_indexes()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # as in a migration's own transaction
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     migration.CHUNK = 2  # several chunks, one holding the assisted case
     try:
         migration.fill_scope(apps, SimpleNamespace(connection=connection))
     finally:
         migration.CHUNK = 10_000
     assert dict(CaseText.objects.values_list("case_id", "scope")) == expected
+    assert text_indexes() == indexes  # set aside for the fill (PostgreSQL), then back
+
+
+def text_indexes() -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'cases_casetext'")
+        else:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE tbl_name = 'cases_casetext'")
+        return {row[0] for row in cursor.fetchall()}
 
 
 def test_the_scope_index_exists_on_postgresql(db: Any) -> None:
