@@ -135,6 +135,10 @@ def bench_services() -> dict[str, tuple[float, str]]:
 
 
 def free_port() -> int:
+    """BENCH_PORT when set (a port range of one's own, beside other work), else one the
+    system picks."""
+    if os.environ.get("BENCH_PORT"):
+        return int(os.environ["BENCH_PORT"])
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -440,10 +444,14 @@ def bench_sweep() -> dict[str, tuple[float, str]]:
     }
 
 
+PARTS = {"services": bench_services, "http": bench_http, "lists": bench_lists, "sweep": bench_sweep}
+
+
 def run() -> dict[str, tuple[float, str]]:
+    """BENCH_CASES_PARTS (e.g. "lists") runs some of the parts; all by default."""
+    chosen = os.environ.get("BENCH_CASES_PARTS", ",".join(PARTS)).split(",")
     setup()
-    results = bench_services()
-    results |= bench_http()
-    results |= bench_lists()
-    results |= bench_sweep()
+    results: dict[str, tuple[float, str]] = {}
+    for name in chosen:
+        results |= PARTS[name.strip()]()
     return results

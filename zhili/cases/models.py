@@ -444,8 +444,8 @@ class CaseText(models.Model):
     (so that finding candidates is an index range scan on this table alone).
 
     Written in the intake's transaction (zhili.cases.text). Full-text search reads `tokens`
-    through an FTS5 table (SQLite) or a generated tsvector column with a GIN index
-    (PostgreSQL), both created by this app's migrations only on their own database.
+    (and `scope`) through an FTS5 table (SQLite) or a generated tsvector column and GIN
+    indexes (PostgreSQL), created by this app's migrations only on their own database.
     """
 
     case = models.OneToOneField(
@@ -475,6 +475,12 @@ class CaseText(models.Model):
     cell = models.BigIntegerField(null=True)
     lat = models.FloatField(null=True)
     lng = models.FloatField(null=True)
+    # Who may see the case (zhili.cases.text.scope_keys): every organization path that is a
+    # leading part of its area, dispatch-center, lead-unit or assisting-unit path, space-
+    # separated. A user whose scope prefix is one of them sees the case, so a full-text search
+    # narrows to the user's scope on this table alone (a GIN index on PostgreSQL: migration
+    # 0009). Kept current by zhili.cases.text.rescope when those paths change.
+    scope = models.TextField(default="", blank=True)
 
     class Meta:
         indexes = [

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from zhili.cases.models import AssistState, Case, CaseAssist, CaseEvent, Category, Rating, State
 from zhili.core.errors import InvalidInput, NotFound
-from zhili.core.scope import scope_for
+from zhili.core.scope import EVERYTHING, Scope, scope_for
 from zhili.orgs.models import Kind, Organization
 
 
@@ -107,7 +107,11 @@ class CaseFilters:
     q: str = ""  # case number, or words of the title and description (full-text)
 
 
-def filter_cases(qs: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
+def filter_cases(qs: QuerySet[Case], f: CaseFilters, *, user: Any = None) -> QuerySet[Case]:
+    """`qs` (already scoped: `case_list`, the queues) narrowed by `f`. `user`, whose list it is,
+    lets a full-text search look only at that user's part of the text index (fast for a
+    township and a common word); without it the search reads every match, with the same
+    result."""
     if f.states:
         qs = qs.filter(state__in=f.states)
     if f.category:
@@ -137,7 +141,7 @@ def filter_cases(qs: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
     if f.follow_up:
         qs = qs.filter(state=State.CLOSED, imported_at__isnull=True)
     if f.q.strip():
-        qs = qs.filter(_text_query(f.q.strip()))
+        qs = qs.filter(_text_query(f.q.strip(), EVERYTHING if user is None else scope_for(user)))
     return qs
 
 
@@ -147,12 +151,15 @@ def filter_cases(qs: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
 FEW_MATCHES = 2000
 
 
-def _text_query(text: str) -> Q:
+def _text_query(text: str, scope: Scope) -> Q:
     """A case number, or words found in the title and description (full-text, jieba tokens:
-    see zhili.cases.text); text without a searchable word falls back to the title."""
+    see zhili.cases.text) among the text rows in `scope`; text without a searchable word
+    falls back to the title."""
     from zhili.cases.text import search_filter_sql
 
-    search = search_filter_sql(text)
+    # A scope key ends at a '/' (zhili.cases.text.scope_keys), as every organization path does.
+    narrow = not scope.everything and all(p.endswith("/") for p in scope.prefixes)
+    search = search_filter_sql(text, scope.prefixes if narrow else ())
     if search is None:
         return Q(case_no=text) | Q(title__icontains=text)
     sql, params = search
@@ -211,10 +218,26 @@ def keyset_page(qs: QuerySet[Case], *, cursor: str | None = None, size: int = 50
         qs = qs.filter(registered_at__lte=moment).filter(
             Q(registered_at__lt=moment) | Q(registered_at=moment, id__lt=pk)
         )
-    items = list(qs[: size + 1])
+    items = list(_rows_of(qs, qs.values("pk")[: size + 1]))
     more = len(items) > size
     items = items[:size]
     return Page(items, encode_cursor(items[-1]) if more and items else None)
+
+
+def _rows_of(qs: QuerySet[Case], page_ids: QuerySet[Case, Any]) -> QuerySet[Case]:
+    """The rows of a page chosen by `page_ids` (a sliced, ordered subquery of `qs`), with
+    `qs`'s related rows, in one statement (one snapshot).
+
+    Choosing the page's ids alone lets the database walk an index in list order, or sort
+    narrow (registered_at, id) entries; joined to the six tables a row shows, SQLite sorted
+    every candidate row with its joins first (742 ms for the county's open cases at 1M). The
+    filters are not repeated on the outer query: the ids were chosen under them in the same
+    statement, and a full-text subquery would be run a second time.
+    """
+    rows = qs.model._default_manager.filter(pk__in=page_ids)
+    rows.query.select_related = qs.query.select_related
+    prefetch = qs._prefetch_related_lookups  # type: ignore[attr-defined]
+    return rows.prefetch_related(*prefetch).order_by("-registered_at", "-id")
 
 
 # --- the dispatcher's workbench and a unit's inbox ----------------------------------------------

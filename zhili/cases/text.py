@@ -21,14 +21,15 @@ import logging
 import math
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import Any
 
 import jieba
 import numpy as np
 from django.db import connection
 
-from zhili.cases.models import Case, CaseText, Category
+from zhili.cases.models import Case, CaseAssist, CaseText, Category
 from zhili.core.rows import insert_row, insert_rows
 
 NUM_PERM = 64
@@ -269,7 +270,34 @@ def group_of(path: str) -> str:
     return path.strip("/").split("/")[0]
 
 
-def _row(case: Case, group: str) -> CaseText:
+def scope_keys(paths: Iterable[str]) -> str:
+    """The `CaseText.scope` of a case whose area, dispatch center, lead unit and assisting
+    units have these organization paths: every leading part of each path that ends at a
+    '/', sorted, space-separated. A path is under a prefix P (`path__under`, how
+    `zhili.cases.selectors.case_scope` decides) exactly when P is one of the path's leading
+    parts, so a user with scope prefix P sees the case exactly when P is among its keys."""
+    keys: set[str] = set()
+    for path in paths:
+        parts = [p for p in path.split("/") if p]
+        keys.update("/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts)))
+    return " ".join(sorted(keys))
+
+
+def case_paths(case: Case) -> list[str]:
+    return [case.area_path, case.dispatch_path, case.unit_path]
+
+
+def _assisting_paths(case_ids: list[int]) -> dict[int, list[str]]:
+    """Case id -> the paths of its assisting units, withdrawn ones included (they still see
+    the case: `case_scope`)."""
+    out: dict[int, list[str]] = {}
+    links = CaseAssist.objects.filter(case_id__in=case_ids)
+    for case_id, path in links.values_list("case_id", "organization__path"):
+        out.setdefault(case_id, []).append(path)
+    return out
+
+
+def _row(case: Case, group: str, assisting: Iterable[str] = ()) -> CaseText:
     tokens, sig = analyse(case_words(case))
     return CaseText(
         case_id=case.pk,
@@ -282,12 +310,21 @@ def _row(case: Case, group: str) -> CaseText:
         cell=cell_of(case.lat, case.lng),
         lat=case.lat,
         lng=case.lng,
+        scope=scope_keys([*case_paths(case), *assisting]),
     )
 
 
 def index_case(case: Case) -> CaseText:
-    """Write the index row of one new case (call it inside the intake's transaction)."""
+    """Write the index row of one new case (call it inside the intake's transaction). A case
+    being registered has no assisting tasks yet: those come with a dispatch (`rescope`)."""
     return insert_row(_row(case, group_of(case.category.path)))
+
+
+def rescope(case: Case) -> None:
+    """Bring the index row's `scope` up to the case's paths and assisting units: call it in
+    the transaction that changed them (a dispatch, return, escalation, assignment down)."""
+    keys = scope_keys([*case_paths(case), *_assisting_paths([case.pk]).get(case.pk, [])])
+    CaseText.objects.filter(case_id=case.pk).exclude(scope=keys).update(scope=keys)
 
 
 def index_cases(cases: Iterable[Case], *, batch: int = 2000) -> int:
@@ -304,7 +341,9 @@ def index_cases(cases: Iterable[Case], *, batch: int = 2000) -> int:
                 "case_id", flat=True
             )
         )
-        rows = [_row(c, group_of(paths[c.category_id])) for c in chunk if c.pk not in done]
+        todo = [c for c in chunk if c.pk not in done]
+        assisting = _assisting_paths([c.pk for c in todo])
+        rows = [_row(c, group_of(paths[c.category_id]), assisting.get(c.pk, [])) for c in todo]
         written += insert_rows(CaseText, rows)
     return written
 
@@ -312,14 +351,25 @@ def index_cases(cases: Iterable[Case], *, batch: int = 2000) -> int:
 # --- full-text search ---------------------------------------------------------------------------
 
 
-def search_filter_sql(text: str) -> tuple[str, list[str]] | None:
+def search_filter_sql(text: str, prefixes: Sequence[str] = ()) -> tuple[str, list[Any]] | None:
     """SQL selecting the ids of cases whose text holds every word of `text`, for the current
-    database, or None when `text` has no searchable word (or the database cannot search)."""
+    database, or None when `text` has no searchable word (or the database cannot search).
+
+    With `prefixes` (a user's scope: organization paths), PostgreSQL keeps only the rows
+    whose `scope` holds one of them, combining the GIN index of the words with the GIN index
+    of the scope keys: a common word's match set shrinks to the user's part of it, small
+    enough to be fetched as ids (a township's first page: 1,150 ms -> docs/architecture.md).
+    SQLite's FTS5 table holds no scope, and checking each match's row cost more CPU than the
+    list's own walk of the time index saves (measured at 1M cases), so it ignores them.
+    Either way this narrows the search only; the list's own scope filter decides."""
     query = query_terms(text)
     if not query:
         return None
     if connection.vendor == "postgresql":
         sql = "SELECT case_id FROM cases_casetext WHERE search @@ plainto_tsquery('simple', %s)"
+        if prefixes:
+            sql += " AND string_to_array(scope, ' ') && %s::text[]"
+            return sql, [" ".join(query), list(prefixes)]
         return sql, [" ".join(query)]
     if connection.vendor == "sqlite":
         match = " ".join(f'"{w}"' for w in query)

@@ -81,7 +81,7 @@ def _filters_for_audit(filters: selectors.CaseFilters) -> dict[str, Any]:
 def case_export(*, user: Any, filters: selectors.CaseFilters) -> tuple[IO[bytes], int]:
     """The cases `user` may see that match `filters`, as an XLSX in a temporary file (rewound),
     and how many rows it holds. More than MAX_EXPORT cases: InvalidInput, nothing written."""
-    qs = selectors.filter_cases(selectors.case_list(user=user), filters)
+    qs = selectors.filter_cases(selectors.case_list(user=user), filters, user=user)
     count = qs.count()
     if count > MAX_EXPORT:
         raise InvalidInput(

@@ -67,7 +67,7 @@ def case_list(request: StaffRequest, query: Query[CaseQuery]) -> Any:
         return_pending=query.return_pending,
         q=query.q,
     )
-    qs = selectors.filter_cases(qs, filters)
+    qs = selectors.filter_cases(qs, filters, user=request.user)
     page = selectors.keyset_page(qs, cursor=query.cursor or None, size=query.limit)
     return {"items": [item_out(c) for c in page.items], "next_cursor": page.next_cursor}
 

@@ -188,8 +188,6 @@ def write_cases(drafts: list[Draft], stdout: TextIO) -> dict[str, int]:
     for start in range(0, len(cases), BATCH):
         Case.objects.bulk_create(cases[start : start + BATCH])
     _say(stdout, f"工单 {len(cases)} 已写入")
-    indexed = index_cases(cases)
-    _say(stdout, f"全文与查重索引 {indexed} 已写入")
     events = _insert_events(drafts)
     _say(stdout, f"办理记录 {events} 已写入")
     merged = []
@@ -204,6 +202,9 @@ def write_cases(drafts: list[Draft], stdout: TextIO) -> dict[str, int]:
         for org, fields in d.assists
     ]
     CaseAssist.objects.bulk_create(tasks, batch_size=BATCH)
+    # After the assisting tasks: their units see the case, which the index row records.
+    indexed = index_cases(cases)
+    _say(stdout, f"全文与查重索引 {indexed} 已写入")
     return {"cases": len(cases), "events": events, "assisting": len(tasks), "indexed": indexed}
 
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from zhili.cases import deadlines, live, returns, workflow
+from zhili.cases import deadlines, live, returns, text, workflow
 from zhili.cases.events import CaseTransitioned
 from zhili.cases.models import Card, Case, Rating, State
 from zhili.cases.selectors import case_get
@@ -23,6 +23,11 @@ from zhili.core.scope import scope_for
 from zhili.core.uploads import check_upload
 from zhili.core.workflow import TransitionRefused, actor_roles, refusal_to_error
 from zhili.orgs.models import Kind, Level, Organization
+
+# The case's columns that decide who sees it (zhili.cases.selectors.case_scope): a transition
+# that changes one of them changes the scope on the text index too. The assisting tasks
+# change only in transitions that set the lead unit's path (a dispatch, a reopening).
+SCOPE_FIELDS = {"area_path", "dispatch_path", "unit_path"}
 
 
 def check_transition(actor: Any, case: Case, action: str) -> workflow.Transition:
@@ -99,6 +104,9 @@ def _apply(
     if not won:
         raise Conflict("该工单刚被他人处理,请刷新后重试", code="concurrent_update")
     case.refresh_from_db()
+    if SCOPE_FIELDS & changes.keys():
+        # Who may see the case changed: its text-index row follows (full-text search).
+        text.rescope(case)
     event = _timeline(case, transition.name, from_state, to_state, actor, note, **data)
     _attach(case, files or [], actor, event)
     audit(actor, f"cases.case.{transition.name}", case, from_state=from_state, to_state=to_state)

@@ -21,7 +21,7 @@ def case_list(request: StaffRequest) -> HttpResponse:
     qs = selectors.case_list(user=request.user)
     try:
         page = selectors.keyset_page(
-            selectors.filter_cases(qs, filters),
+            selectors.filter_cases(qs, filters, user=request.user),
             cursor=request.GET.get("cursor") or None,
             size=PAGE_SIZE,
         )
