@@ -13,8 +13,10 @@ from datetime import date, datetime, time
 from typing import IO, Any
 
 from django.utils import timezone
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from zhili.cases.models import Category
 from zhili.core.errors import InvalidInput
@@ -81,12 +83,56 @@ class ValidRow:
     closed_at: datetime | None
 
 
+_DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\b[^>]*?\bref="([^"]+)"')
+_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData\b")
+_HEAD_BYTES = 65536
+
+
+class _SizedByHead(ReadOnlyWorksheet):
+    """openpyxl's read-only sheet, its declared size read from the head of the sheet's XML.
+
+    openpyxl looks for the `<dimension>` element (which the schema puts before the data) by
+    parsing the sheet until the end of its data; a sheet without one (streaming writers such
+    as openpyxl's own write-only mode leave it out) is thus parsed once in full on opening,
+    a tenth of a 100,000-row import. The result is the same: the dimension when the sheet
+    has one, else none."""
+
+    def _get_size(self) -> None:
+        with self._get_source() as source:
+            head = source.read(_HEAD_BYTES)
+        data = _SHEET_DATA.search(head)
+        found = _DIMENSION.search(head, 0, data.start() if data else len(head))
+        if found is not None:
+            bounds = range_boundaries(found.group(1).decode("ascii", "replace"))
+            self._min_column, self._min_row, self._max_column, self._max_row = bounds
+        elif data is None:
+            super()._get_size()  # an unusually long head: let openpyxl look
+
+
+class _Reader(ExcelReader):
+    """`load_workbook(read_only=True)` with `_SizedByHead` sheets (chart sheets left out)."""
+
+    def read_worksheets(self) -> None:
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target in self.valid_files and "chartsheet" not in rel.Type:
+                ws = _SizedByHead(self.wb, sheet.name, rel.target, self.shared_strings)
+                ws.sheet_state = sheet.state
+                self.wb._sheets.append(ws)
+
+
+def open_workbook(file: IO[bytes]) -> Any:
+    """The workbook, read-only (streamed), cached values rather than formulas."""
+    reader = _Reader(file, read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
+
+
 class Sheet:
     """The data sheet of an uploaded workbook: its header map and its rows, streamed."""
 
     def __init__(self, file: IO[bytes]):
         try:
-            self.book = load_workbook(file, read_only=True, data_only=True)
+            self.book = open_workbook(file)
         except (InvalidFileException, KeyError, OSError, ValueError) as exc:
             raise InvalidInput(
                 "无法读取该文件,请上传 Excel(.xlsx)格式的工单表", field="file"
