@@ -3,7 +3,7 @@
 `case_bulk_register` writes a batch of already-checked orders the way `case_register` writes
 one, but by the batch: it routes each case (zhili.cases.routing.route_many, in-process indexes),
 takes the case numbers of a day in one block (zhili.core.counters.take_blocks, still gap-free),
-inserts the cases and one timeline row each ("import") with bulk_create, and skips the orders
+inserts the cases and one timeline row each ("import") with insert_rows, and skips the orders
 whose (channel, external_id) is already a case, so that importing a file twice adds nothing.
 
 It writes no audit row, outbox event or live push per case: the caller (zhili.imports) audits
