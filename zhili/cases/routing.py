@@ -7,6 +7,7 @@ rule matches, or whose point lies outside every grid, goes to the county center'
 no case is ever left without an owner. The decision explains itself in Chinese.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ from zhili.cases.models import Category, ResponsibilityRule
 from zhili.core.errors import InvalidInput
 from zhili.core.stamps import StampedCache
 from zhili.orgs.models import Kind, Level, Organization
-from zhili.orgs.selectors import Location, grid_locate
+from zhili.orgs.selectors import Location, grid_locate, grid_locate_many
 from zhili.orgs.services import ORG_STAMP
 
 STAMP = "cases.rules"
@@ -134,7 +135,27 @@ def _area_label(row: RuleRow, location: Location | None) -> str:
 
 def route(*, category: Category, lat: float | None, lng: float | None) -> Route:
     location = grid_locate(lat=lat, lng=lng) if lat is not None and lng is not None else None
-    out_of_area = lat is not None and location is None
+    return _decide(category, location, out_of_area=lat is not None and location is None)
+
+
+def route_many(requests: Sequence[tuple[Category, float | None, float | None]]) -> list[Route]:
+    """`route` of many (category, lat, lng), coordinates already checked (bulk imports): the
+    points are placed in one vectorised pass, and each (category, grid) is decided once."""
+    points = [(lat, lng) for _, lat, lng in requests if lat is not None and lng is not None]
+    placed = iter(grid_locate_many(points))
+    decided: dict[tuple[int, int | None, bool], Route] = {}
+    routes = []
+    for category, lat, lng in requests:
+        location = next(placed) if lat is not None and lng is not None else None
+        out_of_area = lat is not None and location is None
+        key = (category.pk, location.grid.pk if location else None, out_of_area)
+        if key not in decided:
+            decided[key] = _decide(category, location, out_of_area=out_of_area)
+        routes.append(decided[key])
+    return routes
+
+
+def _decide(category: Category, location: Location | None, *, out_of_area: bool) -> Route:
     if out_of_area:
         center = county_center()
         note = "位置不在本县任何网格内(辖区外),转县综治中心分拨"

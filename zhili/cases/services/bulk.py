@@ -1,9 +1,9 @@
 """Bulk intake of historical work orders (历史工单导入): many cases in few statements.
 
 `case_bulk_register` writes a batch of already-checked orders the way `case_register` writes
-one, but by the batch: it routes each case (zhili.cases.routing.route, in-process indexes),
-takes the case numbers of a day in one block (zhili.core.counters.take_block, still gap-free),
-inserts the cases and one timeline row each ("import") with bulk_create, and skips the orders
+one, but by the batch: it routes each case (zhili.cases.routing.route_many, in-process indexes),
+takes the case numbers of a day in one block (zhili.core.counters.take_blocks, still gap-free),
+inserts the cases and one timeline row each ("import") with insert_rows, and skips the orders
 whose (channel, external_id) is already a case, so that importing a file twice adds nothing.
 
 It writes no audit row, outbox event or live push per case: the caller (zhili.imports) audits
@@ -22,10 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhili.cases.models import Case, CaseEvent, CaseNumberCounter, State
-from zhili.cases.routing import route
+from zhili.cases.routing import Route, route_many
 from zhili.cases.services.intake import Intake, _validate
 from zhili.cases.text import index_cases
-from zhili.core.counters import take_block
+from zhili.core.counters import take_blocks
 from zhili.core.personal import validate_phone
 from zhili.core.rows import insert_rows, reserve_ids
 
@@ -70,9 +70,8 @@ def _check(item: HistoricalCase) -> None:
         validate_phone(item.intake.reporter_phone, field="reporter_phone")
 
 
-def _build(item: HistoricalCase, actor: Any, now: datetime) -> Case:
+def _build(item: HistoricalCase, decision: Route, now: datetime) -> Case:
     intake = item.intake
-    decision = route(category=intake.category, lat=intake.lat, lng=intake.lng)
     location = decision.location
     area = location.village if location else None
     closed = item.closed_at is not None
@@ -118,8 +117,9 @@ def _number(cases: list[Case]) -> None:
     for case in cases:
         by_day.setdefault(timezone.localdate(case.registered_at), []).append(case)
     prefix = settings.ZHILI_CASE_PREFIX
-    for day, day_cases in sorted(by_day.items()):
-        first = take_block(CaseNumberCounter, len(day_cases), day=day)
+    firsts = take_blocks(CaseNumberCounter, "day", {d: len(c) for d, c in by_day.items()})
+    for day, day_cases in by_day.items():
+        first = firsts[day]
         for offset, case in enumerate(day_cases):
             case.case_no = f"{prefix}{day:%Y%m%d}-{first + offset:05d}"
 
@@ -169,7 +169,8 @@ def case_bulk_register(
             have.add(key)  # a second copy in the same batch is skipped too
             fresh.append(item)
     now = timezone.now()
-    cases = [_build(item, actor, now) for item in fresh]
+    routes = route_many([(i.intake.category, i.intake.lat, i.intake.lng) for i in fresh])
+    cases = [_build(item, decision, now) for item, decision in zip(fresh, routes, strict=True)]
     # The counter rows stay locked until commit: take the numbers after the routing work.
     _number(cases)
     # The numbers' UPDATE above is this transaction's first write: on SQLite the database is

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from zhili.cases.models import ResponsibilityRule
-from zhili.cases.routing import route
+from zhili.cases.routing import route, route_many
 from zhili.core import stamps
 
 IN_G111 = (34.505, 118.705)
@@ -136,3 +136,19 @@ def test_owner_table(
     expected = unit and (getattr(rules, unit, None) or getattr(tree, unit))
     assert decision.unit == expected
     assert decision.dispatch_center == getattr(tree, center)
+
+
+def test_route_many_decides_as_route_does_for_each_case(
+    rules: Any, catalog: Any, tree: Any
+) -> None:
+    """The bulk import's routing: one vectorised placing of the points, one decision per
+    (category, grid), the same answers as one `route` per case, in order."""
+    add_rule(category=catalog.dispute, grid=tree.g121, unit=tree.v12)
+    requests = [
+        (category, *(point or (None, None)))
+        for category in (catalog.noise, catalog.lamp, catalog.dispute, catalog.env)
+        for point in (IN_G111, IN_G112, IN_G121, IN_G211, SHANGHAI, None, IN_G111)
+    ]
+    expected = [route(category=c, lat=lat, lng=lng) for c, lat, lng in requests]
+    assert route_many(requests) == expected
+    assert route_many([]) == []

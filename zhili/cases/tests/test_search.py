@@ -114,3 +114,20 @@ def test_many_matches_are_searched_through_a_subquery(staff, cases, monkeypatch)
     assert found(who, "噪音") == {cases["noise"].case_no, cases["t2_noise"].case_no}
     assert found(staff.t2_officer, "噪音") == {cases["t2_noise"].case_no}
     assert found(who, "路灯") == {cases["lamp"].case_no}  # one match: the id list
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "",
+        "夜间施工噪音扰民",
+        "市民来电反映:和平路18号路灯不亮,已经三天了。请尽快处理!",
+        "12345热线:ABC小区3#楼 电梯故障(困人)……  Wi-Fi 坏了 100%",
+        "路灯不亮\n路灯不亮\t路灯不亮",
+    ],
+)
+def test_jieba_cut_by_cached_runs_gives_jiebas_words(sample: str) -> None:
+    import jieba
+
+    assert text.jieba_cut(sample) == list(jieba.cut(sample))
+    assert text.jieba_cut(sample) == list(jieba.cut(sample))  # the second time from the cache

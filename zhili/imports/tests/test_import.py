@@ -204,3 +204,79 @@ def test_the_worker_runs_an_uploaded_job(client, staff, rules):
     job.refresh_from_db()
     assert job.state == JobState.DONE and job.created_count == 1
     assert Case.objects.get().external_id == "RX-2025-00001"
+
+
+def test_numbers_stay_gap_free_and_in_file_order_across_batches_and_days(run_file, monkeypatch):
+    """Small batches, rows of three days interleaved, one day already counting: each day's
+    numbers continue its counter, without gaps, in file order, whatever batch a row is in."""
+    from zhili.imports import services
+
+    monkeypatch.setattr(services, "BATCH", 3)
+    CaseNumberCounter.objects.create(day=datetime(2025, 3, 2).date(), last=40)
+    days = ["2025-03-01 08:00", "2025-03-02 08:00", "2025-03-03 08:00"]
+    rows = [good_row(n, 受理时间=days[n % 3]) for n in range(1, 12)]
+    job = run_file(rows)
+    assert job.state == JobState.DONE and job.created_count == 11
+    numbers = dict(Case.objects.values_list("external_id", "case_no"))
+    for offset, (day, first) in enumerate([("20250301", 1), ("20250302", 41), ("20250303", 1)]):
+        in_order = [numbers[r["原工单编号"]] for r in rows if r["受理时间"] == days[offset]]
+        assert in_order == [f"DH{day}-{n:05d}" for n in range(first, first + len(in_order))]
+    counters = dict(CaseNumberCounter.objects.values_list("day", "last"))
+    assert sorted(counters.values()) == [3, 4, 44]
+
+
+def test_a_sheet_without_a_declared_size_is_read_whole_and_not_parsed_on_opening(
+    run_file, monkeypatch
+):
+    """Streaming writers (openpyxl's write-only mode, our own exports) leave out the sheet's
+    <dimension>: openpyxl would parse the whole sheet on opening to look for it."""
+    from openpyxl import Workbook
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    from zhili.imports.tests.conftest import HEADERS
+    from zhili.imports.validation import open_workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("工单")
+    sheet.append(HEADERS)
+    rows = [good_row(n) for n in range(1, 6)]
+    for row in rows:
+        sheet.append([row.get(h) for h in HEADERS])
+    sheet.append([])
+    sheet.append([good_row(6).get(h) for h in HEADERS])
+    out = BytesIO()
+    book.save(out)
+
+    def no_scan(self):  # type: ignore[no-untyped-def]
+        raise AssertionError("the sheet was parsed to find its size")
+
+    monkeypatch.setattr(WorkSheetParser, "parse_dimensions", no_scan)
+    opened = open_workbook(BytesIO(out.getvalue()))
+    assert opened.worksheets[0].max_row is None
+    opened.close()
+    job = run_file(out.getvalue())
+    assert job.state == JobState.DONE, job.errors
+    assert (job.total_rows, job.created_count) == (6, 6)
+
+
+def test_a_declared_size_is_read_as_openpyxl_reads_it(tmp_path):
+    from openpyxl import Workbook
+
+    from zhili.imports.validation import open_workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet["C3"] = "原工单编号"
+    sheet["E9"] = 1
+    path = tmp_path / "sized.xlsx"
+    book.save(path)
+    reference = load_workbook(path, read_only=True, data_only=True).active
+    with path.open("rb") as handle:
+        ours = open_workbook(handle).active
+        assert (ours.min_row, ours.min_column, ours.max_row, ours.max_column) == (3, 3, 9, 5)
+        assert (ours.min_row, ours.max_row, ours.max_column) == (
+            reference.min_row,
+            reference.max_row,
+            reference.max_column,
+        )
+        assert list(ours.values) == list(reference.values)
