@@ -8,6 +8,8 @@ Grids are unit squares of 0.01 degrees laid side by side, so edges are shared.
 """
 
 import os
+import socket
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -18,12 +20,35 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from zhili.core import sharedcache, stamps
 from zhili.core.roles import Role
 from zhili.orgs.models import Grid, Organization, User
 from zhili.orgs.services import GRID_STAMP, tree_path
+
+# --- for tests that start another process (a real server) ------------------------------------
+
+
+def database_url_for_server() -> str | None:
+    """The test database as a URL another process can open, or None (in-memory SQLite)."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return None if connection.is_in_memory_db() else f"sqlite:///{db['NAME']}"
+    if connection.vendor != "postgresql":
+        return None
+    user = urllib.parse.quote(db["USER"] or "")
+    password = f":{urllib.parse.quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgres://{user}{password}@{host}/{db['NAME']}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
 
 PASSWORD = "test-pass-123"
 

@@ -109,14 +109,15 @@ def insert_row(obj: M) -> M:
     model = type(obj)
     auto = isinstance(model._meta.pk, models.AutoField | models.BigAutoField)
     with_pk = not auto or obj.pk is not None
-    sql, fields = _insert_sql(model, connection.vendor, with_pk)
-    values = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
-    with connection.cursor() as cursor:
+    wrapper = connections[DEFAULT_DB_ALIAS]  # not the proxy: see insert_rows
+    sql, fields = _insert_sql(model, wrapper.vendor, with_pk)
+    values = [f.get_db_prep_save(f.pre_save(obj, add=True), wrapper) for f in fields]
+    with wrapper.cursor() as cursor:
         cursor.execute(sql, values)
         if not with_pk:
             obj.pk = cursor.fetchone()[0]
     obj._state.adding = False
-    obj._state.db = connection.alias
+    obj._state.db = wrapper.alias
     return obj
 
 
@@ -135,9 +136,10 @@ def _update_sql(
 def update_row(obj: models.Model, *names: str) -> None:
     """Write the fields `names` of `obj` to its row, as `obj.save(update_fields=names)` would
     without signals or `auto_now` (name such a field to have it written)."""
-    sql, fields = _update_sql(type(obj), connection.vendor, names)
-    values = [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]  # type: ignore[union-attr]
-    with connection.cursor() as cursor:
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    sql, fields = _update_sql(type(obj), wrapper.vendor, names)
+    values = [f.get_db_prep_save(getattr(obj, f.attname), wrapper) for f in fields]  # type: ignore[union-attr]
+    with wrapper.cursor() as cursor:
         cursor.execute(sql, [*values, obj.pk])
 
 
@@ -153,11 +155,10 @@ def _find_sql(model: type[models.Model], vendor: str, names: tuple[str, ...]) ->
 
 def find_pk(model: type[models.Model], **equal: Any) -> Any:
     """The key of a row of `model` whose fields equal `equal` (any one of them), or None."""
-    sql, fields = _find_sql(model, connection.vendor, tuple(equal))
-    values = [
-        f.get_db_prep_value(v, connection) for f, v in zip(fields, equal.values(), strict=True)
-    ]  # type: ignore[union-attr]
-    with connection.cursor() as cursor:
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    sql, fields = _find_sql(model, wrapper.vendor, tuple(equal))
+    values = [f.get_db_prep_value(v, wrapper) for f, v in zip(fields, equal.values(), strict=True)]  # type: ignore[union-attr]
+    with wrapper.cursor() as cursor:
         cursor.execute(sql, values)
         row = cursor.fetchone()
     return row[0] if row else None

@@ -28,7 +28,6 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings as django_settings
 from django.contrib.auth.hashers import make_password
-from django.db import connection
 from django.test import Client
 from redis.exceptions import ConnectionError as RedisConnectionError
 
@@ -36,7 +35,7 @@ from config.asgi import application
 from zhili.cases import live
 from zhili.cases.models import State
 from zhili.cases.services import case_act
-from zhili.conftest import PASSWORD
+from zhili.conftest import PASSWORD, database_url_for_server, free_port
 
 IN_MEMORY = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 ORIGIN = (b"origin", b"http://testserver")
@@ -248,25 +247,6 @@ def redis_reachable(url: str) -> bool:
             return True
     except OSError:
         return False
-
-
-def database_url_for_server() -> str | None:
-    """The test database as a URL another process can open, or None (in-memory SQLite)."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return None if connection.is_in_memory_db() else f"sqlite:///{db['NAME']}"
-    if connection.vendor != "postgresql":
-        return None
-    user = urllib.parse.quote(db["USER"] or "")
-    password = f":{urllib.parse.quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    return f"postgres://{user}{password}@{host}/{db['NAME']}"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_healthy(base: str, server: subprocess.Popen, timeout: float = 30) -> None:

@@ -7,7 +7,6 @@ API, which another process can open; PostgreSQL: the test database itself).
 
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -20,6 +19,8 @@ from typing import Any
 
 import pytest
 from django.db import connection
+
+from zhili.conftest import database_url_for_server, free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -36,17 +37,9 @@ def database_for_server(tmp_path: Path) -> str:
         finally:
             target.close()
         return f"sqlite:///{copy}"
-    db = connection.settings_dict
-    user = urllib.parse.quote(db["USER"] or "")
-    password = f":{urllib.parse.quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    return f"postgres://{user}{password}@{host}/{db['NAME']}"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    url = database_url_for_server()
+    assert url is not None
+    return url
 
 
 def proc_stat(pid: int) -> tuple[str, int] | None:
