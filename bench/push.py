@@ -23,7 +23,7 @@ from typing import Any
 
 from django.conf import settings
 
-from bench.cases import ROOT, free_port, sample_points, setup, text_pool
+from bench.cases import ROOT, analyze, free_port, sample_points, setup, text_pool
 from zhili.integrations.demo import MAPPINGS
 from zhili.integrations.demo import load as load_integrations
 from zhili.integrations.models import PushSource
@@ -129,6 +129,7 @@ def serve(duplicates: bool, workers: int = 2) -> tuple[subprocess.Popen, str]:
 
 
 def measure(duplicates: bool) -> dict[str, tuple[float, str]]:
+    analyze()
     secret = PushSource.objects.get(channel="hotline").secret
     label = "on" if duplicates else "off"
     # Unique order numbers per run: the PostgreSQL bench database outlives a run.
@@ -156,6 +157,7 @@ def percentile(values: list[float], share: float) -> float:
 
 def load(workers: int) -> dict[str, tuple[float, str]]:
     """LOAD_CLIENTS clients pushing new orders, duplicate check on, against `workers` processes."""
+    analyze()
     secret = PushSource.objects.get(channel="hotline").secret
     orders = bodies(f"load{workers}-{time.time_ns()}", LOAD_PUSHES)
     server, base = serve(duplicates=True, workers=workers)
