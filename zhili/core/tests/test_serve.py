@@ -24,7 +24,16 @@ from zhili.conftest import database_url_for_server, free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 
-pytestmark = [pytest.mark.real_clock, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.real_clock,
+    pytest.mark.django_db(transaction=True),
+    # Supervision does not depend on the date; under `make test-days`' faketime the restarted
+    # worker did not appear within the limits (CI, 2026-12-03), so that run leaves it out.
+    pytest.mark.skipif(
+        os.environ.get("ZHILI_TEST_CLOCK") == "process",
+        reason="not day-sensitive; faketime's clock slows the supervised children",
+    ),
+]
 
 
 def database_for_server(tmp_path: Path) -> str:
