@@ -1,6 +1,8 @@
 from django.contrib import admin
 
+from zhili.cases import deadlines, routing
 from zhili.cases.models import (
+    CATEGORY_STAMP,
     Case,
     CaseAssist,
     CaseEvent,
@@ -8,17 +10,30 @@ from zhili.cases.models import (
     ResponsibilityRule,
     TimeLimit,
 )
+from zhili.core.admin import BumpsStamps
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(BumpsStamps, admin.ModelAdmin):
+    # Routing names, the deadline chain and the leaf check follow the catalog.
+    stamp_keys = (CATEGORY_STAMP,)
     list_display = ["code", "name", "parent", "default_urgency", "is_active"]
     search_fields = ["code", "name", "keywords"]
-    readonly_fields = ["path", "depth"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code and the parent make the path that cases and rules are matched on.
+        return ["path", "depth"] + (["code", "parent"] if obj is not None else [])
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.path = f"{obj.parent.path if obj.parent else '/'}{obj.code}/"
+            obj.depth = obj.path.count("/") - 2
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(TimeLimit)
-class TimeLimitAdmin(admin.ModelAdmin):
+class TimeLimitAdmin(BumpsStamps, admin.ModelAdmin):
+    stamp_keys = (deadlines.STAMP,)
     list_display = [
         "category",
         "urgency",
@@ -30,7 +45,8 @@ class TimeLimitAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResponsibilityRule)
-class ResponsibilityRuleAdmin(admin.ModelAdmin):
+class ResponsibilityRuleAdmin(BumpsStamps, admin.ModelAdmin):
+    stamp_keys = (routing.STAMP,)
     list_display = ["category", "township", "village", "grid", "unit", "is_active"]
     list_filter = ["is_active"]
     raw_id_fields = ["category", "township", "village", "grid", "unit"]

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from zhili.cases.models import Card, Category, LimitUnit, TimeLimit, Urgency
+from zhili.cases.models import CATEGORY_STAMP, Card, Category, LimitUnit, TimeLimit, Urgency
 from zhili.core import workcal
 from zhili.core.stamps import StampedCache
 
@@ -69,9 +69,7 @@ def _load_category_ids() -> dict[str, int]:
     return dict(Category.objects.values_list("code", "id"))
 
 
-_category_ids_cache: StampedCache[dict[str, int]] = StampedCache(
-    "cases.categories", _load_category_ids
-)
+_category_ids_cache: StampedCache[dict[str, int]] = StampedCache(CATEGORY_STAMP, _load_category_ids)
 
 
 def _category_ids() -> dict[str, int]:

@@ -61,6 +61,10 @@ class LimitUnit(models.TextChoices):
     WORKING_DAYS = "working_days", "工作日"
 
 
+# The ChangeStamp key of the catalog: in-process caches of categories follow it.
+CATEGORY_STAMP = "cases.categories"
+
+
 class Category(models.Model):
     """A node of the dispatch catalog (派单目录). Cases take a leaf or an inner node."""
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zhili.cases.deadlines import category_chain
-from zhili.cases.models import Category, ResponsibilityRule
+from zhili.cases.models import CATEGORY_STAMP, Category, ResponsibilityRule
 from zhili.core.errors import InvalidInput
 from zhili.core.stamps import StampedCache
 from zhili.orgs.models import Kind, Level, Organization
@@ -79,9 +79,7 @@ def _load_category_names() -> dict[int, str]:
     return dict(Category.objects.values_list("id", "name"))
 
 
-_category_names: StampedCache[dict[int, str]] = StampedCache(
-    "cases.categories", _load_category_names
-)
+_category_names: StampedCache[dict[int, str]] = StampedCache(CATEGORY_STAMP, _load_category_names)
 
 
 def county_center() -> Organization:

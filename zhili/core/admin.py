@@ -2,8 +2,32 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from zhili.core import health
+from zhili.core import health, stamps
 from zhili.core.models import AuditLog, Holiday, OutboxEvent
+
+
+class BumpsStamps:
+    """For the admin of data that processes keep in a StampedCache (the catalog, the rules,
+    the time limits): a save or a delete here bumps `stamp_keys` in the request's transaction,
+    as the services do, so every process rebuilds its copy."""
+
+    stamp_keys: tuple[str, ...] = ()
+
+    def _bump(self) -> None:
+        for key in self.stamp_keys:
+            stamps.bump(key)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        self._bump()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)  # type: ignore[misc]
+        self._bump()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        self._bump()
 
 
 @admin.register(AuditLog)

@@ -15,6 +15,7 @@ from zhili.cases import deadlines
 from zhili.cases.demo import catalog, rules
 from zhili.cases.demo.generator import Draft, Generator, World
 from zhili.cases.models import (
+    CATEGORY_STAMP,
     Case,
     CaseAssist,
     CaseDuplicate,
@@ -80,7 +81,7 @@ def ensure_catalog() -> int:
         Category.objects.bulk_create(new)
         created += len(new)
     if created:
-        stamps.bump("cases.categories")
+        stamps.bump(CATEGORY_STAMP)
     return created
 
 

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from zhili.cases.models import Category, ResponsibilityRule
+from zhili.cases.models import CATEGORY_STAMP, Category, ResponsibilityRule
 from zhili.cases.services import Intake, case_register
 from zhili.conftest import Tree, make_org
 from zhili.core import stamps
@@ -14,9 +14,11 @@ from zhili.core.roles import Role
 
 def make_category(code: str, name: str, parent: Category | None = None, **fields: Any) -> Category:
     path = f"{parent.path if parent else '/'}{code}/"
-    return Category.objects.create(
+    category = Category.objects.create(
         code=code, name=name, parent=parent, path=path, depth=path.count("/") - 2, **fields
     )
+    stamps.bump(CATEGORY_STAMP)  # as the loader and the admin do
+    return category
 
 
 @pytest.fixture
@@ -26,7 +28,6 @@ def catalog(db: Any) -> Tree:
     road = make_category("SZ", "市政设施")
     lamp = make_category("SZ01", "路灯损坏", road)
     dispute = make_category("JF", "矛盾纠纷")
-    stamps.bump("cases.categories")
     return Tree(env=env, noise=noise, road=road, lamp=lamp, dispute=dispute)
 
 

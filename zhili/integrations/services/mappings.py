@@ -26,7 +26,7 @@ def mapping_resolve(*, channel: str, text: str) -> CategoryMapping:
     """The mapping of `text` on `channel` (created, unmapped, on first sight). Runs inside the
     push's transaction; count the hit with `mapping_hit` at its end."""
     now = timezone.now()
-    mapping, created = CategoryMapping.objects.get_or_create(
+    mapping, created = CategoryMapping.objects.select_related("category").get_or_create(
         channel=channel, text=normalize(text), defaults={"first_seen_at": now, "last_seen_at": now}
     )
     if created:
