@@ -24,7 +24,9 @@
  *   4. A small toast "工单 DH… 已派单" appears top-right and hides itself. A page may turn it
  *      off with <body data-live-toast="off">.
  * The socket reconnects with exponential backoff (1 s … 30 s); a close with code 4401
- * (signed out) or 4403 (no unit) stops it.
+ * (signed out) or 4403 (no unit) stops it. Updates sent while it was away are not replayed,
+ * so when a socket opens again every [data-live-refresh] region re-fetches itself once
+ * (detail {type: "reconnect"}).
  */
 (function () {
   "use strict";
@@ -38,6 +40,7 @@
   var delay = MIN_DELAY;
   var socket = null;
   var leaving = false;
+  var everOpen = false;
 
   function url() {
     var scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
@@ -45,6 +48,7 @@
   }
 
   function wanted(el, caseNo) {
+    if (caseNo === undefined) return true; // a reconnect: every region may be stale
     var only = (el.getAttribute("data-live-refresh") || "").trim();
     return !only || only.split(/\s+/).indexOf(caseNo) !== -1;
   }
@@ -116,7 +120,11 @@
       schedule();
       return;
     }
-    socket.addEventListener("open", function () { delay = MIN_DELAY; });
+    socket.addEventListener("open", function () {
+      delay = MIN_DELAY;
+      if (everOpen) refresh({ type: "reconnect" });
+      everOpen = true;
+    });
     socket.addEventListener("message", onMessage);
     socket.addEventListener("close", function (event) {
       socket = null;
