@@ -253,6 +253,10 @@ ZHILI_PETITION_ROUTES: dict[str, str] = {}
 # --- cases ----------------------------------------------------------------------------------
 # Case numbers: prefix + local date + sequence of the day, e.g. DH20261126-00042.
 ZHILI_CASE_PREFIX = os.environ.get("ZHILI_CASE_PREFIX", "DH")
+# What the printed 受理回执 tells the caller: the address of the citizen page as the public
+# reaches it (empty: the address the printing officer uses) and the hotline to call.
+ZHILI_PUBLIC_URL = os.environ.get("ZHILI_PUBLIC_URL", "").rstrip("/")
+ZHILI_HOTLINE = os.environ.get("ZHILI_HOTLINE", "12345")
 # Likely duplicates at intake (zhili/cases/duplicates.py): earlier cases of the same category
 # group and township within `days`, in the same or an adjacent grid or within `distance_m`;
 # score = text_weight * text similarity + (1 - text_weight) * nearness; flagged when the

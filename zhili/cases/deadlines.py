@@ -31,6 +31,12 @@ class Limit:
     def calendar(self) -> bool:
         return self.unit == LimitUnit.MINUTES
 
+    @property
+    def text(self) -> str:
+        """As the pages and the printed receipt say it: 30分钟, 2个工作小时, 5个工作日."""
+        units: dict[str, str] = {LimitUnit.MINUTES: "分钟", LimitUnit.WORKING_HOURS: "个工作小时"}
+        return f"{self.amount}{units.get(self.unit, '个工作日')}"
+
 
 @dataclass(frozen=True)
 class Limits:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhili.cases.views import detail, duplicates, figures, intake, lists, map, queues
+from zhili.cases.views import detail, duplicates, figures, intake, lists, map, printing, queues
 
 app_name = "cases"
 # Fixed words and underscored paths come before <case_no>, which never starts with "_".
@@ -23,5 +23,7 @@ urlpatterns = [
     path("cases/<str:case_no>/", detail.detail, name="detail"),
     path("cases/<str:case_no>/act/<str:action>/", detail.case_action, name="act"),
     path("cases/<str:case_no>/_reveal/", detail.reveal_phone, name="reveal_phone"),
+    path("cases/<str:case_no>/print/", printing.case_form, name="print_form"),
+    path("cases/<str:case_no>/receipt/", printing.case_receipt, name="print_receipt"),
     path("cases/<str:case_no>/attachments/<int:pk>/", detail.attachment, name="attachment"),
 ]

@@ -83,3 +83,13 @@ def personal_data_reveal(*, actor: Any, target: models.Model, field: str) -> str
     require(actor, Action.PERSONAL_DATA_REVEAL)
     audit(actor, "personal_data.reveal", target, field=field)
     return str(getattr(target, field) or "")
+
+
+@transaction.atomic
+def personal_data_print(
+    *, actor: Any, target: models.Model, document: str, fields: tuple[str, ...] = ()
+) -> None:
+    """Record that `actor` printed `document` about `target`, with the personal `fields` it
+    shows (``reporter_phone:full`` when a number is printed unmasked); audited like a reveal.
+    The caller has checked the scope, and the reveal permission for a full number."""
+    audit(actor, "personal_data.print", target, document=document, fields=list(fields))

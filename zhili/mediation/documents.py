@@ -5,21 +5,20 @@ liability, the terms, how and when they are performed (人民调解法 第二十
 effect and the judicial-confirmation window (the days from deadlines.py, the articles from
 law.py), each party's signature line with who signed, how and when, the mediator's, the
 place of the committee's seal with its date, and the effective date, derived from the last
-of them (never typed). An oral agreement has no 协议书: it is recorded on the dossier."""
+of them (never typed). An oral agreement has no 协议书: it is recorded on the dossier.
 
-from io import BytesIO
+`agreement_paper` holds the wording; the Word file (`agreement_document`) and the print view
+(`agreement_print`) both render it (zhili.core.paper), each audited."""
+
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-from docx.text.paragraph import Paragraph
 
 from zhili.core.audit import audit
 from zhili.core.errors import NotFound
+from zhili.core.paper import Block, Line, Paper, docx_bytes
+from zhili.core.personal import personal_data_print
 from zhili.core.roles import Action
 from zhili.core.scope import require
 from zhili.mediation import deadlines
@@ -27,9 +26,10 @@ from zhili.mediation.law import article_no, cite
 from zhili.mediation.models import Agreement, AgreementParty, Dispute, Party, PartyKind
 from zhili.mediation.services.agreements import due_text
 
-TITLE_FONT = "方正小标宋简体"
-BODY_FONT = "仿宋_GB2312"
+TITLE = "人民调解协议书"
 BLANK_DATE = "____年__月__日"
+# The personal data the agreement prints in full (the print view's audit row names them).
+PERSONAL_FIELDS = ("name", "id_number", "address", "phone")
 
 
 def legal_effect() -> str:
@@ -47,29 +47,6 @@ def _day(moment: Any) -> str:
     return f"{timezone.localtime(moment):%Y年%m月%d日}" if moment else BLANK_DATE
 
 
-def _run(
-    paragraph: Paragraph, text: str, *, size: float = 14, font: str = BODY_FONT, bold: bool = False
-) -> None:
-    run = paragraph.add_run(text)
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.name = font
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-
-
-def _para(
-    doc: Any, text: str = "", *, bold: bool = False, align: Any = None, indent: bool = False
-) -> Paragraph:
-    paragraph = doc.add_paragraph()
-    if align is not None:
-        paragraph.alignment = align
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Pt(28)
-    if text:
-        _run(paragraph, text, bold=bold)
-    return paragraph
-
-
 def party_line(party: Party) -> str:
     if party.kind == PartyKind.ORGANIZATION:
         fields = [f"{party.get_side_display()}:{party.name}"]
@@ -83,9 +60,8 @@ def party_line(party: Party) -> str:
     return ",".join(fields)
 
 
-def _lines(doc: Any, text: str) -> None:
-    for line in text.splitlines() or [""]:
-        _para(doc, line, indent=True)
+def _lines(text: str) -> list[Block]:
+    return [Line(line, indent=True) for line in text.splitlines() or [""]]
 
 
 def _signature_line(row: AgreementParty) -> str:
@@ -98,68 +74,82 @@ def _signature_line(row: AgreementParty) -> str:
     return f"{party.get_side_display()}(签名、盖章或按指印):{signed}"
 
 
-def _head(doc: Any, dispute: Dispute, parties: list[Party]) -> None:
-    title = _para(doc, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _run(title, "人民调解协议书", size=24, font=TITLE_FONT, bold=True)
-    _para(doc, f"{dispute.committee.name}    编号:{dispute.number}", align=WD_ALIGN_PARAGRAPH.RIGHT)
-    for party in parties:
-        _para(doc, party_line(party))
+def _head(dispute: Dispute, parties: list[Party]) -> list[Block]:
+    return [
+        Line(TITLE, align="center", size=24, title=True, bold=True),
+        Line(f"{dispute.committee.name}    编号:{dispute.number}", align="right"),
+        *(Line(party_line(party)) for party in parties),
+    ]
 
 
-def _body(doc: Any, agreement: Agreement, rows: list[AgreementParty], copies: int) -> None:
-    _para(doc, "纠纷主要事实、争议事项:", bold=True)
-    _lines(doc, agreement.matters)
-    _para(doc, "各方当事人的责任:", bold=True)
-    for row in rows:
-        _para(doc, f"{row.party.get_side_display()}{row.party.name}:{row.liability}", indent=True)
-    _para(doc, "经调解,当事人自愿达成如下协议:", bold=True)
-    _lines(doc, agreement.terms)
-    _para(doc, "履行方式、时限:", bold=True)
-    _lines(doc, agreement.performance)
-    _para(
-        doc,
-        f"本协议一式{copies}份,当事人、人民调解委员会各持一份,自各方当事人签名、盖章或者"
-        "按指印,人民调解员签名并加盖人民调解委员会印章之日起生效"
-        f"({cite(29)})。",
-        indent=True,
-    )
-    _para(doc, legal_effect(), indent=True)
+def _body(agreement: Agreement, rows: list[AgreementParty], copies: int) -> list[Block]:
+    return [
+        Line("纠纷主要事实、争议事项:", bold=True),
+        *_lines(agreement.matters),
+        Line("各方当事人的责任:", bold=True),
+        *(
+            Line(f"{row.party.get_side_display()}{row.party.name}:{row.liability}", indent=True)
+            for row in rows
+        ),
+        Line("经调解,当事人自愿达成如下协议:", bold=True),
+        *_lines(agreement.terms),
+        Line("履行方式、时限:", bold=True),
+        *_lines(agreement.performance),
+        Line(
+            f"本协议一式{copies}份,当事人、人民调解委员会各持一份,自各方当事人签名、盖章或者"
+            "按指印,人民调解员签名并加盖人民调解委员会印章之日起生效"
+            f"({cite(29)})。",
+            indent=True,
+        ),
+        Line(legal_effect(), indent=True),
+    ]
 
 
-def _signatures(
-    doc: Any, dispute: Dispute, agreement: Agreement, rows: list[AgreementParty]
-) -> None:
-    _para(doc)
-    for row in rows:
-        _para(doc, _signature_line(row))
+def _signatures(dispute: Dispute, agreement: Agreement, rows: list[AgreementParty]) -> list[Block]:
     mediator = agreement.mediator.user.display_name if agreement.mediator else "____________"
-    signed = _day(agreement.mediator_signed_at)
-    _para(doc, f"人民调解员(签名):{mediator}    {signed}")
-    _para(doc, "记录人(签名):____________")
-    seal = _para(doc, f"{dispute.committee.name}(印)", align=WD_ALIGN_PARAGRAPH.RIGHT)
-    seal.paragraph_format.space_before = Pt(24)
-    _para(doc, f"盖章日期:{_day(agreement.sealed_at)}", align=WD_ALIGN_PARAGRAPH.RIGHT)
-    effective = _day(agreement.effective_at)
-    line = f"本协议生效日期:{effective}(各方签名、盖章之日中最后一日)"
+    line = f"本协议生效日期:{_day(agreement.effective_at)}(各方签名、盖章之日中最后一日)"
     if agreement.confirmation_due is not None:
         line += f";司法确认申请期限至{due_text(agreement)}"
-    _para(doc, line, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    # The signatures, the seal and the dates stay together on one page.
+    return [
+        Line(keep=True),
+        *(Line(_signature_line(row), keep=True) for row in rows),
+        Line(f"人民调解员(签名):{mediator}    {_day(agreement.mediator_signed_at)}", keep=True),
+        Line("记录人(签名):____________", keep=True),
+        Line(f"{dispute.committee.name}(印)", align="right", space_before=24, keep=True),
+        Line(f"盖章日期:{_day(agreement.sealed_at)}", align="right", keep=True),
+        Line(line, align="right"),
+    ]
+
+
+def agreement_paper(dispute: Dispute, agreement: Agreement) -> Paper:
+    parties = list(dispute.parties.all())
+    rows = list(agreement.signatories.select_related("party"))
+    blocks = [
+        *_head(dispute, parties),
+        *_body(agreement, rows, len(parties) + 1),
+        *_signatures(dispute, agreement, rows),
+    ]
+    return Paper(
+        title=f"{TITLE} {dispute.number}",
+        blocks=tuple(blocks),
+        size=14,
+        indent=28,
+        margins=(3.0, 2.8, 2.8, 2.6),
+    )
 
 
 def render_agreement_docx(dispute: Dispute, agreement: Agreement) -> bytes:
-    doc = Document()
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.top_margin, section.bottom_margin = Cm(3.0), Cm(2.8)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    parties = list(dispute.parties.all())
-    rows = list(agreement.signatories.select_related("party"))
-    _head(doc, dispute, parties)
-    _body(doc, agreement, rows, len(parties) + 1)
-    _signatures(doc, dispute, agreement, rows)
-    buffer = BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(agreement_paper(dispute, agreement))
+
+
+def _written_agreement(dispute: Dispute) -> Agreement:
+    agreement = Agreement.objects.filter(dispute=dispute).first()
+    if agreement is None:
+        raise NotFound("该纠纷尚未达成调解协议")
+    if not agreement.is_written:
+        raise NotFound("口头调解协议没有调解协议书,协议内容见纠纷档案的调解记录")
+    return agreement
 
 
 @transaction.atomic
@@ -167,10 +157,18 @@ def agreement_document(*, actor: Any, dispute: Dispute) -> bytes:
     """The agreement document with full ID numbers, for a user allowed to see them; audited.
     `dispute` comes from a scoped selector."""
     require(actor, Action.PERSONAL_DATA_REVEAL)
-    agreement = Agreement.objects.filter(dispute=dispute).first()
-    if agreement is None:
-        raise NotFound("该纠纷尚未达成调解协议")
-    if not agreement.is_written:
-        raise NotFound("口头调解协议没有调解协议书,协议内容见纠纷档案的调解记录")
+    agreement = _written_agreement(dispute)
     audit(actor, "mediation.agreement.download", dispute)
     return render_agreement_docx(dispute, agreement)
+
+
+@transaction.atomic
+def agreement_print(*, actor: Any, dispute: Dispute) -> Paper:
+    """The same document for the print view, on the same conditions; audited as a print of
+    the parties' personal data."""
+    require(actor, Action.PERSONAL_DATA_REVEAL)
+    agreement = _written_agreement(dispute)
+    personal_data_print(
+        actor=actor, target=dispute, document="mediation.agreement", fields=PERSONAL_FIELDS
+    )
+    return agreement_paper(dispute, agreement)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("petitions/<str:number>/", views.petition_detail, name="detail"),
     path("petitions/<str:number>/act/<str:action>/", views.petition_action, name="act"),
     path("petitions/<str:number>/document/<str:kind>/", views.petition_document, name="document"),
+    path("petitions/<str:number>/print/<str:kind>/", views.petition_print, name="print"),
     path(
         "petitions/<str:number>/reveal/<int:petitioner_id>/<str:field>/",
         views.reveal,

@@ -39,6 +39,7 @@ from zhili.petitions.models import KeyPetitioner, Petition, Petitioner, State
 from zhili.petitions.services.reviews import default_review_unit
 from zhili.petitions.services.transitions import check_transition, extension_pending
 from zhili.supervision.selectors import order_list
+from zhili.web.printing import paper_page
 
 PAGE_SIZE = 25
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -430,6 +431,21 @@ def petition_document(request: StaffRequest, number: str, kind: str) -> HttpResp
         f"attachment; filename=\"{petition.number}-{kind}.docx\"; filename*=UTF-8''{quote(name)}"
     )
     return response
+
+
+@requires(Action.PETITIONS_VIEW)
+@require_GET
+def petition_print(request: StaffRequest, number: str, kind: str) -> HttpResponse:
+    """A notice or the 答复意见书 on an A4 print page, the same text as its Word file; every
+    print is audited."""
+    petition = get_petition_or_404(request.user, number)
+    if kind not in documents.KINDS:
+        raise Http404("未知文书")
+    try:
+        paper = documents.petition_print(actor=request.user, petition=petition, kind=kind)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    return paper_page(request, paper, back_url=reverse("petitions:detail", args=[number]))
 
 
 @requires(Action.PERSONAL_DATA_REVEAL)

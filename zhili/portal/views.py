@@ -30,7 +30,14 @@ from zhili.core.errors import Conflict, DomainError, InvalidInput
 from zhili.core.personal import mask_phone
 from zhili.core.uploads import check_photos
 from zhili.portal import challenge, selectors
-from zhili.portal.forms import MAX_PHOTOS, LookupForm, PhoneTailForm, RateForm, ReportForm
+from zhili.portal.forms import (
+    CASE_NO,
+    MAX_PHOTOS,
+    LookupForm,
+    PhoneTailForm,
+    RateForm,
+    ReportForm,
+)
 
 T = TypeVar("T")
 
@@ -176,10 +183,18 @@ def limited_lookup(
     return found
 
 
+def _prefill(request: HttpRequest) -> dict[str, str]:
+    case_no = request.GET.get("case_no", "").strip().upper()
+    return {"case_no": case_no} if CASE_NO.match(case_no) else {}
+
+
 @require_http_methods(["GET", "POST"])
 def progress(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return render(request, "portal/progress.html", {"form": LookupForm()})
+        # The printed receipt's QR code opens this page with its case number filled in.
+        return render(
+            request, "portal/progress.html", {"form": LookupForm(initial=_prefill(request))}
+        )
     found = limited_lookup(
         request,
         LookupForm(request.POST),

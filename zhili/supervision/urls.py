@@ -8,4 +8,5 @@ urlpatterns = [
     path("supervision/<str:number>/", views.order_detail, name="detail"),
     path("supervision/<str:number>/act/<str:action>/", views.order_action, name="act"),
     path("supervision/<str:number>/document/", views.order_document, name="document"),
+    path("supervision/<str:number>/print/", views.order_print_page, name="print"),
 ]

@@ -1,5 +1,5 @@
 """Pages of supervision orders (督办单): the list with its tabs and filters, the detail with
-its history and actions, and the Word notice.
+its history and actions, and the notice in Word and on its print page.
 
 Every read goes through `zhili.supervision.selectors` (out of scope is the same 404 as not
 found); every write through `zhili.supervision.services`. An action is an HTMX request
@@ -26,9 +26,10 @@ from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
 from zhili.petitions import selectors as petition_selectors
 from zhili.supervision import selectors, services, workflow
-from zhili.supervision.documents import document_filename, render_order_docx
+from zhili.supervision.documents import document_filename, order_print, render_order_docx
 from zhili.supervision.forms import ACTION_FORMS, OrderFilterForm
 from zhili.supervision.models import OrderState, SupervisionOrder
+from zhili.web.printing import paper_page
 
 PAGE_SIZE = 20
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -254,6 +255,15 @@ def order_document(request: StaffRequest, number: str) -> HttpResponse:
         f"attachment; filename=\"{order.number}.docx\"; filename*=UTF-8''{quote(name)}"
     )
     return response
+
+
+@requires(Action.SUPERVISION_VIEW)
+@require_GET
+def order_print_page(request: StaffRequest, number: str) -> HttpResponse:
+    """The same notice on an A4 print page; every print is audited."""
+    order = get_order_or_404(request.user, number)
+    paper = order_print(actor=request.user, order=order)
+    return paper_page(request, paper, back_url=reverse("supervision:detail", args=[number]))
 
 
 # --- the home page's card ---------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from zhili.cases import deadlines, duplicates, selectors, services
 from zhili.cases.forms import ONE_CLICK
-from zhili.cases.models import Case, LimitUnit
+from zhili.cases.models import Case
 from zhili.cases.services.assists import tasks_of
 from zhili.core.errors import DomainError, NotFound
 from zhili.orgs import selectors as org_selectors
@@ -54,9 +54,7 @@ def get_case_or_404(user: Any, case_no: str) -> Case:
 
 
 def limit_label(limit: deadlines.Limit) -> str:
-    units: dict[str, str] = {LimitUnit.MINUTES: "分钟", LimitUnit.WORKING_HOURS: "个工作小时"}
-    unit = units.get(limit.unit, "个工作日")
-    return f"{limit.amount}{unit}"
+    return limit.text
 
 
 def duration_label(span: timedelta) -> str:

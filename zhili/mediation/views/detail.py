@@ -8,6 +8,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,13 +18,14 @@ from zhili.core.personal import mask_id_number, mask_phone, personal_data_reveal
 from zhili.core.roles import Action
 from zhili.core.scope import can
 from zhili.mediation import deadlines, selectors, services, workflow
-from zhili.mediation.documents import agreement_document
+from zhili.mediation.documents import agreement_document, agreement_print
 from zhili.mediation.forms import ACTION_FORMS
 from zhili.mediation.models import Dispute, DisputeState
 from zhili.mediation.services.agreements import due_text, missing_signatures
 from zhili.mediation.views.common import DOCX, EVENT_LABELS, get_dispute_or_404
 from zhili.orgs.auth import StaffRequest
-from zhili.orgs.views import requires
+from zhili.orgs.views import forbidden, requires
+from zhili.web.printing import paper_page
 
 REVEALABLE = {"id_number", "phone"}
 
@@ -182,3 +184,18 @@ def agreement_docx(request: StaffRequest, number: str) -> HttpResponse:
         f"attachment; filename=\"{dispute.number}.docx\"; filename*=UTF-8''{quote(name)}"
     )
     return response
+
+
+@requires(Action.DISPUTES_VIEW)
+@require_GET
+def agreement_print_page(request: StaffRequest, number: str) -> HttpResponse:
+    """The mediation agreement on an A4 print page, the same text as the Word file, on the
+    same conditions (full ID numbers: the reveal permission); every print is audited."""
+    dispute = get_dispute_or_404(request.user, number)
+    try:
+        paper = agreement_print(actor=request.user, dispute=dispute)
+    except DomainError as exc:
+        if exc.status == 403:
+            return forbidden(request, exc.message)
+        raise Http404(exc.message) from exc
+    return paper_page(request, paper, back_url=reverse("mediation:detail", args=[number]))

@@ -16,6 +16,11 @@ urlpatterns = [
         name="reveal",
     ),
     path("mediation/disputes/<str:number>/agreement.docx", detail.agreement_docx, name="agreement"),
+    path(
+        "mediation/disputes/<str:number>/agreement/print/",
+        detail.agreement_print_page,
+        name="agreement_print",
+    ),
     path("mediation/confirmations/", boards.confirmations, name="confirmations"),
     path("mediation/committees/", boards.committees, name="committees"),
     path("mediation/committees/<int:pk>/", boards.committee_detail, name="committee"),
