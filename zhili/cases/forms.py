@@ -72,10 +72,13 @@ class CaseFilterForm(forms.Form):
     )
     registered_from = DayField(label="受理日期自", required=False)
     registered_to = DayField(label="至", required=False)
+    mine = forms.BooleanField(label="我上报的", required=False)
 
-    def filters(self) -> CaseFilters:
+    def filters(self, user: Any = None) -> CaseFilters:
+        """The filters; 我上报的 (`mine`) needs the `user` whose reports they are."""
         self.is_valid()
         data = self.cleaned_data
+        mine = bool(data.get("mine")) and getattr(user, "pk", None) is not None
         return CaseFilters(
             states=(data["state"],) if data.get("state") else (),
             category=data.get("category") or "",
@@ -86,6 +89,7 @@ class CaseFilterForm(forms.Form):
             registered_from=data.get("registered_from"),
             registered_to=data.get("registered_to"),
             q=(data.get("q") or "").strip(),
+            reported_by=user.pk if mine else None,
         )
 
 
