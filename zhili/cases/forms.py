@@ -169,6 +169,23 @@ class AssignDownForm(forms.Form):
     note = forms.CharField(label="交办意见", max_length=500, required=False)
 
 
+class HandDownForm(forms.Form):
+    unit = forms.CharField(
+        label="交办单位", max_length=40, error_messages={"required": "请选择交办的下级单位"}
+    )
+    note = forms.CharField(label="交办意见", max_length=500, required=False)
+
+
+class ReturnToSourceForm(forms.Form):
+    reason = forms.CharField(
+        label="退回理由",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="将作为答复告知来源渠道和诉求人，例如：事发地在临沭县，请向临沭县反映",
+        error_messages={"required": "请填写退回理由"},
+    )
+
+
 ACTION_FORMS: dict[str, type[forms.Form]] = {
     "dispatch": DispatchForm,
     "reassign": DispatchForm,
@@ -184,6 +201,8 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     "refuse_return": ReasonForm,
     "escalate": ReasonForm,
     "assign_down": AssignDownForm,
+    "hand_down": HandDownForm,
+    "return_to_source": ReturnToSourceForm,
     "request_extension": ExtensionForm,
     "approve_extension": NoteForm,
     "refuse_extension": ReasonForm,

@@ -99,6 +99,23 @@ def dispatch_units(*, user: Any) -> QuerySet[Organization]:
     )
 
 
+def hand_down_units(*, user: Any, case: Case | None) -> QuerySet[Organization]:
+    """The units the user's unit may pass `case` to (交办): the handling units of its own
+    subtree, itself included when the case is now below it (taking it back), never the
+    unit that holds the case now."""
+    from zhili.cases.services import DISPATCHABLE_KINDS
+
+    org = getattr(user, "organization", None)
+    if org is None:
+        return Organization.objects.none()
+    units = Organization.objects.filter(
+        path__under=org.path, kind__in=DISPATCHABLE_KINDS, is_active=True
+    )
+    if case is not None and case.lead_unit_id is not None:
+        units = units.exclude(pk=case.lead_unit_id)
+    return units.order_by("path")
+
+
 # --- lists: filters and keyset pages ------------------------------------------------------------
 
 

@@ -120,6 +120,8 @@ def _form_choices(user: Any, case: Case, action: str) -> dict[str, Any]:
             parent=case.dispatch_center, level=Level.TOWNSHIP, kind="center"
         )
         return {"townships": townships.order_by("code")}
+    if action == "hand_down":
+        return {"units": selectors.hand_down_units(user=user, case=case)}
     if action == "reply":
         # The lead reads its assisting units' replies before writing its own.
         return {"assists": list(selectors.case_assists(case))}
