@@ -393,7 +393,8 @@ def search_filter_sql(
         sql = "SELECT case_id FROM cases_casetext WHERE search @@ plainto_tsquery('simple', %s)"
         if not prefixes and reporter is None:
             return sql, [words]
-        branches, params = [], []
+        branches: list[str] = []
+        params: list[Any] = []
         if prefixes:
             branches.append(f"{sql} AND string_to_array(scope, ' ') && %s::text[]")
             params += [words, list(prefixes)]
