@@ -16,6 +16,7 @@ The transitions themselves (history, audit, event, live push) are taken by
 `zhili.cases.services.transitions._apply`, like every other.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
@@ -24,6 +25,7 @@ from zhili.cases import deadlines
 from zhili.cases.models import Case
 from zhili.cases.selectors import hand_down_units
 from zhili.core.errors import InvalidInput
+from zhili.orgs.models import Organization
 
 
 def hand_down(
@@ -52,6 +54,19 @@ def hand_down(
     previous = case.lead_unit.code if case.lead_unit else ""
     data = {"unit": unit.code, "previous_unit": previous}
     return changes, (note or "").strip() or f"交办至{unit.name}", data
+
+
+def suggested_unit(units: Iterable[Organization], case: Case) -> Organization | None:
+    """The unit of the case's own place among `units` (the form's preselection): its village
+    or township center, or a unit named for that area (the township's 派出所)."""
+    units = list(units)
+    for place in (case.village, case.township):
+        if place is None:
+            continue
+        for unit in units:
+            if unit.pk == place.pk or (place.area_name and unit.area_name == place.area_name):
+                return unit
+    return None
 
 
 def return_to_source(case: Case, *, reason: str) -> tuple[dict[str, Any], dict[str, Any]]:

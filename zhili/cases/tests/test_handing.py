@@ -23,6 +23,7 @@ from zhili.conftest import Tree, make_org
 from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhili.core.models import AuditLog, OutboxEvent
 from zhili.core.roles import Role
+from zhili.orgs.models import Organization
 from zhili.orgs.services import token_issue
 
 pytestmark = pytest.mark.django_db
@@ -205,6 +206,17 @@ def test_the_case_page_offers_the_bureaus_stations(at_bureau: Case, police: Tree
     assert done.status_code == 200
     assert "已交办" in done.content.decode()
     assert Case.objects.get(pk=at_bureau.pk).lead_unit == police.station
+
+
+def test_the_form_preselects_the_station_of_the_cases_township(
+    at_bureau: Case, police: Tree, tree: Tree
+) -> None:
+    # 派出所 are named for their township's area (乙乡 for 乙乡派出所); the case lies in T2.
+    Organization.objects.filter(pk=police.other.pk).update(area_name=tree.t2.area_name)
+    url = reverse("cases:act", args=[at_bureau.case_no, "hand_down"])
+    form = client_for(police.bureau).get(f"{url}?ctx=detail", headers=HX).content.decode()
+    assert f'<option value="{police.other.code}" selected>' in form
+    assert f'<option value="{police.station.code}" selected>' not in form
 
 
 def test_the_inbox_rows_offer_hand_down_to_the_bureau_only(at_bureau: Case, police: Tree) -> None:
