@@ -59,6 +59,9 @@ def test_the_phone_follows_the_report_from_the_link_it_gave(
     assert f'data-testid="mine-{sent.case_no}"' in listed  # marked 我上报
     mine = phone.get("/m/cases/?show=mine").content.decode()
     assert sent.case_no in mine
+    # Only the chosen tab is highlighted.
+    assert 'class="active" data-testid="show-mine"' in mine
+    assert 'class="" data-testid="show-open"' in mine
     assert sent in mobile_selectors.my_grid_cases(user=workers.me)
 
 
