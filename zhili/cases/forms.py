@@ -72,10 +72,13 @@ class CaseFilterForm(forms.Form):
     )
     registered_from = DayField(label="受理日期自", required=False)
     registered_to = DayField(label="至", required=False)
+    mine = forms.BooleanField(label="我上报的", required=False)
 
-    def filters(self) -> CaseFilters:
+    def filters(self, user: Any = None) -> CaseFilters:
+        """The filters; 我上报的 (`mine`) needs the `user` whose reports they are."""
         self.is_valid()
         data = self.cleaned_data
+        mine = bool(data.get("mine")) and getattr(user, "pk", None) is not None
         return CaseFilters(
             states=(data["state"],) if data.get("state") else (),
             category=data.get("category") or "",
@@ -86,6 +89,7 @@ class CaseFilterForm(forms.Form):
             registered_from=data.get("registered_from"),
             registered_to=data.get("registered_to"),
             q=(data.get("q") or "").strip(),
+            reported_by=user.pk if mine else None,
         )
 
 
@@ -165,6 +169,23 @@ class AssignDownForm(forms.Form):
     note = forms.CharField(label="交办意见", max_length=500, required=False)
 
 
+class HandDownForm(forms.Form):
+    unit = forms.CharField(
+        label="交办单位", max_length=40, error_messages={"required": "请选择交办的下级单位"}
+    )
+    note = forms.CharField(label="交办意见", max_length=500, required=False)
+
+
+class ReturnToSourceForm(forms.Form):
+    reason = forms.CharField(
+        label="退回理由",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="将作为答复告知来源渠道和诉求人，例如：事发地在临沭县，请向临沭县反映",
+        error_messages={"required": "请填写退回理由"},
+    )
+
+
 ACTION_FORMS: dict[str, type[forms.Form]] = {
     "dispatch": DispatchForm,
     "reassign": DispatchForm,
@@ -180,6 +201,8 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     "refuse_return": ReasonForm,
     "escalate": ReasonForm,
     "assign_down": AssignDownForm,
+    "hand_down": HandDownForm,
+    "return_to_source": ReturnToSourceForm,
     "request_extension": ExtensionForm,
     "approve_extension": NoteForm,
     "refuse_extension": ReasonForm,

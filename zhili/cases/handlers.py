@@ -28,8 +28,12 @@ RATING_FIELDS = ("rating", "rating_comment", "rated_at")
 FOLLOW_ACTION = "master_closed"
 
 
+# A master's outcome: closed (and rated), or given back to its channel (退回来源).
+ANSWERED = (State.CLOSED, State.RATED, State.RETURNED_TO_SOURCE)
+
+
 def _master_of(event: CaseTransitioned) -> Case | None:
-    if event.action in ("close", "rate"):
+    if event.action in ("close", "rate", "return_to_source"):
         master_id: int | None = event.case_id
     elif event.action == "merge":
         master_id = (
@@ -40,10 +44,12 @@ def _master_of(event: CaseTransitioned) -> Case | None:
     if master_id is None:
         return None
     # The master's state now, not the event's: a reopened master has no outcome to copy.
-    return Case.objects.filter(pk=master_id, state__in=(State.CLOSED, State.RATED)).first()
+    return Case.objects.filter(pk=master_id, state__in=ANSWERED).first()
 
 
 def _note(master: Case) -> str:
+    if master.state == State.RETURNED_TO_SOURCE:
+        return f"主工单 {master.case_no} 不属本县管辖，已退回来源渠道"
     if master.state == State.RATED and master.rating:
         return f"主工单 {master.case_no} 已办结,回访评价:{Rating(master.rating).label}"
     return f"主工单 {master.case_no} 已办结"

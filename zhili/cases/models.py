@@ -41,6 +41,9 @@ class State(models.TextChoices):
     # A dispute or a petition opened from the case handles it on its own clock
     # (zhili.cases.services.dossiers); the case waits for its outcome.
     HELD = "held", "转卷宗办理"
+    # 退回来源: a case outside the county (辖区外) given back to the channel that brought it,
+    # with the reason as its answer (zhili.cases.services.transitions._return_to_source).
+    RETURNED_TO_SOURCE = "returned_to_source", "已退回来源"
 
 
 class Card(models.TextChoices):

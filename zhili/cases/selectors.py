@@ -1,7 +1,9 @@
 """Every scoped read of cases.
 
 A user sees a case when their organization's subtree holds the case's place (its village),
-its dispatch center, its lead unit or one of its assisting units. County-wide users see all.
+its dispatch center, its lead unit or one of its assisting units, or when they registered it
+(a grid worker follows their own report wherever its point lies). County-wide users see all.
+Seeing is not acting: every write checks its own side (zhili.cases.services.common).
 """
 
 import base64
@@ -34,8 +36,9 @@ def case_scope(user: Any) -> Q:
     scope = scope_for(user)
     if scope.everything:
         return Q()
+    reported = reported_by(user)
     if not scope.prefixes:
-        return Q(pk__in=[])
+        return reported
     assisting = Case.assisting_units.through.objects.filter(
         Q(case_id=OuterRef("pk")), scope.q("organization__path")
     )
@@ -44,7 +47,16 @@ def case_scope(user: Any) -> Q:
         | scope.q("dispatch_path")
         | scope.q("unit_path")
         | Q(Exists(assisting))
+        | reported
     )
+
+
+def reported_by(user: Any) -> Q:
+    """The cases `user` registered: a reporter always sees what they reported, even when its
+    place lies outside their grid or the case has moved beyond their unit (read only)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    return Q(registered_by=user.pk)
 
 
 def case_list(*, user: Any) -> QuerySet[Case]:
@@ -108,6 +120,23 @@ def dispatch_units(*, user: Any) -> QuerySet[Organization]:
     )
 
 
+def hand_down_units(*, user: Any, case: Case | None) -> QuerySet[Organization]:
+    """The units the user's unit may pass `case` to (交办): the handling units of its own
+    subtree, itself included when the case is now below it (taking it back), never the
+    unit that holds the case now."""
+    from zhili.cases.services import DISPATCHABLE_KINDS
+
+    org = getattr(user, "organization", None)
+    if org is None:
+        return Organization.objects.none()
+    units = Organization.objects.filter(
+        path__under=org.path, kind__in=DISPATCHABLE_KINDS, is_active=True
+    )
+    if case is not None and case.lead_unit_id is not None:
+        units = units.exclude(pk=case.lead_unit_id)
+    return units.order_by("path")
+
+
 # --- lists: filters and keyset pages ------------------------------------------------------------
 
 
@@ -127,6 +156,7 @@ class CaseFilters:
     return_pending: bool = False  # a unit asked to return the case (申请退单)
     follow_up: bool = False  # closed cases to call back: historical imports are not
     q: str = ""  # case number, or words of the title and description (full-text)
+    reported_by: int | None = None  # the user who registered the cases (我上报的)
 
 
 def filter_cases(qs: QuerySet[Case], f: CaseFilters, *, user: Any = None) -> QuerySet[Case]:
@@ -162,8 +192,10 @@ def filter_cases(qs: QuerySet[Case], f: CaseFilters, *, user: Any = None) -> Que
         qs = qs.filter(return_requested_at__isnull=False)
     if f.follow_up:
         qs = qs.filter(state=State.CLOSED, imported_at__isnull=True)
+    if f.reported_by is not None:
+        qs = qs.filter(registered_by=f.reported_by)
     if f.q.strip():
-        qs = qs.filter(_text_query(f.q.strip(), EVERYTHING if user is None else scope_for(user)))
+        qs = qs.filter(_text_query(f.q.strip(), user))
     return qs
 
 
@@ -173,15 +205,17 @@ def filter_cases(qs: QuerySet[Case], f: CaseFilters, *, user: Any = None) -> Que
 FEW_MATCHES = 2000
 
 
-def _text_query(text: str, scope: Scope) -> Q:
+def _text_query(text: str, user: Any) -> Q:
     """A case number, or words found in the title and description (full-text, jieba tokens:
-    see zhili.cases.text) among the text rows in `scope`; text without a searchable word
-    falls back to the title."""
+    see zhili.cases.text) among the text rows in `user`'s scope and those of the cases they
+    reported; text without a searchable word falls back to the title."""
     from zhili.cases.text import search_filter_sql
 
+    scope: Scope = EVERYTHING if user is None else scope_for(user)
     # A scope key ends at a '/' (zhili.cases.text.scope_keys), as every organization path does.
     narrow = not scope.everything and all(p.endswith("/") for p in scope.prefixes)
-    search = search_filter_sql(text, scope.prefixes if narrow else ())
+    reporter = user.pk if narrow and getattr(user, "is_authenticated", False) else None
+    search = search_filter_sql(text, scope.prefixes if narrow else (), reporter=reporter)
     if search is None:
         return Q(case_no=text) | Q(title__icontains=text)
     sql, params = search

@@ -1,84 +1,38 @@
-"""The card sweep: yellow and red cards fall when the scheduler finds their moment passed.
+"""The card sweep of cases: yellow and red cards fall when the scheduler finds their moment
+passed, through the one mechanism of `zhili.core.cards` (its docstring says how).
 
 `Case.warn_at` is the next moment a running case must be looked at again (the 80 % point,
-then the deadline), and NULL when nothing is pending. The sweep reads the due rows through
-the partial index ``case_warn_open`` (``warn_at IS NOT NULL``), so its cost follows the
-number of cases due, not the number open: a million open cases with a handful due cost a
-handful of rows.
-
-Each batch is one transaction: two conditional updates (red where the deadline passed,
-yellow where it has not), conditioned on the old `warn_at` and the running states, so a case
-that a person changed meanwhile is left alone; then the rows this sweep carded are read back
-by their exact `card_at` and get their timeline rows, audit rows and outbox events in bulk.
-Live pushes go out after commit. `updated_at` is not touched: a card is not a person's
-action, and bumping it would make a dispatcher's concurrent action fail as a conflict.
+then the deadline), and NULL when nothing is pending; the sweep reads the due rows through
+the partial index ``case_warn_open``, so a million open cases with a handful due cost a
+handful of rows. What is the cases' own: which states run the clock, and what a card writes
+(`_record`): timeline rows, audit rows and `cases.carded` events in bulk, and live pushes
+after commit. A red card opens a supervision order (zhili.supervision.handlers).
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import Q
 
 from zhili.cases import live, workflow
 from zhili.cases.events import CaseCarded
 from zhili.cases.models import Card, Case, CaseAssist, CaseEvent
+from zhili.core import cards
+from zhili.core.cards import SweepResult as SweepResult  # re-exported
 from zhili.core.models import AuditLog, OutboxEvent
 
 BATCH = 1000
 
 
-@dataclass(frozen=True)
-class SweepResult:
-    yellow: int = 0
-    red: int = 0
-    cleared: int = 0  # stale warn_at on cases whose clock no longer runs
-
-    @property
-    def carded(self) -> int:
-        return self.yellow + self.red
-
-
 def due_ids(now: datetime, limit: int = BATCH) -> list[int]:
     """Ids of cases whose warn_at has passed, oldest first, from the partial index."""
-    return list(
-        Case.objects.filter(warn_at__isnull=False, warn_at__lte=now)
-        .order_by("warn_at")
-        .values_list("id", flat=True)[:limit]
-    )
+    return cards.due_ids(Case, now, limit)
 
 
 def sweep_cards(now: datetime | None = None, *, batch: int = BATCH) -> SweepResult:
-    now = now or timezone.now()
-    yellow = red = cleared = 0
-    while True:
-        ids = due_ids(now, batch)
-        if not ids:
-            break
-        y, r, c = _sweep_batch(ids, now)
-        yellow, red, cleared = yellow + y, red + r, cleared + c
-        if y + r + c == 0:
-            break  # every due row changed under us; the next tick looks again
-    return SweepResult(yellow=yellow, red=red, cleared=cleared)
-
-
-@transaction.atomic
-def _sweep_batch(ids: list[int], now: datetime) -> tuple[int, int, int]:
-    due = Case.objects.filter(pk__in=ids, warn_at__isnull=False, warn_at__lte=now)
-    running = due.filter(state__in=workflow.CLOCK_RUNNING, due_at__isnull=False)
-    red = running.filter(due_at__lte=now).update(card=Card.RED, card_at=now, warn_at=None)
-    yellow = running.filter(due_at__gt=now).update(
-        card=Card.YELLOW, card_at=now, warn_at=F("due_at")
-    )
-    # A clock that stopped (replied, suspended, returned ...) has nothing more to warn about.
-    cleared = due.exclude(state__in=workflow.CLOCK_RUNNING).update(warn_at=None)
-    cleared += due.filter(due_at__isnull=True).update(warn_at=None)
-    if red or yellow:
-        _record(ids, now)
-    return yellow, red, cleared
+    return cards.sweep(CASES, now, batch=batch)
 
 
 _FIELDS = (
@@ -165,3 +119,6 @@ def _event(case: Case) -> CaseCarded:
 def _push_all(pushes: list[tuple[list[str], dict[str, Any]]]) -> None:
     for groups, payload in pushes:
         live.push(groups, payload)
+
+
+CASES = cards.CardKind(Case, Q(state__in=workflow.CLOCK_RUNNING), _record)

@@ -368,7 +368,9 @@ def index_cases(cases: Iterable[Case], *, batch: int = 2000) -> int:
 # --- full-text search ---------------------------------------------------------------------------
 
 
-def search_filter_sql(text: str, prefixes: Sequence[str] = ()) -> tuple[str, list[Any]] | None:
+def search_filter_sql(
+    text: str, prefixes: Sequence[str] = (), *, reporter: int | None = None
+) -> tuple[str, list[Any]] | None:
     """SQL selecting the ids of cases whose text holds every word of `text`, for the current
     database, or None when `text` has no searchable word (or the database cannot search).
 
@@ -378,16 +380,29 @@ def search_filter_sql(text: str, prefixes: Sequence[str] = ()) -> tuple[str, lis
     enough to be fetched as ids (a township's first page: 1,150 ms -> docs/architecture.md).
     SQLite's FTS5 table holds no scope, and checking each match's row cost more CPU than the
     list's own walk of the time index saves (measured at 1M cases), so it ignores them.
-    Either way this narrows the search only; the list's own scope filter decides."""
+    Either way this narrows the search only; the list's own scope filter decides.
+
+    `reporter` (a user id, with `prefixes`): the cases that user registered are in their
+    scope wherever they lie (`zhili.cases.selectors.reported_by`), so their matches are added
+    (a second branch reading that user's cases by `registered_by_id`: a reporter's few)."""
     query = query_terms(text)
     if not query:
         return None
     if connection.vendor == "postgresql":
+        words = " ".join(query)
         sql = "SELECT case_id FROM cases_casetext WHERE search @@ plainto_tsquery('simple', %s)"
+        if not prefixes and reporter is None:
+            return sql, [words]
+        branches: list[str] = []
+        params: list[Any] = []
         if prefixes:
-            sql += " AND string_to_array(scope, ' ') && %s::text[]"
-            return sql, [" ".join(query), list(prefixes)]
-        return sql, [" ".join(query)]
+            branches.append(f"{sql} AND string_to_array(scope, ' ') && %s::text[]")
+            params += [words, list(prefixes)]
+        if reporter is not None:
+            mine = "SELECT id FROM cases_case WHERE registered_by_id = %s"
+            branches.append(f"{sql} AND case_id IN ({mine})")
+            params += [words, reporter]
+        return " UNION ".join(branches), params
     if connection.vendor == "sqlite":
         match = " ".join(f'"{w}"' for w in query)
         return "SELECT rowid FROM cases_casetext_fts WHERE cases_casetext_fts MATCH %s", [match]

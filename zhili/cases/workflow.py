@@ -9,7 +9,9 @@ The services check that relation against the org tree; this table is about roles
 The 12345 closed loop (国办发〔2020〕53号) adds: the center's review sends a weak reply back
 (``send_back``, 审核退回); a unit returns a case itself only inside the return window
 (``return``, see zhili.cases.returns), later it asks the center (``request_return``,
-申请退单), which approves or refuses; and each assisting unit (协办单位) has its own task with
+申请退单), which approves or refuses; a handling unit passes a case down its own subtree
+(``hand_down``, 交办: 公安局 to a 派出所); a center gives a case outside the county (辖区外)
+back to the channel that brought it (``return_to_source``, 退回来源); and each assisting unit (协办单位) has its own task with
 its own small table below (``ASSIST_TRANSITIONS``, side ``assist``: the actor's organization
 covers the assisting unit), whose actions go through the same `case_act`.
 """
@@ -69,7 +71,7 @@ ACTIVE = frozenset(
 )
 # States in which the handling clock runs (the case is with the unit or waiting for it).
 CLOCK_RUNNING = frozenset({State.DISPATCHED, State.ACKNOWLEDGED, State.IN_PROGRESS})
-FINISHED = frozenset({State.CLOSED, State.RATED, State.MERGED})
+FINISHED = frozenset({State.CLOSED, State.RATED, State.MERGED, State.RETURNED_TO_SOURCE})
 
 
 def _t(
@@ -151,6 +153,27 @@ TRANSITIONS: dict[str, Transition] = {
             needs_reason=True,
         ),
         _t("assign_down", "交办", {S.REGISTERED, S.RETURNED}, None, DISPATCHERS, "dispatch"),
+        # The handling unit passes the case to a unit of its own subtree (公安局 -> 派出所,
+        # a township -> a village): the receiving unit acknowledges and handles it under the
+        # case's deadline; the passing unit still covers it (zhili.cases.services.handing).
+        _t(
+            "hand_down",
+            "交办",
+            {S.DISPATCHED, S.ACKNOWLEDGED, S.IN_PROGRESS},
+            S.DISPATCHED,
+            HANDLERS,
+            "handler",
+        ),
+        # A case outside the county (辖区外) goes back to the channel that brought it.
+        _t(
+            "return_to_source",
+            "退回来源",
+            {S.REGISTERED, S.RETURNED},
+            S.RETURNED_TO_SOURCE,
+            DISPATCHERS,
+            "dispatch",
+            needs_reason=True,
+        ),
         _t(
             "request_extension",
             "申请延期",

@@ -99,7 +99,7 @@ def job_report(request: StaffRequest, pk: int) -> HttpResponse:
 @requires(Action.CASES_VIEW)
 @require_GET
 def export_cases(request: StaffRequest) -> HttpResponseBase:
-    filters = CaseFilterForm(request.GET).filters()
+    filters = CaseFilterForm(request.GET).filters(request.user)
     try:
         out, _count = exports.case_export(user=request.user, filters=filters)
     except InvalidInput as exc:

@@ -16,11 +16,15 @@ a limit here changes every text that states it. The law behind each is in `law.p
   dispute still being mediated after it gets a yellow warning, never a supervision order.
 - A committee has `MIN_MEMBERS` to `MAX_MEMBERS` members (第八条) and a term of `TERM_YEARS`
   years (第九条).
+- A risk alert (风险预警) is signed by the police station or petition center it went to within
+  `ALERT_SIGN_HOURS` hours, counted in calendar time (a dispute about to turn violent does
+  not wait for Monday). Left unsigned, it gets a yellow card at the cases' 80 % point and a
+  red card past the limit, like every other late item (zhili.core.cards).
 """
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +38,7 @@ TERM_YEARS = 3
 TERM_WARN_DAYS = 90  # a term ending within this many days is warned about (换届 is prepared)
 MIN_MEMBERS = 3
 MAX_MEMBERS = 9
+ALERT_SIGN_HOURS = 24
 
 
 def target_months() -> int:
@@ -77,6 +82,15 @@ def handling_due(accepted: date) -> date:
     return add_months(accepted, target_months())
 
 
+def alert_sign_clock(opened: datetime) -> tuple[datetime, datetime]:
+    """(deadline, warning point) for signing a risk alert opened at `opened`; the warning
+    point is the one the cases use (zhili.cases.deadlines.warn_point, calendar time)."""
+    from zhili.cases.deadlines import warn_point
+
+    due = opened + timedelta(hours=ALERT_SIGN_HOURS)
+    return due, warn_point(opened, due, calendar=True)
+
+
 def limits() -> dict[str, Any]:
     """The limits as the templates print them, read now (not at import)."""
     return {
@@ -89,6 +103,7 @@ def limits() -> dict[str, Any]:
         "members_cn": f"{chinese_number(MIN_MEMBERS)}至{chinese_number(MAX_MEMBERS)}人",
         "target_months": target_months(),
         "target_text": target_text(),
+        "alert_sign_hours": ALERT_SIGN_HOURS,
     }
 
 

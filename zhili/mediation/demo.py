@@ -931,9 +931,10 @@ def _risks(rng: random.Random, disputes: list[Dispute]) -> int:
             note=f"风险:{RISK_NOTES[kind]}",
             created_at=when,
         )
-        alert = risk_alert_open(dispute_id=dispute.pk, kind=kind, note=RISK_NOTES[kind])
+        alert = risk_alert_open(
+            dispute_id=dispute.pk, kind=kind, note=RISK_NOTES[kind], opened_at=when
+        )
         if alert is not None:
-            type(alert).objects.filter(pk=alert.pk).update(created_at=when)
             flagged += 1
     return flagged
 

@@ -44,3 +44,15 @@ class RiskFlagged(DomainEvent):
     number: str
     kind: str  # RiskKind: criminal / group_petition
     note: str
+
+
+@dataclass(frozen=True)
+class RiskAlertCarded(DomainEvent):
+    """A risk alert left unsigned got a yellow or a red card (zhili.mediation.sweep)."""
+
+    name = "mediation.risk_alert_carded"
+    alert_id: int
+    dispute_id: int
+    number: str
+    card: str
+    unit: str

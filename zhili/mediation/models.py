@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from zhili.cases.models import Card
 from zhili.orgs.models import Grid, Level, Organization
 
 
@@ -639,7 +640,10 @@ class RiskKind(models.TextChoices):
 
 
 class RiskAlert(models.Model):
-    """A risk warning pushed to the police station or petition center concerned."""
+    """A risk warning pushed to the police station or petition center concerned, to be signed
+    (签收) by it within `deadlines.ALERT_SIGN_HOURS`: left unsigned, it gets a yellow card at
+    80 % of that time and a red card past it, by the sweep every carded record shares
+    (zhili.core.cards; `due_at` / `warn_at` / `card` / `card_at`, as on cases)."""
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="risk_alerts")
     kind = models.CharField("风险类型", max_length=20, choices=RiskKind.choices)
@@ -653,6 +657,10 @@ class RiskAlert(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField("签收时限", null=True, blank=True)
+    warn_at = models.DateTimeField(null=True, blank=True)
+    card = models.CharField("督办牌", max_length=10, choices=Card.choices, blank=True, default="")
+    card_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "风险预警"
@@ -663,7 +671,14 @@ class RiskAlert(models.Model):
                 fields=["dispute", "kind", "unit"], name="mediation_risk_alert_once"
             )
         ]
-        indexes = [_path_index("unit_path", "mediation_risk_unit_path")]
+        indexes = [
+            _path_index("unit_path", "mediation_risk_unit_path"),
+            models.Index(
+                fields=["warn_at"],
+                name="mediation_risk_warn_open",
+                condition=models.Q(warn_at__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dispute_id} {self.kind}"

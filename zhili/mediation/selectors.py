@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Sum, When
 from django.utils import timezone
 
 from zhili.core.errors import NotFound
@@ -266,11 +266,15 @@ def default_committee(user: Any) -> Committee | None:
 # --- risk alerts -----------------------------------------------------------------------------
 def risk_alert_list(*, user: Any) -> QuerySet[RiskAlert]:
     """Alerts pushed to the user's unit (or any unit in their subtree): the police station
-    and the petition center see them whatever their mediation permissions."""
+    and the petition center see them whatever their mediation permissions. Unsigned first
+    (the red cards among them first), then the newest."""
     scope = scope_for(user)
-    return scope.filter(RiskAlert.objects.all(), "unit_path").select_related(
+    alerts = scope.filter(RiskAlert.objects.all(), "unit_path").select_related(
         "dispute__committee", "unit", "acknowledged_by"
     )
+    unsigned = Case(When(acknowledged_at__isnull=True, then=0), default=1)
+    red = Case(When(card="red", then=0), default=1)
+    return alerts.order_by(unsigned, red, "-created_at", "-id")
 
 
 def open_dispute_count(committee: Committee) -> int:

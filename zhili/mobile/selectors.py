@@ -1,7 +1,8 @@
 """Every read of the grid worker's phone app, scoped to the user.
 
-"My grid's cases" are the cases that the user may see anyway (`case_scope`) and that lie in
-a grid the user works in (as grid worker or grid leader) or that the user reported.
+"My grid's cases" are the cases that the user may see (`case_scope`) and that lie in a grid
+the user works in (as grid worker or grid leader), plus every case the user reported, wherever
+its point lies (`case_scope` lets a reporter read what they reported).
 """
 
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from zhili.cases.models import Case
-from zhili.cases.selectors import case_list
+from zhili.cases.selectors import case_list, reported_by
 from zhili.core.errors import NotFound
 from zhili.mobile.models import Patrol
 from zhili.orgs.models import Grid
@@ -26,8 +27,13 @@ def my_grids(*, user: Any) -> QuerySet[Grid]:
 
 def my_grid_cases(*, user: Any) -> QuerySet[Case]:
     """Newest first; `case_list` applies the org scope before the grid filter."""
-    mine = Q(grid__in=my_grids(user=user)) | Q(registered_by=user.pk)
+    mine = Q(grid__in=my_grids(user=user)) | reported_by(user)
     return case_list(user=user).filter(mine).order_by("-registered_at", "-id")
+
+
+def my_reports(*, user: Any) -> QuerySet[Case]:
+    """The cases the user reported (我上报的), inside their grids or not, newest first."""
+    return case_list(user=user).filter(reported_by(user)).order_by("-registered_at", "-id")
 
 
 def my_grid_case_get(*, user: Any, case_no: str) -> Case:

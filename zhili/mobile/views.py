@@ -94,8 +94,12 @@ def report(request: HttpRequest) -> HttpResponse:
 @mobile_page
 def case_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
-    qs = selectors.my_grid_cases(user=request.user)
-    if show != "all":
+    show = show if show in ("open", "all", "mine") else "open"
+    if show == "mine":
+        qs = selectors.my_reports(user=request.user)
+    else:
+        qs = selectors.my_grid_cases(user=request.user)
+    if show == "open":
         qs = qs.filter(state__in=OPEN_STATES)
     try:
         page = keyset_page(qs, cursor=request.GET.get("cursor") or None, size=PAGE_SIZE)

@@ -17,7 +17,7 @@ from zhili.open311.models import ServiceAttribute, ServiceRequest
 WINDOW = timedelta(days=90)
 LIMIT = 1000
 OPEN, CLOSED = "open", "closed"
-CLOSED_STATES = workflow.FINISHED  # closed, rated, merged
+CLOSED_STATES = workflow.FINISHED  # closed, rated, merged, returned to source
 
 
 def status_of(state: str) -> str:

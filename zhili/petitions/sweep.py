@@ -1,21 +1,19 @@
 """The petition card sweep: a yellow card at 80 % of the current step's limit, a red card
-past it (limits in zhili.petitions.deadlines), as the case sweep does (zhili.cases.sweep).
+past it (limits in zhili.petitions.deadlines), by the one mechanism of `zhili.core.cards`.
 
 `Petition.warn_at` is the next moment to look at a petition (the 80 % point, then the due
 moment), NULL when nothing is pending; the sweep reads it through the partial index
-``petition_warn_open``. Each batch is one transaction of conditional updates, then history,
-audit and `petitions.carded` events for the rows this sweep carded. A red card opens a
-supervision order (zhili.supervision.handlers.open_order_on_petition_red_card).
-`updated_at` is not touched: a card is not a person's action.
+``petition_warn_open``. What is the petitions' own: which states run the clock, and what a
+card writes (history, audit and `petitions.carded` events). A red card opens a supervision
+order (zhili.supervision.handlers.open_order_on_petition_red_card).
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import Q
 
+from zhili.core import cards
+from zhili.core.cards import SweepResult as SweepResult  # re-exported
 from zhili.core.models import AuditLog, OutboxEvent
 from zhili.petitions import workflow
 from zhili.petitions.events import PetitionCarded
@@ -24,44 +22,8 @@ from zhili.petitions.models import Card, Petition, PetitionEvent
 BATCH = 500
 
 
-@dataclass(frozen=True)
-class SweepResult:
-    yellow: int = 0
-    red: int = 0
-    cleared: int = 0
-
-
 def sweep_cards(now: datetime | None = None, *, batch: int = BATCH) -> SweepResult:
-    now = now or timezone.now()
-    yellow = red = cleared = 0
-    while True:
-        ids = list(
-            Petition.objects.filter(warn_at__isnull=False, warn_at__lte=now)
-            .order_by("warn_at")
-            .values_list("id", flat=True)[:batch]
-        )
-        if not ids:
-            break
-        y, r, c = _sweep_batch(ids, now)
-        yellow, red, cleared = yellow + y, red + r, cleared + c
-        if y + r + c == 0:
-            break
-    return SweepResult(yellow=yellow, red=red, cleared=cleared)
-
-
-@transaction.atomic
-def _sweep_batch(ids: list[int], now: datetime) -> tuple[int, int, int]:
-    due = Petition.objects.filter(pk__in=ids, warn_at__isnull=False, warn_at__lte=now)
-    running = due.filter(state__in=workflow.OPEN, due_at__isnull=False)
-    red = running.filter(due_at__lte=now).update(card=Card.RED, card_at=now, warn_at=None)
-    yellow = running.filter(due_at__gt=now).update(
-        card=Card.YELLOW, card_at=now, warn_at=F("due_at")
-    )
-    cleared = due.exclude(state__in=workflow.OPEN).update(warn_at=None)
-    cleared += due.filter(due_at__isnull=True).update(warn_at=None)
-    if red or yellow:
-        _record(ids, now)
-    return yellow, red, cleared
+    return cards.sweep(PETITIONS, now, batch=batch)
 
 
 def _record(ids: list[int], now: datetime) -> None:
@@ -111,3 +73,6 @@ def _event(p: Petition) -> PetitionCarded:
         handling_unit=p.handling_unit.code if p.handling_unit else "",
         registering_unit=p.registering_unit.code,
     )
+
+
+PETITIONS = cards.CardKind(Petition, Q(state__in=workflow.OPEN), _record)

@@ -33,6 +33,8 @@ PUBLIC_STEPS = {
     "send_back": "审核未通过,继续办理",
     "escalate": "上报县级中心办理",
     "assign_down": "交由乡镇(街道)办理",
+    "hand_down": "交由下级单位办理",
+    "return_to_source": "不属本县管辖，已退回来源渠道",
     "approve_extension": "办理时限已延长",
     "suspend": "暂缓办理",
     "resume": "恢复办理",
@@ -42,9 +44,9 @@ PUBLIC_STEPS = {
     "hold": "已转入矛盾纠纷调解或信访程序办理",
 }
 # Where the reply is final enough to show the citizen.
-REPLY_STATES = {State.REPLIED, State.CLOSED, State.RATED, State.MERGED}
+REPLY_STATES = {State.REPLIED, State.CLOSED, State.RATED, State.MERGED, State.RETURNED_TO_SOURCE}
 # Steps whose unit is the one the case went to, not the one that acted.
-TO_UNIT = {"dispatch", "reassign"}
+TO_UNIT = {"dispatch", "reassign", "hand_down"}
 
 
 def category_choices() -> list[tuple[str, list[tuple[str, str]]]]:

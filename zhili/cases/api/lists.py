@@ -66,6 +66,7 @@ def case_list(request: StaffRequest, query: Query[CaseQuery]) -> Any:
         extension_pending=query.extension_pending,
         return_pending=query.return_pending,
         q=query.q,
+        reported_by=request.user.pk if query.mine else None,
     )
     qs = selectors.filter_cases(qs, filters, user=request.user)
     page = selectors.keyset_page(qs, cursor=query.cursor or None, size=query.limit)

@@ -106,6 +106,7 @@ class CaseQuery(Input):
     extension_pending: bool = False
     return_pending: bool = Field(False, description="只看有待审批退单申请(申请退单)的工单")
     q: str = Field("", max_length=50, description="工单编号,或标题与诉求内容中的词语(全文检索)")
+    mine: bool = Field(False, description="只看本人上报（受理登记）的工单（我上报的）")
     view: View = Field(
         View.ALL,
         description="all:可见的全部;workbench:本分拨中心持有的工单;inbox:派给本单位的工单",

@@ -9,6 +9,7 @@ domain event in the same transaction; live pushes go out after commit.
 The parts: `intake` (受理: `Intake`, `case_register`, `next_case_no`, `title_from`),
 `transitions` (the checks, `actions_for`, one handler per action and `case_act`),
 `assists` (assisting units' tasks, 协办: opened with a dispatch, acted on through `case_act`),
+`handing` (the rules of 交办 down a unit's subtree and of 退回来源 for a case outside the county),
 `duplicates` (a dispatcher's merge or dismissal of a likely duplicate), `attachments`
 (`case_attach`), `bulk` (historical orders by the batch),
 `citizen` (a citizen's lookup and rating, without an account) and `common` (what they

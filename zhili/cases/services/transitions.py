@@ -11,8 +11,8 @@ from django.utils import timezone
 from zhili.cases import deadlines, live, returns, text, workflow
 from zhili.cases.events import CaseTransitioned
 from zhili.cases.models import Card, Case, Rating, State
-from zhili.cases.selectors import case_get
-from zhili.cases.services import assists
+from zhili.cases.selectors import case_get, hand_down_units
+from zhili.cases.services import assists, handing
 from zhili.cases.services.attachments import _attach
 from zhili.cases.services.common import DISPATCHABLE_KINDS, _check_side, _timeline
 from zhili.core.audit import audit
@@ -48,9 +48,20 @@ def actions_for(actor: Any, case: Case) -> list[workflow.Transition]:
             check_transition(actor, case, transition.name)
         except (Forbidden, Conflict, NotFound):
             continue
-        if _guard(case, transition.name) is None:
+        if _guard(case, transition.name) is None and _offered(actor, case, transition.name):
             allowed.append(transition)
     return allowed + assists.assist_actions_for(actor, case)
+
+
+def _offered(actor: Any, case: Case, action: str) -> bool:
+    """Whether the button makes sense for this actor: 交办 needs a unit below theirs."""
+    if action != "hand_down":
+        return True
+    units = getattr(actor, "_hand_down_units", None)  # once per request (a list's rows)
+    if units is None:
+        units = set(hand_down_units(user=actor, case=None).values_list("pk", flat=True))
+        actor._hand_down_units = units
+    return bool(units - {case.lead_unit_id})
 
 
 def _guard(case: Case, action: str) -> Conflict | None:
@@ -65,6 +76,8 @@ def _guard(case: Case, action: str) -> Conflict | None:
         reason = "县级分拨中心的工单无需上报"
     if reason is None and action == "assign_down" and case.dispatch_center.level != Level.COUNTY:
         reason = "只有县级分拨中心可以交办"
+    if reason is None and action == "return_to_source" and not case.out_of_area:
+        reason = "只有辖区外的工单可以退回来源渠道，辖区内的请派单办理"
     return Conflict(reason, code="wrong_state") if reason else None
 
 
@@ -333,6 +346,18 @@ def _assign_down(actor: Any, case: Case, t: workflow.Transition, p: dict[str, An
     return _apply(case, t, actor, changes, note=p.get("note", ""), to_center=center.code)
 
 
+def _hand_down(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    changes, note, data = handing.hand_down(
+        actor, case, unit_code=p.get("unit"), note=p.get("note")
+    )
+    return _apply(case, t, actor, changes, note=note, **data)
+
+
+def _return_to_source(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    changes, data = handing.return_to_source(case, reason=p["reason"])
+    return _apply(case, t, actor, changes, note=p["reason"], **data)
+
+
 def _parse_until(value: Any, *, field: str = "until") -> datetime:
     if isinstance(value, datetime):
         until = value
@@ -461,6 +486,8 @@ HANDLERS = {
     "refuse_return": _refuse_return,
     "escalate": _escalate,
     "assign_down": _assign_down,
+    "hand_down": _hand_down,
+    "return_to_source": _return_to_source,
     "request_extension": _request_extension,
     "approve_extension": _approve_extension,
     "refuse_extension": _refuse_extension,

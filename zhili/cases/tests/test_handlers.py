@@ -107,3 +107,22 @@ def test_other_transitions_and_a_reopened_master_leave_duplicates_alone(register
     assert duplicate.reply == ""
     assert duplicate.closed_at is None
     assert follow_rows(duplicate) == []
+
+
+def test_the_duplicate_follows_a_master_returned_to_its_source(register, staff):
+    """退回来源: a repeat call about the same place outside the county gets the same answer."""
+    linshu = {"lat": 34.95, "lng": 118.55, "address": "临沭县郑山街道"}
+    master = register(**linshu)
+    duplicate = register(title="临沭那边工地夜里吵", **linshu)
+    duplicate = case_act(
+        actor=staff.dispatcher, case=duplicate, action="merge", master=master.case_no
+    )
+    reason = "事发地在临沭县，请向临沭县反映"
+    master = case_act(actor=staff.dispatcher, case=master, action="return_to_source", reason=reason)
+
+    deliver_twice(transitioned(master, "return_to_source"))
+    duplicate.refresh_from_db()
+    assert duplicate.state == State.MERGED
+    assert duplicate.reply == reason and duplicate.closed_at == master.closed_at
+    [row] = follow_rows(duplicate)
+    assert row.note == f"主工单 {master.case_no} 不属本县管辖，已退回来源渠道"

@@ -24,6 +24,7 @@ ALL_STATES = [
     "suspended",
     "merged",
     "held",
+    "returned_to_source",
 ]
 ALL_ROLES = [
     "county_leader",
@@ -101,6 +102,22 @@ TABLE: dict[str, tuple[set[str], str | None, set[str], str, bool]] = {
     "reassign": ({"returned", "dispatched"}, "dispatched", DISPATCH, "dispatch", False),
     "escalate": ({"registered", "returned"}, None, DISPATCH, "dispatch", True),
     "assign_down": ({"registered", "returned"}, None, DISPATCH, "dispatch", False),
+    # 交办: the handling unit passes the case to a unit of its own subtree, which acknowledges.
+    "hand_down": (
+        {"dispatched", "acknowledged", "in_progress"},
+        "dispatched",
+        HANDLE,
+        "handler",
+        False,
+    ),
+    # 退回来源: a case outside the county goes back to the channel that brought it.
+    "return_to_source": (
+        {"registered", "returned"},
+        "returned_to_source",
+        DISPATCH,
+        "dispatch",
+        True,
+    ),
     "request_extension": ({"acknowledged", "in_progress"}, None, HANDLE, "handler", True),
     "approve_extension": ({"acknowledged", "in_progress"}, None, DISPATCH, "dispatch", False),
     "refuse_extension": ({"acknowledged", "in_progress"}, None, DISPATCH, "dispatch", True),

@@ -30,6 +30,7 @@ ROW_ACTIONS = {
         "close",
         "send_back",
         "rate",
+        "return_to_source",
     ],
     "inbox": [
         "acknowledge",
@@ -38,6 +39,7 @@ ROW_ACTIONS = {
         "request_extension",
         "return",
         "request_return",
+        "hand_down",
     ],
     # The inbox's 协办 tab: the unit's own task on someone else's case.
     "assist": ["assist_acknowledge", "assist_reply"],

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zhili.cases import duplicates, returns, selectors, services, workflow
 from zhili.cases.forms import ACTION_FORMS, ONE_CLICK
 from zhili.cases.models import Case, State
+from zhili.cases.services import handing
 from zhili.cases.services.dossiers import case_dossiers, dossier_openers
 from zhili.cases.views.common import (
     CONTEXTS,
@@ -102,9 +103,16 @@ def detail(request: StaffRequest, case_no: str) -> HttpResponse:
     return render(request, template, context)
 
 
-def _action_form(action: str, data: Any = None, files: Any = None, case: Case | None = None) -> Any:
+def _action_form(
+    action: str, data: Any = None, files: Any = None, case: Case | None = None, user: Any = None
+) -> Any:
     form_class = ACTION_FORMS[action]
     initial = {}
+    if action == "hand_down" and case is not None and user is not None:
+        units = selectors.hand_down_units(user=user, case=case)
+        suggested = handing.suggested_unit(units, case)
+        if suggested is not None:
+            initial["unit"] = suggested.code
     if action in ("dispatch", "reassign") and case is not None and case.suggested_unit:
         initial["unit"] = case.suggested_unit.code
     if action == "assign_down" and case is not None and case.township:
@@ -120,6 +128,8 @@ def _form_choices(user: Any, case: Case, action: str) -> dict[str, Any]:
             parent=case.dispatch_center, level=Level.TOWNSHIP, kind="center"
         )
         return {"townships": townships.order_by("code")}
+    if action == "hand_down":
+        return {"units": selectors.hand_down_units(user=user, case=case)}
     if action == "reply":
         # The lead reads its assisting units' replies before writing its own.
         return {"assists": list(selectors.case_assists(case))}
@@ -140,7 +150,7 @@ def case_action(request: StaffRequest, case_no: str, action: str) -> HttpRespons
     if request.method == "GET":
         if request.GET.get("cancel"):
             return fragment(request, ctx, case)
-        form = _action_form(action, case=case)
+        form = _action_form(action, case=case, user=user)
         return fragment(request, ctx, case, open_action=action, form=form)
     form = _action_form(action, request.POST, request.FILES, case=case)
     if not form.is_valid():

@@ -17,7 +17,7 @@ from zhili.orgs.views import requires
 @require_GET
 def case_list(request: StaffRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET)
-    filters = form.filters()
+    filters = form.filters(request.user)
     qs = selectors.case_list(user=request.user)
     try:
         page = selectors.keyset_page(

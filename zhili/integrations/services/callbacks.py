@@ -1,5 +1,6 @@
-"""The reply call-back: when a pushed case is closed (or merged into a closed master), the
-reply is POSTed, signed, to the sender's callback URL by a task, and retried with exponential
+"""The reply call-back: when a pushed case is closed, or given back to its source as outside
+the county (退回来源, ``"result": "returned"``, the reason as the reply), or merged into such a
+master, the reply is POSTed, signed, to the sender's callback URL by a task, and retried with exponential
 backoff until it is delivered or the attempts run out (then it waits, visibly failed, for an
 administrator to send it again). The row is written in the closing event's handler, so a
 sender that is down loses no reply; every attempt is logged."""
@@ -38,8 +39,12 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, config("max_seconds")))
 
 
+# A case's outcome that its sender is owed: closed (and rated), or returned as not ours.
+ANSWERED = (State.CLOSED, State.RATED, State.RETURNED_TO_SOURCE)
+
+
 def _closed_master(case_id: int, action: str) -> Case | None:
-    if action == "close":
+    if action in ("close", "return_to_source"):
         master_id: int | None = case_id
     elif action == "merge":
         master_id = Case.objects.filter(pk=case_id).values_list("master_id", flat=True).first()
@@ -47,8 +52,7 @@ def _closed_master(case_id: int, action: str) -> Case | None:
         return None
     if master_id is None:
         return None
-    closed = (State.CLOSED, State.RATED)
-    return Case.objects.filter(pk=master_id, state__in=closed).select_related("lead_unit").first()
+    return Case.objects.filter(pk=master_id, state__in=ANSWERED).select_related("lead_unit").first()
 
 
 def _orders_owed(master: Case, case_id: int, action: str) -> list[PushedOrder]:
@@ -60,8 +64,12 @@ def _orders_owed(master: Case, case_id: int, action: str) -> list[PushedOrder]:
 
 
 def payload_for(order: PushedOrder, master: Case) -> dict[str, Any]:
-    """A merged duplicate answers with its master's reply, unit and time."""
+    """A merged duplicate answers with its master's reply, unit and time. `result` says
+    whether the matter was handled (closed) or given back as outside the county (returned:
+    the reply is the reason)."""
+    returned = master.state == State.RETURNED_TO_SOURCE
     return {
+        "result": "returned" if returned else "closed",
         "order_no": order.order_no,
         "case_no": order.case.case_no,
         "reply": master.reply,

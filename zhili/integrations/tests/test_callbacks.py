@@ -117,6 +117,7 @@ def test_a_reply_to_a_sender_that_fails_twice_is_delivered_once(sources, staff, 
     sent = json.loads(body)
     case.refresh_from_db()
     assert sent == {
+        "result": "closed",
         "order_no": "12345-CB-1",
         "case_no": case.case_no,
         "reply": "已协调施工方停工",
@@ -144,6 +145,28 @@ def test_merged_duplicates_answer_with_their_masters_reply(sources, staff, sende
     assert bodies["12345-D"]["master_case_no"] == master.case_no
     assert bodies["12345-D"]["case_no"] == duplicate.case_no
     assert Case.objects.get(pk=duplicate.pk).state == State.MERGED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_order_outside_the_county_is_returned_to_its_source(sources, staff, sender):
+    """退回来源: the sender is told the order was returned, the reason as the reply."""
+    source, secret = sources["hotline"]
+    PushSource.objects.filter(pk=source.pk).update(callback_url=sender.url)
+    sender.failures = 0
+    case = pushed(sources, "12345-LS", address="临沭县郑山街道", lat=34.95, lng=118.55)
+    assert case.out_of_area
+    reason = "事发地在临沭县郑山街道，不属东海县管辖，请转临沭县办理"
+    case = case_act(actor=staff.dispatcher, case=case, action="return_to_source", reason=reason)
+    run_worker()
+    callback = ReplyCallback.objects.get()
+    assert callback.state == CallbackState.DELIVERED
+    headers, body, _ = sender.received[-1]
+    assert signature_matches(secret, headers[TIMESTAMP_HEADER], body, headers[SIGNATURE_HEADER])
+    sent = json.loads(body)
+    assert sent["result"] == "returned" and sent["reply"] == reason
+    assert sent["order_no"] == "12345-LS" and sent["case_no"] == case.case_no
+    assert sent["closed_at"] == case.closed_at.isoformat()
+    assert sent["handling_unit"] == ""
 
 
 @pytest.mark.django_db(transaction=True)

@@ -20,7 +20,7 @@ from zhili.mediation.services.disputes import (
     dispute_register,
     party_add,
 )
-from zhili.mediation.services.risk import risk_alert_acknowledge, risk_alert_open
+from zhili.mediation.services.risk import may_sign, risk_alert_acknowledge, risk_alert_open
 from zhili.mediation.services.warnings import confirmation_warn_due, handling_warn_due
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "dispute_open_from_case",
     "dispute_register",
     "handling_warn_due",
+    "may_sign",
     "mediator_register",
     "mediator_set_active",
     "mediator_training_add",

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhili.core.errors import DomainError, NotFound
+from zhili.core.errors import DomainError, Forbidden, NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import can
 from zhili.mediation import deadlines, selectors, services
@@ -20,6 +20,7 @@ from zhili.mediation.services.agreements import due_text
 from zhili.mediation.views import manage
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
+from zhili.web.views import forbidden
 
 
 @requires(Action.DISPUTES_VIEW)
@@ -105,9 +106,15 @@ def committee_detail(request: StaffRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def alerts(request: StaffRequest) -> HttpResponse:
-    """The risk alerts pushed to the user's unit (police station, petition center)."""
-    rows = selectors.risk_alert_list(user=request.user)[:200]
-    return render(request, "mediation/alerts.html", {"alerts": rows})
+    """The risk alerts pushed to the user's unit (police station, petition center), or all of
+    them for the county; the 签收 button only for the alerts addressed to the user's unit."""
+    user = request.user
+    rows = list(selectors.risk_alert_list(user=user)[:200])
+    for alert in rows:
+        signable = alert.acknowledged_at is None and services.may_sign(user, alert)
+        alert.may_sign = signable  # type: ignore[attr-defined]
+    context = {"alerts": rows, "limits": deadlines.limits()}
+    return render(request, "mediation/alerts.html", context)
 
 
 @login_required
@@ -117,6 +124,8 @@ def alert_acknowledge(request: StaffRequest, pk: int) -> HttpResponse:
         services.risk_alert_acknowledge(actor=request.user, alert_id=pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
+    except Forbidden as exc:
+        return forbidden(request, exc.message)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -20,6 +20,7 @@ EVENT_LABELS = {
     "confirmation_recomputed": "司法确认期限重算",
     "mark_exemplary": "评为典型案例",
     "unmark_exemplary": "取消典型案例",
+    "alert_card": "风险预警未按时签收",
     **{name: t.label for name, t in workflow.TRANSITIONS.items()},
 }
 

@@ -25,15 +25,16 @@ def test_my_grid_cases_are_those_of_my_grids_newest_first(phone, workers, regist
     assert "13912345678" not in detail.content.decode()
 
 
-def test_my_own_reports_count_when_in_my_scope(workers, register, tree):
+def test_my_own_reports_count_wherever_they_lie(workers, register, tree):
     in_village = register(
         title="邻网格", lat=34.505, lng=118.715, actor=workers.me, channel=Channel.GRID_REPORT
     )  # G112: not my grid, but my village, and I reported it
     outside = register(
         title="外乡", lat=34.515, lng=118.705, actor=workers.me, channel=Channel.GRID_REPORT
-    )  # G211: another township, outside my scope even though I reported it
+    )  # G211: another township, outside my unit's scope, but I reported it
     cases = list(selectors.my_grid_cases(user=workers.me))
-    assert in_village in cases and outside not in cases
+    assert in_village in cases and outside in cases
+    assert outside not in selectors.my_grid_cases(user=workers.other)
 
 
 def test_the_grid_leader_sees_the_grids_they_lead(client, staff, register, tree, make_user):

@@ -87,8 +87,8 @@ def test_the_state_maps_to_open_and_closed_with_notes(client, post, staff, rules
     assert "已办结" in item["service_notice"]
 
 
-def test_closed_rated_and_merged_are_closed_the_rest_open():
-    closed = {State.CLOSED, State.RATED, State.MERGED}
+def test_closed_rated_merged_and_returned_to_source_are_closed_the_rest_open():
+    closed = {State.CLOSED, State.RATED, State.MERGED, State.RETURNED_TO_SOURCE}
     for state in State.values:
         assert status_of(state) == (CLOSED if state in closed else OPEN), state
 

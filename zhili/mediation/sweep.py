@@ -1,0 +1,79 @@
+"""The card sweep of risk alerts (风险预警): an alert left unsigned gets a yellow card at 80 %
+of its signing time and a red card past it (`deadlines.ALERT_SIGN_HOURS`), by the one
+mechanism every carded record shares (zhili.core.cards), reading `RiskAlert.warn_at` through
+the partial index ``mediation_risk_warn_open``. What is the alerts' own: an alert's clock runs
+until it is signed, and a card writes a line on the dispute's timeline (the mediator sees
+that the station has not signed), an audit row and a `mediation.risk_alert_carded` event.
+"""
+
+from datetime import datetime
+
+from django.db.models import Q
+
+from zhili.cases.models import Card
+from zhili.core import cards
+from zhili.core.cards import SweepResult
+from zhili.core.models import AuditLog, OutboxEvent
+from zhili.mediation.events import RiskAlertCarded
+from zhili.mediation.models import DisputeEvent, RiskAlert
+
+BATCH = 500
+ACTION = "alert_card"
+
+
+def sweep_alert_cards(now: datetime | None = None, *, batch: int = BATCH) -> SweepResult:
+    return cards.sweep(ALERTS, now, batch=batch)
+
+
+def _note(alert: RiskAlert) -> str:
+    late = "超过签收时限仍未签收" if alert.card == Card.RED else "临近签收时限仍未签收"
+    return f"推送给{alert.unit.name}的风险预警{late}（{Card(alert.card).label}）"
+
+
+def _record(ids: list[int], now: datetime) -> None:
+    carded = list(
+        RiskAlert.objects.filter(pk__in=ids, card_at=now).select_related("unit", "dispute")
+    )
+    DisputeEvent.objects.bulk_create(
+        [
+            DisputeEvent(
+                dispute_id=alert.dispute_id,
+                action=ACTION,
+                from_state=alert.dispute.state,
+                to_state=alert.dispute.state,
+                note=_note(alert),
+                data={"alert": alert.pk, "card": alert.card, "unit": alert.unit.code},
+                created_at=now,
+            )
+            for alert in carded
+        ]
+    )
+    AuditLog.objects.bulk_create(
+        [
+            AuditLog(
+                actor=None,
+                action="mediation.risk_alert.card",
+                target_type="mediation.riskalert",
+                target_id=str(alert.pk),
+                extra={"card": alert.card, "unit": alert.unit.code},
+                created_at=now,
+            )
+            for alert in carded
+        ]
+    )
+    OutboxEvent.objects.bulk_create(
+        [OutboxEvent(name=RiskAlertCarded.name, payload=_event(a).payload()) for a in carded]
+    )
+
+
+def _event(alert: RiskAlert) -> RiskAlertCarded:
+    return RiskAlertCarded(
+        alert_id=alert.pk,
+        dispute_id=alert.dispute_id,
+        number=alert.dispute.number,
+        card=alert.card,
+        unit=alert.unit.code,
+    )
+
+
+ALERTS = cards.CardKind(RiskAlert, Q(acknowledged_at__isnull=True), _record)
