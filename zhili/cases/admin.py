@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
 
+from zhili.cases import category_search
 from zhili.cases.models import (
     Case,
     CaseAssist,
@@ -8,13 +11,27 @@ from zhili.cases.models import (
     ResponsibilityRule,
     TimeLimit,
 )
+from zhili.core import stamps
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "parent", "default_urgency", "is_active"]
-    search_fields = ["code", "name", "keywords"]
+    list_display = [
+        "code",
+        "name",
+        "parent",
+        "keywords",
+        "synonyms",
+        "default_urgency",
+        "is_active",
+    ]
+    search_fields = ["code", "name", "keywords", "synonyms"]
     readonly_fields = ["path", "depth"]
+
+    def save_model(self, request: Any, obj: Category, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # The category search and the routing's caches follow this stamp.
+        stamps.bump(category_search.STAMP)
 
 
 @admin.register(TimeLimit)

@@ -1,13 +1,13 @@
 """Intake (坐席受理): the form, the category search and the routing preview."""
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhili.cases import deadlines, selectors, services
+from zhili.cases.category_search import category_search
 from zhili.cases.forms import IntakeForm
 from zhili.cases.models import Category, Urgency
 from zhili.cases.routing import route
@@ -68,20 +68,9 @@ def intake_page(request: StaffRequest, form: IntakeForm, status: int = 200) -> H
 @requires(Action.CASES_INTAKE)
 @require_GET
 def category_options(request: StaffRequest) -> HttpResponse:
-    """Leaves of the catalog whose name, keywords or parent's name hold the text."""
+    """Leaves of the catalog that match what was typed (zhili.cases.category_search)."""
     text = request.GET.get("category_q", request.GET.get("q", ""))[:30].strip()
-    results: list[Category] = []
-    if text:
-        has_children = Category.objects.filter(parent=OuterRef("pk"), is_active=True)
-        results = list(
-            selectors.category_list()
-            .filter(
-                Q(name__icontains=text)
-                | Q(keywords__icontains=text)
-                | Q(parent__name__icontains=text)
-            )
-            .filter(~Exists(has_children))[:20]
-        )
+    results = category_search(text)
     return render(request, "cases/_category_options.html", {"results": results, "q": text})
 
 
