@@ -116,3 +116,66 @@ def test_the_import_places_addresses(staff: Any, rules: Any, catalog: Any, tree:
     assert (placed["H2"].village, placed["H2"].grid) == (tree.v21, tree.g211)
     assert placed["H2"].suggested_unit == rules.cgj  # no township rule in 乙乡
     assert placed["H3"].township is None
+
+
+# --- the intake form shows what the address names, before submit ------------------------------
+
+
+def place_page(client: Any, **params: str) -> str:
+    response = client.get("/cases/_place/", params, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_form_shows_the_township_village_and_grid(client: Any, staff: Any, tree: Any):
+    client.force_login(staff.dispatcher)
+    body = place_page(client, address="甲镇甲二村5组")
+    assert 'data-testid="match-township">甲镇综治中心<' in body
+    assert 'data-testid="match-village">甲二村<' in body
+    assert f'data-testid="match-grid">{tree.g121.name}<' in body
+    assert f'data-grids="{tree.g121.code}"' in body
+
+
+def test_the_form_asks_for_the_map_when_the_village_has_several_grids(
+    client: Any, staff: Any, tree: Any
+):
+    client.force_login(staff.dispatcher)
+    body = place_page(client, address="甲镇甲一村")
+    assert "该村有 2 个网格，请在地图上点选" in body
+    assert tree.g111.code in body and tree.g112.code in body
+
+
+def test_the_form_names_the_candidates_of_an_ambiguous_name(
+    client: Any, staff: Any, tree: Any
+) -> None:
+    from zhili.conftest import make_org
+    from zhili.core import stamps
+    from zhili.orgs.services import ORG_STAMP
+
+    make_org("320722902009", "甲一村", "center", "village", tree.t2)  # a second 甲一村, in 乙乡
+    stamps.bump(ORG_STAMP)
+    client.force_login(staff.dispatcher)
+    body = place_page(client, address="甲一村3组")
+    assert 'data-testid="address-match-ambiguous"' in body
+    assert "甲一村（甲镇综治中心）" in body and "甲一村（乙乡综治中心）" in body
+    none = place_page(client, address="临沭县某路")
+    assert 'data-testid="address-match-none"' in none
+    assert place_page(client, address="").strip() == ""
+    with_point = place_page(client, address="甲镇甲一村", lat="34.5", lng="118.7")
+    assert 'data-testid="address-match-point"' in with_point
+
+
+def test_the_routing_preview_uses_the_address(client: Any, staff: Any, catalog: Any, rules: Any):
+    client.force_login(staff.dispatcher)
+    body = client.get(
+        "/cases/_preview/",
+        {"category": catalog.noise.code, "address": "甲镇甲二村5组"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "地址识别为甲镇·甲二村" in body
+    assert 'data-testid="preview-unit">甲镇综治中心<' in body
+
+
+def test_only_intake_staff_ask_the_place(client: Any, staff: Any) -> None:
+    client.force_login(staff.outsider)
+    assert client.get("/cases/_place/", {"address": "甲镇"}).status_code == 403

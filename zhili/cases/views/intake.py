@@ -15,6 +15,7 @@ from zhili.cases.views.common import add_domain_error, error_status, go, limit_l
 from zhili.core.errors import DomainError, InvalidInput
 from zhili.core.roles import Action
 from zhili.orgs.auth import StaffRequest
+from zhili.orgs.gazetteer import address_match
 from zhili.orgs.views import requires
 
 
@@ -84,7 +85,8 @@ def routing_preview(request: StaffRequest) -> HttpResponse:
     try:
         category = selectors.category_get(code)
         lat, lng = _point(request.GET.get("lat", ""), request.GET.get("lng", ""))
-        decision = route(category=category, lat=lat, lng=lng)
+        address = request.GET.get("address", "")[:300]
+        decision = route(category=category, lat=lat, lng=lng, address=address)
     except DomainError as exc:
         return render(request, "cases/_preview.html", {"error": exc.message})
     urgency = request.GET.get("urgency") or category.default_urgency
@@ -100,6 +102,23 @@ def routing_preview(request: StaffRequest) -> HttpResponse:
         "has_point": lat is not None,
     }
     return render(request, "cases/_preview.html", context)
+
+
+@requires(Action.CASES_INTAKE)
+@require_GET
+def address_place(request: StaffRequest) -> HttpResponse:
+    """The township, village and grid the typed address names, shown before submit."""
+    address = request.GET.get("address", "")[:300].strip()
+    try:
+        lat, _lng = _point(request.GET.get("lat", ""), request.GET.get("lng", ""))
+    except InvalidInput:
+        lat = None
+    context = {
+        "address": address,
+        "has_point": lat is not None,
+        "match": address_match(address) if address and lat is None else None,
+    }
+    return render(request, "cases/_address_match.html", context)
 
 
 def _point(lat: str, lng: str) -> tuple[float | None, float | None]:
