@@ -109,7 +109,9 @@ class AddressMatch:
     township: Organization | None = None
     village: Organization | None = None
     grid: Grid | None = None
-    grids: tuple[Grid, ...] = ()  # the village's grids when it has several: pick one on the map
+    # The grids to pick one from on the map: the village's when it has several, or those of
+    # the villages an ambiguous name may mean.
+    grids: tuple[Grid, ...] = ()
     candidates: tuple[Organization, ...] = ()  # the places an ambiguous name may mean
     ambiguous_name: str = ""
     matched: tuple[str, ...] = ()  # the words of the address that were recognised
@@ -272,9 +274,19 @@ def address_match(address: str) -> AddressMatch:
     if len(parents) == 1:  # several villages of one township: the township at least
         township = named[0].parent
         return AddressMatch(
-            township=township, candidates=tuple(named), ambiguous_name=name, matched=matched
+            township=township,
+            grids=_grids_of(g, named),
+            candidates=tuple(named),
+            ambiguous_name=name,
+            matched=matched,
         )
-    return AddressMatch(candidates=tuple(named), ambiguous_name=name, matched=matched)
+    return AddressMatch(
+        grids=_grids_of(g, named), candidates=tuple(named), ambiguous_name=name, matched=matched
+    )
+
+
+def _grids_of(g: Gazetteer, villages: list[Organization]) -> tuple[Grid, ...]:
+    return tuple(grid for v in villages for grid in g.grids.get(v.pk, []))
 
 
 def _in_township(
@@ -291,6 +303,7 @@ def _in_township(
         return _with_village(g, villages[0], matched)
     return AddressMatch(
         township=township,
+        grids=_grids_of(g, villages),
         candidates=tuple(villages),
         ambiguous_name="、".join(place_name(v) for v in villages),
         matched=matched,

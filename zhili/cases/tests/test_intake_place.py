@@ -158,6 +158,7 @@ def test_the_form_names_the_candidates_of_an_ambiguous_name(
     body = place_page(client, address="甲一村3组")
     assert 'data-testid="address-match-ambiguous"' in body
     assert "甲一村（甲镇综治中心）" in body and "甲一村（乙乡综治中心）" in body
+    assert f'data-grids="{tree.g111.code} {tree.g112.code} "' in body  # outlined on the map
     none = place_page(client, address="临沭县某路")
     assert 'data-testid="address-match-none"' in none
     assert place_page(client, address="").strip() == ""

@@ -104,6 +104,7 @@ def test_an_ambiguous_village_name_is_not_guessed(county: Tree) -> None:
     assert match.township is None and match.village is None and match.place is None
     assert set(match.candidates) == {county.hy_ns, county.hy_wq}
     assert match.ambiguous_name == "花园社区"
+    assert match.grids == ()  # neither has grids here
     assert match.note == "地址中的“花园社区”不止一处，未能定位"
     # The township settles it.
     for address in ["牛山街道花园社区3号楼", "牛山花园社区"]:
@@ -115,6 +116,8 @@ def test_two_villages_of_one_township_give_the_township(county: Tree) -> None:
     match = address_match("夏沟村与东庄村交界处")
     assert match.township == county.btb and match.village is None
     assert set(match.candidates) == {county.xg, county.dz}
+    # The grids of both are offered on the map (东庄村 has none here).
+    assert set(match.grids) == {county.xg1, county.xg2, county.xg3}
 
 
 def test_two_townships_are_ambiguous_unless_a_village_settles_it(county: Tree) -> None:

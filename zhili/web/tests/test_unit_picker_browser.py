@@ -41,6 +41,8 @@ def test_dispatch_with_the_unit_picker_by_keyboard(
     page.keyboard.press("ArrowDown")  # opens the whole list, grouped
     groups = page.locator("[data-testid=field-unit-picker] .unit-picker-group-label:visible")
     assert "县综治中心及入驻平台" in groups.all_inner_texts()
+    page.keyboard.press("Enter")  # an untouched list chooses nothing, not the county center
+    assert page.eval_on_selector("[data-testid=field-unit]", "s => s.value") == ""
     page.keyboard.type("hysq")  # 花园社区's pinyin initials
     assert visible_options(page, "field-unit-picker") == [
         "花园社区综治中心（甲镇）",

@@ -240,9 +240,11 @@ class UnitPicker {
     this.list.hidden = false;
     this.input.setAttribute("aria-expanded", "true");
     this.status.textContent = terms.length ? `找到 ${count} 个单位` : `共 ${count} 个单位`;
+    // Typed text makes its first match active; else the current choice is, or nothing (Enter
+    // on an untouched list chooses nothing for the user).
     const visible = this.visible();
-    const current = visible.find((i) => this.entries[i].option.selected);
-    this.activate(terms.length || current === undefined ? visible[0] : current);
+    const current = this.multiple ? undefined : visible.find((i) => this.entries[i].option.selected);
+    this.activate(terms.length ? visible[0] : current);
   }
 
   close() {
@@ -262,7 +264,7 @@ class UnitPicker {
       return;
     }
     const at = visible.indexOf(this.active);
-    const next = at < 0 ? 0 : Math.min(Math.max(at + step, 0), visible.length - 1);
+    const next = at < 0 ? (step > 0 ? 0 : visible.length - 1) : Math.min(Math.max(at + step, 0), visible.length - 1);
     this.activate(visible[next]);
   }
 
