@@ -15,10 +15,19 @@ from zhili.core.admin import BumpsStamps
 
 @admin.register(Category)
 class CategoryAdmin(BumpsStamps, admin.ModelAdmin):
-    # Routing names, the deadline chain and the leaf check follow the catalog.
+    # Routing names, the deadline chain, the leaf check and the category search follow the
+    # catalog.
     stamp_keys = (CATEGORY_STAMP,)
-    list_display = ["code", "name", "parent", "default_urgency", "is_active"]
-    search_fields = ["code", "name", "keywords"]
+    list_display = [
+        "code",
+        "name",
+        "parent",
+        "keywords",
+        "synonyms",
+        "default_urgency",
+        "is_active",
+    ]
+    search_fields = ["code", "name", "keywords", "synonyms"]
 
     def get_readonly_fields(self, request, obj=None):
         # The code and the parent make the path that cases and rules are matched on.

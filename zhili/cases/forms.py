@@ -39,7 +39,17 @@ class IntakeForm(forms.Form):
     )
     lat = forms.FloatField(label="纬度", required=False, min_value=-90, max_value=90)
     lng = forms.FloatField(label="经度", required=False, min_value=-180, max_value=180)
-    address = forms.CharField(label="地址", max_length=300, required=False)
+    address = forms.CharField(
+        label="地址",
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "写明乡镇（街道）和村（社区），如：白塔埠镇夏沟村3组",
+                "autocomplete": "off",
+            }
+        ),
+    )
     reporter_name = forms.CharField(label="诉求人", max_length=50, required=False)
     reporter_phone = forms.CharField(label="联系电话", max_length=20, required=False)
     anonymous = forms.BooleanField(label="匿名", required=False)

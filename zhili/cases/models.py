@@ -79,6 +79,11 @@ class Category(models.Model):
     path = models.CharField(max_length=400, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     keywords = models.CharField("关键词", max_length=300, blank=True)
+    synonyms = models.TextField(
+        "同义词",
+        blank=True,
+        help_text="群众和坐席常用的其他说法，用空格、逗号或顿号分隔，如：噪声 吵闹 太吵；受理登记的分类搜索会用到",
+    )
     description = models.TextField("说明", blank=True)
     default_urgency = models.CharField(
         "默认紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL

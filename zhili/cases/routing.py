@@ -5,6 +5,10 @@ village, a township, or the whole county) to a handling unit. The most specific 
 among rules of the same area, the nearest category wins; then the oldest rule. A case that no
 rule matches, or whose point lies outside every grid, goes to the county center's dispatchers:
 no case is ever left without an owner. The decision explains itself in Chinese.
+
+A case is placed by its point; without one, by the township, village and grid its address
+names (zhili.orgs.gazetteer), so that the township's and the village's rules apply to a
+request that came by phone as much as to one reported on the map.
 """
 
 from collections.abc import Sequence
@@ -15,11 +19,16 @@ from zhili.cases.deadlines import category_chain
 from zhili.cases.models import CATEGORY_STAMP, Category, ResponsibilityRule
 from zhili.core.errors import InvalidInput
 from zhili.core.stamps import StampedCache
+from zhili.orgs.gazetteer import Place, address_match
 from zhili.orgs.models import Kind, Level, Organization
 from zhili.orgs.selectors import Location, grid_locate, grid_locate_many
 from zhili.orgs.services import ORG_STAMP
 
 STAMP = "cases.rules"
+
+# Where a case is: placed by its point (every level known), or by its address (the township at
+# least).
+Whereabouts = Location | Place
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,7 @@ class Route:
     unit: Organization | None
     dispatch_center: Organization
     rule_id: int | None
-    location: Location | None
+    location: Whereabouts | None
     out_of_area: bool
     explanation: str
 
@@ -89,17 +98,21 @@ def county_center() -> Organization:
     return center
 
 
-def _matches(row: RuleRow, location: Location | None) -> bool:
+def _matches(row: RuleRow, location: Whereabouts | None) -> bool:
     if row.grid_id:
-        return location is not None and location.grid.pk == row.grid_id
+        return location is not None and _pk(location.grid) == row.grid_id
     if row.village_id:
-        return location is not None and location.village.pk == row.village_id
+        return location is not None and _pk(location.village) == row.village_id
     if row.township_id:
         return location is not None and location.township.pk == row.township_id
     return True
 
 
-def best_rule(category: Category, location: Location | None) -> RuleRow | None:
+def _pk(row: Any) -> int | None:
+    return row.pk if row is not None else None
+
+
+def best_rule(category: Category, location: Whereabouts | None) -> RuleRow | None:
     rules = _rules.get()
     best: tuple[Any, ...] | None = None
     for distance, category_id in enumerate(category_chain(category)):
@@ -111,7 +124,7 @@ def best_rule(category: Category, location: Location | None) -> RuleRow | None:
     return best[1] if best else None
 
 
-def dispatch_center_for(unit: Organization | None, location: Location | None) -> Organization:
+def dispatch_center_for(unit: Organization | None, location: Whereabouts | None) -> Organization:
     """The township center when the handling unit sits inside the case's township; else the
     county center."""
     if unit is not None and location is not None:
@@ -121,50 +134,86 @@ def dispatch_center_for(unit: Organization | None, location: Location | None) ->
     return county_center()
 
 
-def _area_label(row: RuleRow, location: Location | None) -> str:
+def _area_label(row: RuleRow, location: Whereabouts | None) -> str:
     if location is None or row.specificity == 0:
         return "全县"
-    if row.specificity == 3:
-        return f"{location.village.display_area}{location.grid.name}"
-    if row.specificity == 2:
-        return location.village.display_area
+    village, grid = location.village, location.grid
+    if row.specificity == 3 and village is not None and grid is not None:
+        return f"{village.display_area}{grid.name}"
+    if row.specificity == 2 and village is not None:
+        return village.display_area
     return location.township.display_area
 
 
-def route(*, category: Category, lat: float | None, lng: float | None) -> Route:
-    location = grid_locate(lat=lat, lng=lng) if lat is not None and lng is not None else None
-    return _decide(category, location, out_of_area=lat is not None and location is None)
+def place_of(
+    *, lat: float | None, lng: float | None, address: str = ""
+) -> tuple[Whereabouts | None, str]:
+    """Where a request is, and how that was found: its point, else its address."""
+    if lat is not None and lng is not None:
+        return grid_locate(lat=lat, lng=lng), ""
+    if not address.strip():
+        return None, ""
+    match = address_match(address)
+    return match.place, match.note
 
 
-def route_many(requests: Sequence[tuple[Category, float | None, float | None]]) -> list[Route]:
-    """`route` of many (category, lat, lng), coordinates already checked (bulk imports): the
-    points are placed in one vectorised pass, and each (category, grid) is decided once."""
+def route(*, category: Category, lat: float | None, lng: float | None, address: str = "") -> Route:
+    location, found = place_of(lat=lat, lng=lng, address=address)
+    return _decide(
+        category, location, out_of_area=lat is not None and location is None, found=found
+    )
+
+
+def _key(location: Whereabouts | None) -> tuple[int | None, ...]:
+    if location is None:
+        return (None,)
+    return (location.township.pk, _pk(location.village), _pk(location.grid))
+
+
+def route_many(
+    requests: Sequence[tuple[Category, float | None, float | None]],
+    addresses: Sequence[str] | None = None,
+) -> list[Route]:
+    """`route` of many (category, lat, lng), coordinates already checked (bulk imports), with
+    their `addresses` if given: the points are placed in one vectorised pass, and each
+    (category, place) is decided once."""
     points = [(lat, lng) for _, lat, lng in requests if lat is not None and lng is not None]
     placed = iter(grid_locate_many(points))
-    decided: dict[tuple[int, int | None, bool], Route] = {}
+    decided: dict[tuple[Any, ...], Route] = {}
     routes = []
-    for category, lat, lng in requests:
-        location = next(placed) if lat is not None and lng is not None else None
+    for i, (category, lat, lng) in enumerate(requests):
+        location: Whereabouts | None
+        found = ""
+        if lat is not None and lng is not None:
+            location = next(placed)
+        elif addresses and addresses[i].strip():
+            match = address_match(addresses[i])
+            location, found = match.place, match.note
+        else:
+            location = None
         out_of_area = lat is not None and location is None
-        key = (category.pk, location.grid.pk if location else None, out_of_area)
+        key = (category.pk, *_key(location), out_of_area, found)
         if key not in decided:
-            decided[key] = _decide(category, location, out_of_area=out_of_area)
+            decided[key] = _decide(category, location, out_of_area=out_of_area, found=found)
         routes.append(decided[key])
     return routes
 
 
-def _decide(category: Category, location: Location | None, *, out_of_area: bool) -> Route:
+def _decide(
+    category: Category, location: Whereabouts | None, *, out_of_area: bool, found: str = ""
+) -> Route:
     if out_of_area:
         center = county_center()
         note = "位置不在本县任何网格内(辖区外),转县综治中心分拨"
         return Route(None, center, None, None, True, note)
+    prefix = f"{found}；" if found else ""
     row = best_rule(category, location)
     if row is None:
         center = county_center()
-        note = f"权责清单未匹配“{category.name}”,转{center.name}分拨"
+        note = f"{prefix}权责清单未匹配“{category.name}”,转{center.name}分拨"
         return Route(None, center, None, location, False, note)
     unit = _units.get()[row.unit_id]
     center = dispatch_center_for(unit, location)
     rule_category = _category_names.get().get(row.category_id, category.name)
-    note = f"匹配权责清单:{rule_category} × {_area_label(row, location)} → {unit.name}"
+    note = f"{prefix}匹配权责清单:{rule_category} × {_area_label(row, location)} → {unit.name}"
     return Route(unit, center, row.id, location, False, note)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/new/", intake.intake, name="intake"),
     path("cases/_categories/", intake.category_options, name="category_options"),
     path("cases/_preview/", intake.routing_preview, name="routing_preview"),
+    path("cases/_place/", intake.address_place, name="address_place"),
     path("cases/workbench/", queues.workbench, name="workbench"),
     path("cases/workbench/_tabs/", queues.workbench_tabs, name="workbench_tabs"),
     path("cases/workbench/_bulk/", queues.bulk_dispatch, name="bulk_dispatch"),

@@ -30,6 +30,8 @@ from zhili.mediation.models import (
     Source,
 )
 from zhili.mediation.services import PartyInput
+from zhili.orgs.models import Organization
+from zhili.orgs.pickers import use_unit_picker
 
 TEXTAREA = {"rows": 3}
 LOCAL_DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -567,9 +569,10 @@ class CommitteeForm(forms.Form):
     address = forms.CharField(label="地址", max_length=200, required=False)
     phone = forms.CharField(label="联系电话", max_length=30, required=False)
 
-    def __init__(self, *args: Any, organizations: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organizations: list[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choice_field(self, "organization").choices = [("", "请选择"), *organizations]
+        field = choice_field(self, "organization")
+        use_unit_picker(field, organizations, "请选择综治中心", value=lambda o: str(o.pk))
 
 
 class MediatorForm(forms.Form):

@@ -6,10 +6,12 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator
+from django.db.models import QuerySet
 from django.http import QueryDict
 
 from zhili.core.dates import DayField, MomentField
 from zhili.orgs.models import Level, Organization
+from zhili.orgs.pickers import use_unit_picker
 from zhili.petitions import deadlines
 from zhili.petitions.models import (
     Category,
@@ -39,11 +41,11 @@ def township_choices() -> list[tuple[str, str]]:
     return [(o.code, o.area_name or o.name) for o in rows.order_by("code")]
 
 
-def unit_choices() -> list[tuple[str, str]]:
-    rows = Organization.objects.filter(
+def handling_units() -> QuerySet[Organization]:
+    """The units a petition may be transferred or assigned to (a unit picker, grouped)."""
+    return Organization.objects.filter(
         kind__in=HANDLING_KINDS, level__in=[Level.COUNTY, Level.TOWNSHIP], is_active=True
-    ).order_by("level", "code")
-    return [(o.code, o.name) for o in rows]
+    )
 
 
 class RegisterForm(forms.Form):
@@ -179,9 +181,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        unit = self.fields["handling_unit"]
-        assert isinstance(unit, forms.ChoiceField)
-        unit.choices = _choices("请选择承办单位", unit_choices())
+        use_unit_picker(self.fields["handling_unit"], handling_units(), "请选择承办单位")
 
 
 class NotAcceptForm(forms.Form):
@@ -318,9 +318,7 @@ class RequestForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        unit = self.fields["unit"]
-        assert isinstance(unit, forms.ChoiceField)
-        unit.choices = _choices("上一级机关(默认)", unit_choices())
+        use_unit_picker(self.fields["unit"], handling_units(), "上一级机关（默认）")
 
 
 class OpinionForm(forms.Form):
@@ -383,6 +381,4 @@ class KeyPetitionerForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        unit = self.fields["responsible_unit"]
-        assert isinstance(unit, forms.ChoiceField)
-        unit.choices = _choices("请选择", unit_choices())
+        use_unit_picker(self.fields["responsible_unit"], handling_units(), "请选择责任单位")

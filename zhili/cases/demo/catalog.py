@@ -585,3 +585,20 @@ SPECIAL_LIMITS = [
     ("商品房交付", N, 2, "working_days", 15, "working_days"),
     ("政策咨询", N, 1, "working_days", 3, "working_days"),
 ]
+
+# What callers say for some matters, besides the keywords (Category.synonyms, which an
+# administrator keeps in the admin): the demo's starting list.
+SYNONYMS = {
+    "路灯损坏": "路灯不亮 灯不亮 路灯坏了 黑灯",
+    "社会生活噪音": "噪声 吵闹 太吵 吵得睡不着 音响",
+    "建筑施工噪音": "噪声 施工吵 打桩",
+    "餐饮油烟": "油烟味 烧烤烟",
+    "拖欠工资": "欠薪 讨薪 要工资 不发工资 工钱",
+    "违章停车": "乱停车 乱停乱放 堵门",
+    "占道经营": "摆摊 流动摊贩 马路市场",
+    "垃圾清运": "垃圾没人收 垃圾满了 垃圾桶",
+    "水管爆裂": "爆管 漏水 跑水",
+    "停电": "没电 断电 跳闸",
+    "邻里纠纷": "邻居吵架 邻居矛盾",
+    "电信诈骗": "被骗 诈骗电话 刷单",
+}

@@ -73,6 +73,7 @@ def ensure_catalog() -> int:
                     path=f"{parent.path}{code}/",
                     depth=1,
                     keywords=leaf.keywords,
+                    synonyms=catalog.SYNONYMS.get(leaf.name, ""),
                     default_urgency=leaf.urgency,
                     sort_order=index,
                     is_demo=True,
@@ -80,7 +81,13 @@ def ensure_catalog() -> int:
             )
         Category.objects.bulk_create(new)
         created += len(new)
-    if created:
+    # A demo loaded before categories had synonyms gets them, once (an edited list is kept).
+    filled = 0
+    for name, synonyms in catalog.SYNONYMS.items():
+        filled += Category.objects.filter(
+            code=catalog.leaf_by_name(name), is_demo=True, synonyms=""
+        ).update(synonyms=synonyms)
+    if created or filled:
         stamps.bump(CATEGORY_STAMP)
     return created
 

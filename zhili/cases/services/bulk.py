@@ -73,7 +73,7 @@ def _check(item: HistoricalCase) -> None:
 def _build(item: HistoricalCase, decision: Route, now: datetime) -> Case:
     intake = item.intake
     location = decision.location
-    area = location.village if location else None
+    area = (location.village or location.township) if location else None
     closed = item.closed_at is not None
     # A closed order was handled by someone: the unit the rules name is the best record of it.
     lead = decision.unit if closed else None
@@ -88,7 +88,7 @@ def _build(item: HistoricalCase, decision: Route, now: datetime) -> Case:
         lng=intake.lng,
         address=intake.address.strip(),
         grid=location.grid if location else None,
-        village=area,
+        village=location.village if location else None,
         township=location.township if location else None,
         out_of_area=decision.out_of_area,
         reporter_name=intake.reporter_name.strip(),
@@ -169,7 +169,10 @@ def case_bulk_register(
             have.add(key)  # a second copy in the same batch is skipped too
             fresh.append(item)
     now = timezone.now()
-    routes = route_many([(i.intake.category, i.intake.lat, i.intake.lng) for i in fresh])
+    routes = route_many(
+        [(i.intake.category, i.intake.lat, i.intake.lng) for i in fresh],
+        [i.intake.address for i in fresh],
+    )
     cases = [_build(item, decision, now) for item, decision in zip(fresh, routes, strict=True)]
     # The counter rows stay locked until commit: take the numbers after the routing work.
     _number(cases)

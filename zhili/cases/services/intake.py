@@ -126,10 +126,13 @@ def case_register(*, actor: Any, intake: Intake, attachments: Iterable[UploadedF
         else ""
     )
     files = [(f, check_upload(f)) for f in attachments]
-    decision = route(category=intake.category, lat=intake.lat, lng=intake.lng)
+    # Without a point, the address is placed by the names it holds (zhili.orgs.gazetteer).
+    decision = route(
+        category=intake.category, lat=intake.lat, lng=intake.lng, address=intake.address
+    )
     now = timezone.now()
     location = decision.location
-    area = location.village if location else None
+    area = (location.village or location.township) if location else None
     case = Case(
         case_no=f"~{uuid.uuid4().hex[:24]}",  # provisional: the day's number is taken last
         channel=intake.channel,
@@ -143,7 +146,7 @@ def case_register(*, actor: Any, intake: Intake, attachments: Iterable[UploadedF
         lng=intake.lng,
         address=intake.address.strip(),
         grid=location.grid if location else None,
-        village=area,
+        village=location.village if location else None,
         township=location.township if location else None,
         out_of_area=decision.out_of_area,
         reporter_name="" if intake.anonymous else intake.reporter_name.strip(),

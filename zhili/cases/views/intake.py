@@ -1,13 +1,13 @@
 """Intake (坐席受理): the form, the category search and the routing preview."""
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhili.cases import deadlines, selectors, services
+from zhili.cases.category_search import category_search
 from zhili.cases.forms import IntakeForm
 from zhili.cases.models import Category, Urgency
 from zhili.cases.routing import route
@@ -15,6 +15,7 @@ from zhili.cases.views.common import add_domain_error, error_status, go, limit_l
 from zhili.core.errors import DomainError, InvalidInput
 from zhili.core.roles import Action
 from zhili.orgs.auth import StaffRequest
+from zhili.orgs.gazetteer import address_match
 from zhili.orgs.views import requires
 
 
@@ -68,20 +69,9 @@ def intake_page(request: StaffRequest, form: IntakeForm, status: int = 200) -> H
 @requires(Action.CASES_INTAKE)
 @require_GET
 def category_options(request: StaffRequest) -> HttpResponse:
-    """Leaves of the catalog whose name, keywords or parent's name hold the text."""
+    """Leaves of the catalog that match what was typed (zhili.cases.category_search)."""
     text = request.GET.get("category_q", request.GET.get("q", ""))[:30].strip()
-    results: list[Category] = []
-    if text:
-        has_children = Category.objects.filter(parent=OuterRef("pk"), is_active=True)
-        results = list(
-            selectors.category_list()
-            .filter(
-                Q(name__icontains=text)
-                | Q(keywords__icontains=text)
-                | Q(parent__name__icontains=text)
-            )
-            .filter(~Exists(has_children))[:20]
-        )
+    results = category_search(text)
     return render(request, "cases/_category_options.html", {"results": results, "q": text})
 
 
@@ -95,7 +85,8 @@ def routing_preview(request: StaffRequest) -> HttpResponse:
     try:
         category = selectors.category_get(code)
         lat, lng = _point(request.GET.get("lat", ""), request.GET.get("lng", ""))
-        decision = route(category=category, lat=lat, lng=lng)
+        address = request.GET.get("address", "")[:300]
+        decision = route(category=category, lat=lat, lng=lng, address=address)
     except DomainError as exc:
         return render(request, "cases/_preview.html", {"error": exc.message})
     urgency = request.GET.get("urgency") or category.default_urgency
@@ -111,6 +102,23 @@ def routing_preview(request: StaffRequest) -> HttpResponse:
         "has_point": lat is not None,
     }
     return render(request, "cases/_preview.html", context)
+
+
+@requires(Action.CASES_INTAKE)
+@require_GET
+def address_place(request: StaffRequest) -> HttpResponse:
+    """The township, village and grid the typed address names, shown before submit."""
+    address = request.GET.get("address", "")[:300].strip()
+    try:
+        lat, _lng = _point(request.GET.get("lat", ""), request.GET.get("lng", ""))
+    except InvalidInput:
+        lat = None
+    context = {
+        "address": address,
+        "has_point": lat is not None,
+        "match": address_match(address) if address and lat is None else None,
+    }
+    return render(request, "cases/_address_match.html", context)
 
 
 def _point(lat: str, lng: str) -> tuple[float | None, float | None]:

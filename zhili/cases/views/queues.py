@@ -107,8 +107,13 @@ def bulk_dispatch(request: StaffRequest) -> HttpResponse:
     """Dispatch each selected case to its suggested unit, or all to one chosen unit; report
     each row's outcome."""
     numbers = request.POST.getlist("case")[:PAGE_SIZE]
-    unit = request.POST.get("unit", "").strip() if request.POST.get("mode") == "unit" else ""
+    by_unit = request.POST.get("mode") == "unit"
+    unit = request.POST.get("unit", "").strip() if by_unit else ""
     report = []
+    if by_unit and not unit:
+        # Else each case would go to its own suggestion, which the user did not ask for.
+        numbers = []
+        report.append({"case_no": "", "ok": False, "text": "请先选择统一派往的单位"})
     for case_no in numbers:
         try:
             case = selectors.case_get(user=request.user, case_no=case_no)
@@ -119,7 +124,7 @@ def bulk_dispatch(request: StaffRequest) -> HttpResponse:
         else:
             unit_name = case.lead_unit.name if case.lead_unit else ""
             report.append({"case_no": case_no, "ok": True, "text": f"已派往{unit_name}"})
-    if not numbers:
+    if not numbers and not report:
         report.append({"case_no": "", "ok": False, "text": "请先勾选要派单的工单"})
     bucket = request.POST.get("bucket", "")
     bucket = bucket if bucket in selectors.WORKBENCH_BUCKETS else "to_dispatch"

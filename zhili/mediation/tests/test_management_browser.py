@@ -38,7 +38,9 @@ def test_chair_sets_up_a_committee_and_its_mediators(
     page.wait_for_selector("[data-testid=error-organization]")
     assert "请选择所在综治中心" in page.inner_text("[data-testid=error-organization]")
     shot(page, "new-committee-error")
-    page.select_option("select[name=organization]", str(tree.v12.pk))
+    page.fill("[data-testid=organization-picker] input", "甲二村")  # the unit picker
+    page.keyboard.press("Enter")
+    assert page.eval_on_selector("select[name=organization]", "s => s.value") == str(tree.v12.pk)
     page.fill("input[name=phone]", "0518-87001234")
     page.locator("[data-testid=submit-committee]").click()
     page.wait_for_url("**/mediation/committees/*/")

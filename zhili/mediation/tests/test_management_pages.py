@@ -183,9 +183,9 @@ def test_committees_page_offers_new_committee_to_managers_only(med: Any, tree: A
     plain = client_for(med.mediator1).get(reverse("mediation:committees"))
     assert plain.status_code == 200 and 'data-testid="new-committee"' not in plain.text
     assert client_for(med.mediator1).get(reverse("mediation:committee_new")).status_code == 403
-    choices = dict(organization_choices(med.chair1))
-    assert str(tree.v12.pk) in choices  # no committee yet
-    assert str(tree.v11.pk) not in choices and str(tree.t2.pk) not in choices
+    choices = organization_choices(med.chair1)
+    assert tree.v12 in choices  # no committee yet
+    assert tree.v11 not in choices and tree.t2 not in choices
 
 
 def test_new_committee_form_errors_beside_the_field_then_creates(med: Any, tree: Any) -> None:

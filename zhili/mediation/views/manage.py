@@ -55,18 +55,17 @@ PANELS: dict[str, tuple[str, str, str, str]] = {
 
 
 # --- choices ---------------------------------------------------------------------------------
-def organization_choices(user: Any) -> list[tuple[str, str]]:
+def organization_choices(user: Any) -> list[Organization]:
     """The centers in the manager's scope that have no working committee yet."""
     taken = Committee.objects.filter(is_active=True).values("organization_id")
     centers = (
         scope_for(user)
         .filter(Organization.objects.filter(kind=Kind.CENTER, is_active=True))
         .exclude(pk__in=taken)
+        .select_related("parent")
         .order_by("path")
     )
-    rows = list(centers[:2000])
-    top = min((o.depth for o in rows), default=0)
-    return [(str(o.pk), "\u3000" * (o.depth - top) + o.name) for o in rows]
+    return list(centers[:2000])
 
 
 def mediator_candidates(user: Any, committee: Committee) -> Any:

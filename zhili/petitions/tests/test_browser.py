@@ -34,7 +34,10 @@ def act(tab: Any, action: str, fields: dict[str, str] | None = None) -> None:
     tab.click(f"[data-testid=action-{action}]")
     tab.locator(f"[data-testid=action-form-{action}]").wait_for()
     for selector, value in (fields or {}).items():
-        if selector.startswith("select"):
+        if selector.startswith("picker:"):  # a unit picker: type the name, pick the first
+            tab.fill(f"[data-testid={selector.split(':', 1)[1]}-picker] input", value)
+            tab.keyboard.press("Enter")
+        elif selector.startswith("select"):
             tab.select_option(selector.split(":", 1)[1], value)
         elif selector.startswith("check:"):
             tab.check(selector.split(":", 1)[1])
@@ -80,7 +83,7 @@ def test_a_petition_from_registration_to_the_written_reply(live_server, staff, b
         page,
         "assign",
         {
-            "select:select[name=handling_unit]": "320722901",
+            "picker:handling_unit": "甲镇综治中心",
             "select:select[name=route]": "department_duty",
         },
     )
@@ -209,7 +212,7 @@ def test_hand_back_extension_and_the_key_flag(live_server, staff, register, brow
         page,
         "assign",
         {
-            "select:select[name=handling_unit]": "320722901",
+            "picker:handling_unit": "甲镇综治中心",
             "select:select[name=route]": "department_duty",
         },
     )

@@ -55,7 +55,13 @@ def test_an_address_without_a_point_is_enough(citizen, rules, tree):
     assert response.status_code == 200
     case = Case.objects.get()
     assert case.address == "甲镇人民路18号" and case.lat is None
-    assert case.dispatch_center == tree.county  # no point: the county center sorts it out
+    # No point: the address names 甲镇, whose noise rule routes the case to its center.
+    assert case.township == tree.t1 and case.village is None
+    assert case.dispatch_center == tree.t1 and case.suggested_unit == tree.t1
+    no_place = citizen.report(lat="", lng="", address="小区东门")
+    assert no_place.status_code == 200
+    unplaced = Case.objects.exclude(pk=case.pk).get()
+    assert unplaced.dispatch_center == tree.county  # no place named: the county sorts it out
 
 
 def test_bad_inputs_give_field_errors_and_keep_what_was_typed(citizen, rules):

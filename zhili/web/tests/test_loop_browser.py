@@ -43,7 +43,9 @@ def test_assisting_reply_send_back_and_return_request(
     page.goto(f"{base}/cases/{case.case_no}/")
     page.click("[data-testid=action-dispatch]")
     page.wait_for_selector("[data-testid=action-form-dispatch]")
-    page.check(f"[data-testid=assist-{rules.cgj.code}]")
+    page.fill("[data-testid=field-assisting-picker] input", "城管局")  # the unit picker
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"[data-testid=chip-{rules.cgj.code}]")
     shot(page, "20-loop-dispatch-assisting.png")
     page.click("[data-testid=submit-dispatch]")
     page.wait_for_selector("[data-testid=case-assists]")

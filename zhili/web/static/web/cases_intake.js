@@ -1,6 +1,9 @@
 /* The intake form (坐席受理): pick a category from the search results, pick the place on a map
  * (grids drawn lightly from /api/v1/grids), and ask the server for the routing preview
- * (event "zhili:preview") whenever the category, the point or the urgency changes. */
+ * (event "zhili:preview") whenever the category, the point, the urgency or the place the
+ * address names changes. The address's place (#address-match, asked again on event
+ * "zhili:point") lists the grids of the village it names in data-grids: they are outlined
+ * and framed on the map, for the operator to click the right one. */
 (function () {
   "use strict";
 
@@ -51,6 +54,33 @@
   map.attributionControl.setPrefix(false);
   let marker = null;
 
+  // --- the place the address names ----------------------------------------------------------
+  const gridLayers = new Map(); // grid code -> its polygon layer
+  let highlighted = [];
+  const plain = { color: "#1565c0", weight: 0.6, opacity: 0.6, fillColor: "#90caf9", fillOpacity: 0.08 };
+  const picked = { color: "#e65100", weight: 2.5, opacity: 1, fillColor: "#ffb74d", fillOpacity: 0.25 };
+
+  function highlightGrids(codes) {
+    highlighted.forEach((layer) => layer.setStyle(plain));
+    highlighted = codes.map((code) => gridLayers.get(code)).filter(Boolean);
+    highlighted.forEach((layer) => layer.setStyle(picked));
+    if (highlighted.length && !marker) {
+      map.fitBounds(L.featureGroup(highlighted).getBounds(), { padding: [24, 24], maxZoom: 15 });
+    }
+  }
+
+  function matchedGrids() {
+    const node = document.querySelector("#address-match [data-grids]");
+    return node ? node.dataset.grids.split(/\s+/).filter(Boolean) : [];
+  }
+
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    if (event.target.id === "address-match") {
+      highlightGrids(matchedGrids());
+      preview();
+    }
+  });
+
   function setPoint(latlng) {
     lat.value = latlng ? latlng.lat.toFixed(6) : "";
     lng.value = latlng ? latlng.lng.toFixed(6) : "";
@@ -62,6 +92,7 @@
     if (latlng) {
       marker = L.circleMarker(latlng, { radius: 7, color: "#fff", weight: 2, fillColor: "#c62828", fillOpacity: 1 }).addTo(map);
     }
+    document.body.dispatchEvent(new CustomEvent("zhili:point"));
     preview();
   }
 
@@ -79,10 +110,12 @@
         return;
       }
       const layer = L.geoJSON({ type: "FeatureCollection", features }, {
-        style: { renderer, color: "#1565c0", weight: 0.6, opacity: 0.6, fillColor: "#90caf9", fillOpacity: 0.08 },
+        style: { renderer, ...plain },
         interactive: false,
+        onEachFeature: (feature, polygon) => gridLayers.set(feature.properties.code, polygon),
       }).addTo(map);
       map.fitBounds(layer.getBounds(), { padding: [8, 8] });
+      highlightGrids(matchedGrids());
       mapNode.dataset.loaded = "true";
     })
     .catch(() => {
