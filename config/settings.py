@@ -348,4 +348,5 @@ LOGGING = {
 }
 
 # --- input and error format (issue 11; docs/api.md "Errors", docs/operations.md) -------------
-CSRF_FAILURE_VIEW = "zhili.core.api_errors.csrf_failure"
+# The interfaces answer in their format (zhili.core.api_errors), pages with the platform's 403.
+CSRF_FAILURE_VIEW = "zhili.web.errors.csrf_failure"
