@@ -215,8 +215,9 @@ AXES_VERBOSE = False
 ZHILI_TOKEN_IDLE_DAYS = int(os.environ.get("ZHILI_TOKEN_IDLE_DAYS", "30"))
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Session and CSRF cookies over HTTPS only, as production serves; `make demo` serves plain HTTP
+# with DEBUG off, so it turns them off (ZHILI_SECURE_COOKIES=false).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("ZHILI_SECURE_COOKIES", default=not DEBUG)
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
