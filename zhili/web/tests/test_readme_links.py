@@ -50,7 +50,7 @@ def section(text: str, title: str) -> str:
 
 
 def demo_logins(text: str) -> list[str]:
-    block = text.split("Demo logins", 1)[1].split("\n\n", 1)[1]
+    block = text.split("Demo logins", 1)[1].split("\n\n", 2)[1]  # the table, to its end
     names = re.findall(r"^\| `([a-z0-9_]+)` \|", block, re.M)
     assert names, "README 的演示账号表为空"
     return names
