@@ -18,13 +18,25 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 setup: $(BIN)/zhili node_modules/.package-lock.json
 
-demo: setup
-	$(BIN)/zhili migrate --noinput
-	$(BIN)/zhili demo
-	$(BIN)/zhili serve --port $(PORT) --with-background
+# The demo runs as a county would run the platform: DEBUG off (the platform's own error pages,
+# static files collected and served by WhiteNoise), the demo accounts allowed, a secret key of
+# this machine's own kept in var/, and plain HTTP on this machine (cookies not HTTPS-only).
+DEMO_KEY := var/demo-secret-key
+DEMO_ENV = DEBUG=false ZHILI_ALLOW_DEMO_USERS=1 ZHILI_SECURE_COOKIES=false SECRET_KEY="$$(cat $(DEMO_KEY))"
 
-serve: setup
-	$(BIN)/zhili serve --port $(PORT) --with-background
+$(DEMO_KEY):
+	@mkdir -p var
+	@umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+demo: setup $(DEMO_KEY)
+	$(DEMO_ENV) $(BIN)/zhili migrate --noinput
+	$(DEMO_ENV) $(BIN)/zhili demo
+	$(DEMO_ENV) $(BIN)/zhili collectstatic --noinput --verbosity 0
+	$(DEMO_ENV) $(BIN)/zhili serve --port $(PORT) --with-background
+
+serve: setup $(DEMO_KEY)
+	$(DEMO_ENV) $(BIN)/zhili collectstatic --noinput --verbosity 0
+	$(DEMO_ENV) $(BIN)/zhili serve --port $(PORT) --with-background
 
 worker: setup
 	$(BIN)/zhili worker

@@ -215,8 +215,9 @@ AXES_VERBOSE = False
 ZHILI_TOKEN_IDLE_DAYS = int(os.environ.get("ZHILI_TOKEN_IDLE_DAYS", "30"))
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Session and CSRF cookies over HTTPS only, as production serves; `make demo` serves plain HTTP
+# with DEBUG off, so it turns them off (ZHILI_SECURE_COOKIES=false).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("ZHILI_SECURE_COOKIES", default=not DEBUG)
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -352,4 +353,5 @@ LOGGING = {
 }
 
 # --- input and error format (issue 11; docs/api.md "Errors", docs/operations.md) -------------
-CSRF_FAILURE_VIEW = "zhili.core.api_errors.csrf_failure"
+# The interfaces answer in their format (zhili.core.api_errors), pages with the platform's 403.
+CSRF_FAILURE_VIEW = "zhili.web.errors.csrf_failure"

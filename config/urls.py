@@ -33,3 +33,9 @@ urlpatterns = [
     path("", include("zhili.receptions.urls")),
     path("", include("zhili.web.urls")),
 ]
+
+# The platform's own error pages (with DEBUG off; Django answers its technical pages otherwise).
+handler400 = "zhili.web.errors.bad_request"
+handler403 = "zhili.web.errors.permission_denied"
+handler404 = "zhili.web.errors.page_not_found"
+handler500 = "zhili.web.errors.server_error"

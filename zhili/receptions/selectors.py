@@ -49,6 +49,11 @@ def rota_organizations(user: Any) -> QuerySet[Organization]:
     )
 
 
+def has_rota(user: Any) -> bool:
+    """Whether the user sees any center's rota (the navigation's 领导接访日历 asks)."""
+    return rota_organizations(user).exists()
+
+
 def default_organization(user: Any) -> Organization | None:
     """The user's own center when it keeps a rota, else the first one they see (the county)."""
     org = getattr(user, "organization", None)

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from zhili.core import workcal
 from zhili.core.roles import Action
@@ -55,6 +56,13 @@ NAVIGATION: list[tuple[str, str, str, str | None]] = [
 ]
 
 
+# Entries shown only when the user also has something there (url name -> dotted predicate of
+# the user): a department's handler may view petitions but keeps no rota and sees none.
+NAV_CONDITIONS: dict[str, str] = {
+    "receptions:rota": "zhili.receptions.selectors.has_rota",
+}
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -62,6 +70,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     sections: dict[str, list[dict[str, Any]]] = {}
     for section, label, name, action in NAVIGATION:
         if action is not None and not can(user, action):
+            continue
+        if name in NAV_CONDITIONS and not import_string(NAV_CONDITIONS[name])(user):
             continue
         try:
             url = reverse(name)

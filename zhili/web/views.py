@@ -18,6 +18,7 @@ from zhili.core.scope import can, role_codes
 from zhili.orgs import lockout, selectors, services
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Level
+from zhili.web import errors
 from zhili.web.forms import PasswordChangeForm
 
 # Sections of the platform that exist, shown as cards on the home page.
@@ -158,5 +159,6 @@ def password_change_done(request: StaffRequest) -> HttpResponse:
     return render(request, "web/password_change_done.html")
 
 
-def forbidden(request: HttpRequest, message: str = "您没有访问此页面的权限") -> HttpResponse:
-    return render(request, "web/forbidden.html", {"message": message}, status=403)
+def forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
+    # The views' own 403: the error page, or an alert for an HTMX request (zhili/web/errors.py).
+    return errors.forbidden(request, message)

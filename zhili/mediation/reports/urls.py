@@ -7,6 +7,7 @@ from django.urls import path
 from zhili.mediation.reports import views
 
 urlpatterns = [
+    path("mediation/reports/", views.index, name="reports"),
     path("mediation/reports/monthly/", views.monthly, name="monthly"),
     path("mediation/reports/monthly.xlsx", views.monthly_xlsx, name="monthly_xlsx"),
     path("mediation/reports/collection/", views.collection, name="collection"),

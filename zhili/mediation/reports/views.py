@@ -7,6 +7,7 @@ Reads go through `selectors` / `stats` (the user's scope; out of scope = 404), w
 DomainError comes back beside its field as a 4xx.
 """
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhili.core.audit import audit
@@ -61,6 +63,24 @@ def _query(request: StaffRequest, *drop: str) -> str:
     for key in ("page", *drop):
         query.pop(key, None)
     return query.urlencode()
+
+
+# --- the index ---------------------------------------------------------------------------------
+
+
+@requires(Action.DISPUTES_VIEW)
+@require_GET
+def index(request: StaffRequest) -> HttpResponse:
+    """/mediation/reports/: what the collections and statistics hold, one card each."""
+    today = timezone.localdate()
+    last_month = today.replace(day=1) - timedelta(days=1)
+    context = {
+        "month_value": f"{today:%Y-%m}",
+        "last_month_value": f"{last_month:%Y-%m}",
+        "exemplary": selectors.exemplary_cases(user=request.user).count(),
+        "can_manage": can(request.user, Action.MEDIATION_MANAGE),
+    }
+    return render(request, "mediation/reports/index.html", context)
 
 
 # --- monthly report ----------------------------------------------------------------------------

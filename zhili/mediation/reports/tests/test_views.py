@@ -174,3 +174,20 @@ def test_monthly_workbook_writes_hostile_names_as_text(client, world, data):
     texts = inert_cells(export.content)
     assert f"填报单位:{PAYLOADS[0]}" in texts
     assert f"填表人:{PAYLOADS[1]}" in texts
+
+
+def test_the_reports_index_leads_to_each_report(client, world, data):
+    """/mediation/reports/ (the README's address): one card per report, the exemplary count
+    of the user's scope, the anthology offered once there is a case in it."""
+    login(client, world.chair)
+    page = client.get(reverse("mediation:reports")).content.decode()
+    for name in ("monthly", "collection", "search", "rankings"):
+        assert f'href="{reverse(f"mediation:{name}")}"' in page
+    assert "<strong>0</strong> 件典型案例" in page and reverse("mediation:anthology") not in page
+    client.post(reverse("mediation:mark_exemplary", args=[data["wall"].number]), {"note": "释法"})
+    page = client.get(reverse("mediation:reports")).content.decode()
+    assert "<strong>1</strong> 件典型案例" in page and reverse("mediation:anthology") in page
+    login(client, world.chair2)  # another township: not in its scope
+    assert (
+        "<strong>0</strong> 件典型案例" in client.get(reverse("mediation:reports")).content.decode()
+    )
