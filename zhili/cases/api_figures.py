@@ -37,6 +37,12 @@ class UnitFiguresOut(Schema):
     assisted: int = Field(..., description="协办任务数")
     assisted_on_time: int = Field(..., description="按时反馈的协办任务数")
     assisted_late: int = Field(..., description="逾期反馈或逾期未反馈的协办任务数")
+    acknowledge_judged: int = Field(
+        ..., description="及时签收率的基数:已签收或已过签收时限的工单数"
+    )
+    close_judged: int = Field(
+        ..., description="按时办结率的基数:已反馈、已转卷宗、已办结或已过办结时限的工单数"
+    )
     acknowledged_on_time_rate: float | None
     closed_on_time_rate: float | None
     satisfaction_rate: float | None

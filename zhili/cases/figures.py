@@ -8,6 +8,11 @@ Definitions, for the cases dispatched to a unit in the period (local days, both 
 - closed on time: replied_at <= due_at (the reply is what the unit controls; the close that
   follows is the center's review); a case handed over to a dispute or a petition before its
   deadline counts as on time: from then on the dossier's own limits judge the matter;
+- the two on-time rates count only the cases that can be judged now (`ACK_JUDGED`,
+  `CLOSE_JUDGED`): acknowledged, or past the acknowledgement deadline; replied, handed over
+  or closed, or past the handling deadline with the clock running. A case dispatched
+  yesterday and due next week is neither on time nor late yet: counted as "not on time" it
+  made a fresh period look like a failure (20 % county-wide on the 3rd of a month);
 - returned: timeline rows "return" (the unit's own, inside the return window) and
   "approve_return" (申请退单 approved by the center) in the period whose unit is the unit;
 - return requested / approved / refused: the unit's 申请退单 and the center's decisions on
@@ -31,12 +36,30 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from zhili.cases.models import AssistState, Card, Case, CaseAssist, CaseEvent, Rating
+from zhili.cases.workflow import CLOCK_RUNNING
 from zhili.core.errors import InvalidInput
 from zhili.core.scope import scope_for
 from zhili.orgs.models import Organization
 
 MAX_DAYS = 366 * 3
 ON_TIME = Q(held_at__isnull=True, replied_at__lte=F("due_at")) | Q(held_at__lte=F("due_at"))
+
+
+def ack_judged(now: datetime) -> Q:
+    """Cases whose acknowledgement can be judged at `now`: acknowledged, or past its deadline."""
+    return Q(acknowledged_at__isnull=False) | Q(acknowledge_due_at__lte=now)
+
+
+def close_judged(now: datetime) -> Q:
+    """Cases whose handling can be judged at `now`: replied, handed over to a dossier or
+    closed, or past the handling deadline while the clock runs (a suspended case's stored
+    deadline is stale until it resumes)."""
+    return (
+        Q(replied_at__isnull=False)
+        | Q(held_at__isnull=False)
+        | Q(closed_at__isnull=False)
+        | Q(state__in=CLOCK_RUNNING, due_at__lte=now)
+    )
 
 
 @dataclass(frozen=True)
@@ -59,6 +82,10 @@ class UnitFigures:
     assisted: int = 0  # 协办任务
     assisted_on_time: int = 0
     assisted_late: int = 0
+    # The bases of the two on-time rates: the cases that can be judged (ack_judged,
+    # close_judged); a case not yet due and not yet done is in neither.
+    acknowledge_judged: int = 0
+    close_judged: int = 0
 
     @staticmethod
     def _rate(part: int, whole: int) -> float | None:
@@ -66,11 +93,11 @@ class UnitFigures:
 
     @property
     def acknowledged_on_time_rate(self) -> float | None:
-        return self._rate(self.acknowledged_on_time, self.handled)
+        return self._rate(self.acknowledged_on_time, self.acknowledge_judged)
 
     @property
     def closed_on_time_rate(self) -> float | None:
-        return self._rate(self.closed_on_time, self.handled)
+        return self._rate(self.closed_on_time, self.close_judged)
 
     @property
     def satisfaction_rate(self) -> float | None:
@@ -94,7 +121,7 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def _case_rows(
-    user: Any, begin: datetime, end: datetime, codes: list[str] | None
+    user: Any, begin: datetime, end: datetime, codes: list[str] | None, now: datetime
 ) -> list[dict[str, Any]]:
     qs = Case.objects.filter(
         scope_for(user).q("unit_path"),
@@ -113,6 +140,8 @@ def _case_rows(
                 "id", filter=Q(acknowledged_at__lte=F("acknowledge_due_at"))
             ),
             closed_on_time=Count("id", filter=ON_TIME),
+            acknowledge_judged=Count("id", filter=ack_judged(now)),
+            close_judged=Count("id", filter=close_judged(now)),
             extended=Count("id", filter=Q(extended=True)),
             overdue=Count("id", filter=Q(card=Card.RED)),
             rated=Count("id", filter=~Q(rating="")),
@@ -198,7 +227,8 @@ def unit_figures(
     units named), ordered by unit code. Units outside the scope are left out."""
     begin, stop = period_bounds(start, end)
     codes = [c for c in unit_codes or [] if c] or None
-    case_rows = {row.pop("lead_unit"): row for row in _case_rows(user, begin, stop, codes)}
+    now = timezone.now()
+    case_rows = {row.pop("lead_unit"): row for row in _case_rows(user, begin, stop, codes, now)}
     loop = _loop_rows(begin, stop, codes)
     assists = _assist_rows(user, begin, stop, codes)
     units = Organization.objects.filter(
@@ -206,7 +236,7 @@ def unit_figures(
     ).filter(scope_for(user).q("path"))
     empty = dict.fromkeys(
         ("handled", "acknowledged_on_time", "closed_on_time", "extended", "overdue"), 0
-    ) | {"rated": 0, "satisfied": 0}
+    ) | {"rated": 0, "satisfied": 0, "acknowledge_judged": 0, "close_judged": 0}
     no_loop = dict.fromkeys(LOOP_FIGURES, 0)
     figures = []
     for unit in units.order_by("code"):

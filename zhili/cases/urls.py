@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/follow-up/", queues.follow_up, name="follow_up"),
     path("cases/follow-up/_tabs/", queues.follow_up_tabs, name="follow_up_tabs"),
     path("cases/figures/", figures.figures_page, name="figures"),
+    path("cases/figures/export.xlsx", figures.figures_export, name="figures_export"),
     path("cases/map/", map.case_map, name="map"),
     path("cases/map/_points/", map.map_points, name="map_points"),
     path("cases/_duplicates/<int:pk>/<str:decision>/", duplicates.decide, name="duplicate_decide"),

@@ -1,22 +1,44 @@
-"""Unit figures (办理质效): per handling unit and period, the rates the assessment builds on."""
+"""Unit figures (办理质效): per handling unit and period, the rates the assessment builds on;
+the same table as an XLSX workbook."""
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from zhili.cases.figures import UnitFigures, unit_figures
+from zhili.cases.figures_export import RULE, figures_filename, figures_workbook
 from zhili.core.dates import DayField
 from zhili.core.errors import InvalidInput
 from zhili.core.roles import Action
+from zhili.core.xlsx import XLSX
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
 
 CHART_UNITS = 15
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    """The first and the last day of `day`'s month."""
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+def quick_periods(today: date) -> list[tuple[str, date, date]]:
+    """The periods offered beside the dates: 本月 (the default), 上月, 本年."""
+    this_month = month_bounds(today)
+    last_month = month_bounds(this_month[0] - timedelta(days=1))
+    return [
+        ("本月", *this_month),
+        ("上月", *last_month),
+        ("本年", today.replace(month=1, day=1), today.replace(month=12, day=31)),
+    ]
 
 
 class PeriodForm(forms.Form):
@@ -24,9 +46,11 @@ class PeriodForm(forms.Form):
     end = DayField(label="结束日期", required=False)
 
     def period(self) -> tuple[date, date]:
-        today = timezone.localdate()
+        """The dates asked for; a missing one is taken from the current month (the whole
+        month, its first to its last day)."""
+        first, last = month_bounds(timezone.localdate())
         data = self.cleaned_data if self.is_valid() else {}
-        return data.get("start") or today.replace(day=1), data.get("end") or today
+        return data.get("start") or first, data.get("end") or last
 
 
 def _totals(rows: list[UnitFigures]) -> UnitFigures:
@@ -50,6 +74,8 @@ def _totals(rows: list[UnitFigures]) -> UnitFigures:
         "assisted",
         "assisted_on_time",
         "assisted_late",
+        "acknowledge_judged",
+        "close_judged",
     ]
     return UnitFigures(unit_code="", unit_name="合计", **{f: total(f) for f in fields})
 
@@ -69,9 +95,9 @@ def _chart(rows: list[UnitFigures]) -> dict[str, Any]:
     }
 
 
-@requires(Action.CASES_VIEW)
-@require_GET
-def figures_page(request: StaffRequest) -> HttpResponse:
+def _figures(request: StaffRequest) -> tuple[PeriodForm, date, date, list[UnitFigures]]:
+    """The period asked for and its rows, busiest unit first; a bad period is an error on
+    the form and no rows."""
     form = PeriodForm(request.GET or None)
     start, end = form.period()
     try:
@@ -80,6 +106,13 @@ def figures_page(request: StaffRequest) -> HttpResponse:
         form.add_error("end" if exc.field == "end" else None, exc.message)
         rows = []
     rows.sort(key=lambda r: (-r.received, r.unit_code))
+    return form, start, end, rows
+
+
+@requires(Action.CASES_VIEW)
+@require_GET
+def figures_page(request: StaffRequest) -> HttpResponse:
+    form, start, end, rows = _figures(request)
     context = {
         "form": form,
         "start": start,
@@ -87,6 +120,26 @@ def figures_page(request: StaffRequest) -> HttpResponse:
         "rows": rows,
         "totals": _totals(rows) if rows else None,
         "chart": _chart(rows),
+        "rule": RULE,
+        "query": f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}",
+        "periods": [
+            {"label": label, "start": first, "end": last, "current": (first, last) == (start, end)}
+            for label, first, last in quick_periods(timezone.localdate())
+        ],
     }
     status = 422 if form.errors else 200
     return render(request, "cases/figures.html", context, status=status)
+
+
+@requires(Action.CASES_VIEW)
+@require_GET
+def figures_export(request: StaffRequest) -> HttpResponseBase:
+    """The table of the page, for the same period, as an XLSX (导出Excel)."""
+    form, start, end, rows = _figures(request)
+    if form.errors:
+        context = {"form": form, "start": start, "end": end, "rows": [], "rule": RULE}
+        return render(request, "cases/figures.html", context, status=422)
+    content = figures_workbook(rows, _totals(rows) if rows else None, start, end)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = figures_filename(start, end)
+    return response
