@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from zhili.cases.models import Channel, Rating, State, Urgency
-from zhili.cases.selectors import CaseFilters
+from zhili.cases.selectors import DUE_FILTERS, QUEUES, CaseFilters
 from zhili.core.dates import DayField, MomentField
 
 
@@ -83,6 +83,17 @@ class CaseFilterForm(forms.Form):
     registered_from = DayField(label="受理日期自", required=False)
     registered_to = DayField(label="至", required=False)
     mine = forms.BooleanField(label="我上报的", required=False)
+    due = forms.ChoiceField(
+        label="办理时限", choices=[("", "全部"), *DUE_FILTERS.items()], required=False
+    )
+    queue = forms.ChoiceField(
+        label="范围", choices=[("", "我可查看的全部工单"), *QUEUES.items()], required=False
+    )
+
+    def chosen_queue(self) -> str:
+        """Which of the user's queues the list is drawn from ("": all they may see)."""
+        self.is_valid()
+        return self.cleaned_data.get("queue") or ""
 
     def filters(self, user: Any = None) -> CaseFilters:
         """The filters; 我上报的 (`mine`) needs the `user` whose reports they are."""
@@ -98,6 +109,7 @@ class CaseFilterForm(forms.Form):
             card=data.get("card") or "",
             registered_from=data.get("registered_from"),
             registered_to=data.get("registered_to"),
+            due=data.get("due") or "",
             q=(data.get("q") or "").strip(),
             reported_by=user.pk if mine else None,
         )

@@ -99,9 +99,10 @@ def job_report(request: StaffRequest, pk: int) -> HttpResponse:
 @requires(Action.CASES_VIEW)
 @require_GET
 def export_cases(request: StaffRequest) -> HttpResponseBase:
-    filters = CaseFilterForm(request.GET).filters(request.user)
+    form = CaseFilterForm(request.GET)
+    filters, queue = form.filters(request.user), form.chosen_queue()
     try:
-        out, _count = exports.case_export(user=request.user, filters=filters)
+        out, _count = exports.case_export(user=request.user, filters=filters, queue=queue)
     except InvalidInput as exc:
         query = request.GET.urlencode()
         context = {"message": exc.message, "query": query}

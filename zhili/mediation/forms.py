@@ -180,6 +180,7 @@ class DisputeFilterForm(forms.Form):
     month = MonthField(label="登记月份", required=False)
     q = forms.CharField(label="编号或名称", max_length=100, required=False)
     late = forms.BooleanField(label="只看超过办理目标", required=False)
+    due_today = forms.BooleanField(label="只看今日到达办理目标", required=False)
 
 
 # --- action forms ----------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from zhili.mediation.models import (
     Position,
     RiskAlert,
 )
-from zhili.mediation.workflow import AFTER_AGREEMENT, OPEN_STATES, TARGET_STATES
+from zhili.mediation.workflow import AFTER_AGREEMENT, OPEN_STATES, TARGET_STATES, UNDER_WAY
 
 UNTRAINED = "本年度未参加培训"
 
@@ -78,6 +78,7 @@ class DisputeFilters:
     month: str = ""  # YYYY-MM, by registration
     text: str = ""
     late: bool = False  # past the handling target, still being mediated
+    due_today: bool = False  # the handling target is today, still being mediated
 
 
 def _month_bounds(month: str) -> tuple[datetime, datetime] | None:
@@ -108,7 +109,46 @@ def filter_disputes(qs: QuerySet[Dispute], f: DisputeFilters) -> QuerySet[Disput
         qs = qs.filter(Q(number__iexact=f.text) | Q(title__icontains=f.text))
     if f.late:
         qs = qs.filter(state__in=TARGET_STATES, handling_due__lt=timezone.localdate())
+    if f.due_today:
+        qs = qs.filter(state__in=TARGET_STATES, handling_due=timezone.localdate())
     return qs
+
+
+def dispute_work(*, user: Any, confirmations: bool = False) -> dict[str, int]:
+    """In one query over the disputes under way in the user's scope: to accept
+    (`registered`), accepted (`accepted`), being mediated (`mediating`), the handling target
+    reached today (`due_today`) or passed (`late`, the yellow warning); and the agreements
+    whose judicial-confirmation window closes soon (`confirm_soon`, warned from day 25; a
+    second query, when `confirmations`)."""
+    today = timezone.localdate()
+    target = Q(state__in=TARGET_STATES)
+    counts = (
+        dispute_list(user=user)
+        .filter(state__in=UNDER_WAY)
+        .select_related(None)
+        .order_by()
+        .aggregate(
+            registered=Count("pk", filter=Q(state=DisputeState.REGISTERED)),
+            accepted=Count("pk", filter=Q(state=DisputeState.ACCEPTED)),
+            mediating=Count("pk", filter=Q(state=DisputeState.MEDIATING)),
+            due_today=Count("pk", filter=target & Q(handling_due=today)),
+            late=Count("pk", filter=target & Q(handling_due__lt=today)),
+        )
+    )
+    work = {key: int(value or 0) for key, value in counts.items()}
+    if confirmations:
+        warned = confirmation_list(user=user).filter(confirmation_warned_at__isnull=False)
+        work["confirm_soon"] = warned.count()
+    return work
+
+
+def risk_alerts_unsigned(*, user: Any) -> int:
+    """The risk alerts addressed to the user's own unit (or one below it) not signed yet."""
+    org = getattr(user, "organization", None)
+    if org is None:
+        return 0
+    alerts = risk_alert_list(user=user).filter(unit_path__under=org.path)
+    return alerts.filter(acknowledged_at__isnull=True).count()
 
 
 def state_counts(qs: QuerySet[Dispute]) -> dict[str, int]:

@@ -24,6 +24,7 @@ from zhili.petitions.models import (
     Route,
     State,
 )
+from zhili.petitions.selectors import DUE_FILTERS
 from zhili.petitions.services import PersonIn, Registration
 from zhili.petitions.services.common import HANDLING_KINDS
 
@@ -158,6 +159,9 @@ class FilterForm(forms.Form):
     group = forms.BooleanField(label="只看集体访", required=False)
     repeat = forms.BooleanField(label="只看重复信访", required=False)
     pending_extension = forms.BooleanField(label="只看待审批延期", required=False)
+    due = forms.ChoiceField(
+        label="办理时限", choices=_choices("全部", list(DUE_FILTERS.items())), required=False
+    )
 
 
 class NoteForm(forms.Form):

@@ -14,14 +14,23 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from zhili.core.audit import audit
 from zhili.core.errors import NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import can, scope_for
-from zhili.petitions.models import KeyPetitioner, Petition, Petitioner, PetitionEvent, PetitionParty
+from zhili.petitions import workflow
+from zhili.petitions.models import (
+    Card,
+    KeyPetitioner,
+    Petition,
+    Petitioner,
+    PetitionEvent,
+    PetitionParty,
+    State,
+)
 from zhili.petitions.services.key_petitioners import may_see_key_petitioners
 
 
@@ -51,6 +60,26 @@ class PetitionFilters:
     is_group: bool | None = None
     repeat: bool = False
     pending_extension: bool = False  # asked, not decided by the unit's head yet
+    due: str = ""  # a key of DUE_FILTERS: a time limit running, due today, overdue
+
+
+# The current step's time limit (`Petition.due_at`) of the petitions in a state where one runs
+# (workflow.OPEN): any, due later today, or already passed.
+DUE_FILTERS = {"open": "在办(时限计算中)", "today": "今日到期", "overdue": "已超期"}
+
+
+def due_q(due: str, now: datetime | None = None) -> Q:
+    if due not in DUE_FILTERS:
+        return Q()
+    now = now or timezone.now()
+    running = Q(state__in=workflow.OPEN)
+    if due == "today":
+        return running & Q(
+            due_at__gte=now, due_at__lt=_day_start(timezone.localdate(now)) + timedelta(days=1)
+        )
+    if due == "overdue":
+        return running & Q(due_at__lt=now)
+    return running
 
 
 def _day_start(day: date) -> datetime:
@@ -80,7 +109,9 @@ def petition_list(*, user: Any, filters: PetitionFilters | None = None) -> Query
     if f.repeat:
         qs = qs.filter(repeat_of__isnull=False)
     if f.pending_extension:
-        qs = qs.filter(extension_requested_at__isnull=False, extension_decided_at__isnull=True)
+        qs = qs.filter(PENDING_EXTENSION)
+    if f.due:
+        qs = qs.filter(due_q(f.due))
     if f.received_from:
         qs = qs.filter(received_at__gte=_day_start(f.received_from))
     if f.received_to:
@@ -89,6 +120,34 @@ def petition_list(*, user: Any, filters: PetitionFilters | None = None) -> Query
     if text:
         qs = qs.filter(Q(number=text.upper()) | Q(title__contains=text))
     return qs.order_by("-received_at", "-id")
+
+
+PENDING_EXTENSION = Q(extension_requested_at__isnull=False, extension_decided_at__isnull=True)
+
+
+def petition_work(*, user: Any) -> dict[str, int]:
+    """In one query over the petitions in the user's scope whose time limit runs: all of
+    them (`open`), to transfer (`registered`), hand-backs to decide (`hand_back`), extensions
+    waiting for the unit's head (`pending_extension`), due later today, overdue, and those
+    under a yellow or red card."""
+    now = timezone.now()
+    counts = (
+        petition_list(user=user)
+        .filter(state__in=workflow.OPEN)
+        .select_related(None)
+        .order_by()
+        .aggregate(
+            open=Count("pk"),
+            registered=Count("pk", filter=Q(state=State.REGISTERED)),
+            hand_back=Count("pk", filter=Q(state=State.HAND_BACK_REQUESTED)),
+            pending_extension=Count("pk", filter=PENDING_EXTENSION),
+            due_today=Count("pk", filter=due_q("today", now)),
+            overdue=Count("pk", filter=due_q("overdue", now)),
+            yellow=Count("pk", filter=Q(card=Card.YELLOW)),
+            red=Count("pk", filter=Q(card=Card.RED)),
+        )
+    )
+    return {key: int(value or 0) for key, value in counts.items()}
 
 
 def petition_get(*, user: Any, number: str) -> Petition:

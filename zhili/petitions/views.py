@@ -194,6 +194,7 @@ def _filters(form: FilterForm) -> selectors.PetitionFilters:
         is_group=True if d.get("group") else None,
         repeat=bool(d.get("repeat")),
         pending_extension=bool(d.get("pending_extension")),
+        due=d.get("due") or "",
     )
 
 

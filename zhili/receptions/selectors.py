@@ -272,6 +272,25 @@ def ownership_counts(*, user: Any) -> dict[str, int]:
     )
 
 
+def ownership_work(*, user: Any, leader: Any = None) -> dict[str, int]:
+    """In one query, the 包案 in the user's scope (of `leader` alone, when given): in
+    progress (`active`), of which past their target (`overdue`, as the list's filter)."""
+    now = timezone.now()
+    counts = (
+        ownership_list(user=user, leader=leader, state=OwnershipState.ACTIVE)
+        .select_related(None)
+        .order_by()
+        .aggregate(active=Count("pk"), overdue=Count("pk", filter=Q(due_at__lte=now)))
+    )
+    return {key: int(value or 0) for key, value in counts.items()}
+
+
+def appointments_today(*, leader: Any) -> int:
+    """The appointments of the leader's reception days today (what 我的接访 lists)."""
+    today = timezone.localdate()
+    return Appointment.objects.filter(rota_day__leader=leader, rota_day__date=today).count()
+
+
 def ownership_leaders(*, user: Any) -> QuerySet[User]:
     """The leaders holding a 包案 in the user's scope (the list's filter)."""
     owners = Ownership.objects.filter(path_scope(user)).values("leader_id")

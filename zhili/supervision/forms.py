@@ -8,6 +8,7 @@ from django import forms
 
 from zhili.core.dates import DayField
 from zhili.supervision.models import Level
+from zhili.supervision.selectors import SIDES
 
 TEXTAREA = {"rows": 3}
 
@@ -22,6 +23,10 @@ class OrderFilterForm(forms.Form):
     issued_from = DayField(label="下发日期自", required=False)
     issued_to = DayField(label="至", required=False)
     overdue = forms.BooleanField(label="只看答复已超时", required=False)
+    due_today = forms.BooleanField(label="只看今日到期", required=False)
+    side = forms.ChoiceField(
+        label="范围", choices=[("", "全部督办单"), *SIDES.items()], required=False
+    )
 
 
 class AnswerForm(forms.Form):

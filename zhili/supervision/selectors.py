@@ -5,11 +5,13 @@ it was copied to (抄送) or the center that issued it. County-wide users see al
 """
 
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from zhili.cases.selectors import own_center
 from zhili.core.errors import NotFound
 from zhili.core.scope import scope_for
 from zhili.supervision.models import OrderEvent, OrderState, SupervisionOrder
@@ -31,6 +33,31 @@ class OrderFilters:
     unit: str = ""  # supervised unit's code
     case_no: str = ""
     overdue: bool = False  # issued, and the answer is late
+    due_today: bool = False  # issued, and the answer is due later today
+    side: str = ""  # a key of SIDES: the orders the user's unit answers, or its center issued
+
+
+SIDES = {"unit": "本单位被督办", "center": "本中心下发"}
+
+
+def side_q(user: Any, side: str) -> Q:
+    """The orders sent to the user's unit (or below it): what it must answer; or those its
+    center issued: what it reviews and closes. No unit or center: none."""
+    if side not in SIDES:
+        return Q()
+    org = getattr(user, "organization", None) if side == "unit" else own_center(user)
+    if org is None:
+        return Q(pk__in=[])
+    return Q(**{f"{side}_path__under": org.path})
+
+
+def due_today_q(now: datetime | None = None) -> Q:
+    """Issued orders whose answer is due between now and the end of the local day."""
+    now = now or timezone.now()
+    tomorrow = datetime.combine(
+        timezone.localdate(now) + timedelta(days=1), time.min, timezone.get_current_timezone()
+    )
+    return Q(state=OrderState.ISSUED, due_at__gte=now, due_at__lt=tomorrow)
 
 
 def order_list(*, user: Any, filters: OrderFilters | None = None) -> QuerySet[SupervisionOrder]:
@@ -38,6 +65,10 @@ def order_list(*, user: Any, filters: OrderFilters | None = None) -> QuerySet[Su
     qs = SupervisionOrder.objects.filter(order_scope(user)).select_related(
         "unit", "copy_to", "center", "case", "petition", "issued_by"
     )
+    if f.side:
+        qs = qs.filter(side_q(user, f.side))
+    if f.due_today:
+        qs = qs.filter(due_today_q())
     if f.state:
         qs = qs.filter(state=f.state)
     if f.level:
@@ -69,10 +100,31 @@ def order_history(order: SupervisionOrder) -> QuerySet[OrderEvent]:
 
 def order_inbox(*, user: Any) -> QuerySet[SupervisionOrder]:
     """Orders sent to the user's own unit (or below it): what it must answer."""
-    org = getattr(user, "organization", None)
-    if org is None:
+    if getattr(user, "organization", None) is None:
         return SupervisionOrder.objects.none()
-    return order_list(user=user).filter(unit_path__under=org.path)
+    return order_list(user=user).filter(side_q(user, "unit"))
+
+
+def order_work(*, user: Any) -> dict[str, int]:
+    """In one query, the open orders of both sides: sent to the user's unit and not answered
+    (`to_answer`), of which due later today (`due_today`) and late (`late`); answered to the
+    user's center, to review and close (`to_close`)."""
+    now = timezone.now()
+    unit, center = side_q(user, "unit"), side_q(user, "center")
+    issued = Q(state=OrderState.ISSUED)
+    counts = (
+        order_list(user=user)
+        .filter(state__in=(OrderState.ISSUED, OrderState.ANSWERED))
+        .select_related(None)
+        .order_by()
+        .aggregate(
+            to_answer=Count("pk", filter=unit & issued),
+            due_today=Count("pk", filter=unit & due_today_q(now)),
+            late=Count("pk", filter=unit & issued & Q(due_at__lt=now)),
+            to_close=Count("pk", filter=center & Q(state=OrderState.ANSWERED)),
+        )
+    )
+    return {key: int(value or 0) for key, value in counts.items()}
 
 
 def state_counts(qs: QuerySet[SupervisionOrder]) -> dict[str, int]:

@@ -12,7 +12,8 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,13 +22,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from zhili.cases import selectors as case_selectors
 from zhili.core.errors import DomainError, NotFound
 from zhili.core.roles import Action
-from zhili.core.scope import can, role_codes, scope_for
+from zhili.core.xlsx import XLSX
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Organization
 from zhili.orgs.views import requires
 from zhili.petitions import selectors as petition_selectors
 from zhili.supervision import selectors, services, workflow
 from zhili.supervision.documents import document_filename, order_print, render_order_docx
+from zhili.supervision.exports import export_filename, order_export
 from zhili.supervision.forms import ACTION_FORMS, OrderFilterForm
 from zhili.supervision.models import OrderState, SupervisionOrder
 from zhili.web.printing import paper_page
@@ -82,6 +84,8 @@ def _filtered(user: Any, data: dict[str, Any]) -> QuerySet[SupervisionOrder]:
         level=data.get("level") or "",
         unit=data.get("unit") or "",
         overdue=bool(data.get("overdue")),
+        due_today=bool(data.get("due_today")),
+        side=data.get("side") or "",
     )
     qs = selectors.order_list(user=user, filters=filters)
     if data.get("issued_from"):
@@ -98,6 +102,11 @@ def _query(request: StaffRequest, *drop: str) -> str:
     return query.urlencode()
 
 
+def _current_tab(request: StaffRequest) -> str:
+    current = request.GET.get("state", "")
+    return current if current in TAB_KEYS else OrderState.ISSUED.value
+
+
 @requires(Action.SUPERVISION_VIEW)
 @require_GET
 def order_list(request: StaffRequest) -> HttpResponse:
@@ -105,8 +114,7 @@ def order_list(request: StaffRequest) -> HttpResponse:
     filters = OrderFilterForm(request.GET)
     filters.is_valid()  # invalid values are dropped from cleaned_data
     qs = _filtered(user, filters.cleaned_data)
-    current = request.GET.get("state", "")
-    current = current if current in TAB_KEYS else OrderState.ISSUED.value
+    current = _current_tab(request)
     counts = selectors.state_counts(qs)
     base = reverse("supervision:list")
     rest = _query(request, "state")
@@ -142,6 +150,24 @@ def order_list(request: StaffRequest) -> HttpResponse:
     }
     template = "supervision/_list.html" if request.htmx else "supervision/list.html"
     return render(request, template, context)
+
+
+@requires(Action.SUPERVISION_VIEW)
+@require_GET
+def order_export_xlsx(request: StaffRequest) -> HttpResponseBase:
+    """The list's current tab and filters as an XLSX (导出Excel), in the list's order."""
+    filters = OrderFilterForm(request.GET)
+    filters.is_valid()
+    qs = _filtered(request.user, filters.cleaned_data)
+    current = _current_tab(request)
+    if current != "all":
+        qs = qs.filter(state=current)
+    try:
+        out, _count = order_export(qs)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('supervision:list')}?{_query(request)}")
+    return FileResponse(out, as_attachment=True, filename=export_filename(), content_type=XLSX)
 
 
 # --- detail and actions -----------------------------------------------------------------------
@@ -263,42 +289,3 @@ def order_print_page(request: StaffRequest, number: str) -> HttpResponse:
     order = get_order_or_404(request.user, number)
     paper = order_print(actor=request.user, order=order)
     return paper_page(request, paper, back_url=reverse("supervision:detail", args=[number]))
-
-
-# --- the home page's card ---------------------------------------------------------------------
-
-
-def home_card(user: Any) -> dict[str, Any] | None:
-    """The 督查督办 card of the home page: what this user must answer, and what to close."""
-    if not can(user, Action.SUPERVISION_VIEW):
-        return None
-    roles = set(role_codes(user)) | ({"admin"} if user.is_superuser else set())
-    base = reverse("supervision:list")
-    figures = []
-    url = base
-    if roles & workflow.CENTER_ROLES:
-        to_close = selectors.order_list(user=user).filter(state=OrderState.ANSWERED)
-        scope = scope_for(user)
-        if not scope.everything:
-            to_close = to_close.filter(scope.q("center_path"))
-        figures.append({"label": "待审核办结", "value": to_close.count()})
-        url = f"{base}?state={OrderState.ANSWERED.value}"
-    if roles & workflow.HANDLERS and getattr(user, "organization", None):
-        issued = selectors.order_inbox(user=user).filter(state=OrderState.ISSUED)
-        late = issued.filter(due_at__lt=timezone.now()).count()
-        figures.insert(0, {"label": "待答复", "value": issued.count()})
-        figures.insert(1, {"label": "答复已超时", "value": late})
-        url = f"{base}?state={OrderState.ISSUED.value}"
-    if not figures:
-        figures.append(
-            {
-                "label": "未办结督办单",
-                "value": selectors.order_list(user=user).exclude(state=OrderState.CLOSED).count(),
-            }
-        )
-    return {
-        "title": "督查督办 · 督办单",
-        "description": "红牌超期工单自动督办,承办单位答复、中心审核办结",
-        "url": url,
-        "figures": figures,
-    }

@@ -15,29 +15,26 @@ from django.views.decorators.http import require_http_methods
 from zhili.core.errors import DomainError
 from zhili.core.roles import Action, Role
 from zhili.core.scope import can, role_codes
-from zhili.orgs import lockout, selectors, services
+from zhili.orgs import lockout, services
 from zhili.orgs.auth import StaffRequest
-from zhili.orgs.models import Level
 from zhili.web import errors
 from zhili.web.forms import PasswordChangeForm
+from zhili.web.home import work_cards
 
-# Sections of the platform that exist, shown as cards on the home page.
-# (title, description, url name, required action)
-BUILT_SECTIONS: list[tuple[str, str, str, str | None]] = [
+# The modules a user opens most, under "我的待办": (title, description, url name, action).
+# Only what is built is listed; the navigation has every page.
+SECTIONS: list[tuple[str, str, str, str | None]] = [
+    ("受理登记", "12345热线、来电来访等诉求登记", "cases:intake", Action.CASES_INTAKE),
+    ("工单查询", "全部可见工单的检索与导出", "cases:list", Action.CASES_VIEW),
+    ("事件地图", "事件分布与处置状态", "cases:map", Action.CASES_VIEW),
+    ("办理质效", "各承办单位签收、办结、满意情况", "cases:figures", Action.CASES_VIEW),
+    ("督办单", "红牌超期工单的督办与答复", "supervision:list", Action.SUPERVISION_VIEW),
+    ("矛盾纠纷调解", "纠纷台账、调解、协议与司法确认", "mediation:list", Action.DISPUTES_VIEW),
+    ("信访事项", "登记、转送交办、办理与答复", "petitions:list", Action.PETITIONS_VIEW),
+    ("领导接访", "接访日历、预约与包案", "receptions:rota", Action.PETITIONS_VIEW),
     ("组织架构", "县、乡、村三级综治中心与职能部门", "orgs:tree", Action.ORGS_VIEW),
     ("网格地图", "全县网格分布、网格员与坐标定位", "orgs:grid_map", Action.GRIDS_VIEW),
     ("人员与角色", "工作人员账号、所属单位与角色", "orgs:people", Action.PEOPLE_MANAGE),
-]
-
-# Modules of the plan that are not built yet: listed honestly, with no figures.
-PLANNED_SECTIONS: list[tuple[str, str]] = [
-    ("矛盾调解", "矛盾纠纷排查、调解登记与调解协议"),
-    ("信访接访", "信访登记、受理告知、办理与答复"),
-    ("视频监控", "雪亮工程视频点位接入与实时查看"),
-    ("指挥调度", "大屏、实时对讲与处置力量调度"),
-    ("视频会议", "县乡村三级视频会议与网上培训"),
-    ("研判分析", "日报告、周例会、月分析、季点评与预警"),
-    ("考核评比", "先进单位、十佳调解室与评等定级"),
 ]
 
 
@@ -54,28 +51,9 @@ def greeting(now: Any = None) -> str:
     return "晚上好"
 
 
-def home_figures(user: Any) -> list[dict[str, Any]]:
-    """Real counts within the user's scope; nothing is shown that is not measured."""
-    orgs = selectors.organization_list(user=user).filter(kind="center")
-    return [
-        {
-            "label": "乡镇(街道)综治中心",
-            "value": orgs.filter(level=Level.TOWNSHIP).count(),
-            "unit": "个",
-        },
-        {
-            "label": "村(社区)综治中心",
-            "value": orgs.filter(level=Level.VILLAGE).count(),
-            "unit": "个",
-        },
-        {"label": "网格", "value": selectors.grid_list(user=user).count(), "unit": "个"},
-        {"label": "工作人员", "value": selectors.staff_list(user=user).count(), "unit": "人"},
-    ]
-
-
-def built_sections(user: Any) -> list[dict[str, str]]:
+def sections(user: Any) -> list[dict[str, str]]:
     cards = []
-    for title, description, name, action in BUILT_SECTIONS:
+    for title, description, name, action in SECTIONS:
         if action is not None and not can(user, action):
             continue
         try:
@@ -93,25 +71,10 @@ def home(request: StaffRequest) -> HttpResponse:
         "greeting": greeting(),
         "organization": user.organization,
         "roles": [label for code, label in Role.choices if code in codes],
-        "figures": home_figures(user) if can(user, Action.ORGS_VIEW) else [],
-        "sections": built_sections(user),
-        "cases_card": _cases_card(user),
-        "supervision_card": _supervision_card(user),
-        "planned": [{"title": t, "description": d} for t, d in PLANNED_SECTIONS],
+        "work": work_cards(user),
+        "sections": sections(user),
     }
     return render(request, "web/home.html", context)
-
-
-def _cases_card(user: Any) -> dict[str, Any] | None:
-    from zhili.cases.views import home_card  # the cases pages import this module
-
-    return home_card(user)
-
-
-def _supervision_card(user: Any) -> dict[str, Any] | None:
-    from zhili.supervision.views import home_card  # the supervision pages import this module
-
-    return home_card(user)
 
 
 # Service fields -> form fields, for errors raised by user_change_password.

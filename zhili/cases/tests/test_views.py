@@ -71,13 +71,14 @@ def test_pages_require_login(staff):
     assert response.status_code == 302
 
 
-def test_home_card_shows_real_counts(staff, register):
+def test_home_counts_the_centers_queue(staff, register):
     register()
     register()
     response = client_for(staff.township).get(reverse("web:home"))  # T1 holds its noise cases
-    card = response.context["cases_card"]
-    assert card["figures"][0] == {"label": "待派单", "value": 2}
-    assert 'data-testid="cases-card"' in response.content.decode()
+    [card] = [c for c in response.context["work"] if c.key == "cases-center"]
+    to_dispatch = next(f for f in card.details if f.label == "待派单")
+    assert (to_dispatch.value, to_dispatch.url) == (2, "/cases/workbench/?bucket=to_dispatch")
+    assert 'data-testid="work-cases-center"' in response.content.decode()
 
 
 # --- scope ------------------------------------------------------------------------------------

@@ -7,10 +7,7 @@ changed (a row, or the detail's body); a DomainError comes back beside its field
 
 The parts: `intake` (受理登记 and its previews), `queues` (workbench, inbox, follow-up, bulk
 dispatch), `lists` (the case list), `detail` (detail, actions, phone reveal, attachments),
-`map` (the case map and its points), `home` (the home page's card) and `common` (what they
-share). `zhili.cases.urls` maps the addresses to them.
+`map` (the case map and its points), `figures` (办理质效 and its export) and `common` (what
+they share). `zhili.cases.urls` maps the addresses to them. The home page's counts of a
+user's queues are in `zhili.web.home`, from `zhili.cases.selectors`.
 """
-
-from zhili.cases.views.home import home_card
-
-__all__ = ["home_card"]

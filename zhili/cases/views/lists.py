@@ -1,4 +1,5 @@
-"""The case list: filters and keyset pages over every case the user may see."""
+"""The case list: filters and keyset pages over every case the user may see, or one of their
+queues."""
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -18,7 +19,7 @@ from zhili.orgs.views import requires
 def case_list(request: StaffRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET)
     filters = form.filters(request.user)
-    qs = selectors.case_list(user=request.user)
+    qs = selectors.queue_cases(user=request.user, queue=form.chosen_queue())
     try:
         page = selectors.keyset_page(
             selectors.filter_cases(qs, filters, user=request.user),
@@ -35,6 +36,7 @@ def case_list(request: StaffRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "first_page": not request.GET.get("cursor"),
+        "queues": selectors.user_queues(request.user),
         **_filter_options(request.user),
     }
     template = "cases/_list_table.html" if request.htmx else "cases/list.html"

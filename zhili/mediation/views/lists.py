@@ -59,6 +59,7 @@ def dispute_list(request: StaffRequest) -> HttpResponse:
         month=data.get("month") or "",
         text=(data.get("q") or "").strip(),
         late=bool(data.get("late")),
+        due_today=bool(data.get("due_today")),
     )
     qs = selectors.dispute_list(user=user)
     # The state tabs count what the other filters leave.

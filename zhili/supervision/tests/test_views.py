@@ -1,16 +1,19 @@
 """The supervision pages: who sees them, the scope, the answer / close / reject forms, and the
 Word notice."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from io import BytesIO
 
 import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
+from openpyxl import load_workbook
 
 from zhili.core.roles import PERMISSIONS, Action, Role
+from zhili.core.xlsx import XLSX
 from zhili.supervision import workflow
 from zhili.supervision.models import Level, OrderState, SupervisionOrder
 from zhili.supervision.tests.test_orders import START, deliver_all, red_lamp_case
@@ -208,21 +211,52 @@ def test_the_word_notice_downloads(order, staff):
     assert order.case.case_no in cells
 
 
+def _supervision_card(user):
+    response = client_for(user).get(reverse("web:home"))
+    cards = [c for c in response.context["work"] if c.key == "supervision"]
+    return {f.label: (f.value, f.url) for f in cards[0].figures} if cards else None
+
+
 def test_the_home_card_counts_what_to_answer_and_to_close(order, staff):
-    unit = client_for(staff.zjj_handler).get(reverse("web:home"))
-    card = unit.context["supervision_card"]
-    assert {f["label"]: f["value"] for f in card["figures"]} == {"待答复": 1, "答复已超时": 0}
-    assert card["url"] == "/supervision/?state=issued"
-    assert 'data-testid="supervision-card"' in unit.content.decode()
-    center = client_for(staff.dispatcher)
-    figures = center.get(reverse("web:home")).context["supervision_card"]["figures"]
-    assert figures == [{"label": "待审核办结", "value": 0}]
+    unit = _supervision_card(staff.zjj_handler)
+    assert unit["待答复"] == (1, "/supervision/?state=issued&side=unit")
+    assert unit["已超期"][0] == 0 and unit["今日到期"][0] == 0
+    assert "待审核办结" not in unit  # a handling unit does not close orders
+    assert _supervision_card(staff.dispatcher) == {
+        "待审核办结": (0, "/supervision/?state=answered&side=center")
+    }
     act(client_for(staff.zjj_handler), order, "answer", cause="a", measures="b")
-    figures = center.get(reverse("web:home")).context["supervision_card"]["figures"]
-    assert figures == [{"label": "待审核办结", "value": 1}]
+    assert _supervision_card(staff.dispatcher)["待审核办结"][0] == 1
     # A township officer (both handler and dispatcher) sees no order of the county's.
-    township = client_for(staff.township).get(reverse("web:home")).context["supervision_card"]
-    assert [f["value"] for f in township["figures"]] == [0, 0, 0]
+    township = _supervision_card(staff.township)
+    assert [value for value, _url in township.values()] == [0, 0, 0, 0]
+
+
+def later_today():
+    """A moment between now and the end of the local day (on any day the suite runs)."""
+    now = timezone.now()
+    tomorrow = timezone.make_aware(
+        datetime.combine(timezone.localdate(now) + timedelta(days=1), datetime.min.time())
+    )
+    return now + (tomorrow - now) / 2
+
+
+def test_the_list_narrows_to_the_users_side_and_to_today(order, staff):
+    client = client_for(staff.zjj_handler)
+    mine = {"state": "issued", "side": "unit"}
+    response = client.get(reverse("supervision:list"), mine)
+    assert [o.number for o in response.context["orders"]] == [order.number]
+    SupervisionOrder.objects.filter(pk=order.pk).update(due_at=later_today())
+    response = client.get(reverse("supervision:list"), {**mine, "due_today": "1"})
+    assert [o.number for o in response.context["orders"]] == [order.number]
+    assert _supervision_card(staff.zjj_handler)["今日到期"][0] == 1
+    SupervisionOrder.objects.filter(pk=order.pk).update(due_at=timezone.now() - timedelta(1))
+    response = client.get(reverse("supervision:list"), {**mine, "due_today": "1"})
+    assert response.context["orders"] == []
+    assert _supervision_card(staff.zjj_handler)["已超期"][0] == 1
+    # Another unit is not the supervised one.
+    response = client_for(staff.cgj_handler).get(reverse("supervision:list"), mine)
+    assert response.context["orders"] == []
 
 
 def test_the_case_detail_lists_its_orders(order, staff):
@@ -230,3 +264,43 @@ def test_the_case_detail_lists_its_orders(order, staff):
     body = response.content.decode()
     assert 'data-testid="case-supervision"' in body
     assert reverse("supervision:detail", args=[order.number]) in body
+
+
+def _sheet_rows(response):
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    assert "attachment" in response["Content-Disposition"]
+    content = b"".join(response.streaming_content)
+    return list(load_workbook(BytesIO(content)).active.iter_rows(values_only=True))
+
+
+def test_the_list_exports_its_tab_and_filters_as_xlsx(order, staff):
+    client = client_for(staff.zjj_handler)
+    page = client.get(reverse("supervision:list")).content.decode()
+    assert 'data-testid="export-xlsx"' in page and "共 1 件" in page
+    header, *rows = _sheet_rows(client.get(reverse("supervision:export"), {"state": "issued"}))
+    assert header[:5] == ("督办单编号", "类型", "督办等级", "督办对象", "被督办单位")
+    [row] = rows
+    values = dict(zip(header, row, strict=True))
+    assert (values["督办单编号"], values["督办对象"]) == (order.number, order.case.case_no)
+    assert (values["被督办单位"], values["状态"]) == ("住建局", "已下发")
+    assert values["督办事由"] == order.reason
+    # The default tab is the list's (待答复); another tab, or another unit, has no row.
+    assert len(_sheet_rows(client.get(reverse("supervision:export")))) == 2
+    closed = client.get(reverse("supervision:export"), {"state": "closed"})
+    assert _sheet_rows(closed) == [header]
+    other = client_for(staff.cgj_handler).get(reverse("supervision:export"), {"state": "all"})
+    assert _sheet_rows(other) == [header]
+
+
+def test_an_answered_order_exports_its_answer(order, staff):
+    act(client_for(staff.zjj_handler), order, "answer", cause="人手不足", measures="=增派人员")
+    response = client_for(staff.dispatcher).get(reverse("supervision:export"), {"state": "all"})
+    header, row = _sheet_rows(response)
+    values = dict(zip(header, row, strict=True))
+    assert (values["状态"], values["超期原因"], values["整改措施"]) == (
+        "已答复",
+        "人手不足",
+        "=增派人员",
+    )
+    assert isinstance(values["答复时间"], datetime)
