@@ -29,6 +29,7 @@ from zhili.cases.models import (
     State,
 )
 from zhili.cases.workflow import CLOCK_RUNNING
+from zhili.core.counting import Total, count_or_estimate
 from zhili.core.errors import InvalidInput, NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import EVERYTHING, Scope, can, scope_for
@@ -472,6 +473,12 @@ def user_queues(user: Any) -> dict[str, str]:
         "grid": can(user, Action.MOBILE_USE),
     }
     return {key: label for key, label in QUEUES.items() if has[key]}
+
+
+def case_total(*, user: Any, filters: CaseFilters, queue: str = "") -> Total:
+    """How many cases the list of `filters` holds for `user` (exact up to 10,000)."""
+    qs = filter_cases(queue_cases(user=user, queue=queue), filters, user=user)
+    return count_or_estimate(qs)
 
 
 CENTER_WAITING = ("to_dispatch", "returned", "extension", "return_request", "to_close")

@@ -6,6 +6,7 @@ app_name = "cases"
 # Fixed words and underscored paths come before <case_no>, which never starts with "_".
 urlpatterns = [
     path("cases/", lists.case_list, name="list"),
+    path("cases/_total/", lists.case_total, name="list_total"),
     path("cases/new/", intake.intake, name="intake"),
     path("cases/_categories/", intake.category_options, name="category_options"),
     path("cases/_preview/", intake.routing_preview, name="routing_preview"),
