@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods
 
 from zhili.core.errors import DomainError
@@ -18,6 +19,7 @@ from zhili.core.scope import can, role_codes
 from zhili.orgs import lockout, services
 from zhili.orgs.auth import StaffRequest
 from zhili.web import errors
+from zhili.web.context import NAV_CONDITIONS
 from zhili.web.forms import PasswordChangeForm
 from zhili.web.home import work_cards
 
@@ -52,9 +54,12 @@ def greeting(now: Any = None) -> str:
 
 
 def sections(user: Any) -> list[dict[str, str]]:
+    """The SECTIONS this user may open, by the navigation's rules (NAV_CONDITIONS too)."""
     cards = []
     for title, description, name, action in SECTIONS:
         if action is not None and not can(user, action):
+            continue
+        if name in NAV_CONDITIONS and not import_string(NAV_CONDITIONS[name])(user):
             continue
         try:
             cards.append({"title": title, "description": description, "url": reverse(name)})

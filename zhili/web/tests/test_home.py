@@ -225,7 +225,11 @@ def test_every_figure_counts_what_its_link_lists(work, people):
         client = client_for(user)
         shown = cards(user)
         assert shown, f"{persona} has no work card"
+        response = client.get(reverse("web:home"))
+        for section in response.context["sections"]:
+            assert client.get(section["url"]).status_code == 200, (persona, section)
         for card in shown.values():
+            assert client.get(card.url).status_code == 200, (persona, card.key)
             for figure in [*card.figures, *card.details]:
                 _check_figure(client, persona, card, figure)
 
