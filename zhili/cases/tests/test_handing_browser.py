@@ -46,7 +46,8 @@ def test_hand_down_from_the_case_page(live_server, staff, tree, catalog, registe
     page.click("[data-testid=submit-hand_down]")  # nothing chosen
     page.locator("[data-testid=error-unit]").wait_for()
     assert page.locator("nav, .sidebar").count() > 0  # the page kept its frame
-    page.select_option("[data-testid=field-unit]", station.code)
+    page.fill("[data-testid=field-unit-picker] input", station.name)  # the unit picker
+    page.keyboard.press("Enter")
     page.screenshot(path=str(ARTIFACTS / "hand-down-form.png"), full_page=True)
     page.click("[data-testid=submit-hand_down]")
     page.locator("[data-testid=action-done]").wait_for()
