@@ -761,7 +761,7 @@ def _children(rng: random.Random, disputes: list[Dispute], plans: list[tuple]) -
                 )
                 sessions.append(session)
                 session_mediators.append((session, lead.pk))
-                note = f"{session.get_mode_display()}:{timezone.localtime(at):%Y-%m-%d %H:%M}"
+                note = f"{session.get_mode_display()}：{timezone.localtime(at):%Y-%m-%d %H:%M}"
             events.append(
                 DisputeEvent(
                     dispute=dispute,

@@ -72,11 +72,11 @@ def _para(
 
 def party_line(party: Party) -> str:
     if party.kind == PartyKind.ORGANIZATION:
-        fields = [f"{party.get_side_display()}:{party.name}"]
+        fields = [f"{party.get_side_display()}：{party.name}"]
         fields += [f"统一社会信用代码:{party.org_code}"] if party.org_code else []
         fields += [f"住所:{party.address}"] if party.address else []
     else:
-        fields = [f"{party.get_side_display()}:{party.name}"]
+        fields = [f"{party.get_side_display()}：{party.name}"]
         fields += [f"身份证号码:{party.id_number}"] if party.id_number else []
         fields += [f"住址:{party.address}"] if party.address else []
     fields += [f"联系电话:{party.phone}"] if party.phone else []
@@ -111,7 +111,7 @@ def _body(doc: Any, agreement: Agreement, rows: list[AgreementParty], copies: in
     _lines(doc, agreement.matters)
     _para(doc, "各方当事人的责任:", bold=True)
     for row in rows:
-        _para(doc, f"{row.party.get_side_display()}{row.party.name}:{row.liability}", indent=True)
+        _para(doc, f"{row.party.get_side_display()}{row.party.name}：{row.liability}", indent=True)
     _para(doc, "经调解,当事人自愿达成如下协议:", bold=True)
     _lines(doc, agreement.terms)
     _para(doc, "履行方式、时限:", bold=True)

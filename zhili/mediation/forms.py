@@ -204,7 +204,7 @@ def _note(label: str, *, required: bool, placeholder: str = "") -> forms.CharFie
 
 def _mediator_choices(dispute: Dispute) -> list[tuple[str, str]]:
     mediators = dispute.committee.mediators.filter(is_active=True).select_related("user")
-    return [(str(m.pk), f"{m.user}({m.get_employment_display()})") for m in mediators]
+    return [(str(m.pk), f"{m.user}（{m.get_employment_display()}）") for m in mediators]
 
 
 def _room_choices(dispute: Dispute) -> list[tuple[str, str]]:

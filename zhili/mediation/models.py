@@ -83,7 +83,7 @@ class CommitteeMember(models.Model):
         ordering = ["committee", "position", "id"]
 
     def __str__(self) -> str:
-        return f"{self.name}({self.get_position_display()})"
+        return f"{self.name}（{self.get_position_display()}）"
 
 
 class Employment(models.TextChoices):

@@ -117,6 +117,6 @@ def routes_notice(*, number: str, reason: str) -> str:
         f"告知书({number})",
         f"本纠纷{reason},人民调解程序终止。当事人可以通过以下途径维护自身权益:",
     ]
-    lines += [f"{i}. {label}:{text};" for i, (_, label, text) in enumerate(ROUTES, 1)]
+    lines += [f"{i}. {label}：{text}；" for i, (_, label, text) in enumerate(ROUTES, 1)]
     lines.append("人民调解不收取任何费用。")
     return "\n".join(lines)

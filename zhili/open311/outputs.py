@@ -82,7 +82,7 @@ def status_notes(case: Case) -> str:
     if not note:
         return ""
     action = ACTION_LABELS.get(getattr(case, "latest_action", "") or "", "")
-    return mask_personal_text(f"{action}:{note}" if action else note)
+    return mask_personal_text(f"{action}：{note}" if action else note)
 
 
 def _expected(case: Case) -> datetime | None:

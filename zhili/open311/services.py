@@ -123,7 +123,7 @@ def _choices(attribute: ServiceAttribute) -> dict[str, str]:
 
 
 def _listed(choices: dict[str, str]) -> str:
-    return "、".join(f"{key}({name})" for key, name in choices.items())
+    return "、".join(f"{key}（{name}）" for key, name in choices.items())
 
 
 def _answer(attribute: ServiceAttribute, raw: list[str], name: str) -> Any:
@@ -194,7 +194,7 @@ def _case_text(
     first = _SENTENCE_END.split(description, maxsplit=1)[0].strip() if description else ""
     title = first[:TITLE_MAX] if first else category.name
     lines = [
-        f"{a.description}:{_shown(a, answers[a.code])}"
+        f"{a.description}：{_shown(a, answers[a.code])}"
         for a in category.active_attributes  # type: ignore[attr-defined]
         if a.code in answers
     ]

@@ -177,7 +177,7 @@ def render_petition_docx(petition: Petition, kind: str) -> bytes:
     _rule(number)
 
     addressee = doc.add_paragraph()
-    _run(addressee, f"{_names(petition)}:")
+    _run(addressee, f"{_names(petition)}：")
     dated = _body(doc, petition, kind)
 
     doc.add_paragraph()

@@ -78,7 +78,7 @@ def render_order_docx(order: SupervisionOrder) -> bytes:
     _rule(number)
 
     addressee = doc.add_paragraph()
-    _run(addressee, f"{order.unit.name}:")
+    _run(addressee, f"{order.unit.name}：")
 
     body = doc.add_paragraph()
     body.paragraph_format.first_line_indent = Pt(32)

@@ -11,7 +11,7 @@ from zhili.cases.api.schemas import ActionIn, ActionName, ActionResultOut
 from zhili.cases.models import State
 from zhili.orgs.auth import StaffRequest
 
-ACTION_DOC = "、".join(f"{t.name}({t.label})" for t in workflow.ALL_TRANSITIONS.values())
+ACTION_DOC = "、".join(f"{t.name}（{t.label}）" for t in workflow.ALL_TRANSITIONS.values())
 
 
 @cases_router.post(

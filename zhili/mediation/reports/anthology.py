@@ -204,7 +204,7 @@ def _chapter(doc: object, index: int, case: AnthologyCase) -> None:
         _para(doc, f"调解员:{case.mediators}。")
     for session in case.sessions:
         where = f",{session.place}" if session.place else ""
-        _para(doc, f"{session.held_on}({session.mode}{where}):{session.record}")
+        _para(doc, f"{session.held_on}（{session.mode}{where}）：{session.record}")
     if not case.sessions:
         _para(doc, "(无调解记录)")
     _heading(doc, "三、调解结果", level=2)

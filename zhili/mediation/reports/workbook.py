@@ -40,7 +40,7 @@ def _header(sheet: Worksheet) -> None:
             xlsx.put(sheet, bottom, col + 1, f"({COLUMNS[col - 1][2]})")
             col += 2
         else:
-            xlsx.put(sheet, top, col, f"{label}({unit})")
+            xlsx.put(sheet, top, col, f"{label}（{unit}）")
             sheet.merge_cells(start_row=top, start_column=col, end_row=bottom, end_column=col)
             col += 1
     for row in (top, bottom):

@@ -282,7 +282,7 @@ def _session(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data) -
     )
     session.mediators.set(mediators)
     dispute.mediators.add(*mediators)
-    note = f"{SessionMode(mode).label}:{timezone.localtime(held_at):%Y-%m-%d %H:%M}"
+    note = f"{SessionMode(mode).label}：{timezone.localtime(held_at):%Y-%m-%d %H:%M}"
     return _apply(dispute, t, actor, {}, note=note, session=session.pk)
 
 
@@ -335,7 +335,7 @@ def _follow_up(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data)
     Agreement.objects.filter(dispute=dispute).update(
         performed=performed, performance_note=note, performance_checked_at=timezone.now()
     )
-    return _apply(dispute, t, actor, {}, note=f"{Performed(performed).label}:{note}")
+    return _apply(dispute, t, actor, {}, note=f"{Performed(performed).label}：{note}")
 
 
 def _apply_confirmation(
@@ -372,7 +372,7 @@ def _record_confirmation(
     agreement.confirmation_result, agreement.result_at = result, timezone.now()
     agreement.save(update_fields=["confirmation_result", "result_at"])
     label = ConfirmationResult(result).label
-    return _apply(dispute, t, actor, {}, note=f"{agreement.court}:{label}。{note}".rstrip("。"))
+    return _apply(dispute, t, actor, {}, note=f"{agreement.court}：{label}。{note}".rstrip("。"))
 
 
 def _remediate(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data) -> Dispute:
@@ -457,7 +457,7 @@ def _flag_risk(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data)
     if getattr(dispute, field):
         raise Conflict("该纠纷已标记此类风险", code="already_flagged")
     changes = {field: True, "risk_note": note, "risk_flagged_at": timezone.now()}
-    dispute = _apply(dispute, t, actor, changes, note=f"{RiskKind(kind).label}:{note}", risk=kind)
+    dispute = _apply(dispute, t, actor, changes, note=f"{RiskKind(kind).label}：{note}", risk=kind)
     emit(RiskFlagged(dispute_id=dispute.pk, number=dispute.number, kind=kind, note=note))
     return dispute
 

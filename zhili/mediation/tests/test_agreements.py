@@ -179,7 +179,7 @@ def test_the_document_prints_liability_signatures_seal_and_effect(
     assert "被申请人(签名、盖章或按指印):____________    ____年__月__日" in text
     assert f"人民调解员(签名):{med.mediator1.display_name}    ____年__月__日" in text
     assert "盖章日期:____年__月__日" in text and "本协议生效日期:____年__月__日" in text
-    assert "各方当事人的责任" in text and "被申请人李桂英:负主要责任。" in text
+    assert "各方当事人的责任" in text and "被申请人李桂英：负主要责任。" in text
 
 
 def test_the_page_forms_record_and_complete_the_signatures(make_dispute: Any, med: Any) -> None:

@@ -103,7 +103,7 @@ def user_choices(
 
 
 def _user_label(account: Any, current: Mediator | None) -> str:
-    label = f"{account.display_name}({account.organization.name})"
+    label = f"{account.display_name}（{account.organization.name}）"
     if current is not None:
         label += f" · 现为{current.committee.name}调解员"
     return label

@@ -64,14 +64,14 @@ def test_the_state_maps_to_open_and_closed_with_notes(client, post, staff, rules
     assert item["agency_responsible"] == case.dispatch_center.name
     assert item["expected_datetime"] is None
     assert item["media_url"] == "https://img.example.cn/lamp.jpg"
-    assert item["status_notes"].startswith("受理:")
+    assert item["status_notes"].startswith("受理：")
     assert "已受理" in item["service_notice"]
 
     case = case_act(actor=staff.dispatcher, case=case, action="dispatch")
     item = current()
     assert item["status"] == OPEN
     assert item["agency_responsible"] == "住建局"
-    assert item["status_notes"] == "派单:派往住建局"
+    assert item["status_notes"] == "派单：派往住建局"
     assert item["expected_datetime"] == w3c(case.due_at)
     assert item["updated_datetime"] == w3c(case.updated_at)
 

@@ -212,7 +212,7 @@ def pending_message(other: Petition) -> str:
     unit = other.handling_unit or other.registering_unit
     return (
         f"同一信访人就同一事项已有信访件 {other.number} 正在办理"
-        f"({unit.name},{State(other.state).label})"
+        f"（{unit.name}，{State(other.state).label}）"
     )
 
 

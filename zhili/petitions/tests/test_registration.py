@@ -197,7 +197,7 @@ def test_the_same_matter_still_being_handled_is_flagged(register: Any, staff: An
     assert again.state == State.REGISTERED and again.repeat_of is None
     assert again.pending_of == first
     assert again.pending_flag == (
-        f"同一信访人就同一事项已有信访件 {first.number} 正在办理(甲镇综治中心,已受理)"
+        f"同一信访人就同一事项已有信访件 {first.number} 正在办理（甲镇综治中心，已受理）"
     )
     other = register(
         title="孩子入学难",

@@ -86,7 +86,7 @@ def test_workbook_holds_the_table_numbers():
     assert sheet["A1"].value == "人民调解工作统计月报表"
     assert "甲镇" in sheet["A2"].value
     headers = [sheet.cell(HEADER_ROW, c).value for c in range(1, len(COLUMNS) + 2)]
-    assert headers[1] == "受理纠纷(件)" and "防止民转刑" in headers
+    assert headers[1] == "受理纠纷（件）" and "防止民转刑" in headers
     rows = {sheet.cell(r, 1).value: r for r in range(HEADER_ROW + 2, sheet.max_row + 1)}
     row = rows["邻里"]
     values = [sheet.cell(row, c).value for c in range(2, len(COLUMNS) + 2)]
