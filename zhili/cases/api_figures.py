@@ -13,9 +13,9 @@ figures_router = Router(tags=["事件工单"])
 
 
 class FiguresQuery(Input):
-    start: Day = Field(..., description="统计起始日期(含)")
-    end: Day = Field(..., description="统计截止日期(含)")
-    unit: list[str] = Field(default_factory=list, description="单位编码,可重复;省略为全部")
+    start: Day = Field(..., description="统计起始日期（含）")
+    end: Day = Field(..., description="统计截止日期（含）")
+    unit: list[str] = Field(default_factory=list, description="单位编码，可重复；省略为全部")
 
 
 class UnitFiguresOut(Schema):
@@ -32,7 +32,7 @@ class UnitFiguresOut(Schema):
     satisfied: int
     sent_back: int = Field(..., description="审核退回次数")
     return_requested: int = Field(..., description="申请退单次数")
-    return_approved: int = Field(..., description="申请退单获批次数(已计入 returned)")
+    return_approved: int = Field(..., description="申请退单获批次数（已计入 returned）")
     return_refused: int = Field(..., description="申请退单被驳回次数")
     assisted: int = Field(..., description="协办任务数")
     assisted_on_time: int = Field(..., description="按时反馈的协办任务数")

@@ -45,7 +45,7 @@ def _master_of(event: CaseTransitioned) -> Case | None:
 
 def _note(master: Case) -> str:
     if master.state == State.RATED and master.rating:
-        return f"主工单 {master.case_no} 已办结,回访评价:{Rating(master.rating).label}"
+        return f"主工单 {master.case_no} 已办结，回访评价：{Rating(master.rating).label}"
     return f"主工单 {master.case_no} 已办结"
 
 

@@ -506,7 +506,7 @@ class CaseDuplicate(models.Model):
     candidate = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField("得分")
     text_similarity = models.FloatField("文本相似度")
-    distance_m = models.FloatField("距离(米)", null=True, blank=True)
+    distance_m = models.FloatField("距离（米）", null=True, blank=True)
     reason = models.CharField("疑似原因", max_length=300)
     state = models.CharField(
         "状态", max_length=20, choices=DuplicateState.choices, default=DuplicateState.OPEN

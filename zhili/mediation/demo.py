@@ -678,7 +678,7 @@ def _fill_times(disputes: list[Dispute], plans: list[tuple]) -> None:
         reasons = {
             Outcome.REFUSED: "因被申请人不同意调解",
             Outcome.NO_AGREEMENT: "经调解未能达成协议",
-            Outcome.TERMINATED: f"因被申请人要求终止调解(理由:{plan.reason})",
+            Outcome.TERMINATED: f"因被申请人要求终止调解（理由：{plan.reason}）",
         }
         if plan.outcome in reasons:
             dispute.routes_notice = workflow.routes_notice(
@@ -797,20 +797,20 @@ def _children(rng: random.Random, disputes: list[Dispute], plans: list[tuple]) -
 def _note(rng: random.Random, action: str, a: str, b: str, dispute: Dispute, plan: Plan) -> str:
     if action == "consent":
         if dispute.outcome == Outcome.REFUSED:
-            return f"被申请人{b}不同意调解({rng.choice(REFUSE_NOTES)}),不予调解"
+            return f"被申请人{b}不同意调解（{rng.choice(REFUSE_NOTES)}），不予调解"
         return f"申请人{a}、被申请人{b}均同意调解"
     if action == "accept" and dispute.handling_due is not None:
-        return f"办理目标:{dispute.handling_due:%Y年%m月%d日}前调结({deadlines.target_text()})"
+        return f"办理目标：{dispute.handling_due:%Y年%m月%d日}前调结（{deadlines.target_text()}）"
     if action == "fail":
         return rng.choice(FAIL_REASONS)
     if action == "terminate":
-        return f"被申请人{b}要求终止调解({cite(23)}):{plan.reason}"
+        return f"被申请人{b}要求终止调解（{cite(23)}）：{plan.reason}"
     if action == "agree":
         if plan.oral:
-            return "达成口头调解协议,调解员记录协议内容"
+            return "达成口头调解协议，调解员记录协议内容"
         if plan.kind == "unsigned":
-            return f"达成书面调解协议。待签名盖章:被申请人{b}、调委会印章"
-        return "达成书面调解协议,各方当事人当场签名,调解员签名,调委会盖章,协议即日生效"
+            return f"达成书面调解协议。待签名盖章：被申请人{b}、调委会印章"
+        return "达成书面调解协议，各方当事人当场签名，调解员签名，调委会盖章，协议即日生效"
     return ""
 
 
@@ -928,7 +928,7 @@ def _risks(rng: random.Random, disputes: list[Dispute]) -> int:
             from_state=dispute.state,
             to_state=dispute.state,
             actor=dispute.registered_by,
-            note=f"风险:{RISK_NOTES[kind]}",
+            note=f"风险：{RISK_NOTES[kind]}",
             created_at=when,
         )
         alert = risk_alert_open(dispute_id=dispute.pk, kind=kind, note=RISK_NOTES[kind])
@@ -945,18 +945,18 @@ def load(*, stdout: TextIO) -> dict[str, Any]:
     with transaction.atomic():
         setup = Setup()
         if COUNTY not in setup.orgs:
-            _say(stdout, "未找到演示组织机构,跳过(请先加载组织机构演示数据)")
+            _say(stdout, "未找到演示组织机构，跳过（请先加载组织机构演示数据）")
             return {"created": {}}
         staff = ensure_committees(setup, rng)
     _say(
         stdout,
         f"调委会 {Committee.objects.count()}、调解员 {Mediator.objects.count()}、"
-        f"调解室 {MediationRoom.objects.count()}(新建 {sum(setup.created.values())}) ... "
+        f"调解室 {MediationRoom.objects.count()}（新建 {sum(setup.created.values())}） ... "
         f"{time.monotonic() - started:.1f}s",
     )
     created: dict[str, int] = dict(setup.created)
     if Dispute.objects.filter(is_demo=True).exists():
-        _say(stdout, f"已有演示纠纷 {Dispute.objects.filter(is_demo=True).count()} 件,跳过生成")
+        _say(stdout, f"已有演示纠纷 {Dispute.objects.filter(is_demo=True).count()} 件，跳过生成")
         return {"created": created}
     with transaction.atomic():
         created |= generate(stdout, staff)
@@ -968,8 +968,8 @@ def load(*, stdout: TextIO) -> dict[str, Any]:
     summary = "、".join(f"{labels[s]} {n}" for s, n in sorted(states.items()))
     _say(
         stdout,
-        f"矛盾纠纷 {created['disputes']} 件({summary}),风险预警 {created['risk_alerts']} 条,"
-        f"司法确认到期提醒 {created['warned']} 条,超过办理目标 {created['late']} 件 ... "
+        f"矛盾纠纷 {created['disputes']} 件（{summary}），风险预警 {created['risk_alerts']} 条，"
+        f"司法确认到期提醒 {created['warned']} 条，超过办理目标 {created['late']} 件 ... "
         f"{time.monotonic() - started:.1f}s",
     )
     return {"created": created}

@@ -35,11 +35,11 @@ BLANK_DATE = "____年__月__日"
 def legal_effect() -> str:
     """The paragraph on the agreement's force and the confirmation window, read now."""
     return (
-        "经人民调解委员会调解达成的调解协议,具有法律约束力,当事人应当按照约定履行"
-        f"({cite(31)})。双方当事人认为有必要的,可以自本调解协议生效之日起"
-        f"{deadlines.CONFIRMATION_DAYS}日内共同向人民法院申请司法确认;人民法院依法确认"
-        "调解协议有效,一方当事人拒绝履行或者未全部履行的,对方当事人可以向人民法院申请"
-        f"强制执行({article_no(33)})。"
+        "经人民调解委员会调解达成的调解协议，具有法律约束力，当事人应当按照约定履行"
+        f"（{cite(31)}）。双方当事人认为有必要的，可以自本调解协议生效之日起"
+        f"{deadlines.CONFIRMATION_DAYS}日内共同向人民法院申请司法确认；人民法院依法确认"
+        "调解协议有效，一方当事人拒绝履行或者未全部履行的，对方当事人可以向人民法院申请"
+        f"强制执行（{article_no(33)}）。"
     )
 
 
@@ -73,13 +73,13 @@ def _para(
 def party_line(party: Party) -> str:
     if party.kind == PartyKind.ORGANIZATION:
         fields = [f"{party.get_side_display()}：{party.name}"]
-        fields += [f"统一社会信用代码:{party.org_code}"] if party.org_code else []
-        fields += [f"住所:{party.address}"] if party.address else []
+        fields += [f"统一社会信用代码：{party.org_code}"] if party.org_code else []
+        fields += [f"住所：{party.address}"] if party.address else []
     else:
         fields = [f"{party.get_side_display()}：{party.name}"]
-        fields += [f"身份证号码:{party.id_number}"] if party.id_number else []
-        fields += [f"住址:{party.address}"] if party.address else []
-    fields += [f"联系电话:{party.phone}"] if party.phone else []
+        fields += [f"身份证号码：{party.id_number}"] if party.id_number else []
+        fields += [f"住址：{party.address}"] if party.address else []
+    fields += [f"联系电话：{party.phone}"] if party.phone else []
     return ",".join(fields)
 
 
@@ -95,31 +95,33 @@ def _signature_line(row: AgreementParty) -> str:
         if row.signed_at
         else f"____________    {BLANK_DATE}"
     )
-    return f"{party.get_side_display()}(签名、盖章或按指印):{signed}"
+    return f"{party.get_side_display()}（签名、盖章或按指印）：{signed}"
 
 
 def _head(doc: Any, dispute: Dispute, parties: list[Party]) -> None:
     title = _para(doc, align=WD_ALIGN_PARAGRAPH.CENTER)
     _run(title, "人民调解协议书", size=24, font=TITLE_FONT, bold=True)
-    _para(doc, f"{dispute.committee.name}    编号:{dispute.number}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _para(
+        doc, f"{dispute.committee.name}    编号：{dispute.number}", align=WD_ALIGN_PARAGRAPH.RIGHT
+    )
     for party in parties:
         _para(doc, party_line(party))
 
 
 def _body(doc: Any, agreement: Agreement, rows: list[AgreementParty], copies: int) -> None:
-    _para(doc, "纠纷主要事实、争议事项:", bold=True)
+    _para(doc, "纠纷主要事实、争议事项：", bold=True)
     _lines(doc, agreement.matters)
-    _para(doc, "各方当事人的责任:", bold=True)
+    _para(doc, "各方当事人的责任：", bold=True)
     for row in rows:
         _para(doc, f"{row.party.get_side_display()}{row.party.name}：{row.liability}", indent=True)
-    _para(doc, "经调解,当事人自愿达成如下协议:", bold=True)
+    _para(doc, "经调解，当事人自愿达成如下协议：", bold=True)
     _lines(doc, agreement.terms)
-    _para(doc, "履行方式、时限:", bold=True)
+    _para(doc, "履行方式、时限：", bold=True)
     _lines(doc, agreement.performance)
     _para(
         doc,
-        f"本协议一式{copies}份,当事人、人民调解委员会各持一份,自各方当事人签名、盖章或者"
-        "按指印,人民调解员签名并加盖人民调解委员会印章之日起生效"
+        f"本协议一式{copies}份，当事人、人民调解委员会各持一份，自各方当事人签名、盖章或者"
+        "按指印，人民调解员签名并加盖人民调解委员会印章之日起生效"
         f"({cite(29)})。",
         indent=True,
     )
@@ -134,15 +136,15 @@ def _signatures(
         _para(doc, _signature_line(row))
     mediator = agreement.mediator.user.display_name if agreement.mediator else "____________"
     signed = _day(agreement.mediator_signed_at)
-    _para(doc, f"人民调解员(签名):{mediator}    {signed}")
-    _para(doc, "记录人(签名):____________")
-    seal = _para(doc, f"{dispute.committee.name}(印)", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _para(doc, f"人民调解员（签名）：{mediator}    {signed}")
+    _para(doc, "记录人（签名）：____________")
+    seal = _para(doc, f"{dispute.committee.name}（印）", align=WD_ALIGN_PARAGRAPH.RIGHT)
     seal.paragraph_format.space_before = Pt(24)
-    _para(doc, f"盖章日期:{_day(agreement.sealed_at)}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _para(doc, f"盖章日期：{_day(agreement.sealed_at)}", align=WD_ALIGN_PARAGRAPH.RIGHT)
     effective = _day(agreement.effective_at)
-    line = f"本协议生效日期:{effective}(各方签名、盖章之日中最后一日)"
+    line = f"本协议生效日期：{effective}（各方签名、盖章之日中最后一日）"
     if agreement.confirmation_due is not None:
-        line += f";司法确认申请期限至{due_text(agreement)}"
+        line += f"；司法确认申请期限至{due_text(agreement)}"
     _para(doc, line, align=WD_ALIGN_PARAGRAPH.RIGHT)
 
 
@@ -171,6 +173,6 @@ def agreement_document(*, actor: Any, dispute: Dispute) -> bytes:
     if agreement is None:
         raise NotFound("该纠纷尚未达成调解协议")
     if not agreement.is_written:
-        raise NotFound("口头调解协议没有调解协议书,协议内容见纠纷档案的调解记录")
+        raise NotFound("口头调解协议没有调解协议书，协议内容见纠纷档案的调解记录")
     audit(actor, "mediation.agreement.download", dispute)
     return render_agreement_docx(dispute, agreement)

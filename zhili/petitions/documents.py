@@ -87,31 +87,31 @@ def _issuer(petition: Petition, kind: str) -> str:
 def _body(doc: DocxDocument, petition: Petition, kind: str) -> str:
     """Writes the body; returns the date the document bears."""
     received = _day(petition.received_at)
-    matter = f"您(们)于{received}以{petition.get_form_display()}形式反映的“{petition.title}”"
+    matter = f"您（们）于{received}以{petition.get_form_display()}形式反映的“{petition.title}”"
     if kind == "acceptance":
         _para(
             doc,
-            f"{matter}的信访事项,经审查,符合受理条件,本机关已于{_day(petition.accepted_at)}依法受理。",
+            f"{matter}的信访事项，经审查，符合受理条件，本机关已于{_day(petition.accepted_at)}依法受理。",
         )
         assert petition.handle_due is not None
         _para(
             doc,
-            f"根据{deadlines.article('handle')}的规定,本机关将在受理之日起"
-            f"{deadlines.text('handle')}内(即{deadlines.last_day_text(petition.handle_due)}前)"
-            "办结,并书面答复您(们)。",
+            f"根据{deadlines.article('handle')}的规定，本机关将在受理之日起"
+            f"{deadlines.text('handle')}内（即{deadlines.last_day_text(petition.handle_due)}前）"
+            "办结，并书面答复您（们）。",
         )
         return _day(petition.accepted_at)
     if kind == "not_accepted":
-        _para(doc, f"{matter}的信访事项,经审查,本机关决定不予受理。")
-        _para(doc, f"理由:{petition.not_accepted_reason}")
-        _para(doc, f"告知:{petition.not_accepted_route}")
+        _para(doc, f"{matter}的信访事项，经审查，本机关决定不予受理。")
+        _para(doc, f"理由：{petition.not_accepted_reason}")
+        _para(doc, f"告知：{petition.not_accepted_route}")
         return _day(petition.updated_at)
     if kind == "extension":
         assert petition.handle_due is not None
         _para(
             doc,
-            f"{matter}的信访事项,因{petition.extension_reason},依照{deadlines.article('extension')}"
-            f"的规定,办理期限延长{petition.extension_days}日,"
+            f"{matter}的信访事项，因{petition.extension_reason}，依照{deadlines.article('extension')}"
+            f"的规定，办理期限延长{petition.extension_days}日，"
             f"至{deadlines.last_day_text(petition.handle_due)}。",
         )
         return _day(petition.extended_at)
@@ -125,7 +125,7 @@ def _reply_body(doc: DocxDocument, petition: Petition, matter: str) -> str:
     rows = [
         ("信访件编号", petition.number),
         ("信访人", _names(petition)),
-        ("信访形式", petition.get_form_display() + ("(集体访)" if petition.is_group else "")),
+        ("信访形式", petition.get_form_display() + ("（集体访）" if petition.is_group else "")),
         ("信访事项", petition.title),
         ("受理时间", _day(petition.accepted_at)),
     ]
@@ -135,8 +135,8 @@ def _reply_body(doc: DocxDocument, petition: Petition, matter: str) -> str:
         _run(cells[1].paragraphs[0], value, size=14)
     _para(
         doc,
-        f"{matter}的信访事项,本机关已依法受理并进行了调查核实。"
-        f"依照{law.cite('reply')}的规定,现答复如下:",
+        f"{matter}的信访事项，本机关已依法受理并进行了调查核实。"
+        f"依照{law.cite('reply')}的规定，现答复如下：",
     )
     _para(doc, "一、信访请求", bold=True)
     _para(doc, petition.reply_requests or petition.matter)
@@ -144,7 +144,7 @@ def _reply_body(doc: DocxDocument, petition: Petition, matter: str) -> str:
     _para(doc, petition.reply_facts)
     _para(doc, "三、处理意见", bold=True)
     if petition.reply_outcome:
-        _para(doc, f"经研究,对你(们)的信访请求{OUTCOME_TEXT[petition.reply_outcome]}。")
+        _para(doc, f"经研究，对你（们）的信访请求{OUTCOME_TEXT[petition.reply_outcome]}。")
     _para(doc, petition.reply)
     _para(doc, "四、法律法规及政策依据", bold=True)
     _para(doc, petition.reply_basis or "—")
@@ -152,8 +152,8 @@ def _reply_body(doc: DocxDocument, petition: Petition, matter: str) -> str:
     unit = default_review_unit(petition)
     _para(
         doc,
-        f"如对本答复意见不服,可以自收到本答复意见书之日起{deadlines.text('review_request')}内"
-        f"向{unit.name}请求复查({deadlines.article('review_request')})。",
+        f"如对本答复意见不服，可以自收到本答复意见书之日起{deadlines.text('review_request')}内"
+        f"向{unit.name}请求复查（{deadlines.article('review_request')}）。",
     )
     return _day(petition.replied_at)
 
@@ -173,7 +173,7 @@ def render_petition_docx(petition: Petition, kind: str) -> bytes:
     _run(title, KINDS[kind], size=26, font=TITLE_FONT, bold=True, color=RED)
     number = doc.add_paragraph()
     number.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(number, f"信访件编号:{petition.number}")
+    _run(number, f"信访件编号：{petition.number}")
     _rule(number)
 
     addressee = doc.add_paragraph()
@@ -183,7 +183,7 @@ def render_petition_docx(petition: Petition, kind: str) -> bytes:
     doc.add_paragraph()
     signature = doc.add_paragraph()
     signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _run(signature, f"{_issuer(petition, kind)}(印章)")
+    _run(signature, f"{_issuer(petition, kind)}（印章）")
     date = doc.add_paragraph()
     date.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _run(date, dated)

@@ -382,7 +382,7 @@ class PetitionParty(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        verbose_name = verbose_name_plural = "信访人(事项)"
+        verbose_name = verbose_name_plural = "信访人（事项）"
         ordering = ["order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["petition", "petitioner"], name="petition_party_once")

@@ -122,7 +122,7 @@ def render_order_docx(order: SupervisionOrder) -> bytes:
 
     reply = doc.add_paragraph()
     reply.paragraph_format.first_line_indent = Pt(32)
-    _run(reply, f"答复时限:{_moment(order.due_at)}")
+    _run(reply, f"答复时限：{_moment(order.due_at)}")
 
     doc.add_paragraph()
     signature = doc.add_paragraph()
@@ -135,7 +135,7 @@ def render_order_docx(order: SupervisionOrder) -> bytes:
     foot = doc.add_paragraph()
     _rule(foot, color="000000", size=6)
     copy = doc.add_paragraph()
-    _run(copy, f"抄送:{order.copy_to.name if order.copy_to else '—'}。", size=14)
+    _run(copy, f"抄送：{order.copy_to.name if order.copy_to else '—'}。", size=14)
     _rule(copy, color="000000", size=6)
 
     out = BytesIO()

@@ -155,7 +155,7 @@ def history(order: SupervisionOrder) -> list[dict[str, Any]]:
             {
                 "action": event.action,
                 "label": HISTORY_LABELS.get(event.action, event.action),
-                "actor": actor.display_name if actor else "系统(红牌自动督办)",
+                "actor": actor.display_name if actor else "系统（红牌自动督办）",
                 "unit": actor.organization.name if actor and actor.organization else "",
                 "to_state": OrderState(event.to_state).label
                 if event.to_state in OrderState.values
@@ -289,7 +289,7 @@ def home_card(user: Any) -> dict[str, Any] | None:
         )
     return {
         "title": "督查督办 · 督办单",
-        "description": "红牌超期工单自动督办,承办单位答复、中心审核办结",
+        "description": "红牌超期工单自动督办，承办单位答复、中心审核办结",
         "url": url,
         "figures": figures,
     }

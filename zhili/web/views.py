@@ -58,12 +58,12 @@ def home_figures(user: Any) -> list[dict[str, Any]]:
     orgs = selectors.organization_list(user=user).filter(kind="center")
     return [
         {
-            "label": "乡镇(街道)综治中心",
+            "label": "乡镇（街道）综治中心",
             "value": orgs.filter(level=Level.TOWNSHIP).count(),
             "unit": "个",
         },
         {
-            "label": "村(社区)综治中心",
+            "label": "村（社区）综治中心",
             "value": orgs.filter(level=Level.VILLAGE).count(),
             "unit": "个",
         },

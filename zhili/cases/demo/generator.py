@@ -68,7 +68,7 @@ class Generator(Sampler):
         village = location.village if location else None
         phrase = rng.choice(leaf.phrases)
         title = f"{village.display_area}{phrase}" if village and rng.random() < 0.4 else phrase
-        opener = rng.choice(texts.OPENERS.get(channel, ("群众反映:",)))
+        opener = rng.choice(texts.OPENERS.get(channel, ("群众反映：",)))
         description = f"{opener}{place.address}{phrase}。{rng.choice(texts.DETAILS)}{rng.choice(texts.REQUESTS)}"
         registrar = self._registrar(channel, location)
         day = timezone.localdate(at)
@@ -134,9 +134,9 @@ class Generator(Sampler):
     ) -> str:
         # The same wording as zhili.cases.routing.route().
         if place.out_of_area:
-            return "位置不在本县任何网格内(辖区外),转县综治中心分拨"
+            return "位置不在本县任何网格内（辖区外），转县综治中心分拨"
         if row is None:
-            return f"权责清单未匹配“{category.name}”,转{center.name}分拨"
+            return f"权责清单未匹配“{category.name}”，转{center.name}分拨"
         rule_category = self.w.categories_by_id[row.category_id]
         if location is None or row.specificity == 0:
             area = "全县"
@@ -147,7 +147,7 @@ class Generator(Sampler):
         else:
             area = location.township.display_area
         unit = self.w.org_by_id[row.unit_id]
-        return f"匹配权责清单:{rule_category.name} × {area} → {unit.name}"
+        return f"匹配权责清单：{rule_category.name} × {area} → {unit.name}"
 
     def master_for(self, case: Case) -> int | None:
         """An earlier open-or-not case of the same category in the same village, within 3 days."""

@@ -189,7 +189,7 @@ class _Life:
         c.state = State.DISPATCHED
         helpers = self._helpers(unit)
         tasks = self._open_tasks(helpers)
-        note = f"派往{unit.name}" + (f",协办:{helpers[0].name}" if helpers else "")
+        note = f"派往{unit.name}" + (f"，协办：{helpers[0].name}" if helpers else "")
         self.event(
             action,
             from_state,
@@ -391,7 +391,7 @@ class _Life:
         reply_at = max(self.t, self.share(start, c.due_at, use))
         self.at(reply_at)
         resolution = rng.choice(texts.RESOLUTIONS.get(self.group, texts.RESOLUTIONS["QT"]))
-        c.reply = f"经{unit.name}核查处理,{resolution}。{rng.choice(texts.CONTACTS)}"
+        c.reply = f"经{unit.name}核查处理，{resolution}。{rng.choice(texts.CONTACTS)}"
         c.replied_at, c.warn_at = self.t, None
         self.transition("reply", State.REPLIED, unit, c.reply)
         if c.urgency == Urgency.NORMAL and rng.random() < 0.03:
@@ -469,7 +469,7 @@ class _Life:
             rejected_reply=rejected,
         )
         self.at(self.working(rng.uniform(2, 24)))
-        c.reply = f"经{unit.name}到现场再次核实,{resolution}。已电话告知诉求人处理结果。"
+        c.reply = f"经{unit.name}到现场再次核实，{resolution}。已电话告知诉求人处理结果。"
         c.replied_at, c.warn_at = self.t, None
         self.transition("reply", State.REPLIED, unit, c.reply)
 
@@ -501,7 +501,7 @@ class _Life:
         self.at(self.working(rng.uniform(0.3, 4)))
         if rng.random() < 0.2:
             c.extension_requested_until = None
-            self.transition("refuse_extension", None, c.dispatch_center, "理由不充分,请按期办结")
+            self.transition("refuse_extension", None, c.dispatch_center, "理由不充分，请按期办结")
             return
         c.due_at, c.extended, c.extension_requested_until = until, True, None
         c.due_provisional, c.clock_from, c.clock_seconds = False, None, None

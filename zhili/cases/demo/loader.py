@@ -153,7 +153,7 @@ def _rule_specs() -> list[dict[str, Any]]:
                     township=village.path.strip("/").split("/")[1],
                     village=village.code,
                     unit=village.code,
-                    note="村(社区)先行调处",
+                    note="村（社区）先行调处",
                 )
             )
     return specs
@@ -295,11 +295,11 @@ def load(*, stdout: TextIO, cases: int = CASES) -> dict[str, Any]:
     _say(
         stdout,
         f"事项分类 {Category.objects.count()}、办理时限 {TimeLimit.objects.count()}、"
-        f"权责清单 {ResponsibilityRule.objects.count()}(新建 {sum(created.values())}) ... "
+        f"权责清单 {ResponsibilityRule.objects.count()}（新建 {sum(created.values())}） ... "
         f"{time.monotonic() - started:.1f}s",
     )
     if Case.objects.filter(is_demo=True).exists():
-        _say(stdout, f"已有演示工单 {Case.objects.filter(is_demo=True).count()} 件,跳过生成")
+        _say(stdout, f"已有演示工单 {Case.objects.filter(is_demo=True).count()} 件，跳过生成")
         return {"created": created}
     with transaction.atomic():
         counts = generate_cases(stdout=stdout, cases=cases)
@@ -359,7 +359,7 @@ def report_again(stdout: TextIO) -> int:
             Case.objects.filter(pk=repeat.pk).update(is_demo=True)
         made += 1
     flagged = CaseDuplicate.objects.filter(case__is_demo=True).count()
-    _say(stdout, f"重复来电 {made} 件经受理登记,疑似重复标记 {flagged} 条")
+    _say(stdout, f"重复来电 {made} 件经受理登记，疑似重复标记 {flagged} 条")
     return made
 
 

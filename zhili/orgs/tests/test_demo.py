@@ -59,7 +59,7 @@ def _counts() -> dict[str, int]:
 
 def test_runs_fast_and_reports_progress(loaded: dict[str, Any]) -> None:
     assert loaded["elapsed"] < 60
-    assert "[4/7] 村(社区)综治中心 346" in loaded["output"]
+    assert "[4/7] 村（社区）综治中心 346" in loaded["output"]
     assert "zhili-demo" in loaded["output"]
 
 
@@ -185,7 +185,7 @@ def test_loading_again_changes_nothing() -> None:
     out = io.StringIO()
     call_command("demo", "--only", "zhili.orgs", stdout=out)
     assert _counts() == before
-    assert "(新建 0)" in out.getvalue()
+    assert "（新建 0）" in out.getvalue()
     assert AuditLog.objects.filter(action="core.demo.load").count() == 2
 
 

@@ -67,7 +67,7 @@ def test_home_shows_organization_roles_real_counts_and_planned_modules(personas)
     assert "建设中" in body
     response = client_for(personas.township).get(reverse("web:home"))
     figures = {f["label"]: f["value"] for f in response.context["figures"]}
-    assert figures["村(社区)综治中心"] == 2  # V11, V12: not T2's village
+    assert figures["村（社区）综治中心"] == 2  # V11, V12: not T2's village
     assert figures["网格"] == 3
     assert "人员与角色" not in [s["title"] for s in response.context["sections"]]
 
