@@ -70,7 +70,7 @@ def declare_errors(operation: dict[str, Any]) -> None:
 api = ZhiliAPI(
     title="Zhili 治理 API",
     version="1",
-    description="东海县社会治理综合平台接口。认证:`Authorization: Bearer <token>`(POST /auth/token 获取)或登录会话。",
+    description="东海县社会治理综合平台接口。认证：`Authorization: Bearer <token>`（POST /auth/token 获取）或登录会话。",
     auth=[BearerAuth(), django_auth],
     urls_namespace="api",
 )

@@ -135,5 +135,5 @@ class MonthField(forms.RegexField):
     """A YYYY-MM filter of a page (2000-01 to 2099-12)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("error_messages", {"invalid": "月份应为 YYYY-MM(如 2026-11)"})
+        kwargs.setdefault("error_messages", {"invalid": "月份应为 YYYY-MM（如 2026-11）"})
         super().__init__(regex=MONTH_PATTERN, **kwargs)
