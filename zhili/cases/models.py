@@ -383,6 +383,9 @@ class CaseNumberCounter(models.Model):
     day = models.DateField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = verbose_name_plural = "工单编号计数"
+
     def __str__(self) -> str:
         return f"{self.day}: {self.last}"
 
@@ -405,6 +408,7 @@ class CaseEvent(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = verbose_name_plural = "工单办理记录"
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["case", "created_at"])]
 
@@ -483,6 +487,7 @@ class CaseText(models.Model):
     scope = models.TextField(default="", blank=True)
 
     class Meta:
+        verbose_name = verbose_name_plural = "工单全文索引"
         indexes = [
             models.Index(fields=["group", "grid", "registered_at"], name="casetext_grid"),
             models.Index(fields=["group", "cell", "registered_at"], name="casetext_cell"),

@@ -96,6 +96,7 @@ class PushSignature(models.Model):
     expires_at = models.DateTimeField(db_index=True)
 
     class Meta:
+        verbose_name = verbose_name_plural = "推送签名记录"
         constraints = [
             models.UniqueConstraint(fields=["channel", "signature"], name="push_signature_once")
         ]

@@ -106,6 +106,13 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.full_name or self.username
 
+    def get_short_name(self) -> str:
+        """The admin greets by it (欢迎，周文博), not by the account name."""
+        return self.display_name
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
 
 class Grid(models.Model):
     """A grid (网格): a polygon inside one village, with a grid leader and grid workers."""
