@@ -75,6 +75,7 @@ from zhili.mediation.services.common import uscc_check_char
 from zhili.mediation.services.risk import risk_alert_open
 from zhili.mediation.services.warnings import confirmation_warn_due, handling_warn_due
 from zhili.orgs.demo.data import COUNTY, PASSWORD, person_name
+from zhili.orgs.demo.hours import office_after, office_before
 from zhili.orgs.models import Grid, Level, Organization, User
 
 SEED = 20265
@@ -405,7 +406,8 @@ class Plan:
         self.reason = ""  # why a party ended the mediation
 
     def at(self, previous: datetime, low_hours: float, high_hours: float) -> datetime:
-        return previous + timedelta(hours=self.rng.uniform(low_hours, high_hours))
+        """Some hours after `previous`, when the committee's people are at work."""
+        return office_after(previous + timedelta(hours=self.rng.uniform(low_hours, high_hours)))
 
     def step(self, action: str, when: datetime, to_state: str) -> bool:
         if when > self.now:
@@ -424,7 +426,7 @@ def _registered_times(rng: random.Random, now: datetime, count: int) -> list[dat
     for _ in range(count):
         day = now - timedelta(days=rng.uniform(0, 365))
         local = timezone.localtime(day).replace(hour=rng.randint(8, 17), minute=rng.randint(0, 59))
-        times.append(min(local, now - timedelta(minutes=30)))
+        times.append(office_before(min(local, now - timedelta(minutes=30))))
     return sorted(times)
 
 
@@ -564,8 +566,14 @@ def generate(
     times += [plan.registered for plan in extra]
     endings += [plan.kind for plan in extra]
     # And a refusal, a failure and a party's termination of the last few days, not archived.
-    for back, ending in ((3, "refused"), (16, "failed"), (9, "terminated")):
-        times.append(now - timedelta(days=back, hours=rng.randint(1, 6)))
+    recent = {}
+    for back, ending, state in (
+        (3, "refused", S.NOT_MEDIATED),
+        (16, "failed", S.FAILED),
+        (9, "terminated", S.TERMINATED),
+    ):
+        recent[len(times)] = plan = _plan_ending_in(now, back, ending, state)
+        times.append(plan.registered)
         endings.append(ending)
     order = sorted(range(len(times)), key=lambda i: times[i])
     per_year = Counter(timezone.localtime(times[i]).year for i in order)
@@ -579,7 +587,7 @@ def generate(
             entry = persona
         committee = entry["committee"]
         kind = _weighted(rng, KIND_WEIGHTS)
-        plan = prepared.get(i) or _plan(rng, now, registered, ending)
+        plan = prepared.get(i) or recent.get(i) or _plan(rng, now, registered, ending)
         a, b = person_name(rng), person_name(rng)
         text = rng.choice(TEXTS[kind])
         slots = _slots(rng, a, b, committee, registered)
@@ -625,36 +633,56 @@ def generate(
     return counts
 
 
+def _plan_ending_in(now: datetime, back: int, ending: str, state: str) -> Plan:
+    """A dispute registered about `back` days ago that `now` finds in `state`: the first of
+    the nearby days whose walk (in office hours, so its pace depends on the calendar) ends
+    there, each day with its own generator so that the rest of the demo does not move."""
+    plan = None
+    for days in range(back, back + 30):
+        rng = random.Random(f"{SEED}-{ending}-{days}")
+        registered = office_before(now - timedelta(days=days, hours=rng.randint(1, 6)))
+        plan = _plan(rng, now, registered, ending)
+        if plan.state == state:
+            break
+    assert plan is not None
+    return plan
+
+
 def _plan_long(rng: random.Random, now: datetime, back: int) -> Plan:
     """A dispute accepted `back` days ago and still being mediated."""
-    registered = now - timedelta(days=back, hours=rng.randint(2, 6))
+    registered = office_before(now - timedelta(days=back, hours=rng.randint(2, 6)))
     plan = Plan(rng, now, registered)
     plan.kind = "long"
-    plan.step("consent", registered + timedelta(hours=3), S.REGISTERED)
-    plan.step("accept", registered + timedelta(days=1), S.ACCEPTED)
-    plan.step("start", registered + timedelta(days=2), S.MEDIATING)
+    plan.step("consent", office_after(registered + timedelta(hours=3)), S.REGISTERED)
+    plan.step("accept", office_after(registered + timedelta(days=1)), S.ACCEPTED)
+    plan.step("start", office_after(registered + timedelta(days=2)), S.MEDIATING)
     for day in (9, back - 6):
-        plan.step("session", registered + timedelta(days=day, hours=2), S.MEDIATING)
+        plan.step("session", office_after(registered + timedelta(days=day, hours=2)), S.MEDIATING)
     return plan
 
 
 def _plan_accepted(rng: random.Random, now: datetime) -> Plan:
     """A dispute the chair accepted a few hours ago, its mediation not yet begun: the state
     is on the pages whatever the day the demo is loaded."""
-    accepted = now - timedelta(hours=rng.randint(1, 4))
-    registered = accepted - timedelta(days=1, hours=rng.randint(1, 6))
+    accepted = office_before(now - timedelta(hours=rng.randint(1, 4)))
+    registered = office_before(accepted - timedelta(days=1, hours=rng.randint(1, 6)))
     plan = Plan(rng, now, registered)
     plan.kind = "accepted"
-    plan.step("consent", registered + timedelta(hours=3), S.REGISTERED)
+    consented = office_after(registered + timedelta(hours=1))
+    if consented >= accepted:
+        consented = registered + timedelta(minutes=10)
+    plan.step("consent", consented, S.REGISTERED)
     plan.step("accept", accepted, S.ACCEPTED)
     return plan
 
 
 def _plan_window(rng: random.Random, now: datetime, back: int, kind: str = "window") -> Plan:
     """A dispute whose agreement was reached `back` days ago and is still agreed."""
-    plan = _plan(rng, now, now - timedelta(days=90), kind)
+    plan = _plan(rng, now, office_before(now - timedelta(days=90)), kind)
     signed = next(at for action, at, _ in plan.steps if action == "agree")
-    shift = (now - timedelta(days=back, hours=rng.randint(1, 6))) - signed
+    # Whole days, so that each step keeps its hour (in office hours) and the agreement is
+    # `back` days old.
+    shift = timedelta(days=(timezone.localdate(now) - timezone.localdate(signed)).days - back)
     plan.registered += shift
     plan.steps = [(action, at + shift, state) for action, at, state in plan.steps]
     return plan
@@ -918,7 +946,9 @@ def _risks(rng: random.Random, disputes: list[Dispute]) -> int:
     for dispute in rng.sample(candidates, min(12, len(candidates))):
         kind = "group_petition" if dispute.scale == Scale.GROUP or flagged % 3 == 2 else "criminal"
         field = "risk_criminal" if kind == "criminal" else "risk_group_petition"
-        when = (dispute.accepted_at or dispute.registered_at) + timedelta(hours=rng.randint(2, 48))
+        when = office_after(
+            (dispute.accepted_at or dispute.registered_at) + timedelta(hours=rng.randint(2, 48))
+        )
         Dispute.objects.filter(pk=dispute.pk).update(
             **{field: True}, risk_note=RISK_NOTES[kind], risk_flagged_at=when
         )

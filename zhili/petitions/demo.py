@@ -27,6 +27,7 @@ from zhili.core.counters import take_block
 from zhili.core.personal import id_number_check_digit
 from zhili.core.roles import Role
 from zhili.orgs.demo.data import COUNTY, PASSWORD, person_name
+from zhili.orgs.demo.hours import office_after, office_before
 from zhili.orgs.models import Level, Organization, User
 from zhili.petitions import deadlines
 from zhili.petitions.models import (
@@ -288,18 +289,21 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
         f["state"] = target
         return True
 
-    t = received + timedelta(
-        days=rng.choice([1, 2, 3, 5, 8, 12]) if rng.random() > 0.06 else 17,
-        hours=rng.randrange(1, 8),
+    t = office_after(
+        received
+        + timedelta(
+            days=rng.choice([1, 2, 3, 5, 8, 12]) if rng.random() > 0.06 else 17,
+            hours=rng.randrange(1, 8),
+        )
     )
     fast = force in ("review_pending", "re_review_pending")
     if force == "stuck":
-        t = received + timedelta(days=40)
+        t = office_after(received + timedelta(days=40))
     if not force and rng.random() < 0.05:
         reason, where = rng.choice(NOT_ACCEPTED)
         if step("not_accept", State.NOT_ACCEPTED, t, "officer", reason):
             f.update(not_accepted_reason=reason, not_accepted_route=where)
-            closed = t + timedelta(days=rng.randrange(2, 12))
+            closed = office_after(t + timedelta(days=rng.randrange(2, 12)))
             if step("close", State.CLOSED, closed, "officer"):
                 f["closed_at"] = closed
         return life
@@ -316,11 +320,11 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
         t = _hand_back(f, step, t, refused=force == "hand_back_refused")
         if f["state"] != State.ASSIGNED:
             return life
-    t += timedelta(days=rng.choice([1, 2, 3, 4, 6]), hours=rng.randrange(1, 6))
+    t = office_after(t + timedelta(days=rng.choice([1, 2, 3, 4, 6]), hours=rng.randrange(1, 6)))
     if not step("accept", State.ACCEPTED, t, "handler", "决定受理，出具受理告知书"):
         return life
     f.update(accepted_at=t, handle_due=deadlines.limit_after(t, "handle"))
-    t += timedelta(days=rng.randrange(1, 4))
+    t = office_after(t + timedelta(days=rng.randrange(1, 4)))
     if not step("start", State.HANDLING, t, "handler"):
         return life
     extended = force != "late" and rng.random() < 0.12
@@ -332,35 +336,34 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
     elif rng.random() < 0.05:
         span = rng.randrange(61, 75)  # answered late, without extension
     if extended:
-        at = f["accepted_at"] + timedelta(days=rng.randrange(40, 55))
+        at = office_after(f["accepted_at"] + timedelta(days=rng.randrange(40, 55)))
         _extend(life, at, rng.choice([15, 20, 30]), now)
     if force == "extension_pending":
-        _extend(life, t + timedelta(days=1), 30, now, approved=False)
+        _extend(life, office_after(t + timedelta(days=1)), 30, now, approved=False)
         return life
-    t = f["accepted_at"] + timedelta(days=span, hours=rng.randrange(1, 8))
+    t = office_after(f["accepted_at"] + timedelta(days=span, hours=rng.randrange(1, 8)))
     if not step("reply", State.REPLIED, t, "handler", "出具答复意见书"):
         return life
     opinion, outcome = rng.choice(OPINIONS)
     f.update(replied_at=t, reply_facts=rng.choice(FACTS), reply=opinion, reply_outcome=outcome)
     _deliver(life, "reply", t, now)
-    if rng.random() < 0.7 and t + timedelta(days=3) <= now and not life.anonymous:
+    rated = t + timedelta(days=3)  # the petitioner rates online, at any hour
+    if rng.random() < 0.7 and rated <= now and not life.anonymous:
         f.update(
             rating=rng.choice(["satisfied"] * 5 + ["basically"] * 3 + ["unsatisfied"] * 2),
-            rated_at=t + timedelta(days=3),
+            rated_at=rated,
         )
-        life.steps.append(
-            ("rate", f["state"], f["state"], t + timedelta(days=3), "citizen", "信访人自评")
-        )
+        life.steps.append(("rate", f["state"], f["state"], rated, "citizen", "信访人自评"))
     # Chains stopped half-way for the demo: (stop after this action) by force.
     stop = {"review_pending": "request_review", "reviewed": "decide_review"}
     stop |= {"re_review_pending": "request_re_review", "re_reviewed": "decide_re_review"}
     wants_review = force in ("review", "re_review", *stop) or (not force and rng.random() < 0.06)
-    t += timedelta(days=rng.randrange(2, 6))
+    t = office_after(t + timedelta(days=rng.randrange(2, 6)))
     if not wants_review:
         if step("close", State.CLOSED, t, "officer"):
             f["closed_at"] = t
         return life
-    t += timedelta(days=5 if fast else rng.randrange(5, 20))
+    t = office_after(t + timedelta(days=5 if fast else rng.randrange(5, 20)))
     if not step("request_review", State.REVIEW_REQUESTED, t, "officer", "对答复意见不服，申请复查"):
         return life
     halt = stop.get(force, "")
@@ -372,7 +375,7 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
     )
     if halt == "request_review":
         return life
-    t += timedelta(days=10 if fast else rng.randrange(10, 28))
+    t = office_after(t + timedelta(days=10 if fast else rng.randrange(10, 28)))
     if not step("decide_review", State.REVIEWED, t, "officer", "复查维持原答复意见"):
         return life
     f.update(
@@ -383,11 +386,11 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
     if halt == "decide_review":
         return life
     if force not in ("re_review", "re_review_pending", "re_reviewed"):
-        t += timedelta(days=2)
+        t = office_after(t + timedelta(days=2))
         if step("close", State.CLOSED, t, "officer"):
             f["closed_at"] = t
         return life
-    t += timedelta(days=5 if fast else rng.randrange(5, 20))
+    t = office_after(t + timedelta(days=5 if fast else rng.randrange(5, 20)))
     if not step(
         "request_re_review", State.RE_REVIEW_REQUESTED, t, "officer", "对复查意见不服，申请复核"
     ):
@@ -399,9 +402,9 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
         re_review_due=deadlines.limit_after(t, "re_review"),
     )
     if halt == "request_re_review":
-        _hearing(life, t + timedelta(days=3), now)
+        _hearing(life, office_after(t + timedelta(days=3)), now)
         return life
-    t += timedelta(days=rng.randrange(10, 28))
+    t = office_after(t + timedelta(days=rng.randrange(10, 28)))
     if not step("decide_re_review", State.RE_REVIEWED, t, "officer", "复核维持复查意见"):
         return life
     f.update(
@@ -411,7 +414,7 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
     _deliver(life, "re_review", t, now)
     if halt == "decide_re_review":
         return life
-    t += timedelta(days=2)
+    t = office_after(t + timedelta(days=2))
     if step("close", State.CLOSED, t, "officer"):
         f["closed_at"] = t
     return life
@@ -430,7 +433,7 @@ def _deliver(life: Life, key: str, issued: datetime, now: datetime) -> None:
     """The answer reaches the petitioner two days after it is issued (送达): the window of
     the next request runs from that day."""
     f = life.fields
-    at = issued + timedelta(days=2)
+    at = office_after(issued + timedelta(days=2))
     if at > now or life.anonymous:
         return
     method = METHODS[issued.day % len(METHODS)]
@@ -468,7 +471,7 @@ def _extend(life: Life, at: datetime, days: int, now: datetime, *, approved: boo
         extension_reason=EXTENSION_REASON,
         extension_requested_by="handler",
     )
-    decided = at + timedelta(days=1, hours=1)
+    decided = office_after(at + timedelta(days=1, hours=1))
     if not approved or decided > now:
         return
     due = deadlines.days_after(f["handle_due"], days)
@@ -489,12 +492,12 @@ HAND_BACK_REASON = "该事项涉及企业职工社会保险缴纳，属于县人
 def _hand_back(f: dict[str, Any], step: Any, t: datetime, *, refused: bool) -> datetime:
     """The unit objects the next day (第二十三条第三款); the office refuses the objection two
     days later, or has not decided yet."""
-    at = t + timedelta(days=1, hours=2)
+    at = office_after(t + timedelta(days=1, hours=2))
     if not step("hand_back", State.HAND_BACK_REQUESTED, at, "handler", HAND_BACK_REASON):
         return at
     f.update(hand_back_at=at, hand_back_reason=HAND_BACK_REASON)
     if refused:
-        at += timedelta(days=2)
+        at = office_after(at + timedelta(days=2))
         step("refuse_hand_back", State.ASSIGNED, at, "officer", "经核实，该事项属于承办单位职责")
     return at
 
@@ -582,7 +585,9 @@ def _load(stdout: TextIO, units: dict[str, Organization], started: float) -> dic
     forced |= {185: "hand_back", 150: "hand_back_refused", 138: "extension_pending"}
     forced |= {70: "anonymous", 90: "anonymous"}
     for i in range(COUNT):
-        received = now - timedelta(days=DAYS * (1 - (i / COUNT) ** 0.9), hours=rng.randrange(0, 9))
+        received = office_before(
+            now - timedelta(days=DAYS * (1 - (i / COUNT) ** 0.9), hours=rng.randrange(0, 9))
+        )
         matter = MATTERS[rng.randrange(len(MATTERS))]
         if forced.get(i) == "extension_pending":
             matter = MATTERS[0]  # at 自然资源和规划局, whose head is the "unithead" persona
@@ -660,7 +665,7 @@ def _load(stdout: TextIO, units: dict[str, Organization], started: float) -> dic
     for life, who in chains:
         original = next(p for p in petitions if p.number == life.fields["number"])
         decided = original.re_review_decided_at or now
-        received = min(now - timedelta(hours=3), decided + timedelta(days=12))
+        received = office_before(min(now - timedelta(hours=3), decided + timedelta(days=12)))
         repeat = Petition(
             number=f"XF{timezone.localdate(now).year}-{start + n:06d}",
             form=Form.VISIT,

@@ -48,7 +48,7 @@ class Generator(Sampler):
     def run(self, progress: Callable[[int], None] | None = None) -> list[Draft]:
         for number, (at, channel) in enumerate(self.registration_times(), start=1):
             self.drafts.append(self.one(at, channel))
-            if progress and number % 5000 == 0:
+            if progress and (number % 5000 == 0 or number == self.total):
                 progress(number)
         return self.drafts
 
@@ -70,7 +70,7 @@ class Generator(Sampler):
         title = f"{village.display_area}{phrase}" if village and rng.random() < 0.4 else phrase
         opener = rng.choice(texts.OPENERS.get(channel, ("群众反映：",)))
         description = f"{opener}{place.address}{phrase}。{rng.choice(texts.DETAILS)}{rng.choice(texts.REQUESTS)}"
-        registrar = self._registrar(channel, location)
+        registrar = self._registrar(channel, location, at)
         day = timezone.localdate(at)
         self.counters[day] = self.counters.get(day, 0) + 1
         case = Case(
@@ -117,12 +117,17 @@ class Generator(Sampler):
             return location.township
         return self.w.county
 
-    def _registrar(self, channel: str, location: Location | None) -> int | None:
+    def _registrar(self, channel: str, location: Location | None, at: datetime) -> int | None:
+        """Who registered the request: the grid worker who reported it; nobody for what
+        arrives by itself (a citizen's online request, a 110 hand-over: the system); for a
+        call, the dispatcher in office hours, the hotline's duty seat outside them."""
         if channel == Channel.GRID_REPORT and location is not None:
             worker = self.w.users.get(f"gw{location.grid.code}a")
             if worker:
                 return worker
-        return self.w.users.get("dispatcher")
+        if channel in (Channel.WEB, Channel.EMERGENCY):
+            return None
+        return self.actor(self.w.county, at)
 
     def _note(
         self,

@@ -12,6 +12,12 @@ OPENERS = {
     "department_referral": ("部门转办：",),
     "walk_in": ("来访群众反映：",),
 }
+# A caller who rings about a matter someone reported already (the demo's repeated calls).
+AGAIN = (
+    "前几天邻居已经打过电话，到现在还没人来处理，",
+    "之前有人反映过，问题一直没有解决，",
+    "上周就有人反映，现在情况更严重了，",
+)
 DETAILS = (
     "该问题已持续一周左右，",
     "已多次反映未果，",

@@ -25,6 +25,7 @@ from zhili.core.roles import Role
 from zhili.orgs.demo.data import (
     COUNTY,
     DEPARTMENTS,
+    DUTY_SEAT,
     LIAISON_OFFICES,
     OFFICES,
     PASSWORD,
@@ -245,6 +246,15 @@ def _staff_rows(layout: tuple[TownshipPlan, ...]) -> list[dict[str, Any]]:
                             title="网格员",
                         )
                     )
+    rows.append(
+        dict(
+            username=DUTY_SEAT,
+            full_name=person_name(random.Random(DUTY_SEAT)),
+            org=COUNTY,
+            role=Role.DISPATCHER,
+            title="12345热线值班坐席",
+        )
+    )
     return rows
 
 
@@ -338,8 +348,8 @@ def load(*, stdout: TextIO) -> dict[str, Any]:
             with progress.step(label) as step:
                 step["total"], step["created"] = len(specs), loader.ensure_orgs(specs)
         for label, rows in [
-            ("工作人员（综治专干、网格长、网格员）", _staff_rows(layout)),
-            ("演示账号", _persona_rows()),
+            ("工作人员（综治专干、网格长、网格员、值班坐席）", _staff_rows(layout)),
+            ("各角色登录账号", _persona_rows()),
         ]:
             with progress.step(label) as step:
                 step["total"], step["created"] = len(rows), loader.ensure_users(rows)

@@ -86,6 +86,7 @@ class Command(BaseCommand):
             import_string(dotted)(stdout=self.stdout)
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪，用时 {elapsed:.1f}s"))
-        self.stdout.write(f"\n演示账号（密码均为 {PASSWORD}）：")
+        logins = demo_logins()
+        self.stdout.write(f"\n演示账号 {len(logins)} 个（密码均为 {PASSWORD}）：")
         header = ["用户名", "角色", "单位", "姓名", "密码"]
-        self.stdout.write(format_table(header, demo_logins()))
+        self.stdout.write(format_table(header, logins))
