@@ -152,6 +152,16 @@ def test_no_half_width_punctuation_between_chinese_characters(kind: str) -> None
     )
 
 
+def test_no_half_width_colon_added_by_a_stylesheet() -> None:
+    """A label's colon drawn by CSS (`dt::after { content: ":" }`) follows Chinese text too."""
+    found = [
+        f"{path.relative_to(ROOT)}: {m.group(0)}"
+        for path in _tracked("**/static/**/*.css")
+        for m in re.finditer(r"""content:\s*["'][,:;]\s*["']""", path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
 @pytest.mark.parametrize(
     ("reader", "source"),
     [
