@@ -83,7 +83,7 @@ def text_pool(rng: random.Random, n: int) -> list[tuple[str, str, str]]:
         phrase = rng.choice(leaf.phrases)
         road = rng.choice(demo_texts.ROADS)
         description = (
-            f"{rng.choice(openers)}{road}附近{phrase},"
+            f"{rng.choice(openers)}{road}附近{phrase}，"
             f"{rng.choice(demo_texts.DETAILS)}{rng.choice(demo_texts.REQUESTS)}"
         )
         pool.append((code, phrase, description))

@@ -53,7 +53,7 @@ def build_file(rows: int, seed: int = 7) -> bytes:
         place = sampler.pick_place()
         name, phone, _anonymous = sampler.reporter(channel)
         phrase = rng.choice(leaf.phrases)
-        opener = rng.choice(texts.OPENERS.get(channel, ("群众反映:",)))
+        opener = rng.choice(texts.OPENERS.get(channel, ("群众反映：",)))
         closed = at + timedelta(hours=rng.randint(4, 24 * 12))
         done = rng.random() < 0.8 and closed < now
         reply = rng.choice(texts.RESOLUTIONS.get(group.code, texts.RESOLUTIONS["QT"]))

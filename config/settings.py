@@ -38,10 +38,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
-    "axes",
+    "zhili.core.thirdparty.AxesConfig",  # axes, named in Chinese
     "channels",
     "django_tasks",
-    "django_tasks_db",
+    "zhili.core.thirdparty.TasksDatabaseConfig",  # django_tasks_db, named in Chinese
     "zhili.core",
     "zhili.orgs",
     "zhili.cases",
@@ -86,7 +86,9 @@ ASGI_APPLICATION = "config.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Before the apps' folders, so that admin/base_site.html (the favicon) is ours; the
+        # admin itself is listed before our apps in INSTALLED_APPS.
+        "DIRS": [BASE_DIR / "zhili" / "web" / "admin_templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -222,6 +224,9 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("ZHILI_SECURE_COOKIES", de
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+# Chinese names for what third-party apps (and the admin's scripts) leave in English; also read
+# by the admin's JavaScript catalog, which looks only here besides the admin's own folder.
+LOCALE_PATHS = [BASE_DIR / "zhili" / "core" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

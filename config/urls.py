@@ -5,6 +5,7 @@ from django.urls import include, path
 from zhili.api import api
 from zhili.core.views import healthz
 from zhili.web import views as web_views
+from zhili.web.favicon import favicon
 
 auth_urlpatterns = [
     path("login/", web_views.LoginView.as_view(), name="login"),
@@ -17,6 +18,7 @@ auth_urlpatterns = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     *auth_urlpatterns,

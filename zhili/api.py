@@ -26,8 +26,8 @@ from zhili.orgs.auth import BearerAuth
 COMMON_ERRORS = {
     400: "请求体不是有效的 JSON",
     401: "未登录或令牌无效",
-    404: "未找到该记录,或不在可见范围内",
-    422: "参数无效(field 指明字段)",
+    404: "未找到该记录，或不在可见范围内",
+    422: "参数无效（field 指明字段）",
 }
 
 
@@ -70,7 +70,7 @@ def declare_errors(operation: dict[str, Any]) -> None:
 api = ZhiliAPI(
     title="Zhili 治理 API",
     version="1",
-    description="东海县社会治理综合平台接口。认证:`Authorization: Bearer <token>`(POST /auth/token 获取)或登录会话。",
+    description="东海县社会治理综合平台接口。认证：`Authorization: Bearer <token>`（POST /auth/token 获取）或登录会话。",
     auth=[BearerAuth(), django_auth],
     urls_namespace="api",
 )
@@ -104,7 +104,7 @@ def field_name(loc: list) -> str | None:
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
     field = field_name(first.get("loc", []))
-    message = f"参数 {field} 无效:{first.get('msg', '')}" if field else "请求参数无效"
+    message = f"参数 {field} 无效：{first.get('msg', '')}" if field else "请求参数无效"
     response = {"detail": message, "code": "invalid", "field": field, "errors": exc.errors}
     return api.create_response(request, response, status=422)
 
@@ -169,7 +169,7 @@ def refuse_nul(view: Callable[..., Any]) -> Callable[..., Any]:
             field = nul_field(value, None if isinstance(value, BaseModel) else name)
             if field is not None:
                 field = field or name
-                raise InvalidInput(f"参数 {field} 不能包含空字符(\\x00)", field=field)
+                raise InvalidInput(f"参数 {field} 不能包含空字符（\\x00）", field=field)
         return view(request, **values)
 
     return guarded

@@ -13,9 +13,9 @@ figures_router = Router(tags=["事件工单"])
 
 
 class FiguresQuery(Input):
-    start: Day = Field(..., description="统计起始日期(含)")
-    end: Day = Field(..., description="统计截止日期(含)")
-    unit: list[str] = Field(default_factory=list, description="单位编码,可重复;省略为全部")
+    start: Day = Field(..., description="统计起始日期（含）")
+    end: Day = Field(..., description="统计截止日期（含）")
+    unit: list[str] = Field(default_factory=list, description="单位编码，可重复；省略为全部")
 
 
 class UnitFiguresOut(Schema):
@@ -32,16 +32,16 @@ class UnitFiguresOut(Schema):
     satisfied: int
     sent_back: int = Field(..., description="审核退回次数")
     return_requested: int = Field(..., description="申请退单次数")
-    return_approved: int = Field(..., description="申请退单获批次数(已计入 returned)")
+    return_approved: int = Field(..., description="申请退单获批次数（已计入 returned）")
     return_refused: int = Field(..., description="申请退单被驳回次数")
     assisted: int = Field(..., description="协办任务数")
     assisted_on_time: int = Field(..., description="按时反馈的协办任务数")
     assisted_late: int = Field(..., description="逾期反馈或逾期未反馈的协办任务数")
     acknowledge_judged: int = Field(
-        ..., description="及时签收率的基数:已签收或已过签收时限的工单数"
+        ..., description="及时签收率的基数：已签收或已过签收时限的工单数"
     )
     close_judged: int = Field(
-        ..., description="按时办结率的基数:已反馈、已转卷宗、已办结或已过办结时限的工单数"
+        ..., description="按时办结率的基数：已反馈、已转卷宗、已办结或已过办结时限的工单数"
     )
     acknowledged_on_time_rate: float | None
     closed_on_time_rate: float | None

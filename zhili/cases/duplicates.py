@@ -198,8 +198,8 @@ def _reason(case: Case, other: dict[str, Any], hit: Hit) -> str:
     when = f"{hours:.0f}小时前" if hours >= 1 else "1小时内"
     where = "同一或相邻网格" if hit.distance_m is None else f"相距约{hit.distance_m:.0f}米"
     return (
-        f"与 {other['case_no']}({when}受理)同类事项,{where},"
-        f"内容相似度{hit.similarity:.0%},综合得分{hit.score:.2f}"
+        f"与 {other['case_no']}（{when}受理）同类事项，{where}，"
+        f"内容相似度{hit.similarity:.0%}，综合得分{hit.score:.2f}"
     )
 
 

@@ -39,7 +39,7 @@ COLUMNS: list[tuple[str, int, Callable[[UnitFigures], Any]]] = [
     ("申请退单获批", 11, lambda r: r.return_approved),
     ("申请退单驳回", 11, lambda r: r.return_refused),
     ("延期", 7, lambda r: r.extended),
-    ("超期(红牌)", 10, lambda r: r.overdue),
+    ("超期（红牌）", 10, lambda r: r.overdue),
     ("协办", 7, lambda r: r.assisted),
     ("协办按时", 9, lambda r: r.assisted_on_time),
     ("协办逾期", 9, lambda r: r.assisted_late),
@@ -57,7 +57,7 @@ def figures_workbook(
     sheet = book.active
     assert sheet is not None
     sheet.title = "办理质效"
-    xlsx.put(sheet, 1, 1, f"各承办单位办理质效({start:%Y年%m月%d日}至{end:%Y年%m月%d日})")
+    xlsx.put(sheet, 1, 1, f"各承办单位办理质效（{start:%Y年%m月%d日}至{end:%Y年%m月%d日}）")
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")

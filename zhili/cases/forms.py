@@ -56,7 +56,7 @@ class IntakeForm(forms.Form):
     attachments = MultipleFileField(
         label="附件",
         required=False,
-        help_text="可选多个文件:图片、PDF、Word、Excel 或 MP4 视频,单个不超过 20MB",
+        help_text="可选多个文件：图片、PDF、Word、Excel 或 MP4 视频，单个不超过 20MB",
     )
 
 
@@ -68,7 +68,7 @@ class CaseFilterForm(forms.Form):
         label="状态", choices=[("", "全部状态"), *State.choices], required=False
     )
     category = forms.CharField(label="事项分类", max_length=40, required=False)
-    township = forms.CharField(label="乡镇(街道)", max_length=40, required=False)
+    township = forms.CharField(label="乡镇（街道）", max_length=40, required=False)
     channel = forms.ChoiceField(
         label="来源渠道", choices=[("", "全部渠道"), *Channel.choices], required=False
     )
@@ -148,7 +148,7 @@ class DispatchForm(forms.Form):
         required=False,
         widget=DATETIME_INPUT,
         input_formats=DATETIME_FORMATS,
-        help_text="不填则按主办时限的比例推算;不得晚于主办单位的办结时限",
+        help_text="不填则按主办时限的比例推算；不得晚于主办单位的办结时限",
     )
     note = forms.CharField(label="派单意见", max_length=500, required=False)
 
@@ -187,7 +187,7 @@ class MergeForm(forms.Form):
 
 
 class AssignDownForm(forms.Form):
-    township = forms.CharField(label="交办乡镇(街道)", max_length=40, required=False)
+    township = forms.CharField(label="交办乡镇（街道）", max_length=40, required=False)
     note = forms.CharField(label="交办意见", max_length=500, required=False)
 
 

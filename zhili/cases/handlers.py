@@ -51,7 +51,7 @@ def _note(master: Case) -> str:
     if master.state == State.RETURNED_TO_SOURCE:
         return f"主工单 {master.case_no} 不属本县管辖，已退回来源渠道"
     if master.state == State.RATED and master.rating:
-        return f"主工单 {master.case_no} 已办结,回访评价:{Rating(master.rating).label}"
+        return f"主工单 {master.case_no} 已办结，回访评价：{Rating(master.rating).label}"
     return f"主工单 {master.case_no} 已办结"
 
 

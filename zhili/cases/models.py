@@ -418,6 +418,9 @@ class CaseNumberCounter(models.Model):
     day = models.DateField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = verbose_name_plural = "工单编号计数"
+
     def __str__(self) -> str:
         return f"{self.day}: {self.last}"
 
@@ -440,6 +443,7 @@ class CaseEvent(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = verbose_name_plural = "工单办理记录"
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["case", "created_at"])]
 
@@ -518,6 +522,7 @@ class CaseText(models.Model):
     scope = models.TextField(default="", blank=True)
 
     class Meta:
+        verbose_name = verbose_name_plural = "工单全文索引"
         indexes = [
             models.Index(fields=["group", "grid", "registered_at"], name="casetext_grid"),
             models.Index(fields=["group", "cell", "registered_at"], name="casetext_cell"),
@@ -541,7 +546,7 @@ class CaseDuplicate(models.Model):
     candidate = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField("得分")
     text_similarity = models.FloatField("文本相似度")
-    distance_m = models.FloatField("距离(米)", null=True, blank=True)
+    distance_m = models.FloatField("距离（米）", null=True, blank=True)
     reason = models.CharField("疑似原因", max_length=300)
     state = models.CharField(
         "状态", max_length=20, choices=DuplicateState.choices, default=DuplicateState.OPEN

@@ -59,13 +59,13 @@ def refusal(case: Case, now: datetime | None = None) -> str | None:
         return None
     rule = rule_text()
     if not rule:
-        return "本地规定承办单位不能直接退单,请申请退单,由分拨中心审批"
+        return "本地规定承办单位不能直接退单，请申请退单，由分拨中心审批"
     end = window_end(case)
     if end is None:
-        return f"直接退单须在{rule}提出,请申请退单,由分拨中心审批"
+        return f"直接退单须在{rule}提出，请申请退单，由分拨中心审批"
     closed = timezone.localtime(end).strftime("%m-%d %H:%M")
     assert case.acknowledged_at is not None  # window_end is None otherwise
     # Office hours in a year whose holidays are not yet official: say the moment is provisional.
     if deadlines.provisional(case.acknowledged_at, end, calendar=False):
-        closed += "(临时日历)"
-    return f"直接退单须在{rule}提出(本工单已于 {closed} 截止),请申请退单,由分拨中心审批"
+        closed += "（临时日历）"
+    return f"直接退单须在{rule}提出（本工单已于 {closed} 截止），请申请退单，由分拨中心审批"

@@ -94,7 +94,7 @@ _category_names: StampedCache[dict[int, str]] = StampedCache(CATEGORY_STAMP, _lo
 def county_center() -> Organization:
     center = _units.get().get(0)
     if center is None:
-        raise InvalidInput("尚未建立县综治中心,无法受理事件", field="category")
+        raise InvalidInput("尚未建立县综治中心，无法受理事件", field="category")
     return center
 
 
@@ -204,16 +204,16 @@ def _decide(
 ) -> Route:
     if out_of_area:
         center = county_center()
-        note = "位置不在本县任何网格内(辖区外),转县综治中心分拨"
+        note = "位置不在本县任何网格内（辖区外），转县综治中心分拨"
         return Route(None, center, None, None, True, note)
     prefix = f"{found}；" if found else ""
     row = best_rule(category, location)
     if row is None:
         center = county_center()
-        note = f"{prefix}权责清单未匹配“{category.name}”,转{center.name}分拨"
+        note = f"{prefix}权责清单未匹配“{category.name}”，转{center.name}分拨"
         return Route(None, center, None, location, False, note)
     unit = _units.get()[row.unit_id]
     center = dispatch_center_for(unit, location)
     rule_category = _category_names.get().get(row.category_id, category.name)
-    note = f"{prefix}匹配权责清单:{rule_category} × {_area_label(row, location)} → {unit.name}"
+    note = f"{prefix}匹配权责清单：{rule_category} × {_area_label(row, location)} → {unit.name}"
     return Route(unit, center, row.id, location, False, note)

@@ -86,7 +86,7 @@ class DeliveryStateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("pending", "待投递"), ("failed", "投递失败(等待重试)"), ("delivered", "已投递")]
+        return [("pending", "待投递"), ("failed", "投递失败（等待重试）"), ("delivered", "已投递")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
         match self.value():

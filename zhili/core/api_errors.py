@@ -26,7 +26,7 @@ MESSAGES = {
     404: ("not_found", "未找到该接口"),
     405: ("method_not_allowed", "不支持该请求方法"),
     413: ("too_large", "请求体过大"),
-    500: ("server_error", "服务器内部错误,已记录,请稍后重试"),
+    500: ("server_error", "服务器内部错误，已记录，请稍后重试"),
 }
 # What a rewritten answer does not take from the original: the rest (Allow, Retry-After,
 # security and cache headers other middleware added, cookies) is kept.
@@ -45,10 +45,10 @@ def interface_of(path: str) -> str | None:
 def message(status: int) -> tuple[str, str]:
     if status == 413:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
-        return "too_large", f"请求体过大(上限 {limit // (1024 * 1024)} MB)"
+        return "too_large", f"请求体过大（上限 {limit // (1024 * 1024)} MB）"
     if status in MESSAGES:
         return MESSAGES[status]
-    return MESSAGES[500] if status >= 500 else (f"http_{status}", f"请求失败(HTTP {status})")
+    return MESSAGES[500] if status >= 500 else (f"http_{status}", f"请求失败（HTTP {status}）")
 
 
 def error_answer(
@@ -103,6 +103,6 @@ class ApiErrors:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: the interfaces' format under their paths, Django's page elsewhere."""
     if interface_of(request.path_info):
-        detail = "CSRF 校验失败:请刷新页面后重试(请求须带 X-CSRFToken 头与 csrftoken Cookie)"
+        detail = "CSRF 校验失败：请刷新页面后重试（请求须带 X-CSRFToken 头与 csrftoken Cookie）"
         return error_answer(request, 403, code="csrf_failed", detail=detail)
     return page_csrf_failure(request, reason=reason)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
@@ -9,3 +10,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Imported now, so that its start time is this process's, not its first request's.
         from zhili.core import health  # noqa: F401
+        from zhili.core.permission_names import name_permissions
+
+        post_migrate.connect(name_permissions, dispatch_uid="zhili.core.permission_names")

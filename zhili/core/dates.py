@@ -64,7 +64,7 @@ def parse_moment(text: str, *, field: str) -> datetime:
     except ValueError:
         parsed = None
     if parsed is None:
-        raise InvalidInput("时间格式不正确(应为 ISO 8601)", field=field)
+        raise InvalidInput("时间格式不正确（应为 ISO 8601）", field=field)
     return check_moment(parsed, field=field)
 
 
@@ -73,7 +73,7 @@ def parse_unix_seconds(text: str, *, field: str) -> int:
     field error, not an OverflowError)."""
     value = (text or "").strip()
     if not re.fullmatch(r"-?[0-9]{1,12}", value):
-        raise InvalidInput("应为 Unix 时间戳(秒)", field=field)
+        raise InvalidInput("应为 Unix 时间戳（秒）", field=field)
     seconds = int(value)
     if not FIRST_SECOND <= seconds <= LAST_SECOND:
         raise InvalidInput(f"时间戳应在 {RANGE_TEXT} 之间", field=field)
@@ -86,7 +86,7 @@ def parse_month(text: str, *, field: str = "month") -> tuple[int, int]:
     year, month = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
     if not (FIRST_DAY.year <= year <= LAST_DAY.year and 1 <= month <= 12):
         raise InvalidInput(
-            f"{field}:月份应为 YYYY-MM(如 2026-11),且在 {RANGE_TEXT} 之间", field=field
+            f"{field}：月份应为 YYYY-MM（如 2026-11），且在 {RANGE_TEXT} 之间", field=field
         )
     return year, month
 
@@ -135,5 +135,5 @@ class MonthField(forms.RegexField):
     """A YYYY-MM filter of a page (2000-01 to 2099-12)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("error_messages", {"invalid": "月份应为 YYYY-MM(如 2026-11)"})
+        kwargs.setdefault("error_messages", {"invalid": "月份应为 YYYY-MM（如 2026-11）"})
         super().__init__(regex=MONTH_PATTERN, **kwargs)

@@ -58,4 +58,4 @@ def full_clean(instance: Any, *, exclude: list[str] | None = None) -> None:
         )
         field, messages = next(iter(errors.items()))
         label = field if field != NON_FIELD_ERRORS else None
-        raise InvalidInput(";".join(messages), field=label) from exc
+        raise InvalidInput("；".join(messages), field=label) from exc

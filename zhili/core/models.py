@@ -60,6 +60,7 @@ class OutboxDelivery(models.Model):
     delivered_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = verbose_name_plural = "事件投递记录"
         constraints = [
             models.UniqueConstraint(fields=["event", "handler"], name="outbox_delivery_once")
         ]
@@ -129,6 +130,9 @@ class ChangeStamp(models.Model):
     key = models.CharField(max_length=50, primary_key=True)
     version = models.BigIntegerField(default=0)
 
+    class Meta:
+        verbose_name = verbose_name_plural = "数据版本戳"
+
     def __str__(self) -> str:
         return f"{self.key}@{self.version}"
 
@@ -142,6 +146,7 @@ class ScheduledSlot(models.Model):
     claimed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = verbose_name_plural = "定时任务时段"
         constraints = [models.UniqueConstraint(fields=["job", "slot_start"], name="slot_once")]
 
     def __str__(self) -> str:

@@ -90,10 +90,10 @@ def read_notice(text: str, year: int) -> Arrangement:
         try:
             reader.read_item(body, name)
         except ValueError as exc:
-            raise InvalidInput(f"“{name}”一项的日期无法识别:{exc}", field="text") from exc
+            raise InvalidInput(f"“{name}”一项的日期无法识别：{exc}", field="text") from exc
     if not reader.days:
         raise InvalidInput(
-            "未能从通知中读出放假或上班日期,请粘贴通知正文(如“一、元旦:1月1日放假…”)",
+            "未能从通知中读出放假或上班日期，请粘贴通知正文（如“一、元旦：1月1日放假…”）",
             field="text",
         )
     return Arrangement(sorted(reader.days.values(), key=lambda d: d.day), reader.festivals)
@@ -128,7 +128,7 @@ def read_sheet(content: bytes) -> Arrangement:
             is_workday = _KINDS[str(cells[1]).strip()]
         except (KeyError, ValueError) as exc:
             raise InvalidInput(
-                f"第 {row_no} 行:日期应为 YYYY-MM-DD,类型应为“放假”或“上班”", field="file"
+                f"第 {row_no} 行：日期应为 YYYY-MM-DD，类型应为“放假”或“上班”", field="file"
             ) from exc
         name = str(cells[2] or "").strip()[:50]
         if name and name not in festivals:

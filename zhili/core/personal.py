@@ -30,7 +30,7 @@ def validate_id_number(value: str, *, field: str = "id_number") -> str:
     """An 18-character resident ID number with a valid birth date and check digit."""
     number = (value or "").strip().upper()
     if not _ID_PATTERN.match(number):
-        raise InvalidInput("身份证号码应为18位,最后一位可以是数字或X", field=field)
+        raise InvalidInput("身份证号码应为18位，最后一位可以是数字或X", field=field)
     try:
         date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
@@ -44,7 +44,7 @@ def validate_phone(value: str, *, field: str = "phone") -> str:
     """A mainland mobile number (11 digits) or a landline with area code."""
     phone = re.sub(r"[\s()]", "", value or "")
     if not (_MOBILE_PATTERN.match(phone) or _LANDLINE_PATTERN.match(phone)):
-        raise InvalidInput("电话号码格式不正确(手机11位,或带区号的固定电话)", field=field)
+        raise InvalidInput("电话号码格式不正确（手机11位，或带区号的固定电话）", field=field)
     return phone
 
 

@@ -45,7 +45,7 @@ class Input(Schema):
         if isinstance(value, bool):
             field = cls.model_fields.get(name)
             if field is not None and not takes_bool(field.annotation):
-                raise ValueError("应为数字或文字,不能是 true/false")
+                raise ValueError("应为数字或文字，不能是 true/false")
         elif isinstance(value, str) and not name.startswith(VERBATIM):
             return clean_line(value) if is_line_field(name) else clean_text(value)
         return value

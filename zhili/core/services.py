@@ -55,7 +55,7 @@ def holiday_delete(*, actor: Any, holiday: Holiday) -> None:
 def _check_arrangement(year: int, days: Sequence[CalendarDay]) -> None:
     if workcal.library_knows(year):
         raise InvalidInput(
-            f"{year} 年的节假日安排已由系统日历库提供,无需录入;个别日期请在“节假日与调休”中调整",
+            f"{year} 年的节假日安排已由系统日历库提供，无需录入；个别日期请在“节假日与调休”中调整",
             field="year",
         )
     seen: set[date] = set()
@@ -69,11 +69,11 @@ def _check_arrangement(year: int, days: Sequence[CalendarDay]) -> None:
         seen.add(entry.day)
     off = {entry.day for entry in days if not entry.is_workday}
     missing = [
-        f"{name}({day:%m月%d日})" for day, name in statutory_days(year).items() if day not in off
+        f"{name}（{day:%m月%d日}）" for day, name in statutory_days(year).items() if day not in off
     ]
     if missing:
         raise InvalidInput(
-            "法定节假日必须放假,以下日期未列为放假日:" + "、".join(missing), field="days"
+            "法定节假日必须放假，以下日期未列为放假日：" + "、".join(missing), field="days"
         )
 
 

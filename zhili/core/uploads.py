@@ -37,7 +37,7 @@ _ZIP_KINDS = {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", "Excel 表格"
     ),
 }
-ALLOWED = "JPEG、PNG、GIF、WebP 图片,PDF、Word、Excel 文档,MP4 视频"
+ALLOWED = "JPEG、PNG、GIF、WebP 图片，PDF、Word、Excel 文档，MP4 视频"
 
 
 def sniff(head: bytes) -> Kind | None:
@@ -65,7 +65,7 @@ def check_upload(upload: UploadedFile, *, field: str = "attachments") -> Kind:
     upload.seek(0)
     kind = sniff(head)
     if kind is None:
-        raise InvalidInput(f"附件“{upload.name}”的类型不受支持,仅限{ALLOWED}", field=field)
+        raise InvalidInput(f"附件“{upload.name}”的类型不受支持，仅限{ALLOWED}", field=field)
     return kind
 
 
@@ -76,4 +76,4 @@ def check_photos(photos: Sequence[UploadedFile], *, limit: int, field: str = "ph
         raise InvalidInput(f"最多上传{limit}张照片", field=field)
     for photo in photos:
         if not check_upload(photo, field=field).mime.startswith("image/"):
-            raise InvalidInput(f"“{photo.name}”不是图片,请上传 JPG 或 PNG 照片", field=field)
+            raise InvalidInput(f"“{photo.name}”不是图片，请上传 JPG 或 PNG 照片", field=field)

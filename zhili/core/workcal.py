@@ -107,8 +107,8 @@ def recomputed_note(years: list[int], what: str, before: str, after: str) -> str
     "2027年节假日安排已确认,办结时限按正式日历重新计算:01-05 → 01-07"."""
     which = "、".join(str(year) for year in sorted(years))
     if before == after:
-        return f"{which}年节假日安排已确认,{what}不变({after})"
-    return f"{which}年节假日安排已确认,{what}按正式日历重新计算:{before} → {after}"
+        return f"{which}年节假日安排已确认，{what}不变（{after}）"
+    return f"{which}年节假日安排已确认，{what}按正式日历重新计算：{before} → {after}"
 
 
 def workday_on_or_after(day: date) -> date:

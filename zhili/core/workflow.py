@@ -44,13 +44,13 @@ class TransitionTable:
         """The transition `name` if `roles` may take it from `state`; else TransitionRefused."""
         transition = self.transitions.get(name)
         if transition is None:
-            raise TransitionRefused("unknown", f"未知操作:{name}")
+            raise TransitionRefused("unknown", f"未知操作：{name}")
         if not transition.roles & set(roles):
             raise TransitionRefused("role", f"您的角色不能执行“{transition.label}”")
         if state not in transition.sources:
             label = self.states.get(state, state)
             raise TransitionRefused(
-                "state", f"{self.noun}当前为“{label}”,不能执行“{transition.label}”"
+                "state", f"{self.noun}当前为“{label}”，不能执行“{transition.label}”"
             )
         return transition
 

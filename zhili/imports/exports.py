@@ -53,8 +53,8 @@ COLUMNS: list[tuple[str, int, Any]] = [
     ("紧急程度", 9, lambda c: _URGENCIES.get(c.urgency, c.urgency)),
     ("状态", 9, lambda c: _STATES.get(c.state, c.state)),
     ("督办牌", 8, lambda c: _CARDS.get(c.card, "") if c.card else ""),
-    ("乡镇(街道)", 14, lambda c: c.township.display_area if c.township else ""),
-    ("村(社区)", 14, lambda c: c.village.display_area if c.village else ""),
+    ("乡镇（街道）", 14, lambda c: c.township.display_area if c.township else ""),
+    ("村（社区）", 14, lambda c: c.village.display_area if c.village else ""),
     ("网格", 16, lambda c: c.grid.name if c.grid else ""),
     ("地址", 28, lambda c: c.address),
     ("诉求人", 10, lambda c: c.reporter_name),
@@ -89,8 +89,8 @@ def case_export(
     count = qs.count()
     if count > MAX_EXPORT:
         raise InvalidInput(
-            f"符合条件的工单共 {count:,} 件,超过单次导出上限 {MAX_EXPORT:,} 件,"
-            "请增加筛选条件(如受理日期)后分批导出",
+            f"符合条件的工单共 {count:,} 件，超过单次导出上限 {MAX_EXPORT:,} 件，"
+            "请增加筛选条件（如受理日期）后分批导出",
             field="export",
         )
     book = xlsx.new_workbook(write_only=True)

@@ -48,12 +48,12 @@ def _check_file(upload: UploadedFile) -> str:
         raise InvalidInput("上传的文件是空的", field="file")
     if size > MAX_BYTES:
         raise InvalidInput(
-            f"文件超过 {MAX_BYTES // 1024 // 1024} MB,请拆分后分批导入", field="file"
+            f"文件超过 {MAX_BYTES // 1024 // 1024} MB，请拆分后分批导入", field="file"
         )
     upload.seek(0)
     kind = sniff(upload.read(65536))
     if kind is None or kind.extension != "xlsx":
-        raise InvalidInput("请上传 Excel 工作簿(.xlsx),可先下载导入模板填写", field="file")
+        raise InvalidInput("请上传 Excel 工作簿（.xlsx），可先下载导入模板填写", field="file")
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
@@ -128,7 +128,7 @@ def _validate(job: ImportJob, handle: IO[bytes], spool: IO[bytes]) -> RowChecker
         for number, row in sheet.data():
             if checker.rows >= MAX_ROWS:
                 checker.add(
-                    RowError(number, "", f"超过单个文件 {MAX_ROWS:,} 行的上限,请拆分后分批导入")
+                    RowError(number, "", f"超过单个文件 {MAX_ROWS:,} 行的上限，请拆分后分批导入")
                 )
                 break
             valid = checker.check(number, row)
@@ -183,7 +183,7 @@ def _import(job: ImportJob, spool: IO[bytes], total: int) -> None:
     _progress(job, state=JobState.IMPORTING, total_rows=total, processed=0)
     categories = {c.code: c for c in Category.objects.all()}
     created = skipped = done = 0
-    note = f"历史工单导入(批次 #{job.pk},文件“{job.name}”)。"
+    note = f"历史工单导入（批次 #{job.pk}，文件“{job.name}”）。"
     for rows in _batches(spool):
         items = [_historical(row, categories) for row in rows]
         result = case_bulk_register(
@@ -194,7 +194,7 @@ def _import(job: ImportJob, spool: IO[bytes], total: int) -> None:
         done += len(rows)
         _progress(job, processed=done, created_count=created, skipped_count=skipped)
     with transaction.atomic():
-        message = f"新增 {created} 件,已存在跳过 {skipped} 件"
+        message = f"新增 {created} 件，已存在跳过 {skipped} 件"
         _progress(
             job,
             state=JobState.DONE,
@@ -212,8 +212,8 @@ def _import(job: ImportJob, spool: IO[bytes], total: int) -> None:
 
 def _rejection(checker: RowChecker) -> str:
     if checker.error_rows:
-        return f"{checker.error_rows} 行有误,共 {checker.error_count} 处问题,未导入任何工单"
-    return f"文件格式有误({checker.error_count} 处问题),未导入任何工单"
+        return f"{checker.error_rows} 行有误，共 {checker.error_count} 处问题，未导入任何工单"
+    return f"文件格式有误（{checker.error_count} 处问题），未导入任何工单"
 
 
 def _reject(job: ImportJob, checker: RowChecker) -> None:
@@ -244,7 +244,7 @@ def _fail(job: ImportJob, exc: Exception) -> None:
         _progress(
             job,
             state=JobState.FAILED,
-            message=f"导入中断({exc.__class__.__name__}),已导入的工单保留;重新上传同一文件可补齐其余部分",
+            message=f"导入中断（{exc.__class__.__name__}），已导入的工单保留；重新上传同一文件可补齐其余部分",
             finished_at=timezone.now(),
         )
         audit(job.created_by, "imports.job.fail", job, error=str(exc)[:300])

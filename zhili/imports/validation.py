@@ -220,7 +220,7 @@ class Sheet:
             self.book = open_workbook(file)
         except (InvalidFileException, KeyError, OSError, ValueError) as exc:
             raise InvalidInput(
-                "无法读取该文件,请上传 Excel(.xlsx)格式的工单表", field="file"
+                "无法读取该文件，请上传 Excel（.xlsx）格式的工单表", field="file"
             ) from exc
         names = self.book.sheetnames
         self.sheet = self.book[SHEET_NAME] if SHEET_NAME in names else self.book.worksheets[0]
@@ -238,7 +238,7 @@ class Sheet:
             if any(_blank(v) is False for v in values):
                 self.header_row = number
                 return self._map_header(number, values)
-        return [RowError(1, "", "文件中没有数据:第一行应为表头,其后每行一条工单")]
+        return [RowError(1, "", "文件中没有数据：第一行应为表头，其后每行一条工单")]
 
     def _map_header(self, number: int, values: tuple[Any, ...]) -> list[RowError]:
         found: dict[str, int] = {}
@@ -249,7 +249,7 @@ class Sheet:
                 found[header] = index
                 self.columns[index] = column.key
         missing = [h for h in REQUIRED_HEADERS if h not in found]
-        return [RowError(number, h, "表头缺少此列(请使用导入模板)") for h in missing]
+        return [RowError(number, h, "表头缺少此列（请使用导入模板）") for h in missing]
 
     def data(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """(Excel row number, {field key: cell value}) for every non-empty row."""
@@ -372,12 +372,12 @@ class RowChecker:
         if closed is not None and "reply" in v and not v["reply"]:
             fault("reply", "已办结的工单须填写办理结果")
         if closed is None and "closed_at" in v and v.get("reply"):
-            fault("closed_at", "填写了办理结果,须同时填写办结时间")
+            fault("closed_at", "填写了办理结果，须同时填写办结时间")
         key = (v.get("channel"), v.get("external_id"))
         if None not in key:
             first = self._seen.setdefault(key, number)  # type: ignore[arg-type]
             if first != number:
-                fault("external_id", f"与第 {first} 行重复(同一来源渠道的原工单编号不得重复)")
+                fault("external_id", f"与第 {first} 行重复（同一来源渠道的原工单编号不得重复）")
         return faults
 
     # --- one cell each --------------------------------------------------------------------------
@@ -392,7 +392,7 @@ class RowChecker:
         text = _text(value)
         limit = _MAX_LENGTHS[key]
         if len(text) > limit:
-            raise _Fault(f"不能超过{limit}字(现有{len(text)}字)")
+            raise _Fault(f"不能超过{limit}字（现有{len(text)}字）")
         return text
 
     def _channel(self, value: Any) -> str:
@@ -410,7 +410,7 @@ class RowChecker:
             return ""
         code = URGENCIES.get(text)
         if code is None:
-            raise _Fault(f"无法识别的紧急程度“{text}”,应为 一般、紧急 或 特急")
+            raise _Fault(f"无法识别的紧急程度“{text}”，应为 一般、紧急 或 特急")
         return code
 
     def _category(self, value: Any) -> Category:
@@ -430,7 +430,7 @@ class RowChecker:
         try:
             number = float(str(value).strip()) if not isinstance(value, int | float) else value
         except ValueError as exc:
-            raise _Fault(f"应为数字,而不是“{_text(value)}”") from exc
+            raise _Fault(f"应为数字，而不是“{_text(value)}”") from exc
         if not math.isfinite(number) or not low <= number <= high:
             raise _Fault(f"应在 {low} 到 {high} 之间")
         return float(number)
@@ -451,9 +451,9 @@ class RowChecker:
             return None
         moment = _parse_moment(value)
         if moment is None:
-            raise _Fault(f"无法识别的时间“{_text(value)}”,应为 2025-03-01 09:30 这样的格式")
+            raise _Fault(f"无法识别的时间“{_text(value)}”，应为 2025-03-01 09:30 这样的格式")
         if moment < timezone.make_aware(_EARLIEST):
-            raise _Fault("时间早于1990年,请核对")
+            raise _Fault("时间早于1990年，请核对")
         if moment > self.now:
             raise _Fault("时间晚于当前时间")
         return moment

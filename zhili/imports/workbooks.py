@@ -74,12 +74,12 @@ def _notes_sheet(book: Workbook) -> None:
     xlsx.append(notes, ["历史工单导入模板 · 填写说明"])
     notes["A1"].font = Font(bold=True, size=14)
     for line in (
-        f"1. 在“{SHEET_NAME}”页第一行表头之下逐行填写,每行一条工单;列的顺序可以调整,表头文字不可修改。",
-        f"2. 第二行为示例(原工单编号为“{EXAMPLE_ID}”),导入时自动忽略,可保留或删除。",
-        "3. 上传后系统逐行校验:只要有一行有误,整个文件都不导入,页面列出每一处错误(行号、列名、原因),改正后重新上传即可。",
-        "4. 同一来源渠道下原工单编号已导入过的工单会跳过,重复上传同一文件不会产生重复工单。",
-        "5. 有经纬度的工单按网格和权责清单自动确定分拨中心和建议承办单位;只有地址的按全县权责清单分拨。",
-        "6. 填写了办结时间的工单以“已办结”状态导入并保留办理结果;未填写的以“已受理”状态进入分拨工作台待派单。",
+        f"1. 在“{SHEET_NAME}”页第一行表头之下逐行填写，每行一条工单；列的顺序可以调整，表头文字不可修改。",
+        f"2. 第二行为示例（原工单编号为“{EXAMPLE_ID}”），导入时自动忽略，可保留或删除。",
+        "3. 上传后系统逐行校验：只要有一行有误，整个文件都不导入，页面列出每一处错误（行号、列名、原因），改正后重新上传即可。",
+        "4. 同一来源渠道下原工单编号已导入过的工单会跳过，重复上传同一文件不会产生重复工单。",
+        "5. 有经纬度的工单按网格和权责清单自动确定分拨中心和建议承办单位；只有地址的按全县权责清单分拨。",
+        "6. 填写了办结时间的工单以“已办结”状态导入并保留办理结果；未填写的以“已受理”状态进入分拨工作台待派单。",
         "7. 单个文件不超过 100,000 行、40 MB。",
     ):
         xlsx.append(notes, [line])
@@ -116,10 +116,10 @@ def _category_sheet(book: Workbook) -> None:
 def report_workbook(job: ImportJob) -> bytes:
     book = xlsx.new_workbook(write_only=True)
     sheet = book.create_sheet("校验结果")
-    xlsx.append(sheet, [f"文件:{job.name}"])
+    xlsx.append(sheet, [f"文件：{job.name}"])
     xlsx.append(sheet, [job.message])
     if job.error_count > len(job.errors):
-        xlsx.append(sheet, [f"仅列出前 {len(job.errors)} 处问题(共 {job.error_count} 处)"])
+        xlsx.append(sheet, [f"仅列出前 {len(job.errors)} 处问题（共 {job.error_count} 处）"])
     xlsx.append(sheet, [])
     xlsx.append(sheet, ["行号", "列名", "问题"])
     for error in job.errors:

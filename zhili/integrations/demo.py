@@ -14,7 +14,7 @@ from zhili.integrations.services import pushsource_create
 
 SOURCES = {
     PushChannel.HOTLINE: "连云港市12345政务服务便民热线",
-    PushChannel.EMERGENCY: "东海县公安局110指挥中心(非警务警情分流)",
+    PushChannel.EMERGENCY: "东海县公安局110指挥中心（非警务警情分流）",
     PushChannel.CITY_MANAGEMENT: "东海县数字城管监督指挥中心",
     PushChannel.PETITION: "江苏省阳光信访信息系统",
 }
@@ -106,5 +106,5 @@ def load(*, stdout: Any = None) -> None:
         made += created
     _say(
         stdout,
-        f"推送来源 {PushSource.objects.count()} 个,分类映射新增 {made} 条(签名密钥请在“推送对接”页面更换后交给对接方)",
+        f"推送来源 {PushSource.objects.count()} 个，分类映射新增 {made} 条（签名密钥请在“推送对接”页面更换后交给对接方）",
     )

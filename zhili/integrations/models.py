@@ -57,7 +57,7 @@ class PushSource(models.Model):
     secret = models.CharField("签名密钥", max_length=100)
     secret_rotated_at = models.DateTimeField("密钥更新时间", default=timezone.now)
     callback_url = models.URLField("回复回调地址", max_length=500, blank=True)
-    tolerance_seconds = models.PositiveIntegerField("时间戳容差(秒)", default=300)
+    tolerance_seconds = models.PositiveIntegerField("时间戳容差（秒）", default=300)
     default_urgency = models.CharField(
         "默认紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
     )
@@ -96,6 +96,7 @@ class PushSignature(models.Model):
     expires_at = models.DateTimeField(db_index=True)
 
     class Meta:
+        verbose_name = verbose_name_plural = "推送签名记录"
         constraints = [
             models.UniqueConstraint(fields=["channel", "signature"], name="push_signature_once")
         ]
@@ -208,7 +209,7 @@ class ReplyAttempt(models.Model):
     started_at = models.DateTimeField("时间")
     status_code = models.PositiveSmallIntegerField("状态码", null=True, blank=True)
     error = models.CharField("错误", max_length=500, blank=True)
-    duration_ms = models.PositiveIntegerField("耗时(毫秒)")
+    duration_ms = models.PositiveIntegerField("耗时（毫秒）")
 
     class Meta:
         verbose_name = verbose_name_plural = "回调尝试"

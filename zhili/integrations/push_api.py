@@ -38,7 +38,7 @@ class PushSignatureAuth(APIKeyHeader):
 
 class PushIn(Input):
     order_no: str = Field(min_length=1, max_length=100, description="对方工单号")
-    created_at: Moment = Field(description="对方受理时间(ISO 8601;无时区按北京时间)")
+    created_at: Moment = Field(description="对方受理时间（ISO 8601；无时区按北京时间）")
     caller_name: str = Field("", max_length=50)
     caller_phone: str = Field("", max_length=20)
     category: str = Field(min_length=1, max_length=200, description="对方的事项分类文字")

@@ -34,16 +34,16 @@ class PartyIn(Input):
     )
     kind: str = Field("person", max_length=20, description="person 自然人 / organization 组织")
     name: str = Field(..., max_length=100, description="姓名或名称")
-    id_number: str = Field("", max_length=18, description="身份证号码(GB 11643 校验)")
+    id_number: str = Field("", max_length=18, description="身份证号码（GB 11643 校验）")
     phone: str = Field("", max_length=20, description="联系电话")
     address: str = Field("", max_length=200, description="住址")
-    org_code: str = Field("", max_length=18, description="统一社会信用代码(组织)")
+    org_code: str = Field("", max_length=18, description="统一社会信用代码（组织）")
 
 
 class DisputeIn(Input):
-    committee: Id | None = Field(None, description="受理调委会编号;不填为本人所在调委会")
+    committee: Id | None = Field(None, description="受理调委会编号；不填为本人所在调委会")
     title: str = Field(..., max_length=200, description="纠纷名称")
-    kind: str = Field(..., max_length=30, description="纠纷类型(15类统计口径,如 neighbourhood)")
+    kind: str = Field(..., max_length=30, description="纠纷类型（15类统计口径，如 neighbourhood）")
     summary: str = Field(..., max_length=5000, description="纠纷简要情况")
     source: str = Field(
         "application",
@@ -61,7 +61,7 @@ class DisputeIn(Input):
 
 class LiabilityIn(Input):
     party: Id = Field(..., description="当事人编号")
-    liability: str = Field(..., max_length=2000, description="该当事人的责任(可写“无”)")
+    liability: str = Field(..., max_length=2000, description="该当事人的责任（可写“无”）")
 
 
 class SignatureIn(Input):
@@ -69,7 +69,7 @@ class SignatureIn(Input):
     method: str = Field(
         "sign", max_length=20, description="sign 签名 / seal 盖章 / fingerprint 按指印"
     )
-    signed_at: Moment | None = Field(None, description="签署时间;不填为协议达成时间(sign: 现在)")
+    signed_at: Moment | None = Field(None, description="签署时间；不填为协议达成时间（sign：现在）")
 
 
 class DisputeActIn(Input):
@@ -80,45 +80,45 @@ class DisputeActIn(Input):
         max_length=30,
         description="consent / accept / decline / assign / start / session / agree / sign / fail / terminate / follow_up / apply_confirmation / record_confirmation / remediate / to_court / archive / flag_risk",
     )
-    note: str = Field("", max_length=5000, description="说明或理由(terminate: 终止理由)")
-    party: Id | None = Field(None, description="consent / terminate: 当事人编号")
+    note: str = Field("", max_length=5000, description="说明或理由（terminate：终止理由）")
+    party: Id | None = Field(None, description="consent / terminate：当事人编号")
     consent: str = Field("", max_length=20, description="consent: agreed / refused")
-    lead_mediator: Id | None = Field(None, description="assign: 主办调解员编号")
-    mediator: Id | None = Field(None, description="agree / sign: 签名调解员编号,默认主办调解员")
-    mediators: list[Id] = Field([], max_length=20, description="assign / session: 调解员编号")
-    room: Id | None = Field(None, description="assign / session: 调解室编号")
-    held_at: Moment | None = Field(None, description="session: 调解时间")
+    lead_mediator: Id | None = Field(None, description="assign：主办调解员编号")
+    mediator: Id | None = Field(None, description="agree / sign：签名调解员编号，默认主办调解员")
+    mediators: list[Id] = Field([], max_length=20, description="assign / session：调解员编号")
+    room: Id | None = Field(None, description="assign / session：调解室编号")
+    held_at: Moment | None = Field(None, description="session：调解时间")
     mode: str = Field("", max_length=20, description="session: in_person / video")
-    place: str = Field("", max_length=200, description="session: 调解地点")
-    video_room: str = Field("", max_length=100, description="session: 视频会议室")
-    record: Text = Field("", description="session: 调解记录")
-    matters: Text = Field("", description="agree: 争议事项")
-    terms: Text = Field("", description="agree: 协议内容")
-    performance: str = Field("", max_length=5000, description="agree: 履行方式、时限")
+    place: str = Field("", max_length=200, description="session：调解地点")
+    video_room: str = Field("", max_length=100, description="session：视频会议室")
+    record: Text = Field("", description="session：调解记录")
+    matters: Text = Field("", description="agree：争议事项")
+    terms: Text = Field("", description="agree：协议内容")
+    performance: str = Field("", max_length=5000, description="agree：履行方式、时限")
     form: str = Field(
-        "", max_length=10, description="agree: written 书面协议(默认) / oral 口头协议"
+        "", max_length=10, description="agree: written 书面协议（默认） / oral 口头协议"
     )
-    signed_at: Moment | None = Field(None, description="agree: 协议达成时间")
+    signed_at: Moment | None = Field(None, description="agree：协议达成时间")
     liabilities: list[LiabilityIn] = Field(
-        [], max_length=50, description="agree(书面): 各方当事人的责任,每名当事人一项"
+        [], max_length=50, description="agree（书面）：各方当事人的责任，每名当事人一项"
     )
     signatures: list[SignatureIn] = Field(
-        [], max_length=50, description="agree / sign: 已签署的当事人;未列出的当事人以后签署"
+        [], max_length=50, description="agree / sign：已签署的当事人；未列出的当事人以后签署"
     )
-    mediator_signed_at: Moment | None = Field(None, description="agree / sign: 调解员签名时间")
-    sealed_at: Moment | None = Field(None, description="agree / sign: 调委会盖章时间")
+    mediator_signed_at: Moment | None = Field(None, description="agree / sign：调解员签名时间")
+    sealed_at: Moment | None = Field(None, description="agree / sign：调委会盖章时间")
     effective_at: Moment | None = Field(
-        None, description="不可填写:生效时间由最后一项签名或盖章的时间确定(填写即报错)"
+        None, description="不可填写：生效时间由最后一项签名或盖章的时间确定（填写即报错）"
     )
     performed: str = Field("", max_length=10, description="follow_up: yes / partly / no")
-    court: str = Field("", max_length=100, description="apply_confirmation: 受理法院")
-    applied_at: Moment | None = Field(None, description="apply_confirmation: 申请时间")
+    court: str = Field("", max_length=100, description="apply_confirmation：受理法院")
+    applied_at: Moment | None = Field(None, description="apply_confirmation：申请时间")
     result: str = Field("", max_length=20, description="record_confirmation: confirmed / refused")
     risk: str = Field("", max_length=20, description="flag_risk: criminal / group_petition")
 
 
 class SessionIn(Input):
-    held_at: Moment | None = Field(None, description="调解时间,默认现在")
+    held_at: Moment | None = Field(None, description="调解时间，默认现在")
     mode: str = Field("in_person", max_length=20, description="in_person 现场 / video 视频")
     place: str = Field("", max_length=200)
     room: Id | None = None
@@ -145,8 +145,8 @@ class DisputeOut(Schema):
     risk_criminal: bool
     risk_group_petition: bool
     case_no: str | None
-    handling_due: date | None = Field(None, description="办理目标日期(受理之日起)")
-    past_target: bool = Field(False, description="已超过办理目标、仍在调解(黄牌)")
+    handling_due: date | None = Field(None, description="办理目标日期（受理之日起）")
+    past_target: bool = Field(False, description="已超过办理目标、仍在调解（黄牌）")
 
 
 class DisputePartyOut(Schema):
@@ -186,14 +186,14 @@ class AgreementOut(Schema):
     terms: str
     performance: str
     signed_at: datetime = Field(..., description="达成时间")
-    effective_at: datetime | None = Field(..., description="生效时间;书面协议签齐前为空")
+    effective_at: datetime | None = Field(..., description="生效时间；书面协议签齐前为空")
     signatories: list[SignatoryOut]
     mediator: str | None
     mediator_signed_at: datetime | None
     sealed_at: datetime | None
     missing_signatures: list[str]
-    confirmation_due: str | None = Field(..., description="司法确认申请截止日(遇节假日顺延)")
-    confirmation_due_text: str = Field(..., description="截止日的文字说明,含“(临时日历)”")
+    confirmation_due: str | None = Field(..., description="司法确认申请截止日（遇节假日顺延）")
+    confirmation_due_text: str = Field(..., description="截止日的文字说明，含“（临时日历）”")
     confirmation_provisional: bool = Field(..., description="截止日按临时日历计算")
     confirmation_applied_at: datetime | None
     court: str
@@ -357,7 +357,7 @@ def detail_out(request: StaffRequest, d: Dispute) -> dict[str, Any]:
 
 @disputes_router.get("/disputes", response={200: list[DisputeOut], **ERRORS})
 def dispute_list(request: StaffRequest, query: Query[DisputeQuery]) -> Any:
-    """本人可见范围内的矛盾纠纷,按登记时间倒序。"""
+    """本人可见范围内的矛盾纠纷，按登记时间倒序。"""
     filters = selectors.DisputeFilters(
         state=query.state,
         kind=query.kind,
@@ -410,7 +410,7 @@ def dispute_detail(request: StaffRequest, number: str) -> Any:
 
 @disputes_router.post("/disputes/{number}/act", response={200: DisputeDetailOut, **ERRORS})
 def dispute_act(request: StaffRequest, number: str, payload: DisputeActIn) -> Any:
-    """执行一项流转操作(受理、调解、达成协议、回访、归档……)。"""
+    """执行一项流转操作（受理、调解、达成协议、回访、归档……）。"""
     dispute = selectors.dispute_get(user=request.user, number=number)
     data = payload.dict(exclude={"action"})
     data = {k: v for k, v in data.items() if v not in (None, "", [])}
@@ -426,7 +426,7 @@ def session_list(request: StaffRequest, number: str) -> Any:
 
 @disputes_router.post("/disputes/{number}/sessions", response={201: SessionOut, **ERRORS})
 def session_create(request: StaffRequest, number: str, payload: SessionIn) -> Any:
-    """记录一次调解(现场或视频)。"""
+    """记录一次调解（现场或视频）。"""
     dispute = selectors.dispute_get(user=request.user, number=number)
     data = {k: v for k, v in payload.dict().items() if v not in (None, "", [])}
     services.dispute_act(actor=request.user, dispute=dispute, action="session", data=data)
@@ -439,7 +439,7 @@ def session_create(request: StaffRequest, number: str, payload: SessionIn) -> An
     openapi_extra={"responses": {200: {"content": {DOCX: {}}, "description": "人民调解协议书"}}},
 )
 def agreement_docx(request: StaffRequest, number: str) -> Any:
-    """调解协议书(Word);含完整身份证号码,每次下载记入审计日志。"""
+    """调解协议书（Word）；含完整身份证号码，每次下载记入审计日志。"""
     dispute = selectors.dispute_get(user=request.user, number=number)
     response = HttpResponse(
         agreement_document(actor=request.user, dispute=dispute), content_type=DOCX

@@ -75,6 +75,7 @@ from zhili.mediation.services.common import uscc_check_char
 from zhili.mediation.services.risk import risk_alert_open
 from zhili.mediation.services.warnings import confirmation_warn_due, handling_warn_due
 from zhili.orgs.demo.data import COUNTY, PASSWORD, person_name
+from zhili.orgs.demo.hours import office_after, office_before
 from zhili.orgs.models import Grid, Level, Organization, User
 
 SEED = 20265
@@ -405,7 +406,8 @@ class Plan:
         self.reason = ""  # why a party ended the mediation
 
     def at(self, previous: datetime, low_hours: float, high_hours: float) -> datetime:
-        return previous + timedelta(hours=self.rng.uniform(low_hours, high_hours))
+        """Some hours after `previous`, when the committee's people are at work."""
+        return office_after(previous + timedelta(hours=self.rng.uniform(low_hours, high_hours)))
 
     def step(self, action: str, when: datetime, to_state: str) -> bool:
         if when > self.now:
@@ -424,7 +426,7 @@ def _registered_times(rng: random.Random, now: datetime, count: int) -> list[dat
     for _ in range(count):
         day = now - timedelta(days=rng.uniform(0, 365))
         local = timezone.localtime(day).replace(hour=rng.randint(8, 17), minute=rng.randint(0, 59))
-        times.append(min(local, now - timedelta(minutes=30)))
+        times.append(office_before(min(local, now - timedelta(minutes=30))))
     return sorted(times)
 
 
@@ -564,8 +566,14 @@ def generate(
     times += [plan.registered for plan in extra]
     endings += [plan.kind for plan in extra]
     # And a refusal, a failure and a party's termination of the last few days, not archived.
-    for back, ending in ((3, "refused"), (16, "failed"), (9, "terminated")):
-        times.append(now - timedelta(days=back, hours=rng.randint(1, 6)))
+    recent = {}
+    for back, ending, state in (
+        (3, "refused", S.NOT_MEDIATED),
+        (16, "failed", S.FAILED),
+        (9, "terminated", S.TERMINATED),
+    ):
+        recent[len(times)] = plan = _plan_ending_in(now, back, ending, state)
+        times.append(plan.registered)
         endings.append(ending)
     order = sorted(range(len(times)), key=lambda i: times[i])
     per_year = Counter(timezone.localtime(times[i]).year for i in order)
@@ -579,7 +587,7 @@ def generate(
             entry = persona
         committee = entry["committee"]
         kind = _weighted(rng, KIND_WEIGHTS)
-        plan = prepared.get(i) or _plan(rng, now, registered, ending)
+        plan = prepared.get(i) or recent.get(i) or _plan(rng, now, registered, ending)
         a, b = person_name(rng), person_name(rng)
         text = rng.choice(TEXTS[kind])
         slots = _slots(rng, a, b, committee, registered)
@@ -625,36 +633,56 @@ def generate(
     return counts
 
 
+def _plan_ending_in(now: datetime, back: int, ending: str, state: str) -> Plan:
+    """A dispute registered about `back` days ago that `now` finds in `state`: the first of
+    the nearby days whose walk (in office hours, so its pace depends on the calendar) ends
+    there, each day with its own generator so that the rest of the demo does not move."""
+    plan = None
+    for days in range(back, back + 30):
+        rng = random.Random(f"{SEED}-{ending}-{days}")
+        registered = office_before(now - timedelta(days=days, hours=rng.randint(1, 6)))
+        plan = _plan(rng, now, registered, ending)
+        if plan.state == state:
+            break
+    assert plan is not None
+    return plan
+
+
 def _plan_long(rng: random.Random, now: datetime, back: int) -> Plan:
     """A dispute accepted `back` days ago and still being mediated."""
-    registered = now - timedelta(days=back, hours=rng.randint(2, 6))
+    registered = office_before(now - timedelta(days=back, hours=rng.randint(2, 6)))
     plan = Plan(rng, now, registered)
     plan.kind = "long"
-    plan.step("consent", registered + timedelta(hours=3), S.REGISTERED)
-    plan.step("accept", registered + timedelta(days=1), S.ACCEPTED)
-    plan.step("start", registered + timedelta(days=2), S.MEDIATING)
+    plan.step("consent", office_after(registered + timedelta(hours=3)), S.REGISTERED)
+    plan.step("accept", office_after(registered + timedelta(days=1)), S.ACCEPTED)
+    plan.step("start", office_after(registered + timedelta(days=2)), S.MEDIATING)
     for day in (9, back - 6):
-        plan.step("session", registered + timedelta(days=day, hours=2), S.MEDIATING)
+        plan.step("session", office_after(registered + timedelta(days=day, hours=2)), S.MEDIATING)
     return plan
 
 
 def _plan_accepted(rng: random.Random, now: datetime) -> Plan:
     """A dispute the chair accepted a few hours ago, its mediation not yet begun: the state
     is on the pages whatever the day the demo is loaded."""
-    accepted = now - timedelta(hours=rng.randint(1, 4))
-    registered = accepted - timedelta(days=1, hours=rng.randint(1, 6))
+    accepted = office_before(now - timedelta(hours=rng.randint(1, 4)))
+    registered = office_before(accepted - timedelta(days=1, hours=rng.randint(1, 6)))
     plan = Plan(rng, now, registered)
     plan.kind = "accepted"
-    plan.step("consent", registered + timedelta(hours=3), S.REGISTERED)
+    consented = office_after(registered + timedelta(hours=1))
+    if consented >= accepted:
+        consented = registered + timedelta(minutes=10)
+    plan.step("consent", consented, S.REGISTERED)
     plan.step("accept", accepted, S.ACCEPTED)
     return plan
 
 
 def _plan_window(rng: random.Random, now: datetime, back: int, kind: str = "window") -> Plan:
     """A dispute whose agreement was reached `back` days ago and is still agreed."""
-    plan = _plan(rng, now, now - timedelta(days=90), kind)
+    plan = _plan(rng, now, office_before(now - timedelta(days=90)), kind)
     signed = next(at for action, at, _ in plan.steps if action == "agree")
-    shift = (now - timedelta(days=back, hours=rng.randint(1, 6))) - signed
+    # Whole days, so that each step keeps its hour (in office hours) and the agreement is
+    # `back` days old.
+    shift = timedelta(days=(timezone.localdate(now) - timezone.localdate(signed)).days - back)
     plan.registered += shift
     plan.steps = [(action, at + shift, state) for action, at, state in plan.steps]
     return plan
@@ -678,7 +706,7 @@ def _fill_times(disputes: list[Dispute], plans: list[tuple]) -> None:
         reasons = {
             Outcome.REFUSED: "因被申请人不同意调解",
             Outcome.NO_AGREEMENT: "经调解未能达成协议",
-            Outcome.TERMINATED: f"因被申请人要求终止调解(理由:{plan.reason})",
+            Outcome.TERMINATED: f"因被申请人要求终止调解（理由：{plan.reason}）",
         }
         if plan.outcome in reasons:
             dispute.routes_notice = workflow.routes_notice(
@@ -761,7 +789,7 @@ def _children(rng: random.Random, disputes: list[Dispute], plans: list[tuple]) -
                 )
                 sessions.append(session)
                 session_mediators.append((session, lead.pk))
-                note = f"{session.get_mode_display()}:{timezone.localtime(at):%Y-%m-%d %H:%M}"
+                note = f"{session.get_mode_display()}：{timezone.localtime(at):%Y-%m-%d %H:%M}"
             events.append(
                 DisputeEvent(
                     dispute=dispute,
@@ -797,20 +825,20 @@ def _children(rng: random.Random, disputes: list[Dispute], plans: list[tuple]) -
 def _note(rng: random.Random, action: str, a: str, b: str, dispute: Dispute, plan: Plan) -> str:
     if action == "consent":
         if dispute.outcome == Outcome.REFUSED:
-            return f"被申请人{b}不同意调解({rng.choice(REFUSE_NOTES)}),不予调解"
+            return f"被申请人{b}不同意调解（{rng.choice(REFUSE_NOTES)}），不予调解"
         return f"申请人{a}、被申请人{b}均同意调解"
     if action == "accept" and dispute.handling_due is not None:
-        return f"办理目标:{dispute.handling_due:%Y年%m月%d日}前调结({deadlines.target_text()})"
+        return f"办理目标：{dispute.handling_due:%Y年%m月%d日}前调结（{deadlines.target_text()}）"
     if action == "fail":
         return rng.choice(FAIL_REASONS)
     if action == "terminate":
-        return f"被申请人{b}要求终止调解({cite(23)}):{plan.reason}"
+        return f"被申请人{b}要求终止调解（{cite(23)}）：{plan.reason}"
     if action == "agree":
         if plan.oral:
-            return "达成口头调解协议,调解员记录协议内容"
+            return "达成口头调解协议，调解员记录协议内容"
         if plan.kind == "unsigned":
-            return f"达成书面调解协议。待签名盖章:被申请人{b}、调委会印章"
-        return "达成书面调解协议,各方当事人当场签名,调解员签名,调委会盖章,协议即日生效"
+            return f"达成书面调解协议。待签名盖章：被申请人{b}、调委会印章"
+        return "达成书面调解协议，各方当事人当场签名，调解员签名，调委会盖章，协议即日生效"
     return ""
 
 
@@ -918,7 +946,9 @@ def _risks(rng: random.Random, disputes: list[Dispute]) -> int:
     for dispute in rng.sample(candidates, min(12, len(candidates))):
         kind = "group_petition" if dispute.scale == Scale.GROUP or flagged % 3 == 2 else "criminal"
         field = "risk_criminal" if kind == "criminal" else "risk_group_petition"
-        when = (dispute.accepted_at or dispute.registered_at) + timedelta(hours=rng.randint(2, 48))
+        when = office_after(
+            (dispute.accepted_at or dispute.registered_at) + timedelta(hours=rng.randint(2, 48))
+        )
         Dispute.objects.filter(pk=dispute.pk).update(
             **{field: True}, risk_note=RISK_NOTES[kind], risk_flagged_at=when
         )
@@ -928,7 +958,7 @@ def _risks(rng: random.Random, disputes: list[Dispute]) -> int:
             from_state=dispute.state,
             to_state=dispute.state,
             actor=dispute.registered_by,
-            note=f"风险:{RISK_NOTES[kind]}",
+            note=f"风险：{RISK_NOTES[kind]}",
             created_at=when,
         )
         alert = risk_alert_open(
@@ -946,18 +976,18 @@ def load(*, stdout: TextIO) -> dict[str, Any]:
     with transaction.atomic():
         setup = Setup()
         if COUNTY not in setup.orgs:
-            _say(stdout, "未找到演示组织机构,跳过(请先加载组织机构演示数据)")
+            _say(stdout, "未找到演示组织机构，跳过（请先加载组织机构演示数据）")
             return {"created": {}}
         staff = ensure_committees(setup, rng)
     _say(
         stdout,
         f"调委会 {Committee.objects.count()}、调解员 {Mediator.objects.count()}、"
-        f"调解室 {MediationRoom.objects.count()}(新建 {sum(setup.created.values())}) ... "
+        f"调解室 {MediationRoom.objects.count()}（新建 {sum(setup.created.values())}） ... "
         f"{time.monotonic() - started:.1f}s",
     )
     created: dict[str, int] = dict(setup.created)
     if Dispute.objects.filter(is_demo=True).exists():
-        _say(stdout, f"已有演示纠纷 {Dispute.objects.filter(is_demo=True).count()} 件,跳过生成")
+        _say(stdout, f"已有演示纠纷 {Dispute.objects.filter(is_demo=True).count()} 件，跳过生成")
         return {"created": created}
     with transaction.atomic():
         created |= generate(stdout, staff)
@@ -969,8 +999,8 @@ def load(*, stdout: TextIO) -> dict[str, Any]:
     summary = "、".join(f"{labels[s]} {n}" for s, n in sorted(states.items()))
     _say(
         stdout,
-        f"矛盾纠纷 {created['disputes']} 件({summary}),风险预警 {created['risk_alerts']} 条,"
-        f"司法确认到期提醒 {created['warned']} 条,超过办理目标 {created['late']} 件 ... "
+        f"矛盾纠纷 {created['disputes']} 件（{summary}），风险预警 {created['risk_alerts']} 条，"
+        f"司法确认到期提醒 {created['warned']} 条，超过办理目标 {created['late']} 件 ... "
         f"{time.monotonic() - started:.1f}s",
     )
     return {"created": created}

@@ -35,11 +35,11 @@ PERSONAL_FIELDS = ("name", "id_number", "address", "phone")
 def legal_effect() -> str:
     """The paragraph on the agreement's force and the confirmation window, read now."""
     return (
-        "经人民调解委员会调解达成的调解协议,具有法律约束力,当事人应当按照约定履行"
-        f"({cite(31)})。双方当事人认为有必要的,可以自本调解协议生效之日起"
-        f"{deadlines.CONFIRMATION_DAYS}日内共同向人民法院申请司法确认;人民法院依法确认"
-        "调解协议有效,一方当事人拒绝履行或者未全部履行的,对方当事人可以向人民法院申请"
-        f"强制执行({article_no(33)})。"
+        "经人民调解委员会调解达成的调解协议，具有法律约束力，当事人应当按照约定履行"
+        f"（{cite(31)}）。双方当事人认为有必要的，可以自本调解协议生效之日起"
+        f"{deadlines.CONFIRMATION_DAYS}日内共同向人民法院申请司法确认；人民法院依法确认"
+        "调解协议有效，一方当事人拒绝履行或者未全部履行的，对方当事人可以向人民法院申请"
+        f"强制执行（{article_no(33)}）。"
     )
 
 
@@ -50,13 +50,13 @@ def _day(moment: Any) -> str:
 def party_line(party: Party) -> str:
     if party.kind == PartyKind.ORGANIZATION:
         fields = [f"{party.get_side_display()}:{party.name}"]
-        fields += [f"统一社会信用代码:{party.org_code}"] if party.org_code else []
-        fields += [f"住所:{party.address}"] if party.address else []
+        fields += [f"统一社会信用代码：{party.org_code}"] if party.org_code else []
+        fields += [f"住所：{party.address}"] if party.address else []
     else:
         fields = [f"{party.get_side_display()}:{party.name}"]
-        fields += [f"身份证号码:{party.id_number}"] if party.id_number else []
-        fields += [f"住址:{party.address}"] if party.address else []
-    fields += [f"联系电话:{party.phone}"] if party.phone else []
+        fields += [f"身份证号码：{party.id_number}"] if party.id_number else []
+        fields += [f"住址：{party.address}"] if party.address else []
+    fields += [f"联系电话：{party.phone}"] if party.phone else []
     return ",".join(fields)
 
 
@@ -71,33 +71,33 @@ def _signature_line(row: AgreementParty) -> str:
         if row.signed_at
         else f"____________    {BLANK_DATE}"
     )
-    return f"{party.get_side_display()}(签名、盖章或按指印):{signed}"
+    return f"{party.get_side_display()}（签名、盖章或按指印）：{signed}"
 
 
 def _head(dispute: Dispute, parties: list[Party]) -> list[Block]:
     return [
         Line(TITLE, align="center", size=24, title=True, bold=True),
-        Line(f"{dispute.committee.name}    编号:{dispute.number}", align="right"),
+        Line(f"{dispute.committee.name}    编号：{dispute.number}", align="right"),
         *(Line(party_line(party)) for party in parties),
     ]
 
 
 def _body(agreement: Agreement, rows: list[AgreementParty], copies: int) -> list[Block]:
     return [
-        Line("纠纷主要事实、争议事项:", bold=True),
+        Line("纠纷主要事实、争议事项：", bold=True),
         *_lines(agreement.matters),
-        Line("各方当事人的责任:", bold=True),
+        Line("各方当事人的责任：", bold=True),
         *(
             Line(f"{row.party.get_side_display()}{row.party.name}:{row.liability}", indent=True)
             for row in rows
         ),
-        Line("经调解,当事人自愿达成如下协议:", bold=True),
+        Line("经调解，当事人自愿达成如下协议：", bold=True),
         *_lines(agreement.terms),
-        Line("履行方式、时限:", bold=True),
+        Line("履行方式、时限：", bold=True),
         *_lines(agreement.performance),
         Line(
-            f"本协议一式{copies}份,当事人、人民调解委员会各持一份,自各方当事人签名、盖章或者"
-            "按指印,人民调解员签名并加盖人民调解委员会印章之日起生效"
+            f"本协议一式{copies}份，当事人、人民调解委员会各持一份，自各方当事人签名、盖章或者"
+            "按指印，人民调解员签名并加盖人民调解委员会印章之日起生效"
             f"({cite(29)})。",
             indent=True,
         ),
@@ -107,17 +107,17 @@ def _body(agreement: Agreement, rows: list[AgreementParty], copies: int) -> list
 
 def _signatures(dispute: Dispute, agreement: Agreement, rows: list[AgreementParty]) -> list[Block]:
     mediator = agreement.mediator.user.display_name if agreement.mediator else "____________"
-    line = f"本协议生效日期:{_day(agreement.effective_at)}(各方签名、盖章之日中最后一日)"
+    line = f"本协议生效日期：{_day(agreement.effective_at)}（各方签名、盖章之日中最后一日）"
     if agreement.confirmation_due is not None:
-        line += f";司法确认申请期限至{due_text(agreement)}"
+        line += f"；司法确认申请期限至{due_text(agreement)}"
     # The signatures, the seal and the dates stay together on one page.
     return [
         Line(keep=True),
         *(Line(_signature_line(row), keep=True) for row in rows),
-        Line(f"人民调解员(签名):{mediator}    {_day(agreement.mediator_signed_at)}", keep=True),
-        Line("记录人(签名):____________", keep=True),
-        Line(f"{dispute.committee.name}(印)", align="right", space_before=24, keep=True),
-        Line(f"盖章日期:{_day(agreement.sealed_at)}", align="right", keep=True),
+        Line(f"人民调解员（签名）：{mediator}    {_day(agreement.mediator_signed_at)}", keep=True),
+        Line("记录人（签名）：____________", keep=True),
+        Line(f"{dispute.committee.name}（印）", align="right", space_before=24, keep=True),
+        Line(f"盖章日期：{_day(agreement.sealed_at)}", align="right", keep=True),
         Line(line, align="right"),
     ]
 
@@ -148,7 +148,7 @@ def _written_agreement(dispute: Dispute) -> Agreement:
     if agreement is None:
         raise NotFound("该纠纷尚未达成调解协议")
     if not agreement.is_written:
-        raise NotFound("口头调解协议没有调解协议书,协议内容见纠纷档案的调解记录")
+        raise NotFound("口头调解协议没有调解协议书，协议内容见纠纷档案的调解记录")
     return agreement
 
 

@@ -207,7 +207,7 @@ def _note(label: str, *, required: bool, placeholder: str = "") -> forms.CharFie
 
 def _mediator_choices(dispute: Dispute) -> list[tuple[str, str]]:
     mediators = dispute.committee.mediators.filter(is_active=True).select_related("user")
-    return [(str(m.pk), f"{m.user}({m.get_employment_display()})") for m in mediators]
+    return [(str(m.pk), f"{m.user}（{m.get_employment_display()}）") for m in mediators]
 
 
 def _room_choices(dispute: Dispute) -> list[tuple[str, str]]:
@@ -330,7 +330,7 @@ class AgreeForm(ActionForm):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     terms = forms.CharField(
-        label="协议内容(口头协议:调解员记录的协议内容)",
+        label="协议内容（口头协议：调解员记录的协议内容）",
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 5, "placeholder": "一、……\n二、……"}),
         error_messages={"required": "请填写协议内容"},
@@ -384,7 +384,7 @@ class AgreeForm(ActionForm):
                     self.add_error(name, f"请填写{label}")
             for party in self.parties:
                 if not data.get(f"liability_{party.pk}"):
-                    self.add_error(f"liability_{party.pk}", "请写明该当事人的责任(可写“无”)")
+                    self.add_error(f"liability_{party.pk}", "请写明该当事人的责任（可写“无”）")
         return data
 
     def data_for_service(self) -> dict[str, Any]:
@@ -545,7 +545,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def default_committee_name(org_name: str) -> str:
-    """甲镇综治中心 -> 甲镇人民调解委员会; 甲一村 -> 甲一村人民调解委员会."""
+    """甲镇综治中心 -> 甲镇人民调解委员会；甲一村 -> 甲一村人民调解委员会."""
     base = org_name.removesuffix("社会治理综合服务中心").removesuffix("综治中心").strip()
     return f"{base or org_name}人民调解委员会"
 
@@ -603,7 +603,7 @@ class MediatorForm(forms.Form):
         label="资格证书或职业资格",
         max_length=100,
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": "如:法律职业资格、心理咨询师"}),
+        widget=forms.TextInput(attrs={"placeholder": "如：法律职业资格、心理咨询师"}),
     )
     certificate_no = forms.CharField(label="证书编号", max_length=50, required=False)
     appointed_on = DayField(

@@ -84,7 +84,7 @@ class CommitteeMember(models.Model):
         ordering = ["committee", "position", "id"]
 
     def __str__(self) -> str:
-        return f"{self.name}({self.get_position_display()})"
+        return f"{self.name}（{self.get_position_display()}）"
 
 
 class Employment(models.TextChoices):
@@ -414,6 +414,9 @@ class DisputeNumberCounter(models.Model):
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = verbose_name_plural = "纠纷编号计数"
+
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
 
@@ -627,6 +630,7 @@ class DisputeEvent(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = verbose_name_plural = "纠纷办理记录"
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["dispute", "created_at"], name="mediation_event_dispute")]
 

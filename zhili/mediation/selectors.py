@@ -224,14 +224,14 @@ def committee_warnings(
     warnings = []
     low, high = deadlines.MIN_MEMBERS, deadlines.MAX_MEMBERS
     if not low <= len(members) <= high:
-        warnings.append(f"委员人数为{len(members)}人,应为{low}至{high}人")
+        warnings.append(f"委员人数为{len(members)}人，应为{low}至{high}人")
     chairs = sum(1 for m in members if m.position == Position.CHAIR)
     if chairs != 1:
-        warnings.append("未设主任" if chairs == 0 else f"设有{chairs}名主任,应为1名")
+        warnings.append("未设主任" if chairs == 0 else f"设有{chairs}名主任，应为1名")
     if members and not any(m.gender == Gender.FEMALE for m in members):
         warnings.append("没有妇女委员")
     if committee.term_end < today:
-        warnings.append(f"任期已于{committee.term_end:%Y年%m月%d日}届满,应及时换届")
+        warnings.append(f"任期已于{committee.term_end:%Y年%m月%d日}届满，应及时换届")
     elif (committee.term_end - today).days <= deadlines.TERM_WARN_DAYS:
         warnings.append(f"任期将于{committee.term_end:%Y年%m月%d日}届满")
     if untrained:

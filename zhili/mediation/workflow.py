@@ -88,7 +88,7 @@ TRANSITIONS: dict[str, Transition] = {
         _t("apply_confirmation", "申请司法确认", AFTER_AGREEMENT, None, MEDIATORS),
         _t("record_confirmation", "登记确认结果", AFTER_AGREEMENT, None, MEDIATORS),
         _t("remediate", "重新调解", AFTER_AGREEMENT, S.MEDIATING, MEDIATORS, needs_reason=True),
-        _t("to_court", "已诉至法院,结案", AFTER_AGREEMENT, S.ARCHIVED, CHAIRS),
+        _t("to_court", "已诉至法院，结案", AFTER_AGREEMENT, S.ARCHIVED, CHAIRS),
         _t("archive", "审核归档", ENDED, S.ARCHIVED, CHAIRS),
         _t("flag_risk", "标记风险", set(OPEN_STATES), None, MEDIATORS, needs_reason=True),
     ]
@@ -105,18 +105,18 @@ ROUTES = (
     (
         "arbitration",
         "仲裁",
-        "属于劳动争议、农村土地承包经营纠纷等仲裁范围的,可向相应仲裁委员会申请仲裁",
+        "属于劳动争议、农村土地承包经营纠纷等仲裁范围的，可向相应仲裁委员会申请仲裁",
     ),
-    ("administrative", "行政处理", "属于行政机关处理范围的,可请求有关行政机关依法处理"),
+    ("administrative", "行政处理", "属于行政机关处理范围的，可请求有关行政机关依法处理"),
 )
 
 
 def routes_notice(*, number: str, reason: str) -> str:
     """The notice telling the parties their other routes (人民调解法 第二十六条)."""
     lines = [
-        f"告知书({number})",
-        f"本纠纷{reason},人民调解程序终止。当事人可以通过以下途径维护自身权益:",
+        f"告知书（{number}）",
+        f"本纠纷{reason}，人民调解程序终止。当事人可以通过以下途径维护自身权益：",
     ]
-    lines += [f"{i}. {label}:{text};" for i, (_, label, text) in enumerate(ROUTES, 1)]
+    lines += [f"{i}. {label}：{text}；" for i, (_, label, text) in enumerate(ROUTES, 1)]
     lines.append("人民调解不收取任何费用。")
     return "\n".join(lines)

@@ -31,13 +31,13 @@ def mobile_api(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
         if not request.user.is_authenticated:
-            return error(401, "登录已过期,请重新登录", "unauthenticated")
+            return error(401, "登录已过期，请重新登录", "unauthenticated")
         if not can(request.user, Action.MOBILE_USE):
             return error(403, "只有网格员可以使用网格通", "forbidden")
         maker = unquote(request.headers.get("X-Zhili-User", ""))
         if maker and maker != request.user.get_username():
             # Queued by another account on this phone: keep it queued for its owner.
-            return error(401, f"这条记录属于账号 {maker},请用该账号登录后发送", "other_user")
+            return error(401, f"这条记录属于账号 {maker}，请用该账号登录后发送", "other_user")
         try:
             return view(request, *args, **kwargs)
         except DomainError as exc:

@@ -36,7 +36,7 @@ def uuid_of(value: Any, field: str) -> uuid.UUID:
     try:
         return uuid.UUID(str(value))
     except (ValueError, TypeError, AttributeError) as exc:
-        raise InvalidInput("编号格式不正确(应为 UUID)", field=field) from exc
+        raise InvalidInput("编号格式不正确（应为 UUID）", field=field) from exc
 
 
 def number(value: Any, field: str, low: float, high: float) -> float | None:
@@ -53,7 +53,7 @@ def number(value: Any, field: str, low: float, high: float) -> float | None:
 
 def moment(value: Any, field: str) -> datetime:
     if not isinstance(value, str):
-        raise InvalidInput("时间格式不正确(应为 ISO 8601)", field=field)
+        raise InvalidInput("时间格式不正确（应为 ISO 8601）", field=field)
     return parse_moment(value, field=field)
 
 

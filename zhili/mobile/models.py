@@ -25,7 +25,7 @@ class Patrol(models.Model):
     )
     started_at = models.DateTimeField("开始时间")
     ended_at = models.DateTimeField("结束时间", null=True, blank=True)
-    distance_m = models.FloatField("巡查里程(米)", default=0)
+    distance_m = models.FloatField("巡查里程（米）", default=0)
     point_count = models.PositiveIntegerField("轨迹点数", default=0)
     note = models.CharField("巡查情况", max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -52,7 +52,7 @@ class PatrolPoint(models.Model):
     seq = models.PositiveIntegerField()
     lat = models.FloatField("纬度")
     lng = models.FloatField("经度")
-    accuracy_m = models.FloatField("定位精度(米)", null=True, blank=True)
+    accuracy_m = models.FloatField("定位精度（米）", null=True, blank=True)
     recorded_at = models.DateTimeField("记录时间")
     received_at = models.DateTimeField(default=timezone.now)
 

@@ -56,7 +56,7 @@ class GridReport:
 def _existing_report(key: uuid.UUID, actor: Any) -> Case | None:
     case = Case.objects.filter(channel=Channel.GRID_REPORT, external_id=str(key)).first()
     if case is not None and case.registered_by_id != actor.pk:
-        raise Conflict("该上报编号已被他人使用,请重新上报", field="key", code="key_taken")
+        raise Conflict("该上报编号已被他人使用，请重新上报", field="key", code="key_taken")
     return case
 
 
@@ -115,7 +115,7 @@ def client_time(moment: datetime, *, field: str) -> datetime:
     """A time the phone recorded: never in the future (phone clocks drift), not too old."""
     now = timezone.now()
     if moment < now - MAX_CLIENT_AGE:
-        raise InvalidInput("记录时间过早,超过30天的记录不再接收", field=field)
+        raise InvalidInput("记录时间过早，超过30天的记录不再接收", field=field)
     return min(moment, now)
 
 
@@ -181,7 +181,7 @@ def patrol_add_points(*, actor: Any, client_id: uuid.UUID, points: Iterable[Poin
     if not new:
         return patrol
     if patrol.ended_at is not None:
-        raise Conflict("巡查已结束,不能再添加轨迹点", field="points", code="patrol_ended")
+        raise Conflict("巡查已结束，不能再添加轨迹点", field="points", code="patrol_ended")
     PatrolPoint.objects.bulk_create(
         [
             PatrolPoint(

@@ -54,7 +54,7 @@ def mobile_page(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not can(request.user, Action.MOBILE_USE):
-            return forbidden(request, "网格通(手机)仅供网格员、网格长使用")
+            return forbidden(request, "网格通（手机）仅供网格员、网格长使用")
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -162,7 +162,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
     data = {
         "name": APP_NAME,
         "short_name": "网格通",
-        "description": "东海县网格员手机端:事件上报、离线暂存、网格巡查",
+        "description": "东海县网格员手机端：事件上报、离线暂存、网格巡查",
         "lang": "zh-CN",
         "id": "/m/",
         "start_url": "/m/",

@@ -22,11 +22,11 @@ DEFINITIONS: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = {
             ("off", "不亮"), ("flicker", "闪烁"), ("daylight", "白天常亮"),
             ("tilt", "灯杆倾斜或破损"),
         ]}),
-        ("LAMP_NO", S, "路灯杆编号", {"datatype_description": "灯杆上喷印的编号,如 DH-0123"}),
-        ("COUNT", N, "不亮的路灯数量(盏)", {}),
+        ("LAMP_NO", S, "路灯杆编号", {"datatype_description": "灯杆上喷印的编号，如 DH-0123"}),
+        ("COUNT", N, "不亮的路灯数量（盏）", {}),
     ],
     "SZ03": [  # 井盖缺失
-        ("WARNING", T, "井盖缺失易致人员坠落,请远离现场,紧急情况请拨打110",
+        ("WARNING", T, "井盖缺失易致人员坠落，请远离现场，紧急情况请拨打110",
          {"variable": False}),
         ("PLACE", ONE, "所在位置", {"values": [
             ("road", "机动车道"), ("walk", "人行道"), ("yard", "小区内部"),
@@ -39,7 +39,7 @@ DEFINITIONS: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = {
         ("KIND", ONE, "问题类型", {"required": True, "values": [
             ("outage", "停水"), ("pressure", "水压低"), ("quality", "水质发黄或有异味"),
         ]}),
-        ("HOUSEHOLDS", N, "影响户数(约)", {}),
+        ("HOUSEHOLDS", N, "影响户数（约）", {}),
         ("SINCE", D, "开始时间", {"datatype_description": "如 2026-11-26T07:30:00+08:00"}),
     ],
     "HB01": [  # 社会生活噪音
@@ -49,13 +49,13 @@ DEFINITIONS: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = {
     "HB02": [  # 建筑施工噪音
         ("PERIOD", MANY, "发生时段", {"required": True, "values": PERIODS}),
         ("SITE", S, "工地名称", {"datatype_description": "围挡上公示的项目名称"}),
-        ("NOTE", T, "夜间(22时至次日6时)施工须持有夜间施工许可", {"variable": False}),
+        ("NOTE", T, "夜间（22时至次日6时）施工须持有夜间施工许可", {"variable": False}),
     ],
     "JT02": [  # 违章停车
         ("PLACE", ONE, "占用位置", {"required": True, "values": [
             ("exit", "消防通道或出入口"), ("walk", "人行道"), ("blind", "盲道"), ("other", "其他"),
         ]}),
-        ("PLATE", S, "车牌号", {"datatype_description": "如 苏G12345,看不清可不填"}),
+        ("PLATE", S, "车牌号", {"datatype_description": "如 苏G12345，看不清可不填"}),
     ],
     "SR02": [  # 占道经营
         ("KIND", MANY, "经营类型", {"values": [
@@ -105,5 +105,5 @@ def load(*, stdout: TextIO) -> dict[str, Any]:
                 created += _ensure(category, order, spec)
         audit(None, "open311.demo.load", None, created=created)
     services = sum(code in categories for code in DEFINITIONS)
-    _say(stdout, f"{services} 个服务类型的附加信息项,新建 {created} 项")
+    _say(stdout, f"{services} 个服务类型的附加信息项，新建 {created} 项")
     return {"created": created}

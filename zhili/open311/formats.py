@@ -62,7 +62,7 @@ def parse_w3c(value: str, *, field: str) -> datetime:
         moment = day = None
     if moment is None and day is None:
         raise InvalidInput(
-            f"{value} 不是有效的 W3C 日期时间(如 2026-11-26T18:00:00+08:00)", field=field
+            f"{value} 不是有效的 W3C 日期时间（如 2026-11-26T18:00:00+08:00）", field=field
         )
     if moment is None:
         assert day is not None

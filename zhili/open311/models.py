@@ -40,7 +40,7 @@ class ServiceAttribute(models.Model):
     )
     code = models.CharField("编码", max_length=50, validators=[code_validator])
     variable = models.BooleanField(
-        "需填写", default=True, help_text="不勾选:仅向提交方展示的说明,不接收填写内容"
+        "需填写", default=True, help_text="不勾选：仅向提交方展示的说明，不接收填写内容"
     )
     datatype = models.CharField(
         "数据类型", max_length=20, choices=Datatype.choices, default=Datatype.STRING

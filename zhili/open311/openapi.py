@@ -5,7 +5,10 @@ know each operation's inputs, answers and errors. The XML twins take the same in
 from typing import Any
 
 _TEXT = {"type": "string"}
-_W3C = {"type": "string", "description": "W3C 日期时间,如 2026-11-26T18:00:00+08:00(2000–2099 年)"}
+_W3C = {
+    "type": "string",
+    "description": "W3C 日期时间，如 2026-11-26T18:00:00+08:00（2000–2099 年）",
+}
 _ERRORS = {
     "type": "array",
     "items": {
@@ -133,11 +136,11 @@ def document(base: str = "/open311/v2") -> dict[str, Any]:
                 "get": {
                     "operationId": "request_list",
                     "parameters": [
-                        _query("service_request_id", _TEXT, "工单编号,逗号分隔"),
-                        _query("service_code", _TEXT, "服务类型编码,逗号分隔"),
+                        _query("service_request_id", _TEXT, "工单编号，逗号分隔"),
+                        _query("service_code", _TEXT, "服务类型编码，逗号分隔"),
                         _query("start_date", _W3C, "起始时间"),
                         _query("end_date", _W3C, "截止时间"),
-                        _query("status", _TEXT, "open 或 closed,逗号分隔"),
+                        _query("status", _TEXT, "open 或 closed，逗号分隔"),
                     ],
                     "responses": {
                         "200": _json({"type": "array", "items": _REQUEST}, "诉求列表"),

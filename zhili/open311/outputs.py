@@ -52,7 +52,7 @@ def discovery_out(*, url: str, changeset: datetime, contact: str) -> dict[str, A
     return {
         "changeset": changeset,
         "contact": contact,
-        "key_service": "接口密钥由县综治中心系统管理员在“接口密钥”页面签发,渠道选择“Open311接口”",
+        "key_service": "接口密钥由县综治中心系统管理员在“接口密钥”页面签发，渠道选择“Open311接口”",
         "endpoints": [
             {
                 "specification": SPECIFICATION,
@@ -67,10 +67,10 @@ def discovery_out(*, url: str, changeset: datetime, contact: str) -> dict[str, A
 
 def state_notice(case: Case) -> str:
     label = State(case.state).label if case.state in State.values else case.state
-    notice = f"工单 {case.case_no} 当前状态:{label}"
+    notice = f"工单 {case.case_no} 当前状态：{label}"
     if case.due_provisional and status_of(case.state) != CLOSED:
         # expected_datetime has no room for it: the notice says the time may still move.
-        notice += "(预计办结时间按临时节假日日历计算,国务院公布节假日安排后可能调整)"
+        notice += "（预计办结时间按临时节假日日历计算，国务院公布节假日安排后可能调整）"
     return notice
 
 
@@ -82,7 +82,7 @@ def status_notes(case: Case) -> str:
     if not note:
         return ""
     action = ACTION_LABELS.get(getattr(case, "latest_action", "") or "", "")
-    return mask_personal_text(f"{action}:{note}" if action else note)
+    return mask_personal_text(f"{action}：{note}" if action else note)
 
 
 def _expected(case: Case) -> datetime | None:

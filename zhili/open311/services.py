@@ -88,7 +88,7 @@ def _location(s: Submission) -> tuple[float | None, float | None, str]:
         raise InvalidInput("lat 与 long 须同时提供", field="long" if lat_text else "lat")
     if not lat_text:
         if not address:
-            raise InvalidInput("请提供位置:lat 和 long,或 address_string", field="address_string")
+            raise InvalidInput("请提供位置：lat 和 long，或 address_string", field="address_string")
         return None, None, address
     return _coordinate(lat_text, "lat", 90), _coordinate(lng_text, "long", 180), address
 
@@ -123,7 +123,7 @@ def _choices(attribute: ServiceAttribute) -> dict[str, str]:
 
 
 def _listed(choices: dict[str, str]) -> str:
-    return "、".join(f"{key}({name})" for key, name in choices.items())
+    return "、".join(f"{key}（{name}）" for key, name in choices.items())
 
 
 def _answer(attribute: ServiceAttribute, raw: list[str], name: str) -> Any:
@@ -133,7 +133,7 @@ def _answer(attribute: ServiceAttribute, raw: list[str], name: str) -> Any:
         wrong = [v for v in raw if v not in choices]
         if wrong:
             raise InvalidInput(
-                f"“{label}”没有可选值 {'、'.join(wrong)},可选:{_listed(choices)}", field=name
+                f"“{label}”没有可选值 {'、'.join(wrong)}，可选：{_listed(choices)}", field=name
             )
         return list(dict.fromkeys(raw))
     if len(raw) > 1:
@@ -142,7 +142,7 @@ def _answer(attribute: ServiceAttribute, raw: list[str], name: str) -> Any:
     if attribute.datatype == Datatype.SINGLEVALUELIST:
         choices = _choices(attribute)
         if value not in choices:
-            raise InvalidInput(f"“{label}”没有可选值 {value},可选:{_listed(choices)}", field=name)
+            raise InvalidInput(f"“{label}”没有可选值 {value}，可选：{_listed(choices)}", field=name)
         return value
     if attribute.datatype == Datatype.NUMBER:
         try:
@@ -190,18 +190,18 @@ def _case_text(
 ) -> tuple[str, str]:
     """The case's title and description: the citizen's words, then the answers to the
     service's questions and the media link, so that the officers see them on the case."""
-    text = description or f"通过 Open311 接口提交的“{category.name}”诉求(未附说明)"
+    text = description or f"通过 Open311 接口提交的“{category.name}”诉求（未附说明）"
     first = _SENTENCE_END.split(description, maxsplit=1)[0].strip() if description else ""
     title = first[:TITLE_MAX] if first else category.name
     lines = [
-        f"{a.description}:{_shown(a, answers[a.code])}"
+        f"{a.description}：{_shown(a, answers[a.code])}"
         for a in category.active_attributes  # type: ignore[attr-defined]
         if a.code in answers
     ]
     if lines:
         text += "\n\n【附加信息】\n" + "\n".join(lines)
     if media_url:
-        text += f"\n\n图片:{media_url}"
+        text += f"\n\n图片：{media_url}"
     return title, text
 
 

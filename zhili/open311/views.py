@@ -20,7 +20,7 @@ from zhili.open311.openapi import document as openapi_document
 _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 # The discovery changeset when no attribute definition was ever edited.
 RELEASED = datetime(2026, 11, 26, tzinfo=timezone.get_fixed_timezone(480))
-CONTACT = "东海县综治中心(12345政务服务便民热线)"
+CONTACT = "东海县综治中心（12345政务服务便民热线）"
 
 
 class Reply:
@@ -46,7 +46,7 @@ def endpoint(*methods: str) -> Callable[..., Callable[..., HttpResponse]]:
         @wraps(view)
         def run(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
             if fmt not in FORMATS:
-                return error_response(XML, 404, [f"不支持的格式 {fmt}(可用 .json 或 .xml)"])
+                return error_response(XML, 404, [f"不支持的格式 {fmt}（可用 .json 或 .xml）"])
             if request.method not in allowed:
                 response = error_response(fmt, 405, [f"{request.method} 方法不可用"])
                 response["Allow"] = ", ".join(sorted(allowed))
@@ -114,7 +114,7 @@ def _create(request: HttpRequest) -> Reply:
     key = services.open311_key(raw, what=request.path)
     row = services.service_request_create(api_key=key, submission=_submission(request.POST))
     case = row.case
-    notice = f"您的诉求已受理,工单编号 {case.case_no},可凭编号或令牌查询办理进度。"
+    notice = f"您的诉求已受理，工单编号 {case.case_no}，可凭编号或令牌查询办理进度。"
     data = {
         "service_request_id": case.case_no,
         "token": row.token,
@@ -138,7 +138,7 @@ def _query(params: QueryDict) -> selectors.RequestQuery:
     statuses = _codes(params, "status")
     wrong = [s for s in statuses if s not in (selectors.OPEN, selectors.CLOSED)]
     if wrong:
-        raise InvalidInput(f"status 只能是 open 或 closed,收到 {'、'.join(wrong)}", field="status")
+        raise InvalidInput(f"status 只能是 open 或 closed，收到 {'、'.join(wrong)}", field="status")
     ids = _codes(params, "service_request_id")
     if len(ids) > selectors.LIMIT:
         raise InvalidInput(f"一次最多查询{selectors.LIMIT}件", field="service_request_id")

@@ -65,7 +65,7 @@ class GridAdminForm(forms.ModelForm):
         try:
             polygon_from_geojson(geometry)
         except Exception as exc:
-            raise forms.ValidationError(f"网格范围不是有效的多边形:{exc}") from exc
+            raise forms.ValidationError(f"网格范围不是有效的多边形：{exc}") from exc
         return geometry
 
 
@@ -132,10 +132,10 @@ class LoginFailureAdmin(admin.ModelAdmin):
     def lock(self, obj: LoginFailure) -> str:
         state = lockout.lock_state(obj.username or "", obj.ip_address)
         if state.address_locked:
-            return f"该地址已锁定(全部账号共失败 {state.address_failures} 次)"
+            return f"该地址已锁定（全部账号共失败 {state.address_failures} 次）"
         if state.pair_locked:
-            return f"已锁定(失败 {state.pair_failures} 次)"
-        return f"未锁定(失败 {state.pair_failures} 次)"
+            return f"已锁定（失败 {state.pair_failures} 次）"
+        return f"未锁定（失败 {state.pair_failures} 次）"
 
     @admin.action(description="解除锁定", permissions=["delete"])
     def unlock(self, request, queryset):

@@ -32,7 +32,7 @@ class Paging(LimitOffsetPagination):
 class Credentials(Input):
     username: str = Field(..., min_length=1, max_length=150)
     password: str = Field(..., min_length=1, max_length=200)
-    name: str = Field("", max_length=100, description="设备或集成的名称,便于日后吊销")
+    name: str = Field("", max_length=100, description="设备或集成的名称，便于日后吊销")
 
 
 class TokenOut(Schema):
@@ -48,7 +48,7 @@ class ErrorOut(Schema):
 
 
 class LoginErrorOut(ErrorOut):
-    remaining: int | None = Field(None, description="本账号在本地址还可尝试的次数,用尽即临时锁定")
+    remaining: int | None = Field(None, description="本账号在本地址还可尝试的次数，用尽即临时锁定")
 
 
 @auth_router.post(
@@ -61,7 +61,7 @@ def token_create(request: HttpRequest, credentials: Credentials) -> Any:
             return Status(
                 429,
                 {
-                    "detail": "登录失败次数过多,账号已被临时锁定",
+                    "detail": "登录失败次数过多，账号已被临时锁定",
                     "code": "locked_out",
                     "field": "username",
                     "remaining": 0,
@@ -71,7 +71,7 @@ def token_create(request: HttpRequest, credentials: Credentials) -> Any:
         return Status(
             401,
             {
-                "detail": f"用户名或密码错误,{warning}" if warning else "用户名或密码错误",
+                "detail": f"用户名或密码错误，{warning}" if warning else "用户名或密码错误",
                 "code": "bad_credentials",
                 "field": "password",
                 "remaining": lockout.remaining(request),
@@ -185,7 +185,7 @@ def grid_feature(grid: Grid) -> dict[str, Any]:
 
 class GridFilters(Input):
     township: str | None = Field(None, description="乡镇综治中心编码")
-    village: str | None = Field(None, description="村(社区)综治中心编码")
+    village: str | None = Field(None, description="村（社区）综治中心编码")
 
 
 @orgs_router.get("/grids", response=dict)

@@ -61,7 +61,7 @@ def lockout_response(
     original_response: HttpResponse | None = None,
     credentials: dict | None = None,
 ) -> HttpResponse:
-    message = "登录失败次数过多,账号已被临时锁定,请稍后再试或联系管理员"
+    message = "登录失败次数过多，账号已被临时锁定，请稍后再试或联系管理员"
     if request.path.startswith("/api/"):
         return JsonResponse(
             {"detail": message, "code": "locked_out", "field": "username", "remaining": 0},

@@ -21,14 +21,14 @@ class StaffForm(forms.Form):
         max_length=150,
         regex=r"^[\w.@+-]+$",
         error_messages={"invalid": "用户名只能包含字母、数字和 @ . + - _"},
-        help_text="登录用,创建后不能修改",
+        help_text="登录用，创建后不能修改",
     )
     full_name = forms.CharField(label="姓名", max_length=50)
     organization = forms.CharField(
         label="所属单位",
         max_length=40,
         validators=[code_validator],
-        help_text="输入单位名称或编码搜索,选择后填入编码",
+        help_text="输入单位名称或编码搜索，选择后填入编码",
     )
     roles = forms.MultipleChoiceField(
         label="角色", choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
@@ -45,7 +45,7 @@ class StaffForm(forms.Form):
         strip=False,
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="可留空:留空则账号暂不能用密码登录,由管理员稍后设置",
+        help_text="可留空：留空则账号暂不能用密码登录，由管理员稍后设置",
     )
     is_active = forms.BooleanField(label="账号启用", required=False, initial=True)
 
@@ -64,7 +64,7 @@ class StaffForm(forms.Form):
         if phone:
             masked = mask_phone(phone)
             self.fields["phone"].widget.attrs["placeholder"] = masked
-            self.fields["phone"].help_text = f"当前号码 {masked};留空则保持不变"
+            self.fields["phone"].help_text = f"当前号码 {masked}；留空则保持不变"
 
     def clean_organization(self) -> Organization:
         """The code typed or picked, resolved within the actor's scope."""

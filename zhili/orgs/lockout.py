@@ -83,7 +83,7 @@ def warning(request: HttpRequest) -> str:
     warn_from = settings.AXES_FAILURE_LIMIT - settings.ZHILI_LOGIN_WARN_AFTER
     if left > warn_from:
         return ""
-    return f"还可尝试 {left} 次,之后将临时锁定 {_cool_off_label()}"
+    return f"还可尝试 {left} 次，之后将临时锁定 {_cool_off_label()}"
 
 
 def _cool_off_label() -> str:

@@ -106,6 +106,13 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.full_name or self.username
 
+    def get_short_name(self) -> str:
+        """The admin greets by it (欢迎，周文博), not by the account name."""
+        return self.display_name
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
 
 class Grid(models.Model):
     """A grid (网格): a polygon inside one village, with a grid leader and grid workers."""
@@ -113,15 +120,15 @@ class Grid(models.Model):
     code = models.CharField("网格编码", max_length=40, unique=True, validators=[code_validator])
     name = models.CharField("网格名称", max_length=100)
     village = models.ForeignKey(
-        Organization, verbose_name="所属村(社区)", on_delete=models.PROTECT, related_name="grids"
+        Organization, verbose_name="所属村（社区）", on_delete=models.PROTECT, related_name="grids"
     )
-    geometry = models.JSONField("范围(GeoJSON)")
+    geometry = models.JSONField("范围（GeoJSON）")
     # Bounding box and centre, kept with the geometry for map framing and quick filters.
     min_lng = models.FloatField(editable=False)
     min_lat = models.FloatField(editable=False)
     max_lng = models.FloatField(editable=False)
     max_lat = models.FloatField(editable=False)
-    area_km2 = models.FloatField("面积(平方公里)", editable=False, default=0)
+    area_km2 = models.FloatField("面积（平方公里）", editable=False, default=0)
     leader = models.ForeignKey(
         User,
         verbose_name="网格长",

@@ -68,7 +68,7 @@ def grid_geometry_fields(geometry: dict[str, Any]) -> dict[str, Any]:
     try:
         geom = polygon_from_geojson(geometry)
     except (ValueError, TypeError, KeyError, AttributeError, shapely.errors.GEOSException) as exc:
-        raise InvalidInput(f"网格范围不是有效的多边形:{exc}", field="geometry") from exc
+        raise InvalidInput(f"网格范围不是有效的多边形：{exc}", field="geometry") from exc
     min_lng, min_lat, max_lng, max_lat = geom.bounds
     # Degrees to km² near the county's latitude: good enough for display, not for survey.
     lat_km, lng_km = 111.32, 111.32 * math.cos(math.radians(geom.centroid.y))
@@ -84,9 +84,9 @@ def grid_geometry_fields(geometry: dict[str, Any]) -> dict[str, Any]:
 
 def _check_village(actor: Any, village: Organization) -> None:
     if village.level != Level.VILLAGE:
-        raise InvalidInput("网格必须属于村(社区)", field="village")
+        raise InvalidInput("网格必须属于村（社区）", field="village")
     if not scope_for(actor).covers_path(village.path):
-        raise NotFound("村(社区)不存在", field="village")
+        raise NotFound("村（社区）不存在", field="village")
 
 
 @transaction.atomic
@@ -155,7 +155,7 @@ def _validate_roles(roles: Iterable[str]) -> list[str]:
     roles = sorted(set(roles))
     unknown = [r for r in roles if r not in Role.values]
     if unknown:
-        raise InvalidInput(f"未知角色:{', '.join(unknown)}", field="roles")
+        raise InvalidInput(f"未知角色：{', '.join(unknown)}", field="roles")
     return roles
 
 

@@ -210,7 +210,7 @@ def person_create(request: StaffRequest) -> HttpResponse:
             )
         except DomainError as exc:
             return person_form(request, form, error=exc)
-        messages.success(request, f"已创建账号 {person.username}({person.display_name})")
+        messages.success(request, f"已创建账号 {person.username}（{person.display_name}）")
         return done(request)
     return person_form(request, form)
 
@@ -249,7 +249,7 @@ def person_edit(request: StaffRequest, pk: int) -> HttpResponse:
             )
         except DomainError as exc:
             return person_form(request, form, person=person, error=exc)
-        messages.success(request, f"已保存 {person.username}({person.display_name})的信息")
+        messages.success(request, f"已保存 {person.username}（{person.display_name}）的信息")
         return done(request)
     return person_form(request, form, person=person)
 

@@ -27,6 +27,7 @@ from zhili.core.counters import take_block
 from zhili.core.personal import id_number_check_digit
 from zhili.core.roles import Role
 from zhili.orgs.demo.data import COUNTY, PASSWORD, person_name
+from zhili.orgs.demo.hours import office_after, office_before
 from zhili.orgs.models import Level, Organization, User
 from zhili.petitions import deadlines
 from zhili.petitions.models import (
@@ -64,7 +65,7 @@ MATTERS = [
         "land",
         Kind.CLAIM,
         "征地补偿款未足额发放",
-        "{village}修建道路征收我家承包地{n}亩,补偿款至今只发放一半,多次找村委会未得到答复,要求足额发放。",
+        "{village}修建道路征收我家承包地{n}亩，补偿款至今只发放一半，多次找村委会未得到答复，要求足额发放。",
         "ZRZYJ",
         Route.DEPARTMENT_DUTY,
     ),
@@ -72,7 +73,7 @@ MATTERS = [
         "land",
         Kind.CLAIM,
         "宅基地确权登记面积有误",
-        "{village}宅基地确权时登记面积比实际少{n}平方米,申请更正未果,要求重新测量登记。",
+        "{village}宅基地确权时登记面积比实际少{n}平方米，申请更正未果，要求重新测量登记。",
         "ZRZYJ",
         Route.WRITTEN_OPINION,
     ),
@@ -80,7 +81,7 @@ MATTERS = [
         "labour",
         Kind.CLAIM,
         "建筑工地拖欠农民工工资",
-        "我们{n}人在县城某小区工地务工,包工头拖欠工资共计{money}元,春节前多次讨要无果,要求帮助追讨。",
+        "我们{n}人在县城某小区工地务工，包工头拖欠工资共计{money}元，春节前多次讨要无果，要求帮助追讨。",
         "RSJ",
         Route.DEPARTMENT_DUTY,
     ),
@@ -88,7 +89,7 @@ MATTERS = [
         "labour",
         Kind.CLAIM,
         "企业未依法缴纳社会保险",
-        "本人在某服装厂工作{n}年,单位一直未给缴纳养老保险,要求补缴。",
+        "本人在某服装厂工作{n}年，单位一直未给缴纳养老保险，要求补缴。",
         "RSJ",
         Route.ARBITRATION,
     ),
@@ -96,7 +97,7 @@ MATTERS = [
         "urban",
         Kind.CLAIM,
         "小区物业服务不到位",
-        "{village}小区物业公司长期不清运垃圾、电梯频繁故障,业主多次反映未解决,要求监管部门介入。",
+        "{village}小区物业公司长期不清运垃圾、电梯频繁故障，业主多次反映未解决，要求监管部门介入。",
         "ZJJ",
         Route.DEPARTMENT_DUTY,
     ),
@@ -104,7 +105,7 @@ MATTERS = [
         "urban",
         Kind.SUGGESTION,
         "建议增设公交站点",
-        "{village}附近居民较多,最近的公交站点距离{n}公里,老人孩子出行不便,建议增设站点。",
+        "{village}附近居民较多，最近的公交站点距离{n}公里，老人孩子出行不便，建议增设站点。",
         "JTYSJ",
         "",
     ),
@@ -112,7 +113,7 @@ MATTERS = [
         "rural",
         Kind.CLAIM,
         "土地流转租金未兑现",
-        "{village}合作社流转我们{n}户的土地,今年租金至今未支付,要求兑现。",
+        "{village}合作社流转我们{n}户的土地，今年租金至今未支付，要求兑现。",
         "",
         Route.DEPARTMENT_DUTY,
     ),
@@ -120,7 +121,7 @@ MATTERS = [
         "environment",
         Kind.CLAIM,
         "养殖场异味扰民",
-        "{village}村东养殖场距离居民区不足{n}百米,夏季异味严重,污水直排沟渠,要求整改。",
+        "{village}村东养殖场距离居民区不足{n}百米，夏季异味严重，污水直排沟渠，要求整改。",
         "STHJJ",
         Route.DEPARTMENT_DUTY,
     ),
@@ -128,7 +129,7 @@ MATTERS = [
         "education_health",
         Kind.SUGGESTION,
         "建议改善村卫生室条件",
-        "{village}卫生室药品种类少、设备陈旧,村民看小病也要跑到镇上,建议加大投入。",
+        "{village}卫生室药品种类少、设备陈旧，村民看小病也要跑到镇上，建议加大投入。",
         "WJW",
         "",
     ),
@@ -136,7 +137,7 @@ MATTERS = [
         "civil_affairs",
         Kind.CLAIM,
         "低保资格被取消有异议",
-        "本人家庭困难,{village}今年复核时取消了我家低保,认为不符合实际情况,要求重新审核。",
+        "本人家庭困难，{village}今年复核时取消了我家低保，认为不符合实际情况，要求重新审核。",
         "MZJ",
         Route.ADMINISTRATIVE_REVIEW,
     ),
@@ -144,7 +145,7 @@ MATTERS = [
         "law",
         Kind.CLAIM,
         "对民事判决执行不满",
-        "本人与他人借款纠纷一案法院已判决,对方至今未履行还款{money}元,要求督促执行。",
+        "本人与他人借款纠纷一案法院已判决，对方至今未履行还款{money}元，要求督促执行。",
         "SFSS",  # 涉法涉诉: to the political-legal organs (zhili.petitions.routing)
         Route.LITIGATION,
     ),
@@ -152,7 +153,7 @@ MATTERS = [
         "discipline",
         Kind.ACCUSATION,
         "反映村干部优亲厚友",
-        "{village}村干部在危房改造补助评定中优亲厚友,将不符合条件的亲属列入补助名单,请求调查处理。",
+        "{village}村干部在危房改造补助评定中优亲厚友，将不符合条件的亲属列入补助名单，请求调查处理。",
         "JJJC",
         "",
     ),
@@ -160,7 +161,7 @@ MATTERS = [
         "discipline",
         Kind.ACCUSATION,
         "举报村集体资金使用不公开",
-        "{village}集体土地租金{money}元的使用情况多年未公开,怀疑被挪用,请求查处。",
+        "{village}集体土地租金{money}元的使用情况多年未公开，怀疑被挪用，请求查处。",
         "JJJC",
         "",
     ),
@@ -168,22 +169,22 @@ MATTERS = [
         "transport",
         Kind.CLAIM,
         "村道损坏影响出行",
-        "{village}通村道路多处塌陷,雨天车辆无法通行,要求尽快维修。",
+        "{village}通村道路多处塌陷，雨天车辆无法通行，要求尽快维修。",
         "",
         Route.DEPARTMENT_DUTY,
     ),
 ]
 FACTS = [
-    "经调查核实,信访人反映的情况基本属实,相关责任单位存在工作不到位的问题。",
-    "经实地走访和调阅资料,信访人反映的情况部分属实。",
-    "经核查,相关款项已于近期拨付到位,信访人反映的情况已得到解决。",
+    "经调查核实，信访人反映的情况基本属实，相关责任单位存在工作不到位的问题。",
+    "经实地走访和调阅资料，信访人反映的情况部分属实。",
+    "经核查，相关款项已于近期拨付到位，信访人反映的情况已得到解决。",
 ]
 # (opinion, outcome): what a handling unit answers, and the conclusion it states.
 OPINIONS = [
-    ("责成相关单位于15日内整改到位,并将整改结果书面告知信访人。", Outcome.SUPPORT),
-    ("支持信访人的合理诉求,已协调有关单位依法依规予以解决。", Outcome.SUPPORT),
-    ("信访人的诉求缺乏政策依据,不予支持,已向信访人做好政策解释工作。", Outcome.REJECT),
-    ("建议信访人通过法定途径主张权利,本机关将依法提供必要帮助。", Outcome.EXPLAIN),
+    ("责成相关单位于15日内整改到位，并将整改结果书面告知信访人。", Outcome.SUPPORT),
+    ("支持信访人的合理诉求，已协调有关单位依法依规予以解决。", Outcome.SUPPORT),
+    ("信访人的诉求缺乏政策依据，不予支持，已向信访人做好政策解释工作。", Outcome.REJECT),
+    ("建议信访人通过法定途径主张权利，本机关将依法提供必要帮助。", Outcome.EXPLAIN),
 ]
 # The legal basis a reply names, by content category (the acts only: demo texts cite no
 # article they have not been checked against).
@@ -201,8 +202,8 @@ BASIS = {
 }
 NOT_ACCEPTED = [
     (
-        "该事项已进入诉讼程序,依法不属于信访受理范围。",
-        "请依法通过诉讼程序主张权利,向东海县人民法院提出",
+        "该事项已进入诉讼程序，依法不属于信访受理范围。",
+        "请依法通过诉讼程序主张权利，向东海县人民法院提出",
     ),
     ("该事项应当通过劳动人事争议仲裁途径解决。", "请向东海县劳动人事争议仲裁委员会申请仲裁"),
 ]
@@ -219,7 +220,7 @@ class Life:
 
 
 def _say(stdout: TextIO, text: str) -> None:
-    stdout.write(f"  信访事项:{text}\n")
+    stdout.write(f"  信访事项：{text}\n")
 
 
 def _id_number(rng: random.Random) -> str:
@@ -288,18 +289,21 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
         f["state"] = target
         return True
 
-    t = received + timedelta(
-        days=rng.choice([1, 2, 3, 5, 8, 12]) if rng.random() > 0.06 else 17,
-        hours=rng.randrange(1, 8),
+    t = office_after(
+        received
+        + timedelta(
+            days=rng.choice([1, 2, 3, 5, 8, 12]) if rng.random() > 0.06 else 17,
+            hours=rng.randrange(1, 8),
+        )
     )
     fast = force in ("review_pending", "re_review_pending")
     if force == "stuck":
-        t = received + timedelta(days=40)
+        t = office_after(received + timedelta(days=40))
     if not force and rng.random() < 0.05:
         reason, where = rng.choice(NOT_ACCEPTED)
         if step("not_accept", State.NOT_ACCEPTED, t, "officer", reason):
             f.update(not_accepted_reason=reason, not_accepted_route=where)
-            closed = t + timedelta(days=rng.randrange(2, 12))
+            closed = office_after(t + timedelta(days=rng.randrange(2, 12)))
             if step("close", State.CLOSED, closed, "officer"):
                 f["closed_at"] = closed
         return life
@@ -316,11 +320,11 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
         t = _hand_back(f, step, t, refused=force == "hand_back_refused")
         if f["state"] != State.ASSIGNED:
             return life
-    t += timedelta(days=rng.choice([1, 2, 3, 4, 6]), hours=rng.randrange(1, 6))
-    if not step("accept", State.ACCEPTED, t, "handler", "决定受理,出具受理告知书"):
+    t = office_after(t + timedelta(days=rng.choice([1, 2, 3, 4, 6]), hours=rng.randrange(1, 6)))
+    if not step("accept", State.ACCEPTED, t, "handler", "决定受理，出具受理告知书"):
         return life
     f.update(accepted_at=t, handle_due=deadlines.limit_after(t, "handle"))
-    t += timedelta(days=rng.randrange(1, 4))
+    t = office_after(t + timedelta(days=rng.randrange(1, 4)))
     if not step("start", State.HANDLING, t, "handler"):
         return life
     extended = force != "late" and rng.random() < 0.12
@@ -332,86 +336,85 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
     elif rng.random() < 0.05:
         span = rng.randrange(61, 75)  # answered late, without extension
     if extended:
-        at = f["accepted_at"] + timedelta(days=rng.randrange(40, 55))
+        at = office_after(f["accepted_at"] + timedelta(days=rng.randrange(40, 55)))
         _extend(life, at, rng.choice([15, 20, 30]), now)
     if force == "extension_pending":
-        _extend(life, t + timedelta(days=1), 30, now, approved=False)
+        _extend(life, office_after(t + timedelta(days=1)), 30, now, approved=False)
         return life
-    t = f["accepted_at"] + timedelta(days=span, hours=rng.randrange(1, 8))
+    t = office_after(f["accepted_at"] + timedelta(days=span, hours=rng.randrange(1, 8)))
     if not step("reply", State.REPLIED, t, "handler", "出具答复意见书"):
         return life
     opinion, outcome = rng.choice(OPINIONS)
     f.update(replied_at=t, reply_facts=rng.choice(FACTS), reply=opinion, reply_outcome=outcome)
     _deliver(life, "reply", t, now)
-    if rng.random() < 0.7 and t + timedelta(days=3) <= now and not life.anonymous:
+    rated = t + timedelta(days=3)  # the petitioner rates online, at any hour
+    if rng.random() < 0.7 and rated <= now and not life.anonymous:
         f.update(
             rating=rng.choice(["satisfied"] * 5 + ["basically"] * 3 + ["unsatisfied"] * 2),
-            rated_at=t + timedelta(days=3),
+            rated_at=rated,
         )
-        life.steps.append(
-            ("rate", f["state"], f["state"], t + timedelta(days=3), "citizen", "信访人自评")
-        )
+        life.steps.append(("rate", f["state"], f["state"], rated, "citizen", "信访人自评"))
     # Chains stopped half-way for the demo: (stop after this action) by force.
     stop = {"review_pending": "request_review", "reviewed": "decide_review"}
     stop |= {"re_review_pending": "request_re_review", "re_reviewed": "decide_re_review"}
     wants_review = force in ("review", "re_review", *stop) or (not force and rng.random() < 0.06)
-    t += timedelta(days=rng.randrange(2, 6))
+    t = office_after(t + timedelta(days=rng.randrange(2, 6)))
     if not wants_review:
         if step("close", State.CLOSED, t, "officer"):
             f["closed_at"] = t
         return life
-    t += timedelta(days=5 if fast else rng.randrange(5, 20))
-    if not step("request_review", State.REVIEW_REQUESTED, t, "officer", "对答复意见不服,申请复查"):
+    t = office_after(t + timedelta(days=5 if fast else rng.randrange(5, 20)))
+    if not step("request_review", State.REVIEW_REQUESTED, t, "officer", "对答复意见不服，申请复查"):
         return life
     halt = stop.get(force, "")
     f.update(
         stage=Stage.REVIEW,
         review_requested_at=t,
-        review_reason="对答复意见不服,申请复查",
+        review_reason="对答复意见不服，申请复查",
         review_due=deadlines.limit_after(t, "review"),
     )
     if halt == "request_review":
         return life
-    t += timedelta(days=10 if fast else rng.randrange(10, 28))
+    t = office_after(t + timedelta(days=10 if fast else rng.randrange(10, 28)))
     if not step("decide_review", State.REVIEWED, t, "officer", "复查维持原答复意见"):
         return life
     f.update(
         review_decided_at=t,
-        review_opinion="经复查,原答复意见认定事实清楚,处理恰当,予以维持。",
+        review_opinion="经复查，原答复意见认定事实清楚，处理恰当，予以维持。",
     )
     _deliver(life, "review", t, now)
     if halt == "decide_review":
         return life
     if force not in ("re_review", "re_review_pending", "re_reviewed"):
-        t += timedelta(days=2)
+        t = office_after(t + timedelta(days=2))
         if step("close", State.CLOSED, t, "officer"):
             f["closed_at"] = t
         return life
-    t += timedelta(days=5 if fast else rng.randrange(5, 20))
+    t = office_after(t + timedelta(days=5 if fast else rng.randrange(5, 20)))
     if not step(
-        "request_re_review", State.RE_REVIEW_REQUESTED, t, "officer", "对复查意见不服,申请复核"
+        "request_re_review", State.RE_REVIEW_REQUESTED, t, "officer", "对复查意见不服，申请复核"
     ):
         return life
     f.update(
         stage=Stage.RE_REVIEW,
         re_review_requested_at=t,
-        re_review_reason="对复查意见不服,申请复核",
+        re_review_reason="对复查意见不服，申请复核",
         re_review_due=deadlines.limit_after(t, "re_review"),
     )
     if halt == "request_re_review":
-        _hearing(life, t + timedelta(days=3), now)
+        _hearing(life, office_after(t + timedelta(days=3)), now)
         return life
-    t += timedelta(days=rng.randrange(10, 28))
+    t = office_after(t + timedelta(days=rng.randrange(10, 28)))
     if not step("decide_re_review", State.RE_REVIEWED, t, "officer", "复核维持复查意见"):
         return life
     f.update(
         re_review_decided_at=t,
-        re_review_opinion="经复核,复查意见正确,予以维持。本事项信访程序终结。",
+        re_review_opinion="经复核，复查意见正确，予以维持。本事项信访程序终结。",
     )
     _deliver(life, "re_review", t, now)
     if halt == "decide_re_review":
         return life
-    t += timedelta(days=2)
+    t = office_after(t + timedelta(days=2))
     if step("close", State.CLOSED, t, "officer"):
         f["closed_at"] = t
     return life
@@ -430,7 +433,7 @@ def _deliver(life: Life, key: str, issued: datetime, now: datetime) -> None:
     """The answer reaches the petitioner two days after it is issued (送达): the window of
     the next request runs from that day."""
     f = life.fields
-    at = issued + timedelta(days=2)
+    at = office_after(issued + timedelta(days=2))
     if at > now or life.anonymous:
         return
     method = METHODS[issued.day % len(METHODS)]
@@ -448,11 +451,11 @@ def _hearing(life: Life, at: datetime, now: datetime) -> None:
         return
     f = life.fields
     f["hearing_started_on"] = timezone.localdate(at)
-    note = f"自{timezone.localdate(at):%Y年%m月%d日}起举行听证,听证所需时间不计算在复核期限内"
+    note = f"自{timezone.localdate(at):%Y年%m月%d日}起举行听证，听证所需时间不计算在复核期限内"
     life.steps.append(("hearing_start", f["state"], f["state"], at, "officer", note))
 
 
-EXTENSION_REASON = "涉及多个部门,需进一步调查核实"
+EXTENSION_REASON = "涉及多个部门，需进一步调查核实"
 
 
 def _extend(life: Life, at: datetime, days: int, now: datetime, *, approved: bool = True) -> None:
@@ -460,7 +463,7 @@ def _extend(life: Life, at: datetime, days: int, now: datetime, *, approved: boo
     f = life.fields
     if at > now:
         return
-    note = f"申请延长办理期限{days}日,报单位负责人审批。理由:{EXTENSION_REASON}"
+    note = f"申请延长办理期限{days}日，报单位负责人审批。理由：{EXTENSION_REASON}"
     life.steps.append(("extend", f["state"], f["state"], at, "handler", note))
     f.update(
         extension_requested_days=days,
@@ -468,11 +471,11 @@ def _extend(life: Life, at: datetime, days: int, now: datetime, *, approved: boo
         extension_reason=EXTENSION_REASON,
         extension_requested_by="handler",
     )
-    decided = at + timedelta(days=1, hours=1)
+    decided = office_after(at + timedelta(days=1, hours=1))
     if not approved or decided > now:
         return
     due = deadlines.days_after(f["handle_due"], days)
-    note = f"批准延长办理期限{days}日,至{deadlines.last_day_text(due)}"
+    note = f"批准延长办理期限{days}日，至{deadlines.last_day_text(due)}"
     life.steps.append(("approve_extension", f["state"], f["state"], decided, "head", note))
     f.update(
         extension_days=days,
@@ -483,19 +486,19 @@ def _extend(life: Life, at: datetime, days: int, now: datetime, *, approved: boo
     )
 
 
-HAND_BACK_REASON = "该事项涉及企业职工社会保险缴纳,属于县人社局职权范围,不属于本单位职责"
+HAND_BACK_REASON = "该事项涉及企业职工社会保险缴纳，属于县人社局职权范围，不属于本单位职责"
 
 
 def _hand_back(f: dict[str, Any], step: Any, t: datetime, *, refused: bool) -> datetime:
     """The unit objects the next day (第二十三条第三款); the office refuses the objection two
     days later, or has not decided yet."""
-    at = t + timedelta(days=1, hours=2)
+    at = office_after(t + timedelta(days=1, hours=2))
     if not step("hand_back", State.HAND_BACK_REQUESTED, at, "handler", HAND_BACK_REASON):
         return at
     f.update(hand_back_at=at, hand_back_reason=HAND_BACK_REASON)
     if refused:
-        at += timedelta(days=2)
-        step("refuse_hand_back", State.ASSIGNED, at, "officer", "经核实,该事项属于承办单位职责")
+        at = office_after(at + timedelta(days=2))
+        step("refuse_hand_back", State.ASSIGNED, at, "officer", "经核实，该事项属于承办单位职责")
     return at
 
 
@@ -517,13 +520,13 @@ def _cards(f: dict[str, Any], now: datetime) -> None:
 def load(*, stdout: TextIO) -> dict[str, Any]:
     started = time.monotonic()
     if Petition.objects.filter(is_demo=True).exists():
-        _say(stdout, "演示信访事项已存在,跳过")
+        _say(stdout, "演示信访事项已存在，跳过")
         return {"created": {}}
     units = {
         o.code.split("-")[-1]: o for o in Organization.objects.filter(code__startswith=f"{COUNTY}-")
     }
     if "XFJD" not in units:
-        _say(stdout, "未找到信访接待中心(请先载入组织机构演示数据),跳过")
+        _say(stdout, "未找到信访接待中心（请先载入组织机构演示数据），跳过")
         return {"created": {}}
     with transaction.atomic():
         created = _load(stdout, units, started)
@@ -582,7 +585,9 @@ def _load(stdout: TextIO, units: dict[str, Organization], started: float) -> dic
     forced |= {185: "hand_back", 150: "hand_back_refused", 138: "extension_pending"}
     forced |= {70: "anonymous", 90: "anonymous"}
     for i in range(COUNT):
-        received = now - timedelta(days=DAYS * (1 - (i / COUNT) ** 0.9), hours=rng.randrange(0, 9))
+        received = office_before(
+            now - timedelta(days=DAYS * (1 - (i / COUNT) ** 0.9), hours=rng.randrange(0, 9))
+        )
         matter = MATTERS[rng.randrange(len(MATTERS))]
         if forced.get(i) == "extension_pending":
             matter = MATTERS[0]  # at 自然资源和规划局, whose head is the "unithead" persona
@@ -660,7 +665,7 @@ def _load(stdout: TextIO, units: dict[str, Organization], started: float) -> dic
     for life, who in chains:
         original = next(p for p in petitions if p.number == life.fields["number"])
         decided = original.re_review_decided_at or now
-        received = min(now - timedelta(hours=3), decided + timedelta(days=12))
+        received = office_before(min(now - timedelta(hours=3), decided + timedelta(days=12)))
         repeat = Petition(
             number=f"XF{timezone.localdate(now).year}-{start + n:06d}",
             form=Form.VISIT,
@@ -676,7 +681,7 @@ def _load(stdout: TextIO, units: dict[str, Organization], started: float) -> dic
             state=State.NOT_ACCEPTED,
             received_at=received,
             transfer_due=deadlines.limit_after(received, "transfer"),
-            not_accepted_reason=f"{REPEAT_MESSAGE}(原信访事项 {original.number})",
+            not_accepted_reason=f"{REPEAT_MESSAGE}（原信访事项 {original.number}）",
             not_accepted_route=REPEAT_WHERE,
             repeat_of=original,
             repeat_flag=REPEAT_MESSAGE,
@@ -762,9 +767,9 @@ def _load(stdout: TextIO, units: dict[str, Organization], started: float) -> dic
     PetitionEvent.objects.bulk_create(events, batch_size=1000)
     _say(
         stdout,
-        f"{len(petitions) + len(repeats)} 件(集体访 {sum(p.is_group for p in petitions)} 件,"
-        f"复查复核 {sum(1 for p in petitions if p.review_requested_at)} 件,"
-        f"重复信访 {len(repeats)} 件) ... {time.monotonic() - started:.1f}s",
+        f"{len(petitions) + len(repeats)} 件（集体访 {sum(p.is_group for p in petitions)} 件，"
+        f"复查复核 {sum(1 for p in petitions if p.review_requested_at)} 件，"
+        f"重复信访 {len(repeats)} 件） ... {time.monotonic() - started:.1f}s",
     )
     keys = _key_petitioners(rng, repeats, parties, townships, officer)
     orders = 0
@@ -776,7 +781,7 @@ def _load(stdout: TextIO, units: dict[str, Organization], started: float) -> dic
     cards = {c: sum(1 for p in petitions if p.card == c) for c in (Card.YELLOW, Card.RED)}
     _say(
         stdout,
-        f"重点上访人员 {keys} 人,黄牌 {cards[Card.YELLOW]} 件,红牌 {cards[Card.RED]} 件,"
+        f"重点上访人员 {keys} 人，黄牌 {cards[Card.YELLOW]} 件，红牌 {cards[Card.RED]} 件，"
         f"督办单 {orders} 件 ... {time.monotonic() - started:.1f}s",
     )
     return {"petitions": len(petitions) + len(repeats), "key_petitioners": keys, "orders": orders}
@@ -795,9 +800,9 @@ def _key_petitioners(
     frequent = [pk for pk, c in sorted(counts.items(), key=lambda kv: -kv[1]) if c >= 2][:6]
     frequent += [p.pk for r, who in repeats for p, _ in who if p.pk not in frequent]
     reasons = [
-        "多次重复信访,对处理意见不满意,有越级上访倾向。",
-        "信访事项已复核终结,仍反复到县、市上访。",
-        "组织、串联他人集体上访,情绪较为激动。",
+        "多次重复信访，对处理意见不满意，有越级上访倾向。",
+        "信访事项已复核终结，仍反复到县、市上访。",
+        "组织、串联他人集体上访，情绪较为激动。",
     ]
     by_pk = {p.pk: p for p in Petitioner.objects.filter(pk__in=frequent).select_related("township")}
     records = [
@@ -807,7 +812,7 @@ def _key_petitioners(
             level=rng.choice(list(KeyLevel.values)),
             responsible_unit=by_pk[pk].township or townships[0],
             responsible_path=(by_pk[pk].township or townships[0]).path,
-            measures="落实包案领导和责任人,每月走访一次,及时掌握思想动态,依法依规解决合理诉求。",
+            measures="落实包案领导和责任人，每月走访一次，及时掌握思想动态，依法依规解决合理诉求。",
             since=timezone.localdate() - timedelta(days=rng.randrange(20, 150)),
             created_by=officer,
             is_demo=True,

@@ -83,31 +83,31 @@ def _issuer(petition: Petition, kind: str) -> str:
 def _body(petition: Petition, kind: str) -> tuple[list[Block], str]:
     """The body's blocks and the date the document bears."""
     received = _day(petition.received_at)
-    matter = f"您(们)于{received}以{petition.get_form_display()}形式反映的“{petition.title}”"
+    matter = f"您（们）于{received}以{petition.get_form_display()}形式反映的“{petition.title}”"
     if kind == "acceptance":
         assert petition.handle_due is not None
         return [
             _para(
-                f"{matter}的信访事项,经审查,符合受理条件,本机关已于{_day(petition.accepted_at)}依法受理。"
+                f"{matter}的信访事项，经审查，符合受理条件，本机关已于{_day(petition.accepted_at)}依法受理。"
             ),
             _para(
-                f"根据{deadlines.article('handle')}的规定,本机关将在受理之日起"
-                f"{deadlines.text('handle')}内(即{deadlines.last_day_text(petition.handle_due)}前)"
-                "办结,并书面答复您(们)。"
+                f"根据{deadlines.article('handle')}的规定，本机关将在受理之日起"
+                f"{deadlines.text('handle')}内（即{deadlines.last_day_text(petition.handle_due)}前）"
+                "办结，并书面答复您（们）。"
             ),
         ], _day(petition.accepted_at)
     if kind == "not_accepted":
         return [
-            _para(f"{matter}的信访事项,经审查,本机关决定不予受理。"),
-            _para(f"理由:{petition.not_accepted_reason}"),
-            _para(f"告知:{petition.not_accepted_route}"),
+            _para(f"{matter}的信访事项，经审查，本机关决定不予受理。"),
+            _para(f"理由：{petition.not_accepted_reason}"),
+            _para(f"告知：{petition.not_accepted_route}"),
         ], _day(petition.updated_at)
     if kind == "extension":
         assert petition.handle_due is not None
         return [
             _para(
-                f"{matter}的信访事项,因{petition.extension_reason},依照{deadlines.article('extension')}"
-                f"的规定,办理期限延长{petition.extension_days}日,"
+                f"{matter}的信访事项，因{petition.extension_reason}，依照{deadlines.article('extension')}"
+                f"的规定，办理期限延长{petition.extension_days}日，"
                 f"至{deadlines.last_day_text(petition.handle_due)}。"
             )
         ], _day(petition.extended_at)
@@ -118,12 +118,12 @@ def _reply_body(petition: Petition, matter: str) -> list[Block]:
     facts = (
         ("信访件编号", petition.number),
         ("信访人", _names(petition)),
-        ("信访形式", petition.get_form_display() + ("(集体访)" if petition.is_group else "")),
+        ("信访形式", petition.get_form_display() + ("（集体访）" if petition.is_group else "")),
         ("信访事项", petition.title),
         ("受理时间", _day(petition.accepted_at)),
     )
     outcome = (
-        [_para(f"经研究,对你(们)的信访请求{OUTCOME_TEXT[petition.reply_outcome]}。")]
+        [_para(f"经研究，对你（们）的信访请求{OUTCOME_TEXT[petition.reply_outcome]}。")]
         if petition.reply_outcome
         else []
     )
@@ -131,8 +131,8 @@ def _reply_body(petition: Petition, matter: str) -> list[Block]:
     return [
         Table(facts),
         _para(
-            f"{matter}的信访事项,本机关已依法受理并进行了调查核实。"
-            f"依照{law.cite('reply')}的规定,现答复如下:"
+            f"{matter}的信访事项，本机关已依法受理并进行了调查核实。"
+            f"依照{law.cite('reply')}的规定，现答复如下："
         ),
         _para("一、信访请求", bold=True),
         _para(petition.reply_requests or petition.matter),
@@ -145,8 +145,8 @@ def _reply_body(petition: Petition, matter: str) -> list[Block]:
         _para(petition.reply_basis or "—"),
         _para("五、复查途径", bold=True),
         _para(
-            f"如对本答复意见不服,可以自收到本答复意见书之日起{deadlines.text('review_request')}内"
-            f"向{unit.name}请求复查({deadlines.article('review_request')})。"
+            f"如对本答复意见不服，可以自收到本答复意见书之日起{deadlines.text('review_request')}内"
+            f"向{unit.name}请求复查（{deadlines.article('review_request')}）。"
         ),
     ]
 
@@ -158,11 +158,11 @@ def petition_paper(petition: Petition, kind: str) -> Paper:
     body, dated = _body(petition, kind)
     blocks = [
         Line(KINDS[kind], align="center", size=26, title=True, bold=True, red=True),
-        Line(f"信访件编号:{petition.number}", align="center", rule="red"),
+        Line(f"信访件编号：{petition.number}", align="center", rule="red"),
         Line(f"{_names(petition)}:"),
         *body,
         Line(keep=True),
-        Line(f"{_issuer(petition, kind)}(印章)", align="right", keep=True),
+        Line(f"{_issuer(petition, kind)}（印章）", align="right", keep=True),
         Line(dated, align="right"),
     ]
     return Paper(title=f"{KINDS[kind]} {petition.number}", blocks=tuple(blocks))

@@ -53,7 +53,7 @@ class RegisterForm(forms.Form):
     form = forms.ChoiceField(label="信访形式", choices=_choices("请选择", Form.choices))
     kind = forms.ChoiceField(label="信访类别", choices=_choices("请选择", Kind.choices))
     route = forms.ChoiceField(
-        label="办理途径(申诉求决类)",
+        label="办理途径（申诉求决类）",
         choices=_choices("转送交办时选择", Route.choices),
         required=False,
     )
@@ -69,13 +69,13 @@ class RegisterForm(forms.Form):
         label="收到时间",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text="不填为现在;来信以收信日期为准",
+        help_text="不填为现在；来信以收信日期为准",
     )
-    is_group = forms.BooleanField(label="集体访(多人共同提出)", required=False)
-    is_anonymous = forms.BooleanField(label="匿名信访(来信、网上信访、传真)", required=False)
+    is_group = forms.BooleanField(label="集体访（多人共同提出）", required=False)
+    is_anonymous = forms.BooleanField(label="匿名信访（来信、网上信访、传真）", required=False)
     people_count = forms.IntegerField(label="人数", min_value=1, max_value=10000, initial=1)
     repeat_override = forms.CharField(
-        label="新的事实和理由(仅对已复核终结的事项)",
+        label="新的事实和理由（仅对已复核终结的事项）",
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -174,10 +174,10 @@ class AssignForm(forms.Form):
     handling_unit = forms.ChoiceField(
         label="承办单位",
         required=False,
-        help_text="检举控告类转纪检监察机关、涉法涉诉转政法机关(不选即按规定转送)",
+        help_text="检举控告类转纪检监察机关、涉法涉诉转政法机关（不选即按规定转送）",
     )
     route = forms.ChoiceField(
-        label="办理途径(申诉求决类)", choices=_choices("请选择", Route.choices), required=False
+        label="办理途径（申诉求决类）", choices=_choices("请选择", Route.choices), required=False
     )
     note = forms.CharField(
         label="交办意见", max_length=500, required=False, widget=forms.Textarea(attrs=TEXTAREA)
@@ -198,7 +198,7 @@ class NotAcceptForm(forms.Form):
     where = forms.CharField(
         label="告知信访人的途径",
         max_length=300,
-        widget=forms.TextInput(attrs={"placeholder": "如:依法向东海县人民法院提起诉讼"}),
+        widget=forms.TextInput(attrs={"placeholder": "如：依法向东海县人民法院提起诉讼"}),
         error_messages={"required": "请告知信访人可以向哪里、通过什么途径提出"},
     )
 
@@ -206,7 +206,7 @@ class NotAcceptForm(forms.Form):
 class ExtendForm(forms.Form):
     days = forms.IntegerField(label="延长天数", min_value=1)
     reason = forms.CharField(
-        label="延期理由(告知信访人)",
+        label="延期理由（告知信访人）",
         max_length=500,
         widget=forms.Textarea(attrs=TEXTAREA),
         error_messages={"required": "请填写延期理由"},
@@ -224,7 +224,7 @@ class ExtendForm(forms.Form):
         days.validators = [v for v in days.validators if not isinstance(v, MaxValueValidator)]
         days.validators.append(MaxValueValidator(most))
         days.widget.attrs["max"] = str(most)
-        wrong = f"延期天数应为1至{most}天({deadlines.article('extension')})"
+        wrong = f"延期天数应为1至{most}天（{deadlines.article('extension')}）"
         days.error_messages.update(
             {"required": "请填写延长天数", "min_value": wrong, "max_value": wrong}
         )
@@ -232,7 +232,7 @@ class ExtendForm(forms.Form):
 
 class HandBackForm(forms.Form):
     reason = forms.CharField(
-        label="异议理由(不属于本单位职权范围的理由)",
+        label="异议理由（不属于本单位职权范围的理由）",
         max_length=2000,
         widget=forms.Textarea(attrs=TEXTAREA),
         error_messages={"required": "请详细说明不属于本单位职权范围的理由"},
@@ -256,7 +256,7 @@ class ReplyForm(forms.Form):
         max_length=5000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="信访人提出的请求;不填为登记的信访事项",
+        help_text="信访人提出的请求；不填为登记的信访事项",
     )
     facts = forms.CharField(
         label="查明的事实",
@@ -291,7 +291,7 @@ class DeliverForm(forms.Form):
     delivered_on = DayField(
         label="送达日期",
         widget=DATE_INPUT,
-        help_text="信访人收到之日;复查(复核)申请期限自该日起算",
+        help_text="信访人收到之日；复查（复核）申请期限自该日起算",
         error_messages={"required": "请填写送达日期"},
     )
     delivery_method = forms.ChoiceField(
@@ -316,9 +316,9 @@ class RequestForm(forms.Form):
         label="提出请求日期",
         widget=DATE_INPUT,
         required=False,
-        help_text="不填为今天;来信以收信日期为准",
+        help_text="不填为今天；来信以收信日期为准",
     )
-    unit = forms.ChoiceField(label="复查(复核)机关", required=False, help_text="不选为上一级机关")
+    unit = forms.ChoiceField(label="复查（复核）机关", required=False, help_text="不选为上一级机关")
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

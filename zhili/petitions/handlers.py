@@ -92,16 +92,16 @@ def _unit_names(codes: tuple[str, ...] | list[str]) -> list[str]:
 
 
 def reception_note(reception: Reception, departments: list[str]) -> str:
-    """王立新现场接访(联合接访:人社局、司法局)。/ 处理意见:…… / 责任单位:人社局,
-    办理时限:2026-12-03。 (three lines)"""
+    """王立新现场接访（联合接访：人社局、司法局）。/ 处理意见：…… / 责任单位：人社局，
+    办理时限：2026-12-03。 (three lines)"""
     mode = Mode(reception.mode).label if reception.mode in Mode.values else reception.mode
     head = f"{reception.leader.display_name}{mode}"
     if departments:
-        head += f"(联合接访:{'、'.join(departments)})"
-    parts = [head + "。", f"处理意见:{summary(reception.decision)}"]
+        head += f"（联合接访：{'、'.join(departments)}）"
+    parts = [head + "。", f"处理意见：{summary(reception.decision)}"]
     if reception.assigned_unit is not None:
-        due = f",办理时限:{reception.deadline:%Y-%m-%d}" if reception.deadline else ""
-        parts.append(f"责任单位:{reception.assigned_unit.name}{due}。")
+        due = f"，办理时限：{reception.deadline:%Y-%m-%d}" if reception.deadline else ""
+        parts.append(f"责任单位：{reception.assigned_unit.name}{due}。")
     return "\n".join(parts)
 
 
@@ -144,8 +144,8 @@ def ownership_note(ownership: Ownership, action: str) -> str:
     leader = ownership.leader.display_name
     step = _step(ownership, action)
     if action == "resolve":
-        return f"包案领导{leader}:{summary(ownership.resolution or (step.note if step else ''))}"
-    text = f"{leader}包案,化解目标日期 {ownership.target_date:%Y-%m-%d}。"
+        return f"包案领导{leader}：{summary(ownership.resolution or (step.note if step else ''))}"
+    text = f"{leader}包案，化解目标日期 {ownership.target_date:%Y-%m-%d}。"
     by = step.actor if step is not None else ownership.created_by
     if by is not None and by.pk != ownership.leader_id:
         text += f"由{by.display_name}安排。"

@@ -46,7 +46,7 @@ class Article:
         if self.paragraph:
             text += f"第{chinese_number(self.paragraph)}款"
         if self.item:
-            text += f"第({chinese_number(self.item)})项"
+            text += f"第（{chinese_number(self.item)}）项"
         return text
 
 

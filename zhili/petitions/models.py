@@ -369,6 +369,9 @@ class PetitionNumberCounter(models.Model):
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = verbose_name_plural = "信访件编号计数"
+
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
 
@@ -382,7 +385,7 @@ class PetitionParty(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        verbose_name = verbose_name_plural = "信访人(事项)"
+        verbose_name = verbose_name_plural = "信访人（事项）"
         ordering = ["order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["petition", "petitioner"], name="petition_party_once")
@@ -410,6 +413,7 @@ class PetitionEvent(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = verbose_name_plural = "信访事项办理记录"
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["petition", "created_at"])]
 

@@ -65,7 +65,7 @@ def target_for(kind: str, category: str, near: Organization) -> Organization | N
 
 # The county's petition office (信访接待中心): it registers the online petitions that the
 # province's 阳光信访 system pushes (zhili.integrations), as it would a letter or a visit.
-OFFICE = Route("office", "网上信访(阳光信访推送)", "信访工作机构", "-XFJD")
+OFFICE = Route("office", "网上信访（阳光信访推送）", "信访工作机构", "-XFJD")
 
 
 def petition_office(near: Organization) -> Organization | None:

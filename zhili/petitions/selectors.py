@@ -65,7 +65,7 @@ class PetitionFilters:
 
 # The current step's time limit (`Petition.due_at`) of the petitions in a state where one runs
 # (workflow.OPEN): any, due later today, or already passed.
-DUE_FILTERS = {"open": "在办(时限计算中)", "today": "今日到期", "overdue": "已超期"}
+DUE_FILTERS = {"open": "在办（时限计算中）", "today": "今日到期", "overdue": "已超期"}
 
 
 def due_q(due: str, now: datetime | None = None) -> Q:

@@ -111,26 +111,26 @@ def _submit(request: StaffRequest, form: RegisterForm, case: Any = None) -> Http
     if petition.repeat_of is not None and petition.state == State.NOT_ACCEPTED:
         messages.warning(
             request,
-            f"{services.REPEAT_MESSAGE}:该信访人就同一事项的原信访件 {petition.repeat_of.number} "
-            f"已复核终结,本件 {petition.number} 已登记为不予受理,请打印不予受理告知书交信访人。",
+            f"{services.REPEAT_MESSAGE}：该信访人就同一事项的原信访件 {petition.repeat_of.number} "
+            f"已复核终结，本件 {petition.number} 已登记为不予受理，请打印不予受理告知书交信访人。",
         )
     elif petition.repeat_of_id:
         messages.warning(
-            request, f"本件为已复核终结事项的再次信访,已按新的事实和理由登记 {petition.number}"
+            request, f"本件为已复核终结事项的再次信访，已按新的事实和理由登记 {petition.number}"
         )
     else:
         messages.success(request, f"信访事项 {petition.number} 已登记")
     if petition.pending_of_id:
-        messages.warning(request, f"{petition.pending_flag},请核实后再转送交办")
+        messages.warning(request, f"{petition.pending_flag}，请核实后再转送交办")
     for record in selectors.key_records_for(petition, request.user):
-        messages.warning(request, f"重点上访人员:{key_line(record)}")
+        messages.warning(request, f"重点上访人员：{key_line(record)}")
     return redirect("petitions:detail", number=petition.number)
 
 
 def key_line(record: KeyPetitioner) -> str:
-    """王秀英(高度关注,责任单位甲镇综治中心)"""
+    """王秀英（高度关注，责任单位甲镇综治中心）"""
     level = record.get_level_display()
-    return f"{record.petitioner.name}({level},责任单位{record.responsible_unit.name})"
+    return f"{record.petitioner.name}（{level}，责任单位{record.responsible_unit.name}）"
 
 
 def may_register(user: Any) -> bool:
@@ -292,7 +292,7 @@ def _limits(petition: Petition) -> list[dict[str, Any]]:
             limits.append({"label": label, "due": None, "pending": "自送达之日起算"})
             continue
         if label in paused and due is not None and done is None:
-            limits.append({"label": label, "due": due, "pending": "听证中,期限暂停"})
+            limits.append({"label": label, "due": due, "pending": "听证中，期限暂停"})
             continue
         if due is None or (done is None and not current and label not in windows):
             continue
@@ -465,7 +465,7 @@ def reveal(request: StaffRequest, number: str, petitioner_id: int, field: str) -
         raise Http404(exc.message) from exc
     return HttpResponse(
         f'<span class="mono" data-testid="revealed-{field}-{petitioner_id}">{value or "—"}</span>'
-        ' <span class="muted small">(已记录查看)</span>'
+        ' <span class="muted small">（已记录查看）</span>'
     )
 
 

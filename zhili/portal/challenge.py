@@ -29,7 +29,7 @@ class ChallengeUsed(InvalidInput):
     """The token was already answered; `nonce` lets the caller find what it produced."""
 
     def __init__(self, nonce: str):
-        super().__init__("验证题已使用,请回答新的题目", field=FIELD, code="challenge_used")
+        super().__init__("验证题已使用，请回答新的题目", field=FIELD, code="challenge_used")
         self.nonce = nonce
 
 
@@ -47,11 +47,11 @@ def _question() -> tuple[str, int]:
     a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
     kind = secrets.randbelow(3)
     if kind == 0:
-        return f"{chinese_number(a)}加{chinese_number(b)}等于几?", a + b
+        return f"{chinese_number(a)}加{chinese_number(b)}等于几？", a + b
     if kind == 1:
         a, b = max(a, b) + 5, min(a, b)
-        return f"{chinese_number(a)}减{chinese_number(b)}等于几?", a - b
-    return f"{chinese_number(a)}乘以{chinese_number(b)}等于几?", a * b
+        return f"{chinese_number(a)}减{chinese_number(b)}等于几？", a - b
+    return f"{chinese_number(a)}乘以{chinese_number(b)}等于几？", a * b
 
 
 def issue() -> Challenge:
@@ -74,12 +74,12 @@ def verify(token: str, answer: str) -> str:
     try:
         data = signing.loads(token or "", salt=SALT, max_age=TTL)
     except signing.SignatureExpired as exc:
-        raise InvalidInput("验证题已过期,请回答新的题目", field=FIELD) from exc
+        raise InvalidInput("验证题已过期，请回答新的题目", field=FIELD) from exc
     except signing.BadSignature as exc:
         raise InvalidInput("请回答验证题", field=FIELD) from exc
     nonce = str(data.get("n", ""))
     if not sharedcache.add(f"portal:challenge:{nonce}", 1, timeout=TTL + 60):
         raise ChallengeUsed(nonce)
     if not hmac.compare_digest(_digest(nonce, normalize(answer)), str(data.get("d", ""))):
-        raise InvalidInput("验证题答案不正确,请回答新的题目", field=FIELD)
+        raise InvalidInput("验证题答案不正确，请回答新的题目", field=FIELD)
     return nonce

@@ -24,7 +24,7 @@ class ReportForm(forms.Form):
         label="详细地址",
         max_length=300,
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": "如:牛山街道和平路12号小区东门"}),
+        widget=forms.TextInput(attrs={"placeholder": "如：牛山街道和平路12号小区东门"}),
     )
     description = forms.CharField(
         label="诉求内容",
@@ -35,7 +35,7 @@ class ReportForm(forms.Form):
         ),
         error_messages={
             "required": "请填写诉求内容",
-            "min_length": "诉求内容至少5个字,请说得具体一些",
+            "min_length": "诉求内容至少5个字，请说得具体一些",
         },
     )
     photos = MultipleFileField(label="现场照片", required=False)
@@ -43,10 +43,10 @@ class ReportForm(forms.Form):
         label="联系电话",
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-        error_messages={"required": "请填写联系电话,用于办理回复和进度查询"},
+        error_messages={"required": "请填写联系电话，用于办理回复和进度查询"},
     )
     reporter_name = forms.CharField(
-        label="姓名(选填)",
+        label="姓名（选填）",
         max_length=50,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -77,9 +77,9 @@ class ReportForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if (data.get("lat") is None) != (data.get("lng") is None):
-            self.add_error("address", "地图选点不完整,请重新点选或填写地址")
+            self.add_error("address", "地图选点不完整，请重新点选或填写地址")
         elif data.get("lat") is None and not (data.get("address") or "").strip():
-            self.add_error("address", "请在地图上点选位置,或填写详细地址")
+            self.add_error("address", "请在地图上点选位置，或填写详细地址")
         return data
 
 
@@ -105,14 +105,16 @@ class LookupForm(PhoneTailForm):
     case_no = forms.CharField(
         label="诉求编号",
         max_length=30,
-        widget=forms.TextInput(attrs={"placeholder": "如:DH20260315-00012", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": "如：DH20260315-00012", "autocomplete": "off"}
+        ),
         error_messages={"required": "请填写诉求编号"},
     )
 
     def clean_case_no(self) -> str:
         value = self.cleaned_data["case_no"].strip().upper()
         if not CASE_NO.match(value):
-            raise forms.ValidationError("诉求编号格式不正确,如:DH20260315-00012")
+            raise forms.ValidationError("诉求编号格式不正确，如：DH20260315-00012")
         return value
 
 
@@ -125,7 +127,7 @@ class RateForm(forms.Form):
         error_messages={"required": "请选择评价", "invalid_choice": "请选择评价"},
     )
     comment = forms.CharField(
-        label="意见建议(选填)",
+        label="意见建议（选填）",
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -142,14 +144,14 @@ class PetitionLookupForm(PhoneTailForm):
     number = forms.CharField(
         label="信访件编号",
         max_length=30,
-        widget=forms.TextInput(attrs={"placeholder": "如:XF2026-000123", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"placeholder": "如：XF2026-000123", "autocomplete": "off"}),
         error_messages={"required": "请填写信访件编号"},
     )
 
     def clean_number(self) -> str:
         value = self.cleaned_data["number"].strip().upper()
         if not PETITION_NO.match(value):
-            raise forms.ValidationError("信访件编号格式不正确,如:XF2026-000123")
+            raise forms.ValidationError("信访件编号格式不正确，如：XF2026-000123")
         return value
 
 

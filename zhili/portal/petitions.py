@@ -137,4 +137,4 @@ def rate(request: HttpRequest) -> HttpResponse:
     except InvalidInput as exc:
         form.add_error("rating", exc.message)
         return _result(request, petition, rate_form=form, status=422)
-    return _result(request, petition, notice="评价已提交,感谢您的反馈")
+    return _result(request, petition, notice="评价已提交，感谢您的反馈")

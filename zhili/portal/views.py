@@ -78,7 +78,7 @@ def report(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST, request.FILES)
     if form.data.get("website"):
         log.info("portal report refused: honeypot filled by %s", client)
-        form.add_error(None, "提交未通过校验,请刷新页面后重试")
+        form.add_error(None, "提交未通过校验，请刷新页面后重试")
         return _report_page(request, form, status=400)
     try:
         nonce = challenge.verify(
@@ -256,4 +256,4 @@ def rate(request: HttpRequest) -> HttpResponse:
     except InvalidInput as exc:
         form.add_error("rating", exc.message)
         return _result(request, case, rate_form=form, status=422)
-    return _result(request, selectors.public_case(case.pk), notice="评价已提交,感谢您的反馈")
+    return _result(request, selectors.public_case(case.pk), notice="评价已提交，感谢您的反馈")

@@ -51,10 +51,10 @@ class RotaDayOut(Schema):
 
 
 class RotaIn(Input):
-    organization: str = Field(..., max_length=40, description="接访中心编码(县或乡镇综治中心)")
-    date: Day = Field(..., description="接访日期(工作日)")
+    organization: str = Field(..., max_length=40, description="接访中心编码（县或乡镇综治中心）")
+    date: Day = Field(..., description="接访日期（工作日）")
     leader: str = Field(..., max_length=150, description="接访领导的用户名")
-    place: str = Field("", max_length=100, description="接访地点,空则用默认地点")
+    place: str = Field("", max_length=100, description="接访地点，空则用默认地点")
     starts_at: time | None = Field(None, description="开始时间")
     ends_at: time | None = Field(None, description="结束时间")
     slots: int | None = Field(None, ge=1, le=50, description="预约名额")
@@ -63,8 +63,8 @@ class RotaIn(Input):
 
 class RotaQuery(Input):
     organization: str = Field("", max_length=40, description="接访中心编码")
-    start: Day | None = Field(None, description="起始日期,默认本月1日")
-    end: Day | None = Field(None, description="截止日期,默认起始日期后一个月")
+    start: Day | None = Field(None, description="起始日期，默认本月1日")
+    end: Day | None = Field(None, description="截止日期，默认起始日期后一个月")
 
 
 class AppointmentOut(Schema):
@@ -76,7 +76,7 @@ class AppointmentOut(Schema):
     state: str
     state_label: str
     who: str
-    phone: str = Field(..., description="来访人电话(脱敏)")
+    phone: str = Field(..., description="来访人电话（脱敏）")
     people_count: int
     subject: str
     petition: str | None
@@ -95,8 +95,8 @@ class AppointmentQuery(Input):
 
 class BookIn(Input):
     rota_day: int = Field(..., ge=1, le=MAX_ID, description="接访日编号")
-    slot_time: time = Field(..., description="预约时间,须在接访时段内")
-    subject: str = Field("", max_length=200, description="反映事项(有信访事项时可空)")
+    slot_time: time = Field(..., description="预约时间，须在接访时段内")
+    subject: str = Field("", max_length=200, description="反映事项（有信访事项时可空）")
     petition: str = Field("", max_length=30, description="信访事项编号")
     petitioners: list[RowId] = Field(
         default_factory=list, max_length=50, description="已登记信访人的编号"
@@ -136,8 +136,8 @@ class ReceptionOut(Schema):
 
 
 class ReceptionIn(Input):
-    appointment: int | None = Field(None, ge=1, le=MAX_ID, description="预约编号(预约接访)")
-    rota_day: int | None = Field(None, ge=1, le=MAX_ID, description="接访日编号(当日来访)")
+    appointment: int | None = Field(None, ge=1, le=MAX_ID, description="预约编号（预约接访）")
+    rota_day: int | None = Field(None, ge=1, le=MAX_ID, description="接访日编号（当日来访）")
     mode: str = Field(..., max_length=20, description="in_person 现场 / video 视频")
     request: str = Field(..., max_length=5000, description="来访诉求")
     decision: str = Field(..., max_length=5000, description="处理意见")
@@ -151,7 +151,7 @@ class ReceptionIn(Input):
     staff: list[str] = Field(default_factory=list, max_length=20, description="陪同人员用户名")
     assigned_unit: str = Field("", max_length=40, description="责任单位编码")
     deadline: Day | None = Field(None, description="办理时限")
-    video_room: str = Field("", max_length=100, description="视频会议室(视频接访)")
+    video_room: str = Field("", max_length=100, description="视频会议室（视频接访）")
 
 
 class ReceptionQuery(Input):
@@ -190,7 +190,7 @@ class OwnershipIn(Input):
     leader: str = Field(
         ...,
         max_length=150,
-        description="包案领导用户名:县级信访事项为县领导,乡镇办理的信访事项为该乡镇党委(政法委)书记",
+        description="包案领导用户名：县级信访事项为县领导，乡镇办理的信访事项为该乡镇党委（政法委）书记",
     )
     petition: str = Field(..., max_length=30, description="信访事项编号")
     target_date: Day = Field(..., description="化解目标日期")

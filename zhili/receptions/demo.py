@@ -70,63 +70,63 @@ SLOTS = [time(8, 30), time(9, 0), time(9, 30), time(10, 0), time(10, 30), time(1
 MATTERS = [
     (
         "企业拖欠农民工工资",
-        "反映某建筑公司拖欠其与工友共计十余人2025年度工资,多次讨要未果,要求尽快结清。",
-        "责成人社局牵头,会同住建局约谈施工企业,督促十日内足额支付;逾期移送劳动监察立案。",
+        "反映某建筑公司拖欠其与工友共计十余人2025年度工资，多次讨要未果，要求尽快结清。",
+        "责成人社局牵头，会同住建局约谈施工企业，督促十日内足额支付；逾期移送劳动监察立案。",
         "RSJ",
     ),
     (
         "征地补偿标准争议",
-        "反映村里征地青苗补偿标准低于周边乡镇,部分农户补偿款至今未到账,要求重新核算。",
-        "由自然资源和规划局会同所在镇核实征地批复和补偿台账,十五日内书面答复补偿依据。",
+        "反映村里征地青苗补偿标准低于周边乡镇，部分农户补偿款至今未到账，要求重新核算。",
+        "由自然资源和规划局会同所在镇核实征地批复和补偿台账，十五日内书面答复补偿依据。",
         "ZRZYJ",
     ),
     (
         "小区物业服务纠纷",
-        "反映小区物业公司长期不履行维修义务,电梯多次故障,业主委员会与物业矛盾激化。",
-        "住建局督促物业公司五日内完成电梯检修,并指导街道召开业主协调会。",
+        "反映小区物业公司长期不履行维修义务，电梯多次故障，业主委员会与物业矛盾激化。",
+        "住建局督促物业公司五日内完成电梯检修，并指导街道召开业主协调会。",
         "ZJJ",
     ),
     (
         "宅基地界址纠纷",
-        "与邻居因宅基地界址争议多年,经村组调解未果,担心矛盾激化,请求上级调处。",
-        "由司法局指导镇调委会组织现场勘界调解,自然资源部门提供原始登记资料。",
+        "与邻居因宅基地界址争议多年，经村组调解未果，担心矛盾激化，请求上级调处。",
+        "由司法局指导镇调委会组织现场勘界调解，自然资源部门提供原始登记资料。",
         "SFJ",
     ),
     (
         "养殖场污染扰民",
-        "反映村旁养殖场粪污直排,气味刺鼻、污染河沟,多次向镇里反映仍未整改。",
-        "生态环境局三日内现场检测取证,依法责令限期整改,镇政府跟踪落实。",
+        "反映村旁养殖场粪污直排，气味刺鼻、污染河沟，多次向镇里反映仍未整改。",
+        "生态环境局三日内现场检测取证，依法责令限期整改，镇政府跟踪落实。",
         "STHJJ",
     ),
     (
         "低保资格认定",
-        "反映家中老人长期患病无劳动能力,申请低保被认定不符合条件,要求重新评估。",
-        "民政局会同镇民政办入户复核家庭经济状况,二十日内出具复核意见。",
+        "反映家中老人长期患病无劳动能力，申请低保被认定不符合条件，要求重新评估。",
+        "民政局会同镇民政办入户复核家庭经济状况，二十日内出具复核意见。",
         "MZJ",
     ),
     (
         "交通事故赔偿执行难",
-        "交通事故判决生效一年多,对方至今未履行赔偿,生活困难,请求协调执行。",
-        "告知其向法院申请强制执行的途径,县司法局提供法律援助,信访局跟踪。",
+        "交通事故判决生效一年多，对方至今未履行赔偿，生活困难，请求协调执行。",
+        "告知其向法院申请强制执行的途径，县司法局提供法律援助，信访局跟踪。",
         "SFJ",
     ),
     (
         "房屋漏水质量问题",
-        "反映新购商品房交付不足两年即出现严重漏水,开发商推诿不修。",
-        "住建局约谈开发企业,督促按质保条款七日内维修,逾期纳入信用记录。",
+        "反映新购商品房交付不足两年即出现严重漏水，开发商推诿不修。",
+        "住建局约谈开发企业，督促按质保条款七日内维修，逾期纳入信用记录。",
         "ZJJ",
     ),
 ]
 PROGRESS = [
-    "召集相关部门和属地镇召开协调会,明确责任分工和化解时限。",
-    "带队入户走访信访人,面对面听取诉求,做好思想疏导。",
-    "听取责任单位工作进展汇报,督促加快办理进度。",
-    "协调落实救助资金,信访人情绪基本稳定。",
+    "召集相关部门和属地镇召开协调会，明确责任分工和化解时限。",
+    "带队入户走访信访人，面对面听取诉求，做好思想疏导。",
+    "听取责任单位工作进展汇报，督促加快办理进度。",
+    "协调落实救助资金，信访人情绪基本稳定。",
 ]
 RESOLUTIONS = [
-    "经多方协调,问题已按政策解决,信访人签字息诉罢访。",
-    "相关款项已全部兑付到位,信访人表示满意。",
-    "经调解双方达成一致,已签订协议并履行完毕。",
+    "经多方协调，问题已按政策解决，信访人签字息诉罢访。",
+    "相关款项已全部兑付到位，信访人表示满意。",
+    "经调解双方达成一致，已签订协议并履行完毕。",
 ]
 
 
@@ -135,7 +135,7 @@ class _Progress:
         self.stdout = stdout
 
     def __call__(self, message: str) -> None:
-        self.stdout.write(f"  领导接访:{message}\n")
+        self.stdout.write(f"  领导接访：{message}\n")
 
 
 def _month_start(day: date, months: int) -> date:
@@ -342,7 +342,7 @@ def _ownerships(
             petition=petition,
             target_date=target,
             since=since,
-            note=f"{leader.display_name}包案,限期化解。",
+            note=f"{leader.display_name}包案，限期化解。",
         )
         ownership_progress(actor=actor, ownership=ownership, note=rng.choice(PROGRESS))
         if n % 4 == 3:
@@ -380,7 +380,7 @@ def load(*, stdout: TextIO) -> None:
     org_by_code = {o.code: o for o in Organization.objects.filter(code__in=codes)}
     actor = User.objects.filter(username="petition").first()
     if COUNTY not in org_by_code or actor is None:
-        say("未找到演示组织或信访干部(petition),跳过")
+        say("未找到演示组织或信访干部（petition），跳过")
         return
     leaders, secretaries = _users(org_by_code)
     today = timezone.localdate()
@@ -395,7 +395,7 @@ def load(*, stdout: TextIO) -> None:
             continue
         picked = [d for d in workdays if d.weekday() in TOWNSHIP_WEEKDAYS]
         township_days += _rota(actor, org, picked, [secretaries[suffix]])
-    say(f"接访日程 县级 {len(county_days)} 天,乡镇 {len(township_days)} 天")
+    say(f"接访日程 县级 {len(county_days)} 天，乡镇 {len(township_days)} 天")
 
     rng = random.Random(SEED)
     units = {code.rsplit("-", 1)[1]: o for code, o in org_by_code.items() if "-" in code}
@@ -422,6 +422,6 @@ def load(*, stdout: TextIO) -> None:
     for rota_day in coming[:12]:
         if rota_day.pk not in with_appointments:
             booked += _book_coming(rota_day, rng, actor, coming_pool)
-    say(f"预约 {booked} 个,已接待并记录 {received} 次")
+    say(f"预约 {booked} 个，已接待并记录 {received} 次")
     owned = _ownerships(actor, leaders, secretaries, open_petitions[:20], rng, today)
     say(f"领导包案 {owned} 件")

@@ -9,9 +9,9 @@ from openpyxl.styles import Alignment, Font
 from zhili.core import xlsx
 
 HEADERS = [
-    "乡镇(街道)",
+    "乡镇（街道）",
     "接访领导",
-    "接访日(天)",
+    "接访日（天）",
     "接访批次",
     "接待人次",
     "联合接访",
@@ -27,7 +27,7 @@ def townships_xlsx(rows: list[Any], start: date, end: date) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "乡镇领导接访"
-    xlsx.append(sheet, [f"乡镇领导接访情况统计表({start:%Y年%m月%d日}至{end:%Y年%m月%d日})"])
+    xlsx.append(sheet, [f"乡镇领导接访情况统计表（{start:%Y年%m月%d日}至{end:%Y年%m月%d日}）"])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")

@@ -38,7 +38,7 @@ class BookForm(forms.Form):
         label="信访事项编号",
         max_length=30,
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": "已登记的填写编号,如 XF2026-000123"}),
+        widget=forms.TextInput(attrs={"placeholder": "已登记的填写编号，如 XF2026-000123"}),
     )
     visitor_name = forms.CharField(label="来访人姓名", max_length=50, required=False)
     visitor_phone = forms.CharField(label="联系电话", max_length=20, required=False)

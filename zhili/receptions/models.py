@@ -183,6 +183,7 @@ class AppointmentEvent(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = verbose_name_plural = "接访预约办理记录"
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -353,6 +354,7 @@ class OwnershipNote(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = verbose_name_plural = "包案进展记录"
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:

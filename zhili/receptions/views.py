@@ -606,13 +606,13 @@ def _petition_hint(user: Any, number: str) -> dict[str, Any]:
     if owner is not None:
         hint["error"] = f"该信访事项已由{owner.leader.display_name}包案"
     elif petition.state == "closed":
-        hint["error"] = "该信访事项已办结,无需包案"
+        hint["error"] = "该信访事项已办结，无需包案"
     try:
         org = services.owner_organization(petition)
         hint["level"] = (
-            "县级信访事项,由县领导包案"
+            "县级信访事项，由县领导包案"
             if org.level == "county"
-            else f"{org.area_name or org.name}信访事项,由该乡镇党委(政法委)书记包案"
+            else f"{org.area_name or org.name}信访事项，由该乡镇党委（政法委）书记包案"
         )
     except DomainError as exc:
         hint["error"] = exc.message
@@ -799,7 +799,7 @@ def townships(request: StaffRequest) -> HttpResponse:
     }
     base = f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
     columns = [
-        ("township", "乡镇(街道)"),
+        ("township", "乡镇（街道）"),
         ("rota_days", "接访日"),
         ("receptions", "接访批次"),
         ("people", "接待人次"),

@@ -39,7 +39,7 @@ class OrderOut(Schema):
     issued_at: datetime
     due_at: datetime
     due_provisional: bool = Field(
-        ..., description="true 表示答复时限经过节假日安排尚未公布的年份,按临时日历计算"
+        ..., description="true 表示答复时限经过节假日安排尚未公布的年份，按临时日历计算"
     )
 
 

@@ -63,12 +63,12 @@ def order_paper(order: SupervisionOrder) -> Paper:
         Line(order.reason, indent=True),
         *([Table(facts)] if facts else []),
         Line(order.request, indent=True),
-        Line(f"答复时限:{_moment(order.due_at)}", indent=True),
+        Line(f"答复时限：{_moment(order.due_at)}", indent=True),
         Line(keep=True),
         Line(order.center.name, align="right", keep=True),
         Line(f"{timezone.localtime(order.issued_at):%Y年%m月%d日}", align="right"),
         Line(rule="black"),
-        Line(f"抄送:{order.copy_to.name if order.copy_to else '—'}。", size=14, rule="black"),
+        Line(f"抄送：{order.copy_to.name if order.copy_to else '—'}。", size=14, rule="black"),
     ]
     return Paper(title=f"{TITLE} {order.number}", blocks=tuple(blocks))
 

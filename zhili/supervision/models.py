@@ -146,6 +146,9 @@ class OrderNumberCounter(models.Model):
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = verbose_name_plural = "督办单编号计数"
+
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
 
@@ -164,6 +167,7 @@ class OrderEvent(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = verbose_name_plural = "督办单办理记录"
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:

@@ -120,13 +120,13 @@ def _case_texts(case: Case, now: datetime, due: datetime) -> tuple[str, str]:
     late = late_text(now - case.due_at) if case.due_at else ""
     reason = (
         f"工单 {case.case_no}“{case.title}”办结时限为 "
-        f"{timezone.localtime(case.due_at):%Y年%m月%d日 %H:%M},"
-        f"已超期 {late} 仍未办结(红牌)。"
+        f"{timezone.localtime(case.due_at):%Y年%m月%d日 %H:%M}，"
+        f"已超期 {late} 仍未办结（红牌）。"
         if case.due_at
-        else f"工单 {case.case_no}“{case.title}”超期未办结(红牌)。"
+        else f"工单 {case.case_no}“{case.title}”超期未办结（红牌）。"
     )
     request = (
-        f"请你单位接此通知后立即核查超期原因,加快办理,并于 "
+        f"请你单位接此通知后立即核查超期原因，加快办理，并于 "
         f"{moment_text(due)} 前将超期原因及整改措施书面答复"
         f"{case.dispatch_center.name}。"
     )
@@ -193,10 +193,10 @@ def order_issue_for_case(*, actor: Any, case: Case, reason: str) -> SupervisionO
     if not actor.is_superuser and not scope_for(actor).covers_path(case.dispatch_path):
         raise Forbidden("该工单不由您所在的分拨中心负责")
     if case.lead_unit is None:
-        raise Conflict("该工单尚未派给承办单位,无法督办", code="wrong_state")
+        raise Conflict("该工单尚未派给承办单位，无法督办", code="wrong_state")
     if case.state == CaseState.HELD:
         raise Conflict(
-            "该工单已转为矛盾纠纷或信访事项办理,时限以卷宗为准,请督办该卷宗", code="wrong_state"
+            "该工单已转为矛盾纠纷或信访事项办理，时限以卷宗为准，请督办该卷宗", code="wrong_state"
         )
     reason = (reason or "").strip()
     if not reason:
@@ -353,7 +353,7 @@ def _apply(
         pk=order.pk, state=from_state, updated_at=order.updated_at
     ).update(**changes, state=to_state, updated_at=now)
     if not won:
-        raise Conflict("该督办单刚被他人处理,请刷新后重试", code="concurrent_update")
+        raise Conflict("该督办单刚被他人处理，请刷新后重试", code="concurrent_update")
     order.refresh_from_db()
     _history(order, transition.name, from_state, to_state, actor, note)
     audit(
@@ -399,7 +399,7 @@ def order_answer(
         "answered_by": actor if getattr(actor, "pk", None) else None,
         "answered_at": timezone.now(),
     }
-    return _apply(order, transition, actor, changes, f"超期原因:{cause}\n整改措施:{measures}")
+    return _apply(order, transition, actor, changes, f"超期原因：{cause}\n整改措施：{measures}")
 
 
 @transaction.atomic
@@ -463,14 +463,14 @@ def _petition_texts(
 ) -> tuple[str, str]:
     step = petition.get_state_display()
     limit = (
-        f"当前环节(“{step}”)时限为 {timezone.localtime(petition.due_at):%Y年%m月%d日},"
+        f"当前环节（“{step}”）时限为 {timezone.localtime(petition.due_at):%Y年%m月%d日}，"
         f"已超期 {late_text(now - petition.due_at)}"
         if petition.due_at
-        else f"当前环节(“{step}”)已超期"
+        else f"当前环节（“{step}”）已超期"
     )
-    reason = f"信访事项 {petition.number}“{petition.title}”{limit}(红牌)。"
+    reason = f"信访事项 {petition.number}“{petition.title}”{limit}（红牌）。"
     request = (
-        f"请你单位接此通知后立即核查超期原因,依照《信访工作条例》规定时限抓紧办理,并于 "
+        f"请你单位接此通知后立即核查超期原因，依照《信访工作条例》规定时限抓紧办理，并于 "
         f"{moment_text(due)} 前将超期原因及整改措施书面答复"
         f"{center.name}。"
     )

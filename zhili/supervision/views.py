@@ -181,7 +181,7 @@ def history(order: SupervisionOrder) -> list[dict[str, Any]]:
             {
                 "action": event.action,
                 "label": HISTORY_LABELS.get(event.action, event.action),
-                "actor": actor.display_name if actor else "系统(红牌自动督办)",
+                "actor": actor.display_name if actor else "系统（红牌自动督办）",
                 "unit": actor.organization.name if actor and actor.organization else "",
                 "to_state": OrderState(event.to_state).label
                 if event.to_state in OrderState.values

@@ -37,11 +37,11 @@ MAX_UPLOAD = 1024 * 1024
 def year_status(year: int) -> dict[str, Any]:
     """Where `year`'s calendar comes from, for the pages."""
     if workcal.library_knows(year):
-        return {"code": "library", "label": "正式(系统日历库)"}
+        return {"code": "library", "label": "正式（系统日历库）"}
     row = CalendarYear.objects.filter(year=year).select_related("confirmed_by").first()
     if row is not None:
-        return {"code": "official", "label": f"正式({row.get_source_display()})", "row": row}
-    return {"code": "provisional", "label": "临时日历(周末 + 法定节假日)"}
+        return {"code": "official", "label": f"正式（{row.get_source_display()}）", "row": row}
+    return {"code": "provisional", "label": "临时日历（周末 + 法定节假日）"}
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class NoticeForm(forms.Form):
     text = forms.CharField(
         label="国务院通知正文",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 8, "placeholder": "一、元旦:1月1日(周五)放假……"}),
+        widget=forms.Textarea(attrs={"rows": 8, "placeholder": "一、元旦：1月1日（周五）放假……"}),
     )
     file = forms.FileField(label="或上传 XLSX(日期 | 放假/上班 | 名称)", required=False)
 
@@ -94,7 +94,7 @@ class NoticeForm(forms.Form):
             return read_sheet(upload.read())
         text = (self.cleaned_data.get("text") or "").strip()
         if not text:
-            raise InvalidInput("请粘贴国务院通知正文,或上传 XLSX 表格", field="text")
+            raise InvalidInput("请粘贴国务院通知正文，或上传 XLSX 表格", field="text")
         return read_notice(text, year)
 
 
@@ -109,7 +109,7 @@ def _days_from(value: str) -> list[CalendarDay]:
             for d, w, n in json.loads(value)
         ]
     except (TypeError, ValueError) as exc:
-        raise InvalidInput("待确认的日期数据无效,请重新预览", field="days") from exc
+        raise InvalidInput("待确认的日期数据无效，请重新预览", field="days") from exc
 
 
 def _preview(year: int, days: list[CalendarDay]) -> dict[str, Any]:
@@ -206,7 +206,7 @@ def _confirm(
     calendar_year_enter(actor=request.user, year=year, days=days, source=source)
     messages.success(
         request,
-        f"{year} 年节假日安排已确认({len(days)} 天)。涉及该年的临时时限正在后台按正式日历重新计算,"
+        f"{year} 年节假日安排已确认（{len(days)} 天）。涉及该年的临时时限正在后台按正式日历重新计算，"
         "每一处调整都会记入对应工单、督办单的办理过程。",
     )
     return redirect("web:calendar_year", year=year)

@@ -20,7 +20,7 @@ BANNER_FROM_MONTH = 11  # next year's holidays are usually published in November
 # (section, label, url name, required action)
 NAVIGATION: list[tuple[str, str, str, str | None]] = [
     ("工作台", "首页", "web:home", None),
-    ("工作台", "网格通(手机)", "mobile:home", Action.MOBILE_USE),
+    ("工作台", "网格通（手机）", "mobile:home", Action.MOBILE_USE),
     ("事件工单", "受理登记", "cases:intake", Action.CASES_INTAKE),
     ("事件工单", "分拨工作台", "cases:workbench", Action.CASES_DISPATCH),
     ("事件工单", "本单位待办", "cases:inbox", Action.CASES_HANDLE),

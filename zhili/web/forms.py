@@ -11,7 +11,7 @@ class PasswordChangeForm(forms.Form):
         label="新密码",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="至少 8 位,不能全为数字,不能与用户名或姓名过于相似,不能是常见密码。",
+        help_text="至少 8 位，不能全为数字，不能与用户名或姓名过于相似，不能是常见密码。",
     )
     new_password2 = forms.CharField(
         label="确认新密码",

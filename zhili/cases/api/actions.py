@@ -11,16 +11,16 @@ from zhili.cases.api.schemas import ActionIn, ActionName, ActionResultOut
 from zhili.cases.models import State
 from zhili.orgs.auth import StaffRequest
 
-ACTION_DOC = "、".join(f"{t.name}({t.label})" for t in workflow.ALL_TRANSITIONS.values())
+ACTION_DOC = "、".join(f"{t.name}（{t.label}）" for t in workflow.ALL_TRANSITIONS.values())
 
 
 @cases_router.post(
     "/cases/{case_no}/actions/{action}",
     response={200: ActionResultOut, **ERRORS},
-    description=f"执行工单流转操作:{ACTION_DOC}(assist_ 开头的为协办单位对本单位协办任务的操作)。"
-    "404:不在可见范围;403:角色或所在单位不能执行;"
-    "409:当前状态不允许、超出规则(如退单时限,code 为 return_window_closed)或已被他人处理;"
-    "422:参数错误(field 指明字段)。",
+    description=f"执行工单流转操作：{ACTION_DOC}（assist_ 开头的为协办单位对本单位协办任务的操作）。"
+    "404：不在可见范围；403：角色或所在单位不能执行；"
+    "409：当前状态不允许、超出规则（如退单时限，code 为 return_window_closed）或已被他人处理；"
+    "422：参数错误（field 指明字段）。",
 )
 def case_action(
     request: StaffRequest,

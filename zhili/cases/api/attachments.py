@@ -16,7 +16,7 @@ from zhili.orgs.auth import StaffRequest
 
 @cases_router.post("/cases/{case_no}/attachments", response={201: list[AttachmentOut], **ERRORS})
 def case_attach(request: StaffRequest, case_no: str, file: File[list[UploadedFile]]) -> Any:
-    """上传附件(字段名 file,可多个);类型按文件内容判断。"""
+    """上传附件（字段名 file，可多个）；类型按文件内容判断。"""
     case = selectors.case_get(user=request.user, case_no=case_no)
     added = services.case_attach(actor=request.user, case=case, files=file)
     return Status(201, [attachment_out(a, case.case_no) for a in added])

@@ -12,5 +12,5 @@ from zhili.orgs.auth import StaffRequest
 
 @cases_router.get("/case-categories", response={200: list[CategoryOut], 401: ErrorOut})
 def category_list(request: StaffRequest) -> Any:
-    """派单目录(事项分类树,按路径排序),含默认紧急程度及各紧急程度适用的时限。"""
+    """派单目录（事项分类树，按路径排序），含默认紧急程度及各紧急程度适用的时限。"""
     return [category_out(c) for c in selectors.category_list()]

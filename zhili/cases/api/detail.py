@@ -11,5 +11,5 @@ from zhili.orgs.auth import StaffRequest
 
 @cases_router.get("/cases/{case_no}", response={200: CaseOut, **ERRORS})
 def case_detail(request: StaffRequest, case_no: str) -> Any:
-    """工单详情:全部字段、时间线、分拨依据、时限与督办牌、当前用户可执行的操作。"""
+    """工单详情：全部字段、时间线、分拨依据、时限与督办牌、当前用户可执行的操作。"""
     return detail_out(request.user, selectors.case_get(user=request.user, case_no=case_no))

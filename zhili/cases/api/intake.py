@@ -13,7 +13,7 @@ from zhili.orgs.auth import StaffRequest
 
 @cases_router.post("/cases", response={201: CaseCreatedOut, **ERRORS})
 def case_create(request: StaffRequest, payload: CaseIn) -> Any:
-    """受理一件事件:按事项分类与位置匹配权责清单,给出承办单位与分拨中心。"""
+    """受理一件事件：按事项分类与位置匹配权责清单，给出承办单位与分拨中心。"""
     intake = services.Intake(
         channel=payload.channel,
         category=selectors.category_get(payload.category),

@@ -19,7 +19,7 @@ def _states(values: list[str]) -> tuple[str, ...]:
     states = tuple(s.strip() for value in values for s in value.split(",") if s.strip())
     unknown = [s for s in states if s not in State.values]
     if unknown:
-        raise InvalidInput(f"未知的工单状态:{'、'.join(unknown)}", field="state")
+        raise InvalidInput(f"未知的工单状态：{'、'.join(unknown)}", field="state")
     return states
 
 
@@ -38,12 +38,12 @@ def _bucket(view: View, key: str) -> tuple[View, selectors.CaseFilters | None]:
     for candidate in views:
         if key in BUCKETS[candidate]:
             return candidate, BUCKETS[candidate][key][1]
-    raise InvalidInput(f"未知的分栏:{key}", field="bucket")
+    raise InvalidInput(f"未知的分栏：{key}", field="bucket")
 
 
 @cases_router.get("/cases", response={200: CasePageOut, **ERRORS})
 def case_list(request: StaffRequest, query: Query[CaseQuery]) -> Any:
-    """可见范围内的工单,最新受理的在前,按游标分页(深页与首页一样快)。"""
+    """可见范围内的工单，最新受理的在前，按游标分页（深页与首页一样快）。"""
     view, bucket = _bucket(query.view, query.bucket)
     if view == View.INBOX and query.bucket:
         # The inbox's tabs: the unit's own cases by state, or its assisting tasks (协办).
@@ -75,7 +75,7 @@ def case_list(request: StaffRequest, query: Query[CaseQuery]) -> Any:
 
 @cases_router.get("/cases/buckets", response={200: list[BucketOut], **ERRORS})
 def case_buckets(request: StaffRequest, view: View = View.WORKBENCH) -> Any:
-    """工作台(workbench)或收件箱(inbox)各分栏的工单数。"""
+    """工作台（workbench）或收件箱（inbox）各分栏的工单数。"""
     if view == View.ALL:
         raise InvalidInput("view 只能是 workbench 或 inbox", field="view")
     buckets = BUCKETS[view]

@@ -11,7 +11,7 @@ from zhili.orgs.auth import StaffRequest
 
 @cases_router.post("/cases/{case_no}/reveal-phone", response={200: PhoneOut, **ERRORS})
 def case_reveal_phone(request: StaffRequest, case_no: str) -> Any:
-    """查看诉求人完整电话(需“查看完整个人信息”权限,留审计记录)。"""
+    """查看诉求人完整电话（需“查看完整个人信息”权限，留审计记录）。"""
     case = selectors.case_get(user=request.user, case_no=case_no)
     return {
         "reporter_phone": personal_data_reveal(

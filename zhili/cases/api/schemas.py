@@ -18,7 +18,7 @@ ActionName = Enum("ActionName", {name: name for name in workflow.ALL_TRANSITIONS
 
 
 PROVISIONAL_NOTE = (
-    "true 表示时限经过节假日安排尚未公布的年份,按周末和法定节假日临时计算;"
+    "true 表示时限经过节假日安排尚未公布的年份，按周末和法定节假日临时计算；"
     "该年安排录入后自动重新计算"
 )
 
@@ -32,7 +32,7 @@ class LimitOut(Schema):
 class TimeLimitOut(Schema):
     urgency: Urgency
     acknowledge: LimitOut = Field(..., description="签收时限")
-    handle: LimitOut = Field(..., description="办理时限(办结时限)")
+    handle: LimitOut = Field(..., description="办理时限（办结时限）")
 
 
 class CategoryOut(Schema):
@@ -48,10 +48,10 @@ class CaseIn(Input):
     category: str = Field(..., min_length=1, max_length=40, description="事项分类编码")
     title: str = Field(..., min_length=1, max_length=200)
     description: str = Field(..., min_length=1, max_length=5000, description="诉求内容")
-    lat: float | None = Field(None, ge=-90, le=90, description="纬度(WGS84)")
-    lng: float | None = Field(None, ge=-180, le=180, description="经度(WGS84)")
+    lat: float | None = Field(None, ge=-90, le=90, description="纬度（WGS84）")
+    lng: float | None = Field(None, ge=-180, le=180, description="经度（WGS84）")
     address: str = Field("", max_length=300)
-    urgency: Urgency | None = Field(None, description="紧急程度;省略时取分类的默认值")
+    urgency: Urgency | None = Field(None, description="紧急程度；省略时取分类的默认值")
     reporter_name: str = Field("", max_length=50)
     reporter_phone: str = Field("", max_length=20)
     channel: Channel = Field(Channel.HOTLINE, description="来源渠道")
@@ -63,7 +63,7 @@ class CaseCreatedOut(Schema):
     state: State
     state_label: str
     handling_unit: OrgRef | None = Field(
-        ..., description="权责清单匹配的承办单位;未匹配时为 null,由分拨中心人工派单"
+        ..., description="权责清单匹配的承办单位；未匹配时为 null，由分拨中心人工派单"
     )
     dispatch_center: OrgRef = Field(..., description="负责分拨的综治中心")
     grid: OrgRef | None
@@ -71,16 +71,16 @@ class CaseCreatedOut(Schema):
     township: OrgRef | None
     urgency: Urgency
     acknowledge_due_at: datetime | None = Field(
-        ..., description="签收时限:若现在派单应在此前签收(派单时正式起算)"
+        ..., description="签收时限：若现在派单应在此前签收（派单时正式起算）"
     )
     due_at: datetime | None = Field(
-        ..., description="办结时限:若现在派单应在此前办结(派单时正式起算)"
+        ..., description="办结时限：若现在派单应在此前办结（派单时正式起算）"
     )
     due_at_projected: bool = Field(
-        ..., description="true 表示时限按“现在派单”推算,工单尚未派单、时钟尚未起算"
+        ..., description="true 表示时限按“现在派单”推算，工单尚未派单、时钟尚未起算"
     )
     due_provisional: bool = Field(..., description=PROVISIONAL_NOTE)
-    routing: str = Field(..., description="分拨依据(路由说明)")
+    routing: str = Field(..., description="分拨依据（路由说明）")
     out_of_area: bool = Field(..., description="位置不在本县任何网格内")
 
 
@@ -92,10 +92,10 @@ class View(StrEnum):
 
 class CaseQuery(Input):
     state: list[str] = Field(
-        default_factory=list, description="状态,可重复或以逗号分隔(如 registered,returned)"
+        default_factory=list, description="状态，可重复或以逗号分隔（如 registered,returned）"
     )
-    category: str = Field("", description="事项分类编码(含下级分类)")
-    township: str = Field("", description="乡镇(街道)综治中心编码")
+    category: str = Field("", description="事项分类编码（含下级分类）")
+    township: str = Field("", description="乡镇（街道）综治中心编码")
     channel: Channel | None = None
     urgency: Urgency | None = None
     card: str = Field("", pattern="^(|yellow|red|any)$", description="yellow、red 或 any")
@@ -104,16 +104,16 @@ class CaseQuery(Input):
     registered_from: Day | None = None
     registered_to: Day | None = None
     extension_pending: bool = False
-    return_pending: bool = Field(False, description="只看有待审批退单申请(申请退单)的工单")
-    q: str = Field("", max_length=50, description="工单编号,或标题与诉求内容中的词语(全文检索)")
+    return_pending: bool = Field(False, description="只看有待审批退单申请（申请退单）的工单")
+    q: str = Field("", max_length=50, description="工单编号，或标题与诉求内容中的词语（全文检索）")
     mine: bool = Field(False, description="只看本人上报（受理登记）的工单（我上报的）")
     view: View = Field(
         View.ALL,
-        description="all:可见的全部;workbench:本分拨中心持有的工单;inbox:派给本单位的工单",
+        description="all：可见的全部；workbench：本分拨中心持有的工单；inbox：派给本单位的工单",
     )
     bucket: str = Field(
         "",
-        description="工作台或收件箱的分栏(见 GET /cases/buckets);收件箱的 assist 为本单位的协办任务",
+        description="工作台或收件箱的分栏（见 GET /cases/buckets）；收件箱的 assist 为本单位的协办任务",
     )
     cursor: str = Field("", description="上一页返回的 next_cursor")
     limit: int = Field(50, ge=1, le=MAX_PAGE)
@@ -129,13 +129,13 @@ class CaseItemOut(Schema):
     category: OrgRef
     township: OrgRef | None
     dispatch_center: OrgRef
-    handling_unit: OrgRef | None = Field(..., description="主办单位;未派单时为建议承办单位")
+    handling_unit: OrgRef | None = Field(..., description="主办单位；未派单时为建议承办单位")
     dispatched: bool
     card: Card
     due_at: datetime | None
     due_provisional: bool = Field(..., description=PROVISIONAL_NOTE)
     extension_pending: bool
-    return_pending: bool = Field(..., description="承办单位申请退单,待分拨中心审批")
+    return_pending: bool = Field(..., description="承办单位申请退单，待分拨中心审批")
     reporter_name: str
     reporter_phone: str = Field(..., description="已脱敏")
     out_of_area: bool
@@ -144,7 +144,7 @@ class CaseItemOut(Schema):
 
 class CasePageOut(Schema):
     items: list[CaseItemOut]
-    next_cursor: str | None = Field(..., description="下一页游标;为 null 表示没有更多")
+    next_cursor: str | None = Field(..., description="下一页游标；为 null 表示没有更多")
 
 
 class BucketOut(Schema):
@@ -160,7 +160,7 @@ class AttachmentOut(Schema):
     size: int
     uploaded_by: str | None
     uploaded_at: datetime
-    url: str = Field(..., description="下载地址(需登录,按可见范围)")
+    url: str = Field(..., description="下载地址（需登录，按可见范围）")
 
 
 class TimelineOut(Schema):
@@ -185,13 +185,13 @@ class CaseAssistOut(Schema):
     state: AssistState
     state_label: str
     dispatched_at: datetime | None
-    due_at: datetime | None = Field(..., description="协办时限(不晚于主办单位的办结时限)")
+    due_at: datetime | None = Field(..., description="协办时限（不晚于主办单位的办结时限）")
     due_provisional: bool = Field(..., description=PROVISIONAL_NOTE)
     acknowledged_at: datetime | None
     replied_at: datetime | None
     reply: str = Field(..., description="协办意见")
     replied_by: str | None
-    late: bool = Field(..., description="逾期反馈,或已过协办时限仍未反馈")
+    late: bool = Field(..., description="逾期反馈，或已过协办时限仍未反馈")
 
 
 class ActionOut(Schema):
@@ -223,15 +223,15 @@ class CaseOut(Schema):
     township: OrgRef | None
     out_of_area: bool
     reporter_name: str
-    reporter_phone: str = Field(..., description="已脱敏;完整号码经 reveal-phone 查看(留痕)")
+    reporter_phone: str = Field(..., description="已脱敏；完整号码经 reveal-phone 查看（留痕）")
     can_reveal_phone: bool
     anonymous: bool
     state: State
     state_label: str
     state_before_suspend: str
     dispatch_center: OrgRef
-    handling_unit: OrgRef | None = Field(..., description="主办单位;未派单时为 null")
-    assisting_units: list[OrgRef] = Field(..., description="协办单位(不含已撤销的协办任务)")
+    handling_unit: OrgRef | None = Field(..., description="主办单位；未派单时为 null")
+    assisting_units: list[OrgRef] = Field(..., description="协办单位（不含已撤销的协办任务）")
     assists: list[CaseAssistOut] = Field(..., description="各协办单位的协办任务")
     routing: RoutingOut
     registered_at: datetime
@@ -241,17 +241,17 @@ class CaseOut(Schema):
     replied_at: datetime | None
     closed_at: datetime | None
     rated_at: datetime | None
-    acknowledge_due_at: datetime | None = Field(..., description="签收时限(派单时起算)")
-    due_at: datetime | None = Field(..., description="办结时限(派单时起算;批准延期后顺延)")
+    acknowledge_due_at: datetime | None = Field(..., description="签收时限（派单时起算）")
+    due_at: datetime | None = Field(..., description="办结时限（派单时起算；批准延期后顺延）")
     due_provisional: bool = Field(..., description=PROVISIONAL_NOTE)
-    warn_at: datetime | None = Field(..., description="黄牌预警时间(已用80%时限)")
+    warn_at: datetime | None = Field(..., description="黄牌预警时间（已用80%时限）")
     card: Card
     card_label: str
     card_at: datetime | None
     extension_requested_until: datetime | None
     extension_reason: str
     extended: bool
-    return_requested_at: datetime | None = Field(..., description="申请退单时间(待审批)")
+    return_requested_at: datetime | None = Field(..., description="申请退单时间（待审批）")
     return_reason: str = Field(..., description="退单理由")
     suspended_at: datetime | None
     reply: str
@@ -261,7 +261,7 @@ class CaseOut(Schema):
     reopen_count: int
     returned_count: int
     sent_back_count: int = Field(..., description="审核退回次数")
-    send_back_reason: str = Field(..., description="最近一次审核退回的理由(重新反馈后清空)")
+    send_back_reason: str = Field(..., description="最近一次审核退回的理由（重新反馈后清空）")
     master: str | None = Field(..., description="被合并到的主工单编号")
     duplicates: list[str] = Field(..., description="合并到本工单的重复件编号")
     attachments: list[AttachmentOut]
@@ -274,27 +274,29 @@ class ActionIn(Input):
 
     unit: str | None = Field(
         None,
-        description="dispatch/reassign:承办单位编码;省略时用权责清单匹配的单位。"
-        "assist_acknowledge/assist_reply:本单位管辖多个协办单位时指明其一",
+        description="dispatch/reassign：承办单位编码；省略时用权责清单匹配的单位。"
+        "assist_acknowledge/assist_reply：本单位管辖多个协办单位时指明其一",
     )
-    assisting: list[str] = Field(default_factory=list, description="dispatch/reassign:协办单位编码")
+    assisting: list[str] = Field(
+        default_factory=list, description="dispatch/reassign：协办单位编码"
+    )
     assist_until: Moment | None = Field(
         None,
-        description="dispatch/reassign:协办时限;省略时按主办时限的比例推算,不得晚于主办时限",
+        description="dispatch/reassign：协办时限；省略时按主办时限的比例推算，不得晚于主办时限",
     )
     note: str = Field("", max_length=1000, description="备注")
-    reply: str = Field("", max_length=5000, description="reply:办理结果;assist_reply:协办意见")
-    rating: Rating | None = Field(None, description="rate:满意度")
-    comment: str = Field("", max_length=500, description="rate:评价意见")
+    reply: str = Field("", max_length=5000, description="reply：办理结果；assist_reply：协办意见")
+    rating: Rating | None = Field(None, description="rate：满意度")
+    comment: str = Field("", max_length=500, description="rate：评价意见")
     reason: str = Field(
         "",
         max_length=1000,
         description="return、request_return、refuse_return、send_back、escalate、suspend、"
-        "request_extension、refuse_extension、reopen 的理由(必填)",
+        "request_extension、refuse_extension、reopen 的理由（必填）",
     )
-    until: Moment | None = Field(None, description="request_extension:申请延期至")
-    township: str | None = Field(None, description="assign_down:乡镇(街道)综治中心编码")
-    master: str | None = Field(None, description="merge:主工单编号")
+    until: Moment | None = Field(None, description="request_extension：申请延期至")
+    township: str | None = Field(None, description="assign_down：乡镇（街道）综治中心编码")
+    master: str | None = Field(None, description="merge：主工单编号")
 
 
 class ActionResultOut(Schema):

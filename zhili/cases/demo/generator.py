@@ -48,7 +48,7 @@ class Generator(Sampler):
     def run(self, progress: Callable[[int], None] | None = None) -> list[Draft]:
         for number, (at, channel) in enumerate(self.registration_times(), start=1):
             self.drafts.append(self.one(at, channel))
-            if progress and number % 5000 == 0:
+            if progress and (number % 5000 == 0 or number == self.total):
                 progress(number)
         return self.drafts
 
@@ -68,9 +68,9 @@ class Generator(Sampler):
         village = location.village if location else None
         phrase = rng.choice(leaf.phrases)
         title = f"{village.display_area}{phrase}" if village and rng.random() < 0.4 else phrase
-        opener = rng.choice(texts.OPENERS.get(channel, ("群众反映:",)))
+        opener = rng.choice(texts.OPENERS.get(channel, ("群众反映：",)))
         description = f"{opener}{place.address}{phrase}。{rng.choice(texts.DETAILS)}{rng.choice(texts.REQUESTS)}"
-        registrar = self._registrar(channel, location)
+        registrar = self._registrar(channel, location, at)
         day = timezone.localdate(at)
         self.counters[day] = self.counters.get(day, 0) + 1
         case = Case(
@@ -117,12 +117,17 @@ class Generator(Sampler):
             return location.township
         return self.w.county
 
-    def _registrar(self, channel: str, location: Location | None) -> int | None:
+    def _registrar(self, channel: str, location: Location | None, at: datetime) -> int | None:
+        """Who registered the request: the grid worker who reported it; nobody for what
+        arrives by itself (a citizen's online request, a 110 hand-over: the system); for a
+        call, the dispatcher in office hours, the hotline's duty seat outside them."""
         if channel == Channel.GRID_REPORT and location is not None:
             worker = self.w.users.get(f"gw{location.grid.code}a")
             if worker:
                 return worker
-        return self.w.users.get("dispatcher")
+        if channel in (Channel.WEB, Channel.EMERGENCY):
+            return None
+        return self.actor(self.w.county, at)
 
     def _note(
         self,
@@ -134,9 +139,9 @@ class Generator(Sampler):
     ) -> str:
         # The same wording as zhili.cases.routing.route().
         if place.out_of_area:
-            return "位置不在本县任何网格内(辖区外),转县综治中心分拨"
+            return "位置不在本县任何网格内（辖区外），转县综治中心分拨"
         if row is None:
-            return f"权责清单未匹配“{category.name}”,转{center.name}分拨"
+            return f"权责清单未匹配“{category.name}”，转{center.name}分拨"
         rule_category = self.w.categories_by_id[row.category_id]
         if location is None or row.specificity == 0:
             area = "全县"
@@ -147,7 +152,7 @@ class Generator(Sampler):
         else:
             area = location.township.display_area
         unit = self.w.org_by_id[row.unit_id]
-        return f"匹配权责清单:{rule_category.name} × {area} → {unit.name}"
+        return f"匹配权责清单：{rule_category.name} × {area} → {unit.name}"
 
     def master_for(self, case: Case) -> int | None:
         """An earlier open-or-not case of the same category in the same village, within 3 days."""

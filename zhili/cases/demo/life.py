@@ -42,6 +42,7 @@ class _Life:
         self.g, self.d, self.c, self.group = gen, draft, draft.case, group
         self.rng = gen.rng
         self.t = self.c.registered_at
+        self.round_the_clock = self.c.urgency == Urgency.EMERGENCY
 
     # --- bookkeeping ----------------------------------------------------------------------
 
@@ -99,13 +100,17 @@ class _Life:
     ) -> None:
         from_state = self.c.state
         self.c.state = to_state or from_state
-        self.event(action, from_state, self.c.state, self.t, self.g.actor(side), side, note, **data)
+        actor = self.g.actor(side, self.t)
+        self.event(action, from_state, self.c.state, self.t, actor, side, note, **data)
 
     def finish(self) -> None:
         """Bring the cards up to `now` for a case still with its unit."""
         self.sweep(self.g.now)
 
     # --- time ------------------------------------------------------------------------------
+    # People act in office hours (the county's working periods, ZHILI_WORK_HOURS, on working
+    # days); only an emergency (特急, a clock of calendar minutes) is handled round the clock.
+    # The sweep's cards fall at any hour: the scheduler runs day and night.
 
     def working(self, hours: float) -> datetime:
         return workcal.add_working_time(self.t, timedelta(hours=hours))
@@ -113,8 +118,17 @@ class _Life:
     def calendar(self, minutes: float) -> datetime:
         return self.t + timedelta(minutes=minutes)
 
+    def soon(self, minutes: float, hours: float) -> datetime:
+        """After `minutes` for an emergency, after `hours` of office time for the others."""
+        return self.calendar(minutes) if self.round_the_clock else self.working(hours)
+
     def share(self, start: datetime, end: datetime, fraction: float) -> datetime:
-        return start + (end - start) * fraction
+        """The moment `fraction` of the way from `start` to `end`: in calendar time for an
+        emergency, in office time (so inside office hours) for the others."""
+        if self.round_the_clock:
+            return start + (end - start) * fraction
+        span = workcal.working_time_between(start, end) if end > start else timedelta()
+        return workcal.add_working_time(start, span * fraction)
 
     # --- the life --------------------------------------------------------------------------
 
@@ -123,7 +137,7 @@ class _Life:
         fast = c.urgency != Urgency.NORMAL
         master = g.master_for(c)
         if master is not None and rng.random() < 0.25:
-            self.at(self.calendar(rng.uniform(5, 90)))
+            self.at(self.soon(rng.uniform(5, 90), rng.uniform(0.1, 1.5)))
             master_case = g.drafts[master].case
             self.d.master = master
             note = f"合并至 {master_case.case_no}"
@@ -147,7 +161,7 @@ class _Life:
             c.dispatch_center, c.dispatch_path = county, county.path
             unit = g.w.orgs[rules.department(rules.FALLBACK_UNITS.get(self.group, "SFJ"))]
             unit = self._county_unit() or unit
-        self.at(self.calendar(rng.uniform(2, 25)) if fast else self.working(rng.uniform(0.05, 1.5)))
+        self.at(self.soon(rng.uniform(2, 25), rng.uniform(0.05, 0.5 if fast else 1.5)))
         self.dispatch(unit, "dispatch")
         if rng.random() < 0.04:
             self.bounce()
@@ -163,7 +177,9 @@ class _Life:
         """No rule matched: the county dispatcher hands it down to the township, or picks a
         department."""
         c, rng, g = self.c, self.rng, self.g
-        self.at(self.calendar(rng.uniform(5, 40)) if fast else self.working(rng.uniform(0.2, 3)))
+        self.at(
+            self.soon(rng.uniform(5, 40), rng.uniform(0.1, 0.8) if fast else rng.uniform(0.2, 3))
+        )
         if c.township is not None and rng.random() < 0.7:
             township = c.township
             self.transition(
@@ -189,13 +205,13 @@ class _Life:
         c.state = State.DISPATCHED
         helpers = self._helpers(unit)
         tasks = self._open_tasks(helpers)
-        note = f"派往{unit.name}" + (f",协办:{helpers[0].name}" if helpers else "")
+        note = f"派往{unit.name}" + (f"，协办：{helpers[0].name}" if helpers else "")
         self.event(
             action,
             from_state,
             c.state,
             self.t,
-            g.actor(c.dispatch_center),
+            g.actor(c.dispatch_center, self.t),
             c.dispatch_center,
             note,
             unit=unit.code,
@@ -263,14 +279,14 @@ class _Life:
                 c.state,
                 c.state,
                 self.t,
-                g.actor(org),
+                g.actor(org, self.t),
                 org,
                 unit=org.code,
                 task_from=AssistState.DISPATCHED,
             )
             fraction = rng.uniform(1.02, 1.5) if rng.random() < 0.1 else rng.uniform(0.4, 0.95)
             self.at(max(self.t, self.share(start, due, fraction)))
-            reply, actor = rng.choice(texts.ASSIST_REPLIES), g.actor(org)
+            reply, actor = rng.choice(texts.ASSIST_REPLIES), g.actor(org, self.t)
             task.update(
                 state=AssistState.REPLIED,
                 replied_at=self.t,
@@ -325,7 +341,7 @@ class _Life:
             from_state,
             c.state,
             self.t,
-            g.actor(side),
+            g.actor(side, self.t),
             side,
             note,
             previous_unit=unit.code,
@@ -350,6 +366,7 @@ class _Life:
 
     def handle(self, reopened: bool = False) -> None:
         c, rng = self.c, self.rng
+        fast = c.urgency != Urgency.NORMAL
         unit = c.lead_unit
         assert unit is not None and c.acknowledge_due_at is not None and c.due_at is not None
         late_ack = rng.random() < 0.04
@@ -391,21 +408,19 @@ class _Life:
         reply_at = max(self.t, self.share(start, c.due_at, use))
         self.at(reply_at)
         resolution = rng.choice(texts.RESOLUTIONS.get(self.group, texts.RESOLUTIONS["QT"]))
-        c.reply = f"经{unit.name}核查处理,{resolution}。{rng.choice(texts.CONTACTS)}"
+        c.reply = f"经{unit.name}核查处理，{resolution}。{rng.choice(texts.CONTACTS)}"
         c.replied_at, c.warn_at = self.t, None
         self.transition("reply", State.REPLIED, unit, c.reply)
         if c.urgency == Urgency.NORMAL and rng.random() < 0.03:
             self._sent_back(unit, resolution)
         self.at(
-            self.calendar(rng.uniform(10, 600))
-            if c.urgency != Urgency.NORMAL
-            else self.working(rng.uniform(0.2, 6))
+            self.soon(rng.uniform(10, 600), rng.uniform(0.1, 1) if fast else rng.uniform(0.2, 6))
         )
         c.closed_at = self.t
         self.transition("close", State.CLOSED, c.dispatch_center)
         if rng.random() < 0.01:
             return  # the citizen could not be reached for the follow-up
-        self.at(self.calendar(rng.uniform(60, 3 * 24 * 60)))
+        self.at(self.working(rng.uniform(1, 20)))  # the center's follow-up call
         roll = rng.random()
         if reopened:
             rating = Rating.SATISFIED if roll < 0.8 else Rating.BASICALLY_SATISFIED
@@ -469,7 +484,7 @@ class _Life:
             rejected_reply=rejected,
         )
         self.at(self.working(rng.uniform(2, 24)))
-        c.reply = f"经{unit.name}到现场再次核实,{resolution}。已电话告知诉求人处理结果。"
+        c.reply = f"经{unit.name}到现场再次核实，{resolution}。已电话告知诉求人处理结果。"
         c.replied_at, c.warn_at = self.t, None
         self.transition("reply", State.REPLIED, unit, c.reply)
 
@@ -501,7 +516,7 @@ class _Life:
         self.at(self.working(rng.uniform(0.3, 4)))
         if rng.random() < 0.2:
             c.extension_requested_until = None
-            self.transition("refuse_extension", None, c.dispatch_center, "理由不充分,请按期办结")
+            self.transition("refuse_extension", None, c.dispatch_center, "理由不充分，请按期办结")
             return
         c.due_at, c.extended, c.extension_requested_until = until, True, None
         c.due_provisional, c.clock_from, c.clock_seconds = False, None, None

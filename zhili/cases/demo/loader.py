@@ -3,6 +3,7 @@ of generated cases. Idempotent: rows that exist are kept, and the cases are gene
 when the database holds no demo case yet."""
 
 import json
+import random
 import time
 from datetime import date
 from typing import Any, TextIO
@@ -12,8 +13,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from zhili.cases import deadlines
-from zhili.cases.demo import catalog, rules
+from zhili.cases.demo import catalog, rules, texts
 from zhili.cases.demo.generator import Draft, Generator, World
+from zhili.cases.demo.sampling import caller
 from zhili.cases.models import (
     CATEGORY_STAMP,
     Case,
@@ -31,8 +33,9 @@ from zhili.cases.text import index_cases
 from zhili.core import stamps
 from zhili.core.audit import audit
 from zhili.core.models import AuditLog, OutboxEvent
-from zhili.orgs.demo.data import COUNTY
-from zhili.orgs.models import Organization
+from zhili.orgs.demo.data import COUNTY, DUTY_SEAT
+from zhili.orgs.demo.hours import office_hours
+from zhili.orgs.models import Organization, User
 
 CASES = 30_000
 BATCH = 2_000
@@ -161,7 +164,7 @@ def _rule_specs() -> list[dict[str, Any]]:
                     township=village.path.strip("/").split("/")[1],
                     village=village.code,
                     unit=village.code,
-                    note="村(社区)先行调处",
+                    note="村（社区）先行调处",
                 )
             )
     return specs
@@ -283,7 +286,6 @@ def generate_cases(*, stdout: TextIO, cases: int) -> dict[str, int]:
         _say(stdout, f"{number}/{cases} 已生成 ... {time.monotonic() - started:.1f}s")
 
     drafts = gen.run(progress)
-    _say(stdout, f"{cases}/{cases} 已生成 ... {time.monotonic() - started:.1f}s")
     counts = write_cases(drafts, stdout)
     _counters(drafts, before)
     _say(stdout, f"写入完成 ... {time.monotonic() - started:.1f}s")
@@ -303,11 +305,11 @@ def load(*, stdout: TextIO, cases: int = CASES) -> dict[str, Any]:
     _say(
         stdout,
         f"事项分类 {Category.objects.count()}、办理时限 {TimeLimit.objects.count()}、"
-        f"权责清单 {ResponsibilityRule.objects.count()}(新建 {sum(created.values())}) ... "
+        f"权责清单 {ResponsibilityRule.objects.count()}（新建 {sum(created.values())}） ... "
         f"{time.monotonic() - started:.1f}s",
     )
     if Case.objects.filter(is_demo=True).exists():
-        _say(stdout, f"已有演示工单 {Case.objects.filter(is_demo=True).count()} 件,跳过生成")
+        _say(stdout, f"已有演示工单 {Case.objects.filter(is_demo=True).count()} 件，跳过生成")
         return {"created": created}
     with transaction.atomic():
         counts = generate_cases(stdout=stdout, cases=cases)
@@ -335,7 +337,9 @@ def _nearby_in_grid(case: Case) -> tuple[float, float]:
 
 def report_again(stdout: TextIO) -> int:
     """A few requests that repeat one still waiting for dispatch, a short walk away, through
-    the real intake: the duplicate check flags them on the workbench (疑似重复)."""
+    the real intake: the duplicate check flags them on the workbench (疑似重复). Each is a
+    call to the hotline in its own words, from a caller who leaves a name and a number, taken
+    by the dispatcher (or the duty seat outside office hours)."""
     from zhili.cases.services import Intake, case_register
 
     located = Case.objects.filter(is_demo=True, lat__isnull=False, out_of_area=False).exclude(
@@ -347,28 +351,46 @@ def report_again(stdout: TextIO) -> int:
     if len(originals) < REPEATS:
         others = located.exclude(pk__in=[c.pk for c in originals]).order_by("-registered_at")
         originals += list(others[: REPEATS - len(originals)])
+    on_duty = "dispatcher" if office_hours(timezone.now()) else DUTY_SEAT
+    actor = User.objects.filter(username=on_duty).first()
     made = 0
     for original in originals:
         lat, lng = _nearby_in_grid(original)
+        rng = random.Random(original.case_no)
+        name, phone = caller(rng, hotline=True)
         with transaction.atomic():
             repeat = case_register(
-                actor=None,
+                actor=actor,
                 intake=Intake(
                     channel=Channel.HOTLINE,
                     category=original.category,
                     title=original.title,
-                    description=f"{original.description}又有群众来电反映同一情况。",
+                    description=_again(original, rng),
                     lat=lat,
                     lng=lng,
                     address=original.address,
+                    reporter_name=name,
+                    reporter_phone=phone,
                     external_id=f"DEMO-REPEAT-{original.case_no}",
                 ),
             )
             Case.objects.filter(pk=repeat.pk).update(is_demo=True)
         made += 1
     flagged = CaseDuplicate.objects.filter(case__is_demo=True).count()
-    _say(stdout, f"重复来电 {made} 件经受理登记,疑似重复标记 {flagged} 条")
+    _say(stdout, f"重复来电 {made} 件经受理登记，疑似重复标记 {flagged} 条")
     return made
+
+
+def _again(case: Case, rng: random.Random) -> str:
+    """The caller's words: the matter and the request of the case it repeats, without the
+    words of the channel that brought that one ("网格员上报：…"), as a hotline call that says
+    it was reported before."""
+    text = case.description
+    for opener in (o for openers in texts.OPENERS.values() for o in openers):
+        text = text.removeprefix(opener)
+    matter, _, rest = text.partition("。")
+    opener = rng.choice(texts.OPENERS[Channel.HOTLINE])
+    return f"{opener}{matter}。{rng.choice(texts.AGAIN)}{rest or rng.choice(texts.REQUESTS)}"
 
 
 def unload() -> None:

@@ -14,7 +14,8 @@ from django.utils import timezone
 from zhili.cases.demo import catalog, rules, texts
 from zhili.cases.models import Category, Channel
 from zhili.core import workcal
-from zhili.orgs.demo.data import COUNTY, person_name
+from zhili.orgs.demo.data import COUNTY, DUTY_SEAT, person_name
+from zhili.orgs.demo.hours import office_hours
 from zhili.orgs.models import Grid, Level, Organization, User
 from zhili.orgs.selectors import Location, grid_index
 
@@ -97,6 +98,15 @@ class World:
         self.users = dict(demo_users.values_list("username", "pk"))
         self.user_units = dict(demo_users.values_list("pk", "organization_id"))
         self.index = grid_index.get()
+
+
+def caller(rng: random.Random, *, hotline: bool) -> tuple[str, str]:
+    """A requester's name and mobile number; a caller often gives a surname only (王先生)."""
+    name = person_name(rng)
+    if hotline and rng.random() < 0.5:
+        name = name[0] + rng.choice(("先生", "女士"))
+    phone = "1" + rng.choice("3456789") + "".join(rng.choice("0123456789") for _ in range(9))
+    return name, phone
 
 
 def _weighted(rng: random.Random, items: list[Any], weights: list[float]) -> Callable[[], Any]:
@@ -243,16 +253,17 @@ class Sampler:
         rng = self.rng
         if rng.random() < 0.05:
             return "", "", True
-        name = person_name(rng)
-        if channel == Channel.HOTLINE and rng.random() < 0.5:
-            name = name[0] + rng.choice(("先生", "女士"))
-        phone = "1" + rng.choice("3456789") + "".join(rng.choice("0123456789") for _ in range(9))
+        name, phone = caller(rng, hotline=channel == Channel.HOTLINE)
         return name, phone, False
 
-    def actor(self, unit: Organization) -> int | None:
-        """The user who acts for `unit` in the timeline (None: the unit has no demo account)."""
+    def actor(self, unit: Organization, at: datetime | None = None) -> int | None:
+        """The user who acts for `unit` at `at` in the timeline (None: the unit has no demo
+        account). The county center's dispatcher works office hours; outside them its
+        hotline duty seat (值班坐席) takes the calls and the emergencies."""
         users = self.w.users
         if unit.pk == self.w.county.pk:
+            if at is not None and not office_hours(at):
+                return users.get(DUTY_SEAT)
             return users.get("dispatcher")
         if unit.kind == "center" and unit.level == Level.TOWNSHIP:
             return users.get(f"to{unit.code}")

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ),
                 ("score", models.FloatField(verbose_name="得分")),
                 ("text_similarity", models.FloatField(verbose_name="文本相似度")),
-                ("distance_m", models.FloatField(blank=True, null=True, verbose_name="距离(米)")),
+                ("distance_m", models.FloatField(blank=True, null=True, verbose_name="距离（米）")),
                 ("reason", models.CharField(max_length=300, verbose_name="疑似原因")),
                 (
                     "state",

@@ -178,7 +178,7 @@ def _recompute_note(task: CaseAssist, clock: AssistClock, years: list[int]) -> s
     new = f"{timezone.localtime(clock.due_at):%Y-%m-%d %H:%M}"
     what = f"{task.organization.name}的协办时限"
     text = workcal.recomputed_note(years, what, f"{old:%Y-%m-%d %H:%M}" if old else "—", new)
-    return text + (",仍有年份按临时日历计算" if clock.provisional else "")
+    return text + ("，仍有年份按临时日历计算" if clock.provisional else "")
 
 
 def assists_recompute_provisional(*, years: Iterable[int]) -> int:
@@ -219,9 +219,9 @@ def _check(actor: Any, case: Case, task: CaseAssist, action: str) -> workflow.Tr
     except TransitionRefused as refused:
         raise refusal_to_error(refused) from refused
     if case.state in workflow.FINISHED:
-        raise Conflict("工单已办结,协办任务无需再办理", code="wrong_state")
+        raise Conflict("工单已办结，协办任务无需再办理", code="wrong_state")
     if case.state == State.HELD:
-        raise Conflict("工单已转卷宗办理,协办任务无需再办理", code="wrong_state")
+        raise Conflict("工单已转卷宗办理，协办任务无需再办理", code="wrong_state")
     return transition
 
 
@@ -278,7 +278,7 @@ def case_assist_act(*, actor: Any, case: Case, action: str, **params: Any) -> Ca
         pk=task.pk, state=from_state, updated_at=task.updated_at
     ).update(**changes, state=transition.target, updated_at=now)
     if not won:
-        raise Conflict("该协办任务刚被他人处理,请刷新后重试", code="concurrent_update")
+        raise Conflict("该协办任务刚被他人处理，请刷新后重试", code="concurrent_update")
     _record(actor, case, task, transition, from_state, params)
     return case
 

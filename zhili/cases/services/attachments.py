@@ -36,7 +36,7 @@ def case_attach(*, actor: Any, case: Case, files: Iterable[UploadedFile]) -> lis
     except Forbidden:
         _check_side(actor, case, "dispatch")
     if case.state == State.MERGED:
-        raise Conflict("已合并的工单不能添加附件,请添加到主工单", code="wrong_state")
+        raise Conflict("已合并的工单不能添加附件，请添加到主工单", code="wrong_state")
     checked = [(f, check_upload(f, field="file")) for f in files]
     if not checked:
         raise InvalidInput("请选择要上传的附件", field="file")

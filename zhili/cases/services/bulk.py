@@ -135,7 +135,7 @@ def _timeline(cases: list[Case], actor: Any, note: str, data: dict[str, Any], no
             to_state=case.state,
             actor=user,
             actor_unit=unit,
-            note=f"{note}原工单编号 {case.external_id};{case.routing_note}",
+            note=f"{note}原工单编号 {case.external_id}；{case.routing_note}",
             data={**data, "external_id": case.external_id},
             created_at=now,
         )

@@ -48,9 +48,9 @@ def _refusal(case: Case) -> Conflict:
     if case.state == State.RATED:
         label = Rating(case.rating).label if case.rating else ""
         if citizen_rated(case):
-            return Conflict(f"您已评价过该诉求(“{label}”),感谢您的反馈", code="already_rated")
+            return Conflict(f"您已评价过该诉求（“{label}”），感谢您的反馈", code="already_rated")
         return Conflict(
-            f"工作人员已电话回访,该诉求已评价为“{label}”,无需再次评价", code="already_rated"
+            f"工作人员已电话回访，该诉求已评价为“{label}”，无需再次评价", code="already_rated"
         )
     return Conflict("诉求办结后才能评价", code="wrong_state")
 

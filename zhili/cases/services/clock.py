@@ -61,9 +61,9 @@ def _note(case: Case, clock: deadlines.Clock, years: list[int], withdrawn: str) 
         years, "办结时限", f"{old:%Y-%m-%d %H:%M}", f"{new:%Y-%m-%d %H:%M}"
     )
     if clock.provisional:
-        text += ",仍有年份按临时日历计算"
+        text += "，仍有年份按临时日历计算"
     if withdrawn:
-        text += f";原{withdrawn}撤销"
+        text += f"；原{withdrawn}撤销"
     return text
 
 

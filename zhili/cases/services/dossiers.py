@@ -119,7 +119,7 @@ def case_take_for_dossier(*, actor: Any, case: Case, dossier_label: str) -> Case
     """
     if case.state not in TAKEABLE:
         raise Conflict(
-            f"工单当前为“{case.get_state_display()}”,只有已派单、办理中的工单可以转为{dossier_label}",
+            f"工单当前为“{case.get_state_display()}”，只有已派单、办理中的工单可以转为{dossier_label}",
             code="wrong_state",
         )
     note = f"转为{dossier_label}办理"
@@ -163,7 +163,7 @@ def case_answer_from_dossier(*, actor: Any, outcome: DossierOutcome) -> Case | N
     case = Case.objects.select_for_update().filter(pk=outcome.case_id).first()
     if case is None or case.state not in (State.HELD, State.ACKNOWLEDGED, State.IN_PROGRESS):
         return None
-    reply = f"已转{outcome.dossier_label}办理({outcome.dossier_no}):{outcome.outcome}"
+    reply = f"已转{outcome.dossier_label}办理（{outcome.dossier_no}）：{outcome.outcome}"
     case = _reply(actor, case, workflow.TRANSITIONS["reply"], {"reply": reply})
-    note = f"{outcome.dossier_label} {outcome.dossier_no} 已办结,工单随之办结,转入回访"
+    note = f"{outcome.dossier_label} {outcome.dossier_no} 已办结，工单随之办结，转入回访"
     return _close(None, case, workflow.TRANSITIONS["close"], {"note": note})

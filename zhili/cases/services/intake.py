@@ -118,7 +118,7 @@ def case_register(*, actor: Any, intake: Intake, attachments: Iterable[UploadedF
     # catalog codes reads the catalog once).
     if not category_is_leaf(intake.category):
         raise InvalidInput(
-            f"“{intake.category.name}”是大类,请选择其下的具体事项分类", field="category"
+            f"“{intake.category.name}”是大类，请选择其下的具体事项分类", field="category"
         )
     phone = (
         validate_phone(intake.reporter_phone, field="reporter_phone")

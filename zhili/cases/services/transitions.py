@@ -92,7 +92,7 @@ def _pending_guard(case: Case, action: str) -> str | None:
     if action == "request_return" and case.return_requested_at:
         return "已有退单申请待审批"
     if action == "request_return" and returns.may_return(case):
-        return f"现在仍可直接退单({returns.rule_text()}),无需申请"
+        return f"现在仍可直接退单（{returns.rule_text()}），无需申请"
     return None
 
 
@@ -115,7 +115,7 @@ def _apply(
         **changes
     )
     if not won:
-        raise Conflict("该工单刚被他人处理,请刷新后重试", code="concurrent_update")
+        raise Conflict("该工单刚被他人处理，请刷新后重试", code="concurrent_update")
     case.refresh_from_db()
     if SCOPE_FIELDS & changes.keys():
         # Who may see the case changed: its text-index row follows (full-text search).
@@ -141,7 +141,7 @@ def _apply(
 def _dispatch_target(actor: Any, case: Case, unit_code: str | None) -> Organization:
     if not unit_code:
         if case.suggested_unit is None:
-            raise InvalidInput("权责清单未匹配到承办单位,请选择承办单位", field="unit")
+            raise InvalidInput("权责清单未匹配到承办单位，请选择承办单位", field="unit")
         return case.suggested_unit
     try:
         unit = Organization.objects.get(code=unit_code, is_active=True)
@@ -189,11 +189,11 @@ def _to_unit(case: Case, unit: Organization) -> dict[str, Any]:
 def _assisting(codes: Iterable[str], lead: Organization) -> list[Organization]:
     codes = [c for c in codes if c]
     if lead.code in codes:
-        raise InvalidInput(f"{lead.name} 已是主办单位,不能同时协办", field="assisting")
+        raise InvalidInput(f"{lead.name} 已是主办单位，不能同时协办", field="assisting")
     units = list(Organization.objects.filter(code__in=codes, kind__in=DISPATCHABLE_KINDS))
     missing = set(codes) - {u.code for u in units}
     if missing:
-        raise InvalidInput(f"协办单位不存在:{'、'.join(sorted(missing))}", field="assisting")
+        raise InvalidInput(f"协办单位不存在：{'、'.join(sorted(missing))}", field="assisting")
     return sorted(units, key=lambda u: codes.index(u.code))
 
 
@@ -206,7 +206,7 @@ def _dispatch(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any])
     tasks = {}
     if assisting or case.assists.exists():
         tasks = assists.open_tasks(_with(case, changes), assisting, until=until)
-    helpers = f",协办:{'、'.join(u.name for u in assisting)}" if assisting else ""
+    helpers = f"，协办：{'、'.join(u.name for u in assisting)}" if assisting else ""
     note = p.get("note", "") or f"派往{unit.name}{helpers}"
     return _apply(
         case, t, actor, changes, note=note, unit=unit.code, previous_unit=previous, **tasks
@@ -341,7 +341,7 @@ def _assign_down(actor: Any, case: Case, t: workflow.Transition, p: dict[str, An
         code=code, parent=case.dispatch_center, level=Level.TOWNSHIP, kind=Kind.CENTER
     ).first()
     if center is None:
-        raise InvalidInput("请选择要交办的乡镇(街道)综治中心", field="township")
+        raise InvalidInput("请选择要交办的乡镇（街道）综治中心", field="township")
     changes = {"dispatch_center": center, "dispatch_path": center.path}
     return _apply(case, t, actor, changes, note=p.get("note", ""), to_center=center.code)
 
@@ -442,13 +442,13 @@ def _resume(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -
 def _merge(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     master_no = (p.get("master") or "").strip()
     if not master_no or master_no == case.case_no:
-        raise InvalidInput("请填写主工单编号(不能是本工单)", field="master")
+        raise InvalidInput("请填写主工单编号（不能是本工单）", field="master")
     try:
         master = case_get(user=actor, case_no=master_no)
     except NotFound as exc:
         raise InvalidInput(f"主工单 {master_no} 不存在", field="master") from exc
     if master.state == State.MERGED:
-        raise InvalidInput(f"{master_no} 本身已被合并,请合并到其主工单", field="master")
+        raise InvalidInput(f"{master_no} 本身已被合并，请合并到其主工单", field="master")
     changes = {"master": master, "warn_at": None}
     tasks = assists.withdraw_tasks(case)
     note = f"合并至 {master.case_no}"
@@ -457,7 +457,7 @@ def _merge(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) ->
 
 def _reopen(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     if case.lead_unit is None:
-        raise InvalidInput("原承办单位不存在,请改派", field="unit")
+        raise InvalidInput("原承办单位不存在，请改派", field="unit")
     changes = {
         **_to_unit(case, case.lead_unit),
         "reopen_count": F("reopen_count") + 1,

@@ -74,7 +74,7 @@ def register(staff: Tree, catalog: Tree) -> Any:
             "channel": "hotline",
             "category": category or catalog.noise,
             "title": "夜间施工噪音",
-            "description": "小区旁工地夜间施工,噪音很大",
+            "description": "小区旁工地夜间施工，噪音很大",
             "lat": 34.505,
             "lng": 118.705,
             "reporter_name": "王先生",

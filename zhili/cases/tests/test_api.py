@@ -45,7 +45,7 @@ def error(response: Any, status: int, code: str | None = None, field: str | None
 NEW_CASE = {
     "category": "HJ01",
     "title": "夜间施工噪音",
-    "description": "小区旁工地夜间施工,噪音很大",
+    "description": "小区旁工地夜间施工，噪音很大",
     "lat": 34.505,
     "lng": 118.705,
     "address": "甲镇人民路1号",
@@ -155,7 +155,7 @@ def test_create_answers_the_contract(created: dict, rules: Any, tree: Any) -> No
     assert created["due_at"] and created["acknowledge_due_at"]
     assert created["due_at_projected"] is True
     assert created["due_at"] > created["acknowledge_due_at"]
-    assert created["routing"] == "匹配权责清单:噪音扰民 × 甲镇综治中心 → 甲镇综治中心"
+    assert created["routing"] == "匹配权责清单：噪音扰民 × 甲镇综治中心 → 甲镇综治中心"
     assert created["out_of_area"] is False
     case = Case.objects.get(case_no=created["case_no"])
     assert case.due_at is None  # the clock starts at dispatch

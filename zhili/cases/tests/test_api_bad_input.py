@@ -147,7 +147,7 @@ def test_a_failure_after_the_service_committed_rolls_the_case_back(
     assert response.status_code == 500
     assert response["Content-Type"].startswith("application/json")
     assert response.json() == {
-        "detail": "服务器内部错误,已记录,请稍后重试",
+        "detail": "服务器内部错误，已记录，请稍后重试",
         "code": "server_error",
         "field": None,
     }

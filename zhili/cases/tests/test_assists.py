@@ -40,7 +40,7 @@ def task(case: Case, unit: Any) -> CaseAssist:
 @pytest.fixture
 def registered(register: Any, catalog: Any) -> Case:
     with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):
-        return register(category=catalog.lamp, title="路灯不亮,线路被占道施工挖断")
+        return register(category=catalog.lamp, title="路灯不亮，线路被占道施工挖断")
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ def test_an_assisting_unit_acknowledges_and_replies(assisted: Case, staff: Any, 
         staff.cgj_handler,
         case,
         "assist_reply",
-        reply="施工单位已恢复线路,占道已清理",
+        reply="施工单位已恢复线路，占道已清理",
     )
     done = task(case, rules.cgj)
     assert (done.state, done.replied_at, done.replied_by) == (
@@ -127,7 +127,7 @@ def test_an_assisting_unit_acknowledges_and_replies(assisted: Case, staff: Any, 
         ("assist_acknowledge", rules.cgj.code),
         ("assist_reply", rules.cgj.code),
     ]
-    assert rows[1].note == "施工单位已恢复线路,占道已清理"
+    assert rows[1].note == "施工单位已恢复线路，占道已清理"
     audits = AuditLog.objects.filter(target_id=str(case.pk), action__startswith="cases.case.assist")
     assert audits.count() == 2
     assert OutboxEvent.objects.filter(name="cases.assist_acted").count() == 2
@@ -347,7 +347,7 @@ def test_the_leads_row_and_the_timeline_name_the_assisting_units(
     assisted: Case, staff: Any
 ) -> None:
     assert CaseEvent.objects.get(case=assisted, action="dispatch").note == (
-        "派往住建局,协办:城管局、公安局"
+        "派往住建局，协办：城管局、公安局"
     )
     act(at(2026, 11, 3, 9, 0), staff.cgj_handler, assisted, "assist_reply", reply="线路已恢复")
     client = Client()

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from zhili.cases import deadlines
-from zhili.cases.demo import catalog, loader
+from zhili.cases.demo import catalog, loader, texts
 from zhili.cases.demo.generator import CHANNELS
 from zhili.cases.models import (
     Card,
@@ -28,6 +28,8 @@ from zhili.cases.routing import route
 from zhili.cases.workflow import ASSIST_TRANSITIONS, CLOCK_RUNNING, TRANSITIONS
 from zhili.conftest import suite_clock
 from zhili.orgs.demo import load as load_orgs
+from zhili.orgs.demo.data import DUTY_SEAT
+from zhili.orgs.demo.hours import office_hours
 from zhili.orgs.models import Grid
 from zhili.orgs.tests.test_demo import _remove_demo
 
@@ -42,6 +44,7 @@ def loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
             out = io.StringIO()
             loader.load(stdout=out, cases=CASES)
         LOADED_AT.append(moment)
+        LOADED_OUTPUT.append(out.getvalue())
         yield out.getvalue()
         loader.unload()
         _remove_demo()
@@ -49,6 +52,7 @@ def loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
 
 # The moment the demo was made at: what "now" means for its cards and deadlines.
 LOADED_AT: list[datetime] = []
+LOADED_OUTPUT: list[str] = []
 
 pytestmark = [pytest.mark.usefixtures("loaded"), pytest.mark.django_db, pytest.mark.any_day]
 
@@ -167,6 +171,46 @@ def test_repeated_calls_are_registered_and_flagged_as_likely_duplicates() -> Non
         # Flagged against its original (and perhaps other look-alikes nearby, best first).
         flag = CaseDuplicate.objects.get(case=repeat, candidate__case_no=original)
         assert flag.score >= 0.6 and "相距约" in flag.reason
+
+
+def test_a_repeated_call_is_a_call_with_a_caller() -> None:
+    """A 12345 call in the caller's words, with a name and a number (masked on the pages),
+    taken by a person, not the text of the case it repeats with another channel's opener."""
+    hotline = texts.OPENERS["hotline"]
+    others = [o for channel, os in texts.OPENERS.items() if channel != "hotline" for o in os]
+    for repeat in Case.objects.filter(external_id__startswith="DEMO-REPEAT-"):
+        assert repeat.channel == "hotline" and not repeat.anonymous
+        assert repeat.reporter_name and len(repeat.reporter_phone) == 11
+        assert repeat.description.startswith(hotline)
+        assert not any(o in repeat.description for o in others)
+        assert repeat.registered_by is not None
+
+
+def test_people_act_in_office_hours_only_emergencies_round_the_clock() -> None:
+    """The dispatcher persona works office hours (a night call is taken by the duty seat);
+    units acknowledge, handle and reply, and the center reviews and calls back, in office
+    hours too; only a 特急 case is handled at night. Cards fall at any hour."""
+    events = CaseEvent.objects.exclude(action="card").select_related("case", "actor")
+    checked = 0
+    for event in events:
+        at = event.created_at
+        if event.actor is not None and event.actor.username == "dispatcher":
+            assert office_hours(at), (event.action, event.case.case_no, at)
+        if event.action != "register" and event.case.urgency != "emergency":
+            assert office_hours(at), (event.action, event.case.case_no, at)
+            checked += 1
+    assert checked > CASES  # most cases have several such steps
+    night_calls = CaseEvent.objects.filter(action="register", actor__username=DUTY_SEAT)
+    assert all(not office_hours(e.created_at) for e in night_calls)
+    assert night_calls.exists()  # the hotline answers at night
+
+
+def test_progress_says_each_count_once() -> None:
+    """ "2000/2000 已生成" once, not twice."""
+    output = LOADED_OUTPUT[-1]
+    lines = [line for line in output.splitlines() if "已生成" in line]
+    assert len(lines) == len(set(line.split(" ... ")[0] for line in lines))
+    assert sum(f"{CASES}/{CASES} 已生成" in line for line in lines) == 1
 
 
 def test_the_closed_loop_shows_in_the_demo() -> None:

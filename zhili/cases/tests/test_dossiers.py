@@ -99,7 +99,7 @@ def test_the_closed_dossier_answers_and_closes_the_case_once(dispute_case: Any, 
     answer_from_dossier(event, event_id=1)
     case.refresh_from_db()
     assert case.state == State.CLOSED
-    assert case.reply == "已转矛盾纠纷办理(TJ2026-000001):双方达成调解协议并已履行"
+    assert case.reply == "已转矛盾纠纷办理（TJ2026-000001）：双方达成调解协议并已履行"
     # A village dispute is dispatched by its township's center, which calls the citizen back.
     assert case in follow_up_cases(user=staff.township, bucket="to_follow_up")
     answer_from_dossier(event, event_id=1)  # delivered twice: nothing more happens

@@ -19,12 +19,12 @@ from zhili.core.audit import AuditLog
 pytestmark = pytest.mark.django_db
 
 HX = {"HX-Request": "true"}
-NOISE = {"title": "夜间施工噪音", "description": "小区旁工地夜间施工,噪音很大,影响休息"}
+NOISE = {"title": "夜间施工噪音", "description": "小区旁工地夜间施工，噪音很大，影响休息"}
 NOISE_AGAIN = {
     "title": "工地夜间施工噪音扰民",
-    "description": "小区旁边的工地夜间施工,噪音很大,影响居民休息",
+    "description": "小区旁边的工地夜间施工，噪音很大，影响居民休息",
 }
-RUBBISH = {"title": "河道垃圾", "description": "河道里有人倾倒垃圾,气味很臭"}
+RUBBISH = {"title": "河道垃圾", "description": "河道里有人倾倒垃圾，气味很臭"}
 G111 = {"lat": 34.505, "lng": 118.705}  # township T1, village V11
 NEAR_G111 = {"lat": 34.507, "lng": 118.707}  # ~290 m away, same grid
 T2_G211 = {"lat": 34.515, "lng": 118.705}  # township T2: the grid above G111, ~1.1 km
@@ -120,8 +120,8 @@ def test_minhash_estimates_the_jaccard_similarity_of_the_words():
         NOISE["title"] + NOISE["description"],
         NOISE_AGAIN["title"] + NOISE_AGAIN["description"],
         RUBBISH["title"] + RUBBISH["description"],
-        "人民路路灯不亮,晚上出行很不方便,存在安全隐患",
-        "人民路有三盏路灯不亮,晚上出行不方便",
+        "人民路路灯不亮，晚上出行很不方便，存在安全隐患",
+        "人民路有三盏路灯不亮，晚上出行不方便",
     ]
     sets = [set(text.words(t)) for t in texts]
     sigs = [text.signature(s) for s in sets]

@@ -20,14 +20,14 @@ def test_merge_a_flagged_duplicate_from_the_workbench(live_server, staff, regist
     ARTIFACTS.mkdir(exist_ok=True)
     master = register(
         title="夜间施工噪音",
-        description="小区旁工地夜间施工,噪音很大,影响休息",
+        description="小区旁工地夜间施工，噪音很大，影响休息",
         lat=34.505,
         lng=118.705,
     )
     register(title="路灯不亮", description="人民路路灯坏了", lat=34.506, lng=118.706)
     duplicate = register(
         title="工地夜间施工噪音扰民",
-        description="小区旁边的工地夜间施工,噪音很大,影响居民休息",
+        description="小区旁边的工地夜间施工，噪音很大，影响居民休息",
         lat=34.507,
         lng=118.707,
         reporter_name="李女士",

@@ -64,7 +64,7 @@ def test_the_duplicate_follows_the_master_when_closed_then_rated(register, staff
     assert (duplicate.rating, duplicate.rated_at) == (Rating.SATISFIED, master.rated_at)
     rows = follow_rows(duplicate)
     assert len(rows) == 2
-    assert rows[1].note.endswith("回访评价:满意")
+    assert rows[1].note.endswith("回访评价：满意")
 
 
 def test_a_second_delivery_changes_nothing(register, staff):

@@ -241,4 +241,4 @@ def test_a_window_that_closes_in_a_provisional_year_says_so(
     assert returns.window_end(case) == at(2027, 2, 9, 9, 30)
     with pytest.raises(Conflict) as refused:
         act(at(2027, 2, 9, 10, 0), staff.zjj_handler, case, "return", reason="非本单位")
-    assert "02-09 09:30(临时日历)" in refused.value.message
+    assert "02-09 09:30（临时日历）" in refused.value.message

@@ -40,7 +40,7 @@ def test_township_rule_beats_a_county_wide_rule(rules: Any, catalog: Any, tree: 
     assert decision.dispatch_center == tree.t1
     assert decision.location.grid == tree.g111
     assert not decision.out_of_area
-    assert decision.explanation == "匹配权责清单:噪音扰民 × 甲镇综治中心 → 甲镇综治中心"
+    assert decision.explanation == "匹配权责清单：噪音扰民 × 甲镇综治中心 → 甲镇综治中心"
 
 
 def test_elsewhere_the_county_wide_rule_of_the_parent_category_applies(
@@ -50,7 +50,7 @@ def test_elsewhere_the_county_wide_rule_of_the_parent_category_applies(
     assert decision.unit == rules.cgj
     # 城管局 is a county department: the county center dispatches.
     assert decision.dispatch_center == tree.county
-    assert decision.explanation == "匹配权责清单:环境保护 × 全县 → 城管局"
+    assert decision.explanation == "匹配权责清单：环境保护 × 全县 → 城管局"
 
 
 def test_grid_beats_village_beats_township(
@@ -60,10 +60,10 @@ def test_grid_beats_village_beats_township(
     add_rule(category=catalog.noise, grid=tree.g112, unit=rules.zjj)
     grid = at(catalog.noise, IN_G112)
     assert grid.unit == rules.zjj
-    assert grid.explanation == f"匹配权责清单:噪音扰民 × 甲一村{tree.g112.name} → 住建局"
+    assert grid.explanation == f"匹配权责清单：噪音扰民 × 甲一村{tree.g112.name} → 住建局"
     village = at(catalog.noise, IN_G111)
     assert village.unit == tree.v11
-    assert village.explanation == "匹配权责清单:噪音扰民 × 甲一村 → 甲一村"
+    assert village.explanation == "匹配权责清单：噪音扰民 × 甲一村 → 甲一村"
     assert village.dispatch_center == tree.t1  # the village lies inside the township
     assert at(catalog.noise, IN_G121).unit == tree.t1  # only the township rule covers V12
 
@@ -79,7 +79,7 @@ def test_nearer_category_wins_in_the_same_area(rules: Any, catalog: Any, tree: A
     add_rule(category=catalog.noise, unit=rules.zjj)
     decision = at(catalog.noise, IN_G211)
     assert decision.unit == rules.zjj
-    assert decision.explanation == "匹配权责清单:噪音扰民 × 全县 → 住建局"
+    assert decision.explanation == "匹配权责清单：噪音扰民 × 全县 → 住建局"
     # the parent category itself still goes to its own rule
     assert at(catalog.env, IN_G211).unit == rules.cgj
 
@@ -101,7 +101,7 @@ def test_no_rule_goes_to_the_county_center(rules: Any, catalog: Any, tree: Any) 
     assert decision.dispatch_center == tree.county
     assert decision.location.village == tree.v21
     assert not decision.out_of_area
-    assert decision.explanation == "权责清单未匹配“矛盾纠纷”,转东海县综治中心分拨"
+    assert decision.explanation == "权责清单未匹配“矛盾纠纷”，转东海县综治中心分拨"
 
 
 def test_a_point_outside_every_grid_is_accepted_by_the_county_flagged(

@@ -27,12 +27,12 @@ def found(user: Any, q: str) -> set[str]:
 @pytest.fixture
 def cases(register: Any, catalog: Any) -> dict[str, Case]:
     return {
-        "noise": register(title="夜间施工噪音", description="小区旁工地夜间施工,吵得无法休息"),
+        "noise": register(title="夜间施工噪音", description="小区旁工地夜间施工，吵得无法休息"),
         "lamp": register(
-            category=catalog.lamp, title="路灯不亮", description="人民路三盏灯损坏,晚上很黑"
+            category=catalog.lamp, title="路灯不亮", description="人民路三盏灯损坏，晚上很黑"
         ),
         "t2_noise": register(
-            title="广场舞噪音", description="广场舞音响声音太大,老人孩子休息不好", **T2_G211
+            title="广场舞噪音", description="广场舞音响声音太大，老人孩子休息不好", **T2_G211
         ),
         "latin": register(title="WiFi信号差", description="社区服务中心WIFI经常断线"),
     }
@@ -121,8 +121,8 @@ def test_many_matches_are_searched_through_a_subquery(staff, cases, monkeypatch)
     [
         "",
         "夜间施工噪音扰民",
-        "市民来电反映:和平路18号路灯不亮,已经三天了。请尽快处理!",
-        "12345热线:ABC小区3#楼 电梯故障(困人)……  Wi-Fi 坏了 100%",
+        "市民来电反映：和平路18号路灯不亮，已经三天了。请尽快处理！",
+        "12345热线：ABC小区3#楼 电梯故障（困人）……  Wi-Fi 坏了 100%",
         "路灯不亮\n路灯不亮\t路灯不亮",
     ],
 )

@@ -50,11 +50,11 @@ def test_the_center_sends_a_weak_reply_back_with_a_reason(replied: Case, staff: 
         staff.dispatcher,
         replied,
         "send_back",
-        reason="答复未说明路灯何时修复,请到现场核实后答复",
+        reason="答复未说明路灯何时修复，请到现场核实后答复",
     )
     assert case.state == State.IN_PROGRESS
     assert (case.reply, case.replied_at) == ("", None)
-    assert case.send_back_reason == "答复未说明路灯何时修复,请到现场核实后答复"
+    assert case.send_back_reason == "答复未说明路灯何时修复，请到现场核实后答复"
     assert case.sent_back_count == 1
     assert case.due_at == due  # the unit keeps its original deadline
     event = CaseEvent.objects.get(case=case, action="send_back")
@@ -149,10 +149,10 @@ def test_the_citizen_sees_the_step_but_not_the_reason(replied: Case, staff: Any)
     from zhili.open311.selectors import PUBLISHED_FIELDS, _latest_action, _latest_note
     from zhili.portal.selectors import public_timeline
 
-    reason = "答复未说明路灯何时修复,请到现场核实后答复"
+    reason = "答复未说明路灯何时修复，请到现场核实后答复"
     act(at(2026, 11, 3, 11, 0), staff.dispatcher, replied, "send_back", reason=reason)
     steps = [step.label for step in public_timeline(replied)]
-    assert steps[-1] == "审核未通过,继续办理"
+    assert steps[-1] == "审核未通过，继续办理"
 
     published = (
         Case.objects.filter(pk=replied.pk)

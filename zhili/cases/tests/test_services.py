@@ -63,7 +63,7 @@ def test_register_writes_the_case_and_its_traces(lamp_case: Case, rules: Any, tr
     assert lamp_case.dispatch_center == tree.county
     assert (lamp_case.grid, lamp_case.village, lamp_case.township) == (tree.g111, tree.v11, tree.t1)
     assert lamp_case.area_path == tree.v11.path
-    assert lamp_case.routing_note == "匹配权责清单:市政设施 × 全县 → 住建局"
+    assert lamp_case.routing_note == "匹配权责清单：市政设施 × 全县 → 住建局"
     assert trail(lamp_case) == ["register"]
     assert audits(lamp_case) == ["cases.case.register"]
     assert events(lamp_case) == ["register"]
@@ -124,7 +124,7 @@ def test_escalate_to_the_county_and_assign_down(register: Any, staff: Any, tree:
     with pytest.raises(InvalidInput) as no_reason:
         case_act(actor=staff.township, case=case, action="escalate", reason="")
     assert no_reason.value.field == "reason"
-    case = step(staff.township, case, "escalate", reason="涉及多个部门,请县中心协调")
+    case = step(staff.township, case, "escalate", reason="涉及多个部门，请县中心协调")
     assert case.dispatch_center == tree.county and case.dispatch_path == tree.county.path
     assert case.state == State.REGISTERED
     with pytest.raises(Conflict) as again:

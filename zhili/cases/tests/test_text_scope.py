@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 V21 = {"lat": 34.515, "lng": 118.705}  # 乙一村 (T2)
 OUT = {"lat": 31.2, "lng": 121.5}  # out of the county: the county center holds it
-WORDS = {"title": "楼道堆放杂物", "description": "楼道里堆满杂物,消防通道被堵"}
+WORDS = {"title": "楼道堆放杂物", "description": "楼道里堆满杂物，消防通道被堵"}
 
 
 def found(user: Any, q: str = "杂物", *, narrowed: bool = True) -> set[str]:

@@ -145,7 +145,7 @@ def test_intake_registers_and_redirects_to_the_detail(staff, catalog):
     assert response["HX-Redirect"] == reverse("cases:detail", args=[case.case_no])
     assert case.attachments.count() == 1
     detail = client.get(response["HX-Redirect"]).content.decode()
-    assert f"受理成功,工单编号 {case.case_no}" in detail
+    assert f"受理成功，工单编号 {case.case_no}" in detail
 
 
 def test_intake_address_only_is_accepted(staff, catalog):
@@ -181,7 +181,7 @@ def test_category_search_and_routing_preview(staff, catalog, rules):
     preview = client.get(
         reverse("cases:routing_preview"), {"category": catalog.noise.code, **T1_V12}, headers=HX
     ).content.decode()
-    assert "匹配权责清单:噪音扰民 × 甲镇" in preview
+    assert "匹配权责清单：噪音扰民 × 甲镇" in preview
     assert "1个工作日" in preview and "5个工作日" in preview
     outside = client.get(
         reverse("cases:routing_preview"),

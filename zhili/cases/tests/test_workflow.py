@@ -220,7 +220,7 @@ def test_unknown_transition() -> None:
 def test_messages_are_chinese() -> None:
     with pytest.raises(workflow.TransitionRefused) as refused:
         workflow.check("close", state="registered", roles={"dispatcher"})
-    assert refused.value.message == "工单当前为“已受理”,不能执行“审核办结”"
+    assert refused.value.message == "工单当前为“已受理”，不能执行“审核办结”"
     with pytest.raises(workflow.TransitionRefused) as refused:
         workflow.check("close", state="replied", roles={"analyst"})
     assert refused.value.message == "您的角色不能执行“审核办结”"

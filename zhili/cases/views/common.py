@@ -74,7 +74,7 @@ def due_status(due: datetime | None, done: datetime | None, calendar: bool) -> d
     if done is not None:
         return {"due": due, "late": done > due, "text": "已超时完成" if done > due else "按时完成"}
     now = timezone.now()
-    basis = "" if calendar else "(工作时间)"
+    basis = "" if calendar else "（工作时间）"
     if now < due:
         left = deadlines.elapsed(now, due, calendar=calendar)
         return {"due": due, "late": False, "text": f"剩余 {duration_label(left)}{basis}"}
@@ -87,7 +87,7 @@ def held_status(due: datetime | None, held_at: datetime) -> dict | None:
     if due is None:
         return None
     late = held_at > due
-    text = "转卷宗办理时已超期,此后停止计时" if late else "转卷宗办理,停止计时,以卷宗时限为准"
+    text = "转卷宗办理时已超期，此后停止计时" if late else "转卷宗办理，停止计时，以卷宗时限为准"
     return {"due": due, "late": late, "text": text}
 
 

@@ -36,7 +36,7 @@ def decide(request: StaffRequest, pk: int, decision: str) -> HttpResponse:
             done = f"已确认与 {flag.candidate.case_no} 不重复"
     except DomainError as exc:
         case = get_case_or_404(user, flag.case.case_no)
-        return fragment(request, ctx, case, done=f"未能处理:{exc.message}", status=exc.status)
+        return fragment(request, ctx, case, done=f"未能处理：{exc.message}", status=exc.status)
     case = get_case_or_404(user, flag.case.case_no)
     response = fragment(request, ctx, case, done=done)
     response["HX-Trigger"] = "zhili:counts"

@@ -50,7 +50,7 @@ def intake(request: StaffRequest) -> HttpResponse:
     except DomainError as exc:
         add_domain_error(form, exc)
         return intake_page(request, form, status=error_status(exc))
-    messages.success(request, f"受理成功,工单编号 {case.case_no}")
+    messages.success(request, f"受理成功，工单编号 {case.case_no}")
     return go(request, reverse("cases:detail", args=[case.case_no]))
 
 

@@ -55,7 +55,7 @@ def test_the_notice_read_gives_the_library_s_calendar(year: int) -> None:
 
 
 def test_a_notice_with_a_holiday_starting_the_year_before() -> None:
-    text = "一、元旦:2022年12月31日至2023年1月2日放假调休,共3天。\n二、春节:1月21日至27日放假调休,共7天。1月28日(周六)、1月29日(周日)上班。"
+    text = "一、元旦：2022年12月31日至2023年1月2日放假调休，共3天。\n二、春节：1月21日至27日放假调休，共7天。1月28日（周六）、1月29日（周日）上班。"
     days = read_notice(text, 2023).days
     assert [d.day for d in days if not d.is_workday][:3] == [
         date(2022, 12, 31),
@@ -67,7 +67,12 @@ def test_a_notice_with_a_holiday_starting_the_year_before() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "各地区、各部门要妥善安排好值班。", "一、元旦:1月1日至40日放假。", "一、春节:至3日放假。"],
+    [
+        "",
+        "各地区、各部门要妥善安排好值班。",
+        "一、元旦：1月1日至40日放假。",
+        "一、春节：至3日放假。",
+    ],
 )
 def test_an_unreadable_notice_names_the_field(text: str) -> None:
     with pytest.raises(InvalidInput) as error:
@@ -131,7 +136,7 @@ def test_an_arrangement_without_a_statutory_day_is_refused() -> None:
     with pytest.raises(InvalidInput) as error:
         calendar_year_enter(actor=None, year=2027, days=days, source="entered")
     assert error.value.field == "days"
-    assert "清明节(04月05日)" in error.value.message
+    assert "清明节（04月05日）" in error.value.message
     assert not CalendarYear.objects.exists()
 
 

@@ -12,12 +12,12 @@ PAPER = Paper(
     title="示例文书 X-1",
     blocks=(
         Line("示 例 文 书", align="center", size=26, title=True, bold=True, red=True),
-        Line("编号:X-1", align="center", rule="red"),
-        Line("张三、李四:"),
+        Line("编号：X-1", align="center", rule="red"),
+        Line("张三、李四："),
         Line("第一段 <不是标签> & 符号", indent=True),
         Table((("事项", "路灯不亮"), ("时间", "2026年11月26日"))),
         Line(),
-        Line("某某单位(印章)", align="right", space_before=24),
+        Line("某某单位（印章）", align="right", space_before=24),
     ),
     size=14,
     indent=28,
@@ -59,7 +59,7 @@ def test_word_keeps_the_layout_of_each_line():
 def test_the_print_page_holds_the_same_words_escaped():
     page = render_to_string("web/paper_print.html", {"paper": PAPER, "back_url": "/x/"})
     assert_same_words(page, docx_bytes(PAPER))
-    assert "&lt;不是标签&gt; &amp; 符号" in page  # text, never markup
+    assert "&lt；不是标签&gt; &amp；符号" in page  # text, never markup
     assert 'class="paper-line align-center bold title-font red keep"' in page
     assert "rule-red" in page and "font-size: 26pt" in page and "--paper-indent: 28pt" in page
     assert "web/print.css" in page and "data-print" in page

@@ -67,7 +67,7 @@ def test_reveal_is_audited_and_needs_the_permission(personas):
 def test_numbers_inside_free_text_are_masked():
     from zhili.core.personal import mask_personal_text
 
-    text = "张三 13812345678 家住320722199001011234,座机 0518-87654321,门牌 12号"
+    text = "张三 13812345678 家住320722199001011234，座机 0518-87654321，门牌 12号"
     masked = mask_personal_text(text)
     assert "13812345678" not in masked and "138****5678" in masked
     assert "320722199001011234" not in masked and "320722********1234" in masked

@@ -63,7 +63,7 @@ def test_export_masks_phones_and_is_audited(client, staff, cases):
     assert rows[cases["t1_noise"].case_no]["联系电话"] == "139****5678"
     assert rows[cases["t2_noise"].case_no]["联系电话"] == "051****4321"
     assert rows[cases["t1_noise"].case_no]["状态"] == "已受理"
-    assert rows[cases["t1_noise"].case_no]["乡镇(街道)"]
+    assert rows[cases["t1_noise"].case_no]["乡镇（街道）"]
     assert all("13912345678" not in str(v) for r in rows.values() for v in r.values())
     log = AuditLog.objects.get(action="cases.export")
     assert log.actor == staff.dispatcher and log.extra["rows"] == 3

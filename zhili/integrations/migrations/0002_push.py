@@ -142,7 +142,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "tolerance_seconds",
-                    models.PositiveIntegerField(default=300, verbose_name="时间戳容差(秒)"),
+                    models.PositiveIntegerField(default=300, verbose_name="时间戳容差（秒）"),
                 ),
                 (
                     "default_urgency",
@@ -329,7 +329,7 @@ class Migration(migrations.Migration):
                     models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="状态码"),
                 ),
                 ("error", models.CharField(blank=True, max_length=500, verbose_name="错误")),
-                ("duration_ms", models.PositiveIntegerField(verbose_name="耗时(毫秒)")),
+                ("duration_ms", models.PositiveIntegerField(verbose_name="耗时（毫秒）")),
                 (
                     "callback",
                     models.ForeignKey(

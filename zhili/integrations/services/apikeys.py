@@ -30,7 +30,7 @@ def apikey_create(*, actor: Any, channel: str, name: str) -> tuple[ApiKey, str]:
         raise InvalidInput(f"未知的渠道 {channel}", field="channel")
     name = name.strip()
     if not name:
-        raise InvalidInput("请填写密钥名称(对接系统)", field="name")
+        raise InvalidInput("请填写密钥名称（对接系统）", field="name")
     if len(name) > 100:
         raise InvalidInput("名称不能超过100字", field="name")
     raw = KEY_PREFIX + secrets.token_urlsafe(32)

@@ -51,7 +51,7 @@ def mapping_set(
     if category is not None and not category.is_active:
         raise InvalidInput("该事项分类已停用", field="category")
     if category is not None and not category_is_leaf(category):
-        raise InvalidInput(f"“{category.name}”是大类,请选择其下的具体分类", field="category")
+        raise InvalidInput(f"“{category.name}”是大类，请选择其下的具体分类", field="category")
     before = mapping.category.code if mapping.category else ""
     CategoryMapping.objects.filter(pk=mapping.pk).update(
         category=category, updated_by=actor, updated_at=timezone.now()

@@ -78,7 +78,7 @@ def push_verify(*, channel: str, timestamp: str, signature: str, body: bytes) ->
             )
     except IntegrityError:
         raise PushRefused(
-            "重复的请求:该签名已使用过", code="replay", field=SIGNATURE_HEADER
+            "重复的请求：该签名已使用过", code="replay", field=SIGNATURE_HEADER
         ) from None
     return source
 
@@ -99,7 +99,7 @@ def push_accept(*, source: PushSource, order: PushOrder, raw: dict[str, Any]) ->
     """
     order_no = order.order_no.strip()
     if not order_no or len(order_no) > 100:
-        raise InvalidInput("工单号不能为空,且不超过100字", field="order_no")
+        raise InvalidInput("工单号不能为空，且不超过100字", field="order_no")
     check_moment(order.created_at, field="created_at")
     if order.deadline is not None:
         check_moment(order.deadline, field="deadline")
@@ -127,7 +127,9 @@ def _register(source: PushSource, order: PushOrder, order_no: str, raw: dict[str
     mapped = category is not None
     category = category or source.fallback_category
     if category is None:
-        raise InvalidInput(f"分类“{mapping.text}”尚未映射,且该渠道未设置兜底分类", field="category")
+        raise InvalidInput(
+            f"分类“{mapping.text}”尚未映射，且该渠道未设置兜底分类", field="category"
+        )
     try:
         case = case_register(actor=None, intake=_intake(source, order, order_no, category, phone))
     except InvalidInput as exc:

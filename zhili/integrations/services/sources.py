@@ -50,10 +50,10 @@ def pushsource_create(
     if channel not in PushChannel.values:
         raise InvalidInput(f"渠道 {channel} 不支持工单推送", field="channel")
     if PushSource.objects.filter(channel=channel).exists():
-        raise Conflict("该渠道已配置推送来源,请改为轮换密钥")
+        raise Conflict("该渠道已配置推送来源，请改为轮换密钥")
     name = name.strip()
     if not name or len(name) > 100:
-        raise InvalidInput("请填写对接系统名称(100字以内)", field="name")
+        raise InvalidInput("请填写对接系统名称（100字以内）", field="name")
     if not 10 <= tolerance_seconds <= 3600:
         raise InvalidInput("时间戳容差应在10到3600秒之间", field="tolerance_seconds")
     secret = new_secret()

@@ -42,7 +42,7 @@ def test_the_same_order_pushed_again_is_the_same_case(push):
     first = push(order_body())
     # A retry is signed anew (a later timestamp), and may even differ in its text.
     with time_machine.travel(timezone.now() + timedelta(seconds=5), tick=True):
-        again = push(order_body(content="补充:噪音仍在继续"))
+        again = push(order_body(content="补充：噪音仍在继续"))
     assert first.status_code == 201 and again.status_code == 200, (first.json(), again.json())
     assert again.json() == {**first.json(), "created": False}
     assert Case.objects.count() == 1 and PushedOrder.objects.count() == 1

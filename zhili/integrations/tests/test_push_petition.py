@@ -26,7 +26,7 @@ def petition_order(order_no: str = "YGXF-20261125-0007") -> dict:
         order_no,
         created_at="2026-11-25T09:12:00+08:00",
         category="劳动社保/拖欠工资",
-        content="工地拖欠工资三个月,多次讨要未果\n请求督促施工单位支付",
+        content="工地拖欠工资三个月，多次讨要未果\n请求督促施工单位支付",
         caller_name="王秀英",
         caller_phone="13805181234",
     )

@@ -201,18 +201,18 @@ def _chapter(doc: object, index: int, case: AnthologyCase) -> None:
     _para(doc, case.background or "—")
     _heading(doc, "二、调解过程", level=2)
     if case.mediators:
-        _para(doc, f"调解员:{case.mediators}。")
+        _para(doc, f"调解员：{case.mediators}。")
     for session in case.sessions:
         where = f",{session.place}" if session.place else ""
-        _para(doc, f"{session.held_on}({session.mode}{where}):{session.record}")
+        _para(doc, f"{session.held_on}（{session.mode}{where}）：{session.record}")
     if not case.sessions:
-        _para(doc, "(无调解记录)")
+        _para(doc, "（无调解记录）")
     _heading(doc, "三、调解结果", level=2)
     if case.matters:
-        _para(doc, f"争议事项:{case.matters}")
-    _para(doc, f"协议内容:{case.terms or '—'}")
+        _para(doc, f"争议事项：{case.matters}")
+    _para(doc, f"协议内容：{case.terms or '—'}")
     if case.performance:
-        _para(doc, f"履行情况:{case.performance}")
+        _para(doc, f"履行情况：{case.performance}")
     _heading(doc, "四、案例评析", level=2)
     _para(doc, case.commentary or "—")
 
@@ -241,7 +241,7 @@ def render_anthology(anthology: Anthology) -> bytes:
 
     _heading(doc, "目  录", level=1)
     for index, case in enumerate(cases, start=1):
-        _para(doc, f"案例{index}  {case.title}({case.kind})", indent=False)
+        _para(doc, f"案例{index}  {case.title}（{case.kind}）", indent=False)
     for index, case in enumerate(cases, start=1):
         _page_break(doc)
         _chapter(doc, index, case)

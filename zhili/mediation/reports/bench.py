@@ -36,16 +36,16 @@ from zhili.orgs.models import Organization, User
 PREFIX = "BENCH"
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 CAUSES = [
-    ("neighbourhood", "邻居在房前屋后堆放杂物、排水不畅,双方多次争吵"),
-    ("housing_homestead", "新建围墙越过宅基地界址约三十公分,双方争执不下"),
-    ("marriage_family", "夫妻感情不和,就子女抚养和共同财产分割产生分歧"),
-    ("labour", "工地拖欠务工人员工资两个月,工人多次讨要未果"),
-    ("contract", "买卖合同约定的货款未按期支付,对方要求支付违约金"),
-    ("land_forest", "承包地界桩被移动,双方对山林边界认定不一致"),
-    ("damages", "饲养的犬只咬伤路人,双方就医疗费赔偿数额发生争议"),
-    ("traffic", "电动车与三轮车相撞致一人受伤,就赔偿协商不成"),
-    ("property_mgmt", "小区物业费上涨,业主认为服务不到位拒绝缴纳"),
-    ("contract", "鱼塘承包款拖欠两年,村集体要求收回鱼塘"),  # the rare one: 鱼塘
+    ("neighbourhood", "邻居在房前屋后堆放杂物、排水不畅，双方多次争吵"),
+    ("housing_homestead", "新建围墙越过宅基地界址约三十公分，双方争执不下"),
+    ("marriage_family", "夫妻感情不和，就子女抚养和共同财产分割产生分歧"),
+    ("labour", "工地拖欠务工人员工资两个月，工人多次讨要未果"),
+    ("contract", "买卖合同约定的货款未按期支付，对方要求支付违约金"),
+    ("land_forest", "承包地界桩被移动，双方对山林边界认定不一致"),
+    ("damages", "饲养的犬只咬伤路人，双方就医疗费赔偿数额发生争议"),
+    ("traffic", "电动车与三轮车相撞致一人受伤，就赔偿协商不成"),
+    ("property_mgmt", "小区物业费上涨，业主认为服务不到位拒绝缴纳"),
+    ("contract", "鱼塘承包款拖欠两年，村集体要求收回鱼塘"),  # the rare one: 鱼塘
 ]
 
 
@@ -78,7 +78,7 @@ def _seed(n: int) -> None:
         committee = committees[i % len(committees)]
         title = f"{a}某与{b}某{DisputeKind(kind).label}纠纷"
         summary = f"{committee.organization.name}辖区村民{a}某与{b}某因{cause}。"
-        record = "调解员分别做双方工作,释法明理,双方同意协商解决。"
+        record = "调解员分别做双方工作，释法明理，双方同意协商解决。"
         tokens = " ".join(search_tokens(f"{title}\n{summary}\n{record}"))
         moment = now - timedelta(days=rng.randrange(700))
         batch.append(

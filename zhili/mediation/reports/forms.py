@@ -72,7 +72,7 @@ class MarkForm(forms.Form):
         label="案例评析",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        error_messages={"required": "请填写案例评析(典型意义)"},
+        error_messages={"required": "请填写案例评析（典型意义）"},
     )
 
 

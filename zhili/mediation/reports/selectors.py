@@ -105,7 +105,7 @@ def search_terms(text: str) -> list[str]:
     """The query's terms, at most MAX_TERMS (a pasted paragraph is refused, not run)."""
     terms = query_terms(text or "")
     if len(terms) > MAX_TERMS:
-        raise InvalidInput(f"检索词过多,请精简到 {MAX_TERMS} 个词以内", field="q")
+        raise InvalidInput(f"检索词过多，请精简到 {MAX_TERMS} 个词以内", field="q")
     return terms
 
 
@@ -212,7 +212,7 @@ def anthology_case(dispute: Dispute) -> AnthologyCase:
         if agreement.performed:
             checked = agreement.get_performed_display()
             note = f",{agreement.performance_note}" if agreement.performance_note else ""
-            performance = f"{performance}。回访:{checked}{note}".lstrip("。")
+            performance = f"{performance}。回访：{checked}{note}".lstrip("。")
     return AnthologyCase(
         number=dispute.number,
         title=dispute.title,

@@ -30,7 +30,7 @@ def _check(actor: Any, dispute: Dispute) -> None:
 def _clean_note(note: str, *, required: bool) -> str:
     note = (note or "").strip()
     if required and not note:
-        raise InvalidInput("请填写案例评析(典型意义)", field="note")
+        raise InvalidInput("请填写案例评析（典型意义）", field="note")
     if len(note) > NOTE_MAX:
         raise InvalidInput(f"评析不能超过 {NOTE_MAX} 字", field="note")
     return note
@@ -55,7 +55,7 @@ def dispute_mark_exemplary(*, actor: Any, dispute: Dispute, note: str) -> Disput
     if dispute.state != DisputeState.ARCHIVED or dispute.outcome != Outcome.AGREEMENT:
         raise Conflict("只有已归档且调解成功的纠纷才能评为典型案例", code="wrong_state")
     if not Agreement.objects.filter(dispute=dispute).exists():
-        raise Conflict("该纠纷没有调解协议,不能评为典型案例", code="wrong_state")
+        raise Conflict("该纠纷没有调解协议，不能评为典型案例", code="wrong_state")
     now = timezone.now()
     changed = Dispute.objects.filter(
         pk=dispute.pk, is_exemplary=False, state=DisputeState.ARCHIVED

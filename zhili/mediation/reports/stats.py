@@ -23,9 +23,9 @@ from zhili.orgs.models import Level, Organization
 
 # The committee levels in the order of the form: village first, then township, county.
 LEVEL_ROWS = [
-    (Level.VILLAGE.value, "村(社区)人民调解委员会"),
-    (Level.TOWNSHIP.value, "乡镇(街道)人民调解委员会"),
-    (Level.COUNTY.value, "县级人民调解委员会(调处中心)"),
+    (Level.VILLAGE.value, "村（社区）人民调解委员会"),
+    (Level.TOWNSHIP.value, "乡镇（街道）人民调解委员会"),
+    (Level.COUNTY.value, "县级人民调解委员会（调处中心）"),
 ]
 ROWS = {
     "kind": DisputeKind.choices,
@@ -125,6 +125,6 @@ def monthly_table(*, user: Any, year: int, month: int, unit_code: str = "") -> M
         period_facts(user, unit, year_begin, end), unit_name="", year=year, month=month, rows=ROWS
     )
     table.year_total = cumulative.total
-    table.year_total.label = f"本年累计(1-{month}月)"
+    table.year_total.label = f"本年累计（1-{month}月）"
     table.year_total.code = "year"
     return table

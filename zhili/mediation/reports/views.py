@@ -287,7 +287,7 @@ def anthology(request: StaffRequest) -> HttpResponse:
         return collection(request)
     cases = selectors.anthology_cases(qs)
     if not cases:
-        messages.error(request, "所选范围内没有典型案例,无法生成案例选集")
+        messages.error(request, "所选范围内没有典型案例，无法生成案例选集")
         return redirect(f"{reverse('mediation:collection')}?{_query(request)}")
     body = render_anthology(
         Anthology(title="人民调解案例选集", subtitle=_subtitle(request.user, form), cases=cases)

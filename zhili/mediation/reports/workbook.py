@@ -40,7 +40,7 @@ def _header(sheet: Worksheet) -> None:
             xlsx.put(sheet, bottom, col + 1, f"({COLUMNS[col - 1][2]})")
             col += 2
         else:
-            xlsx.put(sheet, top, col, f"{label}({unit})")
+            xlsx.put(sheet, top, col, f"{label}（{unit}）")
             sheet.merge_cells(start_row=top, start_column=col, end_row=bottom, end_column=col)
             col += 1
     for row in (top, bottom):
@@ -75,9 +75,9 @@ def render_monthly_xlsx(table: MonthlyTable, *, preparer: str = "") -> bytes:
     sheet["A1"].font = Font(bold=True, size=16)
     sheet["A1"].alignment = CENTER
     sheet.row_dimensions[1].height = 30
-    xlsx.put(sheet, 2, 1, f"填报单位:{table.unit_name}")
+    xlsx.put(sheet, 2, 1, f"填报单位：{table.unit_name}")
     sheet.merge_cells("A2:F2")
-    xlsx.put(sheet, 2, 7, f"统计期:{table.period_label}")
+    xlsx.put(sheet, 2, 7, f"统计期：{table.period_label}")
     sheet.merge_cells(start_row=2, start_column=7, end_row=2, end_column=WIDTH)
     sheet.cell(2, 7).alignment = Alignment(horizontal="right")
     _header(sheet)
@@ -101,16 +101,16 @@ def render_monthly_xlsx(table: MonthlyTable, *, preparer: str = "") -> bytes:
         row += 1
 
     row += 1
-    xlsx.put(sheet, row, 1, "单位负责人:")
-    xlsx.put(sheet, row, 4, f"填表人:{preparer}")
-    xlsx.put(sheet, row, 8, f"填报日期:{timezone.localdate():%Y年%m月%d日}")
+    xlsx.put(sheet, row, 1, "单位负责人：")
+    xlsx.put(sheet, row, 4, f"填表人：{preparer}")
+    xlsx.put(sheet, row, 8, f"填报日期：{timezone.localdate():%Y年%m月%d日}")
     row += 1
     xlsx.put(
         sheet,
         row,
         1,
-        "说明:调解纠纷 = 本月调解终结(达成协议或调解不成)的纠纷;调解成功率 = 调解成功 ÷ 调解纠纷;"
-        "涉及人数为本月调解纠纷的当事人数;防止民转刑、防止群体性上访为本月调解成功且登记有相应风险的纠纷。",
+        "说明：调解纠纷 = 本月调解终结（达成协议或调解不成）的纠纷；调解成功率 = 调解成功 ÷ 调解纠纷；"
+        "涉及人数为本月调解纠纷的当事人数；防止民转刑、防止群体性上访为本月调解成功且登记有相应风险的纠纷。",
     )
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=WIDTH)
     sheet.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")

@@ -97,11 +97,11 @@ def _agreement_guard(agreement: Agreement | None, action: str) -> str | None:
     if agreement is None:
         return "没有调解协议"
     if action == "sign":
-        return None if agreement.effective_at is None else "调解协议已生效,签名盖章已齐全"
+        return None if agreement.effective_at is None else "调解协议已生效，签名盖章已齐全"
     if action in ("follow_up", "apply_confirmation") and agreement.effective_at is None:
-        return "调解协议尚未生效:各方签名和调委会盖章后生效"
+        return "调解协议尚未生效：各方签名和调委会盖章后生效"
     if action == "apply_confirmation" and not agreement.is_written:
-        return "口头调解协议不能申请司法确认,如需确认请制作调解协议书"
+        return "口头调解协议不能申请司法确认，如需确认请制作调解协议书"
     if action in ("apply_confirmation", "record_confirmation", "remediate", "to_court"):
         applied = agreement.confirmation_applied_at is not None
         result = agreement.confirmation_result
@@ -133,7 +133,7 @@ def _apply(
         pk=dispute.pk, state=from_state, updated_at=dispute.updated_at
     ).update(**changes)
     if not won:
-        raise Conflict("该纠纷刚被他人处理,请刷新后重试", code="concurrent_update")
+        raise Conflict("该纠纷刚被他人处理，请刷新后重试", code="concurrent_update")
     dispute.refresh_from_db()
     timeline(dispute, transition.name, from_state, to_state, actor, note, **data)
     audit(
@@ -186,7 +186,7 @@ def _consent(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data) -
     # 人民调解法 第十七条: a party that clearly refuses may not be mediated.
     changes = {"state": S.NOT_MEDIATED, **_ended(dispute, f"因{label}", Outcome.REFUSED)}
     return _apply(
-        dispute, t, actor, changes, note=f"{label},不予调解。{note}".strip(), party=party.pk
+        dispute, t, actor, changes, note=f"{label}，不予调解。{note}".strip(), party=party.pk
     )
 
 
@@ -197,7 +197,7 @@ def _target(since: Any) -> Data:
 
 
 def _target_note(changes: Data) -> str:
-    return f"办理目标:{changes['handling_due']:%Y年%m月%d日}前调结({deadlines.target_text()})"
+    return f"办理目标：{changes['handling_due']:%Y年%m月%d日}前调结（{deadlines.target_text()}）"
 
 
 def _accept(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data) -> Dispute:
@@ -209,7 +209,7 @@ def _accept(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data) ->
 
 def _decline(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data) -> Dispute:
     reason = _reason(data, t)
-    changes = _ended(dispute, f"经调委会审查不予受理(理由:{reason})", Outcome.REFUSED)
+    changes = _ended(dispute, f"经调委会审查不予受理（理由：{reason}）", Outcome.REFUSED)
     return _apply(dispute, t, actor, changes, note=reason)
 
 
@@ -240,7 +240,7 @@ def _assign(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data) ->
     changes: Data = {"lead_mediator": lead[0]}
     if room is not None:
         changes["room"] = room
-    dispute = _apply(dispute, t, actor, changes, note=f"主办调解员:{lead[0]}")
+    dispute = _apply(dispute, t, actor, changes, note=f"主办调解员：{lead[0]}")
     dispute.mediators.add(lead[0], *others)
     return dispute
 
@@ -282,7 +282,7 @@ def _session(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data) -
     )
     session.mediators.set(mediators)
     dispute.mediators.add(*mediators)
-    note = f"{SessionMode(mode).label}:{timezone.localtime(held_at):%Y-%m-%d %H:%M}"
+    note = f"{SessionMode(mode).label}：{timezone.localtime(held_at):%Y-%m-%d %H:%M}"
     return _apply(dispute, t, actor, {}, note=note, session=session.pk)
 
 
@@ -308,7 +308,7 @@ def _sign(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data) -> D
 
 def _fail(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data) -> Dispute:
     reason = _reason(data, t)
-    changes = _ended(dispute, f"经调解未能达成协议(原因:{reason})", Outcome.NO_AGREEMENT)
+    changes = _ended(dispute, f"经调解未能达成协议（原因：{reason}）", Outcome.NO_AGREEMENT)
     return _apply(dispute, t, actor, changes, note=reason)
 
 
@@ -321,11 +321,11 @@ def _terminate(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data)
     reason = _reason(data, t)
     who = f"{party.get_side_display()}{party.name}"
     changes = {
-        **_ended(dispute, f"因{who}要求终止调解(理由:{reason})", Outcome.TERMINATED),
+        **_ended(dispute, f"因{who}要求终止调解（理由：{reason}）", Outcome.TERMINATED),
         "terminated_by": party,
         "termination_reason": reason,
     }
-    note = f"{who}要求终止调解({cite(23)}):{reason}"
+    note = f"{who}要求终止调解（{cite(23)}）：{reason}"
     return _apply(dispute, t, actor, changes, note=note, party=party.pk)
 
 
@@ -335,7 +335,7 @@ def _follow_up(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data)
     Agreement.objects.filter(dispute=dispute).update(
         performed=performed, performance_note=note, performance_checked_at=timezone.now()
     )
-    return _apply(dispute, t, actor, {}, note=f"{Performed(performed).label}:{note}")
+    return _apply(dispute, t, actor, {}, note=f"{Performed(performed).label}：{note}")
 
 
 def _apply_confirmation(
@@ -349,7 +349,7 @@ def _apply_confirmation(
     if timezone.localdate(applied_at) > agreement.confirmation_due:
         raise InvalidInput(
             f"已超过{deadlines.CONFIRMATION_DAYS}日申请期限"
-            f"(截止{agreements.due_text(agreement)},{cite(33)})",
+            f"（截止{agreements.due_text(agreement)}，{cite(33)}）",
             field="applied_at",
         )
     if timezone.localdate(applied_at) < timezone.localdate(agreement.effective_at):
@@ -372,7 +372,7 @@ def _record_confirmation(
     agreement.confirmation_result, agreement.result_at = result, timezone.now()
     agreement.save(update_fields=["confirmation_result", "result_at"])
     label = ConfirmationResult(result).label
-    return _apply(dispute, t, actor, {}, note=f"{agreement.court}:{label}。{note}".rstrip("。"))
+    return _apply(dispute, t, actor, {}, note=f"{agreement.court}：{label}。{note}".rstrip("。"))
 
 
 def _remediate(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data) -> Dispute:
@@ -399,21 +399,23 @@ def outcome_text(dispute: Dispute) -> str:
         performed = Performed(agreement.performed).label if agreement.performed else "待回访"
         form = "口头调解协议" if not agreement.is_written else "调解协议"
         return (
-            f"经{committee}调解,双方当事人于{timezone.localtime(agreement.signed_at):%Y年%m月%d日}"
-            f"自愿达成{form}:{agreement.terms[:200]}。履行回访:{performed}"
+            f"经{committee}调解，双方当事人于{timezone.localtime(agreement.signed_at):%Y年%m月%d日}"
+            f"自愿达成{form}：{agreement.terms[:200]}。履行回访：{performed}"
             + (f",{agreement.performance_note[:100]}" if agreement.performance_note else "")
             + "。"
         )
     if dispute.outcome == Outcome.REFUSED:
-        return f"{committee}依法未予调解,已书面告知当事人可通过诉讼、仲裁、行政处理等途径解决。"
+        return f"{committee}依法未予调解，已书面告知当事人可通过诉讼、仲裁、行政处理等途径解决。"
     if dispute.outcome == Outcome.TERMINATED:
         who = dispute.terminated_by
         name = f"{who.get_side_display()}{who.name}" if who is not None else "当事人"
         return (
-            f"{name}要求终止调解,{committee}已终止调解,"
+            f"{name}要求终止调解，{committee}已终止调解，"
             "并告知当事人可通过诉讼、仲裁、行政处理等途径解决。"
         )
-    return f"经{committee}调解,双方未能达成协议,已告知当事人可通过诉讼、仲裁、行政处理等途径解决。"
+    return (
+        f"经{committee}调解，双方未能达成协议，已告知当事人可通过诉讼、仲裁、行政处理等途径解决。"
+    )
 
 
 def _closed_event(actor: Any, dispute: Dispute) -> None:
@@ -441,10 +443,10 @@ def _to_court(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data) 
     note = text(data, "note", "说明", required=False, limit=2000)
     changes = {
         **_close_fields(dispute),
-        **_ended(dispute, "经人民法院驳回司法确认申请,当事人已诉至人民法院", Outcome.NO_AGREEMENT),
+        **_ended(dispute, "经人民法院驳回司法确认申请，当事人已诉至人民法院", Outcome.NO_AGREEMENT),
     }
     dispute = _apply(
-        dispute, t, actor, changes, note=note or "司法确认被驳回,当事人已向人民法院起诉"
+        dispute, t, actor, changes, note=note or "司法确认被驳回，当事人已向人民法院起诉"
     )
     _closed_event(actor, dispute)
     return dispute
@@ -457,7 +459,7 @@ def _flag_risk(actor: Any, dispute: Dispute, t: workflow.Transition, data: Data)
     if getattr(dispute, field):
         raise Conflict("该纠纷已标记此类风险", code="already_flagged")
     changes = {field: True, "risk_note": note, "risk_flagged_at": timezone.now()}
-    dispute = _apply(dispute, t, actor, changes, note=f"{RiskKind(kind).label}:{note}", risk=kind)
+    dispute = _apply(dispute, t, actor, changes, note=f"{RiskKind(kind).label}：{note}", risk=kind)
     emit(RiskFlagged(dispute_id=dispute.pk, number=dispute.number, kind=kind, note=note))
     return dispute
 

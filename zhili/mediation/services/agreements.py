@@ -113,7 +113,7 @@ def _liabilities(data: Data, parties: dict[int, Party]) -> dict[int, str]:
     missing = [p for pk, p in parties.items() if not found.get(pk)]
     if missing:
         raise InvalidInput(
-            f"请写明{missing[0].get_side_display()}{missing[0].name}的责任(可写“无”)",
+            f"请写明{missing[0].get_side_display()}{missing[0].name}的责任（可写“无”）",
             field="liabilities",
         )
     return found
@@ -148,7 +148,7 @@ def agreement_values(dispute: Dispute, data: Data) -> AgreementInput:
     """The checked inputs of `agree`; errors name their field."""
     if data.get("effective_at"):
         raise InvalidInput(
-            f"协议生效时间由各方签名、盖章的时间确定({cite(29)}),不能直接填写",
+            f"协议生效时间由各方签名、盖章的时间确定（{cite(29)}），不能直接填写",
             field="effective_at",
         )
     form = choice(data, "form", "协议形式", AgreementForm, AgreementForm.WRITTEN)
@@ -280,13 +280,13 @@ def set_window(agreement: Agreement) -> deadlines.Window:
 def effect_note(agreement: Agreement) -> str:
     """The timeline's sentence for an agreement in effect (or still to be signed)."""
     if agreement.effective_at is None:
-        return f"待签名盖章:{'、'.join(missing_signatures(agreement))}"
+        return f"待签名盖章：{'、'.join(missing_signatures(agreement))}"
     effective = timezone.localtime(agreement.effective_at)
     if not agreement.is_written:
-        return f"口头调解协议自{effective:%Y年%m月%d日}达成时生效({cite(30)})"
+        return f"口头调解协议自{effective:%Y年%m月%d日}达成时生效（{cite(30)}）"
     assert agreement.confirmation_due is not None
     return (
-        f"调解协议书自{effective:%Y年%m月%d日}生效(最后签名盖章之日),"
+        f"调解协议书自{effective:%Y年%m月%d日}生效（最后签名盖章之日），"
         f"司法确认申请期限至{due_text(agreement)}"
     )
 
@@ -304,9 +304,9 @@ def due_text(agreement: Agreement, *, mark: bool = True) -> str:
             provisional=agreement.confirmation_provisional,
         )
         if window.moved:
-            text_ += f"(第{deadlines.CONFIRMATION_DAYS}日为休息日,顺延)"
+            text_ += f"（第{deadlines.CONFIRMATION_DAYS}日为休息日，顺延）"
     if mark and agreement.confirmation_provisional:
-        text_ += "(临时日历)"
+        text_ += "（临时日历）"
     return text_
 
 

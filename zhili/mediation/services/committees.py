@@ -76,7 +76,7 @@ def committee_create(
     require(actor, Action.MEDIATION_MANAGE)
     check_side(actor, organization.path)
     if organization.kind != Kind.CENTER:
-        raise InvalidInput("调委会应设在综治中心(县、乡镇或村)", field="organization")
+        raise InvalidInput("调委会应设在综治中心（县、乡镇或村）", field="organization")
     if not organization.is_active:
         raise InvalidInput("该综治中心已停用", field="organization")
     name = text({"name": name}, "name", "调委会名称", required=True, limit=100)
@@ -107,7 +107,7 @@ def committee_new_term(*, actor: Any, committee: Committee, term_start: date) ->
     check_side(actor, committee.path)
     term_start = check_term_start(term_start)
     if not committee.is_active:
-        raise Conflict("调委会已停用,请先启用", code="inactive")
+        raise Conflict("调委会已停用，请先启用", code="inactive")
     if term_start <= committee.term_start:
         raise InvalidInput("新一届任期应晚于本届任期开始日期", field="term_start")
     committee.term_start = term_start
@@ -134,7 +134,7 @@ def committee_member_add(
     if len(members) >= deadlines.MAX_MEMBERS:
         raise InvalidInput(f"调委会委员最多{deadlines.MAX_MEMBERS}人", field="name")
     if position == Position.CHAIR and any(m.position == Position.CHAIR for m in members):
-        raise Conflict("调委会已有主任,请先办理原主任离任", code="chair_exists")
+        raise Conflict("调委会已有主任，请先办理原主任离任", code="chair_exists")
     member = CommitteeMember.objects.create(
         committee=committee, name=name, gender=gender, position=position, since=since
     )
@@ -157,7 +157,7 @@ def _specialities(values: Any) -> list[str]:
     values = [values] if isinstance(values, str) else list(values or [])
     bad = [v for v in values if v not in DisputeKind.values]
     if bad:
-        raise InvalidInput(f"纠纷类型无效:{bad[0]}", field="specialities")
+        raise InvalidInput(f"纠纷类型无效：{bad[0]}", field="specialities")
     return list(dict.fromkeys(values))
 
 
@@ -185,23 +185,23 @@ def mediator_register(
     require(actor, Action.MEDIATION_MANAGE)
     check_side(actor, committee.path)
     if not committee.is_active:
-        raise Conflict("调委会已停用,不能登记调解员", code="inactive")
+        raise Conflict("调委会已停用，不能登记调解员", code="inactive")
     org = user.organization
     if not user.is_active or org is None or not org.path.startswith(committee.path):
         raise InvalidInput("请选择本调委会辖区内在用的工作人员账号", field="user")
     if not can(user, Action.DISPUTES_MEDIATE):
-        raise InvalidInput("该账号没有调解员角色,请先由系统管理员授予", field="user")
+        raise InvalidInput("该账号没有调解员角色，请先由系统管理员授予", field="user")
     existing = Mediator.objects.select_related("committee").filter(user=user).first()
     moved = existing is not None and existing.committee_id != committee.pk
     if existing is not None and moved:
         if not scope_for(actor).covers_path(existing.committee.path):
             raise Conflict(
-                f"该账号是{existing.committee.name}的调解员,须由该调委会办理", field="user"
+                f"该账号是{existing.committee.name}的调解员，须由该调委会办理", field="user"
             )
         count = _open_disputes(lead_mediator=existing)
         if count:
             raise Conflict(
-                f"该调解员在{existing.committee.name}主办{count}件在办纠纷,移交后才能调动",
+                f"该调解员在{existing.committee.name}主办{count}件在办纠纷，移交后才能调动",
                 field="user",
             )
     employment = choice({"employment": employment}, "employment", "专兼职", Employment)
@@ -297,7 +297,7 @@ def room_create(
     require(actor, Action.MEDIATION_MANAGE)
     check_side(actor, committee.path)
     if not committee.is_active:
-        raise Conflict("调委会已停用,不能增加调解室", code="inactive")
+        raise Conflict("调委会已停用，不能增加调解室", code="inactive")
     name = text({"name": name}, "name", "调解室名称", required=True, limit=100)
     address = text({"address": address}, "address", "地址", required=False, limit=200)
     room = MediationRoom.objects.create(
@@ -324,12 +324,12 @@ def committee_set_active(*, actor: Any, committee: Committee, active: bool) -> C
     if active:
         others = Committee.objects.filter(organization=committee.organization_id, is_active=True)
         if others.exclude(pk=committee.pk).exists():
-            raise Conflict("该综治中心已有在用的调委会,不能同时启用两个", code="duplicate")
+            raise Conflict("该综治中心已有在用的调委会，不能同时启用两个", code="duplicate")
     else:
         count = _open_disputes(committee=committee)
         if count:
             raise Conflict(
-                f"该调委会尚有{count}件在办纠纷,办结或移交后才能停用", code="open_disputes"
+                f"该调委会尚有{count}件在办纠纷，办结或移交后才能停用", code="open_disputes"
             )
     committee.is_active = active
     committee.save(update_fields=["is_active"])
@@ -352,14 +352,14 @@ def mediator_set_active(*, actor: Any, mediator: Mediator, active: bool) -> Medi
         return mediator
     if active:
         if not mediator.committee.is_active:
-            raise Conflict("所属调委会已停用,不能启用调解员", code="inactive")
+            raise Conflict("所属调委会已停用，不能启用调解员", code="inactive")
         if not mediator.user.is_active or not can(mediator.user, Action.DISPUTES_MEDIATE):
-            raise Conflict("该账号已停用或没有调解员角色,不能启用", code="no_role")
+            raise Conflict("该账号已停用或没有调解员角色，不能启用", code="no_role")
     else:
         count = _open_disputes(lead_mediator=mediator)
         if count:
             raise Conflict(
-                f"该调解员主办{count}件在办纠纷,请先更换主办调解员再停用", code="open_disputes"
+                f"该调解员主办{count}件在办纠纷，请先更换主办调解员再停用", code="open_disputes"
             )
     mediator.is_active = active
     mediator.save(update_fields=["is_active"])
@@ -377,7 +377,7 @@ def room_set_active(*, actor: Any, room: MediationRoom, active: bool) -> Mediati
     if room.is_active == active:
         return room
     if active and not room.committee.is_active:
-        raise Conflict("所属调委会已停用,不能启用调解室", code="inactive")
+        raise Conflict("所属调委会已停用，不能启用调解室", code="inactive")
     room.is_active = active
     room.save(update_fields=["is_active"])
     audit(actor, "mediation.room.enable" if active else "mediation.room.disable", room)

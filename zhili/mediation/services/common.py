@@ -54,7 +54,7 @@ def text(data: dict[str, Any], field: str, label: str, *, required: bool, limit:
 def choice(data: dict[str, Any], field: str, label: str, choices: Any, default: str = "") -> str:
     value = str(data.get(field) or default or "").strip()
     if value not in choices.values:
-        raise InvalidInput(f"{label}无效:{value or '(空)'}", field=field)
+        raise InvalidInput(f"{label}无效：{value or '(空)'}", field=field)
     return value
 
 

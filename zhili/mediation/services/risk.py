@@ -95,7 +95,7 @@ def risk_alert_acknowledge(*, actor: Any, alert_id: int) -> RiskAlert:
     if alert is None or not (actor.is_superuser or scope_for(actor).covers_path(alert.unit_path)):
         raise NotFound("预警不存在")
     if not may_sign(actor, alert):
-        raise Forbidden(f"该预警推送给{alert.unit.name},只能由该单位签收")
+        raise Forbidden(f"该预警推送给{alert.unit.name}，只能由该单位签收")
     if alert.acknowledged_at is not None:
         raise Conflict("该预警已签收", code="already_acknowledged")
     alert.acknowledged_by, alert.acknowledged_at = actor, timezone.now()

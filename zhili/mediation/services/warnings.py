@@ -52,8 +52,8 @@ def confirmation_warn_due(*, now: datetime | None = None) -> int:
         agreement.save(update_fields=["confirmation_warned_at"])
         dispute = agreement.dispute
         note = (
-            f"司法确认申请期限将于{due_text(agreement)}届满(还剩{left}天),"
-            "当事人尚未申请,请提醒当事人及时共同向人民法院申请"
+            f"司法确认申请期限将于{due_text(agreement)}届满（还剩{left}天），"
+            "当事人尚未申请，请提醒当事人及时共同向人民法院申请"
         )
         timeline(dispute, "confirmation_warning", dispute.state, dispute.state, None, note)
         audit(
@@ -89,8 +89,8 @@ def handling_warn_due(*, now: datetime | None = None) -> int:
         assert dispute.handling_due is not None
         Dispute.objects.filter(pk=dispute.pk).update(handling_warned_at=now)
         note = (
-            f"黄牌提醒:已超过办理目标({deadlines.target_text()},"
-            f"{dispute.handling_due:%Y年%m月%d日}),纠纷尚未调结,请抓紧调解"
+            f"黄牌提醒：已超过办理目标（{deadlines.target_text()}，"
+            f"{dispute.handling_due:%Y年%m月%d日}），纠纷尚未调结，请抓紧调解"
         )
         timeline(dispute, "target_warning", dispute.state, dispute.state, None, note)
         audit(None, "mediation.dispute.target_warning", dispute, due=str(dispute.handling_due))
@@ -140,7 +140,7 @@ def _recompute(agreement: Agreement, years: set[int]) -> None:
     after = due_text(agreement)
     named = "、".join(f"{y}年" for y in sorted(years))
     change = f"由{before}改为{after}" if before != after else f"仍为{after}"
-    note = f"{named}节假日安排已正式确定,重新计算司法确认申请期限:{change}"
+    note = f"{named}节假日安排已正式确定，重新计算司法确认申请期限：{change}"
     dispute = agreement.dispute
     timeline(dispute, "confirmation_recomputed", dispute.state, dispute.state, None, note)
     audit(

@@ -77,7 +77,7 @@ def registration(**fields: Any) -> Registration:
     data: dict[str, Any] = {
         "title": "邻里排水沟纠纷",
         "kind": DisputeKind.NEIGHBOURHOOD,
-        "summary": "张某与李某因房屋之间排水沟堵塞、雨水倒灌发生争执,多次口角。",
+        "summary": "张某与李某因房屋之间排水沟堵塞、雨水倒灌发生争执，多次口角。",
         "place": "甲一村三组",
         "parties": [
             PartyInput(side="applicant", name="张建华", id_number=id_number(), phone="13912345678"),
@@ -114,11 +114,11 @@ def consent_all(dispute: Any, actor: Any) -> Any:
 
 
 AGREEMENT = {
-    "matters": "双方房屋之间排水沟长期堵塞,雨水倒灌至申请人厨房,双方为清理费用发生争执。",
-    "terms": "一、被申请人于2026年12月5日前疏通排水沟;\n二、清理费用800元由双方各半承担。",
+    "matters": "双方房屋之间排水沟长期堵塞，雨水倒灌至申请人厨房，双方为清理费用发生争执。",
+    "terms": "一、被申请人于2026年12月5日前疏通排水沟；\n二、清理费用800元由双方各半承担。",
     "performance": "被申请人于2026年12月5日前一次性支付申请人400元。",
 }
-LIABILITY = {"applicant": "未及时清理自家一侧淤泥,负次要责任。", "respondent": "负主要责任。"}
+LIABILITY = {"applicant": "未及时清理自家一侧淤泥，负次要责任。", "respondent": "负主要责任。"}
 
 
 def signed_agreement(dispute: Any, **extra: Any) -> dict[str, Any]:
@@ -144,7 +144,7 @@ def walk(dispute: Any, to: str, med: Tree) -> Any:
         "mediating": [("accept", med.chair1, {}), ("start", med.mediator1, {})],
     }
     steps["agreed"] = steps["mediating"] + [
-        ("session", med.mediator1, {"record": "双方陈述了各自意见,调解员释法说理。"}),
+        ("session", med.mediator1, {"record": "双方陈述了各自意见，调解员释法说理。"}),
         ("agree", med.mediator1, None),  # signed_agreement(dispute), built when reached
     ]
     steps["following_up"] = steps["agreed"] + [

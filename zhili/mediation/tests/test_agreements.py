@@ -64,7 +64,7 @@ def test_the_effective_date_is_the_last_signature_or_seal(make_dispute: Any, med
     assert agreement.confirmation_due == date(2026, 12, 25)  # Friday, day 30 after 25th
     rows = {r.party_id: r for r in agreement.signatories.all()}
     assert rows[respondent.pk].method == "fingerprint"
-    assert rows[applicant.pk].liability == "未及时清理自家一侧淤泥,负次要责任。"
+    assert rows[applicant.pk].liability == "未及时清理自家一侧淤泥，负次要责任。"
 
 
 def test_a_signature_cannot_precede_the_agreement(make_dispute: Any, med: Any) -> None:
@@ -85,7 +85,7 @@ def test_missing_signatures_keep_it_out_of_effect_until_signed(make_dispute: Any
     agreement = dispute.agreement
     assert dispute.state == DisputeState.AGREED and agreement.effective_at is None
     assert agreement.confirmation_due is None and agreement.confirmation_warn_on is None
-    assert "待签名盖章:被申请人李桂英、调委会印章" in dispute.events.get(action="agree").note
+    assert "待签名盖章：被申请人李桂英、调委会印章" in dispute.events.get(action="agree").note
     actions = [t.name for t in actions_for(med.mediator1, dispute)]
     assert "sign" in actions and "follow_up" not in actions
     assert "apply_confirmation" not in actions
@@ -132,7 +132,7 @@ def test_an_oral_agreement_is_recorded_and_in_effect_when_reached(
     make_dispute: Any, med: Any
 ) -> None:
     dispute = walk(make_dispute(), "mediating", med)
-    record = "被申请人当场赔礼道歉并同意三日内疏通排水沟,申请人表示谅解。"
+    record = "被申请人当场赔礼道歉并同意三日内疏通排水沟，申请人表示谅解。"
     dispute = agree(
         dispute, med, {"form": "oral", "terms": record, "signed_at": "2026-11-26T10:00"}
     )
@@ -141,7 +141,7 @@ def test_an_oral_agreement_is_recorded_and_in_effect_when_reached(
     assert local(agreement.effective_at) == "2026-11-26T10:00:00+08:00"
     assert agreement.confirmation_due is None and not agreement.signatories.exists()
     assert agreement.created_by == med.mediator1  # who wrote it down
-    assert "口头调解协议自2026年11月26日达成时生效(《人民调解法》第三十条)" in (
+    assert "口头调解协议自2026年11月26日达成时生效（《人民调解法》第三十条）" in (
         dispute.events.get(action="agree").note
     )
     actions = [t.name for t in actions_for(med.mediator1, dispute)]
@@ -150,7 +150,7 @@ def test_an_oral_agreement_is_recorded_and_in_effect_when_reached(
         agreement_document(actor=med.mediator1, dispute=dispute)
     page = client_for(med.mediator1).get(f"/mediation/disputes/{dispute.number}/").text
     assert "口头调解协议" in page and record in page and "下载调解协议书" not in page
-    assert "调解员记录的口头协议内容(《人民调解法》第二十八条)" in page
+    assert "调解员记录的口头协议内容（《人民调解法》第二十八条）" in page
 
 
 def test_an_oral_agreement_needs_what_was_agreed(make_dispute: Any, med: Any) -> None:
@@ -175,11 +175,11 @@ def test_the_document_prints_liability_signatures_seal_and_effect(
             BytesIO(agreement_document(actor=med.mediator1, dispute=dispute))
         ).paragraphs
     )
-    assert "申请人(签名、盖章或按指印):张建华    签名    2026年11月26日" in text
-    assert "被申请人(签名、盖章或按指印):____________    ____年__月__日" in text
-    assert f"人民调解员(签名):{med.mediator1.display_name}    ____年__月__日" in text
-    assert "盖章日期:____年__月__日" in text and "本协议生效日期:____年__月__日" in text
-    assert "各方当事人的责任" in text and "被申请人李桂英:负主要责任。" in text
+    assert "申请人（签名、盖章或按指印）：张建华    签名    2026年11月26日" in text
+    assert "被申请人（签名、盖章或按指印）：____________    ____年__月__日" in text
+    assert f"人民调解员（签名）：{med.mediator1.display_name}    ____年__月__日" in text
+    assert "盖章日期：____年__月__日" in text and "本协议生效日期：____年__月__日" in text
+    assert "各方当事人的责任" in text and "被申请人李桂英：负主要责任。" in text
 
 
 def test_the_page_forms_record_and_complete_the_signatures(make_dispute: Any, med: Any) -> None:
@@ -207,7 +207,7 @@ def test_the_page_forms_record_and_complete_the_signatures(make_dispute: Any, me
     )
     posted[f"liability_{respondent.pk}"] = "负全部责任"
     done = browser.post(url, posted, HTTP_HX_REQUEST="true")
-    assert done.status_code == 200 and "待签名盖章:被申请人李桂英" in done.text
+    assert done.status_code == 200 and "待签名盖章：被申请人李桂英" in done.text
     sign_url = f"/mediation/disputes/{dispute.number}/act/sign/"
     form = browser.get(sign_url, HTTP_HX_REQUEST="true").text
     assert "被申请人李桂英签署" in form and "申请人张建华签署" not in form
@@ -231,7 +231,7 @@ def test_the_api_reports_what_is_missing(client: Any, make_dispute: Any, med: An
     assert agreement["effective_at"] is None and agreement["confirmation_due"] is None
     assert agreement["missing_signatures"] == ["被申请人李桂英"]
     assert [s["liability"] for s in agreement["signatories"]] == [
-        "未及时清理自家一侧淤泥,负次要责任。",
+        "未及时清理自家一侧淤泥，负次要责任。",
         "负主要责任。",
     ]
     assert "sign" in body["actions"]

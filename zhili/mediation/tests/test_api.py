@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 BODY = {
     "title": "拖欠劳务费纠纷",
     "kind": "labour",
-    "summary": "王某在某建筑队务工三个月,工程结束后工资被拖欠一万二千元。",
+    "summary": "王某在某建筑队务工三个月，工程结束后工资被拖欠一万二千元。",
     "source": "application",
     "people_count": 2,
     "parties": [

@@ -46,7 +46,7 @@ def test_dispute_from_a_case_to_archive(
     case = register(
         category=catalog.dispute,
         title="邻居搭建彩钢棚遮挡采光",
-        description="反映邻居在两家之间空地搭建彩钢棚,遮挡自家采光,多次协商未果。",
+        description="反映邻居在两家之间空地搭建彩钢棚，遮挡自家采光，多次协商未果。",
         reporter_name="陈秀兰",
     )
     case = case_act(actor=staff.dispatcher, case=case, action="dispatch")
@@ -85,18 +85,18 @@ def test_dispute_from_a_case_to_archive(
     act(
         page,
         "session",
-        fill={"textarea[name=record]": "双方到场,调解员实地查看彩钢棚位置,释法说理。"},
+        fill={"textarea[name=record]": "双方到场，调解员实地查看彩钢棚位置，释法说理。"},
     )
     liability = {p.name: p.pk for p in dispute.parties.all()}
     act(
         page,
         "agree",
         fill={
-            "textarea[name=matters]": "周国强在两家之间空地搭建彩钢棚,遮挡陈秀兰家采光。",
+            "textarea[name=matters]": "周国强在两家之间空地搭建彩钢棚，遮挡陈秀兰家采光。",
             f"textarea[name=liability_{liability['陈秀兰']}]": "无",
-            f"textarea[name=liability_{liability['周国强']}]": "未经协商擅自搭建,负全部责任。",
-            "textarea[name=terms]": "一、周国强于十日内将彩钢棚向东移出1.5米并降低高度;\n二、双方今后和睦相处。",
-            "textarea[name=performance]": "周国强自行拆改,村调委会现场验收。",
+            f"textarea[name=liability_{liability['周国强']}]": "未经协商擅自搭建，负全部责任。",
+            "textarea[name=terms]": "一、周国强于十日内将彩钢棚向东移出1.5米并降低高度；\n二、双方今后和睦相处。",
+            "textarea[name=performance]": "周国强自行拆改，村调委会现场验收。",
         },
     )
     assert page.inner_text("[data-testid=dispute-state]") == "达成协议"
@@ -110,7 +110,7 @@ def test_dispute_from_a_case_to_archive(
 
     page.click("[data-testid=action-follow_up]")
     page.locator("[data-testid=action-form-follow_up] select[name=performed]").select_option("yes")
-    page.fill("[data-testid=action-form-follow_up] textarea[name=note]", "已按约拆改,双方满意。")
+    page.fill("[data-testid=action-form-follow_up] textarea[name=note]", "已按约拆改，双方满意。")
     page.click("[data-testid=submit-follow_up]")
     page.wait_for_selector("[data-testid=action-done]")
 
@@ -124,7 +124,7 @@ def test_dispute_from_a_case_to_archive(
     outbox.deliver_pending(worker_id="browser")
     case.refresh_from_db()
     assert case.state == State.CLOSED
-    assert case.reply.startswith(f"已转矛盾纠纷办理({dispute.number})")
+    assert case.reply.startswith(f"已转矛盾纠纷办理（{dispute.number}）")
 
     for name, url in [
         ("list", "/mediation/"),

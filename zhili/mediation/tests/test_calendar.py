@@ -49,7 +49,7 @@ def provisional(make_dispute: Any, med: Any) -> Any:
 def test_a_provisional_window_says_so_everywhere(client: Any, provisional: Any, med: Any) -> None:
     agreement = provisional.agreement
     assert agreement.confirmation_due == date(2027, 2, 9) and agreement.confirmation_provisional
-    assert "2027年02月09日(临时日历)" in provisional.events.get(action="agree").note
+    assert "2027年02月09日（临时日历）" in provisional.events.get(action="agree").note
     with time_machine.travel(AGREED, tick=False):
         page = client_for(med.mediator1).get(f"/mediation/disputes/{provisional.number}/").text
         board = client_for(med.mediator1).get("/mediation/confirmations/").text
@@ -58,9 +58,9 @@ def test_a_provisional_window_says_so_everywhere(client: Any, provisional: Any, 
     for html in (page, board):  # the date, and the shared 临时日历 badge beside it
         assert "2027年02月09日" in html and 'data-testid="provisional"' in html
     assert body["agreement"]["confirmation_provisional"] is True
-    assert body["agreement"]["confirmation_due_text"] == "2027年02月09日(临时日历)"
+    assert body["agreement"]["confirmation_due_text"] == "2027年02月09日（临时日历）"
     text = "\n".join(p.text for p in Document(BytesIO(content)).paragraphs)
-    assert "司法确认申请期限至2027年02月09日(临时日历)" in text
+    assert "司法确认申请期限至2027年02月09日（临时日历）" in text
 
 
 def test_the_official_arrangement_recomputes_the_window(provisional: Any, med: Any) -> None:
@@ -73,8 +73,8 @@ def test_the_official_arrangement_recomputes_the_window(provisional: Any, med: A
     assert not agreement.confirmation_provisional
     entry = provisional.events.get(action="confirmation_recomputed")
     assert entry.note == (
-        "2027年节假日安排已正式确定,重新计算司法确认申请期限:"
-        "由2027年02月09日(临时日历)改为2027年02月15日(第30日为休息日,顺延)"
+        "2027年节假日安排已正式确定，重新计算司法确认申请期限："
+        "由2027年02月09日（临时日历）改为2027年02月15日（第30日为休息日，顺延）"
     )
     assert entry.actor is None
 

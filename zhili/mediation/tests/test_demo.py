@@ -3,8 +3,11 @@ loaded on top of the organization demo; a second run adds nothing."""
 
 import io
 from collections import Counter
+from datetime import datetime, time
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
 
 from zhili.mediation import demo
 from zhili.mediation.models import (
@@ -64,9 +67,23 @@ def test_demo_loads_every_state_and_is_idempotent() -> None:
         for c in Committee.objects.prefetch_related("members")
     )
     _the_new_rules_hold()
+    # Mediators and chairs act in office hours (a committee may meet on a weekend): nobody
+    # registers or accepts a dispute at night.
+    by_people = DisputeEvent.objects.exclude(actor__isnull=True)
+    assert by_people.filter(action="accept").count() > 100
+    night = [(e.action, e.created_at) for e in by_people if not _working_time_of_day(e.created_at)]
+    assert night == []
     counts = (Dispute.objects.count(), DisputeEvent.objects.count(), User.objects.count())
     demo.load(stdout=io.StringIO())
     assert (Dispute.objects.count(), DisputeEvent.objects.count(), User.objects.count()) == counts
+
+
+def _working_time_of_day(moment: datetime) -> bool:
+    local = timezone.localtime(moment).time()
+    return any(
+        time.fromisoformat(begin) <= local < time.fromisoformat(end)
+        for begin, end in settings.ZHILI_WORK_HOURS
+    )
 
 
 def _the_new_rules_hold() -> None:

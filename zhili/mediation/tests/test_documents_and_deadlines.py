@@ -29,20 +29,20 @@ def test_agreement_document_holds_parties_terms_and_seal(make_dispute: Any, med:
     doc = Document(BytesIO(content))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "人民调解协议书" in text and dispute.number in text and med.c1.name in text
-    assert "申请人:张建华" in text and "被申请人:李桂英" in text
+    assert "申请人：张建华" in text and "被申请人：李桂英" in text
     applicant = dispute.parties.get(side="applicant")
     assert applicant.id_number in text  # the legal document carries the full number
     assert "被申请人于2026年12月5日前疏通排水沟" in text and "清理费用800元" in text
     assert (
         "三十日内共同向人民法院申请司法确认" in text or "30日内共同向人民法院申请司法确认" in text
     )
-    assert "申请人(签名、盖章或按指印):张建华    签名    2026年11月26日" in text
-    assert f"人民调解员(签名):{med.mediator1.display_name}    2026年11月26日" in text
+    assert "申请人（签名、盖章或按指印）：张建华    签名    2026年11月26日" in text
+    assert f"人民调解员（签名）：{med.mediator1.display_name}    2026年11月26日" in text
     # 第二十九条: each party's liability, the seal with its date, the derived effective day.
-    assert "申请人张建华:未及时清理自家一侧淤泥,负次要责任。" in text
-    assert "被申请人李桂英:负主要责任。" in text
-    assert f"{med.c1.name}(印)" in text and "盖章日期:2026年11月26日" in text
-    assert "本协议生效日期:2026年11月26日" in text
+    assert "申请人张建华：未及时清理自家一侧淤泥，负次要责任。" in text
+    assert "被申请人李桂英：负主要责任。" in text
+    assert f"{med.c1.name}（印）" in text and "盖章日期：2026年11月26日" in text
+    assert "本协议生效日期：2026年11月26日" in text
     assert "《人民调解法》第二十九条" in text and "《人民调解法》第三十一条" in text
     assert AuditLog.objects.filter(action="mediation.agreement.download").count() == 1
 
@@ -123,7 +123,7 @@ def test_a_window_ending_on_a_weekend_moves_to_monday(make_dispute: Any, med: An
     assert agreement.confirmation_due == date(2026, 12, 28)
     assert agreement.confirmation_warn_on == date(2026, 12, 21)
     assert not agreement.confirmation_provisional
-    assert "2026年12月28日(第30日为休息日,顺延)" in dispute.events.get(action="agree").note
+    assert "2026年12月28日（第30日为休息日，顺延）" in dispute.events.get(action="agree").note
     with time_machine.travel("2026-12-21 00:05 +08:00", tick=False):
         assert confirmation_warn_due() == 1
     warning = dispute.events.get(action="confirmation_warning")

@@ -67,5 +67,8 @@ def test_the_committees_page_cites_article_8_for_the_members_and_9_for_the_term(
     """Three to nine members, a chair and women members are 第八条; the three-year term is
     第九条 (the page used to cite 第九条 for all of it)."""
     rule = client_for(med.mediator1).get("/mediation/committees/").text
-    assert "委员三至九人组成,设主任一人,必要时设副主任;应当有妇女成员(《人民调解法》第八条)" in rule
-    assert "每届任期三年(《人民调解法》第九条)" in rule
+    assert (
+        "委员三至九人组成，设主任一人，必要时设副主任；应当有妇女成员（《人民调解法》第八条）"
+        in rule
+    )
+    assert "每届任期三年（《人民调解法》第九条）" in rule

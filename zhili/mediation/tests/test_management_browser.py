@@ -71,7 +71,7 @@ def test_chair_sets_up_a_committee_and_its_mediators(
 
     # 修改: the panel opens filled in; make the mediator part-time.
     page.click(f"[data-testid=edit-mediator-{mediator.pk}]")
-    page.wait_for_selector("text=修改调解员:张调解")
+    page.wait_for_selector("text=修改调解员：张调解")
     assert page.is_checked("input[name=md-specialities][value=marriage_family]")
     page.select_option("select[name=md-employment]", "part_time")
     with page.expect_navigation():

@@ -107,7 +107,7 @@ def test_a_committee_with_open_disputes_cannot_be_stopped(med: Any, make_dispute
     committee_create(
         actor=med.chair1,
         organization=med.c1.organization,
-        name="甲镇调委会(新)",
+        name="甲镇调委会（新）",
         term_start=date(2026, 11, 1),
     )
     with pytest.raises(Conflict):
@@ -241,7 +241,7 @@ def test_register_and_change_a_mediator_on_the_committee_page(
     shown = client.get(reverse("mediation:committee", args=[med.c1.pk])).text
     assert "张调解" in shown and "婚姻家庭" in shown and "已登记调解员" in shown
     edit = client.get(url, {"mediator": mediator.pk}, **HTMX)
-    assert "修改调解员:张调解" in edit.text
+    assert "修改调解员：张调解" in edit.text
     checked = re.findall(r'<input[^>]*name="md-specialities"[^>]*>', edit.text)
     assert sorted(t.split('value="')[1].split('"')[0] for t in checked if "checked" in t) == [
         "marriage_family",

@@ -37,7 +37,7 @@ def _flag(dispute: Any, actor: Any, risk: str) -> Any:
         actor=actor,
         dispute=dispute,
         action="flag_risk",
-        data={"risk": risk, "note": "一方扬言报复,持械上门"},
+        data={"risk": risk, "note": "一方扬言报复，持械上门"},
     )
 
 
@@ -95,7 +95,7 @@ def mediation_case(register: Any, staff: Any, catalog: Any) -> Any:
     case = register(
         category=catalog.dispute,
         title="邻居搭建彩钢棚遮挡采光",
-        description="反映邻居在两家之间空地搭建彩钢棚,遮挡自家采光,协商未果。",
+        description="反映邻居在两家之间空地搭建彩钢棚，遮挡自家采光，协商未果。",
         reporter_name="陈秀兰",
         lat=34.505,
         lng=118.705,
@@ -131,7 +131,7 @@ def test_a_case_opens_a_dispute_and_is_answered_when_archived(
     mediation_case.refresh_from_db()
     assert mediation_case.state == State.CLOSED
     assert mediation_case.reply.startswith(
-        f"已转矛盾纠纷办理({dispute.number}):经甲镇人民调解委员会调解"
+        f"已转矛盾纠纷办理（{dispute.number}）：经甲镇人民调解委员会调解"
     )
     assert mediation_case in follow_up_cases(user=staff.township, bucket="to_follow_up")
 

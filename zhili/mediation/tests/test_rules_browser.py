@@ -66,7 +66,7 @@ def test_signatures_termination_target_and_training(
     sign.locator(f"select[name=sign_{respondent.pk}]").select_option("fingerprint")
     page.click("[data-testid=submit-sign]")
     page.wait_for_selector("[data-testid=action-done]")
-    assert "2026年12月28日(第30日为休息日,顺延)" in page.inner_text(
+    assert "2026年12月28日（第30日为休息日，顺延）" in page.inner_text(
         "[data-testid=confirmation-due]"
     )
     shot(page, "agreement-signed")
@@ -77,7 +77,7 @@ def test_signatures_termination_target_and_training(
     end = page.locator("[data-testid=action-form-terminate]")
     end.wait_for()
     end.locator("select[name=party]").select_option(str(ending.parties.get(side="respondent").pk))
-    end.locator("textarea[name=note]").fill("决定直接向人民法院起诉,不再接受调解")
+    end.locator("textarea[name=note]").fill("决定直接向人民法院起诉，不再接受调解")
     page.click("[data-testid=submit-terminate]")
     page.wait_for_selector("[data-testid=action-done]")
     assert page.inner_text("[data-testid=dispute-state]") == "当事人终止"

@@ -25,7 +25,7 @@ def test_acceptance_sets_the_target(make_dispute: Any, med: Any) -> None:
     dispute = walk(make_dispute(), "accepted", med)
     assert dispute.handling_due == date(2026, 12, 26)
     note = dispute.events.get(action="accept").note
-    assert "办理目标:2026年12月26日前调结(受理之日起1个月)" in note
+    assert "办理目标：2026年12月26日前调结（受理之日起1个月）" in note
 
 
 def test_the_target_is_configurable(make_dispute: Any, med: Any, settings: Any) -> None:
@@ -52,7 +52,7 @@ def test_past_the_target_a_yellow_warning_once(make_dispute: Any, med: Any) -> N
         settled.refresh_from_db()
         assert not settled.past_target
     event = late.events.get(action="target_warning")
-    assert event.note.startswith("黄牌提醒:已超过办理目标(受理之日起1个月,2026年12月26日)")
+    assert event.note.startswith("黄牌提醒：已超过办理目标（受理之日起1个月，2026年12月26日）")
     # A warning to the committee only: no supervision order, no event that would open one.
     assert not SupervisionOrder.objects.exists()
     assert OutboxEvent.objects.count() == before
@@ -84,7 +84,7 @@ def test_the_list_the_dossier_and_the_api_show_it(client: Any, make_dispute: Any
         assert late.number in only and fresh.number not in only
         detail = browser.get(f"/mediation/disputes/{late.number}/").text
         assert "黄牌 · 超过办理目标" in detail
-        assert "2026-12-26前调结(受理之日起1个月),已超过" in detail
+        assert "2026-12-26前调结（受理之日起1个月），已超过" in detail
         body = get(client, med.mediator1, f"/api/v1/disputes/{late.number}").json()
         assert body["handling_due"] == "2026-12-26" and body["past_target"] is True
         listed = get(client, med.mediator1, "/api/v1/disputes").json()

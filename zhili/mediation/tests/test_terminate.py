@@ -35,7 +35,7 @@ def test_either_party_may_end_it_at_any_stage(make_dispute: Any, med: Any, stage
     )
     event = dispute.events.get(action="terminate")
     assert event.data == {"party": dispute.terminated_by.pk}
-    assert event.note == "申请人张建华要求终止调解(《人民调解法》第二十三条):已与对方自行和解"
+    assert event.note == "申请人张建华要求终止调解（《人民调解法》第二十三条）：已与对方自行和解"
     assert "因申请人张建华要求终止调解" in dispute.routes_notice and "诉讼" in dispute.routes_notice
 
 
@@ -102,7 +102,7 @@ def test_the_api_and_the_page(client: Any, make_dispute: Any, med: Any) -> None:
     assert done["terminated_by"] == "被申请人李桂英" and done["termination_reason"] == "外出务工"
     assert done["history"][-1]["action"] == "terminate"
     page = client_for(med.mediator1).get(f"/mediation/disputes/{dispute.number}/").text
-    assert "被申请人李桂英要求终止调解(《人民调解法》第二十三条):外出务工" in page
+    assert "被申请人李桂英要求终止调解（《人民调解法》第二十三条）：外出务工" in page
 
 
 def test_the_page_form_names_the_field(make_dispute: Any, med: Any) -> None:

@@ -49,7 +49,7 @@ def test_register_page_creates_and_reports_field_errors(med: Any) -> None:
         "source": "application",
         "scale": "ordinary",
         "people_count": "2",
-        "summary": "双方登记结婚不足一年,女方离家,男方要求返还彩礼。",
+        "summary": "双方登记结婚不足一年，女方离家，男方要求返还彩礼。",
         "a_kind": "person",
         "a_name": "刘强",
         "a_id_number": "320722198001011230",  # wrong check digit

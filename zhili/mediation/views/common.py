@@ -16,7 +16,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 EVENT_LABELS = {
     "register": "登记",
     "confirmation_warning": "司法确认到期提醒",
-    "target_warning": "超过办理目标(黄牌)",
+    "target_warning": "超过办理目标（黄牌）",
     "confirmation_recomputed": "司法确认期限重算",
     "mark_exemplary": "评为典型案例",
     "unmark_exemplary": "取消典型案例",

@@ -102,7 +102,7 @@ def user_choices(
 
 
 def _user_label(account: Any, current: Mediator | None) -> str:
-    label = f"{account.display_name}({account.organization.name})"
+    label = f"{account.display_name}（{account.organization.name}）"
     if current is not None:
         label += f" · 现为{current.committee.name}调解员"
     return label
@@ -298,7 +298,7 @@ def committee_form(request: StaffRequest, pk: int, name: str) -> HttpResponse:
         )
         if editing is None:
             raise Http404("调解员不存在")
-        extra["title"] = f"修改调解员:{editing.user.display_name}"
+        extra["title"] = f"修改调解员：{editing.user.display_name}"
     form = build_form(name, request.user, committee, editing=editing)
     context = panel_context(name, form, committee, open=True, **extra)
     return render(request, "mediation/_manage_panel.html", context)
@@ -339,7 +339,7 @@ def committee_new(request: StaffRequest) -> HttpResponse:
                 status = exc.status if exc.status != 400 else 422
             else:
                 url = reverse("mediation:committee", args=[committee.pk])
-                return done(request, url, f"已新建{committee.name},请增加委员、登记调解员")
+                return done(request, url, f"已新建{committee.name}，请增加委员、登记调解员")
     context = {
         "panel": "committee",
         "form": form,

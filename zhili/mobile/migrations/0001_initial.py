@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ("client_id", models.UUIDField(unique=True, verbose_name="客户端编号")),
                 ("started_at", models.DateTimeField(verbose_name="开始时间")),
                 ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="结束时间")),
-                ("distance_m", models.FloatField(default=0, verbose_name="巡查里程(米)")),
+                ("distance_m", models.FloatField(default=0, verbose_name="巡查里程（米）")),
                 ("point_count", models.PositiveIntegerField(default=0, verbose_name="轨迹点数")),
                 ("note", models.CharField(blank=True, max_length=500, verbose_name="巡查情况")),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
                 ("lng", models.FloatField(verbose_name="经度")),
                 (
                     "accuracy_m",
-                    models.FloatField(blank=True, null=True, verbose_name="定位精度(米)"),
+                    models.FloatField(blank=True, null=True, verbose_name="定位精度（米）"),
                 ),
                 ("recorded_at", models.DateTimeField(verbose_name="记录时间")),
                 ("received_at", models.DateTimeField(default=django.utils.timezone.now)),

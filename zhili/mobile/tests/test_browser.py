@@ -38,7 +38,7 @@ def phone_page(browser: Any) -> Iterator[Any]:
     page.on("dialog", lambda dialog: dialog.accept())
     yield page
     context.close()
-    assert not errors, f"页面脚本出错:{errors}"
+    assert not errors, f"页面脚本出错：{errors}"
 
 
 def open_app(page: Any, base: str) -> None:
@@ -62,7 +62,7 @@ def test_an_offline_report_is_sent_once_when_the_network_returns(
     page.context.set_offline(True)
     page.wait_for_selector("[data-testid=net-status]:has-text('离线')")
     page.select_option("[data-testid=category]", catalog.lamp.code)
-    page.fill("[data-testid=description]", "甲一村村委会门口路灯不亮,晚上行人看不清路")
+    page.fill("[data-testid=description]", "甲一村村委会门口路灯不亮，晚上行人看不清路")
     page.fill("[data-testid=address]", "甲一村村委会门口")
     page.set_input_files(
         "[data-testid=photo-input]",

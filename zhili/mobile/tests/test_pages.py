@@ -71,9 +71,9 @@ def test_offline_page_needs_no_login(client, db):
 
 def test_navigation_entry_for_grid_workers_only(client, staff):
     client.force_login(staff.gridworker)
-    assert "网格通(手机)" in client.get("/").content.decode()
+    assert "网格通（手机）" in client.get("/").content.decode()
     client.force_login(staff.dispatcher)
-    assert "网格通(手机)" not in client.get("/").content.decode()
+    assert "网格通（手机）" not in client.get("/").content.decode()
 
 
 def test_patrols_in_the_admin(client, phone, workers, tree, make_user):

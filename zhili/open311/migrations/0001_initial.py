@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                     "variable",
                     models.BooleanField(
                         default=True,
-                        help_text="不勾选:仅向提交方展示的说明,不接收填写内容",
+                        help_text="不勾选：仅向提交方展示的说明，不接收填写内容",
                         verbose_name="需填写",
                     ),
                 ),

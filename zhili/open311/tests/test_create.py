@@ -50,11 +50,11 @@ def test_a_request_becomes_an_open311_case(post, questions, rules, tree, fmt):
     assert case.reporter_name == "王先生"
     assert case.reporter_phone == "13912345678"
     assert case.external_id == extra.token
-    assert case.title == "小区旁工地夜间施工,噪音很大"
+    assert case.title == "小区旁工地夜间施工，噪音很大"
     # The officers see the answers on the case.
-    assert "噪音来源:建筑施工" in case.description
-    assert "发生时段:夜间22时后、凌晨" in case.description
-    assert "图片:https://img.example.cn/noise.jpg" in case.description
+    assert "噪音来源：建筑施工" in case.description
+    assert "发生时段：夜间22时后、凌晨" in case.description
+    assert "图片：https://img.example.cn/noise.jpg" in case.description
     assert extra.attributes == {
         "SOURCE": "construction",
         "PERIOD": ["night", "dawn"],

@@ -34,9 +34,9 @@ def test_no_input_gives_a_500(client, post, questions, value):
 
 
 def test_control_characters_are_dropped_from_what_is_kept(post, questions):
-    response = post(description="噪音\x00很大\x07,\t请处理", **{"attribute[SOURCE]": "shop"})
+    response = post(description="噪音\x00很大\x07，\t请处理", **{"attribute[SOURCE]": "shop"})
     assert response.status_code == 201
-    assert Case.objects.get().description.startswith("噪音很大,\t请处理")
+    assert Case.objects.get().description.startswith("噪音很大，\t请处理")
 
 
 def test_too_many_ids_at_once(client, db):
@@ -101,7 +101,7 @@ def test_a_failure_after_the_case_was_registered_leaves_no_case(
         response = post(**{"attribute[SOURCE]": "shop"})
     assert response.status_code == 500
     assert errors(response, "json") == [
-        {"code": 500, "description": "服务器内部错误,已记录,请稍后重试"}
+        {"code": 500, "description": "服务器内部错误，已记录，请稍后重试"}
     ]
     assert not Case.objects.exists()
 

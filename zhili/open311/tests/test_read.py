@@ -32,7 +32,7 @@ def test_only_open311_requests_are_listed_and_no_personal_data(client, post, reg
     hotline = register(title="热线来电", description="热线市民来电反映噪音")
     mine = case_of(
         post(
-            description=f"工地噪音扰民,我的身份证{ID_NUMBER},电话 139 1234 5678,座机0518-87654321",
+            description=f"工地噪音扰民，我的身份证{ID_NUMBER}，电话 139 1234 5678，座机0518-87654321",
             email="wang@example.cn",
         )
     )
@@ -64,26 +64,26 @@ def test_the_state_maps_to_open_and_closed_with_notes(client, post, staff, rules
     assert item["agency_responsible"] == case.dispatch_center.name
     assert item["expected_datetime"] is None
     assert item["media_url"] == "https://img.example.cn/lamp.jpg"
-    assert item["status_notes"].startswith("受理:")
+    assert item["status_notes"].startswith("受理：")
     assert "已受理" in item["service_notice"]
 
     case = case_act(actor=staff.dispatcher, case=case, action="dispatch")
     item = current()
     assert item["status"] == OPEN
     assert item["agency_responsible"] == "住建局"
-    assert item["status_notes"] == "派单:派往住建局"
+    assert item["status_notes"] == "派单：派往住建局"
     assert item["expected_datetime"] == w3c(case.due_at)
     assert item["updated_datetime"] == w3c(case.updated_at)
 
     case = case_act(actor=staff.zjj_handler, case=case, action="acknowledge")
     case = case_act(
-        actor=staff.zjj_handler, case=case, action="reply", reply="已更换灯泡,联系人13812345678"
+        actor=staff.zjj_handler, case=case, action="reply", reply="已更换灯泡，联系人13812345678"
     )
     assert current()["status"] == OPEN  # replied, waiting for the center's review
     case_act(actor=staff.dispatcher, case=case, action="close", note="同意办结")
     item = current()
     assert item["status"] == CLOSED
-    assert item["status_notes"] == "已更换灯泡,联系人138****5678"  # the reply, masked
+    assert item["status_notes"] == "已更换灯泡，联系人138****5678"  # the reply, masked
     assert "已办结" in item["service_notice"]
 
 

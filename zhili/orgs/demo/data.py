@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from zhili.orgs.models import Division
 
 COUNTY = "320722"
+# The county center's hotline duty seat (值班坐席): takes the calls and the emergencies outside
+# office hours, when the dispatcher persona is off (generated staff, no password).
+DUTY_SEAT = f"zb{COUNTY}"
 PASSWORD = "zhili-demo"  # noqa: S105 - published on purpose, demo accounts only
 
 # --- the organization tree ------------------------------------------------------------------
@@ -101,9 +104,9 @@ TOWNSHIPS = [
             ("张湾乡", 15),
         ]
     ),
-    # No source at hand names Donghai's two state farms.
-    TownshipSpec("示例国营场一", Division.STATE_FARM, 5, is_demo=True),
-    TownshipSpec("示例国营场二", Division.STATE_FARM, 5, is_demo=True),
+    # The two state farms in the county (the seed counts 2 国营场 without naming them).
+    TownshipSpec("东海农场", Division.STATE_FARM, 5),
+    TownshipSpec("岗埠农场", Division.STATE_FARM, 5),
 ]
 
 

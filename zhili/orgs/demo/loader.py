@@ -25,6 +25,7 @@ from zhili.core.roles import Role
 from zhili.orgs.demo.data import (
     COUNTY,
     DEPARTMENTS,
+    DUTY_SEAT,
     LIAISON_OFFICES,
     OFFICES,
     PASSWORD,
@@ -49,7 +50,7 @@ class _Progress:
         started = time.monotonic()
         yield counts
         elapsed = time.monotonic() - started
-        created = f"(新建 {counts['created']})" if counts["created"] != counts["total"] else ""
+        created = f"（新建 {counts['created']}）" if counts["created"] != counts["total"] else ""
         self.stdout.write(
             f"[{self.number}/{self.total}] {label} {counts['total']}{created} ... {elapsed:.1f}s\n"
         )
@@ -245,6 +246,15 @@ def _staff_rows(layout: tuple[TownshipPlan, ...]) -> list[dict[str, Any]]:
                             title="网格员",
                         )
                     )
+    rows.append(
+        dict(
+            username=DUTY_SEAT,
+            full_name=person_name(random.Random(DUTY_SEAT)),
+            org=COUNTY,
+            role=Role.DISPATCHER,
+            title="12345热线值班坐席",
+        )
+    )
     return rows
 
 
@@ -325,21 +335,21 @@ def _grid_rows(loader: _Loader, layout: tuple[TownshipPlan, ...]) -> int:
 def load(*, stdout: TextIO) -> dict[str, Any]:
     """Write the Donghai demo into the database; running it again creates only what is missing."""
     progress = _Progress(stdout, total=7)
-    with progress.step("网格几何(生成)") as step:
+    with progress.step("网格几何（生成）") as step:
         layout = demo_layout()
         step["total"] = step["created"] = sum(len(v.grids) for t in layout for v in t.villages)
     with transaction.atomic():
         loader = _Loader()
         for label, specs in [
-            ("县级机构(中心、科室、入驻平台、联络员室、部门)", _county_specs()),
-            ("乡镇(街道、国营场)综治中心及派出所", _township_specs(layout)),
-            ("村(社区)综治中心", _village_specs(layout)),
+            ("县级机构（中心、科室、入驻平台、联络员室、部门）", _county_specs()),
+            ("乡镇（街道、国营场）综治中心及派出所", _township_specs(layout)),
+            ("村（社区）综治中心", _village_specs(layout)),
         ]:
             with progress.step(label) as step:
                 step["total"], step["created"] = len(specs), loader.ensure_orgs(specs)
         for label, rows in [
-            ("工作人员(综治专干、网格长、网格员)", _staff_rows(layout)),
-            ("演示账号", _persona_rows()),
+            ("工作人员（综治专干、网格长、网格员、值班坐席）", _staff_rows(layout)),
+            ("各角色登录账号", _persona_rows()),
         ]:
             with progress.step(label) as step:
                 step["total"], step["created"] = len(rows), loader.ensure_users(rows)

@@ -5,6 +5,7 @@ other test modules, which build their own small tree with the same county code, 
 """
 
 import io
+import re
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -59,8 +60,19 @@ def _counts() -> dict[str, int]:
 
 def test_runs_fast_and_reports_progress(loaded: dict[str, Any]) -> None:
     assert loaded["elapsed"] < 60
-    assert "[4/7] 村(社区)综治中心 346" in loaded["output"]
+    assert "[4/7] 村（社区）综治中心 346" in loaded["output"]
     assert "zhili-demo" in loaded["output"]
+
+
+def test_the_login_count_printed_is_the_number_of_logins_listed(loaded: dict[str, Any]) -> None:
+    """One "演示账号 N 个" line, followed by a table of N accounts one can log in with."""
+    output = loaded["output"]
+    counts = re.findall(r"演示账号\s*(\d+)", output)
+    assert len(counts) == 1
+    table = output.split(f"演示账号 {counts[0]} 个")[1].splitlines()[3:]  # after the header
+    rows = [line.split()[0] for line in table if line.strip()]
+    assert len(rows) == int(counts[0]) == len(loader.PERSONAS)
+    assert "admin" in rows and data.DUTY_SEAT not in rows  # generated staff have no password
 
 
 @pytest.mark.django_db
@@ -97,7 +109,10 @@ def test_townships_and_villages() -> None:
     codes = list(townships.order_by("code").values_list("code", flat=True))
     assert codes == [f"320722{n:03d}" for n in range(1, 22)]
     assert townships.get(code="320722003").name == "白塔埠镇综治中心"
-    assert set(townships.filter(is_demo=True).values_list("division", flat=True)) == {"state_farm"}
+    farms = townships.filter(division="state_farm").order_by("code")
+    assert [f.area_name for f in farms] == ["东海农场", "岗埠农场"]  # the county's two state farms
+    assert not townships.filter(is_demo=True).exists()  # the 21 names are all real
+    assert not Organization.objects.filter(name__contains="示例").exists()
     villages = Organization.objects.filter(level="village", kind="center")
     assert villages.count() == 346
     for v in villages.select_related("parent"):
@@ -185,7 +200,7 @@ def test_loading_again_changes_nothing() -> None:
     out = io.StringIO()
     call_command("demo", "--only", "zhili.orgs", stdout=out)
     assert _counts() == before
-    assert "(新建 0)" in out.getvalue()
+    assert "（新建 0）" in out.getvalue()
     assert AuditLog.objects.filter(action="core.demo.load").count() == 2
 
 

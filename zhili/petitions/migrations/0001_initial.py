@@ -535,8 +535,8 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "verbose_name": "信访人(事项)",
-                "verbose_name_plural": "信访人(事项)",
+                "verbose_name": "信访人（事项）",
+                "verbose_name_plural": "信访人（事项）",
                 "ordering": ["order", "id"],
             },
         ),

@@ -56,7 +56,7 @@ def petition_rate_by_petitioner(*, petition: Petition, rating: str, comment: str
     transition = workflow.TRANSITIONS["rate"]
     if petition.rating:
         label = Rating(petition.rating).label
-        raise Conflict(f"该信访事项已评价为“{label}”,感谢您的反馈", code="already_rated")
+        raise Conflict(f"该信访事项已评价为“{label}”，感谢您的反馈", code="already_rated")
     if petition.state not in transition.sources or not petition.replied_at:
         raise Conflict("信访事项答复后才能评价", code="wrong_state")
     return apply(

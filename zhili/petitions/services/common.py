@@ -132,7 +132,7 @@ def apply(
         pk=petition.pk, state=from_state, updated_at=petition.updated_at
     ).update(**changes)
     if not won:
-        raise Conflict("该信访事项刚被他人处理,请刷新后重试", code="concurrent_update")
+        raise Conflict("该信访事项刚被他人处理，请刷新后重试", code="concurrent_update")
     petition.refresh_from_db()
     timeline(petition, transition.name, from_state, to_state, actor, note, **data)
     audit(

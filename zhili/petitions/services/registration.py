@@ -53,8 +53,8 @@ from zhili.petitions.services.common import next_petition_no, timeline
 # 第十八条: a group visit chooses representatives, at most five.
 MAX_REPRESENTATIVES = 5
 MAX_PETITIONERS = 50
-REPEAT_MESSAGE = "已经复核终结,同一事实和理由不再受理"
-REPEAT_WHERE = "该事项已经复核终结;如有新的事实和理由,可以重新提出并提供相关材料"
+REPEAT_MESSAGE = "已经复核终结，同一事实和理由不再受理"
+REPEAT_WHERE = "该事项已经复核终结；如有新的事实和理由，可以重新提出并提供相关材料"
 # Two texts are "the same matter" when their character pairs overlap this much.
 SAME_MATTER_SIMILARITY = 0.35
 
@@ -91,7 +91,7 @@ class Registration:
 def _clean_person(person: PersonIn, where: str) -> PersonIn:
     name = (person.name or "").strip()
     if not name or len(name) > 50:
-        raise InvalidInput("请填写信访人姓名(不超过50字)", field=f"{where}.name")
+        raise InvalidInput("请填写信访人姓名（不超过50字）", field=f"{where}.name")
     id_number = (person.id_number or "").strip()
     if id_number:
         id_number = validate_id_number(id_number, field=f"{where}.id_number")
@@ -135,7 +135,7 @@ def petitioner_find_or_create(
             found = Petitioner.objects.get(id_number=person.id_number)
     if person.id_number and found.name != person.name:
         raise InvalidInput(
-            f"该身份证号码已登记为信访人“{found.name}”,与所填姓名“{person.name}”不一致,请核对",
+            f"该身份证号码已登记为信访人“{found.name}”，与所填姓名“{person.name}”不一致，请核对",
             field=f"{where}.id_number" if where else "id_number",
         )
     missing = {
@@ -212,7 +212,7 @@ def pending_message(other: Petition) -> str:
     unit = other.handling_unit or other.registering_unit
     return (
         f"同一信访人就同一事项已有信访件 {other.number} 正在办理"
-        f"({unit.name},{State(other.state).label})"
+        f"（{unit.name}，{State(other.state).label}）"
     )
 
 
@@ -231,9 +231,9 @@ def _check_choices(data: Registration) -> None:
     if data.route and data.kind != Kind.CLAIM:
         raise InvalidInput("只有申诉求决类信访事项需要选择办理途径", field="route")
     if not (data.title or "").strip() or len(data.title.strip()) > 200:
-        raise InvalidInput("请填写标题(不超过200字)", field="title")
+        raise InvalidInput("请填写标题（不超过200字）", field="title")
     if len((data.matter or "").strip()) < 5:
-        raise InvalidInput("请填写信访事项(至少5个字)", field="matter")
+        raise InvalidInput("请填写信访事项（至少5个字）", field="matter")
 
 
 # An anonymous petition comes in writing: a visit or a call has someone to register.
@@ -244,7 +244,7 @@ def _check_anonymous(data: Registration) -> None:
     if data.form not in ANONYMOUS_FORMS:
         raise InvalidInput("匿名信访限于来信、网上信访、传真等书面形式", field="form")
     if data.representatives or data.petitioners:
-        raise InvalidInput("匿名信访不登记信访人,请清空信访人或取消“匿名”", field="petitioners")
+        raise InvalidInput("匿名信访不登记信访人，请清空信访人或取消“匿名”", field="petitioners")
     if data.is_group:
         raise InvalidInput("匿名信访不能登记为集体访", field="is_group")
 
@@ -255,8 +255,8 @@ def _check_people(data: Registration) -> tuple[list[PersonIn], list[PersonIn]]:
         return [], []
     if len(data.representatives) > MAX_REPRESENTATIVES:
         raise InvalidInput(
-            f"多人走访应当推选代表,代表人数不超过{MAX_REPRESENTATIVES}人"
-            f"({law.cite('representatives')}),现为{len(data.representatives)}人",
+            f"多人走访应当推选代表，代表人数不超过{MAX_REPRESENTATIVES}人"
+            f"（{law.cite('representatives')}），现为{len(data.representatives)}人",
             field="representatives",
         )
     if len(data.petitioners) > MAX_PETITIONERS:
@@ -264,12 +264,12 @@ def _check_people(data: Registration) -> tuple[list[PersonIn], list[PersonIn]]:
     reps = [_clean_person(p, f"representatives[{i}]") for i, p in enumerate(data.representatives)]
     others = [_clean_person(p, f"petitioners[{i}]") for i, p in enumerate(data.petitioners)]
     if data.is_group and not reps:
-        raise InvalidInput("集体访请登记推选的代表(1至5人)", field="representatives")
+        raise InvalidInput("集体访请登记推选的代表（1至5人）", field="representatives")
     if not reps and not others:
         raise InvalidInput("请至少登记一名信访人", field="petitioners")
     named = len(reps) + len(others)
     if data.people_count < named or data.people_count > 10000:
-        raise InvalidInput(f"人数应不少于登记的信访人数({named}人)", field="people_count")
+        raise InvalidInput(f"人数应不少于登记的信访人数（{named}人）", field="people_count")
     if data.is_group and data.people_count < 2:
         raise InvalidInput("集体访人数至少2人", field="people_count")
     ids = [p.id_number for p in reps + others if p.id_number]
@@ -304,7 +304,7 @@ def _check_registrar(actor: Any) -> Organization:
         raise Forbidden("只有信访干部可以登记信访事项")
     org = getattr(actor, "organization", None)
     if org is None:
-        raise Forbidden("您没有所属单位,不能登记信访事项")
+        raise Forbidden("您没有所属单位，不能登记信访事项")
     return org
 
 
@@ -371,7 +371,7 @@ def _register(
         assert repeat_of is not None
         fields.update(
             state=State.NOT_ACCEPTED,
-            not_accepted_reason=f"{REPEAT_MESSAGE}(原信访事项 {repeat_of.number})",
+            not_accepted_reason=f"{REPEAT_MESSAGE}（原信访事项 {repeat_of.number}）",
             not_accepted_route=REPEAT_WHERE,
         )
     else:

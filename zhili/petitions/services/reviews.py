@@ -130,7 +130,7 @@ def deliver(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> P
         until = deadlines.limit_from_day(day, answer.window)
         changes[answer.window_field] = until
         note += (
-            f";信访人可于{deadlines.last_day_text(until)}前(含当日)请求{answer.next_step}"
+            f"；信访人可于{deadlines.last_day_text(until)}前（含当日）请求{answer.next_step}"
             f"({deadlines.article(answer.window)})"
         )
     return apply(p, t, actor, changes, note=note, delivered_on=day.isoformat(), method=method)
@@ -147,10 +147,10 @@ def _late(p: Petition, answer: Answer, requested: date, unit: Organization) -> C
     late = (requested - timezone.localdate(until)).days
     what = answer.next_step
     return Conflict(
-        f"{what}申请已超过期限,不予{what}:{answer.title}已于{delivered:%Y年%m月%d日}"
-        f"{method}信访人,应当自收到之日起{deadlines.text(answer.window)}内,即"
-        f"{deadlines.last_day_text(until)}前(含当日)向{unit.name}请求{what}"
-        f"({deadlines.article(answer.window)});本申请于{requested:%Y年%m月%d日}提出,"
+        f"{what}申请已超过期限，不予{what}：{answer.title}已于{delivered:%Y年%m月%d日}"
+        f"{method}信访人，应当自收到之日起{deadlines.text(answer.window)}内，即"
+        f"{deadlines.last_day_text(until)}前（含当日）向{unit.name}请求{what}"
+        f"（{deadlines.article(answer.window)}）；本申请于{requested:%Y年%m月%d日}提出，"
         f"已逾期{late}日。",
         field="requested_on",
         code="too_late",
@@ -223,7 +223,7 @@ def hearing_start(actor: Any, p: Petition, t: Transition, params: dict[str, Any]
     requested = p.re_review_requested_at if p.stage == Stage.RE_REVIEW else p.review_requested_at
     day = _day(params, "hearing_on", not_before=requested)
     what = _stage_of_hearing(p)[0]
-    note = f"自{day:%Y年%m月%d日}起举行听证,听证所需时间不计算在{what}期限内{_hearing_rule(p)}"
+    note = f"自{day:%Y年%m月%d日}起举行听证，听证所需时间不计算在{what}期限内{_hearing_rule(p)}"
     changes = {"hearing_started_on": day}
     return apply(p, t, actor, changes, note=note, reclock=True, started_on=day.isoformat())
 
@@ -240,8 +240,8 @@ def hearing_end(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) 
         days_field: getattr(p, days_field) + days,
     }
     note = (
-        f"听证于{day:%Y年%m月%d日}结束,所需{days}日不计算在{what}期限内"
-        f"{_hearing_rule(p)},{what}期限延至{deadlines.last_day_text(due)}"
+        f"听证于{day:%Y年%m月%d日}结束，所需{days}日不计算在{what}期限内"
+        f"{_hearing_rule(p)}，{what}期限延至{deadlines.last_day_text(due)}"
     )
     return apply(p, t, actor, changes, note=note, reclock=True, days=days)
 
@@ -275,7 +275,7 @@ def _request_re_review_guard(p: Petition) -> str | None:
 
 
 def _decide_guard(p: Petition) -> str | None:
-    return "听证尚未结束,请先登记听证结束" if p.hearing_started_on else None
+    return "听证尚未结束，请先登记听证结束" if p.hearing_started_on else None
 
 
 GUARDS: dict[str, Callable[[Petition], str | None]] = {
@@ -284,6 +284,6 @@ GUARDS: dict[str, Callable[[Petition], str | None]] = {
     "request_re_review": _request_re_review_guard,
     "decide_review": _decide_guard,
     "decide_re_review": _decide_guard,
-    "hearing_start": lambda p: "听证正在进行,尚未结束" if p.hearing_started_on else None,
+    "hearing_start": lambda p: "听证正在进行，尚未结束" if p.hearing_started_on else None,
     "hearing_end": lambda p: None if p.hearing_started_on else "没有正在进行的听证",
 }

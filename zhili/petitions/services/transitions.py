@@ -60,7 +60,7 @@ def guard(petition: Petition, action: str, actor: Any = None) -> Conflict | None
     if action == "rate" and petition.is_anonymous:
         return _refused(reviews.ANONYMOUS)
     if action == "rate" and (petition.rating or not petition.replied_at):
-        return _refused("已评价过,或尚未答复" if petition.rating else "答复后才能评价")
+        return _refused("已评价过，或尚未答复" if petition.rating else "答复后才能评价")
     return None
 
 
@@ -70,13 +70,13 @@ def extension_pending(p: Petition) -> bool:
 
 def _extension_refusal(p: Petition, action: str, actor: Any) -> str | None:
     if p.extension_days:
-        return "办理期限只能延长一次,已经延长"
+        return "办理期限只能延长一次，已经延长"
     if action == "extend":
         return "已有延期申请待单位负责人审批" if extension_pending(p) else None
     if not extension_pending(p):
         return "没有待审批的延期申请"
     if actor is not None and actor.pk == p.extension_requested_by_id:
-        return "延期由本单位负责人审批,申请人不能审批本人的申请"
+        return "延期由本单位负责人审批，申请人不能审批本人的申请"
     return None
 
 
@@ -137,23 +137,24 @@ def _routed_unit(p: Petition, code: str) -> Organization | None:
     rule = law.cite("routing")
     if unit is None:
         raise InvalidInput(
-            f"未配置{route.what}信访事项的接收单位({route.organ}),无法转送", field="handling_unit"
+            f"未配置{route.what}信访事项的接收单位（{route.organ}），无法转送",
+            field="handling_unit",
         )
     if code and code != unit.code:
         raise InvalidInput(
-            f"{route.what}信访事项应转送{unit.name}({route.organ},{rule})", field="handling_unit"
+            f"{route.what}信访事项应转送{unit.name}（{route.organ}，{rule}）", field="handling_unit"
         )
     return unit
 
 
 def _hand_back_refusal(p: Petition) -> Conflict | None:
     if p.hand_back_at is not None:
-        return _refused("本单位已就该信访事项提出过异议,信访部门核实不同意退回,请依法办理")
+        return _refused("本单位已就该信访事项提出过异议，信访部门核实不同意退回，请依法办理")
     if p.hand_back_until is None or timezone.now() > p.hand_back_until:
         last = deadlines.last_day_text(p.hand_back_until) if p.hand_back_until else "—"
         message = (
-            f"提出异议的期限已于{last}届满(收到之日起{deadlines.text('hand_back')}内,"
-            f"{deadlines.article('hand_back')}),请依法受理或不予受理"
+            f"提出异议的期限已于{last}届满（收到之日起{deadlines.text('hand_back')}内，"
+            f"{deadlines.article('hand_back')}），请依法受理或不予受理"
         )
         return _refused(message, "too_late")
     return None
@@ -181,7 +182,7 @@ def _approve_hand_back(actor: Any, p: Petition, t: Transition, params: dict[str,
         "returned_at": now,
         "transfer_due": deadlines.limit_after(now, "transfer"),
     }
-    note = str(params.get("note") or "").strip()[:500] or f"经核实,同意{unit}退回,交还相关材料"
+    note = str(params.get("note") or "").strip()[:500] or f"经核实，同意{unit}退回，交还相关材料"
     return apply(
         p, t, actor, changes, note=note, unit=p.handling_unit.code if p.handling_unit else ""
     )
@@ -198,7 +199,7 @@ def _accept(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> P
         "accepted_at": now,
         "handle_due": deadlines.limit_after(now, "handle"),
     }
-    note = str(params.get("note") or "").strip()[:500] or "决定受理,出具受理告知书"
+    note = str(params.get("note") or "").strip()[:500] or "决定受理，出具受理告知书"
     return apply(p, t, actor, changes, note=note)
 
 
@@ -216,18 +217,18 @@ def _start(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Pe
 
 def _extend(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
     most = deadlines.days("extension")
-    wrong = f"延期天数应为1至{most}天({deadlines.article('extension')})"
+    wrong = f"延期天数应为1至{most}天（{deadlines.article('extension')}）"
     try:
         days = int(params.get("days") or 0)
     except (TypeError, ValueError) as exc:
         raise InvalidInput(wrong, field="days") from exc
     if not 1 <= days <= most:
         raise InvalidInput(wrong, field="days")
-    reason = _text(params, "reason", "请填写延期理由(将告知信访人)", limit=500)
+    reason = _text(params, "reason", "请填写延期理由（将告知信访人）", limit=500)
     assert p.handle_due is not None
     if timezone.now() > p.handle_due:
         raise Conflict(
-            f"办理期限已于{deadlines.last_day_text(p.handle_due)}届满,不能再延期",
+            f"办理期限已于{deadlines.last_day_text(p.handle_due)}届满，不能再延期",
             code="too_late",
         )
     changes = {
@@ -239,7 +240,7 @@ def _extend(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> P
         "extension_refusal": "",
         "extension_reason": reason,
     }
-    note = f"申请延长办理期限{days}日,报单位负责人审批。理由:{reason}"
+    note = f"申请延长办理期限{days}日，报单位负责人审批。理由：{reason}"
     return apply(p, t, actor, changes, note=note, reclock=False, days=days)
 
 
@@ -257,7 +258,7 @@ def _approve_extension(actor: Any, p: Petition, t: Transition, params: dict[str,
         "extension_decided_by": actor if getattr(actor, "pk", None) else None,
         "handle_due": due,
     }
-    note = f"批准延长办理期限{days}日,至{deadlines.last_day_text(due)}"
+    note = f"批准延长办理期限{days}日，至{deadlines.last_day_text(due)}"
     extra = str(params.get("note") or "").strip()[:500]
     return apply(
         p, t, actor, changes, note=f"{note}。{extra}" if extra else note, reclock=True, days=days
@@ -281,7 +282,7 @@ def _reply(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Pe
     facts = _text(params, "facts", "请填写查明的事实")
     outcome = str(params.get("outcome") or "")
     if outcome not in Outcome.values:
-        raise InvalidInput("请选择处理结论:支持、解释说明或不支持", field="outcome")
+        raise InvalidInput("请选择处理结论：支持、解释说明或不支持", field="outcome")
     reply = _text(params, "reply", "请填写处理意见")
     basis = _text(params, "basis", "请填写处理意见的法律法规或政策依据", limit=2000)
     # The review window opens when the reply reaches the petitioner (reviews.deliver).
@@ -293,7 +294,7 @@ def _reply(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Pe
         "reply_basis": basis,
         "replied_at": timezone.now(),
     }
-    note = f"出具答复意见书:{Outcome(outcome).label}"
+    note = f"出具答复意见书：{Outcome(outcome).label}"
     return apply(p, t, actor, changes, note=note, outcome=outcome)
 
 
@@ -302,7 +303,7 @@ def outcome_of(p: Petition) -> str:
     for text in (p.re_review_opinion, p.review_opinion, p.reply):
         if text:
             return text
-    return f"不予受理:{p.not_accepted_reason}" if p.not_accepted_reason else ""
+    return f"不予受理：{p.not_accepted_reason}" if p.not_accepted_reason else ""
 
 
 def _close(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:

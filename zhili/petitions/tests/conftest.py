@@ -48,7 +48,7 @@ def registration(**overrides: Any) -> Registration:
         form="visit",
         kind="claim",
         title="土地征收补偿款未足额发放",
-        matter="2025年村里修路征收我家承包地2亩,补偿款至今只发了一半,多次找村里未解决。",
+        matter="2025年村里修路征收我家承包地2亩，补偿款至今只发了一半，多次找村里未解决。",
         category="land",
         township="320722901",
         petitioners=[PersonIn(name="王秀英", id_number=ID_A, phone="13805181234")],
@@ -78,7 +78,7 @@ def advance(petition: Petition, staff: Tree, upto: str) -> Petition:
             "reply",
             staff.township,
             {
-                "facts": "经查,补偿款已拨付到村。",
+                "facts": "经查，补偿款已拨付到村。",
                 "outcome": "support",
                 "reply": "责成村委会十日内足额发放。",
                 "basis": "《中华人民共和国土地管理法》第四十八条",

@@ -20,7 +20,7 @@ BODY = {
     "kind": "claim",
     "category": "land",
     "title": "征地补偿款未足额发放",
-    "matter": "村里修路征收承包地,补偿款只发了一半。",
+    "matter": "村里修路征收承包地，补偿款只发了一半。",
     "township": "320722901",
     "petitioners": [{"name": "王秀英", "id_number": ID_A, "phone": "13805181234"}],
 }
@@ -138,7 +138,7 @@ def test_a_repeat_after_re_review_says_so(register: Any, staff: Any) -> None:
             actor=staff.petition, petition=petition, action=action, **params
         )
     data = post(api(staff.petition), "/api/v1/petitions", BODY).json()
-    assert data["repeat_flag"] == "已经复核终结,同一事实和理由不再受理"
+    assert data["repeat_flag"] == "已经复核终结，同一事实和理由不再受理"
     assert data["repeat_of"] == petition.number and data["state"] == State.NOT_ACCEPTED
     assert "not_accepted" in data["documents"]
 

@@ -65,7 +65,7 @@ def test_a_petition_from_registration_to_the_written_reply(live_server, staff, b
     page.fill("input[name=title]", "征地补偿款未足额发放")
     page.fill(
         "textarea[name=matter]",
-        "2025年村里修路征收我家承包地2亩,补偿款至今只发了一半,多次找村里未解决。",
+        "2025年村里修路征收我家承包地2亩，补偿款至今只发了一半，多次找村里未解决。",
     )
     assert "纪检监察举报中心" in page.inner_text("[data-testid=route-discipline]")
     page.fill("[data-testid=person-name-0]", "王秀英")
@@ -112,7 +112,7 @@ def test_a_petition_from_registration_to_the_written_reply(live_server, staff, b
         town,
         "reply",
         {
-            "textarea[name=facts]": "经查,补偿款已拨付到村,村委会未及时发放。",
+            "textarea[name=facts]": "经查，补偿款已拨付到村，村委会未及时发放。",
             "check:input[name=outcome][value=support]": "",
             "textarea[name=reply]": "责成村委会十日内足额发放补偿款。",
             "textarea[name=basis]": "《中华人民共和国土地管理法》第四十八条",
@@ -158,7 +158,7 @@ def test_the_key_petitioner_register_page(live_server, staff, register, page):  
     services.key_petitioner_list(
         actor=staff.petition,
         petitioner=petition.parties.get().petitioner,
-        reason="信访事项已复核终结,仍反复到县、市上访。",
+        reason="信访事项已复核终结，仍反复到县、市上访。",
         level="high",
         responsible_unit="320722901",
     )
@@ -200,7 +200,7 @@ def test_hand_back_extension_and_the_key_flag(live_server, staff, register, brow
     page.select_option("select[name=kind]", "claim")
     page.select_option("select[name=category]", "land")
     page.fill("input[name=title]", "宅基地确权登记面积有误")
-    page.fill("textarea[name=matter]", "宅基地确权时登记面积比实际少三十平方米,申请更正未果。")
+    page.fill("textarea[name=matter]", "宅基地确权时登记面积比实际少三十平方米，申请更正未果。")
     page.fill("[data-testid=person-name-0]", "王秀英")
     page.fill("[data-testid=person-id-0]", ID_A)
     page.click("[data-testid=register-submit]")
@@ -222,7 +222,7 @@ def test_hand_back_extension_and_the_key_flag(live_server, staff, register, brow
     town.click("[data-testid=action-hand_back]")
     town.locator("[data-testid=hand-back-hint]").wait_for()
     town.fill(
-        "textarea[name=reason]", "宅基地确权登记属于县自然资源和规划局职责,不属于本镇职权范围。"
+        "textarea[name=reason]", "宅基地确权登记属于县自然资源和规划局职责，不属于本镇职权范围。"
     )
     shot(town, "form-hand-back")
     town.click("[data-testid=submit-hand_back]")
@@ -240,7 +240,7 @@ def test_hand_back_extension_and_the_key_flag(live_server, staff, register, brow
     town.click("[data-testid=action-extend]")
     town.locator("[data-testid=action-form-extend]").wait_for()
     town.fill("input[name=days]", "20")
-    town.fill("textarea[name=reason]", "需要重新测量宅基地面积,等待测绘结果。")
+    town.fill("textarea[name=reason]", "需要重新测量宅基地面积，等待测绘结果。")
     shot(town, "form-extend")
     town.click("[data-testid=submit-extend]")
     town.locator("[data-testid=extension-pending]").wait_for()
@@ -271,7 +271,7 @@ def test_an_anonymous_accusation_is_registered_and_routed(live_server, staff, pa
     page.select_option("select[name=category]", "discipline")
     assert "route-on" in (page.get_attribute("[data-testid=route-discipline]", "class") or "")
     page.fill("input[name=title]", "举报村干部挪用集体资金")
-    page.fill("textarea[name=matter]", "村干部挪用集体土地租金八万元,多年未公开,请求查处。")
+    page.fill("textarea[name=matter]", "村干部挪用集体土地租金八万元，多年未公开，请求查处。")
     page.check("input[name=is_anonymous]")
     shot(page, "register-anonymous")
     page.click("[data-testid=register-submit]")

@@ -71,7 +71,7 @@ def test_entering_2027_counts_the_window_again_and_says_so(register: Any, staff:
     assert petition.hand_back_provisional is False
     line = petition.events.get(action="recompute")
     assert line.note == (
-        "2027年节假日安排已确认,异议期限按正式日历重新计算:2027年01月05日 → 2027年01月06日"
+        "2027年节假日安排已确认，异议期限按正式日历重新计算：2027年01月05日 → 2027年01月06日"
     )
     assert AuditLog.objects.filter(
         action="petitions.petition.recompute", target_id=str(petition.pk)

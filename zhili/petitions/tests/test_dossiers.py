@@ -23,7 +23,7 @@ def petition_case(staff: Any, catalog: Any, rules: Any) -> Any:  # noqa: F811
             channel="petition",
             category=catalog.dispute,
             title="征地补偿款未足额发放",
-            description="村里修路征收承包地,补偿款只发了一半,要求足额发放。",
+            description="村里修路征收承包地，补偿款只发了一半，要求足额发放。",
             lat=34.505,
             lng=118.705,
             reporter_name="王秀英",

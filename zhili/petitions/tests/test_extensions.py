@@ -24,7 +24,7 @@ def ask(staff: Any, petition: Petition, days: int = 30, actor: Any = None) -> Pe
         petition=petition,
         action="extend",
         days=days,
-        reason="涉及多部门核实,情况复杂",
+        reason="涉及多部门核实，情况复杂",
     )
 
 

@@ -103,9 +103,9 @@ def test_a_joint_reception_adds_one_line_with_leader_mode_departments_and_decisi
     assert (line.from_state, line.to_state) == (petition.state, petition.state)
     assert line.created_at == reception.received_at
     assert f"{staff.leader.display_name}现场接访" in line.note
-    assert "联合接访:人社局、司法局" in line.note or "联合接访:司法局、人社局" in line.note
-    assert "处理意见:责成人社局、司法局会同镇政府" in line.note
-    assert "责任单位:人社局,办理时限:2026-12-03" in line.note
+    assert "联合接访：人社局、司法局" in line.note or "联合接访：司法局、人社局" in line.note
+    assert "处理意见：责成人社局、司法局会同镇政府" in line.note
+    assert "责任单位：人社局，办理时限：2026-12-03" in line.note
     assert line.data["reception_id"] == reception.pk and line.data["mode"] == "in_person"
     event_id = OutboxEvent.objects.get(name="receptions.reception_recorded").pk
     assert line.data["event_id"] == event_id
@@ -137,7 +137,7 @@ def test_a_video_reception_says_so_and_a_second_reception_adds_a_second_line(
     first, second = lines(petition, "leader_reception")
     assert "视频接访" in first.note and "现场接访" in second.note
     assert "联合接访" not in first.note and "责任单位" not in first.note
-    decision = first.note.split("处理意见:")[1]
+    decision = first.note.split("处理意见：")[1]
     assert len(decision) == handlers.SUMMARY_CHARS and decision.endswith("…")
     assert first.actor == staff.leader  # the receiving leader, not the clerk who recorded it
 
@@ -166,11 +166,11 @@ def test_ownership_taken_and_resolved_adds_two_lines_once(staff: Tree, petition:
         leader=staff.leader,
         petition=petition,
         target_date=date(2026, 12, 31),
-        note="涉及多个部门,由县领导牵头化解",
+        note="涉及多个部门，由县领导牵头化解",
     )
     ownership_progress(actor=staff.leader, ownership=ownership, note="召集人社局会商")
     ownership_resolve(
-        actor=staff.leader, ownership=ownership, resolution="补偿款已足额发放,息诉罢访"
+        actor=staff.leader, ownership=ownership, resolution="补偿款已足额发放，息诉罢访"
     )
     assert deliver_pending(worker_id="t") >= 2
     assert OutboxEvent.objects.filter(name="receptions.ownership_changed").count() == 2
@@ -178,10 +178,10 @@ def test_ownership_taken_and_resolved_adds_two_lines_once(staff: Tree, petition:
     [taken] = lines(petition, "leader_ownership")
     [resolved] = lines(petition, "ownership_resolved")
     leader = staff.leader.display_name
-    assert taken.note.startswith(f"{leader}包案,化解目标日期 2026-12-31。")
+    assert taken.note.startswith(f"{leader}包案，化解目标日期 2026-12-31。")
     assert f"由{staff.petition.display_name}安排" in taken.note
-    assert "涉及多个部门,由县领导牵头化解" in taken.note
-    assert resolved.note == f"包案领导{leader}:补偿款已足额发放,息诉罢访"
+    assert "涉及多个部门，由县领导牵头化解" in taken.note
+    assert resolved.note == f"包案领导{leader}：补偿款已足额发放，息诉罢访"
     assert taken.actor == resolved.actor == staff.leader
     assert taken.created_at == ownership.created_at
     ownership.refresh_from_db()
@@ -201,7 +201,7 @@ def test_a_leader_taking_it_over_himself_is_not_said_to_be_arranged(
     )
     deliver_pending(worker_id="t")
     [taken] = lines(petition, "leader_ownership")
-    assert taken.note == f"{staff.leader.display_name}包案,化解目标日期 2026-12-15。"
+    assert taken.note == f"{staff.leader.display_name}包案，化解目标日期 2026-12-15。"
 
 
 def test_an_unknown_ownership_action_adds_nothing(petition: Petition, staff: Tree) -> None:
@@ -237,8 +237,8 @@ def test_the_dossier_page_shows_the_lines_with_their_labels(
         assert f'<strong class="timeline-action">{label}</strong>' in timeline
     for raw in handlers.TIMELINE_LABELS:
         assert raw not in timeline
-    assert "视频接访" in timeline and "处理意见:镇政府十日内答复" in timeline
-    assert f"包案领导{staff.leader.display_name}:已化解" in timeline
+    assert "视频接访" in timeline and "处理意见：镇政府十日内答复" in timeline
+    assert f"包案领导{staff.leader.display_name}：已化解" in timeline
     # The lines are not state changes: no "→ state" beside them.
     item = timeline.split("领导接访")[1].split("</li>")[0]
     assert "→" not in item
@@ -263,7 +263,7 @@ def test_the_timeline_in_the_browser(
         ),
         mode="in_person",
         request="要求足额发放征地补偿款",
-        decision="责成人社局会同甲镇一周内核实补偿款发放情况,书面答复信访人。",
+        decision="责成人社局会同甲镇一周内核实补偿款发放情况，书面答复信访人。",
         department_ids=[rsj.pk],
         assigned_unit=rsj,
         deadline=date(2026, 12, 3),
@@ -279,5 +279,5 @@ def test_the_timeline_in_the_browser(
     timeline = page.locator("[data-testid=petition-timeline]")
     for label in ("领导接访", "领导包案", "包案办结"):
         assert timeline.get_by_text(label, exact=True).is_visible()
-    assert "联合接访:人社局" in timeline.inner_text()
+    assert "联合接访：人社局" in timeline.inner_text()
     page.screenshot(path=str(ARTIFACTS / "petitions-leader-timeline.png"), full_page=True)

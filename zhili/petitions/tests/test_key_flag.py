@@ -17,7 +17,7 @@ FORM = {
     "category": "land",
     "township": "",
     "title": "土地征收补偿款未足额发放",
-    "matter": "村里修路征收承包地,补偿款只发了一半。",
+    "matter": "村里修路征收承包地，补偿款只发了一半。",
     "people_count": "1",
     "person_name": ["王秀英"],
     "person_id_number": [ID_A],
@@ -50,7 +50,7 @@ def client_for(user: Any) -> Client:
 def test_the_registering_officer_is_told(listed: Petitioner, staff: Any) -> None:
     response = client_for(staff.petition).post("/petitions/register/", FORM, follow=True)
     body = response.content.decode()
-    assert "重点上访人员:王秀英(高度关注,责任单位甲镇综治中心)" in body
+    assert "重点上访人员：王秀英（高度关注，责任单位甲镇综治中心）" in body
     assert 'data-testid="key-flag"' in body
     petition = Petition.objects.latest("id")
     assert AuditLog.objects.filter(
@@ -83,7 +83,7 @@ def test_the_api_flags_it_to_those_roles_only(
             "kind": "claim",
             "category": "land",
             "title": "补偿款问题",
-            "matter": "补偿款只发了一半,要求足额发放。",
+            "matter": "补偿款只发了一半，要求足额发放。",
             "petitioners": [{"name": "王秀英", "id_number": ID_A}],
         },
         content_type="application/json",

@@ -150,7 +150,7 @@ def _docx_text(content: bytes) -> str:
 
 def test_the_registration_page_reads_the_table(staff: Any, shorter: None) -> None:
     body = _client(staff.petition).get("/petitions/register/").content.decode()
-    assert "收到之日起10日内转送交办(《信访工作条例》第二十二条第一款)" in body
+    assert "收到之日起10日内转送交办（《信访工作条例》第二十二条第一款）" in body
     assert "15日" not in body and "第二十四条" not in body
 
 
@@ -158,7 +158,7 @@ def test_the_action_forms_read_the_table(register: Any, staff: Any, shorter: Non
     petition = advance(register(), staff, "assign")
     client = _client(staff.township)
     accept = client.get(f"/petitions/{petition.number}/act/accept/").content.decode()
-    assert "受理后45日内办结(《信访工作条例》第三十四条)" in accept
+    assert "受理后45日内办结（《信访工作条例》第三十四条）" in accept
     petition = advance(petition, staff, "accept")
     extend = client.get(f"/petitions/{petition.number}/act/extend/").content.decode()
     assert "不超过20日" in extend and 'max="20"' in extend
@@ -169,14 +169,14 @@ def test_the_action_forms_read_the_table(register: Any, staff: Any, shorter: Non
 def test_the_extension_form_reads_the_table(shorter: None) -> None:
     form = ExtendForm({"days": "21", "reason": "情况复杂"})
     assert not form.is_valid()
-    assert form.errors["days"] == ["延期天数应为1至20天(《信访工作条例》第三十四条)"]
+    assert form.errors["days"] == ["延期天数应为1至20天（《信访工作条例》第三十四条）"]
     assert ExtendForm({"days": "20", "reason": "情况复杂"}).is_valid()
 
 
 def test_the_word_notices_read_the_table(register: Any, staff: Any, shorter: None) -> None:
     petition = advance(register(), staff, "accept")
     acceptance = _docx_text(documents.render_petition_docx(petition, "acceptance"))
-    assert "根据《信访工作条例》第三十四条的规定,本机关将在受理之日起45日内" in acceptance
+    assert "根据《信访工作条例》第三十四条的规定，本机关将在受理之日起45日内" in acceptance
     petition = advance(petition, staff, "reply")
     reply = _docx_text(documents.render_petition_docx(petition, "reply"))
     assert "自收到本答复意见书之日起25日内" in reply and "《信访工作条例》第三十五条" in reply

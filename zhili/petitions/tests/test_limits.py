@@ -70,7 +70,7 @@ def test_handling_60_days_extended_once_by_30(register: Any, staff: Any) -> None
             petition=petition,
             action="extend",
             days=30,
-            reason="涉及多部门核实,情况复杂",
+            reason="涉及多部门核实，情况复杂",
         )
         assert local(petition.handle_due) == datetime(2027, 1, 25, 23, 59, 59, tzinfo=TZ)
         petition = services.petition_act(

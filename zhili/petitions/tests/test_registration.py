@@ -130,7 +130,7 @@ def test_the_same_matter_after_re_review_is_registered_as_not_accepted(
     original = _through_re_review(register(), staff)
     again = register(title="再次反映征地补偿问题", form="letter")
     assert again.repeat_of == original
-    assert again.repeat_flag == "已经复核终结,同一事实和理由不再受理"
+    assert again.repeat_flag == "已经复核终结，同一事实和理由不再受理"
     assert again.state == State.NOT_ACCEPTED
     assert original.number in again.not_accepted_reason
     assert [e.action for e in again.events.all()] == ["register", "not_accept"]
@@ -139,7 +139,7 @@ def test_the_same_matter_after_re_review_is_registered_as_not_accepted(
 
 def test_new_facts_override_the_repeat_but_keep_the_flag(register: Any, staff: Any) -> None:
     original = _through_re_review(register(), staff)
-    again = register(repeat_override="提供了新的测量报告,面积与原认定不一致")
+    again = register(repeat_override="提供了新的测量报告，面积与原认定不一致")
     assert again.state == State.REGISTERED and again.repeat_of == original
     assert again.repeat_flag and again.repeat_override.startswith("提供了新的测量报告")
 
@@ -148,7 +148,7 @@ def test_another_matter_of_the_same_petitioner_is_not_a_repeat(register: Any, st
     _through_re_review(register(), staff)
     other = register(
         title="孩子入学难",
-        matter="孩子今年上小学,学校说户籍不符不能入学。",
+        matter="孩子今年上小学，学校说户籍不符不能入学。",
         category="education_health",
     )
     assert other.repeat_of is None and other.state == State.REGISTERED
@@ -172,7 +172,7 @@ def test_a_second_matter_in_the_same_category_is_registered(register: Any, staff
     original = _through_re_review(register(), staff)
     other = register(
         title="宅基地确权登记面积有误",
-        matter="我家宅基地确权时登记面积比实际少三十平方米,申请更正未果,要求重新测量登记。",
+        matter="我家宅基地确权时登记面积比实际少三十平方米，申请更正未果，要求重新测量登记。",
         category="land",
     )
     assert other.category == original.category
@@ -185,7 +185,7 @@ def test_the_same_request_in_other_words_is_still_the_same_matter(
     original = _through_re_review(register(), staff)
     again = register(
         title="征收补偿款未足额发放",
-        matter="村里修路征收我家承包地2亩,补偿款至今只发了一半,要求足额发放。",
+        matter="村里修路征收我家承包地2亩，补偿款至今只发了一半，要求足额发放。",
         category="rural",
     )
     assert again.repeat_of == original and again.state == State.NOT_ACCEPTED
@@ -197,11 +197,11 @@ def test_the_same_matter_still_being_handled_is_flagged(register: Any, staff: An
     assert again.state == State.REGISTERED and again.repeat_of is None
     assert again.pending_of == first
     assert again.pending_flag == (
-        f"同一信访人就同一事项已有信访件 {first.number} 正在办理(甲镇综治中心,已受理)"
+        f"同一信访人就同一事项已有信访件 {first.number} 正在办理（甲镇综治中心，已受理）"
     )
     other = register(
         title="孩子入学难",
-        matter="孩子今年上小学,学校说户籍不符不能入学。",
+        matter="孩子今年上小学，学校说户籍不符不能入学。",
         category="education_health",
     )
     assert other.pending_of is None

@@ -94,9 +94,9 @@ def test_a_late_request_gets_the_whole_reason(register: Any, staff: Any) -> None
     error = late.value
     assert error.code == "too_late" and error.field == "requested_on"
     assert error.message == (
-        "复查申请已超过期限,不予复查:答复意见书已于2026年11月26日邮寄送达信访人,应当自收到之日起"
-        "30日内,即2026年12月26日前(含当日)向东海县综治中心请求复查(《信访工作条例》第三十五条);"
-        "本申请于2027年01月04日提出,已逾期9日。"
+        "复查申请已超过期限，不予复查：答复意见书已于2026年11月26日邮寄送达信访人，应当自收到之日起"
+        "30日内，即2026年12月26日前（含当日）向东海县综治中心请求复查（《信访工作条例》第三十五条）；"
+        "本申请于2027年01月04日提出，已逾期9日。"
     )
 
 
@@ -107,7 +107,7 @@ def test_a_letter_counts_from_the_day_it_was_received(register: Any, staff: Any)
             staff.petition,
             petition,
             "request_review",
-            reason="不服(来信)",
+            reason="不服（来信）",
             requested_on=date(2026, 12, 20),
         )
     assert local_day(petition.review_requested_at) == "2026-12-20"

@@ -84,7 +84,7 @@ def test_an_anonymous_letter_on_the_page_and_the_api(staff: Any) -> None:
             "category": "discipline",
             "township": "",
             "title": "举报村干部挪用集体资金",
-            "matter": "村干部挪用集体土地租金,请求查处。",
+            "matter": "村干部挪用集体土地租金，请求查处。",
             "people_count": "1",
             "is_anonymous": "on",
             "person_name": [""],
@@ -104,7 +104,7 @@ def test_an_anonymous_letter_on_the_page_and_the_api(staff: Any) -> None:
             "kind": "suggestion",
             "category": "urban",
             "title": "建议增设路灯",
-            "matter": "村口到公路一段没有路灯,夜间出行不便。",
+            "matter": "村口到公路一段没有路灯，夜间出行不便。",
             "is_anonymous": True,
         },
         content_type="application/json",
@@ -134,7 +134,7 @@ def test_a_law_related_matter_is_routed_to_the_political_legal_organs(
         act(staff.petition, petition, "assign", handling_unit="320722901", route="litigation")
     assert refused.value.field == "handling_unit"
     assert refused.value.message == (
-        "涉法涉诉信访事项应转送涉法涉诉联合接访中心(政法机关,《信访工作条例》第二十二条第二款)"
+        "涉法涉诉信访事项应转送涉法涉诉联合接访中心（政法机关，《信访工作条例》第二十二条第二款）"
     )
     form = client_for(staff.petition).get(f"/petitions/{petition.number}/act/assign/")
     chosen = re.findall(r'<option value="([^"]*)"[^>]*\bselected\b', form.content.decode())
@@ -146,8 +146,8 @@ def test_a_law_related_matter_is_routed_to_the_political_legal_organs(
 def test_the_registration_page_shows_the_routes(staff: Any) -> None:
     body = client_for(staff.petition).get("/petitions/register/").content.decode()
     assert 'data-testid="petition-routes"' in body and "第二十二条第二款" in body
-    assert "检举控告类信访事项转送纪检监察机关:<strong>纪检监察举报中心</strong>" in body
-    assert "涉法涉诉信访事项转送政法机关:<strong>涉法涉诉联合接访中心</strong>" in body
+    assert "检举控告类信访事项转送纪检监察机关：<strong>纪检监察举报中心</strong>" in body
+    assert "涉法涉诉信访事项转送政法机关：<strong>涉法涉诉联合接访中心</strong>" in body
 
 
 def test_a_route_is_configured_in_one_place(register: Any, staff: Any, settings: Any) -> None:

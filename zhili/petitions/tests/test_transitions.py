@@ -99,7 +99,7 @@ def test_not_accepting_needs_the_reason_and_where_to_go(register: Any, staff: An
         petition=petition,
         action="not_accept",
         reason="已进入诉讼程序",
-        where="请依法通过诉讼程序主张权利,向东海县人民法院提出",
+        where="请依法通过诉讼程序主张权利，向东海县人民法院提出",
     )
     assert petition.state == State.NOT_ACCEPTED and "人民法院" in petition.not_accepted_route
 

@@ -43,7 +43,7 @@ BASE = {
     "category": "land",
     "township": "",
     "title": "征地补偿款未足额发放",
-    "matter": "村里修路征收承包地,补偿款只发了一半。",
+    "matter": "村里修路征收承包地，补偿款只发了一半。",
     "people_count": "1",
 }
 
@@ -127,7 +127,7 @@ def test_the_written_reply_document(register: Any, staff: Any) -> None:
     assert response.status_code == 200
     text = "\n".join(p.text for p in Document(BytesIO(response.content)).paragraphs)
     assert "答复意见书" in text and "王秀英" in text
-    assert "经查,补偿款已拨付到村" in text and "责成村委会十日内足额发放" in text
+    assert "经查，补偿款已拨付到村" in text and "责成村委会十日内足额发放" in text
     # The window runs from the day the petitioner receives it: no date can be printed yet.
     assert "自收到本答复意见书之日起30日内" in text and "请求复查" in text
     assert "《信访工作条例》第三十五条" in text

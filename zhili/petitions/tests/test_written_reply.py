@@ -17,7 +17,7 @@ from zhili.petitions.tests.conftest import advance
 def reply(staff: Any, petition: Any, **params: Any) -> Any:
     values = {
         "requests": "要求足额发放征地补偿款",
-        "facts": "经查,补偿款已拨付到村,村委会未及时发放。",
+        "facts": "经查，补偿款已拨付到村，村委会未及时发放。",
         "outcome": "support",
         "reply": "责成村委会十日内足额发放。",
         "basis": "《中华人民共和国土地管理法》第四十八条",
@@ -35,16 +35,16 @@ def test_the_reply_states_every_part(register: Any, staff: Any) -> None:
     lines = text_of(documents.render_petition_docx(petition, "reply"))
     for heading, content in [
         ("一、信访请求", "要求足额发放征地补偿款"),
-        ("二、查明的事实", "经查,补偿款已拨付到村,村委会未及时发放。"),
-        ("三、处理意见", "经研究,对你(们)的信访请求予以支持。"),
+        ("二、查明的事实", "经查，补偿款已拨付到村，村委会未及时发放。"),
+        ("三、处理意见", "经研究，对你（们）的信访请求予以支持。"),
         ("四、法律法规及政策依据", "《中华人民共和国土地管理法》第四十八条"),
     ]:
         assert lines[lines.index(heading) + 1] == content
     assert "责成村委会十日内足额发放。" in lines
     route = lines[lines.index("五、复查途径") + 1]
     assert route == (
-        "如对本答复意见不服,可以自收到本答复意见书之日起30日内向东海县综治中心请求复查"
-        "(《信访工作条例》第三十五条)。"
+        "如对本答复意见不服，可以自收到本答复意见书之日起30日内向东海县综治中心请求复查"
+        "（《信访工作条例》第三十五条）。"
     )
     assert any("依照《信访工作条例》第三十二条第一款的规定" in line for line in lines)
 
@@ -61,7 +61,7 @@ def test_each_outcome_is_worded(register: Any, staff: Any, outcome: str, words: 
     petition = reply(staff, advance(register(), staff, "start"), outcome=outcome)
     assert petition.reply_outcome == outcome
     text = "\n".join(text_of(documents.render_petition_docx(petition, "reply")))
-    assert f"经研究,对你(们)的信访请求{words}。" in text
+    assert f"经研究，对你（们）的信访请求{words}。" in text
 
 
 def test_the_requests_default_to_the_matter(register: Any, staff: Any) -> None:

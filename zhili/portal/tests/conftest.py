@@ -50,7 +50,7 @@ class Citizen:
             "lat": "34.505",
             "lng": "118.705",
             "address": "",
-            "description": "小区旁工地每晚施工到凌晨,噪音很大,影响休息",
+            "description": "小区旁工地每晚施工到凌晨，噪音很大，影响休息",
             "reporter_phone": PHONE,
             "reporter_name": "王先生",
             "challenge_token": token,
@@ -71,9 +71,9 @@ def citizen(db: Any) -> Citizen:
 
 
 SECRET_TITLE = "东门菜场夜间卸货噪音"
-SECRET_TEXT = "每天凌晨三点卸货,叉车来回,吵得孩子睡不着"
-REPLY = "已约谈菜场管理方,卸货时间调整至早上六点以后"
-RETURN_REASON = "内部备注:该户曾多次投诉"
+SECRET_TEXT = "每天凌晨三点卸货，叉车来回，吵得孩子睡不着"
+REPLY = "已约谈菜场管理方，卸货时间调整至早上六点以后"
+RETURN_REASON = "内部备注：该户曾多次投诉"
 
 
 @pytest.fixture

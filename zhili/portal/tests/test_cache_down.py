@@ -53,7 +53,7 @@ def fallback_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
 def test_a_report_is_accepted_and_the_outage_logged_once(citizen, rules, cache_down, caplog):
     caplog.set_level(logging.WARNING, logger=FALLBACK_LOGGER)
     first = citizen.report()
-    second = citizen.report(description="路口红绿灯坏了三天,早晚高峰车辆拥堵严重")
+    second = citizen.report(description="路口红绿灯坏了三天，早晚高峰车辆拥堵严重")
     assert first.status_code == second.status_code == 200
     assert Case.objects.filter(channel=Channel.WEB).count() == 2
     case = Case.objects.order_by("pk").first()

@@ -31,7 +31,9 @@ def test_report_on_the_map_then_look_it_up(live_server, tree, rules, catalog, pa
     )
     page.mouse.click(x, y)
     assert page.inner_text("[data-testid=point-label]").startswith("已选位置 34.50")
-    page.fill("textarea[name=description]", "甲一村村口工地连续三晚施工到凌晨,噪音很大,影响休息。")
+    page.fill(
+        "textarea[name=description]", "甲一村村口工地连续三晚施工到凌晨，噪音很大，影响休息。"
+    )
     page.fill("input[name=reporter_phone]", PHONE)
     page.fill(
         "[data-testid=challenge-answer]", solve(page.inner_text("[data-testid=challenge-question]"))

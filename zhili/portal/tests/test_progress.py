@@ -51,7 +51,7 @@ def test_the_right_tail_shows_the_timeline_and_the_reply(citizen, web_case, staf
     assert "已办结" in html  # the state
     for step in ("诉求已受理", "已转交承办单位", "承办单位已签收", "承办单位已反馈办理结果"):
         assert step in html
-    assert "审核通过,已办结" in html
+    assert "审核通过，已办结" in html
     assert "甲镇综治中心" in html  # the unit's name
     assert REPLY in html
     # No staff names, no notes, no personal data.
@@ -65,7 +65,7 @@ def test_before_the_reply_there_is_no_reply_and_internal_steps_stay_inside(
     case = case_act(actor=staff.dispatcher, case=web_case, action="dispatch")
     case = case_act(actor=handler, case=case, action="return", reason=RETURN_REASON)
     html = citizen.lookup(case.case_no, PHONE[-4:]).content.decode()
-    assert "承办单位退回,重新分派" in html
+    assert "承办单位退回，重新分派" in html
     assert RETURN_REASON not in html
     assert 'data-testid="reply"' not in html
     assert 'data-testid="rate-form"' not in html

@@ -31,13 +31,13 @@ def test_a_closed_case_can_be_rated_once(citizen, web_case, staff, handler):
     assert 'data-testid="rate-form"' in html
     token = token_of(html)
 
-    response = rate(citizen, token, Rating.BASICALLY_SATISFIED, "处理及时,但回复稍慢")
+    response = rate(citizen, token, Rating.BASICALLY_SATISFIED, "处理及时，但回复稍慢")
     assert response.status_code == 200
     assert "评价已提交" in response.content.decode()
     case = Case.objects.get(pk=case.pk)
     assert case.state == State.RATED
     assert case.rating == Rating.BASICALLY_SATISFIED
-    assert case.rating_comment == "处理及时,但回复稍慢"
+    assert case.rating_comment == "处理及时，但回复稍慢"
     event = CaseEvent.objects.filter(case=case, action="rate").get()
     assert event.actor is None and event.note == "群众自评"
     assert event.from_state == State.CLOSED and event.to_state == State.RATED

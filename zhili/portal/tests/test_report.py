@@ -71,14 +71,14 @@ def test_bad_inputs_give_field_errors_and_keep_what_was_typed(citizen, rules):
         lat="",
         lng="",
         address="",
-        description="漏水了,楼上漏水",
+        description="漏水了，楼上漏水",
     )
     html = response.content.decode()
     assert response.status_code == 400
     assert 'data-testid="error-category"' in html
     assert 'data-testid="error-reporter_phone"' in html and "电话号码格式不正确" in html
     assert 'data-testid="error-address"' in html
-    assert "漏水了,楼上漏水" in html  # what was typed is still there
+    assert "漏水了，楼上漏水" in html  # what was typed is still there
     assert 'value="12345"' in html
     assert Case.objects.count() == 0
 
@@ -96,7 +96,7 @@ def test_photos_are_checked_by_their_content(citizen, rules):
     assert response.status_code == 422
     html = response.content.decode()
     assert 'data-testid="error-photos"' in html and "类型不受支持" in html
-    assert "照片未保存,请重新选择" in html
+    assert "照片未保存，请重新选择" in html
     assert Case.objects.count() == 0
 
     pdf = SimpleUploadedFile("a.jpg", b"%PDF-1.4 ...", content_type="image/jpeg")

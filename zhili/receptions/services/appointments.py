@@ -57,14 +57,14 @@ def _check_slot(rota_day: RotaDay, slot_time: time) -> None:
         )
     taken = rota_day.appointments.filter(slot_time=slot_time, state__in=workflow.HOLDING)
     if taken.exists():
-        raise Conflict(f"{slot_time:%H:%M} 这一时段已被预约,请换一个时段", field="slot_time")
+        raise Conflict(f"{slot_time:%H:%M} 这一时段已被预约，请换一个时段", field="slot_time")
 
 
 def _check_capacity(rota_day: RotaDay) -> None:
     held = rota_day.appointments.filter(state__in=workflow.HOLDING).count()
     if held >= rota_day.slots:
         raise Conflict(
-            f"{rota_day.date:%m月%d日}的接访预约已满(共{rota_day.slots}个名额),请预约其他日期",
+            f"{rota_day.date:%m月%d日}的接访预约已满（共{rota_day.slots}个名额），请预约其他日期",
             field="rota_day",
         )
 
@@ -97,7 +97,7 @@ def appointment_book(
     check_covers(actor, rota_day.org_path)
     rota_day = RotaDay.objects.select_for_update().get(pk=rota_day.pk)
     if rota_day.date < timezone.localdate():
-        raise InvalidInput("该接访日已经过去,不能再预约", field="rota_day")
+        raise InvalidInput("该接访日已经过去，不能再预约", field="rota_day")
     _check_capacity(rota_day)
     _check_slot(rota_day, slot_time)
     people = _petitioners(petitioner_ids)
@@ -131,7 +131,7 @@ def appointment_book(
             )
     except IntegrityError as exc:  # a concurrent booking took the slot first
         raise Conflict(
-            f"{slot_time:%H:%M} 这一时段已被预约,请换一个时段", field="slot_time"
+            f"{slot_time:%H:%M} 这一时段已被预约，请换一个时段", field="slot_time"
         ) from exc
     appointment.petitioners.set(people)
     history(appointment, "book", "", AppointmentState.BOOKED, actor, subject, at=now)
@@ -191,7 +191,7 @@ def apply(
         **changes, state=to_state, updated_at=now
     )
     if not won:
-        raise Conflict("该预约刚被他人处理,请刷新后重试", code="concurrent_update")
+        raise Conflict("该预约刚被他人处理，请刷新后重试", code="concurrent_update")
     appointment.refresh_from_db()
     history(appointment, transition.name, from_state, to_state, actor, note, at=now)
     audit(
@@ -218,5 +218,5 @@ def appointment_no_show(*, actor: Any, appointment: Appointment, note: str = "")
     """The petitioner did not come: only once the day has come."""
     transition = check_transition(actor, appointment, "no_show")
     if appointment.rota_day.date > timezone.localdate():
-        raise Conflict("接访日尚未到,不能登记未到场", field="rota_day")
+        raise Conflict("接访日尚未到，不能登记未到场", field="rota_day")
     return apply(appointment, transition, actor, text(note, "note", "说明", 500))

@@ -43,7 +43,7 @@ def check_day_side(actor: Any, *, path: str, leader_id: int) -> None:
 def rota_level(org: Organization) -> str:
     """ "county" or "township": the rota's level; anything else is refused naming the field."""
     if org.kind != "center" or org.level not in workflow.LEADER_ROLE_FOR_LEVEL:
-        raise InvalidInput("领导接访只能安排在县级或乡镇(街道)综治中心", field="organization")
+        raise InvalidInput("领导接访只能安排在县级或乡镇（街道）综治中心", field="organization")
     return org.level
 
 
@@ -55,7 +55,7 @@ def check_leader(
     level = rota_level(org)
     role = workflow.LEADER_ROLE_FOR_LEVEL[level]
     township = "本乡镇" if noun == "接访领导" else (org.area_name or org.name)
-    label = "县领导" if level == "county" else f"{township}的党委(政法委)书记"
+    label = "县领导" if level == "county" else f"{township}的党委（政法委）书记"
     if leader is None or not leader.is_active or role not in role_codes(leader):
         raise InvalidInput(f"{noun}应为{label}", field=field)
     if level == "township":

@@ -44,7 +44,7 @@ def _check_leader(leader: Any, petition: Petition) -> None:
     """County leaders own a county-level petition; a township petition (handled in the
     township) is owned by that township's secretary."""
     if leader is None or not leader.is_active or not role_codes(leader) & workflow.LEADERS:
-        raise InvalidInput("包案领导应为县领导或乡镇党委(政法委)书记", field="leader")
+        raise InvalidInput("包案领导应为县领导或乡镇党委（政法委）书记", field="leader")
     if leader.organization is None:
         raise InvalidInput("包案领导未设置所属单位", field="leader")
     check_leader(leader, owner_organization(petition), noun="包案领导")
@@ -72,7 +72,7 @@ def ownership_assign(
     _check_leader(leader, petition)
     _check_actor(actor, leader)
     if petition.state == PetitionState.CLOSED:
-        raise Conflict("该信访事项已办结,无需包案", field="petition")
+        raise Conflict("该信访事项已办结，无需包案", field="petition")
     today = timezone.localdate()
     since = since or today
     if target_date < since:
@@ -150,7 +150,7 @@ def ownership_resolve(*, actor: Any, ownership: Ownership, resolution: str) -> O
         state=OwnershipState.RESOLVED, resolved_at=now, resolution=resolution, updated_at=now
     )
     if not won:
-        raise Conflict("该包案刚被他人处理,请刷新后重试", code="concurrent_update")
+        raise Conflict("该包案刚被他人处理，请刷新后重试", code="concurrent_update")
     ownership.refresh_from_db()
     _note(ownership, "resolve", resolution, actor, now)
     audit(actor, "receptions.ownership.resolve", ownership, petition=ownership.petition.number)

@@ -58,7 +58,7 @@ def _assigned(unit: Organization | None, deadline: date | None, on: date) -> Non
     if deadline is not None and deadline < on:
         raise InvalidInput("办理时限不能早于接访日期", field="deadline")
     if deadline is not None and unit is None:
-        raise InvalidInput("规定了办理时限,请同时指定责任单位", field="assigned_unit")
+        raise InvalidInput("规定了办理时限，请同时指定责任单位", field="assigned_unit")
 
 
 def _check_walk_in(actor: Any, rota_day: RotaDay | None) -> RotaDay:
@@ -101,7 +101,7 @@ def reception_record(
     assert rota_day is not None
     now = received_at or timezone.now()
     if rota_day.date > timezone.localdate(now):
-        raise Conflict(f"接访日({rota_day.date:%m月%d日})尚未到,不能记录接访", field="rota_day")
+        raise Conflict(f"接访日（{rota_day.date:%m月%d日}）尚未到，不能记录接访", field="rota_day")
     if mode not in Mode.values:
         raise InvalidInput("接访方式应为现场接访或视频接访", field="mode")
     request = text(request, "request", "来访诉求", 5000, required=True)

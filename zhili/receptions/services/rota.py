@@ -28,7 +28,7 @@ def check_workday(day: date) -> None:
     """A rota day must be a working day (official holidays and make-up days included)."""
     if not workcal.is_workday(day):
         raise InvalidInput(
-            f"{day:%Y年%m月%d日}是休息日或法定节假日,不安排领导接访,请选择工作日", field="date"
+            f"{day:%Y年%m月%d日}是休息日或法定节假日，不安排领导接访，请选择工作日", field="date"
         )
 
 
@@ -41,7 +41,7 @@ def _check_slots(slots: int, booked: int) -> None:
     if not 1 <= slots <= MAX_SLOTS:
         raise InvalidInput(f"预约名额应在1到{MAX_SLOTS}之间", field="slots")
     if slots < booked:
-        raise InvalidInput(f"该日已有{booked}个预约,名额不能少于{booked}", field="slots")
+        raise InvalidInput(f"该日已有{booked}个预约，名额不能少于{booked}", field="slots")
 
 
 def _check_leader_free(leader: Any, day: date, org: Organization) -> None:
@@ -53,7 +53,7 @@ def _check_leader_free(leader: Any, day: date, org: Organization) -> None:
     )
     if other is not None:
         raise Conflict(
-            f"{leader}当日已在{other.organization.name}接访,不能同时安排两处", field="leader"
+            f"{leader}当日已在{other.organization.name}接访，不能同时安排两处", field="leader"
         )
 
 
@@ -153,7 +153,7 @@ def _create(
                 **fields,
             )
     except IntegrityError as exc:
-        raise Conflict("该日已安排接访领导,请刷新后重试", field="date") from exc
+        raise Conflict("该日已安排接访领导，请刷新后重试", field="date") from exc
     audit(
         actor,
         "receptions.rota.set",

@@ -53,7 +53,7 @@ def make_petition(tree: Tree) -> Callable[..., Petition]:
             kind="claim",
             route="department_duty",
             title=title,
-            matter=f"{title},多次反映未果。",
+            matter=f"{title}，多次反映未果。",
             category="labour",
             registering_unit=unit,
             registering_path=unit.path,

@@ -59,7 +59,7 @@ def test_a_full_day_is_refused_naming_the_field(rx, county_day) -> None:
     with pytest.raises(Conflict) as error:
         book(rx, county_day, time(10, 0))
     assert error.value.field == "rota_day"
-    assert "预约已满(共3个名额)" in error.value.message
+    assert "预约已满（共3个名额）" in error.value.message
 
 
 def test_the_slot_must_lie_in_the_reception_hours(rx, county_day) -> None:

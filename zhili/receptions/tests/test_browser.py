@@ -29,11 +29,11 @@ def test_a_leaders_reception_day_with_two_appointments(live_server, rx, make_pet
     # The petition officer fills today's rota day in the month calendar.
     login(page, base, "petition")
     page.goto(f"{base}/receptions/rota/?month=2026-11")
-    page.select_option("[data-testid=pick-2026-11-26]", label="王立新(县委常委、政法委书记)")
+    page.select_option("[data-testid=pick-2026-11-26]", label="王立新（县委常委、政法委书记）")
     page.wait_for_selector("[data-testid=cell-2026-11-26] [data-testid=cell-saved]")
     # The print sheet reloads itself after each change.
     page.wait_for_selector("[data-testid=print-sheet] td:has-text('王立新')", state="attached")
-    page.select_option("[data-testid=pick-2026-11-27]", label="李副县长(副县长)")
+    page.select_option("[data-testid=pick-2026-11-27]", label="李副县长（副县长）")
     page.wait_for_selector("[data-testid=cell-2026-11-27] [data-testid=cell-saved]")
     assert page.inner_text("[data-testid=leader-2026-11-26]") == "王立新"
     page.screenshot(path=str(ARTIFACTS / "receptions-rota.png"), full_page=True)
@@ -77,17 +77,17 @@ def test_a_leaders_reception_day_with_two_appointments(live_server, rx, make_pet
     page.check(f"{form} input[name=departments][value='{rx.rsj.pk}']")
     page.check(f"{form} input[name=departments][value='{rx.sfj.pk}']")
     page.check(f"{form} input[name=staff][value='{rx.petition.pk}']")  # 李明华 takes minutes
-    page.fill(f"{form} textarea[name=request]", "要求确认宅基地四至界址,与邻居争议多年。")
+    page.fill(f"{form} textarea[name=request]", "要求确认宅基地四至界址，与邻居争议多年。")
     page.fill(
-        f"{form} textarea[name=decision]", "由司法局牵头、自然资源部门配合,十日内现场勘界调处。"
+        f"{form} textarea[name=decision]", "由司法局牵头、自然资源部门配合，十日内现场勘界调处。"
     )
     page.select_option(f"{form} select[name=assigned_unit]", label="司法局")
     page.fill(f"{form} input[name=deadline]", "2026-12-07")
     page.screenshot(path=str(ARTIFACTS / "receptions-record-form.png"), full_page=True)
     page.click("[data-testid=submit-receive]")
     page.wait_for_selector("[data-testid=action-done]:has-text('已记录对赵德明的接访')")
-    assert "联合接访:" in page.inner_text(f"[data-testid=joint-{first.pk}]")
-    assert page.inner_text(f"[data-testid=staff-{first.pk}]") == "陪同:李明华"
+    assert "联合接访：" in page.inner_text(f"[data-testid=joint-{first.pk}]")
+    assert page.inner_text(f"[data-testid=staff-{first.pk}]") == "陪同：李明华"
 
     # The second: by video.
     page.click(f"[data-testid=act-receive-{second.pk}]")
@@ -148,14 +148,14 @@ def test_petition_staff_assign_a_baoan_the_leader_sees_it(live_server, rx, make_
     page.fill("[data-testid=assign-petition]", county.number)
     page.press("[data-testid=assign-petition]", "Tab")
     page.wait_for_selector("[data-testid=petition-hint]:has-text('企业拖欠农民工工资')")
-    assert "县级信访事项,由县领导包案" in page.inner_text("[data-testid=petition-hint]")
+    assert "县级信访事项，由县领导包案" in page.inner_text("[data-testid=petition-hint]")
     offered = page.eval_on_selector_all(
         f"{form} select[name=leader] option", "o => o.map(x => x.textContent)"
     )
-    assert "王立新(县委常委、政法委书记)" in offered and "张书记" not in offered
-    page.select_option(f"{form} select[name=leader]", label="王立新(县委常委、政法委书记)")
+    assert "王立新（县委常委、政法委书记）" in offered and "张书记" not in offered
+    page.select_option(f"{form} select[name=leader]", label="王立新（县委常委、政法委书记）")
     page.fill(f"{form} input[name=target_date]", "2026-12-31")
-    page.fill(f"{form} input[name=note]", "会同人社局、住建局约谈企业,限期结清欠薪")
+    page.fill(f"{form} input[name=note]", "会同人社局、住建局约谈企业，限期结清欠薪")
     page.screenshot(path=str(ARTIFACTS / "receptions-ownership-assign.png"), full_page=True)
     page.click("[data-testid=assign-submit]")
     page.wait_for_selector("[data-testid=assign-done]:has-text('已安排王立新包案')")
@@ -165,7 +165,7 @@ def test_petition_staff_assign_a_baoan_the_leader_sees_it(live_server, rx, make_
     late = Ownership.objects.get(petition=township)
     assert page.is_visible(f"[data-testid=overdue-{late.pk}]")
     counts = page.inner_text("[data-testid=ownership-counts]")
-    assert counts == "包案中 2 件,其中已超期 1 件;已化解 0 件"
+    assert counts == "包案中 2 件，其中已超期 1 件；已化解 0 件"
     assert page.input_value("[data-testid=assign-petition]") == ""  # a fresh form
 
     # The same petition again: it already has an owner, said beside the number.

@@ -69,7 +69,7 @@ def test_bad_input_comes_back_beside_its_field(client, rx, make_petition) -> Non
     html = wrong_level.content.decode()
     assert wrong_level.status_code == 422
     assert 'data-testid="assign-error-leader"' in html
-    assert "包案领导应为甲镇综治中心的党委(政法委)书记" in html
+    assert "包案领导应为甲镇综治中心的党委（政法委）书记" in html
     assert f'<option value="{rx.secretary.pk}">张书记</option>' in html  # now only 甲镇's
     assert f'value="{rx.leader2.pk}"' not in html
 
@@ -90,12 +90,12 @@ def test_the_petition_number_narrows_the_leaders(client, rx, make_petition) -> N
     )
     html = answer.content.decode()
     assert answer.status_code == 200
-    assert "宅基地纠纷" in html and "甲镇综治中心信访事项,由该乡镇党委(政法委)书记包案" in html
+    assert "宅基地纠纷" in html and "甲镇综治中心信访事项，由该乡镇党委（政法委）书记包案" in html
     assert f'value="{rx.secretary.pk}"' in html
     assert f'value="{rx.secretary2.pk}"' not in html and f'value="{rx.leader.pk}"' not in html
     assert 'value="2026-12-20"' in html  # what was typed stays
     html = c.get("/receptions/ownerships/candidates/", {"petition": county.number}).content.decode()
-    assert "县级信访事项,由县领导包案" in html
+    assert "县级信访事项，由县领导包案" in html
     assert f'value="{rx.leader2.pk}"' in html and f'value="{rx.secretary.pk}"' not in html
     ownership_assign(
         actor=rx.petition, leader=rx.leader, petition=county, target_date=date(2026, 12, 31)
@@ -199,7 +199,7 @@ def test_the_record_form_picks_the_staff_attending(client, rx, county_day) -> No
     assert wrong.status_code == 422 and 'data-testid="error-staff"' in wrong.content.decode()
     done = c.post(url, {**form, "staff": [rx.petition.pk, rx.police.pk]}, **HTMX)
     assert done.status_code == 200
-    assert f'data-testid="staff-{appointment.pk}">陪同:petition、police' in done.content.decode()
+    assert f'data-testid="staff-{appointment.pk}">陪同：petition、police' in done.content.decode()
     reception = Reception.objects.get(appointment=appointment)
     assert set(reception.staff.all()) == {rx.petition, rx.police}
 
@@ -218,5 +218,5 @@ def test_a_walk_in_records_its_staff_too(client, rx, county_day) -> None:
         },
         **HTMX,
     )
-    assert answer.status_code == 200 and "陪同:petition" in answer.content.decode()
+    assert answer.status_code == 200 and "陪同：petition" in answer.content.decode()
     assert list(Reception.objects.get().staff.all()) == [rx.petition]

@@ -25,7 +25,7 @@ def test_a_leader_takes_a_petition_over_and_resolves_it(rx, make_petition) -> No
     )
     assert (owned.state, owned.since, owned.org_path) == ("active", date(2026, 11, 26), "/320722/")
     ownership_progress(actor=rx.leader, ownership=owned, note="召集人社局、司法局会商")
-    done = ownership_resolve(actor=rx.leader, ownership=owned, resolution="工资已结清,信访人息诉")
+    done = ownership_resolve(actor=rx.leader, ownership=owned, resolution="工资已结清，信访人息诉")
     assert done.state == "resolved" and done.resolved_at is not None
     assert [n.action for n in done.notes.all()] == ["assign", "progress", "resolve"]
     with pytest.raises(Conflict):
@@ -116,7 +116,9 @@ def test_the_petitions_level_decides_who_may_own_it(rx, make_petition) -> None:
     assert (error.value.field, error.value.message) == ("leader", "包案领导应为县领导")
     with pytest.raises(InvalidInput) as error:  # nor a county leader a township's
         ownership_assign(actor=rx.petition, leader=rx.leader, petition=township, target_date=target)
-    assert error.value.field == "leader" and "甲镇综治中心的党委(政法委)书记" in error.value.message
+    assert (
+        error.value.field == "leader" and "甲镇综治中心的党委（政法委）书记" in error.value.message
+    )
     with pytest.raises(InvalidInput) as error:  # nor another township's secretary
         ownership_assign(
             actor=rx.petition, leader=rx.secretary, petition=handled, target_date=target

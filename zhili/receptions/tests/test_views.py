@@ -79,7 +79,7 @@ def test_booking_and_a_full_day_on_the_day_page(client, rx, county_day) -> None:
     for slot in ("09:30", "10:00"):
         c.post(url, {**form, "slot_time": slot}, **HTMX)
     full = c.post(url, {**form, "slot_time": "10:30"}, **HTMX)
-    assert full.status_code == 409 and "预约已满(共3个名额)" in full.content.decode()
+    assert full.status_code == 409 and "预约已满（共3个名额）" in full.content.decode()
     page = c.get(f"/receptions/day/{county_day.pk}/").content.decode()
     assert "139****1111" in page and "13900001111" not in page  # masked
 
@@ -113,7 +113,7 @@ def test_the_leader_records_a_joint_reception(client, rx, county_day) -> None:
     )
     assert done.status_code == 200
     html = done.content.decode()
-    assert "已记录对赵六的接访" in html and "联合接访:" in html
+    assert "已记录对赵六的接访" in html and "联合接访：" in html
     assert Appointment.objects.get(pk=appointment.pk).state == "received"
 
 
@@ -153,7 +153,7 @@ def test_township_supervision_sorts_and_exports(client, rx, make_petition) -> No
     export = c.get("/receptions/townships/?start=2026-11-01&end=2026-11-30&format=xlsx")
     sheet = load_workbook(BytesIO(export.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[1][0] == "乡镇(街道)"
+    assert rows[1][0] == "乡镇（街道）"
     assert rows[2][0] == "甲镇综治中心" and rows[2][2] == 1
 
 

@@ -116,9 +116,9 @@ def test_the_word_notice_opens_and_holds_the_case_facts(order):
     cells = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
     assert "督 办 通 知 单" in text
     assert order.number in text
-    assert "住建局:" in text
-    assert "抄送:东海县综治中心" in text
-    assert "答复时限:2026年11月30日 12:01" in text
+    assert "住建局：" in text
+    assert "抄送：东海县综治中心" in text
+    assert "答复时限：2026年11月30日 12:01" in text
     assert order.case.case_no in cells
     assert "超期时长\n1分钟" in cells
     title_run = document.paragraphs[0].runs[0]

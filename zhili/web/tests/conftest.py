@@ -34,7 +34,7 @@ BROWSER = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
-        not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} 不存在:安装 Debian 的 chromium 包"
+        not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} 不存在：安装 Debian 的 chromium 包"
     ),
 ]
 
@@ -64,7 +64,7 @@ def page(browser):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page
     context.close()
-    assert not errors, f"页面脚本出错:{errors}"
+    assert not errors, f"页面脚本出错：{errors}"
 
 
 def login(page, base_url: str, username: str) -> None:

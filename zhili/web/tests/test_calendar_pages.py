@@ -17,13 +17,13 @@ TZ = ZoneInfo("Asia/Shanghai")
 NOTICE_2026 = (Path(__file__).parents[2] / "core/tests/data/notice_2026.txt").read_text("utf-8")
 # A notice of the 2026 shape, moved to 2027's dates (the real one is published in November).
 NOTICE_2027 = """国务院办公厅关于2027年部分节假日安排的通知
-一、元旦:1月1日(周五)至3日(周日)放假,共3天。
-二、春节:2月5日(农历除夕、周五)至11日(农历正月初六、周四)放假调休,共7天。2月20日(周六)上班。
-三、清明节:4月3日(周六)至5日(周一)放假,共3天。
-四、劳动节:5月1日(周六)至5日(周三)放假调休,共5天。4月25日(周日)、5月8日(周六)上班。
-五、端午节:6月9日(周三)放假,共1天。
-六、中秋节:9月15日(周三)放假,共1天。
-七、国庆节:10月1日(周五)至7日(周四)放假调休,共7天。9月26日(周日)、10月9日(周六)上班。
+一、元旦：1月1日（周五）至3日（周日）放假，共3天。
+二、春节：2月5日（农历除夕、周五）至11日（农历正月初六、周四）放假调休，共7天。2月20日（周六）上班。
+三、清明节：4月3日（周六）至5日（周一）放假，共3天。
+四、劳动节：5月1日（周六）至5日（周三）放假调休，共5天。4月25日（周日）、5月8日（周六）上班。
+五、端午节：6月9日（周三）放假，共1天。
+六、中秋节：9月15日（周三）放假，共1天。
+七、国庆节：10月1日（周五）至7日（周四）放假调休，共7天。9月26日（周日）、10月9日（周六）上班。
 """
 
 
@@ -46,7 +46,7 @@ def test_preview_then_confirm_the_2027_notice(client: Any, personas: Any) -> Non
     preview = client.post("/calendar/2027/", {"step": "preview", "text": NOTICE_2027})
     assert preview.status_code == 200
     body = preview.content.decode()
-    assert 'data-testid="preview"' in body and "放假 27 天,调休上班 5 天" in body
+    assert 'data-testid="preview"' in body and "放假 27 天，调休上班 5 天" in body
     assert not CalendarYear.objects.exists()  # a preview writes nothing
     days = preview.context["preview"]["days_value"]
     done = client.post("/calendar/2027/", {"step": "confirm", "days": days})
@@ -56,31 +56,31 @@ def test_preview_then_confirm_the_2027_notice(client: Any, personas: Any) -> Non
     assert Holiday.objects.filter(date__year=2027).count() == 32
     assert OutboxEvent.objects.filter(name="core.calendar_changed").exists()
     page = client.get("/calendar/2027/").content.decode()
-    assert "正式(导入国务院通知)" in page
+    assert "正式（导入国务院通知）" in page
     assert 'data-day="2027-02-20" data-kind="makeup"' in page
 
 
 def test_a_bad_notice_is_a_field_error_and_keeps_the_text(client: Any, personas: Any) -> None:
     client.force_login(personas.admin)
-    response = client.post("/calendar/2027/", {"step": "preview", "text": "一、春节:至3日放假。"})
+    response = client.post("/calendar/2027/", {"step": "preview", "text": "一、春节：至3日放假。"})
     assert response.status_code == 422
     body = response.content.decode()
     assert 'data-testid="error-text"' in body and "缺少月份" in body
-    assert "一、春节:至3日放假。" in body  # what was typed stays in the box
+    assert "一、春节：至3日放假。" in body  # what was typed stays in the box
 
 
 def test_a_notice_missing_a_statutory_day_cannot_be_confirmed(client: Any, personas: Any) -> None:
     client.force_login(personas.admin)
-    text = NOTICE_2027.replace("六、中秋节:9月15日(周三)放假,共1天。\n", "")
+    text = NOTICE_2027.replace("六、中秋节：9月15日（周三）放假，共1天。\n", "")
     body = client.post("/calendar/2027/", {"step": "preview", "text": text}).content.decode()
-    assert 'data-testid="preview-missing"' in body and "中秋节(9月15日)" in body
+    assert 'data-testid="preview-missing"' in body and "中秋节（9月15日）" in body
     assert 'data-testid="confirm"' not in body
 
 
 def test_a_year_the_library_knows_takes_no_import(client: Any, personas: Any) -> None:
     client.force_login(personas.admin)
     page = client.get("/calendar/2026/").content.decode()
-    assert "正式(系统日历库)" in page and 'data-testid="notice-form"' not in page
+    assert "正式（系统日历库）" in page and 'data-testid="notice-form"' not in page
     response = client.post("/calendar/2026/", {"step": "preview", "text": NOTICE_2026})
     assert response.status_code == 200  # a preview of a known year is harmless ...
     days = response.context["preview"]["days_value"]

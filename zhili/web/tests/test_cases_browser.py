@@ -58,7 +58,9 @@ def test_the_whole_loop_in_the_browser(live_server, staff, register, catalog, ru
     page.fill("[data-testid=category-search]", "噪音")
     page.click(f"[data-testid=category-option-{catalog.noise.code}]")
     page.fill("input[name=title]", "建筑工地夜间施工噪音扰民")
-    page.fill("textarea[name=description]", "乙一村村口工地连续三晚施工到凌晨,噪音很大,影响休息。")
+    page.fill(
+        "textarea[name=description]", "乙一村村口工地连续三晚施工到凌晨，噪音很大，影响休息。"
+    )
     page.fill("input[name=address]", "乙一村村口")
     page.fill("input[name=reporter_name]", "王先生")
     page.fill("input[name=reporter_phone]", "13912345678")
@@ -69,7 +71,7 @@ def test_the_whole_loop_in_the_browser(live_server, staff, register, catalog, ru
     page.click("[data-testid=intake-submit]")
     page.wait_for_url("**/cases/DH*/")
     case = Case.objects.get(title="建筑工地夜间施工噪音扰民")
-    assert page.is_visible(f"text=受理成功,工单编号 {case.case_no}")
+    assert page.is_visible(f"text=受理成功，工单编号 {case.case_no}")
 
     # 2. The dispatcher dispatches it from the workbench, with one click.
     page.goto(f"{base}/cases/workbench/")
@@ -89,7 +91,7 @@ def test_the_whole_loop_in_the_browser(live_server, staff, register, catalog, ru
     page.click(f"[data-testid=reply-{case.case_no}]")
     page.wait_for_selector("[data-testid=action-form-reply]")
     page.fill(
-        "textarea[name=reply]", "已到现场核查,责令施工方夜间22时后停止施工,并办理夜间施工许可。"
+        "textarea[name=reply]", "已到现场核查，责令施工方夜间22时后停止施工，并办理夜间施工许可。"
     )
     page.set_input_files(
         "[data-testid=action-form-reply] input[type=file]",
@@ -118,7 +120,7 @@ def test_the_whole_loop_in_the_browser(live_server, staff, register, catalog, ru
     page.click(f"[data-testid=rate-{case.case_no}]")
     page.wait_for_selector("[data-testid=action-form-rate]")
     page.check("input[name=rating][value=satisfied]")
-    page.fill("input[name=comment]", "处理及时,满意")
+    page.fill("input[name=comment]", "处理及时，满意")
     page.screenshot(path=ARTIFACTS / "14-case-follow-up.png", full_page=True)
     page.click("[data-testid=submit-rate]")
     page.wait_for_selector(f"[data-testid=done-{case.case_no}]")

@@ -68,7 +68,7 @@ def make_page(browser: Any) -> Iterator[Any]:
     yield make
     for context in contexts:
         context.close()
-    assert not errors, f"页面脚本出错:{errors}"
+    assert not errors, f"页面脚本出错：{errors}"
 
 
 def test_staff_pages_load_under_the_policy(live_server, staff, register, catalog, make_page):

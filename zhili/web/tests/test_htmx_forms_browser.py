@@ -153,7 +153,7 @@ def my_ownerships(w: Any) -> str:
 def pick_category(page: Any, w: Any) -> None:
     page.fill("[data-testid=category-search]", "路灯")
     page.click(f"[data-testid=category-option-{w.catalog.lamp.code}]")
-    page.fill("textarea[name=description]", "人民路东段三盏路灯连续一周不亮,夜间行人不便。")
+    page.fill("textarea[name=description]", "人民路东段三盏路灯连续一周不亮，夜间行人不便。")
     page.fill("input[name=address]", "人民路东段")
 
 
@@ -180,7 +180,7 @@ SCENARIOS: dict[str, Scenario] = {
         submit="[data-testid=submit-reply]",
         error="[data-testid=error-reply]",
         field="textarea[name=reply]",
-        complete=lambda page, w: page.fill("textarea[name=reply]", "已到现场更换灯泡,恢复照明。"),
+        complete=lambda page, w: page.fill("textarea[name=reply]", "已到现场更换灯泡，恢复照明。"),
         done="[data-testid=done-{case_no}]",
     ),
     "extension-on-the-case-page": Scenario(
@@ -215,11 +215,11 @@ SCENARIOS: dict[str, Scenario] = {
         prepare=supervision_order,
         opens=("[data-testid=action-answer]",),
         form="[data-testid=action-form-answer]",
-        typed=("textarea[name=cause]", "路灯线路老化,备件采购周期长"),
+        typed=("textarea[name=cause]", "路灯线路老化，备件采购周期长"),
         submit="[data-testid=submit-answer]",
         error="[data-testid=error-measures]",
         field="textarea[name=measures]",
-        complete=lambda page, w: page.fill("textarea[name=measures]", "已更换线路,建立备件库"),
+        complete=lambda page, w: page.fill("textarea[name=measures]", "已更换线路，建立备件库"),
         done="[data-testid=action-done]",
     ),
     "mediation-session": Scenario(
@@ -231,7 +231,7 @@ SCENARIOS: dict[str, Scenario] = {
         submit="[data-testid=submit-session]",
         error="[data-testid=error-record]",
         field="textarea[name=record]",
-        complete=lambda page, w: page.fill("textarea[name=record]", "双方陈述意见,调解员释法。"),
+        complete=lambda page, w: page.fill("textarea[name=record]", "双方陈述意见，调解员释法。"),
         done="[data-testid=action-done]",
     ),
     "mediation-room": Scenario(
@@ -267,7 +267,7 @@ SCENARIOS: dict[str, Scenario] = {
         prepare=petition_being_handled,
         opens=("[data-testid=action-reply]",),
         form="[data-testid=action-form-reply]",
-        typed=("textarea[name=facts]", "经查,补偿款已拨付到村。"),
+        typed=("textarea[name=facts]", "经查，补偿款已拨付到村。"),
         submit="[data-testid=submit-reply]",
         error="[data-testid=error-basis]",
         field="[name=basis]",
@@ -466,7 +466,7 @@ def tab(chromium: Any) -> Iterator[Any]:
     page.on("dialog", lambda dialog: dialog.accept())
     yield page
     context.close()
-    assert not errors, f"页面脚本出错:{errors}"
+    assert not errors, f"页面脚本出错：{errors}"
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ def test_assisting_reply_send_back_and_return_request(
 ):
     ARTIFACTS.mkdir(exist_ok=True)
     base = live_server.url
-    case = register(category=catalog.lamp, title="路灯不亮,线路被占道施工挖断")
+    case = register(category=catalog.lamp, title="路灯不亮，线路被占道施工挖断")
     other = register(category=catalog.lamp, title="小区门口路灯夜间不亮", lat=34.515, lng=118.706)
     other = case_act(actor=staff.dispatcher, case=other, action="dispatch")
     other = case_act(actor=staff.zjj_handler, case=other, action="acknowledge")
@@ -60,7 +60,7 @@ def test_assisting_reply_send_back_and_return_request(
     assert page.inner_text("[data-testid=count-assist]") == "1"
     page.click(f"[data-testid=assist_reply-{case.case_no}]")
     page.wait_for_selector("[data-testid=action-form-assist_reply]")
-    page.fill("textarea[name=reply]", "已责令施工单位恢复路灯线路,占道围挡已清理,可以通电。")
+    page.fill("textarea[name=reply]", "已责令施工单位恢复路灯线路，占道围挡已清理，可以通电。")
     shot(page, "21-loop-assist-inbox.png")
     page.click("[data-testid=submit-assist_reply]")
     page.wait_for_selector(f"[data-testid=done-{case.case_no}]")
@@ -86,7 +86,7 @@ def test_assisting_reply_send_back_and_return_request(
     page.goto(f"{base}/cases/workbench/?bucket=to_close")
     page.click(f"[data-testid=send_back-{case.case_no}]")
     page.wait_for_selector("[data-testid=action-form-send_back]")
-    page.fill("textarea[name=reason]", "答复过于简单:请写明路灯修复时间并附现场照片。")
+    page.fill("textarea[name=reason]", "答复过于简单：请写明路灯修复时间并附现场照片。")
     shot(page, "23-loop-send-back.png")
     page.click("[data-testid=submit-send_back]")
     page.wait_for_selector(f"[data-testid=done-{case.case_no}]")
@@ -107,7 +107,7 @@ def test_assisting_reply_send_back_and_return_request(
         assert not page.is_visible(f"[data-testid=return-{other.case_no}]")
         page.click(f"[data-testid=request_return-{other.case_no}]")
         page.wait_for_selector("[data-testid=action-form-request_return]")
-        page.fill("textarea[name=reason]", "现场核实为小区物业自管路灯,不属于市政路灯。")
+        page.fill("textarea[name=reason]", "现场核实为小区物业自管路灯，不属于市政路灯。")
         shot(page, "25-loop-request-return.png")
         page.click("[data-testid=submit-request_return]")
         page.wait_for_selector(f"[data-testid=done-{other.case_no}]")

@@ -188,7 +188,7 @@ def test_the_other_demo_users_named_in_the_readme(visit: Any) -> None:
     for username in sorted(others):
         client = visit(username)
         meant = [a.path for a in readme_addresses(TEXT, every) if username in a.users]
-        assert meant, f"README 提到 {username},却未给出其地址"
+        assert meant, f"README 提到 {username}，却未给出其地址"
         assert walk(client, meant + navigation_paths(client)) == [], username
 
 

@@ -49,15 +49,15 @@ def test_the_unit_answers_and_the_center_closes_in_the_browser(
     services.order_answer(
         actor=staff.zjj_handler,
         order=first,
-        cause="路灯线路老化,备件采购周期长",
-        measures="已更换线路,建立备件库",
+        cause="路灯线路老化，备件采购周期长",
+        measures="已更换线路，建立备件库",
     )
     services.order_close(actor=staff.dispatcher, order=first.__class__.objects.get(pk=first.pk))
     services.order_answer(
         actor=staff.zjj_handler,
         order=second,
         cause="维修班组人手不足",
-        measures="增派维修班组,夜间巡查",
+        measures="增派维修班组，夜间巡查",
     )
     base = live_server.url
 
@@ -86,8 +86,8 @@ def test_the_unit_answers_and_the_center_closes_in_the_browser(
     page.wait_for_selector("[data-testid=error-cause]")
     page.click("[data-testid=action-answer]")  # opens the form afresh
     page.wait_for_selector("[data-testid=error-cause]", state="detached")
-    page.fill("textarea[name=cause]", "桃李路路灯控制器故障,维修人员当天在外地抢修")
-    page.fill("textarea[name=measures]", "已更换控制器;建立路灯故障24小时值班抢修制度")
+    page.fill("textarea[name=cause]", "桃李路路灯控制器故障，维修人员当天在外地抢修")
+    page.fill("textarea[name=measures]", "已更换控制器；建立路灯故障24小时值班抢修制度")
     page.screenshot(path=ARTIFACTS / "21-supervision-detail.png", full_page=True)
     page.click("[data-testid=submit-answer]")
     page.wait_for_selector("[data-testid=action-done]")
@@ -100,7 +100,7 @@ def test_the_unit_answers_and_the_center_closes_in_the_browser(
     page.goto(f"{base}/supervision/{last.number}/")
     page.click("[data-testid=action-close]")
     page.wait_for_selector("[data-testid=action-form-close]")
-    page.fill("textarea[name=note]", "整改措施可行,请落实到位")
+    page.fill("textarea[name=note]", "整改措施可行，请落实到位")
     page.click("[data-testid=submit-close]")
     page.wait_for_selector("[data-testid=action-done]")
     assert "审核办结" in page.inner_text("[data-testid=order-history]")

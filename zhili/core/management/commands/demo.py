@@ -67,7 +67,7 @@ def demo_logins() -> list[list[str]]:
 
 
 class Command(BaseCommand):
-    help = "载入东海县演示数据(可重复执行,已有的数据不会重复创建)"
+    help = "载入东海县演示数据（可重复执行，已有的数据不会重复创建）"
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
@@ -85,7 +85,8 @@ class Command(BaseCommand):
             self.stdout.write(f"== ({number}/{len(loaders)}) {dotted}")
             import_string(dotted)(stdout=self.stdout)
         elapsed = time.monotonic() - started
-        self.stdout.write(self.style.SUCCESS(f"演示数据已就绪,用时 {elapsed:.1f}s"))
-        self.stdout.write(f"\n演示账号(密码均为 {PASSWORD}):")
+        self.stdout.write(self.style.SUCCESS(f"演示数据已就绪，用时 {elapsed:.1f}s"))
+        logins = demo_logins()
+        self.stdout.write(f"\n演示账号 {len(logins)} 个（密码均为 {PASSWORD}）：")
         header = ["用户名", "角色", "单位", "姓名", "密码"]
-        self.stdout.write(format_table(header, demo_logins()))
+        self.stdout.write(format_table(header, logins))

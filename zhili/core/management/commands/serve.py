@@ -53,14 +53,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, with_background, **options):
         if not settings.DEBUG and not settings.STATIC_ROOT.exists():
-            self.stderr.write("静态文件尚未收集:请先运行 `zhili collectstatic --noinput`")
+            self.stderr.write("静态文件尚未收集：请先运行 `zhili collectstatic --noinput`")
         background = None
         if with_background:
-            self.stdout.write("后台进程:zhili worker, zhili scheduler(退出后自动重启)")
+            self.stdout.write("后台进程：zhili worker, zhili scheduler（退出后自动重启）")
             background = Supervisor(
                 {name: background_command(name) for name in ("worker", "scheduler")}
             )
-        self.stdout.write(f"Zhili 正在 http://{host}:{port}/ 运行(Ctrl+C 停止)")
+        self.stdout.write(f"Zhili 正在 http://{host}:{port}/ 运行（Ctrl+C 停止）")
         with signals_exit():
             try:
                 if background is not None:

@@ -27,7 +27,9 @@ class Command(BaseCommand):
     def _create(self, *, channel, name, **options):
         key, raw = apikey_create(actor=None, channel=channel, name=name)
         self.stdout.write(f"{raw}\n")
-        self.stderr.write(f"已为“{key.name}”({key.get_channel_display()})创建密钥;它只显示这一次。")
+        self.stderr.write(
+            f"已为“{key.name}”（{key.get_channel_display()}）创建密钥；它只显示这一次。"
+        )
 
     def _list(self, **options):
         for key in ApiKey.objects.order_by("created_at"):

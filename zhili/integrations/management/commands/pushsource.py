@@ -42,7 +42,7 @@ class Command(BaseCommand):
             tolerance_seconds=tolerance,
         )
         self.stdout.write(f"{secret}\n")
-        self.stderr.write(f"已为{source.get_channel_display()}创建推送来源;签名密钥只显示这一次。")
+        self.stderr.write(f"已为{source.get_channel_display()}创建推送来源；签名密钥只显示这一次。")
 
     def _rotate(self, *, channel, **options):
         source = PushSource.objects.filter(channel=channel).first()
@@ -50,7 +50,7 @@ class Command(BaseCommand):
             raise CommandError(f"渠道 {channel} 尚未配置推送来源")
         _source, secret = pushsource_rotate(actor=None, source=source)
         self.stdout.write(f"{secret}\n")
-        self.stderr.write("已更换签名密钥,旧密钥立即失效;新密钥只显示这一次。")
+        self.stderr.write("已更换签名密钥，旧密钥立即失效；新密钥只显示这一次。")
 
     def _list(self, **options):
         for source in PushSource.objects.select_related("fallback_category"):

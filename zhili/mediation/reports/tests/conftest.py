@@ -127,7 +127,7 @@ def make_dispute(
     if archived:
         state = DisputeState.ARCHIVED
     outcome_at = outcome_at or (registered_at if outcome else None)
-    summary = summary or f"{title}:双方因琐事发生争执。"
+    summary = summary or f"{title}：双方因琐事发生争执。"
     dispute = Dispute.objects.create(
         number=f"TJ2026-T{next(_numbers):05d}",
         title=title,

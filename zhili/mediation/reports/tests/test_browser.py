@@ -50,9 +50,9 @@ def build(world):
         outcome_at=at(2026, 11, 20),
         lead=world.m1,
         room=world.r1,
-        summary="张建国称邻居李明新砌围墙占用其宅基地约三十公分,双方多次争吵。",
+        summary="张建国称邻居李明新砌围墙占用其宅基地约三十公分，双方多次争吵。",
         parties=(("张建国", "", ""), ("李明", "", "")),
-        sessions=("调解员王芳到现场丈量,双方同意以原界址为准。",),
+        sessions=("调解员王芳到现场丈量，双方同意以原界址为准。",),
         terms="李明于十日内拆除越界围墙。",
     )
 
@@ -72,7 +72,7 @@ def test_chair_marks_a_case_and_reads_the_reports(live_server, world, page):  # 
     page.locator(f"[data-testid=mark-form-{wall.number}] [data-testid=error-note]").wait_for()
     page.fill(
         f"[data-testid=mark-form-{wall.number}] textarea",
-        "调解员实地丈量、以界址说理,邻里握手言和。",
+        "调解员实地丈量、以界址说理，邻里握手言和。",
     )
     page.screenshot(path=str(ARTIFACTS / "mreports-search-mark.png"), full_page=True)
     page.click(f"[data-testid=mark-form-{wall.number}] [data-testid=mark-submit]")

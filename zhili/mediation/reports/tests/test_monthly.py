@@ -86,7 +86,7 @@ def test_township_report_counts_its_subtree_exactly(world, month):
     # 本年累计 adds October's three disputes (one registered and concluded in October, two
     # registered in October and concluded in November).
     year = table.year_total
-    assert year.label == "本年累计(1-11月)"
+    assert year.label == "本年累计（1-11月）"
     assert (year.registered, year.mediated, year.succeeded, year.people) == (8, 4, 3, 12)
     assert year.terminated == 1
 
@@ -143,7 +143,7 @@ def test_workbook_cells_hold_the_same_numbers(world, month):
         for line in [*section.lines]:
             values = [sheet.cell(row_of[line.label], c).value for c in range(2, len(COLUMNS) + 2)]
             assert values == list(figures(line).values()), line.label
-    year_row = row_of["本年累计(1-11月)"]
+    year_row = row_of["本年累计（1-11月）"]
     assert [sheet.cell(year_row, c).value for c in range(2, 5)] == [8, 4, 3]
     total_row = row_of["合计"]
     assert [sheet.cell(total_row, c).value for c in range(2, 10)] == [5, 3, 2, 1, 66.7, 1, 1, 10]

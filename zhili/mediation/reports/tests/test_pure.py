@@ -21,7 +21,7 @@ from zhili.mediation.reports.workbook import HEADER_ROW, render_monthly_xlsx
 ROWS = {
     "kind": [("neighbourhood", "邻里"), ("labour", "劳动争议"), ("other", "其它")],
     "source": [("screening", "主动排查"), ("application", "当事人申请")],
-    "level": [("village", "村(社区)"), ("township", "乡镇(街道)"), ("county", "县")],
+    "level": [("village", "村（社区）"), ("township", "乡镇（街道）"), ("county", "县")],
 }
 
 
@@ -86,7 +86,7 @@ def test_workbook_holds_the_table_numbers():
     assert sheet["A1"].value == "人民调解工作统计月报表"
     assert "甲镇" in sheet["A2"].value
     headers = [sheet.cell(HEADER_ROW, c).value for c in range(1, len(COLUMNS) + 2)]
-    assert headers[1] == "受理纠纷(件)" and "防止民转刑" in headers
+    assert headers[1] == "受理纠纷（件）" and "防止民转刑" in headers
     rows = {sheet.cell(r, 1).value: r for r in range(HEADER_ROW + 2, sheet.max_row + 1)}
     row = rows["邻里"]
     values = [sheet.cell(row, c).value for c in range(2, len(COLUMNS) + 2)]
@@ -121,7 +121,7 @@ def test_ranking_keeps_ten_and_breaks_ties_by_name():
 def test_pseudonyms_and_scrub():
     names = pseudonyms(["张三", "张四", "欧阳娜娜", "李明"])
     assert names == {"张三": "张某甲", "张四": "张某乙", "欧阳娜娜": "欧阳某", "李明": "李某"}
-    text = "张三(身份证320722199001011234,电话13812345678)与李明协商"
+    text = "张三（身份证320722199001011234，电话13812345678）与李明协商"
     out = scrub(text, names)
     assert "张三" not in out and "李明" not in out and "13812345678" not in out
     assert "320722199001011234" not in out
@@ -136,12 +136,12 @@ def test_anthology_has_a_chapter_per_case_and_no_personal_data():
         committee="甲镇人民调解委员会",
         registered_on="2026年10月8日",
         parties=[Person("张三"), Person("李明"), Person("东海县某建材公司", is_person=False)],
-        background="张三(电话13812345678,身份证号320722199001011234)称李明砌墙占用其宅基地。",
+        background="张三（电话13812345678，身份证号320722199001011234）称李明砌墙占用其宅基地。",
         sessions=[
             SessionText("2026年10月9日", "现场调解", "甲一村调解室", "王芳", "李明同意退让。")
         ],
         terms="李明于十日内拆除围墙。",
-        commentary="调解员以情说理,化解邻里积怨。",
+        commentary="调解员以情说理，化解邻里积怨。",
     )
     doc = Document(BytesIO(render_anthology(Anthology("调解案例选集", "甲镇 · 2026年", [case]))))
     text = "\n".join(p.text for p in doc.paragraphs)

@@ -52,7 +52,7 @@ def test_the_archive_service_makes_a_dispute_findable(world):
         title="排水沟堵塞纠纷",
         outcome="no_agreement",
         archived=False,
-        summary="王某修建猪圈堵塞排水沟,雨天积水淹没李某菜地。",
+        summary="王某修建猪圈堵塞排水沟，雨天积水淹没李某菜地。",
     )
     assert numbers(world.chair, text="排水沟") == set()  # not archived yet, no tokens
     dispute = dispute_act(actor=world.chair, dispute=dispute, action="archive")

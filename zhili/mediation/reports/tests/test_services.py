@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def test_chair_marks_an_archived_agreed_dispute(world):
     dispute = make_dispute(world.c11, outcome="agreement")
-    dispute_mark_exemplary(actor=world.chair, dispute=dispute, note="  以情说理,化解积怨。 ")
+    dispute_mark_exemplary(actor=world.chair, dispute=dispute, note="  以情说理，化解积怨。 ")
     dispute.refresh_from_db()
-    assert dispute.is_exemplary and dispute.exemplary_note == "以情说理,化解积怨。"
+    assert dispute.is_exemplary and dispute.exemplary_note == "以情说理，化解积怨。"
     assert dispute.exemplary_by == world.chair and dispute.exemplary_at is not None
     event = DisputeEvent.objects.get(dispute=dispute, action="mark_exemplary")
     assert event.actor == world.chair and event.from_state == event.to_state == "archived"

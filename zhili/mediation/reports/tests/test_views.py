@@ -29,10 +29,10 @@ def data(world):
         risk_criminal=True,
         lead=world.m1,
         room=world.r1,
-        summary=f"张建国(身份证{ID_NUMBER},电话13812345678)称邻居李明新砌围墙占用其宅基地。",
+        summary=f"张建国（身份证{ID_NUMBER}，电话13812345678）称邻居李明新砌围墙占用其宅基地。",
         parties=(("张建国", ID_NUMBER, "13812345678"), ("李明", "", "")),
-        sessions=("调解员王芳实地丈量,张建国与李明同意以原界址为准。",),
-        terms="李明于十日内拆除越界围墙,张建国不再追究。",
+        sessions=("调解员王芳实地丈量，张建国与李明同意以原界址为准。",),
+        terms="李明于十日内拆除越界围墙，张建国不再追究。",
     )
     failed = make_dispute(world.c1, title="宅基地通行纠纷", outcome="no_agreement",
                           outcome_at=at(2026, 11, 6))  # fmt: skip
@@ -103,7 +103,7 @@ def test_search_and_mark_from_a_result_row(client, world, data):
     assert 'data-testid="mark-form' in client.get(url, **HTMX).content.decode()
     empty = client.post(url, {"note": " "}, **HTMX)
     assert empty.status_code == 422 and 'data-testid="error-note"' in empty.content.decode()
-    done = client.post(url, {"note": "实地丈量,依界址化解。"}, **HTMX)
+    done = client.post(url, {"note": "实地丈量，依界址化解。"}, **HTMX)
     assert done.status_code == 200 and "已评为典型案例" in done.content.decode()
     wall.refresh_from_db()
     assert wall.is_exemplary
@@ -172,8 +172,8 @@ def test_monthly_workbook_writes_hostile_names_as_text(client, world, data):
     export = client.get(reverse("mediation:monthly_xlsx"), {"month": "2026-11"})
     assert export.status_code == 200
     texts = inert_cells(export.content)
-    assert f"填报单位:{PAYLOADS[0]}" in texts
-    assert f"填表人:{PAYLOADS[1]}" in texts
+    assert f"填报单位：{PAYLOADS[0]}" in texts
+    assert f"填表人：{PAYLOADS[1]}" in texts
 
 
 def test_the_reports_index_leads_to_each_report(client, world, data):

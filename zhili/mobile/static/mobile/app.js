@@ -68,7 +68,7 @@ function row(group) {
     drop.className = "m-btn small ghost";
     drop.textContent = "删除";
     drop.addEventListener("click", async () => {
-      if (!confirm("删除后这条记录将不再发送,确定删除吗?")) return;
+      if (!confirm("删除后这条记录将不再发送，确定删除吗？")) return;
       for (const one of group) await remove(one.id);
     });
     state.append(drop);
@@ -91,7 +91,7 @@ export async function renderOutbox() {
 export async function flushNow() {
   const result = await flush();
   if (result.signin) {
-    showBanner(result.message || "登录已过期,请重新登录后自动发送待发送记录", "warn");
+    showBanner(result.message || "登录已过期，请重新登录后自动发送待发送记录", "warn");
   } else if (result.sent.length) {
     showBanner(`已发送 ${result.sent.length} 条待发送记录`, "ok");
   }
@@ -121,7 +121,7 @@ function onLogout() {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const pending = (await list()).length;
-    if (pending && !confirm(`还有 ${pending} 条记录未发送,将在您下次登录后发送。确定退出吗?`)) return;
+    if (pending && !confirm(`还有 ${pending} 条记录未发送，将在您下次登录后发送。确定退出吗？`)) return;
     if ("caches" in window) {
       for (const name of await caches.keys()) if (name.startsWith("zhili-mobile-pages")) await caches.delete(name);
     }
@@ -131,12 +131,12 @@ function onLogout() {
 
 window.addEventListener("online", () => {
   showNetwork();
-  showBanner("网络已恢复,正在发送待发送记录…");
+  showBanner("网络已恢复，正在发送待发送记录…");
   flushNow();
 });
 window.addEventListener("offline", () => {
   showNetwork();
-  showBanner("当前无网络:上报和巡查记录将保存在本机,联网后自动发送", "warn");
+  showBanner("当前无网络：上报和巡查记录将保存在本机，联网后自动发送", "warn");
 });
 window.addEventListener("outbox:change", () => renderOutbox());
 for (const button of document.querySelectorAll("[data-outbox-flush]")) {
@@ -144,7 +144,7 @@ for (const button of document.querySelectorAll("[data-outbox-flush]")) {
 }
 
 showNetwork();
-if (!navigator.onLine) showBanner("当前无网络:上报和巡查记录将保存在本机,联网后自动发送", "warn");
+if (!navigator.onLine) showBanner("当前无网络：上报和巡查记录将保存在本机，联网后自动发送", "warn");
 onLogout();
 registerServiceWorker();
 renderOutbox().then(() => flushNow());

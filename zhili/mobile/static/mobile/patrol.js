@@ -41,7 +41,7 @@ function draw() {
     `${pad(Math.floor(seconds / 3600))}:${pad(Math.floor((seconds % 3600) / 60))}:${pad(seconds % 60)}`;
   panel.querySelector("[data-patrol-distance]").textContent = String(Math.round(state.distance));
   panel.querySelector("[data-patrol-points]").textContent = String(state.seq);
-  panel.querySelector("[data-patrol-grid-name]").textContent = `正在巡查:${state.gridName}`;
+  panel.querySelector("[data-patrol-grid-name]").textContent = `正在巡查：${state.gridName}`;
 }
 
 function record() {
@@ -75,7 +75,7 @@ function record() {
       flushNow();
     },
     () => {
-      statusLine.textContent = "暂时无法定位,稍后自动重试";
+      statusLine.textContent = "暂时无法定位，稍后自动重试";
       statusLine.classList.add("bad");
     },
     { enableHighAccuracy: true, timeout: 20000, maximumAge: 5000 },
@@ -123,7 +123,7 @@ async function start() {
 }
 
 async function end() {
-  if (!state || !confirm("确定结束本次巡查吗?")) return;
+  if (!state || !confirm("确定结束本次巡查吗？")) return;
   clearInterval(timer);
   clearInterval(ticker);
   if (wakeLock) wakeLock.release().catch(() => {});

@@ -19,7 +19,7 @@ let position = null; // {lat, lng, accuracy}
 
 function locate() {
   if (!navigator.geolocation) {
-    locateStatus.textContent = "本机不支持定位,请填写位置描述或手动填写经纬度";
+    locateStatus.textContent = "本机不支持定位，请填写位置描述或手动填写经纬度";
     return;
   }
   locateStatus.textContent = "正在获取定位…";
@@ -31,14 +31,14 @@ function locate() {
         lng: pos.coords.longitude,
         accuracy: pos.coords.accuracy,
       };
-      const accuracy = Number.isFinite(position.accuracy) ? `,精度约 ${Math.round(position.accuracy)} 米` : "";
-      locateStatus.textContent = `已定位:${position.lat.toFixed(5)}, ${position.lng.toFixed(5)}${accuracy}`;
+      const accuracy = Number.isFinite(position.accuracy) ? `，精度约 ${Math.round(position.accuracy)} 米` : "";
+      locateStatus.textContent = `已定位：${position.lat.toFixed(5)}, ${position.lng.toFixed(5)}${accuracy}`;
       locateStatus.classList.add("ok");
     },
     (err) => {
       position = null;
       const why = err.code === 1 ? "未获得定位权限" : "暂时无法定位";
-      locateStatus.textContent = `${why}:请填写位置描述,或展开下方手动填写经纬度`;
+      locateStatus.textContent = `${why}：请填写位置描述，或展开下方手动填写经纬度`;
       locateStatus.classList.add("bad");
       form.querySelector("[data-manual]").open = true;
     },
@@ -117,7 +117,7 @@ function validate(fields) {
   let ok = true;
   if (!fields.category) ok = !!fieldError("category", "请选择事项分类");
   if (!fields.description) ok = !!fieldError("description", "请填写情况描述");
-  if (!fields.lat && !fields.address) ok = !!fieldError("address", "未能定位:请填写位置描述或经纬度");
+  if (!fields.lat && !fields.address) ok = !!fieldError("address", "未能定位：请填写位置描述或经纬度");
   if (!!fields.lat !== !!fields.lng) ok = !!fieldError(fields.lat ? "lng" : "lat", "经纬度须同时填写");
   return ok;
 }
@@ -194,16 +194,16 @@ form.addEventListener("submit", async (event) => {
       showBanner("");
       say(
         [
-          { text: `上报成功,工单编号 ${sent.data.case_no}`, testid: "report-case-no" },
+          { text: `上报成功，工单编号 ${sent.data.case_no}`, testid: "report-case-no" },
           { text: "查看办理进度", href: sent.data.url },
         ],
         "ok",
       );
     } else if (failed) {
-      say([{ text: `上报未被受理:${failed.message}`, testid: "report-failed" }], "bad");
+      say([{ text: `上报未被受理：${failed.message}`, testid: "report-failed" }], "bad");
     } else {
       say(
-        [{ text: "当前无网络,上报已保存在本机“待发送”中,联网后将自动发送", testid: "report-queued" }],
+        [{ text: "当前无网络，上报已保存在本机“待发送”中，联网后将自动发送", testid: "report-queued" }],
         "warn",
       );
     }

@@ -49,7 +49,7 @@
         setPoint(here);
         map.setView(here, 16);
       },
-      () => { label.textContent = "无法获取您的位置,请在地图上点选或填写地址"; },
+      () => { label.textContent = "无法获取您的位置，请在地图上点选或填写地址"; },
       { enableHighAccuracy: true, timeout: 10000 },
     );
   });
@@ -84,7 +84,7 @@
     const max = Number(photos.dataset.max);
     if (photos.files.length > max) {
       photos.value = "";
-      photosNote.textContent = `最多选择${max}张照片,请重新选择`;
+      photosNote.textContent = `最多选择${max}张照片，请重新选择`;
     }
     photosCount.textContent = photos.files.length ? `已选择 ${photos.files.length} 张` : "未选择";
   });

@@ -109,13 +109,13 @@
         labels = { states: body.states, cards: body.cards };
         detailUrl = body.detailUrl;
         count.textContent = body.capped
-          ? `显示最近的 ${body.count} 件(已达上限,请缩小筛选范围)`
+          ? `显示最近的 ${body.count} 件（已达上限，请缩小筛选范围）`
           : `共 ${body.count} 件有位置的事件`;
         draw();
         mapNode.dataset.loaded = "true";
       })
       .catch((error) => {
-        count.textContent = `事件加载失败:${error.message}`;
+        count.textContent = `事件加载失败：${error.message}`;
       });
   }
 

@@ -32,7 +32,7 @@
     }
     const title = document.getElementById("id_title");
     if (title && !title.value) {
-      title.placeholder = `如:${option.dataset.categoryName.split(" › ").pop()}`;
+      title.placeholder = `如：${option.dataset.categoryName.split(" › ").pop()}`;
     }
     document.getElementById("category-options").replaceChildren();
     preview();

@@ -96,7 +96,7 @@
       },
     }).addTo(map);
     els.count.textContent = township
-      ? `本乡镇共 ${features.length} 个网格(可见范围共 ${allFeatures.length} 个)`
+      ? `本乡镇共 ${features.length} 个网格（可见范围共 ${allFeatures.length} 个）`
       : `共 ${features.length} 个网格`;
     if (features.length) {
       map.fitBounds(layer.getBounds(), { padding: [16, 16] });
@@ -124,7 +124,7 @@
         }
       })
       .catch(() => {
-        els.count.textContent = "网格数据加载失败,请刷新页面重试";
+        els.count.textContent = "网格数据加载失败，请刷新页面重试";
         els.count.classList.add("form-error");
       });
   }
@@ -158,9 +158,9 @@
           marker = L.circleMarker(point, { renderer, radius: 6, color: "#c62828", fillOpacity: 1 }).addTo(map);
         }
         showLocateResult([
-          `网格:${body.grid.name}(${body.grid.code})`,
-          `村(社区):${body.village.name}`,
-          `乡镇:${body.township.name}`,
+          `网格：${body.grid.name}（${body.grid.code}）`,
+          `村（社区）：${body.village.name}`,
+          `乡镇：${body.township.name}`,
         ], false);
         if (layer) {
           layer.eachLayer((gridLayer) => {
@@ -170,14 +170,14 @@
           });
         }
       })
-      .catch(() => showLocateResult(["定位请求失败,请稍后重试"], true));
+      .catch(() => showLocateResult(["定位请求失败，请稍后重试"], true));
   }
 
   function setPickMode(on) {
     pickMode = on;
     els.locatePick.setAttribute("aria-pressed", String(on));
     els.locatePick.classList.toggle("active", on);
-    els.locatePick.textContent = on ? "点选中…(再次点击取消)" : "在地图上点选";
+    els.locatePick.textContent = on ? "点选中…（再次点击取消）" : "在地图上点选";
     els.map.classList.toggle("picking", on);
   }
 
