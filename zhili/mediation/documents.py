@@ -122,7 +122,7 @@ def _body(doc: Any, agreement: Agreement, rows: list[AgreementParty], copies: in
         doc,
         f"本协议一式{copies}份，当事人、人民调解委员会各持一份，自各方当事人签名、盖章或者"
         "按指印，人民调解员签名并加盖人民调解委员会印章之日起生效"
-        f"({cite(29)})。",
+        f"（{cite(29)}）。",
         indent=True,
     )
     _para(doc, legal_effect(), indent=True)
