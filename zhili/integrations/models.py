@@ -29,7 +29,7 @@ class ApiKey(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
+        return f"{self.name}（{self.prefix}…）"
 
     @property
     def is_active(self) -> bool:

@@ -49,11 +49,11 @@ def _day(moment: Any) -> str:
 
 def party_line(party: Party) -> str:
     if party.kind == PartyKind.ORGANIZATION:
-        fields = [f"{party.get_side_display()}:{party.name}"]
+        fields = [f"{party.get_side_display()}：{party.name}"]
         fields += [f"统一社会信用代码：{party.org_code}"] if party.org_code else []
         fields += [f"住所：{party.address}"] if party.address else []
     else:
-        fields = [f"{party.get_side_display()}:{party.name}"]
+        fields = [f"{party.get_side_display()}：{party.name}"]
         fields += [f"身份证号码：{party.id_number}"] if party.id_number else []
         fields += [f"住址：{party.address}"] if party.address else []
     fields += [f"联系电话：{party.phone}"] if party.phone else []
@@ -88,7 +88,7 @@ def _body(agreement: Agreement, rows: list[AgreementParty], copies: int) -> list
         *_lines(agreement.matters),
         Line("各方当事人的责任：", bold=True),
         *(
-            Line(f"{row.party.get_side_display()}{row.party.name}:{row.liability}", indent=True)
+            Line(f"{row.party.get_side_display()}{row.party.name}：{row.liability}", indent=True)
             for row in rows
         ),
         Line("经调解，当事人自愿达成如下协议：", bold=True),
@@ -98,7 +98,7 @@ def _body(agreement: Agreement, rows: list[AgreementParty], copies: int) -> list
         Line(
             f"本协议一式{copies}份，当事人、人民调解委员会各持一份，自各方当事人签名、盖章或者"
             "按指印，人民调解员签名并加盖人民调解委员会印章之日起生效"
-            f"({cite(29)})。",
+            f"（{cite(29)}）。",
             indent=True,
         ),
         Line(legal_effect(), indent=True),

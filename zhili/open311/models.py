@@ -116,4 +116,4 @@ class ServiceRequest(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.case} ({self.token[:8]}…)"
+        return f"{self.case}（{self.token[:8]}…）"

@@ -164,7 +164,7 @@ class AuthToken(models.Model):
         verbose_name = verbose_name_plural = "访问令牌"
 
     def __str__(self) -> str:
-        return f"{self.prefix}… ({self.user})"
+        return f"{self.prefix}…（{self.user}）"
 
 
 class LoginFailure(AccessAttempt):

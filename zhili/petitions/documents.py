@@ -159,7 +159,7 @@ def petition_paper(petition: Petition, kind: str) -> Paper:
     blocks = [
         Line(KINDS[kind], align="center", size=26, title=True, bold=True, red=True),
         Line(f"信访件编号：{petition.number}", align="center", rule="red"),
-        Line(f"{_names(petition)}:"),
+        Line(f"{_names(petition)}："),
         *body,
         Line(keep=True),
         Line(f"{_issuer(petition, kind)}（印章）", align="right", keep=True),

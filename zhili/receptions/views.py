@@ -64,7 +64,7 @@ def petition_url(number: str) -> str:
 
 def leader_choices(org: Organization) -> list[tuple[int, str]]:
     return [
-        (u.pk, f"{u.display_name}{f'({u.title})' if u.title else ''}")
+        (u.pk, f"{u.display_name}{f'（{u.title}）' if u.title else ''}")
         for u in selectors.leaders_for(org)
     ]
 
@@ -346,7 +346,7 @@ def _appointment_or_404(user: Any, pk: int) -> Appointment:
 def staff_choices(day: RotaDay) -> list[tuple[int, str]]:
     """Who may attend beside the leader: petition staff and officers of the rota's level."""
     return [
-        (u.pk, f"{u.display_name}({u.organization.name})" if u.organization else u.display_name)
+        (u.pk, f"{u.display_name}（{u.organization.name}）" if u.organization else u.display_name)
         for u in selectors.staff_for(day.organization)
     ]
 
@@ -573,7 +573,7 @@ def may_see_ownerships(user: Any) -> bool:
 
 
 def _leader_label(user: Any) -> str:
-    return f"{user.display_name}({user.title})" if user.title else user.display_name
+    return f"{user.display_name}（{user.title}）" if user.title else user.display_name
 
 
 def leader_groups(user: Any, petition: Any = None) -> list[Any]:

@@ -59,7 +59,7 @@ def order_paper(order: SupervisionOrder) -> Paper:
             align="center",
             rule="red",
         ),
-        Line(f"{order.unit.name}:"),
+        Line(f"{order.unit.name}："),
         Line(order.reason, indent=True),
         *([Table(facts)] if facts else []),
         Line(order.request, indent=True),

@@ -131,7 +131,7 @@ def deliver(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> P
         changes[answer.window_field] = until
         note += (
             f"；信访人可于{deadlines.last_day_text(until)}前（含当日）请求{answer.next_step}"
-            f"({deadlines.article(answer.window)})"
+            f"（{deadlines.article(answer.window)}）"
         )
     return apply(p, t, actor, changes, note=note, delivered_on=day.isoformat(), method=method)
 
@@ -216,7 +216,7 @@ def _stage_of_hearing(p: Petition) -> tuple[str, str, str]:
 
 
 def _hearing_rule(p: Petition) -> str:
-    return f"({law.cite('hearing')})" if p.stage == Stage.RE_REVIEW else ""
+    return f"（{law.cite('hearing')}）" if p.stage == Stage.RE_REVIEW else ""
 
 
 def hearing_start(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:

@@ -148,7 +148,7 @@ def reception_record(
     reception.staff.set(staff)
     reception.petitioners.set(people)
     if appointment is not None and transition is not None:
-        apply(appointment, transition, actor, f"{Mode(mode).label}:{decision[:200]}")
+        apply(appointment, transition, actor, f"{Mode(mode).label}：{decision[:200]}")
     audit(
         actor,
         "receptions.reception.record",
