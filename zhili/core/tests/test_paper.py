@@ -59,7 +59,7 @@ def test_word_keeps_the_layout_of_each_line():
 def test_the_print_page_holds_the_same_words_escaped():
     page = render_to_string("web/paper_print.html", {"paper": PAPER, "back_url": "/x/"})
     assert_same_words(page, docx_bytes(PAPER))
-    assert "&lt;不是标签&gt; &amp;符号" in page  # text, never markup  punct-ok
+    assert "&lt;不是标签&gt; &amp; 符号" in page  # text, never markup  punct-ok
     assert 'class="paper-line align-center bold title-font red keep"' in page
     assert "rule-red" in page and "font-size: 26pt" in page and "--paper-indent: 28pt" in page
     assert "web/print.css" in page and "data-print" in page
