@@ -294,16 +294,17 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
         + timedelta(
             days=rng.choice([1, 2, 3, 5, 8, 12]) if rng.random() > 0.06 else 17,
             hours=rng.randrange(1, 8),
-        )
+        ),
+        before=now,
     )
     fast = force in ("review_pending", "re_review_pending")
     if force == "stuck":
-        t = office_after(received + timedelta(days=40))
+        t = office_after(received + timedelta(days=40), before=now)
     if not force and rng.random() < 0.05:
         reason, where = rng.choice(NOT_ACCEPTED)
         if step("not_accept", State.NOT_ACCEPTED, t, "officer", reason):
             f.update(not_accepted_reason=reason, not_accepted_route=where)
-            closed = office_after(t + timedelta(days=rng.randrange(2, 12)))
+            closed = office_after(t + timedelta(days=rng.randrange(2, 12)), before=now)
             if step("close", State.CLOSED, closed, "officer"):
                 f["closed_at"] = closed
         return life
@@ -317,14 +318,16 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
         hand_back_provisional=deadlines.is_provisional(t, until),
     )
     if force.startswith("hand_back"):
-        t = _hand_back(f, step, t, refused=force == "hand_back_refused")
+        t = _hand_back(f, step, t, now, refused=force == "hand_back_refused")
         if f["state"] != State.ASSIGNED:
             return life
-    t = office_after(t + timedelta(days=rng.choice([1, 2, 3, 4, 6]), hours=rng.randrange(1, 6)))
+    t = office_after(
+        t + timedelta(days=rng.choice([1, 2, 3, 4, 6]), hours=rng.randrange(1, 6)), before=now
+    )
     if not step("accept", State.ACCEPTED, t, "handler", "决定受理，出具受理告知书"):
         return life
     f.update(accepted_at=t, handle_due=deadlines.limit_after(t, "handle"))
-    t = office_after(t + timedelta(days=rng.randrange(1, 4)))
+    t = office_after(t + timedelta(days=rng.randrange(1, 4)), before=now)
     if not step("start", State.HANDLING, t, "handler"):
         return life
     extended = force != "late" and rng.random() < 0.12
@@ -336,12 +339,12 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
     elif rng.random() < 0.05:
         span = rng.randrange(61, 75)  # answered late, without extension
     if extended:
-        at = office_after(f["accepted_at"] + timedelta(days=rng.randrange(40, 55)))
+        at = office_after(f["accepted_at"] + timedelta(days=rng.randrange(40, 55)), before=now)
         _extend(life, at, rng.choice([15, 20, 30]), now)
     if force == "extension_pending":
-        _extend(life, office_after(t + timedelta(days=1)), 30, now, approved=False)
+        _extend(life, office_after(t + timedelta(days=1), before=now), 30, now, approved=False)
         return life
-    t = office_after(f["accepted_at"] + timedelta(days=span, hours=rng.randrange(1, 8)))
+    t = office_after(f["accepted_at"] + timedelta(days=span, hours=rng.randrange(1, 8)), before=now)
     if not step("reply", State.REPLIED, t, "handler", "出具答复意见书"):
         return life
     opinion, outcome = rng.choice(OPINIONS)
@@ -358,12 +361,12 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
     stop = {"review_pending": "request_review", "reviewed": "decide_review"}
     stop |= {"re_review_pending": "request_re_review", "re_reviewed": "decide_re_review"}
     wants_review = force in ("review", "re_review", *stop) or (not force and rng.random() < 0.06)
-    t = office_after(t + timedelta(days=rng.randrange(2, 6)))
+    t = office_after(t + timedelta(days=rng.randrange(2, 6)), before=now)
     if not wants_review:
         if step("close", State.CLOSED, t, "officer"):
             f["closed_at"] = t
         return life
-    t = office_after(t + timedelta(days=5 if fast else rng.randrange(5, 20)))
+    t = office_after(t + timedelta(days=5 if fast else rng.randrange(5, 20)), before=now)
     if not step("request_review", State.REVIEW_REQUESTED, t, "officer", "对答复意见不服，申请复查"):
         return life
     halt = stop.get(force, "")
@@ -375,7 +378,7 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
     )
     if halt == "request_review":
         return life
-    t = office_after(t + timedelta(days=10 if fast else rng.randrange(10, 28)))
+    t = office_after(t + timedelta(days=10 if fast else rng.randrange(10, 28)), before=now)
     if not step("decide_review", State.REVIEWED, t, "officer", "复查维持原答复意见"):
         return life
     f.update(
@@ -386,11 +389,11 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
     if halt == "decide_review":
         return life
     if force not in ("re_review", "re_review_pending", "re_reviewed"):
-        t = office_after(t + timedelta(days=2))
+        t = office_after(t + timedelta(days=2), before=now)
         if step("close", State.CLOSED, t, "officer"):
             f["closed_at"] = t
         return life
-    t = office_after(t + timedelta(days=5 if fast else rng.randrange(5, 20)))
+    t = office_after(t + timedelta(days=5 if fast else rng.randrange(5, 20)), before=now)
     if not step(
         "request_re_review", State.RE_REVIEW_REQUESTED, t, "officer", "对复查意见不服，申请复核"
     ):
@@ -402,9 +405,9 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
         re_review_due=deadlines.limit_after(t, "re_review"),
     )
     if halt == "request_re_review":
-        _hearing(life, office_after(t + timedelta(days=3)), now)
+        _hearing(life, office_after(t + timedelta(days=3), before=now), now)
         return life
-    t = office_after(t + timedelta(days=rng.randrange(10, 28)))
+    t = office_after(t + timedelta(days=rng.randrange(10, 28)), before=now)
     if not step("decide_re_review", State.RE_REVIEWED, t, "officer", "复核维持复查意见"):
         return life
     f.update(
@@ -414,7 +417,7 @@ def _play(rng: random.Random, received: datetime, now: datetime, force: str = ""
     _deliver(life, "re_review", t, now)
     if halt == "decide_re_review":
         return life
-    t = office_after(t + timedelta(days=2))
+    t = office_after(t + timedelta(days=2), before=now)
     if step("close", State.CLOSED, t, "officer"):
         f["closed_at"] = t
     return life
@@ -433,7 +436,7 @@ def _deliver(life: Life, key: str, issued: datetime, now: datetime) -> None:
     """The answer reaches the petitioner two days after it is issued (送达): the window of
     the next request runs from that day."""
     f = life.fields
-    at = office_after(issued + timedelta(days=2))
+    at = office_after(issued + timedelta(days=2), before=now)
     if at > now or life.anonymous:
         return
     method = METHODS[issued.day % len(METHODS)]
@@ -471,7 +474,7 @@ def _extend(life: Life, at: datetime, days: int, now: datetime, *, approved: boo
         extension_reason=EXTENSION_REASON,
         extension_requested_by="handler",
     )
-    decided = office_after(at + timedelta(days=1, hours=1))
+    decided = office_after(at + timedelta(days=1, hours=1), before=now)
     if not approved or decided > now:
         return
     due = deadlines.days_after(f["handle_due"], days)
@@ -489,15 +492,17 @@ def _extend(life: Life, at: datetime, days: int, now: datetime, *, approved: boo
 HAND_BACK_REASON = "该事项涉及企业职工社会保险缴纳，属于县人社局职权范围，不属于本单位职责"
 
 
-def _hand_back(f: dict[str, Any], step: Any, t: datetime, *, refused: bool) -> datetime:
+def _hand_back(
+    f: dict[str, Any], step: Any, t: datetime, now: datetime, *, refused: bool
+) -> datetime:
     """The unit objects the next day (第二十三条第三款); the office refuses the objection two
     days later, or has not decided yet."""
-    at = office_after(t + timedelta(days=1, hours=2))
+    at = office_after(t + timedelta(days=1, hours=2), before=now)
     if not step("hand_back", State.HAND_BACK_REQUESTED, at, "handler", HAND_BACK_REASON):
         return at
     f.update(hand_back_at=at, hand_back_reason=HAND_BACK_REASON)
     if refused:
-        at = office_after(at + timedelta(days=2))
+        at = office_after(at + timedelta(days=2), before=now)
         step("refuse_hand_back", State.ASSIGNED, at, "officer", "经核实，该事项属于承办单位职责")
     return at
 

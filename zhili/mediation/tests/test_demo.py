@@ -3,11 +3,8 @@ loaded on top of the organization demo; a second run adds nothing."""
 
 import io
 from collections import Counter
-from datetime import datetime, time
 
 import pytest
-from django.conf import settings
-from django.utils import timezone
 
 from zhili.mediation import demo
 from zhili.mediation.models import (
@@ -29,6 +26,7 @@ from zhili.mediation.selectors import (
     untrained_by_committee,
 )
 from zhili.orgs.demo import load as load_orgs
+from zhili.orgs.demo.hours import office_time_of_day
 from zhili.orgs.models import User
 
 pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
@@ -71,19 +69,11 @@ def test_demo_loads_every_state_and_is_idempotent() -> None:
     # registers or accepts a dispute at night.
     by_people = DisputeEvent.objects.exclude(actor__isnull=True)
     assert by_people.filter(action="accept").count() > 100
-    night = [(e.action, e.created_at) for e in by_people if not _working_time_of_day(e.created_at)]
+    night = [(e.action, e.created_at) for e in by_people if not office_time_of_day(e.created_at)]
     assert night == []
     counts = (Dispute.objects.count(), DisputeEvent.objects.count(), User.objects.count())
     demo.load(stdout=io.StringIO())
     assert (Dispute.objects.count(), DisputeEvent.objects.count(), User.objects.count()) == counts
-
-
-def _working_time_of_day(moment: datetime) -> bool:
-    local = timezone.localtime(moment).time()
-    return any(
-        time.fromisoformat(begin) <= local < time.fromisoformat(end)
-        for begin, end in settings.ZHILI_WORK_HOURS
-    )
 
 
 def _the_new_rules_hold() -> None:

@@ -29,20 +29,41 @@ def office_hours(moment: datetime) -> bool:
     return workcal.is_workday(day) and any(b <= moment < e for b, e in _periods(day))
 
 
+def office_time_of_day(moment: datetime) -> bool:
+    """Inside the office periods of its day, whether or not the day is a working day (a duty
+    officer on a holiday keeps the same hours)."""
+    day = timezone.localtime(moment).date()
+    return any(b <= moment < e for b, e in _periods(day))
+
+
 def _spread(moment: datetime) -> timedelta:
     """A few minutes that depend on the moment only: moved moments do not all read 08:30."""
     local = timezone.localtime(moment)
     return timedelta(minutes=(local.hour * 37 + local.minute) % SPREAD_MINUTES)
 
 
-def office_after(moment: datetime) -> datetime:
-    """`moment` if people are at work then, else a moment early in the next office period."""
+def office_after(moment: datetime, *, before: datetime | None = None) -> datetime:
+    """`moment` if people are at work then, else a moment early in the next office period.
+    With `before` (the demo's "now"): when the next working day has not come yet (a long
+    holiday), the office hours of the next day will do, as a duty officer keeps them; failing
+    that, `moment` itself."""
     if office_hours(moment):
         return moment
+    found = _next_period(moment, workdays=True)
+    if before is not None and found > before:
+        found = _next_period(moment, workdays=False)
+        if found > before:
+            return moment
+    return found
+
+
+def _next_period(moment: datetime, *, workdays: bool) -> datetime:
     day = timezone.localtime(moment).date()
     while True:
-        if workcal.is_workday(day):
-            for begin, _end in _periods(day):
+        if not workdays or workcal.is_workday(day):
+            for begin, end in _periods(day):
+                if begin <= moment < end:
+                    return moment
                 if begin > moment:
                     return begin + _spread(moment)
         day += timedelta(days=1)
