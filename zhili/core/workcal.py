@@ -104,7 +104,7 @@ def add_workdays(start: date, days: int) -> date:
 
 def recomputed_note(years: list[int], what: str, before: str, after: str) -> str:
     """The timeline line of a deadline counted again once `years` became official:
-    "2027年节假日安排已确认,办结时限按正式日历重新计算:01-05 → 01-07"."""
+    "2027年节假日安排已确认，办结时限按正式日历重新计算：01-05 → 01-07"."""
     which = "、".join(str(year) for year in sorted(years))
     if before == after:
         return f"{which}年节假日安排已确认，{what}不变（{after}）"

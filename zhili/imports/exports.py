@@ -108,7 +108,7 @@ def case_export(
     rows = qs.select_related("suggested_unit").order_by("-registered_at", "-id")
     written = 0
     for case in rows.iterator(chunk_size=CHUNK):
-        xlsx.append(sheet, [_cell(sheet, value(case)) for _h, _w, value in COLUMNS])
+        xlsx.append(sheet, [xlsx.moment_cell(sheet, value(case)) for _h, _w, value in COLUMNS])
         written += 1
     out = tempfile.TemporaryFile()  # noqa: SIM115  (the response closes it after sending)
     book.save(out)
@@ -117,13 +117,6 @@ def case_export(
         extra = _filters_for_audit(filters) | ({"queue": queue} if queue else {})
         audit(user, "cases.export", None, rows=written, filters=extra)
     return out, written
-
-
-def _cell(sheet: Any, value: Any) -> Any:
-    cell = xlsx.cell(sheet, value)
-    if isinstance(value, datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm"
-    return cell
 
 
 def export_filename(now: datetime | None = None) -> str:

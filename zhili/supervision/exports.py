@@ -88,19 +88,14 @@ def order_export(qs: QuerySet[SupervisionOrder]) -> tuple[IO[bytes], int]:
     now = timezone.now()
     written = 0
     for order in qs.iterator(chunk_size=CHUNK):
-        xlsx.append(sheet, [_cell(sheet, value(order, now)) for _h, _w, value in COLUMNS])
+        xlsx.append(
+            sheet, [xlsx.moment_cell(sheet, value(order, now)) for _h, _w, value in COLUMNS]
+        )
         written += 1
     out = tempfile.TemporaryFile()  # noqa: SIM115  (the response closes it after sending)
     book.save(out)
     out.seek(0)
     return out, written
-
-
-def _cell(sheet: Any, value: Any) -> Any:
-    cell = xlsx.cell(sheet, value)
-    if isinstance(value, datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm"
-    return cell
 
 
 def export_filename(now: datetime | None = None) -> str:

@@ -292,7 +292,7 @@ def effect_note(agreement: Agreement) -> str:
 
 
 def due_text(agreement: Agreement, *, mark: bool = True) -> str:
-    """2026年12月28日 (第30日为休息日,顺延)(临时日历): the last day as printed. Pages
+    """2026年12月28日（第30日为休息日，顺延）（临时日历）: the last day as printed. Pages
     leave the mark out (`mark=False`) and show the shared 临时日历 badge instead."""
     assert agreement.confirmation_due is not None
     text_ = f"{agreement.confirmation_due:%Y年%m月%d日}"
