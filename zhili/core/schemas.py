@@ -49,3 +49,15 @@ class Input(Schema):
         elif isinstance(value, str) and not name.startswith(VERBATIM):
             return clean_line(value) if is_line_field(name) else clean_text(value)
         return value
+
+
+class ErrorOut(Schema):
+    """Every 4xx answer of the API: what is wrong, a stable code, and the input at fault."""
+
+    detail: str
+    code: str
+    field: str | None = None
+
+
+# The errors any endpoint behind sign-in may answer with.
+ERRORS: dict[int, type[ErrorOut]] = {code: ErrorOut for code in (401, 403, 404, 409, 422)}

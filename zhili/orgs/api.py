@@ -7,7 +7,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhili.core import schemas
 from zhili.core.dates import Day
-from zhili.core.schemas import Input
+from zhili.core.schemas import ErrorOut, Input
 from zhili.core.scope import role_codes
 from zhili.orgs import lockout, selectors, services
 from zhili.orgs.auth import StaffRequest
@@ -39,12 +39,6 @@ class TokenOut(Schema):
     token: str
     token_type: str = "Bearer"  # noqa: S105 - the scheme name, not a secret
     username: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str
-    field: str | None = None
 
 
 class LoginErrorOut(ErrorOut):

@@ -1,5 +1,6 @@
-"""The supervision API (督办单): scoped list and detail, the answer and close transitions,
-and the Word notice. Endpoints hold no rules: reads go through `selectors` (out of scope is
+"""The supervision API (督办单): scoped list (keyset pages) and detail, the actions
+(`POST /supervision-orders/{number}/actions/{action}`; the older per-action paths are
+deprecated) and the Word notice. Endpoints hold no rules: reads go through `selectors` (out of scope is
 404), writes through `services`."""
 
 from datetime import datetime
@@ -9,16 +10,24 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from zhili.core.schemas import Input
-from zhili.orgs.api import MAX_OFFSET, ErrorOut, OrgRef
+from zhili.core.dossier import keyset_page
+from zhili.core.dossier.api import (
+    DossierHistoryOut,
+    PageQuery,
+    add_action_route,
+    history_out,
+    page_out,
+    page_schema,
+)
+from zhili.core.schemas import ERRORS, Input
+from zhili.orgs.api import OrgRef
 from zhili.orgs.auth import StaffRequest
-from zhili.supervision import selectors, services
+from zhili.supervision import selectors, services, workflow
 from zhili.supervision.documents import document_filename, render_order_docx
 from zhili.supervision.models import Level, OrderState, SupervisionOrder
 
 supervision_router = Router(tags=["督查督办"])
 
-ERRORS: dict[int, type[ErrorOut]] = {code: ErrorOut for code in (401, 403, 404, 409, 422)}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -43,15 +52,6 @@ class OrderOut(Schema):
     )
 
 
-class HistoryOut(Schema):
-    action: str
-    from_state: str
-    to_state: str
-    actor: str | None
-    note: str
-    created_at: datetime
-
-
 class OrderDetailOut(OrderOut):
     request: str
     answer_cause: str
@@ -60,17 +60,18 @@ class OrderDetailOut(OrderOut):
     closed_at: datetime | None
     close_note: str
     actions: list[str]
-    history: list[HistoryOut]
+    history: list[DossierHistoryOut]
 
 
-class OrderQuery(Input):
+OrderPageOut = page_schema(OrderOut, "OrderPageOut")
+
+
+class OrderQuery(PageQuery):
     state: str = Field("", description="issued / answered / closed")
     level: str = Field("", description="normal / yellow / red")
     unit: str = Field("", description="被督办单位编码")
     case_no: str = ""
     overdue: bool = Field(False, description="只看答复已超时的")
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class AnswerIn(Input):
@@ -80,6 +81,15 @@ class AnswerIn(Input):
 
 class CloseIn(Input):
     note: str = Field("", max_length=500, description="审核意见")
+
+
+class OrderActionIn(Input):
+    """The input of an action: answer reads cause and measures, close a note, reject a reason."""
+
+    cause: str | None = Field(None, max_length=2000, description="超期原因（answer）")
+    measures: str | None = Field(None, max_length=2000, description="整改措施（answer）")
+    note: str | None = Field(None, max_length=500, description="审核意见（close）")
+    reason: str | None = Field(None, max_length=500, description="退回理由（reject）")
 
 
 def _org(org: Any) -> dict[str, str] | None:
@@ -108,17 +118,6 @@ def order_out(order: SupervisionOrder) -> dict[str, Any]:
 
 
 def detail_out(request: StaffRequest, order: SupervisionOrder) -> dict[str, Any]:
-    history = [
-        {
-            "action": e.action,
-            "from_state": e.from_state,
-            "to_state": e.to_state,
-            "actor": str(e.actor) if e.actor else None,
-            "note": e.note,
-            "created_at": e.created_at,
-        }
-        for e in selectors.order_history(order)
-    ]
     return {
         **order_out(order),
         "request": order.request,
@@ -128,11 +127,11 @@ def detail_out(request: StaffRequest, order: SupervisionOrder) -> dict[str, Any]
         "closed_at": order.closed_at,
         "close_note": order.close_note,
         "actions": [t.name for t in services.actions_for(request.user, order)],
-        "history": history,
+        "history": history_out(workflow.KIND, order),
     }
 
 
-@supervision_router.get("/supervision-orders", response={200: list[OrderOut], **ERRORS})
+@supervision_router.get("/supervision-orders", response={200: OrderPageOut, **ERRORS})
 def order_list(request: StaffRequest, query: Query[OrderQuery]) -> Any:
     filters = selectors.OrderFilters(
         state=query.state,
@@ -142,7 +141,8 @@ def order_list(request: StaffRequest, query: Query[OrderQuery]) -> Any:
         overdue=query.overdue,
     )
     orders = selectors.order_list(user=request.user, filters=filters)
-    return [order_out(o) for o in orders[query.offset : query.offset + query.limit]]
+    page = keyset_page(orders, field="issued_at", cursor=query.cursor, size=query.limit)
+    return page_out(page, order_out)
 
 
 @supervision_router.get("/supervision-orders/{number}", response={200: OrderDetailOut, **ERRORS})
@@ -150,8 +150,27 @@ def order_detail(request: StaffRequest, number: str) -> Any:
     return detail_out(request, selectors.order_get(user=request.user, number=number))
 
 
+def _get(user: Any, number: str) -> SupervisionOrder:
+    return selectors.order_get(user=user, number=number)
+
+
+add_action_route(
+    supervision_router,
+    prefix="/supervision-orders",
+    kind=workflow.KIND,
+    get=_get,
+    act=services.order_act,
+    body=OrderActionIn,
+    out=OrderDetailOut,
+    detail=detail_out,
+)
+
+
 @supervision_router.post(
-    "/supervision-orders/{number}/answer", response={200: OrderDetailOut, **ERRORS}
+    "/supervision-orders/{number}/answer",
+    response={200: OrderDetailOut, **ERRORS},
+    deprecated=True,
+    description="已弃用：请用 POST /supervision-orders/{number}/actions/answer",
 )
 def order_answer(request: StaffRequest, number: str, body: AnswerIn) -> Any:
     order = selectors.order_get(user=request.user, number=number)
@@ -162,7 +181,10 @@ def order_answer(request: StaffRequest, number: str, body: AnswerIn) -> Any:
 
 
 @supervision_router.post(
-    "/supervision-orders/{number}/close", response={200: OrderDetailOut, **ERRORS}
+    "/supervision-orders/{number}/close",
+    response={200: OrderDetailOut, **ERRORS},
+    deprecated=True,
+    description="已弃用：请用 POST /supervision-orders/{number}/actions/close",
 )
 def order_close(request: StaffRequest, number: str, body: CloseIn) -> Any:
     order = selectors.order_get(user=request.user, number=number)

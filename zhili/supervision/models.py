@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from zhili.core.dossier.history import HistoryRow
 from zhili.orgs.models import Organization
 
 
@@ -153,22 +154,14 @@ class OrderNumberCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
-class OrderEvent(models.Model):
+class OrderEvent(HistoryRow):
     """The order's history: issue, answer, close, reject; who and when."""
 
     order = models.ForeignKey(SupervisionOrder, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=30)
-    from_state = models.CharField(max_length=20, blank=True)
-    to_state = models.CharField(max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(HistoryRow.Meta):
         verbose_name = verbose_name_plural = "督办单办理记录"
-        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["order", "created_at"], name="supervision_event_order")]
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.action}"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from zhili.cases.selectors import own_center
 from zhili.core.errors import NotFound
 from zhili.core.scope import scope_for
-from zhili.supervision.models import OrderEvent, OrderState, SupervisionOrder
+from zhili.supervision.models import OrderState, SupervisionOrder
 
 
 def order_scope(user: Any) -> Q:
@@ -92,10 +92,6 @@ def order_get(*, user: Any, number: str) -> SupervisionOrder:
 def orders_for_case(*, user: Any, case_id: int) -> QuerySet[SupervisionOrder]:
     """The orders on one case (for the case detail page), in the user's scope."""
     return order_list(user=user).filter(case_id=case_id)
-
-
-def order_history(order: SupervisionOrder) -> QuerySet[OrderEvent]:
-    return order.events.select_related("actor")
 
 
 def order_inbox(*, user: Any) -> QuerySet[SupervisionOrder]:

@@ -22,17 +22,19 @@ from zhili.cases.models import State as CaseState
 from zhili.core import workcal
 from zhili.core.audit import audit
 from zhili.core.counters import take_next
+from zhili.core.dossier import actions_for as kernel_actions_for
+from zhili.core.dossier import apply_transition, check_action, record_history
 from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhili.core.events import emit
 from zhili.core.scope import scope_for
-from zhili.core.workflow import TransitionRefused, actor_roles, refusal_to_error
+from zhili.core.types import Actor, SystemActor
+from zhili.core.workflow import Transition, actor_roles
 from zhili.orgs.models import Organization
 from zhili.petitions.models import Card as PetitionCard
 from zhili.petitions.models import Petition
 from zhili.supervision import workflow
-from zhili.supervision.events import SupervisionIssued, SupervisionTransitioned
+from zhili.supervision.events import SupervisionIssued
 from zhili.supervision.models import (
-    OrderEvent,
     OrderKind,
     OrderNumberCounter,
     OrderState,
@@ -187,7 +189,7 @@ def _open_for_red_card(
 
 
 @transaction.atomic
-def order_issue_for_case(*, actor: Any, case: Case, reason: str) -> SupervisionOrder:
+def order_issue_for_case(*, actor: Actor, case: Case, reason: str) -> SupervisionOrder:
     """A person opens an order on a case (人工督办), e.g. for a yellow-card case."""
     _check_roles(actor, workflow.CENTER_ROLES, "督办")
     if not actor.is_superuser and not scope_for(actor).covers_path(case.dispatch_path):
@@ -218,7 +220,7 @@ def order_issue_for_case(*, actor: Any, case: Case, reason: str) -> SupervisionO
 
 def _issue(
     *,
-    actor: Any,
+    actor: SystemActor,
     target: Target,
     kind: str,
     trigger_at: datetime | None,
@@ -252,7 +254,16 @@ def _issue(
         **due_fields(now, due),
         updated_at=now,
     )
-    _history(order, "issue", "", OrderState.ISSUED, actor, reason, at=now)
+    record_history(
+        workflow.KIND,
+        order,
+        "issue",
+        from_state="",
+        to_state=OrderState.ISSUED,
+        actor=actor,
+        note=reason,
+        at=now,
+    )
     audit(
         actor,
         "supervision.order.issue",
@@ -276,104 +287,31 @@ def _issue(
     return order
 
 
-def _history(
-    order: SupervisionOrder,
-    action: str,
-    from_state: str,
-    to_state: str,
-    actor: Any,
-    note: str,
-    *,
-    at: datetime | None = None,
-) -> OrderEvent:
-    user = actor if getattr(actor, "pk", None) else None
-    return OrderEvent.objects.create(
-        order=order,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        actor=user,
-        note=note,
-        created_at=at or timezone.now(),
-    )
-
-
 # --- transitions ------------------------------------------------------------------------------
 
 
-def _check_roles(actor: Any, roles: frozenset[str], label: str) -> None:
+def _check_roles(actor: Actor, roles: frozenset[str], label: str) -> None:
     if not actor_roles(actor) & roles:
         raise Forbidden(f"您的角色不能执行“{label}”")
 
 
-def _check_side(actor: Any, order: SupervisionOrder, side: str) -> None:
-    if actor.is_superuser:
-        return
-    if side == "center":
-        if not scope_for(actor).covers_path(order.center_path):
-            raise Forbidden("该督办单不是您所在的中心下发的")
-        return
-    org = getattr(actor, "organization", None)
-    if org is None or not order.unit_path.startswith(org.path):
-        raise Forbidden("该督办单不是发给您所在单位的")
+def check_transition(actor: Actor, order: SupervisionOrder, action: str) -> Transition:
+    return check_action(workflow.KIND, actor, order, action)
 
 
-def check_transition(actor: Any, order: SupervisionOrder, action: str) -> workflow.Transition:
-    try:
-        transition = workflow.check(action, state=order.state, roles=actor_roles(actor))
-    except TransitionRefused as refused:
-        raise refusal_to_error(refused) from refused
-    _check_side(actor, order, transition.side)
-    return transition
-
-
-def actions_for(actor: Any, order: SupervisionOrder) -> list[workflow.Transition]:
+def actions_for(actor: Actor, order: SupervisionOrder) -> list[Transition]:
     """The transitions `actor` may take on `order` now (for the pages' buttons)."""
-    allowed = []
-    for name, transition in workflow.TRANSITIONS.items():
-        try:
-            check_transition(actor, order, name)
-        except (Forbidden, Conflict, NotFound):
-            continue
-        allowed.append(transition)
-    return allowed
+    return kernel_actions_for(workflow.KIND, actor, order)
 
 
 def _apply(
     order: SupervisionOrder,
-    transition: workflow.Transition,
-    actor: Any,
+    transition: Transition,
+    actor: Actor,
     changes: dict[str, Any],
     note: str,
 ) -> SupervisionOrder:
-    now = timezone.now()
-    from_state = order.state
-    to_state = transition.target or from_state  # every order transition names its target
-    won = SupervisionOrder.objects.filter(
-        pk=order.pk, state=from_state, updated_at=order.updated_at
-    ).update(**changes, state=to_state, updated_at=now)
-    if not won:
-        raise Conflict("该督办单刚被他人处理，请刷新后重试", code="concurrent_update")
-    order.refresh_from_db()
-    _history(order, transition.name, from_state, to_state, actor, note)
-    audit(
-        actor,
-        f"supervision.order.{transition.name}",
-        order,
-        from_state=from_state,
-        to_state=to_state,
-    )
-    emit(
-        SupervisionTransitioned(
-            order_id=order.pk,
-            number=order.number,
-            action=transition.name,
-            from_state=from_state,
-            to_state=to_state,
-            unit=order.unit.code,
-        )
-    )
-    return order
+    return apply_transition(workflow.KIND, order, transition, actor, changes, note=note).record
 
 
 def _required(value: str | None, field: str, label: str, limit: int = 2000) -> str:
@@ -387,7 +325,7 @@ def _required(value: str | None, field: str, label: str, limit: int = 2000) -> s
 
 @transaction.atomic
 def order_answer(
-    *, actor: Any, order: SupervisionOrder, cause: str, measures: str
+    *, actor: Actor, order: SupervisionOrder, cause: str, measures: str
 ) -> SupervisionOrder:
     """The supervised unit answers: why it was late, and what it does about it."""
     transition = check_transition(actor, order, "answer")
@@ -403,7 +341,7 @@ def order_answer(
 
 
 @transaction.atomic
-def order_close(*, actor: Any, order: SupervisionOrder, note: str = "") -> SupervisionOrder:
+def order_close(*, actor: Actor, order: SupervisionOrder, note: str = "") -> SupervisionOrder:
     """The issuing center accepts the answer."""
     transition = check_transition(actor, order, "close")
     note = (note or "").strip()[:500]
@@ -416,7 +354,7 @@ def order_close(*, actor: Any, order: SupervisionOrder, note: str = "") -> Super
 
 
 @transaction.atomic
-def order_reject(*, actor: Any, order: SupervisionOrder, reason: str) -> SupervisionOrder:
+def order_reject(*, actor: Actor, order: SupervisionOrder, reason: str) -> SupervisionOrder:
     """The issuing center sends the answer back for another one."""
     transition = check_transition(actor, order, "reject")
     reason = _required(reason, "reason", "退回理由", 500)
@@ -449,7 +387,15 @@ def orders_recompute_provisional(*, years: list[int]) -> int:
         note = workcal.recomputed_note(
             years, "答复时限", moment_text(order.due_at), moment_text(due)
         )
-        _history(order, "recompute", order.state, order.state, None, note)
+        record_history(
+            workflow.KIND,
+            order,
+            "recompute",
+            from_state=order.state,
+            to_state=order.state,
+            actor=None,
+            note=note,
+        )
         audit(None, "supervision.order.recompute", order, years=years, due_after=due)
         changed += 1
     return changed
@@ -506,3 +452,28 @@ def order_open_for_petition_red_card(
     )
     texts = partial(_petition_texts, petition, center=center)
     return _open_for_red_card(target, petition.card_at, texts, issued_at)
+
+
+# --- the action table (the pages' and the API's one entry) ----------------------------------
+
+ACTIONS: dict[str, Callable[[Actor, SupervisionOrder, dict[str, Any]], SupervisionOrder]] = {
+    "answer": lambda actor, order, data: order_answer(
+        actor=actor, order=order, cause=data.get("cause", ""), measures=data.get("measures", "")
+    ),
+    "close": lambda actor, order, data: order_close(
+        actor=actor, order=order, note=data.get("note", "")
+    ),
+    "reject": lambda actor, order, data: order_reject(
+        actor=actor, order=order, reason=data.get("reason", "")
+    ),
+}
+
+
+def order_act(
+    actor: Actor, order: SupervisionOrder, action: str, data: dict[str, Any]
+) -> SupervisionOrder:
+    """Take `action` with its input `data` (the form's or the API body's fields)."""
+    perform = ACTIONS.get(action)
+    if perform is None:
+        raise NotFound(f"未知操作：{action}", field="action")
+    return perform(actor, order, data)

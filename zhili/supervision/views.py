@@ -20,6 +20,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhili.cases import selectors as case_selectors
+from zhili.core.dossier import timeline
+from zhili.core.dossier import views as dossier_views
+from zhili.core.dossier.views import DossierPages
 from zhili.core.errors import DomainError, NotFound
 from zhili.core.roles import Action
 from zhili.core.xlsx import XLSX
@@ -45,12 +48,6 @@ TABS = [
     ("all", "全部"),
 ]
 TAB_KEYS = {key for key, _label in TABS}
-
-HISTORY_LABELS = {
-    "issue": "下发督办",
-    "recompute": "时限重算",
-    **{n: t.label for n, t in workflow.TRANSITIONS.items()},
-}
 
 
 def get_order_or_404(user: Any, number: str) -> SupervisionOrder:
@@ -173,27 +170,6 @@ def order_export_xlsx(request: StaffRequest) -> HttpResponseBase:
 # --- detail and actions -----------------------------------------------------------------------
 
 
-def history(order: SupervisionOrder) -> list[dict[str, Any]]:
-    rows = []
-    for event in selectors.order_history(order).select_related("actor__organization"):
-        actor = event.actor
-        rows.append(
-            {
-                "action": event.action,
-                "label": HISTORY_LABELS.get(event.action, event.action),
-                "actor": actor.display_name if actor else "系统（红牌自动督办）",
-                "unit": actor.organization.name if actor and actor.organization else "",
-                "to_state": OrderState(event.to_state).label
-                if event.to_state in OrderState.values
-                else event.to_state,
-                "changed": event.to_state != event.from_state,
-                "note": event.note,
-                "created_at": event.created_at,
-            }
-        )
-    return rows
-
-
 def detail_context(user: Any, order: SupervisionOrder, **extra: Any) -> dict[str, Any]:
     return {
         "order": order,
@@ -202,21 +178,28 @@ def detail_context(user: Any, order: SupervisionOrder, **extra: Any) -> dict[str
         "petition_visible": order.petition_id is not None
         and petition_selectors.petition_list(user=user).filter(pk=order.petition_id).exists(),
         "late": answer_late(order),
-        "history": history(order),
+        "history": timeline(workflow.KIND, order),
         "actions": services.actions_for(user, order),
         **extra,
     }
 
 
+PAGES: DossierPages[SupervisionOrder] = DossierPages(
+    kind=workflow.KIND,
+    get=get_order_or_404,
+    context=detail_context,
+    template="supervision/detail.html",
+    body_template="supervision/_detail_body.html",
+    action_forms=ACTION_FORMS,
+    perform=services.order_act,
+    detail_url="supervision:detail",
+)
+
+
 def detail_response(
     request: StaffRequest, order: SupervisionOrder, *, status: int = 200, **extra: Any
 ) -> HttpResponse:
-    action = extra.get("open_action")
-    if action:
-        extra["action_label"] = workflow.TRANSITIONS[action].label
-    context = detail_context(request.user, order, **extra)
-    template = "supervision/_detail_body.html" if request.htmx else "supervision/detail.html"
-    return render(request, template, context, status=status)
+    return dossier_views.detail_response(request, PAGES, order, status=status, **extra)
 
 
 @requires(Action.SUPERVISION_VIEW)
@@ -225,48 +208,12 @@ def order_detail(request: StaffRequest, number: str) -> HttpResponse:
     return detail_response(request, get_order_or_404(request.user, number))
 
 
-def _perform(user: Any, order: SupervisionOrder, action: str, data: dict[str, Any]) -> Any:
-    if action == "answer":
-        return services.order_answer(
-            actor=user, order=order, cause=data["cause"], measures=data["measures"]
-        )
-    if action == "close":
-        return services.order_close(actor=user, order=order, note=data.get("note", ""))
-    return services.order_reject(actor=user, order=order, reason=data["reason"])
-
-
 @requires(Action.SUPERVISION_VIEW)
 @require_http_methods(["GET", "POST"])
 def order_action(request: StaffRequest, number: str, action: str) -> HttpResponse:
     """GET: the action's small form, opened in place. POST: take the action and answer with
     the detail's body (or, without HTMX, a redirect to the detail page)."""
-    user = request.user
-    order = get_order_or_404(user, number)
-    if action not in ACTION_FORMS:
-        raise Http404("未知操作")
-    form_class = ACTION_FORMS[action]
-    if request.method == "GET":
-        if request.GET.get("cancel"):
-            return detail_response(request, order)
-        try:
-            services.check_transition(user, order, action)
-        except DomainError as exc:
-            return detail_response(request, order, error=exc.message, status=exc.status)
-        return detail_response(request, order, open_action=action, form=form_class())
-    form = form_class(request.POST)
-    if not form.is_valid():
-        return detail_response(request, order, open_action=action, form=form, status=400)
-    try:
-        _perform(user, order, action, form.cleaned_data)
-    except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        fresh = get_order_or_404(user, number)
-        return detail_response(request, fresh, open_action=action, form=form, status=exc.status)
-    done = f"已{workflow.TRANSITIONS[action].label}"
-    if not request.htmx:
-        messages.success(request, f"督办单 {number} {done}")
-        return redirect("supervision:detail", number=number)
-    return detail_response(request, get_order_or_404(user, number), done=done)
+    return dossier_views.action_view(request, PAGES, number, action)
 
 
 @requires(Action.SUPERVISION_VIEW)

@@ -10,10 +10,14 @@ supervised unit or inside it) or ``center`` (the actor's scope covers the issuin
 from django.conf import settings
 
 from zhili.cases.workflow import DISPATCHERS, HANDLERS
+from zhili.core.dossier import DossierKind, Side
 from zhili.core.roles import Role
+from zhili.core.scope import scope_for
+from zhili.core.types import Actor
 from zhili.core.workflow import Transition, TransitionTable
 from zhili.core.workflow import TransitionRefused as TransitionRefused  # re-exported
-from zhili.supervision.models import Level, OrderState
+from zhili.supervision.events import SupervisionTransitioned
+from zhili.supervision.models import Level, OrderEvent, OrderState, SupervisionOrder
 
 S = OrderState
 
@@ -42,6 +46,54 @@ TRANSITIONS: dict[str, Transition] = {
 TABLE = TransitionTable(TRANSITIONS.values(), states=dict(OrderState.choices), noun="督办单")
 check = TABLE.check
 available = TABLE.available
+
+
+def _visible(actor: Actor, order: SupervisionOrder) -> bool:
+    """The order's unit, the unit it was copied to or the issuing center is in the actor's
+    scope (the selectors' `order_scope`, for one row)."""
+    scope = scope_for(actor)
+    return any(
+        scope.covers_path(p) for p in (order.unit_path, order.copy_path, order.center_path) if p
+    )
+
+
+def _in_unit(actor: Actor, order: SupervisionOrder) -> bool:
+    org = actor.organization
+    return org is not None and order.unit_path.startswith(org.path)
+
+
+def _covers_center(actor: Actor, order: SupervisionOrder) -> bool:
+    return scope_for(actor).covers_path(order.center_path)
+
+
+def _transitioned(
+    order: SupervisionOrder, transition: Transition, from_state: str, to_state: str
+) -> SupervisionTransitioned:
+    return SupervisionTransitioned(
+        order_id=order.pk,
+        number=order.number,
+        action=transition.name,
+        from_state=from_state,
+        to_state=to_state,
+        unit=order.unit.code,
+    )
+
+
+KIND: DossierKind[SupervisionOrder] = DossierKind(
+    model=SupervisionOrder,
+    history=OrderEvent,
+    link="order",
+    table=TABLE,
+    audit_name="supervision.order",
+    visible=_visible,
+    sides={
+        "unit": Side(_in_unit, "该督办单不是发给您所在单位的"),
+        "center": Side(_covers_center, "该督办单不是您所在的中心下发的"),
+    },
+    event=_transitioned,
+    labels={"issue": "下发督办", "recompute": "时限重算"},
+    nobody={"issue": "系统（红牌自动督办）"},
+)
 
 
 # --- escalation ------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ def test_the_answer_deadline_over_the_spring_festival_is_recomputed(
     client.force_login(staff.dispatcher)
     page = client.get(f"/supervision/{order.number}/").content.decode()
     assert 'data-testid="provisional"' in page
-    listed = client.get("/api/v1/supervision-orders").json()
+    listed = client.get("/api/v1/supervision-orders").json()["items"]
     assert [o["due_provisional"] for o in listed] == [True]
 
     days = [CalendarDay(d, False, n) for d, n in statutory_days(2027).items()]

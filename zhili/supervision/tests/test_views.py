@@ -177,7 +177,7 @@ def test_the_unit_answers_and_the_center_closes_through_the_pages(order, staff):
     )
     page = center.get(closed["Location"]).content.decode()
     assert "已审核办结" in page
-    history = [e["label"] for e in center.get(closed["Location"]).context["history"]]
+    history = [e.label for e in center.get(closed["Location"]).context["history"]]
     assert history == ["下发督办", "答复", "退回重新答复", "答复", "审核办结"]
     assert "整改措施不具体" in page
 

@@ -1,0 +1,122 @@
+"""The API's side of a dossier: one action endpoint and keyset pages, the same for all.
+
+- `POST /api/v1/<dossiers>/{number}/actions/{action}`: the action's input in the body (the
+  fields the action reads; the rest may be left out), the dossier's detail in the answer.
+- Every list answers `{items, next_cursor}`: newest first, `cursor` from the previous page.
+"""
+
+import enum
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from ninja import Body, Field, Router, Schema
+from pydantic import create_model
+
+from zhili.core.dossier.history import action_labels, history_rows
+from zhili.core.dossier.kinds import DossierKind
+from zhili.core.dossier.pages import Page
+from zhili.core.schemas import ERRORS, Input
+
+MAX_PAGE = 200
+
+
+class PageQuery(Input):
+    cursor: str = Field("", description="上一页返回的 next_cursor；第一页留空")
+    limit: int = Field(50, ge=1, le=MAX_PAGE)
+
+
+class DossierHistoryOut(Schema):
+    """A row of a dossier's history."""
+
+    action: str
+    label: str = Field(..., description="操作名称")
+    from_state: str
+    to_state: str
+    actor: str | None = Field(..., description="操作人姓名；系统或群众的操作为 null")
+    unit: str | None = Field(None, description="操作人所在单位")
+    note: str
+    created_at: datetime
+
+
+def history_out(kind: DossierKind[Any], record: Any) -> list[dict[str, Any]]:
+    names = action_labels(kind)
+    return [
+        {
+            "action": row.action,
+            "label": names.get(row.action, row.action),
+            "from_state": row.from_state,
+            "to_state": row.to_state,
+            "actor": str(row.actor) if row.actor else None,
+            "unit": row.actor_unit.name if row.actor_unit else None,
+            "note": row.note,
+            "created_at": row.created_at,
+        }
+        for row in history_rows(kind, record)
+    ]
+
+
+def page_schema(item: type[Schema], name: str) -> type[Schema]:
+    """The schema of a page of `item`s: `{items, next_cursor}`."""
+    return create_model(  # type: ignore[call-overload,no-any-return]
+        name,
+        __base__=Schema,
+        items=(list[item], ...),  # type: ignore[valid-type]
+        next_cursor=(str | None, Field(..., description="下一页游标；为 null 表示没有更多")),
+    )
+
+
+def page_out(page: Page[Any], item_out: Callable[[Any], Any]) -> dict[str, Any]:
+    return {"items": [item_out(row) for row in page.items], "next_cursor": page.next_cursor}
+
+
+def action_names(kind: DossierKind[Any]) -> type[enum.Enum]:
+    """The kind's transitions as an enum, so that the OpenAPI lists them."""
+    name = "".join(part.title() for part in kind.audit_name.split(".")) + "Action"
+    return enum.Enum(name, {t: t for t in kind.table.transitions}, type=str)  # type: ignore[return-value]
+
+
+def action_doc(kind: DossierKind[Any]) -> str:
+    names = "、".join(f"{t.name}（{t.label}）" for t in kind.table.transitions.values())
+    return (
+        f"执行{kind.noun}的流转操作：{names}。"
+        "404：不在可见范围；403：角色或所在单位不能执行；"
+        "409：当前状态不允许或已被他人处理；422：参数错误（field 指明字段）。"
+    )
+
+
+def add_action_route(
+    router: Router,
+    *,
+    prefix: str,
+    kind: DossierKind[Any],
+    get: Callable[[Any, str], Any],
+    act: Callable[[Any, Any, str, dict[str, Any]], Any],
+    body: type[Input],
+    out: type[Schema],
+    detail: Callable[[Any, Any], Any],
+) -> None:
+    """Add `POST <prefix>/{number}/actions/{action}` to `router`: `get(user, number)` finds
+    the record in the user's sight, `act(user, record, action, data)` takes the action,
+    `detail(request, record)` answers (schema `out`)."""
+    names = action_names(kind)
+
+    def dossier_action(
+        request: Any,
+        number: str,
+        action: names,  # type: ignore[valid-type]
+        payload: Body[body | None] = None,  # type: ignore[type-arg,valid-type]
+    ) -> Any:
+        record = get(request.user, number)
+        data: dict[str, Any] = payload.dict(exclude_none=True) if payload is not None else {}
+        record = act(request.user, record, str(action.value), data)  # type: ignore[attr-defined]
+        return detail(request, record)
+
+    app, noun = kind.audit_name.split(".")
+    dossier_action.__name__ = f"{noun}_action"
+    router.post(
+        f"{prefix}/{{number}}/actions/{{action}}",
+        response={200: out, **ERRORS},
+        description=action_doc(kind),
+        operation_id=f"zhili_{app}_api_{noun}_action",  # as the app's own endpoints are named
+    )(dossier_action)

@@ -1,0 +1,107 @@
+"""The pages' side of a dossier: its detail response and the action view, written once.
+
+An app describes its dossier's pages in a `DossierPages` and routes
+``<number>/actions/<action>/`` to `action_view`: GET opens the action's small form in place
+(after the same checks the service makes), POST takes the action and answers with the
+dossier's body (HTMX) or a redirect to the dossier. A refused action keeps the user's input
+on the form with the service's message.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from django import forms
+from django.contrib import messages
+from django.db import models
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from zhili.core.dossier.kinds import DossierKind
+from zhili.core.dossier.transitions import check_action
+from zhili.core.errors import DomainError
+from zhili.core.types import Actor
+
+R = TypeVar("R", bound=models.Model)
+
+
+def _plain_form(form_class: type[forms.Form], record: Any, data: Any) -> forms.Form:
+    return form_class(data)
+
+
+def _cleaned(form: forms.Form) -> dict[str, Any]:
+    return form.cleaned_data
+
+
+@dataclass(frozen=True)
+class DossierPages(Generic[R]):
+    """How an app shows one kind of dossier.
+
+    - `get(actor, number)`: the record, or Http404 when it is out of the actor's sight;
+    - `context(actor, record)`: the detail page's context;
+    - `template` / `body_template`: the whole page, and its body that HTMX swaps;
+    - `action_forms`: action -> the form of its input;
+    - `perform(actor, record, action, data)`: the service call (the app's `*_act` table);
+    - `detail_url`: the URL name of the detail page, which takes ``number``;
+    - `make_form(form_class, record, data)`: the form bound to `data` (None: unbound, for
+      GET), when the form needs the record;
+    - `form_data(form)`: the service's input from a valid form.
+    """
+
+    kind: DossierKind[R]
+    get: Callable[[Actor, str], R]
+    context: Callable[[Actor, R], dict[str, Any]]
+    template: str
+    body_template: str
+    action_forms: Mapping[str, type[forms.Form]]
+    perform: Callable[[Actor, R, str, dict[str, Any]], Any]
+    detail_url: str
+    make_form: Callable[[type[forms.Form], R, Any], forms.Form] = _plain_form
+    form_data: Callable[[forms.Form], dict[str, Any]] = _cleaned
+    extra_context: Mapping[str, Any] = field(default_factory=dict)
+
+
+def detail_response(
+    request: Any, pages: DossierPages[R], record: R, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    """The dossier's page, or its body alone for HTMX; `extra` adds to the context (the
+    action form opened, a message)."""
+    action = extra.get("open_action")
+    if action:
+        extra["action_label"] = pages.kind.table.transitions[action].label
+    context = {**pages.context(request.user, record), **extra}
+    template = pages.body_template if request.htmx else pages.template
+    return render(request, template, context, status=status)
+
+
+def action_view(request: Any, pages: DossierPages[R], number: str, action: str) -> HttpResponse:
+    user = request.user
+    record = pages.get(user, number)
+    form_class = pages.action_forms.get(action)
+    if form_class is None:
+        raise Http404("未知操作")
+    if request.method == "GET":
+        if request.GET.get("cancel"):
+            return detail_response(request, pages, record)
+        try:
+            check_action(pages.kind, user, record, action, guard=False)
+        except DomainError as exc:
+            return detail_response(request, pages, record, error=exc.message, status=exc.status)
+        form = pages.make_form(form_class, record, None)
+        return detail_response(request, pages, record, open_action=action, form=form)
+    form = pages.make_form(form_class, record, request.POST)
+    if not form.is_valid():
+        return detail_response(request, pages, record, open_action=action, form=form, status=400)
+    try:
+        pages.perform(user, record, action, pages.form_data(form))
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        fresh = pages.get(user, number)
+        # The record was found: a "not found" now is about the input (a unit code), a 422.
+        status = 422 if exc.status == 404 else exc.status
+        return detail_response(request, pages, fresh, open_action=action, form=form, status=status)
+    done = f"已{pages.kind.table.transitions[action].label}"
+    if not request.htmx:
+        messages.success(request, f"{pages.kind.noun} {number} {done}")
+        return redirect(pages.detail_url, number=number)
+    return detail_response(request, pages, pages.get(user, number), done=done)
