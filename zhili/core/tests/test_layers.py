@@ -1,0 +1,124 @@
+"""The apps stand in layers, and an app imports only from the layers below it.
+
+`LAYERS` is the order, lowest first (docs/architecture.md, "Layers"). An import that goes up
+(a lower app importing a higher one) closes a cycle between apps, whether it sits at the top
+of a module or is deferred inside a function; imports for the type checker only
+(`if TYPE_CHECKING:`) do not count. The imports that still go up are listed in `KNOWN_UP`:
+a new one fails this test, and so does one that is gone but still listed, so the list only
+shrinks.
+"""
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+LAYERS = [
+    "core",
+    "orgs",
+    "cases",
+    "mediation",
+    "petitions",
+    "receptions",
+    "supervision",
+    "integrations",
+    "open311",
+    "mobile",
+    "portal",
+    "imports",
+    "web",
+    "project",  # zhili/api.py and the like: the project's own modules, above every app
+]
+APPS = {p.name for p in (ROOT / "zhili").iterdir() if (p / "apps.py").exists()}
+
+# (importing app, imported app): the upward imports left to remove (issue 13).
+KNOWN_UP = {
+    ("cases", "mobile"),
+    ("cases", "supervision"),
+    ("core", "open311"),
+    ("core", "orgs"),
+    ("mediation", "web"),
+    ("mobile", "web"),
+    ("orgs", "web"),
+    ("petitions", "receptions"),
+    ("petitions", "supervision"),
+    ("petitions", "web"),
+    ("receptions", "web"),
+    ("supervision", "web"),
+}
+
+
+def _app(module: str) -> str | None:
+    parts = module.split(".")
+    if parts[0] != "zhili" or len(parts) < 2:
+        return None
+    return parts[1] if parts[1] in APPS else "project"
+
+
+def _type_checking_nodes(tree: ast.Module) -> set[int]:
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skipped.update(id(inner) for inner in ast.walk(node))
+    return skipped
+
+
+def imported_modules(source: str) -> list[tuple[str, int]]:
+    """The absolute modules `source` imports, anywhere in it (a function's body too), with
+    their lines; not those imported for the type checker only."""
+    tree = ast.parse(source)
+    skipped = _type_checking_nodes(tree)
+    modules = []
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            modules += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules.append((node.module, node.lineno))
+    return modules
+
+
+def app_imports() -> dict[tuple[str, str], list[str]]:
+    """(importing app, imported app) -> where, over the apps' code (no tests, migrations)."""
+    found: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for path in sorted((ROOT / "zhili").rglob("*.py")):
+        relative = path.relative_to(ROOT)
+        if {"tests", "migrations"} & set(relative.parts) or path.name.startswith("test_"):
+            continue
+        source = _app(".".join(relative.with_suffix("").parts))
+        for module, line in imported_modules(path.read_text(encoding="utf-8")):
+            target = _app(module)
+            if source and target and target != source:
+                found[(source, target)].append(f"{relative}:{line}")
+    return found
+
+
+def test_every_app_has_a_layer() -> None:
+    assert APPS - set(LAYERS) == set(), "add the new app to LAYERS (and to docs/architecture.md)"
+
+
+def test_no_app_imports_a_layer_above_it_beyond_the_known_ones() -> None:
+    rank = {app: n for n, app in enumerate(LAYERS)}
+    imports = app_imports()
+    up = {edge for edge in imports if rank[edge[1]] > rank[edge[0]]}
+    new = {f"{a} -> {b}: {imports[(a, b)][:3]}" for a, b in up - KNOWN_UP}
+    assert not new, "an import goes up a layer (it closes a cycle between apps)"
+    assert not KNOWN_UP - up, "these upward imports are gone: take them off KNOWN_UP"
+
+
+def test_the_check_sees_deferred_imports_and_skips_type_checking_ones() -> None:
+    source = """
+from typing import TYPE_CHECKING
+import zhili.orgs.models
+if TYPE_CHECKING:
+    from zhili.web.views import home
+def later():
+    from zhili.mobile import selectors
+    return selectors
+"""
+    assert [m for m, _line in imported_modules(source)] == [
+        "typing",
+        "zhili.orgs.models",
+        "zhili.mobile",
+    ]
