@@ -24,6 +24,7 @@ from zhili.core.audit import audit
 from zhili.core.counters import take_next
 from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhili.core.events import emit
+from zhili.core.models import Series
 from zhili.core.scope import scope_for
 from zhili.core.workflow import TransitionRefused, actor_roles, refusal_to_error
 from zhili.orgs.models import Organization
@@ -34,7 +35,6 @@ from zhili.supervision.events import SupervisionIssued, SupervisionTransitioned
 from zhili.supervision.models import (
     OrderEvent,
     OrderKind,
-    OrderNumberCounter,
     OrderState,
     SupervisionOrder,
 )
@@ -73,7 +73,7 @@ def next_order_no(now: datetime) -> str:
     """DB2026-00017: sequential per local year, gap-free (the counter row is updated in the
     caller's transaction, as for case numbers)."""
     year = timezone.localdate(now).year
-    number = take_next(OrderNumberCounter, year=year)
+    number = take_next(Series.ORDER, str(year))
     prefix = getattr(settings, "ZHILI_SUPERVISION_PREFIX", "DB")
     return f"{prefix}{year}-{number:05d}"
 
