@@ -411,20 +411,6 @@ class CaseAssist(models.Model):
         return done > self.due_at
 
 
-class CaseNumberCounter(models.Model):
-    """The last case number issued on a day; incremented in the intake's transaction, so the
-    numbers are gap-free and a rollback gives its number back."""
-
-    day = models.DateField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "工单编号计数"
-
-    def __str__(self) -> str:
-        return f"{self.day}: {self.last}"
-
-
 class CaseEvent(models.Model):
     """A line of the case's timeline: every transition, with who, from where, and why."""
 

@@ -165,3 +165,36 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}@{self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Series(models.TextChoices):
+    """The numbered series, one per kind of dossier; a new kind adds its line here. The
+    counter's field takes no `choices`, so a new series needs no migration."""
+
+    CASE = "case", "工单"
+    PETITION = "petition", "信访件"
+    DISPUTE = "dispute", "纠纷"
+    ORDER = "order", "督办单"
+
+
+class NumberCounter(models.Model):
+    """The last number issued in a series for a period: a case number per day (period
+    "2026-12-03"), a petition, dispute or supervision-order number per year ("2026").
+
+    Numbers are gap-free, which a database sequence is not: zhili.core.counters bumps `last`
+    in the caller's transaction, so the row stays locked until commit (concurrent callers
+    queue on it) and a rollback gives the number back.
+    """
+
+    series = models.CharField("编号序列", max_length=20)
+    period = models.CharField("期间", max_length=10)
+    last = models.PositiveIntegerField("最后编号", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "编号计数"
+        constraints = [
+            models.UniqueConstraint(fields=["series", "period"], name="number_counter_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.period}: {self.last}"

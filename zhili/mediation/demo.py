@@ -32,6 +32,7 @@ from django.utils import timezone
 from zhili.cases.text import search_tokens
 from zhili.core.audit import audit
 from zhili.core.counters import take_block
+from zhili.core.models import Series
 from zhili.core.personal import id_number_check_digit
 from zhili.core.roles import Role
 from zhili.mediation import deadlines, workflow
@@ -56,7 +57,6 @@ from zhili.mediation.models import (
     Consent,
     Dispute,
     DisputeEvent,
-    DisputeNumberCounter,
     DisputeState,
     Education,
     Employment,
@@ -577,7 +577,7 @@ def generate(
         endings.append(ending)
     order = sorted(range(len(times)), key=lambda i: times[i])
     per_year = Counter(timezone.localtime(times[i]).year for i in order)
-    next_no = {y: take_block(DisputeNumberCounter, n, year=y) for y, n in per_year.items()}
+    next_no = {y: take_block(Series.DISPUTE, str(y), n) for y, n in per_year.items()}
 
     disputes, plans = [], []
     for i in order:

@@ -408,19 +408,6 @@ class Dispute(models.Model):
         )
 
 
-class DisputeNumberCounter(models.Model):
-    """The last dispute number issued in a year (TJ2026-000123), like the case counter."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "纠纷编号计数"
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
-
-
 class PartySide(models.TextChoices):
     APPLICANT = "applicant", "申请人"
     RESPONDENT = "respondent", "被申请人"

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhili.core.counters import take_block
+from zhili.core.models import Series
 from zhili.core.personal import id_number_check_digit
 from zhili.core.roles import Role
 from zhili.orgs.demo.data import COUNTY, PASSWORD, person_name
@@ -41,7 +42,6 @@ from zhili.petitions.models import (
     Petition,
     Petitioner,
     PetitionEvent,
-    PetitionNumberCounter,
     PetitionParty,
     Route,
     Stage,
@@ -656,12 +656,11 @@ def _load(stdout: TextIO, units: dict[str, Organization], started: float) -> dic
     chains = [(life, who) for life, who in lives if life.fields.get("re_review_decided_at")]
 
     lives.sort(key=lambda item: item[0].fields["received_at"])
-    start = take_block(
-        PetitionNumberCounter, len(lives) + len(chains), year=timezone.localdate(now).year
-    )
+    year = str(timezone.localdate(now).year)
+    start = take_block(Series.PETITION, year, len(lives) + len(chains))
     petitions = []
     for n, (life, _) in enumerate(lives):
-        life.fields["number"] = f"XF{timezone.localdate(now).year}-{start + n:06d}"
+        life.fields["number"] = f"XF{year}-{start + n:06d}"
         life.fields["updated_at"] = max([life.fields["received_at"], *[s[3] for s in life.steps]])
         petitions.append(Petition(**life.fields))
     Petition.objects.bulk_create(petitions)
@@ -672,7 +671,7 @@ def _load(stdout: TextIO, units: dict[str, Organization], started: float) -> dic
         decided = original.re_review_decided_at or now
         received = office_before(min(now - timedelta(hours=3), decided + timedelta(days=12)))
         repeat = Petition(
-            number=f"XF{timezone.localdate(now).year}-{start + n:06d}",
+            number=f"XF{year}-{start + n:06d}",
             form=Form.VISIT,
             kind=original.kind,
             route=original.route,

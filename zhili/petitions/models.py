@@ -362,20 +362,6 @@ class Petition(models.Model):
         return f"{self.number} {self.title}"
 
 
-class PetitionNumberCounter(models.Model):
-    """The last petition number of a year (XF2026-000123), bumped in the registration's
-    transaction like the case counter."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "信访件编号计数"
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
-
-
 class PetitionParty(models.Model):
     """A petitioner of a petition; a group visit names at most 5 representatives."""
 

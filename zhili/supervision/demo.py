@@ -25,12 +25,12 @@ from django.utils import timezone
 from zhili.cases.models import Card, Case
 from zhili.core import workcal
 from zhili.core.audit import audit
+from zhili.core.models import NumberCounter, Series
 from zhili.orgs.demo.data import COUNTY
 from zhili.orgs.models import Organization, User
 from zhili.supervision.models import (
     OrderEvent,
     OrderKind,
-    OrderNumberCounter,
     OrderState,
     SupervisionOrder,
 )
@@ -327,4 +327,4 @@ def unload() -> None:
     an order protects its case)."""
     SupervisionOrder.objects.filter(case__is_demo=True).delete()
     if not SupervisionOrder.objects.exists():
-        OrderNumberCounter.objects.all().delete()
+        NumberCounter.objects.filter(series=Series.ORDER).delete()

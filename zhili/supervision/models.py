@@ -141,19 +141,6 @@ class SupervisionOrder(models.Model):
         return f"{self.number} {self.get_level_display()}"
 
 
-class OrderNumberCounter(models.Model):
-    """The last order number issued in a year (DB2026-00017), like the case counter."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "督办单编号计数"
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
-
-
 class OrderEvent(HistoryRow):
     """The order's history: issue, answer, close, reject; who and when."""
 

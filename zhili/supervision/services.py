@@ -26,6 +26,7 @@ from zhili.core.dossier import actions_for as kernel_actions_for
 from zhili.core.dossier import apply_transition, check_action, record_history
 from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhili.core.events import emit
+from zhili.core.models import Series
 from zhili.core.scope import scope_for
 from zhili.core.types import Actor, SystemActor
 from zhili.core.workflow import Transition, actor_roles
@@ -36,7 +37,6 @@ from zhili.supervision import workflow
 from zhili.supervision.events import SupervisionIssued
 from zhili.supervision.models import (
     OrderKind,
-    OrderNumberCounter,
     OrderState,
     SupervisionOrder,
 )
@@ -75,7 +75,7 @@ def next_order_no(now: datetime) -> str:
     """DB2026-00017: sequential per local year, gap-free (the counter row is updated in the
     caller's transaction, as for case numbers)."""
     year = timezone.localdate(now).year
-    number = take_next(OrderNumberCounter, year=year)
+    number = take_next(Series.ORDER, str(year))
     prefix = getattr(settings, "ZHILI_SUPERVISION_PREFIX", "DB")
     return f"{prefix}{year}-{number:05d}"
 

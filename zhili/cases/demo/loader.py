@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any, TextIO
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from zhili.cases import deadlines
@@ -22,7 +22,6 @@ from zhili.cases.models import (
     CaseAssist,
     CaseDuplicate,
     CaseEvent,
-    CaseNumberCounter,
     Category,
     Channel,
     ResponsibilityRule,
@@ -32,7 +31,7 @@ from zhili.cases.models import (
 from zhili.cases.text import index_cases
 from zhili.core import stamps
 from zhili.core.audit import audit
-from zhili.core.models import AuditLog, OutboxEvent
+from zhili.core.models import AuditLog, NumberCounter, OutboxEvent, Series
 from zhili.orgs.demo.data import COUNTY, DUTY_SEAT
 from zhili.orgs.demo.hours import office_hours
 from zhili.orgs.models import Organization, User
@@ -269,17 +268,28 @@ def _counters(drafts: list[Draft], before: dict[date, int]) -> None:
         day = timezone.localdate(d.case.registered_at)
         number = int(d.case.case_no.rsplit("-", 1)[1])
         last[day] = max(last.get(day, 0), number)
-    new = [CaseNumberCounter(day=day, last=n) for day, n in last.items() if day not in before]
-    CaseNumberCounter.objects.bulk_create(new, batch_size=BATCH)
+    new = [
+        NumberCounter(series=Series.CASE, period=day.isoformat(), last=n)
+        for day, n in last.items()
+        if day not in before
+    ]
+    NumberCounter.objects.bulk_create(new, batch_size=BATCH)
     for day, n in last.items():
         if day in before:
-            CaseNumberCounter.objects.filter(day=day).update(last=n)
+            _case_counters().filter(period=day.isoformat()).update(last=n)
+
+
+def _case_counters() -> QuerySet[NumberCounter]:
+    return NumberCounter.objects.filter(series=Series.CASE)
 
 
 def generate_cases(*, stdout: TextIO, cases: int) -> dict[str, int]:
     now = timezone.now()
     started = time.monotonic()
-    before = dict(CaseNumberCounter.objects.values_list("day", "last"))
+    before = {
+        date.fromisoformat(period): last
+        for period, last in _case_counters().values_list("period", "last")
+    }
     gen = Generator(World(), total=cases, now=now, counters=before)
 
     def progress(number: int) -> None:
@@ -403,7 +413,7 @@ def unload() -> None:
     OutboxEvent.objects.filter(name="cases.registered", payload__case_id__in=demo_ids).delete()
     Case.objects.filter(is_demo=True).update(master=None)  # Case.master is PROTECT
     Case.objects.filter(is_demo=True).delete()
-    CaseNumberCounter.objects.all().delete()
+    _case_counters().delete()
     ResponsibilityRule.objects.filter(is_demo=True).delete()
     TimeLimit.objects.all().delete()
     Category.objects.filter(is_demo=True, depth=1).delete()

@@ -14,18 +14,19 @@ and wait for dispatch like any new intake.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from zhili.cases.models import Case, CaseEvent, CaseNumberCounter, State
+from zhili.cases.models import Case, CaseEvent, State
 from zhili.cases.routing import Route, route_many
 from zhili.cases.services.intake import Intake, _validate
 from zhili.cases.text import index_cases
 from zhili.core.counters import take_blocks
+from zhili.core.models import Series
 from zhili.core.personal import validate_phone
 from zhili.core.rows import insert_rows, reserve_ids
 
@@ -113,13 +114,13 @@ def _build(item: HistoricalCase, decision: Route, now: datetime) -> Case:
 
 def _number(cases: list[Case]) -> None:
     """Case numbers by the day each order was registered, a block per day, in input order."""
-    by_day: dict[Any, list[Case]] = {}
+    by_day: dict[date, list[Case]] = {}
     for case in cases:
         by_day.setdefault(timezone.localdate(case.registered_at), []).append(case)
     prefix = settings.ZHILI_CASE_PREFIX
-    firsts = take_blocks(CaseNumberCounter, "day", {d: len(c) for d, c in by_day.items()})
+    firsts = take_blocks(Series.CASE, {d.isoformat(): len(c) for d, c in by_day.items()})
     for day, day_cases in by_day.items():
-        first = firsts[day]
+        first = firsts[day.isoformat()]
         for offset, case in enumerate(day_cases):
             case.case_no = f"{prefix}{day:%Y%m%d}-{first + offset:05d}"
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from zhili.cases import duplicates, live, workflow
 from zhili.cases.events import CaseRegistered
-from zhili.cases.models import Case, CaseNumberCounter, Category, Channel, State, Urgency
+from zhili.cases.models import Case, Category, Channel, State, Urgency
 from zhili.cases.routing import route
 from zhili.cases.selectors import category_is_leaf
 from zhili.cases.services.attachments import _attach
@@ -22,6 +22,7 @@ from zhili.core.audit import audit
 from zhili.core.counters import take_next
 from zhili.core.errors import Forbidden, InvalidInput
 from zhili.core.events import emit
+from zhili.core.models import Series
 from zhili.core.personal import validate_phone
 from zhili.core.rows import insert_row, update_row
 from zhili.core.scope import role_codes
@@ -35,7 +36,7 @@ def next_case_no(now: datetime) -> str:
     See zhili.core.counters: the number is gap-free; take it late in the transaction.
     """
     day = timezone.localdate(now)
-    number = take_next(CaseNumberCounter, day=day)
+    number = take_next(Series.CASE, day.isoformat())
     return f"{settings.ZHILI_CASE_PREFIX}{day:%Y%m%d}-{number:05d}"
 
 

@@ -20,13 +20,13 @@ from zhili.cases.models import (
     Card,
     Case,
     CaseEvent,
-    CaseNumberCounter,
     Category,
     ResponsibilityRule,
 )
 from zhili.cases.routing import route
 from zhili.cases.workflow import ASSIST_TRANSITIONS, CLOCK_RUNNING, TRANSITIONS
 from zhili.conftest import suite_clock
+from zhili.core.models import NumberCounter, Series
 from zhili.orgs.demo import load as load_orgs
 from zhili.orgs.demo.data import DUTY_SEAT
 from zhili.orgs.demo.hours import office_hours
@@ -94,7 +94,9 @@ def test_case_numbers_unique_and_sequential_per_day() -> None:
     for no in numbers:
         day, n = no[2:10], int(no.rsplit("-", 1)[1])
         by_day.setdefault(day, []).append(n)
-    counters = {c.day.strftime("%Y%m%d"): c.last for c in CaseNumberCounter.objects.all()}
+    counters = {
+        c.period.replace("-", ""): c.last for c in NumberCounter.objects.filter(series=Series.CASE)
+    }
     for day, ns in by_day.items():
         assert sorted(ns) == list(range(1, len(ns) + 1))
         assert counters[day] == len(ns)

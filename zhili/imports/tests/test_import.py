@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
-from zhili.cases.models import Case, CaseEvent, CaseNumberCounter, CaseText, State
+from zhili.cases.models import Case, CaseEvent, CaseText, State
 from zhili.cases.selectors import CaseFilters, filter_cases
 from zhili.core.counters import take_block
-from zhili.core.models import AuditLog, OutboxEvent
+from zhili.core.models import AuditLog, NumberCounter, OutboxEvent, Series
 from zhili.imports.models import JobState
 from zhili.imports.tests.conftest import good_row
 from zhili.imports.workbooks import report_workbook
@@ -158,23 +158,23 @@ def test_the_same_number_from_another_channel_is_another_case(run_file):
 
 
 def test_case_numbers_continue_the_day_without_gaps(run_file, register):
-    day = datetime(2025, 3, 1).date()
-    CaseNumberCounter.objects.create(day=day, last=7)
+    day = "2025-03-01"
+    NumberCounter.objects.create(series=Series.CASE, period=day, last=7)
     run_file([good_row(1), good_row(2)])
     assert sorted(Case.objects.values_list("case_no", flat=True)) == [
         "DH20250301-00008",
         "DH20250301-00009",
     ]
-    assert CaseNumberCounter.objects.get(day=day).last == 9
+    assert NumberCounter.objects.get(series=Series.CASE, period=day).last == 9
 
 
 def test_take_block_reserves_consecutive_numbers(db):
-    day = datetime(2024, 5, 1).date()
-    assert take_block(CaseNumberCounter, 3, day=day) == 1
-    assert take_block(CaseNumberCounter, 2, day=day) == 4
-    assert CaseNumberCounter.objects.get(day=day).last == 5
+    day = "2024-05-01"
+    assert take_block(Series.CASE, day, 3) == 1
+    assert take_block(Series.CASE, day, 2) == 4
+    assert NumberCounter.objects.get(series=Series.CASE, period=day).last == 5
     with pytest.raises(ValueError):
-        take_block(CaseNumberCounter, 0, day=day)
+        take_block(Series.CASE, day, 0)
 
 
 def test_a_job_runs_once(run_file):
@@ -212,7 +212,7 @@ def test_numbers_stay_gap_free_and_in_file_order_across_batches_and_days(run_fil
     from zhili.imports import services
 
     monkeypatch.setattr(services, "BATCH", 3)
-    CaseNumberCounter.objects.create(day=datetime(2025, 3, 2).date(), last=40)
+    NumberCounter.objects.create(series=Series.CASE, period="2025-03-02", last=40)
     days = ["2025-03-01 08:00", "2025-03-02 08:00", "2025-03-03 08:00"]
     rows = [good_row(n, 受理时间=days[n % 3]) for n in range(1, 12)]
     job = run_file(rows)
@@ -221,7 +221,7 @@ def test_numbers_stay_gap_free_and_in_file_order_across_batches_and_days(run_fil
     for offset, (day, first) in enumerate([("20250301", 1), ("20250302", 41), ("20250303", 1)]):
         in_order = [numbers[r["原工单编号"]] for r in rows if r["受理时间"] == days[offset]]
         assert in_order == [f"DH{day}-{n:05d}" for n in range(first, first + len(in_order))]
-    counters = dict(CaseNumberCounter.objects.values_list("day", "last"))
+    counters = dict(NumberCounter.objects.values_list("period", "last"))
     assert sorted(counters.values()) == [3, 4, 44]
 
 

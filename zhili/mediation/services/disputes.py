@@ -14,6 +14,7 @@ from zhili.core.audit import audit
 from zhili.core.counters import take_next
 from zhili.core.errors import Conflict, DomainError, InvalidInput
 from zhili.core.events import emit
+from zhili.core.models import Series
 from zhili.core.personal import validate_id_number, validate_phone
 from zhili.core.roles import Action
 from zhili.core.scope import require
@@ -22,7 +23,6 @@ from zhili.mediation.models import (
     Committee,
     Dispute,
     DisputeKind,
-    DisputeNumberCounter,
     DisputeState,
     Mediator,
     Party,
@@ -48,7 +48,7 @@ MAX_PARTIES = 50
 def next_dispute_no(now: datetime) -> str:
     """TJ2026-000123: sequential per local year, gap-free (zhili.core.counters)."""
     year = timezone.localdate(now).year
-    number = take_next(DisputeNumberCounter, year=year)
+    number = take_next(Series.DISPUTE, str(year))
     prefix = getattr(settings, "ZHILI_DISPUTE_PREFIX", "TJ")
     return f"{prefix}{year}-{number:06d}"
 

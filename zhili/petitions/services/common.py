@@ -10,12 +10,13 @@ from zhili.core.audit import audit
 from zhili.core.counters import take_next
 from zhili.core.errors import Conflict, Forbidden, InvalidInput
 from zhili.core.events import emit
+from zhili.core.models import Series
 from zhili.core.scope import scope_for
 from zhili.core.workflow import Transition
 from zhili.orgs.models import Kind, Organization
 from zhili.petitions import deadlines
 from zhili.petitions.events import PetitionTransitioned
-from zhili.petitions.models import Petition, PetitionEvent, PetitionNumberCounter
+from zhili.petitions.models import Petition, PetitionEvent
 
 # The kinds of organization a petition can be transferred to (a handling unit).
 HANDLING_KINDS = {Kind.CENTER, Kind.SUBCENTER, Kind.DEPARTMENT}
@@ -24,7 +25,7 @@ HANDLING_KINDS = {Kind.CENTER, Kind.SUBCENTER, Kind.DEPARTMENT}
 def next_petition_no(now: datetime) -> str:
     """XF2026-000123: sequential per local year, gap-free (taken in the caller's transaction)."""
     year = timezone.localdate(now).year
-    number = take_next(PetitionNumberCounter, year=year)
+    number = take_next(Series.PETITION, str(year))
     prefix = getattr(settings, "ZHILI_PETITION_PREFIX", "XF")
     return f"{prefix}{year}-{number:06d}"
 

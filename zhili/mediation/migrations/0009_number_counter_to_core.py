@@ -1,0 +1,39 @@
+"""DisputeNumberCounter moves into core's NumberCounter, series "dispute", period a year ("2026").
+
+The rows move, in both directions, so that a migration back and forth keeps every number.
+"""
+
+from django.db import migrations
+
+SERIES = "dispute"
+
+
+def to_core(apps, schema_editor):
+    db = schema_editor.connection.alias
+    old = apps.get_model("mediation", "DisputeNumberCounter")
+    new = apps.get_model("core", "NumberCounter")
+    rows = [
+        new(series=SERIES, period=str(row.year), last=row.last) for row in old.objects.using(db)
+    ]
+    new.objects.using(db).bulk_create(rows, batch_size=1000)
+
+
+def from_core(apps, schema_editor):
+    db = schema_editor.connection.alias
+    old = apps.get_model("mediation", "DisputeNumberCounter")
+    moved = apps.get_model("core", "NumberCounter").objects.using(db).filter(series=SERIES)
+    rows = [old(year=int(row.period), last=row.last) for row in moved]
+    old.objects.using(db).bulk_create(rows, batch_size=1000)
+    moved.delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("core", "0006_number_counter"),
+        ("mediation", "0008_chinese_names"),
+    ]
+
+    operations = [
+        migrations.RunPython(to_core, from_core),
+        migrations.DeleteModel(name="DisputeNumberCounter"),
+    ]
