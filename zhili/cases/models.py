@@ -1,10 +1,10 @@
 """The one queue: cases (事件/工单), the dispatch catalog, responsibility rules, time limits."""
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from zhili.core.dossier.history import HistoryRow
 from zhili.orgs.models import Grid, Organization
 
 
@@ -411,26 +411,13 @@ class CaseAssist(models.Model):
         return done > self.due_at
 
 
-class CaseEvent(models.Model):
+class CaseEvent(HistoryRow):
     """A line of the case's timeline: every transition, with who, from where, and why."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=30)
-    from_state = models.CharField(max_length=20, blank=True)
-    to_state = models.CharField(max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    actor_unit = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    note = models.TextField(blank=True)
-    data = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(HistoryRow.Meta):
         verbose_name = verbose_name_plural = "工单办理记录"
-        ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["case", "created_at"])]
 
     def __str__(self) -> str:

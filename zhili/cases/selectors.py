@@ -6,9 +6,8 @@ its dispatch center, its lead unit or one of its assisting units, or when they r
 Seeing is not acting: every write checks its own side (zhili.cases.services.common).
 """
 
-import base64
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection
@@ -28,8 +27,10 @@ from zhili.cases.models import (
     Rating,
     State,
 )
-from zhili.cases.workflow import CLOCK_RUNNING
+from zhili.cases.workflow import CLOCK_RUNNING, DISPATCHABLE_KINDS
 from zhili.core.counting import Total, count_or_estimate
+from zhili.core.dossier import pages
+from zhili.core.dossier.pages import Page
 from zhili.core.errors import InvalidInput, NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import EVERYTHING, Scope, can, scope_for
@@ -118,8 +119,6 @@ def category_is_leaf(category: Category) -> bool:
 
 def dispatch_units(*, user: Any) -> QuerySet[Organization]:
     """The units this user may dispatch cases to."""
-    from zhili.cases.services import DISPATCHABLE_KINDS
-
     return scope_for(user).filter(
         Organization.objects.filter(kind__in=DISPATCHABLE_KINDS, is_active=True)
     )
@@ -129,8 +128,6 @@ def hand_down_units(*, user: Any, case: Case | None) -> QuerySet[Organization]:
     """The units the user's unit may pass `case` to (交办): the handling units of its own
     subtree, itself included when the case is now below it (taking it back), never the
     unit that holds the case now."""
-    from zhili.cases.services import DISPATCHABLE_KINDS
-
     org = getattr(user, "organization", None)
     if org is None:
         return Organization.objects.none()
@@ -275,45 +272,10 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[Case]
-    next_cursor: str | None
-
-
-def encode_cursor(case: Case) -> str:
-    raw = f"{case.registered_at.isoformat()}|{case.pk}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        moment, pk = raw.split("|")
-        at = datetime.fromisoformat(moment)
-        # The cursors made here carry an offset; one without, or that overflows once in UTC
-        # (year 1, year 9999), was not made here.
-        if at.tzinfo is None:
-            raise ValueError(moment)
-        return at.astimezone(UTC), int(pk)
-    except (ValueError, UnicodeDecodeError, OverflowError) as exc:
-        raise InvalidInput("分页游标无效", field="cursor") from exc
-
-
-def keyset_page(qs: QuerySet[Case], *, cursor: str | None = None, size: int = 50) -> Page:
-    """Newest first, `size` at a time; the cursor points after the last row of a page, so a
-    deep page costs what the first one does (no OFFSET)."""
-    qs = qs.order_by("-registered_at", "-id")
-    if cursor:
-        moment, pk = decode_cursor(cursor)
-        # The first condition alone is what an index range can use; the OR settles ties.
-        qs = qs.filter(registered_at__lte=moment).filter(
-            Q(registered_at__lt=moment) | Q(registered_at=moment, id__lt=pk)
-        )
-    items = list(_rows_of(qs, qs.values("pk")[: size + 1]))
-    more = len(items) > size
-    items = items[:size]
-    return Page(items, encode_cursor(items[-1]) if more and items else None)
+def keyset_page(qs: QuerySet[Case], *, cursor: str | None = None, size: int = 50) -> Page[Case]:
+    """Newest first, `size` at a time; a page's rows are chosen by their ids alone, then read
+    with their related rows (`_rows_of`)."""
+    return pages.keyset_page(qs, field="registered_at", cursor=cursor, size=size, rows_of=_rows_of)
 
 
 def _rows_of(qs: QuerySet[Case], page_ids: QuerySet[Case, Any]) -> QuerySet[Case]:

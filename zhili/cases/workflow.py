@@ -20,6 +20,10 @@ from zhili.cases.models import AssistState, State
 from zhili.core.roles import Role
 from zhili.core.workflow import Transition, TransitionTable
 from zhili.core.workflow import TransitionRefused as TransitionRefused  # re-exported
+from zhili.orgs.models import Kind
+
+# The kinds of organization a case can be dispatched to (a handling unit).
+DISPATCHABLE_KINDS = frozenset({Kind.CENTER, Kind.SUBCENTER, Kind.DEPARTMENT})
 
 DISPATCHERS = frozenset(
     {

@@ -18,13 +18,11 @@ share: the timeline row and the side check).
 
 from zhili.cases.services.attachments import case_attach
 from zhili.cases.services.citizen import case_lookup_by_citizen, case_rate_by_citizen
-from zhili.cases.services.common import DISPATCHABLE_KINDS
 from zhili.cases.services.duplicates import duplicate_dismiss, duplicate_merge
 from zhili.cases.services.intake import Intake, case_register, next_case_no, title_from
 from zhili.cases.services.transitions import actions_for, case_act, check_transition
 
 __all__ = [
-    "DISPATCHABLE_KINDS",
     "Intake",
     "actions_for",
     "case_act",

@@ -35,8 +35,8 @@ from django.utils import timezone
 from zhili.cases import deadlines, live, workflow
 from zhili.cases.events import CaseAssistActed
 from zhili.cases.models import AssistState, Case, CaseAssist, State
-from zhili.cases.services.attachments import _attach
-from zhili.cases.services.common import _timeline
+from zhili.cases.services.attachments import attach_files
+from zhili.cases.services.common import history
 from zhili.core import workcal
 from zhili.core.audit import audit
 from zhili.core.errors import Conflict, DomainError, Forbidden, InvalidInput
@@ -167,7 +167,7 @@ def assist_recompute(*, task: CaseAssist, years: list[int]) -> bool:
     CaseAssist.objects.filter(pk=task.pk).update(**clock.fields(), updated_at=timezone.now())
     note = _recompute_note(task, clock, years)
     unit = task.organization.code
-    _timeline(case, RECOMPUTE_ACTION, case.state, case.state, None, note, unit=unit, years=years)
+    history(case, RECOMPUTE_ACTION, case.state, case.state, None, note, unit=unit, years=years)
     audit(None, f"cases.case.{RECOMPUTE_ACTION}", case, unit=unit, years=years)
     live.announce_after_commit(case, RECOMPUTE_ACTION)
     return True
@@ -253,14 +253,14 @@ def _acknowledge(task: CaseAssist, now: datetime, params: dict[str, Any]) -> dic
     return {"acknowledged_at": now}
 
 
-def _reply(task: CaseAssist, now: datetime, params: dict[str, Any]) -> dict[str, Any]:
+def _task_reply(task: CaseAssist, now: datetime, params: dict[str, Any]) -> dict[str, Any]:
     text = (params.get("reply") or "").strip()
     if not text:
         raise InvalidInput("请填写协办意见", field="reply")
     return {"reply": text, "replied_at": now, "acknowledged_at": task.acknowledged_at or now}
 
 
-HANDLERS = {"assist_acknowledge": _acknowledge, "assist_reply": _reply}
+HANDLERS = {"assist_acknowledge": _acknowledge, "assist_reply": _task_reply}
 
 
 def case_assist_act(*, actor: Any, case: Case, action: str, **params: Any) -> Case:
@@ -293,10 +293,10 @@ def _record(
 ) -> None:
     unit = task.organization.code
     note = (params.get("reply") or params.get("note") or "").strip()
-    event = _timeline(
+    event = history(
         case, transition.name, case.state, case.state, actor, note, unit=unit, task_from=from_state
     )
-    _attach(case, params.get("files") or [], actor, event)
+    attach_files(case, params.get("files") or [], actor, event)
     audit(actor, f"cases.case.{transition.name}", case, unit=unit, from_state=from_state)
     emit(
         CaseAssistActed(

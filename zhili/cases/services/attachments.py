@@ -6,14 +6,16 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from zhili.cases.dossier import KIND
 from zhili.cases.models import Case, CaseAttachment, CaseEvent, State
-from zhili.cases.services.common import _check_side, _timeline
+from zhili.cases.services.common import history
 from zhili.core.audit import audit
+from zhili.core.dossier.transitions import check_side
 from zhili.core.errors import Conflict, Forbidden, InvalidInput
 from zhili.core.uploads import check_upload
 
 
-def _attach(case: Case, files: list, actor: Any, event: CaseEvent | None) -> None:
+def attach_files(case: Case, files: list, actor: Any, event: CaseEvent | None) -> None:
     user = actor if getattr(actor, "pk", None) else None
     for upload, kind in files:
         CaseAttachment.objects.create(
@@ -32,16 +34,16 @@ def case_attach(*, actor: Any, case: Case, files: Iterable[UploadedFile]) -> lis
     """Add attachments to `case` (fetched through a selector) for someone on its handler or
     dispatch side; the state does not change, so it never conflicts with a transition."""
     try:
-        _check_side(actor, case, "handler")
+        check_side(KIND, actor, case, "handler")
     except Forbidden:
-        _check_side(actor, case, "dispatch")
+        check_side(KIND, actor, case, "dispatch")
     if case.state == State.MERGED:
         raise Conflict("已合并的工单不能添加附件，请添加到主工单", code="wrong_state")
     checked = [(f, check_upload(f, field="file")) for f in files]
     if not checked:
         raise InvalidInput("请选择要上传的附件", field="file")
     names = [upload.name or "" for upload, _kind in checked]
-    event = _timeline(case, "attach", case.state, case.state, actor, "、".join(names))
-    _attach(case, checked, actor, event)
+    event = history(case, "attach", case.state, case.state, actor, "、".join(names))
+    attach_files(case, checked, actor, event)
     audit(actor, "cases.case.attach", case, files=names)
     return list(event.attachments.order_by("id"))

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from zhili.cases.models import Case, CaseEvent, State
 from zhili.cases.routing import Route, route_many
-from zhili.cases.services.intake import Intake, _validate
+from zhili.cases.services.intake import Intake, validate_intake
 from zhili.cases.text import index_cases
 from zhili.core.counters import take_blocks
 from zhili.core.models import Series
@@ -64,7 +64,7 @@ def existing_keys(keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
 
 
 def _check(item: HistoricalCase) -> None:
-    _validate(item.intake)
+    validate_intake(item.intake)
     if not item.intake.external_id:
         raise ValueError("a historical case needs its original number (external_id)")
     if item.intake.reporter_phone:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from zhili.cases import workflow
 from zhili.cases.models import Case, Rating, State
-from zhili.cases.services.transitions import _apply
+from zhili.cases.services.transitions import apply_step
 from zhili.core.audit import audit
 from zhili.core.errors import Conflict, InvalidInput
 
@@ -70,6 +70,6 @@ def case_rate_by_citizen(*, case: Case, rating: str, comment: str = "") -> Case:
         raise _refusal(case)
     text = comment.strip()[:500]
     changes = {"rating": rating, "rating_comment": text, "rated_at": timezone.now()}
-    return _apply(
+    return apply_step(
         case, transition, None, changes, note=CITIZEN_RATING_NOTE, rating=rating, by="citizen"
     )

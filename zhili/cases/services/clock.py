@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from zhili.cases import deadlines, live, workflow
 from zhili.cases.models import Card, Case
-from zhili.cases.services.common import _timeline
+from zhili.cases.services.common import history
 from zhili.core import workcal
 from zhili.core.audit import audit
 
@@ -92,7 +92,7 @@ def case_recompute(*, case: Case, years: list[int], now: datetime | None = None)
     if not won:
         return False  # a person acted meanwhile; the next delivery finds it again
     note = _note(case, clock, years, withdrawn)
-    _timeline(case, RECOMPUTE_ACTION, case.state, case.state, None, note, years=years)
+    history(case, RECOMPUTE_ACTION, case.state, case.state, None, note, years=years)
     audit(
         None,
         "cases.case.recompute",

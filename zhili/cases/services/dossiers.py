@@ -18,9 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhili.cases import deadlines, workflow
+from zhili.cases.dossier import KIND
 from zhili.cases.models import Case, State
-from zhili.cases.services.common import _check_side
-from zhili.cases.services.transitions import _apply, _close, _reply, _to_unit, case_act
+from zhili.cases.services.transitions import apply_step, case_act, close_step, reply_step, to_unit
+from zhili.core.dossier.transitions import check_side
 from zhili.core.errors import Conflict
 from zhili.core.roles import Action
 from zhili.core.scope import can
@@ -126,7 +127,7 @@ def case_take_for_dossier(*, actor: Any, case: Case, dossier_label: str) -> Case
     if case.state == State.DISPATCHED:
         case = case_act(actor=actor, case=case, action="acknowledge", note=note)
     # The dossier's own service checked the role; the side is the lead unit's.
-    _check_side(actor, case, HOLD.side)
+    check_side(KIND, actor, case, HOLD.side)
     return _hold(actor, case, note, dossier_label)
 
 
@@ -137,8 +138,8 @@ def case_hand_over(*, case: Case, unit: Organization, dossier_label: str) -> Cas
     dossier's own service) is inside its transaction."""
     note = f"依法转为{dossier_label}办理"
     dispatch, acknowledge = workflow.TRANSITIONS["dispatch"], workflow.TRANSITIONS["acknowledge"]
-    case = _apply(case, dispatch, None, _to_unit(case, unit), note=note, unit=unit.code)
-    case = _apply(case, acknowledge, None, {"acknowledged_at": timezone.now()}, note=note)
+    case = apply_step(case, dispatch, None, to_unit(case, unit), note=note, unit=unit.code)
+    case = apply_step(case, acknowledge, None, {"acknowledged_at": timezone.now()}, note=note)
     return _hold(None, case, note, dossier_label)
 
 
@@ -149,7 +150,7 @@ def _hold(actor: Any, case: Case, note: str, dossier_label: str) -> Case:
         elapsed = deadlines.elapsed(now, case.due_at, calendar=case.calendar_clock)
         left = max(int(elapsed.total_seconds()), 0)
     changes = {"held_at": now, "remaining_seconds": left, "warn_at": None}
-    return _apply(case, HOLD, actor, changes, note=note, dossier=dossier_label)
+    return apply_step(case, HOLD, actor, changes, note=note, dossier=dossier_label)
 
 
 def case_answer_from_dossier(*, actor: Any, outcome: DossierOutcome) -> Case | None:
@@ -164,6 +165,6 @@ def case_answer_from_dossier(*, actor: Any, outcome: DossierOutcome) -> Case | N
     if case is None or case.state not in (State.HELD, State.ACKNOWLEDGED, State.IN_PROGRESS):
         return None
     reply = f"已转{outcome.dossier_label}办理（{outcome.dossier_no}）：{outcome.outcome}"
-    case = _reply(actor, case, workflow.TRANSITIONS["reply"], {"reply": reply})
+    case = reply_step(actor, case, workflow.TRANSITIONS["reply"], {"reply": reply})
     note = f"{outcome.dossier_label} {outcome.dossier_no} 已办结，工单随之办结，转入回访"
-    return _close(None, case, workflow.TRANSITIONS["close"], {"note": note})
+    return close_step(None, case, workflow.TRANSITIONS["close"], {"note": note})

@@ -16,8 +16,8 @@ from zhili.cases.events import CaseRegistered
 from zhili.cases.models import Case, Category, Channel, State, Urgency
 from zhili.cases.routing import route
 from zhili.cases.selectors import category_is_leaf
-from zhili.cases.services.attachments import _attach
-from zhili.cases.services.common import _timeline
+from zhili.cases.services.attachments import attach_files
+from zhili.cases.services.common import history
 from zhili.core.audit import audit
 from zhili.core.counters import take_next
 from zhili.core.errors import Forbidden, InvalidInput
@@ -87,7 +87,7 @@ def _cleaned(intake: Intake) -> Intake:
     )
 
 
-def _validate(intake: Intake) -> None:
+def validate_intake(intake: Intake) -> None:
     if intake.channel not in CHANNELS:
         raise InvalidInput(f"未知的来源渠道 {intake.channel}", field="channel")
     if not intake.category.is_active:
@@ -114,8 +114,8 @@ def case_register(*, actor: Any, intake: Intake, attachments: Iterable[UploadedF
     if actor is not None and not role_codes(actor) & workflow.INTAKE and not actor.is_superuser:
         raise Forbidden("您的角色不能受理事件")
     intake = _cleaned(intake)
-    _validate(intake)
-    # Here, not in `_validate`, which the bulk import runs per row (its own check of the
+    validate_intake(intake)
+    # Here, not in `validate_intake`, which the bulk import runs per row (its own check of the
     # catalog codes reads the catalog once).
     if not category_is_leaf(intake.category):
         raise InvalidInput(
@@ -165,8 +165,8 @@ def case_register(*, actor: Any, intake: Intake, attachments: Iterable[UploadedF
         updated_at=now,
     )
     insert_row(case)
-    event = _timeline(case, "register", "", State.REGISTERED, actor, decision.explanation)
-    _attach(case, files, actor, event)
+    event = history(case, "register", "", State.REGISTERED, actor, decision.explanation)
+    attach_files(case, files, actor, event)
     # Index the text and flag likely duplicates before taking the number (whose counter row
     # stays locked until commit).
     duplicates.on_intake(case)

@@ -2,26 +2,26 @@
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from zhili.cases import deadlines, live, returns, text, workflow
-from zhili.cases.events import CaseTransitioned
-from zhili.cases.models import Card, Case, Rating, State
-from zhili.cases.selectors import case_get, hand_down_units
+from zhili.cases import deadlines, live, text, workflow
+from zhili.cases.dossier import KIND
+from zhili.cases.models import Card, Case, CaseEvent, Rating, State
+from zhili.cases.selectors import case_get
 from zhili.cases.services import assists, handing
-from zhili.cases.services.attachments import _attach
-from zhili.cases.services.common import DISPATCHABLE_KINDS, _check_side, _timeline
-from zhili.core.audit import audit
+from zhili.cases.services.attachments import attach_files
+from zhili.cases.workflow import DISPATCHABLE_KINDS
 from zhili.core.dates import check_moment
-from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from zhili.core.events import emit
+from zhili.core.dossier import actions_for as kernel_actions_for
+from zhili.core.dossier import apply_transition, check_action
+from zhili.core.errors import InvalidInput, NotFound
 from zhili.core.scope import scope_for
+from zhili.core.types import Actor, SystemActor
 from zhili.core.uploads import check_upload
-from zhili.core.workflow import TransitionRefused, actor_roles, refusal_to_error
 from zhili.orgs.models import Kind, Level, Organization
 
 # The case's columns that decide who sees it (zhili.cases.selectors.case_scope): a transition
@@ -30,110 +30,34 @@ from zhili.orgs.models import Kind, Level, Organization
 SCOPE_FIELDS = {"area_path", "dispatch_path", "unit_path"}
 
 
-def check_transition(actor: Any, case: Case, action: str) -> workflow.Transition:
-    try:
-        transition = workflow.check(action, state=case.state, roles=actor_roles(actor))
-    except TransitionRefused as refused:
-        raise refusal_to_error(refused) from refused
-    _check_side(actor, case, transition.side)
-    return transition
+def check_transition(actor: Actor, case: Case, action: str) -> workflow.Transition:
+    """The transition `action` if `actor` may take it on `case` now (zhili.core.dossier's
+    checks, the rules of `zhili.cases.dossier.guard` included)."""
+    return check_action(KIND, actor, case, action)
 
 
-def actions_for(actor: Any, case: Case) -> list[workflow.Transition]:
+def actions_for(actor: Actor, case: Case) -> list[workflow.Transition]:
     """The transitions `actor` may take on `case` now (for the pages' buttons), then the
     actions of the assisting tasks the actor's unit holds on it."""
-    allowed = []
-    for transition in workflow.TRANSITIONS.values():
-        try:
-            check_transition(actor, case, transition.name)
-        except (Forbidden, Conflict, NotFound):
-            continue
-        if _guard(case, transition.name) is None and _offered(actor, case, transition.name):
-            allowed.append(transition)
-    return allowed + assists.assist_actions_for(actor, case)
+    return kernel_actions_for(KIND, actor, case) + assists.assist_actions_for(actor, case)
 
 
-def _offered(actor: Any, case: Case, action: str) -> bool:
-    """Whether the button makes sense for this actor: 交办 needs a unit below theirs."""
-    if action != "hand_down":
-        return True
-    units = getattr(actor, "_hand_down_units", None)  # once per request (a list's rows)
-    if units is None:
-        units = set(hand_down_units(user=actor, case=None).values_list("pk", flat=True))
-        actor._hand_down_units = units
-    return bool(units - {case.lead_unit_id})
-
-
-def _guard(case: Case, action: str) -> Conflict | None:
-    """Why the action cannot be taken now beyond role, side and state, or None."""
-    if action == "return":
-        refusal = returns.refusal(case)
-        return Conflict(refusal, code="return_window_closed") if refusal else None
-    reason = _pending_guard(case, action)
-    if reason is None and action == "reopen" and case.rating != Rating.UNSATISFIED:
-        reason = "只有评价为“不满意”的工单可以重办"
-    if reason is None and action == "escalate" and case.dispatch_center.level != Level.TOWNSHIP:
-        reason = "县级分拨中心的工单无需上报"
-    if reason is None and action == "assign_down" and case.dispatch_center.level != Level.COUNTY:
-        reason = "只有县级分拨中心可以交办"
-    if reason is None and action == "return_to_source" and not case.out_of_area:
-        reason = "只有辖区外的工单可以退回来源渠道，辖区内的请派单办理"
-    return Conflict(reason, code="wrong_state") if reason else None
-
-
-def _pending_guard(case: Case, action: str) -> str | None:
-    """The requests that wait for the center: an extension, a return."""
-    if action in ("approve_extension", "refuse_extension") and not case.extension_requested_until:
-        return "没有待审批的延期申请"
-    if action == "request_extension" and case.extension_requested_until:
-        return "已有延期申请待审批"
-    if action in ("approve_return", "refuse_return") and not case.return_requested_at:
-        return "没有待审批的退单申请"
-    if action == "request_return" and case.return_requested_at:
-        return "已有退单申请待审批"
-    if action == "request_return" and returns.may_return(case):
-        return f"现在仍可直接退单（{returns.rule_text()}），无需申请"
-    return None
-
-
-def _apply(
+def apply_step(
     case: Case,
     transition: workflow.Transition,
-    actor: Any,
+    actor: SystemActor,
     changes: dict[str, Any],
     *,
     note: str = "",
     files: list | None = None,
     **data: Any,
 ) -> Case:
-    now = timezone.now()
-    from_state = case.state
     previous_paths = (case.dispatch_path, case.unit_path)
-    to_state = changes.get("state", transition.target or case.state)
-    changes = {**changes, "state": to_state, "updated_at": now}
-    won = Case.objects.filter(pk=case.pk, state=from_state, updated_at=case.updated_at).update(
-        **changes
-    )
-    if not won:
-        raise Conflict("该工单刚被他人处理，请刷新后重试", code="concurrent_update")
-    case.refresh_from_db()
+    step = apply_transition(KIND, case, transition, actor, changes, note=note, **data)
     if SCOPE_FIELDS & changes.keys():
         # Who may see the case changed: its text-index row follows (full-text search).
         text.rescope(case)
-    event = _timeline(case, transition.name, from_state, to_state, actor, note, **data)
-    _attach(case, files or [], actor, event)
-    audit(actor, f"cases.case.{transition.name}", case, from_state=from_state, to_state=to_state)
-    emit(
-        CaseTransitioned(
-            case_id=case.pk,
-            case_no=case.case_no,
-            action=transition.name,
-            from_state=from_state,
-            to_state=to_state,
-            lead_unit=case.lead_unit.code if case.lead_unit else "",
-            dispatch_center=case.dispatch_center.code,
-        )
-    )
+    attach_files(case, files or [], actor, cast(CaseEvent, step.row))
     live.announce_after_commit(case, transition.name, previous_paths=previous_paths)
     return case
 
@@ -172,7 +96,7 @@ def _clock_fields(case: Case, start: datetime) -> dict[str, Any]:
     }
 
 
-def _to_unit(case: Case, unit: Organization) -> dict[str, Any]:
+def to_unit(case: Case, unit: Organization) -> dict[str, Any]:
     now = timezone.now()
     return {
         "lead_unit": unit,
@@ -202,13 +126,13 @@ def _dispatch(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any])
     assisting = _assisting(p.get("assisting", []), unit)
     until = _parse_until(p["assist_until"], field="assist_until") if p.get("assist_until") else None
     previous = case.lead_unit.code if case.lead_unit else ""
-    changes = _to_unit(case, unit)
+    changes = to_unit(case, unit)
     tasks = {}
     if assisting or case.assists.exists():
         tasks = assists.open_tasks(_with(case, changes), assisting, until=until)
     helpers = f"，协办：{'、'.join(u.name for u in assisting)}" if assisting else ""
     note = p.get("note", "") or f"派往{unit.name}{helpers}"
-    return _apply(
+    return apply_step(
         case, t, actor, changes, note=note, unit=unit.code, previous_unit=previous, **tasks
     )
 
@@ -222,15 +146,15 @@ def _with(case: Case, changes: dict[str, Any]) -> Case:
 
 
 def _acknowledge(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
-    return _apply(case, t, actor, {"acknowledged_at": timezone.now()}, note=p.get("note", ""))
+    return apply_step(case, t, actor, {"acknowledged_at": timezone.now()}, note=p.get("note", ""))
 
 
 def _start(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     changes = {} if case.acknowledged_at else {"acknowledged_at": timezone.now()}
-    return _apply(case, t, actor, changes, note=p.get("note", ""))
+    return apply_step(case, t, actor, changes, note=p.get("note", ""))
 
 
-def _reply(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def reply_step(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     text = (p.get("reply") or "").strip()
     if not text:
         raise InvalidInput("请填写办理结果", field="reply")
@@ -242,11 +166,11 @@ def _reply(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) ->
         # Replying answers the case: a pending request to return it lapses.
         "return_requested_at": None,
     }
-    return _apply(case, t, actor, changes, note=text, files=p.get("files"))
+    return apply_step(case, t, actor, changes, note=text, files=p.get("files"))
 
 
-def _close(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
-    return _apply(case, t, actor, {"closed_at": timezone.now()}, note=p.get("note", ""))
+def close_step(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+    return apply_step(case, t, actor, {"closed_at": timezone.now()}, note=p.get("note", ""))
 
 
 def _send_back(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
@@ -261,7 +185,9 @@ def _send_back(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]
         "warn_at": _warn_again(case),
     }
     unit = case.lead_unit.code if case.lead_unit else ""
-    return _apply(case, t, actor, changes, note=p["reason"], unit=unit, rejected_reply=case.reply)
+    return apply_step(
+        case, t, actor, changes, note=p["reason"], unit=unit, rejected_reply=case.reply
+    )
 
 
 def _warn_again(case: Case) -> datetime | None:
@@ -284,7 +210,7 @@ def _rate(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> 
         )
     comment = (p.get("comment") or "").strip()[:500]
     changes = {"rating": rating, "rating_comment": comment, "rated_at": timezone.now()}
-    return _apply(case, t, actor, changes, note=comment, rating=rating)
+    return apply_step(case, t, actor, changes, note=comment, rating=rating)
 
 
 def _to_center(case: Case) -> dict[str, Any]:
@@ -301,7 +227,7 @@ def _to_center(case: Case) -> dict[str, Any]:
 def _return(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     previous = case.lead_unit.code if case.lead_unit else ""
     tasks = assists.withdraw_tasks(case)
-    return _apply(
+    return apply_step(
         case, t, actor, _to_center(case), note=p["reason"], previous_unit=previous, **tasks
     )
 
@@ -309,7 +235,7 @@ def _return(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -
 def _request_return(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     changes = {"return_requested_at": timezone.now(), "return_reason": p["reason"][:300]}
     unit = case.lead_unit.code if case.lead_unit else ""
-    return _apply(case, t, actor, changes, note=p["reason"], unit=unit)
+    return apply_step(case, t, actor, changes, note=p["reason"], unit=unit)
 
 
 def _approve_return(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
@@ -317,7 +243,7 @@ def _approve_return(actor: Any, case: Case, t: workflow.Transition, p: dict[str,
     tasks = assists.withdraw_tasks(case)
     note = p.get("note", "") or case.return_reason
     changes = _to_center(case)
-    return _apply(
+    return apply_step(
         case, t, actor, changes, note=note, unit=previous, previous_unit=previous, **tasks
     )
 
@@ -325,14 +251,14 @@ def _approve_return(actor: Any, case: Case, t: workflow.Transition, p: dict[str,
 def _refuse_return(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     unit = case.lead_unit.code if case.lead_unit else ""
     changes = {"return_requested_at": None}
-    return _apply(case, t, actor, changes, note=p["reason"], unit=unit)
+    return apply_step(case, t, actor, changes, note=p["reason"], unit=unit)
 
 
 def _escalate(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     parent = case.dispatch_center.parent
     assert parent is not None, "a township center always has the county center above it"
     changes = {"dispatch_center": parent, "dispatch_path": parent.path}
-    return _apply(case, t, actor, changes, note=p["reason"], to_center=parent.code)
+    return apply_step(case, t, actor, changes, note=p["reason"], to_center=parent.code)
 
 
 def _assign_down(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
@@ -343,19 +269,19 @@ def _assign_down(actor: Any, case: Case, t: workflow.Transition, p: dict[str, An
     if center is None:
         raise InvalidInput("请选择要交办的乡镇（街道）综治中心", field="township")
     changes = {"dispatch_center": center, "dispatch_path": center.path}
-    return _apply(case, t, actor, changes, note=p.get("note", ""), to_center=center.code)
+    return apply_step(case, t, actor, changes, note=p.get("note", ""), to_center=center.code)
 
 
 def _hand_down(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     changes, note, data = handing.hand_down(
         actor, case, unit_code=p.get("unit"), note=p.get("note")
     )
-    return _apply(case, t, actor, changes, note=note, **data)
+    return apply_step(case, t, actor, changes, note=note, **data)
 
 
 def _return_to_source(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     changes, data = handing.return_to_source(case, reason=p["reason"])
-    return _apply(case, t, actor, changes, note=p["reason"], **data)
+    return apply_step(case, t, actor, changes, note=p["reason"], **data)
 
 
 def _parse_until(value: Any, *, field: str = "until") -> datetime:
@@ -374,7 +300,7 @@ def _request_extension(actor: Any, case: Case, t: workflow.Transition, p: dict[s
     if case.due_at and until <= case.due_at:
         raise InvalidInput("延期后的时限应晚于当前办结时限", field="until")
     changes = {"extension_requested_until": until, "extension_reason": p["reason"][:300]}
-    return _apply(case, t, actor, changes, note=p["reason"], until=until)
+    return apply_step(case, t, actor, changes, note=p["reason"], until=until)
 
 
 def _approve_extension(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
@@ -394,12 +320,12 @@ def _approve_extension(actor: Any, case: Case, t: workflow.Transition, p: dict[s
         changes |= {"card": Card.NONE, "card_at": None, "warn_at": max(warn, now)}
     else:
         changes["warn_at"] = until
-    return _apply(case, t, actor, changes, note=p.get("note", ""), until=until)
+    return apply_step(case, t, actor, changes, note=p.get("note", ""), until=until)
 
 
 def _refuse_extension(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     changes = {"extension_requested_until": None}
-    return _apply(case, t, actor, changes, note=p["reason"])
+    return apply_step(case, t, actor, changes, note=p["reason"])
 
 
 def _suspend(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
@@ -414,7 +340,7 @@ def _suspend(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) 
         "remaining_seconds": remaining,
         "warn_at": None,
     }
-    return _apply(case, t, actor, changes, note=p["reason"])
+    return apply_step(case, t, actor, changes, note=p["reason"])
 
 
 def _resume(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
@@ -434,7 +360,7 @@ def _resume(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -
         }
         if case.card == Card.RED:
             changes["warn_at"] = None
-    case = _apply(case, t, actor, changes, note=p.get("note", ""))
+    case = apply_step(case, t, actor, changes, note=p.get("note", ""))
     assists.resume_tasks(case, suspended_at=suspended_at, lead_due=case.due_at)
     return case
 
@@ -452,14 +378,14 @@ def _merge(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) ->
     changes = {"master": master, "warn_at": None}
     tasks = assists.withdraw_tasks(case)
     note = f"合并至 {master.case_no}"
-    return _apply(case, t, actor, changes, note=note, master=master.case_no, **tasks)
+    return apply_step(case, t, actor, changes, note=note, master=master.case_no, **tasks)
 
 
 def _reopen(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     if case.lead_unit is None:
         raise InvalidInput("原承办单位不存在，请改派", field="unit")
     changes = {
-        **_to_unit(case, case.lead_unit),
+        **to_unit(case, case.lead_unit),
         "reopen_count": F("reopen_count") + 1,
         "rating": "",
         "rating_comment": "",
@@ -468,7 +394,7 @@ def _reopen(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -
         "closed_at": None,
     }
     tasks = assists.reopen_tasks(_with(case, changes))
-    return _apply(case, t, actor, changes, note=p["reason"], **tasks)
+    return apply_step(case, t, actor, changes, note=p["reason"], **tasks)
 
 
 HANDLERS = {
@@ -476,8 +402,8 @@ HANDLERS = {
     "reassign": _dispatch,
     "acknowledge": _acknowledge,
     "start": _start,
-    "reply": _reply,
-    "close": _close,
+    "reply": reply_step,
+    "close": close_step,
     "send_back": _send_back,
     "rate": _rate,
     "return": _return,
@@ -510,9 +436,6 @@ def case_act(*, actor: Any, case: Case, action: str, **params: Any) -> Case:
         params["files"] = [(f, check_upload(f)) for f in params.get("attachments") or []]
         return assists.case_assist_act(actor=actor, case=case, action=action, **params)
     transition = check_transition(actor, case, action)
-    refusal = _guard(case, action)
-    if refusal:
-        raise refusal
     if transition.needs_reason:
         reason = (params.get("reason") or "").strip()
         if not reason:

@@ -15,7 +15,7 @@ from zhili.cases.models import State
 from zhili.cases.selectors import follow_up_cases
 from zhili.cases.services import case_act
 from zhili.cases.services.dossiers import case_take_for_dossier
-from zhili.core.errors import Conflict, Forbidden
+from zhili.core.errors import Conflict, NotFound
 from zhili.core.roles import Role
 
 
@@ -85,7 +85,8 @@ def test_a_case_not_with_a_unit_cannot_be_taken(register: Any, staff: Any, catal
 
 
 def test_another_unit_cannot_take_the_case(dispute_case: Any, staff: Any) -> None:
-    with pytest.raises(Forbidden):
+    # Another village does not see the case at all: out of sight reads as not found.
+    with pytest.raises(NotFound):
         case_take_for_dossier(actor=staff.v12_officer, case=dispute_case, dossier_label="矛盾纠纷")
     dispute_case.refresh_from_db()
     assert dispute_case.state == State.DISPATCHED

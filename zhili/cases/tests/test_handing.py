@@ -145,7 +145,8 @@ def test_a_unit_outside_the_subtree_is_refused_naming_the_unit(
 
 
 def test_only_the_handling_side_hands_down(at_bureau: Case, police: Tree, staff: Tree) -> None:
-    with pytest.raises(Forbidden):  # the station is below the case's unit, not above it
+    # The station is below the case's unit, not above it: it does not even see the case.
+    with pytest.raises(NotFound):
         case_act(actor=police.officer, case=at_bureau, action="hand_down", unit=police.station.code)
     with pytest.raises(Forbidden):  # a dispatcher holds no handling role
         case_act(
@@ -271,7 +272,7 @@ def test_return_to_source_needs_a_reason_and_an_out_of_area_case(
     assert "return_to_source" not in {t.name for t in actions_for(staff.dispatcher, inside)}
     with pytest.raises(Conflict):
         case_act(actor=staff.dispatcher, case=inside, action="return_to_source", reason="不归我们")
-    with pytest.raises(Forbidden):  # a handling unit cannot
+    with pytest.raises(NotFound):  # a handling unit does not see a case it was never given
         case_act(actor=staff.police, case=outside, action="return_to_source", reason="不归我们")
 
 

@@ -10,9 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from zhili.cases.models import Case, CaseAttachment, CaseEvent, State
 from zhili.cases.selectors import case_list
 from zhili.cases.services import Intake, actions_for, case_act, case_attach, case_register
-from zhili.core.errors import Conflict, Forbidden, InvalidInput
+from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhili.core.models import AuditLog, OutboxEvent
 from zhili.core.outbox import deliver_pending
+from zhili.core.roles import Role
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 
@@ -256,18 +257,25 @@ def test_reopen_only_after_unsatisfied(register: Any, staff: Any, catalog: Any) 
     assert case.rating == "" and case.closed_at is None and case.lead_unit is not None
 
 
-def test_role_and_side(lamp_case: Case, staff: Any) -> None:
-    # a department handler may not dispatch (role) ...
-    with pytest.raises(Forbidden):
-        case_act(actor=staff.zjj_handler, case=lamp_case, action="dispatch")
-    # ... and a township officer may not dispatch a case its center does not hold (side)
+def test_role_and_side(lamp_case: Case, staff: Any, tree: Any, make_user: Any) -> None:
+    # a county leader sees every case but may not dispatch (role) ...
+    leader = make_user("county_leader", tree.county, Role.COUNTY_LEADER)
+    with pytest.raises(Forbidden) as role:
+        case_act(actor=leader, case=lamp_case, action="dispatch")
+    assert "角色" in role.value.message
+    # ... and a township officer sees a case in its township but may not dispatch it when its
+    # center does not hold it (side)
     with pytest.raises(Forbidden) as side:
         case_act(actor=staff.township, case=lamp_case, action="dispatch")
     assert "分拨中心" in side.value.message
     case = case_act(actor=staff.dispatcher, case=lamp_case, action="dispatch")
-    # another department may not acknowledge what was given to 住建局
-    with pytest.raises(Forbidden) as other:
+    # another department does not see what was given to 住建局 ...
+    with pytest.raises(NotFound):
         case_act(actor=staff.cgj_handler, case=case, action="acknowledge")
+    # ... and a sub-center's handler, who sees every case, may not acknowledge it either
+    xfjd_handler = make_user("xfjd_handler", tree.xfjd, Role.DEPARTMENT_HANDLER)
+    with pytest.raises(Forbidden) as other:
+        case_act(actor=xfjd_handler, case=case, action="acknowledge")
     assert "派给您所在单位" in other.value.message
     assert trail(case) == ["register", "dispatch"]
 

@@ -6,6 +6,7 @@ list's own (a case's `registered_at`, a dispute's `created_at` ...).
 """
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
@@ -53,13 +54,21 @@ def after_cursor(qs: QuerySet[M], field: str, cursor: str) -> QuerySet[M]:
 
 
 def keyset_page(
-    qs: QuerySet[M], *, field: str, cursor: str | None = None, size: int = 50
+    qs: QuerySet[M],
+    *,
+    field: str,
+    cursor: str | None = None,
+    size: int = 50,
+    rows_of: Callable[[QuerySet[M], QuerySet[M, Any]], QuerySet[M]] | None = None,
 ) -> Page[M]:
-    """`size` rows of `qs`, newest `field` first, after `cursor` (from the previous page)."""
+    """`size` rows of `qs`, newest `field` first, after `cursor` (from the previous page).
+    `rows_of(qs, ids)` reads the rows of the page chosen by `ids` (a sliced subquery), for a
+    list whose joins would make the database sort every candidate row (the cases')."""
     qs = qs.order_by(f"-{field}", "-id")
     if cursor:
         qs = after_cursor(qs, field, cursor)
-    items = list(qs[: size + 1])
+    chosen = qs[: size + 1] if rows_of is None else rows_of(qs, qs.values("pk")[: size + 1])
+    items = list(chosen)
     more = len(items) > size
     items = items[:size]
     last = items[-1] if more and items else None
