@@ -76,6 +76,31 @@ def suite_clock() -> Iterator[datetime]:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
         pytest.skip("needs Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379/1)")
+    if item.get_closest_marker("browser") or "browser" in getattr(item, "fixturenames", ()):
+        require_browser()
+
+
+# --- browser tests: Playwright drives Debian's chromium, never a downloaded browser -----------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def on_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"true", "1", "yes"}
+
+
+def require_browser(path: str = CHROMIUM) -> None:
+    """The one rule for a browser test without its browser: skipped on a developer's machine,
+    failed on CI (CI=true), where a skip would hide that no browser test ran."""
+    if os.access(path, os.X_OK):
+        return
+    if on_ci():
+        pytest.fail(
+            f"the browser {path} is missing and CI=true: browser tests must run, not be skipped "
+            "(install Debian's chromium package: make browser)",
+            pytrace=False,
+        )
+    pytest.skip(f"{path} 不存在：安装 Debian 的 chromium 包")
 
 
 @pytest.fixture(autouse=True)

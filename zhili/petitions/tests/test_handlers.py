@@ -4,7 +4,6 @@ outbox; the dossier page shows them with their labels."""
 
 from collections.abc import Callable
 from datetime import date, time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,7 +26,6 @@ from zhili.receptions.services import (
 )
 from zhili.web.tests.conftest import (  # noqa: F401 - fixtures
     ARTIFACTS,
-    CHROMIUM,
     browser,
     login,
     page,
@@ -247,7 +245,6 @@ def test_the_dossier_page_shows_the_lines_with_their_labels(
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} 不存在")
 def test_the_timeline_in_the_browser(
     live_server: Any,
     staff: Tree,
