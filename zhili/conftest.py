@@ -9,11 +9,12 @@ Grids are unit squares of 0.01 degrees laid side by side, so edges are shared.
 
 import os
 import socket
+import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -48,6 +49,31 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+T = TypeVar("T")
+
+
+def wait_until(
+    predicate: Callable[[], T],
+    timeout: float = 10.0,
+    what: str = "",
+    *,
+    every: float = 0.05,
+    pause: Callable[[float], object] = time.sleep,
+) -> T:
+    """Ask `predicate` every `every` seconds until it answers something true, and return that
+    answer; fail naming `what` once `timeout` seconds have passed. The one way tests wait for
+    another process or thread: on a condition, never on a bare sleep. (`pause` is for a caller
+    whose events only arrive while it is waiting in its own loop, e.g. Playwright's.)"""
+    deadline = time.monotonic() + timeout
+    while not (answer := predicate()):
+        if time.monotonic() >= deadline:
+            raise AssertionError(
+                f"not within {timeout} s: {what or predicate.__doc__ or predicate}"
+            )
+        pause(every)
+    return answer
 
 
 PASSWORD = "test-pass-123"

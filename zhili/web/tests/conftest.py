@@ -3,7 +3,7 @@ pytest-django's live server. The case fixtures are offered here too, so the brow
 of every app can use them by name."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,12 @@ def page(browser):
     yield page
     context.close()
     assert not errors, f"页面脚本出错：{errors}"
+
+
+def pump(page: Any) -> Callable[[float], None]:
+    """A pause for wait_until that lets Playwright deliver the page's events meanwhile (its
+    handlers run only while it waits in its own loop, never during time.sleep)."""
+    return lambda seconds: page.wait_for_timeout(seconds * 1000)
 
 
 def login(page, base_url: str, username: str) -> None:
