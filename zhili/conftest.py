@@ -9,11 +9,12 @@ Grids are unit squares of 0.01 degrees laid side by side, so edges are shared.
 
 import os
 import socket
+import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -50,6 +51,31 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+T = TypeVar("T")
+
+
+def wait_until(
+    predicate: Callable[[], T],
+    timeout: float = 10.0,
+    what: str = "",
+    *,
+    every: float = 0.05,
+    pause: Callable[[float], object] = time.sleep,
+) -> T:
+    """Ask `predicate` every `every` seconds until it answers something true, and return that
+    answer; fail naming `what` once `timeout` seconds have passed. The one way tests wait for
+    another process or thread: on a condition, never on a bare sleep. (`pause` is for a caller
+    whose events only arrive while it is waiting in its own loop, e.g. Playwright's.)"""
+    deadline = time.monotonic() + timeout
+    while not (answer := predicate()):
+        if time.monotonic() >= deadline:
+            raise AssertionError(
+                f"not within {timeout} s: {what or predicate.__doc__ or predicate}"
+            )
+        pause(every)
+    return answer
+
+
 PASSWORD = "test-pass-123"
 
 # Every test starts on this working day, with the clock ticking from there, whatever the date
@@ -76,6 +102,31 @@ def suite_clock() -> Iterator[datetime]:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
         pytest.skip("needs Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379/1)")
+    if item.get_closest_marker("browser") or "browser" in getattr(item, "fixturenames", ()):
+        require_browser()
+
+
+# --- browser tests: Playwright drives Debian's chromium, never a downloaded browser -----------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def on_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"true", "1", "yes"}
+
+
+def require_browser(path: str = CHROMIUM) -> None:
+    """The one rule for a browser test without its browser: skipped on a developer's machine,
+    failed on CI (CI=true), where a skip would hide that no browser test ran."""
+    if os.access(path, os.X_OK):
+        return
+    if on_ci():
+        pytest.fail(
+            f"the browser {path} is missing and CI=true: browser tests must run, not be skipped "
+            "(install Debian's chromium package: make browser)",
+            pytrace=False,
+        )
+    pytest.skip(f"{path} 不存在：安装 Debian 的 chromium 包")
 
 
 @pytest.fixture(autouse=True)

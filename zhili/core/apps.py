@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported now, so that its start time is this process's, not its first request's.
-        from zhili.core import health  # noqa: F401
+        from zhili.core import checks, health  # noqa: F401  (checks registers itself)
         from zhili.core.permission_names import name_permissions
 
         post_migrate.connect(name_permissions, dispatch_uid="zhili.core.permission_names")

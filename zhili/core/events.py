@@ -2,13 +2,15 @@
 
 An event carries primitives only (ids, codes, short strings) so that it survives the trip
 through JSON unchanged. Each event class names itself ``<app>.<snake_name>``; the handlers
-for each name are listed in config/event_handlers.py.
+for each name are listed in config/event_handlers.py. Defining the class registers its name
+in EVENT_TYPES, once: a second class with a name already taken is refused at import.
 """
 
 import dataclasses
 from typing import Any, ClassVar
 
 from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
 
 from zhili.core.models import OutboxEvent
 from zhili.core.rows import insert_row
@@ -23,10 +25,23 @@ class DomainEvent:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "name" in cls.__dict__:
+            taken = EVENT_TYPES.get(cls.name)
+            if taken is not None and _where(taken) != _where(cls):
+                raise TypeError(f"event name {cls.name!r} is taken by {_where(taken)}")
             EVENT_TYPES[cls.name] = cls
 
     def payload(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+def _where(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def known_event_types() -> dict[str, type[DomainEvent]]:
+    """Every event type of the installed apps: their events.py modules are imported first."""
+    autodiscover_modules("events")
+    return dict(EVENT_TYPES)
 
 
 def emit(event: DomainEvent) -> OutboxEvent:

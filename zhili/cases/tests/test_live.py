@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings as django_settings
 from django.contrib.auth.hashers import make_password
@@ -33,9 +34,10 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from config.asgi import application
 from zhili.cases import live
+from zhili.cases.consumers import groups_for_user
 from zhili.cases.models import State
 from zhili.cases.services import case_act
-from zhili.conftest import PASSWORD, database_url_for_server, free_port
+from zhili.conftest import PASSWORD, database_url_for_server, free_port, wait_until
 
 IN_MEMORY = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 ORIGIN = (b"origin", b"http://testserver")
@@ -250,17 +252,16 @@ def redis_reachable(url: str) -> bool:
 
 
 def wait_healthy(base: str, server: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def healthy() -> bool:
         if server.poll() is not None:
             raise AssertionError(f"server exited with {server.returncode}")
         try:
             with urllib.request.urlopen(f"{base}/healthz", timeout=2) as answer:  # noqa: S310
-                if answer.status == 200:
-                    return
+                return answer.status == 200
         except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"server at {base} not healthy within {timeout} s")
+            return False
+
+    wait_until(healthy, timeout, f"the server at {base} is healthy", every=0.2)
 
 
 class Server(str):
@@ -372,6 +373,16 @@ def unique_title() -> str:
     return f"路灯不亮 {uuid.uuid4().hex[:8]}"
 
 
+def joined(ws: Any, user: Any) -> None:
+    """Return once the server's consumer behind `ws` is in its unit's group: a probe sent to
+    the group through Redis from this process comes back on the socket."""
+    probe = f"probe {uuid.uuid4().hex}"
+    send = async_to_sync(get_channel_layer().group_send)
+    for group in groups_for_user(user):
+        send(group, {"type": "case.update", "title": probe})
+    assert update_titled(ws, probe, within=10) is not None, "the socket never joined its group"
+
+
 @pytest.mark.redis
 @pytest.mark.real_clock
 @live_db
@@ -383,7 +394,7 @@ def test_a_dispatch_reaches_a_socket_on_another_process_through_redis(
     # whatever the date.
     case = register(category=catalog.lamp, title=title, urgency="emergency")
     with signed_in_socket(server, staff.zjj_handler) as ws:
-        time.sleep(0.2)  # the consumer joins its group right before accepting; let it settle
+        joined(ws, staff.zjj_handler)
         case_act(actor=staff.dispatcher, case=case, action="dispatch")
         got = update_titled(ws, title, within=1.0)
         assert got is not None, "the dispatch did not reach the other process within 1 s"

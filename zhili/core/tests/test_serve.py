@@ -10,17 +10,15 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.db import connection
 
-from zhili.conftest import database_url_for_server, free_port
+from zhili.conftest import database_url_for_server, free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -80,16 +78,6 @@ def children(parent: int) -> dict[str, int]:
     return found
 
 
-def wait_for(condition: Any, timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.1)
-    raise AssertionError(f"not within {timeout} s: {what}")
-
-
 def healthy(base: str) -> bool:
     try:
         with urllib.request.urlopen(f"{base}/healthz", timeout=5) as answer:  # noqa: S310
@@ -116,7 +104,7 @@ def serve(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, str, Path]]:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)  # noqa: S603
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(lambda: process.poll() is not None or healthy(base), 90, "the server answers")
+        wait_until(lambda: process.poll() is not None or healthy(base), 90, "the server answers")
         assert process.poll() is None, log.read_text()
         yield process, base, log
     finally:
@@ -129,14 +117,14 @@ def serve(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, str, Path]]:
 
 def test_a_killed_worker_is_reaped_and_restarted_and_sigterm_leaves_no_child(serve) -> None:
     server, base, log = serve
-    first = wait_for(
+    first = wait_until(
         lambda: (found := children(server.pid)).keys() == {"worker", "scheduler"} and found,
         30,
         "a worker and a scheduler under the server",
     )
 
     os.kill(first["worker"], signal.SIGKILL)
-    restarted = wait_for(
+    restarted = wait_until(
         lambda: (
             (found := children(server.pid)).get("worker", first["worker"]) != first["worker"]
             and found

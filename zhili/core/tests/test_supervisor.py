@@ -7,11 +7,11 @@ seconds), moved by hand, so that the backoff is tested without waiting for it.
 import os
 import signal
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from zhili.conftest import wait_until
 from zhili.core.supervisor import PARENT_ENV, Backoff, Supervisor, describe_exit
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(120)"]
@@ -24,14 +24,6 @@ def process_state(pid: int) -> str | None:
     except FileNotFoundError:
         return None
     return stat.rsplit(")", 1)[1].split()[0]
-
-
-def wait_for(condition, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout} s: {condition.__doc__ or condition}")
-        time.sleep(0.05)
 
 
 class FakeClock:
@@ -101,7 +93,7 @@ def test_a_killed_child_is_reaped_then_restarted_after_its_backoff(supervisor, c
         supervisor.check()
         return child.restart_at is not None
 
-    wait_for(reaped)
+    wait_until(reaped)
     assert process_state(first) is None  # no <defunct> entry left
     assert child.restart_at == clock.now + 1
     restart = f"zhili sleeper (pid {first}) was killed by SIGKILL after 5 s; restarting in 1 s"
@@ -117,7 +109,7 @@ def test_a_killed_child_is_reaped_then_restarted_after_its_backoff(supervisor, c
     assert child.restarts == 1
 
     os.kill(second, signal.SIGKILL)  # died young again: twice the delay
-    wait_for(reaped)
+    wait_until(reaped)
     assert child.restart_at == clock.now + 2
 
 
@@ -138,7 +130,7 @@ def test_the_watch_thread_restarts_without_help() -> None:
         child = made.children[0]
         first = child.pid
         os.kill(first, signal.SIGKILL)
-        wait_for(lambda: child.pid != first)
+        wait_until(lambda: child.pid != first)
         assert process_state(first) is None
     finally:
         made.stop()
@@ -157,7 +149,7 @@ def test_stop_terminates_then_kills_and_reaps_every_child(tmp_path: Path, clock)
         stop_timeout=1,
     )
     made.start(watch=False)
-    wait_for(ready.exists, timeout=30)
+    wait_until(ready.exists, timeout=30)
     polite, stubborn_child = made.children
     made.stop()
     assert polite.process.returncode == -signal.SIGTERM

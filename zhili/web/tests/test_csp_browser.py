@@ -123,9 +123,13 @@ def test_admin_pages_keep_their_behaviour_without_inline_handlers(
         dialog.dismiss()  # the officer thinks again: nothing is revoked
 
     w.page.on("dialog", answer)
-    w.page.click(f"form[action$='/keys/{key[0].pk}/revoke/'] button")
-    w.page.wait_for_timeout(300)
+    posted: list[str] = []
+    w.page.on("request", lambda r: posted.append(r.url) if r.method == "POST" else None)
+    # The click returns after the dialog and after any navigation it started has begun.
+    with w.page.expect_event("dialog"):
+        w.page.click(f"form[action$='/keys/{key[0].pk}/revoke/'] button")
     assert asked and "确定吊销该密钥" in asked[0]
+    assert posted == []  # dismissed: the form was not sent
     assert ApiKey.objects.get(pk=key[0].pk).revoked_at is None
     w.visit(f"{base}/integrations/push/")
     w.visit(f"{base}/integrations/mappings/")

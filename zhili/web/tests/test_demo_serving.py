@@ -16,9 +16,9 @@ import httpx
 import pytest
 from django.contrib.auth.hashers import make_password
 
-from zhili.conftest import free_port
+from zhili.conftest import free_port, wait_until
 from zhili.core.roles import Role
-from zhili.core.tests.test_serve import database_for_server, wait_for
+from zhili.core.tests.test_serve import database_for_server
 
 ROOT = Path(__file__).resolve().parents[3]
 PASSWORD = "demo-pass-123"
@@ -65,7 +65,7 @@ def demo_server(tmp_path: Path, make_user: Any, tree: Any) -> Iterator[str]:
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(lambda: server.poll() is not None or answers(base), 90, "the server answers")
+        wait_until(lambda: server.poll() is not None or answers(base), 90, "the server answers")
         assert server.poll() is None, log.read_text()
         yield base
     finally:

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from zhili.web.tests.conftest import BROWSER, login
+from zhili.conftest import wait_until
+from zhili.web.tests.conftest import BROWSER, login, pump
 
 pytestmark = BROWSER
 
@@ -25,7 +26,8 @@ def test_a_console_fetches_its_queue_again_when_its_socket_comes_back(
     page.route_web_socket("**/ws/cases/", lambda socket: sockets.append(socket))
     login(page, live_server.url, "dispatcher")
     page.goto(f"{live_server.url}/cases/workbench/")
-    page.wait_for_timeout(500)
+    # Playwright hands over the routed socket only while it waits in its own loop.
+    wait_until(lambda: sockets, 5, "the page opens its socket", pause=pump(page))
     assert len(sockets) == 1
     # While the page stood there connected, nothing was fetched again.
     with (
