@@ -11,7 +11,7 @@ from zhili.cases.selectors import follow_up_cases
 from zhili.cases.services import case_act
 from zhili.conftest import make_org
 from zhili.core import outbox
-from zhili.core.errors import Conflict, Forbidden
+from zhili.core.errors import Conflict, NotFound
 from zhili.mediation.models import Dispute, DisputeState, RiskAlert
 from zhili.mediation.selectors import prevented_criminal, risk_alert_list
 from zhili.mediation.services import (
@@ -137,7 +137,8 @@ def test_a_case_opens_a_dispute_and_is_answered_when_archived(
 
 
 def test_another_township_cannot_open_the_case(mediation_case: Any, med: Any) -> None:
-    with pytest.raises(Forbidden):
+    # Another township's mediator does not see the case: out of sight reads as not found.
+    with pytest.raises(NotFound):
         dispute_open_from_case(actor=med.mediator2, case=mediation_case)
     mediation_case.refresh_from_db()
     assert mediation_case.state == State.DISPATCHED
