@@ -17,13 +17,14 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from zhili.cases.live import group_name
 from zhili.core.scope import scope_for
+from zhili.core.types import Actor
 from zhili.orgs.models import Organization
 
 UNAUTHENTICATED = 4401
 NO_ORGANIZATION = 4403
 
 
-def groups_for_user(user: Any) -> list[str]:
+def groups_for_user(user: Actor) -> list[str]:
     """The groups whose updates `user` may hear: their unit's, or the county root's."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []

@@ -14,7 +14,6 @@ and its audit row says so. The receipt never prints more than the masked number.
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -27,6 +26,7 @@ from zhili.cases.models import Case, State
 from zhili.core.personal import mask_phone, personal_data_print
 from zhili.core.roles import Action
 from zhili.core.scope import require
+from zhili.core.types import Actor
 from zhili.orgs.models import Kind, Level, Organization
 from zhili.orgs.selectors import organization_ancestors
 
@@ -98,7 +98,7 @@ def _caller(case: Case, *, full: bool) -> Caller:
 
 
 @transaction.atomic
-def case_form_print(*, actor: Any, case: Case, full_phone: bool = False) -> Caller:
+def case_form_print(*, actor: Actor, case: Case, full_phone: bool = False) -> Caller:
     """The caller for the 工单处理单 of `case` (from a scoped selector); audited. A full
     phone number needs the reveal permission, as on the detail page."""
     if full_phone:
@@ -148,7 +148,7 @@ def progress_url(case: Case, base: str) -> str:
 
 
 @transaction.atomic
-def case_receipt_print(*, actor: Any, case: Case, base: str) -> Receipt:
+def case_receipt_print(*, actor: Actor, case: Case, base: str) -> Receipt:
     """The 受理回执 of `case` (from a scoped selector); audited. The phone stays masked."""
     caller = _caller(case, full=False)
     personal_data_print(actor=actor, target=case, document="cases.receipt", fields=caller.fields)

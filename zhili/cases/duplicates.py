@@ -34,6 +34,7 @@ from zhili.cases.models import Case, CaseDuplicate, CaseText, DuplicateState, St
 from zhili.core.audit import audit
 from zhili.core.errors import NotFound
 from zhili.core.stamps import StampedCache
+from zhili.core.types import Actor
 from zhili.orgs.models import Grid
 from zhili.orgs.services import GRID_STAMP
 
@@ -275,7 +276,7 @@ def flags_of(case: Case) -> QuerySet[CaseDuplicate]:
     return case.duplicate_flags.select_related("candidate", "decided_by").order_by("-score", "id")
 
 
-def flag_get(*, user: Any, pk: int) -> CaseDuplicate:
+def flag_get(*, user: Actor, pk: int) -> CaseDuplicate:
     """A flag whose case the user may see (the same 404 otherwise)."""
     from zhili.cases.selectors import case_scope
 

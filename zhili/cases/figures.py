@@ -39,6 +39,7 @@ from zhili.cases.models import AssistState, Card, Case, CaseAssist, CaseEvent, R
 from zhili.cases.workflow import CLOCK_RUNNING
 from zhili.core.errors import InvalidInput
 from zhili.core.scope import scope_for
+from zhili.core.types import Actor
 from zhili.orgs.models import Organization
 
 MAX_DAYS = 366 * 3
@@ -121,7 +122,7 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def _case_rows(
-    user: Any, begin: datetime, end: datetime, codes: list[str] | None, now: datetime
+    user: Actor, begin: datetime, end: datetime, codes: list[str] | None, now: datetime
 ) -> list[dict[str, Any]]:
     qs = Case.objects.filter(
         scope_for(user).q("unit_path"),
@@ -191,7 +192,7 @@ def _loop_rows(
 
 
 def _assist_rows(
-    user: Any, begin: datetime, end: datetime, codes: list[str] | None
+    user: Actor, begin: datetime, end: datetime, codes: list[str] | None
 ) -> dict[int, dict[str, int]]:
     """Organization id -> its assisting tasks given in the period: all, on time, late."""
     qs = CaseAssist.objects.filter(
@@ -221,7 +222,7 @@ def _assist_rows(
 
 
 def unit_figures(
-    *, user: Any, start: date, end: date, unit_codes: list[str] | None = None
+    *, user: Actor, start: date, end: date, unit_codes: list[str] | None = None
 ) -> list[UnitFigures]:
     """The figures of every unit in the user's scope with cases in the period (or of the
     units named), ordered by unit code. Units outside the scope are left out."""

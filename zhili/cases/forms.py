@@ -7,6 +7,7 @@ from django import forms
 from zhili.cases.models import Channel, Rating, State, Urgency
 from zhili.cases.selectors import DUE_FILTERS, QUEUES, CaseFilters
 from zhili.core.dates import DayField, MomentField
+from zhili.core.types import SystemActor
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -95,7 +96,7 @@ class CaseFilterForm(forms.Form):
         self.is_valid()
         return self.cleaned_data.get("queue") or ""
 
-    def filters(self, user: Any = None) -> CaseFilters:
+    def filters(self, user: SystemActor = None) -> CaseFilters:
         """The filters; 我上报的 (`mine`) needs the `user` whose reports they are."""
         self.is_valid()
         data = self.cleaned_data
@@ -111,7 +112,7 @@ class CaseFilterForm(forms.Form):
             registered_to=data.get("registered_to"),
             due=data.get("due") or "",
             q=(data.get("q") or "").strip(),
-            reported_by=user.pk if mine else None,
+            reported_by=user.pk if mine and user is not None else None,
         )
 
 

@@ -35,10 +35,11 @@ from zhili.core.errors import InvalidInput, NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import EVERYTHING, Scope, can, scope_for
 from zhili.core.stamps import StampedCache
+from zhili.core.types import Actor, SystemActor
 from zhili.orgs.models import Kind, Organization
 
 
-def case_scope(user: Any) -> Q:
+def case_scope(user: Actor) -> Q:
     scope = scope_for(user)
     if scope.everything:
         return Q()
@@ -57,7 +58,7 @@ def case_scope(user: Any) -> Q:
     )
 
 
-def reported_by(user: Any) -> Q:
+def reported_by(user: Actor) -> Q:
     """The cases `user` registered: a reporter always sees what they reported, even when its
     place lies outside their grid or the case has moved beyond their unit (read only)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -65,13 +66,13 @@ def reported_by(user: Any) -> Q:
     return Q(registered_by=user.pk)
 
 
-def case_list(*, user: Any) -> QuerySet[Case]:
+def case_list(*, user: Actor) -> QuerySet[Case]:
     return Case.objects.filter(case_scope(user)).select_related(
         "category", "lead_unit", "dispatch_center", "township", "village", "grid"
     )
 
 
-def case_get(*, user: Any, case_no: str) -> Case:
+def case_get(*, user: Actor, case_no: str) -> Case:
     try:
         return case_list(user=user).select_related("suggested_unit", "master").get(case_no=case_no)
     except Case.DoesNotExist as exc:
@@ -117,14 +118,14 @@ def category_is_leaf(category: Category) -> bool:
     return category.pk not in _groups.get()
 
 
-def dispatch_units(*, user: Any) -> QuerySet[Organization]:
+def dispatch_units(*, user: Actor) -> QuerySet[Organization]:
     """The units this user may dispatch cases to."""
     return scope_for(user).filter(
         Organization.objects.filter(kind__in=DISPATCHABLE_KINDS, is_active=True)
     )
 
 
-def hand_down_units(*, user: Any, case: Case | None) -> QuerySet[Organization]:
+def hand_down_units(*, user: Actor, case: Case | None) -> QuerySet[Organization]:
     """The units the user's unit may pass `case` to (交办): the handling units of its own
     subtree, itself included when the case is now below it (taking it back), never the
     unit that holds the case now."""
@@ -203,7 +204,7 @@ def state_q(f: CaseFilters) -> Q:
     return q
 
 
-def filter_cases(qs: QuerySet[Case], f: CaseFilters, *, user: Any = None) -> QuerySet[Case]:
+def filter_cases(qs: QuerySet[Case], f: CaseFilters, *, user: SystemActor = None) -> QuerySet[Case]:
     """`qs` (already scoped: `case_list`, the queues) narrowed by `f`. `user`, whose list it is,
     lets a full-text search look only at that user's part of the text index (fast for a
     township and a common word); without it the search reads every match, with the same
@@ -238,7 +239,7 @@ def filter_cases(qs: QuerySet[Case], f: CaseFilters, *, user: Any = None) -> Que
 FEW_MATCHES = 2000
 
 
-def _text_query(text: str, user: Any) -> Q:
+def _text_query(text: str, user: SystemActor) -> Q:
     """A case number, or words found in the title and description (full-text, jieba tokens:
     see zhili.cases.text) among the text rows in `user`'s scope and those of the cases they
     reported; text without a searchable word falls back to the title."""
@@ -247,7 +248,7 @@ def _text_query(text: str, user: Any) -> Q:
     scope: Scope = EVERYTHING if user is None else scope_for(user)
     # A scope key ends at a '/' (zhili.cases.text.scope_keys), as every organization path does.
     narrow = not scope.everything and all(p.endswith("/") for p in scope.prefixes)
-    reporter = user.pk if narrow and getattr(user, "is_authenticated", False) else None
+    reporter = user.pk if narrow and user is not None and user.is_authenticated else None
     search = search_filter_sql(text, scope.prefixes if narrow else (), reporter=reporter)
     if search is None:
         return Q(case_no=text) | Q(title__icontains=text)
@@ -324,7 +325,7 @@ INBOX_BUCKETS: dict[str, tuple[str, CaseFilters]] = {
 }
 
 
-def own_center(user: Any) -> Organization | None:
+def own_center(user: Actor) -> Organization | None:
     """The governance center the user works in: their unit, or the nearest center above it."""
     org = getattr(user, "organization", None)
     while org is not None and org.kind != Kind.CENTER:
@@ -332,7 +333,7 @@ def own_center(user: Any) -> Organization | None:
     return org
 
 
-def workbench_cases(*, user: Any) -> QuerySet[Case]:
+def workbench_cases(*, user: Actor) -> QuerySet[Case]:
     """The dispatch queue of the user's own center (county or township). County-wide users
     can still find any center's cases through the lists; the workbench is the work in hand."""
     center = own_center(user)
@@ -341,7 +342,7 @@ def workbench_cases(*, user: Any) -> QuerySet[Case]:
     return case_list(user=user).filter(dispatch_center=center)
 
 
-def inbox_cases(*, user: Any) -> QuerySet[Case]:
+def inbox_cases(*, user: Actor) -> QuerySet[Case]:
     """Cases whose lead unit is the user's own unit (or below it)."""
     org = getattr(user, "organization", None)
     if org is None:
@@ -352,7 +353,7 @@ def inbox_cases(*, user: Any) -> QuerySet[Case]:
 OPEN_ASSIST = (AssistState.DISPATCHED, AssistState.ACKNOWLEDGED)
 
 
-def assist_cases(*, user: Any) -> QuerySet[Case]:
+def assist_cases(*, user: Actor) -> QuerySet[Case]:
     """Unfinished cases on which the user's unit (or one below it) has an open assisting
     task: the unit's 协办 queue."""
     org = getattr(user, "organization", None)
@@ -376,21 +377,21 @@ def assist_progress(case_ids: list[int]) -> dict[int, tuple[int, int]]:
     return {row["case_id"]: (row["replied"], row["total"]) for row in rows}
 
 
-def inbox_bucket_cases(*, user: Any, bucket: str) -> QuerySet[Case]:
+def inbox_bucket_cases(*, user: Actor, bucket: str) -> QuerySet[Case]:
     """One tab of a unit's inbox: a state of its own cases, or its assisting tasks."""
     if bucket == ASSIST_BUCKET:
         return assist_cases(user=user)
     return filter_cases(inbox_cases(user=user), INBOX_BUCKETS[bucket][1])
 
 
-def inbox_counts(*, user: Any) -> dict[str, int]:
+def inbox_counts(*, user: Actor) -> dict[str, int]:
     return {key: inbox_bucket_cases(user=user, bucket=key).count() for key in INBOX_BUCKETS}
 
 
 FOLLOW_UP_BUCKETS = {"to_follow_up": "待回访", "unsatisfied": "不满意待重办"}
 
 
-def follow_up_cases(*, user: Any, bucket: str) -> QuerySet[Case]:
+def follow_up_cases(*, user: Actor, bucket: str) -> QuerySet[Case]:
     """The center's follow-up queue: closed cases to call back, or rated 不满意 to reopen."""
     qs = workbench_cases(user=user)
     if bucket == "unsatisfied":
@@ -398,7 +399,7 @@ def follow_up_cases(*, user: Any, bucket: str) -> QuerySet[Case]:
     return filter_cases(qs, CaseFilters(follow_up=True))
 
 
-def follow_up_counts(*, user: Any) -> dict[str, int]:
+def follow_up_counts(*, user: Actor) -> dict[str, int]:
     return {key: follow_up_cases(user=user, bucket=key).count() for key in FOLLOW_UP_BUCKETS}
 
 
@@ -414,7 +415,7 @@ def bucket_counts(
 QUEUES = {"center": "本中心分拨的工单", "unit": "本单位承办的工单", "grid": "我的网格事件"}
 
 
-def queue_cases(*, user: Any, queue: str = "") -> QuerySet[Case]:
+def queue_cases(*, user: Actor, queue: str = "") -> QuerySet[Case]:
     """The cases of one of the user's queues (QUEUES), or every case the user may see."""
     if queue == "center":
         return workbench_cases(user=user)
@@ -427,7 +428,7 @@ def queue_cases(*, user: Any, queue: str = "") -> QuerySet[Case]:
     return case_list(user=user)
 
 
-def user_queues(user: Any) -> dict[str, str]:
+def user_queues(user: Actor) -> dict[str, str]:
     """The queues (QUEUES) this user has: a dispatch center's, a handling unit's, a grid's."""
     has = {
         "center": can(user, Action.CASES_DISPATCH) and own_center(user) is not None,
@@ -437,7 +438,7 @@ def user_queues(user: Any) -> dict[str, str]:
     return {key: label for key, label in QUEUES.items() if has[key]}
 
 
-def case_total(*, user: Any, filters: CaseFilters, queue: str = "") -> Total:
+def case_total(*, user: Actor, filters: CaseFilters, queue: str = "") -> Total:
     """How many cases the list of `filters` holds for `user` (exact up to 10,000)."""
     qs = filter_cases(queue_cases(user=user, queue=queue), filters, user=user)
     return count_or_estimate(qs)
@@ -472,14 +473,14 @@ def work_counts(qs: QuerySet[Case], waiting: dict[str, CaseFilters]) -> dict[str
     return {key: int(value or 0) for key, value in rows.aggregate(**figures).items()}
 
 
-def center_work(*, user: Any) -> dict[str, int]:
+def center_work(*, user: Actor) -> dict[str, int]:
     """The user's center's dispatch queue (the workbench): what waits for the center, and its
     running cases due today, overdue and carded."""
     waiting = {key: WORKBENCH_BUCKETS[key][1] for key in CENTER_WAITING}
     return work_counts(workbench_cases(user=user), waiting)
 
 
-def unit_work(*, user: Any) -> dict[str, int]:
+def unit_work(*, user: Actor) -> dict[str, int]:
     """The unit's inbox: to acknowledge, in progress, its open assisting tasks (协办), and
     its running cases due today, overdue and carded."""
     waiting = {key: INBOX_BUCKETS[key][1] for key in ("to_acknowledge", "in_progress")}
@@ -488,7 +489,7 @@ def unit_work(*, user: Any) -> dict[str, int]:
     return counts
 
 
-def scope_work(*, user: Any, queue: str = "") -> dict[str, int]:
+def scope_work(*, user: Actor, queue: str = "") -> dict[str, int]:
     """The open cases of a queue (QUEUES; by default all the user may see): all of them
     (`all`, 未办结), those whose clock runs (`open`), due today, overdue and carded: a
     leader's overview, a grid worker's grid."""

@@ -21,6 +21,7 @@ from zhili.core import xlsx
 from zhili.core.audit import audit
 from zhili.core.errors import InvalidInput
 from zhili.core.personal import mask_phone
+from zhili.core.types import Actor
 
 MAX_EXPORT = 100_000
 CHUNK = 2000
@@ -79,7 +80,7 @@ def _filters_for_audit(filters: selectors.CaseFilters) -> dict[str, Any]:
 
 
 def case_export(
-    *, user: Any, filters: selectors.CaseFilters, queue: str = ""
+    *, user: Actor, filters: selectors.CaseFilters, queue: str = ""
 ) -> tuple[IO[bytes], int]:
     """The cases `user` may see (in one of their queues: `selectors.QUEUES`) that match
     `filters`, as an XLSX in a temporary file (rewound), and how many rows it holds. More

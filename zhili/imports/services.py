@@ -29,6 +29,7 @@ from zhili.core.errors import InvalidInput
 from zhili.core.events import emit
 from zhili.core.roles import Action
 from zhili.core.scope import require
+from zhili.core.types import Actor
 from zhili.core.uploads import sniff
 from zhili.imports.events import CasesImported
 from zhili.imports.models import ImportJob, JobState
@@ -63,7 +64,7 @@ def _check_file(upload: UploadedFile) -> str:
 
 
 @transaction.atomic
-def import_job_create(*, actor: Any, upload: UploadedFile) -> ImportJob:
+def import_job_create(*, actor: Actor, upload: UploadedFile) -> ImportJob:
     """Store the upload as a job and queue its run (the worker picks it up after commit)."""
     require(actor, Action.CASES_IMPORT)
     sha256 = _check_file(upload)

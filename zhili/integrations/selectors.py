@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.db.models import Case as When_
 from django.db.models import IntegerField, QuerySet, Value, When
 
@@ -7,6 +5,7 @@ from zhili.cases.models import Category
 from zhili.core.errors import NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import can
+from zhili.core.types import Actor
 from zhili.integrations.models import (
     ApiKey,
     CallbackState,
@@ -16,14 +15,14 @@ from zhili.integrations.models import (
 )
 
 
-def apikey_list(*, user: Any) -> QuerySet[ApiKey]:
+def apikey_list(*, user: Actor) -> QuerySet[ApiKey]:
     """Keys are the county's: administrators see them all, nobody else any."""
     if not can(user, Action.INTEGRATIONS_MANAGE):
         return ApiKey.objects.none()
     return ApiKey.objects.select_related("created_by")
 
 
-def apikey_get(*, user: Any, pk: int) -> ApiKey:
+def apikey_get(*, user: Actor, pk: int) -> ApiKey:
     try:
         return apikey_list(user=user).get(pk=pk)
     except ApiKey.DoesNotExist as exc:
@@ -33,20 +32,20 @@ def apikey_get(*, user: Any, pk: int) -> ApiKey:
 # --- pushes: like the keys, the county's, for administrators only ---------------------------
 
 
-def pushsource_list(*, user: Any) -> QuerySet[PushSource]:
+def pushsource_list(*, user: Actor) -> QuerySet[PushSource]:
     if not can(user, Action.INTEGRATIONS_MANAGE):
         return PushSource.objects.none()
     return PushSource.objects.select_related("fallback_category")
 
 
-def pushsource_get(*, user: Any, pk: int) -> PushSource:
+def pushsource_get(*, user: Actor, pk: int) -> PushSource:
     try:
         return pushsource_list(user=user).get(pk=pk)
     except PushSource.DoesNotExist as exc:
         raise NotFound("推送来源不存在") from exc
 
 
-def mapping_list(*, user: Any, channel: str = "") -> QuerySet[CategoryMapping]:
+def mapping_list(*, user: Actor, channel: str = "") -> QuerySet[CategoryMapping]:
     """Unmapped texts first (most frequent first), then the mapped ones."""
     if not can(user, Action.INTEGRATIONS_MANAGE):
         return CategoryMapping.objects.none()
@@ -59,7 +58,7 @@ def mapping_list(*, user: Any, channel: str = "") -> QuerySet[CategoryMapping]:
     return mappings.order_by(unmapped_first, "-hit_count", "channel", "text")
 
 
-def mapping_get(*, user: Any, pk: int) -> CategoryMapping:
+def mapping_get(*, user: Actor, pk: int) -> CategoryMapping:
     try:
         return mapping_list(user=user).get(pk=pk)
     except CategoryMapping.DoesNotExist as exc:
@@ -77,7 +76,7 @@ def mapping_targets() -> QuerySet[Category]:
     )
 
 
-def callback_list(*, user: Any) -> QuerySet[ReplyCallback]:
+def callback_list(*, user: Actor) -> QuerySet[ReplyCallback]:
     """Failed replies first, then those still being tried, then the delivered ones."""
     if not can(user, Action.INTEGRATIONS_MANAGE):
         return ReplyCallback.objects.none()
@@ -94,7 +93,7 @@ def callback_list(*, user: Any) -> QuerySet[ReplyCallback]:
     )
 
 
-def callback_get(*, user: Any, pk: int) -> ReplyCallback:
+def callback_get(*, user: Actor, pk: int) -> ReplyCallback:
     try:
         return callback_list(user=user).get(pk=pk)
     except ReplyCallback.DoesNotExist as exc:

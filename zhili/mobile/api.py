@@ -10,7 +10,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import unquote
 
-from django.http import HttpRequest, JsonResponse
+from django.http import JsonResponse
 from django.views.decorators.http import require_POST
 
 from zhili.cases.models import Case
@@ -20,6 +20,7 @@ from zhili.core.roles import Action
 from zhili.core.scope import can
 from zhili.mobile import inputs, services
 from zhili.mobile.models import Patrol
+from zhili.orgs.auth import StaffRequest
 
 
 def error(status: int, detail: str, code: str, field: str | None = None) -> JsonResponse:
@@ -29,7 +30,7 @@ def error(status: int, detail: str, code: str, field: str | None = None) -> Json
 def mobile_api(view: Callable) -> Callable:
     @require_POST
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    def wrapped(request: StaffRequest, *args: Any, **kwargs: Any) -> JsonResponse:
         if not request.user.is_authenticated:
             return error(401, "登录已过期，请重新登录", "unauthenticated")
         if not can(request.user, Action.MOBILE_USE):
@@ -69,7 +70,7 @@ def patrol_out(patrol: Patrol) -> dict[str, Any]:
 
 
 @mobile_api
-def report_create(request: HttpRequest) -> JsonResponse:
+def report_create(request: StaffRequest) -> JsonResponse:
     """POST multipart: key (UUID), category, description, lat/lng or address, photos."""
     data = request.POST
     lat, lng = inputs.lat_lng(data)
@@ -94,7 +95,7 @@ def report_create(request: HttpRequest) -> JsonResponse:
 
 
 @mobile_api
-def patrol_start(request: HttpRequest) -> JsonResponse:
+def patrol_start(request: StaffRequest) -> JsonResponse:
     data = inputs.json_body(request)
     patrol, created = services.patrol_start(
         actor=request.user,
@@ -107,7 +108,7 @@ def patrol_start(request: HttpRequest) -> JsonResponse:
 
 
 @mobile_api
-def patrol_points(request: HttpRequest, client_id: str) -> JsonResponse:
+def patrol_points(request: StaffRequest, client_id: str) -> JsonResponse:
     data = inputs.json_body(request)
     patrol = services.patrol_add_points(
         actor=request.user,
@@ -118,7 +119,7 @@ def patrol_points(request: HttpRequest, client_id: str) -> JsonResponse:
 
 
 @mobile_api
-def patrol_end(request: HttpRequest, client_id: str) -> JsonResponse:
+def patrol_end(request: StaffRequest, client_id: str) -> JsonResponse:
     data = inputs.json_body(request)
     patrol = services.patrol_end(
         actor=request.user,

@@ -12,42 +12,43 @@ from django.db.models import Q, QuerySet
 from zhili.cases.models import Case
 from zhili.cases.selectors import case_list, reported_by
 from zhili.core.errors import NotFound
+from zhili.core.types import Actor
 from zhili.mobile.models import Patrol
 from zhili.orgs.models import Grid
 
 OPEN_STATES = ("registered", "dispatched", "acknowledged", "in_progress", "replied", "returned")
 
 
-def my_grids(*, user: Any) -> QuerySet[Grid]:
+def my_grids(*, user: Actor) -> QuerySet[Grid]:
     if not getattr(user, "is_authenticated", False):
         return Grid.objects.none()
     ids = Grid.objects.filter(Q(workers=user) | Q(leader=user)).values("pk")
     return Grid.objects.filter(pk__in=ids).select_related("village").order_by("code")
 
 
-def my_grid_cases(*, user: Any) -> QuerySet[Case]:
+def my_grid_cases(*, user: Actor) -> QuerySet[Case]:
     """Newest first; `case_list` applies the org scope before the grid filter."""
     mine = Q(grid__in=my_grids(user=user)) | reported_by(user)
     return case_list(user=user).filter(mine).order_by("-registered_at", "-id")
 
 
-def my_reports(*, user: Any) -> QuerySet[Case]:
+def my_reports(*, user: Actor) -> QuerySet[Case]:
     """The cases the user reported (我上报的), inside their grids or not, newest first."""
     return case_list(user=user).filter(reported_by(user)).order_by("-registered_at", "-id")
 
 
-def my_grid_case_get(*, user: Any, case_no: str) -> Case:
+def my_grid_case_get(*, user: Actor, case_no: str) -> Case:
     try:
         return my_grid_cases(user=user).get(case_no=case_no)
     except Case.DoesNotExist as exc:
         raise NotFound("工单不存在") from exc
 
 
-def my_patrols(*, user: Any) -> QuerySet[Patrol]:
+def my_patrols(*, user: Actor) -> QuerySet[Patrol]:
     return Patrol.objects.filter(worker=user.pk).select_related("grid")
 
 
-def my_patrol_get(*, user: Any, client_id: Any) -> Patrol:
+def my_patrol_get(*, user: Actor, client_id: Any) -> Patrol:
     """A patrol of the user's own; another worker's patrol is "not found"."""
     try:
         return my_patrols(user=user).get(client_id=client_id)

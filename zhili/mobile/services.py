@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -22,6 +21,7 @@ from zhili.core.errors import Conflict, InvalidInput
 from zhili.core.events import emit
 from zhili.core.roles import Action
 from zhili.core.scope import require
+from zhili.core.types import Actor
 from zhili.core.uploads import check_photos
 from zhili.mobile import selectors
 from zhili.mobile.events import PatrolEnded
@@ -53,7 +53,7 @@ class GridReport:
     reporter_phone: str = ""
 
 
-def _existing_report(key: uuid.UUID, actor: Any) -> Case | None:
+def _existing_report(key: uuid.UUID, actor: Actor) -> Case | None:
     case = Case.objects.filter(channel=Channel.GRID_REPORT, external_id=str(key)).first()
     if case is not None and case.registered_by_id != actor.pk:
         raise Conflict("该上报编号已被他人使用，请重新上报", field="key", code="key_taken")
@@ -62,7 +62,7 @@ def _existing_report(key: uuid.UUID, actor: Any) -> Case | None:
 
 @transaction.atomic
 def grid_report_submit(
-    *, actor: Any, report: GridReport, photos: Sequence[UploadedFile] = ()
+    *, actor: Actor, report: GridReport, photos: Sequence[UploadedFile] = ()
 ) -> tuple[Case, bool]:
     """Register the report as a case on channel grid_report, once per key.
 
@@ -119,7 +119,7 @@ def client_time(moment: datetime, *, field: str) -> datetime:
     return min(moment, now)
 
 
-def _my_grid(actor: Any, grid_code: str) -> Grid:
+def _my_grid(actor: Actor, grid_code: str) -> Grid:
     grid = selectors.my_grids(user=actor).filter(code=grid_code).first()
     if grid is None:
         raise InvalidInput("只能巡查本人负责的网格", field="grid")
@@ -128,7 +128,7 @@ def _my_grid(actor: Any, grid_code: str) -> Grid:
 
 @transaction.atomic
 def patrol_start(
-    *, actor: Any, client_id: uuid.UUID, grid_code: str, started_at: datetime, note: str = ""
+    *, actor: Actor, client_id: uuid.UUID, grid_code: str, started_at: datetime, note: str = ""
 ) -> tuple[Patrol, bool]:
     """Start a patrol, once per client id. Returns the patrol and whether it is new."""
     require(actor, Action.MOBILE_USE)
@@ -155,7 +155,7 @@ def patrol_start(
     return patrol, True
 
 
-def _locked_patrol(actor: Any, client_id: uuid.UUID) -> Patrol:
+def _locked_patrol(actor: Actor, client_id: uuid.UUID) -> Patrol:
     require(actor, Action.MOBILE_USE)
     patrol = selectors.my_patrol_get(user=actor, client_id=client_id)
     return Patrol.objects.select_for_update().get(pk=patrol.pk)
@@ -168,7 +168,7 @@ def _measure(patrol: Patrol) -> None:
 
 
 @transaction.atomic
-def patrol_add_points(*, actor: Any, client_id: uuid.UUID, points: Iterable[PointIn]) -> Patrol:
+def patrol_add_points(*, actor: Actor, client_id: uuid.UUID, points: Iterable[PointIn]) -> Patrol:
     """Add a batch of GPS points; points already stored (same client id) are skipped."""
     patrol = _locked_patrol(actor, client_id)
     batch = list(points)
@@ -202,7 +202,7 @@ def patrol_add_points(*, actor: Any, client_id: uuid.UUID, points: Iterable[Poin
 
 
 @transaction.atomic
-def patrol_end(*, actor: Any, client_id: uuid.UUID, ended_at: datetime, note: str = "") -> Patrol:
+def patrol_end(*, actor: Actor, client_id: uuid.UUID, ended_at: datetime, note: str = "") -> Patrol:
     """End the patrol; ending it again returns it unchanged."""
     patrol = _locked_patrol(actor, client_id)
     if patrol.ended_at is not None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -26,6 +26,7 @@ from zhili.core.roles import Action
 from zhili.core.scope import can
 from zhili.mobile import selectors
 from zhili.mobile.selectors import OPEN_STATES
+from zhili.orgs.auth import StaffRequest
 from zhili.web.views import forbidden
 
 APP_NAME = "东海网格通"
@@ -52,7 +53,7 @@ def mobile_page(view: Callable) -> Callable:
     @login_required
     @require_GET
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: StaffRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not can(request.user, Action.MOBILE_USE):
             return forbidden(request, "网格通（手机）仅供网格员、网格长使用")
         return view(request, *args, **kwargs)
@@ -61,7 +62,7 @@ def mobile_page(view: Callable) -> Callable:
 
 
 @mobile_page
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: StaffRequest) -> HttpResponse:
     cases = selectors.my_grid_cases(user=request.user)
     context = {
         "grids": selectors.my_grids(user=request.user),
@@ -86,13 +87,13 @@ def category_groups() -> list[tuple[str, list[Category]]]:
 
 
 @mobile_page
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: StaffRequest) -> HttpResponse:
     context = {"groups": category_groups(), "tab": "report"}
     return render(request, "mobile/report.html", context)
 
 
 @mobile_page
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: StaffRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     show = show if show in ("open", "all", "mine") else "open"
     if show == "mine":
@@ -110,7 +111,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @mobile_page
-def case_detail(request: HttpRequest, case_no: str) -> HttpResponse:
+def case_detail(request: StaffRequest, case_no: str) -> HttpResponse:
     try:
         case = selectors.my_grid_case_get(user=request.user, case_no=case_no)
     except NotFound as exc:
@@ -127,7 +128,7 @@ def case_detail(request: HttpRequest, case_no: str) -> HttpResponse:
 
 
 @mobile_page
-def patrols(request: HttpRequest) -> HttpResponse:
+def patrols(request: StaffRequest) -> HttpResponse:
     context = {
         "grids": selectors.my_grids(user=request.user),
         "patrols": selectors.my_patrols(user=request.user)[:50],
@@ -137,7 +138,7 @@ def patrols(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def offline(request: HttpRequest) -> HttpResponse:
+def offline(request: StaffRequest) -> HttpResponse:
     """What the service worker shows for a page it has not cached (no login needed)."""
     return render(request, "mobile/offline.html", {"tab": ""})
 
@@ -147,7 +148,7 @@ def offline(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @cache_control(max_age=3600)
-def manifest(request: HttpRequest) -> JsonResponse:
+def manifest(request: StaffRequest) -> JsonResponse:
     icons = [
         {"src": static("mobile/icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
         {"src": static("mobile/icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
@@ -191,7 +192,7 @@ def shell_version() -> str:
 
 @require_GET
 @never_cache
-def service_worker(request: HttpRequest) -> HttpResponse:
+def service_worker(request: StaffRequest) -> HttpResponse:
     context = {
         "version": shell_version(),
         "static_urls": json.dumps([static(name) for name in SHELL_STATIC]),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_htmx.middleware import HtmxDetails
 from ninja.security import HttpBearer
 
+from zhili.core.types import Actor
 from zhili.orgs.models import AuthToken, User
 from zhili.orgs.services import token_digest
 
@@ -23,7 +24,7 @@ class StaffRequest(HttpRequest):
     auth_token: AuthToken
 
 
-def demo_login_allowed(user: Any) -> bool:
+def demo_login_allowed(user: Actor) -> bool:
     return not getattr(user, "is_demo", False) or settings.ZHILI_ALLOW_DEMO_USERS
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from zhili.core.errors import NotFound
 from zhili.core.personal import mask_phone
 from zhili.core.roles import Role
+from zhili.core.types import Actor
 from zhili.orgs import selectors
 from zhili.orgs.models import Organization, User, code_validator
 
@@ -49,7 +50,7 @@ class StaffForm(forms.Form):
     )
     is_active = forms.BooleanField(label="账号启用", required=False, initial=True)
 
-    def __init__(self, *args: Any, actor: Any, editing: bool = False, **kwargs: Any):
+    def __init__(self, *args: Any, actor: Actor, editing: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.actor = actor
         self.editing = editing

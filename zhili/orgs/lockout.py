@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from zhili.core import ratelimit
 from zhili.core.audit import audit
+from zhili.core.types import Actor
 
 REMAINING = "zhili_login_remaining"
 
@@ -123,7 +124,7 @@ def lock_state(username: str, address: str | None) -> LockState:
     )
 
 
-def login_unlock(*, actor: Any, username: str, address: str | None) -> LockState:
+def login_unlock(*, actor: Actor, username: str, address: str | None) -> LockState:
     """Lift the lock of (username, address): the pair's failures are cleared, and the
     address's too when the address itself is locked. Audited (`orgs.login.unlock`)."""
     with transaction.atomic():

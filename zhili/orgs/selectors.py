@@ -12,28 +12,29 @@ from zhili.core.errors import InvalidInput, NotFound
 from zhili.core.geo import PolygonIndex
 from zhili.core.scope import scope_for
 from zhili.core.stamps import StampedCache
+from zhili.core.types import Actor
 from zhili.orgs.models import Grid, Level, Organization, User
 from zhili.orgs.services import GRID_STAMP, ORG_STAMP
 
 # --- organizations ---------------------------------------------------------------------------
 
 
-def organization_list(*, user: Any) -> QuerySet[Organization]:
+def organization_list(*, user: Actor) -> QuerySet[Organization]:
     return scope_for(user).filter(Organization.objects.select_related("parent"))
 
 
-def organization_get(*, user: Any, code: str) -> Organization:
+def organization_get(*, user: Actor, code: str) -> Organization:
     try:
         return organization_list(user=user).get(code=code)
     except Organization.DoesNotExist as exc:
         raise NotFound("单位不存在") from exc
 
 
-def organization_subtree(*, user: Any, root: Organization) -> QuerySet[Organization]:
+def organization_subtree(*, user: Actor, root: Organization) -> QuerySet[Organization]:
     return organization_list(user=user).filter(path__under=root.path)
 
 
-def organization_search(*, user: Any, text: str, limit: int = 50) -> QuerySet[Organization]:
+def organization_search(*, user: Actor, text: str, limit: int = 50) -> QuerySet[Organization]:
     text = text.strip()
     qs = organization_list(user=user)
     if text:
@@ -43,7 +44,7 @@ def organization_search(*, user: Any, text: str, limit: int = 50) -> QuerySet[Or
     return qs.order_by("depth", "path")[:limit]
 
 
-def organization_children(*, user: Any, parent: Organization | None) -> QuerySet[Organization]:
+def organization_children(*, user: Actor, parent: Organization | None) -> QuerySet[Organization]:
     """The visible children of `parent` (or the user's visible roots), with child counts."""
     qs = organization_list(user=user)
     if parent is not None:
@@ -67,7 +68,7 @@ def organization_ancestors(org: Organization) -> list[Organization]:
 # --- staff -----------------------------------------------------------------------------------
 
 
-def staff_list(*, user: Any) -> QuerySet[User]:
+def staff_list(*, user: Actor) -> QuerySet[User]:
     return (
         scope_for(user)
         .filter(User.objects.filter(organization__isnull=False), "organization__path")
@@ -76,7 +77,7 @@ def staff_list(*, user: Any) -> QuerySet[User]:
     )
 
 
-def staff_get(*, user: Any, pk: int) -> User:
+def staff_get(*, user: Actor, pk: int) -> User:
     try:
         return staff_list(user=user).get(pk=pk)
     except User.DoesNotExist as exc:
@@ -87,7 +88,7 @@ def staff_get(*, user: Any, pk: int) -> User:
 
 
 def grid_list(
-    *, user: Any, township: str | None = None, village: str | None = None
+    *, user: Actor, township: str | None = None, village: str | None = None
 ) -> QuerySet[Grid]:
     qs = scope_for(user).filter(Grid.objects.all(), "village__path")
     if township:
@@ -98,7 +99,7 @@ def grid_list(
     return qs.select_related("village__parent", "leader").prefetch_related(workers)
 
 
-def grid_get(*, user: Any, code: str) -> Grid:
+def grid_get(*, user: Actor, code: str) -> Grid:
     try:
         return grid_list(user=user).get(code=code)
     except Grid.DoesNotExist as exc:
@@ -167,5 +168,5 @@ def grid_locate_many(points: Sequence[tuple[float, float]]) -> list[Location | N
     return [places.get(int(pk)) for pk in grid_index.get().locate_many(lngs, lats)]
 
 
-def township_list(*, user: Any) -> QuerySet[Organization]:
+def township_list(*, user: Actor) -> QuerySet[Organization]:
     return organization_list(user=user).filter(level=Level.TOWNSHIP, kind="center")

@@ -19,6 +19,7 @@ from zhili.core.geo import polygon_from_geojson
 from zhili.core.personal import validate_phone
 from zhili.core.roles import Action, Role
 from zhili.core.scope import require, scope_for
+from zhili.core.types import Actor
 from zhili.orgs.events import GridsChanged, StaffRolesChanged
 from zhili.orgs.models import AuthToken, Grid, Level, Organization, User
 
@@ -38,7 +39,7 @@ def tree_path(parent: Organization | None, code: str) -> str:
 @transaction.atomic
 def organization_create(
     *,
-    actor: Any,
+    actor: Actor,
     code: str,
     name: str,
     kind: str,
@@ -82,7 +83,7 @@ def grid_geometry_fields(geometry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _check_village(actor: Any, village: Organization) -> None:
+def _check_village(actor: Actor, village: Organization) -> None:
     if village.level != Level.VILLAGE:
         raise InvalidInput("网格必须属于村（社区）", field="village")
     if not scope_for(actor).covers_path(village.path):
@@ -91,7 +92,7 @@ def _check_village(actor: Any, village: Organization) -> None:
 
 @transaction.atomic
 def grid_create(
-    *, actor: Any, code: str, name: str, village: Organization, geometry: dict[str, Any]
+    *, actor: Actor, code: str, name: str, village: Organization, geometry: dict[str, Any]
 ) -> Grid:
     require(actor, Action.GRIDS_MANAGE)
     _check_village(actor, village)
@@ -105,7 +106,7 @@ def grid_create(
 
 
 @transaction.atomic
-def grid_update_geometry(*, actor: Any, grid: Grid, geometry: dict[str, Any]) -> Grid:
+def grid_update_geometry(*, actor: Actor, grid: Grid, geometry: dict[str, Any]) -> Grid:
     require(actor, Action.GRIDS_MANAGE)
     _check_village(actor, grid.village)
     for field, value in grid_geometry_fields(geometry).items():
@@ -117,7 +118,9 @@ def grid_update_geometry(*, actor: Any, grid: Grid, geometry: dict[str, Any]) ->
 
 
 @transaction.atomic
-def grid_set_staff(*, actor: Any, grid: Grid, leader: User | None, workers: Iterable[User]) -> Grid:
+def grid_set_staff(
+    *, actor: Actor, grid: Grid, leader: User | None, workers: Iterable[User]
+) -> Grid:
     require(actor, Action.GRIDS_MANAGE)
     _check_village(actor, grid.village)
     workers = list(workers)
@@ -137,7 +140,7 @@ def grid_set_staff(*, actor: Any, grid: Grid, leader: User | None, workers: Iter
     return grid
 
 
-def _grids_changed(actor: Any, action: str, grid: Grid) -> None:
+def _grids_changed(actor: Actor, action: str, grid: Grid) -> None:
     stamps.bump(GRID_STAMP)
     audit(actor, action, grid, village=grid.village.code)
     emit(GridsChanged(grid_ids=(grid.pk,), village_code=grid.village.code))
@@ -166,7 +169,7 @@ def _groups(roles: list[str]) -> list[Group]:
 @transaction.atomic
 def user_create(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     full_name: str,
     organization: Organization,
@@ -203,7 +206,7 @@ def user_create(
 @transaction.atomic
 def user_update(
     *,
-    actor: Any,
+    actor: Actor,
     user: User,
     full_name: str,
     organization: Organization,

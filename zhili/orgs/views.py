@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from zhili.core.errors import DomainError, NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import can, scope_for
+from zhili.core.types import Actor
 from zhili.orgs import selectors, services
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.forms import StaffFilterForm, StaffForm
@@ -52,7 +53,7 @@ def requires(action: str) -> Callable:
     return decorator
 
 
-def get_org_or_404(user: Any, code: str) -> Organization:
+def get_org_or_404(user: Actor, code: str) -> Organization:
     try:
         return selectors.organization_get(user=user, code=code)
     except NotFound as exc:
@@ -68,7 +69,7 @@ def tree(request: StaffRequest) -> HttpResponse:
     return render(request, "orgs/tree.html", tree_context(request.user))
 
 
-def tree_context(user: Any, selected: Organization | None = None) -> dict[str, Any]:
+def tree_context(user: Actor, selected: Organization | None = None) -> dict[str, Any]:
     roots = list(selectors.organization_children(user=user, parent=None))
     context: dict[str, Any] = {"nodes": roots, "selected": selected}
     if len(roots) == 1:
@@ -96,7 +97,7 @@ def tree_search(request: StaffRequest) -> HttpResponse:
     return render(request, "orgs/_search_results.html", {"results": results, "q": text})
 
 
-def detail_context(user: Any, org: Organization) -> dict[str, Any]:
+def detail_context(user: Actor, org: Organization) -> dict[str, Any]:
     scope = scope_for(user)
     ancestors = [
         {"org": a, "linked": scope.covers_path(a.path)}
@@ -273,7 +274,7 @@ def person_form(
     return render(request, template, context, status=status)
 
 
-def _org_label(user: Any, code: str) -> str:
+def _org_label(user: Actor, code: str) -> str:
     if not code:
         return ""
     try:

@@ -20,6 +20,7 @@ from zhili.core.dossier.api import (
     page_schema,
 )
 from zhili.core.schemas import ERRORS, Input
+from zhili.core.types import Actor
 from zhili.orgs.api import OrgRef
 from zhili.orgs.auth import StaffRequest
 from zhili.supervision import selectors, services, workflow
@@ -150,7 +151,7 @@ def order_detail(request: StaffRequest, number: str) -> Any:
     return detail_out(request, selectors.order_get(user=request.user, number=number))
 
 
-def _get(user: Any, number: str) -> SupervisionOrder:
+def _get(user: Actor, number: str) -> SupervisionOrder:
     return selectors.order_get(user=user, number=number)
 
 

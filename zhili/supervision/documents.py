@@ -5,13 +5,12 @@ reply deadline, the issuing center and date, and the copy-to line at the foot.
 `order_paper` holds the wording; the Word file (`render_order_docx`) and the print view
 (`order_print`) both render it (zhili.core.paper)."""
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 
 from zhili.core.paper import Block, Line, Paper, Table, docx_bytes
 from zhili.core.personal import personal_data_print
+from zhili.core.types import Actor
 from zhili.supervision.models import SupervisionOrder
 from zhili.supervision.services import late_text
 
@@ -78,7 +77,7 @@ def render_order_docx(order: SupervisionOrder) -> bytes:
 
 
 @transaction.atomic
-def order_print(*, actor: Any, order: SupervisionOrder) -> Paper:
+def order_print(*, actor: Actor, order: SupervisionOrder) -> Paper:
     """The notice for the print view, of an order from a scoped selector; audited like
     every printed document (it names the matter it supervises)."""
     personal_data_print(actor=actor, target=order, document="supervision.order")

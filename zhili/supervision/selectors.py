@@ -6,7 +6,6 @@ it was copied to (抄送) or the center that issued it. County-wide users see al
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -14,10 +13,11 @@ from django.utils import timezone
 from zhili.cases.selectors import own_center
 from zhili.core.errors import NotFound
 from zhili.core.scope import scope_for
+from zhili.core.types import Actor
 from zhili.supervision.models import OrderState, SupervisionOrder
 
 
-def order_scope(user: Any) -> Q:
+def order_scope(user: Actor) -> Q:
     scope = scope_for(user)
     if scope.everything:
         return Q()
@@ -40,7 +40,7 @@ class OrderFilters:
 SIDES = {"unit": "本单位被督办", "center": "本中心下发"}
 
 
-def side_q(user: Any, side: str) -> Q:
+def side_q(user: Actor, side: str) -> Q:
     """The orders sent to the user's unit (or below it): what it must answer; or those its
     center issued: what it reviews and closes. No unit or center: none."""
     if side not in SIDES:
@@ -60,7 +60,7 @@ def due_today_q(now: datetime | None = None) -> Q:
     return Q(state=OrderState.ISSUED, due_at__gte=now, due_at__lt=tomorrow)
 
 
-def order_list(*, user: Any, filters: OrderFilters | None = None) -> QuerySet[SupervisionOrder]:
+def order_list(*, user: Actor, filters: OrderFilters | None = None) -> QuerySet[SupervisionOrder]:
     f = filters or OrderFilters()
     qs = SupervisionOrder.objects.filter(order_scope(user)).select_related(
         "unit", "copy_to", "center", "case", "petition", "issued_by"
@@ -82,26 +82,26 @@ def order_list(*, user: Any, filters: OrderFilters | None = None) -> QuerySet[Su
     return qs.order_by("-issued_at", "-id")
 
 
-def order_get(*, user: Any, number: str) -> SupervisionOrder:
+def order_get(*, user: Actor, number: str) -> SupervisionOrder:
     try:
         return order_list(user=user).select_related("answered_by", "closed_by").get(number=number)
     except SupervisionOrder.DoesNotExist as exc:
         raise NotFound("督办单不存在") from exc
 
 
-def orders_for_case(*, user: Any, case_id: int) -> QuerySet[SupervisionOrder]:
+def orders_for_case(*, user: Actor, case_id: int) -> QuerySet[SupervisionOrder]:
     """The orders on one case (for the case detail page), in the user's scope."""
     return order_list(user=user).filter(case_id=case_id)
 
 
-def order_inbox(*, user: Any) -> QuerySet[SupervisionOrder]:
+def order_inbox(*, user: Actor) -> QuerySet[SupervisionOrder]:
     """Orders sent to the user's own unit (or below it): what it must answer."""
     if getattr(user, "organization", None) is None:
         return SupervisionOrder.objects.none()
     return order_list(user=user).filter(side_q(user, "unit"))
 
 
-def order_work(*, user: Any) -> dict[str, int]:
+def order_work(*, user: Actor) -> dict[str, int]:
     """In one query, the open orders of both sides: sent to the user's unit and not answered
     (`to_answer`), of which due later today (`due_today`) and late (`late`); answered to the
     user's center, to review and close (`to_close`)."""

@@ -25,6 +25,7 @@ from zhili.core.dossier import views as dossier_views
 from zhili.core.dossier.views import DossierPages
 from zhili.core.errors import DomainError, NotFound
 from zhili.core.roles import Action
+from zhili.core.types import Actor
 from zhili.core.xlsx import XLSX
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Organization
@@ -50,7 +51,7 @@ TABS = [
 TAB_KEYS = {key for key, _label in TABS}
 
 
-def get_order_or_404(user: Any, number: str) -> SupervisionOrder:
+def get_order_or_404(user: Actor, number: str) -> SupervisionOrder:
     try:
         return selectors.order_get(user=user, number=number)
     except NotFound as exc:
@@ -65,7 +66,7 @@ def answer_late(order: SupervisionOrder, now: Any = None) -> str:
     return services.late_text(now - order.due_at)
 
 
-def visible_case_ids(user: Any, orders: list[SupervisionOrder]) -> set[int]:
+def visible_case_ids(user: Actor, orders: list[SupervisionOrder]) -> set[int]:
     """Which of the orders' cases the user may open (a copy-to unit may not see the case)."""
     ids = {o.case_id for o in orders if o.case_id}
     if not ids:
@@ -76,7 +77,7 @@ def visible_case_ids(user: Any, orders: list[SupervisionOrder]) -> set[int]:
 # --- list -------------------------------------------------------------------------------------
 
 
-def _filtered(user: Any, data: dict[str, Any]) -> QuerySet[SupervisionOrder]:
+def _filtered(user: Actor, data: dict[str, Any]) -> QuerySet[SupervisionOrder]:
     filters = selectors.OrderFilters(
         level=data.get("level") or "",
         unit=data.get("unit") or "",
@@ -170,7 +171,7 @@ def order_export_xlsx(request: StaffRequest) -> HttpResponseBase:
 # --- detail and actions -----------------------------------------------------------------------
 
 
-def detail_context(user: Any, order: SupervisionOrder, **extra: Any) -> dict[str, Any]:
+def detail_context(user: Actor, order: SupervisionOrder, **extra: Any) -> dict[str, Any]:
     return {
         "order": order,
         "case": order.case,

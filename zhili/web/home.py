@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from zhili.core.roles import Action, Role
 from zhili.core.scope import can, role_codes, scope_for
+from zhili.core.types import Actor
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def _clock_figures(counts: dict[str, int], link: Callable[..., str]) -> list[Fig
 # --- the one queue (事件工单) ------------------------------------------------------------------
 
 
-def cases_center(user: Any) -> WorkCard | None:
+def cases_center(user: Actor) -> WorkCard | None:
     from zhili.cases import selectors
 
     center = selectors.own_center(user)
@@ -90,7 +91,7 @@ def cases_center(user: Any) -> WorkCard | None:
     )
 
 
-def cases_unit(user: Any) -> WorkCard | None:
+def cases_unit(user: Actor) -> WorkCard | None:
     from zhili.cases import selectors
 
     org = getattr(user, "organization", None)
@@ -112,7 +113,7 @@ def cases_unit(user: Any) -> WorkCard | None:
     )
 
 
-def cases_grid(user: Any) -> WorkCard | None:
+def cases_grid(user: Actor) -> WorkCard | None:
     from zhili.cases import selectors
 
     if not can(user, Action.MOBILE_USE):
@@ -129,7 +130,7 @@ def cases_grid(user: Any) -> WorkCard | None:
     )
 
 
-def cases_overview(user: Any) -> WorkCard | None:
+def cases_overview(user: Actor) -> WorkCard | None:
     from zhili.cases import selectors
 
     counts = selectors.scope_work(user=user)
@@ -149,7 +150,7 @@ def cases_overview(user: Any) -> WorkCard | None:
 # --- supervision orders (督办单) ----------------------------------------------------------------
 
 
-def supervision(user: Any) -> WorkCard | None:
+def supervision(user: Actor) -> WorkCard | None:
     from zhili.supervision import selectors, workflow
 
     if not can(user, Action.SUPERVISION_VIEW):
@@ -194,7 +195,7 @@ def supervision(user: Any) -> WorkCard | None:
 # --- disputes (矛盾纠纷调解) --------------------------------------------------------------------
 
 
-def disputes(user: Any) -> WorkCard | None:
+def disputes(user: Actor) -> WorkCard | None:
     from zhili.mediation import selectors
 
     if not can(user, Action.DISPUTES_VIEW):
@@ -244,7 +245,7 @@ def disputes(user: Any) -> WorkCard | None:
     )
 
 
-def risk_alerts(user: Any) -> WorkCard | None:
+def risk_alerts(user: Actor) -> WorkCard | None:
     from zhili.mediation import selectors
 
     unsigned = selectors.risk_alerts_unsigned(user=user)
@@ -263,7 +264,7 @@ def risk_alerts(user: Any) -> WorkCard | None:
 # --- petitions and receptions (信访接访) --------------------------------------------------------
 
 
-def petitions(user: Any) -> WorkCard | None:
+def petitions(user: Actor) -> WorkCard | None:
     from zhili.petitions import selectors
 
     if not can(user, Action.PETITIONS_VIEW):
@@ -300,7 +301,7 @@ def petitions(user: Any) -> WorkCard | None:
     )
 
 
-def receptions_leader(user: Any) -> WorkCard | None:
+def receptions_leader(user: Actor) -> WorkCard | None:
     from zhili.receptions import selectors
 
     if not can(user, Action.RECEPTIONS_RECEIVE):
@@ -319,7 +320,7 @@ def receptions_leader(user: Any) -> WorkCard | None:
     )
 
 
-def receptions_manage(user: Any) -> WorkCard | None:
+def receptions_manage(user: Actor) -> WorkCard | None:
     from zhili.receptions import selectors
 
     if not can(user, Action.RECEPTIONS_MANAGE):
@@ -344,7 +345,7 @@ def receptions_manage(user: Any) -> WorkCard | None:
 # --- the administrator ------------------------------------------------------------------------
 
 
-def integrations(user: Any) -> WorkCard | None:
+def integrations(user: Actor) -> WorkCard | None:
     from zhili.integrations import selectors
     from zhili.integrations.models import CallbackState
 
@@ -433,7 +434,7 @@ CARDS: list[tuple[frozenset[str], Callable[[Any], WorkCard | None]]] = [
 ]
 
 
-def _roles(user: Any) -> set[str]:
+def _roles(user: Actor) -> set[str]:
     """The user's role codes; a superuser without a role counts as an administrator."""
     roles = set(role_codes(user))
     if user.is_superuser and not roles:
@@ -441,7 +442,7 @@ def _roles(user: Any) -> set[str]:
     return roles
 
 
-def work_cards(user: Any) -> list[WorkCard]:
+def work_cards(user: Actor) -> list[WorkCard]:
     """The user's cards, each built once, in `CARDS` order."""
     roles = _roles(user)
     cards: list[WorkCard] = []

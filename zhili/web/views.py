@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from zhili.core.errors import DomainError
 from zhili.core.roles import Action, Role
 from zhili.core.scope import can, role_codes
+from zhili.core.types import Actor
 from zhili.orgs import lockout, services
 from zhili.orgs.auth import StaffRequest
 from zhili.web import errors
@@ -53,7 +54,7 @@ def greeting(now: Any = None) -> str:
     return "晚上好"
 
 
-def sections(user: Any) -> list[dict[str, str]]:
+def sections(user: Actor) -> list[dict[str, str]]:
     """The SECTIONS this user may open, by the navigation's rules (NAV_CONDITIONS too)."""
     cards = []
     for title, description, name, action in SECTIONS:

@@ -10,6 +10,7 @@ from zhili.cases.api.router import ERRORS, cases_router
 from zhili.cases.api.schemas import BucketOut, CasePageOut, CaseQuery, View
 from zhili.cases.models import State
 from zhili.core.errors import InvalidInput
+from zhili.core.types import Actor
 from zhili.orgs.auth import StaffRequest
 
 BUCKETS = {View.WORKBENCH: selectors.WORKBENCH_BUCKETS, View.INBOX: selectors.INBOX_BUCKETS}
@@ -23,7 +24,7 @@ def _states(values: list[str]) -> tuple[str, ...]:
     return states
 
 
-def _base(user: Any, view: View) -> Any:
+def _base(user: Actor, view: View) -> Any:
     if view == View.WORKBENCH:
         return selectors.workbench_cases(user=user)
     if view == View.INBOX:

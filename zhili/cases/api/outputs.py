@@ -23,6 +23,7 @@ from zhili.cases.models import (
 from zhili.core.personal import mask_phone
 from zhili.core.roles import Action
 from zhili.core.scope import can
+from zhili.core.types import Actor
 from zhili.orgs.models import Grid, Organization
 
 TIMELINE_LABELS = {
@@ -178,7 +179,7 @@ def timeline_out(event: CaseEvent, case_no: str) -> dict[str, Any]:
     }
 
 
-def detail_out(user: Any, case: Case) -> dict[str, Any]:
+def detail_out(user: Actor, case: Case) -> dict[str, Any]:
     no = case.case_no
     attachments = case.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")
     tasks = list(selectors.case_assists(case))

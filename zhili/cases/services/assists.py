@@ -41,6 +41,7 @@ from zhili.core import workcal
 from zhili.core.audit import audit
 from zhili.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from zhili.core.events import emit
+from zhili.core.types import Actor
 from zhili.core.workflow import TransitionRefused, actor_roles, refusal_to_error
 from zhili.orgs.models import Organization
 
@@ -198,14 +199,14 @@ def assists_recompute_provisional(*, years: Iterable[int]) -> int:
 # --- an assisting unit's actions ----------------------------------------------------------
 
 
-def _covers(actor: Any, task: CaseAssist) -> bool:
+def _covers(actor: Actor, task: CaseAssist) -> bool:
     if actor.is_superuser:
         return True
     org = getattr(actor, "organization", None)
     return org is not None and task.organization.path.startswith(org.path)
 
 
-def tasks_of(actor: Any, case: Case) -> list[CaseAssist]:
+def tasks_of(actor: Actor, case: Case) -> list[CaseAssist]:
     """The case's tasks that the actor's unit covers (its own unit's first). A list page
     prefetches `assists__organization`, so that its rows cost no query each."""
     tasks = [t for t in case.assists.all() if _covers(actor, t)]
@@ -213,7 +214,7 @@ def tasks_of(actor: Any, case: Case) -> list[CaseAssist]:
     return sorted(tasks, key=lambda t: (t.organization_id != own, t.pk))
 
 
-def _check(actor: Any, case: Case, task: CaseAssist, action: str) -> workflow.Transition:
+def _check(actor: Actor, case: Case, task: CaseAssist, action: str) -> workflow.Transition:
     try:
         transition = workflow.check_assist(action, state=task.state, roles=actor_roles(actor))
     except TransitionRefused as refused:
@@ -225,7 +226,7 @@ def _check(actor: Any, case: Case, task: CaseAssist, action: str) -> workflow.Tr
     return transition
 
 
-def _task_for(actor: Any, case: Case, action: str, unit: str | None) -> CaseAssist:
+def _task_for(actor: Actor, case: Case, action: str, unit: str | None) -> CaseAssist:
     tasks = tasks_of(actor, case)
     if unit:
         tasks = [t for t in tasks if t.organization.code == unit]
@@ -237,7 +238,7 @@ def _task_for(actor: Any, case: Case, action: str, unit: str | None) -> CaseAssi
     return (workable or tasks)[0]
 
 
-def assist_actions_for(actor: Any, case: Case) -> list[workflow.Transition]:
+def assist_actions_for(actor: Actor, case: Case) -> list[workflow.Transition]:
     """The task actions `actor` may take on `case` now."""
     allowed: dict[str, workflow.Transition] = {}
     for task in tasks_of(actor, case):
@@ -263,7 +264,7 @@ def _task_reply(task: CaseAssist, now: datetime, params: dict[str, Any]) -> dict
 HANDLERS = {"assist_acknowledge": _acknowledge, "assist_reply": _task_reply}
 
 
-def case_assist_act(*, actor: Any, case: Case, action: str, **params: Any) -> Case:
+def case_assist_act(*, actor: Actor, case: Case, action: str, **params: Any) -> Case:
     """Take an assisting unit's action on its task (inside `case_act`'s transaction).
 
     `unit` picks the task when the actor's unit covers several assisting units."""
@@ -284,7 +285,7 @@ def case_assist_act(*, actor: Any, case: Case, action: str, **params: Any) -> Ca
 
 
 def _record(
-    actor: Any,
+    actor: Actor,
     case: Case,
     task: CaseAssist,
     transition: workflow.Transition,

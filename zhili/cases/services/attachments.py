@@ -1,7 +1,6 @@
 """Attachments added to a case, at intake, with a transition or on their own."""
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -12,10 +11,11 @@ from zhili.cases.services.common import history
 from zhili.core.audit import audit
 from zhili.core.dossier.transitions import check_side
 from zhili.core.errors import Conflict, Forbidden, InvalidInput
+from zhili.core.types import Actor, SystemActor
 from zhili.core.uploads import check_upload
 
 
-def attach_files(case: Case, files: list, actor: Any, event: CaseEvent | None) -> None:
+def attach_files(case: Case, files: list, actor: SystemActor, event: CaseEvent | None) -> None:
     user = actor if getattr(actor, "pk", None) else None
     for upload, kind in files:
         CaseAttachment.objects.create(
@@ -30,7 +30,7 @@ def attach_files(case: Case, files: list, actor: Any, event: CaseEvent | None) -
 
 
 @transaction.atomic
-def case_attach(*, actor: Any, case: Case, files: Iterable[UploadedFile]) -> list[CaseAttachment]:
+def case_attach(*, actor: Actor, case: Case, files: Iterable[UploadedFile]) -> list[CaseAttachment]:
     """Add attachments to `case` (fetched through a selector) for someone on its handler or
     dispatch side; the state does not change, so it never conflicts with a transition."""
     try:

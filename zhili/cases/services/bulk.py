@@ -29,6 +29,7 @@ from zhili.core.counters import take_blocks
 from zhili.core.models import Series
 from zhili.core.personal import validate_phone
 from zhili.core.rows import insert_rows, reserve_ids
+from zhili.core.types import Actor
 
 IMPORT_ACTION = "import"
 BATCH = 1000  # rows per INSERT statement
@@ -125,7 +126,7 @@ def _number(cases: list[Case]) -> None:
             case.case_no = f"{prefix}{day:%Y%m%d}-{first + offset:05d}"
 
 
-def _timeline(cases: list[Case], actor: Any, note: str, data: dict[str, Any], now: datetime):
+def _timeline(cases: list[Case], actor: Actor, note: str, data: dict[str, Any], now: datetime):
     user = actor if getattr(actor, "pk", None) else None
     unit = getattr(user, "organization", None)
     events = [
@@ -153,7 +154,7 @@ def _index_text(cases: list[Case]) -> None:
 @transaction.atomic
 def case_bulk_register(
     *,
-    actor: Any,
+    actor: Actor,
     items: Sequence[HistoricalCase],
     note: str = "",
     data: dict[str, Any] | None = None,

@@ -12,7 +12,7 @@ reply and closes it, so it goes to the center's follow-up (回访) like any othe
 """
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +25,7 @@ from zhili.core.dossier.transitions import check_side
 from zhili.core.errors import Conflict
 from zhili.core.roles import Action
 from zhili.core.scope import can
+from zhili.core.types import Actor, SystemActor
 from zhili.core.workflow import Transition
 from zhili.orgs.models import Organization
 
@@ -75,7 +76,7 @@ DOSSIER_KINDS = (
 )
 
 
-def dossier_openers(user: Any, case: Case) -> list[DossierKind]:
+def dossier_openers(user: Actor, case: Case) -> list[DossierKind]:
     """The dossiers `user` may open from `case` now; the dossier's own service checks the
     rest (the user's unit holds the case)."""
     if case.state not in TAKEABLE:
@@ -110,7 +111,7 @@ class DossierOutcome(Protocol):
 
 
 @transaction.atomic
-def case_take_for_dossier(*, actor: Any, case: Case, dossier_label: str) -> Case:
+def case_take_for_dossier(*, actor: Actor, case: Case, dossier_label: str) -> Case:
     """Acknowledge `case` as `actor` (its lead unit's side) if need be, and hand it over to
     the dossier about to be opened: its clock stops (the time left is kept, as for a
     suspension) until the dossier's outcome answers it.
@@ -143,7 +144,7 @@ def case_hand_over(*, case: Case, unit: Organization, dossier_label: str) -> Cas
     return _hold(None, case, note, dossier_label)
 
 
-def _hold(actor: Any, case: Case, note: str, dossier_label: str) -> Case:
+def _hold(actor: SystemActor, case: Case, note: str, dossier_label: str) -> Case:
     now = timezone.now()
     left = None
     if case.due_at is not None:
@@ -153,7 +154,7 @@ def _hold(actor: Any, case: Case, note: str, dossier_label: str) -> Case:
     return apply_step(case, HOLD, actor, changes, note=note, dossier=dossier_label)
 
 
-def case_answer_from_dossier(*, actor: Any, outcome: DossierOutcome) -> Case | None:
+def case_answer_from_dossier(*, actor: SystemActor, outcome: DossierOutcome) -> Case | None:
     """Reply to and close the case the dossier came from; None when there is nothing to do
     (no case, or it was already answered: a second delivery changes nothing).
 

@@ -1,8 +1,6 @@
 """A dispatcher's decision on a likely duplicate (疑似重复件, found at intake by
 zhili.cases.duplicates): merge it into its candidate, or say it is not one."""
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,9 +9,10 @@ from zhili.cases.selectors import case_get
 from zhili.cases.services.transitions import case_act, check_transition
 from zhili.core.audit import audit
 from zhili.core.errors import Conflict
+from zhili.core.types import Actor
 
 
-def _decide(flag: CaseDuplicate, actor: Any, state: str) -> None:
+def _decide(flag: CaseDuplicate, actor: Actor, state: str) -> None:
     updated = CaseDuplicate.objects.filter(pk=flag.pk, state=DuplicateState.OPEN).update(
         state=state, decided_by=actor, decided_at=timezone.now()
     )
@@ -23,7 +22,7 @@ def _decide(flag: CaseDuplicate, actor: Any, state: str) -> None:
 
 
 @transaction.atomic
-def duplicate_merge(*, actor: Any, flag: CaseDuplicate) -> Case:
+def duplicate_merge(*, actor: Actor, flag: CaseDuplicate) -> Case:
     """Merge the flagged case into its candidate (the workflow's merge: role, side and state
     checked there); its reporter then receives the master's reply (cases.handlers)."""
     if flag.state != DuplicateState.OPEN:
@@ -36,7 +35,7 @@ def duplicate_merge(*, actor: Any, flag: CaseDuplicate) -> Case:
 
 
 @transaction.atomic
-def duplicate_dismiss(*, actor: Any, flag: CaseDuplicate) -> CaseDuplicate:
+def duplicate_dismiss(*, actor: Actor, flag: CaseDuplicate) -> CaseDuplicate:
     """Not a duplicate: whoever may merge the case may say so."""
     case = case_get(user=actor, case_no=flag.case.case_no)
     check_transition(actor, case, "merge")

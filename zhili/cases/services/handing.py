@@ -25,11 +25,12 @@ from zhili.cases import deadlines
 from zhili.cases.models import Case
 from zhili.cases.selectors import hand_down_units
 from zhili.core.errors import InvalidInput
+from zhili.core.types import Actor
 from zhili.orgs.models import Organization
 
 
 def hand_down(
-    actor: Any, case: Case, *, unit_code: str | None, note: str | None
+    actor: Actor, case: Case, *, unit_code: str | None, note: str | None
 ) -> tuple[dict[str, Any], str, dict[str, Any]]:
     """The changes of a hand-down to the unit `unit_code`, its timeline note and data."""
     code = (unit_code or "").strip()

@@ -4,7 +4,6 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -27,6 +26,7 @@ from zhili.core.personal import validate_phone
 from zhili.core.rows import insert_row, update_row
 from zhili.core.scope import role_codes
 from zhili.core.text import clean_line, clean_text
+from zhili.core.types import SystemActor
 from zhili.core.uploads import check_upload
 
 
@@ -110,7 +110,9 @@ def validate_intake(intake: Intake) -> None:
 
 
 @transaction.atomic
-def case_register(*, actor: Any, intake: Intake, attachments: Iterable[UploadedFile] = ()) -> Case:
+def case_register(
+    *, actor: SystemActor, intake: Intake, attachments: Iterable[UploadedFile] = ()
+) -> Case:
     if actor is not None and not role_codes(actor) & workflow.INTAKE and not actor.is_superuser:
         raise Forbidden("您的角色不能受理事件")
     intake = _cleaned(intake)

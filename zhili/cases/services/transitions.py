@@ -62,7 +62,7 @@ def apply_step(
     return case
 
 
-def _dispatch_target(actor: Any, case: Case, unit_code: str | None) -> Organization:
+def _dispatch_target(actor: Actor, case: Case, unit_code: str | None) -> Organization:
     if not unit_code:
         if case.suggested_unit is None:
             raise InvalidInput("权责清单未匹配到承办单位，请选择承办单位", field="unit")
@@ -121,7 +121,7 @@ def _assisting(codes: Iterable[str], lead: Organization) -> list[Organization]:
     return sorted(units, key=lambda u: codes.index(u.code))
 
 
-def _dispatch(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _dispatch(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     unit = _dispatch_target(actor, case, p.get("unit"))
     assisting = _assisting(p.get("assisting", []), unit)
     until = _parse_until(p["assist_until"], field="assist_until") if p.get("assist_until") else None
@@ -145,16 +145,16 @@ def _with(case: Case, changes: dict[str, Any]) -> Case:
     return preview
 
 
-def _acknowledge(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _acknowledge(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     return apply_step(case, t, actor, {"acknowledged_at": timezone.now()}, note=p.get("note", ""))
 
 
-def _start(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _start(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     changes = {} if case.acknowledged_at else {"acknowledged_at": timezone.now()}
     return apply_step(case, t, actor, changes, note=p.get("note", ""))
 
 
-def reply_step(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def reply_step(actor: SystemActor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     text = (p.get("reply") or "").strip()
     if not text:
         raise InvalidInput("请填写办理结果", field="reply")
@@ -169,11 +169,11 @@ def reply_step(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]
     return apply_step(case, t, actor, changes, note=text, files=p.get("files"))
 
 
-def close_step(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def close_step(actor: SystemActor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     return apply_step(case, t, actor, {"closed_at": timezone.now()}, note=p.get("note", ""))
 
 
-def _send_back(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _send_back(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     """审核退回: the reply goes back to the unit, which works on under its original deadline
     (a weak reply must not stop the clock: otherwise a placeholder would buy time). The
     rejected reply stays on the timeline."""
@@ -202,7 +202,7 @@ def _warn_again(case: Case) -> datetime | None:
     return deadlines.warn_point(start, case.due_at, calendar=case.calendar_clock)
 
 
-def _rate(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _rate(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     rating = p.get("rating") or ""
     if rating not in Rating.values:
         raise InvalidInput(
@@ -224,7 +224,7 @@ def _to_center(case: Case) -> dict[str, Any]:
     }
 
 
-def _return(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _return(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     previous = case.lead_unit.code if case.lead_unit else ""
     tasks = assists.withdraw_tasks(case)
     return apply_step(
@@ -232,13 +232,13 @@ def _return(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -
     )
 
 
-def _request_return(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _request_return(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     changes = {"return_requested_at": timezone.now(), "return_reason": p["reason"][:300]}
     unit = case.lead_unit.code if case.lead_unit else ""
     return apply_step(case, t, actor, changes, note=p["reason"], unit=unit)
 
 
-def _approve_return(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _approve_return(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     previous = case.lead_unit.code if case.lead_unit else ""
     tasks = assists.withdraw_tasks(case)
     note = p.get("note", "") or case.return_reason
@@ -248,20 +248,20 @@ def _approve_return(actor: Any, case: Case, t: workflow.Transition, p: dict[str,
     )
 
 
-def _refuse_return(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _refuse_return(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     unit = case.lead_unit.code if case.lead_unit else ""
     changes = {"return_requested_at": None}
     return apply_step(case, t, actor, changes, note=p["reason"], unit=unit)
 
 
-def _escalate(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _escalate(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     parent = case.dispatch_center.parent
     assert parent is not None, "a township center always has the county center above it"
     changes = {"dispatch_center": parent, "dispatch_path": parent.path}
     return apply_step(case, t, actor, changes, note=p["reason"], to_center=parent.code)
 
 
-def _assign_down(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _assign_down(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     code = p.get("township") or (case.township.code if case.township else "")
     center = Organization.objects.filter(
         code=code, parent=case.dispatch_center, level=Level.TOWNSHIP, kind=Kind.CENTER
@@ -272,14 +272,14 @@ def _assign_down(actor: Any, case: Case, t: workflow.Transition, p: dict[str, An
     return apply_step(case, t, actor, changes, note=p.get("note", ""), to_center=center.code)
 
 
-def _hand_down(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _hand_down(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     changes, note, data = handing.hand_down(
         actor, case, unit_code=p.get("unit"), note=p.get("note")
     )
     return apply_step(case, t, actor, changes, note=note, **data)
 
 
-def _return_to_source(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _return_to_source(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     changes, data = handing.return_to_source(case, reason=p["reason"])
     return apply_step(case, t, actor, changes, note=p["reason"], **data)
 
@@ -295,7 +295,7 @@ def _parse_until(value: Any, *, field: str = "until") -> datetime:
     return check_moment(until, field=field)  # 2000-2099, offsets within ±14:00
 
 
-def _request_extension(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _request_extension(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     until = _parse_until(p.get("until"))
     if case.due_at and until <= case.due_at:
         raise InvalidInput("延期后的时限应晚于当前办结时限", field="until")
@@ -303,7 +303,7 @@ def _request_extension(actor: Any, case: Case, t: workflow.Transition, p: dict[s
     return apply_step(case, t, actor, changes, note=p["reason"], until=until)
 
 
-def _approve_extension(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _approve_extension(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     until = case.extension_requested_until
     assert until is not None
     now = timezone.now()
@@ -323,12 +323,12 @@ def _approve_extension(actor: Any, case: Case, t: workflow.Transition, p: dict[s
     return apply_step(case, t, actor, changes, note=p.get("note", ""), until=until)
 
 
-def _refuse_extension(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _refuse_extension(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     changes = {"extension_requested_until": None}
     return apply_step(case, t, actor, changes, note=p["reason"])
 
 
-def _suspend(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _suspend(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     now = timezone.now()
     remaining = None
     if case.due_at and case.state in workflow.CLOCK_RUNNING:
@@ -343,7 +343,7 @@ def _suspend(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) 
     return apply_step(case, t, actor, changes, note=p["reason"])
 
 
-def _resume(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _resume(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     now = timezone.now()
     changes: dict[str, Any] = {"state": case.state_before_suspend, "suspended_at": None}
     suspended_at = case.suspended_at
@@ -365,7 +365,7 @@ def _resume(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -
     return case
 
 
-def _merge(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _merge(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     master_no = (p.get("master") or "").strip()
     if not master_no or master_no == case.case_no:
         raise InvalidInput("请填写主工单编号（不能是本工单）", field="master")
@@ -381,7 +381,7 @@ def _merge(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) ->
     return apply_step(case, t, actor, changes, note=note, master=master.case_no, **tasks)
 
 
-def _reopen(actor: Any, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _reopen(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
     if case.lead_unit is None:
         raise InvalidInput("原承办单位不存在，请改派", field="unit")
     changes = {
@@ -425,7 +425,7 @@ HANDLERS = {
 
 
 @transaction.atomic
-def case_act(*, actor: Any, case: Case, action: str, **params: Any) -> Case:
+def case_act(*, actor: Actor, case: Case, action: str, **params: Any) -> Case:
     """Take transition `action` on `case` (fetched through a selector, so in scope).
 
     Raises NotFound (unknown action), Forbidden (role or side), Conflict (state, a rule such

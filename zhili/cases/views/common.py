@@ -13,6 +13,7 @@ from zhili.cases.forms import ONE_CLICK
 from zhili.cases.models import Case
 from zhili.cases.services.assists import tasks_of
 from zhili.core.errors import DomainError, NotFound
+from zhili.core.types import Actor
 from zhili.orgs import selectors as org_selectors
 from zhili.orgs.auth import StaffRequest
 
@@ -48,7 +49,7 @@ ROW_ACTIONS = {
 CONTEXTS = {"detail", *ROW_ACTIONS}
 
 
-def get_case_or_404(user: Any, case_no: str) -> Case:
+def get_case_or_404(user: Actor, case_no: str) -> Case:
     try:
         return selectors.case_get(user=user, case_no=case_no)
     except NotFound as exc:
@@ -114,7 +115,7 @@ def go(request: StaffRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-def row_context(user: Any, ctx: str, case: Case, **extra: Any) -> dict[str, Any]:
+def row_context(user: Actor, ctx: str, case: Case, **extra: Any) -> dict[str, Any]:
     allowed = {t.name: t for t in services.actions_for(user, case)}
     actions = [allowed[name] for name in ROW_ACTIONS[ctx] if name in allowed]
     if ctx == "workbench" and "flags" not in extra:
@@ -127,7 +128,7 @@ def row_context(user: Any, ctx: str, case: Case, **extra: Any) -> dict[str, Any]
     return context | {"can_merge": "merge" in allowed}
 
 
-def _filter_options(user: Any) -> dict[str, Any]:
+def _filter_options(user: Actor) -> dict[str, Any]:
     return {
         "categories": selectors.category_list(),
         "townships": org_selectors.township_list(user=user).order_by("code"),

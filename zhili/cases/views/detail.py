@@ -28,6 +28,7 @@ from zhili.core.errors import DomainError, NotFound
 from zhili.core.personal import personal_data_reveal
 from zhili.core.roles import Action
 from zhili.core.scope import can
+from zhili.core.types import Actor, SystemActor
 from zhili.orgs import selectors as org_selectors
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Level
@@ -58,7 +59,7 @@ def timeline(case: Case) -> list[Any]:
     return events
 
 
-def detail_context(user: Any, case: Case, **extra: Any) -> dict[str, Any]:
+def detail_context(user: Actor, case: Case, **extra: Any) -> dict[str, Any]:
     grid_geometry = case.grid.geometry if case.grid else None
     actions = services.actions_for(user, case)
     assists = list(selectors.case_assists(case))
@@ -104,7 +105,11 @@ def detail(request: StaffRequest, case_no: str) -> HttpResponse:
 
 
 def _action_form(
-    action: str, data: Any = None, files: Any = None, case: Case | None = None, user: Any = None
+    action: str,
+    data: Any = None,
+    files: Any = None,
+    case: Case | None = None,
+    user: SystemActor = None,
 ) -> Any:
     form_class = ACTION_FORMS[action]
     initial = {}
@@ -120,7 +125,7 @@ def _action_form(
     return form_class(data, files, initial=initial)
 
 
-def _form_choices(user: Any, case: Case, action: str) -> dict[str, Any]:
+def _form_choices(user: Actor, case: Case, action: str) -> dict[str, Any]:
     if action in ("dispatch", "reassign"):
         return {"units": selectors.dispatch_units(user=user).order_by("path")}
     if action == "assign_down":

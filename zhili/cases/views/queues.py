@@ -13,6 +13,7 @@ from zhili.cases.models import Case, State
 from zhili.cases.views.common import PAGE_SIZE, row_context
 from zhili.core.errors import DomainError, InvalidInput
 from zhili.core.roles import Action
+from zhili.core.types import Actor
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
 
@@ -31,7 +32,7 @@ def _page(request: StaffRequest, qs: QuerySet[Case]) -> selectors.Page:
         return selectors.keyset_page(qs, size=PAGE_SIZE)
 
 
-def _rows(user: Any, ctx: str, cases: list[Case]) -> list[dict[str, Any]]:
+def _rows(user: Actor, ctx: str, cases: list[Case]) -> list[dict[str, Any]]:
     if ctx == "inbox":
         progress = selectors.assist_progress([case.pk for case in cases])
         return [

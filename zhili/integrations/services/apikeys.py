@@ -2,7 +2,6 @@
 
 import hashlib
 import secrets
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +11,7 @@ from zhili.core.audit import audit
 from zhili.core.errors import Conflict, InvalidInput
 from zhili.core.roles import Action
 from zhili.core.scope import require
+from zhili.core.types import Actor
 from zhili.integrations.models import ApiKey
 
 KEY_PREFIX = "zk_"
@@ -22,7 +22,7 @@ def key_digest(raw: str) -> str:
 
 
 @transaction.atomic
-def apikey_create(*, actor: Any, channel: str, name: str) -> tuple[ApiKey, str]:
+def apikey_create(*, actor: Actor, channel: str, name: str) -> tuple[ApiKey, str]:
     """A new key for `channel`; returns the row and the key itself, which is never stored."""
     if actor is not None:
         require(actor, Action.INTEGRATIONS_MANAGE)
@@ -46,7 +46,7 @@ def apikey_create(*, actor: Any, channel: str, name: str) -> tuple[ApiKey, str]:
 
 
 @transaction.atomic
-def apikey_revoke(*, actor: Any, key: ApiKey) -> ApiKey:
+def apikey_revoke(*, actor: Actor, key: ApiKey) -> ApiKey:
     if actor is not None:
         require(actor, Action.INTEGRATIONS_MANAGE)
     revoked = ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(

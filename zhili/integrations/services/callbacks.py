@@ -21,6 +21,7 @@ from zhili.core.audit import audit
 from zhili.core.errors import Conflict
 from zhili.core.roles import Action
 from zhili.core.scope import require
+from zhili.core.types import Actor
 from zhili.integrations.models import CallbackState, PushedOrder, ReplyAttempt, ReplyCallback
 from zhili.integrations.signing import signed_headers
 
@@ -180,7 +181,7 @@ def _record(
 
 
 @transaction.atomic
-def callback_resend(*, actor: Any, callback: ReplyCallback) -> ReplyCallback:
+def callback_resend(*, actor: Actor, callback: ReplyCallback) -> ReplyCallback:
     """Send a failed reply again (after the sender is back): a fresh round of attempts."""
     require(actor, Action.INTEGRATIONS_MANAGE)
     changed = ReplyCallback.objects.filter(pk=callback.pk, state=CallbackState.FAILED).update(

@@ -1,7 +1,5 @@
 """The sender's category texts mapped to our dispatch catalog (the 分类映射 page)."""
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -12,6 +10,7 @@ from zhili.core.audit import audit
 from zhili.core.errors import InvalidInput
 from zhili.core.roles import Action
 from zhili.core.scope import require
+from zhili.core.types import Actor
 from zhili.integrations.models import CategoryMapping
 
 TEXT_LENGTH = 200
@@ -44,7 +43,7 @@ def mapping_hit(mapping: CategoryMapping) -> None:
 
 @transaction.atomic
 def mapping_set(
-    *, actor: Any, mapping: CategoryMapping, category: Category | None
+    *, actor: Actor, mapping: CategoryMapping, category: Category | None
 ) -> CategoryMapping:
     """Map (or unmap, with None) a sender's text. Applies to the orders pushed from now on."""
     require(actor, Action.INTEGRATIONS_MANAGE)

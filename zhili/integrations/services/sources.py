@@ -1,7 +1,6 @@
 """The push sources: one per pushing channel, each with its shared HMAC secret."""
 
 import secrets
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -13,6 +12,7 @@ from zhili.core.audit import audit
 from zhili.core.errors import Conflict, InvalidInput
 from zhili.core.roles import Action
 from zhili.core.scope import require
+from zhili.core.types import Actor, SystemActor
 from zhili.integrations.models import PushChannel, PushSource
 
 SECRET_PREFIX = "zs_"  # noqa: S105 - the prefix of generated secrets, not a secret
@@ -37,7 +37,7 @@ def _check_url(url: str) -> str:
 @transaction.atomic
 def pushsource_create(
     *,
-    actor: Any,
+    actor: SystemActor,
     channel: str,
     name: str,
     callback_url: str = "",
@@ -71,7 +71,7 @@ def pushsource_create(
 
 
 @transaction.atomic
-def pushsource_rotate(*, actor: Any, source: PushSource) -> tuple[PushSource, str]:
+def pushsource_rotate(*, actor: Actor, source: PushSource) -> tuple[PushSource, str]:
     """A new secret for `source`; the old one stops working at once."""
     if actor is not None:
         require(actor, Action.INTEGRATIONS_MANAGE)

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 
 from zhili.core.personal import mask_id_number, mask_phone
 from zhili.core.roles import Role
+from zhili.core.types import Actor
 
 register = template.Library()
 
@@ -25,7 +26,7 @@ def role_label(code: str) -> str:
 
 
 @register.filter
-def role_labels(user: Any) -> list[str]:
+def role_labels(user: Actor) -> list[str]:
     """Chinese labels of a user's roles, in the order of the Role table."""
     codes = {g.name for g in user.groups.all()}
     return [label for code, label in Role.choices if code in codes]
