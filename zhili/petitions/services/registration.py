@@ -31,6 +31,7 @@ from django.utils import timezone
 from zhili.cases.models import Case
 from zhili.cases.services.dossiers import case_hand_over, case_take_for_dossier
 from zhili.core.audit import audit
+from zhili.core.dossier import record_history
 from zhili.core.errors import Forbidden, InvalidInput
 from zhili.core.events import emit
 from zhili.core.personal import validate_id_number, validate_phone
@@ -48,7 +49,7 @@ from zhili.petitions.models import (
     Route,
     State,
 )
-from zhili.petitions.services.common import next_petition_no, timeline
+from zhili.petitions.services.common import next_petition_no
 
 # 第十八条: a group visit chooses representatives, at most five.
 MAX_REPRESENTATIVES = 5
@@ -386,15 +387,20 @@ def _register(
         ignore_conflicts=True,
     )
     note = f"从工单 {case.case_no} 转为信访事项" if case else ""
-    timeline(petition, "register", "", State.REGISTERED, actor, note)
+    kind = workflow.KIND
+    registered = State.REGISTERED
+    record_history(
+        kind, petition, "register", from_state="", to_state=registered, actor=actor, note=note
+    )
     if refused:
-        timeline(
+        record_history(
+            kind,
             petition,
             "not_accept",
-            State.REGISTERED,
-            State.NOT_ACCEPTED,
-            actor,
-            petition.not_accepted_reason,
+            from_state=registered,
+            to_state=State.NOT_ACCEPTED,
+            actor=actor,
+            note=petition.not_accepted_reason,
             repeat_of=repeat_of.number if repeat_of else "",
         )
     audit(
