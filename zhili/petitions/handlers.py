@@ -70,6 +70,9 @@ def _line(
     at: datetime,
     **data: Any,
 ) -> PetitionEvent:
+    # Not zhili.core.dossier.record_history: that takes the unit from the actor, and a
+    # reception's line names the center where it took place (a county leader receiving at
+    # a township's center).
     return PetitionEvent.objects.create(
         petition=petition,
         action=action,

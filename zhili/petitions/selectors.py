@@ -12,7 +12,6 @@ show it through zhili.petitions.services.key_petitioners, which reads it here.
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -32,7 +31,7 @@ from zhili.petitions.models import (
 )
 
 
-def petition_scope(user: Any) -> Q:
+def petition_scope(user: Actor) -> Q:
     if not can(user, Action.PETITIONS_VIEW):
         return Q(pk__in=[])
     scope = scope_for(user)
@@ -84,7 +83,7 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def petition_list(*, user: Any, filters: PetitionFilters | None = None) -> QuerySet[Petition]:
+def petition_list(*, user: Actor, filters: PetitionFilters | None = None) -> QuerySet[Petition]:
     f = filters or PetitionFilters()
     qs = Petition.objects.filter(petition_scope(user)).select_related(
         "handling_unit", "registering_unit", "township"
@@ -123,7 +122,7 @@ def petition_list(*, user: Any, filters: PetitionFilters | None = None) -> Query
 PENDING_EXTENSION = Q(extension_requested_at__isnull=False, extension_decided_at__isnull=True)
 
 
-def petition_work(*, user: Any) -> dict[str, int]:
+def petition_work(*, user: Actor) -> dict[str, int]:
     """In one query over the petitions in the user's scope whose time limit runs: all of
     them (`open`), to transfer (`registered`), hand-backs to decide (`hand_back`), extensions
     waiting for the unit's head (`pending_extension`), due later today, overdue, and those
@@ -148,7 +147,7 @@ def petition_work(*, user: Any) -> dict[str, int]:
     return {key: int(value or 0) for key, value in counts.items()}
 
 
-def petition_get(*, user: Any, number: str) -> Petition:
+def petition_get(*, user: Actor, number: str) -> Petition:
     try:
         return (
             petition_list(user=user)
@@ -163,11 +162,11 @@ def petition_parties(petition: Petition) -> QuerySet[PetitionParty]:
     return petition.parties.select_related("petitioner")
 
 
-def petitions_for_case(*, user: Any, case_id: int) -> QuerySet[Petition]:
+def petitions_for_case(*, user: Actor, case_id: int) -> QuerySet[Petition]:
     return petition_list(user=user).filter(case_id=case_id)
 
 
-def petitioner_get(*, user: Any, petition: Petition, petitioner_id: int) -> Petitioner:
+def petitioner_get(*, user: Actor, petition: Petition, petitioner_id: int) -> Petitioner:
     """A petitioner of a petition the user sees (for the audited reveal)."""
     party = petition.parties.filter(petitioner_id=petitioner_id).select_related("petitioner")
     found = party.first()

@@ -24,6 +24,12 @@ Each transition names the side the actor must stand on:
   center that houses it): "本机关、单位负责人" of 第三十四条 approve an extension.
 The review and re-review are decided by the superior organ (复查机关 / 复核机关); the petition
 office records the request and the decision, and the organ is named on the petition.
+
+`KIND` ties the table to the dossier kernel (zhili.core.dossier): who sees a petition (the
+selectors' scope, for one row), the four sides (the head's approval is reserved from
+superusers, as the law asks for the unit's own head), the guards beyond role, side and state
+(zhili.petitions.guards), the event each transition emits, and the names of the history's
+other lines.
 """
 
 from zhili.core.dossier import DossierKind, Side

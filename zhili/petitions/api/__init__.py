@@ -19,7 +19,7 @@ from zhili.core.schemas import ERRORS
 from zhili.core.types import Actor
 from zhili.orgs.auth import StaffRequest
 from zhili.petitions import documents, selectors, services, workflow
-from zhili.petitions.api.outputs import detail_out, key_out, petition_out
+from zhili.petitions.api.outputs import Memo, detail_out, key_out, petition_out
 from zhili.petitions.api.schemas import (
     ActIn,
     DocumentKind,
@@ -65,7 +65,7 @@ def petition_list(request: StaffRequest, query: Query[PetitionQuery]) -> Any:
         "case", "repeat_of", "pending_of"
     )
     page = keyset_page(rows, field="received_at", cursor=query.cursor, size=query.limit)
-    memo: dict[tuple[str, str], Any] = {}
+    memo: Memo = {}
     return page_out(page, lambda p: petition_out(p, memo))
 
 

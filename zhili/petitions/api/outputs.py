@@ -5,16 +5,20 @@ from typing import Any
 from zhili.core.dossier.api import history_out
 from zhili.core.personal import mask_id_number, mask_phone
 from zhili.orgs.auth import StaffRequest
+from zhili.orgs.models import Organization
 from zhili.petitions import documents, routing, selectors, services, workflow
 from zhili.petitions.api.schemas import PetitionDetailOut, PetitionOut
 from zhili.petitions.models import KeyPetitioner, Petition, State
 
+# The unit a route sends petitions to, per (county, route): found once for a whole list.
+Memo = dict[tuple[str, str], dict[str, str] | None]
 
-def _org(org: Any) -> dict[str, str] | None:
+
+def _org(org: Organization | None) -> dict[str, str] | None:
     return {"code": org.code, "name": org.name} if org is not None else None
 
 
-def _route_target(p: Petition, memo: dict[tuple[str, str], Any]) -> dict[str, str] | None:
+def _route_target(p: Petition, memo: Memo) -> dict[str, str] | None:
     route = routing.route_for(p.kind, p.category)
     if route is None:
         return None
@@ -24,7 +28,7 @@ def _route_target(p: Petition, memo: dict[tuple[str, str], Any]) -> dict[str, st
     return memo[county, route.key]
 
 
-def petition_out(p: Petition, memo: dict[tuple[str, str], Any] | None = None) -> dict[str, Any]:
+def petition_out(p: Petition, memo: Memo | None = None) -> dict[str, Any]:
     """`memo` keeps the route units found for a list (one query per route, not per row)."""
     return {
         "number": p.number,

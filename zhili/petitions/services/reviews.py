@@ -51,7 +51,7 @@ def _review_unit(p: Petition, code: str) -> Organization:
     return default_review_unit(p)
 
 
-def _day(value: Day, name: str, *, required: str = "", not_before: Any = None) -> date:
+def _day(value: Day, name: str, *, required: str = "", not_before: date | None = None) -> date:
     """A day of the input: today when left out (unless `required` says what is missing),
     never in the future, never before `not_before` (a datetime or a date)."""
     if isinstance(value, datetime):

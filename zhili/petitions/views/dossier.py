@@ -2,12 +2,13 @@
 (zhili.core.dossier.views), the Word notices and their print pages, and the audited reveal of
 a petitioner's personal data."""
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -60,7 +61,7 @@ def _filters(form: FilterForm) -> selectors.PetitionFilters:
     )
 
 
-def due_text(petition: Petition, now: Any = None) -> str:
+def due_text(petition: Petition, now: datetime | None = None) -> str:
     """ "剩3天" / "超期2天" for a running limit, else ""."""
     if petition.due_at is None:
         return ""
@@ -192,7 +193,9 @@ def _initial(form_class: type[forms.Form], petition: Petition) -> dict[str, Any]
     return {"handling_unit": target.code} if target else {}
 
 
-def _action_form(form_class: type[forms.Form], petition: Petition, data: Any) -> forms.Form:
+def _action_form(
+    form_class: type[forms.Form], petition: Petition, data: QueryDict | None
+) -> forms.Form:
     if data is None:
         return form_class(initial=_initial(form_class, petition))
     return form_class(data)

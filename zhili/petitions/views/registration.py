@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from zhili.cases import selectors as case_selectors
+from zhili.cases.models import Case
 from zhili.core.errors import DomainError, NotFound
 from zhili.core.roles import Action
 from zhili.core.types import Actor
@@ -23,7 +24,12 @@ from zhili.petitions.views.common import error_status
 
 
 def _register_page(
-    request: StaffRequest, form: RegisterForm, *, case: Any = None, status: int = 200, **extra: Any
+    request: StaffRequest,
+    form: RegisterForm,
+    *,
+    case: Case | None = None,
+    status: int = 200,
+    **extra: Any,
 ) -> HttpResponse:
     reps, others = form.people() if form.is_bound else ([], list(extra.pop("prefill", [])))
     rows = [{"person": p, "rep": True} for p in reps] + [
@@ -42,7 +48,7 @@ def _register_page(
     return render(request, "petitions/register.html", context, status=status)
 
 
-def _submit(request: StaffRequest, form: RegisterForm, case: Any = None) -> HttpResponse:
+def _submit(request: StaffRequest, form: RegisterForm, case: Case | None = None) -> HttpResponse:
     if not form.is_valid():
         return _register_page(request, form, case=case, status=400)
     try:
