@@ -15,7 +15,6 @@ file (`render_petition_docx`) and the print view (`petition_print`) both render 
 """
 
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +22,7 @@ from django.utils import timezone
 from zhili.core.errors import Conflict
 from zhili.core.paper import Block, Line, Paper, Table, docx_bytes
 from zhili.core.personal import personal_data_print
+from zhili.core.types import Actor
 from zhili.petitions import deadlines, law
 from zhili.petitions.models import Outcome, Petition
 from zhili.petitions.services.reviews import default_review_unit
@@ -173,7 +173,7 @@ def render_petition_docx(petition: Petition, kind: str) -> bytes:
 
 
 @transaction.atomic
-def petition_print(*, actor: Any, petition: Petition, kind: str) -> Paper:
+def petition_print(*, actor: Actor, petition: Petition, kind: str) -> Paper:
     """The document for the print view, of a petition from a scoped selector; audited (it
     names the petitioners)."""
     paper = petition_paper(petition, kind)

@@ -28,18 +28,15 @@ from zhili.core.events import CalendarChanged
 from zhili.orgs.models import Organization, User
 from zhili.petitions.models import Petition, PetitionEvent
 from zhili.petitions.services.calendar import petitions_recompute_provisional
+from zhili.petitions.workflow import HISTORY_LABELS, OWNERSHIP_ACTIONS, RECEPTION_ACTION
 from zhili.receptions.events import OwnershipChanged, ReceptionRecorded
 from zhili.receptions.models import Mode, Ownership, Reception
 
-RECEPTION_ACTION = "leader_reception"
-OWNERSHIP_ACTIONS = {"assign": "leader_ownership", "resolve": "ownership_resolved"}
-
-# The labels of these lines on the petition's page (zhili/petitions/views.py EVENT_LABELS).
+# The labels of the lines added here and of a limit counted again, on the petition's timeline
+# (the dossier kind's labels, zhili.petitions.workflow.HISTORY_LABELS).
 TIMELINE_LABELS = {
-    "recompute": "时限重算",
-    RECEPTION_ACTION: "领导接访",
-    "leader_ownership": "领导包案",
-    "ownership_resolved": "包案办结",
+    action: HISTORY_LABELS[action]
+    for action in ("recompute", RECEPTION_ACTION, *OWNERSHIP_ACTIONS.values())
 }
 
 SUMMARY_CHARS = 120
@@ -73,6 +70,9 @@ def _line(
     at: datetime,
     **data: Any,
 ) -> PetitionEvent:
+    # Not zhili.core.dossier.record_history: that takes the unit from the actor, and a
+    # reception's line names the center where it took place (a county leader receiving at
+    # a township's center).
     return PetitionEvent.objects.create(
         petition=petition,
         action=action,

@@ -9,10 +9,10 @@ handling, review, re-review) and are what the card sweep reads.
 """
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from zhili.core.dossier.history import HistoryRow
 from zhili.orgs.models import Organization
 
 
@@ -381,27 +381,14 @@ class PetitionParty(models.Model):
         return f"{self.petition_id} {self.petitioner_id}"
 
 
-class PetitionEvent(models.Model):
+class PetitionEvent(HistoryRow):
     """A line of the petition's timeline: every step, with who, from where, and why."""
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=30)
-    from_state = models.CharField(max_length=30, blank=True)
-    to_state = models.CharField(max_length=30)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    actor_unit = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    note = models.TextField(blank=True)
-    data = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(HistoryRow.Meta):
         verbose_name = verbose_name_plural = "信访事项办理记录"
-        ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["petition", "created_at"])]
+        indexes = [models.Index(fields=["petition", "created_at"], name="petition_event_petition")]
 
     def __str__(self) -> str:
         return f"{self.petition_id} {self.action}"

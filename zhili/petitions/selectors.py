@@ -5,36 +5,33 @@ that registered it) or the handling unit it was transferred to; county-wide user
 Out of scope answers exactly like missing (NotFound).
 
 The key-petitioner register is read only by holders of Action.KEY_PETITIONERS_VIEW (by role:
-the administrator is not one), within their scope of the responsible unit, and every read
-of it (the list and each record) writes an audit row.
+the administrator is not one), within their scope of the responsible unit. Every showing of
+it (the list, a record, the flags on a petition) writes an audit row: the pages and the API
+show it through zhili.petitions.services.key_petitioners, which reads it here.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
-from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from zhili.core.audit import audit
 from zhili.core.errors import NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import can, scope_for
+from zhili.core.types import Actor
 from zhili.petitions import workflow
 from zhili.petitions.models import (
     Card,
     KeyPetitioner,
     Petition,
     Petitioner,
-    PetitionEvent,
     PetitionParty,
     State,
 )
-from zhili.petitions.services.key_petitioners import may_see_key_petitioners
 
 
-def petition_scope(user: Any) -> Q:
+def petition_scope(user: Actor) -> Q:
     if not can(user, Action.PETITIONS_VIEW):
         return Q(pk__in=[])
     scope = scope_for(user)
@@ -86,7 +83,7 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def petition_list(*, user: Any, filters: PetitionFilters | None = None) -> QuerySet[Petition]:
+def petition_list(*, user: Actor, filters: PetitionFilters | None = None) -> QuerySet[Petition]:
     f = filters or PetitionFilters()
     qs = Petition.objects.filter(petition_scope(user)).select_related(
         "handling_unit", "registering_unit", "township"
@@ -125,7 +122,7 @@ def petition_list(*, user: Any, filters: PetitionFilters | None = None) -> Query
 PENDING_EXTENSION = Q(extension_requested_at__isnull=False, extension_decided_at__isnull=True)
 
 
-def petition_work(*, user: Any) -> dict[str, int]:
+def petition_work(*, user: Actor) -> dict[str, int]:
     """In one query over the petitions in the user's scope whose time limit runs: all of
     them (`open`), to transfer (`registered`), hand-backs to decide (`hand_back`), extensions
     waiting for the unit's head (`pending_extension`), due later today, overdue, and those
@@ -150,7 +147,7 @@ def petition_work(*, user: Any) -> dict[str, int]:
     return {key: int(value or 0) for key, value in counts.items()}
 
 
-def petition_get(*, user: Any, number: str) -> Petition:
+def petition_get(*, user: Actor, number: str) -> Petition:
     try:
         return (
             petition_list(user=user)
@@ -161,19 +158,15 @@ def petition_get(*, user: Any, number: str) -> Petition:
         raise NotFound("信访事项不存在") from exc
 
 
-def petition_timeline(petition: Petition) -> QuerySet[PetitionEvent]:
-    return petition.events.select_related("actor", "actor_unit")
-
-
 def petition_parties(petition: Petition) -> QuerySet[PetitionParty]:
     return petition.parties.select_related("petitioner")
 
 
-def petitions_for_case(*, user: Any, case_id: int) -> QuerySet[Petition]:
+def petitions_for_case(*, user: Actor, case_id: int) -> QuerySet[Petition]:
     return petition_list(user=user).filter(case_id=case_id)
 
 
-def petitioner_get(*, user: Any, petition: Petition, petitioner_id: int) -> Petitioner:
+def petitioner_get(*, user: Actor, petition: Petition, petitioner_id: int) -> Petitioner:
     """A petitioner of a petition the user sees (for the audited reveal)."""
     party = petition.parties.filter(petitioner_id=petitioner_id).select_related("petitioner")
     found = party.first()
@@ -182,33 +175,30 @@ def petitioner_get(*, user: Any, petition: Petition, petitioner_id: int) -> Peti
     return found.petitioner
 
 
-@transaction.atomic
-def key_records_for(petition: Petition, user: Any) -> list[KeyPetitioner]:
+def may_see_key_petitioners(user: Actor) -> bool:
+    """By role only: a superuser without one of the roles does not see the register
+    (KEY_PETITIONERS_VIEW is in zhili.core.roles.ROLE_ONLY)."""
+    return can(user, Action.KEY_PETITIONERS_VIEW)
+
+
+def key_records_of(*, user: Actor, petition: Petition) -> list[KeyPetitioner]:
     """The register's active records of the petition's petitioners, for users who may see
-    the register (others learn nothing of it from a petition); showing them is audited, as
-    every read of the register."""
+    the register (others learn nothing of it from a petition). Showing them is audited:
+    the pages and the API call services.key_records_show."""
     if not may_see_key_petitioners(user):
         return []
     ids = petition.parties.values_list("petitioner_id", flat=True)
-    records = list(
+    return list(
         KeyPetitioner.objects.filter(petitioner_id__in=ids, is_active=True).select_related(
             "petitioner", "responsible_unit"
         )
     )
-    if records:
-        audit(user, "petitions.key_petitioner.flag", petition, records=[r.pk for r in records])
-    return records
-
-
-def key_flags(petition: Petition, user: Any) -> set[int]:
-    """Ids of the petition's petitioners who are on the register (see `key_records_for`)."""
-    return {record.petitioner_id for record in key_records_for(petition, user)}
 
 
 # --- key petitioners ---------------------------------------------------------------------
 
 
-def _key_scope(user: Any) -> QuerySet[KeyPetitioner]:
+def _key_scope(user: Actor) -> QuerySet[KeyPetitioner]:
     if not may_see_key_petitioners(user):
         raise NotFound()
     scope = scope_for(user)
@@ -218,29 +208,26 @@ def _key_scope(user: Any) -> QuerySet[KeyPetitioner]:
     )
 
 
-@transaction.atomic
-def key_petitioner_list(
-    *, user: Any, active: bool | None = True, q: str = ""
+def key_petitioner_rows(
+    *, user: Actor, active: bool | None = True, q: str = ""
 ) -> list[KeyPetitioner]:
-    """The register in the user's scope; the view is audited (one row per list shown)."""
+    """The register in the user's scope (shown through services.key_register_show, which
+    audits the reading)."""
     qs = _key_scope(user)
     if active is not None:
         qs = qs.filter(is_active=active)
     if q.strip():
         qs = qs.filter(petitioner__name__contains=q.strip())
-    rows = list(qs.order_by("-since", "-id")[:500])
-    audit(user, "petitions.key_petitioner.view_list", None, count=len(rows), q=q[:50])
-    return rows
+    return list(qs.order_by("-since", "-id")[:500])
 
 
-@transaction.atomic
-def key_petitioner_get(*, user: Any, pk: int) -> KeyPetitioner:
+def key_petitioner_get(*, user: Actor, pk: int) -> KeyPetitioner:
+    """One record of the register in the user's scope (shown through
+    services.key_petitioner_show, which audits the reading)."""
     try:
-        record = _key_scope(user).get(pk=pk)
+        return _key_scope(user).get(pk=pk)
     except KeyPetitioner.DoesNotExist as exc:
         raise NotFound("未找到该人员") from exc
-    audit(user, "petitions.key_petitioner.view", record)
-    return record
 
 
 def key_petitioner_petitions(record: KeyPetitioner) -> QuerySet[Petition]:

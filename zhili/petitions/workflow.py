@@ -24,12 +24,24 @@ Each transition names the side the actor must stand on:
   center that houses it): "本机关、单位负责人" of 第三十四条 approve an extension.
 The review and re-review are decided by the superior organ (复查机关 / 复核机关); the petition
 office records the request and the decision, and the organ is named on the petition.
+
+`KIND` ties the table to the dossier kernel (zhili.core.dossier): who sees a petition (the
+selectors' scope, for one row), the four sides (the head's approval is reserved from
+superusers, as the law asks for the unit's own head), the guards beyond role, side and state
+(zhili.petitions.guards), the event each transition emits, and the names of the history's
+other lines.
 """
 
-from zhili.core.roles import Role
+from zhili.core.dossier import DossierKind, Side
+from zhili.core.roles import Action, Role
+from zhili.core.scope import can, scope_for
+from zhili.core.types import Actor
 from zhili.core.workflow import Transition, TransitionTable
 from zhili.core.workflow import TransitionRefused as TransitionRefused  # re-exported
-from zhili.petitions.models import State
+from zhili.orgs.models import Kind as OrgKind
+from zhili.petitions import guards
+from zhili.petitions.events import PetitionTransitioned
+from zhili.petitions.models import Petition, PetitionEvent, State
 
 # Petition staff: they register, transfer, close, and record reviews (and the administrator,
 # like the dispatch side of cases).
@@ -215,3 +227,97 @@ TRANSITIONS: dict[str, Transition] = {
 TABLE = TransitionTable(TRANSITIONS.values(), states=dict(State.choices), noun="信访事项")
 check = TABLE.check
 available = TABLE.available
+
+
+# --- the dossier kind (zhili.core.dossier) ----------------------------------------------------
+
+
+def visible(actor: Actor, petition: Petition) -> bool:
+    """The petition selectors' scope (`selectors.petition_scope`) for one row: the actor may
+    view petitions and their scope covers the registering or the handling unit."""
+    if not can(actor, Action.PETITIONS_VIEW):
+        return False
+    scope = scope_for(actor)
+    return scope.covers_path(petition.registering_path) or bool(
+        petition.handling_path and scope.covers_path(petition.handling_path)
+    )
+
+
+def on_registry_side(actor: Actor, petition: Petition) -> bool:
+    return scope_for(actor).covers_path(petition.registering_path)
+
+
+def on_handler_side(actor: Actor, petition: Petition) -> bool:
+    org = actor.organization
+    return bool(org and petition.handling_path and petition.handling_path.startswith(org.path))
+
+
+def on_either_side(actor: Actor, petition: Petition) -> bool:
+    return on_registry_side(actor, petition) or on_handler_side(actor, petition)
+
+
+def on_head_side(actor: Actor, petition: Petition) -> bool:
+    """The actor's unit is the handling unit, or the center housing the sub-center that is."""
+    org_id = actor.organization_id
+    unit = petition.handling_unit
+    if org_id is None or unit is None:
+        return False
+    return unit.pk == org_id or (unit.kind == OrgKind.SUBCENTER and unit.parent_id == org_id)
+
+
+# Who asked for an extension does not decide it: the buttons are not offered to them (the
+# service refuses them too, zhili.petitions.services.transitions).
+DECIDE_EXTENSION = frozenset({"approve_extension", "refuse_extension"})
+
+
+def offered(actor: Actor, petition: Petition, action: str) -> bool:
+    return action not in DECIDE_EXTENSION or actor.pk != petition.extension_requested_by_id
+
+
+def transitioned(
+    petition: Petition, transition: Transition, from_state: str, to_state: str
+) -> PetitionTransitioned:
+    return PetitionTransitioned(
+        petition_id=petition.pk,
+        number=petition.number,
+        action=transition.name,
+        from_state=from_state,
+        to_state=to_state,
+        handling_unit=petition.handling_unit.code if petition.handling_unit else "",
+    )
+
+
+# History lines that are not transitions: registration, the sweep's cards, a limit counted
+# again, and the lines leader reception adds (zhili.petitions.handlers).
+RECEPTION_ACTION = "leader_reception"
+OWNERSHIP_ACTIONS = {"assign": "leader_ownership", "resolve": "ownership_resolved"}
+HISTORY_LABELS = {
+    "register": "登记",
+    "card": "亮牌",
+    "recompute": "时限重算",
+    RECEPTION_ACTION: "领导接访",
+    OWNERSHIP_ACTIONS["assign"]: "领导包案",
+    OWNERSHIP_ACTIONS["resolve"]: "包案办结",
+}
+
+KIND: DossierKind[Petition] = DossierKind(
+    model=Petition,
+    history=PetitionEvent,
+    link="petition",
+    table=TABLE,
+    audit_name="petitions.petition",
+    visible=visible,
+    sides={
+        "registry": Side(on_registry_side, "该信访事项不是您所在单位登记的"),
+        "handler": Side(on_handler_side, "该信访事项不是转送交办给您所在单位的"),
+        "either": Side(on_either_side, "该信访事项不由您所在单位登记或办理"),
+        # 第三十四条 本机关、单位负责人: a superuser who is not the unit's head does not approve.
+        "head": Side(on_head_side, "只有承办单位负责人可以审批延期", superuser_passes=False),
+    },
+    guard=guards.refusal,
+    event=transitioned,
+    offered=offered,
+    labels=HISTORY_LABELS,
+    # The petitioner rates on the citizen page, signed by nobody.
+    nobody={"rate": "信访人"},
+)

@@ -1,14 +1,19 @@
 """Every write to petitions: registration (registration.py), the workflow's transitions
-(transitions.py), the key-petitioner register (key_petitioners.py), and what the petitioner
-does on the citizen page (citizen.py)."""
+(transitions.py, reviews.py; the table of them in actions.py), the key-petitioner register
+(key_petitioners.py), and what the petitioner does on the citizen page (citizen.py)."""
 
+from zhili.petitions.services.actions import petition_act, petition_perform
 from zhili.petitions.services.citizen import (
     petition_lookup_by_petitioner,
     petition_rate_by_petitioner,
 )
+from zhili.petitions.services.common import actions_for, check_transition
 from zhili.petitions.services.key_petitioners import (
     key_petitioner_end,
     key_petitioner_list,
+    key_petitioner_show,
+    key_records_show,
+    key_register_show,
     may_see_key_petitioners,
 )
 from zhili.petitions.services.registration import (
@@ -22,7 +27,6 @@ from zhili.petitions.services.registration import (
     petitioner_find_or_create,
     registration_from_case,
 )
-from zhili.petitions.services.transitions import actions_for, petition_act
 
 __all__ = [
     "MAX_REPRESENTATIVES",
@@ -30,12 +34,17 @@ __all__ = [
     "PersonIn",
     "Registration",
     "actions_for",
+    "check_transition",
     "key_petitioner_end",
     "key_petitioner_list",
+    "key_petitioner_show",
+    "key_records_show",
+    "key_register_show",
     "may_see_key_petitioners",
     "petition_act",
     "petition_lookup_by_petitioner",
     "petition_open_from_case",
+    "petition_perform",
     "petition_rate_by_petitioner",
     "petition_register",
     "petition_register_from_push",

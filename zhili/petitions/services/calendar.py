@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from zhili.core import workcal
 from zhili.core.audit import audit
-from zhili.petitions import deadlines
+from zhili.core.dossier import record_history
+from zhili.petitions import deadlines, workflow
 from zhili.petitions.models import Petition, State
-from zhili.petitions.services.common import timeline
 
 
 def _touches(start: datetime, end: datetime, years: set[int]) -> bool:
@@ -42,7 +42,17 @@ def petition_recompute_hand_back(*, petition: Petition, years: list[int]) -> boo
         deadlines.last_day_text(until),
     )
     note = workcal.recomputed_note(years, "异议期限", before, after)
-    timeline(petition, "recompute", petition.state, petition.state, None, note, years=years)
+    state = petition.state
+    record_history(
+        workflow.KIND,
+        petition,
+        "recompute",
+        from_state=state,
+        to_state=state,
+        actor=None,
+        note=note,
+        years=years,
+    )
     audit(None, "petitions.petition.recompute", petition, years=years, hand_back_until=until)
     return True
 

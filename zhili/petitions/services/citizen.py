@@ -51,7 +51,7 @@ def petition_lookup_by_petitioner(*, number: str, phone_tail: str, client: str) 
 @transaction.atomic
 def petition_rate_by_petitioner(*, petition: Petition, rating: str, comment: str = "") -> Petition:
     """The petitioner's rating after the reply: once. Raises InvalidInput (rating), Conflict."""
-    changes = rate_changes({"rating": rating, "comment": comment})
+    changes = rate_changes(rating, comment)
     petition = Petition.objects.get(pk=petition.pk)
     transition = workflow.TRANSITIONS["rate"]
     if petition.rating:

@@ -1,4 +1,5 @@
-"""What the petition services share: numbers, the timeline row, the side check, `_apply`."""
+"""What the petition services share: numbers, the checks and `apply` on the dossier kernel
+(zhili.core.dossier), the input helpers."""
 
 from datetime import datetime
 from typing import Any
@@ -6,17 +7,16 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from zhili.core.audit import audit
 from zhili.core.counters import take_next
-from zhili.core.errors import Conflict, Forbidden, InvalidInput
-from zhili.core.events import emit
+from zhili.core.dossier import actions_for as kernel_actions_for
+from zhili.core.dossier import apply_transition, check_action
+from zhili.core.errors import InvalidInput
 from zhili.core.models import Series
-from zhili.core.scope import scope_for
+from zhili.core.types import Actor, SystemActor
 from zhili.core.workflow import Transition
 from zhili.orgs.models import Kind, Organization
-from zhili.petitions import deadlines
-from zhili.petitions.events import PetitionTransitioned
-from zhili.petitions.models import Petition, PetitionEvent
+from zhili.petitions import deadlines, workflow
+from zhili.petitions.models import Petition
 
 # The kinds of organization a petition can be transferred to (a handling unit).
 HANDLING_KINDS = {Kind.CENTER, Kind.SUBCENTER, Kind.DEPARTMENT}
@@ -30,71 +30,33 @@ def next_petition_no(now: datetime) -> str:
     return f"{prefix}{year}-{number:06d}"
 
 
-def timeline(
-    petition: Petition,
-    action: str,
-    from_state: str,
-    to_state: str,
-    actor: Any,
-    note: str = "",
-    **data: Any,
-) -> PetitionEvent:
-    user = actor if getattr(actor, "pk", None) else None
-    return PetitionEvent.objects.create(
-        petition=petition,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        actor=user,
-        actor_unit=getattr(user, "organization", None),
-        note=note,
-        data=data,
-    )
+def check_transition(actor: Actor, petition: Petition, action: str) -> Transition:
+    """The transition if `actor` may take `action` on `petition` now: 404 out of sight or
+    unknown, 403 role or side, 409 state or a rule of zhili.petitions.guards."""
+    return check_action(workflow.KIND, actor, petition, action)
 
 
-def on_registry_side(actor: Any, petition: Petition) -> bool:
-    return scope_for(actor).covers_path(petition.registering_path)
-
-
-def on_handler_side(actor: Any, petition: Petition) -> bool:
-    org = getattr(actor, "organization", None)
-    return bool(org and petition.handling_path and petition.handling_path.startswith(org.path))
-
-
-def on_head_side(actor: Any, petition: Petition) -> bool:
-    """The actor's unit is the handling unit, or the center housing the sub-center that is."""
-    org_id = getattr(actor, "organization_id", None)
-    unit = petition.handling_unit
-    if org_id is None or unit is None:
-        return False
-    return unit.pk == org_id or (unit.kind == Kind.SUBCENTER and unit.parent_id == org_id)
-
-
-def check_side(actor: Any, petition: Petition, side: str) -> None:
-    if side == "head" and not on_head_side(actor, petition):
-        raise Forbidden("只有承办单位负责人可以审批延期")
-    if actor.is_superuser:
-        return
-    if side == "registry" and not on_registry_side(actor, petition):
-        raise Forbidden("该信访事项不是您所在单位登记的")
-    if side == "handler" and not on_handler_side(actor, petition):
-        raise Forbidden("该信访事项不是转送交办给您所在单位的")
-    if side == "either" and not (
-        on_registry_side(actor, petition) or on_handler_side(actor, petition)
-    ):
-        raise Forbidden("该信访事项不由您所在单位登记或办理")
+def actions_for(actor: Actor, petition: Petition) -> list[Transition]:
+    """The transitions `actor` may take on `petition` now (for the pages' buttons)."""
+    return kernel_actions_for(workflow.KIND, actor, petition)
 
 
 MAX_TEXT = 5000
 
 
-def required_text(params: dict[str, Any], name: str, message: str, *, limit: int = MAX_TEXT) -> str:
-    value = str(params.get(name) or "").strip()
-    if not value:
+def text(value: object, *, limit: int = MAX_TEXT) -> str:
+    """An optional text of the input, stripped and cut to `limit`."""
+    return str(value or "").strip()[:limit]
+
+
+def required_text(value: object, name: str, message: str, *, limit: int = MAX_TEXT) -> str:
+    """A text the step needs (InvalidInput naming the field `name` when empty or too long)."""
+    cleaned = str(value or "").strip()
+    if not cleaned:
         raise InvalidInput(message, field=name)
-    if len(value) > limit:
+    if len(cleaned) > limit:
         raise InvalidInput(f"内容不超过{limit}字", field=name)
-    return value
+    return cleaned
 
 
 def handling_unit_for(code: str, *, field: str = "handling_unit") -> Organization:
@@ -113,44 +75,20 @@ def fields_of(petition: Petition) -> dict[str, Any]:
 def apply(
     petition: Petition,
     transition: Transition,
-    actor: Any,
+    actor: SystemActor,
     changes: dict[str, Any],
     *,
     note: str = "",
     reclock: bool | None = None,
     **data: Any,
 ) -> Petition:
-    """Write `changes` by a conditional update on the old state, then the history row, the
-    audit row and the event. The time-limit columns follow the new state (or, for a step
-    that keeps the state, when `reclock` says so)."""
-    now = timezone.now()
-    from_state = petition.state
-    to_state = changes.get("state", transition.target or from_state)
-    changes = {**changes, "state": to_state, "updated_at": now}
-    if reclock or (reclock is None and to_state != from_state):
-        changes.update(deadlines.clock_fields({**fields_of(petition), **changes}, to_state))
-    won = Petition.objects.filter(
-        pk=petition.pk, state=from_state, updated_at=petition.updated_at
-    ).update(**changes)
-    if not won:
-        raise Conflict("该信访事项刚被他人处理，请刷新后重试", code="concurrent_update")
-    petition.refresh_from_db()
-    timeline(petition, transition.name, from_state, to_state, actor, note, **data)
-    audit(
-        actor,
-        f"petitions.petition.{transition.name}",
-        petition,
-        from_state=from_state,
-        to_state=to_state,
-    )
-    emit(
-        PetitionTransitioned(
-            petition_id=petition.pk,
-            number=petition.number,
-            action=transition.name,
-            from_state=from_state,
-            to_state=to_state,
-            handling_unit=petition.handling_unit.code if petition.handling_unit else "",
-        )
-    )
-    return petition
+    """`apply_transition` (the conditional update on state and version, history, audit and
+    `PetitionTransitioned`) with the time-limit columns (deadlines.clock_fields) added to
+    `changes`: they follow the new state, or, for a step that keeps the state, when
+    `reclock` says so."""
+    to_state = changes.get("state") or transition.target or petition.state
+    if reclock or (reclock is None and to_state != petition.state):
+        fields = {**fields_of(petition), **changes, "state": to_state}
+        changes = {**changes, **deadlines.clock_fields(fields, to_state)}
+    step = apply_transition(workflow.KIND, petition, transition, actor, changes, note=note, **data)
+    return step.record

@@ -1,39 +1,64 @@
-"""The key-petitioner register (重点上访人员): listing a person, changing or ending it.
+"""The key-petitioner register (重点上访人员): listing a person, changing or ending it, and
+showing it.
 
 Only users holding Action.KEY_PETITIONERS_VIEW (petition officers, county leaders, township
 secretaries: the role, never the superuser flag) write or read it; every write and every
-view is audited (the views in zhili.petitions.selectors).
+showing is audited: the list, a record, the flags on a petition (`key_*_show`, reading
+through zhili.petitions.selectors).
 """
 
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from zhili.core.audit import audit
 from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from zhili.core.roles import Action
-from zhili.core.scope import can, scope_for
+from zhili.core.scope import scope_for
+from zhili.core.types import Actor
 from zhili.orgs.models import Organization
-from zhili.petitions.models import KeyLevel, KeyPetitioner, Petitioner
+from zhili.petitions import selectors
+from zhili.petitions.models import KeyLevel, KeyPetitioner, Petition, Petitioner
+from zhili.petitions.selectors import may_see_key_petitioners
 
 
-def may_see_key_petitioners(user: Any) -> bool:
-    """By role only: a superuser without one of the roles does not see the register
-    (KEY_PETITIONERS_VIEW is in zhili.core.roles.ROLE_ONLY)."""
-    return can(user, Action.KEY_PETITIONERS_VIEW)
-
-
-def require_key_petitioners(user: Any) -> None:
+def require_key_petitioners(user: Actor) -> None:
     if not may_see_key_petitioners(user):
         raise NotFound()
 
 
 @transaction.atomic
+def key_records_show(*, actor: Actor, petition: Petition) -> list[KeyPetitioner]:
+    """The register's records of the petition's petitioners, for the actor who may see the
+    register (none for the others); showing them is audited."""
+    records = selectors.key_records_of(user=actor, petition=petition)
+    if records:
+        audit(actor, "petitions.key_petitioner.flag", petition, records=[r.pk for r in records])
+    return records
+
+
+@transaction.atomic
+def key_register_show(
+    *, actor: Actor, active: bool | None = True, q: str = ""
+) -> list[KeyPetitioner]:
+    """The register in the actor's scope; one audit row per list shown."""
+    rows = selectors.key_petitioner_rows(user=actor, active=active, q=q)
+    audit(actor, "petitions.key_petitioner.view_list", None, count=len(rows), q=q[:50])
+    return rows
+
+
+@transaction.atomic
+def key_petitioner_show(*, actor: Actor, pk: int) -> KeyPetitioner:
+    """One record of the register (404 out of the actor's scope); audited."""
+    record = selectors.key_petitioner_get(user=actor, pk=pk)
+    audit(actor, "petitions.key_petitioner.view", record)
+    return record
+
+
+@transaction.atomic
 def key_petitioner_list(
     *,
-    actor: Any,
+    actor: Actor,
     petitioner: Petitioner,
     reason: str,
     level: str,
@@ -75,7 +100,7 @@ def key_petitioner_list(
 
 
 @transaction.atomic
-def key_petitioner_end(*, actor: Any, record: KeyPetitioner, reason: str) -> KeyPetitioner:
+def key_petitioner_end(*, actor: Actor, record: KeyPetitioner, reason: str) -> KeyPetitioner:
     """Take a person off the register (化解稳定): the record stays, inactive."""
     require_key_petitioners(actor)
     reason = (reason or "").strip()

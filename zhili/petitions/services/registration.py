@@ -31,9 +31,11 @@ from django.utils import timezone
 from zhili.cases.models import Case
 from zhili.cases.services.dossiers import case_hand_over, case_take_for_dossier
 from zhili.core.audit import audit
+from zhili.core.dossier import record_history
 from zhili.core.errors import Forbidden, InvalidInput
 from zhili.core.events import emit
 from zhili.core.personal import validate_id_number, validate_phone
+from zhili.core.types import Actor, SystemActor
 from zhili.core.workflow import actor_roles
 from zhili.orgs.models import Level, Organization
 from zhili.petitions import deadlines, law, routing, workflow
@@ -48,7 +50,7 @@ from zhili.petitions.models import (
     Route,
     State,
 )
-from zhili.petitions.services.common import next_petition_no, timeline
+from zhili.petitions.services.common import next_petition_no
 
 # 第十八条: a group visit chooses representatives, at most five.
 MAX_REPRESENTATIVES = 5
@@ -299,7 +301,7 @@ def _township(code: str) -> Organization | None:
     return township
 
 
-def _check_registrar(actor: Any) -> Organization:
+def _check_registrar(actor: Actor) -> Organization:
     if not actor_roles(actor) & workflow.OFFICERS:
         raise Forbidden("只有信访干部可以登记信访事项")
     org = getattr(actor, "organization", None)
@@ -310,7 +312,7 @@ def _check_registrar(actor: Any) -> Organization:
 
 @transaction.atomic
 def petition_register(
-    *, actor: Any, data: Registration, case: Case | None = None, is_demo: bool = False
+    *, actor: Actor, data: Registration, case: Case | None = None, is_demo: bool = False
 ) -> Petition:
     """Register a petition as `actor` (a petition officer) for their unit.
 
@@ -323,7 +325,7 @@ def petition_register(
 
 
 def _register(
-    *, actor: Any, unit: Organization, data: Registration, case: Case | None, is_demo: bool
+    *, actor: SystemActor, unit: Organization, data: Registration, case: Case | None, is_demo: bool
 ) -> Petition:
     _check_choices(data)
     reps, others = _check_people(data)
@@ -386,15 +388,20 @@ def _register(
         ignore_conflicts=True,
     )
     note = f"从工单 {case.case_no} 转为信访事项" if case else ""
-    timeline(petition, "register", "", State.REGISTERED, actor, note)
+    kind = workflow.KIND
+    registered = State.REGISTERED
+    record_history(
+        kind, petition, "register", from_state="", to_state=registered, actor=actor, note=note
+    )
     if refused:
-        timeline(
+        record_history(
+            kind,
             petition,
             "not_accept",
-            State.REGISTERED,
-            State.NOT_ACCEPTED,
-            actor,
-            petition.not_accepted_reason,
+            from_state=registered,
+            to_state=State.NOT_ACCEPTED,
+            actor=actor,
+            note=petition.not_accepted_reason,
             repeat_of=repeat_of.number if repeat_of else "",
         )
     audit(
@@ -420,7 +427,7 @@ def _register(
 
 
 @transaction.atomic
-def petition_open_from_case(*, actor: Any, case: Case, data: Registration) -> Petition:
+def petition_open_from_case(*, actor: Actor, case: Case, data: Registration) -> Petition:
     """Open a petition from a case of the one queue: the case is taken into the actor's
     hands (acknowledged and started, zhili.cases.services.dossiers) and stays open until the
     petition is closed; then `PetitionClosed` answers it."""

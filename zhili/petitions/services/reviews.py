@@ -2,7 +2,7 @@
 re-review (复核, 第三十六条), and hearings during them.
 
 The petitioner may ask for a review within the window "from the day of receiving the written
-answer", so the window opens when the answer's delivery is recorded (`deliver`: the day and
+answer", so the window opens when the answer's delivery is recorded (`petition_deliver`: the day and
 the method), not when it is issued. A request before the delivery is recorded is in time by
 definition (the window has not started). A late request is refused with the whole reason: the
 delivery day and method, the last day, the article, and how many days late, naming the
@@ -14,55 +14,28 @@ no due date and no card; when it ends, the due date moves by the days it took, b
 counted (第三十六条第二款 says so of the re-review; we treat a review's hearing the same way).
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from zhili.core.errors import Conflict, InvalidInput
-from zhili.core.workflow import Transition
+from zhili.core.types import Actor
 from zhili.orgs.models import Organization
 from zhili.petitions import deadlines, law
+from zhili.petitions.guards import ANSWERS, Answer, undelivered
 from zhili.petitions.models import Delivery, Petition, Stage
-from zhili.petitions.services.common import apply, handling_unit_for, required_text
+from zhili.petitions.services.common import (
+    apply,
+    check_transition,
+    handling_unit_for,
+    required_text,
+    text,
+)
 
-
-@dataclass(frozen=True)
-class Answer:
-    """A written answer of a stage: where it is kept and what its delivery opens."""
-
-    key: str  # field prefix: reply_ / review_ / re_review_
-    title: str
-    issued: str  # the field of the moment it was issued
-    window: str = ""  # the limit its delivery opens (deadlines.LIMITS), if any
-    window_field: str = ""
-    next_step: str = ""  # what the window is for: 复查 / 复核
-
-
-ANSWERS = {
-    Stage.ORIGINAL: Answer(
-        "reply", "答复意见书", "replied_at", "review_request", "review_request_until", "复查"
-    ),
-    Stage.REVIEW: Answer(
-        "review",
-        "复查意见书",
-        "review_decided_at",
-        "re_review_request",
-        "re_review_request_until",
-        "复核",
-    ),
-    Stage.RE_REVIEW: Answer("re_review", "复核意见书", "re_review_decided_at"),
-}
-
-
-def undelivered(p: Petition) -> Answer | None:
-    """The stage's written answer, when it is issued and its delivery not recorded yet."""
-    answer = ANSWERS[Stage(p.stage)]
-    if getattr(p, answer.issued) and not getattr(p, f"{answer.key}_delivered_on"):
-        return answer
-    return None
+# A day of the input: a date, a moment, an ISO day, or nothing (today).
+Day = date | datetime | str | None
 
 
 def default_review_unit(p: Petition) -> Organization:
@@ -72,17 +45,15 @@ def default_review_unit(p: Petition) -> Organization:
     return (unit.parent if unit and unit.parent else None) or p.registering_unit
 
 
-def _review_unit(p: Petition, params: dict[str, Any]) -> Organization:
-    code = str(params.get("unit") or "").strip()
-    if code:
-        return handling_unit_for(code, field="unit")
+def _review_unit(p: Petition, code: str) -> Organization:
+    if text(code):
+        return handling_unit_for(text(code), field="unit")
     return default_review_unit(p)
 
 
-def _day(params: dict[str, Any], name: str, *, required: str = "", not_before: Any = None) -> date:
+def _day(value: Day, name: str, *, required: str = "", not_before: date | None = None) -> date:
     """A day of the input: today when left out (unless `required` says what is missing),
     never in the future, never before `not_before` (a datetime or a date)."""
-    value = params.get(name)
     if isinstance(value, datetime):
         value = timezone.localdate(value)
     if isinstance(value, str) and value.strip():
@@ -113,12 +84,18 @@ def _moment(day: date) -> datetime:
 # --- delivery ---------------------------------------------------------------------------------
 
 
-def deliver(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
-    answer = undelivered(p)
+@transaction.atomic
+def petition_deliver(
+    *, actor: Actor, petition: Petition, delivered_on: Day = None, delivery_method: str = ""
+) -> Petition:
+    """The stage's written answer reached the petitioner: the day and the method; the next
+    window (a review, a re-review) runs from that day."""
+    t = check_transition(actor, petition, "deliver")
+    answer = undelivered(petition)
     assert answer is not None  # guarded
-    issued = getattr(p, answer.issued)
-    day = _day(params, "delivered_on", required="请填写送达日期", not_before=issued)
-    method = str(params.get("delivery_method") or "")
+    issued = getattr(petition, answer.issued)
+    day = _day(delivered_on, "delivered_on", required="请填写送达日期", not_before=issued)
+    method = str(delivery_method or "")
     if method not in Delivery.values:
         raise InvalidInput("请选择送达方式", field="delivery_method")
     changes: dict[str, Any] = {
@@ -133,7 +110,8 @@ def deliver(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> P
             f"；信访人可于{deadlines.last_day_text(until)}前（含当日）请求{answer.next_step}"
             f"（{deadlines.article(answer.window)}）"
         )
-    return apply(p, t, actor, changes, note=note, delivered_on=day.isoformat(), method=method)
+    delivered = day.isoformat()
+    return apply(petition, t, actor, changes, note=note, delivered_on=delivered, method=method)
 
 
 # --- review and re-review -------------------------------------------------------------------
@@ -157,52 +135,76 @@ def _late(p: Petition, answer: Answer, requested: date, unit: Organization) -> C
     )
 
 
-def _request(p: Petition, answer: Answer, params: dict[str, Any]) -> tuple[Organization, datetime]:
+def _request(
+    p: Petition, answer: Answer, unit_code: str, requested_on: Day
+) -> tuple[Organization, datetime]:
     """The organ asked and the moment of a review (re-review) request made in time."""
-    unit = _review_unit(p, params)
-    requested = _day(params, "requested_on", not_before=getattr(p, answer.issued))
+    unit = _review_unit(p, unit_code)
+    requested = _day(requested_on, "requested_on", not_before=getattr(p, answer.issued))
     until = getattr(p, answer.window_field)
     if until is not None and requested > timezone.localdate(until):
         raise _late(p, answer, requested, unit)
     return unit, _moment(requested)
 
 
-def request_review(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
-    unit, at = _request(p, ANSWERS[Stage.ORIGINAL], params)
-    reason = required_text(params, "reason", "请填写复查请求和理由", limit=2000)
+# What a request opens: the stage whose written answer opened its window, and its name.
+ASKED = {Stage.REVIEW: (Stage.ORIGINAL, "复查"), Stage.RE_REVIEW: (Stage.REVIEW, "复核")}
+
+
+def _ask(
+    actor: Actor, petition: Petition, stage: Stage, reason: str, unit: str, requested_on: Day
+) -> Petition:
+    """A review (re-review) requested: the stage's columns are named after it."""
+    key = stage.value
+    t = check_transition(actor, petition, f"request_{key}")
+    answered, what = ASKED[stage]
+    organ, at = _request(petition, ANSWERS[answered], unit, requested_on)
+    reason = required_text(reason, "reason", f"请填写{what}请求和理由", limit=2000)
     changes = {
-        "stage": Stage.REVIEW,
-        "review_unit": unit,
-        "review_requested_at": at,
-        "review_reason": reason,
-        "review_due": deadlines.limit_after(at, "review"),
+        "stage": stage,
+        f"{key}_unit": organ,
+        f"{key}_requested_at": at,
+        f"{key}_reason": reason,
+        f"{key}_due": deadlines.limit_after(at, key),
     }
-    return apply(p, t, actor, changes, note=reason)
+    return apply(petition, t, actor, changes, note=reason)
 
 
-def decide_review(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
-    opinion = required_text(params, "opinion", "请填写复查意见")
-    changes = {"review_decided_at": timezone.now(), "review_opinion": opinion}
-    return apply(p, t, actor, changes, note=opinion)
+def _decide(actor: Actor, petition: Petition, stage: Stage, opinion: str) -> Petition:
+    key = stage.value
+    t = check_transition(actor, petition, f"decide_{key}")
+    opinion = required_text(opinion, "opinion", f"请填写{ASKED[stage][1]}意见")
+    changes = {f"{key}_decided_at": timezone.now(), f"{key}_opinion": opinion}
+    return apply(petition, t, actor, changes, note=opinion)
 
 
-def request_re_review(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
-    unit, at = _request(p, ANSWERS[Stage.REVIEW], params)
-    reason = required_text(params, "reason", "请填写复核请求和理由", limit=2000)
-    changes = {
-        "stage": Stage.RE_REVIEW,
-        "re_review_unit": unit,
-        "re_review_requested_at": at,
-        "re_review_reason": reason,
-        "re_review_due": deadlines.limit_after(at, "re_review"),
-    }
-    return apply(p, t, actor, changes, note=reason)
+@transaction.atomic
+def petition_request_review(
+    *, actor: Actor, petition: Petition, reason: str = "", unit: str = "", requested_on: Day = None
+) -> Petition:
+    """The petitioner asks for a review (复查, 第三十五条) within the window from the
+    reply's delivery; `unit` is the organ asked (the one above the handling unit when left
+    out), `requested_on` the day asked (a letter's day of receipt; today when left out)."""
+    return _ask(actor, petition, Stage.REVIEW, reason, unit, requested_on)
 
 
-def decide_re_review(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
-    opinion = required_text(params, "opinion", "请填写复核意见")
-    changes = {"re_review_decided_at": timezone.now(), "re_review_opinion": opinion}
-    return apply(p, t, actor, changes, note=opinion)
+@transaction.atomic
+def petition_decide_review(*, actor: Actor, petition: Petition, opinion: str = "") -> Petition:
+    return _decide(actor, petition, Stage.REVIEW, opinion)
+
+
+@transaction.atomic
+def petition_request_re_review(
+    *, actor: Actor, petition: Petition, reason: str = "", unit: str = "", requested_on: Day = None
+) -> Petition:
+    """The petitioner asks for a re-review (复核, 第三十六条) within the window from the
+    review's delivery (the same input as a review)."""
+    return _ask(actor, petition, Stage.RE_REVIEW, reason, unit, requested_on)
+
+
+@transaction.atomic
+def petition_decide_re_review(*, actor: Actor, petition: Petition, opinion: str = "") -> Petition:
+    return _decide(actor, petition, Stage.RE_REVIEW, opinion)
 
 
 # --- hearings ---------------------------------------------------------------------------------
@@ -219,18 +221,26 @@ def _hearing_rule(p: Petition) -> str:
     return f"（{law.cite('hearing')}）" if p.stage == Stage.RE_REVIEW else ""
 
 
-def hearing_start(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
+@transaction.atomic
+def petition_hearing_start(*, actor: Actor, petition: Petition, hearing_on: Day = None) -> Petition:
+    """A hearing begins on `hearing_on` (today when left out): the clock stops."""
+    t = check_transition(actor, petition, "hearing_start")
+    p = petition
     requested = p.re_review_requested_at if p.stage == Stage.RE_REVIEW else p.review_requested_at
-    day = _day(params, "hearing_on", not_before=requested)
+    day = _day(hearing_on, "hearing_on", not_before=requested)
     what = _stage_of_hearing(p)[0]
     note = f"自{day:%Y年%m月%d日}起举行听证，听证所需时间不计算在{what}期限内{_hearing_rule(p)}"
     changes = {"hearing_started_on": day}
     return apply(p, t, actor, changes, note=note, reclock=True, started_on=day.isoformat())
 
 
-def hearing_end(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) -> Petition:
+@transaction.atomic
+def petition_hearing_end(*, actor: Actor, petition: Petition, hearing_on: Day = None) -> Petition:
+    """The hearing ended on `hearing_on`: the limit moves by the days it took."""
+    t = check_transition(actor, petition, "hearing_end")
+    p = petition
     assert p.hearing_started_on is not None  # guarded
-    day = _day(params, "hearing_on", not_before=p.hearing_started_on)
+    day = _day(hearing_on, "hearing_on", not_before=p.hearing_started_on)
     days = (day - p.hearing_started_on).days + 1
     what, due_field, days_field = _stage_of_hearing(p)
     due = deadlines.days_after(getattr(p, due_field), days)
@@ -244,46 +254,3 @@ def hearing_end(actor: Any, p: Petition, t: Transition, params: dict[str, Any]) 
         f"{_hearing_rule(p)}，{what}期限延至{deadlines.last_day_text(due)}"
     )
     return apply(p, t, actor, changes, note=note, reclock=True, days=days)
-
-
-# --- what each step needs beyond role, side and state ---------------------------------------
-
-
-ANONYMOUS = "匿名信访没有可以书面答复的信访人"
-
-
-def _deliver_guard(p: Petition) -> str | None:
-    if p.is_anonymous:
-        return ANONYMOUS
-    return None if undelivered(p) else "没有待登记送达的答复意见"
-
-
-def _request_review_guard(p: Petition) -> str | None:
-    if p.is_anonymous:
-        return ANONYMOUS
-    if p.stage == Stage.ORIGINAL and p.replied_at:
-        return None
-    return "只有已出具答复意见、尚未复查的信访事项可以申请复查"
-
-
-def _request_re_review_guard(p: Petition) -> str | None:
-    if p.is_anonymous:
-        return ANONYMOUS
-    if p.stage == Stage.REVIEW and p.review_decided_at:
-        return None
-    return "只有已出具复查意见、尚未复核的信访事项可以申请复核"
-
-
-def _decide_guard(p: Petition) -> str | None:
-    return "听证尚未结束，请先登记听证结束" if p.hearing_started_on else None
-
-
-GUARDS: dict[str, Callable[[Petition], str | None]] = {
-    "deliver": _deliver_guard,
-    "request_review": _request_review_guard,
-    "request_re_review": _request_re_review_guard,
-    "decide_review": _decide_guard,
-    "decide_re_review": _decide_guard,
-    "hearing_start": lambda p: "听证正在进行，尚未结束" if p.hearing_started_on else None,
-    "hearing_end": lambda p: None if p.hearing_started_on else "没有正在进行的听证",
-}

@@ -45,7 +45,8 @@ def test_register_list_detail(staff: Any) -> None:
     assert data["parties"][0]["id_number"] == "320722********0017"
     assert data["actions"] == ["assign", "not_accept"]
     listed = client.get("/api/v1/petitions?state=registered").json()
-    assert [p["number"] for p in listed] == ["XF2026-000001"]
+    assert [p["number"] for p in listed["items"]] == ["XF2026-000001"]
+    assert listed["next_cursor"] is None
     assert client.get("/api/v1/petitions/XF2026-000001").json()["matter"].startswith("村里")
 
 
@@ -146,7 +147,10 @@ def test_a_repeat_after_re_review_says_so(register: Any, staff: Any) -> None:
 def test_scope_out_is_404(register: Any, staff: Any) -> None:
     petition = advance(register(), staff, "assign")
     assert api(staff.township2).get(f"/api/v1/petitions/{petition.number}").status_code == 404
-    assert api(staff.township2).get("/api/v1/petitions").json() == []
+    assert api(staff.township2).get("/api/v1/petitions").json() == {
+        "items": [],
+        "next_cursor": None,
+    }
     response = post(
         api(staff.township2), f"/api/v1/petitions/{petition.number}/act", {"action": "accept"}
     )

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from zhili.core.errors import Conflict, Forbidden, InvalidInput
+from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhili.petitions import documents, selectors, services
 from zhili.petitions.models import Petition
 from zhili.petitions.tests.conftest import advance
@@ -94,11 +94,11 @@ def test_only_the_head_of_the_handling_unit(register: Any, staff: Any) -> None:
     """The police's head approves for the police, not for T1; the county center's director
     approves for a sub-center it houses, not for a department."""
     petition = ask(staff, advance(register(), staff, "start"))  # handled by T1
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # the police's head does not see T1's petition at all
         services.petition_act(
             actor=staff.police_head, petition=petition, action="approve_extension"
         )
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden):  # the director sees it, but T1 is no sub-center of his
         services.petition_act(actor=staff.director, petition=petition, action="approve_extension")
     police = services.petition_act(
         actor=staff.petition,

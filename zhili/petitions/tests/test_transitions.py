@@ -58,8 +58,10 @@ def test_an_unknown_handling_unit_is_named(register: Any, staff: Any) -> None:
 def test_only_the_handling_unit_accepts(register: Any, staff: Any) -> None:
     petition = advance(register(), staff, "assign")  # to township T1
     for other in (staff.township2, staff.police):
-        with pytest.raises(Forbidden):
+        with pytest.raises(NotFound):  # another unit does not see the petition at all
             services.petition_act(actor=other, petition=petition, action="accept")
+    with pytest.raises(Forbidden):  # the registering office sees it, but does not handle it
+        services.petition_act(actor=staff.petition, petition=petition, action="accept")
     assert (
         services.petition_act(actor=staff.secretary, petition=petition, action="accept").state
         == State.ACCEPTED
@@ -68,9 +70,13 @@ def test_only_the_handling_unit_accepts(register: Any, staff: Any) -> None:
 
 def test_a_handler_cannot_close_or_transfer(register: Any, staff: Any) -> None:
     petition = register()
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # not transferred to T1 yet: its handler does not see it
         services.petition_act(
             actor=staff.township, petition=petition, action="assign", handling_unit="320722901"
+        )
+    with pytest.raises(Forbidden):  # the county's dispatcher sees it, but does not transfer
+        services.petition_act(
+            actor=staff.dispatcher, petition=petition, action="assign", handling_unit="320722901"
         )
     petition = advance(petition, staff, "reply")
     with pytest.raises(Forbidden):

@@ -1,0 +1,22 @@
+"""What the petition pages share: the petition in the user's sight, and the status of a
+refusal on a page."""
+
+from django.http import Http404
+
+from zhili.core.errors import DomainError, NotFound
+from zhili.core.types import Actor
+from zhili.petitions import selectors
+from zhili.petitions.models import Petition
+
+
+def get_petition_or_404(user: Actor, number: str) -> Petition:
+    try:
+        return selectors.petition_get(user=user, number=number)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def error_status(exc: DomainError) -> int:
+    """A page's POST refused with "not found" names something of its input (a unit code):
+    a 422, not a 404."""
+    return 422 if exc.status == 404 else exc.status
