@@ -25,7 +25,7 @@ from zhili.petitions import services
 from zhili.petitions.models import Petition, Rating, State
 from zhili.petitions.workflow import ANSWERED, TRANSITIONS
 from zhili.portal.forms import PetitionLookupForm, PetitionRateForm
-from zhili.portal.views import RATE_TTL, _limited, limited_lookup
+from zhili.portal.views import RATE_TTL, limited_lookup, rate_limited_page
 
 RATE_SALT = "zhili.portal.petition_rate"
 PUBLIC_STEPS = {
@@ -116,7 +116,7 @@ def rate(request: HttpRequest) -> HttpResponse:
     try:
         ratelimit.hit("portal.rate", ratelimit.client_key(request))
     except ratelimit.RateLimited as exc:
-        return _limited(request, exc)
+        return rate_limited_page(request, exc)
     form = PetitionRateForm(request.POST)
     try:
         pk = signing.loads(request.POST.get("token", ""), salt=RATE_SALT, max_age=RATE_TTL)

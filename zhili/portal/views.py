@@ -55,7 +55,7 @@ FIELD_MAP = {
 }
 
 
-def _limited(request: HttpRequest, exc: ratelimit.RateLimited) -> HttpResponse:
+def rate_limited_page(request: HttpRequest, exc: ratelimit.RateLimited) -> HttpResponse:
     minutes = max((exc.retry_after + 59) // 60, 1)
     context = {"until": timezone.localtime(exc.until), "minutes": minutes}
     response = render(request, "portal/ratelimited.html", context, status=429)
@@ -74,7 +74,7 @@ def report(request: HttpRequest) -> HttpResponse:
     try:
         ratelimit.hit("portal.report", client)
     except ratelimit.RateLimited as exc:
-        return _limited(request, exc)
+        return rate_limited_page(request, exc)
     form = ReportForm(request.POST, request.FILES)
     if form.data.get("website"):
         log.info("portal report refused: honeypot filled by %s", client)
@@ -170,7 +170,7 @@ def limited_lookup(
         if form.is_valid():
             ratelimit.check("portal.lookup_case", form.cleaned_data[number_field])
     except ratelimit.RateLimited as exc:
-        return _limited(request, exc)
+        return rate_limited_page(request, exc)
     if not form.is_valid():
         return render(request, template, {"form": form}, status=400)
     number = form.cleaned_data[number_field]
@@ -237,7 +237,7 @@ def rate(request: HttpRequest) -> HttpResponse:
     try:
         ratelimit.hit("portal.rate", ratelimit.client_key(request))
     except ratelimit.RateLimited as exc:
-        return _limited(request, exc)
+        return rate_limited_page(request, exc)
     form = RateForm(request.POST)
     try:
         pk = signing.loads(request.POST.get("token", ""), salt=RATE_SALT, max_age=RATE_TTL)

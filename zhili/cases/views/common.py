@@ -128,7 +128,7 @@ def row_context(user: Actor, ctx: str, case: Case, **extra: Any) -> dict[str, An
     return context | {"can_merge": "merge" in allowed}
 
 
-def _filter_options(user: Actor) -> dict[str, Any]:
+def filter_options(user: Actor) -> dict[str, Any]:
     return {
         "categories": selectors.category_list(),
         "townships": org_selectors.township_list(user=user).order_by("code"),

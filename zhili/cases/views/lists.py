@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from zhili.cases import selectors
 from zhili.cases.forms import CaseFilterForm
-from zhili.cases.views.common import PAGE_SIZE, _filter_options, add_domain_error
+from zhili.cases.views.common import PAGE_SIZE, add_domain_error, filter_options
 from zhili.core import counting
 from zhili.core.errors import InvalidInput
 from zhili.core.roles import Action
@@ -40,7 +40,7 @@ def case_list(request: StaffRequest) -> HttpResponse:
         "query": query.urlencode(),
         "first_page": not request.GET.get("cursor"),
         "queues": selectors.user_queues(request.user),
-        **_filter_options(request.user),
+        **filter_options(request.user),
     }
     template = "cases/_list_table.html" if request.htmx else "cases/list.html"
     return render(request, template, context)

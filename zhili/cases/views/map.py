@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from zhili.cases import selectors
 from zhili.cases.forms import CaseFilterForm
 from zhili.cases.models import Card, State
-from zhili.cases.views.common import _filter_options, tile_config
+from zhili.cases.views.common import filter_options, tile_config
 from zhili.cases.workflow import CLOCK_RUNNING
 from zhili.core.errors import InvalidInput
 from zhili.core.roles import Action
@@ -28,7 +28,7 @@ def case_map(request: StaffRequest) -> HttpResponse:
         "gridsUrl": reverse("api:grid_collection"),
         **tile_config(),
     }
-    context = {"map_config": config, "form": CaseFilterForm(), **_filter_options(request.user)}
+    context = {"map_config": config, "form": CaseFilterForm(), **filter_options(request.user)}
     return render(request, "cases/map.html", context)
 
 
