@@ -7,11 +7,11 @@ Mediation is free: no model has a fee.
 """
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
 from zhili.cases.models import Card
+from zhili.core.dossier.history import HistoryRow
 from zhili.mediation.models.committees import Committee, MediationRoom, Mediator, path_index
 from zhili.mediation.models.kinds import DisputeKind
 from zhili.orgs.models import Grid, Level, Organization
@@ -290,23 +290,13 @@ class Session(models.Model):
         return f"{self.dispute_id} {self.held_at:%Y-%m-%d}"
 
 
-class DisputeEvent(models.Model):
+class DisputeEvent(HistoryRow):
     """A line of the dossier's timeline: every transition, with who and why."""
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=30)
-    from_state = models.CharField(max_length=20, blank=True)
-    to_state = models.CharField(max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    note = models.TextField(blank=True)
-    data = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(HistoryRow.Meta):
         verbose_name = verbose_name_plural = "纠纷办理记录"
-        ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["dispute", "created_at"], name="mediation_event_dispute")]
 
     def __str__(self) -> str:
