@@ -1,189 +1,29 @@
-"""Forms of the mediation pages: registration, the list's filters, each action's small form.
+"""Each action's small form on the dispute's page (opened in place, HTMX).
 
-They check the shape of the input only; the rules (who may, in which state, valid ID
-numbers) live in `zhili.mediation.services`, whose errors come back beside the field they
-name (`parties.1.id_number` is the respondent's `r_id_number` here).
+They check the shape of the input only; the rules (who may, in which state) live in
+`zhili.mediation.services`, whose errors come back beside the field they name.
+`data_for_service` is the input of `services.dispute_act`.
 """
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 
-from zhili.core.dates import DayField, MomentField, MonthField
+from zhili.core.dates import MomentField
+from zhili.mediation.forms.fields import DT_FORMATS, LOCAL_DT, TEXTAREA, choice_field
 from zhili.mediation.models import (
     AgreementForm,
     AgreementParty,
     ConfirmationResult,
     Consent,
     Dispute,
-    DisputeKind,
-    DisputeState,
-    Education,
-    Employment,
-    Gender,
-    PartyKind,
     Performed,
     RiskKind,
-    Scale,
     SessionMode,
     SignMethod,
-    Source,
 )
-from zhili.mediation.services import PartyInput
-from zhili.orgs.models import Organization
-from zhili.orgs.pickers import use_unit_picker
-
-TEXTAREA = {"rows": 3}
-LOCAL_DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
-
-# The party blocks of the registration form: prefix -> (side, label, required).
-PARTY_BLOCKS = [
-    ("a", "applicant", "申请人", True),
-    ("r", "respondent", "被申请人", True),
-    ("o", "other", "其他当事人", False),
-]
-PARTY_FIELDS = ("kind", "name", "id_number", "phone", "address", "org_code")
 
 
-def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
-    """The form's choice field `name`, typed (its choices are set per request)."""
-    return cast(forms.ChoiceField, form.fields[name])
-
-
-def _party_fields(prefix: str, label: str, required: bool) -> dict[str, forms.Field]:
-    return {
-        f"{prefix}_kind": forms.ChoiceField(
-            label=f"{label}类型",
-            choices=PartyKind.choices,
-            initial=PartyKind.PERSON,
-            required=False,
-        ),
-        f"{prefix}_name": forms.CharField(
-            label=f"{label}姓名或名称",
-            max_length=100,
-            required=required,
-            error_messages={"required": f"请填写{label}姓名或名称"},
-        ),
-        f"{prefix}_id_number": forms.CharField(label="身份证号码", max_length=18, required=False),
-        f"{prefix}_phone": forms.CharField(label="联系电话", max_length=20, required=False),
-        f"{prefix}_address": forms.CharField(label="住址", max_length=200, required=False),
-        f"{prefix}_org_code": forms.CharField(
-            label="统一社会信用代码", max_length=18, required=False
-        ),
-    }
-
-
-class PartiesMixin:
-    """Party blocks (applicant, respondent, another) and the mapping of service errors."""
-
-    blocks: list[tuple[str, str, str, bool]] = PARTY_BLOCKS
-    fields: dict[str, forms.Field]
-    cleaned_data: dict[str, Any]
-
-    def add_party_fields(self) -> None:
-        for prefix, _side, label, required in self.blocks:
-            self.fields.update(_party_fields(prefix, label, required))
-
-    def party_blocks(self) -> list[dict[str, Any]]:
-        return [
-            {"label": label, "fields": [self[f"{prefix}_{f}"] for f in PARTY_FIELDS]}  # type: ignore[index]
-            for prefix, _side, label, _ in self.blocks
-        ]
-
-    def parties(self) -> list[PartyInput]:
-        parties = []
-        for prefix, side, _label, _ in self.blocks:
-            values = {f: self.cleaned_data.get(f"{prefix}_{f}") or "" for f in PARTY_FIELDS}
-            if not values["name"]:
-                continue
-            parties.append(PartyInput(side=side, **values))
-        return parties
-
-    def error_field(self, field: str | None) -> str | None:
-        """The form field a service error names (parties.<i>.<f> -> <prefix>_<f>)."""
-        if not field:
-            return None
-        if field.startswith("parties."):
-            parts = field.split(".")
-            named = [p for p, *_ in self.blocks if self.cleaned_data.get(f"{p}_name")]
-            index = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else -1
-            if 0 <= index < len(named) and len(parts) > 2:
-                name = f"{named[index]}_{parts[2]}"
-                return name if name in self.fields else None
-            return None
-        return field if field in self.fields else None
-
-
-class RegisterForm(PartiesMixin, forms.Form):
-    committee = forms.ChoiceField(label="受理调委会")
-    title = forms.CharField(
-        label="纠纷名称", max_length=200, error_messages={"required": "请填写纠纷名称"}
-    )
-    kind = forms.ChoiceField(label="纠纷类型", choices=DisputeKind.choices)
-    source = forms.ChoiceField(
-        label="纠纷来源", choices=[c for c in Source.choices if c[0] != Source.CASE]
-    )
-    scale = forms.ChoiceField(label="纠纷规模", choices=Scale.choices, initial=Scale.ORDINARY)
-    people_count = forms.IntegerField(label="涉及人数", min_value=1, max_value=100_000, initial=2)
-    place = forms.CharField(label="发生地点", max_length=200, required=False)
-    grid = forms.CharField(label="网格编码", max_length=40, required=False)
-    summary = forms.CharField(
-        label="纠纷简要情况",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "请填写纠纷简要情况"},
-    )
-
-    def __init__(self, *args: Any, committees: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choice_field(self, "committee").choices = committees
-        self.add_party_fields()
-
-
-class FromCaseForm(PartiesMixin, forms.Form):
-    """Opening from a case: the case gives the text, place and applicant; add the rest."""
-
-    blocks = [("r", "respondent", "被申请人", True), ("o", "other", "其他当事人", False)]
-    committee = forms.ChoiceField(label="受理调委会")
-    kind = forms.ChoiceField(label="纠纷类型", choices=DisputeKind.choices)
-    scale = forms.ChoiceField(label="纠纷规模", choices=Scale.choices, initial=Scale.ORDINARY)
-    people_count = forms.IntegerField(label="涉及人数", min_value=1, max_value=100_000, initial=2)
-
-    def __init__(self, *args: Any, committees: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choice_field(self, "committee").choices = committees
-        self.add_party_fields()
-
-    def error_field(self, field: str | None) -> str | None:
-        # The case's reporter is party 0; the form's blocks start at party 1.
-        if field and field.startswith("parties."):
-            parts = field.split(".")
-            if len(parts) > 2 and parts[1].isdigit():
-                if parts[1] == "0":
-                    return None
-                field = f"parties.{int(parts[1]) - 1}.{parts[2]}"
-        return super().error_field(field)
-
-
-class DisputeFilterForm(forms.Form):
-    """The list's filters. Invalid values are dropped, never an error page; a bad month is
-    shown at its field, with a 422 (it would silently widen the list otherwise)."""
-
-    state = forms.ChoiceField(
-        label="状态", choices=[("", "全部状态"), *DisputeState.choices], required=False
-    )
-    kind = forms.ChoiceField(
-        label="纠纷类型", choices=[("", "全部类型"), *DisputeKind.choices], required=False
-    )
-    committee = forms.IntegerField(label="调委会", required=False, min_value=1, max_value=10**9)
-    month = MonthField(label="登记月份", required=False)
-    q = forms.CharField(label="编号或名称", max_length=100, required=False)
-    late = forms.BooleanField(label="只看超过办理目标", required=False)
-    due_today = forms.BooleanField(label="只看今日到达办理目标", required=False)
-
-
-# --- action forms ----------------------------------------------------------------------------
 class ActionForm(forms.Form):
     def __init__(self, *args: Any, dispute: Dispute, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -525,137 +365,3 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "archive": NoteForm,
     "flag_risk": FlagRiskForm,
 }
-
-
-class MemberForm(forms.Form):
-    name = forms.CharField(label="姓名", max_length=50)
-    gender = forms.ChoiceField(label="性别", choices=[("male", "男"), ("female", "女")])
-    position = forms.ChoiceField(
-        label="职务", choices=[("member", "委员"), ("vice_chair", "副主任"), ("chair", "主任")]
-    )
-
-
-class RoomForm(forms.Form):
-    name = forms.CharField(label="调解室名称", max_length=100)
-    address = forms.CharField(label="地址", max_length=200, required=False)
-
-
-# --- committee management (MEDIATION_MANAGE) -------------------------------------------------
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def default_committee_name(org_name: str) -> str:
-    """甲镇综治中心 -> 甲镇人民调解委员会；甲一村 -> 甲一村人民调解委员会."""
-    base = org_name.removesuffix("社会治理综合服务中心").removesuffix("综治中心").strip()
-    return f"{base or org_name}人民调解委员会"
-
-
-class CommitteeForm(forms.Form):
-    """新建调委会: the center it sits in, its name (defaulted from the center), its term."""
-
-    organization = forms.ChoiceField(
-        label="所在综治中心", error_messages={"required": "请选择所在综治中心"}
-    )
-    name = forms.CharField(
-        label="调委会名称",
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": "不填则按所在综治中心命名"}),
-    )
-    term_start = DayField(
-        label="本届任期开始",
-        widget=DATE_INPUT,
-        error_messages={"required": "请填写任期开始日期", "invalid": "日期格式不正确"},
-    )
-    address = forms.CharField(label="地址", max_length=200, required=False)
-    phone = forms.CharField(label="联系电话", max_length=30, required=False)
-
-    def __init__(self, *args: Any, organizations: list[Organization], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = choice_field(self, "organization")
-        use_unit_picker(field, organizations, "请选择综治中心", value=lambda o: str(o.pk))
-
-
-class MediatorForm(forms.Form):
-    """登记调解员 (or change one): a staff account of the committee's area, full- or
-    part-time, the dispute kinds they are good at, the rooms they sit in."""
-
-    user = forms.ChoiceField(
-        label="工作人员账号", error_messages={"required": "请选择工作人员账号"}
-    )
-    employment = forms.ChoiceField(label="专兼职", choices=Employment.choices, initial="part_time")
-    gender = forms.ChoiceField(
-        label="性别", choices=[("", "未填写"), *Gender.choices], required=False
-    )
-    specialities = forms.MultipleChoiceField(
-        label="擅长纠纷类型",
-        choices=DisputeKind.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    rooms = forms.MultipleChoiceField(
-        label="值守调解室", required=False, widget=forms.CheckboxSelectMultiple
-    )
-    education = forms.ChoiceField(
-        label="文化程度", choices=[("", "未填写"), *Education.choices], required=False
-    )
-    qualification = forms.CharField(
-        label="资格证书或职业资格",
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": "如：法律职业资格、心理咨询师"}),
-    )
-    certificate_no = forms.CharField(label="证书编号", max_length=50, required=False)
-    appointed_on = DayField(
-        label="聘任日期",
-        required=False,
-        widget=DATE_INPUT,
-        error_messages={"invalid": "日期格式不正确"},
-    )
-
-    def __init__(
-        self,
-        *args: Any,
-        users: list[tuple[str, str]],
-        rooms: list[tuple[str, str]],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        choice_field(self, "user").choices = [("", "请选择"), *users]
-        choice_field(self, "rooms").choices = rooms
-
-
-class TrainingForm(forms.Form):
-    """登记培训 (人民调解法 第十四条: the county justice bureau trains mediators regularly)."""
-
-    trained_on = DayField(
-        label="培训日期",
-        widget=DATE_INPUT,
-        error_messages={"required": "请填写培训日期", "invalid": "日期格式不正确"},
-    )
-    hours = forms.DecimalField(
-        label="学时",
-        min_value=0.5,
-        max_value=500,
-        decimal_places=1,
-        error_messages={"required": "请填写学时", "invalid": "学时应为数字"},
-    )
-    organizer = forms.CharField(
-        label="组织单位",
-        max_length=100,
-        initial="东海县司法局",
-        error_messages={"required": "请填写组织单位"},
-    )
-    content = forms.CharField(
-        label="培训内容", max_length=200, error_messages={"required": "请填写培训内容"}
-    )
-
-
-class TermForm(forms.Form):
-    """换届: the new three-year term starts on this day."""
-
-    term_start = DayField(
-        label="新一届任期开始",
-        widget=DATE_INPUT,
-        error_messages={"required": "请填写新一届任期开始日期", "invalid": "日期格式不正确"},
-    )
