@@ -2,29 +2,30 @@
 the mark back.
 
 Only an archived dispute settled by an agreement can be exemplary: the anthology tells a
-mediation that worked, with its agreement. Marking is for MEDIATION_MANAGE holders whose
-scope covers the dispute (out of scope is the same 404 as missing). The change is a
+mediation that worked, with its agreement. Marking is for MEDIATION_MANAGE holders who see
+the dispute (out of sight is the same 404 as missing, before the role is asked). The change is a
 conditional update on the old mark, with a timeline row and an audit row in one transaction.
 """
-
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from zhili.core.audit import audit
-from zhili.core.errors import Conflict, InvalidInput, NotFound
+from zhili.core.dossier import record_history
+from zhili.core.dossier.transitions import check_visible
+from zhili.core.errors import Conflict, InvalidInput
 from zhili.core.roles import Action
-from zhili.core.scope import require, scope_for
-from zhili.mediation.models import Agreement, Dispute, DisputeEvent, DisputeState, Outcome
+from zhili.core.scope import require
+from zhili.core.types import Actor
+from zhili.mediation.models import Agreement, Dispute, DisputeState, Outcome
+from zhili.mediation.workflow import KIND
 
 NOTE_MAX = 2000
 
 
-def _check(actor: Any, dispute: Dispute) -> None:
+def _check(actor: Actor, dispute: Dispute) -> None:
+    check_visible(KIND, actor, dispute)  # out of sight: 404, as if it did not exist
     require(actor, Action.MEDIATION_MANAGE)
-    if not scope_for(actor).covers_path(dispute.path):
-        raise NotFound("矛盾纠纷不存在")
 
 
 def _clean_note(note: str, *, required: bool) -> str:
@@ -36,19 +37,13 @@ def _clean_note(note: str, *, required: bool) -> str:
     return note
 
 
-def _history(actor: Any, dispute: Dispute, action: str, note: str) -> None:
-    DisputeEvent.objects.create(
-        dispute=dispute,
-        action=action,
-        from_state=dispute.state,
-        to_state=dispute.state,
-        actor=actor if getattr(actor, "pk", None) else None,
-        note=note,
-    )
+def _history(actor: Actor, dispute: Dispute, action: str, note: str) -> None:
+    state = dispute.state
+    record_history(KIND, dispute, action, from_state=state, to_state=state, actor=actor, note=note)
 
 
 @transaction.atomic
-def dispute_mark_exemplary(*, actor: Any, dispute: Dispute, note: str) -> Dispute:
+def dispute_mark_exemplary(*, actor: Actor, dispute: Dispute, note: str) -> Dispute:
     """Mark an archived, agreed dispute as an exemplary case, with its commentary (评析)."""
     _check(actor, dispute)
     note = _clean_note(note, required=True)
@@ -75,7 +70,7 @@ def dispute_mark_exemplary(*, actor: Any, dispute: Dispute, note: str) -> Disput
 
 
 @transaction.atomic
-def dispute_unmark_exemplary(*, actor: Any, dispute: Dispute, reason: str = "") -> Dispute:
+def dispute_unmark_exemplary(*, actor: Actor, dispute: Dispute, reason: str = "") -> Dispute:
     """Take the exemplary mark back (the commentary stays in the timeline)."""
     _check(actor, dispute)
     reason = _clean_note(reason, required=False)
