@@ -21,7 +21,6 @@ from zhili.mediation.models import (
     Committee,
     CommitteeMember,
     Dispute,
-    DisputeEvent,
     DisputeState,
     Gender,
     MediationRoom,
@@ -60,10 +59,6 @@ def dispute_get(*, user: Any, number: str) -> Dispute:
         )
     except Dispute.DoesNotExist as exc:
         raise NotFound("矛盾纠纷不存在") from exc
-
-
-def dispute_timeline(dispute: Dispute) -> QuerySet[DisputeEvent]:
-    return dispute.events.select_related("actor")
 
 
 def dispute_agreement(dispute: Dispute) -> Agreement | None:

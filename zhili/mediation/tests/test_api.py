@@ -40,8 +40,13 @@ def test_register_list_detail(client: Any, med: Any) -> None:
     )
     assert body["actions"] == ["consent", "terminate", "flag_risk"]
     listed = get(client, med.mediator1, "/api/v1/disputes?kind=labour").json()
-    assert [d["number"] for d in listed] == [body["number"]]
-    assert get(client, med.mediator2, "/api/v1/disputes").json() == []
+    # The list answers keyset pages (issue 13: one shape for every list).
+    assert [d["number"] for d in listed["items"]] == [body["number"]]
+    assert listed["next_cursor"] is None
+    assert get(client, med.mediator2, "/api/v1/disputes").json() == {
+        "items": [],
+        "next_cursor": None,
+    }
     error(get(client, med.mediator2, f"/api/v1/disputes/{body['number']}"), 404, field=None)
 
 
