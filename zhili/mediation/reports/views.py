@@ -25,6 +25,7 @@ from zhili.core.errors import DomainError, NotFound
 from zhili.core.personal import mask_personal_text
 from zhili.core.roles import Action
 from zhili.core.scope import can
+from zhili.core.types import Actor
 from zhili.core.xlsx import XLSX
 from zhili.mediation.models import Dispute
 from zhili.mediation.reports import ranking, selectors, services, stats
@@ -137,7 +138,7 @@ def monthly_xlsx(request: StaffRequest) -> HttpResponse:
 # --- search and marking --------------------------------------------------------------------------
 
 
-def _row(user: Any, dispute: Dispute, **extra: Any) -> dict[str, Any]:
+def _row(user: Actor, dispute: Dispute, **extra: Any) -> dict[str, Any]:
     return {
         "d": dispute,
         "url": dossier_url(dispute.number),
@@ -177,7 +178,7 @@ def search(request: StaffRequest) -> HttpResponse:
     return render(request, "mediation/reports/search.html", context, status=status)
 
 
-def _dispute_or_404(user: Any, number: str) -> Dispute:
+def _dispute_or_404(user: Actor, number: str) -> Dispute:
     try:
         return selectors.dispute_get(user=user, number=number)
     except NotFound as exc:
@@ -268,7 +269,7 @@ def collection(request: StaffRequest) -> HttpResponse:
                   status=422 if form.errors else 200)  # fmt: skip
 
 
-def _subtitle(user: Any, form: PeriodKindForm) -> str:
+def _subtitle(user: Actor, form: PeriodKindForm) -> str:
     unit = getattr(getattr(user, "organization", None), "name", "") or "东海县"
     data = form.cleaned_data if form.is_valid() else {}
     start, end = data.get("start"), data.get("end")

@@ -1,6 +1,6 @@
 """Every write of the mediation module (see each submodule's docstring)."""
 
-from zhili.mediation.services.actions import ACTIONS, actions_for, check_action, dispute_act
+from zhili.mediation.services.actions import ACTIONS, actions_for, dispute_act
 from zhili.mediation.services.agreements import LiabilityInput, SignatureInput
 from zhili.mediation.services.committees import (
     committee_create,
@@ -53,7 +53,6 @@ __all__ = [
     "Registration",
     "SignatureInput",
     "actions_for",
-    "check_action",
     "committee_create",
     "committee_member_add",
     "committee_member_leave",

@@ -1,14 +1,14 @@
-"""The actions of a dispute as the pages and the API name them: who may take which now
-(`check_action`, `actions_for`, on the dossier kernel), and `dispute_act`, the thin table
-that reads an action's input from a form's or the API's fields and calls its typed service
-(`proceedings`, `settlement`).
+"""The actions of a dispute as the pages and the API name them: which the actor may take
+now (`actions_for`, on the dossier kernel), and `dispute_act`, the thin table that reads an
+action's input from a form's or the API's fields and calls its typed service (`proceedings`,
+`settlement`), which checks it (the kernel's `check_action`) and takes it.
 """
 
 from collections.abc import Callable
 from typing import Any
 
 from zhili.core.dossier import actions_for as kernel_actions_for
-from zhili.core.dossier import check_action as kernel_check_action
+from zhili.core.dossier import check_action
 from zhili.core.errors import InvalidInput, NotFound
 from zhili.core.types import Actor
 from zhili.core.workflow import Transition
@@ -19,12 +19,6 @@ from zhili.mediation.services import proceedings as p
 from zhili.mediation.services import settlement as s
 from zhili.mediation.services.agreements import done, liability_rows, signature_rows
 from zhili.mediation.services.common import Data, as_moment, first_id, ids
-
-
-def check_action(actor: Actor, dispute: Dispute, action: str) -> Transition:
-    """The transition if `actor` may take `action` on `dispute` now (the guard aside: a form
-    is opened before its input is known); else the refusal (404, 403 or 409)."""
-    return kernel_check_action(workflow.KIND, actor, dispute, action, guard=False)
 
 
 def actions_for(actor: Actor, dispute: Dispute) -> list[Transition]:
@@ -152,7 +146,7 @@ def dispute_act(actor: Actor, dispute: Dispute, action: str, data: Data | None =
     each action reads the ones it needs)."""
     perform = ACTIONS.get(action)
     if perform is None:
-        # The kernel's answer for an unknown action, after the dispute's sight (404 first).
-        kernel_check_action(workflow.KIND, actor, dispute, action)
+        # The kernel's refusal: out of sight first, then the unknown action (both 404).
+        check_action(workflow.KIND, actor, dispute, action)
         raise NotFound(f"未知操作：{action}", field="action")
     return perform(actor, dispute, dict(data or {}))

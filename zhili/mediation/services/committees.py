@@ -22,6 +22,7 @@ from zhili.core.audit import audit
 from zhili.core.errors import Conflict, InvalidInput
 from zhili.core.roles import Action
 from zhili.core.scope import can, require, scope_for
+from zhili.core.types import Actor
 from zhili.mediation import deadlines
 from zhili.mediation.models import (
     Committee,
@@ -66,7 +67,7 @@ def check_term_start(term_start: Any) -> date:
 @transaction.atomic
 def committee_create(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     name: str,
     term_start: date,
@@ -101,7 +102,7 @@ def committee_create(
 
 
 @transaction.atomic
-def committee_new_term(*, actor: Any, committee: Committee, term_start: date) -> Committee:
+def committee_new_term(*, actor: Actor, committee: Committee, term_start: date) -> Committee:
     """换届: a new three-year term."""
     require(actor, Action.MEDIATION_MANAGE)
     check_committee(actor, committee.path)
@@ -119,7 +120,7 @@ def committee_new_term(*, actor: Any, committee: Committee, term_start: date) ->
 
 @transaction.atomic
 def committee_member_add(
-    *, actor: Any, committee: Committee, data: dict[str, Any], since: date | None = None
+    *, actor: Actor, committee: Committee, data: dict[str, Any], since: date | None = None
 ) -> CommitteeMember:
     """Add a member; a second chair or a tenth member is refused (the law's limits). Fewer
     than three members or no woman member is only warned about (selectors)."""
@@ -143,7 +144,7 @@ def committee_member_add(
 
 
 @transaction.atomic
-def committee_member_leave(*, actor: Any, member: CommitteeMember, until: date) -> None:
+def committee_member_leave(*, actor: Actor, member: CommitteeMember, until: date) -> None:
     require(actor, Action.MEDIATION_MANAGE)
     check_committee(actor, member.committee.path)
     if until < member.since:
@@ -168,7 +169,7 @@ def _open_disputes(**filters: Any) -> int:
 @transaction.atomic
 def mediator_register(
     *,
-    actor: Any,
+    actor: Actor,
     user: User,
     committee: Committee,
     employment: str = Employment.PART_TIME,
@@ -263,7 +264,7 @@ def _hours(value: Any) -> Decimal:
 @transaction.atomic
 def mediator_training_add(
     *,
-    actor: Any,
+    actor: Actor,
     mediator: Mediator,
     trained_on: Any,
     hours: Any,
@@ -292,7 +293,7 @@ def mediator_training_add(
 
 @transaction.atomic
 def room_create(
-    *, actor: Any, committee: Committee, name: str, address: str = "", video_room: str = ""
+    *, actor: Actor, committee: Committee, name: str, address: str = "", video_room: str = ""
 ) -> MediationRoom:
     require(actor, Action.MEDIATION_MANAGE)
     check_committee(actor, committee.path)
@@ -313,7 +314,7 @@ def room_create(
 
 
 @transaction.atomic
-def committee_set_active(*, actor: Any, committee: Committee, active: bool) -> Committee:
+def committee_set_active(*, actor: Actor, committee: Committee, active: bool) -> Committee:
     """停用/启用 a committee. Stopping is refused while it has open disputes; starting is
     refused when its center already has another working committee."""
     require(actor, Action.MEDIATION_MANAGE)
@@ -340,7 +341,7 @@ def committee_set_active(*, actor: Any, committee: Committee, active: bool) -> C
 
 
 @transaction.atomic
-def mediator_set_active(*, actor: Any, mediator: Mediator, active: bool) -> Mediator:
+def mediator_set_active(*, actor: Actor, mediator: Mediator, active: bool) -> Mediator:
     """停用/启用 a mediator (在岗). Stopping is refused while the mediator leads open
     disputes; starting needs a working committee and an account that may still mediate."""
     require(actor, Action.MEDIATION_MANAGE)
@@ -368,7 +369,7 @@ def mediator_set_active(*, actor: Any, mediator: Mediator, active: bool) -> Medi
 
 
 @transaction.atomic
-def room_set_active(*, actor: Any, room: MediationRoom, active: bool) -> MediationRoom:
+def room_set_active(*, actor: Actor, room: MediationRoom, active: bool) -> MediationRoom:
     """停用/启用 a mediation room; a room of a stopped committee cannot be re-opened. Past
     sessions keep their room; a stopped room is no longer offered for new ones."""
     require(actor, Action.MEDIATION_MANAGE)

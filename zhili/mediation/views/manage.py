@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zhili.core.errors import DomainError, InvalidInput, NotFound
 from zhili.core.roles import PERMISSIONS, Action, Role
 from zhili.core.scope import can, scope_for
+from zhili.core.types import Actor
 from zhili.mediation import selectors
 from zhili.mediation.forms import (
     CommitteeForm,
@@ -54,7 +55,7 @@ PANELS: dict[str, tuple[str, str, str, str]] = {
 
 
 # --- choices ---------------------------------------------------------------------------------
-def organization_choices(user: Any) -> list[Organization]:
+def organization_choices(user: Actor) -> list[Organization]:
     """The centers in the manager's scope that have no working committee yet."""
     taken = Committee.objects.filter(is_active=True).values("organization_id")
     centers = (
@@ -67,7 +68,7 @@ def organization_choices(user: Any) -> list[Organization]:
     return list(centers[:2000])
 
 
-def mediator_candidates(user: Any, committee: Committee) -> Any:
+def mediator_candidates(user: Actor, committee: Committee) -> Any:
     """Active staff accounts of the committee's area, in the manager's scope, holding a
     mediating role."""
     qs = User.objects.filter(
@@ -85,7 +86,7 @@ def mediator_candidates(user: Any, committee: Committee) -> Any:
 
 
 def user_choices(
-    user: Any, committee: Committee, editing: Mediator | None, *, posted: bool = False
+    user: Actor, committee: Committee, editing: Mediator | None, *, posted: bool = False
 ) -> list[tuple[str, str]]:
     """The accounts offered: a new registration leaves out this committee's mediators (they
     are changed with 修改); a change offers its own account; a posted form accepts both."""
@@ -114,7 +115,7 @@ def room_choices(committee: Committee) -> list[tuple[str, str]]:
 # --- the committee page's forms --------------------------------------------------------------
 def build_form(
     name: str,
-    user: Any,
+    user: Actor,
     committee: Committee,
     data: Any = None,
     editing: Mediator | None = None,
@@ -148,7 +149,7 @@ def build_form(
 QUALIFICATION_FIELDS = ("education", "qualification", "certificate_no", "appointed_on")
 
 
-def _save_mediator(user: Any, committee: Committee, data: dict[str, Any]) -> None:
+def _save_mediator(user: Actor, committee: Committee, data: dict[str, Any]) -> None:
     account = mediator_candidates(user, committee).filter(pk=data["user"]).first()
     if account is None:
         raise InvalidInput("请选择本调委会辖区内有调解员角色的账号", field="user")
@@ -269,7 +270,7 @@ def render_committee(
     return render(request, "mediation/committee.html", context, status=status)
 
 
-def committee_or_404(user: Any, pk: int) -> Committee:
+def committee_or_404(user: Actor, pk: int) -> Committee:
     try:
         return selectors.committee_get(user=user, pk=pk)
     except NotFound as exc:
