@@ -9,8 +9,7 @@ from typing import Any
 
 from django import forms
 
-from zhili.core.dates import MomentField
-from zhili.mediation.forms.fields import DT_FORMATS, LOCAL_DT, TEXTAREA, choice_field
+from zhili.mediation.forms.fields import TEXTAREA, choice_field, moment_field
 from zhili.mediation.models import (
     AgreementForm,
     AgreementParty,
@@ -45,6 +44,16 @@ def _note(label: str, *, required: bool, placeholder: str = "") -> forms.CharFie
     )
 
 
+def _answer(label: str, choices: list[tuple[str, str]], missing: str) -> forms.ChoiceField:
+    """An answer given (a party's consent, a court's result): any choice but "pending"."""
+    return forms.ChoiceField(
+        label=label,
+        choices=[c for c in choices if c[0] != "pending"],
+        widget=forms.RadioSelect,
+        error_messages={"required": missing},
+    )
+
+
 def _mediator_choices(dispute: Dispute) -> list[tuple[str, str]]:
     mediators = dispute.committee.mediators.filter(is_active=True).select_related("user")
     return [(str(m.pk), f"{m.user}（{m.get_employment_display()}）") for m in mediators]
@@ -65,12 +74,7 @@ class ReasonForm(ActionForm):
 
 class ConsentForm(ActionForm):
     party = forms.ChoiceField(label="当事人")
-    consent = forms.ChoiceField(
-        label="是否同意调解",
-        choices=[c for c in Consent.choices if c[0] != Consent.PENDING],
-        widget=forms.RadioSelect,
-        error_messages={"required": "请选择同意或不同意调解"},
-    )
+    consent = _answer("是否同意调解", Consent.choices, "请选择同意或不同意调解")
     note = _note("说明", required=False)
 
     def __init__(self, *args: Any, dispute: Dispute, **kwargs: Any) -> None:
@@ -97,9 +101,7 @@ class AssignForm(ActionForm):
 
 
 class SessionForm(ActionForm):
-    held_at = MomentField(
-        label="调解时间", required=False, widget=LOCAL_DT, input_formats=DT_FORMATS
-    )
+    held_at = moment_field("调解时间")
     mode = forms.ChoiceField(label="调解方式", choices=SessionMode.choices)
     room = forms.ChoiceField(label="调解室", required=False)
     place = forms.CharField(label="调解地点", max_length=200, required=False)
@@ -130,13 +132,7 @@ def _signature_fields(
     form.fields[f"sign_{prefix}"] = forms.ChoiceField(
         label=f"{label}签署", choices=SIGN_CHOICES, initial=initial, required=False
     )
-    form.fields[f"signat_{prefix}"] = MomentField(
-        label="签署时间",
-        required=False,
-        widget=LOCAL_DT,
-        input_formats=DT_FORMATS,
-        help_text=f"不填为{blank_means}",
-    )
+    form.fields[f"signat_{prefix}"] = moment_field("签署时间", blank_means)
 
 
 def _signature_rows(form: forms.Form, pks: list[int]) -> list[dict[str, Any]]:
@@ -181,13 +177,7 @@ class AgreeForm(ActionForm):
         required=False,
         widget=forms.Textarea(attrs=TEXTAREA),
     )
-    signed_at = MomentField(
-        label="达成时间",
-        required=False,
-        widget=LOCAL_DT,
-        input_formats=DT_FORMATS,
-        help_text="不填为现在",
-    )
+    signed_at = moment_field("达成时间", "现在")
     mediator = forms.ChoiceField(label="签名调解员", required=False)
     mediator_signed = forms.BooleanField(label="调解员已签名", initial=True, required=False)
     sealed = forms.BooleanField(label="已加盖调委会印章", initial=True, required=False)
@@ -273,22 +263,10 @@ class SignForm(ActionForm):
             self.fields["mediator_signed"] = forms.BooleanField(
                 label="调解员已签名", required=False
             )
-            self.fields["mediator_signed_at"] = MomentField(
-                label="调解员签名时间",
-                required=False,
-                widget=LOCAL_DT,
-                input_formats=DT_FORMATS,
-                help_text="不填为现在",
-            )
+            self.fields["mediator_signed_at"] = moment_field("调解员签名时间", "现在")
         if self.needs_seal:
             self.fields["sealed"] = forms.BooleanField(label="已加盖调委会印章", required=False)
-            self.fields["sealed_at"] = MomentField(
-                label="盖章时间",
-                required=False,
-                widget=LOCAL_DT,
-                input_formats=DT_FORMATS,
-                help_text="不填为现在",
-            )
+            self.fields["sealed_at"] = moment_field("盖章时间", "现在")
 
     def data_for_service(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -326,18 +304,11 @@ class ApplyConfirmationForm(ActionForm):
         initial="东海县人民法院",
         error_messages={"required": "请填写受理法院"},
     )
-    applied_at = MomentField(
-        label="申请时间", required=False, widget=LOCAL_DT, input_formats=DT_FORMATS
-    )
+    applied_at = moment_field("申请时间")
 
 
 class RecordConfirmationForm(ActionForm):
-    result = forms.ChoiceField(
-        label="确认结果",
-        choices=[c for c in ConfirmationResult.choices if c[0] != ConfirmationResult.PENDING],
-        widget=forms.RadioSelect,
-        error_messages={"required": "请选择确认结果"},
-    )
+    result = _answer("确认结果", ConfirmationResult.choices, "请选择确认结果")
     note = _note("说明", required=False)
 
 

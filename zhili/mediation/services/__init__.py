@@ -1,7 +1,7 @@
 """Every write of the mediation module (see each submodule's docstring)."""
 
 from zhili.mediation.services.actions import ACTIONS, actions_for, dispute_act
-from zhili.mediation.services.agreements import LiabilityInput, SignatureInput
+from zhili.mediation.services.agreements import LiabilityInput, SignatureInput, Signing
 from zhili.mediation.services.committees import (
     committee_create,
     committee_member_add,
@@ -52,6 +52,7 @@ __all__ = [
     "PartyInput",
     "Registration",
     "SignatureInput",
+    "Signing",
     "actions_for",
     "committee_create",
     "committee_member_add",

@@ -5,7 +5,6 @@ action's input from a form's or the API's fields and calls its typed service (`p
 """
 
 from collections.abc import Callable
-from typing import Any
 
 from zhili.core.dossier import actions_for as kernel_actions_for
 from zhili.core.dossier import check_action
@@ -17,7 +16,7 @@ from zhili.mediation.law import cite
 from zhili.mediation.models import Dispute
 from zhili.mediation.services import proceedings as p
 from zhili.mediation.services import settlement as s
-from zhili.mediation.services.agreements import done, liability_rows, signature_rows
+from zhili.mediation.services.agreements import Signing, done, liability_rows, signature_rows
 from zhili.mediation.services.common import Data, as_moment, first_id, ids
 
 
@@ -31,14 +30,14 @@ def _text(data: Data, field: str) -> str:
     return "" if value is None else str(value)
 
 
-def _signing(data: Data) -> dict[str, Any]:
+def _signing(data: Data) -> Signing:
     """The inputs of a signing (`agree`, `sign`): who signed, the mediator, the seal."""
-    return {
-        "signatures": signature_rows(data),
-        "mediator": first_id(data, "mediator"),
-        "mediator_signed_at": done(data, "mediator_signed_at", "调解员签名时间"),
-        "sealed_at": done(data, "sealed_at", "盖章时间"),
-    }
+    return Signing(
+        signatures=signature_rows(data),
+        mediator=first_id(data, "mediator"),
+        mediator_signed_at=done(data, "mediator_signed_at", "调解员签名时间"),
+        sealed_at=done(data, "sealed_at", "盖章时间"),
+    )
 
 
 def _agree(actor: Actor, dispute: Dispute, data: Data) -> Dispute:
@@ -56,7 +55,7 @@ def _agree(actor: Actor, dispute: Dispute, data: Data) -> Dispute:
         performance=_text(data, "performance"),
         signed_at=as_moment(data, "signed_at", "达成时间"),
         liabilities=liability_rows(data),
-        **_signing(data),
+        signing=_signing(data),
     )
 
 
@@ -76,20 +75,30 @@ def _session(actor: Actor, dispute: Dispute, data: Data) -> Dispute:
 
 Act = Callable[[Actor, Dispute, Data], Dispute]
 
+
+def _texts(service: Callable[..., Dispute], *fields: str) -> Act:
+    """An action whose input is text alone (a note, a choice): `fields` read as text."""
+
+    def act(actor: Actor, dispute: Dispute, data: Data) -> Dispute:
+        return service(actor=actor, dispute=dispute, **{f: _text(data, f) for f in fields})
+
+    return act
+
+
+def _party(service: Callable[..., Dispute], *fields: str) -> Act:
+    """An action on one of the parties (`party`, its id) with text `fields`."""
+
+    def act(actor: Actor, dispute: Dispute, data: Data) -> Dispute:
+        texts = {f: _text(data, f) for f in fields}
+        return service(actor=actor, dispute=dispute, party=first_id(data, "party"), **texts)
+
+    return act
+
+
 ACTIONS: dict[str, Act] = {
-    "consent": lambda actor, dispute, data: p.dispute_consent(
-        actor=actor,
-        dispute=dispute,
-        party=first_id(data, "party"),
-        consent=_text(data, "consent"),
-        note=_text(data, "note"),
-    ),
-    "accept": lambda actor, dispute, data: p.dispute_accept(
-        actor=actor, dispute=dispute, note=_text(data, "note")
-    ),
-    "decline": lambda actor, dispute, data: p.dispute_decline(
-        actor=actor, dispute=dispute, note=_text(data, "note")
-    ),
+    "consent": _party(p.dispute_consent, "consent", "note"),
+    "accept": _texts(p.dispute_accept, "note"),
+    "decline": _texts(p.dispute_decline, "note"),
     "assign": lambda actor, dispute, data: p.dispute_assign(
         actor=actor,
         dispute=dispute,
@@ -97,47 +106,26 @@ ACTIONS: dict[str, Act] = {
         mediators=ids(data, "mediators"),
         room=first_id(data, "room"),
     ),
-    "start": lambda actor, dispute, data: p.dispute_start(
-        actor=actor, dispute=dispute, note=_text(data, "note")
-    ),
+    "start": _texts(p.dispute_start, "note"),
     "session": _session,
     "agree": _agree,
     "sign": lambda actor, dispute, data: s.dispute_sign(
-        actor=actor, dispute=dispute, **_signing(data)
+        actor=actor, dispute=dispute, signing=_signing(data)
     ),
-    "fail": lambda actor, dispute, data: p.dispute_fail(
-        actor=actor, dispute=dispute, note=_text(data, "note")
-    ),
-    "terminate": lambda actor, dispute, data: p.dispute_terminate(
-        actor=actor, dispute=dispute, party=first_id(data, "party"), note=_text(data, "note")
-    ),
-    "follow_up": lambda actor, dispute, data: s.dispute_follow_up(
-        actor=actor,
-        dispute=dispute,
-        performed=_text(data, "performed"),
-        note=_text(data, "note"),
-    ),
+    "fail": _texts(p.dispute_fail, "note"),
+    "terminate": _party(p.dispute_terminate, "note"),
+    "follow_up": _texts(s.dispute_follow_up, "performed", "note"),
     "apply_confirmation": lambda actor, dispute, data: s.dispute_apply_confirmation(
         actor=actor,
         dispute=dispute,
         court=_text(data, "court"),
         applied_at=as_moment(data, "applied_at", "申请时间"),
     ),
-    "record_confirmation": lambda actor, dispute, data: s.dispute_record_confirmation(
-        actor=actor, dispute=dispute, result=_text(data, "result"), note=_text(data, "note")
-    ),
-    "remediate": lambda actor, dispute, data: p.dispute_remediate(
-        actor=actor, dispute=dispute, note=_text(data, "note")
-    ),
-    "to_court": lambda actor, dispute, data: s.dispute_to_court(
-        actor=actor, dispute=dispute, note=_text(data, "note")
-    ),
-    "archive": lambda actor, dispute, data: s.dispute_archive(
-        actor=actor, dispute=dispute, note=_text(data, "note")
-    ),
-    "flag_risk": lambda actor, dispute, data: p.dispute_flag_risk(
-        actor=actor, dispute=dispute, risk=_text(data, "risk"), note=_text(data, "note")
-    ),
+    "record_confirmation": _texts(s.dispute_record_confirmation, "result", "note"),
+    "remediate": _texts(p.dispute_remediate, "note"),
+    "to_court": _texts(s.dispute_to_court, "note"),
+    "archive": _texts(s.dispute_archive, "note"),
+    "flag_risk": _texts(p.dispute_flag_risk, "risk", "note"),
 }
 
 

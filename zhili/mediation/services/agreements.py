@@ -14,10 +14,10 @@ The inputs (`settlement.dispute_agree` / `dispute_sign`; `liability_rows` and
   agreement: what the mediator wrote down), how and when performed;
 - `signed_at`: when the agreement was reached (default now);
 - `liabilities`: one `LiabilityInput` per party (written);
-- `signatures`: the parties who signed (`SignatureInput`: how, and when, None for when the
-  agreement was reached, or now for `sign`); the others sign later (`sign`);
-- `mediator`: the signing mediator's id (default the lead mediator); `mediator_signed_at`,
-  `sealed_at`: when (True: done, the time not given), None when not yet done.
+- `signing` (`Signing`): the parties who signed (`SignatureInput`: how, and when, None for
+  when the agreement was reached, or now for `sign`), the others signing later (`sign`); the
+  signing mediator's id (default the lead mediator); when the mediator signed and the
+  committee sealed (True: done, the time not given; None: not yet).
 """
 
 from collections.abc import Sequence
@@ -77,6 +77,16 @@ class SignatureInput:
     party: int
     method: str = SignMethod.SIGN
     signed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Signing:
+    """Who signed and sealed, as given to `agree` and `sign`."""
+
+    signatures: Sequence[SignatureInput] = ()
+    mediator: int | None = None
+    mediator_signed_at: Done = None
+    sealed_at: Done = None
 
 
 @dataclass
@@ -208,10 +218,7 @@ def agreement_values(
     performance: str,
     signed_at: datetime | None,
     liabilities: Sequence[LiabilityInput],
-    signatures: Sequence[SignatureInput],
-    mediator: int | None,
-    mediator_signed_at: Done,
-    sealed_at: Done,
+    signing: Signing,
 ) -> AgreementInput:
     """The checked inputs of `agree`; errors name their field."""
     form = one_of(form, "form", "协议形式", AgreementForm, AgreementForm.WRITTEN)
@@ -231,12 +238,12 @@ def agreement_values(
         return result
     parties = {p.pk: p for p in dispute.parties.all()}
     result.liabilities = _liabilities(liabilities, parties)
-    result.signatures = _signatures(signatures, parties, reached, reached)
-    result.mediator = _mediator(dispute, mediator)
+    result.signatures = _signatures(signing.signatures, parties, reached, reached)
+    result.mediator = _mediator(dispute, signing.mediator)
     result.mediator_signed_at = _signed(
-        mediator_signed_at, "mediator_signed_at", "调解员签名时间", reached
+        signing.mediator_signed_at, "mediator_signed_at", "调解员签名时间", reached
     )
-    result.sealed_at = _signed(sealed_at, "sealed_at", "盖章时间", reached)
+    result.sealed_at = _signed(signing.sealed_at, "sealed_at", "盖章时间", reached)
     if result.mediator_signed_at and result.mediator is None:
         raise InvalidInput("请选择签名的调解员", field="mediator")
     return result
@@ -369,14 +376,7 @@ def due_text(agreement: Agreement, *, mark: bool = True) -> str:
     return text_
 
 
-def signatures_record(
-    agreement: Agreement,
-    *,
-    signatures: Sequence[SignatureInput],
-    mediator: int | None,
-    mediator_signed_at: Done,
-    sealed_at: Done,
-) -> list[str]:
+def signatures_record(agreement: Agreement, signing: Signing) -> list[str]:
     """Add the signatures and the seal still missing (the `sign` action; a time not given is
     now); returns what was added, as the timeline says it. A signature already recorded is
     not changed."""
@@ -385,21 +385,23 @@ def signatures_record(
     rows = {s.party_id: s for s in agreement.signatories.select_related("party")}
     parties = {pk: s.party for pk, s in rows.items()}
     added = []
-    for signature in _signatures(signatures, parties, now, reached):
+    for signature in _signatures(signing.signatures, parties, now, reached):
         row = rows[signature.party.pk]
         if row.signed_at is not None:
             raise Conflict(f"{signature.party.name}已签署", field="signatures")
         row.signed_at, row.method = signature.signed_at, signature.method
         row.save(update_fields=["signed_at", "method"])
         added.append(f"{signature.party.name}{SignMethod(signature.method).label}")
-    signed = _signed(mediator_signed_at, "mediator_signed_at", "调解员签名时间", reached, now)
+    signed = _signed(
+        signing.mediator_signed_at, "mediator_signed_at", "调解员签名时间", reached, now
+    )
     if signed and agreement.mediator_signed_at is None:
-        wanted = _mediator(agreement.dispute, mediator)
+        wanted = _mediator(agreement.dispute, signing.mediator)
         if wanted is None:
             raise InvalidInput("请选择签名的调解员", field="mediator")
         agreement.mediator, agreement.mediator_signed_at = wanted, signed
         added.append(f"调解员{wanted}签名")
-    sealed = _signed(sealed_at, "sealed_at", "盖章时间", reached, now)
+    sealed = _signed(signing.sealed_at, "sealed_at", "盖章时间", reached, now)
     if sealed and agreement.sealed_at is None:
         agreement.sealed_at = sealed
         added.append("调委会盖章")

@@ -104,6 +104,17 @@ def one_of(
     return choice({field: value}, field, label, choices, default)
 
 
+def decided(
+    value: str | None, field: str, label: str, choices: type[TextChoices], missing: str
+) -> str:
+    """An answer given (a party's consent, a court's result): one of `choices`, not "pending"
+    (`missing` says what to choose)."""
+    chosen = one_of(value, field, label, choices)
+    if chosen == "pending":
+        raise InvalidInput(missing, field=field)
+    return chosen
+
+
 def first_id(data: Data, field: str) -> int | None:
     found = ids(data, field)
     return found[0] if found else None

@@ -30,7 +30,7 @@ from zhili.mediation.models import (
     Session,
     SessionMode,
 )
-from zhili.mediation.services.common import given, one_of, when
+from zhili.mediation.services.common import decided, given, one_of, when
 from zhili.mediation.services.steps import (
     Changes,
     advance,
@@ -65,6 +65,15 @@ def _room(dispute: Dispute, room: int | None) -> MediationRoom | None:
     return found
 
 
+def _end(actor: Actor, dispute: Dispute, action: str, note: str, why: str, outcome: str) -> Dispute:
+    """End the mediation without agreement: the reason (`why` says it with the note) goes
+    into the notice of other routes."""
+    dispute, t = begin(actor, dispute, action)
+    given_reason = reason(note, t)
+    changes = ended(dispute, why.format(given_reason), outcome)
+    return advance(dispute, t, actor, changes, note=given_reason)
+
+
 def _actor_mediator(actor: Actor, dispute: Dispute) -> Mediator | None:
     return Mediator.objects.filter(user_id=actor.pk, committee_id=dispute.committee_id).first()
 
@@ -77,9 +86,7 @@ def dispute_consent(
     第十七条: a party that clearly refuses may not be mediated)."""
     dispute, t = begin(actor, dispute, "consent")
     who = _party(dispute, party, "请选择当事人")
-    consent = one_of(consent, "consent", "当事人意愿", Consent)
-    if consent == Consent.PENDING:
-        raise InvalidInput("请选择同意或不同意调解", field="consent")
+    consent = decided(consent, "consent", "当事人意愿", Consent, "请选择同意或不同意调解")
     note = given(note, "note", "说明", required=False, limit=2000)
     who.consent, who.consent_at = consent, timezone.now()
     who.save(update_fields=["consent", "consent_at"])
@@ -104,10 +111,9 @@ def dispute_accept(*, actor: Actor, dispute: Dispute, note: str = "") -> Dispute
 @transaction.atomic
 def dispute_decline(*, actor: Actor, dispute: Dispute, note: str) -> Dispute:
     """不予受理, with the reason and the notice of other routes."""
-    dispute, t = begin(actor, dispute, "decline")
-    why = reason(note, t)
-    changes = ended(dispute, f"经调委会审查不予受理（理由：{why}）", Outcome.REFUSED)
-    return advance(dispute, t, actor, changes, note=why)
+    return _end(
+        actor, dispute, "decline", note, "经调委会审查不予受理（理由：{}）", Outcome.REFUSED
+    )
 
 
 @transaction.atomic
@@ -194,10 +200,9 @@ def dispute_session(
 @transaction.atomic
 def dispute_fail(*, actor: Actor, dispute: Dispute, note: str) -> Dispute:
     """调解不成 (第二十六条), with the reason and the notice of other routes."""
-    dispute, t = begin(actor, dispute, "fail")
-    why = reason(note, t)
-    changes = ended(dispute, f"经调解未能达成协议（原因：{why}）", Outcome.NO_AGREEMENT)
-    return advance(dispute, t, actor, changes, note=why)
+    return _end(
+        actor, dispute, "fail", note, "经调解未能达成协议（原因：{}）", Outcome.NO_AGREEMENT
+    )
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from zhili.cases.text import search_tokens
 from zhili.core.errors import InvalidInput
 from zhili.core.events import emit
 from zhili.core.types import Actor
+from zhili.core.workflow import Transition
 from zhili.mediation import deadlines
 from zhili.mediation.events import DisputeClosed
 from zhili.mediation.law import cite
@@ -27,16 +28,19 @@ from zhili.mediation.models import (
     Performed,
 )
 from zhili.mediation.services import agreements
-from zhili.mediation.services.agreements import Done, LiabilityInput, SignatureInput
-from zhili.mediation.services.common import given, one_of, when
+from zhili.mediation.services.agreements import LiabilityInput, Signing
+from zhili.mediation.services.common import decided, given, one_of, when
 from zhili.mediation.services.steps import Changes, advance, begin, ended, reason
 
 
-def _agreement(dispute: Dispute) -> Agreement:
-    """The dispute's agreement, which the guard of every action here made sure of."""
+def _begin_on_agreement(
+    actor: Actor, dispute: Dispute, action: str
+) -> tuple[Dispute, Transition, Agreement]:
+    """`steps.begin` for an action on the agreement, which the action's guard made sure of."""
+    dispute, t = begin(actor, dispute, action)
     agreement = Agreement.objects.filter(dispute_id=dispute.pk).first()
     assert agreement is not None  # workflow.guard
-    return agreement
+    return dispute, t, agreement
 
 
 @transaction.atomic
@@ -50,10 +54,7 @@ def dispute_agree(
     performance: str = "",
     signed_at: datetime | None = None,
     liabilities: Sequence[LiabilityInput] = (),
-    signatures: Sequence[SignatureInput] = (),
-    mediator: int | None = None,
-    mediator_signed_at: Done = None,
-    sealed_at: Done = None,
+    signing: Signing | None = None,
 ) -> Dispute:
     """达成协议: a written agreement (its parties' liability, who signed, the mediator and the
     seal; in effect with the last of them) or an oral one (in effect once reached). A new
@@ -67,10 +68,7 @@ def dispute_agree(
         performance=performance,
         signed_at=signed_at,
         liabilities=liabilities,
-        signatures=signatures,
-        mediator=mediator,
-        mediator_signed_at=mediator_signed_at,
-        sealed_at=sealed_at,
+        signing=signing or Signing(),
     )
     old = Agreement.objects.filter(dispute_id=dispute.pk).first()
     superseded = agreements.snapshot(old)
@@ -83,26 +81,11 @@ def dispute_agree(
 
 
 @transaction.atomic
-def dispute_sign(
-    *,
-    actor: Actor,
-    dispute: Dispute,
-    signatures: Sequence[SignatureInput] = (),
-    mediator: int | None = None,
-    mediator_signed_at: Done = None,
-    sealed_at: Done = None,
-) -> Dispute:
+def dispute_sign(*, actor: Actor, dispute: Dispute, signing: Signing) -> Dispute:
     """登记签名盖章: the signatures and the seal still missing on a written agreement (a time
     not given is now); the last of them puts it in effect."""
-    dispute, t = begin(actor, dispute, "sign")
-    agreement = _agreement(dispute)
-    added = agreements.signatures_record(
-        agreement,
-        signatures=signatures,
-        mediator=mediator,
-        mediator_signed_at=mediator_signed_at,
-        sealed_at=sealed_at,
-    )
+    dispute, t, agreement = _begin_on_agreement(actor, dispute, "sign")
+    added = agreements.signatures_record(agreement, signing)
     agreements.take_effect(agreement)
     note = f"{'、'.join(added)}。{agreements.effect_note(agreement)}"
     return advance(dispute, t, actor, {}, note=note)
@@ -125,8 +108,7 @@ def dispute_apply_confirmation(
     *, actor: Actor, dispute: Dispute, court: str, applied_at: datetime | None = None
 ) -> Dispute:
     """申请司法确认: the parties applied to `court`, within the window (第三十三条)."""
-    dispute, t = begin(actor, dispute, "apply_confirmation")
-    agreement = _agreement(dispute)
+    dispute, t, agreement = _begin_on_agreement(actor, dispute, "apply_confirmation")
     court = given(court, "court", "受理法院", required=True, limit=100)
     applied_at = when(applied_at, "applied_at", "申请时间")
     assert agreement.confirmation_due is not None and agreement.effective_at is not None  # guard
@@ -149,11 +131,8 @@ def dispute_record_confirmation(
     *, actor: Actor, dispute: Dispute, result: str, note: str = ""
 ) -> Dispute:
     """登记确认结果: the court confirmed the agreement or refused it."""
-    dispute, t = begin(actor, dispute, "record_confirmation")
-    agreement = _agreement(dispute)
-    result = one_of(result, "result", "确认结果", ConfirmationResult)
-    if result == ConfirmationResult.PENDING:
-        raise InvalidInput("请选择确认有效或驳回申请", field="result")
+    dispute, t, agreement = _begin_on_agreement(actor, dispute, "record_confirmation")
+    result = decided(result, "result", "确认结果", ConfirmationResult, "请选择确认有效或驳回申请")
     note = given(note, "note", "说明", required=False, limit=2000)
     agreement.confirmation_result, agreement.result_at = result, timezone.now()
     agreement.save(update_fields=["confirmation_result", "result_at"])
