@@ -1,5 +1,6 @@
 """The writes of the collections: marking a dispute as an exemplary case (典型案例) and taking
-the mark back.
+the mark back; and the exports of the statistics and the collection (the monthly report's
+XLSX, the anthology's Word file), each audited.
 
 Only an archived dispute settled by an agreement can be exemplary: the anthology tells a
 mediation that worked, with its agreement. Marking is for MEDIATION_MANAGE holders who see
@@ -18,6 +19,9 @@ from zhili.core.roles import Action
 from zhili.core.scope import require
 from zhili.core.types import Actor
 from zhili.mediation.models import Agreement, Dispute, DisputeState, Outcome
+from zhili.mediation.reports.anthology import Anthology, render_anthology
+from zhili.mediation.reports.table import MonthlyTable
+from zhili.mediation.reports.workbook import render_monthly_xlsx
 from zhili.mediation.workflow import KIND
 
 NOTE_MAX = 2000
@@ -87,3 +91,18 @@ def dispute_unmark_exemplary(*, actor: Actor, dispute: Dispute, reason: str = ""
     _history(actor, dispute, "unmark_exemplary", reason)
     audit(actor, "mediation.dispute.unmark_exemplary", dispute, number=dispute.number)
     return dispute
+
+
+@transaction.atomic
+def monthly_export(*, actor: Actor, table: MonthlyTable) -> bytes:
+    """The monthly report (人民调解工作统计月报表) as XLSX, its export audited."""
+    month = f"{table.year}-{table.month:02d}"
+    audit(actor, "mediation.monthly.export", None, unit=table.unit_name, month=month)
+    return render_monthly_xlsx(table, preparer=actor.display_name)
+
+
+@transaction.atomic
+def anthology_export(*, actor: Actor, anthology: Anthology) -> bytes:
+    """The anthology of exemplary cases (人民调解案例选集) as a Word file, its export audited."""
+    audit(actor, "mediation.anthology.export", None, cases=len(anthology.cases))
+    return render_anthology(anthology)

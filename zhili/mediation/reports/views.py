@@ -13,14 +13,12 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhili.core.audit import audit
 from zhili.core.errors import DomainError, NotFound
 from zhili.core.personal import mask_personal_text
 from zhili.core.roles import Action
@@ -29,7 +27,7 @@ from zhili.core.types import Actor
 from zhili.core.xlsx import XLSX
 from zhili.mediation.models import Dispute
 from zhili.mediation.reports import ranking, selectors, services, stats
-from zhili.mediation.reports.anthology import Anthology, render_anthology
+from zhili.mediation.reports.anthology import Anthology
 from zhili.mediation.reports.forms import (
     MarkForm,
     MonthForm,
@@ -39,7 +37,6 @@ from zhili.mediation.reports.forms import (
     UnmarkForm,
 )
 from zhili.mediation.reports.table import COLUMNS
-from zhili.mediation.reports.workbook import render_monthly_xlsx
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
 
@@ -127,10 +124,7 @@ def monthly_xlsx(request: StaffRequest) -> HttpResponse:
         raise Http404(exc.message) from exc
     if status != 200:
         return monthly(request)
-    with transaction.atomic():
-        audit(request.user, "mediation.monthly.export", None, unit=table.unit_name,
-              month=f"{table.year}-{table.month:02d}")  # fmt: skip
-    body = render_monthly_xlsx(table, preparer=request.user.display_name)
+    body = services.monthly_export(actor=request.user, table=table)
     name = f"人民调解工作统计月报表_{table.unit_name}_{table.year}年{table.month:02d}月.xlsx"
     return _attachment(body, XLSX, f"mediation-{table.year}-{table.month:02d}.xlsx", name)
 
@@ -290,11 +284,10 @@ def anthology(request: StaffRequest) -> HttpResponse:
     if not cases:
         messages.error(request, "所选范围内没有典型案例，无法生成案例选集")
         return redirect(f"{reverse('mediation:collection')}?{_query(request)}")
-    body = render_anthology(
-        Anthology(title="人民调解案例选集", subtitle=_subtitle(request.user, form), cases=cases)
+    anthology = Anthology(
+        title="人民调解案例选集", subtitle=_subtitle(request.user, form), cases=cases
     )
-    with transaction.atomic():
-        audit(request.user, "mediation.anthology.export", None, cases=len(cases))
+    body = services.anthology_export(actor=request.user, anthology=anthology)
     return _attachment(body, DOCX, "mediation-anthology.docx", "人民调解案例选集.docx")
 
 
