@@ -1,7 +1,12 @@
 """Every write of the mediation module (see each submodule's docstring)."""
 
 from zhili.mediation.services.actions import ACTIONS, actions_for, dispute_act
-from zhili.mediation.services.agreements import LiabilityInput, SignatureInput, Signing
+from zhili.mediation.services.agreements import (
+    AgreementDraft,
+    LiabilityInput,
+    SignatureInput,
+    Signing,
+)
 from zhili.mediation.services.committees import (
     committee_create,
     committee_member_add,
@@ -22,6 +27,7 @@ from zhili.mediation.services.disputes import (
     party_add,
 )
 from zhili.mediation.services.proceedings import (
+    SessionInput,
     dispute_accept,
     dispute_assign,
     dispute_consent,
@@ -48,9 +54,11 @@ from zhili.mediation.services.warnings import confirmation_warn_due, handling_wa
 
 __all__ = [
     "ACTIONS",
+    "AgreementDraft",
     "LiabilityInput",
     "PartyInput",
     "Registration",
+    "SessionInput",
     "SignatureInput",
     "Signing",
     "actions_for",

@@ -16,7 +16,13 @@ from zhili.mediation.law import cite
 from zhili.mediation.models import Dispute
 from zhili.mediation.services import proceedings as p
 from zhili.mediation.services import settlement as s
-from zhili.mediation.services.agreements import Signing, done, liability_rows, signature_rows
+from zhili.mediation.services.agreements import (
+    AgreementDraft,
+    Signing,
+    done,
+    liability_rows,
+    signature_rows,
+)
 from zhili.mediation.services.common import Data, as_moment, first_id, ids
 
 
@@ -46,23 +52,20 @@ def _agree(actor: Actor, dispute: Dispute, data: Data) -> Dispute:
             f"协议生效时间由各方签名、盖章的时间确定（{cite(29)}），不能直接填写",
             field="effective_at",
         )
-    return s.dispute_agree(
-        actor=actor,
-        dispute=dispute,
+    draft = AgreementDraft(
+        terms=_text(data, "terms"),
         form=_text(data, "form"),
         matters=_text(data, "matters"),
-        terms=_text(data, "terms"),
         performance=_text(data, "performance"),
         signed_at=as_moment(data, "signed_at", "达成时间"),
         liabilities=liability_rows(data),
         signing=_signing(data),
     )
+    return s.dispute_agree(actor=actor, dispute=dispute, draft=draft)
 
 
 def _session(actor: Actor, dispute: Dispute, data: Data) -> Dispute:
-    return p.dispute_session(
-        actor=actor,
-        dispute=dispute,
+    session = p.SessionInput(
         record=_text(data, "record"),
         mode=_text(data, "mode"),
         held_at=as_moment(data, "held_at", "调解时间"),
@@ -71,6 +74,7 @@ def _session(actor: Actor, dispute: Dispute, data: Data) -> Dispute:
         video_room=_text(data, "video_room"),
         mediators=ids(data, "mediators"),
     )
+    return p.dispute_session(actor=actor, dispute=dispute, session=session)
 
 
 Act = Callable[[Actor, Dispute, Data], Dispute]

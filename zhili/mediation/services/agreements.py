@@ -7,8 +7,8 @@ the derived effective date and the judicial-confirmation window (人民调解法
 agreement takes effect with the last of every party's signature, the mediator's and the
 committee's seal; the effective date is never typed.
 
-The inputs (`settlement.dispute_agree` / `dispute_sign`; `liability_rows` and
-`signature_rows` read them from the rows of a form or of the API):
+The inputs (`AgreementDraft` for `settlement.dispute_agree`, `Signing` for `dispute_sign`;
+`liability_rows` and `signature_rows` read them from the rows of a form or of the API):
 - `form`: "written" (default) or "oral";
 - `matters`, `terms`, `performance`: the facts and disputed matters, the terms (for an oral
   agreement: what the mediator wrote down), how and when performed;
@@ -87,6 +87,19 @@ class Signing:
     mediator: int | None = None
     mediator_signed_at: Done = None
     sealed_at: Done = None
+
+
+@dataclass(frozen=True)
+class AgreementDraft:
+    """What `agree` is given (see the module's docstring)."""
+
+    terms: str
+    form: str = AgreementForm.WRITTEN
+    matters: str = ""
+    performance: str = ""
+    signed_at: datetime | None = None
+    liabilities: Sequence[LiabilityInput] = ()
+    signing: Signing = Signing()
 
 
 @dataclass
@@ -209,35 +222,30 @@ def _signed(
     return _not_before(moment, reached, name, label)
 
 
-def agreement_values(
-    dispute: Dispute,
-    *,
-    form: str,
-    matters: str,
-    terms: str,
-    performance: str,
-    signed_at: datetime | None,
-    liabilities: Sequence[LiabilityInput],
-    signing: Signing,
-) -> AgreementInput:
+def agreement_values(dispute: Dispute, draft: AgreementDraft) -> AgreementInput:
     """The checked inputs of `agree`; errors name their field."""
-    form = one_of(form, "form", "协议形式", AgreementForm, AgreementForm.WRITTEN)
+    form = one_of(draft.form, "form", "协议形式", AgreementForm, AgreementForm.WRITTEN)
     written = form == AgreementForm.WRITTEN
-    reached = when(signed_at, "signed_at", "达成时间")
+    reached = when(draft.signed_at, "signed_at", "达成时间")
+    terms_label = "协议内容" if written else "口头协议内容"
     values = {
-        "matters": given(matters, "matters", "争议事项", required=written, limit=10000),
-        "terms": given(
-            terms, "terms", "协议内容" if written else "口头协议内容", required=True, limit=20000
-        ),
+        "matters": given(draft.matters, "matters", "争议事项", required=written, limit=10000),
+        "terms": given(draft.terms, "terms", terms_label, required=True, limit=20000),
         "performance": given(
-            performance, "performance", "履行方式、时限", required=written, limit=5000
+            draft.performance, "performance", "履行方式、时限", required=written, limit=5000
         ),
     }
     result = AgreementInput(form=form, values=values, signed_at=reached)
-    if not written:
-        return result
+    if written:
+        _written(result, dispute, draft)
+    return result
+
+
+def _written(result: AgreementInput, dispute: Dispute, draft: AgreementDraft) -> None:
+    """A written agreement's liabilities, signatures, mediator and seal, checked."""
+    reached, signing = result.signed_at, draft.signing
     parties = {p.pk: p for p in dispute.parties.all()}
-    result.liabilities = _liabilities(liabilities, parties)
+    result.liabilities = _liabilities(draft.liabilities, parties)
     result.signatures = _signatures(signing.signatures, parties, reached, reached)
     result.mediator = _mediator(dispute, signing.mediator)
     result.mediator_signed_at = _signed(
@@ -246,7 +254,6 @@ def agreement_values(
     result.sealed_at = _signed(signing.sealed_at, "sealed_at", "盖章时间", reached)
     if result.mediator_signed_at and result.mediator is None:
         raise InvalidInput("请选择签名的调解员", field="mediator")
-    return result
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -392,6 +399,15 @@ def signatures_record(agreement: Agreement, signing: Signing) -> list[str]:
         row.signed_at, row.method = signature.signed_at, signature.method
         row.save(update_fields=["signed_at", "method"])
         added.append(f"{signature.party.name}{SignMethod(signature.method).label}")
+    added += _sign_mediator_and_seal(agreement, signing, now)
+    if not added:
+        raise InvalidInput("请登记至少一项签名或盖章", field="signatures")
+    return added
+
+
+def _sign_mediator_and_seal(agreement: Agreement, signing: Signing, now: datetime) -> list[str]:
+    added = []
+    reached = agreement.signed_at
     signed = _signed(
         signing.mediator_signed_at, "mediator_signed_at", "调解员签名时间", reached, now
     )
@@ -406,6 +422,4 @@ def signatures_record(agreement: Agreement, signing: Signing) -> list[str]:
         agreement.sealed_at = sealed
         added.append("调委会盖章")
     agreement.save(update_fields=["mediator", "mediator_signed_at", "sealed_at"])
-    if not added:
-        raise InvalidInput("请登记至少一项签名或盖章", field="signatures")
     return added

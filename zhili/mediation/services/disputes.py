@@ -193,16 +193,24 @@ def _create(actor: Actor, committee: Committee, reg: Registration, *, case: Case
     if lead is not None:
         dispute.mediators.add(lead)
     Party.objects.bulk_create([Party(dispute=dispute, **p) for p in parties])
+    _registered(actor, dispute, case)
+    return dispute
+
+
+def _registered(actor: Actor, dispute: Dispute, case: Case | None) -> None:
+    """The registration's timeline row, audit row and event."""
     note = f"由工单 {case.case_no} 转入" if case is not None else "登记"
+    state = DisputeState.REGISTERED
+    at = dispute.registered_at
     record_history(
         workflow.KIND,
         dispute,
         "register",
         from_state="",
-        to_state=DisputeState.REGISTERED,
+        to_state=state,
         actor=actor,
         note=note,
-        at=now,
+        at=at,
     )
     audit(actor, "mediation.dispute.register", dispute, case=case.case_no if case else "")
     emit(
@@ -211,10 +219,9 @@ def _create(actor: Actor, committee: Committee, reg: Registration, *, case: Case
             number=dispute.number,
             action="register",
             from_state="",
-            to_state=DisputeState.REGISTERED,
+            to_state=state,
         )
     )
-    return dispute
 
 
 def registration_from_case(case: Case, *, kind: str = DisputeKind.OTHER) -> Registration:

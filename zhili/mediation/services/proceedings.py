@@ -8,6 +8,7 @@ input (422 naming the field), and takes the transition through the kernel (`step
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
@@ -156,45 +157,47 @@ def dispute_start(*, actor: Actor, dispute: Dispute, note: str = "") -> Dispute:
     return dispute
 
 
+@dataclass(frozen=True)
+class SessionInput:
+    """A mediation session as recorded (`held_at` None: now; no `mediators`: the actor, when
+    a mediator of the committee)."""
+
+    record: str
+    mode: str = SessionMode.IN_PERSON
+    held_at: datetime | None = None
+    place: str = ""
+    room: int | None = None
+    video_room: str = ""
+    mediators: Sequence[int] = ()
+
+
 @transaction.atomic
-def dispute_session(
-    *,
-    actor: Actor,
-    dispute: Dispute,
-    record: str,
-    mode: str = SessionMode.IN_PERSON,
-    held_at: datetime | None = None,
-    place: str = "",
-    room: int | None = None,
-    video_room: str = "",
-    mediators: Sequence[int] = (),
-) -> Dispute:
-    """记录调解: a session in person or by video (`held_at` defaults to now); its mediators
-    (default: the actor, when a mediator of the committee) join the dispute's."""
+def dispute_session(*, actor: Actor, dispute: Dispute, session: SessionInput) -> Dispute:
+    """记录调解: a session in person or by video; its mediators join the dispute's."""
     dispute, t = begin(actor, dispute, "session")
-    record = given(record, "record", "调解记录", required=True, limit=20000)
-    mode = one_of(mode, "mode", "调解方式", SessionMode, SessionMode.IN_PERSON)
-    held_at = when(held_at, "held_at", "调解时间")
+    record = given(session.record, "record", "调解记录", required=True, limit=20000)
+    mode = one_of(session.mode, "mode", "调解方式", SessionMode, SessionMode.IN_PERSON)
+    held_at = when(session.held_at, "held_at", "调解时间")
     if dispute.accepted_at and held_at < dispute.accepted_at.replace(hour=0, minute=0, second=0):
         raise InvalidInput("调解时间不能早于受理时间", field="held_at")
-    chosen = _mediators(dispute, mediators, "mediators")
+    chosen = _mediators(dispute, session.mediators, "mediators")
     own = _actor_mediator(actor, dispute)
     if not chosen and own is not None:
         chosen = [own]
-    session = Session.objects.create(
+    row = Session.objects.create(
         dispute=dispute,
         held_at=held_at,
-        place=given(place, "place", "调解地点", required=False, limit=200),
-        room=_room(dispute, room),
+        place=given(session.place, "place", "调解地点", required=False, limit=200),
+        room=_room(dispute, session.room),
         mode=mode,
-        video_room=given(video_room, "video_room", "视频会议室", required=False, limit=100),
+        video_room=given(session.video_room, "video_room", "视频会议室", required=False, limit=100),
         record=record,
         created_by=actor,
     )
-    session.mediators.set(chosen)
+    row.mediators.set(chosen)
     dispute.mediators.add(*chosen)
     note = f"{SessionMode(mode).label}：{timezone.localtime(held_at):%Y-%m-%d %H:%M}"
-    return advance(dispute, t, actor, {}, note=note, session=session.pk)
+    return advance(dispute, t, actor, {}, note=note, session=row.pk)
 
 
 @transaction.atomic

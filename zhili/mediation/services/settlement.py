@@ -5,7 +5,6 @@ judicial confirmation (申请司法确认, 登记确认结果), and the closing 
 `DisputeClosed`, which answers the case the dispute came from with `outcome_text`.
 """
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import transaction
@@ -28,7 +27,7 @@ from zhili.mediation.models import (
     Performed,
 )
 from zhili.mediation.services import agreements
-from zhili.mediation.services.agreements import LiabilityInput, Signing
+from zhili.mediation.services.agreements import AgreementDraft, Signing
 from zhili.mediation.services.common import decided, given, one_of, when
 from zhili.mediation.services.steps import Changes, advance, begin, ended, reason
 
@@ -44,32 +43,12 @@ def _begin_on_agreement(
 
 
 @transaction.atomic
-def dispute_agree(
-    *,
-    actor: Actor,
-    dispute: Dispute,
-    terms: str,
-    form: str = AgreementForm.WRITTEN,
-    matters: str = "",
-    performance: str = "",
-    signed_at: datetime | None = None,
-    liabilities: Sequence[LiabilityInput] = (),
-    signing: Signing | None = None,
-) -> Dispute:
+def dispute_agree(*, actor: Actor, dispute: Dispute, draft: AgreementDraft) -> Dispute:
     """达成协议: a written agreement (its parties' liability, who signed, the mediator and the
     seal; in effect with the last of them) or an oral one (in effect once reached). A new
     agreement replaces the one a court refused; the old one stays on the timeline."""
     dispute, t = begin(actor, dispute, "agree")
-    values = agreements.agreement_values(
-        dispute,
-        form=form,
-        matters=matters,
-        terms=terms,
-        performance=performance,
-        signed_at=signed_at,
-        liabilities=liabilities,
-        signing=signing or Signing(),
-    )
+    values = agreements.agreement_values(dispute, draft)
     old = Agreement.objects.filter(dispute_id=dispute.pk).first()
     superseded = agreements.snapshot(old)
     agreement = agreements.agreement_write(dispute, values, actor)
