@@ -1,6 +1,8 @@
-"""The dispute API (矛盾纠纷): scoped list and detail, registration, the workflow's actions,
-sessions, and the agreement's Word document. Endpoints hold no rules: reads go through
-`selectors` (out of scope is 404), writes through `services`."""
+"""The dispute API (矛盾纠纷): scoped list (keyset pages) and detail, registration, the
+workflow's actions (`POST /disputes/{number}/actions/{action}`; the older
+`POST /disputes/{number}/act` with the action in the body is deprecated), sessions, and the
+agreement's Word document. Endpoints hold no rules: reads go through `selectors` (out of
+scope is 404), writes through `services`."""
 
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -10,19 +12,27 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from zhili.core.dates import Moment, Month
+from zhili.core.dossier import keyset_page
+from zhili.core.dossier.api import (
+    DossierHistoryOut,
+    PageQuery,
+    add_action_route,
+    history_out,
+    page_out,
+    page_schema,
+)
 from zhili.core.errors import InvalidInput
 from zhili.core.personal import mask_id_number, mask_phone
-from zhili.core.schemas import Input
-from zhili.mediation import selectors, services
+from zhili.core.schemas import ERRORS, Input
+from zhili.core.types import Actor
+from zhili.mediation import selectors, services, workflow
 from zhili.mediation.documents import agreement_document
 from zhili.mediation.models import Agreement, Dispute, Session
 from zhili.mediation.services.agreements import due_text, missing_signatures
-from zhili.orgs.api import MAX_OFFSET, ErrorOut
 from zhili.orgs.auth import StaffRequest
 
 disputes_router = Router(tags=["矛盾纠纷调解"])
 
-ERRORS: dict[int, type[ErrorOut]] = {code: ErrorOut for code in (401, 403, 404, 409, 422)}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 Id = Annotated[int, Field(ge=1, le=10**12)]
 Text = Annotated[str, Field(max_length=20000)]
@@ -72,49 +82,61 @@ class SignatureIn(Input):
     signed_at: Moment | None = Field(None, description="签署时间；不填为协议达成时间（sign：现在）")
 
 
-class DisputeActIn(Input):
-    """An action of the workflow with its inputs; each action reads the fields it needs."""
+class DisputeActionIn(Input):
+    """The input of an action; each action reads the fields it needs, the rest may be left out."""
 
-    action: str = Field(
-        ...,
-        max_length=30,
-        description="consent / accept / decline / assign / start / session / agree / sign / fail / terminate / follow_up / apply_confirmation / record_confirmation / remediate / to_court / archive / flag_risk",
-    )
-    note: str = Field("", max_length=5000, description="说明或理由（terminate：终止理由）")
+    note: str | None = Field(None, max_length=5000, description="说明或理由（terminate：终止理由）")
     party: Id | None = Field(None, description="consent / terminate：当事人编号")
-    consent: str = Field("", max_length=20, description="consent: agreed / refused")
+    consent: str | None = Field(None, max_length=20, description="consent: agreed / refused")
     lead_mediator: Id | None = Field(None, description="assign：主办调解员编号")
     mediator: Id | None = Field(None, description="agree / sign：签名调解员编号，默认主办调解员")
-    mediators: list[Id] = Field([], max_length=20, description="assign / session：调解员编号")
+    mediators: list[Id] | None = Field(
+        None, max_length=20, description="assign / session：调解员编号"
+    )
     room: Id | None = Field(None, description="assign / session：调解室编号")
     held_at: Moment | None = Field(None, description="session：调解时间")
-    mode: str = Field("", max_length=20, description="session: in_person / video")
-    place: str = Field("", max_length=200, description="session：调解地点")
-    video_room: str = Field("", max_length=100, description="session：视频会议室")
-    record: Text = Field("", description="session：调解记录")
-    matters: Text = Field("", description="agree：争议事项")
-    terms: Text = Field("", description="agree：协议内容")
-    performance: str = Field("", max_length=5000, description="agree：履行方式、时限")
-    form: str = Field(
-        "", max_length=10, description="agree: written 书面协议（默认） / oral 口头协议"
+    mode: str | None = Field(None, max_length=20, description="session: in_person / video")
+    place: str | None = Field(None, max_length=200, description="session：调解地点")
+    video_room: str | None = Field(None, max_length=100, description="session：视频会议室")
+    record: Text | None = Field(None, description="session：调解记录")
+    matters: Text | None = Field(None, description="agree：争议事项")
+    terms: Text | None = Field(None, description="agree：协议内容")
+    performance: str | None = Field(None, max_length=5000, description="agree：履行方式、时限")
+    form: str | None = Field(
+        None, max_length=10, description="agree: written 书面协议（默认） / oral 口头协议"
     )
     signed_at: Moment | None = Field(None, description="agree：协议达成时间")
-    liabilities: list[LiabilityIn] = Field(
-        [], max_length=50, description="agree（书面）：各方当事人的责任，每名当事人一项"
+    liabilities: list[LiabilityIn] | None = Field(
+        None, max_length=50, description="agree（书面）：各方当事人的责任，每名当事人一项"
     )
-    signatures: list[SignatureIn] = Field(
-        [], max_length=50, description="agree / sign：已签署的当事人；未列出的当事人以后签署"
+    signatures: list[SignatureIn] | None = Field(
+        None, max_length=50, description="agree / sign：已签署的当事人；未列出的当事人以后签署"
     )
     mediator_signed_at: Moment | None = Field(None, description="agree / sign：调解员签名时间")
     sealed_at: Moment | None = Field(None, description="agree / sign：调委会盖章时间")
     effective_at: Moment | None = Field(
         None, description="不可填写：生效时间由最后一项签名或盖章的时间确定（填写即报错）"
     )
-    performed: str = Field("", max_length=10, description="follow_up: yes / partly / no")
-    court: str = Field("", max_length=100, description="apply_confirmation：受理法院")
+    performed: str | None = Field(None, max_length=10, description="follow_up: yes / partly / no")
+    court: str | None = Field(None, max_length=100, description="apply_confirmation：受理法院")
     applied_at: Moment | None = Field(None, description="apply_confirmation：申请时间")
-    result: str = Field("", max_length=20, description="record_confirmation: confirmed / refused")
-    risk: str = Field("", max_length=20, description="flag_risk: criminal / group_petition")
+    result: str | None = Field(
+        None, max_length=20, description="record_confirmation: confirmed / refused"
+    )
+    risk: str | None = Field(
+        None, max_length=20, description="flag_risk: criminal / group_petition"
+    )
+
+
+class DisputeActIn(DisputeActionIn):
+    """An action of the workflow named in the body, with its inputs (the deprecated
+    `POST /disputes/{number}/act`)."""
+
+    action: str = Field(
+        ...,
+        max_length=30,
+        description="consent / accept / decline / assign / start / session / agree / sign / fail / terminate / follow_up / apply_confirmation / record_confirmation / remediate / to_court / archive / flag_risk",
+    )
 
 
 class SessionIn(Input):
@@ -202,15 +224,6 @@ class AgreementOut(Schema):
     performed: str
 
 
-class HistoryOut(Schema):
-    action: str
-    from_state: str
-    to_state: str
-    actor: str | None
-    note: str
-    created_at: datetime
-
-
 class DisputeDetailOut(DisputeOut):
     summary: str
     place: str
@@ -222,17 +235,18 @@ class DisputeDetailOut(DisputeOut):
     sessions: list[SessionOut]
     agreement: AgreementOut | None
     actions: list[str]
-    history: list[HistoryOut]
+    history: list[DossierHistoryOut]
 
 
-class DisputeQuery(Input):
+DisputePageOut = page_schema(DisputeOut, "DisputePageOut")
+
+
+class DisputeQuery(PageQuery):
     state: str = Field("", max_length=20, description="状态")
     kind: str = Field("", max_length=30, description="纠纷类型")
     committee: Id | None = Field(None, description="调委会编号")
     month: Month = Field("", description="登记月份 YYYY-MM")
     q: str = Field("", max_length=100, description="编号或名称关键词")
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def dispute_out(d: Dispute) -> dict[str, Any]:
@@ -328,17 +342,6 @@ def detail_out(request: StaffRequest, d: Dispute) -> dict[str, Any]:
         }
         for p in d.parties.all()
     ]
-    history = [
-        {
-            "action": e.action,
-            "from_state": e.from_state,
-            "to_state": e.to_state,
-            "actor": str(e.actor) if e.actor else None,
-            "note": e.note,
-            "created_at": e.created_at,
-        }
-        for e in selectors.dispute_timeline(d)
-    ]
     return {
         **dispute_out(d),
         "summary": d.summary,
@@ -351,13 +354,13 @@ def detail_out(request: StaffRequest, d: Dispute) -> dict[str, Any]:
         "sessions": [session_out(s) for s in d.sessions.select_related("room")],
         "agreement": agreement_out(selectors.dispute_agreement(d)),
         "actions": [t.name for t in services.actions_for(request.user, d)],
-        "history": history,
+        "history": history_out(workflow.KIND, d),
     }
 
 
-@disputes_router.get("/disputes", response={200: list[DisputeOut], **ERRORS})
+@disputes_router.get("/disputes", response={200: DisputePageOut, **ERRORS})
 def dispute_list(request: StaffRequest, query: Query[DisputeQuery]) -> Any:
-    """本人可见范围内的矛盾纠纷，按登记时间倒序。"""
+    """本人可见范围内的矛盾纠纷，按登记时间倒序，每页 limit 条；下一页以 cursor=next_cursor 取。"""
     filters = selectors.DisputeFilters(
         state=query.state,
         kind=query.kind,
@@ -366,8 +369,8 @@ def dispute_list(request: StaffRequest, query: Query[DisputeQuery]) -> Any:
         text=query.q.strip(),
     )
     qs = selectors.filter_disputes(selectors.dispute_list(user=request.user), filters)
-    rows = qs.order_by("-registered_at", "-id")[query.offset : query.offset + query.limit]
-    return [dispute_out(d) for d in rows]
+    page = keyset_page(qs, field="registered_at", cursor=query.cursor, size=query.limit)
+    return page_out(page, dispute_out)
 
 
 @disputes_router.post("/disputes", response={201: DisputeDetailOut, **ERRORS})
@@ -408,14 +411,39 @@ def dispute_detail(request: StaffRequest, number: str) -> Any:
     return detail_out(request, selectors.dispute_get(user=request.user, number=number))
 
 
-@disputes_router.post("/disputes/{number}/act", response={200: DisputeDetailOut, **ERRORS})
+def _get(user: Actor, number: str) -> Dispute:
+    return selectors.dispute_get(user=user, number=number)
+
+
+def _detail(request: StaffRequest, dispute: Dispute) -> dict[str, Any]:
+    return detail_out(request, _get(request.user, dispute.number))
+
+
+add_action_route(
+    disputes_router,
+    prefix="/disputes",
+    kind=workflow.KIND,
+    get=_get,
+    act=services.dispute_act,
+    body=DisputeActionIn,
+    out=DisputeDetailOut,
+    detail=_detail,
+)
+
+
+@disputes_router.post(
+    "/disputes/{number}/act",
+    response={200: DisputeDetailOut, **ERRORS},
+    deprecated=True,
+    description="已弃用：请用 POST /disputes/{number}/actions/{action}（操作名在路径中）",
+)
 def dispute_act(request: StaffRequest, number: str, payload: DisputeActIn) -> Any:
     """执行一项流转操作（受理、调解、达成协议、回访、归档……）。"""
-    dispute = selectors.dispute_get(user=request.user, number=number)
+    dispute = _get(request.user, number)
     data = payload.dict(exclude={"action"})
     data = {k: v for k, v in data.items() if v not in (None, "", [])}
-    services.dispute_act(actor=request.user, dispute=dispute, action=payload.action, data=data)
-    return detail_out(request, selectors.dispute_get(user=request.user, number=number))
+    services.dispute_act(request.user, dispute, payload.action, data)
+    return _detail(request, dispute)
 
 
 @disputes_router.get("/disputes/{number}/sessions", response={200: list[SessionOut], **ERRORS})
@@ -429,7 +457,7 @@ def session_create(request: StaffRequest, number: str, payload: SessionIn) -> An
     """记录一次调解（现场或视频）。"""
     dispute = selectors.dispute_get(user=request.user, number=number)
     data = {k: v for k, v in payload.dict().items() if v not in (None, "", [])}
-    services.dispute_act(actor=request.user, dispute=dispute, action="session", data=data)
+    services.dispute_act(request.user, dispute, "session", data)
     return Status(201, session_out(dispute.sessions.order_by("-id").first()))  # type: ignore[arg-type]
 
 

@@ -21,6 +21,7 @@ from zhili.core.paper import Block, Line, Paper, docx_bytes
 from zhili.core.personal import personal_data_print
 from zhili.core.roles import Action
 from zhili.core.scope import require
+from zhili.core.types import Actor
 from zhili.mediation import deadlines
 from zhili.mediation.law import article_no, cite
 from zhili.mediation.models import Agreement, AgreementParty, Dispute, Party, PartyKind
@@ -153,7 +154,7 @@ def _written_agreement(dispute: Dispute) -> Agreement:
 
 
 @transaction.atomic
-def agreement_document(*, actor: Any, dispute: Dispute) -> bytes:
+def agreement_document(*, actor: Actor, dispute: Dispute) -> bytes:
     """The agreement document with full ID numbers, for a user allowed to see them; audited.
     `dispute` comes from a scoped selector."""
     require(actor, Action.PERSONAL_DATA_REVEAL)
@@ -163,7 +164,7 @@ def agreement_document(*, actor: Any, dispute: Dispute) -> bytes:
 
 
 @transaction.atomic
-def agreement_print(*, actor: Any, dispute: Dispute) -> Paper:
+def agreement_print(*, actor: Actor, dispute: Dispute) -> Paper:
     """The same document for the print view, on the same conditions; audited as a print of
     the parties' personal data."""
     require(actor, Action.PERSONAL_DATA_REVEAL)

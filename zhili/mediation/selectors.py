@@ -7,7 +7,6 @@ center user sees all. Out of scope is answered exactly like missing (NotFound).
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Sum, When
 from django.utils import timezone
@@ -15,13 +14,13 @@ from django.utils import timezone
 from zhili.core.errors import NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import Scope, can, scope_for
+from zhili.core.types import Actor
 from zhili.mediation import deadlines
 from zhili.mediation.models import (
     Agreement,
     Committee,
     CommitteeMember,
     Dispute,
-    DisputeEvent,
     DisputeState,
     Gender,
     MediationRoom,
@@ -36,14 +35,14 @@ from zhili.mediation.workflow import AFTER_AGREEMENT, OPEN_STATES, TARGET_STATES
 UNTRAINED = "本年度未参加培训"
 
 
-def _scope(user: Any, action: str = Action.DISPUTES_VIEW) -> Scope:
+def _scope(user: Actor, action: str = Action.DISPUTES_VIEW) -> Scope:
     if not can(user, action):
         return Scope()
     return scope_for(user)
 
 
 # --- disputes ------------------------------------------------------------------------------
-def dispute_list(*, user: Any) -> QuerySet[Dispute]:
+def dispute_list(*, user: Actor) -> QuerySet[Dispute]:
     return (
         _scope(user)
         .filter(Dispute.objects.all())
@@ -51,7 +50,7 @@ def dispute_list(*, user: Any) -> QuerySet[Dispute]:
     )
 
 
-def dispute_get(*, user: Any, number: str) -> Dispute:
+def dispute_get(*, user: Actor, number: str) -> Dispute:
     try:
         return (
             dispute_list(user=user)
@@ -60,10 +59,6 @@ def dispute_get(*, user: Any, number: str) -> Dispute:
         )
     except Dispute.DoesNotExist as exc:
         raise NotFound("矛盾纠纷不存在") from exc
-
-
-def dispute_timeline(dispute: Dispute) -> QuerySet[DisputeEvent]:
-    return dispute.events.select_related("actor")
 
 
 def dispute_agreement(dispute: Dispute) -> Agreement | None:
@@ -114,7 +109,7 @@ def filter_disputes(qs: QuerySet[Dispute], f: DisputeFilters) -> QuerySet[Disput
     return qs
 
 
-def dispute_work(*, user: Any, confirmations: bool = False) -> dict[str, int]:
+def dispute_work(*, user: Actor, confirmations: bool = False) -> dict[str, int]:
     """In one query over the disputes under way in the user's scope: to accept
     (`registered`), accepted (`accepted`), being mediated (`mediating`), the handling target
     reached today (`due_today`) or passed (`late`, the yellow warning); and the agreements
@@ -142,7 +137,7 @@ def dispute_work(*, user: Any, confirmations: bool = False) -> dict[str, int]:
     return work
 
 
-def risk_alerts_unsigned(*, user: Any) -> int:
+def risk_alerts_unsigned(*, user: Actor) -> int:
     """The risk alerts addressed to the user's own unit (or one below it) not signed yet."""
     org = getattr(user, "organization", None)
     if org is None:
@@ -165,7 +160,7 @@ def prevented_criminal(qs: QuerySet[Dispute]) -> tuple[int, int]:
 
 
 # --- confirmation window ---------------------------------------------------------------------
-def confirmation_list(*, user: Any) -> QuerySet[Agreement]:
+def confirmation_list(*, user: Actor) -> QuerySet[Agreement]:
     """Agreements whose judicial-confirmation window is open (not applied yet), soonest due
     first; `confirmation_warned_at` marks those past day 25."""
     return (
@@ -178,7 +173,7 @@ def confirmation_list(*, user: Any) -> QuerySet[Agreement]:
     )
 
 
-def confirmation_pending(*, user: Any) -> QuerySet[Agreement]:
+def confirmation_pending(*, user: Actor) -> QuerySet[Agreement]:
     """Applications waiting for the court's answer."""
     return (
         _scope(user)
@@ -191,11 +186,11 @@ def confirmation_pending(*, user: Any) -> QuerySet[Agreement]:
 
 
 # --- committees, mediators, rooms ----------------------------------------------------------
-def committee_list(*, user: Any) -> QuerySet[Committee]:
+def committee_list(*, user: Actor) -> QuerySet[Committee]:
     return _scope(user).filter(Committee.objects.all()).select_related("organization")
 
 
-def committee_get(*, user: Any, pk: int) -> Committee:
+def committee_get(*, user: Actor, pk: int) -> Committee:
     try:
         return committee_list(user=user).get(pk=pk)
     except (Committee.DoesNotExist, ValueError) as exc:
@@ -259,14 +254,14 @@ def untrained_by_committee(committee_ids: list[int], year: int) -> dict[int, lis
     return found
 
 
-def mediator_get(*, user: Any, pk: int) -> Mediator:
+def mediator_get(*, user: Actor, pk: int) -> Mediator:
     try:
         return mediator_list(user=user).select_related("user__organization").get(pk=pk)
     except (Mediator.DoesNotExist, ValueError) as exc:
         raise NotFound("调解员不存在") from exc
 
 
-def mediator_list(*, user: Any) -> QuerySet[Mediator]:
+def mediator_list(*, user: Actor) -> QuerySet[Mediator]:
     return with_workload(
         _scope(user)
         .filter(Mediator.objects.all(), "committee__path")
@@ -283,16 +278,16 @@ def with_workload(qs: QuerySet[Mediator]) -> QuerySet[Mediator]:
     )
 
 
-def room_list(*, user: Any) -> QuerySet[MediationRoom]:
+def room_list(*, user: Actor) -> QuerySet[MediationRoom]:
     return _scope(user).filter(MediationRoom.objects.all()).select_related("committee")
 
 
-def committees_for_register(*, user: Any) -> QuerySet[Committee]:
+def committees_for_register(*, user: Actor) -> QuerySet[Committee]:
     """The committees a user may register a dispute in (active, in scope)."""
     return _scope(user, Action.DISPUTES_MEDIATE).filter(Committee.objects.filter(is_active=True))
 
 
-def default_committee(user: Any) -> Committee | None:
+def default_committee(user: Actor) -> Committee | None:
     mediator = Mediator.objects.filter(user=user, is_active=True).select_related("committee")
     own = mediator.first()
     if own is not None:
@@ -304,7 +299,7 @@ def default_committee(user: Any) -> Committee | None:
 
 
 # --- risk alerts -----------------------------------------------------------------------------
-def risk_alert_list(*, user: Any) -> QuerySet[RiskAlert]:
+def risk_alert_list(*, user: Actor) -> QuerySet[RiskAlert]:
     """Alerts pushed to the user's unit (or any unit in their subtree): the police station
     and the petition center see them whatever their mediation permissions. Unsigned first
     (the red cards among them first), then the newest."""

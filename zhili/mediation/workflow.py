@@ -38,10 +38,21 @@ committee (a mediator of township A neither sees nor acts on township B's disput
 
 from collections.abc import Set as AbstractSet
 
-from zhili.core.roles import Role
+from zhili.core.dossier import DossierKind, Side
+from zhili.core.roles import Action, Role
+from zhili.core.scope import can, scope_for
+from zhili.core.types import Actor
 from zhili.core.workflow import Transition, TransitionTable
 from zhili.core.workflow import TransitionRefused as TransitionRefused  # re-exported
-from zhili.mediation.models import DisputeState
+from zhili.mediation.events import DisputeTransitioned
+from zhili.mediation.models import (
+    Agreement,
+    ConfirmationResult,
+    Consent,
+    Dispute,
+    DisputeEvent,
+    DisputeState,
+)
 
 S = DisputeState
 
@@ -97,6 +108,100 @@ TRANSITIONS: dict[str, Transition] = {
 TABLE = TransitionTable(TRANSITIONS.values(), states=dict(DisputeState.choices), noun="纠纷")
 check = TABLE.check
 available = TABLE.available
+
+
+# --- what the table does not say: the guards ------------------------------------------------
+AGREEMENT_ACTIONS = (
+    "sign",
+    "follow_up",
+    "apply_confirmation",
+    "record_confirmation",
+    "remediate",
+    "to_court",
+)
+
+
+def guard(dispute: Dispute, action: str) -> str | None:
+    """A reason the action cannot be taken now beyond role, side and state, or None."""
+    if action == "consent" and not dispute.parties.filter(consent=Consent.PENDING).exists():
+        return "当事人均已表示意愿"
+    if action == "accept":
+        consents = list(dispute.parties.values_list("consent", flat=True))
+        if len(consents) < 2:
+            return "纠纷至少应有双方当事人"
+        if any(c != Consent.AGREED for c in consents):
+            return "尚有当事人未表示同意调解"
+    if action in AGREEMENT_ACTIONS:
+        return _agreement_guard(Agreement.objects.filter(dispute_id=dispute.pk).first(), action)
+    return None
+
+
+def _agreement_guard(agreement: Agreement | None, action: str) -> str | None:
+    if agreement is None:
+        return "没有调解协议"
+    if action == "sign":
+        return None if agreement.effective_at is None else "调解协议已生效，签名盖章已齐全"
+    if action in ("follow_up", "apply_confirmation") and agreement.effective_at is None:
+        return "调解协议尚未生效：各方签名和调委会盖章后生效"
+    if action == "apply_confirmation" and not agreement.is_written:
+        return "口头调解协议不能申请司法确认，如需确认请制作调解协议书"
+    if action in ("apply_confirmation", "record_confirmation", "remediate", "to_court"):
+        applied = agreement.confirmation_applied_at is not None
+        result = agreement.confirmation_result
+        if action == "apply_confirmation" and applied:
+            return "已申请司法确认"
+        if action == "record_confirmation" and (
+            not applied or result != ConfirmationResult.PENDING
+        ):
+            return "没有待登记结果的司法确认申请"
+        if action in ("remediate", "to_court") and result != ConfirmationResult.REFUSED:
+            return "只有司法确认被驳回的协议可以重新调解或诉至法院"
+    return None
+
+
+# --- the dossier kind (zhili.core.dossier) -----------------------------------------------------
+def _visible(actor: Actor, dispute: Dispute) -> bool:
+    """The selectors' `dispute_list` for one row: a viewer of disputes whose scope covers the
+    committee."""
+    return can(actor, Action.DISPUTES_VIEW) and scope_for(actor).covers_path(dispute.path)
+
+
+def _covers_committee(actor: Actor, dispute: Dispute) -> bool:
+    return scope_for(actor).covers_path(dispute.path)
+
+
+def _transitioned(
+    dispute: Dispute, transition: Transition, from_state: str, to_state: str
+) -> DisputeTransitioned:
+    return DisputeTransitioned(
+        dispute_id=dispute.pk,
+        number=dispute.number,
+        action=transition.name,
+        from_state=from_state,
+        to_state=to_state,
+    )
+
+
+KIND: DossierKind[Dispute] = DossierKind(
+    model=Dispute,
+    history=DisputeEvent,
+    link="dispute",
+    table=TABLE,
+    audit_name="mediation.dispute",
+    visible=_visible,
+    sides={SIDE: Side(_covers_committee, "该纠纷不属于您所在单位的调委会")},
+    guard=guard,
+    event=_transitioned,
+    labels={
+        "register": "登记",
+        "confirmation_warning": "司法确认到期提醒",
+        "target_warning": "超过办理目标（黄牌）",
+        "confirmation_recomputed": "司法确认期限重算",
+        "mark_exemplary": "评为典型案例",
+        "unmark_exemplary": "取消典型案例",
+        "alert_card": "风险预警未按时签收",
+    },
+)
 
 
 # --- the notice of other routes (告知书) ---------------------------------------------------

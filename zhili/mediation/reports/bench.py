@@ -19,7 +19,6 @@ import random
 import statistics
 import time
 from datetime import timedelta
-from typing import Any
 from unittest import mock
 
 from django.contrib.auth.models import Group
@@ -28,6 +27,7 @@ from django.utils import timezone
 
 from zhili.cases.text import search_tokens
 from zhili.core.roles import Role
+from zhili.core.types import Actor
 from zhili.mediation.models import Committee, Dispute, DisputeKind, DisputeState, Outcome, Source
 from zhili.mediation.reports import selectors
 from zhili.mediation.reports.selectors import SearchFilters, dispute_search
@@ -111,7 +111,7 @@ def _user(name: str, org: Organization) -> User:
     return user
 
 
-def _time(user: Any, text: str) -> tuple[float, int]:
+def _time(user: Actor, text: str) -> tuple[float, int]:
     runs = []
     count = 0
     for _ in range(5):

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from zhili.cases.text import query_terms
 from zhili.core.errors import InvalidInput, NotFound
+from zhili.core.types import Actor
 from zhili.mediation.models import (
     Dispute,
     DisputeKind,
@@ -49,12 +50,12 @@ MAX_DAYS = 366 * 3
 MEDIATED = (Outcome.AGREEMENT, Outcome.NO_AGREEMENT)
 
 
-def disputes_for(user: Any) -> QuerySet[Dispute]:
+def disputes_for(user: Actor) -> QuerySet[Dispute]:
     """The disputes the user may see (the dossiers' own rule), without the list's joins."""
     return dispute_list(user=user).select_related(None)
 
 
-def dispute_get(*, user: Any, number: str) -> Dispute:
+def dispute_get(*, user: Actor, number: str) -> Dispute:
     try:
         return disputes_for(user).select_related("committee").get(number=number)
     except Dispute.DoesNotExist as exc:
@@ -85,7 +86,7 @@ class SearchFilters:
     exemplary: bool = False
 
 
-def archived_disputes(*, user: Any) -> QuerySet[Dispute]:
+def archived_disputes(*, user: Actor) -> QuerySet[Dispute]:
     return disputes_for(user).filter(state=DisputeState.ARCHIVED)
 
 
@@ -149,7 +150,7 @@ def _scan_terms(qs: QuerySet[Dispute], terms: list[str]) -> QuerySet[Dispute]:
     return qs.filter(condition)
 
 
-def dispute_search(*, user: Any, filters: SearchFilters) -> QuerySet[Dispute]:
+def dispute_search(*, user: Actor, filters: SearchFilters) -> QuerySet[Dispute]:
     """Archived disputes in the user's scope matching the filters, newest archive first."""
     qs = archived_disputes(user=user)
     if filters.kind:
@@ -171,7 +172,7 @@ def dispute_search(*, user: Any, filters: SearchFilters) -> QuerySet[Dispute]:
 
 
 def exemplary_cases(
-    *, user: Any, start: date | None = None, end: date | None = None, kind: str = ""
+    *, user: Actor, start: date | None = None, end: date | None = None, kind: str = ""
 ) -> QuerySet[Dispute]:
     """The exemplary cases in scope, by the date their dispute was archived."""
     return dispute_search(
@@ -240,7 +241,7 @@ def anthology_cases(qs: QuerySet[Dispute]) -> list[AnthologyCase]:
 # --- rankings (十佳调解能手, 十佳调解室) ----------------------------------------------------------
 
 
-def _mediated(user: Any, start: date, end: date) -> QuerySet[Dispute]:
+def _mediated(user: Actor, start: date, end: date) -> QuerySet[Dispute]:
     begin, until = day_bounds(start, end)
     return disputes_for(user).filter(
         outcome__in=MEDIATED, outcome_at__gte=begin, outcome_at__lt=until
@@ -274,7 +275,7 @@ def _dispute_rows(
     }
 
 
-def mediator_tallies(*, user: Any, start: date, end: date) -> list[ranking.Tally]:
+def mediator_tallies(*, user: Actor, start: date, end: date) -> list[ranking.Tally]:
     """Per mediator: the disputes mediated to an end in the period (lead or co-mediator)."""
     qs = _mediated(user, start, end)
     rows = _dispute_rows(qs)
@@ -302,7 +303,7 @@ def mediator_tallies(*, user: Any, start: date, end: date) -> list[ranking.Tally
     ]
 
 
-def room_tallies(*, user: Any, start: date, end: date) -> list[ranking.Tally]:
+def room_tallies(*, user: Actor, start: date, end: date) -> list[ranking.Tally]:
     """Per mediation room: the disputes mediated to an end in the period in that room."""
     counts: dict[int, _Count] = defaultdict(_Count)
     for outcome, performed, _lead, room in _dispute_rows(_mediated(user, start, end)).values():
@@ -317,7 +318,7 @@ def room_tallies(*, user: Any, start: date, end: date) -> list[ranking.Tally]:
 
 def mediator_ranking(
     *,
-    user: Any,
+    user: Actor,
     start: date,
     end: date,
     min_cases: int = ranking.MIN_CASES,
@@ -331,7 +332,7 @@ def mediator_ranking(
 
 def room_ranking(
     *,
-    user: Any,
+    user: Actor,
     start: date,
     end: date,
     min_cases: int = ranking.MIN_CASES,

@@ -1,30 +1,35 @@
 """The writes of the collections: marking a dispute as an exemplary case (典型案例) and taking
-the mark back.
+the mark back; and the exports of the statistics and the collection (the monthly report's
+XLSX, the anthology's Word file), each audited.
 
 Only an archived dispute settled by an agreement can be exemplary: the anthology tells a
-mediation that worked, with its agreement. Marking is for MEDIATION_MANAGE holders whose
-scope covers the dispute (out of scope is the same 404 as missing). The change is a
+mediation that worked, with its agreement. Marking is for MEDIATION_MANAGE holders who see
+the dispute (out of sight is the same 404 as missing, before the role is asked). The change is a
 conditional update on the old mark, with a timeline row and an audit row in one transaction.
 """
-
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from zhili.core.audit import audit
-from zhili.core.errors import Conflict, InvalidInput, NotFound
+from zhili.core.dossier import record_history
+from zhili.core.dossier.transitions import check_visible
+from zhili.core.errors import Conflict, InvalidInput
 from zhili.core.roles import Action
-from zhili.core.scope import require, scope_for
-from zhili.mediation.models import Agreement, Dispute, DisputeEvent, DisputeState, Outcome
+from zhili.core.scope import require
+from zhili.core.types import Actor
+from zhili.mediation.models import Agreement, Dispute, DisputeState, Outcome
+from zhili.mediation.reports.anthology import Anthology, render_anthology
+from zhili.mediation.reports.table import MonthlyTable
+from zhili.mediation.reports.workbook import render_monthly_xlsx
+from zhili.mediation.workflow import KIND
 
 NOTE_MAX = 2000
 
 
-def _check(actor: Any, dispute: Dispute) -> None:
+def _check(actor: Actor, dispute: Dispute) -> None:
+    check_visible(KIND, actor, dispute)  # out of sight: 404, as if it did not exist
     require(actor, Action.MEDIATION_MANAGE)
-    if not scope_for(actor).covers_path(dispute.path):
-        raise NotFound("矛盾纠纷不存在")
 
 
 def _clean_note(note: str, *, required: bool) -> str:
@@ -36,19 +41,13 @@ def _clean_note(note: str, *, required: bool) -> str:
     return note
 
 
-def _history(actor: Any, dispute: Dispute, action: str, note: str) -> None:
-    DisputeEvent.objects.create(
-        dispute=dispute,
-        action=action,
-        from_state=dispute.state,
-        to_state=dispute.state,
-        actor=actor if getattr(actor, "pk", None) else None,
-        note=note,
-    )
+def _history(actor: Actor, dispute: Dispute, action: str, note: str) -> None:
+    state = dispute.state
+    record_history(KIND, dispute, action, from_state=state, to_state=state, actor=actor, note=note)
 
 
 @transaction.atomic
-def dispute_mark_exemplary(*, actor: Any, dispute: Dispute, note: str) -> Dispute:
+def dispute_mark_exemplary(*, actor: Actor, dispute: Dispute, note: str) -> Dispute:
     """Mark an archived, agreed dispute as an exemplary case, with its commentary (评析)."""
     _check(actor, dispute)
     note = _clean_note(note, required=True)
@@ -75,7 +74,7 @@ def dispute_mark_exemplary(*, actor: Any, dispute: Dispute, note: str) -> Disput
 
 
 @transaction.atomic
-def dispute_unmark_exemplary(*, actor: Any, dispute: Dispute, reason: str = "") -> Dispute:
+def dispute_unmark_exemplary(*, actor: Actor, dispute: Dispute, reason: str = "") -> Dispute:
     """Take the exemplary mark back (the commentary stays in the timeline)."""
     _check(actor, dispute)
     reason = _clean_note(reason, required=False)
@@ -92,3 +91,18 @@ def dispute_unmark_exemplary(*, actor: Any, dispute: Dispute, reason: str = "") 
     _history(actor, dispute, "unmark_exemplary", reason)
     audit(actor, "mediation.dispute.unmark_exemplary", dispute, number=dispute.number)
     return dispute
+
+
+@transaction.atomic
+def monthly_export(*, actor: Actor, table: MonthlyTable) -> bytes:
+    """The monthly report (人民调解工作统计月报表) as XLSX, its export audited."""
+    month = f"{table.year}-{table.month:02d}"
+    audit(actor, "mediation.monthly.export", None, unit=table.unit_name, month=month)
+    return render_monthly_xlsx(table, preparer=actor.display_name)
+
+
+@transaction.atomic
+def anthology_export(*, actor: Actor, anthology: Anthology) -> bytes:
+    """The anthology of exemplary cases (人民调解案例选集) as a Word file, its export audited."""
+    audit(actor, "mediation.anthology.export", None, cases=len(anthology.cases))
+    return render_anthology(anthology)

@@ -8,7 +8,6 @@ disputes registered or concluded in the month, one more those of the year to the
 """
 
 from datetime import date, datetime, time
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils import timezone
 from zhili.core.dates import FIRST_DAY, LAST_DAY
 from zhili.core.errors import InvalidInput
 from zhili.core.scope import scope_for
+from zhili.core.types import Actor
 from zhili.mediation.models import DisputeKind, Source
 from zhili.mediation.reports.selectors import disputes_for
 from zhili.mediation.reports.table import Fact, MonthlyTable, build_table
@@ -44,7 +44,7 @@ def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     return begin, datetime.combine(nxt, time.min, tz)
 
 
-def report_units(user: Any) -> QuerySet[Organization]:
+def report_units(user: Actor) -> QuerySet[Organization]:
     """The governance centers the user may report on: their own and those below it."""
     return (
         Organization.objects.filter(scope_for(user).q("path"))
@@ -53,7 +53,7 @@ def report_units(user: Any) -> QuerySet[Organization]:
     )
 
 
-def default_unit(user: Any) -> Organization | None:
+def default_unit(user: Actor) -> Organization | None:
     """The user's own center, or the top one of their scope (the county for county units)."""
     org = getattr(user, "organization", None)
     units = report_units(user)
@@ -62,14 +62,14 @@ def default_unit(user: Any) -> Organization | None:
     return units.order_by("depth", "path").first()
 
 
-def resolve_unit(user: Any, code: str) -> Organization:
+def resolve_unit(user: Actor, code: str) -> Organization:
     unit = report_units(user).filter(code=code).first() if code else default_unit(user)
     if unit is None:
         raise InvalidInput("请选择您管辖范围内的统计单位", field="unit")
     return unit
 
 
-def period_facts(user: Any, unit: Organization, begin: datetime, end: datetime) -> list[Fact]:
+def period_facts(user: Actor, unit: Organization, begin: datetime, end: datetime) -> list[Fact]:
     """The unit's disputes registered or concluded in [begin, end), as report facts."""
     registered = Q(registered_at__gte=begin, registered_at__lt=end)
     concluded = Q(outcome_at__gte=begin, outcome_at__lt=end)
@@ -107,7 +107,7 @@ def period_facts(user: Any, unit: Organization, begin: datetime, end: datetime) 
     return facts
 
 
-def monthly_table(*, user: Any, year: int, month: int, unit_code: str = "") -> MonthlyTable:
+def monthly_table(*, user: Actor, year: int, month: int, unit_code: str = "") -> MonthlyTable:
     """The 人民调解工作统计月报表 of one unit and month, over the disputes in the user's scope."""
     unit = resolve_unit(user, unit_code)
     begin, end = month_bounds(year, month)

@@ -13,22 +13,21 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhili.core.audit import audit
 from zhili.core.errors import DomainError, NotFound
 from zhili.core.personal import mask_personal_text
 from zhili.core.roles import Action
 from zhili.core.scope import can
+from zhili.core.types import Actor
 from zhili.core.xlsx import XLSX
 from zhili.mediation.models import Dispute
 from zhili.mediation.reports import ranking, selectors, services, stats
-from zhili.mediation.reports.anthology import Anthology, render_anthology
+from zhili.mediation.reports.anthology import Anthology
 from zhili.mediation.reports.forms import (
     MarkForm,
     MonthForm,
@@ -38,7 +37,6 @@ from zhili.mediation.reports.forms import (
     UnmarkForm,
 )
 from zhili.mediation.reports.table import COLUMNS
-from zhili.mediation.reports.workbook import render_monthly_xlsx
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
 
@@ -126,10 +124,7 @@ def monthly_xlsx(request: StaffRequest) -> HttpResponse:
         raise Http404(exc.message) from exc
     if status != 200:
         return monthly(request)
-    with transaction.atomic():
-        audit(request.user, "mediation.monthly.export", None, unit=table.unit_name,
-              month=f"{table.year}-{table.month:02d}")  # fmt: skip
-    body = render_monthly_xlsx(table, preparer=request.user.display_name)
+    body = services.monthly_export(actor=request.user, table=table)
     name = f"人民调解工作统计月报表_{table.unit_name}_{table.year}年{table.month:02d}月.xlsx"
     return _attachment(body, XLSX, f"mediation-{table.year}-{table.month:02d}.xlsx", name)
 
@@ -137,7 +132,7 @@ def monthly_xlsx(request: StaffRequest) -> HttpResponse:
 # --- search and marking --------------------------------------------------------------------------
 
 
-def _row(user: Any, dispute: Dispute, **extra: Any) -> dict[str, Any]:
+def _row(user: Actor, dispute: Dispute, **extra: Any) -> dict[str, Any]:
     return {
         "d": dispute,
         "url": dossier_url(dispute.number),
@@ -177,7 +172,7 @@ def search(request: StaffRequest) -> HttpResponse:
     return render(request, "mediation/reports/search.html", context, status=status)
 
 
-def _dispute_or_404(user: Any, number: str) -> Dispute:
+def _dispute_or_404(user: Actor, number: str) -> Dispute:
     try:
         return selectors.dispute_get(user=user, number=number)
     except NotFound as exc:
@@ -268,7 +263,7 @@ def collection(request: StaffRequest) -> HttpResponse:
                   status=422 if form.errors else 200)  # fmt: skip
 
 
-def _subtitle(user: Any, form: PeriodKindForm) -> str:
+def _subtitle(user: Actor, form: PeriodKindForm) -> str:
     unit = getattr(getattr(user, "organization", None), "name", "") or "东海县"
     data = form.cleaned_data if form.is_valid() else {}
     start, end = data.get("start"), data.get("end")
@@ -289,11 +284,10 @@ def anthology(request: StaffRequest) -> HttpResponse:
     if not cases:
         messages.error(request, "所选范围内没有典型案例，无法生成案例选集")
         return redirect(f"{reverse('mediation:collection')}?{_query(request)}")
-    body = render_anthology(
-        Anthology(title="人民调解案例选集", subtitle=_subtitle(request.user, form), cases=cases)
+    anthology = Anthology(
+        title="人民调解案例选集", subtitle=_subtitle(request.user, form), cases=cases
     )
-    with transaction.atomic():
-        audit(request.user, "mediation.anthology.export", None, cases=len(cases))
+    body = services.anthology_export(actor=request.user, anthology=anthology)
     return _attachment(body, DOCX, "mediation-anthology.docx", "人民调解案例选集.docx")
 
 

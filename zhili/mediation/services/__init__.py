@@ -1,6 +1,12 @@
 """Every write of the mediation module (see each submodule's docstring)."""
 
-from zhili.mediation.services.actions import actions_for, check_action, dispute_act, outcome_text
+from zhili.mediation.services.actions import ACTIONS, actions_for, dispute_act
+from zhili.mediation.services.agreements import (
+    AgreementDraft,
+    LiabilityInput,
+    SignatureInput,
+    Signing,
+)
 from zhili.mediation.services.committees import (
     committee_create,
     committee_member_add,
@@ -20,23 +26,68 @@ from zhili.mediation.services.disputes import (
     dispute_register,
     party_add,
 )
+from zhili.mediation.services.proceedings import (
+    SessionInput,
+    dispute_accept,
+    dispute_assign,
+    dispute_consent,
+    dispute_decline,
+    dispute_fail,
+    dispute_flag_risk,
+    dispute_remediate,
+    dispute_session,
+    dispute_start,
+    dispute_terminate,
+)
 from zhili.mediation.services.risk import may_sign, risk_alert_acknowledge, risk_alert_open
+from zhili.mediation.services.settlement import (
+    dispute_agree,
+    dispute_apply_confirmation,
+    dispute_archive,
+    dispute_follow_up,
+    dispute_record_confirmation,
+    dispute_sign,
+    dispute_to_court,
+    outcome_text,
+)
 from zhili.mediation.services.warnings import confirmation_warn_due, handling_warn_due
 
 __all__ = [
+    "ACTIONS",
+    "AgreementDraft",
+    "LiabilityInput",
     "PartyInput",
     "Registration",
+    "SessionInput",
+    "SignatureInput",
+    "Signing",
     "actions_for",
-    "check_action",
     "committee_create",
     "committee_member_add",
     "committee_member_leave",
     "committee_new_term",
     "committee_set_active",
     "confirmation_warn_due",
+    "dispute_accept",
     "dispute_act",
+    "dispute_agree",
+    "dispute_apply_confirmation",
+    "dispute_archive",
+    "dispute_assign",
+    "dispute_consent",
+    "dispute_decline",
+    "dispute_fail",
+    "dispute_flag_risk",
+    "dispute_follow_up",
     "dispute_open_from_case",
+    "dispute_record_confirmation",
     "dispute_register",
+    "dispute_remediate",
+    "dispute_session",
+    "dispute_sign",
+    "dispute_start",
+    "dispute_terminate",
+    "dispute_to_court",
     "handling_warn_due",
     "may_sign",
     "mediator_register",

@@ -2,23 +2,25 @@
 the derived effective date and the judicial-confirmation window (人民调解法 第二十八条 to
 第三十三条; the limits in deadlines.py).
 
-`agreement_values(dispute, data)` checks the `agree` action's inputs and `agreement_write`
-stores them; `signatures_record` adds the signatures and seal still missing (the `sign`
-action). A written agreement takes effect with the last of every party's signature, the
-mediator's and the committee's seal; the effective date is never typed.
+`agreement_values` checks the `agree` action's inputs and `agreement_write` stores them;
+`signatures_record` adds the signatures and seal still missing (the `sign` action). A written
+agreement takes effect with the last of every party's signature, the mediator's and the
+committee's seal; the effective date is never typed.
 
-Inputs (the `data` of `dispute_act`):
+The inputs (`AgreementDraft` for `settlement.dispute_agree`, `Signing` for `dispute_sign`;
+`liability_rows` and `signature_rows` read them from the rows of a form or of the API):
 - `form`: "written" (default) or "oral";
 - `matters`, `terms`, `performance`: the facts and disputed matters, the terms (for an oral
   agreement: what the mediator wrote down), how and when performed;
 - `signed_at`: when the agreement was reached (default now);
-- `liabilities`: [{"party": id, "liability": text}], one per party (written);
-- `signatures`: [{"party": id, "method": sign|seal|fingerprint, "signed_at": moment or
-  empty for `signed_at`}]: the parties who signed; the others sign later (`sign`);
-- `mediator`: the signing mediator's id (default the lead mediator), `mediator_signed_at`,
-  `sealed_at`: moments, empty when not yet done.
+- `liabilities`: one `LiabilityInput` per party (written);
+- `signing` (`Signing`): the parties who signed (`SignatureInput`: how, and when, None for
+  when the agreement was reached, or now for `sign`), the others signing later (`sign`); the
+  signing mediator's id (default the lead mediator); when the mediator signed and the
+  committee sealed (True: done, the time not given; None: not yet).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,6 +28,7 @@ from typing import Any
 from django.utils import timezone
 
 from zhili.core.errors import Conflict, InvalidInput
+from zhili.core.types import SystemActor
 from zhili.mediation import deadlines
 from zhili.mediation.law import cite
 from zhili.mediation.models import (
@@ -37,9 +40,15 @@ from zhili.mediation.models import (
     Party,
     SignMethod,
 )
-from zhili.mediation.services.common import choice, ids, moment, text
+from zhili.mediation.services.common import (
+    Data,
+    as_moment,
+    first_id,
+    given,
+    one_of,
+    when,
+)
 
-Data = dict[str, Any]
 RESET = {
     "confirmation_due": None,
     "confirmation_warn_on": None,
@@ -53,6 +62,44 @@ RESET = {
     "performance_note": "",
     "performance_checked_at": None,
 }
+# A signature or the seal: when (True: done, the time not given); None or False: not yet.
+Done = datetime | bool | None
+
+
+@dataclass(frozen=True)
+class LiabilityInput:
+    party: int
+    liability: str
+
+
+@dataclass(frozen=True)
+class SignatureInput:
+    party: int
+    method: str = SignMethod.SIGN
+    signed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Signing:
+    """Who signed and sealed, as given to `agree` and `sign`."""
+
+    signatures: Sequence[SignatureInput] = ()
+    mediator: int | None = None
+    mediator_signed_at: Done = None
+    sealed_at: Done = None
+
+
+@dataclass(frozen=True)
+class AgreementDraft:
+    """What `agree` is given (see the module's docstring)."""
+
+    terms: str
+    form: str = AgreementForm.WRITTEN
+    matters: str = ""
+    performance: str = ""
+    signed_at: datetime | None = None
+    liabilities: Sequence[LiabilityInput] = ()
+    signing: Signing = Signing()
 
 
 @dataclass
@@ -65,7 +112,7 @@ class Signature:
 @dataclass
 class AgreementInput:
     form: str
-    values: Data
+    values: dict[str, str]
     signed_at: datetime
     liabilities: dict[int, str] = field(default_factory=dict)
     signatures: list[Signature] = field(default_factory=list)
@@ -74,7 +121,7 @@ class AgreementInput:
     sealed_at: datetime | None = None
 
 
-# --- reading the inputs ------------------------------------------------------------------------
+# --- reading the rows of a form or of the API ------------------------------------------------
 def _rows(data: Data, name: str) -> list[Data]:
     raw = data.get(name) or []
     if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
@@ -82,34 +129,56 @@ def _rows(data: Data, name: str) -> list[Data]:
     return raw
 
 
-def _party(parties: dict[int, Party], row: Data, name: str) -> Party:
-    wanted = ids(row, "party")
-    if not wanted or wanted[0] not in parties:
-        raise InvalidInput("当事人不属于该纠纷", field=name)
-    return parties[wanted[0]]
+def liability_rows(data: Data) -> list[LiabilityInput]:
+    """`liabilities`: [{"party": id, "liability": text}]."""
+    return [
+        LiabilityInput(first_id(row, "party") or 0, str(row.get("liability") or ""))
+        for row in _rows(data, "liabilities")
+    ]
 
 
-def _optional_moment(data: Data, name: str, label: str, default: datetime) -> datetime | None:
-    """A moment when given; `default` when the input is True (done, time not given)."""
+def signature_rows(data: Data) -> list[SignatureInput]:
+    """`signatures`: [{"party": id, "method": sign|seal|fingerprint, "signed_at": moment}]."""
+    return [
+        SignatureInput(
+            first_id(row, "party") or 0,
+            str(row.get("method") or SignMethod.SIGN),
+            as_moment(row, "signed_at", "签名时间"),
+        )
+        for row in _rows(data, "signatures")
+    ]
+
+
+def done(data: Data, name: str, label: str) -> Done:
+    """A signature's or the seal's input: a moment, True (done, no time given), or None."""
     raw = data.get(name)
     if raw in (None, "", False):
         return None
     if raw is True:
-        return default
-    return moment(data, name, label)
+        return True
+    return as_moment(data, name, label)
 
 
-def _not_before(when: datetime, reached: datetime, name: str, label: str) -> datetime:
-    if timezone.localdate(when) < timezone.localdate(reached):
+# --- checking them -----------------------------------------------------------------------------
+def _party(parties: dict[int, Party], pk: int, name: str) -> Party:
+    if pk not in parties:
+        raise InvalidInput("当事人不属于该纠纷", field=name)
+    return parties[pk]
+
+
+def _not_before(moment: datetime, reached: datetime, name: str, label: str) -> datetime:
+    if timezone.localdate(moment) < timezone.localdate(reached):
         raise InvalidInput(f"{label}不能早于协议达成的日期", field=name)
-    return when
+    return moment
 
 
-def _liabilities(data: Data, parties: dict[int, Party]) -> dict[int, str]:
+def _liabilities(rows: Sequence[LiabilityInput], parties: dict[int, Party]) -> dict[int, str]:
     found: dict[int, str] = {}
-    for row in _rows(data, "liabilities"):
-        party = _party(parties, row, "liabilities")
-        found[party.pk] = text(row, "liability", "当事人责任", required=False, limit=2000)
+    for row in rows:
+        party = _party(parties, row.party, "liabilities")
+        found[party.pk] = given(
+            row.liability, "liability", "当事人责任", required=False, limit=2000
+        )
     missing = [p for pk, p in parties.items() if not found.get(pk)]
     if missing:
         raise InvalidInput(
@@ -120,71 +189,75 @@ def _liabilities(data: Data, parties: dict[int, Party]) -> dict[int, str]:
 
 
 def _signatures(
-    data: Data, parties: dict[int, Party], default: datetime, reached: datetime
+    rows: Sequence[SignatureInput], parties: dict[int, Party], default: datetime, reached: datetime
 ) -> list[Signature]:
     found: dict[int, Signature] = {}
-    for row in _rows(data, "signatures"):
-        party = _party(parties, row, "signatures")
-        when = moment(row, "signed_at", "签名时间") if row.get("signed_at") else default
+    for row in rows:
+        party = _party(parties, row.party, "signatures")
+        moment = when(row.signed_at, "signed_at", "签名时间") if row.signed_at else default
         found[party.pk] = Signature(
             party=party,
-            method=choice(row, "method", "签署方式", SignMethod, SignMethod.SIGN),
-            signed_at=_not_before(when, reached, "signatures", "签名时间"),
+            method=one_of(row.method, "method", "签署方式", SignMethod, SignMethod.SIGN),
+            signed_at=_not_before(moment, reached, "signatures", "签名时间"),
         )
     return list(found.values())
 
 
-def _mediator(dispute: Dispute, data: Data) -> Mediator | None:
-    wanted = ids(data, "mediator")
-    if not wanted:
+def _mediator(dispute: Dispute, mediator: int | None) -> Mediator | None:
+    if mediator is None:
         return dispute.lead_mediator
-    found = Mediator.objects.filter(pk=wanted[0], committee_id=dispute.committee_id).first()
+    found = Mediator.objects.filter(pk=mediator, committee_id=dispute.committee_id).first()
     if found is None:
         raise InvalidInput("调解员不属于该调委会", field="mediator")
     return found
 
 
-def agreement_values(dispute: Dispute, data: Data) -> AgreementInput:
+def _signed(
+    value: Done, name: str, label: str, reached: datetime, default: datetime | None = None
+) -> datetime | None:
+    """The moment of a signature or seal: given, or `default` (else `reached`) for True."""
+    if value is None or value is False:
+        return None
+    moment = (default or reached) if value is True else when(value, name, label)
+    return _not_before(moment, reached, name, label)
+
+
+def agreement_values(dispute: Dispute, draft: AgreementDraft) -> AgreementInput:
     """The checked inputs of `agree`; errors name their field."""
-    if data.get("effective_at"):
-        raise InvalidInput(
-            f"协议生效时间由各方签名、盖章的时间确定（{cite(29)}），不能直接填写",
-            field="effective_at",
-        )
-    form = choice(data, "form", "协议形式", AgreementForm, AgreementForm.WRITTEN)
+    form = one_of(draft.form, "form", "协议形式", AgreementForm, AgreementForm.WRITTEN)
     written = form == AgreementForm.WRITTEN
-    reached = moment(data, "signed_at", "达成时间")
+    reached = when(draft.signed_at, "signed_at", "达成时间")
+    terms_label = "协议内容" if written else "口头协议内容"
     values = {
-        "matters": text(data, "matters", "争议事项", required=written, limit=10000),
-        "terms": text(
-            data, "terms", "协议内容" if written else "口头协议内容", required=True, limit=20000
+        "matters": given(draft.matters, "matters", "争议事项", required=written, limit=10000),
+        "terms": given(draft.terms, "terms", terms_label, required=True, limit=20000),
+        "performance": given(
+            draft.performance, "performance", "履行方式、时限", required=written, limit=5000
         ),
-        "performance": text(data, "performance", "履行方式、时限", required=written, limit=5000),
     }
     result = AgreementInput(form=form, values=values, signed_at=reached)
-    if not written:
-        return result
-    parties = {p.pk: p for p in dispute.parties.all()}
-    result.liabilities = _liabilities(data, parties)
-    result.signatures = _signatures(data, parties, reached, reached)
-    result.mediator = _mediator(dispute, data)
-    result.mediator_signed_at = _signed(data, "mediator_signed_at", "调解员签名时间", reached)
-    result.sealed_at = _signed(data, "sealed_at", "盖章时间", reached)
-    if result.mediator_signed_at and result.mediator is None:
-        raise InvalidInput("请选择签名的调解员", field="mediator")
+    if written:
+        _written(result, dispute, draft)
     return result
 
 
-def _signed(
-    data: Data, name: str, label: str, reached: datetime, default: datetime | None = None
-) -> datetime | None:
-    """The moment of a signature or seal: given, or `default` (else `reached`) for True."""
-    when = _optional_moment(data, name, label, default or reached)
-    return _not_before(when, reached, name, label) if when else None
+def _written(result: AgreementInput, dispute: Dispute, draft: AgreementDraft) -> None:
+    """A written agreement's liabilities, signatures, mediator and seal, checked."""
+    reached, signing = result.signed_at, draft.signing
+    parties = {p.pk: p for p in dispute.parties.all()}
+    result.liabilities = _liabilities(draft.liabilities, parties)
+    result.signatures = _signatures(signing.signatures, parties, reached, reached)
+    result.mediator = _mediator(dispute, signing.mediator)
+    result.mediator_signed_at = _signed(
+        signing.mediator_signed_at, "mediator_signed_at", "调解员签名时间", reached
+    )
+    result.sealed_at = _signed(signing.sealed_at, "sealed_at", "盖章时间", reached)
+    if result.mediator_signed_at and result.mediator is None:
+        raise InvalidInput("请选择签名的调解员", field="mediator")
 
 
 # --- writing -------------------------------------------------------------------------------------
-def snapshot(agreement: Agreement | None) -> Data:
+def snapshot(agreement: Agreement | None) -> dict[str, Any]:
     """What a superseded agreement said (kept on the timeline when a new one replaces it)."""
     if agreement is None:
         return {}
@@ -200,25 +273,25 @@ def snapshot(agreement: Agreement | None) -> Data:
     }
 
 
-def agreement_write(dispute: Dispute, given: AgreementInput, actor: Any) -> Agreement:
-    written = given.form == AgreementForm.WRITTEN
+def agreement_write(dispute: Dispute, values: AgreementInput, actor: SystemActor) -> Agreement:
+    written = values.form == AgreementForm.WRITTEN
     agreement, _ = Agreement.objects.update_or_create(
         dispute=dispute,
         defaults={
-            **given.values,
+            **values.values,
             **RESET,
-            "form": given.form,
-            "signed_at": given.signed_at,
-            "mediator": given.mediator,
-            "mediator_signed_at": given.mediator_signed_at,
-            "sealed_at": given.sealed_at,
+            "form": values.form,
+            "signed_at": values.signed_at,
+            "mediator": values.mediator,
+            "mediator_signed_at": values.mediator_signed_at,
+            "sealed_at": values.sealed_at,
             # 第三十条: an oral agreement is in effect once reached.
-            "effective_at": None if written else given.signed_at,
-            "created_by": actor if getattr(actor, "pk", None) else None,
+            "effective_at": None if written else values.signed_at,
+            "created_by": actor if actor is not None and actor.pk else None,
         },
     )
     agreement.signatories.all().delete()  # a re-mediated agreement replaces the old one
-    signed = {s.party.pk: s for s in given.signatures}
+    signed = {s.party.pk: s for s in values.signatures}
     AgreementParty.objects.bulk_create(
         AgreementParty(
             agreement=agreement,
@@ -227,7 +300,7 @@ def agreement_write(dispute: Dispute, given: AgreementInput, actor: Any) -> Agre
             signed_at=signed[pk].signed_at if pk in signed else None,
             method=signed[pk].method if pk in signed else "",
         )
-        for pk, liability in given.liabilities.items()
+        for pk, liability in values.liabilities.items()
     )
     if written:
         take_effect(agreement)
@@ -310,38 +383,41 @@ def due_text(agreement: Agreement, *, mark: bool = True) -> str:
     return text_
 
 
-def signatures_record(agreement: Agreement, data: Data) -> list[str]:
-    """Add the signatures and the seal still missing (the `sign` action); returns what was
-    added, as the timeline says it. A signature already recorded is not changed."""
+def signatures_record(agreement: Agreement, signing: Signing) -> list[str]:
+    """Add the signatures and the seal still missing (the `sign` action; a time not given is
+    now); returns what was added, as the timeline says it. A signature already recorded is
+    not changed."""
     now = timezone.now()
     reached = agreement.signed_at
     rows = {s.party_id: s for s in agreement.signatories.select_related("party")}
     parties = {pk: s.party for pk, s in rows.items()}
     added = []
-    for signature in _signatures(data, parties, now, reached):
+    for signature in _signatures(signing.signatures, parties, now, reached):
         row = rows[signature.party.pk]
         if row.signed_at is not None:
             raise Conflict(f"{signature.party.name}已签署", field="signatures")
         row.signed_at, row.method = signature.signed_at, signature.method
         row.save(update_fields=["signed_at", "method"])
         added.append(f"{signature.party.name}{SignMethod(signature.method).label}")
-    added += _sign_mediator_and_seal(agreement, data, now)
+    added += _sign_mediator_and_seal(agreement, signing, now)
     if not added:
         raise InvalidInput("请登记至少一项签名或盖章", field="signatures")
     return added
 
 
-def _sign_mediator_and_seal(agreement: Agreement, data: Data, now: datetime) -> list[str]:
+def _sign_mediator_and_seal(agreement: Agreement, signing: Signing, now: datetime) -> list[str]:
     added = []
     reached = agreement.signed_at
-    signed = _signed(data, "mediator_signed_at", "调解员签名时间", reached, now)
+    signed = _signed(
+        signing.mediator_signed_at, "mediator_signed_at", "调解员签名时间", reached, now
+    )
     if signed and agreement.mediator_signed_at is None:
-        wanted = _mediator(agreement.dispute, data)
+        wanted = _mediator(agreement.dispute, signing.mediator)
         if wanted is None:
             raise InvalidInput("请选择签名的调解员", field="mediator")
         agreement.mediator, agreement.mediator_signed_at = wanted, signed
         added.append(f"调解员{wanted}签名")
-    sealed = _signed(data, "sealed_at", "盖章时间", reached, now)
+    sealed = _signed(signing.sealed_at, "sealed_at", "盖章时间", reached, now)
     if sealed and agreement.sealed_at is None:
         agreement.sealed_at = sealed
         added.append("调委会盖章")

@@ -22,6 +22,7 @@ from zhili.core.audit import audit
 from zhili.core.errors import Conflict, InvalidInput
 from zhili.core.roles import Action
 from zhili.core.scope import can, require, scope_for
+from zhili.core.types import Actor
 from zhili.mediation import deadlines
 from zhili.mediation.models import (
     Committee,
@@ -37,7 +38,7 @@ from zhili.mediation.models import (
     Position,
 )
 from zhili.mediation.selectors import current_members
-from zhili.mediation.services.common import check_side, choice, text
+from zhili.mediation.services.common import check_committee, choice, text
 from zhili.mediation.workflow import OPEN_STATES
 from zhili.orgs.models import Kind, Organization, User
 
@@ -66,7 +67,7 @@ def check_term_start(term_start: Any) -> date:
 @transaction.atomic
 def committee_create(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     name: str,
     term_start: date,
@@ -74,7 +75,7 @@ def committee_create(
     phone: str = "",
 ) -> Committee:
     require(actor, Action.MEDIATION_MANAGE)
-    check_side(actor, organization.path)
+    check_committee(actor, organization.path)
     if organization.kind != Kind.CENTER:
         raise InvalidInput("调委会应设在综治中心（县、乡镇或村）", field="organization")
     if not organization.is_active:
@@ -101,10 +102,10 @@ def committee_create(
 
 
 @transaction.atomic
-def committee_new_term(*, actor: Any, committee: Committee, term_start: date) -> Committee:
+def committee_new_term(*, actor: Actor, committee: Committee, term_start: date) -> Committee:
     """换届: a new three-year term."""
     require(actor, Action.MEDIATION_MANAGE)
-    check_side(actor, committee.path)
+    check_committee(actor, committee.path)
     term_start = check_term_start(term_start)
     if not committee.is_active:
         raise Conflict("调委会已停用，请先启用", code="inactive")
@@ -119,12 +120,12 @@ def committee_new_term(*, actor: Any, committee: Committee, term_start: date) ->
 
 @transaction.atomic
 def committee_member_add(
-    *, actor: Any, committee: Committee, data: dict[str, Any], since: date | None = None
+    *, actor: Actor, committee: Committee, data: dict[str, Any], since: date | None = None
 ) -> CommitteeMember:
     """Add a member; a second chair or a tenth member is refused (the law's limits). Fewer
     than three members or no woman member is only warned about (selectors)."""
     require(actor, Action.MEDIATION_MANAGE)
-    check_side(actor, committee.path)
+    check_committee(actor, committee.path)
     Committee.objects.select_for_update().filter(pk=committee.pk).first()
     name = text(data, "name", "姓名", required=True, limit=50)
     gender = choice(data, "gender", "性别", Gender)
@@ -143,9 +144,9 @@ def committee_member_add(
 
 
 @transaction.atomic
-def committee_member_leave(*, actor: Any, member: CommitteeMember, until: date) -> None:
+def committee_member_leave(*, actor: Actor, member: CommitteeMember, until: date) -> None:
     require(actor, Action.MEDIATION_MANAGE)
-    check_side(actor, member.committee.path)
+    check_committee(actor, member.committee.path)
     if until < member.since:
         raise InvalidInput("离任日期不能早于任职日期", field="until")
     member.until = until
@@ -168,7 +169,7 @@ def _open_disputes(**filters: Any) -> int:
 @transaction.atomic
 def mediator_register(
     *,
-    actor: Any,
+    actor: Actor,
     user: User,
     committee: Committee,
     employment: str = Employment.PART_TIME,
@@ -183,7 +184,7 @@ def mediator_register(
     administrator, not here). `qualification` (education, qualification, certificate_no,
     appointed_on) replaces the qualification record when given."""
     require(actor, Action.MEDIATION_MANAGE)
-    check_side(actor, committee.path)
+    check_committee(actor, committee.path)
     if not committee.is_active:
         raise Conflict("调委会已停用，不能登记调解员", code="inactive")
     org = user.organization
@@ -263,7 +264,7 @@ def _hours(value: Any) -> Decimal:
 @transaction.atomic
 def mediator_training_add(
     *,
-    actor: Any,
+    actor: Actor,
     mediator: Mediator,
     trained_on: Any,
     hours: Any,
@@ -273,7 +274,7 @@ def mediator_training_add(
     """Record a training the mediator attended (the county justice bureau's regular
     training, 人民调解法 第十四条); a mediator without one this year is warned about."""
     require(actor, Action.MEDIATION_MANAGE)
-    check_side(actor, mediator.committee.path)
+    check_committee(actor, mediator.committee.path)
     if not isinstance(trained_on, date) or trained_on.year < 2000:
         raise InvalidInput("请填写培训日期", field="trained_on")
     if trained_on > timezone.localdate():
@@ -292,10 +293,10 @@ def mediator_training_add(
 
 @transaction.atomic
 def room_create(
-    *, actor: Any, committee: Committee, name: str, address: str = "", video_room: str = ""
+    *, actor: Actor, committee: Committee, name: str, address: str = "", video_room: str = ""
 ) -> MediationRoom:
     require(actor, Action.MEDIATION_MANAGE)
-    check_side(actor, committee.path)
+    check_committee(actor, committee.path)
     if not committee.is_active:
         raise Conflict("调委会已停用，不能增加调解室", code="inactive")
     name = text({"name": name}, "name", "调解室名称", required=True, limit=100)
@@ -313,11 +314,11 @@ def room_create(
 
 
 @transaction.atomic
-def committee_set_active(*, actor: Any, committee: Committee, active: bool) -> Committee:
+def committee_set_active(*, actor: Actor, committee: Committee, active: bool) -> Committee:
     """停用/启用 a committee. Stopping is refused while it has open disputes; starting is
     refused when its center already has another working committee."""
     require(actor, Action.MEDIATION_MANAGE)
-    check_side(actor, committee.path)
+    check_committee(actor, committee.path)
     committee = Committee.objects.select_for_update().get(pk=committee.pk)
     if committee.is_active == active:
         return committee
@@ -340,14 +341,14 @@ def committee_set_active(*, actor: Any, committee: Committee, active: bool) -> C
 
 
 @transaction.atomic
-def mediator_set_active(*, actor: Any, mediator: Mediator, active: bool) -> Mediator:
+def mediator_set_active(*, actor: Actor, mediator: Mediator, active: bool) -> Mediator:
     """停用/启用 a mediator (在岗). Stopping is refused while the mediator leads open
     disputes; starting needs a working committee and an account that may still mediate."""
     require(actor, Action.MEDIATION_MANAGE)
     mediator = (
         Mediator.objects.select_for_update().select_related("committee", "user").get(pk=mediator.pk)
     )
-    check_side(actor, mediator.committee.path)
+    check_committee(actor, mediator.committee.path)
     if mediator.is_active == active:
         return mediator
     if active:
@@ -368,12 +369,12 @@ def mediator_set_active(*, actor: Any, mediator: Mediator, active: bool) -> Medi
 
 
 @transaction.atomic
-def room_set_active(*, actor: Any, room: MediationRoom, active: bool) -> MediationRoom:
+def room_set_active(*, actor: Actor, room: MediationRoom, active: bool) -> MediationRoom:
     """停用/启用 a mediation room; a room of a stopped committee cannot be re-opened. Past
     sessions keep their room; a stopped room is no longer offered for new ones."""
     require(actor, Action.MEDIATION_MANAGE)
     room = MediationRoom.objects.select_for_update().select_related("committee").get(pk=room.pk)
-    check_side(actor, room.path)
+    check_committee(actor, room.path)
     if room.is_active == active:
         return room
     if active and not room.committee.is_active:

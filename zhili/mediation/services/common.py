@@ -1,47 +1,35 @@
-"""What the mediation services share: the side check, the timeline row, input helpers."""
+"""What the mediation services share: the committee scope check and the input helpers.
+
+The input helpers come in two kinds: `text`, `choice`, `ids` and `as_moment` read a field
+of a dict of input (a form's or the API's, the `data` of `dispute_act`) as the field error
+names it; `given`, `one_of` and `when` check a typed value a service was given.
+"""
 
 import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from zhili.core.errors import Forbidden, InvalidInput
 from zhili.core.scope import scope_for
-from zhili.mediation.models import Dispute, DisputeEvent
+from zhili.core.types import Actor
+
+Data = Mapping[str, Any]
 
 
-def check_side(actor: Any, path: str) -> None:
-    """The actor's scope must cover the committee (its center's path)."""
-    if getattr(actor, "is_superuser", False):
-        return
+def check_committee(actor: Actor, path: str) -> None:
+    """The actor's scope must cover the committee (its center's path): registering a dispute
+    in it, managing it (a superuser's scope covers all). The dispute dossier's own checks
+    are the kernel's (workflow.KIND)."""
     if not scope_for(actor).covers_path(path):
-        raise Forbidden("该纠纷不属于您所在单位的调委会")
+        raise Forbidden("该调委会不在您的管辖范围内")
 
 
-def timeline(
-    dispute: Dispute,
-    action: str,
-    from_state: str,
-    to_state: str,
-    actor: Any,
-    note: str = "",
-    **data: Any,
-) -> DisputeEvent:
-    user = actor if getattr(actor, "pk", None) else None
-    return DisputeEvent.objects.create(
-        dispute=dispute,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        actor=user,
-        note=note,
-        data=data,
-    )
-
-
-def text(data: dict[str, Any], field: str, label: str, *, required: bool, limit: int = 0) -> str:
+def text(data: Data, field: str, label: str, *, required: bool, limit: int = 0) -> str:
     value = data.get(field)
     value = "" if value is None else str(value).strip()
     if required and not value:
@@ -51,7 +39,9 @@ def text(data: dict[str, Any], field: str, label: str, *, required: bool, limit:
     return value
 
 
-def choice(data: dict[str, Any], field: str, label: str, choices: Any, default: str = "") -> str:
+def choice(
+    data: Data, field: str, label: str, choices: type[TextChoices], default: str = ""
+) -> str:
     value = str(data.get(field) or default or "").strip()
     if value not in choices.values:
         raise InvalidInput(f"{label}无效：{value or '(空)'}", field=field)
@@ -72,15 +62,27 @@ def _parse_moment(raw: Any) -> datetime | None:
     return value
 
 
-def moment(data: dict[str, Any], field: str, label: str) -> datetime:
-    """A date-time from the input (ISO date or date-time), or now when empty; never future."""
+def as_moment(data: Data, field: str, label: str) -> datetime | None:
+    """A date-time from the input (ISO date or date-time, a date at 9:00), None when empty."""
     raw = data.get(field)
-    now = timezone.now()
     if raw in (None, ""):
-        return now
+        return None
     value = _parse_moment(raw)
     if value is None:
         raise InvalidInput(f"{label}格式不正确", field=field)
+    return value
+
+
+def moment(data: Data, field: str, label: str) -> datetime:
+    """A date-time from the input, or now when empty; never in the future."""
+    return when(as_moment(data, field, label), field, label)
+
+
+def when(value: datetime | None, field: str, label: str) -> datetime:
+    """A moment a service was given (None: now): not before 2000, never in the future."""
+    now = timezone.now()
+    if value is None:
+        return now
     if value.year < 2000:
         raise InvalidInput(f"{label}不正确", field=field)
     if timezone.is_naive(value):
@@ -90,7 +92,35 @@ def moment(data: dict[str, Any], field: str, label: str) -> datetime:
     return value
 
 
-def ids(data: dict[str, Any], field: str) -> list[int]:
+def given(value: str | None, field: str, label: str, *, required: bool, limit: int = 0) -> str:
+    """A text a service was given, stripped; required and at most `limit` characters."""
+    return text({field: value}, field, label, required=required, limit=limit)
+
+
+def one_of(
+    value: str | None, field: str, label: str, choices: type[TextChoices], default: str = ""
+) -> str:
+    """A choice a service was given (`default` when empty), one of `choices`."""
+    return choice({field: value}, field, label, choices, default)
+
+
+def decided(
+    value: str | None, field: str, label: str, choices: type[TextChoices], missing: str
+) -> str:
+    """An answer given (a party's consent, a court's result): one of `choices`, not "pending"
+    (`missing` says what to choose)."""
+    chosen = one_of(value, field, label, choices)
+    if chosen == "pending":
+        raise InvalidInput(missing, field=field)
+    return chosen
+
+
+def first_id(data: Data, field: str) -> int | None:
+    found = ids(data, field)
+    return found[0] if found else None
+
+
+def ids(data: Data, field: str) -> list[int]:
     raw = data.get(field) or []
     if isinstance(raw, (str, int)):
         raw = [raw]

@@ -12,12 +12,16 @@ from zhili.cases.models import Case
 from zhili.cases.services.dossiers import case_take_for_dossier
 from zhili.core.audit import audit
 from zhili.core.counters import take_next
+from zhili.core.dossier import record_history
+from zhili.core.dossier.transitions import check_visible
 from zhili.core.errors import Conflict, DomainError, InvalidInput
 from zhili.core.events import emit
 from zhili.core.models import Series
 from zhili.core.personal import validate_id_number, validate_phone
 from zhili.core.roles import Action
 from zhili.core.scope import require
+from zhili.core.types import Actor
+from zhili.mediation import workflow
 from zhili.mediation.events import DisputeTransitioned
 from zhili.mediation.models import (
     Committee,
@@ -32,13 +36,7 @@ from zhili.mediation.models import (
     Source,
 )
 from zhili.mediation.selectors import default_committee
-from zhili.mediation.services.common import (
-    check_side,
-    choice,
-    text,
-    timeline,
-    validate_org_code,
-)
+from zhili.mediation.services.common import check_committee, choice, text, validate_org_code
 from zhili.orgs.models import Grid, Level, Organization
 
 DOSSIER_LABEL = "矛盾纠纷"
@@ -127,12 +125,12 @@ def _grid(code: str, committee: Committee) -> Grid | None:
     return grid
 
 
-def _check_committee(actor: Any, committee: Committee | None) -> Committee:
+def _check_committee(actor: Actor, committee: Committee | None) -> Committee:
     if committee is None:
         raise InvalidInput("请选择受理的调委会", field="committee")
     if not committee.is_active:
         raise InvalidInput(f"{committee.name}已停用", field="committee")
-    check_side(actor, committee.path)
+    check_committee(actor, committee.path)
     return committee
 
 
@@ -161,7 +159,7 @@ def _clean(reg: Registration) -> dict[str, Any]:
 
 @transaction.atomic
 def dispute_register(
-    *, actor: Any, registration: Registration, committee: Committee | None = None
+    *, actor: Actor, registration: Registration, committee: Committee | None = None
 ) -> Dispute:
     """Register a dispute in `committee` (default: the actor's own) with its parties."""
     require(actor, Action.DISPUTES_MEDIATE)
@@ -169,7 +167,7 @@ def dispute_register(
     return _create(actor, committee, registration, case=None)
 
 
-def _create(actor: Any, committee: Committee, reg: Registration, *, case: Case | None) -> Dispute:
+def _create(actor: Actor, committee: Committee, reg: Registration, *, case: Case | None) -> Dispute:
     values = _clean(reg)
     parties = [clean_party(p, index=i) for i, p in enumerate(reg.parties)]
     now = timezone.now()
@@ -195,8 +193,25 @@ def _create(actor: Any, committee: Committee, reg: Registration, *, case: Case |
     if lead is not None:
         dispute.mediators.add(lead)
     Party.objects.bulk_create([Party(dispute=dispute, **p) for p in parties])
+    _registered(actor, dispute, case)
+    return dispute
+
+
+def _registered(actor: Actor, dispute: Dispute, case: Case | None) -> None:
+    """The registration's timeline row, audit row and event."""
     note = f"由工单 {case.case_no} 转入" if case is not None else "登记"
-    timeline(dispute, "register", "", DisputeState.REGISTERED, actor, note)
+    state = DisputeState.REGISTERED
+    at = dispute.registered_at
+    record_history(
+        workflow.KIND,
+        dispute,
+        "register",
+        from_state="",
+        to_state=state,
+        actor=actor,
+        note=note,
+        at=at,
+    )
     audit(actor, "mediation.dispute.register", dispute, case=case.case_no if case else "")
     emit(
         DisputeTransitioned(
@@ -204,10 +219,9 @@ def _create(actor: Any, committee: Committee, reg: Registration, *, case: Case |
             number=dispute.number,
             action="register",
             from_state="",
-            to_state=DisputeState.REGISTERED,
+            to_state=state,
         )
     )
-    return dispute
 
 
 def registration_from_case(case: Case, *, kind: str = DisputeKind.OTHER) -> Registration:
@@ -237,7 +251,7 @@ def registration_from_case(case: Case, *, kind: str = DisputeKind.OTHER) -> Regi
 @transaction.atomic
 def dispute_open_from_case(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     committee: Committee | None = None,
     kind: str = DisputeKind.OTHER,
@@ -260,10 +274,11 @@ def dispute_open_from_case(
 
 
 @transaction.atomic
-def party_add(*, actor: Any, dispute: Dispute, data: PartyInput) -> Party:
-    """Add a party while the dispute is still being registered."""
+def party_add(*, actor: Actor, dispute: Dispute, data: PartyInput) -> Party:
+    """Add a party while the dispute is still being registered (a dispute out of the actor's
+    sight is not found, 404, before the role is asked)."""
+    check_visible(workflow.KIND, actor, dispute)
     require(actor, Action.DISPUTES_MEDIATE)
-    check_side(actor, dispute.path)
     if dispute.state != DisputeState.REGISTERED:
         raise Conflict("只有已登记、尚未受理的纠纷可以增加当事人", code="wrong_state")
     if dispute.parties.count() >= MAX_PARTIES:

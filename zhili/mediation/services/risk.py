@@ -10,7 +10,6 @@ signed within `deadlines.ALERT_SIGN_HOURS`; left unsigned, the card sweep gives 
 then a red card (zhili.mediation.sweep)."""
 
 from datetime import datetime
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils import timezone
 from zhili.core.audit import audit
 from zhili.core.errors import Conflict, Forbidden, NotFound
 from zhili.core.scope import scope_for
+from zhili.core.types import Actor
 from zhili.mediation import deadlines
 from zhili.mediation.models import Dispute, RiskAlert, RiskKind
 from zhili.orgs.models import Organization
@@ -76,7 +76,7 @@ def risk_alert_open(
     return alert
 
 
-def may_sign(user: Any, alert: RiskAlert) -> bool:
+def may_sign(user: Actor, alert: RiskAlert) -> bool:
     """Whether `user` signs for `alert`: their unit is its addressee, or above it in its own
     line (not a county-wide unit, which sees every alert without being addressed)."""
     org = getattr(user, "organization", None)
@@ -89,10 +89,10 @@ def may_sign(user: Any, alert: RiskAlert) -> bool:
 
 
 @transaction.atomic
-def risk_alert_acknowledge(*, actor: Any, alert_id: int) -> RiskAlert:
+def risk_alert_acknowledge(*, actor: Actor, alert_id: int) -> RiskAlert:
     """The addressed unit signs for the alert (签收); its card, if any, stays on record."""
     alert = RiskAlert.objects.select_for_update().filter(pk=alert_id).first()
-    if alert is None or not (actor.is_superuser or scope_for(actor).covers_path(alert.unit_path)):
+    if alert is None or not scope_for(actor).covers_path(alert.unit_path):
         raise NotFound("预警不存在")
     if not may_sign(actor, alert):
         raise Forbidden(f"该预警推送给{alert.unit.name}，只能由该单位签收")

@@ -20,11 +20,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhili.core.audit import audit
+from zhili.core.dossier import record_history
 from zhili.mediation import deadlines
 from zhili.mediation.models import Agreement, Dispute
 from zhili.mediation.services.agreements import due_text, set_window
-from zhili.mediation.services.common import timeline
-from zhili.mediation.workflow import AFTER_AGREEMENT, TARGET_STATES
+from zhili.mediation.workflow import AFTER_AGREEMENT, KIND, TARGET_STATES
+
+
+def _note_on(dispute: Dispute, action: str, note: str) -> None:
+    """A line of the platform's own on the dossier's timeline; the state stays."""
+    state = dispute.state
+    record_history(KIND, dispute, action, from_state=state, to_state=state, actor=None, note=note)
 
 
 @transaction.atomic
@@ -55,7 +61,7 @@ def confirmation_warn_due(*, now: datetime | None = None) -> int:
             f"司法确认申请期限将于{due_text(agreement)}届满（还剩{left}天），"
             "当事人尚未申请，请提醒当事人及时共同向人民法院申请"
         )
-        timeline(dispute, "confirmation_warning", dispute.state, dispute.state, None, note)
+        _note_on(dispute, "confirmation_warning", note)
         audit(
             None,
             "mediation.agreement.confirmation_warning",
@@ -92,7 +98,7 @@ def handling_warn_due(*, now: datetime | None = None) -> int:
             f"黄牌提醒：已超过办理目标（{deadlines.target_text()}，"
             f"{dispute.handling_due:%Y年%m月%d日}），纠纷尚未调结，请抓紧调解"
         )
-        timeline(dispute, "target_warning", dispute.state, dispute.state, None, note)
+        _note_on(dispute, "target_warning", note)
         audit(None, "mediation.dispute.target_warning", dispute, due=str(dispute.handling_due))
         count += 1
     return count
@@ -142,7 +148,7 @@ def _recompute(agreement: Agreement, years: set[int]) -> None:
     change = f"由{before}改为{after}" if before != after else f"仍为{after}"
     note = f"{named}节假日安排已正式确定，重新计算司法确认申请期限：{change}"
     dispute = agreement.dispute
-    timeline(dispute, "confirmation_recomputed", dispute.state, dispute.state, None, note)
+    _note_on(dispute, "confirmation_recomputed", note)
     audit(
         None,
         "mediation.agreement.confirmation_recomputed",

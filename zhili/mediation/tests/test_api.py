@@ -40,8 +40,13 @@ def test_register_list_detail(client: Any, med: Any) -> None:
     )
     assert body["actions"] == ["consent", "terminate", "flag_risk"]
     listed = get(client, med.mediator1, "/api/v1/disputes?kind=labour").json()
-    assert [d["number"] for d in listed] == [body["number"]]
-    assert get(client, med.mediator2, "/api/v1/disputes").json() == []
+    # The list answers keyset pages (issue 13: one shape for every list).
+    assert [d["number"] for d in listed["items"]] == [body["number"]]
+    assert listed["next_cursor"] is None
+    assert get(client, med.mediator2, "/api/v1/disputes").json() == {
+        "items": [],
+        "next_cursor": None,
+    }
     error(get(client, med.mediator2, f"/api/v1/disputes/{body['number']}"), 404, field=None)
 
 
@@ -131,3 +136,50 @@ def test_a_bad_month_filter_is_a_422(client: Any, med: Any, month: str) -> None:
 def test_a_good_month_filters(client: Any, med: Any, make_dispute: Any) -> None:
     make_dispute()
     assert get(client, med.leader, "/api/v1/disputes?month=2026-11").status_code == 200
+
+
+def test_the_action_is_named_in_the_path(client: Any, med: Any, make_dispute: Any) -> None:
+    """Issue 13: one action endpoint for every dossier, `POST /disputes/{number}/actions/{action}`,
+    its checks in the kernel's order (out of sight 404, role 403, state 409, guard 409)."""
+    dispute = make_dispute()
+    url = f"/api/v1/disputes/{dispute.number}/actions"
+    applicant, respondent = (
+        dispute.parties.get(side="applicant"),
+        dispute.parties.get(side="respondent"),
+    )
+    consent = {"party": applicant.pk, "consent": "agreed"}
+    error(post(client, med.mediator2, f"{url}/consent", consent), 404)  # another township
+    error(post(client, med.secretary1, f"{url}/consent", consent), 403)  # sees, may not act
+    error(post(client, med.mediator1, f"{url}/start", {}), 409, code="wrong_state")
+    error(
+        post(client, med.mediator1, f"{url}/consent", {"party": applicant.pk}), 422, None, "consent"
+    )
+    assert post(client, med.mediator1, f"{url}/teleport", {}).status_code == 422  # not an action
+    answered = post(client, med.mediator1, f"{url}/consent", consent)
+    assert answered.status_code == 200, answered.content
+    assert [h["label"] for h in answered.json()["history"]] == ["登记", "记录当事人意愿"]
+    assert answered.json()["history"][-1]["unit"] == "甲镇综治中心"
+    # A guard refuses last: the respondent has not agreed yet.
+    error(post(client, med.chair1, f"{url}/accept"), 409, code="wrong_state")
+    body = {"party": respondent.pk, "consent": "agreed"}
+    assert post(client, med.mediator1, f"{url}/consent", body).status_code == 200
+    accepted = post(client, med.chair1, f"{url}/accept")  # no body: the action reads none
+    assert (accepted.status_code, accepted.json()["state"]) == (200, "accepted")
+
+    # The path of one action in the body still answers (deprecated in the OpenAPI).
+    old = f"/api/v1/disputes/{dispute.number}/act"
+    started = post(client, med.mediator1, old, {"action": "start", "note": "约定本周调解"})
+    assert (started.status_code, started.json()["state"]) == (200, "mediating")
+    paths = get(client, med.mediator1, "/api/v1/openapi.json").json()["paths"]
+    assert paths["/api/v1/disputes/{number}/act"]["post"]["deprecated"] is True
+    assert "deprecated" not in paths["/api/v1/disputes/{number}/actions/{action}"]["post"]
+
+
+def test_the_list_pages_by_cursor(client: Any, med: Any, make_dispute: Any) -> None:
+    numbers = [make_dispute(title=f"纠纷{i}").number for i in range(3)]
+    first = get(client, med.chair1, "/api/v1/disputes?limit=2").json()
+    assert [d["number"] for d in first["items"]] == numbers[:0:-1]  # newest first
+    rest = get(client, med.chair1, f"/api/v1/disputes?limit=2&cursor={first['next_cursor']}")
+    assert [d["number"] for d in rest.json()["items"]] == numbers[:1]
+    assert rest.json()["next_cursor"] is None
+    error(get(client, med.chair1, "/api/v1/disputes?cursor=not-a-cursor"), 422, field="cursor")

@@ -87,7 +87,7 @@ def test_the_list_the_dossier_and_the_api_show_it(client: Any, make_dispute: Any
         assert "2026-12-26前调结（受理之日起1个月），已超过" in detail
         body = get(client, med.mediator1, f"/api/v1/disputes/{late.number}").json()
         assert body["handling_due"] == "2026-12-26" and body["past_target"] is True
-        listed = get(client, med.mediator1, "/api/v1/disputes").json()
+        listed = get(client, med.mediator1, "/api/v1/disputes").json()["items"]
         assert {d["number"]: d["past_target"] for d in listed} == {
             late.number: True,
             fresh.number: False,

@@ -1,4 +1,4 @@
-"""What the mediation pages share: the scoped lookup answered by 404, the labels."""
+"""What the mediation pages share: the scoped lookup answered by 404, the committees offered."""
 
 from typing import Any
 
@@ -8,31 +8,21 @@ from django.urls import reverse
 from zhili.core.errors import NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import can
-from zhili.mediation import selectors, workflow
+from zhili.core.types import Actor
+from zhili.mediation import selectors
 from zhili.mediation.models import Dispute
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-EVENT_LABELS = {
-    "register": "登记",
-    "confirmation_warning": "司法确认到期提醒",
-    "target_warning": "超过办理目标（黄牌）",
-    "confirmation_recomputed": "司法确认期限重算",
-    "mark_exemplary": "评为典型案例",
-    "unmark_exemplary": "取消典型案例",
-    "alert_card": "风险预警未按时签收",
-    **{name: t.label for name, t in workflow.TRANSITIONS.items()},
-}
 
-
-def get_dispute_or_404(user: Any, number: str) -> Dispute:
+def get_dispute_or_404(user: Actor, number: str) -> Dispute:
     try:
         return selectors.dispute_get(user=user, number=number)
     except NotFound as exc:
         raise Http404(exc.message) from exc
 
 
-def committee_choices(user: Any) -> list[tuple[str, str]]:
+def committee_choices(user: Actor) -> list[tuple[str, str]]:
     committees = selectors.committees_for_register(user=user).order_by("path", "name")
     default = selectors.default_committee(user)
     rows = [(str(c.pk), c.name) for c in committees[:500]]
@@ -41,7 +31,7 @@ def committee_choices(user: Any) -> list[tuple[str, str]]:
     return rows
 
 
-def from_case_url(user: Any, case: Any) -> str:
+def from_case_url(user: Actor, case: Any) -> str:
     """The link a case page may show to open a dispute from it (empty when not allowed)."""
     if not can(user, Action.DISPUTES_MEDIATE):
         return ""

@@ -5,45 +5,32 @@ of a party's ID number or phone, and the agreement's Word document."""
 from typing import Any
 from urllib.parse import quote
 
-from django.contrib import messages
+from django import forms
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zhili.core.dossier import timeline
+from zhili.core.dossier import views as dossier_views
+from zhili.core.dossier.views import DossierPages
 from zhili.core.errors import DomainError
 from zhili.core.personal import mask_id_number, mask_phone, personal_data_reveal
 from zhili.core.roles import Action
 from zhili.core.scope import can
+from zhili.core.types import Actor
 from zhili.mediation import deadlines, selectors, services, workflow
 from zhili.mediation.documents import agreement_document, agreement_print
-from zhili.mediation.forms import ACTION_FORMS
-from zhili.mediation.models import Dispute, DisputeState
+from zhili.mediation.forms import ACTION_FORMS, ActionForm
+from zhili.mediation.models import Agreement, Dispute
 from zhili.mediation.services.agreements import due_text, missing_signatures
-from zhili.mediation.views.common import DOCX, EVENT_LABELS, get_dispute_or_404
+from zhili.mediation.views.common import DOCX, get_dispute_or_404
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import forbidden, requires
 from zhili.web.printing import paper_page
 
 REVEALABLE = {"id_number", "phone"}
-
-
-def timeline_rows(dispute: Dispute) -> list[dict[str, Any]]:
-    states = dict(DisputeState.choices)
-    return [
-        {
-            "action": e.action,
-            "label": EVENT_LABELS.get(e.action, e.action),
-            "actor": e.actor.display_name if e.actor else "系统",
-            "to_state": states.get(e.to_state, e.to_state),
-            "changed": e.to_state != e.from_state,
-            "note": e.note,
-            "created_at": e.created_at,
-        }
-        for e in selectors.dispute_timeline(dispute)
-    ]
 
 
 def party_rows(dispute: Dispute) -> list[dict[str, Any]]:
@@ -57,7 +44,7 @@ def party_rows(dispute: Dispute) -> list[dict[str, Any]]:
     ]
 
 
-def confirmation_state(agreement: Any) -> dict[str, Any]:
+def confirmation_state(agreement: Agreement | None) -> dict[str, Any]:
     """The agreement's signatures still missing and its confirmation window, as shown."""
     if agreement is None:
         return {}
@@ -78,7 +65,7 @@ def confirmation_state(agreement: Any) -> dict[str, Any]:
     }
 
 
-def detail_context(user: Any, dispute: Dispute, **extra: Any) -> dict[str, Any]:
+def detail_context(user: Actor, dispute: Dispute) -> dict[str, Any]:
     agreement = selectors.dispute_agreement(dispute)
     return {
         "dispute": dispute,
@@ -88,31 +75,43 @@ def detail_context(user: Any, dispute: Dispute, **extra: Any) -> dict[str, Any]:
         ),
         "agreement": agreement,
         "confirmation": confirmation_state(agreement),
-        "timeline": timeline_rows(dispute),
+        "timeline": timeline(workflow.KIND, dispute),
         "mediators": dispute.mediators.select_related("user"),
         "alerts": dispute.risk_alerts.select_related("unit"),
         "actions": services.actions_for(user, dispute),
         "can_reveal": can(user, Action.PERSONAL_DATA_REVEAL),
         "limits": deadlines.limits(),
-        **extra,
     }
 
 
-def detail_response(
-    request: StaffRequest, dispute: Dispute, *, status: int = 200, **extra: Any
-) -> HttpResponse:
-    action = extra.get("open_action")
-    if action:
-        extra["action_label"] = workflow.TRANSITIONS[action].label
-    context = detail_context(request.user, dispute, **extra)
-    template = "mediation/_detail_body.html" if request.htmx else "mediation/detail.html"
-    return render(request, template, context, status=status)
+def _action_form(form_class: type[forms.Form], dispute: Dispute, data: Any) -> forms.Form:
+    return form_class(data, dispute=dispute)  # type: ignore[call-arg]
+
+
+def _action_data(form: forms.Form) -> dict[str, Any]:
+    assert isinstance(form, ActionForm)
+    return form.data_for_service()
+
+
+PAGES: DossierPages[Dispute] = DossierPages(
+    kind=workflow.KIND,
+    get=get_dispute_or_404,
+    context=detail_context,
+    template="mediation/detail.html",
+    body_template="mediation/_detail_body.html",
+    action_forms=ACTION_FORMS,
+    perform=services.dispute_act,
+    detail_url="mediation:detail",
+    make_form=_action_form,
+    form_data=_action_data,
+)
 
 
 @requires(Action.DISPUTES_VIEW)
 @require_GET
 def dispute_detail(request: StaffRequest, number: str) -> HttpResponse:
-    return detail_response(request, get_dispute_or_404(request.user, number))
+    dispute = get_dispute_or_404(request.user, number)
+    return dossier_views.detail_response(request, PAGES, dispute)
 
 
 @requires(Action.DISPUTES_VIEW)
@@ -120,37 +119,7 @@ def dispute_detail(request: StaffRequest, number: str) -> HttpResponse:
 def dispute_action(request: StaffRequest, number: str, action: str) -> HttpResponse:
     """GET: the action's small form, opened in place. POST: take the action and answer with
     the dossier's body (or, without HTMX, a redirect to the dossier)."""
-    user = request.user
-    dispute = get_dispute_or_404(user, number)
-    if action not in ACTION_FORMS:
-        raise Http404("未知操作")
-    form_class = ACTION_FORMS[action]
-    if request.method == "GET":
-        if request.GET.get("cancel"):
-            return detail_response(request, dispute)
-        try:
-            services.check_action(user, dispute, action)
-        except DomainError as exc:
-            return detail_response(request, dispute, error=exc.message, status=exc.status)
-        return detail_response(
-            request, dispute, open_action=action, form=form_class(dispute=dispute)
-        )
-    form = form_class(request.POST, dispute=dispute)
-    if not form.is_valid():
-        return detail_response(request, dispute, open_action=action, form=form, status=400)
-    try:
-        services.dispute_act(
-            actor=user, dispute=dispute, action=action, data=form.data_for_service()
-        )
-    except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        fresh = get_dispute_or_404(user, number)
-        return detail_response(request, fresh, open_action=action, form=form, status=exc.status)
-    done = f"已{workflow.TRANSITIONS[action].label}"
-    if not request.htmx:
-        messages.success(request, f"纠纷 {number} {done}")
-        return redirect("mediation:detail", number=number)
-    return detail_response(request, get_dispute_or_404(user, number), done=done)
+    return dossier_views.action_view(request, PAGES, number, action)
 
 
 @requires(Action.PERSONAL_DATA_REVEAL)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zhili.core.errors import DomainError, InvalidInput, NotFound
 from zhili.core.roles import PERMISSIONS, Action, Role
 from zhili.core.scope import can, scope_for
+from zhili.core.types import Actor
 from zhili.mediation import selectors
 from zhili.mediation.forms import (
     CommitteeForm,
@@ -28,7 +29,6 @@ from zhili.mediation.forms import (
     MemberForm,
     RoomForm,
     TermForm,
-    TrainingForm,
     default_committee_name,
 )
 from zhili.mediation.models import Committee, CommitteeMember, MediationRoom, Mediator
@@ -55,7 +55,7 @@ PANELS: dict[str, tuple[str, str, str, str]] = {
 
 
 # --- choices ---------------------------------------------------------------------------------
-def organization_choices(user: Any) -> list[Organization]:
+def organization_choices(user: Actor) -> list[Organization]:
     """The centers in the manager's scope that have no working committee yet."""
     taken = Committee.objects.filter(is_active=True).values("organization_id")
     centers = (
@@ -68,7 +68,7 @@ def organization_choices(user: Any) -> list[Organization]:
     return list(centers[:2000])
 
 
-def mediator_candidates(user: Any, committee: Committee) -> Any:
+def mediator_candidates(user: Actor, committee: Committee) -> Any:
     """Active staff accounts of the committee's area, in the manager's scope, holding a
     mediating role."""
     qs = User.objects.filter(
@@ -86,7 +86,7 @@ def mediator_candidates(user: Any, committee: Committee) -> Any:
 
 
 def user_choices(
-    user: Any, committee: Committee, editing: Mediator | None, *, posted: bool = False
+    user: Actor, committee: Committee, editing: Mediator | None, *, posted: bool = False
 ) -> list[tuple[str, str]]:
     """The accounts offered: a new registration leaves out this committee's mediators (they
     are changed with 修改); a change offers its own account; a posted form accepts both."""
@@ -115,7 +115,7 @@ def room_choices(committee: Committee) -> list[tuple[str, str]]:
 # --- the committee page's forms --------------------------------------------------------------
 def build_form(
     name: str,
-    user: Any,
+    user: Actor,
     committee: Committee,
     data: Any = None,
     editing: Mediator | None = None,
@@ -149,7 +149,7 @@ def build_form(
 QUALIFICATION_FIELDS = ("education", "qualification", "certificate_no", "appointed_on")
 
 
-def _save_mediator(user: Any, committee: Committee, data: dict[str, Any]) -> None:
+def _save_mediator(user: Actor, committee: Committee, data: dict[str, Any]) -> None:
     account = mediator_candidates(user, committee).filter(pk=data["user"]).first()
     if account is None:
         raise InvalidInput("请选择本调委会辖区内有调解员角色的账号", field="user")
@@ -270,7 +270,7 @@ def render_committee(
     return render(request, "mediation/committee.html", context, status=status)
 
 
-def committee_or_404(user: Any, pk: int) -> Committee:
+def committee_or_404(user: Actor, pk: int) -> Committee:
     try:
         return selectors.committee_get(user=user, pk=pk)
     except NotFound as exc:
@@ -440,75 +440,3 @@ def member_leave(request: StaffRequest, pk: int) -> HttpResponse:
         ),
         f"{member.name}已离任",
     )
-
-
-# --- a mediator's page: qualification and training (人民调解法 第十四条) -----------------------
-def mediator_or_404(user: Any, pk: int) -> Mediator:
-    try:
-        return selectors.mediator_get(user=user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
-def training_panel(mediator: Mediator, form: forms.Form, *, open_: bool = False) -> dict[str, Any]:
-    return {
-        "panel": "training",
-        "form": form,
-        "title": "登记培训",
-        "submit": "登记",
-        "action": reverse("mediation:mediator_training", args=[mediator.pk]),
-        "open": open_,
-    }
-
-
-def render_mediator(
-    request: StaffRequest, mediator: Mediator, *, form: forms.Form | None = None, status: int = 200
-) -> HttpResponse:
-    year = timezone.localdate().year
-    trainings = list(mediator.trainings.select_related("created_by"))
-    this_year = [t for t in trainings if t.trained_on.year == year]
-    manage = can(request.user, Action.MEDIATION_MANAGE)
-    context = {
-        "mediator": mediator,
-        "trainings": trainings,
-        "year": year,
-        "hours_this_year": sum(t.hours for t in this_year),
-        "untrained": not this_year and mediator.is_active,
-        "untrained_label": selectors.UNTRAINED,
-        "manage": manage,
-        "panel": training_panel(mediator, form or TrainingForm(prefix="tr"), open_=form is not None)
-        if manage
-        else None,
-    }
-    return render(request, "mediation/mediator.html", context, status=status)
-
-
-@requires(Action.DISPUTES_VIEW)
-@require_http_methods(["GET"])
-def mediator_detail(request: StaffRequest, pk: int) -> HttpResponse:
-    return render_mediator(request, mediator_or_404(request.user, pk))
-
-
-@requires(Action.MEDIATION_MANAGE)
-@require_POST
-def mediator_training(request: StaffRequest, pk: int) -> HttpResponse:
-    """登记培训: success reloads the mediator's page; an error answers the panel (HTMX) or
-    the page, the message beside its field."""
-    mediator = mediator_or_404(request.user, pk)
-    form = TrainingForm(request.POST, prefix="tr")
-    status = 422
-    if form.is_valid():
-        try:
-            service.mediator_training_add(
-                actor=request.user, mediator=mediator, **form.cleaned_data
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            status = exc.status if exc.status != 400 else 422
-        else:
-            url = reverse("mediation:mediator", args=[mediator.pk])
-            return done(request, url, "已登记培训记录")
-    if request.htmx:
-        context = training_panel(mediator, form, open_=True)
-        return render(request, "mediation/_manage_panel.html", context, status=status)
-    return render_mediator(request, mediator, form=form, status=status)

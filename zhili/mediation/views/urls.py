@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from zhili.mediation.views import boards, detail, lists, manage
+from zhili.mediation.views import boards, detail, lists, manage, mediators
 
 urlpatterns = [
     path("mediation/", lists.dispute_list, name="list"),
@@ -37,10 +37,10 @@ urlpatterns += [
     ),
     path("mediation/committees/<int:pk>/active/", manage.committee_active, name="committee_active"),
     path("mediation/mediators/<int:pk>/active/", manage.mediator_active, name="mediator_active"),
-    path("mediation/mediators/<int:pk>/", manage.mediator_detail, name="mediator"),
+    path("mediation/mediators/<int:pk>/", mediators.mediator_detail, name="mediator"),
     path(
         "mediation/mediators/<int:pk>/training/",
-        manage.mediator_training,
+        mediators.mediator_training,
         name="mediator_training",
     ),
     path("mediation/rooms/<int:pk>/active/", manage.room_active, name="room_active"),

@@ -7,188 +7,14 @@ Mediation is free: no model has a fee.
 """
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
 from zhili.cases.models import Card
+from zhili.core.dossier.history import HistoryRow
+from zhili.mediation.models.committees import Committee, MediationRoom, Mediator, path_index
+from zhili.mediation.models.kinds import DisputeKind
 from zhili.orgs.models import Grid, Level, Organization
-
-
-def _path_index(field: str, name: str) -> models.Index:
-    # LIKE 'prefix%' on PostgreSQL needs pattern ops unless the collation is C.
-    return models.Index(fields=[field], name=name, opclasses=["varchar_pattern_ops"])
-
-
-# --- committees, mediators, rooms ------------------------------------------------------------
-class Gender(models.TextChoices):
-    MALE = "male", "男"
-    FEMALE = "female", "女"
-
-
-class Position(models.TextChoices):
-    CHAIR = "chair", "主任"
-    VICE_CHAIR = "vice_chair", "副主任"
-    MEMBER = "member", "委员"
-
-
-class Committee(models.Model):
-    """A people's mediation committee (人民调解委员会) of a village, township or the county."""
-
-    name = models.CharField("名称", max_length=100)
-    level = models.CharField("层级", max_length=10, choices=Level.choices)
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name="所属综治中心",
-        on_delete=models.PROTECT,
-        related_name="mediation_committees",
-    )
-    path = models.CharField(max_length=400, editable=False)
-    term_start = models.DateField("本届任期开始")
-    term_end = models.DateField("本届任期届满")
-    address = models.CharField("地址", max_length=200, blank=True)
-    phone = models.CharField("联系电话", max_length=30, blank=True)
-    is_active = models.BooleanField("启用", default=True)
-    is_demo = models.BooleanField("演示数据", default=False)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "人民调解委员会"
-        ordering = ["path", "name"]
-        indexes = [_path_index("path", "mediation_committee_path")]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class CommitteeMember(models.Model):
-    """A member of a committee for part of a term; `until` is set when the member leaves."""
-
-    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="账号",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    name = models.CharField("姓名", max_length=50)
-    gender = models.CharField("性别", max_length=10, choices=Gender.choices)
-    position = models.CharField("职务", max_length=20, choices=Position.choices)
-    since = models.DateField("任职起始")
-    until = models.DateField("离任日期", null=True, blank=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "调委会组成人员"
-        ordering = ["committee", "position", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.name}（{self.get_position_display()}）"
-
-
-class Employment(models.TextChoices):
-    FULL_TIME = "full_time", "专职"
-    PART_TIME = "part_time", "兼职"
-
-
-class MediationRoom(models.Model):
-    """A mediation room (调解室); `video_room` is the place the video issue fills."""
-
-    name = models.CharField("名称", max_length=100)
-    organization = models.ForeignKey(
-        Organization, verbose_name="所在综治中心", on_delete=models.PROTECT, related_name="+"
-    )
-    path = models.CharField(max_length=400, editable=False)
-    committee = models.ForeignKey(
-        Committee, verbose_name="调委会", on_delete=models.PROTECT, related_name="rooms"
-    )
-    address = models.CharField("地址", max_length=200, blank=True)
-    video_room = models.CharField("视频调解室", max_length=100, blank=True)
-    is_active = models.BooleanField("启用", default=True)
-    is_demo = models.BooleanField("演示数据", default=False)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "调解室"
-        ordering = ["path", "name"]
-        indexes = [_path_index("path", "mediation_room_path")]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Education(models.TextChoices):
-    JUNIOR = "junior", "初中及以下"
-    SENIOR = "senior", "高中、中专"
-    COLLEGE = "college", "大专"
-    BACHELOR = "bachelor", "本科"
-    GRADUATE = "graduate", "研究生"
-
-
-class Mediator(models.Model):
-    """A mediator (调解员): an account, its committee, its specialities and rooms, and what
-    人民调解法 第十四条 asks of a mediator: the qualification (education, certificate) and the
-    regular training by the county justice bureau (`MediatorTraining`). The workload (open
-    disputes) is counted by a selector, never stored."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mediator"
-    )
-    committee = models.ForeignKey(
-        Committee, verbose_name="调委会", on_delete=models.PROTECT, related_name="mediators"
-    )
-    employment = models.CharField(
-        "专兼职", max_length=10, choices=Employment.choices, default=Employment.PART_TIME
-    )
-    # Dispute kinds (DisputeKind codes) the mediator is good at.
-    specialities = models.JSONField("擅长纠纷类型", default=list, blank=True)
-    rooms = models.ManyToManyField(
-        MediationRoom, verbose_name="调解室", blank=True, related_name="mediators"
-    )
-    gender = models.CharField("性别", max_length=10, choices=Gender.choices, blank=True)
-    education = models.CharField("文化程度", max_length=10, choices=Education.choices, blank=True)
-    qualification = models.CharField("资格证书或职业资格", max_length=100, blank=True)
-    certificate_no = models.CharField("证书编号", max_length=50, blank=True)
-    appointed_on = models.DateField("聘任日期", null=True, blank=True)
-    is_active = models.BooleanField("在岗", default=True)
-    is_demo = models.BooleanField("演示数据", default=False)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "调解员"
-        ordering = ["committee", "id"]
-
-    def __str__(self) -> str:
-        return str(self.user)
-
-    @property
-    def speciality_labels(self) -> list[str]:
-        labels = dict(DisputeKind.choices)
-        return [labels.get(code, code) for code in self.specialities or []]
-
-
-class MediatorTraining(models.Model):
-    """A training a mediator attended (人民调解法 第十四条: the county justice bureau trains
-    mediators regularly). A mediator without one in the current year is warned about."""
-
-    mediator = models.ForeignKey(
-        Mediator, verbose_name="调解员", on_delete=models.PROTECT, related_name="trainings"
-    )
-    trained_on = models.DateField("培训日期")
-    hours = models.DecimalField("学时", max_digits=4, decimal_places=1)
-    organizer = models.CharField("组织单位", max_length=100)
-    content = models.CharField("培训内容", max_length=200)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "调解员培训记录"
-        ordering = ["-trained_on", "-id"]
-        indexes = [models.Index(fields=["mediator", "trained_on"], name="mediation_training")]
-
-    def __str__(self) -> str:
-        return f"{self.mediator_id} {self.trained_on} {self.content}"
 
 
 # --- disputes --------------------------------------------------------------------------------
@@ -199,26 +25,6 @@ class Source(models.TextChoices):
     POLICE_REFERRAL = "police_referral", "公安委托移送"
     PETITION_REFERRAL = "petition_referral", "信访移送"
     CASE = "case", "事件工单转入"
-
-
-class DisputeKind(models.TextChoices):
-    """The 15 statistical types of the justice bureau's monthly report, in its order."""
-
-    MARRIAGE_FAMILY = "marriage_family", "婚姻家庭"
-    NEIGHBOURHOOD = "neighbourhood", "邻里"
-    HOUSING_HOMESTEAD = "housing_homestead", "房屋宅基地"
-    CONTRACT = "contract", "合同"
-    BUSINESS = "business", "生产经营"
-    DAMAGES = "damages", "损害赔偿"
-    LAND_FOREST = "land_forest", "山林土地"
-    EXPROPRIATION = "expropriation", "征地拆迁"
-    POLLUTION = "pollution", "环境污染"
-    LABOUR = "labour", "劳动争议"
-    CONSUMER = "consumer", "消费"
-    MEDICAL = "medical", "医疗"
-    TRAFFIC = "traffic", "道路交通事故"
-    PROPERTY_MGMT = "property_mgmt", "物业"
-    OTHER = "other", "其它"
 
 
 class Scale(models.TextChoices):
@@ -358,7 +164,7 @@ class Dispute(models.Model):
         verbose_name = verbose_name_plural = "矛盾纠纷"
         ordering = ["-registered_at", "-id"]
         indexes = [
-            _path_index("path", "mediation_dispute_path"),
+            path_index("path", "mediation_dispute_path"),
             # A township's tabs and counts: its path range, grouped or filtered by state.
             models.Index(
                 fields=["path", "state"],
@@ -484,141 +290,13 @@ class Session(models.Model):
         return f"{self.dispute_id} {self.held_at:%Y-%m-%d}"
 
 
-class ConfirmationResult(models.TextChoices):
-    PENDING = "pending", "待确认"
-    CONFIRMED = "confirmed", "确认有效"
-    REFUSED = "refused", "驳回申请"
-
-
-class Performed(models.TextChoices):
-    YES = "yes", "已履行"
-    PARTLY = "partly", "部分履行"
-    NO = "no", "未履行"
-
-
-class AgreementForm(models.TextChoices):
-    WRITTEN = "written", "书面调解协议"
-    ORAL = "oral", "口头调解协议"
-
-
-class SignMethod(models.TextChoices):
-    SIGN = "sign", "签名"
-    SEAL = "seal", "盖章"
-    FINGERPRINT = "fingerprint", "按指印"
-
-
-class Agreement(models.Model):
-    """A mediation agreement (人民调解法 第二十八条 to 第三十三条).
-
-    Written (调解协议书): the facts and each party's liability (`AgreementParty`), the terms,
-    how and when they are performed; it takes effect when every party has signed, sealed or
-    fingerprinted, the mediator has signed and the committee has sealed it (第二十九条), so
-    `effective_at` is derived, the last of those moments, never typed. Until then it is null.
-    Oral (口头协议, 第二十八条): the mediator records what was agreed (`terms`); it takes effect
-    when the parties reach it (第三十条), `signed_at`.
-
-    The judicial confirmation window (第三十三条) runs from the written agreement's effective
-    day: `confirmation_due` is its last day (moved past a holiday, deadlines.py), flagged
-    `confirmation_provisional` when the calendar used was provisional, and
-    `confirmation_warn_on` its 25th day, when an unused window is warned about. An oral
-    agreement has no 调解协议书 to bring to a court, so no window."""
-
-    dispute = models.OneToOneField(Dispute, on_delete=models.CASCADE, related_name="agreement")
-    form = models.CharField(
-        "协议形式", max_length=10, choices=AgreementForm.choices, default=AgreementForm.WRITTEN
-    )
-    matters = models.TextField("纠纷主要事实、争议事项", blank=True)
-    terms = models.TextField("经调解自愿达成协议如下")
-    performance = models.TextField("履行方式、时限", blank=True)
-    signed_at = models.DateTimeField("达成时间")
-    mediator = models.ForeignKey(
-        Mediator,
-        verbose_name="签名调解员",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    mediator_signed_at = models.DateTimeField("调解员签名时间", null=True, blank=True)
-    sealed_at = models.DateTimeField("调委会盖章时间", null=True, blank=True)
-    effective_at = models.DateTimeField("生效时间", null=True, blank=True)
-
-    confirmation_due = models.DateField("司法确认申请截止日", null=True, blank=True)
-    confirmation_provisional = models.BooleanField("截止日按临时日历计算", default=False)
-    confirmation_warn_on = models.DateField("司法确认提醒日", null=True, blank=True)
-    confirmation_applied_at = models.DateTimeField("申请司法确认时间", null=True, blank=True)
-    court = models.CharField("受理法院", max_length=100, blank=True)
-    confirmation_result = models.CharField(
-        "司法确认结果", max_length=20, choices=ConfirmationResult.choices, blank=True
-    )
-    result_at = models.DateTimeField("确认结果时间", null=True, blank=True)
-    confirmation_warned_at = models.DateTimeField("到期提醒时间", null=True, blank=True)
-
-    performed = models.CharField("履行情况", max_length=10, choices=Performed.choices, blank=True)
-    performance_note = models.TextField("回访情况", blank=True)
-    performance_checked_at = models.DateTimeField("回访时间", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "调解协议"
-        indexes = [
-            models.Index(fields=["confirmation_warn_on"], name="mediation_agreement_warn"),
-            models.Index(fields=["confirmation_due"], name="mediation_agreement_due"),
-        ]
-
-    def __str__(self) -> str:
-        return f"协议 {self.dispute_id}"
-
-    @property
-    def is_written(self) -> bool:
-        return self.form == AgreementForm.WRITTEN
-
-    @property
-    def is_effective(self) -> bool:
-        return self.effective_at is not None
-
-
-class AgreementParty(models.Model):
-    """A party to a written agreement: its liability (第二十九条) and its signature (who
-    signed, how, when). One row per party of the dispute, written with the agreement."""
-
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatories")
-    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+")
-    liability = models.TextField("当事人责任")
-    signed_at = models.DateTimeField("签署时间", null=True, blank=True)
-    method = models.CharField("签署方式", max_length=20, choices=SignMethod.choices, blank=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "协议当事人责任与签署"
-        ordering = ["agreement", "party__side", "party_id"]
-        constraints = [
-            models.UniqueConstraint(fields=["agreement", "party"], name="mediation_signatory_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.agreement_id} {self.party_id}"
-
-
-class DisputeEvent(models.Model):
+class DisputeEvent(HistoryRow):
     """A line of the dossier's timeline: every transition, with who and why."""
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=30)
-    from_state = models.CharField(max_length=20, blank=True)
-    to_state = models.CharField(max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    note = models.TextField(blank=True)
-    data = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(HistoryRow.Meta):
         verbose_name = verbose_name_plural = "纠纷办理记录"
-        ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["dispute", "created_at"], name="mediation_event_dispute")]
 
     def __str__(self) -> str:
@@ -663,7 +341,7 @@ class RiskAlert(models.Model):
             )
         ]
         indexes = [
-            _path_index("unit_path", "mediation_risk_unit_path"),
+            path_index("unit_path", "mediation_risk_unit_path"),
             models.Index(
                 fields=["warn_at"],
                 name="mediation_risk_warn_open",
