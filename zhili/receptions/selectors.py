@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from zhili.core import workcal
-from zhili.core.errors import NotFound
+from zhili.core.errors import InvalidInput, NotFound
 from zhili.core.roles import Role
 from zhili.core.scope import scope_for
 from zhili.orgs.models import Organization, User
@@ -68,6 +68,21 @@ def default_organization(user: Any) -> Organization | None:
 def _ancestor_paths(path: str) -> list[str]:
     parts = [p for p in path.split("/") if p]
     return ["/" + "/".join(parts[: n + 1]) + "/" for n in range(len(parts))]
+
+
+def owner_organization(petition: Petition) -> Organization:
+    """The level a petition's 包案 belongs to: the township center above the unit handling it
+    (before it is transferred, the unit that registered it) for a township petition, else the
+    county center. Its leaders are the ones `services.common.check_leader` accepts for that
+    center."""
+    path = petition.handling_path or petition.registering_path
+    centers = Organization.objects.filter(
+        path__in=_ancestor_paths(path), kind="center", level__in=workflow.LEADER_ROLE_FOR_LEVEL
+    )
+    found = centers.order_by("-depth").first()
+    if found is None:
+        raise InvalidInput("该信访事项的登记或承办单位不在县、乡镇综治中心之下", field="petition")
+    return found
 
 
 def rota_organization_get(user: Any, code: str) -> Organization:

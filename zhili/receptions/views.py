@@ -43,8 +43,6 @@ from zhili.receptions.forms import (
     RotaDayForm,
 )
 from zhili.receptions.models import Appointment, AppointmentState, Ownership, RotaDay
-from zhili.receptions.services.common import is_arranger_for
-from zhili.receptions.services.records import JOINT_KINDS
 from zhili.web.views import forbidden
 
 WEEKDAYS = "一二三四五六日"
@@ -123,7 +121,7 @@ def rota_context(request: StaffRequest, org: Organization, year: int, month: int
         "weekdays": WEEKDAYS,
         "printed": [(cell, WEEKDAYS[cell.day.weekday()]) for cell in days],
         "print_title": print_title(org),
-        "editable": is_arranger_for(request.user, org.path),
+        "editable": workflow.arranges(request.user, org.path),
         "can_ownerships": may_see_ownerships(request.user),
         "leaders": leader_choices(org),
         "today": timezone.localdate(),
@@ -183,7 +181,7 @@ def _day_or_404(user: Any, pk: int) -> RotaDay:
 
 
 def _units() -> list[tuple[int, str]]:
-    qs = Organization.objects.filter(kind__in=JOINT_KINDS, is_active=True, level="county")
+    qs = Organization.objects.filter(kind__in=workflow.JOINT_KINDS, is_active=True, level="county")
     return list(qs.order_by("kind", "sort_order", "code").values_list("pk", "name"))
 
 
@@ -210,7 +208,7 @@ def _appointment_rows(user: Any, day: RotaDay) -> list[dict[str, Any]]:
 
 def day_context(request: StaffRequest, day: RotaDay, **extra: Any) -> dict[str, Any]:
     user = request.user
-    arranger = is_arranger_for(user, day.org_path)
+    arranger = workflow.arranges(user, day.org_path)
     today = timezone.localdate()
     records = selectors.reception_list(user=user, rota_day=day)
     context = {
