@@ -129,14 +129,29 @@ def rota_list(
     return qs.select_related("leader", "organization").order_by("date", "org_path")
 
 
-def rota_get(*, user: Any, pk: int) -> RotaDay:
+def rota_get(*, user: Any, pk: int, field: str | None = None) -> RotaDay:
     day = RotaDay.objects.filter(path_scope(user), pk=pk).select_related(
         "leader", "organization", "created_by"
     )
     found = day.first()
     if found is None:
-        raise NotFound("该接访日不存在")
+        raise NotFound("该接访日不存在", field=field)
     return found
+
+
+MAX_DAYS_LISTED = 400
+
+
+def rota_window(start: date | None, end: date | None) -> tuple[date, date]:
+    """The days a rota list covers: from `start` (the month's first by default) to `end`
+    (a month later by default), at most MAX_DAYS_LISTED days."""
+    start = start or timezone.localdate().replace(day=1)
+    end = end or date.fromordinal(min(start.toordinal() + 31, date.max.toordinal()))
+    if end < start:
+        raise InvalidInput("截止日期不能早于起始日期", field="end")
+    if (end - start).days > MAX_DAYS_LISTED:
+        raise InvalidInput(f"一次最多查询{MAX_DAYS_LISTED}天", field="end")
+    return start, end
 
 
 @dataclass
@@ -199,6 +214,8 @@ def appointment_list(
     start: date | None = None,
     end: date | None = None,
 ) -> QuerySet[Appointment]:
+    if state and state not in AppointmentState.values:
+        raise InvalidInput("预约状态无效", field="state")
     qs = Appointment.objects.filter(path_scope(user))
     if rota_day is not None:
         qs = qs.filter(rota_day=rota_day)
@@ -215,11 +232,21 @@ def appointment_list(
     )
 
 
-def appointment_get(*, user: Any, pk: int) -> Appointment:
+def appointment_get(*, user: Any, pk: int, field: str | None = None) -> Appointment:
     found = appointment_list(user=user).filter(pk=pk).first()
     if found is None:
-        raise NotFound("该预约不存在")
+        raise NotFound("该预约不存在", field=field)
     return found
+
+
+MAX_ID = 2**31 - 1  # ids are 32-bit on every database here
+
+
+def appointment_find(*, user: Any, key: str) -> Appointment:
+    """The appointment a path names: it has no number of its own, so its id."""
+    if not key.isascii() or not key.isdigit() or not 0 < int(key) <= MAX_ID:
+        raise NotFound("该预约不存在")
+    return appointment_get(user=user, pk=int(key))
 
 
 # --- reception records ------------------------------------------------------------------------
@@ -266,6 +293,8 @@ def day_start(day: date) -> datetime:
 def ownership_list(
     *, user: Any, leader: Any = None, state: str = "", overdue: bool = False
 ) -> QuerySet[Ownership]:
+    if state and state not in OwnershipState.values:
+        raise InvalidInput("包案状态无效", field="state")
     qs = Ownership.objects.filter(path_scope(user))
     if leader is not None:
         qs = qs.filter(leader=leader)
@@ -330,7 +359,7 @@ def ownership_get(*, user: Any, pk: int) -> Ownership:
     return found
 
 
-# --- petitions (scoped by the petitions app's own rule) ---------------------------------------
+# --- what a client names: petitions (scoped by the petitions app's own rule), people, units ---
 
 
 def petition_by_number(*, user: Any, number: str, field: str = "petition") -> Petition:
@@ -338,6 +367,27 @@ def petition_by_number(*, user: Any, number: str, field: str = "petition") -> Pe
     if found is None:
         raise NotFound("信访事项不存在或不在您的查询范围内", field=field)
     return found
+
+
+def user_by_username(username: str, *, field: str) -> User:
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise NotFound("该用户不存在", field=field)
+    return user
+
+
+def units_by_code(codes: list[str], *, field: str) -> list[Organization]:
+    found = list(Organization.objects.filter(code__in=set(codes)))
+    if len(found) != len(set(codes)):
+        raise InvalidInput("所列单位编码有不存在的", field=field)
+    return found
+
+
+def joint_units() -> QuerySet[Organization]:
+    """The county's units that may join a reception (联合接访) or be made responsible."""
+    return Organization.objects.filter(
+        kind__in=workflow.JOINT_KINDS, is_active=True, level="county"
+    ).order_by("kind", "sort_order", "code")
 
 
 # --- the leader's own day ---------------------------------------------------------------------
