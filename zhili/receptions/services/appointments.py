@@ -13,7 +13,7 @@ from django.utils import timezone
 from zhili.core.audit import audit
 from zhili.core.dossier import actions_for as kernel_actions_for
 from zhili.core.dossier import apply_transition, check_action, record_history
-from zhili.core.errors import Conflict, InvalidInput
+from zhili.core.errors import Conflict, DomainError, InvalidInput
 from zhili.core.personal import validate_phone
 from zhili.core.types import Actor, SystemActor
 from zhili.core.workflow import Transition
@@ -48,12 +48,26 @@ def _check_capacity(rota_day: RotaDay) -> None:
         )
 
 
-def _open_day(actor: Actor, rota_day: RotaDay, slot_time: time) -> RotaDay:
-    """The day, locked against a concurrent booking, once it may take one at `slot_time`."""
+def _check_bookable(actor: Actor, rota_day: RotaDay) -> None:
+    """Petition staff who see the day's rota, before the day is gone."""
     check_arranger_for(actor, rota_day.org_path)
-    rota_day = RotaDay.objects.select_for_update().get(pk=rota_day.pk)
     if rota_day.date < timezone.localdate():
         raise InvalidInput("该接访日已经过去，不能再预约", field="rota_day")
+
+
+def may_book(actor: Actor, rota_day: RotaDay) -> bool:
+    """Whether the day page offers `actor` to book on `rota_day` (any slot may be taken)."""
+    try:
+        _check_bookable(actor, rota_day)
+    except DomainError:
+        return False
+    return True
+
+
+def _open_day(actor: Actor, rota_day: RotaDay, slot_time: time) -> RotaDay:
+    """The day, locked against a concurrent booking, once it may take one at `slot_time`."""
+    _check_bookable(actor, rota_day)
+    rota_day = RotaDay.objects.select_for_update().get(pk=rota_day.pk)
     _check_capacity(rota_day)
     _check_slot(rota_day, slot_time)
     return rota_day

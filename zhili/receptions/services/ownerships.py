@@ -1,13 +1,15 @@
 """Leader case ownership (领导包案): a leader takes a petition over until it is resolved,
 with a target date and a history of progress notes."""
 
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhili.core.audit import audit
-from zhili.core.errors import Conflict, Forbidden, InvalidInput
+from zhili.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from zhili.core.events import emit
 from zhili.core.scope import role_codes
 from zhili.core.types import Actor
@@ -65,6 +67,11 @@ def _check_target(target_date: date, since: date) -> None:
         raise InvalidInput(f"化解目标日期应在包案后{MAX_DAYS}天内", field="target_date")
 
 
+def _check_open(petition: Petition) -> None:
+    if petition.state == PetitionState.CLOSED:
+        raise Conflict("该信访事项已办结，无需包案", field="petition")
+
+
 def _check_unowned(petition: Petition) -> None:
     current = Ownership.objects.filter(petition=petition, state=OwnershipState.ACTIVE).first()
     if current is not None:
@@ -107,8 +114,7 @@ def ownership_assign(
     leader = _check_leader(leader, petition)
     _check_actor(actor, leader)
     since = since or timezone.localdate()
-    if petition.state == PetitionState.CLOSED:
-        raise Conflict("该信访事项已办结，无需包案", field="petition")
+    _check_open(petition)
     _check_target(target_date, since)
     note = text(note, "note", "包案说明", 2000) or "领导包案"
     _check_unowned(petition)
@@ -125,6 +131,17 @@ def ownership_assign(
     )
     _announce(ownership, "assign")
     return ownership
+
+
+def assign_refusal(petition: Petition) -> str:
+    """Why `petition` cannot be given an owner now, as `ownership_assign` would answer ("" if
+    it can): the assign form says so before it is sent."""
+    for check in (_check_unowned, _check_open, owner_organization):
+        try:
+            check(petition)
+        except DomainError as exc:
+            return exc.message
+    return ""
 
 
 def _check_owner_side(actor: Actor, ownership: Ownership) -> None:
@@ -180,3 +197,25 @@ def _announce(ownership: Ownership, action: str) -> None:
             state=ownership.state,
         )
     )
+
+
+# --- the action table of the leader's page --------------------------------------------------
+
+OwnershipStep = Callable[[Actor, Ownership, Mapping[str, Any]], object]
+
+OWNERSHIP_ACTIONS: dict[str, OwnershipStep] = {
+    "progress": lambda actor, ownership, data: ownership_progress(
+        actor=actor, ownership=ownership, note=data.get("note", "")
+    ),
+    "resolve": lambda actor, ownership, data: ownership_resolve(
+        actor=actor, ownership=ownership, resolution=data.get("resolution", "")
+    ),
+}
+
+
+def ownership_act(actor: Actor, ownership: Ownership, action: str, data: Mapping[str, Any]) -> None:
+    """Take `action` (progress / resolve) with its input `data` (the form's fields)."""
+    perform = OWNERSHIP_ACTIONS.get(action)
+    if perform is None:
+        raise NotFound(f"未知操作：{action}", field="action")
+    perform(actor, ownership, data)

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhili.core.audit import audit
-from zhili.core.errors import Forbidden, InvalidInput
+from zhili.core.errors import DomainError, Forbidden, InvalidInput
 from zhili.core.events import emit
 from zhili.core.personal import validate_phone
 from zhili.core.types import Actor
@@ -76,6 +76,15 @@ def _walk_in_day(actor: Actor, rota_day: RotaDay | None, at: datetime) -> RotaDa
     if refusal is not None:
         raise refusal
     return rota_day
+
+
+def may_walk_in(actor: Actor, rota_day: RotaDay) -> bool:
+    """Whether the day page offers `actor` to record a reception without an appointment."""
+    try:
+        _walk_in_day(actor, rota_day, timezone.now())
+    except DomainError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
