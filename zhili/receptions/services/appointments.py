@@ -82,6 +82,9 @@ class Visitors:
     phone: str
     count: int
 
+    def fields(self) -> dict[str, object]:
+        return {"visitor_name": self.name, "visitor_phone": self.phone, "people_count": self.count}
+
 
 def _petitioners(ids: Iterable[int]) -> list[Petitioner]:
     wanted = {int(i) for i in ids}
@@ -159,15 +162,9 @@ def appointment_book(
     who = _visitors(petition, petitioner_ids, visitor_name, visitor_phone, people_count)
     default_subject = petition.title if petition is not None else ""
     subject = text(subject or default_subject, "subject", "反映事项", 200, required=True)
+    note = text(note, "note", "备注", 500)
     now = timezone.now()
-    fields: dict[str, object] = {
-        "visitor_name": who.name,
-        "visitor_phone": who.phone,
-        "people_count": who.count,
-        "petition": petition,
-        "subject": subject,
-        "note": text(note, "note", "备注", 500),
-    }
+    fields = {**who.fields(), "petition": petition, "subject": subject, "note": note}
     appointment = _insert(actor, rota_day, slot_time, fields, now)
     appointment.petitioners.set(who.people)
     _record_booking(actor, appointment, at=now)

@@ -121,16 +121,20 @@ def ownership_assign(
     now = timezone.now()
     ownership = _insert(actor, leader, petition, since, target_date, now)
     _note(ownership, "assign", note, actor, now)
+    _audit_assignment(actor, ownership)
+    _announce(ownership, "assign")
+    return ownership
+
+
+def _audit_assignment(actor: Actor, ownership: Ownership) -> None:
     audit(
         actor,
         "receptions.ownership.assign",
         ownership,
-        leader=leader.pk,
-        petition=petition.number,
-        target_date=target_date.isoformat(),
+        leader=ownership.leader_id,
+        petition=ownership.petition.number,
+        target_date=ownership.target_date.isoformat(),
     )
-    _announce(ownership, "assign")
-    return ownership
 
 
 def assign_refusal(petition: Petition) -> str:

@@ -97,6 +97,14 @@ class Visit:
     phone: str
     count: int
 
+    def fields(self) -> dict[str, object]:
+        return {
+            "petition": self.petition,
+            "visitor_name": self.name,
+            "visitor_phone": self.phone,
+            "people_count": self.count,
+        }
+
 
 def _visit(
     appointment: Appointment | None,
@@ -132,10 +140,18 @@ class Outcome:
     assigned_unit: Organization | None
     deadline: date | None
 
+    def fields(self) -> dict[str, object]:
+        return {
+            "mode": self.mode,
+            "request": self.request,
+            "decision": self.decision,
+            "assigned_unit": self.assigned_unit,
+            "deadline": self.deadline,
+        }
+
 
 def _outcome(
     rota_day: RotaDay,
-    *,
     mode: str,
     request: str,
     decision: str,
@@ -152,6 +168,16 @@ def _outcome(
     departments = _departments(department_ids)
     staff = _staff(staff_ids, rota_day)
     return Outcome(mode, request, decision, departments, staff, assigned_unit, deadline)
+
+
+def _day_of(
+    actor: Actor, appointment: Appointment | None, rota_day: RotaDay | None, at: datetime
+) -> tuple[Transition | None, RotaDay]:
+    """The day the reception is recorded on, once the actor may: the appointment's (with its
+    ``receive`` transition, checked), or the walk-in's."""
+    if appointment is None:
+        return None, _walk_in_day(actor, rota_day, at)
+    return check_transition(actor, appointment, "receive"), appointment.rota_day
 
 
 @transaction.atomic
@@ -177,28 +203,15 @@ def reception_record(
     """Record a reception: of `appointment` (which becomes received), or a walk-in on
     `rota_day`. `received_at` (default now) is for the demo loader's past receptions."""
     now = received_at or timezone.now()
-    transition: Transition | None = None
-    if appointment is not None:
-        transition = check_transition(actor, appointment, "receive")
-        rota_day = appointment.rota_day
-    else:
-        rota_day = _walk_in_day(actor, rota_day, now)
+    transition, day = _day_of(actor, appointment, rota_day, now)
     outcome = _outcome(
-        rota_day,
-        mode=mode,
-        request=request,
-        decision=decision,
-        department_ids=department_ids,
-        staff_ids=staff_ids,
-        assigned_unit=assigned_unit,
-        deadline=deadline,
+        day, mode, request, decision, department_ids, staff_ids, assigned_unit, deadline
     )
     visit = _visit(appointment, petition, visitor_name, visitor_phone, people_count)
     video_room = text(video_room, "video_room", "视频会议室", 100)
-    reception = _insert(actor, rota_day, appointment, visit, outcome, video_room, now)
+    reception = _insert(actor, day, appointment, visit, outcome, video_room, now)
     if appointment is not None and transition is not None:
-        note = f"{Mode(mode).label}：{outcome.decision[:200]}"
-        apply(appointment, transition, actor, note)
+        apply(appointment, transition, actor, f"{Mode(mode).label}：{outcome.decision[:200]}")
     _announce(actor, reception, outcome)
     return reception
 
@@ -219,18 +232,11 @@ def _insert(
         organization_id=rota_day.organization_id,
         org_path=rota_day.org_path,
         received_at=at,
-        mode=outcome.mode,
         video_room=video_room,
-        petition=visit.petition,
-        visitor_name=visit.name,
-        visitor_phone=visit.phone,
-        people_count=visit.count,
-        request=outcome.request,
-        decision=outcome.decision,
-        assigned_unit=outcome.assigned_unit,
-        deadline=outcome.deadline,
         recorded_by=user_or_none(actor),
         created_at=at,
+        **visit.fields(),
+        **outcome.fields(),
     )
     reception.departments.set(outcome.departments)
     reception.staff.set(outcome.staff)

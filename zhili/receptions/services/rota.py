@@ -81,7 +81,6 @@ class Arrangement:
 def _arrangement(
     current: RotaDay | None,
     org: Organization,
-    *,
     place: str,
     starts_at: time | None,
     ends_at: time | None,
@@ -117,25 +116,26 @@ def rota_set(
     """Put `leader` on `organization`'s rota for `day`, or change that day's arrangement.
 
     `allow_past` is for the demo loader, which writes the months already gone."""
-    check_arranger_for(actor, organization.path, "该接访中心")
-    rota_level(organization)
-    _check_day(day, allow_past=allow_past)
-    check_leader(leader, organization)
-    _check_leader_free(leader, day, organization)
-    existing = RotaDay.objects.select_for_update().filter(organization=organization, date=day)
-    current = existing.first()
-    arrangement = _arrangement(
-        current,
-        organization,
-        place=place,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        slots=slots,
-        note=note,
+    _check_arranging(actor, organization, day, leader, allow_past=allow_past)
+    current = (
+        RotaDay.objects.select_for_update().filter(organization=organization, date=day).first()
     )
+    arrangement = _arrangement(current, organization, place, starts_at, ends_at, slots, note)
     if current is None:
         return _create(actor, organization, day, leader, arrangement)
     return _change(actor, current, leader, arrangement)
+
+
+def _check_arranging(
+    actor: Actor, org: Organization, day: date, leader: User, *, allow_past: bool
+) -> None:
+    """Petition staff who see the center (404, then 403), a center that keeps a rota, a
+    working day to come, a leader of its level free that day."""
+    check_arranger_for(actor, org.path, "该接访中心")
+    rota_level(org)
+    _check_day(day, allow_past=allow_past)
+    check_leader(leader, org)
+    _check_leader_free(leader, day, org)
 
 
 def _change(actor: Actor, current: RotaDay, leader: User, arrangement: Arrangement) -> RotaDay:
