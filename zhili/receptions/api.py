@@ -69,7 +69,7 @@ def _org(org: Organization | None) -> dict[str, str] | None:
     return {"code": org.code, "name": org.name} if org is not None else None
 
 
-def rota_out(day: RotaDay) -> dict[str, Any]:
+def rota_out(day: RotaDay) -> dict[str, object]:
     return {
         "id": day.pk,
         "date": day.date,
@@ -83,7 +83,7 @@ def rota_out(day: RotaDay) -> dict[str, Any]:
     }
 
 
-def appointment_out(a: Appointment) -> dict[str, Any]:
+def appointment_out(a: Appointment) -> dict[str, object]:
     return {
         "id": a.pk,
         "rota_day": a.rota_day_id,
@@ -102,7 +102,7 @@ def appointment_out(a: Appointment) -> dict[str, Any]:
     }
 
 
-def appointment_detail_out(request: StaffRequest, a: Appointment) -> dict[str, Any]:
+def appointment_detail_out(request: StaffRequest, a: Appointment) -> dict[str, object]:
     fresh = selectors.appointment_get(user=request.user, pk=a.pk)
     return {
         **appointment_out(fresh),
@@ -111,7 +111,7 @@ def appointment_detail_out(request: StaffRequest, a: Appointment) -> dict[str, A
     }
 
 
-def reception_out(r: Reception) -> dict[str, Any]:
+def reception_out(r: Reception) -> dict[str, object]:
     names = [p.name for p in r.petitioners.all()]
     return {
         "id": r.pk,
@@ -134,7 +134,7 @@ def reception_out(r: Reception) -> dict[str, Any]:
     }
 
 
-def ownership_out(o: Ownership) -> dict[str, Any]:
+def ownership_out(o: Ownership) -> dict[str, object]:
     return {
         "id": o.pk,
         "leader": _person(o.leader),
@@ -196,7 +196,7 @@ def _by_ids(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @receptions_router.get("/receptions/rota", response={200: RotaDayPageOut, **ERRORS})
-def rota_list(request: StaffRequest, query: Query[RotaQuery]) -> Any:
+def rota_list(request: StaffRequest, query: Query[RotaQuery]) -> dict[str, object]:
     start, end = selectors.rota_window(query.start, query.end)
     org = (
         selectors.rota_organization_get(request.user, query.organization)
@@ -209,7 +209,7 @@ def rota_list(request: StaffRequest, query: Query[RotaQuery]) -> Any:
 
 
 @receptions_router.post("/receptions/rota", response={200: RotaDayOut, **ERRORS})
-def rota_set(request: StaffRequest, body: RotaIn) -> Any:
+def rota_set(request: StaffRequest, body: RotaIn) -> dict[str, object]:
     org = selectors.rota_organization_get(request.user, body.organization)
     day = services.rota_set(
         actor=request.user,
@@ -229,7 +229,7 @@ def rota_set(request: StaffRequest, body: RotaIn) -> Any:
 
 
 @receptions_router.get("/receptions/appointments", response={200: AppointmentPageOut, **ERRORS})
-def appointment_list(request: StaffRequest, query: Query[AppointmentQuery]) -> Any:
+def appointment_list(request: StaffRequest, query: Query[AppointmentQuery]) -> dict[str, object]:
     qs = selectors.appointment_list(
         user=request.user,
         rota_day=_rota_day(request, query.rota_day),
@@ -242,7 +242,7 @@ def appointment_list(request: StaffRequest, query: Query[AppointmentQuery]) -> A
 
 
 @receptions_router.post("/receptions/appointments", response={200: AppointmentOut, **ERRORS})
-def appointment_book(request: StaffRequest, body: BookIn) -> Any:
+def appointment_book(request: StaffRequest, body: BookIn) -> dict[str, object]:
     day = selectors.rota_get(user=request.user, pk=body.rota_day, field="rota_day")
     appointment = services.appointment_book(
         actor=request.user,
@@ -262,7 +262,7 @@ def appointment_book(request: StaffRequest, body: BookIn) -> Any:
 @receptions_router.get(
     "/receptions/appointments/{appointment_id}", response={200: AppointmentDetailOut, **ERRORS}
 )
-def appointment_detail(request: StaffRequest, appointment_id: str) -> Any:
+def appointment_detail(request: StaffRequest, appointment_id: str) -> dict[str, object]:
     appointment = selectors.appointment_find(user=request.user, key=appointment_id)
     return appointment_detail_out(request, appointment)
 
@@ -297,7 +297,9 @@ def _appointment(request: StaffRequest, pk: int) -> Appointment:
     deprecated=True,
     description="已弃用：请用 POST /receptions/appointments/{id}/actions/cancel",
 )
-def appointment_cancel(request: StaffRequest, appointment_id: int, body: CancelIn) -> Any:
+def appointment_cancel(
+    request: StaffRequest, appointment_id: int, body: CancelIn
+) -> dict[str, object]:
     appointment = _appointment(request, appointment_id)
     services.appointment_cancel(actor=request.user, appointment=appointment, reason=body.reason)
     return appointment_out(_appointment(request, appointment_id))
@@ -309,7 +311,9 @@ def appointment_cancel(request: StaffRequest, appointment_id: int, body: CancelI
     deprecated=True,
     description="已弃用：请用 POST /receptions/appointments/{id}/actions/no_show",
 )
-def appointment_no_show(request: StaffRequest, appointment_id: int, body: NoShowIn) -> Any:
+def appointment_no_show(
+    request: StaffRequest, appointment_id: int, body: NoShowIn
+) -> dict[str, object]:
     appointment = _appointment(request, appointment_id)
     services.appointment_no_show(actor=request.user, appointment=appointment, note=body.note)
     return appointment_out(_appointment(request, appointment_id))
@@ -319,7 +323,7 @@ def appointment_no_show(request: StaffRequest, appointment_id: int, body: NoShow
 
 
 @receptions_router.get("/receptions/records", response={200: ReceptionPageOut, **ERRORS})
-def reception_list(request: StaffRequest, query: Query[ReceptionQuery]) -> Any:
+def reception_list(request: StaffRequest, query: Query[ReceptionQuery]) -> dict[str, object]:
     qs = selectors.reception_list(
         user=request.user, leader=_leader(query.leader), start=query.start, end=query.end
     )
@@ -328,7 +332,7 @@ def reception_list(request: StaffRequest, query: Query[ReceptionQuery]) -> Any:
 
 
 @receptions_router.post("/receptions/records", response={200: ReceptionOut, **ERRORS})
-def reception_record(request: StaffRequest, body: ReceptionIn) -> Any:
+def reception_record(request: StaffRequest, body: ReceptionIn) -> dict[str, object]:
     appointment = None
     if body.appointment is not None:
         appointment = selectors.appointment_get(
@@ -361,7 +365,7 @@ def reception_record(request: StaffRequest, body: ReceptionIn) -> Any:
 
 
 @receptions_router.get("/receptions/ownerships", response={200: OwnershipPageOut, **ERRORS})
-def ownership_list(request: StaffRequest, query: Query[OwnershipQuery]) -> Any:
+def ownership_list(request: StaffRequest, query: Query[OwnershipQuery]) -> dict[str, object]:
     qs = selectors.ownership_list(
         user=request.user, leader=_leader(query.leader), state=query.state, overdue=query.overdue
     )
@@ -370,7 +374,7 @@ def ownership_list(request: StaffRequest, query: Query[OwnershipQuery]) -> Any:
 
 
 @receptions_router.post("/receptions/ownerships", response={200: OwnershipOut, **ERRORS})
-def ownership_assign(request: StaffRequest, body: OwnershipIn) -> Any:
+def ownership_assign(request: StaffRequest, body: OwnershipIn) -> dict[str, object]:
     petition = selectors.petition_by_number(user=request.user, number=body.petition)
     ownership = services.ownership_assign(
         actor=request.user,
@@ -389,7 +393,9 @@ def _ownership(request: StaffRequest, pk: int) -> Ownership:
 @receptions_router.post(
     "/receptions/ownerships/{ownership_id}/progress", response={200: OwnershipOut, **ERRORS}
 )
-def ownership_progress(request: StaffRequest, ownership_id: int, body: ProgressIn) -> Any:
+def ownership_progress(
+    request: StaffRequest, ownership_id: int, body: ProgressIn
+) -> dict[str, object]:
     ownership = _ownership(request, ownership_id)
     services.ownership_progress(actor=request.user, ownership=ownership, note=body.note)
     return ownership_out(_ownership(request, ownership_id))
@@ -398,7 +404,9 @@ def ownership_progress(request: StaffRequest, ownership_id: int, body: ProgressI
 @receptions_router.post(
     "/receptions/ownerships/{ownership_id}/resolve", response={200: OwnershipOut, **ERRORS}
 )
-def ownership_resolve(request: StaffRequest, ownership_id: int, body: ResolveIn) -> Any:
+def ownership_resolve(
+    request: StaffRequest, ownership_id: int, body: ResolveIn
+) -> dict[str, object]:
     ownership = _ownership(request, ownership_id)
     services.ownership_resolve(actor=request.user, ownership=ownership, resolution=body.resolution)
     return ownership_out(_ownership(request, ownership_id))

@@ -36,7 +36,7 @@ class TownshipRow:
     leaders: str = ""
 
 
-SORT_KEYS: dict[str, Callable[[TownshipRow], Any]] = {
+SORT_KEYS: dict[str, Callable[[TownshipRow], int | str]] = {
     "township": lambda r: r.township.code,
     "rota_days": lambda r: r.rota_days,
     "receptions": lambda r: r.receptions,

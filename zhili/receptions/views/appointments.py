@@ -11,7 +11,7 @@ the API's action endpoint uses too."""
 from typing import Any
 
 from django import forms
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,7 +23,7 @@ from zhili.receptions import selectors, services, workflow
 from zhili.receptions.forms import BookForm, CancelForm, NoShowForm, ReceptionForm
 from zhili.receptions.models import Appointment, RotaDay
 from zhili.receptions.views.common import or_404, refused
-from zhili.receptions.views.day import day_or_404, day_response
+from zhili.receptions.views.day import Opened, day_or_404, day_response
 
 
 def staff_choices(day: RotaDay) -> list[tuple[int, str]]:
@@ -34,7 +34,9 @@ def staff_choices(day: RotaDay) -> list[tuple[int, str]]:
     ]
 
 
-def reception_form(day: RotaDay, data: Any = None, *, walk_in: bool = False) -> ReceptionForm:
+def reception_form(
+    day: RotaDay, data: QueryDict | None = None, *, walk_in: bool = False
+) -> ReceptionForm:
     units = list(selectors.joint_units().values_list("pk", "name"))
     return ReceptionForm(data, units=units, staff=staff_choices(day), walk_in=walk_in)
 
@@ -80,26 +82,33 @@ DONE = {
 }
 
 
-def _action_form(action: str, day: RotaDay, data: Any = None) -> forms.Form:
+def _opened(appointment: Appointment, action: str) -> Opened:
+    """Which form the day page opens, under which row, with which title."""
+    title = TITLES.get(action, workflow.TRANSITIONS[action].label)
+    return {"open_id": appointment.pk, "open_action": action, "action_label": title}
+
+
+def _action_form(action: str, day: RotaDay, data: QueryDict | None = None) -> forms.Form:
     if action == "receive":
         return reception_form(day, data)
     return SIMPLE_FORMS[action](data)
 
 
-def _open(request: StaffRequest, appointment: Appointment, opened: dict[str, Any]) -> HttpResponse:
+def _open(request: StaffRequest, appointment: Appointment, action: str) -> HttpResponse:
     """The action's form under its row, once the service's checks let the user take it."""
     day = appointment.rota_day
     if request.GET.get("cancel"):
         return day_response(request, day)
     try:
-        services.check_transition(request.user, appointment, opened["open_action"])
+        services.check_transition(request.user, appointment, action)
     except DomainError as exc:
         return day_response(request, day, error=exc.message, status=exc.status)
-    return day_response(request, day, form=_action_form(opened["open_action"], day), **opened)
+    form = _action_form(action, day)
+    return day_response(request, day, form=form, **_opened(appointment, action))
 
 
-def _take(request: StaffRequest, appointment: Appointment, opened: dict[str, Any]) -> HttpResponse:
-    day, action = appointment.rota_day, opened["open_action"]
+def _take(request: StaffRequest, appointment: Appointment, action: str) -> HttpResponse:
+    day, opened = appointment.rota_day, _opened(appointment, action)
     form = _action_form(action, day, request.POST)
     if not form.is_valid():
         return day_response(request, day, form=form, status=422, **opened)
@@ -117,11 +126,8 @@ def _take(request: StaffRequest, appointment: Appointment, opened: dict[str, Any
 def appointment_action(request: StaffRequest, pk: int, action: str) -> HttpResponse:
     """GET: the action's form, opened under the appointment. POST: take it."""
     appointment = or_404(lambda: selectors.appointment_get(user=request.user, pk=pk))
-    transition = workflow.TRANSITIONS.get(action)
-    if transition is None:
+    if action not in workflow.TRANSITIONS:
         raise Http404("未知操作")
-    title = TITLES.get(action, transition.label)
-    opened = {"open_id": pk, "open_action": action, "action_label": title}
     if request.method == "GET":
-        return _open(request, appointment, opened)
-    return _take(request, appointment, opened)
+        return _open(request, appointment, action)
+    return _take(request, appointment, action)

@@ -1,9 +1,9 @@
 """A rota day: its arrangement (changed by petition staff), its appointments with the actions
 each user may take, its walk-in receptions and the booking form."""
 
-from typing import Any
+from typing import Any, TypedDict
 
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -26,11 +26,20 @@ from zhili.receptions.views.common import (
 )
 
 
+class Opened(TypedDict):
+    """A small form opened on the day page: under which row (an appointment's id, or
+    ``walk_in``), for which action, with which title."""
+
+    open_id: int | str
+    open_action: str
+    action_label: str
+
+
 def day_or_404(user: Actor, pk: int) -> RotaDay:
     return or_404(lambda: selectors.rota_get(user=user, pk=pk))
 
 
-def _appointment_row(user: Actor, appointment: Appointment) -> dict[str, Any]:
+def _appointment_row(user: Actor, appointment: Appointment) -> dict[str, object]:
     received = appointment.state == AppointmentState.RECEIVED
     petition = appointment.petition
     return {
@@ -48,7 +57,7 @@ def _book_form(day: RotaDay) -> BookForm:
     return BookForm(initial={"slot_time": f"{slot:%H:%M}" if slot else ""})
 
 
-def day_context(user: Actor, day: RotaDay, **extra: Any) -> dict[str, Any]:
+def day_context(user: Actor, day: RotaDay, **extra: object) -> dict[str, object]:
     appointments = selectors.appointment_list(user=user, rota_day=day)
     opened = next((a for a in appointments if a.pk == extra.get("open_id")), None)
     context = {
@@ -69,7 +78,7 @@ def day_context(user: Actor, day: RotaDay, **extra: Any) -> dict[str, Any]:
 
 
 def day_response(
-    request: StaffRequest, day: RotaDay, *, status: int = 200, **extra: Any
+    request: StaffRequest, day: RotaDay, *, status: int = 200, **extra: object
 ) -> HttpResponse:
     """The day's page, or its body alone for HTMX; `extra` adds to the context (a form
     opened, a message)."""
@@ -84,7 +93,7 @@ def day_detail(request: StaffRequest, pk: int) -> HttpResponse:
     return day_response(request, day_or_404(request.user, pk))
 
 
-def _edit_form(day: RotaDay, data: Any = None) -> RotaDayForm:
+def _edit_form(day: RotaDay, data: QueryDict | None = None) -> RotaDayForm:
     initial = {
         "leader": day.leader_id,
         "place": day.place,

@@ -2,7 +2,6 @@
 recent receptions, and the 包案 the leader holds (taken here, progress noted, resolved)."""
 
 from datetime import timedelta
-from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -22,7 +21,7 @@ from zhili.receptions.views.common import or_404, petition_url, refused
 UPCOMING_DAYS = 31
 
 
-def ownership_rows(user: Actor, leader: Actor) -> list[dict[str, Any]]:
+def ownership_rows(user: Actor, leader: Actor) -> list[dict[str, object]]:
     now = timezone.now()
     return [
         {
@@ -36,7 +35,7 @@ def ownership_rows(user: Actor, leader: Actor) -> list[dict[str, Any]]:
     ]
 
 
-def mine_context(user: Actor, **extra: Any) -> dict[str, Any]:
+def mine_context(user: Actor, **extra: object) -> dict[str, object]:
     today = timezone.localdate()
     end = today + timedelta(days=UPCOMING_DAYS)
     days = list(selectors.leader_days(user=user, start=today, end=end))
@@ -63,7 +62,9 @@ def mine(request: StaffRequest) -> HttpResponse:
     return render(request, "receptions/mine.html", mine_context(request.user))
 
 
-def _ownerships_response(request: StaffRequest, *, status: int = 200, **extra: Any) -> HttpResponse:
+def _ownerships_response(
+    request: StaffRequest, *, status: int = 200, **extra: object
+) -> HttpResponse:
     template = "receptions/_ownerships.html" if request.htmx else "receptions/mine.html"
     return render(request, template, mine_context(request.user, **extra), status=status)
 

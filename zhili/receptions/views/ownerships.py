@@ -5,7 +5,7 @@ and leader; petition staff (RECEPTIONS_MANAGE) assign one here by petition numbe
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -43,7 +43,7 @@ def leader_groups(user: Actor, petition: Petition | None = None) -> list[Any]:
     ]
 
 
-def petition_hint(user: Actor, number: str) -> dict[str, Any]:
+def petition_hint(user: Actor, number: str) -> dict[str, object]:
     """The petition a number names, for the form to show before submitting: its title and
     level, or why it cannot be given an owner (what the service would answer)."""
     number = (number or "").strip()
@@ -53,7 +53,7 @@ def petition_hint(user: Actor, number: str) -> dict[str, Any]:
         petition = selectors.petition_by_number(user=user, number=number)
     except NotFound as exc:
         return {"error": exc.message}
-    hint: dict[str, Any] = {"petition": petition, "url": petition_url(petition.number)}
+    hint: dict[str, object] = {"petition": petition, "url": petition_url(petition.number)}
     refusal = services.assign_refusal(petition)
     if refusal:
         hint["error"] = refusal
@@ -63,16 +63,21 @@ def petition_hint(user: Actor, number: str) -> dict[str, Any]:
     return hint
 
 
-def _assign_form(user: Actor, data: Any = None, *, initial: Any = None) -> AssignOwnershipForm:
+def _assign_form(
+    user: Actor,
+    data: QueryDict | None = None,
+    *,
+    initial: dict[str, str | None] | None = None,
+) -> AssignOwnershipForm:
     """Validated against every leader in scope, so that a leader of the wrong level meets the
     service's rule (which names the level); `_narrow` then offers the petition's own."""
     return AssignOwnershipForm(data, leaders=leader_groups(user), initial=initial)
 
 
-def _narrow(form: AssignOwnershipForm, user: Actor, hint: dict[str, Any]) -> AssignOwnershipForm:
+def _narrow(form: AssignOwnershipForm, user: Actor, hint: dict[str, object]) -> AssignOwnershipForm:
     """Once the number names a petition in scope, offer only the leaders its level takes."""
     petition = hint.get("petition")
-    narrowed = leader_groups(user, petition) if petition is not None else []
+    narrowed = leader_groups(user, petition) if isinstance(petition, Petition) else []
     if narrowed:
         form.fields["leader"].choices = [("", "请选择"), *narrowed]  # type: ignore[attr-defined]
     return form
@@ -88,7 +93,7 @@ def _ownership_filters(request: StaffRequest) -> OwnershipFilterForm:
     return form
 
 
-def _row(ownership: Ownership) -> dict[str, Any]:
+def _row(ownership: Ownership) -> dict[str, object]:
     notes = list(ownership.notes.all())
     return {
         "o": ownership,
@@ -100,7 +105,7 @@ def _row(ownership: Ownership) -> dict[str, Any]:
     }
 
 
-def ownership_list_context(request: StaffRequest) -> dict[str, Any]:
+def ownership_list_context(request: StaffRequest) -> dict[str, object]:
     user = request.user
     filters = _ownership_filters(request)
     data = filters.cleaned_data
@@ -121,13 +126,13 @@ def ownership_list_context(request: StaffRequest) -> dict[str, Any]:
     }
 
 
-def _ownerships_page(request: StaffRequest, *, status: int = 200, **extra: Any) -> HttpResponse:
+def _ownerships_page(request: StaffRequest, *, status: int = 200, **extra: object) -> HttpResponse:
     context = ownership_list_context(request)
     context.update(extra)
     return render(request, "receptions/ownerships.html", context, status=status)
 
 
-def _assign_response(request: StaffRequest, *, status: int = 200, **extra: Any) -> HttpResponse:
+def _assign_response(request: StaffRequest, *, status: int = 200, **extra: object) -> HttpResponse:
     if not request.htmx:
         return _ownerships_page(request, status=status, **extra)
     return render(request, "receptions/_assign_form.html", extra, status=status)

@@ -1,8 +1,6 @@
 """Reception records on the day page: a reception without an appointment (当日来访), recorded
 by the day's leader or the petition staff taking the minutes."""
 
-from typing import Any
-
 from django.http import HttpResponse
 from django.views.decorators.http import require_http_methods
 
@@ -13,9 +11,9 @@ from zhili.orgs.views import requires
 from zhili.receptions import services
 from zhili.receptions.views.appointments import reception_form
 from zhili.receptions.views.common import refused
-from zhili.receptions.views.day import day_or_404, day_response
+from zhili.receptions.views.day import Opened, day_or_404, day_response
 
-OPENED: dict[str, Any] = {
+OPENED: Opened = {
     "open_id": "walk_in",
     "open_action": "walk_in",
     "action_label": "登记当日来访",

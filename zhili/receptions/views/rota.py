@@ -2,7 +2,6 @@
 cell saved by HTMX), and the sheet that is printed from it."""
 
 from datetime import date
-from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -17,6 +16,7 @@ from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Organization
 from zhili.orgs.views import requires
 from zhili.receptions import selectors, services, workflow
+from zhili.receptions.selectors import CalendarDay
 from zhili.receptions.views.common import WEEKDAYS, leader_choices, or_404
 
 
@@ -41,8 +41,9 @@ def _rota_org(request: StaffRequest) -> Organization:
     return org
 
 
-def rota_context(user: Actor, org: Organization, year: int, month: int) -> dict[str, Any]:
-    weeks = selectors.rota_calendar(user=user, organization=org, year=year, month=month)
+def rota_context(
+    user: Actor, org: Organization, year: int, month: int, weeks: list[list[CalendarDay]]
+) -> dict[str, object]:
     days = [cell for week in weeks for cell in week if cell.in_month and cell.rota]
     return {
         "org": org,
@@ -69,7 +70,8 @@ def rota_context(user: Actor, org: Organization, year: int, month: int) -> dict[
 def rota(request: StaffRequest) -> HttpResponse:
     org = _rota_org(request)
     year, month = selectors.rota_month(request.GET.get("month"))
-    context = rota_context(request.user, org, year, month)
+    weeks = selectors.rota_calendar(user=request.user, organization=org, year=year, month=month)
+    context = rota_context(request.user, org, year, month, weeks)
     if request.GET.get("part") == "print":  # refreshed after a day of the calendar changed
         return render(request, "receptions/_print_sheet.html", context)
     return render(request, "receptions/rota.html", context)
@@ -95,8 +97,10 @@ def rota_cell(request: StaffRequest, code: str, day: str) -> HttpResponse:
     except ValueError as exc:
         raise Http404("日期无效") from exc
     error, status = _save_cell(request.user, org, when, request.POST.get("leader"))
-    context = rota_context(request.user, org, when.year, when.month)
-    cell = next(c for w in context["weeks"] for c in w if c.day == when)
+    year, month = when.year, when.month
+    weeks = selectors.rota_calendar(user=request.user, organization=org, year=year, month=month)
+    context = rota_context(request.user, org, year, month, weeks)
+    cell = next(c for w in weeks for c in w if c.day == when)
     context.update(cell=cell, error=error, saved=not error)
     response = render(request, "receptions/_rota_cell.html", context, status=status)
     if not error:

@@ -2,7 +2,6 @@
 its leaders did in a period; sortable, and exported as XLSX for the monthly circular."""
 
 from datetime import date
-from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -29,7 +28,7 @@ COLUMNS = [
 ]
 
 
-def _headers(base: str, sort: str, descending: bool) -> list[dict[str, Any]]:
+def _headers(base: str, sort: str, descending: bool) -> list[dict[str, object]]:
     """The sortable heads: a click sorts by the column, a second one reverses the order."""
     return [
         {
