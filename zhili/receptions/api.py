@@ -287,8 +287,13 @@ add_action_route(
 )
 
 
-def _appointment(request: StaffRequest, pk: int) -> Appointment:
-    return selectors.appointment_get(user=request.user, pk=pk)
+def _per_action(
+    request: StaffRequest, appointment_id: int, action: str, data: dict[str, object]
+) -> dict[str, object]:
+    """A deprecated per-action path: the same action table, answered as it always was."""
+    appointment = selectors.appointment_get(user=request.user, pk=appointment_id)
+    services.appointment_act(request.user, appointment, action, data)
+    return appointment_out(selectors.appointment_get(user=request.user, pk=appointment_id))
 
 
 @receptions_router.post(
@@ -300,9 +305,7 @@ def _appointment(request: StaffRequest, pk: int) -> Appointment:
 def appointment_cancel(
     request: StaffRequest, appointment_id: int, body: CancelIn
 ) -> dict[str, object]:
-    appointment = _appointment(request, appointment_id)
-    services.appointment_cancel(actor=request.user, appointment=appointment, reason=body.reason)
-    return appointment_out(_appointment(request, appointment_id))
+    return _per_action(request, appointment_id, "cancel", body.dict())
 
 
 @receptions_router.post(
@@ -314,9 +317,7 @@ def appointment_cancel(
 def appointment_no_show(
     request: StaffRequest, appointment_id: int, body: NoShowIn
 ) -> dict[str, object]:
-    appointment = _appointment(request, appointment_id)
-    services.appointment_no_show(actor=request.user, appointment=appointment, note=body.note)
-    return appointment_out(_appointment(request, appointment_id))
+    return _per_action(request, appointment_id, "no_show", body.dict())
 
 
 # --- reception records ------------------------------------------------------------------------

@@ -6,11 +6,11 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from zhili.core.errors import InvalidInput, NotFound
+from zhili.core.errors import NotFound
 from zhili.core.types import Actor
 from zhili.orgs.models import User
 from zhili.receptions.models import Appointment, AppointmentState, RotaDay
-from zhili.receptions.selectors.common import MAX_ID, path_scope
+from zhili.receptions.selectors.common import MAX_ID, check_state, path_scope
 
 
 def appointment_list(
@@ -21,8 +21,7 @@ def appointment_list(
     start: date | None = None,
     end: date | None = None,
 ) -> QuerySet[Appointment]:
-    if state and state not in AppointmentState.values:
-        raise InvalidInput("预约状态无效", field="state")
+    check_state(state, AppointmentState.values, "预约状态无效")
     qs = Appointment.objects.filter(path_scope(user))
     if rota_day is not None:
         qs = qs.filter(rota_day=rota_day)

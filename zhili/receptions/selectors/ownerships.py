@@ -14,7 +14,7 @@ from zhili.orgs.models import Organization, User
 from zhili.petitions.models import Petition
 from zhili.receptions import workflow
 from zhili.receptions.models import Ownership, OwnershipState
-from zhili.receptions.selectors.common import ancestor_paths, path_scope
+from zhili.receptions.selectors.common import ancestor_paths, check_state, path_scope
 from zhili.receptions.selectors.rota import leaders_for, rota_organizations
 
 
@@ -26,8 +26,7 @@ def sees_ownerships(user: Actor) -> bool:
 def ownership_list(
     *, user: Actor, leader: User | None = None, state: str = "", overdue: bool = False
 ) -> QuerySet[Ownership]:
-    if state and state not in OwnershipState.values:
-        raise InvalidInput("包案状态无效", field="state")
+    check_state(state, OwnershipState.values, "包案状态无效")
     qs = Ownership.objects.filter(path_scope(user))
     if leader is not None:
         qs = qs.filter(leader=leader)

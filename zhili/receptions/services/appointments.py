@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from zhili.core.audit import audit
@@ -20,7 +20,12 @@ from zhili.core.workflow import Transition
 from zhili.petitions.models import Petition, Petitioner
 from zhili.receptions import workflow
 from zhili.receptions.models import Appointment, AppointmentState, RotaDay
-from zhili.receptions.services.common import check_arranger_for, text, user_or_none
+from zhili.receptions.services.common import (
+    check_arranger_for,
+    create_or_conflict,
+    text,
+    user_or_none,
+)
 
 MAX_PEOPLE = 200
 
@@ -127,19 +132,17 @@ def _visitors(
 def _insert(
     actor: Actor, rota_day: RotaDay, slot_time: time, fields: dict[str, object], now: datetime
 ) -> Appointment:
-    try:
-        with transaction.atomic():
-            return Appointment.objects.create(
-                rota_day=rota_day,
-                org_path=rota_day.org_path,
-                slot_time=slot_time,
-                booked_by=user_or_none(actor),
-                booked_at=now,
-                updated_at=now,
-                **fields,
-            )
-    except IntegrityError as exc:  # a concurrent booking took the slot first
-        raise slot_taken(slot_time) from exc
+    return create_or_conflict(
+        Appointment,
+        slot_taken(slot_time),  # a concurrent booking took the slot first
+        rota_day=rota_day,
+        org_path=rota_day.org_path,
+        slot_time=slot_time,
+        booked_by=user_or_none(actor),
+        booked_at=now,
+        updated_at=now,
+        **fields,
+    )
 
 
 @transaction.atomic

@@ -2,13 +2,29 @@
 order (out of sight 404, then role 403, then side 403), text fields, the rota's
 organization."""
 
-from zhili.core.errors import Forbidden, InvalidInput, NotFound
+from typing import TypeVar
+
+from django.db import IntegrityError, models, transaction
+
+from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import can, role_codes
 from zhili.core.types import Actor, SystemActor
 from zhili.orgs.models import Organization, User
 from zhili.receptions import workflow
 from zhili.receptions.models import RotaDay
+
+M = TypeVar("M", bound=models.Model)
+
+
+def create_or_conflict(model: type[M], conflict: Conflict, **fields: object) -> M:
+    """Insert one row; when a unique constraint was taken first by a concurrent write (a slot,
+    a day, a petition's owner), the caller's `conflict` (409) instead."""
+    try:
+        with transaction.atomic():
+            return model._default_manager.create(**fields)
+    except IntegrityError as exc:
+        raise conflict from exc
 
 
 def user_or_none(actor: SystemActor) -> User | None:

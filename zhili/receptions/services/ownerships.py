@@ -5,7 +5,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from zhili.core.audit import audit
@@ -20,7 +20,13 @@ from zhili.receptions import workflow
 from zhili.receptions.events import OwnershipChanged
 from zhili.receptions.models import Ownership, OwnershipNote, OwnershipState
 from zhili.receptions.selectors import owner_organization
-from zhili.receptions.services.common import check_covers, check_leader, text, user_or_none
+from zhili.receptions.services.common import (
+    check_covers,
+    check_leader,
+    create_or_conflict,
+    text,
+    user_or_none,
+)
 
 MAX_DAYS = 366
 
@@ -82,21 +88,19 @@ def _insert(
     actor: Actor, leader: User, petition: Petition, since: date, target_date: date, at: datetime
 ) -> Ownership:
     assert leader.organization is not None
-    try:
-        with transaction.atomic():
-            return Ownership.objects.create(
-                leader=leader,
-                petition=petition,
-                org_path=leader.organization.path,
-                since=since,
-                target_date=target_date,
-                due_at=due_of(target_date),
-                created_by=user_or_none(actor),
-                created_at=at,
-                updated_at=at,
-            )
-    except IntegrityError as exc:
-        raise Conflict("该信访事项已有领导包案", field="petition") from exc
+    return create_or_conflict(
+        Ownership,
+        Conflict("该信访事项已有领导包案", field="petition"),
+        leader=leader,
+        petition=petition,
+        org_path=leader.organization.path,
+        since=since,
+        target_date=target_date,
+        due_at=due_of(target_date),
+        created_by=user_or_none(actor),
+        created_at=at,
+        updated_at=at,
+    )
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from zhili.core import workcal
@@ -15,6 +15,7 @@ from zhili.receptions.models import DEFAULT_END, DEFAULT_START, RotaDay
 from zhili.receptions.services.common import (
     check_arranger_for,
     check_leader,
+    create_or_conflict,
     rota_level,
     text,
     user_or_none,
@@ -165,24 +166,22 @@ def _insert(
 ) -> RotaDay:
     now: datetime = timezone.now()
     slots = {"slots": arrangement.slots} if arrangement.slots is not None else {}
-    try:
-        with transaction.atomic():
-            return RotaDay.objects.create(
-                date=day,
-                organization=org,
-                org_path=org.path,
-                leader=leader,
-                place=arrangement.place,
-                starts_at=arrangement.starts_at,
-                ends_at=arrangement.ends_at,
-                note=arrangement.note,
-                created_by=user_or_none(actor),
-                created_at=now,
-                updated_at=now,
-                **slots,
-            )
-    except IntegrityError as exc:
-        raise Conflict("该日已安排接访领导，请刷新后重试", field="date") from exc
+    return create_or_conflict(
+        RotaDay,
+        Conflict("该日已安排接访领导，请刷新后重试", field="date"),
+        date=day,
+        organization=org,
+        org_path=org.path,
+        leader=leader,
+        place=arrangement.place,
+        starts_at=arrangement.starts_at,
+        ends_at=arrangement.ends_at,
+        note=arrangement.note,
+        created_by=user_or_none(actor),
+        created_at=now,
+        updated_at=now,
+        **slots,
+    )
 
 
 def _create(

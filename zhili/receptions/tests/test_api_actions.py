@@ -10,28 +10,17 @@ import pytest
 
 from zhili.cases.tests.test_api import error, get, post
 from zhili.receptions.models import Reception
-from zhili.receptions.services import appointment_book, rota_set
-from zhili.receptions.tests.conftest import FRIDAY
+from zhili.receptions.services import rota_set
+from zhili.receptions.tests.conftest import FRIDAY, booked
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/receptions"
 
 
-def book(rx: Any, day: Any, slot: time = time(9, 0)) -> Any:
-    return appointment_book(
-        actor=rx.petition,
-        rota_day=day,
-        slot_time=slot,
-        subject="欠薪",
-        visitor_name="赵六",
-        visitor_phone="13900001111",
-    )
-
-
 def test_the_detail_names_the_actions_and_the_history(
     client: Any, rx: Any, county_day: Any
 ) -> None:
-    appointment = book(rx, county_day)
+    appointment = booked(rx, county_day)
     detail = get(client, rx.leader, f"{API}/appointments/{appointment.pk}").json()
     assert (detail["state"], detail["actions"]) == ("booked", ["receive", "no_show"])
     assert [(h["action"], h["label"], h["actor"]) for h in detail["history"]] == [
@@ -45,7 +34,7 @@ def test_the_detail_names_the_actions_and_the_history(
 
 
 def test_cancel_and_no_show_by_the_action_endpoint(client: Any, rx: Any, county_day: Any) -> None:
-    first, second = book(rx, county_day), book(rx, county_day, time(9, 30))
+    first, second = booked(rx, county_day), booked(rx, county_day, time(9, 30))
     url = f"{API}/appointments/{first.pk}/actions"
     error(post(client, rx.petition, f"{url}/cancel", {}), 422, field="reason")
     error(post(client, rx.leader, f"{url}/cancel", {"reason": "x"}), 403)  # a leader's role
@@ -64,7 +53,7 @@ def test_cancel_and_no_show_by_the_action_endpoint(client: Any, rx: Any, county_
 
 def test_no_show_waits_for_the_day(client: Any, rx: Any) -> None:
     friday = rota_set(actor=rx.petition, organization=rx.tree.county, day=FRIDAY, leader=rx.leader)
-    appointment = book(rx, friday)
+    appointment = booked(rx, friday)
     early = post(client, rx.leader, f"{API}/appointments/{appointment.pk}/actions/no_show", {})
     assert "尚未到" in error(early, 409, field="rota_day")["detail"]
 
@@ -72,7 +61,7 @@ def test_no_show_waits_for_the_day(client: Any, rx: Any) -> None:
 def test_receive_by_the_action_endpoint_names_units_and_staff_by_code(
     client: Any, rx: Any, county_day: Any
 ) -> None:
-    appointment = book(rx, county_day)
+    appointment = booked(rx, county_day)
     url = f"{API}/appointments/{appointment.pk}/actions/receive"
     body = {
         "mode": "video",
@@ -98,7 +87,7 @@ def test_receive_by_the_action_endpoint_names_units_and_staff_by_code(
 
 
 def test_the_lists_page_by_keyset(client: Any, rx: Any, county_day: Any) -> None:
-    booked = [book(rx, county_day, slot) for slot in (time(8, 30), time(9, 0), time(9, 30))]
+    made = [booked(rx, county_day, slot) for slot in (time(8, 30), time(9, 0), time(9, 30))]
     seen: list[int] = []
     cursor = ""
     while True:
@@ -107,4 +96,4 @@ def test_the_lists_page_by_keyset(client: Any, rx: Any, county_day: Any) -> None
         if page["next_cursor"] is None:
             break
         cursor = page["next_cursor"]
-    assert seen == [a.pk for a in reversed(booked)]  # newest booking first, none twice
+    assert seen == [a.pk for a in reversed(made)]  # newest booking first, none twice

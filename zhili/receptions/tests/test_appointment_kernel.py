@@ -2,7 +2,7 @@
 sight 404, unknown 404, role 403, state 409, side 403, guard 409), the conditional update on
 state and version, the history row with its unit, the audit row and the event, the timeline."""
 
-from datetime import time, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -18,30 +18,18 @@ from zhili.receptions.events import AppointmentTransitioned
 from zhili.receptions.models import Appointment
 from zhili.receptions.services import (
     actions_for,
-    appointment_book,
     appointment_cancel,
     appointment_no_show,
     check_transition,
     rota_set,
 )
-from zhili.receptions.tests.conftest import FRIDAY
+from zhili.receptions.tests.conftest import FRIDAY, booked
 
 pytestmark = pytest.mark.django_db
 
 
-def book(rx, day, slot=time(9, 0)) -> Appointment:
-    return appointment_book(
-        actor=rx.petition,
-        rota_day=day,
-        slot_time=slot,
-        subject="土地承包纠纷",
-        visitor_name="赵六",
-        visitor_phone="13900001111",
-    )
-
-
 def test_the_checks_refuse_in_the_kernels_order(rx, county_day, make_user) -> None:
-    appointment = book(rx, county_day)
+    appointment = booked(rx, county_day)
     township_staff = make_user("t1petition", rx.tree.t1, Role.PETITION_OFFICER)
     with pytest.raises(NotFound) as hidden:  # the county's rota is out of a township's sight
         check_transition(township_staff, appointment, "cancel")
@@ -64,7 +52,7 @@ def test_the_checks_refuse_in_the_kernels_order(rx, county_day, make_user) -> No
 def test_a_township_secretary_does_not_see_another_townships_appointment(rx) -> None:
     """Changed on purpose (issue 13): out of sight is a 404 before the side's 403."""
     day = rota_set(actor=rx.petition, organization=rx.tree.t1, day=FRIDAY, leader=rx.secretary)
-    appointment = book(rx, day)
+    appointment = booked(rx, day)
     with time_machine.travel("2026-11-27 12:00 +0800"):
         with pytest.raises(NotFound):
             appointment_no_show(actor=rx.secretary2, appointment=appointment)
@@ -74,7 +62,7 @@ def test_a_township_secretary_does_not_see_another_townships_appointment(rx) -> 
 
 def test_receiving_and_a_no_show_wait_for_the_day(rx) -> None:
     friday = rota_set(actor=rx.petition, organization=rx.tree.county, day=FRIDAY, leader=rx.leader)
-    appointment = book(rx, friday)
+    appointment = booked(rx, friday)
     assert actions_for(rx.leader, appointment) == []  # no button that can only be refused
     assert [t.name for t in actions_for(rx.petition, appointment)] == ["cancel"]
     with pytest.raises(Conflict) as early:
@@ -86,7 +74,7 @@ def test_receiving_and_a_no_show_wait_for_the_day(rx) -> None:
 
 
 def test_a_transition_writes_history_audit_and_event(rx, county_day) -> None:
-    appointment = book(rx, county_day)
+    appointment = booked(rx, county_day)
     done = appointment_cancel(actor=rx.petition, appointment=appointment, reason="本人撤回")
     row = done.events.get(action="cancel")
     assert (row.from_state, row.to_state, row.note) == ("booked", "cancelled", "本人撤回")
@@ -114,7 +102,7 @@ def test_a_transition_writes_history_audit_and_event(rx, county_day) -> None:
 def test_of_two_simultaneous_steps_one_wins(rx, county_day) -> None:
     """Changed on purpose (issue 13): the update checks the version (`updated_at`) as well as
     the state, as every dossier does; before, only the state."""
-    appointment = book(rx, county_day)
+    appointment = booked(rx, county_day)
     stale = Appointment.objects.get(pk=appointment.pk)
     # Another write meanwhile leaves the state as it was but a new version.
     later = stale.updated_at + timedelta(seconds=1)

@@ -2,30 +2,17 @@
 (a day not come offers no reception), an opened appointment shows its history (the kernel's
 timeline), and a refused action keeps the form with the service's message."""
 
-from datetime import time
-
 import pytest
 
-from zhili.receptions.services import appointment_book, rota_set
-from zhili.receptions.tests.conftest import FRIDAY
+from zhili.receptions.services import rota_set
+from zhili.receptions.tests.conftest import FRIDAY, booked
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def book(rx, day, slot=time(9, 0)):
-    return appointment_book(
-        actor=rx.petition,
-        rota_day=day,
-        slot_time=slot,
-        subject="欠薪",
-        visitor_name="赵六",
-        visitor_phone="13900001111",
-    )
-
-
 def test_an_opened_appointment_shows_its_history(client, rx, county_day) -> None:
-    appointment = book(rx, county_day)
+    appointment = booked(rx, county_day)
     client.force_login(rx.petition)
     url = f"/receptions/appointment/{appointment.pk}/cancel/"
     html = client.get(url, **HTMX).content.decode()
@@ -37,7 +24,7 @@ def test_an_opened_appointment_shows_its_history(client, rx, county_day) -> None
 
 def test_a_day_not_come_offers_no_reception(client, rx) -> None:
     friday = rota_set(actor=rx.petition, organization=rx.tree.county, day=FRIDAY, leader=rx.leader)
-    appointment = book(rx, friday)
+    appointment = booked(rx, friday)
     client.force_login(rx.leader)
     html = client.get(f"/receptions/day/{friday.pk}/").content.decode()
     assert f'data-testid="act-receive-{appointment.pk}"' not in html
@@ -58,7 +45,7 @@ def test_a_walk_in_with_an_unknown_petition_is_a_422(client, rx, county_day) -> 
 
 
 def test_an_unknown_action_is_not_found(client, rx, county_day) -> None:
-    appointment = book(rx, county_day)
+    appointment = booked(rx, county_day)
     client.force_login(rx.petition)
     assert client.get(f"/receptions/appointment/{appointment.pk}/explode/").status_code == 404
     assert client.get("/receptions/appointment/99999/cancel/").status_code == 404

@@ -1,8 +1,10 @@
 """A rota day: its arrangement (changed by petition staff), its appointments with the actions
 each user may take, its walk-in receptions and the booking form."""
 
+from collections.abc import Callable
 from typing import Any, TypedDict
 
+from django import forms
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -78,7 +80,7 @@ def day_context(user: Actor, day: RotaDay, **extra: object) -> dict[str, object]
 
 
 def day_response(
-    request: StaffRequest, day: RotaDay, *, status: int = 200, **extra: object
+    request: StaffRequest, day: RotaDay, status: int = 200, **extra: object
 ) -> HttpResponse:
     """The day's page, or its body alone for HTMX; `extra` adds to the context (a form
     opened, a message)."""
@@ -120,20 +122,44 @@ def _save_day(user: Actor, day: RotaDay, data: dict[str, Any]) -> None:
     )
 
 
+def form_on_day(
+    request: StaffRequest,
+    day: RotaDay,
+    make: Callable[[QueryDict | None], forms.Form],
+    save: Callable[[dict[str, Any]], object],
+    *,
+    done: str,
+    key: str = "form",
+    opened: Opened | None = None,
+) -> HttpResponse:
+    """A small form on the day page: GET opens it in place (``?cancel=1`` closes it), POST
+    sends it to `save` (a service); a refusal comes back beside its field, done says `done`."""
+    if request.method == "GET" and request.GET.get("cancel"):
+        return day_response(request, day)
+    shown: dict[str, object] = {**(opened or {})}
+    if request.method == "GET":
+        return day_response(request, day, 200, **shown, **{key: make(None)})
+    form = make(request.POST)
+    shown[key] = form
+    if not form.is_valid():
+        return day_response(request, day, 422, **shown)
+    try:
+        save(form.cleaned_data)
+    except DomainError as exc:
+        return day_response(request, day, refused(form, exc), **shown)
+    return day_response(request, day, done=done)
+
+
 @requires(Action.RECEPTIONS_MANAGE)
 @require_http_methods(["GET", "POST"])
 def day_edit(request: StaffRequest, pk: int) -> HttpResponse:
-    """GET: the day's arrangement as a form, opened in place. POST: save it."""
+    """The day's arrangement as a form, opened in place, and saved."""
     day = day_or_404(request.user, pk)
-    if request.method == "GET":
-        if request.GET.get("cancel"):
-            return day_response(request, day)
-        return day_response(request, day, edit_form=_edit_form(day))
-    form = _edit_form(day, request.POST)
-    if not form.is_valid():
-        return day_response(request, day, edit_form=form, status=422)
-    try:
-        _save_day(request.user, day, form.cleaned_data)
-    except DomainError as exc:
-        return day_response(request, day, edit_form=form, status=refused(form, exc))
-    return day_response(request, day, done="接访安排已保存")
+    return form_on_day(
+        request,
+        day,
+        lambda data: _edit_form(day, data),
+        lambda data: _save_day(request.user, day, data),
+        done="接访安排已保存",
+        key="edit_form",
+    )
