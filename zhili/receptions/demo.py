@@ -20,7 +20,7 @@ has appointments gets none, a petition that has an owner gets no other. Determin
 
 import random
 from datetime import date, datetime, time, timedelta
-from typing import Any, TextIO
+from typing import TextIO
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -28,15 +28,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhili.core import workcal
+from zhili.core.dossier import record_history
 from zhili.core.roles import Role
 from zhili.orgs.demo.data import COUNTY, PASSWORD, person_name
 from zhili.orgs.models import Organization, User
 from zhili.petitions.models import Petition
 from zhili.petitions.models import State as PetitionState
-from zhili.receptions import selectors
+from zhili.receptions import selectors, workflow
 from zhili.receptions.models import (
     Appointment,
-    AppointmentEvent,
     AppointmentState,
     Mode,
     Ownership,
@@ -50,7 +50,6 @@ from zhili.receptions.services import (
     ownership_resolve,
     rota_set,
 )
-from zhili.receptions.services.common import owner_organization
 
 SEED = 20261126
 COUNTY_LEADERS = [
@@ -279,15 +278,10 @@ def _past_day(
 
 
 def _event(
-    appointment: Appointment, action: str, before: str, after: str, actor: Any, at: datetime
+    appointment: Appointment, action: str, before: str, after: str, actor: User, at: datetime
 ) -> None:
-    AppointmentEvent.objects.create(
-        appointment=appointment,
-        action=action,
-        from_state=before,
-        to_state=after,
-        actor=actor,
-        created_at=at,
+    record_history(
+        workflow.KIND, appointment, action, from_state=before, to_state=after, actor=actor, at=at
     )
 
 
@@ -324,7 +318,7 @@ def _ownerships(
         if Ownership.objects.filter(petition=petition).exists():
             continue
         # County leaders own county-level petitions; a township's, its secretary.
-        org = owner_organization(petition)
+        org = selectors.owner_organization(petition)
         leader = leaders[n % len(leaders)] if org.level == "county" else by_code.get(org.code)
         if leader is None:
             continue

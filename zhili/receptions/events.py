@@ -30,3 +30,17 @@ class OwnershipChanged(DomainEvent):
     leader_id: int
     action: str
     state: str
+
+
+@dataclass(frozen=True)
+class AppointmentTransitioned(DomainEvent):
+    """An appointment was received, cancelled or marked a no-show: `action` is the
+    transition's name."""
+
+    name = "receptions.appointment_transitioned"
+    appointment_id: int
+    rota_day_id: int
+    action: str
+    from_state: str
+    to_state: str
+    organization: str  # the rota's organization code

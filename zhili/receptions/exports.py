@@ -2,11 +2,11 @@
 
 from datetime import date
 from io import BytesIO
-from typing import Any
 
 from openpyxl.styles import Alignment, Font
 
 from zhili.core import xlsx
+from zhili.receptions.selectors import TownshipRow
 
 HEADERS = [
     "乡镇（街道）",
@@ -22,7 +22,22 @@ HEADERS = [
 ]
 
 
-def townships_xlsx(rows: list[Any], start: date, end: date) -> bytes:
+def _cells(r: TownshipRow) -> list[object]:
+    return [
+        r.township.area_name or r.township.name,
+        r.leaders,
+        r.rota_days,
+        r.receptions,
+        r.people,
+        r.joint,
+        r.video,
+        r.not_received,
+        r.ownerships,
+        r.overdue,
+    ]
+
+
+def townships_xlsx(rows: list[TownshipRow], start: date, end: date) -> bytes:
     book = xlsx.new_workbook()
     sheet = book.active
     assert sheet is not None
@@ -35,21 +50,7 @@ def townships_xlsx(rows: list[Any], start: date, end: date) -> bytes:
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for r in rows:
-        xlsx.append(
-            sheet,
-            [
-                r.township.area_name or r.township.name,
-                r.leaders,
-                r.rota_days,
-                r.receptions,
-                r.people,
-                r.joint,
-                r.video,
-                r.not_received,
-                r.ownerships,
-                r.overdue,
-            ],
-        )
+        xlsx.append(sheet, _cells(r))
     sheet.column_dimensions["A"].width = 18
     sheet.column_dimensions["B"].width = 20
     out = BytesIO()

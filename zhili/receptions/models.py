@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from zhili.core.dossier.history import HistoryRow
 from zhili.orgs.models import Organization
 
 # How many appointments a rota day takes unless the officer sets another number
@@ -169,22 +170,14 @@ class Appointment(models.Model):
         return "、".join(names) if names else self.visitor_name
 
 
-class AppointmentEvent(models.Model):
+class AppointmentEvent(HistoryRow):
     """An appointment's history: booked, received, cancelled, no-show; who and when."""
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=30)
-    from_state = models.CharField(max_length=20, blank=True)
-    to_state = models.CharField(max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(HistoryRow.Meta):
         verbose_name = verbose_name_plural = "接访预约办理记录"
-        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["appointment", "created_at"], name="receptions_event_appt")]
 
     def __str__(self) -> str:
         return f"{self.appointment_id} {self.action}"

@@ -4,17 +4,27 @@
                     --cancel---> cancelled (已取消)
                     --no_show--> no_show (未到场)
 
-`side` names where the actor must stand (checked in the services):
-- ``center``: the actor's scope covers the rota's organization (petition staff who arrange
-  the rota and book on the petitioner's behalf);
-- ``day``: as ``center``, or the actor is the leader receiving on that day. A leader who
-  holds no arranging role may only act on their own day.
+An appointment is seen by whoever's scope covers its rota's organization (out of sight it
+is not found, 404). `side` names where the actor must stand besides (403 when not):
+- ``center``: petition staff arranging that rota (they book on the petitioner's behalf);
+- ``day``: as ``center``, or the leader receiving on that day. A leader who holds no
+  arranging role may only act on their own day.
+Receiving and a no-show wait for the day itself (the kind's guard, 409).
 """
 
+from datetime import date
+
+from django.utils import timezone
+
+from zhili.core.dossier import DossierKind, Side
+from zhili.core.errors import Conflict
 from zhili.core.roles import Role
-from zhili.core.workflow import Transition, TransitionTable
+from zhili.core.scope import scope_for
+from zhili.core.types import Actor
+from zhili.core.workflow import Transition, TransitionTable, actor_roles
 from zhili.core.workflow import TransitionRefused as TransitionRefused  # re-exported
-from zhili.receptions.models import AppointmentState
+from zhili.receptions.events import AppointmentTransitioned
+from zhili.receptions.models import Appointment, AppointmentEvent, AppointmentState, RotaDay
 
 S = AppointmentState
 
@@ -30,6 +40,8 @@ RECORDERS = ARRANGERS | LEADERS
 # Who attends a reception beside the leader (陪同接访人员): petition staff, the officers of
 # departments, and at a township the township's officers; of the rota's own level.
 ATTENDING_STAFF = frozenset({Role.PETITION_OFFICER, Role.DEPARTMENT_HANDLER, Role.TOWNSHIP_OFFICER})
+# Units that join a joint reception (联合接访): departments and the center's sub-centers.
+JOINT_KINDS = frozenset({"department", "subcenter"})
 
 OPEN = frozenset({S.BOOKED})
 # Appointments that hold their slot: a cancelled one frees it.
@@ -47,3 +59,79 @@ TRANSITIONS: dict[str, Transition] = {
 TABLE = TransitionTable(TRANSITIONS.values(), states=dict(AppointmentState.choices), noun="预约")
 check = TABLE.check
 available = TABLE.available
+
+
+# --- who sees and who acts -------------------------------------------------------------------
+
+
+def covers(actor: Actor, path: str) -> bool:
+    """Whether the rota of the organization at `path` is in the actor's sight."""
+    return scope_for(actor).covers_path(path)
+
+
+def arranges(actor: Actor, path: str) -> bool:
+    """Petition staff arranging the rota of the organization at `path`."""
+    return bool(actor_roles(actor) & ARRANGERS) and covers(actor, path)
+
+
+def on_day(actor: Actor, day: RotaDay) -> bool:
+    """The ``day`` side: the day's own leader, or petition staff arranging its rota."""
+    return actor.pk == day.leader_id or arranges(actor, day.org_path)
+
+
+def day_not_come(day: RotaDay, what: str, *, today: date | None = None) -> Conflict | None:
+    """Why `what` cannot be done on `day` yet (it lies after `today`, by default today)."""
+    if day.date > (today or timezone.localdate()):
+        return Conflict(f"接访日（{day.date:%m月%d日}）尚未到，不能{what}", field="rota_day")
+    return None
+
+
+# What each transition waits for besides role, state and side.
+WAITS_FOR_THE_DAY = {"receive": "记录接访", "no_show": "登记未到场"}
+
+
+def _visible(actor: Actor, appointment: Appointment) -> bool:
+    return covers(actor, appointment.org_path)
+
+
+def _arranging(actor: Actor, appointment: Appointment) -> bool:
+    return arranges(actor, appointment.org_path)
+
+
+def _on_the_day(actor: Actor, appointment: Appointment) -> bool:
+    return on_day(actor, appointment.rota_day)
+
+
+def _guard(appointment: Appointment, action: str) -> Conflict | None:
+    what = WAITS_FOR_THE_DAY.get(action)
+    return day_not_come(appointment.rota_day, what) if what else None
+
+
+def _transitioned(
+    appointment: Appointment, transition: Transition, from_state: str, to_state: str
+) -> AppointmentTransitioned:
+    return AppointmentTransitioned(
+        appointment_id=appointment.pk,
+        rota_day_id=appointment.rota_day_id,
+        action=transition.name,
+        from_state=from_state,
+        to_state=to_state,
+        organization=appointment.rota_day.organization.code,
+    )
+
+
+KIND: DossierKind[Appointment] = DossierKind(
+    model=Appointment,
+    history=AppointmentEvent,
+    link="appointment",
+    table=TABLE,
+    audit_name="receptions.appointment",
+    visible=_visible,
+    sides={
+        "center": Side(_arranging, "只有安排接访的信访部门可以取消预约"),
+        "day": Side(_on_the_day, "这不是您的接访日"),
+    },
+    guard=_guard,
+    event=_transitioned,
+    labels={"book": "预约登记"},
+)

@@ -1,26 +1,28 @@
 """Appointments (预约): petition staff book a petitioner into a leader's rota day, cancel it,
 or note that the petitioner did not come. Receiving is done by recording the reception
-(`records.reception_record`)."""
+(`records.reception_record`). The transitions run on the dossier kernel
+(`zhili.receptions.workflow.KIND`)."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, time
-from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from zhili.core.audit import audit
-from zhili.core.errors import Conflict, DomainError, Forbidden, InvalidInput
+from zhili.core.dossier import actions_for as kernel_actions_for
+from zhili.core.dossier import apply_transition, check_action, record_history
+from zhili.core.errors import Conflict, DomainError, InvalidInput
 from zhili.core.personal import validate_phone
-from zhili.core.workflow import TransitionRefused, actor_roles, refusal_to_error
+from zhili.core.types import Actor, SystemActor
+from zhili.core.workflow import Transition
 from zhili.petitions.models import Petition, Petitioner
 from zhili.receptions import workflow
-from zhili.receptions.models import Appointment, AppointmentEvent, AppointmentState, RotaDay
+from zhili.receptions.models import Appointment, AppointmentState, RotaDay
 from zhili.receptions.services.common import (
-    check_covers,
-    check_day_side,
-    is_arranger_for,
-    require_arranger,
+    check_arranger_for,
+    create_or_conflict,
     text,
     user_or_none,
 )
@@ -28,25 +30,8 @@ from zhili.receptions.services.common import (
 MAX_PEOPLE = 200
 
 
-def history(
-    appointment: Appointment,
-    action: str,
-    from_state: str,
-    to_state: str,
-    actor: Any,
-    note: str = "",
-    *,
-    at: datetime | None = None,
-) -> AppointmentEvent:
-    return AppointmentEvent.objects.create(
-        appointment=appointment,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        actor=user_or_none(actor),
-        note=note,
-        created_at=at or timezone.now(),
-    )
+def slot_taken(slot_time: time) -> Conflict:
+    return Conflict(f"{slot_time:%H:%M} 这一时段已被预约，请换一个时段", field="slot_time")
 
 
 def _check_slot(rota_day: RotaDay, slot_time: time) -> None:
@@ -55,9 +40,8 @@ def _check_slot(rota_day: RotaDay, slot_time: time) -> None:
             f"预约时间应在接访时段 {rota_day.starts_at:%H:%M}–{rota_day.ends_at:%H:%M} 内",
             field="slot_time",
         )
-    taken = rota_day.appointments.filter(slot_time=slot_time, state__in=workflow.HOLDING)
-    if taken.exists():
-        raise Conflict(f"{slot_time:%H:%M} 这一时段已被预约，请换一个时段", field="slot_time")
+    if rota_day.appointments.filter(slot_time=slot_time, state__in=workflow.HOLDING).exists():
+        raise slot_taken(slot_time)
 
 
 def _check_capacity(rota_day: RotaDay) -> None:
@@ -69,6 +53,44 @@ def _check_capacity(rota_day: RotaDay) -> None:
         )
 
 
+def _check_bookable(actor: Actor, rota_day: RotaDay) -> None:
+    """Petition staff who see the day's rota, before the day is gone."""
+    check_arranger_for(actor, rota_day.org_path)
+    if rota_day.date < timezone.localdate():
+        raise InvalidInput("该接访日已经过去，不能再预约", field="rota_day")
+
+
+def may_book(actor: Actor, rota_day: RotaDay) -> bool:
+    """Whether the day page offers `actor` to book on `rota_day` (any slot may be taken)."""
+    try:
+        _check_bookable(actor, rota_day)
+    except DomainError:
+        return False
+    return True
+
+
+def _open_day(actor: Actor, rota_day: RotaDay, slot_time: time) -> RotaDay:
+    """The day, locked against a concurrent booking, once it may take one at `slot_time`."""
+    _check_bookable(actor, rota_day)
+    rota_day = RotaDay.objects.select_for_update().get(pk=rota_day.pk)
+    _check_capacity(rota_day)
+    _check_slot(rota_day, slot_time)
+    return rota_day
+
+
+@dataclass(frozen=True)
+class Visitors:
+    """Who comes: registered petitioners, or a person not registered yet; how many."""
+
+    people: list[Petitioner]
+    name: str
+    phone: str
+    count: int
+
+    def fields(self) -> dict[str, object]:
+        return {"visitor_name": self.name, "visitor_phone": self.phone, "people_count": self.count}
+
+
 def _petitioners(ids: Iterable[int]) -> list[Petitioner]:
     wanted = {int(i) for i in ids}
     found = list(Petitioner.objects.filter(pk__in=wanted))
@@ -77,10 +99,56 @@ def _petitioners(ids: Iterable[int]) -> list[Petitioner]:
     return found
 
 
+def parties(petition: Petition | None) -> list[Petitioner]:
+    """The petitioners of `petition` (none without one)."""
+    if petition is None:
+        return []
+    return [party.petitioner for party in petition.parties.select_related("petitioner")]
+
+
+def people_count(count: int | None, people: list[Petitioner]) -> int:
+    count = count or max(len(people), 1)
+    if not 1 <= count <= MAX_PEOPLE:
+        raise InvalidInput(f"来访人数应在1到{MAX_PEOPLE}之间", field="people_count")
+    return count
+
+
+def _visitors(
+    petition: Petition | None,
+    petitioner_ids: Iterable[int],
+    name: str,
+    phone: str,
+    count: int | None,
+) -> Visitors:
+    """The given petitioners, else the petition's parties; a name and a phone without them."""
+    people = _petitioners(petitioner_ids) or parties(petition)
+    name = text(name, "visitor_name", "来访人姓名", 50, required=not people)
+    phone = (phone or "").strip()
+    if phone or not people:
+        phone = validate_phone(phone, field="visitor_phone")
+    return Visitors(people, name, phone, people_count(count, people))
+
+
+def _insert(
+    actor: Actor, rota_day: RotaDay, slot_time: time, fields: dict[str, object], now: datetime
+) -> Appointment:
+    return create_or_conflict(
+        Appointment,
+        slot_taken(slot_time),  # a concurrent booking took the slot first
+        rota_day=rota_day,
+        org_path=rota_day.org_path,
+        slot_time=slot_time,
+        booked_by=user_or_none(actor),
+        booked_at=now,
+        updated_at=now,
+        **fields,
+    )
+
+
 @transaction.atomic
 def appointment_book(
     *,
-    actor: Any,
+    actor: Actor,
     rota_day: RotaDay,
     slot_time: time,
     subject: str = "",
@@ -93,119 +161,69 @@ def appointment_book(
 ) -> Appointment:
     """Book a slot of `rota_day`. Who comes: the petition's parties, the given registered
     petitioners, or a person not registered yet (name and phone)."""
-    require_arranger(actor)
-    check_covers(actor, rota_day.org_path)
-    rota_day = RotaDay.objects.select_for_update().get(pk=rota_day.pk)
-    if rota_day.date < timezone.localdate():
-        raise InvalidInput("该接访日已经过去，不能再预约", field="rota_day")
-    _check_capacity(rota_day)
-    _check_slot(rota_day, slot_time)
-    people = _petitioners(petitioner_ids)
-    if petition is not None and not people:
-        people = [party.petitioner for party in petition.parties.select_related("petitioner")]
-    visitor_name = text(visitor_name, "visitor_name", "来访人姓名", 50, required=not people)
-    visitor_phone = (visitor_phone or "").strip()
-    if visitor_phone or not people:
-        visitor_phone = validate_phone(visitor_phone, field="visitor_phone")
+    rota_day = _open_day(actor, rota_day, slot_time)
+    who = _visitors(petition, petitioner_ids, visitor_name, visitor_phone, people_count)
     default_subject = petition.title if petition is not None else ""
     subject = text(subject or default_subject, "subject", "反映事项", 200, required=True)
-    count = people_count or max(len(people), 1)
-    if not 1 <= count <= MAX_PEOPLE:
-        raise InvalidInput(f"来访人数应在1到{MAX_PEOPLE}之间", field="people_count")
+    note = text(note, "note", "备注", 500)
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            appointment = Appointment.objects.create(
-                rota_day=rota_day,
-                org_path=rota_day.org_path,
-                visitor_name=visitor_name,
-                visitor_phone=visitor_phone,
-                people_count=count,
-                petition=petition,
-                slot_time=slot_time,
-                subject=subject,
-                note=text(note, "note", "备注", 500),
-                booked_by=user_or_none(actor),
-                booked_at=now,
-                updated_at=now,
-            )
-    except IntegrityError as exc:  # a concurrent booking took the slot first
-        raise Conflict(
-            f"{slot_time:%H:%M} 这一时段已被预约，请换一个时段", field="slot_time"
-        ) from exc
-    appointment.petitioners.set(people)
-    history(appointment, "book", "", AppointmentState.BOOKED, actor, subject, at=now)
+    fields = {**who.fields(), "petition": petition, "subject": subject, "note": note}
+    appointment = _insert(actor, rota_day, slot_time, fields, now)
+    appointment.petitioners.set(who.people)
+    _record_booking(actor, appointment, at=now)
+    return appointment
+
+
+def _record_booking(actor: Actor, appointment: Appointment, *, at: datetime) -> None:
+    day = appointment.rota_day
+    record_history(
+        workflow.KIND,
+        appointment,
+        "book",
+        from_state="",
+        to_state=AppointmentState.BOOKED,
+        actor=actor,
+        note=appointment.subject,
+        at=at,
+    )
     audit(
         actor,
         "receptions.appointment.book",
         appointment,
-        rota_day=rota_day.pk,
-        date=rota_day.date.isoformat(),
-        slot=f"{slot_time:%H:%M}",
-        petition=petition.number if petition else "",
+        rota_day=day.pk,
+        date=day.date.isoformat(),
+        slot=f"{appointment.slot_time:%H:%M}",
+        petition=appointment.petition.number if appointment.petition else "",
     )
-    return appointment
 
 
-# --- transitions ------------------------------------------------------------------------------
+# --- transitions (the dossier kernel) ---------------------------------------------------------
 
 
-def check_transition(actor: Any, appointment: Appointment, action: str) -> workflow.Transition:
-    try:
-        transition = workflow.check(action, state=appointment.state, roles=actor_roles(actor))
-    except TransitionRefused as refused:
-        raise refusal_to_error(refused) from refused
-    day = appointment.rota_day
-    if transition.side == "center":
-        check_covers(actor, day.org_path)
-        if not is_arranger_for(actor, day.org_path):
-            raise Forbidden("只有安排接访的信访部门可以取消预约")
-    else:
-        check_day_side(actor, path=day.org_path, leader_id=day.leader_id)
-    return transition
+def check_transition(actor: Actor, appointment: Appointment, action: str) -> Transition:
+    return check_action(workflow.KIND, actor, appointment, action)
 
 
-def actions_for(actor: Any, appointment: Appointment) -> list[workflow.Transition]:
-    allowed = []
-    for name, transition in workflow.TRANSITIONS.items():
-        try:
-            check_transition(actor, appointment, name)
-        except DomainError:
-            continue
-        allowed.append(transition)
-    return allowed
+def actions_for(actor: Actor, appointment: Appointment) -> list[Transition]:
+    """The transitions `actor` may take on `appointment` now (the day page's buttons)."""
+    return kernel_actions_for(workflow.KIND, actor, appointment)
 
 
 def apply(
     appointment: Appointment,
-    transition: workflow.Transition,
-    actor: Any,
+    transition: Transition,
+    actor: SystemActor,
     note: str,
-    **changes: Any,
+    **changes: object,
 ) -> Appointment:
-    """Move the appointment with a conditional update on its old state."""
-    now = timezone.now()
-    from_state = appointment.state
-    to_state = transition.target or from_state
-    won = Appointment.objects.filter(pk=appointment.pk, state=from_state).update(
-        **changes, state=to_state, updated_at=now
-    )
-    if not won:
-        raise Conflict("该预约刚被他人处理，请刷新后重试", code="concurrent_update")
-    appointment.refresh_from_db()
-    history(appointment, transition.name, from_state, to_state, actor, note, at=now)
-    audit(
-        actor,
-        f"receptions.appointment.{transition.name}",
-        appointment,
-        from_state=from_state,
-        to_state=to_state,
-    )
-    return appointment
+    """Move the appointment: a conditional update on its state and version, its history,
+    audit and event (`zhili.core.dossier.apply_transition`)."""
+    step = apply_transition(workflow.KIND, appointment, transition, actor, changes, note=note)
+    return step.record
 
 
 @transaction.atomic
-def appointment_cancel(*, actor: Any, appointment: Appointment, reason: str) -> Appointment:
+def appointment_cancel(*, actor: Actor, appointment: Appointment, reason: str) -> Appointment:
     """Petition staff cancel a booking (the petitioner withdrew, the matter was settled ...);
     the slot is free again."""
     transition = check_transition(actor, appointment, "cancel")
@@ -214,9 +232,7 @@ def appointment_cancel(*, actor: Any, appointment: Appointment, reason: str) -> 
 
 
 @transaction.atomic
-def appointment_no_show(*, actor: Any, appointment: Appointment, note: str = "") -> Appointment:
-    """The petitioner did not come: only once the day has come."""
+def appointment_no_show(*, actor: Actor, appointment: Appointment, note: str = "") -> Appointment:
+    """The petitioner did not come: only once the day has come (the kind's guard)."""
     transition = check_transition(actor, appointment, "no_show")
-    if appointment.rota_day.date > timezone.localdate():
-        raise Conflict("接访日尚未到，不能登记未到场", field="rota_day")
     return apply(appointment, transition, actor, text(note, "note", "说明", 500))

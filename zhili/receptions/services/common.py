@@ -1,43 +1,59 @@
-"""What every reception service shares: role and side checks, text fields, the rota's
+"""What every reception service shares: the checks of sight, role and side in the kernel's
+order (out of sight 404, then role 403, then side 403), text fields, the rota's
 organization."""
 
-from typing import Any
+from typing import TypeVar
 
-from zhili.core.errors import Forbidden, InvalidInput, NotFound
+from django.db import IntegrityError, models, transaction
+
+from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhili.core.roles import Action
-from zhili.core.scope import can, role_codes, scope_for
-from zhili.core.workflow import actor_roles
-from zhili.orgs.models import Organization
+from zhili.core.scope import can, role_codes
+from zhili.core.types import Actor, SystemActor
+from zhili.orgs.models import Organization, User
 from zhili.receptions import workflow
+from zhili.receptions.models import RotaDay
+
+M = TypeVar("M", bound=models.Model)
 
 
-def user_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
+def create_or_conflict(model: type[M], conflict: Conflict, **fields: object) -> M:
+    """Insert one row; when a unique constraint was taken first by a concurrent write (a slot,
+    a day, a petition's owner), the caller's `conflict` (409) instead."""
+    try:
+        with transaction.atomic():
+            return model._default_manager.create(**fields)
+    except IntegrityError as exc:
+        raise conflict from exc
 
 
-def require_arranger(actor: Any) -> None:
+def user_or_none(actor: SystemActor) -> User | None:
+    return actor if actor is not None and actor.pk else None
+
+
+def check_covers(actor: Actor, path: str, what: str = "该接访日") -> None:
+    """Out of the actor's sight reads as not found (404), before any other check."""
+    if not workflow.covers(actor, path):
+        raise NotFound(f"{what}不存在")
+
+
+def require_arranger(actor: Actor) -> None:
     """Only petition staff (RECEPTIONS_MANAGE) arrange the rota and book appointments."""
     if not can(actor, Action.RECEPTIONS_MANAGE):
         raise Forbidden("您没有安排领导接访的权限")
 
 
-def check_covers(actor: Any, path: str, what: str = "该接访日") -> None:
-    """Out of the actor's scope reads as not found, as everywhere."""
-    if not scope_for(actor).covers_path(path):
-        raise NotFound(f"{what}不存在")
+def check_arranger_for(actor: Actor, path: str, what: str = "该接访日") -> None:
+    """Petition staff who see the rota at `path`: 404 out of sight, then 403 for a role
+    that does not arrange it."""
+    check_covers(actor, path, what)
+    require_arranger(actor)
 
 
-def is_arranger_for(actor: Any, path: str) -> bool:
-    return bool(actor_roles(actor) & workflow.ARRANGERS) and scope_for(actor).covers_path(path)
-
-
-def check_day_side(actor: Any, *, path: str, leader_id: int) -> None:
-    """The ``day`` side: the day's own leader, or petition staff covering the rota."""
-    if getattr(actor, "pk", None) == leader_id or is_arranger_for(actor, path):
-        return
-    if actor_roles(actor) & workflow.LEADERS:
-        raise Forbidden("这不是您的接访日")
-    raise Forbidden("该接访日不在您负责的范围内")
+def check_on_day(actor: Actor, day: RotaDay) -> None:
+    """The ``day`` side of a rota day the actor sees: its leader, or staff arranging it."""
+    if not workflow.on_day(actor, day):
+        raise Forbidden(workflow.KIND.sides["day"].refusal)
 
 
 def rota_level(org: Organization) -> str:
@@ -48,7 +64,7 @@ def rota_level(org: Organization) -> str:
 
 
 def check_leader(
-    leader: Any, org: Organization, *, field: str = "leader", noun: str = "接访领导"
+    leader: User | None, org: Organization, *, field: str = "leader", noun: str = "接访领导"
 ) -> None:
     """A county rota (or a county-level 包案) takes a county leader; a township's, a township
     secretary of that township."""
@@ -62,25 +78,6 @@ def check_leader(
         leader_org = leader.organization
         if leader_org is None or not leader_org.path.startswith(org.path):
             raise InvalidInput(f"{noun}应为{label}", field=field)
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[: n + 1]) + "/" for n in range(len(parts))]
-
-
-def owner_organization(petition: Any) -> Organization:
-    """The level a petition's 包案 belongs to: the township center above the unit handling it
-    (before it is transferred, the unit that registered it) for a township petition, else the
-    county center. Its leaders are the ones `check_leader` accepts for that center."""
-    path = petition.handling_path or petition.registering_path
-    centers = Organization.objects.filter(
-        path__in=_ancestor_paths(path), kind="center", level__in=workflow.LEADER_ROLE_FOR_LEVEL
-    )
-    found = centers.order_by("-depth").first()
-    if found is None:
-        raise InvalidInput("该信访事项的登记或承办单位不在县、乡镇综治中心之下", field="petition")
-    return found
 
 
 def text(value: str | None, field: str, label: str, limit: int, *, required: bool = False) -> str:

@@ -1,20 +1,21 @@
 """The rota (领导接访日程): one leader per working day per organization, set by petition staff."""
 
-from datetime import date, time
-from typing import Any
+from dataclasses import dataclass
+from datetime import date, datetime, time
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from zhili.core import workcal
 from zhili.core.audit import audit
 from zhili.core.errors import Conflict, InvalidInput
-from zhili.orgs.models import Organization
+from zhili.core.types import Actor
+from zhili.orgs.models import Organization, User
 from zhili.receptions.models import DEFAULT_END, DEFAULT_START, RotaDay
 from zhili.receptions.services.common import (
-    check_covers,
+    check_arranger_for,
     check_leader,
-    require_arranger,
+    create_or_conflict,
     rota_level,
     text,
     user_or_none,
@@ -32,6 +33,12 @@ def check_workday(day: date) -> None:
         )
 
 
+def _check_day(day: date, *, allow_past: bool) -> None:
+    if not allow_past and day < timezone.localdate():
+        raise InvalidInput("不能安排已经过去的日期", field="date")
+    check_workday(day)
+
+
 def _check_hours(starts_at: time, ends_at: time) -> None:
     if starts_at >= ends_at:
         raise InvalidInput("结束时间应晚于开始时间", field="ends_at")
@@ -44,7 +51,7 @@ def _check_slots(slots: int, booked: int) -> None:
         raise InvalidInput(f"该日已有{booked}个预约，名额不能少于{booked}", field="slots")
 
 
-def _check_leader_free(leader: Any, day: date, org: Organization) -> None:
+def _check_leader_free(leader: User, day: date, org: Organization) -> None:
     other = (
         RotaDay.objects.filter(leader=leader, date=day)
         .exclude(organization=org)
@@ -57,13 +64,49 @@ def _check_leader_free(leader: Any, day: date, org: Organization) -> None:
         )
 
 
+def _default_place(org: Organization, level: str) -> str:
+    return "县信访局接待大厅" if level == "county" else f"{org.area_name or org.name}信访接待室"
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """A day's place, hours, appointments it takes (None: the default) and note."""
+
+    place: str
+    starts_at: time
+    ends_at: time
+    slots: int | None
+    note: str
+
+
+def _arrangement(
+    current: RotaDay | None,
+    org: Organization,
+    place: str,
+    starts_at: time | None,
+    ends_at: time | None,
+    slots: int | None,
+    note: str,
+) -> Arrangement:
+    """What was given, checked; what was not, as the day has it (or the defaults)."""
+    place = text(place, "place", "接访地点", 100) or _default_place(org, rota_level(org))
+    starts_at = starts_at or (current.starts_at if current else DEFAULT_START)
+    ends_at = ends_at or (current.ends_at if current else DEFAULT_END)
+    _check_hours(starts_at, ends_at)
+    booked = current.appointments.filter(state__in=HOLDING).count() if current else 0
+    slots = slots if slots is not None else (current.slots if current else None)
+    if slots is not None:
+        _check_slots(slots, booked)
+    return Arrangement(place, starts_at, ends_at, slots, text(note, "note", "备注", 200))
+
+
 @transaction.atomic
 def rota_set(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     day: date,
-    leader: Any,
+    leader: User,
     place: str = "",
     starts_at: time | None = None,
     ends_at: time | None = None,
@@ -74,86 +117,77 @@ def rota_set(
     """Put `leader` on `organization`'s rota for `day`, or change that day's arrangement.
 
     `allow_past` is for the demo loader, which writes the months already gone."""
-    require_arranger(actor)
-    check_covers(actor, organization.path, "该接访中心")
-    level = rota_level(organization)
-    if not allow_past and day < timezone.localdate():
-        raise InvalidInput("不能安排已经过去的日期", field="date")
-    check_workday(day)
-    check_leader(leader, organization)
-    _check_leader_free(leader, day, organization)
-    existing = RotaDay.objects.select_for_update().filter(organization=organization, date=day)
-    current = existing.first()
-    place = text(place, "place", "接访地点", 100) or _default_place(organization, level)
-    starts_at = starts_at or (current.starts_at if current else DEFAULT_START)
-    ends_at = ends_at or (current.ends_at if current else DEFAULT_END)
-    _check_hours(starts_at, ends_at)
-    booked = current.appointments.filter(state__in=HOLDING).count() if current else 0
-    slots = slots if slots is not None else (current.slots if current else None)
-    if slots is not None:
-        _check_slots(slots, booked)
-    note = text(note, "note", "备注", 200)
-    now = timezone.now()
+    _check_arranging(actor, organization, day, leader, allow_past=allow_past)
+    current = (
+        RotaDay.objects.select_for_update().filter(organization=organization, date=day).first()
+    )
+    arrangement = _arrangement(current, organization, place, starts_at, ends_at, slots, note)
     if current is None:
-        return _create(
-            actor, organization, day, leader, place, starts_at, ends_at, slots, note, now
-        )
+        return _create(actor, organization, day, leader, arrangement)
+    return _change(actor, current, leader, arrangement)
+
+
+def _check_arranging(
+    actor: Actor, org: Organization, day: date, leader: User, *, allow_past: bool
+) -> None:
+    """Petition staff who see the center (404, then 403), a center that keeps a rota, a
+    working day to come, a leader of its level free that day."""
+    check_arranger_for(actor, org.path, "该接访中心")
+    rota_level(org)
+    _check_day(day, allow_past=allow_past)
+    check_leader(leader, org)
+    _check_leader_free(leader, day, org)
+
+
+def _change(actor: Actor, current: RotaDay, leader: User, arrangement: Arrangement) -> RotaDay:
     before = current.leader_id
     current.leader = leader
-    current.place = place
-    current.starts_at, current.ends_at = starts_at, ends_at
-    if slots is not None:
-        current.slots = slots
-    current.note = note
-    current.updated_at = now
+    current.place = arrangement.place
+    current.starts_at, current.ends_at = arrangement.starts_at, arrangement.ends_at
+    if arrangement.slots is not None:
+        current.slots = arrangement.slots
+    current.note = arrangement.note
+    current.updated_at = timezone.now()
     current.save()
     audit(
         actor,
         "receptions.rota.change",
         current,
-        date=day.isoformat(),
-        organization=organization.code,
+        date=current.date.isoformat(),
+        organization=current.organization.code,
         leader_before=before,
         leader=leader.pk,
     )
     return current
 
 
-def _default_place(org: Organization, level: str) -> str:
-    return "县信访局接待大厅" if level == "county" else f"{org.area_name or org.name}信访接待室"
+def _insert(
+    actor: Actor, org: Organization, day: date, leader: User, arrangement: Arrangement
+) -> RotaDay:
+    now: datetime = timezone.now()
+    slots = {"slots": arrangement.slots} if arrangement.slots is not None else {}
+    return create_or_conflict(
+        RotaDay,
+        Conflict("该日已安排接访领导，请刷新后重试", field="date"),
+        date=day,
+        organization=org,
+        org_path=org.path,
+        leader=leader,
+        place=arrangement.place,
+        starts_at=arrangement.starts_at,
+        ends_at=arrangement.ends_at,
+        note=arrangement.note,
+        created_by=user_or_none(actor),
+        created_at=now,
+        updated_at=now,
+        **slots,
+    )
 
 
 def _create(
-    actor: Any,
-    org: Organization,
-    day: date,
-    leader: Any,
-    place: str,
-    starts_at: time,
-    ends_at: time,
-    slots: int | None,
-    note: str,
-    now: Any,
+    actor: Actor, org: Organization, day: date, leader: User, arrangement: Arrangement
 ) -> RotaDay:
-    fields: dict[str, Any] = {"slots": slots} if slots is not None else {}
-    try:
-        with transaction.atomic():
-            rota_day = RotaDay.objects.create(
-                date=day,
-                organization=org,
-                org_path=org.path,
-                leader=leader,
-                place=place,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                note=note,
-                created_by=user_or_none(actor),
-                created_at=now,
-                updated_at=now,
-                **fields,
-            )
-    except IntegrityError as exc:
-        raise Conflict("该日已安排接访领导，请刷新后重试", field="date") from exc
+    rota_day = _insert(actor, org, day, leader, arrangement)
     audit(
         actor,
         "receptions.rota.set",

@@ -11,8 +11,8 @@ from django.utils import timezone
 from zhili.conftest import Tree, make_org
 from zhili.core.roles import Role
 from zhili.petitions.models import Petition, Petitioner, PetitionParty
-from zhili.receptions.models import RotaDay
-from zhili.receptions.services import rota_set
+from zhili.receptions.models import Appointment, RotaDay
+from zhili.receptions.services import appointment_book, rota_set
 from zhili.web.tests.conftest import browser, page, session_cookies  # noqa: F401  (fixtures)
 
 TODAY = date(2026, 11, 26)  # the test epoch: a Thursday, a working day
@@ -83,3 +83,11 @@ def county_day(rx: Tree) -> RotaDay:
         ends_at=time(11, 30),
         slots=3,
     )
+
+
+def booked(rx: Tree, day: RotaDay, slot: time = time(9, 0), **kwargs: Any) -> Appointment:
+    """An appointment petition staff booked for 赵六 (not registered yet), unless `kwargs`
+    say otherwise."""
+    fields = {"subject": "拖欠工资", "visitor_name": "赵六", "visitor_phone": "13900001111"}
+    fields.update(kwargs)
+    return appointment_book(actor=rx.petition, rota_day=day, slot_time=slot, **fields)

@@ -17,8 +17,10 @@ def test_the_rota_is_set_and_listed(client: Any, rx: Any) -> None:
     assert answer.status_code == 200, answer.content
     assert answer.json()["leader"] == {"username": "leader2", "name": "李副县长"}
     listed = get(client, rx.dispatcher, f"{API}/rota?start=2026-11-01&end=2026-11-30").json()
-    assert [d["date"] for d in listed] == ["2026-11-27"]
-    assert get(client, rx.township, f"{API}/rota?start=2026-11-01&end=2026-11-30").json() == []
+    assert [d["date"] for d in listed["items"]] == ["2026-11-27"]
+    assert listed["next_cursor"] is None
+    township = get(client, rx.township, f"{API}/rota?start=2026-11-01&end=2026-11-30").json()
+    assert township == {"items": [], "next_cursor": None}
     saturday = post(client, rx.petition, f"{API}/rota", {**body, "date": "2026-11-28"})
     error(saturday, 422, field="date")
     error(
@@ -62,7 +64,8 @@ def test_booking_cancelling_and_the_refusals(client: Any, rx: Any, county_day: A
     cancelled = post(client, rx.petition, f"{API}/appointments/{pk}/cancel", {"reason": "本人撤回"})
     assert cancelled.json()["state"] == "cancelled"
     listed = get(client, rx.leader, f"{API}/appointments?rota_day={county_day.pk}&state=booked")
-    assert [a["slot_time"] for a in listed.json()] == ["09:30:00", "10:00:00"]
+    # Keyset pages (issue 13) run newest first: the last booked comes first.
+    assert [a["slot_time"] for a in listed.json()["items"]] == ["10:00:00", "09:30:00"]
     error(get(client, rx.leader, f"{API}/appointments?state=nope"), 422, field="state")
 
 
@@ -102,12 +105,12 @@ def test_recording_a_joint_video_reception(client: Any, rx: Any, county_day: Any
     assert (record["mode_label"], record["video_room"]) == ("视频接访", "")
     assert sorted(d["code"] for d in record["departments"]) == ["320722-RSJ", "320722-SFJ"]
     assert (
-        get(client, rx.petition, f"{API}/appointments?state=received").json()[0]["id"]
+        get(client, rx.petition, f"{API}/appointments?state=received").json()["items"][0]["id"]
         == booked["id"]
     )
     listed = get(client, rx.dispatcher, f"{API}/records?leader=leader").json()
-    assert [r["id"] for r in listed] == [record["id"]]
-    assert get(client, rx.township, f"{API}/records").json() == []
+    assert [r["id"] for r in listed["items"]] == [record["id"]]
+    assert get(client, rx.township, f"{API}/records").json()["items"] == []
 
 
 def test_ownership_through_the_api(client: Any, rx: Any, make_petition: Any) -> None:
@@ -126,7 +129,8 @@ def test_ownership_through_the_api(client: Any, rx: Any, make_petition: Any) -> 
     resolved = post(client, rx.leader, f"{API}/ownerships/{pk}/resolve", {"resolution": "已结清"})
     assert resolved.json()["state"] == "resolved"
     assert [n["action"] for n in resolved.json()["notes"]] == ["assign", "progress", "resolve"]
-    assert get(client, rx.dispatcher, f"{API}/ownerships?state=resolved").json()[0]["id"] == pk
+    resolved_list = get(client, rx.dispatcher, f"{API}/ownerships?state=resolved").json()
+    assert [o["id"] for o in resolved_list["items"]] == [pk]
     error(get(client, rx.dispatcher, f"{API}/ownerships?state=x"), 422, field="state")
     error(post(client, rx.leader, f"{API}/ownerships/99999999999/progress", {"note": "x"}), 404)
 
@@ -134,7 +138,9 @@ def test_ownership_through_the_api(client: Any, rx: Any, make_petition: Any) -> 
 @pytest.mark.parametrize(
     ("url", "field"),
     [
-        (f"{API}/appointments?offset=99999999999999999999999", "offset"),
+        (f"{API}/appointments?limit=99999999999999999999999", "limit"),
+        (f"{API}/appointments?cursor=not-a-cursor", "cursor"),
+        (f"{API}/records?limit=0", "limit"),
         (f"{API}/appointments?rota_day=99999999999999", "rota_day"),
         (f"{API}/rota?organization=%00", "organization"),
         (f"{API}/records?start=1999-01-01", "start"),

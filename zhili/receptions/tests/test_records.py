@@ -1,28 +1,16 @@
 """Reception records: recording one marks the appointment received; joint receptions with
 departments; video mode; walk-ins; who may record."""
 
-from datetime import date, time
+from datetime import date
 
 import pytest
 
 from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhili.core.models import AuditLog, OutboxEvent
-from zhili.receptions.services import appointment_book, reception_record, rota_set
-from zhili.receptions.tests.conftest import FRIDAY
+from zhili.receptions.services import reception_record, rota_set
+from zhili.receptions.tests.conftest import FRIDAY, booked
 
 pytestmark = pytest.mark.django_db
-
-
-def booked(rx, day, slot=time(9, 0), **kwargs):
-    return appointment_book(
-        actor=rx.petition,
-        rota_day=day,
-        slot_time=slot,
-        subject="拖欠工资",
-        visitor_name="赵六",
-        visitor_phone="13900001111",
-        **kwargs,
-    )
 
 
 def test_recording_marks_the_appointment_received(rx, county_day, make_petition) -> None:

@@ -7,25 +7,18 @@ import time_machine
 
 from zhili.receptions import selectors
 from zhili.receptions.services import (
-    appointment_book,
     appointment_no_show,
     ownership_assign,
     reception_record,
     rota_set,
 )
+from zhili.receptions.tests.conftest import booked
 
 pytestmark = pytest.mark.django_db
 
 
 def book(rx, day, slot):
-    return appointment_book(
-        actor=rx.petition,
-        rota_day=day,
-        slot_time=slot,
-        subject="道路破损",
-        visitor_name="吴九",
-        visitor_phone="13900001111",
-    )
+    return booked(rx, day, slot, subject="道路破损", visitor_name="吴九")
 
 
 def test_township_figures_for_a_period(rx, make_petition) -> None:

@@ -1,0 +1,44 @@
+"""What a client names by number, user name or code: petitions (scoped by the petitions
+app's own rule), people, units."""
+
+from django.db.models import QuerySet
+
+from zhili.core.errors import InvalidInput, NotFound
+from zhili.core.types import Actor
+from zhili.orgs.models import Organization, User
+from zhili.petitions.models import Petition
+from zhili.petitions.selectors import petition_scope
+from zhili.receptions import workflow
+
+
+def petition_by_number(*, user: Actor, number: str, field: str = "petition") -> Petition:
+    found = Petition.objects.filter(petition_scope(user), number=(number or "").strip()).first()
+    if found is None:
+        raise NotFound("信访事项不存在或不在您的查询范围内", field=field)
+    return found
+
+
+def user_by_username(username: str, *, field: str) -> User:
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise NotFound("该用户不存在", field=field)
+    return user
+
+
+def user_get(pk: int | None) -> User | None:
+    """The user of an id a form sent (None when none: the services say what was wanted)."""
+    return User.objects.filter(pk=pk).first() if pk else None
+
+
+def units_by_code(codes: list[str], *, field: str) -> list[Organization]:
+    found = list(Organization.objects.filter(code__in=set(codes)))
+    if len(found) != len(set(codes)):
+        raise InvalidInput("所列单位编码有不存在的", field=field)
+    return found
+
+
+def joint_units() -> QuerySet[Organization]:
+    """The county's units that may join a reception (联合接访) or be made responsible."""
+    return Organization.objects.filter(
+        kind__in=workflow.JOINT_KINDS, is_active=True, level="county"
+    ).order_by("kind", "sort_order", "code")
