@@ -25,7 +25,7 @@ class Datatype(models.TextChoices):
 LIST_DATATYPES = frozenset({Datatype.SINGLEVALUELIST, Datatype.MULTIVALUELIST})
 
 code_validator = RegexValidator(
-    r"^[A-Za-z0-9_-]+$", "编码只能包含字母、数字、下划线和连字符(用于 attribute[编码] 参数)"
+    r"^[A-Za-z0-9_-]+$", "编码只能包含字母、数字、下划线和连字符（用于 attribute[编码] 参数）"
 )
 
 

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                         validators=[
                             django.core.validators.RegexValidator(
                                 "^[A-Za-z0-9_-]+$",
-                                "编码只能包含字母、数字、下划线和连字符(用于 attribute[编码] 参数)",
+                                "编码只能包含字母、数字、下划线和连字符（用于 attribute[编码] 参数）",
                             )
                         ],
                         verbose_name="编码",

@@ -73,7 +73,7 @@ def petition_list(request: StaffRequest, query: Query[PetitionQuery]) -> Any:
 def petition_register(request: StaffRequest, body: RegisterIn) -> Any:
     """Register a petition. A group visit names at most 5 representatives (422 naming
     `representatives`); a matter closed by re-review comes back not accepted with
-    `repeat_flag` "已经复核终结,同一事实和理由不再受理" unless `repeat_override` is given."""
+    `repeat_flag` "已经复核终结，同一事实和理由不再受理" unless `repeat_override` is given."""
     data = Registration(
         form=body.form,
         kind=body.kind,

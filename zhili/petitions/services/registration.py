@@ -9,7 +9,7 @@ not make a matter the same: a petitioner's second, different matter is a new pet
 
 After a re-review (复核) the same facts and reasons are not accepted again (信访工作条例
 第三十六条第三款). Such a registration is flagged: `repeat_of` names the closed petition and
-`repeat_flag` says "已经复核终结,同一事实和理由不再受理". Our decision: it is registered
+`repeat_flag` says "已经复核终结，同一事实和理由不再受理". Our decision: it is registered
 directly as not accepted (不予受理), with that reason, so that the record of the visit exists
 and the not-accepted notice can be printed and handed over. An officer who finds new facts or
 reasons gives them in `repeat_override`; the petition is then registered normally but keeps
