@@ -24,7 +24,6 @@ from zhili.core.dossier.api import (
 from zhili.core.errors import InvalidInput
 from zhili.core.personal import mask_id_number, mask_phone
 from zhili.core.schemas import ERRORS, Input
-from zhili.core.types import Actor
 from zhili.mediation import selectors, services, workflow
 from zhili.mediation.documents import agreement_document
 from zhili.mediation.models import Agreement, Dispute, Session
@@ -411,19 +410,15 @@ def dispute_detail(request: StaffRequest, number: str) -> Any:
     return detail_out(request, selectors.dispute_get(user=request.user, number=number))
 
 
-def _get(user: Actor, number: str) -> Dispute:
-    return selectors.dispute_get(user=user, number=number)
-
-
 def _detail(request: StaffRequest, dispute: Dispute) -> dict[str, Any]:
-    return detail_out(request, _get(request.user, dispute.number))
+    return detail_out(request, selectors.dispute_get(user=request.user, number=dispute.number))
 
 
 add_action_route(
     disputes_router,
     prefix="/disputes",
     kind=workflow.KIND,
-    get=_get,
+    get=selectors.dispute_get,
     act=services.dispute_act,
     body=DisputeActionIn,
     out=DisputeDetailOut,
@@ -439,7 +434,7 @@ add_action_route(
 )
 def dispute_act(request: StaffRequest, number: str, payload: DisputeActIn) -> Any:
     """执行一项流转操作（受理、调解、达成协议、回访、归档……）。"""
-    dispute = _get(request.user, number)
+    dispute = selectors.dispute_get(user=request.user, number=number)
     data = payload.dict(exclude={"action"})
     data = {k: v for k, v in data.items() if v not in (None, "", [])}
     services.dispute_act(request.user, dispute, payload.action, data)

@@ -267,8 +267,8 @@ def appointment_detail(request: StaffRequest, appointment_id: str) -> dict[str, 
     return appointment_detail_out(request, appointment)
 
 
-def _find(user: Actor, key: str) -> Appointment:
-    return selectors.appointment_find(user=user, key=key)
+def _find(*, user: Actor, number: str) -> Appointment:
+    return selectors.appointment_find(user=user, key=number)
 
 
 def _act(user: Actor, appointment: Appointment, action: str, data: dict[str, Any]) -> Appointment:

@@ -20,7 +20,6 @@ from zhili.core.dossier.api import (
     page_schema,
 )
 from zhili.core.schemas import ERRORS, Input
-from zhili.core.types import Actor
 from zhili.orgs.api import OrgRef
 from zhili.orgs.auth import StaffRequest
 from zhili.supervision import selectors, services, workflow
@@ -151,15 +150,11 @@ def order_detail(request: StaffRequest, number: str) -> Any:
     return detail_out(request, selectors.order_get(user=request.user, number=number))
 
 
-def _get(user: Actor, number: str) -> SupervisionOrder:
-    return selectors.order_get(user=user, number=number)
-
-
 add_action_route(
     supervision_router,
     prefix="/supervision-orders",
     kind=workflow.KIND,
-    get=_get,
+    get=selectors.order_get,
     act=services.order_act,
     body=OrderActionIn,
     out=OrderDetailOut,

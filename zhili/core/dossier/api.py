@@ -90,13 +90,13 @@ def add_action_route(
     *,
     prefix: str,
     kind: DossierKind[Any],
-    get: Callable[[Any, str], Any],
+    get: Callable[..., Any],
     act: Callable[[Any, Any, str, dict[str, Any]], Any],
     body: type[Input],
     out: type[Schema],
     detail: Callable[[Any, Any], Any],
 ) -> None:
-    """Add `POST <prefix>/{number}/actions/{action}` to `router`: `get(user, number)` finds
+    """Add `POST <prefix>/{number}/actions/{action}` to `router`: `get(user=, number=)` (the app's selector) finds
     the record in the user's sight, `act(user, record, action, data)` takes the action,
     `detail(request, record)` answers (schema `out`)."""
     names = action_names(kind)
@@ -107,7 +107,7 @@ def add_action_route(
         action: names,  # type: ignore[valid-type]
         payload: Body[body | None] = None,  # type: ignore[type-arg,valid-type]
     ) -> Any:
-        record = get(request.user, number)
+        record = get(user=request.user, number=number)
         data: dict[str, Any] = payload.dict(exclude_none=True) if payload is not None else {}
         record = act(request.user, record, str(action.value), data)  # type: ignore[attr-defined]
         return detail(request, record)

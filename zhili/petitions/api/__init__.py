@@ -16,7 +16,6 @@ from zhili.core.dossier import keyset_page
 from zhili.core.dossier.api import add_action_route, page_out
 from zhili.core.errors import NotFound
 from zhili.core.schemas import ERRORS
-from zhili.core.types import Actor
 from zhili.orgs.auth import StaffRequest
 from zhili.petitions import documents, selectors, services, workflow
 from zhili.petitions.api.outputs import Memo, detail_out, key_out, petition_out
@@ -31,7 +30,6 @@ from zhili.petitions.api.schemas import (
     PetitionQuery,
     RegisterIn,
 )
-from zhili.petitions.models import Petition
 from zhili.petitions.services import PersonIn, Registration
 
 petitions_router = Router(tags=["信访"])
@@ -121,15 +119,11 @@ def petition_detail(request: StaffRequest, number: str) -> Any:
     return detail_out(request, selectors.petition_get(user=request.user, number=number))
 
 
-def _get(user: Actor, number: str) -> Petition:
-    return selectors.petition_get(user=user, number=number)
-
-
 add_action_route(
     petitions_router,
     prefix="/petitions",
     kind=workflow.KIND,
-    get=_get,
+    get=selectors.petition_get,
     act=services.petition_perform,
     body=PetitionActionIn,
     out=PetitionDetailOut,
