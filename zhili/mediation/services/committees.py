@@ -11,9 +11,10 @@ committee or a mediator with open disputes cannot be stopped (hand the disputes 
 and a stopped committee's mediators and rooms cannot be re-opened.
 """
 
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TypedDict
 
 from django.db import transaction
 from django.utils import timezone
@@ -38,11 +39,35 @@ from zhili.mediation.models import (
     Position,
 )
 from zhili.mediation.selectors import current_members
-from zhili.mediation.services.common import check_committee, choice, text
+from zhili.mediation.services.common import check_committee, choice, given, one_of, text
 from zhili.mediation.workflow import OPEN_STATES
 from zhili.orgs.models import Kind, Organization, User
 
 MAX_TRAINING_HOURS = Decimal("500")
+
+
+class QualificationInput(TypedDict, total=False):
+    """A mediator's qualification as given (人民调解法 第十四条); any field may be left out."""
+
+    education: str | None
+    qualification: str | None
+    certificate_no: str | None
+    appointed_on: date | None
+
+
+class Qualification(TypedDict):
+    """The qualification record as stored on the mediator."""
+
+    education: str
+    qualification: str
+    certificate_no: str
+    appointed_on: date | None
+
+
+def _require_manager(actor: Actor, path: str) -> None:
+    """The actor manages committees and its scope covers the one at `path`."""
+    require(actor, Action.MEDIATION_MANAGE)
+    check_committee(actor, path)
 
 
 def term_end_for(start: date) -> date:
@@ -55,7 +80,7 @@ def term_end_for(start: date) -> date:
     return end - timedelta(days=1)
 
 
-def check_term_start(term_start: Any) -> date:
+def check_term_start(term_start: date | None) -> date:
     """A term start is a real date: not before 2000, at most a year ahead."""
     if not isinstance(term_start, date):
         raise InvalidInput("请填写任期开始日期", field="term_start")
@@ -74,19 +99,13 @@ def committee_create(
     address: str = "",
     phone: str = "",
 ) -> Committee:
-    require(actor, Action.MEDIATION_MANAGE)
-    check_committee(actor, organization.path)
-    if organization.kind != Kind.CENTER:
-        raise InvalidInput("调委会应设在综治中心（县、乡镇或村）", field="organization")
-    if not organization.is_active:
-        raise InvalidInput("该综治中心已停用", field="organization")
-    name = text({"name": name}, "name", "调委会名称", required=True, limit=100)
-    address = text({"address": address}, "address", "地址", required=False, limit=200)
-    phone = text({"phone": phone}, "phone", "联系电话", required=False, limit=30)
+    _require_manager(actor, organization.path)
+    _check_center(organization)
+    name = given(name, "name", "调委会名称", required=True, limit=100)
+    address = given(address, "address", "地址", required=False, limit=200)
+    phone = given(phone, "phone", "联系电话", required=False, limit=30)
     term_start = check_term_start(term_start)
-    Organization.objects.select_for_update().filter(pk=organization.pk).first()
-    if Committee.objects.filter(organization=organization, is_active=True).exists():
-        raise InvalidInput(f"{organization.name}已设有人民调解委员会", field="organization")
+    _check_no_working_committee(organization)
     committee = Committee.objects.create(
         name=name,
         level=organization.level,
@@ -101,11 +120,24 @@ def committee_create(
     return committee
 
 
+def _check_center(organization: Organization) -> None:
+    if organization.kind != Kind.CENTER:
+        raise InvalidInput("调委会应设在综治中心（县、乡镇或村）", field="organization")
+    if not organization.is_active:
+        raise InvalidInput("该综治中心已停用", field="organization")
+
+
+def _check_no_working_committee(organization: Organization) -> None:
+    """One working committee per center (the center's row is locked while checking)."""
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    if Committee.objects.filter(organization=organization, is_active=True).exists():
+        raise InvalidInput(f"{organization.name}已设有人民调解委员会", field="organization")
+
+
 @transaction.atomic
 def committee_new_term(*, actor: Actor, committee: Committee, term_start: date) -> Committee:
     """换届: a new three-year term."""
-    require(actor, Action.MEDIATION_MANAGE)
-    check_committee(actor, committee.path)
+    _require_manager(actor, committee.path)
     term_start = check_term_start(term_start)
     if not committee.is_active:
         raise Conflict("调委会已停用，请先启用", code="inactive")
@@ -120,12 +152,11 @@ def committee_new_term(*, actor: Actor, committee: Committee, term_start: date) 
 
 @transaction.atomic
 def committee_member_add(
-    *, actor: Actor, committee: Committee, data: dict[str, Any], since: date | None = None
+    *, actor: Actor, committee: Committee, data: Mapping[str, str], since: date | None = None
 ) -> CommitteeMember:
     """Add a member; a second chair or a tenth member is refused (the law's limits). Fewer
     than three members or no woman member is only warned about (selectors)."""
-    require(actor, Action.MEDIATION_MANAGE)
-    check_committee(actor, committee.path)
+    _require_manager(actor, committee.path)
     Committee.objects.select_for_update().filter(pk=committee.pk).first()
     name = text(data, "name", "姓名", required=True, limit=50)
     gender = choice(data, "gender", "性别", Gender)
@@ -145,8 +176,7 @@ def committee_member_add(
 
 @transaction.atomic
 def committee_member_leave(*, actor: Actor, member: CommitteeMember, until: date) -> None:
-    require(actor, Action.MEDIATION_MANAGE)
-    check_committee(actor, member.committee.path)
+    _require_manager(actor, member.committee.path)
     if until < member.since:
         raise InvalidInput("离任日期不能早于任职日期", field="until")
     member.until = until
@@ -154,7 +184,7 @@ def committee_member_leave(*, actor: Actor, member: CommitteeMember, until: date
     audit(actor, "mediation.committee.member_leave", member.committee, member=member.pk)
 
 
-def _specialities(values: Any) -> list[str]:
+def _specialities(values: str | Iterable[str] | None) -> list[str]:
     values = [values] if isinstance(values, str) else list(values or [])
     bad = [v for v in values if v not in DisputeKind.values]
     if bad:
@@ -162,7 +192,7 @@ def _specialities(values: Any) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def _open_disputes(**filters: Any) -> int:
+def _open_disputes(**filters: Committee | Mediator) -> int:
     return Dispute.objects.filter(state__in=OPEN_STATES, **filters).count()
 
 
@@ -173,67 +203,88 @@ def mediator_register(
     user: User,
     committee: Committee,
     employment: str = Employment.PART_TIME,
-    specialities: Any = (),
+    specialities: str | Iterable[str] = (),
     rooms: list[MediationRoom] | None = None,
     gender: str = "",
-    qualification: dict[str, Any] | None = None,
+    qualification: QualificationInput | None = None,
 ) -> Mediator:
     """Make a staff account a mediator of `committee` (or change its record, or move it
     there from another committee the actor also manages). The account must be active, belong
     to the committee's area and hold a mediating role (roles are granted by the people
     administrator, not here). `qualification` (education, qualification, certificate_no,
     appointed_on) replaces the qualification record when given."""
-    require(actor, Action.MEDIATION_MANAGE)
-    check_committee(actor, committee.path)
+    _require_manager(actor, committee.path)
     if not committee.is_active:
         raise Conflict("调委会已停用，不能登记调解员", code="inactive")
+    _check_mediator_account(user, committee)
+    moved = _moving_in(actor, user, committee)
+    defaults = _mediator_record(committee, employment, specialities, gender)
+    if qualification is not None:
+        defaults.update(_qualification(qualification))
+    mediator, created = Mediator.objects.update_or_create(user=user, defaults=defaults)
+    _assign_rooms(mediator, committee, rooms, moved=moved)
+    audit(actor, "mediation.mediator.register", mediator, created=created, moved=moved)
+    return mediator
+
+
+def _check_mediator_account(user: User, committee: Committee) -> None:
     org = user.organization
     if not user.is_active or org is None or not org.path.startswith(committee.path):
         raise InvalidInput("请选择本调委会辖区内在用的工作人员账号", field="user")
     if not can(user, Action.DISPUTES_MEDIATE):
         raise InvalidInput("该账号没有调解员角色，请先由系统管理员授予", field="user")
+
+
+def _moving_in(actor: Actor, user: User, committee: Committee) -> bool:
+    """Whether the account is a mediator of another committee: it moves only when the actor
+    manages that one too and the mediator leads no open dispute there."""
     existing = Mediator.objects.select_related("committee").filter(user=user).first()
-    moved = existing is not None and existing.committee_id != committee.pk
-    if existing is not None and moved:
-        if not scope_for(actor).covers_path(existing.committee.path):
-            raise Conflict(
-                f"该账号是{existing.committee.name}的调解员，须由该调委会办理", field="user"
-            )
-        count = _open_disputes(lead_mediator=existing)
-        if count:
-            raise Conflict(
-                f"该调解员在{existing.committee.name}主办{count}件在办纠纷，移交后才能调动",
-                field="user",
-            )
-    employment = choice({"employment": employment}, "employment", "专兼职", Employment)
+    if existing is None or existing.committee_id == committee.pk:
+        return False
+    if not scope_for(actor).covers_path(existing.committee.path):
+        raise Conflict(f"该账号是{existing.committee.name}的调解员，须由该调委会办理", field="user")
+    count = _open_disputes(lead_mediator=existing)
+    if count:
+        raise Conflict(
+            f"该调解员在{existing.committee.name}主办{count}件在办纠纷，移交后才能调动",
+            field="user",
+        )
+    return True
+
+
+def _mediator_record(
+    committee: Committee, employment: str, specialities: str | Iterable[str], gender: str
+) -> dict[str, object]:
+    employment = one_of(employment, "employment", "专兼职", Employment)
     if gender and gender not in Gender.values:
         raise InvalidInput("性别无效", field="gender")
-    defaults = {
+    return {
         "committee": committee,
         "employment": employment,
         "specialities": _specialities(specialities),
         "gender": gender,
         "is_active": True,
     }
-    if qualification is not None:
-        defaults.update(_qualification(qualification))
-    mediator, created = Mediator.objects.update_or_create(user=user, defaults=defaults)
-    if rooms is not None:  # read afresh: the flags checked are the stored ones
-        rooms = list(MediationRoom.objects.filter(pk__in=[r.pk for r in rooms]))
-    for room in rooms or []:
+
+
+def _assign_rooms(
+    mediator: Mediator, committee: Committee, rooms: list[MediationRoom] | None, *, moved: bool
+) -> None:
+    """The mediator's rooms: those given (of this committee, in use), or none after a move."""
+    if rooms is None:
+        if moved:
+            mediator.rooms.clear()
+        return
+    rooms = list(MediationRoom.objects.filter(pk__in=[r.pk for r in rooms]))  # stored flags
+    for room in rooms:
         if room.committee_id != committee.pk:
             raise InvalidInput(f"{room.name}不属于该调委会", field="rooms")
         if not room.is_active:
             raise InvalidInput(f"{room.name}已停用", field="rooms")
-    if rooms is not None:
-        mediator.rooms.set(rooms)
-    elif moved:
-        mediator.rooms.clear()
-    audit(actor, "mediation.mediator.register", mediator, created=created, moved=moved)
-    return mediator
+    mediator.rooms.set(rooms)
 
 
-def _qualification(data: dict[str, Any]) -> dict[str, Any]:
+def _qualification(data: QualificationInput) -> Qualification:
     """The qualification record (人民调解法 第十四条): education, certificate, appointment."""
     appointed = data.get("appointed_on") or None
     if appointed is not None and (
@@ -251,7 +302,7 @@ def _qualification(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _hours(value: Any) -> Decimal:
+def _hours(value: Decimal | str | int) -> Decimal:
     try:
         hours = Decimal(str(value)).quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError):
@@ -266,15 +317,14 @@ def mediator_training_add(
     *,
     actor: Actor,
     mediator: Mediator,
-    trained_on: Any,
-    hours: Any,
+    trained_on: date | None,
+    hours: Decimal | str | int,
     organizer: str,
     content: str,
 ) -> MediatorTraining:
     """Record a training the mediator attended (the county justice bureau's regular
     training, 人民调解法 第十四条); a mediator without one this year is warned about."""
-    require(actor, Action.MEDIATION_MANAGE)
-    check_committee(actor, mediator.committee.path)
+    _require_manager(actor, mediator.committee.path)
     if not isinstance(trained_on, date) or trained_on.year < 2000:
         raise InvalidInput("请填写培训日期", field="trained_on")
     if trained_on > timezone.localdate():
@@ -283,8 +333,8 @@ def mediator_training_add(
         mediator=mediator,
         trained_on=trained_on,
         hours=_hours(hours),
-        organizer=text({"organizer": organizer}, "organizer", "组织单位", required=True, limit=100),
-        content=text({"content": content}, "content", "培训内容", required=True, limit=200),
+        organizer=given(organizer, "organizer", "组织单位", required=True, limit=100),
+        content=given(content, "content", "培训内容", required=True, limit=200),
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     audit(actor, "mediation.mediator.training_add", mediator, training=training.pk)
@@ -295,12 +345,11 @@ def mediator_training_add(
 def room_create(
     *, actor: Actor, committee: Committee, name: str, address: str = "", video_room: str = ""
 ) -> MediationRoom:
-    require(actor, Action.MEDIATION_MANAGE)
-    check_committee(actor, committee.path)
+    _require_manager(actor, committee.path)
     if not committee.is_active:
         raise Conflict("调委会已停用，不能增加调解室", code="inactive")
-    name = text({"name": name}, "name", "调解室名称", required=True, limit=100)
-    address = text({"address": address}, "address", "地址", required=False, limit=200)
+    name = given(name, "name", "调解室名称", required=True, limit=100)
+    address = given(address, "address", "地址", required=False, limit=200)
     room = MediationRoom.objects.create(
         name=name,
         organization=committee.organization,
@@ -317,8 +366,7 @@ def room_create(
 def committee_set_active(*, actor: Actor, committee: Committee, active: bool) -> Committee:
     """停用/启用 a committee. Stopping is refused while it has open disputes; starting is
     refused when its center already has another working committee."""
-    require(actor, Action.MEDIATION_MANAGE)
-    check_committee(actor, committee.path)
+    _require_manager(actor, committee.path)
     committee = Committee.objects.select_for_update().get(pk=committee.pk)
     if committee.is_active == active:
         return committee

@@ -7,12 +7,12 @@ panel (422/409), success reloads the page with a message (HX-Redirect); without 
 the same forms post and redirect."""
 
 from collections.abc import Callable
-from datetime import timedelta
-from typing import Any
+from datetime import date, timedelta
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -68,7 +68,7 @@ def organization_choices(user: Actor) -> list[Organization]:
     return list(centers[:2000])
 
 
-def mediator_candidates(user: Actor, committee: Committee) -> Any:
+def mediator_candidates(user: Actor, committee: Committee) -> QuerySet[User]:
     """Active staff accounts of the committee's area, in the manager's scope, holding a
     mediating role."""
     qs = User.objects.filter(
@@ -101,8 +101,10 @@ def user_choices(
     return rows
 
 
-def _user_label(account: Any, current: Mediator | None) -> str:
-    label = f"{account.display_name}（{account.organization.name}）"
+def _user_label(account: User, current: Mediator | None) -> str:
+    # The accounts offered belong to the committee's area: each has an organization.
+    area = account.organization.name if account.organization else ""
+    label = f"{account.display_name}（{area}）"
     if current is not None:
         label += f" · 现为{current.committee.name}调解员"
     return label
@@ -117,25 +119,15 @@ def build_form(
     name: str,
     user: Actor,
     committee: Committee,
-    data: Any = None,
+    data: QueryDict | None = None,
     editing: Mediator | None = None,
 ) -> forms.Form:
     prefix = PANELS[name][0]
     if name == "mediator":
-        initial = {}
-        if editing is not None:
-            initial = {
-                "user": str(editing.user_id),
-                "employment": editing.employment,
-                "gender": editing.gender,
-                "specialities": editing.specialities,
-                "rooms": [str(pk) for pk in editing.rooms.values_list("pk", flat=True)],
-                **{f: getattr(editing, f) for f in QUALIFICATION_FIELDS},
-            }
         return MediatorForm(
             data,
             prefix=prefix,
-            initial=initial,
+            initial=_mediator_initial(editing),
             users=user_choices(user, committee, editing, posted=data is not None),
             rooms=room_choices(committee),
         )
@@ -149,7 +141,22 @@ def build_form(
 QUALIFICATION_FIELDS = ("education", "qualification", "certificate_no", "appointed_on")
 
 
-def _save_mediator(user: Actor, committee: Committee, data: dict[str, Any]) -> None:
+def _mediator_initial(editing: Mediator | None) -> dict[str, object]:
+    """The registration form of a new mediator starts empty; a change starts from the record."""
+    if editing is None:
+        return {}
+    return {
+        "user": str(editing.user_id),
+        "employment": editing.employment,
+        "gender": editing.gender,
+        "specialities": editing.specialities,
+        "rooms": [str(pk) for pk in editing.rooms.values_list("pk", flat=True)],
+        **{f: getattr(editing, f) for f in QUALIFICATION_FIELDS},
+    }
+
+
+def _save_mediator(user: Actor, committee: Committee, form: forms.Form) -> None:
+    data = form.cleaned_data
     account = mediator_candidates(user, committee).filter(pk=data["user"]).first()
     if account is None:
         raise InvalidInput("请选择本调委会辖区内有调解员角色的账号", field="user")
@@ -162,27 +169,33 @@ def _save_mediator(user: Actor, committee: Committee, data: dict[str, Any]) -> N
         specialities=data["specialities"],
         rooms=rooms,
         gender=data["gender"],
-        qualification={f: data.get(f) for f in QUALIFICATION_FIELDS},
+        qualification={
+            "education": data.get("education"),
+            "qualification": data.get("qualification"),
+            "certificate_no": data.get("certificate_no"),
+            "appointed_on": data.get("appointed_on"),
+        },
     )
 
 
-SAVERS: dict[str, Callable[[Any, Committee, dict[str, Any]], Any]] = {
+# Each form's save: the service it calls with the form's cleaned data.
+SAVERS: dict[str, Callable[[Actor, Committee, forms.Form], object]] = {
     "mediator": _save_mediator,
-    "term": lambda user, committee, data: service.committee_new_term(
-        actor=user, committee=committee, term_start=data["term_start"]
+    "term": lambda user, committee, form: service.committee_new_term(
+        actor=user, committee=committee, term_start=form.cleaned_data["term_start"]
     ),
-    "member": lambda user, committee, data: service.committee_member_add(
-        actor=user, committee=committee, data=data, since=timezone.localdate()
+    "member": lambda user, committee, form: service.committee_member_add(
+        actor=user, committee=committee, data=form.cleaned_data, since=timezone.localdate()
     ),
-    "room": lambda user, committee, data: service.room_create(
-        actor=user, committee=committee, **data
+    "room": lambda user, committee, form: service.room_create(
+        actor=user, committee=committee, **form.cleaned_data
     ),
 }
 
 
 def panel_context(
-    name: str, form: forms.Form, committee: Committee, **extra: Any
-) -> dict[str, Any]:
+    name: str, form: forms.Form, committee: Committee, **extra: str | bool
+) -> dict[str, object]:
     _prefix, title, submit, _done = PANELS[name]
     return {
         "panel": name,
@@ -214,7 +227,7 @@ def submit_panel(
     status = 422
     if form.is_valid():
         try:
-            SAVERS[name](user, committee, form.cleaned_data)
+            SAVERS[name](user, committee, form)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             status = exc.status
@@ -237,37 +250,53 @@ def render_committee(
     """A committee's page: members, mediators (workload), rooms, warnings and, for a
     manager, the panels (a bound form with errors is shown open)."""
     user = request.user
-    bound = bound or {}
     today = timezone.localdate()
     members = selectors.current_members(committee, today)
     manage = can(user, Action.MEDIATION_MANAGE)
-    panels = {}
-    if manage:
-        for name in PANELS:
-            form = bound.get(name) or build_form(name, user, committee)
-            panels[name] = panel_context(name, form, committee, open=name in bound)
-    mediators = list(
-        selectors.with_workload(
-            committee.mediators.select_related("user__organization").prefetch_related("rooms")
-        ).order_by("-is_active", "id")
-    )
-    untrained = [
-        m.user.display_name for m in mediators if m.is_active and not getattr(m, "trained", True)
-    ]
+    mediators = _mediators_with_workload(committee)
     context = {
         "committee": committee,
         "members": members,
-        "warnings": selectors.committee_warnings(committee, members, today, untrained)
-        if committee.is_active
-        else [],
+        "warnings": _committee_warnings(committee, members, mediators, today),
         "mediators": mediators,
         "untrained_label": selectors.UNTRAINED,
         "rooms": committee.rooms.prefetch_related("mediators__user").order_by("-is_active", "name"),
         "open_disputes": selectors.open_dispute_count(committee),
         "manage": manage,
-        "panels": panels,
+        "panels": _panels(user, committee, bound or {}) if manage else {},
     }
     return render(request, "mediation/committee.html", context, status=status)
+
+
+def _panels(
+    user: Actor, committee: Committee, bound: dict[str, forms.Form]
+) -> dict[str, dict[str, object]]:
+    """Every panel of the page: a form posted with errors is shown open, the others closed."""
+    panels = {}
+    for name in PANELS:
+        form = bound.get(name) or build_form(name, user, committee)
+        panels[name] = panel_context(name, form, committee, open=name in bound)
+    return panels
+
+
+def _mediators_with_workload(committee: Committee) -> list[Mediator]:
+    return list(
+        selectors.with_workload(
+            committee.mediators.select_related("user__organization").prefetch_related("rooms")
+        ).order_by("-is_active", "id")
+    )
+
+
+def _committee_warnings(
+    committee: Committee, members: list[CommitteeMember], mediators: list[Mediator], today: date
+) -> list[str]:
+    """The warnings of a working committee (a stopped one has none)."""
+    if not committee.is_active:
+        return []
+    untrained = [
+        m.user.display_name for m in mediators if m.is_active and not getattr(m, "trained", True)
+    ]
+    return selectors.committee_warnings(committee, members, today, untrained)
 
 
 def committee_or_404(user: Actor, pk: int) -> Committee:
@@ -310,30 +339,16 @@ def committee_form(request: StaffRequest, pk: int, name: str) -> HttpResponse:
 def committee_new(request: StaffRequest) -> HttpResponse:
     user = request.user
     organizations = organization_choices(user)
-    initial = {"term_start": timezone.localdate()}
+    posted = request.POST if request.method == "POST" else None
     form = CommitteeForm(
-        request.POST if request.method == "POST" else None,
-        organizations=organizations,
-        initial=initial,
+        posted, organizations=organizations, initial={"term_start": timezone.localdate()}
     )
     status = 200
-    if request.method == "POST":
+    if posted is not None:
         status = 422
         if form.is_valid():
-            data = form.cleaned_data
-            org = scope_for(user).filter(Organization.objects.filter(pk=data["organization"]))
-            organization = org.first()
             try:
-                if organization is None:
-                    raise InvalidInput("请选择您管辖范围内的综治中心", field="organization")
-                committee = service.committee_create(
-                    actor=user,
-                    organization=organization,
-                    name=data["name"] or default_committee_name(organization.name),
-                    term_start=data["term_start"],
-                    address=data["address"],
-                    phone=data["phone"],
-                )
+                committee = _create_committee(user, form)
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
                 status = exc.status if exc.status != 400 else 422
@@ -353,13 +368,30 @@ def committee_new(request: StaffRequest) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
+def _create_committee(user: Actor, form: CommitteeForm) -> Committee:
+    data = form.cleaned_data
+    organization = (
+        scope_for(user).filter(Organization.objects.filter(pk=data["organization"])).first()
+    )
+    if organization is None:
+        raise InvalidInput("请选择您管辖范围内的综治中心", field="organization")
+    return service.committee_create(
+        actor=user,
+        organization=organization,
+        name=data["name"] or default_committee_name(organization.name),
+        term_start=data["term_start"],
+        address=data["address"],
+        phone=data["phone"],
+    )
+
+
 # --- 停用/启用, 离任 -------------------------------------------------------------------------
 def _flag(request: StaffRequest) -> bool:
     return request.POST.get("active") == "1"
 
 
 def _toggle(
-    request: StaffRequest, committee: Committee, apply: Callable[[], Any], message: str
+    request: StaffRequest, committee: Committee, apply: Callable[[], object], message: str
 ) -> HttpResponse:
     url = reverse("mediation:committee", args=[committee.pk])
     try:
