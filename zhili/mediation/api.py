@@ -5,7 +5,7 @@ agreement's Word document. Endpoints hold no rules: reads go through `selectors`
 scope is 404), writes through `services`."""
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -26,7 +26,7 @@ from zhili.core.personal import mask_id_number, mask_phone
 from zhili.core.schemas import ERRORS, Input
 from zhili.mediation import selectors, services, workflow
 from zhili.mediation.documents import agreement_document
-from zhili.mediation.models import Agreement, Dispute, Session
+from zhili.mediation.models import Agreement, AgreementParty, Dispute, Party, Session
 from zhili.mediation.services.agreements import due_text, missing_signatures
 from zhili.orgs.auth import StaffRequest
 
@@ -35,6 +35,8 @@ disputes_router = Router(tags=["矛盾纠纷调解"])
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 Id = Annotated[int, Field(ge=1, le=10**12)]
 Text = Annotated[str, Field(max_length=20000)]
+# The fields of a response, ready for its schema (DisputeOut, SessionOut, ...) to serialize.
+Fields = dict[str, object]
 
 
 class PartyIn(Input):
@@ -248,7 +250,7 @@ class DisputeQuery(PageQuery):
     q: str = Field("", max_length=100, description="编号或名称关键词")
 
 
-def dispute_out(d: Dispute) -> dict[str, Any]:
+def dispute_out(d: Dispute) -> Fields:
     return {
         "number": d.number,
         "title": d.title,
@@ -272,7 +274,7 @@ def dispute_out(d: Dispute) -> dict[str, Any]:
     }
 
 
-def session_out(s: Session) -> dict[str, Any]:
+def session_out(s: Session) -> Fields:
     return {
         "id": s.pk,
         "held_at": s.held_at,
@@ -285,20 +287,9 @@ def session_out(s: Session) -> dict[str, Any]:
     }
 
 
-def agreement_out(a: Agreement | None) -> dict[str, Any] | None:
+def agreement_out(a: Agreement | None) -> Fields | None:
     if a is None:
         return None
-    signatories = [
-        {
-            "party": s.party_id,
-            "name": s.party.name,
-            "side": s.party.side,
-            "liability": s.liability,
-            "signed_at": s.signed_at,
-            "method": s.method,
-        }
-        for s in a.signatories.select_related("party")
-    ]
     return {
         "form": a.form,
         "matters": a.matters,
@@ -306,11 +297,30 @@ def agreement_out(a: Agreement | None) -> dict[str, Any] | None:
         "performance": a.performance,
         "signed_at": a.signed_at,
         "effective_at": a.effective_at,
-        "signatories": signatories,
+        "signatories": [_signatory_out(s) for s in a.signatories.select_related("party")],
         "mediator": a.mediator.user.display_name if a.mediator else None,
         "mediator_signed_at": a.mediator_signed_at,
         "sealed_at": a.sealed_at,
         "missing_signatures": missing_signatures(a) if a.is_written else [],
+        **_confirmation_out(a),
+        "performed": a.performed,
+    }
+
+
+def _signatory_out(s: AgreementParty) -> Fields:
+    return {
+        "party": s.party_id,
+        "name": s.party.name,
+        "side": s.party.side,
+        "liability": s.liability,
+        "signed_at": s.signed_at,
+        "method": s.method,
+    }
+
+
+def _confirmation_out(a: Agreement) -> Fields:
+    """The judicial confirmation (司法确认): its deadline, application and result."""
+    return {
         "confirmation_due": a.confirmation_due.isoformat() if a.confirmation_due else None,
         "confirmation_due_text": due_text(a) if a.confirmation_due else "",
         "confirmation_provisional": a.confirmation_provisional,
@@ -318,7 +328,6 @@ def agreement_out(a: Agreement | None) -> dict[str, Any] | None:
         "court": a.court,
         "confirmation_result": a.confirmation_result,
         "confirmation_warned_at": a.confirmation_warned_at,
-        "performed": a.performed,
     }
 
 
@@ -327,20 +336,20 @@ def terminated_by(d: Dispute) -> str | None:
     return f"{party.get_side_display()}{party.name}" if party is not None else None
 
 
-def detail_out(request: StaffRequest, d: Dispute) -> dict[str, Any]:
-    parties = [
-        {
-            "id": p.pk,
-            "side": p.side,
-            "kind": p.kind,
-            "name": p.name,
-            "id_number": mask_id_number(p.id_number) if p.id_number else "",
-            "phone": mask_phone(p.phone) if p.phone else "",
-            "org_code": p.org_code,
-            "consent": p.consent,
-        }
-        for p in d.parties.all()
-    ]
+def _party_out(p: Party) -> Fields:
+    return {
+        "id": p.pk,
+        "side": p.side,
+        "kind": p.kind,
+        "name": p.name,
+        "id_number": mask_id_number(p.id_number) if p.id_number else "",
+        "phone": mask_phone(p.phone) if p.phone else "",
+        "org_code": p.org_code,
+        "consent": p.consent,
+    }
+
+
+def detail_out(request: StaffRequest, d: Dispute) -> Fields:
     return {
         **dispute_out(d),
         "summary": d.summary,
@@ -349,7 +358,7 @@ def detail_out(request: StaffRequest, d: Dispute) -> dict[str, Any]:
         "terminated_by": terminated_by(d),
         "termination_reason": d.termination_reason,
         "lead_mediator": str(d.lead_mediator) if d.lead_mediator_id else None,
-        "parties": parties,
+        "parties": [_party_out(p) for p in d.parties.all()],
         "sessions": [session_out(s) for s in d.sessions.select_related("room")],
         "agreement": agreement_out(selectors.dispute_agreement(d)),
         "actions": [t.name for t in services.actions_for(request.user, d)],
@@ -358,7 +367,7 @@ def detail_out(request: StaffRequest, d: Dispute) -> dict[str, Any]:
 
 
 @disputes_router.get("/disputes", response={200: DisputePageOut, **ERRORS})
-def dispute_list(request: StaffRequest, query: Query[DisputeQuery]) -> Any:
+def dispute_list(request: StaffRequest, query: Query[DisputeQuery]) -> Fields:
     """本人可见范围内的矛盾纠纷，按登记时间倒序，每页 limit 条；下一页以 cursor=next_cursor 取。"""
     filters = selectors.DisputeFilters(
         state=query.state,
@@ -373,7 +382,7 @@ def dispute_list(request: StaffRequest, query: Query[DisputeQuery]) -> Any:
 
 
 @disputes_router.post("/disputes", response={201: DisputeDetailOut, **ERRORS})
-def dispute_create(request: StaffRequest, payload: DisputeIn) -> Any:
+def dispute_create(request: StaffRequest, payload: DisputeIn) -> Status[Fields]:
     """登记一件矛盾纠纷及其当事人。"""
     committee = None
     if payload.committee is not None:
@@ -406,11 +415,11 @@ def dispute_create(request: StaffRequest, payload: DisputeIn) -> Any:
 
 
 @disputes_router.get("/disputes/{number}", response={200: DisputeDetailOut, **ERRORS})
-def dispute_detail(request: StaffRequest, number: str) -> Any:
+def dispute_detail(request: StaffRequest, number: str) -> Fields:
     return detail_out(request, selectors.dispute_get(user=request.user, number=number))
 
 
-def _detail(request: StaffRequest, dispute: Dispute) -> dict[str, Any]:
+def _detail(request: StaffRequest, dispute: Dispute) -> Fields:
     return detail_out(request, selectors.dispute_get(user=request.user, number=dispute.number))
 
 
@@ -432,7 +441,7 @@ add_action_route(
     deprecated=True,
     description="已弃用：请用 POST /disputes/{number}/actions/{action}（操作名在路径中）",
 )
-def dispute_act(request: StaffRequest, number: str, payload: DisputeActIn) -> Any:
+def dispute_act(request: StaffRequest, number: str, payload: DisputeActIn) -> Fields:
     """执行一项流转操作（受理、调解、达成协议、回访、归档……）。"""
     dispute = selectors.dispute_get(user=request.user, number=number)
     data = payload.dict(exclude={"action"})
@@ -442,13 +451,13 @@ def dispute_act(request: StaffRequest, number: str, payload: DisputeActIn) -> An
 
 
 @disputes_router.get("/disputes/{number}/sessions", response={200: list[SessionOut], **ERRORS})
-def session_list(request: StaffRequest, number: str) -> Any:
+def session_list(request: StaffRequest, number: str) -> list[Fields]:
     dispute = selectors.dispute_get(user=request.user, number=number)
     return [session_out(s) for s in dispute.sessions.select_related("room")]
 
 
 @disputes_router.post("/disputes/{number}/sessions", response={201: SessionOut, **ERRORS})
-def session_create(request: StaffRequest, number: str, payload: SessionIn) -> Any:
+def session_create(request: StaffRequest, number: str, payload: SessionIn) -> Status[Fields]:
     """记录一次调解（现场或视频）。"""
     dispute = selectors.dispute_get(user=request.user, number=number)
     data = {k: v for k, v in payload.dict().items() if v not in (None, "", [])}
@@ -461,7 +470,7 @@ def session_create(request: StaffRequest, number: str, payload: SessionIn) -> An
     response={200: None, **ERRORS},
     openapi_extra={"responses": {200: {"content": {DOCX: {}}, "description": "人民调解协议书"}}},
 )
-def agreement_docx(request: StaffRequest, number: str) -> Any:
+def agreement_docx(request: StaffRequest, number: str) -> HttpResponse:
     """调解协议书（Word）；含完整身份证号码，每次下载记入审计日志。"""
     dispute = selectors.dispute_get(user=request.user, number=number)
     response = HttpResponse(

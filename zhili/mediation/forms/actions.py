@@ -5,9 +5,11 @@ They check the shape of the input only; the rules (who may, in which state) live
 `data_for_service` is the input of `services.dispute_act`.
 """
 
-from typing import Any
+from datetime import datetime
+from typing import TypedDict
 
 from django import forms
+from django.http import QueryDict
 
 from zhili.mediation.forms.fields import TEXTAREA, choice_field, moment_field
 from zhili.mediation.models import (
@@ -23,12 +25,30 @@ from zhili.mediation.models import (
 )
 
 
+class SignatureRow(TypedDict):
+    """One party's signature: how (sign, seal, fingerprint) and when ("" for the default)."""
+
+    party: int
+    method: str
+    signed_at: datetime | str
+
+
+class LiabilityRow(TypedDict):
+    party: int
+    liability: str
+
+
+# One field of an action's input as the forms give it to `services.dispute_act`.
+InputValue = str | int | bool | datetime | list[str] | list[SignatureRow] | list[LiabilityRow]
+ActionInput = dict[str, InputValue]
+
+
 class ActionForm(forms.Form):
-    def __init__(self, *args: Any, dispute: Dispute, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: QueryDict | None = None, *, dispute: Dispute) -> None:
+        super().__init__(data)
         self.dispute = dispute
 
-    def data_for_service(self) -> dict[str, Any]:
+    def data_for_service(self) -> ActionInput:
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
@@ -77,8 +97,8 @@ class ConsentForm(ActionForm):
     consent = _answer("是否同意调解", Consent.choices, "请选择同意或不同意调解")
     note = _note("说明", required=False)
 
-    def __init__(self, *args: Any, dispute: Dispute, **kwargs: Any) -> None:
-        super().__init__(*args, dispute=dispute, **kwargs)
+    def __init__(self, data: QueryDict | None = None, *, dispute: Dispute) -> None:
+        super().__init__(data, dispute=dispute)
         pending = dispute.parties.filter(consent=Consent.PENDING)
         choice_field(self, "party").choices = [
             (str(p.pk), f"{p.get_side_display()} {p.name}") for p in pending
@@ -92,8 +112,8 @@ class AssignForm(ActionForm):
     )
     room = forms.ChoiceField(label="调解室", required=False)
 
-    def __init__(self, *args: Any, dispute: Dispute, **kwargs: Any) -> None:
-        super().__init__(*args, dispute=dispute, **kwargs)
+    def __init__(self, data: QueryDict | None = None, *, dispute: Dispute) -> None:
+        super().__init__(data, dispute=dispute)
         choices = _mediator_choices(dispute)
         choice_field(self, "lead_mediator").choices = choices
         choice_field(self, "mediators").choices = choices
@@ -116,8 +136,8 @@ class SessionForm(ActionForm):
         error_messages={"required": "请填写调解记录"},
     )
 
-    def __init__(self, *args: Any, dispute: Dispute, **kwargs: Any) -> None:
-        super().__init__(*args, dispute=dispute, **kwargs)
+    def __init__(self, data: QueryDict | None = None, *, dispute: Dispute) -> None:
+        super().__init__(data, dispute=dispute)
         choice_field(self, "mediators").choices = _mediator_choices(dispute)
         choice_field(self, "room").choices = _room_choices(dispute)
 
@@ -135,7 +155,7 @@ def _signature_fields(
     form.fields[f"signat_{prefix}"] = moment_field("签署时间", blank_means)
 
 
-def _signature_rows(form: forms.Form, pks: list[int]) -> list[dict[str, Any]]:
+def _signature_rows(form: forms.Form, pks: list[int]) -> list[SignatureRow]:
     data = form.cleaned_data
     return [
         {"party": pk, "method": data[f"sign_{pk}"], "signed_at": data.get(f"signat_{pk}") or ""}
@@ -182,8 +202,8 @@ class AgreeForm(ActionForm):
     mediator_signed = forms.BooleanField(label="调解员已签名", initial=True, required=False)
     sealed = forms.BooleanField(label="已加盖调委会印章", initial=True, required=False)
 
-    def __init__(self, *args: Any, dispute: Dispute, **kwargs: Any) -> None:
-        super().__init__(*args, dispute=dispute, **kwargs)
+    def __init__(self, data: QueryDict | None = None, *, dispute: Dispute) -> None:
+        super().__init__(data, dispute=dispute)
         self.parties = list(dispute.parties.all())
         for party in self.parties:
             label = f"{party.get_side_display()}{party.name}"
@@ -206,8 +226,8 @@ class AgreeForm(ActionForm):
             ["agreement_form", "signed_at", "matters", *party_fields, "terms", "performance"]
         )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
+    def clean(self) -> None:
+        data = self.cleaned_data
         if data.get("agreement_form", AgreementForm.WRITTEN) == AgreementForm.WRITTEN:
             for name, label in (("matters", "争议事项"), ("performance", "履行方式、时限")):
                 if not data.get(name):
@@ -215,18 +235,17 @@ class AgreeForm(ActionForm):
             for party in self.parties:
                 if not data.get(f"liability_{party.pk}"):
                     self.add_error(f"liability_{party.pk}", "请写明该当事人的责任（可写“无”）")
-        return data
 
-    def data_for_service(self) -> dict[str, Any]:
+    def data_for_service(self) -> ActionInput:
         data = self.cleaned_data
-        out = {k: data[k] for k in ("matters", "terms", "performance") if data.get(k)}
+        out: ActionInput = {k: data[k] for k in ("matters", "terms", "performance") if data.get(k)}
         out["form"] = data.get("agreement_form") or AgreementForm.WRITTEN
         if data.get("signed_at"):
             out["signed_at"] = data["signed_at"]
         if out["form"] == AgreementForm.ORAL:
             return out
         out["liabilities"] = [
-            {"party": p.pk, "liability": data[f"liability_{p.pk}"]} for p in self.parties
+            LiabilityRow(party=p.pk, liability=data[f"liability_{p.pk}"]) for p in self.parties
         ]
         out["signatures"] = _signature_rows(self, [p.pk for p in self.parties])
         out["mediator"] = data.get("mediator") or ""
@@ -239,8 +258,8 @@ class SignForm(ActionForm):
     """登记签名盖章: the signatures and the seal still missing on a written agreement; a time
     left blank is now."""
 
-    def __init__(self, *args: Any, dispute: Dispute, **kwargs: Any) -> None:
-        super().__init__(*args, dispute=dispute, **kwargs)
+    def __init__(self, data: QueryDict | None = None, *, dispute: Dispute) -> None:
+        super().__init__(data, dispute=dispute)
         agreement = getattr(dispute, "agreement", None)
         rows = (
             list(AgreementParty.objects.filter(agreement=agreement).select_related("party"))
@@ -268,9 +287,9 @@ class SignForm(ActionForm):
             self.fields["sealed"] = forms.BooleanField(label="已加盖调委会印章", required=False)
             self.fields["sealed_at"] = moment_field("盖章时间", "现在")
 
-    def data_for_service(self) -> dict[str, Any]:
+    def data_for_service(self) -> ActionInput:
         data = self.cleaned_data
-        out: dict[str, Any] = {"signatures": _signature_rows(self, [p.pk for p in self.unsigned])}
+        out: ActionInput = {"signatures": _signature_rows(self, [p.pk for p in self.unsigned])}
         if data.get("mediator_signed"):
             out["mediator"] = data.get("mediator") or ""
             out["mediator_signed_at"] = data.get("mediator_signed_at") or True
@@ -285,8 +304,8 @@ class TerminateForm(ActionForm):
     party = forms.ChoiceField(label="要求终止调解的当事人")
     note = _note("终止理由", required=True, placeholder="当事人提出终止调解的理由")
 
-    def __init__(self, *args: Any, dispute: Dispute, **kwargs: Any) -> None:
-        super().__init__(*args, dispute=dispute, **kwargs)
+    def __init__(self, data: QueryDict | None = None, *, dispute: Dispute) -> None:
+        super().__init__(data, dispute=dispute)
         choice_field(self, "party").choices = [
             (str(p.pk), f"{p.get_side_display()} {p.name}") for p in dispute.parties.all()
         ]

@@ -1,9 +1,8 @@
 """Forms of committee management (MEDIATION_MANAGE): a committee, its members, rooms,
 mediators, their trainings, a new term."""
 
-from typing import Any
-
 from django import forms
+from django.http import QueryDict
 
 from zhili.core.dates import DayField
 from zhili.mediation.forms.fields import DATE_INPUT, choice_field
@@ -51,8 +50,14 @@ class CommitteeForm(forms.Form):
     address = forms.CharField(label="地址", max_length=200, required=False)
     phone = forms.CharField(label="联系电话", max_length=30, required=False)
 
-    def __init__(self, *args: Any, organizations: list[Organization], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        *,
+        organizations: list[Organization],
+        initial: dict[str, object] | None = None,
+    ) -> None:
+        super().__init__(data, initial=initial)
         field = choice_field(self, "organization")
         use_unit_picker(field, organizations, "请选择综治中心", value=lambda o: str(o.pk))
 
@@ -96,12 +101,14 @@ class MediatorForm(forms.Form):
 
     def __init__(
         self,
-        *args: Any,
+        data: QueryDict | None = None,
+        *,
+        prefix: str,
+        initial: dict[str, object],
         users: list[tuple[str, str]],
         rooms: list[tuple[str, str]],
-        **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(data, prefix=prefix, initial=initial)
         choice_field(self, "user").choices = [("", "请选择"), *users]
         choice_field(self, "rooms").choices = rooms
 

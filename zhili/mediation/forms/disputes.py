@@ -5,9 +5,10 @@ They check the shape of the input only; the rules (who may, valid ID numbers) li
 (`parties.1.id_number` is the respondent's `r_id_number` here).
 """
 
-from typing import Any
+from typing import TypedDict
 
 from django import forms
+from django.http import QueryDict
 
 from zhili.core.dates import MonthField
 from zhili.mediation.forms.fields import choice_field
@@ -46,20 +47,27 @@ def _party_fields(prefix: str, label: str, required: bool) -> dict[str, forms.Fi
     }
 
 
-class PartiesMixin:
-    """Party blocks (applicant, respondent, another) and the mapping of service errors."""
+class PartyBlock(TypedDict):
+    label: str
+    fields: list[forms.BoundField]
+
+
+class PartiesForm(forms.Form):
+    """A dispute's opening form: the committee offered, the party blocks (applicant,
+    respondent, another) and the mapping of service errors to their fields."""
 
     blocks: list[tuple[str, str, str, bool]] = PARTY_BLOCKS
-    fields: dict[str, forms.Field]
-    cleaned_data: dict[str, Any]
+    committee = forms.ChoiceField(label="受理调委会")
 
-    def add_party_fields(self) -> None:
+    def __init__(self, data: QueryDict | None = None, *, committees: list[tuple[str, str]]) -> None:
+        super().__init__(data)
+        choice_field(self, "committee").choices = committees
         for prefix, _side, label, required in self.blocks:
             self.fields.update(_party_fields(prefix, label, required))
 
-    def party_blocks(self) -> list[dict[str, Any]]:
+    def party_blocks(self) -> list[PartyBlock]:
         return [
-            {"label": label, "fields": [self[f"{prefix}_{f}"] for f in PARTY_FIELDS]}  # type: ignore[index]
+            {"label": label, "fields": [self[f"{prefix}_{f}"] for f in PARTY_FIELDS]}
             for prefix, _side, label, _ in self.blocks
         ]
 
@@ -87,8 +95,7 @@ class PartiesMixin:
         return field if field in self.fields else None
 
 
-class RegisterForm(PartiesMixin, forms.Form):
-    committee = forms.ChoiceField(label="受理调委会")
+class RegisterForm(PartiesForm):
     title = forms.CharField(
         label="纠纷名称", max_length=200, error_messages={"required": "请填写纠纷名称"}
     )
@@ -107,25 +114,14 @@ class RegisterForm(PartiesMixin, forms.Form):
         error_messages={"required": "请填写纠纷简要情况"},
     )
 
-    def __init__(self, *args: Any, committees: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choice_field(self, "committee").choices = committees
-        self.add_party_fields()
 
-
-class FromCaseForm(PartiesMixin, forms.Form):
+class FromCaseForm(PartiesForm):
     """Opening from a case: the case gives the text, place and applicant; add the rest."""
 
     blocks = [("r", "respondent", "被申请人", True), ("o", "other", "其他当事人", False)]
-    committee = forms.ChoiceField(label="受理调委会")
     kind = forms.ChoiceField(label="纠纷类型", choices=DisputeKind.choices)
     scale = forms.ChoiceField(label="纠纷规模", choices=Scale.choices, initial=Scale.ORDINARY)
     people_count = forms.IntegerField(label="涉及人数", min_value=1, max_value=100_000, initial=2)
-
-    def __init__(self, *args: Any, committees: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choice_field(self, "committee").choices = committees
-        self.add_party_fields()
 
     def error_field(self, field: str | None) -> str | None:
         # The case's reporter is party 0; the form's blocks start at party 1.

@@ -9,7 +9,6 @@ DomainError comes back beside its field as a 4xx.
 
 from datetime import timedelta
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -37,30 +36,15 @@ from zhili.mediation.reports.forms import (
     UnmarkForm,
 )
 from zhili.mediation.reports.table import COLUMNS
+from zhili.mediation.views.common import DOCX, attachment, query_without
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PAGE_SIZE = 20
 
 
 def dossier_url(number: str) -> str:
     return reverse("mediation:detail", args=[number])
-
-
-def _attachment(body: bytes, content_type: str, ascii_name: str, name: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-    )
-    return response
-
-
-def _query(request: StaffRequest, *drop: str) -> str:
-    query = request.GET.copy()
-    for key in ("page", *drop):
-        query.pop(key, None)
-    return query.urlencode()
 
 
 # --- the index ---------------------------------------------------------------------------------
@@ -110,7 +94,7 @@ def monthly(request: StaffRequest) -> HttpResponse:
         "columns": COLUMNS,
         "units": stats.report_units(request.user),
         "month_value": f"{table.year}-{table.month:02d}",
-        "query": _query(request),
+        "query": query_without(request),
     }
     return render(request, "mediation/reports/monthly.html", context, status=status)
 
@@ -126,7 +110,7 @@ def monthly_xlsx(request: StaffRequest) -> HttpResponse:
         return monthly(request)
     body = services.monthly_export(actor=request.user, table=table)
     name = f"人民调解工作统计月报表_{table.unit_name}_{table.year}年{table.month:02d}月.xlsx"
-    return _attachment(body, XLSX, f"mediation-{table.year}-{table.month:02d}.xlsx", name)
+    return attachment(body, XLSX, f"mediation-{table.year}-{table.month:02d}.xlsx", name)
 
 
 # --- search and marking --------------------------------------------------------------------------
@@ -168,7 +152,7 @@ def search(request: StaffRequest) -> HttpResponse:
             status = exc.status
     else:
         status = 422
-    context = {"form": form, "rows": rows, "page": page, "query": _query(request)}
+    context = {"form": form, "rows": rows, "page": page, "query": query_without(request)}
     return render(request, "mediation/reports/search.html", context, status=status)
 
 
@@ -256,7 +240,7 @@ def collection(request: StaffRequest) -> HttpResponse:
         "page": page,
         "rows": [_row(request.user, d) for d in page.object_list],
         "count": page.paginator.count,
-        "query": _query(request),
+        "query": query_without(request),
         "can_manage": can(request.user, Action.MEDIATION_MANAGE),
     }
     return render(request, "mediation/reports/collection.html", context,
@@ -283,12 +267,12 @@ def anthology(request: StaffRequest) -> HttpResponse:
     cases = selectors.anthology_cases(qs)
     if not cases:
         messages.error(request, "所选范围内没有典型案例，无法生成案例选集")
-        return redirect(f"{reverse('mediation:collection')}?{_query(request)}")
+        return redirect(f"{reverse('mediation:collection')}?{query_without(request)}")
     anthology = Anthology(
         title="人民调解案例选集", subtitle=_subtitle(request.user, form), cases=cases
     )
     body = services.anthology_export(actor=request.user, anthology=anthology)
-    return _attachment(body, DOCX, "mediation-anthology.docx", "人民调解案例选集.docx")
+    return attachment(body, DOCX, "mediation-anthology.docx", "人民调解案例选集.docx")
 
 
 # --- rankings ----------------------------------------------------------------------------------

@@ -1,16 +1,15 @@
-"""What the mediation pages share: the scoped lookup answered by 404, the committees offered."""
+"""What the mediation pages share: the scoped lookup answered by 404, the committees offered,
+a download's response and a list's query string without its page."""
 
-from typing import Any
+from urllib.parse import quote
 
-from django.http import Http404
-from django.urls import reverse
+from django.http import Http404, HttpResponse
 
 from zhili.core.errors import NotFound
-from zhili.core.roles import Action
-from zhili.core.scope import can
 from zhili.core.types import Actor
 from zhili.mediation import selectors
 from zhili.mediation.models import Dispute
+from zhili.orgs.auth import StaffRequest
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -31,8 +30,18 @@ def committee_choices(user: Actor) -> list[tuple[str, str]]:
     return rows
 
 
-def from_case_url(user: Actor, case: Any) -> str:
-    """The link a case page may show to open a dispute from it (empty when not allowed)."""
-    if not can(user, Action.DISPUTES_MEDIATE):
-        return ""
-    return reverse("mediation:from_case", args=[case.case_no])
+def attachment(body: bytes, content_type: str, ascii_name: str, name: str) -> HttpResponse:
+    """A download named `name` (`ascii_name` for the browsers that read no UTF-8 name)."""
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    )
+    return response
+
+
+def query_without(request: StaffRequest, *drop: str) -> str:
+    """The page's query string without its page number (and the `drop` parameters)."""
+    query = request.GET.copy()
+    for key in ("page", *drop):
+        query.pop(key, None)
+    return query.urlencode()

@@ -2,11 +2,10 @@
 confirmation window, notices, risk), its actions opened in place (HTMX), the audited reveal
 of a party's ID number or phone, and the agreement's Word document."""
 
-from typing import Any
-from urllib.parse import quote
+from typing import TypedDict
 
 from django import forms
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -23,9 +22,10 @@ from zhili.core.types import Actor
 from zhili.mediation import deadlines, selectors, services, workflow
 from zhili.mediation.documents import agreement_document, agreement_print
 from zhili.mediation.forms import ACTION_FORMS, ActionForm
-from zhili.mediation.models import Agreement, Dispute
+from zhili.mediation.forms.actions import ActionInput
+from zhili.mediation.models import Agreement, AgreementParty, Dispute, Party
 from zhili.mediation.services.agreements import due_text, missing_signatures
-from zhili.mediation.views.common import DOCX, get_dispute_or_404
+from zhili.mediation.views.common import DOCX, attachment, get_dispute_or_404
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import forbidden, requires
 from zhili.web.printing import paper_page
@@ -33,7 +33,22 @@ from zhili.web.printing import paper_page
 REVEALABLE = {"id_number", "phone"}
 
 
-def party_rows(dispute: Dispute) -> list[dict[str, Any]]:
+class PartyRow(TypedDict):
+    party: Party
+    id_number: str
+    phone: str
+
+
+class ConfirmationState(TypedDict, total=False):
+    signatories: list[AgreementParty]
+    missing: list[str]
+    due_text: str
+    days_left: int
+    expired: bool
+    warned: bool
+
+
+def party_rows(dispute: Dispute) -> list[PartyRow]:
     return [
         {
             "party": p,
@@ -44,11 +59,11 @@ def party_rows(dispute: Dispute) -> list[dict[str, Any]]:
     ]
 
 
-def confirmation_state(agreement: Agreement | None) -> dict[str, Any]:
+def confirmation_state(agreement: Agreement | None) -> ConfirmationState:
     """The agreement's signatures still missing and its confirmation window, as shown."""
     if agreement is None:
         return {}
-    state: dict[str, Any] = {
+    state: ConfirmationState = {
         "signatories": list(agreement.signatories.select_related("party")),
         "missing": missing_signatures(agreement) if agreement.is_written else [],
     }
@@ -65,7 +80,7 @@ def confirmation_state(agreement: Agreement | None) -> dict[str, Any]:
     }
 
 
-def detail_context(user: Actor, dispute: Dispute) -> dict[str, Any]:
+def detail_context(user: Actor, dispute: Dispute) -> dict[str, object]:
     agreement = selectors.dispute_agreement(dispute)
     return {
         "dispute": dispute,
@@ -84,11 +99,14 @@ def detail_context(user: Actor, dispute: Dispute) -> dict[str, Any]:
     }
 
 
-def _action_form(form_class: type[forms.Form], dispute: Dispute, data: Any) -> forms.Form:
-    return form_class(data, dispute=dispute)  # type: ignore[call-arg]
+def _action_form(
+    form_class: type[forms.Form], dispute: Dispute, data: QueryDict | None
+) -> forms.Form:
+    assert issubclass(form_class, ActionForm)
+    return form_class(data, dispute=dispute)
 
 
-def _action_data(form: forms.Form) -> dict[str, Any]:
+def _action_data(form: forms.Form) -> ActionInput:
     assert isinstance(form, ActionForm)
     return form.data_for_service()
 
@@ -147,12 +165,8 @@ def agreement_docx(request: StaffRequest, number: str) -> HttpResponse:
         return HttpResponse(
             exc.message, status=exc.status, content_type="text/plain; charset=utf-8"
         )
-    response = HttpResponse(content, content_type=DOCX)
     name = f"人民调解协议书-{dispute.number}.docx"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{dispute.number}.docx\"; filename*=UTF-8''{quote(name)}"
-    )
-    return response
+    return attachment(content, DOCX, f"{dispute.number}.docx", name)
 
 
 @requires(Action.DISPUTES_VIEW)
