@@ -31,38 +31,38 @@ def _note(alert: RiskAlert) -> str:
 
 
 def _record(ids: list[int], now: datetime) -> None:
+    """For the alerts carded at `now`: a timeline line, an audit row and an event each."""
     carded = list(
         RiskAlert.objects.filter(pk__in=ids, card_at=now).select_related("unit", "dispute")
     )
-    DisputeEvent.objects.bulk_create(
-        [
-            DisputeEvent(
-                dispute_id=alert.dispute_id,
-                action=ACTION,
-                from_state=alert.dispute.state,
-                to_state=alert.dispute.state,
-                note=_note(alert),
-                data={"alert": alert.pk, "card": alert.card, "unit": alert.unit.code},
-                created_at=now,
-            )
-            for alert in carded
-        ]
-    )
-    AuditLog.objects.bulk_create(
-        [
-            AuditLog(
-                actor=None,
-                action="mediation.risk_alert.card",
-                target_type="mediation.riskalert",
-                target_id=str(alert.pk),
-                extra={"card": alert.card, "unit": alert.unit.code},
-                created_at=now,
-            )
-            for alert in carded
-        ]
-    )
+    DisputeEvent.objects.bulk_create([_history_row(alert, now) for alert in carded])
+    AuditLog.objects.bulk_create([_audit_row(alert, now) for alert in carded])
     OutboxEvent.objects.bulk_create(
         [OutboxEvent(name=RiskAlertCarded.name, payload=_event(a).payload()) for a in carded]
+    )
+
+
+def _history_row(alert: RiskAlert, now: datetime) -> DisputeEvent:
+    state = alert.dispute.state
+    return DisputeEvent(
+        dispute_id=alert.dispute_id,
+        action=ACTION,
+        from_state=state,
+        to_state=state,
+        note=_note(alert),
+        data={"alert": alert.pk, "card": alert.card, "unit": alert.unit.code},
+        created_at=now,
+    )
+
+
+def _audit_row(alert: RiskAlert, now: datetime) -> AuditLog:
+    return AuditLog(
+        actor=None,
+        action="mediation.risk_alert.card",
+        target_type="mediation.riskalert",
+        target_id=str(alert.pk),
+        extra={"card": alert.card, "unit": alert.unit.code},
+        created_at=now,
     )
 
 

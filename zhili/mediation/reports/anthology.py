@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -221,31 +222,36 @@ def render_anthology(anthology: Anthology) -> bytes:
     """The anthology's .docx, its cases anonymized."""
     cases = [anonymize(c) for c in anthology.cases]
     doc = Document()
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-
-    for _ in range(6):
-        doc.add_paragraph()
-    cover = doc.add_paragraph()
-    cover.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(cover, anthology.title, size=26, font=TITLE_FONT, bold=True)
-    sub = doc.add_paragraph()
-    sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(sub, anthology.subtitle, size=16)
-    count = doc.add_paragraph()
-    count.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(count, f"共收录案例 {len(cases)} 件", size=14)
+    _a4_margins(doc)
+    _cover(doc, anthology, len(cases))
     _page_break(doc)
-
     _heading(doc, "目  录", level=1)
     for index, case in enumerate(cases, start=1):
         _para(doc, f"案例{index}  {case.title}（{case.kind}）", indent=False)
     for index, case in enumerate(cases, start=1):
         _page_break(doc)
         _chapter(doc, index, case)
-
     out = BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _a4_margins(doc: DocumentObject) -> None:
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+
+
+def _cover(doc: DocumentObject, anthology: Anthology, count: int) -> None:
+    """The title a third down the page, the subtitle, and how many cases it holds."""
+    for _ in range(6):
+        doc.add_paragraph()
+    for text, size, bold, font in (
+        (anthology.title, 26, True, TITLE_FONT),
+        (anthology.subtitle, 16, False, BODY_FONT),
+        (f"共收录案例 {count} 件", 14, False, BODY_FONT),
+    ):
+        paragraph = doc.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(paragraph, text, size=size, font=font, bold=bold)

@@ -18,7 +18,7 @@ rows, for comparison.
 import random
 import statistics
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from unittest import mock
 
 from django.contrib.auth.models import Group
@@ -53,9 +53,22 @@ def _seed(n: int) -> None:
     existing = Dispute.objects.filter(number__startswith=PREFIX).count()
     if existing >= n:
         return
-    townships = list(Organization.objects.filter(level="township", kind="center"))
+    committees = _committees()
+    rng = random.Random(20261126)
+    now = timezone.now()
+    batch = []
+    for i in range(existing, n):
+        batch.append(_dispute(i, rng, committees[i % len(committees)], now))
+        if len(batch) == 5000:
+            Dispute.objects.bulk_create(batch)
+            batch = []
+    Dispute.objects.bulk_create(batch)
+
+
+def _committees() -> list[Committee]:
+    """One bench committee per township center."""
     committees = []
-    for town in townships:
+    for town in Organization.objects.filter(level="township", kind="center"):
         committee, _ = Committee.objects.get_or_create(
             name=f"{town.name}{PREFIX}调委会",
             defaults={
@@ -67,42 +80,36 @@ def _seed(n: int) -> None:
             },
         )
         committees.append(committee)
-    rng = random.Random(20261126)
-    now = timezone.now()
-    batch = []
-    for i in range(existing, n):
-        kind, cause = CAUSES[0 if i % 100 == 0 else rng.randrange(len(CAUSES) - 1)]
-        if i % 100 == 1:
-            kind, cause = CAUSES[-1]
-        a, b = rng.choice(SURNAMES), rng.choice(SURNAMES)
-        committee = committees[i % len(committees)]
-        title = f"{a}某与{b}某{DisputeKind(kind).label}纠纷"
-        summary = f"{committee.organization.name}辖区村民{a}某与{b}某因{cause}。"
-        record = "调解员分别做双方工作，释法明理，双方同意协商解决。"
-        tokens = " ".join(search_tokens(f"{title}\n{summary}\n{record}"))
-        moment = now - timedelta(days=rng.randrange(700))
-        batch.append(
-            Dispute(
-                number=f"{PREFIX}-{i:07d}",
-                title=title,
-                source=Source.SCREENING,
-                kind=kind,
-                committee=committee,
-                path=committee.path,
-                level="township",
-                summary=summary,
-                state=DisputeState.ARCHIVED,
-                registered_at=moment,
-                outcome=Outcome.AGREEMENT,
-                outcome_at=moment,
-                closed_at=moment,
-                search_tokens=tokens,
-            )
-        )
-        if len(batch) == 5000:
-            Dispute.objects.bulk_create(batch)
-            batch = []
-    Dispute.objects.bulk_create(batch)
+    return committees
+
+
+def _dispute(i: int, rng: random.Random, committee: Committee, now: datetime) -> Dispute:
+    """The i-th archived bench dispute: every hundredth names the first cause, the one after
+    it the rare one (鱼塘)."""
+    kind, cause = CAUSES[0 if i % 100 == 0 else rng.randrange(len(CAUSES) - 1)]
+    if i % 100 == 1:
+        kind, cause = CAUSES[-1]
+    a, b = rng.choice(SURNAMES), rng.choice(SURNAMES)
+    title = f"{a}某与{b}某{DisputeKind(kind).label}纠纷"
+    summary = f"{committee.organization.name}辖区村民{a}某与{b}某因{cause}。"
+    record = "调解员分别做双方工作，释法明理，双方同意协商解决。"
+    moment = now - timedelta(days=rng.randrange(700))
+    return Dispute(
+        number=f"{PREFIX}-{i:07d}",
+        title=title,
+        source=Source.SCREENING,
+        kind=kind,
+        committee=committee,
+        path=committee.path,
+        level="township",
+        summary=summary,
+        state=DisputeState.ARCHIVED,
+        registered_at=moment,
+        outcome=Outcome.AGREEMENT,
+        outcome_at=moment,
+        closed_at=moment,
+        search_tokens=" ".join(search_tokens(f"{title}\n{summary}\n{record}")),
+    )
 
 
 def _user(name: str, org: Organization) -> User:

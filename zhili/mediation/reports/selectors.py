@@ -17,9 +17,11 @@ AND). Another database falls back to a scan of the padded column " tok1 tok2 ...
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from functools import partial
+from typing import Protocol
 
 from django.db import connections
 from django.db.models import BooleanField, Q, QuerySet, TextField, Value
@@ -31,6 +33,7 @@ from zhili.cases.text import query_terms
 from zhili.core.errors import InvalidInput, NotFound
 from zhili.core.types import Actor
 from zhili.mediation.models import (
+    Agreement,
     Dispute,
     DisputeKind,
     DisputeState,
@@ -38,6 +41,7 @@ from zhili.mediation.models import (
     Mediator,
     Outcome,
     Performed,
+    Session,
 )
 from zhili.mediation.reports import ranking
 from zhili.mediation.reports.anthology import AnthologyCase, Person, SessionText
@@ -90,7 +94,9 @@ def archived_disputes(*, user: Actor) -> QuerySet[Dispute]:
     return disputes_for(user).filter(state=DisputeState.ARCHIVED)
 
 
-def _date_filter(qs: QuerySet[Dispute], field: str, start: date | None, end: date | None) -> Any:
+def _date_filter(
+    qs: QuerySet[Dispute], field: str, start: date | None, end: date | None
+) -> QuerySet[Dispute]:
     if start and end:
         begin, until = day_bounds(start, end)
         return qs.filter(**{f"{field}__gte": begin, f"{field}__lt": until})
@@ -187,33 +193,13 @@ def _day(value: datetime | None) -> str:
     return f"{local.year}年{local.month}月{local.day}日"
 
 
-def _names(mediators: Any) -> str:
+def _names(mediators: Iterable[Mediator]) -> str:
     return "、".join(m.user.display_name for m in mediators)
 
 
 def anthology_case(dispute: Dispute) -> AnthologyCase:
     """The plain record of one dispute for the anthology (anonymized when written)."""
     agreement = getattr(dispute, "agreement", None)
-    mediators = list(dispute.mediators.all())
-    if dispute.lead_mediator and dispute.lead_mediator not in mediators:
-        mediators.insert(0, dispute.lead_mediator)
-    sessions = [
-        SessionText(
-            held_on=_day(s.held_at),
-            mode=s.get_mode_display(),
-            place=s.room.name if s.room else s.place,
-            mediators=_names(s.mediators.all()),
-            record=s.record,
-        )
-        for s in dispute.sessions.all()
-    ]
-    performance = ""
-    if agreement is not None:
-        performance = agreement.performance
-        if agreement.performed:
-            checked = agreement.get_performed_display()
-            note = f",{agreement.performance_note}" if agreement.performance_note else ""
-            performance = f"{performance}。回访：{checked}{note}".lstrip("。")
     return AnthologyCase(
         number=dispute.number,
         title=dispute.title,
@@ -222,13 +208,43 @@ def anthology_case(dispute: Dispute) -> AnthologyCase:
         registered_on=_day(dispute.registered_at),
         parties=[Person(p.name, p.kind == "person") for p in dispute.parties.all()],
         background=dispute.summary,
-        sessions=sessions,
+        sessions=[_session_text(s) for s in dispute.sessions.all()],
         matters=agreement.matters if agreement else "",
         terms=agreement.terms if agreement else "",
-        performance=performance,
+        performance=_performance(agreement),
         commentary=dispute.exemplary_note,
-        mediators=_names(mediators),
+        mediators=_names(_mediators(dispute)),
     )
+
+
+def _session_text(session: Session) -> SessionText:
+    return SessionText(
+        held_on=_day(session.held_at),
+        mode=session.get_mode_display(),
+        place=session.room.name if session.room else session.place,
+        mediators=_names(session.mediators.all()),
+        record=session.record,
+    )
+
+
+def _performance(agreement: Agreement | None) -> str:
+    """How the agreement is to be performed, and what the follow-up found."""
+    if agreement is None:
+        return ""
+    performance = agreement.performance
+    if agreement.performed:
+        checked = agreement.get_performed_display()
+        note = f",{agreement.performance_note}" if agreement.performance_note else ""
+        performance = f"{performance}。回访：{checked}{note}".lstrip("。")
+    return performance
+
+
+def _mediators(dispute: Dispute) -> list[Mediator]:
+    """The dispute's mediators, the lead first when not among them."""
+    mediators = list(dispute.mediators.all())
+    if dispute.lead_mediator and dispute.lead_mediator not in mediators:
+        mediators.insert(0, dispute.lead_mediator)
+    return mediators
 
 
 def anthology_cases(qs: QuerySet[Dispute]) -> list[AnthologyCase]:
@@ -316,7 +332,14 @@ def room_tallies(*, user: Actor, start: date, end: date) -> list[ranking.Tally]:
     ]
 
 
-def mediator_ranking(
+class Tallies(Protocol):
+    """What a ranking counts: mediator_tallies or room_tallies."""
+
+    def __call__(self, *, user: Actor, start: date, end: date) -> list[ranking.Tally]: ...
+
+
+def ranked(
+    tallies: Tallies,
     *,
     user: Actor,
     start: date,
@@ -324,19 +347,10 @@ def mediator_ranking(
     min_cases: int = ranking.MIN_CASES,
     top: int = ranking.TOP,
 ) -> list[ranking.Ranked]:
-    """十佳调解能手: the formula is in `zhili.mediation.reports.ranking`."""
-    return ranking.rank(
-        mediator_tallies(user=user, start=start, end=end), min_cases=min_cases, top=top
-    )
+    """The first `top` by the formula in `zhili.mediation.reports.ranking`."""
+    return ranking.rank(tallies(user=user, start=start, end=end), min_cases=min_cases, top=top)
 
 
-def room_ranking(
-    *,
-    user: Actor,
-    start: date,
-    end: date,
-    min_cases: int = ranking.MIN_CASES,
-    top: int = ranking.TOP,
-) -> list[ranking.Ranked]:
-    """十佳调解室: the same formula over the disputes mediated in each room."""
-    return ranking.rank(room_tallies(user=user, start=start, end=end), min_cases=min_cases, top=top)
+# 十佳调解能手 and 十佳调解室: the same formula over each mediator's and each room's disputes.
+mediator_ranking = partial(ranked, mediator_tallies)
+room_ranking = partial(ranked, room_tallies)

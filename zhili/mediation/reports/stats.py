@@ -8,6 +8,7 @@ disputes registered or concluded in the month, one more those of the year to the
 """
 
 from datetime import date, datetime, time
+from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -69,6 +70,20 @@ def resolve_unit(user: Actor, code: str) -> Organization:
     return unit
 
 
+class _Row(NamedTuple):
+    """The fields of a dispute that the report counts."""
+
+    kind: str
+    source: str
+    level: str
+    registered_at: datetime
+    outcome: str
+    outcome_at: datetime | None
+    people_count: int | None
+    risk_criminal: bool
+    risk_group_petition: bool
+
+
 def period_facts(user: Actor, unit: Organization, begin: datetime, end: datetime) -> list[Fact]:
     """The unit's disputes registered or concluded in [begin, end), as report facts."""
     registered = Q(registered_at__gte=begin, registered_at__lt=end)
@@ -77,34 +92,24 @@ def period_facts(user: Actor, unit: Organization, begin: datetime, end: datetime
         disputes_for(user)
         .filter(path__under=unit.path)
         .filter(registered | concluded)
-        .values_list(
-            "kind",
-            "source",
-            "level",
-            "registered_at",
-            "outcome",
-            "outcome_at",
-            "people_count",
-            "risk_criminal",
-            "risk_group_petition",
-        )
+        .values_list(*_Row._fields)
     )
-    facts = []
-    for kind, source, level, reg_at, outcome, outcome_at, people, criminal, group in qs:
-        in_month = outcome_at is not None and begin <= outcome_at < end
-        facts.append(
-            Fact(
-                kind=kind,
-                source=source,
-                level=level,
-                registered=begin <= reg_at < end,
-                outcome=outcome if in_month else "",
-                people=people or 0,
-                risk_criminal=criminal,
-                risk_group_petition=group,
-            )
-        )
-    return facts
+    return [_fact(_Row(*row), begin, end) for row in qs]
+
+
+def _fact(row: _Row, begin: datetime, end: datetime) -> Fact:
+    """One dispute as a fact of [begin, end): registered in it, its outcome if reached in it."""
+    in_period = row.outcome_at is not None and begin <= row.outcome_at < end
+    return Fact(
+        kind=row.kind,
+        source=row.source,
+        level=row.level,
+        registered=begin <= row.registered_at < end,
+        outcome=row.outcome if in_period else "",
+        people=row.people_count or 0,
+        risk_criminal=row.risk_criminal,
+        risk_group_petition=row.risk_group_petition,
+    )
 
 
 def monthly_table(*, user: Actor, year: int, month: int, unit_code: str = "") -> MonthlyTable:

@@ -63,15 +63,31 @@ def _line(sheet: Worksheet, row: int, line: Line, *, bold: bool = False) -> None
             cell.font = BOLD
 
 
+NOTE = (
+    "说明：调解纠纷 = 本月调解终结（达成协议或调解不成）的纠纷；调解成功率 = 调解成功 ÷ 调解纠纷；"
+    "涉及人数为本月调解纠纷的当事人数；防止民转刑、防止群体性上访为本月调解成功且登记有相应风险的纠纷。"
+)
+
+
 def render_monthly_xlsx(table: MonthlyTable, *, preparer: str = "") -> bytes:
     book = xlsx.new_workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = f"{table.year}年{table.month:02d}月"
-    last = get_column_letter(WIDTH)
+    _title(sheet, table)
+    _header(sheet)
+    row = _body(sheet, table, HEADER_ROW + 2)
+    _foot(sheet, row + 1, preparer)
+    _page_layout(sheet)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
 
+
+def _title(sheet: Worksheet, table: MonthlyTable) -> None:
+    """The title row, then the reporting unit and the period."""
     xlsx.put(sheet, 1, 1, TITLE)
-    sheet.merge_cells(f"A1:{last}1")
+    sheet.merge_cells(f"A1:{get_column_letter(WIDTH)}1")
     sheet["A1"].font = Font(bold=True, size=16)
     sheet["A1"].alignment = CENTER
     sheet.row_dimensions[1].height = 30
@@ -80,16 +96,13 @@ def render_monthly_xlsx(table: MonthlyTable, *, preparer: str = "") -> bytes:
     xlsx.put(sheet, 2, 7, f"统计期：{table.period_label}")
     sheet.merge_cells(start_row=2, start_column=7, end_row=2, end_column=WIDTH)
     sheet.cell(2, 7).alignment = Alignment(horizontal="right")
-    _header(sheet)
 
-    row = HEADER_ROW + 2
+
+def _body(sheet: Worksheet, table: MonthlyTable, row: int) -> int:
+    """One block per breakdown (its title, lines and total), then the year's total, from
+    `row`; the row after the last one written."""
     for section in table.sections:
-        xlsx.put(sheet, row, 1, section.title)
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=WIDTH)
-        block = sheet.cell(row, 1)
-        block.font, block.fill = BOLD, BLOCK_FILL
-        for c in range(1, WIDTH + 1):
-            sheet.cell(row, c).border = BOX
+        _block_title(sheet, row, section.title)
         row += 1
         for line in section.lines:
             _line(sheet, row, line)
@@ -99,29 +112,34 @@ def render_monthly_xlsx(table: MonthlyTable, *, preparer: str = "") -> bytes:
     if table.year_total is not None:
         _line(sheet, row, table.year_total, bold=True)
         row += 1
+    return row
 
-    row += 1
+
+def _block_title(sheet: Worksheet, row: int, title: str) -> None:
+    xlsx.put(sheet, row, 1, title)
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=WIDTH)
+    block = sheet.cell(row, 1)
+    block.font, block.fill = BOLD, BLOCK_FILL
+    for c in range(1, WIDTH + 1):
+        sheet.cell(row, c).border = BOX
+
+
+def _foot(sheet: Worksheet, row: int, preparer: str) -> None:
+    """The signature line, and under it the note on what the columns count."""
     xlsx.put(sheet, row, 1, "单位负责人：")
     xlsx.put(sheet, row, 4, f"填表人：{preparer}")
     xlsx.put(sheet, row, 8, f"填报日期：{timezone.localdate():%Y年%m月%d日}")
     row += 1
-    xlsx.put(
-        sheet,
-        row,
-        1,
-        "说明：调解纠纷 = 本月调解终结（达成协议或调解不成）的纠纷；调解成功率 = 调解成功 ÷ 调解纠纷；"
-        "涉及人数为本月调解纠纷的当事人数；防止民转刑、防止群体性上访为本月调解成功且登记有相应风险的纠纷。",
-    )
+    xlsx.put(sheet, row, 1, NOTE)
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=WIDTH)
     sheet.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.row_dimensions[row].height = 36
 
+
+def _page_layout(sheet: Worksheet) -> None:
     sheet.column_dimensions["A"].width = 18
     for c in range(2, WIDTH + 1):
         sheet.column_dimensions[get_column_letter(c)].width = 10
     sheet.freeze_panes = f"B{HEADER_ROW + 2}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()

@@ -23,7 +23,6 @@ The inputs (`AgreementDraft` for `settlement.dispute_agree`, `Signing` for `disp
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from django.utils import timezone
 
@@ -257,7 +256,7 @@ def _written(result: AgreementInput, dispute: Dispute, draft: AgreementDraft) ->
 
 
 # --- writing -------------------------------------------------------------------------------------
-def snapshot(agreement: Agreement | None) -> dict[str, Any]:
+def snapshot(agreement: Agreement | None) -> dict[str, object]:
     """What a superseded agreement said (kept on the timeline when a new one replaces it)."""
     if agreement is None:
         return {}
@@ -290,7 +289,15 @@ def agreement_write(dispute: Dispute, values: AgreementInput, actor: SystemActor
             "created_by": actor if actor is not None and actor.pk else None,
         },
     )
-    agreement.signatories.all().delete()  # a re-mediated agreement replaces the old one
+    _replace_signatories(agreement, values)
+    if written:
+        take_effect(agreement)
+    return agreement
+
+
+def _replace_signatories(agreement: Agreement, values: AgreementInput) -> None:
+    """Each party's liability and signature (a re-mediated agreement replaces the old ones)."""
+    agreement.signatories.all().delete()
     signed = {s.party.pk: s for s in values.signatures}
     AgreementParty.objects.bulk_create(
         AgreementParty(
@@ -302,9 +309,6 @@ def agreement_write(dispute: Dispute, values: AgreementInput, actor: SystemActor
         )
         for pk, liability in values.liabilities.items()
     )
-    if written:
-        take_effect(agreement)
-    return agreement
 
 
 def missing_signatures(agreement: Agreement) -> list[str]:

@@ -56,11 +56,21 @@ def risk_alert_open(
     existing = RiskAlert.objects.filter(dispute=dispute, kind=kind, unit=unit).first()
     if existing is not None:
         return existing
-    opened = opened_at or timezone.now()
+    alert = _create(dispute, kind, unit, note, opened_at or timezone.now())
+    if alert is None:  # another delivery created it meanwhile
+        return RiskAlert.objects.get(dispute=dispute, kind=kind, unit=unit)
+    audit(None, "mediation.risk_alert.open", alert, unit=unit.code, kind=kind)
+    return alert
+
+
+def _create(
+    dispute: Dispute, kind: str, unit: Organization, note: str, opened: datetime
+) -> RiskAlert | None:
+    """The alert with its signing clock, or None when it exists already (the unique key)."""
     due, warn = deadlines.alert_sign_clock(opened)
     try:
         with transaction.atomic():
-            alert = RiskAlert.objects.create(
+            return RiskAlert.objects.create(
                 dispute=dispute,
                 kind=kind,
                 unit=unit,
@@ -71,9 +81,7 @@ def risk_alert_open(
                 warn_at=warn,
             )
     except IntegrityError:
-        return RiskAlert.objects.get(dispute=dispute, kind=kind, unit=unit)
-    audit(None, "mediation.risk_alert.open", alert, unit=unit.code, kind=kind)
-    return alert
+        return None
 
 
 def may_sign(user: Actor, alert: RiskAlert) -> bool:

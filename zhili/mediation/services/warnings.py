@@ -17,6 +17,7 @@
 from datetime import date, datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from zhili.core.audit import audit
@@ -33,43 +34,56 @@ def _note_on(dispute: Dispute, action: str, note: str) -> None:
     record_history(KIND, dispute, action, from_state=state, to_state=state, actor=None, note=note)
 
 
+def _unapplied_windows(*, skip_locked: bool, **filters: date | bool) -> QuerySet[Agreement]:
+    """The agreements (locked) whose judicial confirmation nobody applied for, their dispute
+    still past the agreement, narrowed by `filters`."""
+    return (
+        Agreement.objects.select_for_update(skip_locked=skip_locked)
+        .filter(
+            confirmation_applied_at__isnull=True,
+            dispute__state__in=AFTER_AGREEMENT,
+            **filters,
+        )
+        .select_related("dispute")
+    )
+
+
 @transaction.atomic
 def confirmation_warn_due(*, now: datetime | None = None) -> int:
     """Warn every agreement whose 25th day has come without an application; returns how
     many. Idempotent: an agreement is warned once."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    due = (
-        Agreement.objects.select_for_update(skip_locked=True)
-        .filter(
-            confirmation_warn_on__lte=today,
-            confirmation_due__gte=today,
-            confirmation_applied_at__isnull=True,
-            confirmation_warned_at__isnull=True,
-            dispute__state__in=AFTER_AGREEMENT,
-        )
-        .select_related("dispute")
+    due = _unapplied_windows(
+        skip_locked=True,
+        confirmation_warn_on__lte=today,
+        confirmation_due__gte=today,
+        confirmation_warned_at__isnull=True,
     )
     count = 0
     for agreement in due:
-        assert agreement.confirmation_due is not None
-        left = (agreement.confirmation_due - today).days
-        agreement.confirmation_warned_at = now
-        agreement.save(update_fields=["confirmation_warned_at"])
-        dispute = agreement.dispute
-        note = (
-            f"司法确认申请期限将于{due_text(agreement)}届满（还剩{left}天），"
-            "当事人尚未申请，请提醒当事人及时共同向人民法院申请"
-        )
-        _note_on(dispute, "confirmation_warning", note)
-        audit(
-            None,
-            "mediation.agreement.confirmation_warning",
-            dispute,
-            due=str(agreement.confirmation_due),
-        )
+        _warn(agreement, today, now)
         count += 1
     return count
+
+
+def _warn(agreement: Agreement, today: date, now: datetime) -> None:
+    assert agreement.confirmation_due is not None
+    left = (agreement.confirmation_due - today).days
+    agreement.confirmation_warned_at = now
+    agreement.save(update_fields=["confirmation_warned_at"])
+    dispute = agreement.dispute
+    note = (
+        f"司法确认申请期限将于{due_text(agreement)}届满（还剩{left}天），"
+        "当事人尚未申请，请提醒当事人及时共同向人民法院申请"
+    )
+    _note_on(dispute, "confirmation_warning", note)
+    audit(
+        None,
+        "mediation.agreement.confirmation_warning",
+        dispute,
+        due=str(agreement.confirmation_due),
+    )
 
 
 def overdue(today: date | None = None) -> dict[str, object]:
@@ -118,16 +132,11 @@ def confirmation_windows_recompute(*, years: list[int]) -> int:
     past is left as it was."""
     wanted = set(years)
     today = timezone.localdate()
-    open_windows = (
-        Agreement.objects.select_for_update()
-        .filter(
-            confirmation_provisional=True,
-            confirmation_applied_at__isnull=True,
-            effective_at__isnull=False,
-            confirmation_due__gte=today,
-            dispute__state__in=AFTER_AGREEMENT,
-        )
-        .select_related("dispute")
+    open_windows = _unapplied_windows(
+        skip_locked=False,
+        confirmation_provisional=True,
+        effective_at__isnull=False,
+        confirmation_due__gte=today,
     )
     count = 0
     for agreement in open_windows:
