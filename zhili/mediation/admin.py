@@ -1,8 +1,8 @@
 """Read-only admin views of mediation: records change through zhili.mediation.services."""
 
-from typing import Any
-
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from zhili.mediation.models import (
     Committee,
@@ -17,20 +17,25 @@ from zhili.mediation.models import (
 
 
 class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: Any) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
-class MemberInline(admin.TabularInline):
-    model = CommitteeMember
+class ReadOnlyInline(admin.TabularInline):
+    """The rows of a record shown under it: no blank rows to fill, none to delete."""
+
     extra = 0
     can_delete = False
+
+
+class MemberInline(ReadOnlyInline):
+    model = CommitteeMember
     readonly_fields = fields = ("name", "gender", "position", "since", "until")
 
 
@@ -42,10 +47,8 @@ class CommitteeAdmin(ReadOnly):
     inlines = [MemberInline]
 
 
-class TrainingInline(admin.TabularInline):
+class TrainingInline(ReadOnlyInline):
     model = MediatorTraining
-    extra = 0
-    can_delete = False
     readonly_fields = fields = ("trained_on", "hours", "organizer", "content", "created_by")
 
 

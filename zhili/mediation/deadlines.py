@@ -25,7 +25,7 @@ a limit here changes every text that states it. The law behind each is in `law.p
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TypedDict
 
 from django.conf import settings
 
@@ -91,7 +91,20 @@ def alert_sign_clock(opened: datetime) -> tuple[datetime, datetime]:
     return due, warn_point(opened, due, calendar=True)
 
 
-def limits() -> dict[str, Any]:
+class Limits(TypedDict):
+    confirmation_days: int
+    confirmation_warn_day: int
+    term_years: int
+    term_years_cn: str
+    min_members: int
+    max_members: int
+    members_cn: str
+    target_months: int
+    target_text: str
+    alert_sign_hours: int
+
+
+def limits() -> Limits:
     """The limits as the templates print them, read now (not at import)."""
     return {
         "confirmation_days": CONFIRMATION_DAYS,

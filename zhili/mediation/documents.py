@@ -10,7 +10,7 @@ of them (never typed). An oral agreement has no 协议书: it is recorded on the
 `agreement_paper` holds the wording; the Word file (`agreement_document`) and the print view
 (`agreement_print`) both render it (zhili.core.paper), each audited."""
 
-from typing import Any
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -44,7 +44,7 @@ def legal_effect() -> str:
     )
 
 
-def _day(moment: Any) -> str:
+def _day(moment: datetime | None) -> str:
     return f"{timezone.localtime(moment):%Y年%m月%d日}" if moment else BLANK_DATE
 
 

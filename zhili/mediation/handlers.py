@@ -10,8 +10,6 @@ calendar of that year are computed again, each with a timeline entry (a recomput
 no longer provisional, so a second delivery finds nothing to do).
 """
 
-from typing import Any
-
 from zhili.core.events import CalendarChanged
 from zhili.mediation.events import RiskFlagged
 from zhili.mediation.services.risk import risk_alert_open
@@ -22,5 +20,5 @@ def open_risk_alert(event: RiskFlagged, *, event_id: int) -> None:
     risk_alert_open(dispute_id=event.dispute_id, kind=event.kind, note=event.note)
 
 
-def recompute_confirmation_windows(event: CalendarChanged, **_: Any) -> None:
+def recompute_confirmation_windows(event: CalendarChanged, **_: object) -> None:
     confirmation_windows_recompute(years=list(event.years))

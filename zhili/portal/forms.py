@@ -1,9 +1,11 @@
 """The citizen's forms. They parse input; the rules are in zhili.cases.services."""
 
 import re
-from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
 
 from zhili.cases.forms import MultipleFileField
 from zhili.cases.models import Rating
@@ -61,8 +63,12 @@ class ReportForm(forms.Form):
     # The honeypot: hidden from people by the stylesheet, filled in by robots.
     website = forms.CharField(required=False, max_length=200)
 
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        files: MultiValueDict[str, UploadedFile] | None = None,
+    ) -> None:
+        super().__init__(data, files)
         self.groups = selectors.category_choices()
         category = self.fields["category"]
         assert isinstance(category, forms.ChoiceField)
@@ -74,13 +80,12 @@ class ReportForm(forms.Form):
         except InvalidInput as exc:
             raise forms.ValidationError(exc.message) from exc
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
+    def clean(self) -> None:
+        data = self.cleaned_data
         if (data.get("lat") is None) != (data.get("lng") is None):
             self.add_error("address", "地图选点不完整，请重新点选或填写地址")
         elif data.get("lat") is None and not (data.get("address") or "").strip():
             self.add_error("address", "请在地图上点选位置，或填写详细地址")
-        return data
 
 
 class PhoneTailForm(forms.Form):

@@ -10,22 +10,19 @@ the same petitioner rate for an hour without asking again. The page shows the st
 dates and the reply, never staff names or other petitioners' data.
 """
 
-from typing import Any
-
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zhili.core import ratelimit
-from zhili.core.errors import Conflict, InvalidInput
 from zhili.core.personal import mask_personal_text
 from zhili.orgs.models import Organization
 from zhili.petitions import services
 from zhili.petitions.models import Petition, Rating, State
 from zhili.petitions.workflow import ANSWERED, TRANSITIONS
 from zhili.portal.forms import PetitionLookupForm, PetitionRateForm
-from zhili.portal.views import RATE_TTL, limited_lookup, rate_limited_page
+from zhili.portal.selectors import PublicStep
+from zhili.portal.views import RatingPage, limited_lookup, take_rating
 
 RATE_SALT = "zhili.portal.petition_rate"
 PUBLIC_STEPS = {
@@ -47,7 +44,7 @@ HIDDEN_STEPS = {
 }
 
 
-def public_steps(petition: Petition) -> list[dict[str, Any]]:
+def public_steps(petition: Petition) -> list[PublicStep]:
     """Each transfer names the unit it went to (a petition handed back went to two)."""
     steps = []
     events = list(petition.events.order_by("created_at", "id"))
@@ -60,10 +57,8 @@ def public_steps(petition: Petition) -> list[dict[str, Any]]:
         if event.action == "assign":
             current = petition.handling_unit.name if petition.handling_unit else ""
             unit = names.get(event.data.get("unit", ""), current)
-        steps.append(
-            {"at": event.created_at, "label": PUBLIC_STEPS.get(event.action, ""), "unit": unit}
-        )
-    return [s for s in steps if s["label"]]
+        steps.append(PublicStep(event.created_at, PUBLIC_STEPS.get(event.action, ""), unit))
+    return [s for s in steps if s.label]
 
 
 def _result(
@@ -97,7 +92,7 @@ def _result(
 def progress(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "portal/petition.html", {"form": PetitionLookupForm()})
-    found = limited_lookup(
+    return limited_lookup(
         request,
         PetitionLookupForm(request.POST),
         template="portal/petition.html",
@@ -105,36 +100,23 @@ def progress(request: HttpRequest) -> HttpResponse:
         find=lambda number, tail, client: services.petition_lookup_by_petitioner(
             number=number, phone_tail=tail, client=client
         ),
+        show=lambda petition: _result(request, petition),
     )
-    if isinstance(found, HttpResponse):
-        return found
-    return _result(request, found)
+
+
+PETITION_RATING: RatingPage[Petition] = RatingPage(
+    salt=RATE_SALT,
+    template="portal/petition.html",
+    lookup_form=PetitionLookupForm,
+    rate_form=PetitionRateForm,
+    get=lambda pk: Petition.objects.get(pk=pk),
+    rate=lambda petition, rating, comment: services.petition_rate_by_petitioner(
+        petition=petition, rating=rating, comment=comment
+    ),
+    result=_result,
+)
 
 
 @require_POST
 def rate(request: HttpRequest) -> HttpResponse:
-    try:
-        ratelimit.hit("portal.rate", ratelimit.client_key(request))
-    except ratelimit.RateLimited as exc:
-        return rate_limited_page(request, exc)
-    form = PetitionRateForm(request.POST)
-    try:
-        pk = signing.loads(request.POST.get("token", ""), salt=RATE_SALT, max_age=RATE_TTL)
-        petition = Petition.objects.get(pk=int(pk))
-    except (signing.BadSignature, Petition.DoesNotExist, TypeError, ValueError):
-        context = {"form": PetitionLookupForm(), "expired": True}
-        return render(request, "portal/petition.html", context, status=400)
-    if not form.is_valid():
-        return _result(request, petition, rate_form=form, status=400)
-    try:
-        services.petition_rate_by_petitioner(
-            petition=petition,
-            rating=form.cleaned_data["rating"],
-            comment=form.cleaned_data["comment"],
-        )
-    except Conflict as exc:
-        return _result(request, petition, notice=exc.message, status=409)
-    except InvalidInput as exc:
-        form.add_error("rating", exc.message)
-        return _result(request, petition, rate_form=form, status=422)
-    return _result(request, petition, notice="评价已提交，感谢您的反馈")
+    return take_rating(request, PETITION_RATING)

@@ -7,10 +7,11 @@ notes or anyone's personal data.
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TypedDict
 
 import shapely
 import shapely.geometry
+from shapely.geometry.base import BaseGeometry
 
 from zhili.cases.models import Case, Category, State
 from zhili.core.stamps import StampedCache
@@ -110,14 +111,27 @@ def shows_reply(case: Case) -> bool:
     return case.state in REPLY_STATES and bool(case.reply) and case.replied_at is not None
 
 
-def _build_outlines() -> dict[str, Any]:
+class Feature(TypedDict):
+    type: str
+    properties: dict[str, str]
+    geometry: dict[str, object]
+
+
+class FeatureCollection(TypedDict):
+    """A GeoJSON feature collection (RFC 7946)."""
+
+    type: str
+    features: list[Feature]
+
+
+def _build_outlines() -> FeatureCollection:
     """Each township's outline (the union of its grids, simplified) for the citizen's map."""
-    parts: dict[int, list[Any]] = {}
+    parts: dict[int, list[BaseGeometry]] = {}
     for geometry, township_id in Grid.objects.values_list("geometry", "village__parent_id"):
         if township_id is not None:
             parts.setdefault(township_id, []).append(shapely.geometry.shape(geometry))
     names = {org.pk: org.area_name or org.name for org in Organization.objects.filter(pk__in=parts)}
-    features = []
+    features: list[Feature] = []
     for pk, shapes in parts.items():
         outline = shapely.union_all(shapes).simplify(0.0005, preserve_topology=True)
         features.append(
@@ -130,6 +144,6 @@ def _build_outlines() -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-township_outlines: StampedCache[dict[str, Any]] = StampedCache(
+township_outlines: StampedCache[FeatureCollection] = StampedCache(
     (GRID_STAMP, ORG_STAMP), _build_outlines
 )

@@ -9,9 +9,12 @@ signed token that lets the same citizen rate the case for a while without asking
 import contextlib
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
+from django import forms
 from django.core import signing
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -80,8 +83,23 @@ def report(request: HttpRequest) -> HttpResponse:
         log.info("portal report refused: honeypot filled by %s", client)
         form.add_error(None, "提交未通过校验，请刷新页面后重试")
         return _report_page(request, form, status=400)
+    nonce = _challenge_nonce(request, form)
+    if isinstance(nonce, HttpResponse):
+        return nonce
+    if not form.is_valid():
+        return _report_page(request, form, status=400)
     try:
-        nonce = challenge.verify(
+        case = _register(form, request.FILES.getlist("photos"), nonce)
+    except DomainError as exc:
+        return _refused(request, form, exc)
+    return _done_page(request, case)
+
+
+def _challenge_nonce(request: HttpRequest, form: ReportForm) -> str | HttpResponse:
+    """The answered challenge's nonce; or the page to answer with instead: the case this
+    very form made already, or the refusal."""
+    try:
+        return challenge.verify(
             form.data.get("challenge_token", ""), form.data.get("challenge_answer", "")
         )
     except challenge.ChallengeUsed as exc:
@@ -94,17 +112,11 @@ def report(request: HttpRequest) -> HttpResponse:
     except InvalidInput as exc:
         form.is_valid()  # show the other fields' errors too
         return _refused(request, form, exc)
-    if not form.is_valid():
-        return _report_page(request, form, status=400)
-    try:
-        case = _register(form.cleaned_data, request.FILES.getlist("photos"), nonce)
-    except DomainError as exc:
-        return _refused(request, form, exc)
-    return _done_page(request, case)
 
 
-def _register(data: dict[str, Any], photos: list[UploadedFile], nonce: str) -> Case:
+def _register(form: ReportForm, photos: list[UploadedFile], nonce: str) -> Case:
     check_photos(photos, limit=MAX_PHOTOS)
+    data = form.cleaned_data
     description = data["description"].strip()
     intake = services.Intake(
         channel=Channel.WEB,
@@ -159,11 +171,12 @@ def limited_lookup(
     template: str,
     number_field: str,
     find: Callable[[str, str, str], T | None],
-) -> HttpResponse | T:
+    show: Callable[[T], HttpResponse],
+) -> HttpResponse:
     """The lookup both progress pages share (a case, a petition): by its number and the
     phone's last four digits, limited per client address and, after failures, per number;
     a wrong tail and an unknown number get the same answer. `find(number, tail, client)`
-    is the audited service; the record found, or the page to answer with."""
+    is the audited service; `show` answers with the record found."""
     client = ratelimit.client_key(request)
     try:
         ratelimit.hit("portal.lookup", client)
@@ -180,7 +193,7 @@ def limited_lookup(
         with contextlib.suppress(ratelimit.RateLimited):
             ratelimit.hit("portal.lookup_case", number)
         return render(request, template, {"form": form, "not_found": True}, status=404)
-    return found
+    return show(found)
 
 
 def _prefill(request: HttpRequest) -> dict[str, str]:
@@ -195,7 +208,7 @@ def progress(request: HttpRequest) -> HttpResponse:
         return render(
             request, "portal/progress.html", {"form": LookupForm(initial=_prefill(request))}
         )
-    found = limited_lookup(
+    return limited_lookup(
         request,
         LookupForm(request.POST),
         template="portal/progress.html",
@@ -203,10 +216,8 @@ def progress(request: HttpRequest) -> HttpResponse:
         find=lambda number, tail, client: services.case_lookup_by_citizen(
             case_no=number, phone_tail=tail, client=client
         ),
+        show=lambda case: _result(request, selectors.public_case(case.pk)),
     )
-    if isinstance(found, HttpResponse):
-        return found
-    return _result(request, selectors.public_case(found.pk))
 
 
 def _result(
@@ -232,28 +243,61 @@ def _result(
     return render(request, "portal/progress.html", context, status=status)
 
 
-@require_POST
-def rate(request: HttpRequest) -> HttpResponse:
+@dataclass(frozen=True)
+class RatingPage(Generic[T]):
+    """How a progress page takes the citizen's rating after a lookup: the signed token's
+    `salt`, the page's `template` and forms, `get(pk)` the record (raises DoesNotExist),
+    `rate(record, rating, comment)` the service, `result(request, record, ...)` the page."""
+
+    salt: str
+    template: str
+    lookup_form: type[forms.Form]
+    rate_form: type[forms.Form]
+    get: Callable[[int], T]
+    rate: Callable[[T, str, str], object]
+    result: Callable[..., HttpResponse]
+
+
+def take_rating(request: HttpRequest, page: RatingPage[T]) -> HttpResponse:
+    """Rate limited per client address; a token expired or forged asks for a new lookup;
+    a rating given already (409) or refused (422) is said on the page."""
     try:
         ratelimit.hit("portal.rate", ratelimit.client_key(request))
     except ratelimit.RateLimited as exc:
         return rate_limited_page(request, exc)
-    form = RateForm(request.POST)
+    form = page.rate_form(request.POST)
     try:
-        pk = signing.loads(request.POST.get("token", ""), salt=RATE_SALT, max_age=RATE_TTL)
-        case = selectors.public_case(int(pk))
-    except (signing.BadSignature, Case.DoesNotExist, TypeError, ValueError):
-        context = {"form": LookupForm(), "expired": True}
-        return render(request, "portal/progress.html", context, status=400)
+        pk = signing.loads(request.POST.get("token", ""), salt=page.salt, max_age=RATE_TTL)
+        record = page.get(int(pk))
+    except (signing.BadSignature, ObjectDoesNotExist, TypeError, ValueError):
+        context = {"form": page.lookup_form(), "expired": True}
+        return render(request, page.template, context, status=400)
     if not form.is_valid():
-        return _result(request, case, rate_form=form, status=400)
+        return page.result(request, record, rate_form=form, status=400)
     try:
-        services.case_rate_by_citizen(
-            case=case, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
-        )
+        page.rate(record, form.cleaned_data["rating"], form.cleaned_data["comment"])
     except Conflict as exc:
-        return _result(request, selectors.public_case(case.pk), notice=exc.message, status=409)
+        return page.result(request, record, notice=exc.message, status=409)
     except InvalidInput as exc:
         form.add_error("rating", exc.message)
-        return _result(request, case, rate_form=form, status=422)
-    return _result(request, selectors.public_case(case.pk), notice="评价已提交，感谢您的反馈")
+        return page.result(request, record, rate_form=form, status=422)
+    return page.result(request, record, notice="评价已提交，感谢您的反馈")
+
+
+CASE_RATING: RatingPage[Case] = RatingPage(
+    salt=RATE_SALT,
+    template="portal/progress.html",
+    lookup_form=LookupForm,
+    rate_form=RateForm,
+    get=selectors.public_case,
+    rate=lambda case, rating, comment: services.case_rate_by_citizen(
+        case=case, rating=rating, comment=comment
+    ),
+    # Read afresh: the page shows the case as the rating left it.
+    result=lambda request, case, **page: _result(request, selectors.public_case(case.pk), **page),
+)
+
+
+@require_POST
+def rate(request: HttpRequest) -> HttpResponse:
+    return take_rating(request, CASE_RATING)

@@ -8,10 +8,11 @@ DomainError comes back beside its field as a 4xx.
 """
 
 from datetime import timedelta
-from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,7 +36,7 @@ from zhili.mediation.reports.forms import (
     SearchForm,
     UnmarkForm,
 )
-from zhili.mediation.reports.table import COLUMNS
+from zhili.mediation.reports.table import COLUMNS, MonthlyTable
 from zhili.mediation.views.common import DOCX, attachment, query_without
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
@@ -68,7 +69,7 @@ def index(request: StaffRequest) -> HttpResponse:
 # --- monthly report ----------------------------------------------------------------------------
 
 
-def _monthly(request: StaffRequest) -> tuple[MonthForm, Any, int]:
+def _monthly(request: StaffRequest) -> tuple[MonthForm, MonthlyTable, int]:
     form = MonthForm(request.GET)
     year, month = form.period()
     unit = form.cleaned_data.get("unit", "") if form.is_valid() else ""
@@ -116,7 +117,7 @@ def monthly_xlsx(request: StaffRequest) -> HttpResponse:
 # --- search and marking --------------------------------------------------------------------------
 
 
-def _row(user: Actor, dispute: Dispute, **extra: Any) -> dict[str, Any]:
+def _row(user: Actor, dispute: Dispute, **extra: forms.Form | str) -> dict[str, object]:
     return {
         "d": dispute,
         "url": dossier_url(dispute.number),
@@ -132,7 +133,7 @@ def _row(user: Actor, dispute: Dispute, **extra: Any) -> dict[str, Any]:
 @require_GET
 def search(request: StaffRequest) -> HttpResponse:
     form = SearchForm(request.GET)
-    rows: list[dict[str, Any]] = []
+    rows: list[dict[str, object]] = []
     page = None
     status = 200
     if form.is_valid():
@@ -164,7 +165,7 @@ def _dispute_or_404(user: Actor, number: str) -> Dispute:
 
 
 def _row_response(request: StaffRequest, dispute: Dispute, status: int = 200,
-                  **extra: Any) -> HttpResponse:  # fmt: skip
+                  **extra: forms.Form | str) -> HttpResponse:  # fmt: skip
     context = _row(request.user, dispute, **extra)
     return render(request, "mediation/reports/_search_row.html", context, status=status)
 
@@ -218,7 +219,7 @@ def unmark(request: StaffRequest, number: str) -> HttpResponse:
 # --- exemplary cases and the anthology ---------------------------------------------------------
 
 
-def _exemplary(request: StaffRequest) -> tuple[PeriodKindForm, Any]:
+def _exemplary(request: StaffRequest) -> tuple[PeriodKindForm, QuerySet[Dispute]]:
     form = PeriodKindForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
     qs = selectors.exemplary_cases(

@@ -48,7 +48,7 @@ def choice(
     return value
 
 
-def _parse_moment(raw: Any) -> datetime | None:
+def _parse_moment(raw: object) -> datetime | None:
     if isinstance(raw, datetime):
         return raw
     text_value = str(raw).strip()

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TypedDict
 
 from django.conf import settings
 from django.db import transaction
@@ -82,11 +82,30 @@ def _prefixed(exc: DomainError, index: int) -> DomainError:
     return exc
 
 
-def clean_party(data: PartyInput, *, index: int = 0) -> dict[str, Any]:
+class PartyFields(TypedDict):
+    side: str
+    kind: str
+    name: str
+    address: str
+    id_number: str
+    org_code: str
+    phone: str
+
+
+class DisputeFields(TypedDict):
+    title: str
+    summary: str
+    kind: str
+    source: str
+    scale: str
+    place: str
+
+
+def clean_party(data: PartyInput, *, index: int = 0) -> PartyFields:
     """The party's validated fields; errors name `parties.<index>.<field>`."""
     try:
         raw = data.__dict__
-        values: dict[str, Any] = {
+        values: PartyFields = {
             "side": choice(raw, "side", "当事人身份", PartySide),
             "kind": choice(raw, "kind", "当事人类型", PartyKind, PartyKind.PERSON),
             "name": text(raw, "name", "当事人姓名或名称", required=True, limit=100),
@@ -134,9 +153,9 @@ def _check_committee(actor: Actor, committee: Committee | None) -> Committee:
     return committee
 
 
-def _clean(reg: Registration) -> dict[str, Any]:
+def _clean(reg: Registration) -> DisputeFields:
     raw = reg.__dict__
-    values = {
+    values: DisputeFields = {
         "title": text(raw, "title", "纠纷名称", required=True, limit=200),
         "summary": text(raw, "summary", "纠纷简要情况", required=True, limit=5000),
         "kind": choice(raw, "kind", "纠纷类型", DisputeKind),

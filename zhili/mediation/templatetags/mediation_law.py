@@ -2,8 +2,6 @@
 `{% cite 8 9 %}` -> 《人民调解法》第八条、第九条; `{% cite 85 law="民事诉讼法" %}`;
 `{% limits as limits %}` -> deadlines.limits(), read at render time."""
 
-from typing import Any
-
 from django import template
 
 from zhili.mediation import deadlines, law
@@ -17,5 +15,5 @@ def cite(*numbers: int, law_name: str = law.PEOPLES_MEDIATION.short) -> str:
 
 
 @register.simple_tag
-def limits() -> dict[str, Any]:
+def limits() -> deadlines.Limits:
     return deadlines.limits()

@@ -1,7 +1,7 @@
 """The judicial-confirmation board, the committees and mediators pages, the risk alerts."""
 
 from datetime import date
-from typing import Any
+from typing import TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +15,7 @@ from zhili.core.errors import DomainError, Forbidden, NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import can
 from zhili.mediation import deadlines, selectors, services
-from zhili.mediation.models import Committee
+from zhili.mediation.models import Committee, CommitteeMember
 from zhili.mediation.services.agreements import due_text
 from zhili.mediation.views import manage
 from zhili.orgs.auth import StaffRequest
@@ -41,8 +41,16 @@ def confirmations(request: StaffRequest) -> HttpResponse:
     return render(request, "mediation/confirmations.html", context)
 
 
-def _committee_rows(committees: list[Committee], today: date) -> list[dict[str, Any]]:
-    rows = []
+class CommitteeRow(TypedDict):
+    committee: Committee
+    members: list[CommitteeMember]
+    women: int
+    chair: str
+    warnings: list[str]
+
+
+def _committee_rows(committees: list[Committee], today: date) -> list[CommitteeRow]:
+    rows: list[CommitteeRow] = []
     untrained = selectors.untrained_by_committee([c.pk for c in committees], today.year)
     for committee in committees:
         members = selectors.current_members(committee, today)

@@ -1,8 +1,6 @@
 """A mediator's page (人民调解法 第十四条): the qualification, the trainings and, for a manager
 (MEDIATION_MANAGE), the form that records a training (登记培训)."""
 
-from typing import Any
-
 from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -30,7 +28,9 @@ def mediator_or_404(user: Actor, pk: int) -> Mediator:
         raise Http404(exc.message) from exc
 
 
-def training_panel(mediator: Mediator, form: forms.Form, *, open_: bool = False) -> dict[str, Any]:
+def training_panel(
+    mediator: Mediator, form: forms.Form, *, open_: bool = False
+) -> dict[str, object]:
     return {
         "panel": "training",
         "form": form,
