@@ -105,22 +105,29 @@ class PhoneTailForm(forms.Form):
         return value
 
 
+class RecordNumberField(forms.CharField):
+    """A record's number as the citizen types it: trimmed, in upper case, of its pattern
+    (`example` shows one)."""
+
+    def __init__(self, *, label: str, pattern: re.Pattern[str], example: str) -> None:
+        super().__init__(
+            label=label,
+            max_length=30,
+            widget=forms.TextInput(attrs={"placeholder": f"如：{example}", "autocomplete": "off"}),
+            error_messages={"required": f"请填写{label}"},
+        )
+        self.pattern, self.example = pattern, example
+
+    def clean(self, value: str | None) -> str:
+        number = str(super().clean(value)).upper()
+        if not self.pattern.match(number):
+            raise forms.ValidationError(f"{self.label}格式不正确，如：{self.example}")
+        return number
+
+
 class LookupForm(PhoneTailForm):
     field_order = ["case_no", "phone_tail"]
-    case_no = forms.CharField(
-        label="诉求编号",
-        max_length=30,
-        widget=forms.TextInput(
-            attrs={"placeholder": "如：DH20260315-00012", "autocomplete": "off"}
-        ),
-        error_messages={"required": "请填写诉求编号"},
-    )
-
-    def clean_case_no(self) -> str:
-        value = self.cleaned_data["case_no"].strip().upper()
-        if not CASE_NO.match(value):
-            raise forms.ValidationError("诉求编号格式不正确，如：DH20260315-00012")
-        return value
+    case_no = RecordNumberField(label="诉求编号", pattern=CASE_NO, example="DH20260315-00012")
 
 
 class RateForm(forms.Form):
@@ -146,18 +153,7 @@ class PetitionLookupForm(PhoneTailForm):
     """信访事项查询: the petition number and the last four digits of a petitioner's phone."""
 
     field_order = ["number", "phone_tail"]
-    number = forms.CharField(
-        label="信访件编号",
-        max_length=30,
-        widget=forms.TextInput(attrs={"placeholder": "如：XF2026-000123", "autocomplete": "off"}),
-        error_messages={"required": "请填写信访件编号"},
-    )
-
-    def clean_number(self) -> str:
-        value = self.cleaned_data["number"].strip().upper()
-        if not PETITION_NO.match(value):
-            raise forms.ValidationError("信访件编号格式不正确，如：XF2026-000123")
-        return value
+    number = RecordNumberField(label="信访件编号", pattern=PETITION_NO, example="XF2026-000123")
 
 
 class PetitionRateForm(RateForm):

@@ -375,17 +375,24 @@ def committee_set_active(*, actor: Actor, committee: Committee, active: bool) ->
         if others.exclude(pk=committee.pk).exists():
             raise Conflict("该综治中心已有在用的调委会，不能同时启用两个", code="duplicate")
     else:
-        count = _open_disputes(committee=committee)
-        if count:
-            raise Conflict(
-                f"该调委会尚有{count}件在办纠纷，办结或移交后才能停用", code="open_disputes"
-            )
-    committee.is_active = active
-    committee.save(update_fields=["is_active"])
-    audit(
-        actor, "mediation.committee.enable" if active else "mediation.committee.disable", committee
-    )
+        _refuse_while_open("该调委会尚有{}件在办纠纷，办结或移交后才能停用", committee=committee)
+    _save_active(actor, committee, active, "committee")
     return committee
+
+
+def _refuse_while_open(message: str, **filters: Committee | Mediator) -> None:
+    """Stopping is refused while disputes of `filters` are open (`message` names how many)."""
+    count = _open_disputes(**filters)
+    if count:
+        raise Conflict(message.format(count), code="open_disputes")
+
+
+def _save_active(
+    actor: Actor, record: Committee | Mediator | MediationRoom, active: bool, noun: str
+) -> None:
+    record.is_active = active
+    record.save(update_fields=["is_active"])
+    audit(actor, f"mediation.{noun}.{'enable' if active else 'disable'}", record)
 
 
 @transaction.atomic
@@ -405,14 +412,10 @@ def mediator_set_active(*, actor: Actor, mediator: Mediator, active: bool) -> Me
         if not mediator.user.is_active or not can(mediator.user, Action.DISPUTES_MEDIATE):
             raise Conflict("该账号已停用或没有调解员角色，不能启用", code="no_role")
     else:
-        count = _open_disputes(lead_mediator=mediator)
-        if count:
-            raise Conflict(
-                f"该调解员主办{count}件在办纠纷，请先更换主办调解员再停用", code="open_disputes"
-            )
-    mediator.is_active = active
-    mediator.save(update_fields=["is_active"])
-    audit(actor, "mediation.mediator.enable" if active else "mediation.mediator.disable", mediator)
+        _refuse_while_open(
+            "该调解员主办{}件在办纠纷，请先更换主办调解员再停用", lead_mediator=mediator
+        )
+    _save_active(actor, mediator, active, "mediator")
     return mediator
 
 
@@ -427,7 +430,5 @@ def room_set_active(*, actor: Actor, room: MediationRoom, active: bool) -> Media
         return room
     if active and not room.committee.is_active:
         raise Conflict("所属调委会已停用，不能启用调解室", code="inactive")
-    room.is_active = active
-    room.save(update_fields=["is_active"])
-    audit(actor, "mediation.room.enable" if active else "mediation.room.disable", room)
+    _save_active(actor, room, active, "room")
     return room

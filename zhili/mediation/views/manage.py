@@ -8,6 +8,7 @@ the same forms post and redirect."""
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -31,7 +32,7 @@ from zhili.mediation.forms import (
     TermForm,
     default_committee_name,
 )
-from zhili.mediation.models import Committee, CommitteeMember, MediationRoom, Mediator
+from zhili.mediation.models import Committee, CommitteeMember, Mediator
 from zhili.mediation.services import committees as service
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Kind, Organization, User
@@ -44,6 +45,7 @@ MEDIATING_ROLES = sorted(
     if Action.DISPUTES_MEDIATE in actions and role != Role.ADMIN
 )
 PICKER_LIMIT = 500
+T = TypeVar("T")
 
 # Each form of a committee's page: prefix, title, submit label, done message.
 PANELS: dict[str, tuple[str, str, str, str]] = {
@@ -404,63 +406,73 @@ def _toggle(
     return done(request, url, message)
 
 
+def _switch(
+    request: StaffRequest,
+    committee: Committee,
+    set_active: Callable[[bool], object],
+    message: Callable[[str], str],
+) -> HttpResponse:
+    """停用/启用 as posted (``active=1`` starts): the service, then the message that names
+    what was switched (`message("启用")`)."""
+    active = _flag(request)
+    return _toggle(
+        request, committee, lambda: set_active(active), message("启用" if active else "停用")
+    )
+
+
+def _or_404(found: T | None, message: str) -> T:
+    if found is None:
+        raise Http404(message)
+    return found
+
+
 @requires(Action.MEDIATION_MANAGE)
 @require_POST
 def committee_active(request: StaffRequest, pk: int) -> HttpResponse:
     committee = committee_or_404(request.user, pk)
-    active = _flag(request)
-    return _toggle(
+    return _switch(
         request,
         committee,
-        lambda: service.committee_set_active(
+        lambda active: service.committee_set_active(
             actor=request.user, committee=committee, active=active
         ),
-        f"已{'启用' if active else '停用'}{committee.name}",
+        lambda verb: f"已{verb}{committee.name}",
     )
 
 
 @requires(Action.MEDIATION_MANAGE)
 @require_POST
 def mediator_active(request: StaffRequest, pk: int) -> HttpResponse:
-    mediator = (
-        selectors.mediator_list(user=request.user).filter(pk=pk).select_related("user").first()
-    )
-    if mediator is None:
-        raise Http404("调解员不存在")
-    active = _flag(request)
-    return _toggle(
+    mediators = selectors.mediator_list(user=request.user).select_related("user")
+    mediator = _or_404(mediators.filter(pk=pk).first(), "调解员不存在")
+    return _switch(
         request,
         mediator.committee,
-        lambda: service.mediator_set_active(actor=request.user, mediator=mediator, active=active),
-        f"调解员{mediator.user.display_name}已{'启用' if active else '停用'}",
+        lambda active: service.mediator_set_active(
+            actor=request.user, mediator=mediator, active=active
+        ),
+        lambda verb: f"调解员{mediator.user.display_name}已{verb}",
     )
 
 
 @requires(Action.MEDIATION_MANAGE)
 @require_POST
 def room_active(request: StaffRequest, pk: int) -> HttpResponse:
-    room: MediationRoom | None = selectors.room_list(user=request.user).filter(pk=pk).first()
-    if room is None:
-        raise Http404("调解室不存在")
-    active = _flag(request)
-    return _toggle(
+    room = _or_404(selectors.room_list(user=request.user).filter(pk=pk).first(), "调解室不存在")
+    return _switch(
         request,
         room.committee,
-        lambda: service.room_set_active(actor=request.user, room=room, active=active),
-        f"{room.name}已{'启用' if active else '停用'}",
+        lambda active: service.room_set_active(actor=request.user, room=room, active=active),
+        lambda verb: f"{room.name}已{verb}",
     )
 
 
 @requires(Action.MEDIATION_MANAGE)
 @require_POST
 def member_leave(request: StaffRequest, pk: int) -> HttpResponse:
-    member = (
-        CommitteeMember.objects.select_related("committee")
-        .filter(pk=pk, committee__in=selectors.committee_list(user=request.user))
-        .first()
-    )
-    if member is None:
-        raise Http404("委员不存在")
+    members = CommitteeMember.objects.select_related("committee")
+    in_scope = members.filter(committee__in=selectors.committee_list(user=request.user))
+    member = _or_404(in_scope.filter(pk=pk).first(), "委员不存在")
     return _toggle(
         request,
         member.committee,
