@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from zhili.cases.models import Channel, Rating, State, Urgency
-from zhili.cases.selectors import DUE_FILTERS, QUEUES, CaseFilters
+from zhili.cases.selectors import DUE_FILTERS, CaseFilters, queue_labels
 from zhili.core.dates import DayField, MomentField
 from zhili.core.types import SystemActor
 
@@ -61,6 +61,11 @@ class IntakeForm(forms.Form):
     )
 
 
+def _queue_choices() -> list[tuple[str, str]]:
+    """Read when the form is shown: other apps add their queues once every app is ready."""
+    return [("", "我可查看的全部工单"), *queue_labels().items()]
+
+
 class CaseFilterForm(forms.Form):
     """The list's filters; invalid values are dropped, never an error page."""
 
@@ -87,9 +92,7 @@ class CaseFilterForm(forms.Form):
     due = forms.ChoiceField(
         label="办理时限", choices=[("", "全部"), *DUE_FILTERS.items()], required=False
     )
-    queue = forms.ChoiceField(
-        label="范围", choices=[("", "我可查看的全部工单"), *QUEUES.items()], required=False
-    )
+    queue = forms.ChoiceField(label="范围", choices=_queue_choices, required=False)
 
     def chosen_queue(self) -> str:
         """Which of the user's queues the list is drawn from ("": all they may see)."""

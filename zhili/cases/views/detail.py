@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zhili.cases import duplicates, returns, selectors, services, workflow
 from zhili.cases.forms import ACTION_FORMS, ONE_CLICK
 from zhili.cases.models import Case, State
+from zhili.cases.panels import panel_context
 from zhili.cases.services import handing
 from zhili.cases.services.dossiers import case_dossiers, dossier_openers
 from zhili.cases.views.common import (
@@ -33,7 +34,6 @@ from zhili.orgs import selectors as org_selectors
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Level
 from zhili.orgs.views import requires
-from zhili.supervision.selectors import orders_for_case
 
 # Timeline lines that are not transitions of the workflow table.
 EVENT_LABELS = {
@@ -73,7 +73,6 @@ def detail_context(user: Actor, case: Case, **extra: Any) -> dict[str, Any]:
         "actions": actions,
         "duplicate_flags": list(duplicates.flags_of(case)),
         "can_merge": any(t.name == "merge" for t in actions),
-        "supervision_orders": orders_for_case(user=user, case_id=case.pk).select_related("unit"),
         "dossier_openers": dossier_openers(user, case),
         "dossiers": case_dossiers(case),
         "one_click": ONE_CLICK,
@@ -91,6 +90,7 @@ def detail_context(user: Actor, case: Case, **extra: Any) -> dict[str, Any]:
             "grid": grid_geometry,
             **tile_config(),
         },
+        **panel_context(user, case),
         **extra,
     }
 
