@@ -4,8 +4,9 @@ from typing import Any
 
 from django import forms
 
-from zhili.cases.models import Channel, Rating, State, Urgency
+from zhili.cases.models import Category, Channel, Rating, State, Urgency
 from zhili.cases.selectors import DUE_FILTERS, CaseFilters, queue_labels
+from zhili.cases.services.intake import Intake
 from zhili.core.dates import DayField, MomentField
 from zhili.core.types import SystemActor
 
@@ -59,6 +60,23 @@ class IntakeForm(forms.Form):
         required=False,
         help_text="可选多个文件：图片、PDF、Word、Excel 或 MP4 视频，单个不超过 20MB",
     )
+
+    def intake(self, category: Category) -> Intake:
+        """The request the valid form says, of `category` (looked up from its code)."""
+        data = self.cleaned_data
+        return Intake(
+            channel=data["channel"],
+            category=category,
+            title=data["title"],
+            description=data["description"],
+            urgency=data["urgency"],
+            lat=data["lat"],
+            lng=data["lng"],
+            address=data["address"],
+            reporter_name=data["reporter_name"],
+            reporter_phone=data["reporter_phone"],
+            anonymous=data["anonymous"],
+        )
 
 
 def _queue_choices() -> list[tuple[str, str]]:

@@ -1,7 +1,7 @@
 """What the case pages share: fetching a case, time-limit labels, errors beside their field, rows."""
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -68,7 +68,13 @@ def duration_label(span: timedelta) -> str:
     return f"{hours}小时{minutes}分钟" if hours else f"{minutes}分钟"
 
 
-def due_status(due: datetime | None, done: datetime | None, calendar: bool) -> dict | None:
+class DueStatus(TypedDict):
+    due: datetime
+    late: bool
+    text: str
+
+
+def due_status(due: datetime | None, done: datetime | None, calendar: bool) -> DueStatus | None:
     """How a time limit stands: met, missed, time left or overdue (in working time)."""
     if due is None:
         return None
@@ -83,7 +89,7 @@ def due_status(due: datetime | None, done: datetime | None, calendar: bool) -> d
     return {"due": due, "late": True, "text": f"已超期 {duration_label(over)}{basis}"}
 
 
-def held_status(due: datetime | None, held_at: datetime) -> dict | None:
+def held_status(due: datetime | None, held_at: datetime) -> DueStatus | None:
     """A case handed over to a dispute or a petition: its own clock stopped then."""
     if due is None:
         return None

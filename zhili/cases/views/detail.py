@@ -16,6 +16,7 @@ from zhili.cases.services import handing
 from zhili.cases.services.dossiers import case_dossiers, dossier_openers
 from zhili.cases.views.common import (
     CONTEXTS,
+    DueStatus,
     add_domain_error,
     due_status,
     error_status,
@@ -60,7 +61,6 @@ def timeline(case: Case) -> list[Any]:
 
 
 def detail_context(user: Actor, case: Case, **extra: Any) -> dict[str, Any]:
-    grid_geometry = case.grid.geometry if case.grid else None
     actions = services.actions_for(user, case)
     assists = list(selectors.case_assists(case))
     return {
@@ -81,18 +81,22 @@ def detail_context(user: Actor, case: Case, **extra: Any) -> dict[str, Any]:
         "acknowledge_status": due_status(
             case.acknowledge_due_at, case.acknowledged_at, case.calendar_clock
         ),
-        "handle_status": held_status(case.due_at, case.held_at)
-        if case.state == State.HELD and case.held_at
-        else due_status(case.due_at, case.replied_at, case.calendar_clock),
-        "map_config": {
-            "lat": case.lat,
-            "lng": case.lng,
-            "grid": grid_geometry,
-            **tile_config(),
-        },
+        "handle_status": _handle_status(case),
+        "map_config": _map_config(case),
         **panel_context(user, case),
         **extra,
     }
+
+
+def _handle_status(case: Case) -> DueStatus | None:
+    if case.state == State.HELD and case.held_at:
+        return held_status(case.due_at, case.held_at)
+    return due_status(case.due_at, case.replied_at, case.calendar_clock)
+
+
+def _map_config(case: Case) -> dict[str, object]:
+    grid_geometry = case.grid.geometry if case.grid else None
+    return {"lat": case.lat, "lng": case.lng, "grid": grid_geometry, **tile_config()}
 
 
 @requires(Action.CASES_VIEW)
@@ -157,6 +161,14 @@ def case_action(request: StaffRequest, case_no: str, action: str) -> HttpRespons
             return fragment(request, ctx, case)
         form = _action_form(action, case=case, user=user)
         return fragment(request, ctx, case, open_action=action, form=form)
+    return _take_action(request, ctx, case, action)
+
+
+def _take_action(request: StaffRequest, ctx: str, case: Case, action: str) -> HttpResponse:
+    """Take `action` on the case with the posted form; answer with the fragment it changed,
+    or with the form and its errors."""
+    user = request.user
+    case_no = case.case_no
     form = _action_form(action, request.POST, request.FILES, case=case)
     if not form.is_valid():
         return fragment(request, ctx, case, open_action=action, form=form, status=400)
@@ -169,9 +181,13 @@ def case_action(request: StaffRequest, case_no: str, action: str) -> HttpRespons
         fresh = get_case_or_404(user, case_no)
         status = error_status(exc)
         return fragment(request, ctx, fresh, open_action=action, form=form, status=status)
-    label = workflow.ALL_TRANSITIONS[action].label
+    return _done(request, ctx, case_no, workflow.ALL_TRANSITIONS[action].label)
+
+
+def _done(request: StaffRequest, ctx: str, case_no: str, label: str) -> HttpResponse:
+    """The fragment of a case after an action, or its row gone when it left the user's view."""
     try:
-        case = selectors.case_get(user=user, case_no=case_no)
+        case = selectors.case_get(user=request.user, case_no=case_no)
     except NotFound:
         # e.g. a department returned the case: it has left the unit's view.
         if ctx == "detail":
