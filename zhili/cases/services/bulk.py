@@ -12,10 +12,9 @@ Orders with a close time arrive closed, keeping their reply; the others arrive r
 and wait for dispatch like any new intake.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -111,7 +110,9 @@ def _number(cases: list[Case]) -> None:
             case.case_no = f"{prefix}{day:%Y%m%d}-{first + offset:05d}"
 
 
-def _timeline(cases: list[Case], actor: Actor, note: str, data: dict[str, Any], now: datetime):
+def _timeline(
+    cases: list[Case], actor: Actor, note: str, data: Mapping[str, object], now: datetime
+) -> None:
     user = actor if getattr(actor, "pk", None) else None
     unit = getattr(user, "organization", None)
     events = [
@@ -154,7 +155,7 @@ def case_bulk_register(
     actor: Actor,
     items: Sequence[HistoricalCase],
     note: str = "",
-    data: dict[str, Any] | None = None,
+    data: Mapping[str, object] | None = None,
 ) -> BulkResult:
     """Register `items` as cases in one transaction; the ones already registered (same channel
     and external id) are skipped. `note` and `data` go on each timeline row."""

@@ -1,8 +1,9 @@
 """What the case pages share: fetching a case, time-limit labels, errors beside their field, rows."""
 
 from datetime import datetime, timedelta
-from typing import Any, TypedDict
+from typing import TypedDict
 
+from django import forms
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -105,7 +106,7 @@ def tile_config() -> dict[str, str]:
     }
 
 
-def add_domain_error(form: Any, exc: DomainError) -> None:
+def add_domain_error(form: forms.Form, exc: DomainError) -> None:
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
 
@@ -121,7 +122,7 @@ def go(request: StaffRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-def row_context(user: Actor, ctx: str, case: Case, **extra: Any) -> dict[str, Any]:
+def row_context(user: Actor, ctx: str, case: Case, **extra: object) -> dict[str, object]:
     allowed = {t.name: t for t in services.actions_for(user, case)}
     actions = [allowed[name] for name in ROW_ACTIONS[ctx] if name in allowed]
     if ctx == "workbench" and "flags" not in extra:
@@ -134,7 +135,7 @@ def row_context(user: Actor, ctx: str, case: Case, **extra: Any) -> dict[str, An
     return context | {"can_merge": "merge" in allowed}
 
 
-def filter_options(user: Actor) -> dict[str, Any]:
+def filter_options(user: Actor) -> dict[str, object]:
     return {
         "categories": selectors.category_list(),
         "townships": org_selectors.township_list(user=user).order_by("code"),

@@ -2,10 +2,13 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhili.cases import duplicates, returns, selectors, services, workflow
@@ -60,7 +63,7 @@ def timeline(case: Case) -> list[Any]:
     return events
 
 
-def detail_context(user: Actor, case: Case, **extra: Any) -> dict[str, Any]:
+def detail_context(user: Actor, case: Case, **extra: object) -> dict[str, object]:
     actions = services.actions_for(user, case)
     assists = list(selectors.case_assists(case))
     return {
@@ -110,11 +113,11 @@ def detail(request: StaffRequest, case_no: str) -> HttpResponse:
 
 def _action_form(
     action: str,
-    data: Any = None,
-    files: Any = None,
+    data: QueryDict | None = None,
+    files: MultiValueDict[str, UploadedFile] | None = None,
     case: Case | None = None,
     user: SystemActor = None,
-) -> Any:
+) -> forms.Form:
     form_class = ACTION_FORMS[action]
     initial = {}
     if action == "hand_down" and case is not None and user is not None:
@@ -129,7 +132,7 @@ def _action_form(
     return form_class(data, files, initial=initial)
 
 
-def _form_choices(user: Actor, case: Case, action: str) -> dict[str, Any]:
+def _form_choices(user: Actor, case: Case, action: str) -> dict[str, object]:
     if action in ("dispatch", "reassign"):
         return {"units": selectors.dispatch_units(user=user).order_by("path")}
     if action == "assign_down":
@@ -200,13 +203,22 @@ def _done(request: StaffRequest, ctx: str, case_no: str, label: str) -> HttpResp
 
 
 def fragment(
-    request: StaffRequest, ctx: str, case: Case, *, status: int = 200, **extra: Any
+    request: StaffRequest,
+    ctx: str,
+    case: Case,
+    *,
+    status: int = 200,
+    open_action: str = "",
+    form: forms.Form | None = None,
+    done: str = "",
 ) -> HttpResponse:
+    """The case's detail body or its row in list `ctx`, with the action `open_action`'s form
+    open, or the line saying what was `done`."""
     user = request.user
-    action = extra.get("open_action")
-    if action:
-        extra.update(_form_choices(user, case, action))
-        extra["action_label"] = workflow.ALL_TRANSITIONS[action].label
+    extra: dict[str, object] = {"open_action": open_action, "form": form, "done": done}
+    if open_action:
+        extra.update(_form_choices(user, case, open_action))
+        extra["action_label"] = workflow.ALL_TRANSITIONS[open_action].label
     if ctx == "detail":
         context = detail_context(user, case, **extra)
         if not request.htmx:
