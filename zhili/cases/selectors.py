@@ -16,8 +16,10 @@ from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from zhili.cases.catalog import category_get as category_get  # re-exported
+from zhili.cases.catalog import category_is_leaf as category_is_leaf  # re-exported
+from zhili.cases.catalog import category_list as category_list  # re-exported
 from zhili.cases.models import (
-    CATEGORY_STAMP,
     WORK_STATES,
     AssistState,
     Card,
@@ -36,7 +38,6 @@ from zhili.core.errors import InvalidInput, NotFound
 from zhili.core.registry import Registry
 from zhili.core.roles import Action
 from zhili.core.scope import EVERYTHING, Scope, can, scope_for
-from zhili.core.stamps import StampedCache
 from zhili.core.types import Actor, SystemActor
 from zhili.orgs.models import Kind, Organization
 
@@ -89,35 +90,6 @@ def case_assists(case: Case) -> QuerySet[CaseAssist]:
 
 def case_timeline(case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor", "actor_unit").prefetch_related("attachments")
-
-
-def category_list() -> QuerySet[Category]:
-    return Category.objects.filter(is_active=True).select_related("parent").order_by("path")
-
-
-def category_get(code: str, *, field: str = "category") -> Category:
-    try:
-        return Category.objects.get(code=code, is_active=True)
-    except Category.DoesNotExist as exc:
-        raise InvalidInput(f"事项分类 {code} 不存在", field=field) from exc
-
-
-def _load_groups() -> frozenset[int]:
-    return frozenset(
-        Category.objects.filter(is_active=True, parent__isnull=False).values_list(
-            "parent_id", flat=True
-        )
-    )
-
-
-# The categories that have an active child; asked at every intake, so kept in the process.
-_groups: StampedCache[frozenset[int]] = StampedCache(CATEGORY_STAMP, _load_groups)
-
-
-def category_is_leaf(category: Category) -> bool:
-    """Whether cases may take `category`: it has no active child (a group such as 环境保护
-    is chosen through one of its leaves)."""
-    return category.pk not in _groups.get()
 
 
 def dispatch_units(*, user: Actor) -> QuerySet[Organization]:

@@ -2,7 +2,7 @@
 of what a step writes and what an action takes."""
 
 from datetime import datetime
-from typing import TypeAlias, TypedDict
+from typing import Any, TypeAlias, TypedDict
 
 from django.core.files.uploadedfile import UploadedFile
 
@@ -52,20 +52,12 @@ def history(
     to_state: str,
     actor: SystemActor,
     note: str = "",
-    at: datetime | None = None,
-    **data: object,
+    **data: Any,
 ) -> CaseEvent:
-    """A line of the case's timeline (at `at`, or now), in the caller's transaction."""
+    """A line of the case's timeline, in the caller's transaction (`data` as the kernel's
+    `record_history` takes it, `at` included)."""
     row = record_history(
-        KIND,
-        case,
-        action,
-        from_state=from_state,
-        to_state=to_state,
-        actor=actor,
-        note=note,
-        at=at,
-        **data,
+        KIND, case, action, from_state=from_state, to_state=to_state, actor=actor, note=note, **data
     )
     assert isinstance(row, CaseEvent)
     return row
