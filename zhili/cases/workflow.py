@@ -16,7 +16,7 @@ its own small table below (``ASSIST_TRANSITIONS``, side ``assist``: the actor's 
 covers the assisting unit), whose actions go through the same `case_act`.
 """
 
-from collections.abc import Set as AbstractSet
+from collections.abc import Iterable
 
 from zhili.cases.models import AssistState, State
 from zhili.core.roles import Role
@@ -85,7 +85,7 @@ FINISHED = frozenset({State.CLOSED, State.RATED, State.MERGED, State.RETURNED_TO
 def _t(
     name: str,
     label: str,
-    sources: AbstractSet[str],
+    sources: Iterable[str],
     target: str | None,
     roles: frozenset[str],
     side: str,
