@@ -61,20 +61,24 @@ class ResponsibilityRuleAdmin(BumpsStamps, admin.ModelAdmin):
     raw_id_fields = ["category", "township", "village", "grid", "unit"]
 
 
-class CaseEventInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """A case's rows shown as they are: they change only through the workflow services."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
+class CaseEventInline(ReadOnlyInline):
     model = CaseEvent
-    extra = 0
-    can_delete = False
     fields = ("action", "from_state", "to_state", "actor", "note", "created_at")
-    readonly_fields = fields
 
 
-class CaseAssistInline(admin.TabularInline):
+class CaseAssistInline(ReadOnlyInline):
     model = CaseAssist
-    extra = 0
-    can_delete = False
     fields = ("organization", "state", "dispatched_at", "due_at", "replied_at", "reply")
-    readonly_fields = fields
 
 
 @admin.register(Case)

@@ -1,7 +1,5 @@
 """GET /api/v1/case-figures: each unit's figures for a period (及时签收率, 按时办结率, 满意率)."""
 
-from typing import Any
-
 from ninja import Field, Query, Router, Schema
 
 from zhili.cases.figures import unit_figures
@@ -54,7 +52,7 @@ class UnitFiguresOut(Schema):
     response={200: list[UnitFiguresOut], 401: ErrorOut, 422: ErrorOut},
     summary="单位办件统计",
 )
-def case_figures(request: StaffRequest, query: Query[FiguresQuery]) -> Any:
+def case_figures(request: StaffRequest, query: Query[FiguresQuery]) -> list[dict[str, object]]:
     codes = [code for item in query.unit for code in item.split(",") if code.strip()]
     rows = unit_figures(user=request.user, start=query.start, end=query.end, unit_codes=codes)
     return [

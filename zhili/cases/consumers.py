@@ -15,7 +15,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from zhili.cases.live import group_name
+from zhili.cases.live import Message, group_name
 from zhili.core.scope import scope_for
 from zhili.core.types import Actor
 from zhili.orgs.models import Organization
@@ -65,5 +65,5 @@ class CaseUpdatesConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         """The socket only talks one way; a client's message is ignored."""
 
-    async def case_update(self, event: dict[str, Any]) -> None:
+    async def case_update(self, event: Message) -> None:
         await self.send_json(event)

@@ -20,8 +20,8 @@ both in zhili.cases.services.duplicates (`duplicate_merge`, `duplicate_dismiss`)
 
 import math
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import NamedTuple, TypedDict
 
 import numpy as np
 import shapely
@@ -38,23 +38,28 @@ from zhili.core.types import Actor
 from zhili.orgs.models import Grid
 from zhili.orgs.services import GRID_STAMP
 
-DEFAULTS: dict[str, Any] = {
-    "enabled": True,
-    "days": 7,
-    "distance_m": 1000,
-    "threshold": 0.6,
-    "min_text": 0.5,
-    "text_weight": 0.7,
-    "max_candidates": 300,
-    "max_flags": 3,
-}
+
+@dataclass(frozen=True)
+class DuplicateConfig:
+    """The check's settings (`settings.ZHILI_DUPLICATES` overrides any of them)."""
+
+    enabled: bool = True
+    days: int = 7
+    distance_m: float = 1000
+    threshold: float = 0.6
+    min_text: float = 0.5
+    text_weight: float = 0.7
+    max_candidates: int = 300
+    max_flags: int = 3
+
+
 EARTH_M = 6_371_000.0
 # Cases still waiting for a decision; later states have been dispatched or settled.
 MERGEABLE = (State.REGISTERED, State.RETURNED, State.DISPATCHED)
 
 
-def config() -> dict[str, Any]:
-    return {**DEFAULTS, **getattr(settings, "ZHILI_DUPLICATES", {})}
+def config() -> DuplicateConfig:
+    return DuplicateConfig(**getattr(settings, "ZHILI_DUPLICATES", {}))
 
 
 # --- grid adjacency, rebuilt when grids change ----------------------------------------------------
@@ -119,31 +124,24 @@ def _window_sql(place: str, count: int, *, township: bool) -> str:
     )
 
 
-def candidates(row: CaseText, cfg: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """(case id, signature, lat, lng) of the earlier cases that may repeat `row`'s case, the
-    newest first, at most `max_candidates`.
+class Candidate(NamedTuple):
+    case_id: int
+    signature: bytes | memoryview  # memoryview on PostgreSQL
+    lat: float | None
+    lng: float | None
+
+
+def candidates(row: CaseText, cfg: DuplicateConfig) -> list[Candidate]:
+    """The earlier cases that may repeat `row`'s case, the newest first, at most
+    `max_candidates`.
 
     One statement that unites two parts, one per index (grid; cell): SQLite cannot use either
     index for `grid IN (...) OR cell IN (...)` and would read the whole category group. It is
     SQL because it runs in every intake's transaction, where building two querysets cost more
     than running them."""
-    places: list[tuple[str, list[int]]] = []
-    if row.grid_id is not None:
-        places.append(("grid_id", list(adjacent_grids(row.grid_id))))
-    if row.lat is not None and row.lng is not None:
-        places.append(("cell", text.cells_around(row.lat, row.lng, cfg["distance_m"])))
+    places = _places(row, cfg)
     if not places:  # no point and no grid: nothing to compare places with
         return []
-    at = CaseText._meta.get_field("registered_at")
-    since = row.registered_at - timedelta(days=cfg["days"])
-    window = [
-        row.group,
-        at.get_db_prep_value(since, connection),
-        at.get_db_prep_value(row.registered_at, connection),
-        *([] if row.township_id is None else [row.township_id]),
-        row.case_id,
-    ]
-    limit = cfg["max_candidates"]
     parts, params = [], []
     for place, values in places:
         # The lists' lengths rounded up to a power of two (the last value repeated): a few
@@ -151,32 +149,57 @@ def candidates(row: CaseText, cfg: dict[str, Any]) -> list[tuple[Any, ...]]:
         # of parsed statements keep them.
         padded = values + values[-1:] * ((1 << (len(values) - 1).bit_length()) - len(values))
         parts.append(_window_sql(place, len(padded), township=row.township_id is not None))
-        params += [*window, *padded, limit]
+        params += [*_window_params(row, cfg), *padded, cfg.max_candidates]
     union = " UNION ".join(parts)  # UNION, not UNION ALL: a case found by both parts once
     sql = f"SELECT case_id, signature, lat, lng FROM ({union}) AS found"  # noqa: S608
     sql += " ORDER BY registered_at DESC, case_id DESC LIMIT %s"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit])
-        return [tuple(r) for r in cursor.fetchall()]
+        cursor.execute(sql, [*params, cfg.max_candidates])
+        return [Candidate(*r) for r in cursor.fetchall()]
 
 
-def score(row: CaseText, found: list[tuple[Any, ...]], cfg: dict[str, Any]) -> list[Hit]:
+def _places(row: CaseText, cfg: DuplicateConfig) -> list[tuple[str, list[int]]]:
+    """Where candidates are looked for: (column, values) for the same or an adjacent grid,
+    and for the cells within `distance_m` of the point."""
+    places: list[tuple[str, list[int]]] = []
+    if row.grid_id is not None:
+        places.append(("grid_id", list(adjacent_grids(row.grid_id))))
+    if row.lat is not None and row.lng is not None:
+        places.append(("cell", text.cells_around(row.lat, row.lng, cfg.distance_m)))
+    return places
+
+
+def _window_params(row: CaseText, cfg: DuplicateConfig) -> list[str | int | datetime]:
+    """The parameters of `_window_sql` before the places: the group, the `days` before the
+    case, its township, the case itself."""
+    at = CaseText._meta.get_field("registered_at")
+    since = row.registered_at - timedelta(days=cfg.days)
+    return [
+        row.group,
+        at.get_db_prep_value(since, connection),
+        at.get_db_prep_value(row.registered_at, connection),
+        *([] if row.township_id is None else [row.township_id]),
+        row.case_id,
+    ]
+
+
+def score(row: CaseText, found: list[Candidate], cfg: DuplicateConfig) -> list[Hit]:
     """The candidates that pass, best first."""
     if not found:
         return []
-    ids = np.array([f[0] for f in found])
-    sigs = np.frombuffer(b"".join(bytes(f[1]) for f in found), dtype="<u4")
+    ids = np.array([f.case_id for f in found])
+    sigs = np.frombuffer(b"".join(bytes(f.signature) for f in found), dtype="<u4")
     sims = text.similarity(text.from_bytes(row.signature), sigs.reshape(len(found), -1))
     if row.lat is not None and row.lng is not None:
-        lats = np.array([np.nan if f[2] is None else f[2] for f in found], dtype=float)
-        lngs = np.array([np.nan if f[3] is None else f[3] for f in found], dtype=float)
+        lats = np.array([np.nan if f.lat is None else f.lat for f in found], dtype=float)
+        lngs = np.array([np.nan if f.lng is None else f.lng for f in found], dtype=float)
         dist = distances_m(row.lat, row.lng, lats, lngs)
     else:
         dist = np.full(len(found), np.nan)
-    near = np.nan_to_num(np.clip(1 - dist / cfg["distance_m"], 0, 1), nan=0.0)
-    weight = cfg["text_weight"]
+    near = np.nan_to_num(np.clip(1 - dist / cfg.distance_m, 0, 1), nan=0.0)
+    weight = cfg.text_weight
     scores = weight * sims + (1 - weight) * near
-    passed = np.flatnonzero((scores >= cfg["threshold"]) & (sims >= cfg["min_text"]))
+    passed = np.flatnonzero((scores >= cfg.threshold) & (sims >= cfg.min_text))
     best = passed[np.argsort(-scores[passed], kind="stable")]
     return [
         Hit(
@@ -189,12 +212,23 @@ def score(row: CaseText, found: list[tuple[Any, ...]], cfg: dict[str, Any]) -> l
     ]
 
 
-def find(row: CaseText, cfg: dict[str, Any] | None = None) -> list[Hit]:
+def find(row: CaseText, cfg: DuplicateConfig | None = None) -> list[Hit]:
     cfg = cfg or config()
     return score(row, candidates(row, cfg), cfg)
 
 
-def _reason(case: Case, other: dict[str, Any], hit: Hit) -> str:
+class CaseRef(TypedDict):
+    pk: int
+    case_no: str
+    registered_at: datetime
+    state: str
+    master_id: int | None
+
+
+REF_FIELDS = ("pk", "case_no", "registered_at", "state", "master_id")
+
+
+def _reason(case: Case, other: CaseRef, hit: Hit) -> str:
     hours = (case.registered_at - other["registered_at"]).total_seconds() / 3600
     when = f"{hours:.0f}小时前" if hours >= 1 else "1小时内"
     where = "同一或相邻网格" if hit.distance_m is None else f"相距约{hit.distance_m:.0f}米"
@@ -204,25 +238,27 @@ def _reason(case: Case, other: dict[str, Any], hit: Hit) -> str:
     )
 
 
-def _masters(hits: list[Hit]) -> dict[int, dict[str, Any]]:
+def _refs(ids: list[int]) -> dict[int, CaseRef]:
+    rows = Case.objects.filter(pk__in=ids).values_list(*REF_FIELDS)
+    return {
+        r[0]: CaseRef(pk=r[0], case_no=r[1], registered_at=r[2], state=r[3], master_id=r[4])
+        for r in rows
+    }
+
+
+def _masters(hits: list[Hit]) -> dict[int, CaseRef]:
     """The cases behind the hits; a candidate merged into another stands for its master."""
-    rows = Case.objects.filter(pk__in=[h.case_id for h in hits]).values(
-        "pk", "case_no", "registered_at", "state", "master_id"
-    )
-    found: dict[int, dict[str, Any]] = {r["pk"]: dict(r) for r in rows}
+    found = _refs([h.case_id for h in hits])
     masters = [r["master_id"] for r in found.values() if r["state"] == State.MERGED]
     if masters:
-        above = Case.objects.filter(pk__in=masters).values(
-            "pk", "case_no", "registered_at", "state", "master_id"
-        )
-        by_pk = {r["pk"]: dict(r) for r in above}
+        by_pk = _refs([m for m in masters if m is not None])
         for pk, r in list(found.items()):
             if r["state"] == State.MERGED and r["master_id"] in by_pk:
                 found[pk] = by_pk[r["master_id"]]
     return found
 
 
-def flag(case: Case, hits: list[Hit], cfg: dict[str, Any]) -> list[CaseDuplicate]:
+def flag(case: Case, hits: list[Hit], cfg: DuplicateConfig) -> list[CaseDuplicate]:
     if not hits:
         return []
     targets = _masters(hits)
@@ -239,7 +275,7 @@ def flag(case: Case, hits: list[Hit], cfg: dict[str, Any]) -> list[CaseDuplicate
             distance_m=hit.distance_m,
             reason=_reason(case, other, hit),
         )
-        if len(flags) >= cfg["max_flags"]:
+        if len(flags) >= cfg.max_flags:
             break
     rows = CaseDuplicate.objects.bulk_create(flags.values())
     audit(None, "cases.duplicate.flag", case, candidates=[f.candidate_id for f in rows])
@@ -250,7 +286,7 @@ def on_intake(case: Case) -> list[CaseDuplicate]:
     """Index a new case's text and record its likely duplicates (in the intake's transaction)."""
     row = text.index_case(case)
     cfg = config()
-    if not cfg["enabled"]:
+    if not cfg.enabled:
         return []
     return flag(case, find(row, cfg), cfg)
 

@@ -28,9 +28,8 @@ Definitions, for the cases dispatched to a unit in the period (local days, both 
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
-from django.db.models import Count, F, Q, TextField, Value
+from django.db.models import Count, F, Q, QuerySet, TextField, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -123,7 +122,8 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 def _case_rows(
     user: Actor, begin: datetime, end: datetime, codes: list[str] | None, now: datetime
-) -> list[dict[str, Any]]:
+) -> dict[int, dict[str, int]]:
+    """Lead unit id -> the counts of its cases dispatched in the period."""
     qs = Case.objects.filter(
         scope_for(user).q("unit_path"),
         lead_unit__isnull=False,
@@ -132,26 +132,29 @@ def _case_rows(
     )
     if codes:
         qs = qs.filter(lead_unit__code__in=codes)
-    rows = (
-        qs.order_by()
-        .values("lead_unit")
-        .annotate(
-            handled=Count("id"),
-            acknowledged_on_time=Count(
-                "id", filter=Q(acknowledged_at__lte=F("acknowledge_due_at"))
-            ),
-            closed_on_time=Count("id", filter=ON_TIME),
-            acknowledge_judged=Count("id", filter=ack_judged(now)),
-            close_judged=Count("id", filter=close_judged(now)),
-            extended=Count("id", filter=Q(extended=True)),
-            overdue=Count("id", filter=Q(card=Card.RED)),
-            rated=Count("id", filter=~Q(rating="")),
-            satisfied=Count(
-                "id", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY_SATISFIED])
-            ),
-        )
-    )
-    return [dict(row) for row in rows]
+    counts = _case_counts(now)
+    rows = qs.order_by().values("lead_unit").annotate(**counts)
+    return {
+        unit: dict(zip(counts, values, strict=True))
+        for unit, *values in rows.values_list("lead_unit", *counts)
+    }
+
+
+def _case_counts(now: datetime) -> dict[str, Count]:
+    """The figures counted over a unit's cases, by name."""
+    return {
+        "handled": Count("id"),
+        "acknowledged_on_time": Count("id", filter=Q(acknowledged_at__lte=F("acknowledge_due_at"))),
+        "closed_on_time": Count("id", filter=ON_TIME),
+        "acknowledge_judged": Count("id", filter=ack_judged(now)),
+        "close_judged": Count("id", filter=close_judged(now)),
+        "extended": Count("id", filter=Q(extended=True)),
+        "overdue": Count("id", filter=Q(card=Card.RED)),
+        "rated": Count("id", filter=~Q(rating="")),
+        "satisfied": Count(
+            "id", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY_SATISFIED])
+        ),
+    }
 
 
 # Timeline actions counted per unit, and the figure each adds to.
@@ -221,6 +224,13 @@ def _assist_rows(
     }
 
 
+def _units(user: Actor, *, ids: list[int], codes: list[str]) -> QuerySet[Organization]:
+    """The units with figures (by id or code) that lie in the user's scope."""
+    return Organization.objects.filter(Q(pk__in=ids) | Q(code__in=codes)).filter(
+        scope_for(user).q("path")
+    )
+
+
 def unit_figures(
     *, user: Actor, start: date, end: date, unit_codes: list[str] | None = None
 ) -> list[UnitFigures]:
@@ -229,15 +239,11 @@ def unit_figures(
     begin, stop = period_bounds(start, end)
     codes = [c for c in unit_codes or [] if c] or None
     now = timezone.now()
-    case_rows = {row.pop("lead_unit"): row for row in _case_rows(user, begin, stop, codes, now)}
+    case_rows = _case_rows(user, begin, stop, codes, now)
     loop = _loop_rows(begin, stop, codes)
     assists = _assist_rows(user, begin, stop, codes)
-    units = Organization.objects.filter(
-        Q(pk__in=list(case_rows) + list(assists)) | Q(code__in=list(loop) + (codes or []))
-    ).filter(scope_for(user).q("path"))
-    empty = dict.fromkeys(
-        ("handled", "acknowledged_on_time", "closed_on_time", "extended", "overdue"), 0
-    ) | {"rated": 0, "satisfied": 0, "acknowledge_judged": 0, "close_judged": 0}
+    units = _units(user, ids=[*case_rows, *assists], codes=[*loop, *(codes or [])])
+    empty = dict.fromkeys(_case_counts(now), 0)
     no_loop = dict.fromkeys(LOOP_FIGURES, 0)
     figures = []
     for unit in units.order_by("code"):

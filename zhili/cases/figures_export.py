@@ -4,11 +4,11 @@ totals, with the rates as percentages and the rule of the two on-time rates unde
 from collections.abc import Callable
 from datetime import date
 from io import BytesIO
-from typing import Any
 from urllib.parse import quote
 
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from zhili.cases.figures import UnitFigures
 from zhili.core import xlsx
@@ -23,7 +23,7 @@ RULE = (
 )
 
 # (header, width, value of a row)
-COLUMNS: list[tuple[str, int, Callable[[UnitFigures], Any]]] = [
+COLUMNS: list[tuple[str, int, Callable[[UnitFigures], str | int | float | None]]] = [
     ("承办单位", 24, lambda r: r.unit_name),
     ("单位编码", 14, lambda r: r.unit_code),
     ("受理", 8, lambda r: r.received),
@@ -57,10 +57,24 @@ def figures_workbook(
     sheet = book.active
     assert sheet is not None
     sheet.title = "办理质效"
-    xlsx.put(sheet, 1, 1, f"各承办单位办理质效（{start:%Y年%m月%d日}至{end:%Y年%m月%d日}）")
+    _title(sheet, f"各承办单位办理质效（{start:%Y年%m月%d日}至{end:%Y年%m月%d日}）")
+    line = _table(sheet, rows, totals)
+    _rule(sheet, line + 1)
+    sheet.freeze_panes = "B3"
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _title(sheet: Worksheet, title: str) -> None:
+    xlsx.put(sheet, 1, 1, title)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
+
+
+def _table(sheet: Worksheet, rows: list[UnitFigures], totals: UnitFigures | None) -> int:
+    """The headers on line 2, a line per unit and the totals in bold; the next free line."""
     for column, (header, width, _value) in enumerate(COLUMNS, start=1):
         xlsx.put(sheet, 2, column, header).font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(column)].width = width
@@ -73,14 +87,14 @@ def figures_workbook(
             if row is totals:
                 cell.font = Font(bold=True)
         line += 1
-    xlsx.put(sheet, line + 1, 1, f"说明：{RULE}")
-    sheet.merge_cells(start_row=line + 1, start_column=1, end_row=line + 1, end_column=len(COLUMNS))
-    sheet.cell(row=line + 1, column=1).alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.row_dimensions[line + 1].height = 48
-    sheet.freeze_panes = "B3"
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return line
+
+
+def _rule(sheet: Worksheet, line: int) -> None:
+    xlsx.put(sheet, line, 1, f"说明：{RULE}")
+    sheet.merge_cells(start_row=line, start_column=1, end_row=line, end_column=len(COLUMNS))
+    sheet.cell(row=line, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.row_dimensions[line].height = 48
 
 
 def figures_filename(start: date, end: date) -> str:

@@ -4,8 +4,9 @@ from typing import Any
 
 from django import forms
 
-from zhili.cases.models import Channel, Rating, State, Urgency
-from zhili.cases.selectors import DUE_FILTERS, QUEUES, CaseFilters
+from zhili.cases.models import Category, Channel, Rating, State, Urgency
+from zhili.cases.selectors import DUE_FILTERS, CaseFilters, queue_labels
+from zhili.cases.services.intake import Intake
 from zhili.core.dates import DayField, MomentField
 from zhili.core.types import SystemActor
 
@@ -60,6 +61,28 @@ class IntakeForm(forms.Form):
         help_text="可选多个文件：图片、PDF、Word、Excel 或 MP4 视频，单个不超过 20MB",
     )
 
+    def intake(self, category: Category) -> Intake:
+        """The request the valid form says, of `category` (looked up from its code)."""
+        data = self.cleaned_data
+        return Intake(
+            channel=data["channel"],
+            category=category,
+            title=data["title"],
+            description=data["description"],
+            urgency=data["urgency"],
+            lat=data["lat"],
+            lng=data["lng"],
+            address=data["address"],
+            reporter_name=data["reporter_name"],
+            reporter_phone=data["reporter_phone"],
+            anonymous=data["anonymous"],
+        )
+
+
+def _queue_choices() -> list[tuple[str, str]]:
+    """Read when the form is shown: other apps add their queues once every app is ready."""
+    return [("", "我可查看的全部工单"), *queue_labels().items()]
+
 
 class CaseFilterForm(forms.Form):
     """The list's filters; invalid values are dropped, never an error page."""
@@ -87,9 +110,7 @@ class CaseFilterForm(forms.Form):
     due = forms.ChoiceField(
         label="办理时限", choices=[("", "全部"), *DUE_FILTERS.items()], required=False
     )
-    queue = forms.ChoiceField(
-        label="范围", choices=[("", "我可查看的全部工单"), *QUEUES.items()], required=False
-    )
+    queue = forms.ChoiceField(label="范围", choices=_queue_choices, required=False)
 
     def chosen_queue(self) -> str:
         """Which of the user's queues the list is drawn from ("": all they may see)."""

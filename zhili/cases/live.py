@@ -13,10 +13,10 @@ Redis cannot slow intake. Updates made meanwhile are not pushed; pages show them
 
 import asyncio
 import logging
-from typing import Any
+from typing import TypedDict
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import BaseChannelLayer, get_channel_layer
 from django.db import transaction
 from redis.exceptions import RedisError
 
@@ -63,7 +63,22 @@ def action_label(action: str, case: Case) -> str:
     return transition.label if transition else OTHER_LABELS.get(action, action)
 
 
-def message(case: Case, action: str, assisting: list[str] | None = None) -> dict[str, Any]:
+class Message(TypedDict):
+    """A case's live update: primitives only (msgpack over Redis)."""
+
+    type: str
+    case_no: str
+    action: str
+    label: str
+    title: str
+    state: str
+    card: str
+    lead_unit: str
+    dispatch_center: str
+    assisting: list[str]
+
+
+def message(case: Case, action: str, assisting: list[str] | None = None) -> Message:
     """The payload for the group and for the browser: primitives only (msgpack over Redis).
     `assisting`: the codes of the case's assisting units (协办), when the caller knows them."""
     return {
@@ -86,7 +101,7 @@ def message(case: Case, action: str, assisting: list[str] | None = None) -> dict
 PUSH_TIMEOUT = 2.0
 
 
-async def _send_all(layer: Any, groups: list[str], payload: dict[str, Any]) -> None:
+async def _send_all(layer: BaseChannelLayer, groups: list[str], payload: Message) -> None:
     async def send() -> None:
         # The first failure ends the push: the next group would go to the same dead Redis.
         for group in groups:
@@ -95,7 +110,7 @@ async def _send_all(layer: Any, groups: list[str], payload: dict[str, Any]) -> N
     await asyncio.wait_for(send(), PUSH_TIMEOUT)
 
 
-def push(groups: list[str], payload: dict[str, Any]) -> None:
+def push(groups: list[str], payload: Message) -> None:
     layer = get_channel_layer()
     if layer is None or not groups or layer_outage.paused():
         return

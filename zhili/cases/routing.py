@@ -13,7 +13,8 @@ request that came by phone as much as to one reported on the map.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+
+from django.db.models import Model
 
 from zhili.cases.deadlines import category_chain
 from zhili.cases.models import CATEGORY_STAMP, Category, ResponsibilityRule
@@ -108,13 +109,13 @@ def _matches(row: RuleRow, location: Whereabouts | None) -> bool:
     return True
 
 
-def _pk(row: Any) -> int | None:
+def _pk(row: Model | None) -> int | None:
     return row.pk if row is not None else None
 
 
 def best_rule(category: Category, location: Whereabouts | None) -> RuleRow | None:
     rules = _rules.get()
-    best: tuple[Any, ...] | None = None
+    best: tuple[tuple[int, int, int], RuleRow] | None = None
     for distance, category_id in enumerate(category_chain(category)):
         for row in rules.get(category_id, ()):
             if _matches(row, location):
@@ -179,7 +180,7 @@ def route_many(
     (category, place) is decided once."""
     points = [(lat, lng) for _, lat, lng in requests if lat is not None and lng is not None]
     placed = iter(grid_locate_many(points))
-    decided: dict[tuple[Any, ...], Route] = {}
+    decided: dict[tuple[int | bool | str | None, ...], Route] = {}
     routes = []
     for i, (category, lat, lng) in enumerate(requests):
         location: Whereabouts | None

@@ -6,6 +6,7 @@ its dispatch center, its lead unit or one of its assisting units, or when they r
 Seeing is not acting: every write checks its own side (zhili.cases.services.common).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -15,8 +16,10 @@ from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from zhili.cases.catalog import category_get as category_get  # re-exported
+from zhili.cases.catalog import category_is_leaf as category_is_leaf  # re-exported
+from zhili.cases.catalog import category_list as category_list  # re-exported
 from zhili.cases.models import (
-    CATEGORY_STAMP,
     WORK_STATES,
     AssistState,
     Card,
@@ -32,9 +35,9 @@ from zhili.core.counting import Total, count_or_estimate
 from zhili.core.dossier import pages
 from zhili.core.dossier.pages import Page
 from zhili.core.errors import InvalidInput, NotFound
+from zhili.core.registry import Registry
 from zhili.core.roles import Action
 from zhili.core.scope import EVERYTHING, Scope, can, scope_for
-from zhili.core.stamps import StampedCache
 from zhili.core.types import Actor, SystemActor
 from zhili.orgs.models import Kind, Organization
 
@@ -87,35 +90,6 @@ def case_assists(case: Case) -> QuerySet[CaseAssist]:
 
 def case_timeline(case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor", "actor_unit").prefetch_related("attachments")
-
-
-def category_list() -> QuerySet[Category]:
-    return Category.objects.filter(is_active=True).select_related("parent").order_by("path")
-
-
-def category_get(code: str, *, field: str = "category") -> Category:
-    try:
-        return Category.objects.get(code=code, is_active=True)
-    except Category.DoesNotExist as exc:
-        raise InvalidInput(f"事项分类 {code} 不存在", field=field) from exc
-
-
-def _load_groups() -> frozenset[int]:
-    return frozenset(
-        Category.objects.filter(is_active=True, parent__isnull=False).values_list(
-            "parent_id", flat=True
-        )
-    )
-
-
-# The categories that have an active child; asked at every intake, so kept in the process.
-_groups: StampedCache[frozenset[int]] = StampedCache(CATEGORY_STAMP, _load_groups)
-
-
-def category_is_leaf(category: Category) -> bool:
-    """Whether cases may take `category`: it has no active child (a group such as 环境保护
-    is chosen through one of its leaves)."""
-    return category.pk not in _groups.get()
 
 
 def dispatch_units(*, user: Actor) -> QuerySet[Organization]:
@@ -411,31 +385,48 @@ def bucket_counts(
 
 # --- a user's own queue, for the lists and the home page ---------------------------------------
 
-# The list's "范围" (queue) choices: each names one of the queue selectors above.
-QUEUES = {"center": "本中心分拨的工单", "unit": "本单位承办的工单", "grid": "我的网格事件"}
+
+@dataclass(frozen=True)
+class Queue:
+    """One of a user's own queues, a choice of the list's "范围" (queue)."""
+
+    label: str
+    cases: Callable[..., QuerySet[Case]]  # called with user=
+    has: Callable[[Actor], bool]  # whether the user has this queue
+
+
+# The queues, keyed by the list's choice: a dispatch center's and a handling unit's here; an
+# app built on cases adds its own from its AppConfig.ready() (the grid worker's: zhili.mobile).
+QUEUES: Registry[Queue] = Registry("case queue")
+
+
+def _has_center_queue(user: Actor) -> bool:
+    return can(user, Action.CASES_DISPATCH) and own_center(user) is not None
+
+
+def _has_unit_queue(user: Actor) -> bool:
+    return can(user, Action.CASES_HANDLE) and getattr(user, "organization", None) is not None
+
+
+QUEUES.register("center", Queue("本中心分拨的工单", workbench_cases, _has_center_queue))
+QUEUES.register("unit", Queue("本单位承办的工单", inbox_cases, _has_unit_queue))
+
+
+def queue_labels() -> dict[str, str]:
+    return {key: queue.label for key, queue in QUEUES.items()}
 
 
 def queue_cases(*, user: Actor, queue: str = "") -> QuerySet[Case]:
     """The cases of one of the user's queues (QUEUES), or every case the user may see."""
-    if queue == "center":
-        return workbench_cases(user=user)
-    if queue == "unit":
-        return inbox_cases(user=user)
-    if queue == "grid":
-        from zhili.mobile.selectors import my_grid_cases  # the phone app's own definition
-
-        return my_grid_cases(user=user)
-    return case_list(user=user)
+    chosen = QUEUES.get(queue)
+    if chosen is None:
+        return case_list(user=user)
+    return chosen.cases(user=user)
 
 
 def user_queues(user: Actor) -> dict[str, str]:
     """The queues (QUEUES) this user has: a dispatch center's, a handling unit's, a grid's."""
-    has = {
-        "center": can(user, Action.CASES_DISPATCH) and own_center(user) is not None,
-        "unit": can(user, Action.CASES_HANDLE) and getattr(user, "organization", None) is not None,
-        "grid": can(user, Action.MOBILE_USE),
-    }
-    return {key: label for key, label in QUEUES.items() if has[key]}
+    return {key: queue.label for key, queue in QUEUES.items() if queue.has(user)}
 
 
 def case_total(*, user: Actor, filters: CaseFilters, queue: str = "") -> Total:

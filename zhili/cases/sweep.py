@@ -11,7 +11,6 @@ after commit. A red card opens a supervision order (zhili.supervision.handlers).
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -55,6 +54,17 @@ def _record(ids: list[int], now: datetime) -> None:
         .select_related("lead_unit", "dispatch_center")
         .only(*_FIELDS)
     )
+    _write_timeline(cases, now)
+    _write_audit(cases, now)
+    OutboxEvent.objects.bulk_create(
+        [OutboxEvent(name=CaseCarded.name, payload=_event(case).payload()) for case in cases],
+        batch_size=BATCH,
+    )
+    pushes = _pushes(cases)
+    transaction.on_commit(lambda: _push_all(pushes))
+
+
+def _write_timeline(cases: list[Case], now: datetime) -> None:
     CaseEvent.objects.bulk_create(
         [
             CaseEvent(
@@ -70,6 +80,9 @@ def _record(ids: list[int], now: datetime) -> None:
         ],
         batch_size=BATCH,
     )
+
+
+def _write_audit(cases: list[Case], now: datetime) -> None:
     AuditLog.objects.bulk_create(
         [
             AuditLog(
@@ -84,17 +97,18 @@ def _record(ids: list[int], now: datetime) -> None:
         ],
         batch_size=BATCH,
     )
-    OutboxEvent.objects.bulk_create(
-        [OutboxEvent(name=CaseCarded.name, payload=_event(case).payload()) for case in cases],
-        batch_size=BATCH,
-    )
+
+
+def _pushes(cases: list[Case]) -> list[tuple[list[str], live.Message]]:
+    """The live messages of the carded cases, each to its center, its unit and its assisting
+    units."""
     assisting: dict[int, list[tuple[str, str]]] = defaultdict(list)
     links = CaseAssist.objects.filter(case_id__in=[case.pk for case in cases])
     for case_id, code, path in links.values_list(
         "case_id", "organization__code", "organization__path"
     ):
         assisting[case_id].append((code, path))
-    pushes = [
+    return [
         (
             live.groups_for(
                 case.dispatch_path, case.unit_path, *(path for _, path in assisting[case.pk])
@@ -103,7 +117,6 @@ def _record(ids: list[int], now: datetime) -> None:
         )
         for case in cases
     ]
-    transaction.on_commit(lambda: _push_all(pushes))
 
 
 def _event(case: Case) -> CaseCarded:
@@ -116,7 +129,7 @@ def _event(case: Case) -> CaseCarded:
     )
 
 
-def _push_all(pushes: list[tuple[list[str], dict[str, Any]]]) -> None:
+def _push_all(pushes: list[tuple[list[str], live.Message]]) -> None:
     for groups, payload in pushes:
         live.push(groups, payload)
 

@@ -23,7 +23,7 @@ import re
 import zlib
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TypeAlias
 
 import jieba
 import numpy as np
@@ -31,6 +31,9 @@ from django.db import connection
 
 from zhili.cases.models import Case, CaseAssist, CaseText, Category
 from zhili.core.rows import insert_row, insert_rows
+
+# A parameter of the search's SQL: the words, a user's scope keys, a reporter's id.
+SqlParam: TypeAlias = str | int | list[str]
 
 NUM_PERM = 64
 _PRIME = (1 << 61) - 1
@@ -370,7 +373,7 @@ def index_cases(cases: Iterable[Case], *, batch: int = 2000) -> int:
 
 def search_filter_sql(
     text: str, prefixes: Sequence[str] = (), *, reporter: int | None = None
-) -> tuple[str, list[Any]] | None:
+) -> tuple[str, list[SqlParam]] | None:
     """SQL selecting the ids of cases whose text holds every word of `text`, for the current
     database, or None when `text` has no searchable word (or the database cannot search).
 
@@ -389,21 +392,28 @@ def search_filter_sql(
     if not query:
         return None
     if connection.vendor == "postgresql":
-        words = " ".join(query)
-        sql = "SELECT case_id FROM cases_casetext WHERE search @@ plainto_tsquery('simple', %s)"
-        if not prefixes and reporter is None:
-            return sql, [words]
-        branches: list[str] = []
-        params: list[Any] = []
-        if prefixes:
-            branches.append(f"{sql} AND string_to_array(scope, ' ') && %s::text[]")
-            params += [words, list(prefixes)]
-        if reporter is not None:
-            mine = "SELECT id FROM cases_case WHERE registered_by_id = %s"
-            branches.append(f"{sql} AND case_id IN ({mine})")
-            params += [words, reporter]
-        return " UNION ".join(branches), params
+        return _postgres_filter(" ".join(query), prefixes, reporter)
     if connection.vendor == "sqlite":
         match = " ".join(f'"{w}"' for w in query)
         return "SELECT rowid FROM cases_casetext_fts WHERE cases_casetext_fts MATCH %s", [match]
     return None
+
+
+def _postgres_filter(
+    words: str, prefixes: Sequence[str], reporter: int | None
+) -> tuple[str, list[SqlParam]]:
+    """The matches of `words` by the tsvector's GIN index, in the scope of `prefixes` and
+    among `reporter`'s own cases (a UNION of the two branches), or all of them."""
+    sql = "SELECT case_id FROM cases_casetext WHERE search @@ plainto_tsquery('simple', %s)"
+    if not prefixes and reporter is None:
+        return sql, [words]
+    branches: list[str] = []
+    params: list[SqlParam] = []
+    if prefixes:
+        branches.append(f"{sql} AND string_to_array(scope, ' ') && %s::text[]")
+        params += [words, list(prefixes)]
+    if reporter is not None:
+        mine = "SELECT id FROM cases_case WHERE registered_by_id = %s"
+        branches.append(f"{sql} AND case_id IN ({mine})")
+        params += [words, reporter]
+    return " UNION ".join(branches), params

@@ -16,6 +16,8 @@ its own small table below (``ASSIST_TRANSITIONS``, side ``assist``: the actor's 
 covers the assisting unit), whose actions go through the same `case_act`.
 """
 
+from collections.abc import Iterable
+
 from zhili.cases.models import AssistState, State
 from zhili.core.roles import Role
 from zhili.core.workflow import Transition, TransitionTable
@@ -73,15 +75,17 @@ ACTIVE = frozenset(
         State.HELD,
     }
 )
-# States in which the handling clock runs (the case is with the unit or waiting for it).
-CLOCK_RUNNING = frozenset({State.DISPATCHED, State.ACKNOWLEDGED, State.IN_PROGRESS})
+# States in which the case is with its handling unit (or waits for it to acknowledge): the unit
+# may return it or pass it down, and the handling clock runs.
+WITH_UNIT = frozenset({State.DISPATCHED, State.ACKNOWLEDGED, State.IN_PROGRESS})
+CLOCK_RUNNING = WITH_UNIT
 FINISHED = frozenset({State.CLOSED, State.RATED, State.MERGED, State.RETURNED_TO_SOURCE})
 
 
 def _t(
     name: str,
     label: str,
-    sources: set[str],
+    sources: Iterable[str],
     target: str | None,
     roles: frozenset[str],
     side: str,
@@ -114,7 +118,7 @@ TRANSITIONS: dict[str, Transition] = {
         _t(
             "return",
             "退回",
-            {S.DISPATCHED, S.ACKNOWLEDGED, S.IN_PROGRESS},
+            WITH_UNIT,
             S.RETURNED,
             HANDLERS,
             "handler",
@@ -123,7 +127,7 @@ TRANSITIONS: dict[str, Transition] = {
         _t(
             "request_return",
             "申请退单",
-            {S.DISPATCHED, S.ACKNOWLEDGED, S.IN_PROGRESS},
+            WITH_UNIT,
             None,
             HANDLERS,
             "handler",
@@ -132,7 +136,7 @@ TRANSITIONS: dict[str, Transition] = {
         _t(
             "approve_return",
             "批准退单",
-            {S.DISPATCHED, S.ACKNOWLEDGED, S.IN_PROGRESS},
+            WITH_UNIT,
             S.RETURNED,
             DISPATCHERS,
             "dispatch",
@@ -140,7 +144,7 @@ TRANSITIONS: dict[str, Transition] = {
         _t(
             "refuse_return",
             "驳回退单",
-            {S.DISPATCHED, S.ACKNOWLEDGED, S.IN_PROGRESS},
+            WITH_UNIT,
             None,
             DISPATCHERS,
             "dispatch",
@@ -163,7 +167,7 @@ TRANSITIONS: dict[str, Transition] = {
         _t(
             "hand_down",
             "交办",
-            {S.DISPATCHED, S.ACKNOWLEDGED, S.IN_PROGRESS},
+            WITH_UNIT,
             S.DISPATCHED,
             HANDLERS,
             "handler",

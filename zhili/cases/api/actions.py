@@ -1,7 +1,5 @@
 """Every transition of the workflow, one endpoint with the action in its path."""
 
-from typing import Any
-
 from ninja import Body
 
 from zhili.cases import selectors, services, workflow
@@ -27,7 +25,7 @@ def case_action(
     case_no: str,
     action: ActionName,  # type: ignore[valid-type]
     payload: Body[ActionIn | None] = None,  # type: ignore[type-arg]
-) -> Any:
+) -> dict[str, object]:
     case = selectors.case_get(user=request.user, case_no=case_no)
     params = payload.dict() if payload is not None else {}
     params = {k: v for k, v in params.items() if v not in (None, "", [])}

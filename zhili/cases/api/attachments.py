@@ -1,7 +1,5 @@
 """Uploading and downloading a case's attachments."""
 
-from typing import Any
-
 from django.http import FileResponse
 from ninja import File, Status
 from ninja.files import UploadedFile
@@ -15,7 +13,7 @@ from zhili.orgs.auth import StaffRequest
 
 
 @cases_router.post("/cases/{case_no}/attachments", response={201: list[AttachmentOut], **ERRORS})
-def case_attach(request: StaffRequest, case_no: str, file: File[list[UploadedFile]]) -> Any:
+def case_attach(request: StaffRequest, case_no: str, file: File[list[UploadedFile]]) -> Status:
     """上传附件（字段名 file，可多个）；类型按文件内容判断。"""
     case = selectors.case_get(user=request.user, case_no=case_no)
     added = services.case_attach(actor=request.user, case=case, files=file)
@@ -27,7 +25,9 @@ def case_attach(request: StaffRequest, case_no: str, file: File[list[UploadedFil
     response={200: None, **ERRORS},
     openapi_extra={"responses": {200: {"description": "附件文件"}}},
 )
-def case_attachment_download(request: StaffRequest, case_no: str, attachment_id: int) -> Any:
+def case_attachment_download(
+    request: StaffRequest, case_no: str, attachment_id: int
+) -> FileResponse:
     case = selectors.case_get(user=request.user, case_no=case_no)
     attachment = case.attachments.filter(pk=attachment_id).first()
     if attachment is None:

@@ -1,7 +1,5 @@
 """Intake (受理) through the API."""
 
-from typing import Any
-
 from ninja import Status
 
 from zhili.cases import selectors, services
@@ -12,7 +10,7 @@ from zhili.orgs.auth import StaffRequest
 
 
 @cases_router.post("/cases", response={201: CaseCreatedOut, **ERRORS})
-def case_create(request: StaffRequest, payload: CaseIn) -> Any:
+def case_create(request: StaffRequest, payload: CaseIn) -> Status:
     """受理一件事件：按事项分类与位置匹配权责清单，给出承办单位与分拨中心。"""
     intake = services.Intake(
         channel=payload.channel,

@@ -1,14 +1,13 @@
 """Scoped case lists (all, workbench, inbox) with filters, buckets and keyset pages."""
 
-from typing import Any
-
+from django.db.models import QuerySet
 from ninja import Query
 
 from zhili.cases import selectors
 from zhili.cases.api.outputs import item_out
 from zhili.cases.api.router import ERRORS, cases_router
 from zhili.cases.api.schemas import BucketOut, CasePageOut, CaseQuery, View
-from zhili.cases.models import State
+from zhili.cases.models import Case, State
 from zhili.core.errors import InvalidInput
 from zhili.core.types import Actor
 from zhili.orgs.auth import StaffRequest
@@ -24,7 +23,7 @@ def _states(values: list[str]) -> tuple[str, ...]:
     return states
 
 
-def _base(user: Actor, view: View) -> Any:
+def _base(user: Actor, view: View) -> QuerySet[Case]:
     if view == View.WORKBENCH:
         return selectors.workbench_cases(user=user)
     if view == View.INBOX:
@@ -43,7 +42,7 @@ def _bucket(view: View, key: str) -> tuple[View, selectors.CaseFilters | None]:
 
 
 @cases_router.get("/cases", response={200: CasePageOut, **ERRORS})
-def case_list(request: StaffRequest, query: Query[CaseQuery]) -> Any:
+def case_list(request: StaffRequest, query: Query[CaseQuery]) -> dict[str, object]:
     """可见范围内的工单，最新受理的在前，按游标分页（深页与首页一样快）。"""
     view, bucket = _bucket(query.view, query.bucket)
     if view == View.INBOX and query.bucket:
@@ -75,7 +74,7 @@ def case_list(request: StaffRequest, query: Query[CaseQuery]) -> Any:
 
 
 @cases_router.get("/cases/buckets", response={200: list[BucketOut], **ERRORS})
-def case_buckets(request: StaffRequest, view: View = View.WORKBENCH) -> Any:
+def case_buckets(request: StaffRequest, view: View = View.WORKBENCH) -> list[dict[str, object]]:
     """工作台（workbench）或收件箱（inbox）各分栏的工单数。"""
     if view == View.ALL:
         raise InvalidInput("view 只能是 workbench 或 inbox", field="view")

@@ -1,8 +1,8 @@
 """The dicts the endpoints answer with, built from the rows in the shapes of `schemas`."""
 
 from datetime import datetime
-from typing import Any
 
+from django.db.models import TextChoices
 from django.utils import timezone
 
 from zhili.cases import deadlines, selectors, services, workflow
@@ -44,15 +44,15 @@ def org_ref(org: Organization | Grid | None, *, area: bool = False) -> dict[str,
     return {"code": org.code, "name": org.name}
 
 
-def label(choices: Any, value: str) -> str:
+def label(choices: type[TextChoices], value: str) -> str:
     return str(choices(value).label) if value in choices.values else value
 
 
-def limit_out(limit: deadlines.Limit) -> dict[str, Any]:
+def limit_out(limit: deadlines.Limit) -> dict[str, object]:
     return {"amount": limit.amount, "unit": limit.unit, "unit_label": label(LimitUnit, limit.unit)}
 
 
-def category_out(category: Category) -> dict[str, Any]:
+def category_out(category: Category) -> dict[str, object]:
     limits = []
     for urgency in Urgency.values:
         applied = deadlines.limits_for(category, urgency)
@@ -73,20 +73,18 @@ def category_out(category: Category) -> dict[str, Any]:
     }
 
 
-def created_out(case: Case) -> dict[str, Any]:
-    projected = case.due_at is None
-    acknowledge_due: datetime | None
-    due: datetime | None
-    if projected:
+def _deadlines(case: Case) -> tuple[datetime | None, datetime | None, bool]:
+    """The case's acknowledgement and handling deadlines, and whether they are provisional:
+    projected from now when the clock has not started yet."""
+    if case.due_at is None:
         clock = deadlines.start_clock(case.category, case.urgency, timezone.now())
-        acknowledge_due, due, provisional = (
-            clock.acknowledge_due_at,
-            clock.due_at,
-            clock.provisional,
-        )
-    else:
-        acknowledge_due, due = case.acknowledge_due_at, case.due_at
-        provisional = case.due_provisional
+        return clock.acknowledge_due_at, clock.due_at, clock.provisional
+    return case.acknowledge_due_at, case.due_at, case.due_provisional
+
+
+def created_out(case: Case) -> dict[str, object]:
+    projected = case.due_at is None
+    acknowledge_due, due, provisional = _deadlines(case)
     return {
         "case_no": case.case_no,
         "state": case.state,
@@ -106,7 +104,7 @@ def created_out(case: Case) -> dict[str, Any]:
     }
 
 
-def item_out(case: Case) -> dict[str, Any]:
+def item_out(case: Case) -> dict[str, object]:
     return {
         "case_no": case.case_no,
         "title": case.title,
@@ -131,7 +129,7 @@ def item_out(case: Case) -> dict[str, Any]:
     }
 
 
-def attachment_out(a: CaseAttachment, case_no: str) -> dict[str, Any]:
+def attachment_out(a: CaseAttachment, case_no: str) -> dict[str, object]:
     return {
         "id": a.pk,
         "name": a.name,
@@ -143,7 +141,7 @@ def attachment_out(a: CaseAttachment, case_no: str) -> dict[str, Any]:
     }
 
 
-def assist_out(task: CaseAssist) -> dict[str, Any]:
+def assist_out(task: CaseAssist) -> dict[str, object]:
     return {
         "unit": org_ref(task.organization),
         "state": task.state,
@@ -159,7 +157,7 @@ def assist_out(task: CaseAssist) -> dict[str, Any]:
     }
 
 
-def timeline_out(event: CaseEvent, case_no: str) -> dict[str, Any]:
+def timeline_out(event: CaseEvent, case_no: str) -> dict[str, object]:
     transition = workflow.ALL_TRANSITIONS.get(event.action)
     return {
         "action": event.action,
@@ -179,10 +177,7 @@ def timeline_out(event: CaseEvent, case_no: str) -> dict[str, Any]:
     }
 
 
-def detail_out(user: Actor, case: Case) -> dict[str, Any]:
-    no = case.case_no
-    attachments = case.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")
-    tasks = list(selectors.case_assists(case))
+def detail_out(user: Actor, case: Case) -> dict[str, object]:
     return {
         **{f: getattr(case, f) for f in DETAIL_FIELDS},
         "channel_label": label(Channel, case.channel),
@@ -196,29 +191,50 @@ def detail_out(user: Actor, case: Case) -> dict[str, Any]:
         "state_label": label(State, case.state),
         "dispatch_center": org_ref(case.dispatch_center),
         "handling_unit": org_ref(case.lead_unit),
-        "assisting_units": [
-            org_ref(t.organization)
-            for t in sorted(tasks, key=lambda t: t.organization.code)
-            if t.state != AssistState.WITHDRAWN
-        ],
-        "assists": [assist_out(t) for t in tasks],
-        "routing": {
-            "explanation": case.routing_note,
-            "suggested_unit": org_ref(case.suggested_unit),
-            "rule_id": case.routing_rule_id,
-        },
+        **_assisting_out(case),
+        "routing": _routing_out(case),
         "registered_by": case.registered_by.display_name if case.registered_by else None,
         "card_label": label(Card, case.card) if case.card else "",
         "rating": case.rating or None,
         "rating_label": label(Rating, case.rating) if case.rating else "",
         "master": case.master.case_no if case.master else None,
         "duplicates": list(case.duplicates.order_by("id").values_list("case_no", flat=True)),
-        "attachments": [attachment_out(a, no) for a in attachments],
-        "timeline": [timeline_out(e, no) for e in selectors.case_timeline(case)],
+        **_history_out(case),
         "actions": [
             {"name": t.name, "label": t.label, "needs_reason": t.needs_reason}
             for t in services.actions_for(user, case)
         ],
+    }
+
+
+def _routing_out(case: Case) -> dict[str, object]:
+    return {
+        "explanation": case.routing_note,
+        "suggested_unit": org_ref(case.suggested_unit),
+        "rule_id": case.routing_rule_id,
+    }
+
+
+def _assisting_out(case: Case) -> dict[str, object]:
+    """The units assisting now, by code, and every assisting task with its progress."""
+    tasks = list(selectors.case_assists(case))
+    return {
+        "assisting_units": [
+            org_ref(t.organization)
+            for t in sorted(tasks, key=lambda t: t.organization.code)
+            if t.state != AssistState.WITHDRAWN
+        ],
+        "assists": [assist_out(t) for t in tasks],
+    }
+
+
+def _history_out(case: Case) -> dict[str, object]:
+    """The case's attachments and its timeline."""
+    no = case.case_no
+    attachments = case.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")
+    return {
+        "attachments": [attachment_out(a, no) for a in attachments],
+        "timeline": [timeline_out(e, no) for e in selectors.case_timeline(case)],
     }
 
 

@@ -24,19 +24,20 @@ A task's action changes the task only (a conditional update on its state), never
 state or `updated_at`, so that it never makes a dispatcher's concurrent action fail.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Unpack
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from zhili.cases import deadlines, live, workflow
 from zhili.cases.events import CaseAssistActed
 from zhili.cases.models import AssistState, Case, CaseAssist, State
 from zhili.cases.services.attachments import attach_files
-from zhili.cases.services.common import history
+from zhili.cases.services.common import ActionParams, AssistData, Changes, history
 from zhili.core import workcal
 from zhili.core.audit import audit
 from zhili.core.errors import Conflict, DomainError, Forbidden, InvalidInput
@@ -55,7 +56,7 @@ class AssistClock:
     clock_from: datetime | None = None  # None: a deadline the dispatcher named
     clock_seconds: int | None = None
 
-    def fields(self) -> dict[str, Any]:
+    def fields(self) -> Changes:
         return {
             "due_at": self.due_at,
             "due_provisional": self.provisional,
@@ -89,7 +90,7 @@ def assist_clock(
 
 def open_tasks(
     case: Case, units: Iterable[Organization], *, until: datetime | None = None
-) -> dict[str, Any]:
+) -> AssistData:
     """Open (or reopen) a task for each unit, and withdraw the tasks of the units left out.
     Called once the case is with its lead unit and its deadline is set. Returns what the
     timeline row records."""
@@ -97,7 +98,23 @@ def open_tasks(
     now = timezone.now()
     assert case.due_at is not None, "a dispatched case has its deadline"
     clock = assist_clock(now, case.due_at, calendar=case.calendar_clock, until=until)
-    fresh = {
+    fresh = _fresh_task(clock, now)
+    kept = [u.pk for u in units]
+    withdrawn = _withdraw(case.assists.exclude(organization__in=kept))
+    for unit in units:
+        CaseAssist.objects.update_or_create(case=case, organization=unit, defaults=fresh)
+    data: AssistData = {
+        "assisting": [u.code for u in units],
+        "assist_due_at": clock.due_at if units else None,
+    }
+    if withdrawn:
+        data["withdrawn"] = withdrawn
+    return data
+
+
+def _fresh_task(clock: AssistClock, now: datetime) -> Changes:
+    """A task dispatched `now` with its deadline, nothing done on it yet."""
+    return {
         "state": AssistState.DISPATCHED,
         "dispatched_at": now,
         **clock.fields(),
@@ -107,29 +124,21 @@ def open_tasks(
         "replied_by": None,
         "updated_at": now,
     }
-    kept = [u.pk for u in units]
-    withdrawn = _withdraw(case.assists.exclude(organization__in=kept))
-    for unit in units:
-        CaseAssist.objects.update_or_create(case=case, organization=unit, defaults=fresh)
-    return {
-        "assisting": [u.code for u in units],
-        "assist_due_at": clock.due_at if units else None,
-    } | ({"withdrawn": withdrawn} if withdrawn else {})
 
 
-def reopen_tasks(case: Case) -> dict[str, Any]:
+def reopen_tasks(case: Case) -> AssistData:
     """A reopened case (重办) asks its assisting units again, with new deadlines."""
     units = [a.organization for a in case.assists.exclude(state=AssistState.WITHDRAWN)]
     return open_tasks(case, units) if units else {}
 
 
-def withdraw_tasks(case: Case) -> dict[str, Any]:
+def withdraw_tasks(case: Case) -> AssistData:
     """The case left its lead unit (returned, merged): the open tasks are withdrawn."""
     withdrawn = _withdraw(case.assists.all())
     return {"withdrawn": withdrawn} if withdrawn else {}
 
 
-def _withdraw(tasks: Any) -> list[str]:
+def _withdraw(tasks: QuerySet[CaseAssist]) -> list[str]:
     tasks = tasks.filter(state__in=OPEN)
     codes = list(tasks.values_list("organization__code", flat=True))
     tasks.update(state=AssistState.WITHDRAWN, updated_at=timezone.now())
@@ -250,21 +259,26 @@ def assist_actions_for(actor: Actor, case: Case) -> list[workflow.Transition]:
     return list(allowed.values())
 
 
-def _acknowledge(task: CaseAssist, now: datetime, params: dict[str, Any]) -> dict[str, Any]:
+def _acknowledge(task: CaseAssist, now: datetime, params: ActionParams) -> Changes:
     return {"acknowledged_at": now}
 
 
-def _task_reply(task: CaseAssist, now: datetime, params: dict[str, Any]) -> dict[str, Any]:
+def _task_reply(task: CaseAssist, now: datetime, params: ActionParams) -> Changes:
     text = (params.get("reply") or "").strip()
     if not text:
         raise InvalidInput("请填写协办意见", field="reply")
     return {"reply": text, "replied_at": now, "acknowledged_at": task.acknowledged_at or now}
 
 
-HANDLERS = {"assist_acknowledge": _acknowledge, "assist_reply": _task_reply}
+HANDLERS: dict[str, Callable[[CaseAssist, datetime, ActionParams], Changes]] = {
+    "assist_acknowledge": _acknowledge,
+    "assist_reply": _task_reply,
+}
 
 
-def case_assist_act(*, actor: Actor, case: Case, action: str, **params: Any) -> Case:
+def case_assist_act(
+    *, actor: Actor, case: Case, action: str, **params: Unpack[ActionParams]
+) -> Case:
     """Take an assisting unit's action on its task (inside `case_act`'s transaction).
 
     `unit` picks the task when the actor's unit covers several assisting units."""
@@ -290,7 +304,7 @@ def _record(
     task: CaseAssist,
     transition: workflow.Transition,
     from_state: str,
-    params: dict[str, Any],
+    params: ActionParams,
 ) -> None:
     unit = task.organization.code
     note = (params.get("reply") or params.get("note") or "").strip()

@@ -12,10 +12,9 @@ Orders with a close time arrive closed, keeping their reply; the others arrive r
 and wait for dispatch like any new intake.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -23,13 +22,14 @@ from django.utils import timezone
 
 from zhili.cases.models import Case, CaseEvent, State
 from zhili.cases.routing import Route, route_many
-from zhili.cases.services.intake import Intake, validate_intake
+from zhili.cases.services.intake import Intake, new_case, validate_intake
 from zhili.cases.text import index_cases
 from zhili.core.counters import take_blocks
 from zhili.core.models import Series
 from zhili.core.personal import validate_phone
 from zhili.core.rows import insert_rows, reserve_ids
 from zhili.core.types import Actor
+from zhili.orgs.models import Organization
 
 IMPORT_ACTION = "import"
 BATCH = 1000  # rows per INSERT statement
@@ -74,43 +74,27 @@ def _check(item: HistoricalCase) -> None:
 
 def _build(item: HistoricalCase, decision: Route, now: datetime) -> Case:
     intake = item.intake
-    location = decision.location
-    area = (location.village or location.township) if location else None
-    closed = item.closed_at is not None
-    # A closed order was handled by someone: the unit the rules name is the best record of it.
-    lead = decision.unit if closed else None
-    return Case(
-        channel=intake.channel,
-        external_id=intake.external_id,
-        category=intake.category,
-        title=intake.title.strip(),
-        description=intake.description.strip(),
-        urgency=intake.urgency or intake.category.default_urgency,
-        lat=intake.lat,
-        lng=intake.lng,
-        address=intake.address.strip(),
-        grid=location.grid if location else None,
-        village=location.village if location else None,
-        township=location.township if location else None,
-        out_of_area=decision.out_of_area,
-        reporter_name=intake.reporter_name.strip(),
+    case = new_case(
+        intake,
+        decision,
         reporter_phone=intake.reporter_phone,
-        state=State.CLOSED if closed else State.REGISTERED,
-        dispatch_center=decision.dispatch_center,
-        suggested_unit=decision.unit,
-        lead_unit=lead,
-        routing_rule_id=decision.rule_id,
-        routing_note=decision.explanation,
-        area_path=area.path if area else "",
-        dispatch_path=decision.dispatch_center.path,
-        unit_path=lead.path if lead else "",
         registered_at=item.registered_at,
-        replied_at=item.closed_at,
-        closed_at=item.closed_at,
-        reply=item.reply.strip() if closed else "",
-        imported_at=now,
-        updated_at=now,
+        now=now,
     )
+    case.imported_at = now
+    if item.closed_at is not None:
+        _closed(case, item, decision.unit)
+    return case
+
+
+def _closed(case: Case, item: HistoricalCase, unit: Organization | None) -> None:
+    """An order that arrives closed keeps its reply; it was handled by someone, and the unit
+    the rules name is the best record of it."""
+    case.state = State.CLOSED
+    case.lead_unit = unit
+    case.unit_path = unit.path if unit else ""
+    case.replied_at = case.closed_at = item.closed_at
+    case.reply = item.reply.strip()
 
 
 def _number(cases: list[Case]) -> None:
@@ -126,7 +110,9 @@ def _number(cases: list[Case]) -> None:
             case.case_no = f"{prefix}{day:%Y%m%d}-{first + offset:05d}"
 
 
-def _timeline(cases: list[Case], actor: Actor, note: str, data: dict[str, Any], now: datetime):
+def _timeline(
+    cases: list[Case], actor: Actor, note: str, data: Mapping[str, object], now: datetime
+) -> None:
     user = actor if getattr(actor, "pk", None) else None
     unit = getattr(user, "organization", None)
     events = [
@@ -151,18 +137,8 @@ def _index_text(cases: list[Case]) -> None:
     index_cases(cases)
 
 
-@transaction.atomic
-def case_bulk_register(
-    *,
-    actor: Actor,
-    items: Sequence[HistoricalCase],
-    note: str = "",
-    data: dict[str, Any] | None = None,
-) -> BulkResult:
-    """Register `items` as cases in one transaction; the ones already registered (same channel
-    and external id) are skipped. `note` and `data` go on each timeline row."""
-    for item in items:
-        _check(item)
+def _not_registered(items: Sequence[HistoricalCase]) -> list[HistoricalCase]:
+    """The items whose (channel, external id) is not a case yet, each key once."""
     have = existing_keys({(i.intake.channel, i.intake.external_id) for i in items})
     fresh = []
     for item in items:
@@ -170,6 +146,22 @@ def case_bulk_register(
         if key not in have:
             have.add(key)  # a second copy in the same batch is skipped too
             fresh.append(item)
+    return fresh
+
+
+@transaction.atomic
+def case_bulk_register(
+    *,
+    actor: Actor,
+    items: Sequence[HistoricalCase],
+    note: str = "",
+    data: Mapping[str, object] | None = None,
+) -> BulkResult:
+    """Register `items` as cases in one transaction; the ones already registered (same channel
+    and external id) are skipped. `note` and `data` go on each timeline row."""
+    for item in items:
+        _check(item)
+    fresh = _not_registered(items)
     now = timezone.now()
     routes = route_many(
         [(i.intake.category, i.intake.lat, i.intake.lng) for i in fresh],

@@ -75,14 +75,7 @@ def case_recompute(*, case: Case, years: list[int], now: datetime | None = None)
         return False
     now = now or timezone.now()
     clock = _recomputed(case)
-    changes = {
-        "acknowledge_due_at": clock.acknowledge_due_at
-        if case.clock_seconds is None
-        else case.acknowledge_due_at,
-        "due_at": clock.due_at,
-        "due_provisional": clock.provisional,
-        **_cards(case, clock, now),
-    }
+    changes = _changes(case, clock, now)
     if all(getattr(case, field) == value for field, value in changes.items()):
         return False  # recomputed already (a second delivery of the event)
     withdrawn = Card(case.card).label if "card" in changes and case.card else ""
@@ -91,6 +84,25 @@ def case_recompute(*, case: Case, years: list[int], now: datetime | None = None)
     )
     if not won:
         return False  # a person acted meanwhile; the next delivery finds it again
+    _record(case, clock, years, withdrawn)
+    return True
+
+
+def _changes(case: Case, clock: deadlines.Clock, now: datetime) -> dict[str, object]:
+    """The case's new deadlines (the acknowledgement's only while the clock runs from the
+    dispatch) and what its card becomes."""
+    return {
+        "acknowledge_due_at": clock.acknowledge_due_at
+        if case.clock_seconds is None
+        else case.acknowledge_due_at,
+        "due_at": clock.due_at,
+        "due_provisional": clock.provisional,
+        **_cards(case, clock, now),
+    }
+
+
+def _record(case: Case, clock: deadlines.Clock, years: list[int], withdrawn: str) -> None:
+    """The timeline row, the audit row and the live push of a recomputed case."""
     note = _note(case, clock, years, withdrawn)
     history(case, RECOMPUTE_ACTION, case.state, case.state, None, note, years=years)
     audit(
@@ -103,7 +115,6 @@ def case_recompute(*, case: Case, years: list[int], now: datetime | None = None)
         still_provisional=clock.provisional,
     )
     live.announce_after_commit(case, RECOMPUTE_ACTION)
-    return True
 
 
 def cases_recompute_provisional(*, years: Iterable[int], batch: int = 500) -> int:

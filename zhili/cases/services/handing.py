@@ -17,21 +17,31 @@ The transitions themselves (history, audit, event, live push) are taken by
 """
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TypedDict
 
 from django.utils import timezone
 
 from zhili.cases import deadlines
 from zhili.cases.models import Case
 from zhili.cases.selectors import hand_down_units
+from zhili.cases.services.common import Changes
 from zhili.core.errors import InvalidInput
 from zhili.core.types import Actor
 from zhili.orgs.models import Organization
 
 
+class HandDownData(TypedDict):
+    unit: str
+    previous_unit: str
+
+
+class SourceData(TypedDict):
+    channel: str
+
+
 def hand_down(
     actor: Actor, case: Case, *, unit_code: str | None, note: str | None
-) -> tuple[dict[str, Any], str, dict[str, Any]]:
+) -> tuple[Changes, str, HandDownData]:
     """The changes of a hand-down to the unit `unit_code`, its timeline note and data."""
     code = (unit_code or "").strip()
     if not code:
@@ -43,7 +53,7 @@ def hand_down(
     acknowledge_due = deadlines.add_limit(timezone.now(), limits.acknowledge)
     if case.due_at is not None:
         acknowledge_due = min(acknowledge_due, case.due_at)
-    changes = {
+    changes: Changes = {
         "lead_unit": unit,
         "unit_path": unit.path,
         "acknowledged_at": None,
@@ -53,7 +63,7 @@ def hand_down(
         "return_reason": "",
     }
     previous = case.lead_unit.code if case.lead_unit else ""
-    data = {"unit": unit.code, "previous_unit": previous}
+    data: HandDownData = {"unit": unit.code, "previous_unit": previous}
     return changes, (note or "").strip() or f"交办至{unit.name}", data
 
 
@@ -70,9 +80,9 @@ def suggested_unit(units: Iterable[Organization], case: Case) -> Organization | 
     return None
 
 
-def return_to_source(case: Case, *, reason: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def return_to_source(case: Case, *, reason: str) -> tuple[Changes, SourceData]:
     """The changes of giving an out-of-area case back to its channel: the reason is its
     answer, given and closed now (a final state: no follow-up call, no card)."""
     now = timezone.now()
-    changes = {"reply": reason, "replied_at": now, "closed_at": now, "warn_at": None}
+    changes: Changes = {"reply": reason, "replied_at": now, "closed_at": now, "warn_at": None}
     return changes, {"channel": case.channel}

@@ -13,7 +13,7 @@ from django.utils import timezone
 from zhili.cases import duplicates, live, workflow
 from zhili.cases.events import CaseRegistered
 from zhili.cases.models import Case, Category, Channel, State, Urgency
-from zhili.cases.routing import route
+from zhili.cases.routing import Route, route
 from zhili.cases.selectors import category_is_leaf
 from zhili.cases.services.attachments import attach_files
 from zhili.cases.services.common import history
@@ -109,12 +109,57 @@ def validate_intake(intake: Intake) -> None:
             raise InvalidInput(f"{label}不能超过{limit}字", field=field)
 
 
-@transaction.atomic
-def case_register(
-    *, actor: SystemActor, intake: Intake, attachments: Iterable[UploadedFile] = ()
+def new_case(
+    intake: Intake, decision: Route, *, reporter_phone: str, registered_at: datetime, now: datetime
 ) -> Case:
+    """The case `intake` asks for, routed by `decision` and written `now`: what every way in
+    (one intake, the bulk import) writes the same. `reporter_phone` is the checked number."""
+    case = Case(
+        channel=intake.channel,
+        external_id=intake.external_id,
+        imposed_due_at=intake.imposed_due_at,
+        category=intake.category,
+        title=intake.title.strip(),
+        description=intake.description.strip(),
+        urgency=intake.urgency or intake.category.default_urgency,
+        lat=intake.lat,
+        lng=intake.lng,
+        address=intake.address.strip(),
+        reporter_name="" if intake.anonymous else intake.reporter_name.strip(),
+        reporter_phone="" if intake.anonymous else reporter_phone,
+        anonymous=intake.anonymous,
+        state=State.REGISTERED,
+        registered_at=registered_at,
+        updated_at=now,
+    )
+    _place(case, decision)
+    return case
+
+
+def _place(case: Case, decision: Route) -> None:
+    """Where the routing put the case: its grid and area, its dispatch center, the unit the
+    rules suggest, and why."""
+    location = decision.location
+    area = (location.village or location.township) if location else None
+    case.grid = location.grid if location else None
+    case.village = location.village if location else None
+    case.township = location.township if location else None
+    case.out_of_area = decision.out_of_area
+    case.dispatch_center = decision.dispatch_center
+    case.suggested_unit = decision.unit
+    case.routing_rule_id = decision.rule_id
+    case.routing_note = decision.explanation
+    case.area_path = area.path if area else ""
+    case.dispatch_path = decision.dispatch_center.path
+
+
+def _check_may_register(actor: SystemActor) -> None:
     if actor is not None and not role_codes(actor) & workflow.INTAKE and not actor.is_superuser:
         raise Forbidden("您的角色不能受理事件")
+
+
+def _checked(intake: Intake) -> tuple[Intake, str]:
+    """The intake cleaned and validated, and its reporter's phone number checked."""
     intake = _cleaned(intake)
     validate_intake(intake)
     # Here, not in `validate_intake`, which the bulk import runs per row (its own check of the
@@ -128,54 +173,11 @@ def case_register(
         if intake.reporter_phone
         else ""
     )
-    files = [(f, check_upload(f)) for f in attachments]
-    # Without a point, the address is placed by the names it holds (zhili.orgs.gazetteer).
-    decision = route(
-        category=intake.category, lat=intake.lat, lng=intake.lng, address=intake.address
-    )
-    now = timezone.now()
-    location = decision.location
-    area = (location.village or location.township) if location else None
-    case = Case(
-        case_no=f"~{uuid.uuid4().hex[:24]}",  # provisional: the day's number is taken last
-        channel=intake.channel,
-        external_id=intake.external_id,
-        imposed_due_at=intake.imposed_due_at,
-        category=intake.category,
-        title=intake.title.strip(),
-        description=intake.description.strip(),
-        urgency=intake.urgency or intake.category.default_urgency,
-        lat=intake.lat,
-        lng=intake.lng,
-        address=intake.address.strip(),
-        grid=location.grid if location else None,
-        village=location.village if location else None,
-        township=location.township if location else None,
-        out_of_area=decision.out_of_area,
-        reporter_name="" if intake.anonymous else intake.reporter_name.strip(),
-        reporter_phone="" if intake.anonymous else phone,
-        anonymous=intake.anonymous,
-        state=State.REGISTERED,
-        dispatch_center=decision.dispatch_center,
-        suggested_unit=decision.unit,
-        routing_rule_id=decision.rule_id,
-        routing_note=decision.explanation,
-        area_path=area.path if area else "",
-        dispatch_path=decision.dispatch_center.path,
-        registered_by=actor if getattr(actor, "pk", None) else None,
-        registered_at=now,
-        updated_at=now,
-    )
-    insert_row(case)
-    event = history(case, "register", "", State.REGISTERED, actor, decision.explanation)
-    attach_files(case, files, actor, event)
-    # Index the text and flag likely duplicates before taking the number (whose counter row
-    # stays locked until commit).
-    duplicates.on_intake(case)
-    # The counter row stays locked until commit: taking the number last keeps that short, so
-    # concurrent intakes wait on each other as little as possible.
-    case.case_no = next_case_no(now)
-    update_row(case, "case_no")
+    return intake, phone
+
+
+def _announce(actor: SystemActor, case: Case, decision: Route) -> None:
+    """The audit row, the domain event and the live push of a registered case."""
     audit(actor, "cases.case.register", case, case_no=case.case_no, channel=case.channel)
     emit(
         CaseRegistered(
@@ -187,4 +189,32 @@ def case_register(
         )
     )
     live.announce_after_commit(case, "register")
+
+
+@transaction.atomic
+def case_register(
+    *, actor: SystemActor, intake: Intake, attachments: Iterable[UploadedFile] = ()
+) -> Case:
+    _check_may_register(actor)
+    intake, phone = _checked(intake)
+    files = [(f, check_upload(f)) for f in attachments]
+    # Without a point, the address is placed by the names it holds (zhili.orgs.gazetteer).
+    decision = route(
+        category=intake.category, lat=intake.lat, lng=intake.lng, address=intake.address
+    )
+    now = timezone.now()
+    case = new_case(intake, decision, reporter_phone=phone, registered_at=now, now=now)
+    case.case_no = f"~{uuid.uuid4().hex[:24]}"  # provisional: the day's number is taken last
+    case.registered_by = actor if getattr(actor, "pk", None) else None
+    insert_row(case)
+    event = history(case, "register", "", State.REGISTERED, actor, decision.explanation)
+    attach_files(case, files, actor, event)
+    # Index the text and flag likely duplicates before taking the number (whose counter row
+    # stays locked until commit).
+    duplicates.on_intake(case)
+    # The counter row stays locked until commit: taking the number last keeps that short, so
+    # concurrent intakes wait on each other as little as possible.
+    case.case_no = next_case_no(now)
+    update_row(case, "case_no")
+    _announce(actor, case, decision)
     return case

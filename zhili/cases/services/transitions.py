@@ -1,8 +1,8 @@
 """The transitions of the workflow: the checks, one handler per action, and `case_act`."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Unpack, cast
 
 from django.db import transaction
 from django.db.models import F
@@ -14,6 +14,7 @@ from zhili.cases.models import Card, Case, CaseEvent, Rating, State
 from zhili.cases.selectors import case_get
 from zhili.cases.services import assists, handing
 from zhili.cases.services.attachments import attach_files
+from zhili.cases.services.common import ActionParams, AssistData, Changes, CheckedFiles
 from zhili.cases.workflow import DISPATCHABLE_KINDS
 from zhili.core.dates import check_moment
 from zhili.core.dossier import actions_for as kernel_actions_for
@@ -46,14 +47,17 @@ def apply_step(
     case: Case,
     transition: workflow.Transition,
     actor: SystemActor,
-    changes: dict[str, Any],
+    changes: Mapping[str, object],
     *,
     note: str = "",
-    files: list | None = None,
-    **data: Any,
+    files: CheckedFiles | None = None,
+    at: datetime | None = None,
+    **data: object,
 ) -> Case:
+    """Take `transition` on `case` (at `at`, or now) through the kernel (`data` goes on the
+    timeline row), then the case's own steps: the text index's scope, the files, the push."""
     previous_paths = (case.dispatch_path, case.unit_path)
-    step = apply_transition(KIND, case, transition, actor, changes, note=note, **data)
+    step = apply_transition(KIND, case, transition, actor, dict(changes), note=note, at=at, **data)
     if SCOPE_FIELDS & changes.keys():
         # Who may see the case changed: its text-index row follows (full-text search).
         text.rescope(case)
@@ -78,7 +82,7 @@ def _dispatch_target(actor: Actor, case: Case, unit_code: str | None) -> Organiz
     return unit
 
 
-def _clock_fields(case: Case, start: datetime) -> dict[str, Any]:
+def _clock_fields(case: Case, start: datetime) -> Changes:
     clock = deadlines.start_clock(case.category, case.urgency, start, case.imposed_due_at)
     return {
         "acknowledge_due_at": clock.acknowledge_due_at,
@@ -96,7 +100,7 @@ def _clock_fields(case: Case, start: datetime) -> dict[str, Any]:
     }
 
 
-def to_unit(case: Case, unit: Organization) -> dict[str, Any]:
+def to_unit(case: Case, unit: Organization) -> Changes:
     now = timezone.now()
     return {
         "lead_unit": unit,
@@ -121,13 +125,13 @@ def _assisting(codes: Iterable[str], lead: Organization) -> list[Organization]:
     return sorted(units, key=lambda u: codes.index(u.code))
 
 
-def _dispatch(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _dispatch(actor: Actor, case: Case, t: workflow.Transition, p: ActionParams) -> Case:
     unit = _dispatch_target(actor, case, p.get("unit"))
     assisting = _assisting(p.get("assisting", []), unit)
     until = _parse_until(p["assist_until"], field="assist_until") if p.get("assist_until") else None
     previous = case.lead_unit.code if case.lead_unit else ""
     changes = to_unit(case, unit)
-    tasks = {}
+    tasks: AssistData = {}
     if assisting or case.assists.exists():
         tasks = assists.open_tasks(_with(case, changes), assisting, until=until)
     helpers = f"，协办：{'、'.join(u.name for u in assisting)}" if assisting else ""
@@ -137,7 +141,7 @@ def _dispatch(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any
     )
 
 
-def _with(case: Case, changes: dict[str, Any]) -> Case:
+def _with(case: Case, changes: Changes) -> Case:
     """The case as it will be once `changes` are applied (for the assisting deadlines)."""
     preview = Case(**{f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields})
     for name, value in changes.items():
@@ -145,16 +149,16 @@ def _with(case: Case, changes: dict[str, Any]) -> Case:
     return preview
 
 
-def _acknowledge(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _acknowledge(actor: Actor, case: Case, t: workflow.Transition, p: ActionParams) -> Case:
     return apply_step(case, t, actor, {"acknowledged_at": timezone.now()}, note=p.get("note", ""))
 
 
-def _start(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _start(actor: Actor, case: Case, t: workflow.Transition, p: ActionParams) -> Case:
     changes = {} if case.acknowledged_at else {"acknowledged_at": timezone.now()}
     return apply_step(case, t, actor, changes, note=p.get("note", ""))
 
 
-def reply_step(actor: SystemActor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def reply_step(actor: SystemActor, case: Case, t: workflow.Transition, p: ActionParams) -> Case:
     text = (p.get("reply") or "").strip()
     if not text:
         raise InvalidInput("请填写办理结果", field="reply")
@@ -169,11 +173,11 @@ def reply_step(actor: SystemActor, case: Case, t: workflow.Transition, p: dict[s
     return apply_step(case, t, actor, changes, note=text, files=p.get("files"))
 
 
-def close_step(actor: SystemActor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def close_step(actor: SystemActor, case: Case, t: workflow.Transition, p: ActionParams) -> Case:
     return apply_step(case, t, actor, {"closed_at": timezone.now()}, note=p.get("note", ""))
 
 
-def _send_back(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _send_back(actor: Actor, case: Case, t: workflow.Transition, p: ActionParams) -> Case:
     """审核退回: the reply goes back to the unit, which works on under its original deadline
     (a weak reply must not stop the clock: otherwise a placeholder would buy time). The
     rejected reply stays on the timeline."""
@@ -202,7 +206,7 @@ def _warn_again(case: Case) -> datetime | None:
     return deadlines.warn_point(start, case.due_at, calendar=case.calendar_clock)
 
 
-def _rate(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _rate(actor: Actor, case: Case, t: workflow.Transition, p: ActionParams) -> Case:
     rating = p.get("rating") or ""
     if rating not in Rating.values:
         raise InvalidInput(
@@ -213,7 +217,7 @@ def _rate(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -
     return apply_step(case, t, actor, changes, note=comment, rating=rating)
 
 
-def _to_center(case: Case) -> dict[str, Any]:
+def _to_center(case: Case) -> Changes:
     """The changes that give a case back to its dispatch center (a return)."""
     return {
         "lead_unit": None,
@@ -224,7 +228,7 @@ def _to_center(case: Case) -> dict[str, Any]:
     }
 
 
-def _return(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _return(actor: Actor, case: Case, t: workflow.Transition, p: ActionParams) -> Case:
     previous = case.lead_unit.code if case.lead_unit else ""
     tasks = assists.withdraw_tasks(case)
     return apply_step(
@@ -232,13 +236,13 @@ def _return(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any])
     )
 
 
-def _request_return(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _request_return(actor: Actor, case: Case, t: workflow.Transition, p: ActionParams) -> Case:
     changes = {"return_requested_at": timezone.now(), "return_reason": p["reason"][:300]}
     unit = case.lead_unit.code if case.lead_unit else ""
     return apply_step(case, t, actor, changes, note=p["reason"], unit=unit)
 
 
-def _approve_return(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _approve_return(actor: Actor, case: Case, t: workflow.Transition, p: ActionParams) -> Case:
     previous = case.lead_unit.code if case.lead_unit else ""
     tasks = assists.withdraw_tasks(case)
     note = p.get("note", "") or case.return_reason
@@ -248,20 +252,20 @@ def _approve_return(actor: Actor, case: Case, t: workflow.Transition, p: dict[st
     )
 
 
-def _refuse_return(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _refuse_return(actor: Actor, case: Case, t: workflow.Transition, p: ActionParams) -> Case:
     unit = case.lead_unit.code if case.lead_unit else ""
     changes = {"return_requested_at": None}
     return apply_step(case, t, actor, changes, note=p["reason"], unit=unit)
 
 
-def _escalate(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _escalate(actor: Actor, case: Case, t: workflow.Transition, p: ActionParams) -> Case:
     parent = case.dispatch_center.parent
     assert parent is not None, "a township center always has the county center above it"
     changes = {"dispatch_center": parent, "dispatch_path": parent.path}
     return apply_step(case, t, actor, changes, note=p["reason"], to_center=parent.code)
 
 
-def _assign_down(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _assign_down(actor: Actor, case: Case, t: workflow.Transition, p: ActionParams) -> Case:
     code = p.get("township") or (case.township.code if case.township else "")
     center = Organization.objects.filter(
         code=code, parent=case.dispatch_center, level=Level.TOWNSHIP, kind=Kind.CENTER
@@ -272,19 +276,19 @@ def _assign_down(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, 
     return apply_step(case, t, actor, changes, note=p.get("note", ""), to_center=center.code)
 
 
-def _hand_down(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _hand_down(actor: Actor, case: Case, t: workflow.Transition, p: ActionParams) -> Case:
     changes, note, data = handing.hand_down(
         actor, case, unit_code=p.get("unit"), note=p.get("note")
     )
     return apply_step(case, t, actor, changes, note=note, **data)
 
 
-def _return_to_source(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _return_to_source(actor: Actor, case: Case, t: workflow.Transition, p: ActionParams) -> Case:
     changes, data = handing.return_to_source(case, reason=p["reason"])
     return apply_step(case, t, actor, changes, note=p["reason"], **data)
 
 
-def _parse_until(value: Any, *, field: str = "until") -> datetime:
+def _parse_until(value: datetime | str | None, *, field: str = "until") -> datetime:
     if isinstance(value, datetime):
         until = value
     else:
@@ -295,7 +299,7 @@ def _parse_until(value: Any, *, field: str = "until") -> datetime:
     return check_moment(until, field=field)  # 2000-2099, offsets within ±14:00
 
 
-def _request_extension(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _request_extension(actor: Actor, case: Case, t: workflow.Transition, p: ActionParams) -> Case:
     until = _parse_until(p.get("until"))
     if case.due_at and until <= case.due_at:
         raise InvalidInput("延期后的时限应晚于当前办结时限", field="until")
@@ -303,11 +307,11 @@ def _request_extension(actor: Actor, case: Case, t: workflow.Transition, p: dict
     return apply_step(case, t, actor, changes, note=p["reason"], until=until)
 
 
-def _approve_extension(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _approve_extension(actor: Actor, case: Case, t: workflow.Transition, p: ActionParams) -> Case:
     until = case.extension_requested_until
     assert until is not None
     now = timezone.now()
-    changes: dict[str, Any] = {
+    changes: Changes = {
         "due_at": until,
         "extended": True,
         "extension_requested_until": None,
@@ -323,12 +327,12 @@ def _approve_extension(actor: Actor, case: Case, t: workflow.Transition, p: dict
     return apply_step(case, t, actor, changes, note=p.get("note", ""), until=until)
 
 
-def _refuse_extension(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _refuse_extension(actor: Actor, case: Case, t: workflow.Transition, p: ActionParams) -> Case:
     changes = {"extension_requested_until": None}
     return apply_step(case, t, actor, changes, note=p["reason"])
 
 
-def _suspend(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _suspend(actor: Actor, case: Case, t: workflow.Transition, p: ActionParams) -> Case:
     now = timezone.now()
     remaining = None
     if case.due_at and case.state in workflow.CLOCK_RUNNING:
@@ -343,9 +347,9 @@ def _suspend(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]
     return apply_step(case, t, actor, changes, note=p["reason"])
 
 
-def _resume(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _resume(actor: Actor, case: Case, t: workflow.Transition, p: ActionParams) -> Case:
     now = timezone.now()
-    changes: dict[str, Any] = {"state": case.state_before_suspend, "suspended_at": None}
+    changes: Changes = {"state": case.state_before_suspend, "suspended_at": None}
     suspended_at = case.suspended_at
     if case.remaining_seconds is not None:
         left = timedelta(seconds=case.remaining_seconds)
@@ -365,7 +369,7 @@ def _resume(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any])
     return case
 
 
-def _merge(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _merge(actor: Actor, case: Case, t: workflow.Transition, p: ActionParams) -> Case:
     master_no = (p.get("master") or "").strip()
     if not master_no or master_no == case.case_no:
         raise InvalidInput("请填写主工单编号（不能是本工单）", field="master")
@@ -381,7 +385,7 @@ def _merge(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) 
     return apply_step(case, t, actor, changes, note=note, master=master.case_no, **tasks)
 
 
-def _reopen(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any]) -> Case:
+def _reopen(actor: Actor, case: Case, t: workflow.Transition, p: ActionParams) -> Case:
     if case.lead_unit is None:
         raise InvalidInput("原承办单位不存在，请改派", field="unit")
     changes = {
@@ -397,7 +401,9 @@ def _reopen(actor: Actor, case: Case, t: workflow.Transition, p: dict[str, Any])
     return apply_step(case, t, actor, changes, note=p["reason"], **tasks)
 
 
-HANDLERS = {
+Handler = Callable[[Actor, Case, workflow.Transition, ActionParams], Case]
+
+HANDLERS: dict[str, Handler] = {
     "dispatch": _dispatch,
     "reassign": _dispatch,
     "acknowledge": _acknowledge,
@@ -425,7 +431,7 @@ HANDLERS = {
 
 
 @transaction.atomic
-def case_act(*, actor: Actor, case: Case, action: str, **params: Any) -> Case:
+def case_act(*, actor: Actor, case: Case, action: str, **params: Unpack[ActionParams]) -> Case:
     """Take transition `action` on `case` (fetched through a selector, so in scope).
 
     Raises NotFound (unknown action), Forbidden (role or side), Conflict (state, a rule such

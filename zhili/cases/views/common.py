@@ -1,8 +1,9 @@
 """What the case pages share: fetching a case, time-limit labels, errors beside their field, rows."""
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TypedDict
 
+from django import forms
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -68,7 +69,13 @@ def duration_label(span: timedelta) -> str:
     return f"{hours}小时{minutes}分钟" if hours else f"{minutes}分钟"
 
 
-def due_status(due: datetime | None, done: datetime | None, calendar: bool) -> dict | None:
+class DueStatus(TypedDict):
+    due: datetime
+    late: bool
+    text: str
+
+
+def due_status(due: datetime | None, done: datetime | None, calendar: bool) -> DueStatus | None:
     """How a time limit stands: met, missed, time left or overdue (in working time)."""
     if due is None:
         return None
@@ -83,7 +90,7 @@ def due_status(due: datetime | None, done: datetime | None, calendar: bool) -> d
     return {"due": due, "late": True, "text": f"已超期 {duration_label(over)}{basis}"}
 
 
-def held_status(due: datetime | None, held_at: datetime) -> dict | None:
+def held_status(due: datetime | None, held_at: datetime) -> DueStatus | None:
     """A case handed over to a dispute or a petition: its own clock stopped then."""
     if due is None:
         return None
@@ -99,7 +106,7 @@ def tile_config() -> dict[str, str]:
     }
 
 
-def add_domain_error(form: Any, exc: DomainError) -> None:
+def add_domain_error(form: forms.Form, exc: DomainError) -> None:
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
 
@@ -115,7 +122,7 @@ def go(request: StaffRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-def row_context(user: Actor, ctx: str, case: Case, **extra: Any) -> dict[str, Any]:
+def row_context(user: Actor, ctx: str, case: Case, **extra: object) -> dict[str, object]:
     allowed = {t.name: t for t in services.actions_for(user, case)}
     actions = [allowed[name] for name in ROW_ACTIONS[ctx] if name in allowed]
     if ctx == "workbench" and "flags" not in extra:
@@ -128,7 +135,7 @@ def row_context(user: Actor, ctx: str, case: Case, **extra: Any) -> dict[str, An
     return context | {"can_merge": "merge" in allowed}
 
 
-def filter_options(user: Actor) -> dict[str, Any]:
+def filter_options(user: Actor) -> dict[str, object]:
     return {
         "categories": selectors.category_list(),
         "townships": org_selectors.township_list(user=user).order_by("code"),

@@ -2,19 +2,24 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhili.cases import duplicates, returns, selectors, services, workflow
 from zhili.cases.forms import ACTION_FORMS, ONE_CLICK
 from zhili.cases.models import Case, State
+from zhili.cases.panels import panel_context
 from zhili.cases.services import handing
 from zhili.cases.services.dossiers import case_dossiers, dossier_openers
 from zhili.cases.views.common import (
     CONTEXTS,
+    DueStatus,
     add_domain_error,
     due_status,
     error_status,
@@ -33,7 +38,6 @@ from zhili.orgs import selectors as org_selectors
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Level
 from zhili.orgs.views import requires
-from zhili.supervision.selectors import orders_for_case
 
 # Timeline lines that are not transitions of the workflow table.
 EVENT_LABELS = {
@@ -59,8 +63,7 @@ def timeline(case: Case) -> list[Any]:
     return events
 
 
-def detail_context(user: Actor, case: Case, **extra: Any) -> dict[str, Any]:
-    grid_geometry = case.grid.geometry if case.grid else None
+def detail_context(user: Actor, case: Case, **extra: object) -> dict[str, object]:
     actions = services.actions_for(user, case)
     assists = list(selectors.case_assists(case))
     return {
@@ -73,7 +76,6 @@ def detail_context(user: Actor, case: Case, **extra: Any) -> dict[str, Any]:
         "actions": actions,
         "duplicate_flags": list(duplicates.flags_of(case)),
         "can_merge": any(t.name == "merge" for t in actions),
-        "supervision_orders": orders_for_case(user=user, case_id=case.pk).select_related("unit"),
         "dossier_openers": dossier_openers(user, case),
         "dossiers": case_dossiers(case),
         "one_click": ONE_CLICK,
@@ -82,17 +84,22 @@ def detail_context(user: Actor, case: Case, **extra: Any) -> dict[str, Any]:
         "acknowledge_status": due_status(
             case.acknowledge_due_at, case.acknowledged_at, case.calendar_clock
         ),
-        "handle_status": held_status(case.due_at, case.held_at)
-        if case.state == State.HELD and case.held_at
-        else due_status(case.due_at, case.replied_at, case.calendar_clock),
-        "map_config": {
-            "lat": case.lat,
-            "lng": case.lng,
-            "grid": grid_geometry,
-            **tile_config(),
-        },
+        "handle_status": _handle_status(case),
+        "map_config": _map_config(case),
+        **panel_context(user, case),
         **extra,
     }
+
+
+def _handle_status(case: Case) -> DueStatus | None:
+    if case.state == State.HELD and case.held_at:
+        return held_status(case.due_at, case.held_at)
+    return due_status(case.due_at, case.replied_at, case.calendar_clock)
+
+
+def _map_config(case: Case) -> dict[str, object]:
+    grid_geometry = case.grid.geometry if case.grid else None
+    return {"lat": case.lat, "lng": case.lng, "grid": grid_geometry, **tile_config()}
 
 
 @requires(Action.CASES_VIEW)
@@ -106,11 +113,11 @@ def detail(request: StaffRequest, case_no: str) -> HttpResponse:
 
 def _action_form(
     action: str,
-    data: Any = None,
-    files: Any = None,
+    data: QueryDict | None = None,
+    files: MultiValueDict[str, UploadedFile] | None = None,
     case: Case | None = None,
     user: SystemActor = None,
-) -> Any:
+) -> forms.Form:
     form_class = ACTION_FORMS[action]
     initial = {}
     if action == "hand_down" and case is not None and user is not None:
@@ -125,7 +132,7 @@ def _action_form(
     return form_class(data, files, initial=initial)
 
 
-def _form_choices(user: Actor, case: Case, action: str) -> dict[str, Any]:
+def _form_choices(user: Actor, case: Case, action: str) -> dict[str, object]:
     if action in ("dispatch", "reassign"):
         return {"units": selectors.dispatch_units(user=user).order_by("path")}
     if action == "assign_down":
@@ -157,6 +164,14 @@ def case_action(request: StaffRequest, case_no: str, action: str) -> HttpRespons
             return fragment(request, ctx, case)
         form = _action_form(action, case=case, user=user)
         return fragment(request, ctx, case, open_action=action, form=form)
+    return _take_action(request, ctx, case, action)
+
+
+def _take_action(request: StaffRequest, ctx: str, case: Case, action: str) -> HttpResponse:
+    """Take `action` on the case with the posted form; answer with the fragment it changed,
+    or with the form and its errors."""
+    user = request.user
+    case_no = case.case_no
     form = _action_form(action, request.POST, request.FILES, case=case)
     if not form.is_valid():
         return fragment(request, ctx, case, open_action=action, form=form, status=400)
@@ -169,9 +184,13 @@ def case_action(request: StaffRequest, case_no: str, action: str) -> HttpRespons
         fresh = get_case_or_404(user, case_no)
         status = error_status(exc)
         return fragment(request, ctx, fresh, open_action=action, form=form, status=status)
-    label = workflow.ALL_TRANSITIONS[action].label
+    return _done(request, ctx, case_no, workflow.ALL_TRANSITIONS[action].label)
+
+
+def _done(request: StaffRequest, ctx: str, case_no: str, label: str) -> HttpResponse:
+    """The fragment of a case after an action, or its row gone when it left the user's view."""
     try:
-        case = selectors.case_get(user=user, case_no=case_no)
+        case = selectors.case_get(user=request.user, case_no=case_no)
     except NotFound:
         # e.g. a department returned the case: it has left the unit's view.
         if ctx == "detail":
@@ -184,13 +203,22 @@ def case_action(request: StaffRequest, case_no: str, action: str) -> HttpRespons
 
 
 def fragment(
-    request: StaffRequest, ctx: str, case: Case, *, status: int = 200, **extra: Any
+    request: StaffRequest,
+    ctx: str,
+    case: Case,
+    *,
+    status: int = 200,
+    open_action: str = "",
+    form: forms.Form | None = None,
+    done: str = "",
 ) -> HttpResponse:
+    """The case's detail body or its row in list `ctx`, with the action `open_action`'s form
+    open, or the line saying what was `done`."""
     user = request.user
-    action = extra.get("open_action")
-    if action:
-        extra.update(_form_choices(user, case, action))
-        extra["action_label"] = workflow.ALL_TRANSITIONS[action].label
+    extra: dict[str, object] = {"open_action": open_action, "form": form, "done": done}
+    if open_action:
+        extra.update(_form_choices(user, case, open_action))
+        extra["action_label"] = workflow.ALL_TRANSITIONS[open_action].label
     if ctx == "detail":
         context = detail_context(user, case, **extra)
         if not request.htmx:

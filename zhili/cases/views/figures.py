@@ -2,7 +2,6 @@
 the same table as an XLSX workbook."""
 
 from datetime import date, timedelta
-from typing import Any
 
 from django import forms
 from django.http import HttpResponse
@@ -80,7 +79,7 @@ def _totals(rows: list[UnitFigures]) -> UnitFigures:
     return UnitFigures(unit_code="", unit_name="合计", **{f: total(f) for f in fields})
 
 
-def _chart(rows: list[UnitFigures]) -> dict[str, Any]:
+def _chart(rows: list[UnitFigures]) -> dict[str, list[str] | list[float | None]]:
     # Units that only assisted have no rates of their own to chart.
     leading = [r for r in rows if r.received]
     busiest = sorted(leading, key=lambda r: r.received, reverse=True)[:CHART_UNITS]

@@ -27,24 +27,11 @@ def intake(request: StaffRequest) -> HttpResponse:
         return intake_page(request, form)
     if not form.is_valid():
         return intake_page(request, form, status=400)
-    data = form.cleaned_data
     try:
-        category = selectors.category_get(data["category"])
+        category = selectors.category_get(form.cleaned_data["category"])
         case = services.case_register(
             actor=request.user,
-            intake=services.Intake(
-                channel=data["channel"],
-                category=category,
-                title=data["title"],
-                description=data["description"],
-                urgency=data["urgency"],
-                lat=data["lat"],
-                lng=data["lng"],
-                address=data["address"],
-                reporter_name=data["reporter_name"],
-                reporter_phone=data["reporter_phone"],
-                anonymous=data["anonymous"],
-            ),
+            intake=form.intake(category),
             attachments=request.FILES.getlist("attachments"),
         )
     except DomainError as exc:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from zhili.cases import documents, selectors
+from zhili.cases.panels import panel_context
 from zhili.cases.views.common import get_case_or_404
 from zhili.cases.views.detail import timeline
 from zhili.core.errors import DomainError
@@ -16,7 +17,6 @@ from zhili.core.roles import Action
 from zhili.core.scope import can
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import forbidden, requires
-from zhili.supervision.selectors import orders_for_case
 
 FULL = "full"  # ?phone=full: the 工单处理单 with the caller's full number (reveal rule)
 
@@ -37,7 +37,7 @@ def case_form(request: StaffRequest, case_no: str) -> HttpResponse:
         "center": documents.county_center(case),
         "timeline": timeline(case),
         "assists": list(selectors.case_assists(case)),
-        "orders": list(orders_for_case(user=user, case_id=case.pk).select_related("unit")),
+        **panel_context(user, case),
         "can_reveal": bool(case.reporter_phone) and can(user, Action.PERSONAL_DATA_REVEAL),
         "printed_at": timezone.now(),
         "back_url": reverse("cases:detail", args=[case.case_no]),

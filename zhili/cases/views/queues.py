@@ -1,6 +1,7 @@
 """The queues: the dispatcher's workbench with its bulk dispatch, a unit's inbox, and follow-up."""
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TypedDict
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -18,7 +19,15 @@ from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
 
 
-def _bucket(request: StaffRequest, buckets: dict[str, Any]) -> str:
+class ReportLine(TypedDict):
+    """A line of the bulk dispatch's report."""
+
+    case_no: str
+    ok: bool
+    text: str
+
+
+def _bucket(request: StaffRequest, buckets: Mapping[str, object]) -> str:
     key = request.GET.get("bucket", "")
     return key if key in buckets else next(iter(buckets))
 
@@ -32,7 +41,7 @@ def _page(request: StaffRequest, qs: QuerySet[Case]) -> selectors.Page:
         return selectors.keyset_page(qs, size=PAGE_SIZE)
 
 
-def _rows(user: Actor, ctx: str, cases: list[Case]) -> list[dict[str, Any]]:
+def _rows(user: Actor, ctx: str, cases: list[Case]) -> list[dict[str, object]]:
     if ctx == "inbox":
         progress = selectors.assist_progress([case.pk for case in cases])
         return [
@@ -46,7 +55,7 @@ def _rows(user: Actor, ctx: str, cases: list[Case]) -> list[dict[str, Any]]:
 
 def tabs_context(
     url_name: str, buckets: dict[str, str], counts: dict[str, int], current: str
-) -> dict[str, Any]:
+) -> dict[str, object]:
     base = reverse(url_name)
     tabs = [
         {"key": k, "label": label, "count": counts[k], "url": f"{base}?bucket={k}"}
@@ -57,6 +66,37 @@ def tabs_context(
         "current": current,
         "tabs_url": f"{reverse(url_name + '_tabs')}?bucket={current}",
     }
+
+
+def _queue_page(
+    request: StaffRequest,
+    name: str,
+    qs: QuerySet[Case],
+    tabs: dict[str, object],
+    *,
+    ctx: str,
+    **extra: object,
+) -> HttpResponse:
+    """The page of queue `name` (cases:<name>, its templates cases/<name>.html and, for htmx,
+    cases/_<name>.html): its `tabs` (whose current bucket `qs` holds), a page of `qs` as rows
+    of `ctx`, and `extra`."""
+    bucket = tabs["current"]
+    page = _page(request, qs)
+    context = {
+        **tabs,
+        "rows": _rows(request.user, ctx, page.items),
+        "page": page,
+        "first_page": not request.GET.get("cursor"),
+        "bucket": bucket,
+        **extra,
+        "self_url": f"{reverse(f'cases:{name}')}?bucket={bucket}",
+    }
+    template = f"cases/_{name}.html" if request.htmx else f"cases/{name}.html"
+    return render(request, template, context)
+
+
+def _tabs(request: StaffRequest, tabs: dict[str, object], target: str) -> HttpResponse:
+    return render(request, "cases/_tabs.html", {**tabs, "target": target})
 
 
 def _workbench_buckets() -> dict[str, str]:
@@ -71,25 +111,21 @@ def workbench(request: StaffRequest) -> HttpResponse:
 
 
 def workbench_page(
-    request: StaffRequest, bucket: str, report: list[dict[str, Any]] | None = None
+    request: StaffRequest, bucket: str, report: list[ReportLine] | None = None
 ) -> HttpResponse:
     user = request.user
     qs = selectors.workbench_cases(user=user)
-    page = _page(request, selectors.filter_cases(qs, selectors.WORKBENCH_BUCKETS[bucket][1]))
     counts = selectors.bucket_counts(qs, selectors.WORKBENCH_BUCKETS)
-    context = {
-        **tabs_context("cases:workbench", _workbench_buckets(), counts, bucket),
-        "rows": _rows(user, "workbench", page.items),
-        "page": page,
-        "first_page": not request.GET.get("cursor"),
-        "bucket": bucket,
-        "bulk": bucket in ("to_dispatch", "returned"),
-        "units": selectors.dispatch_units(user=user).order_by("path"),
-        "self_url": f"{reverse('cases:workbench')}?bucket={bucket}",
-        "report": report,
-    }
-    template = "cases/_workbench.html" if request.htmx else "cases/workbench.html"
-    return render(request, template, context)
+    return _queue_page(
+        request,
+        "workbench",
+        selectors.filter_cases(qs, selectors.WORKBENCH_BUCKETS[bucket][1]),
+        tabs_context("cases:workbench", _workbench_buckets(), counts, bucket),
+        ctx="workbench",
+        bulk=bucket in ("to_dispatch", "returned"),
+        units=selectors.dispatch_units(user=user).order_by("path"),
+        report=report,
+    )
 
 
 @requires(Action.CASES_DISPATCH)
@@ -98,8 +134,8 @@ def workbench_tabs(request: StaffRequest) -> HttpResponse:
     bucket = _bucket(request, selectors.WORKBENCH_BUCKETS)
     qs = selectors.workbench_cases(user=request.user)
     counts = selectors.bucket_counts(qs, selectors.WORKBENCH_BUCKETS)
-    context = tabs_context("cases:workbench", _workbench_buckets(), counts, bucket)
-    return render(request, "cases/_tabs.html", {**context, "target": "#workbench"})
+    tabs = tabs_context("cases:workbench", _workbench_buckets(), counts, bucket)
+    return _tabs(request, tabs, "#workbench")
 
 
 @requires(Action.CASES_DISPATCH)
@@ -110,7 +146,7 @@ def bulk_dispatch(request: StaffRequest) -> HttpResponse:
     numbers = request.POST.getlist("case")[:PAGE_SIZE]
     by_unit = request.POST.get("mode") == "unit"
     unit = request.POST.get("unit", "").strip() if by_unit else ""
-    report = []
+    report: list[ReportLine] = []
     if by_unit and not unit:
         # Else each case would go to its own suggestion, which the user did not ask for.
         numbers = []
@@ -137,20 +173,14 @@ def bulk_dispatch(request: StaffRequest) -> HttpResponse:
 def inbox(request: StaffRequest) -> HttpResponse:
     user = request.user
     bucket = _bucket(request, selectors.INBOX_BUCKETS)
-    page = _page(request, selectors.inbox_bucket_cases(user=user, bucket=bucket))
-    counts = selectors.inbox_counts(user=user)
-    buckets = {k: label for k, (label, _f) in selectors.INBOX_BUCKETS.items()}
+    qs = selectors.inbox_bucket_cases(user=user, bucket=bucket)
+    tabs = tabs_context("cases:inbox", _inbox_buckets(), selectors.inbox_counts(user=user), bucket)
     ctx = "assist" if bucket == selectors.ASSIST_BUCKET else "inbox"
-    context = {
-        **tabs_context("cases:inbox", buckets, counts, bucket),
-        "rows": _rows(user, ctx, page.items),
-        "page": page,
-        "first_page": not request.GET.get("cursor"),
-        "bucket": bucket,
-        "self_url": f"{reverse('cases:inbox')}?bucket={bucket}",
-    }
-    template = "cases/_inbox.html" if request.htmx else "cases/inbox.html"
-    return render(request, template, context)
+    return _queue_page(request, "inbox", qs, tabs, ctx=ctx)
+
+
+def _inbox_buckets() -> dict[str, str]:
+    return {k: label for k, (label, _f) in selectors.INBOX_BUCKETS.items()}
 
 
 @requires(Action.CASES_HANDLE)
@@ -158,9 +188,7 @@ def inbox(request: StaffRequest) -> HttpResponse:
 def inbox_tabs(request: StaffRequest) -> HttpResponse:
     bucket = _bucket(request, selectors.INBOX_BUCKETS)
     counts = selectors.inbox_counts(user=request.user)
-    buckets = {k: label for k, (label, _f) in selectors.INBOX_BUCKETS.items()}
-    context = tabs_context("cases:inbox", buckets, counts, bucket)
-    return render(request, "cases/_tabs.html", {**context, "target": "#inbox"})
+    return _tabs(request, tabs_context("cases:inbox", _inbox_buckets(), counts, bucket), "#inbox")
 
 
 @requires(Action.CASES_DISPATCH)
@@ -168,22 +196,10 @@ def inbox_tabs(request: StaffRequest) -> HttpResponse:
 def follow_up(request: StaffRequest) -> HttpResponse:
     user = request.user
     bucket = _bucket(request, selectors.FOLLOW_UP_BUCKETS)
-    page = _page(request, selectors.follow_up_cases(user=user, bucket=bucket))
-    context = {
-        **tabs_context(
-            "cases:follow_up",
-            selectors.FOLLOW_UP_BUCKETS,
-            selectors.follow_up_counts(user=user),
-            bucket,
-        ),
-        "rows": _rows(user, "followup", page.items),
-        "page": page,
-        "first_page": not request.GET.get("cursor"),
-        "bucket": bucket,
-        "self_url": f"{reverse('cases:follow_up')}?bucket={bucket}",
-    }
-    template = "cases/_follow_up.html" if request.htmx else "cases/follow_up.html"
-    return render(request, template, context)
+    qs = selectors.follow_up_cases(user=user, bucket=bucket)
+    counts = selectors.follow_up_counts(user=user)
+    tabs = tabs_context("cases:follow_up", selectors.FOLLOW_UP_BUCKETS, counts, bucket)
+    return _queue_page(request, "follow_up", qs, tabs, ctx="followup")
 
 
 @requires(Action.CASES_DISPATCH)
@@ -191,5 +207,5 @@ def follow_up(request: StaffRequest) -> HttpResponse:
 def follow_up_tabs(request: StaffRequest) -> HttpResponse:
     bucket = _bucket(request, selectors.FOLLOW_UP_BUCKETS)
     counts = selectors.follow_up_counts(user=request.user)
-    context = tabs_context("cases:follow_up", selectors.FOLLOW_UP_BUCKETS, counts, bucket)
-    return render(request, "cases/_tabs.html", {**context, "target": "#follow-up"})
+    tabs = tabs_context("cases:follow_up", selectors.FOLLOW_UP_BUCKETS, counts, bucket)
+    return _tabs(request, tabs, "#follow-up")
