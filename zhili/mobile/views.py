@@ -21,13 +21,13 @@ from zhili.cases.models import Category, State
 from zhili.cases.selectors import category_list, keyset_page
 from zhili.cases.views.detail import timeline
 from zhili.core.errors import InvalidInput, NotFound
+from zhili.core.pages import forbidden
 from zhili.core.personal import mask_phone
 from zhili.core.roles import Action
 from zhili.core.scope import can
 from zhili.mobile import selectors
 from zhili.mobile.selectors import OPEN_STATES
 from zhili.orgs.auth import StaffRequest
-from zhili.web.views import forbidden
 
 APP_NAME = "东海网格通"
 THEME_COLOR = "#0d3b7a"

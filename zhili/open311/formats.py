@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from typing import Any
 from xml.etree import ElementTree
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -123,3 +123,10 @@ def render(fmt: str, root: str, data: Any, *, status: int = 200) -> HttpResponse
 def error_response(fmt: str, status: int, descriptions: Iterable[str]) -> HttpResponse:
     errors = [{"code": status, "description": text} for text in descriptions]
     return render(fmt, "errors", errors, status=status)
+
+
+def interface_error(request: HttpRequest, status: int, detail: str) -> HttpResponse:
+    """An error under /open311/ that reached Django's handlers (zhili.core.api_errors), in the
+    format the path's suffix names."""
+    fmt = JSON if request.path_info.endswith(".json") else XML
+    return error_response(fmt, status, [detail])

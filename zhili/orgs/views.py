@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhili.core.errors import DomainError, NotFound
+from zhili.core.pages import forbidden
 from zhili.core.roles import Action
 from zhili.core.scope import can, scope_for
 from zhili.core.types import Actor
@@ -26,7 +27,6 @@ from zhili.orgs import selectors, services
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.forms import StaffFilterForm, StaffForm
 from zhili.orgs.models import Level, Organization, User
-from zhili.web.views import forbidden
 
 # Township colours on the grid map: distinct, readable on a light background.
 TOWNSHIP_PALETTE = [

@@ -35,16 +35,8 @@ APPS = {p.name for p in (ROOT / "zhili").iterdir() if (p / "apps.py").exists()}
 KNOWN_UP = {
     ("cases", "mobile"),
     ("cases", "supervision"),
-    ("core", "open311"),
-    ("core", "orgs"),
-    ("mediation", "web"),
-    ("mobile", "web"),
-    ("orgs", "web"),
     ("petitions", "receptions"),
     ("petitions", "supervision"),
-    ("petitions", "web"),
-    ("receptions", "web"),
-    ("supervision", "web"),
 }
 
 
