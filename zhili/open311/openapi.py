@@ -92,83 +92,99 @@ _SUBMISSION = {
 }
 
 
-def document(base: str = "/open311/v2") -> dict[str, Any]:
-    """The OpenAPI document; `links` tie a created request to its reads (the stateful phase)."""
+_CREATED_LINKS = {
+    "request": {
+        "operationId": "request_detail",
+        "parameters": {"service_request_id": "$response.body#/0/service_request_id"},
+    },
+    "token": {
+        "operationId": "token_detail",
+        "parameters": {"token": "$response.body#/0/token"},
+    },
+}
+
+
+def _catalog_paths(base: str) -> dict[str, Any]:
+    """Discovery and the service catalog."""
+    return {
+        f"{base}/discovery.json": {
+            "get": {
+                "operationId": "discovery",
+                "responses": {"200": _json({"type": "object"}, "服务发现")},
+            }
+        },
+        f"{base}/services.json": {
+            "get": {
+                "operationId": "service_list",
+                "responses": {"200": _json({"type": "array"}, "服务类型")},
+            }
+        },
+        f"{base}/services/{{service_code}}.json": {
+            "get": {
+                "operationId": "service_definition",
+                "parameters": [_path_param("service_code", "服务类型编码")],
+                "responses": {"200": _json({"type": "object"}, "附加信息项"), **_errors(404)},
+            }
+        },
+    }
+
+
+def _request_list_and_create() -> dict[str, Any]:
+    return {
+        "get": {
+            "operationId": "request_list",
+            "parameters": [
+                _query("service_request_id", _TEXT, "工单编号，逗号分隔"),
+                _query("service_code", _TEXT, "服务类型编码，逗号分隔"),
+                _query("start_date", _W3C, "起始时间"),
+                _query("end_date", _W3C, "截止时间"),
+                _query("status", _TEXT, "open 或 closed，逗号分隔"),
+            ],
+            "responses": {
+                "200": _json({"type": "array", "items": _REQUEST}, "诉求列表"),
+                **_errors(400),
+            },
+        },
+        "post": {
+            "operationId": "request_create",
+            "requestBody": {
+                "required": True,
+                "content": {"application/x-www-form-urlencoded": {"schema": _SUBMISSION}},
+            },
+            "responses": {
+                "201": {**_json(_CREATED, "已受理"), "links": _CREATED_LINKS},
+                **_errors(400, 403, 404, 413),
+            },
+        },
+    }
+
+
+def _request_paths(base: str) -> dict[str, Any]:
+    """The service requests: list, create, read one, and read a token."""
     get_request = {
         "operationId": "request_detail",
         "parameters": [_path_param("service_request_id", "工单编号")],
         "responses": {"200": _json({"type": "array", "items": _REQUEST}, "诉求"), **_errors(404)},
     }
-    created_links = {
-        "request": {
-            "operationId": "request_detail",
-            "parameters": {"service_request_id": "$response.body#/0/service_request_id"},
-        },
-        "token": {
-            "operationId": "token_detail",
-            "parameters": {"token": "$response.body#/0/token"},
+    get_token = {
+        "operationId": "token_detail",
+        "parameters": [_path_param("token", "查询令牌")],
+        "responses": {
+            "200": _json({"type": "array", "items": _TOKEN}, "令牌对应的诉求编号"),
+            **_errors(404),
         },
     }
     return {
+        f"{base}/requests.json": _request_list_and_create(),
+        f"{base}/requests/{{service_request_id}}.json": {"get": get_request},
+        f"{base}/tokens/{{token}}.json": {"get": get_token},
+    }
+
+
+def document(base: str = "/open311/v2") -> dict[str, Any]:
+    """The OpenAPI document; `links` tie a created request to its reads (the stateful phase)."""
+    return {
         "openapi": "3.0.3",
         "info": {"title": "Zhili Open311 GeoReport v2", "version": "2"},
-        "paths": {
-            f"{base}/discovery.json": {
-                "get": {
-                    "operationId": "discovery",
-                    "responses": {"200": _json({"type": "object"}, "服务发现")},
-                }
-            },
-            f"{base}/services.json": {
-                "get": {
-                    "operationId": "service_list",
-                    "responses": {"200": _json({"type": "array"}, "服务类型")},
-                }
-            },
-            f"{base}/services/{{service_code}}.json": {
-                "get": {
-                    "operationId": "service_definition",
-                    "parameters": [_path_param("service_code", "服务类型编码")],
-                    "responses": {"200": _json({"type": "object"}, "附加信息项"), **_errors(404)},
-                }
-            },
-            f"{base}/requests.json": {
-                "get": {
-                    "operationId": "request_list",
-                    "parameters": [
-                        _query("service_request_id", _TEXT, "工单编号，逗号分隔"),
-                        _query("service_code", _TEXT, "服务类型编码，逗号分隔"),
-                        _query("start_date", _W3C, "起始时间"),
-                        _query("end_date", _W3C, "截止时间"),
-                        _query("status", _TEXT, "open 或 closed，逗号分隔"),
-                    ],
-                    "responses": {
-                        "200": _json({"type": "array", "items": _REQUEST}, "诉求列表"),
-                        **_errors(400),
-                    },
-                },
-                "post": {
-                    "operationId": "request_create",
-                    "requestBody": {
-                        "required": True,
-                        "content": {"application/x-www-form-urlencoded": {"schema": _SUBMISSION}},
-                    },
-                    "responses": {
-                        "201": {**_json(_CREATED, "已受理"), "links": created_links},
-                        **_errors(400, 403, 404, 413),
-                    },
-                },
-            },
-            f"{base}/requests/{{service_request_id}}.json": {"get": get_request},
-            f"{base}/tokens/{{token}}.json": {
-                "get": {
-                    "operationId": "token_detail",
-                    "parameters": [_path_param("token", "查询令牌")],
-                    "responses": {
-                        "200": _json({"type": "array", "items": _TOKEN}, "令牌对应的诉求编号"),
-                        **_errors(404),
-                    },
-                }
-            },
-        },
+        "paths": {**_catalog_paths(base), **_request_paths(base)},
     }
