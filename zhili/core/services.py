@@ -77,6 +77,18 @@ def _check_arrangement(year: int, days: Sequence[CalendarDay]) -> None:
         )
 
 
+def _replace_holidays(year: int, days: Sequence[CalendarDay]) -> int:
+    """The `Holiday` rows of `year` (and of the days given) replaced by `days`; how many the
+    year had."""
+    previous = Holiday.objects.filter(date__year=year).count()
+    Holiday.objects.filter(date__year=year).delete()
+    Holiday.objects.filter(date__in=[entry.day for entry in days]).delete()
+    Holiday.objects.bulk_create(
+        Holiday(date=entry.day, is_workday=entry.is_workday, name=entry.name[:50]) for entry in days
+    )
+    return previous
+
+
 @transaction.atomic
 def calendar_year_enter(
     *, actor: Any, year: int, days: Sequence[CalendarDay], source: str, note: str = ""
@@ -87,12 +99,7 @@ def calendar_year_enter(
     open time limit computed on its provisional calendar is recomputed by the apps.
     """
     _check_arrangement(year, days)
-    previous = Holiday.objects.filter(date__year=year).count()
-    Holiday.objects.filter(date__year=year).delete()
-    Holiday.objects.filter(date__in=[entry.day for entry in days]).delete()
-    Holiday.objects.bulk_create(
-        Holiday(date=entry.day, is_workday=entry.is_workday, name=entry.name[:50]) for entry in days
-    )
+    previous = _replace_holidays(year, days)
     row, _ = CalendarYear.objects.update_or_create(
         year=year,
         defaults={

@@ -29,13 +29,16 @@ column, value)` for a single cell; never ``sheet.append``, ``sheet.cell(..., val
 ``sheet["A1"] = ...`` directly (`zhili/core/tests/test_xlsx.py` checks the sources).
 """
 
+import tempfile
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, TypeAlias
+from typing import IO, Any, TypeAlias
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -93,3 +96,32 @@ def put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
     target = sheet.cell(row=row, column=column)
     target.value = clean_text(value) if isinstance(value, str) else value
     return protect(target)
+
+
+# --- exports: a list as one sheet, a header row then a row per record ----------------------------
+
+
+def export_sheet(book: Workbook, title: str, columns: Iterable[tuple[str, int]]) -> Sheet:
+    """A write-only sheet for an export: each column's width, its header row in bold and
+    frozen (a header, width pair per column)."""
+    sheet = book.create_sheet(title)
+    columns = list(columns)
+    for index, (_header, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for header_text, _width in columns:
+        made = cell(sheet, header_text)
+        made.font = bold
+        header.append(made)
+    append(sheet, header)
+    return sheet
+
+
+def saved(book: Workbook) -> IO[bytes]:
+    """The workbook in a temporary file, rewound (the response closes it after sending)."""
+    out = tempfile.TemporaryFile()  # noqa: SIM115
+    book.save(out)
+    out.seek(0)
+    return out

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 
-from zhili.cases.models import Category, Channel
+from zhili.cases.models import Case, Category, Channel
 from zhili.cases.services import Intake, case_register
 from zhili.core.audit import audit
 from zhili.core.errors import Forbidden, InvalidInput
@@ -239,6 +239,14 @@ def service_request_create(*, api_key: ApiKey, submission: Submission) -> Servic
         case = case_register(actor=None, intake=intake)
     except InvalidInput as exc:
         raise _spec_field(exc) from exc
+    return _keep_extras(case, token, api_key, answers, contact)
+
+
+def _keep_extras(
+    case: Case, token: str, api_key: ApiKey, answers: dict[str, Any], contact: dict[str, str]
+) -> ServiceRequest:
+    """The request beside its case: its token (the case's external id), the answers and the
+    contact details a case has no column for."""
     row = ServiceRequest.objects.create(
         case=case,
         token=token,
@@ -254,7 +262,7 @@ def service_request_create(*, api_key: ApiKey, submission: Submission) -> Servic
         "open311.request.create",
         row,
         case_no=case.case_no,
-        service_code=category.code,
+        service_code=case.category.code,
         api_key=api_key.prefix,
     )
     return row

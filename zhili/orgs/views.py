@@ -216,6 +216,16 @@ def person_create(request: StaffRequest) -> HttpResponse:
     return person_form(request, form)
 
 
+def _person_initial(person: User) -> dict[str, str | bool | list[str]]:
+    return {
+        "full_name": person.full_name,
+        "organization": person.organization.code if person.organization else "",
+        "roles": [g.name for g in person.groups.all()],
+        "title": person.title,
+        "is_active": person.is_active,
+    }
+
+
 @requires(Action.PEOPLE_MANAGE)
 @require_http_methods(["GET", "POST"])
 def person_edit(request: StaffRequest, pk: int) -> HttpResponse:
@@ -223,15 +233,10 @@ def person_edit(request: StaffRequest, pk: int) -> HttpResponse:
         person = selectors.staff_get(user=request.user, pk=pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    initial = {
-        "full_name": person.full_name,
-        "organization": person.organization.code if person.organization else "",
-        "roles": [g.name for g in person.groups.all()],
-        "title": person.title,
-        "is_active": person.is_active,
-    }
     # The stored phone number is never echoed into the form: it stays masked on every page.
-    form = StaffForm(request.POST or None, actor=request.user, editing=True, initial=initial)
+    form = StaffForm(
+        request.POST or None, actor=request.user, editing=True, initial=_person_initial(person)
+    )
     form.mask_current_phone(person.phone)
     if request.method == "POST":
         if not form.is_valid():

@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from zhili.core.dossier.kinds import DossierKind
 from zhili.core.dossier.transitions import check_action
 from zhili.core.errors import DomainError
-from zhili.core.types import Actor
+from zhili.core.types import Actor, PageRequest
 
 R = TypeVar("R", bound=models.Model)
 
@@ -62,7 +62,7 @@ class DossierPages(Generic[R]):
 
 
 def detail_response(
-    request: Any, pages: DossierPages[R], record: R, *, status: int = 200, **extra: Any
+    request: PageRequest, pages: DossierPages[R], record: R, *, status: int = 200, **extra: Any
 ) -> HttpResponse:
     """The dossier's page, or its body alone for HTMX; `extra` adds to the context (the
     action form opened, a message)."""
@@ -74,34 +74,59 @@ def detail_response(
     return render(request, template, context, status=status)
 
 
-def action_view(request: Any, pages: DossierPages[R], number: str, action: str) -> HttpResponse:
-    user = request.user
-    record = pages.get(user, number)
+def action_view(
+    request: PageRequest, pages: DossierPages[R], number: str, action: str
+) -> HttpResponse:
+    record = pages.get(request.user, number)
     form_class = pages.action_forms.get(action)
     if form_class is None:
         raise Http404("未知操作")
     if request.method == "GET":
-        if request.GET.get("cancel"):
-            return detail_response(request, pages, record)
-        try:
-            check_action(pages.kind, user, record, action, guard=False)
-        except DomainError as exc:
-            return detail_response(request, pages, record, error=exc.message, status=exc.status)
-        form = pages.make_form(form_class, record, None)
-        return detail_response(request, pages, record, open_action=action, form=form)
+        return _open_form(request, pages, record, action, form_class)
     form = pages.make_form(form_class, record, request.POST)
     if not form.is_valid():
         return detail_response(request, pages, record, open_action=action, form=form, status=400)
     try:
-        pages.perform(user, record, action, pages.form_data(form))
+        pages.perform(request.user, record, action, pages.form_data(form))
     except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        fresh = pages.get(user, number)
-        # The record was found: a "not found" now is about the input (a unit code), a 422.
-        status = 422 if exc.status == 404 else exc.status
-        return detail_response(request, pages, fresh, open_action=action, form=form, status=status)
+        return _refused(request, pages, number, action, form, exc)
     done = f"已{pages.kind.table.transitions[action].label}"
     if not request.htmx:
         messages.success(request, f"{pages.kind.noun} {number} {done}")
         return redirect(pages.detail_url, number=number)
-    return detail_response(request, pages, pages.get(user, number), done=done)
+    return detail_response(request, pages, pages.get(request.user, number), done=done)
+
+
+def _open_form(
+    request: PageRequest,
+    pages: DossierPages[R],
+    record: R,
+    action: str,
+    form_class: type[forms.Form],
+) -> HttpResponse:
+    """GET: the action's form opened in place, after the service's own checks (cancel: the
+    dossier again)."""
+    if request.GET.get("cancel"):
+        return detail_response(request, pages, record)
+    try:
+        check_action(pages.kind, request.user, record, action, guard=False)
+    except DomainError as exc:
+        return detail_response(request, pages, record, error=exc.message, status=exc.status)
+    form = pages.make_form(form_class, record, None)
+    return detail_response(request, pages, record, open_action=action, form=form)
+
+
+def _refused(
+    request: PageRequest,
+    pages: DossierPages[R],
+    number: str,
+    action: str,
+    form: forms.Form,
+    exc: DomainError,
+) -> HttpResponse:
+    """The service refused: the form again, with the user's input and the service's message."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    fresh = pages.get(request.user, number)
+    # The record was found: a "not found" now is about the input (a unit code), a 422.
+    status = 422 if exc.status == 404 else exc.status
+    return detail_response(request, pages, fresh, open_action=action, form=form, status=status)
