@@ -6,7 +6,6 @@ import json
 from collections.abc import Callable
 from functools import lru_cache, wraps
 from pathlib import Path
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
@@ -53,7 +52,7 @@ def mobile_page(view: Callable) -> Callable:
     @login_required
     @require_GET
     @wraps(view)
-    def wrapped(request: StaffRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: StaffRequest, *args: str, **kwargs: str) -> HttpResponse:
         if not can(request.user, Action.MOBILE_USE):
             return forbidden(request, "网格通（手机）仅供网格员、网格长使用")
         return view(request, *args, **kwargs)

@@ -2,14 +2,17 @@
 /open311/v2/openapi.json so that clients and the fuzzer (zhili/core/tests/test_fuzz_open311.py)
 know each operation's inputs, answers and errors. The XML twins take the same inputs."""
 
-from typing import Any
+from collections.abc import Mapping
 
-_TEXT = {"type": "string"}
-_W3C = {
+# A part of the document (a JSON object), only ever serialized.
+Doc = dict[str, object]
+
+_TEXT: Doc = {"type": "string"}
+_W3C: Doc = {
     "type": "string",
     "description": "W3C 日期时间，如 2026-11-26T18:00:00+08:00（2000–2099 年）",
 }
-_ERRORS = {
+_ERRORS: Doc = {
     "type": "array",
     "items": {
         "type": "object",
@@ -17,7 +20,7 @@ _ERRORS = {
         "properties": {"code": {"type": "integer"}, "description": _TEXT},
     },
 }
-_REQUEST = {
+_REQUEST: Doc = {
     "type": "object",
     "required": ["service_request_id", "status"],
     "properties": {
@@ -25,12 +28,12 @@ _REQUEST = {
         "status": {"type": "string", "enum": ["open", "closed"]},
     },
 }
-_TOKEN = {
+_TOKEN: Doc = {
     "type": "object",
     "required": ["service_request_id", "token"],
     "properties": {"service_request_id": _TEXT, "token": _TEXT},
 }
-_CREATED = {
+_CREATED: Doc = {
     "type": "array",
     "items": {
         "type": "object",
@@ -40,15 +43,15 @@ _CREATED = {
 }
 
 
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+def _json(schema: Mapping[str, object], description: str) -> Doc:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _errors(*statuses: int) -> dict[str, Any]:
+def _errors(*statuses: int) -> Doc:
     return {str(status): _json(_ERRORS, "GeoReport v2 错误列表") for status in statuses}
 
 
-def _path_param(name: str, description: str) -> dict[str, Any]:
+def _path_param(name: str, description: str) -> Doc:
     return {
         "name": name,
         "in": "path",
@@ -58,7 +61,7 @@ def _path_param(name: str, description: str) -> dict[str, Any]:
     }
 
 
-def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+def _query(name: str, schema: Mapping[str, object], description: str) -> Doc:
     return {
         "name": name,
         "in": "query",
@@ -68,7 +71,7 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
     }
 
 
-_SUBMISSION = {
+_SUBMISSION: Doc = {
     "type": "object",
     "required": ["api_key", "service_code"],
     "properties": {
@@ -92,7 +95,7 @@ _SUBMISSION = {
 }
 
 
-_CREATED_LINKS = {
+_CREATED_LINKS: Doc = {
     "request": {
         "operationId": "request_detail",
         "parameters": {"service_request_id": "$response.body#/0/service_request_id"},
@@ -104,7 +107,7 @@ _CREATED_LINKS = {
 }
 
 
-def _catalog_paths(base: str) -> dict[str, Any]:
+def _catalog_paths(base: str) -> Doc:
     """Discovery and the service catalog."""
     return {
         f"{base}/discovery.json": {
@@ -129,7 +132,7 @@ def _catalog_paths(base: str) -> dict[str, Any]:
     }
 
 
-def _request_list_and_create() -> dict[str, Any]:
+def _request_list_and_create() -> Doc:
     return {
         "get": {
             "operationId": "request_list",
@@ -159,7 +162,7 @@ def _request_list_and_create() -> dict[str, Any]:
     }
 
 
-def _request_paths(base: str) -> dict[str, Any]:
+def _request_paths(base: str) -> Doc:
     """The service requests: list, create, read one, and read a token."""
     get_request = {
         "operationId": "request_detail",
@@ -181,7 +184,7 @@ def _request_paths(base: str) -> dict[str, Any]:
     }
 
 
-def document(base: str = "/open311/v2") -> dict[str, Any]:
+def document(base: str = "/open311/v2") -> Doc:
     """The OpenAPI document; `links` tie a created request to its reads (the stateful phase)."""
     return {
         "openapi": "3.0.3",
