@@ -69,9 +69,9 @@ def tree(request: StaffRequest) -> HttpResponse:
     return render(request, "orgs/tree.html", tree_context(request.user))
 
 
-def tree_context(user: Actor, selected: Organization | None = None) -> dict[str, Any]:
+def tree_context(user: Actor, selected: Organization | None = None) -> dict[str, object]:
     roots = list(selectors.organization_children(user=user, parent=None))
-    context: dict[str, Any] = {"nodes": roots, "selected": selected}
+    context: dict[str, object] = {"nodes": roots, "selected": selected}
     if len(roots) == 1:
         # One root (the user's own unit): open it, so the page starts with something to read.
         context["open_root"] = roots[0]
@@ -97,7 +97,7 @@ def tree_search(request: StaffRequest) -> HttpResponse:
     return render(request, "orgs/_search_results.html", {"results": results, "q": text})
 
 
-def detail_context(user: Actor, org: Organization) -> dict[str, Any]:
+def detail_context(user: Actor, org: Organization) -> dict[str, object]:
     scope = scope_for(user)
     ancestors = [
         {"org": a, "linked": scope.covers_path(a.path)}

@@ -9,12 +9,12 @@ on the form with the service's message.
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.db import models
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from zhili.core.dossier.kinds import DossierKind
@@ -25,11 +25,11 @@ from zhili.core.types import Actor, PageRequest
 R = TypeVar("R", bound=models.Model)
 
 
-def _plain_form(form_class: type[forms.Form], record: Any, data: Any) -> forms.Form:
+def _plain_form(form_class: type[forms.Form], record: object, data: QueryDict | None) -> forms.Form:
     return form_class(data)
 
 
-def _cleaned(form: forms.Form) -> dict[str, Any]:
+def _cleaned(form: forms.Form) -> dict[str, object]:
     return form.cleaned_data
 
 
@@ -50,25 +50,31 @@ class DossierPages(Generic[R]):
 
     kind: DossierKind[R]
     get: Callable[[Actor, str], R]
-    context: Callable[[Actor, R], dict[str, Any]]
+    context: Callable[[Actor, R], Mapping[str, object]]
     template: str
     body_template: str
     action_forms: Mapping[str, type[forms.Form]]
-    perform: Callable[[Actor, R, str, dict[str, Any]], Any]
+    perform: Callable[[Actor, R, str, dict[str, object]], object]
     detail_url: str
-    make_form: Callable[[type[forms.Form], R, Any], forms.Form] = _plain_form
-    form_data: Callable[[forms.Form], dict[str, Any]] = _cleaned
-    extra_context: Mapping[str, Any] = field(default_factory=dict)
+    make_form: Callable[[type[forms.Form], R, QueryDict | None], forms.Form] = _plain_form
+    form_data: Callable[[forms.Form], dict[str, object]] = _cleaned
+    extra_context: Mapping[str, object] = field(default_factory=dict)
 
 
 def detail_response(
-    request: PageRequest, pages: DossierPages[R], record: R, *, status: int = 200, **extra: Any
+    request: PageRequest,
+    pages: DossierPages[R],
+    record: R,
+    *,
+    status: int = 200,
+    open_action: str = "",
+    **extra: object,
 ) -> HttpResponse:
-    """The dossier's page, or its body alone for HTMX; `extra` adds to the context (the
-    action form opened, a message)."""
-    action = extra.get("open_action")
-    if action:
-        extra["action_label"] = pages.kind.table.transitions[action].label
+    """The dossier's page, or its body alone for HTMX; `open_action` (the action whose form
+    is open) and `extra` (the form, a message) add to the context."""
+    if open_action:
+        extra["open_action"] = open_action
+        extra["action_label"] = pages.kind.table.transitions[open_action].label
     context = {**pages.context(request.user, record), **extra}
     template = pages.body_template if request.htmx else pages.template
     return render(request, template, context, status=status)

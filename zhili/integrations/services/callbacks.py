@@ -64,7 +64,7 @@ def _orders_owed(master: Case, case_id: int, action: str) -> list[PushedOrder]:
     return list(PushedOrder.objects.filter(cases).select_related("case", "source"))
 
 
-def payload_for(order: PushedOrder, master: Case) -> dict[str, Any]:
+def payload_for(order: PushedOrder, master: Case) -> dict[str, object]:
     """A merged duplicate answers with its master's reply, unit and time. `result` says
     whether the matter was handled (closed) or given back as outside the county (returned:
     the reply is the reason)."""
