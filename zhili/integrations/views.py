@@ -1,8 +1,6 @@
 """The integration pages (系统管理): API keys (create, see once, revoke); push sources (secrets
 masked, rotated and shown once) with the reply call-backs; the category mapping (HTMX)."""
 
-from typing import Any
-
 from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -12,7 +10,7 @@ from zhili.cases.models import Channel
 from zhili.core.errors import DomainError, NotFound
 from zhili.core.roles import Action
 from zhili.integrations import selectors, services
-from zhili.integrations.models import PushChannel
+from zhili.integrations.models import CategoryMapping, PushChannel
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
 
@@ -117,7 +115,9 @@ class MappingForm(forms.Form):
     )
 
 
-def _mapping_row(request: StaffRequest, mapping: Any, *, error: str = "", status: int = 200):
+def _mapping_row(
+    request: StaffRequest, mapping: CategoryMapping, *, error: str = "", status: int = 200
+) -> HttpResponse:
     context = {"mapping": mapping, "targets": selectors.mapping_targets(), "error": error}
     return render(request, "integrations/_mapping_row.html", context, status=status)
 

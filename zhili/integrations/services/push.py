@@ -4,7 +4,6 @@ case it becomes, however often and however concurrently it is pushed."""
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -96,7 +95,9 @@ def _existing(source: PushSource, order_no: str) -> Case | None:
 
 
 @transaction.atomic
-def push_accept(*, source: PushSource, order: PushOrder, raw: dict[str, Any]) -> tuple[Case, bool]:
+def push_accept(
+    *, source: PushSource, order: PushOrder, raw: dict[str, object]
+) -> tuple[Case, bool]:
     """The case of `order`: registered now (True) or the one registered before (False).
 
     Idempotent on (channel, order_no), the case's external id. Concurrent pushes of one order
@@ -140,7 +141,7 @@ def _category_of(source: PushSource, order: PushOrder) -> tuple[CategoryMapping,
     return mapping, category, mapped
 
 
-def _register(source: PushSource, order: PushOrder, order_no: str, raw: dict[str, Any]) -> Case:
+def _register(source: PushSource, order: PushOrder, order_no: str, raw: dict[str, object]) -> Case:
     phone = validate_phone(order.caller_phone, field="caller_phone") if order.caller_phone else ""
     mapping, category, mapped = _category_of(source, order)
     try:
