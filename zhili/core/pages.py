@@ -12,11 +12,18 @@ Two shapes of an error, chosen by the request:
   nest a second layout inside the first.
 """
 
-from django.http import HttpRequest, HttpResponse
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from zhili.core.errors import NotFound
 from zhili.core.paper import Paper
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 TITLES = {
     400: "请求无效",
@@ -75,3 +82,11 @@ def paper_page(request: HttpRequest, paper: Paper, *, back_url: str) -> HttpResp
     """The print page of `paper`; the caller fetched its record through a scoped selector
     and audited the print."""
     return render(request, "web/paper_print.html", {"paper": paper, "back_url": back_url})
+
+
+def or_404(get: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """`get(...)` (a scoped selector), its NotFound answered as the page's 404 with its reason."""
+    try:
+        return get(*args, **kwargs)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc

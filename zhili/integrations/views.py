@@ -2,12 +2,13 @@
 masked, rotated and shown once) with the reply call-backs; the category mapping (HTMX)."""
 
 from django import forms
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhili.cases.models import Channel
-from zhili.core.errors import DomainError, NotFound
+from zhili.core.errors import DomainError
+from zhili.core.pages import or_404
 from zhili.core.roles import Action
 from zhili.integrations import selectors, services
 from zhili.integrations.models import CategoryMapping, PushChannel
@@ -49,10 +50,7 @@ def keys(request: StaffRequest) -> HttpResponse:
 @requires(Action.INTEGRATIONS_MANAGE)
 @require_POST
 def revoke(request: StaffRequest, pk: int) -> HttpResponse:
-    try:
-        key = selectors.apikey_get(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    key = or_404(selectors.apikey_get, user=request.user, pk=pk)
     form = KeyForm()
     try:
         services.apikey_revoke(actor=request.user, key=key)
@@ -86,10 +84,7 @@ def push_sources(request: StaffRequest) -> HttpResponse:
 @requires(Action.INTEGRATIONS_MANAGE)
 @require_POST
 def push_rotate(request: StaffRequest, pk: int) -> HttpResponse:
-    try:
-        source = selectors.pushsource_get(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    source = or_404(selectors.pushsource_get, user=request.user, pk=pk)
     _source, secret = services.pushsource_rotate(actor=request.user, source=source)
     # Shown once, on this response only.
     return _push_page(request, rotated=secret)
@@ -98,10 +93,7 @@ def push_rotate(request: StaffRequest, pk: int) -> HttpResponse:
 @requires(Action.INTEGRATIONS_MANAGE)
 @require_POST
 def callback_resend(request: StaffRequest, pk: int) -> HttpResponse:
-    try:
-        callback = selectors.callback_get(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    callback = or_404(selectors.callback_get, user=request.user, pk=pk)
     try:
         services.callback_resend(actor=request.user, callback=callback)
     except DomainError as exc:
@@ -142,10 +134,7 @@ def mappings(request: StaffRequest) -> HttpResponse:
 @requires(Action.INTEGRATIONS_MANAGE)
 @require_POST
 def mapping_edit(request: StaffRequest, pk: int) -> HttpResponse:
-    try:
-        mapping = selectors.mapping_get(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    mapping = or_404(selectors.mapping_get, user=request.user, pk=pk)
     form = MappingForm(request.POST)
     if not form.is_valid():
         return _mapping_row(request, mapping, error="请选择有效的分类", status=422)

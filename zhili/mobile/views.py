@@ -19,8 +19,8 @@ from django.views.decorators.http import require_GET
 from zhili.cases.models import Category, State
 from zhili.cases.selectors import category_list, keyset_page
 from zhili.cases.views.detail import timeline
-from zhili.core.errors import InvalidInput, NotFound
-from zhili.core.pages import forbidden
+from zhili.core.errors import InvalidInput
+from zhili.core.pages import forbidden, or_404
 from zhili.core.personal import mask_phone
 from zhili.core.roles import Action
 from zhili.core.scope import can
@@ -111,10 +111,7 @@ def case_list(request: StaffRequest) -> HttpResponse:
 
 @mobile_page
 def case_detail(request: StaffRequest, case_no: str) -> HttpResponse:
-    try:
-        case = selectors.my_grid_case_get(user=request.user, case_no=case_no)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    case = or_404(selectors.my_grid_case_get, user=request.user, case_no=case_no)
     context = {
         "case": case,
         "timeline": timeline(case),

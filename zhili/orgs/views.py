@@ -13,13 +13,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhili.core.errors import DomainError, NotFound
-from zhili.core.pages import forbidden
+from zhili.core.pages import forbidden, or_404
 from zhili.core.roles import Action
 from zhili.core.scope import can, scope_for
 from zhili.core.types import Actor
@@ -54,10 +54,7 @@ def requires(action: str) -> Callable:
 
 
 def get_org_or_404(user: Actor, code: str) -> Organization:
-    try:
-        return selectors.organization_get(user=user, code=code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return or_404(selectors.organization_get, user=user, code=code)
 
 
 # --- organization tree -------------------------------------------------------------------------
@@ -229,10 +226,7 @@ def _person_initial(person: User) -> dict[str, str | bool | list[str]]:
 @requires(Action.PEOPLE_MANAGE)
 @require_http_methods(["GET", "POST"])
 def person_edit(request: StaffRequest, pk: int) -> HttpResponse:
-    try:
-        person = selectors.staff_get(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    person = or_404(selectors.staff_get, user=request.user, pk=pk)
     # The stored phone number is never echoed into the form: it stays masked on every page.
     form = StaffForm(
         request.POST or None, actor=request.user, editing=True, initial=_person_initial(person)
