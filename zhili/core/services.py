@@ -110,16 +110,8 @@ def calendar_year_enter(
         },
     )
     off = sum(1 for entry in days if not entry.is_workday)
-    audit(
-        actor,
-        "core.calendar_year.enter",
-        row,
-        year=year,
-        source=source,
-        days_off=off,
-        workdays=len(days) - off,
-        replaced_rows=previous,
-    )
+    counts = {"days_off": off, "workdays": len(days) - off, "replaced_rows": previous}
+    audit(actor, "core.calendar_year.enter", row, year=year, source=source, **counts)
     _changed({year} | {entry.day.year for entry in days})
     return row
 

@@ -115,7 +115,25 @@ def add_action_route(
     """Add `POST <prefix>/{number}/actions/{action}` to `router`: `get(user=, number=)` (the app's selector) finds
     the record in the user's sight, `act(user, record, action, data)` takes the action,
     `detail(request, record)` answers (schema `out`)."""
-    names = action_names(kind)
+    dossier_action = _action_endpoint(action_names(kind), get, act, body, detail)
+    app, noun = kind.audit_name.split(".")
+    dossier_action.__name__ = f"{noun}_action"
+    router.post(
+        f"{prefix}/{{number}}/actions/{{action}}",
+        response={200: out, **ERRORS},
+        description=action_doc(kind),
+        operation_id=f"zhili_{app}_api_{noun}_action",  # as the app's own endpoints are named
+    )(dossier_action)
+
+
+def _action_endpoint(
+    names: type[enum.Enum],
+    get: Callable[..., R],
+    act: Callable[[Actor, R, str, dict[str, object]], R],
+    body: type[Input],
+    detail: Callable[[PageRequest, R], Mapping[str, object]],
+) -> Callable[..., Mapping[str, object]]:
+    """The endpoint's function; its annotations tell Ninja the path's actions and the body."""
 
     def dossier_action(
         request: HttpRequest,
@@ -129,11 +147,4 @@ def add_action_route(
         record = act(staff.user, record, str(action.value), data)  # type: ignore[attr-defined]
         return detail(staff, record)
 
-    app, noun = kind.audit_name.split(".")
-    dossier_action.__name__ = f"{noun}_action"
-    router.post(
-        f"{prefix}/{{number}}/actions/{{action}}",
-        response={200: out, **ERRORS},
-        description=action_doc(kind),
-        operation_id=f"zhili_{app}_api_{noun}_action",  # as the app's own endpoints are named
-    )(dossier_action)
+    return dossier_action

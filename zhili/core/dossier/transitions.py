@@ -168,13 +168,8 @@ def _write_traces(
         at=at,
         **data,
     )
-    audit(
-        actor,
-        f"{kind.audit_name}.{transition.name}",
-        record,
-        from_state=from_state,
-        to_state=to_state,
-    )
+    action = f"{kind.audit_name}.{transition.name}"
+    audit(actor, action, record, from_state=from_state, to_state=to_state)
     event = kind.event(record, transition, from_state, to_state)
     if event is not None:
         emit(event)
