@@ -31,8 +31,9 @@ column, value)` for a single cell; never ``sheet.append``, ``sheet.cell(..., val
 
 import tempfile
 from collections.abc import Iterable
-from datetime import datetime
-from typing import IO, Any, TypeAlias
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import IO, TypeAlias
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -48,6 +49,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 Sheet: TypeAlias = Worksheet | WriteOnlyWorksheet
+# What a cell may be given: a value, or a cell made by `cell` (for its style).
+Value: TypeAlias = str | int | float | Decimal | date | time | timedelta | None
 
 
 def new_workbook(*, write_only: bool = False) -> Workbook:
@@ -69,7 +72,7 @@ def protect(cell: Cell) -> Cell:
     return cell
 
 
-def cell(sheet: Sheet, value: Any) -> Cell:
+def cell(sheet: Sheet, value: Value) -> Cell:
     """A detached cell holding `value` for `append` (both write-only and ordinary sheets)."""
     if isinstance(value, str):
         value = clean_text(value)
@@ -78,7 +81,7 @@ def cell(sheet: Sheet, value: Any) -> Cell:
     return protect(WriteOnlyCell(sheet, value=value))
 
 
-def moment_cell(sheet: Sheet, value: Any) -> Cell:
+def moment_cell(sheet: Sheet, value: Value) -> Cell:
     """`cell`, with a date and time shown to the minute as offices read them."""
     made = cell(sheet, value)
     if isinstance(value, datetime):
@@ -86,12 +89,12 @@ def moment_cell(sheet: Sheet, value: Any) -> Cell:
     return made
 
 
-def append(sheet: Sheet, values: Iterable[Any]) -> None:
+def append(sheet: Sheet, values: Iterable[Value | Cell]) -> None:
     """Append one row; values may be plain values or cells made by `cell`."""
     sheet.append([v if isinstance(v, Cell) else cell(sheet, v) for v in values])
 
 
-def put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
+def put(sheet: Worksheet, row: int, column: int, value: Value) -> Cell:
     """Write `value` at (row, column) of an ordinary sheet; the cell, for styling."""
     target = sheet.cell(row=row, column=column)
     target.value = clean_text(value) if isinstance(value, str) else value

@@ -4,7 +4,6 @@ import hashlib
 import math
 import secrets
 from collections.abc import Iterable
-from typing import Any
 
 import shapely
 from django.contrib.auth.models import Group
@@ -45,7 +44,7 @@ def organization_create(
     kind: str,
     level: str,
     parent: Organization | None,
-    **fields: Any,
+    **fields: str,
 ) -> Organization:
     require(actor, Action.ORGS_MANAGE)
     if parent is not None and not scope_for(actor).covers_path(parent.path):
@@ -65,7 +64,7 @@ def organization_create(
 # --- grids ------------------------------------------------------------------------------------
 
 
-def grid_geometry_fields(geometry: dict[str, Any]) -> dict[str, Any]:
+def grid_geometry_fields(geometry: dict[str, object]) -> dict[str, object]:
     try:
         geom = polygon_from_geojson(geometry)
     except (ValueError, TypeError, KeyError, AttributeError, shapely.errors.GEOSException) as exc:
@@ -92,7 +91,7 @@ def _check_village(actor: Actor, village: Organization) -> None:
 
 @transaction.atomic
 def grid_create(
-    *, actor: Actor, code: str, name: str, village: Organization, geometry: dict[str, Any]
+    *, actor: Actor, code: str, name: str, village: Organization, geometry: dict[str, object]
 ) -> Grid:
     require(actor, Action.GRIDS_MANAGE)
     _check_village(actor, village)
@@ -106,7 +105,7 @@ def grid_create(
 
 
 @transaction.atomic
-def grid_update_geometry(*, actor: Actor, grid: Grid, geometry: dict[str, Any]) -> Grid:
+def grid_update_geometry(*, actor: Actor, grid: Grid, geometry: dict[str, object]) -> Grid:
     require(actor, Action.GRIDS_MANAGE)
     _check_village(actor, grid.village)
     for field, value in grid_geometry_fields(geometry).items():

@@ -1,6 +1,6 @@
 """The shell of the platform: home page per role, password change, error pages."""
 
-from typing import Any
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
@@ -40,7 +40,7 @@ SECTIONS: list[tuple[str, str, str, str | None]] = [
 ]
 
 
-def greeting(now: Any = None) -> str:
+def greeting(now: datetime | None = None) -> str:
     hour = timezone.localtime(now).hour
     if hour < 6:
         return "您好"
@@ -92,7 +92,7 @@ class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
         context = super().get_context_data(**kwargs)
         context["login_warning"] = lockout.warning(self.request)
         context["lockout_limit"] = settings.AXES_FAILURE_LIMIT
