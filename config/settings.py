@@ -266,16 +266,10 @@ ZHILI_HOTLINE = os.environ.get("ZHILI_HOTLINE", "12345")
 # Likely duplicates at intake (zhili/cases/duplicates.py): earlier cases of the same category
 # group and township within `days`, in the same or an adjacent grid or within `distance_m`;
 # score = text_weight * text similarity + (1 - text_weight) * nearness; flagged when the
-# score reaches `threshold` and the text similarity `min_text`.
+# score reaches `threshold` and the text similarity `min_text`. The defaults of these
+# (and of `max_candidates`, `max_flags`) are `DEFAULTS` there; set here what differs.
 ZHILI_DUPLICATES = {
     "enabled": env_bool("ZHILI_DUPLICATES_ENABLED", default=True),
-    "days": 7,
-    "distance_m": 1000,
-    "threshold": 0.6,
-    "min_text": 0.5,
-    "text_weight": 0.7,
-    "max_candidates": 300,
-    "max_flags": 3,
 }
 
 # The 12345 closed loop (国办发〔2020〕53号). Returns (退单, zhili/cases/returns.py): a unit

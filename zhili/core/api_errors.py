@@ -1,7 +1,8 @@
 """The error format of the machine interfaces, whatever goes wrong and wherever.
 
-Under /api/ and /m/api/ every error is `{"detail", "code", "field"}` (docs/api.md); under
-/open311/ it is the GeoReport v2 error list. The views answer their own errors so; this
+Under /api/ and /m/api/ every error is `{"detail", "code", "field"}` (docs/api.md); an app
+with an interface of its own format registers it (`register_interface`, from its
+AppConfig.ready()): the Open311 app does, for the GeoReport v2 error list under /open311/. The views answer their own errors so; this
 catches what reaches Django's own handlers instead, which answer HTML (or, with DEBUG on, a
 traceback page): a server error (500), a body over DATA_UPLOAD_MAX_MEMORY_SIZE (413), a CSRF
 refusal (403, through CSRF_FAILURE_VIEW), an unknown path (404) or a method not allowed (405).
@@ -10,6 +11,7 @@ Django still logs a server error with its traceback before it is rewritten here.
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -17,8 +19,8 @@ from django.http import HttpRequest, HttpResponse
 from django.views.csrf import csrf_failure as page_csrf_failure
 
 JSON_PREFIXES = ("/api/", "/m/api/")
-OPEN311_PREFIX = "/open311/"
-JSON, OPEN311 = "json", "open311"
+JSON = "json"
+JSON_CONTENT_TYPES = ("application/json",)
 
 MESSAGES = {
     400: ("bad_request", "请求无效"),
@@ -32,13 +34,35 @@ MESSAGES = {
 # security and cache headers other middleware added, cookies) is kept.
 BODY_HEADERS = frozenset({"content-type", "content-length"})
 
+# The answer of an interface's own format: (request, status, detail) -> the error document.
+ErrorRenderer = Callable[[HttpRequest, int, str], HttpResponse]
+
+
+@dataclass(frozen=True)
+class Interface:
+    name: str
+    prefix: str
+    render: ErrorRenderer
+    content_types: tuple[str, ...]  # what its own answers are (not rewritten)
+
+
+INTERFACES: dict[str, Interface] = {}
+
+
+def register_interface(
+    name: str, prefix: str, render: ErrorRenderer, content_types: tuple[str, ...]
+) -> None:
+    """An interface under `prefix` whose errors `render` writes in its own format."""
+    INTERFACES[name] = Interface(name, prefix, render, content_types)
+
 
 def interface_of(path: str) -> str | None:
-    """JSON, OPEN311, or None for a page."""
+    """JSON, a registered interface's name, or None for a page."""
     if path.startswith(JSON_PREFIXES):
         return JSON
-    if path.startswith(OPEN311_PREFIX):
-        return OPEN311
+    for interface in INTERFACES.values():
+        if path.startswith(interface.prefix):
+            return interface.name
     return None
 
 
@@ -57,19 +81,17 @@ def error_answer(
     """The interface's error for `status` (the path says which interface)."""
     default_code, default_detail = message(status)
     code, detail = code or default_code, detail or default_detail
-    if interface_of(request.path_info) == OPEN311:
-        from zhili.open311.formats import JSON as OPEN311_JSON
-        from zhili.open311.formats import XML, error_response
-
-        fmt = OPEN311_JSON if request.path_info.endswith(".json") else XML
-        return error_response(fmt, status, [detail])
+    interface = INTERFACES.get(interface_of(request.path_info) or "")
+    if interface is not None:
+        return interface.render(request, status, detail)
     body = json.dumps({"detail": detail, "code": code, "field": None}, ensure_ascii=False)
     return HttpResponse(body, status=status, content_type="application/json")
 
 
 def _in_format(response: HttpResponse, interface: str) -> bool:
     content_type = response.get("Content-Type", "")
-    allowed = ("application/json", "text/xml") if interface == OPEN311 else ("application/json",)
+    registered = INTERFACES.get(interface)
+    allowed = registered.content_types if registered else JSON_CONTENT_TYPES
     return content_type.startswith(allowed)
 
 

@@ -6,13 +6,16 @@ from django.db import models, transaction
 
 from zhili.core.models import AuditLog
 from zhili.core.rows import insert_row
+from zhili.core.types import SystemActor
 
 
 def target_label(target: models.Model) -> tuple[str, str]:
     return target._meta.label_lower, str(target.pk)
 
 
-def audit(actor: Any, action: str, target: models.Model | None = None, **extra: Any) -> AuditLog:
+def audit(
+    actor: SystemActor, action: str, target: models.Model | None = None, **extra: Any
+) -> AuditLog:
     """Record `action` (a stable code such as ``orgs.user.create``) by `actor` on `target`.
 
     Call it inside the service's transaction so the row commits or rolls back with the change.

@@ -11,6 +11,7 @@ locked until commit. When the row exists, a number costs one UPDATE ... RETURNIN
 from collections.abc import Mapping
 
 from django.db import IntegrityError, connection, transaction
+from django.db.backends.utils import CursorWrapper
 
 from zhili.core.models import NumberCounter
 
@@ -67,30 +68,43 @@ def take_blocks(series: str, counts: Mapping[str, int]) -> dict[str, int]:
         return {period: take_block(series, period, counts[period]) for period in periods}
     series = str(series)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {_TABLE} WHERE series = %s AND period = ANY(%s::text[])"  # noqa: S608
-            ' ORDER BY period COLLATE "C" FOR UPDATE',  # byte order, as sorted() above
-            [series, periods],
-        )
-        cursor.execute(
-            f"UPDATE {_TABLE} AS c SET last = c.last + v.n"  # noqa: S608
-            " FROM unnest(%s::text[], %s::integer[]) AS v(p, n)"
-            " WHERE c.series = %s AND c.period = v.p RETURNING c.period, c.last",
-            [periods, [counts[p] for p in periods], series],
-        )
-        last = dict(cursor.fetchall())
+        last = _bump_existing(cursor, series, periods, counts)
         missing = [p for p in periods if p not in last]
         if missing:
-            # New rows start at their count; a row another caller created meanwhile is left
-            # to take_block below.
-            cursor.execute(
-                f"INSERT INTO {_TABLE} (series, period, last)"  # noqa: S608
-                " SELECT %s, v.p, v.n FROM unnest(%s::text[], %s::integer[]) AS v(p, n)"
-                " ON CONFLICT (series, period) DO NOTHING RETURNING period, last",
-                [series, missing, [counts[p] for p in missing]],
-            )
-            last |= dict(cursor.fetchall())
+            last |= _create_missing(cursor, series, missing, counts)
     return {
         p: int(last[p]) - counts[p] + 1 if p in last else take_block(series, p, counts[p])
         for p in periods
     }
+
+
+def _bump_existing(
+    cursor: CursorWrapper, series: str, periods: list[str], counts: Mapping[str, int]
+) -> dict[str, int]:
+    """The existing rows of `periods`, locked in period order and bumped: period -> last."""
+    cursor.execute(
+        f"SELECT 1 FROM {_TABLE} WHERE series = %s AND period = ANY(%s::text[])"  # noqa: S608
+        ' ORDER BY period COLLATE "C" FOR UPDATE',  # byte order, as sorted() in take_blocks
+        [series, periods],
+    )
+    cursor.execute(
+        f"UPDATE {_TABLE} AS c SET last = c.last + v.n"  # noqa: S608
+        " FROM unnest(%s::text[], %s::integer[]) AS v(p, n)"
+        " WHERE c.series = %s AND c.period = v.p RETURNING c.period, c.last",
+        [periods, [counts[p] for p in periods], series],
+    )
+    return dict(cursor.fetchall())
+
+
+def _create_missing(
+    cursor: CursorWrapper, series: str, missing: list[str], counts: Mapping[str, int]
+) -> dict[str, int]:
+    """New rows start at their count; a row another caller created meanwhile is left out (to
+    take_block)."""
+    cursor.execute(
+        f"INSERT INTO {_TABLE} (series, period, last)"  # noqa: S608
+        " SELECT %s, v.p, v.n FROM unnest(%s::text[], %s::integer[]) AS v(p, n)"
+        " ON CONFLICT (series, period) DO NOTHING RETURNING period, last",
+        [series, missing, [counts[p] for p in missing]],
+    )
+    return dict(cursor.fetchall())

@@ -33,34 +33,43 @@ class _Wake(Exception):
     """Raised by the signal handler to cut the idle sleep short."""
 
 
+class _Stopper:
+    """The SIGTERM and SIGINT handler: the round under way finishes, a sleep ends at once."""
+
+    def __init__(self) -> None:
+        self.running = True
+        self.sleeping = False
+
+    def __call__(self, signum: int, frame: object) -> None:
+        self.running = False
+        if self.sleeping:
+            raise _Wake
+
+
 def run_until_stopped(step: Callable[[], bool], *, interval: float, once: bool = False) -> None:
     """Call `step` again and again until SIGTERM or SIGINT (or once). `step` says whether it
     found work; after a round without work the loop sleeps `interval` seconds. A signal lets
     the current round finish, so nothing is left half done, and ends the sleep at once. A
     process started by the server's supervisor also stops when the server is gone."""
-    running = True
-    sleeping = False
-
-    def stop(signum: int, frame: object) -> None:
-        nonlocal running
-        running = False
-        if sleeping:
-            raise _Wake
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    stopper = _Stopper()
+    signal.signal(signal.SIGTERM, stopper)
+    signal.signal(signal.SIGINT, stopper)
     try:
-        while running:
-            if orphaned():
-                log.warning("the server that started this process is gone: stopping")
-                return
-            close_old_connections()
-            busy = step()
-            if once:
-                return
-            if not busy and running:
-                sleeping = True
-                time.sleep(interval)
-                sleeping = False
+        _rounds(step, interval, once, stopper)
     except _Wake:
         return  # stopped while idle, between two rounds
+
+
+def _rounds(step: Callable[[], bool], interval: float, once: bool, stopper: _Stopper) -> None:
+    while stopper.running:
+        if orphaned():
+            log.warning("the server that started this process is gone: stopping")
+            return
+        close_old_connections()
+        busy = step()
+        if once:
+            return
+        if not busy and stopper.running:
+            stopper.sleeping = True
+            time.sleep(interval)
+            stopper.sleeping = False

@@ -14,6 +14,7 @@ from zhili.core.audit import audit
 from zhili.core.errors import InvalidInput
 from zhili.core.roles import Action
 from zhili.core.scope import require
+from zhili.core.types import Actor
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -78,7 +79,7 @@ def mask_personal_text(text: str) -> str:
 
 
 @transaction.atomic
-def personal_data_reveal(*, actor: Any, target: models.Model, field: str) -> str:
+def personal_data_reveal(*, actor: Actor, target: models.Model, field: str) -> str:
     """The full value of `field` on `target`, for a user allowed to see it; audited."""
     require(actor, Action.PERSONAL_DATA_REVEAL)
     audit(actor, "personal_data.reveal", target, field=field)
@@ -87,7 +88,7 @@ def personal_data_reveal(*, actor: Any, target: models.Model, field: str) -> str
 
 @transaction.atomic
 def personal_data_print(
-    *, actor: Any, target: models.Model, document: str, fields: tuple[str, ...] = ()
+    *, actor: Actor, target: models.Model, document: str, fields: tuple[str, ...] = ()
 ) -> None:
     """Record that `actor` printed `document` about `target`, with the personal `fields` it
     shows (``reporter_phone:full`` when a number is printed unmasked); audited like a reveal.

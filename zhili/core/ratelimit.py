@@ -22,7 +22,6 @@ import math
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -99,6 +98,9 @@ def check(action: str, client: str) -> None:
         raise RateLimited(action, left)
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
 def client_ip(request: HttpRequest) -> str:
     """The client's address: REMOTE_ADDR, or the address the trusted proxies saw.
 
@@ -120,7 +122,12 @@ def client_ip(request: HttpRequest) -> str:
         if len(chain) >= proxies and _ip(chain[-proxies]) is not None:
             return chain[-proxies]
         return address
-    networks = _networks(tuple(proxies))
+    return _past_trusted_proxies(address, chain, _networks(tuple(proxies)))
+
+
+def _past_trusted_proxies(address: str, chain: list[str], networks: tuple[Network, ...]) -> str:
+    """The first hop from the right of the forwarded `chain` that is not a trusted proxy,
+    when the request came from one (`address`)."""
     if not _trusted(address, networks):
         return address
     for hop in reversed(chain):
@@ -140,13 +147,11 @@ def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 
 
 @functools.lru_cache(maxsize=8)
-def _networks(
-    proxies: tuple[str, ...],
-) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+def _networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in proxies if p.strip())
 
 
-def _trusted(address: str, networks: tuple[Any, ...]) -> bool:
+def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
     ip = _ip(address)
     return ip is not None and any(ip in network for network in networks)
 

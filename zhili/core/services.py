@@ -7,7 +7,6 @@ that each app recomputes the open time limits it computed on a provisional year.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +17,7 @@ from zhili.core.errors import InvalidInput, full_clean
 from zhili.core.events import CalendarChanged, emit
 from zhili.core.models import CalendarYear, Holiday
 from zhili.core.statutory import statutory_days
+from zhili.core.types import SystemActor
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def _changed(years: set[int]) -> None:
 
 
 @transaction.atomic
-def holiday_save(*, actor: Any, holiday: Holiday) -> Holiday:
+def holiday_save(*, actor: SystemActor, holiday: Holiday) -> Holiday:
     previous = Holiday.objects.filter(pk=holiday.pk).values_list("date", flat=True).first()
     full_clean(holiday)
     holiday.save()
@@ -45,7 +45,7 @@ def holiday_save(*, actor: Any, holiday: Holiday) -> Holiday:
 
 
 @transaction.atomic
-def holiday_delete(*, actor: Any, holiday: Holiday) -> None:
+def holiday_delete(*, actor: SystemActor, holiday: Holiday) -> None:
     audit(actor, "core.holiday.delete", holiday, date=holiday.date)
     year = holiday.date.year
     holiday.delete()
@@ -77,9 +77,21 @@ def _check_arrangement(year: int, days: Sequence[CalendarDay]) -> None:
         )
 
 
+def _replace_holidays(year: int, days: Sequence[CalendarDay]) -> int:
+    """The `Holiday` rows of `year` (and of the days given) replaced by `days`; how many the
+    year had."""
+    previous = Holiday.objects.filter(date__year=year).count()
+    Holiday.objects.filter(date__year=year).delete()
+    Holiday.objects.filter(date__in=[entry.day for entry in days]).delete()
+    Holiday.objects.bulk_create(
+        Holiday(date=entry.day, is_workday=entry.is_workday, name=entry.name[:50]) for entry in days
+    )
+    return previous
+
+
 @transaction.atomic
 def calendar_year_enter(
-    *, actor: Any, year: int, days: Sequence[CalendarDay], source: str, note: str = ""
+    *, actor: SystemActor, year: int, days: Sequence[CalendarDay], source: str, note: str = ""
 ) -> CalendarYear:
     """Enter `year`'s official arrangement as the State Council's notice gives it: the days
     off and the make-up working days (which may begin in the last days of the year before).
@@ -87,12 +99,7 @@ def calendar_year_enter(
     open time limit computed on its provisional calendar is recomputed by the apps.
     """
     _check_arrangement(year, days)
-    previous = Holiday.objects.filter(date__year=year).count()
-    Holiday.objects.filter(date__year=year).delete()
-    Holiday.objects.filter(date__in=[entry.day for entry in days]).delete()
-    Holiday.objects.bulk_create(
-        Holiday(date=entry.day, is_workday=entry.is_workday, name=entry.name[:50]) for entry in days
-    )
+    previous = _replace_holidays(year, days)
     row, _ = CalendarYear.objects.update_or_create(
         year=year,
         defaults={
@@ -103,16 +110,8 @@ def calendar_year_enter(
         },
     )
     off = sum(1 for entry in days if not entry.is_workday)
-    audit(
-        actor,
-        "core.calendar_year.enter",
-        row,
-        year=year,
-        source=source,
-        days_off=off,
-        workdays=len(days) - off,
-        replaced_rows=previous,
-    )
+    counts = {"days_off": off, "workdays": len(days) - off, "replaced_rows": previous}
+    audit(actor, "core.calendar_year.enter", row, year=year, source=source, **counts)
     _changed({year} | {entry.day.year for entry in days})
     return row
 

@@ -5,7 +5,8 @@ Each operation goes to Django's default cache (Redis in production, shared by ev
 On a cache error it falls back to a store in this process's memory, bounded and with expiry:
 the citizen channel stays open and its limits hold per process instead of everywhere. The
 outage is logged once (zhili.core.outage); the cache is tried again every few seconds and used
-as soon as it answers. `cache_ok()` asks the cache now, for /healthz.
+as soon as it answers. `cache_ok()` asks the cache now, for /healthz. The values are integers
+(counts, and 1 for a used token).
 """
 
 import logging
@@ -13,7 +14,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.core.cache import cache
 from redis.exceptions import RedisError
@@ -35,24 +36,24 @@ class MemoryStore:
 
     def __init__(self, max_keys: int = MAX_KEYS):
         self.max_keys = max_keys
-        self._data: OrderedDict[str, tuple[Any, float]] = OrderedDict()
+        self._data: OrderedDict[str, tuple[int, float]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def _live(self, key: str) -> tuple[Any, float] | None:
+    def _live(self, key: str) -> tuple[int, float] | None:
         entry = self._data.get(key)
         if entry is not None and entry[1] <= time.time():
             del self._data[key]
             return None
         return entry
 
-    def _put(self, key: str, value: Any, timeout: float | None) -> None:
+    def _put(self, key: str, value: int, timeout: float | None) -> None:
         expires = float("inf") if timeout is None else time.time() + timeout
         self._data[key] = (value, expires)
         self._data.move_to_end(key)
         while len(self._data) > self.max_keys:
             self._data.popitem(last=False)
 
-    def get(self, key: str, default: Any = None) -> Any:
+    def get(self, key: str, default: int | None = None) -> int | None:
         with self._lock:
             entry = self._live(key)
         return default if entry is None else entry[0]
@@ -61,14 +62,14 @@ class MemoryStore:
         with self._lock:
             return self._live(key) is not None
 
-    def add(self, key: str, value: Any, timeout: float | None) -> bool:
+    def add(self, key: str, value: int, timeout: float | None) -> bool:
         with self._lock:
             if self._live(key) is not None:
                 return False
             self._put(key, value, timeout)
             return True
 
-    def set(self, key: str, value: Any, timeout: float | None) -> None:
+    def set(self, key: str, value: int, timeout: float | None) -> None:
         with self._lock:
             self._put(key, value, timeout)
 
@@ -110,15 +111,15 @@ def _shared(operation: Callable[[], T], fallback: Callable[[], T]) -> T:
     return result
 
 
-def get(key: str, default: Any = None) -> Any:
+def get(key: str, default: int | None = None) -> int | None:
     return _shared(lambda: cache.get(key, default), lambda: memory.get(key, default))
 
 
-def set(key: str, value: Any, timeout: float | None) -> None:
+def set(key: str, value: int, timeout: float | None) -> None:
     _shared(lambda: cache.set(key, value, timeout), lambda: memory.set(key, value, timeout))
 
 
-def add(key: str, value: Any, timeout: float | None) -> bool:
+def add(key: str, value: int, timeout: float | None) -> bool:
     """Store `value` unless `key` is there; True if stored. A key added to the fallback during
     an outage still counts once the cache is back (a challenge token stays used)."""
 

@@ -8,7 +8,10 @@ service accepts `SystemActor`. The import is for the type checker only: core imp
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
+    from zhili.orgs.auth import StaffRequest
     from zhili.orgs.models import User
 
 Actor: TypeAlias = "User"
 SystemActor: TypeAlias = "User | None"
+# A page's request from a signed-in staff member (its `user` is an `Actor`, `htmx` is set).
+PageRequest: TypeAlias = "StaffRequest"

@@ -29,13 +29,17 @@ column, value)` for a single cell; never ``sheet.append``, ``sheet.cell(..., val
 ``sheet["A1"] = ...`` directly (`zhili/core/tests/test_xlsx.py` checks the sources).
 """
 
+import tempfile
 from collections.abc import Iterable
-from datetime import datetime
-from typing import Any, TypeAlias
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import IO, TypeAlias
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -45,6 +49,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 Sheet: TypeAlias = Worksheet | WriteOnlyWorksheet
+# What a cell may be given: a value, or a cell made by `cell` (for its style).
+Value: TypeAlias = str | int | float | Decimal | date | time | timedelta | None
 
 
 def new_workbook(*, write_only: bool = False) -> Workbook:
@@ -66,7 +72,7 @@ def protect(cell: Cell) -> Cell:
     return cell
 
 
-def cell(sheet: Sheet, value: Any) -> Cell:
+def cell(sheet: Sheet, value: Value) -> Cell:
     """A detached cell holding `value` for `append` (both write-only and ordinary sheets)."""
     if isinstance(value, str):
         value = clean_text(value)
@@ -75,7 +81,7 @@ def cell(sheet: Sheet, value: Any) -> Cell:
     return protect(WriteOnlyCell(sheet, value=value))
 
 
-def moment_cell(sheet: Sheet, value: Any) -> Cell:
+def moment_cell(sheet: Sheet, value: Value) -> Cell:
     """`cell`, with a date and time shown to the minute as offices read them."""
     made = cell(sheet, value)
     if isinstance(value, datetime):
@@ -83,13 +89,42 @@ def moment_cell(sheet: Sheet, value: Any) -> Cell:
     return made
 
 
-def append(sheet: Sheet, values: Iterable[Any]) -> None:
+def append(sheet: Sheet, values: Iterable[Value | Cell]) -> None:
     """Append one row; values may be plain values or cells made by `cell`."""
     sheet.append([v if isinstance(v, Cell) else cell(sheet, v) for v in values])
 
 
-def put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
+def put(sheet: Worksheet, row: int, column: int, value: Value) -> Cell:
     """Write `value` at (row, column) of an ordinary sheet; the cell, for styling."""
     target = sheet.cell(row=row, column=column)
     target.value = clean_text(value) if isinstance(value, str) else value
     return protect(target)
+
+
+# --- exports: a list as one sheet, a header row then a row per record ----------------------------
+
+
+def export_sheet(book: Workbook, title: str, columns: Iterable[tuple[str, int]]) -> Sheet:
+    """A write-only sheet for an export: each column's width, its header row in bold and
+    frozen (a header, width pair per column)."""
+    sheet = book.create_sheet(title)
+    columns = list(columns)
+    for index, (_header, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for header_text, _width in columns:
+        made = cell(sheet, header_text)
+        made.font = bold
+        header.append(made)
+    append(sheet, header)
+    return sheet
+
+
+def saved(book: Workbook) -> IO[bytes]:
+    """The workbook in a temporary file, rewound (the response closes it after sending)."""
+    out = tempfile.TemporaryFile()  # noqa: SIM115
+    book.save(out)
+    out.seek(0)
+    return out

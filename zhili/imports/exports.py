@@ -6,14 +6,11 @@ large export never sits in memory. Phone numbers are masked; each export is audi
 """
 
 import dataclasses
-import tempfile
 from datetime import date, datetime
 from typing import IO, Any
 
 from django.db import transaction
 from django.utils import timezone
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from zhili.cases import selectors
 from zhili.cases.models import Card, Channel, Rating, State, Urgency
@@ -95,25 +92,13 @@ def case_export(
             field="export",
         )
     book = xlsx.new_workbook(write_only=True)
-    sheet = book.create_sheet("工单")
-    for index, (_header, width, _value) in enumerate(COLUMNS):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for title, _width, _value in COLUMNS:
-        cell = xlsx.cell(sheet, title)
-        cell.font = bold
-        header.append(cell)
-    xlsx.append(sheet, header)
+    sheet = xlsx.export_sheet(book, "工单", [(title, width) for title, width, _ in COLUMNS])
     rows = qs.select_related("suggested_unit").order_by("-registered_at", "-id")
     written = 0
     for case in rows.iterator(chunk_size=CHUNK):
         xlsx.append(sheet, [xlsx.moment_cell(sheet, value(case)) for _h, _w, value in COLUMNS])
         written += 1
-    out = tempfile.TemporaryFile()  # noqa: SIM115  (the response closes it after sending)
-    book.save(out)
-    out.seek(0)
+    out = xlsx.saved(book)
     with transaction.atomic():
         extra = _filters_for_audit(filters) | ({"queue": queue} if queue else {})
         audit(user, "cases.export", None, rows=written, filters=extra)

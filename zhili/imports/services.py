@@ -123,33 +123,39 @@ def _validate(job: ImportJob, handle: IO[bytes], spool: IO[bytes]) -> RowChecker
             checker.add(error)
         if checker.error_count:
             return checker
-        estimate = sheet.estimate()
-        _progress(job, total_rows=estimate)
-        batch: list[ValidRow] = []
-        for number, row in sheet.data():
-            if checker.rows >= MAX_ROWS:
-                checker.add(
-                    RowError(number, "", f"超过单个文件 {MAX_ROWS:,} 行的上限，请拆分后分批导入")
-                )
-                break
-            valid = checker.check(number, row)
-            if valid is not None and valid.external_id == EXAMPLE_ID:
-                checker.rows -= 1  # the template's example row
-                continue
-            if valid is not None and not checker.error_count:
-                batch.append(valid)
-            if len(batch) >= BATCH:
-                pickle.dump(batch, spool)
-                batch = []
-            if checker.rows % BATCH == 0:
-                _progress(job, processed=checker.rows, total_rows=max(estimate, checker.rows))
-        if batch and not checker.error_count:
-            pickle.dump(batch, spool)
+        _check_rows(job, sheet, checker, spool)
         if not checker.rows and not checker.error_count:
             checker.add(RowError(sheet.header_row + 1, "", "表头之下没有工单数据"))
     finally:
         sheet.close()
     return checker
+
+
+def _check_rows(job: ImportJob, sheet: Sheet, checker: RowChecker, spool: IO[bytes]) -> None:
+    """Every data row checked (up to MAX_ROWS); the valid ones spooled in batches while no
+    row has failed; the progress written every batch."""
+    estimate = sheet.estimate()
+    _progress(job, total_rows=estimate)
+    batch: list[ValidRow] = []
+    for number, row in sheet.data():
+        if checker.rows >= MAX_ROWS:
+            checker.add(
+                RowError(number, "", f"超过单个文件 {MAX_ROWS:,} 行的上限，请拆分后分批导入")
+            )
+            break
+        valid = checker.check(number, row)
+        if valid is not None and valid.external_id == EXAMPLE_ID:
+            checker.rows -= 1  # the template's example row
+            continue
+        if valid is not None and not checker.error_count:
+            batch.append(valid)
+        if len(batch) >= BATCH:
+            pickle.dump(batch, spool)
+            batch = []
+        if checker.rows % BATCH == 0:
+            _progress(job, processed=checker.rows, total_rows=max(estimate, checker.rows))
+    if batch and not checker.error_count:
+        pickle.dump(batch, spool)
 
 
 def _batches(spool: IO[bytes]) -> Iterator[list[ValidRow]]:

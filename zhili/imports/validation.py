@@ -7,16 +7,19 @@ header, a message in Chinese). Nothing here writes to the database.
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import IO, Any
+from functools import cached_property
+from typing import IO, Any, TypeAlias
+from xml.etree.ElementTree import Element
 
 from django.utils import timezone
 from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.constants import SHEET_MAIN_NS
@@ -46,6 +49,8 @@ _TIME_FORMATS = [
     "%Y/%m/%d",
 ]
 _EARLIEST = datetime(1990, 1, 1)
+# What a cell holds, read with `values_only` (a formula's cached value).
+Cell: TypeAlias = str | int | float | bool | datetime | date | time | None
 _MAX_LENGTHS = {
     "external_id": 100,
     "title": 200,
@@ -62,7 +67,7 @@ class RowError:
     column: str
     message: str
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, int | str]:
         return {"row": self.row, "column": self.column, "message": self.message}
 
 
@@ -99,7 +104,7 @@ _RUN = f"{{{SHEET_MAIN_NS}}}r"
 # tests/test_reading.py holds the answers to openpyxl's own on workbooks of every kind of cell.
 
 
-def _plain_text(node: Any) -> str:
+def _plain_text(node: Element) -> str:
     """The text of a string item (<si>, or a cell's <is>): its <t>, then its runs' <t>, without
     the phonetic guides. What openpyxl's `Text.from_tree(node).content` gives, without building
     the objects (a third of the reading time of a sheet of text)."""
@@ -141,6 +146,16 @@ class _SizedByHead(ReadOnlyWorksheet):
         elif data is None:
             super()._get_size()  # an unusually long head: let openpyxl look
 
+    def _parser(self, src: IO[bytes]) -> "_Parser":
+        return _Parser(
+            src,
+            self._shared_strings,
+            data_only=self.parent.data_only,
+            epoch=self.parent.epoch,
+            date_formats=self.parent._date_formats,
+            timedelta_formats=self.parent._timedelta_formats,
+        )
+
     def _cells_by_row(
         self,
         min_col: int,
@@ -153,21 +168,11 @@ class _SizedByHead(ReadOnlyWorksheet):
         filler = None if values_only else EMPTY_CELL
         max_col = max_col or self.max_column
         max_row = max_row or self.max_row
-        empty_row: Any = []
-        if max_col is not None:
-            empty_row = (filler,) * (max_col + 1 - min_col)
+        empty_row: Any = [] if max_col is None else (filler,) * (max_col + 1 - min_col)
         counter = min_row
         idx = 1
         with self._get_source() as src:
-            parser = _Parser(
-                src,
-                self._shared_strings,
-                data_only=self.parent.data_only,
-                epoch=self.parent.epoch,
-                date_formats=self.parent._date_formats,
-                timedelta_formats=self.parent._timedelta_formats,
-            )
-            for idx, row in parser.parse():
+            for idx, row in self._parser(src).parse():
                 if max_row is not None and idx > max_row:
                     break
                 for _ in range(counter, idx):  # rows left out of the file
@@ -205,7 +210,7 @@ class _Reader(ExcelReader):
                 self.wb._sheets.append(ws)
 
 
-def open_workbook(file: IO[bytes]) -> Any:
+def open_workbook(file: IO[bytes]) -> Workbook:
     """The workbook, read-only (streamed), cached values rather than formulas."""
     reader = _Reader(file, read_only=True, data_only=True)
     reader.read()
@@ -240,7 +245,7 @@ class Sheet:
                 return self._map_header(number, values)
         return [RowError(1, "", "文件中没有数据：第一行应为表头，其后每行一条工单")]
 
-    def _map_header(self, number: int, values: tuple[Any, ...]) -> list[RowError]:
+    def _map_header(self, number: int, values: tuple[Cell, ...]) -> list[RowError]:
         found: dict[str, int] = {}
         for index, value in enumerate(values):
             header = re.sub(r"\s+", "", str(value or "")).rstrip("*")
@@ -251,7 +256,7 @@ class Sheet:
         missing = [h for h in REQUIRED_HEADERS if h not in found]
         return [RowError(number, h, "表头缺少此列（请使用导入模板）") for h in missing]
 
-    def data(self) -> Iterator[tuple[int, dict[str, Any]]]:
+    def data(self) -> Iterator[tuple[int, dict[str, Cell]]]:
         """(Excel row number, {field key: cell value}) for every non-empty row."""
         for number, values in enumerate(self.rows, start=self.header_row + 1):
             row = {key: values[i] for i, key in self.columns.items() if i < len(values)}
@@ -263,11 +268,11 @@ class Sheet:
         self.book.close()
 
 
-def _blank(value: Any) -> bool:
+def _blank(value: Cell) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _text(value: Any) -> str:
+def _text(value: Cell) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -303,55 +308,49 @@ class RowChecker:
         if len(self.errors) < MAX_REPORTED:
             self.errors.append(error)
 
-    def check(self, number: int, row: dict[str, Any]) -> ValidRow | None:
+    def check(self, number: int, row: dict[str, Cell]) -> ValidRow | None:
         self.rows += 1
-        faults: list[RowError] = []
-        values: dict[str, Any] = {}
-
-        def take(key: str, parse: Any) -> None:
-            try:
-                values[key] = parse(row.get(key))
-            except _Fault as fault:
-                faults.append(RowError(number, HEADER[key], fault.message))
-
-        take("external_id", lambda v: self._required_text(v, "external_id"))
-        take("channel", self._channel)
-        take("registered_at", lambda v: self._moment(v, required=True))
-        take("category", self._category)
-        take("title", lambda v: self._required_text(v, "title"))
-        take("description", lambda v: self._required_text(v, "description"))
-        take("urgency", self._urgency)
-        take("address", lambda v: self._optional_text(v, "address"))
-        take("lat", lambda v: self._coordinate(v, -90, 90))
-        take("lng", lambda v: self._coordinate(v, -180, 180))
-        take("reporter_name", lambda v: self._optional_text(v, "reporter_name"))
-        take("reporter_phone", self._phone)
-        take("reply", lambda v: self._optional_text(v, "reply"))
-        take("closed_at", lambda v: self._moment(v, required=False))
+        values, faults = self._read_cells(number, row)
         faults += self._across(number, values)
         if faults:
             self.error_rows += 1
             for fault in faults:
                 self.add(fault)
             return None
-        category = values["category"]
-        return ValidRow(
-            row=number,
-            external_id=values["external_id"],
-            channel=values["channel"],
-            registered_at=values["registered_at"],
-            category_code=category.code,
-            title=values["title"],
-            description=values["description"],
-            urgency=values["urgency"] or category.default_urgency,
-            address=values["address"],
-            lat=values["lat"],
-            lng=values["lng"],
-            reporter_name=values["reporter_name"],
-            reporter_phone=values["reporter_phone"],
-            reply=values["reply"],
-            closed_at=values["closed_at"],
-        )
+        return _valid_row(number, values)
+
+    @cached_property
+    def _parsers(self) -> dict[str, Callable[[Cell], object]]:
+        """Each field's own check, in the order of the columns."""
+        return {
+            "external_id": lambda v: self._required_text(v, "external_id"),
+            "channel": self._channel,
+            "registered_at": lambda v: self._moment(v, required=True),
+            "category": self._category,
+            "title": lambda v: self._required_text(v, "title"),
+            "description": lambda v: self._required_text(v, "description"),
+            "urgency": self._urgency,
+            "address": lambda v: self._optional_text(v, "address"),
+            "lat": lambda v: self._coordinate(v, -90, 90),
+            "lng": lambda v: self._coordinate(v, -180, 180),
+            "reporter_name": lambda v: self._optional_text(v, "reporter_name"),
+            "reporter_phone": self._phone,
+            "reply": lambda v: self._optional_text(v, "reply"),
+            "closed_at": lambda v: self._moment(v, required=False),
+        }
+
+    def _read_cells(
+        self, number: int, row: dict[str, Cell]
+    ) -> tuple[dict[str, Any], list[RowError]]:
+        """The row's values, each checked on its own, and the faults found."""
+        values: dict[str, Any] = {}
+        faults: list[RowError] = []
+        for key, parse in self._parsers.items():
+            try:
+                values[key] = parse(row.get(key))
+            except _Fault as fault:
+                faults.append(RowError(number, HEADER[key], fault.message))
+        return values, faults
 
     # --- rules that involve several cells -----------------------------------------------------
 
@@ -382,20 +381,20 @@ class RowChecker:
 
     # --- one cell each --------------------------------------------------------------------------
 
-    def _required_text(self, value: Any, key: str) -> str:
+    def _required_text(self, value: Cell, key: str) -> str:
         text = self._optional_text(value, key)
         if not text:
             raise _Fault("必填")
         return text
 
-    def _optional_text(self, value: Any, key: str) -> str:
+    def _optional_text(self, value: Cell, key: str) -> str:
         text = _text(value)
         limit = _MAX_LENGTHS[key]
         if len(text) > limit:
             raise _Fault(f"不能超过{limit}字（现有{len(text)}字）")
         return text
 
-    def _channel(self, value: Any) -> str:
+    def _channel(self, value: Cell) -> str:
         text = _text(value)
         if not text:
             raise _Fault("必填")
@@ -404,7 +403,7 @@ class RowChecker:
             raise _Fault(f"无法识别的来源渠道“{text}”")
         return code
 
-    def _urgency(self, value: Any) -> str:
+    def _urgency(self, value: Cell) -> str:
         text = _text(value)
         if not text:
             return ""
@@ -413,7 +412,7 @@ class RowChecker:
             raise _Fault(f"无法识别的紧急程度“{text}”，应为 一般、紧急 或 特急")
         return code
 
-    def _category(self, value: Any) -> Category:
+    def _category(self, value: Cell) -> Category:
         code = _text(value)
         if not code:
             raise _Fault("必填")
@@ -424,7 +423,7 @@ class RowChecker:
             raise _Fault(f"事项分类“{category.name}”已停用")
         return category
 
-    def _coordinate(self, value: Any, low: float, high: float) -> float | None:
+    def _coordinate(self, value: Cell, low: float, high: float) -> float | None:
         if _blank(value):
             return None
         try:
@@ -435,7 +434,7 @@ class RowChecker:
             raise _Fault(f"应在 {low} 到 {high} 之间")
         return float(number)
 
-    def _phone(self, value: Any) -> str:
+    def _phone(self, value: Cell) -> str:
         text = _text(value)
         if not text:
             return ""
@@ -444,7 +443,7 @@ class RowChecker:
         except InvalidInput as exc:
             raise _Fault(exc.message) from exc
 
-    def _moment(self, value: Any, *, required: bool) -> datetime | None:
+    def _moment(self, value: Cell, *, required: bool) -> datetime | None:
         if _blank(value):
             if required:
                 raise _Fault("必填")
@@ -459,7 +458,28 @@ class RowChecker:
         return moment
 
 
-def _parse_moment(value: Any) -> datetime | None:
+def _valid_row(number: int, values: dict[str, Any]) -> ValidRow:
+    category = values["category"]
+    return ValidRow(
+        row=number,
+        external_id=values["external_id"],
+        channel=values["channel"],
+        registered_at=values["registered_at"],
+        category_code=category.code,
+        title=values["title"],
+        description=values["description"],
+        urgency=values["urgency"] or category.default_urgency,
+        address=values["address"],
+        lat=values["lat"],
+        lng=values["lng"],
+        reporter_name=values["reporter_name"],
+        reporter_phone=values["reporter_phone"],
+        reply=values["reply"],
+        closed_at=values["closed_at"],
+    )
+
+
+def _parse_moment(value: Cell) -> datetime | None:
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, date):

@@ -6,13 +6,14 @@ progress by HTMX polling until it ends, then shows the result or the report of e
 
 from urllib.parse import quote
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhili.cases.forms import CaseFilterForm
-from zhili.core.errors import DomainError, InvalidInput, NotFound
+from zhili.core.errors import DomainError, InvalidInput
+from zhili.core.pages import or_404
 from zhili.core.roles import Action
 from zhili.core.xlsx import XLSX
 from zhili.imports import exports, selectors, services
@@ -34,10 +35,7 @@ def _attachment(content: bytes, filename: str) -> HttpResponse:
 
 
 def _job_or_404(request: StaffRequest, pk: int) -> ImportJob:
-    try:
-        return selectors.job_get(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return or_404(selectors.job_get, user=request.user, pk=pk)
 
 
 @requires(Action.CASES_IMPORT)

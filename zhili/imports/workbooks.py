@@ -6,6 +6,7 @@ from datetime import datetime
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from zhili.cases.models import Category, Urgency
 from zhili.core import xlsx
@@ -35,6 +36,17 @@ def template_workbook() -> bytes:
     assert sheet is not None
     sheet.title = SHEET_NAME
     xlsx.append(sheet, [c.header for c in COLUMNS])
+    xlsx.append(sheet, _example_row())
+    _format_columns(sheet)
+    sheet.freeze_panes = "A2"
+    _notes_sheet(book)
+    _category_sheet(book)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _example_row() -> list[object]:
     category = _example_category()
     example = []
     for column in COLUMNS:
@@ -44,7 +56,12 @@ def template_workbook() -> bytes:
         elif column.key == "category" and category is not None:
             value = category.code
         example.append(value)
-    xlsx.append(sheet, example)
+    return example
+
+
+def _format_columns(sheet: Worksheet) -> None:
+    """The header's colours (required or not), the widths, the example row in grey, and the
+    formats of the rows the officer fills in."""
     for index, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)
         head = sheet.cell(row=1, column=index)
@@ -61,12 +78,6 @@ def template_workbook() -> bytes:
         elif column.key in ("external_id", "reporter_phone", "category"):
             for row in range(2, 203):
                 sheet.cell(row=row, column=index).number_format = "@"  # keep leading zeros
-    sheet.freeze_panes = "A2"
-    _notes_sheet(book)
-    _category_sheet(book)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def _notes_sheet(book: Workbook) -> None:

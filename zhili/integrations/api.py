@@ -1,9 +1,8 @@
-from typing import Any
-
 from django.http import HttpRequest
 from ninja import Router, Schema
 
 from zhili.integrations.auth import ApiKeyAuth
+from zhili.integrations.models import ApiKey
 from zhili.orgs.api import ErrorOut
 
 router = Router(tags=["对接"])
@@ -16,6 +15,6 @@ class KeyOut(Schema):
 
 
 @router.get("/integrations/whoami", auth=ApiKeyAuth(), response={200: KeyOut, 401: ErrorOut})
-def whoami(request: HttpRequest) -> Any:
+def whoami(request: HttpRequest) -> ApiKey:
     """For integrators: which key (and channel) this request was recognised as."""
     return request.api_key  # type: ignore[attr-defined]

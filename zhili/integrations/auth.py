@@ -1,11 +1,10 @@
 """The API key of an integration: in the `X-Api-Key` header, or the `api_key` parameter
 (Open311 clients send it as a parameter)."""
 
-from typing import Any
-
 from django.http import HttpRequest
 from ninja.security import APIKeyHeader
 
+from zhili.integrations.models import ApiKey
 from zhili.integrations.services import apikey_use
 
 
@@ -23,7 +22,7 @@ class ApiKeyAuth(APIKeyHeader):
             or request.POST.get("api_key")
         )
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+    def authenticate(self, request: HttpRequest, key: str | None) -> ApiKey | None:
         found = apikey_use((key or "").strip(), channel=self.channel, what=request.path)
         if found is not None:
             request.api_key = found  # type: ignore[attr-defined]

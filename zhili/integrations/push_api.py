@@ -3,7 +3,7 @@
 
 import json
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -13,6 +13,7 @@ from ninja.security import APIKeyHeader
 from zhili.cases.models import Case
 from zhili.core.dates import Moment
 from zhili.core.schemas import Input
+from zhili.integrations.models import PushSource
 from zhili.integrations.services import PushOrder, push_accept, push_verify
 from zhili.integrations.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
 from zhili.orgs.api import ErrorOut
@@ -26,7 +27,7 @@ class PushSignatureAuth(APIKeyHeader):
 
     param_name = SIGNATURE_HEADER
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+    def authenticate(self, request: HttpRequest, key: str | None) -> PushSource:
         match = request.resolver_match
         return push_verify(
             channel=str(match.kwargs.get("channel", "")) if match else "",
@@ -78,7 +79,7 @@ def _order(body: PushIn) -> PushOrder:
     )
 
 
-def _out(case: Case, created: bool) -> dict[str, Any]:
+def _out(case: Case, created: bool) -> dict[str, object]:
     return {"case_no": case.case_no, "state": case.state, "created": created}
 
 
@@ -87,7 +88,7 @@ def _out(case: Case, created: bool) -> dict[str, Any]:
     auth=PushSignatureAuth(),
     response={200: PushOut, 201: PushOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
-def push(request: HttpRequest, channel: str, order: PushIn) -> Any:
+def push(request: HttpRequest, channel: str, order: PushIn) -> Status:
     """A new order gives 201 and its case; the same order again (same channel and order_no),
     however often and concurrently, gives 200 and the same case."""
     raw = json.loads(request.body)

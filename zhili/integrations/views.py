@@ -1,18 +1,17 @@
 """The integration pages (系统管理): API keys (create, see once, revoke); push sources (secrets
 masked, rotated and shown once) with the reply call-backs; the category mapping (HTMX)."""
 
-from typing import Any
-
 from django import forms
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhili.cases.models import Channel
-from zhili.core.errors import DomainError, NotFound
+from zhili.core.errors import DomainError
+from zhili.core.pages import or_404
 from zhili.core.roles import Action
 from zhili.integrations import selectors, services
-from zhili.integrations.models import PushChannel
+from zhili.integrations.models import CategoryMapping, PushChannel
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
 
@@ -51,10 +50,7 @@ def keys(request: StaffRequest) -> HttpResponse:
 @requires(Action.INTEGRATIONS_MANAGE)
 @require_POST
 def revoke(request: StaffRequest, pk: int) -> HttpResponse:
-    try:
-        key = selectors.apikey_get(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    key = or_404(selectors.apikey_get, user=request.user, pk=pk)
     form = KeyForm()
     try:
         services.apikey_revoke(actor=request.user, key=key)
@@ -88,10 +84,7 @@ def push_sources(request: StaffRequest) -> HttpResponse:
 @requires(Action.INTEGRATIONS_MANAGE)
 @require_POST
 def push_rotate(request: StaffRequest, pk: int) -> HttpResponse:
-    try:
-        source = selectors.pushsource_get(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    source = or_404(selectors.pushsource_get, user=request.user, pk=pk)
     _source, secret = services.pushsource_rotate(actor=request.user, source=source)
     # Shown once, on this response only.
     return _push_page(request, rotated=secret)
@@ -100,10 +93,7 @@ def push_rotate(request: StaffRequest, pk: int) -> HttpResponse:
 @requires(Action.INTEGRATIONS_MANAGE)
 @require_POST
 def callback_resend(request: StaffRequest, pk: int) -> HttpResponse:
-    try:
-        callback = selectors.callback_get(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    callback = or_404(selectors.callback_get, user=request.user, pk=pk)
     try:
         services.callback_resend(actor=request.user, callback=callback)
     except DomainError as exc:
@@ -117,7 +107,9 @@ class MappingForm(forms.Form):
     )
 
 
-def _mapping_row(request: StaffRequest, mapping: Any, *, error: str = "", status: int = 200):
+def _mapping_row(
+    request: StaffRequest, mapping: CategoryMapping, *, error: str = "", status: int = 200
+) -> HttpResponse:
     context = {"mapping": mapping, "targets": selectors.mapping_targets(), "error": error}
     return render(request, "integrations/_mapping_row.html", context, status=status)
 
@@ -142,10 +134,7 @@ def mappings(request: StaffRequest) -> HttpResponse:
 @requires(Action.INTEGRATIONS_MANAGE)
 @require_POST
 def mapping_edit(request: StaffRequest, pk: int) -> HttpResponse:
-    try:
-        mapping = selectors.mapping_get(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    mapping = or_404(selectors.mapping_get, user=request.user, pk=pk)
     form = MappingForm(request.POST)
     if not form.is_valid():
         return _mapping_row(request, mapping, error="请选择有效的分类", status=422)

@@ -7,7 +7,6 @@ login page) so that the offline queue keeps its records and asks the user to sig
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
 from urllib.parse import unquote
 
 from django.http import JsonResponse
@@ -30,7 +29,7 @@ def error(status: int, detail: str, code: str, field: str | None = None) -> Json
 def mobile_api(view: Callable) -> Callable:
     @require_POST
     @wraps(view)
-    def wrapped(request: StaffRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    def wrapped(request: StaffRequest, *args: str, **kwargs: str) -> JsonResponse:
         if not request.user.is_authenticated:
             return error(401, "登录已过期，请重新登录", "unauthenticated")
         if not can(request.user, Action.MOBILE_USE):
@@ -47,7 +46,7 @@ def mobile_api(view: Callable) -> Callable:
     return wrapped
 
 
-def case_out(case: Case, created: bool) -> dict[str, Any]:
+def case_out(case: Case, created: bool) -> dict[str, object]:
     return {
         "case_no": case.case_no,
         "state": case.state,
@@ -57,7 +56,7 @@ def case_out(case: Case, created: bool) -> dict[str, Any]:
     }
 
 
-def patrol_out(patrol: Patrol) -> dict[str, Any]:
+def patrol_out(patrol: Patrol) -> dict[str, object]:
     return {
         "id": str(patrol.client_id),
         "grid": patrol.grid.code,

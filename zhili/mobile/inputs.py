@@ -3,8 +3,8 @@
 import json
 import math
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 from django.http import HttpRequest
 
@@ -13,7 +13,7 @@ from zhili.core.errors import InvalidInput
 from zhili.mobile.services import PointIn
 
 
-def json_body(request: HttpRequest) -> dict[str, Any]:
+def json_body(request: HttpRequest) -> dict[str, object]:
     try:
         data = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError) as exc:
@@ -23,7 +23,7 @@ def json_body(request: HttpRequest) -> dict[str, Any]:
     return data
 
 
-def text(data: Any, field: str, *, max_length: int = 2000) -> str:
+def text(data: Mapping[str, object], field: str, *, max_length: int = 2000) -> str:
     value = data.get(field) or ""
     if not isinstance(value, str):
         raise InvalidInput("应为文字", field=field)
@@ -32,16 +32,18 @@ def text(data: Any, field: str, *, max_length: int = 2000) -> str:
     return value.strip()
 
 
-def uuid_of(value: Any, field: str) -> uuid.UUID:
+def uuid_of(value: object, field: str) -> uuid.UUID:
     try:
         return uuid.UUID(str(value))
     except (ValueError, TypeError, AttributeError) as exc:
         raise InvalidInput("编号格式不正确（应为 UUID）", field=field) from exc
 
 
-def number(value: Any, field: str, low: float, high: float) -> float | None:
+def number(value: object, field: str, low: float, high: float) -> float | None:
     if value in (None, ""):
         return None
+    if not isinstance(value, int | float | str):
+        raise InvalidInput("应为数字", field=field)
     try:
         result = float(value)
     except (ValueError, TypeError) as exc:
@@ -51,24 +53,24 @@ def number(value: Any, field: str, low: float, high: float) -> float | None:
     return result
 
 
-def moment(value: Any, field: str) -> datetime:
+def moment(value: object, field: str) -> datetime:
     if not isinstance(value, str):
         raise InvalidInput("时间格式不正确（应为 ISO 8601）", field=field)
     return parse_moment(value, field=field)
 
 
-def lat_lng(data: Any) -> tuple[float | None, float | None]:
+def lat_lng(data: Mapping[str, object]) -> tuple[float | None, float | None]:
     return number(data.get("lat"), "lat", -90, 90), number(data.get("lng"), "lng", -180, 180)
 
 
-def points(data: dict[str, Any]) -> list[PointIn]:
+def points(data: Mapping[str, object]) -> list[PointIn]:
     raw = data.get("points")
     if not isinstance(raw, list):
         raise InvalidInput("轨迹点应为列表", field="points")
     return [_point(item, index) for index, item in enumerate(raw)]
 
 
-def _point(item: Any, index: int) -> PointIn:
+def _point(item: object, index: int) -> PointIn:
     field = f"points[{index}]"
     if not isinstance(item, dict):
         raise InvalidInput("轨迹点格式不正确", field=field)

@@ -5,7 +5,7 @@ the user works in (as grid worker or grid leader), plus every case the user repo
 its point lies (`case_scope` lets a reporter read what they reported).
 """
 
-from typing import Any
+import uuid
 
 from django.db.models import Q, QuerySet
 
@@ -48,7 +48,7 @@ def my_patrols(*, user: Actor) -> QuerySet[Patrol]:
     return Patrol.objects.filter(worker=user.pk).select_related("grid")
 
 
-def my_patrol_get(*, user: Actor, client_id: Any) -> Patrol:
+def my_patrol_get(*, user: Actor, client_id: uuid.UUID) -> Patrol:
     """A patrol of the user's own; another worker's patrol is "not found"."""
     try:
         return my_patrols(user=user).get(client_id=client_id)

@@ -60,6 +60,22 @@ def _existing_report(key: uuid.UUID, actor: Actor) -> Case | None:
     return case
 
 
+def _intake(report: GridReport) -> Intake:
+    return Intake(
+        channel=Channel.GRID_REPORT,
+        category=report.category,
+        title=report.title.strip() or title_from(report.description, TITLE_LENGTH),
+        description=report.description,
+        urgency=report.urgency,
+        lat=report.lat,
+        lng=report.lng,
+        address=report.address,
+        reporter_name=report.reporter_name,
+        reporter_phone=report.reporter_phone,
+        external_id=str(report.key),
+    )
+
+
 @transaction.atomic
 def grid_report_submit(
     *, actor: Actor, report: GridReport, photos: Sequence[UploadedFile] = ()
@@ -75,19 +91,7 @@ def grid_report_submit(
     if not report.description.strip():
         raise InvalidInput("请填写情况描述", field="description")
     check_photos(photos, limit=MAX_PHOTOS)
-    intake = Intake(
-        channel=Channel.GRID_REPORT,
-        category=report.category,
-        title=report.title.strip() or title_from(report.description, TITLE_LENGTH),
-        description=report.description,
-        urgency=report.urgency,
-        lat=report.lat,
-        lng=report.lng,
-        address=report.address,
-        reporter_name=report.reporter_name,
-        reporter_phone=report.reporter_phone,
-        external_id=str(report.key),
-    )
+    intake = _intake(report)
     try:
         with transaction.atomic():  # a savepoint: a concurrent twin may win the insert
             return case_register(actor=actor, intake=intake, attachments=photos), True
@@ -167,6 +171,18 @@ def _measure(patrol: Patrol) -> None:
     patrol.point_count = len(rows)
 
 
+def _point(patrol: Patrol, point: PointIn) -> PatrolPoint:
+    return PatrolPoint(
+        patrol=patrol,
+        client_id=point.client_id,
+        seq=point.seq,
+        lat=point.lat,
+        lng=point.lng,
+        accuracy_m=point.accuracy_m,
+        recorded_at=client_time(point.recorded_at, field="points"),
+    )
+
+
 @transaction.atomic
 def patrol_add_points(*, actor: Actor, client_id: uuid.UUID, points: Iterable[PointIn]) -> Patrol:
     """Add a batch of GPS points; points already stored (same client id) are skipped."""
@@ -183,18 +199,7 @@ def patrol_add_points(*, actor: Actor, client_id: uuid.UUID, points: Iterable[Po
     if patrol.ended_at is not None:
         raise Conflict("巡查已结束，不能再添加轨迹点", field="points", code="patrol_ended")
     PatrolPoint.objects.bulk_create(
-        [
-            PatrolPoint(
-                patrol=patrol,
-                client_id=p.client_id,
-                seq=p.seq,
-                lat=p.lat,
-                lng=p.lng,
-                accuracy_m=p.accuracy_m,
-                recorded_at=client_time(p.recorded_at, field="points"),
-            )
-            for p in {p.client_id: p for p in new}.values()
-        ]
+        [_point(patrol, p) for p in {p.client_id: p for p in new}.values()]
     )
     _measure(patrol)
     patrol.save(update_fields=["distance_m", "point_count"])

@@ -6,7 +6,6 @@ import json
 from collections.abc import Callable
 from functools import lru_cache, wraps
 from pathlib import Path
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
@@ -20,14 +19,14 @@ from django.views.decorators.http import require_GET
 from zhili.cases.models import Category, State
 from zhili.cases.selectors import category_list, keyset_page
 from zhili.cases.views.detail import timeline
-from zhili.core.errors import InvalidInput, NotFound
+from zhili.core.errors import InvalidInput
+from zhili.core.pages import forbidden, or_404
 from zhili.core.personal import mask_phone
 from zhili.core.roles import Action
 from zhili.core.scope import can
 from zhili.mobile import selectors
 from zhili.mobile.selectors import OPEN_STATES
 from zhili.orgs.auth import StaffRequest
-from zhili.web.views import forbidden
 
 APP_NAME = "东海网格通"
 THEME_COLOR = "#0d3b7a"
@@ -53,7 +52,7 @@ def mobile_page(view: Callable) -> Callable:
     @login_required
     @require_GET
     @wraps(view)
-    def wrapped(request: StaffRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: StaffRequest, *args: str, **kwargs: str) -> HttpResponse:
         if not can(request.user, Action.MOBILE_USE):
             return forbidden(request, "网格通（手机）仅供网格员、网格长使用")
         return view(request, *args, **kwargs)
@@ -112,10 +111,7 @@ def case_list(request: StaffRequest) -> HttpResponse:
 
 @mobile_page
 def case_detail(request: StaffRequest, case_no: str) -> HttpResponse:
-    try:
-        case = selectors.my_grid_case_get(user=request.user, case_no=case_no)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    case = or_404(selectors.my_grid_case_get, user=request.user, case_no=case_no)
     context = {
         "case": case,
         "timeline": timeline(case),

@@ -5,10 +5,9 @@ import json
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, time
-from typing import Any
 from xml.etree import ElementTree
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -71,7 +70,7 @@ def parse_w3c(value: str, *, field: str) -> datetime:
     return check_moment(moment, field=field)
 
 
-def _text(value: Any) -> str | None:
+def _text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool):
@@ -84,7 +83,7 @@ def _text(value: Any) -> str | None:
     return _XML_ILLEGAL.sub("", str(value))
 
 
-def _fill(element: ElementTree.Element, value: Any) -> None:
+def _fill(element: ElementTree.Element, value: object) -> None:
     if isinstance(value, dict):
         for key, child in value.items():
             _fill(ElementTree.SubElement(element, key), child)
@@ -96,14 +95,14 @@ def _fill(element: ElementTree.Element, value: Any) -> None:
         element.text = _text(value)
 
 
-def to_xml(root: str, data: Any) -> bytes:
+def to_xml(root: str, data: object) -> bytes:
     element = ElementTree.Element(root)
     _fill(element, data)
     body = ElementTree.tostring(element, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}'.encode()
 
 
-def _json_default(value: Any) -> Any:
+def _json_default(value: object) -> str | None:
     if isinstance(value, datetime):
         return w3c(value)
     if isinstance(value, date):
@@ -111,7 +110,7 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 
-def render(fmt: str, root: str, data: Any, *, status: int = 200) -> HttpResponse:
+def render(fmt: str, root: str, data: object, *, status: int = 200) -> HttpResponse:
     """`data` as JSON, or as XML under the element `root` (lists become repeated items)."""
     if fmt == JSON:
         body = json.dumps(data, ensure_ascii=False, default=_json_default).encode()
@@ -123,3 +122,10 @@ def render(fmt: str, root: str, data: Any, *, status: int = 200) -> HttpResponse
 def error_response(fmt: str, status: int, descriptions: Iterable[str]) -> HttpResponse:
     errors = [{"code": status, "description": text} for text in descriptions]
     return render(fmt, "errors", errors, status=status)
+
+
+def interface_error(request: HttpRequest, status: int, detail: str) -> HttpResponse:
+    """An error under /open311/ that reached Django's handlers (zhili.core.api_errors), in the
+    format the path's suffix names."""
+    fmt = JSON if request.path_info.endswith(".json") else XML
+    return error_response(fmt, status, [detail])

@@ -3,7 +3,6 @@ becomes JSON or XML), with personal data kept out: never a reporter's name, phon
 and phone and ID numbers masked wherever they appear in free text."""
 
 from datetime import datetime
-from typing import Any
 
 from zhili.cases import workflow
 from zhili.cases.models import Case, Category, State
@@ -16,7 +15,7 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 ACTION_LABELS = {"register": "受理", **{t.name: t.label for t in workflow.TRANSITIONS.values()}}
 
 
-def service_out(category: Category) -> dict[str, Any]:
+def service_out(category: Category) -> dict[str, object]:
     group = getattr(category, "group", None)
     return {
         "service_code": category.code,
@@ -29,7 +28,7 @@ def service_out(category: Category) -> dict[str, Any]:
     }
 
 
-def attribute_out(attribute: ServiceAttribute) -> dict[str, Any]:
+def attribute_out(attribute: ServiceAttribute) -> dict[str, object]:
     values = attribute.values.all() if attribute.datatype in LIST_DATATYPES else []
     return {
         "variable": attribute.variable,
@@ -43,12 +42,12 @@ def attribute_out(attribute: ServiceAttribute) -> dict[str, Any]:
     }
 
 
-def definition_out(category: Category) -> dict[str, Any]:
+def definition_out(category: Category) -> dict[str, object]:
     attributes = category.active_attributes  # type: ignore[attr-defined]
     return {"service_code": category.code, "attributes": [attribute_out(a) for a in attributes]}
 
 
-def discovery_out(*, url: str, changeset: datetime, contact: str) -> dict[str, Any]:
+def discovery_out(*, url: str, changeset: datetime, contact: str) -> dict[str, object]:
     return {
         "changeset": changeset,
         "contact": contact,
@@ -95,7 +94,7 @@ def _address(case: Case) -> str:
     return case.village.display_area if case.village else ""
 
 
-def request_out(case: Case) -> dict[str, Any]:
+def request_out(case: Case) -> dict[str, object]:
     extra = getattr(case, "open311", None)
     unit = case.lead_unit or case.dispatch_center
     return {

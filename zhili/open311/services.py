@@ -6,13 +6,13 @@ import re
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypeAlias
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 
-from zhili.cases.models import Category, Channel
+from zhili.cases.models import Case, Category, Channel
 from zhili.cases.services import Intake, case_register
 from zhili.core.audit import audit
 from zhili.core.errors import Forbidden, InvalidInput
@@ -35,6 +35,9 @@ SPEC_FIELDS = {
     "reporter_phone": "phone",
 }
 _SENTENCE_END = re.compile(r"[。!?!?;;\n]")
+
+# An answer to a service's question, as stored (a W3C datetime as its text).
+Answer: TypeAlias = str | int | float | list[str] | None
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,7 @@ def _listed(choices: dict[str, str]) -> str:
     return "、".join(f"{key}（{name}）" for key, name in choices.items())
 
 
-def _answer(attribute: ServiceAttribute, raw: list[str], name: str) -> Any:
+def _answer(attribute: ServiceAttribute, raw: list[str], name: str) -> Answer:
     label = attribute.description
     if attribute.datatype == Datatype.MULTIVALUELIST:
         choices = _choices(attribute)
@@ -160,11 +163,11 @@ def _answer(attribute: ServiceAttribute, raw: list[str], name: str) -> Any:
 
 def validate_attributes(
     definitions: Iterable[ServiceAttribute], given: Mapping[str, list[str]]
-) -> dict[str, Any]:
+) -> dict[str, Answer]:
     """The answers to the service's questions, checked against their definitions. Answers to
     unknown or informational attributes are ignored, so that a client with an older copy of
     the definition is not refused."""
-    answers: dict[str, Any] = {}
+    answers: dict[str, Answer] = {}
     for attribute in definitions:
         if not attribute.variable:
             continue
@@ -178,7 +181,7 @@ def validate_attributes(
     return answers
 
 
-def _shown(attribute: ServiceAttribute, answer: Any) -> str:
+def _shown(attribute: ServiceAttribute, answer: Answer) -> str:
     choices = _choices(attribute)
     if isinstance(answer, list):
         return "、".join(choices.get(str(v), str(v)) for v in answer)
@@ -186,7 +189,7 @@ def _shown(attribute: ServiceAttribute, answer: Any) -> str:
 
 
 def _case_text(
-    category: Category, description: str, answers: dict[str, Any], media_url: str
+    category: Category, description: str, answers: dict[str, Answer], media_url: str
 ) -> tuple[str, str]:
     """The case's title and description: the citizen's words, then the answers to the
     service's questions and the media link, so that the officers see them on the case."""
@@ -239,6 +242,14 @@ def service_request_create(*, api_key: ApiKey, submission: Submission) -> Servic
         case = case_register(actor=None, intake=intake)
     except InvalidInput as exc:
         raise _spec_field(exc) from exc
+    return _keep_extras(case, token, api_key, answers, contact)
+
+
+def _keep_extras(
+    case: Case, token: str, api_key: ApiKey, answers: dict[str, Answer], contact: dict[str, str]
+) -> ServiceRequest:
+    """The request beside its case: its token (the case's external id), the answers and the
+    contact details a case has no column for."""
     row = ServiceRequest.objects.create(
         case=case,
         token=token,
@@ -254,7 +265,7 @@ def service_request_create(*, api_key: ApiKey, submission: Submission) -> Servic
         "open311.request.create",
         row,
         case_no=case.case_no,
-        service_code=category.code,
+        service_code=case.category.code,
         api_key=api_key.prefix,
     )
     return row

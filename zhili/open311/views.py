@@ -5,7 +5,6 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.urls import reverse
@@ -26,7 +25,7 @@ CONTACT = "东海县综治中心（12345政务服务便民热线）"
 class Reply:
     """What a view answers: `data`, wrapped in XML by the element `root`."""
 
-    def __init__(self, root: str, data: Any, status: int = 200):
+    def __init__(self, root: str, data: object, status: int = 200):
         self.root, self.data, self.status = root, data, status
 
 
@@ -44,7 +43,7 @@ def endpoint(*methods: str) -> Callable[..., Callable[..., HttpResponse]]:
     def wrap(view: Callable[..., Reply]) -> Callable[..., HttpResponse]:
         @csrf_exempt
         @wraps(view)
-        def run(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
+        def run(request: HttpRequest, fmt: str, **kwargs: str) -> HttpResponse:
             if fmt not in FORMATS:
                 return error_response(XML, 404, [f"不支持的格式 {fmt}（可用 .json 或 .xml）"])
             if request.method not in allowed:

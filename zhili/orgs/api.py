@@ -1,6 +1,5 @@
-from typing import Any
-
 from django.contrib.auth import authenticate, logout, user_logged_in
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -48,7 +47,7 @@ class LoginErrorOut(ErrorOut):
 @auth_router.post(
     "/auth/token", auth=None, response={200: TokenOut, 401: LoginErrorOut, 429: LoginErrorOut}
 )
-def token_create(request: HttpRequest, credentials: Credentials) -> Any:
+def token_create(request: HttpRequest, credentials: Credentials) -> dict[str, str] | Status:
     user = authenticate(request, username=credentials.username, password=credentials.password)
     if user is None:
         if getattr(request, "axes_locked_out", False):
@@ -79,7 +78,7 @@ def token_create(request: HttpRequest, credentials: Credentials) -> Any:
 
 
 @auth_router.post("/auth/logout", response={204: None})
-def token_logout(request: StaffRequest) -> Any:
+def token_logout(request: StaffRequest) -> Status:
     token = getattr(request, "auth_token", None)
     if token is not None:
         raw = request.headers.get("Authorization", "").split(" ", 1)[-1].strip()
@@ -103,7 +102,7 @@ class MeOut(Schema):
 
 
 @orgs_router.get("/me", response=MeOut)
-def me(request: StaffRequest) -> Any:
+def me(request: StaffRequest) -> dict[str, object]:
     user = request.user
     org = user.organization
     return {
@@ -137,7 +136,7 @@ class OrgFilters(Input):
 
 @orgs_router.get("/orgs", response=list[OrgOut])
 @paginate(Paging)
-def org_list(request: StaffRequest, filters: Query[OrgFilters]) -> Any:
+def org_list(request: StaffRequest, filters: Query[OrgFilters]) -> QuerySet[Organization]:
     qs = selectors.organization_list(user=request.user)
     if filters.level:
         qs = qs.filter(level=filters.level)
@@ -151,11 +150,11 @@ def org_list(request: StaffRequest, filters: Query[OrgFilters]) -> Any:
 
 
 @orgs_router.get("/orgs/{code}", response=OrgOut)
-def org_detail(request: StaffRequest, code: str) -> Any:
+def org_detail(request: StaffRequest, code: str) -> Organization:
     return selectors.organization_get(user=request.user, code=code)
 
 
-def grid_feature(grid: Grid) -> dict[str, Any]:
+def grid_feature(grid: Grid) -> dict[str, object]:
     village = grid.village
     township = village.parent
     return {
@@ -183,7 +182,7 @@ class GridFilters(Input):
 
 
 @orgs_router.get("/grids", response=dict)
-def grid_collection(request: StaffRequest, filters: Query[GridFilters]) -> Any:
+def grid_collection(request: StaffRequest, filters: Query[GridFilters]) -> dict[str, object]:
     grids = selectors.grid_list(
         user=request.user, township=filters.township, village=filters.village
     )
@@ -197,7 +196,7 @@ class LocateOut(Schema):
 
 
 @orgs_router.get("/grids/locate", response={200: LocateOut, 404: ErrorOut, 422: ErrorOut})
-def grid_locate(request: StaffRequest, lat: str, lng: str) -> Any:
+def grid_locate(request: StaffRequest, lat: str, lng: str) -> dict[str, dict[str, str]] | Status:
     location = selectors.grid_locate(lat=lat, lng=lng)
     if location is None:
         return Status(
@@ -211,5 +210,5 @@ def grid_locate(request: StaffRequest, lat: str, lng: str) -> Any:
 
 
 @orgs_router.get("/grids/{code}", response=dict)
-def grid_detail(request: StaffRequest, code: str) -> Any:
+def grid_detail(request: StaffRequest, code: str) -> dict[str, object]:
     return grid_feature(selectors.grid_get(user=request.user, code=code))

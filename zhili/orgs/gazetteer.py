@@ -265,6 +265,13 @@ def address_match(address: str) -> AddressMatch:
         towns = settled
     if towns:
         return _in_township(g, towns[0], named, _orgs(g, village_hits, firm=False), matched)
+    return _by_villages(g, named, village_hits, matched)
+
+
+def _by_villages(
+    g: Gazetteer, named: list[Organization], village_hits: list[_Hit], matched: tuple[str, ...]
+) -> AddressMatch:
+    """No township named: the villages named in full say what they can."""
     if not named:
         return AddressMatch(matched=matched)
     if len(named) == 1:

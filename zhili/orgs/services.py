@@ -4,7 +4,6 @@ import hashlib
 import math
 import secrets
 from collections.abc import Iterable
-from typing import Any
 
 import shapely
 from django.contrib.auth.models import Group
@@ -45,7 +44,7 @@ def organization_create(
     kind: str,
     level: str,
     parent: Organization | None,
-    **fields: Any,
+    **fields: str,
 ) -> Organization:
     require(actor, Action.ORGS_MANAGE)
     if parent is not None and not scope_for(actor).covers_path(parent.path):
@@ -65,7 +64,7 @@ def organization_create(
 # --- grids ------------------------------------------------------------------------------------
 
 
-def grid_geometry_fields(geometry: dict[str, Any]) -> dict[str, Any]:
+def grid_geometry_fields(geometry: dict[str, object]) -> dict[str, object]:
     try:
         geom = polygon_from_geojson(geometry)
     except (ValueError, TypeError, KeyError, AttributeError, shapely.errors.GEOSException) as exc:
@@ -92,7 +91,7 @@ def _check_village(actor: Actor, village: Organization) -> None:
 
 @transaction.atomic
 def grid_create(
-    *, actor: Actor, code: str, name: str, village: Organization, geometry: dict[str, Any]
+    *, actor: Actor, code: str, name: str, village: Organization, geometry: dict[str, object]
 ) -> Grid:
     require(actor, Action.GRIDS_MANAGE)
     _check_village(actor, village)
@@ -106,7 +105,7 @@ def grid_create(
 
 
 @transaction.atomic
-def grid_update_geometry(*, actor: Actor, grid: Grid, geometry: dict[str, Any]) -> Grid:
+def grid_update_geometry(*, actor: Actor, grid: Grid, geometry: dict[str, object]) -> Grid:
     require(actor, Action.GRIDS_MANAGE)
     _check_village(actor, grid.village)
     for field, value in grid_geometry_fields(geometry).items():
@@ -166,6 +165,24 @@ def _groups(roles: list[str]) -> list[Group]:
     return [Group.objects.get_or_create(name=role)[0] for role in roles]
 
 
+def _save_with_roles(user: User, roles: list[str]) -> None:
+    full_clean(user, exclude=["password"])
+    user.save()
+    user.groups.set(_groups(roles))
+
+
+def _check_update(actor: Actor, user: User, organization: Organization, is_active: bool) -> None:
+    """The person and the new unit within the actor's scope; no one deactivates themselves."""
+    require(actor, Action.PEOPLE_MANAGE)
+    scope = scope_for(actor)
+    if not scope.covers_path(_org_path(user)):
+        raise NotFound("人员不存在")
+    if not scope.covers_path(organization.path):
+        raise NotFound("单位不存在", field="organization")
+    if user.pk == getattr(actor, "pk", None) and not is_active:
+        raise InvalidInput("不能停用自己的账号", field="is_active")
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -184,20 +201,13 @@ def user_create(
     roles = _validate_roles(roles)
     if User.objects.filter(username=username).exists():
         raise InvalidInput(f"用户名 {username} 已存在", field="username")
-    user = User(
-        username=username,
-        full_name=full_name,
-        organization=organization,
-        phone=validate_phone(phone) if phone else "",
-        title=title,
-    )
+    user = User(username=username, full_name=full_name, organization=organization, title=title)
+    user.phone = validate_phone(phone) if phone else ""
     if password:
         user.set_password(password)
     else:
         user.set_unusable_password()
-    full_clean(user, exclude=["password"])
-    user.save()
-    user.groups.set(_groups(roles))
+    _save_with_roles(user, roles)
     audit(actor, "orgs.user.create", user, organization=organization.code, roles=roles)
     emit(StaffRolesChanged(user_id=user.pk, roles=tuple(roles)))
     return user
@@ -215,14 +225,7 @@ def user_update(
     title: str = "",
     is_active: bool = True,
 ) -> User:
-    require(actor, Action.PEOPLE_MANAGE)
-    scope = scope_for(actor)
-    if not scope.covers_path(_org_path(user)):
-        raise NotFound("人员不存在")
-    if not scope.covers_path(organization.path):
-        raise NotFound("单位不存在", field="organization")
-    if user.pk == getattr(actor, "pk", None) and not is_active:
-        raise InvalidInput("不能停用自己的账号", field="is_active")
+    _check_update(actor, user, organization, is_active)
     roles = _validate_roles(roles)
     before = {
         "organization": _code(user),
@@ -231,9 +234,7 @@ def user_update(
     user.full_name, user.organization, user.title = full_name, organization, title
     user.phone = validate_phone(phone) if phone else ""
     user.is_active = is_active
-    full_clean(user, exclude=["password"])
-    user.save()
-    user.groups.set(_groups(roles))
+    _save_with_roles(user, roles)
     if not is_active:
         token_revoke_all(user=user)
     audit(

@@ -13,12 +13,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhili.core.errors import DomainError, NotFound
+from zhili.core.pages import forbidden, or_404
 from zhili.core.roles import Action
 from zhili.core.scope import can, scope_for
 from zhili.core.types import Actor
@@ -26,7 +27,6 @@ from zhili.orgs import selectors, services
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.forms import StaffFilterForm, StaffForm
 from zhili.orgs.models import Level, Organization, User
-from zhili.web.views import forbidden
 
 # Township colours on the grid map: distinct, readable on a light background.
 TOWNSHIP_PALETTE = [
@@ -54,10 +54,7 @@ def requires(action: str) -> Callable:
 
 
 def get_org_or_404(user: Actor, code: str) -> Organization:
-    try:
-        return selectors.organization_get(user=user, code=code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return or_404(selectors.organization_get, user=user, code=code)
 
 
 # --- organization tree -------------------------------------------------------------------------
@@ -69,9 +66,9 @@ def tree(request: StaffRequest) -> HttpResponse:
     return render(request, "orgs/tree.html", tree_context(request.user))
 
 
-def tree_context(user: Actor, selected: Organization | None = None) -> dict[str, Any]:
+def tree_context(user: Actor, selected: Organization | None = None) -> dict[str, object]:
     roots = list(selectors.organization_children(user=user, parent=None))
-    context: dict[str, Any] = {"nodes": roots, "selected": selected}
+    context: dict[str, object] = {"nodes": roots, "selected": selected}
     if len(roots) == 1:
         # One root (the user's own unit): open it, so the page starts with something to read.
         context["open_root"] = roots[0]
@@ -97,7 +94,7 @@ def tree_search(request: StaffRequest) -> HttpResponse:
     return render(request, "orgs/_search_results.html", {"results": results, "q": text})
 
 
-def detail_context(user: Actor, org: Organization) -> dict[str, Any]:
+def detail_context(user: Actor, org: Organization) -> dict[str, object]:
     scope = scope_for(user)
     ancestors = [
         {"org": a, "linked": scope.covers_path(a.path)}
@@ -216,22 +213,24 @@ def person_create(request: StaffRequest) -> HttpResponse:
     return person_form(request, form)
 
 
-@requires(Action.PEOPLE_MANAGE)
-@require_http_methods(["GET", "POST"])
-def person_edit(request: StaffRequest, pk: int) -> HttpResponse:
-    try:
-        person = selectors.staff_get(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    initial = {
+def _person_initial(person: User) -> dict[str, str | bool | list[str]]:
+    return {
         "full_name": person.full_name,
         "organization": person.organization.code if person.organization else "",
         "roles": [g.name for g in person.groups.all()],
         "title": person.title,
         "is_active": person.is_active,
     }
+
+
+@requires(Action.PEOPLE_MANAGE)
+@require_http_methods(["GET", "POST"])
+def person_edit(request: StaffRequest, pk: int) -> HttpResponse:
+    person = or_404(selectors.staff_get, user=request.user, pk=pk)
     # The stored phone number is never echoed into the form: it stays masked on every page.
-    form = StaffForm(request.POST or None, actor=request.user, editing=True, initial=initial)
+    form = StaffForm(
+        request.POST or None, actor=request.user, editing=True, initial=_person_initial(person)
+    )
     form.mask_current_phone(person.phone)
     if request.method == "POST":
         if not form.is_valid():

@@ -24,6 +24,7 @@ from zhili.core.dossier import timeline
 from zhili.core.dossier import views as dossier_views
 from zhili.core.dossier.views import DossierPages
 from zhili.core.errors import DomainError, NotFound
+from zhili.core.pages import paper_page
 from zhili.core.roles import Action
 from zhili.core.types import Actor
 from zhili.core.xlsx import XLSX
@@ -36,7 +37,6 @@ from zhili.supervision.documents import document_filename, order_print, render_o
 from zhili.supervision.exports import export_filename, order_export
 from zhili.supervision.forms import ACTION_FORMS, OrderFilterForm
 from zhili.supervision.models import OrderState, SupervisionOrder
-from zhili.web.printing import paper_page
 
 PAGE_SIZE = 20
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

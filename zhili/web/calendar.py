@@ -34,7 +34,7 @@ from zhili.orgs.views import requires
 MAX_UPLOAD = 1024 * 1024
 
 
-def year_status(year: int) -> dict[str, Any]:
+def year_status(year: int) -> dict[str, object]:
     """Where `year`'s calendar comes from, for the pages."""
     if workcal.library_knows(year):
         return {"code": "library", "label": "正式（系统日历库）"}
@@ -58,7 +58,7 @@ class DayCell:
         return "off" if self.name else "weekend"
 
 
-def _months(year: int) -> list[dict[str, Any]]:
+def _months(year: int) -> list[dict[str, object]]:
     names = statutory_days(year) | dict(
         Holiday.objects.filter(date__year=year).values_list("date", "name")
     )
@@ -112,7 +112,7 @@ def _days_from(value: str) -> list[CalendarDay]:
         raise InvalidInput("待确认的日期数据无效，请重新预览", field="days") from exc
 
 
-def _preview(year: int, days: list[CalendarDay]) -> dict[str, Any]:
+def _preview(year: int, days: list[CalendarDay]) -> dict[str, object]:
     statutory = statutory_days(year)
     groups: dict[str, dict[str, list[date]]] = {}
     for entry in days:

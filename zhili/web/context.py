@@ -4,8 +4,6 @@ Later modules add their entries to NAVIGATION; each entry names the URL and the 
 user needs to see it (None: everyone signed in).
 """
 
-from typing import Any
-
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -63,11 +61,11 @@ NAV_CONDITIONS: dict[str, str] = {
 }
 
 
-def navigation(request: HttpRequest) -> dict[str, Any]:
+def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    sections: dict[str, list[dict[str, Any]]] = {}
+    sections: dict[str, list[dict[str, str | bool]]] = {}
     for section, label, name, action in NAVIGATION:
         if action is not None and not can(user, action):
             continue
@@ -83,7 +81,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {"nav_sections": sections}
 
 
-def calendar_banner(request: HttpRequest) -> dict[str, Any]:
+def calendar_banner(request: HttpRequest) -> dict[str, object]:
     """Administrators are reminded, from 1 November on, to enter next year's holidays: until
     then the time limits that reach it are provisional (zhili.core.workcal)."""
     user = getattr(request, "user", None)

@@ -1,12 +1,12 @@
 """The shell of the platform: home page per role, password change, error pages."""
 
-from typing import Any
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -17,12 +17,11 @@ from zhili.core.errors import DomainError
 from zhili.core.roles import Action, Role
 from zhili.core.scope import can, role_codes
 from zhili.core.types import Actor
+from zhili.core.workcards import work_cards
 from zhili.orgs import lockout, services
 from zhili.orgs.auth import StaffRequest
-from zhili.web import errors
 from zhili.web.context import NAV_CONDITIONS
 from zhili.web.forms import PasswordChangeForm
-from zhili.web.home import work_cards
 
 # The modules a user opens most, under "我的待办": (title, description, url name, action).
 # Only what is built is listed; the navigation has every page.
@@ -41,7 +40,7 @@ SECTIONS: list[tuple[str, str, str, str | None]] = [
 ]
 
 
-def greeting(now: Any = None) -> str:
+def greeting(now: datetime | None = None) -> str:
     hour = timezone.localtime(now).hour
     if hour < 6:
         return "您好"
@@ -93,7 +92,7 @@ class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
         context = super().get_context_data(**kwargs)
         context["login_warning"] = lockout.warning(self.request)
         context["lockout_limit"] = settings.AXES_FAILURE_LIMIT
@@ -126,8 +125,3 @@ def password_change(request: StaffRequest) -> HttpResponse:
 @login_required
 def password_change_done(request: StaffRequest) -> HttpResponse:
     return render(request, "web/password_change_done.html")
-
-
-def forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
-    # The views' own 403: the error page, or an alert for an HTMX request (zhili/web/errors.py).
-    return errors.forbidden(request, message)

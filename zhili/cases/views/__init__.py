@@ -9,5 +9,5 @@ The parts: `intake` (受理登记 and its previews), `queues` (workbench, inbox,
 dispatch), `lists` (the case list), `detail` (detail, actions, phone reveal, attachments),
 `map` (the case map and its points), `figures` (办理质效 and its export) and `common` (what
 they share). `zhili.cases.urls` maps the addresses to them. The home page's counts of a
-user's queues are in `zhili.web.home`, from `zhili.cases.selectors`.
+user's queues are in `zhili.cases.workcards`, from `zhili.cases.selectors`.
 """

@@ -6,10 +6,12 @@
 """
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TypedDict, TypeVar, cast
 
+from django.db import models
+from django.http import HttpRequest
 from ninja import Body, Field, Router, Schema
 from pydantic import create_model
 
@@ -17,6 +19,9 @@ from zhili.core.dossier.history import action_labels, history_rows
 from zhili.core.dossier.kinds import DossierKind
 from zhili.core.dossier.pages import Page
 from zhili.core.schemas import ERRORS, Input
+from zhili.core.types import Actor, PageRequest
+
+R = TypeVar("R", bound=models.Model)
 
 MAX_PAGE = 200
 
@@ -39,7 +44,18 @@ class DossierHistoryOut(Schema):
     created_at: datetime
 
 
-def history_out(kind: DossierKind[Any], record: Any) -> list[dict[str, Any]]:
+class HistoryItem(TypedDict):
+    action: str
+    label: str
+    from_state: str
+    to_state: str
+    actor: str | None
+    unit: str | None
+    note: str
+    created_at: datetime
+
+
+def history_out(kind: DossierKind[R], record: R) -> list[HistoryItem]:
     names = action_labels(kind)
     return [
         {
@@ -66,17 +82,17 @@ def page_schema(item: type[Schema], name: str) -> type[Schema]:
     )
 
 
-def page_out(page: Page[Any], item_out: Callable[[Any], Any]) -> dict[str, Any]:
+def page_out(page: Page[R], item_out: Callable[[R], object]) -> dict[str, object]:
     return {"items": [item_out(row) for row in page.items], "next_cursor": page.next_cursor}
 
 
-def action_names(kind: DossierKind[Any]) -> type[enum.Enum]:
+def action_names(kind: DossierKind[R]) -> type[enum.Enum]:
     """The kind's transitions as an enum, so that the OpenAPI lists them."""
     name = "".join(part.title() for part in kind.audit_name.split(".")) + "Action"
     return enum.Enum(name, {t: t for t in kind.table.transitions}, type=str)  # type: ignore[return-value]
 
 
-def action_doc(kind: DossierKind[Any]) -> str:
+def action_doc(kind: DossierKind[R]) -> str:
     names = "、".join(f"{t.name}（{t.label}）" for t in kind.table.transitions.values())
     return (
         f"执行{kind.noun}的流转操作：{names}。"
@@ -89,29 +105,17 @@ def add_action_route(
     router: Router,
     *,
     prefix: str,
-    kind: DossierKind[Any],
-    get: Callable[..., Any],
-    act: Callable[[Any, Any, str, dict[str, Any]], Any],
+    kind: DossierKind[R],
+    get: Callable[..., R],
+    act: Callable[[Actor, R, str, dict[str, object]], R],
     body: type[Input],
     out: type[Schema],
-    detail: Callable[[Any, Any], Any],
+    detail: Callable[[PageRequest, R], Mapping[str, object]],
 ) -> None:
     """Add `POST <prefix>/{number}/actions/{action}` to `router`: `get(user=, number=)` (the app's selector) finds
     the record in the user's sight, `act(user, record, action, data)` takes the action,
     `detail(request, record)` answers (schema `out`)."""
-    names = action_names(kind)
-
-    def dossier_action(
-        request: Any,
-        number: str,
-        action: names,  # type: ignore[valid-type]
-        payload: Body[body | None] = None,  # type: ignore[type-arg,valid-type]
-    ) -> Any:
-        record = get(user=request.user, number=number)
-        data: dict[str, Any] = payload.dict(exclude_none=True) if payload is not None else {}
-        record = act(request.user, record, str(action.value), data)  # type: ignore[attr-defined]
-        return detail(request, record)
-
+    dossier_action = _action_endpoint(action_names(kind), get, act, body, detail)
     app, noun = kind.audit_name.split(".")
     dossier_action.__name__ = f"{noun}_action"
     router.post(
@@ -120,3 +124,27 @@ def add_action_route(
         description=action_doc(kind),
         operation_id=f"zhili_{app}_api_{noun}_action",  # as the app's own endpoints are named
     )(dossier_action)
+
+
+def _action_endpoint(
+    names: type[enum.Enum],
+    get: Callable[..., R],
+    act: Callable[[Actor, R, str, dict[str, object]], R],
+    body: type[Input],
+    detail: Callable[[PageRequest, R], Mapping[str, object]],
+) -> Callable[..., Mapping[str, object]]:
+    """The endpoint's function; its annotations tell Ninja the path's actions and the body."""
+
+    def dossier_action(
+        request: HttpRequest,
+        number: str,
+        action: names,  # type: ignore[valid-type]
+        payload: Body[body | None] = None,  # type: ignore[type-arg,valid-type]
+    ) -> Mapping[str, object]:
+        staff = cast(PageRequest, request)  # the API's routers let signed-in staff only in
+        record = get(user=staff.user, number=number)
+        data: dict[str, object] = payload.dict(exclude_none=True) if payload is not None else {}
+        record = act(staff.user, record, str(action.value), data)  # type: ignore[attr-defined]
+        return detail(staff, record)
+
+    return dossier_action

@@ -119,6 +119,17 @@ def apply_transition(
     changes = dict(changes or {})
     to_state = changes.get("state") or transition.target or from_state
     changes.update(state=to_state, updated_at=now)
+    _update_unless_changed(kind, record, from_state, changes)
+    states = (from_state, to_state)
+    row = _write_traces(kind, record, transition, actor, states, note=note, at=now, **data)
+    return Step(record, row, from_state, to_state)
+
+
+def _update_unless_changed(
+    kind: DossierKind[R], record: R, from_state: str, changes: dict[str, Any]
+) -> None:
+    """Write `changes` if the record is still in `from_state` at the version read, else
+    refuse (someone acted first); `record` is refreshed."""
     won = (
         type(record)
         ._default_manager.filter(
@@ -131,6 +142,21 @@ def apply_transition(
     if not won:
         raise Conflict(f"该{kind.noun}刚被他人处理，请刷新后重试", code="concurrent_update")
     record.refresh_from_db()
+
+
+def _write_traces(
+    kind: DossierKind[R],
+    record: R,
+    transition: Transition,
+    actor: SystemActor,
+    states: tuple[str, str],
+    *,
+    note: str,
+    at: datetime,
+    **data: Any,
+) -> HistoryRow:
+    """The step's history row, audit row and event."""
+    from_state, to_state = states
     row = record_history(
         kind,
         record,
@@ -139,17 +165,12 @@ def apply_transition(
         to_state=to_state,
         actor=actor,
         note=note,
-        at=now,
+        at=at,
         **data,
     )
-    audit(
-        actor,
-        f"{kind.audit_name}.{transition.name}",
-        record,
-        from_state=from_state,
-        to_state=to_state,
-    )
+    action = f"{kind.audit_name}.{transition.name}"
+    audit(actor, action, record, from_state=from_state, to_state=to_state)
     event = kind.event(record, transition, from_state, to_state)
     if event is not None:
         emit(event)
-    return Step(record, row, from_state, to_state)
+    return row

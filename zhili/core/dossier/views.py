@@ -9,27 +9,27 @@ on the form with the service's message.
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.db import models
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from zhili.core.dossier.kinds import DossierKind
 from zhili.core.dossier.transitions import check_action
 from zhili.core.errors import DomainError
-from zhili.core.types import Actor
+from zhili.core.types import Actor, PageRequest
 
 R = TypeVar("R", bound=models.Model)
 
 
-def _plain_form(form_class: type[forms.Form], record: Any, data: Any) -> forms.Form:
+def _plain_form(form_class: type[forms.Form], record: object, data: QueryDict | None) -> forms.Form:
     return form_class(data)
 
 
-def _cleaned(form: forms.Form) -> dict[str, Any]:
+def _cleaned(form: forms.Form) -> dict[str, object]:
     return form.cleaned_data
 
 
@@ -50,58 +50,89 @@ class DossierPages(Generic[R]):
 
     kind: DossierKind[R]
     get: Callable[[Actor, str], R]
-    context: Callable[[Actor, R], dict[str, Any]]
+    context: Callable[[Actor, R], Mapping[str, object]]
     template: str
     body_template: str
     action_forms: Mapping[str, type[forms.Form]]
-    perform: Callable[[Actor, R, str, dict[str, Any]], Any]
+    perform: Callable[[Actor, R, str, dict[str, object]], object]
     detail_url: str
-    make_form: Callable[[type[forms.Form], R, Any], forms.Form] = _plain_form
-    form_data: Callable[[forms.Form], dict[str, Any]] = _cleaned
-    extra_context: Mapping[str, Any] = field(default_factory=dict)
+    make_form: Callable[[type[forms.Form], R, QueryDict | None], forms.Form] = _plain_form
+    form_data: Callable[[forms.Form], dict[str, object]] = _cleaned
+    extra_context: Mapping[str, object] = field(default_factory=dict)
 
 
 def detail_response(
-    request: Any, pages: DossierPages[R], record: R, *, status: int = 200, **extra: Any
+    request: PageRequest,
+    pages: DossierPages[R],
+    record: R,
+    *,
+    status: int = 200,
+    open_action: str = "",
+    **extra: object,
 ) -> HttpResponse:
-    """The dossier's page, or its body alone for HTMX; `extra` adds to the context (the
-    action form opened, a message)."""
-    action = extra.get("open_action")
-    if action:
-        extra["action_label"] = pages.kind.table.transitions[action].label
+    """The dossier's page, or its body alone for HTMX; `open_action` (the action whose form
+    is open) and `extra` (the form, a message) add to the context."""
+    if open_action:
+        extra["open_action"] = open_action
+        extra["action_label"] = pages.kind.table.transitions[open_action].label
     context = {**pages.context(request.user, record), **extra}
     template = pages.body_template if request.htmx else pages.template
     return render(request, template, context, status=status)
 
 
-def action_view(request: Any, pages: DossierPages[R], number: str, action: str) -> HttpResponse:
-    user = request.user
-    record = pages.get(user, number)
+def action_view(
+    request: PageRequest, pages: DossierPages[R], number: str, action: str
+) -> HttpResponse:
+    record = pages.get(request.user, number)
     form_class = pages.action_forms.get(action)
     if form_class is None:
         raise Http404("未知操作")
     if request.method == "GET":
-        if request.GET.get("cancel"):
-            return detail_response(request, pages, record)
-        try:
-            check_action(pages.kind, user, record, action, guard=False)
-        except DomainError as exc:
-            return detail_response(request, pages, record, error=exc.message, status=exc.status)
-        form = pages.make_form(form_class, record, None)
-        return detail_response(request, pages, record, open_action=action, form=form)
+        return _open_form(request, pages, record, action, form_class)
     form = pages.make_form(form_class, record, request.POST)
     if not form.is_valid():
         return detail_response(request, pages, record, open_action=action, form=form, status=400)
     try:
-        pages.perform(user, record, action, pages.form_data(form))
+        pages.perform(request.user, record, action, pages.form_data(form))
     except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        fresh = pages.get(user, number)
-        # The record was found: a "not found" now is about the input (a unit code), a 422.
-        status = 422 if exc.status == 404 else exc.status
-        return detail_response(request, pages, fresh, open_action=action, form=form, status=status)
+        return _refused(request, pages, number, action, form, exc)
     done = f"已{pages.kind.table.transitions[action].label}"
     if not request.htmx:
         messages.success(request, f"{pages.kind.noun} {number} {done}")
         return redirect(pages.detail_url, number=number)
-    return detail_response(request, pages, pages.get(user, number), done=done)
+    return detail_response(request, pages, pages.get(request.user, number), done=done)
+
+
+def _open_form(
+    request: PageRequest,
+    pages: DossierPages[R],
+    record: R,
+    action: str,
+    form_class: type[forms.Form],
+) -> HttpResponse:
+    """GET: the action's form opened in place, after the service's own checks (cancel: the
+    dossier again)."""
+    if request.GET.get("cancel"):
+        return detail_response(request, pages, record)
+    try:
+        check_action(pages.kind, request.user, record, action, guard=False)
+    except DomainError as exc:
+        return detail_response(request, pages, record, error=exc.message, status=exc.status)
+    form = pages.make_form(form_class, record, None)
+    return detail_response(request, pages, record, open_action=action, form=form)
+
+
+def _refused(
+    request: PageRequest,
+    pages: DossierPages[R],
+    number: str,
+    action: str,
+    form: forms.Form,
+    exc: DomainError,
+) -> HttpResponse:
+    """The service refused: the form again, with the user's input and the service's message."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    fresh = pages.get(request.user, number)
+    # The record was found: a "not found" now is about the input (a unit code), a 422.
+    status = 422 if exc.status == 404 else exc.status
+    return detail_response(request, pages, fresh, open_action=action, form=form, status=status)

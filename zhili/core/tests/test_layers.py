@@ -33,16 +33,8 @@ APPS = {p.name for p in (ROOT / "zhili").iterdir() if (p / "apps.py").exists()}
 
 # (importing app, imported app): the upward imports left to remove (issue 13).
 KNOWN_UP = {
-    ("core", "open311"),
-    ("core", "orgs"),
-    ("mediation", "web"),
-    ("mobile", "web"),
-    ("orgs", "web"),
     ("petitions", "receptions"),
     ("petitions", "supervision"),
-    ("petitions", "web"),
-    ("receptions", "web"),
-    ("supervision", "web"),
 }
 
 

@@ -7,8 +7,7 @@ sender that is down loses no reply; every attempt is logged."""
 
 import json
 import time
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 import httpx
 from django.conf import settings
@@ -30,8 +29,10 @@ DEFAULTS = {"base_seconds": 60, "max_seconds": 6 * 3600, "max_attempts": 10, "ti
 CLAIM_LEASE = timedelta(minutes=5)
 
 
-def config(key: str) -> Any:
-    return getattr(settings, "ZHILI_REPLY_CALLBACKS", {}).get(key, DEFAULTS[key])
+def config(key: str) -> float:
+    """A number of ZHILI_REPLY_CALLBACKS (seconds, attempts), else its default."""
+    value: float = getattr(settings, "ZHILI_REPLY_CALLBACKS", {}).get(key, DEFAULTS[key])
+    return value
 
 
 def backoff(attempts: int) -> timedelta:
@@ -64,7 +65,7 @@ def _orders_owed(master: Case, case_id: int, action: str) -> list[PushedOrder]:
     return list(PushedOrder.objects.filter(cases).select_related("case", "source"))
 
 
-def payload_for(order: PushedOrder, master: Case) -> dict[str, Any]:
+def payload_for(order: PushedOrder, master: Case) -> dict[str, object]:
     """A merged duplicate answers with its master's reply, unit and time. `result` says
     whether the matter was handled (closed) or given back as outside the county (returned:
     the reply is the reason)."""
@@ -106,7 +107,7 @@ def callbacks_for_transition(*, case_id: int, action: str, event_id: int) -> lis
     return created
 
 
-def _enqueue_after_commit(callback_id: int, run_after: Any = None) -> None:
+def _enqueue_after_commit(callback_id: int, run_after: datetime | None = None) -> None:
     from zhili.integrations.tasks import deliver_reply
 
     def enqueue() -> None:
@@ -154,7 +155,7 @@ def callback_attempt(callback_id: int) -> str:
 
 @transaction.atomic
 def _record(
-    callback: ReplyCallback, url: str, started_at: Any, status: int | None, error: str, ms: int
+    callback: ReplyCallback, url: str, started_at: datetime, status: int | None, error: str, ms: int
 ) -> str:
     ReplyAttempt.objects.create(
         callback=callback,
@@ -166,14 +167,15 @@ def _record(
     )
     attempts = callback.attempts + 1
     now = timezone.now()
-    changes: dict[str, Any] = {"attempts": attempts, "url": url, "last_error": error}
+    changes: dict[str, object] = {"attempts": attempts, "url": url, "last_error": error}
     if not error:
         changes |= {"state": CallbackState.DELIVERED, "delivered_at": now, "next_attempt_at": None}
     elif attempts >= config("max_attempts"):
         changes |= {"state": CallbackState.FAILED, "failed_at": now, "next_attempt_at": None}
     else:
-        changes["next_attempt_at"] = now + backoff(attempts)
-        _enqueue_after_commit(callback.pk, run_after=changes["next_attempt_at"])
+        next_attempt = now + backoff(attempts)
+        changes["next_attempt_at"] = next_attempt
+        _enqueue_after_commit(callback.pk, run_after=next_attempt)
     ReplyCallback.objects.filter(pk=callback.pk).update(**changes)
     outcome = str(changes.get("state", "retry"))
     audit(None, f"integrations.callback.{outcome}", callback, attempts=attempts, error=error)

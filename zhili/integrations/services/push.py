@@ -4,7 +4,6 @@ case it becomes, however often and however concurrently it is pushed."""
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -16,7 +15,13 @@ from zhili.core.dates import check_moment, parse_unix_seconds
 from zhili.core.errors import DomainError, InvalidInput, NotFound
 from zhili.core.personal import validate_phone
 from zhili.core.rows import find_pk, insert_row
-from zhili.integrations.models import PushChannel, PushedOrder, PushSignature, PushSource
+from zhili.integrations.models import (
+    CategoryMapping,
+    PushChannel,
+    PushedOrder,
+    PushSignature,
+    PushSource,
+)
 from zhili.integrations.services.mappings import mapping_hit, mapping_resolve
 from zhili.integrations.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_matches
 from zhili.petitions.services import petition_register_from_push
@@ -90,7 +95,9 @@ def _existing(source: PushSource, order_no: str) -> Case | None:
 
 
 @transaction.atomic
-def push_accept(*, source: PushSource, order: PushOrder, raw: dict[str, Any]) -> tuple[Case, bool]:
+def push_accept(
+    *, source: PushSource, order: PushOrder, raw: dict[str, object]
+) -> tuple[Case, bool]:
     """The case of `order`: registered now (True) or the one registered before (False).
 
     Idempotent on (channel, order_no), the case's external id. Concurrent pushes of one order
@@ -116,8 +123,9 @@ def push_accept(*, source: PushSource, order: PushOrder, raw: dict[str, Any]) ->
     return existing, False
 
 
-def _register(source: PushSource, order: PushOrder, order_no: str, raw: dict[str, Any]) -> Case:
-    phone = validate_phone(order.caller_phone, field="caller_phone") if order.caller_phone else ""
+def _category_of(source: PushSource, order: PushOrder) -> tuple[CategoryMapping, Category, bool]:
+    """The mapping of the order's category text, the category the case gets (the mapped one,
+    else the source's fallback) and whether it was mapped."""
     if not order.category.strip():
         raise InvalidInput("请填写对方的事项分类", field="category")
     mapping = mapping_resolve(channel=source.channel, text=order.category)
@@ -130,6 +138,12 @@ def _register(source: PushSource, order: PushOrder, order_no: str, raw: dict[str
         raise InvalidInput(
             f"分类“{mapping.text}”尚未映射，且该渠道未设置兜底分类", field="category"
         )
+    return mapping, category, mapped
+
+
+def _register(source: PushSource, order: PushOrder, order_no: str, raw: dict[str, object]) -> Case:
+    phone = validate_phone(order.caller_phone, field="caller_phone") if order.caller_phone else ""
+    mapping, category, mapped = _category_of(source, order)
     try:
         case = case_register(actor=None, intake=_intake(source, order, order_no, category, phone))
     except InvalidInput as exc:

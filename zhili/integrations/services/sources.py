@@ -34,6 +34,20 @@ def _check_url(url: str) -> str:
     return url
 
 
+def _check_new_source(channel: str, name: str, tolerance_seconds: int) -> str:
+    """The checks of a new push source; its name, stripped."""
+    if channel not in PushChannel.values:
+        raise InvalidInput(f"渠道 {channel} 不支持工单推送", field="channel")
+    if PushSource.objects.filter(channel=channel).exists():
+        raise Conflict("该渠道已配置推送来源，请改为轮换密钥")
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise InvalidInput("请填写对接系统名称（100字以内）", field="name")
+    if not 10 <= tolerance_seconds <= 3600:
+        raise InvalidInput("时间戳容差应在10到3600秒之间", field="tolerance_seconds")
+    return name
+
+
 @transaction.atomic
 def pushsource_create(
     *,
@@ -47,15 +61,7 @@ def pushsource_create(
     """The push source of `channel`; returns it and its secret (shown to the caller once)."""
     if actor is not None:
         require(actor, Action.INTEGRATIONS_MANAGE)
-    if channel not in PushChannel.values:
-        raise InvalidInput(f"渠道 {channel} 不支持工单推送", field="channel")
-    if PushSource.objects.filter(channel=channel).exists():
-        raise Conflict("该渠道已配置推送来源，请改为轮换密钥")
-    name = name.strip()
-    if not name or len(name) > 100:
-        raise InvalidInput("请填写对接系统名称（100字以内）", field="name")
-    if not 10 <= tolerance_seconds <= 3600:
-        raise InvalidInput("时间戳容差应在10到3600秒之间", field="tolerance_seconds")
+    name = _check_new_source(channel, name, tolerance_seconds)
     secret = new_secret()
     source = PushSource.objects.create(
         channel=channel,

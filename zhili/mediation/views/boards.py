@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhili.core.errors import DomainError, Forbidden, NotFound
+from zhili.core.pages import forbidden
 from zhili.core.roles import Action
 from zhili.core.scope import can
 from zhili.mediation import deadlines, selectors, services
@@ -20,7 +21,6 @@ from zhili.mediation.services.agreements import due_text
 from zhili.mediation.views import manage
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
-from zhili.web.views import forbidden
 
 
 @requires(Action.DISPUTES_VIEW)

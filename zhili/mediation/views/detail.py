@@ -15,6 +15,7 @@ from zhili.core.dossier import timeline
 from zhili.core.dossier import views as dossier_views
 from zhili.core.dossier.views import DossierPages
 from zhili.core.errors import DomainError
+from zhili.core.pages import paper_page
 from zhili.core.personal import mask_id_number, mask_phone, personal_data_reveal
 from zhili.core.roles import Action
 from zhili.core.scope import can
@@ -28,7 +29,6 @@ from zhili.mediation.services.agreements import due_text, missing_signatures
 from zhili.mediation.views.common import DOCX, attachment, get_dispute_or_404
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import forbidden, requires
-from zhili.web.printing import paper_page
 
 REVEALABLE = {"id_number", "phone"}
 

@@ -2,8 +2,8 @@
 
 import io
 
+from config.demo import DEMO_LOADERS
 from zhili.cases.demo.loader import ensure_catalog
-from zhili.core.management.commands.demo import DEMO_LOADERS
 from zhili.open311 import demo
 from zhili.open311.models import ServiceAttribute
 from zhili.open311.tests.conftest import BASE

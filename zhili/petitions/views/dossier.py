@@ -19,6 +19,7 @@ from zhili.core.dossier import timeline
 from zhili.core.dossier import views as dossier_views
 from zhili.core.dossier.views import DossierPages
 from zhili.core.errors import DomainError, NotFound
+from zhili.core.pages import paper_page
 from zhili.core.personal import mask_id_number, mask_phone, personal_data_reveal
 from zhili.core.roles import Action
 from zhili.core.scope import can
@@ -33,7 +34,6 @@ from zhili.petitions.services.reviews import default_review_unit
 from zhili.petitions.views.common import get_petition_or_404
 from zhili.petitions.views.registration import may_register
 from zhili.supervision.selectors import order_list
-from zhili.web.printing import paper_page
 
 PAGE_SIZE = 25
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

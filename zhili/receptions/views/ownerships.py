@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhili.core.errors import DomainError, NotFound
+from zhili.core.pages import forbidden
 from zhili.core.roles import Action
 from zhili.core.scope import can
 from zhili.core.types import Actor
@@ -20,7 +21,6 @@ from zhili.receptions import selectors, services
 from zhili.receptions.forms import AssignOwnershipForm, OwnershipFilterForm
 from zhili.receptions.models import Ownership
 from zhili.receptions.views.common import person_label, petition_url, refused
-from zhili.web.errors import forbidden
 
 OWNERSHIP_PAGE_SIZE = 30
 

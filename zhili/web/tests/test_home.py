@@ -21,6 +21,7 @@ from zhili.cases.models import Case
 from zhili.cases.services import case_act
 from zhili.conftest import Tree
 from zhili.core.roles import Role
+from zhili.core.workcards import WorkCard
 from zhili.mediation.models import Mediator
 from zhili.mediation.services import dispute_act, dispute_register
 from zhili.mediation.tests.conftest import consent_all, make_committee
@@ -31,7 +32,6 @@ from zhili.petitions.tests.conftest import advance
 from zhili.petitions.tests.conftest import registration as petition_registration
 from zhili.receptions.models import Ownership
 from zhili.receptions.services import ownership_assign
-from zhili.web.home import WorkCard
 
 pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 

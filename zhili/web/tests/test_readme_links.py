@@ -29,8 +29,8 @@ from django.db import transaction
 from django.test import Client
 from django.utils.module_loading import import_string
 
+from config.demo import DEMO_LOADERS
 from zhili.conftest import suite_clock
-from zhili.core.management.commands.demo import DEMO_LOADERS
 from zhili.orgs.demo import PASSWORD
 from zhili.orgs.models import User
 

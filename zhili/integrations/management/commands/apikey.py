@@ -1,28 +1,21 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from zhili.cases.models import Channel
-from zhili.core.errors import DomainError
+from zhili.core.management.subcommands import SubcommandCommand
 from zhili.integrations.models import ApiKey
 from zhili.integrations.services import apikey_create, apikey_revoke
 
 
-class Command(BaseCommand):
+class Command(SubcommandCommand):
     help = "Create, list or revoke the API keys of integrations (12345, 110, Open311 ...)."
 
-    def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="what", required=True)
+    def add_subcommands(self, sub):
         create = sub.add_parser("create", help="create a key and print it once")
         create.add_argument("--channel", required=True, choices=Channel.values)
         create.add_argument("--name", required=True, help="the integrating system")
         sub.add_parser("list", help="list the keys (never the keys themselves)")
         revoke = sub.add_parser("revoke", help="revoke a key by its prefix")
         revoke.add_argument("prefix")
-
-    def handle(self, *args, what, **options):
-        try:
-            getattr(self, f"_{what}")(**options)
-        except DomainError as exc:
-            raise CommandError(exc.message) from exc
 
     def _create(self, *, channel, name, **options):
         key, raw = apikey_create(actor=None, channel=channel, name=name)

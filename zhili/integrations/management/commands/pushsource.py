@@ -1,16 +1,15 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from zhili.cases.models import Category
-from zhili.core.errors import DomainError
+from zhili.core.management.subcommands import SubcommandCommand
 from zhili.integrations.models import PushChannel, PushSource
 from zhili.integrations.services import pushsource_create, pushsource_rotate
 
 
-class Command(BaseCommand):
+class Command(SubcommandCommand):
     help = "Create, rotate the secret of, or list the push sources (12345, 110, 数字城管, 信访)."
 
-    def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="what", required=True)
+    def add_subcommands(self, sub):
         create = sub.add_parser("create", help="create a channel's source and print its secret")
         create.add_argument("--channel", required=True, choices=PushChannel.values)
         create.add_argument("--name", required=True, help="the pushing platform")
@@ -20,12 +19,6 @@ class Command(BaseCommand):
         rotate = sub.add_parser("rotate", help="a new secret for a channel, printed once")
         rotate.add_argument("--channel", required=True, choices=PushChannel.values)
         sub.add_parser("list", help="list the sources (secrets masked)")
-
-    def handle(self, *args, what, **options):
-        try:
-            getattr(self, f"_{what}")(**options)
-        except DomainError as exc:
-            raise CommandError(exc.message) from exc
 
     def _create(self, *, channel, name, callback_url, fallback, tolerance, **options):
         category = None

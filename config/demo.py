@@ -1,0 +1,22 @@
+"""The demo data (`zhili demo`, zhili/core/management/commands/demo.py): which loaders run, in
+which order, and who lists the demo logins at the end. Project-level, like the event handlers
+and the schedule: the core command runs what the apps provide without importing them.
+"""
+
+# Each loader is `load(*, stdout)`; later modules append theirs. Order matters: a loader may
+# rely on what the ones before it wrote.
+DEMO_LOADERS = [
+    "zhili.orgs.demo.load",
+    "zhili.cases.demo.load",
+    "zhili.supervision.demo.load",
+    "zhili.open311.demo.load",
+    "zhili.integrations.demo.load",
+    "zhili.mediation.demo.load",
+    "zhili.mediation.reports.demo.load",
+    "zhili.petitions.demo.load",
+    "zhili.receptions.demo.load",
+]
+
+# `logins() -> DemoLogins` (zhili.core.management.commands.demo): the accounts one can log in
+# with, printed after loading.
+DEMO_LOGINS = "zhili.orgs.demo.logins.demo_logins"
