@@ -57,7 +57,7 @@ class DossierPages(Generic[R]):
     perform: Callable[[Actor, R, str, dict[str, object]], object]
     detail_url: str
     make_form: Callable[[type[forms.Form], R, QueryDict | None], forms.Form] = _plain_form
-    form_data: Callable[[forms.Form], dict[str, object]] = _cleaned
+    form_data: Callable[[forms.Form], Mapping[str, object]] = _cleaned
     extra_context: Mapping[str, object] = field(default_factory=dict)
 
 
@@ -93,7 +93,7 @@ def action_view(
     if not form.is_valid():
         return detail_response(request, pages, record, open_action=action, form=form, status=400)
     try:
-        pages.perform(request.user, record, action, pages.form_data(form))
+        pages.perform(request.user, record, action, dict(pages.form_data(form)))
     except DomainError as exc:
         return _refused(request, pages, number, action, form, exc)
     done = f"已{pages.kind.table.transitions[action].label}"
