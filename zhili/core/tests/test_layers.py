@@ -40,7 +40,6 @@ KNOWN_UP = {
     ("mediation", "web"),
     ("mobile", "web"),
     ("orgs", "web"),
-    ("petitions", "receptions"),
     ("petitions", "supervision"),
     ("petitions", "web"),
     ("receptions", "web"),
