@@ -40,7 +40,7 @@ KNOWN_UP = {
     ("mediation", "web"),
     ("mobile", "web"),
     ("orgs", "web"),
-    ("petitions", "supervision"),
+    ("petitions", "supervision"),  # only petitions/demo.py: the red cards' orders
     ("petitions", "web"),
     ("receptions", "web"),
     ("supervision", "web"),

@@ -29,10 +29,10 @@ from zhili.petitions import documents, routing, selectors, services, workflow
 from zhili.petitions.forms import ACTION_FORMS, AssignForm, FilterForm, ReplyForm
 from zhili.petitions.guards import extension_pending
 from zhili.petitions.models import Petition
+from zhili.petitions.panels import panel_context
 from zhili.petitions.services.reviews import default_review_unit
 from zhili.petitions.views.common import get_petition_or_404
 from zhili.petitions.views.registration import may_register
-from zhili.supervision.selectors import order_list
 from zhili.web.printing import paper_page
 
 PAGE_SIZE = 25
@@ -171,7 +171,6 @@ def detail_context(user: Actor, petition: Petition) -> dict[str, Any]:
         "can_reveal": can(user, Action.PERSONAL_DATA_REVEAL),
         "may_key": may_key,
         "key_records": key_records,
-        "orders": order_list(user=user).filter(petition=petition),
         "case_visible": petition.case_id is not None
         and case_selectors.case_list(user=user).filter(pk=petition.case_id).exists(),
         "review_unit": default_review_unit(petition),
@@ -179,6 +178,7 @@ def detail_context(user: Actor, petition: Petition) -> dict[str, Any]:
         "route_target": routing.target_for(
             petition.kind, petition.category, petition.registering_unit
         ),
+        **panel_context(user, petition),
     }
 
 
