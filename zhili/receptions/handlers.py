@@ -20,7 +20,6 @@ delivery of the same event finds it and adds nothing (as zhili/cases/handlers.py
 """
 
 from datetime import datetime
-from typing import Any
 
 from zhili.orgs.models import Organization, User
 from zhili.petitions.models import Petition, PetitionEvent
@@ -57,7 +56,7 @@ def _line(
     unit: Organization | None,
     note: str,
     at: datetime,
-    **data: Any,
+    **data: object,
 ) -> PetitionEvent:
     # Not zhili.core.dossier.record_history: that takes the unit from the actor, and a
     # reception's line names the center where it took place (a county leader receiving at
