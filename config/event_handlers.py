@@ -31,6 +31,6 @@ EVENT_HANDLERS: dict[str, list[str]] = {
     # petition center.
     "mediation.risk_flagged": ["zhili.mediation.handlers.open_risk_alert"],
     # A leader's reception of a petition, and a leader's 包案, on the petition's timeline.
-    "receptions.reception_recorded": ["zhili.petitions.handlers.note_reception"],
-    "receptions.ownership_changed": ["zhili.petitions.handlers.note_ownership"],
+    "receptions.reception_recorded": ["zhili.receptions.handlers.note_reception"],
+    "receptions.ownership_changed": ["zhili.receptions.handlers.note_ownership"],
 }

@@ -85,43 +85,61 @@ def _body(petition: Petition, kind: str) -> tuple[list[Block], str]:
     received = _day(petition.received_at)
     matter = f"您（们）于{received}以{petition.get_form_display()}形式反映的“{petition.title}”"
     if kind == "acceptance":
-        assert petition.handle_due is not None
-        return [
-            _para(
-                f"{matter}的信访事项，经审查，符合受理条件，本机关已于{_day(petition.accepted_at)}依法受理。"
-            ),
-            _para(
-                f"根据{deadlines.article('handle')}的规定，本机关将在受理之日起"
-                f"{deadlines.text('handle')}内（即{deadlines.last_day_text(petition.handle_due)}前）"
-                "办结，并书面答复您（们）。"
-            ),
-        ], _day(petition.accepted_at)
+        return _acceptance_body(petition, matter), _day(petition.accepted_at)
     if kind == "not_accepted":
-        return [
-            _para(f"{matter}的信访事项，经审查，本机关决定不予受理。"),
-            _para(f"理由：{petition.not_accepted_reason}"),
-            _para(f"告知：{petition.not_accepted_route}"),
-        ], _day(petition.updated_at)
+        return _not_accepted_body(petition, matter), _day(petition.updated_at)
     if kind == "extension":
-        assert petition.handle_due is not None
-        return [
-            _para(
-                f"{matter}的信访事项，因{petition.extension_reason}，依照{deadlines.article('extension')}"
-                f"的规定，办理期限延长{petition.extension_days}日，"
-                f"至{deadlines.last_day_text(petition.handle_due)}。"
-            )
-        ], _day(petition.extended_at)
+        return _extension_body(petition, matter), _day(petition.extended_at)
     return _reply_body(petition, matter), _day(petition.replied_at)
 
 
-def _reply_body(petition: Petition, matter: str) -> list[Block]:
-    facts = (
-        ("信访件编号", petition.number),
-        ("信访人", _names(petition)),
-        ("信访形式", petition.get_form_display() + ("（集体访）" if petition.is_group else "")),
-        ("信访事项", petition.title),
-        ("受理时间", _day(petition.accepted_at)),
+def _acceptance_body(petition: Petition, matter: str) -> list[Block]:
+    assert petition.handle_due is not None
+    return [
+        _para(
+            f"{matter}的信访事项，经审查，符合受理条件，本机关已于{_day(petition.accepted_at)}依法受理。"
+        ),
+        _para(
+            f"根据{deadlines.article('handle')}的规定，本机关将在受理之日起"
+            f"{deadlines.text('handle')}内（即{deadlines.last_day_text(petition.handle_due)}前）"
+            "办结，并书面答复您（们）。"
+        ),
+    ]
+
+
+def _not_accepted_body(petition: Petition, matter: str) -> list[Block]:
+    return [
+        _para(f"{matter}的信访事项，经审查，本机关决定不予受理。"),
+        _para(f"理由：{petition.not_accepted_reason}"),
+        _para(f"告知：{petition.not_accepted_route}"),
+    ]
+
+
+def _extension_body(petition: Petition, matter: str) -> list[Block]:
+    assert petition.handle_due is not None
+    return [
+        _para(
+            f"{matter}的信访事项，因{petition.extension_reason}，依照{deadlines.article('extension')}"
+            f"的规定，办理期限延长{petition.extension_days}日，"
+            f"至{deadlines.last_day_text(petition.handle_due)}。"
+        )
+    ]
+
+
+def _reply_facts(petition: Petition) -> Table:
+    """The reply's head table: which petition, whose, in what form, accepted when."""
+    return Table(
+        (
+            ("信访件编号", petition.number),
+            ("信访人", _names(petition)),
+            ("信访形式", petition.get_form_display() + ("（集体访）" if petition.is_group else "")),
+            ("信访事项", petition.title),
+            ("受理时间", _day(petition.accepted_at)),
+        )
     )
+
+
+def _reply_body(petition: Petition, matter: str) -> list[Block]:
     outcome = (
         [_para(f"经研究，对你（们）的信访请求{OUTCOME_TEXT[petition.reply_outcome]}。")]
         if petition.reply_outcome
@@ -129,7 +147,7 @@ def _reply_body(petition: Petition, matter: str) -> list[Block]:
     )
     unit = default_review_unit(petition)
     return [
-        Table(facts),
+        _reply_facts(petition),
         _para(
             f"{matter}的信访事项，本机关已依法受理并进行了调查核实。"
             f"依照{law.cite('reply')}的规定，现答复如下："

@@ -386,12 +386,11 @@ class PetitionEvent(HistoryRow):
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events")
 
+    record_field = "petition"
+
     class Meta(HistoryRow.Meta):
         verbose_name = verbose_name_plural = "信访事项办理记录"
         indexes = [models.Index(fields=["petition", "created_at"], name="petition_event_petition")]
-
-    def __str__(self) -> str:
-        return f"{self.petition_id} {self.action}"
 
 
 class KeyLevel(models.TextChoices):

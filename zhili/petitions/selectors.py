@@ -97,6 +97,13 @@ def petition_list(*, user: Actor, filters: PetitionFilters | None = None) -> Que
         "township__code": f.township,
     }
     qs = qs.filter(**{k: v for k, v in exact.items() if v})
+    qs = _by_flags(qs, f)
+    qs = _by_received_and_text(qs, f)
+    return qs.order_by("-received_at", "-id")
+
+
+def _by_flags(qs: QuerySet[Petition], f: PetitionFilters) -> QuerySet[Petition]:
+    """The card, group, repeat, pending-extension and due filters."""
     if f.card == "any":
         qs = qs.exclude(card="")
     elif f.card:
@@ -109,6 +116,10 @@ def petition_list(*, user: Actor, filters: PetitionFilters | None = None) -> Que
         qs = qs.filter(PENDING_EXTENSION)
     if f.due:
         qs = qs.filter(due_q(f.due))
+    return qs
+
+
+def _by_received_and_text(qs: QuerySet[Petition], f: PetitionFilters) -> QuerySet[Petition]:
     if f.received_from:
         qs = qs.filter(received_at__gte=_day_start(f.received_from))
     if f.received_to:
@@ -116,7 +127,7 @@ def petition_list(*, user: Actor, filters: PetitionFilters | None = None) -> Que
     text = f.q.strip()
     if text:
         qs = qs.filter(Q(number=text.upper()) | Q(title__contains=text))
-    return qs.order_by("-received_at", "-id")
+    return qs
 
 
 PENDING_EXTENSION = Q(extension_requested_at__isnull=False, extension_decided_at__isnull=True)

@@ -32,35 +32,33 @@ def _record(ids: list[int], now: datetime) -> None:
             "handling_unit", "registering_unit"
         )
     )
-    PetitionEvent.objects.bulk_create(
-        [
-            PetitionEvent(
-                petition=p,
-                action="card",
-                from_state=p.state,
-                to_state=p.state,
-                note=f"超期{Card(p.card).label}" if p.card == Card.RED else "临期黄牌预警",
-                data={"card": p.card},
-                created_at=now,
-            )
-            for p in carded
-        ]
-    )
-    AuditLog.objects.bulk_create(
-        [
-            AuditLog(
-                actor=None,
-                action="petitions.petition.card",
-                target_type="petitions.petition",
-                target_id=str(p.pk),
-                extra={"card": p.card, "number": p.number},
-                created_at=now,
-            )
-            for p in carded
-        ]
-    )
+    PetitionEvent.objects.bulk_create([_history_line(p, now) for p in carded])
+    AuditLog.objects.bulk_create([_audit_row(p, now) for p in carded])
     OutboxEvent.objects.bulk_create(
         [OutboxEvent(name=PetitionCarded.name, payload=_event(p).payload()) for p in carded]
+    )
+
+
+def _history_line(p: Petition, now: datetime) -> PetitionEvent:
+    return PetitionEvent(
+        petition=p,
+        action="card",
+        from_state=p.state,
+        to_state=p.state,
+        note=f"超期{Card(p.card).label}" if p.card == Card.RED else "临期黄牌预警",
+        data={"card": p.card},
+        created_at=now,
+    )
+
+
+def _audit_row(p: Petition, now: datetime) -> AuditLog:
+    return AuditLog(
+        actor=None,
+        action="petitions.petition.card",
+        target_type="petitions.petition",
+        target_id=str(p.pk),
+        extra={"card": p.card, "number": p.number},
+        created_at=now,
     )
 
 

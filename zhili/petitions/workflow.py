@@ -288,7 +288,7 @@ def transitioned(
 
 
 # History lines that are not transitions: registration, the sweep's cards, a limit counted
-# again, and the lines leader reception adds (zhili.petitions.handlers).
+# again, and the lines leader reception adds (zhili.receptions.handlers).
 RECEPTION_ACTION = "leader_reception"
 OWNERSHIP_ACTIONS = {"assign": "leader_ownership", "resolve": "ownership_resolved"}
 HISTORY_LABELS = {

@@ -2,7 +2,7 @@
 may, which day, which slot) live in `zhili.receptions.services`, whose errors come back
 beside the field they name."""
 
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 from django import forms
 
@@ -11,6 +11,18 @@ from zhili.receptions.models import Mode
 
 TEXTAREA = {"rows": 3}
 TIME = {"type": "time"}
+
+
+# What the forms here are made with: the submitted data, the values shown first, and the
+# (pk, label) choices of leaders, units and staff; a leader choice may be a center's group.
+FormData = Mapping[str, object] | None
+Initial = Mapping[str, object] | None
+Choices = list[tuple[int, str]]
+LeaderChoice = tuple[int, str] | tuple[str, Choices]
+
+
+def _initial(initial: Initial) -> dict[str, object] | None:
+    return dict(initial) if initial is not None else None
 
 
 class RotaDayForm(forms.Form):
@@ -23,8 +35,8 @@ class RotaDayForm(forms.Form):
     slots = forms.IntegerField(label="预约名额", min_value=1, max_value=50)
     note = forms.CharField(label="备注", max_length=200, required=False)
 
-    def __init__(self, *args: Any, leaders: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: FormData = None, *, leaders: Choices, initial: Initial = None) -> None:
+        super().__init__(data, initial=_initial(initial))
         self.fields["leader"].choices = [("", "请选择"), *leaders]  # type: ignore[attr-defined]
 
 
@@ -92,13 +104,13 @@ class ReceptionForm(forms.Form):
 
     def __init__(
         self,
-        *args: Any,
-        units: list[tuple[int, str]],
-        staff: list[tuple[int, str]] | None = None,
+        data: FormData = None,
+        *,
+        units: Choices,
+        staff: Choices | None = None,
         walk_in: bool = False,
-        **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(data)
         self.fields["departments"].choices = units  # type: ignore[attr-defined]
         self.fields["staff"].choices = staff or []  # type: ignore[attr-defined]
         self.fields["assigned_unit"].choices = [("", "不指定"), *units]  # type: ignore[attr-defined]
@@ -141,8 +153,10 @@ class AssignOwnershipForm(forms.Form):
     )
     note = forms.CharField(label="包案说明", max_length=2000, required=False)
 
-    def __init__(self, *args: Any, leaders: list[Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, data: FormData = None, *, leaders: Sequence[LeaderChoice], initial: Initial = None
+    ) -> None:
+        super().__init__(data, initial=_initial(initial))
         self.fields["leader"].choices = [("", "请选择"), *leaders]  # type: ignore[attr-defined]
 
 
@@ -156,8 +170,8 @@ class OwnershipFilterForm(forms.Form):
         label="包案领导", coerce=int, required=False, empty_value=None, choices=[]
     )
 
-    def __init__(self, *args: Any, leaders: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: FormData = None, *, leaders: Choices) -> None:
+        super().__init__(data)
         self.fields["leader"].choices = [("", "全部领导"), *leaders]  # type: ignore[attr-defined]
 
 

@@ -175,12 +175,11 @@ class AppointmentEvent(HistoryRow):
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="events")
 
+    record_field = "appointment"
+
     class Meta(HistoryRow.Meta):
         verbose_name = verbose_name_plural = "接访预约办理记录"
         indexes = [models.Index(fields=["appointment", "created_at"], name="receptions_event_appt")]
-
-    def __str__(self) -> str:
-        return f"{self.appointment_id} {self.action}"
 
 
 class Reception(models.Model):

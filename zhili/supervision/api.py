@@ -4,7 +4,6 @@ deprecated) and the Word notice. Endpoints hold no rules: reads go through `sele
 404), writes through `services`."""
 
 from datetime import datetime
-from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -22,6 +21,7 @@ from zhili.core.dossier.api import (
 from zhili.core.schemas import ERRORS, Input
 from zhili.orgs.api import OrgRef
 from zhili.orgs.auth import StaffRequest
+from zhili.orgs.models import Organization
 from zhili.supervision import selectors, services, workflow
 from zhili.supervision.documents import document_filename, render_order_docx
 from zhili.supervision.models import Level, OrderState, SupervisionOrder
@@ -92,11 +92,11 @@ class OrderActionIn(Input):
     reason: str | None = Field(None, max_length=500, description="退回理由（reject）")
 
 
-def _org(org: Any) -> dict[str, str] | None:
+def _org(org: Organization | None) -> dict[str, str] | None:
     return {"code": org.code, "name": org.name} if org is not None else None
 
 
-def order_out(order: SupervisionOrder) -> dict[str, Any]:
+def order_out(order: SupervisionOrder) -> dict[str, object]:
     return {
         "number": order.number,
         "kind": order.kind,
@@ -117,7 +117,7 @@ def order_out(order: SupervisionOrder) -> dict[str, Any]:
     }
 
 
-def detail_out(request: StaffRequest, order: SupervisionOrder) -> dict[str, Any]:
+def detail_out(request: StaffRequest, order: SupervisionOrder) -> dict[str, object]:
     return {
         **order_out(order),
         "request": order.request,
@@ -132,7 +132,7 @@ def detail_out(request: StaffRequest, order: SupervisionOrder) -> dict[str, Any]
 
 
 @supervision_router.get("/supervision-orders", response={200: OrderPageOut, **ERRORS})
-def order_list(request: StaffRequest, query: Query[OrderQuery]) -> Any:
+def order_list(request: StaffRequest, query: Query[OrderQuery]) -> dict[str, object]:
     filters = selectors.OrderFilters(
         state=query.state,
         level=query.level,
@@ -146,7 +146,7 @@ def order_list(request: StaffRequest, query: Query[OrderQuery]) -> Any:
 
 
 @supervision_router.get("/supervision-orders/{number}", response={200: OrderDetailOut, **ERRORS})
-def order_detail(request: StaffRequest, number: str) -> Any:
+def order_detail(request: StaffRequest, number: str) -> dict[str, object]:
     return detail_out(request, selectors.order_get(user=request.user, number=number))
 
 
@@ -168,7 +168,7 @@ add_action_route(
     deprecated=True,
     description="已弃用：请用 POST /supervision-orders/{number}/actions/answer",
 )
-def order_answer(request: StaffRequest, number: str, body: AnswerIn) -> Any:
+def order_answer(request: StaffRequest, number: str, body: AnswerIn) -> dict[str, object]:
     order = selectors.order_get(user=request.user, number=number)
     order = services.order_answer(
         actor=request.user, order=order, cause=body.cause, measures=body.measures
@@ -182,7 +182,7 @@ def order_answer(request: StaffRequest, number: str, body: AnswerIn) -> Any:
     deprecated=True,
     description="已弃用：请用 POST /supervision-orders/{number}/actions/close",
 )
-def order_close(request: StaffRequest, number: str, body: CloseIn) -> Any:
+def order_close(request: StaffRequest, number: str, body: CloseIn) -> dict[str, object]:
     order = selectors.order_get(user=request.user, number=number)
     order = services.order_close(actor=request.user, order=order, note=body.note)
     return detail_out(request, order)
@@ -193,7 +193,7 @@ def order_close(request: StaffRequest, number: str, body: CloseIn) -> Any:
     response={200: None, **ERRORS},
     openapi_extra={"responses": {200: {"content": {DOCX: {}}, "description": "督办通知单"}}},
 )
-def order_document(request: StaffRequest, number: str) -> Any:
+def order_document(request: StaffRequest, number: str) -> HttpResponse:
     order = selectors.order_get(user=request.user, number=number)
     response = HttpResponse(render_order_docx(order), content_type=DOCX)
     name = document_filename(order)

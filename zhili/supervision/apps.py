@@ -7,6 +7,7 @@ from zhili.core.types import Actor
 
 if TYPE_CHECKING:
     from zhili.cases.models import Case
+    from zhili.petitions.models import Petition
     from zhili.supervision.models import SupervisionOrder
 
 
@@ -17,6 +18,13 @@ def case_orders(user: Actor, case: "Case") -> Iterable["SupervisionOrder"]:
     return orders_for_case(user=user, case_id=case.pk).select_related("unit")
 
 
+def petition_orders(user: Actor, petition: "Petition") -> Iterable["SupervisionOrder"]:
+    """The orders on a petition the user may see: a panel of the petition's page."""
+    from zhili.supervision.selectors import order_list
+
+    return order_list(user=user).filter(petition=petition)
+
+
 class SupervisionConfig(AppConfig):
     name = "zhili.supervision"
     label = "supervision"
@@ -24,5 +32,7 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from zhili.cases.panels import CASE_PANELS
+        from zhili.petitions.panels import PETITION_PANELS
 
         CASE_PANELS.register("supervision_orders", case_orders)
+        PETITION_PANELS.register("supervision_orders", petition_orders)

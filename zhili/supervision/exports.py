@@ -8,11 +8,13 @@ from typing import IO, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from zhili.core import xlsx
 from zhili.core.errors import InvalidInput
+from zhili.core.xlsx import Sheet
 from zhili.supervision.models import SupervisionOrder
 
 MAX_EXPORT = 100_000
@@ -66,14 +68,27 @@ def order_export(qs: QuerySet[SupervisionOrder]) -> tuple[IO[bytes], int]:
     """The orders of `qs` (a scoped, filtered list from `zhili.supervision.selectors`) as an
     XLSX in a temporary file (rewound), and how many rows it holds. More than MAX_EXPORT
     orders: InvalidInput, nothing written."""
-    count = qs.count()
+    _check_size(qs.count())
+    book = xlsx.new_workbook(write_only=True)
+    sheet = _sheet_with_header(book)
+    written = _write_rows(sheet, qs)
+    out = tempfile.TemporaryFile()  # noqa: SIM115  (the response closes it after sending)
+    book.save(out)
+    out.seek(0)
+    return out, written
+
+
+def _check_size(count: int) -> None:
     if count > MAX_EXPORT:
         raise InvalidInput(
             f"符合条件的督办单共 {count:,} 件，超过单次导出上限 {MAX_EXPORT:,} 件，"
             "请增加筛选条件（如下发日期）后分批导出",
             field="export",
         )
-    book = xlsx.new_workbook(write_only=True)
+
+
+def _sheet_with_header(book: Workbook) -> Sheet:
+    """The sheet with its column widths and the bold header row, frozen."""
     sheet = book.create_sheet("督办单")
     for index, (_header, width, _value) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -85,6 +100,10 @@ def order_export(qs: QuerySet[SupervisionOrder]) -> tuple[IO[bytes], int]:
         cell.font = bold
         header.append(cell)
     xlsx.append(sheet, header)
+    return sheet
+
+
+def _write_rows(sheet: Sheet, qs: QuerySet[SupervisionOrder]) -> int:
     now = timezone.now()
     written = 0
     for order in qs.iterator(chunk_size=CHUNK):
@@ -92,10 +111,7 @@ def order_export(qs: QuerySet[SupervisionOrder]) -> tuple[IO[bytes], int]:
             sheet, [xlsx.moment_cell(sheet, value(order, now)) for _h, _w, value in COLUMNS]
         )
         written += 1
-    out = tempfile.TemporaryFile()  # noqa: SIM115  (the response closes it after sending)
-    book.save(out)
-    out.seek(0)
-    return out, written
+    return written
 
 
 def export_filename(now: datetime | None = None) -> str:

@@ -146,9 +146,8 @@ class OrderEvent(HistoryRow):
 
     order = models.ForeignKey(SupervisionOrder, on_delete=models.CASCADE, related_name="events")
 
+    record_field = "order"
+
     class Meta(HistoryRow.Meta):
         verbose_name = verbose_name_plural = "督办单办理记录"
         indexes = [models.Index(fields=["order", "created_at"], name="supervision_event_order")]
-
-    def __str__(self) -> str:
-        return f"{self.order_id} {self.action}"

@@ -229,9 +229,6 @@ def _issue(
     now: datetime,
     due: datetime,
 ) -> SupervisionOrder:
-    unit, center = target.unit, target.center
-    copy_to = unit.parent
-    ordinal = red_card_ordinal(unit.pk, now) if kind == OrderKind.RED_CARD else 1
     order = SupervisionOrder.objects.create(
         number=next_order_no(now),
         kind=kind,
@@ -239,13 +236,7 @@ def _issue(
         target_id=target.id,
         **target.link,
         trigger_at=trigger_at,
-        unit=unit,
-        copy_to=copy_to,
-        center=center,
-        unit_path=unit.path,
-        copy_path=copy_to.path if copy_to else "",
-        center_path=center.path,
-        level=workflow.level_for(ordinal),
+        **_addressees(target, kind, now),
         reason=reason,
         request=request,
         state=OrderState.ISSUED,
@@ -254,6 +245,29 @@ def _issue(
         **due_fields(now, due),
         updated_at=now,
     )
+    _record_issue(actor, order, target)
+    return order
+
+
+def _addressees(target: Target, kind: str, now: datetime) -> dict[str, Any]:
+    """Who the order goes to (the unit, a copy to its parent, from the center) and its
+    level, which rises with the unit's red-card orders of the year."""
+    unit, center = target.unit, target.center
+    copy_to = unit.parent
+    ordinal = red_card_ordinal(unit.pk, now) if kind == OrderKind.RED_CARD else 1
+    return dict(
+        unit=unit,
+        copy_to=copy_to,
+        center=center,
+        unit_path=unit.path,
+        copy_path=copy_to.path if copy_to else "",
+        center_path=center.path,
+        level=workflow.level_for(ordinal),
+    )
+
+
+def _record_issue(actor: SystemActor, order: SupervisionOrder, target: Target) -> None:
+    """The history's "下发督办" line, then the audit row and the SupervisionIssued event."""
     record_history(
         workflow.KIND,
         order,
@@ -261,9 +275,14 @@ def _issue(
         from_state="",
         to_state=OrderState.ISSUED,
         actor=actor,
-        note=reason,
-        at=now,
+        note=order.reason,
+        at=order.issued_at,
     )
+    _announce_issue(actor, order, target)
+
+
+def _announce_issue(actor: SystemActor, order: SupervisionOrder, target: Target) -> None:
+    unit, copy_to = order.unit, order.copy_to
     audit(
         actor,
         "supervision.order.issue",
@@ -284,7 +303,6 @@ def _issue(
             target_id=order.target_id,
         )
     )
-    return order
 
 
 # --- transitions ------------------------------------------------------------------------------

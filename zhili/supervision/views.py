@@ -6,7 +6,9 @@ found); every write through `zhili.supervision.services`. An action is an HTMX r
 answered with the detail's body; a DomainError comes back beside its field as a 4xx.
 """
 
-from typing import Any
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, TypedDict
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -58,7 +60,7 @@ def get_order_or_404(user: Actor, number: str) -> SupervisionOrder:
         raise Http404(exc.message) from exc
 
 
-def answer_late(order: SupervisionOrder, now: Any = None) -> str:
+def answer_late(order: SupervisionOrder, now: datetime | None = None) -> str:
     """ "超时 1天2小时" while an issued order's answer is overdue, else ""."""
     now = now or timezone.now()
     if order.state != OrderState.ISSUED or order.due_at >= now:
@@ -105,18 +107,18 @@ def _current_tab(request: StaffRequest) -> str:
     return current if current in TAB_KEYS else OrderState.ISSUED.value
 
 
-@requires(Action.SUPERVISION_VIEW)
-@require_GET
-def order_list(request: StaffRequest) -> HttpResponse:
-    user = request.user
-    filters = OrderFilterForm(request.GET)
-    filters.is_valid()  # invalid values are dropped from cleaned_data
-    qs = _filtered(user, filters.cleaned_data)
-    current = _current_tab(request)
-    counts = selectors.state_counts(qs)
+class Tab(TypedDict):
+    key: str
+    label: str
+    count: int
+    url: str
+
+
+def _tabs(request: StaffRequest, counts: Mapping[str, int]) -> list[Tab]:
+    """The list's tabs with their counts, each keeping the filters."""
     base = reverse("supervision:list")
     rest = _query(request, "state")
-    tabs = [
+    return [
         {
             "key": key,
             "label": label,
@@ -125,17 +127,35 @@ def order_list(request: StaffRequest) -> HttpResponse:
         }
         for key, label in TABS
     ]
-    if current != "all":
-        qs = qs.filter(state=current)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    orders = list(page.object_list)
+
+
+def _with_late(orders: list[SupervisionOrder]) -> list[SupervisionOrder]:
     now = timezone.now()
     for order in orders:
         order.late = answer_late(order, now)  # type: ignore[attr-defined]
-    # The units that have orders here, for the filter's unit picker.
-    units = Organization.objects.filter(
+    return orders
+
+
+def _order_units(user: Actor) -> QuerySet[Organization]:
+    """The units that have orders here, for the filter's unit picker."""
+    return Organization.objects.filter(
         pk__in=selectors.order_list(user=user).values("unit_id")
     ).select_related("parent")
+
+
+@requires(Action.SUPERVISION_VIEW)
+@require_GET
+def order_list(request: StaffRequest) -> HttpResponse:
+    user = request.user
+    filters = OrderFilterForm(request.GET)
+    filters.is_valid()  # invalid values are dropped from cleaned_data
+    qs = _filtered(user, filters.cleaned_data)
+    current = _current_tab(request)
+    tabs = _tabs(request, selectors.state_counts(qs))
+    if current != "all":
+        qs = qs.filter(state=current)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    orders = _with_late(list(page.object_list))
     context = {
         "filters": filters,
         "tabs": tabs,
@@ -143,7 +163,7 @@ def order_list(request: StaffRequest) -> HttpResponse:
         "page": page,
         "orders": orders,
         "case_ids": visible_case_ids(user, orders),
-        "units": units,
+        "units": _order_units(user),
         "query": _query(request),
     }
     template = "supervision/_list.html" if request.htmx else "supervision/list.html"
@@ -171,7 +191,7 @@ def order_export_xlsx(request: StaffRequest) -> HttpResponseBase:
 # --- detail and actions -----------------------------------------------------------------------
 
 
-def detail_context(user: Actor, order: SupervisionOrder, **extra: Any) -> dict[str, Any]:
+def detail_context(user: Actor, order: SupervisionOrder, **extra: object) -> dict[str, object]:
     return {
         "order": order,
         "case": order.case,
@@ -198,7 +218,7 @@ PAGES: DossierPages[SupervisionOrder] = DossierPages(
 
 
 def detail_response(
-    request: StaffRequest, order: SupervisionOrder, *, status: int = 200, **extra: Any
+    request: StaffRequest, order: SupervisionOrder, *, status: int = 200, **extra: object
 ) -> HttpResponse:
     return dossier_views.detail_response(request, PAGES, order, status=status, **extra)
 

@@ -50,11 +50,17 @@ class HistoryRow(models.Model):
     data = models.JSONField("数据", default=dict, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField("时间", default=timezone.now)
 
+    # The subclass's foreign key to its record ("petition", "order"...), when it names the
+    # row: "<record id> <action>".
+    record_field = ""
+
     class Meta:
         abstract = True
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
+        if self.record_field:
+            return f"{getattr(self, f'{self.record_field}_id')} {self.action}"
         return f"{self.action} {self.created_at:%Y-%m-%d %H:%M}"
 
 

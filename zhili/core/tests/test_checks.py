@@ -58,7 +58,7 @@ def test_a_handler_path_that_does_not_import_is_an_error(path: str) -> None:
     "path",
     [
         "zhili.core.checks.REGISTRY",  # a string, not a function
-        "zhili.petitions.handlers.summary",  # a function the outbox cannot call with an event
+        "zhili.receptions.handlers.summary",  # a function the outbox cannot call with an event
     ],
 )
 def test_a_path_to_something_that_is_not_a_handler_is_an_error(path: str) -> None:

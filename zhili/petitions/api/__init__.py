@@ -5,7 +5,6 @@ register. Endpoints hold no rules: reads go through `selectors` (out of scope is
 writes through `services`."""
 
 from datetime import date, datetime, time
-from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -47,7 +46,7 @@ def _received(day: date | None) -> datetime | None:
 
 
 @petitions_router.get("/petitions", response={200: PetitionPageOut, **ERRORS})
-def petition_list(request: StaffRequest, query: Query[PetitionQuery]) -> Any:
+def petition_list(request: StaffRequest, query: Query[PetitionQuery]) -> dict[str, object]:
     filters = selectors.PetitionFilters(
         state=query.state,
         kind=query.kind,
@@ -68,7 +67,7 @@ def petition_list(request: StaffRequest, query: Query[PetitionQuery]) -> Any:
 
 
 @petitions_router.post("/petitions", response={201: PetitionDetailOut, **ERRORS})
-def petition_register(request: StaffRequest, body: RegisterIn) -> Any:
+def petition_register(request: StaffRequest, body: RegisterIn) -> Status:
     """Register a petition. A group visit names at most 5 representatives (422 naming
     `representatives`); a matter closed by re-review comes back not accepted with
     `repeat_flag` "已经复核终结，同一事实和理由不再受理" unless `repeat_override` is given."""
@@ -99,7 +98,7 @@ def petition_register(request: StaffRequest, body: RegisterIn) -> Any:
 @petitions_router.get(
     "/petitions/key-petitioners", response={200: list[KeyPetitionerOut], **ERRORS}
 )
-def key_petitioner_list(request: StaffRequest, query: Query[KeyQuery]) -> Any:
+def key_petitioner_list(request: StaffRequest, query: Query[KeyQuery]) -> list[dict[str, object]]:
     """重点上访人员: only petition staff and leaders (by role); every read is audited."""
     rows = services.key_register_show(actor=request.user, active=query.active, q=query.q)
     return [key_out(r) for r in rows]
@@ -108,14 +107,14 @@ def key_petitioner_list(request: StaffRequest, query: Query[KeyQuery]) -> Any:
 @petitions_router.get(
     "/petitions/key-petitioners/{record_id}", response={200: KeyPetitionerOut, **ERRORS}
 )
-def key_petitioner_detail(request: StaffRequest, record_id: int) -> Any:
+def key_petitioner_detail(request: StaffRequest, record_id: int) -> dict[str, object]:
     if not 0 < record_id < 2**31:
         raise NotFound("未找到该人员")
     return key_out(services.key_petitioner_show(actor=request.user, pk=record_id))
 
 
 @petitions_router.get("/petitions/{number}", response={200: PetitionDetailOut, **ERRORS})
-def petition_detail(request: StaffRequest, number: str) -> Any:
+def petition_detail(request: StaffRequest, number: str) -> dict[str, object]:
     return detail_out(request, selectors.petition_get(user=request.user, number=number))
 
 
@@ -138,7 +137,7 @@ add_action_route(
     description="已弃用：请用 POST /petitions/{number}/actions/{action}，操作名在路径中。"
     "申请复查超过期限（自信访人收到书面答复之日起算）为 409，并写明最后一日和条款。",
 )
-def petition_act(request: StaffRequest, number: str, body: ActIn) -> Any:
+def petition_act(request: StaffRequest, number: str, body: ActIn) -> dict[str, object]:
     petition = selectors.petition_get(user=request.user, number=number)
     params = body.dict(exclude_none=True)
     action = params.pop("action")
@@ -151,7 +150,7 @@ def petition_act(request: StaffRequest, number: str, body: ActIn) -> Any:
     response={200: None, **ERRORS},
     openapi_extra={"responses": {200: {"content": {DOCX: {}}, "description": "Word 文书"}}},
 )
-def petition_document(request: StaffRequest, number: str, kind: DocumentKind) -> Any:
+def petition_document(request: StaffRequest, number: str, kind: DocumentKind) -> HttpResponse:
     """受理告知书 acceptance / 不予受理告知书 not_accepted / 延期办理告知书 extension /
     答复意见书 reply; 409 when the petition has not reached it."""
     petition = selectors.petition_get(user=request.user, number=number)

@@ -1,7 +1,5 @@
 """The petitions API's answers, built from a petition (or a register record) in sight."""
 
-from typing import Any
-
 from zhili.core.dossier.api import history_out
 from zhili.core.personal import mask_id_number, mask_phone
 from zhili.orgs.auth import StaffRequest
@@ -28,7 +26,7 @@ def _route_target(p: Petition, memo: Memo) -> dict[str, str] | None:
     return memo[county, route.key]
 
 
-def petition_out(p: Petition, memo: Memo | None = None) -> dict[str, Any]:
+def petition_out(p: Petition, memo: Memo | None = None) -> dict[str, object]:
     """`memo` keeps the route units found for a list (one query per route, not per row)."""
     return {
         "number": p.number,
@@ -63,7 +61,7 @@ DETAIL_FIELDS = [
 ]
 
 
-def detail_out(request: StaffRequest, p: Petition) -> dict[str, Any]:
+def detail_out(request: StaffRequest, p: Petition) -> dict[str, object]:
     parties = [
         {
             "petitioner_id": party.petitioner_id,
@@ -95,7 +93,7 @@ def detail_out(request: StaffRequest, p: Petition) -> dict[str, Any]:
     return {**petition_out(p), **plain, **computed}
 
 
-def key_out(record: KeyPetitioner) -> dict[str, Any]:
+def key_out(record: KeyPetitioner) -> dict[str, object]:
     return {
         "id": record.pk,
         "name": record.petitioner.name,

@@ -69,19 +69,7 @@ def key_petitioner_list(
 ) -> KeyPetitioner:
     """Put `petitioner` on the register (or back on it, when their record was ended)."""
     require_key_petitioners(actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput("请填写列管原因", field="reason")
-    if level not in KeyLevel.values:
-        raise InvalidInput("请选择关注等级", field="level")
-    unit = Organization.objects.filter(code=responsible_unit, is_active=True).first()
-    if unit is None:
-        raise InvalidInput(f"单位 {responsible_unit} 不存在", field="responsible_unit")
-    if not scope_for(actor).covers_path(unit.path):
-        raise Forbidden("责任单位不在您的管辖范围内")
-    existing = KeyPetitioner.objects.filter(petitioner=petitioner).first()
-    if existing is not None and existing.is_active:
-        raise Conflict("该信访人已在重点上访人员名册中", code="exists")
+    reason, unit = _checked_listing(actor, petitioner, reason, level, responsible_unit)
     values = dict(
         reason=reason[:2000],
         level=level,
@@ -97,6 +85,40 @@ def key_petitioner_list(
     record, _ = KeyPetitioner.objects.update_or_create(petitioner=petitioner, defaults=values)
     audit(actor, "petitions.key_petitioner.list", record, level=level, unit=unit.code)
     return record
+
+
+def _checked_listing(
+    actor: Actor, petitioner: Petitioner, reason: str, level: str, responsible_unit: str
+) -> tuple[str, Organization]:
+    """The listing's reason and responsible unit, once valid, in scope, and not listed yet."""
+    reason = _listing_reason(reason, level)
+    unit = _responsible_unit(actor, responsible_unit)
+    _check_not_listed(petitioner)
+    return reason, unit
+
+
+def _listing_reason(reason: str, level: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("请填写列管原因", field="reason")
+    if level not in KeyLevel.values:
+        raise InvalidInput("请选择关注等级", field="level")
+    return reason
+
+
+def _responsible_unit(actor: Actor, code: str) -> Organization:
+    unit = Organization.objects.filter(code=code, is_active=True).first()
+    if unit is None:
+        raise InvalidInput(f"单位 {code} 不存在", field="responsible_unit")
+    if not scope_for(actor).covers_path(unit.path):
+        raise Forbidden("责任单位不在您的管辖范围内")
+    return unit
+
+
+def _check_not_listed(petitioner: Petitioner) -> None:
+    existing = KeyPetitioner.objects.filter(petitioner=petitioner).first()
+    if existing is not None and existing.is_active:
+        raise Conflict("该信访人已在重点上访人员名册中", code="exists")
 
 
 @transaction.atomic

@@ -4,8 +4,8 @@ opening one from a case.
 
 "The same matter" is the same petitioner with the same request and facts: one of the
 petitioners is a petitioner of the other petition, and their texts (title and matter) share
-most of their character pairs (`SAME_MATTER_SIMILARITY`). The content category alone does
-not make a matter the same: a petitioner's second, different matter is a new petition.
+most of their character pairs (zhili.petitions.services.same_matter). The content category
+alone does not make a matter the same: a petitioner's second, different matter is a new petition.
 
 After a re-review (复核) the same facts and reasons are not accepted again (信访工作条例
 第三十六条第三款). Such a registration is flagged: `repeat_of` names the closed petition and
@@ -19,10 +19,9 @@ The same matter still being handled under another number (`pending_of`, any unit
 too, and registered: the officer decides (transfer it to the same unit, or not accept it).
 """
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TypedDict
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -51,14 +50,17 @@ from zhili.petitions.models import (
     State,
 )
 from zhili.petitions.services.common import next_petition_no
+from zhili.petitions.services.same_matter import (
+    SameMatter,
+    pending_message,
+    same_matter_of,
+)
 
 # 第十八条: a group visit chooses representatives, at most five.
 MAX_REPRESENTATIVES = 5
 MAX_PETITIONERS = 50
 REPEAT_MESSAGE = "已经复核终结，同一事实和理由不再受理"
 REPEAT_WHERE = "该事项已经复核终结；如有新的事实和理由，可以重新提出并提供相关材料"
-# Two texts are "the same matter" when their character pairs overlap this much.
-SAME_MATTER_SIMILARITY = 0.35
 
 
 @dataclass
@@ -115,13 +117,7 @@ def petitioner_find_or_create(
 ) -> Petitioner:
     """The petitioner with this ID number, else with this name and phone, else a new one.
     A known petitioner gets a missing phone or address filled in, never overwritten."""
-    found = None
-    if person.id_number:
-        found = Petitioner.objects.filter(id_number=person.id_number).first()
-    elif person.phone:
-        found = Petitioner.objects.filter(
-            name=person.name, phone=person.phone, id_number=""
-        ).first()
+    found = _known_petitioner(person)
     if found is None:
         try:
             with transaction.atomic():
@@ -135,11 +131,28 @@ def petitioner_find_or_create(
                 )
         except IntegrityError:  # the same ID number registered at this moment by another
             found = Petitioner.objects.get(id_number=person.id_number)
+    _check_same_name(found, person, where)
+    _fill_in_missing(found, person)
+    return found
+
+
+def _known_petitioner(person: PersonIn) -> Petitioner | None:
+    if person.id_number:
+        return Petitioner.objects.filter(id_number=person.id_number).first()
+    if person.phone:
+        return Petitioner.objects.filter(name=person.name, phone=person.phone, id_number="").first()
+    return None
+
+
+def _check_same_name(found: Petitioner, person: PersonIn, where: str) -> None:
     if person.id_number and found.name != person.name:
         raise InvalidInput(
             f"该身份证号码已登记为信访人“{found.name}”，与所填姓名“{person.name}”不一致，请核对",
             field=f"{where}.id_number" if where else "id_number",
         )
+
+
+def _fill_in_missing(found: Petitioner, person: PersonIn) -> None:
     missing = {
         f: getattr(person, f)
         for f in ("phone", "address")
@@ -147,75 +160,6 @@ def petitioner_find_or_create(
     }
     if missing:
         Petitioner.objects.filter(pk=found.pk).update(**missing)
-    return found
-
-
-# --- the same matter after re-review --------------------------------------------------------
-
-_HAN = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z0-9]+")
-
-
-def _pairs(text: str) -> set[str]:
-    pairs: set[str] = set()
-    for run in _HAN.findall(text or ""):
-        pairs.update(run[i : i + 2] for i in range(max(len(run) - 1, 1)))
-    return pairs
-
-
-def similarity(a: str, b: str) -> float:
-    left, right = _pairs(a), _pairs(b)
-    if not left or not right:
-        return 0.0
-    return len(left & right) / len(left | right)
-
-
-def _same_matter(candidates: Any, text: str) -> Petition | None:
-    for candidate in candidates[:20]:
-        if similarity(text, f"{candidate.title} {candidate.matter}") >= SAME_MATTER_SIMILARITY:
-            return candidate
-    return None
-
-
-def closed_by_re_review(petitioner_ids: list[int], text: str) -> Petition | None:
-    """The latest petition of these petitioners on the same matter whose re-review is
-    decided, if any."""
-    if not petitioner_ids:
-        return None
-    candidates = (
-        Petition.objects.filter(
-            parties__petitioner_id__in=petitioner_ids, re_review_decided_at__isnull=False
-        )
-        .distinct()
-        .order_by("-re_review_decided_at")
-    )
-    return _same_matter(candidates, text)
-
-
-# A petition in these states is still being handled (not concluded by a close, a refusal or a
-# re-review).
-CONCLUDED = {State.CLOSED, State.NOT_ACCEPTED, State.RE_REVIEWED}
-
-
-def handled_elsewhere(petitioner_ids: list[int], text: str) -> Petition | None:
-    """The latest petition of these petitioners on the same matter still being handled."""
-    if not petitioner_ids:
-        return None
-    candidates = (
-        Petition.objects.filter(parties__petitioner_id__in=petitioner_ids)
-        .exclude(state__in=CONCLUDED)
-        .select_related("handling_unit", "registering_unit")
-        .distinct()
-        .order_by("-received_at")
-    )
-    return _same_matter(candidates, text)
-
-
-def pending_message(other: Petition) -> str:
-    unit = other.handling_unit or other.registering_unit
-    return (
-        f"同一信访人就同一事项已有信访件 {other.number} 正在办理"
-        f"（{unit.name}，{State(other.state).label}）"
-    )
 
 
 # --- registration --------------------------------------------------------------------------
@@ -332,23 +276,52 @@ def _register(
     township = _township(data.township)
     now = timezone.now()
     received = _received_at(data.received_at, now)
+    people = _petitioners(reps, others, township, is_demo=is_demo)
+    same = same_matter_of(people, data.title, data.matter, data.repeat_override)
+    matter = _matter_fields(same)
+    fields = _petition_fields(data, actor=actor, unit=unit, case=case, township=township)
+    fields.update(
+        number=next_petition_no(received),
+        people_count=1 if data.is_anonymous else max(data.people_count, len(people)),
+        received_at=received,
+        transfer_due=deadlines.limit_after(received, "transfer"),
+        is_demo=is_demo,
+        updated_at=now,
+        **matter,
+    )
+    fields.update(deadlines.clock_fields(fields, matter["state"]))
+    petition = Petition.objects.create(**fields)
+    _add_parties(petition, people, representatives=len(reps))
+    _record_registration(actor, petition, case, same)
+    _announce_registration(actor, petition, unit, same)
+    return petition
+
+
+def _petitioners(
+    reps: list[PersonIn], others: list[PersonIn], township: Organization | None, *, is_demo: bool
+) -> list[Petitioner]:
+    """The representatives then the other petitioners, found or created."""
     wheres = [f"representatives[{i}]" for i in range(len(reps))]
     wheres += [f"petitioners[{i}]" for i in range(len(others))]
-    people = [
+    return [
         petitioner_find_or_create(p, township, is_demo=is_demo, where=w)
         for p, w in zip(reps + others, wheres, strict=True)
     ]
-    text = f"{data.title} {data.matter}"
-    repeat_of = closed_by_re_review([p.pk for p in people], text)
-    pending_of = None if repeat_of else handled_elsewhere([p.pk for p in people], text)
-    override = (data.repeat_override or "").strip()[:500]
-    refused = repeat_of is not None and not override
-    fields: dict[str, Any] = dict(
-        number=next_petition_no(received),
+
+
+def _petition_fields(
+    data: Registration,
+    *,
+    actor: SystemActor,
+    unit: Organization,
+    case: Case | None,
+    township: Organization | None,
+) -> dict[str, object]:
+    """The petition's fields as registered: what was submitted and who registered it."""
+    return dict(
         form=data.form,
         is_group=data.is_group,
         is_anonymous=data.is_anonymous,
-        people_count=1 if data.is_anonymous else max(data.people_count, len(people)),
         kind=data.kind,
         route=data.route,
         title=data.title.strip(),
@@ -359,41 +332,62 @@ def _register(
         registering_path=unit.path,
         case=case,
         registered_by=actor if getattr(actor, "pk", None) else None,
-        received_at=received,
-        transfer_due=deadlines.limit_after(received, "transfer"),
+    )
+
+
+class MatterFields(TypedDict, total=False):
+    repeat_of: Petition | None
+    repeat_flag: str
+    repeat_override: str
+    pending_of: Petition | None
+    pending_flag: str
+    state: str
+    not_accepted_reason: str
+    not_accepted_route: str
+
+
+def _matter_fields(same: SameMatter) -> MatterFields:
+    """The flags of the same matter, and the state: not accepted when refused as a repeat."""
+    repeat_of, pending_of = same.repeat_of, same.pending_of
+    fields = MatterFields(
         repeat_of=repeat_of,
         repeat_flag=REPEAT_MESSAGE if repeat_of else "",
-        repeat_override=override if repeat_of else "",
+        repeat_override=same.override if repeat_of else "",
         pending_of=pending_of,
         pending_flag=pending_message(pending_of)[:300] if pending_of else "",
-        is_demo=is_demo,
-        updated_at=now,
+        state=State.REGISTERED,
     )
-    if refused:
+    if same.refused:
         assert repeat_of is not None
-        fields.update(
-            state=State.NOT_ACCEPTED,
-            not_accepted_reason=f"{REPEAT_MESSAGE}（原信访事项 {repeat_of.number}）",
-            not_accepted_route=REPEAT_WHERE,
-        )
-    else:
-        fields["state"] = State.REGISTERED
-    fields.update(deadlines.clock_fields(fields, fields["state"]))
-    petition = Petition.objects.create(**fields)
+        fields["state"] = State.NOT_ACCEPTED
+        fields["not_accepted_reason"] = f"{REPEAT_MESSAGE}（原信访事项 {repeat_of.number}）"
+        fields["not_accepted_route"] = REPEAT_WHERE
+    return fields
+
+
+def _add_parties(petition: Petition, people: list[Petitioner], *, representatives: int) -> None:
     PetitionParty.objects.bulk_create(
         [
-            PetitionParty(petition=petition, petitioner=p, is_representative=i < len(reps), order=i)
+            PetitionParty(
+                petition=petition, petitioner=p, is_representative=i < representatives, order=i
+            )
             for i, p in enumerate(people)
         ],
         ignore_conflicts=True,
     )
+
+
+def _record_registration(
+    actor: SystemActor, petition: Petition, case: Case | None, same: SameMatter
+) -> None:
+    """The timeline's "登记" line, and "不予受理" after it for a refused repeat."""
     note = f"从工单 {case.case_no} 转为信访事项" if case else ""
     kind = workflow.KIND
     registered = State.REGISTERED
     record_history(
         kind, petition, "register", from_state="", to_state=registered, actor=actor, note=note
     )
-    if refused:
+    if same.refused:
         record_history(
             kind,
             petition,
@@ -402,15 +396,21 @@ def _register(
             to_state=State.NOT_ACCEPTED,
             actor=actor,
             note=petition.not_accepted_reason,
-            repeat_of=repeat_of.number if repeat_of else "",
+            repeat_of=same.repeat_of.number if same.repeat_of else "",
         )
+
+
+def _announce_registration(
+    actor: SystemActor, petition: Petition, unit: Organization, same: SameMatter
+) -> None:
+    repeat_of, pending_of = same.repeat_of, same.pending_of
     audit(
         actor,
         "petitions.petition.register",
         petition,
         state=petition.state,
         repeat_of=repeat_of.number if repeat_of else "",
-        override=bool(override and repeat_of),
+        override=bool(same.override and repeat_of),
         pending_of=pending_of.number if pending_of else "",
     )
     emit(
@@ -423,7 +423,6 @@ def _register(
             repeat_of=repeat_of.pk if repeat_of else None,
         )
     )
-    return petition
 
 
 @transaction.atomic
@@ -469,11 +468,6 @@ def registration_from_case(case: Case) -> Registration:
         township=case.township.code if case.township_id and case.township else "",
         petitioners=person if case.reporter_name and not case.anonymous else [],
     )
-
-
-def repeat_check(*, petitioner_ids: list[int], text: str) -> Petition | None:
-    """For the registration page: would this registration be flagged as a repeat?"""
-    return closed_by_re_review(petitioner_ids, text)
 
 
 def petitioners_matching(people: list[PersonIn]) -> list[int]:

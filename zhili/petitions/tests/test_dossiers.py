@@ -129,3 +129,10 @@ def test_one_clock_per_matter_the_case_waits_while_the_petition_runs(
     client.force_login(staff.dispatcher)
     page = client.get(f"/cases/{petition_case.case_no}/").content.decode()
     assert 'data-testid="held-by"' in page and "转信访办理" in page and petition.number in page
+    # The order shows on the petition's page, in the panel supervision registers
+    # (zhili.petitions.panels).
+    order = SupervisionOrder.objects.get(petition=petition)
+    client.force_login(staff.petition)
+    page = client.get(f"/petitions/{petition.number}/").content.decode()
+    panel = page.split('data-testid="petition-orders"')[1].split("</section>")[0]
+    assert f'href="/supervision/{order.number}/"' in panel

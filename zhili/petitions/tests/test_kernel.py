@@ -165,3 +165,14 @@ def test_the_register_is_read_by_selectors_and_shown_audited_by_services(
         "petitions.key_petitioner.view",
     ]
     assert services.key_records_show(actor=staff.township, petition=petition) == []
+
+
+def test_a_history_row_is_named_by_its_record_and_action() -> None:
+    """HistoryRow.record_field: the petition's, the appointment's and the order's rows."""
+    from zhili.petitions.models import PetitionEvent
+    from zhili.receptions.models import AppointmentEvent
+    from zhili.supervision.models import OrderEvent
+
+    assert str(PetitionEvent(petition_id=7, action="register")) == "7 register"
+    assert str(AppointmentEvent(appointment_id=8, action="book")) == "8 book"
+    assert str(OrderEvent(order_id=9, action="issue")) == "9 issue"

@@ -3,7 +3,7 @@
 a petitioner's personal data."""
 
 from datetime import datetime
-from typing import Any
+from typing import TypedDict
 from urllib.parse import quote
 
 from django import forms
@@ -30,10 +30,10 @@ from zhili.petitions import documents, routing, selectors, services, workflow
 from zhili.petitions.forms import ACTION_FORMS, AssignForm, FilterForm, ReplyForm
 from zhili.petitions.guards import extension_pending
 from zhili.petitions.models import Petition
+from zhili.petitions.panels import panel_context
 from zhili.petitions.services.reviews import default_review_unit
 from zhili.petitions.views.common import get_petition_or_404
 from zhili.petitions.views.registration import may_register
-from zhili.supervision.selectors import order_list
 
 PAGE_SIZE = 25
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -99,11 +99,28 @@ def petition_list(request: StaffRequest) -> HttpResponse:
 # --- detail and actions -------------------------------------------------------------------
 
 
-def _limits(petition: Petition) -> list[dict[str, Any]]:
-    """The time limits the petition has met or is running, for the dossier's boxes: a step
-    done shows when, the current step shows its state, a step skipped (not accepted) none."""
-    now = timezone.now()
-    rows = [
+class LimitBox(TypedDict, total=False):
+    """One time limit on the dossier: a step done (`done`), the current step, or one waiting
+    (`pending` says why it is not counting)."""
+
+    label: str
+    due: datetime | None
+    pending: str
+    done: datetime | None
+    late: bool
+    late_done: bool
+    window_closed: bool
+    done_label: str
+    provisional: bool
+
+
+# The windows the petitioner or the unit acts in (an objection, a request), not steps to do.
+WINDOWS = {"异议退回期限", "申请复查期限", "申请复核期限"}
+
+
+def _limit_rows(petition: Petition) -> list[tuple[str, datetime | None, datetime | None]]:
+    """Each limit of the petition's life in order: its label, when due, when met."""
+    return [
         ("转送交办", petition.transfer_due, petition.transferred_at),
         ("异议退回期限", petition.hand_back_until, petition.hand_back_at),
         ("受理告知", petition.accept_due, petition.accepted_at),
@@ -113,44 +130,55 @@ def _limits(petition: Petition) -> list[dict[str, Any]]:
         ("申请复核期限", petition.re_review_request_until, petition.re_review_requested_at),
         ("复核意见", petition.re_review_due, petition.re_review_decided_at),
     ]
-    windows = {"异议退回期限", "申请复查期限", "申请复核期限"}
-    provisional = {"异议退回期限": petition.hand_back_provisional}
+
+
+def _limits(petition: Petition) -> list[LimitBox]:
+    """The time limits the petition has met or is running, for the dossier's boxes: a step
+    done shows when, the current step shows its state, a step skipped (not accepted) none."""
+    now = timezone.now()
     # A window opened by a delivery not recorded yet; a limit stopped by a hearing.
     waiting = {
-        "申请复查期限": petition.replied_at and not petition.reply_delivered_on,
-        "申请复核期限": petition.review_decided_at and not petition.review_delivered_on,
+        "申请复查期限": bool(petition.replied_at and not petition.reply_delivered_on),
+        "申请复核期限": bool(petition.review_decided_at and not petition.review_delivered_on),
     }
     paused = {"复查意见", "复核意见"} if petition.hearing_started_on else set()
-    limits: list[dict[str, Any]] = []
-    for label, due, done in rows:
-        current = due is not None and due == petition.due_at
+    limits: list[LimitBox] = []
+    for label, due, done in _limit_rows(petition):
         if waiting.get(label) and done is None:
             limits.append({"label": label, "due": None, "pending": "自送达之日起算"})
-            continue
-        if label in paused and due is not None and done is None:
+        elif label in paused and due is not None and done is None:
             limits.append({"label": label, "due": due, "pending": "听证中，期限暂停"})
-            continue
-        if due is None or (done is None and not current and label not in windows):
-            continue
-        if label == "异议退回期限" and done is None and petition.accepted_at:
-            continue  # accepted without objection: the window no longer matters
-        limits.append(
-            {
-                "label": label,
-                "due": due,
-                "done": done,
-                "late": done is None and current and due < now,
-                "late_done": bool(done and done > due),
-                "window_closed": label in windows and done is None and due < now,
-                # A window is not "done": the objection or the request was made in it.
-                "done_label": "提出" if label in windows else "完成",
-                "provisional": provisional.get(label, False),
-            }
-        )
+        elif due is not None and _shown(petition, label, due, done):
+            limits.append(_limit_box(petition, label, due, done, now))
     return limits
 
 
-def detail_context(user: Actor, petition: Petition) -> dict[str, Any]:
+def _shown(petition: Petition, label: str, due: datetime, done: datetime | None) -> bool:
+    """A limit met, the current one, or a window; not the hand-back window once accepted
+    without objection."""
+    if done is None and due != petition.due_at and label not in WINDOWS:
+        return False
+    return not (label == "异议退回期限" and done is None and petition.accepted_at)
+
+
+def _limit_box(
+    petition: Petition, label: str, due: datetime, done: datetime | None, now: datetime
+) -> LimitBox:
+    current = due == petition.due_at
+    return {
+        "label": label,
+        "due": due,
+        "done": done,
+        "late": done is None and current and due < now,
+        "late_done": bool(done and done > due),
+        "window_closed": label in WINDOWS and done is None and due < now,
+        # A window is not "done": the objection or the request was made in it.
+        "done_label": "提出" if label in WINDOWS else "完成",
+        "provisional": petition.hand_back_provisional if label == "异议退回期限" else False,
+    }
+
+
+def detail_context(user: Actor, petition: Petition) -> dict[str, object]:
     parties = list(selectors.petition_parties(petition))
     key_records = services.key_records_show(actor=user, petition=petition)
     keys = {record.petitioner_id for record in key_records}
@@ -171,7 +199,6 @@ def detail_context(user: Actor, petition: Petition) -> dict[str, Any]:
         "can_reveal": can(user, Action.PERSONAL_DATA_REVEAL),
         "may_key": may_key,
         "key_records": key_records,
-        "orders": order_list(user=user).filter(petition=petition),
         "case_visible": petition.case_id is not None
         and case_selectors.case_list(user=user).filter(pk=petition.case_id).exists(),
         "review_unit": default_review_unit(petition),
@@ -179,10 +206,11 @@ def detail_context(user: Actor, petition: Petition) -> dict[str, Any]:
         "route_target": routing.target_for(
             petition.kind, petition.category, petition.registering_unit
         ),
+        **panel_context(user, petition),
     }
 
 
-def _initial(form_class: type[forms.Form], petition: Petition) -> dict[str, Any]:
+def _initial(form_class: type[forms.Form], petition: Petition) -> dict[str, str]:
     """What an action's form starts with: the unit the law sends the petition to, the
     requests of a reply as registered."""
     if form_class is ReplyForm:

@@ -18,6 +18,7 @@ from zhili.orgs.views import forbidden, requires
 from zhili.petitions import routing, selectors, services, workflow
 from zhili.petitions.forms import PERSON_ROWS, RegisterForm
 from zhili.petitions.models import KeyPetitioner, Petition, State
+from zhili.petitions.services.registration import Registration
 from zhili.petitions.views.common import error_status
 
 # --- registration -------------------------------------------------------------------------
@@ -52,24 +53,34 @@ def _submit(request: StaffRequest, form: RegisterForm, case: Case | None = None)
     if not form.is_valid():
         return _register_page(request, form, case=case, status=400)
     try:
-        data = form.registration()
-        if case is not None:
-            petition = services.petition_open_from_case(actor=request.user, case=case, data=data)
-        else:
-            petition = services.petition_register(actor=request.user, data=data)
+        petition = _registered(request.user, form.registration(), case)
     except DomainError as exc:
-        field = exc.field or ""
-        if field in form.fields:
-            form.add_error(field, exc.message)
-            return _register_page(request, form, case=case, status=error_status(exc))
-        return _register_page(
-            request,
-            form,
-            case=case,
-            status=error_status(exc),
-            error=exc.message,
-            error_field=field,
-        )
+        return _refused_page(request, form, case, exc)
+    _tell_registered(request, petition)
+    return redirect("petitions:detail", number=petition.number)
+
+
+def _registered(user: Actor, data: Registration, case: Case | None) -> Petition:
+    if case is not None:
+        return services.petition_open_from_case(actor=user, case=case, data=data)
+    return services.petition_register(actor=user, data=data)
+
+
+def _refused_page(
+    request: StaffRequest, form: RegisterForm, case: Case | None, exc: DomainError
+) -> HttpResponse:
+    """The form again, the service's error beside its field (or above the form)."""
+    field = exc.field or ""
+    if field in form.fields:
+        form.add_error(field, exc.message)
+        return _register_page(request, form, case=case, status=error_status(exc))
+    return _register_page(
+        request, form, case=case, status=error_status(exc), error=exc.message, error_field=field
+    )
+
+
+def _tell_registered(request: StaffRequest, petition: Petition) -> None:
+    """The messages after registering: registered, refused as a repeat, or flagged."""
     if petition.repeat_of is not None and petition.state == State.NOT_ACCEPTED:
         messages.warning(
             request,
@@ -86,7 +97,6 @@ def _submit(request: StaffRequest, form: RegisterForm, case: Case | None = None)
         messages.warning(request, f"{petition.pending_flag}，请核实后再转送交办")
     for record in services.key_records_show(actor=request.user, petition=petition):
         messages.warning(request, f"重点上访人员：{key_line(record)}")
-    return redirect("petitions:detail", number=petition.number)
 
 
 def key_line(record: KeyPetitioner) -> str:

@@ -2,8 +2,6 @@
 and leader; petition staff (RECEPTIONS_MANAGE) assign one here by petition number, leaders
 (RECEPTIONS_RECEIVE) read."""
 
-from typing import Any
-
 from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
@@ -18,7 +16,7 @@ from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
 from zhili.petitions.models import Petition
 from zhili.receptions import selectors, services
-from zhili.receptions.forms import AssignOwnershipForm, OwnershipFilterForm
+from zhili.receptions.forms import AssignOwnershipForm, LeaderChoice, OwnershipFilterForm
 from zhili.receptions.models import Ownership
 from zhili.receptions.views.common import person_label, petition_url, refused
 
@@ -28,7 +26,7 @@ OWNERSHIP_PAGE_SIZE = 30
 # --- the assign form --------------------------------------------------------------------------
 
 
-def leader_groups(user: Actor, petition: Petition | None = None) -> list[Any]:
+def leader_groups(user: Actor, petition: Petition | None = None) -> list[LeaderChoice]:
     """The leader choices of the assign form: every leader a petition in scope may go to,
     grouped by center; once the petition is known, only those its level takes."""
     if petition is not None:

@@ -210,7 +210,7 @@ SCENARIOS: dict[str, Scenario] = {
         done="[data-testid=done-{case_no}]",
     ),
     "supervision-answer": Scenario(
-        covers="supervision/templates/supervision/_action_form.html",
+        covers="core/templates/core/_action_form.html",  # from supervision/_detail_body.html
         user="zjj",
         prepare=supervision_order,
         opens=("[data-testid=action-answer]",),
@@ -223,7 +223,7 @@ SCENARIOS: dict[str, Scenario] = {
         done="[data-testid=action-done]",
     ),
     "mediation-session": Scenario(
-        covers="mediation/templates/mediation/_action_form.html",
+        covers="core/templates/core/_action_form.html",  # from mediation/_detail_body.html
         user="mediator1",
         prepare=dispute_in_mediation,
         opens=("[data-testid=action-session]",),
@@ -262,7 +262,7 @@ SCENARIOS: dict[str, Scenario] = {
         done="[data-testid=exemplary-{dispute}]",
     ),
     "petition-reply": Scenario(
-        covers="petitions/templates/petitions/_action_form.html",
+        covers="core/templates/core/_action_form.html",  # from petitions/_detail_body.html
         user="township",
         prepare=petition_being_handled,
         opens=("[data-testid=action-reply]",),
@@ -341,7 +341,7 @@ SCENARIOS: dict[str, Scenario] = {
         done="[data-testid=action-done]:has-text('已预约 09:00')",
     ),
     "reception-record": Scenario(
-        covers="receptions/templates/receptions/_action_form.html",
+        covers="core/templates/core/_action_form.html",  # from receptions/_action_form.html
         user="leader",
         prepare=booked_day,
         opens=("[data-testid=act-receive-{appointment}]",),

@@ -14,8 +14,9 @@ from config import event_handlers
 from zhili.conftest import Tree, make_org
 from zhili.core.models import OutboxDelivery, OutboxEvent
 from zhili.core.outbox import deliver_pending
-from zhili.petitions import handlers
 from zhili.petitions.models import Petition, PetitionEvent
+from zhili.petitions.tests import conftest as petition_fixtures
+from zhili.receptions import handlers
 from zhili.receptions.models import RotaDay
 from zhili.receptions.services import (
     appointment_book,
@@ -35,14 +36,18 @@ from zhili.web.tests.conftest import (  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
+# The petitions' fixtures: a registered petition and the staff who handle it.
+staff = petition_fixtures.staff
+register = petition_fixtures.register
+
 TODAY = date(2026, 11, 26)  # the test epoch, a working day
 
 
 @pytest.mark.parametrize(
     ("name", "path"),
     [
-        ("receptions.reception_recorded", "zhili.petitions.handlers.note_reception"),
-        ("receptions.ownership_changed", "zhili.petitions.handlers.note_ownership"),
+        ("receptions.reception_recorded", "zhili.receptions.handlers.note_reception"),
+        ("receptions.ownership_changed", "zhili.receptions.handlers.note_ownership"),
     ],
 )
 def test_the_registry_delivers_the_receptions_events_to_the_petitions(name: str, path: str) -> None:
@@ -238,7 +243,7 @@ def test_the_dossier_page_shows_the_lines_with_their_labels(
     # The raw action names are never shown (the timeline's items carry them as data-action,
     # zhili/core/templates/core/_timeline.html, not as text).
     shown = strip_tags(timeline)
-    for raw in handlers.TIMELINE_LABELS:
+    for raw in (*handlers.TIMELINE_LABELS, "recompute"):
         assert raw not in shown
     assert "视频接访" in timeline and "处理意见：镇政府十日内答复" in timeline
     assert f"包案领导{staff.leader.display_name}：已化解" in timeline
