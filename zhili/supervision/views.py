@@ -217,16 +217,10 @@ PAGES: DossierPages[SupervisionOrder] = DossierPages(
 )
 
 
-def detail_response(
-    request: StaffRequest, order: SupervisionOrder, *, status: int = 200, **extra: object
-) -> HttpResponse:
-    return dossier_views.detail_response(request, PAGES, order, status=status, **extra)
-
-
 @requires(Action.SUPERVISION_VIEW)
 @require_GET
 def order_detail(request: StaffRequest, number: str) -> HttpResponse:
-    return detail_response(request, get_order_or_404(request.user, number))
+    return dossier_views.detail_response(request, PAGES, get_order_or_404(request.user, number))
 
 
 @requires(Action.SUPERVISION_VIEW)
