@@ -14,6 +14,7 @@ DEMO_LOADERS = [
     "zhili.mediation.demo.load",
     "zhili.mediation.reports.demo.load",
     "zhili.petitions.demo.load",
+    "zhili.supervision.demo.load_petition_orders",
     "zhili.receptions.demo.load",
 ]
 

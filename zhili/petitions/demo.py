@@ -1,12 +1,12 @@
 """`zhili demo` for petitions: about 200 petitions received over the last six months, in
-every state, with their petitioners, timelines, cards and supervision orders, a few group
-visits, review and re-review chains, a repeat after re-review, and key petitioners.
+every state, with their petitioners, timelines and cards, a few group visits, review and
+re-review chains, a repeat after re-review, and key petitioners.
 
 Each petition's life is played in memory with the regulation's calendar-day limits
 (zhili.petitions.deadlines) and written in bulk, numbered in order of receipt from the
-counter (take_block); the repeats after re-review are numbered after them. The red
-cards open their supervision orders through the same service as the outbox handler
-(order_open_for_petition_red_card, dated at the card). Extra demo users (handlers in units
+counter (take_block); the repeats after re-review are numbered after them. The red cards'
+supervision orders are opened by the supervision demo (`load_petition_orders`), which runs
+after this one. Extra demo users (handlers in units
 the personas do not cover) are created here with the demo password.
 
 Idempotent: when demo petitions exist, nothing is written again.
@@ -48,7 +48,6 @@ from zhili.petitions.models import (
     State,
 )
 from zhili.petitions.services.registration import REPEAT_MESSAGE, REPEAT_WHERE
-from zhili.supervision.services import order_open_for_petition_red_card
 
 SEED = 2022
 COUNT = 200
@@ -776,19 +775,13 @@ def _load(stdout: TextIO, units: dict[str, Organization], started: float) -> dic
         f"重复信访 {len(repeats)} 件） ... {time.monotonic() - started:.1f}s",
     )
     keys = _key_petitioners(rng, repeats, parties, townships, officer)
-    orders = 0
-    for petition in sorted(
-        (p for p in petitions if p.card == Card.RED), key=lambda p: p.card_at or now
-    ):
-        if order_open_for_petition_red_card(petition_id=petition.pk, issued_at=petition.card_at):
-            orders += 1
     cards = {c: sum(1 for p in petitions if p.card == c) for c in (Card.YELLOW, Card.RED)}
     _say(
         stdout,
-        f"重点上访人员 {keys} 人，黄牌 {cards[Card.YELLOW]} 件，红牌 {cards[Card.RED]} 件，"
-        f"督办单 {orders} 件 ... {time.monotonic() - started:.1f}s",
+        f"重点上访人员 {keys} 人，黄牌 {cards[Card.YELLOW]} 件，红牌 {cards[Card.RED]} 件 ... "
+        f"{time.monotonic() - started:.1f}s",
     )
-    return {"petitions": len(petitions) + len(repeats), "key_petitioners": keys, "orders": orders}
+    return {"petitions": len(petitions) + len(repeats), "key_petitioners": keys}
 
 
 def _key_petitioners(

@@ -28,6 +28,8 @@ from zhili.core.audit import audit
 from zhili.core.models import NumberCounter, Series
 from zhili.orgs.demo.data import COUNTY
 from zhili.orgs.models import Organization, User
+from zhili.petitions.models import Card as PetitionCard
+from zhili.petitions.models import Petition
 from zhili.supervision.models import (
     OrderEvent,
     OrderKind,
@@ -39,6 +41,7 @@ from zhili.supervision.services import (
     answer_due,
     due_fields,
     moment_text,
+    order_open_for_petition_red_card,
     order_open_for_red_card,
 )
 
@@ -328,3 +331,22 @@ def unload() -> None:
     SupervisionOrder.objects.filter(case__is_demo=True).delete()
     if not SupervisionOrder.objects.exists():
         NumberCounter.objects.filter(series=Series.ORDER).delete()
+
+
+def load_petition_orders(*, stdout: TextIO) -> dict[str, Any]:
+    """Open the order of every red-carded demo petition, in card order, through the outbox
+    handler's service, dated at the card; runs after the petitions demo. Idempotent: a card
+    that already has its order is skipped."""
+    started = time.monotonic()
+    red = Petition.objects.filter(is_demo=True, card=PetitionCard.RED, card_at__isnull=False)
+    on_petitions = SupervisionOrder.objects.filter(petition__isnull=False)
+    before = on_petitions.count()
+    with transaction.atomic():
+        for pk, card_at in red.order_by("card_at", "id").values_list("id", "card_at"):
+            order_open_for_petition_red_card(petition_id=pk, issued_at=card_at)
+    opened = on_petitions.count() - before
+    _say(
+        stdout,
+        f"信访红牌 {red.count()} 件，新开督办单 {opened} 件 ... {time.monotonic() - started:.1f}s",
+    )
+    return {"created": {"orders": opened}}
