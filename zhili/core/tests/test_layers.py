@@ -32,7 +32,6 @@ LAYERS = [
 APPS = {p.name for p in (ROOT / "zhili").iterdir() if (p / "apps.py").exists()}
 
 
-
 def _app(module: str) -> str | None:
     parts = module.split(".")
     if parts[0] != "zhili" or len(parts) < 2:
