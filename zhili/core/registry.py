@@ -7,10 +7,14 @@ lower app never names the higher one. Entries keep the order they were registere
 apps' order in INSTALLED_APPS), after those the owning app registered itself.
 """
 
-from collections.abc import Iterator
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model
+
+if TYPE_CHECKING:
+    from zhili.core.types import Actor
 
 T = TypeVar("T")
 
@@ -39,3 +43,17 @@ class Registry(Generic[T]):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._entries)
+
+
+R = TypeVar("R")
+Panel = Callable[["Actor", R], Iterable[Model]]
+
+
+class Panels(Registry[Panel[R]]):
+    """What higher apps show on a lower app's record page (the supervision orders on a case or
+    a petition): each entry gives the rows of the record the user may see, under the name the
+    page's templates read them by."""
+
+    def context(self, user: "Actor", record: R) -> dict[str, list[Model]]:
+        """Every registered panel's rows for `user`, by the name the templates read."""
+        return {name: list(rows(user, record)) for name, rows in self.items()}

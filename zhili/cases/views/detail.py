@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zhili.cases import duplicates, returns, selectors, services, workflow
 from zhili.cases.forms import ACTION_FORMS, ONE_CLICK
 from zhili.cases.models import Case, State
-from zhili.cases.panels import panel_context
+from zhili.cases.panels import CASE_PANELS
 from zhili.cases.services import handing
 from zhili.cases.services.dossiers import case_dossiers, dossier_openers
 from zhili.cases.views.common import (
@@ -86,7 +86,7 @@ def detail_context(user: Actor, case: Case, **extra: object) -> dict[str, object
         ),
         "handle_status": _handle_status(case),
         "map_config": _map_config(case),
-        **panel_context(user, case),
+        **CASE_PANELS.context(user, case),
         **extra,
     }
 

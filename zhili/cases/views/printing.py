@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from zhili.cases import documents, selectors
-from zhili.cases.panels import panel_context
+from zhili.cases.panels import CASE_PANELS
 from zhili.cases.views.common import get_case_or_404
 from zhili.cases.views.detail import timeline
 from zhili.core.errors import DomainError
@@ -37,7 +37,7 @@ def case_form(request: StaffRequest, case_no: str) -> HttpResponse:
         "center": documents.county_center(case),
         "timeline": timeline(case),
         "assists": list(selectors.case_assists(case)),
-        **panel_context(user, case),
+        **CASE_PANELS.context(user, case),
         "can_reveal": bool(case.reporter_phone) and can(user, Action.PERSONAL_DATA_REVEAL),
         "printed_at": timezone.now(),
         "back_url": reverse("cases:detail", args=[case.case_no]),

@@ -30,7 +30,7 @@ from zhili.petitions import documents, routing, selectors, services, workflow
 from zhili.petitions.forms import ACTION_FORMS, AssignForm, FilterForm, ReplyForm
 from zhili.petitions.guards import extension_pending
 from zhili.petitions.models import Petition
-from zhili.petitions.panels import panel_context
+from zhili.petitions.panels import PETITION_PANELS
 from zhili.petitions.services.reviews import default_review_unit
 from zhili.petitions.views.common import get_petition_or_404
 from zhili.petitions.views.registration import may_register
@@ -206,7 +206,7 @@ def detail_context(user: Actor, petition: Petition) -> dict[str, object]:
         "route_target": routing.target_for(
             petition.kind, petition.category, petition.registering_unit
         ),
-        **panel_context(user, petition),
+        **PETITION_PANELS.context(user, petition),
     }
 
 
