@@ -8,6 +8,10 @@ import pytest
 from zhili.core.loop import run_until_stopped
 from zhili.core.supervisor import PARENT_ENV
 
+# Each round closes this thread's stale database connections, as a worker's loop must; once a
+# test before these (in the same process) has opened one, that is database access.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(autouse=True)
 def restore_signal_handlers():
