@@ -2,10 +2,11 @@
 
 Under /api/ and /m/api/ every error is `{"detail", "code", "field"}` (docs/api.md); an app
 with an interface of its own format registers it (`register_interface`, from its
-AppConfig.ready()): the Open311 app does, for the GeoReport v2 error list under /open311/. The views answer their own errors so; this
-catches what reaches Django's own handlers instead, which answer HTML (or, with DEBUG on, a
-traceback page): a server error (500), a body over DATA_UPLOAD_MAX_MEMORY_SIZE (413), a CSRF
-refusal (403, through CSRF_FAILURE_VIEW), an unknown path (404) or a method not allowed (405).
+AppConfig.ready()): the Open311 app does, for the GeoReport v2 error list under /open311/.
+The views answer their own errors so; this catches what reaches Django's own handlers
+instead, which answer HTML (or, with DEBUG on, a traceback page): a server error (500), a body
+over DATA_UPLOAD_MAX_MEMORY_SIZE (413), a CSRF refusal (403, through CSRF_FAILURE_VIEW), an
+unknown path (404) or a method not allowed (405).
 Django still logs a server error with its traceback before it is rewritten here.
 """
 
