@@ -3,10 +3,10 @@ in the organization tree itself, with no outside geocoder.
 
 Every township and village center gives its place name (its `area_name`, else its name
 without 综治中心) and a few aliases:
-- a township: the full name (白塔埠镇, 牛山街道) and its stem without 镇 / 乡 / 街道 /
-  (国营)农场 / 国营场 (白塔埠, 牛山);
-- a village: the full name (夏沟村, 花园社区), the stem with 村 / 社区 / 居委会 / 村委会
-  (夏沟居委会 ...), and the bare stem (夏沟).
+- a township: the full name（白塔埠镇，牛山街道）and its stem without 镇 / 乡 / 街道 /
+  （国营）农场 / 国营场（白塔埠，牛山）；
+- a village: the full name（夏沟村，花园社区）, the stem with 村 / 社区 / 居委会 / 村委会
+  （夏沟居委会……）, and the bare stem（夏沟）.
 
 A full name, or a stem with a suffix, is a firm match anywhere in the address. A bare stem
 is weaker: a township's stem counts only when no township is named in full, a village's
