@@ -48,8 +48,15 @@ scheduler: setup
 browser:
 	@scripts/ensure-chromium
 
+# The suite runs in parallel workers (pytest-xdist, JOBS of them, one per core by default), a
+# test file to a worker at a time, each worker with its own test database and Redis database
+# (config/pytest_workers.py). The schemathesis fuzz modules then run in one process: xdist
+# would report each of their generated tests (one per API operation) as a single test.
+JOBS ?= auto
+FUZZ_TESTS := zhili/core/tests/test_fuzz_api.py zhili/core/tests/test_fuzz_open311.py
 test: setup browser
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(JOBS) --dist loadfile $(addprefix --ignore=,$(FUZZ_TESTS))
+	$(BIN)/pytest -q -p no:cacheprovider $(FUZZ_TESTS)
 
 # The day-sensitive tests (the demo, the calendar, other processes) again on the process clock,
 # moved by Debian's faketime to days that broke things before: the first working day of a year
@@ -60,7 +67,7 @@ test-days: setup browser
 	@for day in $(DAYS); do \
 	  echo "== tests on $$day (faketime)"; \
 	  ZHILI_TEST_CLOCK=process faketime -f "@$$(echo $$day | tr T ' ')" \
-	    $(BIN)/pytest -q -p no:cacheprovider -m "any_day or real_clock" || exit 1; \
+	    $(BIN)/pytest -q -p no:cacheprovider -n $(JOBS) --dist loadfile -m "any_day or real_clock" || exit 1; \
 	done
 
 # The deeper fuzzing run (docs/operations.md, "Fuzzing"): every /api/v1/ and Open311 operation
@@ -71,7 +78,7 @@ FUZZ_SEED ?= 7
 fuzz: setup
 	ZHILI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) ZHILI_FUZZ_SEED=$(FUZZ_SEED) ZHILI_FUZZ_COVERAGE=1 \
 	ZHILI_FUZZ_ONLY_5XX=1 ZHILI_FUZZ_SCENARIOS=200 ZHILI_FUZZ_STEPS=10 ZHILI_FUZZ_STATEFUL_PATHS=. \
-	  $(BIN)/pytest -q -p no:cacheprovider zhili/core/tests/test_fuzz_api.py zhili/core/tests/test_fuzz_open311.py
+	  $(BIN)/pytest -q -p no:cacheprovider $(FUZZ_TESTS)
 
 bench: setup
 	$(BIN)/python -m bench
