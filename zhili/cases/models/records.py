@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from zhili.cases.models.case import Case
 from zhili.core.dossier.history import HistoryRow
+from zhili.core.fields import ProtectedRef
 
 
 class CaseEvent(HistoryRow):
@@ -32,9 +33,7 @@ class CaseAttachment(models.Model):
     name = models.CharField("文件名", max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = ProtectedRef(settings.AUTH_USER_MODEL, null=True)
     uploaded_at = models.DateTimeField(default=timezone.now)
     event = models.ForeignKey(
         CaseEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"

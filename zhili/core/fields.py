@@ -1,0 +1,43 @@
+"""Field kinds the models of every app repeat."""
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from django.db import models
+
+_ST = TypeVar("_ST", contravariant=True)
+_GT = TypeVar("_GT", covariant=True)
+
+
+class ProtectedRef(models.ForeignKey[_ST, _GT]):
+    """A reference that protects its target: ``on_delete=PROTECT``, no reverse accessor
+    (``related_name="+"``) unless one is named, and, when ``null=True``, optional in forms
+    too (``blank`` follows ``null`` unless given).
+
+    A field class rather than a function returning a ForeignKey, so that the type checker's
+    Django plugin still sees a related field with its target model and nullability. It
+    deconstructs as a plain ForeignKey: migrations do not know it.
+    """
+
+    def __init__(
+        self,
+        to: type[models.Model] | str,
+        verbose_name: str | None = None,
+        *,
+        null: bool = False,
+        blank: bool | None = None,
+        related_name: str = "+",
+        on_delete: Callable[..., None] = models.PROTECT,
+    ) -> None:
+        super().__init__(
+            to,
+            on_delete,
+            related_name=related_name,
+            verbose_name=verbose_name,
+            null=null,
+            blank=null if blank is None else blank,
+        )
+
+    def deconstruct(self) -> tuple[str, str, Sequence[object], dict[str, object]]:
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.ForeignKey", args, kwargs
