@@ -41,3 +41,18 @@ class ProtectedRef(models.ForeignKey[_ST, _GT]):
     def deconstruct(self) -> tuple[str, str, Sequence[object], dict[str, object]]:
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.ForeignKey", args, kwargs
+
+
+def path_index(field: str, name: str) -> models.Index:
+    """An index on a materialized path column for the scope filter's prefix scan.
+
+    LIKE 'prefix%' on PostgreSQL needs pattern ops unless the collation is C.
+    """
+    return models.Index(fields=[field], name=name, opclasses=["varchar_pattern_ops"])
+
+
+def set_index(field: str, name: str) -> models.Index:
+    """A partial index of the rows whose `field` is set: what a sweep of open deadlines reads."""
+    return models.Index(
+        fields=[field], name=name, condition=models.Q(**{f"{field}__isnull": False})
+    )

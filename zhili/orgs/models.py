@@ -4,7 +4,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
-from zhili.core.fields import ProtectedRef
+from zhili.core.fields import ProtectedRef, path_index
 
 
 class Level(models.TextChoices):
@@ -65,10 +65,7 @@ class Organization(models.Model):
         ordering = ["path"]
         constraints = [models.UniqueConstraint(fields=["path"], name="org_path_unique")]
         indexes = [
-            # LIKE 'prefix%' on PostgreSQL needs pattern ops unless the collation is C.
-            models.Index(
-                fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]
-            ),
+            path_index("path", "org_path_prefix"),
             models.Index(fields=["level", "kind"]),
         ]
 

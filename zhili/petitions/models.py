@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from zhili.core.dossier.history import HistoryRow
-from zhili.core.fields import ProtectedRef
+from zhili.core.fields import ProtectedRef, path_index, set_index
 from zhili.orgs.models import Organization
 
 
@@ -265,26 +265,10 @@ class Petition(models.Model):
         indexes = [
             models.Index(fields=["-received_at", "-id"], name="petition_recent"),
             models.Index(fields=["state", "-received_at", "-id"], name="petition_state_recent"),
-            models.Index(
-                fields=["registering_path"],
-                name="petition_registering_path",
-                opclasses=["varchar_pattern_ops"],
-            ),
-            models.Index(
-                fields=["handling_path"],
-                name="petition_handling_path",
-                opclasses=["varchar_pattern_ops"],
-            ),
-            models.Index(
-                fields=["warn_at"],
-                name="petition_warn_open",
-                condition=models.Q(warn_at__isnull=False),
-            ),
-            models.Index(
-                fields=["due_at"],
-                name="petition_due_open",
-                condition=models.Q(due_at__isnull=False),
-            ),
+            path_index("registering_path", "petition_registering_path"),
+            path_index("handling_path", "petition_handling_path"),
+            set_index("warn_at", "petition_warn_open"),
+            set_index("due_at", "petition_due_open"),
         ]
 
     def __str__(self) -> str:
@@ -348,13 +332,7 @@ class KeyPetitioner(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "重点上访人员"
         ordering = ["-since", "-id"]
-        indexes = [
-            models.Index(
-                fields=["responsible_path"],
-                name="key_petitioner_path",
-                opclasses=["varchar_pattern_ops"],
-            )
-        ]
+        indexes = [path_index("responsible_path", "key_petitioner_path")]
 
     def __str__(self) -> str:
         return f"{self.petitioner} {self.get_level_display()}"

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from zhili.core.dossier.history import HistoryRow
-from zhili.core.fields import ProtectedRef
+from zhili.core.fields import ProtectedRef, path_index
 from zhili.orgs.models import Organization
 
 # How many appointments a rota day takes unless the officer sets another number
@@ -52,11 +52,7 @@ class RotaDay(models.Model):
             )
         ]
         indexes = [
-            models.Index(
-                fields=["org_path"],
-                name="receptions_rota_path",
-                opclasses=["varchar_pattern_ops"],
-            ),
+            path_index("org_path", "receptions_rota_path"),
             models.Index(fields=["leader", "date"], name="receptions_rota_leader"),
             models.Index(fields=["date"], name="receptions_rota_date"),
         ]
@@ -127,11 +123,7 @@ class Appointment(models.Model):
             )
         ]
         indexes = [
-            models.Index(
-                fields=["org_path"],
-                name="receptions_appt_path",
-                opclasses=["varchar_pattern_ops"],
-            ),
+            path_index("org_path", "receptions_appt_path"),
         ]
 
     def __str__(self) -> str:
@@ -198,11 +190,7 @@ class Reception(models.Model):
         verbose_name = verbose_name_plural = "接访记录"
         ordering = ["-received_at", "-id"]
         indexes = [
-            models.Index(
-                fields=["org_path"],
-                name="receptions_record_path",
-                opclasses=["varchar_pattern_ops"],
-            ),
+            path_index("org_path", "receptions_record_path"),
             models.Index(fields=["leader", "-received_at"], name="receptions_record_leader"),
             models.Index(fields=["received_at"], name="receptions_record_time"),
         ]
@@ -249,11 +237,7 @@ class Ownership(models.Model):
             )
         ]
         indexes = [
-            models.Index(
-                fields=["org_path"],
-                name="receptions_owner_path",
-                opclasses=["varchar_pattern_ops"],
-            ),
+            path_index("org_path", "receptions_owner_path"),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from zhili.core.dossier.history import HistoryRow
-from zhili.core.fields import ProtectedRef
+from zhili.core.fields import ProtectedRef, path_index
 from zhili.orgs.models import Organization
 
 
@@ -87,21 +87,9 @@ class SupervisionOrder(models.Model):
         ]
         indexes = [
             models.Index(fields=["unit", "kind", "issued_at"], name="supervision_unit_recent"),
-            models.Index(
-                fields=["unit_path"],
-                name="supervision_unit_path",
-                opclasses=["varchar_pattern_ops"],
-            ),
-            models.Index(
-                fields=["copy_path"],
-                name="supervision_copy_path",
-                opclasses=["varchar_pattern_ops"],
-            ),
-            models.Index(
-                fields=["center_path"],
-                name="supervision_center_path",
-                opclasses=["varchar_pattern_ops"],
-            ),
+            path_index("unit_path", "supervision_unit_path"),
+            path_index("copy_path", "supervision_copy_path"),
+            path_index("center_path", "supervision_center_path"),
         ]
 
     def __str__(self) -> str:

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from zhili.cases.models.catalog import Category, ResponsibilityRule
 from zhili.cases.models.choices import WORK_STATES, Card, Channel, Rating, State, Urgency
-from zhili.core.fields import ProtectedRef
+from zhili.core.fields import ProtectedRef, path_index, set_index
 from zhili.orgs.models import Grid, Organization
 
 
@@ -114,22 +114,10 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["-registered_at", "-id"], name="case_recent"),
             models.Index(fields=["state", "-registered_at", "-id"], name="case_state_recent"),
-            models.Index(
-                fields=["area_path"], name="case_area_path", opclasses=["varchar_pattern_ops"]
-            ),
-            models.Index(
-                fields=["dispatch_path"],
-                name="case_dispatch_path",
-                opclasses=["varchar_pattern_ops"],
-            ),
-            models.Index(
-                fields=["unit_path"], name="case_unit_path", opclasses=["varchar_pattern_ops"]
-            ),
-            models.Index(
-                fields=["warn_at"],
-                name="case_warn_open",
-                condition=models.Q(warn_at__isnull=False),
-            ),
+            path_index("area_path", "case_area_path"),
+            path_index("dispatch_path", "case_dispatch_path"),
+            path_index("unit_path", "case_unit_path"),
+            set_index("warn_at", "case_warn_open"),
             models.Index(fields=["channel", "external_id"], name="case_external"),
             # The open cases alone (a few thousand among the years of closed ones): what the
             # home page counts (zhili.cases.selectors.work_counts filters on exactly these

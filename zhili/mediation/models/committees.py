@@ -9,14 +9,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from zhili.core.fields import ProtectedRef
+from zhili.core.fields import ProtectedRef, path_index
 from zhili.mediation.models.kinds import DisputeKind
 from zhili.orgs.models import Level, Organization
-
-
-def path_index(field: str, name: str) -> models.Index:
-    # LIKE 'prefix%' on PostgreSQL needs pattern ops unless the collation is C.
-    return models.Index(fields=[field], name=name, opclasses=["varchar_pattern_ops"])
 
 
 class Gender(models.TextChoices):

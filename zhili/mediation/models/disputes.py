@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from zhili.cases.models import Card
 from zhili.core.dossier.history import HistoryRow
-from zhili.core.fields import ProtectedRef
-from zhili.mediation.models.committees import Committee, MediationRoom, Mediator, path_index
+from zhili.core.fields import ProtectedRef, path_index, set_index
+from zhili.mediation.models.committees import Committee, MediationRoom, Mediator
 from zhili.mediation.models.kinds import DisputeKind
 from zhili.orgs.models import Grid, Level, Organization
 
@@ -287,11 +287,7 @@ class RiskAlert(models.Model):
         ]
         indexes = [
             path_index("unit_path", "mediation_risk_unit_path"),
-            models.Index(
-                fields=["warn_at"],
-                name="mediation_risk_warn_open",
-                condition=models.Q(warn_at__isnull=False),
-            ),
+            set_index("warn_at", "mediation_risk_warn_open"),
         ]
 
     def __str__(self) -> str:
