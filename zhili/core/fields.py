@@ -9,10 +9,10 @@ _ST = TypeVar("_ST", contravariant=True)
 _GT = TypeVar("_GT", covariant=True)
 
 
-class ProtectedRef(models.ForeignKey[_ST, _GT]):
-    """A reference that protects its target: ``on_delete=PROTECT``, no reverse accessor
-    (``related_name="+"``) unless one is named, and, when ``null=True``, optional in forms
-    too (``blank`` follows ``null`` unless given).
+class Ref(models.ForeignKey[_ST, _GT]):
+    """A reference to another record with the project's defaults: ``on_delete=PROTECT``
+    unless told, no reverse accessor (``related_name="+"``) unless one is named, and, when
+    ``null=True``, optional in forms too (``blank`` follows ``null`` unless given).
 
     A field class rather than a function returning a ForeignKey, so that the type checker's
     Django plugin still sees a related field with its target model and nullability. It

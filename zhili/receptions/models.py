@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from zhili.core.dossier.history import HistoryRow
-from zhili.core.fields import ProtectedRef, path_index
+from zhili.core.fields import Ref, path_index
 from zhili.orgs.models import Organization
 
 # How many appointments a rota day takes unless the officer sets another number
@@ -31,15 +31,15 @@ class RotaDay(models.Model):
     """One leader receiving petitioners on one working day for one organization (领导接访日)."""
 
     date = models.DateField("接访日期")
-    organization = ProtectedRef(Organization, "接访中心")
+    organization = Ref(Organization, "接访中心")
     org_path = models.CharField(max_length=400)
-    leader = ProtectedRef(settings.AUTH_USER_MODEL, "接访领导", related_name="rota_days")
+    leader = Ref(settings.AUTH_USER_MODEL, "接访领导", related_name="rota_days")
     place = models.CharField("接访地点", max_length=100)
     starts_at = models.TimeField("开始时间", default=DEFAULT_START)
     ends_at = models.TimeField("结束时间", default=DEFAULT_END)
     slots = models.PositiveSmallIntegerField("预约名额", default=default_slots)
     note = models.CharField("备注", max_length=200, blank=True)
-    created_by = ProtectedRef(settings.AUTH_USER_MODEL, "安排人", null=True)
+    created_by = Ref(settings.AUTH_USER_MODEL, "安排人", null=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -85,7 +85,7 @@ class Appointment(models.Model):
     Who comes: the registered petitioners (`petitioners`; when `petition` is given, its
     parties), or, for someone not registered yet, `visitor_name` and `visitor_phone`."""
 
-    rota_day = ProtectedRef(RotaDay, "接访日", related_name="appointments")
+    rota_day = Ref(RotaDay, "接访日", related_name="appointments")
     org_path = models.CharField(max_length=400)
     petitioners = models.ManyToManyField(
         "petitions.Petitioner", verbose_name="信访人", blank=True, related_name="+"
@@ -93,7 +93,7 @@ class Appointment(models.Model):
     visitor_name = models.CharField("来访人姓名", max_length=50, blank=True)
     visitor_phone = models.CharField("联系电话", max_length=20, blank=True)
     people_count = models.PositiveSmallIntegerField("来访人数", default=1)
-    petition = ProtectedRef(
+    petition = Ref(
         "petitions.Petition", "信访事项", null=True, related_name="reception_appointments"
     )
     slot_time = models.TimeField("预约时间")
@@ -106,7 +106,7 @@ class Appointment(models.Model):
         default=AppointmentState.BOOKED,
         db_index=True,
     )
-    booked_by = ProtectedRef(settings.AUTH_USER_MODEL, "预约登记人", null=True)
+    booked_by = Ref(settings.AUTH_USER_MODEL, "预约登记人", null=True)
     booked_at = models.DateTimeField(default=timezone.now)
     cancel_reason = models.CharField("取消原因", max_length=500, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -158,9 +158,9 @@ class Reception(models.Model):
         on_delete=models.PROTECT,
         related_name="reception",
     )
-    rota_day = ProtectedRef(RotaDay, "接访日", null=True, related_name="receptions")
-    leader = ProtectedRef(settings.AUTH_USER_MODEL, "接访领导", related_name="receptions_held")
-    organization = ProtectedRef(Organization, "接访中心")
+    rota_day = Ref(RotaDay, "接访日", null=True, related_name="receptions")
+    leader = Ref(settings.AUTH_USER_MODEL, "接访领导", related_name="receptions_held")
+    organization = Ref(Organization, "接访中心")
     org_path = models.CharField(max_length=400)
     received_at = models.DateTimeField("接访时间", default=timezone.now)
     mode = models.CharField("接访方式", max_length=20, choices=Mode.choices)
@@ -172,7 +172,7 @@ class Reception(models.Model):
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name="陪同接访人员", blank=True, related_name="+"
     )
-    petition = ProtectedRef("petitions.Petition", "信访事项", null=True, related_name="receptions")
+    petition = Ref("petitions.Petition", "信访事项", null=True, related_name="receptions")
     petitioners = models.ManyToManyField(
         "petitions.Petitioner", verbose_name="信访人", blank=True, related_name="+"
     )
@@ -181,9 +181,9 @@ class Reception(models.Model):
     people_count = models.PositiveSmallIntegerField("来访人数", default=1)
     request = models.TextField("来访诉求")
     decision = models.TextField("处理意见")
-    assigned_unit = ProtectedRef(Organization, "责任单位", null=True)
+    assigned_unit = Ref(Organization, "责任单位", null=True)
     deadline = models.DateField("办理时限", null=True, blank=True)
-    recorded_by = ProtectedRef(settings.AUTH_USER_MODEL, "记录人", null=True)
+    recorded_by = Ref(settings.AUTH_USER_MODEL, "记录人", null=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -206,8 +206,8 @@ class Reception(models.Model):
 class Ownership(models.Model):
     """A leader owns a petition until it is resolved (领导包案)."""
 
-    leader = ProtectedRef(settings.AUTH_USER_MODEL, "包案领导", related_name="ownerships")
-    petition = ProtectedRef("petitions.Petition", "信访事项", related_name="ownerships")
+    leader = Ref(settings.AUTH_USER_MODEL, "包案领导", related_name="ownerships")
+    petition = Ref("petitions.Petition", "信访事项", related_name="ownerships")
     # The leader's organization: a township secretary's 包案 counts for that township.
     org_path = models.CharField(max_length=400)
     since = models.DateField("包案日期")
@@ -222,7 +222,7 @@ class Ownership(models.Model):
     )
     resolved_at = models.DateTimeField("化解时间", null=True, blank=True)
     resolution = models.TextField("化解情况", blank=True)
-    created_by = ProtectedRef(settings.AUTH_USER_MODEL, null=True)
+    created_by = Ref(settings.AUTH_USER_MODEL, null=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -250,7 +250,7 @@ class OwnershipNote(models.Model):
     ownership = models.ForeignKey(Ownership, on_delete=models.CASCADE, related_name="notes")
     action = models.CharField(max_length=20)  # assign / progress / resolve
     note = models.TextField()
-    actor = ProtectedRef(settings.AUTH_USER_MODEL, null=True)
+    actor = Ref(settings.AUTH_USER_MODEL, null=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

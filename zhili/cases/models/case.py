@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from zhili.cases.models.catalog import Category, ResponsibilityRule
 from zhili.cases.models.choices import WORK_STATES, Card, Channel, Rating, State, Urgency
-from zhili.core.fields import ProtectedRef, path_index, set_index
+from zhili.core.fields import Ref, path_index, set_index
 from zhili.orgs.models import Grid, Organization
 
 
@@ -22,9 +22,9 @@ class Case(models.Model):
     lat = models.FloatField("纬度", null=True, blank=True)
     lng = models.FloatField("经度", null=True, blank=True)
     address = models.CharField("地址", max_length=300, blank=True)
-    grid = ProtectedRef(Grid, null=True)
-    village = ProtectedRef(Organization, null=True)
-    township = ProtectedRef(Organization, null=True)
+    grid = Ref(Grid, null=True)
+    village = Ref(Organization, null=True)
+    township = Ref(Organization, null=True)
     out_of_area = models.BooleanField("辖区外", default=False)
 
     reporter_name = models.CharField("诉求人", max_length=50, blank=True)
@@ -34,9 +34,9 @@ class Case(models.Model):
     state = models.CharField("状态", max_length=20, choices=State.choices, db_index=True)
     state_before_suspend = models.CharField(max_length=20, choices=State.choices, blank=True)
     # The center whose dispatchers hold the case (county or township), and the handling unit.
-    dispatch_center = ProtectedRef(Organization, "分拨中心")
-    suggested_unit = ProtectedRef(Organization, "建议承办单位", null=True)
-    lead_unit = ProtectedRef(Organization, "主办单位", null=True)
+    dispatch_center = Ref(Organization, "分拨中心")
+    suggested_unit = Ref(Organization, "建议承办单位", null=True)
+    lead_unit = Ref(Organization, "主办单位", null=True)
     # Each link is an assisting unit's own task (协办任务, `CaseAssist`).
     assisting_units = models.ManyToManyField(
         Organization,
@@ -45,9 +45,7 @@ class Case(models.Model):
         related_name="+",
         through="cases.CaseAssist",
     )
-    routing_rule = models.ForeignKey(
-        ResponsibilityRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    routing_rule = Ref(ResponsibilityRule, null=True, on_delete=models.SET_NULL)
     routing_note = models.CharField("分拨依据", max_length=300, blank=True)
     # Materialized paths copied from the organizations, so that the scope filter is one range
     # scan on an indexed column of this table (see zhili.cases.selectors).
@@ -55,7 +53,7 @@ class Case(models.Model):
     dispatch_path = models.CharField(max_length=400)
     unit_path = models.CharField(max_length=400, blank=True)
 
-    registered_by = ProtectedRef(settings.AUTH_USER_MODEL, null=True)
+    registered_by = Ref(settings.AUTH_USER_MODEL, null=True)
     registered_at = models.DateTimeField("受理时间", default=timezone.now)
     dispatched_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -102,7 +100,7 @@ class Case(models.Model):
     # replies again).
     sent_back_count = models.PositiveSmallIntegerField(default=0)
     send_back_reason = models.CharField("审核退回理由", max_length=300, blank=True)
-    master = ProtectedRef("self", null=True, related_name="duplicates")
+    master = Ref("self", null=True, related_name="duplicates")
     # Set on historical orders brought in by a spreadsheet (zhili.imports): they keep their
     # outcome and are not called back (no follow-up).
     imported_at = models.DateTimeField("导入时间", null=True, blank=True)
@@ -175,7 +173,7 @@ class CaseAssist(models.Model):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
     reply = models.TextField("协办意见", blank=True)
-    replied_by = ProtectedRef(settings.AUTH_USER_MODEL, null=True)
+    replied_by = Ref(settings.AUTH_USER_MODEL, null=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 
 from zhili.cases.models.choices import LimitUnit, Urgency
-from zhili.core.fields import ProtectedRef
+from zhili.core.fields import Ref
 from zhili.orgs.models import Grid, Organization
 
 # The ChangeStamp key of the catalog: in-process caches of categories follow it.
@@ -16,7 +16,7 @@ class Category(models.Model):
 
     code = models.CharField("编码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=100)
-    parent = ProtectedRef("self", null=True, related_name="children")
+    parent = Ref("self", null=True, related_name="children")
     path = models.CharField(max_length=400, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     keywords = models.CharField("关键词", max_length=300, blank=True)
@@ -80,11 +80,11 @@ class TimeLimit(models.Model):
 class ResponsibilityRule(models.Model):
     """权责清单: category x area -> handling unit. The most specific rule wins."""
 
-    category = ProtectedRef(Category, related_name="rules")
-    township = ProtectedRef(Organization, null=True)
-    village = ProtectedRef(Organization, null=True)
-    grid = ProtectedRef(Grid, null=True)
-    unit = ProtectedRef(Organization, "承办单位", related_name="rules")
+    category = Ref(Category, related_name="rules")
+    township = Ref(Organization, null=True)
+    village = Ref(Organization, null=True)
+    grid = Ref(Grid, null=True)
+    unit = Ref(Organization, "承办单位", related_name="rules")
     note = models.CharField("备注", max_length=200, blank=True)
     is_active = models.BooleanField("启用", default=True)
     is_demo = models.BooleanField(default=False)

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from zhili.cases.models.case import Case
 from zhili.core.dossier.history import HistoryRow
-from zhili.core.fields import ProtectedRef
+from zhili.core.fields import Ref
 
 
 class CaseEvent(HistoryRow):
@@ -33,11 +33,9 @@ class CaseAttachment(models.Model):
     name = models.CharField("文件名", max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    uploaded_by = ProtectedRef(settings.AUTH_USER_MODEL, null=True)
+    uploaded_by = Ref(settings.AUTH_USER_MODEL, null=True)
     uploaded_at = models.DateTimeField(default=timezone.now)
-    event = models.ForeignKey(
-        CaseEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
-    )
+    event = Ref(CaseEvent, null=True, on_delete=models.SET_NULL, related_name="attachments")
 
     class Meta:
         verbose_name = verbose_name_plural = "附件"

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from zhili.cases.models import Card
 from zhili.core.dossier.history import HistoryRow
-from zhili.core.fields import ProtectedRef, path_index, set_index
+from zhili.core.fields import Ref, path_index, set_index
 from zhili.mediation.models.committees import Committee, MediationRoom, Mediator
 from zhili.mediation.models.kinds import DisputeKind
 from zhili.orgs.models import Grid, Level, Organization
@@ -62,28 +62,28 @@ class Dispute(models.Model):
     scale = models.CharField("规模", max_length=10, choices=Scale.choices, default=Scale.ORDINARY)
     people_count = models.PositiveIntegerField("涉及人数", default=2)
 
-    committee = ProtectedRef(Committee, "调委会", related_name="disputes")
+    committee = Ref(Committee, "调委会", related_name="disputes")
     path = models.CharField(max_length=400, editable=False)
     level = models.CharField("层级", max_length=10, choices=Level.choices)
-    township = ProtectedRef(Organization, "乡镇", null=True)
-    grid = ProtectedRef(Grid, "网格", null=True)
+    township = Ref(Organization, "乡镇", null=True)
+    grid = Ref(Grid, "网格", null=True)
     place = models.CharField("发生地点", max_length=200, blank=True)
     lat = models.FloatField(null=True, blank=True)
     lng = models.FloatField(null=True, blank=True)
     summary = models.TextField("纠纷简要情况")
-    case = ProtectedRef("cases.Case", "来源工单", null=True, related_name="disputes")
+    case = Ref("cases.Case", "来源工单", null=True, related_name="disputes")
 
     state = models.CharField(
         "状态", max_length=20, choices=DisputeState.choices, default=DisputeState.REGISTERED
     )
-    registered_by = ProtectedRef(settings.AUTH_USER_MODEL, "登记人", null=True)
+    registered_by = Ref(settings.AUTH_USER_MODEL, "登记人", null=True)
     registered_at = models.DateTimeField("登记时间", default=timezone.now)
     accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
     mediation_started_at = models.DateTimeField("开始调解时间", null=True, blank=True)
     outcome = models.CharField("调解结果", max_length=20, choices=Outcome.choices, blank=True)
     outcome_at = models.DateTimeField("结果时间", null=True, blank=True)
     # Who ended the mediation (a party, 人民调解法 第二十三条) and why.
-    terminated_by = ProtectedRef("Party", "终止调解的当事人", null=True)
+    terminated_by = Ref("Party", "终止调解的当事人", null=True)
     termination_reason = models.TextField("终止调解的理由", blank=True)
     # The handling target (deadlines.handling_due, from acceptance) and its yellow warning.
     handling_due = models.DateField("办理目标日期", null=True, blank=True)
@@ -98,18 +98,18 @@ class Dispute(models.Model):
     is_exemplary = models.BooleanField("典型案例", default=False)
     exemplary_note = models.TextField("典型案例评语", blank=True)
     exemplary_at = models.DateTimeField(null=True, blank=True)
-    exemplary_by = ProtectedRef(settings.AUTH_USER_MODEL, null=True)
+    exemplary_by = Ref(settings.AUTH_USER_MODEL, null=True)
 
     risk_criminal = models.BooleanField("可能激化为刑事案件", default=False)
     risk_group_petition = models.BooleanField("可能引发群体性上访", default=False)
     risk_note = models.TextField("风险说明", blank=True)
     risk_flagged_at = models.DateTimeField(null=True, blank=True)
 
-    lead_mediator = ProtectedRef(Mediator, "主办调解员", null=True, related_name="led_disputes")
+    lead_mediator = Ref(Mediator, "主办调解员", null=True, related_name="led_disputes")
     mediators = models.ManyToManyField(
         Mediator, verbose_name="参与调解员", blank=True, related_name="disputes"
     )
-    room = ProtectedRef(MediationRoom, "调解室", null=True, related_name="disputes")
+    room = Ref(MediationRoom, "调解室", null=True, related_name="disputes")
     is_demo = models.BooleanField(default=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -221,14 +221,14 @@ class Session(models.Model):
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="sessions")
     held_at = models.DateTimeField("调解时间")
     place = models.CharField("调解地点", max_length=200, blank=True)
-    room = ProtectedRef(MediationRoom, null=True, related_name="sessions")
+    room = Ref(MediationRoom, null=True, related_name="sessions")
     mediators = models.ManyToManyField(Mediator, blank=True, related_name="sessions")
     mode = models.CharField(
         "方式", max_length=20, choices=SessionMode.choices, default=SessionMode.IN_PERSON
     )
     video_room = models.CharField("视频会议室", max_length=100, blank=True)
     record = models.TextField("调解记录")
-    created_by = ProtectedRef(settings.AUTH_USER_MODEL, null=True)
+    created_by = Ref(settings.AUTH_USER_MODEL, null=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -265,11 +265,11 @@ class RiskAlert(models.Model):
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="risk_alerts")
     kind = models.CharField("风险类型", max_length=20, choices=RiskKind.choices)
-    unit = ProtectedRef(Organization, "接收单位")
+    unit = Ref(Organization, "接收单位")
     unit_path = models.CharField(max_length=400)
     note = models.TextField("风险说明", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    acknowledged_by = ProtectedRef(settings.AUTH_USER_MODEL, null=True)
+    acknowledged_by = Ref(settings.AUTH_USER_MODEL, null=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField("签收时限", null=True, blank=True)
     warn_at = models.DateTimeField(null=True, blank=True)
