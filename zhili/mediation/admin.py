@@ -1,9 +1,9 @@
 """Read-only admin views of mediation: records change through zhili.mediation.services."""
 
 from django.contrib import admin
-from django.db.models import Model
 from django.http import HttpRequest
 
+from zhili.core.admin import HistoryInline, ReadOnlyInline, ServicesOnly
 from zhili.mediation.models import (
     Committee,
     CommitteeMember,
@@ -16,27 +16,14 @@ from zhili.mediation.models import (
 )
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(ServicesOnly):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """The rows of a record shown under it: no blank rows to fill, none to delete."""
-
-    extra = 0
-    can_delete = False
 
 
 class MemberInline(ReadOnlyInline):
     model = CommitteeMember
-    readonly_fields = fields = ("name", "gender", "position", "since", "until")
+    fields = ("name", "gender", "position", "since", "until")
 
 
 @admin.register(Committee)
@@ -49,7 +36,7 @@ class CommitteeAdmin(ReadOnly):
 
 class TrainingInline(ReadOnlyInline):
     model = MediatorTraining
-    readonly_fields = fields = ("trained_on", "hours", "organizer", "content", "created_by")
+    fields = ("trained_on", "hours", "organizer", "content", "created_by")
 
 
 @admin.register(Mediator)
@@ -64,11 +51,8 @@ class RoomAdmin(ReadOnly):
     list_display = ["name", "committee", "video_room", "is_active"]
 
 
-class EventInline(admin.TabularInline):
+class EventInline(HistoryInline):
     model = DisputeEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = fields = ("action", "from_state", "to_state", "actor", "note", "created_at")
 
 
 @admin.register(Dispute)
