@@ -14,12 +14,11 @@ class CaseEvent(HistoryRow):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
 
+    record_field = "case"
+
     class Meta(HistoryRow.Meta):
         verbose_name = verbose_name_plural = "工单办理记录"
         indexes = [models.Index(fields=["case", "created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.case_id} {self.action}"
 
 
 def attachment_path(instance: "CaseAttachment", filename: str) -> str:

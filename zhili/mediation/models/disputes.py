@@ -244,12 +244,11 @@ class DisputeEvent(HistoryRow):
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="events")
 
+    record_field = "dispute"
+
     class Meta(HistoryRow.Meta):
         verbose_name = verbose_name_plural = "纠纷办理记录"
         indexes = [models.Index(fields=["dispute", "created_at"], name="mediation_event_dispute")]
-
-    def __str__(self) -> str:
-        return f"{self.dispute_id} {self.action}"
 
 
 class RiskKind(models.TextChoices):
