@@ -56,3 +56,12 @@ def set_index(field: str, name: str) -> models.Index:
     return models.Index(
         fields=[field], name=name, condition=models.Q(**{f"{field}__isnull": False})
     )
+
+
+def newest_first_indexes(prefix: str, moment: str) -> list[models.Index]:
+    """The indexes of a dossier list: newest `moment` first, overall and within a state
+    (`<prefix>_recent`, `<prefix>_state_recent`)."""
+    return [
+        models.Index(fields=[f"-{moment}", "-id"], name=f"{prefix}_recent"),
+        models.Index(fields=["state", f"-{moment}", "-id"], name=f"{prefix}_state_recent"),
+    ]

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from zhili.core.dossier.history import HistoryRow
-from zhili.core.fields import Ref, path_index, set_index
+from zhili.core.fields import Ref, newest_first_indexes, path_index, set_index
 from zhili.orgs.models import Organization
 
 
@@ -261,8 +261,7 @@ class Petition(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "信访事项"
         indexes = [
-            models.Index(fields=["-received_at", "-id"], name="petition_recent"),
-            models.Index(fields=["state", "-received_at", "-id"], name="petition_state_recent"),
+            *newest_first_indexes("petition", "received_at"),
             path_index("registering_path", "petition_registering_path"),
             path_index("handling_path", "petition_handling_path"),
             set_index("warn_at", "petition_warn_open"),

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from zhili.cases.models.catalog import Category, ResponsibilityRule
 from zhili.cases.models.choices import WORK_STATES, Card, Channel, Rating, State, Urgency
-from zhili.core.fields import Ref, path_index, set_index
+from zhili.core.fields import Ref, newest_first_indexes, path_index, set_index
 from zhili.orgs.models import Grid, Organization
 
 
@@ -110,8 +110,7 @@ class Case(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "事件工单"
         indexes = [
-            models.Index(fields=["-registered_at", "-id"], name="case_recent"),
-            models.Index(fields=["state", "-registered_at", "-id"], name="case_state_recent"),
+            *newest_first_indexes("case", "registered_at"),
             path_index("area_path", "case_area_path"),
             path_index("dispatch_path", "case_dispatch_path"),
             path_index("unit_path", "case_unit_path"),
