@@ -58,21 +58,19 @@ class ServicesOnly(admin.ModelAdmin):
         return False
 
 
-@admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "target_type", "target_id"]
-    list_filter = ["action"]
-    search_fields = ["action", "target_id"]
-    readonly_fields = [f.name for f in AuditLog._meta.fields]
+class ViewOnly(ServicesOnly):
+    """An admin that shows records and nothing more: no adding either."""
 
     def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+@admin.register(AuditLog)
+class AuditLogAdmin(ViewOnly):
+    list_display = ["created_at", "actor", "action", "target_type", "target_id"]
+    list_filter = ["action"]
+    search_fields = ["action", "target_id"]
+    readonly_fields = [f.name for f in AuditLog._meta.fields]
 
 
 @admin.register(Holiday)

@@ -1,9 +1,8 @@
 """Read-only admin views of mediation: records change through zhili.mediation.services."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
-from zhili.core.admin import HistoryInline, ReadOnlyInline, ServicesOnly
+from zhili.core.admin import HistoryInline, ReadOnlyInline, ViewOnly
 from zhili.mediation.models import (
     Committee,
     CommitteeMember,
@@ -16,18 +15,13 @@ from zhili.mediation.models import (
 )
 
 
-class ReadOnly(ServicesOnly):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-
 class MemberInline(ReadOnlyInline):
     model = CommitteeMember
     fields = ("name", "gender", "position", "since", "until")
 
 
 @admin.register(Committee)
-class CommitteeAdmin(ReadOnly):
+class CommitteeAdmin(ViewOnly):
     list_display = ["name", "level", "organization", "term_start", "term_end", "is_active"]
     list_filter = ["level", "is_active"]
     search_fields = ["name"]
@@ -40,14 +34,14 @@ class TrainingInline(ReadOnlyInline):
 
 
 @admin.register(Mediator)
-class MediatorAdmin(ReadOnly):
+class MediatorAdmin(ViewOnly):
     list_display = ["user", "committee", "employment", "education", "is_active"]
     list_filter = ["employment", "education", "is_active"]
     inlines = [TrainingInline]
 
 
 @admin.register(MediationRoom)
-class RoomAdmin(ReadOnly):
+class RoomAdmin(ViewOnly):
     list_display = ["name", "committee", "video_room", "is_active"]
 
 
@@ -56,7 +50,7 @@ class EventInline(HistoryInline):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(ReadOnly):
+class DisputeAdmin(ViewOnly):
     list_display = ["number", "title", "kind", "state", "committee", "registered_at"]
     list_filter = ["state", "kind", "level", "is_exemplary"]
     search_fields = ["number", "title"]
@@ -64,5 +58,5 @@ class DisputeAdmin(ReadOnly):
 
 
 @admin.register(RiskAlert)
-class RiskAlertAdmin(ReadOnly):
+class RiskAlertAdmin(ViewOnly):
     list_display = ["dispute", "kind", "unit", "created_at", "acknowledged_at"]
