@@ -10,7 +10,7 @@ from zhili.cases.models import (
     ResponsibilityRule,
     TimeLimit,
 )
-from zhili.core.admin import BumpsStamps
+from zhili.core.admin import BumpsStamps, HistoryInline, ReadOnlyInline, ServicesOnly
 
 
 @admin.register(Category)
@@ -61,19 +61,8 @@ class ResponsibilityRuleAdmin(BumpsStamps, admin.ModelAdmin):
     raw_id_fields = ["category", "township", "village", "grid", "unit"]
 
 
-class ReadOnlyInline(admin.TabularInline):
-    """A case's rows shown as they are: they change only through the workflow services."""
-
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-
-class CaseEventInline(ReadOnlyInline):
+class CaseEventInline(HistoryInline):
     model = CaseEvent
-    fields = ("action", "from_state", "to_state", "actor", "note", "created_at")
 
 
 class CaseAssistInline(ReadOnlyInline):
@@ -82,16 +71,10 @@ class CaseAssistInline(ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ServicesOnly):
     """Read-only: every change to a case goes through the workflow services."""
 
     list_display = ["case_no", "title", "channel", "state", "card", "lead_unit", "registered_at"]
     list_filter = ["state", "card", "channel", "urgency"]
     search_fields = ["case_no", "title"]
     inlines = [CaseAssistInline, CaseEventInline]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

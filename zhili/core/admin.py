@@ -30,21 +30,47 @@ class BumpsStamps:
         self._bump()
 
 
-@admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "target_type", "target_id"]
-    list_filter = ["action"]
-    search_fields = ["action", "target_id"]
-    readonly_fields = [f.name for f in AuditLog._meta.fields]
+class ReadOnlyInline(admin.TabularInline):
+    """A record's rows shown under it as they are: no blank rows to fill, none to delete,
+    nothing to edit (they change through the services)."""
 
-    def has_add_permission(self, request):
-        return False
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
+class HistoryInline(ReadOnlyInline):
+    """A dossier's history rows (zhili.core.dossier.history.HistoryRow) under the record."""
+
+    fields = ("action", "from_state", "to_state", "actor", "note", "created_at")
+
+
+class ServicesOnly(admin.ModelAdmin):
+    """The admin of records that change through their services only: it shows them, and
+    neither changes nor deletes them."""
 
     def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ViewOnly(ServicesOnly):
+    """An admin that shows records and nothing more: no adding either."""
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(ViewOnly):
+    list_display = ["created_at", "actor", "action", "target_type", "target_id"]
+    list_filter = ["action"]
+    search_fields = ["action", "target_id"]
+    readonly_fields = [f.name for f in AuditLog._meta.fields]
 
 
 @admin.register(Holiday)

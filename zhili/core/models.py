@@ -3,13 +3,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from zhili.core.fields import Ref
+
 
 class AuditLog(models.Model):
     """Who did what to which record, written in the same transaction as the change."""
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = Ref(settings.AUTH_USER_MODEL, null=True)
     action = models.CharField("动作", max_length=64, db_index=True)
     target_type = models.CharField("对象类型", max_length=64, blank=True)
     target_id = models.CharField("对象编号", max_length=64, blank=True)
@@ -104,14 +104,7 @@ class CalendarYear(models.Model):
 
     year = models.PositiveSmallIntegerField("年份", unique=True)
     source = models.CharField("来源", max_length=10, choices=Source.choices)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="确认人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    confirmed_by = Ref(settings.AUTH_USER_MODEL, "确认人", null=True)
     confirmed_at = models.DateTimeField("确认时间", default=timezone.now)
     note = models.CharField("说明", max_length=200, blank=True)
 

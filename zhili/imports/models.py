@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from zhili.core.fields import Ref
+
 
 class JobState(models.TextChoices):
     QUEUED = "queued", "排队中"
@@ -34,9 +36,7 @@ class ImportJob(models.Model):
     name = models.CharField("文件名", max_length=200)
     size = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = Ref(settings.AUTH_USER_MODEL, "上传人")
     created_at = models.DateTimeField("上传时间", default=timezone.now)
     state = models.CharField(
         "状态", max_length=20, choices=JobState.choices, default=JobState.QUEUED, db_index=True

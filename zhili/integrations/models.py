@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from zhili.cases.models import Case, Category, Channel, Urgency
+from zhili.core.fields import Ref
 
 
 class ApiKey(models.Model):
@@ -17,9 +18,7 @@ class ApiKey(models.Model):
     channel = models.CharField("渠道", max_length=30, choices=Channel.choices)
     prefix = models.CharField("前缀", max_length=12, db_index=True)
     digest = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = Ref(settings.AUTH_USER_MODEL, null=True)
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
     revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
@@ -61,14 +60,7 @@ class PushSource(models.Model):
     default_urgency = models.CharField(
         "默认紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
     )
-    fallback_category = models.ForeignKey(
-        Category,
-        verbose_name="未映射时的兜底分类",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    fallback_category = Ref(Category, "未映射时的兜底分类", null=True)
     is_active = models.BooleanField("启用", default=True)
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField("创建时间", default=timezone.now)
@@ -111,20 +103,11 @@ class CategoryMapping(models.Model):
 
     channel = models.CharField("渠道", max_length=30, choices=PushChannel.choices)
     text = models.CharField("对方分类", max_length=200)
-    category = models.ForeignKey(
-        Category,
-        verbose_name="本平台分类",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    category = Ref(Category, "本平台分类", null=True)
     hit_count = models.PositiveIntegerField("出现次数", default=0)
     first_seen_at = models.DateTimeField("首次出现", default=timezone.now)
     last_seen_at = models.DateTimeField("最近出现", default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    updated_by = Ref(settings.AUTH_USER_MODEL, null=True)
     updated_at = models.DateTimeField("修改时间", null=True, blank=True)
     is_demo = models.BooleanField(default=False)
 
@@ -143,13 +126,11 @@ class PushedOrder(models.Model):
     """The order as the sender pushed it, linked to the case it became."""
 
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="pushed_order")
-    source = models.ForeignKey(PushSource, on_delete=models.PROTECT, related_name="orders")
+    source = Ref(PushSource, related_name="orders")
     channel = models.CharField("渠道", max_length=30, choices=PushChannel.choices)
     order_no = models.CharField("对方工单号", max_length=100)
     category_text = models.CharField("对方分类", max_length=200)
-    mapping = models.ForeignKey(
-        CategoryMapping, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
-    )
+    mapping = Ref(CategoryMapping, null=True, on_delete=models.SET_NULL, related_name="orders")
     mapped = models.BooleanField("已按映射分类", default=False)
     ordered_at = models.DateTimeField("对方受理时间")
     deadline = models.DateTimeField("对方要求办结时间", null=True, blank=True)
@@ -175,7 +156,7 @@ class CallbackState(models.TextChoices):
 class ReplyCallback(models.Model):
     """The reply owed to the sender when its case is closed, sent (and retried) by a task."""
 
-    order = models.ForeignKey(PushedOrder, on_delete=models.PROTECT, related_name="callbacks")
+    order = Ref(PushedOrder, related_name="callbacks")
     # The outbox event that closed the case (for a merged duplicate: its master's close).
     event_id = models.BigIntegerField()
     url = models.URLField("回调地址", max_length=500)

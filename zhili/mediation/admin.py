@@ -1,9 +1,8 @@
 """Read-only admin views of mediation: records change through zhili.mediation.services."""
 
 from django.contrib import admin
-from django.db.models import Model
-from django.http import HttpRequest
 
+from zhili.core.admin import HistoryInline, ReadOnlyInline, ViewOnly
 from zhili.mediation.models import (
     Committee,
     CommitteeMember,
@@ -16,31 +15,13 @@ from zhili.mediation.models import (
 )
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """The rows of a record shown under it: no blank rows to fill, none to delete."""
-
-    extra = 0
-    can_delete = False
-
-
 class MemberInline(ReadOnlyInline):
     model = CommitteeMember
-    readonly_fields = fields = ("name", "gender", "position", "since", "until")
+    fields = ("name", "gender", "position", "since", "until")
 
 
 @admin.register(Committee)
-class CommitteeAdmin(ReadOnly):
+class CommitteeAdmin(ViewOnly):
     list_display = ["name", "level", "organization", "term_start", "term_end", "is_active"]
     list_filter = ["level", "is_active"]
     search_fields = ["name"]
@@ -49,30 +30,27 @@ class CommitteeAdmin(ReadOnly):
 
 class TrainingInline(ReadOnlyInline):
     model = MediatorTraining
-    readonly_fields = fields = ("trained_on", "hours", "organizer", "content", "created_by")
+    fields = ("trained_on", "hours", "organizer", "content", "created_by")
 
 
 @admin.register(Mediator)
-class MediatorAdmin(ReadOnly):
+class MediatorAdmin(ViewOnly):
     list_display = ["user", "committee", "employment", "education", "is_active"]
     list_filter = ["employment", "education", "is_active"]
     inlines = [TrainingInline]
 
 
 @admin.register(MediationRoom)
-class RoomAdmin(ReadOnly):
+class RoomAdmin(ViewOnly):
     list_display = ["name", "committee", "video_room", "is_active"]
 
 
-class EventInline(admin.TabularInline):
+class EventInline(HistoryInline):
     model = DisputeEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = fields = ("action", "from_state", "to_state", "actor", "note", "created_at")
 
 
 @admin.register(Dispute)
-class DisputeAdmin(ReadOnly):
+class DisputeAdmin(ViewOnly):
     list_display = ["number", "title", "kind", "state", "committee", "registered_at"]
     list_filter = ["state", "kind", "level", "is_exemplary"]
     search_fields = ["number", "title"]
@@ -80,5 +58,5 @@ class DisputeAdmin(ReadOnly):
 
 
 @admin.register(RiskAlert)
-class RiskAlertAdmin(ReadOnly):
+class RiskAlertAdmin(ViewOnly):
     list_display = ["dispute", "kind", "unit", "created_at", "acknowledged_at"]

@@ -9,20 +9,14 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from zhili.core.fields import Ref
 from zhili.orgs.models import Grid
 
 
 class Patrol(models.Model):
     client_id = models.UUIDField("客户端编号", unique=True)
-    worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="网格员",
-        on_delete=models.PROTECT,
-        related_name="patrols",
-    )
-    grid = models.ForeignKey(
-        Grid, verbose_name="巡查网格", on_delete=models.PROTECT, related_name="patrols"
-    )
+    worker = Ref(settings.AUTH_USER_MODEL, "网格员", related_name="patrols")
+    grid = Ref(Grid, "巡查网格", related_name="patrols")
     started_at = models.DateTimeField("开始时间")
     ended_at = models.DateTimeField("结束时间", null=True, blank=True)
     distance_m = models.FloatField("巡查里程（米）", default=0)

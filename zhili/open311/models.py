@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from zhili.cases.models import Case, Category
+from zhili.core.fields import Ref
 from zhili.integrations.models import ApiKey
 
 
@@ -32,12 +33,7 @@ code_validator = RegexValidator(
 class ServiceAttribute(models.Model):
     """A question a category (service) asks when a request is submitted through Open311."""
 
-    category = models.ForeignKey(
-        Category,
-        verbose_name="事项分类",
-        on_delete=models.PROTECT,
-        related_name="open311_attributes",
-    )
+    category = Ref(Category, "事项分类", related_name="open311_attributes")
     code = models.CharField("编码", max_length=50, validators=[code_validator])
     variable = models.BooleanField(
         "需填写", default=True, help_text="不勾选：仅向提交方展示的说明，不接收填写内容"
@@ -96,14 +92,7 @@ class ServiceRequest(models.Model):
         Case, verbose_name="工单", on_delete=models.PROTECT, related_name="open311"
     )
     token = models.CharField("查询令牌", max_length=40, unique=True)
-    api_key = models.ForeignKey(
-        ApiKey,
-        verbose_name="接口密钥",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    api_key = Ref(ApiKey, "接口密钥", null=True)
     attributes = models.JSONField("附加信息", default=dict, blank=True)
     media_url = models.URLField("图片链接", max_length=1000, blank=True)
     email = models.EmailField("电子邮箱", blank=True)

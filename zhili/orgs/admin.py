@@ -1,6 +1,9 @@
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import Model
 
 from zhili.core import stamps
 from zhili.core.geo import polygon_from_geojson
@@ -14,32 +17,50 @@ from zhili.orgs.services import (
 )
 
 
+class CreatedByService(admin.ModelAdmin):
+    """A new row is made by the app's service `create` (it computes the materialized path,
+    audits, and keeps every process's index current) from the form's `create_fields`; a
+    change is saved by `save_change`."""
+
+    create_fields: tuple[str, ...] = ()
+    create: Callable[..., Model]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            self.save_change(request, obj, form)
+            return
+        values = {name: getattr(obj, name) for name in self.create_fields}
+        obj.pk = self.create(actor=request.user, **values).pk
+
+    def save_change(self, request, obj, form):
+        obj.save()
+
+
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(CreatedByService):
     list_display = ["code", "name", "kind", "level", "parent", "is_demo"]
     list_filter = ["level", "kind", "division", "is_demo"]
     search_fields = ["code", "name", "area_name"]
     raw_id_fields = ["parent"]
+    create_fields = (
+        "code",
+        "name",
+        "kind",
+        "level",
+        "parent",
+        "area_name",
+        "division",
+        "phone",
+        "address",
+    )
+    create = staticmethod(organization_create)
 
     def get_readonly_fields(self, request, obj=None):
         # The code and the parent make the materialized path: fixed once created.
         return ["path", "depth"] + (["code", "parent"] if obj is not None else [])
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            fields = {f: getattr(obj, f) for f in ("area_name", "division", "phone", "address")}
-            created = organization_create(
-                actor=request.user,
-                code=obj.code,
-                name=obj.name,
-                kind=obj.kind,
-                level=obj.level,
-                parent=obj.parent,
-                **fields,
-            )
-            obj.pk = created.pk
-            return
-        super().save_model(request, obj, form, change)
+    def save_change(self, request, obj, form):
+        obj.save()
         stamps.bump(ORG_STAMP)
 
 
@@ -70,7 +91,7 @@ class GridAdminForm(forms.ModelForm):
 
 
 @admin.register(Grid)
-class GridAdmin(admin.ModelAdmin):
+class GridAdmin(CreatedByService):
     """Geometry edits go through the services, so the grid index of every process follows."""
 
     form = GridAdminForm
@@ -78,18 +99,10 @@ class GridAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
     raw_id_fields = ["village", "leader"]
     filter_horizontal = ["workers"]
+    create_fields = ("code", "name", "village", "geometry")
+    create = staticmethod(grid_create)
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            created = grid_create(
-                actor=request.user,
-                code=obj.code,
-                name=obj.name,
-                village=obj.village,
-                geometry=obj.geometry,
-            )
-            obj.pk = created.pk
-            return
+    def save_change(self, request, obj, form):
         obj.save()
         if "geometry" in form.changed_data:
             grid_update_geometry(actor=request.user, grid=obj, geometry=obj.geometry)

@@ -4,6 +4,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from zhili.core.fields import Ref, path_index
+
 
 class Level(models.TextChoices):
     COUNTY = "county", "县级"
@@ -48,9 +50,7 @@ class Organization(models.Model):
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     level = models.CharField("层级", max_length=10, choices=Level.choices)
     division = models.CharField("区划类型", max_length=20, choices=Division.choices, blank=True)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
+    parent = Ref("self", null=True, related_name="children")
     path = models.CharField(max_length=400, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     sort_order = models.PositiveIntegerField("排序", default=0)
@@ -65,10 +65,7 @@ class Organization(models.Model):
         ordering = ["path"]
         constraints = [models.UniqueConstraint(fields=["path"], name="org_path_unique")]
         indexes = [
-            # LIKE 'prefix%' on PostgreSQL needs pattern ops unless the collation is C.
-            models.Index(
-                fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]
-            ),
+            path_index("path", "org_path_prefix"),
             models.Index(fields=["level", "kind"]),
         ]
 
@@ -85,14 +82,7 @@ class User(AbstractUser):
 
     full_name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("手机号", max_length=20, blank=True)
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name="所属单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="staff",
-    )
+    organization = Ref(Organization, "所属单位", null=True, related_name="staff")
     title = models.CharField("职务", max_length=50, blank=True)
     is_demo = models.BooleanField("演示账号", default=False)
 
@@ -119,9 +109,7 @@ class Grid(models.Model):
 
     code = models.CharField("网格编码", max_length=40, unique=True, validators=[code_validator])
     name = models.CharField("网格名称", max_length=100)
-    village = models.ForeignKey(
-        Organization, verbose_name="所属村（社区）", on_delete=models.PROTECT, related_name="grids"
-    )
+    village = Ref(Organization, "所属村（社区）", related_name="grids")
     geometry = models.JSONField("范围（GeoJSON）")
     # Bounding box and centre, kept with the geometry for map framing and quick filters.
     min_lng = models.FloatField(editable=False)
@@ -129,14 +117,7 @@ class Grid(models.Model):
     max_lng = models.FloatField(editable=False)
     max_lat = models.FloatField(editable=False)
     area_km2 = models.FloatField("面积（平方公里）", editable=False, default=0)
-    leader = models.ForeignKey(
-        User,
-        verbose_name="网格长",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="led_grids",
-    )
+    leader = Ref(User, "网格长", null=True, on_delete=models.SET_NULL, related_name="led_grids")
     workers = models.ManyToManyField(User, verbose_name="网格员", blank=True, related_name="grids")
     is_demo = models.BooleanField("演示数据", default=False)
     updated_at = models.DateTimeField(default=timezone.now)

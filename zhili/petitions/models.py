@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from zhili.core.dossier.history import HistoryRow
+from zhili.core.fields import Ref, newest_first_indexes, path_index, set_index
 from zhili.orgs.models import Organization
 
 
@@ -114,14 +115,7 @@ class Petitioner(models.Model):
     id_number = models.CharField("身份证号码", max_length=18, blank=True)
     phone = models.CharField("联系电话", max_length=20, blank=True)
     address = models.CharField("住址", max_length=300, blank=True)
-    township = models.ForeignKey(
-        Organization,
-        verbose_name="所属乡镇",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    township = Ref(Organization, "所属乡镇", null=True)
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -155,44 +149,19 @@ class Petition(models.Model):
     title = models.CharField("标题", max_length=200)
     matter = models.TextField("信访事项")
     category = models.CharField("内容分类", max_length=30, choices=Category.choices)
-    township = models.ForeignKey(
-        Organization,
-        verbose_name="问题属地",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    township = Ref(Organization, "问题属地", null=True)
     # Scope: the registering unit's subtree and the handling unit's subtree see the petition.
-    registering_unit = models.ForeignKey(
-        Organization, verbose_name="登记单位", on_delete=models.PROTECT, related_name="+"
-    )
+    registering_unit = Ref(Organization, "登记单位")
     registering_path = models.CharField(max_length=400)
-    handling_unit = models.ForeignKey(
-        Organization,
-        verbose_name="承办单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    handling_unit = Ref(Organization, "承办单位", null=True)
     handling_path = models.CharField(max_length=400, blank=True)
-    case = models.ForeignKey(
-        "cases.Case",
-        verbose_name="来源工单",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="petitions",
-    )
+    case = Ref("cases.Case", "来源工单", null=True, related_name="petitions")
 
     state = models.CharField("状态", max_length=30, choices=State.choices, db_index=True)
     stage = models.CharField(
         "办理阶段", max_length=20, choices=Stage.choices, default=Stage.ORIGINAL
     )
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    registered_by = Ref(settings.AUTH_USER_MODEL, null=True)
     received_at = models.DateTimeField("收到时间", default=timezone.now)
     # 第二十二条第一款: transferred or assigned within the transfer limit of receipt.
     transfer_due = models.DateTimeField("转送交办时限")
@@ -217,23 +186,9 @@ class Petition(models.Model):
     # (`extension_days`, `extended_at`: the limit moves) or refuses (`extension_refusal`).
     extension_requested_days = models.PositiveSmallIntegerField("申请延期天数", default=0)
     extension_requested_at = models.DateTimeField("申请延期时间", null=True, blank=True)
-    extension_requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="申请人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    extension_requested_by = Ref(settings.AUTH_USER_MODEL, "申请人", null=True)
     extension_decided_at = models.DateTimeField("延期审批时间", null=True, blank=True)
-    extension_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审批人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    extension_decided_by = Ref(settings.AUTH_USER_MODEL, "审批人", null=True)
     extension_refusal = models.CharField("不批准理由", max_length=500, blank=True)
     extension_days = models.PositiveSmallIntegerField("延期天数", default=0)
     extension_reason = models.CharField("延期理由", max_length=500, blank=True)
@@ -254,14 +209,7 @@ class Petition(models.Model):
 
     # 第三十五条: review requested within the window after the reply, decided within its limit.
     review_request_until = models.DateTimeField("复查申请期限", null=True, blank=True)
-    review_unit = models.ForeignKey(
-        Organization,
-        verbose_name="复查机关",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    review_unit = Ref(Organization, "复查机关", null=True)
     review_requested_at = models.DateTimeField("申请复查时间", null=True, blank=True)
     review_reason = models.TextField("复查请求", blank=True)
     review_due = models.DateTimeField("复查时限", null=True, blank=True)
@@ -274,14 +222,7 @@ class Petition(models.Model):
     review_hearing_days = models.PositiveSmallIntegerField("复查听证天数", default=0)
     # 第三十六条: re-review requested within the window after the review, decided in its limit.
     re_review_request_until = models.DateTimeField("复核申请期限", null=True, blank=True)
-    re_review_unit = models.ForeignKey(
-        Organization,
-        verbose_name="复核机关",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    re_review_unit = Ref(Organization, "复核机关", null=True)
     re_review_requested_at = models.DateTimeField("申请复核时间", null=True, blank=True)
     re_review_reason = models.TextField("复核请求", blank=True)
     re_review_due = models.DateTimeField("复核时限", null=True, blank=True)
@@ -296,26 +237,12 @@ class Petition(models.Model):
     hearing_started_on = models.DateField("听证开始日期", null=True, blank=True)
 
     # The same facts and reasons after a re-review (第三十六条第三款): flagged at registration.
-    repeat_of = models.ForeignKey(
-        "self",
-        verbose_name="已复核终结的原信访件",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="repeats",
-    )
+    repeat_of = Ref("self", "已复核终结的原信访件", null=True, related_name="repeats")
     repeat_flag = models.CharField("重复信访提示", max_length=300, blank=True)
     repeat_override = models.CharField("新事实新理由说明", max_length=500, blank=True)
     # The same matter of the same petitioner still being handled (under another number, maybe
     # at another unit): flagged at registration, the petition is registered all the same.
-    pending_of = models.ForeignKey(
-        "self",
-        verbose_name="同一事项正在办理的信访件",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="pending_repeats",
-    )
+    pending_of = Ref("self", "同一事项正在办理的信访件", null=True, related_name="pending_repeats")
     pending_flag = models.CharField("同一事项正在办理提示", max_length=300, blank=True)
 
     # The current step's time limit and its 80 % point (what the card sweep reads).
@@ -334,28 +261,11 @@ class Petition(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "信访事项"
         indexes = [
-            models.Index(fields=["-received_at", "-id"], name="petition_recent"),
-            models.Index(fields=["state", "-received_at", "-id"], name="petition_state_recent"),
-            models.Index(
-                fields=["registering_path"],
-                name="petition_registering_path",
-                opclasses=["varchar_pattern_ops"],
-            ),
-            models.Index(
-                fields=["handling_path"],
-                name="petition_handling_path",
-                opclasses=["varchar_pattern_ops"],
-            ),
-            models.Index(
-                fields=["warn_at"],
-                name="petition_warn_open",
-                condition=models.Q(warn_at__isnull=False),
-            ),
-            models.Index(
-                fields=["due_at"],
-                name="petition_due_open",
-                condition=models.Q(due_at__isnull=False),
-            ),
+            *newest_first_indexes("petition", "received_at"),
+            path_index("registering_path", "petition_registering_path"),
+            path_index("handling_path", "petition_handling_path"),
+            set_index("warn_at", "petition_warn_open"),
+            set_index("due_at", "petition_due_open"),
         ]
 
     def __str__(self) -> str:
@@ -366,7 +276,7 @@ class PetitionParty(models.Model):
     """A petitioner of a petition; a group visit names at most 5 representatives."""
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="parties")
-    petitioner = models.ForeignKey(Petitioner, on_delete=models.PROTECT, related_name="parties")
+    petitioner = Ref(Petitioner, related_name="parties")
     is_representative = models.BooleanField("代表", default=False)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -407,29 +317,19 @@ class KeyPetitioner(models.Model):
     )
     reason = models.TextField("列管原因")
     level = models.CharField("关注等级", max_length=10, choices=KeyLevel.choices)
-    responsible_unit = models.ForeignKey(
-        Organization, verbose_name="责任单位", on_delete=models.PROTECT, related_name="+"
-    )
+    responsible_unit = Ref(Organization, "责任单位")
     responsible_path = models.CharField(max_length=400)
     measures = models.TextField("稳控化解措施", blank=True)
     since = models.DateField("列管日期")
     is_active = models.BooleanField("在管", default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = Ref(settings.AUTH_USER_MODEL, null=True)
     is_demo = models.BooleanField(default=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = verbose_name_plural = "重点上访人员"
         ordering = ["-since", "-id"]
-        indexes = [
-            models.Index(
-                fields=["responsible_path"],
-                name="key_petitioner_path",
-                opclasses=["varchar_pattern_ops"],
-            )
-        ]
+        indexes = [path_index("responsible_path", "key_petitioner_path")]
 
     def __str__(self) -> str:
         return f"{self.petitioner} {self.get_level_display()}"

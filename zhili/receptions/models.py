@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from zhili.core.dossier.history import HistoryRow
+from zhili.core.fields import Ref, path_index
 from zhili.orgs.models import Organization
 
 # How many appointments a rota day takes unless the officer sets another number
@@ -30,29 +31,15 @@ class RotaDay(models.Model):
     """One leader receiving petitioners on one working day for one organization (领导接访日)."""
 
     date = models.DateField("接访日期")
-    organization = models.ForeignKey(
-        Organization, verbose_name="接访中心", on_delete=models.PROTECT, related_name="+"
-    )
+    organization = Ref(Organization, "接访中心")
     org_path = models.CharField(max_length=400)
-    leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="接访领导",
-        on_delete=models.PROTECT,
-        related_name="rota_days",
-    )
+    leader = Ref(settings.AUTH_USER_MODEL, "接访领导", related_name="rota_days")
     place = models.CharField("接访地点", max_length=100)
     starts_at = models.TimeField("开始时间", default=DEFAULT_START)
     ends_at = models.TimeField("结束时间", default=DEFAULT_END)
     slots = models.PositiveSmallIntegerField("预约名额", default=default_slots)
     note = models.CharField("备注", max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="安排人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = Ref(settings.AUTH_USER_MODEL, "安排人", null=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -65,11 +52,7 @@ class RotaDay(models.Model):
             )
         ]
         indexes = [
-            models.Index(
-                fields=["org_path"],
-                name="receptions_rota_path",
-                opclasses=["varchar_pattern_ops"],
-            ),
+            path_index("org_path", "receptions_rota_path"),
             models.Index(fields=["leader", "date"], name="receptions_rota_leader"),
             models.Index(fields=["date"], name="receptions_rota_date"),
         ]
@@ -102,9 +85,7 @@ class Appointment(models.Model):
     Who comes: the registered petitioners (`petitioners`; when `petition` is given, its
     parties), or, for someone not registered yet, `visitor_name` and `visitor_phone`."""
 
-    rota_day = models.ForeignKey(
-        RotaDay, verbose_name="接访日", on_delete=models.PROTECT, related_name="appointments"
-    )
+    rota_day = Ref(RotaDay, "接访日", related_name="appointments")
     org_path = models.CharField(max_length=400)
     petitioners = models.ManyToManyField(
         "petitions.Petitioner", verbose_name="信访人", blank=True, related_name="+"
@@ -112,13 +93,8 @@ class Appointment(models.Model):
     visitor_name = models.CharField("来访人姓名", max_length=50, blank=True)
     visitor_phone = models.CharField("联系电话", max_length=20, blank=True)
     people_count = models.PositiveSmallIntegerField("来访人数", default=1)
-    petition = models.ForeignKey(
-        "petitions.Petition",
-        verbose_name="信访事项",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="reception_appointments",
+    petition = Ref(
+        "petitions.Petition", "信访事项", null=True, related_name="reception_appointments"
     )
     slot_time = models.TimeField("预约时间")
     subject = models.CharField("反映事项", max_length=200)
@@ -130,14 +106,7 @@ class Appointment(models.Model):
         default=AppointmentState.BOOKED,
         db_index=True,
     )
-    booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="预约登记人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    booked_by = Ref(settings.AUTH_USER_MODEL, "预约登记人", null=True)
     booked_at = models.DateTimeField(default=timezone.now)
     cancel_reason = models.CharField("取消原因", max_length=500, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -154,11 +123,7 @@ class Appointment(models.Model):
             )
         ]
         indexes = [
-            models.Index(
-                fields=["org_path"],
-                name="receptions_appt_path",
-                opclasses=["varchar_pattern_ops"],
-            ),
+            path_index("org_path", "receptions_appt_path"),
         ]
 
     def __str__(self) -> str:
@@ -193,23 +158,9 @@ class Reception(models.Model):
         on_delete=models.PROTECT,
         related_name="reception",
     )
-    rota_day = models.ForeignKey(
-        RotaDay,
-        verbose_name="接访日",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="receptions",
-    )
-    leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="接访领导",
-        on_delete=models.PROTECT,
-        related_name="receptions_held",
-    )
-    organization = models.ForeignKey(
-        Organization, verbose_name="接访中心", on_delete=models.PROTECT, related_name="+"
-    )
+    rota_day = Ref(RotaDay, "接访日", null=True, related_name="receptions")
+    leader = Ref(settings.AUTH_USER_MODEL, "接访领导", related_name="receptions_held")
+    organization = Ref(Organization, "接访中心")
     org_path = models.CharField(max_length=400)
     received_at = models.DateTimeField("接访时间", default=timezone.now)
     mode = models.CharField("接访方式", max_length=20, choices=Mode.choices)
@@ -221,14 +172,7 @@ class Reception(models.Model):
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name="陪同接访人员", blank=True, related_name="+"
     )
-    petition = models.ForeignKey(
-        "petitions.Petition",
-        verbose_name="信访事项",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="receptions",
-    )
+    petition = Ref("petitions.Petition", "信访事项", null=True, related_name="receptions")
     petitioners = models.ManyToManyField(
         "petitions.Petitioner", verbose_name="信访人", blank=True, related_name="+"
     )
@@ -237,34 +181,16 @@ class Reception(models.Model):
     people_count = models.PositiveSmallIntegerField("来访人数", default=1)
     request = models.TextField("来访诉求")
     decision = models.TextField("处理意见")
-    assigned_unit = models.ForeignKey(
-        Organization,
-        verbose_name="责任单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    assigned_unit = Ref(Organization, "责任单位", null=True)
     deadline = models.DateField("办理时限", null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="记录人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    recorded_by = Ref(settings.AUTH_USER_MODEL, "记录人", null=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = verbose_name_plural = "接访记录"
         ordering = ["-received_at", "-id"]
         indexes = [
-            models.Index(
-                fields=["org_path"],
-                name="receptions_record_path",
-                opclasses=["varchar_pattern_ops"],
-            ),
+            path_index("org_path", "receptions_record_path"),
             models.Index(fields=["leader", "-received_at"], name="receptions_record_leader"),
             models.Index(fields=["received_at"], name="receptions_record_time"),
         ]
@@ -280,18 +206,8 @@ class Reception(models.Model):
 class Ownership(models.Model):
     """A leader owns a petition until it is resolved (领导包案)."""
 
-    leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="包案领导",
-        on_delete=models.PROTECT,
-        related_name="ownerships",
-    )
-    petition = models.ForeignKey(
-        "petitions.Petition",
-        verbose_name="信访事项",
-        on_delete=models.PROTECT,
-        related_name="ownerships",
-    )
+    leader = Ref(settings.AUTH_USER_MODEL, "包案领导", related_name="ownerships")
+    petition = Ref("petitions.Petition", "信访事项", related_name="ownerships")
     # The leader's organization: a township secretary's 包案 counts for that township.
     org_path = models.CharField(max_length=400)
     since = models.DateField("包案日期")
@@ -306,9 +222,7 @@ class Ownership(models.Model):
     )
     resolved_at = models.DateTimeField("化解时间", null=True, blank=True)
     resolution = models.TextField("化解情况", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = Ref(settings.AUTH_USER_MODEL, null=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -323,11 +237,7 @@ class Ownership(models.Model):
             )
         ]
         indexes = [
-            models.Index(
-                fields=["org_path"],
-                name="receptions_owner_path",
-                opclasses=["varchar_pattern_ops"],
-            ),
+            path_index("org_path", "receptions_owner_path"),
         ]
 
     def __str__(self) -> str:
@@ -340,9 +250,7 @@ class OwnershipNote(models.Model):
     ownership = models.ForeignKey(Ownership, on_delete=models.CASCADE, related_name="notes")
     action = models.CharField(max_length=20)  # assign / progress / resolve
     note = models.TextField()
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = Ref(settings.AUTH_USER_MODEL, null=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

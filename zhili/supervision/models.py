@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from zhili.core.dossier.history import HistoryRow
+from zhili.core.fields import Ref, path_index
 from zhili.orgs.models import Organization
 
 
@@ -37,40 +38,15 @@ class SupervisionOrder(models.Model):
     kind = models.CharField("类型", max_length=20, choices=OrderKind.choices)
     target_type = models.CharField("督办对象类型", max_length=64)
     target_id = models.CharField("督办对象编号", max_length=64)
-    case = models.ForeignKey(
-        "cases.Case",
-        verbose_name="事件工单",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="supervision_orders",
-    )
-    petition = models.ForeignKey(
-        "petitions.Petition",
-        verbose_name="信访事项",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="supervision_orders",
-    )
+    case = Ref("cases.Case", "事件工单", null=True, related_name="supervision_orders")
+    petition = Ref("petitions.Petition", "信访事项", null=True, related_name="supervision_orders")
     # The moment of the red card that opened the order: with the target and the kind it makes
     # the order unique, so an outbox event delivered twice opens one order.
     trigger_at = models.DateTimeField(null=True, blank=True)
 
-    unit = models.ForeignKey(
-        Organization, verbose_name="被督办单位", on_delete=models.PROTECT, related_name="+"
-    )
-    copy_to = models.ForeignKey(
-        Organization,
-        verbose_name="抄送单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    center = models.ForeignKey(
-        Organization, verbose_name="督办单位", on_delete=models.PROTECT, related_name="+"
-    )
+    unit = Ref(Organization, "被督办单位")
+    copy_to = Ref(Organization, "抄送单位", null=True)
+    center = Ref(Organization, "督办单位")
     # Materialized paths copied from the organizations: the scope filter is a range scan.
     unit_path = models.CharField(max_length=400)
     copy_path = models.CharField(max_length=400, blank=True)
@@ -80,14 +56,7 @@ class SupervisionOrder(models.Model):
     reason = models.TextField("督办事由")
     request = models.TextField("督办要求")
     state = models.CharField("状态", max_length=20, choices=OrderState.choices, db_index=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="签发人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    issued_by = Ref(settings.AUTH_USER_MODEL, "签发人", null=True)
     issued_at = models.DateTimeField("下发时间", default=timezone.now)
     due_at = models.DateTimeField("答复时限")
     # The moment the answer's working days were counted from (issue, or the last rejection),
@@ -97,13 +66,9 @@ class SupervisionOrder(models.Model):
 
     answer_cause = models.TextField("超期原因", blank=True)
     answer_measures = models.TextField("整改措施", blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    answered_by = Ref(settings.AUTH_USER_MODEL, null=True)
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    closed_by = Ref(settings.AUTH_USER_MODEL, null=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     close_note = models.CharField("审核意见", max_length=500, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -120,21 +85,9 @@ class SupervisionOrder(models.Model):
         ]
         indexes = [
             models.Index(fields=["unit", "kind", "issued_at"], name="supervision_unit_recent"),
-            models.Index(
-                fields=["unit_path"],
-                name="supervision_unit_path",
-                opclasses=["varchar_pattern_ops"],
-            ),
-            models.Index(
-                fields=["copy_path"],
-                name="supervision_copy_path",
-                opclasses=["varchar_pattern_ops"],
-            ),
-            models.Index(
-                fields=["center_path"],
-                name="supervision_center_path",
-                opclasses=["varchar_pattern_ops"],
-            ),
+            path_index("unit_path", "supervision_unit_path"),
+            path_index("copy_path", "supervision_copy_path"),
+            path_index("center_path", "supervision_center_path"),
         ]
 
     def __str__(self) -> str:

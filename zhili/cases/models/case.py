@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from zhili.cases.models.catalog import Category, ResponsibilityRule
 from zhili.cases.models.choices import WORK_STATES, Card, Channel, Rating, State, Urgency
+from zhili.core.fields import Ref, newest_first_indexes, path_index, set_index
 from zhili.orgs.models import Grid, Organization
 
 
@@ -21,15 +22,9 @@ class Case(models.Model):
     lat = models.FloatField("纬度", null=True, blank=True)
     lng = models.FloatField("经度", null=True, blank=True)
     address = models.CharField("地址", max_length=300, blank=True)
-    grid = models.ForeignKey(
-        Grid, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    village = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    township = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    grid = Ref(Grid, null=True)
+    village = Ref(Organization, null=True)
+    township = Ref(Organization, null=True)
     out_of_area = models.BooleanField("辖区外", default=False)
 
     reporter_name = models.CharField("诉求人", max_length=50, blank=True)
@@ -39,25 +34,9 @@ class Case(models.Model):
     state = models.CharField("状态", max_length=20, choices=State.choices, db_index=True)
     state_before_suspend = models.CharField(max_length=20, choices=State.choices, blank=True)
     # The center whose dispatchers hold the case (county or township), and the handling unit.
-    dispatch_center = models.ForeignKey(
-        Organization, verbose_name="分拨中心", on_delete=models.PROTECT, related_name="+"
-    )
-    suggested_unit = models.ForeignKey(
-        Organization,
-        verbose_name="建议承办单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    lead_unit = models.ForeignKey(
-        Organization,
-        verbose_name="主办单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    dispatch_center = Ref(Organization, "分拨中心")
+    suggested_unit = Ref(Organization, "建议承办单位", null=True)
+    lead_unit = Ref(Organization, "主办单位", null=True)
     # Each link is an assisting unit's own task (协办任务, `CaseAssist`).
     assisting_units = models.ManyToManyField(
         Organization,
@@ -66,9 +45,7 @@ class Case(models.Model):
         related_name="+",
         through="cases.CaseAssist",
     )
-    routing_rule = models.ForeignKey(
-        ResponsibilityRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    routing_rule = Ref(ResponsibilityRule, null=True, on_delete=models.SET_NULL)
     routing_note = models.CharField("分拨依据", max_length=300, blank=True)
     # Materialized paths copied from the organizations, so that the scope filter is one range
     # scan on an indexed column of this table (see zhili.cases.selectors).
@@ -76,9 +53,7 @@ class Case(models.Model):
     dispatch_path = models.CharField(max_length=400)
     unit_path = models.CharField(max_length=400, blank=True)
 
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    registered_by = Ref(settings.AUTH_USER_MODEL, null=True)
     registered_at = models.DateTimeField("受理时间", default=timezone.now)
     dispatched_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -125,9 +100,7 @@ class Case(models.Model):
     # replies again).
     sent_back_count = models.PositiveSmallIntegerField(default=0)
     send_back_reason = models.CharField("审核退回理由", max_length=300, blank=True)
-    master = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
-    )
+    master = Ref("self", null=True, related_name="duplicates")
     # Set on historical orders brought in by a spreadsheet (zhili.imports): they keep their
     # outcome and are not called back (no follow-up).
     imported_at = models.DateTimeField("导入时间", null=True, blank=True)
@@ -137,24 +110,11 @@ class Case(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "事件工单"
         indexes = [
-            models.Index(fields=["-registered_at", "-id"], name="case_recent"),
-            models.Index(fields=["state", "-registered_at", "-id"], name="case_state_recent"),
-            models.Index(
-                fields=["area_path"], name="case_area_path", opclasses=["varchar_pattern_ops"]
-            ),
-            models.Index(
-                fields=["dispatch_path"],
-                name="case_dispatch_path",
-                opclasses=["varchar_pattern_ops"],
-            ),
-            models.Index(
-                fields=["unit_path"], name="case_unit_path", opclasses=["varchar_pattern_ops"]
-            ),
-            models.Index(
-                fields=["warn_at"],
-                name="case_warn_open",
-                condition=models.Q(warn_at__isnull=False),
-            ),
+            *newest_first_indexes("case", "registered_at"),
+            path_index("area_path", "case_area_path"),
+            path_index("dispatch_path", "case_dispatch_path"),
+            path_index("unit_path", "case_unit_path"),
+            set_index("warn_at", "case_warn_open"),
             models.Index(fields=["channel", "external_id"], name="case_external"),
             # The open cases alone (a few thousand among the years of closed ones): what the
             # home page counts (zhili.cases.selectors.work_counts filters on exactly these
@@ -212,9 +172,7 @@ class CaseAssist(models.Model):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
     reply = models.TextField("协办意见", blank=True)
-    replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    replied_by = Ref(settings.AUTH_USER_MODEL, null=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

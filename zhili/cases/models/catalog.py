@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 
 from zhili.cases.models.choices import LimitUnit, Urgency
+from zhili.core.fields import Ref
 from zhili.orgs.models import Grid, Organization
 
 # The ChangeStamp key of the catalog: in-process caches of categories follow it.
@@ -15,9 +16,7 @@ class Category(models.Model):
 
     code = models.CharField("编码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=100)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
+    parent = Ref("self", null=True, related_name="children")
     path = models.CharField(max_length=400, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     keywords = models.CharField("关键词", max_length=300, blank=True)
@@ -81,19 +80,11 @@ class TimeLimit(models.Model):
 class ResponsibilityRule(models.Model):
     """权责清单: category x area -> handling unit. The most specific rule wins."""
 
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="rules")
-    township = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    village = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    grid = models.ForeignKey(
-        Grid, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    unit = models.ForeignKey(
-        Organization, verbose_name="承办单位", on_delete=models.PROTECT, related_name="rules"
-    )
+    category = Ref(Category, related_name="rules")
+    township = Ref(Organization, null=True)
+    village = Ref(Organization, null=True)
+    grid = Ref(Grid, null=True)
+    unit = Ref(Organization, "承办单位", related_name="rules")
     note = models.CharField("备注", max_length=200, blank=True)
     is_active = models.BooleanField("启用", default=True)
     is_demo = models.BooleanField(default=False)

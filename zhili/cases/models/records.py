@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from zhili.cases.models.case import Case
 from zhili.core.dossier.history import HistoryRow
+from zhili.core.fields import Ref
 
 
 class CaseEvent(HistoryRow):
@@ -13,12 +14,11 @@ class CaseEvent(HistoryRow):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
 
+    record_field = "case"
+
     class Meta(HistoryRow.Meta):
         verbose_name = verbose_name_plural = "工单办理记录"
         indexes = [models.Index(fields=["case", "created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.case_id} {self.action}"
 
 
 def attachment_path(instance: "CaseAttachment", filename: str) -> str:
@@ -32,13 +32,9 @@ class CaseAttachment(models.Model):
     name = models.CharField("文件名", max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = Ref(settings.AUTH_USER_MODEL, null=True)
     uploaded_at = models.DateTimeField(default=timezone.now)
-    event = models.ForeignKey(
-        CaseEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
-    )
+    event = Ref(CaseEvent, null=True, on_delete=models.SET_NULL, related_name="attachments")
 
     class Meta:
         verbose_name = verbose_name_plural = "附件"

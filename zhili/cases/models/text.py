@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from zhili.cases.models.case import Case
+from zhili.core.fields import Ref
 from zhili.orgs.models import Grid, Organization
 
 
@@ -83,9 +84,7 @@ class CaseDuplicate(models.Model):
         "状态", max_length=20, choices=DuplicateState.choices, default=DuplicateState.OPEN
     )
     created_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    decided_by = Ref(settings.AUTH_USER_MODEL, null=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from zhili.core.fields import Ref
 from zhili.core.rows import insert_row
 from zhili.core.types import SystemActor
 
@@ -30,22 +31,8 @@ class HistoryRow(models.Model):
     action = models.CharField("操作", max_length=30)
     from_state = models.CharField("原状态", max_length=30, blank=True)
     to_state = models.CharField("新状态", max_length=30)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    actor_unit = models.ForeignKey(
-        "orgs.Organization",
-        verbose_name="操作单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = Ref(settings.AUTH_USER_MODEL, "操作人", null=True)
+    actor_unit = Ref("orgs.Organization", "操作单位", null=True)
     note = models.TextField("说明", blank=True)
     data = models.JSONField("数据", default=dict, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField("时间", default=timezone.now)

@@ -27,7 +27,6 @@ from zhili.mediation.models.committees import (
     Mediator,
     MediatorTraining,
     Position,
-    path_index,
 )
 from zhili.mediation.models.disputes import (
     Consent,
@@ -78,5 +77,4 @@ __all__ = [
     "SessionMode",
     "SignMethod",
     "Source",
-    "path_index",
 ]

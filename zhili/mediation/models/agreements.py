@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from zhili.core.fields import Ref
 from zhili.mediation.models.committees import Mediator
 from zhili.mediation.models.disputes import Dispute, Party
 
@@ -56,14 +57,7 @@ class Agreement(models.Model):
     terms = models.TextField("经调解自愿达成协议如下")
     performance = models.TextField("履行方式、时限", blank=True)
     signed_at = models.DateTimeField("达成时间")
-    mediator = models.ForeignKey(
-        Mediator,
-        verbose_name="签名调解员",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    mediator = Ref(Mediator, "签名调解员", null=True)
     mediator_signed_at = models.DateTimeField("调解员签名时间", null=True, blank=True)
     sealed_at = models.DateTimeField("调委会盖章时间", null=True, blank=True)
     effective_at = models.DateTimeField("生效时间", null=True, blank=True)
@@ -82,9 +76,7 @@ class Agreement(models.Model):
     performed = models.CharField("履行情况", max_length=10, choices=Performed.choices, blank=True)
     performance_note = models.TextField("回访情况", blank=True)
     performance_checked_at = models.DateTimeField("回访时间", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = Ref(settings.AUTH_USER_MODEL, null=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -111,7 +103,7 @@ class AgreementParty(models.Model):
     signed, how, when). One row per party of the dispute, written with the agreement."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatories")
-    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+")
+    party = Ref(Party)
     liability = models.TextField("当事人责任")
     signed_at = models.DateTimeField("签署时间", null=True, blank=True)
     method = models.CharField("签署方式", max_length=20, choices=SignMethod.choices, blank=True)

@@ -9,13 +9,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from zhili.core.fields import Ref, path_index
 from zhili.mediation.models.kinds import DisputeKind
 from zhili.orgs.models import Level, Organization
-
-
-def path_index(field: str, name: str) -> models.Index:
-    # LIKE 'prefix%' on PostgreSQL needs pattern ops unless the collation is C.
-    return models.Index(fields=[field], name=name, opclasses=["varchar_pattern_ops"])
 
 
 class Gender(models.TextChoices):
@@ -34,12 +30,7 @@ class Committee(models.Model):
 
     name = models.CharField("名称", max_length=100)
     level = models.CharField("层级", max_length=10, choices=Level.choices)
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name="所属综治中心",
-        on_delete=models.PROTECT,
-        related_name="mediation_committees",
-    )
+    organization = Ref(Organization, "所属综治中心", related_name="mediation_committees")
     path = models.CharField(max_length=400, editable=False)
     term_start = models.DateField("本届任期开始")
     term_end = models.DateField("本届任期届满")
@@ -62,14 +53,7 @@ class CommitteeMember(models.Model):
     """A member of a committee for part of a term; `until` is set when the member leaves."""
 
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="账号",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    user = Ref(settings.AUTH_USER_MODEL, "账号", null=True)
     name = models.CharField("姓名", max_length=50)
     gender = models.CharField("性别", max_length=10, choices=Gender.choices)
     position = models.CharField("职务", max_length=20, choices=Position.choices)
@@ -93,13 +77,9 @@ class MediationRoom(models.Model):
     """A mediation room (调解室); `video_room` is the place the video issue fills."""
 
     name = models.CharField("名称", max_length=100)
-    organization = models.ForeignKey(
-        Organization, verbose_name="所在综治中心", on_delete=models.PROTECT, related_name="+"
-    )
+    organization = Ref(Organization, "所在综治中心")
     path = models.CharField(max_length=400, editable=False)
-    committee = models.ForeignKey(
-        Committee, verbose_name="调委会", on_delete=models.PROTECT, related_name="rooms"
-    )
+    committee = Ref(Committee, "调委会", related_name="rooms")
     address = models.CharField("地址", max_length=200, blank=True)
     video_room = models.CharField("视频调解室", max_length=100, blank=True)
     is_active = models.BooleanField("启用", default=True)
@@ -131,9 +111,7 @@ class Mediator(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mediator"
     )
-    committee = models.ForeignKey(
-        Committee, verbose_name="调委会", on_delete=models.PROTECT, related_name="mediators"
-    )
+    committee = Ref(Committee, "调委会", related_name="mediators")
     employment = models.CharField(
         "专兼职", max_length=10, choices=Employment.choices, default=Employment.PART_TIME
     )
@@ -167,16 +145,12 @@ class MediatorTraining(models.Model):
     """A training a mediator attended (人民调解法 第十四条: the county justice bureau trains
     mediators regularly). A mediator without one in the current year is warned about."""
 
-    mediator = models.ForeignKey(
-        Mediator, verbose_name="调解员", on_delete=models.PROTECT, related_name="trainings"
-    )
+    mediator = Ref(Mediator, "调解员", related_name="trainings")
     trained_on = models.DateField("培训日期")
     hours = models.DecimalField("学时", max_digits=4, decimal_places=1)
     organizer = models.CharField("组织单位", max_length=100)
     content = models.CharField("培训内容", max_length=200)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = Ref(settings.AUTH_USER_MODEL, null=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from zhili.cases.models import Card
 from zhili.core.dossier.history import HistoryRow
-from zhili.mediation.models.committees import Committee, MediationRoom, Mediator, path_index
+from zhili.core.fields import Ref, path_index, set_index
+from zhili.mediation.models.committees import Committee, MediationRoom, Mediator
 from zhili.mediation.models.kinds import DisputeKind
 from zhili.orgs.models import Grid, Level, Organization
 
@@ -61,60 +62,28 @@ class Dispute(models.Model):
     scale = models.CharField("规模", max_length=10, choices=Scale.choices, default=Scale.ORDINARY)
     people_count = models.PositiveIntegerField("涉及人数", default=2)
 
-    committee = models.ForeignKey(
-        Committee, verbose_name="调委会", on_delete=models.PROTECT, related_name="disputes"
-    )
+    committee = Ref(Committee, "调委会", related_name="disputes")
     path = models.CharField(max_length=400, editable=False)
     level = models.CharField("层级", max_length=10, choices=Level.choices)
-    township = models.ForeignKey(
-        Organization,
-        verbose_name="乡镇",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    grid = models.ForeignKey(
-        Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    township = Ref(Organization, "乡镇", null=True)
+    grid = Ref(Grid, "网格", null=True)
     place = models.CharField("发生地点", max_length=200, blank=True)
     lat = models.FloatField(null=True, blank=True)
     lng = models.FloatField(null=True, blank=True)
     summary = models.TextField("纠纷简要情况")
-    case = models.ForeignKey(
-        "cases.Case",
-        verbose_name="来源工单",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="disputes",
-    )
+    case = Ref("cases.Case", "来源工单", null=True, related_name="disputes")
 
     state = models.CharField(
         "状态", max_length=20, choices=DisputeState.choices, default=DisputeState.REGISTERED
     )
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="登记人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    registered_by = Ref(settings.AUTH_USER_MODEL, "登记人", null=True)
     registered_at = models.DateTimeField("登记时间", default=timezone.now)
     accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
     mediation_started_at = models.DateTimeField("开始调解时间", null=True, blank=True)
     outcome = models.CharField("调解结果", max_length=20, choices=Outcome.choices, blank=True)
     outcome_at = models.DateTimeField("结果时间", null=True, blank=True)
     # Who ended the mediation (a party, 人民调解法 第二十三条) and why.
-    terminated_by = models.ForeignKey(
-        "Party",
-        verbose_name="终止调解的当事人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    terminated_by = Ref("Party", "终止调解的当事人", null=True)
     termination_reason = models.TextField("终止调解的理由", blank=True)
     # The handling target (deadlines.handling_due, from acceptance) and its yellow warning.
     handling_due = models.DateField("办理目标日期", null=True, blank=True)
@@ -129,34 +98,18 @@ class Dispute(models.Model):
     is_exemplary = models.BooleanField("典型案例", default=False)
     exemplary_note = models.TextField("典型案例评语", blank=True)
     exemplary_at = models.DateTimeField(null=True, blank=True)
-    exemplary_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    exemplary_by = Ref(settings.AUTH_USER_MODEL, null=True)
 
     risk_criminal = models.BooleanField("可能激化为刑事案件", default=False)
     risk_group_petition = models.BooleanField("可能引发群体性上访", default=False)
     risk_note = models.TextField("风险说明", blank=True)
     risk_flagged_at = models.DateTimeField(null=True, blank=True)
 
-    lead_mediator = models.ForeignKey(
-        Mediator,
-        verbose_name="主办调解员",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="led_disputes",
-    )
+    lead_mediator = Ref(Mediator, "主办调解员", null=True, related_name="led_disputes")
     mediators = models.ManyToManyField(
         Mediator, verbose_name="参与调解员", blank=True, related_name="disputes"
     )
-    room = models.ForeignKey(
-        MediationRoom,
-        verbose_name="调解室",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="disputes",
-    )
+    room = Ref(MediationRoom, "调解室", null=True, related_name="disputes")
     is_demo = models.BooleanField(default=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -268,18 +221,14 @@ class Session(models.Model):
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="sessions")
     held_at = models.DateTimeField("调解时间")
     place = models.CharField("调解地点", max_length=200, blank=True)
-    room = models.ForeignKey(
-        MediationRoom, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions"
-    )
+    room = Ref(MediationRoom, null=True, related_name="sessions")
     mediators = models.ManyToManyField(Mediator, blank=True, related_name="sessions")
     mode = models.CharField(
         "方式", max_length=20, choices=SessionMode.choices, default=SessionMode.IN_PERSON
     )
     video_room = models.CharField("视频会议室", max_length=100, blank=True)
     record = models.TextField("调解记录")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = Ref(settings.AUTH_USER_MODEL, null=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -295,12 +244,11 @@ class DisputeEvent(HistoryRow):
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="events")
 
+    record_field = "dispute"
+
     class Meta(HistoryRow.Meta):
         verbose_name = verbose_name_plural = "纠纷办理记录"
         indexes = [models.Index(fields=["dispute", "created_at"], name="mediation_event_dispute")]
-
-    def __str__(self) -> str:
-        return f"{self.dispute_id} {self.action}"
 
 
 class RiskKind(models.TextChoices):
@@ -316,15 +264,11 @@ class RiskAlert(models.Model):
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="risk_alerts")
     kind = models.CharField("风险类型", max_length=20, choices=RiskKind.choices)
-    unit = models.ForeignKey(
-        Organization, verbose_name="接收单位", on_delete=models.PROTECT, related_name="+"
-    )
+    unit = Ref(Organization, "接收单位")
     unit_path = models.CharField(max_length=400)
     note = models.TextField("风险说明", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    acknowledged_by = Ref(settings.AUTH_USER_MODEL, null=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField("签收时限", null=True, blank=True)
     warn_at = models.DateTimeField(null=True, blank=True)
@@ -342,11 +286,7 @@ class RiskAlert(models.Model):
         ]
         indexes = [
             path_index("unit_path", "mediation_risk_unit_path"),
-            models.Index(
-                fields=["warn_at"],
-                name="mediation_risk_warn_open",
-                condition=models.Q(warn_at__isnull=False),
-            ),
+            set_index("warn_at", "mediation_risk_warn_open"),
         ]
 
     def __str__(self) -> str:
