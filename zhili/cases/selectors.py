@@ -34,10 +34,11 @@ from zhili.cases.workflow import CLOCK_RUNNING, DISPATCHABLE_KINDS
 from zhili.core.counting import Total, count_or_estimate
 from zhili.core.dossier import pages
 from zhili.core.dossier.pages import Page
-from zhili.core.errors import InvalidInput, NotFound
+from zhili.core.errors import InvalidInput
 from zhili.core.registry import Registry
 from zhili.core.roles import Action
 from zhili.core.scope import EVERYTHING, Scope, can, scope_for
+from zhili.core.selecting import one_or_not_found
 from zhili.core.types import Actor, SystemActor
 from zhili.orgs.models import Kind, Organization
 
@@ -76,10 +77,11 @@ def case_list(*, user: Actor) -> QuerySet[Case]:
 
 
 def case_get(*, user: Actor, case_no: str) -> Case:
-    try:
-        return case_list(user=user).select_related("suggested_unit", "master").get(case_no=case_no)
-    except Case.DoesNotExist as exc:
-        raise NotFound("工单不存在") from exc
+    return one_or_not_found(
+        case_list(user=user).select_related("suggested_unit", "master"),
+        "工单不存在",
+        case_no=case_no,
+    )
 
 
 def case_assists(case: Case) -> QuerySet[CaseAssist]:

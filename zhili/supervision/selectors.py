@@ -11,8 +11,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from zhili.cases.selectors import own_center
-from zhili.core.errors import NotFound
 from zhili.core.scope import scope_for
+from zhili.core.selecting import one_or_not_found
 from zhili.core.types import Actor
 from zhili.supervision.models import OrderState, SupervisionOrder
 
@@ -83,10 +83,11 @@ def order_list(*, user: Actor, filters: OrderFilters | None = None) -> QuerySet[
 
 
 def order_get(*, user: Actor, number: str) -> SupervisionOrder:
-    try:
-        return order_list(user=user).select_related("answered_by", "closed_by").get(number=number)
-    except SupervisionOrder.DoesNotExist as exc:
-        raise NotFound("督办单不存在") from exc
+    return one_or_not_found(
+        order_list(user=user).select_related("answered_by", "closed_by"),
+        "督办单不存在",
+        number=number,
+    )
 
 
 def orders_for_case(*, user: Actor, case_id: int) -> QuerySet[SupervisionOrder]:
