@@ -9,14 +9,13 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from zhili.core.dossier import keyset_page
 from zhili.core.dossier.api import (
     DossierHistoryOut,
     PageQuery,
     add_action_route,
     history_out,
-    page_out,
     page_schema,
+    query_page,
 )
 from zhili.core.schemas import ERRORS, Input
 from zhili.orgs.api import OrgRef
@@ -141,8 +140,7 @@ def order_list(request: StaffRequest, query: Query[OrderQuery]) -> dict[str, obj
         overdue=query.overdue,
     )
     orders = selectors.order_list(user=request.user, filters=filters)
-    page = keyset_page(orders, field="issued_at", cursor=query.cursor, size=query.limit)
-    return page_out(page, order_out)
+    return query_page(orders, query, order_out, field="issued_at")
 
 
 @supervision_router.get("/supervision-orders/{number}", response={200: OrderDetailOut, **ERRORS})
@@ -159,33 +157,8 @@ add_action_route(
     body=OrderActionIn,
     out=OrderDetailOut,
     detail=detail_out,
+    old={"answer": AnswerIn, "close": CloseIn},
 )
-
-
-@supervision_router.post(
-    "/supervision-orders/{number}/answer",
-    response={200: OrderDetailOut, **ERRORS},
-    deprecated=True,
-    description="已弃用：请用 POST /supervision-orders/{number}/actions/answer",
-)
-def order_answer(request: StaffRequest, number: str, body: AnswerIn) -> dict[str, object]:
-    order = selectors.order_get(user=request.user, number=number)
-    order = services.order_answer(
-        actor=request.user, order=order, cause=body.cause, measures=body.measures
-    )
-    return detail_out(request, order)
-
-
-@supervision_router.post(
-    "/supervision-orders/{number}/close",
-    response={200: OrderDetailOut, **ERRORS},
-    deprecated=True,
-    description="已弃用：请用 POST /supervision-orders/{number}/actions/close",
-)
-def order_close(request: StaffRequest, number: str, body: CloseIn) -> dict[str, object]:
-    order = selectors.order_get(user=request.user, number=number)
-    order = services.order_close(actor=request.user, order=order, note=body.note)
-    return detail_out(request, order)
 
 
 @supervision_router.get(

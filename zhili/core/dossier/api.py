@@ -17,7 +17,7 @@ from pydantic import create_model
 
 from zhili.core.dossier.history import action_labels, history_rows
 from zhili.core.dossier.kinds import DossierKind
-from zhili.core.dossier.pages import Page
+from zhili.core.dossier.pages import Page, keyset_page
 from zhili.core.schemas import ERRORS, Input
 from zhili.core.types import Actor, PageRequest
 
@@ -86,6 +86,15 @@ def page_out(page: Page[R], item_out: Callable[[R], object]) -> dict[str, object
     return {"items": [item_out(row) for row in page.items], "next_cursor": page.next_cursor}
 
 
+def query_page(
+    rows: models.QuerySet[R], query: PageQuery, item_out: Callable[[R], object], *, field: str
+) -> dict[str, object]:
+    """The page of `rows` that `query` asks for (newest `field` first), as `{items,
+    next_cursor}`."""
+    page = keyset_page(rows, field=field, cursor=query.cursor, size=query.limit)
+    return page_out(page, item_out)
+
+
 def action_names(kind: DossierKind[R]) -> type[enum.Enum]:
     """The kind's transitions as an enum, so that the OpenAPI lists them."""
     name = "".join(part.title() for part in kind.audit_name.split(".")) + "Action"
@@ -111,10 +120,12 @@ def add_action_route(
     body: type[Input],
     out: type[Schema],
     detail: Callable[[PageRequest, R], Mapping[str, object]],
+    old: Mapping[str, type[Input]] | None = None,
 ) -> None:
     """Add `POST <prefix>/{number}/actions/{action}` to `router`: `get(user=, number=)` (the app's selector) finds
     the record in the user's sight, `act(user, record, action, data)` takes the action,
-    `detail(request, record)` answers (schema `out`)."""
+    `detail(request, record)` answers (schema `out`). `old` (action -> its body) adds the
+    deprecated `POST <prefix>/{number}/<action>` of each, which does the same."""
     dossier_action = _action_endpoint(action_names(kind), get, act, body, detail)
     app, noun = kind.audit_name.split(".")
     dossier_action.__name__ = f"{noun}_action"
@@ -124,6 +135,16 @@ def add_action_route(
         description=action_doc(kind),
         operation_id=f"zhili_{app}_api_{noun}_action",  # as the app's own endpoints are named
     )(dossier_action)
+    for action, old_body in (old or {}).items():
+        old_action = _old_action_endpoint(action, get, act, old_body, detail)
+        old_action.__name__ = f"{noun}_{action}"
+        router.post(
+            f"{prefix}/{{number}}/{action}",
+            response={200: out, **ERRORS},
+            deprecated=True,
+            description=f"已弃用：请用 POST {prefix}/{{number}}/actions/{action}",
+            operation_id=f"zhili_{app}_api_{noun}_{action}",
+        )(old_action)
 
 
 def _action_endpoint(
@@ -148,3 +169,24 @@ def _action_endpoint(
         return detail(staff, record)
 
     return dossier_action
+
+
+def _old_action_endpoint(
+    action: str,
+    get: Callable[..., R],
+    act: Callable[[Actor, R, str, dict[str, object]], R],
+    old_body: type[Input],
+    detail: Callable[[PageRequest, R], Mapping[str, object]],
+) -> Callable[..., Mapping[str, object]]:
+    """The endpoint of a deprecated path of one action, its input the whole body."""
+
+    def old_action(
+        request: HttpRequest,
+        number: str,
+        body: old_body,  # type: ignore[valid-type]
+    ) -> Mapping[str, object]:
+        staff = cast(PageRequest, request)  # the API's routers let signed-in staff only in
+        record = get(user=staff.user, number=number)
+        return detail(staff, act(staff.user, record, action, body.dict()))  # type: ignore[attr-defined]
+
+    return old_action
