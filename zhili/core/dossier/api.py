@@ -126,7 +126,8 @@ def add_action_route(
     the record in the user's sight, `act(user, record, action, data)` takes the action,
     `detail(request, record)` answers (schema `out`). `old` (action -> its body) adds the
     deprecated `POST <prefix>/{number}/<action>` of each, which does the same."""
-    dossier_action = _action_endpoint(action_names(kind), get, act, body, detail)
+    take = _taker(get, act, detail)
+    dossier_action = _action_endpoint(action_names(kind), take, body)
     app, noun = kind.audit_name.split(".")
     dossier_action.__name__ = f"{noun}_action"
     router.post(
@@ -136,23 +137,53 @@ def add_action_route(
         operation_id=f"zhili_{app}_api_{noun}_action",  # as the app's own endpoints are named
     )(dossier_action)
     for action, old_body in (old or {}).items():
-        old_action = _old_action_endpoint(action, get, act, old_body, detail)
-        old_action.__name__ = f"{noun}_{action}"
-        router.post(
-            f"{prefix}/{{number}}/{action}",
-            response={200: out, **ERRORS},
-            deprecated=True,
-            description=f"已弃用：请用 POST {prefix}/{{number}}/actions/{action}",
-            operation_id=f"zhili_{app}_api_{noun}_{action}",
-        )(old_action)
+        _add_old_action_route(
+            router, prefix, kind, action, _old_action_endpoint(action, take, old_body), out
+        )
+
+
+def _add_old_action_route(
+    router: Router,
+    prefix: str,
+    kind: DossierKind[R],
+    action: str,
+    endpoint: Callable[..., Mapping[str, object]],
+    out: type[Schema],
+) -> None:
+    """Add the deprecated `POST <prefix>/{number}/<action>`, named as the app's own were."""
+    app, noun = kind.audit_name.split(".")
+    endpoint.__name__ = f"{noun}_{action}"
+    router.post(
+        f"{prefix}/{{number}}/{action}",
+        response={200: out, **ERRORS},
+        deprecated=True,
+        description=f"已弃用：请用 POST {prefix}/{{number}}/actions/{action}",
+        operation_id=f"zhili_{app}_api_{noun}_{action}",
+    )(endpoint)
+
+
+Take = Callable[[HttpRequest, str, str, dict[str, object]], Mapping[str, object]]
+
+
+def _taker(
+    get: Callable[..., R],
+    act: Callable[[Actor, R, str, dict[str, object]], R],
+    detail: Callable[[PageRequest, R], Mapping[str, object]],
+) -> Take:
+    """`take(request, number, action, data)`: what every action endpoint does."""
+
+    def take(
+        request: HttpRequest, number: str, action: str, data: dict[str, object]
+    ) -> Mapping[str, object]:
+        staff = cast(PageRequest, request)  # the API's routers let signed-in staff only in
+        record = get(user=staff.user, number=number)
+        return detail(staff, act(staff.user, record, action, data))
+
+    return take
 
 
 def _action_endpoint(
-    names: type[enum.Enum],
-    get: Callable[..., R],
-    act: Callable[[Actor, R, str, dict[str, object]], R],
-    body: type[Input],
-    detail: Callable[[PageRequest, R], Mapping[str, object]],
+    names: type[enum.Enum], take: Take, body: type[Input]
 ) -> Callable[..., Mapping[str, object]]:
     """The endpoint's function; its annotations tell Ninja the path's actions and the body."""
 
@@ -162,21 +193,14 @@ def _action_endpoint(
         action: names,  # type: ignore[valid-type]
         payload: Body[body | None] = None,  # type: ignore[type-arg,valid-type]
     ) -> Mapping[str, object]:
-        staff = cast(PageRequest, request)  # the API's routers let signed-in staff only in
-        record = get(user=staff.user, number=number)
         data: dict[str, object] = payload.dict(exclude_none=True) if payload is not None else {}
-        record = act(staff.user, record, str(action.value), data)  # type: ignore[attr-defined]
-        return detail(staff, record)
+        return take(request, number, str(action.value), data)  # type: ignore[attr-defined]
 
     return dossier_action
 
 
 def _old_action_endpoint(
-    action: str,
-    get: Callable[..., R],
-    act: Callable[[Actor, R, str, dict[str, object]], R],
-    old_body: type[Input],
-    detail: Callable[[PageRequest, R], Mapping[str, object]],
+    action: str, take: Take, old_body: type[Input]
 ) -> Callable[..., Mapping[str, object]]:
     """The endpoint of a deprecated path of one action, its input the whole body."""
 
@@ -185,8 +209,6 @@ def _old_action_endpoint(
         number: str,
         body: old_body,  # type: ignore[valid-type]
     ) -> Mapping[str, object]:
-        staff = cast(PageRequest, request)  # the API's routers let signed-in staff only in
-        record = get(user=staff.user, number=number)
-        return detail(staff, act(staff.user, record, action, body.dict()))  # type: ignore[attr-defined]
+        return take(request, number, action, body.dict())  # type: ignore[attr-defined]
 
     return old_action
