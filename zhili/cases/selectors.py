@@ -38,7 +38,7 @@ from zhili.core.errors import InvalidInput
 from zhili.core.registry import Registry
 from zhili.core.roles import Action
 from zhili.core.scope import EVERYTHING, Scope, can, scope_for
-from zhili.core.selecting import one_or_not_found
+from zhili.core.selecting import filter_given, one_or_not_found
 from zhili.core.types import Actor, SystemActor
 from zhili.orgs.models import Kind, Organization
 
@@ -188,16 +188,14 @@ def filter_cases(qs: QuerySet[Case], f: CaseFilters, *, user: SystemActor = None
     qs = qs.filter(state_q(f))
     if f.category:
         qs = qs.filter(category__path__under=_category_path(f.category))
-    if f.township:
-        qs = qs.filter(township__code=f.township)
-    if f.channel:
-        qs = qs.filter(channel=f.channel)
-    if f.urgency:
-        qs = qs.filter(urgency=f.urgency)
-    if f.unit:
-        qs = qs.filter(lead_unit__code=f.unit)
-    if f.center:
-        qs = qs.filter(dispatch_center__code=f.center)
+    qs = filter_given(
+        qs,
+        township__code=f.township,
+        channel=f.channel,
+        urgency=f.urgency,
+        lead_unit__code=f.unit,
+        dispatch_center__code=f.center,
+    )
     if f.registered_from:
         qs = qs.filter(registered_at__gte=_day_start(f.registered_from))
     if f.registered_to:

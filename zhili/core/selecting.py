@@ -21,3 +21,12 @@ def one_or_not_found(rows: models.QuerySet[M], missing: str, **lookup: object) -
         return rows.get(**lookup)
     except ObjectDoesNotExist as exc:  # rows.model.DoesNotExist
         raise NotFound(missing) from exc
+
+
+def filter_given(rows: models.QuerySet[M], **lookups: object) -> models.QuerySet[M]:
+    """`rows` narrowed by each of `lookups` whose value is given (not None, "" or False), in
+    order: the filters a list's query leaves blank do not narrow it."""
+    for lookup, value in lookups.items():
+        if value:
+            rows = rows.filter(**{lookup: value})
+    return rows

@@ -14,7 +14,7 @@ from django.utils import timezone
 from zhili.core.errors import NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import Scope, can, scope_for
-from zhili.core.selecting import one_or_not_found
+from zhili.core.selecting import filter_given, one_or_not_found
 from zhili.core.types import Actor
 from zhili.mediation import deadlines
 from zhili.mediation.models import (
@@ -86,12 +86,7 @@ def _month_bounds(month: str) -> tuple[datetime, datetime] | None:
 
 
 def filter_disputes(qs: QuerySet[Dispute], f: DisputeFilters) -> QuerySet[Dispute]:
-    if f.state:
-        qs = qs.filter(state=f.state)
-    if f.kind:
-        qs = qs.filter(kind=f.kind)
-    if f.committee:
-        qs = qs.filter(committee_id=f.committee)
+    qs = filter_given(qs, state=f.state, kind=f.kind, committee_id=f.committee)
     bounds = _month_bounds(f.month) if f.month else None
     if bounds:
         qs = qs.filter(registered_at__gte=bounds[0], registered_at__lt=bounds[1])

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from zhili.cases.selectors import own_center
 from zhili.core.scope import scope_for
-from zhili.core.selecting import one_or_not_found
+from zhili.core.selecting import filter_given, one_or_not_found
 from zhili.core.types import Actor
 from zhili.supervision.models import OrderState, SupervisionOrder
 
@@ -69,14 +69,7 @@ def order_list(*, user: Actor, filters: OrderFilters | None = None) -> QuerySet[
         qs = qs.filter(side_q(user, f.side))
     if f.due_today:
         qs = qs.filter(due_today_q())
-    if f.state:
-        qs = qs.filter(state=f.state)
-    if f.level:
-        qs = qs.filter(level=f.level)
-    if f.unit:
-        qs = qs.filter(unit__code=f.unit)
-    if f.case_no:
-        qs = qs.filter(case__case_no=f.case_no)
+    qs = filter_given(qs, state=f.state, level=f.level, unit__code=f.unit, case__case_no=f.case_no)
     if f.overdue:
         qs = qs.filter(state=OrderState.ISSUED, due_at__lt=timezone.now())
     return qs.order_by("-issued_at", "-id")
