@@ -49,8 +49,9 @@ def by_name(transitions: Iterable[Transition]) -> dict[str, Transition]:
 def transition_event(
     model: type[R], event: Callable[..., E], **fields: Callable[[R], object]
 ) -> Callable[[R, Transition, str, str], E]:
-    """The hook that builds `event` for a transition of a `model` record: its ``action``,
-    ``from_state`` and ``to_state``, and each of `fields` read off the record."""
+    """The hook that builds `event` for a transition of a `model` record (`model` types the
+    readers): its ``action``, ``from_state`` and ``to_state``, and each of `fields` read off
+    the record."""
 
     def transitioned(record: R, transition: Transition, from_state: str, to_state: str) -> E:
         values = {name: read(record) for name, read in fields.items()}
