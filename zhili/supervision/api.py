@@ -9,14 +9,7 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from zhili.core.dossier.api import (
-    DossierHistoryOut,
-    PageQuery,
-    add_action_route,
-    history_out,
-    page_schema,
-    query_page,
-)
+from zhili.core.dossier import api as dossier_api
 from zhili.core.schemas import ERRORS, Input
 from zhili.orgs.api import OrgRef
 from zhili.orgs.auth import StaffRequest
@@ -59,13 +52,13 @@ class OrderDetailOut(OrderOut):
     closed_at: datetime | None
     close_note: str
     actions: list[str]
-    history: list[DossierHistoryOut]
+    history: list[dossier_api.DossierHistoryOut]
 
 
-OrderPageOut = page_schema(OrderOut, "OrderPageOut")
+OrderPageOut = dossier_api.page_schema(OrderOut, "OrderPageOut")
 
 
-class OrderQuery(PageQuery):
+class OrderQuery(dossier_api.PageQuery):
     state: str = Field("", description="issued / answered / closed")
     level: str = Field("", description="normal / yellow / red")
     unit: str = Field("", description="被督办单位编码")
@@ -126,7 +119,7 @@ def detail_out(request: StaffRequest, order: SupervisionOrder) -> dict[str, obje
         "closed_at": order.closed_at,
         "close_note": order.close_note,
         "actions": [t.name for t in services.actions_for(request.user, order)],
-        "history": history_out(workflow.KIND, order),
+        "history": dossier_api.history_out(workflow.KIND, order),
     }
 
 
@@ -140,7 +133,7 @@ def order_list(request: StaffRequest, query: Query[OrderQuery]) -> dict[str, obj
         overdue=query.overdue,
     )
     orders = selectors.order_list(user=request.user, filters=filters)
-    return query_page(orders, query, order_out, field="issued_at")
+    return dossier_api.query_page(orders, query, order_out, field="issued_at")
 
 
 @supervision_router.get("/supervision-orders/{number}", response={200: OrderDetailOut, **ERRORS})
@@ -148,7 +141,7 @@ def order_detail(request: StaffRequest, number: str) -> dict[str, object]:
     return detail_out(request, selectors.order_get(user=request.user, number=number))
 
 
-add_action_route(
+dossier_api.add_action_route(
     supervision_router,
     prefix="/supervision-orders",
     kind=workflow.KIND,
