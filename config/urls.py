@@ -16,24 +16,29 @@ auth_urlpatterns = [
     path("password/change/done/", web_views.password_change_done, name="password_change_done"),
 ]
 
+# The apps whose pages hang from the root, in the order their patterns are tried.
+PAGE_APPS = (
+    "orgs",
+    "cases",
+    "supervision",
+    "integrations",
+    "open311",
+    "portal",
+    "mobile",
+    "imports",
+    "mediation",
+    "petitions",
+    "receptions",
+    "web",
+)
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     *auth_urlpatterns,
-    path("", include("zhili.orgs.urls")),
-    path("", include("zhili.cases.urls")),
-    path("", include("zhili.supervision.urls")),
-    path("", include("zhili.integrations.urls")),
-    path("", include("zhili.open311.urls")),
-    path("", include("zhili.portal.urls")),
-    path("", include("zhili.mobile.urls")),
-    path("", include("zhili.imports.urls")),
-    path("", include("zhili.mediation.urls")),
-    path("", include("zhili.petitions.urls")),
-    path("", include("zhili.receptions.urls")),
-    path("", include("zhili.web.urls")),
+    *(path("", include(f"zhili.{app}.urls")) for app in PAGE_APPS),
 ]
 
 # The platform's own error pages (with DEBUG off; Django answers its technical pages otherwise).

@@ -10,10 +10,10 @@ from zhili.cases.events import CaseTransitioned
 from zhili.cases.models import Case, CaseEvent, Rating
 from zhili.cases.selectors import hand_down_units
 from zhili.core.dossier import DossierKind, Side
+from zhili.core.dossier.tables import transition_event
 from zhili.core.errors import Conflict
 from zhili.core.scope import scope_for
 from zhili.core.types import Actor
-from zhili.core.workflow import Transition
 from zhili.orgs.models import Level
 
 
@@ -86,18 +86,14 @@ def _offered(actor: Actor, case: Case, action: str) -> bool:
     return bool(units - {case.lead_unit_id})
 
 
-def _transitioned(
-    case: Case, transition: Transition, from_state: str, to_state: str
-) -> CaseTransitioned:
-    return CaseTransitioned(
-        case_id=case.pk,
-        case_no=case.case_no,
-        action=transition.name,
-        from_state=from_state,
-        to_state=to_state,
-        lead_unit=case.lead_unit.code if case.lead_unit else "",
-        dispatch_center=case.dispatch_center.code,
-    )
+_transitioned = transition_event(
+    Case,
+    CaseTransitioned,
+    case_id=lambda c: c.pk,
+    case_no=lambda c: c.case_no,
+    lead_unit=lambda c: c.lead_unit.code if c.lead_unit else "",
+    dispatch_center=lambda c: c.dispatch_center.code,
+)
 
 
 KIND: DossierKind[Case] = DossierKind(

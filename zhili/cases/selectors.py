@@ -34,10 +34,11 @@ from zhili.cases.workflow import CLOCK_RUNNING, DISPATCHABLE_KINDS
 from zhili.core.counting import Total, count_or_estimate
 from zhili.core.dossier import pages
 from zhili.core.dossier.pages import Page
-from zhili.core.errors import InvalidInput, NotFound
+from zhili.core.errors import InvalidInput
 from zhili.core.registry import Registry
 from zhili.core.roles import Action
 from zhili.core.scope import EVERYTHING, Scope, can, scope_for
+from zhili.core.selecting import filter_given, one_or_not_found
 from zhili.core.types import Actor, SystemActor
 from zhili.orgs.models import Kind, Organization
 
@@ -76,10 +77,11 @@ def case_list(*, user: Actor) -> QuerySet[Case]:
 
 
 def case_get(*, user: Actor, case_no: str) -> Case:
-    try:
-        return case_list(user=user).select_related("suggested_unit", "master").get(case_no=case_no)
-    except Case.DoesNotExist as exc:
-        raise NotFound("工单不存在") from exc
+    return one_or_not_found(
+        case_list(user=user).select_related("suggested_unit", "master"),
+        "工单不存在",
+        case_no=case_no,
+    )
 
 
 def case_assists(case: Case) -> QuerySet[CaseAssist]:
@@ -186,16 +188,14 @@ def filter_cases(qs: QuerySet[Case], f: CaseFilters, *, user: SystemActor = None
     qs = qs.filter(state_q(f))
     if f.category:
         qs = qs.filter(category__path__under=_category_path(f.category))
-    if f.township:
-        qs = qs.filter(township__code=f.township)
-    if f.channel:
-        qs = qs.filter(channel=f.channel)
-    if f.urgency:
-        qs = qs.filter(urgency=f.urgency)
-    if f.unit:
-        qs = qs.filter(lead_unit__code=f.unit)
-    if f.center:
-        qs = qs.filter(dispatch_center__code=f.center)
+    qs = filter_given(
+        qs,
+        township__code=f.township,
+        channel=f.channel,
+        urgency=f.urgency,
+        lead_unit__code=f.unit,
+        dispatch_center__code=f.center,
+    )
     if f.registered_from:
         qs = qs.filter(registered_at__gte=_day_start(f.registered_from))
     if f.registered_to:

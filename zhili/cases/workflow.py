@@ -16,9 +16,8 @@ its own small table below (``ASSIST_TRANSITIONS``, side ``assist``: the actor's 
 covers the assisting unit), whose actions go through the same `case_act`.
 """
 
-from collections.abc import Iterable
-
 from zhili.cases.models import AssistState, State
+from zhili.core.dossier.tables import Party, by_name
 from zhili.core.roles import Role
 from zhili.core.workflow import Transition, TransitionTable
 from zhili.core.workflow import TransitionRefused as TransitionRefused  # re-exported
@@ -79,156 +78,55 @@ ACTIVE = frozenset(
 # may return it or pass it down, and the handling clock runs.
 WITH_UNIT = frozenset({State.DISPATCHED, State.ACKNOWLEDGED, State.IN_PROGRESS})
 CLOCK_RUNNING = WITH_UNIT
+# States in which the unit has acknowledged the case and works on it: it replies, or asks
+# for more time.
+AT_WORK = frozenset({State.ACKNOWLEDGED, State.IN_PROGRESS})
 FINISHED = frozenset({State.CLOSED, State.RATED, State.MERGED, State.RETURNED_TO_SOURCE})
 
 
-def _t(
-    name: str,
-    label: str,
-    sources: Iterable[str],
-    target: str | None,
-    roles: frozenset[str],
-    side: str,
-    needs_reason: bool = False,
-) -> Transition:
-    return Transition(name, label, frozenset(sources), target, roles, side, needs_reason)
-
+DISPATCH = Party(DISPATCHERS, "dispatch")
+FOLLOWUP = Party(DISPATCHERS, "followup")
+HANDLER = Party(HANDLERS, "handler")
+ASSIST = Party(HANDLERS, "assist")  # an assisting unit on its task
 
 S = State
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in [
-        _t("dispatch", "派单", {S.REGISTERED, S.RETURNED}, S.DISPATCHED, DISPATCHERS, "dispatch"),
-        _t("acknowledge", "签收", {S.DISPATCHED}, S.ACKNOWLEDGED, HANDLERS, "handler"),
-        _t("start", "开始处置", {S.ACKNOWLEDGED}, S.IN_PROGRESS, HANDLERS, "handler"),
-        _t(
-            "reply", "反馈办理结果", {S.ACKNOWLEDGED, S.IN_PROGRESS}, S.REPLIED, HANDLERS, "handler"
-        ),
-        _t("close", "审核办结", {S.REPLIED}, S.CLOSED, DISPATCHERS, "dispatch"),
-        _t(
-            "send_back",
-            "审核退回",
-            {S.REPLIED},
-            S.IN_PROGRESS,
-            DISPATCHERS,
-            "dispatch",
-            needs_reason=True,
-        ),
-        _t("rate", "回访评价", {S.CLOSED}, S.RATED, DISPATCHERS, "followup"),
-        _t(
-            "return",
-            "退回",
-            WITH_UNIT,
-            S.RETURNED,
-            HANDLERS,
-            "handler",
-            needs_reason=True,
-        ),
-        _t(
-            "request_return",
-            "申请退单",
-            WITH_UNIT,
-            None,
-            HANDLERS,
-            "handler",
-            needs_reason=True,
-        ),
-        _t(
-            "approve_return",
-            "批准退单",
-            WITH_UNIT,
-            S.RETURNED,
-            DISPATCHERS,
-            "dispatch",
-        ),
-        _t(
-            "refuse_return",
-            "驳回退单",
-            WITH_UNIT,
-            None,
-            DISPATCHERS,
-            "dispatch",
-            needs_reason=True,
-        ),
-        _t("reassign", "改派", {S.RETURNED, S.DISPATCHED}, S.DISPATCHED, DISPATCHERS, "dispatch"),
-        _t(
-            "escalate",
-            "上报",
-            {S.REGISTERED, S.RETURNED},
-            None,
-            DISPATCHERS,
-            "dispatch",
-            needs_reason=True,
-        ),
-        _t("assign_down", "交办", {S.REGISTERED, S.RETURNED}, None, DISPATCHERS, "dispatch"),
+TRANSITIONS: dict[str, Transition] = by_name(
+    [
+        DISPATCH("dispatch", "派单", {S.REGISTERED, S.RETURNED}, S.DISPATCHED),
+        HANDLER("acknowledge", "签收", {S.DISPATCHED}, S.ACKNOWLEDGED),
+        HANDLER("start", "开始处置", {S.ACKNOWLEDGED}, S.IN_PROGRESS),
+        HANDLER("reply", "反馈办理结果", AT_WORK, S.REPLIED),
+        DISPATCH("close", "审核办结", {S.REPLIED}, S.CLOSED),
+        DISPATCH("send_back", "审核退回", {S.REPLIED}, S.IN_PROGRESS, needs_reason=True),
+        FOLLOWUP("rate", "回访评价", {S.CLOSED}, S.RATED),
+        HANDLER("return", "退回", WITH_UNIT, S.RETURNED, needs_reason=True),
+        HANDLER("request_return", "申请退单", WITH_UNIT, None, needs_reason=True),
+        DISPATCH("approve_return", "批准退单", WITH_UNIT, S.RETURNED),
+        DISPATCH("refuse_return", "驳回退单", WITH_UNIT, None, needs_reason=True),
+        DISPATCH("reassign", "改派", {S.RETURNED, S.DISPATCHED}, S.DISPATCHED),
+        DISPATCH("escalate", "上报", {S.REGISTERED, S.RETURNED}, None, needs_reason=True),
+        DISPATCH("assign_down", "交办", {S.REGISTERED, S.RETURNED}, None),
         # The handling unit passes the case to a unit of its own subtree (公安局 -> 派出所,
         # a township -> a village): the receiving unit acknowledges and handles it under the
         # case's deadline; the passing unit still covers it (zhili.cases.services.handing).
-        _t(
-            "hand_down",
-            "交办",
-            WITH_UNIT,
-            S.DISPATCHED,
-            HANDLERS,
-            "handler",
-        ),
+        HANDLER("hand_down", "交办", WITH_UNIT, S.DISPATCHED),
         # A case outside the county (辖区外) goes back to the channel that brought it.
-        _t(
+        DISPATCH(
             "return_to_source",
             "退回来源",
             {S.REGISTERED, S.RETURNED},
             S.RETURNED_TO_SOURCE,
-            DISPATCHERS,
-            "dispatch",
             needs_reason=True,
         ),
-        _t(
-            "request_extension",
-            "申请延期",
-            {S.ACKNOWLEDGED, S.IN_PROGRESS},
-            None,
-            HANDLERS,
-            "handler",
-            needs_reason=True,
-        ),
-        _t(
-            "approve_extension",
-            "批准延期",
-            {S.ACKNOWLEDGED, S.IN_PROGRESS},
-            None,
-            DISPATCHERS,
-            "dispatch",
-        ),
-        _t(
-            "refuse_extension",
-            "驳回延期",
-            {S.ACKNOWLEDGED, S.IN_PROGRESS},
-            None,
-            DISPATCHERS,
-            "dispatch",
-            needs_reason=True,
-        ),
-        _t(
-            "suspend",
-            "挂起",
-            {S.REGISTERED, S.DISPATCHED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.RETURNED},
-            S.SUSPENDED,
-            DISPATCHERS,
-            "dispatch",
-            needs_reason=True,
-        ),
-        _t("resume", "恢复", {S.SUSPENDED}, None, DISPATCHERS, "dispatch"),
-        _t(
-            "merge",
-            "合并重复件",
-            {S.REGISTERED, S.RETURNED, S.DISPATCHED},
-            S.MERGED,
-            DISPATCHERS,
-            "dispatch",
-        ),
-        _t("reopen", "重办", {S.RATED}, S.DISPATCHED, DISPATCHERS, "dispatch", needs_reason=True),
+        HANDLER("request_extension", "申请延期", AT_WORK, None, needs_reason=True),
+        DISPATCH("approve_extension", "批准延期", AT_WORK, None),
+        DISPATCH("refuse_extension", "驳回延期", AT_WORK, None, needs_reason=True),
+        DISPATCH("suspend", "挂起", ACTIVE - {S.HELD}, S.SUSPENDED, needs_reason=True),
+        DISPATCH("resume", "恢复", {S.SUSPENDED}, None),
+        DISPATCH("merge", "合并重复件", {S.REGISTERED, S.RETURNED, S.DISPATCHED}, S.MERGED),
+        DISPATCH("reopen", "重办", {S.RATED}, S.DISPATCHED, needs_reason=True),
     ]
-}
+)
 
 
 TABLE = TransitionTable(TRANSITIONS.values(), states=dict(State.choices), noun="工单")
@@ -237,20 +135,12 @@ available = TABLE.available
 
 # An assisting unit's task (协办任务): the sources are the task's states, not the case's.
 A = AssistState
-ASSIST_TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in [
-        _t("assist_acknowledge", "签收协办", {A.DISPATCHED}, A.ACKNOWLEDGED, HANDLERS, "assist"),
-        _t(
-            "assist_reply",
-            "反馈协办意见",
-            {A.DISPATCHED, A.ACKNOWLEDGED},
-            A.REPLIED,
-            HANDLERS,
-            "assist",
-        ),
+ASSIST_TRANSITIONS: dict[str, Transition] = by_name(
+    [
+        ASSIST("assist_acknowledge", "签收协办", {A.DISPATCHED}, A.ACKNOWLEDGED),
+        ASSIST("assist_reply", "反馈协办意见", {A.DISPATCHED, A.ACKNOWLEDGED}, A.REPLIED),
     ]
-}
+)
 ASSIST_TABLE = TransitionTable(
     ASSIST_TRANSITIONS.values(), states=dict(AssistState.choices), noun="协办任务"
 )

@@ -2,9 +2,9 @@
 
 from django.db.models import QuerySet
 
-from zhili.core.errors import NotFound
 from zhili.core.roles import Role
 from zhili.core.scope import role_codes
+from zhili.core.selecting import one_or_not_found
 from zhili.core.types import Actor
 from zhili.imports.models import ImportJob
 
@@ -17,7 +17,4 @@ def job_list(*, user: Actor) -> QuerySet[ImportJob]:
 
 
 def job_get(*, user: Actor, pk: int) -> ImportJob:
-    try:
-        return job_list(user=user).get(pk=pk)
-    except ImportJob.DoesNotExist as exc:
-        raise NotFound("导入批次不存在") from exc
+    return one_or_not_found(job_list(user=user), "导入批次不存在", pk=pk)

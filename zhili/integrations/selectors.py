@@ -1,10 +1,13 @@
+from typing import TypeVar
+
+from django.db import models
 from django.db.models import Case as When_
 from django.db.models import IntegerField, QuerySet, Value, When
 
 from zhili.cases.models import Category
-from zhili.core.errors import NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import can
+from zhili.core.selecting import one_or_not_found
 from zhili.core.types import Actor
 from zhili.integrations.models import (
     ApiKey,
@@ -14,42 +17,39 @@ from zhili.integrations.models import (
     ReplyCallback,
 )
 
+M = TypeVar("M", bound=models.Model)
+
+
+def county_only(user: Actor, rows: QuerySet[M]) -> QuerySet[M]:
+    """The integrations' settings are the county's: administrators see them all, nobody else
+    any."""
+    return rows if can(user, Action.INTEGRATIONS_MANAGE) else rows.none()
+
 
 def apikey_list(*, user: Actor) -> QuerySet[ApiKey]:
-    """Keys are the county's: administrators see them all, nobody else any."""
-    if not can(user, Action.INTEGRATIONS_MANAGE):
-        return ApiKey.objects.none()
-    return ApiKey.objects.select_related("created_by")
+    return county_only(user, ApiKey.objects.select_related("created_by"))
 
 
 def apikey_get(*, user: Actor, pk: int) -> ApiKey:
-    try:
-        return apikey_list(user=user).get(pk=pk)
-    except ApiKey.DoesNotExist as exc:
-        raise NotFound("密钥不存在") from exc
+    return one_or_not_found(apikey_list(user=user), "密钥不存在", pk=pk)
 
 
 # --- pushes: like the keys, the county's, for administrators only ---------------------------
 
 
 def pushsource_list(*, user: Actor) -> QuerySet[PushSource]:
-    if not can(user, Action.INTEGRATIONS_MANAGE):
-        return PushSource.objects.none()
-    return PushSource.objects.select_related("fallback_category")
+    return county_only(user, PushSource.objects.select_related("fallback_category"))
 
 
 def pushsource_get(*, user: Actor, pk: int) -> PushSource:
-    try:
-        return pushsource_list(user=user).get(pk=pk)
-    except PushSource.DoesNotExist as exc:
-        raise NotFound("推送来源不存在") from exc
+    return one_or_not_found(pushsource_list(user=user), "推送来源不存在", pk=pk)
 
 
 def mapping_list(*, user: Actor, channel: str = "") -> QuerySet[CategoryMapping]:
     """Unmapped texts first (most frequent first), then the mapped ones."""
-    if not can(user, Action.INTEGRATIONS_MANAGE):
-        return CategoryMapping.objects.none()
-    mappings = CategoryMapping.objects.select_related("category", "category__parent")
+    mappings = county_only(
+        user, CategoryMapping.objects.select_related("category", "category__parent")
+    )
     if channel:
         mappings = mappings.filter(channel=channel)
     unmapped_first = When_(
@@ -59,10 +59,7 @@ def mapping_list(*, user: Actor, channel: str = "") -> QuerySet[CategoryMapping]
 
 
 def mapping_get(*, user: Actor, pk: int) -> CategoryMapping:
-    try:
-        return mapping_list(user=user).get(pk=pk)
-    except CategoryMapping.DoesNotExist as exc:
-        raise NotFound("映射不存在") from exc
+    return one_or_not_found(mapping_list(user=user), "映射不存在", pk=pk)
 
 
 def mapping_targets() -> QuerySet[Category]:
@@ -78,23 +75,17 @@ def mapping_targets() -> QuerySet[Category]:
 
 def callback_list(*, user: Actor) -> QuerySet[ReplyCallback]:
     """Failed replies first, then those still being tried, then the delivered ones."""
-    if not can(user, Action.INTEGRATIONS_MANAGE):
-        return ReplyCallback.objects.none()
     order = When_(
         When(state=CallbackState.FAILED, then=Value(0)),
         When(state=CallbackState.PENDING, then=Value(1)),
         default=Value(2),
         output_field=IntegerField(),
     )
-    return (
-        ReplyCallback.objects.select_related("order__case", "order__source")
-        .prefetch_related("log")
-        .order_by(order, "-created_at", "-id")
+    callbacks = ReplyCallback.objects.select_related("order__case", "order__source")
+    return county_only(
+        user, callbacks.prefetch_related("log").order_by(order, "-created_at", "-id")
     )
 
 
 def callback_get(*, user: Actor, pk: int) -> ReplyCallback:
-    try:
-        return callback_list(user=user).get(pk=pk)
-    except ReplyCallback.DoesNotExist as exc:
-        raise NotFound("回调不存在") from exc
+    return one_or_not_found(callback_list(user=user), "回调不存在", pk=pk)

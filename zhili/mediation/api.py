@@ -12,14 +12,13 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from zhili.core.dates import Moment, Month
-from zhili.core.dossier import keyset_page
 from zhili.core.dossier.api import (
     DossierHistoryOut,
     PageQuery,
     add_action_route,
     history_out,
-    page_out,
     page_schema,
+    query_page,
 )
 from zhili.core.errors import InvalidInput
 from zhili.core.personal import mask_id_number, mask_phone
@@ -377,8 +376,7 @@ def dispute_list(request: StaffRequest, query: Query[DisputeQuery]) -> Fields:
         text=query.q.strip(),
     )
     qs = selectors.filter_disputes(selectors.dispute_list(user=request.user), filters)
-    page = keyset_page(qs, field="registered_at", cursor=query.cursor, size=query.limit)
-    return page_out(page, dispute_out)
+    return query_page(qs, query, dispute_out, field="registered_at")
 
 
 @disputes_router.post("/disputes", response={201: DisputeDetailOut, **ERRORS})

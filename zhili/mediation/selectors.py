@@ -14,6 +14,7 @@ from django.utils import timezone
 from zhili.core.errors import NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import Scope, can, scope_for
+from zhili.core.selecting import filter_given, one_or_not_found
 from zhili.core.types import Actor
 from zhili.mediation import deadlines
 from zhili.mediation.models import (
@@ -51,14 +52,8 @@ def dispute_list(*, user: Actor) -> QuerySet[Dispute]:
 
 
 def dispute_get(*, user: Actor, number: str) -> Dispute:
-    try:
-        return (
-            dispute_list(user=user)
-            .select_related("grid", "room", "registered_by")
-            .get(number=number)
-        )
-    except Dispute.DoesNotExist as exc:
-        raise NotFound("矛盾纠纷不存在") from exc
+    rows = dispute_list(user=user).select_related("grid", "room", "registered_by")
+    return one_or_not_found(rows, "矛盾纠纷不存在", number=number)
 
 
 def dispute_agreement(dispute: Dispute) -> Agreement | None:
@@ -91,12 +86,7 @@ def _month_bounds(month: str) -> tuple[datetime, datetime] | None:
 
 
 def filter_disputes(qs: QuerySet[Dispute], f: DisputeFilters) -> QuerySet[Dispute]:
-    if f.state:
-        qs = qs.filter(state=f.state)
-    if f.kind:
-        qs = qs.filter(kind=f.kind)
-    if f.committee:
-        qs = qs.filter(committee_id=f.committee)
+    qs = filter_given(qs, state=f.state, kind=f.kind, committee_id=f.committee)
     bounds = _month_bounds(f.month) if f.month else None
     if bounds:
         qs = qs.filter(registered_at__gte=bounds[0], registered_at__lt=bounds[1])

@@ -36,9 +36,8 @@ guided, not directed, by the government. The administrator may do everything.
 committee (a mediator of township A neither sees nor acts on township B's disputes).
 """
 
-from collections.abc import Set as AbstractSet
-
 from zhili.core.dossier import DossierKind, Side
+from zhili.core.dossier.tables import Party, by_name, transition_event
 from zhili.core.roles import Action, Role
 from zhili.core.scope import can, scope_for
 from zhili.core.types import Actor
@@ -70,40 +69,31 @@ ENDED = frozenset({S.FOLLOWING_UP, S.FAILED, S.TERMINATED, S.NOT_MEDIATED})
 SIDE = "committee"
 
 
-def _t(
-    name: str,
-    label: str,
-    sources: AbstractSet[str],
-    target: str | None,
-    roles: frozenset[str],
-    **kw: bool,
-) -> Transition:
-    return Transition(name, label, frozenset(sources), target, roles, SIDE, **kw)
+MEDIATOR = Party(MEDIATORS, SIDE)
+CHAIR = Party(CHAIRS, SIDE)
 
-
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in [
+TRANSITIONS: dict[str, Transition] = by_name(
+    [
         # A party's answer to "do you agree to mediation?"; a refusal ends the dispute.
-        _t("consent", "记录当事人意愿", {S.REGISTERED}, None, MEDIATORS),
-        _t("accept", "受理", {S.REGISTERED}, S.ACCEPTED, CHAIRS),
-        _t("decline", "不予受理", {S.REGISTERED}, S.NOT_MEDIATED, CHAIRS, needs_reason=True),
-        _t("assign", "指派调解员", {S.REGISTERED, S.ACCEPTED, S.MEDIATING}, None, CHAIRS),
-        _t("start", "开始调解", {S.ACCEPTED}, S.MEDIATING, MEDIATORS),
-        _t("session", "记录调解", {S.MEDIATING}, None, MEDIATORS),
-        _t("agree", "达成协议", {S.MEDIATING}, S.AGREED, MEDIATORS),
-        _t("sign", "登记签名盖章", {S.AGREED}, None, MEDIATORS),
-        _t("fail", "调解不成", {S.MEDIATING}, S.FAILED, MEDIATORS, needs_reason=True),
-        _t("terminate", "当事人终止调解", UNDER_WAY, S.TERMINATED, MEDIATORS, needs_reason=True),
-        _t("follow_up", "履行回访", AFTER_AGREEMENT, S.FOLLOWING_UP, MEDIATORS),
-        _t("apply_confirmation", "申请司法确认", AFTER_AGREEMENT, None, MEDIATORS),
-        _t("record_confirmation", "登记确认结果", AFTER_AGREEMENT, None, MEDIATORS),
-        _t("remediate", "重新调解", AFTER_AGREEMENT, S.MEDIATING, MEDIATORS, needs_reason=True),
-        _t("to_court", "已诉至法院，结案", AFTER_AGREEMENT, S.ARCHIVED, CHAIRS),
-        _t("archive", "审核归档", ENDED, S.ARCHIVED, CHAIRS),
-        _t("flag_risk", "标记风险", set(OPEN_STATES), None, MEDIATORS, needs_reason=True),
+        MEDIATOR("consent", "记录当事人意愿", {S.REGISTERED}, None),
+        CHAIR("accept", "受理", {S.REGISTERED}, S.ACCEPTED),
+        CHAIR("decline", "不予受理", {S.REGISTERED}, S.NOT_MEDIATED, needs_reason=True),
+        CHAIR("assign", "指派调解员", {S.REGISTERED, S.ACCEPTED, S.MEDIATING}, None),
+        MEDIATOR("start", "开始调解", {S.ACCEPTED}, S.MEDIATING),
+        MEDIATOR("session", "记录调解", {S.MEDIATING}, None),
+        MEDIATOR("agree", "达成协议", {S.MEDIATING}, S.AGREED),
+        MEDIATOR("sign", "登记签名盖章", {S.AGREED}, None),
+        MEDIATOR("fail", "调解不成", {S.MEDIATING}, S.FAILED, needs_reason=True),
+        MEDIATOR("terminate", "当事人终止调解", UNDER_WAY, S.TERMINATED, needs_reason=True),
+        MEDIATOR("follow_up", "履行回访", AFTER_AGREEMENT, S.FOLLOWING_UP),
+        MEDIATOR("apply_confirmation", "申请司法确认", AFTER_AGREEMENT, None),
+        MEDIATOR("record_confirmation", "登记确认结果", AFTER_AGREEMENT, None),
+        MEDIATOR("remediate", "重新调解", AFTER_AGREEMENT, S.MEDIATING, needs_reason=True),
+        CHAIR("to_court", "已诉至法院，结案", AFTER_AGREEMENT, S.ARCHIVED),
+        CHAIR("archive", "审核归档", ENDED, S.ARCHIVED),
+        MEDIATOR("flag_risk", "标记风险", OPEN_STATES, None, needs_reason=True),
     ]
-}
+)
 
 TABLE = TransitionTable(TRANSITIONS.values(), states=dict(DisputeState.choices), noun="纠纷")
 check = TABLE.check
@@ -170,16 +160,9 @@ def _covers_committee(actor: Actor, dispute: Dispute) -> bool:
     return scope_for(actor).covers_path(dispute.path)
 
 
-def _transitioned(
-    dispute: Dispute, transition: Transition, from_state: str, to_state: str
-) -> DisputeTransitioned:
-    return DisputeTransitioned(
-        dispute_id=dispute.pk,
-        number=dispute.number,
-        action=transition.name,
-        from_state=from_state,
-        to_state=to_state,
-    )
+_transitioned = transition_event(
+    Dispute, DisputeTransitioned, dispute_id=lambda d: d.pk, number=lambda d: d.number
+)
 
 
 KIND: DossierKind[Dispute] = DossierKind(

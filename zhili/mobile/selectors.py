@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from zhili.cases.models import Case
 from zhili.cases.selectors import case_list, reported_by
-from zhili.core.errors import NotFound
+from zhili.core.selecting import one_or_not_found
 from zhili.core.types import Actor
 from zhili.mobile.models import Patrol
 from zhili.orgs.models import Grid
@@ -38,10 +38,7 @@ def my_reports(*, user: Actor) -> QuerySet[Case]:
 
 
 def my_grid_case_get(*, user: Actor, case_no: str) -> Case:
-    try:
-        return my_grid_cases(user=user).get(case_no=case_no)
-    except Case.DoesNotExist as exc:
-        raise NotFound("工单不存在") from exc
+    return one_or_not_found(my_grid_cases(user=user), "工单不存在", case_no=case_no)
 
 
 def my_patrols(*, user: Actor) -> QuerySet[Patrol]:
@@ -50,7 +47,4 @@ def my_patrols(*, user: Actor) -> QuerySet[Patrol]:
 
 def my_patrol_get(*, user: Actor, client_id: uuid.UUID) -> Patrol:
     """A patrol of the user's own; another worker's patrol is "not found"."""
-    try:
-        return my_patrols(user=user).get(client_id=client_id)
-    except Patrol.DoesNotExist as exc:
-        raise NotFound("巡查记录不存在") from exc
+    return one_or_not_found(my_patrols(user=user), "巡查记录不存在", client_id=client_id)

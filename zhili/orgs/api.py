@@ -8,6 +8,7 @@ from zhili.core import schemas
 from zhili.core.dates import Day
 from zhili.core.schemas import ErrorOut, Input
 from zhili.core.scope import role_codes
+from zhili.core.selecting import filter_given
 from zhili.orgs import lockout, selectors, services
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Grid, Kind, Level, Organization
@@ -138,10 +139,7 @@ class OrgFilters(Input):
 @paginate(Paging)
 def org_list(request: StaffRequest, filters: Query[OrgFilters]) -> QuerySet[Organization]:
     qs = selectors.organization_list(user=request.user)
-    if filters.level:
-        qs = qs.filter(level=filters.level)
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
+    qs = filter_given(qs, level=filters.level, kind=filters.kind)
     if filters.parent:
         qs = qs.filter(parent=selectors.organization_get(user=request.user, code=filters.parent))
     if filters.q:

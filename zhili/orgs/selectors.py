@@ -8,9 +8,10 @@ import numpy as np
 import shapely
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from zhili.core.errors import InvalidInput, NotFound
+from zhili.core.errors import InvalidInput
 from zhili.core.geo import PolygonIndex
 from zhili.core.scope import scope_for
+from zhili.core.selecting import one_or_not_found
 from zhili.core.stamps import StampedCache
 from zhili.core.types import Actor
 from zhili.orgs.models import Grid, Level, Organization, User
@@ -24,10 +25,7 @@ def organization_list(*, user: Actor) -> QuerySet[Organization]:
 
 
 def organization_get(*, user: Actor, code: str) -> Organization:
-    try:
-        return organization_list(user=user).get(code=code)
-    except Organization.DoesNotExist as exc:
-        raise NotFound("单位不存在") from exc
+    return one_or_not_found(organization_list(user=user), "单位不存在", code=code)
 
 
 def organization_subtree(*, user: Actor, root: Organization) -> QuerySet[Organization]:
@@ -78,10 +76,7 @@ def staff_list(*, user: Actor) -> QuerySet[User]:
 
 
 def staff_get(*, user: Actor, pk: int) -> User:
-    try:
-        return staff_list(user=user).get(pk=pk)
-    except User.DoesNotExist as exc:
-        raise NotFound("人员不存在") from exc
+    return one_or_not_found(staff_list(user=user), "人员不存在", pk=pk)
 
 
 # --- grids -----------------------------------------------------------------------------------
@@ -100,10 +95,7 @@ def grid_list(
 
 
 def grid_get(*, user: Actor, code: str) -> Grid:
-    try:
-        return grid_list(user=user).get(code=code)
-    except Grid.DoesNotExist as exc:
-        raise NotFound("网格不存在") from exc
+    return one_or_not_found(grid_list(user=user), "网格不存在", code=code)
 
 
 def _build_grid_index() -> PolygonIndex:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from zhili.core.errors import NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import can, scope_for
+from zhili.core.selecting import one_or_not_found
 from zhili.core.types import Actor
 from zhili.petitions import workflow
 from zhili.petitions.models import (
@@ -159,14 +160,10 @@ def petition_work(*, user: Actor) -> dict[str, int]:
 
 
 def petition_get(*, user: Actor, number: str) -> Petition:
-    try:
-        return (
-            petition_list(user=user)
-            .select_related("case", "repeat_of", "pending_of", "registered_by")
-            .get(number=(number or "").strip().upper())
-        )
-    except Petition.DoesNotExist as exc:
-        raise NotFound("信访事项不存在") from exc
+    rows = petition_list(user=user).select_related(
+        "case", "repeat_of", "pending_of", "registered_by"
+    )
+    return one_or_not_found(rows, "信访事项不存在", number=(number or "").strip().upper())
 
 
 def petition_parties(petition: Petition) -> QuerySet[PetitionParty]:
@@ -235,10 +232,7 @@ def key_petitioner_rows(
 def key_petitioner_get(*, user: Actor, pk: int) -> KeyPetitioner:
     """One record of the register in the user's scope (shown through
     services.key_petitioner_show, which audits the reading)."""
-    try:
-        return _key_scope(user).get(pk=pk)
-    except KeyPetitioner.DoesNotExist as exc:
-        raise NotFound("未找到该人员") from exc
+    return one_or_not_found(_key_scope(user), "未找到该人员", pk=pk)
 
 
 def key_petitioner_petitions(record: KeyPetitioner) -> QuerySet[Petition]:

@@ -33,6 +33,7 @@ other lines.
 """
 
 from zhili.core.dossier import DossierKind, Side
+from zhili.core.dossier.tables import Party, by_name, transition_event
 from zhili.core.roles import Action, Role
 from zhili.core.scope import can, scope_for
 from zhili.core.types import Actor
@@ -78,150 +79,45 @@ OPEN = frozenset(
 ANSWERED = frozenset({S.REPLIED, S.REVIEWED, S.RE_REVIEWED, S.CLOSED})
 
 
-def _t(
-    name: str,
-    label: str,
-    sources: set[str],
-    target: str | None,
-    roles: frozenset[str],
-    side: str,
-    needs_reason: bool = False,
-) -> Transition:
-    return Transition(name, label, frozenset(sources), target, roles, side, needs_reason)
+REGISTRY = Party(OFFICERS, "registry")
+HANDLER = Party(HANDLERS, "handler")
+EITHER = Party(OFFICERS | HANDLERS, "either")
+HEAD = Party(HEADS, "head")
 
-
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in [
-        _t("assign", "转送交办", {S.REGISTERED}, S.ASSIGNED, OFFICERS, "registry"),
-        _t("accept", "受理", {S.ASSIGNED}, S.ACCEPTED, HANDLERS, "handler"),
+TRANSITIONS: dict[str, Transition] = by_name(
+    [
+        REGISTRY("assign", "转送交办", {S.REGISTERED}, S.ASSIGNED),
+        HANDLER("accept", "受理", {S.ASSIGNED}, S.ACCEPTED),
         # 第二十三条第三款: outside the unit's duty, an objection within 5 working days; the
         # transferring office checks it and agrees (the material comes back) or not.
-        _t(
-            "hand_back",
-            "提出异议退回",
-            {S.ASSIGNED},
-            S.HAND_BACK_REQUESTED,
-            HANDLERS,
-            "handler",
-            needs_reason=True,
+        HANDLER(
+            "hand_back", "提出异议退回", {S.ASSIGNED}, S.HAND_BACK_REQUESTED, needs_reason=True
         ),
-        _t(
-            "approve_hand_back",
-            "同意退回",
-            {S.HAND_BACK_REQUESTED},
-            S.REGISTERED,
-            OFFICERS,
-            "registry",
+        REGISTRY("approve_hand_back", "同意退回", {S.HAND_BACK_REQUESTED}, S.REGISTERED),
+        REGISTRY(
+            "refuse_hand_back", "不同意退回", {S.HAND_BACK_REQUESTED}, S.ASSIGNED, needs_reason=True
         ),
-        _t(
-            "refuse_hand_back",
-            "不同意退回",
-            {S.HAND_BACK_REQUESTED},
-            S.ASSIGNED,
-            OFFICERS,
-            "registry",
-            needs_reason=True,
+        EITHER(
+            "not_accept", "不予受理", {S.REGISTERED, S.ASSIGNED}, S.NOT_ACCEPTED, needs_reason=True
         ),
-        _t(
-            "not_accept",
-            "不予受理",
-            {S.REGISTERED, S.ASSIGNED},
-            S.NOT_ACCEPTED,
-            OFFICERS | HANDLERS,
-            "either",
-            needs_reason=True,
-        ),
-        _t("start", "开始办理", {S.ACCEPTED}, S.HANDLING, HANDLERS, "handler"),
-        _t(
-            "extend",
-            "申请延期",
-            {S.ACCEPTED, S.HANDLING},
-            None,
-            HANDLERS,
-            "handler",
-            needs_reason=True,
-        ),
-        _t("approve_extension", "批准延期", {S.ACCEPTED, S.HANDLING}, None, HEADS, "head"),
-        _t(
-            "refuse_extension",
-            "不批准延期",
-            {S.ACCEPTED, S.HANDLING},
-            None,
-            HEADS,
-            "head",
-            needs_reason=True,
-        ),
-        _t("reply", "出具答复意见", {S.ACCEPTED, S.HANDLING}, S.REPLIED, HANDLERS, "handler"),
-        _t(
-            "deliver",
-            "登记送达",
-            {S.REPLIED, S.REVIEWED, S.RE_REVIEWED, S.CLOSED},
-            None,
-            OFFICERS | HANDLERS,
-            "either",
-        ),
-        _t(
-            "request_review",
-            "申请复查",
-            {S.REPLIED, S.CLOSED},
-            S.REVIEW_REQUESTED,
-            OFFICERS,
-            "registry",
-        ),
-        _t(
-            "decide_review",
-            "出具复查意见",
-            {S.REVIEW_REQUESTED},
-            S.REVIEWED,
-            OFFICERS,
-            "registry",
-        ),
-        _t(
-            "hearing_start",
-            "举行听证",
-            {S.REVIEW_REQUESTED, S.RE_REVIEW_REQUESTED},
-            None,
-            OFFICERS,
-            "registry",
-        ),
-        _t(
-            "hearing_end",
-            "听证结束",
-            {S.REVIEW_REQUESTED, S.RE_REVIEW_REQUESTED},
-            None,
-            OFFICERS,
-            "registry",
-        ),
-        _t(
-            "request_re_review",
-            "申请复核",
-            {S.REVIEWED, S.CLOSED},
-            S.RE_REVIEW_REQUESTED,
-            OFFICERS,
-            "registry",
-        ),
-        _t(
-            "decide_re_review",
-            "出具复核意见",
-            {S.RE_REVIEW_REQUESTED},
-            S.RE_REVIEWED,
-            OFFICERS,
-            "registry",
-        ),
-        _t(
-            "close",
-            "办结",
-            {S.REPLIED, S.REVIEWED, S.RE_REVIEWED, S.NOT_ACCEPTED},
-            S.CLOSED,
-            OFFICERS,
-            "registry",
-        ),
+        HANDLER("start", "开始办理", {S.ACCEPTED}, S.HANDLING),
+        HANDLER("extend", "申请延期", {S.ACCEPTED, S.HANDLING}, None, needs_reason=True),
+        HEAD("approve_extension", "批准延期", {S.ACCEPTED, S.HANDLING}, None),
+        HEAD("refuse_extension", "不批准延期", {S.ACCEPTED, S.HANDLING}, None, needs_reason=True),
+        HANDLER("reply", "出具答复意见", {S.ACCEPTED, S.HANDLING}, S.REPLIED),
+        EITHER("deliver", "登记送达", {S.REPLIED, S.REVIEWED, S.RE_REVIEWED, S.CLOSED}, None),
+        REGISTRY("request_review", "申请复查", {S.REPLIED, S.CLOSED}, S.REVIEW_REQUESTED),
+        REGISTRY("decide_review", "出具复查意见", {S.REVIEW_REQUESTED}, S.REVIEWED),
+        REGISTRY("hearing_start", "举行听证", {S.REVIEW_REQUESTED, S.RE_REVIEW_REQUESTED}, None),
+        REGISTRY("hearing_end", "听证结束", {S.REVIEW_REQUESTED, S.RE_REVIEW_REQUESTED}, None),
+        REGISTRY("request_re_review", "申请复核", {S.REVIEWED, S.CLOSED}, S.RE_REVIEW_REQUESTED),
+        REGISTRY("decide_re_review", "出具复核意见", {S.RE_REVIEW_REQUESTED}, S.RE_REVIEWED),
+        REGISTRY("close", "办结", {S.REPLIED, S.REVIEWED, S.RE_REVIEWED, S.NOT_ACCEPTED}, S.CLOSED),
         # The petition office records a rating given by telephone; the petitioner rates on the
         # citizen page (zhili.petitions.services.citizen, no staff actor).
-        _t("rate", "满意度评价", set(ANSWERED), None, OFFICERS, "registry"),
+        REGISTRY("rate", "满意度评价", ANSWERED, None),
     ]
-}
+)
 
 
 TABLE = TransitionTable(TRANSITIONS.values(), states=dict(State.choices), noun="信访事项")
@@ -274,17 +170,13 @@ def offered(actor: Actor, petition: Petition, action: str) -> bool:
     return action not in DECIDE_EXTENSION or actor.pk != petition.extension_requested_by_id
 
 
-def transitioned(
-    petition: Petition, transition: Transition, from_state: str, to_state: str
-) -> PetitionTransitioned:
-    return PetitionTransitioned(
-        petition_id=petition.pk,
-        number=petition.number,
-        action=transition.name,
-        from_state=from_state,
-        to_state=to_state,
-        handling_unit=petition.handling_unit.code if petition.handling_unit else "",
-    )
+transitioned = transition_event(
+    Petition,
+    PetitionTransitioned,
+    petition_id=lambda p: p.pk,
+    number=lambda p: p.number,
+    handling_unit=lambda p: p.handling_unit.code if p.handling_unit else "",
+)
 
 
 # History lines that are not transitions: registration, the sweep's cards, a limit counted

@@ -12,8 +12,7 @@ from typing import Any
 from django.utils import timezone
 from ninja import Query, Router
 
-from zhili.core.dossier import keyset_page
-from zhili.core.dossier.api import add_action_route, history_out, page_out
+from zhili.core.dossier.api import add_action_route, history_out, query_page
 from zhili.core.personal import mask_phone
 from zhili.core.schemas import ERRORS
 from zhili.core.types import Actor
@@ -204,8 +203,7 @@ def rota_list(request: StaffRequest, query: Query[RotaQuery]) -> dict[str, objec
         else None
     )
     days = selectors.rota_list(user=request.user, organization=org, start=start, end=end)
-    page = keyset_page(days, field="created_at", cursor=query.cursor, size=query.limit)
-    return page_out(page, rota_out)
+    return query_page(days, query, rota_out, field="created_at")
 
 
 @receptions_router.post("/receptions/rota", response={200: RotaDayOut, **ERRORS})
@@ -237,8 +235,7 @@ def appointment_list(request: StaffRequest, query: Query[AppointmentQuery]) -> d
         start=query.start,
         end=query.end,
     )
-    page = keyset_page(qs, field="booked_at", cursor=query.cursor, size=query.limit)
-    return page_out(page, appointment_out)
+    return query_page(qs, query, appointment_out, field="booked_at")
 
 
 @receptions_router.post("/receptions/appointments", response={200: AppointmentOut, **ERRORS})
@@ -328,8 +325,7 @@ def reception_list(request: StaffRequest, query: Query[ReceptionQuery]) -> dict[
     qs = selectors.reception_list(
         user=request.user, leader=_leader(query.leader), start=query.start, end=query.end
     )
-    page = keyset_page(qs, field="received_at", cursor=query.cursor, size=query.limit)
-    return page_out(page, reception_out)
+    return query_page(qs, query, reception_out, field="received_at")
 
 
 @receptions_router.post("/receptions/records", response={200: ReceptionOut, **ERRORS})
@@ -370,8 +366,7 @@ def ownership_list(request: StaffRequest, query: Query[OwnershipQuery]) -> dict[
     qs = selectors.ownership_list(
         user=request.user, leader=_leader(query.leader), state=query.state, overdue=query.overdue
     )
-    page = keyset_page(qs, field="created_at", cursor=query.cursor, size=query.limit)
-    return page_out(page, ownership_out)
+    return query_page(qs, query, ownership_out, field="created_at")
 
 
 @receptions_router.post("/receptions/ownerships", response={200: OwnershipOut, **ERRORS})

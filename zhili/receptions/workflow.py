@@ -17,6 +17,7 @@ from datetime import date
 from django.utils import timezone
 
 from zhili.core.dossier import DossierKind, Side
+from zhili.core.dossier.tables import transition_event
 from zhili.core.errors import Conflict
 from zhili.core.roles import Role
 from zhili.core.scope import scope_for
@@ -107,17 +108,13 @@ def _guard(appointment: Appointment, action: str) -> Conflict | None:
     return day_not_come(appointment.rota_day, what) if what else None
 
 
-def _transitioned(
-    appointment: Appointment, transition: Transition, from_state: str, to_state: str
-) -> AppointmentTransitioned:
-    return AppointmentTransitioned(
-        appointment_id=appointment.pk,
-        rota_day_id=appointment.rota_day_id,
-        action=transition.name,
-        from_state=from_state,
-        to_state=to_state,
-        organization=appointment.rota_day.organization.code,
-    )
+_transitioned = transition_event(
+    Appointment,
+    AppointmentTransitioned,
+    appointment_id=lambda a: a.pk,
+    rota_day_id=lambda a: a.rota_day_id,
+    organization=lambda a: a.rota_day.organization.code,
+)
 
 
 KIND: DossierKind[Appointment] = DossierKind(

@@ -9,15 +9,7 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from zhili.core.dossier import keyset_page
-from zhili.core.dossier.api import (
-    DossierHistoryOut,
-    PageQuery,
-    add_action_route,
-    history_out,
-    page_out,
-    page_schema,
-)
+from zhili.core.dossier import api as dossier_api
 from zhili.core.schemas import ERRORS, Input
 from zhili.orgs.api import OrgRef
 from zhili.orgs.auth import StaffRequest
@@ -60,13 +52,13 @@ class OrderDetailOut(OrderOut):
     closed_at: datetime | None
     close_note: str
     actions: list[str]
-    history: list[DossierHistoryOut]
+    history: list[dossier_api.DossierHistoryOut]
 
 
-OrderPageOut = page_schema(OrderOut, "OrderPageOut")
+OrderPageOut = dossier_api.page_schema(OrderOut, "OrderPageOut")
 
 
-class OrderQuery(PageQuery):
+class OrderQuery(dossier_api.PageQuery):
     state: str = Field("", description="issued / answered / closed")
     level: str = Field("", description="normal / yellow / red")
     unit: str = Field("", description="被督办单位编码")
@@ -127,7 +119,7 @@ def detail_out(request: StaffRequest, order: SupervisionOrder) -> dict[str, obje
         "closed_at": order.closed_at,
         "close_note": order.close_note,
         "actions": [t.name for t in services.actions_for(request.user, order)],
-        "history": history_out(workflow.KIND, order),
+        "history": dossier_api.history_out(workflow.KIND, order),
     }
 
 
@@ -141,8 +133,7 @@ def order_list(request: StaffRequest, query: Query[OrderQuery]) -> dict[str, obj
         overdue=query.overdue,
     )
     orders = selectors.order_list(user=request.user, filters=filters)
-    page = keyset_page(orders, field="issued_at", cursor=query.cursor, size=query.limit)
-    return page_out(page, order_out)
+    return dossier_api.query_page(orders, query, order_out, field="issued_at")
 
 
 @supervision_router.get("/supervision-orders/{number}", response={200: OrderDetailOut, **ERRORS})
@@ -150,7 +141,7 @@ def order_detail(request: StaffRequest, number: str) -> dict[str, object]:
     return detail_out(request, selectors.order_get(user=request.user, number=number))
 
 
-add_action_route(
+dossier_api.add_action_route(
     supervision_router,
     prefix="/supervision-orders",
     kind=workflow.KIND,
@@ -159,33 +150,8 @@ add_action_route(
     body=OrderActionIn,
     out=OrderDetailOut,
     detail=detail_out,
+    old={"answer": AnswerIn, "close": CloseIn},
 )
-
-
-@supervision_router.post(
-    "/supervision-orders/{number}/answer",
-    response={200: OrderDetailOut, **ERRORS},
-    deprecated=True,
-    description="已弃用：请用 POST /supervision-orders/{number}/actions/answer",
-)
-def order_answer(request: StaffRequest, number: str, body: AnswerIn) -> dict[str, object]:
-    order = selectors.order_get(user=request.user, number=number)
-    order = services.order_answer(
-        actor=request.user, order=order, cause=body.cause, measures=body.measures
-    )
-    return detail_out(request, order)
-
-
-@supervision_router.post(
-    "/supervision-orders/{number}/close",
-    response={200: OrderDetailOut, **ERRORS},
-    deprecated=True,
-    description="已弃用：请用 POST /supervision-orders/{number}/actions/close",
-)
-def order_close(request: StaffRequest, number: str, body: CloseIn) -> dict[str, object]:
-    order = selectors.order_get(user=request.user, number=number)
-    order = services.order_close(actor=request.user, order=order, note=body.note)
-    return detail_out(request, order)
 
 
 @supervision_router.get(

@@ -11,8 +11,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from zhili.cases.selectors import own_center
-from zhili.core.errors import NotFound
 from zhili.core.scope import scope_for
+from zhili.core.selecting import filter_given, one_or_not_found
 from zhili.core.types import Actor
 from zhili.supervision.models import OrderState, SupervisionOrder
 
@@ -69,24 +69,18 @@ def order_list(*, user: Actor, filters: OrderFilters | None = None) -> QuerySet[
         qs = qs.filter(side_q(user, f.side))
     if f.due_today:
         qs = qs.filter(due_today_q())
-    if f.state:
-        qs = qs.filter(state=f.state)
-    if f.level:
-        qs = qs.filter(level=f.level)
-    if f.unit:
-        qs = qs.filter(unit__code=f.unit)
-    if f.case_no:
-        qs = qs.filter(case__case_no=f.case_no)
+    qs = filter_given(qs, state=f.state, level=f.level, unit__code=f.unit, case__case_no=f.case_no)
     if f.overdue:
         qs = qs.filter(state=OrderState.ISSUED, due_at__lt=timezone.now())
     return qs.order_by("-issued_at", "-id")
 
 
 def order_get(*, user: Actor, number: str) -> SupervisionOrder:
-    try:
-        return order_list(user=user).select_related("answered_by", "closed_by").get(number=number)
-    except SupervisionOrder.DoesNotExist as exc:
-        raise NotFound("督办单不存在") from exc
+    return one_or_not_found(
+        order_list(user=user).select_related("answered_by", "closed_by"),
+        "督办单不存在",
+        number=number,
+    )
 
 
 def orders_for_case(*, user: Actor, case_id: int) -> QuerySet[SupervisionOrder]:

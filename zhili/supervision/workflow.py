@@ -11,6 +11,7 @@ from django.conf import settings
 
 from zhili.cases.workflow import DISPATCHERS, HANDLERS
 from zhili.core.dossier import DossierKind, Side
+from zhili.core.dossier.tables import Party, by_name, transition_event
 from zhili.core.roles import Role
 from zhili.core.scope import scope_for
 from zhili.core.types import Actor
@@ -25,22 +26,16 @@ S = OrderState
 CENTER_ROLES = DISPATCHERS | {Role.COUNTY_LEADER}
 
 
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in [
-        Transition("answer", "答复", frozenset({S.ISSUED}), S.ANSWERED, HANDLERS, "unit"),
-        Transition("close", "审核办结", frozenset({S.ANSWERED}), S.CLOSED, CENTER_ROLES, "center"),
-        Transition(
-            "reject",
-            "退回重新答复",
-            frozenset({S.ANSWERED}),
-            S.ISSUED,
-            CENTER_ROLES,
-            "center",
-            needs_reason=True,
-        ),
+UNIT = Party(HANDLERS, "unit")
+CENTER = Party(CENTER_ROLES, "center")
+
+TRANSITIONS: dict[str, Transition] = by_name(
+    [
+        UNIT("answer", "答复", {S.ISSUED}, S.ANSWERED),
+        CENTER("close", "审核办结", {S.ANSWERED}, S.CLOSED),
+        CENTER("reject", "退回重新答复", {S.ANSWERED}, S.ISSUED, needs_reason=True),
     ]
-}
+)
 
 
 TABLE = TransitionTable(TRANSITIONS.values(), states=dict(OrderState.choices), noun="督办单")
@@ -66,17 +61,13 @@ def _covers_center(actor: Actor, order: SupervisionOrder) -> bool:
     return scope_for(actor).covers_path(order.center_path)
 
 
-def _transitioned(
-    order: SupervisionOrder, transition: Transition, from_state: str, to_state: str
-) -> SupervisionTransitioned:
-    return SupervisionTransitioned(
-        order_id=order.pk,
-        number=order.number,
-        action=transition.name,
-        from_state=from_state,
-        to_state=to_state,
-        unit=order.unit.code,
-    )
+_transitioned = transition_event(
+    SupervisionOrder,
+    SupervisionTransitioned,
+    order_id=lambda o: o.pk,
+    number=lambda o: o.number,
+    unit=lambda o: o.unit.code,
+)
 
 
 KIND: DossierKind[SupervisionOrder] = DossierKind(

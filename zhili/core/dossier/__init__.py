@@ -12,6 +12,8 @@ ties them together; the kernel provides the rest:
   row and the domain event, in the caller's transaction;
 - `record_history` and `timeline`: the history rows written and shown the same way;
 - `keyset_page`: the API's pages of `{items, next_cursor}`;
+- `zhili.core.dossier.tables`: a kind's transition table written by `Party` (the roles and
+  the side that take a group of transitions) and its transition event by `transition_event`;
 - `zhili.core.dossier.views`: the action view and the detail response of the pages.
 
 docs/architecture.md ("How to add a dossier") walks through the smallest real example.

@@ -17,7 +17,7 @@ from pydantic import create_model
 
 from zhili.core.dossier.history import action_labels, history_rows
 from zhili.core.dossier.kinds import DossierKind
-from zhili.core.dossier.pages import Page
+from zhili.core.dossier.pages import Page, keyset_page
 from zhili.core.schemas import ERRORS, Input
 from zhili.core.types import Actor, PageRequest
 
@@ -86,6 +86,15 @@ def page_out(page: Page[R], item_out: Callable[[R], object]) -> dict[str, object
     return {"items": [item_out(row) for row in page.items], "next_cursor": page.next_cursor}
 
 
+def query_page(
+    rows: models.QuerySet[R], query: PageQuery, item_out: Callable[[R], object], *, field: str
+) -> dict[str, object]:
+    """The page of `rows` that `query` asks for (newest `field` first), as `{items,
+    next_cursor}`."""
+    page = keyset_page(rows, field=field, cursor=query.cursor, size=query.limit)
+    return page_out(page, item_out)
+
+
 def action_names(kind: DossierKind[R]) -> type[enum.Enum]:
     """The kind's transitions as an enum, so that the OpenAPI lists them."""
     name = "".join(part.title() for part in kind.audit_name.split(".")) + "Action"
@@ -111,11 +120,14 @@ def add_action_route(
     body: type[Input],
     out: type[Schema],
     detail: Callable[[PageRequest, R], Mapping[str, object]],
+    old: Mapping[str, type[Input]] | None = None,
 ) -> None:
     """Add `POST <prefix>/{number}/actions/{action}` to `router`: `get(user=, number=)` (the app's selector) finds
     the record in the user's sight, `act(user, record, action, data)` takes the action,
-    `detail(request, record)` answers (schema `out`)."""
-    dossier_action = _action_endpoint(action_names(kind), get, act, body, detail)
+    `detail(request, record)` answers (schema `out`). `old` (action -> its body) adds the
+    deprecated `POST <prefix>/{number}/<action>` of each, which does the same."""
+    take = _taker(get, act, detail)
+    dossier_action = _action_endpoint(action_names(kind), take, body)
     app, noun = kind.audit_name.split(".")
     dossier_action.__name__ = f"{noun}_action"
     router.post(
@@ -124,14 +136,54 @@ def add_action_route(
         description=action_doc(kind),
         operation_id=f"zhili_{app}_api_{noun}_action",  # as the app's own endpoints are named
     )(dossier_action)
+    for action, old_body in (old or {}).items():
+        _add_old_action_route(
+            router, prefix, kind, action, _old_action_endpoint(action, take, old_body), out
+        )
+
+
+def _add_old_action_route(
+    router: Router,
+    prefix: str,
+    kind: DossierKind[R],
+    action: str,
+    endpoint: Callable[..., Mapping[str, object]],
+    out: type[Schema],
+) -> None:
+    """Add the deprecated `POST <prefix>/{number}/<action>`, named as the app's own were."""
+    app, noun = kind.audit_name.split(".")
+    endpoint.__name__ = f"{noun}_{action}"
+    router.post(
+        f"{prefix}/{{number}}/{action}",
+        response={200: out, **ERRORS},
+        deprecated=True,
+        description=f"已弃用：请用 POST {prefix}/{{number}}/actions/{action}",
+        operation_id=f"zhili_{app}_api_{noun}_{action}",
+    )(endpoint)
+
+
+Take = Callable[[HttpRequest, str, str, dict[str, object]], Mapping[str, object]]
+
+
+def _taker(
+    get: Callable[..., R],
+    act: Callable[[Actor, R, str, dict[str, object]], R],
+    detail: Callable[[PageRequest, R], Mapping[str, object]],
+) -> Take:
+    """`take(request, number, action, data)`: what every action endpoint does."""
+
+    def take(
+        request: HttpRequest, number: str, action: str, data: dict[str, object]
+    ) -> Mapping[str, object]:
+        staff = cast(PageRequest, request)  # the API's routers let signed-in staff only in
+        record = get(user=staff.user, number=number)
+        return detail(staff, act(staff.user, record, action, data))
+
+    return take
 
 
 def _action_endpoint(
-    names: type[enum.Enum],
-    get: Callable[..., R],
-    act: Callable[[Actor, R, str, dict[str, object]], R],
-    body: type[Input],
-    detail: Callable[[PageRequest, R], Mapping[str, object]],
+    names: type[enum.Enum], take: Take, body: type[Input]
 ) -> Callable[..., Mapping[str, object]]:
     """The endpoint's function; its annotations tell Ninja the path's actions and the body."""
 
@@ -141,10 +193,22 @@ def _action_endpoint(
         action: names,  # type: ignore[valid-type]
         payload: Body[body | None] = None,  # type: ignore[type-arg,valid-type]
     ) -> Mapping[str, object]:
-        staff = cast(PageRequest, request)  # the API's routers let signed-in staff only in
-        record = get(user=staff.user, number=number)
         data: dict[str, object] = payload.dict(exclude_none=True) if payload is not None else {}
-        record = act(staff.user, record, str(action.value), data)  # type: ignore[attr-defined]
-        return detail(staff, record)
+        return take(request, number, str(action.value), data)  # type: ignore[attr-defined]
 
     return dossier_action
+
+
+def _old_action_endpoint(
+    action: str, take: Take, old_body: type[Input]
+) -> Callable[..., Mapping[str, object]]:
+    """The endpoint of a deprecated path of one action, its input the whole body."""
+
+    def old_action(
+        request: HttpRequest,
+        number: str,
+        body: old_body,  # type: ignore[valid-type]
+    ) -> Mapping[str, object]:
+        return take(request, number, action, body.dict())  # type: ignore[attr-defined]
+
+    return old_action

@@ -30,7 +30,8 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from zhili.cases.text import query_terms
-from zhili.core.errors import InvalidInput, NotFound
+from zhili.core.errors import InvalidInput
+from zhili.core.selecting import one_or_not_found
 from zhili.core.types import Actor
 from zhili.mediation.models import (
     Agreement,
@@ -60,10 +61,9 @@ def disputes_for(user: Actor) -> QuerySet[Dispute]:
 
 
 def dispute_get(*, user: Actor, number: str) -> Dispute:
-    try:
-        return disputes_for(user).select_related("committee").get(number=number)
-    except Dispute.DoesNotExist as exc:
-        raise NotFound("矛盾纠纷不存在") from exc
+    return one_or_not_found(
+        disputes_for(user).select_related("committee"), "矛盾纠纷不存在", number=number
+    )
 
 
 def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:

@@ -11,8 +11,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Status
 
-from zhili.core.dossier import keyset_page
-from zhili.core.dossier.api import add_action_route, page_out
+from zhili.core.dossier.api import add_action_route, query_page
 from zhili.core.errors import NotFound
 from zhili.core.schemas import ERRORS
 from zhili.orgs.auth import StaffRequest
@@ -61,9 +60,8 @@ def petition_list(request: StaffRequest, query: Query[PetitionQuery]) -> dict[st
     rows = selectors.petition_list(user=request.user, filters=filters).select_related(
         "case", "repeat_of", "pending_of"
     )
-    page = keyset_page(rows, field="received_at", cursor=query.cursor, size=query.limit)
     memo: Memo = {}
-    return page_out(page, lambda p: petition_out(p, memo))
+    return query_page(rows, query, lambda p: petition_out(p, memo), field="received_at")
 
 
 @petitions_router.post("/petitions", response={201: PetitionDetailOut, **ERRORS})

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from zhili.core.errors import NotFound
+from zhili.core.selecting import filter_given
 from zhili.core.types import Actor
 from zhili.orgs.models import User
 from zhili.receptions.models import Appointment, AppointmentState, RotaDay
@@ -23,14 +24,9 @@ def appointment_list(
 ) -> QuerySet[Appointment]:
     check_state(state, AppointmentState.values, "预约状态无效")
     qs = Appointment.objects.filter(path_scope(user))
-    if rota_day is not None:
-        qs = qs.filter(rota_day=rota_day)
-    if state:
-        qs = qs.filter(state=state)
-    if start is not None:
-        qs = qs.filter(rota_day__date__gte=start)
-    if end is not None:
-        qs = qs.filter(rota_day__date__lte=end)
+    qs = filter_given(
+        qs, rota_day=rota_day, state=state, rota_day__date__gte=start, rota_day__date__lte=end
+    )
     return (
         qs.select_related("rota_day__leader", "rota_day__organization", "petition", "booked_by")
         .prefetch_related("petitioners")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from zhili.core.errors import InvalidInput, NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import can
+from zhili.core.selecting import filter_given
 from zhili.core.types import Actor
 from zhili.orgs.models import Organization, User
 from zhili.petitions.models import Petition
@@ -28,10 +29,7 @@ def ownership_list(
 ) -> QuerySet[Ownership]:
     check_state(state, OwnershipState.values, "包案状态无效")
     qs = Ownership.objects.filter(path_scope(user))
-    if leader is not None:
-        qs = qs.filter(leader=leader)
-    if state:
-        qs = qs.filter(state=state)
+    qs = filter_given(qs, leader=leader, state=state)
     if overdue:
         qs = qs.filter(state=OwnershipState.ACTIVE, due_at__lte=timezone.now())
     return qs.select_related("leader", "petition", "petition__handling_unit").order_by(

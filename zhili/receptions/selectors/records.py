@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.db.models import QuerySet
 
 from zhili.core.errors import NotFound
+from zhili.core.selecting import filter_given
 from zhili.core.types import Actor
 from zhili.orgs.models import User
 from zhili.receptions.models import Reception, RotaDay
@@ -20,10 +21,7 @@ def reception_list(
     end: date | None = None,
 ) -> QuerySet[Reception]:
     qs = Reception.objects.filter(path_scope(user))
-    if leader is not None:
-        qs = qs.filter(leader=leader)
-    if rota_day is not None:
-        qs = qs.filter(rota_day=rota_day)
+    qs = filter_given(qs, leader=leader, rota_day=rota_day)
     if start is not None:
         qs = qs.filter(received_at__gte=day_start(start))
     if end is not None:
