@@ -10,6 +10,7 @@ from django.utils.datastructures import MultiValueDict
 from zhili.cases.forms import MultipleFileField
 from zhili.cases.models import Rating
 from zhili.core.errors import InvalidInput
+from zhili.core.formfields import text_box
 from zhili.core.personal import validate_phone
 from zhili.petitions.models import Rating as PetitionRating
 from zhili.portal import selectors
@@ -138,12 +139,7 @@ class RateForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "请选择评价", "invalid_choice": "请选择评价"},
     )
-    comment = forms.CharField(
-        label="意见建议（选填）",
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    comment = text_box("意见建议（选填）", max_length=500, optional=True)
 
 
 PETITION_NO = re.compile(r"^[A-Za-z]{1,4}\d{4}-\d{4,8}$")

@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from django import forms
 
 from zhili.core.dates import DayField
+from zhili.core.formfields import text_box
 from zhili.receptions.models import Mode
 
-TEXTAREA = {"rows": 3}
 TIME = {"type": "time"}
 
 
@@ -83,18 +83,8 @@ class ReceptionForm(forms.Form):
     staff = forms.TypedMultipleChoiceField(
         label="陪同接访人员", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
-    request = forms.CharField(
-        label="来访诉求",
-        max_length=5000,
-        widget=forms.Textarea(attrs=TEXTAREA),
-        error_messages={"required": "请填写来访诉求"},
-    )
-    decision = forms.CharField(
-        label="处理意见",
-        max_length=5000,
-        widget=forms.Textarea(attrs=TEXTAREA),
-        error_messages={"required": "请填写处理意见"},
-    )
+    request = text_box("来访诉求", max_length=5000, missing="请填写来访诉求")
+    decision = text_box("处理意见", max_length=5000, missing="请填写处理意见")
     assigned_unit = forms.TypedChoiceField(
         label="责任单位", coerce=int, required=False, empty_value=None
     )
@@ -176,21 +166,11 @@ class OwnershipFilterForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    note = forms.CharField(
-        label="进展情况",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "请填写进展情况"},
-    )
+    note = text_box("进展情况", max_length=2000, rows=2, missing="请填写进展情况")
 
 
 class ResolveForm(forms.Form):
-    resolution = forms.CharField(
-        label="化解情况",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "请填写化解情况"},
-    )
+    resolution = text_box("化解情况", max_length=2000, rows=2, missing="请填写化解情况")
 
 
 class PeriodForm(forms.Form):
