@@ -177,23 +177,20 @@ def inbox(request: StaffRequest) -> HttpResponse:
     user = request.user
     bucket = _bucket(request, selectors.INBOX_BUCKETS)
     qs = selectors.inbox_bucket_cases(user=user, bucket=bucket)
-    tabs = tabs_context(
-        "cases:inbox", _labels(selectors.INBOX_BUCKETS), selectors.inbox_counts(user=user), bucket
-    )
     ctx = "assist" if bucket == selectors.ASSIST_BUCKET else "inbox"
-    return _queue_page(request, "inbox", qs, tabs, ctx=ctx)
+    return _queue_page(request, "inbox", qs, _inbox_tabs(user, bucket), ctx=ctx)
+
+
+def _inbox_tabs(user: Actor, bucket: str) -> dict[str, object]:
+    counts = selectors.inbox_counts(user=user)
+    return tabs_context("cases:inbox", _labels(selectors.INBOX_BUCKETS), counts, bucket)
 
 
 @requires(Action.CASES_HANDLE)
 @require_GET
 def inbox_tabs(request: StaffRequest) -> HttpResponse:
     bucket = _bucket(request, selectors.INBOX_BUCKETS)
-    counts = selectors.inbox_counts(user=request.user)
-    return _tabs(
-        request,
-        tabs_context("cases:inbox", _labels(selectors.INBOX_BUCKETS), counts, bucket),
-        "#inbox",
-    )
+    return _tabs(request, _inbox_tabs(request.user, bucket), "#inbox")
 
 
 @requires(Action.CASES_DISPATCH)
@@ -202,8 +199,7 @@ def follow_up(request: StaffRequest) -> HttpResponse:
     user = request.user
     bucket = _bucket(request, selectors.FOLLOW_UP_BUCKETS)
     qs = selectors.follow_up_cases(user=user, bucket=bucket)
-    counts = selectors.follow_up_counts(user=user)
-    tabs = tabs_context("cases:follow_up", selectors.FOLLOW_UP_BUCKETS, counts, bucket)
+    tabs = _follow_up_tabs(user, bucket)
     return _queue_page(request, "follow_up", qs, tabs, ctx="followup")
 
 
@@ -211,6 +207,9 @@ def follow_up(request: StaffRequest) -> HttpResponse:
 @require_GET
 def follow_up_tabs(request: StaffRequest) -> HttpResponse:
     bucket = _bucket(request, selectors.FOLLOW_UP_BUCKETS)
-    counts = selectors.follow_up_counts(user=request.user)
-    tabs = tabs_context("cases:follow_up", selectors.FOLLOW_UP_BUCKETS, counts, bucket)
-    return _tabs(request, tabs, "#follow-up")
+    return _tabs(request, _follow_up_tabs(request.user, bucket), "#follow-up")
+
+
+def _follow_up_tabs(user: Actor, bucket: str) -> dict[str, object]:
+    counts = selectors.follow_up_counts(user=user)
+    return tabs_context("cases:follow_up", selectors.FOLLOW_UP_BUCKETS, counts, bucket)
