@@ -8,7 +8,7 @@ from zhili.cases.models import Category, Channel, Rating, State, Urgency
 from zhili.cases.selectors import DUE_FILTERS, CaseFilters, queue_labels
 from zhili.cases.services.intake import Intake
 from zhili.core.dates import DayField, MomentField
-from zhili.core.formfields import text_box
+from zhili.core.formfields import text_box, text_line
 from zhili.core.types import SystemActor
 
 
@@ -42,16 +42,12 @@ class IntakeForm(forms.Form):
     )
     lat = forms.FloatField(label="纬度", required=False, min_value=-90, max_value=90)
     lng = forms.FloatField(label="经度", required=False, min_value=-180, max_value=180)
-    address = forms.CharField(
-        label="地址",
+    address = text_line(
+        "地址",
         max_length=300,
-        required=False,
-        widget=forms.TextInput(
-            attrs={
-                "placeholder": "写明乡镇（街道）和村（社区），如：白塔埠镇夏沟村3组",
-                "autocomplete": "off",
-            }
-        ),
+        optional=True,
+        placeholder="写明乡镇（街道）和村（社区），如：白塔埠镇夏沟村3组",
+        autocomplete="off",
     )
     reporter_name = forms.CharField(label="诉求人", max_length=50, required=False)
     reporter_phone = forms.CharField(label="联系电话", max_length=20, required=False)

@@ -1,4 +1,4 @@
-"""Form fields the pages' forms share: the free-text box."""
+"""Form fields the pages' forms share: the free-text box and the one-line text input."""
 
 from django import forms
 
@@ -18,11 +18,38 @@ def text_box(
     attrs: dict[str, object] = {"rows": rows}
     if placeholder:
         attrs["placeholder"] = placeholder
+    widget = forms.Textarea(attrs=attrs)
+    return _char_field(label, widget, max_length, missing, optional, help_text)
+
+
+def text_line(
+    label: str,
+    *,
+    max_length: int | None = None,
+    missing: str = "",
+    optional: bool = False,
+    help_text: str = "",
+    **attrs: str,
+) -> forms.CharField:
+    """A one-line text input with the HTML attributes `attrs` (placeholder, inputmode,
+    autocomplete); `missing` as for `text_box`."""
+    widget = forms.TextInput(attrs=attrs or None)
+    return _char_field(label, widget, max_length, missing, optional, help_text)
+
+
+def _char_field(
+    label: str,
+    widget: forms.Widget,
+    max_length: int | None,
+    missing: str,
+    optional: bool,
+    help_text: str,
+) -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=max_length,
         required=not optional,
-        widget=forms.Textarea(attrs=attrs),
+        widget=widget,
         help_text=help_text,
         error_messages={"required": missing} if missing else None,
     )

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 
 from zhili.core.dates import DayField, MomentField
-from zhili.core.formfields import text_box
+from zhili.core.formfields import text_box, text_line
 from zhili.orgs.models import Level, Organization
 from zhili.orgs.pickers import use_unit_picker
 from zhili.petitions import deadlines
@@ -181,11 +181,11 @@ class AssignForm(forms.Form):
 
 class NotAcceptForm(forms.Form):
     reason = text_box("不予受理理由", max_length=2000, missing="请填写不予受理的理由")
-    where = forms.CharField(
-        label="告知信访人的途径",
+    where = text_line(
+        "告知信访人的途径",
         max_length=300,
-        widget=forms.TextInput(attrs={"placeholder": "如：依法向东海县人民法院提起诉讼"}),
-        error_messages={"required": "请告知信访人可以向哪里、通过什么途径提出"},
+        missing="请告知信访人可以向哪里、通过什么途径提出",
+        placeholder="如：依法向东海县人民法院提起诉讼",
     )
 
 

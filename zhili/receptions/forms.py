@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from django import forms
 
 from zhili.core.dates import DayField
-from zhili.core.formfields import text_box
+from zhili.core.formfields import text_box, text_line
 from zhili.receptions.models import Mode
 
 TIME = {"type": "time"}
@@ -46,11 +46,11 @@ class BookForm(forms.Form):
         widget=forms.TimeInput(attrs=TIME),
         error_messages={"required": "请填写预约时间"},
     )
-    petition = forms.CharField(
-        label="信访事项编号",
+    petition = text_line(
+        "信访事项编号",
         max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": "已登记的填写编号，如 XF2026-000123"}),
+        optional=True,
+        placeholder="已登记的填写编号，如 XF2026-000123",
     )
     visitor_name = forms.CharField(label="来访人姓名", max_length=50, required=False)
     visitor_phone = forms.CharField(label="联系电话", max_length=20, required=False)
@@ -124,11 +124,12 @@ class OwnershipForm(forms.Form):
 class AssignOwnershipForm(forms.Form):
     """Petition staff assign a 包案: the petition by number, the leader, the target date."""
 
-    petition = forms.CharField(
-        label="信访事项编号",
+    petition = text_line(
+        "信访事项编号",
         max_length=30,
-        error_messages={"required": "请填写信访事项编号"},
-        widget=forms.TextInput(attrs={"placeholder": "如 XF2026-000123", "autocomplete": "off"}),
+        missing="请填写信访事项编号",
+        placeholder="如 XF2026-000123",
+        autocomplete="off",
     )
     leader = forms.TypedChoiceField(
         label="包案领导",
