@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from zhili.core.audit import audit
+from zhili.core.bulk import sweep_rows
 from zhili.core.dossier import record_history
 from zhili.mediation import deadlines
 from zhili.mediation.models import Agreement, Dispute
@@ -60,11 +61,7 @@ def confirmation_warn_due(*, now: datetime | None = None) -> int:
         confirmation_due__gte=today,
         confirmation_warned_at__isnull=True,
     )
-    count = 0
-    for agreement in due:
-        _warn(agreement, today, now)
-        count += 1
-    return count
+    return sweep_rows(due, lambda agreement: _warn(agreement, today, now))
 
 
 def _warn(agreement: Agreement, today: date, now: datetime) -> None:
@@ -104,18 +101,18 @@ def handling_warn_due(*, now: datetime | None = None) -> int:
         .filter(**overdue(timezone.localdate(now)), handling_warned_at__isnull=True)
         .order_by("handling_due", "id")
     )
-    count = 0
-    for dispute in late:
-        assert dispute.handling_due is not None
-        Dispute.objects.filter(pk=dispute.pk).update(handling_warned_at=now)
-        note = (
-            f"黄牌提醒：已超过办理目标（{deadlines.target_text()}，"
-            f"{dispute.handling_due:%Y年%m月%d日}），纠纷尚未调结，请抓紧调解"
-        )
-        _note_on(dispute, "target_warning", note)
-        audit(None, "mediation.dispute.target_warning", dispute, due=str(dispute.handling_due))
-        count += 1
-    return count
+    return sweep_rows(late, lambda dispute: _warn_late(dispute, now))
+
+
+def _warn_late(dispute: Dispute, now: datetime) -> None:
+    assert dispute.handling_due is not None
+    Dispute.objects.filter(pk=dispute.pk).update(handling_warned_at=now)
+    note = (
+        f"黄牌提醒：已超过办理目标（{deadlines.target_text()}，"
+        f"{dispute.handling_due:%Y年%m月%d日}），纠纷尚未调结，请抓紧调解"
+    )
+    _note_on(dispute, "target_warning", note)
+    audit(None, "mediation.dispute.target_warning", dispute, due=str(dispute.handling_due))
 
 
 def _touches(agreement: Agreement, years: set[int]) -> bool:
@@ -138,12 +135,11 @@ def confirmation_windows_recompute(*, years: list[int]) -> int:
         effective_at__isnull=False,
         confirmation_due__gte=today,
     )
-    count = 0
-    for agreement in open_windows:
-        if _touches(agreement, wanted):
-            _recompute(agreement, wanted)
-            count += 1
-    return count
+    return sweep_rows(
+        open_windows,
+        lambda agreement: _recompute(agreement, wanted),
+        keep=lambda agreement: _touches(agreement, wanted),
+    )
 
 
 def _recompute(agreement: Agreement, years: set[int]) -> None:
