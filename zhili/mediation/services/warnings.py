@@ -69,18 +69,19 @@ def _warn(agreement: Agreement, today: date, now: datetime) -> None:
     left = (agreement.confirmation_due - today).days
     agreement.confirmation_warned_at = now
     agreement.save(update_fields=["confirmation_warned_at"])
-    dispute = agreement.dispute
     note = (
         f"司法确认申请期限将于{due_text(agreement)}届满（还剩{left}天），"
         "当事人尚未申请，请提醒当事人及时共同向人民法院申请"
     )
-    _note_on(dispute, "confirmation_warning", note)
-    audit(
-        None,
-        "mediation.agreement.confirmation_warning",
-        dispute,
-        due=str(agreement.confirmation_due),
-    )
+    _agreement_note(agreement, "confirmation_warning", note)
+
+
+def _agreement_note(agreement: Agreement, action: str, note: str, **extra: object) -> None:
+    """A line on the agreement's dispute's timeline and its audit row, by the system."""
+    dispute = agreement.dispute
+    _note_on(dispute, action, note)
+    due = str(agreement.confirmation_due)
+    audit(None, f"mediation.agreement.{action}", dispute, due=due, **extra)
 
 
 def overdue(today: date | None = None) -> dict[str, object]:
@@ -152,12 +153,4 @@ def _recompute(agreement: Agreement, years: set[int]) -> None:
     named = "、".join(f"{y}年" for y in sorted(years))
     change = f"由{before}改为{after}" if before != after else f"仍为{after}"
     note = f"{named}节假日安排已正式确定，重新计算司法确认申请期限：{change}"
-    dispute = agreement.dispute
-    _note_on(dispute, "confirmation_recomputed", note)
-    audit(
-        None,
-        "mediation.agreement.confirmation_recomputed",
-        dispute,
-        due=str(agreement.confirmation_due),
-        years=sorted(years),
-    )
+    _agreement_note(agreement, "confirmation_recomputed", note, years=sorted(years))
