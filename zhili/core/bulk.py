@@ -31,15 +31,8 @@ def sweep_rows(
 
 def system_audit(action: str, target: models.Model, at: datetime, **extra: object) -> AuditLog:
     """An unsaved audit row of `action` on `target` by the system, stamped `at`."""
-    target_type, target_id = target_label(target)
-    return AuditLog(
-        actor=None,
-        action=action,
-        target_type=target_type,
-        target_id=target_id,
-        extra=extra,
-        created_at=at,
-    )
+    kind, pk = target_label(target)  # no actor: the row's actor stays empty
+    return AuditLog(action=action, target_type=kind, target_id=pk, extra=extra, created_at=at)
 
 
 def outbox_rows(events: Iterable[DomainEvent]) -> list[OutboxEvent]:
