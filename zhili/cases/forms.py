@@ -8,6 +8,7 @@ from zhili.cases.models import Category, Channel, Rating, State, Urgency
 from zhili.cases.selectors import DUE_FILTERS, CaseFilters, queue_labels
 from zhili.cases.services.intake import Intake
 from zhili.core.dates import DayField, MomentField
+from zhili.core.formfields import text_box, text_line
 from zhili.core.types import SystemActor
 
 
@@ -33,7 +34,7 @@ class IntakeForm(forms.Form):
         label="事项分类", max_length=40, error_messages={"required": "请搜索并选择事项分类"}
     )
     title = forms.CharField(label="标题", max_length=200)
-    description = forms.CharField(label="诉求内容", widget=forms.Textarea(attrs={"rows": 4}))
+    description = text_box("诉求内容", rows=4)
     urgency = forms.ChoiceField(
         label="紧急程度",
         choices=[("", "按分类默认"), *Urgency.choices],
@@ -41,16 +42,12 @@ class IntakeForm(forms.Form):
     )
     lat = forms.FloatField(label="纬度", required=False, min_value=-90, max_value=90)
     lng = forms.FloatField(label="经度", required=False, min_value=-180, max_value=180)
-    address = forms.CharField(
-        label="地址",
+    address = text_line(
+        "地址",
         max_length=300,
-        required=False,
-        widget=forms.TextInput(
-            attrs={
-                "placeholder": "写明乡镇（街道）和村（社区），如：白塔埠镇夏沟村3组",
-                "autocomplete": "off",
-            }
-        ),
+        optional=True,
+        placeholder="写明乡镇（街道）和村（社区），如：白塔埠镇夏沟村3组",
+        autocomplete="off",
     )
     reporter_name = forms.CharField(label="诉求人", max_length=50, required=False)
     reporter_phone = forms.CharField(label="联系电话", max_length=20, required=False)
@@ -145,7 +142,7 @@ class NoteForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="理由", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = text_box("理由", max_length=300, rows=2)
 
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -176,16 +173,12 @@ class DispatchForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    reply = forms.CharField(
-        label="办理结果", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    reply = text_box("办理结果", max_length=4000)
     attachments = MultipleFileField(label="附件", required=False)
 
 
 class AssistReplyForm(forms.Form):
-    reply = forms.CharField(
-        label="协办意见", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    reply = text_box("协办意见", max_length=4000)
     attachments = MultipleFileField(label="附件", required=False)
 
 
@@ -221,12 +214,12 @@ class HandDownForm(forms.Form):
 
 
 class ReturnToSourceForm(forms.Form):
-    reason = forms.CharField(
-        label="退回理由",
+    reason = text_box(
+        "退回理由",
         max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
+        missing="请填写退回理由",
         help_text="将作为答复告知来源渠道和诉求人，例如：事发地在临沭县，请向临沭县反映",
-        error_messages={"required": "请填写退回理由"},
     )
 
 

@@ -19,6 +19,7 @@ from zhili.cases import live, workflow
 from zhili.cases.events import CaseCarded
 from zhili.cases.models import Card, Case, CaseAssist, CaseEvent
 from zhili.core import cards
+from zhili.core.bulk import outbox_rows, system_audit
 from zhili.core.cards import SweepResult as SweepResult  # re-exported
 from zhili.core.models import AuditLog, OutboxEvent
 
@@ -56,10 +57,7 @@ def _record(ids: list[int], now: datetime) -> None:
     )
     _write_timeline(cases, now)
     _write_audit(cases, now)
-    OutboxEvent.objects.bulk_create(
-        [OutboxEvent(name=CaseCarded.name, payload=_event(case).payload()) for case in cases],
-        batch_size=BATCH,
-    )
+    OutboxEvent.objects.bulk_create(outbox_rows(_event(case) for case in cases), batch_size=BATCH)
     pushes = _pushes(cases)
     transaction.on_commit(lambda: _push_all(pushes))
 
@@ -85,14 +83,7 @@ def _write_timeline(cases: list[Case], now: datetime) -> None:
 def _write_audit(cases: list[Case], now: datetime) -> None:
     AuditLog.objects.bulk_create(
         [
-            AuditLog(
-                actor=None,
-                action="cases.case.card",
-                target_type="cases.case",
-                target_id=str(case.pk),
-                extra={"card": case.card, "case_no": case.case_no},
-                created_at=now,
-            )
+            system_audit("cases.case.card", case, now, card=case.card, case_no=case.case_no)
             for case in cases
         ],
         batch_size=BATCH,

@@ -7,7 +7,15 @@ from zhili.cases import selectors
 from zhili.core.roles import Action, Role
 from zhili.core.scope import can, scope_for
 from zhili.core.types import Actor
-from zhili.core.workcards import Figure, Query, WorkCard, clock_figures, register_card, total, url
+from zhili.core.workcards import (
+    Figure,
+    Query,
+    WorkCard,
+    clock_figures,
+    queue_card,
+    register_card,
+    url,
+)
 
 
 def cases_center(user: Actor) -> WorkCard | None:
@@ -31,13 +39,8 @@ def cases_center(user: Actor) -> WorkCard | None:
         Figure("黄牌", counts["yellow"], bench("yellow"), "warn", "在办且亮黄牌"),
         Figure("红牌", counts["red"], bench("red"), "alarm", "在办且亮红牌"),
     ]
-    workbench = reverse("cases:workbench")
-    return WorkCard(
-        "cases-center",
-        f"分拨工作台 · {center.name}",
-        workbench,
-        [total("待办", waiting, workbench), *clock],
-        waiting,
+    return queue_card(
+        "cases-center", f"分拨工作台 · {center.name}", "cases:workbench", waiting, clock
     )
 
 
@@ -51,14 +54,7 @@ def cases_unit(user: Actor) -> WorkCard | None:
         Figure(selectors.INBOX_BUCKETS[k][0], counts[k], url("cases:inbox", bucket=k)) for k in keys
     ]
     clock = clock_figures(counts, lambda **q: url("cases:list", queue="unit", **q))
-    inbox = reverse("cases:inbox")
-    return WorkCard(
-        "cases-unit",
-        f"本单位待办 · {org.name}",
-        inbox,
-        [total("待办", waiting, inbox), *clock],
-        waiting,
-    )
+    return queue_card("cases-unit", f"本单位待办 · {org.name}", "cases:inbox", waiting, clock)
 
 
 def cases_grid(user: Actor) -> WorkCard | None:

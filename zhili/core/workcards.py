@@ -79,6 +79,15 @@ def total(label: str, figures: list[Figure], link: str, hint: str = "") -> Figur
     return Figure(label, sum(f.value for f in figures), link, hint=hint)
 
 
+def queue_card(
+    key: str, title: str, page: str, waiting: list[Figure], clock: list[Figure]
+) -> WorkCard:
+    """A queue's card: the waiting work's total (待办, a link to the page named `page`), the
+    clock figures, and the waiting work broken down."""
+    link = reverse(page)
+    return WorkCard(key, title, link, [total("待办", waiting, link), *clock], waiting)
+
+
 def clock_figures(counts: dict[str, int], link: Callable[..., str]) -> list[Figure]:
     """今日到期, 已超期, 黄牌, 红牌 of a queue whose rows carry a clock and cards."""
     return [

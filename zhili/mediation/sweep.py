@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from zhili.cases.models import Card
 from zhili.core import cards
+from zhili.core.bulk import outbox_rows, system_audit
 from zhili.core.cards import SweepResult
 from zhili.core.models import AuditLog, OutboxEvent
 from zhili.mediation.events import RiskAlertCarded
@@ -37,9 +38,7 @@ def _record(ids: list[int], now: datetime) -> None:
     )
     DisputeEvent.objects.bulk_create([_history_row(alert, now) for alert in carded])
     AuditLog.objects.bulk_create([_audit_row(alert, now) for alert in carded])
-    OutboxEvent.objects.bulk_create(
-        [OutboxEvent(name=RiskAlertCarded.name, payload=_event(a).payload()) for a in carded]
-    )
+    OutboxEvent.objects.bulk_create(outbox_rows(_event(alert) for alert in carded))
 
 
 def _history_row(alert: RiskAlert, now: datetime) -> DisputeEvent:
@@ -56,13 +55,8 @@ def _history_row(alert: RiskAlert, now: datetime) -> DisputeEvent:
 
 
 def _audit_row(alert: RiskAlert, now: datetime) -> AuditLog:
-    return AuditLog(
-        actor=None,
-        action="mediation.risk_alert.card",
-        target_type="mediation.riskalert",
-        target_id=str(alert.pk),
-        extra={"card": alert.card, "unit": alert.unit.code},
-        created_at=now,
+    return system_audit(
+        "mediation.risk_alert.card", alert, now, card=alert.card, unit=alert.unit.code
     )
 
 

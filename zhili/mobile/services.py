@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhili.cases.models import Case, Category, Channel
-from zhili.cases.services import Intake, case_register, title_from
+from zhili.cases.services import Intake, Reported, case_register, title_from
 from zhili.core.audit import audit
 from zhili.core.errors import Conflict, InvalidInput
 from zhili.core.events import emit
@@ -40,17 +40,11 @@ MAX_CLIENT_AGE = timedelta(days=30)
 
 
 @dataclass(frozen=True)
-class GridReport:
+class GridReport(Reported):
     key: uuid.UUID  # the idempotency key, stored as the case's external_id
     category: Category
     description: str
     title: str = ""
-    urgency: str = ""
-    lat: float | None = None
-    lng: float | None = None
-    address: str = ""
-    reporter_name: str = ""
-    reporter_phone: str = ""
 
 
 def _existing_report(key: uuid.UUID, actor: Actor) -> Case | None:

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 
 from zhili.core.dates import DayField, MomentField
+from zhili.core.formfields import text_box, text_line
 from zhili.orgs.models import Level, Organization
 from zhili.orgs.pickers import use_unit_picker
 from zhili.petitions import deadlines
@@ -28,7 +29,6 @@ from zhili.petitions.selectors import DUE_FILTERS
 from zhili.petitions.services import PersonIn, Registration
 from zhili.petitions.services.common import HANDLING_KINDS
 
-TEXTAREA = {"rows": 3}
 PERSON_ROWS = 3  # rows shown at first on the registration page (more are added in place)
 MAX_ROWS = 50
 
@@ -60,10 +60,8 @@ class RegisterForm(forms.Form):
     category = forms.ChoiceField(label="内容分类", choices=_choices("请选择", Category.choices))
     township = forms.ChoiceField(label="问题属地", required=False)
     title = forms.CharField(label="标题", max_length=200)
-    matter = forms.CharField(
-        label="信访事项",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "信访人反映的问题、诉求和理由"}),
+    matter = text_box(
+        "信访事项", max_length=5000, rows=5, placeholder="信访人反映的问题、诉求和理由"
     )
     received_at = MomentField(
         label="收到时间",
@@ -74,11 +72,8 @@ class RegisterForm(forms.Form):
     is_group = forms.BooleanField(label="集体访（多人共同提出）", required=False)
     is_anonymous = forms.BooleanField(label="匿名信访（来信、网上信访、传真）", required=False)
     people_count = forms.IntegerField(label="人数", min_value=1, max_value=10000, initial=1)
-    repeat_override = forms.CharField(
-        label="新的事实和理由（仅对已复核终结的事项）",
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    repeat_override = text_box(
+        "新的事实和理由（仅对已复核终结的事项）", max_length=500, rows=2, optional=True
     )
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -165,9 +160,7 @@ class FilterForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(
-        label="说明", max_length=500, required=False, widget=forms.Textarea(attrs=TEXTAREA)
-    )
+    note = text_box("说明", max_length=500, optional=True)
 
 
 class AssignForm(forms.Form):
@@ -179,9 +172,7 @@ class AssignForm(forms.Form):
     route = forms.ChoiceField(
         label="办理途径（申诉求决类）", choices=_choices("请选择", Route.choices), required=False
     )
-    note = forms.CharField(
-        label="交办意见", max_length=500, required=False, widget=forms.Textarea(attrs=TEXTAREA)
-    )
+    note = text_box("交办意见", max_length=500, optional=True)
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -189,28 +180,18 @@ class AssignForm(forms.Form):
 
 
 class NotAcceptForm(forms.Form):
-    reason = forms.CharField(
-        label="不予受理理由",
-        max_length=2000,
-        widget=forms.Textarea(attrs=TEXTAREA),
-        error_messages={"required": "请填写不予受理的理由"},
-    )
-    where = forms.CharField(
-        label="告知信访人的途径",
+    reason = text_box("不予受理理由", max_length=2000, missing="请填写不予受理的理由")
+    where = text_line(
+        "告知信访人的途径",
         max_length=300,
-        widget=forms.TextInput(attrs={"placeholder": "如：依法向东海县人民法院提起诉讼"}),
-        error_messages={"required": "请告知信访人可以向哪里、通过什么途径提出"},
+        missing="请告知信访人可以向哪里、通过什么途径提出",
+        placeholder="如：依法向东海县人民法院提起诉讼",
     )
 
 
 class ExtendForm(forms.Form):
     days = forms.IntegerField(label="延长天数", min_value=1)
-    reason = forms.CharField(
-        label="延期理由（告知信访人）",
-        max_length=500,
-        widget=forms.Textarea(attrs=TEXTAREA),
-        error_messages={"required": "请填写延期理由"},
-    )
+    reason = text_box("延期理由（告知信访人）", max_length=500, missing="请填写延期理由")
 
     def __init__(self, *args: Any, **kwargs: Any):
         """The most days come from the deadline table when the form is made, so that the
@@ -231,56 +212,36 @@ class ExtendForm(forms.Form):
 
 
 class HandBackForm(forms.Form):
-    reason = forms.CharField(
-        label="异议理由（不属于本单位职权范围的理由）",
+    reason = text_box(
+        "异议理由（不属于本单位职权范围的理由）",
         max_length=2000,
-        widget=forms.Textarea(attrs=TEXTAREA),
-        error_messages={"required": "请详细说明不属于本单位职权范围的理由"},
+        missing="请详细说明不属于本单位职权范围的理由",
     )
 
 
 class RefuseForm(forms.Form):
-    reason = forms.CharField(
-        label="理由",
-        max_length=2000,
-        widget=forms.Textarea(attrs=TEXTAREA),
-        error_messages={"required": "请填写理由"},
-    )
+    reason = text_box("理由", max_length=2000, missing="请填写理由")
 
 
 class ReplyForm(forms.Form):
     """The written reply's content (第三十二条第一款): requests, facts, outcome, opinion, basis."""
 
-    requests = forms.CharField(
-        label="信访请求",
+    requests = text_box(
+        "信访请求",
         max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        optional=True,
         help_text="信访人提出的请求；不填为登记的信访事项",
     )
-    facts = forms.CharField(
-        label="查明的事实",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "请填写查明的事实"},
-    )
+    facts = text_box("查明的事实", max_length=5000, rows=4, missing="请填写查明的事实")
     outcome = forms.ChoiceField(
         label="处理结论",
         choices=Outcome.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "请选择处理结论", "invalid_choice": "请选择处理结论"},
     )
-    reply = forms.CharField(
-        label="处理意见",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "请填写处理意见"},
-    )
-    basis = forms.CharField(
-        label="法律法规及政策依据",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "请填写处理意见的法律法规或政策依据"},
+    reply = text_box("处理意见", max_length=5000, rows=4, missing="请填写处理意见")
+    basis = text_box(
+        "法律法规及政策依据", max_length=2000, rows=2, missing="请填写处理意见的法律法规或政策依据"
     )
 
 
@@ -306,12 +267,7 @@ class HearingForm(forms.Form):
 
 
 class RequestForm(forms.Form):
-    reason = forms.CharField(
-        label="请求和理由",
-        max_length=2000,
-        widget=forms.Textarea(attrs=TEXTAREA),
-        error_messages={"required": "请填写请求和理由"},
-    )
+    reason = text_box("请求和理由", max_length=2000, missing="请填写请求和理由")
     requested_on = DayField(
         label="提出请求日期",
         widget=DATE_INPUT,
@@ -326,12 +282,7 @@ class RequestForm(forms.Form):
 
 
 class OpinionForm(forms.Form):
-    opinion = forms.CharField(
-        label="意见",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "请填写意见"},
-    )
+    opinion = text_box("意见", max_length=5000, rows=4, missing="请填写意见")
 
 
 class RateForm(forms.Form):
@@ -341,9 +292,7 @@ class RateForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "请选择评价", "invalid_choice": "请选择评价"},
     )
-    comment = forms.CharField(
-        label="评价意见", max_length=500, required=False, widget=forms.Textarea(attrs=TEXTAREA)
-    )
+    comment = text_box("评价意见", max_length=500, optional=True)
 
 
 ACTION_FORMS: dict[str, type[forms.Form]] = {
@@ -372,16 +321,9 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
 
 class KeyPetitionerForm(forms.Form):
     level = forms.ChoiceField(label="关注等级", choices=_choices("请选择", KeyLevel.choices))
-    reason = forms.CharField(
-        label="列管原因", max_length=2000, widget=forms.Textarea(attrs=TEXTAREA)
-    )
+    reason = text_box("列管原因", max_length=2000)
     responsible_unit = forms.ChoiceField(label="责任单位")
-    measures = forms.CharField(
-        label="稳控化解措施",
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs=TEXTAREA),
-    )
+    measures = text_box("稳控化解措施", max_length=2000, optional=True)
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

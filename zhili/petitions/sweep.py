@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db.models import Q
 
 from zhili.core import cards
+from zhili.core.bulk import outbox_rows, system_audit
 from zhili.core.cards import SweepResult as SweepResult  # re-exported
 from zhili.core.models import AuditLog, OutboxEvent
 from zhili.petitions import workflow
@@ -34,9 +35,7 @@ def _record(ids: list[int], now: datetime) -> None:
     )
     PetitionEvent.objects.bulk_create([_history_line(p, now) for p in carded])
     AuditLog.objects.bulk_create([_audit_row(p, now) for p in carded])
-    OutboxEvent.objects.bulk_create(
-        [OutboxEvent(name=PetitionCarded.name, payload=_event(p).payload()) for p in carded]
-    )
+    OutboxEvent.objects.bulk_create(outbox_rows(_event(p) for p in carded))
 
 
 def _history_line(p: Petition, now: datetime) -> PetitionEvent:
@@ -52,14 +51,7 @@ def _history_line(p: Petition, now: datetime) -> PetitionEvent:
 
 
 def _audit_row(p: Petition, now: datetime) -> AuditLog:
-    return AuditLog(
-        actor=None,
-        action="petitions.petition.card",
-        target_type="petitions.petition",
-        target_id=str(p.pk),
-        extra={"card": p.card, "number": p.number},
-        created_at=now,
-    )
+    return system_audit("petitions.petition.card", p, now, card=p.card, number=p.number)
 
 
 def _event(p: Petition) -> PetitionCarded:

@@ -10,6 +10,7 @@ from django.utils.datastructures import MultiValueDict
 from zhili.cases.forms import MultipleFileField
 from zhili.cases.models import Rating
 from zhili.core.errors import InvalidInput
+from zhili.core.formfields import text_box, text_line
 from zhili.core.personal import validate_phone
 from zhili.petitions.models import Rating as PetitionRating
 from zhili.portal import selectors
@@ -22,11 +23,8 @@ class ReportForm(forms.Form):
     category = forms.ChoiceField(label="诉求类别", error_messages={"required": "请选择诉求类别"})
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
-    address = forms.CharField(
-        label="详细地址",
-        max_length=300,
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": "如：牛山街道和平路12号小区东门"}),
+    address = text_line(
+        "详细地址", max_length=300, optional=True, placeholder="如：牛山街道和平路12号小区东门"
     )
     description = forms.CharField(
         label="诉求内容",
@@ -41,24 +39,17 @@ class ReportForm(forms.Form):
         },
     )
     photos = MultipleFileField(label="现场照片", required=False)
-    reporter_phone = forms.CharField(
-        label="联系电话",
+    reporter_phone = text_line(
+        "联系电话",
         max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-        error_messages={"required": "请填写联系电话，用于办理回复和进度查询"},
+        missing="请填写联系电话，用于办理回复和进度查询",
+        inputmode="tel",
+        autocomplete="tel",
     )
-    reporter_name = forms.CharField(
-        label="姓名（选填）",
-        max_length=50,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
+    reporter_name = text_line("姓名（选填）", max_length=50, optional=True, autocomplete="name")
     challenge_token = forms.CharField(required=False, widget=forms.HiddenInput)
-    challenge_answer = forms.CharField(
-        label="验证题",
-        max_length=10,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    challenge_answer = text_line(
+        "验证题", max_length=10, optional=True, inputmode="numeric", autocomplete="off"
     )
     # The honeypot: hidden from people by the stylesheet, filled in by robots.
     website = forms.CharField(required=False, max_length=200)
@@ -91,11 +82,12 @@ class ReportForm(forms.Form):
 class PhoneTailForm(forms.Form):
     """A lookup by a record's number and the last four digits of the phone on it."""
 
-    phone_tail = forms.CharField(
-        label="联系电话后四位",
+    phone_tail = text_line(
+        "联系电话后四位",
         max_length=4,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages={"required": "请填写联系电话后四位"},
+        missing="请填写联系电话后四位",
+        inputmode="numeric",
+        autocomplete="off",
     )
 
     def clean_phone_tail(self) -> str:
@@ -138,12 +130,7 @@ class RateForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "请选择评价", "invalid_choice": "请选择评价"},
     )
-    comment = forms.CharField(
-        label="意见建议（选填）",
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    comment = text_box("意见建议（选填）", max_length=500, optional=True)
 
 
 PETITION_NO = re.compile(r"^[A-Za-z]{1,4}\d{4}-\d{4,8}$")

@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from django import forms
 
 from zhili.core.dates import DayField
+from zhili.core.formfields import text_box, text_line
 from zhili.receptions.models import Mode
 
-TEXTAREA = {"rows": 3}
 TIME = {"type": "time"}
 
 
@@ -46,11 +46,11 @@ class BookForm(forms.Form):
         widget=forms.TimeInput(attrs=TIME),
         error_messages={"required": "请填写预约时间"},
     )
-    petition = forms.CharField(
-        label="信访事项编号",
+    petition = text_line(
+        "信访事项编号",
         max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": "已登记的填写编号，如 XF2026-000123"}),
+        optional=True,
+        placeholder="已登记的填写编号，如 XF2026-000123",
     )
     visitor_name = forms.CharField(label="来访人姓名", max_length=50, required=False)
     visitor_phone = forms.CharField(label="联系电话", max_length=20, required=False)
@@ -83,18 +83,8 @@ class ReceptionForm(forms.Form):
     staff = forms.TypedMultipleChoiceField(
         label="陪同接访人员", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
-    request = forms.CharField(
-        label="来访诉求",
-        max_length=5000,
-        widget=forms.Textarea(attrs=TEXTAREA),
-        error_messages={"required": "请填写来访诉求"},
-    )
-    decision = forms.CharField(
-        label="处理意见",
-        max_length=5000,
-        widget=forms.Textarea(attrs=TEXTAREA),
-        error_messages={"required": "请填写处理意见"},
-    )
+    request = text_box("来访诉求", max_length=5000, missing="请填写来访诉求")
+    decision = text_box("处理意见", max_length=5000, missing="请填写处理意见")
     assigned_unit = forms.TypedChoiceField(
         label="责任单位", coerce=int, required=False, empty_value=None
     )
@@ -134,11 +124,12 @@ class OwnershipForm(forms.Form):
 class AssignOwnershipForm(forms.Form):
     """Petition staff assign a 包案: the petition by number, the leader, the target date."""
 
-    petition = forms.CharField(
-        label="信访事项编号",
+    petition = text_line(
+        "信访事项编号",
         max_length=30,
-        error_messages={"required": "请填写信访事项编号"},
-        widget=forms.TextInput(attrs={"placeholder": "如 XF2026-000123", "autocomplete": "off"}),
+        missing="请填写信访事项编号",
+        placeholder="如 XF2026-000123",
+        autocomplete="off",
     )
     leader = forms.TypedChoiceField(
         label="包案领导",
@@ -176,21 +167,11 @@ class OwnershipFilterForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    note = forms.CharField(
-        label="进展情况",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "请填写进展情况"},
-    )
+    note = text_box("进展情况", max_length=2000, rows=2, missing="请填写进展情况")
 
 
 class ResolveForm(forms.Form):
-    resolution = forms.CharField(
-        label="化解情况",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "请填写化解情况"},
-    )
+    resolution = text_box("化解情况", max_length=2000, rows=2, missing="请填写化解情况")
 
 
 class PeriodForm(forms.Form):

@@ -20,6 +20,10 @@ delivery of the same event finds it and adds nothing (as zhili/cases/handlers.py
 """
 
 from datetime import datetime
+from typing import TypeVar
+
+from django.db import models
+from django.db.models import QuerySet
 
 from zhili.orgs.models import Organization, User
 from zhili.petitions.models import Petition, PetitionEvent
@@ -35,6 +39,8 @@ TIMELINE_LABELS = {
 
 SUMMARY_CHARS = 120
 
+Row = TypeVar("Row", bound=models.Model)
+
 
 def summary(text: str, limit: int = SUMMARY_CHARS) -> str:
     """The first `limit` characters of a text on one line, an ellipsis when cut."""
@@ -46,6 +52,13 @@ def _already(petition_id: int, action: str, event_id: int) -> bool:
     return PetitionEvent.objects.filter(
         petition_id=petition_id, action=action, data__event_id=event_id
     ).exists()
+
+
+def _petition_and(petition_id: int, rows: QuerySet[Row], pk: int) -> tuple[Petition, Row] | None:
+    """The event's petition and its row among `rows`, or None when either is gone."""
+    petition = Petition.objects.filter(pk=petition_id).first()
+    row = rows.filter(pk=pk).first()
+    return None if petition is None or row is None else (petition, row)
 
 
 def _line(
@@ -97,14 +110,11 @@ def note_reception(event: ReceptionRecorded, *, event_id: int) -> None:
     """A leader received the petitioners of a petition: "领导接访" on its timeline."""
     if event.petition_id is None or _already(event.petition_id, RECEPTION_ACTION, event_id):
         return
-    petition = Petition.objects.filter(pk=event.petition_id).first()
-    reception = (
-        Reception.objects.select_related("leader", "organization", "assigned_unit")
-        .filter(pk=event.reception_id)
-        .first()
-    )
-    if petition is None or reception is None:
+    rows = Reception.objects.select_related("leader", "organization", "assigned_unit")
+    found = _petition_and(event.petition_id, rows, event.reception_id)
+    if found is None:
         return
+    petition, reception = found
     departments = _unit_names(list(event.departments))
     _line(
         petition,
@@ -147,14 +157,11 @@ def note_ownership(event: OwnershipChanged, *, event_id: int) -> None:
     action = OWNERSHIP_ACTIONS.get(event.action)
     if action is None or _already(event.petition_id, action, event_id):
         return
-    petition = Petition.objects.filter(pk=event.petition_id).first()
-    ownership = (
-        Ownership.objects.select_related("leader", "leader__organization", "created_by")
-        .filter(pk=event.ownership_id)
-        .first()
-    )
-    if petition is None or ownership is None:
+    rows = Ownership.objects.select_related("leader", "leader__organization", "created_by")
+    found = _petition_and(event.petition_id, rows, event.ownership_id)
+    if found is None:
         return
+    petition, ownership = found
     at = ownership.resolved_at if event.action == "resolve" else ownership.created_at
     _line(
         petition,

@@ -5,6 +5,8 @@ reply deadline, the issuing center and date, and the copy-to line at the foot.
 `order_paper` holds the wording; the Word file (`render_order_docx`) and the print view
 (`order_print`) both render it (zhili.core.paper)."""
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,29 +25,37 @@ def _moment(value: object) -> str:
     return f"{timezone.localtime(value):%Y年%m月%d日 %H:%M}"  # type: ignore[arg-type]
 
 
+# The labels of the supervised case's or petition's number, title, start and time limit.
+CASE_LABELS = ("工单编号", "事项标题", "受理时间", "办结时限")
+PETITION_LABELS = ("信访件编号", "信访事项", "收到时间", "当前环节时限")
+
+
+def _target_facts(
+    order: SupervisionOrder,
+    labels: tuple[str, str, str, str],
+    values: tuple[str, str, datetime | None],
+    due: datetime | None,
+) -> tuple[tuple[str, str], ...]:
+    """The target's number, title, start and time limit (`values`, then `due`), how late it
+    was when the order was issued, and the order's level."""
+    number, title, start = values
+    late = late_text(order.issued_at - due) if due else "—"
+    shown = (number, title, _moment(start), _moment(due))
+    return (
+        *zip(labels, shown, strict=True),
+        ("超期时长", late),
+        ("督办等级", order.get_level_display()),
+    )
+
+
 def _facts(order: SupervisionOrder) -> tuple[tuple[str, str], ...]:
-    case = order.case
-    petition = order.petition
+    case, petition = order.case, order.petition
     if case is not None:
-        late = late_text(order.issued_at - case.due_at) if case.due_at else "—"
-        return (
-            ("工单编号", case.case_no),
-            ("事项标题", case.title),
-            ("受理时间", _moment(case.registered_at)),
-            ("办结时限", _moment(case.due_at)),
-            ("超期时长", late),
-            ("督办等级", order.get_level_display()),
-        )
+        values = (case.case_no, case.title, case.registered_at)
+        return _target_facts(order, CASE_LABELS, values, case.due_at)
     if petition is not None:
-        late = late_text(order.issued_at - petition.due_at) if petition.due_at else "—"
-        return (
-            ("信访件编号", petition.number),
-            ("信访事项", petition.title),
-            ("收到时间", _moment(petition.received_at)),
-            ("当前环节时限", _moment(petition.due_at)),
-            ("超期时长", late),
-            ("督办等级", order.get_level_display()),
-        )
+        values = (petition.number, petition.title, petition.received_at)
+        return _target_facts(order, PETITION_LABELS, values, petition.due_at)
     return ()
 
 

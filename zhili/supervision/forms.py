@@ -7,10 +7,9 @@ They check the shape of the input only; the rules (who may, in which state) live
 from django import forms
 
 from zhili.core.dates import DayField
+from zhili.core.formfields import text_box
 from zhili.supervision.models import Level
 from zhili.supervision.selectors import SIDES
-
-TEXTAREA = {"rows": 3}
 
 
 class OrderFilterForm(forms.Form):
@@ -30,35 +29,27 @@ class OrderFilterForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    cause = forms.CharField(
-        label="超期原因",
+    cause = text_box(
+        "超期原因",
         max_length=2000,
-        widget=forms.Textarea(attrs={**TEXTAREA, "placeholder": "说明工单超期未办结的原因"}),
-        error_messages={"required": "请填写超期原因"},
+        missing="请填写超期原因",
+        placeholder="说明工单超期未办结的原因",
     )
-    measures = forms.CharField(
-        label="整改措施",
+    measures = text_box(
+        "整改措施",
         max_length=2000,
-        widget=forms.Textarea(attrs={**TEXTAREA, "placeholder": "已采取和将要采取的整改措施"}),
-        error_messages={"required": "请填写整改措施"},
+        missing="请填写整改措施",
+        placeholder="已采取和将要采取的整改措施",
     )
 
 
 class CloseForm(forms.Form):
-    note = forms.CharField(
-        label="审核意见",
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={**TEXTAREA, "placeholder": "可不填"}),
-    )
+    note = text_box("审核意见", max_length=500, optional=True, placeholder="可不填")
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label="退回理由",
-        max_length=500,
-        widget=forms.Textarea(attrs={**TEXTAREA, "placeholder": "说明答复存在的问题"}),
-        error_messages={"required": "请填写退回理由"},
+    reason = text_box(
+        "退回理由", max_length=500, missing="请填写退回理由", placeholder="说明答复存在的问题"
     )
 
 

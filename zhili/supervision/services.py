@@ -169,20 +169,9 @@ def _open_for_red_card(
     if existing is not None:
         return existing
     now = issued_at or timezone.now()
-    due = answer_due(now)
-    reason, request = texts(now, due)
     try:
         with transaction.atomic():
-            return _issue(
-                actor=None,
-                target=target,
-                kind=OrderKind.RED_CARD,
-                trigger_at=card_at,
-                reason=reason,
-                request=request,
-                now=now,
-                due=due,
-            )
+            return _issue(None, target, OrderKind.RED_CARD, card_at, texts, now)
     except IntegrityError:
         # A concurrent delivery opened it first.
         return SupervisionOrder.objects.get(**key, trigger_at=card_at)
@@ -203,32 +192,25 @@ def order_issue_for_case(*, actor: Actor, case: Case, reason: str) -> Supervisio
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("请填写督办事由", field="reason")
-    now = timezone.now()
-    due = answer_due(now)
-    _, request = _case_texts(case, now, due)
-    return _issue(
-        actor=actor,
-        target=_case_target(case),
-        kind=OrderKind.MANUAL,
-        trigger_at=None,
-        reason=reason,
-        request=request,
-        now=now,
-        due=due,
-    )
+
+    def texts(now: datetime, due: datetime) -> tuple[str, str]:
+        return reason, _case_texts(case, now, due)[1]
+
+    return _issue(actor, _case_target(case), OrderKind.MANUAL, None, texts, timezone.now())
 
 
 def _issue(
-    *,
     actor: SystemActor,
     target: Target,
     kind: str,
     trigger_at: datetime | None,
-    reason: str,
-    request: str,
+    texts: Callable[[datetime, datetime], tuple[str, str]],
     now: datetime,
-    due: datetime,
 ) -> SupervisionOrder:
+    """Open the order issued `now`, answered by the time limit; `texts(now, due)` words its
+    reason and request."""
+    due = answer_due(now)
+    reason, request = texts(now, due)
     order = SupervisionOrder.objects.create(
         number=next_order_no(now),
         kind=kind,

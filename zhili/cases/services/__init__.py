@@ -6,7 +6,8 @@ repeats as a condition (`state` and `updated_at` unchanged) so that of two peopl
 once one wins and the other gets a Conflict. Each writes a timeline row, an audit row and a
 domain event in the same transaction; live pushes go out after commit.
 
-The parts: `intake` (受理: `Intake`, `case_register`, `next_case_no`, `title_from`),
+The parts: `intake` (受理: `Intake` with its `Reported` part, `case_register`, `next_case_no`,
+`title_from`),
 `transitions` (the checks, `actions_for`, one handler per action and `case_act`),
 `assists` (assisting units' tasks, 协办: opened with a dispatch, acted on through `case_act`),
 `handing` (the rules of 交办 down a unit's subtree and of 退回来源 for a case outside the county),
@@ -19,11 +20,18 @@ share: the timeline row and the side check).
 from zhili.cases.services.attachments import case_attach
 from zhili.cases.services.citizen import case_lookup_by_citizen, case_rate_by_citizen
 from zhili.cases.services.duplicates import duplicate_dismiss, duplicate_merge
-from zhili.cases.services.intake import Intake, case_register, next_case_no, title_from
+from zhili.cases.services.intake import (
+    Intake,
+    Reported,
+    case_register,
+    next_case_no,
+    title_from,
+)
 from zhili.cases.services.transitions import actions_for, case_act, check_transition
 
 __all__ = [
     "Intake",
+    "Reported",
     "actions_for",
     "case_act",
     "case_attach",

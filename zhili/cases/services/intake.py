@@ -46,20 +46,27 @@ def title_from(text: str, limit: int = 40) -> str:
     return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
-@dataclass(frozen=True)
-class Intake:
-    """What a citizen's request says, from any channel."""
+@dataclass(frozen=True, kw_only=True)
+class Reported:
+    """What a report says besides its matter: how urgent, where, and who reports it (given by
+    keyword)."""
 
-    channel: str
-    category: Category
-    title: str
-    description: str
     urgency: str = ""
     lat: float | None = None
     lng: float | None = None
     address: str = ""
     reporter_name: str = ""
     reporter_phone: str = ""
+
+
+@dataclass(frozen=True)
+class Intake(Reported):
+    """What a citizen's request says, from any channel."""
+
+    channel: str
+    category: Category
+    title: str
+    description: str
     anonymous: bool = False
     external_id: str = ""
     imposed_due_at: datetime | None = None  # the sending platform's deadline, if it sets one

@@ -99,8 +99,16 @@ def _tabs(request: StaffRequest, tabs: dict[str, object], target: str) -> HttpRe
     return render(request, "cases/_tabs.html", {**tabs, "target": target})
 
 
-def _workbench_buckets() -> dict[str, str]:
-    return {k: label for k, (label, _f) in selectors.WORKBENCH_BUCKETS.items()}
+def _labels(buckets: Mapping[str, tuple[str, selectors.CaseFilters]]) -> dict[str, str]:
+    """The tab labels of a queue's buckets."""
+    return {k: label for k, (label, _f) in buckets.items()}
+
+
+def _workbench_tabs(user: Actor, bucket: str) -> tuple[QuerySet[Case], dict[str, object]]:
+    """The dispatcher's cases and the workbench's tabs, `bucket` current."""
+    qs = selectors.workbench_cases(user=user)
+    counts = selectors.bucket_counts(qs, selectors.WORKBENCH_BUCKETS)
+    return qs, tabs_context("cases:workbench", _labels(selectors.WORKBENCH_BUCKETS), counts, bucket)
 
 
 @requires(Action.CASES_DISPATCH)
@@ -113,17 +121,15 @@ def workbench(request: StaffRequest) -> HttpResponse:
 def workbench_page(
     request: StaffRequest, bucket: str, report: list[ReportLine] | None = None
 ) -> HttpResponse:
-    user = request.user
-    qs = selectors.workbench_cases(user=user)
-    counts = selectors.bucket_counts(qs, selectors.WORKBENCH_BUCKETS)
+    qs, tabs = _workbench_tabs(request.user, bucket)
     return _queue_page(
         request,
         "workbench",
         selectors.filter_cases(qs, selectors.WORKBENCH_BUCKETS[bucket][1]),
-        tabs_context("cases:workbench", _workbench_buckets(), counts, bucket),
+        tabs,
         ctx="workbench",
         bulk=bucket in ("to_dispatch", "returned"),
-        units=selectors.dispatch_units(user=user).order_by("path"),
+        units=selectors.dispatch_units(user=request.user).order_by("path"),
         report=report,
     )
 
@@ -131,10 +137,7 @@ def workbench_page(
 @requires(Action.CASES_DISPATCH)
 @require_GET
 def workbench_tabs(request: StaffRequest) -> HttpResponse:
-    bucket = _bucket(request, selectors.WORKBENCH_BUCKETS)
-    qs = selectors.workbench_cases(user=request.user)
-    counts = selectors.bucket_counts(qs, selectors.WORKBENCH_BUCKETS)
-    tabs = tabs_context("cases:workbench", _workbench_buckets(), counts, bucket)
+    _, tabs = _workbench_tabs(request.user, _bucket(request, selectors.WORKBENCH_BUCKETS))
     return _tabs(request, tabs, "#workbench")
 
 
@@ -174,21 +177,20 @@ def inbox(request: StaffRequest) -> HttpResponse:
     user = request.user
     bucket = _bucket(request, selectors.INBOX_BUCKETS)
     qs = selectors.inbox_bucket_cases(user=user, bucket=bucket)
-    tabs = tabs_context("cases:inbox", _inbox_buckets(), selectors.inbox_counts(user=user), bucket)
     ctx = "assist" if bucket == selectors.ASSIST_BUCKET else "inbox"
-    return _queue_page(request, "inbox", qs, tabs, ctx=ctx)
+    return _queue_page(request, "inbox", qs, _inbox_tabs(user, bucket), ctx=ctx)
 
 
-def _inbox_buckets() -> dict[str, str]:
-    return {k: label for k, (label, _f) in selectors.INBOX_BUCKETS.items()}
+def _inbox_tabs(user: Actor, bucket: str) -> dict[str, object]:
+    counts = selectors.inbox_counts(user=user)
+    return tabs_context("cases:inbox", _labels(selectors.INBOX_BUCKETS), counts, bucket)
 
 
 @requires(Action.CASES_HANDLE)
 @require_GET
 def inbox_tabs(request: StaffRequest) -> HttpResponse:
     bucket = _bucket(request, selectors.INBOX_BUCKETS)
-    counts = selectors.inbox_counts(user=request.user)
-    return _tabs(request, tabs_context("cases:inbox", _inbox_buckets(), counts, bucket), "#inbox")
+    return _tabs(request, _inbox_tabs(request.user, bucket), "#inbox")
 
 
 @requires(Action.CASES_DISPATCH)
@@ -197,8 +199,7 @@ def follow_up(request: StaffRequest) -> HttpResponse:
     user = request.user
     bucket = _bucket(request, selectors.FOLLOW_UP_BUCKETS)
     qs = selectors.follow_up_cases(user=user, bucket=bucket)
-    counts = selectors.follow_up_counts(user=user)
-    tabs = tabs_context("cases:follow_up", selectors.FOLLOW_UP_BUCKETS, counts, bucket)
+    tabs = _follow_up_tabs(user, bucket)
     return _queue_page(request, "follow_up", qs, tabs, ctx="followup")
 
 
@@ -206,6 +207,9 @@ def follow_up(request: StaffRequest) -> HttpResponse:
 @require_GET
 def follow_up_tabs(request: StaffRequest) -> HttpResponse:
     bucket = _bucket(request, selectors.FOLLOW_UP_BUCKETS)
-    counts = selectors.follow_up_counts(user=request.user)
-    tabs = tabs_context("cases:follow_up", selectors.FOLLOW_UP_BUCKETS, counts, bucket)
-    return _tabs(request, tabs, "#follow-up")
+    return _tabs(request, _follow_up_tabs(request.user, bucket), "#follow-up")
+
+
+def _follow_up_tabs(user: Actor, bucket: str) -> dict[str, object]:
+    counts = selectors.follow_up_counts(user=user)
+    return tabs_context("cases:follow_up", selectors.FOLLOW_UP_BUCKETS, counts, bucket)

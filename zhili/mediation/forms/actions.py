@@ -11,6 +11,7 @@ from typing import TypedDict
 from django import forms
 from django.http import QueryDict
 
+from zhili.core.formfields import text_box
 from zhili.mediation.forms.fields import TEXTAREA, choice_field, moment_field
 from zhili.mediation.models import (
     AgreementForm,
@@ -129,11 +130,12 @@ class SessionForm(ActionForm):
     mediators = forms.MultipleChoiceField(
         label="调解员", required=False, widget=forms.CheckboxSelectMultiple
     )
-    record = forms.CharField(
-        label="调解记录",
+    record = text_box(
+        "调解记录",
         max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 6, "placeholder": "当事人陈述、调解员意见、调解经过"}),
-        error_messages={"required": "请填写调解记录"},
+        rows=6,
+        missing="请填写调解记录",
+        placeholder="当事人陈述、调解员意见、调解经过",
     )
 
     def __init__(self, data: QueryDict | None = None, *, dispute: Dispute) -> None:
@@ -179,24 +181,15 @@ class AgreeForm(ActionForm):
         widget=forms.RadioSelect,
         help_text="口头协议只填写达成时间和调解员记录的协议内容",
     )
-    matters = forms.CharField(
-        label="纠纷主要事实、争议事项",
-        max_length=10000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    terms = forms.CharField(
-        label="协议内容（口头协议：调解员记录的协议内容）",
+    matters = text_box("纠纷主要事实、争议事项", max_length=10000, rows=4, optional=True)
+    terms = text_box(
+        "协议内容（口头协议：调解员记录的协议内容）",
         max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "一、……\n二、……"}),
-        error_messages={"required": "请填写协议内容"},
+        rows=5,
+        missing="请填写协议内容",
+        placeholder="一、……\n二、……",
     )
-    performance = forms.CharField(
-        label="履行方式、时限",
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs=TEXTAREA),
-    )
+    performance = text_box("履行方式、时限", max_length=5000, optional=True)
     signed_at = moment_field("达成时间", "现在")
     mediator = forms.ChoiceField(label="签名调解员", required=False)
     mediator_signed = forms.BooleanField(label="调解员已签名", initial=True, required=False)
@@ -207,11 +200,12 @@ class AgreeForm(ActionForm):
         self.parties = list(dispute.parties.all())
         for party in self.parties:
             label = f"{party.get_side_display()}{party.name}"
-            self.fields[f"liability_{party.pk}"] = forms.CharField(
-                label=f"{label}的责任",
+            self.fields[f"liability_{party.pk}"] = text_box(
+                f"{label}的责任",
                 max_length=2000,
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 2, "placeholder": "无责任的写“无”"}),
+                rows=2,
+                optional=True,
+                placeholder="无责任的写“无”",
             )
             _signature_fields(
                 self, str(party.pk), label, initial=SignMethod.SIGN, blank_means="达成时间"

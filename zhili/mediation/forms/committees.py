@@ -5,6 +5,7 @@ from django import forms
 from django.http import QueryDict
 
 from zhili.core.dates import DayField
+from zhili.core.formfields import text_line
 from zhili.mediation.forms.fields import DATE_INPUT, choice_field
 from zhili.mediation.models import DisputeKind, Education, Employment, Gender
 from zhili.orgs.models import Organization
@@ -36,11 +37,8 @@ class CommitteeForm(forms.Form):
     organization = forms.ChoiceField(
         label="所在综治中心", error_messages={"required": "请选择所在综治中心"}
     )
-    name = forms.CharField(
-        label="调委会名称",
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": "不填则按所在综治中心命名"}),
+    name = text_line(
+        "调委会名称", max_length=100, optional=True, placeholder="不填则按所在综治中心命名"
     )
     term_start = DayField(
         label="本届任期开始",
@@ -85,11 +83,11 @@ class MediatorForm(forms.Form):
     education = forms.ChoiceField(
         label="文化程度", choices=[("", "未填写"), *Education.choices], required=False
     )
-    qualification = forms.CharField(
-        label="资格证书或职业资格",
+    qualification = text_line(
+        "资格证书或职业资格",
         max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": "如：法律职业资格、心理咨询师"}),
+        optional=True,
+        placeholder="如：法律职业资格、心理咨询师",
     )
     certificate_no = forms.CharField(label="证书编号", max_length=50, required=False)
     appointed_on = DayField(

@@ -11,6 +11,7 @@ from django import forms
 from django.http import QueryDict
 
 from zhili.core.dates import MonthField
+from zhili.core.formfields import text_box
 from zhili.mediation.forms.fields import choice_field
 from zhili.mediation.models import DisputeKind, DisputeState, PartyKind, Scale, Source
 from zhili.mediation.services import PartyInput
@@ -107,12 +108,7 @@ class RegisterForm(PartiesForm):
     people_count = forms.IntegerField(label="涉及人数", min_value=1, max_value=100_000, initial=2)
     place = forms.CharField(label="发生地点", max_length=200, required=False)
     grid = forms.CharField(label="网格编码", max_length=40, required=False)
-    summary = forms.CharField(
-        label="纠纷简要情况",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "请填写纠纷简要情况"},
-    )
+    summary = text_box("纠纷简要情况", max_length=5000, rows=5, missing="请填写纠纷简要情况")
 
 
 class FromCaseForm(PartiesForm):

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from zhili.core.dates import DayField
+from zhili.core.formfields import text_box
 from zhili.mediation.models import DisputeKind
 from zhili.mediation.reports import ranking
 
@@ -68,12 +69,7 @@ class RankingForm(forms.Form):
 
 
 class MarkForm(forms.Form):
-    note = forms.CharField(
-        label="案例评析",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        error_messages={"required": "请填写案例评析（典型意义）"},
-    )
+    note = text_box("案例评析", max_length=2000, missing="请填写案例评析（典型意义）")
 
 
 class UnmarkForm(forms.Form):

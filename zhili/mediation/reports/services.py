@@ -46,6 +46,21 @@ def _history(actor: Actor, dispute: Dispute, action: str, note: str) -> None:
     record_history(KIND, dispute, action, from_state=state, to_state=state, actor=actor, note=note)
 
 
+def _set_mark(dispute: Dispute, mark: bool, actor: Actor, note: str, **where: object) -> bool:
+    """Set (`mark`) or clear the exemplary mark, conditionally on the old mark and `where`;
+    False when the condition no longer holds."""
+    now = timezone.now()
+    return bool(
+        Dispute.objects.filter(pk=dispute.pk, is_exemplary=not mark, **where).update(
+            is_exemplary=mark,
+            exemplary_note=note,
+            exemplary_at=now if mark else None,
+            exemplary_by=actor if mark else None,
+            updated_at=now,
+        )
+    )
+
+
 @transaction.atomic
 def dispute_mark_exemplary(*, actor: Actor, dispute: Dispute, note: str) -> Dispute:
     """Mark an archived, agreed dispute as an exemplary case, with its commentary (评析)."""
@@ -55,21 +70,16 @@ def dispute_mark_exemplary(*, actor: Actor, dispute: Dispute, note: str) -> Disp
         raise Conflict("只有已归档且调解成功的纠纷才能评为典型案例", code="wrong_state")
     if not Agreement.objects.filter(dispute=dispute).exists():
         raise Conflict("该纠纷没有调解协议，不能评为典型案例", code="wrong_state")
-    now = timezone.now()
-    changed = Dispute.objects.filter(
-        pk=dispute.pk, is_exemplary=False, state=DisputeState.ARCHIVED
-    ).update(
-        is_exemplary=True,
-        exemplary_note=note,
-        exemplary_at=now,
-        exemplary_by=actor,
-        updated_at=now,
-    )
-    if not changed:
+    if not _set_mark(dispute, True, actor, note, state=DisputeState.ARCHIVED):
         raise Conflict("该纠纷已是典型案例", code="already_exemplary")
+    return _marked(actor, dispute, "mark_exemplary", note)
+
+
+def _marked(actor: Actor, dispute: Dispute, action: str, note: str) -> Dispute:
+    """The dispute as stored after its mark changed, with its timeline line and audit row."""
     dispute.refresh_from_db()
-    _history(actor, dispute, "mark_exemplary", note)
-    audit(actor, "mediation.dispute.mark_exemplary", dispute, number=dispute.number)
+    _history(actor, dispute, action, note)
+    audit(actor, f"mediation.dispute.{action}", dispute, number=dispute.number)
     return dispute
 
 
@@ -78,19 +88,9 @@ def dispute_unmark_exemplary(*, actor: Actor, dispute: Dispute, reason: str = ""
     """Take the exemplary mark back (the commentary stays in the timeline)."""
     _check(actor, dispute)
     reason = _clean_note(reason, required=False)
-    changed = Dispute.objects.filter(pk=dispute.pk, is_exemplary=True).update(
-        is_exemplary=False,
-        exemplary_note="",
-        exemplary_at=None,
-        exemplary_by=None,
-        updated_at=timezone.now(),
-    )
-    if not changed:
+    if not _set_mark(dispute, False, actor, ""):
         raise Conflict("该纠纷不是典型案例", code="not_exemplary")
-    dispute.refresh_from_db()
-    _history(actor, dispute, "unmark_exemplary", reason)
-    audit(actor, "mediation.dispute.unmark_exemplary", dispute, number=dispute.number)
-    return dispute
+    return _marked(actor, dispute, "unmark_exemplary", reason)
 
 
 @transaction.atomic

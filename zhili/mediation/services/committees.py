@@ -30,14 +30,11 @@ from zhili.mediation.models import (
     CommitteeMember,
     Dispute,
     DisputeKind,
-    Education,
-    Employment,
-    Gender,
     MediationRoom,
     Mediator,
     MediatorTraining,
-    Position,
 )
+from zhili.mediation.models.committees import Education, Employment, Gender, Position
 from zhili.mediation.selectors import current_members
 from zhili.mediation.services.common import check_committee, choice, given, one_of, text
 from zhili.mediation.workflow import OPEN_STATES

@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from zhili.core.audit import audit
+from zhili.core.bulk import sweep_rows
 from zhili.core.dossier import record_history
 from zhili.mediation import deadlines
 from zhili.mediation.models import Agreement, Dispute
@@ -60,11 +61,7 @@ def confirmation_warn_due(*, now: datetime | None = None) -> int:
         confirmation_due__gte=today,
         confirmation_warned_at__isnull=True,
     )
-    count = 0
-    for agreement in due:
-        _warn(agreement, today, now)
-        count += 1
-    return count
+    return sweep_rows(due, lambda agreement: _warn(agreement, today, now))
 
 
 def _warn(agreement: Agreement, today: date, now: datetime) -> None:
@@ -72,18 +69,19 @@ def _warn(agreement: Agreement, today: date, now: datetime) -> None:
     left = (agreement.confirmation_due - today).days
     agreement.confirmation_warned_at = now
     agreement.save(update_fields=["confirmation_warned_at"])
-    dispute = agreement.dispute
     note = (
         f"司法确认申请期限将于{due_text(agreement)}届满（还剩{left}天），"
         "当事人尚未申请，请提醒当事人及时共同向人民法院申请"
     )
-    _note_on(dispute, "confirmation_warning", note)
-    audit(
-        None,
-        "mediation.agreement.confirmation_warning",
-        dispute,
-        due=str(agreement.confirmation_due),
-    )
+    _agreement_note(agreement, "confirmation_warning", note)
+
+
+def _agreement_note(agreement: Agreement, action: str, note: str, **extra: object) -> None:
+    """A line on the agreement's dispute's timeline and its audit row, by the system."""
+    dispute = agreement.dispute
+    _note_on(dispute, action, note)
+    due = str(agreement.confirmation_due)
+    audit(None, f"mediation.agreement.{action}", dispute, due=due, **extra)
 
 
 def overdue(today: date | None = None) -> dict[str, object]:
@@ -104,18 +102,18 @@ def handling_warn_due(*, now: datetime | None = None) -> int:
         .filter(**overdue(timezone.localdate(now)), handling_warned_at__isnull=True)
         .order_by("handling_due", "id")
     )
-    count = 0
-    for dispute in late:
-        assert dispute.handling_due is not None
-        Dispute.objects.filter(pk=dispute.pk).update(handling_warned_at=now)
-        note = (
-            f"黄牌提醒：已超过办理目标（{deadlines.target_text()}，"
-            f"{dispute.handling_due:%Y年%m月%d日}），纠纷尚未调结，请抓紧调解"
-        )
-        _note_on(dispute, "target_warning", note)
-        audit(None, "mediation.dispute.target_warning", dispute, due=str(dispute.handling_due))
-        count += 1
-    return count
+    return sweep_rows(late, lambda dispute: _warn_late(dispute, now))
+
+
+def _warn_late(dispute: Dispute, now: datetime) -> None:
+    assert dispute.handling_due is not None
+    Dispute.objects.filter(pk=dispute.pk).update(handling_warned_at=now)
+    note = (
+        f"黄牌提醒：已超过办理目标（{deadlines.target_text()}，"
+        f"{dispute.handling_due:%Y年%m月%d日}），纠纷尚未调结，请抓紧调解"
+    )
+    _note_on(dispute, "target_warning", note)
+    audit(None, "mediation.dispute.target_warning", dispute, due=str(dispute.handling_due))
 
 
 def _touches(agreement: Agreement, years: set[int]) -> bool:
@@ -138,12 +136,11 @@ def confirmation_windows_recompute(*, years: list[int]) -> int:
         effective_at__isnull=False,
         confirmation_due__gte=today,
     )
-    count = 0
-    for agreement in open_windows:
-        if _touches(agreement, wanted):
-            _recompute(agreement, wanted)
-            count += 1
-    return count
+    return sweep_rows(
+        open_windows,
+        lambda agreement: _recompute(agreement, wanted),
+        keep=lambda agreement: _touches(agreement, wanted),
+    )
 
 
 def _recompute(agreement: Agreement, years: set[int]) -> None:
@@ -156,12 +153,4 @@ def _recompute(agreement: Agreement, years: set[int]) -> None:
     named = "、".join(f"{y}年" for y in sorted(years))
     change = f"由{before}改为{after}" if before != after else f"仍为{after}"
     note = f"{named}节假日安排已正式确定，重新计算司法确认申请期限：{change}"
-    dispute = agreement.dispute
-    _note_on(dispute, "confirmation_recomputed", note)
-    audit(
-        None,
-        "mediation.agreement.confirmation_recomputed",
-        dispute,
-        due=str(agreement.confirmation_due),
-        years=sorted(years),
-    )
+    _agreement_note(agreement, "confirmation_recomputed", note, years=sorted(years))

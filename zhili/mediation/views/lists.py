@@ -110,6 +110,25 @@ def _submit(
     return redirect("mediation:detail", number=dispute.number)
 
 
+def _opening_page(
+    request: StaffRequest,
+    form: PartiesForm,
+    open_dispute: Callable[[], Dispute],
+    message: Callable[[Dispute], str],
+    template: str,
+    **context: object,
+) -> HttpResponse:
+    """The page of an opening form: posted, the new dossier (`_submit`) or the form again
+    with its errors; else the empty form."""
+    status = 200
+    if request.method == "POST":
+        outcome = _submit(request, form, open_dispute, message)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
+    return render(request, template, {"form": form, **context}, status=status)
+
+
 def _committee(form: PartiesForm) -> Committee | None:
     return Committee.objects.filter(pk=form.cleaned_data["committee"]).first()
 
@@ -135,21 +154,16 @@ def register(request: StaffRequest) -> HttpResponse:
     user = request.user
     choices = committee_choices(user)
     form = RegisterForm(request.POST or None, committees=choices)
-    status = 200
-    if request.method == "POST":
-        outcome = _submit(
-            request,
-            form,
-            lambda: services.dispute_register(
-                actor=user, registration=_registration(form), committee=_committee(form)
-            ),
-            lambda dispute: f"已登记矛盾纠纷 {dispute.number}",
-        )
-        if isinstance(outcome, HttpResponse):
-            return outcome
-        status = outcome
-    context = {"form": form, "no_committee": not choices}
-    return render(request, "mediation/register.html", context, status=status)
+    return _opening_page(
+        request,
+        form,
+        lambda: services.dispute_register(
+            actor=user, registration=_registration(form), committee=_committee(form)
+        ),
+        lambda dispute: f"已登记矛盾纠纷 {dispute.number}",
+        "mediation/register.html",
+        no_committee=not choices,
+    )
 
 
 @requires(Action.DISPUTES_MEDIATE)
@@ -163,26 +177,22 @@ def from_case(request: StaffRequest, case_no: str) -> HttpResponse:
         messages.info(request, f"该工单已转为矛盾纠纷 {existing.number}")
         return redirect("mediation:detail", number=existing.number)
     form = FromCaseForm(request.POST or None, committees=committee_choices(user))
-    status = 200
-    if request.method == "POST":
-        outcome = _submit(
-            request,
-            form,
-            lambda: services.dispute_open_from_case(
-                actor=user,
-                case=case,
-                committee=_committee(form),
-                kind=form.cleaned_data["kind"],
-                scale=form.cleaned_data["scale"],
-                people_count=form.cleaned_data["people_count"],
-                parties=form.parties(),
-            ),
-            lambda dispute: f"工单 {case.case_no} 已转为矛盾纠纷 {dispute.number}",
-        )
-        if isinstance(outcome, HttpResponse):
-            return outcome
-        status = outcome
-    return render(request, "mediation/from_case.html", {"form": form, "case": case}, status=status)
+    return _opening_page(
+        request,
+        form,
+        lambda: services.dispute_open_from_case(
+            actor=user,
+            case=case,
+            committee=_committee(form),
+            kind=form.cleaned_data["kind"],
+            scale=form.cleaned_data["scale"],
+            people_count=form.cleaned_data["people_count"],
+            parties=form.parties(),
+        ),
+        lambda dispute: f"工单 {case.case_no} 已转为矛盾纠纷 {dispute.number}",
+        "mediation/from_case.html",
+        case=case,
+    )
 
 
 def _case_or_404(user: Actor, case_no: str) -> Case:

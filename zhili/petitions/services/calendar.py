@@ -9,20 +9,23 @@ quietly. Idempotent: a second delivery finds nothing provisional left.
 """
 
 from collections.abc import Iterable
-from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from zhili.core import workcal
 from zhili.core.audit import audit
+from zhili.core.bulk import sweep_rows
 from zhili.core.dossier import record_history
 from zhili.petitions import deadlines, workflow
 from zhili.petitions.models import Petition, State
 
 
-def _touches(start: datetime, end: datetime, years: set[int]) -> bool:
-    first, last = timezone.localdate(start).year, timezone.localdate(end).year
+def _touches(petition: Petition, years: set[int]) -> bool:
+    """Whether the petition's hand-back window spans one of `years`."""
+    assert petition.transferred_at is not None and petition.hand_back_until is not None
+    first = timezone.localdate(petition.transferred_at).year
+    last = timezone.localdate(petition.hand_back_until).year
     return any(first <= year <= last for year in years)
 
 
@@ -69,9 +72,8 @@ def petitions_recompute_provisional(*, years: Iterable[int]) -> int:
         transferred_at__isnull=False,
         hand_back_until__isnull=False,
     )
-    moved = 0
-    for petition in open_windows:
-        assert petition.transferred_at is not None and petition.hand_back_until is not None
-        if _touches(petition.transferred_at, petition.hand_back_until, wanted):
-            moved += petition_recompute_hand_back(petition=petition, years=sorted(wanted))
-    return moved
+    return sweep_rows(
+        open_windows,
+        lambda petition: petition_recompute_hand_back(petition=petition, years=sorted(wanted)),
+        keep=lambda petition: _touches(petition, wanted),
+    )

@@ -8,33 +8,21 @@ zhili.petitions.law and zhili.petitions.deadlines when the page renders.
     {% limit_cite "handle" %}    《信访工作条例》第三十四条 (the limit's own article)
 """
 
+from collections.abc import Callable
+
 from django import template
 
 from zhili.petitions import deadlines, law
 
 register = template.Library()
 
-
-@register.simple_tag
-def cite(key: str) -> str:
-    return law.cite(key)
-
-
-@register.simple_tag
-def article(key: str) -> str:
-    return law.ref(key)
-
-
-@register.simple_tag
-def limit(name: str) -> str:
-    return deadlines.text(name)
-
-
-@register.simple_tag
-def limit_days(name: str) -> int:
-    return deadlines.days(name)
-
-
-@register.simple_tag
-def limit_cite(name: str) -> str:
-    return deadlines.article(name)
+# Each tag prints what its function returns for the key or limit name it is given.
+TAGS: dict[str, Callable[[str], object]] = {
+    "cite": law.cite,
+    "article": law.ref,
+    "limit": deadlines.text,
+    "limit_days": deadlines.days,
+    "limit_cite": deadlines.article,
+}
+for name, function in TAGS.items():
+    register.simple_tag(function, name=name)

@@ -164,12 +164,17 @@ def _check_active(ownership: Ownership) -> None:
         raise Conflict("该包案已化解", code="wrong_state")
 
 
+def _owner_writes(actor: Actor, ownership: Ownership, value: str, field: str, label: str) -> str:
+    """What the owner's side writes on an active 包案 (`field`, required), cleaned."""
+    _check_owner_side(actor, ownership)
+    _check_active(ownership)
+    return text(value, field, label, 2000, required=True)
+
+
 @transaction.atomic
 def ownership_progress(*, actor: Actor, ownership: Ownership, note: str) -> OwnershipNote:
     """A progress note (a visit, a coordination meeting, a step of the solution)."""
-    _check_owner_side(actor, ownership)
-    _check_active(ownership)
-    note = text(note, "note", "进展情况", 2000, required=True)
+    note = _owner_writes(actor, ownership, note, "note", "进展情况")
     now = timezone.now()
     row = _note(ownership, "progress", note, actor, now)
     Ownership.objects.filter(pk=ownership.pk).update(updated_at=now)
@@ -179,9 +184,7 @@ def ownership_progress(*, actor: Actor, ownership: Ownership, note: str) -> Owne
 
 @transaction.atomic
 def ownership_resolve(*, actor: Actor, ownership: Ownership, resolution: str) -> Ownership:
-    _check_owner_side(actor, ownership)
-    _check_active(ownership)
-    resolution = text(resolution, "resolution", "化解情况", 2000, required=True)
+    resolution = _owner_writes(actor, ownership, resolution, "resolution", "化解情况")
     now = timezone.now()
     won = Ownership.objects.filter(pk=ownership.pk, state=OwnershipState.ACTIVE).update(
         state=OwnershipState.RESOLVED, resolved_at=now, resolution=resolution, updated_at=now

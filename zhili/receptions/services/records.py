@@ -5,7 +5,7 @@ appointment marks the appointment received (its ``receive`` transition)."""
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -87,6 +87,24 @@ def may_walk_in(actor: Actor, rota_day: RotaDay) -> bool:
     return True
 
 
+class ReceptionFields(TypedDict, total=False):
+    """`reception_record`'s input besides who, which appointment or day, and when: the fields
+    of the pages' forms and of the API's action."""
+
+    mode: Required[str]
+    request: Required[str]
+    decision: Required[str]
+    petition: Petition | None
+    visitor_name: str
+    visitor_phone: str
+    people_count: int | None
+    department_ids: Iterable[int]
+    staff_ids: Iterable[int]
+    assigned_unit: Organization | None
+    deadline: date | None
+    video_room: str
+
+
 @dataclass(frozen=True)
 class Visit:
     """Who came and about what: from the appointment when there is one, else as given."""
@@ -106,13 +124,10 @@ class Visit:
         }
 
 
-def _visit(
-    appointment: Appointment | None,
-    petition: Petition | None,
-    name: str,
-    phone: str,
-    count: int | None,
-) -> Visit:
+def _visit(appointment: Appointment | None, fields: ReceptionFields) -> Visit:
+    petition = fields.get("petition")
+    name, phone = fields.get("visitor_name", ""), fields.get("visitor_phone", "")
+    count = fields.get("people_count")
     if appointment is not None:
         people = list(appointment.petitioners.all())
         petition = petition or appointment.petition
@@ -150,24 +165,17 @@ class Outcome:
         }
 
 
-def _outcome(
-    rota_day: RotaDay,
-    mode: str,
-    request: str,
-    decision: str,
-    department_ids: Iterable[int],
-    staff_ids: Iterable[int],
-    assigned_unit: Organization | None,
-    deadline: date | None,
-) -> Outcome:
+def _outcome(rota_day: RotaDay, fields: ReceptionFields) -> Outcome:
+    mode = fields["mode"]
     if mode not in Mode.values:
         raise InvalidInput("接访方式应为现场接访或视频接访", field="mode")
-    request = text(request, "request", "来访诉求", 5000, required=True)
-    decision = text(decision, "decision", "处理意见", 5000, required=True)
-    _assigned(assigned_unit, deadline, rota_day.date)
-    departments = _departments(department_ids)
-    staff = _staff(staff_ids, rota_day)
-    return Outcome(mode, request, decision, departments, staff, assigned_unit, deadline)
+    request = text(fields["request"], "request", "来访诉求", 5000, required=True)
+    decision = text(fields["decision"], "decision", "处理意见", 5000, required=True)
+    unit, deadline = fields.get("assigned_unit"), fields.get("deadline")
+    _assigned(unit, deadline, rota_day.date)
+    departments = _departments(fields.get("department_ids", ()))
+    staff = _staff(fields.get("staff_ids", ()), rota_day)
+    return Outcome(mode, request, decision, departments, staff, unit, deadline)
 
 
 def _day_of(
@@ -184,34 +192,22 @@ def _day_of(
 def reception_record(
     *,
     actor: Actor,
-    mode: str,
-    request: str,
-    decision: str,
     appointment: Appointment | None = None,
     rota_day: RotaDay | None = None,
-    petition: Petition | None = None,
-    visitor_name: str = "",
-    visitor_phone: str = "",
-    people_count: int | None = None,
-    department_ids: Iterable[int] = (),
-    staff_ids: Iterable[int] = (),
-    assigned_unit: Organization | None = None,
-    deadline: date | None = None,
-    video_room: str = "",
     received_at: datetime | None = None,
+    **fields: Unpack[ReceptionFields],
 ) -> Reception:
     """Record a reception: of `appointment` (which becomes received), or a walk-in on
     `rota_day`. `received_at` (default now) is for the demo loader's past receptions."""
     now = received_at or timezone.now()
     transition, day = _day_of(actor, appointment, rota_day, now)
-    outcome = _outcome(
-        day, mode, request, decision, department_ids, staff_ids, assigned_unit, deadline
-    )
-    visit = _visit(appointment, petition, visitor_name, visitor_phone, people_count)
-    video_room = text(video_room, "video_room", "视频会议室", 100)
+    outcome = _outcome(day, fields)
+    visit = _visit(appointment, fields)
+    video_room = text(fields.get("video_room", ""), "video_room", "视频会议室", 100)
     reception = _insert(actor, day, appointment, visit, outcome, video_room, now)
     if appointment is not None and transition is not None:
-        apply(appointment, transition, actor, f"{Mode(mode).label}：{outcome.decision[:200]}")
+        label = Mode(outcome.mode).label
+        apply(appointment, transition, actor, f"{label}：{outcome.decision[:200]}")
     _announce(actor, reception, outcome)
     return reception
 
@@ -284,7 +280,7 @@ def _unit(pk: int | None) -> Organization | None:
     return unit
 
 
-def reception_input(actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
+def reception_input(actor: Actor, data: Mapping[str, Any]) -> ReceptionFields:
     """`reception_record`'s keyword arguments from the fields of a form or of the API's
     action (units, departments and staff by id; the petition by its number, in the actor's
     sight)."""
