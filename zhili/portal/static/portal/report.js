@@ -7,36 +7,20 @@
   const config = JSON.parse(document.getElementById("report-map-config").textContent);
   const form = document.getElementById("report-form");
   const mapNode = document.getElementById("report-map");
-  const lat = document.getElementById("id_lat");
-  const lng = document.getElementById("id_lng");
   const label = document.getElementById("point-label");
   const photos = document.getElementById("id_photos");
   const photosNote = document.getElementById("photos-note");
   const photosCount = document.getElementById("photos-count");
   const submit = document.getElementById("report-submit");
 
-  const map = L.map(mapNode).setView([34.54, 118.75], 10);
-  if (config.tileUrl) {
-    L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || "", maxZoom: 19 }).addTo(map);
-  }
-  map.attributionControl.setPrefix(false);
-  let marker = null;
+  const map = zhiliMap.create(mapNode, config, { map: {}, markNoTiles: false });
+  const picker = zhiliMap.pointPicker(map, {
+    radius: 8,
+    onChange: (latlng, text) => {
+      label.textContent = latlng ? `已选位置 ${text}` : "未在地图上选点";
+    },
+  });
 
-  function setPoint(latlng) {
-    lat.value = latlng ? latlng.lat.toFixed(6) : "";
-    lng.value = latlng ? latlng.lng.toFixed(6) : "";
-    label.textContent = latlng ? `已选位置 ${lat.value}, ${lng.value}` : "未在地图上选点";
-    if (marker) {
-      marker.remove();
-      marker = null;
-    }
-    if (latlng) {
-      marker = L.circleMarker(latlng, { radius: 8, color: "#fff", weight: 2, fillColor: "#c62828", fillOpacity: 1 }).addTo(map);
-    }
-  }
-
-  map.on("click", (event) => setPoint(event.latlng));
-  document.getElementById("point-clear").addEventListener("click", () => setPoint(null));
   const locate = document.getElementById("point-locate");
   if (!navigator.geolocation) {
     locate.hidden = true;
@@ -46,24 +30,22 @@
     navigator.geolocation.getCurrentPosition(
       (position) => {
         const here = L.latLng(position.coords.latitude, position.coords.longitude);
-        setPoint(here);
+        picker.set(here);
         map.setView(here, 16);
       },
       () => { label.textContent = "无法获取您的位置，请在地图上点选或填写地址"; },
       { enableHighAccuracy: true, timeout: 10000 },
     );
   });
-  if (lat.value && lng.value) {
-    setPoint(L.latLng(Number(lat.value), Number(lng.value)));
-    map.setView([Number(lat.value), Number(lng.value)], 14);
+  if (picker.initial) {
+    picker.set(picker.initial);
+    map.setView(picker.initial, 14);
   }
 
-  fetch(config.outlinesUrl, { headers: { Accept: "application/json" } })
-    .then((response) => (response.ok ? response.json() : { features: [] }))
-    .then((collection) => {
-      const features = collection.features || [];
+  zhiliMap.features(config.outlinesUrl)
+    .then((features) => {
       if (features.length) {
-        const layer = L.geoJSON(collection, {
+        const layer = L.geoJSON({ type: "FeatureCollection", features }, {
           style: { color: "#c62828", weight: 1, opacity: 0.5, fillColor: "#ffcdd2", fillOpacity: 0.08 },
           interactive: false,
           onEachFeature: (feature, shape) => {
@@ -72,7 +54,7 @@
             }
           },
         }).addTo(map);
-        if (!marker) {
+        if (!picker.placed()) {
           map.fitBounds(layer.getBounds(), { padding: [4, 4], animate: false });
         }
       }
@@ -102,5 +84,5 @@
   });
 
   // For tests and the console.
-  window.zhiliReportMap = { map, setPoint: (a, b) => setPoint(L.latLng(a, b)) };
+  window.zhiliReportMap = { map, setPoint: (a, b) => picker.set(L.latLng(a, b)) };
 })();

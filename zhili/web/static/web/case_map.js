@@ -20,14 +20,8 @@
   const CARD_COLOURS = { red: "#c62828", yellow: "#f59e0b" };
   const SEVERITY = { red: 3, yellow: 2 };
 
-  const map = L.map(mapNode, { preferCanvas: true }).setView([34.54, 118.75], 10);
+  const map = zhiliMap.create(mapNode, config);
   const renderer = L.canvas({ padding: 0.5 });
-  if (config.tileUrl) {
-    L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || "", maxZoom: 19 }).addTo(map);
-  } else {
-    mapNode.classList.add("no-tiles");
-  }
-  map.attributionControl.setPrefix(false);
   const markers = L.layerGroup().addTo(map);
   let points = [];
   let labels = { states: {}, cards: {} };
@@ -120,10 +114,8 @@
   }
 
   function fitGrids() {
-    fetch(config.gridsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then((response) => (response.ok ? response.json() : { features: [] }))
-      .then((collection) => {
-        const features = collection.features || [];
+    zhiliMap.features(config.gridsUrl)
+      .then((features) => {
         if (!features.length) {
           return;
         }

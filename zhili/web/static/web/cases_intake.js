@@ -9,8 +9,6 @@
 
   const config = JSON.parse(document.getElementById("intake-map-config").textContent);
   const form = document.getElementById("intake-form");
-  const lat = document.getElementById("id_lat");
-  const lng = document.getElementById("id_lng");
   const pointLabel = document.getElementById("point-label");
   const mapNode = document.getElementById("intake-map");
 
@@ -44,15 +42,19 @@
   });
 
   // --- map ------------------------------------------------------------------------------------
-  const map = L.map(mapNode, { preferCanvas: true }).setView([34.54, 118.75], 10);
+  const map = zhiliMap.create(mapNode, config);
   const renderer = L.canvas({ padding: 0.5 });
-  if (config.tileUrl) {
-    L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || "", maxZoom: 19 }).addTo(map);
-  } else {
-    mapNode.classList.add("no-tiles");
+  const picker = zhiliMap.pointPicker(map, {
+    radius: 7,
+    onChange: (latlng, text) => {
+      pointLabel.textContent = latlng ? text : "未选点";
+      document.body.dispatchEvent(new CustomEvent("zhili:point"));
+      preview();
+    },
+  });
+  if (picker.initial) {
+    picker.draw(picker.initial);
   }
-  map.attributionControl.setPrefix(false);
-  let marker = null;
 
   // --- the place the address names ----------------------------------------------------------
   const gridLayers = new Map(); // grid code -> its polygon layer
@@ -64,7 +66,7 @@
     highlighted.forEach((layer) => layer.setStyle(plain));
     highlighted = codes.map((code) => gridLayers.get(code)).filter(Boolean);
     highlighted.forEach((layer) => layer.setStyle(picked));
-    if (highlighted.length && !marker) {
+    if (highlighted.length && !picker.placed()) {
       map.fitBounds(L.featureGroup(highlighted).getBounds(), { padding: [24, 24], maxZoom: 15 });
     }
   }
@@ -81,31 +83,8 @@
     }
   });
 
-  function setPoint(latlng) {
-    lat.value = latlng ? latlng.lat.toFixed(6) : "";
-    lng.value = latlng ? latlng.lng.toFixed(6) : "";
-    pointLabel.textContent = latlng ? `${lat.value}, ${lng.value}` : "未选点";
-    if (marker) {
-      marker.remove();
-      marker = null;
-    }
-    if (latlng) {
-      marker = L.circleMarker(latlng, { radius: 7, color: "#fff", weight: 2, fillColor: "#c62828", fillOpacity: 1 }).addTo(map);
-    }
-    document.body.dispatchEvent(new CustomEvent("zhili:point"));
-    preview();
-  }
-
-  map.on("click", (event) => setPoint(event.latlng));
-  document.getElementById("point-clear").addEventListener("click", () => setPoint(null));
-  if (lat.value && lng.value) {
-    marker = L.circleMarker([Number(lat.value), Number(lng.value)], { radius: 7, color: "#fff", weight: 2, fillColor: "#c62828", fillOpacity: 1 }).addTo(map);
-  }
-
-  fetch(config.gridsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
-    .then((response) => (response.ok ? response.json() : { features: [] }))
-    .then((collection) => {
-      const features = collection.features || [];
+  zhiliMap.features(config.gridsUrl)
+    .then((features) => {
       if (!features.length) {
         return;
       }
@@ -123,5 +102,5 @@
     });
 
   // For tests and the console.
-  window.zhiliIntakeMap = { map, setPoint: (a, b) => setPoint(L.latLng(a, b)) };
+  window.zhiliIntakeMap = { map, setPoint: (a, b) => picker.set(L.latLng(a, b)) };
 })();

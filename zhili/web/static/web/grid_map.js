@@ -18,14 +18,8 @@
   };
 
   // Donghai county: the view before any grid is loaded.
-  const map = L.map(els.map, { preferCanvas: true, zoomControl: true }).setView([34.54, 118.75], 10);
+  const map = zhiliMap.create(els.map, config, { map: { preferCanvas: true, zoomControl: true } });
   const renderer = L.canvas({ padding: 0.5, tolerance: 3 });
-  if (config.tileUrl) {
-    L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || "", maxZoom: 19 }).addTo(map);
-  } else {
-    els.map.classList.add("no-tiles");
-  }
-  map.attributionControl.setPrefix(false);
 
   let allFeatures = [];
   let layer = null;
