@@ -32,6 +32,7 @@ APP_NAME = "东海网格通"
 THEME_COLOR = "#0d3b7a"
 # The app shell: cached by the service worker at install, so the app opens without network.
 SHELL_STATIC = [
+    "web/palette.css",
     "mobile/mobile.css",
     "mobile/app.js",
     "mobile/outbox.js",

@@ -8,7 +8,6 @@ names it; `given`, `one_of` and `when` check a typed value a service was given.
 import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db.models import TextChoices
 from django.utils import timezone
@@ -18,7 +17,7 @@ from zhili.core.errors import Forbidden, InvalidInput
 from zhili.core.scope import scope_for
 from zhili.core.types import Actor
 
-Data = Mapping[str, Any]
+Data = Mapping[str, object]
 
 
 def check_committee(actor: Actor, path: str) -> None:
@@ -121,9 +120,8 @@ def first_id(data: Data, field: str) -> int | None:
 
 
 def ids(data: Data, field: str) -> list[int]:
-    raw = data.get(field) or []
-    if isinstance(raw, (str, int)):
-        raw = [raw]
+    given = data.get(field) or []
+    raw = given if isinstance(given, (list, tuple)) else [given]
     values = []
     for item in raw:
         for part in re.split(r"[,\s]+", str(item)):

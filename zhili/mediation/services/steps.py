@@ -16,7 +16,7 @@ from zhili.mediation import deadlines, workflow
 from zhili.mediation.models import Dispute
 from zhili.mediation.services.common import given
 
-Changes = dict[str, Any]
+Changes = dict[str, object]
 
 
 def begin(actor: Actor, dispute: Dispute, action: str) -> tuple[Dispute, Transition]:

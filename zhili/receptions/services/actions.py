@@ -3,7 +3,6 @@ API's `POST /receptions/appointments/{id}/actions/{action}`. Each action is a ty
 this only reads its input from the fields of the form or the body."""
 
 from collections.abc import Callable, Mapping
-from typing import Any
 
 from zhili.core.errors import NotFound
 from zhili.core.types import Actor
@@ -11,7 +10,7 @@ from zhili.receptions.models import Appointment
 from zhili.receptions.services.appointments import appointment_cancel, appointment_no_show
 from zhili.receptions.services.records import reception_input, reception_record
 
-Data = Mapping[str, Any]
+Data = Mapping[str, object]
 
 
 def _receive(actor: Actor, appointment: Appointment, data: Data) -> Appointment:
@@ -20,11 +19,15 @@ def _receive(actor: Actor, appointment: Appointment, data: Data) -> Appointment:
 
 
 def _cancel(actor: Actor, appointment: Appointment, data: Data) -> Appointment:
-    return appointment_cancel(actor=actor, appointment=appointment, reason=data.get("reason", ""))
+    return appointment_cancel(
+        actor=actor, appointment=appointment, reason=str(data.get("reason") or "")
+    )
 
 
 def _no_show(actor: Actor, appointment: Appointment, data: Data) -> Appointment:
-    return appointment_no_show(actor=actor, appointment=appointment, note=data.get("note", ""))
+    return appointment_no_show(
+        actor=actor, appointment=appointment, note=str(data.get("note") or "")
+    )
 
 
 ACTIONS: dict[str, Callable[[Actor, Appointment, Data], Appointment]] = {

@@ -3,7 +3,6 @@ with a target date and a history of progress notes."""
 
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -212,19 +211,21 @@ def _announce(ownership: Ownership, action: str) -> None:
 
 # --- the action table of the leader's page --------------------------------------------------
 
-OwnershipStep = Callable[[Actor, Ownership, Mapping[str, Any]], object]
+OwnershipStep = Callable[[Actor, Ownership, Mapping[str, object]], object]
 
 OWNERSHIP_ACTIONS: dict[str, OwnershipStep] = {
     "progress": lambda actor, ownership, data: ownership_progress(
-        actor=actor, ownership=ownership, note=data.get("note", "")
+        actor=actor, ownership=ownership, note=str(data.get("note") or "")
     ),
     "resolve": lambda actor, ownership, data: ownership_resolve(
-        actor=actor, ownership=ownership, resolution=data.get("resolution", "")
+        actor=actor, ownership=ownership, resolution=str(data.get("resolution") or "")
     ),
 }
 
 
-def ownership_act(actor: Actor, ownership: Ownership, action: str, data: Mapping[str, Any]) -> None:
+def ownership_act(
+    actor: Actor, ownership: Ownership, action: str, data: Mapping[str, object]
+) -> None:
     """Take `action` (progress / resolve) with its input `data` (the form's fields)."""
     perform = OWNERSHIP_ACTIONS.get(action)
     if perform is None:
