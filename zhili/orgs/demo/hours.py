@@ -45,15 +45,14 @@ def _spread(moment: datetime) -> timedelta:
 def office_after(moment: datetime, *, before: datetime | None = None) -> datetime:
     """`moment` if people are at work then, else a moment early in the next office period.
     With `before` (the demo's "now"): when the next working day has not come yet (a long
-    holiday), the office hours of the next day will do, as a duty officer keeps them; failing
-    that, `moment` itself."""
+    holiday), the office hours of the next day will do, as a duty officer keeps them. When no
+    office hours come between `moment` and `before` (in the night before the demo's "now"),
+    the moment is the next office period's, after `before`: the step has not happened yet."""
     if office_hours(moment):
         return moment
     found = _next_period(moment, workdays=True)
     if before is not None and found > before:
-        found = _next_period(moment, workdays=False)
-        if found > before:
-            return moment
+        return _next_period(moment, workdays=False)
     return found
 
 
