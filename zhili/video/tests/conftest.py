@@ -5,11 +5,10 @@ v12 owns C (in g121); the county owns D, standing in g211 (village v21);
 v21 owns E, not placed yet.
 """
 
-from typing import Any
-
 import pytest
 
 from zhili.conftest import Tree
+from zhili.orgs.models import Organization
 from zhili.video.models import Camera, CameraKind
 from zhili.video.services import camera_save
 
@@ -22,7 +21,9 @@ CODES = {
 }
 
 
-def make_camera(code: str, owner: Any, point: tuple[float, float] | None, **fields: Any) -> Camera:
+def make_camera(
+    code: str, owner: Organization, point: tuple[float, float] | None, **fields: object
+) -> Camera:
     lat, lng = point if point else (None, None)
     fields.setdefault("kind", CameraKind.HD_CAMERA)
     camera = Camera(code=code, name=f"点位{code[-2:]}", owner=owner, lat=lat, lng=lng, **fields)

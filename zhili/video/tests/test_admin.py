@@ -1,6 +1,6 @@
 """The admin may set stream credentials but never shows them, in the list or the form."""
 
-from typing import Any
+from django.test import Client
 
 from zhili.conftest import Tree
 from zhili.video.models import Camera, CameraGrant
@@ -9,7 +9,7 @@ from zhili.video.tests.conftest import make_camera
 SECRET, USER = "Adm1n-S3cret", "streamer"
 
 
-def test_credentials_are_set_but_never_shown(admin_client: Any, tree: Tree) -> None:
+def test_credentials_are_set_but_never_shown(admin_client: Client, tree: Tree) -> None:
     camera = make_camera("32072201001310000001", tree.v11, (34.505, 118.705))
     url = f"/admin/video/camera/{camera.pk}/change/"
     form = admin_client.get(url).context["adminform"].form
@@ -36,7 +36,7 @@ def test_credentials_are_set_but_never_shown(admin_client: Any, tree: Tree) -> N
     assert (camera.stream_username, camera.stream_password) == (USER, SECRET)
 
 
-def test_a_grant_made_in_the_admin_has_its_path(admin_client: Any, tree: Tree) -> None:
+def test_a_grant_made_in_the_admin_has_its_path(admin_client: Client, tree: Tree) -> None:
     response = admin_client.post(
         "/admin/video/cameragrant/add/",
         {"organization": tree.gaj.pk, "area": tree.t1.pk, "note": "派出所"},

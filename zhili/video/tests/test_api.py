@@ -1,8 +1,7 @@
 """The cameras API: shapes, the near filter, keyset pages, and no credentials anywhere."""
 
-from typing import Any
-
 import pytest
+from django.test import Client
 
 from zhili.conftest import Tree
 from zhili.video.models import Camera
@@ -10,7 +9,7 @@ from zhili.video.services import camera_save
 from zhili.video.tests.conftest import make_camera
 
 
-def test_the_detail_shape(client: Any, personas: Tree, cameras: Tree, tree: Tree) -> None:
+def test_the_detail_shape(client: Client, personas: Tree, cameras: Tree, tree: Tree) -> None:
     client.force_login(personas.township)
     body = client.get(f"/api/v1/cameras/{cameras.b.code}").json()
     assert body == {
@@ -30,7 +29,7 @@ def test_the_detail_shape(client: Any, personas: Tree, cameras: Tree, tree: Tree
 
 
 def test_near_is_nearest_first_within_the_radius(
-    client: Any, personas: Tree, cameras: Tree
+    client: Client, personas: Tree, cameras: Tree
 ) -> None:
     client.force_login(personas.dispatcher)
     # From A's point: B is ~917 m east, D ~1,112 m north, C ~1,835 m east.
@@ -43,14 +42,14 @@ def test_near_is_nearest_first_within_the_radius(
 @pytest.mark.parametrize(
     "near", ["1,2", "a,b,c", "34.5,118.7,-1", "34.5,118.7,0", "95,118.7,10", "nan,1,2", "1,2,1e9"]
 )
-def test_a_bad_near_is_a_422_naming_near(client: Any, personas: Tree, near: str) -> None:
+def test_a_bad_near_is_a_422_naming_near(client: Client, personas: Tree, near: str) -> None:
     client.force_login(personas.dispatcher)
     response = client.get("/api/v1/cameras", {"near": near})
     assert response.status_code == 422
     assert response.json()["field"] == "near"
 
 
-def _walk(client: Any, url: str, limit: int) -> list[str]:
+def _walk(client: Client, url: str, limit: int) -> list[str]:
     codes, cursor = [], ""
     while True:
         joiner = "&" if "?" in url else "?"
@@ -61,7 +60,7 @@ def _walk(client: Any, url: str, limit: int) -> list[str]:
             return codes
 
 
-def test_keyset_pages_neither_repeat_nor_skip(client: Any, personas: Tree, tree: Tree) -> None:
+def test_keyset_pages_neither_repeat_nor_skip(client: Client, personas: Tree, tree: Tree) -> None:
     for n in range(23):
         make_camera(f"320722010013100001{n:02d}", tree.v11, (34.501 + n * 0.0003, 118.701))
     client.force_login(personas.dispatcher)
@@ -75,7 +74,7 @@ def test_keyset_pages_neither_repeat_nor_skip(client: Any, personas: Tree, tree:
     assert near == sorted(near, key=lambda code: int(code[-2:]))
 
 
-def test_a_bad_cursor_is_a_422(client: Any, personas: Tree, cameras: Tree) -> None:
+def test_a_bad_cursor_is_a_422(client: Client, personas: Tree, cameras: Tree) -> None:
     client.force_login(personas.dispatcher)
     for url in ("/api/v1/cameras?cursor=zz", "/api/v1/cameras?near=34.5,118.7,10&cursor=zz"):
         response = client.get(url)
@@ -86,7 +85,7 @@ def test_a_bad_cursor_is_a_422(client: Any, personas: Tree, cameras: Tree) -> No
 SECRET = "Pa55-never-shown"
 
 
-def test_credentials_are_never_in_an_answer(client: Any, personas: Tree, tree: Tree) -> None:
+def test_credentials_are_never_in_an_answer(client: Client, personas: Tree, tree: Tree) -> None:
     camera = Camera(
         code="32072201001310000099",
         name="村口",

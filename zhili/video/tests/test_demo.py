@@ -5,16 +5,17 @@ import io
 import time
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
+from django.test import Client
+from pytest_django import DjangoDbBlocker
 
 from config.demo import DEMO_LOADERS
 from zhili.conftest import suite_clock
 from zhili.core.models import AuditLog
 from zhili.orgs.demo import load as load_orgs
-from zhili.orgs.models import User
-from zhili.orgs.tests.test_demo import _remove_demo
+from zhili.orgs.demo.data import COUNTY
+from zhili.orgs.models import Grid, Organization, User
 from zhili.video import demo
 from zhili.video.models import Camera, CameraGrant
 
@@ -31,7 +32,9 @@ SEED_COUNTS = {
 
 
 @pytest.fixture(scope="module")
-def loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+def loaded(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> Iterator[dict[str, object]]:
     with django_db_blocker.unblock():
         with suite_clock():
             load_orgs(stdout=io.StringIO())
@@ -43,7 +46,17 @@ def loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, A
         Camera.objects.filter(is_demo=True).delete()
         CameraGrant.objects.all().delete()
         AuditLog.objects.filter(action__startswith="video.").delete()
-        _remove_demo()
+        remove_demo_tree()
+
+
+def remove_demo_tree() -> None:
+    """What the orgs demo wrote, children before parents, so later modules start clean."""
+    Grid.objects.filter(is_demo=True).delete()
+    AuditLog.objects.filter(action="core.demo.load").delete()
+    User.objects.filter(is_demo=True).delete()
+    county = Organization.objects.filter(path__startswith=f"/{COUNTY}/")
+    for depth in sorted(set(county.values_list("depth", flat=True)), reverse=True):
+        county.filter(depth=depth).delete()
 
 
 pytestmark = [pytest.mark.usefixtures("loaded")]
@@ -54,7 +67,7 @@ def test_registered_after_the_orgs() -> None:
 
 
 @pytest.mark.django_db
-def test_every_channel_of_the_seed(loaded: dict[str, Any]) -> None:
+def test_every_channel_of_the_seed(loaded: dict[str, object]) -> None:
     kinds = Counter(Camera.objects.filter(is_demo=True).values_list("kind", flat=True))
     assert dict(kinds) == SEED_COUNTS
     assert sum(kinds.values()) == 3892
@@ -94,7 +107,7 @@ def test_running_it_again_adds_none() -> None:
 
 
 @pytest.mark.django_db
-def test_the_demo_police_see_the_countys_cameras(client: Any) -> None:
+def test_the_demo_police_see_the_countys_cameras(client: Client) -> None:
     client.force_login(User.objects.get(username="police"))
     page = client.get("/api/v1/cameras?limit=1&kind=lookout").json()
     assert page["items"] and page["next_cursor"]

@@ -2,7 +2,6 @@
 
 import io
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -15,7 +14,7 @@ from zhili.video.inventory import COLUMNS, InventoryRejected, cameras_import
 from zhili.video.models import Camera
 
 
-def workbook(path: Path, rows: list[list[Any]]) -> Path:
+def workbook(path: Path, rows: list[list[object]]) -> Path:
     book = xlsx.new_workbook()
     sheet = book.active
     assert sheet is not None
@@ -26,7 +25,7 @@ def workbook(path: Path, rows: list[list[Any]]) -> Path:
     return path
 
 
-def good_rows(tree: Tree) -> list[list[Any]]:
+def good_rows(tree: Tree) -> list[list[object]]:
     return [
         ["32072201001310000001", "甲一村村口", "高清监控", 118.705, 34.505, tree.v11.code,
          "RTSP", "rtsp://admin:s3cret@10.1.1.2:554/h264/ch1/main", "", "是"],

@@ -1,18 +1,19 @@
 """Who sees which camera, on the list and on the detail: not yours is 404, as not found."""
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
+from django.test import Client
 
 from zhili.conftest import Tree
 from zhili.core.roles import Role
+from zhili.orgs.models import User
 from zhili.video.services import camera_grant
 
 ALL = {"a", "b", "c", "d", "e"}
 
 
-def seen(client: Any, user: Any, cameras: Tree) -> set[str]:
+def seen(client: Client, user: User, cameras: Tree) -> set[str]:
     client.force_login(user)
     response = client.get("/api/v1/cameras?limit=200")
     assert response.status_code == 200
@@ -20,7 +21,7 @@ def seen(client: Any, user: Any, cameras: Tree) -> set[str]:
     return {key for key in ALL if getattr(cameras, key).code in codes}
 
 
-def detail_status(client: Any, user: Any, code: str) -> int:
+def detail_status(client: Client, user: User, code: str) -> int:
     client.force_login(user)
     return client.get(f"/api/v1/cameras/{code}").status_code
 
@@ -40,7 +41,7 @@ def detail_status(client: Any, user: Any, code: str) -> int:
     ],
 )
 def test_the_scope_matrix(
-    client: Any, personas: Tree, cameras: Tree, persona: str, expected: set[str]
+    client: Client, personas: Tree, cameras: Tree, persona: str, expected: set[str]
 ) -> None:
     user = getattr(personas, persona)
     assert seen(client, user, cameras) == expected
@@ -50,14 +51,14 @@ def test_the_scope_matrix(
 
 
 def test_a_grid_leader_sees_the_village(
-    client: Any, tree: Tree, cameras: Tree, make_user: Callable[..., Any]
+    client: Client, tree: Tree, cameras: Tree, make_user: Callable[..., User]
 ) -> None:
     leader = make_user("gl", tree.v11, Role.GRID_LEADER)
     assert seen(client, leader, cameras) == {"a", "b"}
 
 
 def test_a_department_sees_what_a_grant_gives(
-    client: Any, tree: Tree, personas: Tree, cameras: Tree
+    client: Client, tree: Tree, personas: Tree, cameras: Tree
 ) -> None:
     camera_grant(actor=None, organization=tree.gaj, area=tree.t2)
     assert seen(client, personas.police, cameras) == {"d", "e"}
@@ -67,7 +68,7 @@ def test_a_department_sees_what_a_grant_gives(
 
 
 def test_another_villages_camera_is_404_on_both_endpoints(
-    client: Any, personas: Tree, cameras: Tree
+    client: Client, personas: Tree, cameras: Tree
 ) -> None:
     client.force_login(personas.village)
     response = client.get(f"/api/v1/cameras/{cameras.c.code}")
@@ -78,7 +79,7 @@ def test_another_villages_camera_is_404_on_both_endpoints(
     assert listed["items"] == []
 
 
-def test_filters(client: Any, tree: Tree, personas: Tree, cameras: Tree) -> None:
+def test_filters(client: Client, tree: Tree, personas: Tree, cameras: Tree) -> None:
     client.force_login(personas.dispatcher)
 
     def codes(query: str) -> set[str]:

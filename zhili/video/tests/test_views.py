@@ -1,11 +1,11 @@
 """The staff page 监控点位: scoped, filtered, paged, behind cameras.view."""
 
-from typing import Any
+from django.test import Client
 
 from zhili.conftest import Tree
 
 
-def test_the_list_shows_what_the_user_sees(client: Any, personas: Tree, cameras: Tree) -> None:
+def test_the_list_shows_what_the_user_sees(client: Client, personas: Tree, cameras: Tree) -> None:
     client.force_login(personas.village)
     body = client.get("/video/cameras/").content.decode()
     assert cameras.a.code in body and cameras.b.code in body
@@ -14,7 +14,7 @@ def test_the_list_shows_what_the_user_sees(client: Any, personas: Tree, cameras:
     assert "监控点位" in body
 
 
-def test_filters_and_htmx_fragment(client: Any, personas: Tree, cameras: Tree) -> None:
+def test_filters_and_htmx_fragment(client: Client, personas: Tree, cameras: Tree) -> None:
     client.force_login(personas.dispatcher)
     body = client.get("/video/cameras/?kind=lookout&status=bogus").content.decode()
     assert cameras.d.code in body and cameras.a.code not in body
@@ -23,7 +23,7 @@ def test_filters_and_htmx_fragment(client: Any, personas: Tree, cameras: Tree) -
 
 
 def test_without_the_action_it_is_403_and_not_in_the_menu(
-    client: Any, personas: Tree, cameras: Tree
+    client: Client, personas: Tree, cameras: Tree
 ) -> None:
     client.force_login(personas.gridworker)
     assert client.get("/video/cameras/").status_code == 403
