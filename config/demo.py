@@ -7,6 +7,7 @@ and the schedule: the core command runs what the apps provide without importing 
 # rely on what the ones before it wrote.
 DEMO_LOADERS = [
     "zhili.orgs.demo.load",
+    "zhili.video.demo.load",
     "zhili.cases.demo.load",
     "zhili.supervision.demo.load",
     "zhili.open311.demo.load",

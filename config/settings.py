@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "zhili.mediation",
     "zhili.petitions",
     "zhili.receptions",
+    "zhili.video",
     "zhili.web",
 ]
 

@@ -29,6 +29,7 @@ PAGE_APPS = (
     "mediation",
     "petitions",
     "receptions",
+    "video",
     "web",
 )
 

@@ -188,6 +188,7 @@ def _mount() -> None:
     from zhili.petitions.api import petitions_router
     from zhili.receptions.api import receptions_router
     from zhili.supervision.api import supervision_router
+    from zhili.video.api import cameras_router
 
     api.add_router("/", auth_router)
     api.add_router("/", orgs_router)
@@ -199,6 +200,7 @@ def _mount() -> None:
     api.add_router("/", disputes_router)
     api.add_router("/", petitions_router)
     api.add_router("/", receptions_router)
+    api.add_router("/", cameras_router)
 
 
 _mount()

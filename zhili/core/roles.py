@@ -54,6 +54,8 @@ class Action(models.TextChoices):
     RECEPTIONS_RECEIVE = "receptions.receive", "领导接访与包案"
     KEY_PETITIONERS_VIEW = "key_petitioners.view", "查看重点上访人员"
     CALENDAR_MANAGE = "calendar.manage", "维护节假日安排"
+    CAMERAS_VIEW = "cameras.view", "查看监控视频"
+    CAMERAS_MANAGE = "cameras.manage", "维护监控点位"
 
 
 _EVERYONE = {Action.ORGS_VIEW, Action.GRIDS_VIEW, Action.CASES_VIEW}
@@ -78,9 +80,17 @@ _PETITION_HEAD = {Action.PETITIONS_VIEW, Action.PETITIONS_APPROVE}
 # gets it only through one of those roles (ROLE_ONLY, read by zhili.core.scope.can).
 _KEY_PETITIONERS = {Action.KEY_PETITIONERS_VIEW}
 ROLE_ONLY = frozenset(_KEY_PETITIONERS)
+# Cameras (zhili/video): watched by those on duty for a place, as in a county's 视联平台: the
+# center's staff and leaders (the duty desk follows an incident live), township and village
+# governance officers (their center's monitoring seat) and grid leaders (checking their grid
+# before sending someone), and handlers of departments, who see only what a CameraGrant
+# gives their unit (公安局: all). Not grid workers (the phone app, no video), mediators,
+# petition officers, analysts or unit heads: watching people is not part of their work.
+_CAMERAS = {Action.CAMERAS_VIEW}
 
 PERMISSIONS: dict[str, set[str]] = {
     Role.COUNTY_LEADER: _EVERYONE
+    | _CAMERAS
     | {Action.PERSONAL_DATA_REVEAL, Action.AUDIT_VIEW}
     | _SUPERVISE
     | _DISPUTES
@@ -88,6 +98,7 @@ PERMISSIONS: dict[str, set[str]] = {
     | {Action.RECEPTIONS_RECEIVE}
     | _KEY_PETITIONERS,
     Role.CENTER_DIRECTOR: _EVERYONE
+    | _CAMERAS
     | {Action.PERSONAL_DATA_REVEAL, Action.AUDIT_VIEW}
     | _DISPATCH
     | _HANDLE
@@ -96,12 +107,14 @@ PERMISSIONS: dict[str, set[str]] = {
     | _PETITIONS
     | _PETITION_HEAD,
     Role.DISPATCHER: _EVERYONE
+    | _CAMERAS
     | {Action.PERSONAL_DATA_REVEAL, Action.CASES_IMPORT}
     | _DISPATCH
     | _SUPERVISE
     | _DISPUTES
     | _PETITIONS,
     Role.TOWNSHIP_SECRETARY: _EVERYONE
+    | _CAMERAS
     | {Action.PERSONAL_DATA_REVEAL, Action.GRIDS_MANAGE}
     | _DISPATCH
     | _HANDLE
@@ -112,6 +125,7 @@ PERMISSIONS: dict[str, set[str]] = {
     | {Action.RECEPTIONS_RECEIVE}
     | _KEY_PETITIONERS,
     Role.TOWNSHIP_OFFICER: _EVERYONE
+    | _CAMERAS
     | {Action.PERSONAL_DATA_REVEAL, Action.GRIDS_MANAGE}
     | _DISPATCH
     | _HANDLE
@@ -119,14 +133,15 @@ PERMISSIONS: dict[str, set[str]] = {
     | _DISPUTES
     | _PETITION_WORK,
     Role.VILLAGE_OFFICER: _EVERYONE
+    | _CAMERAS
     | {Action.PERSONAL_DATA_REVEAL}
     | _INTAKE
     | _HANDLE
     | _SUPERVISE
     | _DISPUTES,
-    Role.GRID_LEADER: _EVERYONE | _INTAKE | _HANDLE | _SUPERVISE | {Action.MOBILE_USE},
+    Role.GRID_LEADER: _EVERYONE | _CAMERAS | _INTAKE | _HANDLE | _SUPERVISE | {Action.MOBILE_USE},
     Role.GRID_WORKER: _EVERYONE | _INTAKE | _HANDLE | _SUPERVISE | {Action.MOBILE_USE},
-    Role.DEPARTMENT_HANDLER: _EVERYONE | _HANDLE | _SUPERVISE | _PETITION_WORK,
+    Role.DEPARTMENT_HANDLER: _EVERYONE | _CAMERAS | _HANDLE | _SUPERVISE | _PETITION_WORK,
     Role.MEDIATOR: _EVERYONE
     | {Action.PERSONAL_DATA_REVEAL}
     | _INTAKE

@@ -58,6 +58,8 @@ from zhili.petitions.services import petition_register
 from zhili.petitions.tests.conftest import advance
 from zhili.petitions.tests.conftest import registration as petition_registration
 from zhili.supervision.services import order_issue_for_case
+from zhili.video.models import Camera
+from zhili.video.services import camera_save
 
 # A deeper search: docs/api.md, "Fuzzing the API".
 SEED = int(os.environ.get("ZHILI_FUZZ_SEED", "20261126"))
@@ -149,11 +151,13 @@ def world(
     operation = request.node.name
     disputes = _disputes(request.getfixturevalue("med")) if "/disputes" in operation else []
     petitions = _petitions(staff) if "/petitions" in operation else []
+    cameras = _cameras(tree) if "/cameras" in operation else []
     records = {
         "/cases/{case_no}": ("case_no", [fresh.case_no, dispatched.case_no]),
         "/supervision-orders/{number}": ("number", [order.number]),
         "/disputes/{number}": ("number", disputes),
         "/petitions/{number}": ("number", petitions),
+        "/cameras/{code}": ("code", cameras),
     }
     identifiers = [
         fresh.case_no,
@@ -161,6 +165,7 @@ def world(
         order.number,
         *disputes,
         *petitions,
+        *cameras,
         *Organization.objects.values_list("code", flat=True),
         *Grid.objects.values_list("code", flat=True),
         *(c.code for c in catalog.__dict__.values()),
@@ -181,6 +186,14 @@ def _disputes(mediation: Tree) -> list[str]:
     agreed = dispute_register(actor=mediator, registration=dispute_registration())
     fresh = dispute_register(actor=mediator, registration=dispute_registration(title="宅基地纠纷"))
     return [walk(agreed, "agreed", mediation).number, fresh.number]
+
+
+def _cameras(places: Tree) -> list[str]:
+    """A camera standing in a grid, and one not placed yet."""
+    placed = Camera(code="32072290100113100001", name="村口", kind="hd_camera", owner=places.v11)
+    placed.lat, placed.lng = 34.505, 118.705
+    unplaced = Camera(code="32072290200113100002", name="路口", kind="lookout", owner=places.t2)
+    return [camera_save(actor=None, camera=c).code for c in (placed, unplaced)]
 
 
 def _petitions(people: Tree) -> list[str]:

@@ -21,6 +21,7 @@ LAYERS = [
     "petitions",
     "receptions",
     "supervision",
+    "video",  # later creates cases from camera alarms
     "integrations",
     "open311",
     "mobile",

@@ -1,0 +1,104 @@
+"""The cameras API: the scoped register, listed by keyset pages and read one by one.
+Endpoints hold no rules: reads go through `selectors` (out of sight is 404). Stream addresses
+and credentials are never part of an answer."""
+
+from datetime import datetime
+
+from ninja import Field, Query, Router, Schema
+
+from zhili.core.dossier.api import PageQuery, page_schema, query_page
+from zhili.core.schemas import ERRORS
+from zhili.orgs.api import OrgRef
+from zhili.orgs.auth import StaffRequest
+from zhili.video import selectors
+from zhili.video.models import Camera, CameraKind, CameraStatus, Protocol
+
+cameras_router = Router(tags=["治安监控"])
+
+
+class CameraOut(Schema):
+    code: str = Field(..., description="20 位 GB/T 28181 编码")
+    name: str
+    kind: CameraKind
+    lat: float | None = Field(..., description="纬度（WGS84）；未标注位置为 null")
+    lng: float | None
+    owner: OrgRef
+    status: CameraStatus
+    ptz: bool = Field(..., description="是否支持云台控制")
+
+
+class GridRef(Schema):
+    code: str
+    name: str
+
+
+class CameraDetailOut(CameraOut):
+    grid: GridRef | None
+    protocol: Protocol
+    last_seen_at: datetime | None
+    shares_stream_of: str | None = Field(
+        ..., description="演示点位共用其视频流的点位编码；有自己的视频流为 null"
+    )
+
+
+CameraPageOut = page_schema(CameraOut, "CameraPageOut")
+
+
+class CameraQuery(PageQuery):
+    kind: CameraKind | None = None
+    status: CameraStatus | None = None
+    township: str = Field("", max_length=40, description="乡镇（街道）综治中心编码")
+    village: str = Field("", max_length=40, description="村（社区）综治中心编码")
+    near: str = Field(
+        "", max_length=100, description="纬度,经度,半径（米）：半径内的点位，由近及远"
+    )
+    q: str = Field("", max_length=100, description="名称或编码")
+
+
+def camera_out(camera: Camera) -> dict[str, object]:
+    return {
+        "code": camera.code,
+        "name": camera.name,
+        "kind": camera.kind,
+        "lat": camera.lat,
+        "lng": camera.lng,
+        "owner": {"code": camera.owner.code, "name": camera.owner.name},
+        "status": camera.status,
+        "ptz": camera.ptz,
+    }
+
+
+def camera_detail_out(camera: Camera) -> dict[str, object]:
+    grid = camera.grid
+    shared = camera.shares_stream_of
+    return {
+        **camera_out(camera),
+        "grid": {"code": grid.code, "name": grid.name} if grid else None,
+        "protocol": camera.protocol,
+        "last_seen_at": camera.last_seen_at,
+        "shares_stream_of": shared.code if shared else None,
+    }
+
+
+@cameras_router.get("/cameras", response={200: CameraPageOut, **ERRORS})
+def camera_list(request: StaffRequest, query: Query[CameraQuery]) -> dict[str, object]:
+    """监控点位列表（按可见范围）。near 给出时由近及远，否则按登记时间由新到旧。"""
+    filters = selectors.CameraFilters(
+        kind=query.kind or "",
+        status=query.status or "",
+        township=query.township,
+        village=query.village,
+        q=query.q,
+    )
+    rows = selectors.camera_list(user=request.user, filters=filters)
+    if not query.near:
+        return query_page(rows, query, camera_out, field="created_at")
+    near = selectors.parse_near(query.near)
+    items, cursor = selectors.near_page(rows, near, cursor=query.cursor, size=query.limit)
+    return {"items": [camera_out(c) for c in items], "next_cursor": cursor}
+
+
+@cameras_router.get("/cameras/{code}", response={200: CameraDetailOut, **ERRORS})
+def camera_detail(request: StaffRequest, code: str) -> dict[str, object]:
+    """一个监控点位；不存在或不在可见范围内为 404。"""
+    return camera_detail_out(selectors.camera_get(user=request.user, code=code))

@@ -1,0 +1,111 @@
+"""The camera register (治安监控网): every channel of the county's surveillance network.
+
+A camera is a GB/T 28181 channel, named by its 20-digit id. Who sees it follows two paths
+copied onto the row so that the scope filter is an index range on each: the owner's
+(`org_path`) and the path of the village whose grid the camera stands in (`site_path`).
+Stream credentials are stored for the platform's own pulls and never shown (docs/api.md).
+"""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+
+from zhili.core.fields import Ref, path_index
+from zhili.orgs.models import Grid, Organization
+
+DIVISION = "320722"  # the county's administrative division code, every id's prefix
+
+code_validator = RegexValidator(
+    rf"^{DIVISION}\d{{14}}$", f"编码应为 20 位数字，且以本县行政区划代码 {DIVISION} 开头"
+)
+
+
+class CameraKind(models.TextChoices):
+    HD_CAMERA = "hd_camera", "高清监控"
+    SMART_CHECKPOINT = "smart_checkpoint", "智能卡口"
+    E_POLICE = "e_police", "电子警察"
+    MICRO_CHECKPOINT = "micro_checkpoint", "微卡口"
+    VEHICLE_4G = "vehicle_4g", "车载4G"
+    LOOKOUT = "lookout", "高空瞭望"
+
+
+class Protocol(models.TextChoices):
+    GB28181 = "gb28181", "GB/T 28181"
+    RTSP = "rtsp", "RTSP"
+    ONVIF = "onvif", "ONVIF"
+
+
+class CameraStatus(models.TextChoices):
+    ONLINE = "online", "在线"
+    OFFLINE = "offline", "离线"
+
+
+class Camera(models.Model):
+    code = models.CharField("设备编码", max_length=20, unique=True, validators=[code_validator])
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("类型", max_length=20, choices=CameraKind.choices)
+    # WGS84; empty for a camera not placed yet.
+    lat = models.FloatField("纬度", null=True, blank=True)
+    lng = models.FloatField("经度", null=True, blank=True)
+    owner = Ref(Organization, "所属单位")
+    org_path = models.CharField(max_length=400, editable=False)
+    grid = Ref(Grid, "所在网格", null=True, on_delete=models.SET_NULL)
+    # The path of the grid's village ("" without a grid): a village sees what stands in it.
+    site_path = models.CharField(max_length=400, editable=False, blank=True)
+    protocol = models.CharField(
+        "接入协议", max_length=10, choices=Protocol.choices, default=Protocol.GB28181
+    )
+    main_stream = models.CharField("主码流地址", max_length=500, blank=True)
+    sub_stream = models.CharField("子码流地址", max_length=500, blank=True)
+    stream_username = models.CharField("取流用户名", max_length=100, blank=True)
+    stream_password = models.CharField("取流密码", max_length=200, blank=True)
+    ptz = models.BooleanField("云台", default=False)
+    status = models.CharField(
+        "状态", max_length=10, choices=CameraStatus.choices, default=CameraStatus.OFFLINE
+    )
+    last_seen_at = models.DateTimeField("最后在线", null=True, blank=True)
+    device_code = models.CharField(
+        "所属设备编码", max_length=20, validators=[code_validator], blank=True
+    )
+    # A demo camera without its own stream shows that of a live one, and says so.
+    shares_stream_of = Ref("self", "共用视频流", null=True, on_delete=models.SET_NULL)
+    is_demo = models.BooleanField("演示数据", default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "监控点位"
+        ordering = ["code"]
+        indexes = [
+            path_index("org_path", "video_camera_org_path"),
+            path_index("site_path", "video_camera_site_path"),
+            models.Index(fields=["-created_at", "-id"], name="video_camera_recent"),
+            models.Index(fields=["lat", "lng"], name="video_camera_point"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    @property
+    def password_set(self) -> bool:
+        return bool(self.stream_password)
+
+
+class CameraGrant(models.Model):
+    """An organization (a department such as 公安局) granted sight of every camera under an
+    organization's path (the county: all of them)."""
+
+    organization = Ref(Organization, "获授权单位", related_name="camera_grants")
+    area = Ref(Organization, "授权范围")
+    area_path = models.CharField(max_length=400, editable=False)
+    note = models.CharField("说明", max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "监控查看授权"
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "area"], name="video_grant_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} → {self.area}"
