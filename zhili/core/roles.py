@@ -88,6 +88,20 @@ ROLE_ONLY = frozenset(_KEY_PETITIONERS)
 # petition officers, analysts or unit heads: watching people is not part of their work.
 _CAMERAS = {Action.CAMERAS_VIEW}
 
+
+# What a township center's staff do: dispatch and handle in the township, supervise, mediate,
+# work petitions, watch its cameras, keep its grids.
+_TOWNSHIP_CENTER = (
+    _EVERYONE
+    | _CAMERAS
+    | {Action.PERSONAL_DATA_REVEAL, Action.GRIDS_MANAGE}
+    | _DISPATCH
+    | _HANDLE
+    | _SUPERVISE
+    | _DISPUTES
+    | _PETITION_WORK
+)
+
 PERMISSIONS: dict[str, set[str]] = {
     Role.COUNTY_LEADER: _EVERYONE
     | _CAMERAS
@@ -113,25 +127,12 @@ PERMISSIONS: dict[str, set[str]] = {
     | _SUPERVISE
     | _DISPUTES
     | _PETITIONS,
-    Role.TOWNSHIP_SECRETARY: _EVERYONE
-    | _CAMERAS
-    | {Action.PERSONAL_DATA_REVEAL, Action.GRIDS_MANAGE}
-    | _DISPATCH
-    | _HANDLE
-    | _SUPERVISE
-    | _DISPUTES
-    | _PETITION_WORK
+    # The secretary heads the township center: its officers' work, and a head's.
+    Role.TOWNSHIP_SECRETARY: _TOWNSHIP_CENTER
     | _PETITION_HEAD
     | {Action.RECEPTIONS_RECEIVE}
     | _KEY_PETITIONERS,
-    Role.TOWNSHIP_OFFICER: _EVERYONE
-    | _CAMERAS
-    | {Action.PERSONAL_DATA_REVEAL, Action.GRIDS_MANAGE}
-    | _DISPATCH
-    | _HANDLE
-    | _SUPERVISE
-    | _DISPUTES
-    | _PETITION_WORK,
+    Role.TOWNSHIP_OFFICER: _TOWNSHIP_CENTER,
     Role.VILLAGE_OFFICER: _EVERYONE
     | _CAMERAS
     | {Action.PERSONAL_DATA_REVEAL}
