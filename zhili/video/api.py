@@ -50,7 +50,9 @@ class CameraQuery(PageQuery):
     township: str = Field("", max_length=40, description="乡镇（街道）综治中心编码")
     village: str = Field("", max_length=40, description="村（社区）综治中心编码")
     near: str = Field(
-        "", max_length=100, description="纬度,经度,半径（米）：半径内的点位，由近及远"
+        "",
+        max_length=100,
+        description="lat,lng,radius_m（纬度、经度、半径米数，如 34.52,118.77,500）：半径内的点位，由近及远",
     )
     q: str = Field("", max_length=100, description="名称或编码")
 

@@ -104,7 +104,7 @@ def parse_near(text: str) -> Near:
         lat, lng, radius = (float(p) for p in parts)
     except ValueError as exc:
         raise InvalidInput(
-            "near 应为“纬度,经度,半径（米）”，如 34.52,118.77,500", field="near"
+            "near 应为 lat,lng,radius_m（纬度、经度、半径米数），如 34.52,118.77,500", field="near"
         ) from exc
     if not all(math.isfinite(v) for v in (lat, lng, radius)):
         raise InvalidInput("near 的数值无效", field="near")
