@@ -91,7 +91,7 @@ _CAMERAS = {Action.CAMERAS_VIEW}
 
 # What a township center's staff do: dispatch and handle in the township, supervise, mediate,
 # work petitions, watch its cameras, keep its grids.
-_TOWNSHIP_CENTER = (
+_TOWNSHIP_CENTER: set[str] = (
     _EVERYONE
     | _CAMERAS
     | {Action.PERSONAL_DATA_REVEAL, Action.GRIDS_MANAGE}
