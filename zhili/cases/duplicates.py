@@ -18,7 +18,6 @@ the case into the candidate through the workflow's `merge` transition, or dismis
 both in zhili.cases.services.duplicates (`duplicate_merge`, `duplicate_dismiss`).
 """
 
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple, TypedDict
@@ -33,6 +32,7 @@ from zhili.cases import text
 from zhili.cases.models import Case, CaseDuplicate, CaseText, DuplicateState, State
 from zhili.core.audit import audit
 from zhili.core.errors import NotFound
+from zhili.core.geo import distances_m
 from zhili.core.stamps import StampedCache
 from zhili.core.types import Actor
 from zhili.orgs.models import Grid
@@ -53,7 +53,6 @@ class DuplicateConfig:
     max_flags: int = 3
 
 
-EARTH_M = 6_371_000.0
 # Cases still waiting for a decision; later states have been dispatched or settled.
 MERGEABLE = (State.REGISTERED, State.RETURNED, State.DISPATCHED)
 
@@ -99,15 +98,6 @@ class Hit:
     score: float
     similarity: float
     distance_m: float | None
-
-
-def distances_m(lat: float, lng: float, lats: np.ndarray, lngs: np.ndarray) -> np.ndarray:
-    """Haversine distances in metres (NaN where a candidate has no point)."""
-    p1, p2 = math.radians(lat), np.radians(lats)
-    dp, dl = p2 - p1, np.radians(lngs - lng)
-    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    distances: np.ndarray = 2 * EARTH_M * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
-    return distances
 
 
 def _window_sql(place: str, count: int, *, township: bool) -> str:

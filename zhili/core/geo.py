@@ -10,12 +10,32 @@ without a geometric test (most points of a tiling). Only points in the other cel
 STRtree and the exact test.
 """
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import shapely
 from shapely.geometry import shape
+
+EARTH_RADIUS_M = 6_371_008.8  # the mean radius (IUGG)
+
+
+def distances_m(
+    lat: float, lng: float, lats: "np.ndarray | float", lngs: "np.ndarray | float"
+) -> np.ndarray:
+    """Great-circle (haversine) distances in metres from (`lat`, `lng`) to each point of
+    (`lats`, `lngs`), degrees WGS84; NaN where a point is NaN."""
+    p1, p2 = math.radians(lat), np.radians(lats)
+    dp, dl = p2 - p1, np.radians(np.subtract(lngs, lng))
+    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    distances: np.ndarray = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+    return distances
+
+
+def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """The great-circle distance in metres between two points."""
+    return float(distances_m(lat1, lng1, lat2, lng2))
 
 
 def polygon_from_geojson(geometry: dict[str, Any]) -> shapely.Geometry:

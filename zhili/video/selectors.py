@@ -9,13 +9,14 @@
   does not exist (404).
 """
 
-import base64
 import math
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from zhili.core.dossier.pages import pack_cursor, unpack_cursor
 from zhili.core.errors import InvalidInput
+from zhili.core.geo import EARTH_RADIUS_M, distance_m
 from zhili.core.roles import Action
 from zhili.core.scope import can, scope_for
 from zhili.core.selecting import filter_given, one_or_not_found
@@ -23,7 +24,6 @@ from zhili.core.types import Actor
 from zhili.orgs.models import Kind, Organization
 from zhili.video.models import Camera, CameraGrant
 
-EARTH_RADIUS_M = 6_371_008.8
 MAX_RADIUS_M = 100_000
 
 
@@ -115,14 +115,6 @@ def parse_near(text: str) -> Near:
     return Near(lat, lng, radius)
 
 
-def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance (haversine), in metres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
-
-
 def nearest(rows: QuerySet[Camera], near: Near) -> list[tuple[float, int]]:
     """(distance in metres rounded to the millimetre, id) of the cameras of `rows` within the
     radius, nearest first: a bounding box in SQL, the exact distance here."""
@@ -145,17 +137,9 @@ def nearest(rows: QuerySet[Camera], near: Near) -> list[tuple[float, int]]:
     return sorted(found)
 
 
-def _near_cursor(distance: float, pk: int) -> str:
-    return base64.urlsafe_b64encode(f"{distance:.3f}|{pk}".encode()).decode().rstrip("=")
-
-
-def _after(cursor: str) -> tuple[float, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        distance, pk = raw.split("|")
-        return float(distance), int(pk)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput("分页游标无效", field="cursor") from exc
+def _distance_and_pk(parts: list[str]) -> tuple[float, int]:
+    distance, pk = parts
+    return float(distance), int(pk)
 
 
 def near_page(
@@ -165,9 +149,11 @@ def near_page(
     distance and id of the previous page's last camera)."""
     found = nearest(rows, near)
     if cursor:
-        start = _after(cursor)
+        start = unpack_cursor(cursor, _distance_and_pk)
         found = [key for key in found if key > start]
     chosen = found[:size]
     by_pk = Camera.objects.select_related("owner").in_bulk([pk for _d, pk in chosen])
     more = len(found) > size
-    return [by_pk[pk] for _d, pk in chosen], _near_cursor(*chosen[-1]) if more else None
+    return [by_pk[pk] for _d, pk in chosen], pack_cursor(
+        f"{chosen[-1][0]:.3f}", chosen[-1][1]
+    ) if more else None

@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from zhili.core.errors import InvalidInput
 
 M = TypeVar("M", bound=models.Model)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -25,23 +26,38 @@ class Page(Generic[M]):
     next_cursor: str | None
 
 
-def encode_cursor(moment: datetime, pk: Any) -> str:
-    raw = f"{moment.isoformat()}|{pk}"
+def pack_cursor(*parts: object) -> str:
+    """A cursor: `parts` joined and base64-encoded (URL-safe, without padding)."""
+    raw = "|".join(str(part) for part in parts)
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
+def unpack_cursor(cursor: str, read: Callable[[list[str]], T]) -> T:
+    """The parts of a cursor made by `pack_cursor`, as `read` makes them; a cursor not made
+    here (any part `read` refuses with ValueError) is a 422 naming `cursor`."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        moment, pk = raw.split("|")
-        at = datetime.fromisoformat(moment)
-        # The cursors made here carry an offset; one without, or that overflows once in UTC
-        # (year 1, year 9999), was not made here.
-        if at.tzinfo is None:
-            raise ValueError(moment)
-        return at.astimezone(UTC), int(pk)
+        return read(raw.split("|"))
     except (ValueError, UnicodeDecodeError, OverflowError) as exc:
         raise InvalidInput("分页游标无效", field="cursor") from exc
+
+
+def encode_cursor(moment: datetime, pk: Any) -> str:
+    return pack_cursor(moment.isoformat(), pk)
+
+
+def _moment_and_pk(parts: list[str]) -> tuple[datetime, int]:
+    moment, pk = parts
+    at = datetime.fromisoformat(moment)
+    # The cursors made here carry an offset; one without, or that overflows once in UTC
+    # (year 1, year 9999), was not made here.
+    if at.tzinfo is None:
+        raise ValueError(moment)
+    return at.astimezone(UTC), int(pk)
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    return unpack_cursor(cursor, _moment_and_pk)
 
 
 def after_cursor(qs: QuerySet[M], field: str, cursor: str) -> QuerySet[M]:
