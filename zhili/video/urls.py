@@ -1,8 +1,8 @@
 from django.urls import path
 
-from zhili.video import views
+from zhili.video.views import cameras
 
 app_name = "video"
 urlpatterns = [
-    path("video/cameras/", views.camera_list, name="cameras"),
+    path("video/cameras/", cameras.camera_list, name="cameras"),
 ]
