@@ -181,3 +181,27 @@ class CameraView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.camera.code} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class WallLayout(models.Model):
+    """A video wall a user saved: how many tiles, which cameras in which order, and the patrol
+    (轮巡): every `patrol_seconds` the tiles move on to the next cameras of the list."""
+
+    user = Ref(
+        settings.AUTH_USER_MODEL, "用户", related_name="wall_layouts", on_delete=models.CASCADE
+    )
+    name = models.CharField("名称", max_length=50)
+    tiles = models.PositiveSmallIntegerField("分屏", default=4)
+    cameras = models.JSONField("点位编码", default=list)
+    patrol_seconds = models.PositiveSmallIntegerField("轮巡间隔（秒）", default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "视频墙布局"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="video_wall_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name}"

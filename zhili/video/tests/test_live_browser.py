@@ -1,15 +1,16 @@
 """Cameras play in the browser: Debian's chromium, a real Janus, real simulated RTSP cameras.
 A township officer opens a camera and its <video> plays (time advances, the frame is not
-blank); leaving the page ends the view. Screenshots land in test-artifacts/ (git-ignored)."""
+blank); leaving the page ends the view; a 4-tile wall plays 4 cameras' sub streams. Screenshots land in test-artifacts/ (git-ignored)."""
 
 from typing import Any
 
 import pytest
 
 from zhili.conftest import Tree, wait_until
-from zhili.video.models import CameraView
+from zhili.video.models import CameraView, LiveStream
 from zhili.video.tests.conftest import go_live
 from zhili.video.tests.engines import Cameras, JanusServer
+from zhili.video.walls import wall_layout_save
 from zhili.web.tests.conftest import ARTIFACTS, BROWSER, login, pump
 
 pytestmark = [*BROWSER, pytest.mark.real_clock]
@@ -86,3 +87,25 @@ def test_an_offline_camera_says_so_instead_of_a_black_tile(
     page.wait_for_selector(f"{tile}[data-state=failed]", timeout=10000)
     assert page.inner_text(f"{tile} [data-player-state]").startswith("离线")
     assert page.get_attribute(tile, "data-error") == "camera_offline"
+
+
+def test_a_four_tile_wall_plays_four_cameras(
+    live_server: Any,
+    page: Any,
+    gateway: JanusServer,
+    rtsp_cameras: Cameras,
+    cameras: Tree,
+    personas: Tree,
+) -> None:
+    wall = [go_live(cameras.a, rtsp_cameras, 1), go_live(cameras.b, rtsp_cameras, 2)]
+    wall += [go_live(cameras.c, rtsp_cameras, 3), go_live(cameras.d, rtsp_cameras, 4)]
+    wall_layout_save(
+        actor=personas.dispatcher, name="四画面", tiles=4, cameras=[c.code for c in wall]
+    )
+    login(page, live_server.url, "dispatcher")
+    page.goto(f"{live_server.url}/video/wall/")
+    for index in range(4):
+        assert_plays(page, f"[data-testid=tile-{index}]")
+    page.screenshot(path=str(ARTIFACTS / "video-wall.png"), full_page=True)
+    streams = LiveStream.objects.filter(closed_at=None)
+    assert set(streams.values_list("quality", flat=True)) == {"sub"} and streams.count() == 4
