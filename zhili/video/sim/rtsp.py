@@ -45,6 +45,34 @@ def launch_line(number: int, stream: str) -> str:
     )
 
 
+# The clock camera (/clock, for the latency benchmark): the whole frame white during even
+# wall-clock seconds, black during odd ones, 30 fps. A viewer that sees a flip at wall time t
+# has a glass-to-glass latency of t minus the second's start (the frame's own wait included).
+CLOCK_FPS = 30
+CLOCK_LINE = (
+    "( videotestsrc name=clock is-live=true pattern=solid-color "
+    f"! video/x-raw,width=320,height=180,framerate={CLOCK_FPS}/1 "
+    f"! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={CLOCK_FPS} bitrate=200 "
+    "! video/x-h264,profile=constrained-baseline ! rtph264pay name=pay0 pt=96 config-interval=1 )"
+)
+
+
+def _flip_with_the_clock(
+    factory: GstRtspServer.RTSPMediaFactory, media: GstRtspServer.RTSPMedia
+) -> None:
+    source = media.get_element().get_by_name("clock")
+    shown: list[bool | None] = [None]
+
+    def tick() -> bool:
+        white = int(time.time()) % 2 == 0
+        if white != shown[0]:
+            source.set_property("foreground-color", 0xFFFFFFFF if white else 0xFF000000)
+            shown[0] = white
+        return True
+
+    GLib.timeout_add(2, tick)
+
+
 def serve(host: str, port: int, count: int) -> GstRtspServer.RTSPServer:
     server = GstRtspServer.RTSPServer()
     server.set_address(host)
@@ -56,6 +84,11 @@ def serve(host: str, port: int, count: int) -> GstRtspServer.RTSPServer:
             factory.set_launch(launch_line(number, stream))
             factory.set_shared(True)
             mounts.add_factory(f"/cam{number:02d}/{stream}", factory)
+    clock = GstRtspServer.RTSPMediaFactory()
+    clock.set_launch(CLOCK_LINE)
+    clock.set_shared(True)
+    clock.connect("media-configure", _flip_with_the_clock)
+    mounts.add_factory("/clock", clock)
     if server.attach(None) == 0:
         raise SystemExit(f"cannot listen on {host}:{port}")
     return server

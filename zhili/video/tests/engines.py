@@ -8,18 +8,15 @@ browser tests follow (zhili.conftest.require_browser): `make test` installs them
 
 import os
 import shutil
-import socket
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from zhili.conftest import free_port, on_ci, wait_until
-from zhili.video.engines import SYSTEM_PYTHON, gstreamer_ready
+from zhili.conftest import free_port, on_ci
+from zhili.video.engines import camera_command, gstreamer_ready, listening, running
 from zhili.video.gateway import config, janus
-from zhili.video.management.commands.camera_sims import SCRIPT
 
 TOKEN_SECRET = "test-token-secret"
 ADMIN_KEY = "test-admin-key"
@@ -43,18 +40,14 @@ def _worker_number() -> int:
 class JanusServer:
     api_url: str
     ws_url: str
-    process: subprocess.Popen
 
     def gateway(self) -> janus.Gateway:
         return janus.Gateway(self.api_url, self.ws_url, TOKEN_SECRET, ADMIN_KEY)
 
 
-@pytest.fixture(scope="session")
-def janus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JanusServer]:
-    require_engine(shutil.which("janus") is not None, "janus (apt-get install janus)")
-    rtp_low = 30000 + 400 * _worker_number()  # each worker's media ports apart
-    janus_config = config.JanusConfig(
-        folder=tmp_path_factory.mktemp("janus"),
+def janus_config(folder: Path, rtp_low: int) -> config.JanusConfig:
+    return config.JanusConfig(
+        folder=folder,
         http_port=free_port(),
         ws_port=free_port(),
         admin_port=free_port(),
@@ -63,24 +56,21 @@ def janus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JanusServ
         admin_key=ADMIN_KEY,
         admin_secret="test-admin-secret",
     )
-    config.write(janus_config)
-    log = (janus_config.folder / "janus.log").open("w")
-    process = subprocess.Popen(  # noqa: S603
-        config.command(janus_config), stdout=log, stderr=subprocess.STDOUT
-    )
+
+
+@pytest.fixture(scope="session")
+def janus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JanusServer]:
+    require_engine(shutil.which("janus") is not None, "janus (apt-get install janus)")
+    # Each worker's media ports apart from the others'.
+    settings = janus_config(tmp_path_factory.mktemp("janus"), 30000 + 400 * _worker_number())
+    config.write(settings)
     server = JanusServer(
-        api_url=f"http://127.0.0.1:{janus_config.http_port}/janus",
-        ws_url=f"ws://127.0.0.1:{janus_config.ws_port}/",
-        process=process,
+        api_url=f"http://127.0.0.1:{settings.http_port}/janus",
+        ws_url=f"ws://127.0.0.1:{settings.ws_port}/",
     )
-    try:
-        wait_until(lambda: janus.ping(server.gateway()) or process.poll() is not None, 15, "Janus")
-        assert process.poll() is None, (janus_config.folder / "janus.log").read_text()
+    log = settings.folder / "janus.log"
+    with running(config.command(settings), log, lambda: janus.ping(server.gateway()), "Janus"):
         yield server
-    finally:
-        process.terminate()
-        process.wait(10)
-        log.close()
 
 
 @pytest.fixture
@@ -101,30 +91,14 @@ class Cameras:
         return f"rtsp://127.0.0.1:{self.port}/cam{number:02d}/{stream}"
 
 
-def _listening(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
 @pytest.fixture(scope="session")
 def rtsp_cameras(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cameras]:
     require_engine(
         gstreamer_ready(),
-        "GStreamer's RTSP server for Python (apt-get install "
-        "python3-gst-1.0 gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-{good,bad,ugly})",
+        "GStreamer's RTSP server for Python (apt-get install python3-gst-1.0 "
+        "gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-{good,bad,ugly})",
     )
     port = free_port()
-    log_path = Path(tmp_path_factory.mktemp("sims")) / "sims.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(  # noqa: S603
-            [SYSTEM_PYTHON, str(SCRIPT), "--port", str(port), "--count", "4"],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_until(lambda: _listening(port) or process.poll() is not None, 15, "the cameras")
-        assert process.poll() is None, log_path.read_text()
+    log = tmp_path_factory.mktemp("cameras") / "cameras.log"
+    with running(camera_command(port, 4), log, lambda: listening(port), "the cameras"):
         yield Cameras(port)
-    finally:
-        process.terminate()
-        process.wait(10)

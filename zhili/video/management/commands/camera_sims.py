@@ -2,14 +2,10 @@
 Debian's Python, which has GStreamer's bindings."""
 
 import os
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from zhili.video import sim
-from zhili.video.engines import SYSTEM_PYTHON
-
-SCRIPT = Path(sim.__file__).parent / "rtsp.py"
+from zhili.video.engines import SYSTEM_PYTHON, camera_command
 
 
 class Command(BaseCommand):
@@ -22,5 +18,5 @@ class Command(BaseCommand):
     def handle(self, *args: str, port: int, count: int, **options: object) -> None:
         if not os.access(SYSTEM_PYTHON, os.X_OK):
             raise CommandError(f"{SYSTEM_PYTHON} 不存在：模拟摄像机需要 Debian 的 python3-gst-1.0")
-        argv = [SYSTEM_PYTHON, str(SCRIPT), "--port", str(port), "--count", str(count)]
+        argv = camera_command(port, count)
         os.execv(argv[0], argv)  # noqa: S606 - a fixed program and our own integers
