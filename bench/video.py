@@ -99,6 +99,7 @@ def engines(folder: Path) -> Iterator[Engines]:
         ws_port=free_port(),
         admin_port=free_port(),
         rtp_ports=(42000, 42999),
+        mountpoint_ports=(43000, 43999),
         token_secret=SECRET,
         admin_key=KEY,
         admin_secret="bench",
@@ -175,8 +176,12 @@ def first_frame(page: Any, gateway: janus.Gateway, stream_id: int) -> float:
     )
     shown = page.evaluate(f"() => window.players[{index}].tile.dataset.firstFrameMs")
     if not shown:
-        raise RuntimeError(f"stream {stream_id} did not play")
-    page.evaluate(f"() => window.players[{index}].teardown()")
+        said = page.evaluate(f"() => window.players[{index}].tile.textContent")
+        raise RuntimeError(f"stream {stream_id} did not play: {said}")
+    # Gone from the page too: headless chromium plays at most 16 <video> elements at once.
+    page.evaluate(
+        f"() => {{ window.players[{index}].teardown(); window.players[{index}].tile.remove(); }}"
+    )
     return float(shown)
 
 

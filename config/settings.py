@@ -336,6 +336,9 @@ ZHILI_HEALTH_WORKER_MAX_AGE = int(os.environ.get("ZHILI_HEALTH_WORKER_MAX_AGE", 
 # A tile URL template (e.g. an internal tile server). Empty: polygons draw on a plain background.
 ZHILI_MAP_TILE_URL = os.environ.get("ZHILI_MAP_TILE_URL", "")
 ZHILI_MAP_TILE_ATTRIBUTION = os.environ.get("ZHILI_MAP_TILE_ATTRIBUTION", "")
+# The tiles' coordinate system: "wgs84", or "gcj02" for the national basemaps (高德, 天地图's
+# offset layers). Points are stored in WGS84 everywhere; a gcj02 map moves them for display.
+ZHILI_MAP_TILE_CRS = os.environ.get("ZHILI_MAP_TILE_CRS", "wgs84")
 
 # --- video (issue 14; docs/operations.md "Video") --------------------------------------------
 # The Janus instances: where the platform calls each (its HTTP API) and where browsers reach it

@@ -31,7 +31,8 @@ class JanusConfig:
     http_port: int = 8088
     ws_port: int = 8188
     admin_port: int = 7088
-    rtp_ports: tuple[int, int] = (20000, 20999)
+    rtp_ports: tuple[int, int] = (20000, 20999)  # WebRTC (ICE) media to browsers
+    mountpoint_ports: tuple[int, int] = (21000, 21999)  # RTP into mountpoints (GB/T 28181)
     host: str = "127.0.0.1"
     # An interface or address prefix ICE offers candidates on ("lo" on one machine); empty: all.
     ice_enforce: str = "lo"
@@ -105,10 +106,16 @@ def render(config: JanusConfig) -> dict[str, str]:
             "}\n"
             "admin: {\n\tadmin_ws = false\n\tadmin_wss = false\n}\n"
         ),
+        "janus.plugin.streaming.jcfg": (
+            "general: {\n"
+            f'\tadmin_key = "{config.admin_key}"\n'
+            f'\trtp_port_range = "{config.mountpoint_ports[0]}-{config.mountpoint_ports[1]}"\n'
+            "}\n"
+        ),
         # Rooms (video mediation, reception, meetings) are created by the platform too.
         **{
             f"janus.plugin.{plugin}.jcfg": f'general: {{\n\tadmin_key = "{config.admin_key}"\n}}\n'
-            for plugin in ("streaming", "videoroom", "audiobridge")
+            for plugin in ("videoroom", "audiobridge")
         },
     }
 

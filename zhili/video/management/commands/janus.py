@@ -16,12 +16,16 @@ from zhili.video.gateway import config
 
 def local_config() -> config.JanusConfig:
     low, _, high = os.environ.get("JANUS_RTP_PORTS", "20000-20999").partition("-")
+    mount_low, _, mount_high = os.environ.get("JANUS_MOUNTPOINT_PORTS", "21000-21999").partition(
+        "-"
+    )
     return config.JanusConfig(
         folder=settings.VAR_DIR / "janus",
         http_port=urlsplit(settings.JANUS_API_URLS[0]).port or 8088,
         ws_port=urlsplit(settings.JANUS_WS_URLS[0]).port or 8188,
         admin_port=int(os.environ.get("JANUS_ADMIN_PORT", "7088")),
         rtp_ports=(int(low), int(high)),
+        mountpoint_ports=(int(mount_low), int(mount_high)),
         host=os.environ.get("JANUS_BIND", "127.0.0.1"),
         ice_enforce=os.environ.get("JANUS_ICE_ENFORCE", "lo"),
         token_secret=settings.JANUS_TOKEN_SECRET,

@@ -146,7 +146,7 @@
       self.show("", "playing");
     };
     this.timer = setTimeout(function () {
-      self.fail({ code: "stream_timeout", message: "拉流超时：" + FRAME_TIMEOUT_MS / 1000 + " 秒内未收到画面" });
+      self.fail({ code: "stream_timeout", message: FRAME_TIMEOUT_MS / 1000 + " 秒内未收到画面" });
     }, FRAME_TIMEOUT_MS);
     janus.onevent = function (message) { self.janusEvent(message); };
     return janus.open()
@@ -184,13 +184,14 @@
       this.answerOffer(message).catch(function (error) { self.fail(error); });
     } else if (message.janus === "hangup" || message.janus === "closed") {
       if (this.tile.dataset.state === "playing") {
-        this.fail({ code: "stream_ended", message: "视频已中断：" + (message.reason || "网关连接关闭") });
+        this.fail({ code: "stream_ended", message: message.reason || "网关连接关闭" });
       }
     }
   };
 
   var MESSAGES = {
     camera_offline: "离线",
+    stream_ended: "视频已中断",
     gateway_unavailable: "视频网关未运行",
     gateway_unreachable: "无法连接视频网关",
     stream_timeout: "拉流超时",
