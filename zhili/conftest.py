@@ -132,7 +132,8 @@ def require_browser(path: str = CHROMIUM) -> None:
 @pytest.fixture(autouse=True)
 def fixed_clock(request: pytest.FixtureRequest) -> Iterator[None]:
     # A test that talks to another process (a server, Redis message expiry) keeps real time.
-    if PROCESS_CLOCK or request.node.get_closest_marker("real_clock"):
+    real = ("real_clock", "video_engines")
+    if PROCESS_CLOCK or any(request.node.get_closest_marker(name) for name in real):
         yield
         return
     with time_machine.travel(TEST_EPOCH, tick=True):

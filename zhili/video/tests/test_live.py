@@ -20,7 +20,7 @@ from zhili.video.models import CameraStatus, CameraView, LiveStream
 from zhili.video.tests.conftest import go_live
 from zhili.video.tests.engines import TOKEN_SECRET, Cameras, JanusServer
 
-pytestmark = [pytest.mark.real_clock, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.video_engines, pytest.mark.django_db(transaction=True)]
 
 
 def mountpoint(server: JanusServer, stream_id: int) -> dict[str, object] | None:

@@ -13,7 +13,7 @@ from zhili.video.tests.engines import Cameras, JanusServer
 from zhili.video.walls import wall_layout_save
 from zhili.web.tests.conftest import ARTIFACTS, BROWSER, login, pump
 
-pytestmark = [*BROWSER, pytest.mark.real_clock]
+pytestmark = [*BROWSER, pytest.mark.video_engines]
 
 # The average spread of the frame's pixels around their mean: a black or grey tile is near 0.
 FRAME_SPREAD = """(video) => {
