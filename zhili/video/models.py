@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from zhili.cases.models import Case
 from zhili.core.fields import Ref, path_index
 from zhili.orgs.models import Grid, Organization
 
@@ -109,3 +110,31 @@ class CameraGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} → {self.area}"
+
+
+class AlarmSource(models.TextChoices):
+    WEBHOOK = "webhook", "智能分析推送"
+    GB28181 = "gb28181", "GB/T 28181 报警通知"
+
+
+class CameraAlarm(models.Model):
+    """A camera alarm and the case it became (channel `video`, external id = `alarm_id`).
+
+    The case names its camera through this row, kept by the video app (cases never import
+    video): the case page shows it through a panel (zhili.video.panels)."""
+
+    alarm_id = models.CharField("告警编号", max_length=100, unique=True)
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="camera_alarm")
+    camera = Ref(Camera, "监控点位", related_name="alarms")
+    type = models.CharField("告警类型", max_length=50, blank=True)
+    occurred_at = models.DateTimeField("告警时间")
+    description = models.TextField("告警描述", blank=True)
+    source = models.CharField("来源", max_length=10, choices=AlarmSource.choices)
+    received_at = models.DateTimeField("接收时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "视频告警"
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.alarm_id} {self.camera_id}"

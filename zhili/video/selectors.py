@@ -137,6 +137,23 @@ def nearest(rows: QuerySet[Camera], near: Near) -> list[tuple[float, int]]:
     return sorted(found)
 
 
+def cameras_near(*, user: Actor, near: Near, limit: int) -> list[Camera]:
+    """The first `limit` cameras `user` sees within the radius of the point, nearest first,
+    each with its `distance_m` (the case page's panel of cameras near the case)."""
+    found = nearest(Camera.objects.filter(camera_scope(user)), near)[:limit]
+    by_pk = Camera.objects.select_related("owner").in_bulk([pk for _d, pk in found])
+    cameras = []
+    for distance, pk in found:
+        camera = by_pk[pk]
+        camera.distance_m = distance  # type: ignore[attr-defined]
+        cameras.append(camera)
+    return cameras
+
+
+def camera_visible(user: Actor, camera: Camera) -> bool:
+    return Camera.objects.filter(camera_scope(user), pk=camera.pk).exists()
+
+
 def _distance_and_pk(parts: list[str]) -> tuple[float, int]:
     distance, pk = parts
     return float(distance), int(pk)
