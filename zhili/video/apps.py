@@ -8,7 +8,8 @@ class VideoConfig(AppConfig):
 
     def ready(self) -> None:
         from zhili.cases.panels import CASE_PANELS
-        from zhili.video.panels import case_alarm, nearby_cameras
+        from zhili.video.panels import camera_clips, case_alarm, nearby_cameras
 
         CASE_PANELS.register("camera_alarms", case_alarm)
         CASE_PANELS.register("nearby_cameras", nearby_cameras)
+        CASE_PANELS.register("camera_clips", camera_clips)

@@ -6,11 +6,12 @@ copied onto the row so that the scope filter is an index range on each: the owne
 Stream credentials are stored for the platform's own pulls and never shown (docs/api.md).
 """
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
-from zhili.cases.models import Case
+from zhili.cases.models import Case, CaseAttachment
 from zhili.core.fields import Ref, path_index
 from zhili.orgs.models import Grid, Organization
 
@@ -138,3 +139,46 @@ class CameraAlarm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alarm_id} {self.camera_id}"
+
+
+class ClipState(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RECORDING = "recording", "录制中"
+    DONE = "done", "已存入附件"
+    FAILED = "failed", "录制失败"
+
+
+class CameraClip(models.Model):
+    """A clip recorded from a camera into a case's attachments as evidence (录像取证): asked
+    for by an officer, recorded by the worker (ffmpeg stream copy), its progress kept here."""
+
+    case = Ref(Case, "工单", related_name="camera_clips")
+    camera = Ref(Camera, "监控点位", related_name="clips")
+    seconds = models.PositiveSmallIntegerField("时长（秒）")
+    state = models.CharField(
+        "状态", max_length=10, choices=ClipState.choices, default=ClipState.QUEUED
+    )
+    recorded_seconds = models.FloatField("已录制（秒）", default=0)
+    requested_by = Ref(settings.AUTH_USER_MODEL, "申请人")
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    attachment = Ref(CaseAttachment, "附件", null=True, on_delete=models.SET_NULL)
+    error = models.CharField("失败原因", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "录像取证"
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.camera_id} {self.seconds}s"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ClipState.DONE, ClipState.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.state == ClipState.DONE:
+            return 100
+        return min(99, int(100 * self.recorded_seconds / max(self.seconds, 1)))

@@ -22,7 +22,7 @@ from zhili.core.scope import can, scope_for
 from zhili.core.selecting import filter_given, one_or_not_found
 from zhili.core.types import Actor
 from zhili.orgs.models import Kind, Organization
-from zhili.video.models import Camera, CameraGrant
+from zhili.video.models import Camera, CameraClip, CameraGrant
 
 MAX_RADIUS_M = 100_000
 
@@ -174,3 +174,15 @@ def near_page(
     return [by_pk[pk] for _d, pk in chosen], pack_cursor(
         f"{chosen[-1][0]:.3f}", chosen[-1][1]
     ) if more else None
+
+
+# --- clips ---------------------------------------------------------------------------------------
+
+
+def clips_rows() -> QuerySet[CameraClip]:
+    return CameraClip.objects.select_related("case", "camera", "requested_by", "attachment")
+
+
+def case_clips(case_id: int) -> list[CameraClip]:
+    """The clips recorded for a case (whose page the viewer sees), newest first."""
+    return list(clips_rows().filter(case_id=case_id))

@@ -1,15 +1,18 @@
-"""The staff pages of the camera register: the list (监控点位), scoped by the selectors."""
+"""The staff pages of the camera register: the list (监控点位), scoped by the selectors; and\nthe clips recorded into a case from its page (录像取证)."""
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
+from zhili.cases.views.common import error_status, get_case_or_404, go
+from zhili.core.errors import DomainError
 from zhili.core.roles import Action
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.selectors import township_list
 from zhili.orgs.views import requires
-from zhili.video import selectors
+from zhili.video import clips, selectors
 from zhili.video.forms import CameraFilterForm
 
 PAGE_SIZE = 50
@@ -38,3 +41,38 @@ def camera_list(request: StaffRequest) -> HttpResponse:
     }
     template = "video/_camera_list.html" if request.htmx else "video/cameras.html"
     return render(request, template, context)
+
+
+# --- clips as evidence (on the case page) ------------------------------------------------------
+
+
+@requires(Action.CAMERAS_VIEW)
+@require_POST
+def clip_start(request: StaffRequest, case_no: str) -> HttpResponse:
+    """Record a clip of a camera into the case's attachments (the worker does it)."""
+    case = get_case_or_404(request.user, case_no)
+    try:
+        seconds = int(request.POST.get("seconds") or clips.DEFAULT_SECONDS)
+    except ValueError:
+        seconds = -1  # refused below, naming the field
+    try:
+        clips.clip_request(
+            actor=request.user,
+            case=case,
+            camera_code=request.POST.get("camera", ""),
+            seconds=seconds,
+        )
+    except DomainError as exc:
+        context = {"message": exc.message}
+        return render(request, "video/_clip_error.html", context, status=error_status(exc))
+    return go(request, reverse("cases:detail", args=[case.case_no]) + "#case-clips")
+
+
+@requires(Action.CAMERAS_VIEW)
+@require_GET
+def clip_progress(request: StaffRequest, pk: int) -> HttpResponse:
+    """One clip's row, polled by the case page while it records; 404 unless its case is
+    the user's."""
+    clip = get_object_or_404(selectors.clips_rows(), pk=pk)
+    get_case_or_404(request.user, clip.case.case_no)
+    return render(request, "video/_clip.html", {"clip": clip})
