@@ -2,11 +2,11 @@
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from zhili.cases.views.common import error_status, get_case_or_404, go
+from zhili.cases.views.common import error_status, get_case_or_404
 from zhili.core.errors import DomainError
 from zhili.core.roles import Action
 from zhili.orgs.auth import StaffRequest
@@ -65,7 +65,9 @@ def clip_start(request: StaffRequest, case_no: str) -> HttpResponse:
     except DomainError as exc:
         context = {"message": exc.message}
         return render(request, "video/_clip_error.html", context, status=error_status(exc))
-    return go(request, reverse("cases:detail", args=[case.case_no]) + "#case-clips")
+    if request.htmx:  # from the case page: reload it (a redirect to its own #anchor would not)
+        return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+    return redirect(reverse("cases:detail", args=[case.case_no]) + "#case-clips")
 
 
 @requires(Action.CAMERAS_VIEW)

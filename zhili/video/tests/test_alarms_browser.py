@@ -1,13 +1,20 @@
 """A village officer opens a case raised by a camera alarm: the alarm's camera, its snapshot
 and the cameras near the case that the officer sees, nearest first, each linked to its view.
+A dispatcher records a clip from one of them and watches its progress.
 
-Run with `pytest -m browser`. The screenshot lands in test-artifacts/ (git-ignored).
+Run with `pytest -m browser`. The screenshots land in test-artifacts/ (git-ignored).
 """
+
+import threading
 
 from django.utils import timezone
 
 from zhili.video.alarms import Alarm, alarm_to_case
+from zhili.video.clips import clip_record
+from zhili.video.models import CameraClip
+from zhili.video.services import camera_save
 from zhili.video.tests.test_alarms import P, Q, R, X, jpeg, security, spot  # noqa: F401
+from zhili.video.tests.test_clips import rtsp_port  # noqa: F401 - fixture
 from zhili.web.tests.conftest import (  # noqa: F401 - fixtures
     ARTIFACTS,
     BROWSER,
@@ -43,3 +50,38 @@ def test_the_case_page_shows_the_cameras_nearby(live_server, personas, spot, jpe
     assert page.locator("[data-testid=case-camera-alarm]").is_visible()
     assert page.locator("[data-testid=attachment-link]").count() == 1
     page.screenshot(path=str(ARTIFACTS / "case-nearby-cameras.png"), full_page=True)
+
+
+def test_an_officer_records_a_clip_and_watches_it_progress(
+    live_server,
+    personas,
+    spot,  # noqa: F811
+    rtsp_port,  # noqa: F811
+    page,  # noqa: F811
+):
+    ARTIFACTS.mkdir(exist_ok=True)
+    spot.x.main_stream = f"rtsp://admin:s3cret@127.0.0.1:{rtsp_port}/cam"
+    camera_save(actor=None, camera=spot.x)
+    alarm = Alarm(alarm_id="AL-BROWSER-2", camera=X, occurred_at=timezone.now(), description="聚集")
+    case, _created = alarm_to_case(alarm=alarm)
+    base = live_server.url
+    login(page, base, "dispatcher")
+    page.goto(f"{base}/cases/{case.case_no}/")
+    form = page.locator(f"[data-testid=record-{X}]")
+    form.locator("input[name=seconds]").fill("4")
+    form.locator("button").click()
+    row = page.locator("[data-testid^=clip-][data-state]")
+    row.wait_for()
+    clip = CameraClip.objects.get()
+    worker = threading.Thread(target=clip_record, args=(clip.pk,))
+    worker.start()
+    page.locator("[data-state=recording]").wait_for(timeout=10_000)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=clip-progress]').value > 0", timeout=10_000
+    )
+    page.screenshot(path=str(ARTIFACTS / "case-clip-recording.png"), full_page=True)
+    worker.join(timeout=30)
+    page.locator("[data-state=done]").wait_for(timeout=10_000)
+    assert page.locator("[data-testid=clip-attachment]").count() == 1
+    assert page.locator("[data-testid=case-nearby-cameras]").is_visible()  # the page stays
+    page.screenshot(path=str(ARTIFACTS / "case-clip-done.png"), full_page=True)
