@@ -104,15 +104,13 @@ def _existing(alarm_id: str) -> Case | None:
 
 
 @transaction.atomic
-def alarm_to_case(
-    *, alarm: Alarm, source: str = AlarmSource.WEBHOOK, raw: dict[str, object] | None = None
-) -> tuple[Case, bool]:
+def alarm_to_case(*, alarm: Alarm, source: str = AlarmSource.WEBHOOK) -> tuple[Case, bool]:
     """The case of `alarm`: registered now (True) or the one registered before (False).
 
     Idempotent on the alarm id (the case's external id on the channel `video`): concurrent
     deliveries of one alarm all try to insert, the unique constraint lets one win, the others
-    roll back to their savepoint and return the winner's case. `raw` is not kept: the alarm's
-    fields are.
+    roll back to their savepoint and return the winner's case. `source`: `webhook` or
+    `gb28181` (AlarmSource), kept on the CameraAlarm row.
     """
     alarm_id, occurred_at, camera = _checked(alarm)
     existing = _existing(alarm_id)
