@@ -3,6 +3,8 @@ names the case's template reads, zhili.cases.panels): the alarm the case came fr
 camera, the cameras near the case's point that the viewer sees (with a button to record a clip
 for whoever may add attachments), and the clips recorded for the case."""
 
+from django.urls import reverse
+
 from zhili.cases.models import Case
 from zhili.cases.services import check_may_attach
 from zhili.core.errors import DomainError
@@ -16,8 +18,7 @@ NEAR_LIMIT = 20
 
 
 def camera_href(camera: Camera) -> str:
-    # The single view (zhili.video.views); a fixed path until that page is routed by name.
-    return f"/video/cameras/{camera.code}/"
+    return reverse("video:camera", args=[camera.code])  # the single view, where it plays
 
 
 def case_alarm(user: Actor, case: Case) -> list[CameraAlarm]:

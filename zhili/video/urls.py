@@ -1,10 +1,14 @@
 from django.urls import path
 
-from zhili.video import views
+from zhili.video.views import cameras, clips, live
 
 app_name = "video"
 urlpatterns = [
-    path("video/cameras/", views.camera_list, name="cameras"),
-    path("video/cases/<str:case_no>/clips/", views.clip_start, name="clip_start"),
-    path("video/clips/<int:pk>/", views.clip_progress, name="clip"),
+    path("video/cameras/", cameras.camera_list, name="cameras"),
+    path("video/cameras/<str:code>/", live.camera_detail, name="camera"),
+    path("video/wall/", live.wall, name="wall"),
+    path("video/wall/save/", live.wall_save, name="wall_save"),
+    path("video/wall/<int:layout_id>/delete/", live.wall_delete, name="wall_delete"),
+    path("video/cases/<str:case_no>/clips/", clips.clip_start, name="clip_start"),
+    path("video/clips/<int:pk>/", clips.clip_progress, name="clip"),
 ]

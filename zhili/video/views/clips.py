@@ -1,6 +1,6 @@
-"""The staff pages of the camera register: the list (监控点位), scoped by the selectors; and\nthe clips recorded into a case from its page (录像取证)."""
+"""The clips recorded into a case from its page (录像取证): the request, and each clip's row,
+which the page polls while it records."""
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,40 +10,8 @@ from zhili.cases.views.common import error_status, get_case_or_404
 from zhili.core.errors import DomainError
 from zhili.core.roles import Action
 from zhili.orgs.auth import StaffRequest
-from zhili.orgs.selectors import township_list
 from zhili.orgs.views import requires
 from zhili.video import clips, selectors
-from zhili.video.forms import CameraFilterForm
-
-PAGE_SIZE = 50
-
-
-@requires(Action.CAMERAS_VIEW)
-@require_GET
-def camera_list(request: StaffRequest) -> HttpResponse:
-    form = CameraFilterForm(request.GET)
-    form.is_valid()  # invalid values are dropped from cleaned_data
-    data = form.cleaned_data
-    filters = selectors.CameraFilters(
-        kind=data.get("kind", ""),
-        status=data.get("status", ""),
-        township=data.get("township", ""),
-        q=data.get("q", ""),
-    )
-    rows = selectors.camera_list(user=request.user, filters=filters).order_by("code")
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "filters": form,
-        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
-        "townships": township_list(user=request.user),
-        "query": query.urlencode(),
-    }
-    template = "video/_camera_list.html" if request.htmx else "video/cameras.html"
-    return render(request, template, context)
-
-
-# --- clips as evidence (on the case page) ------------------------------------------------------
 
 
 @requires(Action.CAMERAS_VIEW)
