@@ -14,7 +14,6 @@ from zhili.video.clips import clip_record
 from zhili.video.models import CameraClip
 from zhili.video.services import camera_save
 from zhili.video.tests.test_alarms import P, Q, R, X, jpeg, security, spot  # noqa: F401
-from zhili.video.tests.test_clips import rtsp_port  # noqa: F401 - fixture
 from zhili.web.tests.conftest import (  # noqa: F401 - fixtures
     ARTIFACTS,
     BROWSER,
@@ -56,11 +55,11 @@ def test_an_officer_records_a_clip_and_watches_it_progress(
     live_server,
     personas,
     spot,  # noqa: F811
-    rtsp_port,  # noqa: F811
+    rtsp_cameras,
     page,  # noqa: F811
 ):
     ARTIFACTS.mkdir(exist_ok=True)
-    spot.x.main_stream = f"rtsp://admin:s3cret@127.0.0.1:{rtsp_port}/cam"
+    spot.x.main_stream = rtsp_cameras.url(1).replace("rtsp://", "rtsp://admin:s3cret@")
     camera_save(actor=None, camera=spot.x)
     alarm = Alarm(alarm_id="AL-BROWSER-2", camera=X, occurred_at=timezone.now(), description="聚集")
     case, _created = alarm_to_case(alarm=alarm)

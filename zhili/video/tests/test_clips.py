@@ -1,11 +1,7 @@
-"""Clips as evidence (录像取证): recorded by the worker from a real RTSP camera (GStreamer's RTSP
-server under Debian's python3) with ffmpeg stream copy into the case's attachments, audited,
-its progress on the case page; a stream that cannot be reached fails without showing its
-password."""
-
-import subprocess
-from collections.abc import Iterator
-from pathlib import Path
+"""Clips as evidence (录像取证): recorded by the worker from a real RTSP camera (the simulated
+cameras, zhili/video/sim/rtsp.py, on GStreamer) with ffmpeg stream copy into the case's
+attachments, audited, its progress on the case page; a stream that cannot be reached fails
+without showing its password."""
 
 import pytest
 from django.core.management import call_command
@@ -20,26 +16,8 @@ from zhili.video.alarms import Alarm, alarm_to_case
 from zhili.video.clips import clip_record, clip_request
 from zhili.video.models import Camera, CameraClip, ClipState
 from zhili.video.services import camera_save
+from zhili.video.tests.engines import Cameras
 from zhili.video.tests.test_alarms import X, security, spot  # noqa: F401 - fixtures
-
-SOURCE = Path(__file__).with_name("rtsp_source.py")
-SYSTEM_PYTHON = "/usr/bin/python3"
-
-
-@pytest.fixture(scope="module")
-def rtsp_port() -> Iterator[int]:
-    """A live RTSP camera at rtsp://127.0.0.1:PORT/cam for the module's tests."""
-    port = free_port()
-    process = subprocess.Popen(  # noqa: S603
-        [SYSTEM_PYTHON, str(SOURCE), str(port)], stdout=subprocess.PIPE, text=True
-    )
-    assert process.stdout is not None
-    if process.stdout.readline().strip() != "ready":
-        process.kill()
-        pytest.fail("the RTSP test camera did not start")
-    yield port
-    process.terminate()
-    process.wait(timeout=5)
 
 
 def streaming(camera: Camera, url: str) -> Camera:
@@ -59,9 +37,10 @@ def test_the_worker_records_a_clip_into_the_attachments(
     personas: Tree,
     spot: Tree,  # noqa: F811
     case: Case,
-    rtsp_port: int,
+    rtsp_cameras: Cameras,
 ) -> None:
-    streaming(spot.x, f"rtsp://admin:s3cret@127.0.0.1:{rtsp_port}/cam")
+    # The credentials reach the camera in the URL (the simulator takes any).
+    streaming(spot.x, rtsp_cameras.url(1).replace("rtsp://", "rtsp://admin:s3cret@"))
     client.force_login(personas.dispatcher)
     page = client.get(f"/cases/{case.case_no}/").content.decode()
     assert f'data-testid="record-{X}"' in page  # the dispatch side may record
