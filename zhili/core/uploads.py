@@ -53,13 +53,15 @@ def sniff(head: bytes) -> Kind | None:
     return None
 
 
-def check_upload(upload: UploadedFile, *, field: str = "attachments") -> Kind:
+def check_upload(
+    upload: UploadedFile, *, field: str = "attachments", max_bytes: int = MAX_BYTES
+) -> Kind:
     """The file's real type, or InvalidInput naming `field` (too large, empty or not allowed)."""
     size = upload.size or 0
     if size == 0:
         raise InvalidInput(f"附件“{upload.name}”是空文件", field=field)
-    if size > MAX_BYTES:
-        raise InvalidInput(f"附件“{upload.name}”超过 {MAX_BYTES // 1024 // 1024} MB", field=field)
+    if size > max_bytes:
+        raise InvalidInput(f"附件“{upload.name}”超过 {max_bytes // 1024 // 1024} MB", field=field)
     upload.seek(0)
     head = upload.read(65536)  # enough to see the first entries of an Office zip
     upload.seek(0)

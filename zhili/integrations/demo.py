@@ -1,4 +1,4 @@
-"""The integrations demo: the four push sources (secrets generated and stored, never printed;
+"""The integrations demo: the five push sources (camera alarms among them) (secrets generated and stored, never printed;
 the 推送对接 page shows them masked and rotates them) and a category mapping of the texts the
 platforms really send to the demo catalog (zhili/cases/demo/catalog.py). Idempotent."""
 
@@ -17,6 +17,9 @@ SOURCES = {
     PushChannel.EMERGENCY: "东海县公安局110指挥中心（非警务警情分流）",
     PushChannel.CITY_MANAGEMENT: "东海县数字城管监督指挥中心",
     PushChannel.PETITION: "江苏省阳光信访信息系统",
+    # Camera alarms (POST /api/v1/integrations/camera-alarms) also need an API key of the
+    # channel `video`, issued on the 接口密钥 page when a box is connected.
+    PushChannel.VIDEO: "东海县公安局视频智能分析平台",
 }
 FALLBACK = "QT01"  # 其他 › 政策咨询: no responsibility rule, the county center dispatches it
 

@@ -45,6 +45,8 @@ class PushChannel(models.TextChoices):
     EMERGENCY = Channel.EMERGENCY.value, Channel.EMERGENCY.label
     CITY_MANAGEMENT = Channel.CITY_MANAGEMENT.value, Channel.CITY_MANAGEMENT.label
     PETITION = Channel.PETITION.value, Channel.PETITION.label
+    # Camera alarms, signed the same way but posted to /integrations/camera-alarms.
+    VIDEO = Channel.VIDEO.value, Channel.VIDEO.label
 
 
 class PushSource(models.Model):

@@ -5,7 +5,8 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from zhili.video.models import Camera, CameraGrant
+from zhili.core.admin import ViewOnly
+from zhili.video.models import Camera, CameraAlarm, CameraClip, CameraGrant
 from zhili.video.services import camera_grant, camera_save
 
 SECRET_INPUT = forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"})
@@ -90,3 +91,22 @@ class CameraGrantAdmin(admin.ModelAdmin):
             note=obj.note,
         )
         obj.pk, obj.area_path = grant.pk, grant.area_path
+
+
+@admin.register(CameraAlarm)
+class CameraAlarmAdmin(ViewOnly):
+    """Alarms become cases through zhili.video.alarms only."""
+
+    list_display = ["occurred_at", "alarm_id", "camera", "type", "source", "case"]
+    list_filter = ["source", "type"]
+    search_fields = ["alarm_id", "camera__code"]
+    raw_id_fields = ["case", "camera"]
+
+
+@admin.register(CameraClip)
+class CameraClipAdmin(ViewOnly):
+    """Clips are asked for on the case page and recorded by the worker."""
+
+    list_display = ["requested_at", "case", "camera", "seconds", "state", "requested_by"]
+    list_filter = ["state"]
+    raw_id_fields = ["case", "camera", "requested_by", "attachment"]

@@ -9,6 +9,14 @@ class VideoConfig(AppConfig):
     label = "video"
     verbose_name = "治安监控"
 
+    def ready(self) -> None:
+        from zhili.cases.panels import CASE_PANELS
+        from zhili.video.panels import camera_clips, case_alarm, nearby_cameras
+
+        CASE_PANELS.register("camera_alarms", case_alarm)
+        CASE_PANELS.register("nearby_cameras", nearby_cameras)
+        CASE_PANELS.register("camera_clips", camera_clips)
+
     def background_processes(self, warn: Callable[[str], object]) -> list[str]:
         """What `zhili serve --with-background` runs for video (ZHILI_VIDEO_ENGINES=local, the
         default): Janus and the demo's simulated cameras. Without their Debian packages the

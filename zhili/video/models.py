@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from zhili.cases.models import Case, CaseAttachment
 from zhili.core.fields import Ref, path_index
 from zhili.orgs.models import Grid, Organization
 
@@ -205,3 +206,74 @@ class WallLayout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.name}"
+
+
+class AlarmSource(models.TextChoices):
+    WEBHOOK = "webhook", "智能分析推送"
+    GB28181 = "gb28181", "GB/T 28181 报警通知"
+
+
+class CameraAlarm(models.Model):
+    """A camera alarm and the case it became (channel `video`, external id = `alarm_id`).
+
+    The case names its camera through this row, kept by the video app (cases never import
+    video): the case page shows it through a panel (zhili.video.panels)."""
+
+    alarm_id = models.CharField("告警编号", max_length=100, unique=True)
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="camera_alarm")
+    camera = Ref(Camera, "监控点位", related_name="alarms")
+    type = models.CharField("告警类型", max_length=50, blank=True)
+    occurred_at = models.DateTimeField("告警时间")
+    description = models.TextField("告警描述", blank=True)
+    source = models.CharField("来源", max_length=10, choices=AlarmSource.choices)
+    received_at = models.DateTimeField("接收时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "视频告警"
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.alarm_id} {self.camera_id}"
+
+
+class ClipState(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RECORDING = "recording", "录制中"
+    DONE = "done", "已存入附件"
+    FAILED = "failed", "录制失败"
+
+
+class CameraClip(models.Model):
+    """A clip recorded from a camera into a case's attachments as evidence (录像取证): asked
+    for by an officer, recorded by the worker (ffmpeg stream copy), its progress kept here."""
+
+    case = Ref(Case, "工单", related_name="camera_clips")
+    camera = Ref(Camera, "监控点位", related_name="clips")
+    seconds = models.PositiveSmallIntegerField("时长（秒）")
+    state = models.CharField(
+        "状态", max_length=10, choices=ClipState.choices, default=ClipState.QUEUED
+    )
+    recorded_seconds = models.FloatField("已录制（秒）", default=0)
+    requested_by = Ref(settings.AUTH_USER_MODEL, "申请人")
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    attachment = Ref(CaseAttachment, "附件", null=True, on_delete=models.SET_NULL)
+    error = models.CharField("失败原因", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "录像取证"
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.camera_id} {self.seconds}s"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ClipState.DONE, ClipState.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.state == ClipState.DONE:
+            return 100
+        return min(99, int(100 * self.recorded_seconds / max(self.seconds, 1)))

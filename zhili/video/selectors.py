@@ -22,7 +22,7 @@ from zhili.core.scope import can, scope_for
 from zhili.core.selecting import filter_given, one_or_not_found
 from zhili.core.types import Actor
 from zhili.orgs.models import Kind, Organization
-from zhili.video.models import Camera, CameraGrant, CameraView, WallLayout
+from zhili.video.models import Camera, CameraClip, CameraGrant, CameraView, WallLayout
 
 MAX_RADIUS_M = 100_000
 
@@ -156,6 +156,23 @@ def nearest(rows: QuerySet[Camera], near: Near) -> list[tuple[float, int]]:
     return sorted(found)
 
 
+def cameras_near(*, user: Actor, near: Near, limit: int) -> list[Camera]:
+    """The first `limit` cameras `user` sees within the radius of the point, nearest first,
+    each with its `distance_m` (the case page's panel of cameras near the case)."""
+    found = nearest(Camera.objects.filter(camera_scope(user)), near)[:limit]
+    by_pk = Camera.objects.select_related("owner").in_bulk([pk for _d, pk in found])
+    cameras = []
+    for distance, pk in found:
+        camera = by_pk[pk]
+        camera.distance_m = distance  # type: ignore[attr-defined]
+        cameras.append(camera)
+    return cameras
+
+
+def camera_visible(user: Actor, camera: Camera) -> bool:
+    return Camera.objects.filter(camera_scope(user), pk=camera.pk).exists()
+
+
 def _distance_and_pk(parts: list[str]) -> tuple[float, int]:
     distance, pk = parts
     return float(distance), int(pk)
@@ -176,3 +193,15 @@ def near_page(
     return [by_pk[pk] for _d, pk in chosen], pack_cursor(
         f"{chosen[-1][0]:.3f}", chosen[-1][1]
     ) if more else None
+
+
+# --- clips ---------------------------------------------------------------------------------------
+
+
+def clips_rows() -> QuerySet[CameraClip]:
+    return CameraClip.objects.select_related("case", "camera", "requested_by", "attachment")
+
+
+def case_clips(case_id: int) -> list[CameraClip]:
+    """The clips recorded for a case (whose page the viewer sees), newest first."""
+    return list(clips_rows().filter(case_id=case_id))

@@ -2,7 +2,7 @@
 stands (its grid and the paths the scope reads). The inventory import is in `inventory.py`."""
 
 from collections.abc import Sequence
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from django.db import transaction
 from django.utils import timezone
@@ -48,6 +48,20 @@ def split_credentials(url: str, *, field: str) -> tuple[str, str, str]:
     host = parts.netloc.rpartition("@")[2]
     clean = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
     return clean, parts.username or "", parts.password or ""
+
+
+def stream_url(camera: Camera, *, main: bool = True) -> str:
+    """The stream address with the camera's credentials put back, for the platform's own pulls
+    (a clip, a gateway); never shown or logged."""
+    url = camera.main_stream if main else (camera.sub_stream or camera.main_stream)
+    if not url or not camera.stream_username:
+        return url
+    parts = urlsplit(url)
+    login = quote(camera.stream_username, safe="")
+    if camera.stream_password:
+        login += ":" + quote(camera.stream_password, safe="")
+    netloc = f"{login}@{parts.netloc}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 def camera_save(*, actor: SystemActor, camera: Camera, password: str | None = None) -> Camera:

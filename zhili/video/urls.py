@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhili.video.views import cameras, live
+from zhili.video.views import cameras, clips, live
 
 app_name = "video"
 urlpatterns = [
@@ -9,4 +9,6 @@ urlpatterns = [
     path("video/wall/", live.wall, name="wall"),
     path("video/wall/save/", live.wall_save, name="wall_save"),
     path("video/wall/<int:layout_id>/delete/", live.wall_delete, name="wall_delete"),
+    path("video/cases/<str:case_no>/clips/", clips.clip_start, name="clip_start"),
+    path("video/clips/<int:pk>/", clips.clip_progress, name="clip"),
 ]

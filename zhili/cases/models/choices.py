@@ -14,6 +14,9 @@ class Channel(models.TextChoices):
     DEPARTMENT_REFERRAL = "department_referral", "部门转办"
     OPEN311 = "open311", "Open311接口"
     WALK_IN = "walk_in", "窗口来访"
+    # A camera alarm (an analytics box's webhook or a GB/T 28181 alarm notification),
+    # registered by zhili.video.alarms.
+    VIDEO = "video", "视频巡查发现"
 
 
 class Urgency(models.TextChoices):

@@ -17,7 +17,7 @@ The parts: `intake` (受理: `Intake` with its `Reported` part, `case_register`,
 share: the timeline row and the side check).
 """
 
-from zhili.cases.services.attachments import case_attach
+from zhili.cases.services.attachments import case_attach, check_may_attach
 from zhili.cases.services.citizen import case_lookup_by_citizen, case_rate_by_citizen
 from zhili.cases.services.duplicates import duplicate_dismiss, duplicate_merge
 from zhili.cases.services.intake import (
@@ -38,6 +38,7 @@ __all__ = [
     "case_lookup_by_citizen",
     "case_rate_by_citizen",
     "case_register",
+    "check_may_attach",
     "check_transition",
     "duplicate_dismiss",
     "duplicate_merge",

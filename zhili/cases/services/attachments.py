@@ -12,7 +12,7 @@ from zhili.core.audit import audit
 from zhili.core.dossier.transitions import check_side
 from zhili.core.errors import Conflict, Forbidden, InvalidInput
 from zhili.core.types import Actor, SystemActor
-from zhili.core.uploads import check_upload
+from zhili.core.uploads import MAX_BYTES, check_upload
 
 
 def attach_files(case: Case, files: list, actor: SystemActor, event: CaseEvent | None) -> None:
@@ -29,17 +29,27 @@ def attach_files(case: Case, files: list, actor: SystemActor, event: CaseEvent |
         )
 
 
-@transaction.atomic
-def case_attach(*, actor: Actor, case: Case, files: Iterable[UploadedFile]) -> list[CaseAttachment]:
-    """Add attachments to `case` (fetched through a selector) for someone on its handler or
-    dispatch side; the state does not change, so it never conflicts with a transition."""
+def check_may_attach(actor: Actor, case: Case) -> None:
+    """Someone on the case's handler or dispatch side, while it is not merged; else the
+    DomainError (Forbidden, Conflict). Also asked before slow work that ends in an attachment
+    (a camera clip, zhili.video.clips)."""
     try:
         check_side(KIND, actor, case, "handler")
     except Forbidden:
         check_side(KIND, actor, case, "dispatch")
     if case.state == State.MERGED:
         raise Conflict("已合并的工单不能添加附件，请添加到主工单", code="wrong_state")
-    checked = [(f, check_upload(f, field="file")) for f in files]
+
+
+@transaction.atomic
+def case_attach(
+    *, actor: Actor, case: Case, files: Iterable[UploadedFile], max_bytes: int = MAX_BYTES
+) -> list[CaseAttachment]:
+    """Add attachments to `case` (fetched through a selector) for someone on its handler or
+    dispatch side; the state does not change, so it never conflicts with a transition.
+    `max_bytes`: larger for what the platform made itself (a camera clip)."""
+    check_may_attach(actor, case)
+    checked = [(f, check_upload(f, field="file", max_bytes=max_bytes)) for f in files]
     if not checked:
         raise InvalidInput("请选择要上传的附件", field="file")
     names = [upload.name or "" for upload, _kind in checked]

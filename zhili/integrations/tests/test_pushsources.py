@@ -67,7 +67,7 @@ def test_the_page_masks_secrets_and_shows_a_rotated_one_once(sources, client, st
     assert client.get("/integrations/push/").status_code == 403
 
 
-def test_the_demo_loader_makes_four_sources_and_a_mapping_table(catalog, tree, capsys):
+def test_the_demo_loader_makes_five_sources_and_a_mapping_table(catalog, tree, capsys):
     from zhili.cases.tests.conftest import make_category
     from zhili.integrations.demo import MAPPINGS, load
     from zhili.integrations.models import CategoryMapping
@@ -75,7 +75,7 @@ def test_the_demo_loader_makes_four_sources_and_a_mapping_table(catalog, tree, c
     make_category("QT01", "政策咨询")
     load(stdout=io.StringIO())
     load(stdout=io.StringIO())  # idempotent
-    assert PushSource.objects.count() == 4
+    assert PushSource.objects.count() == 5  # camera alarms (`video`) among them
     assert PushSource.objects.get(channel="emergency").default_urgency == "urgent"
     assert PushSource.objects.get(channel="hotline").fallback_category.code == "QT01"
     assert CategoryMapping.objects.count() == len(MAPPINGS)
