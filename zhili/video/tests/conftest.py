@@ -11,6 +11,7 @@ from zhili.conftest import Tree
 from zhili.orgs.models import Organization
 from zhili.video.models import Camera, CameraKind
 from zhili.video.services import camera_save
+from zhili.web.tests.conftest import browser, page, session_cookies  # noqa: F401  (fixtures)
 
 CODES = {
     "a": "32072201001310000001",
