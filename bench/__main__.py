@@ -29,6 +29,7 @@ MODULES = {
     "bench.imports": True,
     "bench.duplicates": True,
     "bench.dossiers": True,
+    "bench.camera_map": True,
 }
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 POSTGRES_URL = os.environ.get(
