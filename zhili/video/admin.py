@@ -5,7 +5,8 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from zhili.video.models import Camera, CameraGrant
+from zhili.core.admin import ServicesOnly
+from zhili.video.models import Camera, CameraGrant, CameraGroup
 from zhili.video.services import camera_grant, camera_save
 
 SECRET_INPUT = forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"})
@@ -90,3 +91,22 @@ class CameraGrantAdmin(admin.ModelAdmin):
             note=obj.note,
         )
         obj.pk, obj.area_path = grant.pk, grant.area_path
+
+
+@admin.register(CameraGroup)
+class CameraGroupAdmin(ServicesOnly):
+    """Business groups change through their services (audited); here they are shown."""
+
+    list_display = ["name", "owner", "description", "created_by", "updated_at"]
+    search_fields = ["name", "owner__name"]
+    fields = readonly_fields = (
+        "name",
+        "owner",
+        "description",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
