@@ -299,6 +299,8 @@ def _through(q: Q) -> Q:
 
 
 def group_get(*, user: Actor, pk: int) -> CameraGroup:
+    if not 0 < pk < 2**31:  # beyond any id (and beyond what SQLite's integers take)
+        raise NotFound("分组不存在")
     rows = CameraGroup.objects.filter(group_scope(user)).select_related("owner", "created_by")
     return one_or_not_found(rows, "分组不存在", pk=pk)
 

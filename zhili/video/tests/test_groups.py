@@ -125,3 +125,20 @@ def test_another_villages_group_page_is_404(
     assert "甲二村" not in client.get("/video/tree/?by=group").content.decode()
     client.force_login(personas.township)
     assert client.get(f"/video/tree/groups/{group.pk}/").status_code == 200
+
+
+def test_the_api_lists_groups_and_their_cameras_in_sight(
+    personas: Tree, cameras: Tree, tree: Tree, client: Client
+) -> None:
+    mine = camera_group_create(
+        actor=None, owner=tree.v11, name="村内", cameras=[cameras.a.code, cameras.c.code]
+    )
+    other = camera_group_create(actor=None, owner=tree.v12, name="甲二村", cameras=[cameras.c.code])
+    client.force_login(personas.village)
+    listed = client.get("/api/v1/camera-groups").json()
+    assert [(g["name"], g["online"], g["total"]) for g in listed] == [("村内", 0, 1)]
+    detail = client.get(f"/api/v1/camera-groups/{mine.pk}").json()
+    assert [c["code"] for c in detail["cameras"]] == [cameras.a.code]
+    assert detail["owner"] == {"code": tree.v11.code, "name": tree.v11.name}
+    for pk in (other.pk, 0, 2**40):
+        assert client.get(f"/api/v1/camera-groups/{pk}").status_code == 404
