@@ -30,6 +30,7 @@ MODULES = {
     "bench.duplicates": True,
     "bench.dossiers": True,
     "bench.video": False,  # the engines and a browser of its own (no database)
+    "bench.camera_map": True,
 }
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 POSTGRES_URL = os.environ.get(

@@ -56,6 +56,7 @@ class Action(models.TextChoices):
     CALENDAR_MANAGE = "calendar.manage", "维护节假日安排"
     CAMERAS_VIEW = "cameras.view", "查看监控视频"
     CAMERAS_MANAGE = "cameras.manage", "维护监控点位"
+    CAMERA_GROUPS_MANAGE = "camera_groups.manage", "维护监控业务分组"
 
 
 _EVERYONE = {Action.ORGS_VIEW, Action.GRIDS_VIEW, Action.CASES_VIEW}
@@ -87,13 +88,16 @@ ROLE_ONLY = frozenset(_KEY_PETITIONERS)
 # gives their unit (公安局: all). Not grid workers (the phone app, no video), mediators,
 # petition officers, analysts or unit heads: watching people is not part of their work.
 _CAMERAS = {Action.CAMERAS_VIEW}
+# Business groups of cameras (学校周边, 重点路口 ...) are kept by the centers that run a
+# monitoring seat: the county center's director and dispatchers, the township centers.
+_CAMERA_GROUPS = {Action.CAMERAS_VIEW, Action.CAMERA_GROUPS_MANAGE}
 
 
 # What a township center's staff do: dispatch and handle in the township, supervise, mediate,
 # work petitions, watch its cameras, keep its grids.
 _TOWNSHIP_CENTER: set[str] = (
     _EVERYONE
-    | _CAMERAS
+    | _CAMERA_GROUPS
     | {Action.PERSONAL_DATA_REVEAL, Action.GRIDS_MANAGE}
     | _DISPATCH
     | _HANDLE
@@ -112,7 +116,7 @@ PERMISSIONS: dict[str, set[str]] = {
     | {Action.RECEPTIONS_RECEIVE}
     | _KEY_PETITIONERS,
     Role.CENTER_DIRECTOR: _EVERYONE
-    | _CAMERAS
+    | _CAMERA_GROUPS
     | {Action.PERSONAL_DATA_REVEAL, Action.AUDIT_VIEW}
     | _DISPATCH
     | _HANDLE
@@ -121,7 +125,7 @@ PERMISSIONS: dict[str, set[str]] = {
     | _PETITIONS
     | _PETITION_HEAD,
     Role.DISPATCHER: _EVERYONE
-    | _CAMERAS
+    | _CAMERA_GROUPS
     | {Action.PERSONAL_DATA_REVEAL, Action.CASES_IMPORT}
     | _DISPATCH
     | _SUPERVISE

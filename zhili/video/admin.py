@@ -5,8 +5,8 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from zhili.core.admin import ViewOnly
-from zhili.video.models import Camera, CameraAlarm, CameraClip, CameraGrant
+from zhili.core.admin import ServicesOnly, ViewOnly
+from zhili.video.models import Camera, CameraAlarm, CameraClip, CameraGrant, CameraGroup
 from zhili.video.services import camera_grant, camera_save
 
 SECRET_INPUT = forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"})
@@ -110,3 +110,22 @@ class CameraClipAdmin(ViewOnly):
     list_display = ["requested_at", "case", "camera", "seconds", "state", "requested_by"]
     list_filter = ["state"]
     raw_id_fields = ["case", "camera", "requested_by", "attachment"]
+
+
+@admin.register(CameraGroup)
+class CameraGroupAdmin(ServicesOnly):
+    """Business groups change through their services (audited); here they are shown."""
+
+    list_display = ["name", "owner", "description", "created_by", "updated_at"]
+    search_fields = ["name", "owner__name"]
+    fields = readonly_fields = (
+        "name",
+        "owner",
+        "description",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -12,7 +12,7 @@ from zhili.core.schemas import ERRORS, ErrorOut
 from zhili.orgs.api import OrgRef
 from zhili.orgs.auth import StaffRequest
 from zhili.video import live, selectors
-from zhili.video.models import Camera, CameraKind, CameraStatus, Protocol, Quality
+from zhili.video.models import Camera, CameraGroup, CameraKind, CameraStatus, Protocol, Quality
 
 cameras_router = Router(tags=["治安监控"])
 
@@ -155,3 +155,43 @@ def camera_view_stop(request: StaffRequest, view_id: int) -> Status:
     """结束观看（离开页面、关闭画面）：最后一位观看者离开后，拉流在设定时间（默认 60 秒）后关闭。"""
     live.view_stop(actor=request.user, view_id=view_id)
     return Status(204, None)
+
+
+class GroupOut(Schema):
+    id: int
+    name: str = Field(..., description="业务分组名称，如 学校周边、重点路口")
+    description: str
+    owner: OrgRef
+    online: int = Field(..., description="分组中当前用户可查看且在线的点位数")
+    total: int = Field(..., description="分组中当前用户可查看的点位数")
+
+
+class GroupDetailOut(GroupOut):
+    cameras: list[CameraOut] = Field(..., description="当前用户可查看的点位，按编码排序")
+
+
+def group_out(group: CameraGroup, online: int, total: int) -> dict[str, object]:
+    return {
+        "id": group.pk,
+        "name": group.name,
+        "description": group.description,
+        "owner": {"code": group.owner.code, "name": group.owner.name},
+        "online": online,
+        "total": total,
+    }
+
+
+@cameras_router.get("/camera-groups", response={200: list[GroupOut], **ERRORS})
+def group_list(request: StaffRequest) -> list[dict[str, object]]:
+    """监控业务分组：本单位及下级单位的分组；点位数只计当前用户可查看的点位。"""
+    rows = selectors.group_list(user=request.user)
+    return [group_out(g, g.visible_online, g.visible_total) for g in rows]  # type: ignore[attr-defined]
+
+
+@cameras_router.get("/camera-groups/{group_id}", response={200: GroupDetailOut, **ERRORS})
+def group_detail(request: StaffRequest, group_id: int) -> dict[str, object]:
+    """一个业务分组及其中当前用户可查看的点位（视频墙轮巡用）；不存在或不在可见范围内为 404。"""
+    group = selectors.group_get(user=request.user, pk=group_id)
+    cameras = list(selectors.group_cameras(user=request.user, group=group))
+    online = sum(1 for c in cameras if c.status == CameraStatus.ONLINE)
+    return {**group_out(group, online, len(cameras)), "cameras": [camera_out(c) for c in cameras]}

@@ -24,8 +24,8 @@ from django.utils import timezone
 from zhili.core.audit import audit
 from zhili.orgs.demo.data import COUNTY
 from zhili.orgs.models import Grid, Kind, Level, Organization
-from zhili.video.models import DIVISION, Camera, CameraKind, CameraStatus, Protocol
-from zhili.video.services import camera_grant, place
+from zhili.video.models import DIVISION, Camera, CameraGroup, CameraKind, CameraStatus, Protocol
+from zhili.video.services import camera_grant, camera_group_create, place
 
 SEED = 28181
 K = CameraKind
@@ -59,6 +59,16 @@ PLACES = [
     "便民超市", "河堤", "停车场",
 ]  # fmt: skip
 ROADS = ["G310国道", "S236省道", "S245省道", "X301县道", "X305县道", "镇中心大道", "环镇路"]
+
+
+# The county's business groups (业务分组): the places in a camera's name that put it in one.
+GROUPS = [
+    ("学校周边", "中小学、幼儿园门口", ("小学门口", "幼儿园门口")),
+    ("重点路口", "主干道与进出村路口、电子警察、智能卡口", ("主干道路口", "村东路口", "村西路口", "电子警察", "智能卡口")),
+    ("集贸市场", "农贸市场及便民超市", ("农贸市场", "便民超市")),
+    ("河道水域", "河堤、桥头、水塘边，防溺水巡查", ("河堤", "桥头", "水塘边")),
+]  # fmt: skip
+PERSONA_GROUP_SIZE = 12
 
 
 @dataclass
@@ -230,6 +240,29 @@ def _grants(county: Organization) -> int:
     return 1 + stations.count()
 
 
+def _groups(county: Organization) -> int:
+    """The county's business groups by the places in the cameras' names, and one group each
+    for the persona township and village (what their logins see); the number created."""
+    names = list(Camera.objects.filter(is_demo=True).values_list("code", "name", "owner__code"))
+    wanted: list[tuple[Organization, str, str, list[str]]] = [
+        (county, name, note, [c for c, n, _o in names if any(w in n for w in words)])
+        for name, note, words in GROUPS
+    ]
+    for code, name in ((PERSONA_TOWNSHIP, "镇区重点部位"), (PERSONA_VILLAGE, "村内重点部位")):
+        owner = Organization.objects.filter(code=code).first()
+        if owner is not None:
+            own = [c for c, _n, o in names if o == code][:PERSONA_GROUP_SIZE]
+            wanted.append((owner, name, f"{owner.display_area}值班轮巡", own))
+    made = 0
+    for owner, name, note, codes in wanted:
+        if not CameraGroup.objects.filter(owner=owner, name=name).exists():
+            camera_group_create(
+                actor=None, owner=owner, name=name, description=note, cameras=codes, is_demo=True
+            )
+            made += 1
+    return made
+
+
 def _step(stdout: TextIO, label: str, started: float) -> None:
     stdout.write(f"{label} ... {time.monotonic() - started:.1f}s\n")
     if hasattr(stdout, "flush"):
@@ -250,8 +283,12 @@ def load(*, stdout: TextIO) -> dict[str, object]:
     with transaction.atomic():
         created = _write(maker.cameras, live)
         grants = _grants(county)
+        groups = _groups(county)
         audit(None, "video.demo.load", None, created=created)
     _step(
-        stdout, f"[2/2] 监控点位 {len(maker.cameras)}（新建 {created}），查看授权 {grants}", started
+        stdout,
+        f"[2/2] 监控点位 {len(maker.cameras)}（新建 {created}），查看授权 {grants}，"
+        f"业务分组 {groups}",
+        started,
     )
     return {"created": created, "total": len(maker.cameras)}

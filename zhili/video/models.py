@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from zhili.cases.models import Case, CaseAttachment
 from zhili.core.fields import Ref, path_index
-from zhili.orgs.models import Grid, Organization
+from zhili.orgs.models import Grid, Organization, User
 
 DIVISION = "320722"  # the county's administrative division code, every id's prefix
 
@@ -277,3 +277,33 @@ class CameraClip(models.Model):
         if self.state == ClipState.DONE:
             return 100
         return min(99, int(100 * self.recorded_seconds / max(self.seconds, 1)))
+
+
+class CameraGroup(models.Model):
+    """A business group (业务分组) of cameras, such as 学校周边 or 重点路口: what the wall rotates
+    through and the tree's second tab. Owned by a center like a camera (`org_path`), so a user
+    sees the groups of their part of the tree; a group shows each user only the cameras that
+    user may see."""
+
+    name = models.CharField("分组名称", max_length=50)
+    owner = Ref(Organization, "所属单位")
+    org_path = models.CharField(max_length=400, editable=False)
+    description = models.CharField("说明", max_length=200, blank=True)
+    cameras = models.ManyToManyField(
+        Camera, verbose_name="监控点位", blank=True, related_name="groups"
+    )
+    created_by = Ref(User, "创建人", null=True, on_delete=models.SET_NULL)
+    is_demo = models.BooleanField("演示数据", default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "监控业务分组"
+        ordering = ["org_path", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="video_group_owner_name")
+        ]
+        indexes = [path_index("org_path", "video_group_org_path")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -46,6 +46,8 @@ NAVIGATION: list[tuple[str, str, str, str | None]] = [
     ("信访接访", "乡镇领导接访督导", "receptions:townships", Action.PETITIONS_VIEW),
     ("治安监控", "监控点位", "video:cameras", Action.CAMERAS_VIEW),
     ("治安监控", "视频墙", "video:wall", Action.CAMERAS_VIEW),
+    ("治安监控", "监控地图", "video:map", Action.CAMERAS_VIEW),
+    ("治安监控", "监控目录", "video:tree", Action.CAMERAS_VIEW),
     ("组织与网格", "组织架构", "orgs:tree", Action.ORGS_VIEW),
     ("组织与网格", "网格地图", "orgs:grid_map", Action.GRIDS_VIEW),
     ("系统管理", "人员与角色", "orgs:people", Action.PEOPLE_MANAGE),

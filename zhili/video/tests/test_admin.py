@@ -4,6 +4,7 @@ from django.test import Client
 
 from zhili.conftest import Tree
 from zhili.video.models import Camera, CameraGrant
+from zhili.video.services import camera_group_create
 from zhili.video.tests.conftest import make_camera
 
 SECRET, USER = "Adm1n-S3cret", "streamer"
@@ -45,3 +46,11 @@ def test_a_grant_made_in_the_admin_has_its_path(admin_client: Client, tree: Tree
     grant = CameraGrant.objects.get()
     assert grant.area_path == tree.t1.path
     assert Camera.objects.count() == 0
+
+
+def test_groups_are_shown_not_changed_in_the_admin(admin_client: Client, tree: Tree) -> None:
+    group = camera_group_create(actor=None, owner=tree.t1, name="重点路口", description="镇区")
+    assert "重点路口" in admin_client.get("/admin/video/cameragroup/").content.decode()
+    page = admin_client.get(f"/admin/video/cameragroup/{group.pk}/change/")
+    assert page.status_code == 200 and "镇区" in page.content.decode()
+    assert admin_client.get("/admin/video/cameragroup/add/").status_code == 403

@@ -17,7 +17,8 @@ from zhili.orgs.demo import load as load_orgs
 from zhili.orgs.demo.data import COUNTY
 from zhili.orgs.models import Grid, Organization, User
 from zhili.video import demo
-from zhili.video.models import Camera, CameraGrant
+from zhili.video.models import Camera, CameraGrant, CameraGroup
+from zhili.video.selectors import group_list
 
 # The seed: 新建高清视频3300个、高清智能卡口34个、电子警察系统13个、微卡口462个、
 # 车载4G传输系统68套、高空瞭望系统15个.
@@ -43,6 +44,7 @@ def loaded(
             demo.load(stdout=out)
             elapsed = time.monotonic() - started
         yield {"output": out.getvalue(), "elapsed": elapsed}
+        CameraGroup.objects.filter(is_demo=True).delete()
         Camera.objects.filter(is_demo=True).delete()
         CameraGrant.objects.all().delete()
         AuditLog.objects.filter(action__startswith="video.").delete()
@@ -105,6 +107,16 @@ def test_running_it_again_adds_none() -> None:
     after = list(Camera.objects.order_by("code").values_list("code", "lat", "lng", "status"))
     assert after == before
     assert CameraGrant.objects.count() == 22
+    assert CameraGroup.objects.count() == 6 and "业务分组 0" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_business_groups() -> None:
+    county = {g.name: g for g in group_list(user=User.objects.get(username="dispatcher"))}
+    assert {"学校周边", "重点路口", "集贸市场", "河道水域"} <= set(county)
+    assert all(g.visible_total > 100 for n, g in county.items() if n in ("学校周边", "重点路口"))
+    (village,) = group_list(user=User.objects.get(username="village"))
+    assert village.name == "村内重点部位" and village.visible_total >= 3
 
 
 @pytest.mark.django_db
