@@ -1,6 +1,7 @@
 """Cameras play in the browser: Debian's chromium, a real Janus, real simulated RTSP cameras.
 A township officer opens a camera and its <video> plays (time advances, the frame is not
-blank); leaving the page ends the view; a 4-tile wall plays 4 cameras' sub streams. Screenshots land in test-artifacts/ (git-ignored)."""
+blank); leaving the page ends the view; a 4-tile wall plays 4 cameras' sub streams; a click
+on the camera map plays the camera in its popup. Screenshots land in test-artifacts/ (git-ignored)."""
 
 from typing import Any
 
@@ -10,6 +11,7 @@ from zhili.conftest import Tree, wait_until
 from zhili.video.models import CameraView, LiveStream
 from zhili.video.tests.conftest import go_live
 from zhili.video.tests.engines import Cameras, JanusServer
+from zhili.video.tests.test_map_browser import open_map
 from zhili.video.walls import wall_layout_save
 from zhili.web.tests.conftest import ARTIFACTS, BROWSER, login, pump
 
@@ -109,3 +111,40 @@ def test_a_four_tile_wall_plays_four_cameras(
     page.screenshot(path=str(ARTIFACTS / "video-wall.png"), full_page=True)
     streams = LiveStream.objects.filter(closed_at=None)
     assert set(streams.values_list("quality", flat=True)) == {"sub"} and streams.count() == 4
+
+
+def test_a_click_on_the_map_plays_the_camera(
+    live_server: Any,
+    page: Any,
+    gateway: JanusServer,
+    rtsp_cameras: Cameras,
+    cameras: Tree,
+    personas: Tree,
+) -> None:
+    camera = go_live(cameras.b, rtsp_cameras, 2)
+    login(page, live_server.url, "township")
+    open_map(page, live_server.url)
+    page.evaluate(
+        """(code) => new Promise((done) => {
+            const m = window.zhiliCameraMap;
+            m.clusters.zoomToShowLayer(m.markerOf(code), done);
+        })""",
+        camera.code,
+    )
+    box = page.evaluate(
+        "(code) => { const r = window.zhiliCameraMap.markerOf(code)._icon.getBoundingClientRect();"
+        " return [r.left + r.width / 2, r.top + r.height / 2]; }",
+        camera.code,
+    )
+    page.mouse.click(*box)
+    assert_plays(page, "[data-testid=popup-player]")
+    page.screenshot(path=str(ARTIFACTS / "video-map-plays.png"))
+    view = CameraView.objects.get(camera=camera, user=personas.township)
+    page.keyboard.press("Escape")  # the popup closes: the view stops
+    page.click("#camera-map", position={"x": 5, "y": 5})
+    wait_until(
+        lambda: CameraView.objects.filter(pk=view.pk, end_reason="stopped").exists(),
+        10,
+        "the view ends with the popup",
+        pause=pump(page),
+    )

@@ -1,5 +1,5 @@
 """The camera map in a real browser: the markers of a few hundred cameras spread over the
-fixture tree come clustered, a click on one opens its popup with 播放, the filters redraw.
+fixture tree come clustered, a click on one opens its popup with its single view's link, the filters redraw.
 
 Run with `pytest -m browser`."""
 
@@ -72,7 +72,8 @@ def test_markers_cluster_and_a_click_shows_the_popup(
     popup = page.wait_for_selector("[data-testid=camera-popup]")
     assert "点位01" in popup.inner_text() and "高清监控 · 离线" in popup.inner_text()
     play = page.locator("[data-testid=popup-play]")
-    assert play.inner_text() == "播放"
+    assert play.inner_text() == "单画面"
+    assert page.locator("[data-testid=popup-player]").count() == 0  # offline: nothing to play
     assert play.get_attribute("href") == f"/video/cameras/{cameras.a.code}/"
     page.screenshot(path=ARTIFACTS / "video-map-popup.png")
 

@@ -2,7 +2,7 @@
  * ([code, name, kind, status, lat, lng] rows), clustered by leaflet.markercluster. A marker's
  * colour is its kind; an offline camera is grey inside a ring of that colour. A cluster shows its
  * count inside a ring whose green share is the share of its cameras online. A click on
- * a camera opens a popup with a 播放 link to its page. Kind and status filters work on the loaded
+ * a camera opens a popup that plays it when online, with a link to its single view (单画面). Kind and status filters work on the loaded
  * rows. Configuration comes from the page (json_script "camera-map-config"). */
 (function () {
   "use strict";
@@ -94,10 +94,32 @@
     const play = document.createElement("a");
     play.className = "button primary small";
     play.href = config.detailUrl.replace("CODE", row[CODE]);
-    play.textContent = "播放";
+    play.textContent = "单画面";
     play.dataset.testid = "popup-play";
-    box.append(name, kind, code, play);
+    box.append(name, kind, code);
+    if (row[STATUS] === "online" && window.ZhiliPlayer) {
+      // An online camera plays in the popup at once (its sub stream), until the popup closes.
+      const tile = document.createElement("div");
+      tile.className = "player popup-player";
+      tile.dataset.testid = "popup-player";
+      tile.innerHTML = '<video muted autoplay playsinline></video><div class="player-state" data-player-state></div>';
+      box.append(tile);
+    }
+    box.append(play);
     return box;
+  }
+
+  function playIn(marker, row) {
+    marker.on("popupopen", (event) => {
+      const tile = event.popup.getElement().querySelector(".popup-player");
+      if (!tile) return;
+      marker.player = new window.ZhiliPlayer(tile);
+      marker.player.play(row[CODE], "sub");
+    });
+    marker.on("popupclose", () => {
+      if (marker.player) marker.player.stop();
+      marker.player = null;
+    });
   }
 
   function makeMarker(row) {
@@ -107,7 +129,8 @@
       status: row[STATUS],
       keyboard: false,
     });
-    marker.bindPopup(() => popupContent(row), { minWidth: 180 });
+    marker.bindPopup(() => popupContent(row), { minWidth: 180, maxWidth: 340 });
+    playIn(marker, row);
     return marker;
   }
 
