@@ -1,0 +1,103 @@
+"""A SIP endpoint over UDP (asyncio): requests in go to a handler, responses in complete the
+requests this side sent (retransmitted on RFC 3261's timer T1 until an answer or the timeout).
+Both the platform's server and the device simulator stand on it."""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import cast
+
+from zhili.video.gb28181 import sip
+
+log = logging.getLogger(__name__)
+Address = tuple[str, int]
+Handler = Callable[[sip.Request, Address], Awaitable[None]]
+T1 = 0.5
+
+
+class Endpoint(asyncio.DatagramProtocol):
+    def __init__(self, handler: Handler) -> None:
+        self.handler = handler
+        self.transport: asyncio.DatagramTransport | None = None
+        self.pending: dict[tuple[str, int], asyncio.Future[sip.Response]] = {}
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    @classmethod
+    async def open(cls, host: str, port: int, handler: Handler) -> "Endpoint":
+        loop = asyncio.get_running_loop()
+        _, endpoint = await loop.create_datagram_endpoint(
+            lambda: cls(handler), local_addr=(host, port)
+        )
+        return endpoint
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.DatagramTransport, transport)
+
+    @property
+    def address(self) -> Address:
+        assert self.transport is not None
+        host, port = self.transport.get_extra_info("sockname")[:2]
+        return host, port
+
+    def datagram_received(self, data: bytes, addr: tuple[str | object, int]) -> None:
+        source = (str(addr[0]), int(addr[1]))
+        try:
+            message = sip.parse(data)
+        except sip.SipParseError as exc:
+            log.info("unreadable datagram from %s: %s", source, exc)
+            return
+        if isinstance(message, sip.Response):
+            self._answered(message)
+            return
+        task = asyncio.create_task(self._handle(message, source))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _handle(self, request: sip.Request, source: Address) -> None:
+        try:
+            await self.handler(request, source)
+        except Exception:
+            log.exception("%s from %s failed", request.method, source)
+            self.send(sip.response_to(request, 500), source)
+
+    def _answered(self, response: sip.Response) -> None:
+        if response.status < 200:
+            return
+        key = (response.headers.get("Call-ID"), sip.cseq(response)[0])
+        future = self.pending.pop(key, None)
+        if future is not None and not future.done():
+            future.set_result(response)
+
+    def send(self, message: sip.Message, addr: Address) -> None:
+        if self.transport is not None:
+            self.transport.sendto(sip.encode(message), addr)
+
+    async def request(
+        self, request: sip.Request, addr: Address, *, timeout: float = 4.0
+    ) -> sip.Response:
+        """Send `request` and wait for its final response; TimeoutError after `timeout`."""
+        key = (request.headers.get("Call-ID"), sip.cseq(request)[0])
+        future: asyncio.Future[sip.Response] = asyncio.get_running_loop().create_future()
+        self.pending[key] = future
+        try:
+            async with asyncio.timeout(timeout):
+                return await self._retransmit(request, addr, future)
+        finally:
+            self.pending.pop(key, None)
+
+    async def _retransmit(
+        self, request: sip.Request, addr: Address, future: asyncio.Future[sip.Response]
+    ) -> sip.Response:
+        wait = T1
+        while True:
+            self.send(request, addr)
+            done, _ = await asyncio.wait({future}, timeout=wait)
+            if done:
+                return future.result()
+            wait = min(wait * 2, 4.0)
+
+    def close(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        if self.transport is not None:
+            self.transport.close()
