@@ -87,3 +87,15 @@ def test_the_catalog_upserts_channels_by_code(cameras: Tree, tree: Tree) -> None
     assert (unplaced.owner, unplaced.lat, unplaced.ptz) == (tree.county, None, True)
     assert Device.objects.get(code=NVR).channels == 5
     assert catalog_load(device_code=NVR, items=items).created == 0
+
+
+def test_the_scheduler_sweeps_devices_too(cameras: Tree) -> None:
+    from config import schedule
+    from zhili.video.tasks import sweep_devices_task
+
+    assert ("video.sweep_devices", 60, "zhili.video.tasks.sweep_devices_task") in (
+        schedule.PERIODIC_JOBS
+    )
+    register()
+    Device.objects.filter(code=NVR).update(keepalive_at=timezone.now() - timedelta(hours=1))
+    assert sweep_devices_task.call() == {"offline": 1}
