@@ -350,6 +350,10 @@ GB28181_HOST = os.environ.get("GB28181_HOST", "127.0.0.1")
 GB28181_PORT = int(os.environ.get("GB28181_PORT", "5060"))
 GB28181_KEEPALIVE_INTERVAL = float(os.environ.get("GB28181_KEEPALIVE_INTERVAL", "60"))
 GB28181_KEEPALIVE_MISSED = int(os.environ.get("GB28181_KEEPALIVE_MISSED", "3"))
+# The address devices send live media to (PS over RTP); the SIP host when empty. The control
+# port takes invite/bye/ptz from the web process (JSON lines, bound to 127.0.0.1 only).
+GB28181_MEDIA_HOST = os.environ.get("GB28181_MEDIA_HOST", "")
+GB28181_CONTROL_PORT = int(os.environ.get("GB28181_CONTROL_PORT", "15060"))
 # A dotted path to a callable given each alarm (zhili.video.gb28181.alarms.Alarm).
 GB28181_ALARM_HOOK = os.environ.get("GB28181_ALARM_HOOK", "zhili.video.gb28181.alarms.log_alarm")
 

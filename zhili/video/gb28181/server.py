@@ -23,6 +23,7 @@ from zhili.video.gb28181 import digest, manscdp, sip
 from zhili.video.gb28181.alarms import Alarm, alarm_from, alarm_hook
 from zhili.video.gb28181.catalogs import Catalogs
 from zhili.video.gb28181.endpoint import Address, Endpoint
+from zhili.video.gb28181.live import Live, LiveError
 from zhili.video.gb28181.ptz import ptz_command
 from zhili.video.models import Camera, Device
 
@@ -40,6 +41,7 @@ class Config:
     port: int = 5060
     keepalive_interval: float = 60.0
     keepalive_missed: int = 3
+    media_host: str = ""  # where devices send media; the SIP host when empty
 
     @classmethod
     def from_settings(cls, **overrides: str | int | float) -> "Config":
@@ -51,6 +53,7 @@ class Config:
             "port": settings.GB28181_PORT,
             "keepalive_interval": settings.GB28181_KEEPALIVE_INTERVAL,
             "keepalive_missed": settings.GB28181_KEEPALIVE_MISSED,
+            "media_host": settings.GB28181_MEDIA_HOST,
         }
         return cls(**(values | overrides))  # type: ignore[arg-type]
 
@@ -66,10 +69,15 @@ class Platform:
         self.catalogs = Catalogs(self._load_catalog)
         self.endpoint: Endpoint | None = None
         self.tasks: set[asyncio.Task[object]] = set()
+        self.live = Live(self)
 
     async def start(self) -> Address:
         self.endpoint = await Endpoint.open(self.config.host, self.config.port, self.on_request)
         return self.endpoint.address
+
+    @property
+    def media_host(self) -> str:
+        return self.config.media_host or self.me.host
 
     @property
     def me(self) -> sip.Party:
@@ -84,6 +92,7 @@ class Platform:
             await self.sweep()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=tick)
+        await self.live.close()
 
     async def sweep(self) -> list[str]:
         await self.catalogs.flush_stale()
@@ -107,6 +116,8 @@ class Platform:
             await self.register(request, addr)
         elif request.method == "MESSAGE":
             await self.message(request, addr)
+        elif request.method == "BYE":
+            await self.live.device_bye(request, addr)
         elif request.method != "ACK":
             self.answer(request, addr, 405)
 
@@ -183,15 +194,25 @@ class Platform:
         self, device: str, target_id: str, body: bytes, *, timeout: float = 4.0
     ) -> sip.Response:
         assert self.endpoint is not None
-        addr = self.addresses.get(device) or await sync_to_async(_address)(device)
-        if addr is None:
-            raise LookupError(f"device {device} is not registered")
+        addr = await self.device_address(device)
         target = sip.Party(target_id, self.config.domain, *addr)
         ctype = [("Content-Type", manscdp.CONTENT_TYPE)]
         request = sip.request(
             "MESSAGE", self.me, target, cseq_no=next(self.cseq), extra=ctype, body=body
         )
         return await self.endpoint.request(request, addr, timeout=timeout)
+
+    async def device_address(self, device: str) -> Address:
+        addr = self.addresses.get(device) or await sync_to_async(_address)(device)
+        if addr is None:
+            raise LiveError(f"device {device} is not registered", code="device_offline")
+        return addr
+
+    def device_of(self, channel: str) -> str:
+        code = Camera.objects.filter(code=channel).values_list("device_code", flat=True).first()
+        if not code:
+            raise LiveError(f"channel {channel} has no GB/T 28181 device", code="not_found")
+        return code
 
     async def query_catalog(self, device: str) -> int:
         sn = next(self.sn)
@@ -202,7 +223,7 @@ class Platform:
     async def ptz(self, channel: str, command: str, speed: int) -> int:
         """Send a PTZ command to the channel's device; the device's answer (200)."""
         cmd = ptz_command(command, speed)
-        device = await sync_to_async(_device_of)(channel)
+        device = await sync_to_async(self.device_of)(channel)
         response = await self.send_message(
             device, channel, manscdp.ptz_control(channel, next(self.sn), cmd)
         )
@@ -238,10 +259,3 @@ def _sweep(interval: float, missed: int) -> list[str]:
 def _address(device: str) -> Address | None:
     row = Device.objects.filter(code=device, registered=True).values_list("host", "port").first()
     return (row[0], row[1]) if row else None
-
-
-def _device_of(channel: str) -> str:
-    code = Camera.objects.filter(code=channel).values_list("device_code", flat=True).first()
-    if not code:
-        raise LookupError(f"channel {channel} has no GB/T 28181 device")
-    return code

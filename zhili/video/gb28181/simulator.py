@@ -16,6 +16,7 @@ from zhili.video.gb28181 import digest, manscdp, sip
 from zhili.video.gb28181.alarms import Alarm, alarm_notify
 from zhili.video.gb28181.endpoint import Address, Endpoint
 from zhili.video.gb28181.ptz import ptz_decode
+from zhili.video.gb28181.streams import Streams
 
 log = logging.getLogger(__name__)
 CENTER = (34.52, 118.77)  # Donghai
@@ -49,6 +50,7 @@ class Simulator:
         self.call_id = sip.new_call_id()
         self.tag = sip.new_tag()
         self.keepalives: asyncio.Task[None] | None = None
+        self.streams = Streams(self)
 
     async def start(self) -> Address:
         self.endpoint = await Endpoint.open(self.config.host, self.config.port, self.on_request)
@@ -152,6 +154,9 @@ class Simulator:
 
     async def on_request(self, request: sip.Request, addr: Address) -> None:
         assert self.endpoint is not None
+        if request.method in ("INVITE", "ACK", "BYE"):
+            await self.streams.on_request(request, addr)
+            return
         if request.method != "MESSAGE":
             self.endpoint.send(sip.response_to(request, 405, to_tag=sip.new_tag()), addr)
             return
@@ -172,6 +177,10 @@ class Simulator:
             )
             await self.send("MESSAGE", body=body)
         self.catalogs_sent += 1
+
+    async def aclose(self) -> None:
+        await self.streams.stop_all()
+        self.close()
 
     def close(self) -> None:
         self.stop_keepalives()

@@ -58,7 +58,9 @@ def test_the_hook_is_the_setting_and_by_default_logs(caplog: pytest.LogCaptureFi
 @pytest.mark.django_db(transaction=True)
 def test_the_command_serves_a_simulated_device(tree: Tree) -> None:
     with override_settings(GB28181_KEEPALIVE_INTERVAL=0.2):
-        call_command("gb28181", "--port", "0", "--simulate", "5", "--for", "1.5")
+        call_command(
+            "gb28181", "--port", "0", "--control-port", "0", "--simulate", "5", "--for", "1.5"
+        )
     assert Camera.objects.filter(device_code="32072200001180000001").count() == 5
     device = Device.objects.get()
     assert (device.status, device.channels) == ("online", 5)

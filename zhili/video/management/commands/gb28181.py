@@ -1,14 +1,17 @@
 """`zhili gb28181 [--host 127.0.0.1 --port 5060] [--simulate N]`: the platform's GB/T 28181
 SIP server (zhili.video.gb28181.server), with an optional simulated NVR of N channels that
-registers with it (the demo). SIGINT or SIGTERM stops it; `--for S` stops it after S seconds."""
+registers with it (the demo), and the control port the web process uses
+(zhili.video.gb28181.control: invite, bye, ptz). SIGINT or SIGTERM stops it; `--for S` stops it after S seconds."""
 
 import asyncio
 import signal
 from argparse import ArgumentParser
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from zhili.video.gb28181 import sip
+from zhili.video.gb28181.control import serve_control
 from zhili.video.gb28181.server import Config, Platform
 from zhili.video.gb28181.simulator import SimConfig, Simulator
 
@@ -25,6 +28,9 @@ class Command(BaseCommand):
             "--simulate", type=int, default=0, metavar="N", help="模拟 N 路通道的设备"
         )
         parser.add_argument("--sim-device", default=SIM_DEVICE, help="模拟设备的编码")
+        parser.add_argument(
+            "--control-port", type=int, default=None, help="控制端口（默认 GB28181_CONTROL_PORT）"
+        )
         parser.add_argument("--for", dest="duration", type=float, default=0, help="运行 S 秒后退出")
 
     def handle(self, *args: str, **options: object) -> None:
@@ -37,15 +43,23 @@ class Command(BaseCommand):
         if not config.password:
             raise CommandError("GB28181_PASSWORD 未设置：设备注册需要密码")
         simulate, device = options["simulate"], options["sim_device"]
-        duration = options["duration"]
+        duration, control_port = options["duration"], options["control_port"]
         assert isinstance(simulate, int) and isinstance(device, str)
         assert isinstance(duration, float | int)
+        self.control_port = (
+            control_port if isinstance(control_port, int) else settings.GB28181_CONTROL_PORT
+        )
         asyncio.run(self.serve(config, simulate, device, float(duration)))
 
     async def serve(self, config: Config, simulate: int, device: str, duration: float) -> None:
         platform = Platform(config)
         host, port = await platform.start()
-        self.stdout.write(f"GB/T 28181 {config.server_id}@{config.domain} on udp {host}:{port}")
+        control = await serve_control(platform, self.control_port)
+        control_at = control.sockets[0].getsockname()[1]
+        self.stdout.write(
+            f"GB/T 28181 {config.server_id}@{config.domain} on udp {host}:{port},"
+            f" control on tcp 127.0.0.1:{control_at}"
+        )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -56,8 +70,9 @@ class Command(BaseCommand):
         try:
             await platform.run(stop)
         finally:
+            control.close()
             if sim is not None:
-                sim.close()
+                await sim.aclose()
             platform.close()
 
     async def simulator(
