@@ -35,10 +35,17 @@ class ControlError(Exception):
 # --- the client (the web process) -----------------------------------------------------------
 
 
-def invite(channel_code: str, rtp_host: str, rtp_port: int) -> str:
-    """Start the channel's live stream as H.264 RTP to rtp_host:rtp_port; the session id."""
+def invite(channel_code: str, rtp_host: str, rtp_port: int, *, tcp: bool = False) -> str:
+    """Start the channel's live stream as H.264 RTP to rtp_host:rtp_port; the session id.
+    `tcp`: ask the device for TCP passive media (4G, NAT)."""
     answer = call(
-        {"op": "invite", "channel": channel_code, "rtp_host": rtp_host, "rtp_port": rtp_port}
+        {
+            "op": "invite",
+            "channel": channel_code,
+            "rtp_host": rtp_host,
+            "rtp_port": rtp_port,
+            "tcp": tcp,
+        }
     )
     return str(answer["session"])
 
@@ -107,7 +114,7 @@ async def dispatch(platform: "Platform", request: JsonDict) -> JsonDict:
         if not isinstance(port, int):
             raise ValueError("rtp_port must be a number")
         session = await platform.live.invite(
-            str(request["channel"]), str(request["rtp_host"]), port
+            str(request["channel"]), str(request["rtp_host"]), port, tcp=request.get("tcp") is True
         )
         return {"session": session}
     if op == "bye":

@@ -1,9 +1,9 @@
 """Live view through GB/T 28181: INVITE a channel's device to send PS over RTP to one of our
 gateways, ACK, and BYE when the last viewer leaves (or the device hangs up).
 
-UDP media is implemented. TCP passive (`m=video <port> TCP/RTP/AVP 96`, `a=setup:passive`,
-the device connecting to us, RFC 4571 length-prefixed packets) is what 4G and NAT links
-need; `media.Sdp(tcp=True)` writes that offer, the TCP receiver is not written yet.
+Media over UDP, or TCP passive (`m=video <port> TCP/RTP/AVP 96`, `a=setup:passive`: the
+device connects to our port and sends RFC 4571 length-prefixed packets), which is what 4G
+and NAT links need: the device only opens connections outwards.
 """
 
 import itertools
@@ -15,7 +15,8 @@ from asgiref.sync import sync_to_async
 
 from zhili.video.gb28181 import sip
 from zhili.video.gb28181.endpoint import Address
-from zhili.video.gb28181.media import PsGateway, Sdp, live_ssrc, parse_sdp
+from zhili.video.gb28181.gateway import PsGateway
+from zhili.video.gb28181.media import Sdp, live_ssrc, parse_sdp
 
 if TYPE_CHECKING:
     from zhili.video.gb28181.server import Platform
@@ -46,17 +47,21 @@ class Live:
         self.sessions: dict[str, Session] = {}
         self.ssrc_seq = itertools.count(1)
 
-    async def invite(self, channel: str, rtp_host: str, rtp_port: int) -> str:
+    async def invite(self, channel: str, rtp_host: str, rtp_port: int, *, tcp: bool = False) -> str:
         """Start the channel's stream to `rtp_host:rtp_port` as H.264 RTP; the session id."""
         p = self.platform
         device = await sync_to_async(p.device_of)(channel)
         addr = await p.device_address(device)
         ssrc = live_ssrc(p.config.domain, next(self.ssrc_seq))
-        gateway = PsGateway(p.media_host, (rtp_host, rtp_port), int(ssrc))
+        gateway = PsGateway(p.media_host, (rtp_host, rtp_port), int(ssrc), tcp=tcp)
         port = await gateway.start()
         try:
             session = await self._invite(
-                channel, device, addr, Sdp(p.config.server_id, p.media_host, port, ssrc), gateway
+                channel,
+                device,
+                addr,
+                Sdp(p.config.server_id, p.media_host, port, ssrc, tcp=tcp),
+                gateway,
             )
         except BaseException:
             await gateway.stop()

@@ -1,35 +1,12 @@
-"""GB/T 28181 live media: MPEG-PS over RTP (payload 96, the SDP's SSRC), and the SDP of it.
+"""GB/T 28181 live media, pure: the SDP of a PS stream, RTP packets (payload 96, the SDP's
+SSRC) and PS packs. The processes that send and receive it are in `gateway`."""
 
-- `PsSender` (the simulator's camera): GStreamer's `mpegpsmux` writes PS to a pipe; each
-  PS pack becomes RTP packets of at most 1,400 bytes, the last one marked, sent over UDP.
-- `PsGateway` (the platform's receiving side): RTP in on a UDP port, the PS payload piped
-  to `mpegpsdemux ! h264parse ! rtph264pay`, H.264 RTP out to a given port (a Janus RTP
-  mountpoint). Packets of another SSRC or payload type are dropped.
-"""
-
-import asyncio
-import contextlib
-import itertools
-import logging
-import random
 import struct
-import time
 from dataclasses import dataclass
 
-log = logging.getLogger(__name__)
-GST = "/usr/bin/gst-launch-1.0"
 PAYLOAD_TYPE = 96
 MTU_PAYLOAD = 1400
 PACK_START = b"\x00\x00\x01\xba"
-SOURCE = (
-    "videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,framerate=15/1"
-    " ! timeoverlay ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=15"
-    " bitrate=512 ! video/x-h264,profile=constrained-baseline ! mpegpsmux ! fdsink fd=1"
-)
-DEMUX = (
-    "fdsrc fd=0 ! mpegpsdemux ! h264parse ! rtph264pay config-interval=-1 pt=96"
-    " ! udpsink host={host} port={port} sync=false"
-)
 Address = tuple[str, int]
 
 
@@ -58,7 +35,8 @@ class Sdp:
             f"a=rtpmap:{PAYLOAD_TYPE} PS/90000",
         ]
         if self.tcp:
-            lines += ["a=setup:passive", "a=connection:new"]
+            setup = "passive" if self.direction == "recvonly" else "active"
+            lines += [f"a=setup:{setup}", "a=connection:new"]
         lines.append(f"y={self.ssrc}")
         return ("\r\n".join(lines) + "\r\n").encode()
 
@@ -130,117 +108,3 @@ def split_packs(buffer: bytearray) -> list[bytes]:
     if start > 0:
         del buffer[:start]
     return packs
-
-
-# --- processes ------------------------------------------------------------------------------
-
-
-async def gst(
-    pipeline: str, *, stdin: bool = False, stdout: bool = False
-) -> asyncio.subprocess.Process:
-    pipe = asyncio.subprocess.PIPE
-    return await asyncio.create_subprocess_exec(
-        GST,
-        "-q",
-        *pipeline.split(),
-        stdin=pipe if stdin else asyncio.subprocess.DEVNULL,
-        stdout=pipe if stdout else asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-
-
-async def stop_process(process: asyncio.subprocess.Process | None) -> None:
-    if process is None or process.returncode is not None:
-        return
-    process.terminate()
-    try:
-        await asyncio.wait_for(process.wait(), timeout=2)
-    except TimeoutError:
-        process.kill()
-        await process.wait()
-
-
-class PsSender:
-    """A camera's stream: PS from GStreamer, packed into RTP to `target`."""
-
-    def __init__(self, target: Address, ssrc: int) -> None:
-        self.target, self.ssrc = target, ssrc
-        self.seq = itertools.count(random.randrange(1 << 16))
-        self.process: asyncio.subprocess.Process | None = None
-        self.task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        loop = asyncio.get_running_loop()
-        transport, _ = await loop.create_datagram_endpoint(
-            asyncio.DatagramProtocol, remote_addr=self.target
-        )
-        self.process = await gst(SOURCE, stdout=True)
-        self.task = asyncio.create_task(self._pump(transport))
-
-    async def _pump(self, transport: asyncio.DatagramTransport) -> None:
-        assert self.process is not None and self.process.stdout is not None
-        buffer = bytearray()
-        try:
-            while chunk := await self.process.stdout.read(65536):
-                buffer += chunk
-                for pack in split_packs(buffer):
-                    self._send(transport, pack)
-        finally:
-            transport.close()
-
-    def _send(self, transport: asyncio.DatagramTransport, pack: bytes) -> None:
-        stamp = int(time.monotonic() * 90000)
-        for offset in range(0, len(pack), MTU_PAYLOAD):
-            last = offset + MTU_PAYLOAD >= len(pack)
-            chunk = pack[offset : offset + MTU_PAYLOAD]
-            packet = rtp_packet(
-                chunk, seq=next(self.seq), timestamp=stamp, ssrc=self.ssrc, marker=last
-            )
-            transport.sendto(packet)
-
-    async def stop(self) -> None:
-        await stop_process(self.process)
-        if self.task is not None:
-            self.task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.task
-
-
-class _RtpIn(asyncio.DatagramProtocol):
-    def __init__(self, gateway: "PsGateway") -> None:
-        self.gateway = gateway
-
-    def datagram_received(self, data: bytes, addr: tuple[str | object, int]) -> None:
-        self.gateway.received(data)
-
-
-class PsGateway:
-    """One live session's receiving side: RTP/PS in on `port`, H.264 RTP out to `output`."""
-
-    def __init__(self, host: str, output: Address, ssrc: int) -> None:
-        self.host, self.output, self.ssrc = host, output, ssrc
-        self.transport: asyncio.DatagramTransport | None = None
-        self.process: asyncio.subprocess.Process | None = None
-        self.packets = 0
-
-    async def start(self) -> int:
-        """Listen and start the demuxer; the UDP port the device is to send to."""
-        self.process = await gst(DEMUX.format(host=self.output[0], port=self.output[1]), stdin=True)
-        loop = asyncio.get_running_loop()
-        self.transport, _ = await loop.create_datagram_endpoint(
-            lambda: _RtpIn(self), local_addr=(self.host, 0)
-        )
-        return int(self.transport.get_extra_info("sockname")[1])
-
-    def received(self, packet: bytes) -> None:
-        payload = rtp_payload(packet, ssrc=self.ssrc)
-        if payload is None or self.process is None or self.process.stdin is None:
-            return
-        self.packets += 1
-        with contextlib.suppress(ConnectionError, RuntimeError):
-            self.process.stdin.write(payload)
-
-    async def stop(self) -> None:
-        if self.transport is not None:
-            self.transport.close()
-        await stop_process(self.process)

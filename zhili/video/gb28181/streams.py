@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from zhili.video.gb28181 import sip
 from zhili.video.gb28181.endpoint import Address
-from zhili.video.gb28181.media import PsSender, Sdp, parse_sdp
+from zhili.video.gb28181.gateway import PsSender
+from zhili.video.gb28181.media import Sdp, parse_sdp
 
 if TYPE_CHECKING:
     from zhili.video.gb28181.simulator import Simulator
@@ -18,6 +19,7 @@ class Streams:
         self.offers: dict[str, Sdp] = {}  # by Call-ID, until the ACK
         self.senders: dict[str, PsSender] = {}
         self.invites = 0
+        self.transports: list[str] = []  # of the streams started
 
     async def on_request(self, request: sip.Request, addr: Address) -> None:
         call_id = request.headers.get("Call-ID")
@@ -25,8 +27,9 @@ class Streams:
             self.answer_invite(request, addr, call_id)
         elif request.method == "ACK" and call_id in self.offers:
             offer = self.offers.pop(call_id)
-            sender = PsSender((offer.host, offer.port), int(offer.ssrc or "0"))
+            sender = PsSender((offer.host, offer.port), int(offer.ssrc or "0"), tcp=offer.tcp)
             self.senders[call_id] = sender
+            self.transports.append("tcp" if offer.tcp else "udp")
             await sender.start()
         elif request.method == "BYE":
             sender_or_none = self.senders.pop(call_id, None)
@@ -40,14 +43,16 @@ class Streams:
         except ValueError:
             self.send(sip.response_to(request, 488, to_tag=sip.new_tag()), addr)
             return
-        if offer.tcp:  # the simulator streams over UDP only
-            self.send(sip.response_to(request, 488, to_tag=sip.new_tag()), addr)
-            return
         self.invites += 1
         self.offers[call_id] = offer
         me = self.device.me
         answer = Sdp(
-            sip.uri_user(request.uri) or me.id, me.host, me.port + 2, offer.ssrc, "sendonly"
+            sip.uri_user(request.uri) or me.id,
+            me.host,
+            me.port + 2,
+            offer.ssrc,
+            "sendonly",
+            offer.tcp,
         )
         extra = [("Contact", me.contact), ("Content-Type", "APPLICATION/SDP")]
         response = sip.response_to(

@@ -26,6 +26,8 @@ def test_sdp_offer_round_trips_with_its_ssrc() -> None:
     assert parse_sdp(offer.encode()) == offer
     tcp = Sdp("x", "10.0.0.1", 30002, "1", tcp=True)
     assert "a=setup:passive" in tcp.encode().decode() and parse_sdp(tcp.encode()).tcp
+    answer = Sdp("x", "10.0.0.2", 30004, "1", "sendonly", tcp=True)
+    assert "a=setup:active" in answer.encode().decode()
 
 
 def test_rtp_packets_and_ps_packs() -> None:
@@ -48,7 +50,8 @@ def h264_packets(sock: socket.socket, seconds: float) -> list[bytes]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_invite_brings_h264_rtp_to_the_port_and_bye_stops_it(tree: Tree) -> None:
+@pytest.mark.parametrize("tcp", [False, True], ids=["udp", "tcp-passive"])
+def test_invite_brings_h264_rtp_to_the_port_and_bye_stops_it(tree: Tree, tcp: bool) -> None:
     receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     receiver.bind(("127.0.0.1", 0))
     receiver.settimeout(0.1)
@@ -62,7 +65,13 @@ def test_invite_brings_h264_rtp_to_the_port_and_bye_stops_it(tree: Tree) -> None
             await until(lambda: Camera.objects.filter(code=CHANNEL).exists())
             call = sync_to_async(control.call, thread_sensitive=False)
             answer = await call(
-                {"op": "invite", "channel": CHANNEL, "rtp_host": "127.0.0.1", "rtp_port": rtp_port},
+                {
+                    "op": "invite",
+                    "channel": CHANNEL,
+                    "rtp_host": "127.0.0.1",
+                    "rtp_port": rtp_port,
+                    "tcp": tcp,
+                },
                 port=port,
             )
             during = await asyncio.to_thread(h264_packets, receiver, 4.0)
@@ -87,6 +96,7 @@ def test_invite_brings_h264_rtp_to_the_port_and_bye_stops_it(tree: Tree) -> None
             assert (error.value.code, error.value.field) == ("invalid", "command")
             server.close()
             assert r.sim.streams.invites == 1 and not r.sim.streams.senders
+            assert r.sim.streams.transports == ["tcp" if tcp else "udp"]
             return during, after
 
     during, after = asyncio.run(scenario())
