@@ -44,18 +44,17 @@ class Config:
     media_host: str = ""  # where devices send media; the SIP host when empty
 
     @classmethod
-    def from_settings(cls, **overrides: str | int | float) -> "Config":
-        values: dict[str, str | int | float] = {
-            "server_id": settings.GB28181_SERVER_ID,
-            "domain": settings.GB28181_DOMAIN,
-            "password": settings.GB28181_PASSWORD,
-            "host": settings.GB28181_HOST,
-            "port": settings.GB28181_PORT,
-            "keepalive_interval": settings.GB28181_KEEPALIVE_INTERVAL,
-            "keepalive_missed": settings.GB28181_KEEPALIVE_MISSED,
-            "media_host": settings.GB28181_MEDIA_HOST,
-        }
-        return cls(**(values | overrides))  # type: ignore[arg-type]
+    def from_settings(cls, *, host: str | None = None, port: int | None = None) -> "Config":
+        return cls(
+            server_id=settings.GB28181_SERVER_ID,
+            domain=settings.GB28181_DOMAIN,
+            password=settings.GB28181_PASSWORD,
+            host=settings.GB28181_HOST if host is None else host,
+            port=settings.GB28181_PORT if port is None else port,
+            keepalive_interval=settings.GB28181_KEEPALIVE_INTERVAL,
+            keepalive_missed=settings.GB28181_KEEPALIVE_MISSED,
+            media_host=settings.GB28181_MEDIA_HOST,
+        )
 
 
 class Platform:

@@ -119,7 +119,7 @@ def test_a_catalog_of_3892_channels_loads_in_well_under_10_seconds(tree: Tree) -
             return time.monotonic() - started
 
     elapsed = asyncio.run(scenario())
-    assert elapsed < 6
+    assert elapsed < 8  # about 2 s here; the margin is for a busy shared machine
     assert Camera.objects.filter(status="offline").count() == 389  # every tenth is OFF
     assert Device.objects.get(code=NVR).channels == 3892
 

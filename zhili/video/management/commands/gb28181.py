@@ -34,12 +34,11 @@ class Command(BaseCommand):
         parser.add_argument("--for", dest="duration", type=float, default=0, help="运行 S 秒后退出")
 
     def handle(self, *args: str, **options: object) -> None:
-        overrides: dict[str, str | int | float] = {}
-        for name in ("host", "port"):
-            value = options[name]
-            if isinstance(value, str | int):
-                overrides[name] = value
-        config = Config.from_settings(**overrides)
+        host, port = options["host"], options["port"]
+        config = Config.from_settings(
+            host=host if isinstance(host, str) else None,
+            port=port if isinstance(port, int) else None,
+        )
         if not config.password:
             raise CommandError("GB28181_PASSWORD 未设置：设备注册需要密码")
         simulate, device = options["simulate"], options["sim_device"]
