@@ -4,7 +4,9 @@ GStreamer processes and UDP sockets on 127.0.0.1."""
 
 import asyncio
 import socket
+import subprocess
 import time
+from pathlib import Path
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -115,3 +117,32 @@ def test_the_client_says_when_the_server_is_not_running() -> None:
     with pytest.raises(control.ControlError) as error:
         control.call({"op": "bye", "session": "x"}, port=free)
     assert error.value.code == "gateway_unavailable"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_gateways_h264_decodes_into_frames(tree: Tree, tmp_path: Path) -> None:
+    """ffmpeg reads the gateway's output as H.264 RTP and decodes 10 frames of 320×240."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sdp = tmp_path / "h264.sdp"
+    sdp.write_text(
+        "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=x\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+        f"m=video {port} RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n"
+    )
+    ffmpeg = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-protocol_whitelist"]
+    ffmpeg += ["file,udp,rtp", "-i", str(sdp), "-frames:v", "10", "-f", "framemd5", "-"]
+
+    async def scenario() -> bytes:
+        async with rig(channels=1) as r:
+            decoder = await asyncio.create_subprocess_exec(*ffmpeg, stdout=subprocess.PIPE)
+            assert await r.sim.register() == 200
+            await until(lambda: Camera.objects.filter(code=CHANNEL).exists())
+            session = await r.platform.live.invite(CHANNEL, "127.0.0.1", port)
+            out, _ = await asyncio.wait_for(decoder.communicate(), timeout=15)
+            await r.platform.live.bye(session)
+            return out
+
+    frames = [line for line in asyncio.run(scenario()).decode().splitlines() if line[:1] == "0"]
+    assert len(frames) == 10
+    assert all(line.split(",")[4].strip() == str(320 * 240 * 3 // 2) for line in frames)
