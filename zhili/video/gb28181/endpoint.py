@@ -1,5 +1,6 @@
 """A SIP endpoint over UDP (asyncio): requests in go to a handler, responses in complete the
-requests this side sent (retransmitted on RFC 3261's timer T1 until an answer or the timeout).
+requests this side sent (retransmitted on RFC 3261's timer T1 until an answer or the timeout;
+no longer once a provisional 1xx says the other side has it).
 Both the platform's server and the device simulator stand on it."""
 
 import asyncio
@@ -21,6 +22,7 @@ class Endpoint(asyncio.DatagramProtocol):
         self.transport: asyncio.DatagramTransport | None = None
         self.pending: dict[tuple[str, int], asyncio.Future[sip.Response]] = {}
         self.tasks: set[asyncio.Task[None]] = set()
+        self.proceeding: set[tuple[str, int]] = set()
 
     @classmethod
     async def open(cls, host: str, port: int, handler: Handler) -> "Endpoint":
@@ -61,9 +63,11 @@ class Endpoint(asyncio.DatagramProtocol):
             self.send(sip.response_to(request, 500), source)
 
     def _answered(self, response: sip.Response) -> None:
-        if response.status < 200:
-            return
         key = (response.headers.get("Call-ID"), sip.cseq(response)[0])
+        if response.status < 200:  # 100 Trying: the other side has it, stop resending
+            if key in self.pending:
+                self.proceeding.add(key)
+            return
         future = self.pending.pop(key, None)
         if future is not None and not future.done():
             future.set_result(response)
@@ -81,16 +85,22 @@ class Endpoint(asyncio.DatagramProtocol):
         self.pending[key] = future
         try:
             async with asyncio.timeout(timeout):
-                return await self._retransmit(request, addr, future)
+                return await self._retransmit(request, addr, future, key)
         finally:
             self.pending.pop(key, None)
+            self.proceeding.discard(key)
 
     async def _retransmit(
-        self, request: sip.Request, addr: Address, future: asyncio.Future[sip.Response]
+        self,
+        request: sip.Request,
+        addr: Address,
+        future: asyncio.Future[sip.Response],
+        key: tuple[str, int],
     ) -> sip.Response:
         wait = T1
         while True:
-            self.send(request, addr)
+            if key not in self.proceeding:
+                self.send(request, addr)
             done, _ = await asyncio.wait({future}, timeout=wait)
             if done:
                 return future.result()
