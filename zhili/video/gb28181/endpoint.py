@@ -5,6 +5,7 @@ Both the platform's server and the device simulator stand on it."""
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import cast
 
@@ -14,6 +15,7 @@ log = logging.getLogger(__name__)
 Address = tuple[str, int]
 Handler = Callable[[sip.Request, Address], Awaitable[None]]
 T1 = 0.5
+ANSWER_MEMORY = 32.0  # seconds a final response is kept for retransmitted requests (64×T1)
 
 
 class Endpoint(asyncio.DatagramProtocol):
@@ -23,6 +25,8 @@ class Endpoint(asyncio.DatagramProtocol):
         self.pending: dict[tuple[str, int], asyncio.Future[sip.Response]] = {}
         self.tasks: set[asyncio.Task[None]] = set()
         self.proceeding: set[tuple[str, int]] = set()
+        self.inflight: set[tuple[str, int, str, str]] = set()
+        self.answers: dict[tuple[str, int, str, str], tuple[bytes, float]] = {}
 
     @classmethod
     async def open(cls, host: str, port: int, handler: Handler) -> "Endpoint":
@@ -45,15 +49,32 @@ class Endpoint(asyncio.DatagramProtocol):
         source = (str(addr[0]), int(addr[1]))
         try:
             message = sip.parse(data)
+            sip.cseq(message)
         except sip.SipParseError as exc:
             log.info("unreadable datagram from %s: %s", source, exc)
             return
         if isinstance(message, sip.Response):
             self._answered(message)
             return
+        if self._repeated(message, source):
+            return
         task = asyncio.create_task(self._handle(message, source))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
+
+    def _repeated(self, request: sip.Request, source: Address) -> bool:
+        """A retransmission of a request in hand is dropped; of one answered, answered again
+        with the same response (RFC 3261 server transactions, without their timers)."""
+        key = _transaction(request)
+        if key in self.inflight:
+            return True
+        answer = self.answers.get(key)
+        if answer is not None and time.monotonic() - answer[1] < ANSWER_MEMORY:
+            if self.transport is not None:
+                self.transport.sendto(answer[0], source)
+            return True
+        self.inflight.add(key)
+        return False
 
     async def _handle(self, request: sip.Request, source: Address) -> None:
         try:
@@ -61,6 +82,8 @@ class Endpoint(asyncio.DatagramProtocol):
         except Exception:
             log.exception("%s from %s failed", request.method, source)
             self.send(sip.response_to(request, 500), source)
+        finally:
+            self.inflight.discard(_transaction(request))
 
     def _answered(self, response: sip.Response) -> None:
         key = (response.headers.get("Call-ID"), sip.cseq(response)[0])
@@ -73,8 +96,18 @@ class Endpoint(asyncio.DatagramProtocol):
             future.set_result(response)
 
     def send(self, message: sip.Message, addr: Address) -> None:
-        if self.transport is not None:
-            self.transport.sendto(sip.encode(message), addr)
+        if self.transport is None:
+            return
+        data = sip.encode(message)
+        self.transport.sendto(data, addr)
+        if isinstance(message, sip.Response) and message.status >= 200:
+            self._remember(_transaction(message), data)
+
+    def _remember(self, key: tuple[str, int, str, str], data: bytes) -> None:
+        now = time.monotonic()
+        if len(self.answers) > 4096:
+            self.answers = {k: v for k, v in self.answers.items() if now - v[1] < ANSWER_MEMORY}
+        self.answers[key] = (data, now)
 
     async def request(
         self, request: sip.Request, addr: Address, *, timeout: float = 4.0
@@ -111,3 +144,11 @@ class Endpoint(asyncio.DatagramProtocol):
             task.cancel()
         if self.transport is not None:
             self.transport.close()
+
+
+def _transaction(message: sip.Message) -> tuple[str, int, str, str]:
+    """(Call-ID, CSeq number, CSeq method, top Via branch): one transaction's requests and
+    responses share it."""
+    number, method = sip.cseq(message)
+    branch = sip.params(message.headers.get("Via"))[1].get("branch", "")
+    return message.headers.get("Call-ID"), number, method, branch

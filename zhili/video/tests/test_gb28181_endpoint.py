@@ -15,6 +15,8 @@ async def pair(behaviour: str) -> tuple[Endpoint, Endpoint, list[sip.Request]]:
         seen.append(request)
         if behaviour == "drop_first" and len(seen) == 1:
             return
+        if behaviour == "slow":
+            await asyncio.sleep(1.3)  # retransmissions meanwhile are not handled again
         if behaviour == "trying":
             server.send(sip.response_to(request, 100), addr)
             if len(seen) > 1:
@@ -33,7 +35,7 @@ def invite(client: Endpoint, server: Endpoint) -> sip.Request:
     return sip.request("INVITE", me, to)
 
 
-@pytest.mark.parametrize(("behaviour", "received"), [("drop_first", 2), ("trying", 1)])
+@pytest.mark.parametrize(("behaviour", "received"), [("drop_first", 2), ("trying", 1), ("slow", 1)])
 def test_retransmission(behaviour: str, received: int) -> None:
     async def scenario() -> tuple[int, int]:
         server, client, seen = await pair(behaviour)
@@ -51,6 +53,24 @@ def test_no_answer_is_a_timeout() -> None:
         server.close()
         with pytest.raises(TimeoutError):
             await client.request(invite(client, server), server.address, timeout=0.3)
+        client.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_retransmitted_request_gets_the_same_answer_without_being_handled_again() -> None:
+    async def scenario() -> None:
+        server, client, seen = await pair("answer")
+        request = invite(client, server)
+        first = await client.request(request, server.address, timeout=3)
+        loop = asyncio.get_running_loop()
+        again: asyncio.Future[sip.Response] = loop.create_future()
+        client.pending[(request.headers.get("Call-ID"), 1)] = again
+        client.send(request, server.address)
+        second = await asyncio.wait_for(again, timeout=2)
+        assert len(seen) == 1
+        assert second.headers.get("To") == first.headers.get("To")
+        server.close()
         client.close()
 
     asyncio.run(scenario())
