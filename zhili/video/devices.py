@@ -7,7 +7,9 @@
   that was offline comes back online with all its channels; the server then asks for the
   catalog again, which sets each channel's own ON/OFF.
 - The sweep takes offline every device whose last keepalive (or registration) is older than
-  `interval × missed` seconds, and all its channels.
+  `interval × missed` seconds, and all its channels; a device whose registration expired
+  (registered_at + Expires) is unregistered too, so its next keepalive gets 403 and it
+  registers again.
 - The catalog upserts channels by code (video channels only: type 131 camera, 132 IPC).
   A new channel belongs to the center whose code is its CivilCode, else the county center;
   an existing one keeps its owner and kind (the register's, e.g. from the inventory import).
@@ -112,17 +114,33 @@ def device_keepalive(*, code: str) -> tuple[bool, bool]:
 
 
 def devices_sweep(*, interval: float, missed: int, now: datetime | None = None) -> list[str]:
-    """Take offline the devices silent for `interval × missed` seconds; their codes."""
-    limit = (now or timezone.now()) - timedelta(seconds=interval * missed)
+    """Take offline the devices silent for `interval × missed` seconds, and those whose
+    registration expired (they are to REGISTER again); their codes."""
+    now = now or timezone.now()
+    limit = now - timedelta(seconds=interval * missed)
     silent = Q(keepalive_at__lt=limit) | Q(keepalive_at__isnull=True)
     with transaction.atomic():
         devices = list(Device.objects.select_for_update().filter(silent, status=ONLINE))
-        codes = [d.code for d in devices]
-        Device.objects.filter(code__in=codes).update(status=OFFLINE, updated_at=timezone.now())
+        expired = _expired(now, exclude={d.code for d in devices})
+        codes = [d.code for d in (*devices, *expired)]
+        Device.objects.filter(code__in=codes).update(status=OFFLINE, updated_at=now)
+        Device.objects.filter(code__in=[d.code for d in expired]).update(registered=False)
         Camera.objects.filter(device_code__in=codes).update(status=OFFLINE)
         for device in devices:
             audit(None, "video.device.offline", device, keepalive_at=str(device.keepalive_at))
+        for device in expired:
+            audit(None, "video.device.expired", device, registered_at=str(device.registered_at))
     return codes
+
+
+def _expired(now: datetime, *, exclude: set[str]) -> list[Device]:
+    rows = Device.objects.select_for_update().filter(registered=True, expires__gt=0)
+    rows = rows.exclude(code__in=exclude).exclude(registered_at=None)
+    return [
+        d
+        for d in rows
+        if d.registered_at is not None and d.registered_at + timedelta(seconds=d.expires) < now
+    ]
 
 
 @dataclass(frozen=True)

@@ -99,3 +99,15 @@ def test_the_scheduler_sweeps_devices_too(cameras: Tree) -> None:
     register()
     Device.objects.filter(code=NVR).update(keepalive_at=timezone.now() - timedelta(hours=1))
     assert sweep_devices_task.call() == {"offline": 1}
+
+
+def test_the_sweep_unregisters_an_expired_registration(cameras: Tree) -> None:
+    device_register(code=NVR, host="127.0.0.1", port=5062, transport="udp", expires=60)
+    Camera.objects.filter(code=CODES["a"]).update(device_code=NVR, status="online")
+    assert devices_sweep(interval=60, missed=3) == []
+    Device.objects.filter(code=NVR).update(registered_at=timezone.now() - timedelta(seconds=61))
+    assert devices_sweep(interval=60, missed=3) == [NVR]
+    device = Device.objects.get(code=NVR)
+    assert (device.registered, device.status) == (False, "offline")
+    assert Camera.objects.get(code=CODES["a"]).status == "offline"
+    assert device_keepalive(code=NVR) == (False, False)  # it is to register again
