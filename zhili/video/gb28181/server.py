@@ -25,7 +25,7 @@ from zhili.video.gb28181.catalogs import Catalogs
 from zhili.video.gb28181.endpoint import Address, Endpoint
 from zhili.video.gb28181.live import Live, LiveError
 from zhili.video.gb28181.ptz import ptz_command
-from zhili.video.models import Camera, Device
+from zhili.video.models import Camera, CameraStatus, Device
 
 log = logging.getLogger(__name__)
 DEFAULT_EXPIRES = 3600
@@ -202,10 +202,10 @@ class Platform:
         return await self.endpoint.request(request, addr, timeout=timeout)
 
     async def device_address(self, device: str) -> Address:
-        addr = self.addresses.get(device) or await sync_to_async(_address)(device)
-        if addr is None:
-            raise LiveError(f"device {device} is not registered", code="device_offline")
-        return addr
+        registered = await sync_to_async(_address)(device)
+        if registered is None:
+            raise LiveError(f"device {device} is offline", code="device_offline")
+        return self.addresses.get(device, registered)  # where its last keepalive came from
 
     def device_of(self, channel: str) -> str:
         code = Camera.objects.filter(code=channel).values_list("device_code", flat=True).first()
@@ -256,5 +256,7 @@ def _sweep(interval: float, missed: int) -> list[str]:
 
 
 def _address(device: str) -> Address | None:
-    row = Device.objects.filter(code=device, registered=True).values_list("host", "port").first()
+    """Where an online device registered from; None when it is offline."""
+    online = Device.objects.filter(code=device, registered=True, status=CameraStatus.ONLINE)
+    row = online.values_list("host", "port").first()
     return (row[0], row[1]) if row else None

@@ -14,7 +14,7 @@ from asgiref.sync import sync_to_async
 from zhili.conftest import Tree
 from zhili.video.gb28181 import control
 from zhili.video.gb28181.media import Sdp, parse_sdp, rtp_packet, rtp_payload, split_packs
-from zhili.video.models import Camera
+from zhili.video.models import Camera, Device
 from zhili.video.tests.test_gb28181_server import NVR, rig, until
 
 CHANNEL = f"{NVR[:10]}1310000001"
@@ -91,6 +91,14 @@ def test_invite_brings_h264_rtp_to_the_port_and_bye_stops_it(tree: Tree, tcp: bo
                     port=port,
                 )
             assert error.value.code == "not_found"
+            offline = Device.objects.filter(code=NVR).update
+            await sync_to_async(offline)(status="offline")
+            with pytest.raises(control.ControlError) as error:
+                await call(
+                    {"op": "invite", "channel": CHANNEL, "rtp_host": "127.0.0.1", "rtp_port": 1},
+                    port=port,
+                )
+            assert error.value.code == "device_offline"
             with pytest.raises(control.ControlError) as error:
                 await call(
                     {"op": "ptz", "channel": CHANNEL, "command": "spin", "speed": 1}, port=port

@@ -44,7 +44,7 @@ async def rig(*, channels: int = 4, interval: float = 60.0) -> AsyncIterator[Rig
     try:
         yield Rig(platform, sim, alarms)
     finally:
-        sim.close()
+        await sim.aclose()
         stop.set()
         await serving
         platform.close()
