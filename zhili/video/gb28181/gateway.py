@@ -48,14 +48,20 @@ async def gst(
 
 
 async def stop_process(process: asyncio.subprocess.Process | None) -> None:
-    if process is None or process.returncode is not None:
+    if process is None:
         return
-    process.terminate()
-    try:
-        await asyncio.wait_for(process.wait(), timeout=2)
-    except TimeoutError:
-        process.kill()
-        await process.wait()
+    if process.returncode is None:
+        process.terminate()
+        try:
+            await asyncio.wait_for(process.wait(), timeout=2)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+    # Close its pipes now, while the loop runs: left to the garbage collector, they would be
+    # closed after the loop (asyncio's "Event loop is closed" at exit).
+    transport = getattr(process, "_transport", None)
+    if isinstance(transport, asyncio.SubprocessTransport):
+        transport.close()
 
 
 Write = Callable[[bytes], None]
