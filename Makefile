@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: setup demo serve worker scheduler test test-days bench lint typecheck browser clean fuzz
+.PHONY: setup demo serve worker scheduler test test-days bench lint typecheck browser video clean fuzz
 
 $(BIN)/zhili: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -28,7 +28,10 @@ $(DEMO_KEY):
 	@mkdir -p var
 	@umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
+# Janus and the simulated cameras start with the server when installed (make video, as root);
+# without them everything else runs and the video pages say the gateway is not running.
 demo: setup $(DEMO_KEY)
+	-@scripts/ensure-video
 	$(DEMO_ENV) $(BIN)/zhili migrate --noinput
 	$(DEMO_ENV) $(BIN)/zhili demo
 	$(DEMO_ENV) $(BIN)/zhili collectstatic --noinput --verbosity 0
@@ -48,13 +51,17 @@ scheduler: setup
 browser:
 	@scripts/ensure-chromium
 
+# The video engines (Janus, GStreamer, ffmpeg) from Debian, installed when missing (as root).
+video:
+	@scripts/ensure-video
+
 # The suite runs in parallel workers (pytest-xdist, JOBS of them, one per core by default), a
 # test file to a worker at a time, each worker with its own test database and Redis database
 # (config/pytest_workers.py). The schemathesis fuzz modules then run in one process: xdist
 # would report each of their generated tests (one per API operation) as a single test.
 JOBS ?= auto
 FUZZ_TESTS := zhili/core/tests/test_fuzz_api.py zhili/core/tests/test_fuzz_open311.py
-test: setup browser
+test: setup browser video
 	$(BIN)/pytest -q -n $(JOBS) --dist loadfile $(addprefix --ignore=,$(FUZZ_TESTS))
 	$(BIN)/pytest -q -p no:cacheprovider $(FUZZ_TESTS)
 
@@ -64,7 +71,7 @@ test: setup browser
 # the demo's people had acted overnight), and a day inside the Spring Festival. The times are
 # the machine's (UTC).
 DAYS ?= 2027-01-04T09:30:00 2028-02-28T19:30:00 2027-02-08T10:00:00
-test-days: setup browser
+test-days: setup browser video
 	@command -v faketime >/dev/null || { echo "faketime is missing: apt-get install faketime"; exit 1; }
 	@for day in $(DAYS); do \
 	  echo "== tests on $$day (faketime)"; \

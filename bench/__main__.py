@@ -29,6 +29,7 @@ MODULES = {
     "bench.imports": True,
     "bench.duplicates": True,
     "bench.dossiers": True,
+    "bench.video": False,  # the engines and a browser of its own (no database)
 }
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 POSTGRES_URL = os.environ.get(

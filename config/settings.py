@@ -4,6 +4,8 @@ The defaults run the platform on one machine with no services (SQLite under var/
 in-memory channel layer). Set DATABASE_URL for PostgreSQL and REDIS_URL for Redis.
 """
 
+import hashlib
+import hmac
 import os
 from pathlib import Path
 
@@ -334,6 +336,38 @@ ZHILI_HEALTH_WORKER_MAX_AGE = int(os.environ.get("ZHILI_HEALTH_WORKER_MAX_AGE", 
 # A tile URL template (e.g. an internal tile server). Empty: polygons draw on a plain background.
 ZHILI_MAP_TILE_URL = os.environ.get("ZHILI_MAP_TILE_URL", "")
 ZHILI_MAP_TILE_ATTRIBUTION = os.environ.get("ZHILI_MAP_TILE_ATTRIBUTION", "")
+# The tiles' coordinate system: "wgs84", or "gcj02" for the national basemaps (高德, 天地图's
+# offset layers). Points are stored in WGS84 everywhere; a gcj02 map moves them for display.
+ZHILI_MAP_TILE_CRS = os.environ.get("ZHILI_MAP_TILE_CRS", "wgs84")
+
+# --- video (issue 14; docs/operations.md "Video") --------------------------------------------
+# The Janus instances: where the platform calls each (its HTTP API) and where browsers reach it
+# (its WebSocket, usually through the county's reverse proxy), in the same order. A new live
+# stream is placed on the instance with the fewest open streams.
+JANUS_API_URLS = os.environ.get("JANUS_API_URLS", "http://127.0.0.1:8088/janus").split(",")
+JANUS_WS_URLS = os.environ.get("JANUS_WS_URLS", "ws://127.0.0.1:8188/").split(",")
+
+
+def _derived_secret(purpose: str) -> str:
+    """A secret of this installation's own, shared by the web process and `zhili janus`
+    without a file: derived from SECRET_KEY unless the operator sets it."""
+    return hmac.new(
+        SECRET_KEY.encode(), f"zhili.janus.{purpose}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
+JANUS_TOKEN_SECRET = os.environ.get("JANUS_TOKEN_SECRET") or _derived_secret("token")
+JANUS_ADMIN_KEY = os.environ.get("JANUS_ADMIN_KEY") or _derived_secret("admin_key")
+JANUS_ADMIN_SECRET = os.environ.get("JANUS_ADMIN_SECRET") or _derived_secret("admin_secret")
+# `zhili serve --with-background` also runs Janus and the demo's simulated cameras ("local"),
+# or none ("external": the county runs its gateways as services).
+ZHILI_VIDEO_ENGINES = os.environ.get("ZHILI_VIDEO_ENGINES", "local")
+# How long a browser's Janus token lives: enough to open the stream, not to share the link.
+VIDEO_TOKEN_SECONDS = int(os.environ.get("VIDEO_TOKEN_SECONDS", "120"))
+# A live stream is torn down this long after its last viewer left (one upstream pull is shared
+# by every viewer meanwhile); a view not heard from for VIDEO_VIEW_TIMEOUT seconds has ended.
+VIDEO_TEARDOWN_SECONDS = int(os.environ.get("VIDEO_TEARDOWN_SECONDS", "60"))
+VIDEO_VIEW_TIMEOUT = int(os.environ.get("VIDEO_VIEW_TIMEOUT", "45"))
 
 # --- working time ---------------------------------------------------------------------------
 # Office hours on a working day, used for time limits counted in working hours.
@@ -367,6 +401,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "django_tasks_db": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},  # a line per call to Janus
     },
 }
 

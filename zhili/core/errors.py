@@ -59,3 +59,10 @@ def full_clean(instance: Any, *, exclude: list[str] | None = None) -> None:
         field, messages = next(iter(errors.items()))
         label = field if field != NON_FIELD_ERRORS else None
         raise InvalidInput("；".join(messages), field=label) from exc
+
+
+class Unavailable(DomainError):
+    """A service the request needs is not running (e.g. the media gateway): try again later."""
+
+    status = 503
+    code = "unavailable"

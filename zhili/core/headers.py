@@ -12,7 +12,8 @@ Content-Security-Policy: scripts, styles, fonts and pages come from the platform
 - ``img-src 'self' data: blob:`` plus the origin of ``ZHILI_MAP_TILE_URL`` when tiles come from
   a tile server; ``blob:`` for photos previewed before upload on the phone.
 - ``connect-src 'self'`` plus ``ws://`` / ``wss://`` on the page's own host (live updates on
-  ``/ws/cases/``; older browsers do not count a WebSocket to the same host as 'self').
+  ``/ws/cases/``; older browsers do not count a WebSocket to the same host as 'self'), and
+  the media gateways' WebSockets (``JANUS_WS_URLS``: live video).
 - ``frame-ancestors 'none'``, ``object-src 'none'``, ``base-uri 'self'``,
   ``form-action 'self'``.
 `ZHILI_CSP_EXTRA` adds sources per directive (e.g. a Janus gateway's address in
@@ -47,7 +48,9 @@ def _origin(url: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _base_policy(tile_url: str, extra: tuple[tuple[str, tuple[str, ...]], ...]) -> dict:
+def _base_policy(
+    tile_url: str, extra: tuple[tuple[str, tuple[str, ...]], ...], gateways: tuple[str, ...]
+) -> dict:
     policy: dict[str, list[str]] = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -67,6 +70,7 @@ def _base_policy(tile_url: str, extra: tuple[tuple[str, tuple[str, ...]], ...]) 
     tiles = _origin(tile_url) if tile_url else ""
     if tiles:
         policy["img-src"].append(tiles)
+    policy["connect-src"] += [origin for origin in map(_origin, gateways) if origin]
     for directive, sources in extra:
         policy.setdefault(directive, ["'self'"]).extend(sources)
     return policy
@@ -77,6 +81,7 @@ def content_security_policy(request: HttpRequest) -> str:
     base = _base_policy(
         getattr(settings, "ZHILI_MAP_TILE_URL", "") or "",
         tuple(sorted((k, tuple(v)) for k, v in extra.items())),
+        tuple(getattr(settings, "JANUS_WS_URLS", ())),
     )
     policy = {directive: list(sources) for directive, sources in base.items()}
     try:

@@ -15,6 +15,7 @@ Two shapes of an error, chosen by the request:
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -90,3 +91,14 @@ def or_404(get: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         return get(*args, **kwargs)
     except NotFound as exc:
         raise Http404(exc.message) from exc
+
+
+def tile_config() -> dict[str, str]:
+    """What every map page gives web/map_base.js about its basemap: the tile server, its
+    attribution, and its coordinate system (`wgs84`, or `gcj02` for the national basemaps whose
+    tiles are offset; the platform's points stay WGS84 and the map moves them for display)."""
+    return {
+        "tileUrl": settings.ZHILI_MAP_TILE_URL,
+        "tileAttribution": settings.ZHILI_MAP_TILE_ATTRIBUTION,
+        "tileCrs": settings.ZHILI_MAP_TILE_CRS,
+    }

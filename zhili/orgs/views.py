@@ -8,7 +8,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhili.core.errors import DomainError, NotFound
-from zhili.core.pages import forbidden, or_404
+from zhili.core.pages import forbidden, or_404, tile_config
 from zhili.core.roles import Action
 from zhili.core.scope import can, scope_for
 from zhili.core.types import Actor
@@ -132,8 +131,7 @@ def grid_map(request: StaffRequest) -> HttpResponse:
     config = {
         "gridsUrl": reverse("api:grid_collection"),
         "locateUrl": reverse("api:grid_locate"),
-        "tileUrl": settings.ZHILI_MAP_TILE_URL,
-        "tileAttribution": settings.ZHILI_MAP_TILE_ATTRIBUTION,
+        **tile_config(),
         "townshipColours": colours,
         "initialTownship": request.GET.get("township", "")
         if request.GET.get("township") in colours

@@ -27,9 +27,9 @@ from zhili.cases import services
 from zhili.cases.models import Case, Channel, Rating, State
 from zhili.cases.selectors import category_get
 from zhili.cases.services.citizen import citizen_rated
-from zhili.cases.views.common import tile_config
 from zhili.core import ratelimit
 from zhili.core.errors import Conflict, DomainError, InvalidInput
+from zhili.core.pages import tile_config
 from zhili.core.personal import mask_phone
 from zhili.core.uploads import check_photos
 from zhili.portal import challenge, selectors

@@ -4,14 +4,15 @@ and credentials are never part of an answer."""
 
 from datetime import datetime
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import AnyUrl
 
 from zhili.core.dossier.api import PageQuery, page_schema, query_page
-from zhili.core.schemas import ERRORS
+from zhili.core.schemas import ERRORS, ErrorOut
 from zhili.orgs.api import OrgRef
 from zhili.orgs.auth import StaffRequest
-from zhili.video import selectors
-from zhili.video.models import Camera, CameraKind, CameraStatus, Protocol
+from zhili.video import live, selectors
+from zhili.video.models import Camera, CameraKind, CameraStatus, Protocol, Quality
 
 cameras_router = Router(tags=["治安监控"])
 
@@ -104,3 +105,53 @@ def camera_list(request: StaffRequest, query: Query[CameraQuery]) -> dict[str, o
 def camera_detail(request: StaffRequest, code: str) -> dict[str, object]:
     """一个监控点位；不存在或不在可见范围内为 404。"""
     return camera_detail_out(selectors.camera_get(user=request.user, code=code))
+
+
+# --- live view ----------------------------------------------------------------------------------
+
+
+class LiveIn(Schema):
+    quality: Quality = Field(
+        Quality.MAIN, description="main：主码流（单画面）；sub：子码流（视频墙）"
+    )
+
+
+class LiveOut(Schema):
+    gateway: AnyUrl = Field(..., description="视频网关（Janus）的 WebSocket 地址")
+    stream_id: int = Field(..., description="Janus Streaming 挂载点编号")
+    token: str = Field(..., description="短时令牌，用于连接网关")
+    expires_at: datetime
+    view_id: int = Field(..., description="本次观看记录；播放期间每 15 秒 beat 一次，结束时 stop")
+    quality: Quality
+    shares_stream_of: str | None = Field(..., description="共用其视频流的点位编码（演示）")
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: datetime
+
+
+LIVE_ERRORS = {**ERRORS, 503: ErrorOut}
+
+
+@cameras_router.post("/cameras/{code}/live", response={200: LiveOut, **LIVE_ERRORS})
+def camera_live(request: StaffRequest, code: str, body: LiveIn | None = None) -> live.Ticket:
+    """打开实时视频：按需创建网关挂载点（同一点位的观看者共用一路拉流），返回网关地址与短时令牌。
+    离线为 409 camera_offline；拉流失败为 409 stream_timeout；网关未运行为 503 gateway_unavailable。"""
+    camera = selectors.camera_get(user=request.user, code=code)
+    quality = body.quality if body else Quality.MAIN
+    return live.live_open(actor=request.user, camera=camera, quality=quality)
+
+
+@cameras_router.post("/camera-views/{view_id}/beat", response={200: TokenOut, **ERRORS})
+def camera_view_beat(request: StaffRequest, view_id: int) -> dict[str, object]:
+    """播放中的心跳（每 15 秒）：返回新的网关令牌。45 秒无心跳的观看视为结束。"""
+    token, expires_at = live.view_beat(actor=request.user, view_id=view_id)
+    return {"token": token, "expires_at": expires_at}
+
+
+@cameras_router.post("/camera-views/{view_id}/stop", response={204: None, **ERRORS})
+def camera_view_stop(request: StaffRequest, view_id: int) -> Status:
+    """结束观看（离开页面、关闭画面）：最后一位观看者离开后，拉流在设定时间（默认 60 秒）后关闭。"""
+    live.view_stop(actor=request.user, view_id=view_id)
+    return Status(204, None)

@@ -5,8 +5,8 @@ The seed (治安监控网): 新建高清视频3300个、高清智能卡口34个�
 车载4G传输系统68套、高空瞭望系统15个: 3,892 channels. HD cameras and micro checkpoints
 stand in the villages (a grid of the village, an NVR per village), smart checkpoints and
 e-police at the township centres, vehicle cameras in their township, lookouts across the
-county. The 16 live cameras pull rtsp://127.0.0.1:8554/cam01..cam16 (served by a later
-part); of the others most show one of those streams and say so (`shares_stream_of`), the
+county. The 16 live cameras pull rtsp://127.0.0.1:8554/cam01..cam16/main|sub (served by
+`zhili camera_sims`, started beside the server); of the others most show one of those streams and say so (`shares_stream_of`), the
 rest are offline. Deterministic (seeded), idempotent (existing codes are kept), bulk written.
 """
 
@@ -49,7 +49,7 @@ INDUSTRY = {
 CHANNEL, IPC, NVR = "131", "132", "118"
 NETWORK = "5"  # 公安信息网: the seed's cameras reach the centers through the police network
 LIVE = 16
-STREAM = "rtsp://127.0.0.1:8554/cam{:02d}"
+STREAM = "rtsp://127.0.0.1:8554/cam{:02d}/{}"  # main or sub (zhili/video/sim/rtsp.py)
 OFFLINE_SHARE = 0.15
 PERSONA_TOWNSHIP, PERSONA_VILLAGE = f"{COUNTY}003", f"{COUNTY}003001"
 
@@ -187,7 +187,7 @@ def _streams(cameras: list[Camera], rng: random.Random) -> list[Camera]:
     now = timezone.now()
     for n, camera in enumerate(live, start=1):
         camera.protocol, camera.status, camera.last_seen_at = Protocol.RTSP, "online", now
-        camera.main_stream = camera.sub_stream = STREAM.format(n)
+        camera.main_stream, camera.sub_stream = STREAM.format(n, "main"), STREAM.format(n, "sub")
     for camera in cameras:
         if camera in live:
             continue

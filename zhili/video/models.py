@@ -6,6 +6,7 @@ copied onto the row so that the scope filter is an index range on each: the owne
 Stream credentials are stored for the platform's own pulls and never shown (docs/api.md).
 """
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -109,6 +110,101 @@ class CameraGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} → {self.area}"
+
+
+class Quality(models.TextChoices):
+    MAIN = "main", "主码流"  # the single view
+    SUB = "sub", "子码流"  # the wall's tiles
+
+
+class LiveStream(models.Model):
+    """A Janus Streaming mountpoint pulling one camera's stream, shared by all its viewers.
+
+    Open (`closed_at` empty) while anyone watches and for `VIDEO_TEARDOWN_SECONDS` after the
+    last viewer left (`idle_since`); then the sweep destroys the mountpoint. The mountpoint's
+    id on its gateway is the row's id."""
+
+    camera = Ref(Camera, "点位", related_name="live_streams")
+    quality = models.CharField("码流", max_length=4, choices=Quality.choices)
+    gateway = models.PositiveSmallIntegerField("网关序号", default=0)
+    opened_at = models.DateTimeField("开流时间", default=timezone.now)
+    idle_since = models.DateTimeField("无人观看起", null=True, blank=True)
+    closed_at = models.DateTimeField("关流时间", null=True, blank=True)
+    close_reason = models.CharField("关流原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "直播流"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["camera", "quality"],
+                condition=models.Q(closed_at__isnull=True),
+                name="video_one_open_stream",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["idle_since"],
+                condition=models.Q(closed_at__isnull=True),
+                name="video_stream_idle",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.camera.code}/{self.quality}#{self.pk}"
+
+
+class CameraView(models.Model):
+    """Someone watching a camera: who, which camera, from when to when (the view audit).
+
+    `camera` is the camera the viewer opened; `stream` may pull another's (a demo camera that
+    shares a live one's stream). The page beats every 15 s; a view not heard from for
+    `VIDEO_VIEW_TIMEOUT` seconds is ended by the sweep."""
+
+    user = Ref(settings.AUTH_USER_MODEL, "观看人", related_name="camera_views")
+    camera = Ref(Camera, "点位", related_name="views")
+    stream = Ref(LiveStream, "直播流", related_name="views")
+    started_at = models.DateTimeField("开始", default=timezone.now)
+    beat_at = models.DateTimeField("最后心跳", default=timezone.now)
+    ended_at = models.DateTimeField("结束", null=True, blank=True)
+    end_reason = models.CharField("结束原因", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "视频观看记录"
+        indexes = [
+            models.Index(
+                fields=["beat_at"],
+                condition=models.Q(ended_at__isnull=True),
+                name="video_view_open",
+            ),
+            models.Index(fields=["camera", "-started_at"], name="video_view_camera"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.camera.code} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class WallLayout(models.Model):
+    """A video wall a user saved: how many tiles, which cameras in which order, and the patrol
+    (轮巡): every `patrol_seconds` the tiles move on to the next cameras of the list."""
+
+    user = Ref(
+        settings.AUTH_USER_MODEL, "用户", related_name="wall_layouts", on_delete=models.CASCADE
+    )
+    name = models.CharField("名称", max_length=50)
+    tiles = models.PositiveSmallIntegerField("分屏", default=4)
+    cameras = models.JSONField("点位编码", default=list)
+    patrol_seconds = models.PositiveSmallIntegerField("轮巡间隔（秒）", default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "视频墙布局"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="video_wall_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name}"
 
 
 class Transport(models.TextChoices):

@@ -22,7 +22,7 @@ from zhili.core.scope import can, scope_for
 from zhili.core.selecting import filter_given, one_or_not_found
 from zhili.core.types import Actor
 from zhili.orgs.models import Kind, Organization
-from zhili.video.models import Camera, CameraGrant
+from zhili.video.models import Camera, CameraGrant, CameraView, WallLayout
 
 MAX_RADIUS_M = 100_000
 
@@ -85,6 +85,25 @@ def camera_get(*, user: Actor, code: str) -> Camera:
         "owner", "grid", "shares_stream_of"
     )
     return one_or_not_found(rows, "监控点位不存在", code=code)
+
+
+def recent_views(*, user: Actor, camera: Camera, limit: int = 10) -> list[CameraView]:
+    """Who watched `camera` lately (the view audit), for those who keep the register."""
+    if not can(user, Action.CAMERAS_MANAGE):
+        return []
+    rows = CameraView.objects.filter(camera=camera).select_related("user").order_by("-started_at")
+    return list(rows[:limit])
+
+
+def wall_layouts(*, user: Actor) -> list[WallLayout]:
+    """The user's own saved walls (a layout is nobody else's)."""
+    return list(WallLayout.objects.filter(user=user))
+
+
+def wall_cameras(*, user: Actor, codes: list[str]) -> list[Camera]:
+    """The cameras of a layout that the user still sees, in the layout's order."""
+    found = {c.code: c for c in Camera.objects.filter(camera_scope(user), code__in=codes)}
+    return [found[code] for code in codes if code in found]
 
 
 # --- near a point -------------------------------------------------------------------------------

@@ -4,6 +4,14 @@ from django.conf import settings
 from django_tasks import task
 
 from zhili.video.devices import devices_sweep
+from zhili.video.live import live_sweep
+
+
+@task()
+def sweep_live_task() -> dict[str, int]:
+    """Views the pages stopped beating for end; streams idle past the teardown time close."""
+    swept = live_sweep()
+    return {"views_ended": swept.views_ended, "streams_closed": swept.streams_closed}
 
 
 @task()

@@ -45,6 +45,7 @@ NAVIGATION: list[tuple[str, str, str, str | None]] = [
     ("信访接访", "领导包案", "receptions:ownerships", Action.RECEPTIONS_MANAGE),
     ("信访接访", "乡镇领导接访督导", "receptions:townships", Action.PETITIONS_VIEW),
     ("治安监控", "监控点位", "video:cameras", Action.CAMERAS_VIEW),
+    ("治安监控", "视频墙", "video:wall", Action.CAMERAS_VIEW),
     ("组织与网格", "组织架构", "orgs:tree", Action.ORGS_VIEW),
     ("组织与网格", "网格地图", "orgs:grid_map", Action.GRIDS_VIEW),
     ("系统管理", "人员与角色", "orgs:people", Action.PEOPLE_MANAGE),

@@ -4,7 +4,6 @@ from datetime import datetime, timedelta
 from typing import TypedDict
 
 from django import forms
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -97,13 +96,6 @@ def held_status(due: datetime | None, held_at: datetime) -> DueStatus | None:
     late = held_at > due
     text = "转卷宗办理时已超期，此后停止计时" if late else "转卷宗办理，停止计时，以卷宗时限为准"
     return {"due": due, "late": late, "text": text}
-
-
-def tile_config() -> dict[str, str]:
-    return {
-        "tileUrl": settings.ZHILI_MAP_TILE_URL,
-        "tileAttribution": settings.ZHILI_MAP_TILE_ATTRIBUTION,
-    }
 
 
 def add_domain_error(form: forms.Form, exc: DomainError) -> None:

@@ -27,9 +27,9 @@ from zhili.cases.views.common import (
     go,
     held_status,
     row_context,
-    tile_config,
 )
 from zhili.core.errors import DomainError, NotFound
+from zhili.core.pages import tile_config
 from zhili.core.personal import personal_data_reveal
 from zhili.core.roles import Action
 from zhili.core.scope import can

@@ -11,8 +11,9 @@ from zhili.cases.category_search import category_search
 from zhili.cases.forms import IntakeForm
 from zhili.cases.models import Category, Urgency
 from zhili.cases.routing import route
-from zhili.cases.views.common import add_domain_error, error_status, go, limit_label, tile_config
+from zhili.cases.views.common import add_domain_error, error_status, go, limit_label
 from zhili.core.errors import DomainError, InvalidInput
+from zhili.core.pages import tile_config
 from zhili.core.roles import Action
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.gazetteer import address_match

@@ -10,9 +10,10 @@ from django.views.decorators.http import require_GET
 from zhili.cases import selectors
 from zhili.cases.forms import CaseFilterForm
 from zhili.cases.models import Card, State
-from zhili.cases.views.common import filter_options, tile_config
+from zhili.cases.views.common import filter_options
 from zhili.cases.workflow import CLOCK_RUNNING
 from zhili.core.errors import InvalidInput
+from zhili.core.pages import tile_config
 from zhili.core.roles import Action
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires

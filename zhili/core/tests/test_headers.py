@@ -19,14 +19,21 @@ def policy(response: Any) -> dict[str, list[str]]:
     return {d.split()[0]: d.split()[1:] for d in header.split("; ")}
 
 
-def test_every_page_carries_the_policy(client: Any, personas: Any) -> None:
+def test_every_page_carries_the_policy(client: Any, personas: Any, settings: Any) -> None:
+    settings.JANUS_WS_URLS = ["ws://127.0.0.1:8188/"]
     for url in ("/login/", "/citizen/", "/healthz", "/api/v1/catalog/categories", "/nowhere/"):
         csp = policy(client.get(url))
         assert csp["default-src"] == ["'self'"]
         assert csp["script-src"] == ["'self'"]  # no 'unsafe-inline', no 'unsafe-eval'
         assert csp["style-src"] == ["'self'"]
         assert csp["frame-ancestors"] == ["'none'"] and csp["object-src"] == ["'none'"]
-        assert csp["connect-src"] == ["'self'", "ws://testserver", "wss://testserver"]
+        # The media gateway's WebSocket (live video), then the page's own host's.
+        assert csp["connect-src"] == [
+            "'self'",
+            "ws://127.0.0.1:8188",
+            "ws://testserver",
+            "wss://testserver",
+        ]
 
 
 def test_tile_server_and_extra_sources(client: Any, settings: Any) -> None:

@@ -6,11 +6,14 @@ v21 owns E, not placed yet.
 """
 
 import pytest
+from django.utils import timezone
 
 from zhili.conftest import Tree
 from zhili.orgs.models import Organization
-from zhili.video.models import Camera, CameraKind
+from zhili.video.models import Camera, CameraKind, CameraStatus, Protocol
 from zhili.video.services import camera_save
+from zhili.video.tests.engines import Cameras, gateway, janus_server, rtsp_cameras  # noqa: F401  (fixtures)
+from zhili.web.tests.conftest import browser, page, session_cookies  # noqa: F401  (fixtures)
 
 CODES = {
     "a": "32072201001310000001",
@@ -39,3 +42,11 @@ def cameras(tree: Tree) -> Tree:
         d=make_camera(CODES["d"], tree.county, (34.515, 118.705), kind=CameraKind.LOOKOUT),
         e=make_camera(CODES["e"], tree.v21, None),
     )
+
+
+def go_live(camera: Camera, cams: Cameras, number: int = 1) -> Camera:
+    camera.protocol = Protocol.RTSP
+    camera.main_stream, camera.sub_stream = cams.url(number), cams.url(number, "sub")
+    camera.status, camera.last_seen_at = CameraStatus.ONLINE, timezone.now()
+    camera.save()
+    return camera

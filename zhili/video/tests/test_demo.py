@@ -79,8 +79,9 @@ def test_every_channel_of_the_seed(loaded: dict[str, object]) -> None:
 @pytest.mark.django_db
 def test_sixteen_live_streams_and_the_rest_share_or_are_offline() -> None:
     live = Camera.objects.exclude(main_stream="")
-    assert sorted(live.values_list("main_stream", flat=True)) == [
-        f"rtsp://127.0.0.1:8554/cam{n:02d}" for n in range(1, 17)
+    assert sorted(live.values_list("main_stream", "sub_stream")) == [
+        (f"rtsp://127.0.0.1:8554/cam{n:02d}/main", f"rtsp://127.0.0.1:8554/cam{n:02d}/sub")
+        for n in range(1, 17)
     ]
     assert set(live.values_list("status", flat=True)) == {"online"}
     rest = Camera.objects.filter(main_stream="")

@@ -30,3 +30,12 @@ def test_without_the_action_it_is_403_and_not_in_the_menu(
     assert "/video/cameras/" not in client.get("/").content.decode()
     client.force_login(personas.township)
     assert "/video/cameras/" in client.get("/").content.decode()
+
+
+def test_the_township_filter_shows_only_where_there_is_a_choice(
+    client: Client, personas: Tree, cameras: Tree
+) -> None:
+    client.force_login(personas.dispatcher)
+    assert 'data-testid="filter-township"' in client.get("/video/cameras/").content.decode()
+    client.force_login(personas.township)
+    assert 'data-testid="filter-township"' not in client.get("/video/cameras/").content.decode()

@@ -1,11 +1,12 @@
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 
 import uvicorn
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -15,6 +16,17 @@ from zhili.core.supervisor import Supervisor
 def background_command(command: str) -> list[str]:
     # Our own interpreter and a fixed command name: no outside input reaches the call.
     return [sys.executable, "-m", "zhili", command, "--verbosity", "0"]
+
+
+def app_processes(warn: Callable[[str], object]) -> list[str]:
+    """The background commands the apps ask for beside the worker and the scheduler (an app
+    config's `background_processes(warn)`, e.g. the video app's Janus and cameras)."""
+    names: list[str] = []
+    for app in apps.get_app_configs():
+        declare = getattr(app, "background_processes", None)
+        if declare is not None:
+            names += declare(warn)
+    return names
 
 
 @contextmanager
@@ -56,10 +68,9 @@ class Command(BaseCommand):
             self.stderr.write("静态文件尚未收集：请先运行 `zhili collectstatic --noinput`")
         background = None
         if with_background:
-            self.stdout.write("后台进程：zhili worker, zhili scheduler（退出后自动重启）")
-            background = Supervisor(
-                {name: background_command(name) for name in ("worker", "scheduler")}
-            )
+            names = ["worker", "scheduler", *app_processes(self.stderr.write)]
+            self.stdout.write(f"后台进程：{', '.join(names)}（退出后自动重启）")
+            background = Supervisor({name: background_command(name) for name in names})
         self.stdout.write(f"Zhili 正在 http://{host}:{port}/ 运行（Ctrl+C 停止）")
         with signals_exit():
             try:

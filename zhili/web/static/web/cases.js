@@ -17,7 +17,7 @@
   function drawPointMap() {
     const node = document.getElementById("case-point-map");
     const source = document.getElementById("case-map-config");
-    if (!node || !source || node.dataset.ready || typeof L === "undefined") {
+    if (!node || !source || node.dataset.ready || !window.zhiliMap) {
       return;
     }
     const config = JSON.parse(source.textContent);
@@ -26,12 +26,9 @@
     }
     node.dataset.ready = "true";
     const point = [config.lat, config.lng];
-    const map = L.map(node, { zoomControl: false, attributionControl: false }).setView(point, 15);
-    if (config.tileUrl) {
-      L.tileLayer(config.tileUrl, { maxZoom: 19 }).addTo(map);
-    } else {
-      node.classList.add("no-tiles");
-    }
+    const map = window.zhiliMap
+      .create(node, config, { map: { zoomControl: false, attributionControl: false } })
+      .setView(point, 15);
     if (config.grid) {
       const grid = L.geoJSON(config.grid, {
         style: { color: "#1565c0", weight: 1, fillOpacity: 0.12 },

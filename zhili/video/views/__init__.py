@@ -1,0 +1,1 @@
+"""The staff pages of the video app, one module per page family."""
