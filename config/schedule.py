@@ -12,6 +12,7 @@ PERIODIC_JOBS: list[tuple[str, int, str]] = [
     ("integrations.prune_signatures", 3600, "zhili.integrations.tasks.prune_push_signatures"),
     ("integrations.resume_callbacks", 600, "zhili.integrations.tasks.resume_reply_callbacks"),
     ("petitions.sweep_cards", 60, "zhili.petitions.tasks.sweep_petition_cards_task"),
+    ("video.sweep_devices", 60, "zhili.video.tasks.sweep_devices_task"),
     ("mediation.sweep_alert_cards", 60, "zhili.mediation.tasks.sweep_alert_cards_task"),
     # Every 15 s: a stream closes between 60 and 75 s after its last viewer left.
     ("video.sweep_live", 15, "zhili.video.tasks.sweep_live_task"),

@@ -374,6 +374,24 @@ VIDEO_VIEW_TIMEOUT = int(os.environ.get("VIDEO_VIEW_TIMEOUT", "45"))
 # Office hours on a working day, used for time limits counted in working hours.
 ZHILI_WORK_HOURS = [("08:30", "12:00"), ("13:30", "17:30")]
 
+# --- GB/T 28181 (`zhili gb28181`: the SIP server of the platform; docs/operations.md) --------
+# The platform's SIP id and domain as devices are configured with them, and the one password
+# every device registers with (digest, RFC 2617). Keepalives are expected every INTERVAL
+# seconds; a device that misses MISSED of them in a row is offline, with its channels.
+GB28181_SERVER_ID = os.environ.get("GB28181_SERVER_ID", "32072200002000000001")
+GB28181_DOMAIN = os.environ.get("GB28181_DOMAIN", "3207220000")
+GB28181_PASSWORD = os.environ.get("GB28181_PASSWORD", "zhili-gb28181" if DEBUG else "")
+GB28181_HOST = os.environ.get("GB28181_HOST", "127.0.0.1")
+GB28181_PORT = int(os.environ.get("GB28181_PORT", "5060"))
+GB28181_KEEPALIVE_INTERVAL = float(os.environ.get("GB28181_KEEPALIVE_INTERVAL", "60"))
+GB28181_KEEPALIVE_MISSED = int(os.environ.get("GB28181_KEEPALIVE_MISSED", "3"))
+# The address devices send live media to (PS over RTP); the SIP host when empty. The control
+# port takes invite/bye/ptz from the web process (JSON lines, bound to 127.0.0.1 only).
+GB28181_MEDIA_HOST = os.environ.get("GB28181_MEDIA_HOST", "")
+GB28181_CONTROL_PORT = int(os.environ.get("GB28181_CONTROL_PORT", "15060"))
+# A dotted path to a callable given each alarm (zhili.video.gb28181.alarms.Alarm).
+GB28181_ALARM_HOOK = os.environ.get("GB28181_ALARM_HOOK", "zhili.video.gb28181.alarms.log_alarm")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

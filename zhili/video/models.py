@@ -307,3 +307,39 @@ class CameraGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Transport(models.TextChoices):
+    UDP = "udp", "UDP"
+    TCP = "tcp", "TCP"
+
+
+class Device(models.Model):
+    """A GB/T 28181 device (NVR, DVR, IPC) registered with the platform's SIP server
+    (`zhili gb28181`); its channels are the cameras whose `device_code` is its code."""
+
+    code = models.CharField("设备编码", max_length=20, unique=True, validators=[code_validator])
+    name = models.CharField("名称", max_length=100, blank=True)
+    transport = models.CharField(
+        "信令传输", max_length=3, choices=Transport.choices, default=Transport.UDP
+    )
+    host = models.CharField("信令地址", max_length=64, blank=True)
+    port = models.PositiveIntegerField("信令端口", default=0)
+    registered = models.BooleanField("已注册", default=False)
+    expires = models.PositiveIntegerField("注册有效期（秒）", default=0)
+    registered_at = models.DateTimeField("注册时间", null=True, blank=True)
+    keepalive_at = models.DateTimeField("最后心跳", null=True, blank=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=CameraStatus.choices, default=CameraStatus.OFFLINE
+    )
+    channels = models.PositiveIntegerField("通道数", default=0)  # the last catalog's SumNum
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "国标设备"
+        ordering = ["code"]
+        indexes = [models.Index(fields=["status", "keepalive_at"], name="video_device_alive")]
+
+    def __str__(self) -> str:
+        return f"{self.name or '国标设备'}（{self.code}）"

@@ -1,0 +1,207 @@
+"""The register's writes that come from GB/T 28181 devices (the `zhili gb28181` server).
+
+- Any device that authenticates (the one shared password, digest) is accepted, known or
+  not: it gets a `Device` row, and its catalog then fills the register with its channels.
+  An id that is not 20 digits under the county's division code is refused (403).
+- A keepalive keeps the device online and its online channels' `last_seen_at` fresh. A device
+  that was offline comes back online with all its channels; the server then asks for the
+  catalog again, which sets each channel's own ON/OFF.
+- The sweep takes offline every device whose last keepalive (or registration) is older than
+  `interval × missed` seconds, and all its channels; a device whose registration expired
+  (registered_at + Expires) is unregistered too, so its next keepalive gets 403 and it
+  registers again.
+- The catalog upserts channels by code (video channels only: type 131 camera, 132 IPC).
+  A new channel belongs to the center whose code is its CivilCode, else the county center;
+  an existing one keeps its owner and kind (the register's, e.g. from the inventory import).
+"""
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from zhili.core.audit import audit
+from zhili.orgs.models import Kind, Organization
+from zhili.video.gb28181.manscdp import CatalogItem
+from zhili.video.models import (
+    DIVISION,
+    Camera,
+    CameraKind,
+    CameraStatus,
+    Device,
+    Protocol,
+    code_validator,
+)
+from zhili.video.services import place
+
+log = logging.getLogger(__name__)
+ONLINE, OFFLINE = CameraStatus.ONLINE, CameraStatus.OFFLINE
+CHANNEL_TYPES = ("131", "132")  # GB/T 28181 annex D: camera, network camera
+BATCH = 500
+CATALOG_FIELDS = [
+    "name",
+    "lat",
+    "lng",
+    "status",
+    "ptz",
+    "device_code",
+    "protocol",
+    "last_seen_at",
+    "org_path",
+    "grid",
+    "site_path",
+    "updated_at",
+]
+
+
+def valid_code(code: str) -> bool:
+    try:
+        code_validator(code)
+    except ValidationError:
+        return False
+    return True
+
+
+def device_register(*, code: str, host: str, port: int, transport: str, expires: int) -> Device:
+    """A device registered (or refreshed its registration)."""
+    now = timezone.now()
+    with transaction.atomic():
+        device, created = Device.objects.select_for_update().get_or_create(code=code)
+        first = created or not device.registered
+        device.host, device.port, device.transport = host, port, transport
+        device.registered, device.expires, device.registered_at = True, expires, now
+        device.keepalive_at, device.updated_at = now, now
+        device.status = ONLINE
+        device.save()
+        if first:
+            audit(None, "video.device.register", device, host=host, port=port)
+    return device
+
+
+def device_unregister(*, code: str) -> None:
+    with transaction.atomic():
+        device = Device.objects.select_for_update().filter(code=code).first()
+        if device is None:
+            return
+        device.registered, device.status, device.updated_at = False, OFFLINE, timezone.now()
+        device.save(update_fields=["registered", "status", "updated_at"])
+        Camera.objects.filter(device_code=code).update(status=OFFLINE)
+        audit(None, "video.device.unregister", device)
+
+
+def device_keepalive(*, code: str) -> tuple[bool, bool]:
+    """(known: the device is registered, revived: it was offline and is online again)."""
+    now = timezone.now()
+    with transaction.atomic():
+        device = Device.objects.select_for_update().filter(code=code, registered=True).first()
+        if device is None:
+            return False, False
+        revived = device.status != ONLINE
+        device.keepalive_at, device.status, device.updated_at = now, ONLINE, now
+        device.save(update_fields=["keepalive_at", "status", "updated_at"])
+        channels = Camera.objects.filter(device_code=code)
+        if revived:
+            channels.update(status=ONLINE, last_seen_at=now)
+            audit(None, "video.device.online", device)
+        else:
+            channels.filter(status=ONLINE).update(last_seen_at=now)
+    return True, revived
+
+
+def devices_sweep(*, interval: float, missed: int, now: datetime | None = None) -> list[str]:
+    """Take offline the devices silent for `interval × missed` seconds, and those whose
+    registration expired (they are to REGISTER again); their codes."""
+    now = now or timezone.now()
+    limit = now - timedelta(seconds=interval * missed)
+    silent = Q(keepalive_at__lt=limit) | Q(keepalive_at__isnull=True)
+    with transaction.atomic():
+        devices = list(Device.objects.select_for_update().filter(silent, status=ONLINE))
+        expired = _expired(now, exclude={d.code for d in devices})
+        codes = [d.code for d in (*devices, *expired)]
+        Device.objects.filter(code__in=codes).update(status=OFFLINE, updated_at=now)
+        Device.objects.filter(code__in=[d.code for d in expired]).update(registered=False)
+        Camera.objects.filter(device_code__in=codes).update(status=OFFLINE)
+        for device in devices:
+            audit(None, "video.device.offline", device, keepalive_at=str(device.keepalive_at))
+        for device in expired:
+            audit(None, "video.device.expired", device, registered_at=str(device.registered_at))
+    return codes
+
+
+def _expired(now: datetime, *, exclude: set[str]) -> list[Device]:
+    rows = Device.objects.select_for_update().filter(registered=True, expires__gt=0)
+    rows = rows.exclude(code__in=exclude).exclude(registered_at=None)
+    return [
+        d
+        for d in rows
+        if d.registered_at is not None and d.registered_at + timedelta(seconds=d.expires) < now
+    ]
+
+
+@dataclass(frozen=True)
+class CatalogResult:
+    created: int
+    updated: int
+    skipped: int
+
+
+def catalog_load(*, device_code: str, items: Sequence[CatalogItem]) -> CatalogResult:
+    """Upsert a device's catalog into the register, in batches (3,892 channels in about a
+    second on SQLite)."""
+    channels = {i.device_id: i for i in items if _is_channel(i)}
+    county = Organization.objects.filter(code=DIVISION, kind=Kind.CENTER).first()
+    if county is None:
+        log.warning("no county center %s: catalog of %s not loaded", DIVISION, device_code)
+        return CatalogResult(0, 0, len(items))
+    existing = Camera.objects.select_related("owner").in_bulk(list(channels), field_name="code")
+    owners = _owners({i.civil_code for i in channels.values()}, county)
+    now = timezone.now()
+    new: list[Camera] = []
+    for code, item in channels.items():
+        camera = existing.get(code) or Camera(code=code, kind=CameraKind.HD_CAMERA, created_at=now)
+        if camera.pk is None:
+            camera.owner = owners.get(item.civil_code, county)
+            new.append(camera)
+        _fill(camera, item, device_code, now)
+    place([*existing.values(), *new])
+    with transaction.atomic():
+        Camera.objects.bulk_create(new, batch_size=BATCH)
+        Camera.objects.bulk_update(list(existing.values()), CATALOG_FIELDS, batch_size=BATCH)
+        Device.objects.filter(code=device_code).update(channels=len(items), updated_at=now)
+        device = Device.objects.filter(code=device_code).first()
+        audit(None, "video.device.catalog", device, created=len(new), updated=len(existing))
+    return CatalogResult(len(new), len(existing), len(items) - len(channels))
+
+
+def _is_channel(item: CatalogItem) -> bool:
+    return valid_code(item.device_id) and item.device_id[10:13] in CHANNEL_TYPES
+
+
+def _owners(civil_codes: set[str], county: Organization) -> dict[str, Organization]:
+    centers = Organization.objects.filter(kind=Kind.CENTER, code__in=civil_codes - {""})
+    return {o.code: o for o in centers if o.path.startswith(county.path)}
+
+
+def _fill(camera: Camera, item: CatalogItem, device_code: str, now: datetime) -> None:
+    camera.name = (item.name or item.device_id)[:100]
+    camera.lat, camera.lng = _point(item)
+    camera.status = ONLINE if item.online else OFFLINE
+    camera.ptz = item.ptz_type in (1, 4)  # a dome or a remote-controlled bullet
+    camera.device_code, camera.protocol = device_code, Protocol.GB28181
+    camera.updated_at = now
+    if item.online:
+        camera.last_seen_at = now
+
+
+def _point(item: CatalogItem) -> tuple[float | None, float | None]:
+    lat, lng = item.latitude, item.longitude
+    if lat is None or lng is None or not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        return None, None
+    if lat == 0 and lng == 0:  # devices without a position send 0, 0
+        return None, None
+    return lat, lng

@@ -1,0 +1,130 @@
+"""The web process's handle on the `zhili gb28181` server: invite, bye, ptz.
+
+One JSON object per line over TCP on 127.0.0.1:GB28181_CONTROL_PORT, one answer line, then
+the connection closes: `{"op": "invite", "channel": ..., "rtp_host": ..., "rtp_port": ...}`
+→ `{"ok": true, "session": "..."}`; failures `{"ok": false, "code": ..., "error": ...}`.
+Works on the SQLite demo (no Redis). Bound to the loopback only: no other host reaches it.
+"""
+
+import asyncio
+import json
+import socket
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+
+from zhili.video.gb28181.live import LiveError
+from zhili.video.gb28181.ptz import PtzError
+
+if TYPE_CHECKING:
+    from zhili.video.gb28181.server import Platform
+
+JsonDict = dict[str, object]
+TIMEOUT = 10.0
+
+
+class ControlError(Exception):
+    """The server refused (`code`: not_found, device_offline, invalid, invite_refused,
+    timeout) or cannot be reached (`gateway_unavailable`)."""
+
+    def __init__(self, message: str, *, code: str, field: str = "") -> None:
+        super().__init__(message)
+        self.code, self.field = code, field
+
+
+# --- the client (the web process) -----------------------------------------------------------
+
+
+def invite(channel_code: str, rtp_host: str, rtp_port: int, *, tcp: bool = False) -> str:
+    """Start the channel's live stream as H.264 RTP to rtp_host:rtp_port; the session id.
+    `tcp`: ask the device for TCP passive media (4G, NAT)."""
+    answer = call(
+        {
+            "op": "invite",
+            "channel": channel_code,
+            "rtp_host": rtp_host,
+            "rtp_port": rtp_port,
+            "tcp": tcp,
+        }
+    )
+    return str(answer["session"])
+
+
+def bye(session_id: str) -> None:
+    call({"op": "bye", "session": session_id})
+
+
+def ptz(channel_code: str, command: str, speed: int) -> None:
+    call({"op": "ptz", "channel": channel_code, "command": command, "speed": speed})
+
+
+def call(request: JsonDict, *, port: int | None = None) -> JsonDict:
+    address = ("127.0.0.1", port or settings.GB28181_CONTROL_PORT)
+    try:
+        with socket.create_connection(address, timeout=TIMEOUT) as conn:
+            conn.sendall(json.dumps(request).encode() + b"\n")
+            line = conn.makefile("rb").readline()
+    except OSError as exc:
+        raise ControlError(
+            f"GB/T 28181 server unreachable: {exc}", code="gateway_unavailable"
+        ) from exc
+    answer: JsonDict = json.loads(line or b'{"ok": false, "code": "gateway_unavailable"}')
+    if not answer.get("ok"):
+        raise ControlError(
+            str(answer.get("error", "")),
+            code=str(answer.get("code")),
+            field=str(answer.get("field", "")),
+        )
+    return answer
+
+
+# --- the server side (in `zhili gb28181`) ---------------------------------------------------
+
+
+async def serve_control(platform: "Platform", port: int) -> asyncio.Server:
+    async def connected(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            answer = await handle(platform, await reader.readline())
+            writer.write(json.dumps(answer).encode() + b"\n")
+            await writer.drain()
+        finally:
+            writer.close()
+
+    return await asyncio.start_server(connected, "127.0.0.1", port)
+
+
+async def handle(platform: "Platform", line: bytes) -> JsonDict:
+    try:
+        request = json.loads(line)
+        return {"ok": True, **await dispatch(platform, request)}
+    except PtzError as exc:
+        return {"ok": False, "code": "invalid", "field": exc.field, "error": str(exc)}
+    except (ValueError, KeyError, TypeError) as exc:
+        return {"ok": False, "code": "invalid", "error": str(exc)}
+    except LiveError as exc:
+        return {"ok": False, "code": exc.code, "error": str(exc)}
+    except TimeoutError:
+        return {"ok": False, "code": "timeout", "error": "the device did not answer"}
+
+
+async def dispatch(platform: "Platform", request: JsonDict) -> JsonDict:
+    op = request["op"]
+    if op == "invite":
+        port = request["rtp_port"]
+        if not isinstance(port, int):
+            raise ValueError("rtp_port must be a number")
+        session = await platform.live.invite(
+            str(request["channel"]), str(request["rtp_host"]), port, tcp=request.get("tcp") is True
+        )
+        return {"session": session}
+    if op == "bye":
+        await platform.live.bye(str(request["session"]))
+        return {}
+    if op == "ptz":
+        speed = request["speed"]
+        if not isinstance(speed, int):
+            raise PtzError("speed must be 1-255", field="speed")
+        return {
+            "status": await platform.ptz(str(request["channel"]), str(request["command"]), speed)
+        }
+    raise ValueError(f"unknown op {op!r}")

@@ -1,0 +1,144 @@
+"""Live view through GB/T 28181: INVITE a channel's device to send PS over RTP to one of our
+gateways, ACK, and BYE when the last viewer leaves (or the device hangs up).
+
+Media over UDP, or TCP passive (`m=video <port> TCP/RTP/AVP 96`, `a=setup:passive`: the
+device connects to our port and sends RFC 4571 length-prefixed packets), which is what 4G
+and NAT links need: the device only opens connections outwards.
+"""
+
+import itertools
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from asgiref.sync import sync_to_async
+
+from zhili.video.gb28181 import sip
+from zhili.video.gb28181.endpoint import Address
+from zhili.video.gb28181.gateway import PsGateway
+from zhili.video.gb28181.media import Sdp, live_ssrc, parse_sdp
+
+if TYPE_CHECKING:
+    from zhili.video.gb28181.server import Platform
+
+
+class LiveError(Exception):
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class Session:
+    id: str
+    channel: str
+    device: str
+    addr: Address
+    call_id: str
+    from_tag: str
+    to: str
+    cseq: int
+    gateway: PsGateway
+
+
+class Live:
+    def __init__(self, platform: "Platform") -> None:
+        self.platform = platform
+        self.sessions: dict[str, Session] = {}
+        self.ssrc_seq = itertools.count(1)
+
+    async def invite(self, channel: str, rtp_host: str, rtp_port: int, *, tcp: bool = False) -> str:
+        """Start the channel's stream to `rtp_host:rtp_port` as H.264 RTP; the session id."""
+        p = self.platform
+        device = await sync_to_async(p.device_of)(channel)
+        addr = await p.device_address(device)
+        ssrc = live_ssrc(p.config.domain, next(self.ssrc_seq))
+        gateway = PsGateway(p.media_host, (rtp_host, rtp_port), int(ssrc), tcp=tcp)
+        port = await gateway.start()
+        try:
+            session = await self._invite(
+                channel,
+                device,
+                addr,
+                Sdp(p.config.server_id, p.media_host, port, ssrc, tcp=tcp),
+                gateway,
+            )
+        except BaseException:
+            await gateway.stop()
+            raise
+        self.sessions[session.id] = session
+        return session.id
+
+    async def _invite(
+        self, channel: str, device: str, addr: Address, offer: Sdp, gateway: PsGateway
+    ) -> Session:
+        p = self.platform
+        assert p.endpoint is not None
+        target = sip.Party(channel, p.config.domain, *addr)
+        subject = f"{channel}:{offer.ssrc},{p.config.server_id}:0"
+        extra = [
+            ("Content-Type", "APPLICATION/SDP"),
+            ("Subject", subject),
+            ("Contact", p.me.contact),
+        ]
+        request = sip.request("INVITE", p.me, target, cseq_no=1, extra=extra, body=offer.encode())
+        response = await p.endpoint.request(request, addr, timeout=6.0)
+        if response.status != 200:
+            raise LiveError(f"INVITE answered {response.status}", code="invite_refused")
+        parse_sdp(response.body)  # a device that answers without media is refused above
+        call_id = request.headers.get("Call-ID")
+        from_tag = sip.params(request.headers.get("From"))[1]["tag"]
+        session = Session(
+            secrets.token_hex(8),
+            channel,
+            device,
+            addr,
+            call_id,
+            from_tag,
+            response.headers.get("To"),
+            1,
+            gateway,
+        )
+        p.endpoint.send(self._in_dialog("ACK", session, 1), addr)
+        return session
+
+    def _in_dialog(self, method: str, session: Session, cseq_no: int) -> sip.Request:
+        p = self.platform
+        target = sip.Party(session.channel, p.config.domain, *session.addr)
+        request = sip.request(
+            method,
+            p.me,
+            target,
+            cseq_no=cseq_no,
+            call_id=session.call_id,
+            from_tag=session.from_tag,
+        )
+        request.headers.set("To", session.to)
+        return request
+
+    async def bye(self, session_id: str) -> None:
+        session = self.sessions.pop(session_id, None)
+        if session is None:
+            raise LiveError(f"no session {session_id}", code="not_found")
+        assert self.platform.endpoint is not None
+        try:
+            session.cseq += 1
+            bye = self._in_dialog("BYE", session, session.cseq)
+            await self.platform.endpoint.request(bye, session.addr, timeout=2.0)
+        except TimeoutError:
+            pass  # the device is gone: the stream stops with it
+        finally:
+            await session.gateway.stop()
+
+    async def device_bye(self, request: sip.Request, addr: Address) -> None:
+        """The device ended a stream: answer and stop its gateway."""
+        call_id = request.headers.get("Call-ID")
+        found = [s for s in self.sessions.values() if s.call_id == call_id]
+        self.platform.answer(request, addr, 200 if found else 481)
+        for session in found:
+            self.sessions.pop(session.id, None)
+            await session.gateway.stop()
+
+    async def close(self) -> None:
+        for session_id in list(self.sessions):
+            await self.bye(session_id)
