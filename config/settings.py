@@ -390,7 +390,9 @@ GB28181_KEEPALIVE_MISSED = int(os.environ.get("GB28181_KEEPALIVE_MISSED", "3"))
 GB28181_MEDIA_HOST = os.environ.get("GB28181_MEDIA_HOST", "")
 GB28181_CONTROL_PORT = int(os.environ.get("GB28181_CONTROL_PORT", "15060"))
 # A dotted path to a callable given each alarm (zhili.video.gb28181.alarms.Alarm).
-GB28181_ALARM_HOOK = os.environ.get("GB28181_ALARM_HOOK", "zhili.video.gb28181.alarms.log_alarm")
+GB28181_ALARM_HOOK = os.environ.get(
+    "GB28181_ALARM_HOOK", "zhili.video.alarms.gb28181_alarm_to_case"
+)
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,7 @@ panel of the cameras near the case that the viewer sees."""
 
 import base64
 import json
+import logging
 import re
 import subprocess
 import time
@@ -22,6 +23,8 @@ from zhili.core.models import AuditLog
 from zhili.integrations.services import apikey_create, pushsource_create
 from zhili.integrations.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from zhili.video.alarms import Alarm, alarm_to_case
+from zhili.video.gb28181.alarms import Alarm as GbAlarm
+from zhili.video.gb28181.alarms import alarm_hook
 from zhili.video.models import AlarmSource, CameraAlarm, CameraKind, CameraStatus
 from zhili.video.tests.conftest import make_camera
 
@@ -201,6 +204,32 @@ def test_a_gb28181_alarm_uses_the_same_service(spot: Tree) -> None:
     assert (created, created_again, again) == (True, False, case)
     assert case.category.code == "ZA01"  # an unknown type takes the default category
     assert case.camera_alarm.source == AlarmSource.GB28181  # type: ignore[attr-defined]
+
+
+def test_the_gb28181_server_hook_makes_a_case_of_a_channel_alarm(
+    spot: Tree, caplog: pytest.LogCaptureFixture
+) -> None:
+    hook = alarm_hook()  # the setting's default
+    stamp = timezone.now()
+    hook(GbAlarm(f"{X}-1", "32072200001180000001", X, 1, 5, stamp, "", None, None))
+    case = Case.objects.get(camera_alarm__alarm_id=f"{X}-1")
+    assert case.camera_alarm.type == "视频报警"  # type: ignore[attr-defined]
+    assert "视频报警（报警级别 1）" in case.description
+    with caplog.at_level(logging.WARNING):  # a device's own alarm: no channel, no case
+        hook(
+            GbAlarm(
+                "D-2",
+                "32072200001180000001",
+                "32072200001180000001",
+                2,
+                2,
+                stamp,
+                "门磁",
+                None,
+                None,
+            )
+        )
+    assert "D-2" in caplog.text and Case.objects.count() == 1
 
 
 def nearby_codes(html: str) -> list[str]:

@@ -8,9 +8,12 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from zhili.conftest import Tree
+from zhili.video.alarms import gb28181_alarm_to_case
 from zhili.video.gb28181 import manscdp
-from zhili.video.gb28181.alarms import Alarm, alarm_from, alarm_hook, alarm_notify, log_alarm
+from zhili.video.gb28181.alarms import Alarm, alarm_from, alarm_hook, alarm_notify
 from zhili.video.models import Camera, Device
+
+LOG_ALARM = "zhili.video.gb28181.alarms.log_alarm"
 
 CHANNEL = "32072200001310000001"
 received: list[Alarm] = []
@@ -44,10 +47,10 @@ def test_a_bad_alarm_time_and_numbers_are_empty_not_errors() -> None:
     assert alarm.alarm_id == f"{CHANNEL}-notime-1"
 
 
-def test_the_hook_is_the_setting_and_by_default_logs(caplog: pytest.LogCaptureFixture) -> None:
-    assert alarm_hook() is log_alarm
+def test_the_hook_is_the_setting(caplog: pytest.LogCaptureFixture) -> None:
+    assert alarm_hook() is gb28181_alarm_to_case  # cases (test_alarms.py)
     alarm = Alarm("x-1", CHANNEL, CHANNEL, 1, 2, None, "门磁", None, None)
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.WARNING), override_settings(GB28181_ALARM_HOOK=LOG_ALARM):
         alarm_hook()(alarm)
     assert "x-1" in caplog.text and "门磁" in caplog.text
     with override_settings(GB28181_ALARM_HOOK=f"{__name__}.remember"):
