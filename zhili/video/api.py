@@ -195,3 +195,19 @@ def group_detail(request: StaffRequest, group_id: int) -> dict[str, object]:
     cameras = list(selectors.group_cameras(user=request.user, group=group))
     online = sum(1 for c in cameras if c.status == CameraStatus.ONLINE)
     return {**group_out(group, online, len(cameras)), "cameras": [camera_out(c) for c in cameras]}
+
+
+class PtzIn(Schema):
+    command: live.PtzCommand = Field(
+        ..., description="left、right、up、down、zoom_in、zoom_out、stop"
+    )
+    speed: int = Field(128, ge=1, le=255, description="速度 1–255（变倍取其高 4 位）")
+
+
+@cameras_router.post("/cameras/{code}/ptz", response={204: None, **LIVE_ERRORS})
+def camera_ptz(request: StaffRequest, code: str, body: PtzIn) -> Status:
+    """云台控制：按住方向时发送方向指令，松开时发送 stop。无云台或非国标点位为 409 ptz_unsupported；
+    离线为 409 camera_offline；国标信令服务未运行为 503 gateway_unavailable。"""
+    camera = selectors.camera_get(user=request.user, code=code)
+    live.camera_ptz(actor=request.user, camera=camera, command=body.command, speed=body.speed)
+    return Status(204, None)

@@ -9,22 +9,25 @@ Janus is called outside any transaction: a row is committed first (its id is the
 so that a slow or dead gateway never holds a database lock.
 """
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, TextChoices
 from django.utils import timezone
 
 from zhili.core.audit import audit
 from zhili.core.bulk import system_audit
-from zhili.core.errors import Conflict, NotFound, Unavailable
+from zhili.core.errors import Conflict, InvalidInput, NotFound, Unavailable
 from zhili.core.models import AuditLog
 from zhili.core.types import Actor
 from zhili.video.gateway import janus
 from zhili.video.gateway.janus import Gateway, GatewayDown, GatewayRefused
 from zhili.video.gateway.tokens import sign
+from zhili.video.gb28181 import control
 from zhili.video.models import Camera, CameraStatus, CameraView, LiveStream, Protocol, Quality
 
 NO_SUCH_MOUNTPOINT = 455
@@ -106,7 +109,10 @@ def _stream_for(camera: Camera, quality: str) -> LiveStream:
         _ensure_mountpoint(stream, camera)
     except GatewayRefused as exc:
         _stream_close(stream, f"拉流失败：{exc.reason}")
-        raise Conflict(_refusal(camera, exc), code="stream_timeout") from exc
+        raise Conflict(_refusal(exc), code="stream_timeout") from exc
+    except (Conflict, Unavailable) as exc:
+        _stream_close(stream, exc.message)
+        raise
     except GatewayDown as exc:
         _stream_close(stream, "视频网关未运行")
         raise Unavailable("视频网关未运行，请联系管理员", code="gateway_unavailable") from exc
@@ -136,7 +142,8 @@ def _least_loaded() -> int:
 
 def _ensure_mountpoint(stream: LiveStream, camera: Camera) -> None:
     """Create the mountpoint unless Janus has it (a restarted Janus has none)."""
-    with janus.streaming(gateways()[stream.gateway]) as handle:
+    gateway = gateways()[stream.gateway]
+    with janus.streaming(gateway) as handle:
         try:
             handle.admin({"request": "info", "id": stream.pk})
             return
@@ -144,37 +151,77 @@ def _ensure_mountpoint(stream: LiveStream, camera: Camera) -> None:
             if exc.code != NO_SUCH_MOUNTPOINT:
                 raise
         try:
-            handle.admin(mountpoint(stream, camera))
+            created = handle.admin(mountpoint(stream, camera))
         except GatewayRefused:
             handle.admin({"request": "info", "id": stream.pk})  # made meanwhile by another viewer
+            return
+        if camera.protocol == Protocol.GB28181:
+            _invite(handle, stream, camera, gateway, created)
 
 
 def mountpoint(stream: LiveStream, camera: Camera) -> dict[str, object]:
-    """The Streaming plugin's `create` request pulling `camera` at the stream's quality."""
-    if camera.protocol == Protocol.GB28181:
-        raise GatewayRefused(0, "GB/T 28181 点位需经国标信令服务取流")
-    url = camera.sub_stream if stream.quality == Quality.SUB else camera.main_stream
-    return {
+    """The Streaming plugin's `create` request: an RTSP pull of `camera` at the stream's
+    quality, or for GB/T 28181 an RTP port the `zhili gb28181` gateway sends H.264 to."""
+    common = {
         "request": "create",
-        "type": "rtsp",
         "id": stream.pk,
         "description": f"{camera.code}/{stream.quality}",
         "is_private": True,
-        "url": url or camera.main_stream,
-        "rtsp_user": camera.stream_username,
-        "rtsp_pwd": camera.stream_password,
         "video": True,
         "audio": False,
         # A viewer's first frame is the buffered keyframe, not the next one.
         "videobufferkf": True,
+    }
+    if camera.protocol == Protocol.GB28181:
+        return {**common, "type": "rtp", "videoport": 0, "videopt": 96, "videocodec": "h264"}
+    url = camera.sub_stream if stream.quality == Quality.SUB else camera.main_stream
+    return {
+        **common,
+        "type": "rtsp",
+        "url": url or camera.main_stream,
+        "rtsp_user": camera.stream_username,
+        "rtsp_pwd": camera.stream_password,
         "rtsp_conn_timeout": 5,
         "rtsp_reconnect_delay": 5,
     }
 
 
-def _refusal(camera: Camera, exc: GatewayRefused) -> str:
-    if camera.protocol == Protocol.GB28181:
-        return exc.reason
+def _invite(
+    handle: janus.StreamingHandle,
+    stream: LiveStream,
+    camera: Camera,
+    gateway: Gateway,
+    created: dict[str, object],
+) -> None:
+    """Ask the GB/T 28181 server for the camera's media into the new mountpoint's port (the
+    Janus machine's address); a refusal removes the mountpoint and names its reason."""
+    made = created.get("stream")
+    port = made.get("video_port") if isinstance(made, dict) else None
+    if not isinstance(port, int):
+        raise GatewayDown(f"Janus gave no RTP port: {created}")
+    host = urlsplit(gateway.api_url).hostname or "127.0.0.1"
+    if stream.upstream:  # a restarted Janus: the old session feeds a port gone
+        with suppress(control.ControlError):
+            control.bye(stream.upstream)
+    try:
+        session = control.invite(camera.code, host, port)
+    except control.ControlError as exc:
+        handle.admin({"request": "destroy", "id": stream.pk})
+        raise _gb_refusal(exc) from exc
+    LiveStream.objects.filter(pk=stream.pk).update(upstream=session)
+
+
+def _gb_refusal(exc: control.ControlError) -> Exception:
+    if exc.code == "gateway_unavailable":
+        return Unavailable(
+            "国标信令服务（zhili gb28181）未运行，请联系管理员", code="gateway_unavailable"
+        )
+    if exc.code in ("device_offline", "not_found"):
+        return Conflict(f"国标设备离线：{exc}", code="camera_offline")
+    return Conflict(f"国标设备未送流（{exc.code}）：{exc}", code="stream_timeout")
+
+
+def _refusal(exc: GatewayRefused) -> str:
     return f"摄像机的码流服务未响应（{exc.reason}），请检查网络、码流地址和取流账号"
 
 
@@ -284,14 +331,52 @@ def _teardown(stream: LiveStream, now: datetime) -> None:
     gateway_list = gateways()
     if not closed or stream.gateway >= len(gateway_list):
         return
-    try:
-        with janus.streaming(gateway_list[stream.gateway]) as handle:
-            handle.admin({"request": "destroy", "id": stream.pk})
-    except (GatewayRefused, GatewayDown):
-        pass
+    with suppress(GatewayRefused, GatewayDown), janus.streaming(gateway_list[stream.gateway]) as h:
+        h.admin({"request": "destroy", "id": stream.pk})
+    if stream.upstream:  # the GB/T 28181 device stops sending (BYE)
+        with suppress(control.ControlError):
+            control.bye(stream.upstream)
 
 
 def open_views(camera: Camera) -> int:
     return CameraView.objects.filter(
         Q(camera=camera) | Q(stream__camera=camera), ended_at=None
     ).count()
+
+
+# --- PTZ ------------------------------------------------------------------------------------------
+
+
+class PtzCommand(TextChoices):
+    LEFT = "left", "左"
+    RIGHT = "right", "右"
+    UP = "up", "上"
+    DOWN = "down", "下"
+    ZOOM_IN = "zoom_in", "放大"
+    ZOOM_OUT = "zoom_out", "缩小"
+    STOP = "stop", "停止"
+
+
+def camera_ptz(*, actor: Actor, camera: Camera, command: str, speed: int = 128) -> None:
+    """Turn or zoom `camera` (seen through the selectors) until `stop`; audited. GB/T 28181
+    cameras take the DeviceControl PTZCmd through the `zhili gb28181` server."""
+    if command not in PtzCommand.values:
+        raise InvalidInput(
+            "云台指令应为 left、right、up、down、zoom_in、zoom_out 或 stop", field="command"
+        )
+    if not 1 <= speed <= 255:
+        raise InvalidInput("速度应为 1 到 255", field="speed")
+    if not camera.ptz:
+        raise Conflict("该点位没有云台", code="ptz_unsupported")
+    if camera.protocol != Protocol.GB28181:
+        raise Conflict(
+            "该点位的云台需经 GB/T 28181 控制（ONVIF 云台尚未接入）", code="ptz_unsupported"
+        )
+    if camera.status != CameraStatus.ONLINE:
+        raise Conflict("该点位离线", code="camera_offline")
+    try:
+        control.ptz(camera.code, command, speed)
+    except control.ControlError as exc:
+        raise _gb_refusal(exc) from exc
+    with transaction.atomic():
+        audit(actor, "video.ptz", camera, command=command, speed=speed)

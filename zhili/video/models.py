@@ -130,6 +130,8 @@ class LiveStream(models.Model):
     gateway = models.PositiveSmallIntegerField("网关序号", default=0)
     opened_at = models.DateTimeField("开流时间", default=timezone.now)
     idle_since = models.DateTimeField("无人观看起", null=True, blank=True)
+    # A GB/T 28181 camera's media session with the `zhili gb28181` server (its BYE at teardown).
+    upstream = models.CharField("国标媒体会话", max_length=100, blank=True)
     closed_at = models.DateTimeField("关流时间", null=True, blank=True)
     close_reason = models.CharField("关流原因", max_length=200, blank=True)
 

@@ -171,6 +171,16 @@ def test_the_api_answers_each_state(
     assert down.status_code == 503 and down.json()["code"] == "gateway_unavailable"
 
 
+def test_ptz_input_is_checked_by_field(client: Client, cameras: Tree, personas: Tree) -> None:
+    client.force_login(personas.township)
+    url = f"/api/v1/cameras/{cameras.b.code}/ptz"
+    for body, field in (({"command": "spin"}, "command"), ({"command": "up", "speed": 0}, "speed")):
+        answer = client.post(url, body, content_type="application/json")
+        assert answer.status_code == 422 and answer.json()["field"] == field
+    answer = client.post(url, {"command": "up"}, content_type="application/json")
+    assert answer.status_code == 409 and answer.json()["code"] == "camera_offline"  # B is offline
+
+
 def test_a_demo_camera_plays_the_stream_it_shares(
     gateway: JanusServer, rtsp_cameras: Cameras, cameras: Tree, personas: Tree
 ) -> None:
@@ -189,8 +199,10 @@ def test_not_yours_is_a_404_on_every_live_endpoint(
 ) -> None:
     theirs = go_live(cameras.c, rtsp_cameras)  # village v12's; the persona is v11's
     client.force_login(personas.village)
-    live_url = f"/api/v1/cameras/{theirs.code}/live"
-    assert client.post(live_url, {}, content_type="application/json").status_code == 404
+    for action, body in (("live", {}), ("ptz", {"command": "left"})):
+        url = f"/api/v1/cameras/{theirs.code}/{action}"
+        assert client.post(url, body, content_type="application/json").status_code == 404
+    assert client.get(f"/api/v1/cameras/{theirs.code}").status_code == 404
     assert client.get(f"/video/cameras/{theirs.code}/").status_code == 404
     ticket = live.live_open(actor=personas.township, camera=theirs)
     for action in ("beat", "stop"):
