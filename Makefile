@@ -22,7 +22,8 @@ setup: $(BIN)/zhili node_modules/.package-lock.json
 # static files collected and served by WhiteNoise), the demo accounts allowed, a secret key of
 # this machine's own kept in var/, and plain HTTP on this machine (cookies not HTTPS-only).
 DEMO_KEY := var/demo-secret-key
-DEMO_ENV = DEBUG=false ZHILI_ALLOW_DEMO_USERS=1 ZHILI_SECURE_COOKIES=false SECRET_KEY="$$(cat $(DEMO_KEY))"
+DEMO_ENV = DEBUG=false ZHILI_ALLOW_DEMO_USERS=1 ZHILI_SECURE_COOKIES=false SECRET_KEY="$$(cat $(DEMO_KEY))" \
+	GB28181_PASSWORD="$${GB28181_PASSWORD:-zhili-demo-gb28181}"
 
 $(DEMO_KEY):
 	@mkdir -p var

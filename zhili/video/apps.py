@@ -17,16 +17,18 @@ class VideoConfig(AppConfig):
         CASE_PANELS.register("nearby_cameras", nearby_cameras)
         CASE_PANELS.register("camera_clips", camera_clips)
 
-    def background_processes(self, warn: Callable[[str], object]) -> list[str]:
+    def background_processes(self, warn: Callable[[str], object]) -> dict[str, list[str]]:
         """What `zhili serve --with-background` runs for video (ZHILI_VIDEO_ENGINES=local, the
-        default): Janus and the demo's simulated cameras. Without their Debian packages the
-        platform runs and the video pages say the gateway is not running."""
+        default), by command and its arguments: Janus, the demo's simulated RTSP cameras, and
+        the GB/T 28181 server with a simulated NVR of 8 channels registering with it. Without
+        their Debian packages the platform runs and the video pages say the gateway is not
+        running."""
         if settings.ZHILI_VIDEO_ENGINES != "local":
-            return []
+            return {}
         from zhili.video.engines import missing
 
         lacking = missing()
         if lacking:
             warn(f"视频引擎未启动（缺少 {', '.join(lacking)}；见 docs/operations.md「视频」）")
-            return []
-        return ["janus", "camera_sims"]
+            return {}
+        return {"janus": [], "camera_sims": [], "gb28181": ["--simulate", "8"]}

@@ -2,13 +2,15 @@
 mountpoint and asks the `zhili gb28181` server (its control port) for the device's media into
 it; the last viewer gone, the sweep destroys it and the device gets its BYE; PTZ reaches the
 device as the standard's PTZCmd. Real Janus, the real SIP server and simulator on UDP,
-GStreamer's PS muxer and demuxer between them."""
+GStreamer's PS muxer and demuxer between them; in the browser, the camera page plays it and
+its PTZ buttons turn it while held."""
 
 import asyncio
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -21,6 +23,8 @@ from zhili.video.models import Camera, LiveStream
 from zhili.video.tests.engines import JanusServer
 from zhili.video.tests.test_gb28181_server import NVR, Rig, rig
 from zhili.video.tests.test_live import mountpoint
+from zhili.video.tests.test_live_browser import assert_plays
+from zhili.web.tests.conftest import ARTIFACTS, login
 
 pytestmark = [pytest.mark.video_engines, pytest.mark.django_db(transaction=True)]
 
@@ -104,3 +108,20 @@ def test_ptz_reaches_the_device_and_refusals_are_clear(
     settings.GB28181_CONTROL_PORT = 1  # type: ignore[attr-defined]  (nothing listens)
     with pytest.raises(Unavailable):
         live.camera_ptz(actor=personas.dispatcher, camera=turning, command="stop")
+
+
+@pytest.mark.browser
+def test_in_the_browser_a_gb28181_camera_plays_and_turns(
+    live_server: Any, page: Any, gateway: JanusServer, gb28181: Running, personas: Tree
+) -> None:
+    camera = Camera.objects.filter(device_code=NVR, ptz=True).first()
+    assert camera is not None
+    login(page, live_server.url, "dispatcher")
+    page.goto(f"{live_server.url}/video/cameras/{camera.code}/")
+    assert_plays(page, f"[data-testid=player-{camera.code}]")
+    page.hover("[data-testid=ptz-left]")
+    page.mouse.down()
+    wait_until(lambda: (camera.code, "left", 128) in gb28181.rig.sim.ptz_log, 5, "left")
+    page.mouse.up()
+    wait_until(lambda: (camera.code, "stop", 0) in gb28181.rig.sim.ptz_log, 5, "stop")
+    page.screenshot(path=str(ARTIFACTS / "video-camera-gb28181.png"), full_page=True)

@@ -18,15 +18,15 @@ def background_command(command: str) -> list[str]:
     return [sys.executable, "-m", "zhili", command, "--verbosity", "0"]
 
 
-def app_processes(warn: Callable[[str], object]) -> list[str]:
-    """The background commands the apps ask for beside the worker and the scheduler (an app
-    config's `background_processes(warn)`, e.g. the video app's Janus and cameras)."""
-    names: list[str] = []
+def app_processes(warn: Callable[[str], object]) -> dict[str, list[str]]:
+    """The background commands the apps ask for beside the worker and the scheduler, with
+    their arguments (an app config's `background_processes(warn)`, e.g. the video app's)."""
+    commands: dict[str, list[str]] = {}
     for app in apps.get_app_configs():
         declare = getattr(app, "background_processes", None)
         if declare is not None:
-            names += declare(warn)
-    return names
+            commands |= declare(warn)
+    return commands
 
 
 @contextmanager
@@ -68,9 +68,11 @@ class Command(BaseCommand):
             self.stderr.write("静态文件尚未收集：请先运行 `zhili collectstatic --noinput`")
         background = None
         if with_background:
-            names = ["worker", "scheduler", *app_processes(self.stderr.write)]
-            self.stdout.write(f"后台进程：{', '.join(names)}（退出后自动重启）")
-            background = Supervisor({name: background_command(name) for name in names})
+            commands = {"worker": [], "scheduler": [], **app_processes(self.stderr.write)}
+            self.stdout.write(f"后台进程：{', '.join(commands)}（退出后自动重启）")
+            background = Supervisor(
+                {name: background_command(name) + args for name, args in commands.items()}
+            )
         self.stdout.write(f"Zhili 正在 http://{host}:{port}/ 运行（Ctrl+C 停止）")
         with signals_exit():
             try:

@@ -1,0 +1,45 @@
+// PTZ buttons on the single view: pressed, the camera turns or zooms; released, it stops
+// (POST /api/v1/cameras/{code}/ptz). A refusal is written under the buttons.
+(function () {
+  "use strict";
+
+  function send(panel, command) {
+    var token = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    var speed = parseInt(panel.querySelector("[name=speed]").value, 10);
+    return fetch("/api/v1/cameras/" + encodeURIComponent(panel.dataset.ptz) + "/ptz", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+      body: JSON.stringify({ command: command, speed: speed }),
+    }).then(function (response) {
+      var said = panel.querySelector("[data-ptz-said]");
+      if (response.ok) {
+        said.textContent = command === "stop" ? "" : "云台动作中…";
+        panel.dataset.last = command;
+        return;
+      }
+      return response.json().then(function (error) { said.textContent = error.detail || "云台控制失败"; });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-ptz]").forEach(function (panel) {
+      panel.querySelectorAll("[data-command]").forEach(function (button) {
+        var moving = false;
+        function start(event) {
+          event.preventDefault();
+          moving = true;
+          send(panel, button.dataset.command);
+        }
+        function stop() {
+          if (!moving) return;
+          moving = false;
+          send(panel, "stop");
+        }
+        button.addEventListener("pointerdown", start);
+        button.addEventListener("pointerup", stop);
+        button.addEventListener("pointerleave", stop);
+      });
+    });
+  });
+})();
