@@ -366,6 +366,8 @@ def camera_ptz(*, actor: Actor, camera: Camera, command: str, speed: int = 128) 
         )
     if not 1 <= speed <= 255:
         raise InvalidInput("速度应为 1 到 255", field="speed")
+    if camera.shares_stream_of_id:
+        raise Conflict("演示点位共用其他点位的视频流，不能控制云台", code="ptz_unsupported")
     if not camera.ptz:
         raise Conflict("该点位没有云台", code="ptz_unsupported")
     if camera.protocol != Protocol.GB28181:

@@ -190,6 +190,9 @@ def test_a_demo_camera_plays_the_stream_it_shares(
     sharing.save()
     ticket = live.live_open(actor=personas.village, camera=sharing)
     assert ticket.shares_stream_of == source.code
+    with pytest.raises(Conflict) as refused:  # its head would be another camera's
+        live.camera_ptz(actor=personas.village, camera=sharing, command="left")
+    assert refused.value.code == "ptz_unsupported"
     assert LiveStream.objects.get(pk=ticket.stream_id).camera == source
     assert CameraView.objects.get(pk=ticket.view_id).camera == sharing
 
