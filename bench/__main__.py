@@ -31,6 +31,7 @@ MODULES = {
     "bench.dossiers": True,
     "bench.video": False,  # the engines and a browser of its own (no database)
     "bench.camera_map": True,
+    "bench.gb28181": True,  # the SIP server as its own process on the same database
 }
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 POSTGRES_URL = os.environ.get(
