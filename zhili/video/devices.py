@@ -57,6 +57,12 @@ CATALOG_FIELDS = [
     "site_path",
     "updated_at",
 ]
+# What a catalog says about a channel, without the times every load moves on.
+SUBSTANCE = [f for f in CATALOG_FIELDS if f not in ("last_seen_at", "updated_at")]
+
+
+def _substance(camera: Camera) -> tuple[object, ...]:
+    return tuple(getattr(camera, "grid_id" if f == "grid" else f) for f in SUBSTANCE)
 
 
 def valid_code(code: str) -> bool:
@@ -161,6 +167,7 @@ def catalog_load(*, device_code: str, items: Sequence[CatalogItem]) -> CatalogRe
     existing = Camera.objects.select_related("owner").in_bulk(list(channels), field_name="code")
     owners = _owners({i.civil_code for i in channels.values()}, county)
     now = timezone.now()
+    before = {code: _substance(camera) for code, camera in existing.items()}
     new: list[Camera] = []
     for code, item in channels.items():
         camera = existing.get(code) or Camera(code=code, kind=CameraKind.HD_CAMERA, created_at=now)
@@ -169,13 +176,17 @@ def catalog_load(*, device_code: str, items: Sequence[CatalogItem]) -> CatalogRe
             new.append(camera)
         _fill(camera, item, device_code, now)
     place([*existing.values(), *new])
+    # A device registering again sends the same catalog: only what changed is written (a
+    # bulk update of every channel took 20 s for 3,892), then one update of the times.
+    changed = [c for code, c in existing.items() if _substance(c) != before[code]]
     with transaction.atomic():
         Camera.objects.bulk_create(new, batch_size=BATCH)
-        Camera.objects.bulk_update(list(existing.values()), CATALOG_FIELDS, batch_size=BATCH)
+        Camera.objects.bulk_update(changed, CATALOG_FIELDS, batch_size=BATCH)
+        Camera.objects.filter(device_code=device_code, status=ONLINE).update(last_seen_at=now)
         Device.objects.filter(code=device_code).update(channels=len(items), updated_at=now)
         device = Device.objects.filter(code=device_code).first()
-        audit(None, "video.device.catalog", device, created=len(new), updated=len(existing))
-    return CatalogResult(len(new), len(existing), len(items) - len(channels))
+        audit(None, "video.device.catalog", device, created=len(new), updated=len(changed))
+    return CatalogResult(len(new), len(changed), len(items) - len(channels))
 
 
 def _is_channel(item: CatalogItem) -> bool:

@@ -83,6 +83,8 @@ class Camera(models.Model):
             path_index("site_path", "video_camera_site_path"),
             models.Index(fields=["-created_at", "-id"], name="video_camera_recent"),
             models.Index(fields=["lat", "lng"], name="video_camera_point"),
+            # A GB/T 28181 device's channels: each keepalive touches them.
+            models.Index(fields=["device_code"], name="video_camera_device"),
         ]
 
     def __str__(self) -> str:

@@ -86,7 +86,14 @@ def test_the_catalog_upserts_channels_by_code(cameras: Tree, tree: Tree) -> None
     unplaced = Camera.objects.get(code="32072201001310000102")
     assert (unplaced.owner, unplaced.lat, unplaced.ptz) == (tree.county, None, True)
     assert Device.objects.get(code=NVR).channels == 5
-    assert catalog_load(device_code=NVR, items=items).created == 0
+    # The same catalog again (a device registering again) writes nothing but the times.
+    seen = Camera.objects.get(code=CODES["a"]).last_seen_at
+    again = catalog_load(device_code=NVR, items=items)
+    assert (again.created, again.updated) == (0, 0)
+    assert Camera.objects.get(code=CODES["a"]).last_seen_at > seen  # type: ignore[operator]
+    items[0] = CatalogItem(CODES["a"], "东门（改）", "ON", "320722", NVR, 118.705, 34.505, 1)
+    assert catalog_load(device_code=NVR, items=items).updated == 1
+    assert Camera.objects.get(code=CODES["a"]).name == "东门（改）"
 
 
 def test_the_scheduler_sweeps_devices_too(cameras: Tree) -> None:
