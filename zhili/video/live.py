@@ -122,14 +122,12 @@ def _stream_for(camera: Camera, quality: str) -> LiveStream:
 def _stream_create(camera: Camera, quality: str) -> LiveStream:
     try:
         with transaction.atomic():
-            return LiveStream.objects.create(
-                camera=camera, quality=quality, gateway=_least_loaded()
-            )
+            return LiveStream.objects.create(camera=camera, quality=quality, gateway=least_loaded())
     except IntegrityError:  # another viewer opened it at the same moment
         return LiveStream.objects.get(camera=camera, quality=quality, closed_at=None)
 
 
-def _least_loaded() -> int:
+def least_loaded() -> int:
     """The gateway with the fewest open streams (docs/operations.md, several Janus)."""
     load = dict(
         LiveStream.objects.filter(closed_at=None)
