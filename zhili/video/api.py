@@ -126,7 +126,7 @@ class LiveOut(Schema):
     shares_stream_of: str | None = Field(..., description="共用其视频流的点位编码（演示）")
 
 
-class TokenOut(Schema):
+class GatewayTokenOut(Schema):
     token: str
     expires_at: datetime
 
@@ -143,7 +143,7 @@ def camera_live(request: StaffRequest, code: str, body: LiveIn | None = None) ->
     return live.live_open(actor=request.user, camera=camera, quality=quality)
 
 
-@cameras_router.post("/camera-views/{view_id}/beat", response={200: TokenOut, **ERRORS})
+@cameras_router.post("/camera-views/{view_id}/beat", response={200: GatewayTokenOut, **ERRORS})
 def camera_view_beat(request: StaffRequest, view_id: int) -> dict[str, object]:
     """播放中的心跳（每 15 秒）：返回新的网关令牌。45 秒无心跳的观看视为结束。"""
     token, expires_at = live.view_beat(actor=request.user, view_id=view_id)
