@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 ONLINE, OFFLINE = CameraStatus.ONLINE, CameraStatus.OFFLINE
 CHANNEL_TYPES = ("131", "132")  # GB/T 28181 annex D: camera, network camera
 BATCH = 500
+# A device's keepalive says its channels are alive; their 最后在线 is written at most this
+# often (the device's own keepalive_at is exact), which keeps a keepalive to one row's update.
+CHANNELS_SEEN_EVERY = timedelta(minutes=5)
 CATALOG_FIELDS = [
     "name",
     "lat",
@@ -108,13 +111,14 @@ def device_keepalive(*, code: str) -> tuple[bool, bool]:
         if device is None:
             return False, False
         revived = device.status != ONLINE
+        previous = device.keepalive_at
         device.keepalive_at, device.status, device.updated_at = now, ONLINE, now
         device.save(update_fields=["keepalive_at", "status", "updated_at"])
         channels = Camera.objects.filter(device_code=code)
         if revived:
             channels.update(status=ONLINE, last_seen_at=now)
             audit(None, "video.device.online", device)
-        else:
+        elif previous is None or now - previous >= CHANNELS_SEEN_EVERY:
             channels.filter(status=ONLINE).update(last_seen_at=now)
     return True, revived
 

@@ -48,6 +48,21 @@ def test_a_keepalive_needs_a_registration_and_revives_the_channels(cameras: Tree
     assert all(c.last_seen_at is not None for c in rows)
 
 
+def test_the_channels_last_seen_moves_at_most_every_five_minutes(cameras: Tree) -> None:
+    register()
+    Camera.objects.filter(code=CODES["a"]).update(device_code=NVR, status="online")
+    Device.objects.filter(code=NVR).update(keepalive_at=timezone.now() - timedelta(minutes=6))
+    device_keepalive(code=NVR)
+    first = Camera.objects.get(code=CODES["a"]).last_seen_at
+    assert first is not None
+    device_keepalive(code=NVR)  # a keepalive later: the device's time only
+    assert Camera.objects.get(code=CODES["a"]).last_seen_at == first
+    earlier = timezone.now() - timedelta(minutes=6)
+    Device.objects.filter(code=NVR).update(keepalive_at=earlier)
+    device_keepalive(code=NVR)
+    assert Camera.objects.get(code=CODES["a"]).last_seen_at > first  # type: ignore[operator]
+
+
 def test_the_sweep_takes_silent_devices_offline_with_their_channels(cameras: Tree) -> None:
     register()
     other = register("32072201001180000002")
