@@ -1,6 +1,7 @@
 from django import forms
 
 from zhili.video.models import CameraKind, CameraStatus
+from zhili.video.selectors import CameraFilters
 
 
 class CameraFilterForm(forms.Form):
@@ -14,3 +15,14 @@ class CameraFilterForm(forms.Form):
     )
     township = forms.CharField(label="乡镇（街道）", max_length=40, required=False)
     q = forms.CharField(label="名称或编码", max_length=100, required=False)
+
+    def filters(self) -> CameraFilters:
+        """The valid filters of the request (an invalid value is dropped, as if not given)."""
+        self.is_valid()
+        data = self.cleaned_data
+        return CameraFilters(
+            kind=data.get("kind", ""),
+            status=data.get("status", ""),
+            township=data.get("township", ""),
+            q=data.get("q", ""),
+        )

@@ -11,7 +11,7 @@ from zhili.conftest import Tree, wait_until
 from zhili.video.models import CameraView, LiveStream
 from zhili.video.tests.conftest import go_live
 from zhili.video.tests.engines import Cameras, JanusServer
-from zhili.video.tests.test_map_browser import open_map
+from zhili.video.tests.test_map_browser import click_marker, open_map
 from zhili.video.walls import wall_layout_save
 from zhili.web.tests.conftest import ARTIFACTS, BROWSER, login, pump
 
@@ -124,19 +124,7 @@ def test_a_click_on_the_map_plays_the_camera(
     camera = go_live(cameras.b, rtsp_cameras, 2)
     login(page, live_server.url, "township")
     open_map(page, live_server.url)
-    page.evaluate(
-        """(code) => new Promise((done) => {
-            const m = window.zhiliCameraMap;
-            m.clusters.zoomToShowLayer(m.markerOf(code), done);
-        })""",
-        camera.code,
-    )
-    box = page.evaluate(
-        "(code) => { const r = window.zhiliCameraMap.markerOf(code)._icon.getBoundingClientRect();"
-        " return [r.left + r.width / 2, r.top + r.height / 2]; }",
-        camera.code,
-    )
-    page.mouse.click(*box)
+    click_marker(page, camera.code)
     assert_plays(page, "[data-testid=popup-player]")
     page.screenshot(path=str(ARTIFACTS / "video-map-plays.png"))
     view = CameraView.objects.get(camera=camera, user=personas.township)

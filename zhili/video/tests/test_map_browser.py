@@ -4,6 +4,7 @@ fixture tree come clustered, a click on one opens its popup with its single view
 Run with `pytest -m browser`."""
 
 import random
+from typing import Any
 
 from zhili.conftest import Tree
 from zhili.video.models import Camera, CameraKind
@@ -44,6 +45,23 @@ def open_map(page, base: str) -> None:
     page.wait_for_selector("#camera-map[data-loaded=true]")
 
 
+def click_marker(page: Any, code: str) -> None:
+    """Zoom until the camera's marker stands alone, then click it as a user would."""
+    page.evaluate(
+        """(code) => new Promise((done) => {
+            const m = window.zhiliCameraMap;
+            m.clusters.zoomToShowLayer(m.markerOf(code), done);
+        })""",
+        code,
+    )
+    box = page.evaluate(
+        "(code) => { const r = window.zhiliCameraMap.markerOf(code)._icon.getBoundingClientRect();"
+        " return [r.left + r.width / 2, r.top + r.height / 2]; }",
+        code,
+    )
+    page.mouse.click(*box)
+
+
 def test_markers_cluster_and_a_click_shows_the_popup(
     live_server, personas: Tree, tree: Tree, cameras: Tree, page
 ) -> None:
@@ -55,20 +73,7 @@ def test_markers_cluster_and_a_click_shows_the_popup(
     assert page.locator(".camera-cluster").count() >= 1
     assert "未标注位置" in page.inner_text("[data-testid=camera-map-count]")
 
-    # Zoom until camera A stands alone, then click its marker as a user would.
-    page.evaluate(
-        """(code) => new Promise((done) => {
-            const m = window.zhiliCameraMap;
-            m.clusters.zoomToShowLayer(m.markerOf(code), done);
-        })""",
-        cameras.a.code,
-    )
-    box = page.evaluate(
-        "(code) => { const r = window.zhiliCameraMap.markerOf(code)._icon.getBoundingClientRect();"
-        " return [r.left + r.width / 2, r.top + r.height / 2]; }",
-        cameras.a.code,
-    )
-    page.mouse.click(*box)
+    click_marker(page, cameras.a.code)
     popup = page.wait_for_selector("[data-testid=camera-popup]")
     assert "点位01" in popup.inner_text() and "高清监控 · 离线" in popup.inner_text()
     play = page.locator("[data-testid=popup-play]")

@@ -19,14 +19,7 @@ PAGE_SIZE = 50
 @require_GET
 def camera_list(request: StaffRequest) -> HttpResponse:
     form = CameraFilterForm(request.GET)
-    form.is_valid()  # invalid values are dropped from cleaned_data
-    data = form.cleaned_data
-    filters = selectors.CameraFilters(
-        kind=data.get("kind", ""),
-        status=data.get("status", ""),
-        township=data.get("township", ""),
-        q=data.get("q", ""),
-    )
+    filters = form.filters()
     rows = selectors.camera_list(user=request.user, filters=filters).order_by("code")
     query = request.GET.copy()
     query.pop("page", None)

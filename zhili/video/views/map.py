@@ -55,15 +55,7 @@ def camera_map(request: StaffRequest) -> HttpResponse:
 def map_points(request: StaffRequest) -> JsonResponse:
     """Every placed camera in sight as [code, name, kind, status, lat, lng]: one answer of a
     few hundred kilobytes at most, drawn and clustered by the page itself."""
-    form = CameraFilterForm(request.GET)
-    form.is_valid()  # invalid values are dropped, as on the list
-    data = form.cleaned_data
-    filters = selectors.CameraFilters(
-        kind=data.get("kind", ""),
-        status=data.get("status", ""),
-        township=data.get("township", ""),
-        q=data.get("q", ""),
-    )
+    filters = CameraFilterForm(request.GET).filters()
     rows = selectors.camera_points(user=request.user, filters=filters)
     cameras = [[c, n, k, s, round(a, 6), round(b, 6)] for c, n, k, s, a, b in rows]
     total = selectors.camera_list(user=request.user, filters=filters).count()
