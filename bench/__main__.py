@@ -30,8 +30,12 @@ MODULES = {
     "bench.duplicates": True,
     "bench.dossiers": True,
     "bench.video": False,  # the engines and a browser of its own (no database)
+    "bench.recording": False,  # Janus recording chromium peers, then the MP4 conversion
     "bench.camera_map": True,
     "bench.gb28181": True,  # the SIP server as its own process on the same database
+    "bench.forces": True,
+    "bench.intercom": True,  # uvicorn, Janus AudioBridge and two chromium pages
+    "bench.screen": True,
 }
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 POSTGRES_URL = os.environ.get(

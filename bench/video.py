@@ -40,9 +40,17 @@ SAMPLES = int(os.environ.get("BENCH_VIDEO_SAMPLES", "12"))
 WALL_SECONDS = int(os.environ.get("BENCH_WALL_SECONDS", "300"))
 LATENCY_SECONDS = int(os.environ.get("BENCH_LATENCY_SECONDS", "20"))
 SECRET, KEY = "bench-token-secret", "bench-admin-key"
-PLAYER = Path(__file__).parent.parent / "zhili" / "video" / "static" / "video" / "player.js"
+STATIC = Path(__file__).parent.parent / "zhili"
+# The player and what it loads first: the API helper and the shared Janus session.
+SCRIPTS = [
+    STATIC / "web" / "static" / "web" / "api.js",
+    STATIC / "web" / "static" / "web" / "janus.js",
+    STATIC / "video" / "static" / "video" / "player.js",
+]
 PAGE = """<!doctype html><meta charset="utf-8"><body>
 <div id="tiles" style="display:grid;grid-template-columns:repeat(4,320px)"></div>
+<script src="api.js"></script>
+<script src="janus.js"></script>
 <script src="player.js"></script>
 <script>
 window.openTile = function (ticket) {
@@ -92,7 +100,8 @@ class Engines:
 
 
 @contextmanager
-def engines(folder: Path) -> Iterator[Engines]:
+def engines(folder: Path, cameras: bool = True) -> Iterator[Engines]:
+    """Janus, and the 16 simulated cameras unless `cameras` is false (the rooms' bench)."""
     settings = config.JanusConfig(
         folder=folder / "janus",
         http_port=free_port(),
@@ -114,8 +123,11 @@ def engines(folder: Path) -> Iterator[Engines]:
     port = free_port()
     janus_up = functools.partial(janus.ping, gateway)
     with running(config.command(settings), folder / "janus.log", janus_up, "Janus") as j:
-        cameras = camera_command(port, 16)
-        with running(cameras, folder / "cameras.log", lambda: listening(port), "cameras") as c:
+        if not cameras:
+            yield Engines(gateway, 0, {"janus": j.pid})
+            return
+        command = camera_command(port, 16)
+        with running(command, folder / "cameras.log", lambda: listening(port), "cameras") as c:
             yield Engines(gateway, port, {"janus": j.pid, "cameras": c.pid})
 
 
@@ -127,7 +139,8 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 @contextmanager
 def page_server(folder: Path) -> Iterator[str]:
     (folder / "index.html").write_text(PAGE)
-    shutil.copy(PLAYER, folder / "player.js")
+    for script in SCRIPTS:
+        shutil.copy(script, folder / script.name)
     handler = functools.partial(Quiet, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

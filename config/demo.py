@@ -17,6 +17,8 @@ DEMO_LOADERS = [
     "zhili.petitions.demo.load",
     "zhili.supervision.demo.load_petition_orders",
     "zhili.receptions.demo.load",
+    "zhili.forces.demo.load",
+    "zhili.incidents.demo.load",
 ]
 
 # `logins() -> DemoLogins` (zhili.core.management.commands.demo): the accounts one can log in

@@ -22,6 +22,8 @@ EVENT_HANDLERS: dict[str, list[str]] = {
         "zhili.cases.handlers.follow_master",
         "zhili.integrations.handlers.reply_on_close",
     ],
+    # A case registered as 特急 (with a place) opens a command incident (指挥事件).
+    "cases.registered": ["zhili.incidents.handlers.open_for_emergency_case"],
     "cases.carded": ["zhili.supervision.handlers.open_order_on_red_card"],
     "petitions.carded": ["zhili.supervision.handlers.open_order_on_petition_red_card"],
     # A dispute or a petition opened from a case answers it when the dossier closes.

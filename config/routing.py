@@ -1,9 +1,9 @@
-"""WebSocket routes. Later modules (command, video, the big screen) add their consumers here."""
+"""WebSocket routes: every page's one socket (zhili.web.consumers)."""
 
 from django.urls import path
 
-from zhili.cases.consumers import CaseUpdatesConsumer
+from zhili.web.consumers import LiveConsumer
 
 websocket_urlpatterns: list = [
-    path("ws/cases/", CaseUpdatesConsumer.as_asgi()),
+    path("ws/cases/", LiveConsumer.as_asgi()),
 ]

@@ -16,6 +16,12 @@ PERIODIC_JOBS: list[tuple[str, int, str]] = [
     ("mediation.sweep_alert_cards", 60, "zhili.mediation.tasks.sweep_alert_cards_task"),
     # Every 15 s: a stream closes between 60 and 75 s after its last viewer left.
     ("video.sweep_live", 15, "zhili.video.tasks.sweep_live_task"),
+    ("rooms.sweep", 15, "zhili.rooms.tasks.sweep_rooms_task"),
+    # Every 5 s: a push-to-talk hold not renewed lapses (INTERCOM_FLOOR_SECONDS), the speaker muted.
+    ("intercom.sweep_floor", 5, "zhili.intercom.tasks.sweep_floor_task"),
+    # The big screen's daily figures: today and yesterday rebuilt from the cases.
+    ("screen.refresh_figures", 60, "zhili.screen.tasks.refresh_figures_task"),
+    ("forces.prune_positions", 24 * 3600, "zhili.forces.tasks.prune_positions_task"),
     (
         "mediation.warn_confirmation_windows",
         3600,

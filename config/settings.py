@@ -57,7 +57,13 @@ INSTALLED_APPS = [
     "zhili.petitions",
     "zhili.receptions",
     "zhili.video",
+    "zhili.rooms",
+    "zhili.forces",
+    "zhili.incidents",
     "zhili.web",
+    "zhili.intercom",
+    "zhili.screen",
+    "zhili.registers",
 ]
 
 MIDDLEWARE = [
@@ -360,6 +366,47 @@ def _derived_secret(purpose: str) -> str:
 JANUS_TOKEN_SECRET = os.environ.get("JANUS_TOKEN_SECRET") or _derived_secret("token")
 JANUS_ADMIN_KEY = os.environ.get("JANUS_ADMIN_KEY") or _derived_secret("admin_key")
 JANUS_ADMIN_SECRET = os.environ.get("JANUS_ADMIN_SECRET") or _derived_secret("admin_secret")
+# The password of Janus's HTTP event handler posting to /api/v1/rooms/janus-events (rooms'
+# attendance); the same value goes into its jcfg (zhili/video/gateway/config.py `events_secret`).
+JANUS_EVENTS_SECRET = os.environ.get("JANUS_EVENTS_SECRET") or _derived_secret("events")
+# Where `zhili janus` tells that handler to post: the web server beside it by default.
+JANUS_EVENTS_URL = os.environ.get(
+    "JANUS_EVENTS_URL",
+    f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/api/v1/rooms/janus-events",
+)
+# Where Janus writes the rooms' recordings (.mjr, one folder per recording) and the worker
+# reads them to convert them to MP4 (zhili/rooms/recording.py): Janus and the worker share it.
+JANUS_RECORDINGS_DIR = Path(os.environ.get("JANUS_RECORDINGS_DIR", VAR_DIR / "janus-recordings"))
+# A recording's conversion that reported no progress for this long (a worker killed mid-way,
+# a task lost) is taken up again by the rooms' sweep, at most ROOMS_CONVERT_ATTEMPTS times in
+# all; then it is marked failed and kept for an administrator (its .mjr files stay).
+ROOMS_CONVERT_SILENT_SECONDS = int(os.environ.get("ROOMS_CONVERT_SILENT_SECONDS", "600"))
+ROOMS_CONVERT_ATTEMPTS = int(os.environ.get("ROOMS_CONVERT_ATTEMPTS", "3"))
+
+# Forces (zhili/forces): how long the handhelds' positions are kept, and how old a last
+# position may be before the force shows as stale and is no longer offered as available.
+FORCES_POSITION_DAYS = int(os.environ.get("FORCES_POSITION_DAYS", "90"))
+FORCES_STALE_SECONDS = int(os.environ.get("FORCES_STALE_SECONDS", "120"))
+# How often a handheld on duty reports its position (through its offline queue), and how often
+# the desk page 处置力量 asks for the forces again.
+FORCES_REPORT_SECONDS = int(os.environ.get("FORCES_REPORT_SECONDS", "15"))
+FORCES_DESK_REFRESH_SECONDS = int(os.environ.get("FORCES_DESK_REFRESH_SECONDS", "5"))
+# The big screen (/screen/) asks for its figures again every SCREEN_REFRESH_SECONDS (and, at
+# most that often, after a case update); the scheduler rebuilds the daily figures each minute.
+SCREEN_REFRESH_SECONDS = int(os.environ.get("SCREEN_REFRESH_SECONDS", "30"))
+# The demo's simulated handhelds (zhili/forces/sim.py) run beside `zhili serve --with-background`:
+# forces on duty walk and report, so the demo's desk and screen are alive. Never on for a county.
+FORCES_SIMULATED_HANDHELDS = os.environ.get("ZHILI_SIMULATED_HANDHELDS", "") == "1"
+# Intercom (zhili/intercom): a push-to-talk hold lapses this long after its last take or renewal
+# (a page that closed while talking frees the floor); the panel renews it while the button is
+# held.
+INTERCOM_FLOOR_SECONDS = int(os.environ.get("INTERCOM_FLOOR_SECONDS", "30"))
+# Incidents (zhili/incidents): the rings drawn round an incident on the desk's map, in minutes
+# of travel at the plan's team types' speeds, and how far around it cameras are listed.
+INCIDENT_RING_MINUTES = [
+    int(m) for m in os.environ.get("INCIDENT_RING_MINUTES", "1,3,5").split(",") if m.strip()
+]
+INCIDENT_CAMERA_RADIUS_M = int(os.environ.get("INCIDENT_CAMERA_RADIUS_M", "500"))
 # `zhili serve --with-background` also runs Janus and the demo's simulated cameras ("local"),
 # or none ("external": the county runs its gateways as services).
 ZHILI_VIDEO_ENGINES = os.environ.get("ZHILI_VIDEO_ENGINES", "local")
@@ -369,6 +416,9 @@ VIDEO_TOKEN_SECONDS = int(os.environ.get("VIDEO_TOKEN_SECONDS", "120"))
 # by every viewer meanwhile); a view not heard from for VIDEO_VIEW_TIMEOUT seconds has ended.
 VIDEO_TEARDOWN_SECONDS = int(os.environ.get("VIDEO_TEARDOWN_SECONDS", "60"))
 VIDEO_VIEW_TIMEOUT = int(os.environ.get("VIDEO_VIEW_TIMEOUT", "45"))
+# The pages that play (camera, wall, rooms) say when the gateway is down; its answer to a ping
+# is kept this long in the shared cache, for every page and process.
+VIDEO_GATEWAY_HEALTH_SECONDS = int(os.environ.get("VIDEO_GATEWAY_HEALTH_SECONDS", "5"))
 
 # --- working time ---------------------------------------------------------------------------
 # Office hours on a working day, used for time limits counted in working hours.
@@ -389,6 +439,8 @@ GB28181_KEEPALIVE_MISSED = int(os.environ.get("GB28181_KEEPALIVE_MISSED", "3"))
 # port takes invite/bye/ptz from the web process (JSON lines, bound to 127.0.0.1 only).
 GB28181_MEDIA_HOST = os.environ.get("GB28181_MEDIA_HOST", "")
 GB28181_CONTROL_PORT = int(os.environ.get("GB28181_CONTROL_PORT", "15060"))
+# Seconds a device has to answer a RecordInfo query in full (below the control port's 10 s).
+GB28181_RECORD_TIMEOUT = float(os.environ.get("GB28181_RECORD_TIMEOUT", "8"))
 # A dotted path to a callable given each alarm (zhili.video.gb28181.alarms.Alarm).
 GB28181_ALARM_HOOK = os.environ.get(
     "GB28181_ALARM_HOOK", "zhili.video.alarms.gb28181_alarm_to_case"
@@ -411,3 +463,9 @@ LOGGING = {
 # --- input and error format (issue 11; docs/api.md "Errors", docs/operations.md) -------------
 # The interfaces answer in their format (zhili.core.api_errors), pages with the platform's 403.
 CSRF_FAILURE_VIEW = "zhili.web.errors.csrf_failure"
+
+# The people register (zhili/registers): days between two visits to a person, by the care level
+# (关注程度) of their role: high weekly, normal monthly, low quarterly.
+# ZHILI_VISIT_DAYS="7,30,90" overrides (high, normal, low).
+_VISIT_DAYS = [int(d) for d in os.environ.get("ZHILI_VISIT_DAYS", "7,30,90").split(",")]
+ZHILI_VISIT_DAYS = {"high": _VISIT_DAYS[0], "normal": _VISIT_DAYS[1], "low": _VISIT_DAYS[2]}

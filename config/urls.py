@@ -30,7 +30,13 @@ PAGE_APPS = (
     "petitions",
     "receptions",
     "video",
+    "rooms",
+    "forces",
+    "incidents",
+    "intercom",
+    "registers",
     "web",
+    "screen",
 )
 
 urlpatterns = [

@@ -181,12 +181,18 @@ api.add_decorator(refuse_nul)
 def _mount() -> None:
     from zhili.cases.api import cases_router
     from zhili.cases.api_figures import figures_router
+    from zhili.forces.api import forces_router
+    from zhili.incidents.api import incidents_router
     from zhili.integrations.api import router as integrations_router
     from zhili.integrations.push_api import push_router
+    from zhili.intercom.api import intercom_router
     from zhili.mediation.api import disputes_router
     from zhili.orgs.api import auth_router, orgs_router
     from zhili.petitions.api import petitions_router
     from zhili.receptions.api import receptions_router
+    from zhili.registers.api import people_router
+    from zhili.rooms.api import rooms_router
+    from zhili.screen.api import screen_router
     from zhili.supervision.api import supervision_router
     from zhili.video.api import cameras_router
 
@@ -201,6 +207,12 @@ def _mount() -> None:
     api.add_router("/", petitions_router)
     api.add_router("/", receptions_router)
     api.add_router("/", cameras_router)
+    api.add_router("/", rooms_router)
+    api.add_router("/", forces_router)
+    api.add_router("/", incidents_router)
+    api.add_router("/", intercom_router)
+    api.add_router("/", screen_router)
+    api.add_router("/", people_router)
 
 
 _mount()

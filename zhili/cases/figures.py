@@ -27,7 +27,7 @@ Definitions, for the cases dispatched to a unit in the period (local days, both 
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from django.db.models import Count, F, Q, QuerySet, TextField, Value
 from django.db.models.fields.json import KeyTextTransform
@@ -36,12 +36,11 @@ from django.utils import timezone
 
 from zhili.cases.models import AssistState, Card, Case, CaseAssist, CaseEvent, Rating
 from zhili.cases.workflow import CLOCK_RUNNING
-from zhili.core.errors import InvalidInput
+from zhili.core.dates import period_bounds
 from zhili.core.scope import scope_for
 from zhili.core.types import Actor
 from zhili.orgs.models import Organization
 
-MAX_DAYS = 366 * 3
 ON_TIME = Q(held_at__isnull=True, replied_at__lte=F("due_at")) | Q(held_at__lte=F("due_at"))
 
 
@@ -106,18 +105,6 @@ class UnitFigures:
     @property
     def assisted_on_time_rate(self) -> float | None:
         return self._rate(self.assisted_on_time, self.assisted)
-
-
-def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    if end < start:
-        raise InvalidInput("结束日期不能早于开始日期", field="end")
-    if (end - start).days > MAX_DAYS:
-        raise InvalidInput("统计区间不能超过三年", field="end")
-    tz = timezone.get_current_timezone()
-    return (
-        datetime.combine(start, time.min, tz),
-        datetime.combine(end + timedelta(days=1), time.min, tz),
-    )
 
 
 def _case_rows(

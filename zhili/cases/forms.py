@@ -9,6 +9,7 @@ from zhili.cases.selectors import DUE_FILTERS, CaseFilters, queue_labels
 from zhili.cases.services.intake import Intake
 from zhili.core.dates import DayField, MomentField
 from zhili.core.formfields import text_box, text_line
+from zhili.core.selecting import filters_from
 from zhili.core.types import SystemActor
 
 
@@ -119,17 +120,10 @@ class CaseFilterForm(forms.Form):
         self.is_valid()
         data = self.cleaned_data
         mine = bool(data.get("mine")) and getattr(user, "pk", None) is not None
-        return CaseFilters(
+        return filters_from(
+            CaseFilters,
+            data,
             states=(data["state"],) if data.get("state") else (),
-            category=data.get("category") or "",
-            township=data.get("township") or "",
-            channel=data.get("channel") or "",
-            urgency=data.get("urgency") or "",
-            card=data.get("card") or "",
-            registered_from=data.get("registered_from"),
-            registered_to=data.get("registered_to"),
-            due=data.get("due") or "",
-            q=(data.get("q") or "").strip(),
             reported_by=user.pk if mine and user is not None else None,
         )
 

@@ -21,6 +21,7 @@ from zhili.cases.models import Card, Case, CaseAssist, CaseEvent
 from zhili.core import cards
 from zhili.core.bulk import outbox_rows, system_audit
 from zhili.core.cards import SweepResult as SweepResult  # re-exported
+from zhili.core.live import push
 from zhili.core.models import AuditLog, OutboxEvent
 
 BATCH = 1000
@@ -122,7 +123,7 @@ def _event(case: Case) -> CaseCarded:
 
 def _push_all(pushes: list[tuple[list[str], live.Message]]) -> None:
     for groups, payload in pushes:
-        live.push(groups, payload)
+        push(groups, payload)
 
 
 CASES = cards.CardKind(Case, Q(state__in=workflow.CLOCK_RUNNING), _record)

@@ -9,7 +9,8 @@ never an overflow (500) and never a year-0001 row. Every way a date enters uses 
 - the API (django-ninja schemas): `Day`, `Moment`, `Month`;
 - plain parsing (push headers, Open311, the phone's JSON): `parse_moment`, `check_moment`,
   `parse_unix_seconds`, `parse_month`;
-- the pages' forms: `DayField`, `MomentField`, `MonthField`.
+- the pages' forms: `DayField`, `MomentField`, `MonthField`;
+- a report's period of days (统计区间): `period_bounds`.
 """
 
 import re
@@ -35,6 +36,8 @@ LAST_SECOND = int(datetime.combine(LAST_DAY, time.max, UTC).timestamp()) + 86400
 RANGE_TEXT = f"{FIRST_DAY:%Y-%m-%d} 至 {LAST_DAY:%Y-%m-%d}"
 _MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 MONTH_PATTERN = r"^(20\d\d-(0[1-9]|1[0-2]))?$"
+# The longest period a report or a figure covers: three years.
+MAX_PERIOD_DAYS = 366 * 3
 
 
 def moment_problem(value: datetime) -> str | None:
@@ -137,3 +140,18 @@ class MonthField(forms.RegexField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("error_messages", {"invalid": "月份应为 YYYY-MM（如 2026-11）"})
         super().__init__(regex=MONTH_PATTERN, **kwargs)
+
+
+def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """The period from `start` to `end`, both days included: [start 00:00, end+1 00:00) in
+    local time. One that ends before it starts, or spans more than three years, is refused
+    naming ``end``."""
+    if end < start:
+        raise InvalidInput("结束日期不能早于开始日期", field="end")
+    if (end - start).days > MAX_PERIOD_DAYS:
+        raise InvalidInput("统计区间不能超过三年", field="end")
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.combine(start, time.min, tz),
+        datetime.combine(end + timedelta(days=1), time.min, tz),
+    )

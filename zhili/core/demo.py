@@ -1,7 +1,10 @@
-"""What `zhili demo` prints at the end: the demo logins, as a table."""
+"""What `zhili demo` prints: the loaders' progress lines, and at the end the demo logins, as a
+table."""
 
+import time
 import unicodedata
 from dataclasses import dataclass
+from typing import TextIO
 
 
 @dataclass(frozen=True)
@@ -27,3 +30,10 @@ def format_table(header: list[str], rows: list[list[str]]) -> str:
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def progress_line(stdout: TextIO, text: str, started: float) -> None:
+    """A loader's step done: its text and the seconds since `started` (time.monotonic())."""
+    stdout.write(f"{text} ... {time.monotonic() - started:.1f}s\n")
+    if hasattr(stdout, "flush"):
+        stdout.flush()

@@ -1,4 +1,7 @@
-"""Form fields the pages' forms share: the free-text box and the one-line text input."""
+"""Form fields the pages' forms share: the free-text box, the one-line text input and the
+rating picked from radio buttons."""
+
+from collections.abc import Iterable
 
 from django import forms
 
@@ -52,4 +55,15 @@ def _char_field(
         widget=widget,
         help_text=help_text,
         error_messages={"required": missing} if missing else None,
+    )
+
+
+def rating_choice(label: str, choices: Iterable[tuple[str, str]]) -> forms.ChoiceField:
+    """A rating (满意, 基本满意, 不满意…) picked from radio buttons; none picked, or one not
+    offered, asks for one."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择评价", "invalid_choice": "请选择评价"},
     )

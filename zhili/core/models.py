@@ -168,6 +168,7 @@ class Series(models.TextChoices):
     PETITION = "petition", "信访件"
     DISPUTE = "dispute", "纠纷"
     ORDER = "order", "督办单"
+    INCIDENT = "incident", "指挥事件"
 
 
 class NumberCounter(models.Model):

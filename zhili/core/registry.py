@@ -2,7 +2,8 @@
 the higher one (the layers: zhili/core/tests/test_layers.py).
 
 The lower app owns a `Registry` and reads it; each higher app registers its entries from its
-`AppConfig.ready()`, which Django runs once every app is loaded and before any request, so the
+`AppConfig.ready()` (directly, or by importing the module whose `Registry.entry` decorators
+register them), which Django runs once every app is loaded and before any request, so the
 lower app never names the higher one. Entries keep the order they were registered in (the
 apps' order in INSTALLED_APPS), after those the owning app registered itself.
 """
@@ -31,6 +32,16 @@ class Registry(Generic[T]):
         if known is not None and known != entry:
             raise ImproperlyConfigured(f"{self.what} {key!r} is registered twice")
         self._entries[key] = entry
+
+    def entry(self, key: str) -> Callable[[T], T]:
+        """`register` as a decorator: ``@CASE_PANELS.entry("name")`` over the entry's
+        definition, in a module the higher app's ready() imports."""
+
+        def add(entry: T) -> T:
+            self.register(key, entry)
+            return entry
+
+        return add
 
     def get(self, key: str) -> T | None:
         return self._entries.get(key)

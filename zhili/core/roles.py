@@ -25,6 +25,11 @@ class Role(models.TextChoices):
     # "本机关、单位负责人", e.g. a petition's extension (zhili/petitions/workflow.py HEADS).
     UNIT_HEAD = "unit_head", "单位负责人"
     ADMIN = "admin", "系统管理员"
+    # The roles that work with special groups in the people register (zhili/registers/kinds.py
+    # KINDS: works_with): they see those role records county-wide, and nothing else there.
+    JUDICIAL_OFFICER = "judicial_officer", "司法所工作人员"
+    HEALTH_OFFICER = "health_officer", "精防（卫健）人员"
+    POLICE_OFFICER = "police_officer", "社区民警"
 
 
 class Action(models.TextChoices):
@@ -57,6 +62,13 @@ class Action(models.TextChoices):
     CAMERAS_VIEW = "cameras.view", "查看监控视频"
     CAMERAS_MANAGE = "cameras.manage", "维护监控点位"
     CAMERA_GROUPS_MANAGE = "camera_groups.manage", "维护监控业务分组"
+    FORCES_VIEW = "forces.view", "查看处置力量"
+    FORCES_COMMAND = "forces.command", "指挥调度处置力量"
+    REGISTERS_VIEW = "registers.view", "查看实有人口"
+    REGISTERS_EDIT = "registers.edit", "登记与维护实有人口"
+    REGISTERS_JUDICIAL = "registers.judicial", "查看社区矫正与刑满释放人员"
+    REGISTERS_HEALTH = "registers.health", "查看严重精神障碍与艾滋病危险人员"
+    REGISTERS_POLICE = "registers.police", "查看吸毒人员"
 
 
 _EVERYONE = {Action.ORGS_VIEW, Action.GRIDS_VIEW, Action.CASES_VIEW}
@@ -80,7 +92,14 @@ _PETITION_HEAD = {Action.PETITIONS_VIEW, Action.PETITIONS_APPROVE}
 # protecting petitioners' data): not even the system administrator holds it, and a superuser
 # gets it only through one of those roles (ROLE_ONLY, read by zhili.core.scope.can).
 _KEY_PETITIONERS = {Action.KEY_PETITIONERS_VIEW}
-ROLE_ONLY = frozenset(_KEY_PETITIONERS)
+# The people register (zhili/registers): kept by the grids, villages and townships that hold
+# the people, read by the centers and leaders. The special groups' working roles see only the
+# role records of their groups (zhili/registers/kinds.py KINDS); those actions, like the
+# key-petitioner register, are held through a role only, never by a superuser or the admin.
+_REGISTERS = {Action.REGISTERS_VIEW}
+_REGISTERS_KEEP = {Action.REGISTERS_VIEW, Action.REGISTERS_EDIT}
+_SPECIAL_GROUPS = {Action.REGISTERS_JUDICIAL, Action.REGISTERS_HEALTH, Action.REGISTERS_POLICE}
+ROLE_ONLY = frozenset(_KEY_PETITIONERS | _SPECIAL_GROUPS)
 # Cameras (zhili/video): watched by those on duty for a place, as in a county's 视联平台: the
 # center's staff and leaders (the duty desk follows an incident live), township and village
 # governance officers (their center's monitoring seat) and grid leaders (checking their grid
@@ -91,6 +110,11 @@ _CAMERAS = {Action.CAMERAS_VIEW}
 # Business groups of cameras (学校周边, 重点路口 ...) are kept by the centers that run a
 # monitoring seat: the county center's director and dispatchers, the township centers.
 _CAMERA_GROUPS = {Action.CAMERAS_VIEW, Action.CAMERA_GROUPS_MANAGE}
+# Forces (zhili/forces): commanded from the centers' desks (the county center's director and
+# dispatchers, the township centers) and by a department over its own teams; the county leader
+# watches them. Scope narrows each to the teams under its organization.
+_FORCES = {Action.FORCES_VIEW}
+_COMMAND = {Action.FORCES_VIEW, Action.FORCES_COMMAND}
 
 
 # What a township center's staff do: dispatch and handle in the township, supervise, mediate,
@@ -98,39 +122,47 @@ _CAMERA_GROUPS = {Action.CAMERAS_VIEW, Action.CAMERA_GROUPS_MANAGE}
 _TOWNSHIP_CENTER: set[str] = (
     _EVERYONE
     | _CAMERA_GROUPS
+    | _COMMAND
     | {Action.PERSONAL_DATA_REVEAL, Action.GRIDS_MANAGE}
     | _DISPATCH
     | _HANDLE
     | _SUPERVISE
     | _DISPUTES
     | _PETITION_WORK
+    | _REGISTERS_KEEP
 )
 
 PERMISSIONS: dict[str, set[str]] = {
     Role.COUNTY_LEADER: _EVERYONE
     | _CAMERAS
+    | _FORCES
     | {Action.PERSONAL_DATA_REVEAL, Action.AUDIT_VIEW}
     | _SUPERVISE
     | _DISPUTES
     | _PETITIONS
     | {Action.RECEPTIONS_RECEIVE}
-    | _KEY_PETITIONERS,
+    | _KEY_PETITIONERS
+    | _REGISTERS,
     Role.CENTER_DIRECTOR: _EVERYONE
     | _CAMERA_GROUPS
+    | _COMMAND
     | {Action.PERSONAL_DATA_REVEAL, Action.AUDIT_VIEW}
     | _DISPATCH
     | _HANDLE
     | _SUPERVISE
     | _DISPUTES
     | _PETITIONS
-    | _PETITION_HEAD,
+    | _PETITION_HEAD
+    | _REGISTERS,
     Role.DISPATCHER: _EVERYONE
     | _CAMERA_GROUPS
+    | _COMMAND
     | {Action.PERSONAL_DATA_REVEAL, Action.CASES_IMPORT}
     | _DISPATCH
     | _SUPERVISE
     | _DISPUTES
-    | _PETITIONS,
+    | _PETITIONS
+    | _REGISTERS,
     # The secretary heads the township center: its officers' work, and a head's.
     Role.TOWNSHIP_SECRETARY: _TOWNSHIP_CENTER
     | _PETITION_HEAD
@@ -143,10 +175,27 @@ PERMISSIONS: dict[str, set[str]] = {
     | _INTAKE
     | _HANDLE
     | _SUPERVISE
-    | _DISPUTES,
-    Role.GRID_LEADER: _EVERYONE | _CAMERAS | _INTAKE | _HANDLE | _SUPERVISE | {Action.MOBILE_USE},
-    Role.GRID_WORKER: _EVERYONE | _INTAKE | _HANDLE | _SUPERVISE | {Action.MOBILE_USE},
-    Role.DEPARTMENT_HANDLER: _EVERYONE | _CAMERAS | _HANDLE | _SUPERVISE | _PETITION_WORK,
+    | _DISPUTES
+    | _REGISTERS_KEEP,
+    Role.GRID_LEADER: _EVERYONE
+    | _CAMERAS
+    | _INTAKE
+    | _HANDLE
+    | _SUPERVISE
+    | {Action.MOBILE_USE}
+    | _REGISTERS_KEEP,
+    Role.GRID_WORKER: _EVERYONE
+    | _INTAKE
+    | _HANDLE
+    | _SUPERVISE
+    | {Action.MOBILE_USE}
+    | _REGISTERS_KEEP,
+    Role.DEPARTMENT_HANDLER: _EVERYONE
+    | _CAMERAS
+    | _COMMAND
+    | _HANDLE
+    | _SUPERVISE
+    | _PETITION_WORK,
     Role.MEDIATOR: _EVERYONE
     | {Action.PERSONAL_DATA_REVEAL}
     | _INTAKE
@@ -169,5 +218,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _KEY_PETITIONERS,
     Role.ANALYST: set(_EVERYONE) | _DISPUTES | _PETITIONS,
     Role.UNIT_HEAD: set(_EVERYONE) | _PETITION_HEAD,
-    Role.ADMIN: set(Action.values) - _KEY_PETITIONERS,
+    Role.ADMIN: set(Action.values) - ROLE_ONLY,
+    Role.JUDICIAL_OFFICER: _EVERYONE | {Action.REGISTERS_JUDICIAL},
+    Role.HEALTH_OFFICER: _EVERYONE | {Action.REGISTERS_HEALTH},
+    Role.POLICE_OFFICER: _EVERYONE | {Action.REGISTERS_POLICE},
 }

@@ -11,10 +11,20 @@ from django.db.models import Q, QuerySet
 
 from zhili.cases.models import Case
 from zhili.cases.selectors import case_list, reported_by
+from zhili.core.roles import Action
+from zhili.core.scope import can
 from zhili.core.selecting import one_or_not_found
 from zhili.core.types import Actor
+from zhili.forces.selectors import force_of
 from zhili.mobile.models import Patrol
 from zhili.orgs.models import Grid
+
+
+def may_use_app(user: Actor) -> bool:
+    """The phone app is a grid worker's or grid leader's (mobile.use), and the handheld of
+    every user linked to a force (处置力量), whatever their role."""
+    return can(user, Action.MOBILE_USE) or force_of(user) is not None
+
 
 OPEN_STATES = ("registered", "dispatched", "acknowledged", "in_progress", "replied", "returned")
 

@@ -24,6 +24,8 @@ from zhili.core.pages import forbidden, or_404
 from zhili.core.personal import mask_phone
 from zhili.core.roles import Action
 from zhili.core.scope import can
+from zhili.forces.models import OFFLINE
+from zhili.forces.selectors import force_of
 from zhili.mobile import selectors
 from zhili.mobile.selectors import OPEN_STATES
 from zhili.orgs.auth import StaffRequest
@@ -38,6 +40,7 @@ SHELL_STATIC = [
     "mobile/outbox.js",
     "mobile/report.js",
     "mobile/patrol.js",
+    "mobile/duty.js",
     "mobile/icons/icon.svg",
     "mobile/icons/icon-192.png",
     "mobile/icons/icon-512.png",
@@ -47,30 +50,56 @@ SHELL_PAGES = ["mobile:home", "mobile:report", "mobile:patrols"]
 PAGE_SIZE = 30
 
 
-def mobile_page(view: Callable) -> Callable:
-    """Signed in, and a grid worker or grid leader (Action.MOBILE_USE)."""
+def _page(allowed: Callable[[StaffRequest], bool], refusal: str) -> Callable:
+    def decorator(view: Callable) -> Callable:
+        @login_required
+        @require_GET
+        @wraps(view)
+        def wrapped(request: StaffRequest, *args: str, **kwargs: str) -> HttpResponse:
+            if not allowed(request):
+                return forbidden(request, refusal)
+            return view(request, *args, **kwargs)
 
-    @login_required
-    @require_GET
-    @wraps(view)
-    def wrapped(request: StaffRequest, *args: str, **kwargs: str) -> HttpResponse:
-        if not can(request.user, Action.MOBILE_USE):
-            return forbidden(request, "网格通（手机）仅供网格员、网格长使用")
-        return view(request, *args, **kwargs)
+        return wrapped
 
-    return wrapped
+    return decorator
 
 
-@mobile_page
+def _grid_user(request: StaffRequest) -> bool:
+    return can(request.user, Action.MOBILE_USE)
+
+
+# Signed in, and a grid worker or grid leader (Action.MOBILE_USE).
+mobile_page = _page(_grid_user, "网格通（手机）仅供网格员、网格长使用")
+# The home page is also the handheld of every field role linked to a force (处置力量).
+handheld_page = _page(
+    lambda request: selectors.may_use_app(request.user),
+    "网格通（手机）仅供网格员、网格长和处置力量使用",
+)
+
+
+@handheld_page
 def home(request: StaffRequest) -> HttpResponse:
-    cases = selectors.my_grid_cases(user=request.user)
-    context = {
-        "grids": selectors.my_grids(user=request.user),
-        "open_count": cases.filter(state__in=OPEN_STATES).count(),
-        "carded_count": cases.filter(state__in=OPEN_STATES).exclude(card="").count(),
-        "patrol_count": selectors.my_patrols(user=request.user).count(),
-        "tab": "home",
-    }
+    context: dict[str, object] = {"tab": "home", "grid_user": _grid_user(request)}
+    force = force_of(request.user)
+    if force is not None:
+        labels = force.team.team_type.labels()
+        context |= {
+            "force": force,
+            "force_labels": labels,
+            "force_label": labels.get(force.status, force.status),
+        }
+        context["force_statuses"] = [
+            (code, label) for code, label in force.team.team_type.statuses if code != OFFLINE
+        ]
+    if context["grid_user"]:
+        cases = selectors.my_grid_cases(user=request.user)
+        context |= {
+            "grids": selectors.my_grids(user=request.user),
+            "open_count": cases.filter(state__in=OPEN_STATES).count(),
+            "carded_count": cases.filter(state__in=OPEN_STATES).exclude(card="").count(),
+            "patrol_count": selectors.my_patrols(user=request.user).count(),
+        }
     return render(request, "mobile/home.html", context)
 
 

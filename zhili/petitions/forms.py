@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 
 from zhili.core.dates import DayField, MomentField
-from zhili.core.formfields import text_box, text_line
+from zhili.core.formfields import rating_choice, text_box, text_line
 from zhili.orgs.models import Level, Organization
 from zhili.orgs.pickers import use_unit_picker
 from zhili.petitions import deadlines
@@ -286,12 +286,7 @@ class OpinionForm(forms.Form):
 
 
 class RateForm(forms.Form):
-    rating = forms.ChoiceField(
-        label="信访人评价",
-        choices=Rating.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "请选择评价", "invalid_choice": "请选择评价"},
-    )
+    rating = rating_choice("信访人评价", Rating.choices)
     comment = text_box("评价意见", max_length=500, optional=True)
 
 

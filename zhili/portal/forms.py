@@ -10,7 +10,7 @@ from django.utils.datastructures import MultiValueDict
 from zhili.cases.forms import MultipleFileField
 from zhili.cases.models import Rating
 from zhili.core.errors import InvalidInput
-from zhili.core.formfields import text_box, text_line
+from zhili.core.formfields import rating_choice, text_box, text_line
 from zhili.core.personal import validate_phone
 from zhili.petitions.models import Rating as PetitionRating
 from zhili.portal import selectors
@@ -124,12 +124,7 @@ class LookupForm(PhoneTailForm):
 
 class RateForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput)
-    rating = forms.ChoiceField(
-        label="您对办理结果的评价",
-        choices=Rating.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "请选择评价", "invalid_choice": "请选择评价"},
-    )
+    rating = rating_choice("您对办理结果的评价", Rating.choices)
     comment = text_box("意见建议（选填）", max_length=500, optional=True)
 
 
@@ -144,9 +139,4 @@ class PetitionLookupForm(PhoneTailForm):
 
 
 class PetitionRateForm(RateForm):
-    rating = forms.ChoiceField(
-        label="您对信访事项办理的评价",
-        choices=PetitionRating.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "请选择评价", "invalid_choice": "请选择评价"},
-    )
+    rating = rating_choice("您对信访事项办理的评价", PetitionRating.choices)

@@ -14,7 +14,7 @@ from ninja import Query, Router
 
 from zhili.core.dossier.api import add_action_route, history_out, query_page
 from zhili.core.personal import mask_phone
-from zhili.core.schemas import ERRORS
+from zhili.core.schemas import ERRORS, Input
 from zhili.core.types import Actor
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Organization, User
@@ -284,37 +284,30 @@ add_action_route(
 )
 
 
-def _per_action(
-    request: StaffRequest, appointment_id: int, action: str, data: dict[str, object]
-) -> dict[str, object]:
-    """A deprecated per-action path: the same action table, answered as it always was."""
-    appointment = selectors.appointment_get(user=request.user, pk=appointment_id)
-    services.appointment_act(request.user, appointment, action, data)
-    return appointment_out(selectors.appointment_get(user=request.user, pk=appointment_id))
+def _add_per_action_route(action: str, path: str, body: type[Input]) -> None:
+    """A deprecated per-action path, ``…/{appointment_id}/<path>``: the same action table,
+    answered as it always was."""
+
+    def per_action(
+        request: StaffRequest,
+        appointment_id: int,
+        body: body,  # type: ignore[valid-type]
+    ) -> dict[str, object]:
+        appointment = selectors.appointment_get(user=request.user, pk=appointment_id)
+        services.appointment_act(request.user, appointment, action, body.dict())  # type: ignore[attr-defined]
+        return appointment_out(selectors.appointment_get(user=request.user, pk=appointment_id))
+
+    per_action.__name__ = f"appointment_{action}"  # the operation's name, as it always was
+    receptions_router.post(
+        f"/receptions/appointments/{{appointment_id}}/{path}",
+        response={200: AppointmentOut, **ERRORS},
+        deprecated=True,
+        description=f"已弃用：请用 POST /receptions/appointments/{{id}}/actions/{action}",
+    )(per_action)
 
 
-@receptions_router.post(
-    "/receptions/appointments/{appointment_id}/cancel",
-    response={200: AppointmentOut, **ERRORS},
-    deprecated=True,
-    description="已弃用：请用 POST /receptions/appointments/{id}/actions/cancel",
-)
-def appointment_cancel(
-    request: StaffRequest, appointment_id: int, body: CancelIn
-) -> dict[str, object]:
-    return _per_action(request, appointment_id, "cancel", body.dict())
-
-
-@receptions_router.post(
-    "/receptions/appointments/{appointment_id}/no-show",
-    response={200: AppointmentOut, **ERRORS},
-    deprecated=True,
-    description="已弃用：请用 POST /receptions/appointments/{id}/actions/no_show",
-)
-def appointment_no_show(
-    request: StaffRequest, appointment_id: int, body: NoShowIn
-) -> dict[str, object]:
-    return _per_action(request, appointment_id, "no_show", body.dict())
+_add_per_action_route("cancel", "cancel", CancelIn)
+_add_per_action_route("no_show", "no-show", NoShowIn)
 
 
 # --- reception records ------------------------------------------------------------------------

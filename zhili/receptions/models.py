@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from zhili.core.dossier.history import HistoryRow
 from zhili.core.fields import Ref, path_index
-from zhili.orgs.models import Organization
+from zhili.orgs.models import Organization, User
 
 # How many appointments a rota day takes unless the officer sets another number
 # (settings.ZHILI_RECEPTION_SLOTS overrides it), and the default reception hours.
@@ -197,6 +197,12 @@ class Reception(models.Model):
 
     def __str__(self) -> str:
         return f"{self.leader} {self.received_at:%Y-%m-%d}"
+
+    @property
+    def staff_in_order(self) -> list[User]:
+        """The attending staff in the order they were added to the platform (a many-to-many
+        read has no order of its own: PostgreSQL answered in another order after deletes)."""
+        return sorted(self.staff.all(), key=lambda user: user.pk)
 
     @property
     def is_joint(self) -> bool:

@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema
 
 from zhili.core.dossier import api as dossier_api
 from zhili.core.schemas import ERRORS, Input
+from zhili.core.selecting import filters_from
 from zhili.orgs.api import OrgRef
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Organization
@@ -125,13 +126,7 @@ def detail_out(request: StaffRequest, order: SupervisionOrder) -> dict[str, obje
 
 @supervision_router.get("/supervision-orders", response={200: OrderPageOut, **ERRORS})
 def order_list(request: StaffRequest, query: Query[OrderQuery]) -> dict[str, object]:
-    filters = selectors.OrderFilters(
-        state=query.state,
-        level=query.level,
-        unit=query.unit,
-        case_no=query.case_no,
-        overdue=query.overdue,
-    )
+    filters = filters_from(selectors.OrderFilters, query.dict())
     orders = selectors.order_list(user=request.user, filters=filters)
     return dossier_api.query_page(orders, query, order_out, field="issued_at")
 

@@ -22,9 +22,9 @@ from zhili.cases.models import State as CaseState
 from zhili.core import workcal
 from zhili.core.audit import audit
 from zhili.core.counters import take_next
+from zhili.core.dossier import action_of, apply_transition, check_action, record_history
 from zhili.core.dossier import actions_for as kernel_actions_for
-from zhili.core.dossier import apply_transition, check_action, record_history
-from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from zhili.core.errors import Conflict, Forbidden, InvalidInput
 from zhili.core.events import emit
 from zhili.core.models import Series
 from zhili.core.scope import scope_for
@@ -473,7 +473,4 @@ def order_act(
     actor: Actor, order: SupervisionOrder, action: str, data: dict[str, Any]
 ) -> SupervisionOrder:
     """Take `action` with its input `data` (the form's or the API body's fields)."""
-    perform = ACTIONS.get(action)
-    if perform is None:
-        raise NotFound(f"未知操作：{action}", field="action")
-    return perform(actor, order, data)
+    return action_of(ACTIONS, action)(actor, order, data)

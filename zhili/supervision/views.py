@@ -19,7 +19,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from zhili.cases import selectors as case_selectors
 from zhili.core.dossier import timeline
@@ -209,26 +209,11 @@ PAGES: DossierPages[SupervisionOrder] = DossierPages(
     kind=workflow.KIND,
     get=get_order_or_404,
     context=detail_context,
-    template="supervision/detail.html",
-    body_template="supervision/_detail_body.html",
+    app="supervision",
     action_forms=ACTION_FORMS,
     perform=services.order_act,
-    detail_url="supervision:detail",
 )
-
-
-@requires(Action.SUPERVISION_VIEW)
-@require_GET
-def order_detail(request: StaffRequest, number: str) -> HttpResponse:
-    return dossier_views.detail_response(request, PAGES, get_order_or_404(request.user, number))
-
-
-@requires(Action.SUPERVISION_VIEW)
-@require_http_methods(["GET", "POST"])
-def order_action(request: StaffRequest, number: str, action: str) -> HttpResponse:
-    """GET: the action's small form, opened in place. POST: take the action and answer with
-    the detail's body (or, without HTMX, a redirect to the detail page)."""
-    return dossier_views.action_view(request, PAGES, number, action)
+order_detail, order_action = dossier_views.page_views(PAGES, requires(Action.SUPERVISION_VIEW))
 
 
 @requires(Action.SUPERVISION_VIEW)

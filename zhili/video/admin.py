@@ -1,13 +1,26 @@
 """The register in the admin. Stream credentials may be set, never read back: the form has
-write-only inputs (blank keeps what is stored) and the list shows only whether they are set."""
+write-only inputs (blank keeps what is stored) and the list shows only whether they are set.
+An ONVIF camera's streams are filled by the action 从 ONVIF 获取码流."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from zhili.core.admin import ServicesOnly, ViewOnly
-from zhili.video.models import Camera, CameraAlarm, CameraClip, CameraGrant, CameraGroup
-from zhili.video.services import camera_grant, camera_save
+from zhili.core.errors import DomainError, InvalidInput
+from zhili.video.models import (
+    Camera,
+    CameraAlarm,
+    CameraClip,
+    CameraGrant,
+    CameraGroup,
+    Protocol,
+)
+from zhili.video.onvif import discover_streams
+from zhili.video.services import ADDRESSES, camera_grant, camera_save, check_access, check_owner
+
+DISCOVER_AT_ONCE = 20  # each camera is a session of up to onvif.TIMEOUT seconds
 
 SECRET_INPUT = forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"})
 
@@ -33,6 +46,7 @@ class CameraForm(forms.ModelForm):
             "lng",
             "owner",
             "protocol",
+            "onvif_url",
             "main_stream",
             "sub_stream",
             "ptz",
@@ -42,6 +56,18 @@ class CameraForm(forms.ModelForm):
             "shares_stream_of",
             "is_demo",
         ]
+
+    def clean(self) -> dict[str, object]:
+        """The service's checks as form errors on their fields, not a failed save."""
+        data = super().clean() or {}
+        fields = {name: data.get(name) or "" for name in ADDRESSES}
+        try:
+            if data.get("owner") is not None:
+                check_owner(data["owner"])  # type: ignore[arg-type]
+            check_access(Camera(protocol=data.get("protocol") or "", **fields))
+        except InvalidInput as exc:
+            self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+        return data
 
 
 @admin.register(Camera)
@@ -53,6 +79,32 @@ class CameraAdmin(admin.ModelAdmin):
     raw_id_fields = ["shares_stream_of"]
     readonly_fields = ["grid", "credentials", "created_at", "updated_at"]
     list_select_related = ["owner"]
+    actions = ["discover_onvif"]
+
+    @admin.action(description="从 ONVIF 获取码流")
+    def discover_onvif(self, request: HttpRequest, queryset: QuerySet[Camera]) -> None:
+        """Ask each selected ONVIF camera for its profiles: main and sub stream, PTZ."""
+        chosen = list(queryset.order_by("code")[: DISCOVER_AT_ONCE + 1])
+        if len(chosen) > DISCOVER_AT_ONCE:
+            self.message_user(
+                request, f"一次最多获取 {DISCOVER_AT_ONCE} 个点位，其余请分批选择", messages.WARNING
+            )
+            chosen = chosen[:DISCOVER_AT_ONCE]
+        for camera in chosen:
+            if camera.protocol != Protocol.ONVIF:
+                self.message_user(request, f"{camera}：不是 ONVIF 接入的点位", messages.WARNING)
+                continue
+            try:
+                found = discover_streams(actor=request.user, camera=camera)  # type: ignore[arg-type]
+            except DomainError as exc:
+                self.message_user(request, f"{camera}：{exc.message}", messages.ERROR)
+                continue
+            main, sub = found.profiles[0], found.profiles[-1]
+            text = f"主码流 {main.resolution}"
+            if sub != main:
+                text += f"，子码流 {sub.resolution}"
+            text += f"，云台{'：有' if found.ptz else '：无'}"
+            self.message_user(request, f"{camera}：已从 ONVIF 获取码流（{text}）", messages.SUCCESS)
 
     @admin.display(description="取流凭据")
     def credentials(self, obj: Camera) -> str:

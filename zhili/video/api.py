@@ -2,16 +2,17 @@
 Endpoints hold no rules: reads go through `selectors` (out of sight is 404). Stream addresses
 and credentials are never part of an answer."""
 
+from dataclasses import asdict
 from datetime import datetime
 
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import AnyUrl
 
-from zhili.core.dossier.api import PageQuery, page_schema, query_page
+from zhili.core.dossier.api import NearPageQuery, near_query_page, page_schema
 from zhili.core.schemas import ERRORS, ErrorOut
 from zhili.orgs.api import OrgRef
 from zhili.orgs.auth import StaffRequest
-from zhili.video import live, selectors
+from zhili.video import live, playback, selectors
 from zhili.video.models import Camera, CameraGroup, CameraKind, CameraStatus, Protocol, Quality
 
 cameras_router = Router(tags=["治安监控"])
@@ -45,16 +46,11 @@ class CameraDetailOut(CameraOut):
 CameraPageOut = page_schema(CameraOut, "CameraPageOut")
 
 
-class CameraQuery(PageQuery):
+class CameraQuery(NearPageQuery):
     kind: CameraKind | None = None
     status: CameraStatus | None = None
     township: str = Field("", max_length=40, description="乡镇（街道）综治中心编码")
     village: str = Field("", max_length=40, description="村（社区）综治中心编码")
-    near: str = Field(
-        "",
-        max_length=100,
-        description="lat,lng,radius_m（纬度、经度、半径米数，如 34.52,118.77,500）：半径内的点位，由近及远",
-    )
     q: str = Field("", max_length=100, description="名称或编码")
 
 
@@ -94,11 +90,7 @@ def camera_list(request: StaffRequest, query: Query[CameraQuery]) -> dict[str, o
         q=query.q,
     )
     rows = selectors.camera_list(user=request.user, filters=filters)
-    if not query.near:
-        return query_page(rows, query, camera_out, field="created_at")
-    near = selectors.parse_near(query.near)
-    items, cursor = selectors.near_page(rows, near, cursor=query.cursor, size=query.limit)
-    return {"items": [camera_out(c) for c in items], "next_cursor": cursor}
+    return near_query_page(rows, query, camera_out, field="created_at")
 
 
 @cameras_router.get("/cameras/{code}", response={200: CameraDetailOut, **ERRORS})
@@ -155,6 +147,55 @@ def camera_view_stop(request: StaffRequest, view_id: int) -> Status:
     """结束观看（离开页面、关闭画面）：最后一位观看者离开后，拉流在设定时间（默认 60 秒）后关闭。"""
     live.view_stop(actor=request.user, view_id=view_id)
     return Status(204, None)
+
+
+# --- recorded video (GB/T 28181 §9.7, §9.8) -----------------------------------------------
+
+
+class SpanQuery(Schema):
+    start: datetime = Field(..., description="开始时间（ISO 8601；不带时区按北京时间）")
+    end: datetime = Field(..., description="结束时间，晚于开始时间，时间段不超过 24 小时")
+
+
+class RecordingOut(Schema):
+    start: datetime
+    end: datetime
+    name: str = Field(..., description="设备上的录像文件名")
+    type: str = Field(..., description="录像类型：time 定时、alarm 报警、manual 手动")
+
+
+class RecordingsOut(Schema):
+    items: list[RecordingOut] = Field(..., description="时间段内的录像，按开始时间排序")
+    count: int
+
+
+class PlaybackOut(LiveOut):
+    start: datetime
+    end: datetime
+
+
+@cameras_router.get("/cameras/{code}/recordings", response={200: RecordingsOut, **LIVE_ERRORS})
+def camera_recordings(
+    request: StaffRequest, code: str, query: Query[SpanQuery]
+) -> dict[str, object]:
+    """设备录像检索（GB/T 28181 RecordInfo）：向国标设备查询时间段内的录像文件，合并设备分多条返回的结果。
+    非国标点位为 409 playback_unsupported；离线为 409 camera_offline；设备未按时答复为 409 record_timeout；
+    国标信令服务未运行为 503 gateway_unavailable。"""
+    camera = selectors.camera_get(user=request.user, code=code)
+    found = playback.recordings(actor=request.user, camera=camera, start=query.start, end=query.end)
+    return {"items": found, "count": len(found)}
+
+
+@cameras_router.post("/cameras/{code}/playback", response={200: PlaybackOut, **LIVE_ERRORS})
+def camera_playback(request: StaffRequest, code: str, body: SpanQuery) -> dict[str, object]:
+    """录像回放（GB/T 28181 Playback）：为本次观看创建网关挂载点并请设备推送该时间段的录像，返回网关地址与短时令牌；
+    其后心跳与结束同实时视频（camera-views）。错误同录像检索。"""
+    camera = selectors.camera_get(user=request.user, code=code)
+    ticket = playback.playback_open(
+        actor=request.user, camera=camera, start=body.start, end=body.end
+    )
+    start, end = playback.span_check(body.start, body.end)
+    return {**asdict(ticket), "start": start, "end": end}
 
 
 class GroupOut(Schema):

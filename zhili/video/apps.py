@@ -10,19 +10,14 @@ class VideoConfig(AppConfig):
     verbose_name = "治安监控"
 
     def ready(self) -> None:
-        from zhili.cases.panels import CASE_PANELS
-        from zhili.video.panels import camera_clips, case_alarm, nearby_cameras
-
-        CASE_PANELS.register("camera_alarms", case_alarm)
-        CASE_PANELS.register("nearby_cameras", nearby_cameras)
-        CASE_PANELS.register("camera_clips", camera_clips)
+        from zhili.video import panels  # noqa: F401  (its panels register themselves)
 
     def background_processes(self, warn: Callable[[str], object]) -> dict[str, list[str]]:
         """What `zhili serve --with-background` runs for video (ZHILI_VIDEO_ENGINES=local, the
-        default), by command and its arguments: Janus, the demo's simulated RTSP cameras, and
-        the GB/T 28181 server with a simulated NVR of 8 channels registering with it. Without
-        their Debian packages the platform runs and the video pages say the gateway is not
-        running."""
+        default), by command and its arguments: Janus, the demo's simulated RTSP cameras, two
+        of them also as simulated ONVIF cameras (their streams and PTZ), and the GB/T 28181
+        server with a simulated NVR of 8 channels registering with it. Without their Debian
+        packages the platform runs and the video pages say the gateway is not running."""
         if settings.ZHILI_VIDEO_ENGINES != "local":
             return {}
         from zhili.video.engines import missing
@@ -31,4 +26,9 @@ class VideoConfig(AppConfig):
         if lacking:
             warn(f"视频引擎未启动（缺少 {', '.join(lacking)}；见 docs/operations.md「视频」）")
             return {}
-        return {"janus": [], "camera_sims": [], "gb28181": ["--simulate", "8"]}
+        return {
+            "janus": [],
+            "camera_sims": [],
+            "onvif_sims": [],
+            "gb28181": ["--simulate", "8"],
+        }

@@ -6,7 +6,6 @@ polls; the request and the outcome are audited."""
 
 import logging
 import subprocess
-import tempfile
 import threading
 from pathlib import Path
 
@@ -18,8 +17,10 @@ from zhili.cases.models import Case
 from zhili.cases.services import case_attach, check_may_attach
 from zhili.core.audit import audit
 from zhili.core.errors import Conflict, DomainError, InvalidInput
+from zhili.core.media import encoded_seconds, media_job
 from zhili.core.types import Actor
-from zhili.video.models import CameraClip, ClipState
+from zhili.video import onvif
+from zhili.video.models import Camera, CameraClip, ClipState, Protocol
 from zhili.video.selectors import camera_get
 from zhili.video.services import stream_url
 
@@ -44,11 +45,13 @@ def clip_request(
     *, actor: Actor, case: Case, camera_code: str, seconds: int = DEFAULT_SECONDS
 ) -> CameraClip:
     """Queue a clip of the camera `camera_code` (one `actor` sees; 404 otherwise) for `case`
-    (fetched through a cases selector), recorded by the worker after commit."""
+    (fetched through a cases selector), recorded by the worker after commit. Nothing here
+    waits for the camera: an ONVIF camera whose streams are not known yet is asked for them by
+    the worker, before it records (up to onvif.TIMEOUT that the web process no longer spends)."""
     check_may_attach(actor, case)
     check_seconds(seconds)
     camera = camera_get(user=actor, code=camera_code.strip())
-    if not camera.main_stream:
+    if not camera.main_stream and not _discoverable(camera):
         raise Conflict("该点位没有可录制的码流地址", code="no_stream", field="camera")
     clip = CameraClip.objects.create(case=case, camera=camera, seconds=seconds, requested_by=actor)
     audit(actor, "video.clip.request", case, clip=clip.pk, camera=camera.code, seconds=seconds)
@@ -56,6 +59,11 @@ def clip_request(
 
     transaction.on_commit(lambda: record_clip.enqueue(clip.pk))
     return clip
+
+
+def _discoverable(camera: Camera) -> bool:
+    """An ONVIF camera whose streams the worker can ask for."""
+    return camera.protocol == Protocol.ONVIF and bool(camera.onvif_url)
 
 
 def ffmpeg_command(source: str, seconds: int, target: Path) -> list[str]:
@@ -79,16 +87,12 @@ def clip_record(clip_id: int) -> CameraClip:
     clip = CameraClip.objects.select_related("case", "camera", "requested_by").get(pk=clip_id)
     if not claimed:
         return clip
-    with tempfile.TemporaryDirectory(prefix="zhili-clip-") as folder:
-        target = Path(folder) / "clip.mp4"
-        try:
-            _run(clip, target)
-            _attach(clip, target)
-        except DomainError as exc:
-            _fail(clip, exc.message)
-        except (OSError, subprocess.SubprocessError) as exc:
-            log.exception("clip %s failed", clip_id)
-            _fail(clip, f"录制进程出错：{type(exc).__name__}")
+    with media_job("clip", lambda message: _fail(clip, message), "录制进程出错") as folder:
+        if not clip.camera.main_stream and _discoverable(clip.camera):
+            onvif.discover(actor=clip.requested_by, camera=clip.camera, reason="clip")
+        target = folder / "clip.mp4"
+        _run(clip, target)
+        _attach(clip, target)
     clip.refresh_from_db()
     return clip
 
@@ -117,11 +121,8 @@ def _follow(clip: CameraClip, process: subprocess.Popen[str]) -> None:
     """Write the recorded seconds to the clip row, about once a second."""
     written = 0.0
     assert process.stdout is not None
-    for line in process.stdout:
-        key, _sep, value = line.strip().partition("=")
-        if key != "out_time_us" or not value.isdigit():
-            continue
-        seconds = min(int(value) / 1_000_000, float(clip.seconds))
+    for encoded in encoded_seconds(process.stdout):
+        seconds = min(encoded, float(clip.seconds))
         if seconds - written >= 1 or seconds >= clip.seconds:
             CameraClip.objects.filter(pk=clip.pk).update(recorded_seconds=seconds)
             written = seconds

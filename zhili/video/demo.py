@@ -7,7 +7,10 @@ stand in the villages (a grid of the village, an NVR per village), smart checkpo
 e-police at the township centres, vehicle cameras in their township, lookouts across the
 county. The 16 live cameras pull rtsp://127.0.0.1:8554/cam01..cam16/main|sub (served by
 `zhili camera_sims`, started beside the server); of the others most show one of those streams and say so (`shares_stream_of`), the
-rest are offline. Deterministic (seeded), idempotent (existing codes are kept), bulk written.
+rest are offline. Two of the live ones (a village's camera and a lookout, both with PTZ) are
+ONVIF cameras served by `zhili onvif_sims`: their streams are found through ONVIF when first
+opened, and their PTZ buttons drive the simulator. Deterministic (seeded), idempotent
+(existing codes are kept), bulk written.
 """
 
 import random
@@ -22,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhili.core.audit import audit
+from zhili.core.demo import progress_line
 from zhili.orgs.demo.data import COUNTY
 from zhili.orgs.models import Grid, Kind, Level, Organization
 from zhili.video.models import DIVISION, Camera, CameraGroup, CameraKind, CameraStatus, Protocol
@@ -50,6 +54,12 @@ CHANNEL, IPC, NVR = "131", "132", "118"
 NETWORK = "5"  # 公安信息网: the seed's cameras reach the centers through the police network
 LIVE = 16
 STREAM = "rtsp://127.0.0.1:8554/cam{:02d}/{}"  # main or sub (zhili/video/sim/rtsp.py)
+# The live cameras (by number) that are ONVIF cameras (zhili/video/sim/onvif.py): the persona
+# village's third and the first lookout. Their device services on ports 8899, 8900.
+ONVIF_LIVE = (3, 9)
+ONVIF_PORT = 8899
+ONVIF_USERNAME = "admin"
+ONVIF_PASSWORD = "zhili-demo-onvif"  # noqa: S105 - the demo's simulated cameras' own login
 OFFLINE_SHARE = 0.15
 PERSONA_TOWNSHIP, PERSONA_VILLAGE = f"{COUNTY}003", f"{COUNTY}003001"
 
@@ -195,8 +205,15 @@ def _streams(cameras: list[Camera], rng: random.Random) -> list[Camera]:
         if camera not in live and len(live) < LIVE:
             live.append(camera)
     now = timezone.now()
+    onvif = {n: port for port, n in onvif_devices().items()}
     for n, camera in enumerate(live, start=1):
-        camera.protocol, camera.status, camera.last_seen_at = Protocol.RTSP, "online", now
+        camera.status, camera.last_seen_at = CameraStatus.ONLINE, now
+        if n in onvif:  # its streams come from the camera when it is first opened
+            camera.protocol, camera.ptz = Protocol.ONVIF, True
+            camera.onvif_url = f"http://127.0.0.1:{onvif[n]}/onvif/device_service"
+            camera.stream_username, camera.stream_password = ONVIF_USERNAME, ONVIF_PASSWORD
+            continue
+        camera.protocol = Protocol.RTSP
         camera.main_stream, camera.sub_stream = STREAM.format(n, "main"), STREAM.format(n, "sub")
     for camera in cameras:
         if camera in live:
@@ -208,6 +225,11 @@ def _streams(cameras: list[Camera], rng: random.Random) -> list[Camera]:
             camera.status, camera.last_seen_at = CameraStatus.ONLINE, now
             camera.shares_stream_of = rng.choice(live)
     return live
+
+
+def onvif_devices(port: int = ONVIF_PORT) -> dict[int, int]:
+    """The simulated ONVIF cameras `zhili onvif_sims` runs: {port: live camera number}."""
+    return {port + i: n for i, n in enumerate(ONVIF_LIVE)}
 
 
 def _write(cameras: list[Camera], live: list[Camera]) -> int:
@@ -263,12 +285,6 @@ def _groups(county: Organization) -> int:
     return made
 
 
-def _step(stdout: TextIO, label: str, started: float) -> None:
-    stdout.write(f"{label} ... {time.monotonic() - started:.1f}s\n")
-    if hasattr(stdout, "flush"):
-        stdout.flush()
-
-
 def load(*, stdout: TextIO) -> dict[str, object]:
     """Write the demo cameras and grants; running it again creates nothing."""
     started, rng = time.monotonic(), random.Random(SEED)
@@ -279,13 +295,13 @@ def load(*, stdout: TextIO) -> dict[str, object]:
     _lookouts(maker, villages, county)
     live = _streams(maker.cameras, rng)
     place(maker.cameras)
-    _step(stdout, f"[1/2] 监控点位（生成）{len(maker.cameras)}", started)
+    progress_line(stdout, f"[1/2] 监控点位（生成）{len(maker.cameras)}", started)
     with transaction.atomic():
         created = _write(maker.cameras, live)
         grants = _grants(county)
         groups = _groups(county)
         audit(None, "video.demo.load", None, created=created)
-    _step(
+    progress_line(
         stdout,
         f"[2/2] 监控点位 {len(maker.cameras)}（新建 {created}），查看授权 {grants}，"
         f"业务分组 {groups}",

@@ -5,7 +5,8 @@
   An id that is not 20 digits under the county's division code is refused (403).
 - A keepalive keeps the device online and its online channels' `last_seen_at` fresh. A device
   that was offline comes back online with all its channels; the server then asks for the
-  catalog again, which sets each channel's own ON/OFF.
+  catalog again, which sets each channel's own ON/OFF. The server answers the keepalives of a
+  device it knows online from memory and writes them together (`keepalives_record`).
 - The sweep takes offline every device whose last keepalive (or registration) is older than
   `interval × missed` seconds, and all its channels; a device whose registration expired
   (registered_at + Expires) is unregistered too, so its next keepalive gets 403 and it
@@ -16,7 +17,7 @@
 """
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -123,6 +124,30 @@ def device_keepalive(*, code: str) -> tuple[bool, bool]:
     return True, revived
 
 
+def keepalives_record(*, seen: Mapping[str, datetime], channels: Sequence[str] = ()) -> set[str]:
+    """Write keepalives answered from memory (gb28181.keepalives): the devices' keepalive_at in
+    one update per batch, at the earliest of their times (never later than a keepalive came),
+    and the online channels' 最后在线 of the devices in `channels`. Only devices still online
+    and registered are written; the others' codes are returned (swept meanwhile, e.g. by the
+    scheduler): their keepalives are to go through `device_keepalive` one by one."""
+    if not seen:
+        return set()
+    at = min(seen.values())
+    codes = list(seen)
+    lost: set[str] = set()
+    with transaction.atomic():
+        for start in range(0, len(codes), BATCH):
+            batch = codes[start : start + BATCH]
+            rows = Device.objects.filter(code__in=batch, registered=True, status=ONLINE)
+            if rows.update(keepalive_at=at, updated_at=at) < len(batch):
+                lost |= set(batch) - set(rows.values_list("code", flat=True))
+        alive = [code for code in channels if code not in lost]
+        for start in range(0, len(alive), BATCH):
+            batch = alive[start : start + BATCH]
+            Camera.objects.filter(device_code__in=batch, status=ONLINE).update(last_seen_at=at)
+    return lost
+
+
 def devices_sweep(*, interval: float, missed: int, now: datetime | None = None) -> list[str]:
     """Take offline the devices silent for `interval × missed` seconds, and those whose
     registration expired (they are to REGISTER again); their codes."""
@@ -144,13 +169,20 @@ def devices_sweep(*, interval: float, missed: int, now: datetime | None = None) 
 
 
 def _expired(now: datetime, *, exclude: set[str]) -> list[Device]:
-    rows = Device.objects.select_for_update().filter(registered=True, expires__gt=0)
-    rows = rows.exclude(code__in=exclude).exclude(registered_at=None)
-    return [
-        d
-        for d in rows
-        if d.registered_at is not None and d.registered_at + timedelta(seconds=d.expires) < now
-    ]
+    # Read as values (every registered device, each sweep), then lock only the expired ones.
+    rows = Device.objects.filter(registered=True, expires__gt=0).exclude(registered_at=None)
+    times = rows.values_list("code", "registered_at", "expires")
+    codes = [c for c, at, expires in times if c not in exclude and _lapsed(at, expires, now)]
+    if not codes:
+        return []
+    locked = Device.objects.select_for_update().filter(code__in=codes, registered=True)
+    return [d for d in locked if _lapsed(d.registered_at, d.expires, now)]
+
+
+def _lapsed(registered_at: datetime | None, expires: int, now: datetime) -> bool:
+    if registered_at is None or expires <= 0:
+        return False
+    return registered_at + timedelta(seconds=expires) < now
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -35,11 +36,16 @@ def missing() -> list[str]:
 
 @contextmanager
 def running(
-    argv: list[str], log: Path, ready: Callable[[], bool], what: str
+    argv: list[str],
+    log: Path,
+    ready: Callable[[], bool],
+    what: str,
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[subprocess.Popen]:
-    """Run `argv` (its output to `log`) until the block ends; wait until `ready()`."""
+    """Run `argv` (its output to `log`, in `env` when given) until the block ends; wait until
+    `ready()`."""
     with log.open("w") as out:
-        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env)  # noqa: S603
     try:
         deadline = time.monotonic() + 15
         while not ready():
@@ -64,3 +70,12 @@ def listening(port: int) -> bool:
 def camera_command(port: int, count: int) -> list[str]:
     script = Path(__file__).parent / "sim" / "rtsp.py"
     return [SYSTEM_PYTHON, str(script), "--port", str(port), "--count", str(count)]
+
+
+def onvif_command(devices: dict[int, int], rtsp: str, password: str) -> list[str]:
+    """The ONVIF simulator (zhili/video/sim/onvif.py) on the platform's own Python: one device
+    per port, each serving the RTSP simulator's camera of its number."""
+    argv = [sys.executable, "-m", "zhili.video.sim.onvif", "--rtsp", rtsp, "--password", password]
+    for port, number in devices.items():
+        argv += ["--device", f"{port}:{number}"]
+    return argv

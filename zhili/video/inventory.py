@@ -3,7 +3,9 @@
 All or nothing: every row is checked first, and a file with any fault writes nothing; the
 faults name the row and the column. A code already in the register updates that camera
 (its register fields, not its status), so importing the same file twice changes nothing.
-Credentials written into a stream address are moved to the camera's credential fields.
+Credentials written into a stream or device service address are moved to the camera's
+credential fields. An ONVIF camera gives its device service address (设备服务地址); its
+streams may be left blank: they are found through ONVIF when it is first opened.
 """
 
 import math
@@ -25,7 +27,7 @@ from zhili.core.scope import require
 from zhili.core.types import SystemActor
 from zhili.orgs.models import Kind, Organization
 from zhili.video.models import DIVISION, Camera, CameraKind, Protocol
-from zhili.video.services import place, split_credentials
+from zhili.video.services import ONVIF_SCHEMES, STREAM_SCHEMES, place, split_credentials
 
 COLUMNS = {
     "设备编码": "code",
@@ -38,6 +40,7 @@ COLUMNS = {
     "主码流地址": "main_stream",
     "子码流地址": "sub_stream",
     "云台": "ptz",
+    "设备服务地址": "onvif_url",  # ONVIF cameras
 }
 REQUIRED = ("设备编码", "名称", "类型", "所属单位编码")
 # The kinds by their label, their code and the seed's longer names.
@@ -64,6 +67,7 @@ REGISTER_FIELDS = [
     "protocol",
     "main_stream",
     "sub_stream",
+    "onvif_url",
     "stream_username",
     "stream_password",
     "ptz",
@@ -185,17 +189,25 @@ class RowChecker:
         if protocol is None:
             fault("接入协议", "应为 GB28181、RTSP 或 ONVIF")
         camera.protocol = protocol or Protocol.GB28181
-        for column, name in (("主码流地址", "main_stream"), ("子码流地址", "sub_stream")):
+        for column, name, schemes, what in (
+            ("主码流地址", "main_stream", STREAM_SCHEMES, "应为 rtsp:// 等码流地址"),
+            ("子码流地址", "sub_stream", STREAM_SCHEMES, "应为 rtsp:// 等码流地址"),
+            ("设备服务地址", "onvif_url", ONVIF_SCHEMES, "应为 http:// 开头的 ONVIF 设备服务地址"),
+        ):
             try:
-                url, user, password = split_credentials(_text(row.get(column)), field=name)
+                url, user, password = split_credentials(
+                    _text(row.get(column)), field=name, schemes=schemes
+                )
             except InvalidInput:
-                fault(column, "应为 rtsp:// 等码流地址")
+                fault(column, what)
                 continue
             setattr(camera, name, url)
             camera.stream_username = user or camera.stream_username
             camera.stream_password = password or camera.stream_password
         if camera.protocol == Protocol.RTSP and not camera.main_stream:
             fault("主码流地址", "RTSP 接入的点位必须填写主码流地址")
+        if camera.protocol == Protocol.ONVIF and not camera.onvif_url:
+            fault("设备服务地址", "ONVIF 接入的点位必须填写设备服务地址")
         ptz = _text(row.get("云台")).lower()
         if ptz not in YES | NO:
             fault("云台", "应为“是”或“否”")

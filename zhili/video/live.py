@@ -19,11 +19,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, TextChoices
 from django.utils import timezone
 
+from zhili.core import sharedcache
 from zhili.core.audit import audit
 from zhili.core.bulk import system_audit
 from zhili.core.errors import Conflict, InvalidInput, NotFound, Unavailable
 from zhili.core.models import AuditLog
 from zhili.core.types import Actor
+from zhili.video import onvif
 from zhili.video.gateway import janus
 from zhili.video.gateway.janus import Gateway, GatewayDown, GatewayRefused
 from zhili.video.gateway.tokens import sign
@@ -41,8 +43,17 @@ def gateways() -> list[Gateway]:
 
 
 def gateway_up() -> bool:
-    """Whether the first gateway answers: the pages say so when it does not."""
-    return janus.ping(gateways()[0])
+    """Whether the first gateway answers: the pages say so when it does not. Its answer is
+    kept for VIDEO_GATEWAY_HEALTH_SECONDS in the shared cache, so that pages rendered in a row
+    (the camera page, the wall, the rooms) do not each wait for a round trip to Janus."""
+    gateway = gateways()[0]
+    key = f"video:gateway_up:{gateway.api_url}"
+    known = sharedcache.get(key)
+    if known is not None:
+        return bool(known)
+    up = janus.ping(gateway)
+    sharedcache.set(key, int(up), settings.VIDEO_GATEWAY_HEALTH_SECONDS)
+    return up
 
 
 @dataclass(frozen=True)
@@ -60,11 +71,20 @@ class Ticket:
 
 def live_open(*, actor: Actor, camera: Camera, quality: str = Quality.MAIN) -> Ticket:
     """Start `actor` watching `camera` (already fetched through the scoped selector)."""
+    if quality not in (Quality.MAIN, Quality.SUB):
+        raise InvalidInput("码流应为 main 或 sub（录像回放另有接口）", field="quality")
     source = camera.shares_stream_of or camera
     if camera.status != CameraStatus.ONLINE or source.status != CameraStatus.ONLINE:
         seen = f"，最后在线 {timezone.localtime(camera.last_seen_at):%Y-%m-%d %H:%M}"
         raise Conflict(f"该点位离线{seen if camera.last_seen_at else ''}", code="camera_offline")
+    if source.protocol == Protocol.ONVIF and not source.main_stream:
+        # Its streams are not known yet: ask the camera (then pulled as RTSP, like any other).
+        onvif.discover(actor=actor, camera=source, reason="live")
     stream, view = _watch(actor, camera, source, quality)
+    return ticket(stream, view, source.code if source != camera else None)
+
+
+def ticket(stream: LiveStream, view: CameraView, shares_stream_of: str | None) -> Ticket:
     token, expires_at = _token()
     return Ticket(
         gateway=gateways()[stream.gateway].ws_url,
@@ -72,8 +92,8 @@ def live_open(*, actor: Actor, camera: Camera, quality: str = Quality.MAIN) -> T
         token=token,
         expires_at=expires_at,
         view_id=view.pk,
-        quality=quality,
-        shares_stream_of=source.code if source != camera else None,
+        quality=stream.quality,
+        shares_stream_of=shares_stream_of,
     )
 
 
@@ -105,6 +125,13 @@ def _stream_for(camera: Camera, quality: str) -> LiveStream:
     stream = LiveStream.objects.filter(camera=camera, quality=quality, closed_at=None).first()
     if stream is None:
         stream = _stream_create(camera, quality)
+    stream_mount(stream, camera)
+    return stream
+
+
+def stream_mount(stream: LiveStream, camera: Camera) -> None:
+    """The stream's mountpoint on its Janus, made unless there; a failure closes the row and
+    is said as the 409 or 503 the player shows."""
     try:
         _ensure_mountpoint(stream, camera)
     except GatewayRefused as exc:
@@ -116,7 +143,6 @@ def _stream_for(camera: Camera, quality: str) -> LiveStream:
     except GatewayDown as exc:
         _stream_close(stream, "视频网关未运行")
         raise Unavailable("视频网关未运行，请联系管理员", code="gateway_unavailable") from exc
-    return stream
 
 
 def _stream_create(camera: Camera, quality: str) -> LiveStream:
@@ -202,14 +228,20 @@ def _invite(
         with suppress(control.ControlError):
             control.bye(stream.upstream)
     try:
-        session = control.invite(camera.code, host, port)
+        session = control.invite(camera.code, host, port, span=_span(stream))
     except control.ControlError as exc:
         handle.admin({"request": "destroy", "id": stream.pk})
-        raise _gb_refusal(exc) from exc
+        raise gb_refusal(exc) from exc
     LiveStream.objects.filter(pk=stream.pk).update(upstream=session)
 
 
-def _gb_refusal(exc: control.ControlError) -> Exception:
+def _span(stream: LiveStream) -> tuple[datetime, datetime] | None:
+    if stream.quality != Quality.PLAYBACK or not stream.span_start or not stream.span_end:
+        return None
+    return stream.span_start, stream.span_end
+
+
+def gb_refusal(exc: control.ControlError) -> Exception:
     if exc.code == "gateway_unavailable":
         return Unavailable(
             "国标信令服务（zhili gb28181）未运行，请联系管理员", code="gateway_unavailable"
@@ -258,6 +290,9 @@ def view_stop(*, actor: Actor, view_id: int) -> None:
             return
         audit(actor, "video.view.stop", view.camera, view=view.pk, seconds=_seconds(view, now))
         _mark_idle([view.stream_id], now)
+    stream = LiveStream.objects.select_related("camera").get(pk=view.stream_id)
+    if stream.quality == Quality.PLAYBACK and stream.idle_since is not None:
+        _teardown(stream, now)  # nobody else watches a playback: no reason to keep it
 
 
 def _seconds(view: CameraView, end: datetime) -> int:
@@ -357,7 +392,8 @@ class PtzCommand(TextChoices):
 
 def camera_ptz(*, actor: Actor, camera: Camera, command: str, speed: int = 128) -> None:
     """Turn or zoom `camera` (seen through the selectors) until `stop`; audited. GB/T 28181
-    cameras take the DeviceControl PTZCmd through the `zhili gb28181` server."""
+    cameras take the DeviceControl PTZCmd through the `zhili gb28181` server, ONVIF cameras
+    ContinuousMove and Stop through their PTZ service (`zhili.video.onvif`)."""
     if command not in PtzCommand.values:
         raise InvalidInput(
             "云台指令应为 left、right、up、down、zoom_in、zoom_out 或 stop", field="command"
@@ -368,15 +404,18 @@ def camera_ptz(*, actor: Actor, camera: Camera, command: str, speed: int = 128) 
         raise Conflict("演示点位共用其他点位的视频流，不能控制云台", code="ptz_unsupported")
     if not camera.ptz:
         raise Conflict("该点位没有云台", code="ptz_unsupported")
-    if camera.protocol != Protocol.GB28181:
+    if camera.protocol == Protocol.RTSP:
         raise Conflict(
-            "该点位的云台需经 GB/T 28181 控制（ONVIF 云台尚未接入）", code="ptz_unsupported"
+            "RTSP 点位没有云台控制通道：请经 GB/T 28181 或 ONVIF 接入", code="ptz_unsupported"
         )
     if camera.status != CameraStatus.ONLINE:
         raise Conflict("该点位离线", code="camera_offline")
-    try:
-        control.ptz(camera.code, command, speed)
-    except control.ControlError as exc:
-        raise _gb_refusal(exc) from exc
+    if camera.protocol == Protocol.ONVIF:
+        onvif.ptz(camera, command, speed)
+    else:
+        try:
+            control.ptz(camera.code, command, speed)
+        except control.ControlError as exc:
+            raise gb_refusal(exc) from exc
     with transaction.atomic():
         audit(actor, "video.ptz", camera, command=command, speed=speed)

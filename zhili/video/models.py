@@ -59,6 +59,9 @@ class Camera(models.Model):
     )
     main_stream = models.CharField("主码流地址", max_length=500, blank=True)
     sub_stream = models.CharField("子码流地址", max_length=500, blank=True)
+    # An ONVIF camera's device service (http://HOST[:PORT]/onvif/device_service): its streams
+    # are found through it (zhili/video/onvif.py) and its PTZ is driven through it.
+    onvif_url = models.CharField("设备服务地址", max_length=500, blank=True)
     stream_username = models.CharField("取流用户名", max_length=100, blank=True)
     stream_password = models.CharField("取流密码", max_length=200, blank=True)
     ptz = models.BooleanField("云台", default=False)
@@ -118,6 +121,7 @@ class CameraGrant(models.Model):
 class Quality(models.TextChoices):
     MAIN = "main", "主码流"  # the single view
     SUB = "sub", "子码流"  # the wall's tiles
+    PLAYBACK = "playback", "录像回放"  # a GB/T 28181 device's recording of a span, one a viewer
 
 
 class LiveStream(models.Model):
@@ -125,10 +129,11 @@ class LiveStream(models.Model):
 
     Open (`closed_at` empty) while anyone watches and for `VIDEO_TEARDOWN_SECONDS` after the
     last viewer left (`idle_since`); then the sweep destroys the mountpoint. The mountpoint's
-    id on its gateway is the row's id."""
+    id on its gateway is the row's id. A playback (`Quality.PLAYBACK`) is one viewer's own
+    stream of the recording between `span_start` and `span_end`, never shared."""
 
     camera = Ref(Camera, "点位", related_name="live_streams")
-    quality = models.CharField("码流", max_length=4, choices=Quality.choices)
+    quality = models.CharField("码流", max_length=8, choices=Quality.choices)
     gateway = models.PositiveSmallIntegerField("网关序号", default=0)
     opened_at = models.DateTimeField("开流时间", default=timezone.now)
     idle_since = models.DateTimeField("无人观看起", null=True, blank=True)
@@ -136,13 +141,15 @@ class LiveStream(models.Model):
     upstream = models.CharField("国标媒体会话", max_length=100, blank=True)
     closed_at = models.DateTimeField("关流时间", null=True, blank=True)
     close_reason = models.CharField("关流原因", max_length=200, blank=True)
+    span_start = models.DateTimeField("回放起", null=True, blank=True)
+    span_end = models.DateTimeField("回放止", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "直播流"
         constraints = [
             models.UniqueConstraint(
                 fields=["camera", "quality"],
-                condition=models.Q(closed_at__isnull=True),
+                condition=models.Q(closed_at__isnull=True) & ~models.Q(quality="playback"),
                 name="video_one_open_stream",
             )
         ]

@@ -6,12 +6,14 @@ for whoever may add attachments), and the clips recorded for the case."""
 from django.urls import reverse
 
 from zhili.cases.models import Case
+from zhili.cases.panels import CASE_PANELS
 from zhili.cases.services import check_may_attach
 from zhili.core.errors import DomainError
+from zhili.core.near import Near
 from zhili.core.types import Actor
 from zhili.video.alarms import type_label
 from zhili.video.models import Camera, CameraAlarm, CameraClip
-from zhili.video.selectors import Near, camera_visible, cameras_near, case_clips
+from zhili.video.selectors import camera_visible, cameras_near, case_clips
 
 NEAR_RADIUS_M = 500
 NEAR_LIMIT = 20
@@ -21,6 +23,7 @@ def camera_href(camera: Camera) -> str:
     return reverse("video:camera", args=[camera.code])  # the single view, where it plays
 
 
+@CASE_PANELS.entry("camera_alarms")
 def case_alarm(user: Actor, case: Case) -> list[CameraAlarm]:
     """The alarm the case came from (none for other channels), its camera linked only for a
     viewer who may see that camera."""
@@ -33,6 +36,7 @@ def case_alarm(user: Actor, case: Case) -> list[CameraAlarm]:
     return rows
 
 
+@CASE_PANELS.entry("nearby_cameras")
 def nearby_cameras(user: Actor, case: Case) -> list[Camera]:
     """The cameras within 500 m of the case's point that `user` sees, nearest first."""
     if case.lat is None or case.lng is None:
@@ -54,6 +58,7 @@ def _may_attach(user: Actor, case: Case) -> bool:
     return True
 
 
+@CASE_PANELS.entry("camera_clips")
 def camera_clips(user: Actor, case: Case) -> list[CameraClip]:
     """The clips recorded for the case (录像取证), with their progress."""
     return case_clips(case.pk)

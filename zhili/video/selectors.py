@@ -9,15 +9,13 @@
   does not exist (404).
 """
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from zhili.core.dossier.pages import pack_cursor, unpack_cursor
-from zhili.core.errors import InvalidInput, NotFound
-from zhili.core.geo import EARTH_RADIUS_M, distance_m
+from zhili.core.errors import NotFound
+from zhili.core.near import Near, nearest
 from zhili.core.roles import Action
 from zhili.core.scope import can, scope_for
 from zhili.core.selecting import filter_given, one_or_not_found
@@ -32,8 +30,6 @@ from zhili.video.models import (
     CameraView,
     WallLayout,
 )
-
-MAX_RADIUS_M = 100_000
 
 
 def camera_scope(user: Actor) -> Q:
@@ -118,53 +114,6 @@ def wall_cameras(*, user: Actor, codes: list[str]) -> list[Camera]:
 # --- near a point -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Near:
-    lat: float
-    lng: float
-    radius_m: float
-
-
-def parse_near(text: str) -> Near:
-    """`lat,lng,radius_m` (WGS84 degrees, metres); a 422 naming `near` otherwise."""
-    parts = text.split(",")
-    try:
-        lat, lng, radius = (float(p) for p in parts)
-    except ValueError as exc:
-        raise InvalidInput(
-            "near 应为 lat,lng,radius_m（纬度、经度、半径米数），如 34.52,118.77,500", field="near"
-        ) from exc
-    if not all(math.isfinite(v) for v in (lat, lng, radius)):
-        raise InvalidInput("near 的数值无效", field="near")
-    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        raise InvalidInput("near 的纬度或经度超出范围", field="near")
-    if not 0 < radius <= MAX_RADIUS_M:
-        raise InvalidInput(f"near 的半径应在 0 到 {MAX_RADIUS_M} 米之间", field="near")
-    return Near(lat, lng, radius)
-
-
-def nearest(rows: QuerySet[Camera], near: Near) -> list[tuple[float, int]]:
-    """(distance in metres rounded to the millimetre, id) of the cameras of `rows` within the
-    radius, nearest first: a bounding box in SQL, the exact distance here."""
-    dlat = math.degrees(near.radius_m / EARTH_RADIUS_M)
-    cos_lat = max(math.cos(math.radians(near.lat)), 1e-6)
-    dlng = min(180.0, dlat / cos_lat)
-    box = rows.filter(
-        lat__gte=near.lat - dlat,
-        lat__lte=near.lat + dlat,
-        lng__gte=near.lng - dlng,
-        lng__lte=near.lng + dlng,
-    )
-    found = []
-    for pk, lat, lng in box.values_list("id", "lat", "lng"):
-        if lat is None or lng is None:  # the box leaves none out; for the type checker
-            continue
-        d = round(distance_m(near.lat, near.lng, lat, lng), 3)
-        if d <= near.radius_m:
-            found.append((d, pk))
-    return sorted(found)
-
-
 def cameras_near(*, user: Actor, near: Near, limit: int) -> list[Camera]:
     """The first `limit` cameras `user` sees within the radius of the point, nearest first,
     each with its `distance_m` (the case page's panel of cameras near the case)."""
@@ -180,28 +129,6 @@ def cameras_near(*, user: Actor, near: Near, limit: int) -> list[Camera]:
 
 def camera_visible(user: Actor, camera: Camera) -> bool:
     return Camera.objects.filter(camera_scope(user), pk=camera.pk).exists()
-
-
-def _distance_and_pk(parts: list[str]) -> tuple[float, int]:
-    distance, pk = parts
-    return float(distance), int(pk)
-
-
-def near_page(
-    rows: QuerySet[Camera], near: Near, *, cursor: str, size: int
-) -> tuple[list[Camera], str | None]:
-    """A page of the cameras of `rows` within the radius, nearest first, after `cursor` (the
-    distance and id of the previous page's last camera)."""
-    found = nearest(rows, near)
-    if cursor:
-        start = unpack_cursor(cursor, _distance_and_pk)
-        found = [key for key in found if key > start]
-    chosen = found[:size]
-    by_pk = Camera.objects.select_related("owner").in_bulk([pk for _d, pk in chosen])
-    more = len(found) > size
-    return [by_pk[pk] for _d, pk in chosen], pack_cursor(
-        f"{chosen[-1][0]:.3f}", chosen[-1][1]
-    ) if more else None
 
 
 # --- clips ---------------------------------------------------------------------------------------

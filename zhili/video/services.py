@@ -14,10 +14,11 @@ from zhili.core.scope import require, scope_for
 from zhili.core.types import Actor, SystemActor
 from zhili.orgs.models import Kind, Organization
 from zhili.orgs.selectors import grid_locate_many
-from zhili.video.models import Camera, CameraGrant, CameraGroup
+from zhili.video.models import Camera, CameraGrant, CameraGroup, Protocol
 from zhili.video.selectors import camera_scope
 
 STREAM_SCHEMES = ("rtsp", "rtsps", "rtmp", "http", "https")
+ONVIF_SCHEMES = ("http", "https")
 
 
 def place(cameras: Sequence[Camera]) -> None:
@@ -38,14 +39,21 @@ def check_owner(owner: Organization, *, field: str = "owner") -> None:
         raise InvalidInput("所属单位应为县、乡镇或村（社区）综治中心", field=field)
 
 
-def split_credentials(url: str, *, field: str) -> tuple[str, str, str]:
+def split_credentials(
+    url: str, *, field: str, schemes: tuple[str, ...] = STREAM_SCHEMES
+) -> tuple[str, str, str]:
     """(the URL without user and password, user, password): credentials never stay in a
-    stream address, which pages and logs may show."""
+    stream or device service address, which pages and logs may show."""
     if not url:
         return "", "", ""
-    parts = urlsplit(url)
-    if parts.scheme not in STREAM_SCHEMES or not parts.hostname:
-        raise InvalidInput(f"{field} 应为 rtsp:// 等码流地址", field=field)
+    try:
+        parts = urlsplit(url)
+        hostname, _port = parts.hostname, parts.port  # a bad port raises here
+    except ValueError:
+        hostname = None
+    if hostname is None or parts.scheme not in schemes:
+        what = "http:// 设备服务地址" if schemes == ONVIF_SCHEMES else "rtsp:// 等码流地址"
+        raise InvalidInput(f"{field} 应为 {what}", field=field)
     host = parts.netloc.rpartition("@")[2]
     clean = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
     return clean, parts.username or "", parts.password or ""
@@ -71,6 +79,7 @@ def camera_save(*, actor: SystemActor, camera: Camera, password: str | None = No
     if actor is not None:
         require(actor, Action.CAMERAS_MANAGE)
     check_owner(camera.owner)
+    check_access(camera)
     _move_credentials(camera)
     if password is not None:
         camera.stream_password = password
@@ -84,9 +93,25 @@ def camera_save(*, actor: SystemActor, camera: Camera, password: str | None = No
     return camera
 
 
+ADDRESSES = {
+    "main_stream": STREAM_SCHEMES,
+    "sub_stream": STREAM_SCHEMES,
+    "onvif_url": ONVIF_SCHEMES,
+}
+
+
+def check_access(camera: Camera) -> None:
+    """How the platform reaches `camera`: each address of its kind, and an ONVIF camera's
+    device service given (its streams may come from it). The admin's form checks the same."""
+    for name, schemes in ADDRESSES.items():
+        split_credentials(getattr(camera, name), field=name, schemes=schemes)
+    if camera.protocol == Protocol.ONVIF and not camera.onvif_url:
+        raise InvalidInput("ONVIF 接入的点位必须填写设备服务地址", field="onvif_url")
+
+
 def _move_credentials(camera: Camera) -> None:
-    for name in ("main_stream", "sub_stream"):
-        url, user, password = split_credentials(getattr(camera, name), field=name)
+    for name, schemes in ADDRESSES.items():
+        url, user, password = split_credentials(getattr(camera, name), field=name, schemes=schemes)
         setattr(camera, name, url)
         camera.stream_username = user or camera.stream_username
         camera.stream_password = password or camera.stream_password

@@ -18,7 +18,7 @@ BANNER_FROM_MONTH = 11  # next year's holidays are usually published in November
 # (section, label, url name, required action)
 NAVIGATION: list[tuple[str, str, str, str | None]] = [
     ("工作台", "首页", "web:home", None),
-    ("工作台", "网格通（手机）", "mobile:home", Action.MOBILE_USE),
+    ("工作台", "网格通（手机）", "mobile:home", None),
     ("事件工单", "受理登记", "cases:intake", Action.CASES_INTAKE),
     ("事件工单", "分拨工作台", "cases:workbench", Action.CASES_DISPATCH),
     ("事件工单", "本单位待办", "cases:inbox", Action.CASES_HANDLE),
@@ -48,6 +48,10 @@ NAVIGATION: list[tuple[str, str, str, str | None]] = [
     ("治安监控", "视频墙", "video:wall", Action.CAMERAS_VIEW),
     ("治安监控", "监控地图", "video:map", Action.CAMERAS_VIEW),
     ("治安监控", "监控目录", "video:tree", Action.CAMERAS_VIEW),
+    ("指挥调度", "处置力量", "forces:desk", Action.FORCES_VIEW),
+    ("指挥调度", "指挥事件", "incidents:list", Action.FORCES_VIEW),
+    ("指挥调度", "对讲", "intercom:desk", Action.FORCES_VIEW),
+    ("基础数据", "实有人口", "registers:people", Action.REGISTERS_VIEW),
     ("组织与网格", "组织架构", "orgs:tree", Action.ORGS_VIEW),
     ("组织与网格", "网格地图", "orgs:grid_map", Action.GRIDS_VIEW),
     ("系统管理", "人员与角色", "orgs:people", Action.PEOPLE_MANAGE),
@@ -62,6 +66,8 @@ NAVIGATION: list[tuple[str, str, str, str | None]] = [
 # the user): a department's handler may view petitions but keeps no rota and sees none.
 NAV_CONDITIONS: dict[str, str] = {
     "receptions:rota": "zhili.receptions.selectors.has_rota",
+    # the grid workers' app, which is also the handheld of every user linked to a force
+    "mobile:home": "zhili.mobile.selectors.may_use_app",
 }
 
 

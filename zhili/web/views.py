@@ -26,6 +26,12 @@ from zhili.web.forms import PasswordChangeForm
 # The modules a user opens most, under "我的待办": (title, description, url name, action).
 # Only what is built is listed; the navigation has every page.
 SECTIONS: list[tuple[str, str, str, str | None]] = [
+    (
+        "指挥大屏",
+        "本辖区态势一屏总览：今日受理、来源趋势、热点、预警、处置力量",
+        "screen:screen",
+        Action.CASES_VIEW,
+    ),
     ("受理登记", "12345热线、来电来访等诉求登记", "cases:intake", Action.CASES_INTAKE),
     ("工单查询", "全部可见工单的检索与导出", "cases:list", Action.CASES_VIEW),
     ("事件地图", "事件分布与处置状态", "cases:map", Action.CASES_VIEW),

@@ -9,13 +9,13 @@ import pytest
 import time_machine
 from django.test import Client
 
-from zhili.cases import live
 from zhili.cases.figures import unit_figures
 from zhili.cases.models import AssistState, Case, CaseAssist, CaseEvent, State
 from zhili.cases.selectors import assist_cases, case_list
 from zhili.cases.services import actions_for, case_act
 from zhili.cases.services.assists import assists_recompute_provisional
 from zhili.cases.tests.test_provisional import deliver_all
+from zhili.core import live as core_live
 from zhili.core.errors import Conflict, Forbidden, InvalidInput
 from zhili.core.models import AuditLog, OutboxEvent
 from zhili.core.services import CalendarDay, calendar_year_enter
@@ -296,7 +296,7 @@ def test_the_assisting_units_hear_live_updates(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     pushed: list[tuple[list[str], dict[str, Any]]] = []
-    monkeypatch.setattr(live, "push", lambda groups, payload: pushed.append((groups, payload)))
+    monkeypatch.setattr(core_live, "push", lambda groups, payload: pushed.append((groups, payload)))
     with django_capture_on_commit_callbacks(execute=True):
         case_act(actor=staff.cgj_handler, case=assisted, action="assist_reply", reply="已协调")
     [(groups, payload)] = pushed

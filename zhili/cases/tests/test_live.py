@@ -34,10 +34,12 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from config.asgi import application
 from zhili.cases import live
-from zhili.cases.consumers import groups_for_user
 from zhili.cases.models import State
 from zhili.cases.services import case_act
 from zhili.conftest import PASSWORD, database_url_for_server, free_port, wait_until
+from zhili.core import live as core_live
+from zhili.core.roles import Role
+from zhili.web.consumers import groups_for_user
 
 IN_MEMORY = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 ORIGIN = (b"origin", b"http://testserver")
@@ -163,6 +165,30 @@ def test_nothing_is_pushed_when_the_transaction_rolls_back(
     async_to_sync(scenario)()
 
 
+@live_db
+def test_a_push_to_one_user_reaches_that_users_pages_only_as_it_was_sent(
+    staff, rules, make_user, memory_layer
+):
+    """Any message, whatever its type, goes to the browser as it is: a dispatch to one
+    handheld reaches that user's sockets and no colleague's."""
+    colleague_user = make_user("zjj2", rules.zjj, Role.DEPARTMENT_HANDLER)
+    mine, colleague = communicator(staff.zjj_handler), communicator(colleague_user)
+    message = {"type": "forces.dispatch", "number": "ZH1", "title": "现场处置"}
+
+    async def scenario() -> None:
+        for comm in (mine, colleague):
+            assert (await comm.connect())[0]
+        await database_sync_to_async(core_live.push)(
+            [core_live.user_group(staff.zjj_handler.pk)], message
+        )
+        assert await mine.receive_json_from(timeout=1) == message
+        assert await colleague.receive_nothing(timeout=0.2)
+        for comm in (mine, colleague):
+            await comm.disconnect()
+
+    async_to_sync(scenario)()
+
+
 # --- a channel layer that is down -------------------------------------------------------------
 
 
@@ -180,22 +206,22 @@ class DeadLayer:
 @pytest.fixture
 def dead_layer(monkeypatch: pytest.MonkeyPatch) -> Iterator[DeadLayer]:
     layer = DeadLayer()
-    monkeypatch.setattr(live, "get_channel_layer", lambda: layer)
-    live.layer_outage.reset()
+    monkeypatch.setattr(core_live, "get_channel_layer", lambda: layer)
+    core_live.layer_outage.reset()
     yield layer
-    live.layer_outage.reset()
+    core_live.layer_outage.reset()
 
 
-GROUPS = live.groups_for("/320722/320722901/320722901001/", "/320722/320722-GAJ/")
+GROUPS = core_live.groups_for("/320722/320722901/320722901001/", "/320722/320722-GAJ/")
 
 
 def test_a_push_stops_at_the_first_failure_and_logs_the_outage_once(dead_layer, caplog):
     assert len(GROUPS) == 4
-    live.push(GROUPS, {"type": "case.update", "case_no": "DH1"})
+    core_live.push(GROUPS, {"type": "case.update", "case_no": "DH1"})
     assert dead_layer.attempts == 1  # not once per group
-    live.push(GROUPS, {"type": "case.update", "case_no": "DH2"})
+    core_live.push(GROUPS, {"type": "case.update", "case_no": "DH2"})
     assert dead_layer.attempts == 1  # within the pause, Redis is not tried again
-    warnings = [r for r in caplog.records if r.name == "zhili.cases.live"]
+    warnings = [r for r in caplog.records if r.name == "zhili.core.live"]
     assert [r.levelname for r in warnings] == ["ERROR", "WARNING"]  # a traceback, then the outage
     assert "channel layer unreachable" in warnings[1].getMessage()
 
@@ -208,19 +234,19 @@ def test_a_redis_that_never_answers_holds_a_push_no_longer_than_its_bound(
         await asyncio.sleep(60)  # accepted, never answered: the layer's 15 s read timeout
 
     monkeypatch.setattr(dead_layer, "group_send", group_send)
-    monkeypatch.setattr(live, "PUSH_TIMEOUT", 0.2)
+    monkeypatch.setattr(core_live, "PUSH_TIMEOUT", 0.2)
     started = time.monotonic()
-    live.push(GROUPS, {"type": "case.update", "case_no": "DH1"})
+    core_live.push(GROUPS, {"type": "case.update", "case_no": "DH1"})
     assert time.monotonic() - started < 2
     assert dead_layer.attempts == 1
-    assert live.layer_outage.down
+    assert core_live.layer_outage.down
     assert "channel layer unreachable (TimeoutError" in caplog.text
 
 
 def test_pushes_resume_when_the_layer_answers_again(dead_layer, monkeypatch, caplog):
-    monkeypatch.setattr(live.layer_outage, "pause", 0)
-    live.push(GROUPS, {"type": "case.update", "case_no": "DH1"})
-    live.push(GROUPS, {"type": "case.update", "case_no": "DH2"})
+    monkeypatch.setattr(core_live.layer_outage, "pause", 0)
+    core_live.push(GROUPS, {"type": "case.update", "case_no": "DH1"})
+    core_live.push(GROUPS, {"type": "case.update", "case_no": "DH2"})
     assert dead_layer.attempts == 2  # pause over: tried again, once
     sent: list[str] = []
 
@@ -228,9 +254,9 @@ def test_pushes_resume_when_the_layer_answers_again(dead_layer, monkeypatch, cap
         sent.append(group)
 
     monkeypatch.setattr(dead_layer, "group_send", group_send)
-    live.push(GROUPS, {"type": "case.update", "case_no": "DH3"})
+    core_live.push(GROUPS, {"type": "case.update", "case_no": "DH3"})
     assert sent == GROUPS
-    assert not live.layer_outage.down
+    assert not core_live.layer_outage.down
     assert "channel layer answers again" in caplog.text
 
 

@@ -36,9 +36,7 @@ def test_a_card_writes_timeline_audit_outbox_and_a_live_push(
 ):
     (case,) = emergency_cases(register, staff, 1)
     pushed = []
-    monkeypatch.setattr(
-        sweep.live, "push", lambda groups, payload: pushed.append((groups, payload))
-    )
+    monkeypatch.setattr(sweep, "push", lambda groups, payload: pushed.append((groups, payload)))
     moment = datetime(2026, 11, 26, 12, 0, tzinfo=TZ)
     with django_capture_on_commit_callbacks(execute=True):
         result = sweep.sweep_cards(moment)

@@ -42,6 +42,9 @@ ALL_ROLES = [
     "analyst",
     "unit_head",
     "admin",
+    "judicial_officer",
+    "health_officer",
+    "police_officer",
 ]
 
 # Who dispatches (the county and township centers' dispatch staff, and the administrator) ...

@@ -7,7 +7,8 @@ transition table (`zhili.core.workflow.TransitionTable`), its sides and a `Dossi
 ties them together; the kernel provides the rest:
 
 - `check_action` / `actions_for`: who may take which transition now (404, 403, 409, in one
-  order for every dossier, see `zhili.core.dossier.transitions`);
+  order for every dossier, see `zhili.core.dossier.transitions`); `action_of`: an action's
+  function in the app's action table, or 404;
 - `apply_transition`: the conditional update on state and version, the history row, the audit
   row and the domain event, in the caller's transaction;
 - `record_history` and `timeline`: the history rows written and shown the same way;
@@ -22,7 +23,13 @@ docs/architecture.md ("How to add a dossier") walks through the smallest real ex
 from zhili.core.dossier.history import HistoryRow, TimelineEntry, record_history, timeline
 from zhili.core.dossier.kinds import DossierKind, Side
 from zhili.core.dossier.pages import Page, keyset_page
-from zhili.core.dossier.transitions import Step, actions_for, apply_transition, check_action
+from zhili.core.dossier.transitions import (
+    Step,
+    action_of,
+    actions_for,
+    apply_transition,
+    check_action,
+)
 
 __all__ = [
     "DossierKind",
@@ -31,6 +38,7 @@ __all__ = [
     "Side",
     "Step",
     "TimelineEntry",
+    "action_of",
     "actions_for",
     "apply_transition",
     "check_action",

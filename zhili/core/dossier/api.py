@@ -18,6 +18,7 @@ from pydantic import create_model
 from zhili.core.dossier.history import action_labels, history_rows
 from zhili.core.dossier.kinds import DossierKind
 from zhili.core.dossier.pages import Page, keyset_page
+from zhili.core.near import near_page, parse_near
 from zhili.core.schemas import ERRORS, Input
 from zhili.core.types import Actor, PageRequest
 
@@ -29,6 +30,16 @@ MAX_PAGE = 200
 class PageQuery(Input):
     cursor: str = Field("", description="上一页返回的 next_cursor；第一页留空")
     limit: int = Field(50, ge=1, le=MAX_PAGE)
+
+
+class NearPageQuery(PageQuery):
+    """A page of a list of things with a place, which may ask for those near a point."""
+
+    near: str = Field(
+        "",
+        max_length=100,
+        description="lat,lng,radius_m（纬度、经度、半径米数，如 34.52,118.77,500）：半径内的，由近及远",
+    )
 
 
 class DossierHistoryOut(Schema):
@@ -93,6 +104,17 @@ def query_page(
     next_cursor}`."""
     page = keyset_page(rows, field=field, cursor=query.cursor, size=query.limit)
     return page_out(page, item_out)
+
+
+def near_query_page(
+    rows: models.QuerySet[R], query: NearPageQuery, item_out: Callable[[R], object], *, field: str
+) -> dict[str, object]:
+    """The page `query` asks for: within its `near` circle nearest first, else newest `field`
+    first."""
+    if not query.near:
+        return query_page(rows, query, item_out, field=field)
+    items, cursor = near_page(rows, parse_near(query.near), cursor=query.cursor, size=query.limit)
+    return {"items": [item_out(row) for row in items], "next_cursor": cursor}
 
 
 def action_names(kind: DossierKind[R]) -> type[enum.Enum]:

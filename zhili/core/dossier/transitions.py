@@ -11,6 +11,7 @@ The order of the checks, the same for every dossier:
 of two simultaneous actions one wins and the other gets 409 ``concurrent_update``.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -27,6 +28,7 @@ from zhili.core.types import Actor, SystemActor
 from zhili.core.workflow import Transition, TransitionRefused, actor_roles, refusal_to_error
 
 R = TypeVar("R", bound=models.Model)
+F = TypeVar("F")
 
 
 def check_visible(kind: DossierKind[R], actor: Actor, record: R) -> None:
@@ -72,6 +74,15 @@ def _check(
     if refusal is not None:
         raise refusal
     return transition
+
+
+def action_of(table: Mapping[str, F], action: str) -> F:
+    """The function of `action` in an app's action table (the one its `*_act` routes by), or
+    NotFound naming the field ``action``."""
+    perform = table.get(action)
+    if perform is None:
+        raise NotFound(f"未知操作：{action}", field="action")
+    return perform
 
 
 def actions_for(kind: DossierKind[R], actor: Actor, record: R) -> list[Transition]:

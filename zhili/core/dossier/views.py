@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.db import models
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
 from zhili.core.dossier.kinds import DossierKind
 from zhili.core.dossier.transitions import check_action
@@ -23,6 +24,7 @@ from zhili.core.errors import DomainError
 from zhili.core.types import Actor, PageRequest
 
 R = TypeVar("R", bound=models.Model)
+View = Callable[..., HttpResponse]
 
 
 def _plain_form(form_class: type[forms.Form], record: object, data: QueryDict | None) -> forms.Form:
@@ -39,10 +41,11 @@ class DossierPages(Generic[R]):
 
     - `get(actor, number)`: the record, or Http404 when it is out of the actor's sight;
     - `context(actor, record)`: the detail page's context;
-    - `template` / `body_template`: the whole page, and its body that HTMX swaps;
+    - `app`: the app whose templates ``<app>/detail.html`` (the whole page) and
+      ``<app>/_detail_body.html`` (its body, that HTMX swaps) show it, and whose URL
+      ``<app>:detail`` (which takes ``number``) is its page;
     - `action_forms`: action -> the form of its input;
     - `perform(actor, record, action, data)`: the service call (the app's `*_act` table);
-    - `detail_url`: the URL name of the detail page, which takes ``number``;
     - `make_form(form_class, record, data)`: the form bound to `data` (None: unbound, for
       GET), when the form needs the record;
     - `form_data(form)`: the service's input from a valid form.
@@ -51,14 +54,32 @@ class DossierPages(Generic[R]):
     kind: DossierKind[R]
     get: Callable[[Actor, str], R]
     context: Callable[[Actor, R], Mapping[str, object]]
-    template: str
-    body_template: str
+    app: str
     action_forms: Mapping[str, type[forms.Form]]
     perform: Callable[[Actor, R, str, dict[str, object]], object]
-    detail_url: str
     make_form: Callable[[type[forms.Form], R, QueryDict | None], forms.Form] = _plain_form
     form_data: Callable[[forms.Form], Mapping[str, object]] = _cleaned
     extra_context: Mapping[str, object] = field(default_factory=dict)
+
+
+def page_views(pages: DossierPages[R], permission: Callable[[View], View]) -> tuple[View, View]:
+    """The dossier's detail view and its action view (`action_view`), each behind
+    `permission` (the app's ``requires(Action.…)``): ``<number>/`` and
+    ``<number>/act/<action>/`` in the app's URLs."""
+
+    @permission
+    @require_GET
+    def detail(request: PageRequest, number: str) -> HttpResponse:
+        return detail_response(request, pages, pages.get(request.user, number))
+
+    @permission
+    @require_http_methods(["GET", "POST"])
+    def act(request: PageRequest, number: str, action: str) -> HttpResponse:
+        """GET: the action's small form, opened in place. POST: take the action and answer
+        with the dossier's body (or, without HTMX, a redirect to the dossier)."""
+        return action_view(request, pages, number, action)
+
+    return detail, act
 
 
 def detail_response(
@@ -76,7 +97,7 @@ def detail_response(
         extra["open_action"] = open_action
         extra["action_label"] = pages.kind.table.transitions[open_action].label
     context = {**pages.context(request.user, record), **extra}
-    template = pages.body_template if request.htmx else pages.template
+    template = f"{pages.app}/_detail_body.html" if request.htmx else f"{pages.app}/detail.html"
     return render(request, template, context, status=status)
 
 
@@ -99,7 +120,7 @@ def action_view(
     done = f"已{pages.kind.table.transitions[action].label}"
     if not request.htmx:
         messages.success(request, f"{pages.kind.noun} {number} {done}")
-        return redirect(pages.detail_url, number=number)
+        return redirect(f"{pages.app}:detail", number=number)
     return detail_response(request, pages, pages.get(request.user, number), done=done)
 
 

@@ -16,18 +16,24 @@ ROOT = Path(__file__).resolve().parents[3]
 LAYERS = [
     "core",
     "orgs",
+    "registers",  # the base registers (people and their roles): cases and dossiers will name them
     "cases",
     "mediation",
     "petitions",
     "receptions",
     "supervision",
     "video",  # later creates cases from camera alarms
+    "rooms",  # video rooms about disputes, receptions and meetings, on video's Janus
+    "forces",  # teams and their handhelds in the field (command and dispatch)
+    "intercom",  # talk groups of the forces on Janus AudioBridge (push-to-talk)
+    "incidents",  # 指挥事件: plans, tasks, dispatches of forces, cameras around, the timeline
     "integrations",
     "open311",
     "mobile",
     "portal",
     "imports",
     "web",
+    "screen",  # the big screen: reads the figures of every app below it
     "project",  # zhili/api.py and the like: the project's own modules, above every app
 ]
 APPS = {p.name for p in (ROOT / "zhili").iterdir() if (p / "apps.py").exists()}

@@ -30,6 +30,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from zhili.cases.text import query_terms
+from zhili.core.dates import period_bounds
 from zhili.core.errors import InvalidInput
 from zhili.core.selecting import one_or_not_found
 from zhili.core.types import Actor
@@ -51,7 +52,6 @@ from zhili.mediation.selectors import dispute_list
 MAX_TERMS = 12
 # A dispute number typed in the search box (TJ2026-000123) finds that dispute.
 NUMBER = re.compile(r"[A-Za-z]{1,4}\d{4}-\d{3,8}")
-MAX_DAYS = 366 * 3
 MEDIATED = (Outcome.AGREEMENT, Outcome.NO_AGREEMENT)
 
 
@@ -63,18 +63,6 @@ def disputes_for(user: Actor) -> QuerySet[Dispute]:
 def dispute_get(*, user: Actor, number: str) -> Dispute:
     return one_or_not_found(
         disputes_for(user).select_related("committee"), "矛盾纠纷不存在", number=number
-    )
-
-
-def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """[start 00:00, end+1 00:00) in local time; the period is checked for sense."""
-    if end < start:
-        raise InvalidInput("结束日期不能早于开始日期", field="end")
-    if (end - start).days > MAX_DAYS:
-        raise InvalidInput("统计区间不能超过三年", field="end")
-    tz = timezone.get_current_timezone()
-    return datetime.combine(start, time.min, tz), datetime.combine(
-        end + timedelta(days=1), time.min, tz
     )
 
 
@@ -98,7 +86,7 @@ def _date_filter(
     qs: QuerySet[Dispute], field: str, start: date | None, end: date | None
 ) -> QuerySet[Dispute]:
     if start and end:
-        begin, until = day_bounds(start, end)
+        begin, until = period_bounds(start, end)
         return qs.filter(**{f"{field}__gte": begin, f"{field}__lt": until})
     tz = timezone.get_current_timezone()
     if start:
@@ -258,7 +246,7 @@ def anthology_cases(qs: QuerySet[Dispute]) -> list[AnthologyCase]:
 
 
 def _mediated(user: Actor, start: date, end: date) -> QuerySet[Dispute]:
-    begin, until = day_bounds(start, end)
+    begin, until = period_bounds(start, end)
     return disputes_for(user).filter(
         outcome__in=MEDIATED, outcome_at__gte=begin, outcome_at__lt=until
     )

@@ -6,9 +6,9 @@ action's input from a form's or the API's fields and calls its typed service (`p
 
 from collections.abc import Callable
 
+from zhili.core.dossier import action_of, check_action
 from zhili.core.dossier import actions_for as kernel_actions_for
-from zhili.core.dossier import check_action
-from zhili.core.errors import InvalidInput, NotFound
+from zhili.core.errors import InvalidInput
 from zhili.core.types import Actor
 from zhili.core.workflow import Transition
 from zhili.mediation import workflow
@@ -136,9 +136,7 @@ ACTIONS: dict[str, Act] = {
 def dispute_act(actor: Actor, dispute: Dispute, action: str, data: Data | None = None) -> Dispute:
     """Take `action` on `dispute` with its input `data` (a form's or the API body's fields;
     each action reads the ones it needs)."""
-    perform = ACTIONS.get(action)
-    if perform is None:
+    if action not in ACTIONS:
         # The kernel's refusal: out of sight first, then the unknown action (both 404).
         check_action(workflow.KIND, actor, dispute, action)
-        raise NotFound(f"未知操作：{action}", field="action")
-    return perform(actor, dispute, dict(data or {}))
+    return action_of(ACTIONS, action)(actor, dispute, dict(data or {}))

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from zhili.core.dossier import timeline
 from zhili.core.dossier import views as dossier_views
@@ -25,6 +25,7 @@ from zhili.mediation.documents import agreement_document, agreement_print
 from zhili.mediation.forms import ACTION_FORMS, ActionForm
 from zhili.mediation.forms.actions import ActionInput
 from zhili.mediation.models import Agreement, AgreementParty, Dispute, Party
+from zhili.mediation.panels import DISPUTE_PANELS
 from zhili.mediation.services.agreements import due_text, missing_signatures
 from zhili.mediation.views.common import DOCX, attachment, get_dispute_or_404
 from zhili.orgs.auth import StaffRequest
@@ -96,6 +97,7 @@ def detail_context(user: Actor, dispute: Dispute) -> dict[str, object]:
         "actions": services.actions_for(user, dispute),
         "can_reveal": can(user, Action.PERSONAL_DATA_REVEAL),
         "limits": deadlines.limits(),
+        **DISPUTE_PANELS.context(user, dispute),
     }
 
 
@@ -115,29 +117,13 @@ PAGES: DossierPages[Dispute] = DossierPages(
     kind=workflow.KIND,
     get=get_dispute_or_404,
     context=detail_context,
-    template="mediation/detail.html",
-    body_template="mediation/_detail_body.html",
+    app="mediation",
     action_forms=ACTION_FORMS,
     perform=services.dispute_act,
-    detail_url="mediation:detail",
     make_form=_action_form,
     form_data=_action_data,
 )
-
-
-@requires(Action.DISPUTES_VIEW)
-@require_GET
-def dispute_detail(request: StaffRequest, number: str) -> HttpResponse:
-    dispute = get_dispute_or_404(request.user, number)
-    return dossier_views.detail_response(request, PAGES, dispute)
-
-
-@requires(Action.DISPUTES_VIEW)
-@require_http_methods(["GET", "POST"])
-def dispute_action(request: StaffRequest, number: str, action: str) -> HttpResponse:
-    """GET: the action's small form, opened in place. POST: take the action and answer with
-    the dossier's body (or, without HTMX, a redirect to the dossier)."""
-    return dossier_views.action_view(request, PAGES, number, action)
+dispute_detail, dispute_action = dossier_views.page_views(PAGES, requires(Action.DISPUTES_VIEW))
 
 
 @requires(Action.PERSONAL_DATA_REVEAL)

@@ -13,7 +13,7 @@ import pytest
 from zhili.cases.models import Case, CaseAttachment, Channel
 from zhili.mobile.icons import render
 from zhili.mobile.models import Patrol
-from zhili.web.tests.conftest import ARTIFACTS, BROWSER, login
+from zhili.web.tests.conftest import ARTIFACTS, BROWSER, login, phone_page_at
 
 pytestmark = BROWSER
 
@@ -23,22 +23,8 @@ HOME = {"latitude": 34.505, "longitude": 118.705, "accuracy": 10}  # inside grid
 @pytest.fixture
 def phone_page(browser: Any) -> Iterator[Any]:
     """A phone-sized page that allows geolocation and stands at a fixed position."""
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="zh-CN",
-        geolocation=HOME,
-        permissions=["geolocation"],
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("dialog", lambda dialog: dialog.accept())
-    yield page
-    context.close()
-    assert not errors, f"页面脚本出错：{errors}"
+    with phone_page_at(browser, HOME) as page:
+        yield page
 
 
 def open_app(page: Any, base: str) -> None:

@@ -279,6 +279,10 @@ PERSONAS = [
     ("tjzr", "吕国栋", Role.MEDIATION_CHAIR, "320722003", "调委会主任"),
     # The head of 自然资源和规划局: approves its petition extensions (the petitions demo).
     ("unithead", "郑卫东", Role.UNIT_HEAD, f"{COUNTY}-ZRZYJ", "局长"),
+    # The special groups' working roles of the people register (zhili/registers/kinds.py).
+    ("judicial", "钱志刚", Role.JUDICIAL_OFFICER, f"{COUNTY}-SFJ", "社区矫正专干"),
+    ("health", "何佳慧", Role.HEALTH_OFFICER, f"{COUNTY}-WJW", "精防医生"),
+    ("beatpolice", "蒋文涛", Role.POLICE_OFFICER, f"{COUNTY}-GAJ", "社区民警"),
 ]
 
 

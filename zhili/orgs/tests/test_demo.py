@@ -173,6 +173,9 @@ EXPECTED_ORG = {
     "mediator": "320722-MDTC",
     "petition": "320722-XFJD",
     "tjzr": "320722003",
+    "judicial": "320722-SFJ",
+    "health": "320722-WJW",
+    "beatpolice": "320722-GAJ",
     "unithead": "320722-ZRZYJ",
 }
 

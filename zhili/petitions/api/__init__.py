@@ -14,6 +14,7 @@ from ninja import Query, Router, Status
 from zhili.core.dossier.api import add_action_route, query_page
 from zhili.core.errors import NotFound
 from zhili.core.schemas import ERRORS
+from zhili.core.selecting import filters_from
 from zhili.orgs.auth import StaffRequest
 from zhili.petitions import documents, selectors, services, workflow
 from zhili.petitions.api.outputs import Memo, detail_out, key_out, petition_out
@@ -46,17 +47,7 @@ def _received(day: date | None) -> datetime | None:
 
 @petitions_router.get("/petitions", response={200: PetitionPageOut, **ERRORS})
 def petition_list(request: StaffRequest, query: Query[PetitionQuery]) -> dict[str, object]:
-    filters = selectors.PetitionFilters(
-        state=query.state,
-        kind=query.kind,
-        form=query.form,
-        category=query.category,
-        card=query.card,
-        q=query.q,
-        received_from=query.received_from,
-        received_to=query.received_to,
-        pending_extension=query.pending_extension,
-    )
+    filters = filters_from(selectors.PetitionFilters, query.dict())
     rows = selectors.petition_list(user=request.user, filters=filters).select_related(
         "case", "repeat_of", "pending_of"
     )

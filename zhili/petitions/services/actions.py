@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from zhili.core.errors import NotFound
+from zhili.core.dossier import action_of
 from zhili.core.types import Actor
 from zhili.petitions import workflow
 from zhili.petitions.models import Petition
@@ -54,10 +54,9 @@ def petition_act(*, actor: Actor, petition: Petition, action: str, **params: Any
     (state, a time window that closed, or someone else acted first) and InvalidInput (a
     parameter, named).
     """
-    perform = ACTIONS.get(action)
-    if perform is None:
+    if action not in ACTIONS:
         check_transition(actor, petition, action)  # out of sight or unknown: 404 in order
-        raise NotFound(f"未知操作：{action}", field="action")
+    perform = action_of(ACTIONS, action)
     wanted = _inputs(action)
     return perform(
         actor=actor, petition=petition, **{k: v for k, v in params.items() if k in wanted}

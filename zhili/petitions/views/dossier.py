@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from zhili.cases import selectors as case_selectors
 from zhili.core.dossier import timeline
@@ -23,6 +23,7 @@ from zhili.core.pages import paper_page
 from zhili.core.personal import mask_id_number, mask_phone, personal_data_reveal
 from zhili.core.roles import Action
 from zhili.core.scope import can
+from zhili.core.selecting import filters_from
 from zhili.core.types import Actor
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
@@ -45,20 +46,7 @@ REVEAL_FIELDS = {"phone", "id_number"}
 
 def _filters(form: FilterForm) -> selectors.PetitionFilters:
     d = form.cleaned_data
-    return selectors.PetitionFilters(
-        state=d.get("state") or "",
-        kind=d.get("kind") or "",
-        form=d.get("form") or "",
-        category=d.get("category") or "",
-        card=d.get("card") or "",
-        q=d.get("q") or "",
-        received_from=d.get("received_from"),
-        received_to=d.get("received_to"),
-        is_group=True if d.get("group") else None,
-        repeat=bool(d.get("repeat")),
-        pending_extension=bool(d.get("pending_extension")),
-        due=d.get("due") or "",
-    )
+    return filters_from(selectors.PetitionFilters, d, is_group=True if d.get("group") else None)
 
 
 def due_text(petition: Petition, now: datetime | None = None) -> str:
@@ -233,28 +221,12 @@ PAGES: DossierPages[Petition] = DossierPages(
     kind=workflow.KIND,
     get=get_petition_or_404,
     context=detail_context,
-    template="petitions/detail.html",
-    body_template="petitions/_detail_body.html",
+    app="petitions",
     action_forms=ACTION_FORMS,
     perform=services.petition_perform,
-    detail_url="petitions:detail",
     make_form=_action_form,
 )
-
-
-@requires(Action.PETITIONS_VIEW)
-@require_GET
-def petition_detail(request: StaffRequest, number: str) -> HttpResponse:
-    petition = get_petition_or_404(request.user, number)
-    return dossier_views.detail_response(request, PAGES, petition)
-
-
-@requires(Action.PETITIONS_VIEW)
-@require_http_methods(["GET", "POST"])
-def petition_action(request: StaffRequest, number: str, action: str) -> HttpResponse:
-    """GET: the action's small form, opened in place. POST: take the action and answer with
-    the dossier's body (or, without HTMX, a redirect to the dossier)."""
-    return dossier_views.action_view(request, PAGES, number, action)
+petition_detail, petition_action = dossier_views.page_views(PAGES, requires(Action.PETITIONS_VIEW))
 
 
 @requires(Action.PETITIONS_VIEW)

@@ -4,7 +4,7 @@ this only reads its input from the fields of the form or the body."""
 
 from collections.abc import Callable, Mapping
 
-from zhili.core.errors import NotFound
+from zhili.core.dossier import action_of
 from zhili.core.types import Actor
 from zhili.receptions.models import Appointment
 from zhili.receptions.services.appointments import appointment_cancel, appointment_no_show
@@ -39,7 +39,4 @@ ACTIONS: dict[str, Callable[[Actor, Appointment, Data], Appointment]] = {
 
 def appointment_act(actor: Actor, appointment: Appointment, action: str, data: Data) -> Appointment:
     """Take `action` with its input `data` (the form's or the API body's fields)."""
-    perform = ACTIONS.get(action)
-    if perform is None:
-        raise NotFound(f"未知操作：{action}", field="action")
-    return perform(actor, appointment, data)
+    return action_of(ACTIONS, action)(actor, appointment, data)

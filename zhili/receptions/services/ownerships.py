@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhili.core.audit import audit
-from zhili.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from zhili.core.dossier import action_of
+from zhili.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from zhili.core.events import emit
 from zhili.core.scope import role_codes
 from zhili.core.types import Actor
@@ -227,7 +228,4 @@ def ownership_act(
     actor: Actor, ownership: Ownership, action: str, data: Mapping[str, object]
 ) -> None:
     """Take `action` (progress / resolve) with its input `data` (the form's fields)."""
-    perform = OWNERSHIP_ACTIONS.get(action)
-    if perform is None:
-        raise NotFound(f"未知操作：{action}", field="action")
-    perform(actor, ownership, data)
+    action_of(OWNERSHIP_ACTIONS, action)(actor, ownership, data)

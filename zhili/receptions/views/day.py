@@ -19,6 +19,7 @@ from zhili.orgs.views import requires
 from zhili.receptions import selectors, services, workflow
 from zhili.receptions.forms import BookForm, RotaDayForm
 from zhili.receptions.models import Appointment, AppointmentState, RotaDay
+from zhili.receptions.panels import APPOINTMENT_PANELS
 from zhili.receptions.views.common import (
     WEEKDAYS,
     leader_choices,
@@ -51,6 +52,8 @@ def _appointment_row(user: Actor, appointment: Appointment) -> dict[str, object]
         "actions": services.actions_for(user, appointment),
         "reception": getattr(appointment, "reception", None) if received else None,
         "petition_url": petition_url(petition.number) if petition else "",
+        # What higher apps add beside it (the video rooms of zhili/rooms), by the panel's name.
+        "panels": APPOINTMENT_PANELS.context(user, appointment),
     }
 
 

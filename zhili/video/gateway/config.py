@@ -22,7 +22,8 @@ UNUSED_PLUGINS = (
     "voicemail",
 )
 UNUSED_TRANSPORTS = ("mqtt", "nanomsg", "pfunix", "rabbitmq")
-UNUSED_EVENTS = ("gelfevh", "mqttevh", "nanomsgevh", "rabbitmqevh", "sampleevh", "wsevh")
+UNUSED_EVENTS = ("gelfevh", "mqttevh", "nanomsgevh", "rabbitmqevh", "wsevh")
+SAMPLE_EVENTS = "sampleevh"  # POSTs events to the platform (rooms' attendance) when configured
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,11 @@ class JanusConfig:
     admin_key: str = ""
     admin_secret: str = ""
     debug_level: int = 3
+    # Where Janus's HTTP event handler POSTs the plugins' events (the rooms' joins and leaves),
+    # with HTTP basic auth (`events_user`, `events_secret`); empty: no event handler.
+    events_url: str = ""
+    events_user: str = "janus"
+    events_secret: str = ""
 
 
 def _libs(names: tuple[str, ...]) -> str:
@@ -75,7 +81,7 @@ def render(config: JanusConfig) -> dict[str, str]:
             "}\n"
             f'plugins: {{\n\tdisable = "{_libs(UNUSED_PLUGINS)}"\n}}\n'
             f'transports: {{\n\tdisable = "{_libs(UNUSED_TRANSPORTS)}"\n}}\n'
-            f'events: {{\n\tbroadcast = false\n\tdisable = "{_libs(UNUSED_EVENTS)}"\n}}\n'
+            f"{_events(config)}"
             'loggers: {\n\tdisable = "libjanus_jsonlog.so"\n}\n'
         ),
         "janus.transport.http.jcfg": (
@@ -117,6 +123,35 @@ def render(config: JanusConfig) -> dict[str, str]:
             f"janus.plugin.{plugin}.jcfg": f'general: {{\n\tadmin_key = "{config.admin_key}"\n}}\n'
             for plugin in ("videoroom", "audiobridge")
         },
+        **_event_handler(config),
+    }
+
+
+def _events(config: JanusConfig) -> str:
+    unused = UNUSED_EVENTS if config.events_url else (*UNUSED_EVENTS, SAMPLE_EVENTS)
+    broadcast = "true" if config.events_url else "false"
+    return f'events: {{\n\tbroadcast = {broadcast}\n\tdisable = "{_libs(unused)}"\n}}\n'
+
+
+def _event_handler(config: JanusConfig) -> dict[str, str]:
+    """The sample event handler's file: only the plugins' events (a VideoRoom's joined, leaving,
+    kicked ...), grouped, compact, to the platform's endpoint."""
+    if not config.events_url:
+        return {}
+    return {
+        "janus.eventhandler.sampleevh.jcfg": (
+            "general: {\n"
+            "\tenabled = true\n"
+            '\tevents = "plugins"\n'
+            "\tgrouping = true\n"
+            '\tjson = "compact"\n'
+            f'\tbackend = "{config.events_url}"\n'
+            f'\tbackend_user = "{config.events_user}"\n'
+            f'\tbackend_pwd = "{config.events_secret}"\n'
+            "\tmax_retransmissions = 5\n"
+            "\tretransmissions_backoff = 100\n"
+            "}\n"
+        )
     }
 
 

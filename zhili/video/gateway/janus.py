@@ -1,5 +1,5 @@
-"""The platform's calls to Janus's HTTP API: a session with the Streaming plugin attached, and
-the mountpoint requests the live view needs (create, destroy, info).
+"""The platform's calls to Janus's HTTP API: a session with a plugin attached (the Streaming
+plugin's mountpoints for the live view, the VideoRoom plugin's rooms for zhili/rooms).
 
 Every error is one of two: `GatewayDown` (Janus cannot be reached or answers nonsense: the pages
 say the gateway is not running) and `GatewayRefused` (Janus answered with an error, e.g. the
@@ -8,14 +8,14 @@ camera's RTSP server would not give its stream).
 
 import itertools
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import timedelta
 
 import httpx
 from django.utils import timezone
 
-from zhili.video.gateway.tokens import STREAMING, sign
+from zhili.video.gateway.tokens import AUDIOBRIDGE, STREAMING, VIDEOROOM, sign
 
 Json = dict[str, object]
 _transactions = itertools.count()
@@ -42,12 +42,12 @@ class Gateway:
     timeout: float = 10.0
 
 
-class StreamingHandle:
+class PluginHandle:
     def __init__(self, gateway: Gateway, client: httpx.Client, url: str, token: str):
         self.gateway, self.client, self.url, self.token = gateway, client, url, token
 
     def request(self, body: Json) -> Json:
-        """Send a Streaming plugin request; its answer's data, or `GatewayRefused`."""
+        """Send a request to the attached plugin; its answer's data, or `GatewayRefused`."""
         answer = _post(self.client, self.url, {"janus": "message", "body": body}, self.token)
         data = answer.get("plugindata", {}).get("data", {})  # type: ignore[attr-defined]
         if not isinstance(data, dict):
@@ -74,19 +74,38 @@ def _post(client: httpx.Client, url: str, message: Json, token: str) -> Json:
     return answer
 
 
+StreamingHandle = PluginHandle  # the live view's name for it
+
+
 @contextmanager
-def streaming(gateway: Gateway) -> Iterator[StreamingHandle]:
-    """A Janus session with the Streaming plugin attached, destroyed on leaving."""
-    token = sign(gateway.token_secret, expires_at=timezone.now() + timedelta(minutes=5))
+def attached(gateway: Gateway, plugin: str) -> Iterator[PluginHandle]:
+    """A Janus session with `plugin` attached, destroyed on leaving."""
+    expires_at = timezone.now() + timedelta(minutes=5)
+    token = sign(gateway.token_secret, expires_at=expires_at, plugins=(plugin,))
     with httpx.Client(timeout=gateway.timeout) as client:
         session = _post(client, gateway.api_url, {"janus": "create"}, token)
         session_url = f"{gateway.api_url.rstrip('/')}/{_id(session)}"
         try:
-            handle = _post(client, session_url, {"janus": "attach", "plugin": STREAMING}, token)
-            yield StreamingHandle(gateway, client, f"{session_url}/{_id(handle)}", token)
+            handle = _post(client, session_url, {"janus": "attach", "plugin": plugin}, token)
+            yield PluginHandle(gateway, client, f"{session_url}/{_id(handle)}", token)
         finally:
             with suppress(GatewayDown):  # the session times out on its own
                 _post(client, session_url, {"janus": "destroy"}, token)
+
+
+def streaming(gateway: Gateway) -> AbstractContextManager[PluginHandle]:
+    """A Janus session with the Streaming plugin attached (the live view's mountpoints)."""
+    return attached(gateway, STREAMING)
+
+
+def videoroom(gateway: Gateway) -> AbstractContextManager[PluginHandle]:
+    """A Janus session with the VideoRoom plugin attached (zhili/rooms)."""
+    return attached(gateway, VIDEOROOM)
+
+
+def audiobridge(gateway: Gateway) -> AbstractContextManager[PluginHandle]:
+    """A Janus session with the AudioBridge plugin attached (zhili/intercom's talk groups)."""
+    return attached(gateway, AUDIOBRIDGE)
 
 
 def _id(answer: Json) -> int:

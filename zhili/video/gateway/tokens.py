@@ -11,6 +11,8 @@ from datetime import datetime
 
 REALM = "janus"
 STREAMING = "janus.plugin.streaming"
+VIDEOROOM = "janus.plugin.videoroom"
+AUDIOBRIDGE = "janus.plugin.audiobridge"
 
 
 def sign(secret: str, *, expires_at: datetime, plugins: tuple[str, ...] = (STREAMING,)) -> str:

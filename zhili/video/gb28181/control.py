@@ -1,4 +1,5 @@
-"""The web process's handle on the `zhili gb28181` server: invite, bye, ptz.
+"""The web process's handle on the `zhili gb28181` server: invite (live or playback), bye,
+ptz, record_info.
 
 One JSON object per line over TCP on 127.0.0.1:GB28181_CONTROL_PORT, one answer line, then
 the connection closes: `{"op": "invite", "channel": ..., "rtp_host": ..., "rtp_port": ...}`
@@ -9,11 +10,14 @@ Works on the SQLite demo (no Redis). Bound to the loopback only: no other host r
 import asyncio
 import json
 import socket
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.utils import timezone
 
 from zhili.video.gb28181.live import LiveError
+from zhili.video.gb28181.manscdp import LOCAL_TIME, RecordItem
 from zhili.video.gb28181.ptz import PtzError
 
 if TYPE_CHECKING:
@@ -35,19 +39,43 @@ class ControlError(Exception):
 # --- the client (the web process) -----------------------------------------------------------
 
 
-def invite(channel_code: str, rtp_host: str, rtp_port: int, *, tcp: bool = False) -> str:
+def invite(
+    channel_code: str,
+    rtp_host: str,
+    rtp_port: int,
+    *,
+    tcp: bool = False,
+    span: tuple[datetime, datetime] | None = None,
+) -> str:
     """Start the channel's live stream as H.264 RTP to rtp_host:rtp_port; the session id.
-    `tcp`: ask the device for TCP passive media (4G, NAT)."""
+    `tcp`: ask the device for TCP passive media (4G, NAT). `span`: its recording of that
+    time instead (Playback)."""
+    request: JsonDict = {
+        "op": "invite",
+        "channel": channel_code,
+        "rtp_host": rtp_host,
+        "rtp_port": rtp_port,
+        "tcp": tcp,
+    }
+    if span is not None:
+        request["start"], request["end"] = (int(t.timestamp()) for t in span)
+    return str(call(request)["session"])
+
+
+def record_info(channel_code: str, start: datetime, end: datetime) -> list[JsonDict]:
+    """The channel's recordings between start and end as the device lists them: dicts of
+    `start`, `end` (ISO 8601 with the offset), `name`, `type`, `file_path`."""
     answer = call(
         {
-            "op": "invite",
+            "op": "record_info",
             "channel": channel_code,
-            "rtp_host": rtp_host,
-            "rtp_port": rtp_port,
-            "tcp": tcp,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
         }
     )
-    return str(answer["session"])
+    items = answer["items"]
+    assert isinstance(items, list)
+    return items
 
 
 def bye(session_id: str) -> None:
@@ -114,9 +142,18 @@ async def dispatch(platform: "Platform", request: JsonDict) -> JsonDict:
         if not isinstance(port, int):
             raise ValueError("rtp_port must be a number")
         session = await platform.live.invite(
-            str(request["channel"]), str(request["rtp_host"]), port, tcp=request.get("tcp") is True
+            str(request["channel"]),
+            str(request["rtp_host"]),
+            port,
+            tcp=request.get("tcp") is True,
+            span=_span(request),
         )
         return {"session": session}
+    if op == "record_info":
+        start, end = (datetime.fromisoformat(str(request[k])) for k in ("start", "end"))
+        items = await platform.record_info(str(request["channel"]), start, end)
+        # An item whose times do not read is left out (a device's fault, not the query's).
+        return {"items": [out for item in items if (out := _record_out(item))]}
     if op == "bye":
         await platform.live.bye(str(request["session"]))
         return {}
@@ -128,3 +165,30 @@ async def dispatch(platform: "Platform", request: JsonDict) -> JsonDict:
             "status": await platform.ptz(str(request["channel"]), str(request["command"]), speed)
         }
     raise ValueError(f"unknown op {op!r}")
+
+
+def _span(request: JsonDict) -> tuple[int, int] | None:
+    if "start" not in request:
+        return None
+    start, end = request["start"], request["end"]
+    if not isinstance(start, int) or not isinstance(end, int) or not 0 < start < end:
+        raise ValueError("start and end must be Unix seconds, start before end")
+    return start, end
+
+
+def _record_out(item: RecordItem) -> JsonDict | None:
+    """An item's times read in the platform's zone (the standard's times carry none)."""
+    try:
+        start, end = (
+            timezone.make_aware(datetime.strptime(t[:19], LOCAL_TIME)).isoformat()
+            for t in (item.start_time, item.end_time)
+        )
+    except ValueError:
+        return None
+    return {
+        "start": start,
+        "end": end,
+        "name": item.name,
+        "type": item.type,
+        "file_path": item.file_path,
+    }

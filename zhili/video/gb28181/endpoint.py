@@ -4,6 +4,7 @@ no longer once a provisional 1xx says the other side has it).
 Both the platform's server and the device simulator stand on it."""
 
 import asyncio
+import itertools
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -15,6 +16,7 @@ log = logging.getLogger(__name__)
 Address = tuple[str, int]
 Handler = Callable[[sip.Request, Address], Awaitable[None]]
 T1 = 0.5
+MAX_ANSWERS = 65536  # final responses kept at most (about 2,000 a second for ANSWER_MEMORY)
 ANSWER_MEMORY = 32.0  # seconds a final response is kept for retransmitted requests (64×T1)
 
 
@@ -104,9 +106,15 @@ class Endpoint(asyncio.DatagramProtocol):
             self._remember(_transaction(message), data)
 
     def _remember(self, key: tuple[str, int, str, str], data: bytes) -> None:
+        # Oldest first (a dict keeps its insertion order): drop the expired from the front, a
+        # few per answer. Rebuilding the whole dict past a size cost a copy of every entry per
+        # answer once more than that many came within ANSWER_MEMORY (about 130 a second).
         now = time.monotonic()
-        if len(self.answers) > 4096:
-            self.answers = {k: v for k, v in self.answers.items() if now - v[1] < ANSWER_MEMORY}
+        self.answers.pop(key, None)
+        for old, (_data, at) in list(itertools.islice(self.answers.items(), 8)):
+            if now - at < ANSWER_MEMORY and len(self.answers) < MAX_ANSWERS:
+                break
+            del self.answers[old]
         self.answers[key] = (data, now)
 
     async def request(

@@ -27,6 +27,16 @@ SOURCE = (
     " ! timeoverlay ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=15"
     " bitrate=512 ! video/x-h264,profile=constrained-baseline ! mpegpsmux ! fdsink fd=1"
 )
+# A recording played back (the simulator's §9.8): the span's length of frames, then EOS; the
+# recorded time it starts at written on the picture (one word: the pipeline splits on blanks).
+PLAYBACK = (
+    "videotestsrc is-live=true pattern=smpte num-buffers={frames}"
+    " ! video/x-raw,width=320,height=240,framerate=15/1"
+    " ! textoverlay text=PLAYBACK:{label} valignment=top halignment=left"
+    " ! timeoverlay valignment=bottom halignment=right"
+    " ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=15"
+    " bitrate=512 ! video/x-h264,profile=constrained-baseline ! mpegpsmux ! fdsink fd=1"
+)
 DEMUX = (
     "fdsrc fd=0 ! mpegpsdemux ! h264parse ! rtph264pay config-interval=-1 pt=96"
     " ! udpsink host={host} port={port} sync=false"
@@ -70,15 +80,17 @@ Write = Callable[[bytes], None]
 class PsSender:
     """A camera's stream: PS from GStreamer, packed into RTP to `target` (UDP, or TCP)."""
 
-    def __init__(self, target: Address, ssrc: int, *, tcp: bool = False) -> None:
-        self.target, self.ssrc, self.tcp = target, ssrc, tcp
+    def __init__(
+        self, target: Address, ssrc: int, *, tcp: bool = False, source: str = SOURCE
+    ) -> None:
+        self.target, self.ssrc, self.tcp, self.source = target, ssrc, tcp, source
         self.seq = itertools.count(random.randrange(1 << 16))
         self.process: asyncio.subprocess.Process | None = None
         self.task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         write, close = await (self._tcp() if self.tcp else self._udp())
-        self.process = await gst(SOURCE, stdout=True)
+        self.process = await gst(self.source, stdout=True)
         self.task = asyncio.create_task(self._pump(write, close))
 
     async def _udp(self) -> tuple[Write, Callable[[], None]]:

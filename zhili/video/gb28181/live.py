@@ -8,12 +8,12 @@ and NAT links need: the device only opens connections outwards.
 
 import itertools
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from asgiref.sync import sync_to_async
 
-from zhili.video.gb28181 import sip
+from zhili.video.gb28181 import manscdp, sip
 from zhili.video.gb28181.endpoint import Address
 from zhili.video.gb28181.gateway import PsGateway
 from zhili.video.gb28181.media import Sdp, live_ssrc, parse_sdp
@@ -47,22 +47,30 @@ class Live:
         self.sessions: dict[str, Session] = {}
         self.ssrc_seq = itertools.count(1)
 
-    async def invite(self, channel: str, rtp_host: str, rtp_port: int, *, tcp: bool = False) -> str:
-        """Start the channel's stream to `rtp_host:rtp_port` as H.264 RTP; the session id."""
+    async def invite(
+        self,
+        channel: str,
+        rtp_host: str,
+        rtp_port: int,
+        *,
+        tcp: bool = False,
+        span: tuple[int, int] | None = None,
+    ) -> str:
+        """Start the channel's stream to `rtp_host:rtp_port` as H.264 RTP; the session id.
+        `span` (Unix seconds from, to): the recording of that time (Playback, §9.8), not live."""
         p = self.platform
         device = await sync_to_async(p.device_of)(channel)
         addr = await p.device_address(device)
-        ssrc = live_ssrc(p.config.domain, next(self.ssrc_seq))
+        ssrc = live_ssrc(p.config.domain, next(self.ssrc_seq), playback=span is not None)
         gateway = PsGateway(p.media_host, (rtp_host, rtp_port), int(ssrc), tcp=tcp)
         port = await gateway.start()
-        try:
-            session = await self._invite(
-                channel,
-                device,
-                addr,
-                Sdp(p.config.server_id, p.media_host, port, ssrc, tcp=tcp),
-                gateway,
+        offer = Sdp(p.config.server_id, p.media_host, port, ssrc, tcp=tcp)
+        if span is not None:
+            offer = replace(
+                offer, session="Playback", uri=f"{channel}:0", start=span[0], end=span[1]
             )
+        try:
+            session = await self._invite(channel, device, addr, offer, gateway)
         except BaseException:
             await gateway.stop()
             raise
@@ -138,6 +146,15 @@ class Live:
         for session in found:
             self.sessions.pop(session.id, None)
             await session.gateway.stop()
+
+    async def media_status(self, request: sip.Request, doc: manscdp.Doc) -> None:
+        """The device's 121 (the end of a played-back file, §9.8): its stream is over; BYE it.
+        The Notify comes in the playback's dialog (its Call-ID)."""
+        if doc.text("NotifyType") != "121":
+            return
+        call_id = request.headers.get("Call-ID")
+        for session in [s for s in self.sessions.values() if s.call_id == call_id]:
+            await self.bye(session.id)
 
     async def close(self) -> None:
         for session_id in list(self.sessions):

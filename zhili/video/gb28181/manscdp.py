@@ -7,7 +7,7 @@ A body with a DOCTYPE is refused: no entity tricks reach the parser.
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 CONTENT_TYPE = "Application/MANSCDP+xml"
@@ -122,11 +122,18 @@ def catalog_items(doc: Doc) -> tuple[int, list[CatalogItem]]:
     return int(total) if total.isdigit() else 0, items
 
 
-def _item(node: ET.Element) -> CatalogItem:
+def _child_text(node: ET.Element) -> Callable[[str], str]:
+    """The stripped text at a path under `node` ("" when absent)."""
+
     def text(path: str) -> str:
         found = node.find(path)
         return (found.text or "").strip() if found is not None else ""
 
+    return text
+
+
+def _item(node: ET.Element) -> CatalogItem:
+    text = _child_text(node)
     ptz = text("Info/PTZType") or text("PTZType")
     return CatalogItem(
         device_id=text("DeviceID"),
@@ -165,3 +172,82 @@ def _item_element(item: CatalogItem) -> ET.Element:
     if item.ptz_type is not None:
         fields.append(("", element("Info", [("PTZType", str(item.ptz_type))])))
     return element("Item", fields)
+
+
+# --- recordings (§9.7 录像文件检索) ------------------------------------------------------------
+
+LOCAL_TIME = "%Y-%m-%dT%H:%M:%S"  # the standard's times: local, no zone, no fraction
+
+
+@dataclass(frozen=True)
+class RecordItem:
+    device_id: str  # the channel
+    name: str
+    start_time: str  # as the device wrote it (LOCAL_TIME)
+    end_time: str
+    file_path: str = ""
+    address: str = ""
+    secrecy: str = "0"
+    type: str = "time"  # time, alarm, manual, all
+    recorder_id: str = ""
+
+
+def record_info_query(channel_id: str, sn: int, start: str, end: str) -> bytes:
+    fields: list[tuple[str, str | ET.Element]] = [
+        ("StartTime", start),
+        ("EndTime", end),
+        ("Secrecy", "0"),
+        ("Type", "all"),
+    ]
+    return dumps("Query", "RecordInfo", sn, channel_id, fields)
+
+
+def record_items(doc: Doc) -> tuple[int, list[RecordItem]]:
+    """(SumNum, the items of this one message)."""
+    total = doc.text("SumNum", "0")
+    items = [_record(node) for node in doc.element.findall("./RecordList/Item")]
+    return int(total) if total.isdigit() else 0, items
+
+
+def _record(node: ET.Element) -> RecordItem:
+    text = _child_text(node)
+    return RecordItem(
+        device_id=text("DeviceID"),
+        name=text("Name"),
+        start_time=text("StartTime"),
+        end_time=text("EndTime"),
+        file_path=text("FilePath"),
+        address=text("Address"),
+        secrecy=text("Secrecy") or "0",
+        type=text("Type") or "time",
+        recorder_id=text("RecorderID"),
+    )
+
+
+def record_info_response(
+    device_id: str, sn: int, name: str, total: int, items: Sequence[RecordItem]
+) -> bytes:
+    records = ET.Element("RecordList", Num=str(len(items)))
+    for item in items:
+        records.append(
+            element(
+                "Item",
+                [
+                    ("DeviceID", item.device_id),
+                    ("Name", item.name),
+                    ("FilePath", item.file_path),
+                    ("Address", item.address),
+                    ("StartTime", item.start_time),
+                    ("EndTime", item.end_time),
+                    ("Secrecy", item.secrecy),
+                    ("Type", item.type),
+                    ("RecorderID", item.recorder_id),
+                ],
+            )
+        )
+    fields: list[tuple[str, str | ET.Element]] = [
+        ("Name", name),
+        ("SumNum", str(total)),
+        ("", records),
+    ]
+    return dumps("Response", "RecordInfo", sn, device_id, fields)

@@ -21,15 +21,25 @@ class Sdp:
     ssrc: str
     direction: str = "recvonly"  # the platform receives, the device sends
     tcp: bool = False  # TCP passive: the platform listens, the device connects
+    # Playback (§9.8): s=Playback, u=<channel>:0 and t=<start> <end> in Unix seconds.
+    session: str = "Play"
+    uri: str = ""
+    start: int = 0
+    end: int = 0
+
+    @property
+    def playback(self) -> bool:
+        return self.session == "Playback"
 
     def encode(self) -> bytes:
         proto = "TCP/RTP/AVP" if self.tcp else "RTP/AVP"
         lines = [
             "v=0",
             f"o={self.owner} 0 0 IN IP4 {self.host}",
-            "s=Play",
+            f"s={self.session}",
+            *([f"u={self.uri}"] if self.uri else []),
             f"c=IN IP4 {self.host}",
-            "t=0 0",
+            f"t={self.start} {self.end}",
             f"m=video {self.port} {proto} {PAYLOAD_TYPE}",
             f"a={self.direction}",
             f"a=rtpmap:{PAYLOAD_TYPE} PS/90000",
@@ -55,6 +65,7 @@ def parse_sdp(body: bytes) -> Sdp:
         raise ValueError("SDP without a video port")
     direction = next((a for a in attrs if a in ("recvonly", "sendonly", "sendrecv")), "")
     host = values.get("c", "").split()[-1:] or [""]
+    times = [int(t) if t.isdigit() else 0 for t in ([*values.get("t", "").split(), "0", "0"])]
     return Sdp(
         values.get("o", "").split(" ")[0],
         host[0],
@@ -62,12 +73,17 @@ def parse_sdp(body: bytes) -> Sdp:
         values.get("y", ""),
         direction,
         media[2].upper().startswith("TCP"),
+        values.get("s", "Play").strip() or "Play",
+        values.get("u", "").strip(),
+        times[0],
+        times[1],
     )
 
 
-def live_ssrc(domain: str, n: int) -> str:
-    """A live stream's SSRC: 0, the domain's digits 4-8, a 4-digit sequence (annex F)."""
-    return f"0{domain[3:8]}{n % 10000:04d}"
+def live_ssrc(domain: str, n: int, *, playback: bool = False) -> str:
+    """A stream's SSRC: 0 (live) or 1 (history), the domain's digits 4-8, a 4-digit sequence
+    (annex F)."""
+    return f"{1 if playback else 0}{domain[3:8]}{n % 10000:04d}"
 
 
 # --- RTP ------------------------------------------------------------------------------------

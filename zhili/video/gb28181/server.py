@@ -12,6 +12,7 @@ import itertools
 import logging
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -23,8 +24,11 @@ from zhili.video.gb28181 import digest, manscdp, sip
 from zhili.video.gb28181.alarms import Alarm, alarm_from, alarm_hook
 from zhili.video.gb28181.catalogs import Catalogs
 from zhili.video.gb28181.endpoint import Address, Endpoint
+from zhili.video.gb28181.keepalives import Keepalives
 from zhili.video.gb28181.live import Live, LiveError
+from zhili.video.gb28181.manscdp import RecordItem
 from zhili.video.gb28181.ptz import ptz_command
+from zhili.video.gb28181.records import Records
 from zhili.video.models import Camera, CameraStatus, Device
 
 log = logging.getLogger(__name__)
@@ -42,6 +46,7 @@ class Config:
     keepalive_interval: float = 60.0
     keepalive_missed: int = 3
     media_host: str = ""  # where devices send media; the SIP host when empty
+    record_timeout: float = 8.0  # a RecordInfo query's every answer in by then
 
     @classmethod
     def from_settings(cls, *, host: str | None = None, port: int | None = None) -> "Config":
@@ -54,6 +59,7 @@ class Config:
             keepalive_interval=settings.GB28181_KEEPALIVE_INTERVAL,
             keepalive_missed=settings.GB28181_KEEPALIVE_MISSED,
             media_host=settings.GB28181_MEDIA_HOST,
+            record_timeout=settings.GB28181_RECORD_TIMEOUT,
         )
 
 
@@ -69,6 +75,8 @@ class Platform:
         self.endpoint: Endpoint | None = None
         self.tasks: set[asyncio.Task[object]] = set()
         self.live = Live(self)
+        self.keepalives = Keepalives()
+        self.records = Records()
 
     async def start(self) -> Address:
         self.endpoint = await Endpoint.open(self.config.host, self.config.port, self.on_request)
@@ -85,19 +93,42 @@ class Platform:
         return sip.Party(self.config.server_id, self.config.domain, host, port)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Serve until `stop` is set, sweeping for silent devices a few times an interval."""
+        """Serve until `stop` is set: the keepalives answered from memory written about once a
+        second, a sweep for silent devices a few times an interval."""
         tick = max(0.05, min(self.config.keepalive_interval / 4, 10.0))
+        flush_every = min(tick, 1.0)
+        loop = asyncio.get_running_loop()
+        sweep_at = loop.time()
         while not stop.is_set():
-            await self.sweep()
+            if loop.time() >= sweep_at:
+                await self.sweep()
+                sweep_at = loop.time() + tick
+            else:
+                await self.flush()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=tick)
+                await asyncio.wait_for(stop.wait(), timeout=flush_every)
+        await self.flush()
         await self.live.close()
 
     async def sweep(self) -> list[str]:
         await self.catalogs.flush_stale()
-        return await sync_to_async(_sweep)(
+        await self.flush()  # the sweep reads keepalive_at: what was answered is written first
+        codes = await sync_to_async(_sweep)(
             self.config.keepalive_interval, self.config.keepalive_missed
         )
+        self.keepalives.forget(codes)
+        return codes
+
+    async def flush(self) -> None:
+        """Write the keepalives answered from memory; one that came from a device taken offline
+        meanwhile (by another sweep) goes through the register as it would have."""
+        seen, channels = self.keepalives.take()
+        if not seen:
+            return
+        lost = await sync_to_async(devices.keepalives_record)(seen=seen, channels=channels)
+        self.keepalives.forget(lost)
+        for code in lost:
+            await self._keepalive(code)
 
     def close(self) -> None:
         for task in self.tasks:
@@ -137,6 +168,7 @@ class Platform:
         extra = [("Date", date), ("Expires", str(expires))]
         if expires == 0:
             await sync_to_async(devices.device_unregister)(code=code)
+            self.keepalives.forget([code])
             self.addresses.pop(code, None)
             self.answer(request, addr, 200, extra=extra)
             return
@@ -158,6 +190,7 @@ class Platform:
         await sync_to_async(devices.device_register)(
             code=code, host=addr[0], port=addr[1], transport=transport, expires=expires
         )
+        self.keepalives.trust(code)
 
     # --- MESSAGE ----------------------------------------------------------------------------
 
@@ -176,16 +209,30 @@ class Platform:
         self.answer(request, addr, 200)
         if doc.cmd_type == "Catalog" and doc.root in ("Response", "Notify"):
             await self.catalogs.add(code, doc)
+        elif kind == ("Response", "RecordInfo"):
+            self.records.add(doc)
+        elif kind == ("Notify", "MediaStatus"):
+            await self.live.media_status(request, doc)
         elif kind == ("Notify", "Alarm"):
             await sync_to_async(self.on_alarm)(alarm_from(doc, code))
 
     async def keepalive(self, request: sip.Request, addr: Address, code: str) -> None:
-        known, revived = await sync_to_async(devices.device_keepalive)(code=code)
+        if self.keepalives.answer(code):  # known online: written at the next flush
+            self.answer(request, addr, 200)
+            self.addresses[code] = addr
+            return
+        known = await self._keepalive(code)
         self.answer(request, addr, 200 if known else 403)
         if known:
             self.addresses[code] = addr
+
+    async def _keepalive(self, code: str) -> bool:
+        known, revived = await sync_to_async(devices.device_keepalive)(code=code)
+        if known:
+            self.keepalives.trust(code)
         if revived:
             self.spawn(self.query_catalog(code))
+        return known
 
     # --- requests to devices ----------------------------------------------------------------
 
@@ -227,6 +274,33 @@ class Platform:
             device, channel, manscdp.ptz_control(channel, next(self.sn), cmd)
         )
         return response.status
+
+    async def record_info(self, channel: str, start: datetime, end: datetime) -> list[RecordItem]:
+        """The channel's recordings between `start` and `end` (§9.7), every part of the answer
+        merged; LiveError `record_timeout` when they are not all in by `record_timeout`."""
+        device = await sync_to_async(self.device_of)(channel)
+        sn = next(self.sn)
+        answers = self.records.expect(sn)
+        span = [timezone.localtime(t).strftime(manscdp.LOCAL_TIME) for t in (start, end)]
+        try:
+            query = manscdp.record_info_query(channel, sn, *span)
+            response = await self.send_message(device, channel, query)
+            if response.status != 200:
+                raise LiveError(f"RecordInfo answered {response.status}", code="invite_refused")
+            return await asyncio.wait_for(answers, timeout=self.config.record_timeout)
+        except TimeoutError:
+            raise LiveError(self._record_timeout(sn), code="record_timeout") from None
+        finally:
+            self.records.forget(sn)
+
+    def _record_timeout(self, sn: int) -> str:
+        batch = self.records.pending.get(sn)
+        if batch is None or batch.total < 0:
+            return f"the device did not answer the RecordInfo query in {self.config.record_timeout:g} s"
+        return (
+            f"the device sent {len(batch.items)} of {batch.total} recordings "
+            f"in {self.config.record_timeout:g} s"
+        )
 
     async def _load_catalog(self, device: str, items: list[manscdp.CatalogItem]) -> None:
         result = await sync_to_async(devices.catalog_load)(device_code=device, items=items)

@@ -2,7 +2,9 @@
 
 It speaks to the platform over real UDP: REGISTER with digest, keepalives every interval,
 the catalog answered in MESSAGEs of at most 20 items, DeviceControl answered (the PTZ
-commands kept in `ptz_log`), alarms sent on demand.
+commands kept in `ptz_log`), alarms sent on demand, RecordInfo answered from `recordings`
+(one file an hour, some hours missing) in MESSAGEs of at most `batch` items, Playback
+INVITEs streamed for their span (`streams`).
 """
 
 import asyncio
@@ -11,6 +13,8 @@ import itertools
 import logging
 import random
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from zhili.video.gb28181 import digest, manscdp, sip
 from zhili.video.gb28181.alarms import Alarm, alarm_notify
@@ -35,6 +39,9 @@ class SimConfig:
     expires: int = 3600
     civil_code: str = "320722"
     seed: int = 28181
+    time_zone: str = "Asia/Shanghai"  # the standard's times are local, written without a zone
+    record_delay: float = 0.0  # seconds before each RecordInfo answer (a slow NVR)
+    records_silent: bool = False  # never answers RecordInfo (a broken NVR)
 
 
 @dataclass
@@ -51,6 +58,7 @@ class Simulator:
         self.tag = sip.new_tag()
         self.keepalives: asyncio.Task[None] | None = None
         self.streams = Streams(self)
+        self.zone = ZoneInfo(self.config.time_zone)
 
     async def start(self) -> Address:
         self.endpoint = await Endpoint.open(self.config.host, self.config.port, self.on_request)
@@ -167,6 +175,8 @@ class Simulator:
         elif (doc.root, doc.cmd_type) == ("Control", "DeviceControl"):
             command, speed = ptz_decode(doc.text("PTZCmd"))
             self.ptz_log.append((doc.device_id, command, speed))
+        elif (doc.root, doc.cmd_type) == ("Query", "RecordInfo") and not self.config.records_silent:
+            await self.send_records(doc)
 
     async def send_catalog(self, sn: int) -> None:
         items = self.channel_items()
@@ -177,6 +187,46 @@ class Simulator:
             )
             await self.send("MESSAGE", body=body)
         self.catalogs_sent += 1
+
+    def recordings(self, channel: str, start: datetime, end: datetime) -> list[manscdp.RecordItem]:
+        """The channel's files between start and end (naive local times, as on the wire): one
+        a whole hour, none after now, and none in the hours its number leaves out (gaps)."""
+        n = int(channel[-7:]) if channel[-7:].isdigit() else 0
+        now = datetime.now(self.zone).replace(tzinfo=None)
+        hour = start.replace(minute=0, second=0, microsecond=0)
+        items = []
+        while hour < min(end, now):
+            if (hour.hour + n) % 7 != 3:
+                begin, stop = max(hour, start), min(hour + timedelta(hours=1), end, now)
+                items.append(self._record(channel, begin, stop))
+            hour += timedelta(hours=1)
+        return items
+
+    def _record(self, channel: str, start: datetime, end: datetime) -> manscdp.RecordItem:
+        name = f"{channel}_{start:%Y%m%d%H%M%S}"
+        return manscdp.RecordItem(
+            device_id=channel,
+            name=name,
+            start_time=start.strftime(manscdp.LOCAL_TIME),
+            end_time=end.strftime(manscdp.LOCAL_TIME),
+            file_path=f"/record/{channel}/{start:%Y%m%d}/{name}.ps",
+            address="模拟硬盘录像机",
+            recorder_id=self.config.device_id,
+        )
+
+    async def send_records(self, doc: manscdp.Doc) -> None:
+        times = [
+            datetime.strptime(doc.text(k)[:19], manscdp.LOCAL_TIME)
+            for k in ("StartTime", "EndTime")
+        ]
+        items = self.recordings(doc.device_id, *times)
+        size, name = self.config.batch, f"模拟通道{doc.device_id[-4:]}"
+        for start in range(0, max(len(items), 1), size):
+            await asyncio.sleep(self.config.record_delay)
+            body = manscdp.record_info_response(
+                doc.device_id, doc.sn, name, len(items), items[start : start + size]
+            )
+            await self.send("MESSAGE", body=body)
 
     async def aclose(self) -> None:
         await self.streams.stop_all()

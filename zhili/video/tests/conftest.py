@@ -5,14 +5,29 @@ v12 owns C (in g121); the county owns D, standing in g211 (village v21);
 v21 owns E, not placed yet.
 """
 
+import asyncio
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 import pytest
 from django.utils import timezone
 
-from zhili.conftest import Tree
+from zhili.conftest import Tree, wait_until
 from zhili.orgs.models import Organization
+from zhili.video.gateway import janus
+from zhili.video.gb28181.control import serve_control
 from zhili.video.models import Camera, CameraKind, CameraStatus, Protocol
 from zhili.video.services import camera_save
-from zhili.video.tests.engines import Cameras, gateway, janus_server, rtsp_cameras  # noqa: F401  (fixtures)
+from zhili.video.tests.engines import (  # noqa: F401  (fixtures)
+    Cameras,
+    JanusServer,
+    gateway,
+    janus_server,
+    onvif_cameras,
+    rtsp_cameras,
+)
+from zhili.video.tests.test_gb28181_server import NVR, Rig, rig
 from zhili.web.tests.conftest import browser, page, session_cookies  # noqa: F401  (fixtures)
 
 CODES = {
@@ -50,3 +65,56 @@ def go_live(camera: Camera, cams: Cameras, number: int = 1) -> Camera:
     camera.status, camera.last_seen_at = CameraStatus.ONLINE, timezone.now()
     camera.save()
     return camera
+
+
+@dataclass
+class Running:
+    rig: Rig
+    control_port: int
+    loop: asyncio.AbstractEventLoop
+    stop: asyncio.Event
+
+
+@pytest.fixture
+def gb28181(tree: Tree, settings: object) -> Iterator[Running]:
+    """The SIP server with its control port and one simulated NVR of 4 channels, registered,
+    in a thread of its own (the web process would reach it over TCP the same way)."""
+    started: list[Running] = []
+    ready = threading.Event()
+
+    async def serve() -> None:
+        async with rig(channels=4) as r:
+            control = await serve_control(r.platform, 0)
+            stop = asyncio.Event()
+            port = control.sockets[0].getsockname()[1]
+            started.append(Running(r, port, asyncio.get_running_loop(), stop))
+            assert await r.sim.register() == 200
+            ready.set()
+            await stop.wait()
+            control.close()
+
+    thread = threading.Thread(target=asyncio.run, args=(serve(),), daemon=True)
+    thread.start()
+    assert ready.wait(20), "the GB/T 28181 server did not start"
+    running = started[0]
+    settings.GB28181_CONTROL_PORT = running.control_port  # type: ignore[attr-defined]
+    wait_until(lambda: Camera.objects.filter(device_code=NVR).count() == 4, 10, "the catalog")
+    try:
+        yield running
+    finally:
+        running.loop.call_soon_threadsafe(running.stop.set)
+        thread.join(20)
+
+
+def media_age(server: JanusServer, stream_id: int) -> int | None:
+    info = mountpoint(server, stream_id) or {}
+    ages = [m.get("age_ms") for m in info.get("media", [])]  # type: ignore[attr-defined]
+    return next((a for a in ages if isinstance(a, int)), None)
+
+
+def mountpoint(server: JanusServer, stream_id: int) -> dict[str, object] | None:
+    with janus.streaming(server.gateway()) as handle:
+        try:
+            return handle.admin({"request": "info", "id": stream_id})["info"]  # type: ignore[return-value]
+        except janus.GatewayRefused:
+            return None

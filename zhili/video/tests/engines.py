@@ -1,6 +1,7 @@
-"""The real video engines the tests run: Janus (Debian's `janus`) and the simulated RTSP
-cameras (zhili/video/sim/rtsp.py on Debian's Python with GStreamer). One of each per test
-process (xdist worker), on free ports, for the session.
+"""The real video engines the tests run: Janus (Debian's `janus`), the simulated RTSP
+cameras (zhili/video/sim/rtsp.py on Debian's Python with GStreamer) and the simulated ONVIF
+cameras (zhili/video/sim/onvif.py, the standard library only). One of each per test process
+(xdist worker), on free ports, for the session.
 
 Without them a test is skipped on a developer's machine and failed on CI (CI=true), the rule
 browser tests follow (zhili.conftest.require_browser): `make test` installs them as root.
@@ -8,18 +9,30 @@ browser tests follow (zhili.conftest.require_browser): `make test` installs them
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from zhili.conftest import free_port, on_ci
-from zhili.video.engines import camera_command, gstreamer_ready, listening, running
+from zhili.video.engines import (
+    camera_command,
+    gstreamer_ready,
+    listening,
+    onvif_command,
+    running,
+)
 from zhili.video.gateway import config, janus
 
 TOKEN_SECRET = "test-token-secret"
 ADMIN_KEY = "test-admin-key"
+ONVIF_USERNAME, ONVIF_PASSWORD = "admin", "test-onvif-secret"
+ADMIN_SECRET = "test-admin-secret"
+# Janus's event handler is on; a test that needs its events (zhili/rooms) points it at its
+# live server through the admin API (zhili/rooms/tests/conftest.py: `janus_events`).
+EVENTS_SECRET = "test-events-secret"
 
 
 def require_engine(present: bool, what: str) -> None:
@@ -31,6 +44,18 @@ def require_engine(present: bool, what: str) -> None:
     pytest.skip(message)
 
 
+def own_clock() -> dict[str, str]:
+    """This process's environment without Debian's faketime (its LD_PRELOAD library and
+    settings): a simulated camera is another machine with a clock of its own. Under
+    `make test-days`, GStreamer's RTSP server on the moved clock never answered Janus's PLAY
+    (CI, 2026-12-03: "Couldn't send PLAY request: Timeout was reached")."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("FAKETIME") and not (name == "LD_PRELOAD" and "faketime" in value)
+    }
+
+
 def _worker_number() -> int:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
     return int(worker.removeprefix("gw") or 0)
@@ -40,6 +65,7 @@ def _worker_number() -> int:
 class JanusServer:
     api_url: str
     ws_url: str
+    admin_url: str = ""
 
     def gateway(self) -> janus.Gateway:
         return janus.Gateway(self.api_url, self.ws_url, TOKEN_SECRET, ADMIN_KEY)
@@ -55,19 +81,24 @@ def janus_config(folder: Path, rtp_low: int) -> config.JanusConfig:
         mountpoint_ports=(rtp_low + 200, rtp_low + 399),
         token_secret=TOKEN_SECRET,
         admin_key=ADMIN_KEY,
-        admin_secret="test-admin-secret",
+        admin_secret=ADMIN_SECRET,
+        events_url="http://127.0.0.1:9/nowhere",
+        events_secret=EVENTS_SECRET,
     )
 
 
 @pytest.fixture(scope="session")
 def janus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JanusServer]:
     require_engine(shutil.which("janus") is not None, "janus (apt-get install janus)")
-    # Each worker's media ports apart from the others'.
-    settings = janus_config(tmp_path_factory.mktemp("janus"), 30000 + 400 * _worker_number())
+    # Each worker's media ports apart from the others' (ZHILI_TEST_RTP_BASE moves a whole run's
+    # apart from another run's on the same machine).
+    base = int(os.environ.get("ZHILI_TEST_RTP_BASE", "30000"))
+    settings = janus_config(tmp_path_factory.mktemp("janus"), base + 400 * _worker_number())
     config.write(settings)
     server = JanusServer(
         api_url=f"http://127.0.0.1:{settings.http_port}/janus",
         ws_url=f"ws://127.0.0.1:{settings.ws_port}/",
+        admin_url=f"http://127.0.0.1:{settings.admin_port}/admin",
     )
     log = settings.folder / "janus.log"
     with running(config.command(settings), log, lambda: janus.ping(server.gateway()), "Janus"):
@@ -101,5 +132,36 @@ def rtsp_cameras(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cameras]:
     )
     port = free_port()
     log = tmp_path_factory.mktemp("cameras") / "cameras.log"
-    with running(camera_command(port, 4), log, lambda: listening(port), "the cameras"):
+    with running(
+        camera_command(port, 4), log, lambda: listening(port), "the cameras", env=own_clock()
+    ):
         yield Cameras(port)
+
+
+@dataclass(frozen=True)
+class OnvifCameras:
+    """Simulated ONVIF cameras: camera number → the port of its device service."""
+
+    ports: dict[int, int]
+    rtsp: str  # the RTSP server their stream URIs name
+
+    def url(self, number: int) -> str:
+        return f"http://127.0.0.1:{self.ports[number]}/onvif/device_service"
+
+
+@contextmanager
+def onvif_devices(folder: Path, rtsp: str, numbers: Iterable[int]) -> Iterator[OnvifCameras]:
+    ports = {number: free_port() for number in numbers}
+    argv = onvif_command({port: n for n, port in ports.items()}, rtsp, ONVIF_PASSWORD)
+    ready = lambda: all(listening(port) for port in ports.values())  # noqa: E731
+    with running(argv, folder / "onvif.log", ready, "the ONVIF cameras"):
+        yield OnvifCameras(ports, rtsp)
+
+
+@pytest.fixture(scope="session")
+def onvif_cameras(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OnvifCameras]:
+    """Two ONVIF cameras whose stream URIs name an RTSP server that is not pulled (discovery
+    and PTZ only; `onvif_devices` beside `rtsp_cameras` for a live pull)."""
+    folder = tmp_path_factory.mktemp("onvif")
+    with onvif_devices(folder, "rtsp://127.0.0.1:8554", (1, 2)) as devices:
+        yield devices

@@ -54,3 +54,27 @@ def test_groups_are_shown_not_changed_in_the_admin(admin_client: Client, tree: T
     page = admin_client.get(f"/admin/video/cameragroup/{group.pk}/change/")
     assert page.status_code == 200 and "镇区" in page.content.decode()
     assert admin_client.get("/admin/video/cameragroup/add/").status_code == 403
+
+
+def test_an_onvif_camera_needs_its_device_service(admin_client: Client, tree: Tree) -> None:
+    camera = make_camera("32072201001310000001", tree.v11, (34.505, 118.705))
+    url = f"/admin/video/camera/{camera.pk}/change/"
+    form = admin_client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(owner=tree.v11.pk, protocol="onvif", onvif_url="")
+    refused = admin_client.post(url, data)
+    assert refused.status_code == 200  # the form again, not a failed save
+    assert "ONVIF 接入的点位必须填写设备服务地址" in str(refused.context["adminform"].form.errors)
+    data["onvif_url"] = "rtsp://10.3.3.3/onvif/device_service"
+    refused = admin_client.post(url, data)
+    assert "onvif_url" in refused.context["adminform"].form.errors
+    data["onvif_url"] = f"http://{USER}:{SECRET}@10.3.3.3/onvif/device_service"
+    assert admin_client.post(url, data).status_code == 302
+    camera.refresh_from_db()
+    assert camera.onvif_url == "http://10.3.3.3/onvif/device_service"
+    assert (camera.protocol, camera.stream_username, camera.stream_password) == (
+        "onvif",
+        USER,
+        SECRET,
+    )
+    assert SECRET not in admin_client.get(url).content.decode()

@@ -3,6 +3,8 @@ cameras, zhili/video/sim/rtsp.py, on GStreamer) with ffmpeg stream copy into the
 attachments, audited, its progress on the case page; a stream that cannot be reached fails
 without showing its password."""
 
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -10,14 +12,15 @@ from django.utils import timezone
 
 from zhili.cases.models import Case
 from zhili.conftest import Tree, free_port
-from zhili.core.errors import Forbidden, InvalidInput
+from zhili.core.errors import Conflict, Forbidden, InvalidInput
 from zhili.core.models import AuditLog
 from zhili.video.alarms import Alarm, alarm_to_case
 from zhili.video.clips import clip_record, clip_request
 from zhili.video.models import Camera, CameraClip, ClipState
 from zhili.video.services import camera_save
-from zhili.video.tests.engines import Cameras
+from zhili.video.tests.engines import Cameras, onvif_devices
 from zhili.video.tests.test_alarms import X, security, spot  # noqa: F401 - fixtures
+from zhili.video.tests.test_onvif import as_onvif
 
 
 def streaming(camera: Camera, url: str) -> Camera:
@@ -76,12 +79,19 @@ def test_an_unreachable_stream_fails_without_its_password(
     case: Case,
 ) -> None:
     streaming(spot.x, f"rtsp://admin:s3cret@127.0.0.1:{free_port()}/cam")
-    clip = clip_request(actor=personas.dispatcher, case=case, camera_code=X, seconds=2)
-    clip = clip_record(clip.pk)
-    assert clip.state == ClipState.FAILED and clip.attachment is None
-    assert clip.error and "s3cret" not in clip.error
-    assert AuditLog.objects.filter(action="video.clip.fail").exists()
+    clip = queued_then_failed(personas, case)
+    assert "s3cret" not in clip.error
     assert clip_record(clip.pk).state == ClipState.FAILED  # runs once
+
+
+def queued_then_failed(personas: Tree, case: Case) -> CameraClip:
+    """A clip asked for (queued, whatever the camera) that the worker fails, with a reason."""
+    clip = clip_request(actor=personas.dispatcher, case=case, camera_code=X, seconds=2)
+    assert clip.state == ClipState.QUEUED
+    clip = clip_record(clip.pk)
+    assert clip.state == ClipState.FAILED and clip.attachment is None and clip.error
+    assert AuditLog.objects.filter(action="video.clip.fail").exists()
+    return clip
 
 
 def test_the_length_is_checked_and_only_a_handler_or_dispatcher_records(
@@ -102,3 +112,42 @@ def test_the_length_is_checked_and_only_a_handler_or_dispatcher_records(
     unknown = client.post(f"/video/cases/{case.case_no}/clips/", {"camera": "32072201001319999999"})
     assert unknown.status_code == 422  # a camera out of sight or unknown, as a bad input
     assert not CameraClip.objects.exists()
+
+
+@pytest.mark.real_clock
+@pytest.mark.django_db
+def test_the_worker_asks_an_onvif_camera_for_its_stream_then_records(
+    personas: Tree,
+    spot: Tree,  # noqa: F811
+    case: Case,
+    rtsp_cameras: Cameras,
+    tmp_path: Path,
+) -> None:
+    rtsp = rtsp_cameras.url(2).partition("/cam")[0]
+    with onvif_devices(tmp_path, rtsp, (2,)) as devices:
+        camera = as_onvif(spot.x, devices.url(2))
+        clip = clip_request(actor=personas.dispatcher, case=case, camera_code=X, seconds=2)
+        camera.refresh_from_db()
+        assert (clip.state, camera.main_stream) == (ClipState.QUEUED, "")  # no camera asked
+        assert not AuditLog.objects.filter(action="video.camera.discover").exists()
+        clip = clip_record(clip.pk)
+    assert clip.state == ClipState.DONE, clip.error
+    assert clip.attachment is not None and clip.attachment.content_type == "video/mp4"
+    camera.refresh_from_db()
+    assert camera.main_stream == rtsp_cameras.url(2)
+    row = AuditLog.objects.get(action="video.camera.discover")
+    assert (row.actor_id, row.extra["reason"]) == (personas.dispatcher.pk, "clip")
+
+
+def test_an_onvif_camera_that_does_not_answer_fails_the_clip_not_the_request(
+    personas: Tree,
+    spot: Tree,  # noqa: F811
+    case: Case,
+) -> None:
+    as_onvif(spot.x, f"http://127.0.0.1:{free_port()}/onvif/device_service")
+    assert "ONVIF 设备服务" in queued_then_failed(personas, case).error
+    spot.x.onvif_url = ""  # neither a stream nor a way to ask for one: refused at once
+    spot.x.save()
+    with pytest.raises(Conflict) as refused:
+        clip_request(actor=personas.dispatcher, case=case, camera_code=X, seconds=2)
+    assert (refused.value.code, refused.value.field) == ("no_stream", "camera")

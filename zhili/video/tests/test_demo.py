@@ -2,21 +2,25 @@
 The orgs demo and the cameras are loaded once for the module and removed afterwards."""
 
 import io
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
 from pytest_django import DjangoDbBlocker
 
 from config.demo import DEMO_LOADERS
-from zhili.conftest import suite_clock
+from zhili.conftest import free_port, suite_clock
 from zhili.core.models import AuditLog
 from zhili.orgs.demo import load as load_orgs
 from zhili.orgs.demo.data import COUNTY
 from zhili.orgs.models import Grid, Organization, User
-from zhili.video import demo
+from zhili.video import demo, onvif
+from zhili.video.engines import listening, running
 from zhili.video.models import Camera, CameraGrant, CameraGroup
 from zhili.video.selectors import group_list
 
@@ -80,13 +84,23 @@ def test_every_channel_of_the_seed(loaded: dict[str, object]) -> None:
 
 @pytest.mark.django_db
 def test_sixteen_live_streams_and_the_rest_share_or_are_offline() -> None:
-    live = Camera.objects.exclude(main_stream="")
-    assert sorted(live.values_list("main_stream", "sub_stream")) == [
+    rtsp = Camera.objects.exclude(main_stream="")
+    assert sorted(rtsp.values_list("main_stream", "sub_stream")) == [
         (f"rtsp://127.0.0.1:8554/cam{n:02d}/main", f"rtsp://127.0.0.1:8554/cam{n:02d}/sub")
         for n in range(1, 17)
+        if n not in demo.ONVIF_LIVE
     ]
+    # Two are ONVIF cameras: their streams are found when first opened.
+    onvif = Camera.objects.filter(protocol="onvif")
+    assert sorted(onvif.values_list("onvif_url", "main_stream", "ptz")) == [
+        ("http://127.0.0.1:8899/onvif/device_service", "", True),
+        ("http://127.0.0.1:8900/onvif/device_service", "", True),
+    ]
+    assert sorted(onvif.values_list("kind", flat=True)) == ["hd_camera", "lookout"]
+    assert onvif.filter(owner__code=demo.PERSONA_VILLAGE).count() == 1
+    live = rtsp | onvif
     assert set(live.values_list("status", flat=True)) == {"online"}
-    rest = Camera.objects.filter(main_stream="")
+    rest = Camera.objects.filter(main_stream="", protocol="gb28181")
     sharing = rest.filter(shares_stream_of__isnull=False)
     assert set(sharing.values_list("status", flat=True)) == {"online"}
     assert set(sharing.values_list("shares_stream_of", flat=True)) <= set(
@@ -124,3 +138,22 @@ def test_the_demo_police_see_the_countys_cameras(client: Client) -> None:
     client.force_login(User.objects.get(username="police"))
     page = client.get("/api/v1/cameras?limit=1&kind=lookout").json()
     assert page["items"] and page["next_cursor"]
+
+
+@pytest.mark.real_clock
+@pytest.mark.django_db
+def test_the_onvif_cameras_answer_the_simulator_of_the_demo(tmp_path: Path) -> None:
+    """`zhili onvif_sims` (moved to free ports) serves the demo's ONVIF cameras with their
+    login: their streams and PTZ are found (written in this test's transaction only)."""
+    port = free_port()
+    while listening(port + 1):  # the second camera's port must be free too
+        port = free_port()
+    argv = [sys.executable, "-m", "zhili", "onvif_sims", "--port", str(port)]
+    ready = lambda: listening(port) and listening(port + 1)  # noqa: E731
+    with running(argv, tmp_path / "onvif.log", ready, "zhili onvif_sims"):
+        for camera in Camera.objects.filter(protocol="onvif"):
+            index = (urlsplit(camera.onvif_url).port or 0) - demo.ONVIF_PORT
+            camera.onvif_url = f"http://127.0.0.1:{port + index}/onvif/device_service"
+            found = onvif.discover(actor=None, camera=camera, reason="test")
+            assert camera.main_stream == demo.STREAM.format(demo.ONVIF_LIVE[index], "main")
+            assert found.ptz

@@ -12,6 +12,7 @@ from zhili.video.devices import (
     device_register,
     device_unregister,
     devices_sweep,
+    keepalives_record,
 )
 from zhili.video.gb28181.manscdp import CatalogItem
 from zhili.video.models import Camera, Device
@@ -61,6 +62,23 @@ def test_the_channels_last_seen_moves_at_most_every_five_minutes(cameras: Tree) 
     Device.objects.filter(code=NVR).update(keepalive_at=earlier)
     device_keepalive(code=NVR)
     assert Camera.objects.get(code=CODES["a"]).last_seen_at > first  # type: ignore[operator]
+
+
+def test_keepalives_answered_from_memory_are_written_in_one_go(cameras: Tree) -> None:
+    register()
+    other = register("32072201001180000002")
+    Camera.objects.filter(code=CODES["a"]).update(device_code=NVR, status="online")
+    Camera.objects.filter(code=CODES["b"]).update(device_code=other.code, status="online")
+    Device.objects.filter(code=other.code).update(status="offline")  # swept meanwhile
+    at = timezone.now() + timedelta(seconds=30)
+    seen = {NVR: at, other.code: at + timedelta(seconds=0.5)}
+    assert keepalives_record(seen=seen, channels=[NVR, other.code]) == {other.code}
+    assert Device.objects.get(code=NVR).keepalive_at == at  # the earliest of the batch
+    assert Camera.objects.get(code=CODES["a"]).last_seen_at == at
+    swept = Device.objects.get(code=other.code)
+    assert (swept.status, swept.keepalive_at) == ("offline", other.keepalive_at)  # not written
+    assert Camera.objects.get(code=CODES["b"]).last_seen_at is None
+    assert keepalives_record(seen={}) == set()
 
 
 def test_the_sweep_takes_silent_devices_offline_with_their_channels(cameras: Tree) -> None:

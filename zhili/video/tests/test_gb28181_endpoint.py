@@ -1,10 +1,11 @@
 """The UDP SIP endpoint: requests retransmitted until answered, not after a 100 Trying."""
 
 import asyncio
+import time
 
 import pytest
 
-from zhili.video.gb28181 import sip
+from zhili.video.gb28181 import endpoint, sip
 from zhili.video.gb28181.endpoint import Address, Endpoint
 
 
@@ -70,6 +71,27 @@ def test_a_retransmitted_request_gets_the_same_answer_without_being_handled_agai
         second = await asyncio.wait_for(again, timeout=2)
         assert len(seen) == 1
         assert second.headers.get("To") == first.headers.get("To")
+        server.close()
+        client.close()
+
+    asyncio.run(scenario())
+
+
+def test_the_answers_kept_for_retransmissions_expire_and_are_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(endpoint, "MAX_ANSWERS", 10)
+
+    async def scenario() -> None:
+        server, client, _seen = await pair("answer")
+        stale = time.monotonic() - endpoint.ANSWER_MEMORY - 1
+        server.answers = {("old", n, "INVITE", "z9hG4bK"): (b"", stale) for n in range(5)}
+        sent = [invite(client, server) for _ in range(30)]
+        for request in sent:
+            server.send(sip.response_to(request, 200, to_tag="t"), client.address)
+        kept = [key[0] for key in server.answers]
+        assert "old" not in kept and len(kept) == 10
+        assert kept == [r.headers.get("Call-ID") for r in sent[-10:]]  # the newest
         server.close()
         client.close()
 

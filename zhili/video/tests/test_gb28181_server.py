@@ -5,11 +5,15 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.utils import timezone
 
 from zhili.conftest import Tree
+from zhili.video.devices import devices_sweep
 from zhili.video.gb28181 import sip
 from zhili.video.gb28181.alarms import Alarm
 from zhili.video.gb28181.server import Config, Platform
@@ -29,16 +33,21 @@ class Rig:
 
 
 @asynccontextmanager
-async def rig(*, channels: int = 4, interval: float = 60.0) -> AsyncIterator[Rig]:
+async def rig(
+    *, channels: int = 4, interval: float = 60.0, record_timeout: float = 8.0, **device: Any
+) -> AsyncIterator[Rig]:
+    """The platform on a free port and one simulated NVR (`device`: more SimConfig fields)."""
     alarms: list[Alarm] = []
-    config = Config(SERVER, DOMAIN, PASSWORD, "127.0.0.1", 0, interval, 3)
+    config = Config(
+        SERVER, DOMAIN, PASSWORD, "127.0.0.1", 0, interval, 3, record_timeout=record_timeout
+    )
     platform = Platform(config, on_alarm=alarms.append)
     host, port = await platform.start()
     stop = asyncio.Event()
     serving = asyncio.create_task(platform.run(stop))
     server = sip.Party(SERVER, DOMAIN, host, port)
     sim = Simulator(
-        SimConfig(NVR, server, PASSWORD, channels=channels, keepalive_interval=interval)
+        SimConfig(NVR, server, PASSWORD, channels=channels, keepalive_interval=interval, **device)
     )
     await sim.start()
     try:
@@ -106,6 +115,37 @@ def test_three_missed_keepalives_take_the_device_offline_and_one_brings_it_back(
             assert await sync_to_async(channel_statuses)() == {"offline"}
             assert await r.sim.keepalive() == 200
             await until(lambda: device_status() == "online" and channel_statuses() == {"online"})
+
+    asyncio.run(scenario())
+
+
+def test_a_device_swept_by_the_scheduler_is_revived_or_registers_again(tree: Tree) -> None:
+    """Keepalives of an online device are answered from memory; one taken offline by another
+    process (the scheduler's sweep) is found at the server's next flush."""
+
+    async def keepalive_refused(r: Rig) -> None:
+        deadline = time.monotonic() + 5
+        while await r.sim.keepalive() != 403:  # the first may be answered before the flush
+            assert time.monotonic() < deadline, "timed out"
+
+    async def scenario() -> None:
+        async with rig(channels=2) as r:
+            assert await r.sim.register() == 200
+            await until(lambda: channel_statuses() == {"online"})
+            assert await r.sim.keepalive() == 200
+            later = timezone.now() + timedelta(seconds=200)  # three 60 s intervals missed
+            assert await sync_to_async(devices_sweep)(interval=60, missed=3, now=later) == [NVR]
+            assert await sync_to_async(channel_statuses)() == {"offline"}
+            assert await r.sim.keepalive() == 200
+            await until(lambda: device_status() == "online" and channel_statuses() == {"online"})
+            lapsed = timezone.now() + timedelta(
+                hours=2
+            )  # its registration (3600 s), not its keepalives
+            assert await sync_to_async(devices_sweep)(interval=3600, missed=3, now=lapsed) == [NVR]
+            await keepalive_refused(r)
+            assert await r.sim.register() == 200
+            assert await r.sim.keepalive() == 200
+            await until(lambda: device_status() == "online")
 
     asyncio.run(scenario())
 

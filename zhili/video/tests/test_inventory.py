@@ -87,3 +87,29 @@ def test_the_command_prints_progress(tmp_path: Path, tree: Tree) -> None:
     bad = workbook(tmp_path / "bad.xlsx", [["1", "", "", "", "", "", "", "", "", ""]])
     with pytest.raises(CommandError):
         call_command("cameras", "import", str(bad), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_an_onvif_row_gives_its_device_service(tmp_path: Path, tree: Tree) -> None:
+    onvif = ["32072201001310000011", "村口球机", "高清监控", 118.705, 34.505, tree.v11.code,
+             "ONVIF", "", "", "是", "http://ops:Onv1f-pw@10.1.1.9:8080/onvif/device_service"]  # fmt: skip
+    missing = [*onvif[:10], ""]
+    missing[0] = "32072201001310000012"
+    wrong = [*onvif[:10], "rtsp://10.1.1.10/onvif/device_service"]
+    wrong[0] = "32072201001310000013"
+    with pytest.raises(InventoryRejected) as rejected:
+        cameras_import(actor=None, file=workbook(tmp_path / "bad.xlsx", [onvif, missing, wrong]))
+    assert {(e.row, e.column) for e in rejected.value.errors} == {
+        (3, "设备服务地址"),
+        (4, "设备服务地址"),
+    }
+    assert Camera.objects.count() == 0  # all or nothing: the good row waits too
+
+    result = cameras_import(actor=None, file=workbook(tmp_path / "good.xlsx", [onvif]))
+    assert result.created == 1
+    camera = Camera.objects.get()
+    assert (camera.protocol, camera.onvif_url, camera.main_stream) == (
+        "onvif",
+        "http://10.1.1.9:8080/onvif/device_service",
+        "",  # found through ONVIF when first opened
+    )
+    assert (camera.stream_username, camera.stream_password) == ("ops", "Onv1f-pw")

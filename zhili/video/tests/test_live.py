@@ -17,18 +17,10 @@ from zhili.video import live
 from zhili.video.gateway import janus
 from zhili.video.gateway.tokens import sign
 from zhili.video.models import CameraStatus, CameraView, LiveStream
-from zhili.video.tests.conftest import go_live
+from zhili.video.tests.conftest import go_live, mountpoint
 from zhili.video.tests.engines import TOKEN_SECRET, Cameras, JanusServer
 
 pytestmark = [pytest.mark.video_engines, pytest.mark.django_db(transaction=True)]
-
-
-def mountpoint(server: JanusServer, stream_id: int) -> dict[str, object] | None:
-    with janus.streaming(server.gateway()) as handle:
-        try:
-            return handle.admin({"request": "info", "id": stream_id})["info"]  # type: ignore[return-value]
-        except janus.GatewayRefused:
-            return None
 
 
 def test_viewers_share_one_pull_and_it_ends_after_the_last(

@@ -5,10 +5,6 @@ device as the standard's PTZCmd. Real Janus, the real SIP server and simulator o
 GStreamer's PS muxer and demuxer between them; in the browser, the camera page plays it and
 its PTZ buttons turn it while held."""
 
-import asyncio
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -18,60 +14,14 @@ from zhili.conftest import Tree, wait_until
 from zhili.core.errors import Conflict, Unavailable
 from zhili.core.models import AuditLog
 from zhili.video import live
-from zhili.video.gb28181.control import serve_control
 from zhili.video.models import Camera, LiveStream
+from zhili.video.tests.conftest import Running, media_age, mountpoint
 from zhili.video.tests.engines import JanusServer
-from zhili.video.tests.test_gb28181_server import NVR, Rig, rig
-from zhili.video.tests.test_live import mountpoint
+from zhili.video.tests.test_gb28181_server import NVR
 from zhili.video.tests.test_live_browser import assert_plays
 from zhili.web.tests.conftest import ARTIFACTS, login
 
 pytestmark = [pytest.mark.video_engines, pytest.mark.django_db(transaction=True)]
-
-
-@dataclass
-class Running:
-    rig: Rig
-    control_port: int
-    loop: asyncio.AbstractEventLoop
-    stop: asyncio.Event
-
-
-@pytest.fixture
-def gb28181(tree: Tree, settings: object) -> Iterator[Running]:
-    """The SIP server with its control port and one simulated NVR of 4 channels, registered,
-    in a thread of its own (the web process would reach it over TCP the same way)."""
-    started: list[Running] = []
-    ready = threading.Event()
-
-    async def serve() -> None:
-        async with rig(channels=4) as r:
-            control = await serve_control(r.platform, 0)
-            stop = asyncio.Event()
-            port = control.sockets[0].getsockname()[1]
-            started.append(Running(r, port, asyncio.get_running_loop(), stop))
-            assert await r.sim.register() == 200
-            ready.set()
-            await stop.wait()
-            control.close()
-
-    thread = threading.Thread(target=asyncio.run, args=(serve(),), daemon=True)
-    thread.start()
-    assert ready.wait(20), "the GB/T 28181 server did not start"
-    running = started[0]
-    settings.GB28181_CONTROL_PORT = running.control_port  # type: ignore[attr-defined]
-    wait_until(lambda: Camera.objects.filter(device_code=NVR).count() == 4, 10, "the catalog")
-    try:
-        yield running
-    finally:
-        running.loop.call_soon_threadsafe(running.stop.set)
-        thread.join(20)
-
-
-def media_age(server: JanusServer, stream_id: int) -> int | None:
-    info = mountpoint(server, stream_id) or {}
-    ages = [m.get("age_ms") for m in info.get("media", [])]  # type: ignore[attr-defined]
-    return next((a for a in ages if isinstance(a, int)), None)
 
 
 def test_a_gb28181_camera_plays_through_janus_and_gets_its_bye(

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from zhili.core.errors import InvalidInput
@@ -14,6 +15,7 @@ from zhili.core.roles import Action
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
 from zhili.video import live, selectors, walls
+from zhili.video.models import Protocol
 
 
 @requires(Action.CAMERAS_VIEW)
@@ -24,6 +26,10 @@ def camera_detail(request: StaffRequest, code: str) -> HttpResponse:
         "camera": camera,
         "gateway_up": live.gateway_up(),
         "recent_views": selectors.recent_views(user=request.user, camera=camera),
+        # The device's recordings (GB/T 28181); a demo camera's are its source's.
+        "playback": (camera.shares_stream_of or camera).protocol == Protocol.GB28181,
+        "today": timezone.localdate(),
+        "hours": range(0, 24, 3),
     }
     return render(request, "video/camera.html", context)
 

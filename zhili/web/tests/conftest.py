@@ -4,6 +4,7 @@ of every app can use them by name."""
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,15 +51,41 @@ def browser() -> Iterator:
         instance.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 800}, locale="zh-CN")
+@contextmanager
+def watched_page(context: Any, *, accept_dialogs: bool = False) -> Iterator[Any]:
+    """A page of the browser context, closed after use; a script error on it fails the test."""
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    if accept_dialogs:
+        page.on("dialog", lambda dialog: dialog.accept())
     yield page
     context.close()
     assert not errors, f"页面脚本出错：{errors}"
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 800}, locale="zh-CN")
+    with watched_page(context) as page:
+        yield page
+
+
+@contextmanager
+def phone_page_at(browser: Any, geolocation: dict[str, float]) -> Iterator[Any]:
+    """A phone-sized page that allows geolocation and stands at `geolocation`; dialogs are
+    accepted and a script error fails the test."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        geolocation=geolocation,
+        permissions=["geolocation"],
+    )
+    with watched_page(context, accept_dialogs=True) as page:
+        yield page
 
 
 def pump(page: Any) -> Callable[[float], None]:

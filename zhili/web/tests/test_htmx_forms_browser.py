@@ -33,7 +33,14 @@ from zhili.petitions.tests.conftest import advance, registration
 from zhili.receptions.services import appointment_book, ownership_assign
 from zhili.receptions.tests.conftest import county_day, make_petition, rx  # noqa: F401
 from zhili.supervision.services import order_issue_for_case
-from zhili.web.tests.conftest import ARTIFACTS, BROWSER, CHROMIUM, CHROMIUM_ARGS, login
+from zhili.web.tests.conftest import (
+    ARTIFACTS,
+    BROWSER,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    login,
+    watched_page,
+)
 
 pytestmark = BROWSER
 
@@ -428,6 +435,12 @@ NOT_SENT_EMPTY = {
     # 录像取证 beside each nearby camera: its one field empty means the default 60 s; a bad
     # length is answered beside the button naming it (zhili/video/tests/test_clips.py).
     "cases/templates/cases/_detail_body.html": "the clip request: its one field has a default",
+    # 随手记 in a live video room (the page needs Janus and seated parties): an empty or refused
+    # note is answered above the field with the text kept (zhili/rooms/tests/test_recording.py).
+    "rooms/templates/rooms/_notes.html": "a video room's one-field note, tested with Janus",
+    # A meeting room's agenda and minutes: a refusal comes back above the forms with the text
+    # typed kept (zhili/rooms/tests/test_meetings.py).
+    "rooms/templates/rooms/_agenda.html": "a video meeting's agenda, tested with its room",
 }
 
 
@@ -464,13 +477,8 @@ def chromium() -> Iterator[Any]:
 @pytest.fixture
 def tab(chromium: Any) -> Iterator[Any]:
     context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("dialog", lambda dialog: dialog.accept())
-    yield page
-    context.close()
-    assert not errors, f"页面脚本出错：{errors}"
+    with watched_page(context, accept_dialogs=True) as page:
+        yield page
 
 
 @pytest.fixture

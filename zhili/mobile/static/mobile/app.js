@@ -1,6 +1,6 @@
 // Every page of 东海网格通: the service worker, the network badge, the 待发送 list and its
 // flushing (on every page load and whenever the network comes back).
-import { flush, list, remove } from "./outbox.js";
+import { POINT_KINDS, flush, list, remove } from "./outbox.js";
 
 const banner = document.querySelector("[data-testid=banner]");
 const netBadge = document.querySelector("[data-testid=net-status]");
@@ -18,7 +18,15 @@ function showNetwork() {
   netBadge.classList.toggle("off", !online);
 }
 
-const KIND_LABELS = { report: "事件上报", patrol_start: "开始巡查", patrol_points: "巡查轨迹", patrol_end: "结束巡查" };
+const KIND_LABELS = {
+  report: "事件上报",
+  patrol_start: "开始巡查",
+  patrol_points: "巡查轨迹",
+  patrol_end: "结束巡查",
+  force_points: "位置上报",
+  force_status: "状态变更",
+};
+const POINTS_TITLE = { patrol_points: "巡查轨迹", force_points: "位置上报" };
 
 function timeLabel(created) {
   const d = new Date(created / 1000);
@@ -26,12 +34,13 @@ function timeLabel(created) {
   return `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-// One row per record; the points of one patrol (one a minute or so) share a row.
+// One row per record; the points of one patrol (one a minute or so), or of the handheld's
+// positions, share a row.
 function groups(items) {
   const out = [];
   for (const item of items) {
     const last = out[out.length - 1];
-    const same = last && item.kind === "patrol_points" && last[0].kind === "patrol_points";
+    const same = last && POINT_KINDS.has(item.kind) && last[0].kind === item.kind;
     if (same && last[0].url === item.url && !!last[0].error === !!item.error) last.push(item);
     else out.push([item]);
   }
@@ -46,7 +55,7 @@ function row(group) {
   const text = document.createElement("div");
   const title = document.createElement("div");
   const points = group.reduce((n, one) => n + (one.json && one.json.points ? one.json.points.length : 0), 0);
-  title.textContent = item.kind === "patrol_points" ? `巡查轨迹 ${points} 个点` : item.label || item.kind;
+  title.textContent = POINTS_TITLE[item.kind] ? `${POINTS_TITLE[item.kind]} ${points} 个点` : item.label || item.kind;
   const meta = document.createElement("div");
   meta.className = "m-hint";
   const photos = item.files && item.files.length ? ` · ${item.files.length}张照片` : "";
@@ -86,6 +95,17 @@ export async function renderOutbox() {
     box.querySelector("[data-outbox-list]").replaceChildren(...rows.map(row));
   }
   return items;
+}
+
+// Keep the screen on while recording positions (a patrol, a handheld on duty): the page's
+// timers stop when the phone locks. Resolves with the lock, or null where there is none.
+export async function keepScreenOn() {
+  try {
+    if ("wakeLock" in navigator) return await navigator.wakeLock.request("screen");
+  } catch (err) {
+    // refused (battery saver, page hidden): record while the screen is on
+  }
+  return null;
 }
 
 export async function flushNow() {

@@ -6,8 +6,8 @@
 //                  stores it with an id (also the idempotency key the server sees), the
 //                  signed-in user and a creation time; resolves with the stored item.
 //   flush()        sends the current user's items in creation order, one sender at a time
-//                  (a Web Lock across tabs). Consecutive point batches of one patrol go as one
-//                  request. A network error stops the round (the rest stay queued); a JSON 4xx
+//                  (a Web Lock across tabs). Consecutive point batches to one URL (a patrol's
+//                  track, a handheld's positions) go as one request. A network error stops the round (the rest stay queued); a JSON 4xx
 //                  answer marks the item failed (it stays listed, with the reason, until the
 //                  user deletes it); 401 stops and asks the user to sign in again.
 //                  Resolves with {sent: [{item, data}], failed, offline: boolean}.
@@ -134,14 +134,18 @@ function requestFor(item, group) {
   return { method: "POST", headers, body: JSON.stringify(json), credentials: "same-origin" };
 }
 
-// The items sent together with `items[i]`: itself, plus following point batches of one patrol.
+// The kinds whose consecutive items to one URL go as one request of their points: a patrol's
+// track, and a handheld's positions (处置力量).
+export const POINT_KINDS = new Set(["patrol_points", "force_points"]);
+
+// The items sent together with `items[i]`: itself, plus following point batches to its URL.
 function groupAt(items, i) {
   const group = [items[i]];
-  if (items[i].kind !== "patrol_points") return group;
+  if (!POINT_KINDS.has(items[i].kind)) return group;
   let count = items[i].json.points.length;
   for (let j = i + 1; j < items.length; j++) {
     const next = items[j];
-    if (next.kind !== "patrol_points" || next.url !== items[i].url || next.error) break;
+    if (next.kind !== items[i].kind || next.url !== items[i].url || next.error) break;
     if (count + next.json.points.length > MAX_POINTS) break;
     count += next.json.points.length;
     group.push(next);

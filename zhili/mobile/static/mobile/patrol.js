@@ -3,7 +3,7 @@
 // without network arrives whole, once, when the network returns. The running patrol is kept
 // in localStorage, so reloading the page (or reopening the app) carries on recording.
 import { enqueue, uuid, currentUser } from "./outbox.js";
-import { flushNow } from "./app.js";
+import { flushNow, keepScreenOn } from "./app.js";
 
 const panel = document.querySelector("[data-patrol]");
 const idle = panel.querySelector("[data-patrol-idle]");
@@ -83,11 +83,7 @@ function record() {
 }
 
 async function keepAwake() {
-  try {
-    if ("wakeLock" in navigator) wakeLock = await navigator.wakeLock.request("screen");
-  } catch (err) {
-    wakeLock = null;
-  }
+  wakeLock = await keepScreenOn();
 }
 
 function track() {

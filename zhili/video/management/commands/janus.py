@@ -31,6 +31,9 @@ def local_config() -> config.JanusConfig:
         token_secret=settings.JANUS_TOKEN_SECRET,
         admin_key=settings.JANUS_ADMIN_KEY,
         admin_secret=settings.JANUS_ADMIN_SECRET,
+        # The rooms' attendance (zhili/rooms): joins and leaves posted as Janus sees them.
+        events_url=settings.JANUS_EVENTS_URL,
+        events_secret=settings.JANUS_EVENTS_SECRET,
     )
 
 

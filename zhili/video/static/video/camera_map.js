@@ -189,13 +189,7 @@
   }
 
   function load() {
-    fetch(config.pointsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then((response) => {
-        if (!response.ok) {
-          throw new Error(`HTTP ${response.status}`);
-        }
-        return response.json();
-      })
+    zhiliMap.getJson(config.pointsUrl)
       .then((body) => {
         timing.fetched = performance.now() - started;
         unplaced = body.unplaced || 0;

@@ -7,93 +7,7 @@
 
   var FRAME_TIMEOUT_MS = 8000; // no frame by then: 拉流超时
   var BEAT_MS = 15000; // the platform closes a view it has not heard from in 45 s
-  var counter = 0;
-
-  function csrfToken() {
-    // The page's CSRF token, given to htmx on <body> (web/base.html).
-    try {
-      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
-    } catch (error) {
-      return "";
-    }
-  }
-
-  function api(path, body) {
-    return fetch(path, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify(body || {}),
-      keepalive: true,
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) {
-          var error = new Error(data.message || data.detail || ("HTTP " + response.status));
-          error.code = data.code || String(response.status);
-          throw error;
-        }
-        return data;
-      });
-    });
-  }
-
-  // A Janus session over one WebSocket: requests matched to answers by transaction.
-  function JanusSocket(url, token) {
-    this.url = url;
-    this.token = token;
-    this.pending = {};
-    this.onevent = function () {};
-  }
-
-  JanusSocket.prototype.open = function () {
-    var self = this;
-    return new Promise(function (resolve, reject) {
-      var socket = new WebSocket(self.url, "janus-protocol");
-      self.socket = socket;
-      socket.onopen = function () { resolve(); };
-      socket.onerror = function () { reject(new Error("gateway_unreachable")); };
-      socket.onclose = function () { self.onevent({ janus: "closed" }); };
-      socket.onmessage = function (message) { self.receive(JSON.parse(message.data)); };
-    });
-  };
-
-  JanusSocket.prototype.receive = function (message) {
-    var waiting = this.pending[message.transaction];
-    if (waiting && message.janus !== "ack") {
-      delete this.pending[message.transaction];
-      if (message.janus === "error") waiting.reject(new Error(message.error.reason));
-      else waiting.resolve(message);
-      return;
-    }
-    if (!waiting) this.onevent(message);
-  };
-
-  JanusSocket.prototype.send = function (message) {
-    var self = this;
-    var transaction = "t" + (++counter);
-    message.transaction = transaction;
-    message.token = this.token;
-    if (this.session) message.session_id = this.session;
-    if (this.handle && message.janus !== "create" && message.janus !== "attach") {
-      message.handle_id = this.handle;
-    }
-    return new Promise(function (resolve, reject) {
-      self.pending[transaction] = { resolve: resolve, reject: reject };
-      self.socket.send(JSON.stringify(message));
-    });
-  };
-
-  JanusSocket.prototype.close = function () {
-    if (this.keepalive) clearInterval(this.keepalive);
-    if (this.socket && this.socket.readyState === WebSocket.OPEN) {
-      if (this.session) {
-        this.socket.send(JSON.stringify({
-          janus: "destroy", transaction: "bye", token: this.token, session_id: this.session,
-        }));
-      }
-      this.socket.close();
-    }
-  };
+  var api = window.ZhiliApi.post; // web/api.js
 
   // One tile: a camera playing in a <video>, with its state written on it.
   function Player(tile) {
@@ -111,13 +25,24 @@
   };
 
   Player.prototype.play = function (code, quality) {
+    return this.open(code, "live", { quality: quality });
+  };
+
+  // A GB/T 28181 camera's recording between start and end (naive local times, the platform's
+  // zone): its own stream, beaten and stopped like live.
+  Player.prototype.playback = function (code, start, end) {
+    this.tile.dataset.span = start + "/" + end;
+    return this.open(code, "playback", { start: start, end: end });
+  };
+
+  Player.prototype.open = function (code, what, body) {
     var self = this;
     this.stop();
     this.code = code;
     this.tile.dataset.camera = code;
     this.show("正在连接…", "opening");
     var started = performance.now();
-    return api("/api/v1/cameras/" + encodeURIComponent(code) + "/live", { quality: quality })
+    return api("/api/v1/cameras/" + encodeURIComponent(code) + "/" + what, body)
       .then(function (live) {
         self.live = live;
         self.beat = setInterval(function () { self.heartbeat(); }, BEAT_MS);
@@ -128,17 +53,13 @@
 
   Player.prototype.watch = function (live, started) {
     var self = this;
-    var janus = new JanusSocket(live.gateway, live.token);
+    var janus = new window.ZhiliJanus.Session(live.gateway, live.token); // web/janus.js
     this.janus = janus;
     var pc = new RTCPeerConnection({ iceServers: [] });
     this.pc = pc;
     pc.ontrack = function (event) {
       if (!self.video.srcObject) self.video.srcObject = new MediaStream();
       self.video.srcObject.addTrack(event.track);
-    };
-    pc.onicecandidate = function (event) {
-      janus.send({ janus: "trickle", candidate: event.candidate || { completed: true } })
-        .catch(function () {});
     };
     this.video.onplaying = function () {
       clearTimeout(self.timer);
@@ -148,19 +69,15 @@
     this.timer = setTimeout(function () {
       self.fail({ code: "stream_timeout", message: FRAME_TIMEOUT_MS / 1000 + " 秒内未收到画面" });
     }, FRAME_TIMEOUT_MS);
-    janus.onevent = function (message) { self.janusEvent(message); };
+    janus.onclose = function () { self.janusEvent({ janus: "closed" }); };
     return janus.open()
-      .then(function () { return janus.send({ janus: "create" }); })
-      .then(function (answer) {
-        janus.session = answer.data.id;
-        janus.keepalive = setInterval(function () {
-          janus.send({ janus: "keepalive" }).catch(function () {});
-        }, 25000);
-        return janus.send({ janus: "attach", plugin: "janus.plugin.streaming" });
+      .then(function () {
+        return janus.attach("janus.plugin.streaming", function (message) { self.janusEvent(message); });
       })
-      .then(function (answer) {
-        janus.handle = answer.data.id;
-        return janus.send({ janus: "message", body: { request: "watch", id: live.stream_id } });
+      .then(function (handle) {
+        self.handle = handle;
+        janus.trickle(handle, pc);
+        return janus.send({ janus: "message", body: { request: "watch", id: live.stream_id } }, handle);
       })
       .then(function (answer) { return self.answerOffer(answer); });
   };
@@ -174,7 +91,7 @@
       .then(function () { return self.pc.createAnswer(); })
       .then(function (answer) { return self.pc.setLocalDescription(answer).then(function () { return answer; }); })
       .then(function (answer) {
-        return self.janus.send({ janus: "message", body: { request: "start" }, jsep: answer });
+        return self.janus.send({ janus: "message", body: { request: "start" }, jsep: answer }, self.handle);
       });
   };
 
@@ -195,6 +112,10 @@
     gateway_unavailable: "视频网关未运行",
     gateway_unreachable: "无法连接视频网关",
     stream_timeout: "拉流超时",
+    camera_unreachable: "摄像机无法连接",
+    onvif_auth_failed: "摄像机拒绝登录",
+    record_timeout: "设备未答复录像检索",
+    playback_unsupported: "该点位不支持设备录像回放",
   };
 
   Player.prototype.fail = function (error) {

@@ -1,9 +1,17 @@
 // PTZ buttons on the single view: pressed, the camera turns or zooms; released, it stops
-// (POST /api/v1/cameras/{code}/ptz). A refusal is written under the buttons.
+// (POST /api/v1/cameras/{code}/ptz). A refusal is written under the buttons. The commands of
+// a panel go one after another: a stop never overtakes the move it ends (an ONVIF camera's
+// move is a few requests to the camera, a quick release could otherwise arrive first).
 (function () {
   "use strict";
 
   function send(panel, command) {
+    var previous = panel._ptzQueue || Promise.resolve();
+    panel._ptzQueue = previous.then(function () { return post(panel, command); }, function () { return post(panel, command); });
+    return panel._ptzQueue;
+  }
+
+  function post(panel, command) {
     var token = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
     var speed = parseInt(panel.querySelector("[name=speed]").value, 10);
     return fetch("/api/v1/cameras/" + encodeURIComponent(panel.dataset.ptz) + "/ptz", {

@@ -93,12 +93,8 @@
   function load() {
     const query = new URLSearchParams(new FormData(filter)).toString();
     count.textContent = "正在加载事件…";
-    fetch(`${config.pointsUrl}?${query}`, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then((response) => response.json().then((body) => ({ ok: response.ok, body })))
-      .then(({ ok, body }) => {
-        if (!ok) {
-          throw new Error(body.detail || "加载失败");
-        }
+    zhiliMap.getJson(`${config.pointsUrl}?${query}`)
+      .then((body) => {
         points = body.points;
         labels = { states: body.states, cards: body.cards };
         detailUrl = body.detailUrl;
@@ -114,17 +110,9 @@
   }
 
   function fitGrids() {
-    zhiliMap.features(config.gridsUrl)
-      .then((features) => {
-        if (!features.length) {
-          return;
-        }
-        const layer = L.geoJSON({ type: "FeatureCollection", features }, {
-          style: { renderer, color: "#90a4ae", weight: 0.5, opacity: 0.6, fillOpacity: 0.03 },
-          interactive: false,
-        }).addTo(map);
-        layer.bringToBack();
-        map.fitBounds(layer.getBounds(), { padding: [8, 8] });
+    zhiliMap.outlines(map, config.gridsUrl, { renderer })
+      .then((layer) => {
+        if (layer) map.fitBounds(layer.getBounds(), { padding: [8, 8] });
       })
       .catch(() => {});
   }

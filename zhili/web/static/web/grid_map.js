@@ -98,13 +98,7 @@
   }
 
   function load() {
-    fetch(config.gridsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then((response) => {
-        if (!response.ok) {
-          throw new Error(`HTTP ${response.status}`);
-        }
-        return response.json();
-      })
+    zhiliMap.getJson(config.gridsUrl)
       .then((collection) => {
         allFeatures = collection.features || [];
         els.demoNote.hidden = !allFeatures.some((f) => f.properties.is_demo);

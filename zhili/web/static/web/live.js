@@ -1,6 +1,7 @@
 /*
- * Live case updates (实时推送): a WebSocket to /ws/cases/ that tells open pages when a case
- * of the user's unit changed (dispatched, returned, carded, ...).
+ * Live updates (实时推送): a WebSocket to /ws/cases/ that tells open pages when a case
+ * of the user's unit changed (dispatched, returned, carded, ...), and what else the server
+ * pushes to the user's unit or to the user (zhili/core/live.py).
  *
  * Contract for pages:
  *   1. Include it once:   <script src="{% static 'web/live.js' %}" defer></script>
@@ -21,6 +22,9 @@
  *      page); an empty value means any update. Put the trigger on the marked element itself
  *      ("zhili:refresh", not "from:body"): htmx events bubble, so a from:body listener would
  *      hear every marked element's event. Other scripts listen for "zhili:case-update".
+ *   Any other message (a force's position, a dispatch to a handheld, ...) is dispatched on
+ *   `document` as a CustomEvent "zhili:live" whose `detail` is the message; its `type` says
+ *   what it is ("forces.position", ...). Only case updates refresh regions and show toasts.
  *   4. A small toast "工单 DH… 已派单" appears top-right and hides itself. A page may turn it
  *      off with <body data-live-toast="off">.
  * The socket reconnects with exponential backoff (1 s … 30 s); a close with code 4401
@@ -107,7 +111,11 @@
     } catch (e) {
       return;
     }
-    if (!detail || detail.type !== "case.update") return;
+    if (!detail || !detail.type) return;
+    if (detail.type !== "case.update") {
+      document.dispatchEvent(new CustomEvent("zhili:live", { detail: detail }));
+      return;
+    }
     document.dispatchEvent(new CustomEvent("zhili:case-update", { detail: detail }));
     refresh(detail);
     toast(detail);

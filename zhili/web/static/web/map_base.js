@@ -4,6 +4,11 @@
  * marked "no-tiles" unless options.markNoTiles is false), options.map being Leaflet's map options;
  * config.tileCrs "gcj02" draws the platform's WGS84 points on an offset national basemap (GCJ-02);
  * zhiliMap.features(url) gives the features of a GeoJSON endpoint (none when it answers an error);
+ * zhiliMap.outlines(map, url, style) draws a GeoJSON endpoint's areas (the grids) as the map's
+ * quiet background, under everything and not clickable, and gives the layer (null when there
+ * are none): the county's shape where no tile server is configured;
+ * zhiliMap.getJson(url) gives a JSON endpoint's answer, or rejects with an Error carrying the
+ * answer's `detail` (or its HTTP status) when it answers an error;
  * zhiliMap.pointPicker(map, options) keeps the point clicked on the map in the form's #id_lat and
  * #id_lng, drawn as a red dot of options.radius, cleared by #point-clear, and calls
  * options.onChange(latlng, text) after each change. */
@@ -90,6 +95,34 @@
       .then((collection) => collection.features || []);
   }
 
+  const OUTLINE = { color: "#90a4ae", weight: 0.5, opacity: 0.6, fillOpacity: 0.03 };
+
+  function outlines(map, url, style) {
+    return features(url).then((found) => {
+      if (!found.length) return null;
+      const layer = L.geoJSON({ type: "FeatureCollection", features: found }, {
+        style: Object.assign({}, OUTLINE, style || {}),
+        interactive: false,
+      }).addTo(map);
+      layer.bringToBack();
+      return layer;
+    });
+  }
+
+  function getJson(url) {
+    return fetch(url, JSON_REQUEST).then((response) =>
+      response
+        .json()
+        .catch(() => ({}))
+        .then((body) => {
+          if (!response.ok) {
+            throw new Error(body.detail || `HTTP ${response.status}`);
+          }
+          return body;
+        }),
+    );
+  }
+
   function pointPicker(map, options) {
     const lat = document.getElementById("id_lat");
     const lng = document.getElementById("id_lng");
@@ -122,5 +155,5 @@
     };
   }
 
-  window.zhiliMap = { create, features, pointPicker, toGcj, fromGcj };
+  window.zhiliMap = { create, features, outlines, getJson, pointPicker, toGcj, fromGcj };
 })();

@@ -1,9 +1,11 @@
-"""The WebSocket that carries live case updates to the open pages (/ws/cases/).
+"""The WebSocket every signed-in page keeps open (/ws/cases/, the name it was born with):
+live updates of cases, forces, incidents and calls (zhili.core.live).
 
-A signed-in user's socket joins the group of their own organization (``org.<code>``, see
-zhili.cases.live). live.py sends each update to every unit on the case's paths, so a unit
-hears about the cases it dispatches or handles and about everything below it; a county-wide
-user (scope "everything") joins the county root's group, which hears about every case.
+A signed-in user's socket joins the group of their own organization (``org.<code>``) and
+their own (``user.<id>``). Pushes go to every unit on a record's paths, so a unit hears about
+what it dispatches or handles and about everything below it; a county-wide user (scope
+"everything") joins the county root's group, which hears about everything. Every message a
+group receives goes to the browser as it is; the browser's messages are ignored.
 
 An anonymous or inactive user is accepted and then closed with code 4401, so that the
 browser sees the code (a refused handshake shows only as 1006) and stops reconnecting.
@@ -15,7 +17,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from zhili.cases.live import Message, group_name
+from zhili.core.live import group_name, user_group
 from zhili.core.scope import scope_for
 from zhili.core.types import Actor
 from zhili.orgs.models import Organization
@@ -38,7 +40,7 @@ def groups_for_user(user: Actor) -> list[str]:
     return [group_name(org.code)] if org is not None else []
 
 
-class CaseUpdatesConsumer(AsyncJsonWebsocketConsumer):
+class LiveConsumer(AsyncJsonWebsocketConsumer):
     joined: list[str]
 
     async def connect(self) -> None:
@@ -53,6 +55,7 @@ class CaseUpdatesConsumer(AsyncJsonWebsocketConsumer):
             await self.accept()
             await self.close(code=NO_ORGANIZATION)
             return
+        groups = [*groups, user_group(user.pk)]
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
         self.joined = groups
@@ -65,5 +68,10 @@ class CaseUpdatesConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         """The socket only talks one way; a client's message is ignored."""
 
-    async def case_update(self, event: Message) -> None:
-        await self.send_json(event)
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """The socket's own messages (websocket.*) go to their handlers; a group's message,
+        whatever its type, goes to the browser as it is."""
+        if message["type"].startswith("websocket."):
+            await super().dispatch(message)
+        else:
+            await self.send_json(message)

@@ -1,0 +1,14 @@
+// The desk's form that opens an incident: the point clicked on the map fills #id_lat/#id_lng.
+(function () {
+  "use strict";
+  const node = document.getElementById("incident-pick");
+  if (!node || !window.zhiliMap) return;
+  const config = JSON.parse(document.getElementById("incident-map-config").textContent);
+  const map = window.zhiliMap.create(node, config, {});
+  window.zhiliMap.pointPicker(map, {
+    radius: 8,
+    onChange: function (latlng, text) {
+      document.getElementById("point-text").firstChild.textContent = latlng ? text + " " : "未选择地点 ";
+    },
+  });
+})();

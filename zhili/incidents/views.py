@@ -1,0 +1,106 @@
+"""The desk's pages of the incidents: the list with the form that opens one, and the
+incident's page (map with rings, nearest forces with 派遣, cameras nearby, tasks, dispatches,
+timeline). The page's script acts through the API and reloads its body on `incident.update`."""
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from zhili.core.dossier import actions_for
+from zhili.core.errors import DomainError
+from zhili.core.pages import or_404, tile_config
+from zhili.core.roles import Action
+from zhili.core.scope import can
+from zhili.incidents import selectors, services, workflow
+from zhili.incidents.forms import OpenForm
+from zhili.incidents.models import IncidentState
+from zhili.orgs.auth import StaffRequest
+from zhili.orgs.views import requires
+
+LIST_SIZE = 100
+# The replay's speeds (times real time).
+REPLAY_SPEEDS = [1, 5, 10, 30, 60]
+
+
+@requires(Action.FORCES_VIEW)
+@require_http_methods(["GET", "POST"])
+def incident_list(request: StaffRequest) -> HttpResponse:
+    state = request.GET.get("state", "")
+    if state not in IncidentState.values:
+        state = ""
+    may_open = can(request.user, Action.FORCES_COMMAND)
+    form = OpenForm(request.POST or None, initial={"case_no": request.GET.get("case_no", "")})
+    status = 200
+    if request.method == "POST" and may_open and form.is_valid():
+        data = form.cleaned_data
+        try:
+            incident = services.incident_open(
+                actor=request.user,
+                category=data["category"].code,
+                title=data["title"],
+                lat=data["lat"],
+                lng=data["lng"],
+                level=data["level"],
+                plan=data["plan"].code if data["plan"] else "",
+                case_no=data["case_no"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return redirect("incidents:detail", number=incident.number)
+    if request.method == "POST":
+        status = 400
+    rows = selectors.incident_rows(user=request.user, state=state)[:LIST_SIZE]
+    context = {
+        "incidents": rows,
+        "state": state,
+        "states": IncidentState.choices,
+        "form": form,
+        "may_open": may_open,
+        "map_config": tile_config(),
+    }
+    return render(request, "incidents/list.html", context, status=status)
+
+
+@requires(Action.FORCES_VIEW)
+@require_GET
+def incident_detail(request: StaffRequest, number: str) -> HttpResponse:
+    incident = or_404(selectors.incident_get, user=request.user, number=number)
+    actions = {t.name for t in actions_for(workflow.KIND, request.user, incident)}
+    rings = selectors.rings(incident)
+    cameras = selectors.cameras_near(user=request.user, incident=incident)
+    config = {
+        "number": incident.number,
+        "lat": incident.lat,
+        "lng": incident.lng,
+        "title": incident.title,
+        "rings": [
+            {"minutes": r.minutes, "radius": r.radius_m, "speed": r.speed_kmh} for r in rings
+        ],
+        "nearestUrl": reverse("api:incident_nearest", args=[incident.number]),
+        "replayUrl": reverse("api:incident_replay", args=[incident.number]),
+        "timelineUrl": reverse("api:incident_timeline", args=[incident.number]),
+        "gridsUrl": reverse("api:grid_collection"),
+        "actionUrl": f"/api/v1/incidents/{incident.number}/actions/",
+        "mayDispatch": "dispatch" in actions,
+        "cameras": [{"code": c.code, "name": c.name, "lat": c.lat, "lng": c.lng} for c in cameras],
+        **tile_config(),
+    }
+    context = {
+        "incident": incident,
+        "tasks": selectors.tasks_of(incident),
+        "dispatches": [
+            (d, d.force.team.team_type.labels().get(d.force.status, d.force.status))
+            for d in selectors.dispatches_of(incident)
+        ],
+        "timeline": selectors.history(incident),
+        "actions": actions,
+        "rings": rings,
+        "cameras": cameras,
+        "camera_radius": settings.INCIDENT_CAMERA_RADIUS_M,
+        "replay_speeds": REPLAY_SPEEDS,
+        "desk_config": config,
+    }
+    return render(request, "incidents/detail.html", context)

@@ -1,0 +1,179 @@
+"""What a user sees of the people register.
+
+- A person is seen by those who hold them: a grid worker or grid leader their own grids'
+  people, a village or township officer their subtree, the county centre and leaders all
+  (zhili.core.scope); out of sight is 404.
+- A special-group role (kinds.KINDS: special) is seen only by the grid, village and township
+  that hold the person, and county-wide by the roles that work with that group (KINDS:
+  works_with, e.g. 司法所 for 社区矫正). `role_visible` is the one place of that rule. Those
+  working roles see the people of their groups and nothing else of the register.
+- Every read of a special-group record writes an audit row (`audit_special_read`).
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from zhili.core.audit import audit
+from zhili.core.errors import Forbidden, InvalidInput, NotFound
+from zhili.core.roles import PERMISSIONS, Action, Role
+from zhili.core.scope import can, role_codes, scope_for
+from zhili.core.selecting import one_or_not_found
+from zhili.orgs.models import Grid
+from zhili.registers.kinds import KINDS
+from zhili.registers.models import Person, PersonRole
+
+MISSING = "未找到该人员，或不在您的可见范围内"
+GRID_ROLES = {Role.GRID_WORKER, Role.GRID_LEADER}
+HOLDER_LEVELS = {"township", "village"}
+
+
+def grid_only(user: Any) -> bool:
+    """A user whose only register roles are a grid's: they see their own grids' people."""
+    codes = role_codes(user)
+    return (
+        bool(codes & GRID_ROLES)
+        and not user.is_superuser
+        and all(code in GRID_ROLES or Action.REGISTERS_VIEW not in _actions(code) for code in codes)
+    )
+
+
+def _actions(role: str) -> set[str]:
+    return PERMISSIONS.get(role, set())
+
+
+def own_grids(user: Any) -> QuerySet[Grid]:
+    return Grid.objects.filter(Q(workers=user) | Q(leader=user)).distinct()
+
+
+def held_q(user: Any) -> Q:
+    """The people `user` holds or reads through the register action (no special rule)."""
+    if not can(user, Action.REGISTERS_VIEW):
+        return Q(pk__in=[])
+    if grid_only(user):
+        return Q(grid__in=own_grids(user).values("pk"))
+    return scope_for(user).q("grid__village__path")
+
+
+def worked_kinds(user: Any) -> set[str]:
+    """The special-group kinds whose working role `user` holds."""
+    return {kind for kind, spec in KINDS.items() if spec.works_with and can(user, spec.works_with)}
+
+
+def people_visible(user: Any) -> QuerySet[Person]:
+    q = held_q(user)
+    kinds = worked_kinds(user)
+    if kinds:
+        open_roles = PersonRole.objects.filter(kind__in=kinds, ended_at__isnull=True)
+        q |= Q(pk__in=open_roles.values("person_id"))
+    return Person.objects.filter(q)
+
+
+def holds(user: Any, person: Person) -> bool:
+    """Whether `user` is of the grid, village or township that holds `person`."""
+    if not can(user, Action.REGISTERS_VIEW):
+        return False
+    if grid_only(user):
+        return own_grids(user).filter(pk=person.grid_id).exists()
+    org = user.organization
+    if org is None or org.level not in HOLDER_LEVELS:
+        return False
+    return person.grid.village.path.startswith(org.path)
+
+
+def role_visible(user: Any, person: Person, kind: str) -> bool:
+    """The one rule of who sees a role of `kind` on `person` (who is in the user's sight)."""
+    spec = KINDS[kind]
+    if not spec.special:
+        return can(user, Action.REGISTERS_VIEW)
+    if spec.works_with and can(user, spec.works_with):
+        return True
+    return holds(user, person)
+
+
+def person_get(user: Any, person_id: int) -> Person:
+    rows = people_visible(user).select_related("grid__village")
+    return one_or_not_found(rows, MISSING, pk=person_id)
+
+
+@transaction.atomic
+def person_roles(user: Any, person: Person, *, include_ended: bool = True) -> list[PersonRole]:
+    """The roles on `person` that `user` may see; each special one read is audited."""
+    rows = person.roles.order_by("ended_at", "-started_at", "-id")
+    if not include_ended:
+        rows = rows.filter(ended_at__isnull=True)
+    seen = [role for role in rows if role_visible(user, person, role.kind)]
+    special = [role.pk for role in seen if KINDS[role.kind].special]
+    if special:
+        audit(user, "registers.special.read", person, roles=special)
+    return seen
+
+
+def role_get(user: Any, person: Person, role_id: int) -> PersonRole:
+    role = one_or_not_found(person.roles.all(), MISSING, pk=role_id)
+    if not role_visible(user, person, role.kind):
+        raise_missing()
+    return role
+
+
+def raise_missing() -> None:
+    raise NotFound(MISSING)
+
+
+def people_list(user: Any, *, grid: str = "", role: str = "", q: str = "") -> QuerySet[Person]:
+    """The people in sight, narrowed by grid code, role kind and `q` (an exact ID number or
+    phone; a name only within a grid, never county-wide)."""
+    rows = people_visible(user).select_related("grid")
+    if grid:
+        rows = rows.filter(grid__code=grid)
+    if role:
+        if role not in KINDS:
+            raise InvalidInput("人员类别无效", field="role")
+        spec = KINDS[role]
+        # Filtering by a special group reveals membership: only its holders and workers may.
+        if spec.special and role not in worked_kinds(user) and not _holder_level(user):
+            raise Forbidden("您无权按该类别查询", field="role")
+        rows = rows.filter(
+            pk__in=PersonRole.objects.filter(kind=role, ended_at__isnull=True).values("person_id")
+        )
+        if spec.special and role not in worked_kinds(user):
+            rows = rows.filter(held_q(user))
+    q = (q or "").strip()
+    if q:
+        if len(q) == 18 and q[:17].isdigit():
+            rows = rows.filter(id_number=q.upper())
+        elif q.replace("-", "").isdigit():
+            rows = rows.filter(phone=q)
+        elif grid:
+            rows = rows.filter(name=q)
+        else:
+            raise InvalidInput("按姓名查询须同时选择网格；也可输入完整身份证号或电话", field="q")
+    return rows
+
+
+def _holder_level(user: Any) -> bool:
+    if grid_only(user):
+        return True
+    org = user.organization
+    return can(user, Action.REGISTERS_VIEW) and org is not None and org.level in HOLDER_LEVELS
+
+
+@transaction.atomic
+def audit_special_list(user: Any, role: str, ids: list[int]) -> None:
+    """A page of a special group's list is a read of its records: audited."""
+    if role in KINDS and KINDS[role].special and ids:
+        audit(user, "registers.special.list", None, kind=role, people=ids)
+
+
+@transaction.atomic
+def audit_role_read(user: Any, person: Person, role: PersonRole) -> None:
+    if KINDS[role.kind].special:
+        audit(user, "registers.special.read", person, roles=[role.pk])
+
+
+def visible_grids(user: Any) -> QuerySet[Grid]:
+    """The grids a user may filter the register by."""
+    if grid_only(user):
+        return own_grids(user).order_by("code")
+    return Grid.objects.filter(scope_for(user).q("village__path")).order_by("code")

@@ -1,0 +1,303 @@
+"""The people register's rules: create (ID checked, duplicates refused with a link), update
+(history row and audit), archive (nothing is deleted), and a person's roles."""
+
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from zhili.core.audit import audit
+from zhili.core.errors import Conflict, InvalidInput, NotFound
+from zhili.core.personal import mask_id_number, mask_phone, validate_id_number, validate_phone
+from zhili.core.roles import Action
+from zhili.core.scope import require
+from zhili.core.types import Actor
+from zhili.orgs.models import Grid
+from zhili.registers import selectors
+from zhili.registers.kinds import KINDS, CareLevel, Kind, clean_details
+from zhili.registers.models import Person, PersonChange, PersonRole, Sex
+
+# GB/T 2260 province-level codes: the first two digits of every resident ID number. (The
+# full six-digit county list changes every year and old codes stay valid on old IDs, so
+# only the province is checked.)
+PROVINCES = frozenset(
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+    ]
+)
+
+TEXT_FIELDS = {
+    "name": 60,
+    "former_names": 120,
+    "ethnicity": 20,
+    "native_place": 100,
+    "marital_status": 20,
+    "political_status": 20,
+    "education": 20,
+    "religion": 20,
+    "occupation": 60,
+    "workplace": 200,
+    "registered_address": 200,
+    "current_address": 200,
+    "house": 120,
+    "room": 40,
+}
+MASKED = {"id_number": mask_id_number, "phone": mask_phone}
+
+
+class DuplicatePerson(Conflict):
+    code = "duplicate"
+
+    def __init__(self, existing: Person):
+        super().__init__("该身份证号码已登记", field="id_number")
+        self.existing = existing
+
+
+def check_id_number(value: str, *, today: date | None = None) -> str:
+    """A resident ID number: GB 11643 check digit and birth date, a birth not in the future
+    and a GB/T 2260 province prefix; a 422 naming ``id_number`` otherwise."""
+    number = validate_id_number(value)
+    if number[:2] not in PROVINCES:
+        raise InvalidInput("身份证号码前两位不是有效的省级行政区划代码", field="id_number")
+    born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    if born > (today or timezone.localdate()) or born.year < 1880:
+        raise InvalidInput("身份证号码中的出生日期不合理", field="id_number")
+    return number
+
+
+def _clean(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    for name, limit in TEXT_FIELDS.items():
+        if name in values and values[name] is not None:
+            text = str(values[name]).strip()
+            if len(text) > limit:
+                raise InvalidInput(f"不能超过{limit}字", field=name)
+            clean[name] = text
+    if creating and not clean.get("name"):
+        raise InvalidInput("请填写姓名", field="name")
+    if "name" in clean and not clean["name"]:
+        raise InvalidInput("请填写姓名", field="name")
+    if values.get("phone"):
+        clean["phone"] = validate_phone(str(values["phone"]))
+    elif "phone" in values and values["phone"] is not None:
+        clean["phone"] = ""
+    if values.get("same_as_registered") is not None:
+        clean["same_as_registered"] = bool(values["same_as_registered"])
+    return clean
+
+
+def _grid(actor: Actor, code: str) -> Grid:
+    """A grid the actor keeps people in: a grid worker's own, an officer's subtree."""
+    if not code:
+        raise InvalidInput("请选择所属网格", field="grid")
+    grid = Grid.objects.select_related("village").filter(code=code).first()
+    probe = Person(grid=grid) if grid else None
+    if grid is None or probe is None or not selectors.holds(actor, probe):
+        raise InvalidInput("网格不存在或不在您的管辖范围内", field="grid")
+    return grid
+
+
+def _shown(field: str, value: Any) -> Any:
+    return MASKED[field](value) if field in MASKED else value
+
+
+def _record(actor: Actor, person: Person, action: str, changes: dict[str, Any]) -> None:
+    PersonChange.objects.create(person=person, actor=actor, action=action, changes=changes)
+    audit(actor, f"registers.person.{action}", person, fields=sorted(changes))
+
+
+@transaction.atomic
+def person_create(*, actor: Actor, values: dict[str, Any]) -> Person:
+    require(actor, Action.REGISTERS_EDIT)
+    number = check_id_number(str(values.get("id_number") or ""))
+    clean = _clean(values, creating=True)
+    grid = _grid(actor, str(values.get("grid") or ""))
+    existing = Person.objects.filter(id_number=number).first()
+    if existing is not None:
+        raise DuplicatePerson(existing)
+    person = Person(
+        id_number=number,
+        birth_date=date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
+        sex=Sex.MALE if int(number[16]) % 2 else Sex.FEMALE,
+        grid=grid,
+        **clean,
+    )
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:  # a concurrent create of the same number
+        raise DuplicatePerson(Person.objects.get(id_number=number)) from exc
+    changes = {k: [None, _shown(k, v)] for k, v in clean.items() if v not in ("", None)}
+    changes["id_number"] = [None, mask_id_number(number)]
+    changes["grid"] = [None, grid.code]
+    _record(actor, person, "create", changes)
+    return person
+
+
+def _editable(actor: Actor, person_id: int) -> Person:
+    require(actor, Action.REGISTERS_EDIT)
+    person = selectors.person_get(actor, person_id)
+    if not selectors.holds(actor, person):
+        raise NotFound(selectors.MISSING)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Actor, person_id: int, values: dict[str, Any]) -> Person:
+    person = _editable(actor, person_id)
+    if person.archived:
+        raise Conflict("该人员已注销，不能修改", field=None)
+    clean = _clean(values, creating=False)
+    if values.get("grid"):
+        clean["grid"] = _grid(actor, str(values["grid"]))
+    changes: dict[str, Any] = {}
+    for field, new in clean.items():
+        old = getattr(person, field)
+        if old != new:
+            if field == "grid":
+                changes[field] = [old.code, new.code]
+            else:
+                changes[field] = [_shown(field, old), _shown(field, new)]
+            setattr(person, field, new)
+    if changes:
+        person.updated_at = timezone.now()
+        person.save()
+        _record(actor, person, "update", changes)
+    return person
+
+
+@transaction.atomic
+def person_archive(*, actor: Actor, person_id: int, why: str) -> Person:
+    person = _editable(actor, person_id)
+    why = (why or "").strip()
+    if not why:
+        raise InvalidInput("请填写注销原因（如迁出、死亡）", field="why")
+    if len(why) > 200:
+        raise InvalidInput("不能超过200字", field="why")
+    if person.archived:
+        raise Conflict("该人员已注销")
+    person.archived, person.archived_at, person.archived_why = True, timezone.now(), why
+    person.save(update_fields=["archived", "archived_at", "archived_why"])
+    _record(actor, person, "archive", {"archived": [False, True], "archived_why": [None, why]})
+    return person
+
+
+def _kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise InvalidInput("人员类别无效", field="kind")
+    return kind
+
+
+def _care(level: str) -> str:
+    if level not in CareLevel.values:
+        raise InvalidInput("关注程度应为 high、normal 或 low", field="care_level")
+    return level
+
+
+@transaction.atomic
+def role_add(
+    *, actor: Actor, person_id: int, kind: str, care_level: str = "normal", details: Any = None
+) -> PersonRole:
+    person = _editable(actor, person_id)
+    kind = _kind(kind)
+    role = PersonRole(
+        person=person,
+        kind=kind,
+        care_level=_care(care_level),
+        details=clean_details(kind, details or {}),
+    )
+    if person.roles.filter(kind=kind, ended_at__isnull=True).exists():
+        raise Conflict(f"该人员已是{Kind(kind).label}", field="kind")
+    role.save()
+    _record(actor, person, "role_add", {"role": [None, kind], "care_level": [None, care_level]})
+    return role
+
+
+@transaction.atomic
+def role_update(
+    *,
+    actor: Actor,
+    person_id: int,
+    role_id: int,
+    care_level: str | None = None,
+    details: Any = None,
+) -> PersonRole:
+    person = _editable(actor, person_id)
+    role = selectors.role_get(actor, person, role_id)
+    if role.ended_at is not None:
+        raise Conflict("该类别已结束，不能修改")
+    changes: dict[str, Any] = {}
+    if care_level is not None and care_level != role.care_level:
+        changes["care_level"] = [role.care_level, _care(care_level)]
+        role.care_level = care_level
+    if details is not None:
+        new = clean_details(role.kind, details)
+        if new != role.details:
+            changes["details"] = [sorted(role.details), sorted(new)]
+            role.details = new
+    if changes:
+        role.save()
+        _record(actor, person, "role_update", {"role": [role.kind, role.kind], **changes})
+    return role
+
+
+@transaction.atomic
+def role_end(*, actor: Actor, person_id: int, role_id: int, why: str) -> PersonRole:
+    person = _editable(actor, person_id)
+    role = selectors.role_get(actor, person, role_id)
+    why = (why or "").strip()
+    if not why:
+        raise InvalidInput("请填写结束原因（如解除矫正）", field="why")
+    if len(why) > 200:
+        raise InvalidInput("不能超过200字", field="why")
+    if role.ended_at is not None:
+        raise Conflict("该类别已结束")
+    role.ended_at, role.ended_why = timezone.now(), why
+    role.save(update_fields=["ended_at", "ended_why"])
+    _record(actor, person, "role_end", {"role": [role.kind, None], "why": [None, why]})
+    return role
+
+
+@transaction.atomic
+def person_reveal(*, actor: Actor, person_id: int, field: str) -> str:
+    """The full ID number or phone of a person in sight; audited (personal_data_reveal)."""
+    from zhili.core.personal import personal_data_reveal
+
+    if field not in MASKED:
+        raise InvalidInput("只能查看身份证号码或电话", field="field")
+    person = selectors.person_get(actor, person_id)
+    return personal_data_reveal(actor=actor, target=person, field=field)

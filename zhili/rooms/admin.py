@@ -1,0 +1,47 @@
+from django.contrib import admin
+
+from zhili.core.admin import HistoryInline, ReadOnlyInline, ViewOnly
+from zhili.rooms.models import AgendaItem, Participant, Recording, Room, RoomEvent
+
+
+class RoomEventInline(HistoryInline):
+    model = RoomEvent
+
+
+class ParticipantInline(ReadOnlyInline):
+    model = Participant
+    # Never the digests, the room token or the seat.
+    fields = (
+        "kind",
+        "display",
+        "note",
+        "user",
+        "organization",
+        "tries",
+        "locked_at",
+        "used_at",
+        "kicked_at",
+        "consent",
+        "consent_at",
+    )
+
+
+class RecordingInline(ReadOnlyInline):
+    model = Recording
+    fields = ("state", "started_at", "stopped_at", "progress", "file", "sha256", "duration_s")
+
+
+class AgendaInline(ReadOnlyInline):
+    model = AgendaItem
+    fields = ("order", "title", "presenter", "minutes", "minutes_by", "minutes_at")
+
+
+@admin.register(Room)
+class RoomAdmin(ViewOnly):
+    """Read-only: rooms change through the rooms services (the pages and the API)."""
+
+    list_display = ["number", "purpose", "title", "state", "starts_at", "host"]
+    list_filter = ["purpose", "state"]
+    search_fields = ["number", "subject", "title"]
+    exclude = ["janus_secret"]
+    inlines = [ParticipantInline, AgendaInline, RecordingInline, RoomEventInline]

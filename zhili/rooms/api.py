@@ -1,0 +1,340 @@
+"""The rooms API: schedule, join (staff, or outside parties by link and code), the page's
+beat and leave, moderation, attendance, and Janus's event handler. Endpoints hold no rules."""
+
+import hmac
+import json
+from datetime import datetime
+from typing import Literal
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.security import HttpBasicAuth
+
+from zhili.core.schemas import ERRORS, ErrorOut
+from zhili.orgs.auth import StaffRequest
+from zhili.rooms import attendance, meetings, recording, selectors, services
+from zhili.rooms.models import AgendaItem, Recording, RecordingState, Room
+from zhili.video.api import GatewayTokenOut
+
+rooms_router = Router(tags=["视频会议室"])
+JOIN_ERRORS = {**ERRORS, 503: ErrorOut}
+
+
+class InviteeIn(Schema):
+    username: str = Field("", description="工作人员账号")
+    name: str = Field("", description="当事人姓名（无账号者，凭一次性链接和六位验证码进入）")
+    note: str = Field("", description="当事人身份，如 申请人、被申请人")
+
+
+class RoomIn(Schema):
+    purpose: Literal["mediation", "reception", "meeting", "training"]
+    subject: str = Field(
+        ..., max_length=64, description="调解：纠纷编号；接访：接访预约编号；会议、培训：名称"
+    )
+    starts_at: datetime
+    invitees: list[InviteeIn] = Field(default_factory=list, max_length=50)
+
+
+class InvitationOut(Schema):
+    display: str
+    link: str
+    code: str = Field(..., description="六位验证码，只在此时给出")
+    join_url: str
+
+
+class RoomCreatedOut(Schema):
+    room_id: str
+    join_url: str
+    invitations: list[InvitationOut]
+
+
+def join_url(room: Room) -> str:
+    return f"/rooms/{room.number}/"
+
+
+def outsider_url(link: str) -> str:
+    return f"/rooms/j/{link}/"
+
+
+@rooms_router.post("/rooms", response={201: RoomCreatedOut, **ERRORS})
+def room_create(request: StaffRequest, body: RoomIn) -> Status:
+    """预约视频会议室（调解、接访、会议、培训）；当事人的链接与验证码只在此时返回一次。"""
+    done = services.room_schedule(
+        actor=request.user,
+        purpose=body.purpose,
+        subject=body.subject,
+        starts_at=body.starts_at,
+        invitees=[services.Invitee(**i.dict()) for i in body.invitees],
+    )
+    invitations = [
+        {
+            "display": i.participant.display,
+            "link": i.link,
+            "code": i.code,
+            "join_url": outsider_url(i.link),
+        }
+        for i in done.invitations
+    ]
+    return Status(
+        201,
+        {"room_id": done.room.number, "join_url": join_url(done.room), "invitations": invitations},
+    )
+
+
+class TicketOut(Schema):
+    gateway: str = Field(..., description="视频网关（Janus）的 WebSocket 地址")
+    room: int = Field(..., description="Janus VideoRoom 房间号")
+    token: str = Field(..., description="网关短时令牌（仅限 VideoRoom）；心跳时换新")
+    room_token: str = Field(..., description="本房间的进入令牌（在房间 allowed 名单上）")
+    feed: int
+    display: str
+    seat: str = Field(..., description="座位凭证：心跳（每 15 秒）与离开用")
+    host: bool
+    expires_at: datetime
+
+
+@rooms_router.post("/rooms/{room_id}/join", response={200: TicketOut, **JOIN_ERRORS})
+def room_join(request: StaffRequest, room_id: str) -> services.Ticket:
+    """工作人员进入会议室（主持人进入即开始）；网关未运行为 503 gateway_unavailable。"""
+    room = selectors.room_get(user=request.user, number=room_id)
+    return services.room_join(actor=request.user, room=room)
+
+
+class OutsiderIn(Schema):
+    link: str = Field(..., max_length=64)
+    code: str = Field(..., max_length=12)
+
+
+@rooms_router.post("/rooms/join", auth=None, response={200: TicketOut, **JOIN_ERRORS})
+def room_join_outsider(request: HttpRequest, body: OutsiderIn) -> services.Ticket:
+    """当事人凭一次性链接和六位验证码进入；验证码错误或链接已用为 403，错误 5 次后链接锁定。"""
+    return services.outsider_join(link=body.link, code=body.code)
+
+
+class SeatIn(Schema):
+    seat: str = Field(..., max_length=64)
+
+
+class SeatBeatOut(GatewayTokenOut):
+    recording: bool = Field(..., description="会议室是否正在录音录像")
+
+
+@rooms_router.post("/rooms/beat", auth=None, response={200: SeatBeatOut, **ERRORS})
+def seat_beat(request: HttpRequest, body: SeatIn) -> attendance.Beat:
+    """在会议室中的心跳（每 15 秒）：返回新的网关令牌与录制状态；45 秒无心跳视为离开。"""
+    return attendance.seat_beat(seat=body.seat)
+
+
+@rooms_router.post("/rooms/leave", auth=None, response={204: None, **ERRORS})
+def seat_leave(request: HttpRequest, body: SeatIn) -> Status:
+    attendance.seat_leave(seat=body.seat)
+    return Status(204, None)
+
+
+class ModerateIn(Schema):
+    participant: int
+    action: Literal["mute", "unmute", "kick"]
+
+
+@rooms_router.post("/rooms/{room_id}/moderate", response={204: None, **JOIN_ERRORS})
+def room_moderate(request: StaffRequest, room_id: str, body: ModerateIn) -> Status:
+    """主持人：静音、取消静音、移出。"""
+    room = selectors.room_get(user=request.user, number=room_id)
+    if body.action == "kick":
+        services.room_kick(actor=request.user, room=room, participant_id=body.participant)
+    else:
+        services.room_mute(
+            actor=request.user,
+            room=room,
+            participant_id=body.participant,
+            mute=body.action == "mute",
+        )
+    return Status(204, None)
+
+
+@rooms_router.post("/rooms/{room_id}/end", response={204: None, **JOIN_ERRORS})
+def room_end(request: StaffRequest, room_id: str) -> Status:
+    """主持人结束会议（全体退出，网关上的房间随之销毁）。"""
+    room = selectors.room_get(user=request.user, number=room_id)
+    services.room_end(actor=request.user, room=room)
+    return Status(204, None)
+
+
+class AttendanceOut(Schema):
+    participant: str
+    organization: str
+    joined_at: datetime
+    left_at: datetime | None
+
+
+@rooms_router.get("/rooms/{room_id}/attendance", response={200: list[AttendanceOut], **ERRORS})
+def room_attendance(request: StaffRequest, room_id: str) -> list[selectors.AttendanceRow]:
+    """出席记录：每人每次进入与离开的时间。"""
+    room = selectors.room_get(user=request.user, number=room_id)
+    return selectors.attendance(user=request.user, room=room)
+
+
+class SeatConsentIn(SeatIn):
+    consent: bool = Field(..., description="是否同意录音录像")
+
+
+class SeatConsentOut(Schema):
+    consent: str = Field(..., description="yes 同意，no 不同意")
+
+
+@rooms_router.post("/rooms/consent", auth=None, response={200: SeatConsentOut, **JOIN_ERRORS})
+def seat_consent(request: HttpRequest, body: SeatConsentIn) -> dict[str, str]:
+    """参会人表示是否同意录音录像（凭座位凭证）；录制中表示不同意则录制停止。"""
+    participant = recording.seat_consent(seat=body.seat, consent=body.consent)
+    return {"consent": participant.consent}
+
+
+class RoomRecordingIn(Schema):
+    action: Literal["start", "stop"]
+
+
+class RoomRecordingOut(Schema):
+    url: str = Field(..., description="MP4 下载地址（转换完成后）")
+    sha256: str
+    duration_s: float
+    started_at: datetime
+    stopped_at: datetime | None
+    state: str = Field(..., description="recording 录制中，converting 转换中，ready，failed")
+    progress: int = Field(..., description="转换进度（%）")
+
+
+def recording_out(room: Room, row: Recording) -> dict[str, object]:
+    url = f"/rooms/{room.number}/recordings/{row.pk}/" if row.state == RecordingState.READY else ""
+    return {
+        "url": url,
+        "sha256": row.sha256,
+        "duration_s": row.duration_s,
+        "started_at": row.started_at,
+        "stopped_at": row.stopped_at,
+        "state": row.state,
+        "progress": row.progress,
+    }
+
+
+@rooms_router.post("/rooms/{room_id}/recording", response={200: RoomRecordingOut, **JOIN_ERRORS})
+def room_recording(request: StaffRequest, room_id: str, body: RoomRecordingIn) -> dict[str, object]:
+    """主持人开始或停止录音录像：开始须在场各方均已同意（否则 409 并写明何人）。"""
+    room = selectors.room_get(user=request.user, number=room_id)
+    if body.action == "start":
+        row = recording.recording_start(actor=request.user, room=room)
+    else:
+        row = recording.recording_stop(actor=request.user, room=room)
+    return recording_out(room, row)
+
+
+@rooms_router.get("/rooms/{room_id}/recordings", response={200: list[RoomRecordingOut], **ERRORS})
+def room_recordings(request: StaffRequest, room_id: str) -> list[dict[str, object]]:
+    """会议录像：下载地址、SHA-256、时长、开始时间与转换进度。"""
+    room = selectors.room_get(user=request.user, number=room_id)
+    return [recording_out(room, row) for row in room.recordings.all()]
+
+
+class UnitAttendanceOut(Schema):
+    organization: str
+    code: str
+    status: Literal["present", "late", "absent"] = Field(
+        ..., description="present 出席，late 迟到（开始 5 分钟后才进入），absent 缺席"
+    )
+    joined_at: datetime | None = Field(..., description="本单位首次进入")
+    left_at: datetime | None = Field(..., description="本单位最后离开；仍在会中为空")
+    came: list[str] = Field(..., description="出席人员")
+    invited: list[str] = Field(..., description="受邀人员")
+
+
+@rooms_router.get(
+    "/rooms/{room_id}/attendance/organizations",
+    response={200: list[UnitAttendanceOut], **ERRORS},
+)
+def room_units(request: StaffRequest, room_id: str) -> list[meetings.UnitAttendance]:
+    """按单位统计的出席情况：受邀单位出席、迟到或缺席，及首次进入与最后离开时间。"""
+    room = selectors.room_get(user=request.user, number=room_id)
+    return meetings.units_view(user=request.user, room=room)
+
+
+class AgendaIn(Schema):
+    title: str = Field(..., max_length=meetings.TITLE_MAX, description="议题")
+    presenter: str = Field("", max_length=meetings.PRESENTER_MAX, description="汇报人")
+
+
+class AgendaOut(Schema):
+    id: int
+    order: int
+    title: str
+    presenter: str
+    minutes: str
+    minutes_at: datetime | None
+
+
+class MinutesIn(Schema):
+    minutes: str = Field(..., max_length=meetings.MINUTES_MAX, description="纪要")
+
+
+@rooms_router.get("/rooms/{room_id}/agenda", response={200: list[AgendaOut], **ERRORS})
+def room_agenda(request: StaffRequest, room_id: str) -> list[AgendaItem]:
+    """会议议程：议题、汇报人与纪要。"""
+    room = selectors.room_get(user=request.user, number=room_id)
+    return list(room.agenda.all())
+
+
+@rooms_router.post("/rooms/{room_id}/agenda", response={201: AgendaOut, **ERRORS})
+def room_agenda_add(request: StaffRequest, room_id: str, body: AgendaIn) -> Status:
+    """主持人增加议程（会议结束前）。"""
+    room = selectors.room_get(user=request.user, number=room_id)
+    item = meetings.agenda_add(
+        actor=request.user, room=room, title=body.title, presenter=body.presenter
+    )
+    return Status(201, item)
+
+
+@rooms_router.post("/rooms/{room_id}/agenda/{item_id}/minutes", response={200: AgendaOut, **ERRORS})
+def room_agenda_minutes(
+    request: StaffRequest, room_id: str, item_id: int, body: MinutesIn
+) -> AgendaItem:
+    """主持人或参会工作人员记录一项议程的纪要（会中或会后）。"""
+    room = selectors.room_get(user=request.user, number=room_id)
+    return meetings.agenda_minutes(
+        actor=request.user, room=room, item_id=item_id, minutes=body.minutes
+    )
+
+
+class RoomNoteIn(Schema):
+    text: str = Field(..., max_length=recording.NOTE_MAX)
+
+
+class RoomNoteOut(Schema):
+    text: str
+    offset_s: float | None = Field(..., description="录制中所记：在录像中的秒数")
+    at: datetime
+
+
+@rooms_router.post("/rooms/{room_id}/notes", response={201: RoomNoteOut, **ERRORS})
+def room_note(request: StaffRequest, room_id: str, body: RoomNoteIn) -> Status:
+    """主持人或受邀工作人员的记录；录制中所记带录像时间点。"""
+    room = selectors.room_get(user=request.user, number=room_id)
+    return Status(201, recording.room_note(actor=request.user, room=room, text=body.text))
+
+
+class JanusAuth(HttpBasicAuth):
+    """Janus's event handler signs in with the user and secret of its configuration."""
+
+    def authenticate(self, request: HttpRequest, username: str, password: str) -> bool:
+        secret = settings.JANUS_EVENTS_SECRET
+        return bool(secret) and hmac.compare_digest(password, secret)
+
+
+@rooms_router.post(
+    "/rooms/janus-events", auth=JanusAuth(), include_in_schema=False, response={204: None}
+)
+def janus_events(request: HttpRequest) -> Status:
+    try:
+        events = json.loads(request.body or b"[]")
+    except ValueError:
+        events = []
+    attendance.janus_events(events if isinstance(events, list) else [events])
+    return Status(204, None)

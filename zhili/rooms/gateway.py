@@ -1,0 +1,157 @@
+"""The rooms on Janus's VideoRoom plugin: create with the `admin_key` and an `allowed` list,
+add and remove a participant's token, moderate, kick, destroy.
+
+Every call is made outside any database transaction (as the live view's, zhili/video/live.py):
+a slow or dead gateway never holds a lock. A gateway that cannot be reached is a 503
+`gateway_unavailable`; a request Janus refuses is a `GatewayRefused` for the caller.
+"""
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from zhili.core.errors import Unavailable
+from zhili.video.gateway import janus
+from zhili.video.gateway.janus import Gateway, GatewayDown, GatewayRefused, PluginHandle
+from zhili.video.gateway.tokens import VIDEOROOM, sign
+from zhili.video.live import gateways
+
+NO_SUCH_ROOM = 426
+ROOM_EXISTS = 427
+# A room holds at most this many publishers (the biggest meeting of a later issue fits).
+PUBLISHERS = 16
+
+
+def gateway_for(index: int) -> Gateway:
+    found = gateways()
+    return found[index if index < len(found) else 0]
+
+
+@contextmanager
+def videoroom(index: int) -> Iterator[PluginHandle]:
+    try:
+        with janus.videoroom(gateway_for(index)) as handle:
+            yield handle
+    except GatewayDown as exc:
+        raise Unavailable("视频网关未运行，请联系管理员", code="gateway_unavailable") from exc
+
+
+def new_room_id() -> int:
+    """A random id: rooms of several platforms (test databases) may share one Janus."""
+    return secrets.randbelow(2**52) + 1
+
+
+def room_create(index: int, room_id: int, secret: str, title: str, allowed: list[str]) -> None:
+    """The Janus room, private, for the tokens in `allowed`; one that exists already (a second
+    opener) is left as it is."""
+    with videoroom(index) as handle:
+        try:
+            handle.admin(
+                {
+                    "request": "create",
+                    "room": room_id,
+                    "description": title[:100],
+                    "secret": secret,
+                    "is_private": True,
+                    "publishers": PUBLISHERS,
+                    "allowed": allowed,
+                    "audiocodec": "opus",
+                    "videocodec": "vp8",
+                    "notify_joining": True,
+                }
+            )
+        except GatewayRefused as exc:
+            if exc.code != ROOM_EXISTS:
+                raise Unavailable(
+                    f"视频网关拒绝建立会议室：{exc.reason}", code="gateway_unavailable"
+                ) from exc
+
+
+def room_exists(index: int, room_id: int) -> bool:
+    with videoroom(index) as handle:
+        return bool(handle.request({"request": "exists", "room": room_id}).get("exists"))
+
+
+def allow(index: int, room_id: int, secret: str, action: str, tokens: list[str]) -> None:
+    """Add (`action` "add") or remove ("remove") tokens of the room's `allowed` list."""
+    with videoroom(index) as handle:
+        handle.request(
+            {
+                "request": "allowed",
+                "room": room_id,
+                "secret": secret,
+                "action": action,
+                "allowed": tokens,
+            }
+        )
+
+
+def moderate(index: int, room_id: int, secret: str, feed: int, mute: bool) -> None:
+    """Mute or unmute a publisher's audio: our page publishes audio first, its mid is "0"."""
+    with videoroom(index) as handle:
+        handle.request(
+            {
+                "request": "moderate",
+                "room": room_id,
+                "secret": secret,
+                "id": feed,
+                "mid": "0",
+                "mute": mute,
+            }
+        )
+
+
+def kick(index: int, room_id: int, secret: str, feed: int) -> None:
+    with videoroom(index) as handle:
+        handle.request({"request": "kick", "room": room_id, "secret": secret, "id": feed})
+
+
+def record(index: int, room_id: int, secret: str, folder: str | None) -> None:
+    """Start recording every publisher of the room into `folder` (Janus's `edit` with
+    `new_rec_dir`, then `enable_recording`), or stop (`folder` None): Janus closes the files.
+    A room Janus does not have (restarted) or a refusal is a 503 naming Janus's reason."""
+    with _refusal("视频网关拒绝录制"), videoroom(index) as handle:
+        if folder is not None:
+            handle.request(
+                {"request": "edit", "room": room_id, "secret": secret, "new_rec_dir": folder}
+            )
+        handle.request(
+            {
+                "request": "enable_recording",
+                "room": room_id,
+                "secret": secret,
+                "record": folder is not None,
+            }
+        )
+
+
+@contextmanager
+def _refusal(what: str) -> Iterator[None]:
+    try:
+        yield
+    except GatewayRefused as exc:
+        raise Unavailable(f"{what}：{exc.reason}", code="gateway_unavailable") from exc
+
+
+def room_destroy(index: int, room_id: int, secret: str) -> None:
+    """Destroy the room (everyone in it is told); one gone already (a restarted Janus) is fine."""
+    with suppress(GatewayRefused), videoroom(index) as handle:
+        handle.request({"request": "destroy", "room": room_id, "secret": secret})
+
+
+def participants(index: int, room_id: int) -> list[dict[str, object]]:
+    with videoroom(index) as handle:
+        found = handle.request({"request": "listparticipants", "room": room_id})
+    listed = found.get("participants")
+    return listed if isinstance(listed, list) else []
+
+
+def browser_token(plugin: str = VIDEOROOM) -> tuple[str, datetime]:
+    """The Janus token a page presents (for one plugin: the VideoRoom, or the AudioBridge of
+    zhili/intercom), good for VIDEO_TOKEN_SECONDS; the page's beats bring it a fresh one."""
+    expires_at = timezone.now() + timedelta(seconds=settings.VIDEO_TOKEN_SECONDS)
+    return sign(settings.JANUS_TOKEN_SECRET, expires_at=expires_at, plugins=(plugin,)), expires_at

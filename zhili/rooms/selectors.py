@@ -1,0 +1,63 @@
+"""Reads of the rooms, through the room's visibility (zhili/rooms/workflow.py): a room out of
+sight is answered as not found."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+
+from zhili.core.audit import audit
+from zhili.core.dossier.transitions import check_visible
+from zhili.core.errors import NotFound
+from zhili.core.types import Actor
+from zhili.rooms.models import Presence, Recording, RecordingState, Room
+from zhili.rooms.workflow import KIND
+
+
+def room_get(*, user: Actor, number: str) -> Room:
+    room = Room.objects.select_related("host").filter(number=number).first()
+    if room is None:
+        raise NotFound("会议室不存在")
+    check_visible(KIND, user, room)
+    return room
+
+
+def recording_get(*, user: Actor, room: Room, pk: int) -> Recording:
+    """A converted recording of a room `user` sees (`room_get` first); its download audited."""
+    check_visible(KIND, user, room)
+    row = room.recordings.filter(pk=pk, state=RecordingState.READY).exclude(file="").first()
+    if row is None:
+        raise NotFound("录像不存在")
+    with transaction.atomic():
+        audit(user, "rooms.recording.download", room, recording=row.pk, sha256=row.sha256)
+    return row
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    participant: str
+    organization: str
+    joined_at: datetime
+    left_at: datetime | None
+
+
+def attendance(*, user: Actor, room: Room) -> list[AttendanceRow]:
+    """Who was in the room and when (one row per stretch); reading it is audited (names of
+    outside parties are personal data)."""
+    rows = Presence.objects.filter(participant__room=room).select_related(
+        "participant__organization"
+    )
+    audit(user, "rooms.attendance.view", room)
+    return [
+        AttendanceRow(
+            participant=p.participant.display,
+            organization=(
+                p.participant.organization.name
+                if p.participant.organization
+                else p.participant.note or "当事人"
+            ),
+            joined_at=p.joined_at,
+            left_at=p.left_at,
+        )
+        for p in rows
+    ]

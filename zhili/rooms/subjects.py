@@ -1,0 +1,104 @@
+"""What a room is about, by purpose: its subject's title and the organization path that says
+who stands above it. A video mediation's subject is a dispute the host may record a session
+of; a video reception's is a booked appointment of a leader's reception day (the leader of
+that day hosts it); meetings and training are about the host's own unit."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from zhili.core.dossier import check_action
+from zhili.core.errors import Conflict, InvalidInput
+from zhili.core.types import Actor, SystemActor
+from zhili.mediation import selectors as mediation_selectors
+from zhili.mediation import workflow as mediation_workflow
+from zhili.mediation.models import Dispute
+from zhili.mediation.panels import DISPUTE_PANELS
+from zhili.receptions import selectors as reception_selectors
+from zhili.receptions.models import Appointment, AppointmentState
+from zhili.receptions.panels import APPOINTMENT_PANELS
+from zhili.receptions.services.common import check_on_day
+from zhili.rooms.models import Purpose, Room, RoomState
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The subject's title and path; `host` and `starts_at` where the subject fixes them (a
+    reception: the leader of the day, at the appointment's slot), else the scheduler and the
+    time asked for."""
+
+    title: str
+    path: str
+    host: SystemActor = None
+    starts_at: datetime | None = None
+
+
+def resolve(actor: Actor, purpose: str, subject: str) -> Subject:
+    if purpose == Purpose.MEDIATION:
+        dispute = mediation_selectors.dispute_get(user=actor, number=subject)  # 404 if unseen
+        # A video session is a session (调解记录): the dispute must be at the mediating stage
+        # and the actor one who may record its sessions.
+        check_action(mediation_workflow.KIND, actor, dispute, "session")
+        return Subject(title=f"视频调解：{dispute.title}", path=dispute.path)
+    if purpose in (Purpose.MEETING, Purpose.TRAINING):
+        org = actor.organization
+        if org is None:
+            raise InvalidInput("您没有所属单位，不能召集会议", field="purpose")
+        title = subject.strip()
+        if not title:
+            raise InvalidInput("请填写会议名称", field="subject")
+        return Subject(title=title[:200], path=org.path)
+    if purpose == Purpose.RECEPTION:
+        return _reception(actor, subject)
+    raise InvalidInput("用途应为 mediation、reception、meeting 或 training", field="purpose")
+
+
+@DISPUTE_PANELS.entry("video_rooms")
+def dispute_rooms(user: Actor, dispute: Dispute) -> QuerySet[Room]:
+    """The dispute's video sessions, for its page (whoever sees the dispute sees them)."""
+    return Room.objects.filter(purpose=Purpose.MEDIATION, subject=dispute.number).order_by(
+        "-starts_at"
+    )
+
+
+def appointment_of(actor: Actor, subject: str) -> Appointment:
+    """The appointment a reception room is about (its id), in the actor's sight (404)."""
+    key = subject.strip()
+    if not key.isascii() or not key.isdigit():
+        raise InvalidInput("视频接访的事由应为接访预约的编号", field="subject")
+    return reception_selectors.appointment_find(user=actor, key=key)
+
+
+def _reception(actor: Actor, subject: str) -> Subject:
+    """视频接访: petition staff arranging the day (or its leader) schedule a room for a booked
+    appointment of a day not past; the day's leader hosts it, one live room at a time."""
+    appointment = appointment_of(actor, subject)
+    day = appointment.rota_day
+    check_on_day(actor, day)  # 403 for someone who sees the day but does not arrange it
+    if appointment.state != AppointmentState.BOOKED:
+        raise Conflict(f"该预约{appointment.get_state_display()}，不能预约视频接访")
+    if day.date < timezone.localdate():
+        raise Conflict("接访日已过，不能预约视频接访", field="subject")
+    live = Room.objects.filter(purpose=Purpose.RECEPTION, subject=str(appointment.pk))
+    if live.exclude(state=RoomState.ENDED).exists():
+        raise Conflict("该预约已有视频接访会议室", field="subject")
+    slot = timezone.make_aware(datetime.combine(day.date, appointment.slot_time))
+    return Subject(
+        title=f"视频接访：{appointment.who} {appointment.subject}"[:200],
+        path=appointment.org_path,
+        host=day.leader,
+        starts_at=max(slot, timezone.now()),
+    )
+
+
+@APPOINTMENT_PANELS.entry("video_rooms")
+def appointment_rooms(user: Actor, appointment: Appointment) -> QuerySet[Room]:
+    """The appointment's video rooms with their participants' stretches in the room, for its
+    row on the day page (whoever sees the appointment sees them)."""
+    return (
+        Room.objects.filter(purpose=Purpose.RECEPTION, subject=str(appointment.pk))
+        .prefetch_related("participants__presences")
+        .order_by("-starts_at")
+    )

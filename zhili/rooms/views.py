@@ -1,0 +1,340 @@
+"""The room pages: a staff member's (the room, its participants, the host's buttons), an
+outside party's (the code form, then the room), scheduling a video mediation from a dispute
+(the invitations with link, QR code and code, shown once), and the host's 笔录 of the session.
+The browser's half is static rooms/room.js: it asks the API for the seat and speaks Janus."""
+
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zhili.core.dossier.history import action_labels
+from zhili.core.errors import Conflict, DomainError, NotFound
+from zhili.core.pages import or_404
+from zhili.core.qr import qr_svg
+from zhili.core.xlsx import XLSX
+from zhili.mediation import selectors as mediation_selectors
+from zhili.mediation.models import SessionMode
+from zhili.mediation.services import SessionInput, dispute_session
+from zhili.orgs.auth import StaffRequest
+from zhili.receptions.models import Mode
+from zhili.receptions.services import reception_record
+from zhili.rooms import attendance, meetings, recording, selectors, services, subjects
+from zhili.rooms.api import join_url, outsider_url
+from zhili.rooms.models import Participant, ParticipantKind, Purpose, Room, RoomState
+from zhili.rooms.workflow import KIND
+from zhili.video.live import gateway_up
+
+SEATS = "rooms_seats"  # the session's key: link digest -> participant id, for a reload
+
+
+def _room_context(room: Room, **extra: object) -> dict[str, object]:
+    return {
+        "room": room,
+        "participants": room.participants.select_related("organization").order_by("id"),
+        "gateway_up": gateway_up(),
+        "recording_now": recording.current(room) is not None,
+        **extra,
+    }
+
+
+def _record_context(request: StaffRequest, room: Room, error: str = "") -> dict[str, object]:
+    """The room's record beside the stage: consents, starts and stops, notes (with their
+    offset into the recording), and the recordings with their conversion's progress."""
+    recordings = list(room.recordings.all())
+    rows = recording.record_rows(room)
+    for row in rows:
+        row.offset = recording.offset_label(row.data.get("offset_s"))  # type: ignore[attr-defined]
+    return {
+        "participants": room.participants.select_related("organization").order_by("id"),
+        "record_rows": rows,
+        "labels": action_labels(KIND),
+        "recordings": recordings,
+        "polling": any(not r.finished for r in recordings),
+        "may_note": room.state != RoomState.ENDED
+        and room.participants.filter(user=request.user)
+        .exclude(kind=ParticipantKind.OUTSIDER)
+        .exists(),
+        "note_error": error,
+    }
+
+
+def refusal(action: Callable[[], object]) -> str:
+    """Take `action` (a service) for a small HTMX form: "" when done, else the service's
+    refusal, shown beside the form that comes back."""
+    try:
+        action()
+    except DomainError as exc:
+        return exc.message
+    return ""
+
+
+@login_required
+@require_http_methods(["GET"])
+def room_record(request: StaffRequest, number: str) -> HttpResponse:
+    room = or_404(selectors.room_get, user=request.user, number=number)
+    return render(request, "rooms/_record.html", {"room": room, **_record_context(request, room)})
+
+
+@login_required
+@require_POST
+def room_note(request: StaffRequest, number: str) -> HttpResponse:
+    """A note from the room's page (HTMX): the form again, empty, and the record with it."""
+    room = or_404(selectors.room_get, user=request.user, number=number)
+    text = request.POST.get("text", "")
+    error = refusal(lambda: recording.room_note(actor=request.user, room=room, text=text))
+    # A refused note keeps what was typed, beside its error; a recorded one empties the form.
+    context = {
+        "room": room,
+        **_record_context(request, room, error),
+        "note_text": text * bool(error),
+    }
+    return render(request, "rooms/_notes.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def recording_download(request: StaffRequest, number: str, pk: int) -> FileResponse:
+    """The MP4 of a recording, for whoever sees the room (404 otherwise); each download
+    audited."""
+    room = or_404(selectors.room_get, user=request.user, number=number)
+    row = or_404(selectors.recording_get, user=request.user, room=room, pk=pk)
+    handle = row.file.open("rb")
+    return FileResponse(handle, as_attachment=True, filename=f"{room.number}-{row.pk}.mp4")
+
+
+@login_required
+@require_http_methods(["GET"])
+def room_page(request: StaffRequest, number: str) -> HttpResponse:
+    room = or_404(selectors.room_get, user=request.user, number=number)
+    seat = room.participants.filter(user=request.user).first()
+    context = _room_context(
+        room,
+        invited=seat is not None,
+        is_host=room.host_id == request.user.pk,
+        join_api=f"/api/v1/rooms/{room.number}/join",
+        record_session=room.purpose == Purpose.MEDIATION and room.host_id == request.user.pk,
+        record_reception=room.purpose == Purpose.RECEPTION and room.host_id == request.user.pk,
+        **_record_context(request, room),
+    )
+    if room.purpose in meetings.MEETINGS:
+        context.update(
+            _meeting_context(request, room), units=meetings.units_view(user=request.user, room=room)
+        )
+    return render(request, "rooms/room.html", context)
+
+
+def _meeting_context(request: StaffRequest, room: Room, error: str = "") -> dict[str, object]:
+    staff = room.participants.filter(user=request.user).exclude(kind=ParticipantKind.OUTSIDER)
+    return {
+        "room": room,
+        "agenda": list(room.agenda.all()),
+        "may_add_agenda": room.host_id == request.user.pk and room.state != RoomState.ENDED,
+        "may_minute": staff.exists(),
+        "agenda_error": error,
+    }
+
+
+@login_required
+@require_POST
+def agenda_add(request: StaffRequest, number: str) -> HttpResponse:
+    """An agenda item from the meeting's page (HTMX): the agenda again, with it."""
+    room = or_404(selectors.room_get, user=request.user, number=number)
+    title, presenter = request.POST.get("title", ""), request.POST.get("presenter", "")
+    error = refusal(
+        lambda: meetings.agenda_add(actor=request.user, room=room, title=title, presenter=presenter)
+    )
+    # A refused item keeps what was typed, beside the refusal.
+    typed = {"agenda_title": title, "agenda_presenter": presenter} if error else {}
+    return render(
+        request, "rooms/_agenda.html", {**_meeting_context(request, room, error), **typed}
+    )
+
+
+@login_required
+@require_POST
+def agenda_minutes(request: StaffRequest, number: str, pk: int) -> HttpResponse:
+    """An item's minutes from the meeting's page (HTMX): the agenda again."""
+    room = or_404(selectors.room_get, user=request.user, number=number)
+    minutes = request.POST.get("minutes", "")
+    error = refusal(
+        lambda: meetings.agenda_minutes(actor=request.user, room=room, item_id=pk, minutes=minutes)
+    )
+    # Refused minutes stay typed in their item's box, beside the refusal.
+    typed = {"typed_item": pk, "typed_minutes": minutes} if error else {}
+    return render(
+        request, "rooms/_agenda.html", {**_meeting_context(request, room, error), **typed}
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def attendance_xlsx(request: StaffRequest, number: str) -> FileResponse:
+    """出席情况表: the attendance per organization as XLSX, for whoever sees the room."""
+    room = or_404(selectors.room_get, user=request.user, number=number)
+    out = meetings.units_xlsx(user=request.user, room=room)
+    return FileResponse(
+        out, as_attachment=True, filename=meetings.xlsx_filename(room), content_type=XLSX
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def outsider_page(request: HttpRequest, link: str) -> HttpResponse:
+    """当事人页面: the code form, then the room. The page that entered the code keeps its seat
+    in the session, so a reload rejoins without the (used) code."""
+    seats = request.session.get(SEATS, {})
+    digest = attendance.digest(link)
+    error, status, ticket = "", 200, None
+    try:
+        if request.method == "POST":
+            ticket = services.outsider_join(link=link, code=request.POST.get("code", ""))
+            request.session[SEATS] = {**seats, digest: ticket.feed}
+        elif digest in seats:
+            ticket = services.outsider_rejoin(participant_id=seats[digest])
+        else:
+            services.outsider_check_link(link=link)
+    except NotFound:
+        return render(request, "rooms/outsider_gone.html", status=404)
+    except DomainError as exc:
+        error, status = exc.message, exc.status
+    if ticket is None:
+        locked = error and "锁定" in error
+        return render(
+            request, "rooms/outsider_code.html", {"error": error, "locked": locked}, status=status
+        )
+    participant = Participant.objects.select_related("room").get(pk=ticket.feed)
+    context = _room_context(participant.room, ticket=_ticket_json(ticket), me=participant)
+    return render(request, "rooms/outsider_room.html", context)
+
+
+def _ticket_json(ticket: services.Ticket) -> dict[str, object]:
+    data = asdict(ticket)
+    data["expires_at"] = ticket.expires_at.isoformat()
+    return data
+
+
+@login_required
+@require_POST
+def schedule_mediation(request: StaffRequest, number: str) -> HttpResponse:
+    """预约视频调解 from a dispute: its parties (by link and code) and its mediators invited."""
+    dispute = or_404(mediation_selectors.dispute_get, user=request.user, number=number)
+    staff = [m.user.username for m in dispute.mediators.select_related("user")]
+    if dispute.lead_mediator_id:
+        staff.append(dispute.lead_mediator.user.username)  # type: ignore[union-attr]
+    outsiders = [
+        services.Invitee(name=p.name, note=p.get_side_display()) for p in dispute.parties.all()
+    ]
+    starts_at = _when(request.POST.get("starts_at", "")) or timezone.now()
+    try:
+        done = services.room_schedule(
+            actor=request.user,
+            purpose=Purpose.MEDIATION,
+            subject=dispute.number,
+            starts_at=starts_at,
+            invitees=[services.Invitee(username=u) for u in staff] + outsiders,
+        )
+    except DomainError as exc:
+        return render(request, "rooms/refused.html", {"error": exc.message}, status=exc.status)
+    return _invitations_page(request, done)
+
+
+def _invitations_page(request: StaffRequest, done: services.Scheduled) -> HttpResponse:
+    """The outside parties' links, QR codes and codes, shown this once."""
+    invitations = [
+        {
+            "display": i.participant.display,
+            "note": i.participant.note,
+            "url": request.build_absolute_uri(outsider_url(i.link)),
+            "code": i.code,
+        }
+        for i in done.invitations
+    ]
+    for invitation in invitations:
+        invitation["qr"] = qr_svg(invitation["url"], title=f"{invitation['display']} 的入会链接")
+    context = {"room": done.room, "invitations": invitations, "room_url": join_url(done.room)}
+    return render(request, "rooms/invitations.html", context)
+
+
+@login_required
+@require_POST
+def schedule_reception(request: StaffRequest, pk: int) -> HttpResponse:
+    """预约视频接访 from an appointment on its day's page: the day's leader hosts, the
+    petitioner (or the group's first name) comes in by link and code."""
+    try:
+        appointment = subjects.appointment_of(request.user, str(pk))
+        done = services.room_schedule(
+            actor=request.user,
+            purpose=Purpose.RECEPTION,
+            subject=str(appointment.pk),
+            starts_at=None,
+            invitees=[services.Invitee(name=appointment.who or "信访人", note="信访人")],
+        )
+    except NotFound:
+        raise Http404("该预约不存在") from None
+    except DomainError as exc:
+        return render(request, "rooms/refused.html", {"error": exc.message}, status=exc.status)
+    return _invitations_page(request, done)
+
+
+def _when(text: str) -> datetime | None:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+@login_required
+@require_POST
+def record_session(request: StaffRequest, number: str) -> HttpResponse:
+    """The host's 笔录 of a video mediation: the dispute's session record (mode video, the
+    room's number), then the room ends for everyone."""
+    room = or_404(selectors.room_get, user=request.user, number=number)
+    try:
+        dispute = mediation_selectors.dispute_get(user=request.user, number=room.subject)
+        held_at = room.opened_at or room.starts_at
+        dispute_session(
+            actor=request.user,
+            dispute=dispute,
+            session=SessionInput(
+                record=request.POST.get("record", ""),
+                mode=SessionMode.VIDEO,
+                held_at=held_at,
+                video_room=room.number,
+            ),
+        )
+        if room.state != "ended":
+            services.room_end(actor=request.user, room=room)
+    except DomainError as exc:
+        return render(request, "rooms/refused.html", {"error": exc.message}, status=exc.status)
+    return redirect(f"/mediation/disputes/{dispute.number}/")
+
+
+@login_required
+@require_POST
+def record_reception(request: StaffRequest, number: str) -> HttpResponse:
+    """The leader's record of a video reception: the appointment's reception record (mode
+    video, the room's number), then the room ends for everyone."""
+    room = or_404(selectors.room_get, user=request.user, number=number)
+    try:
+        if room.purpose != Purpose.RECEPTION:
+            raise Conflict("这不是视频接访会议室", code="wrong_purpose")
+        appointment = subjects.appointment_of(request.user, room.subject)
+        reception_record(
+            actor=request.user,
+            appointment=appointment,
+            mode=Mode.VIDEO,
+            video_room=room.number,
+            request=request.POST.get("request", ""),
+            decision=request.POST.get("decision", ""),
+        )
+        if room.state != RoomState.ENDED:
+            services.room_end(actor=request.user, room=room)
+    except DomainError as exc:
+        return render(request, "rooms/refused.html", {"error": exc.message}, status=exc.status)
+    return redirect(f"/receptions/day/{appointment.rota_day_id}/")

@@ -1,0 +1,187 @@
+"""The screen's panels and map layers drawn from the apps below it (registry.py). Each reads
+only the rows of `ctx.org`'s subtree, and only what the user's role may see (a panel the
+role may not see answers `{"allowed": false}`, a layer an empty list)."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count
+
+from zhili.cases.models import Card, Case
+from zhili.cases.models.choices import WORK_STATES
+from zhili.core.dates import period_bounds
+from zhili.core.roles import Action
+from zhili.core.scope import can
+from zhili.forces.models import DEFAULT_STATUSES, Force, TeamType
+from zhili.forces.selectors import stale_before
+from zhili.incidents.models import Incident, IncidentState
+from zhili.mediation.models import Dispute
+from zhili.petitions.models import Petition
+from zhili.receptions.models import Reception, RotaDay
+from zhili.screen.registry import LAYERS, PANELS, ScreenContext
+from zhili.video.models import Camera
+
+HEAT_DAYS = 7
+HEAT_POINTS = 3000
+LAYER_POINTS = 2000
+
+
+@PANELS.entry("disputes_petitions")
+def disputes_petitions(ctx: ScreenContext) -> dict[str, Any]:
+    """Disputes registered and petitions received today (矛盾纠纷, 信访)."""
+    begin, end = period_bounds(ctx.today, ctx.today)
+    figures: dict[str, Any] = {"disputes": None, "petitions": None}
+    if can(ctx.user, Action.DISPUTES_VIEW):
+        figures["disputes"] = Dispute.objects.filter(
+            path__startswith=ctx.org.path, registered_at__gte=begin, registered_at__lt=end
+        ).count()
+    if can(ctx.user, Action.PETITIONS_VIEW):
+        figures["petitions"] = Petition.objects.filter(
+            registering_path__startswith=ctx.org.path, received_at__gte=begin, received_at__lt=end
+        ).count()
+    return figures
+
+
+@PANELS.entry("reception")
+def reception(ctx: ScreenContext) -> dict[str, Any]:
+    """Today's leader reception (领导接访): who receives where, and how many were received."""
+    begin, end = period_bounds(ctx.today, ctx.today)
+    days = RotaDay.objects.filter(date=ctx.today, org_path__startswith=ctx.org.path)
+    leaders = [
+        {
+            "leader": day.leader.get_full_name() or day.leader.username,
+            "place": day.place,
+            "organization": day.organization.name,
+            "hours": f"{day.starts_at:%H:%M}-{day.ends_at:%H:%M}",
+        }
+        for day in days.select_related("leader", "organization").order_by("org_path")[:4]
+    ]
+    received = Reception.objects.filter(
+        org_path__startswith=ctx.org.path, received_at__gte=begin, received_at__lt=end
+    ).count()
+    return {"leaders": leaders, "received": received}
+
+
+def _forces(ctx: ScreenContext) -> Any:
+    if not can(ctx.user, Action.FORCES_VIEW):
+        return Force.objects.none()
+    return Force.objects.filter(team__organization__path__startswith=ctx.org.path)
+
+
+@PANELS.entry("forces")
+def forces(ctx: ScreenContext) -> dict[str, Any]:
+    """Forces by status (处置力量在岗情况); a force without a fresh position is counted
+    apart as stale."""
+    rows = list(
+        _forces(ctx).values("status", "team__team_type_id").annotate(n=Count("pk")).order_by()
+    )
+    labels = _labels({row["team__team_type_id"] for row in rows})
+    counts: dict[str, int] = {}
+    for row in rows:
+        label = labels.get((row["team__team_type_id"], row["status"]), row["status"])
+        counts[label] = counts.get(label, 0) + row["n"]
+    stale = _forces(ctx).exclude(position_at__gte=stale_before(ctx.now)).count()
+    return {
+        "total": sum(counts.values()),
+        "stale": stale,
+        "statuses": [
+            {"label": label, "count": n}
+            for label, n in sorted(counts.items(), key=lambda item: -item[1])
+        ],
+    }
+
+
+def _labels(team_types: set[int]) -> dict[tuple[int, str], str]:
+    """(team type id, status code) -> the status's name in that team type (configurable per
+    team type), the defaults' names where the type does not name it."""
+    defaults = dict(DEFAULT_STATUSES)
+    labels: dict[tuple[int, str], str] = {}
+    for team_type in TeamType.objects.filter(pk__in=team_types):
+        for code, label in {**defaults, **team_type.labels()}.items():
+            labels[(team_type.pk, code)] = label
+    return labels
+
+
+@LAYERS.entry("heat")
+def heat(ctx: ScreenContext) -> list[dict[str, Any]]:
+    """Where the last week's cases were reported (the newest HEAT_POINTS)."""
+    since = ctx.now - timedelta(days=HEAT_DAYS)
+    rows = (
+        Case.objects.filter(
+            area_path__startswith=ctx.org.path, registered_at__gte=since, lat__isnull=False
+        )
+        .order_by("-registered_at", "-id")
+        .values_list("lat", "lng")[:HEAT_POINTS]
+    )
+    return [{"lat": lat, "lng": lng} for lat, lng in rows]
+
+
+@LAYERS.entry("red_cards")
+def red_cards(ctx: ScreenContext) -> list[dict[str, Any]]:
+    rows = (
+        Case.objects.filter(
+            area_path__startswith=ctx.org.path,
+            state__in=WORK_STATES,
+            card=Card.RED,
+            lat__isnull=False,
+        )
+        .order_by("-card_at", "-id")
+        .values("case_no", "title", "lat", "lng")[:LAYER_POINTS]
+    )
+    return [{**row, "label": f"{row['case_no']} {row['title'][:30]}"} for row in rows]
+
+
+@LAYERS.entry("forces")
+def force_points(ctx: ScreenContext) -> list[dict[str, Any]]:
+    fresh = stale_before(ctx.now)
+    rows = list(
+        _forces(ctx)
+        .filter(lat__isnull=False)
+        .values("code", "name", "status", "lat", "lng", "position_at", "team__team_type_id")
+        .order_by("code")[:LAYER_POINTS]
+    )
+    names = _labels({row["team__team_type_id"] for row in rows})
+    return [
+        {
+            "code": row["code"],
+            "label": f"{row['name']} · "
+            + names.get((row["team__team_type_id"], row["status"]), row["status"]),
+            "status": row["status"],
+            "lat": row["lat"],
+            "lng": row["lng"],
+            "stale": row["position_at"] is None or row["position_at"] < fresh,
+        }
+        for row in rows
+    ]
+
+
+@LAYERS.entry("cameras")
+def cameras(ctx: ScreenContext) -> list[dict[str, Any]]:
+    if not can(ctx.user, Action.CAMERAS_VIEW):
+        return []
+    rows = (
+        Camera.objects.filter(org_path__startswith=ctx.org.path, lat__isnull=False)
+        .values("code", "name", "status", "lat", "lng")
+        .order_by("code")[:LAYER_POINTS]
+    )
+    return [{**row, "label": row["name"]} for row in rows]
+
+
+@LAYERS.entry("incidents")
+def incidents(ctx: ScreenContext) -> list[dict[str, Any]]:
+    """The open incidents (指挥事件) commanded within the screen's organization."""
+    if not can(ctx.user, Action.FORCES_VIEW):
+        return []
+    rows = Incident.objects.filter(
+        org_path__startswith=ctx.org.path, state=IncidentState.HANDLING
+    ).order_by("-opened_at", "-id")[:LAYER_POINTS]
+    return [
+        {
+            "number": row.number,
+            "level": row.level,
+            "lat": row.lat,
+            "lng": row.lng,
+            "label": f"{row.number} {row.title[:30]}（{row.get_level_display()}）",
+        }
+        for row in rows
+    ]

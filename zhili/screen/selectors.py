@@ -1,0 +1,209 @@
+"""The screen's figures for one organization's subtree: sums of the daily figures (a few
+thousand small rows whatever the number of cases), plus the open cases' overdue count and
+warnings read through the open-cases index, plus the registered panels."""
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from zhili.cases.models import Card, Case, Category
+from zhili.cases.models.choices import WORK_STATES
+from zhili.core.errors import NotFound
+from zhili.core.scope import scope_for
+from zhili.core.types import Actor
+from zhili.orgs.models import Organization
+from zhili.screen.models import ALL_CATEGORIES, ALL_SOURCES, DailyFigure
+from zhili.screen.registry import LAYERS, PANELS, ScreenContext
+from zhili.screen.sources import Source
+
+TREND_DAYS = 30
+HOT_CATEGORIES = 10
+WARNINGS = 8
+KPI_FIELDS = ("received", "dispatched", "closed", "red_cards", "yellow_cards")
+
+
+def screen_org(user: Actor, code: str = "") -> Organization:
+    """The organization whose screen `user` asks for: `code`, or by default their own (the
+    county's root for a county-wide user). One outside the user's scope does not exist."""
+    scope = scope_for(user)
+    if code:
+        org = Organization.objects.filter(code=code, is_active=True).first()
+        if org is None or not scope.covers_path(org.path):
+            raise NotFound("未找到该单位，或不在可见范围内")
+        return org
+    own = getattr(user, "organization", None)
+    if not scope.everything and own is not None:
+        return own
+    root = Organization.objects.filter(parent__isnull=True).order_by("sort_order", "pk").first()
+    if root is None or not scope.covers_path(root.path):
+        raise NotFound("未找到该单位，或不在可见范围内")
+    return root
+
+
+def context(user: Actor, code: str = "", now: datetime | None = None) -> ScreenContext:
+    now = now or timezone.now()
+    return ScreenContext(user, screen_org(user, code), now, timezone.localdate(now))
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _case_area(path: str) -> Q:
+    """The cases of the subtree at `path`, by the area the daily figures date them by."""
+    return Q(area_path__startswith=path) | Q(area_path="", dispatch_path__startswith=path)
+
+
+def _totals(ctx: ScreenContext, first: date) -> QuerySet[DailyFigure]:
+    """The per-source rows (all categories) of the subtree from `first` to today."""
+    return DailyFigure.objects.filter(
+        day__gte=first,
+        day__lte=ctx.today,
+        path__startswith=ctx.org.path,
+        category_id=ALL_CATEGORIES,
+    )
+
+
+def kpi(ctx: ScreenContext) -> dict[str, int]:
+    rows = DailyFigure.objects.filter(
+        day=ctx.today, path__startswith=ctx.org.path, category_id=ALL_CATEGORIES
+    )
+    sums = rows.aggregate(**{name: Sum(name) for name in KPI_FIELDS})
+    figures = {name: int(sums[name] or 0) for name in KPI_FIELDS}
+    open_cases = Case.objects.filter(_case_area(ctx.org.path), state__in=WORK_STATES)
+    figures["overdue"] = open_cases.filter(due_at__lt=ctx.now).count()
+    return figures
+
+
+def trends(ctx: ScreenContext) -> dict[str, Any]:
+    first = ctx.today - timedelta(days=TREND_DAYS - 1)
+    days = [first + timedelta(days=n) for n in range(TREND_DAYS)]
+    rows = _totals(ctx, first).values("day", "source").annotate(n=Sum("received")).order_by()
+    by: dict[str, dict[Any, int]] = defaultdict(dict)
+    for row in rows:
+        by[row["source"]][row["day"]] = int(row["n"])
+    return {
+        "days": [day.isoformat() for day in days],
+        "series": [
+            {
+                "source": source.value,
+                "label": source.label,
+                "values": [by[source.value].get(day, 0) for day in days],
+            }
+            for source in Source
+        ],
+    }
+
+
+def hot_categories(ctx: ScreenContext) -> list[dict[str, Any]]:
+    """The categories received most in the last 7 days, with the 7 days before."""
+    week = ctx.today - timedelta(days=6)
+    before = week - timedelta(days=7)
+    rows = (
+        DailyFigure.objects.filter(
+            day__gte=before, day__lte=ctx.today, path__startswith=ctx.org.path, source=ALL_SOURCES
+        )
+        .values("category_id")
+        .annotate(
+            this_week=Sum("received", filter=Q(day__gte=week)),
+            last_week=Sum("received", filter=Q(day__lt=week)),
+        )
+        .order_by()
+    )
+    counted = [
+        (row["category_id"], int(row["this_week"] or 0), int(row["last_week"] or 0)) for row in rows
+    ]
+    top = sorted((c for c in counted if c[1]), key=lambda c: (-c[1], c[0]))[:HOT_CATEGORIES]
+    names = dict(Category.objects.filter(pk__in=[c[0] for c in top]).values_list("pk", "name"))
+    return [
+        {
+            "category": names.get(pk, ""),
+            "this_week": this,
+            "last_week": last,
+            "change": _rate(this - last, last),
+        }
+        for pk, this, last in top
+    ]
+
+
+def warnings(ctx: ScreenContext) -> list[dict[str, Any]]:
+    """The open cases carrying a card, the newest card first."""
+    rows = (
+        Case.objects.filter(_case_area(ctx.org.path), state__in=WORK_STATES)
+        .exclude(card=Card.NONE)
+        .order_by("-card_at", "-pk")
+        .values("case_no", "title", "card", "card_at", "due_at")[:WARNINGS]
+    )
+    return [
+        {**row, "card_label": Card(row["card"]).label, "title": row["title"][:40]} for row in rows
+    ]
+
+
+def ranking(ctx: ScreenContext) -> list[dict[str, Any]]:
+    """The organization's direct subunits over the last 30 days: 按时办结率 (closed on time /
+    closed) and 满意率 (satisfied / rated), the best first."""
+    children = list(
+        Organization.objects.filter(parent=ctx.org, is_active=True).order_by("sort_order", "code")
+    )
+    if not children:
+        return []
+    first = ctx.today - timedelta(days=TREND_DAYS - 1)
+    rows = (
+        _totals(ctx, first)
+        .values("path")
+        .annotate(
+            closed=Sum("closed"),
+            on_time=Sum("closed_on_time"),
+            rated=Sum("rated"),
+            satisfied=Sum("satisfied"),
+        )
+        .order_by()
+    )
+    sums: dict[str, list[int]] = {child.path: [0, 0, 0, 0] for child in children}
+    for row in rows:
+        values: dict[str, Any] = dict(row)
+        for child in children:
+            if values["path"].startswith(child.path):
+                bucket = sums[child.path]
+                for n, name in enumerate(("closed", "on_time", "rated", "satisfied")):
+                    bucket[n] += int(values[name] or 0)
+                break
+    units: list[dict[str, Any]] = []
+    for child in children:
+        closed, on_time, rated, satisfied = sums[child.path]
+        if not closed and not rated:
+            continue
+        units.append(
+            {
+                "code": child.code,
+                "name": child.name,
+                "closed": closed,
+                "closed_on_time_rate": _rate(on_time, closed),
+                "satisfaction_rate": _rate(satisfied, rated),
+            }
+        )
+    units.sort(
+        key=lambda u: (-float(u["closed_on_time_rate"] or 0), -float(u["satisfaction_rate"] or 0))
+    )
+    return units[:10]
+
+
+def summary(ctx: ScreenContext) -> dict[str, Any]:
+    return {
+        "org": {"code": ctx.org.code, "name": ctx.org.name},
+        "date": ctx.today.isoformat(),
+        "generated_at": ctx.now.isoformat(),
+        "kpi": kpi(ctx),
+        "trends": trends(ctx),
+        "hot_categories": hot_categories(ctx),
+        "warnings": warnings(ctx),
+        "ranking": ranking(ctx),
+        "panels": {key: panel(ctx) for key, panel in PANELS.items()},
+    }
+
+
+def layers(ctx: ScreenContext) -> dict[str, list[dict[str, Any]]]:
+    return {key: layer(ctx) for key, layer in LAYERS.items()}

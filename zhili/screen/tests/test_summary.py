@@ -1,0 +1,147 @@
+"""The screen's figures: made through the case services, rebuilt into the daily figures, and
+equal to what the case lists say; a township's screen holds its own township only."""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from zhili.cases.services import case_act
+from zhili.screen.models import DailyFigure
+from zhili.screen.services import refresh_recent
+from zhili.screen.sources import Source
+
+
+def api(user: Any, url: str) -> Any:
+    client = Client()
+    client.force_login(user)
+    return client.get(url)
+
+
+def listed(user: Any, **params: str) -> int:
+    """How many cases the case list shows `user` (every page)."""
+    client = Client()
+    client.force_login(user)
+    total, cursor = 0, ""
+    while True:
+        body = client.get("/api/v1/cases", {**params, "cursor": cursor}).json()
+        total += len(body["items"])
+        cursor = body["next_cursor"]
+        if not cursor:
+            return total
+
+
+T1 = {"lat": 34.505, "lng": 118.705}  # grid g111, village 甲一村 of 甲镇
+T2 = {"lat": 34.515, "lng": 118.705}  # grid g211, village 乙一村 of 乙乡
+
+
+@pytest.fixture
+def day(register, staff, catalog, tree):
+    """Today: five cases in 甲镇 (two sources), two in 乙乡; three dispatched."""
+    t1 = [register(**T1) for _ in range(3)]
+    t1.append(register(channel="emergency", category=catalog.lamp, **T1))
+    t1.append(register(channel="grid_report", category=catalog.lamp, **T1))
+    t2 = [register(channel="grid_report", category=catalog.lamp, **T2) for _ in range(2)]
+    for case in (t1[0], t1[3], t2[0]):
+        case_act(actor=staff.dispatcher, case=case, action="dispatch")
+    assert refresh_recent() > 0
+    return {"t1": t1, "t2": t2}
+
+
+def test_county_figures_equal_the_case_lists(day, staff, tree):
+    today = timezone.localdate().isoformat()
+    body = api(staff.leader, "/api/v1/screen/summary").json()
+    assert body["org"]["code"] == tree.county.code
+    kpi = body["kpi"]
+    assert kpi["received"] == 7 == listed(staff.leader, registered_from=today, registered_to=today)
+    assert kpi["dispatched"] == 3
+    assert kpi["closed"] == kpi["red_cards"] == kpi["yellow_cards"] == kpi["overdue"] == 0
+    series = {s["source"]: s["values"] for s in body["trends"]["series"]}
+    assert len(body["trends"]["days"]) == 30 and body["trends"]["days"][-1] == today
+    assert series[Source.PUBLIC][-1] == 3
+    assert (
+        series[Source.POLICE][-1]
+        == 1
+        == listed(staff.leader, registered_from=today, registered_to=today, channel="emergency")
+    )
+    assert series[Source.GROUND][-1] == 3
+    assert series[Source.PETITION][-1] == 0
+    hot = {c["category"]: c for c in body["hot_categories"]}
+    assert hot["路灯损坏"]["this_week"] == 4 and hot["路灯损坏"]["last_week"] == 0
+    assert hot["噪音扰民"]["this_week"] == 3
+    assert body["hot_categories"][0]["category"] == "路灯损坏"
+    assert set(body["panels"]) >= {"disputes_petitions", "reception", "forces"}
+
+
+def test_a_township_sees_its_own_township_only(day, staff, tree):
+    today = timezone.localdate().isoformat()
+    own = api(staff.township, "/api/v1/screen/summary").json()
+    assert own["org"]["code"] == tree.t1.code
+    assert (
+        own["kpi"]["received"]
+        == 5
+        == listed(staff.leader, registered_from=today, registered_to=today, township=tree.t1.code)
+    )
+    assert own["kpi"]["dispatched"] == 2
+    assert api(staff.township, f"/api/v1/screen/summary?org={tree.v11.code}").status_code == 200
+    for url in (
+        f"/api/v1/screen/summary?org={tree.t2.code}",
+        f"/api/v1/screen/layers?org={tree.t2.code}",
+        "/api/v1/screen/summary?org=NOPE",
+    ):
+        answer = api(staff.township, url)
+        assert answer.status_code == 404, url
+    assert api(staff.township, f"/screen/?org={tree.t2.code}").status_code == 404
+    other = api(staff.leader, f"/api/v1/screen/summary?org={tree.t2.code}").json()
+    assert other["kpi"]["received"] == 2 and other["kpi"]["dispatched"] == 1
+    heat = api(staff.township, "/api/v1/screen/layers").json()["heat"]
+    assert len(heat) == 5 and all(p["lat"] == T1["lat"] for p in heat)
+
+
+def test_refresh_rebuilds_a_day_without_doubling(day, staff):
+    rows = DailyFigure.objects.count()
+    refresh_recent()
+    refresh_recent()
+    assert DailyFigure.objects.count() == rows
+    case = day["t1"][1]
+    case_act(actor=staff.dispatcher, case=case, action="dispatch")
+    refresh_recent()
+    kpi = api(staff.leader, "/api/v1/screen/summary").json()["kpi"]
+    assert kpi["dispatched"] == 4
+
+
+def test_the_screen_page_renders_for_a_township(day, staff, tree):
+    page = api(staff.township, "/screen/?layout=wall")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "甲镇综治中心 · 社会治理综合指挥大屏" in html
+    assert 'data-layout="wall"' in html
+    assert "乙乡综治中心" not in html
+    assert "vendor/echarts/echarts.min.js" in html and "vendor/leaflet/leaflet.js" in html
+
+
+def test_the_incidents_layer_holds_the_open_incidents_of_the_screens_township(
+    day, staff, tree, catalog
+):
+    from zhili.incidents.services import incident_act, incident_open
+
+    def opened(org: Any, where: dict[str, float], title: str) -> Any:
+        return incident_open(
+            actor=staff.dispatcher,
+            category=catalog.lamp.code,
+            title=title,
+            level="ordinary",
+            organization=org,
+            **where,
+        )
+
+    own = opened(tree.t1, T1, "甲镇路灯倒伏")
+    opened(tree.t2, T2, "乙乡路灯倒伏")
+    done = opened(tree.t1, T1, "甲镇已处置事件")
+    incident_act(staff.dispatcher, done, "close", {"note": "已处置"})
+    layer = api(staff.township, "/api/v1/screen/layers").json()["incidents"]
+    assert [i["number"] for i in layer] == [own.number]  # open, its own township's only
+    assert layer[0]["label"].startswith(own.number) and layer[0]["lat"] == T1["lat"]
+    county = api(staff.leader, "/api/v1/screen/layers").json()["incidents"]
+    assert len(county) == 2

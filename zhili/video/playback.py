@@ -1,0 +1,120 @@
+"""Recorded video of GB/T 28181 cameras (GB/T 28181-2016 §9.7 录像文件检索, §9.8 历史视音频回放).
+
+The recordings stay on the device (an NVR's disk): `recordings` asks the channel for its files
+over a span through the `zhili gb28181` server (RecordInfo) and returns them; `playback_open`
+makes the viewer's own Janus RTP mountpoint and has the server INVITE the device with
+s=Playback for the span into it, then the viewer plays it like live (`live.Ticket`, the same
+beats and stop, the stop tearing it down at once). Both are audited; who may see a camera is the
+selectors' answer, as for live view.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from zhili.core.audit import audit
+from zhili.core.errors import Conflict, InvalidInput
+from zhili.core.types import Actor
+from zhili.video import live
+from zhili.video.gb28181 import control
+from zhili.video.models import Camera, CameraStatus, CameraView, LiveStream, Protocol, Quality
+
+MAX_SPAN = timedelta(days=1)  # a query or a playback: one day at most
+
+
+@dataclass(frozen=True)
+class Recording:
+    start: datetime
+    end: datetime
+    name: str
+    type: str
+
+
+def span_check(start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """The span in aware times (a naive one is the platform's local time); 422 naming the
+    field at fault."""
+    start, end = (t if timezone.is_aware(t) else timezone.make_aware(t) for t in (start, end))
+    if end <= start:
+        raise InvalidInput("结束时间应晚于开始时间", field="end")
+    if end - start > MAX_SPAN:
+        raise InvalidInput("时间段不能超过 24 小时", field="end")
+    if start > timezone.now():
+        raise InvalidInput("开始时间不能晚于现在", field="start")
+    return start, end
+
+
+def _source(camera: Camera) -> Camera:
+    """The GB/T 28181 channel holding `camera`'s recordings (a demo camera's: the one whose
+    stream it shares); 409 when there is none to ask."""
+    source = camera.shares_stream_of or camera
+    if source.protocol != Protocol.GB28181:
+        raise Conflict(
+            "该点位不经 GB/T 28181 接入，录像在设备上无法检索", code="playback_unsupported"
+        )
+    if camera.status != CameraStatus.ONLINE or source.status != CameraStatus.ONLINE:
+        raise Conflict("该点位离线，无法检索设备录像", code="camera_offline")
+    return source
+
+
+def recordings(*, actor: Actor, camera: Camera, start: datetime, end: datetime) -> list[Recording]:
+    """The device's recordings of `camera` between start and end, every answer merged, in
+    time order; 409 `record_timeout` naming what the device failed to send."""
+    start, end = span_check(start, end)
+    source = _source(camera)
+    try:
+        items = control.record_info(source.code, start, end)
+    except control.ControlError as exc:
+        raise _refusal(exc) from exc
+    found = [
+        Recording(
+            start=datetime.fromisoformat(str(i["start"])),
+            end=datetime.fromisoformat(str(i["end"])),
+            name=str(i["name"]),
+            type=str(i["type"]),
+        )
+        for i in items
+    ]
+    with transaction.atomic():
+        audit(
+            actor,
+            "video.recordings.query",
+            camera,
+            start=start.isoformat(),
+            end=end.isoformat(),
+            count=len(found),
+        )
+    return found
+
+
+def _refusal(exc: control.ControlError) -> Exception:
+    if exc.code in ("record_timeout", "timeout"):
+        return Conflict(f"设备未按时答复录像检索：{exc}", code="record_timeout")
+    return live.gb_refusal(exc)
+
+
+def playback_open(*, actor: Actor, camera: Camera, start: datetime, end: datetime) -> live.Ticket:
+    """Start `actor` watching the recording of `camera` between start and end."""
+    start, end = span_check(start, end)
+    source = _source(camera)
+    with transaction.atomic():
+        stream = LiveStream.objects.create(
+            camera=source,
+            quality=Quality.PLAYBACK,
+            gateway=live.least_loaded(),
+            span_start=start,
+            span_end=end,
+        )
+    live.stream_mount(stream, source)
+    with transaction.atomic():
+        view = CameraView.objects.create(user=actor, camera=camera, stream=stream)
+        audit(
+            actor,
+            "video.playback.start",
+            camera,
+            view=view.pk,
+            start=start.isoformat(),
+            end=end.isoformat(),
+        )
+    return live.ticket(stream, view, source.code if source != camera else None)

@@ -1,0 +1,150 @@
+"""Recorded video through the platform: the cameras API lists a GB/T 28181 channel's
+recordings (RecordInfo through the `zhili gb28181` server) and plays a span back through a
+Janus mountpoint of the viewer's own (Playback INVITE). Real Janus, the real SIP server and
+simulator, GStreamer between them."""
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from zhili.conftest import Tree, wait_until
+from zhili.core.models import AuditLog
+from zhili.video import live
+from zhili.video.models import Camera, CameraStatus, LiveStream, Protocol, Quality
+from zhili.video.tests.conftest import Running, media_age, mountpoint
+from zhili.video.tests.engines import JanusServer
+from zhili.video.tests.test_gb28181_server import NVR
+from zhili.video.tests.test_live_browser import assert_plays
+from zhili.web.tests.conftest import ARTIFACTS, login, pump
+
+pytestmark = [pytest.mark.video_engines, pytest.mark.django_db(transaction=True)]
+
+
+def channel() -> Camera:
+    camera = Camera.objects.filter(device_code=NVR).order_by("code").first()
+    assert camera is not None and camera.status == CameraStatus.ONLINE
+    return camera
+
+
+def yesterday() -> tuple[datetime, datetime]:
+    end = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return end - timedelta(days=1), end
+
+
+def span_query(start: datetime, end: datetime) -> dict[str, str]:
+    return {"start": start.isoformat(), "end": end.isoformat()}
+
+
+def test_recordings_of_a_day_are_listed_audited_and_refused_clearly(
+    client: Client, gb28181: Running, personas: Tree
+) -> None:
+    camera = channel()
+    url = f"/api/v1/cameras/{camera.code}/recordings"
+    client.force_login(personas.dispatcher)
+    start, end = yesterday()
+    body = client.get(url, span_query(start, end)).json()
+    assert body["count"] == len(body["items"]) == 20  # a file an hour, channel 1's four gaps
+    starts = [datetime.fromisoformat(i["start"]) for i in body["items"]]
+    assert starts == sorted(starts) and starts[0] == start
+    assert all(i["type"] == "time" and i["name"].startswith(camera.code) for i in body["items"])
+    audit = AuditLog.objects.get(action="video.recordings.query")
+    assert audit.extra == {"start": start.isoformat(), "end": end.isoformat(), "count": 20}
+
+    for query, field in [
+        ({"start": "yesterday", "end": end.isoformat()}, "start"),
+        ({"start": start.isoformat()}, "end"),
+        (span_query(end, start), "end"),
+        (span_query(start, end + timedelta(days=1)), "end"),
+    ]:
+        response = client.get(url, query)
+        assert (response.status_code, response.json()["field"]) == (422, field), query
+
+    client.force_login(personas.police)  # a department: only the cameras granted to it
+    assert client.get(url, span_query(start, end)).status_code == 404
+
+    client.force_login(personas.dispatcher)
+    gb28181.rig.sim.config.records_silent = True
+    platform = gb28181.rig.platform
+    platform.config = replace(platform.config, record_timeout=0.3)
+    response = client.get(url, span_query(start, end))
+    assert response.status_code == 409
+    assert response.json()["code"] == "record_timeout"
+    assert "did not answer the RecordInfo query" in response.json()["detail"]
+
+    Camera.objects.filter(pk=camera.pk).update(protocol=Protocol.RTSP)
+    response = client.get(url, span_query(start, end))
+    assert (response.status_code, response.json()["code"]) == (409, "playback_unsupported")
+
+
+def test_a_span_plays_back_through_janus_and_is_torn_down(
+    client: Client, gateway: JanusServer, gb28181: Running, personas: Tree
+) -> None:
+    camera = channel()
+    start = timezone.localtime().replace(microsecond=0) - timedelta(hours=5)
+    end = start + timedelta(minutes=10)
+    client.force_login(personas.dispatcher)
+    url = f"/api/v1/cameras/{camera.code}/playback"
+    ticket = client.post(url, span_query(start, end), content_type="application/json").json()
+    assert ticket["quality"] == "playback" and ticket["start"] == start.isoformat()
+    stream = LiveStream.objects.get(pk=ticket["stream_id"])
+    assert (stream.quality, stream.span_start, stream.span_end) == (Quality.PLAYBACK, start, end)
+    assert gb28181.rig.sim.streams.playbacks == [
+        (camera.code, int(start.timestamp()), int(end.timestamp()))
+    ]
+    wait_until(lambda: (media_age(gateway, stream.pk) or 10_000) < 500, 10, "H.264 in Janus")
+    assert AuditLog.objects.get(action="video.playback.start").extra["view"] == ticket["view_id"]
+
+    # A second viewer of the same span gets a stream of its own: a playback is never shared.
+    other = client.post(url, span_query(start, end), content_type="application/json").json()
+    assert other["stream_id"] != ticket["stream_id"]
+    bad = client.post(url, span_query(end, start), content_type="application/json")
+    assert (bad.status_code, bad.json()["field"]) == (422, "end")
+    live_quality = client.post(
+        f"/api/v1/cameras/{camera.code}/live",
+        {"quality": "playback"},
+        content_type="application/json",
+    )
+    assert (live_quality.status_code, live_quality.json()["field"]) == (422, "quality")
+
+    # A playback is nobody else's: its viewer's stop tears it down at once, no teardown wait.
+    live.view_stop(actor=personas.dispatcher, view_id=ticket["view_id"])
+    stream.refresh_from_db()
+    assert stream.closed_at is not None and mountpoint(gateway, stream.pk) is None
+    assert mountpoint(gateway, other["stream_id"]) is not None
+    wait_until(lambda: len(gb28181.rig.platform.live.sessions) == 1, 5, "the first BYE")
+    live.view_stop(actor=personas.dispatcher, view_id=other["view_id"])
+    assert live.live_sweep().streams_closed == 0
+    wait_until(lambda: not gb28181.rig.platform.live.sessions, 5, "the second BYE")
+
+
+@pytest.mark.browser
+def test_in_the_browser_a_days_recordings_show_as_spans_and_one_plays_back(
+    live_server: Any, page: Any, gateway: JanusServer, gb28181: Running, personas: Tree
+) -> None:
+    camera = channel()
+    login(page, live_server.url, "dispatcher")
+    page.goto(f"{live_server.url}/video/cameras/{camera.code}/")
+    panel = "[data-testid=playback]"
+    day = timezone.localdate() - timedelta(days=1)
+    page.fill("[data-testid=playback-day]", day.isoformat())
+    page.click(f"{panel} button[type=submit]")
+    wait_until(
+        lambda: page.locator(f"{panel} [data-testid=rec-span]").count() == 20,
+        15,
+        "the day's spans",
+        pause=pump(page),
+    )
+    assert page.get_attribute(panel, "data-state") == "loaded"
+    first = page.locator(f"{panel} [data-testid=rec-span]").first
+    assert (first.get_attribute("data-from"), first.get_attribute("data-to")) == ("0", "3600")
+    first.click()
+    assert_plays(page, f"{panel} [data-player]")
+    channel_code, start, end = gb28181.rig.sim.streams.playbacks[-1]
+    midnight = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+    assert channel_code == camera.code
+    assert 0 < start - midnight.timestamp() < 3600 and end == midnight.timestamp() + 3600
+    page.screenshot(path=str(ARTIFACTS / "video-playback.png"), full_page=True)
