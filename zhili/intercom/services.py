@@ -50,6 +50,27 @@ def group_for_team(*, team: Team) -> TalkGroup:
     )
 
 
+def _groups_for_teams(teams: list[Team]) -> None:
+    """Every team's group, the missing ones made together (a county desk sees 100-odd teams:
+    one read and at most one write, not one of each per team)."""
+    have = set(
+        TalkGroup.objects.filter(kind=GroupKind.TEAM, team__in=teams).values_list(
+            "team_id", flat=True
+        )
+    )
+    missing = {team.pk: team for team in teams if team.pk not in have}
+    if missing:
+        TalkGroup.objects.bulk_create(
+            [
+                TalkGroup(
+                    kind=GroupKind.TEAM, team=team, name=team.name, path=team.organization.path
+                )
+                for team in missing.values()
+            ],
+            ignore_conflicts=True,  # made by another page at the same moment
+        )
+
+
 def group_for_subject(
     *, subject: str, name: str, organization: Organization, members: tuple[User, ...] = ()
 ) -> TalkGroup:
@@ -113,8 +134,7 @@ def groups_of(*, user: Actor) -> list[TalkGroup]:
     force = force_of(user)
     if force is not None:
         teams.append(force.team)
-    for team in teams:
-        group_for_team(team=team)
+    _groups_for_teams(teams)
     if force is not None:
         # The county center's all-call reaches every force: the top of the team's path.
         top = force.team.organization.path.strip("/").split("/")[0]

@@ -40,6 +40,42 @@ def test_each_user_lists_the_groups_of_their_teams_and_center(crew: Tree) -> Non
     assert TalkGroup.objects.filter(kind=GroupKind.TEAM).count() == 3
 
 
+def test_the_groups_list_reads_the_same_however_many_teams(crew: Tree) -> None:
+    """The county desk sees every team: their groups are read and made together."""
+    from django.db import connection
+
+    from zhili.forces.models import Team
+
+    def queries_of_a_visit() -> int:
+        count = 0
+
+        def counted(execute: Any, *args: Any) -> Any:
+            nonlocal count
+            count += 1
+            return execute(*args)
+
+        with connection.execute_wrapper(counted):
+            answer = client.get(f"{API}/groups")
+        assert answer.status_code == 200
+        return count
+
+    client = as_user(crew.dispatcher)
+    client.get(f"{API}/groups")  # the first visit makes the three teams' groups
+    few = queries_of_a_visit()
+    Team.objects.bulk_create(
+        Team(
+            code=f"T1-X{n}",
+            name=f"甲镇巡逻{n}组",
+            team_type=crew.patrol,
+            organization=crew.a.team.organization,
+        )
+        for n in range(20)
+    )
+    answer = client.get(f"{API}/groups")  # makes the 20 new groups at once
+    assert len([g for g in answer.json() if g["name"].startswith("甲镇巡逻")]) == 20
+    assert queries_of_a_visit() == few
+
+
 def test_a_township_cannot_reach_another_townships_team_group(crew: Tree) -> None:
     other = team_group(crew, "T2-GRID")
     client = as_user(crew.township)
