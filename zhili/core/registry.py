@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Model
 
 if TYPE_CHECKING:
     from zhili.core.types import Actor
@@ -57,7 +56,9 @@ class Registry(Generic[T]):
 
 
 R = TypeVar("R")
-Panel = Callable[["Actor", R], Iterable[Model]]
+# A panel's rows: records, mostly; a panel may give other values its template reads (the link
+# of an action the user may take on the record, or none).
+Panel = Callable[["Actor", R], Iterable[object]]
 
 
 class Panels(Registry[Panel[R]]):
@@ -65,6 +66,6 @@ class Panels(Registry[Panel[R]]):
     a petition): each entry gives the rows of the record the user may see, under the name the
     page's templates read them by."""
 
-    def context(self, user: "Actor", record: R) -> dict[str, list[Model]]:
+    def context(self, user: "Actor", record: R) -> dict[str, list[object]]:
         """Every registered panel's rows for `user`, by the name the templates read."""
         return {name: list(rows(user, record)) for name, rows in self.items()}

@@ -5,3 +5,6 @@ class IncidentsConfig(AppConfig):
     name = "zhili.incidents"
     label = "incidents"
     verbose_name = "指挥事件"
+
+    def ready(self) -> None:
+        from zhili.incidents import panels  # noqa: F401  (its panel registers itself)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from zhili.cases.selectors import case_get
 from zhili.core.dossier import actions_for
 from zhili.core.errors import DomainError
 from zhili.core.pages import or_404, tile_config
@@ -31,7 +32,7 @@ def incident_list(request: StaffRequest) -> HttpResponse:
     if state not in IncidentState.values:
         state = ""
     may_open = can(request.user, Action.FORCES_COMMAND)
-    form = OpenForm(request.POST or None, initial={"case_no": request.GET.get("case_no", "")})
+    form = OpenForm(request.POST or None, initial=_from_case(request))
     status = 200
     if request.method == "POST" and may_open and form.is_valid():
         data = form.cleaned_data
@@ -62,6 +63,26 @@ def incident_list(request: StaffRequest) -> HttpResponse:
         "map_config": tile_config(),
     }
     return render(request, "incidents/list.html", context, status=status)
+
+
+def _from_case(request: StaffRequest) -> dict[str, object]:
+    """转为指挥事件 from a case's page (?case_no=): the form starts with the case's category,
+    title and place; a case out of the viewer's sight fills nothing but its number (the
+    service refuses it when the form is sent)."""
+    case_no = request.GET.get("case_no", "")[:30]
+    if not case_no:
+        return {}
+    try:
+        case = case_get(user=request.user, case_no=case_no)
+    except DomainError:
+        return {"case_no": case_no}
+    return {
+        "case_no": case.case_no,
+        "category": case.category,
+        "title": case.title,
+        "lat": case.lat,
+        "lng": case.lng,
+    }
 
 
 @requires(Action.FORCES_VIEW)
