@@ -16,8 +16,10 @@ four team types.
   `forces.position` message reaches the screen's socket, p50 and p95 (aim ≤ 1 s at p95).
   The channel layer is Redis on PostgreSQL (BENCH_REDIS_URL, else REDIS_URL, else the local
   server's database 0) and the in-memory layer on SQLite (one process holds both ends).
-  `forces.live_seconds` says which duration was used, `forces.live_lost` how many reports
-  never reached the screen within LIVE_GRACE seconds after the last.
+  `forces.live_seconds` says which duration was used, `forces.live_lost` how many accepted
+  reports never reached the screen within LIVE_GRACE seconds after the last, and
+  `forces.live_refused` how many reports the server did not accept (a 5xx, a dropped
+  connection; their kinds are printed): the delays are those of the accepted ones.
 """
 
 import asyncio
@@ -28,6 +30,8 @@ import statistics
 import sys
 import time
 import uuid
+from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 
 import httpx
@@ -183,6 +187,13 @@ def _screen_user() -> User:
     return user
 
 
+@dataclass
+class Live:
+    delays: list[float]  # ms from a report's sending to its message on the screen's socket
+    lost: int  # accepted reports whose message never came
+    failed: Counter[str]  # reports not accepted, by status code or transport error
+
+
 def _sign_in(base: str, username: str) -> str:
     """The session cookie of `username`, through the login page (CSRF and all)."""
     with httpx.Client(base_url=base, timeout=30) as client:
@@ -199,15 +210,14 @@ def _sign_in(base: str, username: str) -> str:
         return client.cookies[settings.SESSION_COOKIE_NAME]
 
 
-async def _live(
-    base: str, cookie: str, tokens: dict[str, str], seconds: float
-) -> tuple[list[float], int]:
+async def _live(base: str, cookie: str, tokens: dict[str, str], seconds: float) -> Live:
     """Every handheld in `tokens` (force code -> bearer token) reports once each LIVE_PERIOD,
     spread evenly over it, for `seconds`; the screen's socket matches each `forces.position`
-    message to its report by (code, lat, lng). Returns the delays in ms and how many reports
-    never reached the screen."""
+    message to its report by (code, lat, lng). A report the server refused
+    (a 5xx) or lost is counted apart, not waited for."""
     sent: dict[tuple[str, float, float], float] = {}
     delays: list[float] = []
+    failed: Counter[str] = Counter()
     rng = random.Random(1016)
     headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}", "Origin": base}
     async with connect(
@@ -225,7 +235,10 @@ async def _live(
 
         listener = asyncio.create_task(listen())
         begin = time.perf_counter()
-        limits = httpx.Limits(max_connections=len(tokens))
+        # A new connection per report, as a handheld whose reports are 10 s apart makes: the
+        # server closes idle connections after 5 s (uvicorn), and a pooled one could be
+        # closed under a report.
+        limits = httpx.Limits(max_connections=len(tokens), max_keepalive_connections=0)
         async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
 
             async def report(code: str, token: str, slot: float) -> None:
@@ -235,13 +248,20 @@ async def _live(
                     lat, lng = rng.uniform(SOUTH, NORTH), rng.uniform(WEST, EAST)
                     point = {"id": str(uuid.uuid4()), "lat": lat, "lng": lng, "accuracy": 8.0}
                     point["at"] = timezone.now().isoformat()
-                    sent[(code, lat, lng)] = time.perf_counter()
-                    answer = await client.post(
-                        "/api/v1/forces/positions",
-                        json={"points": [point]},
-                        headers={"Authorization": f"Bearer {token}"},
-                    )
-                    assert answer.status_code == 200, answer.text
+                    key = (code, lat, lng)
+                    sent[key] = time.perf_counter()
+                    try:
+                        answer = await client.post(
+                            "/api/v1/forces/positions",
+                            json={"points": [point]},
+                            headers={"Authorization": f"Bearer {token}"},
+                        )
+                        outcome = str(answer.status_code)
+                    except httpx.TransportError as exc:
+                        outcome = type(exc).__name__
+                    if outcome != "200":  # refused or lost: nothing to wait for
+                        failed[outcome] += 1
+                        sent.pop(key, None)
                     due += LIVE_PERIOD
 
             step = LIVE_PERIOD / len(tokens)
@@ -251,8 +271,10 @@ async def _live(
         waited_until = time.perf_counter() + LIVE_GRACE
         while sent and time.perf_counter() < waited_until:
             await asyncio.sleep(0.05)
+        if listener.done():  # the socket closed under the run
+            listener.result()
         listener.cancel()
-    return delays, len(sent)
+    return Live(delays, len(sent), failed)
 
 
 def _live_rows(reporters: list[User]) -> dict[str, tuple[float, str]]:
@@ -273,23 +295,25 @@ def _live_rows(reporters: list[User]) -> dict[str, tuple[float, str]]:
     tokens = {force.code: token_issue(user=force.user, name="bench") for force in forces}
     process, base = server.start(env)
     try:
-        delays, lost = asyncio.run(_live(base, _sign_in(base, "screen"), tokens, LIVE_SECONDS))
+        live = asyncio.run(_live(base, _sign_in(base, "screen"), tokens, LIVE_SECONDS))
     finally:
         server.stop(process)
-    assert delays, "no report reached the screen"
-    p50, p95 = _ms(delays)
+    assert live.delays, "no report reached the screen"
+    p50, p95 = _ms(live.delays)
+    failed = sum(live.failed.values())
     print(
         f"  live positions ({layer} layer, {LIVE_SECONDS:.0f} s, {len(tokens)} handhelds): "
-        f"{len(delays)} delivered, {lost} lost, p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
-        f"max {delays[-1]:.1f} ms",
+        f"{len(live.delays)} delivered, {live.lost} lost, {failed} refused {dict(live.failed)}, "
+        f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {live.delays[-1]:.1f} ms",
         file=sys.stderr,
     )
     return {
         "forces.live_p50": (p50, "ms"),
         "forces.live_p95": (p95, "ms"),
         "forces.live_seconds": (LIVE_SECONDS, "s"),
-        "forces.live_reports": (float(len(delays) + lost), "reports"),
-        "forces.live_lost": (float(lost), "reports"),
+        "forces.live_reports": (float(len(live.delays) + live.lost + failed), "reports"),
+        "forces.live_lost": (float(live.lost), "reports"),
+        "forces.live_refused": (float(failed), "reports"),
     }
 
 
