@@ -13,6 +13,7 @@ from django.conf import settings
 
 from zhili.cases.tests.conftest import catalog, register, rules, staff  # noqa: F401  (fixtures)
 from zhili.conftest import CHROMIUM, PASSWORD
+from zhili.forces.tests.conftest import forces  # noqa: F401  (fixture)
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
 # test itself (fixtures) would otherwise refuse to run.

@@ -1,11 +1,13 @@
 """The home page's "我的待办": each role sees its own work, each figure counts what its link
-lists, and the page costs a few queries whatever the data.
+lists, and the page costs a few queries whatever the data. A leader's page opens with 今日态势,
+the big screen's figures in a smaller form.
 
 The work is made through the services (register, dispatch, acknowledge, reply; disputes
 registered, accepted, mediated; petitions registered, assigned, accepted), then deadlines
 and cards are placed relative to now, so the expectations hold on any day.
 """
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,6 +24,7 @@ from zhili.cases.services import case_act
 from zhili.conftest import Tree
 from zhili.core.roles import Role
 from zhili.core.workcards import WorkCard
+from zhili.forces.tests.conftest import place
 from zhili.mediation.models import Mediator
 from zhili.mediation.services import dispute_act, dispute_register
 from zhili.mediation.tests.conftest import consent_all, make_committee
@@ -32,6 +35,7 @@ from zhili.petitions.tests.conftest import advance
 from zhili.petitions.tests.conftest import registration as petition_registration
 from zhili.receptions.models import Ownership
 from zhili.receptions.services import ownership_assign
+from zhili.screen.services import refresh_recent
 
 pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
@@ -368,7 +372,7 @@ def test_the_administrator_sees_the_integrations_and_the_county(work, people):
     assert numbers(shown["integrations"]) == {"未映射分类": 0, "回复回调失败": 0}
 
 
-def test_the_page_costs_a_few_queries_whatever_the_data(work, people, register, catalog):
+def test_the_page_costs_a_few_queries_whatever_the_data(work, people, register, catalog, forces):
     def queries(user: Any) -> int:
         client = client_for(user)
         client.get(reverse("web:home"))  # the session and the user are read once first
@@ -386,8 +390,11 @@ def test_the_page_costs_a_few_queries_whatever_the_data(work, people, register, 
     # session, the user, their groups and organization, and whether the user carries a
     # handheld (a force: the navigation then offers the phone app).
     assert before["dispatcher"] <= 9
-    assert before["leader"] <= 13
-    assert before["secretary"] <= 16
+    # A leader's 今日态势 adds the screen's own reads (zhili/web/overview.py): the screen's
+    # organization (a county-wide user's root), the KPI strip's two aggregates and the forces
+    # panel's three (by status, the team types' status names, the stale ones).
+    assert before["leader"] <= 13 + 6
+    assert before["secretary"] <= 16 + 5
 
 
 def test_the_open_work_is_counted_under_the_partial_index_condition(people):
@@ -411,3 +418,52 @@ def test_the_open_work_is_counted_under_the_partial_index_condition(people):
     assert len(counts) == 3
     for sql, _params in counts:
         assert condition in sql, sql
+
+
+# --- the leader's 今日态势 ------------------------------------------------------------------
+
+LEADERS = ("leader", "director", "secretary")
+
+
+def shown_on_page(html: str, testid: str) -> int:
+    """The number a 今日态势 figure shows in the page's HTML."""
+    found = re.search(rf'data-testid="{testid}">\s*<strong class="work-value">(\d+)</strong>', html)
+    assert found, testid
+    return int(found.group(1))
+
+
+def test_a_leader_sees_the_screens_figures_of_today(work, people, forces):
+    place(forces.a, 34.505, 118.705)  # a fresh position; the others have none: stale
+    assert refresh_recent() > 0  # the scheduler's rebuild of today's figures
+    for persona in LEADERS:
+        client = client_for(getattr(people, persona))
+        response = client.get(reverse("web:home"))
+        overview = response.context["overview"]
+        summary = client.get("/api/v1/screen/summary").json()
+        figures = {f["key"]: f["value"] for f in overview.figures}
+        assert figures == summary["kpi"], persona
+        assert overview.org_name == summary["org"]["name"]
+        assert overview.forces == summary["panels"]["forces"], persona
+        html = response.content.decode()
+        for key, value in figures.items():
+            assert shown_on_page(html, f"overview-{key}") == value, (persona, key)
+        assert 'href="/screen/?layout=wall"' in html and 'href="/screen/"' in html
+    # The county's figures are real ones, and the overdue count is the 事件工单 card's.
+    county = cards(people.leader)
+    leader = client_for(people.leader).get(reverse("web:home")).context["overview"]
+    figures = {f["key"]: f["value"] for f in leader.figures}
+    assert figures["received"] == Case.objects.count() > 0
+    assert figures["overdue"] == numbers(county["cases-overview"])["已超期"] == 2
+    assert (leader.forces["total"], leader.forces["stale"]) == (4, 3)
+    # A township secretary's overview is the township's screen: 甲镇's own two forces.
+    secretary = client_for(people.secretary).get(reverse("web:home")).context["overview"]
+    assert secretary.org_name == people.secretary.organization.name
+    assert secretary.forces["total"] == 2
+
+
+@pytest.mark.parametrize("persona", ["dispatcher", "analyst", "township", "gridworker", "admin"])
+def test_other_roles_get_no_overview(work, people, persona):
+    response = client_for(getattr(people, persona)).get(reverse("web:home"))
+    assert response.context["overview"] is None
+    assert 'data-testid="overview"' not in response.content.decode()
+    assert "今日态势" not in response.content.decode()
