@@ -24,6 +24,7 @@ COLUMNS = [
     ("receptions", "接访批次"),
     ("people", "接待人次"),
     ("not_received", "预约未接待"),
+    ("idle_days", "无接访日"),
     ("overdue", "超期包案"),
 ]
 
