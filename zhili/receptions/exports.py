@@ -17,6 +17,8 @@ HEADERS = [
     "联合接访",
     "视频接访",
     "预约未接待",
+    "无接访日（天）",
+    "无接访日期",
     "在办包案",
     "超期包案",
 ]
@@ -32,6 +34,8 @@ def _cells(r: TownshipRow) -> list[object]:
         r.joint,
         r.video,
         r.not_received,
+        r.idle_days,
+        "、".join(f"{d.month}月{d.day}日" for d in r.idle_dates),
         r.ownerships,
         r.overdue,
     ]

@@ -4,13 +4,14 @@ of; a video reception's is a booked appointment of a leader's reception day (the
 that day hosts it); meetings and training are about the host's own unit."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from zhili.core.dossier import check_action
 from zhili.core.errors import Conflict, InvalidInput
+from zhili.core.scope import scope_for
 from zhili.core.types import Actor, SystemActor
 from zhili.mediation import selectors as mediation_selectors
 from zhili.mediation import workflow as mediation_workflow
@@ -18,7 +19,7 @@ from zhili.mediation.models import Dispute
 from zhili.mediation.panels import DISPUTE_PANELS
 from zhili.receptions import selectors as reception_selectors
 from zhili.receptions.models import Appointment, AppointmentState
-from zhili.receptions.panels import APPOINTMENT_PANELS
+from zhili.receptions.panels import APPOINTMENT_PANELS, SUPERVISION_PANELS
 from zhili.receptions.services.common import check_on_day
 from zhili.rooms.models import Purpose, Room, RoomState
 
@@ -101,4 +102,26 @@ def appointment_rooms(user: Actor, appointment: Appointment) -> QuerySet[Room]:
         Room.objects.filter(purpose=Purpose.RECEPTION, subject=str(appointment.pk))
         .prefetch_related("participants__presences")
         .order_by("-starts_at")
+    )
+
+
+@SUPERVISION_PANELS.entry("reception_rooms_live")
+def reception_rooms_live(user: Actor, day: date) -> QuerySet[Room]:
+    """The reception rooms in session (opened by `day`, today: the page's 正在视频接访)
+    under the user's part of the tree, with how many are in each now."""
+    return (
+        Room.objects.filter(
+            scope_for(user).q("path"),
+            purpose=Purpose.RECEPTION,
+            state=RoomState.OPEN,
+            opened_at__date__lte=day,
+        )
+        .select_related("host")
+        .annotate(
+            online=Count(
+                "participants__presences",
+                filter=Q(participants__presences__left_at=None),
+            )
+        )
+        .order_by("path", "opened_at")
     )

@@ -2,11 +2,12 @@
 in scope, what its leaders did in a period."""
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from zhili.core.types import Actor
@@ -31,6 +32,8 @@ class TownshipRow:
     joint: int = 0
     video: int = 0
     not_received: int = 0
+    idle_days: int = 0  # rota days gone on which its leaders received no one
+    idle_dates: list[date] = field(default_factory=list)
     ownerships: int = 0
     overdue: int = 0
     leaders: str = ""
@@ -42,6 +45,7 @@ SORT_KEYS: dict[str, Callable[[TownshipRow], int | str]] = {
     "receptions": lambda r: r.receptions,
     "people": lambda r: r.people,
     "not_received": lambda r: r.not_received,
+    "idle_days": lambda r: r.idle_days,
     "overdue": lambda r: r.overdue,
 }
 # The figures a row counts (the table's totals add them up).
@@ -52,6 +56,7 @@ FIGURES = (
     "joint",
     "video",
     "not_received",
+    "idle_days",
     "ownerships",
     "overdue",
 )
@@ -129,6 +134,26 @@ def _count_missed(rows: Rows, under: Q, start: date, end: date) -> None:
         row.not_received += r["n"]
 
 
+def _count_idle(rows: Rows, under: Q, start: date, end: date) -> None:
+    """The rota days gone (today is not over) on which the township's leaders received no
+    one: against the rota, not against the calendar."""
+    last = min(end, timezone.localdate() - timedelta(1))
+    if last < start:
+        return
+    received = Reception.objects.filter(
+        under, received_at__gte=day_start(start), received_at__lt=day_start(last + timedelta(1))
+    ).annotate(day=TruncDate("received_at", tzinfo=timezone.get_current_timezone()))
+    busy = {
+        (id(row), value["day"])
+        for row, value in _by_township(received.values("org_path", "day").distinct(), rows)
+    }
+    rota = RotaDay.objects.filter(under, date__gte=start, date__lte=last).order_by("date")
+    for row, value in _by_township(rota.values("org_path", "date"), rows):
+        if (id(row), value["date"]) not in busy and value["date"] not in row.idle_dates:
+            row.idle_days += 1
+            row.idle_dates.append(value["date"])
+
+
 def _count_ownerships(rows: Rows, under: Q) -> None:
     """包案 held now, and of them overdue (target date passed, not resolved)."""
     active = Ownership.objects.filter(under, state=OwnershipState.ACTIVE)
@@ -144,7 +169,8 @@ def township_summary(
     *, user: Actor, start: date, end: date, sort: str = "township", descending: bool = False
 ) -> list[TownshipRow]:
     """Per township center in scope: rota days, receptions held and people received in the
-    period; appointments not received; 包案 held and overdue now."""
+    period; appointments not received; rota days with no one received; 包案 held and overdue
+    now."""
     townships = (
         Organization.objects.filter(path_scope(user, "path"), kind="center", level="township")
         .filter(is_active=True)
@@ -159,5 +185,6 @@ def township_summary(
     _count_rota(rows, under, start, end)
     _count_receptions(rows, under, start, end)
     _count_missed(rows, under, start, end)
+    _count_idle(rows, under, start, end)
     _count_ownerships(rows, under)
     return sorted(rows.values(), key=SORT_KEYS[sort_key(sort)], reverse=descending)

@@ -95,3 +95,45 @@ def test_reads_are_scoped(rx, county_day) -> None:
     assert [o.code for o in selectors.rota_organizations(rx.township)] == ["320722901"]
     assert list(selectors.leaders_for(rx.tree.t1)) == [rx.secretary]
     assert set(selectors.leaders_for(rx.tree.county)) == {rx.leader, rx.leader2}
+
+
+def test_rota_days_gone_with_no_one_received_are_counted_against_the_rota(rx) -> None:
+    from zhili.receptions.exports import townships_xlsx
+
+    t1 = rx.tree.t1
+    with time_machine.travel("2026-11-20 10:00 +0800"):  # the rota is arranged ahead
+        days = {
+            d: rota_set(
+                actor=rx.petition, organization=t1, day=date(2026, 11, d), leader=rx.secretary
+            )
+            for d in (23, 24, 25, 30)
+        }
+        book(rx, days[25], time(9, 0))  # booked, but no one was received that day
+    with time_machine.travel("2026-11-24 23:30 +0800"):  # late in the evening, China time
+        reception_record(
+            actor=rx.secretary,
+            rota_day=days[24],
+            visitor_name="吴九",
+            mode="video",
+            request="a",
+            decision="b",
+        )
+    with time_machine.travel("2026-11-30 10:00 +0800"):
+        rows = selectors.township_summary(
+            user=rx.dispatcher, start=date(2026, 11, 1), end=date(2026, 11, 30)
+        )
+        one = {r.township.code: r for r in rows}["320722901"]
+        # The 24th received someone; the 30th is not over.
+        assert one.idle_dates == [date(2026, 11, 23), date(2026, 11, 25)]
+        assert (one.rota_days, one.idle_days) == (4, 2)
+        assert selectors.totals(rows)["idle_days"] == 2
+        workbook = townships_xlsx(rows, date(2026, 11, 1), date(2026, 11, 30))
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(workbook)).active
+    headers = [c.value for c in sheet[2]]
+    row = next(r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0] == t1.area_name)
+    assert row[headers.index("无接访日（天）")] == 2
+    assert row[headers.index("无接访日期")] == "11月23日、11月25日"

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from zhili.core.roles import Action
@@ -15,6 +16,7 @@ from zhili.orgs.views import requires
 from zhili.receptions import selectors
 from zhili.receptions.exports import townships_xlsx
 from zhili.receptions.forms import PeriodForm
+from zhili.receptions.panels import SUPERVISION_PANELS
 from zhili.receptions.selectors import TownshipRow
 
 # The columns a user may sort by, as the table heads them.
@@ -24,6 +26,7 @@ COLUMNS = [
     ("receptions", "接访批次"),
     ("people", "接待人次"),
     ("not_received", "预约未接待"),
+    ("idle_days", "无接访日"),
     ("overdue", "超期包案"),
 ]
 
@@ -73,6 +76,8 @@ def townships(request: StaffRequest) -> HttpResponse:
         "xlsx_url": f"?{base}&sort={sort}{'&desc=1' if descending else ''}&format=xlsx",
         "can_rota": can(request.user, Action.PETITIONS_VIEW),
         "month": f"{start:%Y-%m}",
+        # What higher apps add (zhili/rooms: the reception rooms in session today).
+        "panels": SUPERVISION_PANELS.context(request.user, timezone.localdate()),
     }
     template = "receptions/_townships.html" if request.htmx else "receptions/townships.html"
     return render(request, template, context)

@@ -225,3 +225,31 @@ def test_a_video_reception_from_booking_to_record_on_the_real_janus(
     assert not petitioner.presences.filter(left_at=None).exists()
     reception = Reception.objects.get(appointment=appointment)
     assert reception.mode == Mode.VIDEO and reception.video_room == room.number
+
+
+def test_the_supervision_page_shows_the_reception_rooms_in_session_now(
+    rx: Tree,  # noqa: F811
+    county_day: RotaDay,  # noqa: F811
+) -> None:
+    appointment = booked(rx, county_day)
+    room = Room.objects.get(number=schedule(rx.petition, appointment.pk).json()["room_id"])
+    page = "/receptions/townships/"
+    html = client_for(rx.petition).get(page).content.decode()
+    assert "今日此刻没有正在进行的视频接访" in html  # scheduled is not in session
+    # Opened (Janus's part is the API tests'): the petitioner in, the staff member gone.
+    Room.objects.filter(pk=room.pk).update(state=RoomState.OPEN, opened_at=timezone.now())
+    petitioner = room.participants.get(kind=ParticipantKind.OUTSIDER)
+    staff = room.participants.get(kind=ParticipantKind.STAFF)
+    now = timezone.now()
+    Presence.objects.create(participant=petitioner, joined_at=now)
+    Presence.objects.create(participant=staff, joined_at=now, left_at=now)
+    html = client_for(rx.petition).get(page).content.decode()
+    assert f'data-testid="room-live-{room.number}"' in html and "1 人在线" in html
+    assert f'href="/rooms/{room.number}/"' in html
+    # A township's officer does not see the county's room.
+    answer = client_for(rx.township).get(page)
+    assert answer.status_code == 200 and 'data-testid="rooms-live"' in answer.content.decode()
+    assert f'data-testid="room-live-{room.number}"' not in answer.content.decode()
+    Room.objects.filter(pk=room.pk).update(state=RoomState.ENDED)
+    html = client_for(rx.petition).get(page).content.decode()
+    assert f'data-testid="room-live-{room.number}"' not in html
