@@ -9,4 +9,4 @@ class ScreenConfig(AppConfig):
     def ready(self) -> None:
         # The screen's own panels (the figures of the apps below it); apps above the screen
         # (incidents ...) register theirs from their own ready().
-        from zhili.screen import panels  # noqa: F401
+        from zhili.screen import overview, panels  # noqa: F401  (the home card too)

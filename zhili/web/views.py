@@ -22,7 +22,7 @@ from zhili.orgs import lockout, services
 from zhili.orgs.auth import StaffRequest
 from zhili.web.context import NAV_CONDITIONS
 from zhili.web.forms import PasswordChangeForm
-from zhili.web.overview import leader_overview
+from zhili.web.overview import overview_for
 
 # The modules a user opens most, under "我的待办": (title, description, url name, action).
 # Only what is built is listed; the navigation has every page.
@@ -83,7 +83,7 @@ def home(request: StaffRequest) -> HttpResponse:
         "greeting": greeting(),
         "organization": user.organization,
         "roles": [label for code, label in Role.choices if code in codes],
-        "overview": leader_overview(user),
+        "overview": overview_for(user),
         "work": work_cards(user),
         "sections": sections(user),
     }

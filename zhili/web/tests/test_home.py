@@ -390,7 +390,7 @@ def test_the_page_costs_a_few_queries_whatever_the_data(work, people, register, 
     # session, the user, their groups and organization, and whether the user carries a
     # handheld (a force: the navigation then offers the phone app).
     assert before["dispatcher"] <= 9
-    # A leader's 今日态势 adds the screen's own reads (zhili/web/overview.py): the screen's
+    # A leader's 今日态势 adds the screen's own reads (zhili/screen/overview.py): the screen's
     # organization (a county-wide user's root), the KPI strip's two aggregates and the forces
     # panel's three (by status, the team types' status names, the stale ones).
     assert before["leader"] <= 13 + 6

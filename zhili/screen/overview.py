@@ -1,0 +1,73 @@
+"""The leader's 今日态势 on the home page: the big screen's KPI strip and its forces on duty in
+a smaller form, with the links to the screen (registered on the home page's OVERVIEW from
+ScreenConfig.ready(): the web app sits below the screen and never imports it).
+
+The figures are read through the screen's own selectors (`context`, `kpi`, the registered
+"forces" panel), so they are the numbers GET /api/v1/screen/summary and /screen/ show, for the
+same organization (a county leader's county, a township secretary's township). Only leaders
+get it: it costs a few queries (see test_home.py) that the other roles' pages do not pay."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+from zhili.core.errors import NotFound
+from zhili.core.roles import Action, Role
+from zhili.core.scope import can, role_codes
+from zhili.core.types import Actor
+from zhili.screen import selectors
+from zhili.screen.registry import PANELS
+from zhili.web.overview import OVERVIEW
+
+LEADER_ROLES = frozenset({Role.COUNTY_LEADER, Role.CENTER_DIRECTOR, Role.TOWNSHIP_SECRETARY})
+
+# The screen's KPI strip, in its order and with its words (screen/screen.html); the tone of
+# the home page's figures ("warn", "alarm") when not 0.
+KPI = [
+    ("received", "今日受理", ""),
+    ("dispatched", "今日派单", ""),
+    ("closed", "今日办结", ""),
+    ("overdue", "超期未办结", "alarm"),
+    ("red_cards", "今日红牌", "alarm"),
+    ("yellow_cards", "今日黄牌", "warn"),
+]
+
+
+@dataclass(frozen=True)
+class Overview:
+    org_name: str
+    figures: list[dict[str, Any]]
+    forces: dict[str, Any] | None  # the screen's forces panel; None if the role cannot see forces
+    screen_url: str
+    wall_url: str
+
+
+def is_leader(user: Actor) -> bool:
+    return bool(LEADER_ROLES & role_codes(user))
+
+
+@OVERVIEW.entry("leader")
+def leader_overview(user: Actor) -> Overview | None:
+    """Today's figures of the screen the leader would open, or None for another role (or a
+    leader with no screen of their own)."""
+    if not is_leader(user):
+        return None
+    try:
+        ctx = selectors.context(user)
+    except NotFound:
+        return None
+    kpi = selectors.kpi(ctx)
+    panel = PANELS.get("forces")
+    forces = panel(ctx) if panel is not None and can(user, Action.FORCES_VIEW) else None
+    screen = reverse("screen:screen")
+    return Overview(
+        org_name=ctx.org.name,
+        figures=[
+            {"key": key, "label": label, "value": kpi[key], "tone": tone}
+            for key, label, tone in KPI
+        ],
+        forces=forces,
+        screen_url=screen,
+        wall_url=f"{screen}?layout=wall",
+    )
