@@ -4,12 +4,14 @@ Every error is JSON: ``{"detail": "<message in Chinese>", "code": "<stable code>
 "field": "<input at fault or null>"}`` with a 4xx status.
 """
 
+import logging
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadedfile import UploadedFile
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -66,6 +68,8 @@ def declare_errors(operation: dict[str, Any]) -> None:
                 "content": {"application/json": {"schema": ref}},
             }
 
+
+logger = logging.getLogger(__name__)
 
 api = ZhiliAPI(
     title="Zhili 治理 API",
@@ -126,6 +130,17 @@ def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return error(request, 401, "未登录或令牌无效", "unauthenticated")
+
+
+@api.exception_handler(OperationalError)
+def on_database_busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    """The database could not serve the request now (SQLite's write lock held past its
+    timeout under load, a connection refused or lost): 503 with Retry-After, which the
+    handheld's outbox and other clients retry. Logged as the fault it is."""
+    logger.error("database unavailable for %s %s: %s", request.method, request.path, exc)
+    response = error(request, 503, "系统繁忙，请稍后重试", "database_busy")
+    response["Retry-After"] = "5"
+    return response
 
 
 @api.exception_handler(Http404)
