@@ -3,7 +3,6 @@ screen and the leader's home page sum a few thousand small rows instead of count
 
 from django.db import models
 
-from zhili.core.fields import path_index
 from zhili.screen.sources import Source
 
 ALL_CATEGORIES = 0  # a row of every category of its source: all the counts
@@ -11,11 +10,14 @@ ALL_SOURCES = ""  # a row of one category over every source: the cases received 
 
 
 class DailyFigure(models.Model):
-    """What happened on one local day to the cases of one area (the case's area path, or its
-    dispatching center's when it has no area): per source over all categories (category_id
-    0, every count), and per category over all sources (source "", received only: the hot
-    categories). Two kinds of rows rather than area x source x category, whose rows grew with
-    the cases (nearly one per case at 3,000 cases a day) and made the 30-day sums slow.
+    """What happened on one local day to the cases of one organization's subtree (by the
+    case's area path, or its dispatching center's when it has no area; a case counts in the
+    row of its village, of its township and of the county): per source over all categories
+    (category_id 0, every count), and per category over all sources (source "", received
+    only: the hot categories). Two kinds of rows rather than area x source x category, whose
+    rows grew with the cases (nearly one per case at 3,000 cases a day) and made the 30-day
+    sums slow; and a row per subtree rather than per area, so that a screen reads its own
+    path's rows alone (the county's 30 days: 120 rows, not 10,000 villages' rows summed).
 
     Each count dates the case by its own moment: received by registered_at, dispatched by
     dispatched_at, closed (and closed on time) by closed_at, rated (and satisfied) by
@@ -36,15 +38,15 @@ class DailyFigure(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "大屏日统计"
+        # A screen's days through its own path (a ranking's: its subunits' paths): the
+        # constraint's key; a day's rows (rebuilt by the scheduler, the 14 days of the hot
+        # categories) by the day, the path read in the index.
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "path", "source", "category_id"], name="screen_daily_once"
+                fields=["path", "day", "source", "category_id"], name="screen_daily_once"
             )
         ]
-        indexes = [
-            models.Index(fields=["day", "path"], name="screen_daily_day"),
-            path_index("path", "screen_daily_path"),
-        ]
+        indexes = [models.Index(fields=["day", "path"], name="screen_daily_day")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.path} {self.source} {self.category_id}"

@@ -123,6 +123,7 @@ def red_cards(ctx: ScreenContext) -> list[dict[str, Any]]:
             area_path__startswith=ctx.org.path,
             state__in=WORK_STATES,
             card=Card.RED,
+            card_at__isnull=False,  # through the partial index screen_case_carded
             lat__isnull=False,
         )
         .order_by("-card_at", "-id")

@@ -1,6 +1,8 @@
-"""The screen's figures for one organization's subtree: sums of the daily figures (a few
-thousand small rows whatever the number of cases), plus the open cases' overdue count and
-warnings read through the open-cases index, plus the registered panels."""
+"""The screen's figures for one organization's subtree: sums of the daily figures of its
+own path (a few hundred small rows whatever the number of cases), plus the overdue count
+and the warnings read live through the cases' partial indexes (case_open: the overdue rows
+alone; screen_case_carded: the carded rows alone), so they are the case lists' figures at every
+moment, plus the registered panels."""
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
@@ -11,6 +13,7 @@ from django.utils import timezone
 
 from zhili.cases.models import Card, Case, Category
 from zhili.cases.models.choices import WORK_STATES
+from zhili.cases.selectors import due_q, work_counts
 from zhili.core.errors import NotFound
 from zhili.core.scope import scope_for
 from zhili.core.types import Actor
@@ -57,24 +60,30 @@ def _case_area(path: str) -> Q:
     return Q(area_path__startswith=path) | Q(area_path="", dispatch_path__startswith=path)
 
 
-def _totals(ctx: ScreenContext, first: date) -> QuerySet[DailyFigure]:
-    """The per-source rows (all categories) of the subtree from `first` to today."""
+def _totals(ctx: ScreenContext, first: date, *paths: str) -> QuerySet[DailyFigure]:
+    """The per-source rows (all categories) of the subtree from `first` to today: the
+    screen's own, or of the subtrees at `paths`."""
     return DailyFigure.objects.filter(
         day__gte=first,
         day__lte=ctx.today,
-        path__startswith=ctx.org.path,
+        path__in=paths or [ctx.org.path],
         category_id=ALL_CATEGORIES,
     )
 
 
+def overdue(ctx: ScreenContext) -> int:
+    """The subtree's cases whose clock runs past their deadline: the case list's 已超期
+    (due=overdue) and the home page's, counted by the same `work_counts` through the partial
+    index case_open, on the overdue rows alone."""
+    late = Case.objects.filter(_case_area(ctx.org.path), due_q("overdue", ctx.now))
+    return work_counts(late, {})["overdue"]
+
+
 def kpi(ctx: ScreenContext) -> dict[str, int]:
-    rows = DailyFigure.objects.filter(
-        day=ctx.today, path__startswith=ctx.org.path, category_id=ALL_CATEGORIES
-    )
+    rows = _totals(ctx, ctx.today)
     sums = rows.aggregate(**{name: Sum(name) for name in KPI_FIELDS})
     figures = {name: int(sums[name] or 0) for name in KPI_FIELDS}
-    open_cases = Case.objects.filter(_case_area(ctx.org.path), state__in=WORK_STATES)
-    figures["overdue"] = open_cases.filter(due_at__lt=ctx.now).count()
+    figures["overdue"] = overdue(ctx)
     return figures
 
 
@@ -104,7 +113,7 @@ def hot_categories(ctx: ScreenContext) -> list[dict[str, Any]]:
     before = week - timedelta(days=7)
     rows = (
         DailyFigure.objects.filter(
-            day__gte=before, day__lte=ctx.today, path__startswith=ctx.org.path, source=ALL_SOURCES
+            day__gte=before, day__lte=ctx.today, path=ctx.org.path, source=ALL_SOURCES
         )
         .values("category_id")
         .annotate(
@@ -129,14 +138,20 @@ def hot_categories(ctx: ScreenContext) -> list[dict[str, Any]]:
     ]
 
 
-def warnings(ctx: ScreenContext) -> list[dict[str, Any]]:
-    """The open cases carrying a card, the newest card first."""
-    rows = (
-        Case.objects.filter(_case_area(ctx.org.path), state__in=WORK_STATES)
+def carded(path: str) -> QuerySet[Case]:
+    """The open cases of the subtree at `path` carrying a card, read through the partial index
+    screen_case_carded (its condition `card_at IS NOT NULL` repeated, for SQLite): the few carded
+    rows of the open states, whatever the number of open cases."""
+    return (
+        Case.objects.filter(_case_area(path), state__in=WORK_STATES, card_at__isnull=False)
         .exclude(card=Card.NONE)
         .order_by("-card_at", "-pk")
-        .values("case_no", "title", "card", "card_at", "due_at")[:WARNINGS]
     )
+
+
+def warnings(ctx: ScreenContext) -> list[dict[str, Any]]:
+    """The open cases carrying a card, the newest card first."""
+    rows = carded(ctx.org.path).values("case_no", "title", "card", "card_at", "due_at")[:WARNINGS]
     return [
         {**row, "card_label": Card(row["card"]).label, "title": row["title"][:40]} for row in rows
     ]
@@ -152,7 +167,7 @@ def ranking(ctx: ScreenContext) -> list[dict[str, Any]]:
         return []
     first = ctx.today - timedelta(days=TREND_DAYS - 1)
     rows = (
-        _totals(ctx, first)
+        _totals(ctx, first, *(child.path for child in children))
         .values("path")
         .annotate(
             closed=Sum("closed"),
@@ -165,12 +180,9 @@ def ranking(ctx: ScreenContext) -> list[dict[str, Any]]:
     sums: dict[str, list[int]] = {child.path: [0, 0, 0, 0] for child in children}
     for row in rows:
         values: dict[str, Any] = dict(row)
-        for child in children:
-            if values["path"].startswith(child.path):
-                bucket = sums[child.path]
-                for n, name in enumerate(("closed", "on_time", "rated", "satisfied")):
-                    bucket[n] += int(values[name] or 0)
-                break
+        sums[values["path"]] = [
+            int(values[name] or 0) for name in ("closed", "on_time", "rated", "satisfied")
+        ]
     units: list[dict[str, Any]] = []
     for child in children:
         closed, on_time, rated, satisfied = sums[child.path]

@@ -65,14 +65,37 @@ def _day_counts(day: date) -> dict[Key, dict[str, int]]:
     return counts
 
 
+def prefixes(path: str) -> list[str]:
+    """The organization paths that hold `path`, itself included: "/a/b/" -> "/a/", "/a/b/"."""
+    parts = path.strip("/").split("/")
+    return [f"/{'/'.join(parts[: n + 1])}/" for n in range(len(parts))]
+
+
+def roll_up(counts: dict[Key, dict[str, int]]) -> dict[Key, dict[str, int]]:
+    """Counts per area path -> counts per organization path over its whole subtree: each
+    area's counts added to the row of every path that holds it (village, township, county),
+    so that a screen reads its own path's rows alone, a few hundred whatever the cases."""
+    subtree: dict[Key, dict[str, int]] = defaultdict(dict)
+    for (path, source, category), values in counts.items():
+        for prefix in prefixes(path):
+            row = subtree[(prefix, source, category)]
+            for name, n in values.items():
+                row[name] = row.get(name, 0) + n
+    return subtree
+
+
+def figure_rows(day: date, counts: dict[Key, dict[str, int]]) -> list[DailyFigure]:
+    return [
+        DailyFigure(day=day, path=path, source=source, category_id=category, **values)
+        for (path, source, category), values in roll_up(counts).items()
+        if any(values.values())
+    ]
+
+
 @transaction.atomic
 def refresh_day(day: date) -> int:
     """Rebuild `day`'s rows from the cases; the number of rows written."""
-    rows = [
-        DailyFigure(day=day, path=path, source=source, category_id=category, **values)
-        for (path, source, category), values in _day_counts(day).items()
-        if any(values.values())
-    ]
+    rows = figure_rows(day, _day_counts(day))
     DailyFigure.objects.filter(day=day).delete()
     DailyFigure.objects.bulk_create(rows, batch_size=1000)
     return len(rows)

@@ -1,13 +1,18 @@
 """The screen's figures: made through the case services, rebuilt into the daily figures, and
 equal to what the case lists say; a township's screen holds its own township only."""
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
+from zhili.cases.models import Case
+from zhili.cases.selectors import CaseFilters, case_list, filter_cases
 from zhili.cases.services import case_act
+from zhili.cases.sweep import sweep_cards
 from zhili.screen.models import DailyFigure
 from zhili.screen.services import refresh_recent
 from zhili.screen.sources import Source
@@ -145,3 +150,55 @@ def test_the_incidents_layer_holds_the_open_incidents_of_the_screens_township(
     assert layer[0]["label"].startswith(own.number) and layer[0]["lat"] == T1["lat"]
     county = api(staff.leader, "/api/v1/screen/layers").json()["incidents"]
     assert len(county) == 2
+
+
+def test_a_case_counts_in_the_rows_of_its_village_its_township_and_the_county(day, staff, tree):
+    """Each daily row counts its organization's whole subtree: a screen reads its own path's
+    rows, and every level's figure equals the case list of that level."""
+    today = timezone.localdate()
+    received = {
+        org.code: sum(
+            DailyFigure.objects.filter(day=today, path=org.path, category_id=0).values_list(
+                "received", flat=True
+            )
+        )
+        for org in (tree.county, tree.t1, tree.v11, tree.t2)
+    }
+    assert received == {tree.county.code: 7, tree.t1.code: 5, tree.v11.code: 5, tree.t2.code: 2}
+    village = api(staff.leader, f"/api/v1/screen/summary?org={tree.v11.code}").json()
+    assert village["kpi"]["received"] == 5 == received[tree.v11.code]
+    assert village["kpi"]["dispatched"] == 2
+    hot = {c["category"]: c["this_week"] for c in village["hot_categories"]}
+    assert hot == {"噪音扰民": 3, "路灯损坏": 2}
+
+
+def overdue_listed(user: Any, **filters: str) -> int:
+    """The case list's 已超期 (due=overdue) for `user`, as its page counts it."""
+    return filter_cases(case_list(user=user), CaseFilters(due="overdue", **filters)).count()
+
+
+def test_overdue_and_warnings_are_the_case_lists_once_the_deadlines_pass(day, staff, tree):
+    """Past every deadline the sweep cards the three dispatched cases: the screen's overdue
+    count and warnings are read live, equal to the case lists, before and after a refresh of
+    the daily figures; a township's hold its own township's cases only."""
+    dispatched = [day["t1"][0], day["t1"][3], day["t2"][0]]
+    late = max(Case.objects.get(pk=case.pk).due_at for case in dispatched) + timedelta(hours=1)
+    with time_machine.travel(late, tick=False):
+        assert api(staff.leader, "/api/v1/screen/summary").json()["kpi"]["overdue"] == 3
+        assert overdue_listed(staff.leader) == 3
+        assert sweep_cards().red == 3
+        for refreshed in (False, True):
+            if refreshed:
+                refresh_recent()
+            county = api(staff.leader, "/api/v1/screen/summary").json()
+            assert county["kpi"]["overdue"] == 3 == overdue_listed(staff.leader)
+            assert {w["case_no"] for w in county["warnings"]} == {c.case_no for c in dispatched}
+            assert len(county["warnings"]) == listed(staff.leader, card="any")
+            assert {w["card"] for w in county["warnings"]} == {"red"}
+            assert county["kpi"]["red_cards"] == (3 if refreshed else 0)
+            own = api(staff.township, "/api/v1/screen/summary").json()
+            assert own["kpi"]["overdue"] == 2 == overdue_listed(staff.leader, township=tree.t1.code)
+            assert {w["case_no"] for w in own["warnings"]} == {c.case_no for c in dispatched[:2]}
+            assert len(own["warnings"]) == listed(staff.leader, card="any", township=tree.t1.code)
+            red = api(staff.township, "/api/v1/screen/layers").json()["red_cards"]
+            assert {p["case_no"] for p in red} == {c.case_no for c in dispatched[:2]}
