@@ -120,13 +120,13 @@ def _clean(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     return clean
 
 
-def _grid(actor: Actor, code: str) -> Grid:
-    """A grid the actor keeps people in: a grid worker's own, an officer's subtree."""
+def grid_kept(actor: Actor, code: str) -> Grid:
+    """A grid the actor keeps records in (people, houses, places): a grid worker's own, an
+    officer's subtree; a 422 naming ``grid`` otherwise."""
     if not code:
         raise InvalidInput("请选择所属网格", field="grid")
     grid = Grid.objects.select_related("village").filter(code=code).first()
-    probe = Person(grid=grid) if grid else None
-    if grid is None or probe is None or not selectors.holds(actor, probe):
+    if grid is None or not selectors.holds_grid(actor, grid):
         raise InvalidInput("网格不存在或不在您的管辖范围内", field="grid")
     return grid
 
@@ -145,7 +145,7 @@ def person_create(*, actor: Actor, values: dict[str, Any]) -> Person:
     require(actor, Action.REGISTERS_EDIT)
     number = check_id_number(str(values.get("id_number") or ""))
     clean = _clean(values, creating=True)
-    grid = _grid(actor, str(values.get("grid") or ""))
+    grid = grid_kept(actor, str(values.get("grid") or ""))
     existing = Person.objects.filter(id_number=number).first()
     if existing is not None:
         raise DuplicatePerson(existing)
@@ -183,7 +183,7 @@ def person_update(*, actor: Actor, person_id: int, values: dict[str, Any]) -> Pe
         raise Conflict("该人员已注销，不能修改", field=None)
     clean = _clean(values, creating=False)
     if values.get("grid"):
-        clean["grid"] = _grid(actor, str(values["grid"]))
+        clean["grid"] = grid_kept(actor, str(values["grid"]))
     changes: dict[str, Any] = {}
     for field, new in clean.items():
         old = getattr(person, field)
