@@ -13,7 +13,7 @@
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from zhili.core.audit import audit
 from zhili.core.errors import Forbidden, InvalidInput, NotFound
@@ -22,7 +22,7 @@ from zhili.core.scope import can, role_codes, scope_for
 from zhili.core.selecting import one_or_not_found
 from zhili.orgs.models import Grid
 from zhili.registers.kinds import KINDS
-from zhili.registers.models import House, Person, PersonRole, Place, Tenancy
+from zhili.registers.models import Hazard, House, Person, PersonRole, Place, Tenancy
 
 MISSING = "未找到该人员，或不在您的可见范围内"
 GRID_ROLES = {Role.GRID_WORKER, Role.GRID_LEADER}
@@ -216,6 +216,26 @@ def house_list(
 
 def house_tenancies(house: House) -> list[Tenancy]:
     return list(house.tenancies.select_related("person").order_by("-starts_on", "-id"))
+
+
+def open_hazard_counts(house_ids: list[int]) -> dict[int, int]:
+    """The number of unfixed hazards of each of `house_ids` (those with none left out)."""
+    rows = Hazard.objects.filter(house_id__in=house_ids, fixed_on__isnull=True)
+    return dict(rows.values_list("house_id").annotate(n=Count("id")))
+
+
+def house_points(user: Any, *, grid: str = "") -> QuerySet[House, tuple[Any, ...]]:
+    """The placed houses in sight, not archived, as (id, address, let, open hazards, lat,
+    lng) rows: the map's layer."""
+    rows = houses_visible(user).filter(archived=False, lat__isnull=False, lng__isnull=False)
+    if grid:
+        rows = rows.filter(grid__code=grid)
+    open_hazards = Count("hazards", filter=Q(hazards__fixed_on__isnull=True))
+    return (
+        rows.annotate(n=open_hazards)
+        .order_by("-created_at", "-id")
+        .values_list("id", "address", "let", "n", "lat", "lng")
+    )
 
 
 def person_houses(user: Any, person: Person) -> list[dict[str, Any]]:
