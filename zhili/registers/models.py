@@ -84,22 +84,30 @@ class PersonRole(models.Model):
         return Kind(self.kind).label
 
 
-class PersonChange(models.Model):
-    """One change to a person or their roles: who, when, and each field's old and new value
-    (personal numbers masked)."""
+class ChangeRow(models.Model):
+    """A row of a register's history: who, when, the action, and each field's old and new
+    value (personal numbers masked)."""
 
-    person = Ref(Person, "人员", related_name="changes")
     actor = Ref(User, "操作人", null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     action = models.CharField("操作", max_length=40)
     changes = models.JSONField(default=dict)
 
     class Meta:
-        verbose_name = verbose_name_plural = "人员信息变更"
+        abstract = True
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PersonChange(ChangeRow):
+    """One change to a person or their roles."""
+
+    person = Ref(Person, "人员", related_name="changes")
+
+    class Meta(ChangeRow.Meta):
+        verbose_name = verbose_name_plural = "人员信息变更"
 
 
 class Visit(models.Model):
@@ -250,19 +258,14 @@ class Place(Registered):
         return self.name
 
 
-class RecordChange(models.Model):
+class RecordChange(ChangeRow):
     """One change to a house or a place (their history, like `PersonChange` for people)."""
 
     house = Ref(House, "房屋", null=True, related_name="changes")
     place = Ref(Place, "单位场所", null=True, related_name="changes")
-    actor = Ref(User, "操作人", null=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    action = models.CharField("操作", max_length=40)
-    changes = models.JSONField(default=dict)
 
-    class Meta:
+    class Meta(ChangeRow.Meta):
         verbose_name = verbose_name_plural = "房屋与单位场所变更"
-        ordering = ["-at", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(house__isnull=True, place__isnull=False)
@@ -270,6 +273,3 @@ class RecordChange(models.Model):
                 name="record_change_one_target",
             )
         ]
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.at:%Y-%m-%d %H:%M}"

@@ -54,7 +54,7 @@ PLACE_KINDS: dict[str, PlaceSpec] = {
             "legal_representative": Field("法定代表人", max_length=60, required=True),
             "security_head": Field("治安保卫负责人", max_length=60),
             "employees": Field("从业人数", int),
-            "hazardous_goods": Field("危险化学品等危险物品情况", max_length=500),
+            "hazardous_goods": Field("危险物品情况", max_length=500),
             "party_organization": Field("是否建立党组织", bool),
             "party_members": Field("党员人数", int),
             "union_organization": Field("是否建立工会", bool),

@@ -15,6 +15,10 @@ from zhili.registers.kinds import Field
 from zhili.registers.models import HouseOwnership, HouseStructure, HouseUse
 from zhili.registers.places import PLACE_KINDS
 
+# Numbers typed as text (the pages' inputs are styled as text boxes; a phone keyboard shows
+# digits by `inputmode`).
+NUMBER = forms.TextInput(attrs={"inputmode": "decimal"})
+
 
 def kept_grids(user: Any) -> list[tuple[str, str]]:
     grids = selectors.visible_grids(user).select_related("village")
@@ -26,8 +30,10 @@ def kept_grids(user: Any) -> list[tuple[str, str]]:
 class PlaceFieldsForm(forms.Form):
     grid = forms.ChoiceField(label="所属网格")
     address = forms.CharField(label="地址", max_length=200)
-    lat = forms.FloatField(label="纬度", required=False, min_value=-90, max_value=90)
-    lng = forms.FloatField(label="经度", required=False, min_value=-180, max_value=180)
+    lat = forms.FloatField(label="纬度", required=False, min_value=-90, max_value=90, widget=NUMBER)
+    lng = forms.FloatField(
+        label="经度", required=False, min_value=-180, max_value=180, widget=NUMBER
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -40,7 +46,9 @@ class HouseForm(PlaceFieldsForm):
     use = forms.ChoiceField(label="房屋用途", choices=HouseUse.choices)
     ownership = forms.ChoiceField(label="产权性质", choices=HouseOwnership.choices)
     structure = forms.ChoiceField(label="建筑结构", choices=HouseStructure.choices)
-    area_m2 = forms.DecimalField(label="建筑面积（平方米）", max_digits=9, decimal_places=2)
+    area_m2 = forms.DecimalField(
+        label="建筑面积（平方米）", max_digits=9, decimal_places=2, widget=NUMBER
+    )
     owner_id_number = forms.CharField(
         label="房主身份证号码", max_length=18, required=False, help_text="须已登记在实有人口中"
     )
@@ -70,7 +78,7 @@ def detail_field(spec: Field) -> forms.Field:
     if spec.type is bool:
         return forms.BooleanField(**{**common, "required": False})
     if spec.type is int:
-        return forms.IntegerField(min_value=0, max_value=10**7, **common)
+        return forms.IntegerField(min_value=0, max_value=10**7, widget=NUMBER, **common)
     if spec.type is date:
         return DayField(**common)
     if spec.choices:

@@ -16,7 +16,7 @@ from zhili.registers import selectors
 from zhili.registers.kinds import clean_fields
 from zhili.registers.models import House, Place, RecordChange, Registered
 from zhili.registers.places import PLACE_KINDS, PlaceKind, check_credit_code
-from zhili.registers.services import grid_kept
+from zhili.registers.services import grid_kept, reason
 
 
 class DuplicatePlace(Conflict):
@@ -73,11 +73,7 @@ def kept(actor: Actor, record: Registered) -> None:
 def archive(actor: Actor, record: House | Place, why: str) -> None:
     """Archive `record` (注销): kept with its history, never deleted."""
     kept(actor, record)
-    why = (why or "").strip()
-    if not why:
-        raise InvalidInput("请填写注销原因（如拆除、注销、迁出）", field="why")
-    if len(why) > 200:
-        raise InvalidInput("不能超过200字", field="why")
+    why = reason(why, "请填写注销原因（如拆除、注销、迁出）")
     if record.archived:
         raise Conflict("该记录已注销")
     record.archived, record.archived_at, record.archived_why = True, timezone.now(), why

@@ -200,14 +200,21 @@ def person_update(*, actor: Actor, person_id: int, values: dict[str, Any]) -> Pe
     return person
 
 
+def reason(why: str, prompt: str) -> str:
+    """The reason of an archive or an end (`why`), required and at most 200 characters; a
+    422 naming ``why`` (with `prompt` when it is missing) otherwise."""
+    why = (why or "").strip()
+    if not why:
+        raise InvalidInput(prompt, field="why")
+    if len(why) > 200:
+        raise InvalidInput("不能超过200字", field="why")
+    return why
+
+
 @transaction.atomic
 def person_archive(*, actor: Actor, person_id: int, why: str) -> Person:
     person = _editable(actor, person_id)
-    why = (why or "").strip()
-    if not why:
-        raise InvalidInput("请填写注销原因（如迁出、死亡）", field="why")
-    if len(why) > 200:
-        raise InvalidInput("不能超过200字", field="why")
+    why = reason(why, "请填写注销原因（如迁出、死亡）")
     if person.archived:
         raise Conflict("该人员已注销")
     person.archived, person.archived_at, person.archived_why = True, timezone.now(), why
@@ -279,11 +286,7 @@ def role_update(
 def role_end(*, actor: Actor, person_id: int, role_id: int, why: str) -> PersonRole:
     person = _editable(actor, person_id)
     role = selectors.role_get(actor, person, role_id)
-    why = (why or "").strip()
-    if not why:
-        raise InvalidInput("请填写结束原因（如解除矫正）", field="why")
-    if len(why) > 200:
-        raise InvalidInput("不能超过200字", field="why")
+    why = reason(why, "请填写结束原因（如解除矫正）")
     if role.ended_at is not None:
         raise Conflict("该类别已结束")
     role.ended_at, role.ended_why = timezone.now(), why
