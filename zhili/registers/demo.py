@@ -88,7 +88,7 @@ def _people(rng: random.Random, grids: list[Grid]) -> dict[int, list[Person]]:
                 sex=Sex.MALE if int(number[16]) % 2 else Sex.FEMALE,
                 birth_date=f"{born[:4]}-{born[4:6]}-{born[6:]}",
                 ethnicity="汉族",
-                current_address=f"{grid.village.name}{rng.randint(1, 60)}号",
+                current_address=f"{grid.village.display_area}{rng.randint(1, 60)}号",
                 grid=grid,
                 phone=f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
             )
@@ -111,7 +111,7 @@ def _houses(
             lat, lng = _point(rng, grid)
             house = House(
                 grid=grid,
-                address=f"{grid.village.name}{rng.choice(ROADS)}{rng.randint(1, 99)}号",
+                address=f"{grid.village.display_area}{rng.choice(ROADS)}{rng.randint(1, 99)}号",
                 lat=lat,
                 lng=lng,
                 use=HouseUse.RENTAL if let else rng.choice([HouseUse.HOME, HouseUse.SHOP]),
@@ -243,7 +243,7 @@ def _places(rng: random.Random, grids: list[Grid]) -> list[Place]:
                 credit_code=code,
                 details=details,
                 grid=grid,
-                address=f"{grid.village.name}{rng.choice(ROADS)}{rng.randint(1, 99)}号",
+                address=f"{grid.village.display_area}{rng.choice(ROADS)}{rng.randint(1, 99)}号",
                 lat=lat,
                 lng=lng,
             )

@@ -23,7 +23,9 @@ NUMBER = forms.TextInput(attrs={"inputmode": "decimal"})
 def kept_grids(user: Any) -> list[tuple[str, str]]:
     grids = selectors.visible_grids(user).select_related("village")
     return [
-        (g.code, f"{g.village.name} · {g.name}") for g in grids if selectors.holds_grid(user, g)
+        (g.code, f"{g.village.display_area} · {g.name}")
+        for g in grids
+        if selectors.holds_grid(user, g)
     ]
 
 
