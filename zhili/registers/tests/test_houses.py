@@ -133,6 +133,16 @@ def test_tenants_make_a_let_house_and_show_on_their_page(
     assert [r["relation"] for r in selectors.person_houses(people.village, tenant)] == ["承租人"]
     assert [r["relation"] for r in selectors.person_houses(people.village, owner)] == ["房主"]
     assert selectors.person_houses(people.other_township, tenant) == []
+    detail = get(client, people.village, f"/api/v1/people/{tenant.pk}").json()
+    assert detail["houses"] == [
+        {
+            "id": house["id"],
+            "address": "甲一村东组12号",
+            "relation": "承租人",
+            "starts_on": "2025-03-01",
+            "ends_on": "2025-12-31",
+        }
+    ]
 
 
 def test_hazards_are_found_and_fixed(client: Any, people: People, house: dict) -> None:
