@@ -19,6 +19,7 @@ DEMO_LOADERS = [
     "zhili.receptions.demo.load",
     "zhili.forces.demo.load",
     "zhili.incidents.demo.load",
+    "zhili.registers.demo.load",
 ]
 
 # `logins() -> DemoLogins` (zhili.core.management.commands.demo): the accounts one can log in

@@ -58,6 +58,14 @@ class ChangeOut(Schema):
     changes: dict[str, Any]
 
 
+class PersonHouseOut(Schema):
+    id: int = Field(..., description="房屋编号（/api/v1/houses/{id}）")
+    address: str
+    relation: str = Field(..., description="房主 或 承租人")
+    starts_on: date | None = Field(None, description="起租日期（承租人）")
+    ends_on: date | None = Field(None, description="止租日期（承租人）")
+
+
 class PersonDetailOut(PersonOut):
     birth_date: date
     former_names: str
@@ -77,6 +85,7 @@ class PersonDetailOut(PersonOut):
     archived_at: datetime | None
     archived_why: str
     roles: list[RoleOut]
+    houses: list[PersonHouseOut] = Field(..., description="本人拥有或承租的房屋（可见范围内）")
     history: list[ChangeOut]
 
 
@@ -184,9 +193,19 @@ def detail_out(request: StaffRequest, person: Person) -> dict[str, object]:
         **{
             name: getattr(person, name)
             for name in PersonDetailOut.model_fields
-            if name not in PersonOut.model_fields and name not in ("roles", "history")
+            if name not in PersonOut.model_fields and name not in ("roles", "houses", "history")
         },
         "roles": [role_out(role) for role in roles],
+        "houses": [
+            {
+                "id": row["house"].pk,
+                "address": row["house"].address,
+                "relation": row["relation"],
+                "starts_on": row["tenancy"].starts_on if row["tenancy"] else None,
+                "ends_on": row["tenancy"].ends_on if row["tenancy"] else None,
+            }
+            for row in selectors.person_houses(request.user, person)
+        ],
         "history": [
             {
                 "at": change.at,

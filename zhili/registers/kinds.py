@@ -38,9 +38,10 @@ class CareLevel(models.TextChoices):
 @dataclass(frozen=True)
 class Field:
     label: str
-    type: type = str  # str, date or bool
+    type: type = str  # str, date, bool or int
     choices: tuple[str, ...] = ()
     max_length: int = 200
+    required: bool = False  # on create (the places' registers; roles have none)
 
 
 @dataclass(frozen=True)
@@ -151,34 +152,50 @@ KINDS: dict[str, KindSpec] = {
 
 
 def clean_details(kind: str, details: object) -> dict[str, object]:
-    """`details` checked against the kind's fields: unknown keys, wrong types and values
-    outside the choices are a 422 naming ``details.<key>``. Dates are kept as ISO text."""
-    spec = KINDS[kind]
+    """A role's `details` checked against its kind's fields (`clean_fields`)."""
+    return clean_fields(KINDS[kind].fields, details, noun=Kind(kind).label)
+
+
+def clean_fields(
+    fields: dict[str, Field], details: object, *, noun: str, creating: bool = False
+) -> dict[str, object]:
+    """`details` checked against `fields`: unknown keys, wrong types, values outside the
+    choices and (when `creating`) missing required ones are a 422 naming ``details.<key>``.
+    Dates are kept as ISO text."""
     if not isinstance(details, dict):
-        raise InvalidInput("角色信息应为对象", field="details")
+        raise InvalidInput("专项信息应为对象", field="details")
     clean: dict[str, object] = {}
     for key, value in details.items():
-        name = f"details.{key}"
-        field = spec.fields.get(key)
+        field = fields.get(key)
         if field is None:
-            raise InvalidInput(f"{Kind(kind).label}没有字段 {key}", field=name)
-        if value in (None, ""):
-            continue
-        if field.type is bool:
-            if not isinstance(value, bool):
-                raise InvalidInput(f"{field.label}应为是或否", field=name)
-            clean[key] = value
-            continue
-        if not isinstance(value, str):
-            raise InvalidInput(f"{field.label}应为文本", field=name)
-        if field.type is date:
-            try:
-                value = date.fromisoformat(value).isoformat()
-            except ValueError as exc:
-                raise InvalidInput(f"{field.label}应为日期（如 2026-01-31）", field=name) from exc
-        elif len(value) > field.max_length:
-            raise InvalidInput(f"{field.label}不能超过{field.max_length}字", field=name)
-        if field.choices and value not in field.choices:
-            raise InvalidInput(f"{field.label}应为：{'、'.join(field.choices)}", field=name)
-        clean[key] = value
+            raise InvalidInput(f"{noun}没有字段 {key}", field=f"details.{key}")
+        if value not in (None, ""):
+            clean[key] = _clean_value(field, value, f"details.{key}")
+    if creating:
+        for key, field in fields.items():
+            if field.required and key not in clean:
+                raise InvalidInput(f"请填写{field.label}", field=f"details.{key}")
     return clean
+
+
+def _clean_value(field: Field, value: object, name: str) -> object:
+    if field.type is bool:
+        if not isinstance(value, bool):
+            raise InvalidInput(f"{field.label}应为是或否", field=name)
+        return value
+    if field.type is int:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**7:
+            raise InvalidInput(f"{field.label}应为不小于 0 的整数", field=name)
+        return value
+    if not isinstance(value, str):
+        raise InvalidInput(f"{field.label}应为文本", field=name)
+    if field.type is date:
+        try:
+            value = date.fromisoformat(value).isoformat()
+        except ValueError as exc:
+            raise InvalidInput(f"{field.label}应为日期（如 2026-01-31）", field=name) from exc
+    elif len(value) > field.max_length:
+        raise InvalidInput(f"{field.label}不能超过{field.max_length}字", field=name)
+    if field.choices and value not in field.choices:
+        raise InvalidInput(f"{field.label}应为：{'、'.join(field.choices)}", field=name)
+    return value

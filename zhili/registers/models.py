@@ -8,6 +8,7 @@ from django.utils import timezone
 from zhili.core.fields import Ref
 from zhili.orgs.models import Grid, User
 from zhili.registers.kinds import CareLevel, Kind
+from zhili.registers.places import PlaceKind
 
 
 class Sex(models.TextChoices):
@@ -83,22 +84,30 @@ class PersonRole(models.Model):
         return Kind(self.kind).label
 
 
-class PersonChange(models.Model):
-    """One change to a person or their roles: who, when, and each field's old and new value
-    (personal numbers masked)."""
+class ChangeRow(models.Model):
+    """A row of a register's history: who, when, the action, and each field's old and new
+    value (personal numbers masked)."""
 
-    person = Ref(Person, "人员", related_name="changes")
     actor = Ref(User, "操作人", null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     action = models.CharField("操作", max_length=40)
     changes = models.JSONField(default=dict)
 
     class Meta:
-        verbose_name = verbose_name_plural = "人员信息变更"
+        abstract = True
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PersonChange(ChangeRow):
+    """One change to a person or their roles."""
+
+    person = Ref(Person, "人员", related_name="changes")
+
+    class Meta(ChangeRow.Meta):
+        verbose_name = verbose_name_plural = "人员信息变更"
 
 
 class Visit(models.Model):
@@ -120,3 +129,147 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visited_at:%Y-%m-%d}"
+
+
+class Registered(models.Model):
+    """What a house and a place share: the grid that keeps it (its scope), an address, a
+    point for the map, archiving instead of deleting, and the keyset's time."""
+
+    grid = Ref(Grid, "所属网格", related_name="+")
+    address = models.CharField("地址", max_length=200)
+    lat = models.FloatField("纬度", null=True, blank=True)
+    lng = models.FloatField("经度", null=True, blank=True)
+    archived = models.BooleanField("已注销", default=False)
+    archived_at = models.DateTimeField("注销时间", null=True, blank=True)
+    archived_why = models.CharField("注销原因", max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class HouseUse(models.TextChoices):
+    HOME = "home", "自住"
+    RENTAL = "rental", "出租"
+    SHOP = "shop", "商用"
+    WORKSHOP = "workshop", "生产经营"
+    WAREHOUSE = "warehouse", "仓储"
+    VACANT = "vacant", "空置"
+    OTHER = "other", "其他"
+
+
+class HouseOwnership(models.TextChoices):
+    PRIVATE = "private", "私有"
+    COLLECTIVE = "collective", "集体"
+    PUBLIC = "public", "公有"
+    ENTERPRISE = "enterprise", "单位自管"
+    OTHER = "other", "其他"
+
+
+class HouseStructure(models.TextChoices):
+    CONCRETE = "concrete", "钢混"
+    BRICK_CONCRETE = "brick_concrete", "砖混"
+    BRICK_WOOD = "brick_wood", "砖木"
+    STEEL = "steel", "钢结构"
+    OTHER = "other", "其他"
+
+
+class House(Registered):
+    """A house (实有房屋): its use, ownership, structure, area and owner; whether it is let
+    (出租) and to whom (`Tenancy`), and the safety hazards found in it (`Hazard`)."""
+
+    use = models.CharField("房屋用途", max_length=12, choices=HouseUse.choices)
+    ownership = models.CharField("产权性质", max_length=12, choices=HouseOwnership.choices)
+    structure = models.CharField("建筑结构", max_length=16, choices=HouseStructure.choices)
+    area_m2 = models.DecimalField("建筑面积（平方米）", max_digits=9, decimal_places=2)
+    owner = Ref(Person, "房主", null=True, related_name="houses_owned")
+    let = models.BooleanField("出租房屋", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "实有房屋"
+        indexes = [
+            models.Index(fields=["grid", "-created_at", "-id"], name="house_grid_newest"),
+            models.Index(fields=["-created_at", "-id"], name="house_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+
+class Tenancy(models.Model):
+    """A letting of a house to a person (承租人), current until `ends_on` has passed."""
+
+    house = Ref(House, "房屋", related_name="tenancies")
+    person = Ref(Person, "承租人", related_name="tenancies")
+    starts_on = models.DateField("起租日期")
+    ends_on = models.DateField("止租日期", null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "房屋租住"
+        indexes = [models.Index(fields=["person"], name="tenancy_person")]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on}"
+
+
+class Hazard(models.Model):
+    """A safety hazard found in a house (安全隐患), open until fixed."""
+
+    house = Ref(House, "房屋", related_name="hazards")
+    found_on = models.DateField("发现日期")
+    description = models.CharField("隐患情况", max_length=500)
+    fixed_on = models.DateField("整改完成日期", null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "房屋安全隐患"
+
+    def __str__(self) -> str:
+        return self.description[:30]
+
+
+class Place(Registered):
+    """An organization or place of the registers (places.PLACE_KINDS): an enterprise or
+    social organization, a school, a line under protection or a key area under
+    rectification; the kind's own fields in `details`."""
+
+    kind = models.CharField("类别", max_length=20, choices=PlaceKind.choices)
+    name = models.CharField("名称", max_length=120)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    details = models.JSONField("专项信息", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位场所"
+        indexes = [
+            models.Index(fields=["kind", "grid", "-created_at", "-id"], name="place_grid_newest"),
+            models.Index(fields=["kind", "-created_at", "-id"], name="place_newest"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=models.Q(archived=False) & ~models.Q(credit_code=""),
+                name="place_credit_code_open_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RecordChange(ChangeRow):
+    """One change to a house or a place (their history, like `PersonChange` for people)."""
+
+    house = Ref(House, "房屋", null=True, related_name="changes")
+    place = Ref(Place, "单位场所", null=True, related_name="changes")
+
+    class Meta(ChangeRow.Meta):
+        verbose_name = verbose_name_plural = "房屋与单位场所变更"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(house__isnull=True, place__isnull=False)
+                | models.Q(house__isnull=False, place__isnull=True),
+                name="record_change_one_target",
+            )
+        ]

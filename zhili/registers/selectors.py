@@ -13,7 +13,7 @@
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from zhili.core.audit import audit
 from zhili.core.errors import Forbidden, InvalidInput, NotFound
@@ -22,7 +22,7 @@ from zhili.core.scope import can, role_codes, scope_for
 from zhili.core.selecting import one_or_not_found
 from zhili.orgs.models import Grid
 from zhili.registers.kinds import KINDS
-from zhili.registers.models import Person, PersonRole
+from zhili.registers.models import Hazard, House, Person, PersonRole, Place, Tenancy
 
 MISSING = "未找到该人员，或不在您的可见范围内"
 GRID_ROLES = {Role.GRID_WORKER, Role.GRID_LEADER}
@@ -47,13 +47,14 @@ def own_grids(user: Any) -> QuerySet[Grid]:
     return Grid.objects.filter(Q(workers=user) | Q(leader=user)).distinct()
 
 
-def held_q(user: Any) -> Q:
-    """The people `user` holds or reads through the register action (no special rule)."""
+def held_q(user: Any, grid: str = "grid") -> Q:
+    """The people (houses, places: whatever has a `grid`) `user` holds or reads through the
+    register action (no special rule)."""
     if not can(user, Action.REGISTERS_VIEW):
         return Q(pk__in=[])
     if grid_only(user):
-        return Q(grid__in=own_grids(user).values("pk"))
-    return scope_for(user).q("grid__village__path")
+        return Q(**{f"{grid}__in": own_grids(user).values("pk")})
+    return scope_for(user).q(f"{grid}__village__path")
 
 
 def worked_kinds(user: Any) -> set[str]:
@@ -72,14 +73,19 @@ def people_visible(user: Any) -> QuerySet[Person]:
 
 def holds(user: Any, person: Person) -> bool:
     """Whether `user` is of the grid, village or township that holds `person`."""
+    return holds_grid(user, person.grid)
+
+
+def holds_grid(user: Any, grid: Grid) -> bool:
+    """Whether `user` is of `grid`, or of its village or township: who keeps its records."""
     if not can(user, Action.REGISTERS_VIEW):
         return False
     if grid_only(user):
-        return own_grids(user).filter(pk=person.grid_id).exists()
+        return own_grids(user).filter(pk=grid.pk).exists()
     org = user.organization
     if org is None or org.level not in HOLDER_LEVELS:
         return False
-    return person.grid.village.path.startswith(org.path)
+    return grid.village.path.startswith(org.path)
 
 
 def role_visible(user: Any, person: Person, kind: str) -> bool:
@@ -177,3 +183,91 @@ def visible_grids(user: Any) -> QuerySet[Grid]:
     if grid_only(user):
         return own_grids(user).order_by("code")
     return Grid.objects.filter(scope_for(user).q("village__path")).order_by("code")
+
+
+# --- houses and places (实有房屋, 单位场所): scoped by their grid like a person -------------
+
+HOUSE_MISSING = "未找到该房屋，或不在您的可见范围内"
+PLACE_MISSING = "未找到该记录，或不在您的可见范围内"
+
+
+def houses_visible(user: Any) -> QuerySet[House]:
+    return House.objects.filter(held_q(user))
+
+
+def house_get(user: Any, house_id: int) -> House:
+    rows = houses_visible(user).select_related("grid__village", "owner")
+    return one_or_not_found(rows, HOUSE_MISSING, pk=house_id)
+
+
+def house_list(
+    user: Any, *, grid: str = "", let: bool | None = None, q: str = ""
+) -> QuerySet[House]:
+    """The houses in sight, narrowed by grid code, let or not, and words of the address."""
+    rows = houses_visible(user).select_related("grid", "owner")
+    if grid:
+        rows = rows.filter(grid__code=grid)
+    if let is not None:
+        rows = rows.filter(let=let)
+    if q.strip():
+        rows = rows.filter(address__contains=q.strip())
+    return rows
+
+
+def house_tenancies(house: House) -> list[Tenancy]:
+    return list(house.tenancies.select_related("person").order_by("-starts_on", "-id"))
+
+
+def open_hazard_counts(house_ids: list[int]) -> dict[int, int]:
+    """The number of unfixed hazards of each of `house_ids` (those with none left out)."""
+    rows = Hazard.objects.filter(house_id__in=house_ids, fixed_on__isnull=True)
+    return dict(rows.values_list("house_id").annotate(n=Count("id")))
+
+
+def house_points(user: Any, *, grid: str = "") -> QuerySet[House, tuple[Any, ...]]:
+    """The placed houses in sight, not archived, as (id, address, let, open hazards, lat,
+    lng) rows: the map's layer."""
+    rows = houses_visible(user).filter(archived=False, lat__isnull=False, lng__isnull=False)
+    if grid:
+        rows = rows.filter(grid__code=grid)
+    open_hazards = Count("hazards", filter=Q(hazards__fixed_on__isnull=True))
+    return (
+        rows.annotate(n=open_hazards)
+        .order_by("-created_at", "-id")
+        .values_list("id", "address", "let", "n", "lat", "lng")
+    )
+
+
+def person_houses(user: Any, person: Person) -> list[dict[str, Any]]:
+    """The houses in `user`'s sight that `person` owns or rents (一人一档), newest first:
+    `{"house", "relation", "tenancy"}`."""
+    houses = houses_visible(user).select_related("grid")
+    rows: list[dict[str, Any]] = [
+        {"house": h, "relation": "房主", "tenancy": None}
+        for h in houses.filter(owner=person).order_by("-created_at", "-id")
+    ]
+    rented = Tenancy.objects.filter(person=person, house__in=houses.values("pk"))
+    for tenancy in rented.select_related("house__grid").order_by("-starts_on", "-id"):
+        rows.append({"house": tenancy.house, "relation": "承租人", "tenancy": tenancy})
+    return rows
+
+
+def places_visible(user: Any, kind: str) -> QuerySet[Place]:
+    return Place.objects.filter(held_q(user), kind=kind)
+
+
+def place_get(user: Any, kind: str, place_id: int) -> Place:
+    rows = places_visible(user, kind).select_related("grid__village")
+    return one_or_not_found(rows, PLACE_MISSING, pk=place_id)
+
+
+def place_list(user: Any, kind: str, *, grid: str = "", q: str = "") -> QuerySet[Place]:
+    """The places of `kind` in sight, narrowed by grid code and words of the name (or an
+    exact credit code)."""
+    rows = places_visible(user, kind).select_related("grid")
+    if grid:
+        rows = rows.filter(grid__code=grid)
+    q = q.strip()
+    if q:
+        rows = rows.filter(Q(name__contains=q) | Q(credit_code=q.upper()))
+    return rows

@@ -120,13 +120,13 @@ def _clean(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     return clean
 
 
-def _grid(actor: Actor, code: str) -> Grid:
-    """A grid the actor keeps people in: a grid worker's own, an officer's subtree."""
+def grid_kept(actor: Actor, code: str) -> Grid:
+    """A grid the actor keeps records in (people, houses, places): a grid worker's own, an
+    officer's subtree; a 422 naming ``grid`` otherwise."""
     if not code:
         raise InvalidInput("请选择所属网格", field="grid")
     grid = Grid.objects.select_related("village").filter(code=code).first()
-    probe = Person(grid=grid) if grid else None
-    if grid is None or probe is None or not selectors.holds(actor, probe):
+    if grid is None or not selectors.holds_grid(actor, grid):
         raise InvalidInput("网格不存在或不在您的管辖范围内", field="grid")
     return grid
 
@@ -145,7 +145,7 @@ def person_create(*, actor: Actor, values: dict[str, Any]) -> Person:
     require(actor, Action.REGISTERS_EDIT)
     number = check_id_number(str(values.get("id_number") or ""))
     clean = _clean(values, creating=True)
-    grid = _grid(actor, str(values.get("grid") or ""))
+    grid = grid_kept(actor, str(values.get("grid") or ""))
     existing = Person.objects.filter(id_number=number).first()
     if existing is not None:
         raise DuplicatePerson(existing)
@@ -183,7 +183,7 @@ def person_update(*, actor: Actor, person_id: int, values: dict[str, Any]) -> Pe
         raise Conflict("该人员已注销，不能修改", field=None)
     clean = _clean(values, creating=False)
     if values.get("grid"):
-        clean["grid"] = _grid(actor, str(values["grid"]))
+        clean["grid"] = grid_kept(actor, str(values["grid"]))
     changes: dict[str, Any] = {}
     for field, new in clean.items():
         old = getattr(person, field)
@@ -200,14 +200,21 @@ def person_update(*, actor: Actor, person_id: int, values: dict[str, Any]) -> Pe
     return person
 
 
+def reason(why: str, prompt: str) -> str:
+    """The reason of an archive or an end (`why`), required and at most 200 characters; a
+    422 naming ``why`` (with `prompt` when it is missing) otherwise."""
+    why = (why or "").strip()
+    if not why:
+        raise InvalidInput(prompt, field="why")
+    if len(why) > 200:
+        raise InvalidInput("不能超过200字", field="why")
+    return why
+
+
 @transaction.atomic
 def person_archive(*, actor: Actor, person_id: int, why: str) -> Person:
     person = _editable(actor, person_id)
-    why = (why or "").strip()
-    if not why:
-        raise InvalidInput("请填写注销原因（如迁出、死亡）", field="why")
-    if len(why) > 200:
-        raise InvalidInput("不能超过200字", field="why")
+    why = reason(why, "请填写注销原因（如迁出、死亡）")
     if person.archived:
         raise Conflict("该人员已注销")
     person.archived, person.archived_at, person.archived_why = True, timezone.now(), why
@@ -279,11 +286,7 @@ def role_update(
 def role_end(*, actor: Actor, person_id: int, role_id: int, why: str) -> PersonRole:
     person = _editable(actor, person_id)
     role = selectors.role_get(actor, person, role_id)
-    why = (why or "").strip()
-    if not why:
-        raise InvalidInput("请填写结束原因（如解除矫正）", field="why")
-    if len(why) > 200:
-        raise InvalidInput("不能超过200字", field="why")
+    why = reason(why, "请填写结束原因（如解除矫正）")
     if role.ended_at is not None:
         raise Conflict("该类别已结束")
     role.ended_at, role.ended_why = timezone.now(), why

@@ -1,9 +1,29 @@
 from django.urls import path
 
-from zhili.registers import views
+from zhili.registers import records_views, views
+from zhili.registers.places import PLACE_KINDS
 
 app_name = "registers"
 urlpatterns = [
     path("registers/people/", views.person_list, name="people"),
     path("registers/people/<int:person_id>/", views.person_detail, name="person"),
+    path("registers/houses/", records_views.house_list, name="houses"),
+    path("registers/houses/new/", records_views.house_new, name="house_new"),
+    path("registers/houses/map/", records_views.house_map, name="house_map"),
+    path("registers/houses/map/points/", records_views.house_points, name="house_points"),
+    path("registers/houses/<int:house_id>/", records_views.house_detail, name="house"),
 ]
+# The places' registers, one set of pages per kind (its slug as in /api/v1/<slug>).
+# The list's name is per kind (the navigation reverses it without arguments).
+for _kind, _spec in PLACE_KINDS.items():
+    _kw = {"slug": _spec.slug}
+    urlpatterns += [
+        path(f"registers/{_spec.slug}/", records_views.place_list, _kw, name=f"places_{_kind}"),
+        path(f"registers/{_spec.slug}/new/", records_views.place_new, _kw, name="place_new"),
+        path(
+            f"registers/{_spec.slug}/<int:place_id>/",
+            records_views.place_detail,
+            _kw,
+            name="place",
+        ),
+    ]

@@ -132,6 +132,7 @@ def person_detail(request: StaffRequest, person_id: int) -> HttpResponse:
             "may_reveal": can(request.user, Action.PERSONAL_DATA_REVEAL),
             "problem": problem,
             "roles": roles,
+            "houses": selectors.person_houses(request.user, person),
             "history": history,
         },
     )

@@ -1,0 +1,196 @@
+"""The houses register's writes (实有房屋): create (the owner a person in sight), archive,
+lettings (a tenant from the people register, with the letting's dates; a house with a tenant
+is let) and safety hazards (found, then fixed). Each writes a history row and an audit row."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from zhili.core.errors import Conflict, InvalidInput, NotFound
+from zhili.core.roles import Action
+from zhili.core.scope import require
+from zhili.core.types import Actor
+from zhili.registers import records, selectors
+from zhili.registers.models import (
+    Hazard,
+    House,
+    HouseOwnership,
+    HouseStructure,
+    HouseUse,
+    Person,
+    Tenancy,
+)
+
+CHOICES = {
+    "use": (HouseUse, "房屋用途"),
+    "ownership": (HouseOwnership, "产权性质"),
+    "structure": (HouseStructure, "建筑结构"),
+}
+
+
+def _choice(values: dict[str, Any], name: str) -> str:
+    choices, label = CHOICES[name]
+    value = str(values.get(name) or "")
+    if value not in choices.values:
+        raise InvalidInput(
+            f"请选择{label}：{'、'.join(str(c) for c in choices.labels)}", field=name
+        )
+    return value
+
+
+def _area(value: Any) -> Decimal:
+    try:
+        area = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError) as exc:
+        raise InvalidInput("建筑面积应为数字（平方米）", field="area_m2") from exc
+    if not Decimal("0") < area < Decimal("1000000"):
+        raise InvalidInput("建筑面积应大于 0 且小于 100 万平方米", field="area_m2")
+    return area
+
+
+def _person(actor: Actor, person_id: Any, field: str) -> Person:
+    """A person of the register in the actor's sight, named by a form or a body; a 422
+    naming `field` otherwise (a reference, not the record being read)."""
+    try:
+        pk = int(person_id)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput("请选择人员（人员编号）", field=field) from exc
+    try:
+        return selectors.person_get(actor, pk)
+    except NotFound as exc:
+        raise InvalidInput("未找到该人员，或不在您的可见范围内", field=field) from exc
+
+
+def _day(value: Any, field: str, label: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value or ""))
+    except ValueError as exc:
+        raise InvalidInput(f"{label}应为日期（如 2026-01-31）", field=field) from exc
+
+
+@transaction.atomic
+def house_create(*, actor: Actor, values: dict[str, Any]) -> House:
+    require(actor, Action.REGISTERS_EDIT)
+    common = records.place_fields(actor, values)
+    owner = None
+    if values.get("owner_id") not in (None, ""):
+        owner = _person(actor, values["owner_id"], "owner_id")
+    house = House(
+        use=_choice(values, "use"),
+        ownership=_choice(values, "ownership"),
+        structure=_choice(values, "structure"),
+        area_m2=_area(values.get("area_m2")),
+        owner=owner,
+        let=bool(values.get("let")),
+        **common,
+    )
+    house.save()
+    changes = {
+        "address": [None, house.address],
+        "grid": [None, house.grid.code],
+        "use": [None, house.use],
+        "let": [None, house.let],
+    }
+    if owner:
+        changes["owner"] = [None, owner.pk]
+    records.record_change(actor, house, "create", changes)
+    return house
+
+
+def _kept_house(actor: Actor, house_id: int) -> House:
+    house = selectors.house_get(actor, house_id)
+    records.kept(actor, house)
+    if house.archived:
+        raise Conflict("该房屋已注销，不能修改")
+    return house
+
+
+@transaction.atomic
+def house_archive(*, actor: Actor, house_id: int, why: str) -> House:
+    house = selectors.house_get(actor, house_id)
+    records.archive(actor, house, why)
+    return house
+
+
+@transaction.atomic
+def tenancy_add(
+    *, actor: Actor, house_id: int, person_id: Any, starts_on: Any, ends_on: Any = None
+) -> Tenancy:
+    """Let `house` to a person: the house becomes let (出租房屋)."""
+    house = _kept_house(actor, house_id)
+    person = _person(actor, person_id, "person_id")
+    start = _day(starts_on, "starts_on", "起租日期")
+    end = None if ends_on in (None, "") else _day(ends_on, "ends_on", "止租日期")
+    if end is not None and end < start:
+        raise InvalidInput("止租日期不能早于起租日期", field="ends_on")
+    if house.owner_id == person.pk:
+        raise InvalidInput("房主不能登记为本房屋的承租人", field="person_id")
+    current = house.tenancies.filter(person=person).exclude(ends_on__lt=timezone.localdate())
+    if current.exists():
+        raise Conflict("该人员已是本房屋的承租人", field="person_id")
+    tenancy = Tenancy.objects.create(house=house, person=person, starts_on=start, ends_on=end)
+    changes: dict[str, Any] = {"tenant": [None, person.pk], "starts_on": [None, start.isoformat()]}
+    if not house.let:
+        house.let = True
+        changes["let"] = [False, True]
+    house.updated_at = timezone.now()
+    house.save(update_fields=["let", "updated_at"])
+    records.record_change(actor, house, "tenancy_add", changes)
+    return tenancy
+
+
+@transaction.atomic
+def tenancy_end(*, actor: Actor, house_id: int, tenancy_id: int, ends_on: Any) -> Tenancy:
+    house = _kept_house(actor, house_id)
+    tenancy = house.tenancies.filter(pk=tenancy_id).first()
+    if tenancy is None:
+        raise InvalidInput("未找到该租住记录", field="tenancy_id")
+    end = _day(ends_on, "ends_on", "止租日期")
+    if end < tenancy.starts_on:
+        raise InvalidInput("止租日期不能早于起租日期", field="ends_on")
+    old = tenancy.ends_on
+    tenancy.ends_on = end
+    tenancy.save(update_fields=["ends_on"])
+    records.record_change(
+        actor,
+        house,
+        "tenancy_end",
+        {"tenant": [tenancy.person_id, tenancy.person_id], "ends_on": [str(old or ""), str(end)]},
+    )
+    return tenancy
+
+
+@transaction.atomic
+def hazard_add(*, actor: Actor, house_id: int, found_on: Any, description: str) -> Hazard:
+    house = _kept_house(actor, house_id)
+    found = _day(found_on, "found_on", "发现日期")
+    if found > timezone.localdate():
+        raise InvalidInput("发现日期不能晚于今天", field="found_on")
+    text = records.text({"description": description}, "description", 500, "隐患情况", required=True)
+    hazard = Hazard.objects.create(house=house, found_on=found, description=text)
+    records.record_change(actor, house, "hazard_add", {"hazard": [None, text[:60]]})
+    return hazard
+
+
+@transaction.atomic
+def hazard_fix(*, actor: Actor, house_id: int, hazard_id: int, fixed_on: Any) -> Hazard:
+    house = _kept_house(actor, house_id)
+    hazard = house.hazards.filter(pk=hazard_id).first()
+    if hazard is None:
+        raise InvalidInput("未找到该隐患", field="hazard_id")
+    if hazard.fixed_on is not None:
+        raise Conflict("该隐患已整改")
+    fixed = _day(fixed_on, "fixed_on", "整改完成日期")
+    if fixed < hazard.found_on:
+        raise InvalidInput("整改完成日期不能早于发现日期", field="fixed_on")
+    if fixed > timezone.localdate():
+        raise InvalidInput("整改完成日期不能晚于今天", field="fixed_on")
+    hazard.fixed_on = fixed
+    hazard.save(update_fields=["fixed_on"])
+    records.record_change(actor, house, "hazard_fix", {"hazard": [hazard.pk, str(fixed)]})
+    return hazard

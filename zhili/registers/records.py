@@ -1,0 +1,132 @@
+"""The writes every record with a grid shares (houses and the four places' registers): the
+address and point, the history row with its audit, archiving (nothing is deleted); and the
+places' own create, one function for the four kinds of `places.PLACE_KINDS`."""
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from zhili.core.audit import audit
+from zhili.core.errors import Conflict, InvalidInput, NotFound
+from zhili.core.roles import Action
+from zhili.core.scope import require
+from zhili.core.types import Actor
+from zhili.registers import selectors
+from zhili.registers.kinds import clean_fields
+from zhili.registers.models import House, Place, RecordChange, Registered
+from zhili.registers.places import PLACE_KINDS, PlaceKind, check_credit_code
+from zhili.registers.services import grid_kept, reason
+
+
+class DuplicatePlace(Conflict):
+    code = "duplicate"
+
+    def __init__(self, existing: Place):
+        super().__init__("该统一社会信用代码已登记", field="credit_code")
+        self.existing = existing
+
+
+def text(values: dict[str, Any], name: str, limit: int, label: str, *, required: bool) -> str:
+    value = str(values.get(name) or "").strip()
+    if required and not value:
+        raise InvalidInput(f"请填写{label}", field=name)
+    if len(value) > limit:
+        raise InvalidInput(f"{label}不能超过{limit}字", field=name)
+    return value
+
+
+def place_fields(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
+    """What a house and a place share, checked: grid (kept by the actor), address, point."""
+    lat, lng = values.get("lat"), values.get("lng")
+    if (lat is None) != (lng is None):
+        raise InvalidInput("位置须同时提供经纬度", field="lat" if lat is None else "lng")
+    if lat is not None and not (-90 <= float(lat) <= 90):
+        raise InvalidInput("纬度应在 -90 到 90 之间", field="lat")
+    if lng is not None and not (-180 <= float(lng) <= 180):
+        raise InvalidInput("经度应在 -180 到 180 之间", field="lng")
+    return {
+        "grid": grid_kept(actor, str(values.get("grid") or "")),
+        "address": text(values, "address", 200, "地址", required=True),
+        "lat": None if lat is None else float(lat),
+        "lng": None if lng is None else float(lng),
+    }
+
+
+def record_change(
+    actor: Actor, record: House | Place, action: str, changes: dict[str, Any]
+) -> None:
+    """The history row and the audit row of a change to `record`."""
+    target = {"house": record} if isinstance(record, House) else {"place": record}
+    RecordChange.objects.create(actor=actor, action=action, changes=changes, **target)
+    noun = "house" if isinstance(record, House) else f"place.{record.kind}"
+    audit(actor, f"registers.{noun}.{action}", record, fields=sorted(changes))
+
+
+def kept(actor: Actor, record: Registered) -> None:
+    """Only who keeps a record's grid changes it (an out-of-sight record is 404 before)."""
+    require(actor, Action.REGISTERS_EDIT)
+    if not selectors.holds_grid(actor, record.grid):
+        raise NotFound(selectors.PLACE_MISSING)
+
+
+def archive(actor: Actor, record: House | Place, why: str) -> None:
+    """Archive `record` (注销): kept with its history, never deleted."""
+    kept(actor, record)
+    why = reason(why, "请填写注销原因（如拆除、注销、迁出）")
+    if record.archived:
+        raise Conflict("该记录已注销")
+    record.archived, record.archived_at, record.archived_why = True, timezone.now(), why
+    record.updated_at = record.archived_at
+    record.save(update_fields=["archived", "archived_at", "archived_why", "updated_at"])
+    record_change(
+        actor, record, "archive", {"archived": [False, True], "archived_why": [None, why]}
+    )
+
+
+def place_kind(kind: str) -> str:
+    if kind not in PLACE_KINDS:
+        raise InvalidInput("类别无效", field="kind")
+    return kind
+
+
+@transaction.atomic
+def place_create(*, actor: Actor, kind: str, values: dict[str, Any]) -> Place:
+    require(actor, Action.REGISTERS_EDIT)
+    spec = PLACE_KINDS[place_kind(kind)]
+    name = text(values, "name", 120, spec.name_label, required=True)
+    credit_code = ""
+    if spec.credit_code:
+        credit_code = check_credit_code(str(values.get("credit_code") or ""))
+    elif values.get("credit_code"):
+        raise InvalidInput(f"{PlaceKind(kind).label}没有统一社会信用代码", field="credit_code")
+    common = place_fields(actor, values)
+    details = clean_fields(
+        spec.fields, values.get("details") or {}, noun=PlaceKind(kind).label, creating=True
+    )
+    if credit_code:
+        existing = Place.objects.filter(credit_code=credit_code, archived=False).first()
+        if existing is not None:
+            raise DuplicatePlace(existing)
+    place = Place(kind=kind, name=name, credit_code=credit_code, details=details, **common)
+    try:
+        with transaction.atomic():
+            place.save()
+    except IntegrityError as exc:  # a concurrent create of the same code
+        raise DuplicatePlace(Place.objects.get(credit_code=credit_code, archived=False)) from exc
+    changes = {
+        "name": [None, name],
+        "grid": [None, common["grid"].code],
+        **{key: [None, value] for key, value in details.items()},
+    }
+    if credit_code:
+        changes["credit_code"] = [None, credit_code]
+    record_change(actor, place, "create", changes)
+    return place
+
+
+@transaction.atomic
+def place_archive(*, actor: Actor, kind: str, place_id: int, why: str) -> Place:
+    place = selectors.place_get(actor, place_kind(kind), place_id)
+    archive(actor, place, why)
+    return place

@@ -1,0 +1,349 @@
+"""The houses and places pages (实有房屋, 企业和社会组织, 学校, 护路护线, 重点地区): a list, a
+create form and a record page each, and the houses' map over the grids. The four places'
+registers are one set of views taking the kind from the address (`places.BY_SLUG`)."""
+
+from typing import Any
+
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from zhili.core.dossier.pages import keyset_page
+from zhili.core.errors import DomainError
+from zhili.core.pages import or_404, tile_config
+from zhili.core.personal import mask_id_number
+from zhili.core.roles import Action
+from zhili.core.scope import can
+from zhili.orgs.auth import StaffRequest
+from zhili.orgs.views import requires
+from zhili.registers import houses, records, selectors
+from zhili.registers.kinds import Field
+from zhili.registers.models import House, Place, RecordChange
+from zhili.registers.places import BY_SLUG, PLACE_KINDS, PlaceKind
+from zhili.registers.record_forms import (
+    ArchiveForm,
+    HazardForm,
+    HouseForm,
+    PlaceForm,
+    TenancyForm,
+)
+
+ACTION_LABELS = {
+    "create": "登记",
+    "archive": "注销",
+    "tenancy_add": "登记承租人",
+    "tenancy_end": "租住结束",
+    "hazard_add": "发现隐患",
+    "hazard_fix": "隐患整改",
+}
+MAP_POINTS = 5000  # a township's houses; the map says when there are more
+
+
+def history(rows: Any) -> list[dict[str, Any]]:
+    changes: list[RecordChange] = list(rows.select_related("actor")[:50])
+    return [{"change": c, "label": ACTION_LABELS.get(c.action, c.action)} for c in changes]
+
+
+def shown(field: Field, value: object) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def may_keep(request: StaffRequest, record: House | Place) -> bool:
+    return can(request.user, Action.REGISTERS_EDIT) and selectors.holds_grid(
+        request.user, record.grid
+    )
+
+
+def form_error(form: Any, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def person_by_id_number(request: StaffRequest, form: Any, field: str) -> int | None:
+    """The person of the register in sight with the form's ID number (an error otherwise)."""
+    number = form.cleaned_data.get(field, "").strip().upper()
+    if not number:
+        return None
+    try:
+        person = selectors.people_list(request.user, q=number).first()
+    except DomainError:
+        person = None
+    if person is None or person.id_number != number:
+        form.add_error(field, "实有人口中未找到该身份证号码，请先登记人员")
+        return None
+    return person.pk
+
+
+# --- houses ----------------------------------------------------------------------------------
+
+
+@requires(Action.REGISTERS_VIEW)
+@require_GET
+def house_list(request: StaffRequest) -> HttpResponse:
+    grid = request.GET.get("grid", "").strip()[:40]
+    let = request.GET.get("let", "")
+    q = request.GET.get("q", "").strip()[:60]
+    rows = selectors.house_list(request.user, grid=grid, let={"1": True, "0": False}.get(let), q=q)
+    page = keyset_page(rows, field="created_at", cursor=request.GET.get("cursor", "")[:200])
+    open_hazards = selectors.open_hazard_counts([h.pk for h in page.items])
+    context = {
+        "houses": [{"house": h, "hazards": open_hazards.get(h.pk, 0)} for h in page.items],
+        "next_cursor": page.next_cursor,
+        "grids": selectors.visible_grids(request.user),
+        "grid": grid,
+        "let": let,
+        "q": q,
+        "may_edit": can(request.user, Action.REGISTERS_EDIT),
+    }
+    return render(request, "registers/houses.html", context)
+
+
+@requires(Action.REGISTERS_EDIT)
+@require_http_methods(["GET", "POST"])
+def house_new(request: StaffRequest) -> HttpResponse:
+    form = HouseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        owner_id = person_by_id_number(request, form, "owner_id_number")
+        if not form.errors:
+            values = {**form.cleaned_data, "owner_id": owner_id}
+            try:
+                house = houses.house_create(actor=request.user, values=values)
+            except DomainError as exc:
+                form_error(form, exc)
+            else:
+                return redirect("registers:house", house_id=house.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "title": "登记房屋", "back": reverse("registers:houses")}
+    return render(request, "registers/record_form.html", context, status=status)
+
+
+HOUSE_FORMS = {"tenancy": TenancyForm, "hazard": HazardForm, "archive": ArchiveForm}
+
+
+def _house_post(request: StaffRequest, house: House, forms: dict[str, Any]) -> bool:
+    """Take the posted step on `house`; False with the form's errors when refused."""
+    step = request.POST.get("step", "")
+    try:
+        if step == "tenancy_end" or step == "hazard_fix":
+            day = request.POST.get("day", "")
+            if step == "tenancy_end":
+                houses.tenancy_end(
+                    actor=request.user,
+                    house_id=house.pk,
+                    tenancy_id=int(request.POST.get("id", "0") or 0),
+                    ends_on=day,
+                )
+            else:
+                houses.hazard_fix(
+                    actor=request.user,
+                    house_id=house.pk,
+                    hazard_id=int(request.POST.get("id", "0") or 0),
+                    fixed_on=day,
+                )
+            return True
+        form = forms.get(step)
+        if form is None or not form.is_valid():
+            return False
+        data = form.cleaned_data
+        if step == "tenancy":
+            person_id = person_by_id_number(request, form, "id_number")
+            if person_id is None:
+                return False
+            houses.tenancy_add(
+                actor=request.user,
+                house_id=house.pk,
+                person_id=person_id,
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+            )
+        elif step == "hazard":
+            houses.hazard_add(actor=request.user, house_id=house.pk, **data)
+        else:
+            houses.house_archive(actor=request.user, house_id=house.pk, why=data["why"])
+    except (DomainError, ValueError) as exc:
+        target = forms.get(step)
+        message = exc.message if isinstance(exc, DomainError) else "参数错误"
+        if target is not None:
+            field = getattr(exc, "field", None)
+            target.add_error(field if field in target.fields else None, message)
+        else:
+            forms["problem"] = message
+        return False
+    return True
+
+
+@requires(Action.REGISTERS_VIEW)
+@require_http_methods(["GET", "POST"])
+def house_detail(request: StaffRequest, house_id: int) -> HttpResponse:
+    house = or_404(selectors.house_get, request.user, house_id)
+    keeper = may_keep(request, house)
+    step = request.POST.get("step", "") if request.method == "POST" else ""
+    forms: dict[str, Any] = {
+        name: cls(request.POST if step == name else None, prefix=name)
+        for name, cls in HOUSE_FORMS.items()
+    }
+    if request.method == "POST":
+        if not keeper:
+            raise Http404(selectors.HOUSE_MISSING)
+        if _house_post(request, house, forms):
+            return redirect("registers:house", house_id=house.pk)
+        house = selectors.house_get(request.user, house_id)
+    tenancies = [
+        {"tenancy": t, "id_number": mask_id_number(t.person.id_number)}
+        for t in selectors.house_tenancies(house)
+    ]
+    context = {
+        "house": house,
+        "owner_id_number": mask_id_number(house.owner.id_number) if house.owner else "",
+        "tenancies": tenancies,
+        "hazards": house.hazards.order_by("fixed_on", "-found_on", "-id"),
+        "history": history(house.changes),
+        "keeper": keeper and not house.archived,
+        "forms": forms,
+        "problem": forms.get("problem", ""),
+    }
+    return render(request, "registers/house.html", context, status=400 if step else 200)
+
+
+@requires(Action.REGISTERS_VIEW)
+@require_GET
+def house_map(request: StaffRequest) -> HttpResponse:
+    grid = request.GET.get("grid", "").strip()[:40]
+    config = {
+        "pointsUrl": reverse("registers:house_points"),
+        "gridsUrl": "/api/v1/grids",
+        "houseUrl": reverse("registers:houses"),
+        "grid": grid,
+        "max": MAP_POINTS,
+        **tile_config(),
+    }
+    grids = selectors.visible_grids(request.user)
+    return render(
+        request, "registers/house_map.html", {"map_config": config, "grids": grids, "grid": grid}
+    )
+
+
+@requires(Action.REGISTERS_VIEW)
+@require_GET
+def house_points(request: StaffRequest) -> JsonResponse:
+    """The placed houses in sight (not archived) as [id, address, let, open hazards, lat, lng]."""
+    grid = request.GET.get("grid", "").strip()[:40]
+    rows = selectors.house_points(request.user, grid=grid)
+    points = [[i, a, let, n, round(y, 6), round(x, 6)] for i, a, let, n, y, x in rows[:MAP_POINTS]]
+    return JsonResponse({"count": len(points), "houses": points})
+
+
+# --- places ----------------------------------------------------------------------------------
+
+
+def _kind(slug: str) -> str:
+    kind = BY_SLUG.get(slug)
+    if kind is None:
+        raise Http404("没有这个登记类别")
+    return kind
+
+
+def _kind_context(kind: str) -> dict[str, Any]:
+    spec = PLACE_KINDS[kind]
+    return {
+        "kind": kind,
+        "slug": spec.slug,
+        "spec": spec,
+        "label": PlaceKind(kind).label,
+        "columns": [spec.fields[c].label for c in spec.columns],
+        "list_url": reverse(f"registers:places_{kind}"),
+    }
+
+
+@requires(Action.REGISTERS_VIEW)
+@require_GET
+def place_list(request: StaffRequest, slug: str) -> HttpResponse:
+    kind = _kind(slug)
+    spec = PLACE_KINDS[kind]
+    grid = request.GET.get("grid", "").strip()[:40]
+    q = request.GET.get("q", "").strip()[:60]
+    rows = selectors.place_list(request.user, kind, grid=grid, q=q)
+    page = keyset_page(rows, field="created_at", cursor=request.GET.get("cursor", "")[:200])
+    places = [
+        {
+            "place": p,
+            "cells": [shown(spec.fields[c], p.details.get(c, "—")) for c in spec.columns],
+        }
+        for p in page.items
+    ]
+    context = {
+        **_kind_context(kind),
+        "places": places,
+        "next_cursor": page.next_cursor,
+        "grids": selectors.visible_grids(request.user),
+        "grid": grid,
+        "q": q,
+        "may_edit": can(request.user, Action.REGISTERS_EDIT),
+    }
+    return render(request, "registers/places.html", context)
+
+
+@requires(Action.REGISTERS_EDIT)
+@require_http_methods(["GET", "POST"])
+def place_new(request: StaffRequest, slug: str) -> HttpResponse:
+    kind = _kind(slug)
+    form = PlaceForm(request.POST or None, user=request.user, kind=kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            place = records.place_create(actor=request.user, kind=kind, values=form.values())
+        except records.DuplicatePlace as exc:
+            form_error(form, exc)
+            link = reverse("registers:place", kwargs={"slug": slug, "place_id": exc.existing.pk})
+            form.add_error(None, f"已登记的记录：{exc.existing.name}（{link}）")
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            return redirect("registers:place", slug=slug, place_id=place.pk)
+    context = {
+        **_kind_context(kind),
+        "form": form,
+        "title": f"登记{PLACE_KINDS[kind].short}",
+        "back": reverse(f"registers:places_{kind}"),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "registers/record_form.html", context, status=status)
+
+
+@requires(Action.REGISTERS_VIEW)
+@require_http_methods(["GET", "POST"])
+def place_detail(request: StaffRequest, slug: str, place_id: int) -> HttpResponse:
+    kind = _kind(slug)
+    spec = PLACE_KINDS[kind]
+    place = or_404(selectors.place_get, request.user, kind, place_id)
+    keeper = may_keep(request, place)
+    form = ArchiveForm(request.POST if request.method == "POST" else None, prefix="archive")
+    if request.method == "POST":
+        if not keeper:
+            raise Http404(selectors.PLACE_MISSING)
+        if form.is_valid():
+            try:
+                records.place_archive(
+                    actor=request.user, kind=kind, place_id=place.pk, why=form.cleaned_data["why"]
+                )
+            except DomainError as exc:
+                form_error(form, exc)
+            else:
+                return redirect("registers:place", slug=slug, place_id=place.pk)
+    facts = [
+        (field.label, shown(field, place.details[key]))
+        for key, field in spec.fields.items()
+        if key in place.details
+    ]
+    context = {
+        **_kind_context(kind),
+        "place": place,
+        "facts": facts,
+        "history": history(place.changes),
+        "keeper": keeper and not place.archived,
+        "form": form,
+    }
+    return render(
+        request, "registers/place.html", context, status=400 if request.method == "POST" else 200
+    )

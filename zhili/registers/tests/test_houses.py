@@ -1,0 +1,188 @@
+"""The houses register through the API: create (422 naming the field), scope (another grid
+or township gets 404), tenants from the people register, hazards, archive instead of
+delete, and the person's houses (一人一档)."""
+
+from typing import Any
+
+import pytest
+
+from zhili.cases.tests.test_api import error, get, post
+from zhili.core.models import AuditLog
+from zhili.registers import selectors, services
+from zhili.registers.models import House, RecordChange
+from zhili.registers.tests.conftest import People, id_number
+
+GRID = "32072290100101"
+
+
+def make_person(user: Any, name: str, seq: str, grid: str = GRID) -> Any:
+    values = {"id_number": id_number(seq=seq), "name": name, "grid": grid}
+    return services.person_create(actor=user, values=values)
+
+
+def house_body(**fields: Any) -> dict:
+    body = {
+        "grid": GRID,
+        "address": "甲一村东组12号",
+        "use": "home",
+        "ownership": "private",
+        "structure": "brick_concrete",
+        "area_m2": 126.5,
+        "lat": 34.505,
+        "lng": 118.705,
+    }
+    return {**body, **fields}
+
+
+@pytest.fixture
+def owner(people: People) -> Any:
+    return make_person(people.village, "王建国", "111")
+
+
+@pytest.fixture
+def house(client: Any, people: People, owner: Any) -> dict:
+    response = post(client, people.gridworker, "/api/v1/houses", house_body(owner_id=owner.pk))
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def test_create_answers_the_detail(house: dict, owner: Any) -> None:
+    assert house["address"] == "甲一村东组12号" and house["use_label"] == "自住"
+    assert house["structure_label"] == "砖混" and house["area_m2"] == 126.5
+    assert house["owner"]["name"] == "王建国"
+    assert house["owner"]["id_number"] == "320722********" + owner.id_number[-4:]
+    assert house["let"] is False and house["tenancies"] == [] and house["hazards"] == []
+    assert house["history"][0]["action"] == "create"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"address": ""}, "address"),
+        ({"use": "castle"}, "use"),
+        ({"ownership": ""}, "ownership"),
+        ({"structure": "straw"}, "structure"),
+        ({"area_m2": 0}, "area_m2"),
+        ({"grid": "32072290200101"}, "grid"),  # another township's grid
+        ({"lat": None}, "lat"),
+        ({"owner_id": 999999}, "owner_id"),
+    ],
+)
+def test_bad_input_is_422_naming_the_field(
+    client: Any, people: People, fields: dict, field: str
+) -> None:
+    error(post(client, people.gridworker, "/api/v1/houses", house_body(**fields)), 422, field=field)
+    assert not House.objects.exists()
+
+
+def test_an_owner_out_of_sight_is_refused(client: Any, people: People) -> None:
+    stranger = make_person(people.other_township, "赵六", "222", grid="32072290200101")
+    body = house_body(owner_id=stranger.pk)
+    error(post(client, people.gridworker, "/api/v1/houses", body), 422, field="owner_id")
+
+
+def test_scope_is_404_for_another_grid_and_township(
+    client: Any, people: People, house: dict
+) -> None:
+    url = f"/api/v1/houses/{house['id']}"
+    for user in (people.other_worker, people.other_township, people.judicial):
+        error(get(client, user, url), 404, code="not_found")
+        assert get(client, user, "/api/v1/houses").json()["items"] == []
+        error(post(client, user, f"{url}/archive", {"why": "拆除"}), 404)
+    for user in (people.gridworker, people.village, people.township, people.dispatcher):
+        assert get(client, user, url).status_code == 200
+    # The county center reads the house; keeping it is the grid's, village's and township's.
+    hazard = {"found_on": "2026-01-05", "description": "电线私拉乱接"}
+    error(post(client, people.dispatcher, f"{url}/hazards", hazard), 403)
+
+
+def test_tenants_make_a_let_house_and_show_on_their_page(
+    client: Any, people: People, house: dict, owner: Any
+) -> None:
+    tenant = make_person(people.village, "李小红", "333")
+    url = f"/api/v1/houses/{house['id']}"
+    response = post(
+        client,
+        people.gridworker,
+        f"{url}/tenancies",
+        {"person_id": tenant.pk, "starts_on": "2025-03-01", "ends_on": "2030-02-28"},
+    )
+    assert response.status_code == 201, response.content
+    detail = response.json()
+    assert detail["let"] is True
+    [tenancy] = detail["tenancies"]
+    assert tenancy["tenant"]["name"] == "李小红" and tenancy["current"] is True
+    assert tenant.id_number not in response.content.decode()
+    listed = get(client, people.village, "/api/v1/houses?let=true").json()["items"]
+    assert [h["id"] for h in listed] == [house["id"]]
+    assert get(client, people.village, "/api/v1/houses?let=false").json()["items"] == []
+    # The same tenant twice, the owner as tenant, an end before the start: refused by field.
+    again = {"person_id": tenant.pk, "starts_on": "2026-01-01"}
+    error(post(client, people.gridworker, f"{url}/tenancies", again), 409, field="person_id")
+    own = {"person_id": owner.pk, "starts_on": "2026-01-01"}
+    error(post(client, people.gridworker, f"{url}/tenancies", own), 422, field="person_id")
+    ended = post(
+        client, people.gridworker, f"{url}/tenancies/{tenancy['id']}/end", {"ends_on": "2025-01-01"}
+    )
+    error(ended, 422, field="ends_on")
+    ended = post(
+        client, people.gridworker, f"{url}/tenancies/{tenancy['id']}/end", {"ends_on": "2025-12-31"}
+    )
+    assert ended.json()["tenancies"][0]["current"] is False
+    # 一人一档: the owner's and the tenant's pages name the house.
+    assert [r["relation"] for r in selectors.person_houses(people.village, tenant)] == ["承租人"]
+    assert [r["relation"] for r in selectors.person_houses(people.village, owner)] == ["房主"]
+    assert selectors.person_houses(people.other_township, tenant) == []
+    detail = get(client, people.village, f"/api/v1/people/{tenant.pk}").json()
+    assert detail["houses"] == [
+        {
+            "id": house["id"],
+            "address": "甲一村东组12号",
+            "relation": "承租人",
+            "starts_on": "2025-03-01",
+            "ends_on": "2025-12-31",
+        }
+    ]
+
+
+def test_hazards_are_found_and_fixed(client: Any, people: People, house: dict) -> None:
+    url = f"/api/v1/houses/{house['id']}"
+    body = {"found_on": "2026-01-05", "description": "电动车楼道内充电"}
+    detail = post(client, people.gridworker, f"{url}/hazards", body).json()
+    [hazard] = detail["hazards"]
+    assert hazard["fixed_on"] is None
+    error(
+        post(client, people.gridworker, f"{url}/hazards", {**body, "description": ""}),
+        422,
+        field="description",
+    )
+    error(
+        post(
+            client,
+            people.gridworker,
+            f"{url}/hazards/{hazard['id']}/fix",
+            {"fixed_on": "2026-01-01"},
+        ),
+        422,
+        field="fixed_on",
+    )
+    fixed = post(
+        client, people.gridworker, f"{url}/hazards/{hazard['id']}/fix", {"fixed_on": "2026-01-06"}
+    ).json()
+    assert fixed["hazards"][0]["fixed_on"] == "2026-01-06"
+
+
+def test_archive_keeps_the_house_with_its_history(client: Any, people: People, house: dict) -> None:
+    url = f"/api/v1/houses/{house['id']}"
+    error(post(client, people.gridworker, f"{url}/archive", {"why": ""}), 422, field="why")
+    archived = post(client, people.gridworker, f"{url}/archive", {"why": "已拆除"}).json()
+    assert archived["archived"] is True and archived["archived_why"] == "已拆除"
+    assert House.objects.filter(pk=house["id"]).exists()
+    assert [h["action"] for h in archived["history"]] == ["archive", "create"]
+    assert RecordChange.objects.filter(house_id=house["id"]).count() == 2
+    assert AuditLog.objects.filter(action="registers.house.archive").count() == 1
+    error(post(client, people.gridworker, f"{url}/archive", {"why": "再次"}), 409)
+    hazard = {"found_on": "2026-01-05", "description": "x"}
+    error(post(client, people.gridworker, f"{url}/hazards", hazard), 409)
+    # Still listed, marked archived.
+    assert get(client, people.village, "/api/v1/houses").json()["items"][0]["archived"] is True
