@@ -4,8 +4,11 @@ The import page takes an upload and lists the user's recent jobs; a job's page f
 progress by HTMX polling until it ends, then shows the result or the report of every fault.
 """
 
+from collections.abc import Callable
+from functools import wraps
 from urllib.parse import quote
 
+from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -13,12 +16,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from zhili.cases.forms import CaseFilterForm
 from zhili.core.errors import DomainError, InvalidInput
-from zhili.core.pages import or_404
+from zhili.core.pages import forbidden, or_404
 from zhili.core.roles import Action
+from zhili.core.scope import can
 from zhili.core.xlsx import XLSX
 from zhili.imports import exports, selectors, services
+from zhili.imports.cases import CASES
 from zhili.imports.columns import COLUMNS
 from zhili.imports.forms import UploadForm
+from zhili.imports.kinds import ImportKind, kind_of
 from zhili.imports.models import ImportJob
 from zhili.imports.validation import MAX_ROWS
 from zhili.imports.workbooks import report_workbook, template_workbook
@@ -36,6 +42,22 @@ def _attachment(content: bytes, filename: str) -> HttpResponse:
 
 def _job_or_404(request: StaffRequest, pk: int) -> ImportJob:
     return or_404(selectors.job_get, user=request.user, pk=pk)
+
+
+def _kind_view(view: Callable[[StaffRequest, ImportJob], HttpResponse]) -> Callable:
+    """A job's page: the user's job (an administrator's: any), shown when they hold the
+    upload right of its kind (403 otherwise)."""
+
+    @login_required
+    @require_GET
+    @wraps(view)
+    def wrapped(request: StaffRequest, pk: int) -> HttpResponse:
+        job = _job_or_404(request, pk)
+        if not can(request.user, kind_of(job.kind).action):
+            return forbidden(request)
+        return view(request, job)
+
+    return wrapped
 
 
 @requires(Action.CASES_IMPORT)
@@ -56,11 +78,12 @@ def index(request: StaffRequest) -> HttpResponse:
         status = 422
     context = {
         "form": form,
-        "jobs": selectors.job_list(user=request.user)[:20],
+        "jobs": selectors.job_list(user=request.user, kind=CASES.code)[:20],
         "columns": COLUMNS,
         "max_rows_label": f"{MAX_ROWS:,}",
         "max_mb": services.MAX_BYTES // 1024 // 1024,
         "example_id": services.EXAMPLE_ID,
+        "kind": CASES,
     }
     return render(request, "imports/index.html", context, status=status)
 
@@ -68,29 +91,35 @@ def index(request: StaffRequest) -> HttpResponse:
 @requires(Action.CASES_IMPORT)
 @require_GET
 def template(request: StaffRequest) -> HttpResponse:
-    return _attachment(template_workbook(), "历史工单导入模板.xlsx")
+    return template_response(CASES)
+
+
+def template_response(kind: ImportKind) -> HttpResponse:
+    """The blank template of `kind`, as a download (the kind's page checks the right)."""
+    return _attachment(template_workbook(kind), f"{kind.template_name}.xlsx")
 
 
 def _job_context(job: ImportJob) -> dict:
-    return {"job": job, "errors": job.errors[:REPORT_ON_PAGE], "on_page": REPORT_ON_PAGE}
+    return {
+        "job": job,
+        "kind": kind_of(job.kind),
+        "errors": job.errors[:REPORT_ON_PAGE],
+        "on_page": REPORT_ON_PAGE,
+    }
 
 
-@requires(Action.CASES_IMPORT)
-@require_GET
-def job(request: StaffRequest, pk: int) -> HttpResponse:
-    return render(request, "imports/job.html", _job_context(_job_or_404(request, pk)))
+@_kind_view
+def job(request: StaffRequest, job: ImportJob) -> HttpResponse:
+    return render(request, "imports/job.html", _job_context(job))
 
 
-@requires(Action.CASES_IMPORT)
-@require_GET
-def job_progress(request: StaffRequest, pk: int) -> HttpResponse:
-    return render(request, "imports/_job.html", _job_context(_job_or_404(request, pk)))
+@_kind_view
+def job_progress(request: StaffRequest, job: ImportJob) -> HttpResponse:
+    return render(request, "imports/_job.html", _job_context(job))
 
 
-@requires(Action.CASES_IMPORT)
-@require_GET
-def job_report(request: StaffRequest, pk: int) -> HttpResponse:
-    job = _job_or_404(request, pk)
+@_kind_view
+def job_report(request: StaffRequest, job: ImportJob) -> HttpResponse:
     return _attachment(report_workbook(job), f"导入校验结果_{job.pk}.xlsx")
 
 
