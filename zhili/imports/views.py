@@ -22,7 +22,6 @@ from zhili.core.scope import can
 from zhili.core.xlsx import XLSX
 from zhili.imports import exports, selectors, services
 from zhili.imports.cases import CASES
-from zhili.imports.columns import COLUMNS
 from zhili.imports.forms import UploadForm
 from zhili.imports.kinds import ImportKind, kind_of
 from zhili.imports.models import ImportJob
@@ -63,13 +62,35 @@ def _kind_view(view: Callable[[StaffRequest, ImportJob], HttpResponse]) -> Calla
 @requires(Action.CASES_IMPORT)
 @require_http_methods(["GET", "POST"])
 def index(request: StaffRequest) -> HttpResponse:
+    return upload_page(
+        request,
+        CASES,
+        intro="将其他系统的历史工单（如12345热线、数字城管的存量工单）按模板整理成 Excel 后批量导入，导入后按权责清单自动分拨",
+        again="同一工单重复上传会自动跳过",
+        example_note=f"原工单编号为“{services.EXAMPLE_ID}”的示例行不导入。",
+        template_url="imports:template",
+    )
+
+
+def upload_page(
+    request: StaffRequest,
+    kind: ImportKind,
+    *,
+    intro: str,
+    again: str,
+    example_note: str,
+    template_url: str,
+) -> HttpResponse:
+    """The upload page of an import kind (the caller checked the kind's right): the form,
+    the user's recent jobs of that kind, the template's columns; a good upload goes to its
+    job's page."""
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 job = services.import_job_create(
-                    actor=request.user, upload=form.cleaned_data["file"]
+                    actor=request.user, upload=form.cleaned_data["file"], kind=kind.code
                 )
             except DomainError as exc:
                 form.add_error("file", exc.message)
@@ -78,12 +99,15 @@ def index(request: StaffRequest) -> HttpResponse:
         status = 422
     context = {
         "form": form,
-        "jobs": selectors.job_list(user=request.user, kind=CASES.code)[:20],
-        "columns": COLUMNS,
+        "jobs": selectors.job_list(user=request.user, kind=kind.code)[:20],
+        "columns": kind.columns,
         "max_rows_label": f"{MAX_ROWS:,}",
         "max_mb": services.MAX_BYTES // 1024 // 1024,
-        "example_id": services.EXAMPLE_ID,
-        "kind": CASES,
+        "kind": kind,
+        "intro": intro,
+        "again": again,
+        "example_note": example_note,
+        "template_url": template_url,
     }
     return render(request, "imports/index.html", context, status=status)
 
