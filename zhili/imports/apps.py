@@ -7,4 +7,5 @@ class ImportsConfig(AppConfig):
     verbose_name = "工单导入导出"
 
     def ready(self) -> None:
-        from zhili.imports import cases  # noqa: F401  (registers the import kind `cases`)
+        # The import kinds register themselves: historical work orders, the people register.
+        from zhili.imports import cases, people  # noqa: F401

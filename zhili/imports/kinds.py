@@ -5,7 +5,7 @@ knows nothing of what a row means. An `ImportKind` says it: the sheet's columns,
 upload it, how one row is checked (a `zhili.imports.validation.Checker`), how a batch of
 checked rows is written, and the template's notes and example. The historical work orders
 (`cases`, zhili/imports/cases.py) are one kind; an app adds its own from its
-`AppConfig.ready()` with `register` (zhili/registers/imports.py: the people register).
+`AppConfig.ready()` with `register` (zhili/imports/people.py: the people register).
 """
 
 from collections.abc import Callable, Sequence

@@ -25,6 +25,7 @@ from zhili.imports.cases import CASES
 from zhili.imports.forms import UploadForm
 from zhili.imports.kinds import ImportKind, kind_of
 from zhili.imports.models import ImportJob
+from zhili.imports.people import EXAMPLE_NAME, PEOPLE
 from zhili.imports.validation import MAX_ROWS
 from zhili.imports.workbooks import report_workbook, template_workbook
 from zhili.orgs.auth import StaffRequest
@@ -145,6 +146,25 @@ def job_progress(request: StaffRequest, job: ImportJob) -> HttpResponse:
 @_kind_view
 def job_report(request: StaffRequest, job: ImportJob) -> HttpResponse:
     return _attachment(report_workbook(job), f"导入校验结果_{job.pk}.xlsx")
+
+
+@requires(Action.REGISTERS_EDIT)
+@require_http_methods(["GET", "POST"])
+def people_import(request: StaffRequest) -> HttpResponse:
+    return upload_page(
+        request,
+        PEOPLE,
+        intro="将网格采集的实有人口按模板整理成 Excel 后批量登记，只能导入您管辖范围内的网格",
+        again="身份证号码已登记的人员跳过、不修改，重复上传同一文件不会新增任何人员",
+        example_note=f"姓名为“{EXAMPLE_NAME}”的示例行不导入。",
+        template_url="imports:people_import_template",
+    )
+
+
+@requires(Action.REGISTERS_EDIT)
+@require_GET
+def people_template(request: StaffRequest) -> HttpResponse:
+    return template_response(PEOPLE)
 
 
 @requires(Action.CASES_VIEW)

@@ -5,6 +5,3 @@ class RegistersConfig(AppConfig):
     name = "zhili.registers"
     verbose_name = "基础数据"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from zhili.registers import imports  # noqa: F401  (registers the import kind `people`)

@@ -21,12 +21,12 @@ from zhili.core.personal import mask_id_number, mask_phone
 from zhili.core.roles import Action
 from zhili.core.scope import can
 from zhili.core.types import Actor
-from zhili.imports.exports import CHUNK, MAX_EXPORT
 from zhili.registers import selectors
-from zhili.registers.imports import held_grids
 from zhili.registers.kinds import KINDS, CareLevel, Kind
 from zhili.registers.models import Person, PersonRole
 
+MAX_EXPORT = 100_000  # people per file, as the case export's cases
+CHUNK = 2000
 _KINDS = dict(Kind.choices)
 _CARE = dict(CareLevel.choices)
 
@@ -89,7 +89,7 @@ def people_export(
             "请选择网格或人员类别后分批导出",
             field="export",
         )
-    held = set(held_grids(user).values_list("pk", flat=True))
+    held = set(selectors.held_grids(user).values_list("pk", flat=True))
     worked = selectors.worked_kinds(user)
     show_id = (lambda v: v) if unmasked else mask_id_number
     show_phone = (lambda v: v) if unmasked else mask_phone

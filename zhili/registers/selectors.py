@@ -177,3 +177,16 @@ def visible_grids(user: Any) -> QuerySet[Grid]:
     if grid_only(user):
         return own_grids(user).order_by("code")
     return Grid.objects.filter(scope_for(user).q("village__path")).order_by("code")
+
+
+def held_grids(user: Any) -> QuerySet[Grid]:
+    """The grids whose people `user` holds: the rule of `holds`, as grids (an import's
+    scope, an export's special groups)."""
+    if not can(user, Action.REGISTERS_VIEW):
+        return Grid.objects.none()
+    if grid_only(user):
+        return own_grids(user)
+    org = user.organization
+    if org is None or org.level not in HOLDER_LEVELS:
+        return Grid.objects.none()
+    return Grid.objects.filter(village__path__under=org.path)

@@ -13,8 +13,8 @@ from openpyxl import Workbook, load_workbook
 
 from zhili.core.models import AuditLog
 from zhili.imports.models import ImportJob, JobState
+from zhili.imports.people import COLUMNS, SHEET_NAME
 from zhili.imports.services import import_job_create, import_job_run
-from zhili.registers.imports import COLUMNS, SHEET_NAME
 from zhili.registers.models import Person, PersonChange, PersonRole
 from zhili.registers.tests.conftest import People, id_number
 

@@ -1,12 +1,13 @@
-"""The XLSX import of the people register (实有人口导入), a kind of the import framework
-(zhili/imports/kinds.py): the upload, the two passes, the progress and the all-or-nothing
-report are the framework's; this module says what a row is.
+"""The XLSX import of the people register (实有人口导入), the import kind `people` (zhili/imports
+/kinds.py): the upload, the two passes, the progress and the all-or-nothing report are the
+framework's; this module says what a row is, and writes the rows into zhili/registers (a
+lower layer: the register knows nothing of the import).
 
 - A row is a person: the resident ID number (GB 11643 checksum, birth date, province, by
   `services.check_id_number`), the name, the grid by its code and the register's other
   fields; sex and birth date come from the number. An optional 人员类别 (a role kind's
   label) with its 关注程度 adds that role.
-- Scope: the uploader keeps people only in the grids they hold (`held_grids`: a grid
+- Scope: the uploader keeps people only in the grids they hold (`selectors.held_grids`: a grid
   worker's own grids, a village's or township's subtree); a row for any other grid is a
   row error, as `person_create` refuses it.
 - Re-import: a person is identified by the ID number. A row whose number is already
@@ -23,15 +24,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from zhili.core.audit import audit
 from zhili.core.errors import InvalidInput
 from zhili.core.personal import mask_id_number, validate_phone
 from zhili.core.roles import Action
-from zhili.core.scope import can
-from zhili.core.types import Actor
 from zhili.imports.kinds import Batch, Column, ImportKind, register
 from zhili.imports.models import ImportJob
 from zhili.imports.validation import MAX_ROWS, Cell, Checker, Fault, RowError, cell_text
@@ -74,18 +72,6 @@ COLUMNS: list[Column] = [
 HEADER = {column.key: column.header for column in COLUMNS}
 
 
-def held_grids(user: Actor) -> QuerySet[Grid]:
-    """The grids whose people `user` holds (the rule of `selectors.holds`, as grids)."""
-    if not can(user, Action.REGISTERS_VIEW):
-        return Grid.objects.none()
-    if selectors.grid_only(user):
-        return selectors.own_grids(user)
-    org = user.organization
-    if org is None or org.level not in selectors.HOLDER_LEVELS:
-        return Grid.objects.none()
-    return Grid.objects.filter(village__path__under=org.path)
-
-
 @dataclass(frozen=True)
 class PersonRow:
     """A checked row: plain values only, so that it pickles small between the two passes."""
@@ -107,7 +93,7 @@ class PeopleChecker(Checker):
 
     @classmethod
     def for_job(cls, job: ImportJob) -> "PeopleChecker":
-        grids = dict(held_grids(job.created_by).values_list("code", "pk"))
+        grids = dict(selectors.held_grids(job.created_by).values_list("code", "pk"))
         return cls(grids=grids)
 
     @property
@@ -324,7 +310,7 @@ PEOPLE = register(
         template_name="实有人口导入模板",
         notes=_notes,
         example=_example,
-        index_url="registers:people_import",
+        index_url="imports:people_import",
         results_url="registers:people",
         is_example=lambda row: row is EXAMPLE or row == EXAMPLE,
         text_keys=frozenset({"id_number", "grid", "phone"}),
