@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from zhili.core.audit import audit
 from zhili.core.errors import InvalidInput
-from zhili.core.personal import mask_id_number, validate_phone
+from zhili.core.personal import mask_id_number
 from zhili.core.roles import Action
 from zhili.imports.kinds import Batch, Column, ImportKind, register
 from zhili.imports.models import ImportJob
@@ -103,7 +103,7 @@ class PeopleChecker(Checker):
             "id_number": self._id_number,
             "name": self._name,
             "grid": self._grid,
-            "phone": self._phone,
+            "phone": self.phone,
             "same_as_registered": self._yes_no,
             "role": self._role,
             "care_level": self._care,
@@ -142,15 +142,6 @@ class PeopleChecker(Checker):
         if code not in self.grids:
             raise Fault(f"网格“{code}”不存在或不在您的管辖范围内")
         return self.grids[code]
-
-    def _phone(self, value: Cell) -> str:
-        text = cell_text(value)
-        if not text:
-            return ""
-        try:
-            return validate_phone(text)
-        except InvalidInput as exc:
-            raise Fault(exc.message) from exc
 
     def _yes_no(self, value: Cell) -> bool:
         text = cell_text(value)

@@ -323,6 +323,16 @@ class Checker:
     def valid(self, number: int, values: dict[str, Any]) -> Any:
         raise NotImplementedError
 
+    def phone(self, value: Cell) -> str:
+        """A phone cell: empty, or a mobile or landline number (the fault never repeats it)."""
+        text = cell_text(value)
+        if not text:
+            return ""
+        try:
+            return validate_phone(text)
+        except InvalidInput as exc:
+            raise Fault(exc.message) from exc
+
     def _read_cells(
         self, number: int, row: dict[str, Cell]
     ) -> tuple[dict[str, Any], list[RowError]]:
@@ -368,7 +378,7 @@ class RowChecker(Checker):
             "lat": lambda v: self._coordinate(v, -90, 90),
             "lng": lambda v: self._coordinate(v, -180, 180),
             "reporter_name": lambda v: self._optional_text(v, "reporter_name"),
-            "reporter_phone": self._phone,
+            "reporter_phone": self.phone,
             "reply": lambda v: self._optional_text(v, "reply"),
             "closed_at": lambda v: self._moment(v, required=False),
         }
@@ -454,15 +464,6 @@ class RowChecker(Checker):
         if not math.isfinite(number) or not low <= number <= high:
             raise Fault(f"应在 {low} 到 {high} 之间")
         return float(number)
-
-    def _phone(self, value: Cell) -> str:
-        text = cell_text(value)
-        if not text:
-            return ""
-        try:
-            return validate_phone(text)
-        except InvalidInput as exc:
-            raise Fault(exc.message) from exc
 
     def _moment(self, value: Cell, *, required: bool) -> datetime | None:
         if blank(value):

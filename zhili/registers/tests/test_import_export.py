@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from zhili.core.models import AuditLog
 from zhili.imports.models import ImportJob, JobState
 from zhili.imports.people import COLUMNS, SHEET_NAME
 from zhili.imports.services import import_job_create, import_job_run
+from zhili.imports.tests.conftest import workbook_bytes
 from zhili.registers.models import Person, PersonChange, PersonRole
 from zhili.registers.tests.conftest import People, id_number
 
@@ -42,15 +43,7 @@ def row(n: int, **cells: Any) -> dict[str, Any]:
 
 
 def workbook(rows: list[dict[str, Any]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET_NAME
-    sheet.append(HEADERS)
-    for values in rows:
-        sheet.append([values.get(h) for h in HEADERS])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(rows, HEADERS, title=SHEET_NAME)
 
 
 def run(actor: Any, rows: list[dict[str, Any]] | bytes) -> ImportJob:
