@@ -36,6 +36,7 @@ MODULES = {
     "bench.forces": True,
     "bench.intercom": True,  # uvicorn, Janus AudioBridge and two chromium pages
     "bench.screen": True,
+    "bench.registers": True,
 }
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 POSTGRES_URL = os.environ.get(

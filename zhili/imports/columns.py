@@ -5,21 +5,10 @@ order of the columns does not matter and extra columns are ignored). docs/import
 describes the same layout; the template's notes sheet is generated from `COLUMNS`.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from zhili.cases.models import Channel, Urgency
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    key: str
-    required: bool | str  # True, False, or a condition in words
-    note: str
-    example: object
-    width: int = 16
-
+from zhili.imports.kinds import Column
 
 _EXAMPLE_TIME = datetime(2025, 3, 1, 9, 30)
 _EXAMPLE_CLOSED = datetime(2025, 3, 4, 16, 0)

@@ -5,7 +5,7 @@ from django import forms
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="工单文件",
+        label="Excel 文件",
         error_messages={"required": "请选择要导入的 Excel 文件"},
         widget=forms.ClearableFileInput(
             attrs={

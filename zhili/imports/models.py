@@ -25,7 +25,8 @@ def upload_path(instance: "ImportJob", filename: str) -> str:
 
 
 class ImportJob(models.Model):
-    """An upload of historical work orders (历史工单导入).
+    """An upload of one kind of rows (`kind`, a code of zhili.imports.kinds.KINDS: historical
+    work orders, people ...).
 
     `errors` holds the validation report: ``[{"row": 7, "column": "联系电话", "message": ...}]``,
     at most `zhili.imports.validation.MAX_REPORTED` entries (`error_count` is the full count).
@@ -33,6 +34,7 @@ class ImportJob(models.Model):
     """
 
     file = models.FileField(upload_to=upload_path, max_length=300)
+    kind = models.CharField("导入类别", max_length=30, default="cases", db_index=True)
     name = models.CharField("文件名", max_length=200)
     size = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
@@ -43,7 +45,7 @@ class ImportJob(models.Model):
     )
     total_rows = models.PositiveIntegerField("数据行数", default=0)
     processed = models.PositiveIntegerField("已处理行数", default=0)
-    created_count = models.PositiveIntegerField("新增工单", default=0)
+    created_count = models.PositiveIntegerField("新增", default=0)
     skipped_count = models.PositiveIntegerField("已存在跳过", default=0)
     error_count = models.PositiveIntegerField("错误数", default=0)
     error_rows = models.PositiveIntegerField("错误行数", default=0)
@@ -53,7 +55,7 @@ class ImportJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "工单导入批次"
+        verbose_name = verbose_name_plural = "导入批次"
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

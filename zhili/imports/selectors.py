@@ -9,8 +9,10 @@ from zhili.core.types import Actor
 from zhili.imports.models import ImportJob
 
 
-def job_list(*, user: Actor) -> QuerySet[ImportJob]:
+def job_list(*, user: Actor, kind: str = "") -> QuerySet[ImportJob]:
     qs = ImportJob.objects.select_related("created_by")
+    if kind:
+        qs = qs.filter(kind=kind)
     if user.is_superuser or Role.ADMIN in role_codes(user):
         return qs
     return qs.filter(created_by=user)

@@ -1,13 +1,14 @@
-"""Every write of the import: the upload (a job), and the job's run in the background.
+"""Every write of the import: the upload (a job of one kind, zhili/imports/kinds.py), and
+the job's run in the background.
 
 A job runs in two passes over the workbook. The first reads every row (streaming) and checks
 it, collecting every fault; a file with any fault is rejected and imports nothing. The
 checked rows wait in a temporary file (pickled batches), so the second pass does not parse
-the workbook again: it writes the cases batch by batch through
-`zhili.cases.services.bulk.case_bulk_register`, each batch in its own transaction, and moves
-the progress bar between batches. Should the run stop half-way (the machine stops, the
-database refuses), running the same file again completes it: rows already imported are
-skipped by their (channel, original number).
+the workbook again: it hands the rows to the kind's `write` batch by batch, each batch in
+its own transaction, and moves the progress bar between batches. Should the run stop
+half-way (the machine stops, the database refuses), running the same file again completes
+it: each kind skips the rows already imported (cases by their channel and original number,
+people by their ID number).
 """
 
 import hashlib
@@ -21,25 +22,21 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from zhili.cases.models import Category
-from zhili.cases.services import Intake
-from zhili.cases.services.bulk import HistoricalCase, case_bulk_register
 from zhili.core.audit import audit
 from zhili.core.errors import InvalidInput
-from zhili.core.events import emit
-from zhili.core.roles import Action
 from zhili.core.scope import require
 from zhili.core.types import Actor
 from zhili.core.uploads import sniff
-from zhili.imports.events import CasesImported
+from zhili.imports.cases import EXAMPLE_ID
+from zhili.imports.kinds import kind_of
 from zhili.imports.models import ImportJob, JobState
-from zhili.imports.validation import MAX_ROWS, RowChecker, RowError, Sheet, ValidRow
+from zhili.imports.validation import MAX_ROWS, Checker, RowError, Sheet
 
 log = logging.getLogger(__name__)
 
 MAX_BYTES = 40 * 1024 * 1024  # 100,000 rows of the template take about 7 MB
 BATCH = 2000  # rows per transaction of the import, and per progress step
-EXAMPLE_ID = "示例"  # the template's example row: never imported
+__all__ = ["EXAMPLE_ID", "import_job_create", "import_job_run"]
 
 
 def _check_file(upload: UploadedFile) -> str:
@@ -64,15 +61,17 @@ def _check_file(upload: UploadedFile) -> str:
 
 
 @transaction.atomic
-def import_job_create(*, actor: Actor, upload: UploadedFile) -> ImportJob:
-    """Store the upload as a job and queue its run (the worker picks it up after commit)."""
-    require(actor, Action.CASES_IMPORT)
+def import_job_create(*, actor: Actor, upload: UploadedFile, kind: str = "cases") -> ImportJob:
+    """Store the upload as a job of `kind` (zhili.imports.kinds) and queue its run (the
+    worker picks it up after commit)."""
+    spec = kind_of(kind)
+    require(actor, spec.action)
     sha256 = _check_file(upload)
-    name = (upload.name or "工单.xlsx").rsplit("/", 1)[-1][:200]
-    job = ImportJob(name=name, size=upload.size or 0, sha256=sha256, created_by=actor)
+    name = (upload.name or f"{spec.noun}.xlsx").rsplit("/", 1)[-1][:200]
+    job = ImportJob(name=name, size=upload.size or 0, sha256=sha256, created_by=actor, kind=kind)
     job.file.save(f"{sha256[:12]}.xlsx", upload, save=False)
     job.save()
-    audit(actor, "imports.job.upload", job, name=name, size=job.size, sha256=sha256)
+    audit(actor, "imports.job.upload", job, kind=kind, name=name, size=job.size, sha256=sha256)
     from zhili.imports.tasks import run_import_job
 
     transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
@@ -110,11 +109,12 @@ def _progress(job: ImportJob, **fields: Any) -> None:
     ImportJob.objects.filter(pk=job.pk).update(**fields)
 
 
-def _validate(job: ImportJob, handle: IO[bytes], spool: IO[bytes]) -> RowChecker:
+def _validate(job: ImportJob, handle: IO[bytes], spool: IO[bytes]) -> Checker:
     """Pass one: every row checked; the good ones spooled, in batches, while all are good."""
-    checker = RowChecker.for_catalog()
+    kind = kind_of(job.kind)
+    checker = kind.checker(job)
     try:
-        sheet = Sheet(handle)
+        sheet = Sheet(handle, kind)
     except InvalidInput as exc:
         checker.add(RowError(1, "", exc.message))
         return checker
@@ -125,18 +125,18 @@ def _validate(job: ImportJob, handle: IO[bytes], spool: IO[bytes]) -> RowChecker
             return checker
         _check_rows(job, sheet, checker, spool)
         if not checker.rows and not checker.error_count:
-            checker.add(RowError(sheet.header_row + 1, "", "表头之下没有工单数据"))
+            checker.add(RowError(sheet.header_row + 1, "", f"表头之下没有{kind.noun}数据"))
     finally:
         sheet.close()
     return checker
 
 
-def _check_rows(job: ImportJob, sheet: Sheet, checker: RowChecker, spool: IO[bytes]) -> None:
+def _check_rows(job: ImportJob, sheet: Sheet, checker: Checker, spool: IO[bytes]) -> None:
     """Every data row checked (up to MAX_ROWS); the valid ones spooled in batches while no
     row has failed; the progress written every batch."""
     estimate = sheet.estimate()
     _progress(job, total_rows=estimate)
-    batch: list[ValidRow] = []
+    batch: list[Any] = []
     for number, row in sheet.data():
         if checker.rows >= MAX_ROWS:
             checker.add(
@@ -144,7 +144,7 @@ def _check_rows(job: ImportJob, sheet: Sheet, checker: RowChecker, spool: IO[byt
             )
             break
         valid = checker.check(number, row)
-        if valid is not None and valid.external_id == EXAMPLE_ID:
+        if valid is not None and sheet.kind.is_example(valid):
             checker.rows -= 1  # the template's example row
             continue
         if valid is not None and not checker.error_count:
@@ -158,7 +158,7 @@ def _check_rows(job: ImportJob, sheet: Sheet, checker: RowChecker, spool: IO[byt
         pickle.dump(batch, spool)
 
 
-def _batches(spool: IO[bytes]) -> Iterator[list[ValidRow]]:
+def _batches(spool: IO[bytes]) -> Iterator[list[Any]]:
     while True:
         try:
             yield pickle.load(spool)  # noqa: S301  (our own temporary file, written above)
@@ -166,42 +166,21 @@ def _batches(spool: IO[bytes]) -> Iterator[list[ValidRow]]:
             return
 
 
-def _historical(row: ValidRow, categories: dict[str, Category]) -> HistoricalCase:
-    intake = Intake(
-        channel=row.channel,
-        category=categories[row.category_code],
-        title=row.title,
-        description=row.description,
-        urgency=row.urgency,
-        lat=row.lat,
-        lng=row.lng,
-        address=row.address,
-        reporter_name=row.reporter_name,
-        reporter_phone=row.reporter_phone,
-        external_id=row.external_id,
-    )
-    return HistoricalCase(
-        intake=intake, registered_at=row.registered_at, reply=row.reply, closed_at=row.closed_at
-    )
-
-
 def _import(job: ImportJob, spool: IO[bytes], total: int) -> None:
-    """Pass two: the cases, a batch per transaction; the job audited once at the end."""
+    """Pass two: the rows written by the kind, a batch per transaction; the job audited once
+    at the end."""
+    kind = kind_of(job.kind)
     _progress(job, state=JobState.IMPORTING, total_rows=total, processed=0)
-    categories = {c.code: c for c in Category.objects.all()}
     created = skipped = done = 0
-    note = f"历史工单导入（批次 #{job.pk}，文件“{job.name}”）。"
     for rows in _batches(spool):
-        items = [_historical(row, categories) for row in rows]
-        result = case_bulk_register(
-            actor=job.created_by, items=items, note=note, data={"import_job": job.pk}
-        )
-        created += len(result.created)
+        with transaction.atomic():
+            result = kind.write(job, rows)
+        created += result.created
         skipped += result.skipped
         done += len(rows)
         _progress(job, processed=done, created_count=created, skipped_count=skipped)
     with transaction.atomic():
-        message = f"新增 {created} 件，已存在跳过 {skipped} 件"
+        message = f"新增 {created} {kind.unit}，已存在跳过 {skipped} {kind.unit}"
         _progress(
             job,
             state=JobState.DONE,
@@ -212,18 +191,24 @@ def _import(job: ImportJob, spool: IO[bytes], total: int) -> None:
             finished_at=timezone.now(),
         )
         audit(
-            job.created_by, "imports.job.import", job, rows=done, created=created, skipped=skipped
+            job.created_by,
+            "imports.job.import",
+            job,
+            kind=job.kind,
+            rows=done,
+            created=created,
+            skipped=skipped,
         )
-        emit(CasesImported(job_id=job.pk, created=created, skipped=skipped))
+        kind.finished(job, created, skipped)
 
 
-def _rejection(checker: RowChecker) -> str:
+def _rejection(checker: Checker, noun: str) -> str:
     if checker.error_rows:
-        return f"{checker.error_rows} 行有误，共 {checker.error_count} 处问题，未导入任何工单"
-    return f"文件格式有误（{checker.error_count} 处问题），未导入任何工单"
+        return f"{checker.error_rows} 行有误，共 {checker.error_count} 处问题，未导入任何{noun}"
+    return f"文件格式有误（{checker.error_count} 处问题），未导入任何{noun}"
 
 
-def _reject(job: ImportJob, checker: RowChecker) -> None:
+def _reject(job: ImportJob, checker: Checker) -> None:
     with transaction.atomic():
         _progress(
             job,
@@ -233,13 +218,14 @@ def _reject(job: ImportJob, checker: RowChecker) -> None:
             error_count=checker.error_count,
             error_rows=checker.error_rows,
             errors=[e.as_dict() for e in checker.errors],
-            message=_rejection(checker),
+            message=_rejection(checker, kind_of(job.kind).noun),
             finished_at=timezone.now(),
         )
         audit(
             job.created_by,
             "imports.job.reject",
             job,
+            kind=job.kind,
             rows=checker.rows,
             error_rows=checker.error_rows,
             errors=checker.error_count,
@@ -251,7 +237,7 @@ def _fail(job: ImportJob, exc: Exception) -> None:
         _progress(
             job,
             state=JobState.FAILED,
-            message=f"导入中断（{exc.__class__.__name__}），已导入的工单保留；重新上传同一文件可补齐其余部分",
+            message=f"导入中断（{exc.__class__.__name__}），已导入的{kind_of(job.kind).noun}保留；重新上传同一文件可补齐其余部分",
             finished_at=timezone.now(),
         )
         audit(job.created_by, "imports.job.fail", job, error=str(exc)[:300])

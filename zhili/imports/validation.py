@@ -28,14 +28,8 @@ from openpyxl.xml.functions import iterparse
 from zhili.cases.models import Category
 from zhili.core.errors import InvalidInput
 from zhili.core.personal import validate_phone
-from zhili.imports.columns import (
-    BY_HEADER,
-    CHANNELS,
-    HEADER,
-    REQUIRED_HEADERS,
-    SHEET_NAME,
-    URGENCIES,
-)
+from zhili.imports.columns import CHANNELS, HEADER, URGENCIES
+from zhili.imports.kinds import ImportKind
 
 MAX_ROWS = 100_000  # data rows per file
 MAX_REPORTED = 10_000  # faults kept in the report (the count is always complete)
@@ -218,17 +212,19 @@ def open_workbook(file: IO[bytes]) -> Workbook:
 
 
 class Sheet:
-    """The data sheet of an uploaded workbook: its header map and its rows, streamed."""
+    """The data sheet of an uploaded workbook of `kind`: its header map and its rows, streamed."""
 
-    def __init__(self, file: IO[bytes]):
+    def __init__(self, file: IO[bytes], kind: ImportKind):
+        self.kind = kind
         try:
             self.book = open_workbook(file)
         except (InvalidFileException, KeyError, OSError, ValueError) as exc:
             raise InvalidInput(
-                "无法读取该文件，请上传 Excel（.xlsx）格式的工单表", field="file"
+                f"无法读取该文件，请上传 Excel（.xlsx）格式的{kind.noun}表", field="file"
             ) from exc
         names = self.book.sheetnames
-        self.sheet = self.book[SHEET_NAME] if SHEET_NAME in names else self.book.worksheets[0]
+        wanted = kind.sheet_name
+        self.sheet = self.book[wanted] if wanted in names else self.book.worksheets[0]
         self.rows = self.sheet.iter_rows(values_only=True)
         self.columns: dict[int, str] = {}  # cell index -> field key
         self.header_row = 0
@@ -240,27 +236,27 @@ class Sheet:
 
     def read_header(self) -> list[RowError]:
         for number, values in enumerate(self.rows, start=1):
-            if any(_blank(v) is False for v in values):
+            if any(blank(v) is False for v in values):
                 self.header_row = number
                 return self._map_header(number, values)
-        return [RowError(1, "", "文件中没有数据：第一行应为表头，其后每行一条工单")]
+        return [RowError(1, "", f"文件中没有数据：第一行应为表头，其后每行一条{self.kind.noun}")]
 
     def _map_header(self, number: int, values: tuple[Cell, ...]) -> list[RowError]:
         found: dict[str, int] = {}
         for index, value in enumerate(values):
             header = re.sub(r"\s+", "", str(value or "")).rstrip("*")
-            column = BY_HEADER.get(header)
+            column = self.kind.by_header.get(header)
             if column is not None and header not in found:
                 found[header] = index
                 self.columns[index] = column.key
-        missing = [h for h in REQUIRED_HEADERS if h not in found]
+        missing = [h for h in self.kind.required_headers if h not in found]
         return [RowError(number, h, "表头缺少此列（请使用导入模板）") for h in missing]
 
     def data(self) -> Iterator[tuple[int, dict[str, Cell]]]:
         """(Excel row number, {field key: cell value}) for every non-empty row."""
         for number, values in enumerate(self.rows, start=self.header_row + 1):
             row = {key: values[i] for i, key in self.columns.items() if i < len(values)}
-            if all(_blank(v) for v in row.values()):
+            if all(blank(v) for v in row.values()):
                 continue
             yield number, row
 
@@ -268,11 +264,11 @@ class Sheet:
         self.book.close()
 
 
-def _blank(value: Cell) -> bool:
+def blank(value: Cell) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _text(value: Cell) -> str:
+def cell_text(value: Cell) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -282,45 +278,93 @@ def _text(value: Cell) -> str:
     return str(value).strip()
 
 
-class _Fault(Exception):
+class Fault(Exception):
+    """A cell's fault, raised by a field's check; its message names no personal data."""
+
     def __init__(self, message: str):
         self.message = message
 
 
 @dataclass
-class RowChecker:
-    """Checks rows one by one and keeps the report; `categories` maps code -> category."""
+class Checker:
+    """Checks rows one by one and keeps the report. A kind's checker gives each field's
+    check (`parsers`, key -> check raising `Fault`), the rules across cells (`across`) and the
+    checked row (`valid`); the count of rows, of faulty rows and of faults is kept here."""
 
-    categories: dict[str, Category]
-    now: datetime = field(default_factory=timezone.now)
+    header_of: dict[str, str]
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
     error_rows: int = 0
     rows: int = 0
-    _seen: dict[tuple[str, str], int] = field(default_factory=dict)
-
-    @classmethod
-    def for_catalog(cls) -> "RowChecker":
-        return cls(categories={c.code: c for c in Category.objects.all()})
 
     def add(self, error: RowError) -> None:
         self.error_count += 1
         if len(self.errors) < MAX_REPORTED:
             self.errors.append(error)
 
-    def check(self, number: int, row: dict[str, Cell]) -> ValidRow | None:
+    def check(self, number: int, row: dict[str, Cell]) -> Any | None:
         self.rows += 1
         values, faults = self._read_cells(number, row)
-        faults += self._across(number, values)
+        faults += self.across(number, values)
         if faults:
             self.error_rows += 1
             for fault in faults:
                 self.add(fault)
             return None
+        return self.valid(number, values)
+
+    @property
+    def parsers(self) -> dict[str, Callable[[Cell], object]]:
+        raise NotImplementedError
+
+    def across(self, number: int, values: dict[str, Any]) -> list[RowError]:
+        return []
+
+    def valid(self, number: int, values: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def phone(self, value: Cell) -> str:
+        """A phone cell: empty, or a mobile or landline number (the fault never repeats it)."""
+        text = cell_text(value)
+        if not text:
+            return ""
+        try:
+            return validate_phone(text)
+        except InvalidInput as exc:
+            raise Fault(exc.message) from exc
+
+    def _read_cells(
+        self, number: int, row: dict[str, Cell]
+    ) -> tuple[dict[str, Any], list[RowError]]:
+        """The row's values, each checked on its own, and the faults found."""
+        values: dict[str, Any] = {}
+        faults: list[RowError] = []
+        for key, parse in self.parsers.items():
+            try:
+                values[key] = parse(row.get(key))
+            except Fault as fault:
+                faults.append(RowError(number, self.header_of[key], fault.message))
+        return values, faults
+
+
+@dataclass
+class RowChecker(Checker):
+    """The historical work orders' checker; `categories` maps code -> category."""
+
+    header_of: dict[str, str] = field(default_factory=lambda: HEADER)
+    categories: dict[str, Category] = field(default_factory=dict)
+    now: datetime = field(default_factory=timezone.now)
+    _seen: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    @classmethod
+    def for_catalog(cls) -> "RowChecker":
+        return cls(categories={c.code: c for c in Category.objects.all()})
+
+    def valid(self, number: int, values: dict[str, Any]) -> ValidRow:
         return _valid_row(number, values)
 
     @cached_property
-    def _parsers(self) -> dict[str, Callable[[Cell], object]]:
+    def parsers(self) -> dict[str, Callable[[Cell], object]]:  # type: ignore[override]
         """Each field's own check, in the order of the columns."""
         return {
             "external_id": lambda v: self._required_text(v, "external_id"),
@@ -334,27 +378,14 @@ class RowChecker:
             "lat": lambda v: self._coordinate(v, -90, 90),
             "lng": lambda v: self._coordinate(v, -180, 180),
             "reporter_name": lambda v: self._optional_text(v, "reporter_name"),
-            "reporter_phone": self._phone,
+            "reporter_phone": self.phone,
             "reply": lambda v: self._optional_text(v, "reply"),
             "closed_at": lambda v: self._moment(v, required=False),
         }
 
-    def _read_cells(
-        self, number: int, row: dict[str, Cell]
-    ) -> tuple[dict[str, Any], list[RowError]]:
-        """The row's values, each checked on its own, and the faults found."""
-        values: dict[str, Any] = {}
-        faults: list[RowError] = []
-        for key, parse in self._parsers.items():
-            try:
-                values[key] = parse(row.get(key))
-            except _Fault as fault:
-                faults.append(RowError(number, HEADER[key], fault.message))
-        return values, faults
-
     # --- rules that involve several cells -----------------------------------------------------
 
-    def _across(self, number: int, v: dict[str, Any]) -> list[RowError]:
+    def across(self, number: int, v: dict[str, Any]) -> list[RowError]:
         faults: list[RowError] = []
 
         def fault(key: str, message: str) -> None:
@@ -384,77 +415,68 @@ class RowChecker:
     def _required_text(self, value: Cell, key: str) -> str:
         text = self._optional_text(value, key)
         if not text:
-            raise _Fault("必填")
+            raise Fault("必填")
         return text
 
     def _optional_text(self, value: Cell, key: str) -> str:
-        text = _text(value)
+        text = cell_text(value)
         limit = _MAX_LENGTHS[key]
         if len(text) > limit:
-            raise _Fault(f"不能超过{limit}字（现有{len(text)}字）")
+            raise Fault(f"不能超过{limit}字（现有{len(text)}字）")
         return text
 
     def _channel(self, value: Cell) -> str:
-        text = _text(value)
+        text = cell_text(value)
         if not text:
-            raise _Fault("必填")
+            raise Fault("必填")
         code = CHANNELS.get(text)
         if code is None:
-            raise _Fault(f"无法识别的来源渠道“{text}”")
+            raise Fault(f"无法识别的来源渠道“{text}”")
         return code
 
     def _urgency(self, value: Cell) -> str:
-        text = _text(value)
+        text = cell_text(value)
         if not text:
             return ""
         code = URGENCIES.get(text)
         if code is None:
-            raise _Fault(f"无法识别的紧急程度“{text}”，应为 一般、紧急 或 特急")
+            raise Fault(f"无法识别的紧急程度“{text}”，应为 一般、紧急 或 特急")
         return code
 
     def _category(self, value: Cell) -> Category:
-        code = _text(value)
+        code = cell_text(value)
         if not code:
-            raise _Fault("必填")
+            raise Fault("必填")
         category = self.categories.get(code)
         if category is None:
-            raise _Fault(f"派单目录中没有编码为“{code}”的事项分类")
+            raise Fault(f"派单目录中没有编码为“{code}”的事项分类")
         if not category.is_active:
-            raise _Fault(f"事项分类“{category.name}”已停用")
+            raise Fault(f"事项分类“{category.name}”已停用")
         return category
 
     def _coordinate(self, value: Cell, low: float, high: float) -> float | None:
-        if _blank(value):
+        if blank(value):
             return None
         try:
             number = float(str(value).strip()) if not isinstance(value, int | float) else value
         except ValueError as exc:
-            raise _Fault(f"应为数字，而不是“{_text(value)}”") from exc
+            raise Fault(f"应为数字，而不是“{cell_text(value)}”") from exc
         if not math.isfinite(number) or not low <= number <= high:
-            raise _Fault(f"应在 {low} 到 {high} 之间")
+            raise Fault(f"应在 {low} 到 {high} 之间")
         return float(number)
 
-    def _phone(self, value: Cell) -> str:
-        text = _text(value)
-        if not text:
-            return ""
-        try:
-            return validate_phone(text)
-        except InvalidInput as exc:
-            raise _Fault(exc.message) from exc
-
     def _moment(self, value: Cell, *, required: bool) -> datetime | None:
-        if _blank(value):
+        if blank(value):
             if required:
-                raise _Fault("必填")
+                raise Fault("必填")
             return None
         moment = _parse_moment(value)
         if moment is None:
-            raise _Fault(f"无法识别的时间“{_text(value)}”，应为 2025-03-01 09:30 这样的格式")
+            raise Fault(f"无法识别的时间“{cell_text(value)}”，应为 2025-03-01 09:30 这样的格式")
         if moment < timezone.make_aware(_EARLIEST):
-            raise _Fault("时间早于1990年，请核对")
+            raise Fault("时间早于1990年，请核对")
         if moment > self.now:
-            raise _Fault("时间晚于当前时间")
+            raise Fault("时间晚于当前时间")
         return moment
 
 

@@ -271,3 +271,14 @@ def place_list(user: Any, kind: str, *, grid: str = "", q: str = "") -> QuerySet
     if q:
         rows = rows.filter(Q(name__contains=q) | Q(credit_code=q.upper()))
     return rows
+def held_grids(user: Any) -> QuerySet[Grid]:
+    """The grids whose people `user` holds: the rule of `holds`, as grids (an import's
+    scope, an export's special groups)."""
+    if not can(user, Action.REGISTERS_VIEW):
+        return Grid.objects.none()
+    if grid_only(user):
+        return own_grids(user)
+    org = user.organization
+    if org is None or org.level not in HOLDER_LEVELS:
+        return Grid.objects.none()
+    return Grid.objects.filter(village__path__under=org.path)

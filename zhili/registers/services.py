@@ -99,6 +99,12 @@ def check_id_number(value: str, *, today: date | None = None) -> str:
     return number
 
 
+def identity_of(number: str) -> tuple[date, str]:
+    """The birth date and sex a checked resident ID number encodes (GB 11643)."""
+    born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    return born, Sex.MALE if int(number[16]) % 2 else Sex.FEMALE
+
+
 def _clean(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     for name, limit in TEXT_FIELDS.items():
@@ -149,13 +155,8 @@ def person_create(*, actor: Actor, values: dict[str, Any]) -> Person:
     existing = Person.objects.filter(id_number=number).first()
     if existing is not None:
         raise DuplicatePerson(existing)
-    person = Person(
-        id_number=number,
-        birth_date=date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
-        sex=Sex.MALE if int(number[16]) % 2 else Sex.FEMALE,
-        grid=grid,
-        **clean,
-    )
+    born, sex = identity_of(number)
+    person = Person(id_number=number, birth_date=born, sex=sex, grid=grid, **clean)
     try:
         with transaction.atomic():
             person.save()

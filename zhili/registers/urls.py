@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhili.registers import records_views, views
+from zhili.registers import export_views, records_views, views
 from zhili.registers.places import PLACE_KINDS
 
 app_name = "registers"
@@ -12,6 +12,7 @@ urlpatterns = [
     path("registers/houses/map/", records_views.house_map, name="house_map"),
     path("registers/houses/map/points/", records_views.house_points, name="house_points"),
     path("registers/houses/<int:house_id>/", records_views.house_detail, name="house"),
+    path("registers/people/export.xlsx", export_views.people_export, name="people_export"),
 ]
 # The places' registers, one set of pages per kind (its slug as in /api/v1/<slug>).
 # The list's name is per kind (the navigation reverses it without arguments).

@@ -1,6 +1,8 @@
 """The people register's pages: 实有人口 (list with grid, role and q filters) and the person's
 page (一人一档: masked fields, the audited reveal, roles with care level, history)."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -24,12 +26,19 @@ ACTION_LABELS = {
     "role_add": "增加类别",
     "role_update": "修改类别",
     "role_end": "结束类别",
+    "import": "批量导入",
 }
 FIELD_LABELS = {
     f.name: str(f.verbose_name) for f in Person._meta.get_fields() if hasattr(f, "verbose_name")
 }
 FIELD_LABELS.update(
-    {"role": "类别", "care_level": "关注程度", "details": "专项信息", "why": "原因"}
+    {
+        "role": "类别",
+        "care_level": "关注程度",
+        "details": "专项信息",
+        "why": "原因",
+        "import_job": "导入批次",
+    }
 )
 
 
@@ -43,7 +52,7 @@ def _fields(changes: dict[str, object]) -> str:
     return "、".join(FIELD_LABELS.get(name, name) for name in changes)
 
 
-def _may_read(request: StaffRequest) -> bool:
+def may_read(request: StaffRequest) -> bool:
     user = request.user
     return can(user, Action.REGISTERS_VIEW) or bool(selectors.worked_kinds(user))
 
@@ -51,7 +60,7 @@ def _may_read(request: StaffRequest) -> bool:
 @login_required
 @require_GET
 def person_list(request: StaffRequest) -> HttpResponse:
-    if not _may_read(request):
+    if not may_read(request):
         return forbidden(request)
     grid = request.GET.get("grid", "").strip()[:40]
     role = request.GET.get("role", "").strip()[:20]
@@ -85,6 +94,9 @@ def person_list(request: StaffRequest) -> HttpResponse:
             "role": role,
             "q": q,
             "problem": problem,
+            "query": urlencode({"grid": grid, "role": role, "q": q}),
+            "may_reveal": can(request.user, Action.PERSONAL_DATA_REVEAL),
+            "may_import": can(request.user, Action.REGISTERS_EDIT),
         },
     )
 
@@ -92,7 +104,7 @@ def person_list(request: StaffRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_detail(request: StaffRequest, person_id: int) -> HttpResponse:
-    if not _may_read(request):
+    if not may_read(request):
         return forbidden(request)
     person = or_404(selectors.person_get, request.user, person_id)
     revealed, problem = "", ""

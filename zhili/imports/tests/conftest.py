@@ -43,11 +43,13 @@ def good_row(n: int, **cells: Any) -> dict[str, Any]:
     return row
 
 
-def workbook_bytes(rows: list[dict[str, Any]], headers: list[str] | None = None) -> bytes:
+def workbook_bytes(
+    rows: list[dict[str, Any]], headers: list[str] | None = None, title: str = "工单"
+) -> bytes:
     headers = headers or HEADERS
     book = Workbook()
     sheet = book.active
-    sheet.title = "工单"
+    sheet.title = title
     sheet.append(headers)
     for row in rows:
         sheet.append([row.get(h) for h in headers])

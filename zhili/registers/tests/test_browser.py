@@ -60,3 +60,47 @@ def test_list_and_person_page(page: Any, live_server: Any, people: People) -> No
     page.wait_for_load_state()
     assert ID in page.get_by_test_id("person-id-number").inner_text()
     shot(page, "person")
+
+
+def test_people_import_and_export_pages(
+    page: Any,  # noqa: F811
+    live_server: Any,
+    people: People,
+    tmp_path: Any,
+    settings: Any,
+) -> None:
+    from zhili.imports.models import ImportJob
+    from zhili.imports.services import import_job_run
+    from zhili.registers.tests.test_import_export import row, workbook
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    bad, good = tmp_path / "有误.xlsx", tmp_path / "人口.xlsx"
+    bad.write_bytes(workbook([row(1), row(2, 所属网格编码="32072290200101"), row(3)]))
+    good.write_bytes(workbook([row(1, 人员类别="留守人员"), row(2), row(3)]))
+    login(page, live_server.url, "township")
+    page.goto(f"{live_server.url}/registers/people/")
+    page.get_by_test_id("people-import-link").click()
+    page.get_by_test_id("column-table").wait_for()
+    shot(page, "import")
+    page.set_input_files("input[type=file]", str(bad))
+    page.get_by_test_id("upload-submit").click()
+    page.get_by_test_id("job-status").wait_for()
+    import_job_run(ImportJob.objects.get(name="有误.xlsx").pk)
+    page.get_by_test_id("report-table").wait_for()
+    report = page.get_by_test_id("report-table").inner_text()
+    assert "第 3 行" in report and "所属网格编码" in report
+    assert "未导入任何人员" in page.get_by_test_id("job-rejected").inner_text()
+    shot(page, "import-rejected")
+    page.goto(f"{live_server.url}/registers/people/import/")
+    page.set_input_files("input[type=file]", str(good))
+    page.get_by_test_id("upload-submit").click()
+    page.get_by_test_id("job-status").wait_for()
+    import_job_run(ImportJob.objects.get(name="人口.xlsx").pk)
+    page.wait_for_selector("[data-testid=job-status][data-state=done]")
+    assert page.get_by_test_id("job-created").inner_text() == "3"
+    shot(page, "import-done")
+    page.get_by_test_id("results-link").click()
+    page.get_by_test_id("people-export").wait_for()
+    assert "居民1" in page.get_by_test_id("people-table").inner_text()
+    assert page.get_by_test_id("people-export-unmasked").is_visible()
+    shot(page, "list-export")

@@ -1,0 +1,145 @@
+"""Export of the people list to XLSX (实有人口导出), for the same filters and scope as the
+list page (`selectors.people_list`).
+
+ID numbers and phones are masked unless the user asks for them in full and holds
+`personal_data.reveal`; anyone else asking is refused (403), never silently given a masked
+file. A special group's role is written only where the user may see it (the rule of
+`selectors.role_visible`, as sets). Every export is audited: who, the filters, how many
+people, whether unmasked, and the special-group roles it held.
+"""
+
+from datetime import datetime
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from zhili.core import xlsx
+from zhili.core.audit import audit
+from zhili.core.errors import Forbidden, InvalidInput
+from zhili.core.personal import mask_id_number, mask_phone
+from zhili.core.roles import Action
+from zhili.core.scope import can
+from zhili.core.types import Actor
+from zhili.registers import selectors
+from zhili.registers.kinds import KINDS, CareLevel, Kind
+from zhili.registers.models import Person, PersonRole
+
+MAX_EXPORT = 100_000  # people per file, as the case export's cases
+CHUNK = 2000
+_KINDS = dict(Kind.choices)
+_CARE = dict(CareLevel.choices)
+
+# (header, width, value of a person)
+COLUMNS: list[tuple[str, int, Any]] = [
+    ("姓名", 10, lambda p: p.name),
+    ("性别", 6, lambda p: p.get_sex_display()),
+    ("出生日期", 12, lambda p: p.birth_date),
+    ("民族", 8, lambda p: p.ethnicity),
+    ("籍贯", 12, lambda p: p.native_place),
+    ("婚姻状况", 9, lambda p: p.marital_status),
+    ("政治面貌", 9, lambda p: p.political_status),
+    ("学历", 9, lambda p: p.education),
+    ("宗教信仰", 9, lambda p: p.religion),
+    ("职业", 10, lambda p: p.occupation),
+    ("服务处所", 16, lambda p: p.workplace),
+    ("户籍地详址", 24, lambda p: p.registered_address),
+    ("现住地详址", 24, lambda p: p.current_address),
+    ("所属网格编码", 16, lambda p: p.grid.code),
+    ("所属网格", 14, lambda p: p.grid.name),
+    ("房屋（楼栋、门牌）", 14, lambda p: p.house),
+    ("房间", 8, lambda p: p.room),
+    ("人户一致", 8, lambda p: "是" if p.same_as_registered else "否"),
+    ("状态", 8, lambda p: "已注销" if p.archived else "在册"),
+]
+ID_HEADER, PHONE_HEADER, ROLES_HEADER = "公民身份号码", "联系电话", "人员类别（关注程度）"
+
+
+def _roles(people: list[Person], held: set[int], worked: set[str]) -> tuple[dict, int]:
+    """person id -> its open roles the user may see (`held`: the grids they hold, `worked`:
+    the special groups they work with), as "label（level）" texts; and how many of those are
+    a special group's."""
+    found: dict[int, list[str]] = {}
+    special = 0
+    by_id = {p.pk: p for p in people}
+    rows = PersonRole.objects.filter(person_id__in=by_id, ended_at__isnull=True).order_by("id")
+    for role in rows.only("person_id", "kind", "care_level"):
+        spec = KINDS[role.kind]
+        if spec.special and role.kind not in worked and by_id[role.person_id].grid_id not in held:
+            continue
+        special += spec.special
+        label = f"{_KINDS[role.kind]}（{_CARE[role.care_level]}）"
+        found.setdefault(role.person_id, []).append(label)
+    return found, special
+
+
+def people_export(
+    *, user: Actor, grid: str = "", role: str = "", q: str = "", unmasked: bool = False
+) -> tuple[IO[bytes], int]:
+    """The people `user` sees matching the filters, as an XLSX in a temporary file (rewound),
+    and how many rows it holds. Unmasked without `personal_data.reveal`: Forbidden. More
+    than MAX_EXPORT people: InvalidInput, nothing written."""
+    if unmasked and not can(user, Action.PERSONAL_DATA_REVEAL):
+        raise Forbidden("您无权导出完整的身份证号码和电话", field="unmasked")
+    qs = selectors.people_list(user, grid=grid, role=role, q=q)
+    count = qs.count()
+    if count > MAX_EXPORT:
+        raise InvalidInput(
+            f"符合条件的人员共 {count:,} 人，超过单次导出上限 {MAX_EXPORT:,} 人，"
+            "请选择网格或人员类别后分批导出",
+            field="export",
+        )
+    held = set(selectors.held_grids(user).values_list("pk", flat=True))
+    worked = selectors.worked_kinds(user)
+    show_id = (lambda v: v) if unmasked else mask_id_number
+    show_phone = (lambda v: v) if unmasked else mask_phone
+    headers = [(ID_HEADER, 22)] + [(h, w) for h, w, _ in COLUMNS]
+    headers += [(PHONE_HEADER, 14), (ROLES_HEADER, 26)]
+    book = xlsx.new_workbook(write_only=True)
+    sheet = xlsx.export_sheet(book, "实有人口", headers)
+    written, special = 0, 0
+    rows = qs.select_related("grid").order_by("-created_at", "-id")
+    batch: list[Person] = []
+    for person in rows.iterator(chunk_size=CHUNK):
+        batch.append(person)
+        if len(batch) == CHUNK:
+            special += _write(sheet, batch, held, worked, show_id, show_phone)
+            written, batch = written + len(batch), []
+    special += _write(sheet, batch, held, worked, show_id, show_phone)
+    written += len(batch)
+    out = xlsx.saved(book)
+    filters = {k: v for k, v in {"grid": grid, "role": role, "q": q}.items() if v}
+    with transaction.atomic():
+        audit(
+            user,
+            "registers.people.export",
+            None,
+            rows=written,
+            unmasked=unmasked,
+            special_roles=special,
+            filters=filters if not q else filters | {"q": "(given)"},
+        )
+    return out, written
+
+
+def _write(
+    sheet: xlsx.Sheet,
+    people: list[Person],
+    held: set[int],
+    worked: set[str],
+    show_id: Any,
+    show_phone: Any,
+) -> int:
+    """The people's rows; how many special-group roles they showed."""
+    roles, special = _roles(people, held, worked)
+    for person in people:
+        values = [show_id(person.id_number)] + [value(person) for _h, _w, value in COLUMNS]
+        values += [show_phone(person.phone), "、".join(roles.get(person.pk, []))]
+        xlsx.append(sheet, [xlsx.moment_cell(sheet, v) for v in values])
+    return special
+
+
+def export_filename(*, unmasked: bool, now: datetime | None = None) -> str:
+    moment = timezone.localtime(now or timezone.now())
+    suffix = "_完整号码" if unmasked else ""
+    return f"实有人口导出_{moment:%Y%m%d_%H%M}{suffix}.xlsx"
