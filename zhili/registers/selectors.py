@@ -271,6 +271,8 @@ def place_list(user: Any, kind: str, *, grid: str = "", q: str = "") -> QuerySet
     if q:
         rows = rows.filter(Q(name__contains=q) | Q(credit_code=q.upper()))
     return rows
+
+
 def held_grids(user: Any) -> QuerySet[Grid]:
     """The grids whose people `user` holds: the rule of `holds`, as grids (an import's
     scope, an export's special groups)."""
