@@ -129,7 +129,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: tests that run a second server process, or many threads with
     # their own connections, need a database others can open, as in production.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool(
+    "DB_JIT", default=False
+):
+    # PostgreSQL's JIT compiles a query its planner costs high, which a register's scan of a
+    # township is: 430 ms of compiling for an 880 ms query (the visit scheduler at 1M
+    # people, docs/operations.md). The platform's queries are short; DB_JIT=true turns it on.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "DB_POOL", default=True
 ):
     # Under ASGI every request runs in a thread of its own, so persistent connections do not

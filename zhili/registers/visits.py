@@ -9,7 +9,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from zhili.core.audit import audit
@@ -19,6 +20,9 @@ from zhili.core.scope import require
 from zhili.core.types import Actor
 from zhili.registers import selectors
 from zhili.registers.models import PersonRole, Visit
+
+# A due role's own columns the list and the phone show.
+ROLE_FIELDS = ("kind", "care_level", "started_at", "ended_at", "person_id")
 
 
 @dataclass(frozen=True)
@@ -38,22 +42,43 @@ def visits_due(
     user: Any, *, due_before: datetime, grid: str = "", now: datetime | None = None
 ) -> list[Due]:
     """The open roles of the people `user` holds whose next visit falls before `due_before`,
-    earliest first (a special group's only where `user` may see it)."""
+    earliest first (a special group's only where `user` may see it).
+
+    The database picks the due roles: each care level's cycle is a bound on the role's last
+    visit (or its start), the last visit read through the index of a role's visits, newest
+    first. Only the columns the list shows are read (not a grid's outline)."""
     now = now or timezone.now()
-    people = selectors.people_visible(user).filter(archived=False)
-    if grid:
-        people = people.filter(grid__code=grid)
+    last = Visit.objects.filter(role=OuterRef("pk")).order_by("-visited_at")
     roles = (
-        PersonRole.objects.filter(person__in=people.values("pk"), ended_at__isnull=True)
-        .select_related("person__grid__village")
-        .annotate(last=Max("visits__visited_at"))
+        PersonRole.objects.filter(
+            selectors.people_visible_q(user, "person"),
+            person__archived=False,
+            ended_at__isnull=True,
+        )
+        .annotate(last=Subquery(last.values("visited_at")[:1]))
+        .annotate(anchor=Coalesce("last", "started_at"))
     )
+    if grid:
+        roles = roles.filter(person__grid__code=grid)
+    cycles = Q(pk__in=[])
+    for level, days in settings.ZHILI_VISIT_DAYS.items():
+        cycles |= Q(care_level=level, anchor__lt=due_before - timedelta(days=days))
+    roles = (
+        roles.filter(cycles)
+        .select_related("person__grid__village")
+        .only(
+            *ROLE_FIELDS,
+            "person__name",
+            "person__grid__code",
+            "person__grid__name",
+            "person__grid__village__path",
+        )
+    )
+    visible = selectors.role_checker(user)
     rows = []
     for role in roles:
-        if not selectors.role_visible(user, role.person, role.kind):
-            continue
-        at = due_at(role, role.last)
-        if at < due_before:
+        if visible(role.person, role.kind):
+            at = due_at(role, role.last)
             rows.append(Due(role, role.last, at, at < now))
     return sorted(rows, key=lambda d: (d.due_at, d.role.pk))
 
