@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from zhili.cases.models import Case, CaseAttachment, Channel
+from zhili.conftest import wait_until
 from zhili.mobile.icons import render
 from zhili.mobile.models import Patrol
-from zhili.web.tests.conftest import ARTIFACTS, BROWSER, login, phone_page_at
+from zhili.web.tests.conftest import ARTIFACTS, BROWSER, login, phone_page_at, pump
 
 pytestmark = BROWSER
 
@@ -113,6 +114,13 @@ def test_a_patrol_walked_offline_arrives_whole(live_server, workers, phone_page)
     page.click("[data-testid=patrol-start]")
     page.wait_for_selector("[data-testid=patrol-points]:text-is('1')")
     page.wait_for_function("() => document.querySelector('[data-outbox]').hidden")  # start was sent
+    # The outbox empties as it sends; the server's answer (and its row) may come after.
+    wait_until(
+        lambda: Patrol.objects.filter(worker=workers.me).exists(),
+        10,
+        "the patrol's start reaches the server",
+        pause=pump(page),
+    )
     patrol = Patrol.objects.get(worker=workers.me)
 
     page.context.set_offline(True)
