@@ -26,7 +26,7 @@ from zhili.registers.places import PLACE_KINDS, PlaceKind
 records_router = Router(tags=["实有房屋与单位场所"])
 
 
-class PersonRef(Schema):
+class HousePersonOut(Schema):
     id: int
     name: str
     id_number: str = Field(..., description="脱敏")
@@ -39,7 +39,7 @@ class HouseOut(Schema):
     use: str
     use_label: str
     let: bool
-    owner: PersonRef | None
+    owner: HousePersonOut | None
     lat: float | None
     lng: float | None
     archived: bool
@@ -48,7 +48,7 @@ class HouseOut(Schema):
 
 class TenancyOut(Schema):
     id: int
-    tenant: PersonRef
+    tenant: HousePersonOut
     starts_on: date
     ends_on: date | None
     current: bool
