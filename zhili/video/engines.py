@@ -47,7 +47,7 @@ def running(
     with log.open("w") as out:
         process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env)  # noqa: S603
     try:
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 45  # a Django command starting on two loaded cores
         while not ready():
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{what} did not start: {log.read_text()[-2000:]}")

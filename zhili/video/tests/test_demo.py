@@ -78,7 +78,9 @@ def test_every_channel_of_the_seed(loaded: dict[str, object]) -> None:
     assert dict(kinds) == SEED_COUNTS
     assert sum(kinds.values()) == 3892
     assert not Camera.objects.filter(is_demo=True, grid__isnull=True).exists()
-    assert loaded["elapsed"] < 10
+    # The seed's 3,892 channels load in about 6 s on an idle machine: 30 s catches a load
+    # gone row by row, not a loaded machine (11 s beside two other suites).
+    assert loaded["elapsed"] < 30
     assert "3892（新建 3892）" in loaded["output"]
 
 
