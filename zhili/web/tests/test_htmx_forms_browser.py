@@ -512,7 +512,10 @@ def chrome_intact(page: Any) -> None:
     """The page around the form: its navigation, its style sheet applied, its alert area."""
     assert page.locator("nav.sidenav").is_visible()
     assert page.locator("link[rel=stylesheet][href$='web/app.css']").count() == 1
-    assert page.evaluate("getComputedStyle(document.querySelector('.topbar')).position") == "sticky"
+    # Applied, not only linked: a page the form's success navigated to may still be loading it.
+    page.wait_for_function(
+        "getComputedStyle(document.querySelector('.topbar')).position === 'sticky'", timeout=10000
+    )
     assert page.locator("#page-alerts").count() == 1
     assert not page.locator("[data-testid=page-alert]").count()
 
