@@ -21,6 +21,8 @@ PERIODIC_JOBS: list[tuple[str, int, str]] = [
     ("intercom.sweep_floor", 5, "zhili.intercom.tasks.sweep_floor_task"),
     # The big screen's daily figures: today and yesterday rebuilt from the cases.
     ("screen.refresh_figures", 60, "zhili.screen.tasks.refresh_figures_task"),
+    # Early warnings: every enabled rule over the recent cases and petitions.
+    ("warnings.scan", 600, "zhili.warnings.tasks.scan_warnings_task"),
     ("forces.prune_positions", 24 * 3600, "zhili.forces.tasks.prune_positions_task"),
     (
         "mediation.warn_confirmation_windows",

@@ -211,6 +211,7 @@ def _mount() -> None:
     from zhili.screen.api import screen_router
     from zhili.supervision.api import supervision_router
     from zhili.video.api import cameras_router
+    from zhili.warnings.api import warnings_router
 
     api.add_router("/", auth_router)
     api.add_router("/", orgs_router)
@@ -230,6 +231,7 @@ def _mount() -> None:
     api.add_router("/", screen_router)
     api.add_router("/", people_router)
     api.add_router("/", records_router)
+    api.add_router("/", warnings_router)
 
 
 _mount()

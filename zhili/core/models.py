@@ -169,6 +169,7 @@ class Series(models.TextChoices):
     DISPUTE = "dispute", "纠纷"
     ORDER = "order", "督办单"
     INCIDENT = "incident", "指挥事件"
+    WARNING = "warning", "预警"
 
 
 class NumberCounter(models.Model):

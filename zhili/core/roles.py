@@ -69,6 +69,8 @@ class Action(models.TextChoices):
     REGISTERS_JUDICIAL = "registers.judicial", "查看社区矫正与刑满释放人员"
     REGISTERS_HEALTH = "registers.health", "查看严重精神障碍与艾滋病危险人员"
     REGISTERS_POLICE = "registers.police", "查看吸毒人员"
+    WARNINGS_VIEW = "warnings.view", "查看与处置预警"
+    WARNING_RULES_MANAGE = "warning_rules.manage", "配置预警规则"
 
 
 _EVERYONE = {Action.ORGS_VIEW, Action.GRIDS_VIEW, Action.CASES_VIEW}
@@ -115,6 +117,11 @@ _CAMERA_GROUPS = {Action.CAMERAS_VIEW, Action.CAMERA_GROUPS_MANAGE}
 # watches them. Scope narrows each to the teams under its organization.
 _FORCES = {Action.FORCES_VIEW}
 _COMMAND = {Action.FORCES_VIEW, Action.FORCES_COMMAND}
+# Early warnings (zhili/warnings): signed for and answered by the centers (county and
+# township) and the departments they go to, closed by the county center; its director and
+# analysts set the rules. The roles mirror zhili/warnings/workflow.py; a test keeps them in step.
+_WARNINGS = {Action.WARNINGS_VIEW}
+_WARNING_RULES = {Action.WARNINGS_VIEW, Action.WARNING_RULES_MANAGE}
 
 
 # What a township center's staff do: dispatch and handle in the township, supervise, mediate,
@@ -130,6 +137,7 @@ _TOWNSHIP_CENTER: set[str] = (
     | _DISPUTES
     | _PETITION_WORK
     | _REGISTERS_KEEP
+    | _WARNINGS
 )
 
 PERMISSIONS: dict[str, set[str]] = {
@@ -142,7 +150,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _PETITIONS
     | {Action.RECEPTIONS_RECEIVE}
     | _KEY_PETITIONERS
-    | _REGISTERS,
+    | _REGISTERS
+    | _WARNINGS,
     Role.CENTER_DIRECTOR: _EVERYONE
     | _CAMERA_GROUPS
     | _COMMAND
@@ -153,7 +162,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _DISPUTES
     | _PETITIONS
     | _PETITION_HEAD
-    | _REGISTERS,
+    | _REGISTERS
+    | _WARNING_RULES,
     Role.DISPATCHER: _EVERYONE
     | _CAMERA_GROUPS
     | _COMMAND
@@ -162,7 +172,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _SUPERVISE
     | _DISPUTES
     | _PETITIONS
-    | _REGISTERS,
+    | _REGISTERS
+    | _WARNINGS,
     # The secretary heads the township center: its officers' work, and a head's.
     Role.TOWNSHIP_SECRETARY: _TOWNSHIP_CENTER
     | _PETITION_HEAD
@@ -195,7 +206,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _COMMAND
     | _HANDLE
     | _SUPERVISE
-    | _PETITION_WORK,
+    | _PETITION_WORK
+    | _WARNINGS,
     Role.MEDIATOR: _EVERYONE
     | {Action.PERSONAL_DATA_REVEAL}
     | _INTAKE
@@ -216,7 +228,7 @@ PERMISSIONS: dict[str, set[str]] = {
     | _PETITION_WORK
     | {Action.PETITIONS_REGISTER, Action.RECEPTIONS_MANAGE}
     | _KEY_PETITIONERS,
-    Role.ANALYST: set(_EVERYONE) | _DISPUTES | _PETITIONS,
+    Role.ANALYST: set(_EVERYONE) | _DISPUTES | _PETITIONS | _WARNING_RULES,
     Role.UNIT_HEAD: set(_EVERYONE) | _PETITION_HEAD,
     Role.ADMIN: set(Action.values) - ROLE_ONLY,
     Role.JUDICIAL_OFFICER: _EVERYONE | {Action.REGISTERS_JUDICIAL},

@@ -28,6 +28,8 @@ NAVIGATION: list[tuple[str, str, str, str | None]] = [
     ("事件工单", "办理质效", "cases:figures", Action.CASES_VIEW),
     ("事件工单", "工单导入", "imports:index", Action.CASES_IMPORT),
     ("督查督办", "督办单", "supervision:list", Action.SUPERVISION_VIEW),
+    ("研判预警", "预警处置", "warnings:list", Action.WARNINGS_VIEW),
+    ("研判预警", "预警规则", "warnings:rules", Action.WARNING_RULES_MANAGE),
     ("矛盾纠纷调解", "纠纷登记", "mediation:register", Action.DISPUTES_MEDIATE),
     ("矛盾纠纷调解", "纠纷台账", "mediation:list", Action.DISPUTES_VIEW),
     ("矛盾纠纷调解", "司法确认", "mediation:confirmations", Action.DISPUTES_VIEW),

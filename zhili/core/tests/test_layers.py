@@ -32,6 +32,7 @@ LAYERS = [
     "mobile",
     "portal",
     "imports",
+    "warnings",  # early warnings: rules over cases and petitions, a dossier to sign and answer
     "web",
     "screen",  # the big screen: reads the figures of every app below it
     "project",  # zhili/api.py and the like: the project's own modules, above every app

@@ -1,0 +1,387 @@
+"""What each kind of warning rule looks for, over the records the platform holds. Reads only.
+
+A rule's evaluation gives `Finding`s: the subject it fired on, its wording, the unit that
+must answer, and the records behind it (`Source`). `zhili.warnings.services.warnings_scan`
+turns findings into warnings, once per subject.
+
+- **repeat (a):** the same phone number (cases and petitions) or the same ID number
+  (petitions) with ≥ `threshold` requests within `days`.
+- **cluster (b):** the same grid (or, for a case placed by no grid, the same address) and the
+  same category with ≥ `threshold` cases within `hours`.
+- **group (c):** a group-incident precursor within `hours`: a petition of ≥ `people` people,
+  or a case whose title or text names one of `keywords`.
+- **recurrence (d):** a case within `hours` at the same address and of the same category as a
+  case closed less than `days` before it (假性整改: the problem came back).
+
+Personal numbers never reach a warning's text: a subject keeps a hash, the text a mask.
+"""
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q
+
+from zhili.cases.models import Case
+from zhili.core.errors import InvalidInput
+from zhili.core.personal import mask_id_number, mask_phone
+from zhili.petitions.models import Petition, PetitionParty
+from zhili.warnings.models import RuleKind, SourceKind, WarningRule
+
+DEFAULT_KEYWORDS = ["讨薪", "欠薪", "集体", "堵路", "拉横幅", "征地拆迁", "群体", "上访", "聚集"]
+
+# Each kind's parameters: name -> (label, default, lowest, highest); `keywords` is a list.
+PARAMS: dict[str, dict[str, tuple[str, int, int, int]]] = {
+    RuleKind.REPEAT: {"threshold": ("诉求次数", 3, 2, 100), "days": ("统计天数", 30, 1, 365)},
+    RuleKind.CLUSTER: {"threshold": ("事项件数", 5, 2, 500), "hours": ("统计小时", 72, 1, 720)},
+    RuleKind.GROUP: {"people": ("涉及人数", 10, 2, 10000), "hours": ("扫描小时", 24, 1, 720)},
+    RuleKind.RECURRENCE: {"days": ("复发天数", 30, 1, 365), "hours": ("扫描小时", 24, 1, 720)},
+    RuleKind.SURGE: {"min_count": ("最少件数", 3, 1, 1000)},
+}
+
+
+def clean_params(kind: str, raw: Mapping[str, object]) -> dict[str, object]:
+    """`raw` checked against the kind's parameters, defaults filled in; a bad value is a 422
+    naming ``params.<name>``."""
+    spec = PARAMS.get(kind)
+    if spec is None:
+        raise InvalidInput("未知的规则类型", field="kind")
+    clean: dict[str, object] = {}
+    for name, (label, default, low, high) in spec.items():
+        value = raw.get(name, default)
+        try:
+            number = int(str(value))
+        except ValueError:
+            raise InvalidInput(f"{label}须为整数", field=f"params.{name}") from None
+        if not low <= number <= high:
+            raise InvalidInput(f"{label}须在 {low} 至 {high} 之间", field=f"params.{name}")
+        clean[name] = number
+    if kind == RuleKind.GROUP:
+        clean["keywords"] = _keywords(raw.get("keywords", DEFAULT_KEYWORDS))
+    return clean
+
+
+def _keywords(value: object) -> list[str]:
+    items = value.replace("，", ",").split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        raise InvalidInput("关键词须为列表", field="params.keywords")
+    words = [str(w).strip() for w in items if str(w).strip()]
+    if any(len(w) > 20 for w in words):
+        raise InvalidInput("每个关键词不能超过20字", field="params.keywords")
+    return list(dict.fromkeys(words))[:50]
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str  # SourceKind
+    number: str
+    title: str
+    occurred_at: datetime
+    place_id: int | None = None  # the township of the record, when known
+
+
+@dataclass
+class Finding:
+    subject: str
+    title: str
+    summary: str
+    window_start: datetime
+    window_end: datetime
+    sources: list[Source] = field(default_factory=list)
+
+    @property
+    def township_id(self) -> int | None:
+        """The township of the latest record that names one: the unit that answers."""
+        for source in sorted(self.sources, key=lambda s: s.occurred_at, reverse=True):
+            if source.place_id:
+                return source.place_id
+        return None
+
+
+def digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:24]
+
+
+def _param(rule: WarningRule, name: str) -> int:
+    value = rule.params.get(name, PARAMS[rule.kind][name][1])
+    return int(value)
+
+
+CASE_FIELDS = ("case_no", "title", "registered_at", "township_id")
+
+
+def _case_source(row: Mapping[str, object]) -> Source:
+    return Source(
+        SourceKind.CASE,
+        str(row["case_no"]),
+        str(row["title"]),
+        row["registered_at"],  # type: ignore[arg-type]
+        row["township_id"],  # type: ignore[arg-type]
+    )
+
+
+def _petition_source(row: Mapping[str, object], prefix: str = "petition__") -> Source:
+    return Source(
+        SourceKind.PETITION,
+        str(row[f"{prefix}number"]),
+        str(row[f"{prefix}title"]),
+        row[f"{prefix}received_at"],  # type: ignore[arg-type]
+        row[f"{prefix}township_id"],  # type: ignore[arg-type]
+    )
+
+
+# --- (a) the same person, again and again ---------------------------------------------------
+
+
+def repeat_findings(rule: WarningRule, now: datetime) -> list[Finding]:
+    threshold, start = _param(rule, "threshold"), now - timedelta(days=_param(rule, "days"))
+    cases = Case.objects.filter(registered_at__gte=start, registered_at__lte=now)
+    parties = PetitionParty.objects.filter(
+        petition__received_at__gte=start, petition__received_at__lte=now
+    )
+    petition_fields = (
+        "petition__number",
+        "petition__title",
+        "petition__received_at",
+        "petition__township_id",
+    )
+    # Phones: those with enough cases alone, and every phone a petition of the window names
+    # (few): their cases are counted with their petitions.
+    by_phone: dict[str, list[Source]] = defaultdict(list)
+    # A petitioner with an ID number is counted by it; their phone only joins their cases.
+    with_id: set[str] = set()
+    rows = parties.exclude(petitioner__phone="").values(
+        "petitioner__phone", "petitioner__id_number", *petition_fields
+    )
+    for row in rows:
+        by_phone[row["petitioner__phone"]].append(_petition_source(row))
+        if row["petitioner__id_number"]:
+            with_id.add(row["petitioner__phone"])
+    heavy = (
+        cases.exclude(reporter_phone="")
+        .values("reporter_phone")
+        .annotate(n=Count("id"))
+        .filter(n__gte=threshold)
+        .values("reporter_phone")
+    )
+    phones = set(heavy.values_list("reporter_phone", flat=True)) | set(by_phone)
+    for row in cases.filter(reporter_phone__in=phones).values("reporter_phone", *CASE_FIELDS):
+        by_phone[row["reporter_phone"]].append(_case_source(row))
+    by_id: dict[str, list[Source]] = defaultdict(list)
+    ids = (
+        parties.exclude(petitioner__id_number="")
+        .values("petitioner__id_number")
+        .annotate(n=Count("petition", distinct=True))
+        .filter(n__gte=threshold)
+        .values("petitioner__id_number")
+    )
+    rows = parties.filter(petitioner__id_number__in=ids).values(
+        "petitioner__id_number", *petition_fields
+    )
+    for row in rows:
+        by_id[row["petitioner__id_number"]].append(_petition_source(row))
+    by_phone = {
+        phone: sources
+        for phone, sources in by_phone.items()
+        if phone not in with_id or any(s.kind == SourceKind.CASE for s in sources)
+    }
+    findings = _repeats(by_phone, "phone", "电话", mask_phone, threshold, start, now)
+    return findings + _repeats(by_id, "id", "身份证号", mask_id_number, threshold, start, now)
+
+
+def _repeats(
+    groups: Mapping[str, list[Source]],
+    key: str,
+    label: str,
+    mask: Callable[[str], str],
+    threshold: int,
+    start: datetime,
+    now: datetime,
+) -> list[Finding]:
+    findings = []
+    for value, sources in groups.items():
+        sources = _distinct(sources)
+        if len(sources) < threshold:
+            continue
+        shown = mask(value)
+        findings.append(
+            Finding(
+                subject=f"{key}:{digest(value)}",
+                title=f"{label} {shown} 反复诉求",
+                summary=(
+                    f"{label} {shown} 自 {start:%m月%d日} 起共提出诉求 {len(sources)} 次"
+                    f"（达到预警阈值 {threshold} 次），请研判是否为重复访、缠访或有未化解的矛盾。"
+                ),
+                window_start=start,
+                window_end=now,
+                sources=sources,
+            )
+        )
+    return findings
+
+
+def _distinct(sources: Iterable[Source]) -> list[Source]:
+    seen: dict[tuple[str, str], Source] = {}
+    for source in sources:
+        seen.setdefault((source.kind, source.number), source)
+    return sorted(seen.values(), key=lambda s: s.occurred_at)
+
+
+# --- (b) the same place and category, many times in a few days -------------------------------
+
+
+def cluster_findings(rule: WarningRule, now: datetime) -> list[Finding]:
+    threshold, start = _param(rule, "threshold"), now - timedelta(hours=_param(rule, "hours"))
+    cases = Case.objects.filter(registered_at__gte=start, registered_at__lte=now)
+    by_grid = (
+        cases.filter(grid__isnull=False)
+        .values("grid_id", "category_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=threshold)
+    )
+    by_address = (
+        cases.filter(grid__isnull=True)
+        .exclude(address="")
+        .values("address", "category_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=threshold)
+    )
+    grid_keys = {(r["grid_id"], r["category_id"]) for r in by_grid}
+    address_keys = {(r["address"], r["category_id"]) for r in by_address}
+    if not grid_keys and not address_keys:
+        return []
+    wanted = Q(pk__in=[])
+    for grid_id, category_id in grid_keys:
+        wanted |= Q(grid_id=grid_id, category_id=category_id)
+    for address, category_id in address_keys:
+        wanted |= Q(grid__isnull=True, address=address, category_id=category_id)
+    groups: dict[tuple[str, int], list[Source]] = defaultdict(list)
+    names: dict[tuple[str, int], tuple[str, str]] = {}
+    fields = ("grid_id", "grid__name", "address", "category_id", "category__name")
+    for row in cases.filter(wanted).values(*fields, *CASE_FIELDS):
+        place = f"grid:{row['grid_id']}" if row["grid_id"] else f"addr:{digest(row['address'])}"
+        key = (place, row["category_id"])
+        groups[key].append(_case_source(row))
+        names[key] = (row["grid__name"] or row["address"], row["category__name"])
+    findings = []
+    for (place, category_id), sources in groups.items():
+        where, category = names[(place, category_id)]
+        findings.append(
+            Finding(
+                subject=f"{place}:cat:{category_id}",
+                title=f"{where}“{category}”类事项聚集",
+                summary=(
+                    f"{where} {_param(rule, 'hours')} 小时内发生“{category}”类事项 "
+                    f"{len(sources)} 件（达到预警阈值 {threshold} 件），请核查是否有共同诱因。"
+                ),
+                window_start=start,
+                window_end=now,
+                sources=_distinct(sources),
+            )
+        )
+    return findings
+
+
+# --- (c) group-incident precursors ------------------------------------------------------------
+
+
+def group_findings(rule: WarningRule, now: datetime) -> list[Finding]:
+    start = now - timedelta(hours=_param(rule, "hours"))
+    people = _param(rule, "people")
+    keywords = [str(k) for k in rule.params.get("keywords", DEFAULT_KEYWORDS) if str(k)]
+    findings = []
+    petitions = Petition.objects.filter(
+        received_at__gte=start, received_at__lte=now, people_count__gte=people
+    )
+    for p in petitions.values("number", "title", "received_at", "township_id", "people_count"):
+        source = _petition_source(p, prefix="")
+        findings.append(
+            _group(f"petition:{p['number']}", f"{p['people_count']} 人集体信访", source, start, now)
+        )
+    if keywords:
+        named = Q()
+        for word in keywords:
+            named |= Q(title__contains=word) | Q(description__contains=word)
+        cases = Case.objects.filter(named, registered_at__gte=start, registered_at__lte=now)
+        for row in cases.values("description", *CASE_FIELDS):
+            text = f"{row['title']} {row['description']}"
+            hits = "、".join(w for w in keywords if w in text)
+            source = _case_source(row)
+            findings.append(_group(f"case:{row['case_no']}", f"涉及“{hits}”", source, start, now))
+    return findings
+
+
+def _group(subject: str, why: str, source: Source, start: datetime, now: datetime) -> Finding:
+    return Finding(
+        subject=subject,
+        title=f"群体性事件苗头：{source.title}"[:200],
+        summary=f"{source.number}“{source.title}”{why}，存在群体性事件苗头，请立即研判稳控。",
+        window_start=start,
+        window_end=now,
+        sources=[source],
+    )
+
+
+# --- (d) the problem came back after closure ------------------------------------------------
+
+
+def recurrence_findings(rule: WarningRule, now: datetime) -> list[Finding]:
+    start = now - timedelta(hours=_param(rule, "hours"))
+    days = timedelta(days=_param(rule, "days"))
+    fresh = list(
+        Case.objects.filter(registered_at__gte=start, registered_at__lte=now)
+        .exclude(address="")
+        .values("id", "address", "category_id", "category__name", *CASE_FIELDS)
+    )
+    if not fresh:
+        return []
+    closed = Case.objects.filter(
+        closed_at__gte=start - days,
+        closed_at__lte=now,
+        address__in={row["address"] for row in fresh},
+    ).values("id", "address", "category_id", "closed_at", *CASE_FIELDS)
+    earlier: dict[tuple[str, int], list[dict[str, object]]] = defaultdict(list)
+    for row in closed:
+        earlier[(row["address"], row["category_id"])].append(row)
+    findings = []
+    for row in fresh:
+        at = row["registered_at"]
+        before = [
+            c
+            for c in earlier.get((row["address"], row["category_id"]), [])
+            if c["id"] != row["id"] and at - days <= c["closed_at"] <= at  # type: ignore[operator]
+        ]
+        if before:
+            findings.append(_recurrence(row, before, start, now))
+    return findings
+
+
+def _recurrence(
+    row: Mapping[str, object],
+    before: list[dict[str, object]],
+    start: datetime,
+    now: datetime,
+) -> Finding:
+    last = max(before, key=lambda c: c["closed_at"])  # type: ignore[arg-type,return-value]
+    closed_at: datetime = last["closed_at"]  # type: ignore[assignment]
+    return Finding(
+        subject=f"case:{row['case_no']}",
+        title=f"{row['address']}“{row['category__name']}”类事项办结后复发"[:200],
+        summary=(
+            f"{row['case_no']} 与 {closed_at:%m月%d日} 办结的 {last['case_no']} 同址同类，"
+            f"办结后不久再次发生，疑似假性整改，请核查整改实效。"
+        ),
+        window_start=start,
+        window_end=now,
+        sources=[*(_case_source(c) for c in before), _case_source(row)],
+    )
+
+
+EVALUATORS: dict[str, Callable[[WarningRule, datetime], list[Finding]]] = {
+    RuleKind.REPEAT: repeat_findings,
+    RuleKind.CLUSTER: cluster_findings,
+    RuleKind.GROUP: group_findings,
+    RuleKind.RECURRENCE: recurrence_findings,
+}

@@ -1,0 +1,129 @@
+"""Every scoped read of early warnings.
+
+A user sees a warning when their organization's subtree holds the responsible unit or the
+issuing center (county-wide users see all), as for supervision orders.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from zhili.core.roles import Action
+from zhili.core.scope import can, scope_for
+from zhili.core.selecting import filter_given, one_or_not_found
+from zhili.core.types import Actor
+from zhili.warnings.models import (
+    Level,
+    SourceKind,
+    Warning,
+    WarningRule,
+    WarningSource,
+    WarningState,
+)
+
+
+def warning_scope(user: Actor) -> Q:
+    if not can(user, Action.WARNINGS_VIEW):
+        return Q(pk__in=[])
+    scope = scope_for(user)
+    if scope.everything:
+        return Q()
+    if not scope.prefixes:
+        return Q(pk__in=[])
+    return scope.q("unit_path") | scope.q("center_path")
+
+
+@dataclass(frozen=True)
+class WarningFilters:
+    state: str = ""
+    level: str = ""
+    rule: str = ""  # the rule's code
+    kind: str = ""
+    unit: str = ""  # the responsible unit's code
+    late: bool = False  # not signed, or not answered, in time
+    mine: bool = False  # sent to the user's unit (or below it)
+
+
+def late_q() -> Q:
+    now = timezone.now()
+    return Q(state=WarningState.ISSUED, sign_due_at__lt=now) | Q(
+        state__in=(WarningState.ISSUED, WarningState.SIGNED), answer_due_at__lt=now
+    )
+
+
+def warning_list(*, user: Actor, filters: WarningFilters | None = None) -> QuerySet[Warning]:
+    f = filters or WarningFilters()
+    qs = Warning.objects.filter(warning_scope(user)).select_related("rule", "unit", "center")
+    qs = filter_given(qs, state=f.state, level=f.level, rule__code=f.rule, kind=f.kind)
+    qs = filter_given(qs, unit__code=f.unit)
+    if f.late:
+        qs = qs.filter(late_q())
+    if f.mine:
+        org = getattr(user, "organization", None)
+        qs = qs.filter(unit_path__under=org.path) if org else qs.none()
+    return qs.order_by("-issued_at", "-id")
+
+
+def warning_get(*, user: Actor, number: str) -> Warning:
+    return one_or_not_found(
+        warning_list(user=user).select_related("signed_by", "answered_by", "closed_by"),
+        "预警不存在",
+        number=number,
+    )
+
+
+SOURCE_PAGES: dict[str, str] = {
+    SourceKind.CASE: "cases:detail",
+    SourceKind.PETITION: "petitions:detail",
+}
+
+
+def warning_sources(warning: Warning) -> list[WarningSource]:
+    """The records behind the warning, each with the link of its page (`url`)."""
+    sources = list(warning.sources.all())
+    for source in sources:
+        source.url = reverse(SOURCE_PAGES[source.kind], args=[source.number])  # type: ignore[attr-defined]
+    return sources
+
+
+def state_counts(qs: QuerySet[Warning]) -> dict[str, int]:
+    counts = dict(qs.order_by().values_list("state").annotate(n=Count("id")))
+    return {state: counts.get(state, 0) for state in WarningState.values}
+
+
+def open_by_level(*, user: Actor) -> dict[str, int]:
+    """The open warnings in the user's scope by level, every level named (home and screen)."""
+    qs = warning_list(user=user).filter(state__in=(WarningState.ISSUED, WarningState.SIGNED))
+    counts = dict(qs.order_by().values_list("level").annotate(n=Count("id")))
+    return {level: counts.get(level, 0) for level in Level.values}
+
+
+def warning_work(*, user: Actor) -> dict[str, int]:
+    """For the home card, in one query: sent to the user's unit and not signed (`to_sign`),
+    signed and not answered (`to_answer`), late, and answered to review (`to_close`)."""
+    org = getattr(user, "organization", None)
+    unit = Q(unit_path__under=org.path) if org else Q(pk__in=[])
+    center = Q(center_path__under=org.path) if org else Q(pk__in=[])
+    counts = (
+        warning_list(user=user)
+        .exclude(state=WarningState.CLOSED)
+        .select_related(None)
+        .order_by()
+        .aggregate(
+            to_sign=Count("pk", filter=unit & Q(state=WarningState.ISSUED)),
+            to_answer=Count("pk", filter=unit & Q(state=WarningState.SIGNED)),
+            late=Count("pk", filter=unit & late_q()),
+            to_close=Count("pk", filter=center & Q(state=WarningState.ANSWERED)),
+        )
+    )
+    return {key: int(value or 0) for key, value in counts.items()}
+
+
+def rule_list() -> QuerySet[WarningRule]:
+    return WarningRule.objects.select_related("updated_by").order_by("kind", "code")
+
+
+def rule_get(*, code: str) -> WarningRule:
+    return one_or_not_found(rule_list(), "预警规则不存在", code=code)

@@ -1,0 +1,50 @@
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from zhili.cases.models import Case, State
+from zhili.cases.tests.conftest import catalog, register, rules, staff  # noqa: F401
+from zhili.petitions import services as petition_services
+from zhili.petitions.models import Petition
+from zhili.petitions.tests.conftest import registration
+
+
+@pytest.fixture
+def case_at(register: Callable[..., Case]) -> Callable[..., Case]:  # noqa: F811
+    """case_at(hours_ago, **intake fields, closed_hours_ago=None): a case registered through
+    the intake, then dated `hours_ago` before now (and closed, when asked)."""
+
+    def make(hours_ago: float, *, closed_hours_ago: float | None = None, **fields: Any) -> Case:
+        case = register(**fields)
+        now = timezone.now()
+        changes: dict[str, Any] = {"registered_at": now - timedelta(hours=hours_ago)}
+        if closed_hours_ago is not None:
+            changes |= {"state": State.CLOSED, "closed_at": now - timedelta(hours=closed_hours_ago)}
+        Case.objects.filter(pk=case.pk).update(**changes)
+        case.refresh_from_db()
+        return case
+
+    return make
+
+
+@pytest.fixture
+def petition_at(staff: Any) -> Callable[..., Petition]:  # noqa: F811
+    """petition_at(hours_ago, **registration fields): a petition registered by the petition
+    officer, then dated `hours_ago` before now."""
+
+    def make(hours_ago: float, **overrides: Any) -> Petition:
+        petition = petition_services.petition_register(
+            actor=staff.petition, data=registration(**overrides)
+        )
+        at = timezone.now() - timedelta(hours=hours_ago)
+        Petition.objects.filter(pk=petition.pk).update(received_at=at)
+        return petition
+
+    return make
+
+
+def at(hours_ago: float) -> datetime:
+    return timezone.now() - timedelta(hours=hours_ago)

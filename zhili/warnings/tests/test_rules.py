@@ -1,0 +1,204 @@
+"""Rules (a)-(d) on a seeded county: each rule finds exactly the seeded subjects (precision
+and recall 1.0), next to near misses of every threshold (one request fewer, one hour too
+old, another category, a closure too long ago)."""
+
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from zhili.cases.models import Case
+from zhili.petitions.services import PersonIn
+from zhili.petitions.tests.conftest import ID_B, ID_C
+from zhili.warnings.models import RuleKind, Warning, WarningRule, WarningState
+from zhili.warnings.rules import digest
+from zhili.warnings.services import warnings_scan
+
+pytestmark = pytest.mark.any_day
+
+
+def nowhere(tag: str) -> dict[str, Any]:
+    """Placed by an address of its own (no grid): no two such cases cluster."""
+    return {"lat": None, "lng": None, "address": f"东海县某村{tag}号"}
+
+
+G112 = {"lat": 34.505, "lng": 118.715}  # inside grid g112 of the fixture tree
+G121 = {"lat": 34.505, "lng": 118.725}
+G211 = {"lat": 34.515, "lng": 118.705}
+ROAD = "东海县牛山街道和平路18号"
+
+
+def _phones(case_at: Any, phone: str, *hours: float) -> list[Case]:
+    return [case_at(h, reporter_phone=phone, **nowhere(f"{phone}-{h}")) for h in hours]
+
+
+def _petition(petition_at: Any, hours: float, id_number: str, phone: str, **more: Any) -> Any:
+    person = PersonIn(name="赵某某", id_number=id_number, phone=phone)
+    return petition_at(hours, petitioners=[person], **more)
+
+
+def seed_repeat(case_at: Any, petition_at: Any) -> set[str]:
+    _phones(case_at, "13900000001", 10, 200, 600)  # 3 within 30 days: fires
+    _phones(case_at, "13900000002", 10, 20)  # 2: no
+    _phones(case_at, "13900000003", 10, 20, 740)  # the 3rd is 31 days old: no
+    _phones(case_at, "13900000004", 30, 40)  # 2 cases and a petition: fires
+    _petition(petition_at, 50, "", "13900000004")
+    for hours in (5, 100, 300):  # the same ID number 3 times: fires (its phone is the ID's)
+        _petition(petition_at, hours, ID_B, "13700000001", title=f"反映补偿问题{hours}")
+    for hours in (5, 100):  # 2: no
+        _petition(petition_at, hours, ID_C, "13700000002", title=f"反映噪音问题{hours}")
+    return {
+        f"phone:{digest('13900000001')}",
+        f"phone:{digest('13900000004')}",
+        f"id:{digest(ID_B)}",
+    }
+
+
+def seed_cluster(case_at: Any, catalog: Any, tree: Any) -> set[str]:
+    for hours in (1, 10, 20, 40, 70):  # 5 noise cases in g112 within 72 h: fires
+        case_at(hours, category=catalog.noise, reporter_phone=f"1350000{hours:04d}", **G112)
+    for hours in (1, 10, 20, 40):  # 4 in g121: no
+        case_at(hours, category=catalog.noise, reporter_phone=f"1351000{hours:04d}", **G121)
+    for hours in (1, 10, 20, 40, 80):  # the 5th is 80 h old: no
+        case_at(hours, category=catalog.lamp, reporter_phone=f"1352000{hours:04d}", **G211)
+    for hours in (2, 3, 4, 5, 6):  # 5 at one address placed by no grid: fires
+        case_at(
+            hours,
+            category=catalog.lamp,
+            reporter_phone=f"1353000{hours:04d}",
+            lat=None,
+            lng=None,
+            address=ROAD,
+        )
+    return {
+        f"grid:{tree.g112.pk}:cat:{catalog.noise.pk}",
+        f"addr:{digest(ROAD)}:cat:{catalog.lamp.pk}",
+    }
+
+
+def seed_group(case_at: Any, petition_at: Any) -> set[str]:
+    wages = case_at(3, title="工地农民工集体讨薪", reporter_phone="13600000001", **nowhere("a"))
+    case_at(30, title="农民工讨薪", reporter_phone="13600000002", **nowhere("b"))  # 30 h old: no
+    crowd = _petition(petition_at, 4, "", "13600000003", people_count=12, form="visit")
+    _petition(petition_at, 4, "", "13600000004", people_count=3, title="反映道路问题")
+    return {f"case:{wages.case_no}", f"petition:{crowd.number}"}
+
+
+def seed_recurrence(case_at: Any, catalog: Any) -> set[str]:
+    def at(address: str, hours: float, category: Any, **more: Any) -> Case:
+        phone = f"1370{abs(hash((address, hours))) % 10_000_000:07d}"
+        return case_at(
+            hours,
+            category=category,
+            address=address,
+            lat=None,
+            lng=None,
+            reporter_phone=phone,
+            **more,
+        )
+
+    at("和平路20号", 300, catalog.noise, closed_hours_ago=240)
+    again = at("和平路20号", 5, catalog.noise)  # 10 days after closure, same category: fires
+    at("和平路22号", 1200, catalog.noise, closed_hours_ago=960)
+    at("和平路22号", 5, catalog.noise)  # 40 days after closure: no
+    at("和平路24号", 300, catalog.noise, closed_hours_ago=240)
+    at("和平路24号", 5, catalog.lamp)  # another category: no
+    at("和平路26号", 300, catalog.noise, closed_hours_ago=240)
+    at("和平路26号", 30, catalog.noise)  # before the scan's 24 hours: no
+    return {f"case:{again.case_no}"}
+
+
+def test_rules_a_to_d_reach_precision_and_recall_one(
+    case_at: Any, petition_at: Any, catalog: Any, tree: Any
+) -> None:
+    expected = {
+        RuleKind.REPEAT: seed_repeat(case_at, petition_at),
+        RuleKind.CLUSTER: seed_cluster(case_at, catalog, tree),
+        RuleKind.GROUP: seed_group(case_at, petition_at),
+        RuleKind.RECURRENCE: seed_recurrence(case_at, catalog),
+    }
+    result = warnings_scan()
+    found: dict[str, set[str]] = defaultdict(set)
+    for kind, subject in Warning.objects.values_list("kind", "subject"):
+        found[kind].add(subject)
+    for kind, wanted in expected.items():
+        hits = found[kind] & wanted
+        precision = len(hits) / len(found[kind]) if found[kind] else 0.0
+        recall = len(hits) / len(wanted)
+        assert (kind, precision, recall) == (kind, 1.0, 1.0), (found[kind], wanted)
+    assert result.issued == sum(len(s) for s in expected.values())
+    assert result.rules == 4
+
+
+def test_a_warning_names_its_records_and_masks_the_person(case_at: Any, petition_at: Any) -> None:
+    seed_repeat(case_at, petition_at)
+    warnings_scan()
+    warning = Warning.objects.get(subject=f"phone:{digest('13900000001')}")
+    assert warning.count == 3
+    assert sorted(warning.sources.values_list("kind", flat=True)) == ["case"] * 3
+    numbers = set(warning.sources.values_list("number", flat=True))
+    assert numbers == set(
+        Case.objects.filter(reporter_phone="13900000001").values_list("case_no", flat=True)
+    )
+    assert "13900000001" not in warning.title + warning.summary
+    assert "139****0001" in warning.title
+    assert warning.state == WarningState.ISSUED
+    assert warning.level == WarningRule.objects.get(code="repeat-30d").level
+    assert warning.events.get().action == "issue"
+
+
+def test_a_second_scan_adds_evidence_to_the_open_warning_instead_of_another(
+    case_at: Any,
+) -> None:
+    _phones(case_at, "13900000001", 10, 200, 600)
+    assert warnings_scan().issued == 1
+    assert warnings_scan().issued == 0  # nothing new: nothing written
+    _phones(case_at, "13900000001", 1)
+    result = warnings_scan()
+    assert (result.issued, result.extended) == (0, 1)
+    warning = Warning.objects.get()
+    assert warning.count == 4
+    assert [e.action for e in warning.events.order_by("id")] == ["issue", "evidence"]
+
+
+def test_after_closure_only_newer_records_raise_a_new_warning(case_at: Any, staff: Any) -> None:
+    _phones(case_at, "13900000001", 10, 200, 600)
+    warnings_scan()
+    Warning.objects.update(state=WarningState.CLOSED)
+    assert warnings_scan().issued == 0  # the same records again: nothing
+    with time_machine.travel(timezone.now() + timedelta(hours=3), tick=True):
+        _phones(case_at, "13900000001", 1, 2)  # two newer: below the threshold of 3
+        assert warnings_scan().issued == 0
+        _phones(case_at, "13900000001", 0.5)
+        assert warnings_scan().issued == 1
+    newest = Warning.objects.order_by("-id").first()
+    assert newest is not None and newest.count == 3
+
+
+def test_the_warning_goes_to_the_township_of_the_latest_record(
+    case_at: Any, catalog: Any, tree: Any
+) -> None:
+    seed_cluster(case_at, catalog, tree)
+    warnings_scan()
+    grid = Warning.objects.get(subject__startswith="grid:")
+    assert grid.unit == tree.t1  # g112 lies in 甲一村 of 甲镇
+    assert grid.center == tree.county
+    road = Warning.objects.get(subject__startswith="addr:")
+    assert road.unit == tree.county  # placed by no township: the county center answers
+
+
+def test_a_disabled_rule_raises_nothing(case_at: Any) -> None:
+    WarningRule.objects.filter(kind=RuleKind.REPEAT).update(enabled=False)
+    _phones(case_at, "13900000001", 10, 200, 600)
+    assert warnings_scan().issued == 0
+
+
+def test_a_rule_threshold_is_read_from_its_settings(case_at: Any) -> None:
+    rule = WarningRule.objects.get(code="repeat-30d")
+    rule.params = {"threshold": 2, "days": 30}
+    rule.save()
+    _phones(case_at, "13900000002", 10, 20)
+    assert warnings_scan().issued == 1
