@@ -20,6 +20,8 @@ DEMO_LOADERS = [
     "zhili.forces.demo.load",
     "zhili.incidents.demo.load",
     "zhili.registers.demo.load",
+    # Last: the warning rules read the cases and petitions the loaders above wrote.
+    "zhili.warnings.demo.load",
 ]
 
 # `logins() -> DemoLogins` (zhili.core.management.commands.demo): the accounts one can log in
