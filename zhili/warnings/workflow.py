@@ -58,8 +58,10 @@ def _visible(actor: Actor, warning: Warning) -> bool:
 
 
 def _in_unit(actor: Actor, warning: Warning) -> bool:
+    """The actor works in the responsible unit (or inside it): a warning sent to a township
+    is signed for by the township's own staff, not by the county center above it."""
     org = actor.organization
-    return org is not None and warning.unit_path.startswith(org.path)
+    return org is not None and org.path.startswith(warning.unit_path)
 
 
 def _covers_center(actor: Actor, warning: Warning) -> bool:

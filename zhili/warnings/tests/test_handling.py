@@ -64,6 +64,8 @@ def test_who_sees_and_who_may_act(warning: Warning, staff: Any) -> None:
         services.warning_sign(actor=staff.t2_officer, warning=warning)
     with pytest.raises(Forbidden):
         services.warning_sign(actor=staff.leader, warning=warning)  # the leader watches
+    with pytest.raises(Forbidden):  # the county center does not sign for the township
+        services.warning_sign(actor=staff.dispatcher, warning=warning)
     services.warning_sign(actor=staff.township, warning=warning)
     with pytest.raises(InvalidInput) as refused:
         services.warning_answer(actor=staff.township, warning=warning, answer="  ")
