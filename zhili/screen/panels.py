@@ -20,6 +20,7 @@ from zhili.petitions.models import Petition
 from zhili.receptions.models import Reception, RotaDay
 from zhili.screen.registry import LAYERS, PANELS, ScreenContext
 from zhili.video.models import Camera
+from zhili.warnings.models import OPEN_STATES, Level, Warning, WarningState
 
 HEAT_DAYS = 7
 HEAT_POINTS = 3000
@@ -40,6 +41,35 @@ def disputes_petitions(ctx: ScreenContext) -> dict[str, Any]:
             registering_path__startswith=ctx.org.path, received_at__gte=begin, received_at__lt=end
         ).count()
     return figures
+
+
+@PANELS.entry("early_warnings")
+def early_warnings(ctx: ScreenContext) -> dict[str, Any]:
+    """The open early warnings (预警) for units in the subtree: how many of each level not yet
+    answered, and the five newest."""
+    if not can(ctx.user, Action.WARNINGS_VIEW):
+        return {"allowed": False}
+    rows = Warning.objects.filter(unit_path__startswith=ctx.org.path, state__in=OPEN_STATES)
+    unanswered = rows.exclude(state=WarningState.ANSWERED)
+    counts = dict(unanswered.order_by().values_list("level").annotate(n=Count("pk")))
+    newest = rows.select_related("unit").order_by("-issued_at", "-id")[:5]
+    return {
+        "levels": [
+            {"level": level, "label": label, "count": counts.get(level, 0)}
+            for level, label in Level.choices
+        ],
+        "newest": [
+            {
+                "number": w.number,
+                "level": w.level,
+                "label": w.get_level_display(),
+                "title": w.title,
+                "unit": w.unit.name,
+                "state": w.get_state_display(),
+            }
+            for w in newest
+        ],
+    }
 
 
 @PANELS.entry("reception")

@@ -1,8 +1,10 @@
+import importlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 
 from zhili.cases.models import Case, State
@@ -10,6 +12,13 @@ from zhili.cases.tests.conftest import catalog, register, rules, staff  # noqa: 
 from zhili.petitions import services as petition_services
 from zhili.petitions.models import Petition
 from zhili.petitions.tests.conftest import registration
+
+
+@pytest.fixture(autouse=True)
+def default_rules(db: Any) -> None:
+    """The rules migration 0002 installs, installed again by its own function: a
+    transactional test (a browser's) empties every table after it, migrated rows included."""
+    importlib.import_module("zhili.warnings.migrations.0002_default_rules").create(apps, None)
 
 
 @pytest.fixture

@@ -135,3 +135,29 @@ def test_the_home_card_counts_what_the_unit_must_sign(
     client.force_login(staff.township)
     home = client.get("/").content.decode()
     assert "/warnings/?state=issued&amp;mine=1" in home
+
+
+def test_the_screen_counts_the_open_warnings_of_its_subtree(
+    client: Any, warning: Warning, staff: Any
+) -> None:
+    def orange(user: Any) -> int:
+        panel = get(client, user, "/api/v1/screen/summary").json()["panels"]["early_warnings"]
+        return {row["level"]: row["count"] for row in panel["levels"]}["orange"]
+
+    # The fixture's two clusters: g112's for 甲镇, the address's for the county center.
+    assert (orange(staff.leader), orange(staff.township), orange(staff.t2_officer)) == (2, 1, 0)
+    newest = get(client, staff.township, "/api/v1/screen/summary").json()["panels"]
+    assert [w["number"] for w in newest["early_warnings"]["newest"]] == [warning.number]
+    services.warning_sign(actor=staff.township, warning=warning)
+    services.warning_answer(actor=staff.township, warning=warning, answer="已排查")
+    assert orange(staff.township) == 0  # answered: no longer waiting on the unit
+
+
+def test_the_warnings_action_follows_the_workflow_roles() -> None:
+    from zhili.core.roles import PERMISSIONS, Action, Role
+    from zhili.warnings import workflow
+
+    roles = workflow.UNIT_ROLES | workflow.CENTER_ROLES
+    for role, actions in PERMISSIONS.items():
+        if role != Role.ADMIN:
+            assert (Action.WARNINGS_VIEW in actions) == (role in roles), role

@@ -429,6 +429,7 @@ NOT_SENT_EMPTY = {
     "supervision/templates/supervision/list.html": "filters: every field optional",
     "mediation/templates/mediation/list.html": "filters: every field optional",
     "petitions/templates/petitions/list.html": "filters: every field optional",
+    "warnings/templates/warnings/list.html": "filters: every field optional",
     "receptions/templates/receptions/ownerships.html": "filters: every field optional",
     "orgs/templates/orgs/people.html": "filters: every field optional",
     "mediation/templates/mediation/committee.html": "one button each, confirmed in a dialog",

@@ -126,6 +126,13 @@
       text(document.getElementById("disputes"), panels.disputes_petitions.disputes);
       text(document.getElementById("petitions"), panels.disputes_petitions.petitions);
     }
+    if (panels.early_warnings && panels.early_warnings.levels) {
+      const w = panels.early_warnings;
+      const counts = w.levels.map((l) => `${l.label.slice(0, 2)} ${l.count}`).join(" · ");
+      const rows = [row({ text: "未答复预警" }, { text: counts, className: "warning-counts" })];
+      w.newest.forEach((n) => rows.push(row({ text: n.label, className: `warning-${n.level}` }, { text: n.unit }, { text: n.title })));
+      document.getElementById("warnings").prepend(...rows);
+    }
     if (panels.reception) {
       const r = panels.reception;
       const rows = r.leaders.map((l) => row({ text: l.leader }, { text: l.place }, { text: l.hours }));
