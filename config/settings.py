@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "zhili.intercom",
     "zhili.screen",
     "zhili.registers",
+    "zhili.reports",
 ]
 
 MIDDLEWARE = [

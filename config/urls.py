@@ -35,6 +35,7 @@ PAGE_APPS = (
     "incidents",
     "intercom",
     "registers",
+    "reports",
     "web",
     "screen",
 )

@@ -69,6 +69,8 @@ class Action(models.TextChoices):
     REGISTERS_JUDICIAL = "registers.judicial", "查看社区矫正与刑满释放人员"
     REGISTERS_HEALTH = "registers.health", "查看严重精神障碍与艾滋病危险人员"
     REGISTERS_POLICE = "registers.police", "查看吸毒人员"
+    REPORTS_VIEW = "reports.view", "查看研判报告"
+    REPORTS_GENERATE = "reports.generate", "生成与下发研判报告"
 
 
 _EVERYONE = {Action.ORGS_VIEW, Action.GRIDS_VIEW, Action.CASES_VIEW}
@@ -115,6 +117,11 @@ _CAMERA_GROUPS = {Action.CAMERAS_VIEW, Action.CAMERA_GROUPS_MANAGE}
 # watches them. Scope narrows each to the teams under its organization.
 _FORCES = {Action.FORCES_VIEW}
 _COMMAND = {Action.FORCES_VIEW, Action.FORCES_COMMAND}
+# Analysis reports (zhili/reports): generated and sent out (下发) by the county center's
+# director, dispatchers and analysts; read by the county's leaders and staff, and by the
+# units a report was delivered to (zhili.reports.selectors.report_list: sight is by delivery).
+_REPORTS = {Action.REPORTS_VIEW}
+_REPORTS_WRITE = {Action.REPORTS_VIEW, Action.REPORTS_GENERATE}
 
 
 # What a township center's staff do: dispatch and handle in the township, supervise, mediate,
@@ -130,6 +137,7 @@ _TOWNSHIP_CENTER: set[str] = (
     | _DISPUTES
     | _PETITION_WORK
     | _REGISTERS_KEEP
+    | _REPORTS
 )
 
 PERMISSIONS: dict[str, set[str]] = {
@@ -142,7 +150,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _PETITIONS
     | {Action.RECEPTIONS_RECEIVE}
     | _KEY_PETITIONERS
-    | _REGISTERS,
+    | _REGISTERS
+    | _REPORTS_WRITE,
     Role.CENTER_DIRECTOR: _EVERYONE
     | _CAMERA_GROUPS
     | _COMMAND
@@ -153,7 +162,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _DISPUTES
     | _PETITIONS
     | _PETITION_HEAD
-    | _REGISTERS,
+    | _REGISTERS
+    | _REPORTS_WRITE,
     Role.DISPATCHER: _EVERYONE
     | _CAMERA_GROUPS
     | _COMMAND
@@ -162,7 +172,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _SUPERVISE
     | _DISPUTES
     | _PETITIONS
-    | _REGISTERS,
+    | _REGISTERS
+    | _REPORTS_WRITE,
     # The secretary heads the township center: its officers' work, and a head's.
     Role.TOWNSHIP_SECRETARY: _TOWNSHIP_CENTER
     | _PETITION_HEAD
@@ -176,7 +187,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _HANDLE
     | _SUPERVISE
     | _DISPUTES
-    | _REGISTERS_KEEP,
+    | _REGISTERS_KEEP
+    | _REPORTS,
     Role.GRID_LEADER: _EVERYONE
     | _CAMERAS
     | _INTAKE
@@ -195,7 +207,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _COMMAND
     | _HANDLE
     | _SUPERVISE
-    | _PETITION_WORK,
+    | _PETITION_WORK
+    | _REPORTS,
     Role.MEDIATOR: _EVERYONE
     | {Action.PERSONAL_DATA_REVEAL}
     | _INTAKE
@@ -215,9 +228,10 @@ PERMISSIONS: dict[str, set[str]] = {
     | _SUPERVISE
     | _PETITION_WORK
     | {Action.PETITIONS_REGISTER, Action.RECEPTIONS_MANAGE}
-    | _KEY_PETITIONERS,
-    Role.ANALYST: set(_EVERYONE) | _DISPUTES | _PETITIONS,
-    Role.UNIT_HEAD: set(_EVERYONE) | _PETITION_HEAD,
+    | _KEY_PETITIONERS
+    | _REPORTS,
+    Role.ANALYST: set(_EVERYONE) | _DISPUTES | _PETITIONS | _REPORTS_WRITE,
+    Role.UNIT_HEAD: set(_EVERYONE) | _PETITION_HEAD | _REPORTS,
     Role.ADMIN: set(Action.values) - ROLE_ONLY,
     Role.JUDICIAL_OFFICER: _EVERYONE | {Action.REGISTERS_JUDICIAL},
     Role.HEALTH_OFFICER: _EVERYONE | {Action.REGISTERS_HEALTH},

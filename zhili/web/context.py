@@ -28,6 +28,7 @@ NAVIGATION: list[tuple[str, str, str, str | None]] = [
     ("事件工单", "办理质效", "cases:figures", Action.CASES_VIEW),
     ("事件工单", "工单导入", "imports:index", Action.CASES_IMPORT),
     ("督查督办", "督办单", "supervision:list", Action.SUPERVISION_VIEW),
+    ("研判分析", "研判报告", "reports:list", Action.REPORTS_VIEW),
     ("矛盾纠纷调解", "纠纷登记", "mediation:register", Action.DISPUTES_MEDIATE),
     ("矛盾纠纷调解", "纠纷台账", "mediation:list", Action.DISPUTES_VIEW),
     ("矛盾纠纷调解", "司法确认", "mediation:confirmations", Action.DISPUTES_VIEW),
@@ -74,6 +75,8 @@ NAV_CONDITIONS: dict[str, str] = {
     "receptions:rota": "zhili.receptions.selectors.has_rota",
     # the grid workers' app, which is also the handheld of every user linked to a force
     "mobile:home": "zhili.mobile.selectors.may_use_app",
+    # the county's reports: its staff always, another unit once one was delivered to it
+    "reports:list": "zhili.reports.selectors.has_reports",
 }
 
 

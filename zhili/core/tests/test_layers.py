@@ -32,6 +32,7 @@ LAYERS = [
     "mobile",
     "portal",
     "imports",
+    "reports",  # analysis reports (研判报告): read the figures of every app below it
     "web",
     "screen",  # the big screen: reads the figures of every app below it
     "project",  # zhili/api.py and the like: the project's own modules, above every app

@@ -1,0 +1,2 @@
+from zhili.cases.tests.conftest import catalog, register, rules, staff  # noqa: F401  (fixtures)
+from zhili.reports.tests.data import day_data  # noqa: F401  (fixture)
