@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 from django.http import HttpResponse
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from zhili.core.dossier import api as dossier_api
 from zhili.core.errors import Conflict, InvalidInput
@@ -83,9 +83,9 @@ def report_list(request: StaffRequest, query: Query[ReportQuery]) -> dict[str, o
 
 
 @reports_router.post("/reports", response={202: ReportQueuedOut, **ERRORS})
-def report_create(request: StaffRequest, body: ReportRequestIn) -> tuple[int, dict[str, object]]:
+def report_create(request: StaffRequest, body: ReportRequestIn) -> Status:
     report = services.report_request(actor=request.user, kind=body.kind, period=body.period)
-    return 202, {"id": report.pk, "state": report.state}
+    return Status(202, {"id": report.pk, "state": report.state})
 
 
 @reports_router.get("/reports/{report_id}", response={200: ReportOut, **ERRORS})
