@@ -7,4 +7,5 @@ class ReportsConfig(AppConfig):
     verbose_name = "研判报告"
 
     def ready(self) -> None:
-        from zhili.reports import daily  # noqa: F401  (the 日报's own sections register themselves)
+        # The 日报's and the 周例会 pack's own sections register themselves.
+        from zhili.reports import daily, weekly  # noqa: F401

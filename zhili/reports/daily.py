@@ -27,6 +27,7 @@ from zhili.orgs.models import Organization
 from zhili.petitions.models import Petition
 from zhili.receptions.models import Reception
 from zhili.registers.models import Hazard, PersonRole, Visit
+from zhili.reports.models import Kind
 from zhili.reports.sections import SECTIONS, Builder, Cell, Content, Section
 from zhili.supervision.models import OrderState, SupervisionOrder
 
@@ -313,6 +314,6 @@ for key, section in (
     ("cards", Section("红黄牌", 30, cards)),
     ("overdue", Section("超期未办结", 40, overdue)),
     ("visits", Section("重点人员走访", 50, visits)),
-    ("supervision", Section("在办督办", 60, supervision)),
+    ("supervision", Section("在办督办", 60, supervision, frozenset({Kind.DAILY, Kind.WEEKLY}))),
 ):
     SECTIONS.register(key, section)

@@ -27,7 +27,7 @@ from zhili.reports.sections import Builder, numbered, sections_for
 log = logging.getLogger(__name__)
 
 # The kinds generated so far; the others are refused, naming `kind`.
-GENERATED_KINDS = (Kind.DAILY,)
+GENERATED_KINDS = (Kind.DAILY, Kind.WEEKLY)
 # The scheduler's 日报 is made from this local time on, for the day before.
 DAILY_AT = time(7, 30)
 MAX_DELIVERIES = 200
@@ -59,7 +59,10 @@ def _require_generate(actor: Actor) -> None:
 def _check_kind(kind: str, period_text: str) -> Period:
     period = parse_period(kind, period_text)
     if kind not in GENERATED_KINDS:
-        raise InvalidInput(f"暂只能生成日报（daily），{Kind(kind).label}尚未开放", field="kind")
+        raise InvalidInput(
+            f"暂只能生成日报（daily）和周例会材料（weekly），{Kind(kind).label}尚未开放",
+            field="kind",
+        )
     return period
 
 

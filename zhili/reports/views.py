@@ -7,6 +7,7 @@ Reads go through `zhili.reports.selectors` (out of sight is 404), writes through
 `zhili.reports.services`; opening a report as a user of a unit it was sent to marks it read.
 """
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -14,6 +15,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from zhili.core.errors import DomainError, NotFound
@@ -86,7 +88,10 @@ def _list_context(request: StaffRequest, form: ReportRequestForm) -> dict[str, A
 @requires(Action.REPORTS_VIEW)
 @require_GET
 def report_list(request: StaffRequest) -> HttpResponse:
-    form = ReportRequestForm(initial={"kind": Kind.DAILY, "period": yesterday().text})
+    last_week = timezone.localdate() - timedelta(days=7)
+    iso = last_week.isocalendar()
+    initial = {"kind": Kind.DAILY, "day": yesterday().text, "week": f"{iso.year}-W{iso.week:02d}"}
+    form = ReportRequestForm(initial=initial)
     return render(request, "reports/list.html", _list_context(request, form))
 
 
@@ -99,10 +104,10 @@ def report_generate(request: StaffRequest) -> HttpResponse:
             report = services.report_request(
                 actor=request.user,
                 kind=form.cleaned_data["kind"],
-                period=form.cleaned_data["period"],
+                period=form.period(),
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form.add_error("kind" if exc.field == "kind" else None, exc.message)
         else:
             return redirect("reports:detail", pk=report.pk)
     return render(request, "reports/list.html", _list_context(request, form), status=422)

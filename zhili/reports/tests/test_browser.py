@@ -23,7 +23,7 @@ def test_the_daily_report_in_the_browser(live_server, staff, day_data, tree, pag
     login(page, base, "dispatcher")
     page.click("text=研判报告")
     page.wait_for_url("**/reports/")
-    assert page.input_value("input[name=period]") == f"{day_data.day:%Y-%m-%d}"
+    assert page.input_value("input[name=day]") == f"{day_data.day:%Y-%m-%d}"
     page.click("[data-testid=generate]")
     page.wait_for_url("**/reports/*/")
     assert page.get_attribute("[data-testid=report-status]", "data-state") == "queued"
