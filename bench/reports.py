@@ -15,9 +15,14 @@ leaves them (bench.screen.card_some).
 import os
 import statistics
 import time
+from datetime import timedelta
+
+from django.db.models import F
+from django.db.models.functions import Mod
 
 from bench.cases import analyze, setup, top_up
-from bench.screen import card_some
+from bench.screen import RUNNING, card_some
+from zhili.cases.models import Case
 from zhili.reports.documents import render_report_docx
 from zhili.reports.models import Report
 from zhili.reports.periods import yesterday
@@ -34,6 +39,11 @@ def daily_once() -> Report:
         kind="daily", period=period.text, version=version, center=county_center()
     )
     return report_generate(report.pk)
+
+
+def overdue_some() -> None:
+    late = Case.objects.annotate(m=Mod("id", 100)).filter(state__in=RUNNING, m=7)
+    late.update(due_at=F("registered_at") + timedelta(days=3))
 
 
 def measure() -> dict[str, tuple[float, str]]:
@@ -62,4 +72,5 @@ def run() -> dict[str, tuple[float, str]]:
     setup()
     top_up(CASES)
     card_some()
+    overdue_some()
     return measure()

@@ -11,16 +11,18 @@ The counts are county-wide (the report is the county center's): one grouped quer
 over the indexed columns (`registered_at`, `card_at`, the open cases' partial index).
 """
 
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from zhili.cases.models import Case, Channel
+from zhili.cases.models import WORK_STATES, Case, Channel
 from zhili.cases.workflow import CLOCK_RUNNING
 from zhili.mobile.models import Patrol
 from zhili.orgs.models import Organization
@@ -211,13 +213,29 @@ def cards(builder: Builder) -> Content:
 # --- 四、超期未办结 ------------------------------------------------------------------------
 
 
+def _open_work() -> RawSQL:
+    """`state IN WORK_STATES` written out as the condition of the partial index `case_open`
+    (as zhili.cases.selectors does for the home page): SQLite uses a partial index only for a
+    query that repeats its condition, and plans before it sees bound parameters."""
+    states = ", ".join(f"'{state.value}'" for state in WORK_STATES)  # constants, not input
+    column = f'"{Case._meta.db_table}"."state"'
+    return RawSQL(f"{column} IN ({states})", (), output_field=BooleanField())  # noqa: S611
+
+
 def overdue(builder: Builder) -> Content:
     """The cases whose handling clock runs past their deadline at the moment of generation
-    (the case list's 已超期), by township."""
-    open_late = Case.objects.filter(state__in=CLOCK_RUNNING, due_at__lt=builder.now)
-    by_township = dict(
-        open_late.order_by().values("township").annotate(n=Count("id")).values_list("township", "n")
+    (the case list's 已超期), by township.
+
+    The overdue rows' townships are read through the open cases' partial index and counted
+    here: grouped in SQL, SQLite walked the township index over the whole table instead (680
+    against 1.2 ms at 1M cases, `bench/reports.py`)."""
+    townships = (
+        Case.objects.filter(_open_work())
+        .filter(state__in=CLOCK_RUNNING, due_at__lt=builder.now)
+        .order_by()
+        .values_list("township", flat=True)
     )
+    by_township = Counter(townships)
     names = dict(
         Organization.objects.filter(pk__in=[k for k in by_township if k]).values_list("pk", "code")
     )
