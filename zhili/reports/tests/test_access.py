@@ -137,3 +137,12 @@ def test_the_word_file_opens_with_its_tables_and_the_print_page_has_its_words(re
     text = "\n".join(p.text for p in document.paragraphs)
     assert "一、总体情况" in text and "日报" in text
     assert_same_words(client.get(f"/reports/{report.pk}/print/").content.decode(), response.content)
+
+
+def test_the_admin_shows_a_report_and_its_deliveries(report, staff, tree, make_user):
+    report_deliver(actor=staff.dispatcher, report=report, units=[tree.t1.code])
+    root = make_user("root", tree.county, is_superuser=True, is_staff=True)
+    client = client_for(root)
+    assert client.get("/admin/reports/report/").status_code == 200
+    page = client.get(f"/admin/reports/report/{report.pk}/change/")
+    assert page.status_code == 200 and tree.t1.name in page.content.decode()
