@@ -52,7 +52,17 @@ def display_sections(content: dict[str, Any]) -> list[dict[str, Any]]:
         {
             **section,
             "tables": [
-                {**table, "rows": [display(row) for row in table["rows"]]}
+                {
+                    **table,
+                    "rows": [display(row) for row in table["rows"]],
+                    # the columns of figures, right-aligned with their numbers
+                    "figure_columns": {
+                        i
+                        for row in table["rows"]
+                        for i, cell in enumerate(row)
+                        if isinstance(cell, dict) and "n" in cell
+                    },
+                }
                 for table in section.get("tables", [])
             ],
         }

@@ -135,3 +135,21 @@ def test_the_records_page_is_the_generation_time_list(day_data, staff):
         client_for(staff.dispatcher).get(f"/reports/{report.pk}/records/nothing/").status_code
         == 404
     )
+
+
+def test_a_failing_section_fails_the_report_and_says_so(day_data, staff):
+    def broken(builder: Builder) -> dict[str, Any]:
+        raise RuntimeError("the register is away")
+
+    SECTIONS.register("broken", Section("坏的一节", 25, broken))
+    report = report_request(actor=staff.dispatcher, kind="daily", period=f"{day_data.day:%Y-%m-%d}")
+    try:
+        with pytest.raises(RuntimeError):
+            report_generate(report.pk)
+    finally:
+        SECTIONS._entries.pop("broken")
+    report.refresh_from_db()
+    assert report.state == ReportState.FAILED and "生成失败" in report.message
+    page = client_for(staff.dispatcher).get(f"/reports/{report.pk}/").content.decode()
+    assert "生成失败" in page and "下载Word" not in page
+    assert report_generate(report.pk).state == ReportState.FAILED  # runs once
