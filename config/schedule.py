@@ -23,6 +23,9 @@ PERIODIC_JOBS: list[tuple[str, int, str]] = [
     ("screen.refresh_figures", 60, "zhili.screen.tasks.refresh_figures_task"),
     # Early warnings: every enabled rule over the recent cases and petitions.
     ("warnings.scan", 600, "zhili.warnings.tasks.scan_warnings_task"),
+    # The 日报 from 07:30 for the day before: each tick makes it if not yet made (a
+    # scheduler down at 07:30 makes it at its first tick after).
+    ("reports.daily", 300, "zhili.reports.tasks.generate_daily_report"),
     ("forces.prune_positions", 24 * 3600, "zhili.forces.tasks.prune_positions_task"),
     (
         "mediation.warn_confirmation_windows",

@@ -207,6 +207,7 @@ def _mount() -> None:
     from zhili.receptions.api import receptions_router
     from zhili.registers.api import people_router
     from zhili.registers.records_api import records_router
+    from zhili.reports.api import reports_router
     from zhili.rooms.api import rooms_router
     from zhili.screen.api import screen_router
     from zhili.supervision.api import supervision_router
@@ -232,6 +233,7 @@ def _mount() -> None:
     api.add_router("/", people_router)
     api.add_router("/", records_router)
     api.add_router("/", warnings_router)
+    api.add_router("/", reports_router)
 
 
 _mount()

@@ -94,6 +94,14 @@ class CaseFilterForm(forms.Form):
     channel = forms.ChoiceField(
         label="来源渠道", choices=[("", "全部渠道"), *Channel.choices], required=False
     )
+    # Several channels at once (a report's 社情民意 opens its channels' cases): repeated
+    # `channels` parameters, kept by the filter form as hidden inputs.
+    channels = forms.MultipleChoiceField(
+        label="来源渠道（多个）",
+        choices=Channel.choices,
+        required=False,
+        widget=forms.MultipleHiddenInput,
+    )
     urgency = forms.ChoiceField(
         label="紧急程度", choices=[("", "全部"), *Urgency.choices], required=False
     )
@@ -124,6 +132,7 @@ class CaseFilterForm(forms.Form):
             CaseFilters,
             data,
             states=(data["state"],) if data.get("state") else (),
+            channels=tuple(data.get("channels") or ()),
             reported_by=user.pk if mine and user is not None else None,
         )
 

@@ -125,6 +125,7 @@ class CaseFilters:
     category: str = ""  # a catalog code: the category and everything below it
     township: str = ""  # a township center's code
     channel: str = ""
+    channels: tuple[str, ...] = ()  # any of these channels (with `channel`, both must hold)
     urgency: str = ""
     card: str = ""  # "yellow", "red", or "any"
     unit: str = ""  # lead unit code
@@ -196,6 +197,8 @@ def filter_cases(qs: QuerySet[Case], f: CaseFilters, *, user: SystemActor = None
         lead_unit__code=f.unit,
         dispatch_center__code=f.center,
     )
+    if f.channels:
+        qs = qs.filter(channel__in=f.channels)
     if f.registered_from:
         qs = qs.filter(registered_at__gte=_day_start(f.registered_from))
     if f.registered_to:

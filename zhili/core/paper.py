@@ -1,7 +1,7 @@
 """Formal documents (文书) written once and rendered twice.
 
-A `Paper` is a document's text and layout as data: its lines (paragraphs) and two-column
-tables, in order. Each app's `documents.py` builds the `Paper` of its documents and holds all
+A `Paper` is a document's text and layout as data: its lines (paragraphs), two-column
+tables and tables of several columns under a header row (`Grid`), in order. Each app's `documents.py` builds the `Paper` of its documents and holds all
 their wording; `docx_bytes` writes it as a Word file (python-docx) and the template
 `core/_paper.html` prints it as HTML on A4 (the print view, `web/print.css`). Neither renderer
 adds a word of its own, so the download and the printed page cannot drift apart.
@@ -67,7 +67,18 @@ class Table:
     kind = "table"
 
 
-Block = Line | Table
+@dataclass(frozen=True)
+class Grid:
+    """A bordered table of several columns under a bold header row (a report's figures)."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    size: float = 12
+
+    kind = "grid"
+
+
+Block = Line | Table | Grid
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,8 @@ class Paper:
         for block in self.blocks:
             if isinstance(block, Table):
                 parts.extend(f"{label} {value}" for label, value in block.rows)
+            elif isinstance(block, Grid):
+                parts.extend(" ".join(row) for row in (block.columns, *block.rows))
             else:
                 parts.append(block.text)
         return "\n".join(parts)
@@ -146,6 +159,18 @@ def _table(doc: object, table: Table) -> None:
         _run(cells[1].paragraphs[0], value, size=table.size, font=BODY_FONT, bold=False, red=False)
 
 
+def _grid(doc: object, grid: Grid) -> None:
+    table = doc.add_table(rows=0, cols=len(grid.columns))  # type: ignore[attr-defined]
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for index, row in enumerate((grid.columns, *grid.rows)):
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row, strict=True):
+            _run(
+                cell.paragraphs[0], text, size=grid.size, font=BODY_FONT, bold=index == 0, red=False
+            )
+
+
 def docx_bytes(paper: Paper) -> bytes:
     doc = Document()
     section = doc.sections[0]
@@ -156,6 +181,8 @@ def docx_bytes(paper: Paper) -> bytes:
     for block in paper.blocks:
         if isinstance(block, Table):
             _table(doc, block)
+        elif isinstance(block, Grid):
+            _grid(doc, block)
         else:
             _line(doc, paper, block)
     out = BytesIO()

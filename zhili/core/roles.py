@@ -71,6 +71,8 @@ class Action(models.TextChoices):
     REGISTERS_POLICE = "registers.police", "查看吸毒人员"
     WARNINGS_VIEW = "warnings.view", "查看与处置预警"
     WARNING_RULES_MANAGE = "warning_rules.manage", "配置预警规则"
+    REPORTS_VIEW = "reports.view", "查看研判报告"
+    REPORTS_GENERATE = "reports.generate", "生成与下发研判报告"
 
 
 _EVERYONE = {Action.ORGS_VIEW, Action.GRIDS_VIEW, Action.CASES_VIEW}
@@ -122,6 +124,11 @@ _COMMAND = {Action.FORCES_VIEW, Action.FORCES_COMMAND}
 # analysts set the rules. The roles mirror zhili/warnings/workflow.py; a test keeps them in step.
 _WARNINGS = {Action.WARNINGS_VIEW}
 _WARNING_RULES = {Action.WARNINGS_VIEW, Action.WARNING_RULES_MANAGE}
+# Analysis reports (zhili/reports): generated and sent out (下发) by the county center's
+# director, dispatchers and analysts; read by the county's leaders and staff, and by the
+# units a report was delivered to (zhili.reports.selectors.report_list: sight is by delivery).
+_REPORTS = {Action.REPORTS_VIEW}
+_REPORTS_WRITE = {Action.REPORTS_VIEW, Action.REPORTS_GENERATE}
 
 
 # What a township center's staff do: dispatch and handle in the township, supervise, mediate,
@@ -138,6 +145,7 @@ _TOWNSHIP_CENTER: set[str] = (
     | _PETITION_WORK
     | _REGISTERS_KEEP
     | _WARNINGS
+    | _REPORTS
 )
 
 PERMISSIONS: dict[str, set[str]] = {
@@ -151,7 +159,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | {Action.RECEPTIONS_RECEIVE}
     | _KEY_PETITIONERS
     | _REGISTERS
-    | _WARNINGS,
+    | _WARNINGS
+    | _REPORTS_WRITE,
     Role.CENTER_DIRECTOR: _EVERYONE
     | _CAMERA_GROUPS
     | _COMMAND
@@ -163,7 +172,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _PETITIONS
     | _PETITION_HEAD
     | _REGISTERS
-    | _WARNING_RULES,
+    | _WARNING_RULES
+    | _REPORTS_WRITE,
     Role.DISPATCHER: _EVERYONE
     | _CAMERA_GROUPS
     | _COMMAND
@@ -173,7 +183,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _DISPUTES
     | _PETITIONS
     | _REGISTERS
-    | _WARNINGS,
+    | _WARNINGS
+    | _REPORTS_WRITE,
     # The secretary heads the township center: its officers' work, and a head's.
     Role.TOWNSHIP_SECRETARY: _TOWNSHIP_CENTER
     | _PETITION_HEAD
@@ -187,7 +198,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _HANDLE
     | _SUPERVISE
     | _DISPUTES
-    | _REGISTERS_KEEP,
+    | _REGISTERS_KEEP
+    | _REPORTS,
     Role.GRID_LEADER: _EVERYONE
     | _CAMERAS
     | _INTAKE
@@ -207,7 +219,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _HANDLE
     | _SUPERVISE
     | _PETITION_WORK
-    | _WARNINGS,
+    | _WARNINGS
+    | _REPORTS,
     Role.MEDIATOR: _EVERYONE
     | {Action.PERSONAL_DATA_REVEAL}
     | _INTAKE
@@ -228,8 +241,9 @@ PERMISSIONS: dict[str, set[str]] = {
     | _PETITION_WORK
     | {Action.PETITIONS_REGISTER, Action.RECEPTIONS_MANAGE}
     | _KEY_PETITIONERS,
-    Role.ANALYST: set(_EVERYONE) | _DISPUTES | _PETITIONS | _WARNING_RULES,
-    Role.UNIT_HEAD: set(_EVERYONE) | _PETITION_HEAD,
+    Role.UNIT_HEAD: set(_EVERYONE) | _PETITION_HEAD | _KEY_PETITIONERS | _REPORTS,
+    Role.ANALYST: set(_EVERYONE) | _DISPUTES | _PETITIONS | _WARNING_RULES | _REPORTS_WRITE,
+    Role.UNIT_HEAD: set(_EVERYONE) | _PETITION_HEAD | _REPORTS,
     Role.ADMIN: set(Action.values) - ROLE_ONLY,
     Role.JUDICIAL_OFFICER: _EVERYONE | {Action.REGISTERS_JUDICIAL},
     Role.HEALTH_OFFICER: _EVERYONE | {Action.REGISTERS_HEALTH},

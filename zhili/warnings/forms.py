@@ -3,6 +3,7 @@ settings. They check the shape of the input; the rules live in `zhili.warnings.s
 
 from django import forms
 
+from zhili.core.dates import DayField
 from zhili.core.formfields import text_box
 from zhili.warnings.models import Level, RuleKind, WarningRule
 from zhili.warnings.rules import PARAMS
@@ -17,6 +18,8 @@ class WarningFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label="预警类型", choices=[("", "全部类型"), *RuleKind.choices], required=False
     )
+    issued_from = DayField(label="发布日期自", required=False)
+    issued_to = DayField(label="至", required=False)
     late = forms.BooleanField(label="只看签收或答复超时", required=False)
     mine = forms.BooleanField(label="只看发给本单位的", required=False)
 

@@ -5,11 +5,13 @@ issuing center (county-wide users see all), as for supervision orders.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from zhili.core.dates import period_bounds
 from zhili.core.roles import Action
 from zhili.core.scope import can, scope_for
 from zhili.core.selecting import filter_given, one_or_not_found
@@ -44,6 +46,8 @@ class WarningFilters:
     unit: str = ""  # the responsible unit's code
     late: bool = False  # not signed, or not answered, in time
     mine: bool = False  # sent to the user's unit (or below it)
+    issued_from: date | None = None  # issued on this local day or later
+    issued_to: date | None = None  # issued on this local day or earlier
 
 
 def late_q() -> Q:
@@ -60,6 +64,10 @@ def warning_list(*, user: Actor, filters: WarningFilters | None = None) -> Query
     qs = filter_given(qs, unit__code=f.unit)
     if f.late:
         qs = qs.filter(late_q())
+    if f.issued_from:
+        qs = qs.filter(issued_at__gte=period_bounds(f.issued_from, f.issued_from)[0])
+    if f.issued_to:
+        qs = qs.filter(issued_at__lt=period_bounds(f.issued_to, f.issued_to)[1])
     if f.mine:
         org = getattr(user, "organization", None)
         qs = qs.filter(unit_path__under=org.path) if org else qs.none()

@@ -28,6 +28,7 @@ NAVIGATION: list[tuple[str, str, str, str | None]] = [
     ("事件工单", "办理质效", "cases:figures", Action.CASES_VIEW),
     ("事件工单", "工单导入", "imports:index", Action.CASES_IMPORT),
     ("督查督办", "督办单", "supervision:list", Action.SUPERVISION_VIEW),
+    ("研判预警", "研判报告", "reports:list", Action.REPORTS_VIEW),
     ("研判预警", "预警处置", "warnings:list", Action.WARNINGS_VIEW),
     ("研判预警", "预警规则", "warnings:rules", Action.WARNING_RULES_MANAGE),
     ("矛盾纠纷调解", "纠纷登记", "mediation:register", Action.DISPUTES_MEDIATE),
@@ -76,6 +77,8 @@ NAV_CONDITIONS: dict[str, str] = {
     "receptions:rota": "zhili.receptions.selectors.has_rota",
     # the grid workers' app, which is also the handheld of every user linked to a force
     "mobile:home": "zhili.mobile.selectors.may_use_app",
+    # the county's reports: its staff always, another unit once one was delivered to it
+    "reports:list": "zhili.reports.selectors.has_reports",
 }
 
 

@@ -1,0 +1,73 @@
+"""A report in Word and on its print page, both from the content snapshot (zhili.core.paper):
+an archived version prints the words it was generated with."""
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from zhili.core.paper import Block, Grid, Line, Paper, docx_bytes
+from zhili.reports.models import Report
+
+
+def cell_text(cell: Any) -> str:
+    if isinstance(cell, dict):
+        return str(cell.get("n", cell.get("text", "")))
+    return str(cell)
+
+
+def _generated(content: dict[str, Any]) -> str:
+    moment = parse_datetime(content.get("generated_at") or "")
+    return f"{timezone.localtime(moment):%Y年%m月%d日 %H:%M}" if moment else "—"
+
+
+def _section(section: dict[str, Any]) -> list[Block]:
+    blocks: list[Block] = [Line(section["title"], bold=True, size=16, space_before=8)]
+    for table in section.get("tables", []):
+        blocks.append(Line(table["title"], bold=True, size=14))
+        rows = tuple(tuple(cell_text(c) for c in row) for row in table["rows"])
+        blocks.append(
+            Grid(columns=tuple(table["columns"]), rows=rows or (("无",) * len(table["columns"]),))
+        )
+        if table.get("note"):
+            blocks.append(Line(f"注：{table['note']}", size=12))
+    blocks.extend(Line(note, indent=True, size=14) for note in section.get("notes", []))
+    return blocks
+
+
+def report_paper(report: Report) -> Paper:
+    content = report.content or {}
+    blocks: list[Block] = [
+        Line(
+            content.get("title", str(report)),
+            align="center",
+            size=26,
+            title=True,
+            bold=True,
+            red=True,
+        ),
+        Line(
+            f"{content.get('period_label', report.period)}  第{report.version}版",
+            align="center",
+            rule="red",
+        ),
+        Line(
+            f"{content.get('center', '')}  生成时间：{_generated(content)}", align="right", size=12
+        ),
+    ]
+    for section in content.get("sections", []):
+        blocks.extend(_section(section))
+    return Paper(
+        title=f"{content.get('title', report)} {report.period}",
+        blocks=tuple(blocks),
+        size=14,
+        indent=28,
+    )
+
+
+def render_report_docx(report: Report) -> bytes:
+    return docx_bytes(report_paper(report))
+
+
+def document_filename(report: Report) -> str:
+    return f"{report.get_kind_display()}-{report.period}-第{report.version}版.docx"

@@ -1,0 +1,54 @@
+"""The 日报 in the browser: a dispatcher opens 研判报告 from the navigation, generates
+yesterday's report, watches its progress until it shows, follows a figure to its list, sends
+it to a township and downloads the Word file.
+
+Run with `pytest -m browser`. Screenshots land in test-artifacts/ (git-ignored).
+"""
+
+from io import BytesIO
+
+import pytest
+from docx import Document
+
+from zhili.reports.models import Report
+from zhili.reports.services import report_generate
+from zhili.web.tests.conftest import ARTIFACTS, BROWSER, login
+
+pytestmark = [*BROWSER, pytest.mark.any_day]
+
+
+def test_the_daily_report_in_the_browser(live_server, staff, day_data, tree, page, tmp_path):
+    ARTIFACTS.mkdir(exist_ok=True)
+    base = live_server.url
+    login(page, base, "dispatcher")
+    page.click("text=研判报告")
+    page.wait_for_url("**/reports/")
+    assert page.input_value("input[name=day]") == f"{day_data.day:%Y-%m-%d}"
+    page.click("[data-testid=generate]")
+    page.wait_for_url("**/reports/*/")
+    assert page.get_attribute("[data-testid=report-status]", "data-state") == "queued"
+    report = Report.objects.get()
+    report_generate(report.pk)  # what the worker does; the page polls, then shows it
+    page.wait_for_selector("[data-testid=section-totals]")
+    page.screenshot(path=str(ARTIFACTS / "reports-daily.png"), full_page=True)
+    totals = page.inner_text("[data-testid=section-totals]")
+    assert "社情民意" in totals and "合计" in totals
+
+    # The 合计 of the channels opens the case list of the day: six cases.
+    page.click("[data-testid=section-totals] tr:has-text('合计') a.report-figure")
+    page.wait_for_url("**/cases/?*")
+    assert page.locator("[data-testid^=list-row-]").count() == 6
+    page.go_back()
+
+    page.check(f"input[name=units][value='{tree.t1.code}']")
+    page.click("[data-testid=deliver]")
+    page.wait_for_selector(f"[data-testid=delivery-{tree.t1.code}]")
+    assert "未读" in page.inner_text(f"[data-testid=delivery-{tree.t1.code}]")
+
+    with page.expect_download() as download:
+        page.click("[data-testid=download-docx]")
+    target = tmp_path / "daily.docx"
+    download.value.save_as(target)
+    document = Document(BytesIO(target.read_bytes()))
+    assert len(document.tables) == 9
+    assert document.tables[0].rows[-1].cells[-1].text == "6"

@@ -1,0 +1,145 @@
+"""The 日报: generated from the data, every figure reconciling with the list its link opens."""
+
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+from django.test import Client
+
+from zhili.reports.models import Report, ReportState
+from zhili.reports.sections import SECTIONS, Builder, Section
+from zhili.reports.services import report_generate, report_request
+
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def generate(actor: Any, day: Any) -> Report:
+    report = report_request(actor=actor, kind="daily", period=f"{day:%Y-%m-%d}")
+    return report_generate(report.pk)
+
+
+def figures(content: dict[str, Any]) -> list[tuple[str, list[Any], dict[str, Any]]]:
+    """Every figure of the report: (section key, its row, the figure)."""
+    found = []
+    for section in content["sections"]:
+        for table in section["tables"]:
+            for row in table["rows"]:
+                found += [(section["key"], row, c) for c in row if isinstance(c, dict) and "n" in c]
+    return found
+
+
+def rows_at(client: Client, url: str) -> int:
+    """How many rows the list at `url` holds (every list here fits on one page)."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    context = response.context
+    if "kept" in context:
+        return len(context["rows"])
+    page = context["page"]
+    if hasattr(page, "paginator"):
+        return page.paginator.count
+    assert page.next_cursor is None, url
+    return len(page.items)
+
+
+def table(content: dict[str, Any], key: str, title: str) -> dict[str, int]:
+    section = next(s for s in content["sections"] if s["key"] == key)
+    found = next(t for t in section["tables"] if title in t["title"])
+    return {row[-2] if len(row) > 2 else row[0]: row[-1]["n"] for row in found["rows"]}
+
+
+def test_the_daily_report_counts_the_day(day_data, staff):
+    report = generate(staff.dispatcher, day_data.day)
+    assert report.state == ReportState.DONE and report.progress == 100
+    content = report.content
+    assert [s["title"] for s in content["sections"]] == [
+        "一、总体情况",
+        "二、新增预警",
+        "三、红黄牌",
+        "四、超期未办结",
+        "五、重点人员走访",
+        "六、在办督办",
+    ]
+    levels = table(content, "warnings", "按预警等级")
+    assert (levels["黄色预警"], levels["橙色预警"], levels["合计"]) == (1, 1, 2)
+    kinds = table(content, "warnings", "按预警类型")
+    assert (kinds["同一人反复诉求"], kinds["同一网格同类事项聚集"]) == (1, 1)
+    channels = table(content, "totals", "按来源渠道")
+    assert channels == {
+        "12345热线": 2,
+        "群众网上/APP": 1,
+        "Open311接口": 1,
+        "110/120/119联动": 1,
+        "数字城管": 1,
+        "合计": 6,
+    }
+    five = table(content, "totals", "五情")
+    assert five["12345热线、网格员上报、群众网上/APP、Open311"] == 4
+    assert five["110/120/119联动"] == 1
+    assert five["网格巡查（次）"] == 1
+    assert five["发现房屋安全隐患（处）"] == 1
+    assert five["信访事项（件）"] == 0
+    assert table(content, "cards", "当日亮牌") == {"红牌（已超期）": 1, "黄牌（临近时限）": 1}
+    assert table(content, "overdue", "超期未办结")["合计"] == 2
+    assert table(content, "visits", "走访") == {"逾期未走访": 1, "次日应走访": 1}
+    assert "张三丰" not in str(content)  # names masked: 张**
+
+
+def test_every_figure_counts_what_its_link_lists(day_data, staff):
+    report = generate(staff.dispatcher, day_data.day)
+    client = client_for(staff.dispatcher)
+    found = figures(report.content)
+    assert len(found) >= 15
+    for key, row, figure in found:
+        assert rows_at(client, figure["url"]) == figure["n"], (key, row)
+
+
+def test_a_regenerated_period_keeps_its_earlier_version(day_data, staff, register):
+    first = generate(staff.dispatcher, day_data.day)
+    case = register(channel="web")
+    from zhili.reports.tests.data import _place, at
+
+    _place(case, registered_at=at(day_data.day, 18))
+    second = generate(staff.leader, day_data.day)
+    assert (first.version, second.version) == (1, 2)
+    first.refresh_from_db()
+    assert table(first.content, "totals", "按来源渠道")["合计"] == 6
+    assert table(second.content, "totals", "按来源渠道")["合计"] == 7
+
+
+def test_the_records_page_is_the_generation_time_list(day_data, staff):
+    report = generate(staff.dispatcher, day_data.day)
+    kept = report.content["records"]["cards-red"]
+    assert kept["n"] == 1 and kept["rows"][0][0]["text"] == day_data.red.case_no
+    page = client_for(staff.dispatcher).get(
+        urlparse(f"/reports/{report.pk}/records/cards-red/").path
+    )
+    assert day_data.red.case_no in page.content.decode()
+    assert (
+        client_for(staff.dispatcher).get(f"/reports/{report.pk}/records/nothing/").status_code
+        == 404
+    )
+
+
+def test_a_failing_section_fails_the_report_and_says_so(day_data, staff):
+    def broken(builder: Builder) -> dict[str, Any]:
+        raise RuntimeError("the register is away")
+
+    SECTIONS.register("broken", Section("坏的一节", 25, broken))
+    report = report_request(actor=staff.dispatcher, kind="daily", period=f"{day_data.day:%Y-%m-%d}")
+    try:
+        with pytest.raises(RuntimeError):
+            report_generate(report.pk)
+    finally:
+        SECTIONS._entries.pop("broken")
+    report.refresh_from_db()
+    assert report.state == ReportState.FAILED and "生成失败" in report.message
+    page = client_for(staff.dispatcher).get(f"/reports/{report.pk}/").content.decode()
+    assert "生成失败" in page and "下载Word" not in page
+    assert report_generate(report.pk).state == ReportState.FAILED  # runs once

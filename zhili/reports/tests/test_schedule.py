@@ -1,0 +1,38 @@
+"""The scheduler's 日报: from 07:30 local time, the day before's, once."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from config import schedule
+from zhili.reports.models import Report
+from zhili.reports.services import daily_due
+from zhili.reports.tests.data import at
+
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
+
+
+def test_the_job_is_scheduled():
+    jobs = {name: path for name, _every, path in schedule.PERIODIC_JOBS}
+    assert jobs["reports.daily"] == "zhili.reports.tasks.generate_daily_report"
+
+
+def test_the_daily_report_is_made_at_half_past_seven_for_the_day_before(day_data, staff):
+    today = day_data.day + timedelta(days=1)
+    with time_machine.travel(at(today, 7, 29), tick=False):
+        assert daily_due() is None
+    with time_machine.travel(at(today, 7, 31), tick=False):
+        report = daily_due()
+        assert report is not None
+        assert (report.period, report.state, report.scheduled) == (
+            f"{day_data.day:%Y-%m-%d}",
+            "done",
+            True,
+        )
+        assert report.requested_by is None
+        assert daily_due() is None  # the next tick finds it made
+    # A manual version before or after does not stop or repeat the scheduled one.
+    assert Report.objects.filter(period=report.period).count() == 1
+    with time_machine.travel(at(today, 23, 0), tick=False):
+        assert daily_due() is None
