@@ -116,9 +116,8 @@ def expected_counts(
     window = np.zeros(days, dtype=bool)
     window[scan - BASELINE_DAYS : scan] = True
     window &= used
-    shape = counts.shape[:2]
-    if not window.any():
-        return np.zeros(shape)
+    if not window.any() or not counts[:, :, window].any():
+        return np.zeros(counts.shape[:2])
     by_category = counts.sum(axis=0, dtype=np.float64)  # [categories, days]
     week = weekday_factors(by_category.sum(axis=0), scan, used)
     lag = np.arange(days, dtype=np.float64) - scan
