@@ -37,6 +37,7 @@ MODULES = {
     "bench.intercom": True,  # uvicorn, Janus AudioBridge and two chromium pages
     "bench.screen": True,
     "bench.registers": True,
+    "bench.surges": True,  # early warning's rule (e): the daily scan at 1M cases
 }
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 POSTGRES_URL = os.environ.get(

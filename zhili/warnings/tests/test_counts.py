@@ -90,3 +90,24 @@ def test_the_matrix_feeds_the_scan(cases: Tree, catalog: Tree, register: Any) ->
     [surge] = detect_surges(counts)
     assert (villages[surge.village], categories[surge.category]) == (cases.v11.pk, catalog.noise.pk)
     assert surge.observed == 8
+
+
+def test_days_across_a_daylight_saving_change(
+    register: Any,  # noqa: F811
+    catalog: Tree,  # noqa: F811
+    tree: Tree,
+    settings: Any,
+) -> None:
+    """A zone whose offset changes inside the days read (Berlin, 25 October 2026: UTC+2, then
+    UTC+1) still gets its local days (Django's TruncDate, not a fixed shift)."""
+    settings.TIME_ZONE = "Europe/Berlin"
+    berlin = ZoneInfo("Europe/Berlin")
+    for moment in (
+        datetime(2026, 10, 24, 23, 30, tzinfo=berlin),  # 21:30 UTC
+        datetime(2026, 10, 25, 0, 30, tzinfo=berlin),  # 22:30 UTC on the 24th
+        datetime(2026, 10, 25, 23, 30, tzinfo=berlin),  # 22:30 UTC
+    ):
+        made = register()
+        Case.objects.filter(pk=made.pk).update(registered_at=moment)
+    counts, _villages, _categories = case_counts(date(2026, 10, 25), history_days=2)
+    assert counts[0, 0].tolist() == [1, 2]
