@@ -83,7 +83,9 @@ def detect_surges(
     `day_index`; `exclude` an optional boolean per day (days not to learn from)."""
     expected = expected_counts(counts, day_index, exclude=exclude)
     observed = np.asarray(counts)[:, :, day_index].astype(np.int64)
-    p_values = stats.poisson.sf(observed - 1, expected)
+    # A cell with no expectation at all (no case in the whole baseline) has no basis to
+    # surge against: p = 1 (the model's floor keeps every other cell's above 0).
+    p_values = np.where(expected > 0, stats.poisson.sf(observed - 1, expected), 1.0)
     flagged = benjamini_hochberg(p_values.ravel(), alpha).reshape(p_values.shape)
     flagged &= observed >= min_count
     villages, categories = np.nonzero(flagged)

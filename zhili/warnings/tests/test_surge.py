@@ -88,6 +88,13 @@ def test_poisson_tail_by_hand() -> None:
     assert detect_surges(counts, min_count=8) == []
 
 
+def test_no_baseline_no_warning() -> None:
+    """The platform's first days: nothing to compare with, so nothing surges."""
+    counts = np.zeros((3, 2, 29), dtype=np.int64)
+    counts[0, 0, -1] = 9
+    assert detect_surges(counts) == []
+
+
 def test_benjamini_hochberg_by_hand() -> None:
     # m = 5: thresholds 0.01, 0.02, 0.03, 0.04, 0.05; the largest p under its own is 0.03 (3rd).
     p = np.array([0.03, 0.001, 0.5, 0.045, 0.02])
