@@ -38,6 +38,7 @@ MODULES = {
     "bench.screen": True,
     "bench.registers": True,
     "bench.reports": True,
+    "bench.surges": True,  # early warning's rule (e): the daily scan at 1M cases
 }
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 POSTGRES_URL = os.environ.get(

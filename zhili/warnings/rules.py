@@ -10,6 +10,8 @@ turns findings into warnings, once per subject.
   same category with ≥ `threshold` cases within `hours`.
 - **group (c):** a group-incident precursor within `hours`: a petition of ≥ `people` people,
   or a case whose title or text names one of `keywords`.
+- **surge (e):** yesterday's count of a village × category far above its baseline of the 28
+  days before, adjusted for the weekday and the season (`zhili.warnings.surge`).
 - **recurrence (d):** a case within `hours` at the same address and of the same category as a
   case closed less than `days` before it (假性整改: the problem came back).
 
@@ -22,13 +24,20 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import numpy as np
 from django.db.models import Count, Q
+from django.utils import timezone
 
-from zhili.cases.models import Case
+from zhili.cases.models import Case, Category
+from zhili.core.dates import period_bounds
 from zhili.core.errors import InvalidInput
 from zhili.core.personal import mask_id_number, mask_phone
+from zhili.core.workcal import is_workday
+from zhili.orgs.models import Organization
 from zhili.petitions.models import Petition, PetitionParty
+from zhili.warnings.counts import case_counts
 from zhili.warnings.models import RuleKind, SourceKind, WarningRule
+from zhili.warnings.surge import detect_surges
 
 DEFAULT_KEYWORDS = ["讨薪", "欠薪", "集体", "堵路", "拉横幅", "征地拆迁", "群体", "上访", "聚集"]
 
@@ -379,9 +388,53 @@ def _recurrence(
     )
 
 
+# --- (e) a village's category well above its seasonal baseline -------------------------------
+
+
+def surge_findings(rule: WarningRule, now: datetime) -> list[Finding]:
+    """Yesterday (the last whole local day) per village × category against the 28 days
+    before it, by `zhili.warnings.surge.detect_surges`; statutory holidays left out of the
+    baseline. A surge's subject names its day: each day's surge is raised once."""
+    day = timezone.localdate(now) - timedelta(days=1)
+    counts, village_ids, category_ids = case_counts(day)
+    if not village_ids:
+        return []
+    days = [day - timedelta(days=counts.shape[2] - 1 - k) for k in range(counts.shape[2])]
+    holidays = np.array([d.weekday() < 5 and not is_workday(d) for d in days])
+    surges = detect_surges(counts, min_count=_param(rule, "min_count"), exclude=holidays)
+    if not surges:
+        return []
+    villages = Organization.objects.in_bulk([village_ids[s.village] for s in surges])
+    categories = Category.objects.in_bulk([category_ids[s.category] for s in surges])
+    start, end = period_bounds(day, day)
+    findings = []
+    for surge in surges:
+        village = villages[village_ids[surge.village]]
+        category = categories[category_ids[surge.category]]
+        cases = Case.objects.filter(
+            village=village, category=category, registered_at__gte=start, registered_at__lt=end
+        )
+        findings.append(
+            Finding(
+                subject=f"village:{village.pk}:cat:{category.pk}:day:{day.isoformat()}",
+                title=f"{village.name}“{category.name}”类事项异常增多",
+                summary=(
+                    f"{village.name} {day:%m月%d日} 发生“{category.name}”类事项 {surge.observed} 件，"
+                    f"按前28天同期水平（已扣除星期和季节因素）预计约 {surge.expected:.1f} 件，"
+                    f"显著偏高（P={surge.p_value:.1e}），请排查是否有共同原因。"
+                ),
+                window_start=start - timedelta(days=28),
+                window_end=end,
+                sources=_distinct(_case_source(row) for row in cases.values(*CASE_FIELDS)),
+            )
+        )
+    return findings
+
+
 EVALUATORS: dict[str, Callable[[WarningRule, datetime], list[Finding]]] = {
     RuleKind.REPEAT: repeat_findings,
     RuleKind.CLUSTER: cluster_findings,
     RuleKind.GROUP: group_findings,
     RuleKind.RECURRENCE: recurrence_findings,
+    RuleKind.SURGE: surge_findings,
 }

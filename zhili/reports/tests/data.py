@@ -115,6 +115,7 @@ def day_data(staff: Tree, tree: Tree, register: Any, catalog: Tree) -> Tree:
     )
     # The warning rules' scan of the evening: the caller of every case above (one phone) and
     # the noise cases of grid g111 raise a yellow and an orange warning on the day.
-    importlib.import_module("zhili.warnings.migrations.0002_default_rules").create(apps, None)
+    for migration in ("0002_default_rules", "0003_surge_rule"):
+        importlib.import_module(f"zhili.warnings.migrations.{migration}").create(apps, None)
     warnings_scan(now=at(day, 20))
     return Tree(day=day, cases=cases, red=red, yellow=yellow, patrol=patrol, house=house)

@@ -18,7 +18,8 @@ from zhili.petitions.tests.conftest import registration
 def default_rules(db: Any) -> None:
     """The rules migration 0002 installs, installed again by its own function: a
     transactional test (a browser's) empties every table after it, migrated rows included."""
-    importlib.import_module("zhili.warnings.migrations.0002_default_rules").create(apps, None)
+    for migration in ("0002_default_rules", "0003_surge_rule"):
+        importlib.import_module(f"zhili.warnings.migrations.{migration}").create(apps, None)
 
 
 @pytest.fixture

@@ -130,7 +130,7 @@ def test_rules_a_to_d_reach_precision_and_recall_one(
         recall = len(hits) / len(wanted)
         assert (kind, precision, recall) == (kind, 1.0, 1.0), (found[kind], wanted)
     assert result.issued == sum(len(s) for s in expected.values())
-    assert result.rules == 4
+    assert result.rules == 5  # (a)-(d) and the surge rule (e), which finds nothing here
 
 
 def test_a_warning_names_its_records_and_masks_the_person(case_at: Any, petition_at: Any) -> None:
@@ -202,3 +202,24 @@ def test_a_rule_threshold_is_read_from_its_settings(case_at: Any) -> None:
     rule.save()
     _phones(case_at, "13900000002", 10, 20)
     assert warnings_scan().issued == 1
+
+
+def test_rule_e_raises_a_village_surge_once_with_its_cases(case_at: Any, catalog: Any) -> None:
+    """甲二村 (grid g121) has a lamp case every other day for four weeks, then 7 yesterday."""
+    yesterday = timezone.localtime().replace(hour=10) - timedelta(days=1)
+    hours_ago = (timezone.now() - yesterday).total_seconds() / 3600
+    for day in range(2, 30, 2):
+        case_at(
+            hours_ago + 24 * day, category=catalog.lamp, reporter_phone=f"1388{day:07d}", **G121
+        )
+    surge = [
+        case_at(hours_ago + i / 10, category=catalog.lamp, reporter_phone=f"1389{i:07d}", **G121)
+        for i in range(7)
+    ]
+    WarningRule.objects.exclude(kind=RuleKind.SURGE).update(enabled=False)
+    assert warnings_scan().issued == 1
+    warning = Warning.objects.get()
+    assert warning.title == "甲二村“路灯损坏”类事项异常增多"
+    assert set(warning.sources.values_list("number", flat=True)) == {c.case_no for c in surge}
+    assert warning.unit.name == "甲镇综治中心"
+    assert warnings_scan().issued == 0  # the day's surge is raised once
