@@ -61,6 +61,17 @@ def full_clean(instance: Any, *, exclude: list[str] | None = None) -> None:
         raise InvalidInput("；".join(messages), field=label) from exc
 
 
+def required_text(value: str | None, *, field: str, label: str, limit: int = 2000) -> str:
+    """A service's required free text, stripped: missing or longer than `limit` is a 422
+    naming `field` ("请填写{label}", "{label}不能超过{limit}字")."""
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput(f"请填写{label}", field=field)
+    if len(text) > limit:
+        raise InvalidInput(f"{label}不能超过{limit}字", field=field)
+    return text
+
+
 class Unavailable(DomainError):
     """A service the request needs is not running (e.g. the media gateway): try again later."""
 

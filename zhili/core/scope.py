@@ -41,6 +41,22 @@ class Scope:
     def covers_path(self, path: str) -> bool:
         return self.everything or any(path.startswith(p) for p in self.prefixes)
 
+    def any_q(self, *path_fields: str) -> Q:
+        """Rows any of whose `path_fields` lies in the scope (a dossier seen from its units:
+        the handling unit's subtree, the registering center's ...)."""
+        if self.everything:
+            return Q()
+        if not self.prefixes:
+            return Q(pk__in=[])
+        q = Q(pk__in=[])
+        for field in path_fields:
+            q |= self.q(field)
+        return q
+
+    def covers_any(self, *paths: str) -> bool:
+        """`any_q` for one row: whether any of its `paths` lies in the scope."""
+        return any(self.covers_path(p) for p in paths if p)
+
 
 NOTHING = Scope()
 EVERYTHING = Scope(everything=True)
@@ -78,6 +94,14 @@ def can(user: Any, action: str) -> bool:
     if user.is_superuser and action not in ROLE_ONLY:
         return True
     return any(action in PERMISSIONS.get(role, ()) for role in role_codes(user))
+
+
+def seen_q(user: Any, action: str, *path_fields: str) -> Q:
+    """The rows of a dossier a user sees: none without `action`, else those any of whose
+    `path_fields` lies in the user's scope (`Scope.any_q`)."""
+    if not can(user, action):
+        return Q(pk__in=[])
+    return scope_for(user).any_q(*path_fields)
 
 
 def require(user: Any, action: str) -> None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from zhili.core.dates import period_bounds
 from zhili.core.roles import Action
-from zhili.core.scope import can, scope_for
+from zhili.core.scope import seen_q
 from zhili.core.selecting import filter_given, one_or_not_found
 from zhili.core.types import Actor
 from zhili.warnings.models import (
@@ -27,14 +27,7 @@ from zhili.warnings.models import (
 
 
 def warning_scope(user: Actor) -> Q:
-    if not can(user, Action.WARNINGS_VIEW):
-        return Q(pk__in=[])
-    scope = scope_for(user)
-    if scope.everything:
-        return Q()
-    if not scope.prefixes:
-        return Q(pk__in=[])
-    return scope.q("unit_path") | scope.q("center_path")
+    return seen_q(user, Action.WARNINGS_VIEW, "unit_path", "center_path")
 
 
 @dataclass(frozen=True)

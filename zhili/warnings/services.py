@@ -19,7 +19,7 @@ from zhili.core.audit import audit
 from zhili.core.counters import take_next
 from zhili.core.dossier import action_of, apply_transition, check_action, record_history
 from zhili.core.dossier import actions_for as kernel_actions_for
-from zhili.core.errors import Forbidden, InvalidInput
+from zhili.core.errors import Forbidden, InvalidInput, required_text
 from zhili.core.events import emit
 from zhili.core.models import Series
 from zhili.core.roles import Action
@@ -237,15 +237,6 @@ def _who(actor: Actor) -> SystemActor:
     return actor if getattr(actor, "pk", None) else None
 
 
-def _text(value: str | None, field: str, label: str, limit: int) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise InvalidInput(f"请填写{label}", field=field)
-    if len(text) > limit:
-        raise InvalidInput(f"{label}不能超过{limit}字", field=field)
-    return text
-
-
 def _apply(
     warning: Warning,
     transition: Transition,
@@ -268,7 +259,7 @@ def warning_sign(*, actor: Actor, warning: Warning) -> Warning:
 def warning_answer(*, actor: Actor, warning: Warning, answer: str) -> Warning:
     """The unit answers what it found and did (研判处置情况)."""
     transition = check_transition(actor, warning, "answer")
-    answer = _text(answer, "answer", "研判处置情况", 2000)
+    answer = required_text(answer, field="answer", label="研判处置情况")
     changes: dict[str, object] = {
         "answer": answer,
         "answered_by": _who(actor),
@@ -294,7 +285,7 @@ def warning_close(*, actor: Actor, warning: Warning, note: str = "") -> Warning:
 def warning_reject(*, actor: Actor, warning: Warning, reason: str) -> Warning:
     """The center sends the answer back: the unit goes on handling and answers again."""
     transition = check_transition(actor, warning, "reject")
-    reason = _text(reason, "reason", "退回理由", 500)
+    reason = required_text(reason, field="reason", label="退回理由", limit=500)
     return _apply(warning, transition, actor, {"close_note": reason}, reason)
 
 

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,6 +19,7 @@ from zhili.core.errors import DomainError, NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import can
 from zhili.core.selecting import filters_from
+from zhili.core.tabs import state_tabs
 from zhili.core.types import Actor
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
@@ -43,26 +43,6 @@ def get_warning_or_404(user: Actor, number: str) -> Warning:
         return selectors.warning_get(user=user, number=number)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-
-
-def _query(request: StaffRequest, *drop: str) -> str:
-    query = request.GET.copy()
-    for key in ("page", *drop):
-        query.pop(key, None)
-    return query.urlencode()
-
-
-def _tabs(request: StaffRequest, counts: dict[str, int]) -> list[dict[str, object]]:
-    base, rest = reverse("warnings:list"), _query(request, "state")
-    return [
-        {
-            "key": key,
-            "label": label,
-            "count": sum(counts.values()) if key == "all" else counts[key],
-            "url": f"{base}?state={key}{'&' + rest if rest else ''}",
-        }
-        for key, label in TABS
-    ]
 
 
 def _marked_late(warnings: list[Warning]) -> list[Warning]:
@@ -89,7 +69,7 @@ def warning_list(request: StaffRequest) -> HttpResponse:
     qs = selectors.warning_list(user=request.user, filters=filters)
     current = request.GET.get("state", "")
     current = current if current in TAB_KEYS else WarningState.ISSUED.value
-    tabs = _tabs(request, selectors.state_counts(qs))
+    tabs = state_tabs(request, "warnings:list", TABS, selectors.state_counts(qs))
     if current != "all":
         qs = qs.filter(state=current)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -53,8 +53,7 @@ def _visible(actor: Actor, warning: Warning) -> bool:
     """The selectors' `warning_scope`, for one row."""
     if not can(actor, Action.WARNINGS_VIEW):
         return False
-    scope = scope_for(actor)
-    return scope.covers_path(warning.unit_path) or scope.covers_path(warning.center_path)
+    return scope_for(actor).covers_any(warning.unit_path, warning.center_path)
 
 
 def _in_unit(actor: Actor, warning: Warning) -> bool:
