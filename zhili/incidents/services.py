@@ -397,12 +397,7 @@ def dispatch_answer(
     sent = _answerable(actor, dispatch_id)
     _check_answer(sent, answer, lat, lng)
     now = timezone.now()
-    lat = lat if lat is not None else sent.force.lat
-    lng = lng if lng is not None else sent.force.lng
-    setattr(sent, f"{answer}_at", now)
-    setattr(sent, f"{answer}_lat", lat)
-    setattr(sent, f"{answer}_lng", lng)
-    sent.save()
+    lat, lng = _stamp(sent, answer, now, lat, lng)
     _set_status(actor, sent.force, answer)
     label = Answer(answer).label
     record_history(
@@ -421,6 +416,20 @@ def dispatch_answer(
     )
     _push_force_step(sent.incident, sent, answer, f"力量{label}")
     return sent
+
+
+def _stamp(
+    sent: Dispatch, answer: str, now: datetime, lat: float | None, lng: float | None
+) -> tuple[float | None, float | None]:
+    """The answer's moment and place on the dispatch (without a place from the handheld, the
+    force's last known one); that place."""
+    lat = lat if lat is not None else sent.force.lat
+    lng = lng if lng is not None else sent.force.lng
+    setattr(sent, f"{answer}_at", now)
+    setattr(sent, f"{answer}_lat", lat)
+    setattr(sent, f"{answer}_lng", lng)
+    sent.save()
+    return lat, lng
 
 
 def _answerable(actor: Actor, dispatch_id: int) -> Dispatch:

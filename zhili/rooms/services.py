@@ -88,7 +88,15 @@ def room_schedule(
         host=host,
     )
     invitations = _seat_all(room, host, staff, outsiders)
-    note = f"预约 {timezone.localtime(starts_at):%Y-%m-%d %H:%M}"
+    _record_schedule(actor, room, subject, staff, len(outsiders))
+    return Scheduled(room, invitations)
+
+
+def _record_schedule(
+    actor: Actor, room: Room, subject: str, staff: list[Actor], outsiders: int
+) -> None:
+    """The room's first history row and the audit of who was invited."""
+    note = f"预约 {timezone.localtime(room.starts_at):%Y-%m-%d %H:%M}"
     record_history(
         KIND, room, "schedule", from_state="", to_state=room.state, actor=actor, note=note
     )
@@ -96,13 +104,12 @@ def room_schedule(
         actor,
         "rooms.room.schedule",
         room,
-        purpose=purpose,
+        purpose=room.purpose,
         subject=subject,
-        host=host.pk,
+        host=room.host_id,
         staff=[u.pk for u in staff],
-        outsiders=len(outsiders),
+        outsiders=outsiders,
     )
-    return Scheduled(room, invitations)
 
 
 def _start(starts_at: datetime | None) -> datetime:
