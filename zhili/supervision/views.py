@@ -9,12 +9,11 @@ answered with the detail's body; a DomainError comes back beside its field as a 
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, TypedDict
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,8 +24,8 @@ from zhili.cases import selectors as case_selectors
 from zhili.core.dossier import timeline
 from zhili.core.dossier import views as dossier_views
 from zhili.core.dossier.views import DossierPages
-from zhili.core.errors import DomainError, NotFound
-from zhili.core.pages import paper_page
+from zhili.core.errors import DomainError
+from zhili.core.pages import DOCX, attachment, or_404, paper_page
 from zhili.core.roles import Action
 from zhili.core.types import Actor
 from zhili.core.xlsx import XLSX
@@ -41,7 +40,6 @@ from zhili.supervision.forms import ACTION_FORMS, OrderFilterForm
 from zhili.supervision.models import OrderState, SupervisionOrder
 
 PAGE_SIZE = 20
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # The list's tabs: (key, label); a key is an order state, or "all".
 TABS = [
@@ -54,10 +52,7 @@ TAB_KEYS = {key for key, _label in TABS}
 
 
 def get_order_or_404(user: Actor, number: str) -> SupervisionOrder:
-    try:
-        return selectors.order_get(user=user, number=number)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return or_404(selectors.order_get, user=user, number=number)
 
 
 def answer_late(order: SupervisionOrder, now: datetime | None = None) -> str:
@@ -221,12 +216,8 @@ order_detail, order_action = dossier_views.page_views(PAGES, requires(Action.SUP
 def order_document(request: StaffRequest, number: str) -> HttpResponse:
     """The Word notice (督办通知单) of an order in the user's scope."""
     order = get_order_or_404(request.user, number)
-    response = HttpResponse(render_order_docx(order), content_type=DOCX)
     name = document_filename(order)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{order.number}.docx\"; filename*=UTF-8''{quote(name)}"
-    )
-    return response
+    return attachment(render_order_docx(order), DOCX, f"{order.number}.docx", name)
 
 
 @requires(Action.SUPERVISION_VIEW)
