@@ -13,8 +13,10 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadedfile import UploadedFile
 from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.module_loading import import_string
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import django_auth
 from pydantic import BaseModel
 
@@ -34,11 +36,13 @@ COMMON_ERRORS = {
 
 
 class ZhiliAPI(NinjaAPI):
-    def get_openapi_schema(self, **kwargs: Any) -> Any:
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, object] | None = None
+    ) -> OpenAPISchema:
         """Ninja's document, with `COMMON_ERRORS` declared on every operation they apply to
         (routers declare the others, such as 403 and 409), so that clients and the fuzzer
         (zhili/core/tests/test_fuzz_api.py) know every status an operation answers with."""
-        schema = super().get_openapi_schema(**kwargs)
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         from zhili.orgs.api import ErrorOut
 
         components = schema.setdefault("components", {}).setdefault("schemas", {})
@@ -148,13 +152,13 @@ def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error(request, 404, "未找到该记录", "not_found")
 
 
-def nul_field(value: Any, name: str | None) -> str | None:
+def nul_field(value: object, name: str | None) -> str | None:
     """The name of the first input holding a NUL character (PostgreSQL text cannot store one),
     looking through schemas, lists and dicts; ``""`` when it is `value` itself, unnamed."""
     if isinstance(value, str):
         return (name or "") if "\x00" in value else None
     if isinstance(value, BaseModel):
-        items: Iterable[tuple[Any, Any]] = (
+        items: Iterable[tuple[object, object]] = (
             (k, getattr(value, k)) for k in type(value).model_fields
         )
     elif isinstance(value, dict):
@@ -173,13 +177,13 @@ def nul_field(value: Any, name: str | None) -> str | None:
     return None
 
 
-def refuse_nul(view: Callable[..., Any]) -> Callable[..., Any]:
+def refuse_nul(view: Callable[..., object]) -> Callable[..., object]:
     """Every operation, once its input is validated: a NUL character anywhere in it is a 422
     naming the field (a body or query schema's own fields, as `field_name` does), not a 500
     from the database."""
 
     @wraps(view)
-    def guarded(request: HttpRequest, **values: Any) -> Any:
+    def guarded(request: HttpRequest, **values: object) -> object:
         for name, value in values.items():
             field = nul_field(value, None if isinstance(value, BaseModel) else name)
             if field is not None:
@@ -193,47 +197,35 @@ def refuse_nul(view: Callable[..., Any]) -> Callable[..., Any]:
 api.add_decorator(refuse_nul)
 
 
-def _mount() -> None:
-    from zhili.cases.api import cases_router
-    from zhili.cases.api_figures import figures_router
-    from zhili.forces.api import forces_router
-    from zhili.incidents.api import incidents_router
-    from zhili.integrations.api import router as integrations_router
-    from zhili.integrations.push_api import push_router
-    from zhili.intercom.api import intercom_router
-    from zhili.mediation.api import disputes_router
-    from zhili.orgs.api import auth_router, orgs_router
-    from zhili.petitions.api import petitions_router
-    from zhili.receptions.api import receptions_router
-    from zhili.registers.api import people_router
-    from zhili.registers.records_api import records_router
-    from zhili.reports.api import reports_router
-    from zhili.rooms.api import rooms_router
-    from zhili.screen.api import screen_router
-    from zhili.supervision.api import supervision_router
-    from zhili.video.api import cameras_router
-    from zhili.warnings.api import warnings_router
+# The apps' routers, mounted in this order (the OpenAPI's order of the tags). They are
+# imported once the NinjaAPI and its error format exist: their modules import this one.
+ROUTERS = (
+    "zhili.orgs.api.auth_router",
+    "zhili.orgs.api.orgs_router",
+    "zhili.cases.api.cases_router",
+    "zhili.cases.api_figures.figures_router",
+    "zhili.supervision.api.supervision_router",
+    "zhili.integrations.api.router",
+    "zhili.integrations.push_api.push_router",
+    "zhili.mediation.api.disputes_router",
+    "zhili.petitions.api.petitions_router",
+    "zhili.receptions.api.receptions_router",
+    "zhili.video.api.cameras_router",
+    "zhili.rooms.api.rooms_router",
+    "zhili.forces.api.forces_router",
+    "zhili.incidents.api.incidents_router",
+    "zhili.intercom.api.intercom_router",
+    "zhili.screen.api.screen_router",
+    "zhili.registers.api.people_router",
+    "zhili.registers.records_api.records_router",
+    "zhili.warnings.api.warnings_router",
+    "zhili.reports.api.reports_router",
+)
 
-    api.add_router("/", auth_router)
-    api.add_router("/", orgs_router)
-    api.add_router("/", cases_router)
-    api.add_router("/", figures_router)
-    api.add_router("/", supervision_router)
-    api.add_router("/", integrations_router)
-    api.add_router("/", push_router)
-    api.add_router("/", disputes_router)
-    api.add_router("/", petitions_router)
-    api.add_router("/", receptions_router)
-    api.add_router("/", cameras_router)
-    api.add_router("/", rooms_router)
-    api.add_router("/", forces_router)
-    api.add_router("/", incidents_router)
-    api.add_router("/", intercom_router)
-    api.add_router("/", screen_router)
-    api.add_router("/", people_router)
-    api.add_router("/", records_router)
-    api.add_router("/", warnings_router)
-    api.add_router("/", reports_router)
+
+def _mount() -> None:
+    for router in ROUTERS:
+        api.add_router("/", import_string(router))
 
 
 _mount()

@@ -9,7 +9,6 @@ Seeing is not acting: every write checks its own side (zhili.cases.services.comm
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.db import connection
 from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet
@@ -256,7 +255,7 @@ def keyset_page(qs: QuerySet[Case], *, cursor: str | None = None, size: int = 50
     return pages.keyset_page(qs, field="registered_at", cursor=cursor, size=size, rows_of=_rows_of)
 
 
-def _rows_of(qs: QuerySet[Case], page_ids: QuerySet[Case, Any]) -> QuerySet[Case]:
+def _rows_of(qs: QuerySet[Case], page_ids: QuerySet[Case, dict[str, object]]) -> QuerySet[Case]:
     """The rows of a page chosen by `page_ids` (a sliced, ordered subquery of `qs`), with
     `qs`'s related rows, in one statement (one snapshot).
 

@@ -1,7 +1,5 @@
 """The audit log: every state change and every view of personal data leaves a row."""
 
-from typing import Any
-
 from django.db import models, transaction
 
 from zhili.core.models import AuditLog
@@ -14,7 +12,7 @@ def target_label(target: models.Model) -> tuple[str, str]:
 
 
 def audit(
-    actor: SystemActor, action: str, target: models.Model | None = None, **extra: Any
+    actor: SystemActor, action: str, target: models.Model | None = None, **extra: object
 ) -> AuditLog:
     """Record `action` (a stable code such as ``orgs.user.create``) by `actor` on `target`.
 

@@ -9,8 +9,8 @@ reaches it, in the worker.
 import difflib
 import inspect
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import Any
 
+from django.apps import AppConfig
 from django.core.checks import CheckMessage, Error, register
 from django.utils.module_loading import import_string
 
@@ -21,7 +21,9 @@ REGISTRY = "config.event_handlers.EVENT_HANDLERS"
 
 
 @register("events")
-def event_handlers_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+def event_handlers_check(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
+) -> list[CheckMessage]:
     return check_event_registry(event_handlers.EVENT_HANDLERS)
 
 
@@ -70,7 +72,7 @@ def _path_error(name: str, path: str) -> Error | None:
     return None
 
 
-def _takes_event(handler: Callable[..., Any]) -> bool:
+def _takes_event(handler: Callable[..., object]) -> bool:
     try:
         inspect.signature(handler).bind(object(), event_id=0)
     except TypeError:

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import BaseValidator, MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from pydantic import AfterValidator, Field
@@ -107,7 +107,7 @@ Moment = Annotated[datetime, AfterValidator(_moment_ok)]
 Month = Annotated[str, Field(pattern=MONTH_PATTERN, max_length=7, description="月份 YYYY-MM")]
 
 
-def _bounds() -> list[Any]:
+def _bounds() -> list[BaseValidator]:
     return [
         MinValueValidator(FIRST_DAY, message=f"日期不能早于{FIRST_DAY:%Y-%m-%d}"),
         MaxValueValidator(LAST_DAY, message=f"日期不能晚于{LAST_DAY:%Y-%m-%d}"),
@@ -125,8 +125,8 @@ class DayField(forms.DateField):
 class MomentField(forms.DateTimeField):
     """A date and time of a page's form, within the range and the offsets."""
 
-    def clean(self, value: Any) -> Any:
-        moment = super().clean(value)
+    def clean(self, value: object) -> datetime | None:
+        moment: datetime | None = super().clean(value)
         if moment is not None:
             problem = moment_problem(moment)
             if problem:

@@ -1,8 +1,7 @@
 """Errors that services raise and the API and pages turn into clear 4xx answers."""
 
-from typing import Any
-
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 
 
 class DomainError(Exception):
@@ -47,7 +46,7 @@ class Conflict(DomainError):
     code = "conflict"
 
 
-def full_clean(instance: Any, *, exclude: list[str] | None = None) -> None:
+def full_clean(instance: models.Model, *, exclude: list[str] | None = None) -> None:
     """`instance.full_clean()`, raising `InvalidInput` naming the first field at fault, so a
     model validator's complaint reaches the user as a 422 rather than a 500."""
     try:

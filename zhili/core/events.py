@@ -7,7 +7,8 @@ in EVENT_TYPES, once: a second class with a name already taken is refused at imp
 """
 
 import dataclasses
-from typing import Any, ClassVar
+from collections.abc import Mapping
+from typing import ClassVar
 
 from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
@@ -22,7 +23,7 @@ EVENT_TYPES: dict[str, type["DomainEvent"]] = {}
 class DomainEvent:
     name: ClassVar[str]
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         if "name" in cls.__dict__:
             taken = EVENT_TYPES.get(cls.name)
@@ -30,7 +31,7 @@ class DomainEvent:
                 raise TypeError(f"event name {cls.name!r} is taken by {_where(taken)}")
             EVENT_TYPES[cls.name] = cls
 
-    def payload(self) -> dict[str, Any]:
+    def payload(self) -> dict[str, object]:
         return dataclasses.asdict(self)
 
 
@@ -51,7 +52,7 @@ def emit(event: DomainEvent) -> OutboxEvent:
     return insert_row(OutboxEvent(name=event.name, payload=event.payload()))
 
 
-def load(name: str, payload: dict[str, Any]) -> DomainEvent:
+def load(name: str, payload: Mapping[str, object]) -> DomainEvent:
     return EVENT_TYPES[name](**payload)
 
 

@@ -11,8 +11,7 @@ STRtree and the exact test.
 """
 
 import math
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import shapely
@@ -38,7 +37,7 @@ def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     return float(distances_m(lat1, lng1, lat2, lng2))
 
 
-def polygon_from_geojson(geometry: dict[str, Any]) -> shapely.Geometry:
+def polygon_from_geojson(geometry: Mapping[str, object]) -> shapely.Geometry:
     geom = shape(geometry)
     if geom.geom_type not in {"Polygon", "MultiPolygon"}:
         raise ValueError(f"expected a Polygon or MultiPolygon, got {geom.geom_type}")

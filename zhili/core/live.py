@@ -19,7 +19,6 @@ Redis cannot slow intake. Updates made meanwhile are not pushed; pages show them
 import asyncio
 import logging
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import BaseChannelLayer, get_channel_layer
@@ -59,7 +58,9 @@ def groups_for(*paths: str) -> list[str]:
     return [group_name(code) for code in codes]
 
 
-async def _send_all(layer: BaseChannelLayer, groups: list[str], payload: Mapping[str, Any]) -> None:
+async def _send_all(
+    layer: BaseChannelLayer, groups: list[str], payload: Mapping[str, object]
+) -> None:
     async def send() -> None:
         # The first failure ends the push: the next group would go to the same dead Redis.
         for group in groups:
@@ -68,11 +69,11 @@ async def _send_all(layer: BaseChannelLayer, groups: list[str], payload: Mapping
     await asyncio.wait_for(send(), PUSH_TIMEOUT)
 
 
-def _about(payload: Mapping[str, Any]) -> str:
+def _about(payload: Mapping[str, object]) -> str:
     return str(payload.get("case_no") or payload.get("number") or payload.get("type"))
 
 
-def push(groups: Iterable[str], payload: Mapping[str, Any]) -> None:
+def push(groups: Iterable[str], payload: Mapping[str, object]) -> None:
     """Send `payload` to `groups` now (callers in a transaction use `push_after_commit`)."""
     groups = list(groups)
     layer = get_channel_layer()
@@ -91,6 +92,6 @@ def push(groups: Iterable[str], payload: Mapping[str, Any]) -> None:
         layer_outage.succeeded()
 
 
-def push_after_commit(groups: Iterable[str], payload: Mapping[str, Any]) -> None:
+def push_after_commit(groups: Iterable[str], payload: Mapping[str, object]) -> None:
     groups = list(groups)
     transaction.on_commit(lambda: push(groups, payload))

@@ -14,6 +14,7 @@ Two shapes of an error, chosen by the request:
 
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
+from urllib.parse import quote
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -102,3 +103,15 @@ def tile_config() -> dict[str, str]:
         "tileAttribution": settings.ZHILI_MAP_TILE_ATTRIBUTION,
         "tileCrs": settings.ZHILI_MAP_TILE_CRS,
     }
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def attachment(body: bytes, content_type: str, ascii_name: str, name: str) -> HttpResponse:
+    """A download named `name` (`ascii_name` for the browsers that read no UTF-8 name)."""
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    )
+    return response

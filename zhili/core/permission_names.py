@@ -2,8 +2,6 @@
 and the admin's group and user pages list them by that name. After every migrate, each app's
 default permissions are named in Chinese instead: 添加事件工单, 修改…, 删除…, 查看…."""
 
-from typing import Any
-
 from django.apps import AppConfig
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
@@ -12,7 +10,7 @@ from django.utils import translation
 ACTIONS = {"add": "添加", "change": "修改", "delete": "删除", "view": "查看"}
 
 
-def name_permissions(sender: AppConfig, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
+def name_permissions(sender: AppConfig, using: str = DEFAULT_DB_ALIAS, **kwargs: object) -> None:
     """post_migrate, after django.contrib.auth has created the app's permissions."""
     from django.contrib.auth.models import Permission
 

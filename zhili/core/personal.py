@@ -6,7 +6,6 @@ writes an audit row (`personal_data_reveal`).
 
 import re
 from datetime import date
-from typing import Any
 
 from django.db import models, transaction
 
@@ -49,7 +48,7 @@ def validate_phone(value: str, *, field: str = "phone") -> str:
     return phone
 
 
-def mask_phone(value: Any) -> str:
+def mask_phone(value: object) -> str:
     """138****5678; short numbers keep only their first digit."""
     digits = str(value or "").strip()
     if len(digits) >= 7:
@@ -57,7 +56,7 @@ def mask_phone(value: Any) -> str:
     return digits[:1] + "*" * (len(digits) - 1) if digits else ""
 
 
-def mask_id_number(value: Any) -> str:
+def mask_id_number(value: object) -> str:
     """320722********1234: region code and last four kept, birth date hidden."""
     number = str(value or "").strip()
     if len(number) < 10:

@@ -18,7 +18,7 @@ times what running it does.
 
 from collections.abc import Iterable
 from functools import cache
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
@@ -153,7 +153,7 @@ def _find_sql(model: type[models.Model], vendor: str, names: tuple[str, ...]) ->
     return f"SELECT {pk} FROM {quote(meta.db_table)} WHERE {where} LIMIT 1", fields  # noqa: S608
 
 
-def find_pk(model: type[models.Model], **equal: Any) -> Any:
+def find_pk(model: type[models.Model], **equal: object) -> int | str | None:
     """The key of a row of `model` whose fields equal `equal` (any one of them), or None."""
     wrapper = connections[DEFAULT_DB_ALIAS]
     sql, fields = _find_sql(model, wrapper.vendor, tuple(equal))

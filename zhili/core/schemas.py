@@ -18,7 +18,7 @@ from pydantic import ValidationInfo, field_validator
 from zhili.core.text import clean_line, clean_text, is_line_field
 
 
-def takes_bool(annotation: Any) -> bool:
+def takes_bool(annotation: object) -> bool:
     """Whether a field annotated `annotation` may hold a boolean (bool, Any, or a union or
     annotation holding one)."""
     if annotation is bool or annotation is Any or annotation is object:
@@ -40,7 +40,7 @@ class Input(Schema):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _strict_and_clean(cls, value: Any, info: ValidationInfo) -> Any:
+    def _strict_and_clean(cls, value: object, info: ValidationInfo) -> object:
         name = info.field_name or ""
         if isinstance(value, bool):
             field = cls.model_fields.get(name)

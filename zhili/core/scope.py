@@ -8,13 +8,22 @@ answered exactly like a record that does not exist.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias, TypeGuard
 
 from django.db.models import Q, QuerySet
 
 from zhili.core import lookups  # noqa: F401  (registers path__under)
 from zhili.core.errors import Forbidden
 from zhili.core.roles import PERMISSIONS, ROLE_ONLY, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from zhili.orgs.models import User
+
+# Whoever a check is asked about: a signed-in user, a request's anonymous one, or nobody (the
+# platform's own steps).
+Someone: TypeAlias = "User | AnonymousUser | None"
 
 COUNTY_WIDE_KINDS = {"center", "subcenter", "office", "liaison_office"}
 
@@ -48,8 +57,9 @@ class Scope:
             return Q()
         if not self.prefixes:
             return Q(pk__in=[])
-        q = Q(pk__in=[])
-        for field in path_fields:
+        first, *rest = path_fields
+        q = self.q(first)
+        for field in rest:
             q |= self.q(field)
         return q
 
@@ -62,19 +72,24 @@ NOTHING = Scope()
 EVERYTHING = Scope(everything=True)
 
 
-def role_codes(user: Any) -> frozenset[str]:
+def signed_in(user: Someone) -> TypeGuard["User"]:
+    """Whether `user` is a signed-in account (a `User`: the anonymous one and nobody are not)."""
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def role_codes(user: Someone) -> frozenset[str]:
     """The user's role codes, read once per request object."""
-    if not getattr(user, "is_authenticated", False):
+    if not signed_in(user):
         return frozenset()
-    cached = getattr(user, "_role_codes", None)
+    cached: frozenset[str] | None = getattr(user, "_role_codes", None)
     if cached is None:
         cached = frozenset(user.groups.values_list("name", flat=True))
         user._role_codes = cached
     return cached
 
 
-def scope_for(user: Any) -> Scope:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def scope_for(user: Someone) -> Scope:
+    if not signed_in(user) or not user.is_active:
         return NOTHING
     if user.is_superuser or Role.COUNTY_LEADER in role_codes(user):
         return EVERYTHING
@@ -86,17 +101,17 @@ def scope_for(user: Any) -> Scope:
     return Scope(prefixes=(org.path,))
 
 
-def can(user: Any, action: str) -> bool:
+def can(user: Someone, action: str) -> bool:
     """Whether one of the user's roles holds `action`; a superuser holds every action but
     those reserved to roles (`ROLE_ONLY`)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not signed_in(user) or not user.is_active:
         return False
     if user.is_superuser and action not in ROLE_ONLY:
         return True
     return any(action in PERMISSIONS.get(role, ()) for role in role_codes(user))
 
 
-def seen_q(user: Any, action: str, *path_fields: str) -> Q:
+def seen_q(user: Someone, action: str, *path_fields: str) -> Q:
     """The rows of a dossier a user sees: none without `action`, else those any of whose
     `path_fields` lies in the user's scope (`Scope.any_q`)."""
     if not can(user, action):
@@ -104,6 +119,6 @@ def seen_q(user: Any, action: str, *path_fields: str) -> Q:
     return scope_for(user).any_q(*path_fields)
 
 
-def require(user: Any, action: str) -> None:
+def require(user: Someone, action: str) -> None:
     if not can(user, action):
         raise Forbidden("您没有执行此操作的权限", code="forbidden")

@@ -8,10 +8,9 @@ actor must belong to) is the app's own business, checked in its services.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from zhili.core.errors import Conflict, DomainError, Forbidden, NotFound
-from zhili.core.scope import role_codes
+from zhili.core.scope import Someone, role_codes
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ class TransitionTable:
         return [t for t in self.transitions.values() if state in t.sources and t.roles & roles]
 
 
-def actor_roles(actor: Any) -> set[str]:
+def actor_roles(actor: Someone) -> set[str]:
     """The actor's role codes; a superuser acts as an administrator."""
     return set(role_codes(actor)) | ({"admin"} if getattr(actor, "is_superuser", False) else set())
 

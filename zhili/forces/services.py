@@ -76,6 +76,16 @@ def positions_report(*, actor: Actor, points: Sequence[PositionIn]) -> Reported:
 def positions_store(*, force: Force, points: Sequence[PositionIn]) -> Reported:
     """Store `points` of `force`'s handheld, once per point id, and move the force to the
     latest. Callers: the handheld's own report, the demo's simulated handhelds."""
+    _check_batch(points)
+    points = _check_times(points, timezone.now())
+    fresh = _store_fresh(force, points)
+    if _move(force, fresh):
+        _push_position(force)
+    return Reported(force, len(fresh), len(points) - len(fresh))
+
+
+def _check_batch(points: Sequence[PositionIn]) -> None:
+    """A batch has points, not too many, each id once."""
     if not points:
         raise InvalidInput("没有定位点", field="points")
     if len(points) > MAX_POINTS_PER_BATCH:
@@ -83,7 +93,11 @@ def positions_store(*, force: Force, points: Sequence[PositionIn]) -> Reported:
     ids = [point.client_id for point in points]
     if len(set(ids)) != len(ids):
         raise InvalidInput("同一批次中定位点编号重复", field="points")
-    points = _check_times(points, timezone.now())
+
+
+def _store_fresh(force: Force, points: Sequence[PositionIn]) -> list[PositionIn]:
+    """Write the points whose ids the force has not sent before; those points."""
+    ids = [point.client_id for point in points]
     known = set(
         Position.objects.filter(force=force, client_id__in=ids).values_list("client_id", flat=True)
     )
@@ -102,20 +116,22 @@ def positions_store(*, force: Force, points: Sequence[PositionIn]) -> Reported:
         ],
         ignore_conflicts=True,  # a concurrent resend of the same batch
     )
-    if _move(force, fresh):
-        # The screens and desks of the force's units see it move (zhili/core/live.py).
-        push_after_commit(
-            groups_for(force.team.organization.path),
-            {
-                "type": "forces.position",
-                "code": force.code,
-                "lat": force.lat,
-                "lng": force.lng,
-                "at": force.position_at.isoformat() if force.position_at else None,
-                "status": force.status,
-            },
-        )
-    return Reported(force, len(fresh), len(points) - len(fresh))
+    return fresh
+
+
+def _push_position(force: Force) -> None:
+    """The screens and desks of the force's units see it move (zhili/core/live.py)."""
+    push_after_commit(
+        groups_for(force.team.organization.path),
+        {
+            "type": "forces.position",
+            "code": force.code,
+            "lat": force.lat,
+            "lng": force.lng,
+            "at": force.position_at.isoformat() if force.position_at else None,
+            "status": force.status,
+        },
+    )
 
 
 def _move(force: Force, points: Sequence[PositionIn]) -> bool:

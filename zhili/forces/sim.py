@@ -59,20 +59,9 @@ class Handhelds:
             .select_related("team__team_type", "team__organization")
         )
         for force in forces.exclude(pk__in=self.real):
-            walker = self.walkers.get(force.pk)
-            if (
-                walker is not None
-                and walker.last_sent
-                and force.position_at
-                and force.position_at > walker.last_sent
-            ):
-                self.real.add(force.pk)  # its own phone reports now
-                continue
+            walker = self._walker(force)
             if walker is None:
-                walker = self.walkers[force.pk] = Walker(
-                    home=(force.lat or 0.0, force.lng or 0.0),
-                    heading=self.rng.uniform(0, 2 * math.pi),
-                )
+                continue
             lat, lng = self._walk(walker, force, seconds)
             positions_store(
                 force=force,
@@ -81,6 +70,25 @@ class Handhelds:
             walker.last_sent = now
             moved += 1
         return moved
+
+    def _walker(self, force: Force) -> Walker | None:
+        """The force's walker, new at its place the first time; None once a real handheld
+        reports for it (a position later than the walker's last)."""
+        walker = self.walkers.get(force.pk)
+        if (
+            walker is not None
+            and walker.last_sent
+            and force.position_at
+            and force.position_at > walker.last_sent
+        ):
+            self.real.add(force.pk)  # its own phone reports now
+            return None
+        if walker is None:
+            walker = self.walkers[force.pk] = Walker(
+                home=(force.lat or 0.0, force.lng or 0.0),
+                heading=self.rng.uniform(0, 2 * math.pi),
+            )
+        return walker
 
     def _walk(self, walker: Walker, force: Force, seconds: float) -> tuple[float, float]:
         lat, lng = force.lat or walker.home[0], force.lng or walker.home[1]

@@ -5,13 +5,13 @@ timeline, and the handheld's answer to a dispatch. Endpoints hold no rules: read
 `selectors` (out of scope is 404), writes through `services`."""
 
 from datetime import datetime
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from zhili.core.dossier import actions_for
 from zhili.core.dossier import api as dossier_api
+from zhili.core.pages import DOCX, attachment
 from zhili.core.schemas import ERRORS, Input
 from zhili.incidents import selectors, services, workflow
 from zhili.incidents.documents import report_docx, report_filename
@@ -323,9 +323,6 @@ def incident_replay(request: StaffRequest, number: str) -> dict[str, object]:
     return {"start": found.start, "end": found.end, "tracks": found.tracks, "names": found.names}
 
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
 @incidents_router.get(
     "/incidents/{number}/report",
     response={200: None, **ERRORS},
@@ -334,12 +331,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def incident_report(request: StaffRequest, number: str) -> HttpResponse:
     """结束处置后的指挥事件处置报告（Word）：基本情况、任务、力量派遣、处置经过；未结束为 409。"""
     incident = selectors.incident_get(user=request.user, number=number)
-    response = HttpResponse(report_docx(incident), content_type=DOCX)
     name = report_filename(incident)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{incident.number}.docx\"; filename*=UTF-8''{quote(name)}"
-    )
-    return response
+    return attachment(report_docx(incident), DOCX, f"{incident.number}.docx", name)
 
 
 dossier_api.add_action_route(

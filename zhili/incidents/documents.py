@@ -23,7 +23,25 @@ def _clock(value: datetime | None) -> str:
 
 
 def incident_paper(incident: Incident) -> Paper:
-    facts = (
+    tasks = _tasks(incident)
+    dispatches = _dispatches(incident)
+    blocks: list[Block] = [
+        Line(TITLE, align="center", size=26, title=True, bold=True),
+        Line(f"{incident.organization.name}  {incident.number}", align="center", rule="black"),
+        Line("一、基本情况", bold=True),
+        Table(_facts(incident)),
+        Line("二、处置任务", bold=True),
+        *([Table(tasks)] if tasks else [Line("未匹配到预案，没有预设任务。", indent=True)]),
+        Line("三、力量派遣", bold=True),
+        *([Table(dispatches)] if dispatches else [Line("未派遣处置力量。", indent=True)]),
+        Line("四、处置经过", bold=True),
+        *_course(incident),
+    ]
+    return Paper(title=f"{TITLE} {incident.number}", blocks=tuple(blocks))
+
+
+def _facts(incident: Incident) -> tuple[tuple[str, str], ...]:
+    return (
         ("事件编号", incident.number),
         ("事件标题", incident.title),
         ("事项分类", incident.category.name),
@@ -35,14 +53,20 @@ def incident_paper(incident: Incident) -> Paper:
         ("开启时间", _moment(incident.opened_at)),
         ("结束时间", _moment(incident.closed_at)),
     )
-    tasks = tuple(
+
+
+def _tasks(incident: Incident) -> tuple[tuple[str, str], ...]:
+    return tuple(
         (
             f"{t.role}：{t.text}",
             f"{t.team.name if t.team else '辖区内无该类队伍'}，时限 {_clock(t.due_at)}",
         )
         for t in selectors.tasks_of(incident)
     )
-    dispatches = tuple(
+
+
+def _dispatches(incident: Incident) -> tuple[tuple[str, str], ...]:
+    return tuple(
         (
             f"{d.force.name}（{d.force.team.name}）",
             f"派遣 {_clock(d.sent_at)}，接收 {_clock(d.accept_at)}，"
@@ -50,26 +74,17 @@ def incident_paper(incident: Incident) -> Paper:
         )
         for d in selectors.dispatches_of(incident)
     )
-    blocks: list[Block] = [
-        Line(TITLE, align="center", size=26, title=True, bold=True),
-        Line(f"{incident.organization.name}  {incident.number}", align="center", rule="black"),
-        Line("一、基本情况", bold=True),
-        Table(facts),
-        Line("二、处置任务", bold=True),
-        *([Table(tasks)] if tasks else [Line("未匹配到预案，没有预设任务。", indent=True)]),
-        Line("三、力量派遣", bold=True),
-        *([Table(dispatches)] if dispatches else [Line("未派遣处置力量。", indent=True)]),
-        Line("四、处置经过", bold=True),
-        *[
-            Line(
-                f"{_clock(e.created_at)}  {e.label}（{e.actor}）"
-                + (f"：{e.note}" if e.note else ""),
-                size=14,
-            )
-            for e in selectors.history(incident)
-        ],
+
+
+def _course(incident: Incident) -> list[Line]:
+    """The timeline, a line a step."""
+    return [
+        Line(
+            f"{_clock(e.created_at)}  {e.label}（{e.actor}）" + (f"：{e.note}" if e.note else ""),
+            size=14,
+        )
+        for e in selectors.history(incident)
     ]
-    return Paper(title=f"{TITLE} {incident.number}", blocks=tuple(blocks))
 
 
 def report_docx(incident: Incident) -> bytes:

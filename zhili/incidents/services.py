@@ -9,7 +9,7 @@ type has that status) and reach the pages at once: the dispatch the force's own 
 
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TypedDict
 
 from django.db import transaction
 from django.db.models import Q
@@ -34,7 +34,6 @@ from zhili.incidents.models import (
     Answer,
     Dispatch,
     Incident,
-    IncidentState,
     Level,
     Plan,
     Task,
@@ -112,9 +111,21 @@ def _check_point(lat: float, lng: float) -> None:
         raise InvalidInput("经度应在 -180 到 180 之间", field="lng")
 
 
+class IncidentFields(TypedDict):
+    """What an incident is opened with, checked."""
+
+    category: Category
+    title: str
+    level: str
+    case: Case | None
+    lat: float
+    lng: float
+
+
 def _incident_fields(
-    actor: Actor, *, category: str, title: str, level: str, case_no: str
-) -> dict[str, Any]:
+    actor: Actor, *, category: str, title: str, level: str, case_no: str, lat: float, lng: float
+) -> IncidentFields:
+    _check_point(lat, lng)
     found = Category.objects.filter(code=category).first()
     if found is None:
         raise InvalidInput(f"事项分类 {category} 不存在", field="category")
@@ -130,7 +141,7 @@ def _incident_fields(
             case = case_get(user=actor, case_no=case_no)
         except NotFound as exc:
             raise InvalidInput(f"工单 {case_no} 不存在", field="case_no") from exc
-    return {"category": found, "title": title, "level": level, "case": case}
+    return {"category": found, "title": title, "level": level, "case": case, "lat": lat, "lng": lng}
 
 
 @transaction.atomic
@@ -151,40 +162,47 @@ def incident_open(
     case's township) and give each step of its plan to a team as a task."""
     if getattr(actor, "pk", None) and not can(actor, Action.FORCES_COMMAND):
         raise Forbidden("您没有指挥调度权限，不能开启指挥事件", code="forbidden")
-    _check_point(lat, lng)
-    fields = _incident_fields(actor, category=category, title=title, level=level, case_no=case_no)
+    fields = _incident_fields(
+        actor, category=category, title=title, level=level, case_no=case_no, lat=lat, lng=lng
+    )
     chosen = plan_for(fields["category"], level, plan)
     org = organization or commanding_org(actor)
     now = at or timezone.now()
-    incident = Incident.objects.create(
+    opened_by = actor if getattr(actor, "pk", None) else None
+    incident = _create(org, now, plan=chosen, opened_by=opened_by, **fields)
+    _begin(actor, incident, now, note=incident.title)
+    talk_group(incident)
+    push_after_commit(groups_for(org.path), _update(incident, "open", "开启事件"))
+    return incident
+
+
+def _create(org: Organization, now: datetime, **fields: object) -> Incident:
+    """The incident's row: its number, the commanding organization, opened `now`."""
+    return Incident.objects.create(
         number=next_incident_no(now),
-        lat=lat,
-        lng=lng,
-        plan=chosen,
         organization=org,
         org_path=org.path,
-        opened_by=actor if getattr(actor, "pk", None) else None,
         opened_at=now,
         updated_at=now,
         **fields,
     )
-    state = IncidentState.HANDLING
+
+
+def _begin(actor: SystemActor, incident: Incident, now: datetime, *, note: str) -> None:
+    """The history's first row (open), then the plan's steps as tasks."""
     record_history(
         workflow.KIND,
         incident,
         "open",
         from_state="",
-        to_state=state,
+        to_state=incident.state,
         actor=actor,
-        note=incident.title,
+        note=note,
         at=now,
-        plan=chosen.name if chosen else "",
-        case_no=fields["case"].case_no if fields["case"] else "",
+        plan=incident.plan.name if incident.plan else "",
+        case_no=incident.case.case_no if incident.case else "",
     )
-    _make_tasks(actor, incident, chosen, now)
-    talk_group(incident)
-    push_after_commit(groups_for(org.path), _update(incident, "open", "开启事件"))
-    return incident
+    _make_tasks(actor, incident, incident.plan, now)
 
 
 def talk_group(incident: Incident, *members: User) -> None:
@@ -226,7 +244,7 @@ def _make_tasks(actor: SystemActor, incident: Incident, plan: Plan | None, now: 
         )
 
 
-def _update(incident: Incident, action: str, label: str, **extra: Any) -> dict[str, Any]:
+def _update(incident: Incident, action: str, label: str, **extra: object) -> dict[str, object]:
     return {
         "type": "incident.update",
         "number": incident.number,
@@ -241,6 +259,13 @@ def _set_status(actor: Actor, force: Force, step: str) -> None:
     status = STATUS_AFTER[step]
     if status in force.team.team_type.labels():
         force_set_status(actor=actor, force=force, status=status)
+
+
+def _push_force_step(incident: Incident, sent: Dispatch, action: str, label: str) -> None:
+    """The commanding organization's pages hear of a step of a dispatched force."""
+    force = sent.force
+    extra = {"force": force.code, "force_name": force.name, "dispatch": sent.pk}
+    push_after_commit(groups_for(incident.org_path), _update(incident, action, label, **extra))
 
 
 # --- the desk's actions -------------------------------------------------------------------------
@@ -258,16 +283,7 @@ def _dispatch(actor: Actor, incident: Incident, data: Mapping[str, object]) -> I
     if not code:
         raise InvalidInput("请指定派遣的力量", field="force")
     transition = check_action(workflow.KIND, actor, incident, "dispatch")
-    force = (
-        Force.objects.filter(force_scope(actor), code=code)
-        .select_related("team__team_type")
-        .first()
-    )
-    if force is None:
-        raise InvalidInput(f"力量 {code} 不存在或不归您指挥", field="force")
-    if force.status != IDLE:
-        label = force.team.team_type.labels().get(force.status, force.status)
-        raise Conflict(f"{force.name}当前为“{label}”，不能派遣", code="force_busy")
+    force = _idle_force(actor, code)
     distance = _distance_m(force, incident)
     sent = Dispatch.objects.create(
         incident=incident, force=force, sent_by=actor, distance_m=distance
@@ -286,11 +302,23 @@ def _dispatch(actor: Actor, incident: Incident, data: Mapping[str, object]) -> I
     if force.user is not None:
         talk_group(incident, force.user)
         push_after_commit([user_group(force.user.pk)], dispatch_message(sent))
-    extra = {"force": force.code, "force_name": force.name, "dispatch": sent.pk}
-    push_after_commit(
-        groups_for(incident.org_path), _update(incident, "dispatch", "派遣力量", **extra)
-    )
+    _push_force_step(incident, sent, "dispatch", "派遣力量")
     return incident
+
+
+def _idle_force(actor: Actor, code: str) -> Force:
+    """The force `code` the actor commands, idle (else 422 naming `force`, or 409)."""
+    force = (
+        Force.objects.filter(force_scope(actor), code=code)
+        .select_related("team__team_type")
+        .first()
+    )
+    if force is None:
+        raise InvalidInput(f"力量 {code} 不存在或不归您指挥", field="force")
+    if force.status != IDLE:
+        label = force.team.team_type.labels().get(force.status, force.status)
+        raise Conflict(f"{force.name}当前为“{label}”，不能派遣", code="force_busy")
+    return force
 
 
 def _distance_m(force: Force, incident: Incident) -> float | None:
@@ -299,7 +327,7 @@ def _distance_m(force: Force, incident: Incident) -> float | None:
     return distance_m(force.lat, force.lng, incident.lat, incident.lng)
 
 
-def dispatch_message(sent: Dispatch) -> dict[str, Any]:
+def dispatch_message(sent: Dispatch) -> dict[str, object]:
     """What the force's handheld is told of a dispatch."""
     incident = sent.incident
     return {
@@ -366,44 +394,18 @@ def dispatch_answer(
 ) -> Dispatch:
     """The force's answer to a dispatch (接收 / 到场 / 完成) with where it is: from its own
     handheld, or recorded by a desk that commands the incident."""
-    sent = (
-        Dispatch.objects.select_for_update()
-        .select_related("incident", "force__team__team_type")
-        .filter(pk=dispatch_id)
-        .first()
-    )
-    if sent is None:
-        raise NotFound("派遣不存在")
-    incident = sent.incident
-    own = sent.force.user_id is not None and sent.force.user_id == actor.pk
-    if not own:
-        if not workflow.visible(actor, incident):
-            raise NotFound("派遣不存在")
-        if not workflow.commands(actor, incident):
-            raise Forbidden("只能答复派给本人的任务", code="forbidden")
-    if answer not in Answer.values:
-        names = "、".join(f"{v}（{label}）" for v, label in Answer.choices)
-        raise InvalidInput(f"答复应为：{names}", field="answer")
-    if lat is not None and lng is not None:
-        _check_point(lat, lng)
-    given = sent.stage()
-    if given and ANSWER_ORDER.index(Answer(given)) >= ANSWER_ORDER.index(Answer(answer)):
-        raise Conflict(f"已{Answer(given).label}，不能再{Answer(answer).label}", code="wrong_state")
+    sent = _answerable(actor, dispatch_id)
+    _check_answer(sent, answer, lat, lng)
     now = timezone.now()
-    lat = lat if lat is not None else sent.force.lat
-    lng = lng if lng is not None else sent.force.lng
-    setattr(sent, f"{answer}_at", now)
-    setattr(sent, f"{answer}_lat", lat)
-    setattr(sent, f"{answer}_lng", lng)
-    sent.save()
+    lat, lng = _stamp(sent, answer, now, lat, lng)
     _set_status(actor, sent.force, answer)
     label = Answer(answer).label
     record_history(
         workflow.KIND,
-        incident,
+        sent.incident,
         answer,
-        from_state=incident.state,
-        to_state=incident.state,
+        from_state=sent.incident.state,
+        to_state=sent.incident.state,
         actor=actor,
         note=f"{sent.force.name}{label}",
         at=now,
@@ -412,11 +414,54 @@ def dispatch_answer(
         lat=lat,
         lng=lng,
     )
-    extra = {"force": sent.force.code, "force_name": sent.force.name, "dispatch": sent.pk}
-    push_after_commit(
-        groups_for(incident.org_path), _update(incident, answer, f"力量{label}", **extra)
-    )
+    _push_force_step(sent.incident, sent, answer, f"力量{label}")
     return sent
+
+
+def _stamp(
+    sent: Dispatch, answer: str, now: datetime, lat: float | None, lng: float | None
+) -> tuple[float | None, float | None]:
+    """The answer's moment and place on the dispatch (without a place from the handheld, the
+    force's last known one); that place."""
+    lat = lat if lat is not None else sent.force.lat
+    lng = lng if lng is not None else sent.force.lng
+    setattr(sent, f"{answer}_at", now)
+    setattr(sent, f"{answer}_lat", lat)
+    setattr(sent, f"{answer}_lng", lng)
+    sent.save()
+    return lat, lng
+
+
+def _answerable(actor: Actor, dispatch_id: int) -> Dispatch:
+    """The dispatch, locked, if the actor is its force's user or commands its incident
+    (out of sight: 404; seen but not commanded: 403)."""
+    sent = (
+        Dispatch.objects.select_for_update()
+        .select_related("incident", "force__team__team_type")
+        .filter(pk=dispatch_id)
+        .first()
+    )
+    if sent is None:
+        raise NotFound("派遣不存在")
+    own = sent.force.user_id is not None and sent.force.user_id == actor.pk
+    if not own:
+        if not workflow.visible(actor, sent.incident):
+            raise NotFound("派遣不存在")
+        if not workflow.commands(actor, sent.incident):
+            raise Forbidden("只能答复派给本人的任务", code="forbidden")
+    return sent
+
+
+def _check_answer(sent: Dispatch, answer: str, lat: float | None, lng: float | None) -> None:
+    """An answer is one of Answer's, after the last one given; a point is on the globe."""
+    if answer not in Answer.values:
+        names = "、".join(f"{v}（{label}）" for v, label in Answer.choices)
+        raise InvalidInput(f"答复应为：{names}", field="answer")
+    if lat is not None and lng is not None:
+        _check_point(lat, lng)
+    given = sent.stage()
+    if given and ANSWER_ORDER.index(Answer(given)) >= ANSWER_ORDER.index(Answer(answer)):
+        raise Conflict(f"已{Answer(given).label}，不能再{Answer(answer).label}", code="wrong_state")
 
 
 # --- an emergency case opens an incident --------------------------------------------------------
@@ -435,8 +480,9 @@ def incident_open_for_case(*, case_id: int) -> Incident | None:
         return existing
     now = timezone.now()
     org = case.dispatch_center
-    incident = Incident.objects.create(
-        number=next_incident_no(now),
+    incident = _create(
+        org,
+        now,
         category=case.category,
         title=case.title,
         lat=case.lat,
@@ -444,23 +490,7 @@ def incident_open_for_case(*, case_id: int) -> Incident | None:
         level=Level.ORDINARY,
         case=case,
         plan=plan_for(case.category, Level.ORDINARY),
-        organization=org,
-        org_path=org.path,
-        opened_at=now,
-        updated_at=now,
     )
-    record_history(
-        workflow.KIND,
-        incident,
-        "open",
-        from_state="",
-        to_state=incident.state,
-        actor=None,
-        note=f"特急工单 {case.case_no} 转为指挥事件",
-        at=now,
-        plan=incident.plan.name if incident.plan else "",
-        case_no=case.case_no,
-    )
-    _make_tasks(None, incident, incident.plan, now)
+    _begin(None, incident, now, note=f"特急工单 {case.case_no} 转为指挥事件")
     push_after_commit(groups_for(org.path), _update(incident, "open", "开启事件"))
     return incident

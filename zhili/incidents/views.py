@@ -16,9 +16,11 @@ from zhili.core.roles import Action
 from zhili.core.scope import can
 from zhili.incidents import selectors, services, workflow
 from zhili.incidents.forms import OpenForm
-from zhili.incidents.models import IncidentState
+from zhili.incidents.models import Incident, IncidentState
+from zhili.incidents.selectors import Ring
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
+from zhili.video.models import Camera
 
 LIST_SIZE = 100
 # The replay's speeds (times real time).
@@ -33,26 +35,10 @@ def incident_list(request: StaffRequest) -> HttpResponse:
         state = ""
     may_open = can(request.user, Action.FORCES_COMMAND)
     form = OpenForm(request.POST or None, initial=_from_case(request))
-    status = 200
     if request.method == "POST" and may_open and form.is_valid():
-        data = form.cleaned_data
-        try:
-            incident = services.incident_open(
-                actor=request.user,
-                category=data["category"].code,
-                title=data["title"],
-                lat=data["lat"],
-                lng=data["lng"],
-                level=data["level"],
-                plan=data["plan"].code if data["plan"] else "",
-                case_no=data["case_no"],
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
+        incident = _open(request, form)
+        if incident is not None:
             return redirect("incidents:detail", number=incident.number)
-    if request.method == "POST":
-        status = 400
     rows = selectors.incident_rows(user=request.user, state=state)[:LIST_SIZE]
     context = {
         "incidents": rows,
@@ -62,7 +48,28 @@ def incident_list(request: StaffRequest) -> HttpResponse:
         "may_open": may_open,
         "map_config": tile_config(),
     }
-    return render(request, "incidents/list.html", context, status=status)
+    return render(
+        request, "incidents/list.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+def _open(request: StaffRequest, form: OpenForm) -> Incident | None:
+    """The incident the valid form opens, or None with the service's refusal on the form."""
+    data = form.cleaned_data
+    try:
+        return services.incident_open(
+            actor=request.user,
+            category=data["category"].code,
+            title=data["title"],
+            lat=data["lat"],
+            lng=data["lng"],
+            level=data["level"],
+            plan=data["plan"].code if data["plan"] else "",
+            case_no=data["case_no"],
+        )
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return None
 
 
 def _from_case(request: StaffRequest) -> dict[str, object]:
@@ -92,23 +99,7 @@ def incident_detail(request: StaffRequest, number: str) -> HttpResponse:
     actions = {t.name for t in actions_for(workflow.KIND, request.user, incident)}
     rings = selectors.rings(incident)
     cameras = selectors.cameras_near(user=request.user, incident=incident)
-    config = {
-        "number": incident.number,
-        "lat": incident.lat,
-        "lng": incident.lng,
-        "title": incident.title,
-        "rings": [
-            {"minutes": r.minutes, "radius": r.radius_m, "speed": r.speed_kmh} for r in rings
-        ],
-        "nearestUrl": reverse("api:incident_nearest", args=[incident.number]),
-        "replayUrl": reverse("api:incident_replay", args=[incident.number]),
-        "timelineUrl": reverse("api:incident_timeline", args=[incident.number]),
-        "gridsUrl": reverse("api:grid_collection"),
-        "actionUrl": f"/api/v1/incidents/{incident.number}/actions/",
-        "mayDispatch": "dispatch" in actions,
-        "cameras": [{"code": c.code, "name": c.name, "lat": c.lat, "lng": c.lng} for c in cameras],
-        **tile_config(),
-    }
+    config = _desk_config(incident, rings, cameras, may_dispatch="dispatch" in actions)
     context = {
         "incident": incident,
         "tasks": selectors.tasks_of(incident),
@@ -125,3 +116,26 @@ def incident_detail(request: StaffRequest, number: str) -> HttpResponse:
         "desk_config": config,
     }
     return render(request, "incidents/detail.html", context)
+
+
+def _desk_config(
+    incident: Incident, rings: list[Ring], cameras: list[Camera], *, may_dispatch: bool
+) -> dict[str, object]:
+    """What the page's script is given: the place, the rings, the API's addresses."""
+    return {
+        "number": incident.number,
+        "lat": incident.lat,
+        "lng": incident.lng,
+        "title": incident.title,
+        "rings": [
+            {"minutes": r.minutes, "radius": r.radius_m, "speed": r.speed_kmh} for r in rings
+        ],
+        "nearestUrl": reverse("api:incident_nearest", args=[incident.number]),
+        "replayUrl": reverse("api:incident_replay", args=[incident.number]),
+        "timelineUrl": reverse("api:incident_timeline", args=[incident.number]),
+        "gridsUrl": reverse("api:grid_collection"),
+        "actionUrl": f"/api/v1/incidents/{incident.number}/actions/",
+        "mayDispatch": may_dispatch,
+        "cameras": [{"code": c.code, "name": c.name, "lat": c.lat, "lng": c.lng} for c in cameras],
+        **tile_config(),
+    }

@@ -267,42 +267,42 @@ def floor_take(*, actor: Actor, group: TalkGroup) -> Floor:
         raise Forbidden("全呼只有指挥中心可以讲话", code="listen_only")
     now = timezone.now()
     until = now + timedelta(seconds=settings.INTERCOM_FLOOR_SECONDS)
-    lapsed: int | None = None
     with transaction.atomic():
         locked = TalkGroup.objects.select_for_update(of=("self",)).get(pk=group.pk)
-        holder = locked.speaker_id
-        held = holder is not None and locked.floor_until is not None and locked.floor_until > now
-        if held and holder != actor.pk:
-            name = locked.speaker.display_name if locked.speaker else ""
-            raise Conflict(f"{name} 正在讲话", code="floor_busy", field="speaker")
-        renewal = held and holder == actor.pk
-        if not renewal:
-            if holder is not None:
-                lapsed = holder
-                _close_talk(locked, holder, now, "expired")
-            Talk.objects.create(group=locked, user=actor, started_at=now)
-            locked.floor_since = now
-            audit(actor, "intercom.floor.take", locked)
-            _push(locked, actor.display_name, actor.pk)
+        lapsed = _hand_floor(locked, actor, now)
         locked.speaker, locked.floor_until = actor, until
         locked.save(update_fields=["speaker", "floor_since", "floor_until"])
-    if locked.janus_id is not None:
-        if lapsed is not None and lapsed != actor.pk:
-            gateway.set_muted(
-                locked.gateway,
-                locked.janus_id,
-                locked.janus_secret,
-                _open_seats(locked, lapsed),
-                True,
-            )
-        gateway.set_muted(
-            locked.gateway,
-            locked.janus_id,
-            locked.janus_secret,
-            _open_seats(locked, actor.pk),
-            False,
-        )
+    if lapsed is not None and lapsed != actor.pk:
+        _mute_user(locked, lapsed, True)
+    _mute_user(locked, actor.pk, False)
     return Floor(locked.pk, actor.display_name, actor.pk, until)
+
+
+def _hand_floor(locked: TalkGroup, actor: Actor, now: datetime) -> int | None:
+    """The floor of the locked group to the actor (409 while another holds it): a new talk
+    unless the actor renews their own. The lapsed holder's id, whose talk it closed."""
+    holder = locked.speaker_id
+    held = holder is not None and locked.floor_until is not None and locked.floor_until > now
+    if held and holder != actor.pk:
+        name = locked.speaker.display_name if locked.speaker else ""
+        raise Conflict(f"{name} 正在讲话", code="floor_busy", field="speaker")
+    if held:  # the actor's own floor, renewed
+        return None
+    if holder is not None:
+        _close_talk(locked, holder, now, "expired")
+    Talk.objects.create(group=locked, user=actor, started_at=now)
+    locked.floor_since = now
+    audit(actor, "intercom.floor.take", locked)
+    _push(locked, actor.display_name, actor.pk)
+    return holder
+
+
+def _mute_user(group: TalkGroup, user_id: int, muted: bool) -> None:
+    """Mute or unmute at the gateway the seats `user_id` has open in the group's bridge (a
+    group without a bridge yet has none)."""
+    if group.janus_id is not None:
+        seats = _open_seats(group, user_id)
+        gateway.set_muted(group.gateway, group.janus_id, group.janus_secret, seats, muted)
 
 
 def _close_talk(group: TalkGroup, user_id: int, at: datetime, how: str) -> None:
@@ -320,9 +320,8 @@ def floor_release(*, actor: Actor, group: TalkGroup) -> Floor:
         if released:
             _release(locked, now, "released")
             audit(actor, "intercom.floor.release", locked)
-    if released and locked.janus_id is not None:
-        seats = _open_seats(locked, actor.pk)
-        gateway.set_muted(locked.gateway, locked.janus_id, locked.janus_secret, seats, True)
+    if released:
+        _mute_user(locked, actor.pk, True)
     return Floor(locked.pk, _speaker_name(locked), locked.speaker_id, locked.floor_until)
 
 
@@ -347,7 +346,5 @@ def floor_sweep(now: datetime | None = None) -> int:
                 continue
             _release(locked, locked.floor_until, "expired")
         count += 1
-        if locked.janus_id is not None:
-            seats = _open_seats(locked, holder)
-            gateway.set_muted(locked.gateway, locked.janus_id, locked.janus_secret, seats, True)
+        _mute_user(locked, holder, True)
     return count

@@ -6,7 +6,6 @@ scope is 404), writes through `services`."""
 
 from datetime import date, datetime
 from typing import Annotated
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
@@ -21,6 +20,7 @@ from zhili.core.dossier.api import (
     query_page,
 )
 from zhili.core.errors import InvalidInput
+from zhili.core.pages import DOCX, attachment
 from zhili.core.personal import mask_id_number, mask_phone
 from zhili.core.schemas import ERRORS, Input
 from zhili.mediation import selectors, services, workflow
@@ -31,7 +31,6 @@ from zhili.orgs.auth import StaffRequest
 
 disputes_router = Router(tags=["矛盾纠纷调解"])
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 Id = Annotated[int, Field(ge=1, le=10**12)]
 Text = Annotated[str, Field(max_length=20000)]
 # The fields of a response, ready for its schema (DisputeOut, SessionOut, ...) to serialize.
@@ -471,11 +470,6 @@ def session_create(request: StaffRequest, number: str, payload: SessionIn) -> St
 def agreement_docx(request: StaffRequest, number: str) -> HttpResponse:
     """调解协议书（Word）；含完整身份证号码，每次下载记入审计日志。"""
     dispute = selectors.dispute_get(user=request.user, number=number)
-    response = HttpResponse(
-        agreement_document(actor=request.user, dispute=dispute), content_type=DOCX
-    )
+    content = agreement_document(actor=request.user, dispute=dispute)
     name = f"人民调解协议书-{dispute.number}.docx"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{dispute.number}.docx\"; filename*=UTF-8''{quote(name)}"
-    )
-    return response
+    return attachment(content, DOCX, f"{dispute.number}.docx", name)

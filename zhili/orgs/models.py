@@ -85,6 +85,8 @@ class User(AbstractUser):
     organization = Ref(Organization, "所属单位", null=True, related_name="staff")
     title = models.CharField("职务", max_length=50, blank=True)
     is_demo = models.BooleanField("演示账号", default=False)
+    # The role codes, read once per request's user object (zhili.core.scope.role_codes).
+    _role_codes: frozenset[str]
 
     class Meta:
         verbose_name = verbose_name_plural = "工作人员"

@@ -2,7 +2,8 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from typing import TypeAlias
 
 import numpy as np
 import shapely
@@ -117,7 +118,11 @@ class Location:
     township: Organization
 
 
-def parse_coordinate(value: Any, *, field: str, low: float, high: float) -> float:
+# A coordinate as a client sends it: a form's or query's text, a JSON number.
+Coordinate: TypeAlias = str | float | Decimal
+
+
+def parse_coordinate(value: Coordinate, *, field: str, low: float, high: float) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError) as exc:
@@ -142,7 +147,7 @@ grid_places: StampedCache[dict[int, Location]] = StampedCache(
 )
 
 
-def grid_locate(*, lat: Any, lng: Any) -> Location | None:
+def grid_locate(*, lat: Coordinate, lng: Coordinate) -> Location | None:
     """Which grid covers a point. Not scoped: routing must place any point in the county."""
     lat = parse_coordinate(lat, field="lat", low=-90, high=90)
     lng = parse_coordinate(lng, field="lng", low=-180, high=180)

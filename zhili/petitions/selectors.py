@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from zhili.core.errors import NotFound
 from zhili.core.roles import Action
-from zhili.core.scope import can, scope_for
+from zhili.core.scope import can, scope_for, seen_q
 from zhili.core.selecting import one_or_not_found
 from zhili.core.types import Actor
 from zhili.petitions import workflow
@@ -33,14 +33,7 @@ from zhili.petitions.models import (
 
 
 def petition_scope(user: Actor) -> Q:
-    if not can(user, Action.PETITIONS_VIEW):
-        return Q(pk__in=[])
-    scope = scope_for(user)
-    if scope.everything:
-        return Q()
-    if not scope.prefixes:
-        return Q(pk__in=[])
-    return scope.q("registering_path") | scope.q("handling_path")
+    return seen_q(user, Action.PETITIONS_VIEW, "registering_path", "handling_path")
 
 
 @dataclass(frozen=True)

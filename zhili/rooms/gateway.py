@@ -7,8 +7,9 @@ a slow or dead gateway never holds a lock. A gateway that cannot be reached is a
 """
 
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, suppress
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from zhili.core.errors import Unavailable
 from zhili.video.gateway import janus
-from zhili.video.gateway.janus import Gateway, GatewayDown, GatewayRefused, PluginHandle
+from zhili.video.gateway.janus import Gateway, GatewayDown, GatewayRefused, Json, PluginHandle
 from zhili.video.gateway.tokens import VIDEOROOM, sign
 from zhili.video.live import gateways
 
@@ -31,13 +32,61 @@ def gateway_for(index: int) -> Gateway:
     return found[index if index < len(found) else 0]
 
 
-@contextmanager
-def videoroom(index: int) -> Iterator[PluginHandle]:
-    try:
-        with janus.videoroom(gateway_for(index)) as handle:
-            yield handle
-    except GatewayDown as exc:
-        raise Unavailable("视频网关未运行，请联系管理员", code="gateway_unavailable") from exc
+@dataclass(frozen=True)
+class RoomPlugin:
+    """A Janus plugin of rooms: the VideoRoom here, the AudioBridge of zhili/intercom. Their
+    rooms are asked alike: `create` (private; one that exists already is left as it is),
+    `exists`, and the tokens of the `allowed` list."""
+
+    attach: Callable[[Gateway], AbstractContextManager[PluginHandle]]
+    gateway_name: str  # the gateway in the pages' words
+    room_exists_code: int  # the plugin's error code for a room that exists already
+
+    @contextmanager
+    def handle(self, index: int) -> Iterator[PluginHandle]:
+        try:
+            with self.attach(gateway_for(index)) as handle:
+                yield handle
+        except GatewayDown as exc:
+            raise Unavailable(
+                f"{self.gateway_name}未运行，请联系管理员", code="gateway_unavailable"
+            ) from exc
+
+    def create(self, index: int, room: Json, what: str) -> None:
+        """Create the private room `room` (its id, secret and the plugin's settings); a
+        refusal other than "exists" is a 503 saying the gateway would not create `what`."""
+        with self.handle(index) as handle:
+            try:
+                handle.admin({"request": "create", "is_private": True, **room})
+            except GatewayRefused as exc:
+                if exc.code != self.room_exists_code:
+                    raise Unavailable(
+                        f"{self.gateway_name}拒绝建立{what}：{exc.reason}",
+                        code="gateway_unavailable",
+                    ) from exc
+
+    def exists(self, index: int, room_id: int) -> bool:
+        with self.handle(index) as handle:
+            return bool(handle.request({"request": "exists", "room": room_id}).get("exists"))
+
+    def allow(self, index: int, room_id: int, secret: str, action: str, tokens: list[str]) -> None:
+        """Add (`action` "add") or remove ("remove") tokens of the room's `allowed` list."""
+        with self.handle(index) as handle:
+            handle.request(
+                {
+                    "request": "allowed",
+                    "room": room_id,
+                    "secret": secret,
+                    "action": action,
+                    "allowed": tokens,
+                }
+            )
+
+
+VIDEO_ROOMS = RoomPlugin(janus.videoroom, "视频网关", ROOM_EXISTS)
+videoroom = VIDEO_ROOMS.handle
+room_exists = VIDEO_ROOMS.exists
+allow = VIDEO_ROOMS.allow
 
 
 def new_room_id() -> int:
@@ -48,46 +97,17 @@ def new_room_id() -> int:
 def room_create(index: int, room_id: int, secret: str, title: str, allowed: list[str]) -> None:
     """The Janus room, private, for the tokens in `allowed`; one that exists already (a second
     opener) is left as it is."""
-    with videoroom(index) as handle:
-        try:
-            handle.admin(
-                {
-                    "request": "create",
-                    "room": room_id,
-                    "description": title[:100],
-                    "secret": secret,
-                    "is_private": True,
-                    "publishers": PUBLISHERS,
-                    "allowed": allowed,
-                    "audiocodec": "opus",
-                    "videocodec": "vp8",
-                    "notify_joining": True,
-                }
-            )
-        except GatewayRefused as exc:
-            if exc.code != ROOM_EXISTS:
-                raise Unavailable(
-                    f"视频网关拒绝建立会议室：{exc.reason}", code="gateway_unavailable"
-                ) from exc
-
-
-def room_exists(index: int, room_id: int) -> bool:
-    with videoroom(index) as handle:
-        return bool(handle.request({"request": "exists", "room": room_id}).get("exists"))
-
-
-def allow(index: int, room_id: int, secret: str, action: str, tokens: list[str]) -> None:
-    """Add (`action` "add") or remove ("remove") tokens of the room's `allowed` list."""
-    with videoroom(index) as handle:
-        handle.request(
-            {
-                "request": "allowed",
-                "room": room_id,
-                "secret": secret,
-                "action": action,
-                "allowed": tokens,
-            }
-        )
+    room: Json = {
+        "room": room_id,
+        "description": title[:100],
+        "secret": secret,
+        "publishers": PUBLISHERS,
+        "allowed": allowed,
+        "audiocodec": "opus",
+        "videocodec": "vp8",
+        "notify_joining": True,
+    }
+    VIDEO_ROOMS.create(index, room, "会议室")
 
 
 def moderate(index: int, room_id: int, secret: str, feed: int, mute: bool) -> None:
@@ -141,13 +161,6 @@ def room_destroy(index: int, room_id: int, secret: str) -> None:
     """Destroy the room (everyone in it is told); one gone already (a restarted Janus) is fine."""
     with suppress(GatewayRefused), videoroom(index) as handle:
         handle.request({"request": "destroy", "room": room_id, "secret": secret})
-
-
-def participants(index: int, room_id: int) -> list[dict[str, object]]:
-    with videoroom(index) as handle:
-        found = handle.request({"request": "listparticipants", "room": room_id})
-    listed = found.get("participants")
-    return listed if isinstance(listed, list) else []
 
 
 def browser_token(plugin: str = VIDEOROOM) -> tuple[str, datetime]:

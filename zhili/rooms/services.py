@@ -72,11 +72,7 @@ def room_schedule(
     """预约视频会议室: the actor hosts it (a reception: the day's leader, the actor attending);
     staff invitees by account, outsiders by link+code."""
     about = subjects.resolve(actor, purpose, subject)
-    starts_at = about.starts_at or starts_at
-    if starts_at is None:
-        raise InvalidInput("请填写预约时间", field="starts_at")
-    if starts_at < timezone.now() - timedelta(hours=1):
-        raise InvalidInput("预约时间不能早于现在", field="starts_at")
+    starts_at = _start(about.starts_at or starts_at)
     host = about.host or actor
     staff, outsiders = _invitees({host.pk, actor.pk}, invitees)
     if host.pk != actor.pk:
@@ -91,11 +87,16 @@ def room_schedule(
         starts_at=starts_at,
         host=host,
     )
-    _seat(room, host, ParticipantKind.HOST)
-    for user in staff:
-        _seat(room, user, ParticipantKind.STAFF)
-    invitations = [_invite_outsider(room, invitee) for invitee in outsiders]
-    note = f"预约 {timezone.localtime(starts_at):%Y-%m-%d %H:%M}"
+    invitations = _seat_all(room, host, staff, outsiders)
+    _record_schedule(actor, room, subject, staff, len(outsiders))
+    return Scheduled(room, invitations)
+
+
+def _record_schedule(
+    actor: Actor, room: Room, subject: str, staff: list[Actor], outsiders: int
+) -> None:
+    """The room's first history row and the audit of who was invited."""
+    note = f"预约 {timezone.localtime(room.starts_at):%Y-%m-%d %H:%M}"
     record_history(
         KIND, room, "schedule", from_state="", to_state=room.state, actor=actor, note=note
     )
@@ -103,17 +104,37 @@ def room_schedule(
         actor,
         "rooms.room.schedule",
         room,
-        purpose=purpose,
+        purpose=room.purpose,
         subject=subject,
-        host=host.pk,
+        host=room.host_id,
         staff=[u.pk for u in staff],
-        outsiders=len(outsiders),
+        outsiders=outsiders,
     )
-    return Scheduled(room, invitations)
 
 
-def _invitees(seated: set[int], invitees: Sequence[Invitee]) -> tuple[list, list[Invitee]]:
-    staff, outsiders, seen = [], [], set(seated)
+def _start(starts_at: datetime | None) -> datetime:
+    """A room's start is given and not in the past (an hour's grace)."""
+    if starts_at is None:
+        raise InvalidInput("请填写预约时间", field="starts_at")
+    if starts_at < timezone.now() - timedelta(hours=1):
+        raise InvalidInput("预约时间不能早于现在", field="starts_at")
+    return starts_at
+
+
+def _seat_all(
+    room: Room, host: Actor, staff: list[Actor], outsiders: list[Invitee]
+) -> list[Invitation]:
+    """The host's seat, the staff's, then each outsider's with their invitation."""
+    _seat(room, host, ParticipantKind.HOST)
+    for user in staff:
+        _seat(room, user, ParticipantKind.STAFF)
+    return [_invite_outsider(room, invitee) for invitee in outsiders]
+
+
+def _invitees(seated: set[int], invitees: Sequence[Invitee]) -> tuple[list[Actor], list[Invitee]]:
+    staff: list[Actor] = []
+    outsiders: list[Invitee] = []
+    seen = set(seated)
     for index, invitee in enumerate(invitees):
         if invitee.username:
             user = User.objects.filter(username=invitee.username, is_active=True).first()
@@ -219,17 +240,9 @@ def room_join(*, actor: Actor, room: Room) -> Ticket:
 
 
 def _take_seat(room: Room, participant: Participant, actor: SystemActor) -> Ticket:
-    if room.state == RoomState.SCHEDULED:
-        raise Conflict("会议尚未开始，请等待主持人进入", code="room_not_open")
-    if room.state == RoomState.ENDED:
-        raise Conflict("会议已结束", code="room_ended")
-    if participant.kicked_at is not None:
-        raise Forbidden("您已被主持人移出会议室", code="kicked")
+    _check_may_sit(room, participant)
     _ensure_janus_room(room)
-    old, room_token, seat = participant.room_token, secrets.token_hex(16), secrets.token_urlsafe(24)
-    gateway.allow(room.gateway, room.janus_id or 0, room.janus_secret, "add", [room_token])
-    if old:
-        gateway.allow(room.gateway, room.janus_id or 0, room.janus_secret, "remove", [old])
+    room_token, seat = _allow_new_token(room, participant.room_token), secrets.token_urlsafe(24)
     with transaction.atomic():
         Participant.objects.filter(pk=participant.pk).update(
             room_token=room_token, seat_digest=digest(seat), beat_at=timezone.now()
@@ -254,6 +267,25 @@ def _take_seat(room: Room, participant: Participant, actor: SystemActor) -> Tick
         host=participant.kind == ParticipantKind.HOST,
         expires_at=expires_at,
     )
+
+
+def _check_may_sit(room: Room, participant: Participant) -> None:
+    """A seat is taken in an open room by a participant not kicked out (else 409 or 403)."""
+    if room.state == RoomState.SCHEDULED:
+        raise Conflict("会议尚未开始，请等待主持人进入", code="room_not_open")
+    if room.state == RoomState.ENDED:
+        raise Conflict("会议已结束", code="room_ended")
+    if participant.kicked_at is not None:
+        raise Forbidden("您已被主持人移出会议室", code="kicked")
+
+
+def _allow_new_token(room: Room, old: str) -> str:
+    """A new room token on the Janus room's `allowed` list, the seat's `old` one off it."""
+    room_token = secrets.token_hex(16)
+    gateway.allow(room.gateway, room.janus_id or 0, room.janus_secret, "add", [room_token])
+    if old:
+        gateway.allow(room.gateway, room.janus_id or 0, room.janus_secret, "remove", [old])
+    return room_token
 
 
 def outsider_check_link(*, link: str) -> Participant:

@@ -1,6 +1,7 @@
 """The screen's API: its figures and its map layers, for an organization in the user's scope.
 Endpoints hold no rules: everything is read through `selectors`."""
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ninja import Field, Query, Router, Schema
@@ -17,12 +18,14 @@ class ScreenQuery(Schema):
 
 
 @screen_router.get("/screen/summary", response={200: dict[str, Any], **ERRORS})
-def screen_summary(request: StaffRequest, query: Query[ScreenQuery]) -> dict[str, Any]:
+def screen_summary(request: StaffRequest, query: Query[ScreenQuery]) -> selectors.Summary:
     """大屏数据：KPI、近30日来源趋势、热点分类、预警、单位排名及各面板（按可见范围）。"""
     return selectors.summary(selectors.context(request.user, query.org))
 
 
 @screen_router.get("/screen/layers", response={200: dict[str, Any], **ERRORS})
-def screen_layers(request: StaffRequest, query: Query[ScreenQuery]) -> dict[str, Any]:
+def screen_layers(
+    request: StaffRequest, query: Query[ScreenQuery]
+) -> dict[str, Sequence[Mapping[str, object]]]:
     """大屏地图图层：案件热力、红牌案件、处置力量、监控点位（按可见范围）。"""
     return selectors.layers(selectors.context(request.user, query.org))

@@ -7,8 +7,9 @@ The figures are read through the screen's own selectors (`context`, `kpi`, the r
 same organization (a county leader's county, a township secretary's township). Only leaders
 get it: it costs a few queries (see test_home.py) that the other roles' pages do not pay."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from django.urls import reverse
 
@@ -34,11 +35,20 @@ KPI = [
 ]
 
 
+class Figure(TypedDict):
+    key: str
+    label: str
+    value: int
+    tone: str  # "", "warn" or "alarm"
+
+
 @dataclass(frozen=True)
 class Overview:
     org_name: str
-    figures: list[dict[str, Any]]
-    forces: dict[str, Any] | None  # the screen's forces panel; None if the role cannot see forces
+    figures: list[Figure]
+    forces: (
+        Mapping[str, object] | None
+    )  # the screen's forces panel; None if the role cannot see forces
     screen_url: str
     wall_url: str
 

@@ -3,9 +3,9 @@ only the rows of `ctx.org`'s subtree, and only what the user's role may see (a p
 role may not see answers `{"allowed": false}`, a layer an empty list)."""
 
 from datetime import timedelta
-from typing import Any
+from typing import TypedDict
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from zhili.cases.models import Card, Case
 from zhili.cases.models.choices import WORK_STATES
@@ -27,11 +27,55 @@ HEAT_POINTS = 3000
 LAYER_POINTS = 2000
 
 
+class OnDuty(TypedDict):
+    leader: str
+    place: str
+    organization: str
+    hours: str
+
+
+class ReceptionPanel(TypedDict):
+    leaders: list[OnDuty]
+    received: int
+
+
+class StatusCount(TypedDict):
+    label: str
+    count: int
+
+
+class ForcesPanel(TypedDict):
+    total: int
+    stale: int  # without a fresh position
+    statuses: list[StatusCount]
+
+
+class LevelCount(TypedDict):
+    level: str
+    label: str
+    count: int
+
+
+class OpenWarning(TypedDict):
+    number: str
+    level: str
+    label: str
+    title: str
+    unit: str
+    state: str
+
+
+class WarningsPanel(TypedDict, total=False):
+    allowed: bool  # False, alone, when the role may not see warnings
+    levels: list[LevelCount]
+    newest: list[OpenWarning]
+
+
 @PANELS.entry("disputes_petitions")
-def disputes_petitions(ctx: ScreenContext) -> dict[str, Any]:
+def disputes_petitions(ctx: ScreenContext) -> dict[str, int | None]:
     """Disputes registered and petitions received today (矛盾纠纷, 信访)."""
     begin, end = period_bounds(ctx.today, ctx.today)
-    figures: dict[str, Any] = {"disputes": None, "petitions": None}
+    figures: dict[str, int | None] = {"disputes": None, "petitions": None}
     if can(ctx.user, Action.DISPUTES_VIEW):
         figures["disputes"] = Dispute.objects.filter(
             path__startswith=ctx.org.path, registered_at__gte=begin, registered_at__lt=end
@@ -44,7 +88,7 @@ def disputes_petitions(ctx: ScreenContext) -> dict[str, Any]:
 
 
 @PANELS.entry("early_warnings")
-def early_warnings(ctx: ScreenContext) -> dict[str, Any]:
+def early_warnings(ctx: ScreenContext) -> WarningsPanel:
     """The open early warnings (预警) for units in the subtree: how many of each level not yet
     answered, and the five newest."""
     if not can(ctx.user, Action.WARNINGS_VIEW):
@@ -73,11 +117,11 @@ def early_warnings(ctx: ScreenContext) -> dict[str, Any]:
 
 
 @PANELS.entry("reception")
-def reception(ctx: ScreenContext) -> dict[str, Any]:
+def reception(ctx: ScreenContext) -> ReceptionPanel:
     """Today's leader reception (领导接访): who receives where, and how many were received."""
     begin, end = period_bounds(ctx.today, ctx.today)
     days = RotaDay.objects.filter(date=ctx.today, org_path__startswith=ctx.org.path)
-    leaders = [
+    leaders: list[OnDuty] = [
         {
             "leader": day.leader.get_full_name() or day.leader.username,
             "place": day.place,
@@ -92,14 +136,14 @@ def reception(ctx: ScreenContext) -> dict[str, Any]:
     return {"leaders": leaders, "received": received}
 
 
-def _forces(ctx: ScreenContext) -> Any:
+def _forces(ctx: ScreenContext) -> QuerySet[Force]:
     if not can(ctx.user, Action.FORCES_VIEW):
         return Force.objects.none()
     return Force.objects.filter(team__organization__path__startswith=ctx.org.path)
 
 
 @PANELS.entry("forces")
-def forces(ctx: ScreenContext) -> dict[str, Any]:
+def forces(ctx: ScreenContext) -> ForcesPanel:
     """Forces by status (处置力量在岗情况); a force without a fresh position is counted
     apart as stale."""
     rows = list(
@@ -133,7 +177,7 @@ def _labels(team_types: set[int]) -> dict[tuple[int, str], str]:
 
 
 @LAYERS.entry("heat")
-def heat(ctx: ScreenContext) -> list[dict[str, Any]]:
+def heat(ctx: ScreenContext) -> list[dict[str, object]]:
     """Where the last week's cases were reported (the newest HEAT_POINTS)."""
     since = ctx.now - timedelta(days=HEAT_DAYS)
     rows = (
@@ -147,7 +191,7 @@ def heat(ctx: ScreenContext) -> list[dict[str, Any]]:
 
 
 @LAYERS.entry("red_cards")
-def red_cards(ctx: ScreenContext) -> list[dict[str, Any]]:
+def red_cards(ctx: ScreenContext) -> list[dict[str, object]]:
     rows = (
         Case.objects.filter(
             area_path__startswith=ctx.org.path,
@@ -163,7 +207,7 @@ def red_cards(ctx: ScreenContext) -> list[dict[str, Any]]:
 
 
 @LAYERS.entry("forces")
-def force_points(ctx: ScreenContext) -> list[dict[str, Any]]:
+def force_points(ctx: ScreenContext) -> list[dict[str, object]]:
     fresh = stale_before(ctx.now)
     rows = list(
         _forces(ctx)
@@ -187,7 +231,7 @@ def force_points(ctx: ScreenContext) -> list[dict[str, Any]]:
 
 
 @LAYERS.entry("cameras")
-def cameras(ctx: ScreenContext) -> list[dict[str, Any]]:
+def cameras(ctx: ScreenContext) -> list[dict[str, object]]:
     if not can(ctx.user, Action.CAMERAS_VIEW):
         return []
     rows = (
@@ -199,7 +243,7 @@ def cameras(ctx: ScreenContext) -> list[dict[str, Any]]:
 
 
 @LAYERS.entry("incidents")
-def incidents(ctx: ScreenContext) -> list[dict[str, Any]]:
+def incidents(ctx: ScreenContext) -> list[dict[str, object]]:
     """The open incidents (指挥事件) commanded within the screen's organization."""
     if not can(ctx.user, Action.FORCES_VIEW):
         return []

@@ -8,10 +8,9 @@
 Both receive the `ScreenContext`: the user, the organization whose screen it is (within the
 user's scope) and the moment. A panel or layer filters its own rows to `ctx.org.path`."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from zhili.core.registry import Registry
 from zhili.core.types import Actor
@@ -26,8 +25,9 @@ class ScreenContext:
     today: date
 
 
-Panel = Callable[[ScreenContext], dict[str, Any]]
-Layer = Callable[[ScreenContext], list[dict[str, Any]]]
+# A panel's figures and a layer's points are sent as they are: the screen does not read them.
+Panel = Callable[[ScreenContext], Mapping[str, object]]
+Layer = Callable[[ScreenContext], Sequence[Mapping[str, object]]]
 
 PANELS: Registry[Panel] = Registry("screen panel")
 LAYERS: Registry[Layer] = Registry("screen layer")

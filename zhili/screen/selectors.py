@@ -5,8 +5,9 @@ alone; screen_case_carded: the carded rows alone), so they are the case lists' f
 moment, plus the registered panels."""
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import NamedTuple, TypedDict
 
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
@@ -26,6 +27,59 @@ TREND_DAYS = 30
 HOT_CATEGORIES = 10
 WARNINGS = 8
 KPI_FIELDS = ("received", "dispatched", "closed", "red_cards", "yellow_cards")
+RANKED = 10
+
+
+class SourceSeries(TypedDict):
+    source: str
+    label: str
+    values: list[int]  # a count a day, the trend's days in order
+
+
+class Trends(TypedDict):
+    days: list[str]  # ISO dates
+    series: list[SourceSeries]
+
+
+class HotCategory(TypedDict):
+    category: str
+    this_week: int
+    last_week: int
+    change: float | None  # against last week; None when last week had none
+
+
+class CardWarning(TypedDict):
+    case_no: str
+    title: str
+    card: str
+    card_label: str
+    card_at: datetime | None
+    due_at: datetime | None
+
+
+class RankedUnit(TypedDict):
+    code: str
+    name: str
+    closed: int
+    closed_on_time_rate: float | None
+    satisfaction_rate: float | None
+
+
+class OrgName(TypedDict):
+    code: str
+    name: str
+
+
+class Summary(TypedDict):
+    org: OrgName
+    date: str
+    generated_at: str
+    kpi: dict[str, int]
+    trends: Trends
+    hot_categories: list[HotCategory]
+    warnings: list[CardWarning]
+    ranking: list[RankedUnit]
+    panels: dict[str, Mapping[str, object]]
 
 
 def screen_org(user: Actor, code: str = "") -> Organization:
@@ -87,11 +141,11 @@ def kpi(ctx: ScreenContext) -> dict[str, int]:
     return figures
 
 
-def trends(ctx: ScreenContext) -> dict[str, Any]:
+def trends(ctx: ScreenContext) -> Trends:
     first = ctx.today - timedelta(days=TREND_DAYS - 1)
     days = [first + timedelta(days=n) for n in range(TREND_DAYS)]
     rows = _totals(ctx, first).values("day", "source").annotate(n=Sum("received")).order_by()
-    by: dict[str, dict[Any, int]] = defaultdict(dict)
+    by: dict[str, dict[date, int]] = defaultdict(dict)
     for row in rows:
         by[row["source"]][row["day"]] = int(row["n"])
     return {
@@ -107,7 +161,7 @@ def trends(ctx: ScreenContext) -> dict[str, Any]:
     }
 
 
-def hot_categories(ctx: ScreenContext) -> list[dict[str, Any]]:
+def hot_categories(ctx: ScreenContext) -> list[HotCategory]:
     """The categories received most in the last 7 days, with the 7 days before."""
     week = ctx.today - timedelta(days=6)
     before = week - timedelta(days=7)
@@ -149,15 +203,23 @@ def carded(path: str) -> QuerySet[Case]:
     )
 
 
-def warnings(ctx: ScreenContext) -> list[dict[str, Any]]:
+def warnings(ctx: ScreenContext) -> list[CardWarning]:
     """The open cases carrying a card, the newest card first."""
     rows = carded(ctx.org.path).values("case_no", "title", "card", "card_at", "due_at")[:WARNINGS]
     return [
-        {**row, "card_label": Card(row["card"]).label, "title": row["title"][:40]} for row in rows
+        {
+            "case_no": row["case_no"],
+            "title": row["title"][:40],
+            "card": row["card"],
+            "card_at": row["card_at"],
+            "due_at": row["due_at"],
+            "card_label": Card(row["card"]).label,
+        }
+        for row in rows
     ]
 
 
-def ranking(ctx: ScreenContext) -> list[dict[str, Any]]:
+def ranking(ctx: ScreenContext) -> list[RankedUnit]:
     """The organization's direct subunits over the last 30 days: 按时办结率 (closed on time /
     closed) and 满意率 (satisfied / rated), the best first."""
     children = list(
@@ -165,9 +227,30 @@ def ranking(ctx: ScreenContext) -> list[dict[str, Any]]:
     )
     if not children:
         return []
+    sums = _unit_sums(ctx, children)
+    units = [
+        _ranked(child, sums[child.path])
+        for child in children
+        if sums[child.path].closed or sums[child.path].rated
+    ]
+    units.sort(
+        key=lambda u: (-float(u["closed_on_time_rate"] or 0), -float(u["satisfaction_rate"] or 0))
+    )
+    return units[:RANKED]
+
+
+class UnitSums(NamedTuple):
+    closed: int
+    on_time: int
+    rated: int
+    satisfied: int
+
+
+def _unit_sums(ctx: ScreenContext, units: list[Organization]) -> dict[str, UnitSums]:
+    """Each unit's path -> its sums over the trend's days."""
     first = ctx.today - timedelta(days=TREND_DAYS - 1)
     rows = (
-        _totals(ctx, first, *(child.path for child in children))
+        _totals(ctx, first, *(unit.path for unit in units))
         .values("path")
         .annotate(
             closed=Sum("closed"),
@@ -177,33 +260,28 @@ def ranking(ctx: ScreenContext) -> list[dict[str, Any]]:
         )
         .order_by()
     )
-    sums: dict[str, list[int]] = {child.path: [0, 0, 0, 0] for child in children}
+    sums = {unit.path: UnitSums(0, 0, 0, 0) for unit in units}
     for row in rows:
-        values: dict[str, Any] = dict(row)
-        sums[values["path"]] = [
-            int(values[name] or 0) for name in ("closed", "on_time", "rated", "satisfied")
-        ]
-    units: list[dict[str, Any]] = []
-    for child in children:
-        closed, on_time, rated, satisfied = sums[child.path]
-        if not closed and not rated:
-            continue
-        units.append(
-            {
-                "code": child.code,
-                "name": child.name,
-                "closed": closed,
-                "closed_on_time_rate": _rate(on_time, closed),
-                "satisfaction_rate": _rate(satisfied, rated),
-            }
+        sums[row["path"]] = UnitSums(
+            int(row["closed"] or 0),
+            int(row["on_time"] or 0),
+            int(row["rated"] or 0),
+            int(row["satisfied"] or 0),
         )
-    units.sort(
-        key=lambda u: (-float(u["closed_on_time_rate"] or 0), -float(u["satisfaction_rate"] or 0))
-    )
-    return units[:10]
+    return sums
 
 
-def summary(ctx: ScreenContext) -> dict[str, Any]:
+def _ranked(unit: Organization, sums: UnitSums) -> RankedUnit:
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "closed": sums.closed,
+        "closed_on_time_rate": _rate(sums.on_time, sums.closed),
+        "satisfaction_rate": _rate(sums.satisfied, sums.rated),
+    }
+
+
+def summary(ctx: ScreenContext) -> Summary:
     return {
         "org": {"code": ctx.org.code, "name": ctx.org.name},
         "date": ctx.today.isoformat(),
@@ -217,5 +295,5 @@ def summary(ctx: ScreenContext) -> dict[str, Any]:
     }
 
 
-def layers(ctx: ScreenContext) -> dict[str, list[dict[str, Any]]]:
+def layers(ctx: ScreenContext) -> dict[str, Sequence[Mapping[str, object]]]:
     return {key: layer(ctx) for key, layer in LAYERS.items()}

@@ -4,12 +4,12 @@ deprecated) and the Word notice. Endpoints hold no rules: reads go through `sele
 404), writes through `services`."""
 
 from datetime import datetime
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from zhili.core.dossier import api as dossier_api
+from zhili.core.pages import DOCX, attachment
 from zhili.core.schemas import ERRORS, Input
 from zhili.core.selecting import filters_from
 from zhili.orgs.api import OrgRef
@@ -20,8 +20,6 @@ from zhili.supervision.documents import document_filename, render_order_docx
 from zhili.supervision.models import Level, OrderState, SupervisionOrder
 
 supervision_router = Router(tags=["督查督办"])
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class OrderOut(Schema):
@@ -156,9 +154,5 @@ dossier_api.add_action_route(
 )
 def order_document(request: StaffRequest, number: str) -> HttpResponse:
     order = selectors.order_get(user=request.user, number=number)
-    response = HttpResponse(render_order_docx(order), content_type=DOCX)
     name = document_filename(order)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{order.number}.docx\"; filename*=UTF-8''{quote(name)}"
-    )
-    return response
+    return attachment(render_order_docx(order), DOCX, f"{order.number}.docx", name)

@@ -4,7 +4,7 @@ filters, in the list's order, written through `zhili.core.xlsx`."""
 import tempfile
 from collections.abc import Callable
 from datetime import datetime
-from typing import IO, Any
+from typing import IO
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -41,7 +41,7 @@ def _late(order: SupervisionOrder, now: datetime) -> str:
 
 
 # (header, width, value)
-COLUMNS: list[tuple[str, int, Callable[[SupervisionOrder, datetime], Any]]] = [
+COLUMNS: list[tuple[str, int, Callable[[SupervisionOrder, datetime], xlsx.Value]]] = [
     ("督办单编号", 18, lambda o, now: o.number),
     ("类型", 12, lambda o, now: o.get_kind_display()),
     ("督办等级", 10, lambda o, now: o.get_level_display()),

@@ -6,14 +6,13 @@ the issuing center closes) and the state, which the update repeats as a conditio
 Each writes a history row, an audit row and a domain event in the same transaction.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from zhili.cases.deadlines import Limit, add_limit, provisional
@@ -24,7 +23,7 @@ from zhili.core.audit import audit
 from zhili.core.counters import take_next
 from zhili.core.dossier import action_of, apply_transition, check_action, record_history
 from zhili.core.dossier import actions_for as kernel_actions_for
-from zhili.core.errors import Conflict, Forbidden, InvalidInput
+from zhili.core.errors import Conflict, Forbidden, InvalidInput, required_text
 from zhili.core.events import emit
 from zhili.core.models import Series
 from zhili.core.scope import scope_for
@@ -53,7 +52,7 @@ class Target:
 
     type: str
     id: str
-    link: dict[str, Any]
+    link: dict[str, models.Model]
     unit: Organization
     center: Organization
     label: dict[str, str]
@@ -94,7 +93,7 @@ def answer_due(now: datetime) -> datetime:
     return add_limit(now, Limit(days, LimitUnit.WORKING_DAYS))
 
 
-def due_fields(start: datetime, due: datetime) -> dict[str, Any]:
+def due_fields(start: datetime, due: datetime) -> dict[str, object]:
     return {
         "due_at": due,
         "due_from": start,
@@ -231,7 +230,7 @@ def _issue(
     return order
 
 
-def _addressees(target: Target, kind: str, now: datetime) -> dict[str, Any]:
+def _addressees(target: Target, kind: str, now: datetime) -> dict[str, object]:
     """Who the order goes to (the unit, a copy to its parent, from the center) and its
     level, which rises with the unit's red-card orders of the year."""
     unit, center = target.unit, target.center
@@ -308,19 +307,10 @@ def _apply(
     order: SupervisionOrder,
     transition: Transition,
     actor: Actor,
-    changes: dict[str, Any],
+    changes: Mapping[str, object],
     note: str,
 ) -> SupervisionOrder:
     return apply_transition(workflow.KIND, order, transition, actor, changes, note=note).record
-
-
-def _required(value: str | None, field: str, label: str, limit: int = 2000) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise InvalidInput(f"请填写{label}", field=field)
-    if len(text) > limit:
-        raise InvalidInput(f"{label}不能超过{limit}字", field=field)
-    return text
 
 
 @transaction.atomic
@@ -329,8 +319,8 @@ def order_answer(
 ) -> SupervisionOrder:
     """The supervised unit answers: why it was late, and what it does about it."""
     transition = check_transition(actor, order, "answer")
-    cause = _required(cause, "cause", "超期原因")
-    measures = _required(measures, "measures", "整改措施")
+    cause = required_text(cause, field="cause", label="超期原因")
+    measures = required_text(measures, field="measures", label="整改措施")
     changes = {
         "answer_cause": cause,
         "answer_measures": measures,
@@ -357,7 +347,7 @@ def order_close(*, actor: Actor, order: SupervisionOrder, note: str = "") -> Sup
 def order_reject(*, actor: Actor, order: SupervisionOrder, reason: str) -> SupervisionOrder:
     """The issuing center sends the answer back for another one."""
     transition = check_transition(actor, order, "reject")
-    reason = _required(reason, "reason", "退回理由", 500)
+    reason = required_text(reason, field="reason", label="退回理由", limit=500)
     now = timezone.now()
     due = answer_due(now)
     changes = {
@@ -405,7 +395,7 @@ def orders_recompute_provisional(*, years: list[int]) -> int:
 
 
 def _petition_texts(
-    petition: Petition, now: datetime, due: datetime, center: Any
+    petition: Petition, now: datetime, due: datetime, center: Organization
 ) -> tuple[str, str]:
     step = petition.get_state_display()
     limit = (
@@ -456,21 +446,29 @@ def order_open_for_petition_red_card(
 
 # --- the action table (the pages' and the API's one entry) ----------------------------------
 
-ACTIONS: dict[str, Callable[[Actor, SupervisionOrder, dict[str, Any]], SupervisionOrder]] = {
+
+def _given(data: Mapping[str, object], name: str) -> str:
+    return str(data.get(name) or "")
+
+
+ACTIONS: dict[str, Callable[[Actor, SupervisionOrder, Mapping[str, object]], SupervisionOrder]] = {
     "answer": lambda actor, order, data: order_answer(
-        actor=actor, order=order, cause=data.get("cause", ""), measures=data.get("measures", "")
+        actor=actor,
+        order=order,
+        cause=_given(data, "cause"),
+        measures=_given(data, "measures"),
     ),
     "close": lambda actor, order, data: order_close(
-        actor=actor, order=order, note=data.get("note", "")
+        actor=actor, order=order, note=_given(data, "note")
     ),
     "reject": lambda actor, order, data: order_reject(
-        actor=actor, order=order, reason=data.get("reason", "")
+        actor=actor, order=order, reason=_given(data, "reason")
     ),
 }
 
 
 def order_act(
-    actor: Actor, order: SupervisionOrder, action: str, data: dict[str, Any]
+    actor: Actor, order: SupervisionOrder, action: str, data: Mapping[str, object]
 ) -> SupervisionOrder:
     """Take `action` with its input `data` (the form's or the API body's fields)."""
     return action_of(ACTIONS, action)(actor, order, data)

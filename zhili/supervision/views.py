@@ -6,15 +6,13 @@ found); every write through `zhili.supervision.services`. An action is an HTMX r
 answered with the detail's body; a DomainError comes back beside its field as a 4xx.
 """
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, TypedDict
-from urllib.parse import quote
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,9 +23,10 @@ from zhili.cases import selectors as case_selectors
 from zhili.core.dossier import timeline
 from zhili.core.dossier import views as dossier_views
 from zhili.core.dossier.views import DossierPages
-from zhili.core.errors import DomainError, NotFound
-from zhili.core.pages import paper_page
+from zhili.core.errors import DomainError
+from zhili.core.pages import DOCX, attachment, or_404, paper_page
 from zhili.core.roles import Action
+from zhili.core.tabs import query_without, state_tabs
 from zhili.core.types import Actor
 from zhili.core.xlsx import XLSX
 from zhili.orgs.auth import StaffRequest
@@ -41,7 +40,6 @@ from zhili.supervision.forms import ACTION_FORMS, OrderFilterForm
 from zhili.supervision.models import OrderState, SupervisionOrder
 
 PAGE_SIZE = 20
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # The list's tabs: (key, label); a key is an order state, or "all".
 TABS = [
@@ -54,10 +52,7 @@ TAB_KEYS = {key for key, _label in TABS}
 
 
 def get_order_or_404(user: Actor, number: str) -> SupervisionOrder:
-    try:
-        return selectors.order_get(user=user, number=number)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return or_404(selectors.order_get, user=user, number=number)
 
 
 def answer_late(order: SupervisionOrder, now: datetime | None = None) -> str:
@@ -95,38 +90,9 @@ def _filtered(user: Actor, data: dict[str, Any]) -> QuerySet[SupervisionOrder]:
     return qs
 
 
-def _query(request: StaffRequest, *drop: str) -> str:
-    query = request.GET.copy()
-    for key in ("page", *drop):
-        query.pop(key, None)
-    return query.urlencode()
-
-
 def _current_tab(request: StaffRequest) -> str:
     current = request.GET.get("state", "")
     return current if current in TAB_KEYS else OrderState.ISSUED.value
-
-
-class Tab(TypedDict):
-    key: str
-    label: str
-    count: int
-    url: str
-
-
-def _tabs(request: StaffRequest, counts: Mapping[str, int]) -> list[Tab]:
-    """The list's tabs with their counts, each keeping the filters."""
-    base = reverse("supervision:list")
-    rest = _query(request, "state")
-    return [
-        {
-            "key": key,
-            "label": label,
-            "count": sum(counts.values()) if key == "all" else counts[key],
-            "url": f"{base}?state={key}{'&' + rest if rest else ''}",
-        }
-        for key, label in TABS
-    ]
 
 
 def _with_late(orders: list[SupervisionOrder]) -> list[SupervisionOrder]:
@@ -151,7 +117,7 @@ def order_list(request: StaffRequest) -> HttpResponse:
     filters.is_valid()  # invalid values are dropped from cleaned_data
     qs = _filtered(user, filters.cleaned_data)
     current = _current_tab(request)
-    tabs = _tabs(request, selectors.state_counts(qs))
+    tabs = state_tabs(request, "supervision:list", TABS, selectors.state_counts(qs))
     if current != "all":
         qs = qs.filter(state=current)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -164,7 +130,7 @@ def order_list(request: StaffRequest) -> HttpResponse:
         "orders": orders,
         "case_ids": visible_case_ids(user, orders),
         "units": _order_units(user),
-        "query": _query(request),
+        "query": query_without(request),
     }
     template = "supervision/_list.html" if request.htmx else "supervision/list.html"
     return render(request, template, context)
@@ -184,7 +150,7 @@ def order_export_xlsx(request: StaffRequest) -> HttpResponseBase:
         out, _count = order_export(qs)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect(f"{reverse('supervision:list')}?{_query(request)}")
+        return redirect(f"{reverse('supervision:list')}?{query_without(request)}")
     return FileResponse(out, as_attachment=True, filename=export_filename(), content_type=XLSX)
 
 
@@ -221,12 +187,8 @@ order_detail, order_action = dossier_views.page_views(PAGES, requires(Action.SUP
 def order_document(request: StaffRequest, number: str) -> HttpResponse:
     """The Word notice (督办通知单) of an order in the user's scope."""
     order = get_order_or_404(request.user, number)
-    response = HttpResponse(render_order_docx(order), content_type=DOCX)
     name = document_filename(order)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{order.number}.docx\"; filename*=UTF-8''{quote(name)}"
-    )
-    return response
+    return attachment(render_order_docx(order), DOCX, f"{order.number}.docx", name)
 
 
 @requires(Action.SUPERVISION_VIEW)

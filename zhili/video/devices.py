@@ -215,14 +215,21 @@ def catalog_load(*, device_code: str, items: Sequence[CatalogItem]) -> CatalogRe
     # A device registering again sends the same catalog: only what changed is written (a
     # bulk update of every channel took 20 s for 3,892), then one update of the times.
     changed = [c for code, c in existing.items() if _substance(c) != before[code]]
-    with transaction.atomic():
-        Camera.objects.bulk_create(new, batch_size=BATCH)
-        Camera.objects.bulk_update(changed, CATALOG_FIELDS, batch_size=BATCH)
-        Camera.objects.filter(device_code=device_code, status=ONLINE).update(last_seen_at=now)
-        Device.objects.filter(code=device_code).update(channels=len(items), updated_at=now)
-        device = Device.objects.filter(code=device_code).first()
-        audit(None, "video.device.catalog", device, created=len(new), updated=len(changed))
+    _write_catalog(device_code, len(items), new, changed, now)
     return CatalogResult(len(new), len(changed), len(items) - len(channels))
+
+
+@transaction.atomic
+def _write_catalog(
+    device_code: str, items: int, new: list[Camera], changed: list[Camera], now: datetime
+) -> None:
+    """The new and changed cameras, the device's channels seen now, the audit row."""
+    Camera.objects.bulk_create(new, batch_size=BATCH)
+    Camera.objects.bulk_update(changed, CATALOG_FIELDS, batch_size=BATCH)
+    Camera.objects.filter(device_code=device_code, status=ONLINE).update(last_seen_at=now)
+    Device.objects.filter(code=device_code).update(channels=items, updated_at=now)
+    device = Device.objects.filter(code=device_code).first()
+    audit(None, "video.device.catalog", device, created=len(new), updated=len(changed))
 
 
 def _is_channel(item: CatalogItem) -> bool:

@@ -7,7 +7,7 @@ Every read goes through `zhili.warnings.selectors`, every write through
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zhili.core.dossier import timeline
 from zhili.core.dossier import views as dossier_views
 from zhili.core.dossier.views import DossierPages
-from zhili.core.errors import DomainError, NotFound
+from zhili.core.errors import DomainError
+from zhili.core.pages import or_404
 from zhili.core.roles import Action
 from zhili.core.scope import can
 from zhili.core.selecting import filters_from
@@ -39,10 +40,7 @@ TAB_KEYS = {key for key, _label in TABS}
 
 
 def get_warning_or_404(user: Actor, number: str) -> Warning:
-    try:
-        return selectors.warning_get(user=user, number=number)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return or_404(selectors.warning_get, user=user, number=number)
 
 
 def _marked_late(warnings: list[Warning]) -> list[Warning]:
@@ -127,10 +125,7 @@ def _form_field(field: str | None) -> str | None:
 @requires(Action.WARNING_RULES_MANAGE)
 @require_http_methods(["GET", "POST"])
 def rule_edit(request: StaffRequest, code: str) -> HttpResponse:
-    try:
-        rule = selectors.rule_get(code=code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    rule = or_404(selectors.rule_get, code=code)
     if request.method == "GET":
         form = RuleForm(initial=rule_initial(rule), rule=rule)
         return render(request, "warnings/rule_edit.html", {"rule": rule, "form": form})

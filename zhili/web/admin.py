@@ -2,7 +2,7 @@
 with Chinese columns. App and model names are Chinese everywhere: ours in each model's Meta,
 the third-party apps' in zhili/core/apps.py, their models' in zhili/core/locale."""
 
-from typing import Any
+from datetime import datetime
 
 from django.contrib import admin
 from django_tasks_db.admin import DBTaskResultAdmin
@@ -35,9 +35,9 @@ class TaskResultAdmin(DBTaskResultAdmin):
         return obj.task_name
 
     @admin.display(description="错误堆栈")
-    def formatted_traceback(self, obj: DBTaskResult) -> Any:
+    def formatted_traceback(self, obj: DBTaskResult) -> str:
         return super().formatted_traceback(obj)
 
     @admin.display(description="最早执行时间")
-    def display_run_after(self, obj: DBTaskResult) -> Any:
+    def display_run_after(self, obj: DBTaskResult) -> datetime | str:
         return super().display_run_after(obj)

@@ -11,7 +11,6 @@ import calendar as month_calendar
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -146,7 +145,7 @@ def _festivals(year: int) -> list[tuple[str, list[date]]]:
 
 
 def _page(
-    request: StaffRequest, year: int, form: NoticeForm, status: int = 200, **extra: Any
+    request: StaffRequest, year: int, form: NoticeForm, status: int = 200, **extra: object
 ) -> HttpResponse:
     context = {
         "year": year,

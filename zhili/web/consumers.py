@@ -65,7 +65,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         for group in self.joined:
             await self.channel_layer.group_discard(group, self.channel_name)
 
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+    async def receive_json(self, content: object, **kwargs: object) -> None:
         """The socket only talks one way; a client's message is ignored."""
 
     async def dispatch(self, message: dict[str, Any]) -> None:

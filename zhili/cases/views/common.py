@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from typing import TypedDict
 
 from django import forms
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
@@ -12,7 +12,8 @@ from zhili.cases import deadlines, duplicates, selectors, services
 from zhili.cases.forms import ONE_CLICK
 from zhili.cases.models import Case
 from zhili.cases.services.assists import tasks_of
-from zhili.core.errors import DomainError, NotFound
+from zhili.core.errors import DomainError
+from zhili.core.pages import or_404
 from zhili.core.types import Actor
 from zhili.orgs import selectors as org_selectors
 from zhili.orgs.auth import StaffRequest
@@ -50,10 +51,7 @@ CONTEXTS = {"detail", *ROW_ACTIONS}
 
 
 def get_case_or_404(user: Actor, case_no: str) -> Case:
-    try:
-        return selectors.case_get(user=user, case_no=case_no)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return or_404(selectors.case_get, user=user, case_no=case_no)
 
 
 def limit_label(limit: deadlines.Limit) -> str:

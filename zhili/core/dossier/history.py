@@ -11,7 +11,7 @@ and the step's data.
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -25,6 +25,8 @@ from zhili.core.types import SystemActor
 
 if TYPE_CHECKING:
     from zhili.core.dossier.kinds import DossierKind
+
+R = TypeVar("R", bound=models.Model)
 
 
 class HistoryRow(models.Model):
@@ -52,8 +54,8 @@ class HistoryRow(models.Model):
 
 
 def record_history(
-    kind: "DossierKind[Any]",
-    record: models.Model,
+    kind: "DossierKind[R]",
+    record: R,
     action: str,
     *,
     from_state: str,
@@ -61,7 +63,7 @@ def record_history(
     actor: SystemActor,
     note: str = "",
     at: datetime | None = None,
-    **data: Any,
+    **data: object,
 ) -> HistoryRow:
     """Write one history row of `record` in the caller's transaction."""
     user = actor if getattr(actor, "pk", None) else None
@@ -90,23 +92,23 @@ class TimelineEntry:
     to_state: str  # the new state's label
     changed: bool  # whether the step changed the state
     note: str
-    data: Mapping[str, Any]
+    data: Mapping[str, object]
     created_at: datetime
 
 
-def action_labels(kind: "DossierKind[Any]") -> dict[str, str]:
+def action_labels(kind: "DossierKind[R]") -> dict[str, str]:
     """The Chinese name of every action a history row of the kind may hold."""
     return {name: t.label for name, t in kind.table.transitions.items()} | dict(kind.labels)
 
 
-def history_rows(kind: "DossierKind[Any]", record: models.Model) -> "QuerySet[HistoryRow]":
+def history_rows(kind: "DossierKind[R]", record: R) -> "QuerySet[HistoryRow]":
     """The history rows of `record`, oldest first, with who and from which unit."""
     return kind.history._default_manager.filter(**{kind.link: record}).select_related(
         "actor", "actor_unit"
     )
 
 
-def timeline(kind: "DossierKind[Any]", record: models.Model) -> list[TimelineEntry]:
+def timeline(kind: "DossierKind[R]", record: R) -> list[TimelineEntry]:
     """The history of `record` as the pages show it."""
     names = action_labels(kind)
     rows = history_rows(kind, record)

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from django.db import models
 
@@ -27,15 +27,15 @@ class Side(Generic[R]):
     superuser_passes: bool = True
 
 
-def _nothing_more(record: Any, action: str) -> Conflict | str | None:
+def _nothing_more(record: models.Model, action: str) -> Conflict | str | None:
     return None
 
 
-def _no_event(record: Any, transition: Transition, from_state: str, to_state: str) -> None:
+def _no_event(record: models.Model, transition: Transition, from_state: str, to_state: str) -> None:
     return None
 
 
-def _always(actor: Any, record: Any, action: str) -> bool:
+def _always(actor: Actor, record: models.Model, action: str) -> bool:
     return True
 
 

@@ -9,7 +9,7 @@ import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -42,7 +42,7 @@ def unpack_cursor(cursor: str, read: Callable[[list[str]], T]) -> T:
         raise InvalidInput("分页游标无效", field="cursor") from exc
 
 
-def encode_cursor(moment: datetime, pk: Any) -> str:
+def encode_cursor(moment: datetime, pk: int) -> str:
     return pack_cursor(moment.isoformat(), pk)
 
 
@@ -75,7 +75,7 @@ def keyset_page(
     field: str,
     cursor: str | None = None,
     size: int = 50,
-    rows_of: Callable[[QuerySet[M], QuerySet[M, Any]], QuerySet[M]] | None = None,
+    rows_of: Callable[[QuerySet[M], QuerySet[M, dict[str, object]]], QuerySet[M]] | None = None,
 ) -> Page[M]:
     """`size` rows of `qs`, newest `field` first, after `cursor` (from the previous page).
     `rows_of(qs, ids)` reads the rows of the page chosen by `ids` (a sliced subquery), for a

@@ -14,7 +14,7 @@ of two simultaneous actions one wins and the other gets 409 ``concurrent_update`
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from django.db import models
 from django.utils import timezone
@@ -115,11 +115,11 @@ def apply_transition(
     record: R,
     transition: Transition,
     actor: SystemActor,
-    changes: dict[str, Any] | None = None,
+    changes: Mapping[str, object] | None = None,
     *,
     note: str = "",
     at: datetime | None = None,
-    **data: Any,
+    **data: object,
 ) -> Step[R]:
     """Write `changes` and the new state by a conditional update on the old state and
     version (`updated_at`), then the history row, the audit row and the kind's event, all in
@@ -128,7 +128,7 @@ def apply_transition(
     now = at or timezone.now()
     from_state: str = record.state  # type: ignore[attr-defined]
     changes = dict(changes or {})
-    to_state = changes.get("state") or transition.target or from_state
+    to_state = str(changes.get("state") or transition.target or from_state)
     changes.update(state=to_state, updated_at=now)
     _update_unless_changed(kind, record, from_state, changes)
     states = (from_state, to_state)
@@ -137,7 +137,7 @@ def apply_transition(
 
 
 def _update_unless_changed(
-    kind: DossierKind[R], record: R, from_state: str, changes: dict[str, Any]
+    kind: DossierKind[R], record: R, from_state: str, changes: dict[str, object]
 ) -> None:
     """Write `changes` if the record is still in `from_state` at the version read, else
     refuse (someone acted first); `record` is refreshed."""
@@ -164,7 +164,7 @@ def _write_traces(
     *,
     note: str,
     at: datetime,
-    **data: Any,
+    **data: object,
 ) -> HistoryRow:
     """The step's history row, audit row and event."""
     from_state, to_state = states

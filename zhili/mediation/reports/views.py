@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhili.core.errors import DomainError, NotFound
+from zhili.core.pages import DOCX, attachment
 from zhili.core.personal import mask_personal_text
 from zhili.core.roles import Action
 from zhili.core.scope import can
@@ -37,7 +38,7 @@ from zhili.mediation.reports.forms import (
     UnmarkForm,
 )
 from zhili.mediation.reports.table import COLUMNS, MonthlyTable
-from zhili.mediation.views.common import DOCX, attachment, query_without
+from zhili.mediation.views.common import query_without
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
 

@@ -15,7 +15,7 @@ from zhili.core.dossier import timeline
 from zhili.core.dossier import views as dossier_views
 from zhili.core.dossier.views import DossierPages
 from zhili.core.errors import DomainError
-from zhili.core.pages import paper_page
+from zhili.core.pages import DOCX, attachment, paper_page
 from zhili.core.personal import mask_id_number, mask_phone, personal_data_reveal
 from zhili.core.roles import Action
 from zhili.core.scope import can
@@ -27,7 +27,7 @@ from zhili.mediation.forms.actions import ActionInput
 from zhili.mediation.models import Agreement, AgreementParty, Dispute, Party
 from zhili.mediation.panels import DISPUTE_PANELS
 from zhili.mediation.services.agreements import due_text, missing_signatures
-from zhili.mediation.views.common import DOCX, attachment, get_dispute_or_404
+from zhili.mediation.views.common import get_dispute_or_404
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import forbidden, requires
 

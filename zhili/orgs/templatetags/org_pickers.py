@@ -3,7 +3,6 @@
 names a unit with its parent (花园社区综治中心（牛山街道）)."""
 
 from collections.abc import Iterable
-from typing import Any
 
 from django import template
 
@@ -15,7 +14,7 @@ register.filter("unit_label", unit_label)
 
 
 @register.inclusion_tag("orgs/_unit_options.html")
-def unit_options(units: Iterable[Organization], selected: Any = None, blank: str = "") -> dict:
+def unit_options(units: Iterable[Organization], selected: object = None, blank: str = "") -> dict:
     """`selected`: a code or a list of codes; `blank`: the label of an empty first option
     (selected when nothing is), so that no unit is chosen for the user."""
     if isinstance(selected, list | tuple | set):

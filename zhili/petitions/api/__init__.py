@@ -5,7 +5,6 @@ register. Endpoints hold no rules: reads go through `selectors` (out of scope is
 writes through `services`."""
 
 from datetime import date, datetime, time
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -13,6 +12,7 @@ from ninja import Query, Router, Status
 
 from zhili.core.dossier.api import add_action_route, query_page
 from zhili.core.errors import NotFound
+from zhili.core.pages import DOCX, attachment
 from zhili.core.schemas import ERRORS
 from zhili.core.selecting import filters_from
 from zhili.orgs.auth import StaffRequest
@@ -32,8 +32,6 @@ from zhili.petitions.api.schemas import (
 from zhili.petitions.services import PersonIn, Registration
 
 petitions_router = Router(tags=["信访"])
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _received(day: date | None) -> datetime | None:
@@ -144,9 +142,5 @@ def petition_document(request: StaffRequest, number: str, kind: DocumentKind) ->
     答复意见书 reply; 409 when the petition has not reached it."""
     petition = selectors.petition_get(user=request.user, number=number)
     content = documents.render_petition_docx(petition, kind)
-    response = HttpResponse(content, content_type=DOCX)
     name = documents.document_filename(petition, kind)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{petition.number}-{kind}.docx\"; filename*=UTF-8''{quote(name)}"
-    )
-    return response
+    return attachment(content, DOCX, f"{petition.number}-{kind}.docx", name)

@@ -1,8 +1,8 @@
 """What the petition services share: numbers, the checks and `apply` on the dossier kernel
 (zhili.core.dossier), the input helpers."""
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -68,7 +68,7 @@ def handling_unit_for(code: str, *, field: str = "handling_unit") -> Organizatio
     return unit
 
 
-def fields_of(petition: Petition) -> dict[str, Any]:
+def fields_of(petition: Petition) -> dict[str, object]:
     return {f.attname: getattr(petition, f.attname) for f in Petition._meta.concrete_fields}
 
 
@@ -76,19 +76,22 @@ def apply(
     petition: Petition,
     transition: Transition,
     actor: SystemActor,
-    changes: dict[str, Any],
+    changes: Mapping[str, object],
     *,
     note: str = "",
     reclock: bool | None = None,
-    **data: Any,
+    at: datetime | None = None,
+    **data: object,
 ) -> Petition:
     """`apply_transition` (the conditional update on state and version, history, audit and
     `PetitionTransitioned`) with the time-limit columns (deadlines.clock_fields) added to
     `changes`: they follow the new state, or, for a step that keeps the state, when
     `reclock` says so."""
-    to_state = changes.get("state") or transition.target or petition.state
+    to_state = str(changes.get("state") or transition.target or petition.state)
     if reclock or (reclock is None and to_state != petition.state):
         fields = {**fields_of(petition), **changes, "state": to_state}
         changes = {**changes, **deadlines.clock_fields(fields, to_state)}
-    step = apply_transition(workflow.KIND, petition, transition, actor, changes, note=note, **data)
+    step = apply_transition(
+        workflow.KIND, petition, transition, actor, changes, note=note, at=at, **data
+    )
     return step.record

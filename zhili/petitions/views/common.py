@@ -1,19 +1,15 @@
 """What the petition pages share: the petition in the user's sight, and the status of a
 refusal on a page."""
 
-from django.http import Http404
-
-from zhili.core.errors import DomainError, NotFound
+from zhili.core.errors import DomainError
+from zhili.core.pages import or_404
 from zhili.core.types import Actor
 from zhili.petitions import selectors
 from zhili.petitions.models import Petition
 
 
 def get_petition_or_404(user: Actor, number: str) -> Petition:
-    try:
-        return selectors.petition_get(user=user, number=number)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return or_404(selectors.petition_get, user=user, number=number)
 
 
 def error_status(exc: DomainError) -> int:

@@ -4,7 +4,6 @@ a petitioner's personal data."""
 
 from datetime import datetime
 from typing import TypedDict
-from urllib.parse import quote
 
 from django import forms
 from django.core.paginator import Paginator
@@ -19,7 +18,7 @@ from zhili.core.dossier import timeline
 from zhili.core.dossier import views as dossier_views
 from zhili.core.dossier.views import DossierPages
 from zhili.core.errors import DomainError, NotFound
-from zhili.core.pages import paper_page
+from zhili.core.pages import DOCX, attachment, paper_page
 from zhili.core.personal import mask_id_number, mask_phone, personal_data_reveal
 from zhili.core.roles import Action
 from zhili.core.scope import can
@@ -37,7 +36,6 @@ from zhili.petitions.views.common import get_petition_or_404
 from zhili.petitions.views.registration import may_register
 
 PAGE_SIZE = 25
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 REVEAL_FIELDS = {"phone", "id_number"}
 
 
@@ -239,12 +237,8 @@ def petition_document(request: StaffRequest, number: str, kind: str) -> HttpResp
         content = documents.render_petition_docx(petition, kind)
     except DomainError as exc:
         raise Http404(exc.message) from exc
-    response = HttpResponse(content, content_type=DOCX)
     name = documents.document_filename(petition, kind)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{petition.number}-{kind}.docx\"; filename*=UTF-8''{quote(name)}"
-    )
-    return response
+    return attachment(content, DOCX, f"{petition.number}-{kind}.docx", name)
 
 
 @requires(Action.PETITIONS_VIEW)

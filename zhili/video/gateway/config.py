@@ -54,70 +54,11 @@ def _libs(names: tuple[str, ...]) -> str:
 
 def render(config: JanusConfig) -> dict[str, str]:
     """The configuration files by name."""
-    folder = config.folder
-    low, high = config.rtp_ports
-    ice = f'\tice_enforce_list = "{config.ice_enforce}"\n' if config.ice_enforce else ""
     return {
-        "janus.jcfg": (
-            "general: {\n"
-            f'\tconfigs_folder = "{folder}"\n'
-            f'\tplugins_folder = "{LIBRARY / "plugins"}"\n'
-            f'\ttransports_folder = "{LIBRARY / "transports"}"\n'
-            f'\tevents_folder = "{LIBRARY / "events"}"\n'
-            f'\tloggers_folder = "{LIBRARY / "loggers"}"\n'
-            f"\tdebug_level = {config.debug_level}\n"
-            f'\tadmin_secret = "{config.admin_secret}"\n'
-            "\ttoken_auth = true\n"
-            f'\ttoken_auth_secret = "{config.token_secret}"\n'
-            '\tserver_name = "Zhili media gateway"\n'
-            "\tsession_timeout = 60\n"
-            "}\n"
-            "media: {\n"
-            f'\trtp_port_range = "{low}-{high}"\n'
-            "}\n"
-            "nat: {\n"
-            "\tignore_mdns = true\n"
-            f"{ice}"
-            "}\n"
-            f'plugins: {{\n\tdisable = "{_libs(UNUSED_PLUGINS)}"\n}}\n'
-            f'transports: {{\n\tdisable = "{_libs(UNUSED_TRANSPORTS)}"\n}}\n'
-            f"{_events(config)}"
-            'loggers: {\n\tdisable = "libjanus_jsonlog.so"\n}\n'
-        ),
-        "janus.transport.http.jcfg": (
-            "general: {\n"
-            '\tjson = "compact"\n'
-            '\tbase_path = "/janus"\n'
-            "\thttp = true\n"
-            f"\tport = {config.http_port}\n"
-            f'\tip = "{config.host}"\n'
-            "\thttps = false\n"
-            "}\n"
-            "admin: {\n"
-            '\tadmin_base_path = "/admin"\n'
-            "\tadmin_http = true\n"
-            f"\tadmin_port = {config.admin_port}\n"
-            f'\tadmin_ip = "{config.host}"\n'
-            "\tadmin_https = false\n"
-            "}\n"
-            "cors: {\n}\n"
-        ),
-        "janus.transport.websockets.jcfg": (
-            "general: {\n"
-            '\tjson = "compact"\n'
-            "\tws = true\n"
-            f"\tws_port = {config.ws_port}\n"
-            f'\tws_ip = "{config.host}"\n'
-            "\twss = false\n"
-            "}\n"
-            "admin: {\n\tadmin_ws = false\n\tadmin_wss = false\n}\n"
-        ),
-        "janus.plugin.streaming.jcfg": (
-            "general: {\n"
-            f'\tadmin_key = "{config.admin_key}"\n'
-            f'\trtp_port_range = "{config.mountpoint_ports[0]}-{config.mountpoint_ports[1]}"\n'
-            "}\n"
-        ),
+        "janus.jcfg": _core_file(config),
+        "janus.transport.http.jcfg": _http_file(config),
+        "janus.transport.websockets.jcfg": _websockets_file(config),
+        "janus.plugin.streaming.jcfg": _streaming_file(config),
         # Rooms (video mediation, reception, meetings) are created by the platform too.
         **{
             f"janus.plugin.{plugin}.jcfg": f'general: {{\n\tadmin_key = "{config.admin_key}"\n}}\n'
@@ -125,6 +66,82 @@ def render(config: JanusConfig) -> dict[str, str]:
         },
         **_event_handler(config),
     }
+
+
+def _core_file(config: JanusConfig) -> str:
+    """janus.jcfg: folders, token auth, the media ports, ICE, what is not loaded."""
+    low, high = config.rtp_ports
+    ice = f'\tice_enforce_list = "{config.ice_enforce}"\n' if config.ice_enforce else ""
+    return (
+        "general: {\n"
+        f'\tconfigs_folder = "{config.folder}"\n'
+        f'\tplugins_folder = "{LIBRARY / "plugins"}"\n'
+        f'\ttransports_folder = "{LIBRARY / "transports"}"\n'
+        f'\tevents_folder = "{LIBRARY / "events"}"\n'
+        f'\tloggers_folder = "{LIBRARY / "loggers"}"\n'
+        f"\tdebug_level = {config.debug_level}\n"
+        f'\tadmin_secret = "{config.admin_secret}"\n'
+        "\ttoken_auth = true\n"
+        f'\ttoken_auth_secret = "{config.token_secret}"\n'
+        '\tserver_name = "Zhili media gateway"\n'
+        "\tsession_timeout = 60\n"
+        "}\n"
+        "media: {\n"
+        f'\trtp_port_range = "{low}-{high}"\n'
+        "}\n"
+        "nat: {\n"
+        "\tignore_mdns = true\n"
+        f"{ice}"
+        "}\n"
+        f'plugins: {{\n\tdisable = "{_libs(UNUSED_PLUGINS)}"\n}}\n'
+        f'transports: {{\n\tdisable = "{_libs(UNUSED_TRANSPORTS)}"\n}}\n'
+        f"{_events(config)}"
+        'loggers: {\n\tdisable = "libjanus_jsonlog.so"\n}\n'
+    )
+
+
+def _http_file(config: JanusConfig) -> str:
+    """The HTTP transport: the API the platform calls and the admin API, on `host` only."""
+    return (
+        "general: {\n"
+        '\tjson = "compact"\n'
+        '\tbase_path = "/janus"\n'
+        "\thttp = true\n"
+        f"\tport = {config.http_port}\n"
+        f'\tip = "{config.host}"\n'
+        "\thttps = false\n"
+        "}\n"
+        "admin: {\n"
+        '\tadmin_base_path = "/admin"\n'
+        "\tadmin_http = true\n"
+        f"\tadmin_port = {config.admin_port}\n"
+        f'\tadmin_ip = "{config.host}"\n'
+        "\tadmin_https = false\n"
+        "}\n"
+        "cors: {\n}\n"
+    )
+
+
+def _websockets_file(config: JanusConfig) -> str:
+    """The WebSocket transport browsers use, without its admin side."""
+    return (
+        "general: {\n"
+        '\tjson = "compact"\n'
+        "\tws = true\n"
+        f"\tws_port = {config.ws_port}\n"
+        f'\tws_ip = "{config.host}"\n'
+        "\twss = false\n"
+        "}\n"
+        "admin: {\n\tadmin_ws = false\n\tadmin_wss = false\n}\n"
+    )
+
+
+def _streaming_file(config: JanusConfig) -> str:
+    """The Streaming plugin: its admin key and the ports RTP comes into mountpoints on."""
+    low, high = config.mountpoint_ports
+    return (
+        f'general: {{\n\tadmin_key = "{config.admin_key}"\n\trtp_port_range = "{low}-{high}"\n}}\n'
+    )
 
 
 def _events(config: JanusConfig) -> str:

@@ -82,14 +82,7 @@ class Live:
     ) -> Session:
         p = self.platform
         assert p.endpoint is not None
-        target = sip.Party(channel, p.config.domain, *addr)
-        subject = f"{channel}:{offer.ssrc},{p.config.server_id}:0"
-        extra = [
-            ("Content-Type", "APPLICATION/SDP"),
-            ("Subject", subject),
-            ("Contact", p.me.contact),
-        ]
-        request = sip.request("INVITE", p.me, target, cseq_no=1, extra=extra, body=offer.encode())
+        request = self._invite_request(channel, addr, offer)
         response = await p.endpoint.request(request, addr, timeout=6.0)
         if response.status != 200:
             raise LiveError(f"INVITE answered {response.status}", code="invite_refused")
@@ -109,6 +102,19 @@ class Live:
         )
         p.endpoint.send(self._in_dialog("ACK", session, 1), addr)
         return session
+
+    def _invite_request(self, channel: str, addr: Address, offer: Sdp) -> sip.Request:
+        """The INVITE of `channel` at `addr` with the offer; its Subject names the channel with
+        the offer's SSRC, then the platform."""
+        p = self.platform
+        target = sip.Party(channel, p.config.domain, *addr)
+        subject = f"{channel}:{offer.ssrc},{p.config.server_id}:0"
+        extra = [
+            ("Content-Type", "APPLICATION/SDP"),
+            ("Subject", subject),
+            ("Contact", p.me.contact),
+        ]
+        return sip.request("INVITE", p.me, target, cseq_no=1, extra=extra, body=offer.encode())
 
     def _in_dialog(self, method: str, session: Session, cseq_no: int) -> sip.Request:
         p = self.platform

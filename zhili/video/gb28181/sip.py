@@ -245,12 +245,10 @@ def request(
     transport: str = "UDP",
 ) -> Request:
     """A new request from `sender` to `target` (outside a dialog unless tags are given)."""
+    via = f"{VERSION}/{transport} {sender.host}:{sender.port};rport;branch={new_branch()}"
     headers = Headers(
         [
-            (
-                "Via",
-                f"{VERSION}/{transport} {sender.host}:{sender.port};rport;branch={new_branch()}",
-            ),
+            ("Via", via),
             ("From", f"<{sender.uri}>;tag={from_tag or new_tag()}"),
             ("To", f"<{target.uri}>"),
             ("Call-ID", call_id or new_call_id()),

@@ -122,6 +122,46 @@ class Motion:
         self.until = now + timeout if timeout else None
 
 
+# A profile's parts (GetProfiles): the one video source, its encoder, the PTZ configuration.
+VIDEO_SOURCE = (
+    '<tt:VideoSourceConfiguration token="VideoSourceConfig_1">'
+    "<tt:Name>VideoSource_1</tt:Name><tt:UseCount>2</tt:UseCount>"
+    "<tt:SourceToken>VideoSource_1</tt:SourceToken>"
+    '<tt:Bounds x="0" y="0" width="640" height="360"/></tt:VideoSourceConfiguration>'
+)
+PTZ_CONFIGURATION = (
+    '<tt:PTZConfiguration token="PTZConfig_1"><tt:Name>PTZ_1</tt:Name>'
+    "<tt:UseCount>2</tt:UseCount><tt:NodeToken>PTZNode_1</tt:NodeToken>"
+    f"<tt:DefaultAbsolutePantTiltPositionSpace>{POSITION_SPACE}"
+    "</tt:DefaultAbsolutePantTiltPositionSpace>"
+    f"<tt:DefaultAbsoluteZoomPositionSpace>{ZOOM_POSITION_SPACE}"
+    "</tt:DefaultAbsoluteZoomPositionSpace>"
+    f"<tt:DefaultContinuousPanTiltVelocitySpace>{VELOCITY_SPACE}"
+    "</tt:DefaultContinuousPanTiltVelocitySpace>"
+    f"<tt:DefaultContinuousZoomVelocitySpace>{ZOOM_VELOCITY_SPACE}"
+    "</tt:DefaultContinuousZoomVelocitySpace>"
+    "<tt:DefaultPTZTimeout>PT10S</tt:DefaultPTZTimeout>"
+    "</tt:PTZConfiguration>"
+)
+
+
+def _encoder(name: str, path: str, width: int, height: int, bitrate: int) -> str:
+    """The H.264 encoder of the profile streaming at `path`."""
+    return (
+        f'<tt:VideoEncoderConfiguration token="VideoEncoder_{path}">'
+        f"<tt:Name>{name}</tt:Name><tt:UseCount>1</tt:UseCount>"
+        "<tt:Encoding>H264</tt:Encoding>"
+        f"<tt:Resolution><tt:Width>{width}</tt:Width><tt:Height>{height}</tt:Height>"
+        "</tt:Resolution><tt:Quality>4</tt:Quality>"
+        f"<tt:RateControl><tt:FrameRateLimit>{FPS}</tt:FrameRateLimit>"
+        "<tt:EncodingInterval>1</tt:EncodingInterval>"
+        f"<tt:BitrateLimit>{bitrate}</tt:BitrateLimit></tt:RateControl>"
+        f"<tt:H264><tt:GovLength>{FPS}</tt:GovLength><tt:H264Profile>Baseline</tt:H264Profile>"
+        "</tt:H264><tt:SessionTimeout>PT60S</tt:SessionTimeout>"
+        "</tt:VideoEncoderConfiguration>"
+    )
+
+
 @dataclass
 class Device:
     """One simulated camera: its number N (its RTSP paths /camNN/...) and its login."""
@@ -237,33 +277,8 @@ class Device:
     ) -> str:
         return (
             f'<trt:Profiles token="{token}" fixed="true"><tt:Name>{name}</tt:Name>'
-            '<tt:VideoSourceConfiguration token="VideoSourceConfig_1">'
-            "<tt:Name>VideoSource_1</tt:Name><tt:UseCount>2</tt:UseCount>"
-            "<tt:SourceToken>VideoSource_1</tt:SourceToken>"
-            '<tt:Bounds x="0" y="0" width="640" height="360"/></tt:VideoSourceConfiguration>'
-            f'<tt:VideoEncoderConfiguration token="VideoEncoder_{path}">'
-            f"<tt:Name>{name}</tt:Name><tt:UseCount>1</tt:UseCount>"
-            "<tt:Encoding>H264</tt:Encoding>"
-            f"<tt:Resolution><tt:Width>{width}</tt:Width><tt:Height>{height}</tt:Height>"
-            "</tt:Resolution><tt:Quality>4</tt:Quality>"
-            f"<tt:RateControl><tt:FrameRateLimit>{FPS}</tt:FrameRateLimit>"
-            "<tt:EncodingInterval>1</tt:EncodingInterval>"
-            f"<tt:BitrateLimit>{bitrate}</tt:BitrateLimit></tt:RateControl>"
-            f"<tt:H264><tt:GovLength>{FPS}</tt:GovLength><tt:H264Profile>Baseline</tt:H264Profile>"
-            "</tt:H264><tt:SessionTimeout>PT60S</tt:SessionTimeout>"
-            "</tt:VideoEncoderConfiguration>"
-            '<tt:PTZConfiguration token="PTZConfig_1"><tt:Name>PTZ_1</tt:Name>'
-            "<tt:UseCount>2</tt:UseCount><tt:NodeToken>PTZNode_1</tt:NodeToken>"
-            f"<tt:DefaultAbsolutePantTiltPositionSpace>{POSITION_SPACE}"
-            "</tt:DefaultAbsolutePantTiltPositionSpace>"
-            f"<tt:DefaultAbsoluteZoomPositionSpace>{ZOOM_POSITION_SPACE}"
-            "</tt:DefaultAbsoluteZoomPositionSpace>"
-            f"<tt:DefaultContinuousPanTiltVelocitySpace>{VELOCITY_SPACE}"
-            "</tt:DefaultContinuousPanTiltVelocitySpace>"
-            f"<tt:DefaultContinuousZoomVelocitySpace>{ZOOM_VELOCITY_SPACE}"
-            "</tt:DefaultContinuousZoomVelocitySpace>"
-            "<tt:DefaultPTZTimeout>PT10S</tt:DefaultPTZTimeout>"
-            "</tt:PTZConfiguration></trt:Profiles>"
+            f"{VIDEO_SOURCE}{_encoder(name, path, width, height, bitrate)}{PTZ_CONFIGURATION}"
+            "</trt:Profiles>"
         )
 
     def _profile_path(self, body: ET.Element, namespace: str) -> str:

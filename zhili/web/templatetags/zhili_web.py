@@ -1,7 +1,6 @@
 """Template helpers shared by every page: masking personal data, role labels."""
 
 from collections.abc import Iterable
-from typing import Any
 
 from django import template
 from django.utils.html import format_html
@@ -33,7 +32,7 @@ def role_labels(user: Actor) -> list[str]:
 
 
 @register.filter
-def join_names(people: Iterable[Any]) -> str:
+def join_names(people: Iterable[Actor]) -> str:
     return "、".join(p.display_name for p in people)
 
 

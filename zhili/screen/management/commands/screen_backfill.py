@@ -3,7 +3,6 @@ screen is installed or after an import of old cases; the scheduler keeps today a
 yesterday current)."""
 
 from datetime import timedelta
-from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
@@ -17,9 +16,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--days", type=int, default=400, help="天数（默认 400）")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: str, days: int = 400, **options: object) -> None:
         today = timezone.localdate()
-        days = max(1, options["days"])
+        days = max(1, days)
         rows = 0
         for n in range(days - 1, -1, -1):
             rows += refresh_day(today - timedelta(days=n))
