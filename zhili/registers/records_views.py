@@ -230,9 +230,14 @@ def house_map(request: StaffRequest) -> HttpResponse:
 def house_points(request: StaffRequest) -> JsonResponse:
     """The placed houses in sight (not archived) as [id, address, let, open hazards, lat, lng]."""
     grid = request.GET.get("grid", "").strip()[:40]
-    rows = selectors.house_points(request.user, grid=grid)
-    points = [[i, a, let, n, round(y, 6), round(x, 6)] for i, a, let, n, y, x in rows[:MAP_POINTS]]
+    points = [_point(row) for row in selectors.house_points(request.user, grid=grid)[:MAP_POINTS]]
     return JsonResponse({"count": len(points), "houses": points})
+
+
+def _point(row: selectors.HousePoint) -> list[object]:
+    pk, address, let, hazards, lat, lng = row
+    assert lat is not None and lng is not None  # the selector gives placed houses only
+    return [pk, address, let, hazards, round(lat, 6), round(lng, 6)]
 
 
 # --- places ----------------------------------------------------------------------------------
