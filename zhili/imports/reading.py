@@ -32,6 +32,8 @@ Cell: TypeAlias = str | int | float | bool | datetime | date | time | None
 
 @dataclass(frozen=True)
 class RowError:
+    """A fault of the report: the row as Excel numbers it, the column's header, why."""
+
     row: int
     column: str
     message: str

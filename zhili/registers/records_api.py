@@ -220,6 +220,10 @@ def _house(request: StaffRequest, house_id: int) -> dict[str, object]:
     return house_detail_out(selectors.house_get(request.user, house_id))
 
 
+def _added(request: StaffRequest, house_id: int) -> Status[dict[str, object]]:
+    return Status(201, _house(request, house_id))
+
+
 HOUSE = {200: HouseDetailOut, **ERRORS}  # a house's answer: the house as it now is
 HOUSE_ADDED = {201: HouseDetailOut, **ERRORS}  # ... after adding to it
 
@@ -233,7 +237,7 @@ def house_list(request: StaffRequest, query: Query[HouseQuery]) -> dict[str, obj
 @records_router.post("/houses", response=HOUSE_ADDED)
 def house_create(request: StaffRequest, body: HouseIn) -> Status[dict[str, object]]:
     house = houses.house_create(actor=request.user, values=body.dict())
-    return Status(201, _house(request, house.pk))
+    return _added(request, house.pk)
 
 
 @records_router.get("/houses/{int:house_id}", response=HOUSE)
@@ -250,13 +254,10 @@ def house_archive(request: StaffRequest, house_id: int, body: ArchiveIn) -> dict
 @records_router.post("/houses/{int:house_id}/tenancies", response=HOUSE_ADDED)
 def tenancy_add(request: StaffRequest, house_id: int, body: TenancyIn) -> Status[dict[str, object]]:
     houses.tenancy_add(actor=request.user, house_id=house_id, **body.dict())
-    return Status(201, _house(request, house_id))
+    return _added(request, house_id)
 
 
-@records_router.post(
-    "/houses/{int:house_id}/tenancies/{int:tenancy_id}/end",
-    response=HOUSE,
-)
+@records_router.post("/houses/{int:house_id}/tenancies/{int:tenancy_id}/end", response=HOUSE)
 def tenancy_end(
     request: StaffRequest, house_id: int, tenancy_id: int, body: TenancyEndIn
 ) -> dict[str, object]:
@@ -269,13 +270,10 @@ def tenancy_end(
 @records_router.post("/houses/{int:house_id}/hazards", response=HOUSE_ADDED)
 def hazard_add(request: StaffRequest, house_id: int, body: HazardIn) -> Status[dict[str, object]]:
     houses.hazard_add(actor=request.user, house_id=house_id, **body.dict())
-    return Status(201, _house(request, house_id))
+    return _added(request, house_id)
 
 
-@records_router.post(
-    "/houses/{int:house_id}/hazards/{int:hazard_id}/fix",
-    response=HOUSE,
-)
+@records_router.post("/houses/{int:house_id}/hazards/{int:hazard_id}/fix", response=HOUSE)
 def hazard_fix(
     request: StaffRequest, house_id: int, hazard_id: int, body: HazardFixIn
 ) -> dict[str, object]:
