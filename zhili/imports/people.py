@@ -202,7 +202,7 @@ class PeopleChecker(Checker[PersonRow]):
 
     def valid(self, number: int, values: Mapping[str, object]) -> PersonRow:
         # Every check passed: each value is what its field's check gives.
-        fields = cast(dict[str, str | bool], {key: values[key] for key in TEXT_FIELDS})
+        fields = cast("dict[str, str | bool]", {key: values[key] for key in TEXT_FIELDS})
         cells = cast(PersonCells, values)
         fields["phone"] = cells["phone"]
         fields["same_as_registered"] = cells["same_as_registered"]
