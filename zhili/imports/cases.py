@@ -2,8 +2,6 @@
 `zhili.cases.services.bulk.case_bulk_register`; a row already imported (same channel and
 original number) is skipped."""
 
-from typing import Any
-
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -17,7 +15,8 @@ from zhili.imports.columns import CATEGORY_SHEET, COLUMNS, SHEET_NAME
 from zhili.imports.events import CasesImported
 from zhili.imports.kinds import Batch, ImportKind, register
 from zhili.imports.models import ImportJob
-from zhili.imports.validation import MAX_ROWS, RowChecker, ValidRow
+from zhili.imports.reading import MAX_ROWS
+from zhili.imports.validation import RowChecker, ValidRow
 
 EXAMPLE_ID = "示例"  # the template's example row: never imported
 
@@ -41,7 +40,7 @@ def _historical(row: ValidRow, categories: dict[str, Category]) -> HistoricalCas
     )
 
 
-def _write(job: ImportJob, rows: list[Any]) -> Batch:
+def _write(job: ImportJob, rows: list[ValidRow]) -> Batch:
     categories = {
         c.code: c for c in Category.objects.filter(code__in={r.category_code for r in rows})
     }

@@ -6,19 +6,21 @@ large export never sits in memory. Phone numbers are masked; each export is audi
 """
 
 import dataclasses
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import IO, Any
+from typing import IO
 
 from django.db import transaction
 from django.utils import timezone
 
 from zhili.cases import selectors
-from zhili.cases.models import Card, Channel, Rating, State, Urgency
+from zhili.cases.models import Card, Case, Channel, Rating, State, Urgency
 from zhili.core import xlsx
 from zhili.core.audit import audit
 from zhili.core.errors import InvalidInput
 from zhili.core.personal import mask_phone
 from zhili.core.types import Actor
+from zhili.orgs.models import Organization
 
 MAX_EXPORT = 100_000
 CHUNK = 2000
@@ -35,12 +37,12 @@ def _local(moment: datetime | None) -> datetime | None:
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
-def _name(org: Any) -> str:
+def _name(org: Organization | None) -> str:
     return org.name if org is not None else ""
 
 
 # (header, width, value)
-COLUMNS: list[tuple[str, int, Any]] = [
+COLUMNS: list[tuple[str, int, Callable[[Case], xlsx.Value]]] = [
     ("工单编号", 18, lambda c: c.case_no),
     ("来源渠道", 12, lambda c: _CHANNELS.get(c.channel, c.channel)),
     ("原工单编号", 20, lambda c: c.external_id),
@@ -67,7 +69,7 @@ COLUMNS: list[tuple[str, int, Any]] = [
 ]
 
 
-def _filters_for_audit(filters: selectors.CaseFilters) -> dict[str, Any]:
+def _filters_for_audit(filters: selectors.CaseFilters) -> dict[str, object]:
     values = dataclasses.asdict(filters)
     return {
         k: (v.isoformat() if isinstance(v, date) else list(v) if isinstance(v, tuple) else v)

@@ -11,7 +11,7 @@ checked rows is written, and the template's notes and example. The historical wo
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -38,12 +38,15 @@ class Batch:
     skipped: int
 
 
-def _nothing(*_args: Any) -> None:
+def _nothing(*_args: object) -> None:
     return None
 
 
+Row = TypeVar("Row")  # the kind's checked row, from its checker to its `write`
+
+
 @dataclass(frozen=True)
-class ImportKind:
+class ImportKind(Generic[Row]):
     code: str
     label: str  # the page's title: 工单导入, 实有人口导入
     noun: str  # what a row is: 工单, 人员
@@ -51,14 +54,14 @@ class ImportKind:
     action: str  # the action that uploads it (zhili.core.roles)
     sheet_name: str
     columns: Sequence[Column]
-    checker: "Callable[[ImportJob], Checker]"
-    write: "Callable[[ImportJob, list[Any]], Batch]"
+    checker: "Callable[[ImportJob], Checker[Row]]"
+    write: "Callable[[ImportJob, list[Row]], Batch]"
     template_name: str  # the template's file name, without .xlsx
     notes: Callable[[], list[str]]  # the notes sheet's numbered lines
     example: Callable[[], list[object]]  # the template's example row, in column order
     index_url: str  # the kind's upload page (a URL name)
     results_url: str  # where the imported rows are seen (a URL name)
-    is_example: Callable[[Any], bool]  # a checked row that is the template's example
+    is_example: Callable[[Row], bool]  # a checked row that is the template's example
     # Columns whose cells the template formats as text (leading zeros, long numbers).
     text_keys: frozenset[str] = frozenset()
     # Called inside the job's last transaction with (job, created, skipped): its event.
@@ -80,13 +83,14 @@ class ImportKind:
         return [c.header for c in self.columns if c.required is True]
 
 
-KINDS: dict[str, ImportKind] = {}
+# Each kind has its own row type; the framework only passes a kind's rows back to that kind.
+KINDS: dict[str, ImportKind[Any]] = {}
 
 
-def register(kind: ImportKind) -> ImportKind:
+def register(kind: ImportKind[Row]) -> ImportKind[Row]:
     KINDS[kind.code] = kind
     return kind
 
 
-def kind_of(code: str) -> ImportKind:
+def kind_of(code: str) -> ImportKind[Any]:
     return KINDS[code]

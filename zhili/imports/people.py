@@ -20,9 +20,10 @@ lower layer: the register knows nothing of the import).
   audited with the people it created; the job's upload and end are audited by the framework.
 """
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import TypedDict, cast
 
 from django.utils import timezone
 
@@ -32,11 +33,12 @@ from zhili.core.personal import mask_id_number
 from zhili.core.roles import Action
 from zhili.imports.kinds import Batch, Column, ImportKind, register
 from zhili.imports.models import ImportJob
-from zhili.imports.validation import MAX_ROWS, Cell, Checker, Fault, RowError, cell_text
+from zhili.imports.reading import MAX_ROWS, Cell, RowError, cell_text
+from zhili.imports.validation import Checker, Fault
 from zhili.orgs.models import Grid
 from zhili.registers import selectors
 from zhili.registers.kinds import CareLevel, Kind
-from zhili.registers.models import Person, PersonChange, PersonRole
+from zhili.registers.models import Changes, Person, PersonChange, PersonRole
 from zhili.registers.services import TEXT_FIELDS, check_id_number, identity_of
 
 SHEET_NAME = "实有人口"
@@ -79,13 +81,24 @@ class PersonRow:
     row: int
     id_number: str
     grid_id: int
-    values: dict[str, Any]  # the register's text fields, phone and same_as_registered
+    values: dict[str, str | bool]  # the register's text fields, phone and same_as_registered
+    role: str
+    care_level: str
+
+
+class PersonCells(TypedDict):
+    """A faultless row's values beside the text fields, as `PeopleChecker.parsers` give them."""
+
+    id_number: str
+    grid: int
+    phone: str
+    same_as_registered: bool
     role: str
     care_level: str
 
 
 @dataclass
-class PeopleChecker(Checker):
+class PeopleChecker(Checker[PersonRow]):
     header_of: dict[str, str] = field(default_factory=lambda: HEADER)
     grids: dict[str, int] = field(default_factory=dict)
     today: date = field(default_factory=timezone.localdate)
@@ -97,8 +110,8 @@ class PeopleChecker(Checker):
         return cls(grids=grids)
 
     @property
-    def parsers(self) -> dict[str, Any]:
-        parsers: dict[str, Any] = {key: self._texter(key) for key in TEXT_FIELDS}
+    def parsers(self) -> dict[str, Callable[[Cell], object]]:
+        parsers: dict[str, Callable[[Cell], object]] = {k: self._texter(k) for k in TEXT_FIELDS}
         return parsers | {
             "id_number": self._id_number,
             "name": self._name,
@@ -109,7 +122,7 @@ class PeopleChecker(Checker):
             "care_level": self._care,
         }
 
-    def _texter(self, key: str) -> Any:
+    def _texter(self, key: str) -> Callable[[Cell], str]:
         limit = TEXT_FIELDS[key]
 
         def parse(value: Cell) -> str:
@@ -133,7 +146,7 @@ class PeopleChecker(Checker):
         name = self._texter("name")(value)
         if not name:
             raise Fault("必填")
-        return str(name)
+        return name
 
     def _grid(self, value: Cell) -> int:
         code = cell_text(value)
@@ -167,37 +180,39 @@ class PeopleChecker(Checker):
             raise Fault(f"无法识别的关注程度“{text}”，应为 高、中 或 低")
         return CARE_LABELS[text]
 
-    def across(self, number: int, values: dict[str, Any]) -> list[RowError]:
+    def across(self, number: int, values: Mapping[str, object]) -> list[RowError]:
         faults = []
         if values.get("care_level", CareLevel.NORMAL) != CareLevel.NORMAL and not values.get(
             "role", "x"
         ):
             faults.append(RowError(number, HEADER["care_level"], "填写关注程度须同时填写人员类别"))
         id_number = values.get("id_number")
-        if id_number and values.get("name") != EXAMPLE_NAME:
+        if isinstance(id_number, str) and id_number and values.get("name") != EXAMPLE_NAME:
             first = self.seen.setdefault(id_number, number)
             if first != number:
                 message = f"与第 {first} 行的身份证号码重复（同一号码只登记一人）"
                 faults.append(RowError(number, HEADER["id_number"], message))
         return faults
 
-    def check(self, number: int, row: dict[str, Cell]) -> Any | None:
+    def check(self, number: int, row: dict[str, Cell]) -> PersonRow | None:
         if _is_example_cells(row):
             self.rows += 1
             return EXAMPLE
         return super().check(number, row)
 
-    def valid(self, number: int, values: dict[str, Any]) -> PersonRow:
-        fields = {key: values[key] for key in TEXT_FIELDS}
-        fields["phone"] = values["phone"]
-        fields["same_as_registered"] = values["same_as_registered"]
+    def valid(self, number: int, values: Mapping[str, object]) -> PersonRow:
+        # Every check passed: each value is what its field's check gives.
+        fields = cast("dict[str, str | bool]", {key: values[key] for key in TEXT_FIELDS})
+        cells = cast(PersonCells, values)
+        fields["phone"] = cells["phone"]
+        fields["same_as_registered"] = cells["same_as_registered"]
         return PersonRow(
             row=number,
-            id_number=values["id_number"],
-            grid_id=values["grid"],
+            id_number=cells["id_number"],
+            grid_id=cells["grid"],
             values=fields,
-            role=values["role"],
-            care_level=values["care_level"],
+            role=cells["role"],
+            care_level=cells["care_level"],
         )
 
 
@@ -212,7 +227,7 @@ def _is_example_cells(row: dict[str, Cell]) -> bool:
     )
 
 
-def _person(row: PersonRow, now: Any) -> Person:
+def _person(row: PersonRow, now: datetime) -> Person:
     born, sex = identity_of(row.id_number)
     return Person(
         id_number=row.id_number,
@@ -228,18 +243,44 @@ def _person(row: PersonRow, now: Any) -> Person:
 def people_write(job: ImportJob, rows: list[PersonRow]) -> Batch:
     """One batch in the caller's transaction: the people not yet registered, their roles,
     their history rows, one audit row naming them. Already registered: skipped, unchanged."""
-    numbers = [row.id_number for row in rows]
-    known = set(Person.objects.filter(id_number__in=numbers).values_list("id_number", flat=True))
-    fresh = [row for row in rows if row.id_number not in known]
+    fresh = _not_registered(rows)
     now = timezone.now()
     people = Person.objects.bulk_create([_person(row, now) for row in fresh], batch_size=500)
+    written = list(zip(fresh, people, strict=True))
+    roles = _add_roles(written, now)
+    _add_history(job, written, now)
+    if people:
+        audit(
+            job.created_by,
+            "registers.person.import",
+            job,
+            people=[p.pk for p in people],
+            roles=roles,
+        )
+    return Batch(created=len(people), skipped=len(rows) - len(people))
+
+
+def _not_registered(rows: list[PersonRow]) -> list[PersonRow]:
+    numbers = [row.id_number for row in rows]
+    known = set(Person.objects.filter(id_number__in=numbers).values_list("id_number", flat=True))
+    return [row for row in rows if row.id_number not in known]
+
+
+def _add_roles(written: list[tuple[PersonRow, Person]], now: datetime) -> int:
+    """The roles the rows of the people written give them; how many."""
     roles = [
         PersonRole(person=person, kind=row.role, care_level=row.care_level, started_at=now)
-        for row, person in zip(fresh, people, strict=True)
+        for row, person in written
         if row.role
     ]
     PersonRole.objects.bulk_create(roles, batch_size=500)
-    grids = dict(Grid.objects.filter(pk__in={r.grid_id for r in fresh}).values_list("pk", "code"))
+    return len(roles)
+
+
+def _add_history(job: ImportJob, written: list[tuple[PersonRow, Person]], now: datetime) -> None:
+    """Each person written gets a history row: `import`, with the job's number."""
+    grid_ids = {row.grid_id for row, _ in written}
+    grids = dict(Grid.objects.filter(pk__in=grid_ids).values_list("pk", "code"))
     history = [
         PersonChange(
             person=person,
@@ -248,22 +289,13 @@ def people_write(job: ImportJob, rows: list[PersonRow]) -> Batch:
             action="import",
             changes=_changes(row, grids, job),
         )
-        for row, person in zip(fresh, people, strict=True)
+        for row, person in written
     ]
     PersonChange.objects.bulk_create(history, batch_size=500)
-    if people:
-        audit(
-            job.created_by,
-            "registers.person.import",
-            job,
-            people=[p.pk for p in people],
-            roles=len(roles),
-        )
-    return Batch(created=len(people), skipped=len(rows) - len(people))
 
 
-def _changes(row: PersonRow, grids: dict[int, str], job: ImportJob) -> dict[str, Any]:
-    changes: dict[str, Any] = {"id_number": [None, mask_id_number(row.id_number)]}
+def _changes(row: PersonRow, grids: dict[int, str], job: ImportJob) -> Changes:
+    changes: Changes = {"id_number": [None, mask_id_number(row.id_number)]}
     changes["grid"] = [None, grids.get(row.grid_id, "")]
     if row.role:
         changes["role"] = [None, row.role]

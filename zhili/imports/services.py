@@ -16,7 +16,7 @@ import logging
 import pickle
 import tempfile
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -30,7 +30,8 @@ from zhili.core.uploads import sniff
 from zhili.imports.cases import EXAMPLE_ID
 from zhili.imports.kinds import kind_of
 from zhili.imports.models import ImportJob, JobState
-from zhili.imports.validation import MAX_ROWS, Checker, RowError, Sheet
+from zhili.imports.reading import MAX_ROWS, RowError, Sheet
+from zhili.imports.validation import Checker
 
 log = logging.getLogger(__name__)
 
@@ -105,11 +106,11 @@ def import_job_run(job_id: int) -> ImportJob:
     return job
 
 
-def _progress(job: ImportJob, **fields: Any) -> None:
+def _progress(job: ImportJob, **fields: object) -> None:
     ImportJob.objects.filter(pk=job.pk).update(**fields)
 
 
-def _validate(job: ImportJob, handle: IO[bytes], spool: IO[bytes]) -> Checker:
+def _validate(job: ImportJob, handle: IO[bytes], spool: IO[bytes]) -> Checker[object]:
     """Pass one: every row checked; the good ones spooled, in batches, while all are good."""
     kind = kind_of(job.kind)
     checker = kind.checker(job)
@@ -131,12 +132,12 @@ def _validate(job: ImportJob, handle: IO[bytes], spool: IO[bytes]) -> Checker:
     return checker
 
 
-def _check_rows(job: ImportJob, sheet: Sheet, checker: Checker, spool: IO[bytes]) -> None:
+def _check_rows(job: ImportJob, sheet: Sheet, checker: Checker[object], spool: IO[bytes]) -> None:
     """Every data row checked (up to MAX_ROWS); the valid ones spooled in batches while no
     row has failed; the progress written every batch."""
     estimate = sheet.estimate()
     _progress(job, total_rows=estimate)
-    batch: list[Any] = []
+    batch: list[object] = []  # the kind's checked rows
     for number, row in sheet.data():
         if checker.rows >= MAX_ROWS:
             checker.add(
@@ -158,7 +159,7 @@ def _check_rows(job: ImportJob, sheet: Sheet, checker: Checker, spool: IO[bytes]
         pickle.dump(batch, spool)
 
 
-def _batches(spool: IO[bytes]) -> Iterator[list[Any]]:
+def _batches(spool: IO[bytes]) -> Iterator[list[object]]:
     while True:
         try:
             yield pickle.load(spool)  # noqa: S301  (our own temporary file, written above)
@@ -179,65 +180,50 @@ def _import(job: ImportJob, spool: IO[bytes], total: int) -> None:
         skipped += result.skipped
         done += len(rows)
         _progress(job, processed=done, created_count=created, skipped_count=skipped)
+    counts = {"created_count": created, "skipped_count": skipped}
+    message = f"新增 {created} {kind.unit}，已存在跳过 {skipped} {kind.unit}"
     with transaction.atomic():
-        message = f"新增 {created} {kind.unit}，已存在跳过 {skipped} {kind.unit}"
-        _progress(
-            job,
-            state=JobState.DONE,
-            processed=done,
-            created_count=created,
-            skipped_count=skipped,
-            message=message,
-            finished_at=timezone.now(),
-        )
-        audit(
-            job.created_by,
-            "imports.job.import",
-            job,
-            kind=job.kind,
-            rows=done,
-            created=created,
-            skipped=skipped,
-        )
+        _end(job, JobState.DONE, message, processed=done, **counts)
+        _audit(job, "imports.job.import", rows=done, created=created, skipped=skipped)
         kind.finished(job, created, skipped)
 
 
-def _rejection(checker: Checker, noun: str) -> str:
+def _end(job: ImportJob, state: JobState, message: str, **fields: object) -> None:
+    """The job's last state, with its message and the end's time."""
+    _progress(job, state=state, message=message, finished_at=timezone.now(), **fields)
+
+
+def _audit(job: ImportJob, action: str, **extra: object) -> None:
+    audit(job.created_by, action, job, kind=job.kind, **extra)
+
+
+def _rejection(checker: Checker[object], noun: str) -> str:
     if checker.error_rows:
         return f"{checker.error_rows} 行有误，共 {checker.error_count} 处问题，未导入任何{noun}"
     return f"文件格式有误（{checker.error_count} 处问题），未导入任何{noun}"
 
 
-def _reject(job: ImportJob, checker: Checker) -> None:
-    with transaction.atomic():
-        _progress(
-            job,
-            state=JobState.REJECTED,
-            total_rows=checker.rows,
-            processed=checker.rows,
-            error_count=checker.error_count,
-            error_rows=checker.error_rows,
-            errors=[e.as_dict() for e in checker.errors],
-            message=_rejection(checker, kind_of(job.kind).noun),
-            finished_at=timezone.now(),
-        )
-        audit(
-            job.created_by,
-            "imports.job.reject",
-            job,
-            kind=job.kind,
-            rows=checker.rows,
-            error_rows=checker.error_rows,
-            errors=checker.error_count,
-        )
+@transaction.atomic
+def _reject(job: ImportJob, checker: Checker[object]) -> None:
+    rows, error_rows, errors = checker.rows, checker.error_rows, checker.error_count
+    _end(
+        job,
+        JobState.REJECTED,
+        _rejection(checker, kind_of(job.kind).noun),
+        total_rows=rows,
+        processed=rows,
+        error_count=errors,
+        error_rows=error_rows,
+        errors=[e.as_dict() for e in checker.errors],
+    )
+    _audit(job, "imports.job.reject", rows=rows, error_rows=error_rows, errors=errors)
 
 
+@transaction.atomic
 def _fail(job: ImportJob, exc: Exception) -> None:
-    with transaction.atomic():
-        _progress(
-            job,
-            state=JobState.FAILED,
-            message=f"导入中断（{exc.__class__.__name__}），已导入的{kind_of(job.kind).noun}保留；重新上传同一文件可补齐其余部分",
-            finished_at=timezone.now(),
-        )
-        audit(job.created_by, "imports.job.fail", job, error=str(exc)[:300])
+    noun = kind_of(job.kind).noun
+    message = (
+        f"导入中断（{exc.__class__.__name__}），已导入的{noun}保留；重新上传同一文件可补齐其余部分"
+    )
+    _end(job, JobState.FAILED, message)
+    audit(job.created_by, "imports.job.fail", job, error=str(exc)[:300])

@@ -1,37 +1,26 @@
-"""Reading and checking an uploaded work-order workbook, row by row, without loading it whole.
-
-`read_rows` streams the data sheet (openpyxl read-only); `RowChecker.check` turns one row into
-a `ValidRow` or records every fault of the row (row number as Excel shows it, the column's
-header, a message in Chinese). Nothing here writes to the database.
+"""Checking an uploaded workbook's rows, one by one (the rows read by
+zhili/imports/reading.py): `Checker.check` turns one row into a kind's checked row (for the
+historical work orders `RowChecker` gives a `ValidRow`) or records every fault of the row (row
+number as Excel shows it, the column's header, a message in Chinese). Nothing here writes to
+the database.
 """
 
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cached_property
-from typing import IO, Any, TypeAlias
-from xml.etree.ElementTree import Element
+from typing import Generic, TypedDict, TypeVar, cast
 
 from django.utils import timezone
-from openpyxl.cell.read_only import EMPTY_CELL
-from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
-from openpyxl.utils.cell import range_boundaries
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.worksheet._reader import WorkSheetParser
-from openpyxl.xml.constants import SHEET_MAIN_NS
-from openpyxl.xml.functions import iterparse
 
 from zhili.cases.models import Category
 from zhili.core.errors import InvalidInput
 from zhili.core.personal import validate_phone
 from zhili.imports.columns import CHANNELS, HEADER, URGENCIES
-from zhili.imports.kinds import ImportKind
+from zhili.imports.reading import Cell, RowError, blank, cell_text
 
-MAX_ROWS = 100_000  # data rows per file
 MAX_REPORTED = 10_000  # faults kept in the report (the count is always complete)
 _TIME_FORMATS = [
     "%Y-%m-%d %H:%M:%S",
@@ -43,8 +32,6 @@ _TIME_FORMATS = [
     "%Y/%m/%d",
 ]
 _EARLIEST = datetime(1990, 1, 1)
-# What a cell holds, read with `values_only` (a formula's cached value).
-Cell: TypeAlias = str | int | float | bool | datetime | date | time | None
 _MAX_LENGTHS = {
     "external_id": 100,
     "title": 200,
@@ -53,16 +40,6 @@ _MAX_LENGTHS = {
     "description": 10_000,
     "reply": 10_000,
 }
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict[str, int | str]:
-        return {"row": self.row, "column": self.column, "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -86,196 +63,26 @@ class ValidRow:
     closed_at: datetime | None
 
 
-_DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\b[^>]*?\bref="([^"]+)"')
-_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData\b")
-_HEAD_BYTES = 65536
-_INLINE = f"{{{SHEET_MAIN_NS}}}is"
-_STRING = f"{{{SHEET_MAIN_NS}}}si"
-_T = f"{{{SHEET_MAIN_NS}}}t"
-_RUN = f"{{{SHEET_MAIN_NS}}}r"
+class CaseCells(TypedDict):
+    """A faultless row's values, each as its field's check (`RowChecker.parsers`) gives it."""
 
-# Reading the upload with openpyxl (read-only, streamed), with three of its costs taken out;
-# tests/test_reading.py holds the answers to openpyxl's own on workbooks of every kind of cell.
-
-
-def _plain_text(node: Element) -> str:
-    """The text of a string item (<si>, or a cell's <is>): its <t>, then its runs' <t>, without
-    the phonetic guides. What openpyxl's `Text.from_tree(node).content` gives, without building
-    the objects (a third of the reading time of a sheet of text)."""
-    parts = [child.text for child in node if child.tag == _T]
-    parts += [t.text for run in node if run.tag == _RUN for t in run if t.tag == _T]
-    return "".join(part for part in parts if part)
+    external_id: str
+    channel: str
+    registered_at: datetime
+    category: Category
+    title: str
+    description: str
+    urgency: str
+    address: str
+    lat: float | None
+    lng: float | None
+    reporter_name: str
+    reporter_phone: str
+    reply: str
+    closed_at: datetime | None
 
 
-class _Parser(WorkSheetParser):
-    def parse_cell(self, element: Any) -> dict[str, Any]:
-        inline = element.find(_INLINE) if element.get("t") == "inlineStr" else None
-        if inline is None:
-            return super().parse_cell(element)  # type: ignore[no-any-return]
-        element.remove(inline)
-        cell: dict[str, Any] = super().parse_cell(element)
-        if cell["data_type"] == "inlineStr":
-            cell["value"], cell["data_type"] = _plain_text(inline), "s"
-        return cell
-
-
-class _SizedByHead(ReadOnlyWorksheet):
-    """openpyxl's read-only sheet, its declared size read from the head of the sheet's XML, its
-    inline strings read by `_plain_text`.
-
-    openpyxl looks for the `<dimension>` element (which the schema puts before the data) by
-    parsing the sheet until the end of its data; a sheet without one (streaming writers such
-    as openpyxl's own write-only mode leave it out) is thus parsed once in full on opening,
-    a tenth of a 100,000-row import. The result is the same: the dimension when the sheet
-    has one, else none."""
-
-    def _get_size(self) -> None:
-        with self._get_source() as source:
-            head = source.read(_HEAD_BYTES)
-        data = _SHEET_DATA.search(head)
-        found = _DIMENSION.search(head, 0, data.start() if data else len(head))
-        if found is not None:
-            bounds = range_boundaries(found.group(1).decode("ascii", "replace"))
-            self._min_column, self._min_row, self._max_column, self._max_row = bounds
-        elif data is None:
-            super()._get_size()  # an unusually long head: let openpyxl look
-
-    def _parser(self, src: IO[bytes]) -> "_Parser":
-        return _Parser(
-            src,
-            self._shared_strings,
-            data_only=self.parent.data_only,
-            epoch=self.parent.epoch,
-            date_formats=self.parent._date_formats,
-            timedelta_formats=self.parent._timedelta_formats,
-        )
-
-    def _cells_by_row(
-        self,
-        min_col: int,
-        min_row: int,
-        max_col: int | None,
-        max_row: int | None,
-        values_only: bool = False,
-    ) -> Iterator[Any]:
-        # openpyxl 3.1's own, with `_Parser` for its WorkSheetParser.
-        filler = None if values_only else EMPTY_CELL
-        max_col = max_col or self.max_column
-        max_row = max_row or self.max_row
-        empty_row: Any = [] if max_col is None else (filler,) * (max_col + 1 - min_col)
-        counter = min_row
-        idx = 1
-        with self._get_source() as src:
-            for idx, row in self._parser(src).parse():
-                if max_row is not None and idx > max_row:
-                    break
-                for _ in range(counter, idx):  # rows left out of the file
-                    counter += 1
-                    yield empty_row
-                if counter <= idx:
-                    counter += 1
-                    yield self._get_row(row, min_col, max_col, values_only)
-        if max_row is not None and max_row < idx:
-            for _ in range(counter, max_row + 1):
-                yield empty_row
-
-
-class _Reader(ExcelReader):
-    """`load_workbook(read_only=True)` with `_SizedByHead` sheets (chart sheets left out) and
-    the shared strings read by `_plain_text`."""
-
-    def read_strings(self) -> None:
-        part = self.package.find(SHARED_STRINGS)
-        if part is None:
-            return
-        strings = []
-        with self.archive.open(part.PartName[1:]) as source:
-            for _, node in iterparse(source):
-                if node.tag == _STRING:
-                    strings.append(_plain_text(node).replace("x005F_", ""))
-                    node.clear()
-        self.shared_strings = strings
-
-    def read_worksheets(self) -> None:
-        for sheet, rel in self.parser.find_sheets():
-            if rel.target in self.valid_files and "chartsheet" not in rel.Type:
-                ws = _SizedByHead(self.wb, sheet.name, rel.target, self.shared_strings)
-                ws.sheet_state = sheet.state
-                self.wb._sheets.append(ws)
-
-
-def open_workbook(file: IO[bytes]) -> Workbook:
-    """The workbook, read-only (streamed), cached values rather than formulas."""
-    reader = _Reader(file, read_only=True, data_only=True)
-    reader.read()
-    return reader.wb
-
-
-class Sheet:
-    """The data sheet of an uploaded workbook of `kind`: its header map and its rows, streamed."""
-
-    def __init__(self, file: IO[bytes], kind: ImportKind):
-        self.kind = kind
-        try:
-            self.book = open_workbook(file)
-        except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-            raise InvalidInput(
-                f"无法读取该文件，请上传 Excel（.xlsx）格式的{kind.noun}表", field="file"
-            ) from exc
-        names = self.book.sheetnames
-        wanted = kind.sheet_name
-        self.sheet = self.book[wanted] if wanted in names else self.book.worksheets[0]
-        self.rows = self.sheet.iter_rows(values_only=True)
-        self.columns: dict[int, str] = {}  # cell index -> field key
-        self.header_row = 0
-
-    def estimate(self) -> int:
-        """Data rows by the sheet's declared size (a hint for the progress bar)."""
-        declared = self.sheet.max_row or 0
-        return max(0, min(declared - self.header_row, MAX_ROWS + 1))
-
-    def read_header(self) -> list[RowError]:
-        for number, values in enumerate(self.rows, start=1):
-            if any(blank(v) is False for v in values):
-                self.header_row = number
-                return self._map_header(number, values)
-        return [RowError(1, "", f"文件中没有数据：第一行应为表头，其后每行一条{self.kind.noun}")]
-
-    def _map_header(self, number: int, values: tuple[Cell, ...]) -> list[RowError]:
-        found: dict[str, int] = {}
-        for index, value in enumerate(values):
-            header = re.sub(r"\s+", "", str(value or "")).rstrip("*")
-            column = self.kind.by_header.get(header)
-            if column is not None and header not in found:
-                found[header] = index
-                self.columns[index] = column.key
-        missing = [h for h in self.kind.required_headers if h not in found]
-        return [RowError(number, h, "表头缺少此列（请使用导入模板）") for h in missing]
-
-    def data(self) -> Iterator[tuple[int, dict[str, Cell]]]:
-        """(Excel row number, {field key: cell value}) for every non-empty row."""
-        for number, values in enumerate(self.rows, start=self.header_row + 1):
-            row = {key: values[i] for i, key in self.columns.items() if i < len(values)}
-            if all(blank(v) for v in row.values()):
-                continue
-            yield number, row
-
-    def close(self) -> None:
-        self.book.close()
-
-
-def blank(value: Cell) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def cell_text(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # 12345 typed as a number, not "12345.0"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    return str(value).strip()
+Checked = TypeVar("Checked")  # a kind's checked row
 
 
 class Fault(Exception):
@@ -286,10 +93,11 @@ class Fault(Exception):
 
 
 @dataclass
-class Checker:
+class Checker(Generic[Checked]):
     """Checks rows one by one and keeps the report. A kind's checker gives each field's
-    check (`parsers`, key -> check raising `Fault`), the rules across cells (`across`) and the
-    checked row (`valid`); the count of rows, of faulty rows and of faults is kept here."""
+    check (`parsers`, key -> check raising `Fault`), the rules across cells (`across`: the
+    values of the cells without a fault) and the checked row (`valid`: every cell's value);
+    the count of rows, of faulty rows and of faults is kept here."""
 
     header_of: dict[str, str]
     errors: list[RowError] = field(default_factory=list)
@@ -302,7 +110,7 @@ class Checker:
         if len(self.errors) < MAX_REPORTED:
             self.errors.append(error)
 
-    def check(self, number: int, row: dict[str, Cell]) -> Any | None:
+    def check(self, number: int, row: dict[str, Cell]) -> Checked | None:
         self.rows += 1
         values, faults = self._read_cells(number, row)
         faults += self.across(number, values)
@@ -317,10 +125,10 @@ class Checker:
     def parsers(self) -> dict[str, Callable[[Cell], object]]:
         raise NotImplementedError
 
-    def across(self, number: int, values: dict[str, Any]) -> list[RowError]:
+    def across(self, number: int, values: Mapping[str, object]) -> list[RowError]:
         return []
 
-    def valid(self, number: int, values: dict[str, Any]) -> Any:
+    def valid(self, number: int, values: Mapping[str, object]) -> Checked:
         raise NotImplementedError
 
     def phone(self, value: Cell) -> str:
@@ -335,9 +143,9 @@ class Checker:
 
     def _read_cells(
         self, number: int, row: dict[str, Cell]
-    ) -> tuple[dict[str, Any], list[RowError]]:
+    ) -> tuple[dict[str, object], list[RowError]]:
         """The row's values, each checked on its own, and the faults found."""
-        values: dict[str, Any] = {}
+        values: dict[str, object] = {}
         faults: list[RowError] = []
         for key, parse in self.parsers.items():
             try:
@@ -348,7 +156,7 @@ class Checker:
 
 
 @dataclass
-class RowChecker(Checker):
+class RowChecker(Checker[ValidRow]):
     """The historical work orders' checker; `categories` maps code -> category."""
 
     header_of: dict[str, str] = field(default_factory=lambda: HEADER)
@@ -360,8 +168,8 @@ class RowChecker(Checker):
     def for_catalog(cls) -> "RowChecker":
         return cls(categories={c.code: c for c in Category.objects.all()})
 
-    def valid(self, number: int, values: dict[str, Any]) -> ValidRow:
-        return _valid_row(number, values)
+    def valid(self, number: int, values: Mapping[str, object]) -> ValidRow:
+        return _valid_row(number, cast(CaseCells, values))  # every check passed
 
     @cached_property
     def parsers(self) -> dict[str, Callable[[Cell], object]]:  # type: ignore[override]
@@ -385,7 +193,7 @@ class RowChecker(Checker):
 
     # --- rules that involve several cells -----------------------------------------------------
 
-    def across(self, number: int, v: dict[str, Any]) -> list[RowError]:
+    def across(self, number: int, v: Mapping[str, object]) -> list[RowError]:
         faults: list[RowError] = []
 
         def fault(key: str, message: str) -> None:
@@ -397,15 +205,19 @@ class RowChecker(Checker):
         if lat is None and lng is None and "address" in v and not v["address"]:
             fault("address", "没有经纬度时须填写地址")
         registered, closed = v.get("registered_at"), v.get("closed_at")
-        if closed is not None and registered is not None and closed < registered:
+        if (
+            isinstance(closed, datetime)
+            and isinstance(registered, datetime)
+            and closed < registered
+        ):
             fault("closed_at", "办结时间不能早于受理时间")
         if closed is not None and "reply" in v and not v["reply"]:
             fault("reply", "已办结的工单须填写办理结果")
         if closed is None and "closed_at" in v and v.get("reply"):
             fault("closed_at", "填写了办理结果，须同时填写办结时间")
-        key = (v.get("channel"), v.get("external_id"))
-        if None not in key:
-            first = self._seen.setdefault(key, number)  # type: ignore[arg-type]
+        channel, external_id = v.get("channel"), v.get("external_id")
+        if isinstance(channel, str) and isinstance(external_id, str):
+            first = self._seen.setdefault((channel, external_id), number)
             if first != number:
                 fault("external_id", f"与第 {first} 行重复（同一来源渠道的原工单编号不得重复）")
         return faults
@@ -480,7 +292,7 @@ class RowChecker(Checker):
         return moment
 
 
-def _valid_row(number: int, values: dict[str, Any]) -> ValidRow:
+def _valid_row(number: int, values: CaseCells) -> ValidRow:
     category = values["category"]
     return ValidRow(
         row=number,

@@ -5,6 +5,7 @@ progress by HTMX polling until it ends, then shows the result or the report of e
 """
 
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from functools import wraps
 from urllib.parse import quote
 
@@ -26,12 +27,36 @@ from zhili.imports.forms import UploadForm
 from zhili.imports.kinds import ImportKind, kind_of
 from zhili.imports.models import ImportJob
 from zhili.imports.people import EXAMPLE_NAME, PEOPLE
-from zhili.imports.validation import MAX_ROWS
+from zhili.imports.reading import MAX_ROWS
 from zhili.imports.workbooks import report_workbook, template_workbook
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
 
 REPORT_ON_PAGE = 500  # faults listed on the page; the download has them all
+
+
+@dataclass(frozen=True)
+class UploadText:
+    """What an import kind's upload page says of it."""
+
+    intro: str
+    again: str  # what becomes of a row uploaded again
+    example_note: str
+    template_url: str  # the URL name of the kind's template
+
+
+CASES_TEXT = UploadText(
+    intro="将其他系统的历史工单（如12345热线、数字城管的存量工单）按模板整理成 Excel 后批量导入，导入后按权责清单自动分拨",
+    again="同一工单重复上传会自动跳过",
+    example_note=f"原工单编号为“{services.EXAMPLE_ID}”的示例行不导入。",
+    template_url="imports:template",
+)
+PEOPLE_TEXT = UploadText(
+    intro="将网格采集的实有人口按模板整理成 Excel 后批量登记，只能导入您管辖范围内的网格",
+    again="身份证号码已登记的人员跳过、不修改，重复上传同一文件不会新增任何人员",
+    example_note=f"姓名为“{EXAMPLE_NAME}”的示例行不导入。",
+    template_url="imports:people_import_template",
+)
 
 
 def _attachment(content: bytes, filename: str) -> HttpResponse:
@@ -63,41 +88,18 @@ def _kind_view(view: Callable[[StaffRequest, ImportJob], HttpResponse]) -> Calla
 @requires(Action.CASES_IMPORT)
 @require_http_methods(["GET", "POST"])
 def index(request: StaffRequest) -> HttpResponse:
-    return upload_page(
-        request,
-        CASES,
-        intro="将其他系统的历史工单（如12345热线、数字城管的存量工单）按模板整理成 Excel 后批量导入，导入后按权责清单自动分拨",
-        again="同一工单重复上传会自动跳过",
-        example_note=f"原工单编号为“{services.EXAMPLE_ID}”的示例行不导入。",
-        template_url="imports:template",
-    )
+    return upload_page(request, CASES, CASES_TEXT)
 
 
-def upload_page(
-    request: StaffRequest,
-    kind: ImportKind,
-    *,
-    intro: str,
-    again: str,
-    example_note: str,
-    template_url: str,
-) -> HttpResponse:
+def upload_page(request: StaffRequest, kind: ImportKind, text: UploadText) -> HttpResponse:
     """The upload page of an import kind (the caller checked the kind's right): the form,
     the user's recent jobs of that kind, the template's columns; a good upload goes to its
     job's page."""
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
-    status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                job = services.import_job_create(
-                    actor=request.user, upload=form.cleaned_data["file"], kind=kind.code
-                )
-            except DomainError as exc:
-                form.add_error("file", exc.message)
-            else:
-                return redirect("imports:job", pk=job.pk)
-        status = 422
+        job = _uploaded(request, kind, form)
+        if job is not None:
+            return redirect("imports:job", pk=job.pk)
     context = {
         "form": form,
         "jobs": selectors.job_list(user=request.user, kind=kind.code)[:20],
@@ -105,12 +107,22 @@ def upload_page(
         "max_rows_label": f"{MAX_ROWS:,}",
         "max_mb": services.MAX_BYTES // 1024 // 1024,
         "kind": kind,
-        "intro": intro,
-        "again": again,
-        "example_note": example_note,
-        "template_url": template_url,
+        **asdict(text),
     }
+    status = 422 if request.method == "POST" else 200
     return render(request, "imports/index.html", context, status=status)
+
+
+def _uploaded(request: StaffRequest, kind: ImportKind, form: UploadForm) -> ImportJob | None:
+    """The job of a good upload; None, with the form's errors, otherwise."""
+    if not form.is_valid():
+        return None
+    try:
+        upload = form.cleaned_data["file"]
+        return services.import_job_create(actor=request.user, upload=upload, kind=kind.code)
+    except DomainError as exc:
+        form.add_error("file", exc.message)
+        return None
 
 
 @requires(Action.CASES_IMPORT)
@@ -151,14 +163,7 @@ def job_report(request: StaffRequest, job: ImportJob) -> HttpResponse:
 @requires(Action.REGISTERS_EDIT)
 @require_http_methods(["GET", "POST"])
 def people_import(request: StaffRequest) -> HttpResponse:
-    return upload_page(
-        request,
-        PEOPLE,
-        intro="将网格采集的实有人口按模板整理成 Excel 后批量登记，只能导入您管辖范围内的网格",
-        again="身份证号码已登记的人员跳过、不修改，重复上传同一文件不会新增任何人员",
-        example_note=f"姓名为“{EXAMPLE_NAME}”的示例行不导入。",
-        template_url="imports:people_import_template",
-    )
+    return upload_page(request, PEOPLE, PEOPLE_TEXT)
 
 
 @requires(Action.REGISTERS_EDIT)

@@ -5,20 +5,24 @@ rules: reads go through `selectors`, writes through `services`."""
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import TypeVar
 
+from django.db.models import QuerySet
 from django.http import JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from zhili.core.dossier import api as dossier_api
+from zhili.core.errors import Conflict
 from zhili.core.personal import mask_id_number, mask_phone
 from zhili.core.schemas import ERRORS, Input
 from zhili.orgs.auth import StaffRequest
 from zhili.registers import selectors, services, visits
 from zhili.registers.kinds import KINDS, CareLevel, Kind
-from zhili.registers.models import Person, PersonRole
+from zhili.registers.models import ChangeRow, Person, PersonRole
+from zhili.registers.selectors import PersonHouse
 
 people_router = Router(tags=["实有人口"])
+Change = TypeVar("Change", bound=ChangeRow)
 
 
 class PersonGridRef(Schema):
@@ -45,7 +49,7 @@ class RoleOut(Schema):
     special: bool
     care_level: str
     care_level_label: str
-    details: dict[str, Any]
+    details: dict[str, object]
     started_at: datetime
     ended_at: datetime | None
     ended_why: str
@@ -55,7 +59,7 @@ class ChangeOut(Schema):
     at: datetime
     actor: str | None
     action: str
-    changes: dict[str, Any]
+    changes: dict[str, object]
 
 
 class PersonHouseOut(Schema):
@@ -144,12 +148,12 @@ class RevealOut(Schema):
 class RoleIn(Input):
     kind: str = Field(..., max_length=20, description="、".join(Kind.values))
     care_level: str = Field(CareLevel.NORMAL, max_length=10, description="high / normal / low")
-    details: dict[str, Any] = Field(default_factory=dict, description="该类别的专项信息")
+    details: dict[str, object] = Field(default_factory=dict, description="该类别的专项信息")
 
 
 class RoleChangeIn(Input):
     care_level: str | None = Field(None, max_length=10)
-    details: dict[str, Any] | None = None
+    details: dict[str, object] | None = None
 
 
 class RoleEndIn(Input):
@@ -187,7 +191,6 @@ def role_out(role: PersonRole) -> dict[str, object]:
 
 def detail_out(request: StaffRequest, person: Person) -> dict[str, object]:
     roles = selectors.person_roles(request.user, person)
-    history = person.changes.select_related("actor")[:100]
     return {
         **person_out(person),
         **{
@@ -196,26 +199,39 @@ def detail_out(request: StaffRequest, person: Person) -> dict[str, object]:
             if name not in PersonOut.model_fields and name not in ("roles", "houses", "history")
         },
         "roles": [role_out(role) for role in roles],
-        "houses": [
-            {
-                "id": row["house"].pk,
-                "address": row["house"].address,
-                "relation": row["relation"],
-                "starts_on": row["tenancy"].starts_on if row["tenancy"] else None,
-                "ends_on": row["tenancy"].ends_on if row["tenancy"] else None,
-            }
-            for row in selectors.person_houses(request.user, person)
-        ],
-        "history": [
-            {
-                "at": change.at,
-                "actor": change.actor.display_name if change.actor else None,
-                "action": change.action,
-                "changes": change.changes,
-            }
-            for change in history
-        ],
+        "houses": [house_ref_out(row) for row in selectors.person_houses(request.user, person)],
+        "history": history_out(person.changes.all()),
     }
+
+
+def house_ref_out(row: PersonHouse) -> dict[str, object]:
+    tenancy = row["tenancy"]
+    return {
+        "id": row["house"].pk,
+        "address": row["house"].address,
+        "relation": row["relation"],
+        "starts_on": tenancy.starts_on if tenancy else None,
+        "ends_on": tenancy.ends_on if tenancy else None,
+    }
+
+
+def history_out(rows: "QuerySet[Change]") -> list[dict[str, object]]:
+    """A register record's history (`ChangeOut`), the newest 100 changes."""
+    return [
+        {
+            "at": change.at,
+            "actor": change.actor.display_name if change.actor else None,
+            "action": change.action,
+            "changes": change.changes,
+        }
+        for change in rows.select_related("actor")[:100]
+    ]
+
+
+def duplicate_response(exc: Conflict, link: str) -> JsonResponse:
+    """The 409 of a create refused as a duplicate, with the existing record's `link`."""
+    body = {"detail": exc.message, "code": exc.code, "field": exc.field, "link": link}
+    return JsonResponse(body, status=409)
 
 
 def person_link(person: Person) -> str:
@@ -232,19 +248,13 @@ def person_list(request: StaffRequest, query: Query[PersonQuery]) -> dict[str, o
 
 
 @people_router.post("/people", response={201: PersonDetailOut, **ERRORS})
-def person_create(request: StaffRequest, body: PersonIn) -> Any:
+def person_create(
+    request: StaffRequest, body: PersonIn
+) -> Status[dict[str, object]] | JsonResponse:
     try:
         person = services.person_create(actor=request.user, values=body.dict())
     except services.DuplicatePerson as exc:
-        return JsonResponse(
-            {
-                "detail": exc.message,
-                "code": exc.code,
-                "field": exc.field,
-                "link": person_link(exc.existing),
-            },
-            status=409,
-        )
+        return duplicate_response(exc, person_link(exc.existing))
     return Status(201, detail_out(request, selectors.person_get(request.user, person.pk)))
 
 
@@ -273,7 +283,7 @@ def person_reveal(request: StaffRequest, person_id: int, body: RevealIn) -> dict
 
 
 @people_router.post("/people/{int:person_id}/roles", response={201: RoleOut, **ERRORS})
-def role_add(request: StaffRequest, person_id: int, body: RoleIn) -> Any:
+def role_add(request: StaffRequest, person_id: int, body: RoleIn) -> Status[dict[str, object]]:
     role = services.role_add(
         actor=request.user,
         person_id=person_id,
@@ -311,7 +321,9 @@ def role_update(
 @people_router.post(
     "/people/{int:person_id}/roles/{int:role_id}/end", response={200: RoleOut, **ERRORS}
 )
-def role_end(request: StaffRequest, person_id: int, role_id: int, body: RoleEndIn) -> Any:
+def role_end(
+    request: StaffRequest, person_id: int, role_id: int, body: RoleEndIn
+) -> dict[str, object]:
     role = services.role_end(actor=request.user, person_id=person_id, role_id=role_id, why=body.why)
     return role_out(role)
 
@@ -376,7 +388,7 @@ def visit_due_list(request: StaffRequest, query: Query[VisitQuery]) -> list[dict
 
 
 @people_router.post("/visits", response={200: VisitOut, 201: VisitOut, **ERRORS})
-def visit_create(request: StaffRequest, body: VisitIn) -> Any:
+def visit_create(request: StaffRequest, body: VisitIn) -> Status[dict[str, object]]:
     visit, created = visits.visit_record(
         actor=request.user,
         person_id=body.person_id,

@@ -8,10 +8,13 @@ file. A special group's role is written only where the user may see it (the rule
 people, whether unmasked, and the special-group roles it held.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import IO, Any
+from typing import IO
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from zhili.core import xlsx
@@ -31,7 +34,7 @@ _KINDS = dict(Kind.choices)
 _CARE = dict(CareLevel.choices)
 
 # (header, width, value of a person)
-COLUMNS: list[tuple[str, int, Any]] = [
+COLUMNS: list[tuple[str, int, Callable[[Person], xlsx.Value]]] = [
     ("姓名", 10, lambda p: p.name),
     ("性别", 6, lambda p: p.get_sex_display()),
     ("出生日期", 12, lambda p: p.birth_date),
@@ -53,9 +56,17 @@ COLUMNS: list[tuple[str, int, Any]] = [
     ("状态", 8, lambda p: "已注销" if p.archived else "在册"),
 ]
 ID_HEADER, PHONE_HEADER, ROLES_HEADER = "公民身份号码", "联系电话", "人员类别（关注程度）"
+HEADERS = [
+    (ID_HEADER, 22),
+    *((h, w) for h, w, _ in COLUMNS),
+    (PHONE_HEADER, 14),
+    (ROLES_HEADER, 26),
+]
 
 
-def _roles(people: list[Person], held: set[int], worked: set[str]) -> tuple[dict, int]:
+def _roles(
+    people: list[Person], held: set[int], worked: set[str]
+) -> tuple[dict[int, list[str]], int]:
     """person id -> its open roles the user may see (`held`: the grids they hold, `worked`:
     the special groups they work with), as "label（level）" texts; and how many of those are
     a special group's."""
@@ -81,62 +92,82 @@ def people_export(
     than MAX_EXPORT people: InvalidInput, nothing written."""
     if unmasked and not can(user, Action.PERSONAL_DATA_REVEAL):
         raise Forbidden("您无权导出完整的身份证号码和电话", field="unmasked")
-    qs = selectors.people_list(user, grid=grid, role=role, q=q)
-    count = qs.count()
+    people = selectors.people_list(user, grid=grid, role=role, q=q)
+    _within_limit(people.count())
+    book = xlsx.new_workbook(write_only=True)
+    rows = _Rows(
+        sheet=xlsx.export_sheet(book, "实有人口", HEADERS),
+        held=set(selectors.held_grids(user).values_list("pk", flat=True)),
+        worked=selectors.worked_kinds(user),
+        unmasked=unmasked,
+    )
+    rows.write_all(people.select_related("grid").order_by("-created_at", "-id"))
+    out = xlsx.saved(book)
+    filters = {k: v for k, v in {"grid": grid, "role": role, "q": q}.items() if v}
+    _audit_export(user, rows, filters if not q else filters | {"q": "(given)"})
+    return out, rows.written
+
+
+@transaction.atomic
+def _audit_export(user: Actor, rows: "_Rows", filters: dict[str, str]) -> None:
+    """Who exported, the filters (`q` only as given), how many people, whether unmasked,
+    and how many special-group roles the file holds."""
+    audit(
+        user,
+        "registers.people.export",
+        None,
+        rows=rows.written,
+        unmasked=rows.unmasked,
+        special_roles=rows.special,
+        filters=filters,
+    )
+
+
+def _within_limit(count: int) -> None:
     if count > MAX_EXPORT:
         raise InvalidInput(
             f"符合条件的人员共 {count:,} 人，超过单次导出上限 {MAX_EXPORT:,} 人，"
             "请选择网格或人员类别后分批导出",
             field="export",
         )
-    held = set(selectors.held_grids(user).values_list("pk", flat=True))
-    worked = selectors.worked_kinds(user)
-    show_id = (lambda v: v) if unmasked else mask_id_number
-    show_phone = (lambda v: v) if unmasked else mask_phone
-    headers = [(ID_HEADER, 22)] + [(h, w) for h, w, _ in COLUMNS]
-    headers += [(PHONE_HEADER, 14), (ROLES_HEADER, 26)]
-    book = xlsx.new_workbook(write_only=True)
-    sheet = xlsx.export_sheet(book, "实有人口", headers)
-    written, special = 0, 0
-    rows = qs.select_related("grid").order_by("-created_at", "-id")
-    batch: list[Person] = []
-    for person in rows.iterator(chunk_size=CHUNK):
-        batch.append(person)
-        if len(batch) == CHUNK:
-            special += _write(sheet, batch, held, worked, show_id, show_phone)
-            written, batch = written + len(batch), []
-    special += _write(sheet, batch, held, worked, show_id, show_phone)
-    written += len(batch)
-    out = xlsx.saved(book)
-    filters = {k: v for k, v in {"grid": grid, "role": role, "q": q}.items() if v}
-    with transaction.atomic():
-        audit(
-            user,
-            "registers.people.export",
-            None,
-            rows=written,
-            unmasked=unmasked,
-            special_roles=special,
-            filters=filters if not q else filters | {"q": "(given)"},
-        )
-    return out, written
 
 
-def _write(
-    sheet: xlsx.Sheet,
-    people: list[Person],
-    held: set[int],
-    worked: set[str],
-    show_id: Any,
-    show_phone: Any,
-) -> int:
-    """The people's rows; how many special-group roles they showed."""
-    roles, special = _roles(people, held, worked)
-    for person in people:
-        values = [show_id(person.id_number)] + [value(person) for _h, _w, value in COLUMNS]
-        values += [show_phone(person.phone), "、".join(roles.get(person.pk, []))]
-        xlsx.append(sheet, [xlsx.moment_cell(sheet, v) for v in values])
-    return special
+@dataclass
+class _Rows:
+    """An export's rows: ID numbers and phones masked unless `unmasked`, a special group's
+    role only where the user may see it (`held`: the grids they hold, `worked`: the groups
+    they work with). Counts the rows written and the special-group roles shown."""
+
+    sheet: xlsx.Sheet
+    held: set[int]
+    worked: set[str]
+    unmasked: bool
+    written: int = 0
+    special: int = 0
+
+    def write_all(self, people: QuerySet[Person]) -> None:
+        batch: list[Person] = []
+        for person in people.iterator(chunk_size=CHUNK):
+            batch.append(person)
+            if len(batch) == CHUNK:
+                self.write(batch)
+                batch = []
+        self.write(batch)
+
+    def write(self, people: list[Person]) -> None:
+        roles, special = _roles(people, self.held, self.worked)
+        for person in people:
+            values = [self._id(person.id_number)] + [value(person) for _h, _w, value in COLUMNS]
+            values += [self._phone(person.phone), "、".join(roles.get(person.pk, []))]
+            xlsx.append(self.sheet, [xlsx.moment_cell(self.sheet, v) for v in values])
+        self.written += len(people)
+        self.special += special
+
+    def _id(self, number: str) -> str:
+        return number if self.unmasked else mask_id_number(number)
+
+    def _phone(self, phone: str) -> str:
+        return phone if self.unmasked else mask_phone(phone)
 
 
 def export_filename(*, unmasked: bool, now: datetime | None = None) -> str:

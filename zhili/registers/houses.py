@@ -2,11 +2,12 @@
 lettings (a tenant from the people register, with the letting's dates; a house with a tenant
 is let) and safety hazards (found, then fixed). Each writes a history row and an audit row."""
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from zhili.core.errors import Conflict, InvalidInput, NotFound
@@ -15,6 +16,7 @@ from zhili.core.scope import require
 from zhili.core.types import Actor
 from zhili.registers import records, selectors
 from zhili.registers.models import (
+    Changes,
     Hazard,
     House,
     HouseOwnership,
@@ -29,9 +31,10 @@ CHOICES = {
     "ownership": (HouseOwnership, "产权性质"),
     "structure": (HouseStructure, "建筑结构"),
 }
+Row = TypeVar("Row", bound=models.Model)
 
 
-def _choice(values: dict[str, Any], name: str) -> str:
+def _choice(values: Mapping[str, object], name: str) -> str:
     choices, label = CHOICES[name]
     value = str(values.get(name) or "")
     if value not in choices.values:
@@ -41,7 +44,7 @@ def _choice(values: dict[str, Any], name: str) -> str:
     return value
 
 
-def _area(value: Any) -> Decimal:
+def _area(value: object) -> Decimal:
     try:
         area = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError) as exc:
@@ -51,10 +54,12 @@ def _area(value: Any) -> Decimal:
     return area
 
 
-def _person(actor: Actor, person_id: Any, field: str) -> Person:
+def _person(actor: Actor, person_id: object, field: str) -> Person:
     """A person of the register in the actor's sight, named by a form or a body; a 422
     naming `field` otherwise (a reference, not the record being read)."""
     try:
+        if not isinstance(person_id, int | float | str):
+            raise TypeError(person_id)
         pk = int(person_id)
     except (TypeError, ValueError) as exc:
         raise InvalidInput("请选择人员（人员编号）", field=field) from exc
@@ -64,17 +69,40 @@ def _person(actor: Actor, person_id: Any, field: str) -> Person:
         raise InvalidInput("未找到该人员，或不在您的可见范围内", field=field) from exc
 
 
-def _day(value: Any, field: str, label: str) -> date:
+def _day(
+    value: date | str | None,
+    field: str,
+    label: str,
+    *,
+    since: tuple[date, str] | None = None,
+    past: bool = False,
+) -> date:
+    """A date (a date or ISO text), not before `since` (a day and what it is called), not
+    after today when `past`; a 422 naming `field` otherwise."""
     if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value or ""))
-    except ValueError as exc:
-        raise InvalidInput(f"{label}应为日期（如 2026-01-31）", field=field) from exc
+        day = value
+    else:
+        try:
+            day = date.fromisoformat(str(value or ""))
+        except ValueError as exc:
+            raise InvalidInput(f"{label}应为日期（如 2026-01-31）", field=field) from exc
+    if since is not None and day < since[0]:
+        raise InvalidInput(f"{label}不能早于{since[1]}", field=field)
+    if past and day > timezone.localdate():
+        raise InvalidInput(f"{label}不能晚于今天", field=field)
+    return day
+
+
+def _one(rows: "models.QuerySet[Row]", pk: int, missing: str, field: str) -> Row:
+    """The row `pk` of a house's tenancies or hazards; a 422 naming `field` otherwise."""
+    row = rows.filter(pk=pk).first()
+    if row is None:
+        raise InvalidInput(missing, field=field)
+    return row
 
 
 @transaction.atomic
-def house_create(*, actor: Actor, values: dict[str, Any]) -> House:
+def house_create(*, actor: Actor, values: Mapping[str, object]) -> House:
     require(actor, Action.REGISTERS_EDIT)
     common = records.place_fields(actor, values)
     owner = None
@@ -90,7 +118,7 @@ def house_create(*, actor: Actor, values: dict[str, Any]) -> House:
         **common,
     )
     house.save()
-    changes = {
+    changes: Changes = {
         "address": [None, house.address],
         "grid": [None, house.grid.code],
         "use": [None, house.use],
@@ -119,22 +147,27 @@ def house_archive(*, actor: Actor, house_id: int, why: str) -> House:
 
 @transaction.atomic
 def tenancy_add(
-    *, actor: Actor, house_id: int, person_id: Any, starts_on: Any, ends_on: Any = None
+    *,
+    actor: Actor,
+    house_id: int,
+    person_id: int,
+    starts_on: date | str,
+    ends_on: date | str | None = None,
 ) -> Tenancy:
     """Let `house` to a person: the house becomes let (出租房屋)."""
     house = _kept_house(actor, house_id)
     person = _person(actor, person_id, "person_id")
     start = _day(starts_on, "starts_on", "起租日期")
-    end = None if ends_on in (None, "") else _day(ends_on, "ends_on", "止租日期")
-    if end is not None and end < start:
-        raise InvalidInput("止租日期不能早于起租日期", field="ends_on")
+    end = None
+    if ends_on not in (None, ""):
+        end = _day(ends_on, "ends_on", "止租日期", since=(start, "起租日期"))
     if house.owner_id == person.pk:
         raise InvalidInput("房主不能登记为本房屋的承租人", field="person_id")
     current = house.tenancies.filter(person=person).exclude(ends_on__lt=timezone.localdate())
     if current.exists():
         raise Conflict("该人员已是本房屋的承租人", field="person_id")
     tenancy = Tenancy.objects.create(house=house, person=person, starts_on=start, ends_on=end)
-    changes: dict[str, Any] = {"tenant": [None, person.pk], "starts_on": [None, start.isoformat()]}
+    changes: Changes = {"tenant": [None, person.pk], "starts_on": [None, start.isoformat()]}
     if not house.let:
         house.let = True
         changes["let"] = [False, True]
@@ -145,14 +178,10 @@ def tenancy_add(
 
 
 @transaction.atomic
-def tenancy_end(*, actor: Actor, house_id: int, tenancy_id: int, ends_on: Any) -> Tenancy:
+def tenancy_end(*, actor: Actor, house_id: int, tenancy_id: int, ends_on: date | str) -> Tenancy:
     house = _kept_house(actor, house_id)
-    tenancy = house.tenancies.filter(pk=tenancy_id).first()
-    if tenancy is None:
-        raise InvalidInput("未找到该租住记录", field="tenancy_id")
-    end = _day(ends_on, "ends_on", "止租日期")
-    if end < tenancy.starts_on:
-        raise InvalidInput("止租日期不能早于起租日期", field="ends_on")
+    tenancy = _one(house.tenancies.all(), tenancy_id, "未找到该租住记录", "tenancy_id")
+    end = _day(ends_on, "ends_on", "止租日期", since=(tenancy.starts_on, "起租日期"))
     old = tenancy.ends_on
     tenancy.ends_on = end
     tenancy.save(update_fields=["ends_on"])
@@ -166,11 +195,9 @@ def tenancy_end(*, actor: Actor, house_id: int, tenancy_id: int, ends_on: Any) -
 
 
 @transaction.atomic
-def hazard_add(*, actor: Actor, house_id: int, found_on: Any, description: str) -> Hazard:
+def hazard_add(*, actor: Actor, house_id: int, found_on: date | str, description: str) -> Hazard:
     house = _kept_house(actor, house_id)
-    found = _day(found_on, "found_on", "发现日期")
-    if found > timezone.localdate():
-        raise InvalidInput("发现日期不能晚于今天", field="found_on")
+    found = _day(found_on, "found_on", "发现日期", past=True)
     text = records.text({"description": description}, "description", 500, "隐患情况", required=True)
     hazard = Hazard.objects.create(house=house, found_on=found, description=text)
     records.record_change(actor, house, "hazard_add", {"hazard": [None, text[:60]]})
@@ -178,18 +205,14 @@ def hazard_add(*, actor: Actor, house_id: int, found_on: Any, description: str) 
 
 
 @transaction.atomic
-def hazard_fix(*, actor: Actor, house_id: int, hazard_id: int, fixed_on: Any) -> Hazard:
+def hazard_fix(*, actor: Actor, house_id: int, hazard_id: int, fixed_on: date | str) -> Hazard:
     house = _kept_house(actor, house_id)
-    hazard = house.hazards.filter(pk=hazard_id).first()
-    if hazard is None:
-        raise InvalidInput("未找到该隐患", field="hazard_id")
+    hazard = _one(house.hazards.all(), hazard_id, "未找到该隐患", "hazard_id")
     if hazard.fixed_on is not None:
         raise Conflict("该隐患已整改")
-    fixed = _day(fixed_on, "fixed_on", "整改完成日期")
-    if fixed < hazard.found_on:
-        raise InvalidInput("整改完成日期不能早于发现日期", field="fixed_on")
-    if fixed > timezone.localdate():
-        raise InvalidInput("整改完成日期不能晚于今天", field="fixed_on")
+    fixed = _day(
+        fixed_on, "fixed_on", "整改完成日期", since=(hazard.found_on, "发现日期"), past=True
+    )
     hazard.fixed_on = fixed
     hazard.save(update_fields=["fixed_on"])
     records.record_change(actor, house, "hazard_fix", {"hazard": [hazard.pk, str(fixed)]})

@@ -2,6 +2,8 @@
 roles they hold (流动人口, 社区矫正 ... with a care level and the kind's own fields), and the
 history of every change. Nothing is deleted: a person who moves away is archived."""
 
+from typing import TypeAlias
+
 from django.db import models
 from django.utils import timezone
 
@@ -82,6 +84,10 @@ class PersonRole(models.Model):
 
     def __str__(self) -> str:
         return Kind(self.kind).label
+
+
+# A history row's changes: each field's [old, new] value, as JSON.
+Changes: TypeAlias = dict[str, list[object]]
 
 
 class ChangeRow(models.Model):

@@ -5,11 +5,12 @@ of `places.PLACE_KINDS` (a form field per `kinds.Field`, named ``details.<key>``
 services' errors)."""
 
 from datetime import date
-from typing import Any
 
 from django import forms
+from django.http import QueryDict
 
 from zhili.core.dates import DayField
+from zhili.core.types import Actor
 from zhili.registers import selectors
 from zhili.registers.kinds import Field
 from zhili.registers.models import HouseOwnership, HouseStructure, HouseUse
@@ -20,7 +21,7 @@ from zhili.registers.places import PLACE_KINDS
 NUMBER = forms.TextInput(attrs={"inputmode": "decimal"})
 
 
-def kept_grids(user: Any) -> list[tuple[str, str]]:
+def kept_grids(user: Actor) -> list[tuple[str, str]]:
     grids = selectors.visible_grids(user).select_related("village")
     return [
         (g.code, f"{g.village.display_area} · {g.name}")
@@ -37,8 +38,8 @@ class PlaceFieldsForm(forms.Form):
         label="经度", required=False, min_value=-180, max_value=180, widget=NUMBER
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: QueryDict | None = None, *, user: Actor) -> None:
+        super().__init__(data)
         grid = self.fields["grid"]
         assert isinstance(grid, forms.ChoiceField)
         grid.choices = [("", "请选择网格"), *kept_grids(user)]
@@ -76,19 +77,22 @@ class ArchiveForm(forms.Form):
 
 def detail_field(spec: Field) -> forms.Field:
     """The form field of one of a place kind's fields."""
-    common: dict[str, Any] = {"label": spec.label, "required": spec.required}
+    label, required = spec.label, spec.required
     if spec.type is bool:
-        return forms.BooleanField(**{**common, "required": False})
+        return forms.BooleanField(label=label, required=False)
     if spec.type is int:
-        return forms.IntegerField(min_value=0, max_value=10**7, widget=NUMBER, **common)
-    if spec.type is date:
-        return DayField(**common)
-    if spec.choices:
-        return forms.ChoiceField(
-            choices=[("", "请选择"), *((c, c) for c in spec.choices)], **common
+        return forms.IntegerField(
+            label=label, required=required, min_value=0, max_value=10**7, widget=NUMBER
         )
+    if spec.type is date:
+        return DayField(label=label, required=required)
+    if spec.choices:
+        choices = [("", "请选择"), *((c, c) for c in spec.choices)]
+        return forms.ChoiceField(label=label, required=required, choices=choices)
     widget = forms.Textarea(attrs={"rows": 2}) if spec.max_length > 200 else None
-    return forms.CharField(max_length=spec.max_length, widget=widget, **common)
+    return forms.CharField(
+        label=label, required=required, max_length=spec.max_length, widget=widget
+    )
 
 
 class PlaceForm(PlaceFieldsForm):
@@ -97,8 +101,8 @@ class PlaceForm(PlaceFieldsForm):
 
     field_order = ["name", "credit_code", "grid", "address"]
 
-    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: QueryDict | None = None, *, user: Actor, kind: str) -> None:
+        super().__init__(data, user=user)
         spec = PLACE_KINDS[kind]
         self.fields["name"].label = spec.name_label
         if not spec.credit_code:
@@ -106,7 +110,7 @@ class PlaceForm(PlaceFieldsForm):
         for key, field in spec.fields.items():
             self.fields[f"details.{key}"] = detail_field(field)
 
-    def values(self) -> dict[str, Any]:
+    def values(self) -> dict[str, object]:
         """The cleaned data as the service reads it (details as a dict, dates as ISO text)."""
         data = self.cleaned_data
         details = {

@@ -2,7 +2,9 @@
 address and point, the history row with its audit, archiving (nothing is deleted); and the
 places' own create, one function for the four kinds of `places.PLACE_KINDS`."""
 
-from typing import Any
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TypedDict
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,10 +14,11 @@ from zhili.core.errors import Conflict, InvalidInput, NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import require
 from zhili.core.types import Actor
+from zhili.orgs.models import Grid
 from zhili.registers import selectors
 from zhili.registers.kinds import clean_fields
-from zhili.registers.models import House, Place, RecordChange, Registered
-from zhili.registers.places import PLACE_KINDS, PlaceKind, check_credit_code
+from zhili.registers.models import Changes, House, Place, RecordChange, Registered
+from zhili.registers.places import PLACE_KINDS, PlaceKind, PlaceSpec, check_credit_code
 from zhili.registers.services import grid_kept, reason
 
 
@@ -27,7 +30,16 @@ class DuplicatePlace(Conflict):
         self.existing = existing
 
 
-def text(values: dict[str, Any], name: str, limit: int, label: str, *, required: bool) -> str:
+class Located(TypedDict):
+    """What every record with a grid has, checked: its grid, address and point."""
+
+    grid: Grid
+    address: str
+    lat: float | None
+    lng: float | None
+
+
+def text(values: Mapping[str, object], name: str, limit: int, label: str, *, required: bool) -> str:
     value = str(values.get(name) or "").strip()
     if required and not value:
         raise InvalidInput(f"请填写{label}", field=name)
@@ -36,26 +48,37 @@ def text(values: dict[str, Any], name: str, limit: int, label: str, *, required:
     return value
 
 
-def place_fields(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
+def place_fields(actor: Actor, values: Mapping[str, object]) -> Located:
     """What a house and a place share, checked: grid (kept by the actor), address, point."""
     lat, lng = values.get("lat"), values.get("lng")
     if (lat is None) != (lng is None):
         raise InvalidInput("位置须同时提供经纬度", field="lat" if lat is None else "lng")
-    if lat is not None and not (-90 <= float(lat) <= 90):
-        raise InvalidInput("纬度应在 -90 到 90 之间", field="lat")
-    if lng is not None and not (-180 <= float(lng) <= 180):
-        raise InvalidInput("经度应在 -180 到 180 之间", field="lng")
+    point = _degrees(lat, "lat", "纬度", 90), _degrees(lng, "lng", "经度", 180)
     return {
         "grid": grid_kept(actor, str(values.get("grid") or "")),
         "address": text(values, "address", 200, "地址", required=True),
-        "lat": None if lat is None else float(lat),
-        "lng": None if lng is None else float(lng),
+        "lat": point[0],
+        "lng": point[1],
     }
 
 
-def record_change(
-    actor: Actor, record: House | Place, action: str, changes: dict[str, Any]
-) -> None:
+def _degrees(value: object, field: str, label: str, bound: int) -> float | None:
+    """A latitude or longitude within ±`bound` (None when not given); a 422 naming `field`
+    otherwise."""
+    if value is None:
+        return None
+    if not isinstance(value, int | float | str | Decimal):
+        raise InvalidInput(f"{label}应为数字", field=field)
+    try:
+        degrees = float(value)
+    except ValueError as exc:
+        raise InvalidInput(f"{label}应为数字", field=field) from exc
+    if not -bound <= degrees <= bound:
+        raise InvalidInput(f"{label}应在 -{bound} 到 {bound} 之间", field=field)
+    return degrees
+
+
+def record_change(actor: Actor, record: House | Place, action: str, changes: Changes) -> None:
     """The history row and the audit row of a change to `record`."""
     target = {"house": record} if isinstance(record, House) else {"place": record}
     RecordChange.objects.create(actor=actor, action=action, changes=changes, **target)
@@ -91,30 +114,17 @@ def place_kind(kind: str) -> str:
 
 
 @transaction.atomic
-def place_create(*, actor: Actor, kind: str, values: dict[str, Any]) -> Place:
+def place_create(*, actor: Actor, kind: str, values: Mapping[str, object]) -> Place:
     require(actor, Action.REGISTERS_EDIT)
     spec = PLACE_KINDS[place_kind(kind)]
+    label = PlaceKind(kind).label
     name = text(values, "name", 120, spec.name_label, required=True)
-    credit_code = ""
-    if spec.credit_code:
-        credit_code = check_credit_code(str(values.get("credit_code") or ""))
-    elif values.get("credit_code"):
-        raise InvalidInput(f"{PlaceKind(kind).label}没有统一社会信用代码", field="credit_code")
+    credit_code = _credit_code(spec, label, values.get("credit_code"))
     common = place_fields(actor, values)
-    details = clean_fields(
-        spec.fields, values.get("details") or {}, noun=PlaceKind(kind).label, creating=True
-    )
-    if credit_code:
-        existing = Place.objects.filter(credit_code=credit_code, archived=False).first()
-        if existing is not None:
-            raise DuplicatePlace(existing)
+    details = clean_fields(spec.fields, values.get("details") or {}, noun=label, creating=True)
     place = Place(kind=kind, name=name, credit_code=credit_code, details=details, **common)
-    try:
-        with transaction.atomic():
-            place.save()
-    except IntegrityError as exc:  # a concurrent create of the same code
-        raise DuplicatePlace(Place.objects.get(credit_code=credit_code, archived=False)) from exc
-    changes = {
+    _save_unique(place)
+    changes: Changes = {
         "name": [None, name],
         "grid": [None, common["grid"].code],
         **{key: [None, value] for key, value in details.items()},
@@ -123,6 +133,31 @@ def place_create(*, actor: Actor, kind: str, values: dict[str, Any]) -> Place:
         changes["credit_code"] = [None, credit_code]
     record_change(actor, place, "create", changes)
     return place
+
+
+def _credit_code(spec: PlaceSpec, label: str, value: object) -> str:
+    """A new place's unified social credit code: checked where its kind has one, refused
+    where it has none."""
+    if spec.credit_code:
+        return check_credit_code(str(value or ""))
+    if value:
+        raise InvalidInput(f"{label}没有统一社会信用代码", field="credit_code")
+    return ""
+
+
+def _save_unique(place: Place) -> None:
+    """Save a new `place`; an open place with its credit code is a DuplicatePlace (also
+    when a concurrent create of the same code wins)."""
+    code = place.credit_code
+    if code:
+        existing = Place.objects.filter(credit_code=code, archived=False).first()
+        if existing is not None:
+            raise DuplicatePlace(existing)
+    try:
+        with transaction.atomic():
+            place.save()
+    except IntegrityError as exc:
+        raise DuplicatePlace(Place.objects.get(credit_code=code, archived=False)) from exc
 
 
 @transaction.atomic

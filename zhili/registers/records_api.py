@@ -7,8 +7,8 @@ archive instead of delete, a person's personal numbers masked.
 - one set of routes per kind of `places.PLACE_KINDS`: `/api/v1/organizations-registry`,
   `/api/v1/schools`, `/api/v1/lines`, `/api/v1/key-areas`."""
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
 
 from django.http import JsonResponse
 from django.utils import timezone
@@ -19,8 +19,14 @@ from zhili.core.personal import mask_id_number
 from zhili.core.schemas import ERRORS, Input
 from zhili.orgs.auth import StaffRequest
 from zhili.registers import houses, records, selectors
-from zhili.registers.api import ArchiveIn, ChangeOut, PersonGridRef
-from zhili.registers.models import House, Person, Place, RecordChange
+from zhili.registers.api import (
+    ArchiveIn,
+    ChangeOut,
+    PersonGridRef,
+    duplicate_response,
+    history_out,
+)
+from zhili.registers.models import Hazard, House, Person, Place, Tenancy
 from zhili.registers.places import PLACE_KINDS, PlaceKind
 
 records_router = Router(tags=["实有房屋与单位场所"])
@@ -125,7 +131,7 @@ class PlaceOut(Schema):
     address: str
     lat: float | None
     lng: float | None
-    details: dict[str, Any]
+    details: dict[str, object]
     archived: bool
     created_at: datetime
 
@@ -139,7 +145,7 @@ class PlaceDetailOut(PlaceOut):
 class PlaceIn(PlaceFields):
     name: str = Field(..., max_length=120)
     credit_code: str = Field("", max_length=18, description="统一社会信用代码（企业和社会组织）")
-    details: dict[str, Any] = Field(default_factory=dict, description="该类别的专项信息")
+    details: dict[str, object] = Field(default_factory=dict, description="该类别的专项信息")
 
 
 class PlaceQuery(dossier_api.PageQuery):
@@ -155,19 +161,6 @@ def person_ref(person: Person | None) -> dict[str, object] | None:
     if person is None:
         return None
     return {"id": person.pk, "name": person.name, "id_number": mask_id_number(person.id_number)}
-
-
-def history_out(rows: Any) -> list[dict[str, object]]:
-    changes: list[RecordChange] = list(rows.select_related("actor")[:100])
-    return [
-        {
-            "at": c.at,
-            "actor": c.actor.display_name if c.actor else None,
-            "action": c.action,
-            "changes": c.changes,
-        }
-        for c in changes
-    ]
 
 
 def house_out(house: House) -> dict[str, object]:
@@ -197,31 +190,42 @@ def house_detail_out(house: House) -> dict[str, object]:
         "area_m2": float(house.area_m2),
         "archived_at": house.archived_at,
         "archived_why": house.archived_why,
-        "tenancies": [
-            {
-                "id": t.pk,
-                "tenant": person_ref(t.person),
-                "starts_on": t.starts_on,
-                "ends_on": t.ends_on,
-                "current": t.starts_on <= today and (t.ends_on is None or t.ends_on >= today),
-            }
-            for t in selectors.house_tenancies(house)
-        ],
-        "hazards": [
-            {
-                "id": h.pk,
-                "found_on": h.found_on,
-                "description": h.description,
-                "fixed_on": h.fixed_on,
-            }
-            for h in house.hazards.order_by("-found_on", "-id")
-        ],
-        "history": history_out(house.changes),
+        "tenancies": [tenancy_out(t, today) for t in selectors.house_tenancies(house)],
+        "hazards": [hazard_out(h) for h in house.hazards.order_by("-found_on", "-id")],
+        "history": history_out(house.changes.all()),
+    }
+
+
+def tenancy_out(tenancy: Tenancy, today: date) -> dict[str, object]:
+    start, end = tenancy.starts_on, tenancy.ends_on
+    return {
+        "id": tenancy.pk,
+        "tenant": person_ref(tenancy.person),
+        "starts_on": start,
+        "ends_on": end,
+        "current": start <= today and (end is None or end >= today),
+    }
+
+
+def hazard_out(hazard: Hazard) -> dict[str, object]:
+    return {
+        "id": hazard.pk,
+        "found_on": hazard.found_on,
+        "description": hazard.description,
+        "fixed_on": hazard.fixed_on,
     }
 
 
 def _house(request: StaffRequest, house_id: int) -> dict[str, object]:
     return house_detail_out(selectors.house_get(request.user, house_id))
+
+
+def _added(request: StaffRequest, house_id: int) -> Status[dict[str, object]]:
+    return Status(201, _house(request, house_id))
+
+
+HOUSE = {200: HouseDetailOut, **ERRORS}  # a house's answer: the house as it now is
+HOUSE_ADDED = {201: HouseDetailOut, **ERRORS}  # ... after adding to it
 
 
 @records_router.get("/houses", response={200: HousePageOut, **ERRORS})
@@ -230,33 +234,30 @@ def house_list(request: StaffRequest, query: Query[HouseQuery]) -> dict[str, obj
     return dossier_api.query_page(rows, query, house_out, field="created_at")
 
 
-@records_router.post("/houses", response={201: HouseDetailOut, **ERRORS})
-def house_create(request: StaffRequest, body: HouseIn) -> Any:
+@records_router.post("/houses", response=HOUSE_ADDED)
+def house_create(request: StaffRequest, body: HouseIn) -> Status[dict[str, object]]:
     house = houses.house_create(actor=request.user, values=body.dict())
-    return Status(201, _house(request, house.pk))
+    return _added(request, house.pk)
 
 
-@records_router.get("/houses/{int:house_id}", response={200: HouseDetailOut, **ERRORS})
+@records_router.get("/houses/{int:house_id}", response=HOUSE)
 def house_detail(request: StaffRequest, house_id: int) -> dict[str, object]:
     return _house(request, house_id)
 
 
-@records_router.post("/houses/{int:house_id}/archive", response={200: HouseDetailOut, **ERRORS})
+@records_router.post("/houses/{int:house_id}/archive", response=HOUSE)
 def house_archive(request: StaffRequest, house_id: int, body: ArchiveIn) -> dict[str, object]:
     houses.house_archive(actor=request.user, house_id=house_id, why=body.why)
     return _house(request, house_id)
 
 
-@records_router.post("/houses/{int:house_id}/tenancies", response={201: HouseDetailOut, **ERRORS})
-def tenancy_add(request: StaffRequest, house_id: int, body: TenancyIn) -> Any:
+@records_router.post("/houses/{int:house_id}/tenancies", response=HOUSE_ADDED)
+def tenancy_add(request: StaffRequest, house_id: int, body: TenancyIn) -> Status[dict[str, object]]:
     houses.tenancy_add(actor=request.user, house_id=house_id, **body.dict())
-    return Status(201, _house(request, house_id))
+    return _added(request, house_id)
 
 
-@records_router.post(
-    "/houses/{int:house_id}/tenancies/{int:tenancy_id}/end",
-    response={200: HouseDetailOut, **ERRORS},
-)
+@records_router.post("/houses/{int:house_id}/tenancies/{int:tenancy_id}/end", response=HOUSE)
 def tenancy_end(
     request: StaffRequest, house_id: int, tenancy_id: int, body: TenancyEndIn
 ) -> dict[str, object]:
@@ -266,16 +267,13 @@ def tenancy_end(
     return _house(request, house_id)
 
 
-@records_router.post("/houses/{int:house_id}/hazards", response={201: HouseDetailOut, **ERRORS})
-def hazard_add(request: StaffRequest, house_id: int, body: HazardIn) -> Any:
+@records_router.post("/houses/{int:house_id}/hazards", response=HOUSE_ADDED)
+def hazard_add(request: StaffRequest, house_id: int, body: HazardIn) -> Status[dict[str, object]]:
     houses.hazard_add(actor=request.user, house_id=house_id, **body.dict())
-    return Status(201, _house(request, house_id))
+    return _added(request, house_id)
 
 
-@records_router.post(
-    "/houses/{int:house_id}/hazards/{int:hazard_id}/fix",
-    response={200: HouseDetailOut, **ERRORS},
-)
+@records_router.post("/houses/{int:house_id}/hazards/{int:hazard_id}/fix", response=HOUSE)
 def hazard_fix(
     request: StaffRequest, house_id: int, hazard_id: int, body: HazardFixIn
 ) -> dict[str, object]:
@@ -310,34 +308,53 @@ def place_detail_out(place: Place) -> dict[str, object]:
         **place_out(place),
         "archived_at": place.archived_at,
         "archived_why": place.archived_why,
-        "history": history_out(place.changes),
+        "history": history_out(place.changes.all()),
     }
+
+
+Endpoint = Callable[..., object]  # its parameters are read by ninja
 
 
 def add_place_routes(router: Router, kind: str) -> None:
     """GET and POST `/<slug>`, GET `/<slug>/{id}`, POST `/<slug>/{id}/archive` for `kind`."""
-    spec = PLACE_KINDS[kind]
     label = PlaceKind(kind).label
-    base = f"/{spec.slug}"
+    base = f"/{PLACE_KINDS[kind].slug}"
+    one = f"{base}/{{int:place_id}}"
+    listed, create, detail, archive = place_views(kind, base)
+    # method, path, answer, action (the operation id's end), summary, endpoint
+    routes: list[tuple[str, str, dict[int, type[Schema]], str, str, Endpoint]] = [
+        ("GET", base, {200: PlacePageOut}, "list", label, listed),
+        ("POST", base, {201: PlaceDetailOut}, "create", f"登记{label}", create),
+        ("GET", one, {200: PlaceDetailOut}, "detail", f"{label}详情", detail),
+        ("POST", f"{one}/archive", {200: PlaceDetailOut}, "archive", f"注销{label}", archive),
+    ]
+    op = kind.replace("-", "_")
+    for method, path, answer, action, summary, endpoint in routes:
+        router.add_api_operation(
+            path,
+            [method],
+            endpoint,
+            response={**answer, **ERRORS},
+            operation_id=f"{op}_{action}",
+            summary=summary,
+        )
+
+
+def place_views(kind: str, base: str) -> tuple[Endpoint, Endpoint, Endpoint, Endpoint]:
+    """The endpoints of one place kind (`base`: its path): list, create, detail, archive."""
 
     def place_list(request: StaffRequest, query: Query[PlaceQuery]) -> dict[str, object]:
         rows = selectors.place_list(request.user, kind, grid=query.grid, q=query.q)
         return dossier_api.query_page(rows, query, place_out, field="created_at")
 
-    def place_create(request: StaffRequest, body: PlaceIn) -> Any:
+    def place_create(
+        request: StaffRequest, body: PlaceIn
+    ) -> Status[dict[str, object]] | JsonResponse:
         try:
             place = records.place_create(actor=request.user, kind=kind, values=body.dict())
         except records.DuplicatePlace as exc:
-            return JsonResponse(
-                {
-                    "detail": exc.message,
-                    "code": exc.code,
-                    "field": exc.field,
-                    "link": f"/api/v1{base}/{exc.existing.pk}",
-                },
-                status=409,
-            )
-        return Status(201, place_detail_out(selectors.place_get(request.user, kind, place.pk)))
+            return duplicate_response(exc, f"/api/v1{base}/{exc.existing.pk}")
+        return Status(201, place_detail(request, place.pk))
 
     def place_detail(request: StaffRequest, place_id: int) -> dict[str, object]:
         return place_detail_out(selectors.place_get(request.user, kind, place_id))
@@ -348,28 +365,7 @@ def add_place_routes(router: Router, kind: str) -> None:
         )
         return place_detail_out(place)
 
-    op = kind.replace("-", "_")
-    router.get(
-        base, response={200: PlacePageOut, **ERRORS}, operation_id=f"{op}_list", summary=label
-    )(place_list)
-    router.post(
-        base,
-        response={201: PlaceDetailOut, **ERRORS},
-        operation_id=f"{op}_create",
-        summary=f"登记{label}",
-    )(place_create)
-    router.get(
-        f"{base}/{{int:place_id}}",
-        response={200: PlaceDetailOut, **ERRORS},
-        operation_id=f"{op}_detail",
-        summary=f"{label}详情",
-    )(place_detail)
-    router.post(
-        f"{base}/{{int:place_id}}/archive",
-        response={200: PlaceDetailOut, **ERRORS},
-        operation_id=f"{op}_archive",
-        summary=f"注销{label}",
-    )(place_archive)
+    return place_list, place_create, place_detail, place_archive
 
 
 for _kind in PLACE_KINDS:

@@ -2,8 +2,8 @@
 create form and a record page each, and the houses' map over the grids. The four places'
 registers are one set of views taking the kind from the address (`places.BY_SLUG`)."""
 
-from typing import Any
-
+from django import forms
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +20,7 @@ from zhili.orgs.views import requires
 from zhili.registers import houses, records, selectors
 from zhili.registers.kinds import Field
 from zhili.registers.models import House, Place, RecordChange
-from zhili.registers.places import BY_SLUG, PLACE_KINDS, PlaceKind
+from zhili.registers.places import BY_SLUG, PLACE_KINDS, PlaceKind, PlaceSpec
 from zhili.registers.record_forms import (
     ArchiveForm,
     HazardForm,
@@ -40,8 +40,8 @@ ACTION_LABELS = {
 MAP_POINTS = 5000  # a township's houses; the map says when there are more
 
 
-def history(rows: Any) -> list[dict[str, Any]]:
-    changes: list[RecordChange] = list(rows.select_related("actor")[:50])
+def history(rows: QuerySet[RecordChange]) -> list[dict[str, object]]:
+    changes = rows.select_related("actor")[:50]
     return [{"change": c, "label": ACTION_LABELS.get(c.action, c.action)} for c in changes]
 
 
@@ -57,11 +57,11 @@ def may_keep(request: StaffRequest, record: House | Place) -> bool:
     )
 
 
-def form_error(form: Any, exc: DomainError) -> None:
+def form_error(form: forms.BaseForm, exc: DomainError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
-def person_by_id_number(request: StaffRequest, form: Any, field: str) -> int | None:
+def person_by_id_number(request: StaffRequest, form: forms.BaseForm, field: str) -> int | None:
     """The person of the register in sight with the form's ID number (an error otherwise)."""
     number = form.cleaned_data.get(field, "").strip().upper()
     if not number:
@@ -119,58 +119,65 @@ def house_new(request: StaffRequest) -> HttpResponse:
     return render(request, "registers/record_form.html", context, status=status)
 
 
-HOUSE_FORMS = {"tenancy": TenancyForm, "hazard": HazardForm, "archive": ArchiveForm}
+HOUSE_FORMS: dict[str, type[forms.Form]] = {
+    "tenancy": TenancyForm,
+    "hazard": HazardForm,
+    "archive": ArchiveForm,
+}
+DAY_STEPS = {"tenancy_end", "hazard_fix"}  # a button with the day, no form of its own
 
 
-def _house_post(request: StaffRequest, house: House, forms: dict[str, Any]) -> bool:
-    """Take the posted step on `house`; False with the form's errors when refused."""
+def _house_post(
+    request: StaffRequest, house: House, house_forms: dict[str, forms.Form]
+) -> tuple[bool, str]:
+    """Take the posted step on `house`: (done, problem). Refused, the step's form has the
+    errors, or, for a step without a form, `problem` says why."""
     step = request.POST.get("step", "")
+    form = house_forms.get(step)
     try:
-        if step == "tenancy_end" or step == "hazard_fix":
-            day = request.POST.get("day", "")
-            if step == "tenancy_end":
-                houses.tenancy_end(
-                    actor=request.user,
-                    house_id=house.pk,
-                    tenancy_id=int(request.POST.get("id", "0") or 0),
-                    ends_on=day,
-                )
-            else:
-                houses.hazard_fix(
-                    actor=request.user,
-                    house_id=house.pk,
-                    hazard_id=int(request.POST.get("id", "0") or 0),
-                    fixed_on=day,
-                )
-            return True
-        form = forms.get(step)
+        if step in DAY_STEPS:
+            _day_step(request, house, step)
+            return True, ""
         if form is None or not form.is_valid():
-            return False
-        data = form.cleaned_data
-        if step == "tenancy":
-            person_id = person_by_id_number(request, form, "id_number")
-            if person_id is None:
-                return False
-            houses.tenancy_add(
-                actor=request.user,
-                house_id=house.pk,
-                person_id=person_id,
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-            )
-        elif step == "hazard":
-            houses.hazard_add(actor=request.user, house_id=house.pk, **data)
-        else:
-            houses.house_archive(actor=request.user, house_id=house.pk, why=data["why"])
+            return False, ""
+        return _form_step(request, house, step, form), ""
     except (DomainError, ValueError) as exc:
-        target = forms.get(step)
         message = exc.message if isinstance(exc, DomainError) else "参数错误"
-        if target is not None:
-            field = getattr(exc, "field", None)
-            target.add_error(field if field in target.fields else None, message)
-        else:
-            forms["problem"] = message
-        return False
+        if form is None:
+            return False, message
+        field = getattr(exc, "field", None)
+        form.add_error(field if field in form.fields else None, message)
+        return False, ""
+
+
+def _day_step(request: StaffRequest, house: House, step: str) -> None:
+    """End a tenancy or mark a hazard fixed (its id and the day posted)."""
+    day = request.POST.get("day", "")
+    row_id = int(request.POST.get("id", "0") or 0)
+    if step == "tenancy_end":
+        houses.tenancy_end(actor=request.user, house_id=house.pk, tenancy_id=row_id, ends_on=day)
+    else:
+        houses.hazard_fix(actor=request.user, house_id=house.pk, hazard_id=row_id, fixed_on=day)
+
+
+def _form_step(request: StaffRequest, house: House, step: str, form: forms.Form) -> bool:
+    """Let the house, add a hazard or archive it, from the step's valid form."""
+    data = form.cleaned_data
+    if step == "tenancy":
+        person_id = person_by_id_number(request, form, "id_number")
+        if person_id is None:
+            return False
+        houses.tenancy_add(
+            actor=request.user,
+            house_id=house.pk,
+            person_id=person_id,
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+        )
+    elif step == "hazard":
+        houses.hazard_add(actor=request.user, house_id=house.pk, **data)
+    else:
+        houses.house_archive(actor=request.user, house_id=house.pk, why=data["why"])
     return True
 
 
@@ -180,31 +187,36 @@ def house_detail(request: StaffRequest, house_id: int) -> HttpResponse:
     house = or_404(selectors.house_get, request.user, house_id)
     keeper = may_keep(request, house)
     step = request.POST.get("step", "") if request.method == "POST" else ""
-    forms: dict[str, Any] = {
+    house_forms = {
         name: cls(request.POST if step == name else None, prefix=name)
         for name, cls in HOUSE_FORMS.items()
     }
+    problem = ""
     if request.method == "POST":
         if not keeper:
             raise Http404(selectors.HOUSE_MISSING)
-        if _house_post(request, house, forms):
+        done, problem = _house_post(request, house, house_forms)
+        if done:
             return redirect("registers:house", house_id=house.pk)
         house = selectors.house_get(request.user, house_id)
-    tenancies = [
-        {"tenancy": t, "id_number": mask_id_number(t.person.id_number)}
-        for t in selectors.house_tenancies(house)
-    ]
     context = {
         "house": house,
         "owner_id_number": mask_id_number(house.owner.id_number) if house.owner else "",
-        "tenancies": tenancies,
+        "tenancies": _tenancies(house),
         "hazards": house.hazards.order_by("fixed_on", "-found_on", "-id"),
-        "history": history(house.changes),
+        "history": history(house.changes.all()),
         "keeper": keeper and not house.archived,
-        "forms": forms,
-        "problem": forms.get("problem", ""),
+        "forms": house_forms,
+        "problem": problem,
     }
     return render(request, "registers/house.html", context, status=400 if step else 200)
+
+
+def _tenancies(house: House) -> list[dict[str, object]]:
+    return [
+        {"tenancy": t, "id_number": mask_id_number(t.person.id_number)}
+        for t in selectors.house_tenancies(house)
+    ]
 
 
 @requires(Action.REGISTERS_VIEW)
@@ -230,9 +242,14 @@ def house_map(request: StaffRequest) -> HttpResponse:
 def house_points(request: StaffRequest) -> JsonResponse:
     """The placed houses in sight (not archived) as [id, address, let, open hazards, lat, lng]."""
     grid = request.GET.get("grid", "").strip()[:40]
-    rows = selectors.house_points(request.user, grid=grid)
-    points = [[i, a, let, n, round(y, 6), round(x, 6)] for i, a, let, n, y, x in rows[:MAP_POINTS]]
+    points = [_point(row) for row in selectors.house_points(request.user, grid=grid)[:MAP_POINTS]]
     return JsonResponse({"count": len(points), "houses": points})
+
+
+def _point(row: selectors.HousePoint) -> list[object]:
+    pk, address, let, hazards, lat, lng = row
+    assert lat is not None and lng is not None  # the selector gives placed houses only
+    return [pk, address, let, hazards, round(lat, 6), round(lng, 6)]
 
 
 # --- places ----------------------------------------------------------------------------------
@@ -245,7 +262,7 @@ def _kind(slug: str) -> str:
     return kind
 
 
-def _kind_context(kind: str) -> dict[str, Any]:
+def _kind_context(kind: str) -> dict[str, object]:
     spec = PLACE_KINDS[kind]
     return {
         "kind": kind,
@@ -315,35 +332,45 @@ def place_new(request: StaffRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def place_detail(request: StaffRequest, slug: str, place_id: int) -> HttpResponse:
     kind = _kind(slug)
-    spec = PLACE_KINDS[kind]
     place = or_404(selectors.place_get, request.user, kind, place_id)
     keeper = may_keep(request, place)
     form = ArchiveForm(request.POST if request.method == "POST" else None, prefix="archive")
     if request.method == "POST":
         if not keeper:
             raise Http404(selectors.PLACE_MISSING)
-        if form.is_valid():
-            try:
-                records.place_archive(
-                    actor=request.user, kind=kind, place_id=place.pk, why=form.cleaned_data["why"]
-                )
-            except DomainError as exc:
-                form_error(form, exc)
-            else:
-                return redirect("registers:place", slug=slug, place_id=place.pk)
-    facts = [
-        (field.label, shown(field, place.details[key]))
-        for key, field in spec.fields.items()
-        if key in place.details
-    ]
+        if _place_archived(request, place, form):
+            return redirect("registers:place", slug=slug, place_id=place.pk)
     context = {
         **_kind_context(kind),
         "place": place,
-        "facts": facts,
-        "history": history(place.changes),
+        "facts": _facts(PLACE_KINDS[kind], place),
+        "history": history(place.changes.all()),
         "keeper": keeper and not place.archived,
         "form": form,
     }
     return render(
         request, "registers/place.html", context, status=400 if request.method == "POST" else 200
     )
+
+
+def _place_archived(request: StaffRequest, place: Place, form: ArchiveForm) -> bool:
+    """Archive `place` from the posted form; False with the form's errors when refused."""
+    if not form.is_valid():
+        return False
+    try:
+        records.place_archive(
+            actor=request.user, kind=place.kind, place_id=place.pk, why=form.cleaned_data["why"]
+        )
+    except DomainError as exc:
+        form_error(form, exc)
+        return False
+    return True
+
+
+def _facts(spec: PlaceSpec, place: Place) -> list[tuple[str, str]]:
+    """The place's own fields as (label, shown value), in its kind's order."""
+    return [
+        (field.label, shown(field, place.details[key]))
+        for key, field in spec.fields.items()
+        if key in place.details
+    ]

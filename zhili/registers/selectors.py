@@ -11,7 +11,7 @@
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import TypedDict
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
@@ -21,6 +21,7 @@ from zhili.core.errors import Forbidden, InvalidInput, NotFound
 from zhili.core.roles import PERMISSIONS, Action, Role
 from zhili.core.scope import can, role_codes, scope_for
 from zhili.core.selecting import one_or_not_found
+from zhili.core.types import Actor
 from zhili.orgs.models import Grid
 from zhili.registers.kinds import KINDS
 from zhili.registers.models import Hazard, House, Person, PersonRole, Place, Tenancy
@@ -30,7 +31,7 @@ GRID_ROLES = {Role.GRID_WORKER, Role.GRID_LEADER}
 HOLDER_LEVELS = {"township", "village"}
 
 
-def grid_only(user: Any) -> bool:
+def grid_only(user: Actor) -> bool:
     """A user whose only register roles are a grid's: they see their own grids' people."""
     codes = role_codes(user)
     return (
@@ -44,11 +45,11 @@ def _actions(role: str) -> set[str]:
     return PERMISSIONS.get(role, set())
 
 
-def own_grids(user: Any) -> QuerySet[Grid]:
+def own_grids(user: Actor) -> QuerySet[Grid]:
     return Grid.objects.filter(Q(workers=user) | Q(leader=user)).distinct()
 
 
-def held_q(user: Any, grid: str = "grid") -> Q:
+def held_q(user: Actor, grid: str = "grid") -> Q:
     """The people (houses, places: whatever has a `grid`) `user` holds or reads through the
     register action (no special rule)."""
     if not can(user, Action.REGISTERS_VIEW):
@@ -58,16 +59,16 @@ def held_q(user: Any, grid: str = "grid") -> Q:
     return scope_for(user).q(f"{grid}__village__path")
 
 
-def worked_kinds(user: Any) -> set[str]:
+def worked_kinds(user: Actor) -> set[str]:
     """The special-group kinds whose working role `user` holds."""
     return {kind for kind, spec in KINDS.items() if spec.works_with and can(user, spec.works_with)}
 
 
-def people_visible(user: Any) -> QuerySet[Person]:
+def people_visible(user: Actor) -> QuerySet[Person]:
     return Person.objects.filter(people_visible_q(user))
 
 
-def people_visible_q(user: Any, person: str = "") -> Q:
+def people_visible_q(user: Actor, person: str = "") -> Q:
     """The people in `user`'s sight, as a condition on a person (`person` names the path to
     one from another model: "person" for a role): those held, and those with an open role of
     a group the user works with."""
@@ -80,17 +81,17 @@ def people_visible_q(user: Any, person: str = "") -> Q:
     return q
 
 
-def holds(user: Any, person: Person) -> bool:
+def holds(user: Actor, person: Person) -> bool:
     """Whether `user` is of the grid, village or township that holds `person`."""
     return holds_grid(user, person.grid)
 
 
-def holds_grid(user: Any, grid: Grid) -> bool:
+def holds_grid(user: Actor, grid: Grid) -> bool:
     """Whether `user` is of `grid`, or of its village or township: who keeps its records."""
     return grid_holder(user)(grid)
 
 
-def grid_holder(user: Any) -> Callable[[Grid], bool]:
+def grid_holder(user: Actor) -> Callable[[Grid], bool]:
     """`holds_grid` for many grids: what it asks the database (a grid worker's own grids)
     asked once."""
     if not can(user, Action.REGISTERS_VIEW):
@@ -104,12 +105,12 @@ def grid_holder(user: Any) -> Callable[[Grid], bool]:
     return lambda grid: grid.village.path.startswith(org.path)
 
 
-def role_visible(user: Any, person: Person, kind: str) -> bool:
+def role_visible(user: Actor, person: Person, kind: str) -> bool:
     """The one rule of who sees a role of `kind` on `person` (who is in the user's sight)."""
     return role_checker(user)(person, kind)
 
 
-def role_checker(user: Any) -> Callable[[Person, str], bool]:
+def role_checker(user: Actor) -> Callable[[Person, str], bool]:
     """`role_visible` for many roles, the user's rights read once: an ordinary role is seen
     with the register; a special group's by the roles that work with it and by whoever holds
     the person's grid."""
@@ -125,13 +126,13 @@ def role_checker(user: Any) -> Callable[[Person, str], bool]:
     return visible
 
 
-def person_get(user: Any, person_id: int) -> Person:
+def person_get(user: Actor, person_id: int) -> Person:
     rows = people_visible(user).select_related("grid__village")
     return one_or_not_found(rows, MISSING, pk=person_id)
 
 
 @transaction.atomic
-def person_roles(user: Any, person: Person, *, include_ended: bool = True) -> list[PersonRole]:
+def person_roles(user: Actor, person: Person, *, include_ended: bool = True) -> list[PersonRole]:
     """The roles on `person` that `user` may see; each special one read is audited."""
     rows = person.roles.order_by("ended_at", "-started_at", "-id")
     if not include_ended:
@@ -143,7 +144,7 @@ def person_roles(user: Any, person: Person, *, include_ended: bool = True) -> li
     return seen
 
 
-def role_get(user: Any, person: Person, role_id: int) -> PersonRole:
+def role_get(user: Actor, person: Person, role_id: int) -> PersonRole:
     role = one_or_not_found(person.roles.all(), MISSING, pk=role_id)
     if not role_visible(user, person, role.kind):
         raise_missing()
@@ -154,7 +155,7 @@ def raise_missing() -> None:
     raise NotFound(MISSING)
 
 
-def people_list(user: Any, *, grid: str = "", role: str = "", q: str = "") -> QuerySet[Person]:
+def people_list(user: Actor, *, grid: str = "", role: str = "", q: str = "") -> QuerySet[Person]:
     """The people in sight, narrowed by grid code, role kind and `q` (an exact ID number or
     phone; a name only within a grid, never county-wide)."""
     rows = people_visible(user).select_related("grid")
@@ -185,7 +186,7 @@ def people_list(user: Any, *, grid: str = "", role: str = "", q: str = "") -> Qu
     return rows
 
 
-def _holder_level(user: Any) -> bool:
+def _holder_level(user: Actor) -> bool:
     if grid_only(user):
         return True
     org = user.organization
@@ -193,19 +194,19 @@ def _holder_level(user: Any) -> bool:
 
 
 @transaction.atomic
-def audit_special_list(user: Any, role: str, ids: list[int]) -> None:
+def audit_special_list(user: Actor, role: str, ids: list[int]) -> None:
     """A page of a special group's list is a read of its records: audited."""
     if role in KINDS and KINDS[role].special and ids:
         audit(user, "registers.special.list", None, kind=role, people=ids)
 
 
 @transaction.atomic
-def audit_role_read(user: Any, person: Person, role: PersonRole) -> None:
+def audit_role_read(user: Actor, person: Person, role: PersonRole) -> None:
     if KINDS[role.kind].special:
         audit(user, "registers.special.read", person, roles=[role.pk])
 
 
-def visible_grids(user: Any) -> QuerySet[Grid]:
+def visible_grids(user: Actor) -> QuerySet[Grid]:
     """The grids a user may filter the register by."""
     if grid_only(user):
         return own_grids(user).order_by("code")
@@ -214,21 +215,24 @@ def visible_grids(user: Any) -> QuerySet[Grid]:
 
 # --- houses and places (实有房屋, 单位场所): scoped by their grid like a person -------------
 
+# A house on the map: id, address, let, open hazards, lat, lng (as the columns are typed;
+# `house_points` gives placed houses only).
+HousePoint = tuple[int, str, bool, int, float | None, float | None]
 HOUSE_MISSING = "未找到该房屋，或不在您的可见范围内"
 PLACE_MISSING = "未找到该记录，或不在您的可见范围内"
 
 
-def houses_visible(user: Any) -> QuerySet[House]:
+def houses_visible(user: Actor) -> QuerySet[House]:
     return House.objects.filter(held_q(user))
 
 
-def house_get(user: Any, house_id: int) -> House:
+def house_get(user: Actor, house_id: int) -> House:
     rows = houses_visible(user).select_related("grid__village", "owner")
     return one_or_not_found(rows, HOUSE_MISSING, pk=house_id)
 
 
 def house_list(
-    user: Any, *, grid: str = "", let: bool | None = None, q: str = ""
+    user: Actor, *, grid: str = "", let: bool | None = None, q: str = ""
 ) -> QuerySet[House]:
     """The houses in sight, narrowed by grid code, let or not, and words of the address."""
     rows = houses_visible(user).select_related("grid", "owner")
@@ -251,7 +255,7 @@ def open_hazard_counts(house_ids: list[int]) -> dict[int, int]:
     return dict(rows.values_list("house_id").annotate(n=Count("id")))
 
 
-def house_points(user: Any, *, grid: str = "") -> QuerySet[House, tuple[Any, ...]]:
+def house_points(user: Actor, *, grid: str = "") -> QuerySet[House, HousePoint]:
     """The placed houses in sight, not archived, as (id, address, let, open hazards, lat,
     lng) rows: the map's layer."""
     rows = houses_visible(user).filter(archived=False, lat__isnull=False, lng__isnull=False)
@@ -265,11 +269,18 @@ def house_points(user: Any, *, grid: str = "") -> QuerySet[House, tuple[Any, ...
     )
 
 
-def person_houses(user: Any, person: Person) -> list[dict[str, Any]]:
-    """The houses in `user`'s sight that `person` owns or rents (一人一档), newest first:
-    `{"house", "relation", "tenancy"}`."""
+class PersonHouse(TypedDict):
+    """A house of a person's (一人一档): owned (no tenancy) or rented."""
+
+    house: House
+    relation: str  # 房主 or 承租人
+    tenancy: Tenancy | None
+
+
+def person_houses(user: Actor, person: Person) -> list[PersonHouse]:
+    """The houses in `user`'s sight that `person` owns or rents (一人一档), newest first."""
     houses = houses_visible(user).select_related("grid")
-    rows: list[dict[str, Any]] = [
+    rows: list[PersonHouse] = [
         {"house": h, "relation": "房主", "tenancy": None}
         for h in houses.filter(owner=person).order_by("-created_at", "-id")
     ]
@@ -279,16 +290,16 @@ def person_houses(user: Any, person: Person) -> list[dict[str, Any]]:
     return rows
 
 
-def places_visible(user: Any, kind: str) -> QuerySet[Place]:
+def places_visible(user: Actor, kind: str) -> QuerySet[Place]:
     return Place.objects.filter(held_q(user), kind=kind)
 
 
-def place_get(user: Any, kind: str, place_id: int) -> Place:
+def place_get(user: Actor, kind: str, place_id: int) -> Place:
     rows = places_visible(user, kind).select_related("grid__village")
     return one_or_not_found(rows, PLACE_MISSING, pk=place_id)
 
 
-def place_list(user: Any, kind: str, *, grid: str = "", q: str = "") -> QuerySet[Place]:
+def place_list(user: Actor, kind: str, *, grid: str = "", q: str = "") -> QuerySet[Place]:
     """The places of `kind` in sight, narrowed by grid code and words of the name (or an
     exact credit code)."""
     rows = places_visible(user, kind).select_related("grid")
@@ -300,7 +311,7 @@ def place_list(user: Any, kind: str, *, grid: str = "", q: str = "") -> QuerySet
     return rows
 
 
-def held_grids(user: Any) -> QuerySet[Grid]:
+def held_grids(user: Actor) -> QuerySet[Grid]:
     """The grids whose people `user` holds: the rule of `holds`, as grids (an import's
     scope, an export's special groups)."""
     if not can(user, Action.REGISTERS_VIEW):

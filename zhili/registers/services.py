@@ -1,8 +1,8 @@
 """The people register's rules: create (ID checked, duplicates refused with a link), update
 (history row and audit), archive (nothing is deleted), and a person's roles."""
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,7 +16,7 @@ from zhili.core.types import Actor
 from zhili.orgs.models import Grid
 from zhili.registers import selectors
 from zhili.registers.kinds import KINDS, CareLevel, Kind, clean_details
-from zhili.registers.models import Person, PersonChange, PersonRole, Sex
+from zhili.registers.models import Changes, Person, PersonChange, PersonRole, Sex
 
 # GB/T 2260 province-level codes: the first two digits of every resident ID number. (The
 # full six-digit county list changes every year and old codes stay valid on old IDs, so
@@ -105,8 +105,9 @@ def identity_of(number: str) -> tuple[date, str]:
     return born, Sex.MALE if int(number[16]) % 2 else Sex.FEMALE
 
 
-def _clean(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
-    clean: dict[str, Any] = {}
+def _clean(values: Mapping[str, object], *, creating: bool) -> dict[str, str | bool]:
+    """The register's own fields of `values` (text, phone, same_as_registered), checked."""
+    clean: dict[str, str | bool] = {}
     for name, limit in TEXT_FIELDS.items():
         if name in values and values[name] is not None:
             text = str(values[name]).strip()
@@ -137,17 +138,17 @@ def grid_kept(actor: Actor, code: str) -> Grid:
     return grid
 
 
-def _shown(field: str, value: Any) -> Any:
-    return MASKED[field](value) if field in MASKED else value
+def _shown(field: str, value: object) -> object:
+    return MASKED[field](value) if field in MASKED and isinstance(value, str) else value
 
 
-def _record(actor: Actor, person: Person, action: str, changes: dict[str, Any]) -> None:
+def _record(actor: Actor, person: Person, action: str, changes: Changes) -> None:
     PersonChange.objects.create(person=person, actor=actor, action=action, changes=changes)
     audit(actor, f"registers.person.{action}", person, fields=sorted(changes))
 
 
 @transaction.atomic
-def person_create(*, actor: Actor, values: dict[str, Any]) -> Person:
+def person_create(*, actor: Actor, values: Mapping[str, object]) -> Person:
     require(actor, Action.REGISTERS_EDIT)
     number = check_id_number(str(values.get("id_number") or ""))
     clean = _clean(values, creating=True)
@@ -162,7 +163,7 @@ def person_create(*, actor: Actor, values: dict[str, Any]) -> Person:
             person.save()
     except IntegrityError as exc:  # a concurrent create of the same number
         raise DuplicatePerson(Person.objects.get(id_number=number)) from exc
-    changes = {k: [None, _shown(k, v)] for k, v in clean.items() if v not in ("", None)}
+    changes: Changes = {k: [None, _shown(k, v)] for k, v in clean.items() if v not in ("", None)}
     changes["id_number"] = [None, mask_id_number(number)]
     changes["grid"] = [None, grid.code]
     _record(actor, person, "create", changes)
@@ -178,22 +179,21 @@ def _editable(actor: Actor, person_id: int) -> Person:
 
 
 @transaction.atomic
-def person_update(*, actor: Actor, person_id: int, values: dict[str, Any]) -> Person:
+def person_update(*, actor: Actor, person_id: int, values: Mapping[str, object]) -> Person:
     person = _editable(actor, person_id)
     if person.archived:
         raise Conflict("该人员已注销，不能修改", field=None)
     clean = _clean(values, creating=False)
-    if values.get("grid"):
-        clean["grid"] = grid_kept(actor, str(values["grid"]))
-    changes: dict[str, Any] = {}
+    grid = grid_kept(actor, str(values["grid"])) if values.get("grid") else None
+    changes: Changes = {}
     for field, new in clean.items():
         old = getattr(person, field)
         if old != new:
-            if field == "grid":
-                changes[field] = [old.code, new.code]
-            else:
-                changes[field] = [_shown(field, old), _shown(field, new)]
+            changes[field] = [_shown(field, old), _shown(field, new)]
             setattr(person, field, new)
+    if grid is not None and grid != person.grid:
+        changes["grid"] = [person.grid.code, grid.code]
+        person.grid = grid
     if changes:
         person.updated_at = timezone.now()
         person.save()
@@ -238,7 +238,7 @@ def _care(level: str) -> str:
 
 @transaction.atomic
 def role_add(
-    *, actor: Actor, person_id: int, kind: str, care_level: str = "normal", details: Any = None
+    *, actor: Actor, person_id: int, kind: str, care_level: str = "normal", details: object = None
 ) -> PersonRole:
     person = _editable(actor, person_id)
     kind = _kind(kind)
@@ -262,13 +262,13 @@ def role_update(
     person_id: int,
     role_id: int,
     care_level: str | None = None,
-    details: Any = None,
+    details: object = None,
 ) -> PersonRole:
     person = _editable(actor, person_id)
     role = selectors.role_get(actor, person, role_id)
     if role.ended_at is not None:
         raise Conflict("该类别已结束，不能修改")
-    changes: dict[str, Any] = {}
+    changes: Changes = {}
     if care_level is not None and care_level != role.care_level:
         changes["care_level"] = [role.care_level, _care(care_level)]
         role.care_level = care_level

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from zhili.core.dossier.pages import keyset_page
+from zhili.core.dossier.pages import Page, keyset_page
 from zhili.core.errors import DomainError
 from zhili.core.pages import forbidden, or_404
 from zhili.core.personal import mask_id_number, mask_phone
@@ -17,7 +17,7 @@ from zhili.core.scope import can
 from zhili.orgs.auth import StaffRequest
 from zhili.registers import selectors, services
 from zhili.registers.kinds import KINDS, Kind
-from zhili.registers.models import Person
+from zhili.registers.models import Person, PersonRole
 
 ACTION_LABELS = {
     "create": "登记",
@@ -65,40 +65,44 @@ def person_list(request: StaffRequest) -> HttpResponse:
     grid = request.GET.get("grid", "").strip()[:40]
     role = request.GET.get("role", "").strip()[:20]
     q = request.GET.get("q", "").strip()[:60]
-    cursor = request.GET.get("cursor", "")[:200]
-    problem, page = "", None
+    page, problem = _people_page(request, grid=grid, role=role, q=q)
+    context = {
+        "people": [_masked(p) for p in (page.items if page else [])],
+        "next_cursor": page.next_cursor if page else None,
+        "grids": selectors.visible_grids(request.user),
+        "kinds": Kind.choices,
+        "grid": grid,
+        "role": role,
+        "q": q,
+        "problem": problem,
+        "query": urlencode({"grid": grid, "role": role, "q": q}),
+        "may_reveal": can(request.user, Action.PERSONAL_DATA_REVEAL),
+        "may_import": can(request.user, Action.REGISTERS_EDIT),
+    }
+    return render(request, "registers/list.html", context)
+
+
+def _people_page(
+    request: StaffRequest, *, grid: str, role: str, q: str
+) -> tuple[Page[Person] | None, str]:
+    """The page of the list the filters ask for (a special group's page audited), or the
+    problem with the filters."""
     try:
         rows = selectors.people_list(request.user, grid=grid, role=role, q=q)
+        cursor = request.GET.get("cursor", "")[:200]
         page = keyset_page(rows, field="created_at", cursor=cursor, size=50)
         selectors.audit_special_list(request.user, role, [p.pk for p in page.items])
     except DomainError as exc:
-        problem = exc.message
-    people = [
-        {
-            "person": p,
-            "id_number": mask_id_number(p.id_number),
-            "phone": mask_phone(p.phone),
-        }
-        for p in (page.items if page else [])
-    ]
-    grids = selectors.visible_grids(request.user)
-    return render(
-        request,
-        "registers/list.html",
-        {
-            "people": people,
-            "next_cursor": page.next_cursor if page else None,
-            "grids": grids,
-            "kinds": Kind.choices,
-            "grid": grid,
-            "role": role,
-            "q": q,
-            "problem": problem,
-            "query": urlencode({"grid": grid, "role": role, "q": q}),
-            "may_reveal": can(request.user, Action.PERSONAL_DATA_REVEAL),
-            "may_import": can(request.user, Action.REGISTERS_EDIT),
-        },
-    )
+        return None, exc.message
+    return page, ""
+
+
+def _masked(person: Person) -> dict[str, object]:
+    return {
+        "person": person,
+        "id_number": mask_id_number(person.id_number),
+        "phone": mask_phone(person.phone),
+    }
 
 
 @login_required
@@ -107,44 +111,45 @@ def person_detail(request: StaffRequest, person_id: int) -> HttpResponse:
     if not may_read(request):
         return forbidden(request)
     person = or_404(selectors.person_get, request.user, person_id)
-    revealed, problem = "", ""
-    if request.method == "POST":
-        try:
-            revealed = services.person_reveal(
-                actor=request.user, person_id=person.pk, field=request.POST.get("field", "")
-            )
-        except DomainError as exc:
-            problem = exc.message
-    roles = [
-        {
-            "role": r,
-            "label": Kind(r.kind).label,
-            "special": KINDS[r.kind].special,
-            "fields": [
-                (KINDS[r.kind].fields[k].label, _shown(v))
-                for k, v in r.details.items()
-                if k in KINDS[r.kind].fields
-            ],
-        }
-        for r in selectors.person_roles(request.user, person)
-    ]
-    history = [
+    revealed, problem = _reveal(request, person) if request.method == "POST" else ("", "")
+    context = {
+        "person": person,
+        "id_number": mask_id_number(person.id_number),
+        "phone": mask_phone(person.phone),
+        "revealed": revealed,
+        "revealed_field": request.POST.get("field", "") if revealed else "",
+        "may_reveal": can(request.user, Action.PERSONAL_DATA_REVEAL),
+        "problem": problem,
+        "roles": [_role_row(r) for r in selectors.person_roles(request.user, person)],
+        "houses": selectors.person_houses(request.user, person),
+        "history": _history(person),
+    }
+    return render(request, "registers/detail.html", context)
+
+
+def _reveal(request: StaffRequest, person: Person) -> tuple[str, str]:
+    """The posted field of `person` in full (audited), or the problem: (revealed, problem)."""
+    try:
+        field = request.POST.get("field", "")
+        return services.person_reveal(actor=request.user, person_id=person.pk, field=field), ""
+    except DomainError as exc:
+        return "", exc.message
+
+
+def _role_row(role: PersonRole) -> dict[str, object]:
+    spec = KINDS[role.kind]
+    return {
+        "role": role,
+        "label": Kind(role.kind).label,
+        "special": spec.special,
+        "fields": [
+            (spec.fields[k].label, _shown(v)) for k, v in role.details.items() if k in spec.fields
+        ],
+    }
+
+
+def _history(person: Person) -> list[dict[str, object]]:
+    return [
         {"change": c, "label": ACTION_LABELS.get(c.action, c.action), "fields": _fields(c.changes)}
         for c in person.changes.select_related("actor")[:50]
     ]
-    return render(
-        request,
-        "registers/detail.html",
-        {
-            "person": person,
-            "id_number": mask_id_number(person.id_number),
-            "phone": mask_phone(person.phone),
-            "revealed": revealed,
-            "revealed_field": request.POST.get("field", "") if revealed else "",
-            "may_reveal": can(request.user, Action.PERSONAL_DATA_REVEAL),
-            "problem": problem,
-            "roles": roles,
-            "houses": selectors.person_houses(request.user, person),
-            "history": history,
-        },
-    )

@@ -5,7 +5,6 @@ days. Visits come from the phone, idempotent on the client's UUID."""
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,6 +22,13 @@ from zhili.registers.models import PersonRole, Visit
 
 # A due role's own columns the list and the phone show.
 ROLE_FIELDS = ("kind", "care_level", "started_at", "ended_at", "person_id")
+# ... and its person's (not a grid's outline).
+PERSON_FIELDS = (
+    "person__name",
+    "person__grid__code",
+    "person__grid__name",
+    "person__grid__village__path",
+)
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,7 @@ def due_at(role: PersonRole, last_visit: datetime | None) -> datetime:
 
 
 def visits_due(
-    user: Any, *, due_before: datetime, grid: str = "", now: datetime | None = None
+    user: Actor, *, due_before: datetime, grid: str = "", now: datetime | None = None
 ) -> list[Due]:
     """The open roles of the people `user` holds whose next visit falls before `due_before`,
     earliest first (a special group's only where `user` may see it).
@@ -60,27 +66,22 @@ def visits_due(
     )
     if grid:
         roles = roles.filter(person__grid__code=grid)
-    cycles = Q(pk__in=[])
-    for level, days in settings.ZHILI_VISIT_DAYS.items():
-        cycles |= Q(care_level=level, anchor__lt=due_before - timedelta(days=days))
-    roles = (
-        roles.filter(cycles)
-        .select_related("person__grid__village")
-        .only(
-            *ROLE_FIELDS,
-            "person__name",
-            "person__grid__code",
-            "person__grid__name",
-            "person__grid__village__path",
-        )
-    )
+    roles = roles.filter(_cycles_end_before(due_before)).select_related("person__grid__village")
     visible = selectors.role_checker(user)
     rows = []
-    for role in roles:
+    for role in roles.only(*ROLE_FIELDS, *PERSON_FIELDS):
         if visible(role.person, role.kind):
             at = due_at(role, role.last)
             rows.append(Due(role, role.last, at, at < now))
     return sorted(rows, key=lambda d: (d.due_at, d.role.pk))
+
+
+def _cycles_end_before(moment: datetime) -> Q:
+    """A role whose cycle (by its care level) from its `anchor` ends before `moment`."""
+    cycles = Q(pk__in=[])
+    for level, days in settings.ZHILI_VISIT_DAYS.items():
+        cycles |= Q(care_level=level, anchor__lt=moment - timedelta(days=days))
+    return cycles
 
 
 @transaction.atomic
@@ -104,23 +105,27 @@ def visit_record(
     if not selectors.holds(actor, person):
         selectors.raise_missing()
     role = selectors.role_get(actor, person, role_id)
+    _check_visit(visited_at, lat, lng)
+    visit = Visit(role=role, by=actor, visited_at=visited_at, client_uuid=client_uuid, notes=notes)
+    visit.lat, visit.lng = lat, lng
+    if _save_once(visit):
+        audit(actor, "registers.visit.record", person, role=role.pk)
+        return visit, True
+    return Visit.objects.get(client_uuid=client_uuid), False
+
+
+def _check_visit(visited_at: datetime, lat: float | None, lng: float | None) -> None:
     if visited_at > timezone.now() + timedelta(minutes=5):
         raise InvalidInput("走访时间不能晚于现在", field="visited_at")
     if (lat is None) != (lng is None):
         raise InvalidInput("位置须同时提供经纬度", field="lat")
-    visit = Visit(
-        role=role,
-        by=actor,
-        visited_at=visited_at,
-        client_uuid=client_uuid,
-        notes=notes,
-        lat=lat,
-        lng=lng,
-    )
+
+
+def _save_once(visit: Visit) -> bool:
+    """Save `visit`; False when a concurrent request saved its client UUID first."""
     try:
         with transaction.atomic():
             visit.save()
     except IntegrityError:
-        return Visit.objects.get(client_uuid=client_uuid), False
-    audit(actor, "registers.visit.record", person, role=role.pk)
-    return visit, True
+        return False
+    return True

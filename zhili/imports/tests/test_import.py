@@ -233,8 +233,8 @@ def test_a_sheet_without_a_declared_size_is_read_whole_and_not_parsed_on_opening
     from openpyxl import Workbook
     from openpyxl.worksheet._reader import WorkSheetParser
 
+    from zhili.imports.reading import open_workbook
     from zhili.imports.tests.conftest import HEADERS
-    from zhili.imports.validation import open_workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("工单")
@@ -262,7 +262,7 @@ def test_a_sheet_without_a_declared_size_is_read_whole_and_not_parsed_on_opening
 def test_a_declared_size_is_read_as_openpyxl_reads_it(tmp_path):
     from openpyxl import Workbook
 
-    from zhili.imports.validation import open_workbook
+    from zhili.imports.reading import open_workbook
 
     book = Workbook()
     sheet = book.active

@@ -1,5 +1,5 @@
 """The upload is read as openpyxl reads it (`load_workbook(read_only=True, data_only=True)`),
-cell for cell, though faster (zhili.imports.validation.open_workbook): on workbooks written
+cell for cell, though faster (zhili.imports.reading.open_workbook): on workbooks written
 by openpyxl (inline strings, with or without a declared size) and on one written the way
 Excel writes (shared strings, rich-text runs, phonetic guides, a date style)."""
 
@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
-from zhili.imports.validation import open_workbook
+from zhili.imports.reading import open_workbook
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
