@@ -22,10 +22,10 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from zhili.cases.models import Case, Category
@@ -37,7 +37,7 @@ from zhili.orgs.models import Organization
 from zhili.petitions.models import Petition, PetitionParty
 from zhili.warnings.counts import case_counts
 from zhili.warnings.models import RuleKind, SourceKind, WarningRule
-from zhili.warnings.surge import detect_surges
+from zhili.warnings.surge import Surge, detect_surges
 
 DEFAULT_KEYWORDS = ["讨薪", "欠薪", "集体", "堵路", "拉横幅", "征地拆迁", "群体", "上访", "聚集"]
 
@@ -144,25 +144,37 @@ def _petition_source(row: Mapping[str, object], prefix: str = "petition__") -> S
 # --- (a) the same person, again and again ---------------------------------------------------
 
 
+PETITION_FIELDS = (
+    "petition__number",
+    "petition__title",
+    "petition__received_at",
+    "petition__township_id",
+)
+
+
 def repeat_findings(rule: WarningRule, now: datetime) -> list[Finding]:
     threshold, start = _param(rule, "threshold"), now - timedelta(days=_param(rule, "days"))
     cases = Case.objects.filter(registered_at__gte=start, registered_at__lte=now)
     parties = PetitionParty.objects.filter(
         petition__received_at__gte=start, petition__received_at__lte=now
     )
-    petition_fields = (
-        "petition__number",
-        "petition__title",
-        "petition__received_at",
-        "petition__township_id",
-    )
-    # Phones: those with enough cases alone, and every phone a petition of the window names
-    # (few): their cases are counted with their petitions.
+    by_phone = _by_phone(cases, parties, threshold)
+    by_id = _by_id_number(parties, threshold)
+    findings = _repeats(by_phone, "phone", "电话", mask_phone, threshold, start, now)
+    return findings + _repeats(by_id, "id", "身份证号", mask_id_number, threshold, start, now)
+
+
+def _by_phone(
+    cases: QuerySet[Case], parties: QuerySet[PetitionParty], threshold: int
+) -> dict[str, list[Source]]:
+    """The window's requests by phone: the phones with enough cases alone, and every phone a
+    petition of the window names (few), their cases counted with their petitions. A
+    petitioner with an ID number is counted by it (`_by_id_number`): their phone stands here
+    only when cases name it too."""
     by_phone: dict[str, list[Source]] = defaultdict(list)
-    # A petitioner with an ID number is counted by it; their phone only joins their cases.
     with_id: set[str] = set()
     rows = parties.exclude(petitioner__phone="").values(
-        "petitioner__phone", "petitioner__id_number", *petition_fields
+        "petitioner__phone", "petitioner__id_number", *PETITION_FIELDS
     )
     for row in rows:
         by_phone[row["petitioner__phone"]].append(_petition_source(row))
@@ -173,12 +185,20 @@ def repeat_findings(rule: WarningRule, now: datetime) -> list[Finding]:
         .values("reporter_phone")
         .annotate(n=Count("id"))
         .filter(n__gte=threshold)
-        .values("reporter_phone")
+        .values_list("reporter_phone", flat=True)
     )
-    phones = set(heavy.values_list("reporter_phone", flat=True)) | set(by_phone)
+    phones = set(heavy) | set(by_phone)
     for row in cases.filter(reporter_phone__in=phones).values("reporter_phone", *CASE_FIELDS):
         by_phone[row["reporter_phone"]].append(_case_source(row))
-    by_id: dict[str, list[Source]] = defaultdict(list)
+    return {
+        phone: sources
+        for phone, sources in by_phone.items()
+        if phone not in with_id or any(s.kind == SourceKind.CASE for s in sources)
+    }
+
+
+def _by_id_number(parties: QuerySet[PetitionParty], threshold: int) -> dict[str, list[Source]]:
+    """The petitions of the window by their petitioners' ID numbers named often enough."""
     ids = (
         parties.exclude(petitioner__id_number="")
         .values("petitioner__id_number")
@@ -186,18 +206,13 @@ def repeat_findings(rule: WarningRule, now: datetime) -> list[Finding]:
         .filter(n__gte=threshold)
         .values("petitioner__id_number")
     )
+    by_id: dict[str, list[Source]] = defaultdict(list)
     rows = parties.filter(petitioner__id_number__in=ids).values(
-        "petitioner__id_number", *petition_fields
+        "petitioner__id_number", *PETITION_FIELDS
     )
     for row in rows:
         by_id[row["petitioner__id_number"]].append(_petition_source(row))
-    by_phone = {
-        phone: sources
-        for phone, sources in by_phone.items()
-        if phone not in with_id or any(s.kind == SourceKind.CASE for s in sources)
-    }
-    findings = _repeats(by_phone, "phone", "电话", mask_phone, threshold, start, now)
-    return findings + _repeats(by_id, "id", "身份证号", mask_id_number, threshold, start, now)
+    return by_id
 
 
 def _repeats(
@@ -242,48 +257,21 @@ def _distinct(sources: Iterable[Source]) -> list[Source]:
 
 
 def cluster_findings(rule: WarningRule, now: datetime) -> list[Finding]:
-    threshold, start = _param(rule, "threshold"), now - timedelta(hours=_param(rule, "hours"))
+    threshold, hours = _param(rule, "threshold"), _param(rule, "hours")
+    start = now - timedelta(hours=hours)
     cases = Case.objects.filter(registered_at__gte=start, registered_at__lte=now)
-    by_grid = (
-        cases.filter(grid__isnull=False)
-        .values("grid_id", "category_id")
-        .annotate(n=Count("id"))
-        .filter(n__gte=threshold)
-    )
-    by_address = (
-        cases.filter(grid__isnull=True)
-        .exclude(address="")
-        .values("address", "category_id")
-        .annotate(n=Count("id"))
-        .filter(n__gte=threshold)
-    )
-    grid_keys = {(r["grid_id"], r["category_id"]) for r in by_grid}
-    address_keys = {(r["address"], r["category_id"]) for r in by_address}
-    if not grid_keys and not address_keys:
+    wanted = _crowded(cases, threshold)
+    if wanted is None:
         return []
-    wanted = Q(pk__in=[])
-    for grid_id, category_id in grid_keys:
-        wanted |= Q(grid_id=grid_id, category_id=category_id)
-    for address, category_id in address_keys:
-        wanted |= Q(grid__isnull=True, address=address, category_id=category_id)
-    groups: dict[tuple[str, int], list[Source]] = defaultdict(list)
-    names: dict[tuple[str, int], tuple[str, str]] = {}
-    fields = ("grid_id", "grid__name", "address", "category_id", "category__name")
-    for row in cases.filter(wanted).values(*fields, *CASE_FIELDS):
-        place = f"grid:{row['grid_id']}" if row["grid_id"] else f"addr:{digest(row['address'])}"
-        key = (place, row["category_id"])
-        groups[key].append(_case_source(row))
-        names[key] = (row["grid__name"] or row["address"], row["category__name"])
     findings = []
-    for (place, category_id), sources in groups.items():
-        where, category = names[(place, category_id)]
+    for (place, category_id), (where, category, sources) in _places(cases, wanted).items():
         findings.append(
             Finding(
                 subject=f"{place}:cat:{category_id}",
                 title=f"{where}“{category}”类事项聚集",
                 summary=(
-                    f"{where} {_param(rule, 'hours')} 小时内发生“{category}”类事项 "
-                    f"{len(sources)} 件（达到预警阈值 {threshold} 件），请核查是否有共同诱因。"
+                    f"{where} {hours} 小时内发生“{category}”类事项 {len(sources)} 件"
+                    f"（达到预警阈值 {threshold} 件），请核查是否有共同诱因。"
                 ),
                 window_start=start,
                 window_end=now,
@@ -291,6 +279,47 @@ def cluster_findings(rule: WarningRule, now: datetime) -> list[Finding]:
             )
         )
     return findings
+
+
+def _places(
+    cases: QuerySet[Case], wanted: Q
+) -> dict[tuple[str, int], tuple[str, str, list[Source]]]:
+    """The `wanted` cases by (place, category id): the place's and the category's names
+    and the cases. A place is `grid:<id>`, or `addr:<hash>` for cases placed by no grid."""
+    found: dict[tuple[str, int], tuple[str, str, list[Source]]] = {}
+    fields = ("grid_id", "grid__name", "address", "category_id", "category__name")
+    for row in cases.filter(wanted).values(*fields, *CASE_FIELDS):
+        place = f"grid:{row['grid_id']}" if row["grid_id"] else f"addr:{digest(row['address'])}"
+        where = row["grid__name"] or row["address"]
+        entry = found.setdefault((place, row["category_id"]), (where, row["category__name"], []))
+        entry[2].append(_case_source(row))
+    return found
+
+
+def _crowded(cases: QuerySet[Case], threshold: int) -> Q | None:
+    """The condition on `cases` of the (grid, category) pairs, and for cases placed by no
+    grid the (address, category) pairs, with at least `threshold` cases; None when none."""
+    by_grid = (
+        cases.filter(grid__isnull=False)
+        .values_list("grid_id", "category_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=threshold)
+    )
+    by_address = (
+        cases.filter(grid__isnull=True)
+        .exclude(address="")
+        .values_list("address", "category_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=threshold)
+    )
+    pairs = [Q(grid_id=g, category_id=c) for g, c, _n in by_grid]
+    pairs += [Q(grid__isnull=True, address=a, category_id=c) for a, c, _n in by_address]
+    if not pairs:
+        return None
+    wanted = pairs[0]
+    for pair in pairs[1:]:
+        wanted |= pair
+    return wanted
 
 
 # --- (c) group-incident precursors ------------------------------------------------------------
@@ -406,29 +435,35 @@ def surge_findings(rule: WarningRule, now: datetime) -> list[Finding]:
         return []
     villages = Organization.objects.in_bulk([village_ids[s.village] for s in surges])
     categories = Category.objects.in_bulk([category_ids[s.category] for s in surges])
+    return [
+        _surge(
+            day,
+            surge,
+            villages[village_ids[surge.village]],
+            categories[category_ids[surge.category]],
+        )
+        for surge in surges
+    ]
+
+
+def _surge(day: date, surge: Surge, village: Organization, category: Category) -> Finding:
+    """The warning's wording of one surge, and the day's cases of the village and category."""
     start, end = period_bounds(day, day)
-    findings = []
-    for surge in surges:
-        village = villages[village_ids[surge.village]]
-        category = categories[category_ids[surge.category]]
-        cases = Case.objects.filter(
-            village=village, category=category, registered_at__gte=start, registered_at__lt=end
-        )
-        findings.append(
-            Finding(
-                subject=f"village:{village.pk}:cat:{category.pk}:day:{day.isoformat()}",
-                title=f"{village.name}“{category.name}”类事项异常增多",
-                summary=(
-                    f"{village.name} {day:%m月%d日} 发生“{category.name}”类事项 {surge.observed} 件，"
-                    f"按前28天同期水平（已扣除星期和季节因素）预计约 {surge.expected:.1f} 件，"
-                    f"显著偏高（P={surge.p_value:.1e}），请排查是否有共同原因。"
-                ),
-                window_start=start - timedelta(days=28),
-                window_end=end,
-                sources=_distinct(_case_source(row) for row in cases.values(*CASE_FIELDS)),
-            )
-        )
-    return findings
+    cases = Case.objects.filter(
+        village=village, category=category, registered_at__gte=start, registered_at__lt=end
+    )
+    return Finding(
+        subject=f"village:{village.pk}:cat:{category.pk}:day:{day.isoformat()}",
+        title=f"{village.name}“{category.name}”类事项异常增多",
+        summary=(
+            f"{village.name} {day:%m月%d日} 发生“{category.name}”类事项 {surge.observed} 件，"
+            f"按前28天同期水平（已扣除星期和季节因素）预计约 {surge.expected:.1f} 件，"
+            f"显著偏高（P={surge.p_value:.1e}），请排查是否有共同原因。"
+        ),
+        window_start=start - timedelta(days=28),
+        window_end=end,
+        sources=_distinct(_case_source(row) for row in cases.values(*CASE_FIELDS)),
+    )
 
 
 EVALUATORS: dict[str, Callable[[WarningRule, datetime], list[Finding]]] = {

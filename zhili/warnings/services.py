@@ -127,6 +127,12 @@ def _issue(rule: WarningRule, finding: Finding, center: Organization, now: datet
         updated_at=now,
     )
     _link(warning, finding.sources)
+    _announce(rule, warning, finding)
+    return warning
+
+
+def _announce(rule: WarningRule, warning: Warning, finding: Finding) -> None:
+    """The history's "发布预警" line, the audit row and the WarningIssued event."""
     record_history(
         workflow.KIND,
         warning,
@@ -135,7 +141,7 @@ def _issue(rule: WarningRule, finding: Finding, center: Organization, now: datet
         to_state=WarningState.ISSUED,
         actor=None,
         note=f"{rule.name}：{finding.summary}",
-        at=now,
+        at=warning.issued_at,
     )
     audit(None, "warnings.warning.issue", warning, number=warning.number, rule=rule.code)
     emit(
@@ -144,10 +150,9 @@ def _issue(rule: WarningRule, finding: Finding, center: Organization, now: datet
             number=warning.number,
             rule=rule.code,
             level=warning.level,
-            unit=unit.code,
+            unit=warning.unit.code,
         )
     )
-    return warning
 
 
 def _link(warning: Warning, sources: list[Source]) -> list[Source]:
