@@ -96,3 +96,14 @@ def rule_initial(rule: WarningRule) -> dict[str, object]:
     if rule.kind == RuleKind.GROUP:
         initial["param_keywords"] = "，".join(rule.params.get("keywords", []))
     return initial
+
+
+def rule_thresholds(rule: WarningRule) -> list[tuple[str, object]]:
+    """A rule's thresholds as the rules page names them: (label, value)."""
+    shown: list[tuple[str, object]] = [
+        (label, rule.params.get(name, default))
+        for name, (label, default, _low, _high) in PARAMS[rule.kind].items()
+    ]
+    if rule.kind == RuleKind.GROUP:
+        shown.append(("关键词", "、".join(rule.params.get("keywords", []))))
+    return shown

@@ -25,7 +25,13 @@ from zhili.core.types import Actor
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
 from zhili.warnings import selectors, services, workflow
-from zhili.warnings.forms import ACTION_FORMS, RuleForm, WarningFilterForm, rule_initial
+from zhili.warnings.forms import (
+    ACTION_FORMS,
+    RuleForm,
+    WarningFilterForm,
+    rule_initial,
+    rule_thresholds,
+)
 from zhili.warnings.models import Level, Warning, WarningState
 
 PAGE_SIZE = 20
@@ -112,6 +118,8 @@ warning_detail, warning_action = dossier_views.page_views(PAGES, requires(Action
 @require_GET
 def rule_list(request: StaffRequest) -> HttpResponse:
     rules = list(selectors.rule_list())
+    for rule in rules:
+        rule.shown = rule_thresholds(rule)  # type: ignore[attr-defined]
     return render(request, "warnings/rules.html", {"rules": rules})
 
 

@@ -124,6 +124,8 @@ def test_the_county_sets_a_rule_and_bad_values_name_their_field(
     rule = WarningRule.objects.get(code="cluster-72h")
     assert (rule.level, rule.params) == ("red", {"threshold": 4, "hours": 48})
     assert AuditLog.objects.filter(action="warnings.rule.update").count() == 1
+    page = client.get("/warnings/rules/").content.decode()
+    assert "事项件数 4；统计小时 48" in page  # thresholds named as the county names them
     client.force_login(staff.dispatcher)  # dispatchers handle warnings, they do not set rules
     assert client.get(url).status_code == 403
 
