@@ -14,7 +14,7 @@ second scan adds only what is new.
 import time
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import TextIO
+from typing import TextIO, TypedDict
 
 from django.db import transaction
 from django.utils import timezone
@@ -74,27 +74,36 @@ def _grid_point() -> tuple[float, float] | None:
     return (grid.min_lat + grid.max_lat) / 2, (grid.min_lng + grid.max_lng) / 2
 
 
+class Place(TypedDict, total=False):
+    lat: float
+    lng: float
+    address: str
+
+
+def _place(where: str, point: tuple[float, float]) -> Place:
+    """A situation's place: the chosen grid's centre, or its address."""
+    if where == "grid":
+        return {"lat": point[0], "lng": point[1]}
+    return {"address": where}
+
+
 def _intakes(point: tuple[float, float]) -> Iterator[tuple[str, float, Intake]]:
     categories = {c.code: c for c in Category.objects.filter(code__in={s[2] for s in SITUATIONS})}
     for external_id, hours, code, title, text, phone, where in SITUATIONS:
         category = categories.get(code)
         if category is None:
             continue
-        lat, lng = point if where == "grid" else (None, None)
-        address = "" if where == "grid" else where
-        intake = Intake(
+        reported = Intake(
             channel=CHANNEL,
             category=category,
             title=title,
             description=text,
-            lat=lat,
-            lng=lng,
-            address=address,
             reporter_name="张先生",
             reporter_phone=phone,
             external_id=external_id,
+            **_place(where, point),
         )
-        yield external_id, hours, intake
+        yield external_id, hours, reported
 
 
 def _recurrence(actor: User) -> Intake | None:
