@@ -376,7 +376,6 @@ def recurrence_findings(rule: WarningRule, now: datetime) -> list[Finding]:
     if not fresh:
         return []
     closed = Case.objects.filter(
-        closed_at__isnull=False,  # the condition of the partial index case_closed_place
         closed_at__gte=start - days,
         closed_at__lte=now,
         address__in={row["address"] for row in fresh},

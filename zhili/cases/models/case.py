@@ -116,14 +116,6 @@ class Case(models.Model):
             path_index("unit_path", "case_unit_path"),
             set_index("warn_at", "case_warn_open"),
             models.Index(fields=["channel", "external_id"], name="case_external"),
-            # The closed cases by place and matter: early warning's rule (d) looks up, for the
-            # day's new cases, one closed at the same address and category (假性整改). Only
-            # closed rows: the intake writes none, a closure one entry.
-            models.Index(
-                fields=["address", "category"],
-                name="case_closed_place",
-                condition=models.Q(closed_at__isnull=False),
-            ),
             # The open cases alone (a few thousand among the years of closed ones): what the
             # home page counts (zhili.cases.selectors.work_counts filters on exactly these
             # states; without it SQLite, whose statistics see a handful of states of some
