@@ -14,6 +14,7 @@ from zhili.core.scope import can
 from zhili.core.selecting import filters_from
 from zhili.orgs.api import OrgRef
 from zhili.orgs.auth import StaffRequest
+from zhili.orgs.models import Organization
 from zhili.warnings import selectors, services, workflow
 from zhili.warnings.models import Level, RuleKind, Warning, WarningRule, WarningState
 
@@ -89,8 +90,8 @@ class WarningRuleOut(Schema):
     answer_hours: int
 
 
-def _org(org: object) -> dict[str, str]:
-    return {"code": org.code, "name": org.name}  # type: ignore[attr-defined]
+def _org(org: Organization) -> dict[str, str]:
+    return {"code": org.code, "name": org.name}
 
 
 def warning_out(warning: Warning) -> dict[str, object]:
@@ -156,7 +157,7 @@ dossier_api.add_action_route(
     prefix="/warnings",
     kind=workflow.KIND,
     get=selectors.warning_get,
-    act=services.warning_act,  # type: ignore[arg-type]
+    act=services.warning_act,
     body=WarningActionIn,
     out=WarningDetailOut,
     detail=detail_out,

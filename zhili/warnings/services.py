@@ -294,20 +294,20 @@ def warning_reject(*, actor: Actor, warning: Warning, reason: str) -> Warning:
     return _apply(warning, transition, actor, {"close_note": reason}, reason)
 
 
-ACTIONS: dict[str, Callable[[Actor, Warning, Mapping[str, str]], Warning]] = {
+ACTIONS: dict[str, Callable[[Actor, Warning, Mapping[str, object]], Warning]] = {
     "sign": lambda actor, warning, data: warning_sign(actor=actor, warning=warning),
     "answer": lambda actor, warning, data: warning_answer(
-        actor=actor, warning=warning, answer=data.get("answer", "")
+        actor=actor, warning=warning, answer=str(data.get("answer") or "")
     ),
     "close": lambda actor, warning, data: warning_close(
-        actor=actor, warning=warning, note=data.get("note", "")
+        actor=actor, warning=warning, note=str(data.get("note") or "")
     ),
     "reject": lambda actor, warning, data: warning_reject(
-        actor=actor, warning=warning, reason=data.get("reason", "")
+        actor=actor, warning=warning, reason=str(data.get("reason") or "")
     ),
 }
 
 
-def warning_act(actor: Actor, warning: Warning, action: str, data: Mapping[str, str]) -> Warning:
+def warning_act(actor: Actor, warning: Warning, action: str, data: Mapping[str, object]) -> Warning:
     """Take `action` with its input `data` (the form's or the API body's fields)."""
     return action_of(ACTIONS, action)(actor, warning, data)

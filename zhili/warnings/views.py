@@ -106,7 +106,7 @@ PAGES: DossierPages[Warning] = DossierPages(
     context=detail_context,
     app="warnings",
     action_forms=ACTION_FORMS,
-    perform=services.warning_act,  # type: ignore[arg-type]
+    perform=services.warning_act,
 )
 warning_detail, warning_action = dossier_views.page_views(PAGES, requires(Action.WARNINGS_VIEW))
 
