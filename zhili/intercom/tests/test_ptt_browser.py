@@ -102,8 +102,11 @@ def test_push_to_talk_between_a_handheld_and_the_desk(
 
     # Release: the desk falls silent again.
     hand.keyboard.up("Space")
-    hand.wait_for_timeout(800)
-    assert energy_over(desk, 1.5) < SILENT
+    # The release mutes the handheld at the bridge within a moment (on two loaded cores it once
+    # took over the 0.8 s this waited): a 1.5 s window soon after is silent.
+    wait_until(
+        lambda: energy_over(desk, 1.5) < SILENT, 15, "the desk falls silent", pause=pump(desk)
+    )
 
     talk = Talk.objects.get(group=group)
     assert talk.user_id == crew.hand.pk and talk.ended_how == "released"
