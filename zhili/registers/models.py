@@ -18,7 +18,21 @@ class Sex(models.TextChoices):
     FEMALE = "female", "女"
 
 
-class Person(models.Model):
+class Archivable(models.Model):
+    """A register's record is archived (注销) with its reason, never deleted; its times order
+    the keyset pages."""
+
+    archived = models.BooleanField("已注销", default=False)
+    archived_at = models.DateTimeField("注销时间", null=True, blank=True)
+    archived_why = models.CharField("注销原因", max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class Person(Archivable):
     id_number = models.CharField("公民身份号码", max_length=18, unique=True)
     name = models.CharField("姓名", max_length=60)
     former_names = models.CharField("曾用名", max_length=120, blank=True)
@@ -39,11 +53,6 @@ class Person(models.Model):
     room = models.CharField("房间", max_length=40, blank=True)
     same_as_registered = models.BooleanField("人户一致", default=True)
     phone = models.CharField("联系电话", max_length=20, blank=True)
-    archived = models.BooleanField("已注销", default=False)
-    archived_at = models.DateTimeField("注销时间", null=True, blank=True)
-    archived_why = models.CharField("注销原因", max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = verbose_name_plural = "实有人口"
@@ -137,7 +146,7 @@ class Visit(models.Model):
         return f"{self.visited_at:%Y-%m-%d}"
 
 
-class Registered(models.Model):
+class Registered(Archivable):
     """What a house and a place share: the grid that keeps it (its scope), an address, a
     point for the map, archiving instead of deleting, and the keyset's time."""
 
@@ -145,11 +154,6 @@ class Registered(models.Model):
     address = models.CharField("地址", max_length=200)
     lat = models.FloatField("纬度", null=True, blank=True)
     lng = models.FloatField("经度", null=True, blank=True)
-    archived = models.BooleanField("已注销", default=False)
-    archived_at = models.DateTimeField("注销时间", null=True, blank=True)
-    archived_why = models.CharField("注销原因", max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         abstract = True
