@@ -17,7 +17,7 @@ from django.utils import timezone
 from zhili.core.audit import audit
 from zhili.core.errors import Conflict, Forbidden, InvalidInput
 from zhili.core.roles import Action
-from zhili.core.scope import require, scope_for
+from zhili.core.scope import can, require, scope_for
 from zhili.core.types import Actor
 from zhili.orgs.models import Organization
 from zhili.reports.models import Kind, Report, ReportDelivery, ReportState
@@ -45,8 +45,6 @@ def county_center() -> Organization:
 
 
 def may_generate(user: Actor) -> bool:
-    from zhili.core.scope import can
-
     return can(user, Action.REPORTS_GENERATE) and scope_for(user).everything
 
 

@@ -77,7 +77,8 @@ def _settle_rule(
     WarningRule.objects.select_for_update().filter(pk=rule.pk).first()
     latest: dict[str, Warning] = {}
     subjects = [f.subject for f in findings]
-    for warning in Warning.objects.filter(rule=rule, subject__in=subjects).order_by("issued_at"):
+    known = Warning.objects.filter(rule=rule, subject__in=subjects).prefetch_related("sources")
+    for warning in known.order_by("issued_at"):
         latest[warning.subject] = warning
     minimum = int(rule.params.get("threshold", 1))
     center = county_center()
@@ -126,7 +127,7 @@ def _issue(rule: WarningRule, finding: Finding, center: Organization, now: datet
         answer_due_at=now + timedelta(hours=rule.answer_hours),
         updated_at=now,
     )
-    _link(warning, finding.sources)
+    _link(warning, finding.sources, known=set())
     _announce(rule, warning, finding)
     return warning
 
@@ -155,9 +156,13 @@ def _announce(rule: WarningRule, warning: Warning, finding: Finding) -> None:
     )
 
 
-def _link(warning: Warning, sources: list[Source]) -> list[Source]:
-    """Attach the sources the warning does not name yet; those that were new."""
-    known = set(warning.sources.values_list("kind", "number"))
+def _link(
+    warning: Warning, sources: list[Source], known: set[tuple[str, str]] | None = None
+) -> list[Source]:
+    """Attach the sources the warning does not name yet (`known`: those it names, read from
+    its prefetched sources when not given); those that were new."""
+    if known is None:
+        known = {(s.kind, s.number) for s in warning.sources.all()}
     new = [s for s in sources if (s.kind, s.number) not in known]
     WarningSource.objects.bulk_create(
         [
@@ -178,7 +183,7 @@ def _add_evidence(warning: Warning, sources: list[Source]) -> int:
     added = _link(warning, sources)
     if not added:
         return 0
-    count = warning.sources.count()
+    count = len(warning.sources.all()) + len(added)
     Warning.objects.filter(pk=warning.pk).update(count=count)
     numbers = "、".join(s.number for s in added)
     record_history(
