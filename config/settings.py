@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "zhili.screen",
     "zhili.registers",
     "zhili.warnings",
+    "zhili.inspections",
     "zhili.reports",
 ]
 
@@ -303,6 +304,9 @@ ZHILI_CASE_RETURNS = {
 # this share of the lead's handling time is used, leaving the rest to the lead for its own
 # reply; their deadline is never later than the lead's.
 ZHILI_CASE_ASSIST_SHARE = float(os.environ.get("ZHILI_CASE_ASSIST_SHARE", "0.6"))
+# 回头看 (zhili/inspections/lookback.py): the share of closed cases drawn 30 and 90 days after
+# their closure and checked for recurrence.
+ZHILI_LOOKBACK_SHARE = float(os.environ.get("ZHILI_LOOKBACK_SHARE", "0.1"))
 
 # --- mediation ------------------------------------------------------------------------------
 # The handling target of a dispute, in months from its acceptance (人民调解工作若干规定

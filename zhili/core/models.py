@@ -170,6 +170,9 @@ class Series(models.TextChoices):
     ORDER = "order", "督办单"
     INCIDENT = "incident", "指挥事件"
     WARNING = "warning", "预警"
+    INSPECTION = "inspection", "督查"
+    FINDING = "finding", "整改通知书"
+    CIRCULAR = "circular", "通报"
 
 
 class NumberCounter(models.Model):

@@ -73,6 +73,9 @@ class Action(models.TextChoices):
     WARNING_RULES_MANAGE = "warning_rules.manage", "配置预警规则"
     REPORTS_VIEW = "reports.view", "查看研判报告"
     REPORTS_GENERATE = "reports.generate", "生成与下发研判报告"
+    INSPECTIONS_VIEW = "inspections.view", "查看督查整改与通报"
+    INSPECTIONS_MANAGE = "inspections.manage", "组织督查、下发整改与通报"
+    INSPECTIONS_VERIFY = "inspections.verify", "整改复查"
 
 
 _EVERYONE = {Action.ORGS_VIEW, Action.GRIDS_VIEW, Action.CASES_VIEW}
@@ -129,6 +132,12 @@ _WARNING_RULES = {Action.WARNINGS_VIEW, Action.WARNING_RULES_MANAGE}
 # units a report was delivered to (zhili.reports.selectors.report_list: sight is by delivery).
 _REPORTS = {Action.REPORTS_VIEW}
 _REPORTS_WRITE = {Action.REPORTS_VIEW, Action.REPORTS_GENERATE}
+# Inspections and rectification (zhili/inspections): run by the county center's director and
+# analysts and the county leader, who also re-check (复查, never in their own unit); the
+# centers, departments and villages inspected see and answer their findings and circulars.
+# The roles mirror zhili/inspections/workflow.py; a test keeps them in step.
+_INSPECTED = {Action.INSPECTIONS_VIEW}
+_INSPECT = {Action.INSPECTIONS_VIEW, Action.INSPECTIONS_MANAGE, Action.INSPECTIONS_VERIFY}
 
 
 # What a township center's staff do: dispatch and handle in the township, supervise, mediate,
@@ -146,6 +155,7 @@ _TOWNSHIP_CENTER: set[str] = (
     | _REGISTERS_KEEP
     | _WARNINGS
     | _REPORTS
+    | _INSPECTED
 )
 
 PERMISSIONS: dict[str, set[str]] = {
@@ -160,7 +170,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _KEY_PETITIONERS
     | _REGISTERS
     | _WARNINGS
-    | _REPORTS_WRITE,
+    | _REPORTS_WRITE
+    | _INSPECT,
     Role.CENTER_DIRECTOR: _EVERYONE
     | _CAMERA_GROUPS
     | _COMMAND
@@ -173,7 +184,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _PETITION_HEAD
     | _REGISTERS
     | _WARNING_RULES
-    | _REPORTS_WRITE,
+    | _REPORTS_WRITE
+    | _INSPECT,
     Role.DISPATCHER: _EVERYONE
     | _CAMERA_GROUPS
     | _COMMAND
@@ -184,7 +196,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _PETITIONS
     | _REGISTERS
     | _WARNINGS
-    | _REPORTS_WRITE,
+    | _REPORTS_WRITE
+    | _INSPECTED,
     # The secretary heads the township center: its officers' work, and a head's.
     Role.TOWNSHIP_SECRETARY: _TOWNSHIP_CENTER
     | _PETITION_HEAD
@@ -199,7 +212,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _SUPERVISE
     | _DISPUTES
     | _REGISTERS_KEEP
-    | _REPORTS,
+    | _REPORTS
+    | _INSPECTED,
     Role.GRID_LEADER: _EVERYONE
     | _CAMERAS
     | _INTAKE
@@ -220,7 +234,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _SUPERVISE
     | _PETITION_WORK
     | _WARNINGS
-    | _REPORTS,
+    | _REPORTS
+    | _INSPECTED,
     Role.MEDIATOR: _EVERYONE
     | {Action.PERSONAL_DATA_REVEAL}
     | _INTAKE
@@ -242,8 +257,13 @@ PERMISSIONS: dict[str, set[str]] = {
     | {Action.PETITIONS_REGISTER, Action.RECEPTIONS_MANAGE}
     | _KEY_PETITIONERS,
     Role.UNIT_HEAD: set(_EVERYONE) | _PETITION_HEAD | _KEY_PETITIONERS | _REPORTS,
-    Role.ANALYST: set(_EVERYONE) | _DISPUTES | _PETITIONS | _WARNING_RULES | _REPORTS_WRITE,
-    Role.UNIT_HEAD: set(_EVERYONE) | _PETITION_HEAD | _REPORTS,
+    Role.ANALYST: set(_EVERYONE)
+    | _DISPUTES
+    | _PETITIONS
+    | _WARNING_RULES
+    | _REPORTS_WRITE
+    | _INSPECT,
+    Role.UNIT_HEAD: set(_EVERYONE) | _PETITION_HEAD | _REPORTS | _INSPECTED,
     Role.ADMIN: set(Action.values) - ROLE_ONLY,
     Role.JUDICIAL_OFFICER: _EVERYONE | {Action.REGISTERS_JUDICIAL},
     Role.HEALTH_OFFICER: _EVERYONE | {Action.REGISTERS_HEALTH},
