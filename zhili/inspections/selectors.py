@@ -17,6 +17,7 @@ from zhili.core.selecting import filter_given, one_or_not_found
 from zhili.core.types import Actor
 from zhili.inspections.models import (
     Circular,
+    Evidence,
     Finding,
     FindingState,
     Inspection,
@@ -177,3 +178,7 @@ def lookback_list(*, user: Actor, recurred: bool = False) -> QuerySet[LookbackSa
     if recurred:
         qs = qs.filter(recurred=True)
     return qs.select_related("case", "case__category", "finding").order_by("-drawn_at", "-id")
+
+
+def evidence_get(*, finding: Finding, evidence_id: int) -> Evidence:
+    return one_or_not_found(finding.evidence.all(), "佐证材料不存在", pk=evidence_id)

@@ -261,6 +261,28 @@ def _attach(finding: Finding, actor: Actor, files: Sequence[UploadedFile]) -> li
 
 
 @transaction.atomic
+def finding_attach(
+    *, actor: Actor, finding: Finding, evidence: Sequence[UploadedFile]
+) -> list[str]:
+    """Add evidence before the report (the API's upload): the unit's staff, while rectifying."""
+    check_transition(actor, finding, "report")
+    if not evidence:
+        raise InvalidInput("请选择佐证材料", field="evidence")
+    names = _attach(finding, actor, evidence)
+    record_history(
+        workflow.KIND,
+        finding,
+        "evidence",
+        from_state=finding.state,
+        to_state=finding.state,
+        actor=actor,
+        note="、".join(names),
+    )
+    audit(actor, "inspections.finding.evidence", finding, files=names)
+    return names
+
+
+@transaction.atomic
 def finding_report(
     *, actor: Actor, finding: Finding, report: str, evidence: Sequence[UploadedFile] = ()
 ) -> Finding:

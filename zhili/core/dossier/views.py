@@ -111,6 +111,7 @@ def action_view(
     if request.method == "GET":
         return _open_form(request, pages, record, action, form_class)
     form = pages.make_form(form_class, record, request.POST)
+    form.files = request.FILES  # an action may take files (a rectification's evidence)
     if not form.is_valid():
         return detail_response(request, pages, record, open_action=action, form=form, status=400)
     try:

@@ -1,0 +1,62 @@
+"""The papers of 督, in the layout of official papers (zhili.core.paper): the 整改通知书 of a
+finding (a second notice after a failed re-check says so, and 重点督查) and a circular (通报)
+with its distribution list. The Word file and the print view render the same `Paper`."""
+
+from django.utils import timezone
+
+from zhili.core.paper import Block, Line, Paper, Table
+from zhili.inspections.models import Circular, Finding
+
+
+def _day(value: object) -> str:
+    return f"{timezone.localtime(value):%Y年%m月%d日}"  # type: ignore[arg-type]
+
+
+def notice_paper(finding: Finding) -> Paper:
+    """整改通知书: the problem, the requirement, the owner unit, its leader and the deadline."""
+    again = f"（第{finding.failures + 1}次）" if finding.failures else ""
+    inspection = finding.inspection
+    facts: tuple[tuple[str, str], ...] = (
+        ("整改通知书编号", finding.number),
+        ("督查名称", inspection.title if inspection else "—"),
+        ("整改单位", finding.unit.name),
+        ("单位负责人", finding.unit_leader),
+        ("整改期限", _day(finding.due_at)),
+        ("督查等级", "重点督查" if finding.key_supervision else "一般"),
+    )
+    blocks: list[Block] = [
+        Line(f"整 改 通 知 书{again}", align="center", size=32, title=True, bold=True, red=True),
+        Line(f"{finding.center.name}  {finding.number}", align="center", rule="red"),
+        Line(f"{finding.unit.name}："),
+        Line(f"经督查，你单位存在以下问题：{finding.problem}", indent=True),
+        Table(facts),
+        Line(f"整改要求：{finding.requirement}", indent=True),
+        Line(
+            f"请于{_day(finding.due_at)}前整改到位，并通过平台报送整改报告及佐证材料。"
+            "整改情况将由整改单位以外的人员复查，复查通过后予以销号；"
+            "逾期未整改或复查不合格的，将予以通报、列为重点督查直至对单位负责人诫勉谈话，"
+            "并按考核办法扣分。",
+            indent=True,
+        ),
+        Line(keep=True),
+        Line(finding.center.name, align="right", keep=True),
+        Line(_day(finding.issued_at), align="right"),
+    ]
+    return Paper(title=f"整改通知书 {finding.number}", blocks=tuple(blocks))
+
+
+def circular_paper(circular: Circular) -> Paper:
+    units = "、".join(r.unit.name for r in circular.receipts.select_related("unit"))
+    blocks: list[Block] = [
+        Line(circular.center.name, align="center", size=30, title=True, bold=True, red=True),
+        Line(circular.number, align="center", rule="red"),
+        Line(circular.title, align="center", size=22, title=True, bold=True),
+        Line(f"{units}：" if units else ""),
+        *(Line(p.strip(), indent=True) for p in circular.body.splitlines() if p.strip()),
+        Line(keep=True),
+        Line(circular.center.name, align="right", keep=True),
+        Line(_day(circular.issued_at), align="right"),
+        Line(rule="black"),
+        Line(f"主送：{units}。", size=14, rule="black"),
+    ]
+    return Paper(title=f"{circular.get_kind_display()} {circular.number}", blocks=tuple(blocks))
