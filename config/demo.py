@@ -22,6 +22,8 @@ DEMO_LOADERS = [
     "zhili.registers.demo.load",
     # Last: the warning rules read the cases and petitions the loaders above wrote.
     "zhili.warnings.demo.load",
+    # 督: a joint inspection with findings at every stage, a circular, the day's 回头看.
+    "zhili.inspections.demo.load",
     # The big screen's daily figures over the days the loaders above filled.
     "zhili.screen.demo.load",
 ]

@@ -53,6 +53,9 @@ DEPARTMENTS = [
     ("YJGLJ", "应急管理局"),
     ("GDGS", "供电公司"),
 ]
+# The party committee's organs that sit on joint inspections (联合督查) with the center: they
+# inspect, they handle no cases (kind "committee", not a handling department).
+COMMITTEES = [("JWJW", "县纪委监委"), ("ZZB", "县委组织部")]
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from zhili.core import stamps
 from zhili.core.audit import audit
 from zhili.core.roles import Role
 from zhili.orgs.demo.data import (
+    COMMITTEES,
     COUNTY,
     DEPARTMENTS,
     DUTY_SEAT,
@@ -147,6 +148,7 @@ def _county_specs() -> list[_OrgSpec]:
         (Kind.OFFICE, OFFICES),
         (Kind.SUBCENTER, SUBCENTERS),
         (Kind.DEPARTMENT, DEPARTMENTS),
+        (Kind.COMMITTEE, COMMITTEES),
     ]:
         specs += [_OrgSpec(f"{c}-{code}", name, kind, Level.COUNTY, c) for code, name in rows]
     specs += [
