@@ -22,6 +22,8 @@ DEMO_LOADERS = [
     "zhili.registers.demo.load",
     # Last: the warning rules read the cases and petitions the loaders above wrote.
     "zhili.warnings.demo.load",
+    # This year's plan, its tasks and meetings; the overdue ones open their 督办单.
+    "zhili.plans.demo.load",
     # The big screen's daily figures over the days the loaders above filled.
     "zhili.screen.demo.load",
 ]

@@ -26,6 +26,8 @@ PERIODIC_JOBS: list[tuple[str, int, str]] = [
     # The 日报 from 07:30 for the day before: each tick makes it if not yet made (a
     # scheduler down at 07:30 makes it at its first tick after).
     ("reports.daily", 300, "zhili.reports.tasks.generate_daily_report"),
+    # Plan tasks past their due day marked 逾期; each opens one 督办单 (plans.handlers).
+    ("plans.sweep", 600, "zhili.plans.tasks.sweep_tasks_task"),
     ("forces.prune_positions", 24 * 3600, "zhili.forces.tasks.prune_positions_task"),
     (
         "mediation.warn_confirmation_windows",

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "zhili.screen",
     "zhili.registers",
     "zhili.warnings",
+    "zhili.plans",
     "zhili.reports",
 ]
 

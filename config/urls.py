@@ -36,6 +36,7 @@ PAGE_APPS = (
     "intercom",
     "registers",
     "warnings",
+    "plans",
     "reports",
     "web",
     "screen",

@@ -219,6 +219,7 @@ ROUTERS = (
     "zhili.registers.api.people_router",
     "zhili.registers.records_api.records_router",
     "zhili.warnings.api.warnings_router",
+    "zhili.plans.api.plans_router",
     "zhili.reports.api.reports_router",
 )
 

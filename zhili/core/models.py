@@ -170,6 +170,8 @@ class Series(models.TextChoices):
     ORDER = "order", "督办单"
     INCIDENT = "incident", "指挥事件"
     WARNING = "warning", "预警"
+    PLAN_TASK = "plan_task", "计划任务"
+    MEETING = "meeting", "会议纪要"
 
 
 class NumberCounter(models.Model):

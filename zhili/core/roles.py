@@ -73,6 +73,8 @@ class Action(models.TextChoices):
     WARNING_RULES_MANAGE = "warning_rules.manage", "配置预警规则"
     REPORTS_VIEW = "reports.view", "查看研判报告"
     REPORTS_GENERATE = "reports.generate", "生成与下发研判报告"
+    PLANS_VIEW = "plans.view", "查看工作计划与任务、报送进展"
+    PLANS_MANAGE = "plans.manage", "编制工作计划、记录会议决定"
 
 
 _EVERYONE = {Action.ORGS_VIEW, Action.GRIDS_VIEW, Action.CASES_VIEW}
@@ -129,6 +131,11 @@ _WARNING_RULES = {Action.WARNINGS_VIEW, Action.WARNING_RULES_MANAGE}
 # units a report was delivered to (zhili.reports.selectors.report_list: sight is by delivery).
 _REPORTS = {Action.REPORTS_VIEW}
 _REPORTS_WRITE = {Action.REPORTS_VIEW, Action.REPORTS_GENERATE}
+# Plans (zhili/plans): drawn up and their meetings recorded by the county center's director,
+# dispatchers and analysts and the county leader; seen, started, reported on and completed by
+# the units on a task (the centers and the departments). Mirrors zhili/plans/workflow.py.
+_PLANS = {Action.PLANS_VIEW}
+_PLANS_WRITE = {Action.PLANS_VIEW, Action.PLANS_MANAGE}
 
 
 # What a township center's staff do: dispatch and handle in the township, supervise, mediate,
@@ -146,6 +153,7 @@ _TOWNSHIP_CENTER: set[str] = (
     | _REGISTERS_KEEP
     | _WARNINGS
     | _REPORTS
+    | _PLANS
 )
 
 PERMISSIONS: dict[str, set[str]] = {
@@ -160,7 +168,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _KEY_PETITIONERS
     | _REGISTERS
     | _WARNINGS
-    | _REPORTS_WRITE,
+    | _REPORTS_WRITE
+    | _PLANS_WRITE,
     Role.CENTER_DIRECTOR: _EVERYONE
     | _CAMERA_GROUPS
     | _COMMAND
@@ -173,7 +182,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _PETITION_HEAD
     | _REGISTERS
     | _WARNING_RULES
-    | _REPORTS_WRITE,
+    | _REPORTS_WRITE
+    | _PLANS_WRITE,
     Role.DISPATCHER: _EVERYONE
     | _CAMERA_GROUPS
     | _COMMAND
@@ -184,7 +194,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _PETITIONS
     | _REGISTERS
     | _WARNINGS
-    | _REPORTS_WRITE,
+    | _REPORTS_WRITE
+    | _PLANS_WRITE,
     # The secretary heads the township center: its officers' work, and a head's.
     Role.TOWNSHIP_SECRETARY: _TOWNSHIP_CENTER
     | _PETITION_HEAD
@@ -220,7 +231,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _SUPERVISE
     | _PETITION_WORK
     | _WARNINGS
-    | _REPORTS,
+    | _REPORTS
+    | _PLANS,
     Role.MEDIATOR: _EVERYONE
     | {Action.PERSONAL_DATA_REVEAL}
     | _INTAKE
@@ -242,7 +254,12 @@ PERMISSIONS: dict[str, set[str]] = {
     | {Action.PETITIONS_REGISTER, Action.RECEPTIONS_MANAGE}
     | _KEY_PETITIONERS,
     Role.UNIT_HEAD: set(_EVERYONE) | _PETITION_HEAD | _KEY_PETITIONERS | _REPORTS,
-    Role.ANALYST: set(_EVERYONE) | _DISPUTES | _PETITIONS | _WARNING_RULES | _REPORTS_WRITE,
+    Role.ANALYST: set(_EVERYONE)
+    | _DISPUTES
+    | _PETITIONS
+    | _WARNING_RULES
+    | _REPORTS_WRITE
+    | _PLANS_WRITE,
     Role.UNIT_HEAD: set(_EVERYONE) | _PETITION_HEAD | _REPORTS,
     Role.ADMIN: set(Action.values) - ROLE_ONLY,
     Role.JUDICIAL_OFFICER: _EVERYONE | {Action.REGISTERS_JUDICIAL},
