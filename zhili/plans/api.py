@@ -5,7 +5,7 @@ hold no rules: reads go through `selectors` (out of scope is 404), writes throug
 
 from datetime import date, datetime
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from zhili.core.dates import Day, Month
 from zhili.core.dossier import api as dossier_api
@@ -92,9 +92,9 @@ def plan_list(request: StaffRequest) -> list[dict[str, object]]:
 
 
 @plans_router.post("/plans", response={201: PlanDetailOut, **ERRORS})
-def plan_create(request: StaffRequest, payload: PlanIn) -> tuple[int, dict[str, object]]:
+def plan_create(request: StaffRequest, payload: PlanIn) -> Status:
     plan = services.plan_create(actor=request.user, **payload.dict())
-    return 201, plan_detail_out(plan)
+    return Status(201, plan_detail_out(plan))
 
 
 @plans_router.get("/plans/{plan_id}", response={200: PlanDetailOut, **ERRORS})
@@ -103,9 +103,7 @@ def plan_detail(request: StaffRequest, plan_id: int) -> dict[str, object]:
 
 
 @plans_router.post("/plans/{plan_id}/projects", response={201: ProjectOut, **ERRORS})
-def project_add(
-    request: StaffRequest, plan_id: int, payload: ProjectIn
-) -> tuple[int, dict[str, object]]:
+def project_add(request: StaffRequest, plan_id: int, payload: ProjectIn) -> Status:
     plan = selectors.plan_get(user=request.user, plan_id=plan_id)
     project = services.project_add(
         actor=request.user,
@@ -114,12 +112,13 @@ def project_add(
         lead_unit=_unit(payload.lead_unit),
         description=payload.description,
     )
-    return 201, {
+    out = {
         "id": project.pk,
         "name": project.name,
         "description": project.description,
         "lead_unit": _org(project.lead_unit),
     }
+    return Status(201, out)
 
 
 # --- tasks ---------------------------------------------------------------------------------------
@@ -237,7 +236,7 @@ def task_list(request: StaffRequest, query: Query[TaskQuery]) -> dict[str, objec
 
 
 @plans_router.post("/plan-tasks", response={201: TaskDetailOut, **ERRORS})
-def task_create(request: StaffRequest, payload: TaskIn) -> tuple[int, dict[str, object]]:
+def task_create(request: StaffRequest, payload: TaskIn) -> Status:
     plan = (
         selectors.plan_get(user=request.user, plan_id=payload.plan_id) if payload.plan_id else None
     )
@@ -255,7 +254,9 @@ def task_create(request: StaffRequest, payload: TaskIn) -> tuple[int, dict[str, 
         milestones=[(m.title, m.due_on) for m in payload.milestones],
     )
     task = services.task_create(actor=request.user, data=data, plan=plan, project=project)
-    return 201, task_detail_out(request, selectors.task_get(user=request.user, number=task.number))
+    return Status(
+        201, task_detail_out(request, selectors.task_get(user=request.user, number=task.number))
+    )
 
 
 @plans_router.get("/plan-tasks/{number}", response={200: TaskDetailOut, **ERRORS})
@@ -336,9 +337,7 @@ def report_list(request: StaffRequest, number: str) -> list[dict[str, object]]:
 
 
 @plans_router.post("/plan-tasks/{number}/reports", response={201: ReportOut, **ERRORS})
-def report_create(
-    request: StaffRequest, number: str, payload: ReportIn
-) -> tuple[int, dict[str, object]]:
+def report_create(request: StaffRequest, number: str, payload: ReportIn) -> Status:
     task = selectors.task_get(user=request.user, number=number)
     report = progress.progress_report(
         actor=request.user,
@@ -349,7 +348,7 @@ def report_create(
         problems=payload.problems,
         next_steps=payload.next_steps,
     )
-    return 201, report_out(report)
+    return Status(201, report_out(report))
 
 
 @plans_router.get("/plan-reports/counts", response={200: list[UnitCountsOut], **ERRORS})
@@ -416,14 +415,14 @@ def meeting_list(request: StaffRequest) -> list[dict[str, object]]:
 
 
 @plans_router.post("/meetings", response={201: MeetingOut, **ERRORS})
-def meeting_create(request: StaffRequest, payload: MeetingIn) -> tuple[int, dict[str, object]]:
+def meeting_create(request: StaffRequest, payload: MeetingIn) -> Status:
     decisions = [
         meetings.Decision(d.title, _unit(d.unit), d.due_on, d.description)
         for d in payload.decisions
     ]
     data = payload.dict(exclude={"decisions"})
     meeting = meetings.meeting_record(actor=request.user, **data, decisions=decisions)
-    return 201, meeting_out(request, meeting)
+    return Status(201, meeting_out(request, meeting))
 
 
 @plans_router.get("/meetings/{number}", response={200: MeetingOut, **ERRORS})
