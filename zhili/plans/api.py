@@ -37,7 +37,7 @@ def _month(text: str, field: str = "month") -> date:
 # --- plans ------------------------------------------------------------------------------------
 
 
-class ProjectOut(Schema):
+class PlanProjectOut(Schema):
     id: int
     name: str
     description: str
@@ -53,7 +53,7 @@ class PlanOut(Schema):
 
 
 class PlanDetailOut(PlanOut):
-    projects: list[ProjectOut]
+    projects: list[PlanProjectOut]
 
 
 class PlanIn(Input):
@@ -62,7 +62,7 @@ class PlanIn(Input):
     summary: str = Field("", max_length=5000)
 
 
-class ProjectIn(Input):
+class PlanProjectIn(Input):
     name: str = Field(..., min_length=1, max_length=120)
     lead_unit: str = Field(..., max_length=40, description="牵头单位编码")
     description: str = Field("", max_length=5000)
@@ -102,8 +102,8 @@ def plan_detail(request: StaffRequest, plan_id: int) -> dict[str, object]:
     return plan_detail_out(selectors.plan_get(user=request.user, plan_id=plan_id))
 
 
-@plans_router.post("/plans/{plan_id}/projects", response={201: ProjectOut, **ERRORS})
-def project_add(request: StaffRequest, plan_id: int, payload: ProjectIn) -> Status:
+@plans_router.post("/plans/{plan_id}/projects", response={201: PlanProjectOut, **ERRORS})
+def project_add(request: StaffRequest, plan_id: int, payload: PlanProjectIn) -> Status:
     plan = selectors.plan_get(user=request.user, plan_id=plan_id)
     project = services.project_add(
         actor=request.user,
@@ -124,7 +124,7 @@ def project_add(request: StaffRequest, plan_id: int, payload: ProjectIn) -> Stat
 # --- tasks ---------------------------------------------------------------------------------------
 
 
-class TaskOut(Schema):
+class PlanTaskOut(Schema):
     number: str
     source: str = Field(..., description="plan / meeting")
     title: str
@@ -140,39 +140,39 @@ class TaskOut(Schema):
     created_at: datetime
 
 
-class MilestoneOut(Schema):
+class PlanMilestoneOut(Schema):
     id: int
     title: str
     due_on: date
     done_at: datetime | None
 
 
-class TaskDetailOut(TaskOut):
+class PlanTaskDetailOut(PlanTaskOut):
     description: str
     outcome: str
     center: OrgRef
     done_at: datetime | None
-    milestones: list[MilestoneOut]
+    milestones: list[PlanMilestoneOut]
     actions: list[str]
     history: list[dossier_api.DossierHistoryOut]
 
 
-TaskPageOut = dossier_api.page_schema(TaskOut, "PlanTaskPageOut")
+TaskPageOut = dossier_api.page_schema(PlanTaskOut, "PlanTaskPageOut")
 
 
-class TaskQuery(dossier_api.PageQuery):
+class PlanTaskQuery(dossier_api.PageQuery):
     state: TaskState | None = Field(None, description="状态")
     source: Source | None = Field(None, description="来源")
     plan: int | None = Field(None, ge=1, le=2**31 - 1, description="年度计划 id")
     mine: bool = Field(False, description="只看本单位的")
 
 
-class MilestoneIn(Input):
+class PlanMilestoneIn(Input):
     title: str = Field(..., min_length=1, max_length=200)
     due_on: Day
 
 
-class TaskIn(Input):
+class PlanTaskIn(Input):
     title: str = Field(..., min_length=1, max_length=200)
     lead_unit: str = Field(..., max_length=40, description="牵头单位编码")
     units: list[str] = Field([], max_length=50, description="责任单位编码")
@@ -180,10 +180,10 @@ class TaskIn(Input):
     description: str = Field("", max_length=5000)
     plan_id: int | None = Field(None, ge=1, le=2**31 - 1)
     project_id: int | None = Field(None, ge=1, le=2**31 - 1)
-    milestones: list[MilestoneIn] = Field([], max_length=50)
+    milestones: list[PlanMilestoneIn] = Field([], max_length=50)
 
 
-class TaskActionIn(Input):
+class PlanTaskActionIn(Input):
     """complete reads `outcome`; reopen a `reason`; extend `due_on` and a `reason`."""
 
     outcome: str | None = Field(None, max_length=2000, description="完成情况（complete）")
@@ -227,7 +227,7 @@ def task_detail_out(request: StaffRequest, task: Task) -> dict[str, object]:
 
 
 @plans_router.get("/plan-tasks", response={200: TaskPageOut, **ERRORS})
-def task_list(request: StaffRequest, query: Query[TaskQuery]) -> dict[str, object]:
+def task_list(request: StaffRequest, query: Query[PlanTaskQuery]) -> dict[str, object]:
     filters = selectors.TaskFilters(
         state=query.state or "", source=query.source or "", plan=query.plan, mine=query.mine
     )
@@ -235,8 +235,8 @@ def task_list(request: StaffRequest, query: Query[TaskQuery]) -> dict[str, objec
     return dossier_api.query_page(tasks, query, task_out, field="created_at")
 
 
-@plans_router.post("/plan-tasks", response={201: TaskDetailOut, **ERRORS})
-def task_create(request: StaffRequest, payload: TaskIn) -> Status:
+@plans_router.post("/plan-tasks", response={201: PlanTaskDetailOut, **ERRORS})
+def task_create(request: StaffRequest, payload: PlanTaskIn) -> Status:
     plan = (
         selectors.plan_get(user=request.user, plan_id=payload.plan_id) if payload.plan_id else None
     )
@@ -259,7 +259,7 @@ def task_create(request: StaffRequest, payload: TaskIn) -> Status:
     )
 
 
-@plans_router.get("/plan-tasks/{number}", response={200: TaskDetailOut, **ERRORS})
+@plans_router.get("/plan-tasks/{number}", response={200: PlanTaskDetailOut, **ERRORS})
 def task_detail(request: StaffRequest, number: str) -> dict[str, object]:
     return task_detail_out(request, selectors.task_get(user=request.user, number=number))
 
@@ -270,8 +270,8 @@ dossier_api.add_action_route(
     kind=workflow.KIND,
     get=selectors.task_get,
     act=services.task_act,
-    body=TaskActionIn,
-    out=TaskDetailOut,
+    body=PlanTaskActionIn,
+    out=PlanTaskDetailOut,
     detail=task_detail_out,
 )
 
@@ -279,7 +279,7 @@ dossier_api.add_action_route(
 # --- progress reports ------------------------------------------------------------------------------
 
 
-class ReportOut(Schema):
+class ProgressReportOut(Schema):
     task: str
     unit: OrgRef
     month: str = Field(..., description="YYYY-MM")
@@ -292,7 +292,7 @@ class ReportOut(Schema):
     on_time: bool
 
 
-class ReportIn(Input):
+class ProgressReportIn(Input):
     month: Month
     progress: int = Field(..., ge=0, le=100, description="完成进度（%）")
     text: str = Field(..., min_length=1, max_length=2000, description="本月进展")
@@ -300,7 +300,7 @@ class ReportIn(Input):
     next_steps: str = Field("", max_length=2000)
 
 
-class UnitCountsOut(Schema):
+class UnitReportCountsOut(Schema):
     unit: OrgRef
     due: int = Field(..., description="应报（已到期或已报送）")
     on_time: int
@@ -310,7 +310,7 @@ class UnitCountsOut(Schema):
     rate: float | None = Field(..., description="按时报送率")
 
 
-class CountsQuery(Input):
+class ReportCountsQuery(Input):
     first: Month = Field(..., description="起始月份 YYYY-MM")
     last: Month = Field("", description="截止月份 YYYY-MM，默认同起始月份")
 
@@ -330,14 +330,14 @@ def report_out(report: ProgressReport) -> dict[str, object]:
     }
 
 
-@plans_router.get("/plan-tasks/{number}/reports", response={200: list[ReportOut], **ERRORS})
+@plans_router.get("/plan-tasks/{number}/reports", response={200: list[ProgressReportOut], **ERRORS})
 def report_list(request: StaffRequest, number: str) -> list[dict[str, object]]:
     task = selectors.task_get(user=request.user, number=number)
     return [report_out(r) for r in selectors.task_reports(task)]
 
 
-@plans_router.post("/plan-tasks/{number}/reports", response={201: ReportOut, **ERRORS})
-def report_create(request: StaffRequest, number: str, payload: ReportIn) -> Status:
+@plans_router.post("/plan-tasks/{number}/reports", response={201: ProgressReportOut, **ERRORS})
+def report_create(request: StaffRequest, number: str, payload: ProgressReportIn) -> Status:
     task = selectors.task_get(user=request.user, number=number)
     report = progress.progress_report(
         actor=request.user,
@@ -351,8 +351,10 @@ def report_create(request: StaffRequest, number: str, payload: ReportIn) -> Stat
     return Status(201, report_out(report))
 
 
-@plans_router.get("/plan-reports/counts", response={200: list[UnitCountsOut], **ERRORS})
-def report_counts(request: StaffRequest, query: Query[CountsQuery]) -> list[dict[str, object]]:
+@plans_router.get("/plan-reports/counts", response={200: list[UnitReportCountsOut], **ERRORS})
+def report_counts(
+    request: StaffRequest, query: Query[ReportCountsQuery]
+) -> list[dict[str, object]]:
     """各单位月度进展报送情况（应报、按时、逾期、未报），供考核“按时报送率”使用。"""
     services.require_manager(request.user)
     first = _month(query.first, "first")
@@ -368,7 +370,7 @@ def report_counts(request: StaffRequest, query: Query[CountsQuery]) -> list[dict
 # --- meetings -------------------------------------------------------------------------------------
 
 
-class DecisionIn(Input):
+class MeetingDecisionIn(Input):
     title: str = Field(..., min_length=1, max_length=200)
     unit: str = Field(..., max_length=40, description="责任单位编码")
     due_on: Day
@@ -383,7 +385,7 @@ class MeetingIn(Input):
     minutes: str = Field(..., min_length=1, max_length=20000)
     place: str = Field("", max_length=120)
     chair: str = Field("", max_length=60)
-    decisions: list[DecisionIn] = Field([], max_length=50)
+    decisions: list[MeetingDecisionIn] = Field([], max_length=50)
 
 
 class MeetingOut(Schema):
@@ -396,7 +398,7 @@ class MeetingOut(Schema):
     attendees: str
     minutes: str
     center: OrgRef
-    decisions: list[TaskOut]
+    decisions: list[PlanTaskOut]
 
 
 def meeting_out(request: StaffRequest, meeting: Meeting) -> dict[str, object]:
