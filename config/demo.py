@@ -24,6 +24,8 @@ DEMO_LOADERS = [
     "zhili.warnings.demo.load",
     # 督: a joint inspection with findings at every stage, a circular, the day's 回头看.
     "zhili.inspections.demo.load",
+    # This year's plan, its tasks and meetings; the overdue ones open their 督办单.
+    "zhili.plans.demo.load",
     # The big screen's daily figures over the days the loaders above filled.
     "zhili.screen.demo.load",
 ]

@@ -26,6 +26,8 @@ EVENT_HANDLERS: dict[str, list[str]] = {
     "cases.registered": ["zhili.incidents.handlers.open_for_emergency_case"],
     "cases.carded": ["zhili.supervision.handlers.open_order_on_red_card"],
     "petitions.carded": ["zhili.supervision.handlers.open_order_on_petition_red_card"],
+    # A plan task marked overdue opens one 督办单 through the supervision app.
+    "plans.task_transitioned": ["zhili.plans.handlers.open_order_on_overdue"],
     # A dispute or a petition opened from a case answers it when the dossier closes.
     "mediation.dispute_closed": ["zhili.cases.handlers.answer_from_dossier"],
     "petitions.petition_closed": ["zhili.cases.handlers.answer_from_dossier"],

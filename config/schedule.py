@@ -28,6 +28,8 @@ PERIODIC_JOBS: list[tuple[str, int, str]] = [
     ("reports.daily", 300, "zhili.reports.tasks.generate_daily_report"),
     # 回头看: closed cases drawn 30 and 90 days on and checked for recurrence (idempotent).
     ("inspections.lookback", 3600, "zhili.inspections.tasks.lookback_task"),
+    # Plan tasks past their due day marked 逾期; each opens one 督办单 (plans.handlers).
+    ("plans.sweep", 600, "zhili.plans.tasks.sweep_tasks_task"),
     ("forces.prune_positions", 24 * 3600, "zhili.forces.tasks.prune_positions_task"),
     (
         "mediation.warn_confirmation_windows",

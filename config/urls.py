@@ -37,6 +37,7 @@ PAGE_APPS = (
     "registers",
     "warnings",
     "inspections",
+    "plans",
     "reports",
     "web",
     "screen",

@@ -173,6 +173,8 @@ class Series(models.TextChoices):
     INSPECTION = "inspection", "督查"
     FINDING = "finding", "整改通知书"
     CIRCULAR = "circular", "通报"
+    PLAN_TASK = "plan_task", "计划任务"
+    MEETING = "meeting", "会议纪要"
 
 
 class NumberCounter(models.Model):

@@ -76,6 +76,8 @@ class Action(models.TextChoices):
     INSPECTIONS_VIEW = "inspections.view", "查看督查整改与通报"
     INSPECTIONS_MANAGE = "inspections.manage", "组织督查、下发整改与通报"
     INSPECTIONS_VERIFY = "inspections.verify", "整改复查"
+    PLANS_VIEW = "plans.view", "查看工作计划与任务、报送进展"
+    PLANS_MANAGE = "plans.manage", "编制工作计划、记录会议决定"
 
 
 _EVERYONE = {Action.ORGS_VIEW, Action.GRIDS_VIEW, Action.CASES_VIEW}
@@ -138,6 +140,11 @@ _REPORTS_WRITE = {Action.REPORTS_VIEW, Action.REPORTS_GENERATE}
 # The roles mirror zhili/inspections/workflow.py; a test keeps them in step.
 _INSPECTED = {Action.INSPECTIONS_VIEW}
 _INSPECT = {Action.INSPECTIONS_VIEW, Action.INSPECTIONS_MANAGE, Action.INSPECTIONS_VERIFY}
+# Plans (zhili/plans): drawn up and their meetings recorded by the county center's director,
+# dispatchers and analysts and the county leader; seen, started, reported on and completed by
+# the units on a task (the centers and the departments). Mirrors zhili/plans/workflow.py.
+_PLANS = {Action.PLANS_VIEW}
+_PLANS_WRITE = {Action.PLANS_VIEW, Action.PLANS_MANAGE}
 
 
 # What a township center's staff do: dispatch and handle in the township, supervise, mediate,
@@ -156,6 +163,7 @@ _TOWNSHIP_CENTER: set[str] = (
     | _WARNINGS
     | _REPORTS
     | _INSPECTED
+    | _PLANS
 )
 
 PERMISSIONS: dict[str, set[str]] = {
@@ -171,7 +179,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _REGISTERS
     | _WARNINGS
     | _REPORTS_WRITE
-    | _INSPECT,
+    | _INSPECT
+    | _PLANS_WRITE,
     Role.CENTER_DIRECTOR: _EVERYONE
     | _CAMERA_GROUPS
     | _COMMAND
@@ -185,7 +194,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _REGISTERS
     | _WARNING_RULES
     | _REPORTS_WRITE
-    | _INSPECT,
+    | _INSPECT
+    | _PLANS_WRITE,
     Role.DISPATCHER: _EVERYONE
     | _CAMERA_GROUPS
     | _COMMAND
@@ -197,7 +207,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _REGISTERS
     | _WARNINGS
     | _REPORTS_WRITE
-    | _INSPECTED,
+    | _INSPECTED
+    | _PLANS_WRITE,
     # The secretary heads the township center: its officers' work, and a head's.
     Role.TOWNSHIP_SECRETARY: _TOWNSHIP_CENTER
     | _PETITION_HEAD
@@ -235,7 +246,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _PETITION_WORK
     | _WARNINGS
     | _REPORTS
-    | _INSPECTED,
+    | _INSPECTED
+    | _PLANS,
     Role.MEDIATOR: _EVERYONE
     | {Action.PERSONAL_DATA_REVEAL}
     | _INTAKE
@@ -256,13 +268,13 @@ PERMISSIONS: dict[str, set[str]] = {
     | _PETITION_WORK
     | {Action.PETITIONS_REGISTER, Action.RECEPTIONS_MANAGE}
     | _KEY_PETITIONERS,
-    Role.UNIT_HEAD: set(_EVERYONE) | _PETITION_HEAD | _KEY_PETITIONERS | _REPORTS,
     Role.ANALYST: set(_EVERYONE)
     | _DISPUTES
     | _PETITIONS
     | _WARNING_RULES
     | _REPORTS_WRITE
-    | _INSPECT,
+    | _INSPECT
+    | _PLANS_WRITE,
     Role.UNIT_HEAD: set(_EVERYONE) | _PETITION_HEAD | _REPORTS | _INSPECTED,
     Role.ADMIN: set(Action.values) - ROLE_ONLY,
     Role.JUDICIAL_OFFICER: _EVERYONE | {Action.REGISTERS_JUDICIAL},

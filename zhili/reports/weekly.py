@@ -10,8 +10,10 @@ filed on a category with sub-categories are not ranked (the note says how many).
 from datetime import timedelta
 
 from django.db.models import Count, Q
+from django.urls import reverse
 
 from zhili.cases.models import Case, Category
+from zhili.plans.selectors import decisions_since
 from zhili.reports.models import Kind
 from zhili.reports.sections import SECTIONS, Builder, Cell, Content, Section
 
@@ -71,4 +73,36 @@ def rising_categories(builder: Builder) -> Content:
 
 SECTIONS.register(
     "rising", Section("环比上升的事项分类", 35, rising_categories, frozenset({Kind.WEEKLY}))
+)
+
+
+# --- the meetings' decisions (zhili/plans): what was decided and where each stands now -----------
+
+DECISION_WEEKS = 4
+
+
+def meeting_decisions(builder: Builder) -> Content:
+    """The decisions of the meetings of the last four weeks and every older one still open,
+    each linked to its task, with its state when the pack was made."""
+    since = builder.period.first - timedelta(weeks=DECISION_WEEKS - 1)
+    rows: list[list[Cell]] = []
+    for task in decisions_since(since=since, until=builder.period.last):
+        meeting = task.meeting
+        assert meeting is not None
+        rows.append(
+            [
+                f"{meeting.held_on:%m-%d} {meeting.title}",
+                builder.link(task.title, reverse("plans:detail", args=[task.number])),
+                task.lead_unit.name,
+                f"{task.due_on:%Y-%m-%d}",
+                f"{task.get_state_display()}（{task.progress}%）",
+            ]
+        )
+    note = f"近 {DECISION_WEEKS} 周会议的决定事项，以及更早会议尚未完成的决定事项；状态为生成报告时的状态。"
+    columns = ["会议", "决定事项", "责任单位", "完成期限", "状态"]
+    return builder.content(tables=[builder.table("会议决定事项落实情况", columns, rows, note=note)])
+
+
+SECTIONS.register(
+    "decisions", Section("会议决定事项落实情况", 70, meeting_decisions, frozenset({Kind.WEEKLY}))
 )

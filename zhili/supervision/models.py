@@ -31,6 +31,8 @@ class OrderState(models.TextChoices):
 class OrderKind(models.TextChoices):
     RED_CARD = "red_card", "超期红牌督办"
     MANUAL = "manual", "人工督办"
+    # A plan task past its due day (zhili/plans): target "plans.task", opened once per due day.
+    PLAN_TASK = "plan_task", "计划任务逾期督办"
 
 
 class SupervisionOrder(models.Model):

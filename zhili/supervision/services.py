@@ -161,19 +161,35 @@ def _open_for_red_card(
     texts: Callable[[datetime, datetime], tuple[str, str]],
     issued_at: datetime | None,
 ) -> SupervisionOrder:
-    """The order of one red card, opened once: the target, the kind and the card's time make
-    it unique, so a second delivery (or a concurrent one) returns the first order."""
-    key = dict(target_type=target.type, target_id=target.id, kind=OrderKind.RED_CARD)
-    existing = SupervisionOrder.objects.filter(**key, trigger_at=card_at).first()
+    """The order of one red card, opened once (`order_open_once`)."""
+    return order_open_once(
+        target=target, kind=OrderKind.RED_CARD, trigger_at=card_at, texts=texts, issued_at=issued_at
+    )
+
+
+def order_open_once(
+    *,
+    target: Target,
+    kind: str,
+    trigger_at: datetime,
+    texts: Callable[[datetime, datetime], tuple[str, str]],
+    issued_at: datetime | None = None,
+) -> SupervisionOrder:
+    """The system's order of one trigger (a red card, a plan task's due moment), opened once:
+    the target, the kind and the trigger's time make it unique, so a second delivery (or a
+    concurrent one) returns the first order. `texts(now, due)` words its reason and request.
+    Other apps (zhili/plans) open theirs through this, with a `Target` of their own."""
+    key = dict(target_type=target.type, target_id=target.id, kind=kind)
+    existing = SupervisionOrder.objects.filter(**key, trigger_at=trigger_at).first()
     if existing is not None:
         return existing
     now = issued_at or timezone.now()
     try:
         with transaction.atomic():
-            return _issue(None, target, OrderKind.RED_CARD, card_at, texts, now)
+            return _issue(None, target, kind, trigger_at, texts, now)
     except IntegrityError:
         # A concurrent delivery opened it first.
-        return SupervisionOrder.objects.get(**key, trigger_at=card_at)
+        return SupervisionOrder.objects.get(**key, trigger_at=trigger_at)
 
 
 @transaction.atomic

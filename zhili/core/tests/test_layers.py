@@ -34,6 +34,7 @@ LAYERS = [
     "imports",
     "warnings",  # early warnings: rules over cases and petitions, a dossier to sign and answer
     "inspections",  # 督: inspections, rectification, circulars, 回头看 over closed cases
+    "plans",  # 统: yearly plans, tasks (a dossier), monthly progress, meetings' decisions; 督 through supervision
     "reports",  # analysis reports (研判报告): read the figures of every app below it
     "web",
     "screen",  # the big screen: reads the figures of every app below it

@@ -39,7 +39,8 @@ def test_the_categories_rising_most_week_on_week(staff, register, catalog):
     assert shown == [("噪音扰民", 1, 3, "+2", "+200%"), ("矛盾纠纷", 0, 2, "+2", "新增")]
     assert len(rows) == 2
     assert "另有 1 件登记在非末级分类上" in section["tables"][0]["note"]
-    assert [s["key"] for s in report.content["sections"]] == ["warnings", "rising", "supervision"]
+    keys = [s["key"] for s in report.content["sections"]]
+    assert keys == ["warnings", "rising", "supervision", "decisions"]
     client = client_for(staff.dispatcher)
     for key, row, figure in figures(report.content):
         assert rows_at(client, figure["url"]) == figure["n"], (key, row)
