@@ -220,6 +220,7 @@ ROUTERS = (
     "zhili.registers.records_api.records_router",
     "zhili.warnings.api.warnings_router",
     "zhili.inspections.api.inspections_router",
+    "zhili.inspections.standards_api.standards_router",
     "zhili.plans.api.plans_router",
     "zhili.reports.api.reports_router",
 )

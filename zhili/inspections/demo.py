@@ -7,6 +7,7 @@ cases. Written through the services, as the staff would; run once (the inspectio
 
 import time
 from datetime import timedelta
+from decimal import Decimal
 from typing import TextIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,9 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhili.core.roles import Role
-from zhili.inspections import circulars, services
+from zhili.inspections import circulars, services, standards
 from zhili.inspections.lookback import lookback_run
-from zhili.inspections.models import Finding, FindingEvent, Inspection, InspectionKind
+from zhili.inspections.models import (
+    CheckKind,
+    Finding,
+    FindingEvent,
+    GuidanceKind,
+    Inspection,
+    InspectionKind,
+)
 from zhili.orgs.models import Level, Organization, User
 
 TITLE = "第四季度综治中心规范化建设联合督查"
@@ -66,6 +74,7 @@ def load(*, stdout: TextIO) -> None:
         findings = _findings(director, inspection, townships)
         _rectify(director, analyst, findings)
         _circular(director, townships)
+        _standards(director, townships[1])
     result = lookback_run()
     stdout.write(
         f"督查：联合督查 1 次，整改事项 {Finding.objects.count()} 个；回头看抽查 {result.drawn} 件，"
@@ -162,3 +171,27 @@ def _circular(director: User, townships: list[Organization]) -> None:
     reader = _user(Role.TOWNSHIP_SECRETARY, townships[0])
     if reader is not None:
         circulars.circular_read(actor=reader, circular=circular)
+
+
+def _standards(director: User, township: Organization) -> None:
+    """The inspectors score a township against the township standards (two gaps, each a
+    finding), and a training given there."""
+    short = {"t-stationed": ("14", "工作日受理窗口仅1人在岗"), "t-grid": ("11", "重点人员走访滞后")}
+    scores = {
+        s.code: standards.ScoreInput(Decimal(short[s.code][0]), short[s.code][1])
+        if s.code in short
+        else standards.ScoreInput(s.points)
+        for s in standards.standards_for(township.level)
+    }
+    standards.standard_check(
+        actor=director, unit_code=township.code, kind=CheckKind.INSPECTION, scores=scores
+    )
+    standards.guidance_record(
+        actor=director,
+        unit_code=township.code,
+        kind=GuidanceKind.TRAINING,
+        on=timezone.localdate() - timedelta(days=6),
+        topic="综治中心规范化建设与平台使用培训",
+        content="讲解三级综治中心建设标准、工单签收办理回访全流程留痕和视频调解设备使用。",
+        attendees=26,
+    )

@@ -24,10 +24,10 @@ from django.utils import timezone
 from zhili.cases.models import Case
 from zhili.cases.routing import county_center
 from zhili.core.dates import period_bounds
-from zhili.core.roles import Role
 from zhili.inspections.models import Finding, Inspection, InspectionKind, LookbackSample
 from zhili.inspections.services import FindingInput, finding_issue, inspection_number
-from zhili.orgs.models import Organization, User
+from zhili.orgs.models import Organization
+from zhili.orgs.selectors import unit_head
 
 OFFSETS = (30, 90)
 CATCH_UP_DAYS = 7
@@ -115,23 +115,9 @@ def _finding(case: Case, unit: Organization, after: int, later: list[str], today
         ),
         requirement="核查原工单办理实效，查明复发原因，彻底解决并报送整改报告及佐证材料。",
         due_on=today + timedelta(days=RECTIFY_DAYS),
-        unit_leader=_leader(unit),
+        unit_leader=unit_head(unit),
     )
     return finding_issue(actor=None, inspection=inspection, data=data, center=center)
-
-
-HEAD_ROLES = (Role.UNIT_HEAD, Role.TOWNSHIP_SECRETARY, Role.CENTER_DIRECTOR)
-
-
-def _leader(unit: Organization) -> str:
-    """The name of the unit's head (单位负责人, 乡镇政法委书记, 中心主任) on the platform."""
-    head = (
-        User.objects.filter(organization=unit, is_active=True, groups__name__in=HEAD_ROLES)
-        .order_by("id")
-        .values_list("full_name", flat=True)
-        .first()
-    )
-    return head or "单位主要负责人"
 
 
 def month_inspection(today: date) -> Inspection:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from zhili.core.dossier.history import HistoryRow
 from zhili.core.fields import Ref, path_index
+from zhili.orgs.models import Level as OrgLevel
 from zhili.orgs.models import Organization
 
 
@@ -265,3 +266,107 @@ class LookbackSample(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} +{self.after_days}"
+
+
+# --- 分: the standards of each level of center, their checks, guidance ----------------------
+
+
+class StandardArea(models.TextChoices):
+    PREMISES = "premises", "场所设施"
+    STATIONED = "stationed", "入驻力量"
+    MECHANISMS = "mechanisms", "运行机制"
+    SUPERVISION = "supervision", "督导考核"
+    SYSTEMS = "systems", "信息系统"
+
+
+class Standard(models.Model):
+    """One line of the standards a county, township or village center is held to, with the
+    points it is worth and what it rests on."""
+
+    code = models.SlugField("编码", max_length=40, unique=True)
+    level = models.CharField("中心层级", max_length=10, choices=OrgLevel.choices)
+    area = models.CharField("方面", max_length=20, choices=StandardArea.choices)
+    text = models.CharField("标准内容", max_length=300)
+    points = models.DecimalField("分值", max_digits=5, decimal_places=2)
+    basis = models.CharField("依据", max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "综治中心建设标准"
+        ordering = ["level", "order", "code"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CheckKind(models.TextChoices):
+    SELF = "self", "自评"
+    INSPECTION = "inspection", "督查评分"
+
+
+class StandardCheck(models.Model):
+    """A center scored against the standards of its level: by itself (自评) or by inspectors;
+    every line short of its points is a gap, and each gap a rectification item (a finding)."""
+
+    unit = Ref(Organization, "被评中心")
+    unit_path = models.CharField(max_length=400)
+    kind = models.CharField("类型", max_length=20, choices=CheckKind.choices)
+    inspection = Ref(Inspection, "督查", null=True, related_name="standard_checks")
+    checked_by = Ref(settings.AUTH_USER_MODEL, null=True)
+    checked_at = models.DateTimeField(default=timezone.now)
+    total = models.DecimalField("得分", max_digits=6, decimal_places=2)
+    full = models.DecimalField("满分", max_digits=6, decimal_places=2)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "建设标准评分"
+        ordering = ["-checked_at", "-id"]
+        indexes = [path_index("unit_path", "standard_check_unit_path")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} {self.get_kind_display()} {self.total}/{self.full}"
+
+
+class StandardScore(models.Model):
+    check_row = models.ForeignKey(StandardCheck, on_delete=models.CASCADE, related_name="scores")
+    standard = Ref(Standard, "标准")
+    points = models.DecimalField("得分", max_digits=5, decimal_places=2)
+    note = models.CharField("说明", max_length=300, blank=True)
+    finding = Ref(Finding, "整改事项", null=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "标准逐项得分"
+        ordering = ["check_row", "standard__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["check_row", "standard"], name="standard_score_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.standard.code} {self.points}"
+
+
+class GuidanceKind(models.TextChoices):
+    GUIDANCE = "guidance", "指导"
+    TRAINING = "training", "培训"
+
+
+class GuidanceVisit(models.Model):
+    """A guidance visit to a center, or a training given to its staff (分类指导的记录)."""
+
+    unit = Ref(Organization, "被指导单位")
+    unit_path = models.CharField(max_length=400)
+    kind = models.CharField("类型", max_length=20, choices=GuidanceKind.choices)
+    on = models.DateField("日期")
+    topic = models.CharField("主题", max_length=200)
+    content = models.TextField("内容与意见")
+    attendees = models.PositiveIntegerField("参加人数", default=0)
+    recorded_by = Ref(settings.AUTH_USER_MODEL, null=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "指导与培训记录"
+        ordering = ["-on", "-id"]
+        indexes = [path_index("unit_path", "guidance_unit_path")]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.topic}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhili.inspections import views
+from zhili.inspections import standards_views, views
 
 app_name = "inspections"
 urlpatterns = [
@@ -25,5 +25,13 @@ urlpatterns = [
         name="circular_document",
     ),
     path("inspections/lookbacks/", views.lookback_list, name="lookbacks"),
+    path("inspections/standards/", standards_views.standard_list, name="standards"),
+    path("inspections/standards/check/", standards_views.check_new, name="standard_check_new"),
+    path(
+        "inspections/standards/checks/<int:check_id>/",
+        standards_views.check_detail,
+        name="standard_check",
+    ),
+    path("inspections/guidance/", standards_views.guidance_new, name="guidance_new"),
     path("inspections/<str:number>/", views.inspection_detail, name="inspection"),
 ]

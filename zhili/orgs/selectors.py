@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from zhili.core.errors import InvalidInput
 from zhili.core.geo import PolygonIndex
+from zhili.core.roles import Role
 from zhili.core.scope import scope_for
 from zhili.core.selecting import one_or_not_found
 from zhili.core.stamps import StampedCache
@@ -167,3 +168,18 @@ def grid_locate_many(points: Sequence[tuple[float, float]]) -> list[Location | N
 
 def township_list(*, user: Actor) -> QuerySet[Organization]:
     return organization_list(user=user).filter(level=Level.TOWNSHIP, kind="center")
+
+
+HEAD_ROLES = (Role.UNIT_HEAD, Role.TOWNSHIP_SECRETARY, Role.CENTER_DIRECTOR)
+
+
+def unit_head(unit: Organization) -> str:
+    """The name of the unit's head on the platform (单位负责人, 乡镇政法委书记 or 中心主任; the
+    longest-serving account first), for papers that name the head of a unit."""
+    head = (
+        User.objects.filter(organization=unit, is_active=True, groups__name__in=HEAD_ROLES)
+        .order_by("id")
+        .values_list("full_name", flat=True)
+        .first()
+    )
+    return head or "单位主要负责人"

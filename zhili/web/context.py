@@ -32,6 +32,7 @@ NAVIGATION: list[tuple[str, str, str, str | None]] = [
     ("督查督办", "整改销号", "inspections:findings", Action.INSPECTIONS_VIEW),
     ("督查督办", "通报", "inspections:circulars", Action.INSPECTIONS_VIEW),
     ("督查督办", "回头看", "inspections:lookbacks", Action.INSPECTIONS_VIEW),
+    ("督查督办", "建设标准", "inspections:standards", Action.INSPECTIONS_VIEW),
     ("研判预警", "研判报告", "reports:list", Action.REPORTS_VIEW),
     ("研判预警", "预警处置", "warnings:list", Action.WARNINGS_VIEW),
     ("研判预警", "预警规则", "warnings:rules", Action.WARNING_RULES_MANAGE),
