@@ -23,6 +23,8 @@ PERIODIC_JOBS: list[tuple[str, int, str]] = [
     ("screen.refresh_figures", 60, "zhili.screen.tasks.refresh_figures_task"),
     # Early warnings: every enabled rule over the recent cases and petitions.
     ("warnings.scan", 600, "zhili.warnings.tasks.scan_warnings_task"),
+    # Warnings not answered in time: one 督办单 each (supervision.order_open_once).
+    ("warnings.supervise", 600, "zhili.warnings.tasks.supervise_warnings_task"),
     # The 日报 from 07:30 for the day before: each tick makes it if not yet made (a
     # scheduler down at 07:30 makes it at its first tick after).
     ("reports.daily", 300, "zhili.reports.tasks.generate_daily_report"),

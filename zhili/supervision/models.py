@@ -33,6 +33,9 @@ class OrderKind(models.TextChoices):
     MANUAL = "manual", "人工督办"
     # A plan task past its due day (zhili/plans): target "plans.task", opened once per due day.
     PLAN_TASK = "plan_task", "计划任务逾期督办"
+    # An early warning not answered by its time limit (zhili/warnings): target
+    # "warnings.warning", opened once per answer deadline.
+    WARNING = "warning", "预警逾期未答复督办"
 
 
 class SupervisionOrder(models.Model):

@@ -83,7 +83,7 @@ KIND: DossierKind[SupervisionOrder] = DossierKind(
     },
     event=_transitioned,
     labels={"issue": "下发督办", "recompute": "时限重算"},
-    nobody={"issue": "系统（红牌自动督办）"},
+    nobody={"issue": "系统（自动督办）"},
 )
 
 

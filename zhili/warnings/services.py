@@ -27,6 +27,8 @@ from zhili.core.scope import can
 from zhili.core.types import Actor, SystemActor
 from zhili.core.workflow import Transition
 from zhili.orgs.models import Organization
+from zhili.supervision import services as supervision
+from zhili.supervision.models import OrderKind, SupervisionOrder
 from zhili.warnings import workflow
 from zhili.warnings.events import WarningIssued
 from zhili.warnings.models import (
@@ -196,6 +198,69 @@ def _add_evidence(warning: Warning, sources: list[Source]) -> int:
         note=f"新增 {len(added)} 件：{numbers}（共 {count} 件）",
     )
     return 1
+
+
+# --- late answers go to 督 --------------------------------------------------------------------
+
+SUPERVISED = "warnings.warning"
+
+
+def warnings_supervise(*, now: datetime | None = None) -> int:
+    """Open a 督办单 for each warning not answered by its time limit, once per deadline (the
+    supervision app's `order_open_once`; a second sweep finds the first order). The warning's
+    history names the order. Returns how many were opened."""
+    now = now or timezone.now()
+    late = Warning.objects.filter(
+        state__in=(WarningState.ISSUED, WarningState.SIGNED), answer_due_at__lt=now
+    ).select_related("unit", "center")
+    known = set(
+        SupervisionOrder.objects.filter(target_type=SUPERVISED, kind=OrderKind.WARNING).values_list(
+            "target_id", "trigger_at"
+        )
+    )
+    opened = 0
+    for warning in late.order_by("answer_due_at", "id"):
+        if (str(warning.pk), warning.answer_due_at) not in known:
+            with transaction.atomic():
+                _supervise(warning)
+            opened += 1
+    return opened
+
+
+def _supervise(warning: Warning) -> None:
+    target = supervision.Target(
+        SUPERVISED,
+        str(warning.pk),
+        {},
+        warning.unit,
+        warning.center,
+        {"warning_no": warning.number},
+    )
+
+    def texts(now: datetime, due: datetime) -> tuple[str, str]:
+        late = supervision.late_text(now - warning.answer_due_at)
+        reason = (
+            f"预警 {warning.number}“{warning.title}”（{warning.get_level_display()}）"
+            f"答复时限为 {supervision.moment_text(warning.answer_due_at)}，已超时 {late} 未答复。"
+        )
+        request = (
+            f"请你单位立即研判处置，并于 {supervision.moment_text(due)} 前将处置情况"
+            f"答复{warning.center.name}。"
+        )
+        return reason, request
+
+    order = supervision.order_open_once(
+        target=target, kind=OrderKind.WARNING, trigger_at=warning.answer_due_at, texts=texts
+    )
+    record_history(
+        workflow.KIND,
+        warning,
+        "supervise",
+        from_state=warning.state,
+        to_state=warning.state,
+        actor=None,
+        note=f"逾期未答复，已下发督办单 {order.number}",
+    )
 
 
 # --- the rules' settings ----------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from zhili.warnings.services import warnings_scan
+from zhili.warnings.services import warnings_scan, warnings_supervise
 
 
 @task()
@@ -10,3 +10,9 @@ def scan_warnings_task() -> dict[str, int]:
     """Run every enabled rule (every 10 minutes)."""
     result = warnings_scan()
     return {"issued": result.issued, "extended": result.extended, "rules": result.rules}
+
+
+@task()
+def supervise_warnings_task() -> dict[str, int]:
+    """Warnings not answered by their time limit get a 督办单 (every 10 minutes, once each)."""
+    return {"opened": warnings_supervise()}

@@ -85,6 +85,10 @@ KIND: DossierKind[Warning] = DossierKind(
         number=lambda w: w.number,
         unit=lambda w: w.unit.code,
     ),
-    labels={"issue": "发布预警", "evidence": "新增预警依据"},
-    nobody={"issue": "系统（预警规则）", "evidence": "系统（预警规则）"},
+    labels={"issue": "发布预警", "evidence": "新增预警依据", "supervise": "逾期督办"},
+    nobody={
+        "issue": "系统（预警规则）",
+        "evidence": "系统（预警规则）",
+        "supervise": "系统（逾期自动督办）",
+    },
 )

@@ -125,7 +125,7 @@ def test_a_transition_writes_history_audit_and_event_with_the_change(
     assert (event.payload["action"], event.payload["to_state"]) == ("answer", "answered")
     entries = timeline(KIND, order)
     assert [(e.label, e.actor, e.to_state, e.changed) for e in entries] == [
-        ("下发督办", "系统（红牌自动督办）", "已下发", True),
+        ("下发督办", "系统（自动督办）", "已下发", True),
         ("答复", staff.zjj_handler.display_name, "已答复", True),
     ]
     assert entries[1].unit == staff.zjj_handler.organization.name and entries[1].note == "说明"

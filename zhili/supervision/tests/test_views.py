@@ -65,7 +65,7 @@ def test_list_and_detail_render_for_the_unit_and_the_center(order, staff):
         text = detail.content.decode()
         assert order.reason in text
         assert reverse("supervision:document", args=[order.number]) in text
-        assert "下发督办" in text and "系统（红牌自动督办）" in text
+        assert "下发督办" in text and "系统（自动督办）" in text
     unit_detail = client_for(staff.zjj_handler).get(detail_url).content.decode()
     assert 'data-testid="action-answer"' in unit_detail
     center_detail = client_for(staff.dispatcher).get(detail_url).content.decode()

@@ -163,3 +163,27 @@ def test_the_warnings_action_follows_the_workflow_roles() -> None:
     for role, actions in PERMISSIONS.items():
         if role != Role.ADMIN:
             assert (Action.WARNINGS_VIEW in actions) == (role in roles), role
+
+
+def test_a_warning_late_to_answer_goes_to_supervision_once(warning: Warning, staff: Any) -> None:
+    from datetime import timedelta
+
+    import time_machine
+
+    from zhili.supervision.models import OrderKind, SupervisionOrder
+    from zhili.warnings.services import warnings_supervise
+
+    assert warnings_supervise() == 0  # not late yet
+    with time_machine.travel(warning.answer_due_at + timedelta(minutes=5)):
+        assert warnings_supervise() == 1
+        assert warnings_supervise() == 0  # once per deadline
+    order = SupervisionOrder.objects.get(kind=OrderKind.WARNING)
+    assert (order.target_id, order.unit) == (str(warning.pk), warning.unit)
+    assert warning.number in order.reason and "超时" in order.reason
+    notes = list(warning.events.filter(action="supervise").values_list("note", flat=True))
+    assert notes == [f"逾期未答复，已下发督办单 {order.number}"]
+    # Answered in time, a warning is never supervised.
+    services.warning_sign(actor=staff.township, warning=warning)
+    services.warning_answer(actor=staff.township, warning=warning, answer="已处置")
+    with time_machine.travel(warning.answer_due_at + timedelta(days=2)):
+        assert warnings_supervise() == 0
