@@ -26,6 +26,8 @@ PERIODIC_JOBS: list[tuple[str, int, str]] = [
     # The 日报 from 07:30 for the day before: each tick makes it if not yet made (a
     # scheduler down at 07:30 makes it at its first tick after).
     ("reports.daily", 300, "zhili.reports.tasks.generate_daily_report"),
+    # The 月分析 from 07:30 on the 1st for the month before, the same way.
+    ("reports.monthly", 300, "zhili.reports.tasks.generate_monthly_report"),
     ("forces.prune_positions", 24 * 3600, "zhili.forces.tasks.prune_positions_task"),
     (
         "mediation.warn_confirmation_windows",

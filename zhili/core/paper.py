@@ -1,12 +1,14 @@
 """Formal documents (文书) written once and rendered twice.
 
 A `Paper` is a document's text and layout as data: its lines (paragraphs), two-column
-tables and tables of several columns under a header row (`Grid`), in order. Each app's `documents.py` builds the `Paper` of its documents and holds all
+tables, tables of several columns under a header row (`Grid`) and pictures (a report's
+charts, `Picture`), in order. Each app's `documents.py` builds the `Paper` of its documents and holds all
 their wording; `docx_bytes` writes it as a Word file (python-docx) and the template
 `core/_paper.html` prints it as HTML on A4 (the print view, `web/print.css`). Neither renderer
 adds a word of its own, so the download and the printed page cannot drift apart.
 """
 
+import base64
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Literal
@@ -78,7 +80,22 @@ class Grid:
     kind = "grid"
 
 
-Block = Line | Table | Grid
+@dataclass(frozen=True)
+class Picture:
+    """A PNG image (a chart drawn on the server) centred across `width` cm, under `caption`."""
+
+    png: bytes
+    caption: str = ""
+    width: float = 15.0
+
+    kind = "picture"
+
+    @property
+    def data_uri(self) -> str:
+        return f"data:image/png;base64,{base64.b64encode(self.png).decode()}"
+
+
+Block = Line | Table | Grid | Picture
 
 
 @dataclass(frozen=True)
@@ -102,6 +119,8 @@ class Paper:
                 parts.extend(f"{label} {value}" for label, value in block.rows)
             elif isinstance(block, Grid):
                 parts.extend(" ".join(row) for row in (block.columns, *block.rows))
+            elif isinstance(block, Picture):
+                parts.append(f"[图] {block.caption}")
             else:
                 parts.append(block.text)
         return "\n".join(parts)
@@ -171,6 +190,15 @@ def _grid(doc: object, grid: Grid) -> None:
             )
 
 
+def _picture(doc: object, picture: Picture) -> None:
+    doc.add_picture(BytesIO(picture.png), width=Cm(picture.width))  # type: ignore[attr-defined]
+    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER  # type: ignore[attr-defined]
+    if picture.caption:
+        caption = doc.add_paragraph()  # type: ignore[attr-defined]
+        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(caption, picture.caption, size=12, font=BODY_FONT, bold=False, red=False)
+
+
 def docx_bytes(paper: Paper) -> bytes:
     doc = Document()
     section = doc.sections[0]
@@ -183,6 +211,8 @@ def docx_bytes(paper: Paper) -> bytes:
             _table(doc, block)
         elif isinstance(block, Grid):
             _grid(doc, block)
+        elif isinstance(block, Picture):
+            _picture(doc, block)
         else:
             _line(doc, paper, block)
     out = BytesIO()

@@ -1,12 +1,13 @@
 """A report in Word and on its print page, both from the content snapshot (zhili.core.paper):
 an archived version prints the words it was generated with."""
 
+import base64
 from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from zhili.core.paper import Block, Grid, Line, Paper, docx_bytes
+from zhili.core.paper import Block, Grid, Line, Paper, Picture, docx_bytes
 from zhili.reports.models import Report
 
 
@@ -32,6 +33,10 @@ def _section(section: dict[str, Any]) -> list[Block]:
         if table.get("note"):
             blocks.append(Line(f"注：{table['note']}", size=12))
     blocks.extend(Line(note, indent=True, size=14) for note in section.get("notes", []))
+    blocks.extend(
+        Picture(png=base64.b64decode(chart["png"]), caption=f"图：{chart['title']}")
+        for chart in section.get("charts", [])
+    )
     return blocks
 
 

@@ -7,7 +7,8 @@ from zhili.reports.services import GENERATED_KINDS
 
 
 class ReportRequestForm(forms.Form):
-    """The kind and its period: a day for the 日报, an ISO week (2026-W49) for the 周例会 pack."""
+    """The kind and its period: a day for the 日报, an ISO week (2026-W49) for the 周例会 pack, a
+    month (2026-11) for the 月分析."""
 
     kind = forms.ChoiceField(
         label="报告类别", choices=[(k.value, k.label) for k in GENERATED_KINDS]
@@ -25,9 +26,17 @@ class ReportRequestForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "week"}),
     )
 
+    month = forms.CharField(
+        label="月分析月份",
+        max_length=7,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "month"}),
+    )
+
     def period(self) -> str:
         data: dict[str, Any] = self.cleaned_data
-        return (data.get("day") if data.get("kind") == Kind.DAILY else data.get("week")) or ""
+        field = {"daily": "day", "weekly": "week", "monthly": "month"}
+        return data.get(field.get(str(data.get("kind") or ""), "day")) or ""
 
 
 class ReportFilterForm(forms.Form):

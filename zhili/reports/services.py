@@ -21,13 +21,13 @@ from zhili.core.scope import can, require, scope_for
 from zhili.core.types import Actor
 from zhili.orgs.models import Organization
 from zhili.reports.models import Kind, Report, ReportDelivery, ReportState
-from zhili.reports.periods import Period, parse_period, yesterday
+from zhili.reports.periods import Period, last_month, parse_period, yesterday
 from zhili.reports.sections import Builder, numbered, sections_for
 
 log = logging.getLogger(__name__)
 
 # The kinds generated so far; the others are refused, naming `kind`.
-GENERATED_KINDS = (Kind.DAILY, Kind.WEEKLY)
+GENERATED_KINDS = (Kind.DAILY, Kind.WEEKLY, Kind.MONTHLY)
 # The scheduler's 日报 is made from this local time on, for the day before.
 DAILY_AT = time(7, 30)
 MAX_DELIVERIES = 200
@@ -58,7 +58,8 @@ def _check_kind(kind: str, period_text: str) -> Period:
     period = parse_period(kind, period_text)
     if kind not in GENERATED_KINDS:
         raise InvalidInput(
-            f"暂只能生成日报（daily）和周例会材料（weekly），{Kind(kind).label}尚未开放",
+            f"暂只能生成日报（daily）、周例会材料（weekly）和月分析（monthly），"
+            f"{Kind(kind).label}尚未开放",
             field="kind",
         )
     return period
@@ -169,8 +170,22 @@ def daily_due(now: datetime | None = None) -> Report | None:
     now = now or timezone.now()
     if timezone.localtime(now).time() < DAILY_AT:
         return None
-    period = yesterday(now)
-    if Report.objects.filter(kind=Kind.DAILY, period=period.text, scheduled=True).exists():
+    return _scheduled(yesterday(now), now)
+
+
+def monthly_due(now: datetime | None = None) -> Report | None:
+    """The scheduler's 月分析: from 07:30 on the 1st, the month before's, once (a scheduler
+    that was down then makes it at its first tick after)."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    if local.day == 1 and local.time() < DAILY_AT:
+        return None
+    return _scheduled(last_month(now), now)
+
+
+def _scheduled(period: Period, now: datetime) -> Report | None:
+    """The scheduler's own version of `period`, made and generated unless made already."""
+    if Report.objects.filter(kind=period.kind, period=period.text, scheduled=True).exists():
         return None
     try:
         report = _new_version(period, scheduled=True)

@@ -100,7 +100,13 @@ def _list_context(request: StaffRequest, form: ReportRequestForm) -> dict[str, A
 def report_list(request: StaffRequest) -> HttpResponse:
     last_week = timezone.localdate() - timedelta(days=7)
     iso = last_week.isocalendar()
-    initial = {"kind": Kind.DAILY, "day": yesterday().text, "week": f"{iso.year}-W{iso.week:02d}"}
+    last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
+    initial = {
+        "kind": Kind.DAILY,
+        "day": yesterday().text,
+        "week": f"{iso.year}-W{iso.week:02d}",
+        "month": f"{last_month:%Y-%m}",
+    }
     form = ReportRequestForm(initial=initial)
     return render(request, "reports/list.html", _list_context(request, form))
 
