@@ -24,6 +24,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
+from matplotlib.ticker import MaxNLocator
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,9 @@ def _draw(ax: Any, chart: Chart) -> None:
         bar(offsets, values, width, label=name, color=color)
     ticks = ax.set_yticks if chart.kind == "barh" else ax.set_xticks
     ticks(positions, chart.labels)
+    if chart.unit == "件":  # counts: whole numbers on the value axis
+        values = ax.xaxis if chart.kind == "barh" else ax.yaxis
+        values.set_major_locator(MaxNLocator(integer=True))
     if chart.kind == "barh":
         ax.invert_yaxis()  # the first row of the table on top
     elif max((len(label) for label in chart.labels), default=0) * len(chart.labels) > 40:

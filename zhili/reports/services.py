@@ -27,7 +27,8 @@ from zhili.reports.sections import Builder, numbered, sections_for
 log = logging.getLogger(__name__)
 
 # The kinds generated so far; the others are refused, naming `kind`.
-GENERATED_KINDS = (Kind.DAILY, Kind.WEEKLY, Kind.MONTHLY)
+GENERATED_KINDS = (Kind.DAILY, Kind.WEEKLY, Kind.MONTHLY, Kind.QUARTERLY)
+MAX_COMMENT = 4000
 # The scheduler's 日报 is made from this local time on, for the day before.
 DAILY_AT = time(7, 30)
 MAX_DELIVERIES = 200
@@ -58,7 +59,6 @@ def _check_kind(kind: str, period_text: str) -> Period:
     period = parse_period(kind, period_text)
     if kind not in GENERATED_KINDS:
         raise InvalidInput(
-            f"暂只能生成日报（daily）、周例会材料（weekly）和月分析（monthly），"
             f"{Kind(kind).label}尚未开放",
             field="kind",
         )
@@ -193,6 +193,26 @@ def _scheduled(period: Period, now: datetime) -> Report | None:
         return None  # another scheduler's tick made it
     audit(None, "reports.report.schedule", report, kind=report.kind, period=period.text)
     return report_generate(report.pk, now=now)
+
+
+@transaction.atomic
+def report_comment(*, actor: Actor, report: Report, comment: str) -> Report:
+    """The leader's comments on a generated 季点评 (领导点评); writing again replaces them, the
+    audit log keeping each version."""
+    _require_generate(actor)
+    if report.kind != Kind.QUARTERLY:
+        raise InvalidInput("只有季点评可以填写领导点评", field="comment")
+    if report.state != ReportState.DONE:
+        raise Conflict("报告生成完成后才能点评", code="report_not_done")
+    text = comment.strip()
+    if not text:
+        raise InvalidInput("请填写点评意见", field="comment")
+    if len(text) > MAX_COMMENT:
+        raise InvalidInput(f"点评意见不超过 {MAX_COMMENT} 字", field="comment")
+    report.comment, report.commented_by, report.commented_at = text, actor, timezone.now()
+    report.save(update_fields=["comment", "commented_by", "commented_at"])
+    audit(actor, "reports.report.comment", report, comment=text)
+    return report
 
 
 # --- distribution and read receipts ---------------------------------------------------------
