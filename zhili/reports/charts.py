@@ -24,6 +24,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
+from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ ChartKind = Literal["bar", "barh", "line"]
 PREFERRED = ("Noto Sans CJK SC", "Noto Sans CJK", "Source Han Sans", "WenQuanYi", "Droid Sans")
 FALLBACK_DIRS = (Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts"))
 COLORS = ("#c00000", "#1f6fb2", "#8c8c8c", "#e08a00")
-DPI = 110
+DPI = 96
 
 
 @dataclass(frozen=True)
@@ -127,22 +128,35 @@ def png(chart: Chart) -> bytes:
     style: dict[str, Any] = {"axes.unicode_minus": False, "font.size": 9}
     if family:
         style["font.family"] = [family, "sans-serif"]
-    height = 3.2 if chart.kind != "barh" else max(2.6, 0.32 * len(chart.labels) + 1.0)
+    height = 3.2 if chart.kind != "barh" else max(2.6, 0.26 * len(chart.labels) + 1.0)
     with plt.rc_context(style):  # type: ignore[arg-type]
-        fig, ax = plt.subplots(figsize=(7.2, height), dpi=DPI)
-        try:
-            _draw(ax, chart)
-            ax.set_title(chart.title, fontsize=11)
-            ax.grid(axis="x" if chart.kind == "barh" else "y", alpha=0.3)
-            ax.spines[["top", "right"]].set_visible(False)
-            if len(chart.series) > 1:
-                ax.legend(frameon=False)
-            fig.tight_layout()
-            out = BytesIO()
-            fig.savefig(out, format="png")
-        finally:
-            plt.close(fig)
+        # A bare Figure (no pyplot window manager) and fixed margins (tight_layout measures
+        # every label twice): a third of the time per chart.
+        fig = Figure(figsize=(7.2, height), dpi=DPI)
+        ax = fig.add_subplot()
+        _draw(ax, chart)
+        ax.set_title(chart.title, fontsize=11)
+        ax.grid(axis="x" if chart.kind == "barh" else "y", alpha=0.3)
+        ax.spines[["top", "right"]].set_visible(False)
+        if len(chart.series) > 1:
+            ax.legend(frameon=False)
+        fig.subplots_adjust(**_margins(chart, height))
+        out = BytesIO()
+        fig.savefig(out, format="png", pil_kwargs={"compress_level": 3})
     return out.getvalue()
+
+
+def _margins(chart: Chart, height: float) -> dict[str, float]:
+    """Room for the labels, in fractions of the figure: the longest category name on the left
+    of a horizontal bar chart, the slanted names under a vertical one."""
+    longest = max((len(label) for label in chart.labels), default=0)
+    left, bottom = 0.08, 0.12
+    if chart.kind == "barh":
+        left = min(0.45, 0.04 + 0.017 * longest)
+        bottom = 0.35 / height
+    elif longest * len(chart.labels) > 40:
+        bottom = min(0.5, (0.25 + 0.075 * longest) / height)
+    return {"left": left, "right": 0.97, "bottom": bottom, "top": 1 - 0.35 / height}
 
 
 def chart_content(key: str, chart: Chart) -> dict[str, Any]:

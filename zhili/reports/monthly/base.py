@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from zhili.cases.models import Case, Category, Rating
 from zhili.reports.periods import day_start
@@ -70,27 +70,30 @@ def spans(builder: Builder) -> tuple[Span, Span, Span]:
 
 @dataclass
 class MonthCounts:
-    """One month's cases, grouped: (channel, category id, township id, lead unit id) -> [all,
-    rated, satisfied]."""
+    """One month's cases, grouped: (channel, category id, township id, rating) -> cases. The
+    rating is a key rather than a filtered count: SQLite groups a column at a third of the cost
+    of two conditional counts (bench/reports.py)."""
 
-    rows: dict[tuple[str, int, int | None, int | None], list[int]]
+    rows: dict[tuple[str, int, int | None, str], int]
 
     @property
     def total(self) -> int:
-        return sum(row[0] for row in self.rows.values())
+        return sum(self.rows.values())
 
     def by(self, index: int, *, where: Any = None) -> Counter[Any]:
-        """Cases by one part of the key (0 channel, 1 category, 2 township, 3 lead unit),
-        those rows only whose key `where` accepts."""
+        """Cases by one part of the key (0 channel, 1 category, 2 township, 3 rating), those
+        rows only whose key `where` accepts."""
         counts: Counter[Any] = Counter()
-        for key, row in self.rows.items():
+        for key, n in self.rows.items():
             if where is None or where(key):
-                counts[key[index]] += row[0]
+                counts[key[index]] += n
         return counts
 
-    def rated(self, category: int) -> tuple[int, int]:
-        rows = [row for key, row in self.rows.items() if key[1] == category]
-        return sum(r[1] for r in rows), sum(r[2] for r in rows)
+    def rated(self, category: int | None = None) -> tuple[int, int]:
+        """(rated, satisfied or basically satisfied) of a category, or of all."""
+        ratings = self.by(3, where=None if category is None else lambda key: key[1] == category)
+        rated = sum(n for rating, n in ratings.items() if rating)
+        return rated, sum(ratings[rating] for rating in SATISFIED)
 
 
 def month_counts(builder: Builder, span: Span) -> MonthCounts:
@@ -100,14 +103,10 @@ def month_counts(builder: Builder, span: Span) -> MonthCounts:
         rows = (
             Case.objects.filter(registered_at__gte=span.start, registered_at__lt=span.end)
             .order_by()
-            .values_list("channel", "category_id", "township_id", "lead_unit_id")
-            .annotate(
-                n=Count("id"),
-                rated=Count("id", filter=~Q(rating="")),
-                satisfied=Count("id", filter=Q(rating__in=SATISFIED)),
-            )
+            .values_list("channel", "category_id", "township_id", "rating")
+            .annotate(n=Count("id"))
         )
-        builder.shared[key] = MonthCounts({tuple(r[:4]): list(r[4:]) for r in rows})  # type: ignore[misc]
+        builder.shared[key] = MonthCounts({tuple(r[:4]): r[4] for r in rows})  # type: ignore[misc]
     counts: MonthCounts = builder.shared[key]
     return counts
 

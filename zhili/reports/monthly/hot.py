@@ -36,16 +36,33 @@ def _names(ids: set[int]) -> dict[int, str]:
     return dict(Organization.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
-def typical_case(span: Span, **where: Any) -> Case | None:
-    """The month's case that stands for `where`: the one most duplicates were merged into (the
-    matter most people raised), then the first registered."""
-    return (
-        Case.objects.filter(registered_at__gte=span.start, registered_at__lt=span.end, **where)
-        .annotate(merged=Count("duplicates"))
-        .select_related("township", "lead_unit", "category")
-        .order_by("-merged", "registered_at", "id")
-        .first()
+def merged_into(builder: Builder, span: Span) -> Counter[int]:
+    """The month's cases that duplicates were merged into, with how many (few rows: read
+    through the index of `master`), once per report."""
+    key = f"monthly.merged.{span.first:%Y-%m}"
+    if key not in builder.shared:
+        builder.shared[key] = Counter(
+            Case.objects.filter(master__isnull=False)
+            .filter(master__registered_at__gte=span.start, master__registered_at__lt=span.end)
+            .values_list("master_id", flat=True)
+        )
+    merged: Counter[int] = builder.shared[key]
+    return merged
+
+
+def typical_case(builder: Builder, span: Span, category: int) -> Case | None:
+    """The month's case that stands for a category: the one most duplicates were merged into
+    (the matter most people raised), or else the first registered."""
+    merged = merged_into(builder, span)
+    cases = Case.objects.select_related("township", "lead_unit", "category")
+    masters = sorted(
+        cases.filter(pk__in=list(merged), category_id=category),
+        key=lambda case: (-merged[case.pk], case.registered_at, case.pk),
     )
+    if masters:
+        return masters[0]
+    month = cases.filter(registered_at__gte=span.start, registered_at__lt=span.end)
+    return month.filter(category_id=category).order_by("registered_at", "id").first()
 
 
 def _case_link(builder: Builder, case: Case | None) -> Cell:
@@ -80,23 +97,43 @@ def advice(facts: dict[str, Any]) -> str:
     return f"{name}本月 {n} 件。" + "；".join(said) + "。"
 
 
-def _facts(builder: Builder, category: Category, now: int, before: int) -> dict[str, Any]:
+def _top_units(span: Span, chosen: list[int]) -> dict[int, int]:
+    """Category id -> the lead unit given most of its cases in the month (the hot ones only)."""
+    rows = (
+        Case.objects.filter(
+            registered_at__gte=span.start,
+            registered_at__lt=span.end,
+            category_id__in=chosen,
+            lead_unit__isnull=False,
+        )
+        .order_by()
+        .values_list("category_id", "lead_unit_id")
+        .annotate(n=Count("id"))
+    )
+    best: dict[int, tuple[int, int]] = {}
+    for category, unit, n in rows:
+        if (n, -unit) > best.get(category, (0, 0)):
+            best[category] = (n, -unit)
+    return {category: -unit for category, (_n, unit) in best.items()}
+
+
+def _facts(
+    builder: Builder, category: Category, counts: tuple[int, int], unit: int | None
+) -> dict[str, Any]:
     this = month_counts(builder, spans(builder)[0])
+    now, before = counts
     townships = this.by(2, where=lambda key: key[1] == category.pk)
-    units = this.by(3, where=lambda key: key[1] == category.pk)
     top_township = max((t for t in townships if t), key=lambda t: townships[t], default=None)
-    top_unit = max((u for u in units if u), key=lambda u: units[u], default=None)
-    names = _names({pk for pk in (top_township, top_unit) if pk})
+    names = _names({pk for pk in (top_township, unit) if pk})
     rated, satisfied = this.rated(category.pk)
-    county_rated = sum(row[1] for row in this.rows.values())
-    county_satisfied = sum(row[2] for row in this.rows.values())
+    county_rated, county_satisfied = this.rated()
     return {
         "name": category.name,
         "now": now,
         "before": before,
         "township": names.get(top_township or 0, ""),
         "township_n": townships[top_township] if top_township else 0,
-        "unit": names.get(top_unit or 0, ""),
+        "unit": names.get(unit or 0, ""),
         "rated": rated,
         "satisfied": satisfied,
         "county_rate": county_satisfied / county_rated if county_rated else None,
@@ -114,6 +151,7 @@ def hot_categories(builder: Builder) -> Content:
         key=lambda pk: (-now[pk], every[pk].code),
     )[:TOP]
     total = month_counts(builder, this).total
+    units = _top_units(this, chosen)
     rows: list[list[Cell]] = []
     for pk in chosen:
         category = every[pk]
@@ -124,8 +162,8 @@ def hot_categories(builder: Builder) -> Content:
                 share(now[pk], total),
                 builder.figure(before[pk], cases_url(builder, last, category=category.code)),
                 change(now[pk], before[pk]),
-                _case_link(builder, typical_case(this, category_id=pk)),
-                advice(_facts(builder, category, now[pk], before[pk])),
+                _case_link(builder, typical_case(builder, this, pk)),
+                advice(_facts(builder, category, (now[pk], before[pk]), units.get(pk))),
             ]
         )
     columns = ["热点诉求", "本月", "占比", "上月", "环比", "典型案例", "分析与建议"]
@@ -140,33 +178,40 @@ def _in(span: Span) -> Q:
     return Q(registered_at__gte=span.start, registered_at__lt=span.end)
 
 
-def _most_merged(span: Span) -> tuple[Case | None, str]:
-    masters = Counter(
-        Case.objects.filter(master__isnull=False)
-        .filter(master__registered_at__gte=span.start, master__registered_at__lt=span.end)
-        .values_list("master_id", flat=True)
-    )
+def _most_merged(builder: Builder, span: Span) -> tuple[Case | None, str]:
+    masters = merged_into(builder, span)
     if not masters:
         return None, ""
     pk, n = min(masters.items(), key=lambda item: (-item[1], item[0]))
     return Case.objects.get(pk=pk), f"同一诉求另有 {n} 件重复来件，群众反映集中"
 
 
-def _chosen(span: Span) -> list[tuple[str, Case | None, str]]:
-    """(kind, case, why) of the month's typical cases."""
-    month = Case.objects.filter(_in(span)).select_related("township", "lead_unit", "category")
-    red = month.filter(card=Card.RED).order_by("due_at", "id").first()
-    unhappy = month.filter(rating=Rating.UNSATISFIED).order_by("rated_at", "id").first()
+def _chosen(builder: Builder, span: Span) -> list[tuple[str, Case | None, str]]:
+    """(kind, case, why) of the month's typical cases. Each is looked for through the index of
+    its own moment (亮牌, 评价, 办结 in the month), not by reading the month's cases."""
+    cases = Case.objects.select_related("township", "lead_unit", "category")
+    red = (
+        cases.filter(card=Card.RED, card_at__gte=span.start, card_at__lt=span.end)
+        .order_by("due_at", "id")
+        .first()
+    )
+    unhappy = (
+        cases.filter(rating=Rating.UNSATISFIED, rated_at__gte=span.start, rated_at__lt=span.end)
+        .order_by("rated_at", "id")
+        .first()
+    )
     quick = (
-        month.filter(rating=Rating.SATISFIED, closed_at__isnull=False)
+        cases.filter(
+            _in(span), rating=Rating.SATISFIED, closed_at__gte=span.start, closed_at__lt=span.end
+        )
         .order_by(F("closed_at") - F("registered_at"), "id")
         .first()
     )
-    merged, why = _most_merged(span)
+    merged, why = _most_merged(builder, span)
     return [
         ("群众反映集中", merged, why),
-        ("超期办理", red, "超过办结时限仍未办结，亮红牌督办"),
-        ("群众不满意", unhappy, "回访评价为不满意，需重新研判办理"),
+        ("超期办理", red, "本月超过办结时限，亮红牌督办"),
+        ("群众不满意", unhappy, "本月回访评价为不满意，需重新研判办理"),
         ("高效办结", quick, "办结用时最短且群众满意"),
     ]
 
@@ -174,7 +219,7 @@ def _chosen(span: Span) -> list[tuple[str, Case | None, str]]:
 def typical_cases(builder: Builder) -> Content:
     this = spans(builder)[0]
     rows: list[list[Cell]] = []
-    for kind, case, why in _chosen(this):
+    for kind, case, why in _chosen(builder, this):
         if case is None:
             continue
         rows.append(
@@ -189,5 +234,8 @@ def typical_cases(builder: Builder) -> Content:
             ]
         )
     columns = ["类型", "工单", "事项分类", "属地", "主办单位", "状态", "入选理由"]
-    note = "按规则从本月工单中选出：重复来件最多、超期最久、不满意最早、办结最快且满意。"
+    note = (
+        "按规则选出：本月受理中重复来件最多的；本月亮红牌中时限最早的；本月评价不满意中最早的；"
+        "本月受理并办结、评价满意中用时最短的。"
+    )
     return builder.content(tables=[builder.table("典型案例", columns, rows, note=note)])
