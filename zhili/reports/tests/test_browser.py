@@ -79,3 +79,23 @@ def test_the_monthly_report_in_the_browser(live_server, staff, month_data, page,
     page.click("[data-testid=print]")
     page.wait_for_selector("[data-testid=paper] .paper-picture img")
     page.screenshot(path=str(ARTIFACTS / "reports-monthly-print.png"), full_page=True)
+
+
+def test_the_quarterly_review_in_the_browser(live_server, staff, month_data, page):
+    """The 季点评 of last month's quarter: ranked tables, the leader's comments saved."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    login(page, live_server.url, "dispatcher")
+    page.goto(f"{live_server.url}/reports/")
+    first = month_data.first
+    page.select_option("select[name=kind]", "quarterly")
+    page.fill("input[name=quarter]", f"{first.year}-Q{(first.month - 1) // 3 + 1}")
+    page.click("[data-testid=generate]")
+    page.wait_for_url("**/reports/*/")
+    report_generate(Report.objects.get(kind="quarterly").pk)
+    page.wait_for_selector("[data-testid=section-q-townships]")
+    page.fill("[data-testid=comment-form] textarea", "排名靠后的单位要查找原因，限期整改。")
+    page.click("[data-testid=save-comment]")
+    page.wait_for_selector("[data-testid=comment-text]")
+    assert "限期整改" in page.inner_text("[data-testid=comment-text]")
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.screenshot(path=str(ARTIFACTS / "reports-quarterly.png"), full_page=True)
