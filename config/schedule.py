@@ -32,6 +32,8 @@ PERIODIC_JOBS: list[tuple[str, int, str]] = [
     ("inspections.lookback", 3600, "zhili.inspections.tasks.lookback_task"),
     # Plan tasks past their due day marked 逾期; each opens one 督办单 (plans.handlers).
     ("plans.sweep", 600, "zhili.plans.tasks.sweep_tasks_task"),
+    # The 月分析 from 07:30 on the 1st for the month before, the same way.
+    ("reports.monthly", 300, "zhili.reports.tasks.generate_monthly_report"),
     ("forces.prune_positions", 24 * 3600, "zhili.forces.tasks.prune_positions_task"),
     (
         "mediation.warn_confirmation_windows",

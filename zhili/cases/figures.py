@@ -37,8 +37,8 @@ from django.utils import timezone
 from zhili.cases.models import AssistState, Card, Case, CaseAssist, CaseEvent, Rating
 from zhili.cases.workflow import CLOCK_RUNNING
 from zhili.core.dates import period_bounds
-from zhili.core.scope import scope_for
-from zhili.core.types import Actor
+from zhili.core.scope import Scope, scope_for
+from zhili.core.types import SystemActor
 from zhili.orgs.models import Organization
 
 ON_TIME = Q(held_at__isnull=True, replied_at__lte=F("due_at")) | Q(held_at__lte=F("due_at"))
@@ -108,11 +108,11 @@ class UnitFigures:
 
 
 def _case_rows(
-    user: Actor, begin: datetime, end: datetime, codes: list[str] | None, now: datetime
+    scope: Scope, begin: datetime, end: datetime, codes: list[str] | None, now: datetime
 ) -> dict[int, dict[str, int]]:
     """Lead unit id -> the counts of its cases dispatched in the period."""
     qs = Case.objects.filter(
-        scope_for(user).q("unit_path"),
+        scope.q("unit_path"),
         lead_unit__isnull=False,
         dispatched_at__gte=begin,
         dispatched_at__lt=end,
@@ -182,11 +182,11 @@ def _loop_rows(
 
 
 def _assist_rows(
-    user: Actor, begin: datetime, end: datetime, codes: list[str] | None
+    scope: Scope, begin: datetime, end: datetime, codes: list[str] | None
 ) -> dict[int, dict[str, int]]:
     """Organization id -> its assisting tasks given in the period: all, on time, late."""
     qs = CaseAssist.objects.filter(
-        scope_for(user).q("organization__path"), dispatched_at__gte=begin, dispatched_at__lt=end
+        scope.q("organization__path"), dispatched_at__gte=begin, dispatched_at__lt=end
     ).exclude(state=AssistState.WITHDRAWN)
     if codes:
         qs = qs.filter(organization__code__in=codes)
@@ -211,25 +211,30 @@ def _assist_rows(
     }
 
 
-def _units(user: Actor, *, ids: list[int], codes: list[str]) -> QuerySet[Organization]:
-    """The units with figures (by id or code) that lie in the user's scope."""
-    return Organization.objects.filter(Q(pk__in=ids) | Q(code__in=codes)).filter(
-        scope_for(user).q("path")
-    )
+def _units(scope: Scope, *, ids: list[int], codes: list[str]) -> QuerySet[Organization]:
+    """The units with figures (by id or code) that lie in the scope."""
+    return Organization.objects.filter(Q(pk__in=ids) | Q(code__in=codes)).filter(scope.q("path"))
 
 
 def unit_figures(
-    *, user: Actor, start: date, end: date, unit_codes: list[str] | None = None
+    *,
+    user: SystemActor,
+    start: date,
+    end: date,
+    unit_codes: list[str] | None = None,
+    scope: Scope | None = None,
 ) -> list[UnitFigures]:
     """The figures of every unit in the user's scope with cases in the period (or of the
-    units named), ordered by unit code. Units outside the scope are left out."""
+    units named), ordered by unit code. Units outside the scope are left out. The platform
+    itself (`user` None: a county report the scheduler makes) names its `scope`."""
     begin, stop = period_bounds(start, end)
     codes = [c for c in unit_codes or [] if c] or None
     now = timezone.now()
-    case_rows = _case_rows(user, begin, stop, codes, now)
+    seen = scope if scope is not None else scope_for(user)
+    case_rows = _case_rows(seen, begin, stop, codes, now)
     loop = _loop_rows(begin, stop, codes)
-    assists = _assist_rows(user, begin, stop, codes)
-    units = _units(user, ids=[*case_rows, *assists], codes=[*loop, *(codes or [])])
+    assists = _assist_rows(seen, begin, stop, codes)
+    units = _units(seen, ids=[*case_rows, *assists], codes=[*loop, *(codes or [])])
     empty = dict.fromkeys(_case_counts(now), 0)
     no_loop = dict.fromkeys(LOOP_FIGURES, 0)
     figures = []

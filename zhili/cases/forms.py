@@ -112,6 +112,17 @@ class CaseFilterForm(forms.Form):
     )
     registered_from = DayField(label="受理日期自", required=False)
     registered_to = DayField(label="至", required=False)
+    # Kept as hidden inputs: a report's figure opens the cases of one handling unit dispatched
+    # in its period (the unit figures' basis), or of one village or grid (its hot spots).
+    unit = forms.CharField(
+        label="主办单位", max_length=40, required=False, widget=forms.HiddenInput
+    )
+    village = forms.CharField(
+        label="村（社区）", max_length=40, required=False, widget=forms.HiddenInput
+    )
+    grid = forms.CharField(label="网格", max_length=40, required=False, widget=forms.HiddenInput)
+    dispatched_from = DayField(label="派单日期自", required=False, widget=forms.HiddenInput)
+    dispatched_to = DayField(label="派单日期至", required=False, widget=forms.HiddenInput)
     mine = forms.BooleanField(label="我上报的", required=False)
     due = forms.ChoiceField(
         label="办理时限", choices=[("", "全部"), *DUE_FILTERS.items()], required=False

@@ -131,6 +131,10 @@ class CaseFilters:
     center: str = ""  # dispatch center code
     registered_from: date | None = None
     registered_to: date | None = None
+    village: str = ""  # a village center's code
+    grid: str = ""  # a grid's code
+    dispatched_from: date | None = None  # dispatched to its lead unit on these local days
+    dispatched_to: date | None = None
     extension_pending: bool = False
     return_pending: bool = False  # a unit asked to return the case (申请退单)
     follow_up: bool = False  # closed cases to call back: historical imports are not
@@ -195,6 +199,8 @@ def filter_cases(qs: QuerySet[Case], f: CaseFilters, *, user: SystemActor = None
         urgency=f.urgency,
         lead_unit__code=f.unit,
         dispatch_center__code=f.center,
+        village__code=f.village,
+        grid__code=f.grid,
     )
     if f.channels:
         qs = qs.filter(channel__in=f.channels)
@@ -202,6 +208,10 @@ def filter_cases(qs: QuerySet[Case], f: CaseFilters, *, user: SystemActor = None
         qs = qs.filter(registered_at__gte=_day_start(f.registered_from))
     if f.registered_to:
         qs = qs.filter(registered_at__lt=_day_start(f.registered_to + timedelta(days=1)))
+    if f.dispatched_from:
+        qs = qs.filter(dispatched_at__gte=_day_start(f.dispatched_from))
+    if f.dispatched_to:
+        qs = qs.filter(dispatched_at__lt=_day_start(f.dispatched_to + timedelta(days=1)))
     if f.reported_by is not None:
         qs = qs.filter(registered_by=f.reported_by)
     if f.q.strip():

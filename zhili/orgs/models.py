@@ -56,6 +56,9 @@ class Organization(models.Model):
     sort_order = models.PositiveIntegerField("排序", default=0)
     phone = models.CharField("值班电话", max_length=30, blank=True)
     address = models.CharField("地址", max_length=200, blank=True)
+    # 常住人口 of the area a center serves (county, township, village), from the statistics
+    # bureau's yearbook; the 月分析's rates per 10,000 residents divide by it (docs/reports.md).
+    population = models.PositiveIntegerField("常住人口", null=True, blank=True)
     is_demo = models.BooleanField("演示数据", default=False)
     is_active = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -47,8 +47,10 @@ class ReportQuery(dossier_api.PageQuery):
 
 
 class ReportRequestIn(Input):
-    kind: str = Field(..., max_length=10, description="daily（周例会材料、月分析、季点评尚未开放）")
-    period: str = Field(..., max_length=10, description="日报的日期，如 2026-12-03")
+    kind: str = Field(..., max_length=10, description="daily / weekly / monthly（季点评尚未开放）")
+    period: str = Field(
+        ..., max_length=10, description="日报 2026-12-03，周例会 2026-W49，月分析 2026-11"
+    )
 
 
 class ReportQueuedOut(Schema):

@@ -7,5 +7,5 @@ class ReportsConfig(AppConfig):
     verbose_name = "研判报告"
 
     def ready(self) -> None:
-        # The 日报's and the 周例会 pack's own sections register themselves.
-        from zhili.reports import daily, weekly  # noqa: F401
+        # The sections of each kind (日报, 周例会, 月分析, 季点评) register themselves.
+        from zhili.reports import daily, monthly, quarterly, weekly  # noqa: F401

@@ -43,8 +43,11 @@ CASES = "cases:list"
 
 
 def _day(builder: Builder) -> dict[str, str]:
-    day = f"{builder.period.first:%Y-%m-%d}"
-    return {"registered_from": day, "registered_to": day}
+    """The case list's filter of the period's days (the 日报's one day, the 月分析's month)."""
+    return {
+        "registered_from": f"{builder.period.first:%Y-%m-%d}",
+        "registered_to": f"{builder.period.last:%Y-%m-%d}",
+    }
 
 
 def _moment(value: Any) -> str:
@@ -100,7 +103,7 @@ def _patrols(builder: Builder) -> dict[str, Any]:
 
 def _hazards(builder: Builder) -> dict[str, Any]:
     rows = (
-        Hazard.objects.filter(found_on=builder.period.first)
+        Hazard.objects.filter(found_on__gte=builder.period.first, found_on__lte=builder.period.last)
         .select_related("house__grid")
         .order_by("id")
     )
@@ -134,9 +137,10 @@ def _receptions(builder: Builder) -> dict[str, Any]:
     return builder.kept("receptions", "领导接访", columns, kept, len(kept))
 
 
-def _five(builder: Builder, counts: dict[str, int]) -> Content:
+def five(builder: Builder, counts: dict[str, int]) -> Content:
+    """The period's 五情 (the 日报's and the 月分析's), `counts` its cases by channel."""
     day = _day(builder)
-    first = f"{builder.period.first:%Y-%m-%d}"
+    first, last = day["registered_from"], day["registered_to"]
     petitions = Petition.objects.filter(
         received_at__gte=builder.period.start, received_at__lt=builder.period.end
     ).count()
@@ -165,7 +169,7 @@ def _five(builder: Builder, counts: dict[str, int]) -> Content:
             "信访事项（件）",
             builder.figure(
                 petitions,
-                builder.list_url("petitions:list", received_from=first, received_to=first),
+                builder.list_url("petitions:list", received_from=first, received_to=last),
             ),
         ],
         ["访情", "领导接访（批次）", _receptions(builder)],
@@ -175,7 +179,7 @@ def _five(builder: Builder, counts: dict[str, int]) -> Content:
 
 def totals(builder: Builder) -> Content:
     channels, counts = _by_channel(builder)
-    return builder.content(tables=[channels, _five(builder, counts)])
+    return builder.content(tables=[channels, five(builder, counts)])
 
 
 # --- 三、红黄牌 ----------------------------------------------------------------------------

@@ -1,13 +1,15 @@
 """A report in Word and on its print page, both from the content snapshot (zhili.core.paper):
 an archived version prints the words it was generated with."""
 
+import base64
 from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from zhili.core.paper import Block, Grid, Line, Paper, docx_bytes
-from zhili.reports.models import Report
+from zhili.core.paper import Block, Grid, Line, Paper, Picture, docx_bytes
+from zhili.reports.models import Kind, Report
+from zhili.reports.sections import numbered
 
 
 def cell_text(cell: Any) -> str:
@@ -32,7 +34,22 @@ def _section(section: dict[str, Any]) -> list[Block]:
         if table.get("note"):
             blocks.append(Line(f"注：{table['note']}", size=12))
     blocks.extend(Line(note, indent=True, size=14) for note in section.get("notes", []))
+    blocks.extend(
+        Picture(png=base64.b64decode(chart["png"]), caption=f"图：{chart['title']}")
+        for chart in section.get("charts", [])
+    )
     return blocks
+
+
+def _comment(report: Report, index: int) -> list[Block]:
+    """The leader's comments after the sections (a blank to fill in when there are none)."""
+    blocks: list[Block] = [Line(numbered("领导点评", index), bold=True, size=16, space_before=8)]
+    if not report.comment:
+        return [*blocks, Line("（待领导点评）", indent=True, size=14)]
+    blocks.extend(Line(p, indent=True, size=14) for p in report.comment.splitlines() if p.strip())
+    who = report.commented_by.display_name if report.commented_by else ""
+    when = f"{timezone.localtime(report.commented_at):%Y年%m月%d日}" if report.commented_at else ""
+    return [*blocks, Line(f"{who}  {when}", align="right", size=14)]
 
 
 def report_paper(report: Report) -> Paper:
@@ -57,6 +74,8 @@ def report_paper(report: Report) -> Paper:
     ]
     for section in content.get("sections", []):
         blocks.extend(_section(section))
+    if report.kind == Kind.QUARTERLY:
+        blocks.extend(_comment(report, len(content.get("sections", []))))
     return Paper(
         title=f"{content.get('title', report)} {report.period}",
         blocks=tuple(blocks),

@@ -46,6 +46,10 @@ class Report(models.Model):
     requested_at = models.DateTimeField("申请时间", default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     generated_at = models.DateTimeField("生成时间", null=True, blank=True)
+    # The leader's comments on a 季点评 (written, not generated: kept beside the snapshot).
+    comment = models.TextField("领导点评", blank=True)
+    commented_by = Ref(settings.AUTH_USER_MODEL, "点评人", null=True, related_name="+")
+    commented_at = models.DateTimeField("点评时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "研判报告"

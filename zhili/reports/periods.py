@@ -89,6 +89,12 @@ def parse_period(kind: str, text: str, *, today: date | None = None) -> Period:
     return Period(kind=kind, text=text.strip(), first=first, last=last)
 
 
+def last_month(now: datetime | None = None) -> Period:
+    """The month before `now`'s (local time)."""
+    last = timezone.localdate(now).replace(day=1) - timedelta(days=1)
+    return Period(kind=Kind.MONTHLY, text=f"{last:%Y-%m}", first=last.replace(day=1), last=last)
+
+
 def yesterday(now: datetime | None = None) -> Period:
     day = timezone.localdate(now) - timedelta(days=1)
     return Period(kind=Kind.DAILY, text=f"{day:%Y-%m-%d}", first=day, last=day)

@@ -47,6 +47,9 @@ class Builder:
     period: Period
     now: datetime
     records: dict[str, Content] = field(default_factory=dict)
+    # What several sections of one report read (the month's grouped counts): computed by the
+    # first that asks, under a key of its own.
+    shared: dict[str, Any] = field(default_factory=dict)
 
     @staticmethod
     def figure(n: int, url: str) -> dict[str, Any]:
@@ -92,8 +95,15 @@ class Builder:
         }
 
     @staticmethod
-    def content(*, tables: Sequence[Content] = (), notes: Sequence[str] = ()) -> Content:
-        return {"tables": list(tables), "notes": list(notes)}
+    def content(
+        *,
+        tables: Sequence[Content] = (),
+        notes: Sequence[str] = (),
+        charts: Sequence[Content] = (),
+    ) -> Content:
+        """A section's content; `charts` (zhili.reports.charts.chart_content) come after its
+        tables."""
+        return {"tables": list(tables), "notes": list(notes), "charts": list(charts)}
 
 
 @dataclass(frozen=True)

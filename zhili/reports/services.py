@@ -21,13 +21,14 @@ from zhili.core.scope import can, require, scope_for
 from zhili.core.types import Actor
 from zhili.orgs.models import Organization
 from zhili.reports.models import Kind, Report, ReportDelivery, ReportState
-from zhili.reports.periods import Period, parse_period, yesterday
+from zhili.reports.periods import Period, last_month, parse_period, yesterday
 from zhili.reports.sections import Builder, numbered, sections_for
 
 log = logging.getLogger(__name__)
 
 # The kinds generated so far; the others are refused, naming `kind`.
-GENERATED_KINDS = (Kind.DAILY, Kind.WEEKLY)
+GENERATED_KINDS = (Kind.DAILY, Kind.WEEKLY, Kind.MONTHLY, Kind.QUARTERLY)
+MAX_COMMENT = 4000
 # The scheduler's 日报 is made from this local time on, for the day before.
 DAILY_AT = time(7, 30)
 MAX_DELIVERIES = 200
@@ -58,7 +59,7 @@ def _check_kind(kind: str, period_text: str) -> Period:
     period = parse_period(kind, period_text)
     if kind not in GENERATED_KINDS:
         raise InvalidInput(
-            f"暂只能生成日报（daily）和周例会材料（weekly），{Kind(kind).label}尚未开放",
+            f"{Kind(kind).label}尚未开放",
             field="kind",
         )
     return period
@@ -169,8 +170,22 @@ def daily_due(now: datetime | None = None) -> Report | None:
     now = now or timezone.now()
     if timezone.localtime(now).time() < DAILY_AT:
         return None
-    period = yesterday(now)
-    if Report.objects.filter(kind=Kind.DAILY, period=period.text, scheduled=True).exists():
+    return _scheduled(yesterday(now), now)
+
+
+def monthly_due(now: datetime | None = None) -> Report | None:
+    """The scheduler's 月分析: from 07:30 on the 1st, the month before's, once (a scheduler
+    that was down then makes it at its first tick after)."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    if local.day == 1 and local.time() < DAILY_AT:
+        return None
+    return _scheduled(last_month(now), now)
+
+
+def _scheduled(period: Period, now: datetime) -> Report | None:
+    """The scheduler's own version of `period`, made and generated unless made already."""
+    if Report.objects.filter(kind=period.kind, period=period.text, scheduled=True).exists():
         return None
     try:
         report = _new_version(period, scheduled=True)
@@ -178,6 +193,26 @@ def daily_due(now: datetime | None = None) -> Report | None:
         return None  # another scheduler's tick made it
     audit(None, "reports.report.schedule", report, kind=report.kind, period=period.text)
     return report_generate(report.pk, now=now)
+
+
+@transaction.atomic
+def report_comment(*, actor: Actor, report: Report, comment: str) -> Report:
+    """The leader's comments on a generated 季点评 (领导点评); writing again replaces them, the
+    audit log keeping each version."""
+    _require_generate(actor)
+    if report.kind != Kind.QUARTERLY:
+        raise InvalidInput("只有季点评可以填写领导点评", field="comment")
+    if report.state != ReportState.DONE:
+        raise Conflict("报告生成完成后才能点评", code="report_not_done")
+    text = comment.strip()
+    if not text:
+        raise InvalidInput("请填写点评意见", field="comment")
+    if len(text) > MAX_COMMENT:
+        raise InvalidInput(f"点评意见不超过 {MAX_COMMENT} 字", field="comment")
+    report.comment, report.commented_by, report.commented_at = text, actor, timezone.now()
+    report.save(update_fields=["comment", "commented_by", "commented_at"])
+    audit(actor, "reports.report.comment", report, comment=text)
+    return report
 
 
 # --- distribution and read receipts ---------------------------------------------------------

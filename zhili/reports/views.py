@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from zhili.core.errors import DomainError, NotFound
+from zhili.core.errors import DomainError, InvalidInput, NotFound
 from zhili.core.pages import paper_page
 from zhili.core.roles import Action
 from zhili.orgs.auth import StaffRequest
@@ -26,7 +26,7 @@ from zhili.orgs.models import Organization
 from zhili.orgs.views import requires
 from zhili.reports import selectors, services
 from zhili.reports.documents import document_filename, render_report_docx, report_paper
-from zhili.reports.forms import ReportFilterForm, ReportRequestForm
+from zhili.reports.forms import CommentForm, ReportFilterForm, ReportRequestForm
 from zhili.reports.models import Kind, Report, ReportState
 from zhili.reports.periods import yesterday
 
@@ -100,7 +100,14 @@ def _list_context(request: StaffRequest, form: ReportRequestForm) -> dict[str, A
 def report_list(request: StaffRequest) -> HttpResponse:
     last_week = timezone.localdate() - timedelta(days=7)
     iso = last_week.isocalendar()
-    initial = {"kind": Kind.DAILY, "day": yesterday().text, "week": f"{iso.year}-W{iso.week:02d}"}
+    last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
+    initial = {
+        "kind": Kind.DAILY,
+        "day": yesterday().text,
+        "week": f"{iso.year}-W{iso.week:02d}",
+        "month": f"{last_month:%Y-%m}",
+        "quarter": f"{last_month.year}-Q{(last_month.month - 1) // 3 + 1}",
+    }
     form = ReportRequestForm(initial=initial)
     return render(request, "reports/list.html", _list_context(request, form))
 
@@ -182,6 +189,24 @@ def report_deliver(request: StaffRequest, pk: int) -> HttpResponse:
         context = _detail_context(request, report, deliver_error=exc.message)
         return render(request, "reports/detail.html", context, status=exc.status)
     return redirect(f"{reverse('reports:detail', args=[pk])}#deliveries")
+
+
+@requires(Action.REPORTS_GENERATE)
+@require_POST
+def report_comment(request: StaffRequest, pk: int) -> HttpResponse:
+    """The leader's comments on a 季点评."""
+    report = _get(request, pk)
+    form = CommentForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise InvalidInput("请填写点评意见", field="comment")
+        services.report_comment(
+            actor=request.user, report=report, comment=form.cleaned_data["comment"]
+        )
+    except DomainError as exc:
+        context = _detail_context(request, report, comment_error=exc.message)
+        return render(request, "reports/detail.html", context, status=exc.status)
+    return redirect(f"{reverse('reports:detail', args=[pk])}#comment")
 
 
 @requires(Action.REPORTS_VIEW)

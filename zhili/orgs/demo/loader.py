@@ -34,6 +34,7 @@ from zhili.orgs.demo.data import (
     person_name,
 )
 from zhili.orgs.demo.geometry import TownshipPlan, demo_layout
+from zhili.orgs.demo.population import populations, set_populations
 from zhili.orgs.models import Grid, Kind, Level, Organization, User
 from zhili.orgs.services import GRID_STAMP, ORG_STAMP, grid_geometry_fields, tree_path
 
@@ -340,7 +341,7 @@ def _grid_rows(loader: _Loader, layout: tuple[TownshipPlan, ...]) -> int:
 
 def load(*, stdout: TextIO) -> dict[str, Any]:
     """Write the Donghai demo into the database; running it again creates only what is missing."""
-    progress = _Progress(stdout, total=7)
+    progress = _Progress(stdout, total=8)
     with progress.step("网格几何（生成）") as step:
         layout = demo_layout()
         step["total"] = step["created"] = sum(len(v.grids) for t in layout for v in t.villages)
@@ -364,6 +365,8 @@ def load(*, stdout: TextIO) -> dict[str, Any]:
             step["created"] = _grid_rows(loader, layout)
             if step["created"]:
                 stamps.bump(GRID_STAMP)
+        with progress.step("常住人口（生成，合计125万）") as step:
+            step["total"], step["created"] = len(populations(layout)), set_populations(layout)
         stamps.bump(ORG_STAMP)
         totals = {
             "organizations": Organization.objects.filter(path__startswith=f"/{COUNTY}/").count(),

@@ -60,8 +60,15 @@ def _counts() -> dict[str, int]:
 
 def test_runs_fast_and_reports_progress(loaded: dict[str, Any]) -> None:
     assert loaded["elapsed"] < 60
-    assert "[4/7] 村（社区）综治中心 346" in loaded["output"]
+    assert "[4/8] 村（社区）综治中心 346" in loaded["output"]
     assert "zhili-demo" in loaded["output"]
+
+
+@pytest.mark.django_db
+def test_the_centers_carry_the_generated_population() -> None:
+    county = Organization.objects.get(code="320722")
+    townships = Organization.objects.filter(level="township", kind="center")
+    assert county.population == sum(t.population for t in townships) == 1_250_000
 
 
 def test_the_login_count_printed_is_the_number_of_logins_listed(loaded: dict[str, Any]) -> None:

@@ -44,7 +44,8 @@ def test_only_the_county_center_generates(day_data, staff, make_user, tree):
     ("kind", "period", "field"),
     [
         ("yearly", "2020-12-03", "kind"),
-        ("monthly", "2020-10", "kind"),
+        ("quarterly", "2020-Q5", "period"),
+        ("monthly", "2020-13", "period"),
         ("daily", "2026-13-01", "period"),
         ("daily", "20261203", "period"),
         ("daily", "2099-12-31", "period"),

@@ -52,3 +52,50 @@ def test_the_daily_report_in_the_browser(live_server, staff, day_data, tree, pag
     document = Document(BytesIO(target.read_bytes()))
     assert len(document.tables) == 9
     assert document.tables[0].rows[-1].cells[-1].text == "6"
+
+
+def test_the_monthly_report_in_the_browser(live_server, staff, month_data, page, tmp_path):
+    """Last month's 月分析 asked for on the list page: its charts show, a figure opens its cases,
+    the print page carries the charts too."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    login(page, live_server.url, "dispatcher")
+    page.goto(f"{live_server.url}/reports/")
+    assert page.input_value("input[name=month]") == month_data.period
+    page.select_option("select[name=kind]", "monthly")
+    page.click("[data-testid=generate]")
+    page.wait_for_url("**/reports/*/")
+    report_generate(Report.objects.get(kind="monthly").pk)
+    page.wait_for_selector("[data-testid=section-m-rates]")
+    charts = page.locator("[data-testid^=chart-] img")
+    assert charts.count() >= 4
+    assert all(charts.nth(i).evaluate("i => i.naturalWidth") > 0 for i in range(charts.count()))
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.screenshot(path=str(ARTIFACTS / "reports-monthly.png"), full_page=True)
+
+    page.click("[data-testid=section-m-totals] td a.report-figure >> nth=0")
+    page.wait_for_url("**/cases/?*")
+    assert page.locator("[data-testid^=list-row-]").count() == len(month_data.cases)
+    page.go_back()
+    page.click("[data-testid=print]")
+    page.wait_for_selector("[data-testid=paper] .paper-picture img")
+    page.screenshot(path=str(ARTIFACTS / "reports-monthly-print.png"), full_page=True)
+
+
+def test_the_quarterly_review_in_the_browser(live_server, staff, month_data, page):
+    """The 季点评 of last month's quarter: ranked tables, the leader's comments saved."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    login(page, live_server.url, "dispatcher")
+    page.goto(f"{live_server.url}/reports/")
+    first = month_data.first
+    page.select_option("select[name=kind]", "quarterly")
+    page.fill("input[name=quarter]", f"{first.year}-Q{(first.month - 1) // 3 + 1}")
+    page.click("[data-testid=generate]")
+    page.wait_for_url("**/reports/*/")
+    report_generate(Report.objects.get(kind="quarterly").pk)
+    page.wait_for_selector("[data-testid=section-q-townships]")
+    page.fill("[data-testid=comment-form] textarea", "排名靠后的单位要查找原因，限期整改。")
+    page.click("[data-testid=save-comment]")
+    page.wait_for_selector("[data-testid=comment-text]")
+    assert "限期整改" in page.inner_text("[data-testid=comment-text]")
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.screenshot(path=str(ARTIFACTS / "reports-quarterly.png"), full_page=True)

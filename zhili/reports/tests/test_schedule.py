@@ -36,3 +36,25 @@ def test_the_daily_report_is_made_at_half_past_seven_for_the_day_before(day_data
     assert Report.objects.filter(period=report.period).count() == 1
     with time_machine.travel(at(today, 23, 0), tick=False):
         assert daily_due() is None
+
+
+def test_the_monthly_report_is_made_on_the_first_for_the_month_before(month_data, staff):
+    from zhili.reports.services import monthly_due
+
+    jobs = {name: path for name, _every, path in schedule.PERIODIC_JOBS}
+    assert jobs["reports.monthly"] == "zhili.reports.tasks.generate_monthly_report"
+    first = (month_data.first + timedelta(days=40)).replace(day=1)  # the 1st after the month
+    with time_machine.travel(at(first, 7, 29), tick=False):
+        assert monthly_due() is None
+    with time_machine.travel(at(first, 7, 31), tick=False):
+        report = monthly_due()
+        assert report is not None
+        assert (report.kind, report.period, report.state, report.scheduled) == (
+            "monthly",
+            month_data.period,
+            "done",
+            True,
+        )
+        assert monthly_due() is None  # the next tick finds it made
+    with time_machine.travel(at(first + timedelta(days=3), 9), tick=False):
+        assert monthly_due() is None
