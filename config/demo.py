@@ -22,6 +22,8 @@ DEMO_LOADERS = [
     "zhili.registers.demo.load",
     # Last: the warning rules read the cases and petitions the loaders above wrote.
     "zhili.warnings.demo.load",
+    # 舆情: the week's online public opinion, some answered.
+    "zhili.opinions.demo.load",
     # 督: a joint inspection with findings at every stage, a circular, the day's 回头看.
     "zhili.inspections.demo.load",
     # This year's plan, its tasks and meetings; the overdue ones open their 督办单.

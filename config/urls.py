@@ -37,6 +37,7 @@ PAGE_APPS = (
     "registers",
     "warnings",
     "inspections",
+    "opinions",
     "plans",
     "reports",
     "web",

@@ -221,6 +221,7 @@ ROUTERS = (
     "zhili.warnings.api.warnings_router",
     "zhili.inspections.api.inspections_router",
     "zhili.inspections.standards_api.standards_router",
+    "zhili.opinions.api.opinions_router",
     "zhili.plans.api.plans_router",
     "zhili.reports.api.reports_router",
 )

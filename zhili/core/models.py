@@ -173,6 +173,7 @@ class Series(models.TextChoices):
     INSPECTION = "inspection", "督查"
     FINDING = "finding", "整改通知书"
     CIRCULAR = "circular", "通报"
+    OPINION = "opinion", "舆情"
     PLAN_TASK = "plan_task", "计划任务"
     MEETING = "meeting", "会议纪要"
 

@@ -76,6 +76,8 @@ class Action(models.TextChoices):
     INSPECTIONS_VIEW = "inspections.view", "查看督查整改与通报"
     INSPECTIONS_MANAGE = "inspections.manage", "组织督查、下发整改与通报"
     INSPECTIONS_VERIFY = "inspections.verify", "整改复查"
+    OPINIONS_VIEW = "opinions.view", "查看网络舆情"
+    OPINIONS_KEEP = "opinions.keep", "登记与回应网络舆情"
     PLANS_VIEW = "plans.view", "查看工作计划与任务、报送进展"
     PLANS_MANAGE = "plans.manage", "编制工作计划、记录会议决定"
 
@@ -138,6 +140,11 @@ _REPORTS_WRITE = {Action.REPORTS_VIEW, Action.REPORTS_GENERATE}
 # analysts and the county leader, who also re-check (复查, never in their own unit); the
 # centers, departments and villages inspected see and answer their findings and circulars.
 # The roles mirror zhili/inspections/workflow.py; a test keeps them in step.
+# Online public opinion (zhili/opinions): kept (registered and answered) by the county center's
+# director, dispatchers and analysts and the township centers, read by the county leader too.
+# The roles mirror zhili/opinions/workflow.py KEEPERS; a test keeps them in step.
+_OPINIONS = {Action.OPINIONS_VIEW}
+_OPINIONS_KEEP = {Action.OPINIONS_VIEW, Action.OPINIONS_KEEP}
 _INSPECTED = {Action.INSPECTIONS_VIEW}
 _INSPECT = {Action.INSPECTIONS_VIEW, Action.INSPECTIONS_MANAGE, Action.INSPECTIONS_VERIFY}
 # Plans (zhili/plans): drawn up and their meetings recorded by the county center's director,
@@ -164,6 +171,7 @@ _TOWNSHIP_CENTER: set[str] = (
     | _REPORTS
     | _INSPECTED
     | _PLANS
+    | _OPINIONS_KEEP
 )
 
 PERMISSIONS: dict[str, set[str]] = {
@@ -180,7 +188,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _WARNINGS
     | _REPORTS_WRITE
     | _INSPECT
-    | _PLANS_WRITE,
+    | _PLANS_WRITE
+    | _OPINIONS,
     Role.CENTER_DIRECTOR: _EVERYONE
     | _CAMERA_GROUPS
     | _COMMAND
@@ -195,7 +204,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _WARNING_RULES
     | _REPORTS_WRITE
     | _INSPECT
-    | _PLANS_WRITE,
+    | _PLANS_WRITE
+    | _OPINIONS_KEEP,
     Role.DISPATCHER: _EVERYONE
     | _CAMERA_GROUPS
     | _COMMAND
@@ -208,7 +218,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _WARNINGS
     | _REPORTS_WRITE
     | _INSPECTED
-    | _PLANS_WRITE,
+    | _PLANS_WRITE
+    | _OPINIONS_KEEP,
     # The secretary heads the township center: its officers' work, and a head's.
     Role.TOWNSHIP_SECRETARY: _TOWNSHIP_CENTER
     | _PETITION_HEAD
@@ -274,7 +285,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _WARNING_RULES
     | _REPORTS_WRITE
     | _INSPECT
-    | _PLANS_WRITE,
+    | _PLANS_WRITE
+    | _OPINIONS_KEEP,
     Role.UNIT_HEAD: set(_EVERYONE) | _PETITION_HEAD | _REPORTS | _INSPECTED,
     Role.ADMIN: set(Action.values) - ROLE_ONLY,
     Role.JUDICIAL_OFFICER: _EVERYONE | {Action.REGISTERS_JUDICIAL},

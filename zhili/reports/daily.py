@@ -26,6 +26,7 @@ from django.utils import timezone
 from zhili.cases.models import WORK_STATES, Case, Channel
 from zhili.cases.workflow import CLOCK_RUNNING
 from zhili.mobile.models import Patrol
+from zhili.opinions.selectors import found_in
 from zhili.orgs.models import Organization
 from zhili.petitions.models import Petition
 from zhili.receptions.models import Reception
@@ -173,6 +174,14 @@ def five(builder: Builder, counts: dict[str, int]) -> Content:
             ),
         ],
         ["访情", "领导接访（批次）", _receptions(builder)],
+        [
+            "舆情",
+            "网络舆情登记（条）",
+            builder.figure(
+                found_in(builder.period.first, builder.period.last).count(),
+                builder.list_url("opinions:list", found_from=first, found_to=last),
+            ),
+        ],
     ]
     return builder.table("（二）按“五情”", ["类别", "口径", "数量"], rows)
 

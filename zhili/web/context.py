@@ -36,6 +36,7 @@ NAVIGATION: list[tuple[str, str, str, str | None]] = [
     ("研判预警", "研判报告", "reports:list", Action.REPORTS_VIEW),
     ("研判预警", "预警处置", "warnings:list", Action.WARNINGS_VIEW),
     ("研判预警", "预警规则", "warnings:rules", Action.WARNING_RULES_MANAGE),
+    ("研判预警", "网络舆情", "opinions:list", Action.OPINIONS_VIEW),
     ("统筹协调", "年度工作计划", "plans:index", Action.PLANS_VIEW),
     ("统筹协调", "月度进展报送", "plans:progress", Action.PLANS_VIEW),
     ("统筹协调", "会议与决定事项", "plans:meetings", Action.PLANS_VIEW),

@@ -33,6 +33,7 @@ LAYERS = [
     "portal",
     "imports",
     "warnings",  # early warnings: rules over cases and petitions, a dossier to sign and answer
+    "opinions",  # 舆情: online public opinion registered by staff, one of the 五情
     "inspections",  # 督: inspections, rectification, circulars, 回头看 over closed cases
     "plans",  # 统: yearly plans, tasks (a dossier), monthly progress, meetings' decisions; 督 through supervision
     "reports",  # analysis reports (研判报告): read the figures of every app below it

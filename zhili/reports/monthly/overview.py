@@ -97,7 +97,7 @@ def by_five(builder: Builder) -> Content:
     counts = month_counts(builder, spans(builder)[0]).by(0)
     table = five(builder, dict(counts))
     table["title"] = "按“五情”"
-    note = "舆情：网络舆情登记尚未建立，本期不列。地情、访情中的巡查、隐患和接访保存生成时的清单。"
+    note = "地情、访情中的巡查、隐患和接访保存生成时的清单。"
     return builder.content(tables=[table], notes=[note])
 
 

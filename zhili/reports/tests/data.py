@@ -15,6 +15,7 @@ from zhili.cases.models import Case
 from zhili.cases.services import case_act
 from zhili.conftest import Tree
 from zhili.mobile.models import Patrol
+from zhili.opinions.services import OpinionInput, opinion_register
 from zhili.registers.models import Hazard, House, Person, PersonRole
 from zhili.warnings.services import warnings_scan
 
@@ -118,4 +119,16 @@ def day_data(staff: Tree, tree: Tree, register: Any, catalog: Tree) -> Tree:
     for migration in ("0002_default_rules", "0003_surge_rule"):
         importlib.import_module(f"zhili.warnings.migrations.{migration}").create(apps, None)
     warnings_scan(now=at(day, 20))
+    for found_at in (at(day, 16), at(day - timedelta(days=1), 16)):  # yesterday's counts
+        opinion_register(
+            actor=staff.dispatcher,
+            data=OpinionInput(
+                title="网传某小区停水三天无人管",
+                summary="本地论坛帖子称小区停水三天，物业不回应。",
+                source="forum",
+                url="https://bbs.example.cn/t/1001",
+                heat="medium",
+                found_at=found_at,
+            ),
+        )
     return Tree(day=day, cases=cases, red=red, yellow=yellow, patrol=patrol, house=house)

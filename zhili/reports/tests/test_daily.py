@@ -85,6 +85,7 @@ def test_the_daily_report_counts_the_day(day_data, staff):
     assert five["网格巡查（次）"] == 1
     assert five["发现房屋安全隐患（处）"] == 1
     assert five["信访事项（件）"] == 0
+    assert five["网络舆情登记（条）"] == 1
     assert table(content, "cards", "当日亮牌") == {"红牌（已超期）": 1, "黄牌（临近时限）": 1}
     assert table(content, "overdue", "超期未办结")["合计"] == 2
     assert table(content, "visits", "走访") == {"逾期未走访": 1, "次日应走访": 1}
