@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "zhili.registers",
     "zhili.warnings",
     "zhili.reports",
+    "zhili.assessment",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,7 @@ PAGE_APPS = (
     "registers",
     "warnings",
     "reports",
+    "assessment",
     "web",
     "screen",
 )

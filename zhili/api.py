@@ -220,6 +220,7 @@ ROUTERS = (
     "zhili.registers.records_api.records_router",
     "zhili.warnings.api.warnings_router",
     "zhili.reports.api.reports_router",
+    "zhili.assessment.api.assessment_router",
 )
 
 

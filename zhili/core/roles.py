@@ -73,6 +73,8 @@ class Action(models.TextChoices):
     WARNING_RULES_MANAGE = "warning_rules.manage", "配置预警规则"
     REPORTS_VIEW = "reports.view", "查看研判报告"
     REPORTS_GENERATE = "reports.generate", "生成与下发研判报告"
+    ASSESSMENT_VIEW = "assessment.view", "查看考核评价"
+    ASSESSMENT_MANAGE = "assessment.manage", "维护考核方案、台账与评定"
 
 
 _EVERYONE = {Action.ORGS_VIEW, Action.GRIDS_VIEW, Action.CASES_VIEW}
@@ -129,6 +131,11 @@ _WARNING_RULES = {Action.WARNINGS_VIEW, Action.WARNING_RULES_MANAGE}
 # units a report was delivered to (zhili.reports.selectors.report_list: sight is by delivery).
 _REPORTS = {Action.REPORTS_VIEW}
 _REPORTS_WRITE = {Action.REPORTS_VIEW, Action.REPORTS_GENERATE}
+# Assessment (zhili/assessment): kept by the county center's director and analysts (scheme,
+# computation, manual scores, vetoes, grades); read by the county's leaders and staff and by
+# each ranked unit for itself (scope: zhili.assessment.selectors).
+_ASSESS = {Action.ASSESSMENT_VIEW}
+_ASSESS_WRITE = {Action.ASSESSMENT_VIEW, Action.ASSESSMENT_MANAGE}
 
 
 # What a township center's staff do: dispatch and handle in the township, supervise, mediate,
@@ -160,7 +167,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _KEY_PETITIONERS
     | _REGISTERS
     | _WARNINGS
-    | _REPORTS_WRITE,
+    | _REPORTS_WRITE
+    | _ASSESS,
     Role.CENTER_DIRECTOR: _EVERYONE
     | _CAMERA_GROUPS
     | _COMMAND
@@ -173,7 +181,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _PETITION_HEAD
     | _REGISTERS
     | _WARNING_RULES
-    | _REPORTS_WRITE,
+    | _REPORTS_WRITE
+    | _ASSESS_WRITE,
     Role.DISPATCHER: _EVERYONE
     | _CAMERA_GROUPS
     | _COMMAND
@@ -184,13 +193,15 @@ PERMISSIONS: dict[str, set[str]] = {
     | _PETITIONS
     | _REGISTERS
     | _WARNINGS
-    | _REPORTS_WRITE,
+    | _REPORTS_WRITE
+    | _ASSESS,
     # The secretary heads the township center: its officers' work, and a head's.
     Role.TOWNSHIP_SECRETARY: _TOWNSHIP_CENTER
     | _PETITION_HEAD
     | {Action.RECEPTIONS_RECEIVE}
-    | _KEY_PETITIONERS,
-    Role.TOWNSHIP_OFFICER: _TOWNSHIP_CENTER,
+    | _KEY_PETITIONERS
+    | _ASSESS,
+    Role.TOWNSHIP_OFFICER: _TOWNSHIP_CENTER | _ASSESS,
     Role.VILLAGE_OFFICER: _EVERYONE
     | _CAMERAS
     | {Action.PERSONAL_DATA_REVEAL}
@@ -220,7 +231,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _SUPERVISE
     | _PETITION_WORK
     | _WARNINGS
-    | _REPORTS,
+    | _REPORTS
+    | _ASSESS,
     Role.MEDIATOR: _EVERYONE
     | {Action.PERSONAL_DATA_REVEAL}
     | _INTAKE
@@ -242,7 +254,12 @@ PERMISSIONS: dict[str, set[str]] = {
     | {Action.PETITIONS_REGISTER, Action.RECEPTIONS_MANAGE}
     | _KEY_PETITIONERS,
     Role.UNIT_HEAD: set(_EVERYONE) | _PETITION_HEAD | _KEY_PETITIONERS | _REPORTS,
-    Role.ANALYST: set(_EVERYONE) | _DISPUTES | _PETITIONS | _WARNING_RULES | _REPORTS_WRITE,
+    Role.ANALYST: set(_EVERYONE)
+    | _DISPUTES
+    | _PETITIONS
+    | _WARNING_RULES
+    | _REPORTS_WRITE
+    | _ASSESS_WRITE,
     Role.UNIT_HEAD: set(_EVERYONE) | _PETITION_HEAD | _REPORTS,
     Role.ADMIN: set(Action.values) - ROLE_ONLY,
     Role.JUDICIAL_OFFICER: _EVERYONE | {Action.REGISTERS_JUDICIAL},

@@ -31,6 +31,7 @@ NAVIGATION: list[tuple[str, str, str, str | None]] = [
     ("研判预警", "研判报告", "reports:list", Action.REPORTS_VIEW),
     ("研判预警", "预警处置", "warnings:list", Action.WARNINGS_VIEW),
     ("研判预警", "预警规则", "warnings:rules", Action.WARNING_RULES_MANAGE),
+    ("考核评价", "考核得分与排名", "assessment:index", Action.ASSESSMENT_VIEW),
     ("矛盾纠纷调解", "纠纷登记", "mediation:register", Action.DISPUTES_MEDIATE),
     ("矛盾纠纷调解", "纠纷台账", "mediation:list", Action.DISPUTES_VIEW),
     ("矛盾纠纷调解", "司法确认", "mediation:confirmations", Action.DISPUTES_VIEW),

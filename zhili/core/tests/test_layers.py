@@ -34,6 +34,7 @@ LAYERS = [
     "imports",
     "warnings",  # early warnings: rules over cases and petitions, a dossier to sign and answer
     "reports",  # analysis reports (研判报告): read the figures of every app below it
+    "assessment",  # 考核评价: the scheme, the ledger, vetoes and grades over the figures below it
     "web",
     "screen",  # the big screen: reads the figures of every app below it
     "project",  # zhili/api.py and the like: the project's own modules, above every app

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from zhili.assessment import views
+
+app_name = "assessment"
+urlpatterns = [
+    path("assessment/", views.index, name="index"),
+    path("assessment/<int:year>/scheme/", views.scheme, name="scheme"),
+    path("assessment/<int:year>/vetoes/", views.vetoes, name="vetoes"),
+    path("assessment/<int:year>/vetoes/<int:pk>/review/", views.veto_review, name="veto_review"),
+    path("assessment/<int:year>/grades/", views.grades_issue, name="grades_issue"),
+    path("assessment/<int:year>/<str:period>/", views.scores, name="scores"),
+    path("assessment/<int:year>/<str:period>/compute/", views.compute, name="compute"),
+    path("assessment/<int:year>/<str:period>/entries/", views.entries, name="entries"),
+    path("assessment/<int:year>/<str:period>/bulletin.docx", views.bulletin, name="bulletin"),
+]
