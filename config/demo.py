@@ -22,6 +22,8 @@ DEMO_LOADERS = [
     "zhili.registers.demo.load",
     # Last: the warning rules read the cases and petitions the loaders above wrote.
     "zhili.warnings.demo.load",
+    # The assessment computes its scores over everything the loaders above wrote.
+    "zhili.assessment.demo.load",
     # The big screen's daily figures over the days the loaders above filled.
     "zhili.screen.demo.load",
 ]

@@ -92,9 +92,15 @@ class UnitScore:
 
 
 def entries_url(period: Period, unit: Organization, item: Item | None = None) -> str:
-    query = {"unit": unit.code, **({"item": item.code} if item else {})}
-    base = reverse("assessment:entries", args=[period.year, period.slug])
-    return f"{base}?{urlencode(query)}"
+    return entries_base(period) + entries_query(unit, item)
+
+
+def entries_base(period: Period) -> str:
+    return reverse("assessment:entries", args=[period.year, period.slug])
+
+
+def entries_query(unit: Organization, item: Item | None = None) -> str:
+    return "?" + urlencode({"unit": unit.code, **({"item": item.code} if item else {})})
 
 
 def _sums(
@@ -118,7 +124,7 @@ def _catalog_points(catalog: Catalog, total: Decimal) -> Decimal:
 
 
 def _unit_score(
-    unit: Organization, group: str, items: list[Item], period: Period, sums: dict
+    unit: Organization, group: str, items: list[Item], base: str, sums: dict
 ) -> UnitScore:
     by_catalog: dict[int, Decimal] = defaultdict(Decimal)
     catalogs: dict[int, Catalog] = {}
@@ -129,7 +135,8 @@ def _unit_score(
         points, n = sums.get((unit.pk, item.pk), (Decimal(0), 0))
         by_catalog[item.catalog_id] += points
         catalogs[item.catalog_id] = item.catalog
-        row.items.append(ItemScore(item, money(points), n, entries_url(period, unit, item)))
+        url = base + entries_query(unit, item)
+        row.items.append(ItemScore(item, money(points), n, url))
     row.score = money(
         sum((_catalog_points(catalogs[c], t) for c, t in by_catalog.items()), Decimal(0))
     )
@@ -175,7 +182,8 @@ def group_scores(
     """Every unit's score, rank and grade in `group` for `period` (the ranks over `units`)."""
     items = list(scheme.items.select_related("catalog").order_by("order", "id"))
     sums = _sums(scheme.year, period, units)
-    rows = [_unit_score(unit, group, items, period, sums) for unit in units]
+    base = entries_base(period)
+    rows = [_unit_score(unit, group, items, base, sums) for unit in units]
     _rank(rows)
     confirmed, pending = vetoes_of(scheme.year, units)
     for row in rows:
