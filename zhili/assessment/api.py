@@ -14,14 +14,14 @@ from zhili.orgs.auth import StaffRequest
 assessment_router = Router(tags=["考核评价"])
 
 
-class ItemPointsOut(Schema):
+class AssessmentItemPointsOut(Schema):
     item: str = Field(..., description="考核项编码")
     name: str
     points: float
     sources_url: str = Field(..., description="该项台账条目（及其来源记录）的页面")
 
 
-class ScoreOut(Schema):
+class AssessmentScoreOut(Schema):
     org: OrgRef
     group: str = Field(..., description="township（乡镇/街道/场区）/ department（县直部门）")
     score: float
@@ -30,21 +30,21 @@ class ScoreOut(Schema):
     grade_label: str
     vetoed: bool
     flagged: bool = Field(..., description="月度排名末位")
-    items: list[ItemPointsOut]
+    items: list[AssessmentItemPointsOut]
 
 
-class ScoresQuery(Schema):
+class AssessmentScoresQuery(Schema):
     group: Group | None = Field(None, description="分组；不填则两组都返回（各自组内排名）")
 
 
-class ComputedOut(Schema):
+class AssessmentComputedOut(Schema):
     period: str
     entries: int
     removed: int
     skipped: list[str]
 
 
-class ItemOut(Schema):
+class AssessmentItemOut(Schema):
     code: str
     name: str
     catalog: str
@@ -56,12 +56,12 @@ class ItemOut(Schema):
     groups: list[str]
 
 
-class SchemeOut(Schema):
+class AssessmentSchemeOut(Schema):
     year: int
     name: str
     excellent_min: float
     pass_min: float
-    items: list[ItemOut]
+    items: list[AssessmentItemOut]
 
 
 def score_out(row: UnitScore, group: str) -> dict[str, object]:
@@ -87,10 +87,10 @@ def score_out(row: UnitScore, group: str) -> dict[str, object]:
 
 
 @assessment_router.get(
-    "/assessment/{year}/{period}/scores", response={200: list[ScoreOut], **ERRORS}
+    "/assessment/{year}/{period}/scores", response={200: list[AssessmentScoreOut], **ERRORS}
 )
 def scores(
-    request: StaffRequest, year: int, period: str, query: Query[ScoresQuery]
+    request: StaffRequest, year: int, period: str, query: Query[AssessmentScoresQuery]
 ) -> list[dict[str, object]]:
     groups = [query.group.value] if query.group else list(Group.values)
     out = []
@@ -103,7 +103,7 @@ def scores(
 
 
 @assessment_router.post(
-    "/assessment/{year}/{period}/compute", response={200: ComputedOut, **ERRORS}
+    "/assessment/{year}/{period}/compute", response={200: AssessmentComputedOut, **ERRORS}
 )
 def compute(request: StaffRequest, year: int, period: str) -> dict[str, object]:
     done = services.scores_compute(actor=request.user, year=year, period=period)
@@ -115,7 +115,7 @@ def compute(request: StaffRequest, year: int, period: str) -> dict[str, object]:
     }
 
 
-@assessment_router.get("/assessment/{year}/scheme", response={200: SchemeOut, **ERRORS})
+@assessment_router.get("/assessment/{year}/scheme", response={200: AssessmentSchemeOut, **ERRORS})
 def scheme(request: StaffRequest, year: int) -> dict[str, object]:
     found = selectors.scheme_get(user=request.user, year=year)
     items = found.items.select_related("catalog").order_by("order", "id")

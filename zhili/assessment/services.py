@@ -203,7 +203,7 @@ def _computed_entry(
         on=min(period.last, ctx.now.date()),
         item=item,
         points=value,
-        reason=(m.text or f"{item.name}：无应考核数据")[:500],
+        reason=f"{m.text or item.name + '：无应考核数据'}，记 {value} 分"[:500],
         source_label=item.source[:100],
         source_url=m.url[:500],
         detail={"value": m.value, "part": m.part, "whole": m.whole, "units": list(m.units)},
