@@ -212,3 +212,47 @@ class Grade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.unit_id} {self.grade}"
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    return f"assessment/evidence/{timezone.now():%Y/%m}/{instance.entry_id}/{filename}"
+
+
+class Evidence(models.Model):
+    """A file behind a manual score (佐证材料): the entry's source links to it."""
+
+    entry = Ref(LedgerEntry, "台账条目", related_name="evidence", on_delete=models.CASCADE)
+    file = models.FileField(upload_to=evidence_path, max_length=300)
+    name = models.CharField("文件名", max_length=200)
+    mime = models.CharField(max_length=100)
+    uploaded_by = Ref(settings.AUTH_USER_MODEL, "上传人", null=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "佐证材料"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def survey_path(instance: "SurveyImport", filename: str) -> str:
+    return f"assessment/surveys/{instance.year}/{filename}"
+
+
+class SurveyImport(models.Model):
+    """An import of the 安全感 survey results (XLSX): the file kept as the entries' source."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    on = models.DateField("调查截止日期")
+    file = models.FileField(upload_to=survey_path, max_length=300)
+    name = models.CharField("文件名", max_length=200)
+    rows = models.JSONField("导入结果", default=list)
+    imported_by = Ref(settings.AUTH_USER_MODEL, "导入人", null=True)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "安全感调查导入"
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.name}"

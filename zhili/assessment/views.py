@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zhili.assessment import selectors, services
 from zhili.assessment import vetoes as veto_services
 from zhili.assessment.documents import bulletin_docx
+from zhili.assessment.manual_views import score_form
 from zhili.assessment.models import Group, Veto, VetoEvent
 from zhili.assessment.periods import Period, parse_period
 from zhili.core.dates import DayField
@@ -125,11 +126,16 @@ def entries(request: StaffRequest, year: int, period: str) -> HttpResponse:
         unit=request.GET.get("unit", ""),
         item=request.GET.get("item", ""),
     )
-    return render(
-        request,
-        "assessment/entries.html",
-        {"period": p, "unit": unit, "entries": list(qs[:500]), "item": request.GET.get("item", "")},
-    )
+    context = {
+        "period": p,
+        "year": year,
+        "unit": unit,
+        "entries": list(qs.prefetch_related("evidence")[:500]),
+        "item": request.GET.get("item", ""),
+        "may_manage": can(request.user, Action.ASSESSMENT_MANAGE),
+        "score_form": score_form(year),
+    }
+    return render(request, "assessment/entries.html", context)
 
 
 @requires(Action.ASSESSMENT_VIEW)

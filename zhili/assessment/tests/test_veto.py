@@ -20,8 +20,8 @@ def t1_row(user, period="year"):
 
 @pytest.fixture
 def excellent(scheme, tree, assessors):
-    """甲镇 at 优秀 by its score: the automatic items (no cases: nothing went wrong) and a full
-    field check."""
+    """甲镇 at 优秀 by its score: the automatic items (no cases: nothing went wrong), a full
+    field check and survey."""
     scores_compute(actor=assessors.director, year=YEAR, period="year")
     ledger_post(
         actor=assessors.director,
@@ -33,6 +33,17 @@ def excellent(scheme, tree, assessors):
         source_label="人工评分",
         source_url="",
         key="field:t1",
+    )
+    ledger_post(
+        actor=assessors.director,
+        unit=tree.t1,
+        on=day(6, 1),
+        item_code="safety_survey",
+        points=Decimal(5),
+        reason="安全感 100%",
+        source_label="安全感调查",
+        source_url="",
+        key="survey:t1",
     )
     row = t1_row(assessors.director)
     assert row.score >= scheme.excellent_min and row.grade == "excellent"
