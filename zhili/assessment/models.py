@@ -256,3 +256,41 @@ class SurveyImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.name}"
+
+
+class AwardKind(models.TextChoices):
+    ROOM = "room", "十佳调解室"
+    MEDIATOR = "mediator", "十佳调解能手"
+
+
+class Nomination(models.Model):
+    """A candidate of the year's 十佳 shortlist, computed from the mediation dossiers by the
+    mediation ranking's formula, and the committee's vote on it (评审委员会表决)."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    kind = models.CharField("奖项", max_length=10, choices=AwardKind.choices)
+    key = models.PositiveIntegerField("调解员或调解室编号")
+    name = models.CharField("名称", max_length=100)
+    unit = models.CharField("所属调委会", max_length=100)
+    rank = models.PositiveSmallIntegerField("推荐名次")
+    score = models.DecimalField("推荐得分", max_digits=6, decimal_places=2)
+    mediated = models.PositiveIntegerField("调结件数")
+    succeeded = models.PositiveIntegerField("调解成功件数")
+    votes_for = models.PositiveSmallIntegerField("赞成票", null=True, blank=True)
+    votes_against = models.PositiveSmallIntegerField("反对票", null=True, blank=True)
+    abstentions = models.PositiveSmallIntegerField("弃权票", null=True, blank=True)
+    selected = models.BooleanField("当选", default=False)
+    voted_by = Ref(settings.AUTH_USER_MODEL, "记录人", null=True)
+    voted_at = models.DateTimeField("表决时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "十佳推荐与表决"
+        ordering = ["year", "kind", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "kind", "key"], name="assessment_nomination_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_kind_display()} {self.name}"

@@ -7,6 +7,8 @@ from zhili.assessment.services import scheme_create_default
 from zhili.cases.tests.conftest import catalog, register, rules, staff  # noqa: F401  (fixtures)
 from zhili.cases.tests.test_figures import month  # noqa: F401  (fixture: November 2026 of cases)
 from zhili.core.roles import Role
+from zhili.mediation.reports.tests.conftest import world  # noqa: F401  (fixture)
+from zhili.mediation.reports.tests.test_rankings import mediations  # noqa: F401  (fixture)
 
 YEAR = 2026
 
