@@ -19,6 +19,11 @@ from zhili.core.types import Actor
 from zhili.mediation.models import MediationRoom, Mediator
 from zhili.mediation.reports.selectors import mediator_ranking, room_ranking
 
+FORMULA = (
+    "推荐名单按调解排行公式（调解成功件数、调解成功率、协议履行率）对全年结案卷宗计算，"
+    "取前 20 名交评审委员会表决；被一票否决单位的调解室和调解员不列入。"
+    "赞成票超过实到票数半数者当选，按赞成票多少取前 10 名。"
+)
 SHORTLIST = 20  # twice the awards: the committee chooses
 AWARDS = 10
 

@@ -1,6 +1,6 @@
 """`zhili demo` for the assessment: this year's scheme from the defaults, the assessors' field
 scores and a few honours and inspection findings (fixed by a seeded generator), one veto
-confirmed and one waiting for review, then the automatic items computed for last month, this
+confirmed and one waiting for review, the 十佳 shortlists, then the automatic items computed for last month, this
 month, this quarter and the year so far, as the county center's director would. Idempotent:
 every entry has its key, and computing again gives the same ledger."""
 
@@ -13,7 +13,8 @@ from typing import TextIO
 from django.db import transaction
 from django.utils import timezone
 
-from zhili.assessment.models import Veto
+from zhili.assessment.awards import shortlist_compute
+from zhili.assessment.models import AwardKind, Nomination, Veto
 from zhili.assessment.services import (
     ledger_post,
     manual_score,
@@ -119,4 +120,10 @@ def load(*, stdout: TextIO) -> None:
             scheme_create_default(actor=director, year=year)
         done = scores_compute(actor=director, year=year, period=period)
         stdout.write(f"  考核评价：{done.period.label} 自动计算 {done.entries} 条台账\n")
+    for kind in AwardKind.values:
+        if not Nomination.objects.filter(year=today.year, kind=kind).exists():
+            shortlist_compute(actor=director, year=today.year, kind=kind)
+    stdout.write(
+        f"  考核评价：十佳推荐名单 {Nomination.objects.filter(year=today.year).count()} 名\n"
+    )
     stdout.write(f"  考核评价：完成（{time.perf_counter() - started:.1f}s）\n")

@@ -61,3 +61,16 @@ def test_the_vote_decides(scheme, world, mediations, assessors):
             abstentions=0,
         )
     assert exc.value.field == "votes_for"
+
+
+def test_the_awards_page(scheme, world, mediations, assessors, client):
+    client.force_login(assessors.director)
+    base = f"/assessment/{YEAR}/awards/"
+    assert client.post(f"{base}shortlist/", {"kind": "room"}).status_code == 302
+    room = Nomination.objects.filter(kind="room").first()
+    vote = {"nomination": room.pk, "votes_for": "5", "votes_against": "1", "abstentions": "0"}
+    client.post(f"{base}vote/", vote)
+    room.refresh_from_db()
+    assert (room.votes_for, room.votes_against) == (5, 1)
+    page = client.get(base).content.decode()
+    assert room.name in page and "十佳调解能手" in page
