@@ -132,6 +132,7 @@ def figures_url(ctx: Context) -> str:
 def _figure_metric(label: str, part: str, whole: str) -> MetricFn:
     def compute(ctx: Context) -> dict[int, Measure]:
         out = {}
+        url = figures_url(ctx)
         for pk, fig in owned_figures(ctx).items():
             p, w = getattr(fig, part), getattr(fig, whole)
             out[pk] = Measure(
@@ -139,7 +140,7 @@ def _figure_metric(label: str, part: str, whole: str) -> MetricFn:
                 part=p,
                 whole=w,
                 text=_rate_text(label, p, w),
-                url=figures_url(ctx),
+                url=url,
                 units=tuple(fig.unit_code.split(",")),
             )
         return out

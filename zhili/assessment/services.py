@@ -256,9 +256,16 @@ FIELDS = [
 
 
 def _store(year: int, period: Period, wanted: dict[str, LedgerEntry]) -> int:
+    """Write `wanted` over the period's computed entries: new ones created, changed ones
+    updated, the others removed; read as plain rows (no model per entry)."""
     existing = LedgerEntry.objects.filter(year=year, period=period.code, automatic=True)
-    known = {e.key: e for e in existing}
-    stale = [e.pk for key, e in known.items() if key not in wanted]
+    known = {
+        key: (pk, values)
+        for key, pk, *values in existing.values_list(
+            "key", "pk", "points", "reason", "source_url", "detail"
+        )
+    }
+    stale = [pk for key, (pk, _v) in known.items() if key not in wanted]
     LedgerEntry.objects.filter(pk__in=stale).delete()
     now = timezone.now()
     changed, new = [], []
@@ -267,13 +274,8 @@ def _store(year: int, period: Period, wanted: dict[str, LedgerEntry]) -> int:
         old = known.get(key)
         if old is None:
             new.append(entry)
-        elif (old.points, old.reason, old.source_url, old.detail) != (
-            entry.points,
-            entry.reason,
-            entry.source_url,
-            entry.detail,
-        ):
-            entry.pk = old.pk
+        elif old[1] != [entry.points, entry.reason, entry.source_url, entry.detail]:
+            entry.pk = old[0]
             changed.append(entry)
     LedgerEntry.objects.bulk_create(new, batch_size=500)
     LedgerEntry.objects.bulk_update(changed, FIELDS, batch_size=500)
