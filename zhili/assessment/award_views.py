@@ -5,8 +5,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from zhili.assessment import awards
-from zhili.assessment.models import AwardKind, Nomination
+from zhili.assessment import awards, staff
+from zhili.assessment.models import AwardKind, Nomination, StaffGrade, StaffLevel
 from zhili.core.errors import DomainError
 from zhili.core.roles import Action
 from zhili.core.scope import can
@@ -26,6 +26,8 @@ def award_list(request: StaffRequest, year: int) -> HttpResponse:
         "lists": lists,
         "may_manage": can(request.user, Action.ASSESSMENT_MANAGE),
         "formula": awards.FORMULA,
+        "staff": StaffGrade.objects.filter(year=year).select_related("user"),
+        "levels": StaffLevel.choices,
     }
     return render(request, "assessment/awards.html", context)
 
@@ -49,6 +51,15 @@ def award_act(request: StaffRequest, year: int, step: str) -> HttpResponse:
                 votes_for=_number(request, "votes_for"),
                 votes_against=_number(request, "votes_against"),
                 abstentions=_number(request, "abstentions"),
+            )
+        elif step == "staff":
+            staff.staff_grades_propose(actor=request.user, year=year)
+        elif step == "staff-decide":
+            staff.staff_grade_decide(
+                actor=request.user,
+                grade_id=_number(request, "grade_id"),
+                grade=request.POST.get("grade", ""),
+                note=request.POST.get("note", ""),
             )
         else:
             awards.awards_decide(actor=request.user, year=year, kind=kind)

@@ -294,3 +294,36 @@ class Nomination(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_kind_display()} {self.name}"
+
+
+class StaffLevel(models.TextChoices):
+    EXCELLENT = "excellent", "优秀"
+    COMPETENT = "competent", "称职"
+    BASIC = "basic", "基本称职"
+    INCOMPETENT = "incompetent", "不称职"
+
+
+class StaffGrade(models.Model):
+    """A mediator's yearly grade (评等定级): proposed from the year's dossiers by the mediation
+    ranking's score, then decided by the assessors (who may change it, with a note)."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    user = Ref(settings.AUTH_USER_MODEL, "人员")
+    unit = models.CharField("所属调委会", max_length=100)
+    score = models.DecimalField("考评得分", max_digits=6, decimal_places=2)
+    mediated = models.PositiveIntegerField("调结件数")
+    proposed = models.CharField("建议等次", max_length=12, choices=StaffLevel.choices)
+    grade = models.CharField("评定等次", max_length=12, choices=StaffLevel.choices, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+    decided_by = Ref(settings.AUTH_USER_MODEL, "评定人", null=True)
+    decided_at = models.DateTimeField("评定时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人员评等定级"
+        ordering = ["year", "-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "user"], name="assessment_staff_grade_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.user_id} {self.grade or self.proposed}"

@@ -4,7 +4,8 @@ decision."""
 import pytest
 
 from zhili.assessment.awards import awards_decide, shortlist_compute, vote_record
-from zhili.assessment.models import Nomination
+from zhili.assessment.models import Nomination, StaffGrade
+from zhili.assessment.staff import proposal, staff_grade_decide, staff_grades_propose
 from zhili.assessment.tests.conftest import YEAR, day
 from zhili.assessment.vetoes import veto_propose, veto_review
 from zhili.core.errors import Conflict, InvalidInput
@@ -74,3 +75,41 @@ def test_the_awards_page(scheme, world, mediations, assessors, client):
     assert (room.votes_for, room.votes_against) == (5, 1)
     page = client.get(base).content.decode()
     assert room.name in page and "十佳调解能手" in page
+
+
+def test_staff_grades_are_proposed_from_the_dossiers_and_decided(
+    scheme, world, mediations, assessors, tree, client
+):
+    veto = veto_propose(
+        actor=assessors.analyst,
+        unit=tree.t2,
+        event_code="serious_crime",
+        on=day(3, 1),
+        reason="命案",
+    )
+    veto_review(actor=assessors.director, veto_id=veto.pk, confirm=True)
+    grades = {
+        g.user.full_name: g for g in staff_grades_propose(actor=assessors.director, year=YEAR)
+    }
+    ranked = {
+        r.name: r.score
+        for r in mediator_ranking(
+            user=assessors.director, start=day(1, 1), end=day(12, 31), min_cases=1
+        )
+    }
+    for name, grade in grades.items():
+        assert float(grade.score) == ranked[name]
+    # 孙磊 leads the county (score 100) but 乙乡 is vetoed: 称职 at best.
+    assert grades["孙磊"].proposed == "competent"
+    assert grades["王芳"].proposed == proposal(ranked["王芳"], barred=False)
+    with pytest.raises(InvalidInput) as exc:
+        staff_grade_decide(
+            actor=assessors.director, grade_id=grades["王芳"].pk, grade="incompetent"
+        )
+    assert exc.value.field == "note"
+    client.force_login(assessors.director)
+    client.post(
+        f"/assessment/{YEAR}/awards/staff-decide/",
+        {"grade_id": grades["赵敏"].pk, "grade": grades["赵敏"].proposed},
+    )
+    assert StaffGrade.objects.get(pk=grades["赵敏"].pk).grade == grades["赵敏"].proposed
