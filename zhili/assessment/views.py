@@ -51,8 +51,10 @@ def period_choices(year: int) -> list[tuple[str, str]]:
 @requires(Action.ASSESSMENT_VIEW)
 @require_GET
 def index(request: StaffRequest) -> HttpResponse:
+    """This month's scores (the navigation's entry: a page, not a redirect)."""
     today = timezone.localdate()
-    return redirect("assessment:scores", year=today.year, period=f"{today.month:02d}")
+    context = _scores_context(request, today.year, f"{today.month:02d}", _group(request))
+    return render(request, "assessment/scores.html", context)
 
 
 @requires(Action.ASSESSMENT_VIEW)
