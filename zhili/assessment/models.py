@@ -18,9 +18,12 @@ vetoes and grades.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from zhili.assessment.formulas import check_params
+from zhili.core.errors import InvalidInput
 from zhili.core.fields import Ref
 from zhili.orgs.models import Organization
 
@@ -111,6 +114,14 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The formula's parameters, as the computation will read them (a field error on
+        `params` otherwise)."""
+        try:
+            check_params(self.formula, self.params)
+        except InvalidInput as exc:
+            raise ValidationError({"params": exc.message}) from exc
 
 
 class LedgerEntry(models.Model):

@@ -105,3 +105,13 @@ def test_bad_parameters_are_field_errors(kind, params):
     with pytest.raises(InvalidInput) as exc:
         formulas.check_params(kind, params)
     assert exc.value.field in ("params", "formula")
+
+
+def test_an_item_with_bad_parameters_does_not_validate():
+    from django.core.exceptions import ValidationError
+
+    from zhili.assessment.models import Item
+
+    with pytest.raises(ValidationError) as exc:
+        Item(formula="rate_band", params={"per_point": 1}).clean()
+    assert "params" in exc.value.message_dict

@@ -76,3 +76,18 @@ def test_compute_from_the_page_and_refusals(client, scheme, assessors, staff):
     login(client, staff.township)
     assert client.post(f"/assessment/{YEAR}/Q4/compute/").status_code == 403
     assert client.get(f"/assessment/{YEAR}/11/?group=township").status_code == 200
+
+
+def test_the_admin_pages_open(client, computed, make_user, tree):
+    admin_user = make_user("root", tree.county, is_superuser=True, is_staff=True)
+    client.force_login(admin_user)
+    for name in ["scheme", "item", "ledgerentry", "veto", "grade", "nomination", "staffgrade"]:
+        assert client.get(f"/admin/assessment/{name}/").status_code == 200, name
+    scheme_id = computed_scheme_id()
+    assert client.get(f"/admin/assessment/scheme/{scheme_id}/change/").status_code == 200
+
+
+def computed_scheme_id() -> int:
+    from zhili.assessment.models import Scheme
+
+    return Scheme.objects.get(year=YEAR).pk
