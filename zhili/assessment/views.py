@@ -17,11 +17,11 @@ from zhili.assessment import selectors, services
 from zhili.assessment import vetoes as veto_services
 from zhili.assessment.documents import bulletin_docx
 from zhili.assessment.manual_views import score_form
-from zhili.assessment.models import Group, Veto, VetoEvent
+from zhili.assessment.models import Group, Scheme, Veto, VetoEvent
 from zhili.assessment.periods import Period, parse_period
 from zhili.core.dates import DayField
 from zhili.core.errors import DomainError, InvalidInput, NotFound
-from zhili.core.pages import attachment, or_404
+from zhili.core.pages import attachment, forbidden, or_404
 from zhili.core.roles import Action
 from zhili.core.scope import can
 from zhili.orgs.auth import StaffRequest
@@ -104,7 +104,7 @@ def compute(request: StaffRequest, year: int, period: str) -> HttpResponse:
     p = _period(year, period)
     group = request.POST.get("group", Group.TOWNSHIP)
     try:
-        if not services.Scheme.objects.filter(year=year).exists():
+        if not Scheme.objects.filter(year=year).exists():
             services.scheme_create_default(actor=request.user, year=year)
         done = services.scores_compute(actor=request.user, year=year, period=p.slug)
     except DomainError as exc:
@@ -180,7 +180,7 @@ def vetoes(request: StaffRequest, year: int) -> HttpResponse:
     form = VetoForm(year, request.POST or None)
     if request.method == "POST":
         if not can(request.user, Action.ASSESSMENT_MANAGE):
-            raise Http404
+            return forbidden(request)
         if form.is_valid():
             try:
                 veto_services.veto_propose(

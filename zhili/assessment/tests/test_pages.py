@@ -91,3 +91,12 @@ def computed_scheme_id() -> int:
     from zhili.assessment.models import Scheme
 
     return Scheme.objects.get(year=YEAR).pk
+
+
+def test_only_the_assessors_propose_a_veto(client, computed, staff, assessors, tree):
+    client.force_login(staff.leader)
+    form = {"unit": tree.t1.code, "event": "serious_crime", "on": "2026-11-02", "reason": "命案"}
+    assert client.post(f"/assessment/{YEAR}/vetoes/", form).status_code == 403
+    client.force_login(assessors.analyst)
+    assert client.post(f"/assessment/{YEAR}/vetoes/", form).status_code == 302
+    assert "命案" in client.get(f"/assessment/{YEAR}/vetoes/").content.decode()
