@@ -39,6 +39,7 @@ MODULES = {
     "bench.registers": True,
     "bench.reports": True,
     "bench.surges": True,  # early warning's rule (e): the daily scan at 1M cases
+    "bench.assessment": True,  # the scores of 23 townships and 60 departments at 1M cases
 }
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 POSTGRES_URL = os.environ.get(

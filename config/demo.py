@@ -28,6 +28,8 @@ DEMO_LOADERS = [
     "zhili.inspections.demo.load",
     # This year's plan, its tasks and meetings; the overdue ones open their 督办单.
     "zhili.plans.demo.load",
+    # The assessment computes its scores over everything the loaders above wrote.
+    "zhili.assessment.demo.load",
     # The big screen's daily figures over the days the loaders above filled.
     "zhili.screen.demo.load",
 ]

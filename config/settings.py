@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "zhili.opinions",
     "zhili.plans",
     "zhili.reports",
+    "zhili.assessment",
 ]
 
 MIDDLEWARE = [

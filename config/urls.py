@@ -40,6 +40,7 @@ PAGE_APPS = (
     "opinions",
     "plans",
     "reports",
+    "assessment",
     "web",
     "screen",
 )

@@ -224,6 +224,7 @@ ROUTERS = (
     "zhili.opinions.api.opinions_router",
     "zhili.plans.api.plans_router",
     "zhili.reports.api.reports_router",
+    "zhili.assessment.api.assessment_router",
 )
 
 

@@ -80,6 +80,8 @@ class Action(models.TextChoices):
     OPINIONS_KEEP = "opinions.keep", "登记与回应网络舆情"
     PLANS_VIEW = "plans.view", "查看工作计划与任务、报送进展"
     PLANS_MANAGE = "plans.manage", "编制工作计划、记录会议决定"
+    ASSESSMENT_VIEW = "assessment.view", "查看考核评价"
+    ASSESSMENT_MANAGE = "assessment.manage", "维护考核方案、台账与评定"
 
 
 _EVERYONE = {Action.ORGS_VIEW, Action.GRIDS_VIEW, Action.CASES_VIEW}
@@ -136,15 +138,15 @@ _WARNING_RULES = {Action.WARNINGS_VIEW, Action.WARNING_RULES_MANAGE}
 # units a report was delivered to (zhili.reports.selectors.report_list: sight is by delivery).
 _REPORTS = {Action.REPORTS_VIEW}
 _REPORTS_WRITE = {Action.REPORTS_VIEW, Action.REPORTS_GENERATE}
-# Inspections and rectification (zhili/inspections): run by the county center's director and
-# analysts and the county leader, who also re-check (复查, never in their own unit); the
-# centers, departments and villages inspected see and answer their findings and circulars.
-# The roles mirror zhili/inspections/workflow.py; a test keeps them in step.
 # Online public opinion (zhili/opinions): kept (registered and answered) by the county center's
 # director, dispatchers and analysts and the township centers, read by the county leader too.
 # The roles mirror zhili/opinions/workflow.py KEEPERS; a test keeps them in step.
 _OPINIONS = {Action.OPINIONS_VIEW}
 _OPINIONS_KEEP = {Action.OPINIONS_VIEW, Action.OPINIONS_KEEP}
+# Inspections and rectification (zhili/inspections): run by the county center's director and
+# analysts and the county leader, who also re-check (复查, never in their own unit); the
+# centers, departments and villages inspected see and answer their findings and circulars.
+# The roles mirror zhili/inspections/workflow.py; a test keeps them in step.
 _INSPECTED = {Action.INSPECTIONS_VIEW}
 _INSPECT = {Action.INSPECTIONS_VIEW, Action.INSPECTIONS_MANAGE, Action.INSPECTIONS_VERIFY}
 # Plans (zhili/plans): drawn up and their meetings recorded by the county center's director,
@@ -152,6 +154,11 @@ _INSPECT = {Action.INSPECTIONS_VIEW, Action.INSPECTIONS_MANAGE, Action.INSPECTIO
 # the units on a task (the centers and the departments). Mirrors zhili/plans/workflow.py.
 _PLANS = {Action.PLANS_VIEW}
 _PLANS_WRITE = {Action.PLANS_VIEW, Action.PLANS_MANAGE}
+# Assessment (zhili/assessment): kept by the county center's director and analysts (scheme,
+# computation, manual scores, vetoes, grades); read by the county's leaders and staff and by
+# each ranked unit for itself (scope: zhili.assessment.selectors).
+_ASSESS = {Action.ASSESSMENT_VIEW}
+_ASSESS_WRITE = {Action.ASSESSMENT_VIEW, Action.ASSESSMENT_MANAGE}
 
 
 # What a township center's staff do: dispatch and handle in the township, supervise, mediate,
@@ -189,7 +196,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _REPORTS_WRITE
     | _INSPECT
     | _PLANS_WRITE
-    | _OPINIONS,
+    | _OPINIONS
+    | _ASSESS,
     Role.CENTER_DIRECTOR: _EVERYONE
     | _CAMERA_GROUPS
     | _COMMAND
@@ -205,7 +213,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _REPORTS_WRITE
     | _INSPECT
     | _PLANS_WRITE
-    | _OPINIONS_KEEP,
+    | _OPINIONS_KEEP
+    | _ASSESS_WRITE,
     Role.DISPATCHER: _EVERYONE
     | _CAMERA_GROUPS
     | _COMMAND
@@ -219,13 +228,15 @@ PERMISSIONS: dict[str, set[str]] = {
     | _REPORTS_WRITE
     | _INSPECTED
     | _PLANS_WRITE
-    | _OPINIONS_KEEP,
+    | _OPINIONS_KEEP
+    | _ASSESS,
     # The secretary heads the township center: its officers' work, and a head's.
     Role.TOWNSHIP_SECRETARY: _TOWNSHIP_CENTER
     | _PETITION_HEAD
     | {Action.RECEPTIONS_RECEIVE}
-    | _KEY_PETITIONERS,
-    Role.TOWNSHIP_OFFICER: _TOWNSHIP_CENTER,
+    | _KEY_PETITIONERS
+    | _ASSESS,
+    Role.TOWNSHIP_OFFICER: _TOWNSHIP_CENTER | _ASSESS,
     Role.VILLAGE_OFFICER: _EVERYONE
     | _CAMERAS
     | {Action.PERSONAL_DATA_REVEAL}
@@ -258,7 +269,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _WARNINGS
     | _REPORTS
     | _INSPECTED
-    | _PLANS,
+    | _PLANS
+    | _ASSESS,
     Role.MEDIATOR: _EVERYONE
     | {Action.PERSONAL_DATA_REVEAL}
     | _INTAKE
@@ -286,7 +298,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _REPORTS_WRITE
     | _INSPECT
     | _PLANS_WRITE
-    | _OPINIONS_KEEP,
+    | _OPINIONS_KEEP
+    | _ASSESS_WRITE,
     Role.UNIT_HEAD: set(_EVERYONE) | _PETITION_HEAD | _REPORTS | _INSPECTED,
     Role.ADMIN: set(Action.values) - ROLE_ONLY,
     Role.JUDICIAL_OFFICER: _EVERYONE | {Action.REGISTERS_JUDICIAL},

@@ -40,6 +40,7 @@ NAVIGATION: list[tuple[str, str, str, str | None]] = [
     ("统筹协调", "年度工作计划", "plans:index", Action.PLANS_VIEW),
     ("统筹协调", "月度进展报送", "plans:progress", Action.PLANS_VIEW),
     ("统筹协调", "会议与决定事项", "plans:meetings", Action.PLANS_VIEW),
+    ("考核评价", "考核得分与排名", "assessment:index", Action.ASSESSMENT_VIEW),
     ("矛盾纠纷调解", "纠纷登记", "mediation:register", Action.DISPUTES_MEDIATE),
     ("矛盾纠纷调解", "纠纷台账", "mediation:list", Action.DISPUTES_VIEW),
     ("矛盾纠纷调解", "司法确认", "mediation:confirmations", Action.DISPUTES_VIEW),

@@ -41,6 +41,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from zhili.api import api
+from zhili.assessment.services import scheme_create_default
 from zhili.cases.models import Case
 from zhili.cases.services import case_act
 from zhili.cases.tests.conftest import catalog, register, rules, staff  # noqa: F401
@@ -152,12 +153,18 @@ def world(
     disputes = _disputes(request.getfixturevalue("med")) if "/disputes" in operation else []
     petitions = _petitions(staff) if "/petitions" in operation else []
     cameras = _cameras(tree) if "/cameras" in operation else []
+    years = (
+        [str(scheme_create_default(actor=None, year=2026).year)]
+        if "/assessment" in operation
+        else []
+    )
     records = {
         "/cases/{case_no}": ("case_no", [fresh.case_no, dispatched.case_no]),
         "/supervision-orders/{number}": ("number", [order.number]),
         "/disputes/{number}": ("number", disputes),
         "/petitions/{number}": ("number", petitions),
         "/cameras/{code}": ("code", cameras),
+        "/assessment/{year}": ("year", years),
     }
     identifiers = [
         fresh.case_no,

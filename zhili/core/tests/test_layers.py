@@ -36,6 +36,7 @@ LAYERS = [
     "opinions",  # 舆情: online public opinion registered by staff, one of the 五情
     "inspections",  # 督: inspections, rectification, circulars, 回头看 over closed cases
     "plans",  # 统: yearly plans, tasks (a dossier), monthly progress, meetings' decisions; 督 through supervision
+    "assessment",  # 考核评价: the scheme, the ledger (findings' deductions too), vetoes, grades
     "reports",  # analysis reports (研判报告): read the figures of every app below it
     "web",
     "screen",  # the big screen: reads the figures of every app below it

@@ -1,0 +1,281 @@
+"""The measures the platform gives the automatic items (自动计算的考核指标), per ranked unit.
+
+Nothing here defines a figure anew: the case figures are `zhili.cases.figures.unit_figures`
+(its rows summed over the units a ranked unit owns, then read through `UnitFigures`' own
+rates), the dispute figures those of the monthly mediation report (`period_facts` counted by
+its `Line`), the visits the cycle of `zhili.registers.visits.due_at`. Each measure keeps the
+parts it was counted from and the records' address, and the ledger entry keeps both.
+
+A metric is an entry of `METRICS` (a `zhili.core.registry.Registry`): its label, whether it
+gives a rate (0..1) or a count, and the function. A higher app adds its own from its
+`AppConfig.ready()`; `rectification_on_time` is such a hook: the inspections app (督查整改)
+registers its provider in `RECTIFICATION`, and until it does, the metric gives no rows and
+the items that use it are left out of the computation (not scored either way).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from zhili.assessment.periods import Period
+from zhili.assessment.units import Owners
+from zhili.cases.figures import UnitFigures, unit_figures
+from zhili.core.registry import Registry
+from zhili.core.types import Actor
+from zhili.mediation.reports.stats import period_facts
+from zhili.mediation.reports.table import Line
+from zhili.orgs.models import Organization
+from zhili.registers.models import PersonRole, Visit
+from zhili.supervision.models import SupervisionOrder
+
+RATE = "rate"
+COUNT = "count"
+
+
+@dataclass(frozen=True)
+class Measure:
+    value: float | int | None  # a rate 0..1 (None: nothing to judge) or a count
+    part: int = 0
+    whole: int = 0
+    text: str = ""  # how it was counted, for the ledger's reason
+    url: str = ""  # the records it was counted from
+    units: tuple[str, ...] = ()  # the organizations counted
+
+
+@dataclass
+class Context:
+    """What a computation gives every metric: who asks (the figures are read in their
+    scope), the period, the ranked units, and what one metric read for another."""
+
+    actor: Actor
+    period: Period
+    owners: Owners
+    now: datetime = field(default_factory=timezone.now)
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def until(self) -> datetime:
+        """The period's end, or now when the period runs on (a current month)."""
+        return min(self.period.end, self.now)
+
+
+MetricFn = Callable[[Context], dict[int, Measure]]
+
+
+@dataclass(frozen=True)
+class Metric:
+    label: str
+    kind: str  # RATE or COUNT
+    compute: MetricFn
+    pending: Callable[[], bool] = lambda: False
+
+
+METRICS: Registry[Metric] = Registry("assessment metric")
+# The inspections app's provider of `rectification_on_time`, once it exists.
+RECTIFICATION: Registry[MetricFn] = Registry("rectification provider")
+
+
+def _rate_text(label: str, part: int, whole: int) -> str:
+    if not whole:
+        return f"{label}：无应考核件"
+    return f"{label} {part}/{whole} = {part * 100 / whole:.2f}%"
+
+
+# --- the case figures ------------------------------------------------------------------------
+
+_COUNTED = [f.name for f in fields(UnitFigures) if f.type in (int, "int")]
+
+
+def owned_figures(ctx: Context) -> dict[int, UnitFigures]:
+    """Ranked unit id -> the unit figures of every unit it owns, summed (read once)."""
+    if "figures" in ctx.cache:
+        return ctx.cache["figures"]  # type: ignore[no-any-return]
+    rows = unit_figures(user=ctx.actor, start=ctx.period.first, end=ctx.period.last)
+    paths = dict(
+        Organization.objects.filter(code__in=[r.unit_code for r in rows]).values_list(
+            "code", "path"
+        )
+    )
+    sums: dict[int, dict[str, int]] = {}
+    codes: dict[int, list[str]] = {}
+    for row in rows:
+        owner = ctx.owners.owner(paths.get(row.unit_code, ""))
+        if owner is None:
+            continue
+        total = sums.setdefault(owner.pk, dict.fromkeys(_COUNTED, 0))
+        for name in _COUNTED:
+            total[name] += getattr(row, name)
+        codes.setdefault(owner.pk, []).append(row.unit_code)
+    figures = {
+        pk: UnitFigures(unit_code=",".join(codes[pk]), unit_name="", **counts)
+        for pk, counts in sums.items()
+    }
+    ctx.cache["figures"] = figures
+    return figures
+
+
+def figures_url(ctx: Context) -> str:
+    query = urlencode(
+        {"start": f"{ctx.period.first:%Y-%m-%d}", "end": f"{ctx.period.last:%Y-%m-%d}"}
+    )
+    return f"{reverse('cases:figures')}?{query}"
+
+
+def _figure_metric(label: str, part: str, whole: str) -> MetricFn:
+    def compute(ctx: Context) -> dict[int, Measure]:
+        out = {}
+        url = figures_url(ctx)
+        for pk, fig in owned_figures(ctx).items():
+            p, w = getattr(fig, part), getattr(fig, whole)
+            out[pk] = Measure(
+                value=UnitFigures._rate(p, w),
+                part=p,
+                whole=w,
+                text=_rate_text(label, p, w),
+                url=url,
+                units=tuple(fig.unit_code.split(",")),
+            )
+        return out
+
+    return compute
+
+
+for _code, _label, _part, _whole in [
+    ("ack_rate", "及时签收率", "acknowledged_on_time", "acknowledge_judged"),
+    ("close_rate", "按时办结率", "closed_on_time", "close_judged"),
+    ("satisfaction", "满意率", "satisfied", "rated"),
+    ("return_rate", "退单（重复派单）率", "returned", "received"),
+    ("sent_back_rate", "审核退回率", "sent_back", "received"),
+    ("assist_rate", "协办按时率", "assisted_on_time", "assisted"),
+]:
+    METRICS.register(_code, Metric(_label, RATE, _figure_metric(_label, _part, _whole)))
+
+
+# --- disputes: the mediation report's success rate --------------------------------------------
+
+
+def dispute_rate(ctx: Context) -> dict[int, Measure]:
+    """调解成功率 of each township's disputes (its own and its villages' committees), counted
+    as the monthly mediation report counts them."""
+    out = {}
+    for unit in ctx.owners.by_path.values():
+        if unit.kind != "center":
+            continue
+        line = Line(code=unit.code, label=unit.name)
+        for fact in period_facts(ctx.actor, unit, ctx.period.start, ctx.period.end):
+            line.add(fact)
+        query = urlencode(
+            {"unit": unit.code, "year": ctx.period.year, "month": ctx.period.last.month}
+        )
+        out[unit.pk] = Measure(
+            value=UnitFigures._rate(line.succeeded, line.mediated),
+            part=line.succeeded,
+            whole=line.mediated,
+            text=_rate_text("调解成功率", line.succeeded, line.mediated),
+            url=f"{reverse('mediation:monthly')}?{query}",
+            units=(unit.code,),
+        )
+    return out
+
+
+METRICS.register("dispute_rate", Metric("矛盾纠纷调解成功率", RATE, dispute_rate))
+
+
+# --- key people's visits ----------------------------------------------------------------------
+
+
+def _missed(until: datetime) -> Q:
+    """A role whose visit cycle (by care level) from its anchor ended before `until`."""
+    q = Q(pk__in=[])
+    for level, days in settings.ZHILI_VISIT_DAYS.items():
+        q |= Q(care_level=level, anchor__lt=until - timedelta(days=days))
+    return q
+
+
+def visits_on_time(ctx: Context) -> dict[int, Measure]:
+    """重点人员走访及时率: of the key people's roles open at the period's end (or now), the
+    share not overdue for a visit (the last visit before then, or the role's start, plus
+    the care level's cycle: `zhili.registers.visits.due_at`)."""
+    until = ctx.until
+    last = Visit.objects.filter(role=OuterRef("pk"), visited_at__lt=until).order_by("-visited_at")
+    roles = (
+        PersonRole.objects.filter(person__archived=False, started_at__lt=until)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=until))
+        .annotate(anchor=Coalesce(Subquery(last.values("visited_at")[:1]), "started_at"))
+        .values("person__grid__village__path")
+        .annotate(n=Count("id"), missed=Count("id", filter=_missed(until)))
+    )
+    counts: dict[int, list[int]] = {}
+    for row in roles:
+        owner = ctx.owners.owner(row["person__grid__village__path"] or "")
+        if owner is not None:
+            total = counts.setdefault(owner.pk, [0, 0])
+            total[0] += row["n"] - row["missed"]
+            total[1] += row["n"]
+    url = reverse("registers:people")
+    return {
+        pk: Measure(UnitFigures._rate(p, w), p, w, _rate_text("按期走访", p, w), url)
+        for pk, (p, w) in counts.items()
+    }
+
+
+METRICS.register("visits_on_time", Metric("重点人员按期走访率", RATE, visits_on_time))
+
+
+# --- supervision orders -----------------------------------------------------------------------
+
+
+def supervision_orders(ctx: Context) -> dict[int, Measure]:
+    """督办单: the orders issued in the period to a unit the ranked unit owns."""
+    rows = (
+        SupervisionOrder.objects.filter(
+            issued_at__gte=ctx.period.start, issued_at__lt=ctx.period.end
+        )
+        .values("unit_path")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[int, int] = {}
+    for row in rows:
+        owner = ctx.owners.owner(row["unit_path"])
+        if owner is not None:
+            counts[owner.pk] = counts.get(owner.pk, 0) + row["n"]
+    base = reverse("supervision:list")
+    return {
+        pk: Measure(n, n, 0, f"被督办 {n} 件", f"{base}?{urlencode({'unit': _code_of(ctx, pk)})}")
+        for pk, n in counts.items()
+    }
+
+
+def _code_of(ctx: Context, pk: int) -> str:
+    return next(u.code for u in ctx.owners.by_path.values() if u.pk == pk)
+
+
+METRICS.register("supervision_orders", Metric("被督办件数", COUNT, supervision_orders))
+
+
+# --- rectification: the hook the inspections app fills ----------------------------------------
+
+
+def rectification_on_time(ctx: Context) -> dict[int, Measure]:
+    """整改按期完成率, from the inspections app's provider; no rows until it registers one."""
+    provider = RECTIFICATION.get("rectification_on_time")
+    return provider(ctx) if provider is not None else {}
+
+
+METRICS.register(
+    "rectification_on_time",
+    Metric(
+        "整改按期完成率",
+        RATE,
+        rectification_on_time,
+        pending=lambda: "rectification_on_time" not in RECTIFICATION,
+    ),
+)
