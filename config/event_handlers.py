@@ -37,4 +37,6 @@ EVENT_HANDLERS: dict[str, list[str]] = {
     # A leader's reception of a petition, and a leader's 包案, on the petition's timeline.
     "receptions.reception_recorded": ["zhili.receptions.handlers.note_reception"],
     "receptions.ownership_changed": ["zhili.receptions.handlers.note_ownership"],
+    # A finding's points (at issue, doubled at each failed re-check) onto the assessment ledger.
+    "inspections.finding_penalized": ["zhili.assessment.handlers.post_finding_deduction"],
 }

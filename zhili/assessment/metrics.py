@@ -7,10 +7,8 @@ its `Line`), the visits the cycle of `zhili.registers.visits.due_at`. Each measu
 parts it was counted from and the records' address, and the ledger entry keeps both.
 
 A metric is an entry of `METRICS` (a `zhili.core.registry.Registry`): its label, whether it
-gives a rate (0..1) or a count, and the function. A higher app adds its own from its
-`AppConfig.ready()`; `rectification_on_time` is such a hook: the inspections app (督查整改)
-registers its provider in `RECTIFICATION`, and until it does, the metric gives no rows and
-the items that use it are left out of the computation (not scored either way).
+gives a rate (0..1) or a count, and the function. The rectification figures are the
+inspections app's (`rectification_figures`), read here like the others.
 """
 
 from collections.abc import Callable
@@ -30,6 +28,7 @@ from zhili.assessment.units import Owners
 from zhili.cases.figures import UnitFigures, unit_figures
 from zhili.core.registry import Registry
 from zhili.core.types import Actor
+from zhili.inspections.selectors import rectification_figures
 from zhili.mediation.reports.stats import period_facts
 from zhili.mediation.reports.table import Line
 from zhili.orgs.models import Organization
@@ -79,8 +78,6 @@ class Metric:
 
 
 METRICS: Registry[Metric] = Registry("assessment metric")
-# The inspections app's provider of `rectification_on_time`, once it exists.
-RECTIFICATION: Registry[MetricFn] = Registry("rectification provider")
 
 
 def _rate_text(label: str, part: int, whole: int) -> str:
@@ -261,21 +258,36 @@ def _code_of(ctx: Context, pk: int) -> str:
 METRICS.register("supervision_orders", Metric("被督办件数", COUNT, supervision_orders))
 
 
-# --- rectification: the hook the inspections app fills ----------------------------------------
+# --- rectification: the findings of 督 -------------------------------------------------------
 
 
 def rectification_on_time(ctx: Context) -> dict[int, Measure]:
-    """整改按期完成率, from the inspections app's provider; no rows until it registers one."""
-    provider = RECTIFICATION.get("rectification_on_time")
-    return provider(ctx) if provider is not None else {}
+    """整改按期完成率: of the findings whose deadline fell in the period (up to now), those
+    reported by it and passed at the first re-check (`inspections.selectors.
+    rectification_figures`), summed over the units a ranked unit owns."""
+    last = min(ctx.period.last, timezone.localdate(ctx.now))
+    if last < ctx.period.first:
+        return {}
+    rows = rectification_figures(start=ctx.period.first, end=last)
+    paths = dict(Organization.objects.filter(code__in=list(rows)).values_list("code", "path"))
+    counts: dict[int, list[int]] = {}
+    for code, row in rows.items():
+        owner = ctx.owners.owner(paths.get(code, ""))
+        if owner is not None:
+            total = counts.setdefault(owner.pk, [0, 0])
+            total[0] += row["on_time"]
+            total[1] += row["due"]
+    base = reverse("inspections:findings")
+    return {
+        pk: Measure(
+            UnitFigures._rate(p, w),
+            p,
+            w,
+            _rate_text("按期整改", p, w),
+            f"{base}?{urlencode({'state': 'all', 'unit': _code_of(ctx, pk)})}",
+        )
+        for pk, (p, w) in counts.items()
+    }
 
 
-METRICS.register(
-    "rectification_on_time",
-    Metric(
-        "整改按期完成率",
-        RATE,
-        rectification_on_time,
-        pending=lambda: "rectification_on_time" not in RECTIFICATION,
-    ),
-)
+METRICS.register("rectification_on_time", Metric("整改按期完成率", RATE, rectification_on_time))

@@ -8,7 +8,6 @@ import pytest
 import time_machine
 
 from zhili.assessment import formulas
-from zhili.assessment.metrics import RECTIFICATION, Measure
 from zhili.assessment.models import LedgerEntry
 from zhili.assessment.selectors import scores
 from zhili.assessment.services import scores_compute
@@ -65,22 +64,30 @@ def test_every_ranked_unit_gets_each_item_of_its_group(computed, tree, rules):
     assert townships.isdisjoint({e.unit.code for e in assist})
 
 
-def test_rectification_waits_for_the_inspections_app(computed):
-    assert computed.skipped == ["rectification_on_time"]
-    assert not LedgerEntry.objects.filter(item__code="rectification_on_time").exists()
+def test_rectification_is_the_findings_due_in_the_period(month, scheme, assessors, tree, make_user):
+    """甲镇 had two findings due in November: one reported by its deadline and passed, one
+    reported late; 50 % on time is below the band's floor of 90: no points."""
+    from zhili.inspections.models import Finding
+    from zhili.inspections.services import FindingInput, end_of, finding_issue
 
-
-def test_a_registered_rectification_provider_is_used(month, scheme, assessors, tree, monkeypatch):
-    monkeypatch.setitem(
-        RECTIFICATION._entries,
-        "rectification_on_time",
-        lambda ctx: {tree.t1.pk: Measure(0.95, 19, 20)},
-    )
+    director = assessors.director
+    for n, reported in enumerate((date(2026, 11, 9), date(2026, 11, 20))):
+        data = FindingInput(
+            unit=tree.t1.code,
+            problem=f"问题{n}",
+            requirement="整改",
+            due_on=date(2026, 11, 10),
+            unit_leader="书记",
+        )
+        with time_machine.travel(at(2026, 11, 1, 9, 0), tick=False):
+            finding = finding_issue(actor=director, inspection=None, data=data, center=tree.county)
+        Finding.objects.filter(pk=finding.pk).update(reported_at=end_of(reported))
     with time_machine.travel(LATER, tick=False):
-        done = scores_compute(actor=assessors.director, year=YEAR, period="11")
+        done = scores_compute(actor=director, year=YEAR, period="11")
     assert done.skipped == []
     entry = LedgerEntry.objects.get(key=f"auto:{YEAR}:M11:rectification_on_time:{tree.t1.code}")
-    assert entry.points == Decimal("5.00")  # (95 - 90) x 1
+    assert (entry.detail["part"], entry.detail["whole"], entry.points) == (1, 2, Decimal("0.00"))
+    assert entry.source_url.startswith("/inspections/findings/?state=all&unit=")
 
 
 def test_computing_again_gives_the_same_ledger(computed, assessors):
