@@ -188,10 +188,11 @@ def _scheduled(period: Period, now: datetime) -> Report | None:
     if Report.objects.filter(kind=period.kind, period=period.text, scheduled=True).exists():
         return None
     try:
-        report = _new_version(period, scheduled=True)
+        with transaction.atomic():  # the worker calls this outside any transaction
+            report = _new_version(period, scheduled=True)
+            audit(None, "reports.report.schedule", report, kind=report.kind, period=period.text)
     except IntegrityError:
         return None  # another scheduler's tick made it
-    audit(None, "reports.report.schedule", report, kind=report.kind, period=period.text)
     return report_generate(report.pk, now=now)
 
 

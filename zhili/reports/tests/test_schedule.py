@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from config import schedule
 from zhili.reports.models import Report
@@ -58,3 +59,18 @@ def test_the_monthly_report_is_made_on_the_first_for_the_month_before(month_data
         assert monthly_due() is None  # the next tick finds it made
     with time_machine.travel(at(first + timedelta(days=3), 9), tick=False):
         assert monthly_due() is None
+
+
+def test_the_worker_makes_it_outside_any_transaction(transactional_db, tree):
+    """The worker runs the job with no transaction around it (the tests above run inside
+    one): making the version and its audit row must open their own."""
+    from django.db import connection
+
+    from zhili.reports.tasks import generate_daily_report
+
+    assert not connection.in_atomic_block
+    today = timezone.localdate()
+    with time_machine.travel(at(today, 8, 0), tick=False):
+        made = generate_daily_report.call()
+    report = Report.objects.get(kind="daily", scheduled=True)
+    assert report.state == "done" and made
