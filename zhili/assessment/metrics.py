@@ -32,6 +32,7 @@ from zhili.inspections.selectors import rectification_figures
 from zhili.mediation.reports.stats import period_facts
 from zhili.mediation.reports.table import Line
 from zhili.orgs.models import Organization
+from zhili.plans.selectors import report_counts
 from zhili.registers.models import PersonRole, Visit
 from zhili.supervision.models import SupervisionOrder
 
@@ -291,3 +292,27 @@ def rectification_on_time(ctx: Context) -> dict[int, Measure]:
 
 
 METRICS.register("rectification_on_time", Metric("整改按期完成率", RATE, rectification_on_time))
+
+
+# --- plans: the monthly progress reports --------------------------------------------------------
+
+
+def report_on_time(ctx: Context) -> dict[int, Measure]:
+    """月度进展按时报送率: of the plan tasks' monthly reports due in the period's months (in,
+    or past their deadline), those in by the 5th (`plans.selectors.report_counts`)."""
+    counts: dict[int, list[int]] = {}
+    # Judged as of now: a month's reports fall due on the 5th after it, past the period's end.
+    for row in report_counts(first=ctx.period.first, last=ctx.period.last, now=ctx.now):
+        owner = ctx.owners.owner(row.unit.path)
+        if owner is not None:
+            total = counts.setdefault(owner.pk, [0, 0])
+            total[0] += row.on_time
+            total[1] += row.due
+    url = reverse("plans:progress")
+    return {
+        pk: Measure(UnitFigures._rate(p, w), p, w, _rate_text("按时报送", p, w), url)
+        for pk, (p, w) in counts.items()
+    }
+
+
+METRICS.register("report_on_time", Metric("月度进展按时报送率", RATE, report_on_time))

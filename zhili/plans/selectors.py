@@ -178,7 +178,7 @@ def decisions_since(*, since: date, until: date) -> list[Task]:
 @dataclass
 class UnitReportCounts:
     """A unit's monthly reports over a period: `due` (owed and past their deadline, or in
-    already), of them `on_time` and `late` (in after the deadline), `missing` (past the
+    already), of them `on_time`, `late` (in after the deadline) and `missing` (past the
     deadline, not in), and `pending` (owed, deadline ahead, not in yet)."""
 
     unit: Organization
@@ -258,7 +258,10 @@ def report_counts(
 
 def _count(row: UnitReportCounts, on_time: bool | None, past: bool) -> None:
     if on_time is None:
+        # Past its deadline and not in: due, and missed (a unit that never reports must not
+        # look like one with nothing to report).
         row.missing += past
+        row.due += past
         row.pending += not past
         return
     row.due += 1

@@ -1,0 +1,46 @@
+"""月度进展按时报送率 (report_on_time): the plans' monthly reports due in the period, in by
+the deadline; a report never sent counts as due and missed."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from zhili.assessment.metrics import Context, report_on_time
+from zhili.assessment.periods import parse_period
+from zhili.assessment.units import Owners
+from zhili.core.roles import Role
+from zhili.plans import progress, services
+
+pytestmark = pytest.mark.any_day
+
+
+def test_reports_in_by_the_deadline_over_those_due(tree, make_user):
+    director = make_user("pdirector", tree.county, Role.CENTER_DIRECTOR)
+    officer = make_user("pofficer", tree.t1, Role.TOWNSHIP_OFFICER)
+    start = datetime(2026, 10, 10, 10, 0, tzinfo=timezone.get_current_timezone())
+    month = date(2026, 10, 1)
+    with time_machine.travel(start, tick=False):
+        plan = services.plan_create(actor=director, year=2026, title="2026年度工作计划")
+        task = services.task_create(
+            actor=director,
+            plan=plan,
+            data=services.TaskInput(
+                title="规范化建设", lead_unit=tree.t1, due_on=date(2027, 3, 1), units=[tree.gaj]
+            ),
+        )
+        progress.progress_report(actor=officer, task=task, month=month, progress=30, text="推进中")
+    after = progress.report_due_at(month) + timedelta(hours=1)
+    ctx = Context(actor=director, period=parse_period(2026, "10"), owners=Owners.load(), now=after)
+    measures = report_on_time(ctx)
+    assert (measures[tree.t1.pk].part, measures[tree.t1.pk].whole) == (1, 1)
+    assert (
+        measures[tree.gaj.pk].part,
+        measures[tree.gaj.pk].whole,
+        measures[tree.gaj.pk].value,
+    ) == (
+        0,
+        1,
+        0.0,
+    )
