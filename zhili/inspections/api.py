@@ -11,12 +11,16 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zhili.core.dossier import api as dossier_api
-from zhili.core.pages import DOCX, attachment
-from zhili.core.paper import Paper, docx_bytes
+from zhili.core.pages import DOCX
 from zhili.core.schemas import ERRORS, Input
 from zhili.core.selecting import filters_from
 from zhili.inspections import circulars, selectors, services, workflow
-from zhili.inspections.documents import circular_paper, notice_paper
+from zhili.inspections.documents import (
+    circular_paper,
+    evidence_response,
+    notice_paper,
+    word_response,
+)
 from zhili.inspections.models import (
     Circular,
     CircularKind,
@@ -308,12 +312,7 @@ def finding_evidence(
 def evidence_download(request: StaffRequest, number: str, evidence_id: int) -> HttpResponse:
     finding = selectors.finding_get(user=request.user, number=number)
     item = selectors.evidence_get(finding=finding, evidence_id=evidence_id)
-    with item.file.open("rb") as handle:
-        return attachment(handle.read(), item.content_type, f"evidence-{item.pk}", item.name)
-
-
-def _word(paper: Paper, ascii_name: str) -> HttpResponse:
-    return attachment(docx_bytes(paper), DOCX, f"{ascii_name}.docx", f"{paper.title}.docx")
+    return evidence_response(item)
 
 
 @inspections_router.get(
@@ -322,7 +321,7 @@ def _word(paper: Paper, ascii_name: str) -> HttpResponse:
 def finding_notice(request: StaffRequest, number: str) -> HttpResponse:
     """整改通知书（Word）。"""
     finding = selectors.finding_get(user=request.user, number=number)
-    return _word(notice_paper(finding), finding.number)
+    return word_response(notice_paper(finding), finding.number)
 
 
 dossier_api.add_action_route(
@@ -438,7 +437,7 @@ def circular_read(request: StaffRequest, number: str) -> dict[str, object]:
 def circular_document(request: StaffRequest, number: str) -> HttpResponse:
     """通报（Word）。"""
     circular = selectors.circular_get(user=request.user, number=number)
-    return _word(circular_paper(circular), f"circular-{circular.pk}")
+    return word_response(circular_paper(circular), f"circular-{circular.pk}")
 
 
 # --- 回头看 -----------------------------------------------------------------------------------

@@ -2,10 +2,23 @@
 finding (a second notice after a failed re-check says so, and 重点督查) and a circular (通报)
 with its distribution list. The Word file and the print view render the same `Paper`."""
 
+from django.http import HttpResponse
 from django.utils import timezone
 
-from zhili.core.paper import Block, Line, Paper, Table
-from zhili.inspections.models import Circular, Finding
+from zhili.core.pages import DOCX, attachment
+from zhili.core.paper import Block, Line, Paper, Table, docx_bytes
+from zhili.inspections.models import Circular, Evidence, Finding
+
+
+def word_response(paper: Paper, ascii_name: str) -> HttpResponse:
+    """The paper as a Word download (the pages' and the API's)."""
+    return attachment(docx_bytes(paper), DOCX, f"{ascii_name}.docx", f"{paper.title}.docx")
+
+
+def evidence_response(item: Evidence) -> HttpResponse:
+    """A piece of evidence as a download, under its own name."""
+    with item.file.open("rb") as handle:
+        return attachment(handle.read(), item.content_type, f"evidence-{item.pk}", item.name)
 
 
 def _day(value: object) -> str:

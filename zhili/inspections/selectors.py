@@ -43,12 +43,11 @@ def inspection_list(*, user: Actor, kind: str = "") -> QuerySet[Inspection]:
     )
     qs = Inspection.objects.filter(scope.q("center_path") | Exists(targeted))
     qs = filter_given(qs, kind=kind).select_related("center", "created_by")
+    seen = scope.any_q("findings__unit_path", "findings__center_path")
     return qs.annotate(
-        finding_count=Count("findings", distinct=True),
+        finding_count=Count("findings", filter=seen, distinct=True),
         open_count=Count(
-            "findings",
-            filter=~Q(findings__state=FindingState.CLOSED),
-            distinct=True,
+            "findings", filter=seen & ~Q(findings__state=FindingState.CLOSED), distinct=True
         ),
     ).order_by("-starts_on", "-id")
 

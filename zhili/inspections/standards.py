@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from zhili.cases.routing import county_center
@@ -156,6 +156,7 @@ def check_list(*, user: Actor) -> QuerySet[StandardCheck]:
     if not can(user, Action.INSPECTIONS_VIEW):
         return StandardCheck.objects.none()
     rows = StandardCheck.objects.filter(scope_for(user).q("unit_path"))
+    rows = rows.annotate(gaps=Count("scores", filter=Q(scores__finding__isnull=False)))
     return rows.select_related("unit", "checked_by", "inspection").order_by("-checked_at", "-id")
 
 

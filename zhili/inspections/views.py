@@ -14,15 +14,19 @@ from zhili.core.dossier import timeline
 from zhili.core.dossier import views as dossier_views
 from zhili.core.dossier.views import DossierPages
 from zhili.core.errors import DomainError
-from zhili.core.pages import DOCX, attachment, or_404
-from zhili.core.paper import Paper, docx_bytes
+from zhili.core.pages import or_404
 from zhili.core.roles import Action
 from zhili.core.scope import can
 from zhili.core.selecting import filters_from
 from zhili.core.tabs import state_tabs
 from zhili.core.types import Actor
 from zhili.inspections import circulars, selectors, services, workflow
-from zhili.inspections.documents import circular_paper, notice_paper
+from zhili.inspections.documents import (
+    circular_paper,
+    evidence_response,
+    notice_paper,
+    word_response,
+)
 from zhili.inspections.forms import (
     ACTION_FORMS,
     STATE_TABS,
@@ -52,10 +56,6 @@ def _units() -> QuerySet[Organization]:
 
 def _choices() -> list[tuple[str, str]]:
     return [(o.code, o.name) for o in _units()]
-
-
-def _word(paper: Paper, ascii_name: str) -> HttpResponse:
-    return attachment(docx_bytes(paper), DOCX, f"{ascii_name}.docx", f"{paper.title}.docx")
 
 
 # --- inspections ------------------------------------------------------------------------------
@@ -197,7 +197,7 @@ finding_detail, finding_action = dossier_views.page_views(PAGES, VIEW)
 @require_GET
 def finding_notice(request: StaffRequest, number: str) -> HttpResponse:
     finding = get_finding_or_404(request.user, number)
-    return _word(notice_paper(finding), finding.number)
+    return word_response(notice_paper(finding), finding.number)
 
 
 @VIEW
@@ -205,8 +205,7 @@ def finding_notice(request: StaffRequest, number: str) -> HttpResponse:
 def evidence_download(request: StaffRequest, number: str, evidence_id: int) -> HttpResponse:
     finding = get_finding_or_404(request.user, number)
     item = or_404(selectors.evidence_get, finding=finding, evidence_id=evidence_id)
-    with item.file.open("rb") as handle:
-        return attachment(handle.read(), item.content_type, f"evidence-{item.pk}", item.name)
+    return evidence_response(item)
 
 
 # --- circulars --------------------------------------------------------------------------------
@@ -275,7 +274,7 @@ def circular_read(request: StaffRequest, number: str) -> HttpResponse:
 @require_GET
 def circular_document(request: StaffRequest, number: str) -> HttpResponse:
     circular = or_404(selectors.circular_get, user=request.user, number=number)
-    return _word(circular_paper(circular), f"circular-{circular.pk}")
+    return word_response(circular_paper(circular), f"circular-{circular.pk}")
 
 
 # --- 回头看 -----------------------------------------------------------------------------------
