@@ -5,14 +5,13 @@ reply deadline, the issuing center and date, and the copy-to line at the foot.
 `order_paper` holds the wording; the Word file (`render_order_docx`) and the print view
 (`order_print`) both render it (zhili.core.paper)."""
 
-from datetime import datetime
-
 from django.db import transaction
 from django.utils import timezone
 
 from zhili.core.paper import Block, Line, Paper, Table, docx_bytes
 from zhili.core.personal import personal_data_print
 from zhili.core.types import Actor
+from zhili.supervision import targets
 from zhili.supervision.models import SupervisionOrder
 from zhili.supervision.services import late_text
 
@@ -25,38 +24,19 @@ def _moment(value: object) -> str:
     return f"{timezone.localtime(value):%Y年%m月%d日 %H:%M}"  # type: ignore[arg-type]
 
 
-# The labels of the supervised case's or petition's number, title, start and time limit.
-CASE_LABELS = ("工单编号", "事项标题", "受理时间", "办结时限")
-PETITION_LABELS = ("信访件编号", "信访事项", "收到时间", "当前环节时限")
-
-
-def _target_facts(
-    order: SupervisionOrder,
-    labels: tuple[str, str, str, str],
-    values: tuple[str, str, datetime | None],
-    due: datetime | None,
-) -> tuple[tuple[str, str], ...]:
-    """The target's number, title, start and time limit (`values`, then `due`), how late it
-    was when the order was issued, and the order's level."""
-    number, title, start = values
-    late = late_text(order.issued_at - due) if due else "—"
-    shown = (number, title, _moment(start), _moment(due))
+def _facts(order: SupervisionOrder) -> tuple[tuple[str, str], ...]:
+    """The target's number, title, start and time limit (zhili.supervision.targets), how late
+    it was when the order was issued, and the order's level."""
+    target = targets.shown_one(None, order)
+    if target is None:
+        return ()
+    late = late_text(order.issued_at - target.due) if target.due else "—"
+    shown = (target.number, target.title, _moment(target.start), _moment(target.due))
     return (
-        *zip(labels, shown, strict=True),
+        *zip(target.labels, shown, strict=True),
         ("超期时长", late),
         ("督办等级", order.get_level_display()),
     )
-
-
-def _facts(order: SupervisionOrder) -> tuple[tuple[str, str], ...]:
-    case, petition = order.case, order.petition
-    if case is not None:
-        values = (case.case_no, case.title, case.registered_at)
-        return _target_facts(order, CASE_LABELS, values, case.due_at)
-    if petition is not None:
-        values = (petition.number, petition.title, petition.received_at)
-        return _target_facts(order, PETITION_LABELS, values, petition.due_at)
-    return ()
 
 
 def order_paper(order: SupervisionOrder) -> Paper:

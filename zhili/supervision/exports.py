@@ -4,6 +4,7 @@ filters, in the list's order, written through `zhili.core.xlsx`."""
 import tempfile
 from collections.abc import Callable
 from datetime import datetime
+from itertools import islice
 from typing import IO
 
 from django.db.models import QuerySet
@@ -15,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from zhili.core import xlsx
 from zhili.core.errors import InvalidInput
 from zhili.core.xlsx import Sheet
+from zhili.supervision import targets
 from zhili.supervision.models import SupervisionOrder
 
 MAX_EXPORT = 100_000
@@ -27,11 +29,8 @@ def _local(moment: datetime | None) -> datetime | None:
 
 
 def _target(order: SupervisionOrder) -> str:
-    if order.case is not None:
-        return order.case.case_no
-    if order.petition is not None:
-        return order.petition.number
-    return order.target_id
+    shown = getattr(order, "shown_target", None)  # set per chunk by _write_rows
+    return shown.number if shown is not None else order.target_id
 
 
 def _late(order: SupervisionOrder, now: datetime) -> str:
@@ -106,11 +105,14 @@ def _sheet_with_header(book: Workbook) -> Sheet:
 def _write_rows(sheet: Sheet, qs: QuerySet[SupervisionOrder]) -> int:
     now = timezone.now()
     written = 0
-    for order in qs.iterator(chunk_size=CHUNK):
-        xlsx.append(
-            sheet, [xlsx.moment_cell(sheet, value(order, now)) for _h, _w, value in COLUMNS]
-        )
-        written += 1
+    rows = qs.iterator(chunk_size=CHUNK)
+    while chunk := list(islice(rows, CHUNK)):
+        shown = targets.shown(None, chunk)  # what each order supervises, a chunk at a time
+        for order in chunk:
+            order.shown_target = shown.get(order.pk)  # type: ignore[attr-defined]
+            cells = [xlsx.moment_cell(sheet, value(order, now)) for _h, _w, value in COLUMNS]
+            xlsx.append(sheet, cells)
+        written += len(chunk)
     return written
 
 

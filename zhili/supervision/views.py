@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from zhili.cases import selectors as case_selectors
 from zhili.core.dossier import timeline
 from zhili.core.dossier import views as dossier_views
 from zhili.core.dossier.views import DossierPages
@@ -32,8 +31,7 @@ from zhili.core.xlsx import XLSX
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Organization
 from zhili.orgs.views import requires
-from zhili.petitions import selectors as petition_selectors
-from zhili.supervision import selectors, services, workflow
+from zhili.supervision import selectors, services, targets, workflow
 from zhili.supervision.documents import document_filename, order_print, render_order_docx
 from zhili.supervision.exports import export_filename, order_export
 from zhili.supervision.forms import ACTION_FORMS, OrderFilterForm
@@ -63,14 +61,6 @@ def answer_late(order: SupervisionOrder, now: datetime | None = None) -> str:
     return services.late_text(now - order.due_at)
 
 
-def visible_case_ids(user: Actor, orders: list[SupervisionOrder]) -> set[int]:
-    """Which of the orders' cases the user may open (a copy-to unit may not see the case)."""
-    ids = {o.case_id for o in orders if o.case_id}
-    if not ids:
-        return set()
-    return set(case_selectors.case_list(user=user).filter(pk__in=ids).values_list("pk", flat=True))
-
-
 # --- list -------------------------------------------------------------------------------------
 
 
@@ -95,10 +85,13 @@ def _current_tab(request: StaffRequest) -> str:
     return current if current in TAB_KEYS else OrderState.ISSUED.value
 
 
-def _with_late(orders: list[SupervisionOrder]) -> list[SupervisionOrder]:
+def _for_rows(user: Actor, orders: list[SupervisionOrder]) -> list[SupervisionOrder]:
+    """The list's rows: how late each answer is, and the target as the user may see it."""
     now = timezone.now()
+    shown = targets.shown(user, orders)
     for order in orders:
         order.late = answer_late(order, now)  # type: ignore[attr-defined]
+        order.shown_target = shown.get(order.pk)  # type: ignore[attr-defined]
     return orders
 
 
@@ -121,14 +114,13 @@ def order_list(request: StaffRequest) -> HttpResponse:
     if current != "all":
         qs = qs.filter(state=current)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    orders = _with_late(list(page.object_list))
+    orders = _for_rows(user, list(page.object_list))
     context = {
         "filters": filters,
         "tabs": tabs,
         "current": current,
         "page": page,
         "orders": orders,
-        "case_ids": visible_case_ids(user, orders),
         "units": _order_units(user),
         "query": query_without(request),
     }
@@ -160,10 +152,7 @@ def order_export_xlsx(request: StaffRequest) -> HttpResponseBase:
 def detail_context(user: Actor, order: SupervisionOrder, **extra: object) -> dict[str, object]:
     return {
         "order": order,
-        "case": order.case,
-        "case_visible": bool(visible_case_ids(user, [order])),
-        "petition_visible": order.petition_id is not None
-        and petition_selectors.petition_list(user=user).filter(pk=order.petition_id).exists(),
+        "target": targets.shown_one(user, order),
         "late": answer_late(order),
         "history": timeline(workflow.KIND, order),
         "actions": services.actions_for(user, order),

@@ -5,3 +5,7 @@ class WarningsConfig(AppConfig):
     name = "zhili.warnings"
     label = "warnings"
     verbose_name = "预警"
+
+    def ready(self) -> None:
+        # How a supervision order shows the warning it supervises.
+        from zhili.warnings import supervised  # noqa: F401

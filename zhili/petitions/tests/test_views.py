@@ -234,7 +234,7 @@ def test_the_supervision_order_page_shows_the_petition(register: Any, staff: Any
         deliver_pending(worker_id="t")
     order = SupervisionOrder.objects.get()
     body = client_for(staff.township).get(f"/supervision/{order.number}/").content.decode()
-    assert 'data-testid="order-petition"' in body and petition.number in body
+    assert "督办的信访事项" in body and petition.number in body
     assert f'href="/petitions/{petition.number}/"' in body
     doc = client_for(staff.township).get(f"/supervision/{order.number}/document/")
     tables = Document(BytesIO(doc.content)).tables

@@ -73,3 +73,38 @@ def test_the_job_is_scheduled():
     from config.schedule import PERIODIC_JOBS
 
     assert ("plans.sweep", 600, "zhili.plans.tasks.sweep_tasks_task") in PERIODIC_JOBS
+
+
+def test_the_order_of_an_overdue_task_names_and_links_the_task(staff, tree, make_task):
+    """The 督办单 pages, its Word notice and the export show the task it supervises
+    (zhili.supervision.targets); the link only for whoever may open the task."""
+    from io import BytesIO
+
+    from django.test import Client
+    from django.urls import reverse
+    from docx import Document
+
+    from zhili.supervision import targets
+
+    task = make_task(days=1, title="网格化服务管理标准化建设")
+    with time_machine.travel(services.day_end(task.due_on) + timedelta(minutes=5), tick=False):
+        services.tasks_sweep()
+        deliver_all()
+    order = orders().get()
+    client = Client()
+    client.force_login(staff.director)
+    task_url = reverse("plans:detail", args=[task.number])
+    listed = client.get(reverse("supervision:list")).content.decode()
+    assert f'data-testid="target-link-{order.number}"' in listed and task_url in listed
+    detail = client.get(reverse("supervision:detail", args=[order.number])).content.decode()
+    assert "督办的计划任务" in detail and task.title in detail and task_url in detail
+    assert "牵头单位" in detail and tree.t1.name in detail
+    word = client.get(reverse("supervision:document", args=[order.number]))
+    cells = [
+        c.text for t in Document(BytesIO(word.content)).tables for r in t.rows for c in r.cells
+    ]
+    assert cells[:4] == ["任务编号", task.number, "任务名称", task.title]
+    # Someone of another township may not open the task: its number, no link.
+    [shown] = targets.shown(staff.t2, [order]).values()
+    assert (shown.number, shown.noun, shown.url) == (task.number, "计划任务", None)
+    assert targets.shown(staff.director, [order])[order.pk].url == task_url

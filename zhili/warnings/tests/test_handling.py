@@ -184,6 +184,13 @@ def test_a_warning_late_to_answer_goes_to_supervision_once(warning: Warning, sta
     assert warning.number in order.reason and "超时" in order.reason
     notes = list(warning.events.filter(action="supervise").values_list("note", flat=True))
     assert notes == [f"逾期未答复，已下发督办单 {order.number}"]
+    # The order names and links the warning (zhili.supervision.targets).
+    from zhili.supervision import targets
+
+    [shown] = targets.shown(staff.township, [order]).values()
+    assert (shown.noun, shown.number, shown.due) == ("预警", warning.number, warning.answer_due_at)
+    assert shown.url == f"/warnings/{warning.number}/"
+    assert targets.shown(None, [order])[order.pk].url is None
     # Answered in time, a warning is never supervised.
     services.warning_sign(actor=staff.township, warning=warning)
     services.warning_answer(actor=staff.township, warning=warning, answer="已处置")
