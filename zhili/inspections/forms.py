@@ -69,6 +69,7 @@ class InspectionForm(forms.Form):
     ends_on = DayField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
     team = forms.MultipleChoiceField(label="督查组成员单位", choices=[])
     targets = forms.MultipleChoiceField(label="被督查单位", choices=[])
+    items = forms.MultipleChoiceField(label="从考核指标选取检查项", choices=[], required=False)
     checklist = text_box(
         "督查清单（每行一项，可在行首写考核指标编码并以“|”分隔）",
         rows=5,
@@ -76,16 +77,30 @@ class InspectionForm(forms.Form):
         max_length=20000,
     )
 
-    def __init__(self, *args: object, units: list[tuple[str, str]], **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        units: list[tuple[str, str]],
+        items: dict[str, str],
+        **kwargs: object,
+    ) -> None:
+        """`items`: the assessment items the checklist may cite (code -> name)."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["team"].choices = units  # type: ignore[attr-defined]
         self.fields["targets"].choices = units  # type: ignore[attr-defined]
+        self.item_names = items
+        choices = [(code, f"{name}（{code}）") for code, name in items.items()]
+        self.fields["items"].choices = choices  # type: ignore[attr-defined]
 
     def checklist_lines(self) -> list[tuple[str, str]]:
+        """The typed lines, then a line per assessment item picked (its name) not typed."""
         lines = []
         for raw in (self.cleaned_data.get("checklist") or "").splitlines():
             code, bar, text = raw.partition("|")
             lines.append((text.strip(), code.strip()) if bar else (raw.strip(), ""))
+        typed = {code for _text, code in lines}
+        picked = [c for c in self.cleaned_data.get("items") or [] if c not in typed]
+        lines += [(self.item_names[code], code) for code in picked]
         return [line for line in lines if line[0]]
 
 

@@ -26,7 +26,7 @@ from zhili.core.scope import can
 from zhili.core.types import Actor, SystemActor
 from zhili.core.uploads import check_upload
 from zhili.core.workflow import Transition
-from zhili.inspections import workflow
+from zhili.inspections import checklist, workflow
 from zhili.inspections.circulars import circular_issue, units_named
 from zhili.inspections.events import FindingIssued, FindingPenalized
 from zhili.inspections.models import (
@@ -92,6 +92,7 @@ def _checked(data: InspectionInput) -> tuple[list[Organization], list[Organizati
     if data.kind == InspectionKind.JOINT and len(team) < 2:
         raise InvalidInput("联合督查须由两个以上单位组成督查组", field="team")
     targets = units_named(data.targets, field="targets", label="被督查单位")
+    checklist.check_codes(data.starts_on.year, (code for _text, code in data.checklist))
     return team, targets
 
 

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhili.core.dossier import timeline
@@ -20,7 +21,7 @@ from zhili.core.scope import can
 from zhili.core.selecting import filters_from
 from zhili.core.tabs import state_tabs
 from zhili.core.types import Actor
-from zhili.inspections import circulars, selectors, services, workflow
+from zhili.inspections import checklist, circulars, selectors, services, workflow
 from zhili.inspections.documents import (
     circular_paper,
     evidence_response,
@@ -35,7 +36,7 @@ from zhili.inspections.forms import (
     FindingForm,
     InspectionForm,
 )
-from zhili.inspections.models import Finding, FindingState, Inspection
+from zhili.inspections.models import ChecklistItem, Finding, FindingState, Inspection
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Level, Organization
 from zhili.orgs.pickers import use_unit_picker
@@ -73,7 +74,8 @@ def inspection_list(request: StaffRequest) -> HttpResponse:
 @MANAGE
 @require_http_methods(["GET", "POST"])
 def inspection_new(request: StaffRequest) -> HttpResponse:
-    form = InspectionForm(request.POST or None, units=_choices())
+    items = checklist.citable(timezone.localdate().year)
+    form = InspectionForm(request.POST or None, units=_choices(), items=items)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         data = services.InspectionInput(
@@ -105,6 +107,15 @@ def _finding_form(inspection: Inspection, data: QueryDict | None) -> FindingForm
     return form
 
 
+def _checklist(inspection: Inspection) -> list[ChecklistItem]:
+    """The checklist, each line citing an assessment item with the item's name."""
+    names = checklist.citable(inspection.starts_on.year)
+    items = list(inspection.items.all())
+    for item in items:
+        item.item_name = names.get(item.item_code, "")  # type: ignore[attr-defined]
+    return items
+
+
 @VIEW
 @require_http_methods(["GET", "POST"])
 def inspection_detail(request: StaffRequest, number: str) -> HttpResponse:
@@ -128,7 +139,7 @@ def inspection_detail(request: StaffRequest, number: str) -> HttpResponse:
         "inspection": inspection,
         "team": inspection.team.order_by("code"),
         "targets": inspection.targets.order_by("code"),
-        "items": inspection.items.all(),
+        "items": _checklist(inspection),
         "findings": selectors.inspection_findings(user=request.user, inspection=inspection),
         "form": form if can_manage else None,
     }

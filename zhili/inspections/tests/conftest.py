@@ -47,7 +47,7 @@ def inspection(people: Tree, tree: Any) -> Inspection:
             ends_on=today + timedelta(days=5),
             team=[tree.county.code, tree.gaj.code],
             targets=[tree.t1.code, tree.t2.code],
-            checklist=[("矛盾纠纷多元化解机制运行", "disputes"), ("网格员巡查走访记录", "")],
+            checklist=[("矛盾纠纷多元化解机制运行", "dispute_rate"), ("网格员巡查走访记录", "")],
         ),
     )
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from docx import Document
 
 from zhili.cases.tests.test_api import auth, error, get, post
-from zhili.inspections.models import Finding, Receipt
+from zhili.inspections.models import Finding, Inspection, Receipt
 from zhili.inspections.tests.conftest import photo
 
 pytestmark = pytest.mark.any_day
@@ -26,7 +26,7 @@ def _inspection_body(tree: Any, **overrides: Any) -> dict[str, Any]:
         "ends_on": (today + timedelta(days=3)).isoformat(),
         "team": [tree.county.code, tree.gaj.code],
         "targets": [tree.t1.code],
-        "checklist": [{"text": "网格员走访记录", "item_code": "visits"}],
+        "checklist": [{"text": "网格员走访记录", "item_code": "visits_on_time"}],
     }
     return body | overrides
 
@@ -106,6 +106,12 @@ def test_bad_input_names_the_field(client: Any, people: Any, tree: Any) -> None:
         422,
         field="kind",
     )
+    unknown = [{"text": "台账", "item_code": "no_such_item"}]
+    refused = post(
+        client, people.director, "/api/v1/inspections", _inspection_body(tree, checklist=unknown)
+    )
+    error(refused, 422, field="checklist")
+    assert "no_such_item" in refused.json()["detail"] and not Inspection.objects.exists()
     error(post(client, people.secretary, "/api/v1/inspections", _inspection_body(tree)), 403)
     made = post(client, people.director, "/api/v1/inspections", _inspection_body(tree)).json()
     url = f"/api/v1/inspections/{made['number']}/findings"

@@ -32,7 +32,7 @@ def test_an_inspection_with_its_team_targets_and_checklist(
 ) -> None:
     assert inspection.number.startswith(f"DC{timezone.localdate().year}-")
     assert set(inspection.team.values_list("code", flat=True)) == {tree.county.code, tree.gaj.code}
-    assert [i.item_code for i in inspection.items.all()] == ["disputes", ""]
+    assert [i.item_code for i in inspection.items.all()] == ["dispute_rate", ""]
 
 
 def test_bad_inspections_are_refused_naming_the_field(people: Any, tree: Any) -> None:

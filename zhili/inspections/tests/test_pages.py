@@ -32,12 +32,14 @@ def test_an_inspection_made_and_a_finding_rectified_on_the_pages(
             "ends_on": (today + timedelta(days=2)).isoformat(),
             "team": [tree.county.code],
             "targets": [tree.t1.code],
-            "checklist": "disputes|调解台账\n调解室标识",
+            "checklist": "dispute_rate|调解台账\n调解室标识",
         },
     )
     inspection = Inspection.objects.get()
     assert made.status_code == 302 and made["Location"] == f"/inspections/{inspection.number}/"
-    assert [i.item_code for i in inspection.items.all()] == ["disputes", ""]
+    assert [i.item_code for i in inspection.items.all()] == ["dispute_rate", ""]
+    shown = client.get(made["Location"]).content.decode()
+    assert "考核指标：矛盾纠纷调解成功率" in shown  # the item's name beside the line
     issued = client.post(
         f"/inspections/{inspection.number}/",
         {
@@ -118,3 +120,32 @@ def test_the_inspections_actions_follow_the_workflow_roles() -> None:
         assert (Action.INSPECTIONS_MANAGE in actions) == (role in workflow.INSPECTOR_ROLES), role
         assert (Action.INSPECTIONS_VERIFY in actions) == (role in workflow.VERIFIER_ROLES), role
     assert not can(None, Action.INSPECTIONS_VIEW)
+
+
+def test_a_checklist_drawn_from_the_years_assessment_items(
+    client: Any, people: Any, tree: Any
+) -> None:
+    """The new-inspection form offers the year's assessment items; picked ones become lines
+    citing them; a typed code the scheme does not hold is refused beside the checklist."""
+    today = timezone.localdate()
+    client.force_login(people.director)
+    page = client.get("/inspections/new/").content.decode()
+    assert "从考核指标选取检查项" in page and "按时办结率（close_rate）" in page
+    body = {
+        "kind": "special",
+        "title": "办理质效专项督查",
+        "starts_on": today.isoformat(),
+        "ends_on": (today + timedelta(days=2)).isoformat(),
+        "team": [tree.county.code],
+        "targets": [tree.t1.code],
+    }
+    refused = client.post("/inspections/new/", body | {"checklist": "closed_rate|办结台账"})
+    assert refused.status_code == 400 and not Inspection.objects.exists()
+    assert "closed_rate" in refused.content.decode() and "不在" in refused.content.decode()
+    made = client.post(
+        "/inspections/new/",
+        body | {"checklist": "close_rate|办结台账抽查", "items": ["close_rate", "ack_rate"]},
+    )
+    assert made.status_code == 302
+    lines = list(Inspection.objects.get().items.values_list("text", "item_code"))
+    assert lines == [("办结台账抽查", "close_rate"), ("及时签收率", "ack_rate")]
