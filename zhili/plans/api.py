@@ -289,11 +289,20 @@ class ProgressReportOut(Schema):
     next_steps: str
     due_at: datetime
     submitted_at: datetime
-    on_time: bool
+    on_time: bool = Field(..., description="首次报送是否按时（更正不改变）")
+    amended_at: datetime | None = Field(..., description="最近一次更正时间")
+    amendments: int = Field(..., description="更正次数")
 
 
 class ProgressReportIn(Input):
     month: Month
+    progress: int = Field(..., ge=0, le=100, description="完成进度（%）")
+    text: str = Field(..., min_length=1, max_length=2000, description="本月进展")
+    problems: str = Field("", max_length=2000)
+    next_steps: str = Field("", max_length=2000)
+
+
+class ProgressAmendIn(Input):
     progress: int = Field(..., ge=0, le=100, description="完成进度（%）")
     text: str = Field(..., min_length=1, max_length=2000, description="本月进展")
     problems: str = Field("", max_length=2000)
@@ -327,6 +336,8 @@ def report_out(report: ProgressReport) -> dict[str, object]:
         "due_at": report.due_at,
         "submitted_at": report.submitted_at,
         "on_time": report.on_time,
+        "amended_at": report.amended_at,
+        "amendments": report.amendments,
     }
 
 
@@ -349,6 +360,27 @@ def report_create(request: StaffRequest, number: str, payload: ProgressReportIn)
         next_steps=payload.next_steps,
     )
     return Status(201, report_out(report))
+
+
+@plans_router.put(
+    "/plan-tasks/{number}/reports/{month}", response={200: ProgressReportOut, **ERRORS}
+)
+def report_amend(
+    request: StaffRequest, number: str, month: Month, payload: ProgressAmendIn
+) -> dict[str, object]:
+    """Correct (更正) the user's unit's report of `month` (YYYY-MM), until the next month's
+    report is due; whether it was on time stays judged by its first sending."""
+    task = selectors.task_get(user=request.user, number=number)
+    report = progress.progress_amend(
+        actor=request.user,
+        task=task,
+        month=_month(month),
+        progress=payload.progress,
+        text=payload.text,
+        problems=payload.problems,
+        next_steps=payload.next_steps,
+    )
+    return report_out(report)
 
 
 @plans_router.get("/plan-reports/counts", response={200: list[UnitReportCountsOut], **ERRORS})

@@ -1,6 +1,8 @@
 """Forms of the plan pages: the task actions' small forms, the progress report, a meeting with
 its decisions. They check the shape of the input; the rules live in the services."""
 
+from datetime import date
+
 from django import forms
 from django.db.models import QuerySet
 
@@ -55,6 +57,74 @@ def assignable_units(actor: Actor) -> QuerySet[Organization]:
     """The units a manager may give a task to: the county's and townships' units in scope."""
     rows = Organization.objects.exclude(level="village").order_by("path")
     return scope_for(actor).filter(rows)
+
+
+class PlanForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2099)
+    title = forms.CharField(label="计划名称", max_length=120)
+    summary = text_box("总体目标与工作要求", max_length=5000, optional=True)
+
+
+class ProjectForm(forms.Form):
+    name = forms.CharField(label="重点项目名称", max_length=120)
+    lead_unit = forms.ModelChoiceField(
+        label="牵头单位", queryset=Organization.objects.none(), to_field_name="code"
+    )
+    description = text_box("项目内容", max_length=2000, optional=True)
+
+    def __init__(self, *args: object, actor: Actor, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["lead_unit"].queryset = assignable_units(actor)  # type: ignore[attr-defined]
+
+
+class TaskForm(forms.Form):
+    """A task of the plan: its project (or none), lead and responsible units, due day,
+    requirements and milestones, one per line as ``节点名称|YYYY-MM-DD``."""
+
+    project = forms.TypedChoiceField(
+        label="所属重点项目", choices=[], coerce=int, required=False, empty_value=None
+    )
+    title = forms.CharField(label="任务名称", max_length=200)
+    lead_unit = forms.ModelChoiceField(
+        label="牵头单位", queryset=Organization.objects.none(), to_field_name="code"
+    )
+    units = forms.ModelMultipleChoiceField(
+        label="责任单位（可多选）",
+        queryset=Organization.objects.none(),
+        to_field_name="code",
+        required=False,
+    )
+    due_on = DayField(label="完成期限", widget=forms.DateInput(attrs={"type": "date"}))
+    description = text_box("任务要求", max_length=5000, optional=True)
+    milestones = text_box(
+        "节点（每行一个：节点名称|YYYY-MM-DD）",
+        max_length=5000,
+        optional=True,
+        placeholder="制定方案|2027-01-15\n完成培训|2027-03-31",
+    )
+
+    def __init__(
+        self, *args: object, actor: Actor, projects: list[tuple[int, str]], **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        units = assignable_units(actor)
+        self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["units"].queryset = units  # type: ignore[attr-defined]
+        self.fields["project"].choices = [("", "（不属于重点项目）"), *projects]  # type: ignore[attr-defined]
+
+    def clean_milestones(self) -> list[tuple[str, date | None]]:
+        rows: list[tuple[str, date | None]] = []
+        for n, line in enumerate((self.cleaned_data.get("milestones") or "").splitlines(), 1):
+            if not line.strip():
+                continue
+            title, _bar, day = line.partition("|")
+            try:
+                rows.append((title.strip(), date.fromisoformat(day.strip())))
+            except ValueError:
+                raise forms.ValidationError(
+                    f"第 {n} 行应为“节点名称|YYYY-MM-DD”，日期写成如 2027-01-15"
+                ) from None
+        return rows
 
 
 class MeetingForm(forms.Form):

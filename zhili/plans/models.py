@@ -189,6 +189,10 @@ class ProgressReport(models.Model):
     due_at = models.DateTimeField("报送时限")
     submitted_by = Ref(settings.AUTH_USER_MODEL, "报送人", null=True)
     submitted_at = models.DateTimeField("报送时间", default=timezone.now)
+    # A correction (更正) after sending: the first sending stays what on time is judged by.
+    amended_at = models.DateTimeField("更正时间", null=True, blank=True)
+    amended_by = Ref(settings.AUTH_USER_MODEL, "更正人", null=True)
+    amendments = models.PositiveSmallIntegerField("更正次数", default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "月度进展报告"

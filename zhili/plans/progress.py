@@ -16,7 +16,7 @@ from django.utils import timezone
 from zhili.core import workcal
 from zhili.core.audit import audit
 from zhili.core.dossier import apply_transition, check_action, record_history
-from zhili.core.errors import Conflict, InvalidInput, required_text
+from zhili.core.errors import Conflict, InvalidInput, NotFound, required_text
 from zhili.core.types import Actor
 from zhili.orgs.models import Organization
 from zhili.plans import workflow
@@ -65,6 +65,12 @@ def _check_month(task: Task, month: date | None) -> date:
     return month
 
 
+def _checked(progress: int | None, text: str) -> tuple[int, str]:
+    if progress is None or not 0 <= int(progress) <= 100:
+        raise InvalidInput("完成进度应为 0 至 100 的整数", field="progress")
+    return int(progress), required_text(text, field="text", label="本月进展")
+
+
 @transaction.atomic
 def progress_report(
     *,
@@ -80,9 +86,7 @@ def progress_report(
     month). The first report of a task not started starts it."""
     check_on_task(actor, task)
     month = _check_month(task, month)
-    if progress is None or not 0 <= int(progress) <= 100:
-        raise InvalidInput("完成进度应为 0 至 100 的整数", field="progress")
-    text = required_text(text, field="text", label="本月进展")
+    progress, text = _checked(progress, text)
     unit = reporting_unit(actor, task)
     if ProgressReport.objects.filter(task=task, unit=unit, month=month).exists():
         raise Conflict(f"本单位 {month:%Y年%m月} 的进展已报送", field="month", code="duplicate")
@@ -90,7 +94,7 @@ def progress_report(
         task=task,
         unit=unit,
         month=month,
-        progress=int(progress),
+        progress=progress,
         text=text,
         problems=(problems or "").strip(),
         next_steps=(next_steps or "").strip(),
@@ -101,7 +105,7 @@ def progress_report(
     if task.state == TaskState.NOT_STARTED:
         start = check_action(workflow.KIND, actor, task, "start")
         apply_transition(workflow.KIND, task, start, actor, note="报送进展，开始推进")
-    Task.objects.filter(pk=task.pk).update(progress=int(progress))
+    Task.objects.filter(pk=task.pk).update(progress=progress)
     record_history(
         workflow.KIND,
         task,
@@ -109,9 +113,69 @@ def progress_report(
         from_state=task.state,
         to_state=task.state,
         actor=actor,
-        note=f"{month:%Y年%m月}进展（{int(progress)}%）：{text}",
+        note=f"{month:%Y年%m月}进展（{progress}%）：{text}",
         month=f"{month:%Y-%m}",
         on_time=report.on_time,
     )
     audit(actor, "plans.task.report", task, month=f"{month:%Y-%m}", unit=unit.code)
+    return report
+
+
+def amend_closes_at(month: date) -> datetime:
+    """A report on `month` may be corrected until the next month's report is due."""
+    return report_due_at(month_after(month))
+
+
+@transaction.atomic
+def progress_amend(
+    *,
+    actor: Actor,
+    task: Task,
+    month: date | None,
+    progress: int | None,
+    text: str,
+    problems: str = "",
+    next_steps: str = "",
+) -> ProgressReport:
+    """The actor's unit corrects (更正) its report on `task` for `month`: allowed until the
+    next month's report is due, while the task is open. Whether the report was on time stays
+    judged by its first sending; the history keeps what it said before."""
+    check_on_task(actor, task)
+    if month is None:
+        raise InvalidInput("请选择报告月份", field="month")
+    progress, text = _checked(progress, text)
+    unit = reporting_unit(actor, task)
+    report = (
+        ProgressReport.objects.select_for_update()
+        .filter(task=task, unit=unit, month=first_of(month))
+        .first()
+    )
+    if report is None:
+        raise NotFound(f"本单位尚未报送 {month:%Y年%m月} 的进展", field="month")
+    closes = amend_closes_at(report.month)
+    if timezone.now() >= closes:
+        raise Conflict(
+            f"{month:%Y年%m月}进展的更正期限（{timezone.localtime(closes):%Y-%m-%d %H:%M}）已过",
+            field="month",
+            code="amend_closed",
+        )
+    before = f"{report.progress}%：{report.text}"
+    report.progress, report.text = progress, text
+    report.problems, report.next_steps = (problems or "").strip(), (next_steps or "").strip()
+    report.amended_at, report.amended_by = timezone.now(), actor
+    report.amendments += 1
+    report.save()
+    if not task.reports.filter(month__gt=report.month).exists():  # the latest month sets it
+        Task.objects.filter(pk=task.pk).update(progress=report.progress)
+    record_history(
+        workflow.KIND,
+        task,
+        "amend",
+        from_state=task.state,
+        to_state=task.state,
+        actor=actor,
+        note=f"更正{report.month:%Y年%m月}进展（{report.progress}%）：{text}（更正前 {before}）",
+        month=f"{report.month:%Y-%m}",
+    )
+    audit(actor, "plans.task.report_amend", task, month=f"{report.month:%Y-%m}", unit=unit.code)
     return report

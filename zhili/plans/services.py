@@ -70,6 +70,15 @@ def require_manager(actor: Actor) -> Organization:
     return actor.organization
 
 
+def check_plan_writer(actor: Actor, plan: Plan) -> Organization:
+    """A manager of the center that made the plan, or of one above it: another center (a
+    township's manager before the county's plan) may read the plan, not write into it."""
+    center = require_manager(actor)
+    if not scope_for(actor).covers_path(plan.center_path):
+        raise Forbidden("该计划由其他中心编制，您不能在其中添加项目或任务")
+    return center
+
+
 def check_unit(actor: Actor, unit: Organization | None, *, field: str) -> Organization:
     """A unit the actor may give a task to: one inside the actor's scope (422 naming
     `field` otherwise, as if it did not exist)."""
@@ -105,7 +114,7 @@ def plan_create(*, actor: Actor, year: int, title: str, summary: str = "") -> Pl
 def project_add(
     *, actor: Actor, plan: Plan, name: str, lead_unit: Organization | None, description: str = ""
 ) -> Project:
-    require_manager(actor)
+    check_plan_writer(actor, plan)
     name = required_text(name, field="name", label="项目名称", limit=120)
     unit = check_unit(actor, lead_unit, field="lead_unit")
     position = plan.projects.count() + 1
@@ -172,6 +181,8 @@ def task_create(
     _check_task(actor, data, timezone.localdate(now), field, lead_field)
     if project is not None:
         plan = project.plan
+    if plan is not None:
+        check_plan_writer(actor, plan)
     assert data.lead_unit is not None and data.due_on is not None
     task = Task.objects.create(
         number=next_number(Series.PLAN_TASK, task_prefix(), now),

@@ -5,8 +5,10 @@ counted, and the meetings with their decisions.
 Every read goes through `zhili.plans.selectors`, every write through the services.
 """
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -25,8 +27,17 @@ from zhili.core.types import Actor
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
 from zhili.plans import meetings, progress, selectors, services, workflow
-from zhili.plans.forms import ACTION_FORMS, DECISION_ROWS, MeetingForm, MonthForm, ProgressForm
-from zhili.plans.models import Source, Task, TaskState
+from zhili.plans.forms import (
+    ACTION_FORMS,
+    DECISION_ROWS,
+    MeetingForm,
+    MonthForm,
+    PlanForm,
+    ProgressForm,
+    ProjectForm,
+    TaskForm,
+)
+from zhili.plans.models import Plan, Source, Task, TaskState
 from zhili.supervision.selectors import order_list
 
 VIEW = requires(Action.PLANS_VIEW)
@@ -55,6 +66,7 @@ def plan_index(request: StaffRequest) -> HttpResponse:
         "states": TaskState.choices,
         "counts": {s: sum(1 for t in tasks if t.state == s) for s in TaskState.values},
         "progress": round(sum(t.progress for t in tasks) / len(tasks)) if tasks else 0,
+        "can_manage": can(request.user, Action.PLANS_MANAGE),
     }
     return render(request, "plans/index.html", context)
 
@@ -127,6 +139,94 @@ def milestone_done(request: StaffRequest, number: str, milestone: int) -> HttpRe
     return redirect("plans:detail", number=number)
 
 
+# --- writing the plan: the plan, its key projects, its tasks ------------------------------------
+
+
+def _form_page(
+    request: StaffRequest, form: forms.Form, heading: str, intro: str, submit: str, status: int
+) -> HttpResponse:
+    context = {"form": form, "heading": heading, "intro": intro, "submit": submit}
+    return render(request, "plans/form.html", context, status=status)
+
+
+def _failed(form: forms.Form, exc: DomainError) -> int:
+    """The service's refusal beside its field (or atop the form); the page's status is its."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return exc.status
+
+
+@requires(Action.PLANS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def plan_new(request: StaffRequest) -> HttpResponse:
+    """编制年度计划: the center's plan of a year (one per center and year)."""
+    year = timezone.localdate().year
+    initial = {"year": year, "title": f"{year}年度综治中心工作计划"}
+    form = PlanForm(request.POST or None, initial=initial)
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            status = _failed(form, exc)
+        else:
+            messages.success(request, f"已编制{plan.year}年度工作计划")
+            return redirect(f"{reverse('plans:index')}?year={plan.year}")
+    intro = "年度计划下分重点项目和任务，任务逐项明确牵头单位、责任单位、节点和完成期限"
+    return _form_page(request, form, "编制年度工作计划", intro, "编制计划", status)
+
+
+def _plan_or_404(request: StaffRequest, plan_id: int) -> Plan:
+    return or_404(selectors.plan_get, user=request.user, plan_id=plan_id)
+
+
+@requires(Action.PLANS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def project_new(request: StaffRequest, plan_id: int) -> HttpResponse:
+    plan = _plan_or_404(request, plan_id)
+    form = ProjectForm(request.POST or None, actor=request.user)
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_add(actor=request.user, plan=plan, **form.cleaned_data)
+        except DomainError as exc:
+            status = _failed(form, exc)
+        else:
+            messages.success(request, f"已添加重点项目“{project.name}”")
+            return redirect(f"{reverse('plans:index')}?year={plan.year}")
+    intro = f"{plan.title}：重点项目由牵头单位统筹，其下分解具体任务"
+    return _form_page(request, form, "添加重点项目", intro, "添加项目", status)
+
+
+@requires(Action.PLANS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def task_new(request: StaffRequest, plan_id: int) -> HttpResponse:
+    plan = _plan_or_404(request, plan_id)
+    projects = {p.pk: p for p in plan.projects.order_by("position")}
+    choices = [(pk, p.name) for pk, p in projects.items()]
+    form = TaskForm(request.POST or None, actor=request.user, projects=choices)
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        data = services.TaskInput(
+            title=d["title"],
+            lead_unit=d["lead_unit"],
+            due_on=d["due_on"],
+            units=list(d["units"]),
+            description=d["description"],
+            milestones=d["milestones"],
+        )
+        project = projects.get(d["project"]) if d["project"] else None
+        try:
+            task = services.task_create(actor=request.user, data=data, plan=plan, project=project)
+        except DomainError as exc:
+            status = _failed(form, exc)
+        else:
+            messages.success(request, f"已下达任务 {task.number}")
+            return redirect("plans:detail", number=task.number)
+    intro = f"{plan.title}：任务下达后责任单位每月5日前报送进展，逾期自动督办"
+    return _form_page(request, form, "下达任务", intro, "下达任务", status)
+
+
 # --- monthly progress -------------------------------------------------------------------------
 
 
@@ -160,10 +260,13 @@ def _progress(
     if can(request.user, Action.PLANS_MANAGE):
         counts = selectors.report_counts(first=month, last=month)
     due = progress.report_due_at(month)
+    amend_closes = progress.amend_closes_at(month)
     context = {
         "month": month,
         "deadline": due - timedelta(seconds=1),
         "past_deadline": timezone.now() >= due,
+        "amend_open": timezone.now() < amend_closes,
+        "amend_closes": amend_closes - timedelta(seconds=1),
         "rows": rows,
         "missing": sum(1 for _t, _u, report in rows if report is None),
         "counts": counts,
@@ -180,13 +283,28 @@ def _month_of(text: str) -> date:
 @VIEW
 @require_POST
 def progress_submit(request: StaffRequest, number: str) -> HttpResponse:
+    return _progress_post(request, number, progress.progress_report, "报送")
+
+
+@VIEW
+@require_POST
+def progress_amend(request: StaffRequest, number: str) -> HttpResponse:
+    """A unit corrects a report it sent (until the next month's report is due)."""
+    return _progress_post(request, number, progress.progress_amend, "更正")
+
+
+def _progress_post(
+    request: StaffRequest, number: str, write: Callable[..., object], verb: str
+) -> HttpResponse:
+    """Send or correct a month's report from the progress page's form; an error comes back on
+    the page beside the task's form."""
     task = get_task_or_404(request.user, number)
     form = ProgressForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         month = _month_of(data["month"])
         try:
-            progress.progress_report(
+            write(
                 actor=request.user,
                 task=task,
                 month=month,
@@ -198,7 +316,7 @@ def progress_submit(request: StaffRequest, number: str) -> HttpResponse:
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, f"已报送任务 {task.number} {month:%Y年%m月}进展")
+            messages.success(request, f"已{verb}任务 {task.number} {month:%Y年%m月}进展")
             return redirect(f"{reverse('plans:progress')}?month={month:%Y-%m}")
     shown = MonthForm(request.POST)
     month = (

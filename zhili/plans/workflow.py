@@ -105,6 +105,7 @@ KIND: DossierKind[Task] = DossierKind(
     labels={
         "create": "下达任务",
         "report": "报送月度进展",
+        "amend": "更正月度进展",
         "milestone": "完成节点",
         "supervise": "逾期督办",
     },

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from zhili.cases.tests.test_api import error, get, post
+from zhili.cases.tests.test_api import auth, error, get, post
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,17 @@ def test_a_task_through_the_api_and_the_kernels_action_path(client, staff, tree,
         {"month": f"{timezone.localdate():%Y-%m}", "progress": 30, "text": "已开班"},
     )
     assert sent.status_code == 201 and sent.json()["on_time"] is True
+    url = f"/api/v1/plan-tasks/{number}/reports/{timezone.localdate():%Y-%m}"
+
+    def put(body, to=url):
+        return client.put(to, body, content_type="application/json", **auth(staff.township))
+
+    fixed = put({"progress": 35, "text": "已开班两期"})
+    assert fixed.status_code == 200, fixed.content
+    assert (fixed.json()["progress"], fixed.json()["amendments"]) == (35, 1)
+    assert fixed.json()["on_time"] is True
+    error(put({"progress": 35}), 422, field="text")
+    error(put({"progress": 35, "text": "x"}, to=url[:-7] + "2026-13"), 422, field="month")
     error(
         post(client, staff.township, f"/api/v1/plan-tasks/{number}/actions/complete", {}),
         422,

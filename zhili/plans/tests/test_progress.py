@@ -8,7 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from zhili.core import workcal
-from zhili.core.errors import Conflict, Forbidden, InvalidInput
+from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhili.plans import progress, selectors, services
 from zhili.plans.models import TaskState
 
@@ -90,3 +90,42 @@ def test_a_task_done_before_a_month_owes_no_report_for_it(staff, make_task):
         services.task_complete(actor=staff.township, task=task, outcome="提前完成")
     owed = selectors.owed(date(2026, 9, 1), date(2026, 11, 1))
     assert {(t, m) for t, _u, m in owed} == {(task.pk, date(2026, 9, 1))}
+
+
+def test_a_unit_corrects_its_report_until_the_next_month_is_due(staff, tree, make_task):
+    """更正: the unit's own report, its text and share replaced, the first sending still what
+    on time is judged by, the history keeping what it said before; closed once the next
+    month's report is due; another unit has no report of its own to correct."""
+    task = make_task(units=(tree.gaj,))
+    month = timezone.localdate().replace(day=1)
+    sent = report(staff.township, task, month, share=40)
+    amended = progress.progress_amend(
+        actor=staff.township, task=task, month=month, progress=55, text="已完成培训两期"
+    )
+    assert (amended.pk, amended.progress, amended.text, amended.amendments) == (
+        sent.pk,
+        55,
+        "已完成培训两期",
+        1,
+    )
+    assert amended.submitted_at == sent.submitted_at and amended.on_time == sent.on_time
+    assert amended.amended_by == staff.township and amended.amended_at is not None
+    task.refresh_from_db()
+    assert task.progress == 55
+    [event] = task.events.filter(action="amend")
+    assert "更正前 40%：按计划推进" in event.note and event.actor == staff.township
+    with pytest.raises(NotFound) as err:
+        progress.progress_amend(actor=staff.police, task=task, month=month, progress=5, text="x")
+    assert err.value.field == "month"
+    with pytest.raises(InvalidInput) as err:
+        progress.progress_amend(actor=staff.township, task=task, month=month, progress=5, text="")
+    assert err.value.field == "text"
+    closes = progress.amend_closes_at(month)
+    late = time_machine.travel(closes + timedelta(minutes=1), tick=False)
+    with late, pytest.raises(Conflict) as err:
+        progress.progress_amend(
+            actor=staff.township, task=task, month=month, progress=60, text="补充"
+        )
+    assert (err.value.code, err.value.field) == ("amend_closed", "month")
+    sent.refresh_from_db()
+    assert (sent.progress, sent.amendments) == (55, 1)
