@@ -1,10 +1,11 @@
 """Forms of the plan pages: the task actions' small forms, the progress report, a meeting with
 its decisions. They check the shape of the input; the rules live in the services."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from zhili.core.dates import DayField, MonthField
 from zhili.core.formfields import text_box
@@ -75,6 +76,7 @@ class ProjectForm(forms.Form):
     def __init__(self, *args: object, actor: Actor, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["lead_unit"].queryset = assignable_units(actor)  # type: ignore[attr-defined]
+        self.fields["lead_unit"].empty_label = "请选择牵头单位"  # type: ignore[attr-defined]
 
 
 class TaskForm(forms.Form):
@@ -100,7 +102,6 @@ class TaskForm(forms.Form):
         "节点（每行一个：节点名称|YYYY-MM-DD）",
         max_length=5000,
         optional=True,
-        placeholder="制定方案|2027-01-15\n完成培训|2027-03-31",
     )
 
     def __init__(
@@ -111,6 +112,10 @@ class TaskForm(forms.Form):
         self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["units"].queryset = units  # type: ignore[attr-defined]
         self.fields["project"].choices = [("", "（不属于重点项目）"), *projects]  # type: ignore[attr-defined]
+        self.fields["lead_unit"].empty_label = "请选择牵头单位"  # type: ignore[attr-defined]
+        today = timezone.localdate()
+        example = f"制定方案|{today + timedelta(days=30)}\n完成培训|{today + timedelta(days=90)}"
+        self.fields["milestones"].widget.attrs["placeholder"] = example
 
     def clean_milestones(self) -> list[tuple[str, date | None]]:
         rows: list[tuple[str, date | None]] = []
