@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from zhili.assessment.models import LedgerEntry
 from zhili.assessment.periods import Period, parse_period
 from zhili.assessment.services import scheme_create_default, scores_compute
 
@@ -54,3 +55,13 @@ def scores_recompute(now: datetime | None = None) -> dict[str, int]:
         computed = scores_compute(actor=None, year=period.year, period=period.slug)
         done[f"{period.year}-{period.code}"] = computed.entries
     return done
+
+
+def period_ensure(year: int, slug: str) -> Period:
+    """The period's computed entries, computed first by the platform when it has none (a
+    季点评 on a quarter the scheduler never reached); those present are read as they are."""
+    period = parse_period(year, slug)
+    scheme_create_default(actor=None, year=year)
+    if not LedgerEntry.objects.filter(year=year, period=period.code, automatic=True).exists():
+        scores_compute(actor=None, year=year, period=period.slug)
+    return period
