@@ -34,6 +34,9 @@ PERIODIC_JOBS: list[tuple[str, int, str]] = [
     ("plans.sweep", 600, "zhili.plans.tasks.sweep_tasks_task"),
     # The 月分析 from 07:30 on the 1st for the month before, the same way.
     ("reports.monthly", 300, "zhili.reports.tasks.generate_monthly_report"),
+    # 考核评分: the running month and quarter, and those just ended until the 5th, computed
+    # by the platform into the ledger (zhili/assessment/scheduled.py).
+    ("assessment.scores", 3600, "zhili.assessment.tasks.compute_scores_task"),
     ("forces.prune_positions", 24 * 3600, "zhili.forces.tasks.prune_positions_task"),
     (
         "mediation.warn_confirmation_windows",

@@ -1,15 +1,17 @@
-"""十佳调解室 and 十佳调解能手: a shortlist computed from the mediation dossiers (the mediation
-ranking's formula over the year: volume, success rate, performance of agreements;
-`zhili.mediation.reports.ranking`), leaving out whoever belongs to a unit barred from the
-year's awards by a veto; then the committee's vote, recorded per candidate; then the
-decision: the candidates with a majority of the votes cast, best supported first, at most
-ten."""
+"""十佳调解室 and 十佳调解能手: a shortlist computed from the mediation dossiers over the year
+(`award_factors`: the mediation ranking's volume, success rate and performance of
+agreements, with judicial confirmations, satisfaction and file quality), leaving out whoever
+belongs to a unit barred from the year's awards by a veto; then the committee's vote,
+recorded per candidate; then the decision: the candidates with a majority of the votes cast,
+best supported first, at most ten."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
+from zhili.assessment import award_factors
 from zhili.assessment.models import AwardKind, LedgerEntry, Nomination
 from zhili.core.audit import audit
 from zhili.core.errors import Conflict, InvalidInput, NotFound
@@ -17,11 +19,13 @@ from zhili.core.roles import Action
 from zhili.core.scope import require
 from zhili.core.types import Actor
 from zhili.mediation.models import MediationRoom, Mediator
+from zhili.mediation.reports.ranking import MIN_CASES
 from zhili.mediation.reports.selectors import mediator_ranking, room_ranking
 
 FORMULA = (
-    "推荐名单按调解排行公式（调解成功件数、调解成功率、协议履行率）对全年结案卷宗计算，"
-    "取前 20 名交评审委员会表决；被一票否决单位的调解室和调解员不列入。"
+    f"推荐名单对全年调结的调解卷宗计算（调结不少于 {MIN_CASES} 件者参评）。"
+    + award_factors.FORMULA
+    + "取前 20 名交评审委员会表决；被一票否决单位的调解室和调解员不列入。"
     "赞成票超过实到票数半数者当选，按赞成票多少取前 10 名。"
 )
 SHORTLIST = 20  # twice the awards: the committee chooses
@@ -39,6 +43,32 @@ def barred_paths(year: int) -> list[str]:
     return [e.unit.path for e in rows]
 
 
+def _percent(rate: float | None) -> Decimal | None:
+    return None if rate is None else Decimal(str(round(rate * 100, 1)))
+
+
+def _nomination(year: int, kind: str, rank: int, s: award_factors.AwardScore) -> Nomination:
+    tally, f = s.ranked.tally, s.factors
+    return Nomination(
+        year=year,
+        kind=kind,
+        key=tally.key,
+        name=tally.name,
+        unit=tally.unit,
+        rank=rank,
+        score=Decimal(str(s.score)),
+        mediated=tally.mediated,
+        succeeded=tally.succeeded,
+        ranking_score=Decimal(str(s.ranked.score)),
+        performance_rate=_percent(s.ranked.performance_rate),
+        written=f.written,
+        confirmed=f.confirmed,
+        rated=f.rated,
+        satisfied=f.satisfied,
+        file_rate=_percent(f.file_rate),
+    )
+
+
 @transaction.atomic
 def shortlist_compute(*, actor: Actor, year: int, kind: str) -> list[Nomination]:
     """The year's shortlist of `kind`, written once (a vote recorded on it stays)."""
@@ -48,24 +78,16 @@ def shortlist_compute(*, actor: Actor, year: int, kind: str) -> list[Nomination]
     if Nomination.objects.filter(year=year, kind=kind).exists():
         raise Conflict("本年度该奖项的推荐名单已生成", code="shortlist_exists")
     ranking = room_ranking if kind == AwardKind.ROOM else mediator_ranking
-    ranked = ranking(user=actor, start=date(year, 1, 1), end=date(year, 12, 31), top=10_000)
-    paths = _paths(kind, [r.tally.key for r in ranked])
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    ranked = ranking(user=actor, start=start, end=end, top=10_000)
+    factors = award_factors.award_factors(user=actor, kind=kind, start=start, end=end)
+    scored = award_factors.rank(ranked, factors)
+    paths = _paths(kind, [s.ranked.tally.key for s in scored])
     bars = barred_paths(year)
-    kept = [r for r in ranked if not any(paths.get(r.tally.key, "").startswith(p) for p in bars)]
-    rows = [
-        Nomination(
-            year=year,
-            kind=kind,
-            key=r.tally.key,
-            name=r.name,
-            unit=r.tally.unit,
-            rank=n,
-            score=round(r.score, 2),
-            mediated=r.tally.mediated,
-            succeeded=r.tally.succeeded,
-        )
-        for n, r in enumerate(kept[:SHORTLIST], start=1)
+    kept = [
+        s for s in scored if not any(paths.get(s.ranked.tally.key, "").startswith(p) for p in bars)
     ]
+    rows = [_nomination(year, kind, n, s) for n, s in enumerate(kept[:SHORTLIST], start=1)]
     Nomination.objects.bulk_create(rows)
     audit(actor, "assessment.awards.shortlist", None, year=year, kind=kind, count=len(rows))
     return list(Nomination.objects.filter(year=year, kind=kind))

@@ -1,6 +1,12 @@
-"""The default indicator scheme (默认考核指标体系) a year starts from: 100 points in four
-catalogs, a negative list that takes off at most 20, a bonus of at most 5, and the veto
-events. The county edits it in the admin (zhili/assessment/admin.py)."""
+"""The default indicator scheme (默认考核指标体系) a year starts from: 100 points in three
+scored catalogs (in each, the items of a rank group add up to the catalog's weight), a
+negative list that takes off at most 20, a bonus of at most 5, and the veto events. The
+county edits it in the admin (zhili/assessment/admin.py).
+
+A scheme is the year's document: a change here is the default of the years whose scheme is
+made after it (`services.scheme_create_default` leaves an existing scheme as it is). A year
+already under way takes a new item only by the admin, with the maxima of its catalog
+lowered to keep the weight."""
 
 from typing import Any
 
@@ -118,18 +124,30 @@ CATALOGS: list[tuple[str, str, str, int, list[tuple[Any, ...]]]] = [
     ),
     (
         "inspection",
-        "督查整改与实地考核",
+        "督查整改与工作落实",
         "score",
         20,
         [
             (
                 "rectification_on_time",
                 "整改按期完成率",
-                10,
+                6,
                 "rate_band",
                 {"floor": 90, "per_point": 1},
                 "督查整改：整改通知书",
                 "rectification_on_time",
+                BOTH,
+            ),
+            # 统: each plan task's monthly progress report, due by the 5th (plans.progress).
+            # Few reports a month per unit, so a gentle band: all on time 4, four in five 2.
+            (
+                "report_on_time",
+                "月度进展按时报送率",
+                4,
+                "rate_band",
+                {"floor": 60, "per_point": 0.1},
+                "年度计划：月度进展报送",
+                "report_on_time",
                 BOTH,
             ),
             ("field_check", "实地考核", 10, "manual", {}, "考核组实地考核（附佐证）", "", BOTH),

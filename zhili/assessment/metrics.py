@@ -27,7 +27,8 @@ from zhili.assessment.periods import Period
 from zhili.assessment.units import Owners
 from zhili.cases.figures import UnitFigures, unit_figures
 from zhili.core.registry import Registry
-from zhili.core.types import Actor
+from zhili.core.scope import EVERYTHING, Scope
+from zhili.core.types import SystemActor
 from zhili.inspections.selectors import rectification_figures
 from zhili.mediation.reports.stats import period_facts
 from zhili.mediation.reports.table import Line
@@ -53,13 +54,19 @@ class Measure:
 @dataclass
 class Context:
     """What a computation gives every metric: who asks (the figures are read in their
-    scope), the period, the ranked units, and what one metric read for another."""
+    scope; None, the platform itself, reads the whole county), the period, the ranked
+    units, and what one metric read for another."""
 
-    actor: Actor
+    actor: SystemActor
     period: Period
     owners: Owners
     now: datetime = field(default_factory=timezone.now)
     cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def scope(self) -> Scope | None:
+        """The scope the figures are read in when the platform computes (else the actor's)."""
+        return EVERYTHING if self.actor is None else None
 
     @property
     def until(self) -> datetime:
@@ -96,7 +103,9 @@ def owned_figures(ctx: Context) -> dict[int, UnitFigures]:
     """Ranked unit id -> the unit figures of every unit it owns, summed (read once)."""
     if "figures" in ctx.cache:
         return ctx.cache["figures"]  # type: ignore[no-any-return]
-    rows = unit_figures(user=ctx.actor, start=ctx.period.first, end=ctx.period.last)
+    rows = unit_figures(
+        user=ctx.actor, scope=ctx.scope, start=ctx.period.first, end=ctx.period.last
+    )
     paths = dict(
         Organization.objects.filter(code__in=[r.unit_code for r in rows]).values_list(
             "code", "path"
@@ -168,7 +177,8 @@ def dispute_rate(ctx: Context) -> dict[int, Measure]:
         if unit.kind != "center":
             continue
         line = Line(code=unit.code, label=unit.name)
-        for fact in period_facts(ctx.actor, unit, ctx.period.start, ctx.period.end):
+        facts = period_facts(ctx.actor, unit, ctx.period.start, ctx.period.end, scope=ctx.scope)
+        for fact in facts:
             line.add(fact)
         query = urlencode(
             {"unit": unit.code, "year": ctx.period.year, "month": ctx.period.last.month}

@@ -275,8 +275,9 @@ class AwardKind(models.TextChoices):
 
 
 class Nomination(models.Model):
-    """A candidate of the year's 十佳 shortlist, computed from the mediation dossiers by the
-    mediation ranking's formula, and the committee's vote on it (评审委员会表决)."""
+    """A candidate of the year's 十佳 shortlist, computed from the mediation dossiers (the
+    mediation ranking and the factors of `award_factors`), and the committee's vote on it
+    (评审委员会表决)."""
 
     year = models.PositiveSmallIntegerField("年度")
     kind = models.CharField("奖项", max_length=10, choices=AwardKind.choices)
@@ -287,6 +288,20 @@ class Nomination(models.Model):
     score = models.DecimalField("推荐得分", max_digits=6, decimal_places=2)
     mediated = models.PositiveIntegerField("调结件数")
     succeeded = models.PositiveIntegerField("调解成功件数")
+    # The factors of the score (award_factors.py); null on a shortlist made before them.
+    ranking_score = models.DecimalField(
+        "调解排行得分", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    performance_rate = models.DecimalField(
+        "协议履行率（%）", max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    written = models.PositiveIntegerField("书面协议件数", null=True, blank=True)
+    confirmed = models.PositiveIntegerField("司法确认件数", null=True, blank=True)
+    rated = models.PositiveIntegerField("已评价件数", null=True, blank=True)
+    satisfied = models.PositiveIntegerField("满意件数", null=True, blank=True)
+    file_rate = models.DecimalField(
+        "卷宗完整率（%）", max_digits=5, decimal_places=1, null=True, blank=True
+    )
     votes_for = models.PositiveSmallIntegerField("赞成票", null=True, blank=True)
     votes_against = models.PositiveSmallIntegerField("反对票", null=True, blank=True)
     abstentions = models.PositiveSmallIntegerField("弃权票", null=True, blank=True)
@@ -305,6 +320,10 @@ class Nomination(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_kind_display()} {self.name}"
+
+    @property
+    def success_rate(self) -> float | None:
+        return self.succeeded / self.mediated if self.mediated else None
 
 
 class StaffLevel(models.TextChoices):

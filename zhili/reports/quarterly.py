@@ -1,127 +1,121 @@
 """The 季点评 (quarterly review)'s own sections (registered into zhili.reports.sections.SECTIONS):
-the townships and the county departments ranked over the quarter, the bottom two of each named.
-The leader's comments are not generated: they are written on the report afterwards
-(`Report.comment`, zhili.reports.services.report_comment) and printed after the sections.
+the townships (乡镇/街道/场区) and the county departments (县直部门) ranked over the quarter by
+the assessment's scores, the bottom two of each named. The leader's comments are not
+generated: they are written on the report afterwards (`Report.comment`,
+zhili.reports.services.report_comment) and printed after the sections.
 
-The ranking is by the unit figures of the quarter (zhili.cases.figures.unit_figures, the same
-numbers as the 办理质效 page): a score out of 100 weighting the three rates below. Once the
-assessment app's scores exist (issue 18, 评), the ranking should read those instead.
+The scores are the assessment's quarterly ledger (zhili.assessment.selectors.group_scores
+for the period `Q1`..`Q4`: the same numbers as the 考核得分与排名 page). When the quarter has no
+computed entry yet, the platform computes it first (zhili.assessment.scheduled.period_ensure);
+entries already there (the scheduler's, kept current until the 5th after the quarter, or the
+assessors') are read as they are. Every score links to the ledger entries it sums, and the
+item that lost the unit most points to that item's entries, each to its records.
 """
 
-from dataclasses import dataclass
+from decimal import Decimal
 
-from zhili.cases.figures import UnitFigures, unit_figures
-from zhili.core.scope import EVERYTHING
-from zhili.orgs.models import Organization
+from zhili.assessment.models import CatalogKind, Group, Scheme
+from zhili.assessment.periods import Period as AssessmentPeriod
+from zhili.assessment.scheduled import period_ensure
+from zhili.assessment.selectors import UnitScore, entries_url, group_scores
+from zhili.assessment.units import ranked_units
 from zhili.reports.models import Kind
 from zhili.reports.sections import SECTIONS, Builder, Cell, Content, Section
 
-# The weight of each rate in the score; a rate that cannot be judged yet (no case due) is left
-# out and the others' weights are scaled up to 100.
-WEIGHTS = {
-    "closed_on_time_rate": 40,  # 按时办结率
-    "acknowledged_on_time_rate": 30,  # 及时签收率
-    "satisfaction_rate": 30,  # 满意率
-}
-BOTTOM = 2
 NOTE = (
-    "综合得分 = 按时办结率×40 + 及时签收率×30 + 满意率×30（无法判定的比率不计，其余按比例折算为"
-    "百分制），数据与“办理质效”同一计算。考核评分模块上线后，排名改用考核得分。"
+    "排名依据考核评价的季度得分（与“考核得分与排名”页面同一台账：自动考核项、督查扣分、"
+    "实地考核与加分），点击得分查看其台账条目，条目再链接到计分所依据的记录。"
+    "失分最多的考核项为满分与得分相差最多的计分项。"
 )
+SHARED = "assessment-quarter"
 
 
-@dataclass(frozen=True)
-class Ranked:
-    rank: int | None  # None: no rate could be judged, not ranked
-    figures: UnitFigures
-    score: float | None
+def _quarter(builder: Builder) -> tuple[Scheme, AssessmentPeriod]:
+    """The assessment's scheme and period of the report's quarter, computed once per report."""
+    if SHARED not in builder.shared:
+        first = builder.period.first
+        period = period_ensure(first.year, f"Q{(first.month - 1) // 3 + 1}")
+        builder.shared[SHARED] = (Scheme.objects.get(year=period.year), period)
+    return builder.shared[SHARED]  # type: ignore[no-any-return]
 
 
-def score(row: UnitFigures) -> float | None:
-    present = {name: getattr(row, name) for name in WEIGHTS if getattr(row, name) is not None}
-    if not present:
-        return None
-    weight = sum(WEIGHTS[name] for name in present)
-    return round(sum(WEIGHTS[name] * rate for name, rate in present.items()) * 100 / weight, 2)
+def ranking(builder: Builder, group: str) -> list[UnitScore]:
+    """Every unit of the rank group, best first (ties share a rank)."""
+    scheme, period = _quarter(builder)
+    return group_scores(scheme, period, group, list(ranked_units([group])))
 
 
-def ranking(builder: Builder, kind: str, level: str) -> list[Ranked]:
-    """The units of `kind` and `level`, best first; those without a score last, unranked."""
-    units = Organization.objects.filter(kind=kind, level=level, is_active=True)
-    codes = list(units.values_list("code", flat=True))
-    if not codes:
+def bottom_named(rows: list[UnitScore], bottom: int) -> list[UnitScore]:
+    """The last `bottom` units, with any unit tied with the last of them named too (a tie is
+    never broken by the unit code); none when the group is no larger than `bottom`."""
+    if len(rows) <= bottom:
         return []
-    period = builder.period
-    rows = unit_figures(
-        user=None, scope=EVERYTHING, start=period.first, end=period.last, unit_codes=codes
-    )
-    scored = sorted(((score(r), r) for r in rows), key=lambda p: (-(p[0] or -1), p[1].unit_code))
-    ranked, rank = [], 0
-    for value, row in scored:
-        rank += value is not None
-        ranked.append(Ranked(rank if value is not None else None, row, value))
-    return ranked
+    line = rows[-bottom].score
+    return [r for r in rows if r.score <= line]
 
 
-def _rate(value: float | None) -> str:
-    return f"{value:.1%}" if value is not None else "—"
+def _points(value: Decimal) -> str:
+    return format(value.normalize(), "f")
 
 
-def _table(builder: Builder, title: str, ranked: list[Ranked]) -> Content:
-    period = builder.period
-    dispatched = {
-        "dispatched_from": f"{period.first:%Y-%m-%d}",
-        "dispatched_to": f"{period.last:%Y-%m-%d}",
-    }
-    rows: list[list[Cell]] = [
-        [
-            str(r.rank) if r.rank else "—",
-            r.figures.unit_name,
-            builder.figure(
-                r.figures.handled,
-                builder.list_url("cases:list", unit=r.figures.unit_code, **dispatched),
-            ),
-            _rate(r.figures.acknowledged_on_time_rate),
-            _rate(r.figures.closed_on_time_rate),
-            _rate(r.figures.satisfaction_rate),
-            f"{r.score:.2f}" if r.score is not None else "无数据",
-        ]
-        for r in ranked
+def worst_item(row: UnitScore) -> tuple[str, str] | None:
+    """(text, the item's entries) of the scored item with entries furthest below its maximum
+    (an item not assessed yet, such as a field check still to come, has lost nothing)."""
+    lost = [
+        (i.item.max_points - i.points, i)
+        for i in row.items
+        if i.item.catalog.kind == CatalogKind.SCORE and i.entries and i.points < i.item.max_points
     ]
-    columns = ["名次", "单位", "承办件数", "及时签收率", "按时办结率", "满意率", "综合得分"]
-    return builder.table(title, columns, rows, note=NOTE)
+    if not lost:
+        return None
+    gap, cell = max(lost, key=lambda pair: (pair[0], -pair[1].item.order))
+    text = f"{cell.item.name}（{_points(cell.points)}/{_points(cell.item.max_points)}，失 {_points(gap)} 分）"
+    return text, cell.sources_url
 
 
-def bottom_named(ranked: list[Ranked]) -> list[str]:
-    """The last BOTTOM units that were ranked (a unit without a score is not named)."""
-    scored = [r for r in ranked if r.rank is not None]
-    return [r.figures.unit_name for r in scored[-BOTTOM:]] if len(scored) > BOTTOM else []
+def _table(
+    builder: Builder, title: str, rows: list[UnitScore], period: AssessmentPeriod
+) -> Content:
+    cells: list[list[Cell]] = []
+    for r in rows:
+        worst = worst_item(r)
+        cells.append(
+            [
+                str(r.rank),
+                r.org.name,
+                builder.link(f"{r.score}", entries_url(period, r.org)),
+                r.grade_label + ("（一票否决）" if r.vetoed else ""),
+                builder.link(*worst) if worst else "无",
+            ]
+        )
+    columns = ["名次", "单位", "考核得分", "等次", "失分最多的考核项"]
+    return builder.table(title, columns, cells, note=NOTE)
 
 
-def _section(builder: Builder, kind: str, level: str, title: str) -> Content:
-    ranked = ranking(builder, kind, level)
-    named = bottom_named(ranked)
-    notes = (
-        [f"本季度排名末两位：{'、'.join(reversed(named))}，予以点名，限期整改提升。"]
-        if named
-        else []
-    )
-    if ranked and not named:
+def _section(builder: Builder, group: str, title: str) -> Content:
+    scheme, period = _quarter(builder)
+    rows = ranking(builder, group)
+    named = bottom_named(rows, scheme.bottom_flagged)
+    notes = []
+    if named:
+        names = "、".join(r.org.name for r in reversed(named))
+        notes.append(f"本季度考核排名末位：{names}，予以点名，限期整改提升。")
+    elif rows:
         notes.append("参与排名的单位不足，本季度不点名。")
-    return builder.content(tables=[_table(builder, title, ranked)], notes=notes)
+    return builder.content(tables=[_table(builder, title, rows, period)], notes=notes)
 
 
 def townships(builder: Builder) -> Content:
-    return _section(builder, "center", "township", "乡镇（街道）排名")
+    return _section(builder, Group.TOWNSHIP, "乡镇（街道、场区）排名")
 
 
 def departments(builder: Builder) -> Content:
-    return _section(builder, "department", "county", "县直部门排名")
+    return _section(builder, Group.DEPARTMENT, "县直部门排名")
 
 
 QUARTERLY = frozenset({Kind.QUARTERLY})
 for key, section in (
-    ("q-townships", Section("乡镇（街道）排名", 10, townships, QUARTERLY)),
+    ("q-townships", Section("乡镇（街道、场区）排名", 10, townships, QUARTERLY)),
     ("q-departments", Section("县直部门排名", 20, departments, QUARTERLY)),
 ):
     SECTIONS.register(key, section)

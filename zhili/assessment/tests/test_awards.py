@@ -3,6 +3,7 @@ decision."""
 
 import pytest
 
+from zhili.assessment.award_factors import award_factors, award_score
 from zhili.assessment.awards import awards_decide, shortlist_compute, vote_record
 from zhili.assessment.models import Nomination, StaffGrade
 from zhili.assessment.staff import proposal, staff_grade_decide, staff_grades_propose
@@ -12,10 +13,19 @@ from zhili.core.errors import Conflict, InvalidInput
 from zhili.mediation.reports.selectors import mediator_ranking, room_ranking
 
 
-def test_the_shortlist_is_the_mediation_ranking(scheme, world, mediations, assessors):
+def test_the_shortlist_scores_the_mediation_ranking_with_the_factors(
+    scheme, world, mediations, assessors
+):
     rows = shortlist_compute(actor=assessors.director, year=YEAR, kind="room")
-    ranked = room_ranking(user=assessors.director, start=day(1, 1), end=day(12, 31))
-    assert [(n.name, float(n.score)) for n in rows] == [(r.name, r.score) for r in ranked]
+    kw = {"user": assessors.director, "start": day(1, 1), "end": day(12, 31)}
+    ranked = room_ranking(**kw)
+    factors = award_factors(kind="room", **kw)
+    expected = sorted(
+        ((award_score(r, factors[r.tally.key]), r) for r in ranked), key=lambda p: -p[0]
+    )
+    assert [(n.name, float(n.score), float(n.ranking_score)) for n in rows] == [
+        (r.name, score, r.score) for score, r in expected
+    ]
     with pytest.raises(Conflict):
         shortlist_compute(actor=assessors.director, year=YEAR, kind="room")
 

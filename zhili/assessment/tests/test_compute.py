@@ -99,6 +99,21 @@ def test_computing_again_gives_the_same_ledger(computed, assessors):
     assert ledger() == first
 
 
+def test_the_platform_computes_what_a_county_assessor_does(
+    month, world, mediations, scheme, assessors, tree
+):
+    """No actor (the scheduler, a 季点评) reads the whole county: the same ledger as the
+    center's director, disputes included."""
+    with time_machine.travel(LATER, tick=False):
+        scores_compute(actor=assessors.director, year=YEAR, period="11")
+        by_director = ledger()
+        LedgerEntry.objects.all().delete()
+        scores_compute(actor=None, year=YEAR, period="11")
+    assert ledger() == by_director
+    dispute = LedgerEntry.objects.get(key=f"auto:{YEAR}:M11:dispute_rate:{tree.t1.code}")
+    assert dispute.detail["whole"] > 0
+
+
 def test_the_scores_sum_the_ledger(computed, staff, rules):
     _scheme, _p, rows = scores(user=staff.leader, year=YEAR, period="11", group="department")
     for row in rows:

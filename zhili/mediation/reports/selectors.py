@@ -245,7 +245,9 @@ def anthology_cases(qs: QuerySet[Dispute]) -> list[AnthologyCase]:
 # --- rankings (十佳调解能手, 十佳调解室) ----------------------------------------------------------
 
 
-def _mediated(user: Actor, start: date, end: date) -> QuerySet[Dispute]:
+def mediated_disputes(user: Actor, start: date, end: date) -> QuerySet[Dispute]:
+    """What the rankings count: the disputes in the user's sight mediated to an end
+    (agreement or none) in [start, end]."""
     begin, until = period_bounds(start, end)
     return disputes_for(user).filter(
         outcome__in=MEDIATED, outcome_at__gte=begin, outcome_at__lt=until
@@ -279,19 +281,23 @@ def _dispute_rows(
     }
 
 
-def mediator_tallies(*, user: Actor, start: date, end: date) -> list[ranking.Tally]:
-    """Per mediator: the disputes mediated to an end in the period (lead or co-mediator)."""
-    qs = _mediated(user, start, end)
-    rows = _dispute_rows(qs)
+def dispute_mediators(qs: QuerySet[Dispute]) -> dict[int, set[int]]:
+    """Dispute id -> the mediators who took part: the lead and the co-mediators."""
     who: dict[int, set[int]] = defaultdict(set)
-    for pk, (_o, _p, lead, _r) in rows.items():
-        if lead:
-            who[pk].add(lead)
+    for pk, lead in qs.filter(lead_mediator__isnull=False).values_list("pk", "lead_mediator_id"):
+        who[pk].add(lead)
     through = Dispute.mediators.through.objects.filter(dispute_id__in=qs.values("pk"))
     for dispute_id, mediator_id in through.values_list("dispute_id", "mediator_id"):
         who[dispute_id].add(mediator_id)
+    return who
+
+
+def mediator_tallies(*, user: Actor, start: date, end: date) -> list[ranking.Tally]:
+    """Per mediator: the disputes mediated to an end in the period (lead or co-mediator)."""
+    qs = mediated_disputes(user, start, end)
+    rows = _dispute_rows(qs)
     counts: dict[int, _Count] = defaultdict(_Count)
-    for pk, mediators in who.items():
+    for pk, mediators in dispute_mediators(qs).items():
         outcome, performed, _lead, _room = rows[pk]
         for mediator_id in mediators:
             counts[mediator_id].add(outcome, performed)
@@ -310,7 +316,9 @@ def mediator_tallies(*, user: Actor, start: date, end: date) -> list[ranking.Tal
 def room_tallies(*, user: Actor, start: date, end: date) -> list[ranking.Tally]:
     """Per mediation room: the disputes mediated to an end in the period in that room."""
     counts: dict[int, _Count] = defaultdict(_Count)
-    for outcome, performed, _lead, room in _dispute_rows(_mediated(user, start, end)).values():
+    for outcome, performed, _lead, room in _dispute_rows(
+        mediated_disputes(user, start, end)
+    ).values():
         if room:
             counts[room].add(outcome, performed)
     rooms = MediationRoom.objects.filter(pk__in=counts).select_related("committee")

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from zhili.core.dates import FIRST_DAY, LAST_DAY
 from zhili.core.errors import InvalidInput
-from zhili.core.scope import scope_for
-from zhili.core.types import Actor
-from zhili.mediation.models import DisputeKind, Source
+from zhili.core.scope import Scope, scope_for
+from zhili.core.types import Actor, SystemActor
+from zhili.mediation.models import Dispute, DisputeKind, Source
 from zhili.mediation.reports.selectors import disputes_for
 from zhili.mediation.reports.table import Fact, MonthlyTable, build_table
 from zhili.orgs.models import Level, Organization
@@ -84,17 +84,31 @@ class _Row(NamedTuple):
     risk_group_petition: bool
 
 
-def period_facts(user: Actor, unit: Organization, begin: datetime, end: datetime) -> list[Fact]:
-    """The unit's disputes registered or concluded in [begin, end), as report facts."""
+def period_facts(
+    user: SystemActor,
+    unit: Organization,
+    begin: datetime,
+    end: datetime,
+    *,
+    scope: Scope | None = None,
+) -> list[Fact]:
+    """The unit's disputes registered or concluded in [begin, end), as report facts. The
+    platform itself (`user` None: the assessment's scheduled computation) names its `scope`."""
     registered = Q(registered_at__gte=begin, registered_at__lt=end)
     concluded = Q(outcome_at__gte=begin, outcome_at__lt=end)
     qs = (
-        disputes_for(user)
+        _disputes(user, scope)
         .filter(path__under=unit.path)
         .filter(registered | concluded)
         .values_list(*_Row._fields)
     )
     return [_fact(_Row(*row), begin, end) for row in qs]
+
+
+def _disputes(user: SystemActor, scope: Scope | None) -> QuerySet[Dispute]:
+    if scope is not None:
+        return scope.filter(Dispute.objects.all())
+    return disputes_for(user) if user is not None else Dispute.objects.none()
 
 
 def _fact(row: _Row, begin: datetime, end: datetime) -> Fact:
