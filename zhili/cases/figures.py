@@ -29,6 +29,7 @@ Definitions, for the cases dispatched to a unit in the period (local days, both 
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, TextField, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
@@ -113,18 +114,37 @@ def _case_rows(
     """Lead unit id -> the counts of its cases dispatched in the period."""
     qs = Case.objects.filter(
         scope.q("unit_path"),
-        lead_unit__isnull=False,
+        _lead_units(scope, codes),
         dispatched_at__gte=begin,
         dispatched_at__lt=end,
     )
-    if codes:
-        qs = qs.filter(lead_unit__code__in=codes)
     counts = _case_counts(now)
     rows = qs.order_by().values("lead_unit").annotate(**counts)
     return {
         unit: dict(zip(counts, values, strict=True))
         for unit, *values in rows.values_list("lead_unit", *counts)
     }
+
+
+def _lead_units(scope: Scope, codes: list[str] | None) -> Q:
+    """The cases that have a lead unit (of `codes`, when named).
+
+    On SQLite the units are named by a subquery over the organizations (the scope's, or
+    `codes`): SQLite then reads each unit's slice of the period from the covering index
+    `case_unit_figures` (cases migration 0017), already grouped, with or without table
+    statistics; by `lead_unit IS NOT NULL` it read the dispatched_at index, a table row per
+    case and a sort for the grouping (1.5 s against 0.4 s for a year at 1M cases). A unit
+    outside the scope has no figures (`_units`), so leaving its cases out changes nothing.
+    PostgreSQL scans a year's cases in parallel either way, and the subquery's hash join
+    only adds to it (0.64 against 0.74 s), so it keeps the plain condition."""
+    if connection.vendor == "sqlite":
+        units = Organization.objects.filter(scope.q("path"))
+        if codes:
+            units = units.filter(code__in=codes)
+        return Q(lead_unit__in=units.values("pk"))
+    if codes:
+        return Q(lead_unit__isnull=False, lead_unit__code__in=codes)
+    return Q(lead_unit__isnull=False)
 
 
 def _case_counts(now: datetime) -> dict[str, Count]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import numpy as np
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from zhili.cases.models import Case, Category
@@ -368,9 +368,19 @@ def _group(subject: str, why: str, source: Source, start: datetime, now: datetim
 def recurrence_findings(rule: WarningRule, now: datetime) -> list[Finding]:
     start = now - timedelta(hours=_param(rule, "hours"))
     days = timedelta(days=_param(rule, "days"))
+    # The database keeps only the window's cases that recurred (a few), each by one look-up
+    # in the index case_recurrence (warnings migration 0004); reading every case closed at
+    # their addresses in the last `days` (14,000 rows at 1M cases a year) cost 0.2 s.
+    closed_before = Case.objects.filter(
+        address=OuterRef("address"),
+        category_id=OuterRef("category_id"),
+        closed_at__gte=OuterRef("registered_at") - days,
+        closed_at__lte=OuterRef("registered_at"),
+    ).exclude(pk=OuterRef("pk"))
     fresh = list(
         Case.objects.filter(registered_at__gte=start, registered_at__lte=now)
         .exclude(address="")
+        .filter(Exists(closed_before))
         .values("id", "address", "category_id", "category__name", *CASE_FIELDS)
     )
     if not fresh:

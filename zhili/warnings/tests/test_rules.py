@@ -223,3 +223,26 @@ def test_rule_e_raises_a_village_surge_once_with_its_cases(case_at: Any, catalog
     assert set(warning.sources.values_list("number", flat=True)) == {c.case_no for c in surge}
     assert warning.unit.name == "甲镇综治中心"
     assert warnings_scan().issued == 0  # the day's surge is raised once
+
+
+def test_rule_d_counts_only_another_case_closed_before_the_new_one(
+    case_at: Any, catalog: Any
+) -> None:
+    """At one address and category: a case of the window closed within the hour (its own
+    closure is no recurrence), then a second one after that closure (a recurrence of the
+    first, named with it), and a case closed only after the second was registered (no
+    earlier closure for it)."""
+    road = {"address": "和平路30号", "lat": None, "lng": None, "category": catalog.noise}
+    first = case_at(20, closed_hours_ago=19, reporter_phone="13700000301", **road)
+    second = case_at(10, reporter_phone="13700000302", **road)
+    other = {**road, "address": "和平路32号"}
+    case_at(10, reporter_phone="13700000303", **other)
+    case_at(30, closed_hours_ago=5, reporter_phone="13700000304", **other)
+    WarningRule.objects.exclude(kind=RuleKind.RECURRENCE).update(enabled=False)
+    assert warnings_scan().issued == 1
+    warning = Warning.objects.get()
+    assert warning.subject == f"case:{second.case_no}"
+    assert set(warning.sources.values_list("number", flat=True)) == {
+        first.case_no,
+        second.case_no,
+    }
