@@ -222,7 +222,10 @@ def scores_compute(*, actor: SystemActor, year: int, period: str) -> Computed:
     `actor` None is the platform itself (the scheduler, a 季点评), reading the whole county."""
     if actor is not None:
         require(actor, Action.ASSESSMENT_MANAGE)
-    scheme = scheme_for(year)
+    # One computation of a year at a time: the hourly job and an assessor's 计算 at once would
+    # both insert the same keys. The second waits for the first (the scheme's row lock on
+    # PostgreSQL; SQLite's transactions begin IMMEDIATE), then finds and updates its rows.
+    scheme = Scheme.objects.select_for_update().get(pk=scheme_for(year).pk)
     p = parse_period(year, period)
     units = list(ranked_units())
     ctx = Context(actor=actor, period=p, owners=Owners.load(units))

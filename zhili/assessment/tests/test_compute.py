@@ -133,3 +133,23 @@ def test_compute_needs_the_right_a_scheme_and_a_period(month, staff, assessors, 
     with pytest.raises(InvalidInput) as exc:
         scores_compute(actor=assessors.director, year=YEAR, period="13")
     assert exc.value.field == "period"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_computations_of_a_period_at_once_give_one_ledger(month, scheme, assessors):
+    """The hourly job and an assessor's 计算 at the same moment: the second waits for the
+    first and updates its rows (no duplicate key), the ledger as one computation makes it.
+    Real threads, each with its own connection (on PostgreSQL the scheme's row lock)."""
+    from zhili.cases.tests.test_concurrency import run_together
+
+    def work(i: int) -> object:
+        with time_machine.travel(LATER, tick=False):
+            actor = assessors.director if i else None
+            return scores_compute(actor=actor, year=YEAR, period="11")
+
+    results = run_together(2, work)
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    together = ledger()
+    with time_machine.travel(LATER, tick=False):
+        scores_compute(actor=assessors.director, year=YEAR, period="11")
+    assert ledger() == together and len(together) == results[0].entries
