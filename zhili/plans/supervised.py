@@ -3,30 +3,29 @@ PlansConfig.ready() imports this module): the order of an overdue task names it 
 
 from __future__ import annotations
 
-from django.urls import reverse
+from datetime import timedelta
 
 from zhili.core.types import Actor
 from zhili.plans.models import Task
 from zhili.plans.selectors import task_list
 from zhili.plans.services import TARGET
-from zhili.supervision.targets import TARGETS, Shown, int_keys, visible_pks
+from zhili.supervision.targets import TARGETS, Shown, each_shown, int_keys
 
 
 @TARGETS.entry(TARGET)
 def tasks(user: Actor | None, keys: list[str]) -> dict[str, Shown]:
-    found = list(Task.objects.filter(pk__in=int_keys(keys)).select_related("lead_unit"))
-    visible = visible_pks(user, found, task_list)
-    return {
-        str(t.pk): Shown(
-            noun="计划任务",
-            number=t.number,
-            title=t.title,
-            state=t.get_state_display(),
-            labels=("任务编号", "任务名称", "交办时间", "完成期限"),
-            start=t.created_at,
-            due=t.due_at,
-            facts=(("来源", t.get_source_display()), ("牵头单位", t.lead_unit.name)),
-            url=reverse("plans:detail", args=[t.number]) if t.pk in visible else None,
-        )
-        for t in found
-    }
+    found = Task.objects.filter(pk__in=int_keys(keys)).select_related("lead_unit")
+    return each_shown(user, found, task_list, "plans:detail", _shown)
+
+
+def _shown(t: Task) -> Shown:
+    return Shown(
+        noun="计划任务",
+        number=t.number,
+        title=t.title,
+        state=t.get_state_display(),
+        labels=("任务编号", "任务名称", "交办时间", "完成期限"),
+        start=t.created_at,
+        due=t.due_at - timedelta(seconds=1),  # the end of the due day (due_at: the next midnight)
+        facts=(("来源", t.get_source_display()), ("牵头单位", t.lead_unit.name)),
+    )

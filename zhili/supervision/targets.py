@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TypeVar
 
 from django.db.models import Model, QuerySet
 from django.urls import reverse
@@ -78,60 +79,77 @@ def int_keys(keys: list[str]) -> list[int]:
     return [int(k) for k in keys if k.isdigit()]
 
 
-def visible_pks(
-    user: Actor | None, records: Iterable[Model], listed: Callable[..., QuerySet[Model]]
-) -> set[int]:
-    """Which of `records` the user may open, through the app's own scoped list selector."""
-    pks = [r.pk for r in records]
-    if user is None or not pks:
-        return set()
-    return set(listed(user=user).filter(pk__in=pks).values_list("pk", flat=True))
+M = TypeVar("M", bound=Model)
+
+
+def each_shown(
+    user: Actor | None,
+    records: Iterable[M],
+    listed: Callable[..., QuerySet[M]],
+    page: str,
+    show: Callable[[M], Shown],
+) -> dict[str, Shown]:
+    """`show(record)` for each record by its id, linked to its `page` (a URL name taking the
+    record's number) when the user may open it: when the app's own scoped list selector
+    (`listed`) holds it."""
+    records = list(records)
+    visible: set[int] = set()
+    if user is not None and records:
+        pks = [r.pk for r in records]
+        visible = set(listed(user=user).filter(pk__in=pks).values_list("pk", flat=True))
+    out = {}
+    for record in records:
+        shown = show(record)
+        if record.pk in visible:
+            shown = replace(shown, url=reverse(page, args=[shown.number]))
+        out[str(record.pk)] = shown
+    return out
 
 
 @TARGETS.entry(CASE_TARGET)
 def _cases(user: Actor | None, keys: list[str]) -> dict[str, Shown]:
-    cases = list(Case.objects.filter(pk__in=int_keys(keys)).select_related("category", "lead_unit"))
-    visible = visible_pks(user, cases, case_selectors.case_list)
-    return {
-        str(c.pk): Shown(
-            noun="事件工单",
-            number=c.case_no,
-            title=c.title,
-            state=c.get_state_display(),
-            labels=("工单编号", "事项标题", "受理时间", "办结时限"),
-            start=c.registered_at,
-            due=c.due_at,
-            facts=(
-                ("事项分类", c.category.name),
-                ("主办单位", c.lead_unit.name if c.lead_unit else "—"),
-            ),
-            card=c.card,
-            due_provisional=c.due_provisional,
-            url=reverse("cases:detail", args=[c.case_no]) if c.pk in visible else None,
-        )
-        for c in cases
-    }
+    cases = Case.objects.filter(pk__in=int_keys(keys)).select_related("category", "lead_unit")
+    return each_shown(user, cases, case_selectors.case_list, "cases:detail", _case)
+
+
+def _case(c: Case) -> Shown:
+    return Shown(
+        noun="事件工单",
+        number=c.case_no,
+        title=c.title,
+        state=c.get_state_display(),
+        labels=("工单编号", "事项标题", "受理时间", "办结时限"),
+        start=c.registered_at,
+        due=c.due_at,
+        facts=(
+            ("事项分类", c.category.name),
+            ("主办单位", c.lead_unit.name if c.lead_unit else "—"),
+        ),
+        card=c.card,
+        due_provisional=c.due_provisional,
+    )
 
 
 @TARGETS.entry(PETITION_TARGET)
 def _petitions(user: Actor | None, keys: list[str]) -> dict[str, Shown]:
-    petitions = list(Petition.objects.filter(pk__in=int_keys(keys)).select_related("handling_unit"))
-    visible = visible_pks(user, petitions, petition_selectors.petition_list)
-    return {
-        str(p.pk): Shown(
-            noun="信访事项",
-            number=p.number,
-            title=p.title,
-            state=p.get_state_display(),
-            labels=("信访件编号", "信访事项", "收到时间", "当前环节时限"),
-            start=p.received_at,
-            due=p.due_at,
-            facts=(
-                ("信访类别", p.get_kind_display()),
-                ("承办单位", p.handling_unit.name if p.handling_unit else "—"),
-            ),
-            card=p.card,
-            url=reverse("petitions:detail", args=[p.number]) if p.pk in visible else None,
-        )
-        for p in petitions
-    }
+    petitions = Petition.objects.filter(pk__in=int_keys(keys)).select_related("handling_unit")
+    return each_shown(
+        user, petitions, petition_selectors.petition_list, "petitions:detail", _petition
+    )
+
+
+def _petition(p: Petition) -> Shown:
+    return Shown(
+        noun="信访事项",
+        number=p.number,
+        title=p.title,
+        state=p.get_state_display(),
+        labels=("信访件编号", "信访事项", "收到时间", "当前环节时限"),
+        start=p.received_at,
+        due=p.due_at,
+        facts=(
+            ("信访类别", p.get_kind_display()),
+            ("承办单位", p.handling_unit.name if p.handling_unit else "—"),
+        ),
+        card=p.card,
+    )
