@@ -177,9 +177,36 @@ _flush = TransactionTestCase._fixture_teardown
 _tables: dict[str, list[str]] = {}
 
 
+# The rows the data migrations made (the default standards, warning rules ...), copied once per
+# session right after migrate into tables of their own, and put back after every transactional
+# test: such a test empties every table, and a test after it on the same worker would find no
+# standards where every real database has them.
+SEED_PREFIX = "zz_seed_"
+_seeded: dict[str, list[str]] = {}
+
+
+def _snapshot_seeded(alias: str) -> None:
+    db = connections[alias]
+    names = db.introspection.django_table_names(only_existing=True, include_views=False)
+    _tables[alias] = sorted(set(names) - KEPT_ROWS)
+    quote = db.ops.quote_name
+    seeded = []
+    with db.cursor() as cursor:
+        for table in _tables[alias]:
+            cursor.execute(f"SELECT 1 FROM {quote(table)} LIMIT 1")  # noqa: S608 (model tables)
+            if cursor.fetchone() is None:
+                continue
+            copy = quote(SEED_PREFIX + table)
+            cursor.execute(f"DROP TABLE IF EXISTS {copy}")
+            cursor.execute(f"CREATE TABLE {copy} AS SELECT * FROM {quote(table)}")  # noqa: S608
+            seeded.append(table)
+    _seeded[alias] = seeded
+
+
 def _empty_tables(test: TransactionTestCase) -> None:
     """After a transactional test (a browser, a live server, other processes): every table
-    emptied with DELETE, in one transaction, the content types and permissions kept.
+    emptied with DELETE, in one transaction, the content types and permissions kept and the
+    data migrations' rows put back (`_snapshot_seeded`).
 
     Django's flush instead truncates every table and then re-creates the content types and
     permissions: 2-9 s a test on PostgreSQL (TRUNCATE of 95 tables and the post_migrate
@@ -193,13 +220,19 @@ def _empty_tables(test: TransactionTestCase) -> None:
         if alias not in _tables:
             names = db.introspection.django_table_names(only_existing=True, include_views=False)
             _tables[alias] = sorted(set(names) - KEPT_ROWS)
+        quote = db.ops.quote_name
         with transaction.atomic(using=alias), db.cursor() as cursor:
             for table in _tables[alias]:
-                cursor.execute(f"DELETE FROM {db.ops.quote_name(table)}")  # noqa: S608 (model tables)
+                cursor.execute(f"DELETE FROM {quote(table)}")  # noqa: S608 (model tables)
+            for table in _seeded.get(alias, ()):
+                copy = quote(SEED_PREFIX + table)
+                cursor.execute(f"INSERT INTO {quote(table)} SELECT * FROM {copy}")  # noqa: S608
 
 
 @pytest.fixture(scope="session", autouse=True)
-def quick_flush() -> Iterator[None]:
+def quick_flush(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    with django_db_blocker.unblock():
+        _snapshot_seeded("default")
     with mock.patch.object(TransactionTestCase, "_fixture_teardown", _empty_tables):
         yield
 
