@@ -58,7 +58,8 @@ def _like_a_county() -> int:
     )
     changes = []
     for case_id, village_id, state, registered_at in rows.iterator(chunk_size=10_000):
-        phone = f"1370000{case_id % 400:04d}" if case_id % 200 == 0 else f"139{case_id:08d}"
+        # one case in 200 comes from one of 400 frequent callers (case_id // 200 spreads them)
+        phone = f"1370000{case_id // 200 % 400:04d}" if case_id % 200 == 0 else f"139{case_id:08d}"
         address = f"东海县{village_id}村{case_id % 40}号"
         closed = registered_at + timedelta(days=2) if state == State.RATED else None
         title = "工地农民工集体讨薪" if case_id % 1000 == 0 else "基准工单"
