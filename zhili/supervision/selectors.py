@@ -62,8 +62,9 @@ def due_today_q(now: datetime | None = None) -> Q:
 
 def order_list(*, user: Actor, filters: OrderFilters | None = None) -> QuerySet[SupervisionOrder]:
     f = filters or OrderFilters()
+    # The case is joined for the API's case_no; the pages show the target through targets.py.
     qs = SupervisionOrder.objects.filter(order_scope(user)).select_related(
-        "unit", "copy_to", "center", "case", "petition", "issued_by"
+        "unit", "copy_to", "center", "case", "issued_by"
     )
     if f.side:
         qs = qs.filter(side_q(user, f.side))
