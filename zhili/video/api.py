@@ -198,6 +198,38 @@ def camera_playback(request: StaffRequest, code: str, body: SpanQuery) -> dict[s
     return {**asdict(ticket), "start": start, "end": end}
 
 
+class PlaybackControlIn(Schema):
+    action: str = Field(..., description="pause 暂停；resume 继续；seek 跳转；speed 倍速")
+    position: float | None = Field(
+        None, description="seek：跳转到回放时间段开始后的第几秒（0 至时长减 1）"
+    )
+    scale: float | None = Field(None, description="speed：倍速，0.25、0.5、1、2、4 之一")
+
+
+class PlayheadOut(Schema):
+    position: float = Field(..., description="当前位置：回放时间段开始后的秒数")
+    at: datetime = Field(..., description="当前位置对应的录像时间")
+    scale: float = Field(..., description="当前倍速")
+    paused: bool
+
+
+@cameras_router.post(
+    "/camera-views/{view_id}/playback-control", response={200: PlayheadOut, **LIVE_ERRORS}
+)
+def camera_playback_control(
+    request: StaffRequest, view_id: int, body: PlaybackControlIn
+) -> playback.Playhead:
+    """录像回放控制（GB/T 28181 MANSRTSP）：暂停、继续、拖动到某一时刻、倍速播放，返回当前位置。
+    不是本人的观看为 404；录像已播放完毕为 409 playback_ended；参数有误为 422，指明字段。"""
+    return playback.playback_control(
+        actor=request.user,
+        view_id=view_id,
+        action=body.action,
+        position=body.position,
+        scale=body.scale,
+    )
+
+
 class GroupOut(Schema):
     id: int
     name: str = Field(..., description="业务分组名称，如 学校周边、重点路口")

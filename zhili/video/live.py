@@ -264,7 +264,8 @@ def _stream_close(stream: LiveStream, reason: str) -> None:
 # --- a viewer's beat and stop ---------------------------------------------------------------------
 
 
-def _own_view(actor: Actor, view_id: int) -> CameraView:
+def own_view(actor: Actor, view_id: int) -> CameraView:
+    """`actor`'s open view `view_id`: 404 when it is someone else's, 409 when it ended."""
     view = CameraView.objects.select_related("camera").filter(pk=view_id, user=actor).first()
     if view is None:
         raise NotFound("观看记录不存在", field="view_id")
@@ -275,13 +276,13 @@ def _own_view(actor: Actor, view_id: int) -> CameraView:
 
 def view_beat(*, actor: Actor, view_id: int) -> tuple[str, datetime]:
     """The viewer is still there: a fresh token for the page's next Janus requests."""
-    view = _own_view(actor, view_id)
+    view = own_view(actor, view_id)
     CameraView.objects.filter(pk=view.pk).update(beat_at=timezone.now())
     return _token()
 
 
 def view_stop(*, actor: Actor, view_id: int) -> None:
-    view = _own_view(actor, view_id)
+    view = own_view(actor, view_id)
     now = timezone.now()
     with transaction.atomic():
         if not CameraView.objects.filter(pk=view.pk, ended_at=None).update(

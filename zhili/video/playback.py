@@ -4,7 +4,8 @@ The recordings stay on the device (an NVR's disk): `recordings` asks the channel
 over a span through the `zhili gb28181` server (RecordInfo) and returns them; `playback_open`
 makes the viewer's own Janus RTP mountpoint and has the server INVITE the device with
 s=Playback for the span into it, then the viewer plays it like live (`live.Ticket`, the same
-beats and stop, the stop tearing it down at once). Both are audited; who may see a camera is the
+beats and stop, the stop tearing it down at once); `playback_control` pauses, resumes, moves
+or speeds it up (MANSRTSP through the server). All are audited; who may see a camera is the
 selectors' answer, as for live view.
 """
 
@@ -12,16 +13,35 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import TextChoices
 from django.utils import timezone
 
 from zhili.core.audit import audit
-from zhili.core.errors import Conflict, InvalidInput
+from zhili.core.errors import Conflict, InvalidInput, NotFound
 from zhili.core.types import Actor
 from zhili.video import live
-from zhili.video.gb28181 import control
+from zhili.video.gb28181 import control, mansrtsp
 from zhili.video.models import Camera, CameraStatus, CameraView, LiveStream, Protocol, Quality
 
 MAX_SPAN = timedelta(days=1)  # a query or a playback: one day at most
+SCALES = mansrtsp.SCALES  # the speeds a playback takes
+
+
+class PlaybackAction(TextChoices):
+    PAUSE = "pause", "暂停"
+    RESUME = "resume", "继续"
+    SEEK = "seek", "跳转"
+    SPEED = "speed", "倍速"
+
+
+@dataclass(frozen=True)
+class Playhead:
+    """Where a playback is: seconds from its span's start (and the recorded time there)."""
+
+    position: float
+    at: datetime
+    scale: float
+    paused: bool
 
 
 @dataclass(frozen=True)
@@ -118,3 +138,64 @@ def playback_open(*, actor: Actor, camera: Camera, start: datetime, end: datetim
             end=end.isoformat(),
         )
     return live.ticket(stream, view, source.code if source != camera else None)
+
+
+def playback_control(
+    *,
+    actor: Actor,
+    view_id: int,
+    action: str,
+    position: float | None = None,
+    scale: float | None = None,
+) -> Playhead:
+    """Pause, resume, move (`position`: seconds from the span's start) or speed up (`scale`)
+    `actor`'s playback `view_id`; audited. 422 naming the field at fault; 409 `playback_ended`
+    once the device has played the span to its end."""
+    view = live.own_view(actor, view_id)
+    stream = view.stream
+    if stream.quality != Quality.PLAYBACK or stream.span_start is None or stream.span_end is None:
+        raise NotFound("该观看不是录像回放", field="view_id")
+    value = _control_value(action, position, scale, stream.span_end - stream.span_start)
+    try:
+        state = control.playback(stream.upstream, action, value)
+    except control.ControlError as exc:
+        if exc.code == "not_found":
+            raise Conflict("录像已播放完毕，请重新选择时间回放", code="playback_ended") from exc
+        raise live.gb_refusal(exc) from exc
+    head = Playhead(
+        position=float(str(state["position"])),
+        at=stream.span_start + timedelta(seconds=float(str(state["position"]))),
+        scale=float(str(state["scale"])),
+        paused=state["paused"] is True,
+    )
+    with transaction.atomic():
+        audit(
+            actor,
+            "video.playback.control",
+            view.camera,
+            view=view.pk,
+            control=action,
+            value=value,
+            position=head.position,
+        )
+    return head
+
+
+def _control_value(
+    action: str, position: float | None, scale: float | None, span: timedelta
+) -> float | None:
+    """The value an action carries, checked: a seek's second within the span, a speed of
+    `SCALES`."""
+    if action not in PlaybackAction.values:
+        raise InvalidInput("应为 pause、resume、seek 或 speed", field="action")
+    if action == PlaybackAction.SEEK:
+        if position is None or not 0 <= position < span.total_seconds():
+            limit = int(span.total_seconds()) - 1
+            raise InvalidInput(f"跳转位置应在 0 至 {limit} 秒之间", field="position")
+        return position
+    if action == PlaybackAction.SPEED:
+        if scale not in SCALES:
+            speeds = "、".join(f"{s:g}" for s in SCALES)
+            raise InvalidInput(f"倍速应为 {speeds} 之一", field="scale")
+        return scale
+    return None

@@ -1,5 +1,5 @@
 """The web process's handle on the `zhili gb28181` server: invite (live or playback), bye,
-ptz, record_info.
+ptz, record_info, playback (pause, resume, seek, speed).
 
 One JSON object per line over TCP on 127.0.0.1:GB28181_CONTROL_PORT, one answer line, then
 the connection closes: `{"op": "invite", "channel": ..., "rtp_host": ..., "rtp_port": ...}`
@@ -82,6 +82,13 @@ def bye(session_id: str) -> None:
     call({"op": "bye", "session": session_id})
 
 
+def playback(session_id: str, action: str, value: float | None = None) -> JsonDict:
+    """Pause, resume, seek (`value`: seconds from the span's start) or speed (`value`: the
+    scale) a playback session; its playhead after: `position`, `scale`, `paused`."""
+    answer = call({"op": "playback", "session": session_id, "action": action, "value": value})
+    return {k: answer[k] for k in ("position", "scale", "paused")}
+
+
 def ptz(channel_code: str, command: str, speed: int) -> None:
     call({"op": "ptz", "channel": channel_code, "command": command, "speed": speed})
 
@@ -157,6 +164,11 @@ async def dispatch(platform: "Platform", request: JsonDict) -> JsonDict:
     if op == "bye":
         await platform.live.bye(str(request["session"]))
         return {}
+    if op == "playback":
+        value = request.get("value")
+        if value is not None and not isinstance(value, int | float):
+            raise ValueError("value must be a number")
+        return await platform.live.control(str(request["session"]), str(request["action"]), value)
     if op == "ptz":
         speed = request["speed"]
         if not isinstance(speed, int):

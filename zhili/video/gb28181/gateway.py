@@ -16,7 +16,7 @@ import logging
 import random
 import struct
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from zhili.video.gb28181.media import MTU_PAYLOAD, Address, rtp_packet, rtp_payload, split_packs
 
@@ -153,7 +153,7 @@ class PsGateway:
 
     async def start(self) -> int:
         """Listen and start the demuxer; the port the device is to send to."""
-        self.process = await gst(DEMUX.format(host=self.output[0], port=self.output[1]), stdin=True)
+        self.process = await self._demuxer()
         if self.tcp:
             self.server = await asyncio.start_server(self._connected, self.host, 0)
             return int(self.server.sockets[0].getsockname()[1])
@@ -173,6 +173,16 @@ class PsGateway:
             pass
         finally:
             writer.close()
+
+    def _demuxer(self) -> Awaitable[asyncio.subprocess.Process]:
+        return gst(DEMUX.format(host=self.output[0], port=self.output[1]), stdin=True)
+
+    async def restart(self) -> None:
+        """A new demuxer for a new PS stream on the same session (a played-back recording
+        moved, resumed or sped up: the device starts its stream again, clocks from zero).
+        Its H.264 RTP comes with a new SSRC, which Janus takes as a switch of source."""
+        old, self.process = self.process, await self._demuxer()
+        await stop_process(old)
 
     def received(self, packet: bytes) -> None:
         payload = rtp_payload(packet, ssrc=self.ssrc)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from asgiref.sync import sync_to_async
 
-from zhili.video.gb28181 import manscdp, sip
+from zhili.video.gb28181 import manscdp, mansrtsp, sip
 from zhili.video.gb28181.endpoint import Address
 from zhili.video.gb28181.gateway import PsGateway
 from zhili.video.gb28181.media import Sdp, live_ssrc, parse_sdp
@@ -39,6 +39,7 @@ class Session:
     to: str
     cseq: int
     gateway: PsGateway
+    playhead: mansrtsp.Playhead | None = None  # a Playback's, where it is in its span
 
 
 class Live:
@@ -74,6 +75,8 @@ class Live:
         except BaseException:
             await gateway.stop()
             raise
+        if span is not None:
+            session.playhead = mansrtsp.Playhead(length=span[1] - span[0])
         self.sessions[session.id] = session
         return session.id
 
@@ -116,7 +119,15 @@ class Live:
         ]
         return sip.request("INVITE", p.me, target, cseq_no=1, extra=extra, body=offer.encode())
 
-    def _in_dialog(self, method: str, session: Session, cseq_no: int) -> sip.Request:
+    def _in_dialog(
+        self,
+        method: str,
+        session: Session,
+        cseq_no: int,
+        *,
+        extra: tuple[tuple[str, str], ...] = (),
+        body: bytes = b"",
+    ) -> sip.Request:
         p = self.platform
         target = sip.Party(session.channel, p.config.domain, *session.addr)
         request = sip.request(
@@ -126,9 +137,39 @@ class Live:
             cseq_no=cseq_no,
             call_id=session.call_id,
             from_tag=session.from_tag,
+            extra=extra,
+            body=body,
         )
         request.headers.set("To", session.to)
         return request
+
+    async def control(
+        self, session_id: str, action: str, value: float | None = None
+    ) -> dict[str, object]:
+        """Pause, resume, seek (`value`: seconds from the span's start) or speed (`value`: a
+        scale of `mansrtsp.SCALES`) a playback: MANSRTSP in an INFO of its dialog (§9.8). A
+        command that sets the media flowing again restarts the demuxer on the new PS stream.
+        The playhead after it: position, scale, paused."""
+        session = self.sessions.get(session_id)
+        if session is None or session.playhead is None:
+            raise LiveError(f"no playback session {session_id}", code="not_found")
+        command = _command(action, session.cseq + 1, value, session.playhead.length)
+        session.cseq += 1
+        info = self._in_dialog(
+            "INFO",
+            session,
+            session.cseq,
+            extra=(("Content-Type", mansrtsp.CONTENT_TYPE),),
+            body=command.encode(),
+        )
+        assert self.platform.endpoint is not None
+        response = await self.platform.endpoint.request(info, session.addr, timeout=4.0)
+        if response.status != 200:
+            raise LiveError(f"INFO answered {response.status}", code="control_refused")
+        if command.method == "PLAY":
+            await session.gateway.restart()
+        session.playhead.apply(command)
+        return session.playhead.state()
 
     async def bye(self, session_id: str) -> None:
         session = self.sessions.pop(session_id, None)
@@ -165,3 +206,20 @@ class Live:
     async def close(self) -> None:
         for session_id in list(self.sessions):
             await self.bye(session_id)
+
+
+def _command(action: str, cseq: int, value: float | None, length: float) -> mansrtsp.Command:
+    """The MANSRTSP command of a viewer's action; ValueError naming what is wrong."""
+    if action == "pause":
+        return mansrtsp.pause(cseq)
+    if action == "resume":
+        return mansrtsp.resume(cseq)
+    if action not in ("seek", "speed"):
+        raise ValueError(f"unknown playback action {action!r}")
+    if value is None:
+        raise ValueError(f"{action} needs a value")
+    if action == "speed":
+        return mansrtsp.speed(cseq, value)
+    if not 0 <= value < length:
+        raise ValueError(f"seek to a second within the span (0 to {length - 1:g})")
+    return mansrtsp.seek(cseq, value)

@@ -4,7 +4,7 @@ It speaks to the platform over real UDP: REGISTER with digest, keepalives every 
 the catalog answered in MESSAGEs of at most 20 items, DeviceControl answered (the PTZ
 commands kept in `ptz_log`), alarms sent on demand, RecordInfo answered from `recordings`
 (one file an hour, some hours missing) in MESSAGEs of at most `batch` items, Playback
-INVITEs streamed for their span (`streams`).
+INVITEs streamed for their span and paused, moved or sped up by MANSRTSP INFOs (`streams`).
 """
 
 import asyncio
@@ -162,7 +162,7 @@ class Simulator:
 
     async def on_request(self, request: sip.Request, addr: Address) -> None:
         assert self.endpoint is not None
-        if request.method in ("INVITE", "ACK", "BYE"):
+        if request.method in ("INVITE", "ACK", "INFO", "BYE"):
             await self.streams.on_request(request, addr)
             return
         if request.method != "MESSAGE":

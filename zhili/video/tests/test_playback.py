@@ -14,6 +14,7 @@ from django.utils import timezone
 from zhili.conftest import Tree, wait_until
 from zhili.core.models import AuditLog
 from zhili.video import live
+from zhili.video.gb28181 import control as control_port
 from zhili.video.models import Camera, CameraStatus, LiveStream, Protocol, Quality
 from zhili.video.tests.conftest import Running, media_age, mountpoint
 from zhili.video.tests.engines import JanusServer
@@ -121,6 +122,81 @@ def test_a_span_plays_back_through_janus_and_is_torn_down(
     wait_until(lambda: not gb28181.rig.platform.live.sessions, 5, "the second BYE")
 
 
+def test_a_playback_pauses_moves_and_speeds_up_through_the_api(
+    client: Client, gateway: JanusServer, gb28181: Running, personas: Tree
+) -> None:
+    camera = channel()
+    start = timezone.localtime().replace(microsecond=0) - timedelta(hours=5)
+    end = start + timedelta(minutes=10)
+    client.force_login(personas.dispatcher)
+    ticket = client.post(
+        f"/api/v1/cameras/{camera.code}/playback",
+        span_query(start, end),
+        content_type="application/json",
+    ).json()
+    stream_id = ticket["stream_id"]
+    wait_until(lambda: (media_age(gateway, stream_id) or 10_000) < 500, 10, "H.264 in Janus")
+    url = f"/api/v1/camera-views/{ticket['view_id']}/playback-control"
+    streams = gb28181.rig.sim.streams
+
+    def control(body: dict[str, object]) -> Any:
+        return client.post(url, body, content_type="application/json")
+
+    paused = control({"action": "pause"})
+    assert paused.status_code == 200, paused.json()
+    assert paused.json()["paused"] is True and not streams.senders
+    wait_until(lambda: (media_age(gateway, stream_id) or 0) > 1000, 5, "Janus hears nothing")
+
+    moved = control({"action": "seek", "position": 300}).json()
+    assert (moved["paused"], moved["scale"]) == (False, 1.0) and 300 <= moved["position"] < 301
+    assert datetime.fromisoformat(moved["at"]) - start == timedelta(seconds=moved["position"])
+    # The device's new PS stream, through a new demuxer, reaches Janus on the same mountpoint.
+    wait_until(lambda: (media_age(gateway, stream_id) or 10_000) < 500, 10, "media again")
+    fast = control({"action": "speed", "scale": 2}).json()
+    assert fast["scale"] == 2.0 and streams.controls[-1].scale == 2.0
+    audits = AuditLog.objects.filter(action="video.playback.control").order_by("pk")
+    assert [(a.extra["control"], a.extra["value"]) for a in audits] == [
+        ("pause", None),
+        ("seek", 300),
+        ("speed", 2),
+    ]
+
+    for body, field in [
+        ({"action": "rewind"}, "action"),
+        ({"action": "seek"}, "position"),
+        ({"action": "seek", "position": 600}, "position"),
+        ({"action": "seek", "position": -1}, "position"),
+        ({"action": "speed", "scale": 3}, "scale"),
+        ({"action": "speed"}, "scale"),
+        ({"position": 5}, "action"),
+    ]:
+        response = control(body)
+        assert (response.status_code, response.json().get("field")) == (422, field), body
+    assert audits.count() == 3  # a refused control is not audited
+
+    client.force_login(personas.township)  # someone else's view: not theirs to drive
+    assert control({"action": "pause"}).status_code == 404
+    client.force_login(personas.dispatcher)
+    live_view = client.post(
+        f"/api/v1/cameras/{camera.code}/live", {}, content_type="application/json"
+    ).json()
+    response = client.post(
+        f"/api/v1/camera-views/{live_view['view_id']}/playback-control",
+        {"action": "pause"},
+        content_type="application/json",
+    )
+    assert (response.status_code, response.json()["field"]) == (404, "view_id")
+
+    # Played to its end (the device's 121, the server's BYE): the control says so.
+    session = LiveStream.objects.get(pk=stream_id).upstream
+    control_port.bye(session)  # as the server does on the 121
+    response = control({"action": "resume"})
+    assert (response.status_code, response.json()["code"]) == (409, "playback_ended")
+    live.view_stop(actor=personas.dispatcher, view_id=ticket["view_id"])
+    response = control({"action": "resume"})
+    assert (response.status_code, response.json()["code"]) == (409, "view_closed")
+
+
 @pytest.mark.browser
 def test_in_the_browser_a_days_recordings_show_as_spans_and_one_plays_back(
     live_server: Any, page: Any, gateway: JanusServer, gb28181: Running, personas: Tree
@@ -147,4 +223,33 @@ def test_in_the_browser_a_days_recordings_show_as_spans_and_one_plays_back(
     midnight = timezone.make_aware(datetime.combine(day, datetime.min.time()))
     assert channel_code == camera.code
     assert 0 < start - midnight.timestamp() < 3600 and end == midnight.timestamp() + 3600
+
+    # Its controls: pause, speed, and the bar dragged to another moment.
+    controls = f"{panel} [data-testid=playback-controls]"
+    page.wait_for_selector(controls, state="visible")
+    streams = gb28181.rig.sim.streams
+    page.click(f"{controls} [data-testid=playback-toggle]")
+    page.wait_for_selector(f"{controls}[data-state=paused]")
+    assert page.inner_text(f"{controls} [data-testid=playback-toggle]") == "继续"
+    assert streams.played and not streams.played.keys() & streams.senders.keys()  # live plays on
+    assert streams.controls[-1].method == "PAUSE"
+    page.select_option(f"{controls} [data-testid=playback-scale]", "2")
+    page.wait_for_selector(f"{controls}[data-state=playing][data-scale='2']")
+    assert streams.controls[-1].scale == 2.0 and "x2 " in streams.sources[-1]
+    seek = f"{controls} [data-testid=playback-seek]"
+    to = min(1800, int(page.get_attribute(seek, "max") or 0))
+    page.eval_on_selector(
+        seek, f"bar => {{ bar.value = {to}; bar.dispatchEvent(new Event('change')); }}"
+    )
+    wait_until(lambda: streams.controls[-1].npt == to, 10, "the seek", pause=pump(page))
+    moment = datetime.fromtimestamp(start + to, timezone.get_current_timezone())
+    wait_until(
+        lambda: (
+            page.inner_text(f"{controls} [data-testid=playback-position]") >= f"{moment:%H:%M:%S}"
+        ),
+        5,
+        "the position moved",
+        pause=pump(page),
+    )
+    assert_plays(page, f"{panel} [data-player]")  # the picture after the jump
     page.screenshot(path=str(ARTIFACTS / "video-playback.png"), full_page=True)

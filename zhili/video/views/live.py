@@ -14,7 +14,7 @@ from zhili.core.pages import or_404
 from zhili.core.roles import Action
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
-from zhili.video import live, selectors, walls
+from zhili.video import live, playback, selectors, walls
 from zhili.video.models import Protocol
 
 
@@ -30,6 +30,7 @@ def camera_detail(request: StaffRequest, code: str) -> HttpResponse:
         "playback": (camera.shares_stream_of or camera).protocol == Protocol.GB28181,
         "today": timezone.localdate(),
         "hours": range(0, 24, 3),
+        "scales": [f"{scale:g}" for scale in playback.SCALES],
     }
     return render(request, "video/camera.html", context)
 

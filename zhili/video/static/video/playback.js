@@ -1,11 +1,14 @@
 // The camera page's 录像回放: a day's recordings on the device (GET .../recordings) drawn as
 // spans on a 24-hour bar; a click on a span plays from that moment to the span's end in the
-// panel's own player (ZhiliPlayer.playback, video/player.js). Times are the platform's local
-// time (Beijing), read and written as plain "YYYY-MM-DDTHH:MM:SS" whatever the browser's zone.
+// panel's own player (ZhiliPlayer.playback, video/player.js), with its controls: pause and
+// resume, the speed, and a bar to drag to another moment (POST .../playback-control). Times
+// are the platform's local time (Beijing), read and written as plain "YYYY-MM-DDTHH:MM:SS"
+// whatever the browser's zone.
 (function () {
   "use strict";
 
   var DAY_S = 86400;
+  var api = window.ZhiliApi.post; // web/api.js
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
@@ -22,6 +25,88 @@
     return (Date.parse(text.slice(0, 19) + "Z") - base) / 1000;
   }
 
+  // The controls of the span playing: the position runs on from the platform's last answer
+  // (where it was, at what speed, paused or not) until the next one.
+  function Controls(panel) {
+    var self = this;
+    this.panel = panel;
+    this.root = panel.root.querySelector("[data-playback-controls]");
+    this.toggle = this.root.querySelector("[data-playback-toggle]");
+    this.scale = this.root.querySelector("[data-playback-scale]");
+    this.seek = this.root.querySelector("[data-playback-seek]");
+    this.position = this.root.querySelector("[data-playback-position]");
+    this.toggle.addEventListener("click", function () {
+      self.send({ action: self.head.paused ? "resume" : "pause" });
+    });
+    this.scale.addEventListener("change", function () {
+      self.send({ action: "speed", scale: Number(self.scale.value) });
+    });
+    this.seek.addEventListener("input", function () {
+      self.dragging = true;
+      self.show(Number(self.seek.value));
+    });
+    this.seek.addEventListener("change", function () {
+      self.dragging = false;
+      self.send({ action: "seek", position: Number(self.seek.value) });
+    });
+    setInterval(function () { self.tick(); }, 500);
+  }
+
+  // A span of `seconds` from `from` seconds into `day` began playing in view `view`.
+  Controls.prototype.start = function (view, day, from, seconds) {
+    this.view = view;
+    this.day = day;
+    this.from = from;
+    this.length = seconds;
+    this.head = { position: 0, scale: 1, paused: false, since: Date.now() };
+    this.seek.max = String(Math.max(0, seconds - 1));
+    this.scale.value = "1";
+    this.toggle.textContent = "暂停";
+    this.root.dataset.state = "playing";
+    this.root.hidden = false;
+    this.tick();
+  };
+
+  Controls.prototype.stop = function () {
+    this.view = null;
+    this.root.hidden = true;
+  };
+
+  Controls.prototype.now = function () {
+    var head = this.head;
+    if (head.paused) return head.position;
+    return Math.min(this.length, head.position + (Date.now() - head.since) / 1000 * head.scale);
+  };
+
+  Controls.prototype.tick = function () {
+    if (!this.view || this.dragging) return;
+    var position = this.now();
+    this.seek.value = String(Math.floor(position));
+    this.show(position);
+  };
+
+  Controls.prototype.show = function (position) {
+    var clock = function (seconds) { return at(this.day, this.from + seconds).slice(11, 19); }.bind(this);
+    this.position.textContent = clock(Math.floor(position)) + " / " + clock(this.length);
+  };
+
+  Controls.prototype.send = function (body) {
+    var self = this;
+    if (!this.view) return Promise.resolve();
+    this.root.dataset.state = "busy";
+    return api("/api/v1/camera-views/" + this.view + "/playback-control", body).then(function (head) {
+      self.head = { position: head.position, scale: head.scale, paused: head.paused, since: Date.now() };
+      self.toggle.textContent = head.paused ? "继续" : "暂停";
+      self.scale.value = String(head.scale);
+      self.root.dataset.state = head.paused ? "paused" : "playing";
+      self.root.dataset.scale = String(head.scale);
+      self.tick();
+    }).catch(function (error) {
+      self.root.dataset.state = "failed";
+      self.panel.said.textContent = "回放控制失败：" + error.message;
+    });
+  };
+
   function Panel(root) {
     this.root = root;
     this.code = root.dataset.playback;
@@ -29,6 +114,7 @@
     this.bar = root.querySelector("[data-timeline]");
     this.said = root.querySelector("[data-playback-said]");
     this.tile = root.querySelector("[data-player]");
+    this.controls = new Controls(this);
   }
 
   Panel.prototype.load = function () {
@@ -91,7 +177,14 @@
     this.said.textContent = "回放 " + at(day, moment).replace("T", " ") + " 起";
     // In sight: the browser holds back a muted autoplay video that is off the screen.
     this.tile.scrollIntoView({ block: "nearest" });
-    this.tile.zhiliPlayer.playback(this.code, at(day, moment), at(day, to));
+    var player = this.tile.zhiliPlayer;
+    var controls = this.controls;
+    controls.stop();
+    player.playback(this.code, at(day, moment), at(day, to)).then(function () {
+      if (player.live && player.live.quality === "playback" && player.tile.dataset.state !== "failed") {
+        controls.start(player.live.view_id, day, moment, to - moment);
+      }
+    });
   };
 
   document.addEventListener("DOMContentLoaded", function () {
