@@ -30,6 +30,7 @@ class RuleKind(models.TextChoices):
     GROUP = "group", "群体性事件苗头"
     RECURRENCE = "recurrence", "办结后同址同类复发（假性整改）"
     SURGE = "surge", "村居事项异常激增"
+    ROTA_GAP = "rota_gap", "县领导接访排班缺位"
 
 
 class WarningRule(models.Model):

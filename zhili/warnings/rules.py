@@ -14,6 +14,9 @@ turns findings into warnings, once per subject.
   days before, adjusted for the weekday and the season (`zhili.warnings.surge`).
 - **recurrence (d):** a case within `hours` at the same address and of the same category as a
   case closed less than `days` before it (假性整改: the problem came back).
+- **rota gap:** a working day within the next `days` with no county leader on the county
+  center's reception rota (领导接访日), once the rota is kept on the platform (a day on it
+  from the 28 days before on); warned once per day, to the county center.
 
 Personal numbers never reach a warning's text: a subject keeps a hash, the text a mask.
 """
@@ -29,12 +32,14 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from zhili.cases.models import Case, Category
+from zhili.cases.routing import county_center
 from zhili.core.dates import period_bounds
 from zhili.core.errors import InvalidInput
 from zhili.core.personal import mask_id_number, mask_phone
 from zhili.core.workcal import is_workday
 from zhili.orgs.models import Organization
 from zhili.petitions.models import Petition, PetitionParty
+from zhili.receptions.models import RotaDay
 from zhili.warnings.counts import case_counts
 from zhili.warnings.models import RuleKind, SourceKind, WarningRule
 from zhili.warnings.surge import Surge, detect_surges
@@ -48,6 +53,7 @@ PARAMS: dict[str, dict[str, tuple[str, int, int, int]]] = {
     RuleKind.GROUP: {"people": ("涉及人数", 10, 2, 10000), "hours": ("扫描小时", 24, 1, 720)},
     RuleKind.RECURRENCE: {"days": ("复发天数", 30, 1, 365), "hours": ("扫描小时", 24, 1, 720)},
     RuleKind.SURGE: {"min_count": ("最少件数", 3, 1, 1000)},
+    RuleKind.ROTA_GAP: {"days": ("提前天数", 7, 1, 30)},
 }
 
 
@@ -476,10 +482,45 @@ def _surge(day: date, surge: Surge, village: Organization, category: Category) -
     )
 
 
+# --- a working day ahead with no county leader to receive petitioners -----------------------
+
+WEEKDAYS = "一二三四五六日"
+
+
+def rota_gap_findings(rule: WarningRule, now: datetime) -> list[Finding]:
+    today = timezone.localdate(now)
+    ahead = [today + timedelta(days=n) for n in range(1, _param(rule, "days") + 1)]
+    center = county_center()
+    kept = RotaDay.objects.filter(
+        organization=center, date__gte=today - timedelta(days=28), date__lte=ahead[-1]
+    )
+    on_rota = set(kept.values_list("date", flat=True))
+    if not on_rota:  # the county does not keep its rota here (yet): nothing to compare
+        return []
+    return [_rota_gap(day, today) for day in ahead if is_workday(day) and day not in on_rota]
+
+
+def _rota_gap(day: date, today: date) -> Finding:
+    start, end = period_bounds(today, day)
+    when = f"{day:%m月%d日}（星期{WEEKDAYS[day.weekday()]}）"
+    return Finding(
+        subject=f"rota:{day.isoformat()}",
+        title=f"{when}无县领导接访排班",
+        summary=(
+            f"{day:%Y年%m月%d日}（星期{WEEKDAYS[day.weekday()]}）是工作日，县综治中心领导接访"
+            f"日程中尚无接访领导（距今 {(day - today).days} 天）。请安排县领导接访，"
+            f"并提前公告接访时间、地点，便于乡镇预约。"
+        ),
+        window_start=start,
+        window_end=end,
+    )
+
+
 EVALUATORS: dict[str, Callable[[WarningRule, datetime], list[Finding]]] = {
     RuleKind.REPEAT: repeat_findings,
     RuleKind.CLUSTER: cluster_findings,
     RuleKind.GROUP: group_findings,
     RuleKind.RECURRENCE: recurrence_findings,
     RuleKind.SURGE: surge_findings,
+    RuleKind.ROTA_GAP: rota_gap_findings,
 }

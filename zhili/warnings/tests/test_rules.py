@@ -8,11 +8,14 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.test import Client
 from django.utils import timezone
 
 from zhili.cases.models import Case
+from zhili.core.workcal import is_workday
 from zhili.petitions.services import PersonIn
 from zhili.petitions.tests.conftest import ID_B, ID_C
+from zhili.receptions.models import RotaDay
 from zhili.warnings.models import RuleKind, Warning, WarningRule, WarningState
 from zhili.warnings.rules import digest
 from zhili.warnings.services import warnings_scan
@@ -130,7 +133,7 @@ def test_rules_a_to_d_reach_precision_and_recall_one(
         recall = len(hits) / len(wanted)
         assert (kind, precision, recall) == (kind, 1.0, 1.0), (found[kind], wanted)
     assert result.issued == sum(len(s) for s in expected.values())
-    assert result.rules == 5  # (a)-(d) and the surge rule (e), which finds nothing here
+    assert result.rules == 6  # (a)-(e) and the rota gap: (e) and the gap find nothing here
 
 
 def test_a_warning_names_its_records_and_masks_the_person(case_at: Any, petition_at: Any) -> None:
@@ -246,3 +249,44 @@ def test_rule_d_counts_only_another_case_closed_before_the_new_one(
         first.case_no,
         second.case_no,
     }
+
+
+def _on_rota(personas: Any, org: Any, day: Any) -> None:
+    RotaDay.objects.create(
+        date=day, organization=org, org_path=org.path, leader=personas.leader, place="接访室"
+    )
+
+
+def test_a_working_day_within_a_week_without_a_county_leader_is_warned_once(
+    personas: Any, tree: Any
+) -> None:
+    today = timezone.localdate()
+    ahead = [today + timedelta(days=n) for n in range(1, 8)]
+    workdays = [d for d in ahead if is_workday(d)]
+    assert workdays  # a week always holds one
+    assert warnings_scan().issued == 0  # no rota kept here yet: nothing to compare
+
+    gap, *covered = workdays
+    for day in covered:
+        _on_rota(personas, tree.county, day)
+    _on_rota(personas, tree.t1, gap)  # a township's leader does not stand in for the county's
+    beyond = today + timedelta(days=8)
+    if not covered:  # a week of one working day: the rota is kept by a day beyond the week
+        _on_rota(personas, tree.county, beyond)
+        assert warnings_scan().issued == 0  # only from the 28 days before on, within the week
+        _on_rota(personas, tree.county, today - timedelta(days=3))
+    assert warnings_scan().issued == 1
+    warning = Warning.objects.get(kind=RuleKind.ROTA_GAP)
+    assert warning.subject == f"rota:{gap.isoformat()}" and warning.unit == tree.county
+    assert f"{gap:%m月%d日}" in warning.title and "无县领导接访排班" in warning.title
+    assert f"距今 {(gap - today).days} 天" in warning.summary
+    assert warning.count == 0 and warning.level == "yellow"
+    assert warnings_scan().issued == 0  # warned once
+    client = Client()
+    client.force_login(personas.dispatcher)
+    page = client.get(f"/warnings/{warning.number}/").content.decode()
+    assert f"/receptions/rota/?month={gap:%Y-%m}" in page and "尚无县领导排班" in page
+
+    _on_rota(personas, tree.county, gap)
+    Warning.objects.all().delete()
+    assert warnings_scan().issued == 0  # every working day of the week has its leader
