@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from zhili.core.admin import HistoryInline, ReadOnlyInline, ViewOnly
-from zhili.rooms.models import AgendaItem, Participant, Recording, Room, RoomEvent
+from zhili.rooms.models import AgendaItem, Participant, Recording, Room, RoomEvent, Watch
 
 
 class RoomEventInline(HistoryInline):
@@ -36,6 +36,21 @@ class AgendaInline(ReadOnlyInline):
     fields = ("order", "title", "presenter", "minutes", "minutes_by", "minutes_at")
 
 
+class WatchInline(ReadOnlyInline):
+    model = Watch
+    fields = ("user", "started_at", "ended_at", "end_reason")  # never the seat or the token
+
+
+@admin.register(Watch)
+class WatchAdmin(ViewOnly):
+    """静默督导记录: who watched which room unseen, when; for administrators to review."""
+
+    list_display = ["room", "user", "started_at", "ended_at", "end_reason"]
+    list_filter = ["end_reason", "room__purpose"]
+    search_fields = ["room__number", "room__title", "user__username", "user__full_name"]
+    fields = ["room", "user", "started_at", "ended_at", "end_reason", "beat_at"]
+
+
 @admin.register(Room)
 class RoomAdmin(ViewOnly):
     """Read-only: rooms change through the rooms services (the pages and the API)."""
@@ -44,4 +59,4 @@ class RoomAdmin(ViewOnly):
     list_filter = ["purpose", "state"]
     search_fields = ["number", "subject", "title"]
     exclude = ["janus_secret"]
-    inlines = [ParticipantInline, AgendaInline, RecordingInline, RoomEventInline]
+    inlines = [ParticipantInline, AgendaInline, RecordingInline, WatchInline, RoomEventInline]

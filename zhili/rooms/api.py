@@ -13,7 +13,7 @@ from ninja.security import HttpBasicAuth
 
 from zhili.core.schemas import ERRORS, ErrorOut
 from zhili.orgs.auth import StaffRequest
-from zhili.rooms import attendance, meetings, recording, selectors, services
+from zhili.rooms import attendance, meetings, recording, selectors, services, watches
 from zhili.rooms.models import AgendaItem, Recording, RecordingState, Room
 from zhili.video.api import GatewayTokenOut
 
@@ -129,6 +129,37 @@ def seat_beat(request: HttpRequest, body: SeatIn) -> attendance.Beat:
 @rooms_router.post("/rooms/leave", auth=None, response={204: None, **ERRORS})
 def seat_leave(request: HttpRequest, body: SeatIn) -> Status:
     attendance.seat_leave(seat=body.seat)
+    return Status(204, None)
+
+
+class WatchOut(Schema):
+    gateway: str = Field(..., description="视频网关（Janus）的 WebSocket 地址")
+    room: int = Field(..., description="Janus VideoRoom 房间号")
+    token: str = Field(..., description="网关短时令牌；心跳时换新")
+    room_token: str = Field(..., description="本房间的进入令牌（仅订阅，不发布）")
+    seat: str = Field(..., description="督导凭证：心跳（每 15 秒）与离开用")
+    expires_at: datetime
+
+
+@rooms_router.post("/rooms/{room_id}/watch", response={200: WatchOut, **JOIN_ERRORS})
+def room_watch(request: StaffRequest, room_id: str) -> watches.WatchTicket:
+    """静默督导：不发布音视频、不出现在参会人画面和出席记录中，只观看；每次督导记入审计，管理员可查。
+    须有静默督导权限且会议室在本单位辖区内（受邀参会人请直接进入）；会议未在进行中为 409 room_not_open。"""
+    room = selectors.room_get(user=request.user, number=room_id)
+    return watches.room_watch(actor=request.user, room=room)
+
+
+@rooms_router.post("/rooms/watch/beat", response={200: GatewayTokenOut, **ERRORS})
+def watch_beat(request: StaffRequest, body: SeatIn) -> dict[str, object]:
+    """督导中的心跳（每 15 秒）：返回新的网关令牌；会议已结束为 409 room_ended。"""
+    token, expires_at = watches.watch_beat(actor=request.user, seat=body.seat)
+    return {"token": token, "expires_at": expires_at}
+
+
+@rooms_router.post("/rooms/watch/leave", response={204: None, **ERRORS})
+def watch_leave(request: StaffRequest, body: SeatIn) -> Status:
+    """结束督导。"""
+    watches.watch_leave(actor=request.user, seat=body.seat)
     return Status(204, None)
 
 

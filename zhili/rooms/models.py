@@ -219,3 +219,27 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"
+
+
+class Watch(models.Model):
+    """A supervisor watching an open room unseen (静默督导): the page subscribes to the room's
+    publishers and publishes nothing, so no participant's page shows it, and it is on no
+    attendance. Every watch is audited and listed to administrators (`watches_for`)."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="watches")
+    user = Ref(settings.AUTH_USER_MODEL, "督导人", related_name="room_watches")
+    started_at = models.DateTimeField("开始督导", default=timezone.now)
+    ended_at = models.DateTimeField("结束督导", null=True, blank=True)
+    end_reason = models.CharField("结束方式", max_length=20, blank=True)  # left, silent, ended
+    # As a participant's seat: its beats and leave (a digest), its token on the room's list.
+    seat_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    room_token = models.CharField(max_length=64, blank=True)
+    beat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "静默督导记录"
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["room", "started_at"], name="rooms_watch_room")]
+
+    def __str__(self) -> str:
+        return f"{self.room_id} {self.user} {self.started_at:%Y-%m-%d %H:%M}"

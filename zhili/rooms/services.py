@@ -220,7 +220,7 @@ def _allowed(room: Room) -> list[str]:
     ]
 
 
-def _ensure_janus_room(room: Room) -> None:
+def ensure_janus_room(room: Room) -> None:
     """A restarted Janus has no rooms: make it again with the seats' tokens."""
     if not gateway.room_exists(room.gateway, room.janus_id or 0):
         gateway.room_create(
@@ -241,8 +241,8 @@ def room_join(*, actor: Actor, room: Room) -> Ticket:
 
 def _take_seat(room: Room, participant: Participant, actor: SystemActor) -> Ticket:
     _check_may_sit(room, participant)
-    _ensure_janus_room(room)
-    room_token, seat = _allow_new_token(room, participant.room_token), secrets.token_urlsafe(24)
+    ensure_janus_room(room)
+    room_token, seat = allow_new_token(room, participant.room_token), secrets.token_urlsafe(24)
     with transaction.atomic():
         Participant.objects.filter(pk=participant.pk).update(
             room_token=room_token, seat_digest=digest(seat), beat_at=timezone.now()
@@ -279,7 +279,7 @@ def _check_may_sit(room: Room, participant: Participant) -> None:
         raise Forbidden("您已被主持人移出会议室", code="kicked")
 
 
-def _allow_new_token(room: Room, old: str) -> str:
+def allow_new_token(room: Room, old: str) -> str:
     """A new room token on the Janus room's `allowed` list, the seat's `old` one off it."""
     room_token = secrets.token_hex(16)
     gateway.allow(room.gateway, room.janus_id or 0, room.janus_secret, "add", [room_token])
@@ -414,6 +414,7 @@ def room_end(*, actor: Actor, room: Room) -> Room:
         Presence.objects.filter(participant__room=room, left_at=None).update(
             left_at=now, left_how="ended"
         )
+        # A silent supervisor's watch ends with the room (watches.watches_sweep audits it).
     if room.janus_id:
         gateway.room_destroy(room.gateway, room.janus_id, room.janus_secret)
     return room

@@ -4,13 +4,19 @@ from django_tasks import task
 
 from zhili.rooms.attendance import rooms_sweep
 from zhili.rooms.recording import recording_convert, recordings_resume
+from zhili.rooms.watches import watches_sweep
 
 
 @task()
 def sweep_rooms_task() -> dict[str, int]:
-    """Attendance of pages that stopped beating (and whose leave Janus never reported) closes;
-    recordings whose conversion fell silent are taken up again."""
-    return {"presences_closed": rooms_sweep(), "recordings_resumed": recordings_resume()}
+    """Attendance of pages that stopped beating (and whose leave Janus never reported) closes,
+    as do silent supervisors' watches; recordings whose conversion fell silent are taken up
+    again."""
+    return {
+        "presences_closed": rooms_sweep(),
+        "watches_ended": watches_sweep(),
+        "recordings_resumed": recordings_resume(),
+    }
 
 
 @task()

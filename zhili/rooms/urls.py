@@ -7,6 +7,7 @@ app_name = "rooms"
 urlpatterns = [
     path("rooms/j/<str:link>/", views.outsider_page, name="outsider"),
     path("rooms/<str:number>/", views.room_page, name="room"),
+    path("rooms/<str:number>/watch/", views.room_watch_page, name="watch"),
     path("rooms/<str:number>/session/", views.record_session, name="session"),
     path("rooms/<str:number>/_record/", views.room_record, name="record"),
     path("rooms/<str:number>/notes/", views.room_note, name="note"),

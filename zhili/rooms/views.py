@@ -8,6 +8,7 @@ from dataclasses import asdict
 from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,7 +25,7 @@ from zhili.mediation.services import SessionInput, dispute_session
 from zhili.orgs.auth import StaffRequest
 from zhili.receptions.models import Mode
 from zhili.receptions.services import reception_record
-from zhili.rooms import attendance, meetings, recording, selectors, services, subjects
+from zhili.rooms import attendance, meetings, recording, selectors, services, subjects, watches
 from zhili.rooms.api import join_url, outsider_url
 from zhili.rooms.models import Participant, ParticipantKind, Purpose, Room, RoomState
 from zhili.rooms.workflow import KIND
@@ -120,6 +121,8 @@ def room_page(request: StaffRequest, number: str) -> HttpResponse:
         join_api=f"/api/v1/rooms/{room.number}/join",
         record_session=room.purpose == Purpose.MEDIATION and room.host_id == request.user.pk,
         record_reception=room.purpose == Purpose.RECEPTION and room.host_id == request.user.pk,
+        may_watch=room.state == RoomState.OPEN and watches.may_watch(request.user, room),
+        watches=watches.watches_for(user=request.user, room=room),
         **_record_context(request, room),
     )
     if room.purpose in meetings.MEETINGS:
@@ -127,6 +130,16 @@ def room_page(request: StaffRequest, number: str) -> HttpResponse:
             _meeting_context(request, room), units=meetings.units_view(user=request.user, room=room)
         )
     return render(request, "rooms/room.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def room_watch_page(request: StaffRequest, number: str) -> HttpResponse:
+    """静默督导: the room's publishers, watched unseen (room.js in watch mode asks the API)."""
+    room = or_404(selectors.room_get, user=request.user, number=number)
+    if not watches.may_watch(request.user, room):
+        raise PermissionDenied("您没有督导该会议室的权限，或您是参会人（请直接进入会议室）")
+    return render(request, "rooms/watch.html", {"room": room, "gateway_up": gateway_up()})
 
 
 def _meeting_context(request: StaffRequest, room: Room, error: str = "") -> dict[str, object]:

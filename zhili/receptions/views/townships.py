@@ -75,6 +75,7 @@ def townships(request: StaffRequest) -> HttpResponse:
         "headers": _headers(base, sort, descending),
         "xlsx_url": f"?{base}&sort={sort}{'&desc=1' if descending else ''}&format=xlsx",
         "can_rota": can(request.user, Action.PETITIONS_VIEW),
+        "can_watch_rooms": can(request.user, Action.ROOMS_SUPERVISE),
         "month": f"{start:%Y-%m}",
         # What higher apps add (zhili/rooms: the reception rooms in session today).
         "panels": SUPERVISION_PANELS.context(request.user, timezone.localdate()),

@@ -3,11 +3,14 @@
 // staff's POST /api/v1/rooms/{number}/join, or the outside party's page after the code); this
 // file publishes the camera and microphone, subscribes to every other participant, keeps the
 // platform told the page is there (beats, for the attendance), and gives the host the buttons.
+// A silent supervisor's page (静默督导, data-watch-api) publishes nothing: it lists the room's
+// publishers every few seconds and subscribes to them, so no participant's page shows it.
 (function () {
   "use strict";
 
   var BEAT_MS = 15000; // the platform closes an attendance it has not heard from in 45 s
   var WAIT_MS = 5000; // a room not opened yet: ask again
+  var LIST_MS = 3000; // a supervisor's page asks who publishes (subscribers are not told)
   var api = window.ZhiliApi.post; // web/api.js
   var VIDEOROOM = "janus.plugin.videoroom";
 
@@ -26,6 +29,7 @@
     this.grid = element.querySelector("[data-room-grid]");
     this.stateText = element.querySelector("[data-room-state]");
     this.host = !!element.dataset.host;
+    this.watching = !!element.dataset.watchApi;
     this.feeds = {};
   }
 
@@ -37,6 +41,7 @@
   Room.prototype.start = function () {
     var self = this;
     this.show("正在进入会议室…", "connecting");
+    if (this.watching) return this.startWatching();
     return this.seat()
       .then(function (ticket) {
         self.ticket = ticket;
@@ -59,6 +64,46 @@
           return;
         }
         self.fail(error);
+      });
+  };
+
+  Room.prototype.startWatching = function () {
+    var self = this;
+    return api(this.element.dataset.watchApi)
+      .then(function (ticket) {
+        self.ticket = ticket;
+        self.beat = setInterval(function () { self.heartbeat(); }, BEAT_MS);
+        var janus = new window.ZhiliJanus.Session(ticket.gateway, ticket.token); // web/janus.js
+        self.janus = janus;
+        janus.onclose = function () {
+          if (self.element.dataset.state === "watching") self.fail({ code: "gateway_unreachable" });
+        };
+        return janus.open()
+          .then(function () { return janus.attach(VIDEOROOM, function (message) { self.publisherEvent(message); }); })
+          .then(function (handle) {
+            self.handle = handle;
+            self.show("静默督导中", "watching");
+            self.poller = setInterval(function () { self.listPublishers(); }, LIST_MS);
+            return self.listPublishers();
+          });
+      })
+      .catch(function (error) { self.fail(error); });
+  };
+
+  // Who publishes now: new ones subscribed to, gone ones dropped.
+  Room.prototype.listPublishers = function () {
+    var self = this;
+    if (!this.janus) return null;
+    return this.janus.request(this.handle, { request: "listparticipants", room: this.ticket.room })
+      .then(function (answer) {
+        var publishers = (answer.plugindata.data.participants || []).filter(function (p) { return p.publisher; });
+        var now = {};
+        publishers.forEach(function (p) { now[p.id] = true; self.subscribe(p); });
+        Object.keys(self.feeds).forEach(function (feed) { if (!now[feed]) self.drop(feed); });
+        self.element.dataset.publishers = String(publishers.length);
+      })
+      .catch(function (error) {
+        if (error.code === "videoroom_426") self.finish("会议已结束", "ended"); // no such room
       });
   };
 
@@ -192,7 +237,7 @@
 
   Room.prototype.subscribe = function (publisher) {
     var self = this;
-    if (this.feeds[publisher.id] || publisher.id === this.ticket.feed) return;
+    if (this.feeds[publisher.id] || publisher.id === this.ticket.feed || !this.janus) return;
     var tile = this.tile(publisher.id, publisher.display);
     var janus = this.janus;
     var pc = new RTCPeerConnection({ iceServers: [] });
@@ -257,7 +302,8 @@
   Room.prototype.heartbeat = function () {
     var self = this;
     if (!this.ticket) return;
-    api("/api/v1/rooms/beat", { seat: this.ticket.seat }).then(function (fresh) {
+    var path = this.watching ? "/api/v1/rooms/watch/beat" : "/api/v1/rooms/beat";
+    api(path, { seat: this.ticket.seat }).then(function (fresh) {
       if (self.janus) self.janus.token = fresh.token; // Janus checks it on every request
       self.recording(fresh.recording);
     }).catch(function (error) {
@@ -309,6 +355,7 @@
   Room.prototype.teardown = function () {
     var self = this;
     clearInterval(this.beat);
+    clearInterval(this.poller);
     clearTimeout(this.retry);
     Object.keys(this.feeds).forEach(function (feed) { self.drop(feed); });
     if (this.janus) this.janus.close();
@@ -333,7 +380,8 @@
   Room.prototype.leave = function () {
     var seat = this.ticket && this.ticket.seat;
     this.teardown();
-    if (seat) api("/api/v1/rooms/leave", { seat: seat }).catch(function () {});
+    var path = this.watching ? "/api/v1/rooms/watch/leave" : "/api/v1/rooms/leave";
+    if (seat) api(path, { seat: seat }).catch(function () {});
   };
 
   Room.prototype.end = function () {
