@@ -159,9 +159,7 @@ def playback_control(
     try:
         state = control.playback(stream.upstream, action, value)
     except control.ControlError as exc:
-        if exc.code == "not_found":
-            raise Conflict("录像已播放完毕，请重新选择时间回放", code="playback_ended") from exc
-        raise live.gb_refusal(exc) from exc
+        raise _control_refusal(exc) from exc
     head = Playhead(
         position=float(str(state["position"])),
         at=stream.span_start + timedelta(seconds=float(str(state["position"]))),
@@ -199,3 +197,13 @@ def _control_value(
             raise InvalidInput(f"倍速应为 {speeds} 之一", field="scale")
         return scale
     return None
+
+
+def _control_refusal(exc: control.ControlError) -> Exception:
+    if exc.code == "not_found":  # the server ended the session: the device played it out
+        return Conflict("录像已播放完毕，请重新选择时间回放", code="playback_ended")
+    if exc.code == "control_refused":
+        return Conflict(f"设备拒绝回放控制：{exc}", code="control_refused")
+    if exc.code == "timeout":
+        return Conflict("设备未按时答复回放控制，请稍后重试", code="control_timeout")
+    return live.gb_refusal(exc)

@@ -103,7 +103,7 @@ class Playhead:
         if command.method in ("PAUSE", "PLAY"):
             self.paused = command.method == "PAUSE"
         if command.npt is not None:
-            position = min(command.npt, self.length)
+            position = min(max(command.npt, 0.0), self.length)
         if command.scale is not None:
             self.scale = command.scale
         self.position, self.since = position, now

@@ -15,6 +15,7 @@ from zhili.conftest import Tree, wait_until
 from zhili.core.models import AuditLog
 from zhili.video import live
 from zhili.video.gb28181 import control as control_port
+from zhili.video.gb28181 import sip
 from zhili.video.models import Camera, CameraStatus, LiveStream, Protocol, Quality
 from zhili.video.tests.conftest import Running, media_age, mountpoint
 from zhili.video.tests.engines import JanusServer
@@ -186,6 +187,18 @@ def test_a_playback_pauses_moves_and_speeds_up_through_the_api(
         content_type="application/json",
     )
     assert (response.status_code, response.json()["field"]) == (404, "view_id")
+
+    # A device that refuses the control (a real NVR may answer INFO with 501): said so.
+    async def refuse(request: Any, addr: Any, call_id: str) -> None:
+        streams.send(sip.response_to(request, 501), addr)
+
+    streams.on_info = refuse  # type: ignore[method-assign]
+    try:
+        response = control({"action": "pause"})
+        assert (response.status_code, response.json()["code"]) == (409, "control_refused")
+    finally:
+        del streams.on_info
+    assert audits.count() == 3
 
     # Played to its end (the device's 121, the server's BYE): the control says so.
     session = LiveStream.objects.get(pk=stream_id).upstream
