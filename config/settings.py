@@ -261,6 +261,7 @@ STATICFILES_DIRS = [
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
     ("vendor/markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
+    ("vendor/hls", BASE_DIR / "node_modules" / "hls.js" / "dist"),
 ]
 STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()]
 WHITENOISE_USE_FINDERS = DEBUG
@@ -398,6 +399,13 @@ JANUS_RECORDINGS_DIR = Path(os.environ.get("JANUS_RECORDINGS_DIR", VAR_DIR / "ja
 # all; then it is marked failed and kept for an administrator (its .mjr files stay).
 ROOMS_CONVERT_SILENT_SECONDS = int(os.environ.get("ROOMS_CONVERT_SILENT_SECONDS", "600"))
 ROOMS_CONVERT_ATTEMPTS = int(os.environ.get("ROOMS_CONVERT_ATTEMPTS", "3"))
+# A meeting's broadcast (直播, zhili/rooms/broadcast.py): Janus forwards the host's RTP to
+# BROADCAST_HOST (the machine running `zhili broadcasts`, reachable from Janus), where ffmpeg
+# writes HLS under BROADCAST_DIR (read by the web processes: shared with them). A broadcast
+# with no segment after BROADCAST_START_SECONDS is failed.
+BROADCAST_DIR = Path(os.environ.get("BROADCAST_DIR", VAR_DIR / "broadcasts"))
+BROADCAST_HOST = os.environ.get("BROADCAST_HOST", "127.0.0.1")
+BROADCAST_START_SECONDS = int(os.environ.get("BROADCAST_START_SECONDS", "30"))
 
 # Forces (zhili/forces): how long the handhelds' positions are kept, and how old a last
 # position may be before the force shows as stale and is no longer offered as available.

@@ -13,8 +13,15 @@ from ninja.security import HttpBasicAuth
 
 from zhili.core.schemas import ERRORS, ErrorOut
 from zhili.orgs.auth import StaffRequest
-from zhili.rooms import attendance, meetings, recording, selectors, services, watches
-from zhili.rooms.models import AgendaItem, Recording, RecordingState, Room
+from zhili.rooms import attendance, broadcast, meetings, recording, selectors, services, watches
+from zhili.rooms.models import (
+    AgendaItem,
+    Broadcast,
+    BroadcastState,
+    Recording,
+    RecordingState,
+    Room,
+)
 from zhili.video.api import GatewayTokenOut
 
 rooms_router = Router(tags=["视频会议室"])
@@ -161,6 +168,73 @@ def watch_leave(request: StaffRequest, body: SeatIn) -> Status:
     """结束督导。"""
     watches.watch_leave(actor=request.user, seat=body.seat)
     return Status(204, None)
+
+
+class BroadcastIn(Schema):
+    action: Literal["start", "stop"]
+
+
+class BroadcastOut(Schema):
+    state: str = Field(
+        ..., description="none 未直播，starting 启动中，live 直播中，stopped 已停止，failed 失败"
+    )
+    started_at: datetime | None
+    live_at: datetime | None = Field(..., description="首个片段就绪的时间")
+    stopped_at: datetime | None
+    error: str = Field(..., description="失败原因")
+    playlist: str = Field(..., description="HLS 播放列表地址（直播中）")
+
+
+def broadcast_out(room: Room, row: Broadcast | None) -> dict[str, object]:
+    if row is None:
+        return {
+            "state": "none",
+            "started_at": None,
+            "live_at": None,
+            "stopped_at": None,
+            "error": "",
+            "playlist": "",
+        }
+    live = row.state == BroadcastState.LIVE
+    return {
+        "state": row.state,
+        "started_at": row.started_at,
+        "live_at": row.live_at,
+        "stopped_at": row.stopped_at,
+        "error": row.error,
+        "playlist": f"/rooms/{room.number}/live/{broadcast.PLAYLIST}" if live else "",
+    }
+
+
+@rooms_router.get("/rooms/{room_id}/broadcast", response={200: BroadcastOut, **ERRORS})
+def room_broadcast(request: StaffRequest, room_id: str) -> dict[str, object]:
+    """会议直播的状态（最近一次）：主持人与观看页轮询。"""
+    room = selectors.room_get(user=request.user, number=room_id)
+    return broadcast_out(room, broadcast.current(room))
+
+
+@rooms_router.post("/rooms/{room_id}/broadcast", response={200: BroadcastOut, **ERRORS})
+def room_broadcast_act(request: StaffRequest, room_id: str, body: BroadcastIn) -> dict[str, object]:
+    """主持人开始或停止会议直播（单向，HLS）：村（社区）等大量单位观看，不占会议室席位。
+    主持人须已在会议室中发布画面；已在直播为 409 broadcast_running。"""
+    room = selectors.room_get(user=request.user, number=room_id)
+    if body.action == "start":
+        row = broadcast.broadcast_start(actor=request.user, room=room)
+    else:
+        row = broadcast.broadcast_stop(actor=request.user, room=room)
+    return broadcast_out(room, row)
+
+
+class BroadcastBeatOut(Schema):
+    state: str
+    counted: bool = Field(..., description="是否计入本单位出席（受邀人员）")
+
+
+@rooms_router.post("/rooms/{room_id}/broadcast/beat", response={200: BroadcastBeatOut, **ERRORS})
+def room_broadcast_beat(request: StaffRequest, room_id: str) -> broadcast.Heard:
+    """观看直播时的心跳（每 15 秒）：受邀人员计入出席，45 秒无心跳视为离开。"""
+    room = selectors.room_get(user=request.user, number=room_id)
+    return broadcast.broadcast_beat(actor=request.user, room=room)
 
 
 class ModerateIn(Schema):

@@ -1,3 +1,6 @@
+import shutil
+from collections.abc import Callable
+
 from django.apps import AppConfig
 
 
@@ -13,3 +16,13 @@ class RoomsConfig(AppConfig):
         from zhili.video.gateway.tokens import VIDEOROOM
 
         events.register(VIDEOROOM, attendance_event)
+
+    def background_processes(self, warn: Callable[[str], object]) -> dict[str, list[str]]:
+        """What `zhili serve --with-background` runs for the rooms: the broadcasts' media
+        (`zhili broadcasts`), when ffmpeg is installed."""
+        from zhili.rooms.recording import FFMPEG
+
+        if shutil.which(FFMPEG) is None:
+            warn("会议直播未启动（缺少 ffmpeg；见 docs/operations.md「视频」）")
+            return {}
+        return {"broadcasts": []}

@@ -25,6 +25,8 @@ NO_SUCH_ROOM = 426
 ROOM_EXISTS = 427
 # A room holds at most this many publishers (the biggest meeting of a later issue fits).
 PUBLISHERS = 16
+KEYFRAME_SECONDS = 2
+OPUS_PT, VP8_PT = 111, 100  # the payload types of a forward (zhili/rooms/broadcast.py's SDP)
 
 
 def gateway_for(index: int) -> Gateway:
@@ -106,8 +108,56 @@ def room_create(index: int, room_id: int, secret: str, title: str, allowed: list
         "audiocodec": "opus",
         "videocodec": "vp8",
         "notify_joining": True,
+        # A keyframe asked of every publisher this often: a broadcast's HLS (and a recording's
+        # conversion) can start on any of them, not only on a new subscriber's PLI.
+        "fir_freq": KEYFRAME_SECONDS,
     }
     VIDEO_ROOMS.create(index, room, "会议室")
+
+
+def rtp_forward(
+    index: int, room_id: int, secret: str, feed: int, host: str, ports: tuple[int, int]
+) -> list[int]:
+    """Forward publisher `feed`'s audio (mid "0", Opus as payload 111) and video (mid "1",
+    VP8 as 100) as plain RTP to `host` on `ports` (audio, video); Janus's stream ids. A
+    publisher not publishing (or a room Janus lacks) is a `GatewayRefused`."""
+    audio, video = ports
+    with videoroom(index) as handle:
+        answer = handle.admin(
+            {
+                "request": "rtp_forward",
+                "room": room_id,
+                "secret": secret,
+                "publisher_id": feed,
+                "host": host,
+                "host_family": "ipv4",
+                "streams": [
+                    {"mid": "0", "port": audio, "pt": OPUS_PT},
+                    {"mid": "1", "port": video, "pt": VP8_PT},
+                ],
+            }
+        )
+    forwarders = answer.get("forwarders")
+    if not isinstance(forwarders, list):
+        raise GatewayRefused(0, f"rtp_forward answered without forwarders: {answer}")
+    return [int(f["stream_id"]) for f in forwarders]
+
+
+def stop_rtp_forward(index: int, room_id: int, secret: str, feed: int, streams: list[int]) -> None:
+    """Stop the forwarders; ones Janus no longer has (the room or the publisher gone) are
+    let be."""
+    with videoroom(index) as handle:
+        for stream in streams:
+            with suppress(GatewayRefused):
+                handle.admin(
+                    {
+                        "request": "stop_rtp_forward",
+                        "room": room_id,
+                        "secret": secret,
+                        "publisher_id": feed,
+                        "stream_id": stream,
+                    }
+                )
 
 
 def moderate(index: int, room_id: int, secret: str, feed: int, mute: bool) -> None:

@@ -17,7 +17,7 @@ from zhili.core.dossier import check_action
 from zhili.core.dossier.transitions import check_visible
 from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhili.core.types import Actor
-from zhili.rooms.models import AgendaItem, Participant, ParticipantKind, Purpose, Room
+from zhili.rooms.models import AgendaItem, ParticipantKind, Purpose, Room
 from zhili.rooms.workflow import KIND, room_step
 
 MEETINGS = frozenset({Purpose.MEETING, Purpose.TRAINING})
@@ -122,18 +122,21 @@ def _units(room: Room) -> dict[int, UnitAttendance]:
 
 def units_attendance(room: Room) -> list[UnitAttendance]:
     """Each invited organization's attendance, in the order they were invited (the host's
-    first). Outside parties belong to no organization and are not counted here."""
+    first): in the room or watching its broadcast alike. Outside parties belong to no
+    organization and are not counted here."""
     units = _units(room)
-    stretches: dict[int, list[tuple[Participant, datetime, datetime | None]]] = defaultdict(list)
+    stretches: dict[int, list[tuple[str, datetime, datetime | None]]] = defaultdict(list)
     for seat in room.participants.exclude(organization=None).prefetch_related("presences"):
         for p in seat.presences.all():
-            stretches[seat.organization_id or 0].append((seat, p.joined_at, p.left_at))
+            # Who came, and how: in the room, or watching the broadcast (直播).
+            who = seat.display if p.via != "broadcast" else f"{seat.display}（直播）"
+            stretches[seat.organization_id or 0].append((who, p.joined_at, p.left_at))
     late_after = began_at(room) + LATE_AFTER
     for pk, unit in units.items():
         rows = stretches.get(pk, [])
         if not rows:
             continue
-        unit.came = list(dict.fromkeys(seat.display for seat, _j, _l in rows))
+        unit.came = list(dict.fromkeys(who for who, _j, _l in rows))
         unit.joined_at = min(joined for _s, joined, _l in rows)
         lefts = [left for _s, _j, left in rows]
         unit.left_at = None if None in lefts else max(left for left in lefts if left)

@@ -135,6 +135,8 @@ class Presence(models.Model):
     joined_at = models.DateTimeField("进入时间")
     left_at = models.DateTimeField("离开时间", null=True, blank=True)
     left_how = models.CharField(max_length=20, blank=True)  # leaving, kicked, silent, ended
+    # How: in the room (WebRTC), or watching its one-way broadcast (直播, HLS; by its beats).
+    via = models.CharField("方式", max_length=10, default="room")
 
     class Meta:
         verbose_name = verbose_name_plural = "出席记录"
@@ -243,3 +245,51 @@ class Watch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.room_id} {self.user} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class BroadcastState(models.TextChoices):
+    STARTING = "starting", "启动中"
+    LIVE = "live", "直播中"
+    STOPPED = "stopped", "已停止"
+    FAILED = "failed", "失败"
+
+
+class Broadcast(models.Model):
+    """A meeting's one-way broadcast (直播) for large audiences. The host asks for it (a row
+    `starting`); `zhili broadcasts` starts ffmpeg listening on two ports, has Janus forward the
+    host's feed there (`rtp_forward`) and writes HLS under BROADCAST_DIR/<room number>/
+    (`live` once a segment is there), served by the platform to those who see the room. The
+    host's stop, or the room's end, makes it `stopped`; viewers' beats are their attendance."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="broadcasts")
+    state = models.CharField(
+        "状态", max_length=10, choices=BroadcastState.choices, default=BroadcastState.STARTING
+    )
+    feed = models.BigIntegerField("转发的发布者")  # the host's participant id on the room
+    # Set by `zhili broadcasts` once its ffmpeg listens and Janus forwards there.
+    audio_port = models.PositiveIntegerField(null=True, blank=True)
+    video_port = models.PositiveIntegerField(null=True, blank=True)
+    forwarders = models.JSONField(default=list)  # Janus's stream ids of the forward
+    started_at = models.DateTimeField("开始直播", default=timezone.now)
+    started_by = Ref(settings.AUTH_USER_MODEL, "开始人", related_name="+")
+    live_at = models.DateTimeField("首段就绪", null=True, blank=True)
+    stopped_at = models.DateTimeField("停止直播", null=True, blank=True)
+    error = models.CharField("失败原因", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会议直播"
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["room"],
+                condition=models.Q(state__in=["starting", "live"]),
+                name="rooms_one_broadcast_at_a_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room_id} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def running(self) -> bool:
+        return self.state in (BroadcastState.STARTING, BroadcastState.LIVE)

@@ -23,7 +23,7 @@ from zhili.core.dossier import apply_transition, check_action, record_history
 from zhili.core.dossier.transitions import check_visible
 from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhili.core.types import Actor, SystemActor
-from zhili.rooms import gateway, recording, subjects
+from zhili.rooms import broadcast, gateway, recording, subjects
 from zhili.rooms.attendance import close_presence, digest
 from zhili.rooms.models import Participant, ParticipantKind, Presence, Purpose, Room, RoomState
 from zhili.rooms.workflow import KIND, room_step
@@ -414,7 +414,9 @@ def room_end(*, actor: Actor, room: Room) -> Room:
         Presence.objects.filter(participant__room=room, left_at=None).update(
             left_at=now, left_how="ended"
         )
-        # A silent supervisor's watch ends with the room (watches.watches_sweep audits it).
+        # A silent supervisor's watch ends with the room (watches.watches_sweep audits it),
+        # a broadcast too (zhili broadcasts then ends its media).
+        broadcast.stop_all(room, now)
     if room.janus_id:
         gateway.room_destroy(room.gateway, room.janus_id, room.janus_secret)
     return room

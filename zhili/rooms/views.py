@@ -25,7 +25,16 @@ from zhili.mediation.services import SessionInput, dispute_session
 from zhili.orgs.auth import StaffRequest
 from zhili.receptions.models import Mode
 from zhili.receptions.services import reception_record
-from zhili.rooms import attendance, meetings, recording, selectors, services, subjects, watches
+from zhili.rooms import (
+    attendance,
+    broadcast,
+    meetings,
+    recording,
+    selectors,
+    services,
+    subjects,
+    watches,
+)
 from zhili.rooms.api import join_url, outsider_url
 from zhili.rooms.models import Participant, ParticipantKind, Purpose, Room, RoomState
 from zhili.rooms.workflow import KIND
@@ -130,6 +139,38 @@ def room_page(request: StaffRequest, number: str) -> HttpResponse:
             _meeting_context(request, room), units=meetings.units_view(user=request.user, room=room)
         )
     return render(request, "rooms/room.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def broadcast_page(request: StaffRequest, number: str) -> HttpResponse:
+    """观看直播: the meeting's one-way broadcast (HLS through static rooms/broadcast.js), for
+    whoever sees the room; an invited person's beats are their attendance."""
+    room = or_404(selectors.room_get, user=request.user, number=number)
+    if room.purpose not in meetings.MEETINGS:
+        raise Http404("只有视频会议和网上培训有直播")
+    context = {
+        "room": room,
+        "invited": room.participants.filter(user=request.user).exists(),
+        "agenda": list(room.agenda.all()),
+    }
+    return render(request, "rooms/broadcast.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def live_file(request: StaffRequest, number: str, name: str) -> FileResponse:
+    """The live broadcast's playlist and segments, for whoever sees the room."""
+    room = or_404(selectors.room_get, user=request.user, number=number)
+    path = or_404(broadcast.live_file, room=room, name=name)
+    is_playlist = name == broadcast.PLAYLIST
+    response = FileResponse(
+        path.open("rb"),
+        content_type="application/vnd.apple.mpegurl" if is_playlist else "video/mp2t",
+    )
+    # The playlist changes every second; a segment never does (and is gone in seconds).
+    response["Cache-Control"] = "no-store" if is_playlist else "private, max-age=60"
+    return response
 
 
 @login_required

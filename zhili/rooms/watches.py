@@ -11,16 +11,18 @@ and administrators see the watches of a room (`watches_for`) and in the admin.
 """
 
 import secrets
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from zhili.core.audit import audit
 from zhili.core.dossier.transitions import check_visible
-from zhili.core.errors import Conflict, Forbidden, NotFound
+from zhili.core.errors import Conflict, Forbidden, NotFound, Unavailable
 from zhili.core.roles import Action
 from zhili.core.scope import can, scope_for
 from zhili.core.types import Actor
@@ -29,6 +31,7 @@ from zhili.rooms.attendance import digest
 from zhili.rooms.models import Room, RoomState, Watch
 from zhili.rooms.services import allow_new_token, ensure_janus_room
 from zhili.rooms.workflow import KIND, invited
+from zhili.video.gateway.janus import GatewayRefused
 
 
 @dataclass(frozen=True)
@@ -117,19 +120,22 @@ def watch_leave(*, actor: Actor, seat: str) -> None:
     _end(_own_watch(actor, seat), timezone.now(), "left")
 
 
-def _end(watch: Watch, at: datetime, how: str) -> None:
+def _end(watch: Watch, at: datetime, how: str) -> bool:
+    """End the watch once (audited), its token off the room's list; whether it was open."""
     with transaction.atomic():
         if not Watch.objects.filter(pk=watch.pk, ended_at=None).update(
             ended_at=at, end_reason=how, seat_digest=""
         ):
-            return
+            return False
         seconds = round((at - watch.started_at).total_seconds())
         audit(watch.user, "rooms.room.watch_end", watch.room, watch=watch.pk, seconds=seconds)
     room = watch.room
     if room.state == RoomState.OPEN and watch.room_token:
-        gateway.allow(
-            room.gateway, room.janus_id or 0, room.janus_secret, "remove", [watch.room_token]
-        )
+        with suppress(GatewayRefused):  # the room went meanwhile: no list to take it off
+            gateway.allow(
+                room.gateway, room.janus_id or 0, room.janus_secret, "remove", [watch.room_token]
+            )
+    return True
 
 
 def watches_sweep(now: datetime | None = None) -> int:
@@ -137,23 +143,23 @@ def watches_sweep(now: datetime | None = None) -> int:
     beat), and those of rooms that ended."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.VIDEO_VIEW_TIMEOUT)
-    stale = Watch.objects.filter(ended_at=None, beat_at__lt=cutoff).select_related("room", "user")
-    ended = Watch.objects.filter(ended_at=None, room__state=RoomState.ENDED).select_related(
-        "room", "user"
-    )
+    due = Watch.objects.filter(
+        Q(beat_at__lt=cutoff) | Q(room__state=RoomState.ENDED), ended_at=None
+    ).select_related("room", "user")
     count = 0
-    for watch in [*stale, *ended]:
-        if watch.room.state == RoomState.ENDED:
-            _end(watch, watch.room.ended_at or now, "ended")
-        else:
-            _end(watch, watch.beat_at or now, "silent")
-        count += 1
+    for watch in due:
+        ended = watch.room.state == RoomState.ENDED
+        at = (watch.room.ended_at if ended else watch.beat_at) or now
+        try:
+            count += _end(watch, at, "ended" if ended else "silent")
+        except Unavailable:  # the gateway is down: the watch is over all the same
+            continue
     return count
 
 
 def watches_for(*, user: Actor, room: Room) -> list[Watch] | None:
-    """The room's watches, newest first, for an administrator (audit readers); None for
-    anyone else: the people watched never learn of it from the platform."""
-    if not can(user, Action.AUDIT_VIEW):
+    """The room's watches, newest first, for an administrator (an audit reader who is not
+    in the room); None for anyone else: the people watched never learn of it here."""
+    if not can(user, Action.AUDIT_VIEW) or invited(user, room):
         return None
     return list(room.watches.select_related("user__organization"))

@@ -80,6 +80,8 @@ KIND: DossierKind[Room] = DossierKind(
         "note": "记录",
         "agenda": "增加议程",
         "minutes": "会议纪要",
+        "broadcast_start": "开始直播",
+        "broadcast_stop": "停止直播",
     },
     nobody={"end": "系统"},
 )

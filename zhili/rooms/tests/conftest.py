@@ -26,6 +26,14 @@ FAKE_MEDIA = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def broadcast_dir(settings: Any, tmp_path: Any) -> Any:
+    """Each test's broadcasts in a folder of its own: the workers' databases number their
+    rooms alike, and a broadcast's folder is named by its room."""
+    settings.BROADCAST_DIR = tmp_path / "broadcasts"
+    return settings.BROADCAST_DIR
+
+
 @pytest.fixture
 def janus_events(settings: Any, gateway: JanusServer, live_server: Any) -> JanusServer:  # noqa: F811
     """Janus's HTTP event handler posts to this test's live server (admin API `tweak`)."""
