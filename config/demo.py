@@ -17,6 +17,8 @@ DEMO_LOADERS = [
     "zhili.petitions.demo.load",
     "zhili.supervision.demo.load_petition_orders",
     "zhili.receptions.demo.load",
+    # Rooms ready to join: a video mediation, a video reception and a meeting.
+    "zhili.rooms.demo.load",
     "zhili.forces.demo.load",
     "zhili.incidents.demo.load",
     "zhili.registers.demo.load",

@@ -191,8 +191,9 @@ class Broadcaster:
 
     def _check(self, running: Running, broadcast: Broadcast, now: datetime) -> None:
         if running.process.poll() is not None:
-            tail = (running.where / "ffmpeg.log").read_text(errors="replace")[-300:]
-            self._fail(running, f"转码进程退出（{running.process.returncode}）：{tail}")
+            self._fail(
+                running, f"转码进程退出（{running.process.returncode}）：{_log_tail(running)}"
+            )
         elif broadcast.state == BroadcastState.STARTING and any(running.where.glob("seg*.ts")):
             Broadcast.objects.filter(pk=broadcast.pk, state=BroadcastState.STARTING).update(
                 state=BroadcastState.LIVE, live_at=now
@@ -200,7 +201,11 @@ class Broadcaster:
         elif broadcast.state == BroadcastState.STARTING and now - broadcast.started_at > timedelta(
             seconds=settings.BROADCAST_START_SECONDS
         ):
-            self._fail(running, "未收到主持人的画面：请确认主持人已打开摄像头")
+            tail = _log_tail(running)
+            self._fail(
+                running,
+                "未收到主持人的画面：请确认主持人已打开摄像头" + (f"（{tail}）" if tail else ""),
+            )
 
     def _fail(self, running: Running, reason: str) -> None:
         broadcast = running.broadcast
@@ -229,3 +234,11 @@ class Broadcaster:
     def close(self) -> None:
         for pk in list(self.running):
             self._stop(self.running.pop(pk))
+
+
+def _log_tail(running: Running) -> str:
+    """What ffmpeg said last (its warnings and errors), for the failure's reason."""
+    try:
+        return (running.where / "ffmpeg.log").read_text(errors="replace")[-300:].strip()
+    except OSError:
+        return ""
