@@ -20,18 +20,21 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from bench.recording import JOIN_AND_PUBLISH
 from bench.video import SECRET, cpu_seconds, engines, page_server, percentile
 from zhili.rooms.broadcaster import ffmpeg_argv, free_ports, sdp, stop_process
-from zhili.rooms.gateway import KEYFRAME_SECONDS, OPUS_PT, VP8_PT
+from zhili.rooms.gateway import KEYFRAME_SECONDS, forward_request
 from zhili.video.gateway import janus
 from zhili.video.gateway.tokens import VIDEOROOM, sign
 
 SECONDS = int(os.environ.get("BENCH_BROADCAST_SECONDS", "30"))
 ROOM, FEED = 777_002, 1
 HLS = Path(__file__).parent.parent / "node_modules" / "hls.js" / "dist" / "hls.light.min.js"
-# The publisher: the fake microphone first (its mid "0", as the platform's pages), then a
-# canvas of the clock's bands.
-PUBLISH = """async (ticket) => {
+# The publisher: the fake microphone and a canvas of the clock's bands.
+PUBLISH = (
+    "async (ticket) => {"
+    + JOIN_AND_PUBLISH
+    + """
   const canvas = document.createElement("canvas");
   canvas.width = 320; canvas.height = 180;
   const context = canvas.getContext("2d");
@@ -45,24 +48,9 @@ PUBLISH = """async (ticket) => {
   const audio = await navigator.mediaDevices.getUserMedia({audio: true});
   const media = new MediaStream([...audio.getAudioTracks(),
                                  ...canvas.captureStream(15).getVideoTracks()]);
-  const session = new ZhiliJanus.Session(ticket.ws, ticket.token);
-  await session.open();
-  let pc = null;
-  const handle = await session.attach("janus.plugin.videoroom", (m) => {
-    if (m.jsep && pc && !pc.remoteDescription) pc.setRemoteDescription(m.jsep);
-  });
-  await session.request(handle, {request: "join", ptype: "publisher", room: ticket.room,
-                                 id: ticket.feed});
-  pc = new RTCPeerConnection({iceServers: []});
-  session.trickle(handle, pc);
-  media.getTracks().forEach((track) => pc.addTrack(track, media));
-  const offer = await pc.createOffer();
-  await pc.setLocalDescription(offer);
-  const answer = await session.request(handle, {request: "publish", audio: true, video: true},
-                                       offer);
-  if (answer.jsep) await pc.setRemoteDescription(answer.jsep);
-  window.publisher = pc;
+  window.publisher = await publish(ticket, media);
 }"""
+)
 # The viewer: hls.js as static/rooms/broadcast.js sets it up; each change of the bands noted.
 WATCH = """(playlist) => {
   const video = document.createElement("video");
@@ -130,19 +118,7 @@ def run() -> dict[str, tuple[float, str]]:
         ffmpeg = subprocess.Popen(ffmpeg_argv(hls), stdout=log, stderr=log)
         try:
             asked = time.monotonic()
-            forward = {
-                "request": "rtp_forward",
-                "room": ROOM,
-                "secret": "s",
-                "publisher_id": FEED,
-                "host": "127.0.0.1",
-                "host_family": "ipv4",
-                "streams": [
-                    {"mid": "0", "port": audio, "pt": OPUS_PT},
-                    {"mid": "1", "port": video_port, "pt": VP8_PT},
-                ],
-            }
-            videoroom(gateway, forward)
+            videoroom(gateway, forward_request(ROOM, "s", FEED, "127.0.0.1", (audio, video_port)))
             while not any(hls.glob("seg*.ts")):
                 if time.monotonic() - asked > 60 or ffmpeg.poll() is not None:
                     raise RuntimeError(f"no HLS segment: {(hls / 'ffmpeg.log').read_text()}")

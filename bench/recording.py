@@ -22,9 +22,10 @@ from zhili.video.gateway.tokens import VIDEOROOM, sign
 PUBLISHERS = int(os.environ.get("BENCH_RECORD_PUBLISHERS", "3"))
 SECONDS = int(os.environ.get("BENCH_RECORD_SECONDS", "60"))
 ROOM = 777_001
-PUBLISH = """async (ticket) => {
-  const media = await navigator.mediaDevices.getUserMedia(
-    {audio: true, video: {width: 320, height: 180, frameRate: 15}});
+# `publish(ticket, media)` in the page: join the ticket's room as its feed and publish `media`
+# (audio first: its mid "0", as the platform's pages), the peer connection returned.
+JOIN_AND_PUBLISH = """
+async function publish(ticket, media) {
   const session = new ZhiliJanus.Session(ticket.ws, ticket.token);
   await session.open();
   let pc = null;
@@ -41,8 +42,17 @@ PUBLISH = """async (ticket) => {
   const answer = await session.request(handle, {request: "publish", audio: true, video: true},
                                        offer);
   if (answer.jsep) await pc.setRemoteDescription(answer.jsep);
-  window.peers = (window.peers || []).concat([pc]);
+  return pc;
 }"""
+PUBLISH = (
+    "async (ticket) => {"
+    + JOIN_AND_PUBLISH
+    + """
+  const media = await navigator.mediaDevices.getUserMedia(
+    {audio: true, video: {width: 320, height: 180, frameRate: 15}});
+  window.peers = (window.peers || []).concat([await publish(ticket, media)]);
+}"""
+)
 
 
 def videoroom(gateway: janus.Gateway, body: dict[str, object]) -> None:

@@ -151,15 +151,7 @@ class Broadcaster:
 
     def _start(self, broadcast: Broadcast) -> None:
         room = broadcast.room
-        if broadcast.forwarders:  # an earlier `zhili broadcasts` was killed: its forward goes
-            with suppress(Unavailable):
-                gateway.stop_rtp_forward(
-                    room.gateway,
-                    room.janus_id or 0,
-                    room.janus_secret,
-                    broadcast.feed,
-                    broadcast.forwarders,
-                )
+        _unforward(broadcast)  # an earlier `zhili broadcasts` was killed: its forward goes
         where = folder(room)
         shutil.rmtree(where, ignore_errors=True)
         where.mkdir(parents=True)
@@ -218,17 +210,8 @@ class Broadcaster:
     def _stop(self, running: Running) -> None:
         """ffmpeg first, while packets still come (without them its read never returns to
         see the signal), then the forward, then the files."""
-        broadcast, room = running.broadcast, running.broadcast.room
         stop_process(running.process)
-        if broadcast.forwarders:
-            with suppress(Unavailable):  # Janus is down: its forwards went with it
-                gateway.stop_rtp_forward(
-                    room.gateway,
-                    room.janus_id or 0,
-                    room.janus_secret,
-                    broadcast.feed,
-                    broadcast.forwarders,
-                )
+        _unforward(running.broadcast)
         shutil.rmtree(running.where, ignore_errors=True)
 
     def close(self) -> None:
@@ -242,3 +225,19 @@ def _log_tail(running: Running) -> str:
         return (running.where / "ffmpeg.log").read_text(errors="replace")[-300:].strip()
     except OSError:
         return ""
+
+
+def _unforward(broadcast: Broadcast) -> None:
+    """Janus's forward of the broadcast stopped, if it has one (a Janus that is down took its
+    forwards with it)."""
+    if not broadcast.forwarders:
+        return
+    room = broadcast.room
+    with suppress(Unavailable):
+        gateway.stop_rtp_forward(
+            room.gateway,
+            room.janus_id or 0,
+            room.janus_secret,
+            broadcast.feed,
+            broadcast.forwarders,
+        )

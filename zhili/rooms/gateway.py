@@ -115,28 +115,33 @@ def room_create(index: int, room_id: int, secret: str, title: str, allowed: list
     VIDEO_ROOMS.create(index, room, "会议室")
 
 
+def forward_request(
+    room_id: int, secret: str, feed: int, host: str, ports: tuple[int, int]
+) -> Json:
+    """VideoRoom's `rtp_forward` of publisher `feed`: its audio (mid "0", Opus as payload 111)
+    and video (mid "1", VP8 as 100) as plain RTP to `host` on `ports` (audio, video)."""
+    audio, video = ports
+    return {
+        "request": "rtp_forward",
+        "room": room_id,
+        "secret": secret,
+        "publisher_id": feed,
+        "host": host,
+        "host_family": "ipv4",
+        "streams": [
+            {"mid": "0", "port": audio, "pt": OPUS_PT},
+            {"mid": "1", "port": video, "pt": VP8_PT},
+        ],
+    }
+
+
 def rtp_forward(
     index: int, room_id: int, secret: str, feed: int, host: str, ports: tuple[int, int]
 ) -> list[int]:
-    """Forward publisher `feed`'s audio (mid "0", Opus as payload 111) and video (mid "1",
-    VP8 as 100) as plain RTP to `host` on `ports` (audio, video); Janus's stream ids. A
-    publisher not publishing (or a room Janus lacks) is a `GatewayRefused`."""
-    audio, video = ports
+    """Start the forward of `forward_request`; Janus's stream ids. A publisher not publishing
+    (or a room Janus lacks) is a `GatewayRefused`."""
     with videoroom(index) as handle:
-        answer = handle.admin(
-            {
-                "request": "rtp_forward",
-                "room": room_id,
-                "secret": secret,
-                "publisher_id": feed,
-                "host": host,
-                "host_family": "ipv4",
-                "streams": [
-                    {"mid": "0", "port": audio, "pt": OPUS_PT},
-                    {"mid": "1", "port": video, "pt": VP8_PT},
-                ],
-            }
-        )
+        answer = handle.admin(forward_request(room_id, secret, feed, host, ports))
     forwarders = answer.get("forwarders")
     if not isinstance(forwarders, list):
         raise GatewayRefused(0, f"rtp_forward answered without forwarders: {answer}")

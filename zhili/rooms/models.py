@@ -289,7 +289,3 @@ class Broadcast(models.Model):
 
     def __str__(self) -> str:
         return f"{self.room_id} {self.started_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def running(self) -> bool:
-        return self.state in (BroadcastState.STARTING, BroadcastState.LIVE)

@@ -160,9 +160,10 @@ def playback_control(
         state = control.playback(stream.upstream, action, value)
     except control.ControlError as exc:
         raise _control_refusal(exc) from exc
+    position = float(str(state["position"]))
     head = Playhead(
-        position=float(str(state["position"])),
-        at=stream.span_start + timedelta(seconds=float(str(state["position"]))),
+        position=position,
+        at=stream.span_start + timedelta(seconds=position),
         scale=float(str(state["scale"])),
         paused=state["paused"] is True,
     )

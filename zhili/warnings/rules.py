@@ -500,11 +500,24 @@ def rota_gap_findings(rule: WarningRule, now: datetime) -> list[Finding]:
     return [_rota_gap(day, today) for day in ahead if is_workday(day) and day not in on_rota]
 
 
+ROTA_SUBJECT = "rota:"
+
+
+def rota_gap_day(subject: str) -> date | None:
+    """The working day a rota gap's subject names (`rota:<date>`); None for another subject."""
+    if not subject.startswith(ROTA_SUBJECT):
+        return None
+    try:
+        return date.fromisoformat(subject.removeprefix(ROTA_SUBJECT))
+    except ValueError:
+        return None
+
+
 def _rota_gap(day: date, today: date) -> Finding:
     start, end = period_bounds(today, day)
     when = f"{day:%m月%d日}（星期{WEEKDAYS[day.weekday()]}）"
     return Finding(
-        subject=f"rota:{day.isoformat()}",
+        subject=f"{ROTA_SUBJECT}{day.isoformat()}",
         title=f"{when}无县领导接访排班",
         summary=(
             f"{day:%Y年%m月%d日}（星期{WEEKDAYS[day.weekday()]}）是工作日，县综治中心领导接访"

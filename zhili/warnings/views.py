@@ -32,7 +32,8 @@ from zhili.warnings.forms import (
     rule_initial,
     rule_thresholds,
 )
-from zhili.warnings.models import Level, RuleKind, Warning, WarningState
+from zhili.warnings.models import Level, Warning, WarningState
+from zhili.warnings.rules import rota_gap_day
 
 PAGE_SIZE = 20
 TABS = [
@@ -94,8 +95,8 @@ def detail_context(user: Actor, warning: Warning, **extra: object) -> dict[str, 
     return {
         "warning": _marked_late([warning])[0],
         "sources": selectors.warning_sources(warning),
-        # A rota gap rests on the rota, not on records: its month's rota (subject rota:<date>).
-        "rota_month": warning.subject[5:12] if warning.kind == RuleKind.ROTA_GAP else "",
+        # A rota gap rests on the rota, not on records: the link to its month's rota.
+        "rota_month": f"{gap:%Y-%m}" if (gap := rota_gap_day(warning.subject)) else "",
         "history": timeline(workflow.KIND, warning),
         "actions": services.actions_for(user, warning),
         **extra,
