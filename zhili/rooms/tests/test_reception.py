@@ -246,6 +246,7 @@ def test_the_supervision_page_shows_the_reception_rooms_in_session_now(
     html = client_for(rx.petition).get(page).content.decode()
     assert f'data-testid="room-live-{room.number}"' in html and "1 人在线" in html
     assert f'href="/rooms/{room.number}/"' in html
+    assert f'href="/rooms/{room.number}/watch/"' in html  # petition staff may supervise it
     # A township's officer does not see the county's room.
     answer = client_for(rx.township).get(page)
     assert answer.status_code == 200 and 'data-testid="rooms-live"' in answer.content.decode()
