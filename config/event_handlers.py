@@ -24,6 +24,8 @@ EVENT_HANDLERS: dict[str, list[str]] = {
     ],
     # A case registered as 特急 (with a place) opens a command incident (指挥事件).
     "cases.registered": ["zhili.incidents.handlers.open_for_emergency_case"],
+    # A live training lesson's room ended: each learner's time in it is their attendance.
+    "rooms.transitioned": ["zhili.training.handlers.take_live_attendance"],
     "cases.carded": ["zhili.supervision.handlers.open_order_on_red_card"],
     "petitions.carded": ["zhili.supervision.handlers.open_order_on_petition_red_card"],
     # A plan task marked overdue opens one 督办单 through the supervision app.

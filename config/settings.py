@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "zhili.receptions",
     "zhili.video",
     "zhili.rooms",
+    "zhili.training",
     "zhili.forces",
     "zhili.incidents",
     "zhili.web",
@@ -406,6 +407,10 @@ ROOMS_CONVERT_ATTEMPTS = int(os.environ.get("ROOMS_CONVERT_ATTEMPTS", "3"))
 BROADCAST_DIR = Path(os.environ.get("BROADCAST_DIR", VAR_DIR / "broadcasts"))
 BROADCAST_HOST = os.environ.get("BROADCAST_HOST", "127.0.0.1")
 BROADCAST_START_SECONDS = int(os.environ.get("BROADCAST_START_SECONDS", "30"))
+# Online training (zhili/training): the largest lesson video an organizer may upload, and how
+# many times a learner may send a lesson's quiz (the best score counts).
+TRAINING_VIDEO_MAX_BYTES = int(os.environ.get("TRAINING_VIDEO_MAX_BYTES", str(2 * 1024**3)))
+TRAINING_QUIZ_ATTEMPTS = int(os.environ.get("TRAINING_QUIZ_ATTEMPTS", "3"))
 
 # Forces (zhili/forces): how long the handhelds' positions are kept, and how old a last
 # position may be before the force shows as stale and is no longer offered as available.

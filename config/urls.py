@@ -31,6 +31,7 @@ PAGE_APPS = (
     "receptions",
     "video",
     "rooms",
+    "training",
     "forces",
     "incidents",
     "intercom",

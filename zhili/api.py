@@ -212,6 +212,7 @@ ROUTERS = (
     "zhili.receptions.api.receptions_router",
     "zhili.video.api.cameras_router",
     "zhili.rooms.api.rooms_router",
+    "zhili.training.api.training_router",
     "zhili.forces.api.forces_router",
     "zhili.incidents.api.incidents_router",
     "zhili.intercom.api.intercom_router",

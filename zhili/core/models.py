@@ -176,6 +176,7 @@ class Series(models.TextChoices):
     OPINION = "opinion", "舆情"
     PLAN_TASK = "plan_task", "计划任务"
     MEETING = "meeting", "会议纪要"
+    COURSE = "course", "培训课程"
 
 
 class NumberCounter(models.Model):

@@ -83,6 +83,7 @@ class Action(models.TextChoices):
     ASSESSMENT_VIEW = "assessment.view", "查看考核评价"
     ASSESSMENT_MANAGE = "assessment.manage", "维护考核方案、台账与评定"
     ROOMS_SUPERVISE = "rooms.supervise", "静默督导视频调解、接访与会议"
+    TRAINING_MANAGE = "training.manage", "组织网上培训"
 
 
 _EVERYONE = {Action.ORGS_VIEW, Action.GRIDS_VIEW, Action.CASES_VIEW}
@@ -166,6 +167,11 @@ _PLANS_WRITE = {Action.PLANS_VIEW, Action.PLANS_MANAGE}
 # each ranked unit for itself (scope: zhili.assessment.selectors).
 _ASSESS = {Action.ASSESSMENT_VIEW}
 _ASSESS_WRITE = {Action.ASSESSMENT_VIEW, Action.ASSESSMENT_MANAGE}
+# Online training (zhili/training): courses are organized by the centers for the staff of the
+# units below them (分类指导: the county center's director for the county, the township
+# centers for their villages); anyone in a course's audience learns, with no action needed.
+# The roles mirror zhili/training/workflow.py ORGANIZERS; a test keeps them in step.
+_TRAINING = {Action.TRAINING_MANAGE}
 
 
 # What a township center's staff do: dispatch and handle in the township, supervise, mediate,
@@ -186,6 +192,7 @@ _TOWNSHIP_CENTER: set[str] = (
     | _INSPECTED
     | _PLANS
     | _OPINIONS_KEEP
+    | _TRAINING
 )
 
 PERMISSIONS: dict[str, set[str]] = {
@@ -223,6 +230,7 @@ PERMISSIONS: dict[str, set[str]] = {
     | _PLANS_WRITE
     | _OPINIONS_KEEP
     | _ASSESS_WRITE
+    | _TRAINING
     | _ROOMS_SUPERVISE,
     Role.DISPATCHER: _EVERYONE
     | _CAMERA_GROUPS

@@ -160,6 +160,28 @@ def _seat(room: Room, user: Actor, kind: str) -> Participant:
     )
 
 
+def room_seat_staff(*, room: Room, users: Sequence[Actor]) -> int:
+    """Seats for staff not yet invited to a room that is not over (a training lesson's
+    learners, seated as its course's audience is known), in the caller's transaction; how
+    many were added."""
+    if room.state == RoomState.ENDED:
+        return 0
+    seated = set(room.participants.exclude(user=None).values_list("user_id", flat=True))
+    new = [
+        Participant(
+            room=room,
+            kind=ParticipantKind.STAFF,
+            user=user,
+            organization_id=user.organization_id,
+            display=user.full_name or user.username,
+        )
+        for user in users
+        if user.pk not in seated
+    ]
+    Participant.objects.bulk_create(new)
+    return len(new)
+
+
 def _invite_outsider(room: Room, invitee: Invitee) -> Invitation:
     link, code = secrets.token_urlsafe(18), f"{secrets.randbelow(10**6):06d}"
     participant = Participant.objects.create(

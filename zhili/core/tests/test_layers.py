@@ -24,6 +24,7 @@ LAYERS = [
     "supervision",
     "video",  # later creates cases from camera alarms
     "rooms",  # video rooms about disputes, receptions and meetings, on video's Janus
+    "training",  # 网上培训: courses of recorded lessons and live ones (training rooms)
     "forces",  # teams and their handhelds in the field (command and dispatch)
     "intercom",  # talk groups of the forces on Janus AudioBridge (push-to-talk)
     "incidents",  # 指挥事件: plans, tasks, dispatches of forces, cameras around, the timeline

@@ -1,0 +1,182 @@
+"""Reads of the online training through a course's visibility (zhili/training/workflow.py):
+a course out of sight is answered as not found. The completion tables (per person and per
+organization) are read here for the course page, its XLSX and the assessment."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from zhili.core.audit import audit
+from zhili.core.dossier.transitions import check_visible
+from zhili.core.errors import Forbidden, NotFound
+from zhili.core.scope import scope_for
+from zhili.core.types import Actor
+from zhili.orgs.models import Organization
+from zhili.training import progress
+from zhili.training.models import Course, CourseState, Lesson, Progress, QuizAttempt
+from zhili.training.workflow import KIND, learners
+
+
+def course_list(*, user: Actor, state: str = "") -> QuerySet[Course]:
+    """The courses the user sees: those over which they stand, and the published or closed
+    courses they are on."""
+    mine = Q(audience=user.organization_id) & ~Q(state=CourseState.DRAFT)
+    rows = Course.objects.filter(scope_for(user).q("path") | mine).distinct()
+    if state:
+        rows = rows.filter(state=state)
+    return rows.select_related("owner").order_by("-created_at", "-id")
+
+
+def course_get(*, user: Actor, number: str) -> Course:
+    course = Course.objects.select_related("owner").filter(number=number).first()
+    if course is None:
+        raise NotFound("课程不存在")
+    check_visible(KIND, user, course)
+    return course
+
+
+def lesson_get(*, user: Actor, course: Course, order: int) -> Lesson:
+    check_visible(KIND, user, course)
+    lesson = course.lessons.select_related("room").filter(order=order).first()
+    if lesson is None:
+        raise NotFound("课时不存在", field="lesson")
+    return lesson
+
+
+def attempts_left(*, user: Actor, lesson: Lesson) -> int:
+    used = QuizAttempt.objects.filter(lesson=lesson, user=user).count()
+    return max(0, settings.TRAINING_QUIZ_ATTEMPTS - used)
+
+
+@dataclass(frozen=True)
+class LessonFacts:
+    """What every learner's status on a lesson needs, read once per lesson."""
+
+    lesson: Lesson
+    quiz: bool
+    video_s: float
+
+
+def lesson_facts(course: Course) -> list[LessonFacts]:
+    lessons = list(course.lessons.select_related("room").order_by("order"))
+    quizzed = set(
+        course.lessons.filter(questions__isnull=False).values_list("pk", flat=True).distinct()
+    )
+    return [LessonFacts(x, x.pk in quizzed, progress.video_length(x)) for x in lessons]
+
+
+def my_statuses(*, user: Actor, course: Course) -> list[tuple[Lesson, progress.Status]]:
+    facts = lesson_facts(course)
+    rows = {p.lesson_id: p for p in Progress.objects.filter(lesson__course=course, user=user)}
+    return [
+        (f.lesson, progress.status_of(f.lesson, course, rows.get(f.lesson.pk), f.quiz, f.video_s))
+        for f in facts
+    ]
+
+
+@dataclass(frozen=True)
+class Summary:
+    done: int
+    lessons: int
+
+
+def my_summary(*, user: Actor, course: Course) -> Summary:
+    """The learner's lessons completed of the course's, for the list."""
+    statuses = my_statuses(user=user, course=course)
+    return Summary(sum(1 for _l, s in statuses if s.done), len(statuses))
+
+
+@dataclass
+class PersonCompletion:
+    user_id: int
+    name: str
+    organization: str
+    org_code: str
+    statuses: list[progress.Status]
+    watched_s: float = 0.0
+    done: int = 0
+    completed_at: datetime | None = None  # the course: when the last lesson was completed
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.statuses) and self.done == len(self.statuses)
+
+
+@dataclass
+class OrgCompletion:
+    code: str
+    name: str
+    learners: int = 0
+    complete: int = 0
+    started: int = 0
+    watched_s: float = 0.0
+    people: list[PersonCompletion] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float | None:
+        return self.complete / self.learners if self.learners else None
+
+
+@dataclass(frozen=True)
+class Completion:
+    lessons: list[Lesson]
+    people: list[PersonCompletion]
+    orgs: list[OrgCompletion]
+
+    @property
+    def complete(self) -> int:
+        return sum(1 for p in self.people if p.complete)
+
+
+def completion(course: Course) -> Completion:
+    """Every learner's status on every lesson, and per audience organization: how many are on
+    it, started, completed (all lessons done), and their watch time."""
+    facts = lesson_facts(course)
+    rows: dict[tuple[int, int], Progress] = {
+        (p.lesson_id, p.user_id): p for p in Progress.objects.filter(lesson__course=course)
+    }
+    orgs = {
+        o.pk: OrgCompletion(o.code, o.name)
+        for o in Organization.objects.filter(pk__in=course.audience.all()).order_by("path")
+    }
+    people: list[PersonCompletion] = []
+    for user in learners(course).order_by("organization__path", "username"):
+        statuses = [
+            progress.status_of(
+                f.lesson, course, rows.get((f.lesson.pk, user.pk)), f.quiz, f.video_s
+            )
+            for f in facts
+        ]
+        org = orgs[user.organization_id]
+        person = PersonCompletion(user.pk, user.display_name, org.name, org.code, statuses)
+        person.watched_s = sum(s.watched_s for s in statuses)
+        person.done = sum(1 for s in statuses if s.done)
+        stamps = [s.completed_at for s in statuses if s.completed_at]
+        if person.complete and stamps:
+            person.completed_at = max(stamps)
+        people.append(person)
+        org.people.append(person)
+        org.learners += 1
+        org.complete += person.complete
+        org.started += any(s.watched_s > 0 or s.attempts for s in statuses)
+        org.watched_s += person.watched_s
+    return Completion([f.lesson for f in facts], people, list(orgs.values()))
+
+
+def may_read_completion(user: Actor, course: Course) -> bool:
+    """Whoever stands over the course's owner: its organizers and the leaders above them."""
+    return scope_for(user).covers_path(course.path)
+
+
+def completion_for(*, user: Actor, course: Course) -> Completion:
+    """The completion tables for the course's organizers and those above (403 for a learner,
+    who sees their own status only); each reading audited."""
+    check_visible(KIND, user, course)
+    if not may_read_completion(user, course):
+        raise Forbidden("只有主办单位及其上级可以查看完成情况")
+    with transaction.atomic():
+        audit(user, "training.completion.view", course)
+    return completion(course)
