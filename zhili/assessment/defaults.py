@@ -131,7 +131,7 @@ CATALOGS: list[tuple[str, str, str, int, list[tuple[Any, ...]]]] = [
             (
                 "rectification_on_time",
                 "整改按期完成率",
-                6,
+                4,
                 "rate_band",
                 {"floor": 90, "per_point": 1},
                 "督查整改：整改通知书",
@@ -148,6 +148,18 @@ CATALOGS: list[tuple[str, str, str, int, list[tuple[Any, ...]]]] = [
                 {"floor": 60, "per_point": 0.1},
                 "年度计划：月度进展报送",
                 "report_on_time",
+                BOTH,
+            ),
+            # 分类指导: the courses the centers organize (training), each learner counted by the
+            # unit that owns them; all complete by the deadline 2, nine in ten 1.
+            (
+                "training_completion",
+                "网上培训完成率",
+                2,
+                "rate_band",
+                {"floor": 80, "per_point": 0.1},
+                "网上培训：课程完成情况",
+                "training_completion",
                 BOTH,
             ),
             ("field_check", "实地考核", 10, "manual", {}, "考核组实地考核（附佐证）", "", BOTH),

@@ -8,7 +8,8 @@ parts it was counted from and the records' address, and the ledger entry keeps b
 
 A metric is an entry of `METRICS` (a `zhili.core.registry.Registry`): its label, whether it
 gives a rate (0..1) or a count, and the function. The rectification figures are the
-inspections app's (`rectification_figures`), read here like the others.
+inspections app's (`rectification_figures`), the training's completion the training app's
+(`courses_due`), read here like the others.
 """
 
 from collections.abc import Callable
@@ -36,6 +37,7 @@ from zhili.orgs.models import Organization
 from zhili.plans.selectors import report_counts
 from zhili.registers.models import PersonRole, Visit
 from zhili.supervision.models import SupervisionOrder
+from zhili.training.selectors import completed_by_due, courses_due
 
 RATE = "rate"
 COUNT = "count"
@@ -326,3 +328,31 @@ def report_on_time(ctx: Context) -> dict[int, Measure]:
 
 
 METRICS.register("report_on_time", Metric("月度进展按时报送率", RATE, report_on_time))
+
+
+# --- training: the courses' completion ---------------------------------------------------------
+
+
+def training_completion(ctx: Context) -> dict[int, Measure]:
+    """网上培训完成率: of the learners of the courses due in the period (by now), those who
+    completed every lesson by the course's deadline (`training.selectors.courses_due`), by
+    the ranked unit that owns each learner's organization."""
+    last = min(ctx.period.last, timezone.localdate(ctx.now))
+    if last < ctx.period.first:
+        return {}
+    counts: dict[int, list[int]] = {}
+    for course, table in courses_due(first=ctx.period.first, last=last):
+        for person in table.people:
+            owner = ctx.owners.owner(person.org_path)
+            if owner is not None:
+                total = counts.setdefault(owner.pk, [0, 0])
+                total[0] += completed_by_due(course, person)
+                total[1] += 1
+    url = reverse("training:list")
+    return {
+        pk: Measure(UnitFigures._rate(p, w), p, w, _rate_text("按期完成培训", p, w), url)
+        for pk, (p, w) in counts.items()
+    }
+
+
+METRICS.register("training_completion", Metric("网上培训完成率", RATE, training_completion))

@@ -3,11 +3,12 @@ a course out of sight is answered as not found. The completion tables (per perso
 organization) are read here for the course page, its XLSX and the assessment."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from zhili.core.audit import audit
 from zhili.core.dossier.transitions import check_visible
@@ -95,6 +96,7 @@ class PersonCompletion:
     name: str
     organization: str
     org_code: str
+    org_path: str
     statuses: list[progress.Status]
     watched_s: float = 0.0
     done: int = 0
@@ -109,6 +111,7 @@ class PersonCompletion:
 class OrgCompletion:
     code: str
     name: str
+    path: str
     learners: int = 0
     complete: int = 0
     started: int = 0
@@ -139,7 +142,7 @@ def completion(course: Course) -> Completion:
         (p.lesson_id, p.user_id): p for p in Progress.objects.filter(lesson__course=course)
     }
     orgs = {
-        o.pk: OrgCompletion(o.code, o.name)
+        o.pk: OrgCompletion(o.code, o.name, o.path)
         for o in Organization.objects.filter(pk__in=course.audience.all()).order_by("path")
     }
     people: list[PersonCompletion] = []
@@ -151,7 +154,9 @@ def completion(course: Course) -> Completion:
             for f in facts
         ]
         org = orgs[user.organization_id]
-        person = PersonCompletion(user.pk, user.display_name, org.name, org.code, statuses)
+        person = PersonCompletion(
+            user.pk, user.display_name, org.name, org.code, org.path, statuses
+        )
         person.watched_s = sum(s.watched_s for s in statuses)
         person.done = sum(1 for s in statuses if s.done)
         stamps = [s.completed_at for s in statuses if s.completed_at]
@@ -180,3 +185,18 @@ def completion_for(*, user: Actor, course: Course) -> Completion:
     with transaction.atomic():
         audit(user, "training.completion.view", course)
     return completion(course)
+
+
+def courses_due(*, first: date, last: date) -> list[tuple[Course, Completion]]:
+    """The published or closed courses due between `first` and `last`, with their completion
+    (what the assessment's 网上培训完成率 counts)."""
+    rows = Course.objects.filter(due_on__gte=first, due_on__lte=last).exclude(
+        state=CourseState.DRAFT
+    )
+    return [(course, completion(course)) for course in rows.order_by("due_on", "id")]
+
+
+def completed_by_due(course: Course, person: PersonCompletion) -> bool:
+    """Every lesson done by the end of the course's deadline (Beijing time)."""
+    done_at = person.completed_at
+    return person.complete and done_at is not None and timezone.localdate(done_at) <= course.due_on

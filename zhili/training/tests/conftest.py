@@ -15,6 +15,7 @@ from django.utils import timezone
 from zhili.conftest import Tree
 from zhili.training import services
 from zhili.training.models import Course, Lesson
+from zhili.web.tests.conftest import browser, session_cookies  # noqa: F401  (fixtures)
 
 
 def make_mp4(path: Path, seconds: int, *faststart: str) -> Path:
