@@ -19,6 +19,8 @@ DEMO_LOADERS = [
     "zhili.receptions.demo.load",
     # Rooms ready to join: a video mediation, a video reception and a meeting.
     "zhili.rooms.demo.load",
+    # 网上培训: the county center's course for the township and village centers.
+    "zhili.training.demo.load",
     "zhili.forces.demo.load",
     "zhili.incidents.demo.load",
     "zhili.registers.demo.load",

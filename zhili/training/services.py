@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -209,7 +209,7 @@ def _next_order(course: Course) -> int:
     return (course.lessons.aggregate(last=Max("order"))["last"] or 0) + 1
 
 
-def _video_checked(video: UploadedFile) -> tuple[str, float]:
+def _video_checked(video: File) -> tuple[str, float]:
     """The upload is an MP4 within the size limit: its SHA-256 and length in seconds."""
     if video.size is not None and video.size > settings.TRAINING_VIDEO_MAX_BYTES:
         limit = settings.TRAINING_VIDEO_MAX_BYTES // (1024 * 1024)
@@ -232,9 +232,7 @@ def _video_checked(video: UploadedFile) -> tuple[str, float]:
     return digest.hexdigest(), seconds
 
 
-def lesson_add_recorded(
-    *, actor: Actor, course: Course, title: str, video: UploadedFile | None
-) -> Lesson:
+def lesson_add_recorded(*, actor: Actor, course: Course, title: str, video: File | None) -> Lesson:
     """录播课时: the organizer uploads the lesson's MP4."""
     _organizer(actor, course)
     title = required_text(title, field="title", label="课时名称", limit=200)
