@@ -32,6 +32,7 @@ MODULES = {
     "bench.video": False,  # the engines and a browser of its own (no database)
     "bench.recording": False,  # Janus recording chromium peers, then the MP4 conversion
     "bench.broadcast": False,  # a chromium publisher forwarded to ffmpeg, HLS to hls.js
+    "bench.rooms": False,  # Janus VideoRoom and chromium peers: first remote frame, CPU
     "bench.camera_map": True,
     "bench.gb28181": True,  # the SIP server as its own process on the same database
     "bench.forces": True,

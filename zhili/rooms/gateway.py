@@ -99,12 +99,16 @@ def new_room_id() -> int:
 def room_create(index: int, room_id: int, secret: str, title: str, allowed: list[str]) -> None:
     """The Janus room, private, for the tokens in `allowed`; one that exists already (a second
     opener) is left as it is."""
-    room: Json = {
+    VIDEO_ROOMS.create(index, {**room_body(room_id, secret, title), "allowed": allowed}, "会议室")
+
+
+def room_body(room_id: int, secret: str, title: str) -> Json:
+    """A VideoRoom `create` as the platform makes its rooms (the bench's rooms too)."""
+    return {
         "room": room_id,
         "description": title[:100],
         "secret": secret,
         "publishers": PUBLISHERS,
-        "allowed": allowed,
         "audiocodec": "opus",
         "videocodec": "vp8",
         "notify_joining": True,
@@ -112,7 +116,6 @@ def room_create(index: int, room_id: int, secret: str, title: str, allowed: list
         # conversion) can start on any of them, not only on a new subscriber's PLI.
         "fir_freq": KEYFRAME_SECONDS,
     }
-    VIDEO_ROOMS.create(index, room, "会议室")
 
 
 def forward_request(
