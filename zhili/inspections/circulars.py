@@ -19,18 +19,7 @@ from zhili.core.types import Actor, SystemActor
 from zhili.inspections.events import CircularIssued
 from zhili.inspections.models import Circular, CircularKind, Finding, Receipt
 from zhili.orgs.models import Organization
-
-
-def units_named(codes: Iterable[str], *, field: str, label: str) -> list[Organization]:
-    """The active organizations of `codes`, in their order, or 422 naming `field`."""
-    wanted = list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))
-    if not wanted:
-        raise InvalidInput(f"请选择{label}", field=field)
-    found = {o.code: o for o in Organization.objects.filter(code__in=wanted, is_active=True)}
-    missing = [c for c in wanted if c not in found]
-    if missing:
-        raise InvalidInput(f"{label}不存在：{'、'.join(missing)}", field=field)
-    return [found[c] for c in wanted]
+from zhili.orgs.selectors import units_named
 
 
 def next_circular_no() -> str:

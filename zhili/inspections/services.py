@@ -27,7 +27,7 @@ from zhili.core.types import Actor, SystemActor
 from zhili.core.uploads import check_upload
 from zhili.core.workflow import Transition
 from zhili.inspections import checklist, workflow
-from zhili.inspections.circulars import circular_issue, units_named
+from zhili.inspections.circulars import circular_issue
 from zhili.inspections.events import FindingIssued, FindingPenalized
 from zhili.inspections.models import (
     Admonition,
@@ -41,6 +41,7 @@ from zhili.inspections.models import (
     Ladder,
 )
 from zhili.orgs.models import Organization
+from zhili.orgs.selectors import units_named
 
 MAX_EVIDENCE = 10
 CENTS = Decimal("0.01")

@@ -24,7 +24,6 @@ from zhili.core.roles import Action
 from zhili.core.scope import can, role_codes, scope_for
 from zhili.core.selecting import one_or_not_found
 from zhili.core.types import Actor
-from zhili.inspections.circulars import units_named
 from zhili.inspections.models import (
     CheckKind,
     Finding,
@@ -38,7 +37,7 @@ from zhili.inspections.models import (
 from zhili.inspections.services import FindingInput, finding_issue
 from zhili.inspections.workflow import UNIT_ROLES
 from zhili.orgs.models import Kind, Organization
-from zhili.orgs.selectors import unit_head
+from zhili.orgs.selectors import unit_head, units_named
 
 GAP_DAYS = 30  # the deadline of a gap's rectification
 

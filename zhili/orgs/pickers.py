@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from zhili.core.pinyin import pinyin_keys
 from zhili.orgs.models import Kind, Level, Organization
@@ -118,3 +118,35 @@ def use_unit_picker(
         ("", blank),
         *((g.label, [(o.code, o.label) for o in g.options]) for g in groups),
     ]
+
+
+# --- inviting units: a meeting's, a course's audience ---------------------------------------
+
+# Whole kinds at once (全部乡镇综治中心 …), as a county invites them, beside units one by one.
+UNIT_KINDS = [
+    ("townships", "全部乡镇（街道）综治中心"),
+    ("villages", "全部村（社区）综治中心"),
+    ("departments", "全部职能部门"),
+]
+_KIND_FILTERS: dict[str, dict[str, str]] = {
+    "townships": {"level": Level.TOWNSHIP, "kind": Kind.CENTER},
+    "villages": {"level": Level.VILLAGE, "kind": Kind.CENTER},
+    "departments": {"kind": Kind.DEPARTMENT},
+}
+
+
+def invitable_units(scope: Q) -> list[Organization]:
+    """The centers, sub-centers and departments of a part of the tree (`scope`: its filter of
+    `path`), for a picker of units to invite."""
+    kinds = [Kind.CENTER, Kind.SUBCENTER, Kind.DEPARTMENT]
+    rows = Organization.objects.filter(scope, kind__in=kinds, is_active=True)
+    return list(rows.select_related("parent").order_by("path"))
+
+
+def invited_codes(scope: Q, kinds: Iterable[str], codes: Iterable[str]) -> list[str]:
+    """The units chosen one by one and those of the whole kinds chosen, within `scope`."""
+    chosen = list(codes)
+    for kind in kinds:
+        rows = Organization.objects.filter(scope, is_active=True, **_KIND_FILTERS[kind])
+        chosen += list(rows.values_list("code", flat=True))
+    return list(dict.fromkeys(chosen))

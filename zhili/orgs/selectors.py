@@ -1,6 +1,6 @@
 """Every scoped read of organizations, grids and staff."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeAlias
@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from zhili.core.errors import InvalidInput
 from zhili.core.geo import PolygonIndex
 from zhili.core.roles import Role
-from zhili.core.scope import scope_for
+from zhili.core.scope import Scope, scope_for
 from zhili.core.selecting import one_or_not_found
 from zhili.core.stamps import StampedCache
 from zhili.core.types import Actor
@@ -164,6 +164,24 @@ def grid_locate_many(points: Sequence[tuple[float, float]]) -> list[Location | N
     lats, lngs = np.array(points, dtype=float).T
     places = grid_places.get()
     return [places.get(int(pk)) for pk in grid_index.get().locate_many(lngs, lats)]
+
+
+def units_named(
+    codes: Iterable[str], *, field: str, label: str, within: Scope | None = None
+) -> list[Organization]:
+    """The active organizations of `codes`, in their order, each in `within` when given (an
+    actor's part of the tree), or 422 naming `field`."""
+    wanted = list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))
+    if not wanted:
+        raise InvalidInput(f"请选择{label}", field=field)
+    found = {o.code: o for o in Organization.objects.filter(code__in=wanted, is_active=True)}
+    missing = [c for c in wanted if c not in found]
+    if missing:
+        raise InvalidInput(f"{label}不存在：{'、'.join(missing)}", field=field)
+    outside = [found[c].name for c in wanted if within and not within.covers_path(found[c].path)]
+    if outside:
+        raise InvalidInput(f"{label}不在您所在单位的范围内：{'、'.join(outside)}", field=field)
+    return [found[c] for c in wanted]
 
 
 def township_list(*, user: Actor) -> QuerySet[Organization]:

@@ -41,6 +41,11 @@ class RoomIn(Schema):
     )
     starts_at: datetime
     invitees: list[InviteeIn] = Field(default_factory=list, max_length=50)
+    organizations: list[str] = Field(
+        default_factory=list,
+        max_length=500,
+        description="会议、培训：受邀单位编码，其在职工作人员均受邀（如全县 21 个乡镇综治中心）",
+    )
 
 
 class InvitationOut(Schema):
@@ -73,6 +78,7 @@ def room_create(request: StaffRequest, body: RoomIn) -> Status:
         subject=body.subject,
         starts_at=body.starts_at,
         invitees=[services.Invitee(**i.dict()) for i in body.invitees],
+        organizations=body.organizations,
     )
     invitations = [
         {

@@ -34,6 +34,10 @@ from zhili.video.gateway.janus import GatewayRefused
 log = logging.getLogger(__name__)
 SEGMENT_SECONDS = 1
 SEGMENTS_LISTED = 6
+# The output's frame rate, the rooms' cameras' (room.js). An RTP input of VP8 tells ffmpeg no
+# rate: it guessed one so high that it duplicated frames by the thousand, past x264's level,
+# and under load wrote no segment in time. A fixed output rate drops and fills to this one.
+FPS = 15
 
 
 def sdp(host: str, audio: int, video: int) -> str:
@@ -72,6 +76,8 @@ def ffmpeg_argv(where: Path) -> list[str]:
         "0:v:0",
         "-map",
         "0:a:0?",
+        "-r",
+        str(FPS),
         "-c:v",
         "libx264",
         "-preset",

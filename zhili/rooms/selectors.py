@@ -5,13 +5,23 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from zhili.core.audit import audit
 from zhili.core.dossier.transitions import check_visible
 from zhili.core.errors import NotFound
+from zhili.core.scope import scope_for
 from zhili.core.types import Actor
-from zhili.rooms.models import Presence, Recording, RecordingState, Room
+from zhili.rooms.models import Presence, Purpose, Recording, RecordingState, Room
 from zhili.rooms.workflow import KIND
+
+
+def meeting_list(*, user: Actor) -> QuerySet[Room]:
+    """The video meetings the user hosts or is invited to, and those of their part of the
+    tree, the next first, then the past."""
+    mine = Q(host=user) | Q(participants__user=user) | scope_for(user).q("path")
+    rows = Room.objects.filter(mine, purpose=Purpose.MEETING).distinct()
+    return rows.select_related("host").order_by("-starts_at", "-id")
 
 
 def room_get(*, user: Actor, number: str) -> Room:

@@ -6,6 +6,7 @@ app_name = "rooms"
 
 urlpatterns = [
     path("rooms/j/<str:link>/", views.outsider_page, name="outsider"),
+    path("rooms/meetings/", views.meeting_list, name="meetings"),
     path("rooms/<str:number>/", views.room_page, name="room"),
     path("rooms/<str:number>/watch/", views.room_watch_page, name="watch"),
     path("rooms/<str:number>/broadcast/", views.broadcast_page, name="broadcast"),

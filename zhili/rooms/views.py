@@ -6,23 +6,28 @@ The browser's half is static rooms/room.js: it asks the API for the seat and spe
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhili.core.dossier.history import action_labels
-from zhili.core.errors import Conflict, DomainError, NotFound
+from zhili.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from zhili.core.pages import or_404
 from zhili.core.qr import qr_svg
+from zhili.core.scope import scope_for
 from zhili.core.xlsx import XLSX
 from zhili.mediation import selectors as mediation_selectors
 from zhili.mediation.models import SessionMode
 from zhili.mediation.services import SessionInput, dispute_session
 from zhili.orgs.auth import StaffRequest
+from zhili.orgs.pickers import invitable_units, invited_codes
 from zhili.receptions.models import Mode
 from zhili.receptions.services import reception_record
 from zhili.rooms import (
@@ -36,6 +41,7 @@ from zhili.rooms import (
     watches,
 )
 from zhili.rooms.api import join_url, outsider_url
+from zhili.rooms.forms import MeetingForm
 from zhili.rooms.models import Participant, ParticipantKind, Purpose, Room, RoomState
 from zhili.rooms.workflow import KIND
 from zhili.video.live import gateway_up
@@ -139,6 +145,49 @@ def room_page(request: StaffRequest, number: str) -> HttpResponse:
             _meeting_context(request, room), units=meetings.units_view(user=request.user, room=room)
         )
     return render(request, "rooms/room.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_list(request: StaffRequest) -> HttpResponse:
+    """视频会议: the meetings of the user (hosted, invited, or in their part of the tree) and
+    the form to call one, with whole kinds of units or units one by one and its agenda."""
+    scope = scope_for(request.user).q("path")
+    form = MeetingForm(request.POST if request.method == "POST" else None)
+    units = invitable_units(scope)
+    form.fields["organizations"].choices = [(o.code, o.name) for o in units]  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        codes = invited_codes(scope, data["groups"], data["organizations"])
+        try:
+            if not codes:
+                raise InvalidInput("请选择参会单位", field="organizations")
+            done = _meeting_schedule(request, data, codes)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return redirect("rooms:room", number=done.number)
+    rows = Paginator(selectors.meeting_list(user=request.user), 20)
+    context = {"form": form, "units": units, "page": rows.get_page(request.GET.get("page"))}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "rooms/meetings.html", context, status=status)
+
+
+@transaction.atomic
+def _meeting_schedule(request: StaffRequest, data: dict[str, Any], codes: list[str]) -> Room:
+    """The meeting and its agenda's items, together or not at all."""
+    done = services.room_schedule(
+        actor=request.user,
+        purpose=Purpose.MEETING,
+        subject=data["title"],
+        starts_at=data["starts_at"],
+        invitees=[],
+        organizations=codes,
+    )
+    for line in data["agenda"].splitlines():
+        if line.strip():
+            meetings.agenda_add(actor=request.user, room=done.room, title=line.strip()[:200])
+    return done.room
 
 
 @login_required

@@ -4,14 +4,8 @@ from django import forms
 
 from zhili.core.dates import DayField, MomentField
 from zhili.core.formfields import text_box, text_line
+from zhili.orgs.pickers import UNIT_KINDS
 from zhili.training.models import CourseState, QuestionKind
-
-# The quick choices of an audience: every unit of one kind in the organizer's part of the tree.
-GROUPS = [
-    ("townships", "全部乡镇（街道）综治中心"),
-    ("villages", "全部村（社区）综治中心"),
-    ("departments", "全部职能部门"),
-]
 
 
 class ConfirmForm(forms.Form):
@@ -28,7 +22,7 @@ class CourseForm(forms.Form):
     due_on = DayField(label="完成期限", widget=forms.DateInput(attrs={"type": "date"}))
     groups = forms.MultipleChoiceField(
         label="参训单位（整类）",
-        choices=GROUPS,
+        choices=UNIT_KINDS,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -32,6 +32,7 @@ from zhili.core.scope import can, scope_for
 from zhili.core.types import Actor
 from zhili.core.uploads import sniff
 from zhili.orgs.models import Organization
+from zhili.orgs.selectors import units_named
 from zhili.rooms import services as room_services
 from zhili.rooms.models import Purpose
 from zhili.training import progress, quiz, watching
@@ -68,16 +69,7 @@ class CourseInput:
 
 def _audience(actor: Actor, codes: Sequence[str]) -> list[Organization]:
     """The audience's organizations: known, and each in the organizer's part of the tree."""
-    wanted = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
-    if not wanted:
-        raise InvalidInput("请选择参训单位", field="audience")
-    found = {o.code: o for o in Organization.objects.filter(code__in=wanted)}
-    scope = scope_for(actor)
-    for code in wanted:
-        org = found.get(code)
-        if org is None or not scope.covers_path(org.path):
-            raise InvalidInput(f"参训单位 {code} 不在您所在单位的范围内", field="audience")
-    return [found[c] for c in wanted]
+    return units_named(codes, field="audience", label="参训单位", within=scope_for(actor))
 
 
 def _checked(data: CourseInput) -> tuple[str, str]:
@@ -131,6 +123,10 @@ def course_edit(*, actor: Actor, course: Course, data: CourseInput) -> Course:
     _organizer(actor, course)
     title, description = _checked(data)
     audience = _audience(actor, data.audience)
+    rules = (data.watch_ratio, data.pass_score) != (course.watch_ratio, course.pass_score)
+    if rules and course.state != S.DRAFT:
+        # Learners have been judged by them: the same rules for everyone on the course.
+        raise Conflict("课程已发布，观看要求和及格分不能再改", code="course_published")
     Course.objects.filter(pk=course.pk).update(
         title=title,
         description=description,
@@ -415,12 +411,18 @@ def watch_beat(
     return progress.status_of(lesson, course, row, progress.has_quiz(lesson))
 
 
-def _complete(row: Progress, lesson: Lesson, course: Course, now: datetime) -> None:
-    """The lesson is complete once watched enough and its quiz (if any) passed."""
-    if (
-        row.completed_at is None
-        and progress.status_of(lesson, course, row, progress.has_quiz(lesson)).done
-    ):
+def _complete(
+    row: Progress,
+    lesson: Lesson,
+    course: Course,
+    now: datetime,
+    read: tuple[bool, float] | None = None,
+) -> None:
+    """The lesson is complete once watched enough and its quiz (if any) passed. `read`:
+    whether it has a quiz and the length of what the player plays, when the caller read them
+    already (one lesson, many learners)."""
+    quiz, video_s = read or (progress.has_quiz(lesson), None)
+    if row.completed_at is None and progress.status_of(lesson, course, row, quiz, video_s).done:
         row.completed_at = now
 
 
@@ -484,11 +486,12 @@ def live_attendance_take(*, room_id: int) -> int:
         lesson.refresh_from_db()
         attended = progress.room_seconds(room, end)
         people = set(learners(lesson.course).values_list("pk", flat=True))
+        read = (progress.has_quiz(lesson), progress.video_length(lesson))
         for user_id, seconds in attended.items():
             if user_id not in people:
                 continue
             row = _progress(lesson, User(pk=user_id))
             row.attended_s = round(seconds, 3)
-            _complete(row, lesson, lesson.course, end)
+            _complete(row, lesson, lesson.course, end, read)
             row.save()
     return len(attended)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,13 +17,13 @@ from zhili.core.dossier import actions_for, timeline
 from zhili.core.dossier import views as dossier_views
 from zhili.core.dossier.views import DossierPages
 from zhili.core.errors import DomainError
-from zhili.core.pages import or_404
+from zhili.core.pages import forbidden, or_404
 from zhili.core.ranges import ranged_file
 from zhili.core.roles import Action
 from zhili.core.scope import can, scope_for
 from zhili.core.types import Actor
 from zhili.orgs.auth import StaffRequest
-from zhili.orgs.models import Kind, Level, Organization
+from zhili.orgs.pickers import invitable_units, invited_codes
 from zhili.training import exports, progress, selectors, services, workflow
 from zhili.training.forms import (
     ConfirmForm,
@@ -37,22 +37,10 @@ from zhili.training.models import Course, CourseState, Lesson, LessonKind
 
 PAGE_SIZE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_GROUP_FILTERS: dict[str, dict[str, str]] = {
-    "townships": {"level": Level.TOWNSHIP, "kind": Kind.CENTER},
-    "villages": {"level": Level.VILLAGE, "kind": Kind.CENTER},
-    "departments": {"kind": Kind.DEPARTMENT},
-}
-
-
-def audience_units(user: Actor) -> list[Organization]:
-    """The units an organizer may train: the centers and departments in their part of the tree."""
-    kinds = [Kind.CENTER, Kind.DEPARTMENT, Kind.SUBCENTER]
-    rows = Organization.objects.filter(scope_for(user).q("path"), kind__in=kinds)
-    return list(rows.select_related("parent").order_by("path"))
 
 
 def _course_form(request: StaffRequest, course: Course | None = None) -> CourseForm:
-    units = audience_units(request.user)
+    units = invitable_units(scope_for(request.user).q("path"))
     initial = {}
     if course is not None:
         initial = {
@@ -71,19 +59,25 @@ def _course_form(request: StaffRequest, course: Course | None = None) -> CourseF
 
 def _input(user: Actor, form: CourseForm) -> services.CourseInput:
     data = form.cleaned_data
-    codes = list(data["audience"])
-    seen = scope_for(user).q("path")
-    for group in data["groups"]:
-        rows = Organization.objects.filter(seen, **_GROUP_FILTERS[group])
-        codes += list(rows.values_list("code", flat=True))
     return services.CourseInput(
         title=data["title"],
         description=data["description"],
         due_on=data["due_on"],
-        audience=codes,
+        audience=invited_codes(scope_for(user).q("path"), data["groups"], data["audience"]),
         watch_ratio=data["watch_ratio"],
         pass_score=data["pass_score"],
     )
+
+
+def _refusal(request: StaffRequest, exc: DomainError, back: str) -> HttpResponse:
+    """A service's refusal on a page: out of sight as the 404 page, not allowed as the 403
+    page, anything else (a course closed meanwhile) as a message on the page it came from."""
+    if exc.status == 404:
+        raise Http404(exc.message)
+    if exc.status == 403:
+        return forbidden(request, exc.message)
+    messages.error(request, exc.message)
+    return redirect(back)
 
 
 def _saved(form: CourseForm, save: Callable[[], Course]) -> Course | None:
@@ -177,6 +171,8 @@ course_page, course_action = dossier_views.page_views(PAGES, login_required)
 @require_http_methods(["GET", "POST"])
 def course_edit(request: StaffRequest, number: str) -> HttpResponse:
     course = get_course_or_404(request.user, number)
+    if not workflow.organizes(request.user, course):
+        return forbidden(request, workflow.KIND.sides["owner"].refusal)
     form = _course_form(request, course)
     if request.method == "POST" and form.is_valid():
         data = _input(request.user, form)
@@ -214,8 +210,8 @@ def lesson_add(request: StaffRequest, number: str, kind: str) -> HttpResponse:
                     video=form.cleaned_data["video"],
                 )
         except DomainError as exc:
-            if exc.status == 403:
-                raise
+            if exc.status in (403, 404, 409):
+                return _refusal(request, exc, reverse("training:detail", args=[number]))
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, f"已增加第{made.order}课时：{made.title}")
@@ -293,7 +289,7 @@ def quiz_submit(request: StaffRequest, number: str, order: int) -> HttpResponse:
         done = services.quiz_submit(actor=request.user, lesson=lesson, answers=answers)
     except DomainError as exc:
         if exc.status in (403, 404):
-            raise
+            return _refusal(request, exc, "")
         context = lesson_context(request.user, lesson, quiz_error=exc.message)
         return render(request, "training/lesson.html", context, status=exc.status)
     verdict = "及格" if done.attempt.passed else "未及格"
@@ -317,8 +313,9 @@ def question_add(request: StaffRequest, number: str, order: int) -> HttpResponse
         try:
             services.question_add(actor=request.user, lesson=lesson, data=data)
         except DomainError as exc:
-            if exc.status == 403:
-                raise
+            if exc.status in (403, 404, 409):
+                back = reverse("training:lesson", args=[number, order])
+                return _refusal(request, exc, back)
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, "已增加测验题")
@@ -331,22 +328,24 @@ def question_add(request: StaffRequest, number: str, order: int) -> HttpResponse
 @require_http_methods(["POST"])
 def question_remove(request: StaffRequest, number: str, order: int, pk: int) -> HttpResponse:
     lesson = _lesson_or_404(request.user, number, order)
-    services.question_remove(actor=request.user, lesson=lesson, question_id=pk)
+    back = reverse("training:lesson", args=[number, order])
+    try:
+        services.question_remove(actor=request.user, lesson=lesson, question_id=pk)
+    except DomainError as exc:
+        return _refusal(request, exc, back)
     messages.success(request, "已删除测验题")
-    return redirect("training:lesson", number=number, order=order)
+    return redirect(back)
 
 
 @login_required
 @require_http_methods(["GET"])
-def completion_xlsx(request: StaffRequest, number: str) -> FileResponse:
+def completion_xlsx(request: StaffRequest, number: str) -> HttpResponseBase:
     course = get_course_or_404(request.user, number)
-    table = selectors.completion_for(user=request.user, course=course)
+    try:
+        table = selectors.completion_for(user=request.user, course=course)
+    except DomainError as exc:
+        return _refusal(request, exc, reverse("training:detail", args=[number]))
     out = exports.completion_xlsx(course, table)
     return FileResponse(
         out, as_attachment=True, filename=exports.xlsx_filename(course), content_type=XLSX
     )
-
-
-def nav_visible(user: Actor) -> bool:
-    """网上培训 in the navigation: for organizers, and for anyone on a published course."""
-    return can(user, Action.TRAINING_MANAGE) or selectors.course_list(user=user).exists()

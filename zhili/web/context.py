@@ -57,6 +57,7 @@ NAVIGATION: list[tuple[str, str, str, str | None]] = [
     ("信访接访", "我的接访与包案", "receptions:mine", Action.RECEPTIONS_RECEIVE),
     ("信访接访", "领导包案", "receptions:ownerships", Action.RECEPTIONS_MANAGE),
     ("信访接访", "乡镇领导接访督导", "receptions:townships", Action.PETITIONS_VIEW),
+    ("视频会议与培训", "视频会议", "rooms:meetings", None),
     ("视频会议与培训", "网上培训", "training:list", None),
     ("治安监控", "监控点位", "video:cameras", Action.CAMERAS_VIEW),
     ("治安监控", "视频墙", "video:wall", Action.CAMERAS_VIEW),
@@ -90,8 +91,6 @@ NAV_CONDITIONS: dict[str, str] = {
     "mobile:home": "zhili.mobile.selectors.may_use_app",
     # the county's reports: its staff always, another unit once one was delivered to it
     "reports:list": "zhili.reports.selectors.has_reports",
-    # organizers, and anyone on a published course
-    "training:list": "zhili.training.views.nav_visible",
 }
 
 

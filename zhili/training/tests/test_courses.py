@@ -18,9 +18,9 @@ from openpyxl import load_workbook
 from zhili.conftest import Tree
 from zhili.core.models import AuditLog
 from zhili.core.roles import PERMISSIONS, Action, Role
+from zhili.training import workflow
 from zhili.training.models import Course, CourseState, Lesson, Progress
 from zhili.training.tests.conftest import client_for
-from zhili.training.workflow import ORGANIZERS
 
 pytestmark = pytest.mark.django_db
 
@@ -264,4 +264,35 @@ def test_questions_are_fixed_once_the_course_is_published(
 def test_the_organizers_roles_hold_the_training_action() -> None:
     for role, actions in PERMISSIONS.items():
         if role != Role.ADMIN:
-            assert (Action.TRAINING_MANAGE in actions) == (role in ORGANIZERS), role
+            assert (Action.TRAINING_MANAGE in actions) == (role in workflow.ORGANIZERS), role
+
+
+def test_pages_answer_refusals_as_pages_never_500(
+    personas: Tree, course: Course, recorded: Callable[..., Lesson]
+) -> None:
+    recorded()
+    ids = add_questions(course, personas.township)
+    publish(course, personas.township)
+    village = client_for(personas.village)
+    assert village.get(f"/training/{course.number}/completion.xlsx").status_code == 403
+    assert village.get(f"/training/{course.number}/edit/").status_code == 403
+    removed = village.post(f"/training/{course.number}/1/questions/{ids[0]}/remove/")
+    assert removed.status_code == 403
+    # The organizer, once published: the questions are fixed (a message, not an error page).
+    organizer = client_for(personas.township)
+    late = organizer.post(f"/training/{course.number}/1/questions/{ids[0]}/remove/")
+    assert late.status_code == 302
+    assert "测验题不能再改" in organizer.get(late["Location"]).content.decode()
+    # The pass rules are fixed too; the text and the deadline may still change.
+    body = {
+        "title": "新名称",
+        "due_on": course.due_on.isoformat(),
+        "audience": ["320722901"],
+        "pass_score": 80,
+    }
+    api = f"{API}/{course.number}"
+    refused = organizer.put(api, body, content_type="application/json")
+    assert refused.status_code == 409 and refused.json()["code"] == "course_published"
+    edited = organizer.put(api, {**body, "pass_score": 60}, content_type="application/json")
+    assert edited.status_code == 200 and edited.json()["title"] == "新名称"
+    assert not workflow.learner(personas.village, course)  # 甲一村 no longer in the audience
