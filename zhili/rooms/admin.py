@@ -1,7 +1,15 @@
 from django.contrib import admin
 
 from zhili.core.admin import HistoryInline, ReadOnlyInline, ViewOnly
-from zhili.rooms.models import AgendaItem, Participant, Recording, Room, RoomEvent, Watch
+from zhili.rooms.models import (
+    AgendaItem,
+    Document,
+    Participant,
+    Recording,
+    Room,
+    RoomEvent,
+    Watch,
+)
 
 
 class RoomEventInline(HistoryInline):
@@ -36,6 +44,11 @@ class AgendaInline(ReadOnlyInline):
     fields = ("order", "title", "presenter", "minutes", "minutes_by", "minutes_at")
 
 
+class DocumentInline(ReadOnlyInline):
+    model = Document
+    fields = ("name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at", "file")
+
+
 class WatchInline(ReadOnlyInline):
     model = Watch
     fields = ("user", "started_at", "ended_at", "end_reason")  # never the seat or the token
@@ -59,4 +72,11 @@ class RoomAdmin(ViewOnly):
     list_filter = ["purpose", "state"]
     search_fields = ["number", "subject", "title"]
     exclude = ["janus_secret"]
-    inlines = [ParticipantInline, AgendaInline, RecordingInline, WatchInline, RoomEventInline]
+    inlines = [
+        ParticipantInline,
+        AgendaInline,
+        DocumentInline,
+        RecordingInline,
+        WatchInline,
+        RoomEventInline,
+    ]

@@ -8,7 +8,8 @@ from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.security import HttpBasicAuth
 
 from zhili.core.schemas import ERRORS, ErrorOut
@@ -18,6 +19,7 @@ from zhili.rooms.models import (
     AgendaItem,
     Broadcast,
     BroadcastState,
+    Document,
     Recording,
     RecordingState,
     Room,
@@ -411,6 +413,46 @@ def room_agenda_minutes(
     room = selectors.room_get(user=request.user, number=room_id)
     return meetings.agenda_minutes(
         actor=request.user, room=room, item_id=item_id, minutes=body.minutes
+    )
+
+
+class DocumentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: datetime
+    url: str = Field(..., description="下载地址（页面地址，登录后可用，下载留痕）")
+
+
+def document_out(document: Document) -> dict[str, object]:
+    return {
+        "id": document.pk,
+        "name": document.name,
+        "content_type": document.content_type,
+        "size": document.size,
+        "sha256": document.sha256,
+        "uploaded_by": document.uploaded_by.display_name,
+        "uploaded_at": document.uploaded_at,
+        "url": f"/rooms/{document.room.number}/documents/{document.pk}/",
+    }
+
+
+@rooms_router.get("/rooms/{room_id}/documents", response={200: list[DocumentOut], **ERRORS})
+def room_documents(request: StaffRequest, room_id: str) -> list[dict[str, object]]:
+    """会议材料。"""
+    room = selectors.room_get(user=request.user, number=room_id)
+    return [document_out(d) for d in room.documents.select_related("uploaded_by", "room")]
+
+
+@rooms_router.post("/rooms/{room_id}/documents", response={201: DocumentOut, **ERRORS})
+def room_document_add(request: StaffRequest, room_id: str, file: File[UploadedFile]) -> Status:
+    """上传会议材料（主持人或参会工作人员；multipart 的 `file`，类型按内容判断）。"""
+    room = selectors.room_get(user=request.user, number=room_id)
+    return Status(
+        201, document_out(meetings.document_add(actor=request.user, room=room, upload=file))
     )
 
 

@@ -2,11 +2,13 @@
 minutes) and the attendance per invited organization (present, late, absent, with times),
 read from the rooms' `Presence` rows, on the room's page and as an XLSX workbook."""
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import IO
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -17,7 +19,8 @@ from zhili.core.dossier import check_action
 from zhili.core.dossier.transitions import check_visible
 from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhili.core.types import Actor
-from zhili.rooms.models import AgendaItem, ParticipantKind, Purpose, Room
+from zhili.core.uploads import check_upload
+from zhili.rooms.models import AgendaItem, Document, ParticipantKind, Purpose, Room
 from zhili.rooms.workflow import KIND, room_step
 
 MEETINGS = frozenset({Purpose.MEETING, Purpose.TRAINING})
@@ -78,6 +81,57 @@ def agenda_minutes(*, actor: Actor, room: Room, item_id: int, minutes: str) -> A
         audit(actor, "rooms.agenda.minutes", room, item=item.pk, length=len(minutes))
     item.refresh_from_db()
     return item
+
+
+# --- the documents ----------------------------------------------------------------------------
+
+MAX_DOCUMENTS = 30
+
+
+def _may_give(actor: Actor, room: Room) -> None:
+    """The host or invited staff (404 out of sight, 403 otherwise)."""
+    check_visible(KIND, actor, room)
+    seat = room.participants.filter(user=actor).exclude(kind=ParticipantKind.OUTSIDER)
+    if room.host_id != actor.pk and not seat.exists():
+        raise Forbidden("只有主持人和参会工作人员可以上传会议材料")
+
+
+def document_add(*, actor: Actor, room: Room, upload: UploadedFile) -> Document:
+    """会议材料: a file (PDF, Word, Excel, a picture, an MP4) given to the meeting, before it,
+    during it or after it; its type read from its content."""
+    _meeting(room)
+    _may_give(actor, room)
+    kind = check_upload(upload, field="file")
+    if room.documents.count() >= MAX_DOCUMENTS:
+        raise Conflict(f"每个会议最多 {MAX_DOCUMENTS} 份材料", code="too_many_documents")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    with transaction.atomic():
+        document = Document.objects.create(
+            room=room,
+            name=(upload.name or f"材料.{kind.extension}")[:200],
+            file=upload,
+            content_type=kind.mime,
+            size=upload.size or 0,
+            sha256=digest.hexdigest(),
+            uploaded_by=actor,
+        )
+        room_step(room, "document", actor, document.name, document=document.pk)
+        audit(actor, "rooms.document.add", room, document=document.pk, sha256=document.sha256)
+    return document
+
+
+def document_get(*, user: Actor, room: Room, pk: int) -> Document:
+    """A document of a room `user` sees, its download audited (404 otherwise)."""
+    check_visible(KIND, user, room)
+    document = room.documents.filter(pk=pk).first()
+    if document is None:
+        raise NotFound("材料不存在")
+    with transaction.atomic():
+        audit(user, "rooms.document.download", room, document=document.pk)
+    return document
 
 
 # --- the attendance per organization ------------------------------------------------------------

@@ -223,6 +223,27 @@ class AgendaItem(models.Model):
         return f"{self.order}. {self.title}"
 
 
+class Document(models.Model):
+    """A meeting's or a lesson's document (会议材料): a file the host or an invited staff
+    member gives the meeting, its type read from its content, kept with its SHA-256."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="documents")
+    name = models.CharField("文件名", max_length=200)
+    file = models.FileField("文件", upload_to="rooms/documents/%Y/%m/")
+    content_type = models.CharField("类型", max_length=100)
+    size = models.BigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = Ref(settings.AUTH_USER_MODEL, "上传人", related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会议材料"
+        ordering = ["room", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Watch(models.Model):
     """A supervisor watching an open room unseen (静默督导): the page subscribes to the room's
     publishers and publishes nothing, so no participant's page shows it, and it is on no

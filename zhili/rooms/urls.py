@@ -16,6 +16,8 @@ urlpatterns = [
     path("rooms/<str:number>/notes/", views.room_note, name="note"),
     path("rooms/<str:number>/agenda/", views.agenda_add, name="agenda"),
     path("rooms/<str:number>/agenda/<int:pk>/", views.agenda_minutes, name="minutes"),
+    path("rooms/<str:number>/documents/", views.document_add, name="document_add"),
+    path("rooms/<str:number>/documents/<int:pk>/", views.document_download, name="document"),
     path("rooms/<str:number>/attendance.xlsx", views.attendance_xlsx, name="attendance_xlsx"),
     path(
         "rooms/<str:number>/recordings/<int:pk>/",

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -240,7 +241,42 @@ def _meeting_context(request: StaffRequest, room: Room, error: str = "") -> dict
         "may_add_agenda": room.host_id == request.user.pk and room.state != RoomState.ENDED,
         "may_minute": staff.exists(),
         "agenda_error": error,
+        "documents": list(room.documents.select_related("uploaded_by")),
+        "may_give": staff.exists() or room.host_id == request.user.pk,
     }
+
+
+@login_required
+@require_POST
+def document_add(request: StaffRequest, number: str) -> HttpResponse:
+    """会议材料 uploaded from the room page; a refusal comes back as a message there."""
+    room = or_404(selectors.room_get, user=request.user, number=number)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise InvalidInput("请选择文件", field="file")
+        document = meetings.document_add(actor=request.user, room=room, upload=upload)
+    except DomainError as exc:
+        if exc.status == 403:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已上传会议材料：{document.name}")
+    return redirect("rooms:room", number=number)
+
+
+@login_required
+@require_http_methods(["GET"])
+def document_download(request: StaffRequest, number: str, pk: int) -> FileResponse:
+    """A meeting's document, for whoever sees the room (404 otherwise); audited."""
+    room = or_404(selectors.room_get, user=request.user, number=number)
+    document = or_404(meetings.document_get, user=request.user, room=room, pk=pk)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.name,
+        content_type=document.content_type,
+    )
 
 
 @login_required

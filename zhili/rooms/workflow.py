@@ -80,6 +80,7 @@ KIND: DossierKind[Room] = DossierKind(
         "note": "记录",
         "agenda": "增加议程",
         "minutes": "会议纪要",
+        "document": "上传会议材料",
         "broadcast_start": "开始直播",
         "broadcast_stop": "停止直播",
     },

@@ -1,10 +1,13 @@
 """Calling a video meeting (视频会议): the API's and the page's invited organizations (every
 active member of their staff seated, each unit in the caller's part of the tree), the whole
-kinds of units at once, the agenda typed with it, and the list of one's meetings."""
+kinds of units at once, the agenda typed with it, the list of one's meetings, and the
+meeting's documents (会议材料)."""
 
+import hashlib
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -83,3 +86,55 @@ def test_the_page_calls_a_meeting_of_whole_kinds_of_units_with_its_agenda(
     )
     assert empty.status_code == 400 and "请选择参会单位" in empty.content.decode()
     assert Room.objects.count() == 1
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_documents_are_given_by_the_host_and_the_invited_and_read_by_who_sees_the_room(
+    personas: Tree,
+) -> None:
+    body = {
+        "purpose": "meeting",
+        "subject": "全县综治工作调度会",
+        "starts_at": timezone.now().isoformat(),
+        "organizations": ["320722901"],
+    }
+    room_id = (
+        client_for(personas.leader)
+        .post("/api/v1/rooms", body, content_type="application/json")
+        .json()["room_id"]
+    )
+    api = f"/api/v1/rooms/{room_id}/documents"
+    made = client_for(personas.township).post(
+        api, {"file": SimpleUploadedFile("排查情况汇报.pdf", PDF, "application/pdf")}
+    )
+    assert made.status_code == 201, made.content
+    document = made.json()
+    assert (document["name"], document["content_type"], document["size"]) == (
+        "排查情况汇报.pdf",
+        "application/pdf",
+        len(PDF),
+    )
+    assert document["sha256"] == hashlib.sha256(PDF).hexdigest()
+    # Not a known kind by its content: 422 naming the file; someone not invited: 403.
+    fake = client_for(personas.leader).post(
+        api, {"file": SimpleUploadedFile("a.pdf", b"MZ\x90\x00", "application/pdf")}
+    )
+    assert fake.status_code == 422 and fake.json()["field"] == "file"
+    assert (
+        client_for(personas.dispatcher)
+        .post(api, {"file": SimpleUploadedFile("b.pdf", PDF)})
+        .status_code
+        == 403
+    )
+    # The room's page lists it; the download is the file, audited; out of sight: 404.
+    page = client_for(personas.leader).get(f"/rooms/{room_id}/").content.decode()
+    assert "排查情况汇报.pdf" in page and "会议材料" in page
+    got = client_for(personas.leader).get(document["url"])
+    assert b"".join(got.streaming_content) == PDF
+    assert AuditLog.objects.filter(action="rooms.document.download").count() == 1
+    assert client_for(personas.gridworker).get(document["url"]).status_code == 404
+    assert [d["name"] for d in client_for(personas.township).get(api).json()] == [
+        "排查情况汇报.pdf"
+    ]
