@@ -2,10 +2,12 @@
 chromium peers with a fake camera and microphone at 320×180, 15 fps, through the platform's
 Janus client (static web/janus.js).
 
-- join to first remote frame: every peer of a room joins at once (publishes, then subscribes
-  to each other peer as soon as it publishes); for each peer, the time from its join to the
-  first frame of another's video shown (requestVideoFrameCallback), and to the last of them
-  (everyone seen); BENCH_ROOMS_ROUNDS fresh rooms (default 5) of 2 and of 6 peers;
+- join to first remote frame: a peer joins (publishes, then subscribes to each other peer as
+  soon as it publishes); the time from its join to the first frame of another's video shown
+  (requestVideoFrameCallback), and to the last of them (everyone seen). Two ways, in
+  BENCH_ROOMS_ROUNDS fresh rooms (default 5) of 2 and of 6 peers: the last to join a room
+  whose others are in (as people come into a meeting), and all joining at once (the worst
+  case: every peer's camera, encoder and subscriptions starting together on these 2 cores);
 - CPU of 6 publishers each seeing the 5 others for BENCH_ROOMS_SECONDS (default 180): Janus,
   and the browser running the six peers, from /proc, in % of one core and of the two.
 
@@ -96,9 +98,12 @@ window.joinRoom = async (ticket, feeds) => {
 )
 
 
-def _round(browser: Any, url: str, gateway: janus.Gateway, room: int, size: int) -> list[Any]:
-    """One room of `size` peers joining together; the pages (still in the room) and their
-    timings are set on each page as `window.result`."""
+def _round(
+    browser: Any, url: str, gateway: janus.Gateway, room: int, size: int, *, last_alone: bool
+) -> tuple[list[Any], list[dict[str, float]]]:
+    """One room of `size` peers: all joining at once, or (`last_alone`) all but one first and
+    then the last, as people come into a meeting. The pages (still in the room) and the
+    timings measured: every peer's, or the last one's."""
     videoroom(gateway, {"request": "create", **room_body(room, "s", f"bench {size}")})
     token = sign(SECRET, expires_at=timezone.now() + timedelta(hours=1), plugins=(VIDEOROOM,))
     feeds = list(range(1, size + 1))
@@ -106,16 +111,24 @@ def _round(browser: Any, url: str, gateway: janus.Gateway, room: int, size: int)
     for page in pages:
         page.goto(url)
         page.add_script_tag(content=PEER)
-    for page, feed in zip(pages, feeds, strict=True):  # all at once: none awaits its join
-        ticket = {"ws": gateway.ws_url, "token": token, "room": room, "feed": feed}
-        page.evaluate(
-            "([t, f]) => { window.result = null; joinRoom(t, f).then("
-            "(r) => { window.result = r; }, (e) => { window.result = {error: String(e)}; }); }",
-            [ticket, feeds],
-        )
-    for page in pages:
-        page.wait_for_function("() => window.result", timeout=60_000)
-    return pages
+    waves = [pages[:-1], pages[-1:]] if last_alone else [pages]
+    for wave in waves:
+        for page in wave:  # all of a wave at once: none awaits another's join
+            feed = feeds[pages.index(page)]
+            ticket = {"ws": gateway.ws_url, "token": token, "room": room, "feed": feed}
+            page.evaluate(
+                "([t, f]) => { window.result = null; joinRoom(t, f).then("
+                "(r) => { window.result = r; }, (e) => { window.result = {error: String(e)}; }); }",
+                [ticket, feeds],
+            )
+        for page in wave:
+            page.wait_for_function("() => window.result", timeout=60_000)
+    timed = waves[-1]
+    results = [page.evaluate("() => window.result") for page in timed]
+    failed = [r["error"] for r in results if "error" in r]
+    if failed:
+        raise RuntimeError(f"a peer failed: {failed[0]}")
+    return pages, results
 
 
 def _close(pages: list[Any]) -> None:
@@ -143,27 +156,25 @@ def run() -> dict[str, tuple[float, str]]:
             ],
         )
         room = 778_000
+        pages: list[Any] = []
         for size in SIZES:
-            first, everyone = [], []
-            for n in range(ROUNDS):
-                room += 1
-                pages = _round(browser, url, video.gateway, room, size)
-                for page in pages:
-                    result = page.evaluate("() => window.result")
-                    if "error" in result:
-                        raise RuntimeError(f"a peer failed: {result['error']}")
-                    first.append(result["first"])
-                    everyone.append(result["all"])
-                keep = size == max(SIZES) and n == ROUNDS - 1
-                if not keep:
+            for last_alone, how in ((True, "the last to join"), (False, "all joining at once")):
+                first, everyone = [], []
+                for _n in range(ROUNDS):
                     _close(pages)
-            name = f"rooms {size} peers join to first remote frame"
-            results[f"{name} p50"] = (statistics.median(first), "ms")
-            results[f"{name} p95"] = (percentile(first, 0.95), "ms")
-            results[f"rooms {size} peers join to every remote frame p95"] = (
-                percentile(everyone, 0.95),
-                "ms",
-            )
+                    room += 1
+                    pages, timings = _round(
+                        browser, url, video.gateway, room, size, last_alone=last_alone
+                    )
+                    first += [t["first"] for t in timings]
+                    everyone += [t["all"] for t in timings]
+                name = f"rooms {size} peers, {how}: join to first remote frame"
+                results[f"{name} p50"] = (statistics.median(first), "ms")
+                results[f"{name} p95"] = (percentile(first, 0.95), "ms")
+                results[f"rooms {size} peers, {how}: join to every remote frame p95"] = (
+                    percentile(everyone, 0.95),
+                    "ms",
+                )
         # The last room of 6 stays: 6 publishers, each subscribed to the 5 others.
         pause = lambda s: pages[0].wait_for_timeout(s * 1000)  # noqa: E731
         groups = {"janus": [video.pids["janus"]], "browser": browser_pids()}

@@ -55,6 +55,14 @@ def _group_of(org: Organization) -> tuple[tuple[int, str], str]:
     return (4, parent.path), f"{parent.display_area} · 村（社区）"
 
 
+def unit_group_label(org: Organization) -> str:
+    """The picker's group of a unit (县职能部门, 乡镇（街道）综治中心, 白塔埠镇 · 村（社区）…),
+    with a township's villages told as one kind: 村（社区）综治中心."""
+    if org.level == Level.VILLAGE and org.kind == Kind.CENTER:
+        return "村（社区）综治中心"
+    return _group_of(org)[1]
+
+
 def _option(org: Organization, value: Callable[[Organization], str]) -> UnitOption:
     parent = org.parent.display_area if org.parent else ""
     search = f"{pinyin_keys(org.name)} {pinyin_keys(parent)} {org.code}".strip().lower()

@@ -123,6 +123,36 @@ class OrgCompletion:
         return self.complete / self.learners if self.learners else None
 
 
+@dataclass
+class GroupCompletion:
+    """The audience units under one township (the township center and its villages), or one
+    county unit: the table a county reads first, each group opening on its units."""
+
+    code: str
+    name: str
+    units: list[OrgCompletion] = field(default_factory=list)
+
+    @property
+    def learners(self) -> int:
+        return sum(u.learners for u in self.units)
+
+    @property
+    def started(self) -> int:
+        return sum(u.started for u in self.units)
+
+    @property
+    def complete(self) -> int:
+        return sum(u.complete for u in self.units)
+
+    @property
+    def watched_s(self) -> float:
+        return sum(u.watched_s for u in self.units)
+
+    @property
+    def rate(self) -> float | None:
+        return self.complete / self.learners if self.learners else None
+
+
 @dataclass(frozen=True)
 class Completion:
     lessons: list[Lesson]
@@ -132,6 +162,22 @@ class Completion:
     @property
     def complete(self) -> int:
         return sum(1 for p in self.people if p.complete)
+
+    def groups(self) -> list[GroupCompletion]:
+        """The units by the township above them (a county unit alone), in the tree's order."""
+        heads = {o.path: o for o in self.orgs}
+        keys = {o.path: "/" + "/".join(o.path.strip("/").split("/")[:2]) + "/" for o in self.orgs}
+        names = dict(
+            Organization.objects.filter(path__in=set(keys.values())).values_list("path", "name")
+        )
+        groups: dict[str, GroupCompletion] = {}
+        for org in self.orgs:
+            key = keys[org.path]
+            head = heads.get(key)
+            code = head.code if head else key.strip("/").split("/")[-1]
+            group = groups.setdefault(key, GroupCompletion(code, names.get(key, org.name)))
+            group.units.append(org)
+        return list(groups.values())
 
 
 def completion(course: Course) -> Completion:

@@ -23,7 +23,8 @@ from zhili.core.roles import Action
 from zhili.core.scope import can, scope_for
 from zhili.core.types import Actor
 from zhili.orgs.auth import StaffRequest
-from zhili.orgs.pickers import invitable_units, invited_codes
+from zhili.orgs.models import Organization
+from zhili.orgs.pickers import invitable_units, invited_codes, unit_group_label
 from zhili.training import exports, progress, selectors, services, workflow
 from zhili.training.forms import (
     ConfirmForm,
@@ -127,9 +128,11 @@ def course_context(user: Actor, course: Course, **extra: object) -> dict[str, ob
     is_learner = workflow.learner(user, course)
     organizer = workflow.organizes(user, course) and course.state != CourseState.CLOSED
     table = selectors.completion(course) if selectors.may_read_completion(user, course) else None
+    audience = list(course.audience.select_related("parent").order_by("path"))
     return {
         "course": course,
-        "audience": course.audience.order_by("path"),
+        "audience": audience,
+        "audience_kinds": _kinds(audience),
         "lessons": _lesson_rows(user, course, is_learner),
         "is_learner": is_learner,
         "organizer": organizer,
@@ -140,6 +143,15 @@ def course_context(user: Actor, course: Course, **extra: object) -> dict[str, ob
         "actions": actions_for(workflow.KIND, user, course),
         **extra,
     }
+
+
+def _kinds(units: list[Organization]) -> list[tuple[str, int]]:
+    """A long audience told by kind: 乡镇（街道）综治中心 21 个, 村（社区）综治中心 346 个."""
+    counts: dict[str, int] = {}
+    for unit in units:
+        label = unit_group_label(unit)
+        counts[label] = counts.get(label, 0) + 1
+    return list(counts.items())
 
 
 def _lesson_rows(user: Actor, course: Course, is_learner: bool) -> list[dict[str, object]]:

@@ -101,8 +101,9 @@ def test_a_course_is_made_watched_halfway_then_to_the_end_and_its_quiz_passed(
     assert not errors, errors
 
     organizer.goto(f"{base}/training/{course.number}/")
-    unit = organizer.inner_text("[data-testid=unit-row-320722901001]")
-    assert unit.split()[:4] == ["甲一村", "2", "1", "1"] and "50%" in unit
+    # 甲镇's villages in one row: 甲一村's two on the course, one complete (甲二村 has none).
+    unit = organizer.inner_text("[data-testid=unit-row-320722901]")
+    assert unit.split()[:5] == ["甲镇综治中心", "（2", "个单位）", "2", "1"] and "50%" in unit
     shot(organizer, "course")
     organizer.goto(f"{base}/training/")
     shot(organizer, "list")
