@@ -127,7 +127,8 @@ def get_course_or_404(user: Actor, number: str) -> Course:
 def course_context(user: Actor, course: Course, **extra: object) -> dict[str, object]:
     is_learner = workflow.learner(user, course)
     organizer = workflow.organizes(user, course) and course.state != CourseState.CLOSED
-    table = selectors.completion(course) if selectors.may_read_completion(user, course) else None
+    may_read = selectors.may_read_completion(user, course)
+    table = selectors.completion_for(user=user, course=course) if may_read else None
     audience = list(course.audience.select_related("parent").order_by("path"))
     return {
         "course": course,
