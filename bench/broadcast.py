@@ -21,7 +21,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from bench.recording import JOIN_AND_PUBLISH
-from bench.video import SECRET, cpu_seconds, engines, page_server, percentile
+from bench.video import SECRET, cpu_seconds, engines, media_browser, page_server, percentile
 from zhili.rooms.broadcaster import ffmpeg_argv, free_ports, sdp, stop_process
 from zhili.rooms.gateway import KEYFRAME_SECONDS, forward_request
 from zhili.video.gateway import janus
@@ -99,15 +99,7 @@ def run() -> dict[str, tuple[float, str]]:
         gateway = video.gateway
         room = {"request": "create", "room": ROOM, "secret": "s", "fir_freq": KEYFRAME_SECONDS}
         videoroom(gateway, room)
-        browser = pw.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--use-fake-device-for-media-stream",
-                "--use-fake-ui-for-media-stream",
-                "--autoplay-policy=no-user-gesture-required",
-            ],
-        )
+        browser = media_browser(pw)
         token = sign(SECRET, expires_at=timezone.now() + timedelta(hours=1), plugins=(VIDEOROOM,))
         host = browser.new_page()
         host.goto(url)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from bench.video import SECRET, engines, page_server
+from bench.video import SECRET, engines, media_browser, page_server
 from zhili.rooms.recording import convert_folder, duration
 from zhili.video.gateway import janus
 from zhili.video.gateway.tokens import VIDEOROOM, sign
@@ -76,14 +76,7 @@ def run() -> dict[str, tuple[float, str]]:
     ):
         gateway = video.gateway
         videoroom(gateway, {"request": "create", "room": ROOM, "secret": "s", "publishers": 16})
-        browser = pw.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--use-fake-device-for-media-stream",
-                "--use-fake-ui-for-media-stream",
-            ],
-        )
+        browser = media_browser(pw)
         expires_at = timezone.now() + timedelta(hours=1)
         token = sign(SECRET, expires_at=expires_at, plugins=(VIDEOROOM,))
         pages = []

@@ -26,7 +26,15 @@ from typing import Any
 from django.utils import timezone
 
 from bench.recording import JOIN_AND_PUBLISH, videoroom
-from bench.video import SECRET, browser_pids, engines, measure_cpu, page_server, percentile
+from bench.video import (
+    SECRET,
+    browser_pids,
+    engines,
+    measure_cpu,
+    media_browser,
+    page_server,
+    percentile,
+)
 from zhili.rooms.gateway import room_body
 from zhili.video.gateway import janus
 from zhili.video.gateway.tokens import VIDEOROOM, sign
@@ -146,15 +154,7 @@ def run() -> dict[str, tuple[float, str]]:
         page_server(folder) as url,
         sync_playwright() as pw,
     ):
-        browser = pw.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--use-fake-device-for-media-stream",
-                "--use-fake-ui-for-media-stream",
-                "--autoplay-policy=no-user-gesture-required",
-            ],
-        )
+        browser = media_browser(pw)
         room = 778_000
         pages: list[Any] = []
         for size in SIZES:

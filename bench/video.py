@@ -198,6 +198,20 @@ def first_frame(page: Any, gateway: janus.Gateway, stream_id: int) -> float:
     return float(shown)
 
 
+def media_browser(pw: Any) -> Any:
+    """Debian's chromium with a fake camera and microphone, playing without a gesture: the
+    peers of the rooms' benches."""
+    return pw.chromium.launch(
+        executable_path="/usr/bin/chromium",
+        args=[
+            "--no-sandbox",
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            "--autoplay-policy=no-user-gesture-required",
+        ],
+    )
+
+
 def cpu_seconds(pid: int) -> float:
     """User and system CPU of `pid` and its children so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()

@@ -35,6 +35,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import IO, TypeAlias
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -79,6 +80,11 @@ def cell(sheet: Sheet, value: Value) -> Cell:
     # openpyxl guesses a type from the value ("=..." a formula, "#N/A" an error); `protect`
     # overrides the guess for every text.
     return protect(WriteOnlyCell(sheet, value=value))
+
+
+def local(moment: datetime | None) -> datetime | None:
+    """An aware moment as the wall time the pages show, without its zone (Excel has none)."""
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
 def moment_cell(sheet: Sheet, value: Value) -> Cell:

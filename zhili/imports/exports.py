@@ -32,11 +32,6 @@ _CARDS = dict(Card.choices)
 _RATINGS = dict(Rating.choices)
 
 
-def _local(moment: datetime | None) -> datetime | None:
-    # Excel has no time zones: write the local wall-clock time the pages show.
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
-
-
 def _name(org: Organization | None) -> str:
     return org.name if org is not None else ""
 
@@ -46,7 +41,7 @@ COLUMNS: list[tuple[str, int, Callable[[Case], xlsx.Value]]] = [
     ("工单编号", 18, lambda c: c.case_no),
     ("来源渠道", 12, lambda c: _CHANNELS.get(c.channel, c.channel)),
     ("原工单编号", 20, lambda c: c.external_id),
-    ("受理时间", 17, lambda c: _local(c.registered_at)),
+    ("受理时间", 17, lambda c: xlsx.local(c.registered_at)),
     ("事项分类", 16, lambda c: c.category.name),
     ("标题", 28, lambda c: c.title),
     ("诉求内容", 40, lambda c: c.description),
@@ -61,9 +56,9 @@ COLUMNS: list[tuple[str, int, Callable[[Case], xlsx.Value]]] = [
     ("联系电话", 14, lambda c: mask_phone(c.reporter_phone)),
     ("分拨中心", 16, lambda c: _name(c.dispatch_center)),
     ("主办单位", 16, lambda c: _name(c.lead_unit)),
-    ("办结时限", 17, lambda c: _local(c.due_at)),
+    ("办结时限", 17, lambda c: xlsx.local(c.due_at)),
     ("时限按临时日历", 8, lambda c: "是" if c.due_provisional else ""),
-    ("办结时间", 17, lambda c: _local(c.closed_at)),
+    ("办结时间", 17, lambda c: xlsx.local(c.closed_at)),
     ("办理结果", 36, lambda c: c.reply),
     ("评价", 9, lambda c: _RATINGS.get(c.rating, "") if c.rating else ""),
 ]

@@ -143,6 +143,13 @@ _KIND_FILTERS: dict[str, dict[str, str]] = {
 }
 
 
+def unit_kinds_field(label: str) -> forms.MultipleChoiceField:
+    """The checkboxes of whole kinds (UNIT_KINDS) beside a picker of units one by one."""
+    return forms.MultipleChoiceField(
+        label=label, choices=UNIT_KINDS, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
 def invitable_units(scope: Q) -> list[Organization]:
     """The centers, sub-centers and departments of a part of the tree (`scope`: its filter of
     `path`), for a picker of units to invite."""

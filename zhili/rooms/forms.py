@@ -4,7 +4,7 @@ from django import forms
 
 from zhili.core.dates import MomentField
 from zhili.core.formfields import text_box, text_line
-from zhili.orgs.pickers import UNIT_KINDS
+from zhili.orgs.pickers import unit_kinds_field
 
 
 class MeetingForm(forms.Form):
@@ -13,12 +13,7 @@ class MeetingForm(forms.Form):
         label="开始时间",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    groups = forms.MultipleChoiceField(
-        label="参会单位（整类）",
-        choices=UNIT_KINDS,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    groups = unit_kinds_field("参会单位（整类）")
     organizations = forms.MultipleChoiceField(label="参会单位（逐个）", choices=[], required=False)
     agenda = text_box(
         "议程",

@@ -216,10 +216,6 @@ COLUMNS = [
 ]
 
 
-def _local(moment: datetime | None) -> datetime | None:
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
-
-
 def units_xlsx(*, user: Actor, room: Room) -> IO[bytes]:
     """The attendance per organization as a workbook (出席情况表), its export audited."""
     rows = units_attendance(room)
@@ -229,8 +225,8 @@ def units_xlsx(*, user: Actor, room: Room) -> IO[bytes]:
         values = [
             r.organization,
             r.status_label,
-            _local(r.joined_at),
-            _local(r.left_at),
+            xlsx.local(r.joined_at),
+            xlsx.local(r.left_at),
             "、".join(r.came),
             "、".join(r.invited),
         ]

@@ -26,7 +26,7 @@ from zhili.core.scope import scope_for
 from zhili.core.types import Actor, SystemActor
 from zhili.orgs.models import Organization
 from zhili.orgs.selectors import units_named
-from zhili.rooms import broadcast, gateway, recording, subjects
+from zhili.rooms import broadcast, gateway, meetings, recording, subjects
 from zhili.rooms.attendance import close_presence, digest
 from zhili.rooms.models import Participant, ParticipantKind, Presence, Purpose, Room, RoomState
 from zhili.rooms.workflow import KIND, room_step
@@ -100,6 +100,35 @@ def room_schedule(
         )
     _record_schedule(actor, room, subject, staff, len(outsiders), units)
     return Scheduled(room, invitations)
+
+
+@transaction.atomic
+def meeting_call(
+    *,
+    actor: Actor,
+    title: str,
+    starts_at: datetime | None,
+    organizations: Sequence[str],
+    agenda: Sequence[str],
+) -> Room:
+    """召集视频会议 (the meetings page): at least one invited unit, and the agenda's items
+    (one a line), with the meeting or not at all."""
+    if not any(c.strip() for c in organizations):
+        raise InvalidInput("请选择参会单位", field="organizations")
+    done = room_schedule(
+        actor=actor,
+        purpose=Purpose.MEETING,
+        subject=title,
+        starts_at=starts_at,
+        invitees=[],
+        organizations=organizations,
+    )
+    for line in agenda:
+        if line.strip():
+            meetings.agenda_add(
+                actor=actor, room=done.room, title=line.strip()[: meetings.TITLE_MAX]
+            )
+    return done.room
 
 
 def _units(actor: Actor, purpose: str, codes: Sequence[str]) -> list[Organization]:

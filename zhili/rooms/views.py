@@ -6,13 +6,11 @@ The browser's half is static rooms/room.js: it asks the API for the seat and spe
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -161,9 +159,13 @@ def meeting_list(request: StaffRequest) -> HttpResponse:
         data = form.cleaned_data
         codes = invited_codes(scope, data["groups"], data["organizations"])
         try:
-            if not codes:
-                raise InvalidInput("请选择参会单位", field="organizations")
-            done = _meeting_schedule(request, data, codes)
+            done = services.meeting_call(
+                actor=request.user,
+                title=data["title"],
+                starts_at=data["starts_at"],
+                organizations=codes,
+                agenda=data["agenda"].splitlines(),
+            )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -172,23 +174,6 @@ def meeting_list(request: StaffRequest) -> HttpResponse:
     context = {"form": form, "units": units, "page": rows.get_page(request.GET.get("page"))}
     status = 400 if request.method == "POST" else 200
     return render(request, "rooms/meetings.html", context, status=status)
-
-
-@transaction.atomic
-def _meeting_schedule(request: StaffRequest, data: dict[str, Any], codes: list[str]) -> Room:
-    """The meeting and its agenda's items, together or not at all."""
-    done = services.room_schedule(
-        actor=request.user,
-        purpose=Purpose.MEETING,
-        subject=data["title"],
-        starts_at=data["starts_at"],
-        invitees=[],
-        organizations=codes,
-    )
-    for line in data["agenda"].splitlines():
-        if line.strip():
-            meetings.agenda_add(actor=request.user, room=done.room, title=line.strip()[:200])
-    return done.room
 
 
 @login_required

@@ -23,11 +23,6 @@ MAX_EXPORT = 100_000
 CHUNK = 2000
 
 
-def _local(moment: datetime | None) -> datetime | None:
-    # Excel has no time zones: the local wall-clock time the pages show.
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
-
-
 def _target(order: SupervisionOrder) -> str:
     shown = getattr(order, "shown_target", None)  # set per chunk by _write_rows
     return shown.number if shown is not None else order.target_id
@@ -48,17 +43,17 @@ COLUMNS: list[tuple[str, int, Callable[[SupervisionOrder, datetime], xlsx.Value]
     ("被督办单位", 18, lambda o, now: o.unit.name),
     ("抄送单位", 16, lambda o, now: o.copy_to.name if o.copy_to is not None else ""),
     ("下发单位", 18, lambda o, now: o.center.name),
-    ("下发时间", 17, lambda o, now: _local(o.issued_at)),
-    ("答复时限", 17, lambda o, now: _local(o.due_at)),
+    ("下发时间", 17, lambda o, now: xlsx.local(o.issued_at)),
+    ("答复时限", 17, lambda o, now: xlsx.local(o.due_at)),
     ("时限按临时日历", 8, lambda o, now: "是" if o.due_provisional else ""),
     ("状态", 9, lambda o, now: o.get_state_display()),
     ("答复超时", 9, _late),
     ("督办事由", 40, lambda o, now: o.reason),
     ("督办要求", 30, lambda o, now: o.request),
-    ("答复时间", 17, lambda o, now: _local(o.answered_at)),
+    ("答复时间", 17, lambda o, now: xlsx.local(o.answered_at)),
     ("超期原因", 30, lambda o, now: o.answer_cause),
     ("整改措施", 30, lambda o, now: o.answer_measures),
-    ("办结时间", 17, lambda o, now: _local(o.closed_at)),
+    ("办结时间", 17, lambda o, now: xlsx.local(o.closed_at)),
     ("审核意见", 24, lambda o, now: o.close_note),
 ]
 

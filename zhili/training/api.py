@@ -188,12 +188,13 @@ def _lesson_out(lesson: Lesson, quiz: int, mine: progress.Status | None) -> dict
 def course_detail(request: StaffRequest, course: Course) -> dict[str, object]:
     is_learner = workflow.learner(request.user, course)
     statuses = dict(selectors.my_statuses(user=request.user, course=course)) if is_learner else {}
-    lessons = course.lessons.select_related("room").order_by("order")
+    lessons = selectors.lessons_of(course)
+    counts = selectors.question_counts(course)
     return {
         **course_out(course),
         "description": course.description,
         "audience": list(course.audience.values_list("code", flat=True)),
-        "lessons": [_lesson_out(x, x.questions.count(), statuses.get(x)) for x in lessons],
+        "lessons": [_lesson_out(x, counts.get(x.pk, 0), statuses.get(x)) for x in lessons],
         "actions": [t.name for t in actions_for(workflow.KIND, request.user, course)],
         "history": dossier_api.history_out(workflow.KIND, course),
     }

@@ -161,7 +161,6 @@ def _learning(course: Course, lessons: list[Lesson]) -> int:
             lesson=first,
             user=user,
             spans=[[0, watched]],
-            watched_s=watched,
             position_s=watched,
             beat_at=when,
         )

@@ -1,10 +1,7 @@
 """A course's completion as an XLSX workbook (培训完成情况表): a sheet of units and a sheet of
 people, each lesson's share watched and best score; written with `zhili.core.xlsx`."""
 
-from datetime import datetime
 from typing import IO
-
-from django.utils import timezone
 
 from zhili.core import xlsx
 from zhili.training.models import Course
@@ -22,10 +19,6 @@ UNIT_COLUMNS = [
 
 def _minutes(seconds: float) -> float:
     return round(seconds / 60, 1)
-
-
-def _local(moment: datetime | None) -> datetime | None:
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
 def completion_xlsx(course: Course, table: Completion) -> IO[bytes]:
@@ -48,7 +41,7 @@ def completion_xlsx(course: Course, table: Completion) -> IO[bytes]:
             person.done,
             _minutes(person.watched_s),
             "是" if person.complete else "否",
-            _local(person.completed_at),
+            xlsx.local(person.completed_at),
         ]
         xlsx.append(people, [xlsx.moment_cell(people, v) for v in row])  # type: ignore[arg-type]
     return xlsx.saved(book)

@@ -4,7 +4,7 @@ from django import forms
 
 from zhili.core.dates import DayField, MomentField
 from zhili.core.formfields import text_box, text_line
-from zhili.orgs.pickers import UNIT_KINDS
+from zhili.orgs.pickers import unit_kinds_field
 from zhili.training.models import CourseState, QuestionKind
 
 
@@ -20,12 +20,7 @@ class CourseForm(forms.Form):
     title = text_line("课程名称", max_length=200)
     description = text_box("课程简介", max_length=5000, optional=True)
     due_on = DayField(label="完成期限", widget=forms.DateInput(attrs={"type": "date"}))
-    groups = forms.MultipleChoiceField(
-        label="参训单位（整类）",
-        choices=UNIT_KINDS,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    groups = unit_kinds_field("参训单位（整类）")
     audience = forms.MultipleChoiceField(label="参训单位（逐个）", choices=[], required=False)
     watch_ratio = forms.IntegerField(
         label="观看要求（%）",

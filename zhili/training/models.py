@@ -17,6 +17,7 @@ from zhili.core.dossier.history import HistoryRow
 from zhili.core.fields import Ref, path_index
 from zhili.orgs.models import Organization
 from zhili.rooms.models import Room
+from zhili.training import watching
 
 
 class CourseState(models.TextChoices):
@@ -131,7 +132,6 @@ class Progress(models.Model):
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
     user = Ref(settings.AUTH_USER_MODEL, "学员", related_name="lesson_progress")
     spans = models.JSONField(default=list)
-    watched_s = models.FloatField("观看时长（秒）", default=0)
     position_s = models.FloatField("播放位置（秒）", default=0)
     # A live lesson: the seconds the learner was in its room or watched its broadcast.
     attended_s = models.FloatField("直播参加时长（秒）", default=0)
@@ -148,6 +148,11 @@ class Progress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lesson_id} {self.user_id}"
+
+    @property
+    def watched_s(self) -> float:
+        """观看时长: the seconds of the video played, each once."""
+        return watching.length((a, b) for a, b in self.spans)
 
 
 class QuizAttempt(models.Model):

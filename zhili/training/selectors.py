@@ -2,12 +2,13 @@
 a course out of sight is answered as not found. The completion tables (per person and per
 organization) are read here for the course page, its XLSX and the assessment."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from zhili.core.audit import audit
@@ -17,7 +18,7 @@ from zhili.core.scope import scope_for
 from zhili.core.types import Actor
 from zhili.orgs.models import Organization
 from zhili.training import progress
-from zhili.training.models import Course, CourseState, Lesson, Progress, QuizAttempt
+from zhili.training.models import Course, CourseState, Lesson, Progress, Question, QuizAttempt
 from zhili.training.workflow import KIND, learners
 
 
@@ -61,12 +62,32 @@ class LessonFacts:
     video_s: float
 
 
+def lessons_of(course: Course) -> QuerySet[Lesson]:
+    """The course's lessons in order, each with its room."""
+    return course.lessons.select_related("room").order_by("order")
+
+
+def question_counts(course: Course) -> dict[int, int]:
+    """Lesson id -> how many questions its quiz has (none: not in it)."""
+    rows = Question.objects.filter(lesson__course=course).values("lesson").annotate(n=Count("id"))
+    return {row["lesson"]: row["n"] for row in rows}
+
+
 def lesson_facts(course: Course) -> list[LessonFacts]:
-    lessons = list(course.lessons.select_related("room").order_by("order"))
-    quizzed = set(
-        course.lessons.filter(questions__isnull=False).values_list("pk", flat=True).distinct()
-    )
-    return [LessonFacts(x, x.pk in quizzed, progress.video_length(x)) for x in lessons]
+    counts = question_counts(course)
+    return [
+        LessonFacts(x, counts.get(x.pk, 0) > 0, progress.video_length(x))
+        for x in lessons_of(course)
+    ]
+
+
+def learning(*, user: Actor, courses: Iterable[Course]) -> set[int]:
+    """Which of `courses` the user is on (one query for a page of them)."""
+    org = getattr(user, "organization_id", None)
+    ids = [c.pk for c in courses]
+    if org is None or not ids:
+        return set()
+    return set(Course.objects.filter(pk__in=ids, audience=org).values_list("pk", flat=True))
 
 
 def my_statuses(*, user: Actor, course: Course) -> list[tuple[Lesson, progress.Status]]:

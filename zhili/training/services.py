@@ -403,7 +403,6 @@ def watch_beat(
         elapsed = (now - row.beat_at).total_seconds() if row.beat_at else 0.0
         spans = watching.credit(row.spans, played, length, watching.allowance(elapsed))
         row.spans = [list(s) for s in spans]
-        row.watched_s = round(watching.length(spans), 3)
         row.position_s = max(0.0, min(float(position), length))
         row.beat_at = now
         _complete(row, lesson, course, now)

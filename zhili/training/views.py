@@ -22,6 +22,7 @@ from zhili.core.ranges import ranged_file
 from zhili.core.roles import Action
 from zhili.core.scope import can, scope_for
 from zhili.core.types import Actor
+from zhili.core.xlsx import XLSX
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Organization
 from zhili.orgs.pickers import invitable_units, invited_codes, unit_group_label
@@ -37,7 +38,6 @@ from zhili.training.forms import (
 from zhili.training.models import Course, CourseState, Lesson, LessonKind
 
 PAGE_SIZE = 20
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _course_form(request: StaffRequest, course: Course | None = None) -> CourseForm:
@@ -106,13 +106,9 @@ def course_list(request: StaffRequest) -> HttpResponse:
         user=request.user, state=filters.cleaned_data.get("state") or ""
     )
     page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
+    mine = selectors.learning(user=request.user, courses=page)
     rows = [
-        (
-            c,
-            selectors.my_summary(user=request.user, course=c)
-            if workflow.learner(request.user, c)
-            else None,
-        )
+        (c, selectors.my_summary(user=request.user, course=c) if c.pk in mine else None)
         for c in page
     ]
     context = {"page": page, "rows": rows, "filters": filters, "form": form}
@@ -157,13 +153,14 @@ def _kinds(units: list[Organization]) -> list[tuple[str, int]]:
 
 def _lesson_rows(user: Actor, course: Course, is_learner: bool) -> list[dict[str, object]]:
     statuses = dict(selectors.my_statuses(user=user, course=course)) if is_learner else {}
+    counts = selectors.question_counts(course)
     rows: list[dict[str, object]] = []
-    for lesson in course.lessons.select_related("room").order_by("order"):
+    for lesson in selectors.lessons_of(course):
         rows.append(
             {
                 "lesson": lesson,
                 "status": statuses.get(lesson),
-                "questions": lesson.questions.count(),
+                "questions": counts.get(lesson.pk, 0),
             }
         )
     return rows

@@ -47,9 +47,7 @@ def test_learners_done_by_the_deadline_over_the_learners_of_courses_due(
         services.course_publish(actor=personas.township, course=course)
     # The village officer in time, the grid worker a day late, the township officer never.
     for user, day in ((personas.village, due), (personas.gridworker, due + timedelta(days=1))):
-        Progress.objects.create(
-            lesson=lesson, user=user, spans=[[0, 16]], watched_s=16, completed_at=at(day, 20)
-        )
+        Progress.objects.create(lesson=lesson, user=user, spans=[[0, 16]], completed_at=at(day, 20))
     ctx = Context(
         actor=None,
         period=parse_period(2026, "10"),

@@ -219,7 +219,6 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("spans", models.JSONField(default=list)),
-                ("watched_s", models.FloatField(default=0, verbose_name="观看时长（秒）")),
                 ("position_s", models.FloatField(default=0, verbose_name="播放位置（秒）")),
                 ("attended_s", models.FloatField(default=0, verbose_name="直播参加时长（秒）")),
                 ("beat_at", models.DateTimeField(blank=True, null=True, verbose_name="最近观看")),

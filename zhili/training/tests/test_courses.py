@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from zhili.conftest import Tree
@@ -92,12 +93,15 @@ def test_an_organizer_builds_a_draft_that_only_those_above_see_until_it_is_publi
 
 def test_bad_course_input_is_a_422_naming_the_field(personas: Tree) -> None:
     client = client_for(personas.township)
-    base = {"title": "培训", "due_on": "2026-12-31", "audience": ["320722901"]}
+    today = timezone.localdate()
+    due = f"{today + timedelta(days=30):%Y-%m-%d}"
+    base = {"title": "培训", "due_on": due, "audience": ["320722901"]}
     other_township = client.post(
         API, {**base, "audience": ["320722902"]}, content_type="application/json"
     )
     assert other_township.status_code == 422 and other_township.json()["field"] == "audience"
-    past = client.post(API, {**base, "due_on": "2026-01-05"}, content_type="application/json")
+    yesterday = f"{today - timedelta(days=1):%Y-%m-%d}"
+    past = client.post(API, {**base, "due_on": yesterday}, content_type="application/json")
     assert past.status_code == 422 and past.json()["field"] == "due_on"
     # A learner's role organizes nothing: 403.
     refused = client_for(personas.village).post(API, base, content_type="application/json")

@@ -4,10 +4,12 @@ village officer plays the lesson halfway (the page's beats: half watched, quiz l
 to the end, passes the quiz, and the organizer's page shows the village 1 of 2 complete.
 Screenshots in /work/shots/training-*.png."""
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from zhili.conftest import Tree, wait_until
 from zhili.training.models import Course, Progress
@@ -48,7 +50,8 @@ def test_a_course_is_made_watched_halfway_then_to_the_end_and_its_quiz_passed(
     login(organizer, base, "township")
     organizer.goto(f"{base}/training/")
     organizer.fill("[data-testid=course-form] input[name=title]", "矛盾纠纷排查化解实务")
-    organizer.fill("[data-testid=course-form] input[name=due_on]", "2026-12-31")
+    due = timezone.localdate() + timedelta(days=30)
+    organizer.fill("[data-testid=course-form] input[name=due_on]", f"{due:%Y-%m-%d}")
     organizer.check("[data-testid=course-form] input[name=groups][value=villages]")
     organizer.click("[data-testid=course-submit]")
     organizer.wait_for_selector("[data-testid=course-detail]")
