@@ -33,6 +33,7 @@ from zhili.video.gb28181 import control
 from zhili.video.models import Camera, CameraStatus, CameraView, LiveStream, Protocol, Quality
 
 NO_SUCH_MOUNTPOINT = 455
+CANT_CREATE = 456  # e.g. an RTSP camera that did not answer Janus's DESCRIBE in time
 
 
 def gateways() -> list[Gateway]:
@@ -175,12 +176,27 @@ def _ensure_mountpoint(stream: LiveStream, camera: Camera) -> None:
             if exc.code != NO_SUCH_MOUNTPOINT:
                 raise
         try:
-            created = handle.admin(mountpoint(stream, camera))
-        except GatewayRefused:
-            handle.admin({"request": "info", "id": stream.pk})  # made meanwhile by another viewer
+            created = _create(handle, stream, camera)
+        except GatewayRefused as refused:
+            try:  # made meanwhile by another viewer?
+                handle.admin({"request": "info", "id": stream.pk})
+            except GatewayRefused:
+                raise refused from None  # no: the create's own reason is the one to show
             return
         if camera.protocol == Protocol.GB28181:
             _invite(handle, stream, camera, gateway, created)
+
+
+def _create(handle: janus.StreamingHandle, stream: LiveStream, camera: Camera) -> dict[str, object]:
+    """Janus's `create`, asked twice for an RTSP camera whose first answer came too late (a
+    busy camera or network); the second refusal stands."""
+    request = mountpoint(stream, camera)
+    try:
+        return handle.admin(request)
+    except GatewayRefused as exc:
+        if camera.protocol == Protocol.GB28181 or exc.code != CANT_CREATE:
+            raise
+    return handle.admin(request)
 
 
 def mountpoint(stream: LiveStream, camera: Camera) -> dict[str, object]:

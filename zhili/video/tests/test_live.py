@@ -120,6 +120,7 @@ def test_refusals_name_their_reason(
         live.live_open(actor=personas.township, camera=unreachable)
     assert refused.value.code == "stream_timeout"
     assert "码流服务未响应" in refused.value.message
+    assert "No such mountpoint" not in refused.value.message  # the create's reason, not info's
     assert LiveStream.objects.get(camera=unreachable).closed_at is not None
 
 
