@@ -5,11 +5,13 @@ role may not see answers `{"allowed": false}`, a layer an empty list)."""
 from datetime import timedelta
 from typing import TypedDict
 
-from django.db.models import Count, QuerySet
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
 
 from zhili.cases.models import Card, Case
 from zhili.cases.models.choices import WORK_STATES
 from zhili.core.dates import period_bounds
+from zhili.core.near import Near
 from zhili.core.roles import Action
 from zhili.core.scope import can
 from zhili.forces.models import DEFAULT_STATUSES, Force, TeamType
@@ -19,10 +21,12 @@ from zhili.mediation.models import Dispute
 from zhili.petitions.models import Petition
 from zhili.receptions.models import Reception, RotaDay
 from zhili.screen.registry import LAYERS, PANELS, ScreenContext
-from zhili.video.models import Camera
+from zhili.video.models import Camera, CameraStatus, WallLayout
+from zhili.video.selectors import camera_scope, cameras_near
 from zhili.warnings.models import OPEN_STATES, Level, Warning, WarningState
 
 HEAT_DAYS = 7
+VIDEO_TILES = 4  # the wall's; one screen shows the first 2
 HEAT_POINTS = 3000
 LAYER_POINTS = 2000
 
@@ -136,6 +140,61 @@ def reception(ctx: ScreenContext) -> ReceptionPanel:
     return {"leaders": leaders, "received": received}
 
 
+class VideoTile(TypedDict):
+    code: str
+    name: str
+    reason: str  # why this camera is on the screen
+
+
+class VideoPanel(TypedDict, total=False):
+    allowed: bool  # False, alone, when the role may not see cameras
+    tiles: list[VideoTile]
+
+
+@PANELS.entry("video")
+def video(ctx: ScreenContext) -> VideoPanel:
+    """The screen's video tiles (视频监控), online cameras the user sees in the subtree, chosen
+    in this order: the camera nearest each open incident (within INCIDENT_CAMERA_RADIUS_M),
+    the cameras of the video wall the user saved last, then the subtree's by code."""
+    if not can(ctx.user, Action.CAMERAS_VIEW):
+        return {"allowed": False}
+    online = Camera.objects.filter(
+        camera_scope(ctx.user),
+        Q(org_path__startswith=ctx.org.path) | Q(site_path__startswith=ctx.org.path),
+        status=CameraStatus.ONLINE,
+    )
+    tiles: dict[str, VideoTile] = {}
+
+    def add(camera: Camera, reason: str) -> None:
+        if len(tiles) < VIDEO_TILES and camera.code not in tiles:
+            tiles[camera.code] = {"code": camera.code, "name": camera.name, "reason": reason}
+
+    for incident in _open_incidents(ctx)[:VIDEO_TILES]:
+        near = Near(incident.lat, incident.lng, settings.INCIDENT_CAMERA_RADIUS_M)
+        found = cameras_near(user=ctx.user, near=near, limit=VIDEO_TILES)
+        camera = next((c for c in found if c.status == CameraStatus.ONLINE), None)
+        if camera is not None:
+            distance = round(camera.distance_m)  # type: ignore[attr-defined]
+            add(camera, f"事件 {incident.number} 周边 {distance} 米")
+    wall = WallLayout.objects.filter(user=ctx.user).order_by("-updated_at", "-pk").first()
+    if wall is not None:
+        by_code = {c.code: c for c in online.filter(code__in=wall.cameras)}
+        for code in wall.cameras:
+            if code in by_code:
+                add(by_code[code], f"我的视频墙：{wall.name}")
+    for camera in online.order_by("code")[: VIDEO_TILES * 2]:
+        add(camera, "辖区点位")
+    return {"tiles": list(tiles.values())}
+
+
+def _open_incidents(ctx: ScreenContext) -> QuerySet[Incident]:
+    if not can(ctx.user, Action.FORCES_VIEW):
+        return Incident.objects.none()
+    return Incident.objects.filter(
+        org_path__startswith=ctx.org.path, state=IncidentState.HANDLING
+    ).order_by("-opened_at", "-id")
+
+
 def _forces(ctx: ScreenContext) -> QuerySet[Force]:
     if not can(ctx.user, Action.FORCES_VIEW):
         return Force.objects.none()
@@ -245,11 +304,7 @@ def cameras(ctx: ScreenContext) -> list[dict[str, object]]:
 @LAYERS.entry("incidents")
 def incidents(ctx: ScreenContext) -> list[dict[str, object]]:
     """The open incidents (指挥事件) commanded within the screen's organization."""
-    if not can(ctx.user, Action.FORCES_VIEW):
-        return []
-    rows = Incident.objects.filter(
-        org_path__startswith=ctx.org.path, state=IncidentState.HANDLING
-    ).order_by("-opened_at", "-id")[:LAYER_POINTS]
+    rows = _open_incidents(ctx)[:LAYER_POINTS]
     return [
         {
             "number": row.number,

@@ -21,6 +21,7 @@ from zhili.screen import selectors
 # The areas drawn on a township's or a village's screen: its own grids only.
 GRID_FILTERS = {"township": "?township={}", "village": "?village={}"}
 LAYOUTS = {"hd": "1920×1080 单屏", "wall": "3840×1080 拼接墙"}
+VIDEO_SLOTS = {"hd": 2, "wall": 4}  # the video tiles each layout has room for
 
 
 @requires(Action.CASES_VIEW)
@@ -51,6 +52,7 @@ def screen(request: StaffRequest) -> HttpResponse:
         "org": ctx.org,
         "layout": layout,
         "layouts": LAYOUTS,
+        "video_slots": range(VIDEO_SLOTS[layout]),
         "choices": choices,
         "screen_config": config,
     }

@@ -146,7 +146,34 @@
       rows.unshift(row({ text: "力量总数" }, { text: `${f.total} 人` }), row({ text: "定位超时" }, { text: `${f.stale} 人`, className: "muted" }));
       document.getElementById("forces").replaceChildren(...rows);
     }
+    if (panels.video) drawVideo(panels.video);
     document.getElementById("screen").dataset.loaded = data.generated_at;
+  }
+
+  // The video tiles (2 on one screen, 4 on the wall): a slot whose camera changed, or whose
+  // stream failed, opens again on the next read; the others keep playing untouched.
+  const players = Array.from(document.querySelectorAll(".video-slot .player"), (tile) => new window.ZhiliPlayer(tile));
+  function drawVideo(video) {
+    const tiles = (video.tiles || []).slice(0, players.length);
+    const screenNode = document.getElementById("screen");
+    const hidden = !tiles.length;
+    if (screenNode.classList.contains("no-video") !== hidden) {
+      screenNode.classList.toggle("no-video", hidden);
+      document.querySelector("[data-panel=video]").hidden = hidden;
+      map.invalidateSize();
+    }
+    players.forEach((player, i) => {
+      const tile = tiles[i];
+      const label = player.tile.querySelector(".player-label");
+      if (!tile) {
+        if (player.code) { player.stop(); player.code = null; }
+        player.show("暂无更多在线点位", "idle");
+        label.textContent = "";
+        return;
+      }
+      label.textContent = `${tile.name} · ${tile.reason}`;
+      if (player.code !== tile.code || player.tile.dataset.state === "failed") player.play(tile.code, "sub");
+    });
   }
 
   // The map and its layers: made once, refilled on each read.
@@ -229,7 +256,8 @@
   let layersPending = null;
   document.addEventListener("zhili:live", (event) => {
     if ((event.detail || {}).type !== "incident.update" || layersPending) return;
-    layersPending = setTimeout(() => { layersPending = null; readLayers(); }, every / 3);
+    // The layers, and the summary whose video tiles turn to the incident's cameras.
+    layersPending = setTimeout(() => { layersPending = null; readLayers(); readSummary(); }, every / 3);
   });
   document.addEventListener("zhili:live", (event) => {
     const message = event.detail || {};
