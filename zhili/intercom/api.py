@@ -1,12 +1,13 @@
 """The intercom API: the user's talk groups, a seat in a group's room, the floor (take and
-release), individual calls and the group's talk log. Reads through `selectors`, writes through
-`services`."""
+release), individual calls (whom one may call, the call's group) and the group's talk log.
+Reads through `selectors`, writes through `services`."""
 
 from datetime import datetime
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
-from zhili.core.schemas import ERRORS, ErrorOut
+from zhili.core.schemas import ERRORS, ErrorOut, Input
+from zhili.core.types import Actor
 from zhili.intercom import selectors, services
 from zhili.intercom.models import TalkGroup
 from zhili.orgs.auth import StaffRequest
@@ -19,14 +20,16 @@ GATEWAY_ERRORS = {**ERRORS, 503: ErrorOut}
 class TalkGroupOut(Schema):
     id: int
     kind: str
-    name: str
+    name: str = Field(..., description="名称；单呼以对方命名（单呼：张网格）")
     speaker: str = Field(..., description="正在讲话的人（无人讲话时为空）")
 
 
-def group_out(group: TalkGroup) -> TalkGroupOut:
-    return TalkGroupOut(
-        id=group.pk, kind=group.kind, name=group.name, speaker=services._speaker_name(group)
-    )
+def groups_out(user: Actor, groups: list[TalkGroup]) -> list[TalkGroupOut]:
+    titles = selectors.group_titles(user=user, groups=groups)
+    return [
+        TalkGroupOut(id=g.pk, kind=g.kind, name=titles[g.pk], speaker=services._speaker_name(g))
+        for g in groups
+    ]
 
 
 @intercom_router.get(
@@ -34,10 +37,43 @@ def group_out(group: TalkGroup) -> TalkGroupOut:
 )
 def groups(request: StaffRequest) -> list[TalkGroupOut]:
     """我的通话组：所在队伍、可指挥的队伍、全呼、事件通话组与单呼。"""
-    return [group_out(g) for g in services.groups_of(user=request.user)]
+    return groups_out(request.user, services.groups_of(user=request.user))
 
 
-class DirectIn(Schema):
+class CalleeQuery(Input):
+    q: str = Field("", max_length=50, description="姓名、账号或队伍名称中的文字")
+
+
+class CalleeOut(Schema):
+    user: int = Field(..., description="账号编号（单呼的 user）")
+    name: str
+    force: str = Field(..., description="力量编码")
+    team: str
+    status: str
+    status_label: str
+    own_team: bool = Field(..., description="是否本人所在队伍的成员")
+
+
+@intercom_router.get(
+    "/intercom/callees", response={200: list[CalleeOut], **ERRORS}, url_name="intercom_callees"
+)
+def callees(request: StaffRequest, query: Query[CalleeQuery]) -> list[CalleeOut]:
+    """可单呼的人员：可见范围内的处置力量与本队队员，本队在前。"""
+    return [
+        CalleeOut(
+            user=c.user_id,
+            name=c.name,
+            force=c.force,
+            team=c.team,
+            status=c.status,
+            status_label=c.status_label,
+            own_team=c.own_team,
+        )
+        for c in selectors.callees(user=request.user, q=query.q.strip())
+    ]
+
+
+class DirectIn(Input):
     user: int = Field(..., ge=1, description="呼叫对象的账号编号")
 
 
@@ -45,9 +81,9 @@ class DirectIn(Schema):
     "/intercom/direct", response={201: TalkGroupOut, **ERRORS}, url_name="intercom_direct"
 )
 def direct(request: StaffRequest, body: DirectIn) -> Status:
-    """单呼：与一人的通话组（按需建立）。"""
+    """单呼：与一人的通话组（按需建立）；进入该组即呼叫对方。"""
     group = services.group_direct(actor=request.user, other_id=body.user)
-    return Status(201, group_out(group))
+    return Status(201, groups_out(request.user, [group])[0])
 
 
 class JoinOut(Schema):

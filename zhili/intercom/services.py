@@ -23,7 +23,7 @@ from zhili.core.types import Actor
 from zhili.forces.models import Force, Team
 from zhili.intercom import gateway
 from zhili.intercom.models import GroupKind, Seat, Talk, TalkGroup
-from zhili.intercom.selectors import group_rows, may_command
+from zhili.intercom.selectors import call_title, callee_rows, group_rows, may_command
 from zhili.orgs.models import Organization, User
 from zhili.rooms.gateway import browser_token, new_room_id
 from zhili.video.gateway.tokens import AUDIOBRIDGE
@@ -97,7 +97,8 @@ def group_all_call(*, organization: Organization) -> TalkGroup:
 
 def group_direct(*, actor: Actor, other_id: int) -> TalkGroup:
     """An individual call (单呼) between `actor` and a user they may reach: a force in their
-    sight or a fellow member of one of their groups."""
+    sight or a fellow member of their team (`selectors.callee_rows`). Joining it calls the
+    other (`group_join`)."""
     if other_id == actor.pk:
         raise InvalidInput("不能呼叫自己", field="user")
     other = User.objects.filter(pk=other_id, is_active=True).first()
@@ -117,13 +118,8 @@ def group_direct(*, actor: Actor, other_id: int) -> TalkGroup:
 
 
 def _reachable(actor: Actor, other: User) -> bool:
-    force = Force.objects.filter(user=other).select_related("team").first()
-    if force is not None:
-        team = group_for_team(team=force.team)
-        if group_rows(user=actor).filter(pk=team.pk).exists():
-            return True
-    mine = Force.objects.filter(user=actor).values("team_id")
-    return Force.objects.filter(user=other, team_id__in=mine).exists()
+    """The rule of whom one may call: the lists of people to call read it too."""
+    return callee_rows(user=actor).filter(user=other).exists()
 
 
 def groups_of(*, user: Actor) -> list[TalkGroup]:
@@ -197,13 +193,16 @@ def gateway_token() -> tuple[str, datetime]:
 
 
 def group_join(*, actor: Actor, group: TalkGroup) -> Join:
-    """A seat for one page: a token on the room's `allowed` list; the page joins muted."""
+    """A seat for one page: a token on the room's `allowed` list; the page joins muted. In an
+    individual call the join calls the other person (`_ring`)."""
     group = _ensure_room(group)
     token = secrets.token_urlsafe(24)
     with transaction.atomic():
         seat = Seat.objects.create(group=group, user=actor, token=token)
         audit(actor, "intercom.group.join", group, seat=seat.pk)
     gateway.allow(group.gateway, group.janus_id or 0, group.janus_secret, "add", [token])
+    if group.kind == GroupKind.DIRECT:  # once the gateway let the seat in
+        _ring(actor, group, seat)
     janus_token, expires_at = gateway_token()
     urls = gateways()
     ws_url = urls[group.gateway if group.gateway < len(urls) else 0].ws_url
@@ -216,6 +215,27 @@ def group_join(*, actor: Actor, group: TalkGroup) -> Join:
         ws_url=ws_url,
         speaker=_speaker_name(group),
     )
+
+
+@transaction.atomic
+def _ring(actor: Actor, group: TalkGroup, seat: Seat) -> None:
+    """An individual call's join tells the other person's pages, after commit: while they are
+    not in the group, that `actor` calls them (`intercom.call`: their pages offer 接听 and
+    忽略); when they are in it already, waiting, that `actor` has come (`intercom.answer`)."""
+    for other in group.members.exclude(pk=actor.pk):
+        waiting = Seat.objects.filter(group=group, user=other, left_at=None).exists()
+        payload = {
+            "type": "intercom.answer" if waiting else "intercom.call",
+            "group": group.pk,
+            "group_name": call_title(actor.display_name),
+            "kind": group.kind,
+            "caller": actor.display_name,
+            "caller_id": actor.pk,
+            "speaker": _speaker_name(group),
+        }
+        if not waiting:
+            audit(actor, "intercom.direct.call", group, seat=seat.pk, callee=other.pk)
+        push_after_commit([user_group(other.pk)], payload)
 
 
 def seat_leave(*, actor: Actor, group: TalkGroup, seat_id: int) -> None:

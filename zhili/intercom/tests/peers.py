@@ -94,3 +94,10 @@ def talk_delay_ms(talker: Any, listener: Any, threshold: float = 0.05) -> float:
     )
     started = float(talker.get_attribute("[data-testid=ptt-panel]", "data-talk-started") or 0)
     return float(listener.evaluate("window.__heardAt")) - started
+
+
+def floor_ms(talker: Any) -> float:
+    """Milliseconds from the talker's key press to the floor's answer (the platform's part)."""
+    started = float(talker.get_attribute("[data-testid=ptt-panel]", "data-talk-started") or 0)
+    answered = float(talker.get_attribute("[data-testid=ptt-panel]", "data-floor-at") or 0)
+    return answered - started

@@ -4,6 +4,7 @@
 // position through the app's offline queue, so an answer tapped without network is kept.
 import { enqueue } from "../mobile/outbox.js";
 import { flushNow } from "../mobile/app.js";
+import { beep } from "../web/beep.js";
 
 // The phone shows its own cards; web/live.js's desk toasts of case updates stay off here.
 document.body.dataset.liveToast = "off";
@@ -15,27 +16,6 @@ const ANSWERS = [
   ["finish", "完成"],
 ];
 const cards = new Map();
-
-function beep() {
-  try {
-    const Context = window.AudioContext || window.webkitAudioContext;
-    const audio = new Context();
-    [0, 0.25].forEach((start) => {
-      const tone = audio.createOscillator();
-      const gain = audio.createGain();
-      tone.frequency.value = 880;
-      gain.gain.setValueAtTime(0.2, audio.currentTime + start);
-      gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + start + 0.2);
-      tone.connect(gain).connect(audio.destination);
-      tone.start(audio.currentTime + start);
-      tone.stop(audio.currentTime + start + 0.2);
-    });
-    setTimeout(() => audio.close(), 800);
-  } catch (err) {
-    // No audio on this device: the card alone tells.
-  }
-  if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
-}
 
 function position() {
   return new Promise((resolve) => {

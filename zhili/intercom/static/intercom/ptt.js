@@ -6,6 +6,12 @@
 // floor (POST …/floor, renewed every third of the hold); the platform unmutes this page's
 // seat at the gateway, and mutes it again on release (DELETE …/floor). The page never unmutes
 // itself. Every member's page shows who speaks from the `intercom.floor` push.
+//
+// Individual calls (单呼, intercom/call.js): `window.zhiliIntercom.dial(user)` makes (or finds)
+// the call's group and `open`s it: the panel switches to it and joins, which calls the other
+// person (the platform pushes `intercom.call` to their pages); `open(group)` is also what their
+// 接听 does. The panel never joins a call's group by itself on load: only `?call=<group>` (a
+// call answered on a page without the panel) names one to join.
 (function () {
   "use strict";
 
@@ -25,9 +31,10 @@
     NotReadableError: "麦克风被其他程序占用",
     SecurityError: "浏览器不允许在此连接上使用麦克风（需要 HTTPS）",
   };
-  var current = null; // {group, seat, session, handle, pc, stream}
+  var current = null; // {group, seat, session, handle, pc, stream, calling}
   var talking = false;
   var renewTimer = null;
+  var UNANSWERED_MS = 45000;
   var tokenTimer = null;
 
   function csrf() {
@@ -88,14 +95,87 @@
     if (old.seat) call("POST", old.group.leave, { seat: old.seat }).catch(function () {});
   }
 
-  function join(id) {
+  // A group not drawn with the page (an individual call made or answered since): its URLs.
+  function adopt(found) {
+    var have = group(found.id);
+    if (have) return have;
+    var base = config.groupsUrl + "/" + found.id + "/";
+    have = {
+      id: found.id, name: found.name, kind: found.kind, speaker: found.speaker || "",
+      partner: found.partner || null,
+      join: base + "join", leave: base + "leave", floor: base + "floor",
+    };
+    config.groups.push(have);
+    var option = document.createElement("option");
+    option.value = String(found.id);
+    option.textContent = found.name;
+    select.appendChild(option);
+    var empty = select.querySelector("option[value='']");
+    if (empty) empty.remove();
+    var listed = document.querySelector("[data-testid=intercom-groups]");
+    if (listed) {
+      var item = document.createElement("li");
+      var kind = document.createElement("span");
+      kind.className = "intercom-kind";
+      kind.textContent = "单呼";
+      item.append(kind, " " + found.name.replace(/^单呼：/, ""));
+      listed.appendChild(item);
+      var none = listed.querySelector("[data-empty]");
+      if (none) none.remove();
+    }
+    return have;
+  }
+
+  // Switch to `found` ({id, name, kind, speaker, partner}) and join it; a page in it already
+  // stays.
+  function open(found, calling) {
+    var target = adopt(found);
+    select.value = String(target.id);
+    var state = panel.getAttribute("data-state");
+    var inIt = current && String(current.group.id) === String(target.id);
+    if (!(inIt && (state === "joined" || state === "joining"))) join(target.id, calling);
+    // The button in sight (a phone's home page puts the panel below the fold, under its tab bar).
+    var box = button.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight - 80) {
+      button.scrollIntoView({ block: "center", behavior: "smooth" });
+    }
+  }
+
+  function dial(user) {
+    return call("POST", config.directUrl, { user: user }).then(function (found) {
+      found.partner = user;
+      open(found, true);
+      return found;
+    }).catch(function (error) {
+      setState("failed", "呼叫失败：" + error.message);
+      throw error;
+    });
+  }
+
+  function joinedText(seat) {
+    var text = "已接入 " + seat.group.name;
+    if (seat.answered) return text + (seat.calling ? " · 对方已接听" : " · 对方已接入");
+    if (seat.unanswered) return text + " · 对方未接听，可稍后再呼";
+    return seat.calling ? text + " · 正在呼叫对方…" : text;
+  }
+
+  // A call not answered within a while says so (the caller stays in it, and may call again).
+  function awaitAnswer(seat) {
+    setTimeout(function () {
+      if (current !== seat || seat.answered) return;
+      seat.unanswered = true;
+      if (panel.getAttribute("data-state") === "joined") setState("joined", joinedText(seat));
+    }, UNANSWERED_MS);
+  }
+
+  function join(id, calling) {
     leave();
     var target = group(id);
     button.disabled = true;
     if (!target) { setState("idle", "未接入"); return; }
     setState("joining", "正在接入…");
     showSpeaker(target.speaker);
-    var seat = { group: target };
+    var seat = { group: target, calling: !!calling };
     current = seat;
     call("POST", target.join).then(function (joined) {
       if (current !== seat) {
@@ -144,7 +224,11 @@
             .catch(function () {});
         }, 60000);
         button.disabled = false;
-        setState("joined", "已接入 " + target.name);
+        setState("joined", joinedText(seat));
+        if (seat.calling) awaitAnswer(seat);
+        document.dispatchEvent(new CustomEvent("intercom:joined", {
+          detail: { group: target.id, partner: target.partner || null },
+        }));
       });
     }).catch(function (error) {
       if (current !== seat) return;
@@ -164,6 +248,7 @@
         return;
       }
       panel.setAttribute("data-talking", "yes");
+      panel.setAttribute("data-floor-at", String(Date.now())); // the bench's split of the delay
       button.querySelector(".ptt-label").textContent = "正在讲话…松开结束";
       showSpeaker(floor.speaker);
       var every = Math.max(1000, (new Date(floor.until) - Date.now()) / 3);
@@ -217,6 +302,15 @@
   });
   document.addEventListener("zhili:live", function (event) {
     var message = event.detail || {};
+    if (message.type === "intercom.answer") {
+      // The other person of an individual call came into it.
+      if (current && String(current.group.id) === String(message.group)) {
+        current.answered = message.caller;
+        current.unanswered = false;
+        if (panel.getAttribute("data-state") === "joined") setState("joined", joinedText(current));
+      }
+      return;
+    }
     if (message.type !== "intercom.floor") return;
     var known = group(message.group);
     if (known) known.speaker = message.speaker;
@@ -225,7 +319,35 @@
   window.addEventListener("pagehide", function () { release(); leave(); });
   select.addEventListener("change", function () { join(select.value); });
 
-  // For tests and the benchmark: the peer connection (its inbound audio's stats).
-  window.zhiliIntercom = { current: function () { return current; } };
-  if (select.value) join(select.value);
+  // The group joined on load: one named by ?call= (a call answered on another page), else
+  // the first that is no individual call (a page must not call someone by being opened).
+  function first() {
+    var asked = new URLSearchParams(window.location.search).get("call");
+    if (asked && group(asked)) {
+      var url = new URL(window.location.href);
+      url.searchParams.delete("call");
+      window.history.replaceState(null, "", url.pathname + url.search + url.hash);
+      return asked;
+    }
+    for (var i = 0; i < config.groups.length; i++) {
+      if (config.groups[i].kind !== "direct") return String(config.groups[i].id);
+    }
+    return "";
+  }
+
+  // For intercom/call.js, and for tests and the benchmark (the peer connection's stats).
+  window.zhiliIntercom = {
+    current: function () { return current; },
+    open: function (found) { open(found, false); },
+    dial: dial,
+  };
+  var start = first();
+  if (!start && config.groups.length) {
+    var pick = document.createElement("option");
+    pick.value = "";
+    pick.textContent = "请选择通话组";
+    select.insertBefore(pick, select.firstChild);
+  }
+  select.value = start;
+  if (start) join(start);
 })();
