@@ -8,7 +8,7 @@ from django.db.models import Model
 from zhili.core import stamps
 from zhili.core.geo import polygon_from_geojson
 from zhili.orgs import lockout
-from zhili.orgs.models import AuthToken, Grid, LoginFailure, Organization, User
+from zhili.orgs.models import AuthToken, Boundary, Grid, LoginFailure, Organization, User
 from zhili.orgs.services import (
     ORG_STAMP,
     grid_create,
@@ -106,6 +106,30 @@ class GridAdmin(CreatedByService):
         obj.save()
         if "geometry" in form.changed_data:
             grid_update_geometry(actor=request.user, grid=obj, geometry=obj.geometry)
+
+
+@admin.register(Boundary)
+class BoundaryAdmin(admin.ModelAdmin):
+    """Read only: boundaries change through the page 区划边界 (an official file, checked and
+    audited as a whole), never one by one here."""
+
+    list_display = ["organization", "source", "area_km2", "file_name", "uploaded_by", "uploaded_at"]
+    list_filter = ["source", "organization__level"]
+    search_fields = ["organization__code", "organization__name"]
+    list_select_related = ["organization", "uploaded_by"]
+    exclude = ["geometry"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("geometry")  # an official one runs to MBs
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AuthToken)

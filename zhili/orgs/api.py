@@ -1,16 +1,20 @@
 from django.contrib.auth import authenticate, logout, user_logged_in
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import parse_etags
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhili.core import schemas
 from zhili.core.dates import Day
-from zhili.core.schemas import ErrorOut, Input
-from zhili.core.scope import role_codes
+from zhili.core.roles import Action
+from zhili.core.schemas import ERRORS, ErrorOut, Input
+from zhili.core.scope import require, role_codes
 from zhili.core.selecting import filter_given
 from zhili.orgs import lockout, selectors, services
 from zhili.orgs.auth import StaffRequest
+from zhili.orgs.boundary_file import upload_content
 from zhili.orgs.models import Grid, Kind, Level, Organization
 
 auth_router = Router(tags=["认证"])
@@ -145,6 +149,106 @@ def org_list(request: StaffRequest, filters: Query[OrgFilters]) -> QuerySet[Orga
     if filters.q:
         qs = qs.filter(name__icontains=filters.q)
     return qs.order_by("path")
+
+
+# --- boundaries (区划边界); before /orgs/{code}, which would take "boundaries" for a code ---
+
+
+class BoundaryFilters(Input):
+    level: Level | None = Field(
+        None, description="层级：county（县）、township（乡镇）、village（村、社区）"
+    )
+    within: str | None = Field(
+        None, max_length=40, description="只取该单位及其下级单位的边界（单位编码，如 320722003）"
+    )
+
+
+@orgs_router.get(
+    "/orgs/boundaries",
+    response={200: dict, 304: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    url_name="boundary_collection",
+)
+def boundary_collection(request: StaffRequest, filters: Query[BoundaryFilters]) -> HttpResponse:
+    """区划边界（GeoJSON FeatureCollection）：可见范围内各单位的边界，properties 含 code、name、
+    level、parent、source（schematic 示意 / official 正式）、area_km2。带 ETag：再次请求时带上
+    If-None-Match，边界未变则答 304。"""
+    selection = selectors.boundary_features(
+        user=request.user, level=filters.level, within=filters.within
+    )
+    etag = f'"{selection.etag}"'
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponse(status=304)
+    else:
+        features = ",".join(feature.text for feature in selection.features)
+        body = f'{{"type":"FeatureCollection","features":[{features}]}}'
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    # Kept by the browser, asked again every time: a 304 costs no geometry (not personal data).
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+class BoundaryLevelCounts(Schema):
+    county: int = 0
+    township: int = 0
+    village: int = 0
+
+
+class BoundaryRepairedOut(Schema):
+    feature: int = Field(..., description="要素在 features 中的序号（从 0 起）")
+    code: str
+    reason: str = Field(..., description="修复前多边形无效的原因（GEOS）")
+
+
+class BoundaryUnitOut(Schema):
+    code: str
+    name: str
+    level: str
+
+
+class BoundaryImportOut(Schema):
+    file_name: str
+    sha256: str
+    added: BoundaryLevelCounts = Field(..., description="原无边界、本次新增的单位数")
+    replaced: BoundaryLevelCounts = Field(
+        ..., description="边界被替换的单位数（原为示意或其他文件）"
+    )
+    unchanged: BoundaryLevelCounts = Field(..., description="已是本文件边界、未改动的单位数")
+    repaired: list[BoundaryRepairedOut]
+    missing: list[BoundaryUnitOut] = Field(
+        ..., description="可见范围内仍无正式边界的乡镇和村（社区）"
+    )
+
+
+def boundary_import_out(result: services.BoundaryImport) -> dict[str, object]:
+    return {
+        "file_name": result.file_name,
+        "sha256": result.sha256,
+        "added": result.added,
+        "replaced": result.replaced,
+        "unchanged": result.unchanged,
+        "repaired": result.repaired,
+        "missing": [
+            {"code": unit.code, "name": unit.display_area, "level": unit.level}
+            for unit in result.missing
+        ],
+    }
+
+
+@orgs_router.post(
+    "/orgs/boundaries",
+    response={200: BoundaryImportOut, 201: BoundaryImportOut, **ERRORS},
+    url_name="boundaries_import",
+)
+def boundaries_import(request: StaffRequest, file: File[UploadedFile]) -> Status:
+    """上传正式区划边界（系统管理员）：multipart 的 `file`，GeoJSON FeatureCollection，
+    每个要素以属性 code（或 区划代码、adcode）指明单位。全部通过才写入；有新增答 201，
+    仅替换答 200；有误答 422，field 指明要素，如 features[3].properties.code。"""
+    require(request.user, Action.ORGS_MANAGE)  # before reading a file of up to 20 MB
+    result = services.boundaries_import(
+        actor=request.user, name=file.name or "", content=upload_content(file)
+    )
+    return Status(201 if result.created else 200, boundary_import_out(result))
 
 
 @orgs_router.get("/orgs/{code}", response=OrgOut)

@@ -93,3 +93,13 @@ class StaffFilterForm(forms.Form):
     role = forms.ChoiceField(
         label="角色", choices=[("", "全部角色"), *Role.choices], required=False
     )
+
+
+class BoundaryUploadForm(forms.Form):
+    file = forms.FileField(
+        label="正式区划边界文件（GeoJSON）",
+        error_messages={"required": "请选择要上传的 GeoJSON 文件"},
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".geojson,.json,application/geo+json,application/json"}
+        ),
+    )

@@ -135,6 +135,42 @@ class Grid(models.Model):
         return self.name
 
 
+class BoundarySource(models.TextChoices):
+    SCHEMATIC = "schematic", "示意"
+    OFFICIAL = "official", "正式"
+
+
+class Boundary(models.Model):
+    """The area a county, township or village center serves (区划边界): a GeoJSON Polygon or
+    MultiPolygon in WGS84 [lng, lat], one per organization. The demo's schematic outline (示意)
+    until an administrator uploads the official file (正式; zhili.orgs.boundaries).
+
+    In its own table so that the organization rows, read everywhere, stay light."""
+
+    organization = models.OneToOneField(
+        Organization, models.CASCADE, verbose_name="单位", related_name="boundary"
+    )
+    geometry = models.JSONField("范围（GeoJSON）")
+    min_lng = models.FloatField(editable=False)
+    min_lat = models.FloatField(editable=False)
+    max_lng = models.FloatField(editable=False)
+    max_lat = models.FloatField(editable=False)
+    area_km2 = models.FloatField("面积（平方公里）", editable=False, default=0)
+    source = models.CharField("来源", max_length=10, choices=BoundarySource.choices)
+    file_name = models.CharField("上传文件", max_length=255, blank=True)
+    file_sha256 = models.CharField("文件 SHA-256", max_length=64, blank=True)
+    uploaded_by = Ref(User, "上传人", null=True, on_delete=models.SET_NULL)
+    uploaded_at = models.DateTimeField("上传时间", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "区划边界"
+        ordering = ["organization__path"]
+
+    def __str__(self) -> str:
+        return f"{self.organization}（{self.get_source_display()}）"
+
+
 class AuthToken(models.Model):
     """A bearer token for phones and integrations. Only its SHA-256 digest is stored."""
 

@@ -1,5 +1,7 @@
-"""Every scoped read of organizations, grids and staff."""
+"""Every scoped read of organizations, grids, boundaries and staff."""
 
+import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -9,15 +11,15 @@ import numpy as np
 import shapely
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from zhili.core.errors import InvalidInput
+from zhili.core.errors import InvalidInput, NotFound
 from zhili.core.geo import PolygonIndex
 from zhili.core.roles import Role
 from zhili.core.scope import Scope, scope_for
 from zhili.core.selecting import one_or_not_found
 from zhili.core.stamps import StampedCache
 from zhili.core.types import Actor
-from zhili.orgs.models import Grid, Level, Organization, User
-from zhili.orgs.services import GRID_STAMP, ORG_STAMP
+from zhili.orgs.models import Boundary, Grid, Level, Organization, User
+from zhili.orgs.services import BOUNDARY_STAMP, GRID_STAMP, ORG_STAMP, boundary_units
 
 # --- organizations ---------------------------------------------------------------------------
 
@@ -164,6 +166,110 @@ def grid_locate_many(points: Sequence[tuple[float, float]]) -> list[Location | N
     lats, lngs = np.array(points, dtype=float).T
     places = grid_places.get()
     return [places.get(int(pk)) for pk in grid_index.get().locate_many(lngs, lats)]
+
+
+# --- boundaries (区划边界) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoundaryFeature:
+    """One unit's boundary as the API sends it: a GeoJSON Feature, serialized once."""
+
+    path: str
+    level: str
+    code: str
+    text: str
+
+
+@dataclass(frozen=True)
+class BoundaryFeatures:
+    features: tuple[BoundaryFeature, ...]
+    version: str  # changes whenever any feature does: the answers' ETag is made from it
+
+
+def _build_boundary_features() -> BoundaryFeatures:
+    rows = (
+        Boundary.objects.filter(organization__is_active=True)
+        .select_related("organization__parent")
+        .order_by("organization__path")
+    )
+    digest = hashlib.sha256()
+    features = []
+    for row in rows:
+        feature = BoundaryFeature(
+            row.organization.path, row.organization.level, row.organization.code, _feature(row)
+        )
+        digest.update(feature.text.encode())
+        features.append(feature)
+    return BoundaryFeatures(tuple(features), digest.hexdigest()[:20])
+
+
+def _feature(boundary: Boundary) -> str:
+    unit = boundary.organization
+    return json.dumps(
+        {
+            "type": "Feature",
+            "id": unit.code,
+            "geometry": boundary.geometry,
+            "properties": {
+                "code": unit.code,
+                "name": unit.display_area,
+                "level": unit.level,
+                "parent": unit.parent.code if unit.parent else None,
+                "source": boundary.source,
+                "area_km2": boundary.area_km2,
+            },
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+# Every boundary serialized, rebuilt when one changes: an answer only filters and joins them.
+boundary_features_cache: StampedCache[BoundaryFeatures] = StampedCache(
+    (BOUNDARY_STAMP, ORG_STAMP), _build_boundary_features
+)
+
+
+@dataclass(frozen=True)
+class BoundarySelection:
+    features: list[BoundaryFeature]
+    etag: str
+
+
+def boundary_features(
+    *, user: Actor, level: str | None = None, within: str | None = None
+) -> BoundarySelection:
+    """The boundaries in the user's part of the tree, of one level and under one unit when
+    asked; an unknown `within` and one out of sight are the same 404."""
+    scope = scope_for(user)
+    prefixes: tuple[str, ...] = ("/",) if scope.everything else scope.prefixes
+    if within:
+        try:
+            root = organization_get(user=user, code=within)
+        except NotFound as exc:
+            raise NotFound("单位不存在", field="within") from exc
+        prefixes = (root.path,)
+    cached = boundary_features_cache.get()
+    features = [
+        f
+        for f in cached.features
+        if f.path.startswith(prefixes) and (level is None or f.level == level)
+    ]
+    key = f"{cached.version}|{level}|{'|'.join(prefixes)}"
+    return BoundarySelection(features, hashlib.sha256(key.encode()).hexdigest()[:32])
+
+
+def boundary_units_list(*, user: Actor) -> QuerySet[Organization]:
+    """The units in the user's scope that have an area (county, township and village
+    centers), with their boundary's source, uploader and time (no geometry)."""
+    return (
+        scope_for(user)
+        .filter(boundary_units())
+        .select_related("boundary__uploaded_by")
+        .defer("boundary__geometry")
+        .order_by("path")
+    )
 
 
 def units_named(

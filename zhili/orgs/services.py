@@ -1,13 +1,17 @@
-"""Every write to organizations, grids, staff and tokens."""
+"""Every write to organizations, grids, boundaries, staff and tokens."""
 
 import hashlib
 import math
+import os
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 import shapely
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from zhili.core import stamps
@@ -18,9 +22,20 @@ from zhili.core.geo import polygon_from_geojson
 from zhili.core.personal import validate_phone
 from zhili.core.roles import Action, Role
 from zhili.core.scope import require, scope_for
+from zhili.core.text import clean_line
 from zhili.core.types import Actor
+from zhili.orgs.boundary_file import FileFeature, match_units, read_features
 from zhili.orgs.events import GridsChanged, StaffRolesChanged
-from zhili.orgs.models import AuthToken, Grid, Level, Organization, User
+from zhili.orgs.models import (
+    AuthToken,
+    Boundary,
+    BoundarySource,
+    Grid,
+    Kind,
+    Level,
+    Organization,
+    User,
+)
 
 GRID_STAMP = "orgs.grids"
 # Bumped on every change to organizations, for caches that hold them (names, paths).
@@ -69,6 +84,12 @@ def grid_geometry_fields(geometry: dict[str, object]) -> dict[str, object]:
         geom = polygon_from_geojson(geometry)
     except (ValueError, TypeError, KeyError, AttributeError, shapely.errors.GEOSException) as exc:
         raise InvalidInput(f"网格范围不是有效的多边形：{exc}", field="geometry") from exc
+    return geometry_fields(geom)
+
+
+def geometry_fields(geom: shapely.Geometry) -> dict[str, object]:
+    """The stored columns of a valid polygon (a grid's, a boundary's): its GeoJSON, bounding
+    box and area."""
     min_lng, min_lat, max_lng, max_lat = geom.bounds
     # Degrees to km² near the county's latitude: good enough for display, not for survey.
     lat_km, lng_km = 111.32, 111.32 * math.cos(math.radians(geom.centroid.y))
@@ -148,6 +169,129 @@ def _grids_changed(actor: Actor, action: str, grid: Grid) -> None:
 def _org_path(user: User) -> str:
     org = user.organization
     return org.path if org else "/-none-/"
+
+
+# --- boundaries (区划边界) ------------------------------------------------------------------
+
+BOUNDARY_STAMP = "orgs.boundaries"
+# The units that have an area, hence a boundary: the county, township and village centers.
+BOUNDARY_LEVELS = (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE)
+
+
+def boundary_units() -> QuerySet[Organization]:
+    """The active units a boundary may belong to (not the departments, offices ...)."""
+    return Organization.objects.filter(kind=Kind.CENTER, level__in=BOUNDARY_LEVELS, is_active=True)
+
+
+@dataclass(frozen=True)
+class BoundaryImport:
+    """What an official file changed, counted by level (county, township, village)."""
+
+    file_name: str
+    sha256: str
+    added: dict[str, int]  # units that had no boundary
+    replaced: dict[str, int]  # units whose boundary (示意, or another file's) was replaced
+    unchanged: dict[str, int]  # units that already had this very file's boundary
+    repaired: list[dict[str, object]]  # features made valid: feature, code, reason
+    missing: list[Organization]  # townships and villages in scope still without 正式 boundary
+
+    @property
+    def created(self) -> bool:
+        return any(self.added.values())
+
+
+@transaction.atomic
+def boundaries_import(*, actor: Actor, name: str, content: bytes) -> BoundaryImport:
+    """Replace the boundaries of the units an official GeoJSON file names: all of them, or,
+    at the first bad feature, none (InvalidInput naming it, e.g. features[3].properties.code).
+    Units out of the actor's scope are answered as units that do not exist."""
+    require(actor, Action.ORGS_MANAGE)
+    features = read_features(content)
+    scope = scope_for(actor)
+    units = scope.filter(boundary_units()).select_related("boundary")
+    matched = match_units(features, list(units))
+    sha256, name = hashlib.sha256(content).hexdigest(), _file_name(name)
+    result = _write_boundaries(actor, matched, name, sha256)
+    missing = units.filter(level__in=[Level.TOWNSHIP, Level.VILLAGE]).exclude(
+        boundary__source=BoundarySource.OFFICIAL
+    )
+    return BoundaryImport(file_name=name, sha256=sha256, **result, missing=list(missing))
+
+
+def _file_name(name: str) -> str:
+    """The uploaded file's own name, as shown on the page: no folders, nothing invisible."""
+    base = os.path.basename(name.replace("\\", "/"))
+    return "".join(ch for ch in clean_line(base) if ch.isprintable()).strip()[:255] or "未命名文件"
+
+
+def _write_boundaries(
+    actor: Actor, matched: list[tuple[FileFeature, Organization]], name: str, sha256: str
+) -> dict[str, Any]:
+    now = timezone.now()
+    counts: dict[str, dict[str, int]] = {"added": {}, "replaced": {}, "unchanged": {}}
+    added, replaced, repaired = [], [], []
+    new, changed = [], []
+    for feature, unit in matched:
+        if feature.repaired:
+            repaired.append(
+                {"feature": feature.index, "code": unit.code, "reason": feature.repaired}
+            )
+        boundary = getattr(unit, "boundary", None)
+        if boundary is not None and boundary.file_sha256 == sha256:
+            _count(counts["unchanged"], unit.level)
+            continue
+        if boundary is None:
+            boundary = Boundary(organization=unit)
+            new.append(boundary)
+            added.append(unit.code)
+            _count(counts["added"], unit.level)
+        else:
+            changed.append(boundary)
+            replaced.append(
+                {"code": unit.code, "source": boundary.source, "sha256": boundary.file_sha256}
+            )
+            _count(counts["replaced"], unit.level)
+        for field, value in geometry_fields(feature.geometry).items():
+            setattr(boundary, field, value)
+        boundary.source = BoundarySource.OFFICIAL
+        boundary.file_name, boundary.file_sha256 = name, sha256
+        boundary.uploaded_by, boundary.uploaded_at, boundary.updated_at = actor, now, now
+    Boundary.objects.bulk_create(new, batch_size=200)
+    Boundary.objects.bulk_update(changed, BOUNDARY_FIELDS, batch_size=200)
+    if new or changed:
+        stamps.bump(BOUNDARY_STAMP)
+    audit(
+        actor,
+        "orgs.boundaries.import",
+        None,
+        file_name=name,
+        sha256=sha256,
+        added=added,
+        replaced=replaced,
+        unchanged=sum(counts["unchanged"].values()),
+        repaired=repaired,
+    )
+    return {**counts, "repaired": repaired}
+
+
+BOUNDARY_FIELDS = [
+    "geometry",
+    "min_lng",
+    "min_lat",
+    "max_lng",
+    "max_lat",
+    "area_km2",
+    "source",
+    "file_name",
+    "file_sha256",
+    "uploaded_by",
+    "uploaded_at",
+    "updated_at",
+]
+
+
+def _count(counts: dict[str, int], level: str) -> None:
+    counts[level] = counts.get(level, 0) + 1
 
 
 # --- staff and roles ---------------------------------------------------------------------------

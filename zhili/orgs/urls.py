@@ -5,6 +5,8 @@ from zhili.orgs import views
 app_name = "orgs"
 urlpatterns = [
     path("orgs/", views.tree, name="tree"),
+    # Before orgs/<code>/: a unit coded "boundaries" would otherwise take the page.
+    path("orgs/boundaries/", views.boundaries, name="boundaries"),
     # Underscored paths cannot clash with unit codes (letters, digits and hyphens only).
     path("orgs/_children/", views.tree_children, name="tree_children"),
     path("orgs/_search/", views.tree_search, name="tree_search"),

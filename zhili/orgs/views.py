@@ -1,4 +1,4 @@
-"""Pages of the organization tree, the grid map and staff management.
+"""Pages of the organization tree, the grid map, the boundaries (区划边界) and staff management.
 
 Every read goes through `selectors` (which apply the user's scope); every write through
 `services`. "Not found" and "not yours" are the same 404.
@@ -24,8 +24,9 @@ from zhili.core.scope import can, scope_for
 from zhili.core.types import Actor
 from zhili.orgs import selectors, services
 from zhili.orgs.auth import StaffRequest
-from zhili.orgs.forms import StaffFilterForm, StaffForm
-from zhili.orgs.models import Level, Organization, User
+from zhili.orgs.boundary_file import MAX_MB, upload_content
+from zhili.orgs.forms import BoundaryUploadForm, StaffFilterForm, StaffForm
+from zhili.orgs.models import Boundary, BoundarySource, Level, Organization, User
 
 # Township colours on the grid map: distinct, readable on a light background.
 TOWNSHIP_PALETTE = [
@@ -142,6 +143,101 @@ def grid_map(request: StaffRequest) -> HttpResponse:
     ]
     context = {"townships": legend, "map_config": config}
     return render(request, "orgs/grid_map.html", context)
+
+
+# --- boundaries (区划边界) -------------------------------------------------------------------
+
+
+@requires(Action.ORGS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def boundaries(request: StaffRequest) -> HttpResponse:
+    """The units' boundaries (示意 or 正式), the upload of an official file, a map of them."""
+    form = BoundaryUploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"form": form, "error_field": None}
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = services.boundaries_import(
+                    actor=request.user, name=upload.name or "", content=upload_content(upload)
+                )
+            except DomainError as exc:
+                form.add_error("file", exc.message)
+                context["error_field"] = exc.field if exc.field != "file" else None
+            else:
+                _report_import(request, result)
+                return redirect("orgs:boundaries")
+        return render(
+            request, "orgs/boundaries.html", {**context, **boundaries_context(request)}, status=422
+        )
+    return render(request, "orgs/boundaries.html", {**context, **boundaries_context(request)})
+
+
+def boundaries_context(request: StaffRequest) -> dict[str, object]:
+    units = list(selectors.boundary_units_list(user=request.user))
+    rows: dict[int, dict[str, Any]] = {}
+    county = []
+    for unit in units:
+        entry: dict[str, Any] = {"unit": unit, "boundary": _boundary_of(unit), "villages": []}
+        if unit.level == Level.TOWNSHIP:
+            rows[unit.pk] = entry
+        elif unit.level == Level.VILLAGE and unit.parent_id in rows:
+            rows[unit.parent_id]["villages"].append(entry)
+        elif unit.level == Level.COUNTY:
+            county.append(entry)
+    townships = list(rows.values())
+    for row in townships:
+        row["official"] = sum(_is_official(v) for v in row["villages"])
+    villages = [v for row in townships for v in row["villages"]]
+    return {
+        "county": county,
+        "townships": townships,
+        "totals": {
+            "townships": len(townships),
+            "townships_official": sum(_is_official(t) for t in townships),
+            "villages": len(villages),
+            "villages_official": sum(_is_official(v) for v in villages),
+        },
+        "max_mb": MAX_MB,
+        "map_config": {"boundariesUrl": reverse("api:boundary_collection"), **tile_config()},
+    }
+
+
+def _boundary_of(unit: Organization) -> Boundary | None:
+    return getattr(unit, "boundary", None)
+
+
+def _is_official(entry: dict[str, Any]) -> bool:
+    boundary = entry["boundary"]
+    return boundary is not None and boundary.source == BoundarySource.OFFICIAL
+
+
+LEVEL_NAMES = {Level.COUNTY: "县", Level.TOWNSHIP: "乡镇", Level.VILLAGE: "村（社区）"}
+
+
+def _by_level(counts: dict[str, int]) -> str:
+    parts = [f"{name} {counts[level]}" for level, name in LEVEL_NAMES.items() if counts.get(level)]
+    return f"（{'，'.join(parts)}）" if parts else ""
+
+
+def _report_import(request: StaffRequest, result: services.BoundaryImport) -> None:
+    added, replaced = sum(result.added.values()), sum(result.replaced.values())
+    unchanged = sum(result.unchanged.values())
+    text = (
+        f"已导入“{result.file_name}”：新增 {added} 个{_by_level(result.added)}，"
+        f"替换 {replaced} 个{_by_level(result.replaced)}"
+    )
+    if unchanged:
+        text += f"，{unchanged} 个已是本文件的边界、未改动"
+    missing = len(result.missing)
+    text += f"；仍有 {missing} 个乡镇、村（社区）没有正式边界。" if missing else "。"
+    messages.success(request, text)
+    if result.repaired:
+        fixed = "；".join(
+            f"features[{r['feature']}]（{r['code']}）：{r['reason']}" for r in result.repaired[:10]
+        )
+        more = f"等 {len(result.repaired)} 个" if len(result.repaired) > 10 else ""
+        messages.warning(request, f"以下要素的多边形无效，已自动修复{more}：{fixed}")
 
 
 # --- people and roles -------------------------------------------------------------------------

@@ -75,6 +75,7 @@ NAVIGATION: list[tuple[str, str, str, str | None]] = [
     ("基础数据", "重点地区", "registers:places_key_area", Action.REGISTERS_VIEW),
     ("组织与网格", "组织架构", "orgs:tree", Action.ORGS_VIEW),
     ("组织与网格", "网格地图", "orgs:grid_map", Action.GRIDS_VIEW),
+    ("组织与网格", "区划边界", "orgs:boundaries", Action.ORGS_MANAGE),
     ("系统管理", "人员与角色", "orgs:people", Action.PEOPLE_MANAGE),
     ("系统管理", "接口密钥", "integrations:keys", Action.INTEGRATIONS_MANAGE),
     ("系统管理", "推送对接", "integrations:push", Action.INTEGRATIONS_MANAGE),

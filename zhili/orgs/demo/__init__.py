@@ -6,7 +6,19 @@ every machine.
 """
 
 from zhili.orgs.demo.data import PASSWORD
-from zhili.orgs.demo.geometry import demo_county_outline, demo_grid_polygons, demo_layout
+from zhili.orgs.demo.geometry import (
+    demo_boundaries,
+    demo_county_outline,
+    demo_grid_polygons,
+    demo_layout,
+)
 from zhili.orgs.demo.loader import load
 
-__all__ = ["PASSWORD", "demo_county_outline", "demo_grid_polygons", "demo_layout", "load"]
+__all__ = [
+    "PASSWORD",
+    "demo_boundaries",
+    "demo_county_outline",
+    "demo_grid_polygons",
+    "demo_layout",
+    "load",
+]

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
-from zhili.orgs.demo.data import TOWNSHIPS, TownshipSpec, township_code, village_name
-from zhili.orgs.models import Division
+from zhili.orgs.demo.data import COUNTY, TOWNSHIPS, TownshipSpec, township_code, village_name
+from zhili.orgs.models import Division, Level
 
 # --- the lattice and the county shape ------------------------------------------------------
 
@@ -267,3 +267,27 @@ def demo_county_outline() -> shapely.Geometry:
     """The union of the lattice cells the county covers (what the grids must tile)."""
     lattice = _Lattice()
     return lattice.polygon(lattice.cells)
+
+
+@functools.lru_cache(maxsize=1)
+def demo_boundaries() -> tuple[tuple[str, str, shapely.Geometry], ...]:
+    """(unit code, level, outline) of the county, every township and every village: the union
+    of its grids. Neighbours keep identical edges; only the vertices in the middle of a straight
+    edge are dropped (a third of them), which moves no edge."""
+    outlines = []
+    townships = []
+    for township in demo_layout():
+        villages = []
+        for village in township.villages:
+            outline = _outline([g.polygon for g in village.grids])
+            outlines.append((village.code, Level.VILLAGE, outline))
+            villages.append(outline)
+        townships.append(_outline(villages))
+        outlines.append((township.code, Level.TOWNSHIP, townships[-1]))
+    outlines.append((COUNTY, Level.COUNTY, _outline(townships)))
+    return tuple(outlines)
+
+
+def _outline(parts: list[shapely.Geometry]) -> shapely.Geometry:
+    merged = shapely.union_all(parts).simplify(0)
+    return shapely.orient_polygons(merged)

@@ -33,10 +33,17 @@ from zhili.orgs.demo.data import (
     SUBCENTERS,
     person_name,
 )
-from zhili.orgs.demo.geometry import TownshipPlan, demo_layout
+from zhili.orgs.demo.geometry import TownshipPlan, demo_boundaries, demo_layout
 from zhili.orgs.demo.population import populations, set_populations
-from zhili.orgs.models import Grid, Kind, Level, Organization, User
-from zhili.orgs.services import GRID_STAMP, ORG_STAMP, grid_geometry_fields, tree_path
+from zhili.orgs.models import Boundary, BoundarySource, Grid, Kind, Level, Organization, User
+from zhili.orgs.services import (
+    BOUNDARY_STAMP,
+    GRID_STAMP,
+    ORG_STAMP,
+    geometry_fields,
+    grid_geometry_fields,
+    tree_path,
+)
 
 # --- loading -----------------------------------------------------------------------------------
 
@@ -77,7 +84,12 @@ class _Loader:
         self.orgs = {o.code: o for o in Organization.objects.only("id", "code", "path")}
         self.usernames = set(User.objects.values_list("username", flat=True))
         self.groups = {r: Group.objects.get_or_create(name=r)[0].pk for r in Role.values}
-        self.created: dict[str, int] = {"organizations": 0, "users": 0, "grids": 0}
+        self.created: dict[str, int] = {
+            "organizations": 0,
+            "users": 0,
+            "grids": 0,
+            "boundaries": 0,
+        }
 
     def ensure_orgs(self, specs: list[_OrgSpec]) -> int:
         """Create the organizations not there yet; parents must come before children."""
@@ -339,6 +351,32 @@ def _grid_rows(loader: _Loader, layout: tuple[TownshipPlan, ...]) -> int:
     return len(grids)
 
 
+def _boundary_rows(loader: _Loader, layout: tuple[TownshipPlan, ...]) -> int:
+    """The schematic boundary (示意) of every unit that has none: an official one, or one an
+    administrator uploaded, is never overwritten. The outlines are computed (about 0.05 s)
+    only when a unit lacks one."""
+    codes = [COUNTY, *(t.code for t in layout), *(v.code for t in layout for v in t.villages)]
+    ids = {loader.orgs[code].pk for code in codes}
+    have = set(
+        Boundary.objects.filter(organization_id__in=ids).values_list("organization_id", flat=True)
+    )
+    if have == ids:
+        return 0
+    rows = [
+        Boundary(
+            organization_id=loader.orgs[code].pk,
+            source=BoundarySource.SCHEMATIC,
+            **geometry_fields(outline),
+        )
+        for code, _, outline in demo_boundaries()
+        if loader.orgs[code].pk not in have
+    ]
+    Boundary.objects.bulk_create(rows, batch_size=200)
+    stamps.bump(BOUNDARY_STAMP)
+    loader.created["boundaries"] += len(rows)
+    return len(rows)
+
+
 def load(*, stdout: TextIO) -> dict[str, Any]:
     """Write the Donghai demo into the database; running it again creates only what is missing."""
     progress = _Progress(stdout, total=8)
@@ -365,12 +403,16 @@ def load(*, stdout: TextIO) -> dict[str, Any]:
             step["created"] = _grid_rows(loader, layout)
             if step["created"]:
                 stamps.bump(GRID_STAMP)
+            _boundary_rows(loader, layout)  # 示意 boundaries: the union of each unit's grids
         with progress.step("常住人口（生成，合计125万）") as step:
             step["total"], step["created"] = len(populations(layout)), set_populations(layout)
         stamps.bump(ORG_STAMP)
         totals = {
             "organizations": Organization.objects.filter(path__startswith=f"/{COUNTY}/").count(),
             "grids": Grid.objects.filter(is_demo=True).count(),
+            "boundaries": Boundary.objects.filter(
+                organization__path__startswith=f"/{COUNTY}/"
+            ).count(),
             "demo_users": User.objects.filter(is_demo=True).count(),
         }
         audit(None, "core.demo.load", None, created=loader.created, totals=totals)

@@ -20,13 +20,14 @@ from django.test import RequestFactory
 from zhili.core.models import AuditLog
 from zhili.core.roles import Role
 from zhili.orgs.demo import data, geometry, loader
-from zhili.orgs.models import Grid, Organization, User
+from zhili.orgs.models import Boundary, Grid, Organization, User
 
 KM2 = geometry.KM_LNG * geometry.KM_LAT
 
 
 def _remove_demo() -> None:
     Grid.objects.filter(is_demo=True).delete()
+    Boundary.objects.filter(organization__path__startswith=f"/{data.COUNTY}/").delete()
     AuditLog.objects.filter(action="core.demo.load").delete()
     User.objects.filter(is_demo=True).delete()
     county = Organization.objects.filter(path__startswith=f"/{data.COUNTY}/")
@@ -55,6 +56,7 @@ def _counts() -> dict[str, int]:
         "users": User.objects.count(),
         "workers": Grid.workers.through.objects.count(),
         "memberships": User.groups.through.objects.count(),
+        "boundaries": Boundary.objects.count(),
     }
 
 
@@ -163,6 +165,51 @@ def test_stored_grids_match_the_pure_geometry() -> None:
     assert shapely.geometry.shape(grid.geometry).equals(pure[loader.PERSONA_GRID])
     assert (grid.min_lng, grid.min_lat) == pure[loader.PERSONA_GRID].bounds[:2]
     assert sum(g.area_km2 for g in stored.values()) == pytest.approx(2037, rel=0.01)
+
+
+@pytest.mark.django_db
+def test_every_township_and_village_has_its_schematic_boundary() -> None:
+    boundaries = Boundary.objects.select_related("organization")
+    levels = Counter(b.organization.level for b in boundaries)
+    assert levels == {"county": 1, "township": 21, "village": 346}
+    assert {b.source for b in boundaries} == {"schematic"}
+    assert not boundaries.filter(uploaded_by__isnull=False).exists()
+    grids: dict[str, list[shapely.Geometry]] = {}
+    for code, polygon in geometry.demo_grid_polygons():
+        grids.setdefault(code[:12], []).append(polygon)  # the village's code
+        grids.setdefault(code[:9], []).append(polygon)  # the township's
+    for boundary in boundaries.exclude(organization__level="county"):
+        outline = shapely.geometry.shape(boundary.geometry)
+        union = shapely.union_all(grids[boundary.organization.code])
+        assert outline.is_valid and outline.geom_type == "Polygon"
+        assert outline.symmetric_difference(union).area < 1e-12, boundary.organization.code
+    county = shapely.geometry.shape(boundaries.get(organization__level="county").geometry)
+    assert county.equals(geometry.demo_county_outline())
+    # Lightly simplified: the vertices in the middle of straight edges are gone.
+    stored = sum(
+        shapely.get_num_coordinates(shapely.geometry.shape(b.geometry)) for b in boundaries
+    )
+    unions = sum(shapely.get_num_coordinates(shapely.union_all(p)) for p in grids.values())
+    assert stored < unions * 0.75
+
+
+@pytest.mark.django_db
+def test_loading_again_keeps_an_official_boundary() -> None:
+    township = Boundary.objects.get(organization__code="320722003")
+    Boundary.objects.filter(pk=township.pk).update(source="official", file_name="正式.geojson")
+    call_command("demo", "--only", "zhili.orgs", stdout=io.StringIO())
+    township.refresh_from_db()
+    assert (township.source, township.file_name) == ("official", "正式.geojson")
+    assert Boundary.objects.count() == 368
+
+
+@pytest.mark.django_db
+def test_the_api_gives_the_demo_townships_boundaries(client: Any) -> None:
+    client.force_login(User.objects.get(username="township"))  # 白塔埠镇's officer
+    body = client.get("/api/v1/orgs/boundaries", {"level": "village"}).json()
+    codes = {f["properties"]["code"] for f in body["features"]}
+    assert len(codes) == Organization.objects.filter(parent__code="320722003").count()
+    assert all(code.startswith("320722003") for code in codes)
 
 
 EXPECTED_ORG = {
