@@ -18,8 +18,11 @@ from zhili.orgs.models import Organization
 from zhili.orgs.views import requires
 from zhili.screen import selectors
 
-# The areas drawn on a township's or a village's screen: its own grids only.
+# The grids drawn on a township's or a village's screen: its own; the county's screen draws
+# its townships' boundaries instead of a thousand grids (the grids only while it has none).
 GRID_FILTERS = {"township": "?township={}", "village": "?village={}"}
+# The boundaries (区划边界) a screen draws and labels: the units one level down, a village its own.
+BOUNDARY_LEVELS = {"county": "township", "township": "village", "village": "village"}
 LAYOUTS = {"hd": "1920×1080 单屏", "wall": "3840×1080 拼接墙"}
 VIDEO_SLOTS = {"hd": 2, "wall": 4}  # the video tiles each layout has room for
 
@@ -43,6 +46,9 @@ def screen(request: StaffRequest) -> HttpResponse:
         "layersUrl": reverse("api:screen_layers"),
         "gridsUrl": reverse("api:grid_collection")
         + GRID_FILTERS.get(ctx.org.level, "").format(ctx.org.code),
+        "gridsUnderAreas": ctx.org.level in GRID_FILTERS,
+        "boundariesUrl": reverse("api:boundary_collection")
+        + f"?within={ctx.org.code}&level={BOUNDARY_LEVELS.get(ctx.org.level, 'township')}",
         "org": ctx.org.code,
         "layout": layout,
         "refreshSeconds": settings.SCREEN_REFRESH_SECONDS,

@@ -96,6 +96,37 @@ def test_the_screen_fills_every_panel_without_errors(
     assert not console, console
 
 
+def test_the_map_names_the_units_within_their_boundaries(browser, live_server, staff, tree):
+    """The county's screen outlines its townships (乙乡's still the schematic one, so the map
+    says so), a township's its villages (both official: no note)."""
+    from zhili.orgs.services import boundaries_import
+    from zhili.orgs.tests.test_boundaries import official, rect, schematic
+
+    boundaries_import(actor=staff.admin, name="东海县界线.geojson", content=official(tree))
+    schematic(tree.t2, rect(118.70, 34.51, 0.01))
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    context.route_web_socket("**/ws/cases/", lambda socket: None)
+    with watched_page(context) as page:
+        views = (
+            ("leader", {tree.t1.display_area, tree.t2.display_area}, True),
+            ("township", {tree.v11.display_area, tree.v12.display_area}, False),
+        )
+        for user, names, note in views:
+            login(page, live_server.url, user)
+            page.goto(f"{live_server.url}/screen/")
+            wait_until(
+                lambda: page.get_attribute("#screen-map", "data-areas") == "2",
+                20,
+                "the boundaries are drawn",
+                pause=pump(page),
+            )
+            labels = page.locator("#screen-map .area-label").all_inner_texts()
+            assert set(labels) == names, (user, labels)
+            assert page.locator("#areas-note").is_visible() is note
+            page.screenshot(path=str(SHOTS / f"screen-areas-{user}.png"))
+            page.context.clear_cookies()
+
+
 def joined(page: Any, groups: list[str]) -> None:
     """Return once the page's socket is in its groups: a probe pushed to them through Redis
     (from another thread: Playwright's event loop forbids async_to_sync on its own) reaches

@@ -192,8 +192,26 @@
     "处置力量": layers.forces,
     "指挥事件": layers.incidents,
   }, { collapsed: false }).addTo(map);
-  window.zhiliMap.outlines(map, config.gridsUrl, { color: "#4fc3f7", weight: 1, fillColor: "#0d47a1", fillOpacity: 0.18 })
-    .then((outline) => { if (outline) map.fitBounds(outline.getBounds(), { padding: [10, 10] }); });
+  // The areas: the units one level down with their names (区划边界, 示意 until the official
+  // file is uploaded), and on a township's or a village's screen its grids under them.
+  const drawGrids = () => window.zhiliMap.outlines(map, config.gridsUrl, { color: "#2b6a99", weight: 0.6, fillColor: "#0d47a1", fillOpacity: 0.12 });
+  window.zhiliMap.outlines(map, config.boundariesUrl, { color: "#4fc3f7", weight: 1.6, fillColor: "#0d47a1", fillOpacity: 0.1 })
+    .then((boundaries) => Promise.all([config.gridsUnderAreas || !boundaries ? drawGrids() : null, boundaries]))
+    .then(([grids, boundaries]) => {
+      const outline = boundaries || grids;
+      if (outline) map.fitBounds(outline.getBounds(), { padding: [10, 10] });
+      if (!boundaries) return;
+      boundaries.bringToBack(); // above the grids, under every point
+      if (grids) grids.bringToBack();
+      let schematic = false;
+      boundaries.eachLayer((area) => {
+        const p = area.feature.properties;
+        schematic = schematic || p.source === "schematic";
+        area.bindTooltip(p.name, { permanent: true, direction: "center", className: "area-label" });
+      });
+      document.getElementById("screen-map").dataset.areas = String(boundaries.getLayers().length);
+      document.getElementById("areas-note").hidden = !schematic;
+    }).catch((error) => console.warn("区划边界读取失败", error.message));
 
   const forceMarkers = new Map(); // force code -> circle marker, one per force
   function forceStyle(status, stale) {
