@@ -3,10 +3,13 @@ each page's microphone is a steady 440 Hz tone (WebAudio, so that the listener h
 the moment the talker is unmuted, not at the fake device's next beep), and the listener
 watches its inbound audio (WebRTC getStats: `audioLevel`, `totalAudioEnergy`)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from zhili.conftest import wait_until
-from zhili.web.tests.conftest import pump
+from zhili.conftest import CHROMIUM, wait_until
+from zhili.rooms.tests.conftest import FAKE_MEDIA
+from zhili.web.tests.conftest import CHROMIUM_ARGS, pump
 
 TONE = """
 navigator.mediaDevices.getUserMedia = async () => {
@@ -101,3 +104,34 @@ def floor_ms(talker: Any) -> float:
     started = float(talker.get_attribute("[data-testid=ptt-panel]", "data-talk-started") or 0)
     answered = float(talker.get_attribute("[data-testid=ptt-panel]", "data-floor-at") or 0)
     return answered - started
+
+
+@contextmanager
+def phone_and_desk(*scripts: str) -> Iterator[tuple[Any, Any]]:
+    """A handheld (a phone) and a desk, each a browser context of its own (a person), the tone
+    as microphone and `scripts` run first on every page; a script error fails the test."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *FAKE_MEDIA]
+        )
+        errors: list[str] = []
+        phone = browser.new_context(
+            viewport={"width": 390, "height": 844},
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+            locale="zh-CN",
+        )
+        desk = browser.new_context(viewport={"width": 1366, "height": 860}, locale="zh-CN")
+        pages = []
+        for context in (phone, desk):
+            for script in (TONE, *scripts):
+                context.add_init_script(script)
+            page = context.new_page()
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            pages.append(page)
+        yield pages[0], pages[1]
+        browser.close()
+        assert not errors, f"页面脚本出错：{errors}"

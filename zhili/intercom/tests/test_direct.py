@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
 
 from zhili.conftest import Tree
 from zhili.core import live
@@ -17,15 +16,9 @@ from zhili.core.roles import Role
 from zhili.forces.models import Force, Team
 from zhili.intercom import selectors, services
 from zhili.intercom.models import GroupKind, Talk, TalkGroup
+from zhili.intercom.tests.test_floor import API, as_user
 
 pytestmark = pytest.mark.django_db
-API = "/api/v1/intercom"
-
-
-def as_user(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -19,15 +19,15 @@ from typing import Any
 
 import pytest
 
-from zhili.conftest import CHROMIUM, Tree, wait_until
+from zhili.conftest import Tree, wait_until
 from zhili.core.live import user_group
 from zhili.core.roles import Role
 from zhili.intercom import services
 from zhili.intercom.models import GroupKind, Talk, TalkGroup
-from zhili.intercom.tests.peers import TONE, energy_over, inbound, talk_delay_ms
-from zhili.rooms.tests.conftest import FAKE_MEDIA, janus_events  # noqa: F401  (fixtures)
+from zhili.intercom.tests.peers import energy_over, inbound, phone_and_desk, talk_delay_ms
+from zhili.rooms.tests.conftest import janus_events  # noqa: F401  (fixture)
 from zhili.video.tests.engines import JanusServer, gateway, janus_server  # noqa: F401
-from zhili.web.tests.conftest import ARTIFACTS, BROWSER, CHROMIUM_ARGS, login
+from zhili.web.tests.conftest import ARTIFACTS, BROWSER, login
 
 pytestmark = [*BROWSER, pytest.mark.video_engines]
 SHOTS = Path("/work/shots") if Path("/work/shots").is_dir() else ARTIFACTS
@@ -85,33 +85,9 @@ def field(crew: Tree, tree: Tree, make_user: Any) -> Tree:
 
 @pytest.fixture
 def people() -> Iterator[tuple[Any, Any]]:
-    """The handheld (a phone) and the desk, each a person of their own, with the tone as
-    microphone and their beeps counted."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *FAKE_MEDIA]
-        )
-        errors: list[str] = []
-        phone = browser.new_context(
-            viewport={"width": 390, "height": 844},
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-            locale="zh-CN",
-        )
-        desk = browser.new_context(viewport={"width": 1366, "height": 860}, locale="zh-CN")
-        pages = []
-        for context in (phone, desk):
-            context.add_init_script(TONE)
-            context.add_init_script(BEEPS)
-            page = context.new_page()
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            pages.append(page)
-        yield pages[0], pages[1]
-        browser.close()
-        assert not errors, f"页面脚本出错：{errors}"
+    """The handheld (a phone) and the desk, each a person of their own, their beeps counted."""
+    with phone_and_desk(BEEPS) as pages:
+        yield pages
 
 
 class Sockets:

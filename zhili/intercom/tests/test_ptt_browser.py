@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from zhili.conftest import CHROMIUM, Tree, wait_until
+from zhili.conftest import Tree, wait_until
 from zhili.intercom import services
 from zhili.intercom.models import Seat, Talk
-from zhili.intercom.tests.peers import TONE, energy_over, joined, talk_delay_ms
-from zhili.rooms.tests.conftest import FAKE_MEDIA, janus_events  # noqa: F401  (fixtures)
+from zhili.intercom.tests.peers import energy_over, joined, phone_and_desk, talk_delay_ms
+from zhili.rooms.tests.conftest import janus_events  # noqa: F401  (fixture)
 from zhili.video.tests.engines import JanusServer, gateway, janus_server  # noqa: F401
-from zhili.web.tests.conftest import BROWSER, CHROMIUM_ARGS, login, pump
+from zhili.web.tests.conftest import BROWSER, login, pump
 
 pytestmark = [*BROWSER, pytest.mark.video_engines]
 SHOTS = Path("/work/shots") if Path("/work/shots").is_dir() else Path("test-artifacts")
@@ -28,26 +28,8 @@ SILENT = 0.001  # inbound energy over 1.5 s with nobody unmuted (the tone gives 
 
 @pytest.fixture
 def people(crew: Tree) -> Iterator[tuple[Any, Any]]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *FAKE_MEDIA]
-        )
-        errors: list[str] = []
-        phone = browser.new_context(
-            viewport={"width": 390, "height": 844}, is_mobile=True, locale="zh-CN"
-        )
-        desk = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-        pages = []
-        for context in (phone, desk):
-            context.add_init_script(TONE)
-            page = context.new_page()
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            pages.append(page)
-        yield pages[0], pages[1]
-        browser.close()
-        assert not errors, f"页面脚本出错：{errors}"
+    with phone_and_desk() as pages:
+        yield pages
 
 
 def test_push_to_talk_between_a_handheld_and_the_desk(
