@@ -200,6 +200,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Without Redis the pages' sockets live in the web process's memory: `zhili serve
+# --with-background` gives its background processes (worker, scheduler, the demo's handhelds)
+# the address of its relay, through which their pushes reach those sockets (zhili/core/live.py).
+LIVE_RELAY_URL = "" if REDIS_URL else os.environ.get("ZHILI_LIVE_RELAY_URL", "")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from zhili.api import api
-from zhili.core.views import healthz
+from zhili.core.views import healthz, live_relay
 from zhili.web import views as web_views
 from zhili.web.favicon import favicon
 
@@ -48,6 +48,7 @@ PAGE_APPS = (
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("internal/live-relay", live_relay, name="live_relay"),
     path("favicon.ico", favicon, name="favicon"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -14,14 +14,24 @@ With the channel layer (Redis) down, a push stops at its first failure instead o
 each group, the outage is logged once, and pushes are skipped for a few seconds between
 tries (zhili.core.outage); a whole push is bounded by PUSH_TIMEOUT: a dead or stalled
 Redis cannot slow intake. Updates made meanwhile are not pushed; pages show them when reloaded.
+
+Without Redis (the in-memory layer, one machine) the sockets are in the web process: a
+background process started by `zhili serve --with-background` has `LIVE_RELAY_URL`, and its
+pushes go there (`relay`), signed with the secret key, for the web process to deliver
+(`deliver`, the view `zhili.core.views.live_relay`).
 """
 
 import asyncio
+import hashlib
+import hmac
+import json
 import logging
 from collections.abc import Iterable, Mapping
 
+import httpx
 from asgiref.sync import async_to_sync
 from channels.layers import BaseChannelLayer, get_channel_layer
+from django.conf import settings
 from django.db import transaction
 from redis.exceptions import RedisError
 
@@ -36,6 +46,7 @@ LAYER_DOWN: tuple[type[Exception], ...] = (RedisError, OSError)
 # longer (it must outlast the 5 s blocking receive, docs/operations.md): without this bound a
 # Redis that accepts and never answers would hold the request that pushed for 15 s.
 PUSH_TIMEOUT = 2.0
+RELAY_HEADER = "X-Zhili-Relay-Signature"
 
 
 def group_name(code: str) -> str:
@@ -76,6 +87,37 @@ def _about(payload: Mapping[str, object]) -> str:
 def push(groups: Iterable[str], payload: Mapping[str, object]) -> None:
     """Send `payload` to `groups` now (callers in a transaction use `push_after_commit`)."""
     groups = list(groups)
+    if settings.LIVE_RELAY_URL:
+        relay(groups, payload)
+    else:
+        deliver(groups, payload)
+
+
+def relay_signature(body: bytes) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), body, hashlib.sha256).hexdigest()
+
+
+def relay(groups: list[str], payload: Mapping[str, object]) -> None:
+    """Hand the push to the web process, whose memory holds the sockets (no Redis)."""
+    if not groups or layer_outage.paused():
+        return
+    body = json.dumps({"groups": groups, "payload": payload}, default=str).encode()
+    headers = {"Content-Type": "application/json", RELAY_HEADER: relay_signature(body)}
+    try:
+        answer = httpx.post(
+            settings.LIVE_RELAY_URL, content=body, headers=headers, timeout=PUSH_TIMEOUT
+        )
+        answer.raise_for_status()
+    except httpx.HTTPError as exc:
+        if not layer_outage.down:
+            log.warning("live update for %s not relayed: %s", _about(payload), exc)
+        layer_outage.failed(exc)
+    else:
+        layer_outage.succeeded()
+
+
+def deliver(groups: list[str], payload: Mapping[str, object]) -> None:
+    """Send `payload` to `groups` through this process's channel layer."""
     layer = get_channel_layer()
     if layer is None or not groups or layer_outage.paused():
         return

@@ -1,12 +1,16 @@
+import hmac
+import json
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.crypto import get_random_string
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
-from zhili.core import health
+from zhili.core import health, live
 
 HEALTHY = ("ok", "starting")
 
@@ -63,3 +67,21 @@ def healthz(request: HttpRequest) -> JsonResponse:
     failed = [name for name, verdict in checks.items() if verdict not in HEALTHY]
     body = {"status": "error" if failed else "ok", **checks, "ages": ages, "failed": failed}
     return JsonResponse(body, status=503 if failed else 200)
+
+
+@csrf_exempt  # signed with the secret key instead; no session, no page
+@require_POST
+def live_relay(request: HttpRequest) -> HttpResponse:
+    """A background process's push, delivered to this process's sockets (zhili.core.live)."""
+    signature = request.headers.get(live.RELAY_HEADER, "")
+    if not hmac.compare_digest(signature, live.relay_signature(request.body)):
+        return JsonResponse({"detail": "签名无效", "field": "signature"}, status=403)
+    try:
+        message = json.loads(request.body)
+        groups, payload = message["groups"], message["payload"]
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"detail": "内容无效", "field": "body"}, status=400)
+    if not isinstance(payload, dict) or not all(isinstance(g, str) for g in groups):
+        return JsonResponse({"detail": "内容无效", "field": "body"}, status=400)
+    live.deliver(list(groups), payload)
+    return HttpResponse(status=204)

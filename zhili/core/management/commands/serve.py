@@ -1,3 +1,5 @@
+import ipaddress
+import logging
 import os
 import signal
 import sys
@@ -9,6 +11,7 @@ import uvicorn
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 from zhili.core.supervisor import Supervisor
 
@@ -48,6 +51,23 @@ def signals_exit() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+def _reachable(host: str) -> str:
+    """Where this machine's processes reach a server bound to `host` (any address: loopback)."""
+    try:
+        unspecified = ipaddress.ip_address(host).is_unspecified
+    except ValueError:  # a name
+        return host or "127.0.0.1"
+    return "127.0.0.1" if unspecified else host
+
+
+class QuietRelay(logging.Filter):
+    """The live relay's requests (the background processes' pushes, many a second in the demo)
+    stay out of the access log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return reverse("live_relay") not in record.getMessage()
+
+
 class Command(BaseCommand):
     help = "Serve the platform (ASGI: pages, API and WebSockets) with uvicorn."
 
@@ -77,6 +97,10 @@ class Command(BaseCommand):
         with signals_exit():
             try:
                 if background is not None:
+                    if not settings.REDIS_URL:  # their pushes reach the pages through us
+                        relay = f"http://{_reachable(host)}:{port}{reverse('live_relay')}"
+                        os.environ["ZHILI_LIVE_RELAY_URL"] = relay
+                        logging.getLogger("uvicorn.access").addFilter(QuietRelay())
                     background.start()
                 uvicorn.run(
                     "config.asgi:application",
