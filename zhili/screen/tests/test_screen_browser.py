@@ -53,7 +53,9 @@ def county_day(register, staff, catalog, tree, forces):
 
 def check_screen(page: Any, layout: str) -> None:
     page.wait_for_selector("#screen[data-loaded]", timeout=20_000)
-    page.wait_for_function("document.getElementById('screen-map').dataset.layers", timeout=20_000)
+    page.wait_for_function(
+        "() => document.getElementById('screen-map').dataset.layers", timeout=20_000
+    )
     for panel in PANELS:
         node = page.locator(f"[data-panel={panel}]")
         body = node.evaluate(
@@ -164,7 +166,7 @@ def test_a_reported_position_moves_the_force_on_a_connected_screen(
         login(page, server, "leader")
         page.goto(f"{server}/screen/")
         page.wait_for_selector("#screen[data-loaded]", timeout=30_000)
-        page.wait_for_function("document.getElementById('screen-map').dataset.layers")
+        page.wait_for_function("() => document.getElementById('screen-map').dataset.layers")
         joined(page, groups_for(tree.county.path))
         lat, lng = 34.50912, 118.71234
         point = {
