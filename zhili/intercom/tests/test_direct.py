@@ -22,19 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def field(crew: Tree, tree: Tree, make_user: Any) -> Tree:
-    """The crew, with handhelds for 乙乡's grid worker (F-C) and the police patrol (F-P)."""
-    crew.c.user = make_user("hand3", tree.v21, Role.GRID_WORKER, full_name="王网格")
-    crew.c.save()
-    crew.police.user = make_user("patrol", tree.gaj, Role.GRID_WORKER, full_name="赵警官")
-    crew.police.status = "dispatched"
-    crew.police.save()
-    crew.dispatcher.full_name = "陈调度"
-    crew.dispatcher.save()
-    return crew
-
-
-@pytest.fixture
 def no_gateway(monkeypatch: Any) -> None:
     """The room calls of a join answered as a running gateway would."""
     monkeypatch.setattr(services.gateway, "room_exists", lambda *_a: True)

@@ -21,7 +21,6 @@ import pytest
 
 from zhili.conftest import Tree, wait_until
 from zhili.core.live import user_group
-from zhili.core.roles import Role
 from zhili.intercom import services
 from zhili.intercom.models import GroupKind, Talk, TalkGroup
 from zhili.intercom.tests.peers import energy_over, inbound, phone_and_desk, talk_delay_ms
@@ -66,21 +65,14 @@ def pushes(monkeypatch: Any) -> Pushes:
 
 
 @pytest.fixture
-def field(crew: Tree, tree: Tree, make_user: Any) -> Tree:
-    """The crew with a name for the dispatcher, handhelds for 乙乡's grid worker and the
-    police patrol, and statuses set, so that the desk's list looks like a working day's."""
-    crew.dispatcher.full_name = "陈调度"
-    crew.dispatcher.save()
-    crew.c.user = make_user("hand3", tree.v21, Role.GRID_WORKER, full_name="王网格")
-    crew.c.save()
-    crew.police.user = make_user("patrol", tree.gaj, Role.GRID_WORKER, full_name="赵警官")
-    crew.police.status = "en_route"
-    crew.police.save()
-    crew.a.status = "idle"
-    crew.a.save()
-    crew.b.status = "visiting"
-    crew.b.save()
-    return crew
+def working_day(field: Tree) -> Tree:
+    """The field of the individual calls' tests (a name for the dispatcher, handhelds for 乙乡's
+    grid worker and the police patrol) with statuses set, so that the desk's list looks like a
+    working day's."""
+    for force, status in ((field.police, "en_route"), (field.a, "idle"), (field.b, "visiting")):
+        force.status = status
+        force.save()
+    return field
 
 
 @pytest.fixture
@@ -144,26 +136,26 @@ def in_call(page: Any, group: int, pause: Callable[[float], None]) -> None:
 def test_the_desk_calls_a_handheld_which_answers_and_hears(
     live_server: Any,
     janus_events: JanusServer,  # noqa: F811
-    field: Tree,
+    working_day: Tree,
     pushes: Pushes,
     people: tuple[Any, Any],
 ) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    phone, desk = people
+    day, (phone, desk) = working_day, people
     base = live_server.url
     sockets = Sockets(pushes)
-    sockets.route(phone, field.hand)
-    sockets.route(desk, field.dispatcher)
+    sockets.route(phone, day.hand)
+    sockets.route(desk, day.dispatcher)
     login(phone, base, "hand")
     phone.goto(f"{base}/m/")
     login(desk, base, "dispatcher")
     desk.goto(f"{base}/intercom/")
     at_desk, at_phone = sockets.pause(desk), sockets.pause(phone)
-    wait_until(lambda: sockets.of[user_group(field.hand.pk)], 10, "a socket", pause=at_phone)
-    wait_until(lambda: sockets.of[user_group(field.dispatcher.pk)], 10, "a socket", pause=at_desk)
+    wait_until(lambda: sockets.of[user_group(day.hand.pk)], 10, "a socket", pause=at_phone)
+    wait_until(lambda: sockets.of[user_group(day.dispatcher.pk)], 10, "a socket", pause=at_desk)
 
     # The handheld lists its team's members to call (its own name not among them).
-    phone.wait_for_selector(f"[data-testid=call-{field.hand2.pk}]")
+    phone.wait_for_selector(f"[data-testid=call-{day.hand2.pk}]")
     assert phone.locator("[data-testid=intercom-callees] li[data-callee]").count() == 1
     phone.locator("[data-testid=intercom-callees]").evaluate(
         "list => list.scrollIntoView({block: 'center'})"
@@ -173,10 +165,10 @@ def test_the_desk_calls_a_handheld_which_answers_and_hears(
 
     # The desk lists whom it may call, with team and status; its search narrows the list.
     callees = "[data-testid=intercom-callees]"
-    desk.wait_for_selector(f"{callees} [data-testid=call-{field.hand.pk}]")
-    row = desk.inner_text(f"[data-testid=callee-{field.hand.pk}]")
+    desk.wait_for_selector(f"{callees} [data-testid=call-{day.hand.pk}]")
+    row = desk.inner_text(f"[data-testid=callee-{day.hand.pk}]")
     assert "张网格" in row and "甲镇网格员队伍" in row and "在岗" in row
-    assert "在途" in desk.inner_text(f"[data-testid=callee-{field.police.user.pk}]")
+    assert "在途" in desk.inner_text(f"[data-testid=callee-{day.police.user.pk}]")
     # Wait for the panel's own join (the all-call, never a call) before the picture.
     wait_until(lambda: panel(desk, "data-state") == "joined", 30, "the desk joins", pause=at_desk)
     desk.screenshot(path=str(SHOTS / "intercom-direct-desk.png"), full_page=True)
@@ -192,21 +184,21 @@ def test_the_desk_calls_a_handheld_which_answers_and_hears(
     assert not TalkGroup.objects.filter(kind=GroupKind.DIRECT).exists()
     wait_until(lambda: panel(phone, "data-state") == "joined", 30, "the phone", pause=at_phone)
     beeps = phone.evaluate("window.__beeps")  # its microphone's tone counted among them
-    desk.click(f"[data-testid=call-{field.hand.pk}]")
+    desk.click(f"[data-testid=call-{day.hand.pk}]")
     group = wait_until(
         lambda: TalkGroup.objects.filter(kind=GroupKind.DIRECT).first(), 10, "the call's group"
     )
     in_call(desk, group.pk, at_desk)
     assert desk.inner_text("[data-testid=ptt-group] option:checked") == "单呼：张网格"
     assert "正在呼叫对方" in desk.inner_text("[data-testid=ptt-state]")
-    called = f"[data-testid=callee-{field.hand.pk}]"
+    called = f"[data-testid=callee-{day.hand.pk}]"
     wait_until(lambda: "通话中" in desk.inner_text(called), 5, "the list marks the call")
     assert desk.locator("[data-callee].in-call").count() == 1
 
     # The handheld is told at once, with the dispatch's beep and vibration.
     [call] = wait_until(lambda: sockets.pushed("intercom.call"), 10, "the call's push")
     assert call["group"] == group.pk
-    assert all(groups == [user_group(field.hand.pk)] for groups, m in pushes if m is call)
+    assert all(groups == [user_group(day.hand.pk)] for groups, m in pushes if m is call)
     prompt = "[data-testid=intercom-call]"
     wait_until(lambda: phone.locator(prompt).count(), 10, "the prompt", pause=at_phone)
     assert phone.inner_text("[data-testid=intercom-call-title]") == "陈调度 呼叫您（单呼）"
@@ -258,4 +250,4 @@ def test_the_desk_calls_a_handheld_which_answers_and_hears(
 
     # The talk is logged in the call's group, as in any group.
     talk = Talk.objects.get(group=group)
-    assert talk.user_id == field.dispatcher.pk and talk.ended_how == "released"
+    assert talk.user_id == day.dispatcher.pk and talk.ended_how == "released"
