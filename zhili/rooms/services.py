@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -469,9 +470,15 @@ def room_kick(*, actor: Actor, room: Room, participant_id: int) -> None:
         Participant.objects.filter(pk=participant.pk).update(kicked_at=now, seat_digest="")
         room_step(room, "kick", actor, participant.display, participant=participant.pk)
         audit(actor, "rooms.room.kick", room, participant=participant.pk)
-        # Closed with the kick's row, before Janus is told: Janus tells the pages at once,
-        # and whoever sees the party gone must find the attendance closed.
         close_presence(participant, now, "kicked")
+    # Janus is told once the kick is committed (a write request's transaction is the whole
+    # request, core/transactions.py): Janus tells the pages at once, and whoever sees the
+    # party gone must find the attendance closed. A refusal is logged; the party's page
+    # leaves anyway at its next beat (409 kicked).
+    transaction.on_commit(partial(_kick_at_gateway, room, participant), robust=True)
+
+
+def _kick_at_gateway(room: Room, participant: Participant) -> None:
     if participant.room_token:
         gateway.allow(
             room.gateway, room.janus_id or 0, room.janus_secret, "remove", [participant.room_token]
@@ -495,7 +502,11 @@ def room_end(*, actor: Actor, room: Room) -> Room:
         # a broadcast too (zhili broadcasts then ends its media).
         broadcast.stop_all(room, now)
     if room.janus_id:
-        gateway.room_destroy(room.gateway, room.janus_id, room.janus_secret)
+        # After the commit, as a kick's: the pages Janus tells find the room ended.
+        transaction.on_commit(
+            partial(gateway.room_destroy, room.gateway, room.janus_id, room.janus_secret),
+            robust=True,
+        )
     return room
 
 

@@ -196,7 +196,7 @@ def refusals(janus: JanusSocket, ticket: dict[str, Any], forged: str, expired: s
 
 
 def test_the_host_ends_the_room_and_janus_destroys_it(
-    gateway: JanusServer, mediating: Any, med: Tree
+    gateway: JanusServer, mediating: Any, med: Tree, django_capture_on_commit_callbacks: Any
 ) -> None:
     host = client_for(med.mediator1)
     made = schedule(host, mediating)
@@ -206,9 +206,14 @@ def test_the_host_ends_the_room_and_janus_destroys_it(
     # Only the host moderates and ends.
     chair = client_for(med.chair1)
     assert chair.post(f"/api/v1/rooms/{room.number}/end").status_code == 403
-    assert host.post(f"/api/v1/rooms/{room.number}/end").status_code == 204
+    with django_capture_on_commit_callbacks() as after_commit:
+        assert host.post(f"/api/v1/rooms/{room.number}/end").status_code == 204
     room.refresh_from_db()
-    assert room.state == RoomState.ENDED and not room_gateway.room_exists(0, room.janus_id or 0)
+    # Janus's room goes once the end is committed.
+    assert room.state == RoomState.ENDED and room_gateway.room_exists(0, room.janus_id or 0)
+    for callback in after_commit:
+        callback()
+    assert not room_gateway.room_exists(0, room.janus_id or 0)
     assert host.post(f"/api/v1/rooms/{room.number}/join").json()["code"] == "room_ended"
 
 
@@ -292,7 +297,11 @@ def test_a_meeting_is_about_the_hosts_unit_and_the_admin_shows_rooms(
 
 
 def test_a_kick_closes_the_attendance_before_janus_tells_the_pages(
-    gateway: JanusServer, mediating: Any, med: Tree, monkeypatch: Any
+    gateway: JanusServer,
+    mediating: Any,
+    med: Tree,
+    monkeypatch: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     from zhili.rooms.attendance import attendance_event, seat_beat
     from zhili.rooms.models import Presence
@@ -314,12 +323,18 @@ def test_a_kick_closes_the_attendance_before_janus_tells_the_pages(
         real_kick(*args)
 
     monkeypatch.setattr(room_gateway, "kick", kick)
-    answer = host.post(
-        f"/api/v1/rooms/{made['room_id']}/moderate",
-        {"participant": ticket["feed"], "action": "kick"},
-        content_type="application/json",
-    )
+    with django_capture_on_commit_callbacks() as after_commit:
+        answer = host.post(
+            f"/api/v1/rooms/{made['room_id']}/moderate",
+            {"participant": ticket["feed"], "action": "kick"},
+            content_type="application/json",
+        )
     assert answer.status_code == 204, answer.content
+    # The request's transaction is the whole request (core/transactions.py): Janus is told
+    # only once it commits, then finds the attendance closed.
+    assert seen_at_kick == []
+    for callback in after_commit:
+        callback()
     assert seen_at_kick == [False]
     # Janus's `joined` for the kicked party, arriving late, opens nothing.
     late = {"event": "joined", "room": ticket["room"], "id": ticket["feed"]}

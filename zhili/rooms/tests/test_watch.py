@@ -122,7 +122,7 @@ def test_who_may_not_watch(gateway: JanusServer, mediating: Any, med: Tree) -> N
 
 
 def test_a_silent_page_and_the_rooms_end_end_the_watch(
-    gateway: JanusServer, mediating: Any, med: Tree
+    gateway: JanusServer, mediating: Any, med: Tree, django_capture_on_commit_callbacks: Any
 ) -> None:
     room, host = open_room(med, mediating)
     supervisor = client_for(med.secretary1)
@@ -135,7 +135,8 @@ def test_a_silent_page_and_the_rooms_end_end_the_watch(
 
     second = supervisor.post(f"/api/v1/rooms/{room.number}/watch").json()
     assert second["room_token"] != first["room_token"]
-    assert host.post(f"/api/v1/rooms/{room.number}/end").status_code == 204
+    with django_capture_on_commit_callbacks(execute=True):
+        assert host.post(f"/api/v1/rooms/{room.number}/end").status_code == 204
     answer = supervisor.post(
         "/api/v1/rooms/watch/beat", {"seat": second["seat"]}, "application/json"
     )
