@@ -1,5 +1,5 @@
-"""The houses register's writes (实有房屋): create (the owner a person in sight), archive,
-lettings (a tenant from the people register, with the letting's dates; a house with a tenant
+"""The houses register's writes (实有房屋): create (the owner a person in sight), a partial
+update (each field's [old, new], like a person's), archive, lettings (a tenant from the people register, with the letting's dates; a house with a tenant
 is let) and safety hazards (found, then fixed). Each writes a history row and an audit row."""
 
 from collections.abc import Mapping
@@ -14,7 +14,7 @@ from zhili.core.errors import Conflict, InvalidInput, NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import require
 from zhili.core.types import Actor
-from zhili.registers import records, selectors
+from zhili.registers import records, selectors, services
 from zhili.registers.models import (
     Changes,
     Hazard,
@@ -131,11 +131,47 @@ def house_create(*, actor: Actor, values: Mapping[str, object]) -> House:
 
 
 def _kept_house(actor: Actor, house_id: int) -> House:
+    """The house in sight for a change by its keeper, locked; archived, a 409."""
     house = selectors.house_get(actor, house_id)
-    records.kept(actor, house)
-    if house.archived:
-        raise Conflict("该房屋已注销，不能修改")
+    return records.editable(actor, house, "该房屋已注销，不能修改")
+
+
+@transaction.atomic
+def house_update(*, actor: Actor, house_id: int, values: Mapping[str, object]) -> House:
+    """Change what `values` names of a house (a partial update): each field checked as on
+    create, ``owner_id`` null for no owner; a house with a current tenant stays let."""
+    house = _kept_house(actor, house_id)
+    clean = records.located(actor, values)
+    clean.update({name: _choice(values, name) for name in CHOICES if name in values})
+    if "area_m2" in values:
+        clean["area_m2"] = _area(values["area_m2"])
+    if "owner_id" in values:
+        clean["owner"] = _owner(actor, house, values["owner_id"])
+    if "let" in values:
+        clean["let"] = _let(house, values["let"])
+    records.record_update(actor, house, services.changed(house, clean))
     return house
+
+
+def _current_tenancies(house: House) -> "models.QuerySet[Tenancy]":
+    return house.tenancies.exclude(ends_on__lt=timezone.localdate())
+
+
+def _owner(actor: Actor, house: House, person_id: object) -> Person | None:
+    if person_id in (None, ""):
+        return None
+    owner = _person(actor, person_id, "owner_id")
+    if _current_tenancies(house).filter(person=owner).exists():
+        raise InvalidInput("该人员是本房屋的承租人，不能登记为房主", field="owner_id")
+    return owner
+
+
+def _let(house: House, let: object) -> bool:
+    if not isinstance(let, bool):
+        raise InvalidInput("出租房屋应为是或否", field="let")
+    if not let and _current_tenancies(house).exists():
+        raise InvalidInput("该房屋有在租的承租人，请先登记止租", field="let")
+    return let
 
 
 @transaction.atomic
@@ -163,8 +199,7 @@ def tenancy_add(
         end = _day(ends_on, "ends_on", "止租日期", since=(start, "起租日期"))
     if house.owner_id == person.pk:
         raise InvalidInput("房主不能登记为本房屋的承租人", field="person_id")
-    current = house.tenancies.filter(person=person).exclude(ends_on__lt=timezone.localdate())
-    if current.exists():
+    if _current_tenancies(house).filter(person=person).exists():
         raise Conflict("该人员已是本房屋的承租人", field="person_id")
     tenancy = Tenancy.objects.create(house=house, person=person, starts_on=start, ends_on=end)
     changes: Changes = {"tenant": [None, person.pk], "starts_on": [None, start.isoformat()]}

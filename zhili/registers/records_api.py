@@ -1,7 +1,8 @@
 """The houses and places registers' API, on the people register's conventions: scoped lists
 in keyset pages (`{items, next_cursor}`), a record out of sight is 404, create answers 201
 (422 naming the field, 409 with the existing record's link for a duplicate credit code),
-archive instead of delete, a person's personal numbers masked.
+PATCH changes the fields it names (each change a history row with [old, new], audited; an
+archived record is a 409), archive instead of delete, a person's personal numbers masked.
 
 - `/api/v1/houses` (实有房屋), with `/tenancies` and `/hazards` of a house;
 - one set of routes per kind of `places.PLACE_KINDS`: `/api/v1/organizations-registry`,
@@ -102,6 +103,23 @@ class HouseIn(PlaceFields):
     let: bool = False
 
 
+class HouseChangeIn(Input):
+    """A house's fields to change (a partial update): only those sent are changed."""
+
+    grid: str | None = Field(None, max_length=40, description="网格编码")
+    address: str | None = Field(None, max_length=200)
+    lat: float | None = Field(
+        None, ge=-90, le=90, description="与 lng 同时提供；均为 null 清除位置"
+    )
+    lng: float | None = Field(None, ge=-180, le=180)
+    use: str | None = Field(None, max_length=12)
+    ownership: str | None = Field(None, max_length=12)
+    structure: str | None = Field(None, max_length=16)
+    area_m2: float | None = Field(None, description="建筑面积（平方米）")
+    owner_id: int | None = Field(None, description="房主（实有人口的人员编号）；null：无房主")
+    let: bool | None = Field(None, description="有在租承租人时不能改为 false")
+
+
 class TenancyIn(Input):
     person_id: int = Field(..., description="承租人（实有人口的人员编号）")
     starts_on: date
@@ -146,6 +164,22 @@ class PlaceIn(PlaceFields):
     name: str = Field(..., max_length=120)
     credit_code: str = Field("", max_length=18, description="统一社会信用代码（企业和社会组织）")
     details: dict[str, object] = Field(default_factory=dict, description="该类别的专项信息")
+
+
+class PlaceChangeIn(Input):
+    """A place's fields to change (a partial update): only those sent are changed."""
+
+    grid: str | None = Field(None, max_length=40, description="网格编码")
+    address: str | None = Field(None, max_length=200)
+    lat: float | None = Field(
+        None, ge=-90, le=90, description="与 lng 同时提供；均为 null 清除位置"
+    )
+    lng: float | None = Field(None, ge=-180, le=180)
+    name: str | None = Field(None, max_length=120)
+    credit_code: str | None = Field(None, max_length=18, description="统一社会信用代码")
+    details: dict[str, object] | None = Field(
+        None, description="要修改的专项信息字段（与已有的合并）；值为 null 清除该字段"
+    )
 
 
 class PlaceQuery(dossier_api.PageQuery):
@@ -245,6 +279,13 @@ def house_detail(request: StaffRequest, house_id: int) -> dict[str, object]:
     return _house(request, house_id)
 
 
+@records_router.patch("/houses/{int:house_id}", response=HOUSE)
+def house_update(request: StaffRequest, house_id: int, body: HouseChangeIn) -> dict[str, object]:
+    values = body.dict(exclude_unset=True)
+    houses.house_update(actor=request.user, house_id=house_id, values=values)
+    return _house(request, house_id)
+
+
 @records_router.post("/houses/{int:house_id}/archive", response=HOUSE)
 def house_archive(request: StaffRequest, house_id: int, body: ArchiveIn) -> dict[str, object]:
     houses.house_archive(actor=request.user, house_id=house_id, why=body.why)
@@ -316,16 +357,18 @@ Endpoint = Callable[..., object]  # its parameters are read by ninja
 
 
 def add_place_routes(router: Router, kind: str) -> None:
-    """GET and POST `/<slug>`, GET `/<slug>/{id}`, POST `/<slug>/{id}/archive` for `kind`."""
+    """GET and POST `/<slug>`, GET and PATCH `/<slug>/{id}`, POST `/<slug>/{id}/archive` for
+    `kind`."""
     label = PlaceKind(kind).label
     base = f"/{PLACE_KINDS[kind].slug}"
     one = f"{base}/{{int:place_id}}"
-    listed, create, detail, archive = place_views(kind, base)
+    listed, create, detail, update, archive = place_views(kind, base)
     # method, path, answer, action (the operation id's end), summary, endpoint
     routes: list[tuple[str, str, dict[int, type[Schema]], str, str, Endpoint]] = [
         ("GET", base, {200: PlacePageOut}, "list", label, listed),
         ("POST", base, {201: PlaceDetailOut}, "create", f"登记{label}", create),
         ("GET", one, {200: PlaceDetailOut}, "detail", f"{label}详情", detail),
+        ("PATCH", one, {200: PlaceDetailOut}, "update", f"修改{label}", update),
         ("POST", f"{one}/archive", {200: PlaceDetailOut}, "archive", f"注销{label}", archive),
     ]
     op = kind.replace("-", "_")
@@ -340,8 +383,9 @@ def add_place_routes(router: Router, kind: str) -> None:
         )
 
 
-def place_views(kind: str, base: str) -> tuple[Endpoint, Endpoint, Endpoint, Endpoint]:
-    """The endpoints of one place kind (`base`: its path): list, create, detail, archive."""
+def place_views(kind: str, base: str) -> tuple[Endpoint, Endpoint, Endpoint, Endpoint, Endpoint]:
+    """The endpoints of one place kind (`base`: its path): list, create, detail, update,
+    archive."""
 
     def place_list(request: StaffRequest, query: Query[PlaceQuery]) -> dict[str, object]:
         rows = selectors.place_list(request.user, kind, grid=query.grid, q=query.q)
@@ -359,13 +403,25 @@ def place_views(kind: str, base: str) -> tuple[Endpoint, Endpoint, Endpoint, End
     def place_detail(request: StaffRequest, place_id: int) -> dict[str, object]:
         return place_detail_out(selectors.place_get(request.user, kind, place_id))
 
+    def place_update(
+        request: StaffRequest, place_id: int, body: PlaceChangeIn
+    ) -> dict[str, object] | JsonResponse:
+        values = body.dict(exclude_unset=True)
+        try:
+            place = records.place_update(
+                actor=request.user, kind=kind, place_id=place_id, values=values
+            )
+        except records.DuplicatePlace as exc:
+            return duplicate_response(exc, f"/api/v1{base}/{exc.existing.pk}")
+        return place_detail_out(place)
+
     def place_archive(request: StaffRequest, place_id: int, body: ArchiveIn) -> dict[str, object]:
         place = records.place_archive(
             actor=request.user, kind=kind, place_id=place_id, why=body.why
         )
         return place_detail_out(place)
 
-    return place_list, place_create, place_detail, place_archive
+    return place_list, place_create, place_detail, place_update, place_archive
 
 
 for _kind in PLACE_KINDS:

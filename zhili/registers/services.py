@@ -3,8 +3,9 @@
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from zhili.core.audit import audit
@@ -16,7 +17,7 @@ from zhili.core.types import Actor
 from zhili.orgs.models import Grid
 from zhili.registers import selectors
 from zhili.registers.kinds import KINDS, CareLevel, Kind, clean_details
-from zhili.registers.models import Changes, Person, PersonChange, PersonRole, Sex
+from zhili.registers.models import Archivable, Changes, Person, PersonChange, PersonRole, Sex
 
 # GB/T 2260 province-level codes: the first two digits of every resident ID number. (The
 # full six-digit county list changes every year and old codes stay valid on old IDs, so
@@ -139,6 +140,14 @@ def grid_kept(actor: Actor, code: str) -> Grid:
 
 
 def _shown(field: str, value: object) -> object:
+    """A value as a history row keeps it: a personal number masked, a grid by its code,
+    another record (a house's owner) by its id, a decimal (an area) as text."""
+    if isinstance(value, Grid):
+        return value.code
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, Decimal):
+        return str(value)
     return MASKED[field](value) if field in MASKED and isinstance(value, str) else value
 
 
@@ -183,22 +192,29 @@ def person_update(*, actor: Actor, person_id: int, values: Mapping[str, object])
     person = _editable(actor, person_id)
     if person.archived:
         raise Conflict("该人员已注销，不能修改", field=None)
-    clean = _clean(values, creating=False)
-    grid = grid_kept(actor, str(values["grid"])) if values.get("grid") else None
-    changes: Changes = {}
-    for field, new in clean.items():
-        old = getattr(person, field)
-        if old != new:
-            changes[field] = [_shown(field, old), _shown(field, new)]
-            setattr(person, field, new)
-    if grid is not None and grid != person.grid:
-        changes["grid"] = [person.grid.code, grid.code]
-        person.grid = grid
+    clean: dict[str, object] = {**_clean(values, creating=False)}
+    if values.get("grid"):
+        clean["grid"] = grid_kept(actor, str(values["grid"]))
+    changes = changed(person, clean)
     if changes:
-        person.updated_at = timezone.now()
         person.save()
         _record(actor, person, "update", changes)
     return person
+
+
+def changed(record: Archivable, clean: Mapping[str, object]) -> Changes:
+    """Set the checked `clean` values on `record` (not saved): each field whose value differs
+    as ``[old, new]`` for its history row (`_shown`). The one change of a register's record:
+    people, houses and places."""
+    changes: Changes = {}
+    for field, new in clean.items():
+        old = getattr(record, field)
+        if old != new:
+            changes[field] = [_shown(field, old), _shown(field, new)]
+            setattr(record, field, new)
+    if changes:
+        record.updated_at = timezone.now()
+    return changes
 
 
 def reason(why: str, prompt: str) -> str:

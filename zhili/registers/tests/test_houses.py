@@ -1,12 +1,13 @@
 """The houses register through the API: create (422 naming the field), scope (another grid
-or township gets 404), tenants from the people register, hazards, archive instead of
-delete, and the person's houses (一人一档)."""
+or township gets 404), tenants from the people register, hazards, a partial update (history
+[old, new], audit), archive instead of delete, and the person's houses (一人一档)."""
 
+import json
 from typing import Any
 
 import pytest
 
-from zhili.cases.tests.test_api import error, get, post
+from zhili.cases.tests.test_api import auth, error, get, post
 from zhili.core.models import AuditLog
 from zhili.registers import selectors, services
 from zhili.registers.models import House, RecordChange
@@ -18,6 +19,10 @@ GRID = "32072290100101"
 def make_person(user: Any, name: str, seq: str, grid: str = GRID) -> Any:
     values = {"id_number": id_number(seq=seq), "name": name, "grid": grid}
     return services.person_create(actor=user, values=values)
+
+
+def patch(client: Any, user: Any, url: str, body: dict) -> Any:
+    return client.patch(url, json.dumps(body), content_type="application/json", **auth(user))
 
 
 def house_body(**fields: Any) -> dict:
@@ -186,3 +191,92 @@ def test_archive_keeps_the_house_with_its_history(client: Any, people: People, h
     error(post(client, people.gridworker, f"{url}/hazards", hazard), 409)
     # Still listed, marked archived.
     assert get(client, people.village, "/api/v1/houses").json()["items"][0]["archived"] is True
+
+
+def test_update_changes_only_the_fields_sent_with_history_and_audit(
+    client: Any, people: People, house: dict, owner: Any
+) -> None:
+    url = f"/api/v1/houses/{house['id']}"
+    new_owner = make_person(people.village, "李四", "444")
+    body = {"use": "rental", "area_m2": 130, "owner_id": new_owner.pk, "address": "甲一村东组12号"}
+    response = patch(client, people.gridworker, url, body)
+    assert response.status_code == 200, response.content
+    detail = response.json()
+    assert detail["use"] == "rental" and detail["area_m2"] == 130.0
+    assert detail["owner"]["name"] == "李四" and detail["structure"] == "brick_concrete"
+    assert [h["action"] for h in detail["history"]] == ["update", "create"]
+    # Only what changed, each [old, new]; the unchanged address is not a change.
+    assert detail["history"][0]["changes"] == {
+        "use": ["home", "rental"],
+        "area_m2": ["126.50", "130.00"],
+        "owner": [owner.pk, new_owner.pk],
+    }
+    [logged] = AuditLog.objects.filter(action="registers.house.update")
+    assert logged.actor == people.gridworker and logged.extra["fields"] == [
+        "area_m2",
+        "owner",
+        "use",
+    ]
+    # The same values again change nothing and write nothing; null clears the owner.
+    assert patch(client, people.gridworker, url, body).status_code == 200
+    assert RecordChange.objects.filter(house_id=house["id"], action="update").count() == 1
+    cleared = patch(client, people.village, url, {"owner_id": None, "lat": None, "lng": None})
+    assert cleared.json()["owner"] is None and cleared.json()["lat"] is None
+    # Another grid the worker does not keep is refused; the village moves it to its other grid.
+    error(patch(client, people.gridworker, url, {"grid": "32072290100102"}), 422, field="grid")
+    moved = patch(client, people.village, url, {"grid": "32072290100102"}).json()
+    assert moved["grid"]["code"] == "32072290100102"
+    assert moved["history"][0]["changes"] == {"grid": [GRID, "32072290100102"]}
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"address": ""}, "address"),
+        ({"address": None}, "address"),
+        ({"use": "castle"}, "use"),
+        ({"structure": None}, "structure"),
+        ({"area_m2": -5}, "area_m2"),
+        ({"area_m2": None}, "area_m2"),
+        ({"grid": "32072290200101"}, "grid"),  # another township's grid
+        ({"lat": 34.5}, "lng"),  # a point is a pair
+        ({"lat": 91, "lng": 118.7}, "lat"),
+        ({"owner_id": 999999}, "owner_id"),
+        ({"let": None}, "let"),
+    ],
+)
+def test_update_bad_input_is_422_naming_the_field(
+    client: Any, people: People, house: dict, fields: dict, field: str
+) -> None:
+    url = f"/api/v1/houses/{house['id']}"
+    error(patch(client, people.gridworker, url, fields), 422, field=field)
+    assert get(client, people.gridworker, url).json() == house  # nothing half-written
+    assert not AuditLog.objects.filter(action="registers.house.update").exists()
+
+
+def test_update_keeps_a_let_house_let_while_a_tenant_lives_there(
+    client: Any, people: People, house: dict
+) -> None:
+    url = f"/api/v1/houses/{house['id']}"
+    tenant = make_person(people.village, "李小红", "333")
+    post(
+        client,
+        people.gridworker,
+        f"{url}/tenancies",
+        {"person_id": tenant.pk, "starts_on": "2026-01-01"},
+    )
+    error(patch(client, people.gridworker, url, {"let": False}), 422, field="let")
+    error(patch(client, people.gridworker, url, {"owner_id": tenant.pk}), 422, field="owner_id")
+
+
+def test_update_scope_and_archived(client: Any, people: People, house: dict) -> None:
+    url = f"/api/v1/houses/{house['id']}"
+    for user in (people.other_worker, people.other_township, people.judicial):
+        error(patch(client, user, url, {"use": "shop"}), 404, code="not_found")
+    error(patch(client, people.dispatcher, url, {"use": "shop"}), 403)  # reads, does not keep
+    error(patch(client, people.gridworker, "/api/v1/houses/999999", {"use": "shop"}), 404)
+    post(client, people.gridworker, f"{url}/archive", {"why": "已拆除"})
+    body = error(patch(client, people.gridworker, url, {"use": "shop"}), 409)
+    assert body["detail"] == "该房屋已注销，不能修改"
+    assert House.objects.get(pk=house["id"]).use == "home"
+    assert not RecordChange.objects.filter(house_id=house["id"], action="update").exists()
