@@ -4,7 +4,8 @@
 重点人群: visible only to whoever holds the person and to the roles that work with it), the
 action that a working role holds to see it county-wide, and the fields of its own document
 (validated by `clean_details`). The key-petitioner register (zhili/petitions KeyPetitioner)
-becomes the ``key_petitioner`` kind: its fields are declared here so its rows can move in.
+keeps the ``key_petitioner`` kind: each listing is mirrored as a role with these fields
+(services.KEPT_ELSEWHERE).
 """
 
 from dataclasses import dataclass
@@ -140,12 +141,18 @@ KINDS: dict[str, KindSpec] = {
             "assistance": Field("帮扶情况", max_length=500),
         },
     ),
+    # Kept by the petition office's key-petitioner register (zhili/petitions KeyPetitioner,
+    # the one source: zhili/petitions/services/key_roles.py writes these details from it
+    # through services.kept_role_open). The level's choices are KeyLevel's labels.
     Kind.KEY_PETITIONER: KindSpec(
         special=True,
         works_with=Action.KEY_PETITIONERS_VIEW,
         fields={
-            "issue": Field("主要诉求", max_length=500),
-            "control_measures": Field("稳控措施", max_length=500),
+            "reason": Field("列管原因", max_length=2000),
+            "level": Field("关注等级", choices=("一般关注", "重点关注", "高度关注")),
+            "responsible_unit": Field("责任单位", max_length=100),
+            "measures": Field("稳控化解措施", max_length=2000),
+            "since": Field("列管日期", date),
         },
     ),
 }

@@ -321,3 +321,106 @@ def person_reveal(*, actor: Actor, person_id: int, field: str) -> str:
         raise InvalidInput("只能查看身份证号码或电话", field="field")
     person = selectors.person_get(actor, person_id)
     return personal_data_reveal(actor=actor, target=person, field=field)
+
+
+# --- roles kept by another app's register -----------------------------------------------------
+# A role whose source of truth is another app's register: 重点上访人员 are listed and taken off
+# by the petition office in its key-petitioner register (zhili/petitions KeyPetitioner), and
+# that app's service mirrors each change here, with the actor who made it there. The actor
+# needs the kind's working action (KINDS[kind].works_with, e.g. key_petitioners.view), not the
+# register's edit right: a petition officer keeps the role, not the grid. Each write is
+# recorded like any other (PersonChange + audit), so the person's history says who and when.
+KEPT_ELSEWHERE = frozenset({Kind.KEY_PETITIONER})
+
+
+def _kept(actor: Actor, kind: str) -> None:
+    if kind not in KEPT_ELSEWHERE:
+        raise InvalidInput("该人员类别不由其他名册维护", field="kind")
+    works_with = KINDS[kind].works_with
+    if works_with is None:  # a kept kind names who keeps it; a test holds KINDS to that
+        raise InvalidInput("该人员类别没有维护它的角色", field="kind")
+    require(actor, works_with)
+
+
+def person_of_id_number(number: str) -> Person | None:
+    """The person registered under a checked resident ID number, archived or not, whoever
+    holds them: for another app's service to link its record to the register (not a read
+    shown to a user: that goes through the selectors)."""
+    return Person.objects.select_related("grid").filter(id_number=number).first()
+
+
+@transaction.atomic
+def kept_person_create(
+    *, actor: Actor, kind: str, grid: Grid, values: Mapping[str, object]
+) -> Person:
+    """Register a person for a role of `kind` that another app's register keeps, in `grid`
+    (decided by that app from what it knows, e.g. the address, never by the actor's own
+    grids): the ID number checked, a duplicate refused, the change recorded like
+    `person_create`'s."""
+    _kept(actor, kind)
+    number = check_id_number(str(values.get("id_number") or ""))
+    clean = _clean(values, creating=True)
+    if Person.objects.filter(id_number=number).exists():
+        raise DuplicatePerson(Person.objects.get(id_number=number))
+    born, sex = identity_of(number)
+    person = Person(id_number=number, birth_date=born, sex=sex, grid=grid, **clean)
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:  # a concurrent create of the same number
+        raise DuplicatePerson(Person.objects.get(id_number=number)) from exc
+    changes: Changes = {k: [None, _shown(k, v)] for k, v in clean.items() if v not in ("", None)}
+    changes["id_number"] = [None, mask_id_number(number)]
+    changes["grid"] = [None, grid.code]
+    _record(actor, person, "create", changes)
+    return person
+
+
+@transaction.atomic
+def kept_role_open(
+    *, actor: Actor, person: Person, kind: str, care_level: str, details: object
+) -> PersonRole:
+    """Open `kind`'s role on `person` as the keeping register says, or bring the open one in
+    line with it (care level and details replaced: that register is the source). Idempotent.
+    An ended role stays ended, as history: listing the person again opens a new one."""
+    _kept(actor, kind)
+    if person.archived:
+        raise Conflict(f"该人员已在实有人口中注销（{person.archived_why}）", field=None)
+    care, clean = _care(care_level), clean_details(kind, details or {})
+    role = person.roles.filter(kind=kind, ended_at__isnull=True).first()
+    if role is None:
+        try:
+            with transaction.atomic():
+                role = PersonRole.objects.create(
+                    person=person, kind=kind, care_level=care, details=clean
+                )
+        except IntegrityError:  # opened meanwhile by a concurrent write: bring that one in line
+            role = person.roles.get(kind=kind, ended_at__isnull=True)
+        else:
+            _record(actor, person, "role_add", {"role": [None, kind], "care_level": [None, care]})
+            return role
+    changes: Changes = {}
+    if role.care_level != care:
+        changes["care_level"] = [role.care_level, care]
+    if role.details != clean:
+        changes["details"] = [sorted(role.details), sorted(clean)]
+    if changes:
+        role.care_level, role.details = care, clean
+        role.save(update_fields=["care_level", "details"])
+        _record(actor, person, "role_update", {"role": [kind, kind], **changes})
+    return role
+
+
+@transaction.atomic
+def kept_role_end(*, actor: Actor, role: PersonRole, why: str) -> PersonRole:
+    """End a kept role because its register ended the record (the reason cut to the column's
+    200 characters). Idempotent: a role already ended stays as it was."""
+    _kept(actor, role.kind)
+    why = reason(why[:200], "请填写结束原因")
+    ended = PersonRole.objects.filter(pk=role.pk, ended_at__isnull=True).update(
+        ended_at=timezone.now(), ended_why=why
+    )
+    if ended:
+        _record(actor, role.person, "role_end", {"role": [role.kind, None], "why": [None, why]})
+    role.refresh_from_db()
+    return role
