@@ -2,7 +2,7 @@
 grid offered is one the user keeps, a person is named by their full ID number (found in the
 user's sight by the people register's selector), and a place kind's fields come from its line
 of `places.PLACE_KINDS` (a form field per `kinds.Field`, named ``details.<key>`` like the
-services' errors)."""
+services' errors). The edit pages give the same forms the record's values as `initial`."""
 
 from datetime import date
 
@@ -38,8 +38,14 @@ class PlaceFieldsForm(forms.Form):
         label="经度", required=False, min_value=-180, max_value=180, widget=NUMBER
     )
 
-    def __init__(self, data: QueryDict | None = None, *, user: Actor) -> None:
-        super().__init__(data)
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        *,
+        user: Actor,
+        initial: dict[str, object] | None = None,
+    ) -> None:
+        super().__init__(data, initial=initial)
         grid = self.fields["grid"]
         assert isinstance(grid, forms.ChoiceField)
         grid.choices = [("", "请选择网格"), *kept_grids(user)]
@@ -95,14 +101,28 @@ def detail_field(spec: Field) -> forms.Field:
     )
 
 
+def _fact(value: object) -> object:
+    """A fact of a place's form as its service reads it: None when empty, a date as ISO."""
+    if value in (None, ""):
+        return None
+    return value.isoformat() if isinstance(value, date) else value
+
+
 class PlaceForm(PlaceFieldsForm):
     name = forms.CharField(max_length=120)
     credit_code = forms.CharField(label="统一社会信用代码", max_length=18, min_length=18)
 
     field_order = ["name", "credit_code", "grid", "address"]
 
-    def __init__(self, data: QueryDict | None = None, *, user: Actor, kind: str) -> None:
-        super().__init__(data, user=user)
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        *,
+        user: Actor,
+        kind: str,
+        initial: dict[str, object] | None = None,
+    ) -> None:
+        super().__init__(data, user=user, initial=initial)
         spec = PLACE_KINDS[kind]
         self.fields["name"].label = spec.name_label
         if not spec.credit_code:
@@ -110,13 +130,14 @@ class PlaceForm(PlaceFieldsForm):
         for key, field in spec.fields.items():
             self.fields[f"details.{key}"] = detail_field(field)
 
-    def values(self) -> dict[str, object]:
-        """The cleaned data as the service reads it (details as a dict, dates as ISO text)."""
+    def values(self, *, clearing: bool = False) -> dict[str, object]:
+        """The cleaned data as the service reads it (details as a dict, dates as ISO text).
+        An empty fact is left out, or, `clearing` (an edit), given as None: cleared."""
         data = self.cleaned_data
         details = {
-            name.removeprefix("details."): value.isoformat() if isinstance(value, date) else value
+            name.removeprefix("details."): _fact(value)
             for name, value in data.items()
-            if name.startswith("details.") and value not in (None, "")
+            if name.startswith("details.") and (clearing or _fact(value) is not None)
         }
         values = {k: v for k, v in data.items() if not k.startswith("details.")}
         return {**values, "details": details}

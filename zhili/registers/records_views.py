@@ -1,6 +1,10 @@
 """The houses and places pages (实有房屋, 企业和社会组织, 学校, 护路护线, 重点地区): a list, a
-create form and a record page each, and the houses' map over the grids. The four places'
-registers are one set of views taking the kind from the address (`places.BY_SLUG`)."""
+create form, an edit form (the create form prefilled) and a record page each, whose history
+shows each change's fields with their old and new values, and the houses' map over the grids.
+The four places' registers are one set of views taking the kind from the address
+(`places.BY_SLUG`)."""
+
+from collections.abc import Mapping
 
 from django import forms
 from django.db.models import QuerySet
@@ -10,16 +14,25 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhili.core.dossier.pages import keyset_page
-from zhili.core.errors import DomainError
+from zhili.core.errors import Conflict, DomainError
 from zhili.core.pages import or_404, tile_config
 from zhili.core.personal import mask_id_number
 from zhili.core.roles import Action
 from zhili.core.scope import can
+from zhili.core.types import Actor
 from zhili.orgs.auth import StaffRequest
+from zhili.orgs.models import Grid
 from zhili.orgs.views import requires
 from zhili.registers import houses, records, selectors
 from zhili.registers.kinds import Field
-from zhili.registers.models import House, Place, RecordChange
+from zhili.registers.models import (
+    House,
+    HouseOwnership,
+    HouseStructure,
+    HouseUse,
+    Place,
+    RecordChange,
+)
 from zhili.registers.places import BY_SLUG, PLACE_KINDS, PlaceKind, PlaceSpec
 from zhili.registers.record_forms import (
     ArchiveForm,
@@ -31,6 +44,7 @@ from zhili.registers.record_forms import (
 
 ACTION_LABELS = {
     "create": "登记",
+    "update": "修改",
     "archive": "注销",
     "tenancy_add": "登记承租人",
     "tenancy_end": "租住结束",
@@ -40,9 +54,99 @@ ACTION_LABELS = {
 MAP_POINTS = 5000  # a township's houses; the map says when there are more
 
 
-def history(rows: QuerySet[RecordChange]) -> list[dict[str, object]]:
-    changes = rows.select_related("actor")[:50]
-    return [{"change": c, "label": ACTION_LABELS.get(c.action, c.action)} for c in changes]
+# The actions whose history rows are each field's [old, new] (a create's old is None); the
+# tenancy and hazard rows name their row, shown in the tables above the history.
+VALUE_ACTIONS = {"create", "update", "archive"}
+COMMON_LABELS = {
+    "grid": "所属网格",
+    "address": "地址",
+    "lat": "纬度",
+    "lng": "经度",
+    "archived": "注销",
+    "archived_why": "注销原因",
+    "demo": "演示数据",
+}
+HOUSE_LABELS = {
+    **COMMON_LABELS,
+    "use": "房屋用途",
+    "ownership": "产权性质",
+    "structure": "建筑结构",
+    "area_m2": "建筑面积（平方米）",
+    "owner": "房主",
+    "let": "出租房屋",
+}
+CHOICE_LABELS: dict[str, dict[str, str]] = {
+    "use": dict(HouseUse.choices),
+    "ownership": dict(HouseOwnership.choices),
+    "structure": dict(HouseStructure.choices),
+}
+Names = dict[tuple[str, object], str]  # ("owner", person id) or ("grid", code): its name
+
+
+def place_labels(spec: PlaceSpec) -> dict[str, str]:
+    facts = {key: field.label for key, field in spec.fields.items()}
+    return {**COMMON_LABELS, "name": spec.name_label, "credit_code": "统一社会信用代码", **facts}
+
+
+def history(
+    user: Actor, rows: QuerySet[RecordChange], labels: Mapping[str, str]
+) -> list[dict[str, object]]:
+    """The newest 50 changes of a record, each with its fields (label, old, new) shown."""
+    changes = list(rows.select_related("actor")[:50])
+    names = _names(user, changes)
+    return [
+        {
+            "change": c,
+            "label": ACTION_LABELS.get(c.action, c.action),
+            "fields": _changed_fields(c, labels, names) if c.action in VALUE_ACTIONS else [],
+        }
+        for c in changes
+    ]
+
+
+def _pairs(change: RecordChange, key: str) -> list[object]:
+    pair = change.changes.get(key)
+    return pair if isinstance(pair, list) else []
+
+
+def _names(user: Actor, changes: list[RecordChange]) -> Names:
+    """The names of the owners (those in the user's sight) and grids the changes name."""
+    owners = {v for c in changes for v in _pairs(c, "owner") if isinstance(v, int)}
+    codes = {v for c in changes for v in _pairs(c, "grid") if isinstance(v, str)}
+    names: Names = {}
+    if owners:
+        people = selectors.people_visible(user).filter(pk__in=owners)
+        names.update({("owner", pk): name for pk, name in people.values_list("pk", "name")})
+    if codes:
+        grids = Grid.objects.filter(code__in=codes).values_list("code", "name")
+        names.update({("grid", code): name for code, name in grids})
+    return names
+
+
+def _changed_fields(
+    change: RecordChange, labels: Mapping[str, str], names: Names
+) -> list[dict[str, str]]:
+    rows = []
+    for key, pair in change.changes.items():
+        if not (isinstance(pair, list) and len(pair) == 2):
+            continue
+        old, new = (_value(key, value, names) for value in pair)
+        rows.append({"label": labels.get(key, key), "old": old, "new": new})
+    return rows
+
+
+def _value(key: str, value: object, names: Names) -> str:
+    """A history value as the page shows it: a choice by its label, an owner or grid by its
+    name, yes or no, an empty value as a dash."""
+    if value is None or value == "":
+        return "—"
+    if (key, value) in names:
+        return names[key, value]
+    if key == "owner":
+        return f"人员编号 {value}"  # out of the user's sight: the number only
+    if key in CHOICE_LABELS and isinstance(value, str):
+        return CHOICE_LABELS[key].get(value, value)
+    return "是" if value is True else "否" if value is False else str(value)
 
 
 def shown(field: Field, value: object) -> str:
@@ -117,6 +221,58 @@ def house_new(request: StaffRequest) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "title": "登记房屋", "back": reverse("registers:houses")}
     return render(request, "registers/record_form.html", context, status=status)
+
+
+@requires(Action.REGISTERS_EDIT)
+@require_http_methods(["GET", "POST"])
+def house_edit(request: StaffRequest, house_id: int) -> HttpResponse:
+    house = or_404(selectors.house_get, request.user, house_id)
+    if not may_keep(request, house):
+        raise Http404(selectors.HOUSE_MISSING)
+    owner = mask_id_number(house.owner.id_number) if house.owner else ""
+    form = HouseForm(request.POST or None, user=request.user, initial=_house_initial(house, owner))
+    refused = "该房屋已注销，不能修改" if house.archived else ""
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and not refused and form.is_valid():
+        values = _house_values(request, form, owner)
+        try:
+            if not form.errors:
+                houses.house_update(actor=request.user, house_id=house.pk, values=values)
+                return redirect("registers:house", house_id=house.pk)
+        except DomainError as exc:
+            form_error(form, exc)
+            status = 409 if isinstance(exc, Conflict) else status
+    context = {
+        "form": form,
+        "title": "编辑房屋",
+        "label": house.address,
+        "back": reverse("registers:house", kwargs={"house_id": house.pk}),
+        **_edit_context(refused),
+    }
+    return render(request, "registers/record_form.html", context, status=409 if refused else status)
+
+
+def _edit_context(refused: str) -> dict[str, str]:
+    return {"back_label": "返回记录", "submit": "保存修改", "refused": refused}
+
+
+def _house_initial(house: House, owner: str) -> dict[str, object]:
+    fields = ("address", "lat", "lng", "use", "ownership", "structure", "area_m2", "let")
+    return {"grid": house.grid.code, "owner_id_number": owner, **_attrs(house, fields)}
+
+
+def _attrs(record: House | Place, fields: tuple[str, ...]) -> dict[str, object]:
+    return {name: getattr(record, name) for name in fields}
+
+
+def _house_values(request: StaffRequest, form: HouseForm, owner: str) -> dict[str, object]:
+    """The edit form's values for the service; the owner's masked number left as it was
+    prefilled keeps the owner, an empty one leaves the house without an owner."""
+    values = {k: v for k, v in form.cleaned_data.items() if k != "owner_id_number"}
+    number = form.cleaned_data["owner_id_number"].strip().upper()
+    if number != owner:
+        values["owner_id"] = person_by_id_number(request, form, "owner_id_number")
+    return values
 
 
 HOUSE_FORMS: dict[str, type[forms.Form]] = {
@@ -204,7 +360,7 @@ def house_detail(request: StaffRequest, house_id: int) -> HttpResponse:
         "owner_id_number": mask_id_number(house.owner.id_number) if house.owner else "",
         "tenancies": _tenancies(house),
         "hazards": house.hazards.order_by("fixed_on", "-found_on", "-id"),
-        "history": history(house.changes.all()),
+        "history": history(request.user, house.changes.all(), HOUSE_LABELS),
         "keeper": keeper and not house.archived,
         "forms": house_forms,
         "problem": problem,
@@ -310,12 +466,8 @@ def place_new(request: StaffRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             place = records.place_create(actor=request.user, kind=kind, values=form.values())
-        except records.DuplicatePlace as exc:
-            form_error(form, exc)
-            link = reverse("registers:place", kwargs={"slug": slug, "place_id": exc.existing.pk})
-            form.add_error(None, f"已登记的记录：{exc.existing.name}（{link}）")
         except DomainError as exc:
-            form_error(form, exc)
+            place_error(form, slug, exc)
         else:
             return redirect("registers:place", slug=slug, place_id=place.pk)
     context = {
@@ -326,6 +478,51 @@ def place_new(request: StaffRequest, slug: str) -> HttpResponse:
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "registers/record_form.html", context, status=status)
+
+
+def place_error(form: PlaceForm, slug: str, exc: DomainError) -> None:
+    """The service's refusal on the form; a duplicate credit code links the record."""
+    form_error(form, exc)
+    if isinstance(exc, records.DuplicatePlace):
+        link = reverse("registers:place", kwargs={"slug": slug, "place_id": exc.existing.pk})
+        form.add_error(None, f"已登记的记录：{exc.existing.name}（{link}）")
+
+
+@requires(Action.REGISTERS_EDIT)
+@require_http_methods(["GET", "POST"])
+def place_edit(request: StaffRequest, slug: str, place_id: int) -> HttpResponse:
+    kind = _kind(slug)
+    place = or_404(selectors.place_get, request.user, kind, place_id)
+    if not may_keep(request, place):
+        raise Http404(selectors.PLACE_MISSING)
+    form = PlaceForm(
+        request.POST or None, user=request.user, kind=kind, initial=_place_initial(place)
+    )
+    refused = "该记录已注销，不能修改" if place.archived else ""
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and not refused and form.is_valid():
+        values = form.values(clearing=True)
+        try:
+            records.place_update(actor=request.user, kind=kind, place_id=place.pk, values=values)
+        except DomainError as exc:
+            place_error(form, slug, exc)
+            status = 409 if isinstance(exc, Conflict) else status
+        else:
+            return redirect("registers:place", slug=slug, place_id=place.pk)
+    context = {
+        **_kind_context(kind),
+        "form": form,
+        "title": f"编辑{PLACE_KINDS[kind].short}",
+        "back": reverse("registers:place", kwargs={"slug": slug, "place_id": place.pk}),
+        **_edit_context(refused),
+    }
+    return render(request, "registers/record_form.html", context, status=409 if refused else status)
+
+
+def _place_initial(place: Place) -> dict[str, object]:
+    facts = {f"details.{key}": value for key, value in place.details.items()}
+    common = _attrs(place, ("name", "credit_code", "address", "lat", "lng"))
+    return {**common, "grid": place.grid.code, **facts}
 
 
 @requires(Action.REGISTERS_VIEW)
@@ -344,7 +541,7 @@ def place_detail(request: StaffRequest, slug: str, place_id: int) -> HttpRespons
         **_kind_context(kind),
         "place": place,
         "facts": _facts(PLACE_KINDS[kind], place),
-        "history": history(place.changes.all()),
+        "history": history(request.user, place.changes.all(), place_labels(PLACE_KINDS[kind])),
         "keeper": keeper and not place.archived,
         "form": form,
     }

@@ -12,6 +12,7 @@ urlpatterns = [
     path("registers/houses/map/", records_views.house_map, name="house_map"),
     path("registers/houses/map/points/", records_views.house_points, name="house_points"),
     path("registers/houses/<int:house_id>/", records_views.house_detail, name="house"),
+    path("registers/houses/<int:house_id>/edit/", records_views.house_edit, name="house_edit"),
     path("registers/people/export.xlsx", export_views.people_export, name="people_export"),
 ]
 # The places' registers, one set of pages per kind (its slug as in /api/v1/<slug>).
@@ -26,5 +27,11 @@ for _kind, _spec in PLACE_KINDS.items():
             records_views.place_detail,
             _kw,
             name="place",
+        ),
+        path(
+            f"registers/{_spec.slug}/<int:place_id>/edit/",
+            records_views.place_edit,
+            _kw,
+            name="place_edit",
         ),
     ]

@@ -1,17 +1,20 @@
-"""The houses and places pages: the create forms (errors shown by the field), the house page's
-tenants and hazards, archive, the person's houses (一人一档), the map's points, and 404 for a
-record out of sight."""
+"""The houses and places pages: the create forms (errors shown by the field), the edit forms
+(prefilled, the history showing each change's old and new values), the house page's tenants
+and hazards, archive, the person's houses (一人一档), the map's points, and 404 for a record
+out of sight."""
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from zhili.core.personal import mask_id_number
 from zhili.registers import houses, records
 from zhili.registers.models import House, Place
-from zhili.registers.places import BY_SLUG
+from zhili.registers.places import BY_SLUG, PLACE_KINDS
 from zhili.registers.tests.conftest import People
 from zhili.registers.tests.test_houses import GRID, make_person
-from zhili.registers.tests.test_places import BODIES, CODE
+from zhili.registers.tests.test_places import BODIES, CODE, UPDATES
 
 
 def make_house(user: Any, **fields: Any) -> House:
@@ -145,3 +148,120 @@ def test_place_archive_from_its_page(client: Any, people: People) -> None:
     assert client.post(url, {"archive-why": "撤并"}).status_code == 302
     place.refresh_from_db()
     assert place.archived and place.archived_why == "撤并"
+
+
+def house_form(house: House, **fields: Any) -> dict:
+    """The edit form as the page prefills it, with `fields` changed."""
+    owner = mask_id_number(house.owner.id_number) if house.owner else ""
+    form = {
+        "grid": house.grid.code,
+        "address": house.address,
+        "lat": house.lat,
+        "lng": house.lng,
+        "use": house.use,
+        "ownership": house.ownership,
+        "structure": house.structure,
+        "area_m2": house.area_m2,
+        "owner_id_number": owner,
+        **fields,
+    }
+    return {k: v for k, v in form.items() if v is not None}
+
+
+def test_house_edit_form_is_prefilled_and_the_history_shows_the_change(
+    client: Any, people: People
+) -> None:
+    owner = make_person(people.village, "刘强", "444")
+    house = make_house(people.village, owner_id=owner.pk)
+    url, edit = f"/registers/houses/{house.pk}/", f"/registers/houses/{house.pk}/edit/"
+    client.force_login(people.gridworker)
+    assert f'href="{edit}"' in client.get(url).content.decode()
+    page = client.get(edit).content.decode()
+    assert "编辑房屋" in page and 'value="甲一村西组3号"' in page and "保存修改" in page
+    assert '<option value="rental" selected>' in page and 'value="88.00"' in page
+    # The owner as the house page shows them: masked, never in full.
+    assert f'value="{mask_id_number(owner.id_number)}"' in page and owner.id_number not in page
+    bad = client.post(edit, house_form(house, area_m2="abc"))
+    assert bad.status_code == 400 and 'data-testid="error-area_m2"' in bad.content.decode()
+    unknown = client.post(edit, house_form(house, owner_id_number="320722198001019999"))
+    assert 'data-testid="error-owner_id_number"' in unknown.content.decode()
+    response = client.post(edit, house_form(house, use="shop", area_m2="95.5"))
+    assert response.status_code == 302 and response["Location"] == url
+    house.refresh_from_db()
+    assert (house.use, house.area_m2, house.owner) == ("shop", Decimal("95.50"), owner)
+    history = client.get(url).content.decode()
+    assert "修改" in history and "房屋用途：</span>出租 → 商用" in history
+    assert "建筑面积（平方米）：</span>88.00 → 95.50" in history
+    # An emptied owner's number leaves the house without an owner, named in the history.
+    assert client.post(edit, house_form(house, owner_id_number="")).status_code == 302
+    house.refresh_from_db()
+    assert house.owner is None
+    assert "房主：</span>刘强 → —" in client.get(url).content.decode()
+
+
+def test_house_edit_is_the_keepers_and_refused_once_archived(client: Any, people: People) -> None:
+    house = make_house(people.village)
+    edit = f"/registers/houses/{house.pk}/edit/"
+    client.force_login(people.other_township)
+    assert client.get(edit).status_code == 404
+    client.force_login(people.dispatcher)  # reads the house, does not keep it
+    assert client.get(edit).status_code in (403, 404)
+    assert "record-edit" not in client.get(f"/registers/houses/{house.pk}/").content.decode()
+    houses.house_archive(actor=people.village, house_id=house.pk, why="危房拆除")
+    client.force_login(people.gridworker)
+    assert "record-edit" not in client.get(f"/registers/houses/{house.pk}/").content.decode()
+    refused = client.get(edit)
+    assert refused.status_code == 409 and "该房屋已注销，不能修改" in refused.content.decode()
+    assert "record-submit" not in refused.content.decode()
+    assert client.post(edit, house_form(house, use="shop")).status_code == 409
+    house.refresh_from_db()
+    assert house.use == "rental"
+
+
+def place_form(slug: str, **details: Any) -> dict:
+    body = BODIES[slug]
+    form = {"grid": GRID, "address": "甲镇人民路8号", "name": body["name"]}
+    if "credit_code" in body:
+        form["credit_code"] = body["credit_code"]
+    facts = {**body["details"], **details}
+    form.update({f"details.{k}": v for k, v in facts.items() if v is not None})
+    return form
+
+
+@pytest.mark.parametrize("slug", list(BODIES))
+def test_place_edit_form_is_prefilled_and_the_history_shows_the_change(
+    client: Any, people: People, slug: str
+) -> None:
+    values = {"grid": GRID, "address": "甲镇人民路8号", **BODIES[slug]}
+    place = records.place_create(actor=people.village, kind=BY_SLUG[slug], values=values)
+    url, edit = f"/registers/{slug}/{place.pk}/", f"/registers/{slug}/{place.pk}/edit/"
+    client.force_login(people.gridworker)
+    assert f'href="{edit}"' in client.get(url).content.decode()
+    page = client.get(edit).content.decode()
+    assert f'value="{BODIES[slug]["name"]}"' in page and "保存修改" in page
+    key, old, new = UPDATES[slug]
+    assert f'name="details.{key}"' in page and str(old) in page
+    response = client.post(edit, place_form(slug, **{key: new}))
+    assert response.status_code == 302 and response["Location"] == url
+    place.refresh_from_db()
+    assert place.details == {**BODIES[slug]["details"], key: new}
+    label = PLACE_KINDS[BY_SLUG[slug]].fields[key].label
+    assert f"{label}：</span>{old} → {new}" in client.get(url).content.decode()
+    client.force_login(people.other_township)
+    assert client.get(edit).status_code == 404
+
+
+def test_place_edit_clears_an_emptied_fact_and_names_a_bad_one(client: Any, people: People) -> None:
+    slug = "organizations-registry"
+    values = {"grid": GRID, "address": "甲镇人民路8号", **BODIES[slug]}
+    place = records.place_create(actor=people.village, kind="organization", values=values)
+    edit = f"/registers/{slug}/{place.pk}/edit/"
+    client.force_login(people.village)
+    bad = client.post(edit, place_form(slug, legal_representative=None))
+    assert bad.status_code == 400
+    assert 'data-testid="error-details.legal_representative"' in bad.content.decode()
+    assert client.post(edit, place_form(slug, hazardous_goods=None)).status_code == 302
+    place.refresh_from_db()
+    assert "hazardous_goods" not in place.details
+    page = client.get(f"/registers/{slug}/{place.pk}/").content.decode()
+    assert "危险物品情况：</span>氢氟酸 2 吨 → —" in page
