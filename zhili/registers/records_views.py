@@ -51,6 +51,7 @@ ACTION_LABELS = {
     "hazard_add": "发现隐患",
     "hazard_fix": "隐患整改",
 }
+OWNER_HELP = "不改动即保留原房主，清空即无房主；更换须已登记在实有人口中"
 MAP_POINTS = 5000  # a township's houses; the map says when there are more
 
 
@@ -231,6 +232,7 @@ def house_edit(request: StaffRequest, house_id: int) -> HttpResponse:
         raise Http404(selectors.HOUSE_MISSING)
     owner = mask_id_number(house.owner.id_number) if house.owner else ""
     form = HouseForm(request.POST or None, user=request.user, initial=_house_initial(house, owner))
+    form.fields["owner_id_number"].help_text = OWNER_HELP
     refused = "该房屋已注销，不能修改" if house.archived else ""
     status = 400 if request.method == "POST" else 200
     if request.method == "POST" and not refused and form.is_valid():
@@ -512,7 +514,7 @@ def place_edit(request: StaffRequest, slug: str, place_id: int) -> HttpResponse:
     context = {
         **_kind_context(kind),
         "form": form,
-        "title": f"编辑{PLACE_KINDS[kind].short}",
+        "title": f"编辑{PLACE_KINDS[kind].short}：{place.name}",
         "back": reverse("registers:place", kwargs={"slug": slug, "place_id": place.pk}),
         **_edit_context(refused),
     }

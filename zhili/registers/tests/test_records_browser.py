@@ -1,6 +1,7 @@
 """The houses and places pages in a real browser: the houses map draws the grids and the
 placed houses as a layer (let houses orange, an unfixed hazard ringed red), a click opens the
-house; the house page's tenant form; the places' lists, forms and pages. Screenshots go to
+house; the house page's tenant form; the places' lists, forms and pages; editing a house and
+a place (the form prefilled, the history's old → new). Screenshots go to
 $ZHILI_SHOTS when set. Run with `pytest -m browser`."""
 
 from typing import Any
@@ -127,3 +128,34 @@ def test_house_and_place_pages(page: Any, live_server: Any, people: People) -> N
         page.get_by_test_id("place-new").click()
         page.get_by_test_id("record-form").wait_for()
         shot(page, f"{slug}-new")
+
+
+def test_house_and_place_edit(page: Any, live_server: Any, people: People) -> None:  # noqa: F811
+    own, _, _ = seed(people)
+    values = {"grid": GRID, "address": "甲镇人民路8号", **BODIES["schools"]}
+    school = records.place_create(actor=people.village, kind="school", values=values)
+    login(page, live_server.url, "gridworker")
+    page.goto(f"{live_server.url}/registers/houses/{own.pk}/")
+    page.get_by_test_id("record-edit").click()
+    page.get_by_test_id("record-form").wait_for()
+    assert page.input_value("#id_address") == "甲一村东组12号"
+    assert page.input_value("#id_area_m2") == "120.00"
+    assert page.input_value("#id_owner_id_number").startswith("320722********")
+    shot(page, "house-edit")
+    page.fill("#id_area_m2", "135")
+    page.select_option("#id_use", "shop")
+    page.get_by_test_id("record-submit").click()
+    page.get_by_test_id("house-facts").wait_for()
+    assert "商用" in page.get_by_test_id("house-facts").inner_text()
+    history = page.get_by_test_id("record-history").inner_text()
+    assert "建筑面积（平方米）：120.00 → 135.00" in history and "房屋用途：自住 → 商用" in history
+    shot(page, "house-edited")
+    page.goto(f"{live_server.url}/registers/schools/{school.pk}/")
+    page.get_by_test_id("record-edit").click()
+    page.get_by_test_id("record-form").wait_for()
+    assert page.input_value("[name='details.students']") == "1260"
+    shot(page, "school-edit")
+    page.fill("[name='details.students']", "1300")
+    page.get_by_test_id("record-submit").click()
+    page.get_by_test_id("place-facts").wait_for()
+    assert "在校学生数：1260 → 1300" in page.get_by_test_id("record-history").inner_text()
