@@ -325,6 +325,10 @@ class KeyPetitioner(models.Model):
     created_by = Ref(settings.AUTH_USER_MODEL, null=True)
     is_demo = models.BooleanField(default=False)
     updated_at = models.DateTimeField(default=timezone.now)
+    # The record as a role of the people register (services/key_roles.py): the open role
+    # while listed, the ended one after; or, with no role, why the person is not there.
+    role = Ref("registers.PersonRole", "实有人口中的类别", null=True)
+    role_note = models.CharField("未纳入实有人口的原因", max_length=300, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "重点上访人员"

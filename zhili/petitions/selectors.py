@@ -204,7 +204,7 @@ def _key_scope(user: Actor) -> QuerySet[KeyPetitioner]:
         raise NotFound()
     scope = scope_for(user)
     return scope.filter(
-        KeyPetitioner.objects.select_related("petitioner", "responsible_unit"),
+        KeyPetitioner.objects.select_related("petitioner", "responsible_unit", "role"),
         "responsible_path",
     )
 

@@ -105,6 +105,8 @@ def key_out(record: KeyPetitioner) -> dict[str, object]:
         "measures": record.measures,
         "since": record.since,
         "is_active": record.is_active,
+        "person_id": record.role.person_id if record.role and not record.role.ended_at else None,
+        "role_note": record.role_note,
         "petitions": list(
             selectors.key_petitioner_petitions(record).values_list("number", flat=True)[:100]
         ),

@@ -268,6 +268,12 @@ class KeyPetitionerOut(Schema):
     measures: str
     since: date
     is_active: bool
+    person_id: int | None = Field(
+        None, description="实有人口中的人员（其重点上访人员类别在管时）：/api/v1/people/{id}"
+    )
+    role_note: str = Field(
+        "", description="未纳入实有人口的原因（无有效身份证号码、无法确定网格等）"
+    )
     petitions: list[str]
 
 

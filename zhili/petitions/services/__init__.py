@@ -1,6 +1,7 @@
 """Every write to petitions: registration (registration.py), the workflow's transitions
 (transitions.py, reviews.py; the table of them in actions.py), the key-petitioner register
-(key_petitioners.py), and what the petitioner does on the citizen page (citizen.py)."""
+(key_petitioners.py; its records as roles of the people register: key_roles.py), and what
+the petitioner does on the citizen page (citizen.py)."""
 
 from zhili.petitions.services.actions import petition_act, petition_perform
 from zhili.petitions.services.citizen import (
@@ -10,6 +11,7 @@ from zhili.petitions.services.citizen import (
 from zhili.petitions.services.common import actions_for, check_transition
 from zhili.petitions.services.key_petitioners import (
     key_petitioner_end,
+    key_petitioner_link,
     key_petitioner_list,
     key_petitioner_show,
     key_records_show,
@@ -36,6 +38,7 @@ __all__ = [
     "actions_for",
     "check_transition",
     "key_petitioner_end",
+    "key_petitioner_link",
     "key_petitioner_list",
     "key_petitioner_show",
     "key_records_show",

@@ -1,5 +1,6 @@
 """The key-petitioner register (重点上访人员): listing a person, changing or ending it, and
-showing it.
+showing it. Each listing is also the person's ``key_petitioner`` role in the people register,
+kept from here (services/key_roles.py: the register is the one source of truth).
 
 Only users holding Action.KEY_PETITIONERS_VIEW (petition officers, county leaders, township
 secretaries: the role, never the superuser flag) write or read it; every write and every
@@ -20,6 +21,7 @@ from zhili.orgs.models import Organization
 from zhili.petitions import selectors
 from zhili.petitions.models import KeyLevel, KeyPetitioner, Petition, Petitioner
 from zhili.petitions.selectors import may_see_key_petitioners
+from zhili.petitions.services.key_roles import key_role_end, key_role_open
 
 
 def require_key_petitioners(user: Actor) -> None:
@@ -84,7 +86,7 @@ def key_petitioner_list(
     )
     record, _ = KeyPetitioner.objects.update_or_create(petitioner=petitioner, defaults=values)
     audit(actor, "petitions.key_petitioner.list", record, level=level, unit=unit.code)
-    return record
+    return key_role_open(actor=actor, record=record)
 
 
 def _checked_listing(
@@ -135,4 +137,25 @@ def key_petitioner_end(*, actor: Actor, record: KeyPetitioner, reason: str) -> K
         raise Conflict("该人员已撤销列管", code="wrong_state")
     audit(actor, "petitions.key_petitioner.end", record, reason=reason[:500])
     record.refresh_from_db()
+    key_role_end(actor=actor, record=record, why=reason)
+    return record
+
+
+@transaction.atomic
+def key_petitioner_link(*, actor: Actor, pk: int) -> KeyPetitioner:
+    """Link a listed record that has no role to the people register again (重新关联: the
+    grid has registered the person since, or the petitioner's data was completed); audited
+    with the outcome. A record whose role is open is brought in line with it."""
+    require_key_petitioners(actor)
+    record = selectors.key_petitioner_get(user=actor, pk=pk)
+    if not record.is_active:
+        raise Conflict("该人员已撤销列管", code="wrong_state")
+    record = key_role_open(actor=actor, record=record)
+    audit(
+        actor,
+        "petitions.key_petitioner.link",
+        record,
+        role=record.role.pk if record.role and not record.role_note else None,
+        note=record.role_note,
+    )
     return record

@@ -13,7 +13,7 @@ from zhili.core.personal import mask_id_number, mask_phone
 from zhili.orgs.auth import StaffRequest
 from zhili.petitions import selectors, services
 from zhili.petitions.forms import KeyPetitionerForm
-from zhili.petitions.models import Petitioner
+from zhili.petitions.models import KeyPetitioner, Petitioner
 from zhili.petitions.views.common import error_status, get_petition_or_404
 
 # --- key petitioners --------------------------------------------------------------------------
@@ -48,14 +48,10 @@ def key_petitioner(request: StaffRequest, pk: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     if request.method == "POST":
-        try:
-            services.key_petitioner_end(
-                actor=request.user, record=record, reason=request.POST.get("reason", "")
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        if request.POST.get("action") == "link":
+            _link(request, pk)
         else:
-            messages.success(request, "已撤销列管")
+            _end(request, record)
         return redirect("petitions:key_petitioner", pk=pk)
     petitions = list(selectors.key_petitioner_petitions(record)[:100])
     visible = set(
@@ -65,12 +61,42 @@ def key_petitioner(request: StaffRequest, pk: int) -> HttpResponse:
     )
     context = {
         "record": record,
+        "role_open": record.role is not None and record.role.ended_at is None,
         "petitions": petitions,
         "visible": visible,
         "masked_id": mask_id_number(record.petitioner.id_number),
         "masked_phone": mask_phone(record.petitioner.phone),
     }
     return render(request, "petitions/key_detail.html", context)
+
+
+def _end(request: StaffRequest, record: KeyPetitioner) -> None:
+    try:
+        record = services.key_petitioner_end(
+            actor=request.user, record=record, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return
+    ended = "，实有人口中的重点上访人员类别随之结束" if record.role else ""
+    messages.success(request, f"已撤销列管{ended}")
+
+
+def _link(request: StaffRequest, pk: int) -> None:
+    try:
+        record = services.key_petitioner_link(actor=request.user, pk=pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return
+    _tell_role(request, record)
+
+
+def _tell_role(request: StaffRequest, record: KeyPetitioner) -> None:
+    """Say whether the record is a role of the people register now, and why not."""
+    if record.role_note:
+        messages.warning(request, record.role_note, extra_tags="error")  # shown as a problem
+    else:
+        messages.success(request, "已纳入实有人口（重点上访人员类别），按关注程度安排走访")
 
 
 @login_required
@@ -98,6 +124,7 @@ def key_petitioner_add(request: StaffRequest, number: str, petitioner_id: int) -
                 status = error_status(exc)
             else:
                 messages.success(request, f"已将 {person.name} 列为重点上访人员")
+                _tell_role(request, record)
                 return redirect(reverse("petitions:key_petitioner", args=[record.pk]))
         else:
             status = 400
