@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from zhili.api import api
+from zhili.core.dossier.views import dossier_code
 from zhili.core.views import healthz, live_relay
 from zhili.web import views as web_views
 from zhili.web.favicon import favicon
@@ -50,6 +51,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("internal/live-relay", live_relay, name="live_relay"),
     path("favicon.ico", favicon, name="favicon"),
+    # 一案一码: a dossier's QR opens it (zhili/core/dossier/codes.py).
+    path("d/<str:code>/", dossier_code, name="dossier_code"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     *auth_urlpatterns,

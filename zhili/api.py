@@ -219,6 +219,7 @@ ROUTERS = (
     "zhili.screen.api.screen_router",
     "zhili.registers.api.people_router",
     "zhili.registers.records_api.records_router",
+    "zhili.registers.mentions_api.mentions_router",
     "zhili.warnings.api.warnings_router",
     "zhili.inspections.api.inspections_router",
     "zhili.inspections.standards_api.standards_router",

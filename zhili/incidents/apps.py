@@ -7,4 +7,4 @@ class IncidentsConfig(AppConfig):
     verbose_name = "指挥事件"
 
     def ready(self) -> None:
-        from zhili.incidents import panels  # noqa: F401  (its panel registers itself)
+        from zhili.incidents import panels, tracking  # noqa: F401  (they register themselves)

@@ -16,7 +16,7 @@ from zhili.core.errors import Conflict
 from zhili.core.personal import mask_id_number, mask_phone
 from zhili.core.schemas import ERRORS, Input
 from zhili.orgs.auth import StaffRequest
-from zhili.registers import selectors, services, visits
+from zhili.registers import mentions, selectors, services, visits
 from zhili.registers.kinds import KINDS, CareLevel, Kind
 from zhili.registers.models import ChangeRow, Person, PersonRole
 from zhili.registers.selectors import PersonHouse
@@ -70,6 +70,16 @@ class PersonHouseOut(Schema):
     ends_on: date | None = Field(None, description="止租日期（承租人）")
 
 
+class NamedOut(Schema):
+    code: str = Field(..., description="档案码")
+    noun: str = Field(..., description="档案类别")
+    title: str
+    state: str
+    page: str
+    relation: str
+    linked_at: datetime
+
+
 class PersonDetailOut(PersonOut):
     birth_date: date
     former_names: str
@@ -90,6 +100,9 @@ class PersonDetailOut(PersonOut):
     archived_why: str
     roles: list[RoleOut]
     houses: list[PersonHouseOut] = Field(..., description="本人拥有或承租的房屋（可见范围内）")
+    records: list[NamedOut] = Field(
+        ..., description="关联本人的工单、纠纷、信访事项、指挥事件（可见范围内，一人一档）"
+    )
     history: list[ChangeOut]
 
 
@@ -196,10 +209,12 @@ def detail_out(request: StaffRequest, person: Person) -> dict[str, object]:
         **{
             name: getattr(person, name)
             for name in PersonDetailOut.model_fields
-            if name not in PersonOut.model_fields and name not in ("roles", "houses", "history")
+            if name not in PersonOut.model_fields
+            and name not in ("roles", "houses", "records", "history")
         },
         "roles": [role_out(role) for role in roles],
         "houses": [house_ref_out(row) for row in selectors.person_houses(request.user, person)],
+        "records": [vars(n) for n in mentions.records_naming(request.user, person=person)],
         "history": history_out(person.changes.all()),
     }
 

@@ -283,3 +283,56 @@ class RecordChange(ChangeRow):
                 name="record_change_one_target",
             )
         ]
+
+
+class MentionRelation(models.TextChoices):
+    REPORTER = "reporter", "反映人"
+    PARTY = "party", "当事人"
+    RESPONDENT = "respondent", "被反映人"
+    CONCERNED = "concerned", "涉及人员"
+    HOUSE = "house", "涉及房屋"
+
+
+class Mention(models.Model):
+    """A dossier (a case, a dispute, a petition, an incident) names a person or a house: the
+    person's page lists the dossiers that name them (一人一档). The dossier is its kernel kind
+    (`dossier`, the kind's audit name) and row; its code is kept to show the link without
+    the dossier's table. Unlinking keeps the row (`removed_at`): nothing is deleted."""
+
+    dossier = models.CharField("档案类别", max_length=40)
+    record_id = models.BigIntegerField("档案")
+    code = models.CharField("档案编号", max_length=40)
+    person = Ref(Person, "人员", null=True, related_name="mentions")
+    house = Ref(House, "房屋", null=True, related_name="mentions")
+    relation = models.CharField("关系", max_length=12, choices=MentionRelation.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = Ref(User, "关联人", null=True, on_delete=models.SET_NULL, related_name="+")
+    removed_at = models.DateTimeField("解除时间", null=True, blank=True)
+    removed_by = Ref(User, "解除人", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "档案关联"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=True) ^ models.Q(house__isnull=True),
+                name="mention_person_or_house",
+            ),
+            models.UniqueConstraint(
+                fields=["dossier", "record_id", "person"],
+                condition=models.Q(removed_at__isnull=True, person__isnull=False),
+                name="mention_person_once",
+            ),
+            models.UniqueConstraint(
+                fields=["dossier", "record_id", "house"],
+                condition=models.Q(removed_at__isnull=True, house__isnull=False),
+                name="mention_house_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["dossier", "record_id"], name="mention_dossier"),
+            models.Index(fields=["person", "-created_at"], name="mention_person"),
+            models.Index(fields=["house", "-created_at"], name="mention_house"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.get_relation_display()}"

@@ -74,6 +74,10 @@ def people_visible_q(user: Actor, person: str = "") -> Q:
     a group the user works with."""
     prefix = f"{person}__" if person else ""
     q = held_q(user, f"{prefix}grid")
+    if q == Q():
+        # Every person already (a county-wide reader): an empty Q OR-ed with the worked
+        # groups' condition would become that condition alone and hide everyone else.
+        return q
     kinds = worked_kinds(user)
     if kinds:
         open_roles = PersonRole.objects.filter(kind__in=kinds, ended_at__isnull=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhili.registers import export_views, records_views, views
+from zhili.registers import export_views, mention_views, records_views, views
 from zhili.registers.places import PLACE_KINDS
 
 app_name = "registers"
@@ -14,6 +14,13 @@ urlpatterns = [
     path("registers/houses/<int:house_id>/", records_views.house_detail, name="house"),
     path("registers/houses/<int:house_id>/edit/", records_views.house_edit, name="house_edit"),
     path("registers/people/export.xlsx", export_views.people_export, name="people_export"),
+    path("registers/links/<str:code>/", mention_views.mention_find, name="mention_find"),
+    path("registers/links/<str:code>/add/", mention_views.mention_add, name="mention_add"),
+    path(
+        "registers/links/<str:code>/<int:mention_id>/remove/",
+        mention_views.mention_remove,
+        name="mention_remove",
+    ),
 ]
 # The places' registers, one set of pages per kind (its slug as in /api/v1/<slug>).
 # The list's name is per kind (the navigation reverses it without arguments).

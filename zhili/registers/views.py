@@ -15,7 +15,7 @@ from zhili.core.personal import mask_id_number, mask_phone
 from zhili.core.roles import Action
 from zhili.core.scope import can
 from zhili.orgs.auth import StaffRequest
-from zhili.registers import selectors, services
+from zhili.registers import mentions, selectors, services
 from zhili.registers.kinds import KINDS, Kind
 from zhili.registers.models import Person, PersonRole
 
@@ -122,6 +122,7 @@ def person_detail(request: StaffRequest, person_id: int) -> HttpResponse:
         "problem": problem,
         "roles": [_role_row(r) for r in selectors.person_roles(request.user, person)],
         "houses": selectors.person_houses(request.user, person),
+        "records": mentions.records_naming(request.user, person=person),
         "history": _history(person),
     }
     return render(request, "registers/detail.html", context)

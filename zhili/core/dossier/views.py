@@ -13,11 +13,13 @@ from typing import Generic, TypeVar
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db import models
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from zhili.core.dossier import codes
 from zhili.core.dossier.kinds import DossierKind
 from zhili.core.dossier.transitions import check_action
 from zhili.core.errors import DomainError
@@ -158,3 +160,14 @@ def _refused(
     # The record was found: a "not found" now is about the input (a unit code), a 422.
     status = 422 if exc.status == 404 else exc.status
     return detail_response(request, pages, fresh, open_action=action, form=form, status=status)
+
+
+@login_required
+@require_GET
+def dossier_code(request: PageRequest, code: str) -> HttpResponse:
+    """一案一码: the address a dossier's QR holds opens the dossier's page, for whoever may
+    see it; anyone else gets the 404 a code that does not exist gets."""
+    found = codes.find(request.user, code)
+    if found is None:
+        raise Http404("档案不存在")
+    return redirect(found.page)

@@ -172,3 +172,14 @@ def test_update_and_archive_keep_history(client: Any, people: People, person: di
     archived = post(client, people.gridworker, f"{url}/archive", {"why": "迁出"}).json()
     assert archived["archived"] is True and Person.objects.filter(pk=person["id"]).exists()
     assert AuditLog.objects.filter(action="registers.person.archive").count() == 1
+
+
+def test_a_county_reader_who_works_with_a_group_still_sees_everyone(
+    client: Any, people: People, person: dict
+) -> None:
+    from zhili.registers.selectors import people_visible, worked_kinds
+
+    # The county leader works with the key petitioners: that adds them, it hides no one.
+    assert worked_kinds(people.leader)
+    assert list(people_visible(people.leader).values_list("pk", flat=True)) == [person["id"]]
+    assert get(client, people.leader, f"/api/v1/people/{person['id']}").status_code == 200
