@@ -1,6 +1,7 @@
 """`zhili demo` for petitions: about 200 petitions received over the last six months, in
 every state, with their petitioners, timelines and cards, a few group visits, review and
-re-review chains, a repeat after re-review, and key petitioners.
+re-review chains, a repeat after re-review, and key petitioners (each a role of the people
+register: demo_key_roles.py).
 
 Each petition's life is played in memory with the regulation's calendar-day limits
 (zhili.petitions.deadlines) and written in bulk, numbered in order of receipt from the
@@ -31,6 +32,7 @@ from zhili.orgs.demo.data import COUNTY, PASSWORD, person_name
 from zhili.orgs.demo.hours import office_after, office_before
 from zhili.orgs.models import Level, Organization, User
 from zhili.petitions import deadlines
+from zhili.petitions.demo_key_roles import key_roles, key_roles_missing
 from zhili.petitions.models import (
     Card,
     Delivery,
@@ -524,7 +526,10 @@ def _cards(f: dict[str, Any], now: datetime) -> None:
 def load(*, stdout: TextIO) -> dict[str, Any]:
     started = time.monotonic()
     if Petition.objects.filter(is_demo=True).exists():
-        _say(stdout, "演示信访事项已存在，跳过")
+        # A demo loaded before key petitioners were roles: link its records now.
+        linked = key_roles_missing(User.objects.filter(username="petition").first())
+        more = f"（重点上访人员补充纳入实有人口 {linked} 人）" if linked else ""
+        _say(stdout, f"演示信访事项已存在，跳过{more}")
         return {"created": {}}
     units = {
         o.code.split("-")[-1]: o for o in Organization.objects.filter(code__startswith=f"{COUNTY}-")
@@ -774,14 +779,19 @@ def _load(stdout: TextIO, units: dict[str, Organization], started: float) -> dic
         f"复查复核 {sum(1 for p in petitions if p.review_requested_at)} 件，"
         f"重复信访 {len(repeats)} 件） ... {time.monotonic() - started:.1f}s",
     )
-    keys = _key_petitioners(rng, repeats, parties, townships, officer)
+    keys, roles = _key_petitioners(rng, repeats, parties, townships, officer)
     cards = {c: sum(1 for p in petitions if p.card == c) for c in (Card.YELLOW, Card.RED)}
     _say(
         stdout,
-        f"重点上访人员 {keys} 人，黄牌 {cards[Card.YELLOW]} 件，红牌 {cards[Card.RED]} 件 ... "
+        f"重点上访人员 {keys} 人（纳入实有人口 {roles} 人），"
+        f"黄牌 {cards[Card.YELLOW]} 件，红牌 {cards[Card.RED]} 件 ... "
         f"{time.monotonic() - started:.1f}s",
     )
-    return {"petitions": len(petitions) + len(repeats), "key_petitioners": keys}
+    return {
+        "petitions": len(petitions) + len(repeats),
+        "key_petitioners": keys,
+        "key_petitioner_roles": roles,
+    }
 
 
 def _key_petitioners(
@@ -790,7 +800,9 @@ def _key_petitioners(
     parties: list[PetitionParty],
     townships: list[Organization],
     officer: Any,
-) -> int:
+) -> tuple[int, int]:
+    """The key register's records (the most frequent petitioners) and how many of them are
+    roles of the people register (demo_key_roles.py)."""
     counts: dict[int, int] = {}
     for party in parties:
         counts[party.petitioner.pk] = counts.get(party.petitioner.pk, 0) + 1
@@ -809,7 +821,7 @@ def _key_petitioners(
             level=rng.choice(list(KeyLevel.values)),
             responsible_unit=by_pk[pk].township or townships[0],
             responsible_path=(by_pk[pk].township or townships[0]).path,
-            measures="落实包案领导和责任人，每月走访一次，及时掌握思想动态，依法依规解决合理诉求。",
+            measures="落实包案领导和责任人，网格按关注程度走访，及时掌握思想动态，依法依规解决合理诉求。",
             since=timezone.localdate() - timedelta(days=rng.randrange(20, 150)),
             created_by=officer,
             is_demo=True,
@@ -818,4 +830,4 @@ def _key_petitioners(
         if pk in by_pk
     ]
     KeyPetitioner.objects.bulk_create(records)
-    return len(records)
+    return len(records), key_roles(rng, records, officer)

@@ -16,6 +16,7 @@ from zhili.orgs.models import User
 from zhili.petitions import demo, services
 from zhili.petitions.models import Card, KeyPetitioner, Petition, PetitionEvent, State
 from zhili.petitions.services.registration import REPEAT_MESSAGE
+from zhili.registers.models import PersonRole
 
 pytestmark = pytest.mark.any_day
 
@@ -38,6 +39,17 @@ def test_the_demo_loads_every_state_once(db: Any) -> None:
     assert repeat is not None and repeat.repeat_flag == REPEAT_MESSAGE
     assert repeat.repeat_of.re_review_decided_at is not None
     assert KeyPetitioner.objects.count() >= 3
+    # Each key petitioner is a role of the people register (its person registered by their
+    # grid in the demo), or the record says why not (no ID number): no grid is invented.
+    assert result["created"]["key_petitioner_roles"] >= 3
+    for record in KeyPetitioner.objects.select_related("role__person", "petitioner"):
+        if record.role is None:
+            assert record.role_note and not record.petitioner.id_number, record.role_note
+            continue
+        assert record.role_note == "" and record.role.ended_at is None
+        assert record.role.kind == "key_petitioner"
+        assert record.role.person.id_number == record.petitioner.id_number
+        assert record.role.details["reason"] == record.reason
     # The review windows run from the delivery of the answer; a re-review's hearing is under
     # way, its clock stopped.
     delivered = Petition.objects.filter(reply_delivered_on__isnull=False)
@@ -97,6 +109,7 @@ def test_the_demo_loads_every_state_once(db: Any) -> None:
     counts = (
         Petition.objects.count(),
         PetitionEvent.objects.count(),
+        PersonRole.objects.count(),
     )
     again = io.StringIO()
     demo.load(stdout=again)
@@ -104,4 +117,5 @@ def test_the_demo_loads_every_state_once(db: Any) -> None:
     assert counts == (
         Petition.objects.count(),
         PetitionEvent.objects.count(),
+        PersonRole.objects.count(),
     )
