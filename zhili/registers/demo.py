@@ -18,6 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhili.core.demo import progress_line
+from zhili.core.dossier import record_history
+from zhili.core.dossier.codes import TRACKED
 from zhili.core.personal import id_number_check_digit
 from zhili.orgs.demo.data import COUNTY, person_name
 from zhili.orgs.models import Grid
@@ -27,6 +29,8 @@ from zhili.registers.models import (
     HouseOwnership,
     HouseStructure,
     HouseUse,
+    Mention,
+    MentionRelation,
     Person,
     Place,
     RecordChange,
@@ -48,6 +52,10 @@ HAZARDS = [
     "燃气管道老化",
 ]
 ROADS = ["人民路", "建设路", "解放路", "振兴路", "幸福路", "富民路"]
+# Of each tracked kind of dossier (cases, disputes, petitions ...), the first this many whose
+# caller or party left a phone have that phone on a resident: most are linked, the last ones
+# are left for the dossier's page to suggest.
+LINKED_PER_KIND, SUGGESTED_PER_KIND = 4, 2
 
 
 def _id_number(rng: random.Random, seq: int) -> str:
@@ -267,6 +275,7 @@ def load(*, stdout: TextIO) -> dict[str, object]:
         people = _people(rng, grids)
         houses, tenancies, hazards = _houses(rng, grids, people)
         places = _places(rng, grids)
+        linked = _links([p for rows in people.values() for p in rows])
         RecordChange.objects.bulk_create(
             [RecordChange(house=h, action="create", changes={"demo": [None, True]}) for h in houses]
             + [
@@ -277,7 +286,52 @@ def load(*, stdout: TextIO) -> dict[str, object]:
     progress_line(
         stdout,
         f"[1/1] 实有人口 {sum(len(p) for p in people.values())}，房屋 {len(houses)}"
-        f"（承租 {tenancies}，隐患 {hazards}），单位场所 {len(places)}",
+        f"（承租 {tenancies}，隐患 {hazards}），单位场所 {len(places)}，档案关联 {linked}",
         started,
     )
     return {"created": len(houses) + len(places)}
+
+
+def _links(residents: list[Person]) -> int:
+    """一人一档 in the demo: residents are the callers and parties of the dossiers the loaders
+    above wrote (the resident takes the phone the dossier names), linked to them with a row on
+    the dossier's timeline; a few are left unlinked, for the dossier's page to suggest."""
+    free = iter(residents)
+    mentions = []
+    for _, tracked in TRACKED.items():
+        wanted = LINKED_PER_KIND + SUGGESTED_PER_KIND
+        records = tracked.kind.model._default_manager.order_by("pk")[: wanted * 3]
+        taken = 0
+        for record in records:
+            phones = [c for c in tracked.contacts(record) if len(c) == 11 and c.isdigit()]
+            resident = next(free, None) if phones and taken < wanted else None
+            if resident is None:
+                continue
+            resident.phone = phones[0]
+            resident.save(update_fields=["phone"])
+            taken += 1
+            if taken > LINKED_PER_KIND:
+                continue
+            relation = MentionRelation.REPORTER if taken % 2 else MentionRelation.PARTY
+            mentions.append(
+                Mention(
+                    dossier=tracked.name,
+                    record_id=record.pk,
+                    code=tracked.code(record),
+                    person=resident,
+                    relation=relation,
+                )
+            )
+            state = str(getattr(record, "state", ""))
+            note = f"关联人员（{relation.label}）"
+            record_history(
+                tracked.kind,
+                record,
+                "mention",
+                from_state=state,
+                to_state=state,
+                actor=None,
+                note=note,
+            )
+    Mention.objects.bulk_create(mentions)
+    return len(mentions)

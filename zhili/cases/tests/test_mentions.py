@@ -187,3 +187,32 @@ def test_the_find_page_searches_exactly_and_says_what_is_wrong(
     assert bad.status_code == 422 and "身份" in bad.content.decode()
     client.force_login(staff.t2_officer)
     assert client.get(f"/registers/links/{case.case_no}/", {"q": PHONE}).status_code == 404
+
+
+def test_the_demo_makes_residents_the_callers_of_earlier_cases(
+    staff: Any, tree: Any, register: Any
+) -> None:
+    from zhili.registers import demo
+
+    tree.g111.workers.add(staff.gridworker)
+    residents = [
+        registers.person_create(
+            actor=staff.gridworker,
+            values={
+                "id_number": id_number(seq=f"{n:03d}"),
+                "name": f"居民{n}",
+                "grid": tree.g111.code,
+            },
+        )
+        for n in range(7)
+    ]
+    cases = [register(reporter_phone=f"1391234{n:04d}") for n in range(7)]
+    assert demo._links(residents) == demo.LINKED_PER_KIND
+    linked = Mention.objects.order_by("pk")
+    assert [m.code for m in linked] == [c.case_no for c in cases[: demo.LINKED_PER_KIND]]
+    phones = [m.person.phone if m.person else "" for m in linked]
+    assert phones == [c.reporter_phone for c in cases[: demo.LINKED_PER_KIND]]
+    # The next ones are left for the case page to suggest.
+    residents[demo.LINKED_PER_KIND].refresh_from_db()
+    assert residents[demo.LINKED_PER_KIND].phone == cases[demo.LINKED_PER_KIND].reporter_phone
+    assert cases[0].events.filter(action="mention").count() == 1
