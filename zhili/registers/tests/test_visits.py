@@ -9,7 +9,7 @@ from urllib.parse import quote
 from django.utils import timezone
 
 from zhili.cases.tests.test_api import get, post
-from zhili.registers import services
+from zhili.registers import services, visits
 from zhili.registers.models import PersonRole, Visit
 from zhili.registers.tests.conftest import ID, People
 
@@ -58,3 +58,35 @@ def test_cycle_and_idempotent_visit(client: Any, people: People, settings: Any) 
     PersonRole.objects.filter(pk=low.pk).update(started_at=now - timedelta(days=100))
     rows = due(client, people.gridworker, now)
     assert [(r["kind"], r["overdue"]) for r in rows] == [("floating", True)]
+
+
+def test_a_special_groups_due_role_is_listed_only_for_who_may_see_it(
+    people: People, settings: Any
+) -> None:
+    """The grid's own worker and the township see both roles; the county's dispatcher (the
+    whole register, no special group) the ordinary one; the judicial officer (社区矫正) only
+    the special one; the other township neither. The list reads plain rows: `role` is built
+    for the page that shows it."""
+    settings.ZHILI_VISIT_DAYS = {"high": 7, "normal": 30, "low": 90}
+    person = services.person_create(
+        actor=people.gridworker, values={"id_number": ID, "name": "赵强", "grid": "32072290100101"}
+    )
+    correction = services.role_add(
+        actor=people.gridworker, person_id=person.pk, kind="correction", care_level="high"
+    )
+    services.role_add(
+        actor=people.gridworker, person_id=person.pk, kind="floating", care_level="high"
+    )
+    before = timezone.now() + timedelta(days=8)
+
+    def kinds(user: Any) -> list[str]:
+        return sorted(d.role.kind for d in visits.visits_due(user, due_before=before))
+
+    assert kinds(people.gridworker) == kinds(people.township) == ["correction", "floating"]
+    assert kinds(people.dispatcher) == ["floating"]
+    assert kinds(people.judicial) == ["correction"]
+    assert kinds(people.other_township) == []
+    row = visits.visits_due(people.gridworker, due_before=before, grid="32072290100101")[0]
+    assert row.role == correction  # the earlier of the two (both a week from their start)
+    assert (row.role.person.name, row.role.person.grid.code) == ("赵强", "32072290100101")
+    assert row.due_at == row.role.started_at + timedelta(days=7) and row.last_visit is None
