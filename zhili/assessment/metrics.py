@@ -3,8 +3,8 @@
 Nothing here defines a figure anew: the case figures are `zhili.cases.figures.unit_figures`
 (its rows summed over the units a ranked unit owns, then read through `UnitFigures`' own
 rates), the dispute figures those of the monthly mediation report (`period_facts` counted by
-its `Line`), the visits the cycle of `zhili.registers.visits.due_at`. Each measure keeps the
-parts it was counted from and the records' address, and the ledger entry keeps both.
+its `Line`), the visits the visit scheduler's cycle (`zhili.registers.visits`). Each measure
+keeps the parts it was counted from and the records' address, and the ledger entry keeps both.
 
 A metric is an entry of `METRICS` (a `zhili.core.registry.Registry`): its label, whether it
 gives a rate (0..1) or a count, and the function. The rectification figures are the
@@ -14,13 +14,11 @@ inspections app's (`rectification_figures`), the training's completion the train
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,6 +34,7 @@ from zhili.mediation.reports.table import Line
 from zhili.orgs.models import Organization
 from zhili.plans.selectors import report_counts
 from zhili.registers.models import PersonRole, Visit
+from zhili.registers.visits import cycle_ends_before
 from zhili.supervision.models import SupervisionOrder
 from zhili.training.selectors import completed_by_due, courses_due
 
@@ -202,26 +201,19 @@ METRICS.register("dispute_rate", Metric("矛盾纠纷调解成功率", RATE, dis
 # --- key people's visits ----------------------------------------------------------------------
 
 
-def _missed(until: datetime) -> Q:
-    """A role whose visit cycle (by care level) from its anchor ended before `until`."""
-    q = Q(pk__in=[])
-    for level, days in settings.ZHILI_VISIT_DAYS.items():
-        q |= Q(care_level=level, anchor__lt=until - timedelta(days=days))
-    return q
-
-
 def visits_on_time(ctx: Context) -> dict[int, Measure]:
     """重点人员走访及时率: of the key people's roles open at the period's end (or now), the
     share not overdue for a visit (the last visit before then, or the role's start, plus
-    the care level's cycle: `zhili.registers.visits.due_at`)."""
+    the care level's cycle: `zhili.registers.visits.cycle_ends_before`, the scheduler's own
+    rule)."""
     until = ctx.until
     last = Visit.objects.filter(role=OuterRef("pk"), visited_at__lt=until).order_by("-visited_at")
     roles = (
         PersonRole.objects.filter(person__archived=False, started_at__lt=until)
         .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=until))
-        .annotate(anchor=Coalesce(Subquery(last.values("visited_at")[:1]), "started_at"))
+        .annotate(last=Subquery(last.values("visited_at")[:1]))
         .values("person__grid__village__path")
-        .annotate(n=Count("id"), missed=Count("id", filter=_missed(until)))
+        .annotate(n=Count("id"), missed=Count("id", filter=cycle_ends_before(until)))
     )
     counts: dict[int, list[int]] = {}
     for row in roles:
