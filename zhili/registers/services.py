@@ -189,7 +189,11 @@ def _editable(actor: Actor, person_id: int) -> Person:
 
 @transaction.atomic
 def person_update(*, actor: Actor, person_id: int, values: Mapping[str, object]) -> Person:
-    person = _editable(actor, person_id)
+    _editable(actor, person_id)
+    # Locked while it changes, as a house or a place (records.editable): two edits at once
+    # each write the old values they replaced.
+    rows = Person.objects.select_for_update(of=("self",)).select_related("grid__village")
+    person = rows.get(pk=person_id)
     if person.archived:
         raise Conflict("该人员已注销，不能修改", field=None)
     clean: dict[str, object] = {**_clean(values, creating=False)}
