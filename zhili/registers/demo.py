@@ -312,7 +312,9 @@ def _links(residents: list[Person]) -> int:
             taken += 1
             if taken > LINKED_PER_KIND:
                 continue
-            relation = MentionRelation.REPORTER if taken % 2 else MentionRelation.PARTY
+            # A dispute's phones are its parties'; a case's or a petition's, who reported it.
+            disputed = tracked.name.endswith("dispute")
+            relation = MentionRelation.PARTY if disputed else MentionRelation.REPORTER
             mentions.append(
                 Mention(
                     dossier=tracked.name,
