@@ -38,11 +38,13 @@ class WarningOut(Schema):
 
 
 class WarningSourceOut(Schema):
-    kind: str = Field(..., description="case / petition")
+    kind: str = Field(
+        ..., description="case / petition / visit（逾期走访：R<人员类别id>-<起算日>）"
+    )
     number: str
     title: str
     occurred_at: datetime
-    url: str = Field(..., description="该记录的页面")
+    url: str = Field(..., description="该记录的页面；特殊人群的逾期走访为空")
 
 
 class WarningDetailOut(WarningOut):

@@ -3,7 +3,8 @@ that the responsible unit signs for (签收) and answers (答复) within its tim
 issuing center closes.
 
 A warning names its evidence: the records that made the rule fire (`WarningSource`), so that
-every number on its page links to a case, a petition or a dispute.
+every number on its page links to a case, a petition or a dispute (or, for an overdue visit,
+the person when the viewer may know of the role: zhili.warnings.selectors.warning_sources).
 """
 
 from django.conf import settings
@@ -31,6 +32,7 @@ class RuleKind(models.TextChoices):
     RECURRENCE = "recurrence", "办结后同址同类复发（假性整改）"
     SURGE = "surge", "村居事项异常激增"
     ROTA_GAP = "rota_gap", "县领导接访排班缺位"
+    VISIT_OVERDUE = "visit_overdue", "重点人员走访逾期"
 
 
 class WarningRule(models.Model):
@@ -116,6 +118,9 @@ class Warning(models.Model):
 class SourceKind(models.TextChoices):
     CASE = "case", "事件工单"
     PETITION = "petition", "信访事项"
+    # An overdue stretch of a role's visits (走访逾期): the role and the visit (or start) it
+    # runs from, `R<role id>-<that day>` (zhili.warnings.rules.visit_overdue_findings).
+    VISIT = "visit", "逾期走访"
 
 
 class WarningSource(models.Model):

@@ -17,6 +17,10 @@ turns findings into warnings, once per subject.
 - **rota gap:** a working day within the next `days` with no county leader on the county
   center's reception rota (领导接访日), once the rota is kept on the platform (a day on it
   from the 28 days before on); warned once per day, to the county center.
+- **overdue visits (走访逾期):** the open roles of the people register whose visit (by the
+  care level's cycle, `zhili.registers.visits`) fell due more than `days` ago, one warning per
+  grid, to its township. A standing condition (`STANDING`): each overdue stretch of a role is
+  one source, named once; the grid's warning clears itself once none is overdue.
 
 Personal numbers never reach a warning's text: a subject keeps a hash, the text a mask.
 """
@@ -40,6 +44,8 @@ from zhili.core.workcal import is_workday
 from zhili.orgs.models import Organization
 from zhili.petitions.models import Petition, PetitionParty
 from zhili.receptions.models import RotaDay
+from zhili.registers.kinds import KINDS, Kind
+from zhili.registers.visits import Overdue, overdue_roles
 from zhili.warnings.counts import case_counts
 from zhili.warnings.models import RuleKind, SourceKind, WarningRule
 from zhili.warnings.surge import Surge, detect_surges
@@ -54,7 +60,14 @@ PARAMS: dict[str, dict[str, tuple[str, int, int, int]]] = {
     RuleKind.RECURRENCE: {"days": ("复发天数", 30, 1, 365), "hours": ("扫描小时", 24, 1, 720)},
     RuleKind.SURGE: {"min_count": ("最少件数", 3, 1, 1000)},
     RuleKind.ROTA_GAP: {"days": ("提前天数", 7, 1, 30)},
+    RuleKind.VISIT_OVERDUE: {"days": ("逾期天数", 7, 0, 90)},
 }
+
+# The kinds whose findings are a standing condition rather than records of a window: a source
+# names the condition's stretch (an overdue visit from its anchor), so after a warning is
+# closed only a stretch none of the subject's warnings named raises again, whenever it began;
+# and an open warning whose subject is found no more (every visit made) is cleared by the scan.
+STANDING = frozenset({RuleKind.VISIT_OVERDUE})
 
 
 def clean_params(kind: str, raw: Mapping[str, object]) -> dict[str, object]:
@@ -529,6 +542,80 @@ def _rota_gap(day: date, today: date) -> Finding:
     )
 
 
+# --- overdue visits of the people register (走访逾期) -----------------------------------------
+
+VISITS_SUBJECT = "grid:{}:visits"
+NAMED_AT_MOST = 10  # ordinary roles named in the summary; the sources list every one
+
+
+def visit_overdue_findings(rule: WarningRule, now: datetime) -> list[Finding]:
+    days = _param(rule, "days")
+    by_grid: dict[int, list[Overdue]] = defaultdict(list)
+    for row in overdue_roles(now=now, by_more_than=timedelta(days=days)):
+        by_grid[row.grid_id].append(row)
+    return [_visits_overdue(rows, days, now) for rows in by_grid.values()]
+
+
+# Who reads a grid's warning: the township it goes to, which holds every person of its grids
+# and may see all their roles; and the county center's staff, its leader and analysts, who do
+# not hold the person: they see a special group's role only through the role that works with
+# that group (zhili.registers.selectors.role_checker; a dispatcher none, the leader only the
+# key petitioners), and analysts no register at all. A warning's words are one stored text for
+# all its readers (its page and list, the API, the screen, the 日报, a 督办单), so they are
+# written for the least of them: an ordinary role by its kind and the person's masked name; a
+# special group's roles only counted, with no kind, no name and no link. A masked name beside
+# "特殊人群" would tell a county reader (who sees every person of the grid) who is in one, and
+# the kind which group the grid holds. The township finds those people in its visit list (the
+# phone's 走访, GET /api/v1/visits), which applies the register's own rule.
+def _visits_overdue(rows: list[Overdue], days: int, now: datetime) -> Finding:
+    where = rows[0].grid_name
+    plain = [r for r in rows if not KINDS[r.kind].special]
+    special = len(rows) - len(plain)
+    named = "、".join(
+        f"{_masked_name(r.name)}（{Kind(r.kind).label}，应于 {_day(r.due_at)} 走访）"
+        for r in plain[:NAMED_AT_MOST]
+    )
+    if len(plain) > NAMED_AT_MOST:
+        named += f" 等 {len(plain)} 人"
+    if special:
+        named += f"{'；另有' if named else ''}特殊人群 {special} 人（类别和姓名仅属地可见）"
+    return Finding(
+        subject=VISITS_SUBJECT.format(rows[0].grid_id),
+        title=f"{where}{len(rows)}名重点人员走访逾期",
+        summary=(
+            f"{where}有 {len(rows)} 名重点人员超过走访周期 {days} 天以上仍未走访：{named}。"
+            f"请督促网格员尽快上门走访，并在网格通补录走访记录；逾期人员全部走访后，预警自动消除。"
+        ),
+        window_start=min(r.due_at for r in rows),
+        window_end=now,
+        sources=[_visit_source(r) for r in rows],
+    )
+
+
+def _visit_source(row: Overdue) -> Source:
+    """One overdue stretch: the role and the day of the visit (or start) it runs from."""
+    if KINDS[row.kind].special:
+        title = f"特殊人群（类别和姓名仅属地可见），应于 {_day(row.due_at)} 走访"
+    else:
+        title = f"{_masked_name(row.name)}（{Kind(row.kind).label}），应于 {_day(row.due_at)} 走访"
+    number = f"R{row.role_id}-{timezone.localdate(row.anchor):%Y%m%d}"
+    return Source(SourceKind.VISIT, number, title, row.due_at, row.township_id)
+
+
+def visit_role_id(number: str) -> int | None:
+    """The role an overdue-visit source's number names (`R<role id>-<day>`)."""
+    head = number.partition("-")[0]
+    return int(head[1:]) if head[:1] == "R" and head[1:].isdigit() else None
+
+
+def _masked_name(name: str) -> str:
+    return f"{name[:1]}{'*' * max(len(name) - 1, 1)}" if name else "—"
+
+
+def _day(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%m月%d日}"
+
+
 EVALUATORS: dict[str, Callable[[WarningRule, datetime], list[Finding]]] = {
     RuleKind.REPEAT: repeat_findings,
     RuleKind.CLUSTER: cluster_findings,
@@ -536,4 +623,5 @@ EVALUATORS: dict[str, Callable[[WarningRule, datetime], list[Finding]]] = {
     RuleKind.RECURRENCE: recurrence_findings,
     RuleKind.SURGE: surge_findings,
     RuleKind.ROTA_GAP: rota_gap_findings,
+    RuleKind.VISIT_OVERDUE: visit_overdue_findings,
 }

@@ -16,6 +16,8 @@ from zhili.core.roles import Action
 from zhili.core.scope import seen_q
 from zhili.core.selecting import filter_given, one_or_not_found
 from zhili.core.types import Actor
+from zhili.registers.kinds import KINDS
+from zhili.registers.models import PersonRole
 from zhili.warnings.models import (
     Level,
     SourceKind,
@@ -24,6 +26,7 @@ from zhili.warnings.models import (
     WarningSource,
     WarningState,
 )
+from zhili.warnings.rules import visit_role_id
 
 
 def warning_scope(user: Actor) -> Q:
@@ -82,11 +85,32 @@ SOURCE_PAGES: dict[str, str] = {
 
 
 def warning_sources(warning: Warning) -> list[WarningSource]:
-    """The records behind the warning, each with the link of its page (`url`)."""
+    """The records behind the warning, each with the link of its page (`url`; "" for none).
+
+    An overdue visit links to its person's page (scoped and audited there) only for an
+    ordinary role: a special group's is shown to readers who may not know of it, and a link
+    from it would name the person (zhili.warnings.rules, `_visits_overdue`)."""
     sources = list(warning.sources.all())
+    people = _visited_people(sources)
     for source in sources:
-        source.url = reverse(SOURCE_PAGES[source.kind], args=[source.number])  # type: ignore[attr-defined]
+        if source.kind == SourceKind.VISIT:
+            person = people.get(visit_role_id(source.number) or 0)
+            url = reverse("registers:person", args=[person]) if person else ""
+        else:
+            url = reverse(SOURCE_PAGES[source.kind], args=[source.number])
+        source.url = url  # type: ignore[attr-defined]
     return sources
+
+
+def _visited_people(sources: list[WarningSource]) -> dict[int, int]:
+    """Role id -> person id of the ordinary roles the overdue-visit sources name."""
+    named = (visit_role_id(s.number) for s in sources if s.kind == SourceKind.VISIT)
+    ids = {pk for pk in named if pk is not None}
+    if not ids:
+        return {}
+    plain = [kind for kind, spec in KINDS.items() if not spec.special]
+    rows = PersonRole.objects.filter(pk__in=ids, kind__in=plain).values_list("pk", "person_id")
+    return dict(rows)
 
 
 def state_counts(qs: QuerySet[Warning]) -> dict[str, int]:

@@ -3,9 +3,13 @@ settings, and the sign / answer / close / reject transitions (through the dossie
 
 A rule raises one warning per subject: while that warning is open, what the rule finds again
 about the subject is added to it as evidence (新增预警依据) instead of a second warning; once
-closed, only records after its window can raise a new one.
+closed, only records after its window that no warning of the subject named can raise a new
+one. A standing condition's warning (`rules.STANDING`: overdue visits) is cleared by the scan
+(自动消警) once its subject is found no more, and after closure any stretch not yet named
+raises a new one, whenever it began.
 """
 
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,7 +23,7 @@ from zhili.core.audit import audit
 from zhili.core.counters import take_next
 from zhili.core.dossier import action_of, apply_transition, check_action, record_history
 from zhili.core.dossier import actions_for as kernel_actions_for
-from zhili.core.errors import Forbidden, InvalidInput, required_text
+from zhili.core.errors import DomainError, Forbidden, InvalidInput, required_text
 from zhili.core.events import emit
 from zhili.core.models import Series
 from zhili.core.roles import Action
@@ -39,7 +43,7 @@ from zhili.warnings.models import (
     WarningSource,
     WarningState,
 )
-from zhili.warnings.rules import EVALUATORS, Finding, Source, clean_params
+from zhili.warnings.rules import EVALUATORS, STANDING, Finding, Source, clean_params
 
 
 def next_warning_no(now: datetime) -> str:
@@ -57,6 +61,7 @@ class ScanResult:
     issued: int = 0  # new warnings
     extended: int = 0  # open warnings that got new evidence
     rules: int = 0  # rules evaluated
+    cleared: int = 0  # standing conditions' warnings closed by the scan (自动消警)
 
 
 def warnings_scan(*, now: datetime | None = None) -> ScanResult:
@@ -66,7 +71,7 @@ def warnings_scan(*, now: datetime | None = None) -> ScanResult:
     for rule in WarningRule.objects.filter(enabled=True, kind__in=list(EVALUATORS)):
         findings = EVALUATORS[rule.kind](rule, now)
         result.rules += 1
-        if findings:
+        if findings or rule.kind in STANDING:
             _settle_rule(rule, findings, now, result)
     return result
 
@@ -77,11 +82,16 @@ def _settle_rule(
 ) -> None:
     """One rule's findings, under the rule's row lock: two scans at once issue once."""
     WarningRule.objects.select_for_update().filter(pk=rule.pk).first()
+    standing = rule.kind in STANDING
+    if standing:
+        result.cleared += _clear_ended(rule, {f.subject for f in findings}, now)
     latest: dict[str, Warning] = {}
+    named: dict[str, set[tuple[str, str]]] = defaultdict(set)
     subjects = [f.subject for f in findings]
     known = Warning.objects.filter(rule=rule, subject__in=subjects).prefetch_related("sources")
     for warning in known.order_by("issued_at"):
         latest[warning.subject] = warning
+        named[warning.subject] |= {(s.kind, s.number) for s in warning.sources.all()}
     minimum = int(rule.params.get("threshold", 1))
     center = county_center()
     for finding in findings:
@@ -90,11 +100,38 @@ def _settle_rule(
             result.extended += _add_evidence(earlier, finding.sources)
             continue
         if earlier is not None:
-            finding.sources = [s for s in finding.sources if s.occurred_at > earlier.window_end]
+            finding.sources = [
+                s
+                for s in finding.sources
+                if (s.kind, s.number) not in named[finding.subject]
+                and (standing or s.occurred_at > earlier.window_end)
+            ]
             if len(finding.sources) < minimum:
                 continue
         _issue(rule, finding, center, now)
         result.issued += 1
+
+
+CLEAR = workflow.TRANSITIONS["clear"]
+CLEARED = "逾期走访均已完成（或人员已不再列管），预警自动消除"
+
+
+def _clear_ended(rule: WarningRule, found: set[str], now: datetime) -> int:
+    """Close the rule's open warnings whose subject the scan found no more (a standing
+    condition that ended: every overdue visit of the grid made). The transition is the
+    platform's own (`clear`); its history line says why. Returns how many."""
+    open_ones = Warning.objects.filter(rule=rule, state__in=OPEN_STATES).select_related("unit")
+    ended = [w for w in open_ones.order_by("id") if w.subject not in found]
+    changes: dict[str, object] = {"closed_by": None, "closed_at": now, "close_note": CLEARED}
+    cleared = 0
+    for warning in ended:
+        try:
+            with transaction.atomic():
+                apply_transition(workflow.KIND, warning, CLEAR, None, changes, note=CLEARED, at=now)
+        except DomainError:
+            continue  # someone acted on it meanwhile: the next scan sees it as it is now
+        cleared += 1
+    return cleared
 
 
 def _unit_for(finding: Finding, center: Organization) -> Organization:

@@ -5,7 +5,8 @@
 
 The responsible unit (a township center, or the center that holds the cases) signs and
 answers; the issuing center (the county center) closes, or sends an answer back. Leaders see
-every warning in their scope.
+every warning in their scope. A standing condition's warning (overdue visits) is also closed
+by the scan itself once the condition ends (`clear`, 自动消警: no role takes it).
 """
 
 from zhili.cases.workflow import DISPATCHERS
@@ -36,6 +37,7 @@ CENTER_ROLES = DISPATCHERS | {Role.COUNTY_LEADER, Role.ANALYST}
 
 UNIT = Party(UNIT_ROLES, "unit")
 CENTER = Party(CENTER_ROLES, "center")
+SCAN = Party(frozenset(), "center")  # the platform's own step: no role takes it
 
 TRANSITIONS: dict[str, Transition] = by_name(
     [
@@ -43,6 +45,7 @@ TRANSITIONS: dict[str, Transition] = by_name(
         UNIT("answer", "答复研判处置情况", {S.SIGNED}, S.ANSWERED),
         CENTER("close", "审核关闭", {S.ANSWERED}, S.CLOSED),
         CENTER("reject", "退回补充处置", {S.ANSWERED}, S.SIGNED, needs_reason=True),
+        SCAN("clear", "自动消警", {S.ISSUED, S.SIGNED, S.ANSWERED}, S.CLOSED),
     ]
 )
 
@@ -90,5 +93,6 @@ KIND: DossierKind[Warning] = DossierKind(
         "issue": "系统（预警规则）",
         "evidence": "系统（预警规则）",
         "supervise": "系统（逾期自动督办）",
+        "clear": "系统（预警情形消除）",
     },
 )

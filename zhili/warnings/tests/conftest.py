@@ -18,7 +18,7 @@ from zhili.petitions.tests.conftest import registration
 def default_rules(db: Any) -> None:
     """The rules migration 0002 installs, installed again by its own function: a
     transactional test (a browser's) empties every table after it, migrated rows included."""
-    for migration in ("0002_default_rules", "0003_surge_rule"):
+    for migration in ("0002_default_rules", "0003_surge_rule", "0006_visit_overdue_rule"):
         importlib.import_module(f"zhili.warnings.migrations.{migration}").create(apps, None)
 
 

@@ -133,7 +133,7 @@ def test_rules_a_to_d_reach_precision_and_recall_one(
         recall = len(hits) / len(wanted)
         assert (kind, precision, recall) == (kind, 1.0, 1.0), (found[kind], wanted)
     assert result.issued == sum(len(s) for s in expected.values())
-    assert result.rules == 6  # (a)-(e) and the rota gap: (e) and the gap find nothing here
+    assert result.rules == 7  # (a)-(e), rota gap, overdue visits: the last 3 find nothing here
 
 
 def test_a_warning_names_its_records_and_masks_the_person(case_at: Any, petition_at: Any) -> None:
