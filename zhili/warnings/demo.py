@@ -5,10 +5,12 @@ quiet county, on which no rule fires. A real county is not quiet, so this loader
 registers, through the intake service, the recent cases behind four everyday situations (a
 resident calling about the same noise again and again, a street's lamps failing within two
 days, wage arrears that may bring workers onto the road, and a problem back at the same
-place ten to twenty days after it was closed), dated over the last days. Then the rules run
-once over everything, as the scheduler's scan does every ten minutes: the warnings the demo
-opens with are the ones the data raises. Idempotent: the situations are registered once (their external ids), and a
-second scan adds only what is new.
+place ten to twenty days after it was closed), dated over the last days; and, through the
+people register's service, a grid's visits fallen behind (two residents the registers' demo
+wrote take roles of weekly visits, one a special group, dated two weeks back). Then the rules
+run once over everything, as the scheduler's scan does every ten minutes: the warnings the
+demo opens with are the ones the data raises. Idempotent: the situations are registered once
+(their external ids; a resident's role once), and a second scan adds only what is new.
 """
 
 import time
@@ -22,7 +24,11 @@ from django.utils import timezone
 from zhili.cases.models import Case, Category, State
 from zhili.cases.services.intake import Intake, case_register
 from zhili.core.roles import Role
+from zhili.orgs.demo.data import COUNTY
 from zhili.orgs.models import Grid, User
+from zhili.registers.demo import TOWNSHIP as REGISTERS_TOWNSHIP
+from zhili.registers.models import Person, PersonRole
+from zhili.registers.services import role_add
 from zhili.warnings.models import Warning
 from zhili.warnings.services import warnings_scan
 
@@ -146,6 +152,35 @@ def _register(actor: User, external_id: str, hours: float, intake: Intake) -> bo
     return True
 
 
+# (kind, care level, days since the role began): both a week's cycle, unvisited.
+LATE_VISITS = [("floating", "high", 16), ("mental", "high", 20)]
+
+
+def _visits_behind() -> int:
+    """The first two residents of the registers demo's first grid take the roles of
+    `LATE_VISITS` (through the register's service, by the grid's worker), dated back."""
+    people = Person.objects.filter(
+        grid__village__path__startswith=f"/{COUNTY}/{REGISTERS_TOWNSHIP}/", archived=False
+    ).select_related("grid")
+    first = people.order_by("grid__code", "id").first()
+    if first is None:
+        return 0
+    worker = first.grid.workers.order_by("id").first()
+    residents = list(people.filter(grid=first.grid).order_by("id")[: len(LATE_VISITS)])
+    if worker is None or len(residents) < len(LATE_VISITS):
+        return 0
+    added = 0
+    for person, (kind, care, days) in zip(residents, LATE_VISITS, strict=True):
+        if person.roles.filter(kind=kind).exists():
+            continue
+        with transaction.atomic():
+            role = role_add(actor=worker, person_id=person.pk, kind=kind, care_level=care)
+            started = timezone.now() - timedelta(days=days)
+            PersonRole.objects.filter(pk=role.pk).update(started_at=started)
+        added += 1
+    return added
+
+
 def load(*, stdout: TextIO) -> None:
     started = time.monotonic()
     actor = User.objects.filter(groups__name=Role.DISPATCHER, organization__level="county").first()
@@ -157,7 +192,11 @@ def load(*, stdout: TextIO) -> None:
         again = _recurrence(actor)
         if again is not None:
             registered += _register(actor, again.external_id, 6, again)
-    stdout.write(f"预警：登记近期演示事项 {registered} 件，按启用的预警规则扫描 ...\n")
+    late = _visits_behind()
+    stdout.write(
+        f"预警：登记近期演示事项 {registered} 件、走访逾期的列管人员 {late} 人，"
+        f"按启用的预警规则扫描 ...\n"
+    )
     result = warnings_scan()
     stdout.write(
         f"预警：{result.rules} 条规则，新发布 {result.issued} 条，补充依据 {result.extended} 条，"
