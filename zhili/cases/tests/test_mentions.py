@@ -216,3 +216,28 @@ def test_the_demo_makes_residents_the_callers_of_earlier_cases(
     residents[demo.LINKED_PER_KIND].refresh_from_db()
     assert residents[demo.LINKED_PER_KIND].phone == cases[demo.LINKED_PER_KIND].reporter_phone
     assert cases[0].events.filter(action="mention").count() == 1
+
+
+def test_a_persons_records_cost_the_same_queries_however_many(
+    staff: Any, register: Any, resident: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhili.registers.mentions import mention_add, records_naming
+
+    def cost() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            named = records_naming(staff.dispatcher, person=resident)
+        return len(named), len(queries)
+
+    for n in range(5):
+        case = register()
+        mention_add(
+            actor=staff.dispatcher, code=case.case_no, person_id=resident.pk, relation="party"
+        )
+        if n == 0:
+            one = cost()
+    five = cost()
+    assert (one[0], five[0]) == (1, 5)
+    assert five[1] == one[1], (one, five)
