@@ -39,12 +39,15 @@ from zhili.orgs.models import Grid
 from zhili.registers import selectors
 from zhili.registers.kinds import CareLevel, Kind
 from zhili.registers.models import Changes, Person, PersonChange, PersonRole
-from zhili.registers.services import TEXT_FIELDS, check_id_number, identity_of
+from zhili.registers.services import KEPT_ELSEWHERE, TEXT_FIELDS, check_id_number, identity_of
 
 SHEET_NAME = "实有人口"
 EXAMPLE_NAME = "示例"  # the template's example row (its 姓名): never imported
 EXAMPLE_ID = "320722198001011234"  # a well-formed number; the row is known by its name
-KIND_LABELS = {label: code for code, label in Kind.choices} | {c: c for c in Kind.values}
+# The kinds a grid registers: not those another register keeps (重点上访人员: the petition
+# office's key-petitioner register, registers.services.KEPT_ELSEWHERE).
+IMPORTED_KINDS = [(code, label) for code, label in Kind.choices if code not in KEPT_ELSEWHERE]
+KIND_LABELS = {label: code for code, label in IMPORTED_KINDS} | {c: c for c, _ in IMPORTED_KINDS}
 CARE_LABELS = {label: code for code, label in CareLevel.choices} | {c: c for c in CareLevel.values}
 YES, NO = {"是", "Y", "y", "1", "TRUE", "true"}, {"否", "N", "n", "0", "FALSE", "false"}
 
@@ -67,7 +70,7 @@ COLUMNS: list[Column] = [
     Column("房屋（楼栋、门牌）", "house", False, "不超过120字", "和平路18号", 16),
     Column("房间", "room", False, "不超过40字", "301", 8),
     Column("人户一致", "same_as_registered", False, "是 或 否；不填为“是”", "是", 10),
-    Column("人员类别", "role", False, "如有，填写一个：" + "、".join(Kind.labels), "", 14),
+    Column("人员类别", "role", False, "如有，填写一个：" + "、".join(label for _, label in IMPORTED_KINDS), "", 14),
     Column("关注程度", "care_level", "填写人员类别时选填", "高、中 或 低；不填为“中”", "", 10),
 ]  # fmt: skip
 

@@ -262,6 +262,7 @@ def role_add(
 ) -> PersonRole:
     person = _editable(actor, person_id)
     kind = _kind(kind)
+    _not_kept(kind)
     role = PersonRole(
         person=person,
         kind=kind,
@@ -286,6 +287,7 @@ def role_update(
 ) -> PersonRole:
     person = _editable(actor, person_id)
     role = selectors.role_get(actor, person, role_id)
+    _not_kept(role.kind)
     if role.ended_at is not None:
         raise Conflict("该类别已结束，不能修改")
     changes: Changes = {}
@@ -307,6 +309,7 @@ def role_update(
 def role_end(*, actor: Actor, person_id: int, role_id: int, why: str) -> PersonRole:
     person = _editable(actor, person_id)
     role = selectors.role_get(actor, person, role_id)
+    _not_kept(role.kind)
     why = reason(why, "请填写结束原因（如解除矫正）")
     if role.ended_at is not None:
         raise Conflict("该类别已结束")
@@ -335,6 +338,17 @@ def person_reveal(*, actor: Actor, person_id: int, field: str) -> str:
 # register's edit right: a petition officer keeps the role, not the grid. Each write is
 # recorded like any other (PersonChange + audit), so the person's history says who and when.
 KEPT_ELSEWHERE = frozenset({Kind.KEY_PETITIONER})
+
+
+def _not_kept(kind: str) -> None:
+    """The register's own role edits leave a kept kind alone: its register keeps it."""
+    if kind in KEPT_ELSEWHERE:
+        label = Kind(kind).label
+        raise Conflict(
+            f"{label}由信访部门的重点上访人员台账维护，请在该台账中列管或撤销",
+            code="kept_elsewhere",
+            field="kind",
+        )
 
 
 def _kept(actor: Actor, kind: str) -> None:

@@ -82,13 +82,15 @@ def test_one_bad_row_imports_nothing_and_names_row_and_column(people: People) ->
         row(4, 公民身份号码=good["公民身份号码"]),
     ]
     rows.append(row(5, 联系电话="12345"))
+    rows.append(row(6, 人员类别="重点上访人员"))  # kept by the petition office's register
     job = run(people.township, rows)
     assert job.state == JobState.REJECTED and Person.objects.count() == 0
     faults = {(e["row"], e["column"]): e["message"] for e in job.errors}
     assert faults[(3, "公民身份号码")] == "身份证号码校验位不正确"
     assert faults[(5, "公民身份号码")] == "与第 2 行的身份证号码重复（同一号码只登记一人）"
     assert (6, "联系电话") in faults
-    assert job.error_rows == 3 and "未导入任何人员" in job.message
+    assert faults[(7, "人员类别")] == "无法识别的人员类别“重点上访人员”"
+    assert job.error_rows == 4 and "未导入任何人员" in job.message
     text = str(job.errors)
     assert good["公民身份号码"] not in text and bad_number not in text and "12345" not in text
     assert AuditLog.objects.filter(action="imports.job.reject").exists()

@@ -183,3 +183,27 @@ def test_a_county_reader_who_works_with_a_group_still_sees_everyone(
     assert worked_kinds(people.leader)
     assert list(people_visible(people.leader).values_list("pk", flat=True)) == [person["id"]]
     assert get(client, people.leader, f"/api/v1/people/{person['id']}").status_code == 200
+
+
+def test_the_key_petitioner_role_is_kept_by_the_petition_register_only(
+    client: Any, people: People, person: dict
+) -> None:
+    from zhili.registers.models import PersonRole
+
+    url = f"/api/v1/people/{person['id']}/roles"
+    refused = post(client, people.gridworker, url, {"kind": "key_petitioner"})
+    error(refused, 409, code="kept_elsewhere", field="kind")
+    # One the petition office opened (registers.services.kept_role_open) is not the grid's
+    # to change or end either.
+    role = PersonRole.objects.create(person_id=person["id"], kind="key_petitioner")
+    changed = client.patch(
+        f"{url}/{role.pk}",
+        '{"care_level": "low"}',
+        content_type="application/json",
+        **auth(people.gridworker),
+    )
+    error(changed, 409, code="kept_elsewhere", field="kind")
+    ended = post(client, people.gridworker, f"{url}/{role.pk}/end", {"why": "已稳定"})
+    error(ended, 409, code="kept_elsewhere", field="kind")
+    role.refresh_from_db()
+    assert (role.care_level, role.ended_at) == ("normal", None)
