@@ -164,6 +164,7 @@ def test_the_case_page_shows_its_code_and_links_a_suggested_person(
     assert (answer.status_code, answer["Location"]) == (302, back)
     page = client.get(back).content.decode()
     assert 'data-testid="linked-person"' in page and 'data-testid="suggested-person"' not in page
+    assert "关联人员或房屋" in page  # the timeline's step, named
     # An address elsewhere is not followed: back to the dossier's page.
     answer = client.post(
         f"/registers/links/{case.case_no}/add/",

@@ -28,6 +28,7 @@ from zhili.cases.views.common import (
     held_status,
     row_context,
 )
+from zhili.core.dossier.history import SHARED_LABELS
 from zhili.core.errors import DomainError, NotFound
 from zhili.core.pages import tile_config
 from zhili.core.personal import personal_data_reveal
@@ -57,7 +58,11 @@ def timeline(case: Case) -> list[Any]:
     events: list[Any] = list(selectors.case_timeline(case))
     for event in events:
         transition = workflow.ALL_TRANSITIONS.get(event.action)
-        label = transition.label if transition else EVENT_LABELS.get(event.action, event.action)
+        label = (
+            transition.label
+            if transition
+            else EVENT_LABELS.get(event.action, SHARED_LABELS.get(event.action, event.action))
+        )
         event.action_label = label
         event.to_state_label = STATE_LABELS.get(event.to_state, event.to_state)
     return events

@@ -96,9 +96,15 @@ class TimelineEntry:
     created_at: datetime
 
 
+# Actions any kind's history may hold, written by the mechanisms every dossier shares (the
+# registers' links: zhili/registers/mentions.py).
+SHARED_LABELS = {"mention": "关联人员或房屋", "unmention": "解除关联"}
+
+
 def action_labels(kind: "DossierKind[R]") -> dict[str, str]:
     """The Chinese name of every action a history row of the kind may hold."""
-    return {name: t.label for name, t in kind.table.transitions.items()} | dict(kind.labels)
+    own = {name: t.label for name, t in kind.table.transitions.items()} | dict(kind.labels)
+    return SHARED_LABELS | own
 
 
 def history_rows(kind: "DossierKind[R]", record: R) -> "QuerySet[HistoryRow]":

@@ -33,6 +33,7 @@ def test_a_partys_id_number_suggests_the_person_and_the_code_opens_the_dispute(
     )
     page = client.get(f"/mediation/disputes/{dispute.number}/").content.decode()
     assert 'data-testid="dossier-code"' in page and 'data-testid="linked-person"' in page
+    assert "关联人员或房屋" in page  # the timeline's step, named by the kernel
     # The mediator sees the dispute, not the register: the link is there, not who.
     client.force_login(med.mediator1)
     page = client.get(f"/mediation/disputes/{dispute.number}/").content.decode()
