@@ -30,6 +30,7 @@ from zhili.opinions.selectors import found_in
 from zhili.orgs.models import Organization
 from zhili.petitions.models import Petition
 from zhili.receptions.models import Reception
+from zhili.registers.kinds import KINDS
 from zhili.registers.models import Hazard, PersonRole, Visit
 from zhili.reports.models import Kind
 from zhili.reports.sections import SECTIONS, Builder, Cell, Content, Section
@@ -299,10 +300,13 @@ def visits(builder: Builder) -> Content:
 
     def kept(key: str, title: str, q: Q) -> dict[str, Any]:
         chosen = roles.filter(q).select_related("person__grid").order_by("anchor", "id")
+        # The report is read by units that do not hold the people: a special group's person
+        # is neither named nor their group told (as the 走访逾期 warning, warnings/rules.py);
+        # their township finds them in its visit list.
         rows = [
             [
-                _mask_name(r.person.name),
-                r.get_kind_display(),
+                "—" if KINDS[r.kind].special else _mask_name(r.person.name),
+                "特殊人群" if KINDS[r.kind].special else r.get_kind_display(),
                 r.person.grid.name if r.person.grid else "—",
                 _moment(r.anchor),
                 _moment(r.anchor + timedelta(days=settings.ZHILI_VISIT_DAYS[r.care_level])),

@@ -90,6 +90,11 @@ def test_the_daily_report_counts_the_day(day_data, staff):
     assert table(content, "overdue", "超期未办结")["合计"] == 2
     assert table(content, "visits", "走访") == {"逾期未走访": 1, "次日应走访": 1}
     assert "张三丰" not in str(content)  # names masked: 张**
+    # A special group's person (刑满释放) is neither named nor their group told.
+    missed = report.content["records"]["visits-missed"]["rows"]
+    assert missed[0][:2] == ["—", "特殊人群"] and "刑满释放" not in str(report.content)
+    due = report.content["records"]["visits-due"]["rows"]
+    assert due[0][:2] == ["李*", "流动人口"]
 
 
 def test_every_figure_counts_what_its_link_lists(day_data, staff):
