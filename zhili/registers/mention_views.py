@@ -61,19 +61,9 @@ def mention_remove(request: StaffRequest, code: str, mention_id: int) -> HttpRes
     return _back(request, found)
 
 
-def _search(request: StaffRequest, q: str) -> tuple[list[Person], list[House], str]:
-    """An ID number (15-18 characters with digits) or a phone (digits) finds people exactly;
-    anything else is a house's address."""
-    people: list[Person] = []
-    houses: list[House] = []
-    digits = q.upper().rstrip("X").isdigit()
+def _found(request: StaffRequest, q: str) -> tuple[list[Person], list[House], str]:
     try:
-        if digits and len(q) >= 15:
-            people = mentions.match(request.user, id_number=q)
-        elif digits:
-            people = mentions.match(request.user, phone=q)
-        else:
-            houses = mentions.houses_matching(request.user, q)
+        people, houses = mentions.search(request.user, q)
     except InvalidInput as exc:
         return [], [], exc.message
     return people, houses, ""
@@ -84,7 +74,7 @@ def _search(request: StaffRequest, q: str) -> tuple[list[Person], list[House], s
 def mention_find(request: StaffRequest, code: str) -> HttpResponse:
     found = or_404(mentions.dossier_get, request.user, code)
     q = request.GET.get("q", "").strip()[:100]
-    people, houses, problem = _search(request, q) if q else ([], [], "")
+    people, houses, problem = _found(request, q) if q else ([], [], "")
     context = {
         "found": found,
         "code": found.code,

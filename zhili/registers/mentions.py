@@ -121,6 +121,17 @@ def houses_matching(actor: Actor, address: str) -> list[House]:
     return list(rows.select_related("grid").order_by("address", "pk")[:SUGGESTED])
 
 
+def search(actor: Actor, q: str) -> tuple[list[Person], list[House]]:
+    """Whom to link, from one search box: an ID number (15 characters or more, digits and a
+    final X) or a phone (digits) finds people exactly; anything else is a house's address."""
+    q = q.strip()
+    if q.upper().rstrip("X").isdigit():
+        if len(q) >= 15:
+            return match(actor, id_number=q), []
+        return match(actor, phone=q), []
+    return [], houses_matching(actor, q)
+
+
 def mention_add(
     *,
     actor: Actor,

@@ -162,6 +162,12 @@ def person_create(*, actor: Actor, values: Mapping[str, object]) -> Person:
     number = check_id_number(str(values.get("id_number") or ""))
     clean = _clean(values, creating=True)
     grid = grid_kept(actor, str(values.get("grid") or ""))
+    return _person_save(actor, number, grid, clean)
+
+
+def _person_save(actor: Actor, number: str, grid: Grid, clean: Mapping[str, object]) -> Person:
+    """A checked person's row (a duplicate ID number refused with the existing record) and
+    its creation's history and audit: `person_create`'s and `kept_person_create`'s."""
     existing = Person.objects.filter(id_number=number).first()
     if existing is not None:
         raise DuplicatePerson(existing)
@@ -377,21 +383,7 @@ def kept_person_create(
     `person_create`'s."""
     _kept(actor, kind)
     number = check_id_number(str(values.get("id_number") or ""))
-    clean = _clean(values, creating=True)
-    if Person.objects.filter(id_number=number).exists():
-        raise DuplicatePerson(Person.objects.get(id_number=number))
-    born, sex = identity_of(number)
-    person = Person(id_number=number, birth_date=born, sex=sex, grid=grid, **clean)
-    try:
-        with transaction.atomic():
-            person.save()
-    except IntegrityError as exc:  # a concurrent create of the same number
-        raise DuplicatePerson(Person.objects.get(id_number=number)) from exc
-    changes: Changes = {k: [None, _shown(k, v)] for k, v in clean.items() if v not in ("", None)}
-    changes["id_number"] = [None, mask_id_number(number)]
-    changes["grid"] = [None, grid.code]
-    _record(actor, person, "create", changes)
-    return person
+    return _person_save(actor, number, grid, _clean(values, creating=True))
 
 
 @transaction.atomic
