@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,8 +33,7 @@ from zhili.mediation.reports.stats import period_facts
 from zhili.mediation.reports.table import Line
 from zhili.orgs.models import Organization
 from zhili.plans.selectors import report_counts
-from zhili.registers.models import PersonRole, Visit
-from zhili.registers.visits import cycle_ends_before
+from zhili.registers.visits import cycle_ends_before, roles_as_of
 from zhili.supervision.models import SupervisionOrder
 from zhili.training.selectors import completed_by_due, courses_due
 
@@ -207,11 +206,8 @@ def visits_on_time(ctx: Context) -> dict[int, Measure]:
     the care level's cycle: `zhili.registers.visits.cycle_ends_before`, the scheduler's own
     rule)."""
     until = ctx.until
-    last = Visit.objects.filter(role=OuterRef("pk"), visited_at__lt=until).order_by("-visited_at")
     roles = (
-        PersonRole.objects.filter(person__archived=False, started_at__lt=until)
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=until))
-        .annotate(last=Subquery(last.values("visited_at")[:1]))
+        roles_as_of(until)
         .values("person__grid__village__path")
         .annotate(n=Count("id"), missed=Count("id", filter=cycle_ends_before(until)))
     )

@@ -70,10 +70,11 @@ class Due:
 
 
 def due_at(role: PersonRole, last_visit: datetime | None) -> datetime:
-    return _due(role.care_level, last_visit or role.started_at)
+    return due_from(role.care_level, last_visit or role.started_at)
 
 
-def _due(care_level: str, anchor: datetime) -> datetime:
+def due_from(care_level: str, anchor: datetime) -> datetime:
+    """When a role of `care_level` last visited (or begun) at `anchor` is due again."""
     return anchor + timedelta(days=settings.ZHILI_VISIT_DAYS[care_level])
 
 
@@ -106,7 +107,7 @@ def visits_due(
         if key not in seen:
             seen[key] = visible(Person(pk=person, grid=place), kind)
         if seen[key]:
-            at = _due(level, last or started)
+            at = due_from(level, last or started)
             due.append(Due(pk, person, kind, level, started, name, place, last, at, at < now))
     return sorted(due, key=lambda d: (d.due_at, d.role_id))
 
@@ -143,6 +144,23 @@ def cycle_ends_before(moment: datetime) -> Q:
         output_field=DateTimeField(),
     )
     return Q(LessThan(Coalesce("last", "started_at"), bound))
+
+
+def cycle_ends_between(start: datetime, end: datetime) -> Q:
+    """On `open_roles` or `roles_as_of`: a role whose cycle ends in [start, end)."""
+    return cycle_ends_before(end) & ~cycle_ends_before(start)
+
+
+def roles_as_of(moment: datetime) -> QuerySet[PersonRole]:
+    """The register's roles as they stood at `moment`, for a report or an assessment of a
+    past period: begun before it and not ended by then, of people on the register, each with
+    `last`, its newest visit before `moment` (what `cycle_ends_before` compares)."""
+    last = Visit.objects.filter(role=OuterRef("pk"), visited_at__lt=moment).order_by("-visited_at")
+    return (
+        PersonRole.objects.filter(person__archived=False, started_at__lt=moment)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=moment))
+        .annotate(last=Subquery(last.values("visited_at")[:1]))
+    )
 
 
 @dataclass(frozen=True)
@@ -182,7 +200,7 @@ def overdue_roles(*, now: datetime, by_more_than: timedelta = timedelta(0)) -> l
     for pk, kind, level, started, last, name, grid, grid_name, township in rows:
         anchor = last or started
         found.append(
-            Overdue(pk, kind, name, grid, grid_name, township, anchor, _due(level, anchor))
+            Overdue(pk, kind, name, grid, grid_name, township, anchor, due_from(level, anchor))
         )
     return sorted(found, key=lambda o: (o.grid_id, o.due_at, o.role_id))
 

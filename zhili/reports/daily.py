@@ -16,8 +16,7 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
-from django.db.models import BooleanField, Count, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -30,8 +29,9 @@ from zhili.opinions.selectors import found_in
 from zhili.orgs.models import Organization
 from zhili.petitions.models import Petition
 from zhili.receptions.models import Reception
+from zhili.registers import visits as cycles
 from zhili.registers.kinds import KINDS
-from zhili.registers.models import Hazard, PersonRole, Visit
+from zhili.registers.models import Hazard
 from zhili.reports.models import Kind
 from zhili.reports.sections import SECTIONS, Builder, Cell, Content, Section
 from zhili.supervision.models import OrderState, SupervisionOrder
@@ -280,22 +280,15 @@ def _mask_name(name: str) -> str:
 
 
 def visits(builder: Builder) -> Content:
-    """The open roles whose next visit (the last visit before the day's end, or the role's
-    start, plus the care level's cycle) had passed by the end of the day (逾期未访), or falls
-    on the next day (次日应访). Names are masked: the report goes to units that may not see a
-    special group's people."""
+    """The roles open at the day's end (`registers.visits.roles_as_of`, the scheduler's own
+    cycles) whose next visit (the last visit before the day's end, or the role's start, plus
+    the care level's cycle) had passed by the end of the day (逾期未访), or falls on the next
+    day (次日应访). Names are masked: the report goes to units that may not see a special
+    group's people."""
     end = builder.period.end
-    last = Visit.objects.filter(role=OuterRef("pk"), visited_at__lt=end).order_by("-visited_at")
-    roles = PersonRole.objects.filter(
-        ended_at__isnull=True, person__archived=False, started_at__lt=end
-    ).annotate(anchor=Coalesce(Subquery(last.values("visited_at")[:1]), "started_at"))
-    missed_q, due_q = Q(pk__in=[]), Q(pk__in=[])
-    for level, days in settings.ZHILI_VISIT_DAYS.items():
-        cycle = timedelta(days=days)
-        missed_q |= Q(care_level=level, anchor__lt=end - cycle)
-        due_q |= Q(
-            care_level=level, anchor__gte=end - cycle, anchor__lt=end + timedelta(days=1) - cycle
-        )
+    roles = cycles.roles_as_of(end).annotate(anchor=Coalesce("last", "started_at"))
+    missed_q = cycles.cycle_ends_before(end)
+    due_q = cycles.cycle_ends_between(end, end + timedelta(days=1))
     columns = ["人员", "类别", "网格", "上次走访或列管", "应访时间"]
 
     def kept(key: str, title: str, q: Q) -> dict[str, Any]:
@@ -309,7 +302,7 @@ def visits(builder: Builder) -> Content:
                 "特殊人群" if KINDS[r.kind].special else r.get_kind_display(),
                 r.person.grid.name if r.person.grid else "—",
                 _moment(r.anchor),
-                _moment(r.anchor + timedelta(days=settings.ZHILI_VISIT_DAYS[r.care_level])),
+                _moment(cycles.due_from(r.care_level, r.anchor)),
             ]
             for r in chosen
         ]

@@ -1,11 +1,15 @@
 """The 日报: generated from the data, every figure reconciling with the list its link opens."""
 
+import uuid
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from zhili.registers.models import PersonRole, Visit
 from zhili.reports.models import Report, ReportState
 from zhili.reports.sections import SECTIONS, Builder, Section
 from zhili.reports.services import report_generate, report_request
@@ -149,3 +153,21 @@ def test_a_failing_section_fails_the_report_and_says_so(day_data, staff):
     page = client_for(staff.dispatcher).get(f"/reports/{report.pk}/").content.decode()
     assert "生成失败" in page and "下载Word" not in page
     assert report_generate(report.pk).state == ReportState.FAILED  # runs once
+
+
+def test_the_visits_are_counted_as_the_register_stood_at_the_days_end(day_data, staff):
+    """A past day's report reads the roles and visits as they were at its end: a missed role
+    ended, or visited, after that day is still missed on it (the scheduler's cycles, as of the
+    day's end: `registers.visits.roles_as_of`)."""
+    role = PersonRole.objects.get(kind="released")
+    role.ended_at = timezone.now()
+    role.save(update_fields=["ended_at"])
+    Visit.objects.create(
+        role=role, by=staff.dispatcher, visited_at=timezone.now(), client_uuid=uuid.uuid4()
+    )
+    content = generate(staff.dispatcher, day_data.day).content
+    assert table(content, "visits", "走访") == {"逾期未走访": 1, "次日应走访": 1}
+    # Today the ended role is off the register; the one due today is missed by its end.
+    today = generate(staff.dispatcher, day_data.day + timedelta(days=1)).content
+    assert table(today, "visits", "走访")["逾期未走访"] == 1
+    assert [row[:2] for row in today["records"]["visits-missed"]["rows"]] == [["李*", "流动人口"]]
