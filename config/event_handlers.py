@@ -41,4 +41,7 @@ EVENT_HANDLERS: dict[str, list[str]] = {
     "receptions.ownership_changed": ["zhili.receptions.handlers.note_ownership"],
     # A finding's points (at issue, doubled at each failed re-check) onto the assessment ledger.
     "inspections.finding_penalized": ["zhili.assessment.handlers.post_finding_deduction"],
+    # People registered by a grid: a listed key petitioner waiting for their person gets the
+    # role on it (the 重新关联 an officer would otherwise click).
+    "registers.people_registered": ["zhili.petitions.handlers.link_key_petitioners"],
 }

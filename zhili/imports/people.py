@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from zhili.core.audit import audit
 from zhili.core.errors import InvalidInput
+from zhili.core.events import emit
 from zhili.core.personal import mask_id_number
 from zhili.core.roles import Action
 from zhili.imports.kinds import Batch, Column, ImportKind, register
@@ -37,6 +38,7 @@ from zhili.imports.reading import MAX_ROWS, Cell, RowError, cell_text
 from zhili.imports.validation import Checker, Fault
 from zhili.orgs.models import Grid
 from zhili.registers import selectors
+from zhili.registers.events import PeopleRegistered
 from zhili.registers.kinds import CareLevel, Kind
 from zhili.registers.models import Changes, Person, PersonChange, PersonRole
 from zhili.registers.services import KEPT_ELSEWHERE, TEXT_FIELDS, check_id_number, identity_of
@@ -260,6 +262,7 @@ def people_write(job: ImportJob, rows: list[PersonRow]) -> Batch:
             people=[p.pk for p in people],
             roles=roles,
         )
+        emit(PeopleRegistered(count=len(people), by_id=job.created_by_id))
     return Batch(created=len(people), skipped=len(rows) - len(people))
 
 

@@ -10,12 +10,14 @@ from django.utils import timezone
 
 from zhili.core.audit import audit
 from zhili.core.errors import Conflict, InvalidInput, NotFound
+from zhili.core.events import emit
 from zhili.core.personal import mask_id_number, mask_phone, validate_id_number, validate_phone
 from zhili.core.roles import Action
 from zhili.core.scope import require
 from zhili.core.types import Actor
 from zhili.orgs.models import Grid
 from zhili.registers import selectors
+from zhili.registers.events import PeopleRegistered
 from zhili.registers.kinds import KINDS, CareLevel, Kind, clean_details
 from zhili.registers.models import Archivable, Changes, Person, PersonChange, PersonRole, Sex
 
@@ -162,7 +164,9 @@ def person_create(*, actor: Actor, values: Mapping[str, object]) -> Person:
     number = check_id_number(str(values.get("id_number") or ""))
     clean = _clean(values, creating=True)
     grid = grid_kept(actor, str(values.get("grid") or ""))
-    return _person_save(actor, number, grid, clean)
+    person = _person_save(actor, number, grid, clean)
+    emit(PeopleRegistered(count=1, by_id=actor.pk))
+    return person
 
 
 def _person_save(actor: Actor, number: str, grid: Grid, clean: Mapping[str, object]) -> Person:

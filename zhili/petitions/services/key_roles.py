@@ -26,19 +26,22 @@ Which person:
   grids, an address that names no village, a township that contradicts it: the code cannot
   honestly say where the person lives, so it invents no grid. The record stays on the
   register without a role and `role_note` says why, for the officer to see; once the grid
-  has registered the person, 重新关联 links them. (The responsible unit answers for 稳控
+  has registered the person, the record is linked (`key_roles_link_registered`, on the
+  registers' people_registered), or an officer's 重新关联 links them. (The responsible unit answers for 稳控
   and does not say where the person lives: it never decides the grid.)
 """
 
 from django.db import transaction
 
+from zhili.core.audit import audit
 from zhili.core.errors import Conflict, DomainError, InvalidInput
+from zhili.core.scope import can
 from zhili.core.types import Actor
 from zhili.orgs.gazetteer import AddressMatch, address_match, place_name
 from zhili.orgs.models import Grid
 from zhili.petitions.models import KeyLevel, KeyPetitioner, Petitioner
 from zhili.registers import services as registers
-from zhili.registers.kinds import CareLevel, Kind
+from zhili.registers.kinds import KINDS, CareLevel, Kind
 from zhili.registers.models import Person, PersonRole
 
 KIND = Kind.KEY_PETITIONER
@@ -48,7 +51,7 @@ CARE = {
     KeyLevel.HIGH: CareLevel.HIGH,
 }
 NOTE_LIMIT = 300  # KeyPetitioner.role_note
-NO_GRID_HINT = "请所在网格先在实有人口中登记该人员，再点击“重新关联”"
+NO_GRID_HINT = "所在网格在实有人口中登记该人员后自动关联，也可随后点击“重新关联”"
 
 
 def key_role_open(*, actor: Actor, record: KeyPetitioner) -> KeyPetitioner:
@@ -69,6 +72,44 @@ def key_role_open(*, actor: Actor, record: KeyPetitioner) -> KeyPetitioner:
     except DomainError as exc:
         return _linked(record, record.role, exc.message[:NOTE_LIMIT])
     return _linked(record, role, "")
+
+
+def key_roles_link_registered() -> int:
+    """重新关联 without the click, when people were registered (registers.people_registered):
+    each listed record without a role whose petitioner the people register now holds (by the
+    checked resident ID number) gets its role, in the name of the officer who listed it (the
+    keeping register's, who holds its action), audited as automatic. How many were linked.
+
+    Idempotent (a linked record has its role). A record whose lister may no longer keep the
+    register, or has none, waits for an officer's 重新关联, as does one whose person is still
+    not registered: nothing else is tried here (no grid is guessed)."""
+    waiting = KeyPetitioner.objects.filter(is_active=True, role__isnull=True).select_related(
+        "petitioner", "responsible_unit", "created_by"
+    )
+    keeper = KINDS[KIND].works_with
+    linked = 0
+    for record in waiting:
+        actor = record.created_by
+        if actor is None or keeper is None or not can(actor, keeper):
+            continue
+        if _registered(record.petitioner) is None:
+            continue
+        record = key_role_open(actor=actor, record=record)
+        if record.role is not None and not record.role_note:
+            audit(
+                actor, "petitions.key_petitioner.link", record, role=record.role.pk, automatic=True
+            )
+            linked += 1
+    return linked
+
+
+def _registered(petitioner: Petitioner) -> Person | None:
+    """The petitioner's person if the people register holds their (checked) ID number."""
+    try:
+        number = registers.check_id_number((petitioner.id_number or "").strip())
+    except InvalidInput:
+        return None
+    return registers.person_of_id_number(number)
 
 
 def key_role_end(*, actor: Actor, record: KeyPetitioner, why: str) -> None:

@@ -9,18 +9,23 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
 from zhili.cases.tests.test_api import error, get
 from zhili.core.errors import Forbidden, InvalidInput
 from zhili.core.models import AuditLog
+from zhili.core.outbox import deliver_pending
 from zhili.core.personal import id_number_check_digit
 from zhili.core.roles import Role
+from zhili.imports.people import COLUMNS, SHEET_NAME
+from zhili.imports.services import import_job_create, import_job_run
+from zhili.imports.tests.conftest import workbook_bytes
 from zhili.petitions import services
 from zhili.petitions.models import KeyLevel, KeyPetitioner, Petitioner
 from zhili.petitions.services import PersonIn
-from zhili.petitions.services.key_roles import CARE
+from zhili.petitions.services.key_roles import CARE, key_roles_link_registered
 from zhili.petitions.tests.conftest import ID_A, ID_B
 from zhili.registers import services as registers
 from zhili.registers.kinds import KINDS, CareLevel, Kind
@@ -333,3 +338,54 @@ def test_the_kinds_table_matches_the_key_register() -> None:
     assert set(CARE) == set(KeyLevel) and set(CARE.values()) == set(CareLevel)
     for kind in registers.KEPT_ELSEWHERE:
         assert KINDS[kind].works_with is not None
+
+
+def test_a_grid_registering_the_person_links_the_waiting_record(register: Any, grids: Any) -> None:
+    """Once the grid registers the person, the record waiting for them is linked without an
+    officer's click (registers.people_registered), in its lister's name, audited as such."""
+    record = listing(grids, petitioner(register, address=TWO_GRIDS))
+    assert record.role is None and record.role_note
+    registers.person_create(
+        actor=grids.gridworker, values={"id_number": ID_A, "name": "王秀英", "grid": G111}
+    )
+    assert deliver_pending(worker_id="test") >= 1
+    record.refresh_from_db()
+    assert record.role is not None and record.role_note == ""
+    assert record.role.person.grid.code == G111 and record.role.kind == Kind.KEY_PETITIONER
+    assert record.role.care_level == CARE[KeyLevel.HIGH]
+    link = AuditLog.objects.get(action="petitions.key_petitioner.link")
+    assert link.actor == grids.petition and link.extra == {
+        "role": record.role.pk,
+        "automatic": True,
+    }
+    assert key_roles_link_registered() == 0  # delivered again: nothing more
+
+
+def test_an_import_of_people_links_the_waiting_record(
+    register: Any, grids: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    record = listing(grids, petitioner(register, address=TWO_GRIDS))
+    other = listing(grids, petitioner(register, address=TWO_GRIDS, id_number=ID_B))
+    rows = [{"公民身份号码": ID_A, "姓名": "王秀英", "所属网格编码": G111}]
+    content = workbook_bytes(rows, [c.header for c in COLUMNS], title=SHEET_NAME)
+    upload = SimpleUploadedFile("人口.xlsx", content)
+    job = import_job_create(actor=grids.gridworker, upload=upload, kind="people")
+    assert import_job_run(job.pk).created_count == 1
+    deliver_pending(worker_id="test")
+    record.refresh_from_db()
+    other.refresh_from_db()
+    assert record.role is not None and record.role.person.name == "王秀英"
+    assert other.role is None and other.role_note  # their person is still not registered
+
+
+def test_a_record_without_a_lister_who_keeps_the_register_waits(register: Any, grids: Any) -> None:
+    record = listing(grids, petitioner(register, address=TWO_GRIDS))
+    KeyPetitioner.objects.filter(pk=record.pk).update(created_by=None)
+    registers.person_create(
+        actor=grids.gridworker, values={"id_number": ID_A, "name": "王秀英", "grid": G111}
+    )
+    deliver_pending(worker_id="test")
+    record.refresh_from_db()
+    assert record.role is None and record.role_note  # for an officer's 重新关联
+    assert not AuditLog.objects.filter(action="petitions.key_petitioner.link").exists()
