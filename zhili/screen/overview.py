@@ -1,5 +1,6 @@
-"""The leader's 今日态势 on the home page: the big screen's KPI strip and its forces on duty in
-a smaller form, with the links to the screen (registered on the home page's OVERVIEW from
+"""The leader's 今日态势 on the home page: the big screen's KPI strip, its forces on duty, its
+open early warnings by level and its five hottest categories of the week, in a smaller form,
+with the links to the screen (registered on the home page's OVERVIEW from
 ScreenConfig.ready(): the web app sits below the screen and never imports it).
 
 The figures are read through the screen's own selectors (`context`, `kpi`, the registered
@@ -21,6 +22,7 @@ from zhili.screen import selectors
 from zhili.screen.registry import PANELS
 from zhili.web.overview import OVERVIEW
 
+HOT = 5  # of the screen's ten hot categories
 LEADER_ROLES = frozenset({Role.COUNTY_LEADER, Role.CENTER_DIRECTOR, Role.TOWNSHIP_SECRETARY})
 
 # The screen's KPI strip, in its order and with its words (screen/screen.html); the tone of
@@ -49,6 +51,8 @@ class Overview:
     forces: (
         Mapping[str, object] | None
     )  # the screen's forces panel; None if the role cannot see forces
+    warnings: Mapping[str, object] | None  # the screen's early_warnings panel, if allowed
+    hot: list[selectors.HotCategory]  # the screen's hot categories, the first HOT of them
     screen_url: str
     wall_url: str
 
@@ -70,6 +74,10 @@ def leader_overview(user: Actor) -> Overview | None:
     kpi = selectors.kpi(ctx)
     panel = PANELS.get("forces")
     forces = panel(ctx) if panel is not None and can(user, Action.FORCES_VIEW) else None
+    alerts = PANELS.get("early_warnings")
+    warnings = alerts(ctx) if alerts is not None else None
+    if warnings is not None and warnings.get("allowed") is False:
+        warnings = None
     screen = reverse("screen:screen")
     return Overview(
         org_name=ctx.org.name,
@@ -78,6 +86,8 @@ def leader_overview(user: Actor) -> Overview | None:
             for key, label, tone in KPI
         ],
         forces=forces,
+        warnings=warnings,
+        hot=selectors.hot_categories(ctx)[:HOT],
         screen_url=screen,
         wall_url=f"{screen}?layout=wall",
     )

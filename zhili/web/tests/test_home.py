@@ -393,9 +393,10 @@ def test_the_page_costs_a_few_queries_whatever_the_data(work, people, register, 
     assert before["dispatcher"] <= 10
     # A leader's 今日态势 adds the screen's own reads (zhili/screen/overview.py): the screen's
     # organization (a county-wide user's root), the KPI strip's two aggregates and the forces
-    # panel's three (by status, the team types' status names, the stale ones).
-    assert before["leader"] <= 14 + 6
-    assert before["secretary"] <= 17 + 5
+    # panel's three (by status, the team types' status names, the stale ones), the early
+    # warnings panel's two (the counts by level, the newest) and the hot categories' two.
+    assert before["leader"] <= 14 + 6 + 4
+    assert before["secretary"] <= 17 + 5 + 4
 
 
 def test_the_open_work_is_counted_under_the_partial_index_condition(people):
@@ -445,6 +446,9 @@ def test_a_leader_sees_the_screens_figures_of_today(work, people, forces):
         assert figures == summary["kpi"], persona
         assert overview.org_name == summary["org"]["name"]
         assert overview.forces == summary["panels"]["forces"], persona
+        assert overview.hot == summary["hot_categories"][:5], persona
+        alerts = summary["panels"]["early_warnings"]
+        assert overview.warnings == (None if alerts.get("allowed") is False else alerts), persona
         html = response.content.decode()
         for key, value in figures.items():
             assert shown_on_page(html, f"overview-{key}") == value, (persona, key)
@@ -456,6 +460,8 @@ def test_a_leader_sees_the_screens_figures_of_today(work, people, forces):
     assert figures["received"] == Case.objects.count() > 0
     assert figures["overdue"] == numbers(county["cases-overview"])["已超期"] == 2
     assert (leader.forces["total"], leader.forces["stale"]) == (4, 3)
+    assert leader.hot and leader.hot[0]["this_week"] > 0  # this week's cases, by category
+    assert leader.warnings is not None and len(leader.warnings["levels"]) == 4
     # A township secretary's overview is the township's screen: 甲镇's own two forces.
     secretary = client_for(people.secretary).get(reverse("web:home")).context["overview"]
     assert secretary.org_name == people.secretary.organization.name
