@@ -12,7 +12,8 @@ own screen, and what the dispute's dossier shows of its rooms.
 - Registered into mediation's registries from `RoomsConfig.ready()` (mediation does not
   import the rooms): `AGREEMENT_VIDEO` (the sessions, confirmations and recordings the
   调解协议书 prints) and the dispute page's panel `video_recordings` (each recording of the
-  dispute's rooms the user sees, with its duration, SHA-256 and links to play and download).
+  dispute's rooms the user sees, with its duration, SHA-256 and links to play and download)
+  and `video_confirmations` (each party's confirmation and its time).
 """
 
 import unicodedata
@@ -302,3 +303,32 @@ def dispute_recordings(user: Actor, dispute: Dispute) -> list[RecordingRow]:
         if KIND.visible(user, room)
         for recording in room.recordings.all()
     ]
+
+
+@dataclass(frozen=True)
+class ConfirmationRow:
+    """A party's on-screen confirmation, as the dispute's page lists it."""
+
+    room: str
+    who: str
+    agreed_at: datetime
+    current: bool  # of the agreement as it stands (else of one since replaced)
+
+
+@DISPUTE_PANELS.entry("video_confirmations")
+def dispute_confirmations(user: Actor, dispute: Dispute) -> list[ConfirmationRow]:
+    """The parties' confirmations in the dispute's video sessions the user sees, in order."""
+    text = agreement_text(dispute)
+    rows = [
+        ConfirmationRow(
+            room=room.number,
+            who=party_label(p),
+            agreed_at=p.agreed_at,
+            current=text is not None and p.agreed_sha256 == text.sha256,
+        )
+        for room in _mediation_rooms(dispute)
+        if KIND.visible(user, room)
+        for p in room.participants.all()
+        if p.agreed_at is not None
+    ]
+    return sorted(rows, key=lambda row: row.agreed_at)

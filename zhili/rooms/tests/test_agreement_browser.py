@@ -160,7 +160,8 @@ def test_the_parties_confirm_on_screen_and_the_agreement_records_the_video(
     draft.goto(f"{base}/mediation/disputes/{mediating.number}/")
     listed = draft.inner_text("[data-testid=video-recordings]")
     assert recording.sha256 in listed and f"{recording.duration_s:.1f} 秒" in listed
-    draft.locator("[data-testid=video-recordings]").scroll_into_view_if_needed()
+    confirmations = draft.inner_text("[data-testid=video-confirmations]")
+    assert "申请人张建华" in confirmations and "被申请人李桂英" in confirmations
     shot(draft, "agreement-dispute-recording")
     play = draft.get_attribute("[data-testid=video-recording-play]", "href")
     answer = draft.request.get(f"{base}{play}")

@@ -261,6 +261,8 @@ def test_a_confirmation_is_of_the_text_read_not_of_an_agreement_that_replaces_it
     assert f'data-testid="agreement-party-{party.pk}" data-confirmed="0"' in record_page
     assert "协议已更新，待重新确认" in record_page
     assert "视频调解" not in docx_text(host, dispute.number)
+    page = host.get(f"/mediation/disputes/{dispute.number}/").content.decode()
+    assert 'data-testid="video-confirmations"' in page and "确认的是此前的协议文本" in page
     # A page still showing the old text is told it changed; the new one is confirmed.
     answer = confirm(seat, "张建华", code, old)
     assert answer.status_code == 409 and answer.json()["code"] == "agreement_changed"
