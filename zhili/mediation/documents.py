@@ -5,7 +5,9 @@ liability, the terms, how and when they are performed (人民调解法 第二十
 effect and the judicial-confirmation window (the days from deadlines.py, the articles from
 law.py), each party's signature line with who signed, how and when, the mediator's, the
 place of the committee's seal with its date, and the effective date, derived from the last
-of them (never typed). An oral agreement has no 协议书: it is recorded on the dossier.
+of them (never typed). An oral agreement has no 协议书: it is recorded on the dossier. An
+agreement its parties confirmed on screen in a video mediation says so (视频调解: the room,
+each confirmation's time, the recordings' SHA-256 or 录像转换中; mediation/video.py).
 
 `agreement_paper` holds the wording; the Word file (`agreement_document`) and the print view
 (`agreement_print`) both render it (zhili.core.paper), each audited."""
@@ -26,6 +28,7 @@ from zhili.mediation import deadlines
 from zhili.mediation.law import article_no, cite
 from zhili.mediation.models import Agreement, AgreementParty, Dispute, Party, PartyKind
 from zhili.mediation.services.agreements import due_text
+from zhili.mediation.video import VideoRecording, VideoSession, agreement_text, video_sessions
 
 TITLE = "人民调解协议书"
 BLANK_DATE = "____年__月__日"
@@ -123,12 +126,69 @@ def _signatures(dispute: Dispute, agreement: Agreement, rows: list[AgreementPart
     ]
 
 
+def _moment(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%Y年%m月%d日 %H:%M:%S}"
+
+
+def _span(session: VideoSession) -> str:
+    if session.opened_at is None:
+        return ""
+    opened = timezone.localtime(session.opened_at)
+    span = f"，{opened:%Y年%m月%d日 %H:%M}"
+    if session.ended_at is not None:
+        span += f"至{timezone.localtime(session.ended_at):%H:%M}"
+    return span
+
+
+def _length(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}分{whole % 60:02d}秒" if whole >= 60 else f"{whole}秒"
+
+
+def _recording_line(index: int, row: VideoRecording) -> Line:
+    start = f"{timezone.localtime(row.started_at):%H:%M:%S}开始"
+    if row.sha256:
+        text = f"录像{index}（{start}，时长{_length(row.duration_s)}）SHA-256：{row.sha256}"
+    elif row.failed:
+        text = f"录像{index}（{start}）转换失败，原始录制文件由平台保存"
+    else:
+        text = f"录像{index}（{start}）：录像转换中，转换完成后生成 SHA-256 校验值"
+    return Line(text, indent=True)
+
+
+def _video_session(session: VideoSession) -> list[Block]:
+    confirmed = "；".join(f"{c.who}于{_moment(c.at)}确认" for c in session.confirmations)
+    text = (
+        f"本协议经视频调解达成（视频会议室 {session.room}「{session.title}」{_span(session)}）。"
+        f"当事人在视频调解中阅看本协议内容，在本人屏幕上输入本人姓名和验证码确认：{confirmed}。"
+    )
+    if session.unconfirmed:
+        text += f"{'、'.join(session.unconfirmed)}未在视频中确认。"
+    blocks: list[Block] = [Line(text, indent=True)]
+    if not session.recordings:
+        return [*blocks, Line("本次视频调解未录音录像。", indent=True)]
+    blocks.append(Line("本次视频调解的录音录像由平台保存，其校验值如下：", indent=True))
+    return blocks + [_recording_line(i, r) for i, r in enumerate(session.recordings, 1)]
+
+
+def _video(dispute: Dispute) -> list[Block]:
+    """视频调解: the sessions in which the parties confirmed this agreement on screen."""
+    sessions = video_sessions(dispute, agreement_text(dispute))
+    if not sessions:
+        return []
+    return [
+        Line("视频调解：", bold=True),
+        *(block for session in sessions for block in _video_session(session)),
+    ]
+
+
 def agreement_paper(dispute: Dispute, agreement: Agreement) -> Paper:
     parties = list(dispute.parties.all())
     rows = list(agreement.signatories.select_related("party"))
     blocks = [
         *_head(dispute, parties),
         *_body(agreement, rows, len(parties) + 1),
+        *_video(dispute),
         *_signatures(dispute, agreement, rows),
     ]
     return Paper(

@@ -7,6 +7,7 @@ Pure Python; the limits (days, months) are in deadlines.py, the articles in law.
         +--decline (the committee does not accept)--> not_mediated
     mediating --agree--> agreed 达成协议 --follow_up--> following_up 履行回访 --archive--> archived
     mediating --fail--> failed 调解不成 --archive--> archived 已归档
+    agreed --session--> agreed (the record of the session the agreement was reached in)
     registered / accepted / mediating --terminate--> terminated 当事人终止 --archive--> archived
     not_mediated --archive--> archived
 
@@ -80,7 +81,9 @@ TRANSITIONS: dict[str, Transition] = by_name(
         CHAIR("decline", "不予受理", {S.REGISTERED}, S.NOT_MEDIATED, needs_reason=True),
         CHAIR("assign", "指派调解员", {S.REGISTERED, S.ACCEPTED, S.MEDIATING}, None),
         MEDIATOR("start", "开始调解", {S.ACCEPTED}, S.MEDIATING),
-        MEDIATOR("session", "记录调解", {S.MEDIATING}, None),
+        # A session's record may follow the agreement reached in it (a video session: the
+        # parties confirm the agreement on screen, then the mediator writes the 笔录).
+        MEDIATOR("session", "记录调解", {S.MEDIATING, S.AGREED}, None),
         MEDIATOR("agree", "达成协议", {S.MEDIATING}, S.AGREED),
         MEDIATOR("sign", "登记签名盖章", {S.AGREED}, None),
         MEDIATOR("fail", "调解不成", {S.MEDIATING}, S.FAILED, needs_reason=True),
@@ -183,6 +186,7 @@ KIND: DossierKind[Dispute] = DossierKind(
         "mark_exemplary": "评为典型案例",
         "unmark_exemplary": "取消典型案例",
         "alert_card": "风险预警未按时签收",
+        "video_confirm": "当事人视频确认协议",
     },
 )
 

@@ -3,6 +3,7 @@ beat and leave, moderation, attendance, and Janus's event handler. Endpoints hol
 
 import hmac
 import json
+from dataclasses import asdict
 from datetime import datetime
 from typing import Literal
 
@@ -14,12 +15,22 @@ from ninja.security import HttpBasicAuth
 
 from zhili.core.schemas import ERRORS, ErrorOut
 from zhili.orgs.auth import StaffRequest
-from zhili.rooms import attendance, broadcast, meetings, recording, selectors, services, watches
+from zhili.rooms import (
+    attendance,
+    broadcast,
+    meetings,
+    recording,
+    selectors,
+    services,
+    video_mediation,
+    watches,
+)
 from zhili.rooms.models import (
     AgendaItem,
     Broadcast,
     BroadcastState,
     Document,
+    Participant,
     Recording,
     RecordingState,
     Room,
@@ -301,6 +312,68 @@ def seat_consent(request: HttpRequest, body: SeatConsentIn) -> dict[str, str]:
     """参会人表示是否同意录音录像（凭座位凭证）；录制中表示不同意则录制停止。"""
     participant = recording.seat_consent(seat=body.seat, consent=body.consent)
     return {"consent": participant.consent}
+
+
+class AgreementSectionOut(Schema):
+    heading: str
+    text: str
+
+
+class AgreementTextOut(Schema):
+    number: str = Field(..., description="纠纷编号")
+    title: str
+    committee: str
+    form: str = Field(..., description="书面调解协议 或 口头调解协议")
+    parties: list[str]
+    sections: list[AgreementSectionOut]
+    sha256: str = Field(..., description="协议文本的 SHA-256：确认时原样交回")
+
+
+class SeatAgreementOut(Schema):
+    agreement: AgreementTextOut | None = Field(..., description="尚未拟定调解协议时为空")
+    agreed_at: datetime | None = Field(..., description="本人确认当前协议文本的时间")
+
+
+def seat_agreement_out(participant: Participant) -> dict[str, object]:
+    text = video_mediation.party_agreement(participant)
+    if text is None:
+        return {"agreement": None, "agreed_at": None}
+    sections = [{"heading": h, "text": t} for h, t in text.sections]
+    agreed = participant.agreed_sha256 == text.sha256
+    return {
+        "agreement": {**asdict(text), "parties": list(text.parties), "sections": sections},
+        "agreed_at": participant.agreed_at if agreed else None,
+    }
+
+
+@rooms_router.post("/rooms/agreement", auth=None, response={200: SeatAgreementOut, **ERRORS})
+def seat_agreement(request: HttpRequest, body: SeatIn) -> dict[str, object]:
+    """视频调解的当事人（凭座位凭证）阅看调解协议：调委会拟定的协议内容及其 SHA-256，本人是否已确认。"""
+    return seat_agreement_out(attendance.by_seat(body.seat))
+
+
+class SeatConfirmIn(SeatIn):
+    name: str = Field(..., max_length=video_mediation.NAME_MAX, description="本人姓名")
+    code: str = Field(..., max_length=12, description="六位验证码（与进入时相同）")
+    sha256: str = Field(..., max_length=64, description="所阅看协议文本的 SHA-256")
+
+
+class SeatConfirmOut(Schema):
+    agreed_at: datetime
+    sha256: str
+
+
+@rooms_router.post("/rooms/agreement/confirm", auth=None, response={200: SeatConfirmOut, **ERRORS})
+def seat_agreement_confirm(request: HttpRequest, body: SeatConfirmIn) -> dict[str, object]:
+    """当事人在本人屏幕上确认调解协议：输入本人姓名和验证码。验证码错误为 403（field code，计入
+    链接锁定次数），姓名不符为 422（field name），尚无协议或协议已更新为 409。"""
+    participant = video_mediation.agreement_confirm(
+        participant=attendance.by_seat(body.seat),
+        name=body.name,
+        code=body.code,
+        sha256=body.sha256,
+    )
+    return {"agreed_at": participant.agreed_at, "sha256": participant.agreed_sha256}
 
 
 class RoomRecordingIn(Schema):

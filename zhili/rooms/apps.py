@@ -10,7 +10,10 @@ class RoomsConfig(AppConfig):
     verbose_name = "视频会议室"
 
     def ready(self) -> None:
-        from zhili.rooms import subjects  # noqa: F401  (its panels register themselves)
+        from zhili.rooms import (
+            subjects,  # noqa: F401  (its panels register themselves)
+            video_mediation,  # noqa: F401  (a dispute's panel, its agreement)
+        )
         from zhili.rooms.attendance import attendance_event
         from zhili.video.gateway import events
         from zhili.video.gateway.tokens import VIDEOROOM

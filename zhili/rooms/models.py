@@ -111,6 +111,11 @@ class Participant(models.Model):
     # 录音录像 consent: "" not asked yet, "yes" or "no", with its time (the history has each).
     consent = models.CharField("同意录制", max_length=3, choices=Consent.choices, blank=True)
     consent_at = models.DateTimeField("表态时间", null=True, blank=True)
+    # A video mediation's outside party confirmed the agreement on screen (name and code): when,
+    # and the SHA-256 of the text confirmed (mediation.video.agreement_text); an agreement
+    # replaced afterwards is not confirmed by it (rooms/video_mediation.py).
+    agreed_at = models.DateTimeField("确认协议时间", null=True, blank=True)
+    agreed_sha256 = models.CharField("所确认协议文本的 SHA-256", max_length=64, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "参会人"

@@ -252,12 +252,10 @@ def offset_label(seconds: float | None) -> str:
 
 
 def record_rows(room: Room) -> list[RoomEvent]:
-    """The room's record as its page shows it: consents, starts and stops, notes."""
-    return list(
-        room.events.filter(
-            Q(action__in=("consent", "refuse", "record_start", "record_stop", "note"))
-        ).select_related("actor")
-    )
+    """The room's record as its page shows it: consents, starts and stops, notes, the parties'
+    confirmations of a mediation agreement."""
+    shown = ("consent", "refuse", "record_start", "record_stop", "note", "agree_confirm")
+    return list(room.events.filter(action__in=shown).select_related("actor"))
 
 
 # --- conversion (the worker's) --------------------------------------------------------------

@@ -32,14 +32,17 @@ def room_get(*, user: Actor, number: str) -> Room:
     return room
 
 
-def recording_get(*, user: Actor, room: Room, pk: int) -> Recording:
-    """A converted recording of a room `user` sees (`room_get` first); its download audited."""
+def recording_get(*, user: Actor, room: Room, pk: int, how: str = "download") -> Recording:
+    """A converted recording of a room `user` sees (`room_get` first); its download or the
+    start of its playing (`how` "play"; "" for a player's further range: not audited again)
+    audited."""
     check_visible(KIND, user, room)
     row = room.recordings.filter(pk=pk, state=RecordingState.READY).exclude(file="").first()
     if row is None:
         raise NotFound("录像不存在")
-    with transaction.atomic():
-        audit(user, "rooms.recording.download", room, recording=row.pk, sha256=row.sha256)
+    if how:
+        with transaction.atomic():
+            audit(user, f"rooms.recording.{how}", room, recording=row.pk, sha256=row.sha256)
     return row
 
 

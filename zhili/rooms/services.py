@@ -388,9 +388,15 @@ def outsider_check(*, link: str, code: str) -> Participant:
     """An outside party's link and code. Unknown link: 404. Locked, used or a wrong code: 403;
     the 5th wrong code locks the link (the try is counted even though the request fails)."""
     participant = outsider_check_link(link=link)
+    check_code(participant, code)
+    return participant
+
+
+def check_code(participant: Participant, code: str) -> None:
+    """An outside party's code, at the join or again to confirm an agreement on screen: a
+    wrong one is 403 naming `code` and counts toward the link's lock."""
     if not hmac.compare_digest(participant.code_digest, digest((code or "").strip())):
         _wrong_code(participant)
-    return participant
 
 
 def _wrong_code(participant: Participant) -> None:

@@ -6,6 +6,7 @@ app_name = "rooms"
 
 urlpatterns = [
     path("rooms/j/<str:link>/", views.outsider_page, name="outsider"),
+    path("rooms/j/<str:link>/agreement/", views.outsider_agreement, name="outsider_agreement"),
     path("rooms/meetings/", views.meeting_list, name="meetings"),
     path("rooms/<str:number>/", views.room_page, name="room"),
     path("rooms/<str:number>/watch/", views.room_watch_page, name="watch"),
@@ -23,6 +24,11 @@ urlpatterns = [
         "rooms/<str:number>/recordings/<int:pk>/",
         views.recording_download,
         name="recording_download",
+    ),
+    path(
+        "rooms/<str:number>/recordings/<int:pk>/play",
+        views.recording_play,
+        name="recording_play",
     ),
     path("rooms/new/mediation/<str:number>/", views.schedule_mediation, name="schedule_mediation"),
     path("rooms/new/reception/<int:pk>/", views.schedule_reception, name="schedule_reception"),

@@ -12,7 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,6 +22,7 @@ from zhili.core.dossier.history import action_labels
 from zhili.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from zhili.core.pages import or_404
 from zhili.core.qr import qr_svg
+from zhili.core.ranges import ranged_file
 from zhili.core.scope import scope_for
 from zhili.core.xlsx import XLSX
 from zhili.mediation import selectors as mediation_selectors
@@ -37,6 +40,7 @@ from zhili.rooms import (
     selectors,
     services,
     subjects,
+    video_mediation,
     watches,
 )
 from zhili.rooms.api import join_url, outsider_url
@@ -71,6 +75,7 @@ def _record_context(request: StaffRequest, room: Room, error: str = "") -> dict[
         "labels": action_labels(KIND),
         "recordings": recordings,
         "polling": any(not r.finished for r in recordings),
+        "agreement_status": video_mediation.agreement_status(room),
         "may_note": room.state != RoomState.ENDED
         and room.participants.filter(user=request.user)
         .exclude(kind=ParticipantKind.OUTSIDER)
@@ -121,6 +126,18 @@ def recording_download(request: StaffRequest, number: str, pk: int) -> FileRespo
     row = or_404(selectors.recording_get, user=request.user, room=room, pk=pk)
     handle = row.file.open("rb")
     return FileResponse(handle, as_attachment=True, filename=f"{room.number}-{row.pk}.mp4")
+
+
+@login_required
+@require_http_methods(["GET"])
+def recording_play(request: StaffRequest, number: str, pk: int) -> HttpResponseBase:
+    """The MP4 of a recording played in the browser (range requests), for whoever sees the
+    room; the start of each playing audited (not each range the player asks for after)."""
+    room = or_404(selectors.room_get, user=request.user, number=number)
+    first = request.headers.get("Range", "bytes=0-").strip().startswith("bytes=0-")
+    how = "play" if first else ""
+    row = or_404(selectors.recording_get, user=request.user, room=room, pk=pk, how=how)
+    return ranged_file(request, row.file.open("rb"), row.file.size, "video/mp4")
 
 
 @login_required
@@ -332,8 +349,78 @@ def outsider_page(request: HttpRequest, link: str) -> HttpResponse:
             request, "rooms/outsider_code.html", {"error": error, "locked": locked}, status=status
         )
     participant = Participant.objects.select_related("room").get(pk=ticket.feed)
-    context = _room_context(participant.room, ticket=_ticket_json(ticket), me=participant)
+    context = _room_context(
+        participant.room,
+        ticket=_ticket_json(ticket),
+        **_agreement_context(participant, link),
+    )
     return render(request, "rooms/outsider_room.html", context)
+
+
+def _seated(request: HttpRequest, link: str) -> Participant:
+    """The outside party whose page entered this link's code (the session keeps the seat)."""
+    seats = request.session.get(SEATS, {})
+    pk = seats.get(attendance.digest(link))
+    participant = (
+        Participant.objects.select_related("room")
+        .filter(pk=pk, kind=ParticipantKind.OUTSIDER)
+        .first()
+        if pk
+        else None
+    )
+    if participant is None:
+        raise Http404("链接无效")
+    return participant
+
+
+def _agreement_context(participant: Participant, link: str, **extra: object) -> dict[str, object]:
+    """The party's 确认调解协议 box: the agreement as drafted, or that it is not yet."""
+    room = participant.room
+    mediation = room.purpose == Purpose.MEDIATION
+    text = video_mediation.party_agreement(participant) if mediation else None
+    agreed = text is not None and participant.agreed_sha256 == text.sha256
+    room_open = room.state == RoomState.OPEN
+    return {
+        "me": participant,
+        "agreement": text,
+        "agreement_url": reverse("rooms:outsider_agreement", args=[link]),
+        "agreed": agreed,
+        "mediation": mediation,
+        "room_open": room_open,
+        # The form, while there is a text to confirm and the party may still confirm it.
+        "show_form": text is not None
+        and not agreed
+        and room_open
+        and participant.locked_at is None
+        and participant.kicked_at is None,
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def outsider_agreement(request: HttpRequest, link: str) -> HttpResponse:
+    """确认调解协议 on the party's page (HTMX): the agreement (polled until drafted), then the
+    name and code form; a refusal comes back in the box with its 4xx, the name kept."""
+    participant = _seated(request, link)
+    if participant.room.purpose != Purpose.MEDIATION:
+        raise Http404("只有视频调解有调解协议")
+    error, field, status, typed = "", "", 200, ""
+    if request.method == "POST":
+        typed = request.POST.get("name", "")
+        try:
+            participant = video_mediation.agreement_confirm(
+                participant=participant,
+                name=typed,
+                code=request.POST.get("code", ""),
+                sha256=request.POST.get("sha256", ""),
+            )
+        except DomainError as exc:
+            error, field, status = exc.message, exc.field or "", exc.status
+            participant.refresh_from_db()  # a wrong code counted, the link perhaps locked
+    context = _agreement_context(
+        participant, link, error=error, error_field=field, typed_name=typed
+    )
+    return render(request, "rooms/_agreement_confirm.html", context, status=status)
 
 
 def _ticket_json(ticket: services.Ticket) -> dict[str, object]:

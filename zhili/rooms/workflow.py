@@ -78,6 +78,7 @@ KIND: DossierKind[Room] = DossierKind(
         "record_start": "开始录制",
         "record_stop": "停止录制",
         "note": "记录",
+        "agree_confirm": "当事人确认调解协议",
         "agenda": "增加议程",
         "minutes": "会议纪要",
         "document": "上传会议材料",

@@ -35,7 +35,8 @@ TABLE: dict[str, tuple[set[str], str | None, set[str], bool]] = {
     "decline": ({"registered"}, "not_mediated", CHAIR, True),
     "assign": ({"registered", "accepted", "mediating"}, None, CHAIR, False),
     "start": ({"accepted"}, "mediating", MEDIATE, False),
-    "session": ({"mediating"}, None, MEDIATE, False),
+    # A session's record may follow the agreement reached in it (a video session's 笔录).
+    "session": ({"mediating", "agreed"}, None, MEDIATE, False),
     "agree": ({"mediating"}, "agreed", MEDIATE, False),
     "fail": ({"mediating"}, "failed", MEDIATE, True),
     "sign": ({"agreed"}, None, MEDIATE, False),
