@@ -43,13 +43,19 @@ ReportPageOut = dossier_api.page_schema(ReportOut, "ReportPageOut")
 
 class ReportQuery(dossier_api.PageQuery):
     kind: str = Field("", description="daily / weekly / monthly / quarterly")
-    period: str = Field("", max_length=10, description="如 2026-12-03（日报）")
+    period: str = Field(
+        "",
+        max_length=10,
+        description="如 2026-12-03（日报）、2026-W49（周例会）、2026-11（月分析）、2026-Q4（季点评）",
+    )
 
 
 class ReportRequestIn(Input):
-    kind: str = Field(..., max_length=10, description="daily / weekly / monthly（季点评尚未开放）")
+    kind: str = Field(..., max_length=10, description="daily / weekly / monthly / quarterly")
     period: str = Field(
-        ..., max_length=10, description="日报 2026-12-03，周例会 2026-W49，月分析 2026-11"
+        ...,
+        max_length=10,
+        description="日报 2026-12-03，周例会 2026-W49，月分析 2026-11，季点评 2026-Q4",
     )
 
 

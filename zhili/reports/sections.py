@@ -126,5 +126,15 @@ def sections_for(kind: str) -> list[tuple[str, Section]]:
 NUMERALS = "一二三四五六七八九十"
 
 
+def numeral(n: int) -> str:
+    """1..99 in Chinese numerals as headings count them: 一, 十, 十一, 二十三."""
+    tens, ones = divmod(n, 10)
+    if not 1 <= n <= 99:
+        return str(n)
+    head = "" if tens == 0 else ("十" if tens == 1 else f"{NUMERALS[tens - 1]}十")
+    return head + (NUMERALS[ones - 1] if ones else "")
+
+
 def numbered(title: str, index: int) -> str:
-    return f"{NUMERALS[index] if index < len(NUMERALS) else index + 1}、{title}"
+    """The `index`-th (from 0) section's heading: 一、…, 十一、…"""
+    return f"{numeral(index + 1)}、{title}"

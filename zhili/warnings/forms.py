@@ -21,6 +21,12 @@ class WarningFilterForm(forms.Form):
     issued_from = DayField(label="发布日期自", required=False)
     issued_to = DayField(label="至", required=False)
     late = forms.BooleanField(label="只看签收或答复超时", required=False)
+    open = forms.BooleanField(label="只看未关闭的", required=False)
+    # Kept as a hidden input: a report's figure opens the warnings of one responsible unit
+    # (the 周例会's open warnings by unit).
+    unit = forms.CharField(
+        label="责任单位", max_length=40, required=False, widget=forms.HiddenInput
+    )
     mine = forms.BooleanField(label="只看发给本单位的", required=False)
 
 

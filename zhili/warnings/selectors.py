@@ -19,6 +19,7 @@ from zhili.core.types import Actor
 from zhili.registers.kinds import KINDS
 from zhili.registers.models import PersonRole
 from zhili.warnings.models import (
+    OPEN_STATES,
     Level,
     SourceKind,
     Warning,
@@ -41,6 +42,7 @@ class WarningFilters:
     kind: str = ""
     unit: str = ""  # the responsible unit's code
     late: bool = False  # not signed, or not answered, in time
+    open: bool = False  # not closed (待签收, 处置中, 已答复待审核)
     mine: bool = False  # sent to the user's unit (or below it)
     issued_from: date | None = None  # issued on this local day or later
     issued_to: date | None = None  # issued on this local day or earlier
@@ -60,6 +62,8 @@ def warning_list(*, user: Actor, filters: WarningFilters | None = None) -> Query
     qs = filter_given(qs, unit__code=f.unit)
     if f.late:
         qs = qs.filter(late_q())
+    if f.open:
+        qs = qs.filter(state__in=OPEN_STATES)
     if f.issued_from:
         qs = qs.filter(issued_at__gte=period_bounds(f.issued_from, f.issued_from)[0])
     if f.issued_to:

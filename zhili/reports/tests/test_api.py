@@ -3,6 +3,7 @@
 from io import BytesIO
 
 import pytest
+from django.utils import timezone
 from docx import Document
 
 from zhili.cases.tests.test_api import error, get, post
@@ -80,3 +81,25 @@ def test_who_may_not_generate_gets_403(client, staff):
     error(post(client, staff.township, "/api/v1/reports", body), 403)
     error(post(client, staff.gridworker, "/api/v1/reports", body), 403)
     error(get(client, staff.dispatcher, "/api/v1/reports/12345"), 404)
+
+
+def test_the_quarterly_review_is_asked_for_and_described_like_the_others(client, staff):
+    quarter = timezone.localdate()
+    period = f"{quarter.year}-Q{(quarter.month - 1) // 3 + 1}"  # the running one, so far
+    response = post(
+        client, staff.dispatcher, "/api/v1/reports", {"kind": "quarterly", "period": period}
+    )
+    assert response.status_code == 202, response.content
+    report = report_generate(response.json()["id"])
+    assert report.state == "done", report.message
+    assert [s["key"] for s in report.content["sections"]] == ["q-townships", "q-departments"]
+    listed = get(client, staff.dispatcher, f"/api/v1/reports?kind=quarterly&period={period}")
+    assert [item["id"] for item in listed.json()["items"]] == [report.pk]
+    document = get(client, staff.dispatcher, listed.json()["items"][0]["document_url"])
+    assert len(Document(BytesIO(document.content)).tables) == 2
+
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    asked = schemas["ReportRequestIn"]["properties"]
+    assert "quarterly" in asked["kind"]["description"]
+    assert "尚未开放" not in str(schemas)
+    assert "2026-Q4" in asked["period"]["description"]

@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 
 from zhili.reports.models import Report
-from zhili.reports.services import report_generate
+from zhili.reports.services import report_generate, report_request
 from zhili.web.tests.conftest import ARTIFACTS, BROWSER, login
 
 pytestmark = [*BROWSER, pytest.mark.any_day]
@@ -71,6 +71,15 @@ def test_the_monthly_report_in_the_browser(live_server, staff, month_data, page,
     assert all(charts.nth(i).evaluate("i => i.naturalWidth") > 0 for i in range(charts.count()))
     page.set_viewport_size({"width": 1400, "height": 900})
     page.screenshot(path=str(ARTIFACTS / "reports-monthly.png"), full_page=True)
+    scores = page.locator("[data-testid=section-m-scores]")
+    assert scores.locator("table").count() == 2
+    scores.screenshot(path=str(ARTIFACTS / "reports-monthly-scores.png"))
+    first_score = scores.locator("tbody tr >> nth=0").locator("td >> nth=2").locator("a")
+    unit = scores.locator("tbody tr >> nth=0").locator("td >> nth=1").inner_text()
+    first_score.click()  # the score opens the unit's ledger entries of the month
+    page.wait_for_url("**/assessment/*/*/entries/?unit=*")
+    assert unit in page.inner_text("main")
+    page.go_back()
 
     page.click("[data-testid=section-m-totals] td a.report-figure >> nth=0")
     page.wait_for_url("**/cases/?*")
@@ -99,3 +108,25 @@ def test_the_quarterly_review_in_the_browser(live_server, staff, month_data, pag
     assert "限期整改" in page.inner_text("[data-testid=comment-text]")
     page.set_viewport_size({"width": 1400, "height": 900})
     page.screenshot(path=str(ARTIFACTS / "reports-quarterly.png"), full_page=True)
+
+
+def test_the_weekly_pack_in_the_browser(live_server, staff, day_data, page):
+    """The 周例会 pack of the 日报's week: the warnings still open, a count opening its list."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    iso = day_data.day.isocalendar()
+    week = f"{iso.year}-W{iso.week:02d}"
+    report = report_request(actor=staff.dispatcher, kind="weekly", period=week)
+    report_generate(report.pk)
+    login(page, live_server.url, "dispatcher")
+    page.goto(f"{live_server.url}/reports/{report.pk}/")
+    page.set_viewport_size({"width": 1400, "height": 900})
+    section = page.locator("[data-testid=section-open-warnings]")
+    section.screenshot(path=str(ARTIFACTS / "reports-weekly-open-warnings.png"))
+    total = section.locator("table >> nth=0").locator("tr:has-text('合计') a.report-figure").last
+    n = int(total.inner_text())
+    assert n == 2  # the day's two warnings, neither signed yet
+    total.click()
+    page.wait_for_url("**/warnings/?*")
+    assert page.locator("[data-testid^=warning-row-]").count() == n
+    assert page.is_checked("[data-testid=filter-open]")
+    page.screenshot(path=str(ARTIFACTS / "reports-weekly-open-list.png"), full_page=True)

@@ -2,14 +2,18 @@
 figures open and with the unit figures; its Word file holds the tables and the charts."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
 import pytest
 from docx import Document
 
+from zhili.assessment.services import manual_score, scheme_create_default
 from zhili.cases.figures import unit_figures
 from zhili.cases.tests.test_api import error, post
+from zhili.core.models import AuditLog
+from zhili.core.roles import Role
 from zhili.reports.models import Report, ReportState
 from zhili.reports.services import report_generate, report_request
 from zhili.reports.tests.test_daily import client_for, figures, rows_at
@@ -40,7 +44,7 @@ def test_the_monthly_report_counts_the_month(month_data, staff):
     report = generate(staff.dispatcher, month_data.period)
     assert report.state == ReportState.DONE and report.progress == 100
     content = report.content
-    assert [s["title"][2:] for s in content["sections"]] == [
+    assert [s["title"].split("、", 1)[1] for s in content["sections"]] == [
         "总体情况",
         "来源渠道",
         "五情",
@@ -51,7 +55,9 @@ def test_the_monthly_report_counts_the_month(month_data, staff):
         "热点区域",
         "典型案例",
         "单位办理质效",
+        "考核得分",
     ]
+    assert content["sections"][-1]["title"] == "十一、考核得分"
     [totals] = section(content, "m-totals")["tables"]
     assert [totals["rows"][0][i]["n"] for i in (1, 2, 4)] == [6, 2, 1]
     assert totals["rows"][0][3] == "+200.0%" and totals["rows"][0][5] == "+500.0%"
@@ -133,6 +139,76 @@ def test_the_word_file_opens_with_its_tables_and_charts(month_data, staff):
     assert "图：按来源渠道受理件数" in text
     page = client_for(staff.dispatcher).get(f"/reports/{report.pk}/").content.decode()
     assert page.count('data-testid="chart-') == len(charts)
+
+
+def test_the_scores_are_the_assessment_scores_of_the_month_and_the_month_before(
+    month_data, staff, tree, make_user
+):
+    first = month_data.first
+    before = (first - timedelta(days=1)).replace(day=1)
+    # An assessor's field score in the month: the unit's score moves against the month before.
+    scheme_create_default(actor=None, year=first.year)
+    manual_score(
+        actor=make_user("mdirector", tree.county, Role.CENTER_DIRECTOR),
+        unit=tree.t2,
+        on=first + timedelta(days=2),
+        item_code="field_check",
+        points=Decimal(9),
+        reason="实地考核",
+    )
+    report = generate(staff.dispatcher, month_data.period)
+    scores = section(report.content, "m-scores")
+    # Neither month had a computed ledger: the platform computed each, once.
+    runs = AuditLog.objects.filter(action="assessment.scores.compute")
+    assert sorted((r.actor_id, r.extra["period"]) for r in runs) == sorted(
+        [(None, f"M{first.month:02d}"), (None, f"M{before.month:02d}")]
+    )
+    client = client_for(staff.dispatcher)
+
+    def api(day: date, group: str) -> list[dict[str, Any]]:
+        url = f"/api/v1/assessment/{day.year}/{day.month:02d}/scores?group={group}"
+        response = client.get(url)
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    moved = 0
+    for table, group in zip(scores["tables"], ("township", "department"), strict=True):
+        rows, now, then = table["rows"], api(first, group), api(before, group)
+        assert [(r[0], r[1], Decimal(r[2]["text"])) for r in rows] == [
+            (str(e["rank"]), e["org"]["name"], Decimal(str(e["score"]))) for e in now
+        ]
+        assert now and len(rows) == len(now)
+        # The scores page shows the same numbers, in the same order.
+        page = client.get(f"/assessment/{first.year}/{first.month:02d}/?group={group}")
+        assert [str(r.score) for r in page.context["rows"]] == [r[2]["text"] for r in rows]
+        earlier = {e["org"]["name"]: e for e in then}
+        for row in rows:
+            previous = earlier[row[1]]
+            assert Decimal(row[3]["text"]) == Decimal(str(previous["score"]))
+            assert row[5] == str(previous["rank"])
+            change = Decimal(row[2]["text"]) - Decimal(row[3]["text"])
+            assert row[4] == ("持平" if change == 0 else f"{change:+.2f}")
+            moved += change != 0
+            # Each score opens the unit's ledger entries of its month.
+            for cell, day in ((row[2], first), (row[3], before)):
+                entries = client.get(cell["url"])
+                assert entries.status_code == 200, cell["url"]
+                assert entries.context["unit"].name == row[1]
+                assert entries.context["period"].code == f"M{day.month:02d}"
+    t2 = next(r for r in scores["tables"][0]["rows"] if r[1] == tree.t2.name)
+    assert Decimal(t2[2]["text"]) - Decimal(t2[3]["text"]) >= 9 and moved >= 1
+    [note] = scores["notes"]
+    assert f"{first.year}年{first.month}月考核台账" in note
+    assert f"与{before.year}年{before.month}月得分之差" in note
+
+    # The Word file holds the two tables with the same scores.
+    document = Document(BytesIO(client.get(f"/reports/{report.pk}/document/").content))
+    word = document.tables[-2:]
+    for grid, table in zip(word, scores["tables"], strict=True):
+        assert [c.text for c in grid.rows[0].cells] == table["columns"]
+        assert [[c.text for c in r.cells][:4] for r in grid.rows[1:]] == [
+            [r[0], r[1], r[2]["text"], r[3]["text"]] for r in table["rows"]
+        ]
 
 
 @pytest.mark.parametrize(
