@@ -347,35 +347,35 @@ def incident_report(request: StaffRequest, number: str) -> HttpResponse:
 # --- the plans (预案) -------------------------------------------------------------------------
 
 
-class PlanStepIO(Input):
+class IncidentPlanStepIO(Input):
     team_type: str = Field(..., max_length=40, description="力量类型编码")
     role: str = Field(..., max_length=50, description="职责，如 公安")
     task: str = Field(..., max_length=300, description="任务")
     deadline_minutes: int = Field(..., description="时限（分钟，1 至 10080）")
 
 
-class PlanUpdateIn(Input):
+class IncidentPlanUpdateIn(Input):
     name: str = Field(..., max_length=100)
     category: str = Field(..., max_length=40, description="事项分类编码")
     level: str = Field(
         "", max_length=10, description="ordinary / large / major / grave；留空为任意等级"
     )
-    steps: list[PlanStepIO] = Field(
+    steps: list[IncidentPlanStepIO] = Field(
         ..., max_length=30, description="处置步骤，按顺序（至多 30 个）"
     )
     reason: str = Field("", max_length=500, description="修改说明")
 
 
-class PlanIn(PlanUpdateIn):
+class IncidentPlanIn(IncidentPlanUpdateIn):
     code: str = Field(..., max_length=40, description="预案编码（保存后不能修改）")
 
 
-class PlanActiveIn(Input):
+class IncidentPlanActiveIn(Input):
     active: bool = Field(..., description="true 启用 / false 停用")
     reason: str = Field("", max_length=500)
 
 
-class PlanOut(Schema):
+class IncidentPlanOut(Schema):
     code: str
     name: str
     category: str
@@ -384,10 +384,10 @@ class PlanOut(Schema):
     active: bool
     version: int
     updated_at: datetime
-    steps: list[PlanStepIO]
+    steps: list[IncidentPlanStepIO]
 
 
-class PlanQuery(Input):
+class IncidentPlanQuery(Input):
     category: str = Field("", max_length=40, description="事项分类编码")
     active: bool | None = Field(None, description="true 仅启用 / false 仅停用")
 
@@ -414,7 +414,7 @@ def plan_out(plan: Plan) -> dict[str, object]:
     }
 
 
-def _plan_fields(body: PlanUpdateIn) -> dict[str, Any]:
+def _plan_fields(body: IncidentPlanUpdateIn) -> dict[str, Any]:
     return {
         "name": body.name,
         "category": body.category,
@@ -426,34 +426,40 @@ def _plan_fields(body: PlanUpdateIn) -> dict[str, Any]:
     }
 
 
-@incidents_router.get("/incident-plans", response={200: list[PlanOut], **ERRORS})
-def plan_list(request: StaffRequest, query: Query[PlanQuery]) -> list[dict[str, object]]:
+@incidents_router.get("/incident-plans", response={200: list[IncidentPlanOut], **ERRORS})
+def incident_plan_list(
+    request: StaffRequest, query: Query[IncidentPlanQuery]
+) -> list[dict[str, object]]:
     """应急预案列表（全县通用），按事项分类和等级排列。"""
     rows = selectors.plan_rows(user=request.user, category=query.category, active=query.active)
     return [plan_out(p) for p in rows]
 
 
-@incidents_router.get("/incident-plans/{code}", response={200: PlanOut, **ERRORS})
-def plan_detail(request: StaffRequest, code: str) -> dict[str, object]:
+@incidents_router.get("/incident-plans/{code}", response={200: IncidentPlanOut, **ERRORS})
+def incident_plan_detail(request: StaffRequest, code: str) -> dict[str, object]:
     return plan_out(selectors.plan_get(user=request.user, code=code))
 
 
-@incidents_router.post("/incident-plans", response={201: PlanOut, **ERRORS})
-def plan_create(request: StaffRequest, body: PlanIn) -> Status:
+@incidents_router.post("/incident-plans", response={201: IncidentPlanOut, **ERRORS})
+def incident_plan_create(request: StaffRequest, body: IncidentPlanIn) -> Status:
     """新建预案（县综治中心指挥席）。错误字段如 steps.0.role（步骤自 0 起）。"""
     plan = plans.plan_create(actor=request.user, code=body.code, **_plan_fields(body))
     return Status(201, plan_out(plan))
 
 
-@incidents_router.put("/incident-plans/{code}", response={200: PlanOut, **ERRORS})
-def plan_update(request: StaffRequest, code: str, body: PlanUpdateIn) -> dict[str, object]:
+@incidents_router.put("/incident-plans/{code}", response={200: IncidentPlanOut, **ERRORS})
+def incident_plan_update(
+    request: StaffRequest, code: str, body: IncidentPlanUpdateIn
+) -> dict[str, object]:
     """修改预案：版本加一；已开启事件的任务不变，修改用于此后开启的事件。"""
     plan = selectors.plan_get(user=request.user, code=code)
     return plan_out(plans.plan_update(actor=request.user, plan=plan, **_plan_fields(body)))
 
 
-@incidents_router.post("/incident-plans/{code}/active", response={200: PlanOut, **ERRORS})
-def plan_active(request: StaffRequest, code: str, body: PlanActiveIn) -> dict[str, object]:
+@incidents_router.post("/incident-plans/{code}/active", response={200: IncidentPlanOut, **ERRORS})
+def incident_plan_active(
+    request: StaffRequest, code: str, body: IncidentPlanActiveIn
+) -> dict[str, object]:
     """启用或停用预案（停用后不再匹配，也不能在开启事件时指定）。"""
     plan = selectors.plan_get(user=request.user, code=code)
     changed = plans.plan_set_active(
