@@ -24,6 +24,8 @@ EVENT_HANDLERS: dict[str, list[str]] = {
     ],
     # A case registered as 特急 (with a place) opens a command incident (指挥事件).
     "cases.registered": ["zhili.incidents.handlers.open_for_emergency_case"],
+    # A force's status set on its handheld (到场, 处置中 ...) on its open incidents' timelines.
+    "forces.status_changed": ["zhili.incidents.handlers.note_force_status"],
     # A live training lesson's room ended: each learner's time in it is their attendance.
     "rooms.transitioned": ["zhili.training.handlers.take_live_attendance"],
     "cases.carded": ["zhili.supervision.handlers.open_order_on_red_card"],

@@ -18,11 +18,13 @@ from django.utils import timezone
 
 from zhili.core.audit import audit
 from zhili.core.errors import Forbidden, InvalidInput
+from zhili.core.events import emit
 from zhili.core.live import groups_for, push_after_commit
 from zhili.core.roles import Action
-from zhili.core.scope import can
+from zhili.core.scope import can, scope_for
 from zhili.core.types import Actor
 from zhili.forces import selectors
+from zhili.forces.events import ForceStatusChanged
 from zhili.forces.models import Force, Position, StatusChange
 
 MAX_POINTS_PER_BATCH = 500
@@ -156,10 +158,24 @@ def _move(force: Force, points: Sequence[PositionIn]) -> bool:
 
 @transaction.atomic
 def force_set_status(*, actor: Actor, force: Force, status: str) -> Force:
-    """Set the force's status: by its own handheld, or by a desk that commands it."""
+    """Set the force's status: by its own handheld, or by a desk that commands it (its
+    sight covers the force's team: a township its own, a department its own teams)."""
     own = force.user_id is not None and force.user_id == actor.pk
-    if not own and not can(actor, Action.FORCES_COMMAND):
+    if not own and not _commands(actor, force):
         raise Forbidden("只能设置本人或本单位指挥的力量的状态", code="forbidden")
+    return force_status_record(actor=actor, force=force, status=status)
+
+
+def _commands(actor: Actor, force: Force) -> bool:
+    path = force.team.organization.path
+    return can(actor, Action.FORCES_COMMAND) and scope_for(actor).covers_path(path)
+
+
+@transaction.atomic
+def force_status_record(*, actor: Actor, force: Force, status: str, cause: str = "") -> Force:
+    """Write the force's new status (a `StatusChange`, an audit row, and the event the
+    incidents' timelines hear it by). The caller has checked the actor may: `force_set_status`,
+    or an incident's dispatch or answer, whose number is `cause`."""
     labels = force.team.team_type.labels()
     if status not in labels:
         raise InvalidInput(
@@ -170,10 +186,21 @@ def force_set_status(*, actor: Actor, force: Force, status: str) -> Force:
     if locked.status == status:
         return locked
     now = timezone.now()
-    StatusChange.objects.create(
+    change = StatusChange.objects.create(
         force=locked, from_status=locked.status, to_status=status, at=now, by=actor
     )
     audit(actor, "forces.force.status", locked, from_status=locked.status, to_status=status)
+    emit(
+        ForceStatusChanged(
+            status_change_id=change.pk,
+            force_id=locked.pk,
+            from_status=locked.status,
+            to_status=status,
+            at=now.isoformat(),
+            by_id=actor.pk if getattr(actor, "pk", None) else None,
+            cause=cause,
+        )
+    )
     locked.status, locked.status_at = status, now
     locked.save(update_fields=["status", "status_at"])
     return locked

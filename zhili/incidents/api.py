@@ -5,6 +5,7 @@ timeline, and the handheld's answer to a dispatch. Endpoints hold no rules: read
 `selectors` (out of scope is 404), writes through `services`."""
 
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
@@ -13,9 +14,17 @@ from zhili.core.dossier import actions_for
 from zhili.core.dossier import api as dossier_api
 from zhili.core.pages import DOCX, attachment
 from zhili.core.schemas import ERRORS, Input
-from zhili.incidents import selectors, services, workflow
+from zhili.incidents import plans, selectors, services, workflow
 from zhili.incidents.documents import report_docx, report_filename
-from zhili.incidents.models import Answer, Dispatch, Incident, IncidentState, Level, Task
+from zhili.incidents.models import (
+    Answer,
+    Dispatch,
+    Incident,
+    IncidentState,
+    Level,
+    Plan,
+    Task,
+)
 from zhili.orgs.auth import StaffRequest
 
 incidents_router = Router(tags=["指挥事件"])
@@ -333,6 +342,130 @@ def incident_report(request: StaffRequest, number: str) -> HttpResponse:
     incident = selectors.incident_get(user=request.user, number=number)
     name = report_filename(incident)
     return attachment(report_docx(incident), DOCX, f"{incident.number}.docx", name)
+
+
+# --- the plans (预案) -------------------------------------------------------------------------
+
+
+class IncidentPlanStepIO(Input):
+    team_type: str = Field(..., max_length=40, description="力量类型编码")
+    role: str = Field(..., max_length=50, description="职责，如 公安")
+    task: str = Field(..., max_length=300, description="任务")
+    deadline_minutes: int = Field(..., description="时限（分钟，1 至 10080）")
+
+
+class IncidentPlanUpdateIn(Input):
+    name: str = Field(..., max_length=100)
+    category: str = Field(..., max_length=40, description="事项分类编码")
+    level: str = Field(
+        "", max_length=10, description="ordinary / large / major / grave；留空为任意等级"
+    )
+    steps: list[IncidentPlanStepIO] = Field(
+        ..., max_length=30, description="处置步骤，按顺序（至多 30 个）"
+    )
+    reason: str = Field("", max_length=500, description="修改说明")
+
+
+class IncidentPlanIn(IncidentPlanUpdateIn):
+    code: str = Field(..., max_length=40, description="预案编码（保存后不能修改）")
+
+
+class IncidentPlanActiveIn(Input):
+    active: bool = Field(..., description="true 启用 / false 停用")
+    reason: str = Field("", max_length=500)
+
+
+class IncidentPlanOut(Schema):
+    code: str
+    name: str
+    category: str
+    category_name: str
+    level: str = Field(..., description="空为任意等级")
+    active: bool
+    version: int
+    updated_at: datetime
+    steps: list[IncidentPlanStepIO]
+
+
+class IncidentPlanQuery(Input):
+    category: str = Field("", max_length=40, description="事项分类编码")
+    active: bool | None = Field(None, description="true 仅启用 / false 仅停用")
+
+
+def plan_out(plan: Plan) -> dict[str, object]:
+    return {
+        "code": plan.code,
+        "name": plan.name,
+        "category": plan.category.code,
+        "category_name": plan.category.name,
+        "level": plan.level,
+        "active": plan.active,
+        "version": plan.version,
+        "updated_at": plan.updated_at,
+        "steps": [
+            {
+                "team_type": s.team_type.code,
+                "role": s.role,
+                "task": s.task,
+                "deadline_minutes": s.deadline_minutes,
+            }
+            for s in selectors.plan_steps(plan)
+        ],
+    }
+
+
+def _plan_fields(body: IncidentPlanUpdateIn) -> dict[str, Any]:
+    return {
+        "name": body.name,
+        "category": body.category,
+        "level": body.level,
+        "steps": [
+            plans.StepIn(s.team_type, s.role, s.task, s.deadline_minutes) for s in body.steps
+        ],
+        "reason": body.reason,
+    }
+
+
+@incidents_router.get("/incident-plans", response={200: list[IncidentPlanOut], **ERRORS})
+def incident_plan_list(
+    request: StaffRequest, query: Query[IncidentPlanQuery]
+) -> list[dict[str, object]]:
+    """应急预案列表（全县通用），按事项分类和等级排列。"""
+    rows = selectors.plan_rows(user=request.user, category=query.category, active=query.active)
+    return [plan_out(p) for p in rows]
+
+
+@incidents_router.get("/incident-plans/{code}", response={200: IncidentPlanOut, **ERRORS})
+def incident_plan_detail(request: StaffRequest, code: str) -> dict[str, object]:
+    return plan_out(selectors.plan_get(user=request.user, code=code))
+
+
+@incidents_router.post("/incident-plans", response={201: IncidentPlanOut, **ERRORS})
+def incident_plan_create(request: StaffRequest, body: IncidentPlanIn) -> Status:
+    """新建预案（县综治中心指挥席）。错误字段如 steps.0.role（步骤自 0 起）。"""
+    plan = plans.plan_create(actor=request.user, code=body.code, **_plan_fields(body))
+    return Status(201, plan_out(plan))
+
+
+@incidents_router.put("/incident-plans/{code}", response={200: IncidentPlanOut, **ERRORS})
+def incident_plan_update(
+    request: StaffRequest, code: str, body: IncidentPlanUpdateIn
+) -> dict[str, object]:
+    """修改预案：版本加一；已开启事件的任务不变，修改用于此后开启的事件。"""
+    plan = selectors.plan_get(user=request.user, code=code)
+    return plan_out(plans.plan_update(actor=request.user, plan=plan, **_plan_fields(body)))
+
+
+@incidents_router.post("/incident-plans/{code}/active", response={200: IncidentPlanOut, **ERRORS})
+def incident_plan_active(
+    request: StaffRequest, code: str, body: IncidentPlanActiveIn
+) -> dict[str, object]:
+    """启用或停用预案（停用后不再匹配，也不能在开启事件时指定）。"""
+    plan = selectors.plan_get(user=request.user, code=code)
+    changed = plans.plan_set_active(
+        actor=request.user, plan=plan, active=body.active, reason=body.reason
+    )
+    return plan_out(changed)
 
 
 dossier_api.add_action_route(

@@ -1,6 +1,6 @@
 """`zhili demo` for the incidents (指挥事件): the plans (预案) of issue 16 on the catalog's
-categories, and a few open incidents, each with a dispatch of its nearest idle force and
-that force's first answers. Runs after the forces' loader; running it again creates nothing.
+categories (through `plans.plan_create`: version 1 with its revision), and a few open
+incidents, each with a dispatch of its nearest idle force and that force's first answers. Runs after the forces' loader; running it again creates nothing.
 """
 
 import time
@@ -14,8 +14,8 @@ from zhili.core.demo import progress_line
 from zhili.core.roles import Role
 from zhili.forces.models import TeamType
 from zhili.forces.selectors import nearest_available
-from zhili.incidents import services
-from zhili.incidents.models import Incident, Level, Plan, PlanStep
+from zhili.incidents import plans, services
+from zhili.incidents.models import Incident, Level, Plan
 from zhili.orgs.models import User
 
 # A team type the forces' demo does not have: the publicity office that watches 舆情.
@@ -89,17 +89,18 @@ def _plans() -> int:
         category = Category.objects.filter(name=category_name).order_by("depth").first()
         if category is None or Plan.objects.filter(code=code).exists():
             continue
-        plan = Plan.objects.create(code=code, name=name, category=category, level=level)
-        for order, (team_type, role, task, minutes) in enumerate(steps, 1):
-            if team_type in types:
-                PlanStep.objects.create(
-                    plan=plan,
-                    order=order,
-                    team_type=types[team_type],
-                    role=role,
-                    task=task,
-                    deadline_minutes=minutes,
-                )
+        plans.plan_create(
+            actor=None,
+            code=code,
+            name=name,
+            category=category.code,
+            level=level,
+            steps=[
+                plans.StepIn(team_type, role, task, minutes)
+                for team_type, role, task, minutes in steps
+                if team_type in types
+            ],
+        )
         made += 1
     return made
 

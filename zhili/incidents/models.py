@@ -4,7 +4,9 @@ An incident has a place, a category (the cases' catalog) and a level; the organi
 commands it (a township its own, the county all) decides who sees and commands it. A plan
 (预案) for a category and level lists steps: a team type, a role, a task and a deadline in
 minutes. Opening an incident makes one `Task` per step, each given to a team of the step's
-type. A `Dispatch` sends one force; the force's handheld answers 接收 / 到场 / 完成, each
+type; the task copies the step's words, so editing the plan later changes no task. An edit
+never rewrites a step either: a changed or removed step is retired (`retired_at`) and a new
+one written, and each edit is a numbered `PlanRevision` with the plan as it then stood. A `Dispatch` sends one force; the force's handheld answers 接收 / 到场 / 完成, each
 timestamped with the force's position.
 """
 
@@ -30,16 +32,27 @@ class IncidentState(models.TextChoices):
 
 
 class Plan(models.Model):
-    """A plan (预案) for a category and level; `level` empty: any level of the category."""
+    """A plan (预案) for a category and level; `level` empty: any level of the category. Of
+    the active plans, one per category and level: the one an incident is matched to."""
 
     code = models.CharField("预案编码", max_length=40, unique=True)
     name = models.CharField("预案名称", max_length=100)
     category = Ref("cases.Category", "事项分类", related_name="plans")
     level = models.CharField("适用等级", max_length=10, choices=Level.choices, blank=True)
+    active = models.BooleanField("启用", default=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
 
     class Meta:
         verbose_name = verbose_name_plural = "预案"
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "level"],
+                condition=models.Q(active=True),
+                name="plan_one_active_per_category_level",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -52,6 +65,8 @@ class PlanStep(models.Model):
     role = models.CharField("职责", max_length=50)
     task = models.CharField("任务", max_length=300)
     deadline_minutes = models.PositiveIntegerField("时限（分钟）", default=30)
+    # Set when an edit changed or removed the step: the tasks made from it keep pointing here.
+    retired_at = models.DateTimeField("停用时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "预案步骤"
@@ -59,6 +74,37 @@ class PlanStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role}：{self.task}"
+
+
+class PlanChange(models.TextChoices):
+    CREATE = "create", "新建"
+    UPDATE = "update", "修改"
+    DISABLE = "disable", "停用"
+    ENABLE = "enable", "启用"
+
+
+class PlanRevision(models.Model):
+    """One change of a plan: who, when, what changed (`summary`), why (`reason`), and the plan
+    as it stood after it (`snapshot`: its fields and its steps in order)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField("版本")
+    change = models.CharField("变更", max_length=10, choices=PlanChange.choices)
+    summary = models.CharField("变更内容", max_length=1000, blank=True)
+    reason = models.CharField("修改说明", max_length=500, blank=True)
+    snapshot = models.JSONField("预案内容", default=dict)
+    actor = Ref(settings.AUTH_USER_MODEL, "操作人", null=True)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "预案修订记录"
+        ordering = ["plan", "-version", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "version"], name="plan_revision_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} v{self.version} {self.change}"
 
 
 class Incident(models.Model):
@@ -70,6 +116,7 @@ class Incident(models.Model):
     level = models.CharField("等级", max_length=10, choices=Level.choices)
     case = Ref("cases.Case", "关联工单", null=True, related_name="incidents")
     plan = Ref(Plan, "预案", null=True, related_name="incidents")
+    plan_version = models.PositiveIntegerField("预案版本", null=True, blank=True)
     organization = Ref(Organization, "指挥单位", related_name="+")
     org_path = models.CharField(max_length=400)  # the organization's path: the scope filter
     state = models.CharField(

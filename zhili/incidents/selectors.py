@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from zhili.cases.models import Category
 from zhili.core.dossier import TimelineEntry, timeline
 from zhili.core.near import Near
 from zhili.core.roles import Action
@@ -18,7 +19,15 @@ from zhili.core.types import Actor
 from zhili.forces.models import Position
 from zhili.forces.selectors import Candidate, nearest_available
 from zhili.incidents import workflow
-from zhili.incidents.models import Dispatch, Incident, Plan, Task
+from zhili.incidents.models import (
+    Dispatch,
+    Incident,
+    IncidentState,
+    Plan,
+    PlanRevision,
+    PlanStep,
+    Task,
+)
 from zhili.intercom.selectors import TalkRow, talks_for
 from zhili.video.models import Camera
 from zhili.video.selectors import cameras_near as video_near
@@ -43,8 +52,49 @@ def incident_get(*, user: Actor, number: str) -> Incident:
     return one_or_not_found(rows, "指挥事件不存在", number=number)
 
 
-def plan_rows() -> QuerySet[Plan]:
-    return Plan.objects.select_related("category").prefetch_related("steps__team_type")
+def plan_rows(
+    *, user: Actor, category: str = "", level: str | None = None, active: bool | None = None
+) -> QuerySet[Plan]:
+    """The county's plans by category (the catalog's order) and level, each with its active
+    steps counted (`step_count`); plans are the county's, seen by every desk (`forces.view`)."""
+    if not can(user, Action.FORCES_VIEW):
+        return Plan.objects.none()
+    rows = Plan.objects.select_related("category").annotate(
+        step_count=Count("steps", filter=Q(steps__retired_at__isnull=True))
+    )
+    rows = filter_given(rows, category__code=category)
+    if level is not None:
+        rows = rows.filter(level=level)
+    if active is not None:
+        rows = rows.filter(active=active)
+    return rows.order_by("category__path", "level", "code")
+
+
+def plan_categories() -> QuerySet[Category]:
+    """The categories that have a plan (the list's filter)."""
+    return Category.objects.filter(plans__isnull=False).distinct().order_by("path")
+
+
+def plan_get(*, user: Actor, code: str) -> Plan:
+    rows = Plan.objects.select_related("category")
+    if not can(user, Action.FORCES_VIEW):
+        rows = rows.none()
+    return one_or_not_found(rows, "预案不存在", code=code)
+
+
+def plan_steps(plan: Plan) -> QuerySet[PlanStep]:
+    """The plan's steps in force, in order."""
+    rows = plan.steps.filter(retired_at__isnull=True).select_related("team_type")
+    return rows.order_by("order", "id")
+
+
+def plan_revisions(plan: Plan) -> QuerySet[PlanRevision]:
+    return plan.revisions.select_related("actor__organization").order_by("-version", "-id")
+
+
+def plan_in_use(plan: Plan) -> int:
+    """How many open incidents were opened on the plan (their tasks stay as they were)."""
+    return plan.incidents.filter(state=IncidentState.HANDLING).count()
 
 
 def tasks_of(incident: Incident) -> QuerySet[Task]:

@@ -2,7 +2,7 @@
 through the kernel (dispatch, message, decide, close) and the handheld's answers.
 
 A dispatch and each answer move the force's status through `zhili.forces.services.
-force_set_status` (派遣 → 已派遣, 接收 → 在途, 到场 → 到场, 完成 → 在岗空闲, when the force's team
+force_status_record` (派遣 → 已派遣, 接收 → 在途, 到场 → 到场, 完成 → 在岗空闲, when the force's team
 type has that status) and reach the pages at once: the dispatch the force's own handheld
 (`user.<id>`), every step the commanding organization's groups (`incident.update`).
 """
@@ -26,14 +26,15 @@ from zhili.core.models import Series
 from zhili.core.roles import Action
 from zhili.core.scope import can
 from zhili.core.types import Actor, SystemActor
-from zhili.forces.models import IDLE, Force, Team, TeamType
+from zhili.forces.models import DEFAULT_STATUSES, IDLE, Force, StatusChange, Team, TeamType
 from zhili.forces.selectors import force_scope
-from zhili.forces.services import force_set_status
+from zhili.forces.services import force_status_record
 from zhili.incidents import workflow
 from zhili.incidents.models import (
     Answer,
     Dispatch,
     Incident,
+    IncidentEvent,
     Level,
     Plan,
     Task,
@@ -72,14 +73,17 @@ def commanding_org(actor: Actor) -> Organization:
 
 
 def plan_for(category: Category, level: str, code: str = "") -> Plan | None:
-    """The plan named by `code`, else the category's plan for the level, else its plan for
-    any level; None when the category has none."""
+    """The plan named by `code`, else the category's active plan for the level, else its
+    active plan for any level; None when the category has none."""
     if code:
         plan = Plan.objects.filter(code=code).first()
         if plan is None:
             raise InvalidInput(f"预案 {code} 不存在", field="plan")
+        if not plan.active:
+            raise InvalidInput(f"预案 {code}（{plan.name}）已停用", field="plan")
         return plan
-    plans = Plan.objects.filter(category=category).filter(Q(level=level) | Q(level=""))
+    plans = Plan.objects.filter(category=category, active=True)
+    plans = plans.filter(Q(level=level) | Q(level=""))
     return plans.order_by("-level", "code").first()
 
 
@@ -169,7 +173,14 @@ def incident_open(
     org = organization or commanding_org(actor)
     now = at or timezone.now()
     opened_by = actor if getattr(actor, "pk", None) else None
-    incident = _create(org, now, plan=chosen, opened_by=opened_by, **fields)
+    incident = _create(
+        org,
+        now,
+        plan=chosen,
+        plan_version=chosen.version if chosen else None,
+        opened_by=opened_by,
+        **fields,
+    )
     _begin(actor, incident, now, note=incident.title)
     talk_group(incident)
     push_after_commit(groups_for(org.path), _update(incident, "open", "开启事件"))
@@ -200,6 +211,7 @@ def _begin(actor: SystemActor, incident: Incident, now: datetime, *, note: str) 
         note=note,
         at=now,
         plan=incident.plan.name if incident.plan else "",
+        plan_version=incident.plan_version,
         case_no=incident.case.case_no if incident.case else "",
     )
     _make_tasks(actor, incident, incident.plan, now)
@@ -218,7 +230,7 @@ def talk_group(incident: Incident, *members: User) -> None:
 def _make_tasks(actor: SystemActor, incident: Incident, plan: Plan | None, now: datetime) -> None:
     if plan is None:
         return
-    for step in plan.steps.select_related("team_type"):
+    for step in plan.steps.filter(retired_at__isnull=True).select_related("team_type"):
         team = team_for(step.team_type, incident)
         task = Task.objects.create(
             incident=incident,
@@ -255,10 +267,12 @@ def _update(incident: Incident, action: str, label: str, **extra: object) -> dic
     }
 
 
-def _set_status(actor: Actor, force: Force, step: str) -> None:
+def _set_status(actor: Actor, incident: Incident, force: Force, step: str) -> None:
+    """The force's status after a step of `incident` (whose own timeline row tells it): the
+    incident's rules have already checked that the actor may take the step."""
     status = STATUS_AFTER[step]
     if status in force.team.team_type.labels():
-        force_set_status(actor=actor, force=force, status=status)
+        force_status_record(actor=actor, force=force, status=status, cause=incident.number)
 
 
 def _push_force_step(incident: Incident, sent: Dispatch, action: str, label: str) -> None:
@@ -288,7 +302,7 @@ def _dispatch(actor: Actor, incident: Incident, data: Mapping[str, object]) -> I
     sent = Dispatch.objects.create(
         incident=incident, force=force, sent_by=actor, distance_m=distance
     )
-    _set_status(actor, force, "dispatch")
+    _set_status(actor, incident, force, "dispatch")
     note = str(data.get("note") or "")
     apply_transition(
         workflow.KIND,
@@ -398,7 +412,7 @@ def dispatch_answer(
     _check_answer(sent, answer, lat, lng)
     now = timezone.now()
     lat, lng = _stamp(sent, answer, now, lat, lng)
-    _set_status(actor, sent.force, answer)
+    _set_status(actor, sent.incident, sent.force, answer)
     label = Answer(answer).label
     record_history(
         workflow.KIND,
@@ -464,6 +478,65 @@ def _check_answer(sent: Dispatch, answer: str, lat: float | None, lng: float | N
         raise Conflict(f"已{Answer(given).label}，不能再{Answer(answer).label}", code="wrong_state")
 
 
+# --- a force's own status change ------------------------------------------------------------
+
+
+@transaction.atomic
+def status_on_timelines(*, status_change_id: int, force_id: int, cause: str = "") -> int:
+    """Put a force's status change on the timeline of each incident it was working when the
+    change was made (dispatched before, not yet finished, the incident not yet closed), but
+    `cause`'s (the incident whose own step set it and tells it). Once per incident and
+    change, however often the event comes; how many rows were written."""
+    change = (
+        StatusChange.objects.select_related("force__team__team_type", "by")
+        .filter(pk=status_change_id, force_id=force_id)
+        .first()
+    )
+    if change is None:
+        return 0
+    working = (
+        Dispatch.objects.filter(force_id=force_id, sent_at__lte=change.at)
+        .filter(Q(finish_at__isnull=True) | Q(finish_at__gt=change.at))
+        .filter(Q(incident__closed_at__isnull=True) | Q(incident__closed_at__gt=change.at))
+        .exclude(incident__number=cause)
+        .select_related("incident")
+    )
+    written = 0
+    for incident in {d.incident_id: d.incident for d in working}.values():
+        noted = IncidentEvent.objects.filter(
+            incident=incident, action="status", data__status_change=change.pk
+        )
+        if not noted.exists():
+            _note_status(incident, change)
+            written += 1
+    return written
+
+
+def _note_status(incident: Incident, change: StatusChange) -> None:
+    force = change.force
+    labels = {**dict(DEFAULT_STATUSES), **force.team.team_type.labels()}
+    before = labels.get(change.from_status, change.from_status)
+    after = labels.get(change.to_status, change.to_status)
+    record_history(
+        workflow.KIND,
+        incident,
+        "status",
+        from_state=incident.state,
+        to_state=incident.state,
+        actor=change.by,
+        note=f"{force.name}：{before} → {after}",
+        at=change.at,
+        force=force.code,
+        status_change=change.pk,
+        from_status=change.from_status,
+        to_status=change.to_status,
+    )
+    extra = {"force": force.code, "force_name": force.name, "status": after}
+    push_after_commit(
+        groups_for(incident.org_path), _update(incident, "status", "力量状态", **extra)
+    )
+
+
 # --- an emergency case opens an incident --------------------------------------------------------
 
 
@@ -480,6 +553,7 @@ def incident_open_for_case(*, case_id: int) -> Incident | None:
         return existing
     now = timezone.now()
     org = case.dispatch_center
+    chosen = plan_for(case.category, Level.ORDINARY)
     incident = _create(
         org,
         now,
@@ -489,7 +563,8 @@ def incident_open_for_case(*, case_id: int) -> Incident | None:
         lng=case.lng,
         level=Level.ORDINARY,
         case=case,
-        plan=plan_for(case.category, Level.ORDINARY),
+        plan=chosen,
+        plan_version=chosen.version if chosen else None,
     )
     _begin(None, incident, now, note=f"特急工单 {case.case_no} 转为指挥事件")
     push_after_commit(groups_for(org.path), _update(incident, "open", "开启事件"))

@@ -57,6 +57,7 @@ KIND: DossierKind[Incident] = DossierKind(
         "accept": "力量接收",
         "arrive": "力量到场",
         "finish": "力量完成",
+        "status": "力量状态",
     },
     nobody={"open": "系统（紧急工单）"},
 )

@@ -158,11 +158,8 @@ def video(ctx: ScreenContext) -> VideoPanel:
     the cameras of the video wall the user saved last, then the subtree's by code."""
     if not can(ctx.user, Action.CAMERAS_VIEW):
         return {"allowed": False}
-    online = Camera.objects.filter(
-        camera_scope(ctx.user),
-        Q(org_path__startswith=ctx.org.path) | Q(site_path__startswith=ctx.org.path),
-        status=CameraStatus.ONLINE,
-    ).only("code", "name")  # the rows are wide (streams, credentials): 16 ms -> 3 ms at 3,892
+    # The rows are wide (streams, credentials): only() took 16 ms to 3 ms at 3,892.
+    online = _cameras_of(ctx).filter(status=CameraStatus.ONLINE).only("code", "name")
     tiles: dict[str, VideoTile] = {}
 
     def add(camera: Camera, reason: str) -> None:
@@ -289,12 +286,20 @@ def force_points(ctx: ScreenContext) -> list[dict[str, object]]:
     ]
 
 
+def _cameras_of(ctx: ScreenContext) -> QuerySet[Camera]:
+    """The cameras of the screen's subtree (owned there or standing there) that the user
+    sees (`camera_scope`: a department only those granted to it)."""
+    return Camera.objects.filter(
+        camera_scope(ctx.user),
+        Q(org_path__startswith=ctx.org.path) | Q(site_path__startswith=ctx.org.path),
+    )
+
+
 @LAYERS.entry("cameras")
 def cameras(ctx: ScreenContext) -> list[dict[str, object]]:
-    if not can(ctx.user, Action.CAMERAS_VIEW):
-        return []
     rows = (
-        Camera.objects.filter(org_path__startswith=ctx.org.path, lat__isnull=False)
+        _cameras_of(ctx)
+        .filter(lat__isnull=False)
         .values("code", "name", "status", "lat", "lng")
         .order_by("code")[:LAYER_POINTS]
     )

@@ -65,6 +65,7 @@ NAVIGATION: list[tuple[str, str, str, str | None]] = [
     ("治安监控", "监控目录", "video:tree", Action.CAMERAS_VIEW),
     ("指挥调度", "处置力量", "forces:desk", Action.FORCES_VIEW),
     ("指挥调度", "指挥事件", "incidents:list", Action.FORCES_VIEW),
+    ("指挥调度", "应急预案", "incidents:plans", Action.FORCES_VIEW),
     ("指挥调度", "对讲", "intercom:desk", Action.FORCES_VIEW),
     ("基础数据", "实有人口", "registers:people", Action.REGISTERS_VIEW),
     ("基础数据", "实有房屋", "registers:houses", Action.REGISTERS_VIEW),

@@ -13,9 +13,11 @@ from zhili.cases.models import Case
 from zhili.cases.selectors import CaseFilters, case_list, filter_cases
 from zhili.cases.services import case_act
 from zhili.cases.sweep import sweep_cards
+from zhili.forces.tests.conftest import place
 from zhili.screen.models import DailyFigure
 from zhili.screen.services import refresh_recent
 from zhili.screen.sources import Source
+from zhili.video.models import Camera, CameraGrant, CameraKind
 
 
 def api(user: Any, url: str) -> Any:
@@ -79,7 +81,11 @@ def test_county_figures_equal_the_case_lists(day, staff, tree):
     assert set(body["panels"]) >= {"disputes_petitions", "reception", "forces"}
 
 
-def test_a_township_sees_its_own_township_only(day, staff, tree):
+def test_a_township_sees_its_own_township_only(day, staff, tree, forces, cameras):
+    place(forces.a, **T1)
+    place(forces.b, T1["lat"] + 0.001, T1["lng"], ago_s=600)  # stale, still its own
+    place(forces.c, **T2)
+    place(forces.police, T1["lat"], T1["lng"] + 0.002)  # 公安局's patrol, in 甲镇
     today = timezone.localdate().isoformat()
     own = api(staff.township, "/api/v1/screen/summary").json()
     assert own["org"]["code"] == tree.t1.code
@@ -100,8 +106,46 @@ def test_a_township_sees_its_own_township_only(day, staff, tree):
     assert api(staff.township, f"/screen/?org={tree.t2.code}").status_code == 404
     other = api(staff.leader, f"/api/v1/screen/summary?org={tree.t2.code}").json()
     assert other["kpi"]["received"] == 2 and other["kpi"]["dispatched"] == 1
-    heat = api(staff.township, "/api/v1/screen/layers").json()["heat"]
+    layers = api(staff.township, "/api/v1/screen/layers").json()
+    heat = layers["heat"]
     assert len(heat) == 5 and all(p["lat"] == T1["lat"] for p in heat)
+    # Its own forces only (not 乙乡's, not the county police's standing in 甲镇), stale marked.
+    assert [(f["code"], f["stale"]) for f in layers["forces"]] == [("F-A", False), ("F-B", True)]
+    # Its own cameras (its villages', its own): not 乙乡's nor the county's standing in 乙乡.
+    assert sorted(c["code"] for c in layers["cameras"]) == sorted(
+        c.code for c in (cameras.a, cameras.b, cameras.c)
+    )
+    theirs = api(staff.t2_officer, "/api/v1/screen/layers").json()
+    assert [f["code"] for f in theirs["forces"]] == ["F-C"]
+    assert [c["code"] for c in theirs["cameras"]] == [cameras.d.code]  # the county's, in 乙乡
+    county = api(staff.leader, "/api/v1/screen/layers").json()
+    assert {f["code"] for f in county["forces"]} == {"F-A", "F-B", "F-C", "F-P"}
+    assert len(county["cameras"]) == 4  # E is not placed
+
+
+def test_the_cameras_layer_is_the_cameras_the_user_sees(staff, tree, rules, cameras):
+    """As the video panel: a camera owned by a department is on its screen's map only once
+    it is granted sight of it (video.selectors.camera_scope), and a role without cameras
+    sees none."""
+    own = Camera.objects.create(
+        code="32072200001310000099",
+        name="城管局门口",
+        owner=rules.cgj,
+        org_path=rules.cgj.path,
+        lat=34.505,
+        lng=118.705,
+        kind=CameraKind.HD_CAMERA,
+    )
+    layer = api(staff.cgj_handler, "/api/v1/screen/layers").json()["cameras"]
+    assert layer == []
+    CameraGrant.objects.create(organization=rules.cgj, area=rules.cgj, area_path=rules.cgj.path)
+    layer = api(staff.cgj_handler, "/api/v1/screen/layers").json()["cameras"]
+    assert [c["code"] for c in layer] == [own.code]
+    county = api(staff.leader, "/api/v1/screen/layers").json()["cameras"]
+    assert own.code in {c["code"] for c in county}
+    # The township's screen: its own three cameras, not the department's.
+    township = api(staff.township, "/api/v1/screen/layers").json()["cameras"]
+    assert own.code not in {c["code"] for c in township} and len(township) == 3
 
 
 def test_refresh_rebuilds_a_day_without_doubling(day, staff):
