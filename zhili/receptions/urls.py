@@ -2,6 +2,7 @@ from django.urls import path
 
 from zhili.receptions.views import (
     appointments,
+    booking,
     day,
     mine,
     ownerships,
@@ -23,6 +24,8 @@ urlpatterns = [
         appointments.appointment_action,
         name="appointment_act",
     ),
+    path("receptions/booking/", booking.booking, name="booking"),
+    path("receptions/booking/<int:pk>/cancel/", booking.booking_cancel, name="booking_cancel"),
     path("receptions/mine/", mine.mine, name="mine"),
     path("receptions/ownership/take/", mine.ownership_take, name="ownership_take"),
     path(

@@ -11,6 +11,7 @@ from zhili.core.selecting import filter_given
 from zhili.core.types import Actor
 from zhili.orgs.models import User
 from zhili.receptions.models import Appointment, AppointmentState, RotaDay
+from zhili.receptions.selectors.booking import booking_q
 from zhili.receptions.selectors.common import MAX_ID, check_state, path_scope
 
 
@@ -23,12 +24,15 @@ def appointment_list(
     end: date | None = None,
 ) -> QuerySet[Appointment]:
     check_state(state, AppointmentState.values, "预约状态无效")
-    qs = Appointment.objects.filter(path_scope(user))
+    # The rota's own (in the user's part of the tree), and a booking center's own bookings.
+    qs = Appointment.objects.filter(path_scope(user) | booking_q(user))
     qs = filter_given(
         qs, rota_day=rota_day, state=state, rota_day__date__gte=start, rota_day__date__lte=end
     )
     return (
-        qs.select_related("rota_day__leader", "rota_day__organization", "petition", "booked_by")
+        qs.select_related(
+            "rota_day__leader", "rota_day__organization", "petition", "booked_by", "booking_unit"
+        )
         .prefetch_related("petitioners")
         .order_by("rota_day__date", "slot_time", "id")
     )
