@@ -117,7 +117,7 @@ def _township_code(appointment: Appointment) -> str:
     return unit.code if unit is not None else ""
 
 
-def new_registration(appointment: Appointment, data: Any) -> Registration:
+def new_registration(appointment: Appointment, data: Any, request: str) -> Registration:
     """The registration of the matter received: a visit (视频接访 is a visit received by
     video), its kind, category, title and matter as the leader gave them (the title defaults
     to the appointment's subject, the matter to the request)."""
@@ -132,7 +132,7 @@ def new_registration(appointment: Appointment, data: Any) -> Registration:
         form=Form.VISIT,
         kind=kind,
         title=str(data.get("new_title") or appointment.subject),
-        matter=str(data.get("new_matter") or data.get("request") or ""),
+        matter=str(data.get("new_matter") or request),
         category=category,
         township=_township_code(appointment),
         people_count=max(appointment.people_count, len(people)),
@@ -140,7 +140,7 @@ def new_registration(appointment: Appointment, data: Any) -> Registration:
     )
 
 
-def _petition(actor: Actor, appointment: Appointment, data: Any) -> Petition | None:
+def _petition(actor: Actor, appointment: Appointment, data: Any, request: str) -> Petition | None:
     """The petition the reception concerns: none, a new one registered now, or one of the
     petitioner's in sight (422 naming `petition` for any other)."""
     choice = str(data.get("petition") or NO_PETITION).strip()
@@ -150,7 +150,7 @@ def _petition(actor: Actor, appointment: Appointment, data: Any) -> Petition | N
         return petition_register_at_reception(
             actor=actor,
             near=appointment.rota_day.organization,
-            data=new_registration(appointment, data),
+            data=new_registration(appointment, data, request),
         )
     offered = reception_selectors.visitor_petitions(user=actor, appointment=appointment)
     found = next((p for p in offered if p.number == choice), None)
@@ -171,7 +171,7 @@ def reception_from_room(*, actor: Actor, room: Room, data: Any) -> Reception:
     reception_services.check_transition(actor, appointment, "receive")
     request = text(data.get("request"), "request", "来访诉求", 5000, required=True)
     decision = text(data.get("decision"), "decision", "处理意见", 5000, required=True)
-    petition = _petition(actor, appointment, {**data, "request": request})
+    petition = _petition(actor, appointment, data, request)
     reception = reception_services.reception_record(
         actor=actor,
         appointment=appointment,

@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from zhili.core.errors import NotFound
@@ -24,8 +24,7 @@ def appointment_list(
     end: date | None = None,
 ) -> QuerySet[Appointment]:
     check_state(state, AppointmentState.values, "预约状态无效")
-    # The rota's own (in the user's part of the tree), and a booking center's own bookings.
-    qs = Appointment.objects.filter(path_scope(user) | booking_q(user))
+    qs = Appointment.objects.filter(seen_q(user))
     qs = filter_given(
         qs, rota_day=rota_day, state=state, rota_day__date__gte=start, rota_day__date__lte=end
     )
@@ -36,6 +35,16 @@ def appointment_list(
         .prefetch_related("petitioners")
         .order_by("rota_day__date", "slot_time", "id")
     )
+
+
+def seen_q(user: Actor) -> Q:
+    """The rota's own appointments (in the user's part of the tree), and a booking center's
+    own bookings. An empty Q is everything (county-wide users): OR-ing one into another Q
+    would drop it, so it is answered as it is."""
+    rota = path_scope(user)
+    if not rota:
+        return rota
+    return rota | booking_q(user)
 
 
 def appointment_get(*, user: Actor, pk: int, field: str | None = None) -> Appointment:

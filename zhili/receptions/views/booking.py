@@ -20,6 +20,7 @@ from zhili.orgs.models import Organization
 from zhili.orgs.views import requires
 from zhili.receptions import selectors, services
 from zhili.receptions.forms import BookingForm, CancelForm
+from zhili.receptions.models import RotaDay
 from zhili.receptions.panels import APPOINTMENT_PANELS
 from zhili.receptions.views.common import WEEKDAYS, or_404, refused
 
@@ -35,14 +36,20 @@ def _unit(user: Actor) -> Organization:
 
 
 def _days(user: Actor, unit: Organization) -> list[dict[str, object]]:
-    return [
-        {
-            "day": day,
-            "weekday": WEEKDAYS[day.date.weekday()],
-            "slots": selectors.day_slots(user, day),
-        }
-        for day in selectors.bookable_days(unit)
-    ]
+    return [_day(user, day) for day in selectors.bookable_days(unit)]
+
+
+def _day(user: Actor, day: RotaDay) -> dict[str, object]:
+    """A day with its slots and how many appointments it still takes (the slots are half
+    hours; the day takes `slots` appointments in all: once full, no slot is free)."""
+    slots = selectors.day_slots(user, day)
+    remaining = max(day.slots - sum(1 for s in slots if s.mine or s.taken), 0)
+    return {
+        "day": day,
+        "weekday": WEEKDAYS[day.date.weekday()],
+        "slots": slots,
+        "remaining": remaining,
+    }
 
 
 def _bookings(user: Actor) -> list[dict[str, object]]:

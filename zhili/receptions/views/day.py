@@ -45,7 +45,9 @@ def day_or_404(user: Actor, pk: int) -> RotaDay:
 
 def _appointment_row(user: Actor, appointment: Appointment) -> dict[str, object]:
     received = appointment.state == AppointmentState.RECEIVED
-    petition = appointment.petition
+    reception = getattr(appointment, "reception", None) if received else None
+    # The petition it concerns: booked with it, or named when the reception was recorded.
+    petition = appointment.petition or (reception.petition if reception else None)
     panels = APPOINTMENT_PANELS.context(user, appointment)
     state = workflow.queue_state(appointment, seated=bool(panels.get("video_seated")))
     return {
@@ -53,19 +55,20 @@ def _appointment_row(user: Actor, appointment: Appointment) -> dict[str, object]
         "who": appointment.who,
         "phone": mask_phone(appointment.visitor_phone),
         "actions": services.actions_for(user, appointment),
-        "reception": getattr(appointment, "reception", None) if received else None,
+        "reception": reception,
+        "petition": petition,
         "petition_url": petition_url(petition.number) if petition else "",
         # What higher apps add beside it (the video rooms of zhili/rooms), by the panel's name.
         "panels": panels,
         # The queue's line: the name masked (the queue may be on a screen), where they sit.
         "masked": "、".join(mask_name(name) for name in appointment.who.split("、")),
-        "sits_at": _sits_at(appointment),
+        "sits_at": sits_at(appointment),
         "queue_state": state,
         "queue_label": workflow.QUEUE_STATES.get(state, ""),
     }
 
 
-def _sits_at(appointment: Appointment) -> str:
+def sits_at(appointment: Appointment) -> str:
     """Where the petitioner waits: the booking center's reception room, or the day's place."""
     unit = appointment.booking_unit
     if unit is None:
