@@ -86,6 +86,7 @@ def rota_out(day: RotaDay) -> dict[str, object]:
 def appointment_out(a: Appointment) -> dict[str, object]:
     return {
         "id": a.pk,
+        "number": a.number or "",
         "rota_day": a.rota_day_id,
         "date": a.rota_day.date,
         "leader": _person(a.rota_day.leader),

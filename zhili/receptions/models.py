@@ -88,6 +88,8 @@ class Appointment(models.Model):
     parties), or, for someone not registered yet, `visitor_name` and `visitor_phone`."""
 
     rota_day = Ref(RotaDay, "接访日", related_name="appointments")
+    # Its number, its tracking code (一案一码, JF2026-000123: zhili/receptions/tracking.py).
+    number = models.CharField("预约编号", max_length=20, unique=True, null=True, blank=True)
     org_path = models.CharField(max_length=400)
     petitioners = models.ManyToManyField(
         "petitions.Petitioner", verbose_name="信访人", blank=True, related_name="+"

@@ -63,6 +63,7 @@ class RotaQuery(PageQuery):
 
 class AppointmentOut(Schema):
     id: int
+    number: str = Field("", description="预约编号（一案一码）")
     rota_day: int
     date: date
     leader: PersonRef

@@ -55,7 +55,12 @@ def appointment_get(*, user: Actor, pk: int, field: str | None = None) -> Appoin
 
 
 def appointment_find(*, user: Actor, key: str) -> Appointment:
-    """The appointment a path names: it has no number of its own, so its id."""
+    """The appointment a path names: its number (JF2026-000123), or its id."""
+    if key.startswith("JF") and len(key) <= 20:
+        found = appointment_list(user=user).filter(number=key).first()
+        if found is None:
+            raise NotFound("该预约不存在")
+        return found
     if not key.isascii() or not key.isdigit() or not 0 < int(key) <= MAX_ID:
         raise NotFound("该预约不存在")
     return appointment_get(user=user, pk=int(key))

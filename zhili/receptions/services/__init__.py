@@ -12,6 +12,7 @@ from zhili.receptions.services.appointments import (
     appointment_no_show,
     check_transition,
     may_book,
+    next_appointment_no,
     next_in_queue,
 )
 from zhili.receptions.services.ownerships import (
@@ -36,6 +37,7 @@ __all__ = [
     "check_workday",
     "may_book",
     "may_walk_in",
+    "next_appointment_no",
     "next_in_queue",
     "owner_organization",
     "ownership_act",

@@ -13,9 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhili.core.audit import audit
+from zhili.core.counters import take_next
 from zhili.core.dossier import actions_for as kernel_actions_for
 from zhili.core.dossier import apply_transition, check_action, record_history
 from zhili.core.errors import Conflict, DomainError, InvalidInput
+from zhili.core.models import Series
 from zhili.core.personal import validate_phone
 from zhili.core.types import Actor, SystemActor
 from zhili.core.workflow import Transition
@@ -33,6 +35,14 @@ from zhili.receptions.services.common import (
 )
 
 MAX_PEOPLE = 200
+PREFIX = "JF"  # 接访: the appointments' numbers, their tracking codes
+
+
+def next_appointment_no(now: datetime) -> str:
+    """JF2026-000123: sequential per local year, gap-free (taken in the caller's transaction;
+    a booking refused for its slot gives its number back with the rollback)."""
+    year = timezone.localdate(now).year
+    return f"{PREFIX}{year}-{take_next(Series.APPOINTMENT, str(year)):06d}"
 
 
 def slot_taken(slot_time: time) -> Conflict:
@@ -182,6 +192,7 @@ def _insert(
     return create_or_conflict(
         Appointment,
         slot_taken(slot_time),  # a concurrent booking took the slot first
+        number=next_appointment_no(now),
         rota_day=rota_day,
         org_path=rota_day.org_path,
         slot_time=slot_time,
