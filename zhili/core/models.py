@@ -177,6 +177,7 @@ class Series(models.TextChoices):
     PLAN_TASK = "plan_task", "计划任务"
     MEETING = "meeting", "会议纪要"
     COURSE = "course", "培训课程"
+    APPOINTMENT = "appointment", "接访预约"
 
 
 class NumberCounter(models.Model):

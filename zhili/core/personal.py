@@ -56,6 +56,12 @@ def mask_phone(value: object) -> str:
     return digits[:1] + "*" * (len(digits) - 1) if digits else ""
 
 
+def mask_name(value: object) -> str:
+    """赵**: a person's name with only its first character, for lists read by many."""
+    name = str(value or "").strip()
+    return f"{name[:1]}{'*' * max(len(name) - 1, 1)}" if name else ""
+
+
 def mask_id_number(value: object) -> str:
     """320722********1234: region code and last four kept, birth date hidden."""
     number = str(value or "").strip()

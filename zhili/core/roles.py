@@ -57,6 +57,7 @@ class Action(models.TextChoices):
     PETITIONS_APPROVE = "petitions.approve", "审批信访事项延期（单位负责人）"
     RECEPTIONS_MANAGE = "receptions.manage", "安排领导接访"
     RECEPTIONS_RECEIVE = "receptions.receive", "领导接访与包案"
+    RECEPTIONS_BOOK = "receptions.book", "为本地信访人预约县领导视频接访"
     KEY_PETITIONERS_VIEW = "key_petitioners.view", "查看重点上访人员"
     CALENDAR_MANAGE = "calendar.manage", "维护节假日安排"
     CAMERAS_VIEW = "cameras.view", "查看监控视频"
@@ -167,6 +168,11 @@ _PLANS_WRITE = {Action.PLANS_VIEW, Action.PLANS_MANAGE}
 # each ranked unit for itself (scope: zhili.assessment.selectors).
 _ASSESS = {Action.ASSESSMENT_VIEW}
 _ASSESS_WRITE = {Action.ASSESSMENT_VIEW, Action.ASSESSMENT_MANAGE}
+# Video reception (视频接访): the township and village centers' staff who take in their
+# petitioners (the township's officers and secretary, the village's officer, petition officers
+# below the county) book them a slot of the county leader's reception days, to be received
+# from their own reception room (zhili/receptions/workflow.py BOOKERS; a test keeps them in step).
+_RECEPTION_BOOK = {Action.RECEPTIONS_BOOK}
 # Online training (zhili/training): courses are organized by the centers for the staff of the
 # units below them (分类指导: the county center's director for the county, the township
 # centers for their villages); anyone in a course's audience learns, with no action needed.
@@ -193,6 +199,7 @@ _TOWNSHIP_CENTER: set[str] = (
     | _PLANS
     | _OPINIONS_KEEP
     | _TRAINING
+    | _RECEPTION_BOOK
 )
 
 PERMISSIONS: dict[str, set[str]] = {
@@ -264,7 +271,8 @@ PERMISSIONS: dict[str, set[str]] = {
     | _DISPUTES
     | _REGISTERS_KEEP
     | _REPORTS
-    | _INSPECTED,
+    | _INSPECTED
+    | _RECEPTION_BOOK,
     Role.GRID_LEADER: _EVERYONE
     | _CAMERAS
     | _INTAKE
@@ -309,6 +317,7 @@ PERMISSIONS: dict[str, set[str]] = {
     | _SUPERVISE
     | _PETITION_WORK
     | {Action.PETITIONS_REGISTER, Action.RECEPTIONS_MANAGE}
+    | _RECEPTION_BOOK
     | _KEY_PETITIONERS
     | _ROOMS_SUPERVISE,
     Role.ANALYST: set(_EVERYONE)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja import Query, Router
 
 from zhili.core.dossier.api import add_action_route, history_out, query_page
+from zhili.core.errors import NotFound
 from zhili.core.personal import mask_phone
 from zhili.core.schemas import ERRORS, Input
 from zhili.core.types import Actor
@@ -85,6 +86,7 @@ def rota_out(day: RotaDay) -> dict[str, object]:
 def appointment_out(a: Appointment) -> dict[str, object]:
     return {
         "id": a.pk,
+        "number": a.number or "",
         "rota_day": a.rota_day_id,
         "date": a.rota_day.date,
         "leader": _person(a.rota_day.leader),
@@ -98,6 +100,9 @@ def appointment_out(a: Appointment) -> dict[str, object]:
         "petition": a.petition.number if a.petition else None,
         "note": a.note,
         "cancel_reason": a.cancel_reason,
+        "booking_unit": _org(a.booking_unit),
+        "waiting_room": a.waiting_room,
+        "called_at": a.called_at,
     }
 
 
@@ -240,7 +245,7 @@ def appointment_list(request: StaffRequest, query: Query[AppointmentQuery]) -> d
 
 @receptions_router.post("/receptions/appointments", response={200: AppointmentOut, **ERRORS})
 def appointment_book(request: StaffRequest, body: BookIn) -> dict[str, object]:
-    day = selectors.rota_get(user=request.user, pk=body.rota_day, field="rota_day")
+    day = _day_to_book(request.user, body.rota_day)
     appointment = services.appointment_book(
         actor=request.user,
         rota_day=day,
@@ -252,8 +257,21 @@ def appointment_book(request: StaffRequest, body: BookIn) -> dict[str, object]:
         visitor_phone=body.visitor_phone,
         people_count=body.people_count,
         note=body.note,
+        waiting_room=body.waiting_room,
     )
     return appointment_out(selectors.appointment_get(user=request.user, pk=appointment.pk))
+
+
+def _day_to_book(user: Actor, pk: int) -> RotaDay:
+    """A day of a rota the user sees, or, for a township's or village's booking staff, one
+    of the county leader's days they may book (视频接访); any other is 404 naming `rota_day`."""
+    try:
+        return selectors.rota_get(user=user, pk=pk, field="rota_day")
+    except NotFound:
+        unit = selectors.booking_unit(user)
+        if unit is None:
+            raise
+        return selectors.bookable_day_get(unit, pk)
 
 
 @receptions_router.get(

@@ -45,6 +45,7 @@ from zhili.receptions.models import (
 )
 from zhili.receptions.services import (
     appointment_book,
+    next_appointment_no,
     ownership_assign,
     ownership_progress,
     ownership_resolve,
@@ -216,6 +217,7 @@ def _past_day(
         no_show = rng.random() < 0.1
         appointment = Appointment.objects.create(
             rota_day=rota_day,
+            number=next_appointment_no(booked_at),
             org_path=rota_day.org_path,
             visitor_name="" if people else person_name(rng),
             visitor_phone="" if people else f"13{rng.randint(0, 9)}{rng.randint(10**7, 10**8 - 1)}",

@@ -59,6 +59,33 @@ class BookForm(forms.Form):
     note = forms.CharField(label="备注", max_length=500, required=False)
 
 
+class BookingForm(BookForm):
+    """A township's or village's booking of a county leader's day (视频接访): the day and the
+    room the petitioner sits in besides the slot and who comes."""
+
+    rota_day = forms.IntegerField(
+        label="接访日", widget=forms.HiddenInput, error_messages={"required": "请选择接访日"}
+    )
+    waiting_room = forms.CharField(
+        label="候访地点",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "本中心视频接访室"}),
+    )
+
+    field_order = [
+        "rota_day",
+        "slot_time",
+        "visitor_name",
+        "visitor_phone",
+        "people_count",
+        "petition",
+        "subject",
+        "waiting_room",
+        "note",
+    ]
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label="取消原因", max_length=500, error_messages={"required": "请填写取消原因"}

@@ -79,13 +79,17 @@ class OwnershipState(models.TextChoices):
 
 
 class Appointment(models.Model):
-    """A petitioner's appointment in a leader's rota day (预约), booked by petition staff on
-    the petitioner's behalf.
+    """A petitioner's appointment in a leader's rota day (预约), booked on the petitioner's
+    behalf: by the petition staff arranging the rota, or, for a video reception by a county
+    leader, by a township or village center (the booking unit, `booking_unit`), in whose
+    reception room (`waiting_room`) the petitioner sits while the leader receives by video.
 
     Who comes: the registered petitioners (`petitioners`; when `petition` is given, its
     parties), or, for someone not registered yet, `visitor_name` and `visitor_phone`."""
 
     rota_day = Ref(RotaDay, "接访日", related_name="appointments")
+    # Its number, its tracking code (一案一码, JF2026-000123: zhili/receptions/tracking.py).
+    number = models.CharField("预约编号", max_length=20, unique=True, null=True, blank=True)
     org_path = models.CharField(max_length=400)
     petitioners = models.ManyToManyField(
         "petitions.Petitioner", verbose_name="信访人", blank=True, related_name="+"
@@ -108,6 +112,13 @@ class Appointment(models.Model):
     )
     booked_by = Ref(settings.AUTH_USER_MODEL, "预约登记人", null=True)
     booked_at = models.DateTimeField(default=timezone.now)
+    # A township's or village's booking (视频接访): its center, that center's path (its
+    # staff see and change their own bookings by it) and the room the petitioner sits in.
+    booking_unit = Ref(Organization, "预约单位", null=True, related_name="+")
+    booking_path = models.CharField(max_length=400, blank=True)
+    waiting_room = models.CharField("候访地点", max_length=100, blank=True)
+    # When the day's leader called the petitioner into the video room (叫号).
+    called_at = models.DateTimeField("叫号时间", null=True, blank=True)
     cancel_reason = models.CharField("取消原因", max_length=500, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -124,6 +135,7 @@ class Appointment(models.Model):
         ]
         indexes = [
             path_index("org_path", "receptions_appt_path"),
+            path_index("booking_path", "receptions_appt_booking"),
         ]
 
     def __str__(self) -> str:

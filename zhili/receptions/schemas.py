@@ -63,6 +63,7 @@ class RotaQuery(PageQuery):
 
 class AppointmentOut(Schema):
     id: int
+    number: str = Field("", description="预约编号（一案一码）")
     rota_day: int
     date: date
     leader: PersonRef
@@ -76,6 +77,11 @@ class AppointmentOut(Schema):
     petition: str | None
     note: str
     cancel_reason: str
+    booking_unit: OrgRef | None = Field(
+        None, description="预约单位：乡镇、村（社区）综治中心为本地信访人预约视频接访时"
+    )
+    waiting_room: str = Field("", description="候访地点")
+    called_at: datetime | None = Field(None, description="叫号时间")
 
 
 AppointmentPageOut = page_schema(AppointmentOut, "AppointmentPageOut")
@@ -107,6 +113,11 @@ class BookIn(Input):
     visitor_phone: str = Field("", max_length=20, description="未登记来访人的电话")
     people_count: int | None = Field(None, ge=1, le=200)
     note: str = Field("", max_length=500)
+    waiting_room: str = Field(
+        "",
+        max_length=100,
+        description="候访地点：乡镇、村（社区）预约县领导视频接访时，信访人所在的接访室（默认本中心视频接访室）",
+    )
 
 
 class CancelIn(Input):

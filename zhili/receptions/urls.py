@@ -2,7 +2,9 @@ from django.urls import path
 
 from zhili.receptions.views import (
     appointments,
+    booking,
     day,
+    detail,
     mine,
     ownerships,
     records,
@@ -23,6 +25,9 @@ urlpatterns = [
         appointments.appointment_action,
         name="appointment_act",
     ),
+    path("receptions/booking/", booking.booking, name="booking"),
+    path("receptions/booking/<int:pk>/cancel/", booking.booking_cancel, name="booking_cancel"),
+    path("receptions/appointments/<str:number>/", detail.appointment_page, name="appointment"),
     path("receptions/mine/", mine.mine, name="mine"),
     path("receptions/ownership/take/", mine.ownership_take, name="ownership_take"),
     path(

@@ -4,9 +4,11 @@
                     --cancel---> cancelled (已取消)
                     --no_show--> no_show (未到场)
 
-An appointment is seen by whoever's scope covers its rota's organization (out of sight it
-is not found, 404). `side` names where the actor must stand besides (403 when not):
-- ``center``: petition staff arranging that rota (they book on the petitioner's behalf);
+An appointment is seen by whoever's scope covers its rota's organization, and a township's or
+village's booking of a county leader's day (视频接访) by that center's booking staff too (out of
+sight it is not found, 404). `side` names where the actor must stand besides (403 when not):
+- ``center``: petition staff arranging that rota (they book on the petitioner's behalf), or
+  for a township's or village's booking, that center's booking staff;
 - ``day``: as ``center``, or the leader receiving on that day. A leader who holds no
   arranging role may only act on their own day.
 Receiving and a no-show wait for the day itself (the kind's guard, 409).
@@ -34,6 +36,15 @@ ARRANGERS = frozenset({Role.PETITION_OFFICER, Role.ADMIN})
 # The receiving leaders (RECEPTIONS_RECEIVE): county leaders on the county rota, township
 # secretaries on their township's.
 LEADERS = frozenset({Role.COUNTY_LEADER, Role.TOWNSHIP_SECRETARY})
+# Who books a county leader's reception day for a petitioner of their own township or village,
+# received by video from their center's reception room (RECEPTIONS_BOOK): the township's
+# officers and secretary, the village's officer, petition officers below the county.
+BOOKERS = frozenset(
+    {Role.TOWNSHIP_OFFICER, Role.TOWNSHIP_SECRETARY, Role.VILLAGE_OFFICER, Role.PETITION_OFFICER}
+)
+# The centers that book (the booking unit: the actor's own center), and the rota they book.
+BOOKING_LEVELS = frozenset({"township", "village"})
+BOOKED_LEVEL = "county"
 # Which leader role a rota of each organization level takes.
 LEADER_ROLE_FOR_LEVEL = {"county": Role.COUNTY_LEADER, "township": Role.TOWNSHIP_SECRETARY}
 # Who records a reception: the leader, or the petition staff taking the minutes.
@@ -52,7 +63,15 @@ TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
         Transition("receive", "接待", OPEN, S.RECEIVED, RECORDERS, "day"),
-        Transition("cancel", "取消预约", OPEN, S.CANCELLED, ARRANGERS, "center", needs_reason=True),
+        Transition(
+            "cancel",
+            "取消预约",
+            OPEN,
+            S.CANCELLED,
+            ARRANGERS | BOOKERS,
+            "center",
+            needs_reason=True,
+        ),
         Transition("no_show", "登记未到场", OPEN, S.NO_SHOW, RECORDERS, "day"),
     ]
 }
@@ -75,6 +94,13 @@ def arranges(actor: Actor, path: str) -> bool:
     return bool(actor_roles(actor) & ARRANGERS) and covers(actor, path)
 
 
+def books(actor: Actor, appointment: Appointment) -> bool:
+    """The booking staff of a township's or village's booking: a booker whose scope covers
+    the center that booked it."""
+    path = appointment.booking_path
+    return bool(path) and bool(actor_roles(actor) & BOOKERS) and covers(actor, path)
+
+
 def on_day(actor: Actor, day: RotaDay) -> bool:
     """The ``day`` side: the day's own leader, or petition staff arranging its rota."""
     return actor.pk == day.leader_id or arranges(actor, day.org_path)
@@ -87,16 +113,40 @@ def day_not_come(day: RotaDay, what: str, *, today: date | None = None) -> Confl
     return None
 
 
+# The day's queue of video reception (视频接访): where each booked petitioner stands.
+QUEUE_STATES = {
+    "waiting": "候访",
+    "called": "已叫号",
+    "in_room": "在视频接访室",
+    "received": "已接待",
+    "absent": "未到场",
+}
+
+
+def queue_state(appointment: Appointment, *, seated: bool) -> str:
+    """A booked petitioner waits until called, is in the room while their side sits in its
+    open video room (`seated`), and ends received or absent ("" for a cancelled one)."""
+    if appointment.state == S.RECEIVED:
+        return "received"
+    if appointment.state == S.NO_SHOW:
+        return "absent"
+    if appointment.state != S.BOOKED:
+        return ""
+    if seated:
+        return "in_room"
+    return "called" if appointment.called_at else "waiting"
+
+
 # What each transition waits for besides role, state and side.
 WAITS_FOR_THE_DAY = {"receive": "记录接访", "no_show": "登记未到场"}
 
 
 def _visible(actor: Actor, appointment: Appointment) -> bool:
-    return covers(actor, appointment.org_path)
+    return covers(actor, appointment.org_path) or books(actor, appointment)
 
 
 def _arranging(actor: Actor, appointment: Appointment) -> bool:
-    return arranges(actor, appointment.org_path)
+    return arranges(actor, appointment.org_path) or books(actor, appointment)
 
 
 def _on_the_day(actor: Actor, appointment: Appointment) -> bool:
@@ -125,10 +175,10 @@ KIND: DossierKind[Appointment] = DossierKind(
     audit_name="receptions.appointment",
     visible=_visible,
     sides={
-        "center": Side(_arranging, "只有安排接访的信访部门可以取消预约"),
+        "center": Side(_arranging, "只有安排接访的信访部门或预约单位可以取消预约"),
         "day": Side(_on_the_day, "这不是您的接访日"),
     },
     guard=_guard,
     event=_transitioned,
-    labels={"book": "预约登记"},
+    labels={"book": "预约登记", "call": "叫号"},
 )

@@ -21,7 +21,7 @@ from zhili.receptions import selectors as reception_selectors
 from zhili.receptions.models import Appointment, AppointmentState
 from zhili.receptions.panels import APPOINTMENT_PANELS, SUPERVISION_PANELS
 from zhili.receptions.services.common import check_on_day
-from zhili.rooms.models import Purpose, Room, RoomState
+from zhili.rooms.models import Participant, ParticipantKind, Purpose, Room, RoomState
 
 
 @dataclass(frozen=True)
@@ -100,9 +100,27 @@ def appointment_rooms(user: Actor, appointment: Appointment) -> QuerySet[Room]:
     row on the day page (whoever sees the appointment sees them)."""
     return (
         Room.objects.filter(purpose=Purpose.RECEPTION, subject=str(appointment.pk))
-        .prefetch_related("participants__presences")
+        .prefetch_related("participants__presences", "recordings")
         .order_by("-starts_at")
     )
+
+
+@APPOINTMENT_PANELS.entry("video_seated")
+def appointment_seated(user: Actor, appointment: Appointment) -> QuerySet[Participant]:
+    """Who of the petitioner's side (the petitioner by link, or the booking center's staff
+    with the petitioner in its reception room) is in an open room of the appointment now:
+    the day's queue says "in the room" when anyone is."""
+    side = Q(kind=ParticipantKind.OUTSIDER)
+    if appointment.booking_unit_id:
+        side |= Q(kind=ParticipantKind.STAFF, organization_id=appointment.booking_unit_id)
+    return Participant.objects.filter(
+        side,
+        room__purpose=Purpose.RECEPTION,
+        room__subject=str(appointment.pk),
+        room__state=RoomState.OPEN,
+        presences__isnull=False,
+        presences__left_at=None,
+    ).distinct()
 
 
 @SUPERVISION_PANELS.entry("reception_rooms_live")

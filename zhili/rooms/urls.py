@@ -33,4 +33,5 @@ urlpatterns = [
     path("rooms/new/mediation/<str:number>/", views.schedule_mediation, name="schedule_mediation"),
     path("rooms/new/reception/<int:pk>/", views.schedule_reception, name="schedule_reception"),
     path("rooms/<str:number>/reception/", views.record_reception, name="reception"),
+    path("rooms/call/<int:pk>/", views.call_next, name="call_next"),
 ]

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhili.core.dossier.history import action_labels
-from zhili.core.errors import Conflict, DomainError, InvalidInput, NotFound
+from zhili.core.errors import DomainError, InvalidInput, NotFound
 from zhili.core.pages import or_404
 from zhili.core.qr import qr_svg
 from zhili.core.ranges import ranged_file
@@ -30,12 +30,13 @@ from zhili.mediation.models import SessionMode
 from zhili.mediation.services import SessionInput, dispute_session
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.pickers import invitable_units, invited_codes
-from zhili.receptions.models import Mode
-from zhili.receptions.services import reception_record
+from zhili.petitions.models import Category, Kind
+from zhili.receptions import selectors as reception_selectors
 from zhili.rooms import (
     attendance,
     broadcast,
     meetings,
+    reception,
     recording,
     selectors,
     services,
@@ -160,7 +161,23 @@ def room_page(request: StaffRequest, number: str) -> HttpResponse:
         context.update(
             _meeting_context(request, room), units=meetings.units_view(user=request.user, room=room)
         )
+    if context["record_reception"] and room.state != RoomState.ENDED:
+        context.update(_reception_context(request, room))
     return render(request, "rooms/room.html", context)
+
+
+def _reception_context(request: StaffRequest, room: Room) -> dict[str, object]:
+    """The reception record form's choices: the petitioner's petitions in sight, and a new
+    one's kind and category."""
+    try:
+        petitions = reception.petition_choices(request.user, room)
+    except DomainError:
+        petitions = []
+    return {
+        "petition_choices": petitions,
+        "petition_kinds": Kind.choices,
+        "petition_categories": Category.choices,
+    }
 
 
 @login_required
@@ -475,7 +492,8 @@ def _invitations_page(request: StaffRequest, done: services.Scheduled) -> HttpRe
 @require_POST
 def schedule_reception(request: StaffRequest, pk: int) -> HttpResponse:
     """预约视频接访 from an appointment on its day's page: the day's leader hosts, the
-    petitioner (or the group's first name) comes in by link and code."""
+    petitioner comes in by link and code (or, booked by a township or village, sits with that
+    center's staff, invited by account)."""
     try:
         appointment = subjects.appointment_of(request.user, str(pk))
         done = services.room_schedule(
@@ -483,12 +501,14 @@ def schedule_reception(request: StaffRequest, pk: int) -> HttpResponse:
             purpose=Purpose.RECEPTION,
             subject=str(appointment.pk),
             starts_at=None,
-            invitees=[services.Invitee(name=appointment.who or "信访人", note="信访人")],
+            invitees=reception.invitees_for(appointment),
         )
     except NotFound:
         raise Http404("该预约不存在") from None
     except DomainError as exc:
         return render(request, "rooms/refused.html", {"error": exc.message}, status=exc.status)
+    if not done.invitations:  # the booking center's staff, invited by account
+        return redirect("rooms:room", number=done.room.number)
     return _invitations_page(request, done)
 
 
@@ -529,23 +549,27 @@ def record_session(request: StaffRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 def record_reception(request: StaffRequest, number: str) -> HttpResponse:
-    """The leader's record of a video reception: the appointment's reception record (mode
-    video, the room's number), then the room ends for everyone."""
+    """The leader's record of a video reception (zhili/rooms/reception.py): the appointment's
+    reception record with the petition it concerns (one of the petitioner's, or a new one),
+    then the room ends for everyone."""
     room = or_404(selectors.room_get, user=request.user, number=number)
     try:
-        if room.purpose != Purpose.RECEPTION:
-            raise Conflict("这不是视频接访会议室", code="wrong_purpose")
-        appointment = subjects.appointment_of(request.user, room.subject)
-        reception_record(
-            actor=request.user,
-            appointment=appointment,
-            mode=Mode.VIDEO,
-            video_room=room.number,
-            request=request.POST.get("request", ""),
-            decision=request.POST.get("decision", ""),
-        )
-        if room.state != RoomState.ENDED:
-            services.room_end(actor=request.user, room=room)
+        done = reception.reception_from_room(actor=request.user, room=room, data=request.POST)
     except DomainError as exc:
         return render(request, "rooms/refused.html", {"error": exc.message}, status=exc.status)
-    return redirect(f"/receptions/day/{appointment.rota_day_id}/")
+    return redirect(f"/receptions/day/{done.rota_day_id}/")
+
+
+@login_required
+@require_POST
+def call_next(request: StaffRequest, pk: int) -> HttpResponse:
+    """叫下一位 from the day's queue: the next petitioner's room, which the leader enters
+    (with the petitioner's link and code first, when one was invited by link)."""
+    day = or_404(reception_selectors.rota_get, user=request.user, pk=pk)
+    try:
+        called = reception.call_next(actor=request.user, rota_day=day)
+    except DomainError as exc:
+        return render(request, "rooms/refused.html", {"error": exc.message}, status=exc.status)
+    if called.invitations:
+        return _invitations_page(request, services.Scheduled(called.room, called.invitations))
+    return redirect("rooms:room", number=called.room.number)

@@ -54,6 +54,7 @@ NAVIGATION: list[tuple[str, str, str, str | None]] = [
     ("信访接访", "信访事项", "petitions:list", Action.PETITIONS_VIEW),
     ("信访接访", "重点上访人员", "petitions:key_petitioners", Action.KEY_PETITIONERS_VIEW),
     ("信访接访", "领导接访日历", "receptions:rota", Action.PETITIONS_VIEW),
+    ("信访接访", "视频接访预约", "receptions:booking", Action.RECEPTIONS_BOOK),
     ("信访接访", "我的接访与包案", "receptions:mine", Action.RECEPTIONS_RECEIVE),
     ("信访接访", "领导包案", "receptions:ownerships", Action.RECEPTIONS_MANAGE),
     ("信访接访", "乡镇领导接访督导", "receptions:townships", Action.PETITIONS_VIEW),

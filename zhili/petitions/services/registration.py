@@ -31,7 +31,7 @@ from zhili.cases.models import Case
 from zhili.cases.services.dossiers import case_hand_over, case_take_for_dossier
 from zhili.core.audit import audit
 from zhili.core.dossier import record_history
-from zhili.core.errors import Forbidden, InvalidInput
+from zhili.core.errors import Conflict, Forbidden, InvalidInput
 from zhili.core.events import emit
 from zhili.core.personal import validate_id_number, validate_phone
 from zhili.core.types import Actor, SystemActor
@@ -266,6 +266,20 @@ def petition_register(
     """
     unit = _check_registrar(actor)
     return _register(actor=actor, unit=unit, data=data, case=case, is_demo=is_demo)
+
+
+@transaction.atomic
+def petition_register_at_reception(
+    *, actor: Actor, near: Organization, data: Registration
+) -> Petition:
+    """Register the matter a leader received (领导接访, 信访工作条例 on leaders receiving
+    petitioners): in the petition office of the county of `near` (the rota's center), the
+    leader named as who registered it. Whether `actor` may receive that day is the caller's
+    rule (zhili.receptions); 409 when the county keeps no petition office on the platform."""
+    office = routing.petition_office(near)
+    if office is None:
+        raise Conflict("本县未设信访工作机构，接访中不能登记新的信访事项", field="petition")
+    return _register(actor=actor, unit=office, data=data, case=None, is_demo=False)
 
 
 def _register(

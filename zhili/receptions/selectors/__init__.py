@@ -15,6 +15,16 @@ from zhili.receptions.selectors.appointments import (
     appointments_of_days,
     appointments_today,
 )
+from zhili.receptions.selectors.booking import (
+    Slot,
+    bookable_day_get,
+    bookable_days,
+    booking_q,
+    booking_unit,
+    day_slots,
+    own_booking_get,
+    own_bookings,
+)
 from zhili.receptions.selectors.common import MAX_ID, day_start, path_scope
 from zhili.receptions.selectors.lookups import (
     joint_units,
@@ -22,6 +32,7 @@ from zhili.receptions.selectors.lookups import (
     units_by_code,
     user_by_username,
     user_get,
+    visitor_petitions,
 )
 from zhili.receptions.selectors.ownerships import (
     OVERDUE,
@@ -72,6 +83,7 @@ __all__ = [
     "OVERDUE",
     "SORT_KEYS",
     "CalendarDay",
+    "Slot",
     "TownshipRow",
     "appointment_find",
     "appointment_get",
@@ -79,6 +91,11 @@ __all__ = [
     "appointments_of_days",
     "appointments_today",
     "assignable_leaders",
+    "bookable_day_get",
+    "bookable_days",
+    "booking_q",
+    "booking_unit",
+    "day_slots",
     "day_start",
     "default_organization",
     "has_rota",
@@ -91,6 +108,8 @@ __all__ = [
     "leaders_for",
     "month_bounds",
     "next_free_slot",
+    "own_booking_get",
+    "own_bookings",
     "owner_level",
     "owner_organization",
     "ownership_counts",
@@ -119,5 +138,6 @@ __all__ = [
     "units_by_code",
     "user_by_username",
     "user_get",
+    "visitor_petitions",
     "walk_ins",
 ]

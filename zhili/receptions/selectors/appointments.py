@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from zhili.core.errors import NotFound
@@ -11,6 +11,7 @@ from zhili.core.selecting import filter_given
 from zhili.core.types import Actor
 from zhili.orgs.models import User
 from zhili.receptions.models import Appointment, AppointmentState, RotaDay
+from zhili.receptions.selectors.booking import booking_q
 from zhili.receptions.selectors.common import MAX_ID, check_state, path_scope
 
 
@@ -23,15 +24,27 @@ def appointment_list(
     end: date | None = None,
 ) -> QuerySet[Appointment]:
     check_state(state, AppointmentState.values, "预约状态无效")
-    qs = Appointment.objects.filter(path_scope(user))
+    qs = Appointment.objects.filter(seen_q(user))
     qs = filter_given(
         qs, rota_day=rota_day, state=state, rota_day__date__gte=start, rota_day__date__lte=end
     )
     return (
-        qs.select_related("rota_day__leader", "rota_day__organization", "petition", "booked_by")
+        qs.select_related(
+            "rota_day__leader", "rota_day__organization", "petition", "booked_by", "booking_unit"
+        )
         .prefetch_related("petitioners")
         .order_by("rota_day__date", "slot_time", "id")
     )
+
+
+def seen_q(user: Actor) -> Q:
+    """The rota's own appointments (in the user's part of the tree), and a booking center's
+    own bookings. An empty Q is everything (county-wide users): OR-ing one into another Q
+    would drop it, so it is answered as it is."""
+    rota = path_scope(user)
+    if not rota:
+        return rota
+    return rota | booking_q(user)
 
 
 def appointment_get(*, user: Actor, pk: int, field: str | None = None) -> Appointment:
@@ -42,7 +55,12 @@ def appointment_get(*, user: Actor, pk: int, field: str | None = None) -> Appoin
 
 
 def appointment_find(*, user: Actor, key: str) -> Appointment:
-    """The appointment a path names: it has no number of its own, so its id."""
+    """The appointment a path names: its number (JF2026-000123), or its id."""
+    if key.startswith("JF") and len(key) <= 20:
+        found = appointment_list(user=user).filter(number=key).first()
+        if found is None:
+            raise NotFound("该预约不存在")
+        return found
     if not key.isascii() or not key.isdigit() or not 0 < int(key) <= MAX_ID:
         raise NotFound("该预约不存在")
     return appointment_get(user=user, pk=int(key))

@@ -1,7 +1,7 @@
 """What a client names by number, user name or code: petitions (scoped by the petitions
 app's own rule), people, units."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from zhili.core.errors import InvalidInput, NotFound
 from zhili.core.types import Actor
@@ -9,6 +9,10 @@ from zhili.orgs.models import Organization, User
 from zhili.petitions.models import Petition
 from zhili.petitions.selectors import petition_scope
 from zhili.receptions import workflow
+from zhili.receptions.models import Appointment
+
+# How many of a petitioner's petitions the reception record offers to link.
+PETITIONS_OFFERED = 20
 
 
 def petition_by_number(*, user: Actor, number: str, field: str = "petition") -> Petition:
@@ -42,3 +46,19 @@ def joint_units() -> QuerySet[Organization]:
     return Organization.objects.filter(
         kind__in=workflow.JOINT_KINDS, is_active=True, level="county"
     ).order_by("kind", "sort_order", "code")
+
+
+def visitor_petitions(*, user: Actor, appointment: Appointment) -> list[Petition]:
+    """The petitions of the people an appointment brings, in the user's sight (the petitions
+    app's rule), newest first: its own petition, those of its registered petitioners, and,
+    for someone not registered on it, those of a petitioner of the same name and phone."""
+    people = Q(parties__petitioner__in=list(appointment.petitioners.all()))
+    if appointment.visitor_name and appointment.visitor_phone:
+        people |= Q(
+            parties__petitioner__name=appointment.visitor_name,
+            parties__petitioner__phone=appointment.visitor_phone,
+        )
+    if appointment.petition_id:
+        people |= Q(pk=appointment.petition_id)
+    found = Petition.objects.filter(petition_scope(user)).filter(people).distinct()
+    return list(found.order_by("-received_at", "-id")[:PETITIONS_OFFERED])

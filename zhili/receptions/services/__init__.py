@@ -7,10 +7,13 @@ from zhili.receptions.services.actions import appointment_act
 from zhili.receptions.services.appointments import (
     actions_for,
     appointment_book,
+    appointment_call,
     appointment_cancel,
     appointment_no_show,
     check_transition,
     may_book,
+    next_appointment_no,
+    next_in_queue,
 )
 from zhili.receptions.services.ownerships import (
     assign_refusal,
@@ -26,6 +29,7 @@ __all__ = [
     "actions_for",
     "appointment_act",
     "appointment_book",
+    "appointment_call",
     "appointment_cancel",
     "appointment_no_show",
     "assign_refusal",
@@ -33,6 +37,8 @@ __all__ = [
     "check_workday",
     "may_book",
     "may_walk_in",
+    "next_appointment_no",
+    "next_in_queue",
     "owner_organization",
     "ownership_act",
     "ownership_assign",

@@ -6,7 +6,7 @@ from datetime import time
 import pytest
 import time_machine
 
-from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from zhili.core.errors import Conflict, Forbidden, InvalidInput
 from zhili.core.models import AuditLog
 from zhili.receptions.models import AppointmentState
 from zhili.receptions.services import (
@@ -110,19 +110,28 @@ def test_only_petition_staff_book_and_cancel(rx, county_day) -> None:
         appointment_cancel(actor=rx.leader, appointment=appointment, reason="不接了")
 
 
-def test_a_township_arranger_does_not_see_the_county_day(rx, county_day, make_user) -> None:
+def test_a_township_arranger_books_the_county_day_only_as_its_center(
+    rx, county_day, make_user
+) -> None:
+    """A township's petition officer does not arrange the county's rota (its day stays out of
+    sight); booking it is the township's booking for video reception (视频接访)."""
+    from django.test import Client
+
     from zhili.core.roles import Role
 
     officer = make_user("t1petition", rx.tree.t1, Role.PETITION_OFFICER)
-    with pytest.raises(NotFound):
-        appointment_book(
-            actor=officer,
-            rota_day=county_day,
-            slot_time=time(9, 0),
-            subject="x",
-            visitor_name="赵六",
-            visitor_phone="13900001111",
-        )
+    appointment = appointment_book(
+        actor=officer,
+        rota_day=county_day,
+        slot_time=time(9, 0),
+        subject="x",
+        visitor_name="赵六",
+        visitor_phone="13900001111",
+    )
+    assert (appointment.booking_unit, appointment.booking_path) == (rx.tree.t1, rx.tree.t1.path)
+    client = Client()
+    client.force_login(officer)
+    assert client.get(f"/receptions/day/{county_day.pk}/").status_code == 404
 
 
 def test_no_show_only_once_the_day_has_come(rx) -> None:

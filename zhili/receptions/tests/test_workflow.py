@@ -4,6 +4,7 @@ The expectations are written out by hand (issue 5, "Leader reception"), not read
 `workflow.TRANSITIONS`."""
 
 import itertools
+from datetime import UTC, datetime
 
 import pytest
 
@@ -16,10 +17,12 @@ ALL_STATES = ["booked", "received", "cancelled", "no_show"]
 ALL_ROLES = [r.value for r in Role]
 ARRANGE = {"petition_officer", "admin"}
 RECORD = ARRANGE | {"county_leader", "township_secretary"}
+# A township's or village's booking (视频接访) is cancelled by its own center's booking staff.
+BOOK = {"petition_officer", "township_officer", "township_secretary", "village_officer"}
 
 EXPECTED = {
     "receive": ({"booked"}, "received", RECORD, "day", False),
-    "cancel": ({"booked"}, "cancelled", ARRANGE, "center", True),
+    "cancel": ({"booked"}, "cancelled", ARRANGE | BOOK, "center", True),
     "no_show": ({"booked"}, "no_show", RECORD, "day", False),
 }
 
@@ -76,6 +79,20 @@ def test_roles_match_the_permissions_table() -> None:
         assert (Action.RECEPTIONS_MANAGE in perms) == (role in workflow.ARRANGERS), role
         if role != Role.ADMIN:
             assert (Action.RECEPTIONS_RECEIVE in perms) == (role in workflow.LEADERS), role
+            assert (Action.RECEPTIONS_BOOK in perms) == (role in workflow.BOOKERS), role
+
+
+def test_the_queue_s_states_in_order_of_a_reception() -> None:
+    from zhili.receptions.models import Appointment
+
+    booked = Appointment(state="booked")
+    assert workflow.queue_state(booked, seated=False) == "waiting"
+    booked.called_at = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    assert workflow.queue_state(booked, seated=False) == "called"
+    assert workflow.queue_state(booked, seated=True) == "in_room"
+    assert workflow.queue_state(Appointment(state="received"), seated=True) == "received"
+    assert workflow.queue_state(Appointment(state="no_show"), seated=False) == "absent"
+    assert workflow.queue_state(Appointment(state="cancelled"), seated=False) == ""
 
 
 def test_each_rota_level_takes_its_leader_role() -> None:

@@ -7,11 +7,12 @@ from typing import Any, TypedDict
 from django import forms
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhili.core.dossier import timeline
 from zhili.core.errors import DomainError
-from zhili.core.personal import mask_phone
+from zhili.core.personal import mask_name, mask_phone
 from zhili.core.roles import Action
 from zhili.core.types import Actor
 from zhili.orgs.auth import StaffRequest
@@ -44,17 +45,43 @@ def day_or_404(user: Actor, pk: int) -> RotaDay:
 
 def _appointment_row(user: Actor, appointment: Appointment) -> dict[str, object]:
     received = appointment.state == AppointmentState.RECEIVED
-    petition = appointment.petition
+    reception = getattr(appointment, "reception", None) if received else None
+    # The petition it concerns: booked with it, or named when the reception was recorded.
+    petition = appointment.petition or (reception.petition if reception else None)
+    panels = APPOINTMENT_PANELS.context(user, appointment)
+    state = workflow.queue_state(appointment, seated=bool(panels.get("video_seated")))
     return {
         "a": appointment,
         "who": appointment.who,
         "phone": mask_phone(appointment.visitor_phone),
         "actions": services.actions_for(user, appointment),
-        "reception": getattr(appointment, "reception", None) if received else None,
+        "reception": reception,
+        "petition": petition,
         "petition_url": petition_url(petition.number) if petition else "",
         # What higher apps add beside it (the video rooms of zhili/rooms), by the panel's name.
-        "panels": APPOINTMENT_PANELS.context(user, appointment),
+        "panels": panels,
+        # The queue's line: the name masked (the queue may be on a screen), where they sit.
+        "masked": "、".join(mask_name(name) for name in appointment.who.split("、")),
+        "sits_at": sits_at(appointment),
+        "queue_state": state,
+        "queue_label": workflow.QUEUE_STATES.get(state, ""),
     }
+
+
+def sits_at(appointment: Appointment) -> str:
+    """Where the petitioner waits: the booking center's reception room, or the day's place."""
+    unit = appointment.booking_unit
+    if unit is None:
+        return appointment.rota_day.place
+    room = appointment.waiting_room
+    return f"{unit.name} · {room}" if room and unit.name not in room else room or unit.name
+
+
+def _may_call(user: Actor, day: RotaDay) -> bool:
+    """The queue's 叫下一位: the day's leader or its staff, on the day, while someone waits."""
+    if day.date != timezone.localdate() or not workflow.on_day(user, day):
+        return False
+    return services.next_in_queue(day) is not None
 
 
 def _book_form(day: RotaDay) -> BookForm:
@@ -65,15 +92,18 @@ def _book_form(day: RotaDay) -> BookForm:
 def day_context(user: Actor, day: RotaDay, **extra: object) -> dict[str, object]:
     appointments = selectors.appointment_list(user=user, rota_day=day)
     opened = next((a for a in appointments if a.pk == extra.get("open_id")), None)
+    rows = [_appointment_row(user, a) for a in appointments]
     context = {
         "day": day,
         "weekday": WEEKDAYS[day.date.weekday()],
-        "rows": [_appointment_row(user, a) for a in appointments],
+        "rows": rows,
         "history": timeline(workflow.KIND, opened) if opened else [],
         "records": selectors.walk_ins(user=user, rota_day=day),
         "arranger": workflow.arranges(user, day.org_path),
         "can_book": services.may_book(user, day),
         "can_walk_in": services.may_walk_in(user, day),
+        "can_call": _may_call(user, day),
+        "queue": [row for row in rows if row["queue_state"]],
         "held": selectors.held(day),
         "book_form": extra.pop("book_form", None) or _book_form(day),
         "month": f"{day.date:%Y-%m}",
