@@ -103,13 +103,13 @@ def _person_row(person: Person, defects: tuple[str, ...]) -> Row:
 
 def _house_row(house: House, defects: tuple[str, ...]) -> Row:
     url = reverse("registers:house", args=[house.pk])
-    return Row(f"房屋 {house.pk}", url, house.created_at, house.grid.name, "", defects)
+    return Row(house.address, url, house.created_at, house.grid.name, "", defects)
 
 
 def _place_row(place: Place, defects: tuple[str, ...]) -> Row:
     spec = PLACE_KINDS[place.kind]
     url = reverse("registers:place", kwargs={"slug": spec.slug, "place_id": place.pk})
-    return Row(f"{spec.short} {place.pk}", url, place.created_at, place.grid.name, "", defects)
+    return Row(f"{place.name}（{spec.short}）", url, place.created_at, place.grid.name, "", defects)
 
 
 def _visit_row(visit: Visit, defects: tuple[str, ...]) -> Row:

@@ -142,6 +142,7 @@ def test_the_ledger_entry_and_its_list_of_defective_records(
     assert html.count('data-testid="defect-visits"') == 2
     assert "未定位到网格、诉求人未留联系电话" in html  # c5's two defects, one row
     assert "未定位到网格 2 条；诉求人未留联系电话 2 条" in html
+    assert "甲镇中心小学（学校）" in html and "幸福路8号" in html  # the place, the house
     # Personal data stays masked: no ID number in full, no reporter's phone.
     assert not any(p.id_number in html for p in Person.objects.all())
     assert "13912345678" not in html
