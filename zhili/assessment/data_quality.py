@@ -3,8 +3,8 @@ period, the share with no defect. The one place of the rule: the metric (`data_q
 zhili/assessment/metrics.py) counts with these checks, and the defects page lists, with the
 same checks, the records it counted as defective.
 
-The records a township answers for (each under the ranked unit that owns the organization
-named by `owner`):
+The records a township answers for (each under the ranked unit that owns the organization of
+its `Keeper`: the registering user's, the grid's village):
 
 - 事件工单: the cases registered in the period by its own people (its staff, its villages'
   officers, its grid workers: the organization of `registered_by`); what came by the 12345
@@ -35,6 +35,7 @@ from zhili.assessment.periods import Period
 from zhili.assessment.units import Owners
 from zhili.cases.models import Case
 from zhili.core.personal import mask_id_number
+from zhili.orgs.models import Grid, User
 from zhili.registers.models import House, Person, Place, Visit
 from zhili.registers.places import PLACE_KINDS
 
@@ -63,12 +64,36 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Keeper:
+    """Who keeps a record (its registering user, its grid) and the organization path that
+    names the ranked unit answering for it. The counts group the records by the keeper's id
+    and read the keepers' paths after: a join to the paths would let SQLite loop over the
+    keepers and read the period's records once for each."""
+
+    model: type[models.Model]
+    path: str
+
+    def paths(self, ids: Iterable[int]) -> dict[int, str]:
+        rows = self.model._default_manager.filter(pk__in=list(ids)).values_list("pk", self.path)
+        return {pk: path or "" for pk, path in rows}
+
+    def under(self, path: str) -> list[int]:
+        rows = self.model._default_manager.filter(**{f"{self.path}__startswith": path})
+        return list(rows.values_list("pk", flat=True))
+
+
+USERS = Keeper(User, "organization__path")
+GRIDS = Keeper(Grid, "village__path")
+
+
+@dataclass(frozen=True)
 class Records:
     code: str
     label: str
     model: type[models.Model]
     when: str  # the field the period is read on
-    owner: str  # the organization path that says which ranked unit answers for the record
+    key: str  # the user or grid that says which ranked unit answers for the record
+    keeper: "Keeper"
     checks: tuple[Check, ...]
     kept: Q = field(default_factory=Q)  # which records count at all
     related: tuple[str, ...] = ()
@@ -133,7 +158,8 @@ RECORDS: tuple[Records, ...] = (
         "事件工单（本单位人员登记）",
         Case,
         "registered_at",
-        "registered_by__organization__path",
+        "registered_by",
+        USERS,
         (
             # A county case the point or the address did not place on a grid: the dispatchers
             # place it by hand and the grid's figures miss it (a point outside every grid is
@@ -155,7 +181,8 @@ RECORDS: tuple[Records, ...] = (
         "实有人口",
         Person,
         "created_at",
-        "grid__village__path",
+        "grid",
+        GRIDS,
         (
             # 以房管人: a person is found by their house (楼栋、门牌).
             Check("no_house", "未填写所住房屋（楼栋、门牌）", Q(house="")),
@@ -173,7 +200,8 @@ RECORDS: tuple[Records, ...] = (
         "实有房屋",
         House,
         "created_at",
-        "grid__village__path",
+        "grid",
+        GRIDS,
         (Check("no_point", "未在地图上标注位置", NO_POINT),),
         Q(archived=False),
         ("grid",),
@@ -183,7 +211,8 @@ RECORDS: tuple[Records, ...] = (
         "单位场所",
         Place,
         "created_at",
-        "grid__village__path",
+        "grid",
+        GRIDS,
         (Check("no_point", "未在地图上标注位置", NO_POINT),),
         Q(archived=False),
         ("grid",),
@@ -193,7 +222,8 @@ RECORDS: tuple[Records, ...] = (
         "重点人员走访记录",
         Visit,
         "visited_at",
-        "role__person__grid__village__path",
+        "role__person__grid",
+        GRIDS,
         (
             Check("no_point", "走访未定位", NO_POINT),
             Check("no_notes", "未填写走访情况", Q(notes="")),
@@ -214,13 +244,14 @@ def counts(period: Period, owners: Owners) -> dict[int, list[int]]:
     """Ranked unit id -> [records with no defect, records], over every kind of record."""
     out: dict[int, list[int]] = {}
     for records in RECORDS:
-        rows = (
+        rows = list(
             records.in_period(period)
-            .values(records.owner)
+            .values(records.key)
             .annotate(n=Count("pk"), bad=Count("pk", filter=records.defect))
         )
+        paths = records.keeper.paths(r[records.key] for r in rows if r[records.key])
         for row in rows:
-            owner = owners.owner(row[records.owner] or "")
+            owner = owners.owner(paths.get(row[records.key], ""))
             if owner is not None:
                 total = out.setdefault(owner.pk, [0, 0])
                 total[0] += row["n"] - row["bad"]
@@ -248,7 +279,8 @@ def sections(period: Period, path: str) -> Iterator[Section]:
     """The records the unit at `path` answers for in `period`, kind by kind, with the ones
     counted as defective (at most `SHOWN` listed per kind), newest first."""
     for records in RECORDS:
-        mine = records.in_period(period).filter(**{f"{records.owner}__startswith": path})
+        keepers = records.keeper.under(path)
+        mine = records.in_period(period).filter(**{f"{records.key}__in": keepers})
         figures = mine.aggregate(
             total=Count("pk"),
             defective=Count("pk", filter=records.defect),
