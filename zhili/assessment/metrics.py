@@ -3,8 +3,9 @@
 Nothing here defines a figure anew: the case figures are `zhili.cases.figures.unit_figures`
 (its rows summed over the units a ranked unit owns, then read through `UnitFigures`' own
 rates), the dispute figures those of the monthly mediation report (`period_facts` counted by
-its `Line`), the visits the visit scheduler's cycle (`zhili.registers.visits`). Each measure
-keeps the parts it was counted from and the records' address, and the ledger entry keeps both.
+its `Line`), the visits the visit scheduler's cycle (`zhili.registers.visits`), the data
+quality the checks of `zhili.assessment.data_quality`. Each measure keeps the parts it was
+counted from and the records' address, and the ledger entry keeps both.
 
 A metric is an entry of `METRICS` (a `zhili.core.registry.Registry`): its label, whether it
 gives a rate (0..1) or a count, and the function. The rectification figures are the
@@ -22,6 +23,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
+from zhili.assessment.data_quality import counts as quality_counts
 from zhili.assessment.periods import Period
 from zhili.assessment.units import Owners
 from zhili.cases.figures import UnitFigures, unit_figures
@@ -344,3 +346,27 @@ def training_completion(ctx: Context) -> dict[int, Measure]:
 
 
 METRICS.register("training_completion", Metric("网上培训完成率", RATE, training_completion))
+
+
+# --- data quality: the township's own records ----------------------------------------------------
+
+
+def data_quality(ctx: Context) -> dict[int, Measure]:
+    """数据质量: of the records a unit entered or keeps in the period (cases its people
+    registered, register records made in its grids, visits to its people), those with no
+    defect (`zhili.assessment.data_quality`: the checks and the records, in one place); the
+    entry links the defective ones."""
+    base = reverse("assessment:data_quality", args=[ctx.period.year, ctx.period.slug])
+    return {
+        pk: Measure(
+            UnitFigures._rate(p, w),
+            p,
+            w,
+            _rate_text("数据完整有效", p, w),
+            f"{base}?{urlencode({'unit': _code_of(ctx, pk)})}",
+        )
+        for pk, (p, w) in quality_counts(ctx.period, ctx.owners).items()
+    }
+
+
+METRICS.register("data_quality", Metric("数据质量", RATE, data_quality))

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
+from zhili.assessment import data_quality
 from zhili.assessment.formulas import clamp, money
 from zhili.assessment.models import (
     Catalog,
@@ -83,7 +84,7 @@ class UnitScore:
     grade: str | None = None
     vetoed: bool = False
     veto_pending: bool = False
-    flagged: bool = False  # among the bottom of a monthly leaderboard
+    flagged: bool = False  # at the foot of a monthly leaderboard (`bottom_of`)
     items: list[ItemScore] = field(default_factory=list)
 
     @property
@@ -193,11 +194,21 @@ def group_scores(
         grade = grade_for(row.score, scheme, vetoed=row.vetoed, fails=fails)
         row.grade = None if row.veto_pending else grade
     if period.is_month:
-        for row in (
-            rows[len(rows) - scheme.bottom_flagged :] if len(rows) > scheme.bottom_flagged else []
-        ):
+        for row in bottom_of(rows, scheme.bottom_flagged):
             row.flagged = True
     return rows
+
+
+def bottom_of(rows: list[UnitScore], bottom: int) -> list[UnitScore]:
+    """The units at the foot of a ranking (`rows` best first), the one rule of the monthly
+    leaderboard's flags and the 季点评's names (zhili.reports.quarterly): the last `bottom`,
+    with every unit tied with the last of them (a tie at the cut is never broken by the unit
+    code: two places may name three units), but never a unit that shares the best score
+    (all equal, nobody is below another). Nobody when the group is no larger than `bottom`."""
+    if bottom <= 0 or len(rows) <= bottom:
+        return []
+    line, best = rows[-bottom].score, rows[0].score
+    return [r for r in rows if r.score <= line and r.score < best]
 
 
 def scores(
@@ -216,15 +227,30 @@ def unit_entries(
     *, user: Actor, year: int, period: str, unit: str, item: str = ""
 ) -> tuple[Period, Organization, QuerySet[LedgerEntry]]:
     """The ledger entries behind a unit's number (its item's, or all of them)."""
+    p, org = _unit_period(user, year, period, unit)
+    qs = LedgerEntry.objects.filter(period_entries(year, p), unit=org)
+    if item:
+        qs = qs.filter(item__code=item)
+    return p, org, qs.select_related("item", "item__catalog").order_by("item__order", "on", "id")
+
+
+def _unit_period(user: Actor, year: int, period: str, unit: str) -> tuple[Period, Organization]:
+    """The period and the ranked unit `unit` (a code) if the user sees it; else 404."""
     require(user, Action.ASSESSMENT_VIEW)
     p = parse_period(year, period)
     org = ranked_units().filter(scope_for(user).q("path"), code=unit).first()
     if org is None:
         raise NotFound("未找到该被考核单位", field="unit")
-    qs = LedgerEntry.objects.filter(period_entries(year, p), unit=org)
-    if item:
-        qs = qs.filter(item__code=item)
-    return p, org, qs.select_related("item", "item__catalog").order_by("item__order", "on", "id")
+    return p, org
+
+
+def quality_defects(
+    *, user: Actor, year: int, period: str, unit: str
+) -> tuple[Period, Organization, list[data_quality.Section]]:
+    """The records behind a unit's 数据质量 of `period`, kind by kind, with those counted as
+    defective (the checks of `zhili.assessment.data_quality`, which the metric counts with)."""
+    p, org = _unit_period(user, year, period, unit)
+    return p, org, list(data_quality.sections(p, org.path))
 
 
 def issued_grades(year: int) -> QuerySet[Grade]:

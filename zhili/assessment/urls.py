@@ -17,6 +17,11 @@ urlpatterns = [
     path("assessment/<int:year>/<str:period>/", views.scores, name="scores"),
     path("assessment/<int:year>/<str:period>/compute/", views.compute, name="compute"),
     path("assessment/<int:year>/<str:period>/entries/", views.entries, name="entries"),
+    path(
+        "assessment/<int:year>/<str:period>/data-quality/",
+        views.data_quality,
+        name="data_quality",
+    ),
     path("assessment/<int:year>/<str:period>/score/", manual_views.score_enter, name="score_enter"),
     path("assessment/<int:year>/<str:period>/bulletin.docx", views.bulletin, name="bulletin"),
 ]

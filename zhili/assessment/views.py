@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zhili.assessment import selectors, services
 from zhili.assessment import vetoes as veto_services
+from zhili.assessment.data_quality import SHOWN, Section
 from zhili.assessment.documents import bulletin_docx
 from zhili.assessment.manual_views import score_form
 from zhili.assessment.models import Group, Scheme, Veto, VetoEvent
@@ -138,6 +139,36 @@ def entries(request: StaffRequest, year: int, period: str) -> HttpResponse:
         "score_form": score_form(year),
     }
     return render(request, "assessment/entries.html", context)
+
+
+def quality_summary(sections: list[Section]) -> dict[str, object]:
+    total = sum(s.total for s in sections)
+    defective = sum(s.defective for s in sections)
+    rate = f"{(total - defective) * 100 / total:.2f}" if total else ""
+    return {"total": total, "defective": defective, "complete": total - defective, "rate": rate}
+
+
+@requires(Action.ASSESSMENT_VIEW)
+@require_GET
+def data_quality(request: StaffRequest, year: int, period: str) -> HttpResponse:
+    """The records behind a township's 数据质量: each kind's count, and the defective ones."""
+    _period(year, period)
+    p, unit, sections = or_404(
+        selectors.quality_defects,
+        user=request.user,
+        year=year,
+        period=period,
+        unit=request.GET.get("unit", ""),
+    )
+    context = {
+        "period": p,
+        "year": year,
+        "unit": unit,
+        "sections": sections,
+        "shown": SHOWN,
+        **quality_summary(sections),
+    }
+    return render(request, "assessment/data_quality.html", context)
 
 
 @requires(Action.ASSESSMENT_VIEW)

@@ -17,7 +17,7 @@ from decimal import Decimal
 from zhili.assessment.models import CatalogKind, Group, Scheme
 from zhili.assessment.periods import Period as AssessmentPeriod
 from zhili.assessment.scheduled import period_ensure
-from zhili.assessment.selectors import UnitScore, entries_url, group_scores
+from zhili.assessment.selectors import UnitScore, bottom_of, entries_url, group_scores
 from zhili.assessment.units import ranked_units
 from zhili.reports.models import Kind
 from zhili.reports.sections import SECTIONS, Builder, Cell, Content, Section
@@ -46,12 +46,9 @@ def ranking(builder: Builder, group: str) -> list[UnitScore]:
 
 
 def bottom_named(rows: list[UnitScore], bottom: int) -> list[UnitScore]:
-    """The last `bottom` units, with any unit tied with the last of them named too (a tie is
-    never broken by the unit code); none when the group is no larger than `bottom`."""
-    if len(rows) <= bottom:
-        return []
-    line = rows[-bottom].score
-    return [r for r in rows if r.score <= line]
+    """The units named at the foot, by the monthly leaderboard's rule (`bottom_of`: the last
+    `bottom` with whoever ties with the last of them, never one sharing the best score)."""
+    return bottom_of(rows, bottom)
 
 
 def _points(value: Decimal) -> str:
