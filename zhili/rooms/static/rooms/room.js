@@ -299,18 +299,54 @@
     delete this.feeds[feed];
   };
 
+  // The heartbeat: over the seat's socket (/ws/rooms/seat/, zhili/rooms/consumers.py) once it
+  // is open, else over HTTP (a silent watch always: its beat is the watcher's session's).
   Room.prototype.heartbeat = function () {
     var self = this;
     if (!this.ticket) return;
+    if (!this.watching && !this.socket && !this.noSocket) this.openSocket();
+    if (this.socket && this.socket.readyState === WebSocket.OPEN) {
+      this.socket.send(JSON.stringify({ seat: this.ticket.seat }));
+      return;
+    }
     var path = this.watching ? "/api/v1/rooms/watch/beat" : "/api/v1/rooms/beat";
     api(path, { seat: this.ticket.seat }).then(function (fresh) {
-      if (self.janus) self.janus.token = fresh.token; // Janus checks it on every request
-      self.recording(fresh.recording);
-    }).catch(function (error) {
-      if (error.code === "kicked" || error.code === "room_ended") {
-        self.finish(MESSAGES[error.code], error.code === "kicked" ? "kicked" : "ended");
-      }
-    });
+      self.beaten(fresh);
+    }).catch(function (error) { self.refused(error); });
+  };
+
+  Room.prototype.beaten = function (fresh) {
+    if (this.janus) this.janus.token = fresh.token; // Janus checks it on every request
+    this.recording(fresh.recording);
+  };
+
+  Room.prototype.refused = function (error) {
+    if (error.code === "kicked" || error.code === "room_ended") {
+      this.finish(MESSAGES[error.code], error.code === "kicked" ? "kicked" : "ended");
+    }
+  };
+
+  Room.prototype.openSocket = function () {
+    var self = this;
+    if (!window.WebSocket) return;
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    var socket = (this.socket = new WebSocket(scheme + location.host + "/ws/rooms/seat/"));
+    var opened = false;
+    socket.onopen = function () {
+      opened = true;
+      self.element.dataset.beatOver = "socket";
+      if (self.ticket) socket.send(JSON.stringify({ seat: self.ticket.seat }));
+    };
+    socket.onmessage = function (event) {
+      var message = JSON.parse(event.data);
+      if (message.type === "beat") self.beaten(message);
+      else if (message.type === "refused") self.refused(message);
+    };
+    socket.onclose = function () {
+      if (self.socket === socket) self.socket = null; // the next beat goes by HTTP, then retries
+      if (!opened) self.noSocket = true; // a server without sockets: HTTP from now on
+      self.element.dataset.beatOver = "http";
+    };
   };
 
   // Recording (录音录像): every page shows whether the room records; a party says yes or no
@@ -357,6 +393,11 @@
     clearInterval(this.beat);
     clearInterval(this.poller);
     clearTimeout(this.retry);
+    if (this.socket) {
+      var socket = this.socket;
+      this.socket = null;
+      socket.close();
+    }
     Object.keys(this.feeds).forEach(function (feed) { self.drop(feed); });
     if (this.janus) this.janus.close();
     if (this.pc) this.pc.close();
