@@ -97,6 +97,8 @@ def _section(builder: Builder, group: str, title: str) -> Content:
     if named:
         names = "、".join(r.org.name for r in reversed(named))
         notes.append(f"本季度考核排名末位：{names}，予以点名，限期整改提升。")
+    elif len(rows) > scheme.bottom_flagged:
+        notes.append("各单位得分并列，本季度不点名。")  # bottom_of: no one below the best
     elif rows:
         notes.append("参与排名的单位不足，本季度不点名。")
     return builder.content(tables=[_table(builder, title, rows, period)], notes=notes)
