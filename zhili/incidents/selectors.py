@@ -124,6 +124,8 @@ def history(incident: Incident) -> list[TimelineEntry]:
             data={
                 "started_at": talk.started_at.isoformat(),
                 "ended_at": talk.ended_at.isoformat() if talk.ended_at else None,
+                # When Janus's AudioBridge told that the talker was heard (its talking event).
+                "heard_at": talk.heard_at.isoformat() if talk.heard_at else None,
             },
             created_at=talk.started_at,
         )

@@ -285,6 +285,7 @@ def test_the_incident_has_a_talk_group_whose_talks_join_its_timeline(plans, forc
     talk = timeline[-1]
     assert (talk["action"], talk["label"], talk["note"]) == ("talk", "对讲", "讲话 4 秒")
     assert talk["actor"] == forces.hand.display_name
+    assert talk["data"]["heard_at"] is None  # no AudioBridge told it (a hand-made row)
     page = desk.get(f"/incidents/{number}/").content.decode()
     assert f'href="/intercom/?subject={number}"' in page and "讲话 4 秒" in page
     # The intercom desk opened from the incident puts its group first.
