@@ -3,7 +3,8 @@ population for the demo county's grids, written in bulk so that the demo stays f
 
 - **One township in full**, 白塔埠镇 (320722003, where the township, village and grid personas
   work): every one of its grids gets its residents, one for every `SCALE` of its village's
-  常住人口 (about 15,000 for the town's 77,000), in households of 2–5 in their houses, some
+  常住人口 (about 14,000 for the town's 77,000; the grid worker persona's grid at its real
+  size, for a real week of visits), in households of 2–5 in their houses, some
   houses let to tenants of the floating population, the roles the grid keeps (流动人口,
   留守人员 and the special groups, at plausible rates) with their care levels and a hundred
   days of visits; and the town's enterprises, schools, lines and key areas.

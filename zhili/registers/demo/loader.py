@@ -22,6 +22,7 @@ from zhili.core.dossier import record_history
 from zhili.core.dossier.codes import TRACKED
 from zhili.core.personal import mask_id_number, mask_phone
 from zhili.orgs.demo.data import COUNTY
+from zhili.orgs.demo.loader import PERSONA_GRID
 from zhili.orgs.models import Division, Grid, Organization
 from zhili.registers.demo import words
 from zhili.registers.demo.grounds import GridPlan, Places
@@ -92,8 +93,10 @@ def grid_plans() -> tuple[list[GridPlan], list[GridPlan]]:
             for code in codes:
                 village = orgs.get(code[:12])
                 siblings = sum(1 for c in codes if c[:12] == code[:12])
-                figure = (village.population if village and village.population else 3000) / SCALE
-                chosen[code] = round(figure / siblings * rng.uniform(0.85, 1.15))
+                figure = village.population if village and village.population else 3000
+                # The grid worker persona's grid at its real size: a real week of visits.
+                scale = 1 if code == PERSONA_GRID else SCALE
+                chosen[code] = round(figure / scale / siblings * rng.uniform(0.85, 1.15))
         else:
             for code in rng.sample(codes, min(SAMPLED_GRIDS, len(codes))):
                 chosen[code] = rng.randint(SAMPLED_PEOPLE - 4, SAMPLED_PEOPLE + 4)

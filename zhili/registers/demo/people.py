@@ -223,7 +223,9 @@ class _Family:
         low, high = (46, 62) if grand else (21, 35)  # the mothers are at least `low`
         kids = []
         for _ in range(n):
-            age = max(0, mother.age - self.rng.randint(low, max(low, min(high, mother.age))))
+            age = mother.age - self.rng.randint(low, max(low, min(high, mother.age)))
+            if age < 0:  # a young couple's child not born yet
+                continue
             kid = self._add(self.name, self.rng.random() < 0.52, age, married=age >= 27)
             kid.guardian = self.members[0].person
             kids.append(kid)
