@@ -90,6 +90,8 @@ NAVIGATION: list[tuple[str, str, str, str | None]] = [
 # the user): a department's handler may view petitions but keeps no rota and sees none.
 NAV_CONDITIONS: dict[str, str] = {
     "receptions:rota": "zhili.receptions.selectors.has_rota",
+    # 视频接访预约: a township's or village's booking staff, not the county's (no center to book for)
+    "receptions:booking": "zhili.receptions.selectors.may_book",
     # the grid workers' app, which is also the handheld of every user linked to a force
     "mobile:home": "zhili.mobile.selectors.may_use_app",
     # the county's reports: its staff always, another unit once one was delivered to it

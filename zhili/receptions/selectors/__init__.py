@@ -22,6 +22,7 @@ from zhili.receptions.selectors.booking import (
     booking_q,
     booking_unit,
     day_slots,
+    may_book,
     own_booking_get,
     own_bookings,
 )
@@ -106,6 +107,7 @@ __all__ = [
     "leader_days",
     "leader_get",
     "leaders_for",
+    "may_book",
     "month_bounds",
     "next_free_slot",
     "own_booking_get",

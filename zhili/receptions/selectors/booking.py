@@ -40,6 +40,12 @@ def booking_unit(user: Actor) -> Organization | None:
     )
 
 
+def may_book(user: Actor) -> bool:
+    """Whether the navigation offers 视频接访预约: a booker with a center to book for (the
+    action alone is not enough: a petition officer of the county center holds it too)."""
+    return booking_unit(user) is not None
+
+
 def booking_q(user: Actor) -> Q:
     """The bookings a township's or village's booking staff see: their center's (and, for a
     township, its villages'), by the booking center's path."""

@@ -442,6 +442,10 @@ NOT_SENT_EMPTY = {
     # A meeting room's agenda and minutes: a refusal comes back above the forms with the text
     # typed kept (zhili/rooms/tests/test_meetings.py).
     "rooms/templates/rooms/_agenda.html": "a video meeting's agenda, tested with its room",
+    # A party's on-screen confirmation of the agreement (a seat in a live video mediation): a
+    # wrong code or name is answered beside its field with the name kept
+    # (zhili/rooms/tests/test_agreement_confirm.py; in chromium, test_agreement_browser.py).
+    "rooms/templates/rooms/_agreement_confirm.html": "a seated party's confirmation, with Janus",
 }
 
 
