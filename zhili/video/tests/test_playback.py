@@ -266,3 +266,13 @@ def test_in_the_browser_a_days_recordings_show_as_spans_and_one_plays_back(
     )
     assert_plays(page, f"{panel} [data-player]")  # the picture after the jump
     page.screenshot(path=str(ARTIFACTS / "video-playback.png"), full_page=True)
+    # Each control the device answered is audited once the answer is back: let the last
+    # request end before the test's tables are emptied (its audit row came after, once).
+    wait_until(
+        lambda: (
+            AuditLog.objects.filter(action="video.playback.control").count()
+            >= len(streams.controls)
+        ),
+        10,
+        "every control audited",
+    )
