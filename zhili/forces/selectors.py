@@ -57,7 +57,9 @@ def force_get(*, user: Actor, code: str) -> Force:
     sight = force_scope(user)
     # An empty Q is "every force"; OR-ed with another it would narrow to that one.
     rows = Force.objects.filter(sight | Q(user_id=user.pk)) if sight else Force.objects.all()
-    return one_or_not_found(rows.select_related("team__team_type"), "处置力量不存在", code=code)
+    return one_or_not_found(
+        rows.select_related("team__team_type", "team__organization"), "处置力量不存在", code=code
+    )
 
 
 def force_of(user: Actor) -> Force | None:

@@ -30,6 +30,7 @@ from zhili.receptions.selectors.common import MAX_ID, day_start, path_scope
 from zhili.receptions.selectors.lookups import (
     joint_units,
     petition_by_number,
+    petition_in_sight,
     units_by_code,
     user_by_username,
     user_get,
@@ -123,6 +124,7 @@ __all__ = [
     "path_scope",
     "period",
     "petition_by_number",
+    "petition_in_sight",
     "reception_get",
     "reception_list",
     "rota_calendar",

@@ -30,7 +30,12 @@ def appointment_list(
     )
     return (
         qs.select_related(
-            "rota_day__leader", "rota_day__organization", "petition", "booked_by", "booking_unit"
+            "rota_day__leader",
+            "rota_day__organization",
+            "petition",
+            "booked_by",
+            "booking_unit",
+            "reception__petition",
         )
         .prefetch_related("petitioners")
         .order_by("rota_day__date", "slot_time", "id")

@@ -48,6 +48,18 @@ def joint_units() -> QuerySet[Organization]:
     ).order_by("kind", "sort_order", "code")
 
 
+def petition_in_sight(user: Actor, petition: Petition | None) -> Petition | None:
+    """`petition` if the user sees it (the petitions app's rule), else None: an appointment's
+    page names its petition only to those (a township's booking staff may see the appointment
+    and not the petition)."""
+    if (
+        petition is None
+        or not Petition.objects.filter(petition_scope(user), pk=petition.pk).exists()
+    ):
+        return None
+    return petition
+
+
 def visitor_petitions(*, user: Actor, appointment: Appointment) -> list[Petition]:
     """The petitions of the people an appointment brings, in the user's sight (the petitions
     app's rule), newest first: its own petition, those of its registered petitioners, and,

@@ -90,3 +90,17 @@ def test_the_reception_names_the_people_it_concerns(rx, county_day) -> None:
     # Another township sees neither the appointment nor its links.
     other = client_for(rx.township_officer2).get(url)
     assert other.status_code == 404
+
+
+def test_the_page_names_its_petition_only_to_those_who_see_the_petition(
+    rx, county_day, make_petition
+) -> None:
+    appointment = township_books(rx, county_day)
+    petition = make_petition("县信访局登记的事项")  # registered and handled by the county
+    Appointment.objects.filter(pk=appointment.pk).update(petition=petition)
+    page = f"/receptions/appointments/{appointment.number}/"
+    county = client_for(rx.petition).get(page).content.decode()
+    assert petition.number in county and "县信访局登记的事项" in county
+    township = client_for(rx.township).get(page).content.decode()
+    assert petition.number not in township and "县信访局登记的事项" not in township
+    assert "已关联（不在您的查看范围内）" in township

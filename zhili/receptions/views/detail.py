@@ -28,7 +28,8 @@ def appointment_page(request: StaffRequest, number: str) -> HttpResponse:
     state = workflow.queue_state(appointment, seated=bool(panels.get("video_seated")))
     received = appointment.state == AppointmentState.RECEIVED
     reception = getattr(appointment, "reception", None) if received else None
-    petition = reception.petition if reception and reception.petition else appointment.petition
+    named = reception.petition if reception and reception.petition else appointment.petition
+    petition = selectors.petition_in_sight(request.user, named)
     context = {
         "a": appointment,
         "day": day,
@@ -40,6 +41,7 @@ def appointment_page(request: StaffRequest, number: str) -> HttpResponse:
         "queue_label": workflow.QUEUE_STATES.get(state, appointment.get_state_display()),
         "reception": reception,
         "petition": petition,
+        "petition_hidden": named is not None and petition is None,
         "petition_url": petition_url(petition.number) if petition else "",
         "panels": panels,
         "history": timeline(workflow.KIND, appointment),
