@@ -223,8 +223,10 @@ def cards(builder: Builder) -> Content:
         ["红牌（已超期）", _carded(builder, "red")],
         ["黄牌（临近时限）", _carded(builder, "yellow")],
     ]
-    note = "当日亮牌的事件工单；亮牌后状态可能已变化，点击数字查看生成时的工单清单。"
-    return builder.content(tables=[builder.table("当日亮牌", ["督办牌", "件数"], rows, note=note)])
+    note = "当日亮牌的事件工单；亮牌后状态可能已变化。"
+    screen = "点击数字查看生成时的工单清单。"
+    table = builder.table("当日亮牌", ["督办牌", "件数"], rows, note=note, screen_note=screen)
+    return builder.content(tables=[table])
 
 
 # --- 四、超期未办结 ------------------------------------------------------------------------

@@ -11,6 +11,13 @@ from zhili.core.paper import Block, Grid, Line, Paper, Picture, docx_bytes
 from zhili.reports.models import Kind, Report
 from zhili.reports.sections import numbered
 
+# On paper a figure cannot be clicked: the document says once where its records are (each
+# section's `screen_notes`, which say what a click opens, are for the page only).
+PAPER_LINKS = (
+    "注：本报告的数字均可追溯到所统计的记录：在平台“分析报告”中打开本报告第{version}版，"
+    "点击数字或得分即列出其记录。"
+)
+
 
 def cell_text(cell: Any) -> str:
     if isinstance(cell, dict):
@@ -71,6 +78,7 @@ def report_paper(report: Report) -> Paper:
         Line(
             f"{content.get('center', '')}  生成时间：{_generated(content)}", align="right", size=12
         ),
+        Line(PAPER_LINKS.format(version=report.version), size=12),
     ]
     for section in content.get("sections", []):
         blocks.extend(_section(section))

@@ -24,9 +24,9 @@ from zhili.reports.sections import SECTIONS, Builder, Cell, Content, Section
 
 NOTE = (
     "排名依据考核评价的季度得分（与“考核得分与排名”页面同一台账：自动考核项、督查扣分、"
-    "实地考核与加分），点击得分查看其台账条目，条目再链接到计分所依据的记录。"
-    "失分最多的考核项为满分与得分相差最多的计分项。"
+    "实地考核与加分）。失分最多的考核项为满分与得分相差最多的计分项。"
 )
+SCREEN_NOTE = "点击得分查看其台账条目，条目再链接到计分所依据的记录。"
 SHARED = "assessment-quarter"
 
 
@@ -86,7 +86,7 @@ def _table(
             ]
         )
     columns = ["名次", "单位", "考核得分", "等次", "失分最多的考核项"]
-    return builder.table(title, columns, cells, note=NOTE)
+    return builder.table(title, columns, cells, note=NOTE, screen_note=SCREEN_NOTE)
 
 
 def _section(builder: Builder, group: str, title: str) -> Content:

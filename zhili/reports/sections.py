@@ -12,7 +12,9 @@ the 日报's own sections (zhili/reports/daily.py), and a higher app adds its ow
 
 A section is built once, when the report is generated, into JSON (`Content`): notes and
 tables whose cells are text, a figure (`{"n": 3, "url": "/cases/?..."}`: every number links
-to the list of its records) or a link. A figure whose records have no list elsewhere keeps
+to the list of its records) or a link. What a reader can only do on the page (click a figure)
+is said in `screen_note(s)`, which the page shows and the Word file leaves out: on paper the
+document says once where its figures' records are (zhili.reports.documents). A figure whose records have no list elsewhere keeps
 them in the report (`Builder.records`), shown at /reports/<id>/records/<key>/, so an archived
 version's numbers still open exactly the records they counted. The sections come in the
 order of `order` (the 日报: 10 totals, 20 new warnings, 30 cards, 40 overdue, 50 visits,
@@ -85,13 +87,19 @@ class Builder:
 
     @staticmethod
     def table(
-        title: str, columns: Sequence[str], rows: Sequence[Sequence[Cell]], *, note: str = ""
+        title: str,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Cell]],
+        *,
+        note: str = "",
+        screen_note: str = "",
     ) -> Content:
         return {
             "title": title,
             "columns": list(columns),
             "rows": [list(r) for r in rows],
             "note": note,
+            "screen_note": screen_note,
         }
 
     @staticmethod
@@ -99,11 +107,17 @@ class Builder:
         *,
         tables: Sequence[Content] = (),
         notes: Sequence[str] = (),
+        screen_notes: Sequence[str] = (),
         charts: Sequence[Content] = (),
     ) -> Content:
         """A section's content; `charts` (zhili.reports.charts.chart_content) come after its
         tables."""
-        return {"tables": list(tables), "notes": list(notes), "charts": list(charts)}
+        return {
+            "tables": list(tables),
+            "notes": list(notes),
+            "screen_notes": list(screen_notes),
+            "charts": list(charts),
+        }
 
 
 @dataclass(frozen=True)

@@ -143,10 +143,8 @@ def open_warnings(builder: Builder) -> Content:
         builder.figure(Warning.objects.filter(late_q()).count(), url(late=1)),
     ]
     moment = f"{timezone.localtime(builder.now):%Y-%m-%d %H:%M}"
-    note = (
-        f"截至 {moment}（生成报告时）未关闭的预警，含已答复待县综治中心审核的。点击数字打开同样"
-        "筛选的预警清单；其后签收、答复或关闭的，清单按打开时的状态列出。"
-    )
+    note = f"截至 {moment}（生成报告时）未关闭的预警，含已答复待县综治中心审核的。"
+    screen = "点击数字打开同样筛选的预警清单；其后签收、答复或关闭的，清单按打开时的状态列出。"
     return builder.content(
         tables=[
             builder.table("按预警等级", ["预警等级", *columns], by_level),
@@ -154,6 +152,7 @@ def open_warnings(builder: Builder) -> Content:
             builder.table("处置时限", ["情况", "条数"], [late]),
         ],
         notes=[note],
+        screen_notes=[screen],
     )
 
 

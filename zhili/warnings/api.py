@@ -71,6 +71,9 @@ class WarningQuery(dossier_api.PageQuery):
     rule: str = Field("", max_length=40, description="预警规则编码")
     kind: RuleKind | None = Field(None, description="规则类型")
     late: bool = Field(False, description="只看签收或答复已超时的")
+    open: bool = Field(False, description="只看未关闭的（待签收、处置中、已答复待审核）")
+    unanswered: bool = Field(False, description="只看未答复的（待签收、处置中）")
+    unit: str = Field("", max_length=40, description="责任单位编码")
 
 
 class WarningActionIn(Input):

@@ -22,6 +22,7 @@ class WarningFilterForm(forms.Form):
     issued_to = DayField(label="至", required=False)
     late = forms.BooleanField(label="只看签收或答复超时", required=False)
     open = forms.BooleanField(label="只看未关闭的", required=False)
+    unanswered = forms.BooleanField(label="只看未答复的", required=False)
     # Kept as a hidden input: a report's figure opens the warnings of one responsible unit
     # (the 周例会's open warnings by unit).
     unit = forms.CharField(

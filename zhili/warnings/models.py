@@ -66,6 +66,8 @@ class WarningState(models.TextChoices):
 
 
 OPEN_STATES = (WarningState.ISSUED, WarningState.SIGNED, WarningState.ANSWERED)
+# Not answered yet: still the responsible unit's to sign or to answer (its time limits run).
+UNANSWERED_STATES = (WarningState.ISSUED, WarningState.SIGNED)
 
 
 class Warning(models.Model):

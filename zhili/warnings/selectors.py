@@ -20,6 +20,7 @@ from zhili.registers.kinds import KINDS
 from zhili.registers.models import PersonRole
 from zhili.warnings.models import (
     OPEN_STATES,
+    UNANSWERED_STATES,
     Level,
     SourceKind,
     Warning,
@@ -43,6 +44,7 @@ class WarningFilters:
     unit: str = ""  # the responsible unit's code
     late: bool = False  # not signed, or not answered, in time
     open: bool = False  # not closed (待签收, 处置中, 已答复待审核)
+    unanswered: bool = False  # not answered yet (待签收, 处置中)
     mine: bool = False  # sent to the user's unit (or below it)
     issued_from: date | None = None  # issued on this local day or later
     issued_to: date | None = None  # issued on this local day or earlier
@@ -51,7 +53,7 @@ class WarningFilters:
 def late_q() -> Q:
     now = timezone.now()
     return Q(state=WarningState.ISSUED, sign_due_at__lt=now) | Q(
-        state__in=(WarningState.ISSUED, WarningState.SIGNED), answer_due_at__lt=now
+        state__in=UNANSWERED_STATES, answer_due_at__lt=now
     )
 
 
@@ -64,6 +66,8 @@ def warning_list(*, user: Actor, filters: WarningFilters | None = None) -> Query
         qs = qs.filter(late_q())
     if f.open:
         qs = qs.filter(state__in=OPEN_STATES)
+    if f.unanswered:
+        qs = qs.filter(state__in=UNANSWERED_STATES)
     if f.issued_from:
         qs = qs.filter(issued_at__gte=period_bounds(f.issued_from, f.issued_from)[0])
     if f.issued_to:
@@ -123,8 +127,9 @@ def state_counts(qs: QuerySet[Warning]) -> dict[str, int]:
 
 
 def open_by_level(*, user: Actor) -> dict[str, int]:
-    """The open warnings in the user's scope by level, every level named (home and screen)."""
-    qs = warning_list(user=user).filter(state__in=(WarningState.ISSUED, WarningState.SIGNED))
+    """The unanswered warnings in the user's scope by level, every level named (the list's
+    tiles, each opening the list filtered the same way)."""
+    qs = warning_list(user=user, filters=WarningFilters(unanswered=True))
     counts = dict(qs.order_by().values_list("level").annotate(n=Count("id")))
     return {level: counts.get(level, 0) for level in Level.values}
 

@@ -37,6 +37,7 @@ from zhili.warnings import workflow
 from zhili.warnings.events import WarningIssued
 from zhili.warnings.models import (
     OPEN_STATES,
+    UNANSWERED_STATES,
     Level,
     Warning,
     WarningRule,
@@ -248,7 +249,7 @@ def warnings_supervise(*, now: datetime | None = None) -> int:
     history names the order. Returns how many were opened."""
     now = now or timezone.now()
     late = Warning.objects.filter(
-        state__in=(WarningState.ISSUED, WarningState.SIGNED), answer_due_at__lt=now
+        state__in=UNANSWERED_STATES, answer_due_at__lt=now
     ).select_related("unit", "center")
     known = set(
         SupervisionOrder.objects.filter(target_type=SUPERVISED, kind=OrderKind.WARNING).values_list(

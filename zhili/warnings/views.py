@@ -32,7 +32,7 @@ from zhili.warnings.forms import (
     rule_initial,
     rule_thresholds,
 )
-from zhili.warnings.models import Level, Warning, WarningState
+from zhili.warnings.models import UNANSWERED_STATES, Level, Warning, WarningState
 from zhili.warnings.rules import rota_gap_day
 
 PAGE_SIZE = 20
@@ -55,7 +55,7 @@ def _marked_late(warnings: list[Warning]) -> list[Warning]:
     for w in warnings:
         w.sign_late = w.state == WarningState.ISSUED and w.sign_due_at < now  # type: ignore[attr-defined]
         w.answer_late = (  # type: ignore[attr-defined]
-            w.state in (WarningState.ISSUED, WarningState.SIGNED) and w.answer_due_at < now
+            w.state in UNANSWERED_STATES and w.answer_due_at < now
         )
     return warnings
 

@@ -99,8 +99,8 @@ def _table(builder: Builder, group: str, title: str) -> Content:
 def _note(month: Month, previous: Month | None) -> str:
     note = (
         f"得分为{month.period.label}考核台账的汇总（与“考核得分与排名”页面同一计算：自动考核项、"
-        "督查扣分、实地考核与加分），点击得分查看该单位当月的台账条目，条目再链接到计分所依据的"
-        f"记录。月度台账至次月 {CLOSE_DAY} 日前仍随数据更新，本节为生成报告时的得分。"
+        f"督查扣分、实地考核与加分）。月度台账至次月 {CLOSE_DAY} 日前仍随数据更新，本节为生成"
+        "报告时的得分。"
     )
     if previous is None:
         return note + "上月早于平台记录的年份，不作比较。"
@@ -115,4 +115,5 @@ def scores(builder: Builder) -> Content:
             _table(builder, Group.DEPARTMENT, "县直部门考核得分"),
         ],
         notes=[_note(month, previous)],
+        screen_notes=["点击得分查看该单位当月的台账条目，条目再链接到计分所依据的记录。"],
     )

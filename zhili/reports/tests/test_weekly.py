@@ -141,3 +141,11 @@ def test_the_warnings_open_at_pack_time_by_level_state_and_unit(day_data, staff,
         assert [[c.text for c in r.cells] for r in grid.rows[1:]] == [
             [str(c["n"]) if isinstance(c, dict) else c for c in row] for row in table["rows"]
         ]
+    # What a click opens is said on the page; on paper, once, where the records are.
+    text = "\n".join(p.text for p in document.paragraphs)
+    [screen] = section["screen_notes"]
+    assert "点击数字" in screen and screen not in text
+    assert section["notes"][0] in text
+    assert f"在平台“分析报告”中打开本报告第{report.version}版" in text
+    page_text = client.get(f"/reports/{report.pk}/").content.decode()
+    assert screen in page_text and section["notes"][0] in page_text

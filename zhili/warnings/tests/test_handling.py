@@ -109,6 +109,35 @@ def test_the_pages_show_the_list_the_evidence_and_the_actions(
     assert client.get("/warnings/").status_code == 403
 
 
+def test_a_level_tile_counts_the_unanswered_warnings_its_list_shows(
+    client: Any, warning: Warning, staff: Any
+) -> None:
+    """The list's level tiles count what still waits on a unit (待签收, 处置中), and each
+    opens the list filtered the same way; an answered warning leaves both."""
+    import re
+
+    def tile_and_list(level: str) -> tuple[int, set[str]]:
+        page = client.get("/warnings/").content.decode()
+        tile = re.search(rf'href="([^"]+)" data-testid="open-{level}"><strong>(\d+)<', page)
+        assert tile is not None
+        listed = client.get(tile.group(1).replace("&amp;", "&")).content.decode()
+        numbers = set(re.findall(r'href="/warnings/([^/"]+)/"', listed))
+        return int(tile.group(2)), numbers
+
+    client.force_login(staff.township)
+    assert tile_and_list(warning.level) == (1, {warning.number})
+    services.warning_sign(actor=staff.township, warning=warning)
+    assert tile_and_list(warning.level) == (1, {warning.number})  # 处置中: still unanswered
+    services.warning_answer(actor=staff.township, warning=warning, answer="已排查")
+    assert tile_and_list(warning.level) == (0, set())
+    url = f"/api/v1/warnings?level={warning.level}"
+    assert [w["number"] for w in get(client, staff.township, url).json()["items"]] == [
+        warning.number
+    ]
+    assert get(client, staff.township, f"{url}&unanswered=true").json()["items"] == []
+    assert len(get(client, staff.township, f"{url}&open=true").json()["items"]) == 1
+
+
 def test_the_county_sets_a_rule_and_bad_values_name_their_field(
     client: Any, staff: Any, make_user: Any, tree: Any
 ) -> None:
