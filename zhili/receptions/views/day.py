@@ -43,12 +43,13 @@ def day_or_404(user: Actor, pk: int) -> RotaDay:
     return or_404(lambda: selectors.rota_get(user=user, pk=pk))
 
 
-def _appointment_row(user: Actor, appointment: Appointment) -> dict[str, object]:
+def _appointment_row(
+    user: Actor, appointment: Appointment, panels: dict[str, list[object]]
+) -> dict[str, object]:
     received = appointment.state == AppointmentState.RECEIVED
     reception = getattr(appointment, "reception", None) if received else None
     # The petition it concerns: booked with it, or named when the reception was recorded.
     petition = appointment.petition or (reception.petition if reception else None)
-    panels = APPOINTMENT_PANELS.context(user, appointment)
     state = workflow.queue_state(appointment, seated=bool(panels.get("video_seated")))
     return {
         "a": appointment,
@@ -90,9 +91,11 @@ def _book_form(day: RotaDay) -> BookForm:
 
 
 def day_context(user: Actor, day: RotaDay, **extra: object) -> dict[str, object]:
-    appointments = selectors.appointment_list(user=user, rota_day=day)
+    appointments = list(selectors.appointment_list(user=user, rota_day=day))
     opened = next((a for a in appointments if a.pk == extra.get("open_id")), None)
-    rows = [_appointment_row(user, a) for a in appointments]
+    # What higher apps add beside each row (the video rooms), for all the rows at once.
+    panels = APPOINTMENT_PANELS.context_many(user, appointments)
+    rows = [_appointment_row(user, a, p) for a, p in zip(appointments, panels, strict=True)]
     context = {
         "day": day,
         "weekday": WEEKDAYS[day.date.weekday()],
