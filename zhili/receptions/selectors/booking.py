@@ -131,7 +131,7 @@ def _bookable(day: RotaDay, held: list[tuple[Appointment, bool]]) -> BookableDay
         else:
             slot.taken = True
     ordered = [slots[at] for at in sorted(slots)]
-    return BookableDay(day, ordered, max(day.slots - len(held), 0))
+    return BookableDay(day, ordered, workflow.places_left(day, len(held)))
 
 
 def own_bookings(user: Actor) -> QuerySet[Appointment]:

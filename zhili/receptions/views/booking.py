@@ -18,7 +18,7 @@ from zhili.core.types import Actor
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Organization
 from zhili.orgs.views import requires
-from zhili.receptions import selectors, services
+from zhili.receptions import selectors, services, workflow
 from zhili.receptions.forms import BookingForm, CancelForm
 from zhili.receptions.panels import APPOINTMENT_PANELS
 from zhili.receptions.views.common import WEEKDAYS, or_404, refused
@@ -55,18 +55,11 @@ def _bookings(user: Actor) -> list[dict[str, object]]:
         {
             "a": a,
             "phone": mask_phone(a.visitor_phone),
-            "state": _state(a),
+            "state": workflow.booking_label(a),
             "rooms": p.get("video_rooms", []),
         }
         for a, p in zip(bookings, panels, strict=True)
     ]
-
-
-def _state(appointment: Any) -> str:
-    """The booking's state as its center follows it (the queue's words while it is booked)."""
-    if appointment.state == "booked":
-        return "已叫号，请进入视频接访室" if appointment.called_at else "已预约，候访"
-    return appointment.get_state_display()
 
 
 def booking_context(user: Actor, unit: Organization, **extra: object) -> dict[str, object]:
