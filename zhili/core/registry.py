@@ -8,12 +8,14 @@ lower app never names the higher one. Entries keep the order they were registere
 apps' order in INSTALLED_APPS), after those the owning app registered itself.
 """
 
-from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Generic, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 
 if TYPE_CHECKING:
+    from django.db.models import Model
+
     from zhili.core.types import Actor
 
 T = TypeVar("T")
@@ -69,3 +71,28 @@ class Panels(Registry[Panel[R]]):
     def context(self, user: "Actor", record: R) -> dict[str, list[object]]:
         """Every registered panel's rows for `user`, by the name the templates read."""
         return {name: list(rows(user, record)) for name, rows in self.items()}
+
+
+M = TypeVar("M", bound="Model")
+# A panel of records listed many to a page: the rows of every given record at once, by the
+# record's primary key (a record with no rows may be left out).
+BatchPanel = Callable[["Actor", Sequence[M]], Mapping[Any, Iterable[object]]]
+
+
+class BatchPanels(Registry[BatchPanel[M]]):
+    """Panels beside records that a page lists many at a time (the video rooms beside each
+    appointment of a reception day): each entry answers for all the listed records in a few
+    queries, so that a page of rows does not cost each panel's queries once per row. A record
+    page alone asks for its one record the same way (`context`)."""
+
+    def context_many(self, user: "Actor", records: Sequence[M]) -> list[dict[str, list[object]]]:
+        """Every registered panel's rows for each of `records`, in their order, by the name
+        the templates read."""
+        found = {name: rows(user, records) for name, rows in self.items()} if records else {}
+        return [
+            {name: list(by_pk.get(record.pk, ())) for name, by_pk in found.items()}
+            for record in records
+        ]
+
+    def context(self, user: "Actor", record: M) -> dict[str, list[object]]:
+        return self.context_many(user, [record])[0]

@@ -30,6 +30,7 @@ from zhili.receptions.models import (
     Reception,
     RotaDay,
 )
+from zhili.receptions.panels import APPOINTMENT_PANELS
 from zhili.receptions.schemas import (
     AppointmentActionIn,
     AppointmentDetailOut,
@@ -112,6 +113,30 @@ def appointment_detail_out(request: StaffRequest, a: Appointment) -> dict[str, o
         **appointment_out(fresh),
         "actions": [t.name for t in services.actions_for(request.user, fresh)],
         "history": history_out(workflow.KIND, fresh),
+        "recordings": recordings_out(request.user, fresh),
+    }
+
+
+def recordings_out(user: Actor, appointment: Appointment) -> list[dict[str, object]]:
+    """The recordings of the appointment's video rooms as its page lists them: from the
+    rooms' panel (`APPOINTMENT_PANELS`, zhili/rooms/subjects.py) that the page reads, for
+    whoever sees the appointment. Its rows are the rooms app's rooms and recordings."""
+    rooms: list[Any] = APPOINTMENT_PANELS.context(user, appointment).get("video_rooms", [])
+    return [_recording(room, row) for room in rooms for row in room.recordings.all()]
+
+
+def _recording(room: Any, row: Any) -> dict[str, object]:
+    ready = row.state == "ready"
+    return {
+        "room": room.number,
+        "started_at": row.started_at,
+        "stopped_at": row.stopped_at,
+        "state": row.state,
+        "state_label": row.get_state_display(),
+        "progress": row.progress,
+        "duration_s": row.duration_s,
+        "sha256": row.sha256 if ready else "",
+        "url": f"/rooms/{room.number}/recordings/{row.pk}/" if ready else "",
     }
 
 

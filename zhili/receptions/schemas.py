@@ -87,9 +87,24 @@ class AppointmentOut(Schema):
 AppointmentPageOut = page_schema(AppointmentOut, "AppointmentPageOut")
 
 
+class VideoRecordingOut(Schema):
+    room: str = Field(..., description="视频接访室编号")
+    started_at: datetime
+    stopped_at: datetime | None
+    state: str = Field(..., description="recording 录制中，converting 转换中，ready，failed")
+    state_label: str
+    progress: int = Field(..., description="转换进度（%）")
+    duration_s: float = Field(..., description="时长（秒，转换完成后）")
+    sha256: str = Field(..., description="MP4 文件的 SHA-256（转换完成后）")
+    url: str = Field(..., description="MP4 下载地址（转换完成后）")
+
+
 class AppointmentDetailOut(AppointmentOut):
     actions: list[str] = Field(..., description="当前用户现在可执行的操作")
     history: list[DossierHistoryOut]
+    recordings: list[VideoRecordingOut] = Field(
+        ..., description="视频接访的录像，与预约页面所列相同：最近的视频接访室在前，同室按开始时间"
+    )
 
 
 class AppointmentQuery(PageQuery):

@@ -106,11 +106,25 @@ def on_day(actor: Actor, day: RotaDay) -> bool:
     return actor.pk == day.leader_id or arranges(actor, day.org_path)
 
 
+def places_left(day: RotaDay, held: int) -> int:
+    """How many more appointments `day` takes while `held` hold their slot (0: it is full)."""
+    return max(day.slots - held, 0)
+
+
 def day_not_come(day: RotaDay, what: str, *, today: date | None = None) -> Conflict | None:
     """Why `what` cannot be done on `day` yet (it lies after `today`, by default today)."""
     if day.date > (today or timezone.localdate()):
         return Conflict(f"接访日（{day.date:%m月%d日}）尚未到，不能{what}", field="rota_day")
     return None
+
+
+def not_on_the_day(day: RotaDay, what: str, *, today: date | None = None) -> Conflict | None:
+    """Why `what`, done on the day itself only (叫号), cannot be done on `day` today: the day
+    has not come yet, or it is past."""
+    today = today or timezone.localdate()
+    if day.date < today:
+        return Conflict(f"接访日（{day.date:%m月%d日}）已过，不能{what}", field="rota_day")
+    return day_not_come(day, what, today=today)
 
 
 # The day's queue of video reception (视频接访): where each booked petitioner stands.
@@ -135,6 +149,18 @@ def queue_state(appointment: Appointment, *, seated: bool) -> str:
     if seated:
         return "in_room"
     return "called" if appointment.called_at else "waiting"
+
+
+# How a booking center follows its booking while it waits (the booking page): the queue's
+# states in its words; the others by the appointment's state.
+BOOKING_STATES = {"waiting": "已预约，候访", "called": "已叫号，请进入视频接访室"}
+
+
+def booking_label(appointment: Appointment) -> str:
+    """The booking's state as its center follows it on the booking page: the queue's words
+    while it is booked (called or not), else the appointment's state."""
+    state = queue_state(appointment, seated=False)
+    return BOOKING_STATES.get(state) or appointment.get_state_display()
 
 
 # What each transition waits for besides role, state and side.

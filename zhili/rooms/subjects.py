@@ -3,10 +3,12 @@ who stands above it. A video mediation's subject is a dispute the host may recor
 of; a video reception's is a booked appointment of a leader's reception day (the leader of
 that day hosts it); meetings and training are about the host's own unit."""
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from zhili.core.dossier import check_action
@@ -21,7 +23,7 @@ from zhili.receptions import selectors as reception_selectors
 from zhili.receptions.models import Appointment, AppointmentState
 from zhili.receptions.panels import APPOINTMENT_PANELS, SUPERVISION_PANELS
 from zhili.receptions.services.common import check_on_day
-from zhili.rooms.models import Participant, ParticipantKind, Purpose, Room, RoomState
+from zhili.rooms.models import Participant, ParticipantKind, Presence, Purpose, Room, RoomState
 
 
 @dataclass(frozen=True)
@@ -94,33 +96,54 @@ def _reception(actor: Actor, subject: str) -> Subject:
     )
 
 
-@APPOINTMENT_PANELS.entry("video_rooms")
-def appointment_rooms(user: Actor, appointment: Appointment) -> QuerySet[Room]:
-    """The appointment's video rooms with their participants' stretches in the room, for its
-    row on the day page (whoever sees the appointment sees them)."""
-    return (
-        Room.objects.filter(purpose=Purpose.RECEPTION, subject=str(appointment.pk))
-        .prefetch_related("participants__presences", "recordings")
-        .order_by("-starts_at")
+def _reception_rooms(appointments: Sequence[Appointment]) -> QuerySet[Room]:
+    return Room.objects.filter(
+        purpose=Purpose.RECEPTION, subject__in=[str(a.pk) for a in appointments]
     )
 
 
+@APPOINTMENT_PANELS.entry("video_rooms")
+def appointment_rooms(user: Actor, appointments: Sequence[Appointment]) -> dict[int, list[Room]]:
+    """Each appointment's video rooms, the latest first, with their participants' stretches in
+    the room and their recordings, for its row on the day page, the booking page and its own
+    page (whoever sees the appointment sees them): one query and its prefetches for all."""
+    rooms = _reception_rooms(appointments).prefetch_related("participants__presences", "recordings")
+    found: dict[int, list[Room]] = defaultdict(list)
+    for room in rooms.order_by("-starts_at", "-id"):
+        found[int(room.subject)].append(room)
+    return found
+
+
+def petitioner_side(participant: Participant, appointment: Appointment) -> bool:
+    """The petitioner's side of a reception room: the petitioner by link, or the booking
+    center's staff with the petitioner in its reception room."""
+    if participant.kind == ParticipantKind.OUTSIDER:
+        return True
+    unit = appointment.booking_unit_id
+    if participant.kind != ParticipantKind.STAFF or unit is None:
+        return False
+    return participant.organization_id == unit
+
+
 @APPOINTMENT_PANELS.entry("video_seated")
-def appointment_seated(user: Actor, appointment: Appointment) -> QuerySet[Participant]:
-    """Who of the petitioner's side (the petitioner by link, or the booking center's staff
-    with the petitioner in its reception room) is in an open room of the appointment now:
-    the day's queue says "in the room" when anyone is."""
-    side = Q(kind=ParticipantKind.OUTSIDER)
-    if appointment.booking_unit_id:
-        side |= Q(kind=ParticipantKind.STAFF, organization_id=appointment.booking_unit_id)
-    return Participant.objects.filter(
-        side,
-        room__purpose=Purpose.RECEPTION,
-        room__subject=str(appointment.pk),
-        room__state=RoomState.OPEN,
-        presences__isnull=False,
-        presences__left_at=None,
-    ).distinct()
+def appointment_seated(
+    user: Actor, appointments: Sequence[Appointment]
+) -> dict[int, list[Participant]]:
+    """Who of each appointment's petitioner's side (`petitioner_side`) is in an open room of
+    the appointment now: the day's queue says "in the room" when anyone is. One query."""
+    by_subject = {str(a.pk): a for a in appointments}
+    inside = Presence.objects.filter(participant=OuterRef("pk"), left_at=None)
+    seats = Participant.objects.filter(
+        Exists(inside),
+        kind__in=[ParticipantKind.OUTSIDER, ParticipantKind.STAFF],
+        room__in=_reception_rooms(appointments).filter(state=RoomState.OPEN),
+    ).select_related("room")
+    found: dict[int, list[Participant]] = defaultdict(list)
+    for seat in seats.order_by("pk"):
+        appointment = by_subject[seat.room.subject]
+        if petitioner_side(seat, appointment):
+            found[appointment.pk].append(seat)
+    return found
 
 
 @SUPERVISION_PANELS.entry("reception_rooms_live")

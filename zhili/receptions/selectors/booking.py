@@ -2,10 +2,12 @@
 booker books for, the county leader's reception days it may book, each day's slots as that
 center sees them (its own bookings, the others' as taken slots only), and its bookings."""
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from zhili.core.errors import NotFound
@@ -16,7 +18,7 @@ from zhili.orgs.models import Organization
 from zhili.receptions import workflow
 from zhili.receptions.models import Appointment, RotaDay
 from zhili.receptions.selectors.common import MAX_ID, ancestor_paths
-from zhili.receptions.selectors.rota import SLOT_MINUTES
+from zhili.receptions.selectors.rota import half_hours
 
 # How far ahead the booking page lists the county leader's reception days.
 BOOKING_DAYS = 21
@@ -94,28 +96,42 @@ class Slot:
     taken: bool = False
 
 
-def day_slots(user: Actor, day: RotaDay) -> list[Slot]:
-    """The day's half hours in order; a slot outside the half-hour grid that someone booked
-    (petition staff may book any minute) is listed at its time."""
-    held = list(day.appointments.filter(state__in=workflow.HOLDING))
-    own = set(
-        Appointment.objects.filter(booking_q(user), pk__in=[a.pk for a in held]).values_list(
-            "pk", flat=True
-        )
+@dataclass
+class BookableDay:
+    """A reception day as a booking center sees it: its slots in order, and how many more
+    appointments it takes (the slots are half hours; the day takes `RotaDay.slots` in all:
+    once full, no slot is free)."""
+
+    day: RotaDay
+    slots: list[Slot]
+    remaining: int
+
+
+def days_slots(user: Actor, days: Sequence[RotaDay]) -> list[BookableDay]:
+    """Each of `days` with its half hours in order, as the user's booking center sees them;
+    a slot outside the half-hour grid that someone booked (petition staff may book any
+    minute) is listed at its time. One query for all the days."""
+    held = Appointment.objects.filter(rota_day__in=days, state__in=workflow.HOLDING).annotate(
+        own=Case(When(booking_q(user), then=Value(True)), default=Value(False))
     )
-    slots: dict[time, Slot] = {}
-    minute = day.starts_at.hour * 60 + day.starts_at.minute
-    end = day.ends_at.hour * 60 + day.ends_at.minute
-    for start in range(minute, end, SLOT_MINUTES):
-        at = time(start // 60, start % 60)
-        slots[at] = Slot(at)
-    for appointment in held:
+    by_day: dict[int, list[tuple[Appointment, bool]]] = defaultdict(list)
+    for appointment in held.order_by("slot_time", "id"):
+        by_day[appointment.rota_day_id].append((appointment, appointment.own))
+    return [_bookable(day, by_day[day.pk]) for day in days]
+
+
+def _bookable(day: RotaDay, held: list[tuple[Appointment, bool]]) -> BookableDay:
+    """The day's slots with the appointments that hold them (and whether each is the user's
+    center's own)."""
+    slots = {at: Slot(at) for at in half_hours(day)}
+    for appointment, own in held:
         slot = slots.setdefault(appointment.slot_time, Slot(appointment.slot_time))
-        if appointment.pk in own:
+        if own:
             slot.mine = appointment
         else:
             slot.taken = True
-    return [slots[at] for at in sorted(slots)]
+    ordered = [slots[at] for at in sorted(slots)]
+    return BookableDay(day, ordered, workflow.places_left(day, len(held)))
 
 
 def own_bookings(user: Actor) -> QuerySet[Appointment]:

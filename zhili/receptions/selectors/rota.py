@@ -143,19 +143,20 @@ def held(day: RotaDay) -> int:
     return day.appointments.filter(state__in=workflow.HOLDING).count()
 
 
+def half_hours(day: RotaDay) -> list[time]:
+    """The starts of the day's half hours, from its start to before its end."""
+    minute = day.starts_at.hour * 60 + day.starts_at.minute
+    end = day.ends_at.hour * 60 + day.ends_at.minute
+    return [time(start // 60, start % 60) for start in range(minute, end, SLOT_MINUTES)]
+
+
 def next_free_slot(day: RotaDay) -> time | None:
     """The first half hour of the day's hours that no appointment holds (what the booking form
     proposes), or None when all are taken."""
     taken = set(
         day.appointments.filter(state__in=workflow.HOLDING).values_list("slot_time", flat=True)
     )
-    minute = day.starts_at.hour * 60 + day.starts_at.minute
-    end = day.ends_at.hour * 60 + day.ends_at.minute
-    for start in range(minute, end, SLOT_MINUTES):
-        slot = time(start // 60, start % 60)
-        if slot not in taken:
-            return slot
-    return None
+    return next((slot for slot in half_hours(day) if slot not in taken), None)
 
 
 # --- a month's calendar -----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from zhili.receptions.services.appointments import (
     appointment_no_show,
     check_transition,
     may_book,
+    may_call,
     next_appointment_no,
     next_in_queue,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "check_transition",
     "check_workday",
     "may_book",
+    "may_call",
     "may_walk_in",
     "next_appointment_no",
     "next_in_queue",

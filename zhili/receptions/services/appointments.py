@@ -61,7 +61,7 @@ def _check_slot(rota_day: RotaDay, slot_time: time) -> None:
 
 def _check_capacity(rota_day: RotaDay) -> None:
     held = rota_day.appointments.filter(state__in=workflow.HOLDING).count()
-    if held >= rota_day.slots:
+    if not workflow.places_left(rota_day, held):
         raise Conflict(
             f"{rota_day.date:%m月%d日}的接访预约已满（共{rota_day.slots}个名额），请预约其他日期",
             field="rota_day",
@@ -314,16 +314,32 @@ def next_in_queue(rota_day: RotaDay) -> Appointment | None:
     )
 
 
+def _check_caller(actor: Actor, rota_day: RotaDay) -> None:
+    """Who calls the day's queue, and when: the day's leader or the staff arranging the day
+    (404 out of sight, else 403), on the day itself (409 before it or after it)."""
+    check_covers(actor, rota_day.org_path)
+    check_on_day(actor, rota_day)
+    refusal = workflow.not_on_the_day(rota_day, "叫号")
+    if refusal is not None:
+        raise refusal
+
+
+def may_call(actor: Actor, rota_day: RotaDay) -> bool:
+    """Whether the day page offers `actor` 叫下一位: they may call the day's queue now, and
+    someone waits in it."""
+    try:
+        _check_caller(actor, rota_day)
+    except DomainError:
+        return False
+    return next_in_queue(rota_day) is not None
+
+
 @transaction.atomic
 def appointment_call(*, actor: Actor, rota_day: RotaDay) -> Appointment:
     """叫号: the day's leader (or the staff arranging the day) calls the next petitioner of
     the queue into the video room, on the day itself; the caller opens the room for them
     (zhili.rooms.reception). 409 when no one waits."""
-    check_covers(actor, rota_day.org_path)
-    check_on_day(actor, rota_day)
-    refusal = workflow.day_not_come(rota_day, "叫号")
-    if refusal is not None:
-        raise refusal
+    _check_caller(actor, rota_day)
     rota_day = RotaDay.objects.select_for_update().get(pk=rota_day.pk)
     appointment = next_in_queue(rota_day)
     if appointment is None:

@@ -3,11 +3,13 @@ page with its QR code, and `/d/<number>/` opens it for whoever sees the appointm
 township's booking for its own staff and the county; 404 for another township); the page's
 card links the people and houses the reception concerns, suggested by the visitor's phone."""
 
+import hashlib
 import re
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from zhili.core.errors import Conflict
 from zhili.receptions.models import Appointment
@@ -15,6 +17,7 @@ from zhili.receptions.services import appointment_book
 from zhili.receptions.tests.conftest import booked
 from zhili.registers import services as registers
 from zhili.registers.tests.conftest import id_number
+from zhili.rooms.models import Recording, RecordingState, Room, RoomState
 
 pytestmark = pytest.mark.django_db
 PHONE = "13912345678"
@@ -104,3 +107,60 @@ def test_the_page_names_its_petition_only_to_those_who_see_the_petition(
     township = client_for(rx.township).get(page).content.decode()
     assert petition.number not in township and "县信访局登记的事项" not in township
     assert "已关联（不在您的查看范围内）" in township
+
+
+def test_the_api_lists_the_recordings_the_page_lists_to_the_same_people(rx, county_day) -> None:
+    appointment = township_books(rx, county_day)
+    now = timezone.now()
+    room = Room.objects.create(
+        number="JF-TEST-1",
+        purpose="reception",
+        subject=str(appointment.pk),
+        title="视频接访",
+        path=appointment.org_path,
+        starts_at=now - timedelta(minutes=30),
+        host=rx.leader,
+        state=RoomState.ENDED,
+    )
+    recorded = {"room": room, "started_by": rx.leader, "stopped_at": now}
+    ready = Recording.objects.create(
+        **recorded,
+        state=RecordingState.READY,
+        folder="r1",
+        started_at=now - timedelta(minutes=25),
+        file="rooms/recordings/r1.mp4",
+        sha256=hashlib.sha256(b"r1").hexdigest(),
+        duration_s=612.4,
+    )
+    Recording.objects.create(
+        **recorded,
+        state=RecordingState.CONVERTING,
+        folder="r2",
+        started_at=now - timedelta(minutes=5),
+        progress=40,
+    )
+    page = f"/receptions/appointments/{appointment.number}/"
+    api = f"/api/v1/receptions/appointments/{appointment.number}"
+    for user in (rx.township, rx.leader, rx.petition):
+        html = client_for(user).get(page).content.decode()
+        listed = client_for(user).get(api).json()["recordings"]
+        assert len(listed) == html.count('data-testid="reception-recording-') - html.count(
+            'data-testid="reception-recording-sha-'
+        ) - html.count('data-testid="reception-recording-download-')
+        first, second = listed
+        assert f'data-testid="reception-recording-sha-{ready.pk}">{first["sha256"]}<' in html
+        assert (first["room"], first["state"], first["duration_s"]) == (
+            room.number,
+            "ready",
+            ready.duration_s,
+        )
+        assert first["url"] == f"/rooms/{room.number}/recordings/{ready.pk}/"
+        assert (second["state"], second["progress"], second["sha256"], second["url"]) == (
+            "converting",
+            40,
+            "",
+            "",
+        )
+    # Out of the page's sight, out of the API's.
+    stranger = client_for(rx.township_officer2)
+    assert stranger.get(page).status_code == stranger.get(api).status_code == 404

@@ -6,6 +6,7 @@ taken slot on its page names no one); the day's leader calls them in by the queu
 from datetime import time
 
 import pytest
+import time_machine
 from django.test import Client
 
 from zhili.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -18,6 +19,7 @@ from zhili.receptions.services import (
     appointment_book,
     appointment_call,
     appointment_cancel,
+    may_call,
     rota_set,
 )
 from zhili.receptions.tests.conftest import FRIDAY, TODAY
@@ -208,6 +210,25 @@ def test_the_leader_calls_the_queue_in_order_on_the_day_only(rx, county_day) -> 
     with pytest.raises(Conflict) as not_yet:
         appointment_call(actor=rx.leader, rota_day=friday)
     assert not_yet.value.field == "rota_day"
+
+
+def test_who_may_call_the_queue_and_when(rx, county_day) -> None:
+    """`may_call`, the rule of 叫下一位 that the day page's button and the call share: the
+    day's leader or its staff, on the day itself, while someone waits."""
+    assert not may_call(rx.leader, county_day)  # no one waits yet
+    book_as(rx.township, county_day)
+    assert may_call(rx.leader, county_day) and may_call(rx.petition, county_day)
+    assert not may_call(rx.leader2, county_day)  # another day's leader
+    assert not may_call(rx.township, county_day)  # the county's day is out of its sight
+    friday = rota_set(actor=rx.petition, organization=rx.tree.county, day=FRIDAY, leader=rx.leader)
+    book_as(rx.township, friday)
+    assert not may_call(rx.leader, friday)  # not come yet
+    with time_machine.travel("2026-11-27 09:00 +0800"):
+        assert may_call(rx.leader, friday)
+        assert not may_call(rx.leader, county_day)  # past: the call is refused too
+        with pytest.raises(Conflict) as past:
+            appointment_call(actor=rx.leader, rota_day=county_day)
+        assert past.value.field == "rota_day" and "已过" in past.value.message
 
 
 def test_a_full_day_offers_no_free_slot(rx, county_day) -> None:

@@ -4,7 +4,7 @@ The expectations are written out by hand (issue 5, "Leader reception"), not read
 `workflow.TRANSITIONS`."""
 
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -93,6 +93,31 @@ def test_the_queue_s_states_in_order_of_a_reception() -> None:
     assert workflow.queue_state(Appointment(state="received"), seated=True) == "received"
     assert workflow.queue_state(Appointment(state="no_show"), seated=False) == "absent"
     assert workflow.queue_state(Appointment(state="cancelled"), seated=False) == ""
+
+
+def test_the_booking_center_follows_its_booking_in_the_queue_s_words() -> None:
+    from zhili.receptions.models import Appointment
+
+    booked = Appointment(state="booked")
+    assert workflow.booking_label(booked) == "已预约，候访"
+    booked.called_at = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    assert workflow.booking_label(booked) == "已叫号，请进入视频接访室"
+    assert workflow.booking_label(Appointment(state="received")) == "已接待"
+    assert workflow.booking_label(Appointment(state="no_show")) == "未到场"
+    assert workflow.booking_label(Appointment(state="cancelled")) == "已取消"
+
+
+def test_a_day_s_places_and_what_waits_for_the_day_itself() -> None:
+    from zhili.receptions.models import RotaDay
+
+    thursday = date(2026, 11, 26)
+    day = RotaDay(date=thursday, slots=3)
+    assert [workflow.places_left(day, held) for held in range(5)] == [3, 2, 1, 0, 0]
+    assert workflow.not_on_the_day(day, "叫号", today=thursday) is None
+    before = workflow.not_on_the_day(day, "叫号", today=date(2026, 11, 25))
+    after = workflow.not_on_the_day(day, "叫号", today=date(2026, 11, 27))
+    assert before is not None and "尚未到" in before.message and before.field == "rota_day"
+    assert after is not None and "已过" in after.message and after.field == "rota_day"
 
 
 def test_each_rota_level_takes_its_leader_role() -> None:

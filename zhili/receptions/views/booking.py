@@ -18,9 +18,8 @@ from zhili.core.types import Actor
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Organization
 from zhili.orgs.views import requires
-from zhili.receptions import selectors, services
+from zhili.receptions import selectors, services, workflow
 from zhili.receptions.forms import BookingForm, CancelForm
-from zhili.receptions.models import RotaDay
 from zhili.receptions.panels import APPOINTMENT_PANELS
 from zhili.receptions.views.common import WEEKDAYS, or_404, refused
 
@@ -36,40 +35,31 @@ def _unit(user: Actor) -> Organization:
 
 
 def _days(user: Actor, unit: Organization) -> list[dict[str, object]]:
-    return [_day(user, day) for day in selectors.bookable_days(unit)]
-
-
-def _day(user: Actor, day: RotaDay) -> dict[str, object]:
-    """A day with its slots and how many appointments it still takes (the slots are half
-    hours; the day takes `slots` appointments in all: once full, no slot is free)."""
-    slots = selectors.day_slots(user, day)
-    remaining = max(day.slots - sum(1 for s in slots if s.mine or s.taken), 0)
-    return {
-        "day": day,
-        "weekday": WEEKDAYS[day.date.weekday()],
-        "slots": slots,
-        "remaining": remaining,
-    }
+    days = list(selectors.bookable_days(unit))
+    return [
+        {
+            "day": d.day,
+            "weekday": WEEKDAYS[d.day.date.weekday()],
+            "slots": d.slots,
+            "remaining": d.remaining,
+        }
+        for d in selectors.days_slots(user, days)
+    ]
 
 
 def _bookings(user: Actor) -> list[dict[str, object]]:
+    bookings = list(selectors.own_bookings(user)[:LISTED])
+    # The rooms of zhili/rooms (the center's staff are invited once called), for all at once.
+    panels = APPOINTMENT_PANELS.context_many(user, bookings)
     return [
         {
             "a": a,
             "phone": mask_phone(a.visitor_phone),
-            "state": _state(a),
-            # The rooms of zhili/rooms (the center's staff are invited once called).
-            "rooms": APPOINTMENT_PANELS.context(user, a).get("video_rooms", []),
+            "state": workflow.booking_label(a),
+            "rooms": p.get("video_rooms", []),
         }
-        for a in selectors.own_bookings(user)[:LISTED]
+        for a, p in zip(bookings, panels, strict=True)
     ]
-
-
-def _state(appointment: Any) -> str:
-    """The booking's state as its center follows it (the queue's words while it is booked)."""
-    if appointment.state == "booked":
-        return "已叫号，请进入视频接访室" if appointment.called_at else "已预约，候访"
-    return appointment.get_state_display()
 
 
 def booking_context(user: Actor, unit: Organization, **extra: object) -> dict[str, object]:

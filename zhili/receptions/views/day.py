@@ -7,7 +7,6 @@ from typing import Any, TypedDict
 from django import forms
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhili.core.dossier import timeline
@@ -43,12 +42,13 @@ def day_or_404(user: Actor, pk: int) -> RotaDay:
     return or_404(lambda: selectors.rota_get(user=user, pk=pk))
 
 
-def _appointment_row(user: Actor, appointment: Appointment) -> dict[str, object]:
+def _appointment_row(
+    user: Actor, appointment: Appointment, panels: dict[str, list[object]]
+) -> dict[str, object]:
     received = appointment.state == AppointmentState.RECEIVED
     reception = getattr(appointment, "reception", None) if received else None
     # The petition it concerns: booked with it, or named when the reception was recorded.
     petition = appointment.petition or (reception.petition if reception else None)
-    panels = APPOINTMENT_PANELS.context(user, appointment)
     state = workflow.queue_state(appointment, seated=bool(panels.get("video_seated")))
     return {
         "a": appointment,
@@ -77,22 +77,17 @@ def sits_at(appointment: Appointment) -> str:
     return f"{unit.name} · {room}" if room and unit.name not in room else room or unit.name
 
 
-def _may_call(user: Actor, day: RotaDay) -> bool:
-    """The queue's 叫下一位: the day's leader or its staff, on the day, while someone waits."""
-    if day.date != timezone.localdate() or not workflow.on_day(user, day):
-        return False
-    return services.next_in_queue(day) is not None
-
-
 def _book_form(day: RotaDay) -> BookForm:
     slot = selectors.next_free_slot(day)
     return BookForm(initial={"slot_time": f"{slot:%H:%M}" if slot else ""})
 
 
 def day_context(user: Actor, day: RotaDay, **extra: object) -> dict[str, object]:
-    appointments = selectors.appointment_list(user=user, rota_day=day)
+    appointments = list(selectors.appointment_list(user=user, rota_day=day))
     opened = next((a for a in appointments if a.pk == extra.get("open_id")), None)
-    rows = [_appointment_row(user, a) for a in appointments]
+    # What higher apps add beside each row (the video rooms), for all the rows at once.
+    panels = APPOINTMENT_PANELS.context_many(user, appointments)
+    rows = [_appointment_row(user, a, p) for a, p in zip(appointments, panels, strict=True)]
     context = {
         "day": day,
         "weekday": WEEKDAYS[day.date.weekday()],
@@ -102,7 +97,7 @@ def day_context(user: Actor, day: RotaDay, **extra: object) -> dict[str, object]
         "arranger": workflow.arranges(user, day.org_path),
         "can_book": services.may_book(user, day),
         "can_walk_in": services.may_walk_in(user, day),
-        "can_call": _may_call(user, day),
+        "can_call": services.may_call(user, day),
         "queue": [row for row in rows if row["queue_state"]],
         "held": selectors.held(day),
         "book_form": extra.pop("book_form", None) or _book_form(day),
