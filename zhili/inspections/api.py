@@ -186,6 +186,13 @@ class EvidenceOut(Schema):
     url: str
 
 
+class AdmonitionOut(Schema):
+    unit: OrgRef
+    head: str = Field(..., description="谈话对象（单位负责人）")
+    reason: str
+    recorded_at: datetime
+
+
 class FindingDetailOut(FindingOut):
     requirement: str
     center: OrgRef
@@ -197,6 +204,7 @@ class FindingDetailOut(FindingOut):
     verify_note: str
     closed_at: datetime | None
     evidence: list[EvidenceOut]
+    admonitions: list[AdmonitionOut] = Field(..., description="诫勉谈话记录（问责升级至第三级起）")
     notice_url: str
     actions: list[str]
     history: list[dossier_api.DossierHistoryOut]
@@ -262,6 +270,10 @@ def finding_detail(request: StaffRequest, finding: Finding) -> dict[str, object]
                 "url": f"{base}/evidence/{e.pk}",
             }
             for e in finding.evidence.all()
+        ],
+        "admonitions": [
+            {"unit": _org(a.unit), "head": a.head, "reason": a.reason, "recorded_at": a.recorded_at}
+            for a in selectors.finding_admonitions(finding)
         ],
         "notice_url": f"{base}/notice",
         "actions": [t.name for t in services.actions_for(request.user, finding)],

@@ -16,6 +16,7 @@ from zhili.core.scope import can, scope_for, seen_q
 from zhili.core.selecting import filter_given, one_or_not_found
 from zhili.core.types import Actor
 from zhili.inspections.models import (
+    Admonition,
     Circular,
     Evidence,
     Finding,
@@ -100,6 +101,12 @@ def finding_get(*, user: Actor, number: str) -> Finding:
         "item", "issued_by", "reported_by", "verified_by", "closed_by"
     )
     return one_or_not_found(rows, "整改事项不存在", number=number)
+
+
+def finding_admonitions(finding: Finding) -> QuerySet[Admonition]:
+    """The 诫勉谈话 a finding brought on its unit's head (the ladder's last rung), newest
+    first: the finding's page and its API read them here."""
+    return finding.admonitions.select_related("unit").order_by("-recorded_at", "-id")
 
 
 def state_counts(qs: QuerySet[Finding]) -> dict[str, int]:
