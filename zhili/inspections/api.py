@@ -376,8 +376,16 @@ class CircularOut(Schema):
     read: int
 
 
+class CircularTableOut(Schema):
+    columns: list[str]
+    rows: list[list[str]]
+
+
 class CircularDetailOut(CircularOut):
     body: str
+    table: CircularTableOut | None = Field(
+        ..., description="附表（排名通报的排名表，印发时定稿），在正文第一段之后"
+    )
     receipts: list[ReceiptOut]
     document_url: str
 
@@ -400,6 +408,7 @@ def circular_detail(circular: Circular) -> dict[str, object]:
     return {
         **circular_out(circular),
         "body": circular.body,
+        "table": circular.table or None,
         "receipts": [
             {"unit": _org(r.unit), "read_at": r.read_at, "read_by": str(r.read_by or "") or None}
             for r in selectors.circular_receipts(circular)

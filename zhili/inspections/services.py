@@ -27,12 +27,11 @@ from zhili.core.types import Actor, SystemActor
 from zhili.core.uploads import check_upload
 from zhili.core.workflow import Transition
 from zhili.inspections import checklist, workflow
-from zhili.inspections.circulars import circular_issue
+from zhili.inspections.circulars import ladder_circular
 from zhili.inspections.events import FindingIssued, FindingPenalized
 from zhili.inspections.models import (
     Admonition,
     ChecklistItem,
-    CircularKind,
     Evidence,
     Finding,
     FindingState,
@@ -393,9 +392,8 @@ def climb(actor: Actor, finding: Finding, reason: str) -> Ladder:
     the unit's head."""
     rung = RUNGS[min(finding.failures, len(RUNGS)) - 1]
     if rung == Ladder.CIRCULAR:
-        circular_issue(
+        ladder_circular(
             actor=actor,
-            kind=CircularKind.CRITICISM,
             title=f"关于{finding.unit.name}整改不到位的通报",
             body=_criticism(finding, reason),
             unit_codes=_circulated_to(finding),

@@ -23,6 +23,7 @@ from zhili.core.tabs import state_tabs
 from zhili.core.types import Actor
 from zhili.inspections import checklist, circulars, selectors, services, workflow
 from zhili.inspections.documents import (
+    body_parts,
     circular_paper,
     evidence_response,
     notice_paper,
@@ -264,7 +265,12 @@ def circular_detail(request: StaffRequest, number: str) -> HttpResponse:
     circular = or_404(selectors.circular_get, user=request.user, number=number)
     receipts = selectors.circular_receipts(circular)
     mine = selectors.unread_receipts(user=request.user).filter(circular=circular).exists()
-    context = {"circular": circular, "receipts": receipts, "to_read": mine}
+    context = {
+        "circular": circular,
+        "parts": body_parts(circular),
+        "receipts": receipts,
+        "to_read": mine,
+    }
     return render(request, "inspections/circular.html", context)
 
 
