@@ -85,6 +85,8 @@ def test_issued_distributed_read_and_in_word(
     client.force_login(staff.township)
     page = client.get(PAGE).content.decode()
     assert f'href="{reverse("inspections:circular", args=[circular.number])}"' in page
+    shown_page = client.get(reverse("inspections:circular", args=[circular.number]))
+    assert 'data-testid="circular-table"' in shown_page.content.decode()
     client.post(reverse("inspections:circular_read", args=[circular.number]))
     receipt = circular.receipts.get(unit=tree.t1)
     assert receipt.read_by == staff.township and receipt.read_at is not None
