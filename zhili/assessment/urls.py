@@ -24,4 +24,7 @@ urlpatterns = [
     ),
     path("assessment/<int:year>/<str:period>/score/", manual_views.score_enter, name="score_enter"),
     path("assessment/<int:year>/<str:period>/bulletin.docx", views.bulletin, name="bulletin"),
+    path(
+        "assessment/<int:year>/<str:period>/bulletin/", views.bulletin_issue, name="bulletin_issue"
+    ),
 ]

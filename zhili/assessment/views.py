@@ -1,7 +1,7 @@
 """Pages of the assessment (考核评价): the scheme, the scores of a rank group and period (every
 number opens its ledger entries, each entry its records), the entries, the vetoes and the
-grades, and the ranking circular in Word. Reads through `selectors`, writes through
-`services` and `vetoes`."""
+grades, and the ranking circular: issued from the scores page, its Word downloaded there.
+Reads through `selectors`, writes through `services`, `vetoes` and `bulletins`."""
 
 from collections.abc import Callable
 from typing import Any
@@ -10,26 +10,25 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhili.assessment import selectors, services
+from zhili.assessment import bulletins, selectors, services
 from zhili.assessment import vetoes as veto_services
 from zhili.assessment.data_quality import SHOWN, Section
-from zhili.assessment.documents import bulletin_docx
 from zhili.assessment.manual_views import score_form
 from zhili.assessment.models import Group, Scheme, Veto, VetoEvent
 from zhili.assessment.periods import Period, parse_period
 from zhili.core.dates import DayField
 from zhili.core.errors import DomainError, InvalidInput, NotFound
-from zhili.core.pages import attachment, forbidden, or_404
+from zhili.core.pages import forbidden, or_404
 from zhili.core.roles import Action
 from zhili.core.scope import can
+from zhili.inspections.documents import circular_paper, word_response
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Organization
 from zhili.orgs.views import requires
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _period(year: int, period: str) -> Period:
@@ -79,6 +78,8 @@ def _scores_context(request: StaffRequest, year: int, period: str, group: str) -
     except NotFound:
         scheme_, rows = None, []
     items = [i.item for i in rows[0].items] if rows else []
+    circular = bulletins.ranking_circular(user=request.user, year=year, period=period, group=group)
+    may_manage = can(request.user, Action.ASSESSMENT_MANAGE)
     return {
         "year": year,
         "period": p,
@@ -88,7 +89,9 @@ def _scores_context(request: StaffRequest, year: int, period: str, group: str) -
         "rows": rows,
         "items": items,
         "periods": period_choices(year),
-        "may_manage": can(request.user, Action.ASSESSMENT_MANAGE),
+        "may_manage": may_manage,
+        "circular": circular,
+        "may_issue": may_manage and bool(rows) and circular is None,
     }
 
 
@@ -174,15 +177,34 @@ def data_quality(request: StaffRequest, year: int, period: str) -> HttpResponse:
 @requires(Action.ASSESSMENT_VIEW)
 @require_GET
 def bulletin(request: StaffRequest, year: int, period: str) -> HttpResponse:
-    group = _group(request)
+    """The issued ranking circular of the period and group, in Word (404 before it is)."""
     _period(year, period)
-    _scheme, p, rows = or_404(
-        selectors.scores, user=request.user, year=year, period=period, group=group
+    circular = bulletins.ranking_circular(
+        user=request.user, year=year, period=period, group=_group(request)
     )
-    name = f"{p.label}{Group(group).label}考核排名通报.docx"
-    return attachment(
-        bulletin_docx(p, group, rows), DOCX, f"assessment-{year}-{p.slug}-{group}.docx", name
-    )
+    if circular is None:
+        raise Http404("排名通报尚未印发")
+    return word_response(circular_paper(circular), f"circular-{circular.pk}")
+
+
+@requires(Action.ASSESSMENT_MANAGE)
+@require_POST
+def bulletin_issue(request: StaffRequest, year: int, period: str) -> HttpResponse:
+    """印发排名通报: the period's ranking of the group, to every unit of it."""
+    p = _period(year, period)
+    group = request.POST.get("group", "")
+    try:
+        made = bulletins.ranking_circular_issue(
+            actor=request.user, year=year, period=period, group=group
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"已印发排名通报 {made.number}，已送达 {made.receipts.count()} 个单位"
+        )
+    query = f"?group={group}" if group in Group.values else ""
+    return redirect(reverse("assessment:scores", args=[year, p.slug]) + query)
 
 
 class VetoForm(forms.Form):

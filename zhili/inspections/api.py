@@ -186,6 +186,13 @@ class EvidenceOut(Schema):
     url: str
 
 
+class AdmonitionOut(Schema):
+    unit: OrgRef
+    head: str = Field(..., description="谈话对象（单位负责人）")
+    reason: str
+    recorded_at: datetime
+
+
 class FindingDetailOut(FindingOut):
     requirement: str
     center: OrgRef
@@ -197,6 +204,7 @@ class FindingDetailOut(FindingOut):
     verify_note: str
     closed_at: datetime | None
     evidence: list[EvidenceOut]
+    admonitions: list[AdmonitionOut] = Field(..., description="诫勉谈话记录（问责升级至第三级起）")
     notice_url: str
     actions: list[str]
     history: list[dossier_api.DossierHistoryOut]
@@ -262,6 +270,10 @@ def finding_detail(request: StaffRequest, finding: Finding) -> dict[str, object]
                 "url": f"{base}/evidence/{e.pk}",
             }
             for e in finding.evidence.all()
+        ],
+        "admonitions": [
+            {"unit": _org(a.unit), "head": a.head, "reason": a.reason, "recorded_at": a.recorded_at}
+            for a in selectors.finding_admonitions(finding)
         ],
         "notice_url": f"{base}/notice",
         "actions": [t.name for t in services.actions_for(request.user, finding)],
@@ -364,8 +376,16 @@ class CircularOut(Schema):
     read: int
 
 
+class CircularTableOut(Schema):
+    columns: list[str]
+    rows: list[list[str]]
+
+
 class CircularDetailOut(CircularOut):
     body: str
+    table: CircularTableOut | None = Field(
+        ..., description="附表（排名通报的排名表，印发时定稿），在正文第一段之后"
+    )
     receipts: list[ReceiptOut]
     document_url: str
 
@@ -388,6 +408,7 @@ def circular_detail(circular: Circular) -> dict[str, object]:
     return {
         **circular_out(circular),
         "body": circular.body,
+        "table": circular.table or None,
         "receipts": [
             {"unit": _org(r.unit), "read_at": r.read_at, "read_by": str(r.read_by or "") or None}
             for r in selectors.circular_receipts(circular)

@@ -1,12 +1,15 @@
 """The papers of 督, in the layout of official papers (zhili.core.paper): the 整改通知书 of a
 finding (a second notice after a failed re-check says so, and 重点督查) and a circular (通报)
-with its distribution list. The Word file and the print view render the same `Paper`."""
+with its table, if it has one, and its distribution list. The Word file and the page render
+the same parts (`body_parts`)."""
+
+from dataclasses import dataclass
 
 from django.http import HttpResponse
 from django.utils import timezone
 
 from zhili.core.pages import DOCX, attachment
-from zhili.core.paper import Block, Line, Paper, Table, docx_bytes
+from zhili.core.paper import Block, Grid, Line, Paper, Table, docx_bytes
 from zhili.inspections.models import Circular, Evidence, Finding
 
 
@@ -58,6 +61,33 @@ def notice_paper(finding: Finding) -> Paper:
     return Paper(title=f"整改通知书 {finding.number}", blocks=tuple(blocks))
 
 
+@dataclass(frozen=True)
+class BodyParts:
+    """A circular's paragraphs with its table, if any, after the first (which introduces it)."""
+
+    before: list[str]
+    columns: list[str]
+    rows: list[list[str]]
+    after: list[str]
+
+
+def body_parts(circular: Circular) -> BodyParts:
+    paragraphs = [p.strip() for p in circular.body.splitlines() if p.strip()]
+    table = circular.table or {}
+    columns, rows = list(table.get("columns", [])), list(table.get("rows", []))
+    if not columns:
+        return BodyParts(paragraphs, [], [], [])
+    return BodyParts(paragraphs[:1], columns, rows, paragraphs[1:])
+
+
+def _body(circular: Circular) -> list[Block]:
+    parts = body_parts(circular)
+    blocks: list[Block] = [Line(p, indent=True) for p in parts.before]
+    if parts.columns:
+        blocks.append(Grid(tuple(parts.columns), tuple(tuple(r) for r in parts.rows)))
+    return blocks + [Line(p, indent=True) for p in parts.after]
+
+
 def circular_paper(circular: Circular) -> Paper:
     units = "、".join(r.unit.name for r in circular.receipts.select_related("unit"))
     blocks: list[Block] = [
@@ -65,7 +95,7 @@ def circular_paper(circular: Circular) -> Paper:
         Line(circular.number, align="center", rule="red"),
         Line(circular.title, align="center", size=22, title=True, bold=True),
         Line(f"{units}：" if units else ""),
-        *(Line(p.strip(), indent=True) for p in circular.body.splitlines() if p.strip()),
+        *_body(circular),
         Line(keep=True),
         Line(circular.center.name, align="right", keep=True),
         Line(_day(circular.issued_at), align="right"),

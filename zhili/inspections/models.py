@@ -204,12 +204,20 @@ class CircularKind(models.TextChoices):
 
 
 class Circular(models.Model):
-    """通报: issued by a center, sent to units, each of which confirms it read it."""
+    """通报: issued by a center, sent to units, each of which confirms it read it. What it says
+    is kept as issued: its body, and a table when it carries one (a ranking circular's
+    ranking, frozen at issue while the scores may be recomputed later)."""
 
     number = models.CharField("通报编号", max_length=30, unique=True)
     kind = models.CharField("类型", max_length=20, choices=CircularKind.choices)
     title = models.CharField("标题", max_length=200)
     body = models.TextField("正文")
+    # {"columns": [...], "rows": [[...], ...]}, set after the body's first paragraph (the one
+    # that introduces it); {} for none.
+    table = models.JSONField("附表", default=dict, blank=True)
+    # What the circular is the one circular of, when it is (``ranking:2026:M11:township``: a
+    # period's ranking of a rank group); "" for the rest.
+    subject = models.CharField("通报事项", max_length=80, blank=True)
     finding = Ref(Finding, "所涉问题", null=True, related_name="circulars")
     center = Ref(Organization, "发文单位")
     center_path = models.CharField(max_length=400)
@@ -219,6 +227,11 @@ class Circular(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "通报"
         ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject"], condition=~models.Q(subject=""), name="circular_subject_once"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"

@@ -16,6 +16,7 @@ from zhili.core.scope import can, scope_for, seen_q
 from zhili.core.selecting import filter_given, one_or_not_found
 from zhili.core.types import Actor
 from zhili.inspections.models import (
+    Admonition,
     Circular,
     Evidence,
     Finding,
@@ -26,24 +27,44 @@ from zhili.inspections.models import (
 )
 
 
+def team_inspections(user: Actor) -> QuerySet | None:
+    """The ids of the inspections whose team holds the user's own unit (workflow.on_team), as
+    a subquery; None when they add nothing (no sight of inspections, or a county-wide one)."""
+    org_id = getattr(user, "organization_id", None)
+    if org_id is None or not can(user, Action.INSPECTIONS_VIEW) or scope_for(user).everything:
+        return None
+    members = Inspection.team.through.objects.filter(organization_id=org_id)
+    return members.values("inspection_id")
+
+
 def finding_scope(user: Actor) -> Q:
-    return seen_q(user, Action.INSPECTIONS_VIEW, "unit_path", "center_path")
+    """The findings a user sees: by the unit's or the center's path, and every finding of an
+    inspection the user's unit is on the team of."""
+    seen = seen_q(user, Action.INSPECTIONS_VIEW, "unit_path", "center_path")
+    teams = team_inspections(user)
+    return seen if teams is None else seen | Q(inspection_id__in=teams)
 
 
 # --- inspections ------------------------------------------------------------------------------
 
 
 def inspection_list(*, user: Actor, kind: str = "") -> QuerySet[Inspection]:
-    """The inspections the user's part of the tree organised, or was inspected by."""
+    """The inspections the user's part of the tree organised or was inspected by, and those
+    the user's unit is on the team of (all their findings counted)."""
     if not can(user, Action.INSPECTIONS_VIEW):
         return Inspection.objects.none()
     scope = scope_for(user)
     targeted = Inspection.targets.through.objects.filter(inspection_id=OuterRef("pk")).filter(
         scope.q("organization__path")
     )
-    qs = Inspection.objects.filter(scope.q("center_path") | Exists(targeted))
-    qs = filter_given(qs, kind=kind).select_related("center", "created_by")
+    sight = scope.q("center_path") | Q(Exists(targeted))
     seen = scope.any_q("findings__unit_path", "findings__center_path")
+    teams = team_inspections(user)
+    if teams is not None:
+        sight |= Q(pk__in=teams)
+        seen |= Q(pk__in=teams)
+    qs = filter_given(Inspection.objects.filter(sight), kind=kind)
+    qs = qs.select_related("center", "created_by")
     return qs.annotate(
         finding_count=Count("findings", filter=seen, distinct=True),
         open_count=Count(
@@ -100,6 +121,12 @@ def finding_get(*, user: Actor, number: str) -> Finding:
         "item", "issued_by", "reported_by", "verified_by", "closed_by"
     )
     return one_or_not_found(rows, "整改事项不存在", number=number)
+
+
+def finding_admonitions(finding: Finding) -> QuerySet[Admonition]:
+    """The 诫勉谈话 a finding brought on its unit's head (the ladder's last rung), newest
+    first: the finding's page and its API read them here."""
+    return finding.admonitions.select_related("unit").order_by("-recorded_at", "-id")
 
 
 def state_counts(qs: QuerySet[Finding]) -> dict[str, int]:

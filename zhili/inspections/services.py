@@ -27,12 +27,11 @@ from zhili.core.types import Actor, SystemActor
 from zhili.core.uploads import check_upload
 from zhili.core.workflow import Transition
 from zhili.inspections import checklist, workflow
-from zhili.inspections.circulars import circular_issue
+from zhili.inspections.circulars import ladder_circular
 from zhili.inspections.events import FindingIssued, FindingPenalized
 from zhili.inspections.models import (
     Admonition,
     ChecklistItem,
-    CircularKind,
     Evidence,
     Finding,
     FindingState,
@@ -175,8 +174,8 @@ def finding_issue(
 ) -> Finding:
     """Send a finding to its unit with a 整改通知书: numbered, with a deadline, and its points
     taken off the unit's assessment. `actor` None: the platform's own 回头看."""
-    if actor is not None:
-        _require(actor, Action.INSPECTIONS_MANAGE, "您的角色不能下发整改通知")
+    if actor is not None and not workflow.may_record(actor, inspection):
+        raise Forbidden("只有督查人员或本次督查组成员单位的人员可以下发整改通知")
     unit = _finding_checked(inspection, data)
     now = timezone.now()
     finding = Finding.objects.create(
@@ -338,8 +337,7 @@ def finding_refuse_extension(*, actor: Actor, finding: Finding, reason: str) -> 
 
 @transaction.atomic
 def finding_pass(*, actor: Actor, finding: Finding, note: str = "") -> Finding:
-    """An independent 复查 finds the problem fixed."""
-    _require(actor, Action.INSPECTIONS_VERIFY, "您的角色不能进行整改复查")
+    """An independent 复查 finds the problem fixed (the verifier's side: workflow.may_recheck)."""
     transition = check_transition(actor, finding, "pass")
     note = (note or "").strip()[:500]
     changes: dict[str, object] = {
@@ -354,7 +352,6 @@ def finding_pass(*, actor: Actor, finding: Finding, note: str = "") -> Finding:
 def finding_fail(*, actor: Actor, finding: Finding, reason: str, due_on: date | None) -> Finding:
     """The 复查 finds it unfixed: the finding reopens with a new deadline, its points are
     taken off again, doubled, and the ladder climbs one rung."""
-    _require(actor, Action.INSPECTIONS_VERIFY, "您的角色不能进行整改复查")
     transition = check_transition(actor, finding, "fail")
     reason = required_text(reason, field="reason", label="复查意见", limit=500)
     if due_on is None or due_on < timezone.localdate():
@@ -393,9 +390,8 @@ def climb(actor: Actor, finding: Finding, reason: str) -> Ladder:
     the unit's head."""
     rung = RUNGS[min(finding.failures, len(RUNGS)) - 1]
     if rung == Ladder.CIRCULAR:
-        circular_issue(
+        ladder_circular(
             actor=actor,
-            kind=CircularKind.CRITICISM,
             title=f"关于{finding.unit.name}整改不到位的通报",
             body=_criticism(finding, reason),
             unit_codes=_circulated_to(finding),

@@ -15,7 +15,7 @@ from zhili.core.dossier import timeline
 from zhili.core.dossier import views as dossier_views
 from zhili.core.dossier.views import DossierPages
 from zhili.core.errors import DomainError
-from zhili.core.pages import or_404
+from zhili.core.pages import forbidden, or_404
 from zhili.core.roles import Action
 from zhili.core.scope import can
 from zhili.core.selecting import filters_from
@@ -23,6 +23,7 @@ from zhili.core.tabs import state_tabs
 from zhili.core.types import Actor
 from zhili.inspections import checklist, circulars, selectors, services, workflow
 from zhili.inspections.documents import (
+    body_parts,
     circular_paper,
     evidence_response,
     notice_paper,
@@ -120,9 +121,11 @@ def _checklist(inspection: Inspection) -> list[ChecklistItem]:
 @require_http_methods(["GET", "POST"])
 def inspection_detail(request: StaffRequest, number: str) -> HttpResponse:
     inspection = or_404(selectors.inspection_get, user=request.user, number=number)
-    can_manage = can(request.user, Action.INSPECTIONS_MANAGE)
+    can_record = workflow.may_record(request.user, inspection)
+    if request.method == "POST" and not can_record:
+        return forbidden(request)
     form = _finding_form(inspection, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and can_manage and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             finding = services.finding_issue(
                 actor=request.user,
@@ -141,7 +144,7 @@ def inspection_detail(request: StaffRequest, number: str) -> HttpResponse:
         "targets": inspection.targets.order_by("code"),
         "items": _checklist(inspection),
         "findings": selectors.inspection_findings(user=request.user, inspection=inspection),
-        "form": form if can_manage else None,
+        "form": form if can_record else None,
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "inspections/inspection.html", context, status=status)
@@ -178,7 +181,7 @@ def finding_context(user: Actor, finding: Finding, **extra: object) -> dict[str,
         "finding": finding,
         "late": late.exists(),
         "evidence": finding.evidence.select_related("uploaded_by"),
-        "admonitions": finding.admonitions.all(),
+        "admonitions": selectors.finding_admonitions(finding),
         "circulars": finding.circulars.all(),
         "history": timeline(workflow.KIND, finding),
         "actions": services.actions_for(user, finding),
@@ -264,7 +267,12 @@ def circular_detail(request: StaffRequest, number: str) -> HttpResponse:
     circular = or_404(selectors.circular_get, user=request.user, number=number)
     receipts = selectors.circular_receipts(circular)
     mine = selectors.unread_receipts(user=request.user).filter(circular=circular).exists()
-    context = {"circular": circular, "receipts": receipts, "to_read": mine}
+    context = {
+        "circular": circular,
+        "parts": body_parts(circular),
+        "receipts": receipts,
+        "to_read": mine,
+    }
     return render(request, "inspections/circular.html", context)
 
 

@@ -1,7 +1,7 @@
 """The monthly leaderboard: the bottom two of a rank group flagged (末位) on the scores page, in
-the API and in the ranking 通报 (Word), by the one rule the 季点评 names its bottom units with
-(`selectors.bottom_of`): a unit tied with the last of the two is flagged too, never one that
-shares the best score (all equal: nobody)."""
+the API and in the ranking 通报 issued from the page (its Word), by the one rule the 季点评
+names its bottom units with (`selectors.bottom_of`): a unit tied with the last of the two is
+flagged too, never one that shares the best score (all equal: nobody)."""
 
 from decimal import Decimal
 from io import BytesIO
@@ -63,8 +63,12 @@ def api_flags(client: Any, user: Any) -> set[str]:
     return {r["org"]["code"] for r in rows if r["flagged"]}
 
 
-def bulletin(client: Any, user: Any) -> tuple[dict[str, str], str]:
-    """The 通报's 备注 column by unit name, and its text."""
+def bulletin(client: Any, issuer: Any, user: Any) -> tuple[dict[str, str], str]:
+    """The 通报's 备注 column by unit name, and its text: issued from the page by `issuer`,
+    downloaded from it by `user`."""
+    client.force_login(issuer)
+    issued = client.post(f"/assessment/{YEAR}/11/bulletin/", {"group": "township"})
+    assert issued.status_code == 302
     client.force_login(user)
     response = client.get(f"/assessment/{YEAR}/11/bulletin.docx?group=township")
     assert response.status_code == 200
@@ -75,28 +79,28 @@ def bulletin(client: Any, user: Any) -> tuple[dict[str, str], str]:
 
 
 def test_exactly_the_bottom_two_are_flagged_everywhere(
-    client: Any, scheme: Scheme, four: list[Organization], staff: Any
+    client: Any, scheme: Scheme, four: list[Organization], staff: Any, assessors: Any
 ) -> None:
     t1, _t2, t3, _t4 = four
     field_scores(four, [6, 10, 4, 8])  # ranked 乙乡 10, 丁镇 8, 甲镇 6, 丙镇 4
     bottom = {t1.code, t3.code}
     assert page_flags(client, staff.leader) == bottom
     assert api_flags(client, staff.leader) == bottom
-    notes, text = bulletin(client, staff.leader)
+    notes, text = bulletin(client, assessors.director, staff.leader)
     assert {name for name, note in notes.items() if "末位" in note} == {t1.name, t3.name}
     [named] = [line for line in text.splitlines() if "排名末位" in line]
     assert named.startswith(f"{t1.name}、{t3.name}排名末位，")
 
 
 def test_a_tie_at_the_cut_flags_every_unit_tied(
-    client: Any, scheme: Scheme, four: list[Organization], staff: Any
+    client: Any, scheme: Scheme, four: list[Organization], staff: Any, assessors: Any
 ) -> None:
     t1, _t2, t3, t4 = four
     field_scores(four, [6, 10, 4, 6])  # 甲镇 and 丁镇 tied at the second lowest
     tied = {t1.code, t3.code, t4.code}
     assert page_flags(client, staff.leader) == tied
     assert api_flags(client, staff.leader) == tied
-    notes, text = bulletin(client, staff.leader)
+    notes, text = bulletin(client, assessors.director, staff.leader)
     assert {name for name, note in notes.items() if "末位" in note} == {t1.name, t3.name, t4.name}
     assert f"{t1.name}、{t4.name}、{t3.name}排名末位，" in text
     # The 季点评 names the same units by the same rule (its quarter holds the same entries).
@@ -107,12 +111,12 @@ def test_a_tie_at_the_cut_flags_every_unit_tied(
 
 
 def test_all_equal_flags_nobody(
-    client: Any, scheme: Scheme, four: list[Organization], staff: Any
+    client: Any, scheme: Scheme, four: list[Organization], staff: Any, assessors: Any
 ) -> None:
     field_scores(four, [7, 7, 7, 7])
     assert page_flags(client, staff.leader) == set()
     assert api_flags(client, staff.leader) == set()
-    notes, text = bulletin(client, staff.leader)
+    notes, text = bulletin(client, assessors.director, staff.leader)
     assert all("末位" not in note for note in notes.values()) and "排名末位" not in text
 
 

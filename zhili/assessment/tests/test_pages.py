@@ -53,6 +53,7 @@ def test_the_months_bottom_two_are_flagged_and_the_circular_is_word(
         .content.decode()
     )
     assert html.count('class="flagged"') == 0  # two townships: nobody below the bottom two
+    assert client.post(f"/assessment/{YEAR}/11/bulletin/", {"group": "township"}).status_code == 302
     response = client.get(f"/assessment/{YEAR}/11/bulletin.docx?group=township")
     assert response.status_code == 200
     document = Document(BytesIO(response.content))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from docx import Document
 
 from zhili.cases.tests.test_api import auth, error, get, post
+from zhili.inspections import selectors, services
 from zhili.inspections.models import Finding, Inspection, Receipt
 from zhili.inspections.tests.conftest import photo
 
@@ -157,3 +158,27 @@ def test_a_circular_is_read_and_receipted(client: Any, people: Any, tree: Any) -
         422,
         field="units",
     )
+
+
+def test_a_findings_admonitions_in_the_api_as_on_its_page(
+    client: Any, people: Any, finding: Finding
+) -> None:
+    """The ladder's 诫勉谈话 records, from the one selector the finding's page reads."""
+    later = timezone.localdate() + timedelta(days=20)
+    for n in range(3):  # the third failure reaches the last rung
+        finding = services.finding_report(
+            actor=people.secretary, finding=finding, report="已整改", evidence=[photo()]
+        )
+        finding = services.finding_fail(
+            actor=people.leader, finding=finding, reason=f"第{n + 1}次复查仍缺台账", due_on=later
+        )
+    records = list(selectors.finding_admonitions(finding))
+    assert len(records) == 1
+    body = get(client, people.secretary, f"/api/v1/findings/{finding.number}").json()
+    assert body["ladder"] == "admonition"
+    assert [(a["unit"]["code"], a["head"], a["reason"]) for a in body["admonitions"]] == [
+        (r.unit.code, r.head, r.reason) for r in records
+    ]
+    client.force_login(people.secretary)
+    page = client.get(f"/inspections/findings/{finding.number}/").content.decode()
+    assert all(f"诫勉谈话：{r.unit.name} {r.head}" in page for r in records)

@@ -60,12 +60,12 @@ def test_who_sees_an_inspection(inspection: Inspection, people: Any) -> None:
         .exists()
         for name in ("leader", "secretary", "t2_officer", "police", "gridworker")
     }
-    # 甲镇 and 乙乡 are inspected; the police department is on the team but sees through the
-    # county center only when it organised it; grid workers hold no inspections.
+    # 甲镇 and 乙乡 are inspected; the police department is on the team (zhili/inspections/
+    # tests/test_team.py); grid workers hold no inspections.
     assert seen == {
         "leader": True,
         "secretary": True,
         "t2_officer": True,
-        "police": False,
+        "police": True,
         "gridworker": False,
     }

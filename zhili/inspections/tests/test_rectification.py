@@ -203,7 +203,7 @@ def test_who_sees_and_who_acts(finding: Finding, people: Any, tree: Any) -> None
         "secretary": True,
         "t2_officer": False,
         "village": False,  # 甲一村 is below 甲镇, the finding is the township's
-        "police": False,
+        "police": True,  # on the inspection's team
     }
     with pytest.raises(NotFound):
         services.finding_report(
