@@ -39,6 +39,7 @@ from zhili.incidents.models import (
     Plan,
     Task,
 )
+from zhili.incidents.selectors import plan_steps
 from zhili.intercom.services import group_for_subject
 from zhili.orgs.models import Organization, User
 
@@ -230,7 +231,7 @@ def talk_group(incident: Incident, *members: User) -> None:
 def _make_tasks(actor: SystemActor, incident: Incident, plan: Plan | None, now: datetime) -> None:
     if plan is None:
         return
-    for step in plan.steps.filter(retired_at__isnull=True).select_related("team_type"):
+    for step in plan_steps(plan):
         team = team_for(step.team_type, incident)
         task = Task.objects.create(
             incident=incident,
