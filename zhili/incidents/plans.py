@@ -23,6 +23,7 @@ from zhili.core.scope import can, scope_for
 from zhili.core.types import SystemActor
 from zhili.forces.models import TeamType
 from zhili.incidents.models import Level, Plan, PlanChange, PlanRevision, PlanStep
+from zhili.incidents.selectors import plan_steps
 
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 MAX_STEPS = 30
@@ -253,8 +254,7 @@ def _key(step: PlanStep) -> tuple[int, str, str, int]:
 def _replace_steps(plan: Plan, checked: list[CheckedStep]) -> list[str]:
     """The plan's active steps made `checked`: a step the same in every word is kept (its
     order updated), the others retired, the new ones written. What changed, in words."""
-    current = list(plan.steps.filter(retired_at__isnull=True).order_by("order", "id"))
-    unused = list(current)
+    unused = list(plan_steps(plan))
     kept: list[PlanStep] = []
     added = moved = 0
     for order, step in enumerate(checked, 1):
@@ -281,7 +281,6 @@ def _replace_steps(plan: Plan, checked: list[CheckedStep]) -> list[str]:
 
 def snapshot(plan: Plan) -> dict[str, object]:
     """The plan as it stands: what a revision keeps."""
-    steps = plan.steps.filter(retired_at__isnull=True).select_related("team_type")
     return {
         "code": plan.code,
         "name": plan.name,
@@ -297,7 +296,7 @@ def snapshot(plan: Plan) -> dict[str, object]:
                 "task": s.task,
                 "deadline_minutes": s.deadline_minutes,
             }
-            for s in steps.order_by("order", "id")
+            for s in plan_steps(plan)
         ],
     }
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from zhili.cases.models import Category
@@ -32,6 +32,8 @@ from zhili.intercom.selectors import TalkRow, talks_for
 from zhili.video.models import Camera
 from zhili.video.selectors import cameras_near as video_near
 
+# Where `plan_rows` leaves each plan's steps in force (read by `plan_steps`).
+STEPS_READ = "steps_in_force"
 # The most fixes a replay carries (a long incident's tracks are cut, oldest kept).
 REPLAY_MAX_POINTS = 20_000
 
@@ -55,12 +57,13 @@ def incident_get(*, user: Actor, number: str) -> Incident:
 def plan_rows(
     *, user: Actor, category: str = "", level: str | None = None, active: bool | None = None
 ) -> QuerySet[Plan]:
-    """The county's plans by category (the catalog's order) and level, each with its active
-    steps counted (`step_count`); plans are the county's, seen by every desk (`forces.view`)."""
+    """The county's plans by category (the catalog's order) and level, each with its steps in
+    force read with it (one query for all of them: `plan_steps`); plans are the county's,
+    seen by every desk (`forces.view`)."""
     if not can(user, Action.FORCES_VIEW):
         return Plan.objects.none()
-    rows = Plan.objects.select_related("category").annotate(
-        step_count=Count("steps", filter=Q(steps__retired_at__isnull=True))
+    rows = Plan.objects.select_related("category").prefetch_related(
+        Prefetch("steps", queryset=_steps_in_force(), to_attr=STEPS_READ)
     )
     rows = filter_given(rows, category__code=category)
     if level is not None:
@@ -82,10 +85,20 @@ def plan_get(*, user: Actor, code: str) -> Plan:
     return one_or_not_found(rows, "预案不存在", code=code)
 
 
-def plan_steps(plan: Plan) -> QuerySet[PlanStep]:
-    """The plan's steps in force, in order."""
-    rows = plan.steps.filter(retired_at__isnull=True).select_related("team_type")
+def _steps_in_force() -> QuerySet[PlanStep]:
+    # The one place that says which steps are in force: those no edit retired.
+    rows = PlanStep.objects.filter(retired_at__isnull=True).select_related("team_type")
     return rows.order_by("order", "id")
+
+
+def plan_steps(plan: Plan) -> list[PlanStep]:
+    """The plan's steps in force, in order, with their team types: those `plan_rows` read
+    with the plan, else read now. Every read of a plan's current steps comes here (the
+    services' too: what an incident's tasks are made from, what a revision keeps)."""
+    read: list[PlanStep] | None = getattr(plan, STEPS_READ, None)
+    if read is not None:
+        return read
+    return list(_steps_in_force().filter(plan=plan))
 
 
 def plan_revisions(plan: Plan) -> QuerySet[PlanRevision]:

@@ -8,8 +8,12 @@ where they are made and the test delivers each to the sockets of the groups it w
 as the channel layer would. Screenshots land in /work/shots when it exists, else
 test-artifacts/."""
 
+import importlib
 import json
+import pkgutil
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -33,6 +37,14 @@ pytestmark = BROWSER
 SHOTS = Path("/work/shots") if Path("/work/shots").is_dir() else ARTIFACTS
 
 
+def pushing_parts() -> Iterator[ModuleType]:
+    """The modules of the services package that push (each imports push_after_commit)."""
+    for found in pkgutil.iter_modules(services.__path__):
+        part = importlib.import_module(f"{services.__name__}.{found.name}")
+        if hasattr(part, "push_after_commit"):
+            yield part
+
+
 @pytest.fixture
 def pushes(monkeypatch: Any) -> list[tuple[list[str], dict[str, Any]]]:
     """Every push the incidents' services make, as (groups, message), once committed."""
@@ -43,7 +55,8 @@ def pushes(monkeypatch: Any) -> list[tuple[list[str], dict[str, Any]]]:
         groups = list(groups)
         transaction.on_commit(lambda: made.append((groups, dict(payload))))
 
-    monkeypatch.setattr(services, "push_after_commit", capture)
+    for part in pushing_parts():
+        monkeypatch.setattr(part, "push_after_commit", capture)
     return made
 
 

@@ -3,10 +3,14 @@ after, what they leave of an incident opened before, their revisions, bad input,
 may write them."""
 
 import json
+import re
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from zhili.core.errors import Forbidden, InvalidInput
 from zhili.core.models import AuditLog
@@ -316,3 +320,52 @@ def test_the_api_writes_plans_and_names_the_bad_field(forces, personas, plans, t
     off = desk.post(f"{url}/active", json.dumps({"active": False}), content_type="application/json")
     assert off.status_code == 200 and off.json()["active"] is False
     assert client_for(personas.gridworker).get(url).status_code == 404
+
+
+def more_plans(plans: Any, forces: Any, count: int) -> None:
+    """`count` disabled plans of the fixture's category (only one may be active), each with
+    three steps of which the second is retired (an edit changed it)."""
+    made = Plan.objects.bulk_create(
+        Plan(code=f"P-MORE-{n:03d}", name=f"备用预案{n}", category=plans.crowd, active=False)
+        for n in range(count)
+    )
+    steps = [
+        PlanStep(
+            plan=plan,
+            order=order,
+            team_type=forces.grid,
+            role=f"职责{order}",
+            task="任务",
+            retired_at=timezone.now() if order == 2 else None,
+        )
+        for plan in made
+        for order in (1, 2, 3)
+    ]
+    PlanStep.objects.bulk_create(steps)
+
+
+def test_the_plan_list_costs_the_same_queries_however_many_plans(forces, personas, plans):
+    """The API's list and the page read every plan's steps in force at once (the list read
+    each plan's steps on its own, one query a plan)."""
+    desk = client_for(personas.dispatcher)
+
+    def cost(url: str) -> tuple[int, Any]:
+        desk.get(url)  # the session and the user are read once first
+        with CaptureQueriesContext(connection) as queries:
+            answer = desk.get(url)
+        assert answer.status_code == 200
+        return len(queries), answer
+
+    api, page = "/api/v1/incident-plans", "/incidents/plans/"
+    one_api, one_page = cost(api), cost(page)
+    assert len(one_api[1].json()) == 1
+    many = 40
+    more_plans(plans, forces, many)
+    many_api, many_page = cost(api), cost(page)
+    listed = {p["code"]: p for p in many_api[1].json()}
+    assert len(listed) == many + 1
+    assert [s["role"] for s in listed["P-MORE-007"]["steps"]] == ["职责1", "职责3"]
+    assert [s["role"] for s in listed["P-QTJJ"]["steps"]] == ["公安", "乡镇"]
+    row = re.search(r'data-testid="plan-P-MORE-007".*?</tr>', many_page[1].content.decode(), re.S)
+    assert row is not None and "<td>2</td>" in row.group(0)
+    assert (many_api[0], many_page[0]) == (one_api[0], one_page[0])
