@@ -294,6 +294,9 @@ PERSONAS = [
     ("tjzr", "吕国栋", Role.MEDIATION_CHAIR, "320722003", "调委会主任"),
     # The head of 自然资源和规划局: approves its petition extensions (the petitions demo).
     ("unithead", "郑卫东", Role.UNIT_HEAD, f"{COUNTY}-ZRZYJ", "局长"),
+    # A member of the joint inspection team (县纪委监委): sees the team's inspection and
+    # re-checks its findings (zhili/inspections/workflow.py, `on_team`).
+    ("jiwei", "韩立军", Role.UNIT_HEAD, f"{COUNTY}-JWJW", "党风政风监督室主任"),
     # The special groups' working roles of the people register (zhili/registers/kinds.py).
     ("judicial", "钱志刚", Role.JUDICIAL_OFFICER, f"{COUNTY}-SFJ", "社区矫正专干"),
     ("health", "何佳慧", Role.HEALTH_OFFICER, f"{COUNTY}-WJW", "精防医生"),
