@@ -39,7 +39,8 @@ class WarningOut(Schema):
 
 class WarningSourceOut(Schema):
     kind: str = Field(
-        ..., description="case / petition / visit（逾期走访：R<人员类别id>-<起算日>）"
+        ...,
+        description="case / petition / dispute / visit（逾期走访：R<人员类别id>-<起算日>）",
     )
     number: str
     title: str

@@ -120,6 +120,7 @@ class Warning(models.Model):
 class SourceKind(models.TextChoices):
     CASE = "case", "事件工单"
     PETITION = "petition", "信访事项"
+    DISPUTE = "dispute", "矛盾纠纷"
     # An overdue stretch of a role's visits (走访逾期): the role and the visit (or start) it
     # runs from, `R<role id>-<that day>` (zhili.warnings.rules.visit_overdue_findings).
     VISIT = "visit", "逾期走访"

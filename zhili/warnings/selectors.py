@@ -89,6 +89,7 @@ def warning_get(*, user: Actor, number: str) -> Warning:
 SOURCE_PAGES: dict[str, str] = {
     SourceKind.CASE: "cases:detail",
     SourceKind.PETITION: "petitions:detail",
+    SourceKind.DISPUTE: "mediation:detail",
 }
 
 
