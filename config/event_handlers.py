@@ -46,4 +46,9 @@ EVENT_HANDLERS: dict[str, list[str]] = {
     # People registered by a grid: a listed key petitioner waiting for their person gets the
     # role on it (the 重新关联 an officer would otherwise click).
     "registers.people_registered": ["zhili.petitions.handlers.link_key_petitioners"],
+    # A new early warning reaches the responsible unit's staff and, red or orange, the
+    # leaders above it (a notice each, a live push); each later step reaches the side that
+    # acts next.
+    "warnings.issued": ["zhili.warnings.handlers.notify_issued"],
+    "warnings.transitioned": ["zhili.warnings.handlers.notify_step"],
 }

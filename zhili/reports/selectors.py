@@ -28,7 +28,9 @@ def _sight(user: Actor) -> Q:
 
 
 def report_list(*, user: Actor, kind: str = "", period: str = "") -> QuerySet[Report]:
-    qs = Report.objects.filter(_sight(user)).select_related("requested_by", "center")
+    qs = Report.objects.filter(_sight(user)).select_related(
+        "requested_by", "center", "commented_by"
+    )
     if kind:
         qs = qs.filter(kind=kind)
     if period:
@@ -48,9 +50,14 @@ def has_reports(user: Any) -> bool:
     return report_list(user=user).exists()
 
 
+def sees_deliveries(user: Actor) -> bool:
+    """Whom a report went to and who read it is the senders' (the county's) to know."""
+    return scope_for(user).everything
+
+
 def deliveries(*, user: Actor, report: Report) -> QuerySet[ReportDelivery]:
     """Who the report was sent to and who has read it: for the senders' side (the county)."""
-    if not scope_for(user).everything:
+    if not sees_deliveries(user):
         return ReportDelivery.objects.none()
     return report.deliveries.select_related("unit", "read_by", "delivered_by").order_by(
         "unit__path"

@@ -1,11 +1,18 @@
 from django.contrib import admin
 
-from zhili.core.admin import HistoryInline, ServicesOnly
-from zhili.warnings.models import Warning, WarningEvent, WarningRule
+from zhili.core.admin import HistoryInline, ReadOnlyInline, ServicesOnly
+from zhili.warnings.models import Warning, WarningEvent, WarningNotice, WarningRule
 
 
 class WarningEventInline(HistoryInline):
     model = WarningEvent
+
+
+class WarningNoticeInline(ReadOnlyInline):
+    """Who was told of the warning and when they read it (zhili.warnings.notices)."""
+
+    model = WarningNotice
+    fields = ["user", "reason", "created_at", "read_at"]
 
 
 @admin.register(Warning)
@@ -15,7 +22,7 @@ class WarningAdmin(ServicesOnly):
     list_display = ["number", "level", "state", "title", "unit", "issued_at"]
     list_filter = ["state", "level", "kind"]
     search_fields = ["number", "title"]
-    inlines = [WarningEventInline]
+    inlines = [WarningEventInline, WarningNoticeInline]
 
 
 @admin.register(WarningRule)

@@ -1,4 +1,5 @@
-"""The early-warning API (预警): scoped keyset list and detail, the actions
+"""The early-warning API (预警): scoped keyset list (`new`: told to me and not read yet;
+`grave`: red and orange) and detail (reading it reads the caller's notice), the actions
 (`POST /warnings/{number}/actions/{sign|answer|close|reject}`) and the rules. Endpoints hold
 no rules: reads go through `selectors` (out of scope is 404), writes through `services`."""
 
@@ -15,7 +16,7 @@ from zhili.core.selecting import filters_from
 from zhili.orgs.api import OrgRef
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.models import Organization
-from zhili.warnings import selectors, services, workflow
+from zhili.warnings import notices, selectors, services, workflow
 from zhili.warnings.models import Level, RuleKind, Warning, WarningRule, WarningState
 
 warnings_router = Router(tags=["预警"])
@@ -39,7 +40,8 @@ class WarningOut(Schema):
 
 class WarningSourceOut(Schema):
     kind: str = Field(
-        ..., description="case / petition / visit（逾期走访：R<人员类别id>-<起算日>）"
+        ...,
+        description="case / petition / dispute / visit（逾期走访：R<人员类别id>-<起算日>）",
     )
     number: str
     title: str
@@ -74,6 +76,8 @@ class WarningQuery(dossier_api.PageQuery):
     open: bool = Field(False, description="只看未关闭的（待签收、处置中、已答复待审核）")
     unanswered: bool = Field(False, description="只看未答复的（待签收、处置中）")
     unit: str = Field("", max_length=40, description="责任单位编码")
+    new: bool = Field(False, description="只看推送给我、尚未查看的（未关闭）")
+    grave: bool = Field(False, description="只看红色、橙色预警")
 
 
 class WarningActionIn(Input):
@@ -154,7 +158,9 @@ def warning_list(request: StaffRequest, query: Query[WarningQuery]) -> dict[str,
 
 @warnings_router.get("/warnings/{number}", response={200: WarningDetailOut, **ERRORS})
 def warning_detail(request: StaffRequest, number: str) -> dict[str, object]:
-    return detail_out(request, selectors.warning_get(user=request.user, number=number))
+    warning = selectors.warning_get(user=request.user, number=number)
+    notices.notices_read(actor=request.user, warning=warning)  # reading it is 阅知
+    return detail_out(request, warning)
 
 
 dossier_api.add_action_route(

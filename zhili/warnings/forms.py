@@ -29,6 +29,8 @@ class WarningFilterForm(forms.Form):
         label="责任单位", max_length=40, required=False, widget=forms.HiddenInput
     )
     mine = forms.BooleanField(label="只看发给本单位的", required=False)
+    new = forms.BooleanField(label="只看推送给我、尚未查看的", required=False)
+    grave = forms.BooleanField(label="只看红色、橙色预警", required=False)
 
 
 class SignForm(forms.Form):

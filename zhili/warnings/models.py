@@ -25,6 +25,11 @@ class Level(models.TextChoices):
     BLUE = "blue", "蓝色预警"
 
 
+# The grave levels: the leaders above the responsible unit are told of these too, and a
+# leader's home page shows the new ones (zhili.warnings.notices).
+GRAVE_LEVELS = (Level.RED, Level.ORANGE)
+
+
 class RuleKind(models.TextChoices):
     REPEAT = "repeat", "同一人反复诉求"
     CLUSTER = "cluster", "同一网格同类事项聚集"
@@ -120,6 +125,7 @@ class Warning(models.Model):
 class SourceKind(models.TextChoices):
     CASE = "case", "事件工单"
     PETITION = "petition", "信访事项"
+    DISPUTE = "dispute", "矛盾纠纷"
     # An overdue stretch of a role's visits (走访逾期): the role and the visit (or start) it
     # runs from, `R<role id>-<that day>` (zhili.warnings.rules.visit_overdue_findings).
     VISIT = "visit", "逾期走访"
@@ -157,3 +163,31 @@ class WarningEvent(HistoryRow):
     class Meta(HistoryRow.Meta):
         verbose_name = verbose_name_plural = "预警处置记录"
         indexes = [models.Index(fields=["warning", "created_at"], name="warning_event_warning")]
+
+
+class NoticeReason(models.TextChoices):
+    UNIT = "unit", "责任单位"
+    LEADER = "leader", "领导"
+
+
+class WarningNotice(models.Model):
+    """A warning made known to one person (预警提醒): the responsible unit's staff, and the
+    leaders above it for the grave levels. Written once per person by the handler of
+    `warnings.issued` (zhili.warnings.handlers), pushed live to their open pages, and new
+    (未阅) until they open the warning; the unit's are new again when its answer is sent back."""
+
+    warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="notices")
+    user = Ref(settings.AUTH_USER_MODEL, "接收人", related_name="warning_notices")
+    reason = models.CharField("提醒原因", max_length=10, choices=NoticeReason.choices)
+    created_at = models.DateTimeField("提醒时间", default=timezone.now)
+    read_at = models.DateTimeField("阅知时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "预警提醒"
+        constraints = [
+            models.UniqueConstraint(fields=["warning", "user"], name="warning_notice_once")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="warning_notice_user")]
+
+    def __str__(self) -> str:
+        return f"{self.warning_id} → {self.user_id}"

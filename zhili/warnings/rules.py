@@ -8,8 +8,9 @@ turns findings into warnings, once per subject.
   (petitions) with ≥ `threshold` requests within `days`.
 - **cluster (b):** the same grid (or, for a case placed by no grid, the same address) and the
   same category with ≥ `threshold` cases within `hours`.
-- **group (c):** a group-incident precursor within `hours`: a petition of ≥ `people` people,
-  or a case whose title or text names one of `keywords`.
+- **group (c):** a group-incident precursor within `hours`: a petition or a dispute of
+  ≥ `people` people, or a case, a petition or a dispute whose title or account names one of
+  `keywords` (讨薪, 集体, 堵路 ...); a dossier opened from a case counts as that case.
 - **surge (e):** yesterday's count of a village × category far above its baseline of the 28
   days before, adjusted for the weekday and the season (`zhili.warnings.surge`).
 - **recurrence (d):** a case within `hours` at the same address and of the same category as a
@@ -41,6 +42,7 @@ from zhili.core.dates import period_bounds
 from zhili.core.errors import InvalidInput
 from zhili.core.personal import mask_id_number, mask_phone
 from zhili.core.workcal import is_workday
+from zhili.mediation.models import Dispute
 from zhili.orgs.models import Organization
 from zhili.petitions.models import Petition, PetitionParty
 from zhili.receptions.models import RotaDay
@@ -343,41 +345,133 @@ def _crowded(cases: QuerySet[Case], threshold: int) -> Q | None:
 
 # --- (c) group-incident precursors ------------------------------------------------------------
 
+# Where rule (c) reads a record's words: each dossier's title and its account of the matter.
+DISPUTE_TEXT = ("title", "summary")
+PETITION_TEXT = ("title", "matter")
+CASE_TEXT = ("title", "description")
+
+
+@dataclass
+class _Precursor:
+    """One subject of rule (c): its records and why each fired."""
+
+    sources: list[Source] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)
+
 
 def group_findings(rule: WarningRule, now: datetime) -> list[Finding]:
+    """The window's petitions and disputes of ≥ `people` people, and its cases, petitions and
+    disputes whose words name a keyword. A petition or a dispute opened from a case speaks
+    for the case's subject (`case:<no>`): one matter, one warning, its dossier joining the
+    case's warning as evidence."""
     start = now - timedelta(hours=_param(rule, "hours"))
     people = _param(rule, "people")
     keywords = [str(k) for k in rule.params.get("keywords", DEFAULT_KEYWORDS) if str(k)]
-    findings = []
-    petitions = Petition.objects.filter(
-        received_at__gte=start, received_at__lte=now, people_count__gte=people
+    found: dict[str, _Precursor] = {}
+    for subject, source, why in (
+        *_group_cases(keywords, start, now),
+        *_group_petitions(people, keywords, start, now),
+        *_group_disputes(people, keywords, start, now),
+    ):
+        entry = found.setdefault(subject, _Precursor())
+        entry.sources.append(source)
+        entry.why.append(why)
+    return [_group(subject, entry, start, now) for subject, entry in found.items()]
+
+
+def _named(keywords: list[str], fields: tuple[str, ...]) -> Q:
+    named = Q(pk__in=[])
+    for word in keywords:
+        for name in fields:
+            named |= Q(**{f"{name}__contains": word})
+    return named
+
+
+def _hits(keywords: list[str], row: Mapping[str, object], fields: tuple[str, ...]) -> list[str]:
+    text = " ".join(str(row[name]) for name in fields)
+    return [w for w in keywords if w in text]
+
+
+def _why(hits: list[str], crowd: str = "") -> str:
+    """Why a record fired: its crowd ("12 人集体信访") and the keywords its words name."""
+    parts = [crowd] if crowd else []
+    parts += [f"涉及“{'、'.join(hits)}”"] if hits else []
+    return "，".join(parts)
+
+
+Hit = tuple[str, Source, str]  # (subject, record, why it fired)
+
+
+def _group_cases(keywords: list[str], start: datetime, now: datetime) -> list[Hit]:
+    if not keywords:
+        return []
+    cases = Case.objects.filter(
+        _named(keywords, CASE_TEXT), registered_at__gte=start, registered_at__lte=now
     )
-    for p in petitions.values("number", "title", "received_at", "township_id", "people_count"):
-        source = _petition_source(p, prefix="")
-        findings.append(
-            _group(f"petition:{p['number']}", f"{p['people_count']} 人集体信访", source, start, now)
+    return [
+        (f"case:{row['case_no']}", _case_source(row), _why(_hits(keywords, row, CASE_TEXT)))
+        for row in cases.values("description", *CASE_FIELDS)
+    ]
+
+
+def _group_petitions(people: int, keywords: list[str], start: datetime, now: datetime) -> list[Hit]:
+    petitions = Petition.objects.filter(
+        Q(people_count__gte=people) | _named(keywords, PETITION_TEXT),
+        received_at__gte=start,
+        received_at__lte=now,
+    )
+    fields = ("number", "title", "matter", "received_at", "township_id", "people_count")
+    hits = []
+    for row in petitions.values(*fields, "case__case_no"):
+        crowd = f"{row['people_count']} 人集体信访" if row["people_count"] >= people else ""
+        why = _why(_hits(keywords, row, PETITION_TEXT), crowd)
+        subject = _subject_of(row["case__case_no"], f"petition:{row['number']}")
+        hits.append((subject, _petition_source(row, prefix=""), why))
+    return hits
+
+
+def _group_disputes(people: int, keywords: list[str], start: datetime, now: datetime) -> list[Hit]:
+    disputes = Dispute.objects.filter(
+        Q(people_count__gte=people) | _named(keywords, DISPUTE_TEXT),
+        registered_at__gte=start,
+        registered_at__lte=now,
+    )
+    fields = ("number", "title", "summary", "registered_at", "township_id", "people_count")
+    hits = []
+    for row in disputes.values(*fields, "case__case_no"):
+        crowd = f"涉及 {row['people_count']} 人" if row["people_count"] >= people else ""
+        why = _why(_hits(keywords, row, DISPUTE_TEXT), crowd)
+        subject = _subject_of(row["case__case_no"], f"dispute:{row['number']}")
+        source = Source(
+            SourceKind.DISPUTE,
+            str(row["number"]),
+            str(row["title"]),
+            row["registered_at"],
+            row["township_id"],
         )
-    if keywords:
-        named = Q()
-        for word in keywords:
-            named |= Q(title__contains=word) | Q(description__contains=word)
-        cases = Case.objects.filter(named, registered_at__gte=start, registered_at__lte=now)
-        for row in cases.values("description", *CASE_FIELDS):
-            text = f"{row['title']} {row['description']}"
-            hits = "、".join(w for w in keywords if w in text)
-            source = _case_source(row)
-            findings.append(_group(f"case:{row['case_no']}", f"涉及“{hits}”", source, start, now))
-    return findings
+        hits.append((subject, source, why))
+    return hits
 
 
-def _group(subject: str, why: str, source: Source, start: datetime, now: datetime) -> Finding:
+def _subject_of(case_no: object, own: str) -> str:
+    """A dossier opened from a case is the case's matter: the case's subject."""
+    return f"case:{case_no}" if case_no else own
+
+
+def _group(subject: str, entry: _Precursor, start: datetime, now: datetime) -> Finding:
+    sources = _distinct(entry.sources)
+    first = sources[0]
+    named = "；".join(
+        f"{SourceKind(source.kind).label} {source.number}“{source.title}”{why}"
+        for source, why in zip(entry.sources, entry.why, strict=True)
+    )
     return Finding(
         subject=subject,
-        title=f"群体性事件苗头：{source.title}"[:200],
-        summary=f"{source.number}“{source.title}”{why}，存在群体性事件苗头，请立即研判稳控。",
+        title=f"群体性事件苗头：{first.title}"[:200],
+        summary=f"{named}，存在群体性事件苗头，请立即研判稳控。",
         window_start=start,
         window_end=now,
-        sources=[source],
+        sources=sources,
     )
 
 

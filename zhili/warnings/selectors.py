@@ -7,7 +7,7 @@ issuing center (county-wide users see all), as for supervision orders.
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,11 +19,13 @@ from zhili.core.types import Actor
 from zhili.registers.kinds import KINDS
 from zhili.registers.models import PersonRole
 from zhili.warnings.models import (
+    GRAVE_LEVELS,
     OPEN_STATES,
     UNANSWERED_STATES,
     Level,
     SourceKind,
     Warning,
+    WarningNotice,
     WarningRule,
     WarningSource,
     WarningState,
@@ -46,8 +48,25 @@ class WarningFilters:
     open: bool = False  # not closed (待签收, 处置中, 已答复待审核)
     unanswered: bool = False  # not answered yet (待签收, 处置中)
     mine: bool = False  # sent to the user's unit (or below it)
+    new: bool = False  # told to the user (a notice) and not opened by them since, not closed
+    grave: bool = False  # red or orange
     issued_from: date | None = None  # issued on this local day or later
     issued_to: date | None = None  # issued on this local day or earlier
+
+
+def unread_q(user: Actor) -> Q:
+    """The warnings whose notice to `user` they have not read (zhili.warnings.notices)."""
+    if not getattr(user, "pk", None):
+        return Q(pk__in=[])
+    notices = WarningNotice.objects.filter(
+        warning=OuterRef("pk"), user_id=user.pk, read_at__isnull=True
+    )
+    return Q(Exists(notices))
+
+
+def new_q(user: Actor) -> Q:
+    """新预警: told to the user, not read by them, not closed."""
+    return unread_q(user) & Q(state__in=OPEN_STATES)
 
 
 def late_q() -> Q:
@@ -68,6 +87,10 @@ def warning_list(*, user: Actor, filters: WarningFilters | None = None) -> Query
         qs = qs.filter(state__in=OPEN_STATES)
     if f.unanswered:
         qs = qs.filter(state__in=UNANSWERED_STATES)
+    if f.new:
+        qs = qs.filter(new_q(user))
+    if f.grave:
+        qs = qs.filter(level__in=GRAVE_LEVELS)
     if f.issued_from:
         qs = qs.filter(issued_at__gte=period_bounds(f.issued_from, f.issued_from)[0])
     if f.issued_to:
@@ -89,6 +112,7 @@ def warning_get(*, user: Actor, number: str) -> Warning:
 SOURCE_PAGES: dict[str, str] = {
     SourceKind.CASE: "cases:detail",
     SourceKind.PETITION: "petitions:detail",
+    SourceKind.DISPUTE: "mediation:detail",
 }
 
 
@@ -134,9 +158,19 @@ def open_by_level(*, user: Actor) -> dict[str, int]:
     return {level: counts.get(level, 0) for level in Level.values}
 
 
+def unread_among(*, user: Actor, warnings: list[Warning]) -> set[int]:
+    """The ids of `warnings` whose notice to `user` is unread (the list's 新 marks)."""
+    ids = [w.pk for w in warnings]
+    if not ids or not getattr(user, "pk", None):
+        return set()
+    rows = WarningNotice.objects.filter(warning_id__in=ids, user_id=user.pk, read_at__isnull=True)
+    return set(rows.values_list("warning_id", flat=True))
+
+
 def warning_work(*, user: Actor) -> dict[str, int]:
     """For the home card, in one query: sent to the user's unit and not signed (`to_sign`),
-    signed and not answered (`to_answer`), late, and answered to review (`to_close`)."""
+    signed and not answered (`to_answer`), late, answered to review (`to_close`), and the
+    red and orange ones told to the user and not opened yet (`new`, 新预警)."""
     org = getattr(user, "organization", None)
     unit = Q(unit_path__under=org.path) if org else Q(pk__in=[])
     center = Q(center_path__under=org.path) if org else Q(pk__in=[])
@@ -150,6 +184,7 @@ def warning_work(*, user: Actor) -> dict[str, int]:
             to_answer=Count("pk", filter=unit & Q(state=WarningState.SIGNED)),
             late=Count("pk", filter=unit & late_q()),
             to_close=Count("pk", filter=center & Q(state=WarningState.ANSWERED)),
+            new=Count("pk", filter=new_q(user) & Q(level__in=GRAVE_LEVELS)),
         )
     )
     return {key: int(value or 0) for key, value in counts.items()}

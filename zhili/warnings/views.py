@@ -24,7 +24,7 @@ from zhili.core.tabs import state_tabs
 from zhili.core.types import Actor
 from zhili.orgs.auth import StaffRequest
 from zhili.orgs.views import requires
-from zhili.warnings import selectors, services, workflow
+from zhili.warnings import notices, selectors, services, workflow
 from zhili.warnings.forms import (
     ACTION_FORMS,
     RuleForm,
@@ -84,6 +84,7 @@ def warning_list(request: StaffRequest) -> HttpResponse:
         "current": current,
         "page": page,
         "warnings": _marked_late(list(page.object_list)),
+        "unread": selectors.unread_among(user=request.user, warnings=list(page.object_list)),
         "levels": _levels(request.user),
         "can_rules": can(request.user, Action.WARNING_RULES_MANAGE),
     }
@@ -111,7 +112,16 @@ PAGES: DossierPages[Warning] = DossierPages(
     action_forms=ACTION_FORMS,
     perform=services.warning_act,
 )
-warning_detail, warning_action = dossier_views.page_views(PAGES, requires(Action.WARNINGS_VIEW))
+_detail, warning_action = dossier_views.page_views(PAGES, requires(Action.WARNINGS_VIEW))
+
+
+@requires(Action.WARNINGS_VIEW)
+@require_GET
+def warning_detail(request: StaffRequest, number: str) -> HttpResponse:
+    """The warning's page; opening it reads the user's notice of it (阅知)."""
+    warning = get_warning_or_404(request.user, number)
+    notices.notices_read(actor=request.user, warning=warning)
+    return dossier_views.detail_response(request, PAGES, warning)
 
 
 # --- the rules --------------------------------------------------------------------------------

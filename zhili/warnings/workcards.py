@@ -1,6 +1,6 @@
 """The warnings' card on the home page (zhili.core.workcards, found by zhili.web's
-autodiscovery): what the user's unit must sign for and answer,
-and what the center has to review."""
+autodiscovery): a leader's new red and orange warnings (新预警, zhili.warnings.notices), what
+the user's unit must sign for and answer, and what the center has to review."""
 
 from django.urls import reverse
 
@@ -9,6 +9,7 @@ from zhili.core.scope import can
 from zhili.core.types import Actor
 from zhili.core.workcards import Figure, WorkCard, register_card, roles_of, url
 from zhili.warnings import selectors, workflow
+from zhili.warnings.notices import LEADER_ROLES
 
 
 def warnings_card(user: Actor) -> WorkCard | None:
@@ -17,6 +18,16 @@ def warnings_card(user: Actor) -> WorkCard | None:
     roles = roles_of(user)
     counts = selectors.warning_work(user=user)
     figures = []
+    if roles & LEADER_ROLES:
+        figures.append(
+            Figure(
+                "新预警",
+                counts["new"],
+                url("warnings:list", state="all", new=1, grave=1),
+                "alarm",
+                "推送给您、尚未查看的红色和橙色预警",
+            )
+        )
     if roles & workflow.UNIT_ROLES and getattr(user, "organization", None) is not None:
         mine = {"mine": 1}
         figures += [

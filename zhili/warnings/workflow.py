@@ -88,11 +88,17 @@ KIND: DossierKind[Warning] = DossierKind(
         number=lambda w: w.number,
         unit=lambda w: w.unit.code,
     ),
-    labels={"issue": "发布预警", "evidence": "新增预警依据", "supervise": "逾期督办"},
+    labels={
+        "issue": "发布预警",
+        "evidence": "新增预警依据",
+        "supervise": "逾期督办",
+        "notify": "推送提醒",
+    },
     nobody={
         "issue": "系统（预警规则）",
         "evidence": "系统（预警规则）",
         "supervise": "系统（逾期自动督办）",
         "clear": "系统（预警情形消除）",
+        "notify": "系统（预警提醒）",
     },
 )

@@ -9,7 +9,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from zhili.cases.models import Channel
 from zhili.registers.models import PersonRole, Visit
+from zhili.reports.daily import CHANNEL_FIVE, GROUND, POLICE, PUBLIC, VISITS, channels_of
 from zhili.reports.models import Report, ReportState
 from zhili.reports.sections import SECTIONS, Builder, Section
 from zhili.reports.services import report_generate, report_request
@@ -84,8 +86,12 @@ def test_the_daily_report_counts_the_day(day_data, staff):
         "合计": 6,
     }
     five = table(content, "totals", "五情")
-    assert five["12345热线、网格员上报、群众网上/APP、Open311"] == 4
-    assert five["110/120/119联动"] == 1
+    assert (
+        five["12345热线、群众网上/APP、领导交办、部门转办、Open311接口、窗口来访（工单，件）"] == 4
+    )
+    assert five["110/120/119联动（工单，件）"] == 1
+    assert five["数字城管、网格员上报、视频巡查发现（工单，件）"] == 1
+    assert five["阳光信访（工单，件）"] == 0
     assert five["网格巡查（次）"] == 1
     assert five["发现房屋安全隐患（处）"] == 1
     assert five["信访事项（件）"] == 0
@@ -108,6 +114,40 @@ def test_every_figure_counts_what_its_link_lists(day_data, staff):
     assert len(found) >= 15
     for key, row, figure in found:
         assert rows_at(client, figure["url"]) == figure["n"], (key, row)
+
+
+def test_every_channel_counts_in_one_of_the_five_as_on_the_screen() -> None:
+    """A new channel left out of the 五情 fails here; so does a 日报 that counts a channel
+    otherwise than the big screen."""
+    from zhili.screen.sources import CHANNEL_SOURCE, Source
+
+    assert set(CHANNEL_FIVE) == set(Channel.values)
+    assert set(CHANNEL_FIVE.values()) == {PUBLIC, POLICE, GROUND, VISITS}
+    on_screen = {code: Source(CHANNEL_SOURCE[code]).label for code in Channel.values}
+    assert on_screen == CHANNEL_FIVE
+
+
+def test_the_five_s_cases_add_up_to_the_channels_total(staff, register, catalog):
+    """One case a channel, every channel: each 情's cases count its channels, together the
+    day's total, and each count opens the cases it counts."""
+    from zhili.reports.tests.data import _place, at, yesterday
+
+    day = yesterday()
+    for i, code in enumerate(Channel.values):
+        _place(register(channel=code), registered_at=at(day, 9, i))
+    report = generate(staff.dispatcher, day)
+    channels = table(report.content, "totals", "按来源渠道")
+    assert channels["合计"] == len(Channel.values)
+    section = next(s for s in report.content["sections"] if s["key"] == "totals")
+    five_table = next(t for t in section["tables"] if "五情" in t["title"])
+    cases = {row[0]: row[-1] for row in five_table["rows"] if "（工单，件）" in row[1]}
+    assert {five: cell["n"] for five, cell in cases.items()} == {
+        five: len(channels_of(five)) for five in (PUBLIC, POLICE, GROUND, VISITS)
+    }
+    assert sum(cell["n"] for cell in cases.values()) == channels["合计"]
+    client = client_for(staff.dispatcher)
+    for five, cell in cases.items():
+        assert rows_at(client, cell["url"]) == cell["n"], five
 
 
 def test_a_regenerated_period_keeps_its_earlier_version(day_data, staff, register):

@@ -9,6 +9,10 @@ from django.utils import timezone
 
 from zhili.cases.models import Case, State
 from zhili.cases.tests.conftest import catalog, register, rules, staff  # noqa: F401
+from zhili.mediation.models import Dispute
+from zhili.mediation.services import dispute_register
+from zhili.mediation.tests.conftest import med  # noqa: F401
+from zhili.mediation.tests.conftest import registration as dispute_registration
 from zhili.petitions import services as petition_services
 from zhili.petitions.models import Petition
 from zhili.petitions.tests.conftest import registration
@@ -52,6 +56,22 @@ def petition_at(staff: Any) -> Callable[..., Petition]:  # noqa: F811
         at = timezone.now() - timedelta(hours=hours_ago)
         Petition.objects.filter(pk=petition.pk).update(received_at=at)
         return petition
+
+    return make
+
+
+@pytest.fixture
+def dispute_at(med: Any) -> Callable[..., Dispute]:  # noqa: F811
+    """dispute_at(hours_ago, **registration fields): a dispute registered by 甲镇's mediator,
+    then dated `hours_ago` before now."""
+
+    def make(hours_ago: float, **overrides: Any) -> Dispute:
+        dispute = dispute_register(
+            actor=med.mediator1, registration=dispute_registration(**overrides)
+        )
+        at = timezone.now() - timedelta(hours=hours_ago)
+        Dispute.objects.filter(pk=dispute.pk).update(registered_at=at)
+        return dispute
 
     return make
 

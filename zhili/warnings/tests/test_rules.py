@@ -82,12 +82,47 @@ def seed_cluster(case_at: Any, catalog: Any, tree: Any) -> set[str]:
     }
 
 
-def seed_group(case_at: Any, petition_at: Any) -> set[str]:
+def seed_group(case_at: Any, petition_at: Any, dispute_at: Any) -> set[str]:
     wages = case_at(3, title="工地农民工集体讨薪", reporter_phone="13600000001", **nowhere("a"))
     case_at(30, title="农民工讨薪", reporter_phone="13600000002", **nowhere("b"))  # 30 h old: no
     crowd = _petition(petition_at, 4, "", "13600000003", people_count=12, form="visit")
     _petition(petition_at, 4, "", "13600000004", people_count=3, title="反映道路问题")
-    return {f"case:{wages.case_no}", f"petition:{crowd.number}"}
+    # A petition's account names a keyword (its title does not): fires.
+    unpaid = _petition(
+        petition_at,
+        5,
+        "",
+        "13600000005",
+        title="反映工程款拖欠问题",
+        matter="包工头拖欠二十余名农民工工资，工人准备到工地门口拉横幅。",
+    )
+    _petition(  # 9 people and no keyword: no
+        petition_at,
+        6,
+        "",
+        "13600000006",
+        people_count=9,
+        title="反映小区物业服务问题",
+        matter="物业服务差，业主联名反映。",
+    )
+    _petition(  # the keyword in its title, but 30 h old: no
+        petition_at, 30, "", "13600000007", title="反映征地拆迁补偿标准", matter="补偿偏低。"
+    )
+    rent = dispute_at(2, title="土地流转租金纠纷", summary="承包方拖欠租金。", people_count=15)
+    road = dispute_at(  # a keyword in its account: fires
+        3, title="修路占地纠纷", summary="部分村民对占地补偿不满，扬言堵路阻止施工。"
+    )
+    dispute_at(3, title="邻里排水沟纠纷", people_count=9)  # 9 people, no keyword: no
+    dispute_at(  # 12 people and a keyword, but 30 h old: no
+        30, title="宅基地界线纠纷", summary="双方亲属聚集对峙。", people_count=12
+    )
+    return {
+        f"case:{wages.case_no}",
+        f"petition:{crowd.number}",
+        f"petition:{unpaid.number}",
+        f"dispute:{rent.number}",
+        f"dispute:{road.number}",
+    }
 
 
 def seed_recurrence(case_at: Any, catalog: Any) -> set[str]:
@@ -115,12 +150,12 @@ def seed_recurrence(case_at: Any, catalog: Any) -> set[str]:
 
 
 def test_rules_a_to_d_reach_precision_and_recall_one(
-    case_at: Any, petition_at: Any, catalog: Any, tree: Any
+    case_at: Any, petition_at: Any, dispute_at: Any, catalog: Any, tree: Any
 ) -> None:
     expected = {
         RuleKind.REPEAT: seed_repeat(case_at, petition_at),
         RuleKind.CLUSTER: seed_cluster(case_at, catalog, tree),
-        RuleKind.GROUP: seed_group(case_at, petition_at),
+        RuleKind.GROUP: seed_group(case_at, petition_at, dispute_at),
         RuleKind.RECURRENCE: seed_recurrence(case_at, catalog),
     }
     result = warnings_scan()
@@ -290,3 +325,51 @@ def test_a_working_day_within_a_week_without_a_county_leader_is_warned_once(
     _on_rota(personas, tree.county, gap)
     Warning.objects.all().delete()
     assert warnings_scan().issued == 0  # every working day of the week has its leader
+
+
+def test_a_dispute_opened_from_a_case_joins_the_case_s_warning(
+    case_at: Any, med: Any, staff: Any, catalog: Any
+) -> None:
+    """Rule (c): one matter, one warning. The keyword case raises it; the dispute opened
+    from the case (its words copied, 25 people) joins it as evidence, linked to its page."""
+    from zhili.cases.services import case_act
+    from zhili.mediation.services import dispute_open_from_case
+
+    WarningRule.objects.exclude(kind=RuleKind.GROUP).update(enabled=False)
+    case = case_at(
+        2, category=catalog.dispute, title="工地农民工集体讨薪", reporter_phone="13600000011"
+    )
+    assert warnings_scan().issued == 1
+    case = case_act(actor=staff.dispatcher, case=case, action="dispatch")
+    dispute = dispute_open_from_case(actor=med.mediator1, case=case, people_count=25)
+    result = warnings_scan()
+    assert (result.issued, result.extended) == (0, 1)
+    warning = Warning.objects.get()
+    assert warning.subject == f"case:{case.case_no}" and warning.count == 2
+    assert set(warning.sources.values_list("kind", "number")) == {
+        ("case", case.case_no),
+        ("dispute", dispute.number),
+    }
+    client = Client()
+    client.force_login(staff.township)
+    page = client.get(f"/warnings/{warning.number}/").content.decode()
+    assert f'href="/mediation/disputes/{dispute.number}/"' in page
+
+
+def test_rule_c_says_why_each_record_fired(petition_at: Any, dispute_at: Any) -> None:
+    """A petition of 12 people whose account names a keyword, a dispute of 15: the summary
+    names each reason, the number and the kind of record."""
+    WarningRule.objects.exclude(kind=RuleKind.GROUP).update(enabled=False)
+    petition = _petition(
+        petition_at, 2, "", "13600000021", people_count=12, matter="村民准备堵路讨说法。"
+    )
+    dispute = dispute_at(1, title="土地流转租金纠纷", summary="承包方拖欠租金。", people_count=15)
+    assert warnings_scan().issued == 2
+    by_subject = {w.subject: w for w in Warning.objects.all()}
+    shown = by_subject[f"petition:{petition.number}"].summary
+    assert shown.startswith(
+        f"信访事项 {petition.number}“{petition.title}”12 人集体信访，涉及“堵路”"
+    )
+    shown = by_subject[f"dispute:{dispute.number}"].summary
+    assert shown.startswith(f"矛盾纠纷 {dispute.number}“土地流转租金纠纷”涉及 15 人")
+    assert {w.unit.name for w in by_subject.values()} == {"甲镇综治中心"}

@@ -24,7 +24,10 @@
  *      hear every marked element's event. Other scripts listen for "zhili:case-update".
  *   Any other message (a force's position, a dispatch to a handheld, ...) is dispatched on
  *   `document` as a CustomEvent "zhili:live" whose `detail` is the message; its `type` says
- *   what it is ("forces.position", ...). Only case updates refresh regions and show toasts.
+ *   what it is ("forces.position", ...). Only case updates refresh regions.
+ *   A message that carries `notice` (text) is also shown as a note for the person: a
+ *   warning pushed to its unit and leaders ("warnings.notice", zhili/warnings/notices.py),
+ *   which opens `url` (a path on this site) when clicked.
  *   4. A small toast "工单 DH… 已派单" appears top-right and hides itself. A page may turn it
  *      off with <body data-live-toast="off">.
  * The socket reconnects with exponential backoff (1 s … 30 s); a close with code 4401
@@ -39,6 +42,7 @@
   var MAX_DELAY = 30000;
   var REFRESH_GAP = 500;
   var TOAST_MS = 4000;
+  var NOTICE_MS = 15000; // a notice asks for someone's attention: it stays longer
   var FINAL_CODES = [4401, 4403];
 
   var delay = MIN_DELAY;
@@ -104,6 +108,29 @@
     }, TOAST_MS);
   }
 
+  function notice(detail) {
+    if (!document.body) return;
+    var box = toastBox();
+    var item = document.createElement("a");
+    item.className = "zhili-live-toast zhili-live-notice";
+    item.setAttribute("data-testid", "live-notice");
+    item.setAttribute("role", "alert");
+    // Only a path on this site: a message's url is never followed elsewhere.
+    var url = typeof detail.url === "string" && /^\/(?!\/)/.test(detail.url) ? detail.url : "";
+    if (url) item.href = url;
+    item.style.cssText =
+      "display:block;pointer-events:auto;text-decoration:none;background:rgba(153,27,27,.95);" +
+      "color:#fff;padding:10px 12px;border-radius:6px;font-size:13px;line-height:1.4;" +
+      "box-shadow:0 2px 8px rgba(0,0,0,.25);transition:opacity .3s;opacity:1";
+    item.textContent = String(detail.notice); // textContent: a title may come from a citizen
+    box.appendChild(item);
+    while (box.children.length > 3) box.removeChild(box.firstChild);
+    window.setTimeout(function () {
+      item.style.opacity = "0";
+      window.setTimeout(function () { item.remove(); }, 400);
+    }, NOTICE_MS);
+  }
+
   function onMessage(event) {
     var detail;
     try {
@@ -114,6 +141,7 @@
     if (!detail || !detail.type) return;
     if (detail.type !== "case.update") {
       document.dispatchEvent(new CustomEvent("zhili:live", { detail: detail }));
+      if (typeof detail.notice === "string" && detail.notice) notice(detail);
       return;
     }
     document.dispatchEvent(new CustomEvent("zhili:case-update", { detail: detail }));
