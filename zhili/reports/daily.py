@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhili.cases.models import WORK_STATES, Case, Channel
+from zhili.cases.models.choices import CHANNEL_SITUATION, Situation
 from zhili.cases.workflow import CLOCK_RUNNING
 from zhili.mobile.models import Patrol
 from zhili.opinions.selectors import found_in
@@ -39,24 +40,16 @@ from zhili.warnings.models import Level, RuleKind, Warning
 from zhili.warnings.selectors import late_q
 
 # The 五情 (the seed's 社情民意、警情分析、地情监控、舆情跟踪、访情研判), in the report's order.
-PUBLIC, POLICE, GROUND, ONLINE, VISITS = "社情民意", "警情", "地情", "舆情", "访情"
-# Every case channel in exactly one of them, as the big screen counts them
-# (zhili/screen/sources.py; a test holds the two together and fails on a channel left out):
-# citizens' own requests, however they came in, are 社情民意; the 110/120/119 linkage 警情;
-# what the grid, city management and the cameras find on the ground 地情; the 阳光信访
-# system's pushes 访情. 舆情 is the opinions register, no case channel.
+PUBLIC, POLICE, GROUND, VISITS = (
+    Situation.PUBLIC.label,
+    Situation.POLICE.label,
+    Situation.GROUND.label,
+    Situation.PETITION.label,
+)
+ONLINE = "舆情"  # the opinions register, no case channel
+# Every case channel in one of them, by label: the one mapping, as the big screen counts them.
 CHANNEL_FIVE: dict[str, str] = {
-    Channel.HOTLINE: PUBLIC,
-    Channel.WEB: PUBLIC,
-    Channel.OPEN311: PUBLIC,
-    Channel.WALK_IN: PUBLIC,
-    Channel.LEADER_ASSIGNED: PUBLIC,
-    Channel.DEPARTMENT_REFERRAL: PUBLIC,
-    Channel.EMERGENCY: POLICE,
-    Channel.GRID_REPORT: GROUND,
-    Channel.CITY_MANAGEMENT: GROUND,
-    Channel.VIDEO: GROUND,
-    Channel.PETITION: VISITS,
+    channel: Situation(situation).label for channel, situation in CHANNEL_SITUATION.items()
 }
 CASES = "cases:list"
 FIVE_NOTE = (

@@ -1,33 +1,12 @@
-"""The screen's four sources (社情民意, 警情, 地情, 访情, the seed's 研判 themes) and which case
-channels feed each: the people's own requests, the 110/120/119 linkage, what the grid, city
-management and cameras find on the ground, and the petitions."""
+"""The screen's four sources are the 五情 of the cases (社情民意, 警情, 地情, 访情): which case
+channels feed each is set once, in zhili.cases.models.choices (`CHANNEL_SITUATION`), which the
+reports count by too."""
 
-from django.db import models
+from zhili.cases.models.choices import CHANNEL_SITUATION
+from zhili.cases.models.choices import Situation as Source
 
-from zhili.cases.models.choices import Channel
-
-
-class Source(models.TextChoices):
-    PUBLIC = "public", "社情民意"
-    POLICE = "police", "警情"
-    GROUND = "ground", "地情"
-    PETITION = "petition", "访情"
-
-
-CHANNEL_SOURCE: dict[str, str] = {
-    Channel.HOTLINE: Source.PUBLIC,
-    Channel.WEB: Source.PUBLIC,
-    Channel.OPEN311: Source.PUBLIC,
-    Channel.WALK_IN: Source.PUBLIC,
-    Channel.LEADER_ASSIGNED: Source.PUBLIC,
-    Channel.DEPARTMENT_REFERRAL: Source.PUBLIC,
-    Channel.EMERGENCY: Source.POLICE,
-    Channel.CITY_MANAGEMENT: Source.GROUND,
-    Channel.GRID_REPORT: Source.GROUND,
-    Channel.VIDEO: Source.GROUND,
-    Channel.PETITION: Source.PETITION,
-}
+__all__ = ["Source", "source_of"]
 
 
 def source_of(channel: str) -> str:
-    return CHANNEL_SOURCE.get(channel, Source.PUBLIC)
+    return CHANNEL_SITUATION.get(channel, Source.PUBLIC)

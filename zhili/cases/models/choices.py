@@ -19,6 +19,36 @@ class Channel(models.TextChoices):
     VIDEO = "video", "视频巡查发现"
 
 
+class Situation(models.TextChoices):
+    """The 五情 a case counts in (the seed's 社情民意、警情分析、地情监控、访情研判; the fifth,
+    舆情, is the opinions register, no case channel): the 日报's and 月分析's rows and the big
+    screen's sources."""
+
+    PUBLIC = "public", "社情民意"
+    POLICE = "police", "警情"
+    GROUND = "ground", "地情"
+    PETITION = "petition", "访情"
+
+
+# Every channel in exactly one 情 (issue 18's mapping): citizens' own requests, however they
+# came in, the grid workers' reports among them, are 社情民意; the 110/120/119 linkage 警情;
+# what city management and the cameras find on the ground 地情 (with the grid's patrols and
+# hazards, which are no cases); the 阳光信访 system's pushes 访情.
+CHANNEL_SITUATION: dict[str, str] = {
+    Channel.HOTLINE: Situation.PUBLIC,
+    Channel.GRID_REPORT: Situation.PUBLIC,
+    Channel.WEB: Situation.PUBLIC,
+    Channel.OPEN311: Situation.PUBLIC,
+    Channel.WALK_IN: Situation.PUBLIC,
+    Channel.LEADER_ASSIGNED: Situation.PUBLIC,
+    Channel.DEPARTMENT_REFERRAL: Situation.PUBLIC,
+    Channel.EMERGENCY: Situation.POLICE,
+    Channel.CITY_MANAGEMENT: Situation.GROUND,
+    Channel.VIDEO: Situation.GROUND,
+    Channel.PETITION: Situation.PETITION,
+}
+
+
 class Urgency(models.TextChoices):
     NORMAL = "normal", "一般"
     URGENT = "urgent", "紧急"

@@ -48,8 +48,8 @@ def day(register, staff, catalog, tree):
     """Today: five cases in 甲镇 (two sources), two in 乙乡; three dispatched."""
     t1 = [register(**T1) for _ in range(3)]
     t1.append(register(channel="emergency", category=catalog.lamp, **T1))
-    t1.append(register(channel="grid_report", category=catalog.lamp, **T1))
-    t2 = [register(channel="grid_report", category=catalog.lamp, **T2) for _ in range(2)]
+    t1.append(register(channel="city_management", category=catalog.lamp, **T1))
+    t2 = [register(channel="city_management", category=catalog.lamp, **T2) for _ in range(2)]
     for case in (t1[0], t1[3], t2[0]):
         case_act(actor=staff.dispatcher, case=case, action="dispatch")
     assert refresh_recent() > 0
