@@ -7,15 +7,25 @@ its `Line`), the visits the visit scheduler's cycle (`zhili.registers.visits`), 
 quality the checks of `zhili.assessment.data_quality`. Each measure keeps the parts it was
 counted from and the records' address, and the ledger entry keeps both.
 
+Every measure links the records it counted (`Link`: a label, how many, the list that shows
+exactly them): for a rate the records judged (the denominator), those that met it (the
+numerator) and those that did not, each the unit's and its period's. The lists are the apps'
+own, filtered the way the figure counts (the case list's `figure` filter reads
+`zhili.cases.figures` itself; the supervision, findings and dispute lists' `within` and
+dates); the key people's roles, the plan tasks' monthly reports and the learners, which no
+app lists as counted, are listed by `zhili.assessment.records`, read by the same functions
+as the measures here. A list is read when it is opened: an entry of a period still running
+(or a case judged since) may differ from it until the period is computed again.
+
 A metric is an entry of `METRICS` (a `zhili.core.registry.Registry`): its label, whether it
 gives a rate (0..1) or a count, and the function. The rectification figures are the
 inspections app's (`rectification_figures`), the training's completion the training app's
 (`courses_due`), read here like the others.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,9 +34,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhili.assessment.data_quality import counts as quality_counts
-from zhili.assessment.periods import Period
+from zhili.assessment.periods import Period, last_day, until_of
+from zhili.assessment.records import RECORDS
 from zhili.assessment.units import Owners
-from zhili.cases.figures import UnitFigures, unit_figures
+from zhili.cases.figures import FIGURE_LABELS, UnitFigures, unit_figures
 from zhili.core.registry import Registry
 from zhili.core.scope import EVERYTHING, Scope
 from zhili.core.types import SystemActor
@@ -44,13 +55,41 @@ COUNT = "count"
 
 
 @dataclass(frozen=True)
+class Link:
+    """`n` records counted, and the list that shows exactly them."""
+
+    label: str
+    n: int
+    url: str
+
+
+@dataclass(frozen=True)
 class Measure:
     value: float | int | None  # a rate 0..1 (None: nothing to judge) or a count
     part: int = 0
     whole: int = 0
     text: str = ""  # how it was counted, for the ledger's reason
-    url: str = ""  # the records it was counted from
+    url: str = ""  # the records it was counted from (the first link's)
     units: tuple[str, ...] = ()  # the organizations counted
+    links: tuple[Link, ...] = ()
+    unit_links: tuple[tuple[str, str], ...] = ()  # (code, its own records) per unit counted
+
+
+def _measured(
+    value: float | int | None, part: int, whole: int, text: str, *links: Link, **more: Any
+) -> Measure:
+    return Measure(value, part, whole, text, links[0].url if links else "", links=links, **more)
+
+
+def list_url(name: str, **params: object) -> str:
+    """The list page `name` with its filters (empty ones left out)."""
+    query = urlencode({k: v for k, v in params.items() if v not in ("", None)})
+    return f"{reverse(name)}?{query}" if query else reverse(name)
+
+
+def days(first: date, last: date, prefix: str) -> dict[str, str]:
+    """A list's date range filter (`<prefix>_from`, `<prefix>_to`) as its form reads it."""
+    return {f"{prefix}_from": f"{first:%Y-%m-%d}", f"{prefix}_to": f"{last:%Y-%m-%d}"}
 
 
 @dataclass
@@ -73,7 +112,7 @@ class Context:
     @property
     def until(self) -> datetime:
         """The period's end, or now when the period runs on (a current month)."""
-        return min(self.period.end, self.now)
+        return until_of(self.period, self.now)
 
 
 MetricFn = Callable[[Context], dict[int, Measure]]
@@ -131,44 +170,80 @@ def owned_figures(ctx: Context) -> dict[int, UnitFigures]:
     return figures
 
 
-def figures_url(ctx: Context) -> str:
-    query = urlencode(
-        {"start": f"{ctx.period.first:%Y-%m-%d}", "end": f"{ctx.period.last:%Y-%m-%d}"}
-    )
-    return f"{reverse('cases:figures')}?{query}"
+NO_FIGURES = UnitFigures(unit_code="", unit_name="", **dict.fromkeys(_COUNTED, 0))  # type: ignore[arg-type]
 
 
-def _figure_metric(label: str, part: str, whole: str) -> MetricFn:
+def figure_counts(fig: UnitFigures) -> dict[str, int]:
+    """How many cases each figure the case list opens (`cases.figures.FIGURE_LABELS`) holds,
+    from the unit figures: the shortfalls are the judged less those that met the mark."""
+    counts = {name: getattr(fig, name) for name in _COUNTED}
+    return {
+        **counts,
+        "acknowledged_late": fig.acknowledge_judged - fig.acknowledged_on_time,
+        "closed_late": fig.close_judged - fig.closed_on_time,
+        "unsatisfied": fig.rated - fig.satisfied,
+        "assisted_not_on_time": fig.assisted - fig.assisted_on_time,
+    }
+
+
+def figure_link(ctx: Context, code: str, figure: str, n: int) -> Link:
+    """The case list of the cases behind `figure` of the ranked unit `code` in the period."""
+    period = days(ctx.period.first, ctx.period.last, "figure")
+    url = list_url("cases:list", figure=figure, figure_unit=code, **period)
+    return Link(FIGURE_LABELS[figure], n, url)
+
+
+def _figure_metric(label: str, part: str, whole: str, shown: tuple[str, ...]) -> MetricFn:
+    """A rate of the unit figures (`part` / `whole`), linking the cases of each of `shown`
+    (whose counts add up to the whole, then the part and the rest)."""
+
     def compute(ctx: Context) -> dict[int, Measure]:
         out = {}
-        url = figures_url(ctx)
-        for pk, fig in owned_figures(ctx).items():
+        dispatched = days(ctx.period.first, ctx.period.last, "dispatched")
+        figures = owned_figures(ctx)
+        for unit in ctx.owners.by_path.values():
+            fig = figures.get(unit.pk, NO_FIGURES)
             p, w = getattr(fig, part), getattr(fig, whole)
-            out[pk] = Measure(
-                value=UnitFigures._rate(p, w),
-                part=p,
-                whole=w,
-                text=_rate_text(label, p, w),
-                url=url,
-                units=tuple(fig.unit_code.split(",")),
+            counts, code = figure_counts(fig), unit.code
+            codes = tuple(fig.unit_code.split(",")) if fig.unit_code else ()
+            out[unit.pk] = _measured(
+                UnitFigures._rate(p, w),
+                p,
+                w,
+                _rate_text(label, p, w),
+                *(figure_link(ctx, code, figure, counts[figure]) for figure in shown),
+                units=codes,
+                unit_links=tuple((c, list_url("cases:list", unit=c, **dispatched)) for c in codes),
             )
         return out
 
     return compute
 
 
-for _code, _label, _part, _whole in [
-    ("ack_rate", "及时签收率", "acknowledged_on_time", "acknowledge_judged"),
-    ("close_rate", "按时办结率", "closed_on_time", "close_judged"),
-    ("satisfaction", "满意率", "satisfied", "rated"),
-    ("return_rate", "退单（重复派单）率", "returned", "received"),
-    ("sent_back_rate", "审核退回率", "sent_back", "received"),
-    ("assist_rate", "协办按时率", "assisted_on_time", "assisted"),
+_JUDGED = ("acknowledge_judged", "acknowledged_on_time", "acknowledged_late")
+_CLOSED = ("close_judged", "closed_on_time", "closed_late")
+# "received" is the cases still with the unit (handled) and those it returned.
+for _code, _label, _part, _whole, _shown in [
+    ("ack_rate", "及时签收率", "acknowledged_on_time", "acknowledge_judged", _JUDGED),
+    ("close_rate", "按时办结率", "closed_on_time", "close_judged", _CLOSED),
+    ("satisfaction", "满意率", "satisfied", "rated", ("rated", "satisfied", "unsatisfied")),
+    ("return_rate", "退单（重复派单）率", "returned", "received", ("returned", "handled")),
+    ("sent_back_rate", "审核退回率", "sent_back", "received", ("sent_back", "handled", "returned")),
+    (
+        "assist_rate",
+        "协办按时率",
+        "assisted_on_time",
+        "assisted",
+        ("assisted", "assisted_on_time", "assisted_not_on_time"),
+    ),
 ]:
-    METRICS.register(_code, Metric(_label, RATE, _figure_metric(_label, _part, _whole)))
+    METRICS.register(_code, Metric(_label, RATE, _figure_metric(_label, _part, _whole, _shown)))
 
 
 # --- disputes: the mediation report's success rate --------------------------------------------
+
+
+DISPUTES = "mediation:list"
 
 
 def dispute_rate(ctx: Context) -> dict[int, Measure]:
@@ -182,15 +257,20 @@ def dispute_rate(ctx: Context) -> dict[int, Measure]:
         facts = period_facts(ctx.actor, unit, ctx.period.start, ctx.period.end, scope=ctx.scope)
         for fact in facts:
             line.add(fact)
-        query = urlencode(
-            {"unit": unit.code, "year": ctx.period.year, "month": ctx.period.last.month}
-        )
-        out[unit.pk] = Measure(
-            value=UnitFigures._rate(line.succeeded, line.mediated),
-            part=line.succeeded,
-            whole=line.mediated,
-            text=_rate_text("调解成功率", line.succeeded, line.mediated),
-            url=f"{reverse('mediation:monthly')}?{query}",
+        concluded = days(ctx.period.first, ctx.period.last, "concluded")
+        out[unit.pk] = _measured(
+            UnitFigures._rate(line.succeeded, line.mediated),
+            line.succeeded,
+            line.mediated,
+            _rate_text("调解成功率", line.succeeded, line.mediated),
+            *(
+                Link(label, n, list_url(DISPUTES, within=unit.code, outcome=o, **concluded))
+                for label, n, o in (
+                    ("调解结案（成功或不成）", line.mediated, "mediated"),
+                    ("调解成功", line.succeeded, "agreement"),
+                    ("调解不成", line.failed, "no_agreement"),
+                )
+            ),
             units=(unit.code,),
         )
     return out
@@ -220,11 +300,32 @@ def visits_on_time(ctx: Context) -> dict[int, Measure]:
             total = counts.setdefault(owner.pk, [0, 0])
             total[0] += row["n"] - row["missed"]
             total[1] += row["n"]
-    url = reverse("registers:people")
     return {
-        pk: Measure(UnitFigures._rate(p, w), p, w, _rate_text("按期走访", p, w), url)
-        for pk, (p, w) in counts.items()
+        pk: _measured(
+            UnitFigures._rate(p, w),
+            p,
+            w,
+            _rate_text("按期走访", p, w),
+            *record_links(ctx, "visits_on_time", pk, p, w),
+        )
+        for pk, (p, w) in every_unit(ctx, counts).items()
     }
+
+
+def record_links(ctx: Context, metric: str, pk: int, part: int, whole: int) -> tuple[Link, ...]:
+    """The records page (`zhili.assessment.records`) of a ranked unit's measure: all the
+    records judged, those that met the mark, those that did not."""
+    spec = RECORDS[metric]
+    base = reverse("assessment:records", args=[ctx.period.year, ctx.period.slug, metric])
+    code = _code_of(ctx, pk)
+    return tuple(
+        Link(label, n, f"{base}?{urlencode({'unit': code, **({'show': show} if show else {})})}")
+        for label, n, show in (
+            (spec.judged, whole, ""),
+            (spec.met, part, "met"),
+            (spec.missed, whole - part, "missed"),
+        )
+    )
 
 
 METRICS.register("visits_on_time", Metric("重点人员按期走访率", RATE, visits_on_time))
@@ -247,15 +348,29 @@ def supervision_orders(ctx: Context) -> dict[int, Measure]:
         owner = ctx.owners.owner(row["unit_path"])
         if owner is not None:
             counts[owner.pk] = counts.get(owner.pk, 0) + row["n"]
-    base = reverse("supervision:list")
+    issued = days(ctx.period.first, ctx.period.last, "issued")
+
+    def link(pk: int, n: int) -> Link:
+        url = list_url("supervision:list", state="all", within=_code_of(ctx, pk), **issued)
+        return Link("被督办", n, url)
+
     return {
-        pk: Measure(n, n, 0, f"被督办 {n} 件", f"{base}?{urlencode({'unit': _code_of(ctx, pk)})}")
-        for pk, n in counts.items()
+        unit.pk: _measured(n, n, 0, f"被督办 {n} 件", link(unit.pk, n))
+        for unit in ctx.owners.by_path.values()
+        for n in [counts.get(unit.pk, 0)]
     }
 
 
+def every_unit(ctx: Context, counts: Mapping[int, Sequence[int]]) -> dict[int, Sequence[int]]:
+    """Ranked unit id -> its (part, whole), (0, 0) for a unit with nothing counted: its entry
+    links the empty lists, the proof that nothing was there."""
+    return {unit.pk: counts.get(unit.pk, (0, 0)) for unit in ctx.owners.by_path.values()}
+
+
 def _code_of(ctx: Context, pk: int) -> str:
-    return next(u.code for u in ctx.owners.by_path.values() if u.pk == pk)
+    if "codes" not in ctx.cache:
+        ctx.cache["codes"] = {u.pk: u.code for u in ctx.owners.by_path.values()}
+    return ctx.cache["codes"][pk]  # type: ignore[no-any-return]
 
 
 METRICS.register("supervision_orders", Metric("被督办件数", COUNT, supervision_orders))
@@ -268,7 +383,7 @@ def rectification_on_time(ctx: Context) -> dict[int, Measure]:
     """整改按期完成率: of the findings whose deadline fell in the period (up to now), those
     reported by it and passed at the first re-check (`inspections.selectors.
     rectification_figures`), summed over the units a ranked unit owns."""
-    last = min(ctx.period.last, timezone.localdate(ctx.now))
+    last = last_day(ctx.period, ctx.now)
     if last < ctx.period.first:
         return {}
     rows = rectification_figures(start=ctx.period.first, end=last)
@@ -280,16 +395,24 @@ def rectification_on_time(ctx: Context) -> dict[int, Measure]:
             total = counts.setdefault(owner.pk, [0, 0])
             total[0] += row["on_time"]
             total[1] += row["due"]
-    base = reverse("inspections:findings")
+    due = days(ctx.period.first, last, "due")
+
+    def link(label: str, n: int, pk: int, on_time: str = "") -> Link:
+        code = _code_of(ctx, pk)
+        url = list_url("inspections:findings", state="all", within=code, on_time=on_time, **due)
+        return Link(label, n, url)
+
     return {
-        pk: Measure(
+        pk: _measured(
             UnitFigures._rate(p, w),
             p,
             w,
             _rate_text("按期整改", p, w),
-            f"{base}?{urlencode({'state': 'all', 'unit': _code_of(ctx, pk)})}",
+            link("整改期限在本期的问题", w, pk),
+            link("按期整改", p, pk, "yes"),
+            link("未按期整改", w - p, pk, "no"),
         )
-        for pk, (p, w) in counts.items()
+        for pk, (p, w) in every_unit(ctx, counts).items()
     }
 
 
@@ -310,10 +433,15 @@ def report_on_time(ctx: Context) -> dict[int, Measure]:
             total = counts.setdefault(owner.pk, [0, 0])
             total[0] += row.on_time
             total[1] += row.due
-    url = reverse("plans:progress")
     return {
-        pk: Measure(UnitFigures._rate(p, w), p, w, _rate_text("按时报送", p, w), url)
-        for pk, (p, w) in counts.items()
+        pk: _measured(
+            UnitFigures._rate(p, w),
+            p,
+            w,
+            _rate_text("按时报送", p, w),
+            *record_links(ctx, "report_on_time", pk, p, w),
+        )
+        for pk, (p, w) in every_unit(ctx, counts).items()
     }
 
 
@@ -327,7 +455,7 @@ def training_completion(ctx: Context) -> dict[int, Measure]:
     """网上培训完成率: of the learners of the courses due in the period (by now), those who
     completed every lesson by the course's deadline (`training.selectors.courses_due`), by
     the ranked unit that owns each learner's organization."""
-    last = min(ctx.period.last, timezone.localdate(ctx.now))
+    last = last_day(ctx.period, ctx.now)
     if last < ctx.period.first:
         return {}
     counts: dict[int, list[int]] = {}
@@ -338,10 +466,15 @@ def training_completion(ctx: Context) -> dict[int, Measure]:
                 total = counts.setdefault(owner.pk, [0, 0])
                 total[0] += completed_by_due(course, person)
                 total[1] += 1
-    url = reverse("training:list")
     return {
-        pk: Measure(UnitFigures._rate(p, w), p, w, _rate_text("按期完成培训", p, w), url)
-        for pk, (p, w) in counts.items()
+        pk: _measured(
+            UnitFigures._rate(p, w),
+            p,
+            w,
+            _rate_text("按期完成培训", p, w),
+            *record_links(ctx, "training_completion", pk, p, w),
+        )
+        for pk, (p, w) in every_unit(ctx, counts).items()
     }
 
 
@@ -357,15 +490,15 @@ def data_quality(ctx: Context) -> dict[int, Measure]:
     defect (`zhili.assessment.data_quality`: the checks and the records, in one place); the
     entry links the defective ones."""
     base = reverse("assessment:data_quality", args=[ctx.period.year, ctx.period.slug])
+
+    def link(pk: int, n: int) -> Link:
+        return Link("存在缺陷的记录", n, f"{base}?{urlencode({'unit': _code_of(ctx, pk)})}")
+
     return {
-        pk: Measure(
-            UnitFigures._rate(p, w),
-            p,
-            w,
-            _rate_text("数据完整有效", p, w),
-            f"{base}?{urlencode({'unit': _code_of(ctx, pk)})}",
+        pk: _measured(
+            UnitFigures._rate(p, w), p, w, _rate_text("数据完整有效", p, w), link(pk, w - p)
         )
-        for pk, (p, w) in quality_counts(ctx.period, ctx.owners).items()
+        for pk, (p, w) in every_unit(ctx, quality_counts(ctx.period, ctx.owners)).items()
     }
 
 

@@ -82,3 +82,13 @@ def parse_period(year: int, text: str) -> Period:
 
 def month_of(day: date) -> Period:
     return parse_period(day.year, f"{day.month:02d}")
+
+
+def until_of(period: Period, now: datetime) -> datetime:
+    """The period's end, or `now` when the period runs on (a current month)."""
+    return min(period.end, now)
+
+
+def last_day(period: Period, now: datetime) -> date:
+    """The period's last day, or today when the period runs on."""
+    return min(period.last, timezone.localdate(now))

@@ -244,6 +244,14 @@ def _unit_period(user: Actor, year: int, period: str, unit: str) -> tuple[Period
     return p, org
 
 
+def ranked_unit_of(
+    *, user: Actor, year: int, period: str, unit: str
+) -> tuple[Period, Organization]:
+    """The period and the ranked unit `unit` (a code) behind a page of its records, if the
+    user sees the unit's scores; else 404."""
+    return _unit_period(user, year, period, unit)
+
+
 def quality_defects(
     *, user: Actor, year: int, period: str, unit: str
 ) -> tuple[Period, Organization, list[data_quality.Section]]:

@@ -206,7 +206,15 @@ def _computed_entry(
         reason=f"{m.text or item.name + '：无应考核数据'}，记 {value} 分"[:500],
         source_label=item.source[:100],
         source_url=m.url[:500],
-        detail={"value": m.value, "part": m.part, "whole": m.whole, "units": list(m.units)},
+        detail={
+            "value": m.value,
+            "part": m.part,
+            "whole": m.whole,
+            "units": list(m.units),
+            # The records counted: each list's label, how many it holds, its address.
+            "links": [{"label": k.label, "n": k.n, "url": k.url} for k in m.links],
+            "unit_links": [list(pair) for pair in m.unit_links],
+        },
         automatic=True,
         key=key,
         posted_by=ctx.actor,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhili.assessment import award_views, manual_views, views
+from zhili.assessment import award_views, manual_views, record_views, views
 
 app_name = "assessment"
 urlpatterns = [
@@ -21,6 +21,11 @@ urlpatterns = [
         "assessment/<int:year>/<str:period>/data-quality/",
         views.data_quality,
         name="data_quality",
+    ),
+    path(
+        "assessment/<int:year>/<str:period>/records/<slug:metric>/",
+        record_views.records,
+        name="records",
     ),
     path("assessment/<int:year>/<str:period>/score/", manual_views.score_enter, name="score_enter"),
     path("assessment/<int:year>/<str:period>/bulletin.docx", views.bulletin, name="bulletin"),

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, TextField, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, TextField, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -147,21 +147,31 @@ def _lead_units(scope: Scope, codes: list[str] | None) -> Q:
     return Q(lead_unit__isnull=False)
 
 
+ACK_ON_TIME = Q(acknowledged_at__lte=F("acknowledge_due_at"))
+RATED = ~Q(rating="")
+SATISFIED = Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY_SATISFIED])
+
+
+def case_conditions(now: datetime) -> dict[str, Q]:
+    """The figures counted over a unit's cases (besides `handled`, all of them), each as its
+    condition on the case row, by name: what the counts and the case list's `figure` filter
+    both read."""
+    return {
+        "acknowledged_on_time": ACK_ON_TIME,
+        "closed_on_time": ON_TIME,
+        "acknowledge_judged": ack_judged(now),
+        "close_judged": close_judged(now),
+        "extended": Q(extended=True),
+        "overdue": Q(card=Card.RED),
+        "rated": RATED,
+        "satisfied": SATISFIED,
+    }
+
+
 def _case_counts(now: datetime) -> dict[str, Count]:
     """The figures counted over a unit's cases, by name."""
-    return {
-        "handled": Count("id"),
-        "acknowledged_on_time": Count("id", filter=Q(acknowledged_at__lte=F("acknowledge_due_at"))),
-        "closed_on_time": Count("id", filter=ON_TIME),
-        "acknowledge_judged": Count("id", filter=ack_judged(now)),
-        "close_judged": Count("id", filter=close_judged(now)),
-        "extended": Count("id", filter=Q(extended=True)),
-        "overdue": Count("id", filter=Q(card=Card.RED)),
-        "rated": Count("id", filter=~Q(rating="")),
-        "satisfied": Count(
-            "id", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY_SATISFIED])
-        ),
-    }
+    conditions = case_conditions(now)
+    return {"handled": Count("id"), **{k: Count("id", filter=q) for k, q in conditions.items()}}
 
 
 # Timeline actions counted per unit, and the figure each adds to.
@@ -183,12 +193,9 @@ def _loop_rows(
     qs = CaseEvent.objects.filter(
         action__in=LOOP_ACTIONS, created_at__gte=begin, created_at__lt=end
     )
-    unit = Coalesce(
-        KeyTextTransform("unit", "data"),
-        KeyTextTransform("previous_unit", "data"),
-        output_field=TextField(),
+    rows = (
+        qs.annotate(unit=_loop_unit()).order_by().values("action", "unit").annotate(n=Count("id"))
     )
-    rows = qs.annotate(unit=unit).order_by().values("action", "unit").annotate(n=Count("id"))
     counts: dict[str, dict[str, int]] = {}
     # Filtered after grouping (a handful of rows): SQLite cannot compare the extracted key
     # with IN parameters.
@@ -199,6 +206,19 @@ def _loop_rows(
         for figure in LOOP_ACTIONS[row["action"]]:
             figures[figure] += row["n"]
     return counts
+
+
+def _loop_unit() -> Coalesce:
+    """The unit of a loop's timeline row: its `unit`, or for a return written before it had
+    one, its `previous_unit`."""
+    return Coalesce(
+        KeyTextTransform("unit", "data"),
+        KeyTextTransform("previous_unit", "data"),
+        output_field=TextField(),
+    )
+
+
+ASSIST_ON_TIME = Q(replied_at__lte=F("due_at"))
 
 
 def _assist_rows(
@@ -217,7 +237,7 @@ def _assist_rows(
         .values("organization")
         .annotate(
             assisted=Count("id"),
-            assisted_on_time=Count("id", filter=Q(replied_at__lte=F("due_at"))),
+            assisted_on_time=Count("id", filter=ASSIST_ON_TIME),
             assisted_late=Count("id", filter=late),
         )
     )
@@ -272,3 +292,110 @@ def unit_figures(
             )
         )
     return figures
+
+
+# --- the cases behind a figure: the case list's `figure` filter --------------------------------
+
+# The figures whose cases the case list opens (`CaseFilters.figure`), and the shortfalls of the
+# rates (judged but not on time, rated but not satisfied). What a unit's cases, returns and
+# assisting tasks count is defined above, once: these read the same conditions.
+FIGURE_LABELS = {
+    "handled": "派给本单位办理",
+    "acknowledge_judged": "应考核签收",
+    "acknowledged_on_time": "按时签收",
+    "acknowledged_late": "未按时签收",
+    "close_judged": "应考核办结",
+    "closed_on_time": "按时办结",
+    "closed_late": "未按时办结",
+    "rated": "已评价",
+    "satisfied": "满意（含基本满意）",
+    "unsatisfied": "不满意",
+    "extended": "延期",
+    "overdue": "超期（红牌）",
+    "returned": "退单",
+    "sent_back": "审核退回",
+    "assisted": "协办任务",
+    "assisted_on_time": "协办按时反馈",
+    "assisted_not_on_time": "协办未按时反馈",
+}
+
+
+def _case_figure_conditions(now: datetime) -> dict[str, Q]:
+    conditions = case_conditions(now)
+    return {
+        "handled": Q(),
+        **conditions,
+        "acknowledged_late": conditions["acknowledge_judged"] & ~ACK_ON_TIME,
+        "closed_late": conditions["close_judged"] & ~ON_TIME,
+        "unsatisfied": RATED & ~SATISFIED,
+    }
+
+
+def figure_q(
+    figure: str,
+    *,
+    unit_path: str | None,
+    begin: datetime | None,
+    end: datetime | None,
+    now: datetime,
+) -> Q:
+    """The cases behind `figure` (a key of FIGURE_LABELS) of the unit at `unit_path` and the
+    units under it (None: any unit) over [begin, end) (None: open), as `unit_figures` counts
+    them: a unit's cases dispatched to it in the period; its returns and sent-back replies by
+    the timeline rows of the period (a case returned twice is listed once); its assisting
+    tasks given in the period (a case with tasks for two of its units, once). An unknown
+    figure: no condition."""
+    if figure in LOOP_FIGURES:
+        return Q(pk__in=_loop_cases(figure, unit_path, begin, end))
+    if figure.startswith("assisted"):
+        return _assist_q(figure, unit_path, begin, end)
+    condition = _case_figure_conditions(now).get(figure)
+    if condition is None:
+        return Q()
+    if unit_path is not None:
+        condition &= Q(unit_path__under=unit_path)
+    else:
+        condition &= Q(lead_unit__isnull=False)
+    if begin is not None:
+        condition &= Q(dispatched_at__gte=begin)
+    if end is not None:
+        condition &= Q(dispatched_at__lt=end)
+    return condition
+
+
+def _loop_cases(
+    figure: str, unit_path: str | None, begin: datetime | None, end: datetime | None
+) -> list[int]:
+    """The cases with a timeline row of `figure` by the unit (or one under it) in the period.
+    The unit is compared after the query, as `_loop_rows` does (SQLite cannot compare the
+    extracted key with IN parameters)."""
+    actions = [action for action, adds in LOOP_ACTIONS.items() if figure in adds]
+    rows = CaseEvent.objects.filter(action__in=actions)
+    if begin is not None:
+        rows = rows.filter(created_at__gte=begin)
+    if end is not None:
+        rows = rows.filter(created_at__lt=end)
+    codes = None
+    if unit_path is not None:
+        codes = set(
+            Organization.objects.filter(path__under=unit_path).values_list("code", flat=True)
+        )
+    pairs = rows.annotate(unit=_loop_unit()).order_by().values_list("case_id", "unit")
+    return sorted({case for case, unit in pairs if unit and (codes is None or unit in codes)})
+
+
+def _assist_q(
+    figure: str, unit_path: str | None, begin: datetime | None, end: datetime | None
+) -> Q:
+    tasks = CaseAssist.objects.filter(case=OuterRef("pk")).exclude(state=AssistState.WITHDRAWN)
+    if unit_path is not None:
+        tasks = tasks.filter(organization__path__under=unit_path)
+    if begin is not None:
+        tasks = tasks.filter(dispatched_at__gte=begin)
+    if end is not None:
+        tasks = tasks.filter(dispatched_at__lt=end)
+    if figure == "assisted_on_time":
+        tasks = tasks.filter(ASSIST_ON_TIME)
+    elif figure == "assisted_not_on_time":
+        tasks = tasks.exclude(ASSIST_ON_TIME)
+    return Q(Exists(tasks))

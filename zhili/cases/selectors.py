@@ -18,6 +18,7 @@ from django.utils import timezone
 from zhili.cases.catalog import category_get as category_get  # re-exported
 from zhili.cases.catalog import category_is_leaf as category_is_leaf  # re-exported
 from zhili.cases.catalog import category_list as category_list  # re-exported
+from zhili.cases.figures import figure_q
 from zhili.cases.models import (
     WORK_STATES,
     AssistState,
@@ -141,6 +142,12 @@ class CaseFilters:
     due: str = ""  # a key of DUE_FILTERS: the handling clock running, due today, overdue
     q: str = ""  # case number, or words of the title and description (full-text)
     reported_by: int | None = None  # the user who registered the cases (我上报的)
+    # The cases behind a unit's figure (zhili.cases.figures.figure_q): a key of FIGURE_LABELS,
+    # the unit's code (it and the units under it), the period's local days.
+    figure: str = ""
+    figure_unit: str = ""
+    figure_from: date | None = None
+    figure_to: date | None = None
 
 
 # The handling deadline (办结时限) of the cases whose clock runs (dispatched, acknowledged,
@@ -214,9 +221,29 @@ def filter_cases(qs: QuerySet[Case], f: CaseFilters, *, user: SystemActor = None
         qs = qs.filter(dispatched_at__lt=_day_start(f.dispatched_to + timedelta(days=1)))
     if f.reported_by is not None:
         qs = qs.filter(registered_by=f.reported_by)
+    if f.figure:
+        qs = qs.filter(_figure_query(f))
     if f.q.strip():
         qs = qs.filter(_text_query(f.q.strip(), user))
     return qs
+
+
+def _figure_query(f: CaseFilters) -> Q:
+    """The cases behind `f.figure` of `f.figure_unit` (an unknown unit: none)."""
+    unit_path = None
+    if f.figure_unit:
+        unit_path = (
+            Organization.objects.filter(code=f.figure_unit).values_list("path", flat=True).first()
+        )
+        if unit_path is None:
+            return Q(pk__in=[])
+    return figure_q(
+        f.figure,
+        unit_path=unit_path,
+        begin=_day_start(f.figure_from) if f.figure_from else None,
+        end=_day_start(f.figure_to + timedelta(days=1)) if f.figure_to else None,
+        now=timezone.now(),
+    )
 
 
 # Up to this many matches, the ids are fetched first and the list filters on them (an index

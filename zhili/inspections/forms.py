@@ -19,6 +19,16 @@ class FindingFilterForm(forms.Form):
     issued_to = DayField(label="至", required=False)
     late = forms.BooleanField(label="只看逾期未报告", required=False)
     key = forms.BooleanField(label="只看重点督查", required=False)
+    # An assessment entry's link (整改按期完成率): a unit and those under it, the deadlines in
+    # its period, rectified on time or not.
+    within = forms.CharField(required=False, max_length=40)
+    due_from = DayField(label="整改期限自", required=False)
+    due_to = DayField(label="至", required=False)
+    on_time = forms.ChoiceField(
+        label="按期整改",
+        choices=[("", "全部"), ("yes", "按期整改"), ("no", "未按期整改")],
+        required=False,
+    )
 
 
 class ReportForm(forms.Form):

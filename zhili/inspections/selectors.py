@@ -25,6 +25,7 @@ from zhili.inspections.models import (
     LookbackSample,
     Receipt,
 )
+from zhili.orgs.selectors import within_q
 
 
 def team_inspections(user: Actor) -> QuerySet | None:
@@ -94,6 +95,17 @@ class FindingFilters:
     key: bool = False  # under 重点督查
     issued_from: date | None = None
     issued_to: date | None = None
+    # What the assessment's 整改按期完成率 counts (`rectification_figures`): the findings of a
+    # unit and the units under it, due on these days, rectified on time ("yes") or not ("no").
+    within: str = ""
+    due_from: date | None = None
+    due_to: date | None = None
+    on_time: str = ""
+
+
+# Reported by the deadline and passed at the first re-check (a failed 复查 means it was not
+# rectified in time).
+RECTIFIED_ON_TIME = Q(reported_at__isnull=False, reported_at__lte=F("due_at"), failures=0)
 
 
 def late_q() -> Q:
@@ -113,7 +125,20 @@ def finding_list(*, user: Actor, filters: FindingFilters | None = None) -> Query
         qs = qs.filter(issued_at__gte=period_bounds(f.issued_from, f.issued_from)[0])
     if f.issued_to:
         qs = qs.filter(issued_at__lt=period_bounds(f.issued_to, f.issued_to)[1])
-    return qs.order_by("-issued_at", "-id")
+    return _rectification_filter(qs, f).order_by("-issued_at", "-id")
+
+
+def _rectification_filter(qs: QuerySet[Finding], f: FindingFilters) -> QuerySet[Finding]:
+    qs = qs.filter(within_q(f.within, "unit_path"))
+    if f.due_from:
+        qs = qs.filter(due_at__gte=period_bounds(f.due_from, f.due_from)[0])
+    if f.due_to:
+        qs = qs.filter(due_at__lt=period_bounds(f.due_to, f.due_to)[1])
+    if f.on_time == "yes":
+        qs = qs.filter(RECTIFIED_ON_TIME)
+    elif f.on_time == "no":
+        qs = qs.exclude(RECTIFIED_ON_TIME)
+    return qs
 
 
 def finding_get(*, user: Actor, number: str) -> Finding:
@@ -140,12 +165,11 @@ def rectification_figures(*, start: date, end: date) -> dict[str, dict[str, int]
     re-check (a failed 复查 means it was not rectified in time). The platform's own figure for
     the assessment's 整改按期率, not a user's view."""
     begin, stop = period_bounds(start, end)
-    on_time = Q(reported_at__isnull=False, reported_at__lte=F("due_at"), failures=0)
     rows = (
         Finding.objects.filter(due_at__gte=begin, due_at__lt=stop)
         .order_by()
         .values("unit__code")
-        .annotate(due=Count("id"), on_time=Count("id", filter=on_time))
+        .annotate(due=Count("id"), on_time=Count("id", filter=RECTIFIED_ON_TIME))
     )
     return {r["unit__code"]: {"due": r["due"], "on_time": r["on_time"]} for r in rows}
 

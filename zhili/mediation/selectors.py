@@ -11,6 +11,7 @@ from datetime import date, datetime
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Sum, When
 from django.utils import timezone
 
+from zhili.core.dates import period_bounds
 from zhili.core.errors import NotFound
 from zhili.core.roles import Action
 from zhili.core.scope import Scope, can, scope_for
@@ -32,6 +33,7 @@ from zhili.mediation.models import (
     RiskAlert,
 )
 from zhili.mediation.workflow import AFTER_AGREEMENT, OPEN_STATES, TARGET_STATES, UNDER_WAY
+from zhili.orgs.selectors import within_q
 
 UNTRAINED = "本年度未参加培训"
 
@@ -69,6 +71,24 @@ class DisputeFilters:
     text: str = ""
     late: bool = False  # past the handling target, still being mediated
     due_today: bool = False  # the handling target is today, still being mediated
+    # What the assessment's 调解成功率 counts (the monthly report's `period_facts`): the
+    # disputes of a unit's committees and those under it, concluded on these days, by outcome
+    # (a key of OUTCOME_FILTERS).
+    within: str = ""
+    concluded_from: date | None = None
+    concluded_to: date | None = None
+    outcome: str = ""
+
+
+# The outcome filter: one outcome, or 调解 (mediated: with an agreement or without, the
+# monthly report's "调解纠纷").
+OUTCOME_FILTERS = {"mediated": "调解（成功或不成）", **dict(Outcome.choices)}
+
+
+def _outcome_q(outcome: str) -> Q:
+    if outcome == "mediated":
+        return Q(outcome__in=(Outcome.AGREEMENT, Outcome.NO_AGREEMENT))
+    return Q(outcome=outcome) if outcome in Outcome.values else Q()
 
 
 def _month_bounds(month: str) -> tuple[datetime, datetime] | None:
@@ -96,6 +116,11 @@ def filter_disputes(qs: QuerySet[Dispute], f: DisputeFilters) -> QuerySet[Disput
         qs = qs.filter(state__in=TARGET_STATES, handling_due__lt=timezone.localdate())
     if f.due_today:
         qs = qs.filter(state__in=TARGET_STATES, handling_due=timezone.localdate())
+    qs = qs.filter(within_q(f.within, "path"), _outcome_q(f.outcome))
+    if f.concluded_from:
+        qs = qs.filter(outcome_at__gte=period_bounds(f.concluded_from, f.concluded_from)[0])
+    if f.concluded_to:
+        qs = qs.filter(outcome_at__lt=period_bounds(f.concluded_to, f.concluded_to)[1])
     return qs
 
 

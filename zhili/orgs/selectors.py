@@ -46,6 +46,16 @@ def organization_search(*, user: Actor, text: str, limit: int = 50) -> QuerySet[
     return qs.order_by("depth", "path")[:limit]
 
 
+def within_q(code: str, path_field: str) -> Q:
+    """A list's `within` filter: the rows whose organization path (`path_field`) lies in the
+    subtree of the unit `code`, itself included; an unknown code matches no row. ("": no
+    condition.)"""
+    if not code:
+        return Q()
+    path = Organization.objects.filter(code=code).values_list("path", flat=True).first()
+    return Q(**{f"{path_field}__under": path}) if path else Q(pk__in=[])
+
+
 def organization_children(*, user: Actor, parent: Organization | None) -> QuerySet[Organization]:
     """The visible children of `parent` (or the user's visible roots), with child counts."""
     qs = organization_list(user=user)

@@ -232,12 +232,38 @@ def _bounds(month: date) -> tuple[datetime, datetime]:
     )
 
 
-def report_counts(
+@dataclass(frozen=True)
+class OwedReport:
+    """A monthly report owed (a unit on a task open in the month) and how it came in: `status`
+    one of REPORT_STATUSES."""
+
+    task_id: int
+    unit_id: int
+    month: date
+    status: str
+
+    @property
+    def due(self) -> bool:
+        """Counted in the on-time rate: in already, or past its deadline."""
+        return self.status != "pending"
+
+
+REPORT_STATUSES = {
+    "on_time": "按时报送",
+    "late": "逾期报送",
+    # Past its deadline and not in: due, and missed (a unit that never reports must not look
+    # like one with nothing to report).
+    "missing": "逾期未报",
+    "pending": "未到期未报",
+}
+
+
+def owed_reports(
     *, first: date, last: date, now: datetime | None = None, units: Iterable[int] | None = None
-) -> list[UnitReportCounts]:
-    """Per unit, the monthly reports owed over the months from `first` to `last` and how
-    they came in (for assessment's 按时报送率 and the progress page). `units` (ids) narrows
-    it; units that owed nothing are left out."""
+) -> list[OwedReport]:
+    """The monthly reports owed over the months from `first` to `last`, each with how it came
+    in as of `now` (the one reading `report_counts` counts and the assessment lists). `units`
+    (ids) narrows it."""
     now = now or timezone.now()
     wanted = set(units) if units is not None else None
     due = [row for row in owed(first, last) if wanted is None or row[1] in wanted]
@@ -248,25 +274,29 @@ def report_counts(
             "task_id", "unit_id", "month", "submitted_at", "due_at"
         )
     }
-    counts: dict[int, UnitReportCounts] = {}
-    names = Organization.objects.in_bulk({unit for _t, unit, _m in due})
-    for key in due:
-        row = counts.setdefault(key[1], UnitReportCounts(names[key[1]]))
-        _count(row, sent.get(key), now >= report_due_at(key[2]))
-    return sorted(counts.values(), key=lambda c: (c.unit.path, c.unit.pk))
+    return [OwedReport(*key, _status(sent.get(key), now >= report_due_at(key[2]))) for key in due]
 
 
-def _count(row: UnitReportCounts, on_time: bool | None, past: bool) -> None:
+def _status(on_time: bool | None, past: bool) -> str:
     if on_time is None:
-        # Past its deadline and not in: due, and missed (a unit that never reports must not
-        # look like one with nothing to report).
-        row.missing += past
-        row.due += past
-        row.pending += not past
-        return
-    row.due += 1
-    row.on_time += on_time
-    row.late += not on_time
+        return "missing" if past else "pending"
+    return "on_time" if on_time else "late"
+
+
+def report_counts(
+    *, first: date, last: date, now: datetime | None = None, units: Iterable[int] | None = None
+) -> list[UnitReportCounts]:
+    """Per unit, the monthly reports owed over the months from `first` to `last` and how
+    they came in (for assessment's 按时报送率 and the progress page). `units` (ids) narrows
+    it; units that owed nothing are left out."""
+    rows = owed_reports(first=first, last=last, now=now, units=units)
+    counts: dict[int, UnitReportCounts] = {}
+    names = Organization.objects.in_bulk({row.unit_id for row in rows})
+    for report in rows:
+        row = counts.setdefault(report.unit_id, UnitReportCounts(names[report.unit_id]))
+        setattr(row, report.status, getattr(row, report.status) + 1)
+        row.due += report.due
+    return sorted(counts.values(), key=lambda c: (c.unit.path, c.unit.pk))
 
 
 def unit_month(*, user: Actor, month: date) -> list[tuple[Task, TaskUnit, ProgressReport | None]]:

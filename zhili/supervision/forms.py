@@ -19,6 +19,10 @@ class OrderFilterForm(forms.Form):
         label="督办等级", choices=[("", "全部等级"), *Level.choices], required=False
     )
     unit = forms.CharField(label="被督办单位", max_length=40, required=False)
+    # Kept as a hidden input: an assessment entry opens the orders to a unit and those under it.
+    within = forms.CharField(
+        label="被督办单位及其下级", max_length=40, required=False, widget=forms.HiddenInput
+    )
     issued_from = DayField(label="下发日期自", required=False)
     issued_to = DayField(label="至", required=False)
     overdue = forms.BooleanField(label="只看答复已超时", required=False)

@@ -14,6 +14,7 @@ from zhili.cases.selectors import own_center
 from zhili.core.scope import scope_for
 from zhili.core.selecting import filter_given, one_or_not_found
 from zhili.core.types import Actor
+from zhili.orgs.selectors import within_q
 from zhili.supervision.models import OrderState, SupervisionOrder
 
 
@@ -35,6 +36,7 @@ class OrderFilters:
     overdue: bool = False  # issued, and the answer is late
     due_today: bool = False  # issued, and the answer is due later today
     side: str = ""  # a key of SIDES: the orders the user's unit answers, or its center issued
+    within: str = ""  # a unit's code: the orders to it and to the units under it
 
 
 SIDES = {"unit": "本单位被督办", "center": "本中心下发"}
@@ -71,6 +73,7 @@ def order_list(*, user: Actor, filters: OrderFilters | None = None) -> QuerySet[
     if f.due_today:
         qs = qs.filter(due_today_q())
     qs = filter_given(qs, state=f.state, level=f.level, unit__code=f.unit, case__case_no=f.case_no)
+    qs = qs.filter(within_q(f.within, "unit_path"))
     if f.overdue:
         qs = qs.filter(state=OrderState.ISSUED, due_at__lt=timezone.now())
     return qs.order_by("-issued_at", "-id")

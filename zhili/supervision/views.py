@@ -71,6 +71,7 @@ def _filtered(user: Actor, data: dict[str, Any]) -> QuerySet[SupervisionOrder]:
         overdue=bool(data.get("overdue")),
         due_today=bool(data.get("due_today")),
         side=data.get("side") or "",
+        within=data.get("within") or "",
     )
     qs = selectors.order_list(user=user, filters=filters)
     if data.get("issued_from"):

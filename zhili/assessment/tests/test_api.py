@@ -38,8 +38,14 @@ def test_the_scores_of_a_group(client, posted, staff, tree):
     assert first["score"] - second["score"] == pytest.approx(2)
     finding = next(i for i in second["items"] if i["item"] == "inspection_findings")
     assert finding["points"] == -2
-    page = client.get(finding["sources_url"], **{})  # a page: the session, not the token
-    assert page.status_code in (302, 200)
+    # A page (the session, not the token): the unit's entries of the item, the posted one
+    # with its reason and its records' link.
+    client.force_login(staff.leader)
+    page = client.get(finding["sources_url"])
+    assert page.status_code == 200
+    [entry] = page.context["entries"]
+    assert (entry.item.code, entry.unit, entry.points) == ("inspection_findings", tree.t2, -2)
+    assert 'href="/x/"' in page.content.decode()
     assert all(set(i) >= {"item", "points", "sources_url"} for i in first["items"])
 
 

@@ -65,7 +65,7 @@ def test_the_bottom_two_flagged_and_the_data_quality_sources(
     assert "数据完整有效 5/14 = 35.71%" in page.inner_text("[data-testid=ledger]")
     page.screenshot(path=str(ARTIFACTS / "assessment-data-quality-entry.png"), full_page=True)
 
-    page.click("[data-testid=ledger] a:has-text('事件登记')")
+    page.click("[data-testid=ledger] a:has-text('存在缺陷的记录')")
     page.locator("[data-testid=quality-summary]").wait_for()
     assert "14" in page.inner_text("[data-testid=quality-summary]")
     assert page.locator("[data-testid=defect-cases]").count() == 3

@@ -47,7 +47,11 @@ def test_the_case_items_are_the_unit_figures(computed, staff, rules):
         item = entry.item
         assert entry.points == formulas.points(item.formula, rate, item.max_points, item.params)
         assert entry.detail["value"] == rate
-        assert entry.source_url.startswith("/cases/figures/?start=2026-11-01&end=2026-11-30")
+        # The unit's own cases of the month (test_sources follows the links and counts them).
+        assert entry.source_url == entry.detail["links"][0]["url"]
+        assert "figure_unit=320722-ZJJ&figure_from=2026-11-01&figure_to=2026-11-30" in (
+            entry.source_url
+        )
     # 住建局: 2 of 3 judged cases acknowledged on time; the 签收 band starts at 85 %: 0 points.
     ack = LedgerEntry.objects.get(key=f"auto:{YEAR}:M11:ack_rate:320722-ZJJ")
     assert (ack.detail["part"], ack.detail["whole"], ack.points) == (2, 3, Decimal("0.00"))
@@ -87,7 +91,11 @@ def test_rectification_is_the_findings_due_in_the_period(month, scheme, assessor
     assert done.skipped == []
     entry = LedgerEntry.objects.get(key=f"auto:{YEAR}:M11:rectification_on_time:{tree.t1.code}")
     assert (entry.detail["part"], entry.detail["whole"], entry.points) == (1, 2, Decimal("0.00"))
-    assert entry.source_url.startswith("/inspections/findings/?state=all&unit=")
+    assert entry.source_url == (
+        f"/inspections/findings/?state=all&within={tree.t1.code}"
+        "&due_from=2026-11-01&due_to=2026-11-30"
+    )
+    assert [link["n"] for link in entry.detail["links"]] == [2, 1, 1]
 
 
 def test_computing_again_gives_the_same_ledger(computed, assessors):

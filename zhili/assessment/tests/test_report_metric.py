@@ -80,4 +80,6 @@ def test_the_default_scheme_scores_it_for_both_groups(tree, make_user):
     points = {e.unit.code: e.points for e in entries}
     assert points[tree.t1.code] == 4 and points[tree.gaj.code] == 0
     t1 = entries.get(unit=tree.t1)
-    assert t1.source_url == "/plans/progress/" and "按时报送 1/1" in t1.reason
+    assert "按时报送 1/1" in t1.reason
+    assert t1.source_url == f"/assessment/2026/10/records/report_on_time/?unit={tree.t1.code}"
+    assert [link["n"] for link in t1.detail["links"]] == [1, 1, 0]

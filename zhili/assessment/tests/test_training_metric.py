@@ -55,12 +55,16 @@ def test_learners_done_by_the_deadline_over_the_learners_of_courses_due(
         now=at(date(2026, 11, 2), 9),
     )
     measures = training_completion(ctx)
-    assert set(measures) == {personas.township.organization_id}  # 甲镇 owns 甲一村
+    # 甲镇 owns 甲一村; every other ranked unit counted nobody (its entry links an empty list).
+    assert {pk for pk, m in measures.items() if m.whole} == {personas.township.organization_id}
     measure = measures[personas.township.organization_id]
     assert (measure.part, measure.whole) == (1, 3)
-    assert measure.url == "/training/" and "1/3" in measure.text
+    assert "1/3" in measure.text
+    assert measure.url == "/assessment/2026/10/records/training_completion/?unit=320722901"
+    assert [link.n for link in measure.links] == [3, 1, 2]
     # A course not due in the period counts nowhere.
-    assert training_completion(Context(None, parse_period(2026, "09"), Owners.load())) == {}
+    september = training_completion(Context(None, parse_period(2026, "09"), Owners.load()))
+    assert september and not any(m.whole for m in september.values())
 
 
 def test_the_default_scheme_has_the_item(db: None) -> None:

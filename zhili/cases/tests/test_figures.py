@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from zhili.cases.figures import unit_figures
+from zhili.cases.figures import FIGURE_LABELS, unit_figures
 from zhili.cases.services import case_act
 from zhili.cases.sweep import sweep_cards
 from zhili.core.errors import InvalidInput
@@ -135,3 +135,43 @@ def test_figures_api(month, staff):
     bad = client.get("/api/v1/case-figures?start=2026-11-30&end=2026-11-01")
     assert (bad.status_code, bad.json()["field"]) == (422, "end")
     assert client.get("/api/v1/case-figures?start=x&end=2026-11-01").status_code == 422
+
+
+def test_the_case_list_opens_the_cases_behind_each_figure(month, staff):
+    """`figure` (with `figure_unit` and the days) lists exactly the cases a unit's figure
+    counts: every figure of both units, the shortfalls of the rates included."""
+    client = Client()
+    client.force_login(staff.leader)
+    nov = {"figure_from": "2026-11-01", "figure_to": "2026-11-30"}
+    with time_machine.travel(at(2026, 12, 2, 9, 0), tick=False):
+        rows = unit_figures(user=staff.leader, start=date(2026, 11, 1), end=date(2026, 11, 30))
+        checked = 0
+        for row in rows:
+            expected = {
+                name: getattr(row, name) for name in FIGURE_LABELS if hasattr(row, name)
+            } | {
+                "acknowledged_late": row.acknowledge_judged - row.acknowledged_on_time,
+                "closed_late": row.close_judged - row.closed_on_time,
+                "unsatisfied": row.rated - row.satisfied,
+                "assisted_not_on_time": row.assisted - row.assisted_on_time,
+            }
+            assert set(expected) == set(FIGURE_LABELS)
+            for figure, n in expected.items():
+                query = {"figure": figure, "figure_unit": row.unit_code, **nov}
+                page = client.get("/cases/", query)
+                assert page.context["page"].next_cursor is None
+                assert len(page.context["page"].items) == n, (row.unit_code, figure)
+                checked += n
+        assert checked > 10
+        # 住建局's returned lamp case D is now 城管局's: listed under both, as each counts it.
+        returned = client.get("/cases/", {"figure": "returned", "figure_unit": "320722-ZJJ", **nov})
+        [case] = returned.context["page"].items
+        assert case.lead_unit.code == "320722-CGJ"
+        assert "考核口径：退单；单位 320722-ZJJ 及其下级单位" in returned.content.decode()
+        # The county's code holds every unit under it; an unknown one holds nothing.
+        county = client.get("/cases/", {"figure": "handled", "figure_unit": "320722", **nov})
+        assert len(county.context["page"].items) == sum(r.handled for r in rows)
+        nothing = client.get("/cases/", {"figure": "handled", "figure_unit": "NOPE", **nov})
+        assert nothing.status_code == 200 and nothing.context["page"].items == []
+        junk = client.get("/cases/", {"figure": "nonsense", "figure_from": "2026-13-01"})
+        assert junk.status_code == 200 and "考核口径" not in junk.content.decode()

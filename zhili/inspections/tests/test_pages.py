@@ -149,3 +149,25 @@ def test_a_checklist_drawn_from_the_years_assessment_items(
     assert made.status_code == 302
     lines = list(Inspection.objects.get().items.values_list("text", "item_code"))
     assert lines == [("办结台账抽查", "close_rate"), ("及时签收率", "ack_rate")]
+
+
+def test_the_findings_of_a_unit_and_below_by_deadline_and_on_time(
+    client: Any, finding: Finding, people: Any, tree: Any
+) -> None:
+    """The assessment's 整改按期完成率 links: `within` a unit (and those under it), the
+    deadline's days (`due_from`, `due_to`), rectified on time or not (`on_time`)."""
+    client.force_login(people.director)
+    due = timezone.localtime(finding.due_at).date()
+
+    def listed(**query: Any) -> int:
+        page = client.get("/inspections/findings/", {"state": "all", **query})
+        assert page.status_code == 200
+        return page.context["page"].paginator.count
+
+    assert (listed(within=tree.county.code), listed(within=tree.t2.code)) == (1, 0)
+    assert listed(within=tree.t1.code, due_from=due, due_to=due) == 1
+    assert listed(due_from=due + timedelta(days=1)) == 0
+    assert listed(due_to=due - timedelta(days=1)) == 0
+    assert (listed(on_time="no"), listed(on_time="yes")) == (1, 0)  # not reported yet
+    assert listed(on_time="maybe", due_from="2026-02-30", within="") == 1  # dropped
+    assert listed(within="NOPE") == 0

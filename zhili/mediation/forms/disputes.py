@@ -10,10 +10,11 @@ from typing import TypedDict
 from django import forms
 from django.http import QueryDict
 
-from zhili.core.dates import MonthField
+from zhili.core.dates import DayField, MonthField
 from zhili.core.formfields import text_box
 from zhili.mediation.forms.fields import choice_field
 from zhili.mediation.models import DisputeKind, DisputeState, PartyKind, Scale, Source
+from zhili.mediation.selectors import OUTCOME_FILTERS
 from zhili.mediation.services import PartyInput
 
 # The party blocks of the registration form: prefix -> (side, label, required).
@@ -145,3 +146,14 @@ class DisputeFilterForm(forms.Form):
     q = forms.CharField(label="编号或名称", max_length=100, required=False)
     late = forms.BooleanField(label="只看超过办理目标", required=False)
     due_today = forms.BooleanField(label="只看今日到达办理目标", required=False)
+    # Kept as hidden inputs: an assessment entry (调解成功率) opens the disputes of a unit and
+    # those under it concluded in its period, by outcome.
+    within = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
+    concluded_from = DayField(label="调解结果日期自", required=False, widget=forms.HiddenInput)
+    concluded_to = DayField(label="至", required=False, widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(
+        label="调解结果",
+        choices=[("", "全部"), *OUTCOME_FILTERS.items()],
+        required=False,
+        widget=forms.HiddenInput,
+    )

@@ -11,6 +11,7 @@ from docx import Document
 from zhili.core.models import AuditLog
 from zhili.core.personal import mask_id_number
 from zhili.mediation.models import Dispute, DisputeState
+from zhili.mediation.reports.tests.conftest import world  # noqa: F401  (fixture)
 from zhili.mediation.tests.conftest import id_number, walk
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +154,37 @@ def test_boards_render(make_dispute: Any, med: Any) -> None:
     assert client.get(reverse("mediation:committee", args=[med.c2.pk])).status_code == 404
     assert client_for(med.police).get(reverse("mediation:alerts")).status_code == 200
     assert client_for(med.police).get(reverse("mediation:list")).status_code == 403
+
+
+def test_the_disputes_of_a_unit_and_below_by_conclusion_and_outcome(
+    world: Any,  # noqa: F811
+    tree: Any,
+) -> None:
+    """The assessment's 调解成功率 links: `within` a unit (its committees' and those under it),
+    concluded on the days (`concluded_from`, `concluded_to`), by `outcome` (`mediated`: with an
+    agreement or without)."""
+    from zhili.mediation.reports.tests.conftest import at
+    from zhili.mediation.reports.tests.conftest import make_dispute as made
+
+    made(world.c1, outcome="agreement", outcome_at=at(2026, 11, 3))
+    made(world.c11, outcome="no_agreement", outcome_at=at(2026, 11, 4))
+    made(world.c1, outcome="refused", outcome_at=at(2026, 11, 5))
+    made(world.c2, outcome="agreement", outcome_at=at(2026, 11, 5))
+    made(world.c1, outcome="agreement", outcome_at=at(2026, 10, 31, 23))
+    made(world.c1)  # under way
+    county = client_for(world.county_chair)
+    nov = {"concluded_from": "2026-11-01", "concluded_to": "2026-11-30"}
+
+    def listed(**query: Any) -> int:
+        page = county.get(reverse("mediation:list"), query)
+        assert page.status_code == 200
+        return page.context["page"].paginator.count
+
+    assert listed(within=tree.t1.code, outcome="mediated", **nov) == 2
+    assert listed(within=tree.t1.code, outcome="agreement", **nov) == 1
+    assert listed(within=tree.t1.code, outcome="no_agreement", **nov) == 1
+    assert listed(within=tree.t1.code, **nov) == 3
+    assert listed(within=tree.county.code, outcome="mediated", **nov) == 3
+    assert listed(within=tree.t1.code, outcome="agreement") == 2  # October's too
+    assert listed(within="NOPE") == 0
+    assert listed(outcome="won", concluded_from="yesterday") == 6  # dropped

@@ -67,6 +67,7 @@ def dispute_list(request: StaffRequest) -> HttpResponse:
         "state_query": query_without(request, "state"),
         "can_mediate": can(user, Action.DISPUTES_MEDIATE),
         "target_text": deadlines.target_text(),
+        "outcome_label": selectors.OUTCOME_FILTERS.get(filters.outcome, ""),
     }
     template = "mediation/_list.html" if request.htmx else "mediation/list.html"
     return render(request, template, context, status=422 if "month" in form.errors else 200)
@@ -83,6 +84,10 @@ def _filters(form: DisputeFilterForm) -> selectors.DisputeFilters:
         text=(data.get("q") or "").strip(),
         late=bool(data.get("late")),
         due_today=bool(data.get("due_today")),
+        within=data.get("within") or "",
+        concluded_from=data.get("concluded_from"),
+        concluded_to=data.get("concluded_to"),
+        outcome=data.get("outcome") or "",
     )
 
 

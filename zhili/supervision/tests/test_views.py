@@ -304,3 +304,17 @@ def test_an_answered_order_exports_its_answer(order, staff):
         "=增派人员",
     )
     assert isinstance(values["答复时间"], datetime)
+
+
+def test_within_a_unit_lists_its_orders_and_those_below_it(order, staff, tree):
+    """`within` (an assessment entry's link): the orders to a unit and to the units under it;
+    an unknown unit holds none."""
+    client = client_for(staff.dispatcher)
+
+    def listed(within: str) -> int:
+        page = client.get(reverse("supervision:list"), {"state": "all", "within": within})
+        return page.context["page"].paginator.count
+
+    assert (listed(tree.county.code), listed("320722-ZJJ")) == (1, 1)
+    assert (listed(tree.t1.code), listed("NOPE")) == (0, 0)
+    assert listed("") == 1
