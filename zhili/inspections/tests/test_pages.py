@@ -171,3 +171,9 @@ def test_the_findings_of_a_unit_and_below_by_deadline_and_on_time(
     assert (listed(on_time="no"), listed(on_time="yes")) == (1, 0)  # not reported yet
     assert listed(on_time="maybe", due_from="2026-02-30", within="") == 1  # dropped
     assert listed(within="NOPE") == 0
+    # The filter form keeps what the link set, so a 查询 from there narrows, never widens.
+    kept = client.get(
+        "/inspections/findings/", {"state": "all", "within": tree.t1.code, "on_time": "no"}
+    ).content.decode()
+    assert f'<input type="hidden" name="within" value="{tree.t1.code}">' in kept
+    assert '<option value="no" selected>' in kept
