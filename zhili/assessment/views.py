@@ -18,7 +18,7 @@ from zhili.assessment import bulletins, selectors, services
 from zhili.assessment import vetoes as veto_services
 from zhili.assessment.data_quality import SHOWN, Section
 from zhili.assessment.manual_views import score_form
-from zhili.assessment.models import Group, Scheme, Veto, VetoEvent
+from zhili.assessment.models import Group, LedgerEntry, Scheme, Veto, VetoEvent
 from zhili.assessment.periods import Period, parse_period
 from zhili.core.dates import DayField
 from zhili.core.errors import DomainError, InvalidInput, NotFound
@@ -136,12 +136,23 @@ def entries(request: StaffRequest, year: int, period: str) -> HttpResponse:
         "period": p,
         "year": year,
         "unit": unit,
-        "entries": list(qs.prefetch_related("evidence")[:500]),
+        "entries": _named_units(list(qs.prefetch_related("evidence")[:500])),
         "item": request.GET.get("item", ""),
         "may_manage": can(request.user, Action.ASSESSMENT_MANAGE),
         "score_form": score_form(year),
     }
     return render(request, "assessment/entries.html", context)
+
+
+def _named_units(entries: list[LedgerEntry]) -> list[LedgerEntry]:
+    """Each entry's counted units (`detail.unit_links`, by code) by name, read in one query,
+    as `unit_rows` [(name, url)]."""
+    codes = {code for e in entries for code, _url in (e.detail or {}).get("unit_links", [])}
+    names = dict(Organization.objects.filter(code__in=codes).values_list("code", "name"))
+    for e in entries:
+        links = (e.detail or {}).get("unit_links", [])
+        e.unit_rows = [(names.get(code, code), url) for code, url in links]  # type: ignore[attr-defined]
+    return entries
 
 
 def quality_summary(sections: list[Section]) -> dict[str, object]:

@@ -270,6 +270,8 @@ def test_the_figures_the_links_hold(county, assessors, tree, rules):
         assert f'href="{escape(link["url"])}"' in html and f"{link['label']} {link['n']}" in html
     for _code, url in entry.detail["unit_links"]:
         assert f'href="{escape(url)}"' in html
+    named = [f'">{org.name}</a>' for org in (tree.t1, tree.v11)]  # by name, not by code
+    assert all(name in html for name in named)
 
 
 def test_a_special_group_is_counted_not_named(county, assessors, tree):
