@@ -12,6 +12,7 @@ from zhili.core.dates import DayField, MomentField
 from zhili.core.formfields import text_box, text_line
 from zhili.core.selecting import filters_from
 from zhili.core.types import SystemActor
+from zhili.orgs.models import Organization
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -156,8 +157,9 @@ class CaseFilterForm(forms.Form):
         if not figure:
             return ""
         parts = [f"考核口径：{FIGURE_LABELS[figure]}"]
-        if data.get("figure_unit"):
-            parts.append(f"单位 {data['figure_unit']} 及其下级单位")
+        if code := data.get("figure_unit"):
+            named = Organization.objects.filter(code=code).values_list("name", flat=True)
+            parts.append(f"{named.first() or code}及其下级单位")
         first, last = data.get("figure_from"), data.get("figure_to")
         if first or last:
             parts.append(f"统计日期 {first or '…'} 至 {last or '…'}")

@@ -167,7 +167,7 @@ def test_the_case_list_opens_the_cases_behind_each_figure(month, staff):
         returned = client.get("/cases/", {"figure": "returned", "figure_unit": "320722-ZJJ", **nov})
         [case] = returned.context["page"].items
         assert case.lead_unit.code == "320722-CGJ"
-        assert "考核口径：退单；单位 320722-ZJJ 及其下级单位" in returned.content.decode()
+        assert "考核口径：退单；住建局及其下级单位" in returned.content.decode()
         # The county's code holds every unit under it; an unknown one holds nothing.
         county = client.get("/cases/", {"figure": "handled", "figure_unit": "320722", **nov})
         assert len(county.context["page"].items) == sum(r.handled for r in rows)
