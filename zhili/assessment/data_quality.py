@@ -80,7 +80,7 @@ class Keeper:
     def within(self, owners: Owners) -> QuerySet[Any]:
         """The ids of the keepers a ranked unit owns (under one of their paths), as a
         subquery."""
-        under = (Q(**{f"{self.path}__startswith": path}) for path in owners.by_path)
+        under = (Q(**{f"{self.path}__under": path}) for path in owners.by_path)
         return self.model._default_manager.filter(reduce(or_, under, Q(pk__in=[]))).values("pk")
 
     def paths(self, ids: Iterable[int]) -> dict[int, str]:
