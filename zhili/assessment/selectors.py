@@ -124,20 +124,40 @@ def _catalog_points(catalog: Catalog, total: Decimal) -> Decimal:
     return clamp(total, Decimal(0), weight)
 
 
+@dataclass
+class _ItemUrls:
+    """`entries_url(period, unit, item)` for every unit and item of a ranking, each unit's and
+    each item's part encoded once rather than a query per unit and item (the two groups of a
+    month at 23 townships and 60 departments: 1,208 urlencode calls)."""
+
+    base: str
+    items: dict[int, str]
+
+    @classmethod
+    def of(cls, period: Period, items: list[Item]) -> "_ItemUrls":
+        return cls(entries_base(period), {i.pk: urlencode({"item": i.code}) for i in items})
+
+    def of_unit(self, unit: Organization) -> str:
+        return self.base + entries_query(unit)
+
+    def of_item(self, unit_url: str, item: Item) -> str:
+        return f"{unit_url}&{self.items[item.pk]}"
+
+
 def _unit_score(
-    unit: Organization, group: str, items: list[Item], base: str, sums: dict
+    unit: Organization, group: str, items: list[Item], urls: _ItemUrls, sums: dict
 ) -> UnitScore:
     by_catalog: dict[int, Decimal] = defaultdict(Decimal)
     catalogs: dict[int, Catalog] = {}
     row = UnitScore(org=unit, score=Decimal(0))
+    unit_url = urls.of_unit(unit)
     for item in items:
         if group not in item.groups:
             continue
         points, n = sums.get((unit.pk, item.pk), (Decimal(0), 0))
         by_catalog[item.catalog_id] += points
         catalogs[item.catalog_id] = item.catalog
-        url = base + entries_query(unit, item)
-        row.items.append(ItemScore(item, money(points), n, url))
+        row.items.append(ItemScore(item, money(points), n, urls.of_item(unit_url, item)))
     row.score = money(
         sum((_catalog_points(catalogs[c], t) for c, t in by_catalog.items()), Decimal(0))
     )
@@ -183,8 +203,8 @@ def group_scores(
     """Every unit's score, rank and grade in `group` for `period` (the ranks over `units`)."""
     items = list(scheme.items.select_related("catalog").order_by("order", "id"))
     sums = _sums(scheme.year, period, units)
-    base = entries_base(period)
-    rows = [_unit_score(unit, group, items, base, sums) for unit in units]
+    urls = _ItemUrls.of(period, items)
+    rows = [_unit_score(unit, group, items, urls, sums) for unit in units]
     _rank(rows)
     confirmed, pending = vetoes_of(scheme.year, units)
     for row in rows:

@@ -5,7 +5,7 @@ the case list with the filters that list exactly the counted cases.
 """
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -72,26 +72,38 @@ def spans(builder: Builder) -> tuple[Span, Span, Span]:
 class MonthCounts:
     """One month's cases, grouped: (channel, category id, township id, rating) -> cases. The
     rating is a key rather than a filtered count: SQLite groups a column at a third of the cost
-    of two conditional counts (bench/reports.py)."""
+    of two conditional counts (bench/reports.py). The sums by one part of the key and the
+    rows of one category are summed once, the first time a section asks."""
 
     rows: dict[tuple[str, int, int | None, str], int]
+    _parts: dict[int, Counter[Any]] = field(default_factory=dict, repr=False, compare=False)
+    _categories: dict[int, "MonthCounts"] | None = field(default=None, repr=False, compare=False)
 
     @property
     def total(self) -> int:
         return sum(self.rows.values())
 
-    def by(self, index: int, *, where: Any = None) -> Counter[Any]:
-        """Cases by one part of the key (0 channel, 1 category, 2 township, 3 rating), those
-        rows only whose key `where` accepts."""
-        counts: Counter[Any] = Counter()
-        for key, n in self.rows.items():
-            if where is None or where(key):
+    def by(self, index: int) -> Counter[Any]:
+        """Cases by one part of the key (0 channel, 1 category, 2 township, 3 rating)."""
+        if index not in self._parts:
+            counts: Counter[Any] = Counter()
+            for key, n in self.rows.items():
                 counts[key[index]] += n
-        return counts
+            self._parts[index] = counts
+        return Counter(self._parts[index])
 
-    def rated(self, category: int | None = None) -> tuple[int, int]:
-        """(rated, satisfied or basically satisfied) of a category, or of all."""
-        ratings = self.by(3, where=None if category is None else lambda key: key[1] == category)
+    def of_category(self, category: int) -> "MonthCounts":
+        """The rows of one category, as counts of their own."""
+        if self._categories is None:
+            grouped: dict[int, dict[tuple[str, int, int | None, str], int]] = {}
+            for key, n in self.rows.items():
+                grouped.setdefault(key[1], {})[key] = n
+            self._categories = {pk: MonthCounts(rows) for pk, rows in grouped.items()}
+        return self._categories.get(category) or MonthCounts({})
+
+    def rated(self) -> tuple[int, int]:
+        """(rated, satisfied or basically satisfied)."""
+        ratings = self.by(3)
         rated = sum(n for rating, n in ratings.items() if rating)
         return rated, sum(ratings[rating] for rating in SATISFIED)
 
