@@ -20,8 +20,8 @@ grid's reports), two in three the county's dispatcher (the calls), the rest nobo
   (`group_scores`: sums, catalogs, ranks, vetoes, grades), median of RUNS;
 - `assessment.compute_year_first_ms`: `scores_compute` of the whole year so far (every case),
   the first time (it writes the year's entries, and reads the year's cases for the first
-  time right after the load: 0.54 s in one run, 1.05 s in another of the same code while the
-  disk was still busy, against 0.48-0.50 s for the next ones);
+  time right after the load: 464 ms against 411 ms for the next ones in a quiet run of
+  2026-12-05, 1.05 s in an earlier run while the disk was still busy; docs/assessment.md);
 - `assessment.compute_year_ms`: the same again, as the month is measured (the entries
   recomputed over data already read once), median of 3; aim ≤ 1 s;
 - `assessment.compute_month_cpu_ms`, `assessment.compute_year_cpu_ms`: this process's CPU
