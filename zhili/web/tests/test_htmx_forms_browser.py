@@ -518,8 +518,11 @@ def chrome_intact(page: Any) -> None:
     assert page.locator("nav.sidenav").is_visible()
     assert page.locator("link[rel=stylesheet][href$='web/app.css']").count() == 1
     # Applied, not only linked: a page the form's success navigated to may still be loading it.
+    # A function, not a bare expression: Playwright evals a bare expression again on every poll,
+    # and the pages' CSP (no 'unsafe-eval') refuses that once the first poll comes back false.
     page.wait_for_function(
-        "getComputedStyle(document.querySelector('.topbar')).position === 'sticky'", timeout=10000
+        "() => getComputedStyle(document.querySelector('.topbar')).position === 'sticky'",
+        timeout=10000,
     )
     assert page.locator("#page-alerts").count() == 1
     assert not page.locator("[data-testid=page-alert]").count()
