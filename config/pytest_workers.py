@@ -1,8 +1,8 @@
 """A pytest plugin (loaded by `addopts` in pyproject.toml) for parallel test workers.
 
-`make test` runs the suite in several pytest-xdist workers. pytest-django gives each worker its
-own test database (`test.sqlite3_gw0`, `test_test_gw1`, ...); this gives each its own Redis
-database in the same way, so that one worker's flushed cache or channel groups never reach
+`make test` runs the suite in several pytest-xdist workers. Each worker has its own test database
+(`test.sqlite3_gw0`, `test_test_gw1`, ...: config/test_databases.py); this gives each its own
+Redis database in the same way, so that one worker's flushed cache or channel groups never reach
 another's. It runs at import, before Django reads its settings, and rewrites `REDIS_URL` in the
 environment, so that the servers a test starts in another process use the same database.
 """

@@ -26,6 +26,7 @@ from django.db import connection, connections, transaction
 from django.test import TransactionTestCase
 from django.utils import timezone
 
+from config import test_databases
 from zhili.core import sharedcache, stamps
 from zhili.core.roles import Role
 from zhili.orgs.models import Grid, Organization, User
@@ -168,6 +169,28 @@ def fast_hasher(settings: Any) -> None:
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_modify_db_settings: None,
+) -> None:
+    """pytest-django's, with the test database copied from a template migrated once
+    (config/test_databases.py) and kept after the run."""
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    aliases, serialized = _get_databases_for_setup(request.session.items)
+    with django_db_blocker.unblock():
+        for alias in sorted(aliases):
+            if test_databases.supported(connections[alias]):
+                test_databases.prepare(connections[alias], alias in serialized)
+            else:
+                connections[alias].creation.create_test_db(
+                    verbosity=0, autoclobber=True, serialize=alias in serialized
+                )
 
 
 # Tables a transactional test leaves as they are: what migrate made and nothing deletes

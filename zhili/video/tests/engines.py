@@ -106,13 +106,28 @@ def janus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JanusServ
 
 
 @pytest.fixture
-def gateway(settings: object, janus_server: JanusServer) -> JanusServer:
-    """The platform pointed at the test's Janus."""
+def gateway(settings: object, janus_server: JanusServer) -> Iterator[JanusServer]:
+    """The platform pointed at the test's Janus, cleared of the test's mountpoints after it."""
     settings.JANUS_API_URLS = [janus_server.api_url]  # type: ignore[attr-defined]
     settings.JANUS_WS_URLS = [janus_server.ws_url]  # type: ignore[attr-defined]
     settings.JANUS_TOKEN_SECRET = TOKEN_SECRET  # type: ignore[attr-defined]
     settings.JANUS_ADMIN_KEY = ADMIN_KEY  # type: ignore[attr-defined]
-    return janus_server
+    yield janus_server
+    clear_mountpoints(janus_server)
+
+
+def clear_mountpoints(server: JanusServer) -> int:
+    """Destroy every Streaming mountpoint on the test's Janus; how many there were.
+
+    A test's `LiveStream` rows are rolled back, but Janus would go on pulling their cameras:
+    the simulated cameras then encoded for the rest of the run, a quarter of a core per worker
+    (seen 2026-12-05 on two cores), and a later test's stream of the same id would find a
+    mountpoint made for another camera. The admin key lists the private ones too."""
+    with janus.streaming(server.gateway()) as handle:
+        listed = handle.admin({"request": "list"}).get("list", [])
+        for mount in listed:  # type: ignore[union-attr]
+            handle.admin({"request": "destroy", "id": mount["id"]})  # type: ignore[index]
+    return len(listed)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
