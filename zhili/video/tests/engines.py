@@ -10,13 +10,13 @@ browser tests follow (zhili.conftest.require_browser): `make test` installs them
 import os
 import shutil
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from zhili.conftest import free_port, on_ci
+from zhili.conftest import ENGINE_CHECKS, ENGINE_DEATHS, free_port, on_ci
 from zhili.video.engines import (
     camera_command,
     gstreamer_ready,
@@ -100,9 +100,51 @@ def janus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JanusServ
         ws_url=f"ws://127.0.0.1:{settings.ws_port}/",
         admin_url=f"http://127.0.0.1:{settings.admin_port}/admin",
     )
-    log = settings.folder / "janus.log"
-    with running(config.command(settings), log, lambda: janus.ping(server.gateway()), "Janus"):
-        yield server
+    with SessionJanus(settings, server) as session:
+        ENGINE_CHECKS.append(session.check)
+        try:
+            yield server
+        finally:
+            ENGINE_CHECKS.remove(session.check)
+
+
+class SessionJanus:
+    """The session's Janus process, started again on the same ports and configuration when it
+    died (zhili/conftest.py: `pytest_runtest_protocol`), each start with a log of its own."""
+
+    def __init__(self, settings: config.JanusConfig, server: JanusServer):
+        self.settings, self.server = settings, server
+        self.stack = ExitStack()
+        self.starts = 0
+
+    def __enter__(self) -> "SessionJanus":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process.poll() is not None:  # died in the session's last test
+            ENGINE_DEATHS.append(self.death())
+        self.stack.close()
+
+    def log(self) -> Path:
+        return self.settings.folder / f"janus-{self.starts}.log"
+
+    def start(self) -> None:
+        self.starts += 1
+        ready = lambda: janus.ping(self.server.gateway())  # noqa: E731
+        self.process = self.stack.enter_context(
+            running(config.command(self.settings), self.log(), ready, "Janus")
+        )
+
+    def check(self) -> None:
+        """If Janus died: its death noted, and Janus started again."""
+        if self.process.poll() is not None:
+            ENGINE_DEATHS.append(self.death())
+            self.start()
+
+    def death(self) -> str:
+        ending = " | ".join(self.log().read_text(errors="replace").splitlines()[-3:])
+        return f"Janus died (exit {self.process.poll()}), its log ending: {ending}"
 
 
 @pytest.fixture
