@@ -23,7 +23,7 @@ import time_machine
 from _pytest.runner import runtestprotocol
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.db import connection, connections, transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.test import TransactionTestCase
 from django.utils import timezone
 
@@ -278,13 +278,28 @@ def _empty_tables(test: TransactionTestCase) -> None:
         if alias not in _tables:
             names = db.introspection.django_table_names(only_existing=True, include_views=False)
             _tables[alias] = sorted(set(names) - KEPT_ROWS)
-        quote = db.ops.quote_name
-        with transaction.atomic(using=alias), db.cursor() as cursor:
-            for table in _tables[alias]:
-                cursor.execute(f"DELETE FROM {quote(table)}")  # noqa: S608 (model tables)
-            for table in _seeded.get(alias, ()):
-                copy = quote(SEED_PREFIX + table)
-                cursor.execute(f"INSERT INTO {quote(table)} SELECT * FROM {copy}")  # noqa: S608
+        # A server the test started may still be writing (a page's last beat, a Janus event):
+        # PostgreSQL then may pick these DELETEs as a deadlock's victim (seen 2026-12-05 on
+        # rooms_presence at load 18), and the next test would find this one's rows.
+        for attempt in range(1, 6):
+            try:
+                _delete_all(alias)
+                break
+            except OperationalError as exc:
+                if "deadlock" not in str(exc) or attempt == 5:
+                    raise
+                time.sleep(0.2 * attempt)
+
+
+def _delete_all(alias: str) -> None:
+    db = connections[alias]
+    quote = db.ops.quote_name
+    with transaction.atomic(using=alias), db.cursor() as cursor:
+        for table in _tables[alias]:
+            cursor.execute(f"DELETE FROM {quote(table)}")  # noqa: S608 (model tables)
+        for table in _seeded.get(alias, ()):
+            copy = quote(SEED_PREFIX + table)
+            cursor.execute(f"INSERT INTO {quote(table)} SELECT * FROM {copy}")  # noqa: S608
 
 
 @pytest.fixture(scope="session", autouse=True)
