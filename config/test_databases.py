@@ -4,8 +4,8 @@ Migrating this project from nothing costs about 90 s of CPU: Django re-renders t
 the related models after almost every operation, and nearly every model points at the
 organisation tree (profiled 2026-12-05: 32,516 model renders for 169 migrations). pytest-django
 migrated one database per xdist worker in every run, and CI makes seven runs (SQLite, three
-faketime days, PostgreSQL, and the fuzz modules after two of them): about nine minutes of CI
-spent migrating the same files.
+faketime days, PostgreSQL, and the fuzz modules after two of them), each migrating the same
+files again.
 
 Now the first test process to need the database migrates a template, named by a digest of every
 migration file and the Django version, while the others wait on a lock; then each process copies

@@ -141,7 +141,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
     Debian's Janus (1.1.2) can crash in a VideoRoom race between a room's destroy and a
     participant's hangup (upstream meetecho/janus-gateway#3154, fixed in later releases; seen
-    here once in a full run on 2026-12-05). The crash is reported as a warning with the end of
+    in two of three full runs on 2026-12-05). The crash is reported as a warning with the end of
     Janus's log, and every test after it on the worker finds Janus started again."""
     if "janus_server" not in getattr(item, "fixturenames", ()):
         return None
