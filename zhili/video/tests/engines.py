@@ -158,8 +158,8 @@ def gateway(settings: object, janus_server: JanusServer) -> Iterator[JanusServer
     clear_mountpoints(janus_server)
 
 
-def clear_mountpoints(server: JanusServer) -> int:
-    """Destroy every Streaming mountpoint on the test's Janus; how many there were.
+def clear_mountpoints(server: JanusServer) -> None:
+    """Destroy every Streaming mountpoint on the test's Janus.
 
     A test's `LiveStream` rows are rolled back, but Janus would go on pulling their cameras:
     the simulated cameras then encoded for the rest of the run, a quarter of a core per worker
@@ -169,7 +169,6 @@ def clear_mountpoints(server: JanusServer) -> int:
         listed = handle.admin({"request": "list"}).get("list", [])
         for mount in listed:  # type: ignore[union-attr]
             handle.admin({"request": "destroy", "id": mount["id"]})  # type: ignore[index]
-    return len(listed)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
